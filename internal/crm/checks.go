@@ -1,0 +1,205 @@
+package crm
+
+import (
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// creditCodeChars is the GB 32100-2015 alphabet: digits and upper-case
+// letters without I, O, Z, S and V. A letter's value is its index.
+const creditCodeChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+var creditCodeWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+
+// ValidCreditCode reports whether s is an 18-character unified social credit
+// code (统一社会信用代码) with a correct check character (GB 32100-2015).
+func ValidCreditCode(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		v := strings.IndexByte(creditCodeChars, s[i])
+		if v < 0 {
+			return false
+		}
+		sum += v * creditCodeWeights[i]
+	}
+	check := (31 - sum%31) % 31
+	return s[17] == creditCodeChars[check]
+}
+
+// CreditCodeCheckChar returns the check character for the first 17
+// characters of a credit code, or 0 when they are not in the alphabet.
+func CreditCodeCheckChar(first17 string) byte {
+	if len(first17) != 17 {
+		return 0
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		v := strings.IndexByte(creditCodeChars, first17[i])
+		if v < 0 {
+			return 0
+		}
+		sum += v * creditCodeWeights[i]
+	}
+	return creditCodeChars[(31-sum%31)%31]
+}
+
+var residentIDWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+const residentIDChecks = "10X98765432"
+
+// ValidResidentID reports whether s is an 18-character Chinese resident
+// identity number (GB 11643) with a correct check character and a real
+// birth date.
+func ValidResidentID(s string) bool {
+	if len(s) != 18 || s[0] == '0' {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		sum += int(c-'0') * residentIDWeights[i]
+	}
+	last := s[17]
+	if last == 'x' {
+		last = 'X'
+	}
+	if last != residentIDChecks[sum%11] {
+		return false
+	}
+	birth, err := time.Parse("20060102", s[6:14])
+	return err == nil && birth.Year() >= 1900
+}
+
+// ResidentIDCheckChar returns the check character for 17 digits.
+func ResidentIDCheckChar(first17 string) byte {
+	sum := 0
+	for i := 0; i < 17 && i < len(first17); i++ {
+		sum += int(first17[i]-'0') * residentIDWeights[i]
+	}
+	return residentIDChecks[sum%11]
+}
+
+// ContainsResidentID reports whether free text holds a resident identity
+// number: 17 digits and a check character, not part of a longer run of
+// digits. The seeds forbid storing ID numbers anywhere in the record.
+func ContainsResidentID(text string) bool {
+	n := len(text)
+	if n < 18 {
+		return false
+	}
+	for i := 0; i+18 <= n; i++ {
+		if i > 0 && isDigit(text[i-1]) {
+			continue
+		}
+		if !isDigit(text[i]) {
+			continue
+		}
+		cand := text[i : i+18]
+		if i+18 < n && (isDigit(text[i+18]) || text[i+18] == 'X' || text[i+18] == 'x') {
+			continue
+		}
+		if ValidResidentID(cand) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+var (
+	mobileRe   = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+	landlineRe = regexp.MustCompile(`^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$`)
+	serviceRe  = regexp.MustCompile(`^[48]00-?[0-9]{3}-?[0-9]{4}$`)
+)
+
+// NormalizePhone checks a Chinese mobile, landline or 400/800 number and
+// returns it in canonical form (mobile: 11 digits without +86 or spaces).
+func NormalizePhone(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "(", "", ")", "").Replace(s)
+	if strings.HasPrefix(s, "+86") {
+		s = strings.TrimPrefix(strings.TrimPrefix(s, "+86"), "-")
+	}
+	if d := strings.ReplaceAll(s, "-", ""); mobileRe.MatchString(d) {
+		return d, true
+	}
+	if landlineRe.MatchString(s) || serviceRe.MatchString(s) {
+		return s, true
+	}
+	return "", false
+}
+
+// ValidEmail accepts a bare address (no display name) with a dotted domain.
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.HasSuffix(s, ".")
+}
+
+// ValidWebsite accepts an absolute http(s) URL with a host.
+func ValidWebsite(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		!strings.ContainsAny(u.Host, " ") && strings.Contains(u.Hostname(), ".")
+}
+
+// Text limits, in characters (runes).
+const (
+	MaxShortText = 100   // names, titles, labels
+	MaxLineText  = 300   // addresses, websites, one-line descriptions
+	MaxLongText  = 5000  // notes, summaries, feedback
+	MaxTags      = 50    // tags per customer
+	MaxNested    = 10000 // elements per nested array
+)
+
+// checkText trims s, and records a problem when it is required and empty,
+// too long, not valid UTF-8, holds control characters or a resident ID
+// number. It returns the trimmed text.
+func checkText(p Problems, field, s string, max int, required bool) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "" && required:
+		p.Add(field, "is required")
+	case !utf8.ValidString(s):
+		p.Add(field, "is not valid UTF-8 text")
+	case utf8.RuneCountInString(s) > max:
+		p.Add(field, "must be at most %d characters", max)
+	case hasControl(s, max > MaxLineText):
+		p.Add(field, "must not contain control characters")
+	case ContainsResidentID(s):
+		p.Add(field, "must not contain a resident ID number: Kehu does not store ID numbers (隐私保护：禁止记录证件号码)")
+	}
+	return s
+}
+
+func hasControl(s string, allowNewlines bool) bool {
+	for _, r := range s {
+		if r == '\n' || r == '\t' || r == '\r' {
+			if allowNewlines {
+				continue
+			}
+			return true
+		}
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,176 @@
+package crm
+
+import "time"
+
+// Customer is one customer account: the aggregate root, stored as one
+// document with its nested contacts, interactions, needs, deals and
+// satisfaction results. The bson tags are the storage format shared by every
+// store; the same bytes live in SQLite and in MongoDB.
+type Customer struct {
+	ID   string `bson:"_id"`
+	Code string `bson:"code"` // C + yyyymm + sequence, assigned by the store
+
+	Name           string       `bson:"name"`
+	CreditCode     string       `bson:"creditCode,omitempty"` // absent, never "", when unknown: unique index
+	Industry       string       `bson:"industry,omitempty"`
+	Size           CompanySize  `bson:"size"`
+	Region         Region       `bson:"region"`
+	Address        string       `bson:"address,omitempty"` // company address (never a home address)
+	Website        string       `bson:"website,omitempty"`
+	FoundedOn      *time.Time   `bson:"foundedOn,omitempty"` // a date: midnight UTC
+	MainBusiness   string       `bson:"mainBusiness,omitempty"`
+	Source         string       `bson:"source,omitempty"` // 展会, 线上咨询, 转介绍, 官网注册, 电话咨询 ...
+	Type           CustomerType `bson:"type"`
+	Stage          Stage        `bson:"stage"`
+	ValueTier      Tier         `bson:"valueTier,omitempty"`
+	IntentGrade    Tier         `bson:"intentGrade,omitempty"`
+	NeedType       NeedType     `bson:"needType,omitempty"`
+	Tags           []string     `bson:"tags"`
+	OwnerID        string       `bson:"ownerId,omitempty"`
+	Collaborators  []string     `bson:"collaborators"`
+	CommPreference string       `bson:"commPreference,omitempty"`
+	Notes          string       `bson:"notes,omitempty"`
+
+	Contacts     []Contact      `bson:"contacts"`
+	Interactions []Interaction  `bson:"interactions"`
+	Needs        []Need         `bson:"needs"`
+	Deals        []Deal         `bson:"deals"`
+	Satisfaction []Satisfaction `bson:"satisfaction"`
+
+	Stats        Stats         `bson:"stats"` // computed on every write
+	StageHistory []StageChange `bson:"stageHistory"`
+	TierHistory  []TierChange  `bson:"tierHistory"`
+
+	CreatedAt  time.Time  `bson:"createdAt"`
+	CreatedBy  string     `bson:"createdBy"`
+	UpdatedAt  time.Time  `bson:"updatedAt"`
+	UpdatedBy  string     `bson:"updatedBy"`
+	Version    int64      `bson:"version"`
+	ArchivedAt *time.Time `bson:"archivedAt,omitempty"`
+
+	// Partial marks a customer from a list page whose nested arrays were
+	// not loaded (ListQuery.Full false). Never stored.
+	Partial bool `bson:"-"`
+}
+
+// Archived reports whether the customer is archived.
+func (c *Customer) Archived() bool { return c.ArchivedAt != nil }
+
+// CompanySize holds the employee and revenue bands (e.g. "100-500人", "1000万-5000万").
+type CompanySize struct {
+	Employees string `bson:"employees,omitempty"`
+	Revenue   string `bson:"revenue,omitempty"`
+}
+
+type Region struct {
+	Province string `bson:"province,omitempty"`
+	City     string `bson:"city,omitempty"`
+}
+
+// Contact is a person at the customer. Phone, Email and WeChat are personal
+// data: see PersonalFields and the masking policy.
+type Contact struct {
+	ID             string      `bson:"id"`
+	Name           string      `bson:"name"`
+	Title          string      `bson:"title,omitempty"`
+	Phone          string      `bson:"phone,omitempty"`
+	Email          string      `bson:"email,omitempty"`
+	WeChat         string      `bson:"wechat,omitempty"`
+	Role           ContactRole `bson:"role,omitempty"`
+	Primary        bool        `bson:"primary"`
+	CommPreference string      `bson:"commPreference,omitempty"`
+	BestTime       string      `bson:"bestTime,omitempty"`
+}
+
+// Interaction is one contact with the customer (互动记录).
+type Interaction struct {
+	ID           string             `bson:"id"`
+	At           time.Time          `bson:"at"`
+	Channel      InteractionChannel `bson:"channel"`
+	Participants []string           `bson:"participants"` // our users' ids
+	ContactIDs   []string           `bson:"contactIds"`
+	Summary      string             `bson:"summary"`
+	Feedback     string             `bson:"feedback,omitempty"`
+	Result       string             `bson:"result,omitempty"`
+	NextAction   *NextAction        `bson:"nextAction,omitempty"`
+	KeyEvent     KeyEvent           `bson:"keyEvent,omitempty"`
+	DurationMin  int                `bson:"durationMin,omitempty"`
+	CreatedBy    string             `bson:"createdBy"`
+}
+
+// NextAction is the follow-up an interaction asks for.
+type NextAction struct {
+	What    string     `bson:"what"`
+	OwnerID string     `bson:"ownerId,omitempty"`
+	Due     *time.Time `bson:"due,omitempty"`
+	Done    bool       `bson:"done"`
+}
+
+// Need is a current or potential need of the customer (需求分析).
+type Need struct {
+	ID         string     `bson:"id"`
+	Title      string     `bson:"title"`
+	Kind       NeedKind   `bson:"kind"`
+	Type       NeedType   `bson:"type,omitempty"`
+	Priority   Priority   `bson:"priority"`
+	Urgent     bool       `bson:"urgent"`
+	Important  bool       `bson:"important"`
+	Status     NeedStatus `bson:"status"`
+	BudgetMin  *Money     `bson:"budgetMin,omitempty"`
+	BudgetMax  *Money     `bson:"budgetMax,omitempty"`
+	ExpectedOn *time.Time `bson:"expectedOn,omitempty"` // a date
+	OpenedAt   time.Time  `bson:"openedAt"`
+	ResolvedAt *time.Time `bson:"resolvedAt,omitempty"`
+}
+
+// Deal is one purchase (购买历史).
+type Deal struct {
+	ID      string    `bson:"id"`
+	Product string    `bson:"product"`
+	Amount  Money     `bson:"amount"`
+	Date    time.Time `bson:"date"` // a date: midnight UTC
+	Note    string    `bson:"note,omitempty"`
+}
+
+// Satisfaction is one survey result, 0-100.
+type Satisfaction struct {
+	ID      string    `bson:"id"`
+	At      time.Time `bson:"at"`
+	Score   int       `bson:"score"`
+	Comment string    `bson:"comment,omitempty"`
+}
+
+// Stats are the computed figures, recomputed from the nested arrays on every
+// write (the Computed Pattern) so that filters, sorting and aggregates read
+// them directly. Times are zero (not absent) when there is nothing yet, so
+// that keyset ordering is total in both stores; the API shows them as null.
+type Stats struct {
+	InteractionCount   int       `bson:"interactionCount"`
+	FirstInteractionAt time.Time `bson:"firstInteractionAt"`
+	LastInteractionAt  time.Time `bson:"lastInteractionAt"`
+	DealCount          int       `bson:"dealCount"`
+	TotalAmount        Money     `bson:"totalAmount"`
+	FirstDealOn        time.Time `bson:"firstDealOn"`
+	LastDealOn         time.Time `bson:"lastDealOn"`
+	OpenNeedCount      int       `bson:"openNeedCount"`
+	ComplaintCount     int       `bson:"complaintCount"`
+	LastComplaintAt    time.Time `bson:"lastComplaintAt"`
+	SatisfactionCount  int       `bson:"satisfactionCount"`
+	AvgSatisfaction    float64   `bson:"avgSatisfaction"` // 0 when SatisfactionCount is 0
+}
+
+// StageChange records one pipeline stage change.
+type StageChange struct {
+	From Stage     `bson:"from,omitempty"`
+	To   Stage     `bson:"to"`
+	At   time.Time `bson:"at"`
+	By   string    `bson:"by"`
+}
+
+// TierChange records one value-tier change.
+type TierChange struct {
+	From Tier      `bson:"from,omitempty"`
+	To   Tier      `bson:"to"`
+	At   time.Time `bson:"at"`
+	By   string    `bson:"by"`
+}

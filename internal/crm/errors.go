@@ -1,0 +1,124 @@
+package crm
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Code classifies an application error. The GraphQL edge turns it into
+// extensions.code; nothing below the edge knows about GraphQL.
+type Code string
+
+const (
+	CodeBadUserInput    Code = "BAD_USER_INPUT"
+	CodeUnauthenticated Code = "UNAUTHENTICATED"
+	CodeForbidden       Code = "FORBIDDEN"
+	CodeNotFound        Code = "NOT_FOUND"
+	CodeConflict        Code = "CONFLICT"
+	CodeRateLimited     Code = "RATE_LIMITED"
+	CodeInternal        Code = "INTERNAL"
+)
+
+// FieldError names one invalid input field by its path relative to the
+// input object ("name", "contacts[0].phone") and says what is wrong.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+// Error is the one application error type. Message is safe to show to a
+// client; internal details travel in Err and only reach the log.
+type Error struct {
+	Code    Code
+	Message string
+	Fields  []FieldError // for BAD_USER_INPUT: every invalid field
+	Err     error        // wrapped cause, never shown to clients
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(string(e.Code))
+	b.WriteString(": ")
+	b.WriteString(e.Message)
+	for _, f := range e.Fields {
+		fmt.Fprintf(&b, "; %s: %s", f.Field, f.Message)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an application error with a client-safe message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Internal wraps an unexpected failure; the client sees only "internal error".
+func Internal(err error) *Error {
+	return &Error{Code: CodeInternal, Message: "internal error", Err: err}
+}
+
+// ErrorCode returns the code of err, or INTERNAL when err is not an *Error.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// IsCode reports whether err carries the given code.
+func IsCode(err error, code Code) bool { return err != nil && ErrorCode(err) == code }
+
+// Problems collects field errors during validation.
+type Problems struct {
+	prefix string
+	list   *[]FieldError
+}
+
+// NewProblems starts an empty collection.
+func NewProblems() Problems { return Problems{list: new([]FieldError)} }
+
+// At returns a view that prefixes every field with path (joined by '.').
+func (p Problems) At(path string) Problems {
+	return Problems{prefix: join(p.prefix, path), list: p.list}
+}
+
+// Index returns a view for element i of the list field path.
+func (p Problems) Index(path string, i int) Problems {
+	return Problems{prefix: join(p.prefix, fmt.Sprintf("%s[%d]", path, i)), list: p.list}
+}
+
+// Add records a problem with field (relative to the view's prefix).
+func (p Problems) Add(field, format string, args ...any) {
+	*p.list = append(*p.list, FieldError{Field: join(p.prefix, field), Message: fmt.Sprintf(format, args...)})
+}
+
+// Err returns nil when nothing was added, else a BAD_USER_INPUT error.
+func (p Problems) Err() error {
+	if len(*p.list) == 0 {
+		return nil
+	}
+	fields := append([]FieldError(nil), *p.list...)
+	msg := fields[0].Field + ": " + fields[0].Message
+	if len(fields) > 1 {
+		msg = fmt.Sprintf("%s (and %d more)", msg, len(fields)-1)
+	}
+	return &Error{Code: CodeBadUserInput, Message: msg, Fields: fields}
+}
+
+func join(prefix, path string) string {
+	switch {
+	case prefix == "":
+		return path
+	case path == "":
+		return prefix
+	default:
+		return prefix + "." + path
+	}
+}

@@ -1,0 +1,318 @@
+package crm
+
+import (
+	"strings"
+	"time"
+)
+
+// CustomerFields are the optional account fields shared by create and update.
+// A nil pointer (or nil slice) leaves the field unchanged; an empty string
+// clears it.
+type CustomerFields struct {
+	CreditCode     *string
+	Industry       *string
+	EmployeeBand   *string
+	RevenueBand    *string
+	Province       *string
+	City           *string
+	Address        *string
+	Website        *string
+	FoundedOn      *time.Time
+	MainBusiness   *string
+	Source         *string
+	Type           *CustomerType
+	Stage          *Stage
+	ValueTier      *Tier
+	IntentGrade    *Tier
+	NeedType       *NeedType
+	Tags           []string
+	OwnerID        *string
+	Collaborators  []string
+	CommPreference *string
+	Notes          *string
+}
+
+// CustomerInput creates a customer; Name is required.
+type CustomerInput struct {
+	Name string
+	CustomerFields
+	Contacts []ContactInput
+}
+
+// CustomerPatch updates an account's fields.
+type CustomerPatch struct {
+	Name *string
+	CustomerFields
+}
+
+// ContactFields are a contact's optional fields.
+type ContactFields struct {
+	Title          *string
+	Phone          *string
+	Email          *string
+	WeChat         *string
+	Role           *ContactRole
+	Primary        *bool
+	CommPreference *string
+	BestTime       *string
+}
+
+type ContactInput struct {
+	Name string
+	ContactFields
+}
+
+type ContactPatch struct {
+	Name *string
+	ContactFields
+}
+
+type NextActionInput struct {
+	What    string
+	OwnerID *string
+	Due     *time.Time
+	Done    *bool
+}
+
+type InteractionInput struct {
+	At           *time.Time // default: now
+	Channel      InteractionChannel
+	Summary      string
+	Feedback     *string
+	Result       *string
+	Participants []string // default: the acting user
+	ContactIDs   []string
+	NextAction   *NextActionInput
+	KeyEvent     *KeyEvent
+	DurationMin  *int
+}
+
+// NeedFields are a need's optional fields.
+type NeedFields struct {
+	Kind       *NeedKind
+	Type       *NeedType
+	Priority   *Priority
+	Urgent     *bool
+	Important  *bool
+	Status     *NeedStatus
+	BudgetMin  *Money
+	BudgetMax  *Money
+	ExpectedOn *time.Time
+}
+
+type NeedInput struct {
+	Title string
+	NeedFields
+}
+
+type NeedPatch struct {
+	Title *string
+	NeedFields
+}
+
+type DealInput struct {
+	Product string
+	Amount  Money
+	Date    *time.Time // default: today
+	Note    *string
+}
+
+type SatisfactionInput struct {
+	Score   int
+	At      *time.Time // default: now
+	Comment *string
+}
+
+// applyText sets *dst from a pointer input after checking it.
+func applyText(p Problems, field string, src *string, dst *string, max int) {
+	if src != nil {
+		*dst = checkText(p, field, *src, max, false)
+	}
+}
+
+func applyEnum[T interface {
+	~string
+	Valid() bool
+}](p Problems, field string, src *T, dst *T, clearable bool) {
+	if src == nil {
+		return
+	}
+	if *src == "" && clearable {
+		*dst = ""
+		return
+	}
+	if !(*src).Valid() {
+		p.Add(field, "%q is not an allowed value", string(*src))
+		return
+	}
+	*dst = *src
+}
+
+// apply writes the fields onto c, recording problems. now is used to reject
+// future founding dates; users resolves referenced user ids.
+func (f *CustomerFields) apply(p Problems, c *Customer, now time.Time) {
+	if f.CreditCode != nil {
+		code := strings.ToUpper(strings.TrimSpace(*f.CreditCode))
+		switch {
+		case code == "":
+			c.CreditCode = ""
+		case !ValidCreditCode(code):
+			p.Add("creditCode", "is not a valid unified social credit code (18 characters, GB 32100-2015 check digit)")
+		default:
+			c.CreditCode = code
+		}
+	}
+	applyText(p, "industry", f.Industry, &c.Industry, MaxShortText)
+	applyText(p, "employeeBand", f.EmployeeBand, &c.Size.Employees, MaxShortText)
+	applyText(p, "revenueBand", f.RevenueBand, &c.Size.Revenue, MaxShortText)
+	applyText(p, "province", f.Province, &c.Region.Province, MaxShortText)
+	applyText(p, "city", f.City, &c.Region.City, MaxShortText)
+	applyText(p, "address", f.Address, &c.Address, MaxLineText)
+	if f.Website != nil {
+		w := checkText(p, "website", *f.Website, MaxLineText, false)
+		if w != "" && !ValidWebsite(w) {
+			p.Add("website", "must be an http:// or https:// address")
+		} else {
+			c.Website = w
+		}
+	}
+	if f.FoundedOn != nil {
+		d := DateOf(*f.FoundedOn, time.UTC)
+		if d.After(DateOf(now, DefaultLocation)) {
+			p.Add("foundedOn", "must not be in the future")
+		} else if d.Year() < 1800 {
+			p.Add("foundedOn", "must be after 1800")
+		} else {
+			c.FoundedOn = &d
+		}
+	}
+	applyText(p, "mainBusiness", f.MainBusiness, &c.MainBusiness, MaxLineText)
+	applyText(p, "source", f.Source, &c.Source, MaxShortText)
+	applyEnum(p, "type", f.Type, &c.Type, false)
+	applyEnum(p, "stage", f.Stage, &c.Stage, false)
+	applyEnum(p, "valueTier", f.ValueTier, &c.ValueTier, true)
+	applyEnum(p, "intentGrade", f.IntentGrade, &c.IntentGrade, true)
+	applyEnum(p, "needType", f.NeedType, &c.NeedType, true)
+	if f.Tags != nil {
+		c.Tags = checkTags(p, f.Tags)
+	}
+	if f.OwnerID != nil {
+		c.OwnerID = strings.TrimSpace(*f.OwnerID)
+	}
+	if f.Collaborators != nil {
+		c.Collaborators = dedupe(f.Collaborators)
+	}
+	applyText(p, "commPreference", f.CommPreference, &c.CommPreference, MaxLineText)
+	applyText(p, "notes", f.Notes, &c.Notes, MaxLongText)
+}
+
+func checkTags(p Problems, tags []string) []string {
+	if len(tags) > MaxTags {
+		p.Add("tags", "must have at most %d tags", MaxTags)
+		return nil
+	}
+	out := make([]string, 0, len(tags))
+	seen := map[string]bool{}
+	for i, t := range tags {
+		t = checkText(p, "tags["+itoa(i)+"]", t, 30, true)
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func dedupe(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+func (f *ContactFields) apply(p Problems, ct *Contact) {
+	applyText(p, "title", f.Title, &ct.Title, MaxShortText)
+	if f.Phone != nil {
+		s := strings.TrimSpace(*f.Phone)
+		if s == "" {
+			ct.Phone = ""
+		} else if norm, ok := NormalizePhone(s); ok {
+			ct.Phone = norm
+		} else {
+			p.Add("phone", "must be a mobile number (13812345678), a landline with area code (010-12345678) or a 400/800 number")
+		}
+	}
+	if f.Email != nil {
+		s := strings.TrimSpace(*f.Email)
+		if s != "" && !ValidEmail(s) {
+			p.Add("email", "must be an e-mail address such as name@example.com")
+		} else {
+			ct.Email = s
+		}
+	}
+	if f.WeChat != nil {
+		s := checkText(p, "wechat", *f.WeChat, 40, false)
+		if strings.ContainsAny(s, " \t") {
+			p.Add("wechat", "must not contain spaces")
+		} else {
+			ct.WeChat = s
+		}
+	}
+	applyEnum(p, "role", f.Role, &ct.Role, true)
+	if f.Primary != nil {
+		ct.Primary = *f.Primary
+	}
+	applyText(p, "commPreference", f.CommPreference, &ct.CommPreference, MaxLineText)
+	applyText(p, "bestTime", f.BestTime, &ct.BestTime, MaxShortText)
+}
+
+func (f *NeedFields) apply(p Problems, n *Need) {
+	applyEnum(p, "kind", f.Kind, &n.Kind, false)
+	applyEnum(p, "type", f.Type, &n.Type, true)
+	applyEnum(p, "priority", f.Priority, &n.Priority, false)
+	if f.Urgent != nil {
+		n.Urgent = *f.Urgent
+	}
+	if f.Important != nil {
+		n.Important = *f.Important
+	}
+	applyEnum(p, "status", f.Status, &n.Status, false)
+	if f.BudgetMin != nil {
+		n.BudgetMin = checkMoney(p, "budgetMin", *f.BudgetMin)
+	}
+	if f.BudgetMax != nil {
+		n.BudgetMax = checkMoney(p, "budgetMax", *f.BudgetMax)
+	}
+	if n.BudgetMin != nil && n.BudgetMax != nil && *n.BudgetMin > *n.BudgetMax {
+		p.Add("budgetMax", "must not be less than budgetMin")
+	}
+	if f.ExpectedOn != nil {
+		d := DateOf(*f.ExpectedOn, time.UTC)
+		n.ExpectedOn = &d
+	}
+}
+
+func checkMoney(p Problems, field string, m Money) *Money {
+	if m < 0 {
+		p.Add(field, "must not be negative")
+		return nil
+	}
+	if m > MaxMoney {
+		p.Add(field, "is too large")
+		return nil
+	}
+	return &m
+}

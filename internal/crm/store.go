@@ -1,0 +1,286 @@
+package crm
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence port. Two adapters implement it: internal/sqlite
+// (the embedded default) and internal/mongodb; internal/storetest is the
+// conformance suite both must pass. Every method returns *Error values with
+// the codes documented on it, or INTERNAL for anything unexpected.
+type Store interface {
+	Customers() CustomerStore
+	Users() UserStore
+	Sessions() SessionStore
+	// Ping checks that the store is reachable (for /readyz).
+	Ping(ctx context.Context) error
+	// Dump and Load copy raw documents for `kehu migrate`.
+	Migrator
+	Close() error
+}
+
+// CustomerStore keeps customer documents.
+type CustomerStore interface {
+	// Insert stores a new customer (Version 1). When c.Code is empty the store
+	// assigns the next code of the month period ("202611") in the same
+	// atomic step: C + period + at least three digits, never reused, safe
+	// under concurrency. Errors: CONFLICT with field "creditCode" when the
+	// credit code is taken, or field "code" when a preset code is.
+	Insert(ctx context.Context, c *Customer, period string) error
+	// Get returns the full document, archived or not. Errors: NOT_FOUND.
+	Get(ctx context.Context, id string) (*Customer, error)
+	// GetByCode is Get by customer code. Errors: NOT_FOUND.
+	GetByCode(ctx context.Context, code string) (*Customer, error)
+	// GetMany returns the full documents of ids that exist, in the order of ids.
+	GetMany(ctx context.Context, ids []string) ([]*Customer, error)
+	// Replace writes c when the stored version equals expectedVersion; the
+	// caller has set c.Version to expectedVersion+1. Errors: NOT_FOUND;
+	// CONFLICT when the version moved on (Fields empty) or the credit code is
+	// taken (field "creditCode").
+	Replace(ctx context.Context, c *Customer, expectedVersion int64) error
+	// List returns one page in the requested order with keyset paging.
+	List(ctx context.Context, q ListQuery) (*Page, error)
+}
+
+// OrderField names a sortable customer field. Every order is completed by
+// the id, so keyset paging is total.
+type OrderField string
+
+const (
+	OrderCode              OrderField = "CODE"
+	OrderName              OrderField = "NAME"
+	OrderCreatedAt         OrderField = "CREATED_AT"
+	OrderUpdatedAt         OrderField = "UPDATED_AT"
+	OrderLastInteractionAt OrderField = "LAST_INTERACTION_AT"
+	OrderInteractionCount  OrderField = "INTERACTION_COUNT"
+	OrderDealCount         OrderField = "DEAL_COUNT"
+	OrderTotalAmount       OrderField = "TOTAL_AMOUNT"
+	OrderLastDealOn        OrderField = "LAST_DEAL_ON"
+	OrderAvgSatisfaction   OrderField = "AVG_SATISFACTION"
+	OrderOpenNeedCount     OrderField = "OPEN_NEED_COUNT"
+)
+
+var orderFields = []OrderField{OrderCode, OrderName, OrderCreatedAt, OrderUpdatedAt, OrderLastInteractionAt,
+	OrderInteractionCount, OrderDealCount, OrderTotalAmount, OrderLastDealOn, OrderAvgSatisfaction, OrderOpenNeedCount}
+
+func (f OrderField) Valid() bool { return validEnum(f, orderFields) }
+
+// OrderFields lists every sortable field.
+func OrderFields() []OrderField { return append([]OrderField(nil), orderFields...) }
+
+// StoragePath is the document path of the field, as both stores sort on it.
+func (f OrderField) StoragePath() string {
+	switch f {
+	case OrderCode:
+		return "code"
+	case OrderName:
+		return "name"
+	case OrderCreatedAt:
+		return "createdAt"
+	case OrderUpdatedAt:
+		return "updatedAt"
+	case OrderLastInteractionAt:
+		return "stats.lastInteractionAt"
+	case OrderInteractionCount:
+		return "stats.interactionCount"
+	case OrderDealCount:
+		return "stats.dealCount"
+	case OrderTotalAmount:
+		return "stats.totalAmount"
+	case OrderLastDealOn:
+		return "stats.lastDealOn"
+	case OrderAvgSatisfaction:
+		return "stats.avgSatisfaction"
+	case OrderOpenNeedCount:
+		return "stats.openNeedCount"
+	}
+	return "code"
+}
+
+// SortValue returns c's value for f: a string, int64, float64 or time.Time.
+func (c *Customer) SortValue(f OrderField) any {
+	switch f {
+	case OrderName:
+		return c.Name
+	case OrderCreatedAt:
+		return c.CreatedAt
+	case OrderUpdatedAt:
+		return c.UpdatedAt
+	case OrderLastInteractionAt:
+		return c.Stats.LastInteractionAt
+	case OrderInteractionCount:
+		return int64(c.Stats.InteractionCount)
+	case OrderDealCount:
+		return int64(c.Stats.DealCount)
+	case OrderTotalAmount:
+		return int64(c.Stats.TotalAmount)
+	case OrderLastDealOn:
+		return c.Stats.LastDealOn
+	case OrderAvgSatisfaction:
+		return c.Stats.AvgSatisfaction
+	case OrderOpenNeedCount:
+		return int64(c.Stats.OpenNeedCount)
+	}
+	return c.Code
+}
+
+// CompareSortValues orders two values of one OrderField (-1, 0, +1).
+func CompareSortValues(a, b any) int {
+	switch x := a.(type) {
+	case string:
+		y, _ := b.(string)
+		return cmp3(x < y, x > y)
+	case int64:
+		y, _ := b.(int64)
+		return cmp3(x < y, x > y)
+	case float64:
+		y, _ := b.(float64)
+		return cmp3(x < y, x > y)
+	case time.Time:
+		y, _ := b.(time.Time)
+		return x.Compare(y)
+	}
+	return 0
+}
+
+func cmp3(less, greater bool) int {
+	switch {
+	case less:
+		return -1
+	case greater:
+		return 1
+	}
+	return 0
+}
+
+// Cursor is a keyset position: the sort value and id of the last row seen.
+type Cursor struct {
+	Value any // as returned by SortValue
+	ID    string
+}
+
+// ArchiveScope selects active, archived or all customers.
+type ArchiveScope string
+
+const (
+	ScopeActive   ArchiveScope = "ACTIVE"
+	ScopeArchived ArchiveScope = "ARCHIVED"
+	ScopeAll      ArchiveScope = "ALL"
+)
+
+func (s ArchiveScope) Valid() bool { return s == ScopeActive || s == ScopeArchived || s == ScopeAll }
+
+// ListQuery asks for one page of customers.
+type ListQuery struct {
+	// Search matches, case-insensitively and literally, a substring of the
+	// name, the code or any contact's name.
+	Search  string
+	OrderBy OrderField
+	Desc    bool
+	First   int     // rows wanted, > 0
+	After   *Cursor // start after this position
+	Scope   ArchiveScope
+	// WithTotal asks for the number of customers matching (ignoring After).
+	WithTotal bool
+	// Full asks for whole documents; otherwise the nested arrays (contacts,
+	// interactions, needs, deals, satisfaction, histories) may be left empty
+	// and the returned customers are marked Partial.
+	Full bool
+}
+
+// Page is one page of a list.
+type Page struct {
+	Customers []*Customer
+	HasNext   bool
+	Total     int // -1 unless WithTotal
+}
+
+// UserStore keeps staff accounts.
+type UserStore interface {
+	// Insert stores a new user. Errors: CONFLICT with field "email".
+	Insert(ctx context.Context, u *User) error
+	// Get: NOT_FOUND.
+	Get(ctx context.Context, id string) (*User, error)
+	// GetByEmail looks up a normalized (lower-case) email. NOT_FOUND.
+	GetByEmail(ctx context.Context, email string) (*User, error)
+	// GetMany returns the users of ids that exist, in the order of ids.
+	GetMany(ctx context.Context, ids []string) ([]*User, error)
+	// List returns every user ordered by email.
+	List(ctx context.Context) ([]*User, error)
+	// Replace is a versioned write like CustomerStore.Replace.
+	// Errors: NOT_FOUND, CONFLICT (version, or field "email").
+	Replace(ctx context.Context, u *User, expectedVersion int64) error
+	// Count returns the number of users.
+	Count(ctx context.Context) (int, error)
+}
+
+// SessionStore keeps sign-in sessions, so any replica can serve any request.
+type SessionStore interface {
+	Insert(ctx context.Context, s *Session) error
+	// Get: NOT_FOUND (also for an expired session that was not yet swept).
+	Get(ctx context.Context, id string) (*Session, error)
+	// Delete removes a session; deleting a missing one is not an error.
+	Delete(ctx context.Context, id string) error
+	// DeleteUser removes every session of a user.
+	DeleteUser(ctx context.Context, userID string) error
+	// DeleteExpired removes sessions that expired before now.
+	DeleteExpired(ctx context.Context, now time.Time) (int, error)
+}
+
+// Collections every store holds, in the order `kehu migrate` copies them.
+const (
+	CollectionCustomers = "customers"
+	CollectionUsers     = "users"
+	CollectionSessions  = "sessions"
+	CollectionSequences = "sequences"
+)
+
+// Collections lists every collection.
+func Collections() []string {
+	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers}
+}
+
+// Migrator copies raw BSON documents between stores.
+type Migrator interface {
+	// Dump calls fn with every document of the collection, ordered by _id.
+	// A sequence document is {_id: "customer:202611", value: int64}.
+	Dump(ctx context.Context, collection string, fn func(doc []byte) error) error
+	// Load writes documents into the collection, replacing any with the
+	// same _id, and makes them visible to readers (the read model).
+	Load(ctx context.Context, collection string, docs [][]byte) error
+}
+
+// Duplicate returns the CONFLICT error for a taken unique key.
+func Duplicate(field string) *Error {
+	return &Error{Code: CodeConflict, Message: field + " is already used by another record",
+		Fields: []FieldError{{Field: field, Message: "is already used by another record"}}}
+}
+
+// VersionConflict is the error for a stale expectedVersion.
+func VersionConflict(kind string) *Error {
+	return &Error{Code: CodeConflict, Message: "the " + kind + " was changed by someone else since you loaded it; reload and apply your change again"}
+}
+
+// NotFound is the error for a missing record.
+func NotFound(kind, key string) *Error {
+	return &Error{Code: CodeNotFound, Message: kind + " " + key + " not found"}
+}
+
+// IsVersionConflict reports a CONFLICT without fields: the version moved.
+func IsVersionConflict(err error) bool {
+	e, ok := err.(*Error)
+	return ok && e.Code == CodeConflict && len(e.Fields) == 0
+}
+
+// FormatCode builds a customer code from a period and sequence number.
+func FormatCode(period string, n int64) string {
+	s := itoa(int(n))
+	for len(s) < 3 {
+		s = "0" + s
+	}
+	return "C" + period + s
+}
+
+// CodePeriod is the yyyymm period of t in loc.
+func CodePeriod(t time.Time, loc *time.Location) string { return t.In(loc).Format("200601") }

@@ -1,0 +1,34 @@
+package crm
+
+import "time"
+
+// User is a member of staff who signs in.
+type User struct {
+	ID           string    `bson:"_id"`
+	Email        string    `bson:"email"` // lower case, unique
+	Name         string    `bson:"name"`
+	Role         Role      `bson:"role"`
+	PasswordHash string    `bson:"passwordHash"`
+	Disabled     bool      `bson:"disabled"`
+	CreatedAt    time.Time `bson:"createdAt"`
+	UpdatedAt    time.Time `bson:"updatedAt"`
+	Version      int64     `bson:"version"`
+}
+
+// Session is a signed-in session. Its id is the SHA-256 (hex) of the bearer
+// token, so a leaked database does not leak usable tokens.
+type Session struct {
+	ID        string    `bson:"_id"`
+	UserID    string    `bson:"userId"`
+	CreatedAt time.Time `bson:"createdAt"`
+	ExpiresAt time.Time `bson:"expiresAt"`
+}
+
+// Actor is who performs an operation: every write records it.
+type Actor struct {
+	UserID string
+	Role   Role
+}
+
+// System is the actor for start-up jobs (first admin, demo data).
+var System = Actor{UserID: "system", Role: RoleAdmin}
