@@ -1,0 +1,246 @@
+package crm
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidCreditCode(t *testing.T) {
+	tests := []struct {
+		code string
+		want bool
+	}{
+		{"91350100M000100Y43", true},
+		{"91110108MA01G7YQ3L", CreditCodeCheckChar("91110108MA01G7YQ3") == 'L'},
+		{"91350100M000100Y44", false}, // wrong check character
+		{"91350100M000100Y4", false},  // 17 characters
+		{"91350100M000100Y433", false},
+		{"91350100I000100Y43", false}, // I is not in the alphabet
+		{"91350100m000100Y43", false}, // lower case is normalized by the caller, not here
+		{"", false},
+		{"中文中文中文", false},
+	}
+	for _, tc := range tests {
+		if got := ValidCreditCode(tc.code); got != tc.want {
+			t.Errorf("ValidCreditCode(%q) = %v, want %v", tc.code, got, tc.want)
+		}
+	}
+	// Every 17-character prefix with its computed check character is valid.
+	for _, prefix := range []string{"91310000MA1FL8XQ2", "12100000400000624", "Y1440300MA5DCA7R4"} {
+		code := prefix + string(CreditCodeCheckChar(prefix))
+		if !ValidCreditCode(code) {
+			t.Errorf("%s with its check char is invalid", code)
+		}
+	}
+}
+
+func TestResidentID(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"11010519491231002X", true},
+		{"11010519491231002x", true},
+		{"身份证号11010519491231002X请勿记录", true},
+		{"110105194912310021", false},          // wrong check digit
+		{"11010519491331002X", false},          // month 13
+		{"911010519491231002X", false},         // part of a longer run of digits
+		{"11010519491231002X1", false},         // digits follow
+		{"订单号 1101051949123100 金额", false}, // 16 digits
+		{"客户电话13812345678", false},
+	}
+	for _, tc := range tests {
+		if got := ContainsResidentID(tc.text); got != tc.want {
+			t.Errorf("ContainsResidentID(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
+
+func FuzzCreditCode(f *testing.F) {
+	for _, s := range []string{"91350100M000100Y43", "", "Y1440300MA5DCA7R4", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ok := ValidCreditCode(s)
+		if ok && len(s) != 18 {
+			t.Fatalf("accepted %q of length %d", s, len(s))
+		}
+		if len(s) >= 17 {
+			c := CreditCodeCheckChar(s[:17])
+			if c != 0 && !ValidCreditCode(s[:17]+string(c)) {
+				t.Fatalf("check char %c for %q does not validate", c, s[:17])
+			}
+			if ok && c != s[17] {
+				t.Fatalf("accepted %q whose check char should be %c", s, c)
+			}
+		}
+	})
+}
+
+func FuzzResidentID(f *testing.F) {
+	for _, s := range []string{"11010519491231002X", "备注11010519491231002X", "1234567890123456789012", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		found := ContainsResidentID(s)
+		// Anything found must be a valid 18-character number in the text.
+		if found {
+			ok := false
+			for i := 0; i+18 <= len(s); i++ {
+				if ValidResidentID(s[i : i+18]) {
+					ok = true
+				}
+			}
+			if !ok {
+				t.Fatalf("found an ID in %q that is not there", s)
+			}
+		}
+		// Embedding a valid number between non-digits is always found.
+		if !strings.ContainsAny(s, "0123456789Xx") {
+			if !ContainsResidentID(s + "11010519491231002X" + s) {
+				t.Fatalf("missed the ID inside %q", s)
+			}
+		}
+	})
+}
+
+func TestNormalizePhone(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"13812345678", "13812345678"},
+		{"138 1234 5678", "13812345678"},
+		{"+86 138-1234-5678", "13812345678"},
+		{"010-12345678", "010-12345678"},
+		{"0755-8765432", "0755-8765432"},
+		{"021-12345678-801", "021-12345678-801"},
+		{"400-123-4567", "400-123-4567"},
+		{"12812345678", ""},
+		{"1381234567", ""},
+		{"abc", ""},
+		{"1385678", ""},
+	}
+	for _, tc := range tests {
+		got, ok := NormalizePhone(tc.in)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tc.in, got, ok, tc.want)
+		}
+	}
+}
+
+func TestEmailAndWebsite(t *testing.T) {
+	for s, want := range map[string]bool{"a@b.cn": true, "wang.li@example.com.cn": true, "a@b": false,
+		"Wang <a@b.cn>": false, "a b@c.cn": false, "": false, "@b.cn": false} {
+		if ValidEmail(s) != want {
+			t.Errorf("ValidEmail(%q) != %v", s, want)
+		}
+	}
+	for s, want := range map[string]bool{"https://www.example.com": true, "http://example.cn/about": true,
+		"ftp://example.com": false, "www.example.com": false, "https://": false, "javascript:alert(1)": false} {
+		if ValidWebsite(s) != want {
+			t.Errorf("ValidWebsite(%q) != %v", s, want)
+		}
+	}
+}
+
+func TestMoney(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Money
+		err  bool
+	}{
+		{"0", 0, false}, {"12500", 1250000, false}, {"12500.5", 1250050, false}, {"12500.05", 1250005, false},
+		{"0.01", 1, false}, {"007", 700, false}, {" 1.10 ", 110, false},
+		{"1.234", 0, true}, {"-1", 0, true}, {"1,000", 0, true}, {"1e3", 0, true}, {"", 0, true}, {".5", 0, true},
+		{"5.", 0, true}, {"99999999999999", 0, true}, {"NaN", 0, true},
+	}
+	for _, tc := range tests {
+		got, err := ParseMoney(tc.in)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("ParseMoney(%q) = %v, %v; want %v err=%v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+	if s := Money(1250005).String(); s != "12500.05" {
+		t.Errorf("String = %s", s)
+	}
+	if _, err := ParseMoney("-3"); err == nil || !strings.Contains(err.Error(), "negative") {
+		t.Errorf("negative money error should say so: %v", err)
+	}
+}
+
+func FuzzParseMoney(f *testing.F) {
+	for _, s := range []string{"0", "12500.50", "-1", "1.234", "1e9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMoney(s)
+		if err != nil {
+			return
+		}
+		if m < 0 || m > MaxMoney {
+			t.Fatalf("%q parsed out of range: %d", s, m)
+		}
+		back, err := ParseMoney(m.String())
+		if err != nil || back != m {
+			t.Fatalf("round trip of %q: %v %v", s, back, err)
+		}
+	})
+}
+
+func TestMasking(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{MaskPhone("13812345678"), "138****5678"},
+		{MaskPhone("010-12345678"), "010****5678"},
+		{MaskPhone("12345"), "*****"},
+		{MaskPhone(""), ""},
+		{MaskEmail("zhangsan@abc.com"), "z***@abc.com"},
+		{MaskEmail("王@abc.com"), "王***@abc.com"},
+		{MaskEmail(""), ""},
+		{MaskWeChat("wang_wx"), "w***x"},
+		{MaskWeChat("ab"), "***"},
+	}
+	for i, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("case %d: %q, want %q", i, tc.got, tc.want)
+		}
+	}
+	c := &Customer{OwnerID: "o", Collaborators: []string{"k"}, Contacts: []Contact{{Phone: "13812345678", Email: "a@b.cn", WeChat: "wxid_1"}}}
+	for _, tc := range []struct {
+		a      Actor
+		masked bool
+	}{
+		{Actor{"o", RoleSales}, false}, {Actor{"k", RoleSales}, false}, {Actor{"x", RoleManager}, false},
+		{Actor{"x", RoleAdmin}, false}, {Actor{"x", RoleSales}, true}, {Actor{"x", RoleService}, true},
+		{Actor{"x", RoleAnalyst}, true}, {Actor{"", RoleSales}, true},
+	} {
+		got := VisibleContacts(tc.a, c)[0]
+		if (got.Phone == "138****5678") != tc.masked || (got.Email == "a***@b.cn") != tc.masked {
+			t.Errorf("%+v: masked=%v, got %+v", tc.a, tc.masked, got)
+		}
+	}
+	if c.Contacts[0].Phone != "13812345678" {
+		t.Fatal("masking changed the stored contact")
+	}
+}
+
+func TestRecompute(t *testing.T) {
+	c := &Customer{}
+	c.Recompute()
+	if c.Tags == nil || c.Interactions == nil || c.Stats != (Stats{}) {
+		t.Fatalf("empty customer not normalized: %+v", c)
+	}
+	d := func(m int) Deal { return Deal{Amount: Money(m)} }
+	c.Deals = []Deal{d(100), d(250)}
+	c.Satisfaction = []Satisfaction{{Score: 80}, {Score: 91}, {Score: 90}}
+	c.Needs = []Need{{Status: NeedStatusOpen}, {Status: NeedStatusResolved}, {Status: NeedStatusInProgress}, {Status: NeedStatusAbandoned}}
+	c.Recompute()
+	if c.Stats.TotalAmount != 350 || c.Stats.DealCount != 2 || c.Stats.OpenNeedCount != 2 || c.Stats.AvgSatisfaction != 87 {
+		t.Fatalf("stats %+v", c.Stats)
+	}
+}
+
+func TestFormatCode(t *testing.T) {
+	for n, want := range map[int64]string{1: "C202611001", 42: "C202611042", 999: "C202611999", 1000: "C2026111000"} {
+		if got := FormatCode("202611", n); got != want {
+			t.Errorf("FormatCode(%d) = %s", n, got)
+		}
+	}
+}

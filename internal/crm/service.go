@@ -1,0 +1,501 @@
+package crm
+
+import (
+	"context"
+	"math/rand/v2"
+	"strings"
+	"time"
+)
+
+// Service carries out the customer use cases over the Store port: it checks
+// permissions, validates input, keeps computed figures and histories, and
+// retries appends that race with other writers. It does no I/O itself.
+type Service struct {
+	Store Store
+	Clock Clock
+	Loc   *time.Location // calendar dates and customer codes; DefaultLocation when nil
+}
+
+// maxAppendAttempts bounds the retries of an append that keeps losing races.
+const maxAppendAttempts = 100
+
+func (s *Service) now() time.Time { return s.Clock.Now().Truncate(time.Millisecond) }
+
+func (s *Service) loc() *time.Location {
+	if s.Loc == nil {
+		return DefaultLocation
+	}
+	return s.Loc
+}
+
+// Customer returns one customer by id. Errors: NOT_FOUND.
+func (s *Service) Customer(ctx context.Context, id string) (*Customer, error) {
+	return s.Store.Customers().Get(ctx, id)
+}
+
+// CustomerByCode returns one customer by code. Errors: NOT_FOUND.
+func (s *Service) CustomerByCode(ctx context.Context, code string) (*Customer, error) {
+	return s.Store.Customers().GetByCode(ctx, strings.ToUpper(strings.TrimSpace(code)))
+}
+
+// Customers lists a page. Errors: BAD_USER_INPUT for a bad order or size.
+func (s *Service) Customers(ctx context.Context, q ListQuery) (*Page, error) {
+	if q.OrderBy == "" {
+		q.OrderBy = OrderCode
+	}
+	if q.Scope == "" {
+		q.Scope = ScopeActive
+	}
+	p := NewProblems()
+	if !q.OrderBy.Valid() {
+		p.Add("orderBy", "%q is not a sortable field", q.OrderBy)
+	}
+	if !q.Scope.Valid() {
+		p.Add("scope", "%q is not a valid scope", q.Scope)
+	}
+	if len([]rune(q.Search)) > 200 {
+		p.Add("search", "must be at most 200 characters")
+	}
+	q.Search = strings.TrimSpace(q.Search)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return s.Store.Customers().List(ctx, q)
+}
+
+// CreateCustomer creates a customer owned by the actor unless another owner
+// is given. Errors: FORBIDDEN, BAD_USER_INPUT (every invalid field), CONFLICT
+// (credit code taken).
+func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput) (*Customer, error) {
+	if !a.CanCreate() {
+		return nil, Errorf(CodeForbidden, "your role may not create customers")
+	}
+	now := s.now()
+	c := &Customer{ID: NewID(), Type: CustomerTypeNew, Stage: StagePotential, OwnerID: a.UserID,
+		CreatedAt: now, CreatedBy: a.UserID, UpdatedAt: now, UpdatedBy: a.UserID, Version: 1}
+	p := NewProblems()
+	c.Name = checkText(p, "name", in.Name, 200, true)
+	in.CustomerFields.apply(p, c, now)
+	if !a.manages() && c.OwnerID != a.UserID {
+		p.Add("ownerId", "only managers may assign a customer to someone else")
+	}
+	if len(in.Contacts) > 100 {
+		p.Add("contacts", "must have at most 100 contacts")
+	}
+	for i, ci := range in.Contacts {
+		c.Contacts = append(c.Contacts, newContact(p.Index("contacts", i), ci))
+	}
+	ensureOnePrimary(c.Contacts, -1)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.checkUsers(ctx, c.OwnerID, c.Collaborators); err != nil {
+		return nil, err
+	}
+	c.StageHistory = []StageChange{{To: c.Stage, At: now, By: a.UserID}}
+	if c.ValueTier != "" {
+		c.TierHistory = []TierChange{{To: c.ValueTier, At: now, By: a.UserID}}
+	}
+	c.Recompute()
+	if err := s.Store.Customers().Insert(ctx, c, CodePeriod(now, s.loc())); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// UpdateCustomer changes account fields of version expectedVersion.
+// Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT, CONFLICT.
+func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id string, expectedVersion int64, patch CustomerPatch) (*Customer, error) {
+	return s.mutate(ctx, a, id, &expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, now time.Time) {
+		stage, tier, owner := c.Stage, c.ValueTier, c.OwnerID
+		if patch.Name != nil {
+			c.Name = checkText(p, "name", *patch.Name, 200, true)
+		}
+		patch.CustomerFields.apply(p, c, now)
+		if c.OwnerID != owner && !a.manages() {
+			p.Add("ownerId", "only managers may reassign a customer")
+		}
+		if c.OwnerID == "" {
+			p.Add("ownerId", "a customer must have an owner")
+		}
+		if c.Stage != stage {
+			c.StageHistory = append(c.StageHistory, StageChange{From: stage, To: c.Stage, At: now, By: a.UserID})
+		}
+		if c.ValueTier != tier {
+			c.TierHistory = append(c.TierHistory, TierChange{From: tier, To: c.ValueTier, At: now, By: a.UserID})
+		}
+	}, func(c *Customer) error {
+		if patch.OwnerID != nil || patch.Collaborators != nil {
+			return s.checkUsers(ctx, c.OwnerID, c.Collaborators)
+		}
+		return nil
+	})
+}
+
+// ArchiveCustomer hides a customer from lists; nothing is deleted.
+// Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT (already archived), CONFLICT.
+func (s *Service) ArchiveCustomer(ctx context.Context, a Actor, id string, expectedVersion int64) (*Customer, error) {
+	return s.setArchived(ctx, a, id, expectedVersion, true)
+}
+
+// RestoreCustomer brings an archived customer back.
+func (s *Service) RestoreCustomer(ctx context.Context, a Actor, id string, expectedVersion int64) (*Customer, error) {
+	return s.setArchived(ctx, a, id, expectedVersion, false)
+}
+
+func (s *Service) setArchived(ctx context.Context, a Actor, id string, expectedVersion int64, archive bool) (*Customer, error) {
+	cur, err := s.Store.Customers().Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.CanEdit(cur) {
+		return nil, Errorf(CodeForbidden, "you may not change customer %s", cur.Code)
+	}
+	if cur.Archived() == archive {
+		state := "active"
+		if archive {
+			state = "archived"
+		}
+		return nil, &Error{Code: CodeBadUserInput, Message: "customer " + cur.Code + " is already " + state,
+			Fields: []FieldError{{Field: "id", Message: "is already " + state}}}
+	}
+	if cur.Version != expectedVersion {
+		return nil, VersionConflict("customer")
+	}
+	now := s.now()
+	if archive {
+		cur.ArchivedAt = &now
+	} else {
+		cur.ArchivedAt = nil
+	}
+	return cur, s.replace(ctx, a, cur, now)
+}
+
+// AddContact appends a contact. With expectedVersion nil the append is
+// retried over concurrent writes; otherwise a stale version is CONFLICT.
+func (s *Service) AddContact(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in ContactInput) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, _ time.Time) {
+		if len(c.Contacts) >= 100 {
+			p.Add("contacts", "a customer has at most 100 contacts")
+			return
+		}
+		c.Contacts = append(c.Contacts, newContact(p, in))
+		ensureOnePrimary(c.Contacts, len(c.Contacts)-1)
+	}, nil)
+}
+
+// UpdateContact changes one contact of version expectedVersion.
+func (s *Service) UpdateContact(ctx context.Context, a Actor, customerID, contactID string, expectedVersion int64, patch ContactPatch) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, _ time.Time) {
+		i := indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == contactID })
+		if i < 0 {
+			p.Add("contactId", "no such contact on this customer")
+			return
+		}
+		ct := &c.Contacts[i]
+		if patch.Name != nil {
+			ct.Name = checkText(p, "name", *patch.Name, MaxShortText, true)
+		}
+		patch.ContactFields.apply(p, ct)
+		if patch.Primary != nil && *patch.Primary {
+			ensureOnePrimary(c.Contacts, i)
+		}
+	}, nil)
+}
+
+// RemoveContact removes one contact of version expectedVersion; interactions
+// keep their history but no longer point at it.
+func (s *Service) RemoveContact(ctx context.Context, a Actor, customerID, contactID string, expectedVersion int64) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, _ time.Time) {
+		i := indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == contactID })
+		if i < 0 {
+			p.Add("contactId", "no such contact on this customer")
+			return
+		}
+		c.Contacts = append(c.Contacts[:i], c.Contacts[i+1:]...)
+		for j := range c.Interactions {
+			ids := c.Interactions[j].ContactIDs[:0]
+			for _, id := range c.Interactions[j].ContactIDs {
+				if id != contactID {
+					ids = append(ids, id)
+				}
+			}
+			c.Interactions[j].ContactIDs = ids
+		}
+		ensureOnePrimary(c.Contacts, -1)
+	}, nil)
+}
+
+// LogInteraction appends an interaction; concurrent calls never lose one.
+func (s *Service) LogInteraction(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in InteractionInput) (*Customer, error) {
+	var users []string
+	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+		if len(c.Interactions) >= MaxNested {
+			p.Add("interactions", "a customer has at most %d interactions", MaxNested)
+			return
+		}
+		it := Interaction{ID: NewID(), At: now, Channel: in.Channel, CreatedBy: a.UserID}
+		if in.At != nil {
+			it.At = in.At.Truncate(time.Millisecond)
+			if it.At.After(now.Add(24 * time.Hour)) {
+				p.Add("at", "must not be in the future")
+			}
+		}
+		if !in.Channel.Valid() {
+			p.Add("channel", "%q is not an allowed value", string(in.Channel))
+		}
+		it.Summary = checkText(p, "summary", in.Summary, MaxLongText, true)
+		applyText(p, "feedback", in.Feedback, &it.Feedback, MaxLongText)
+		applyText(p, "result", in.Result, &it.Result, MaxLongText)
+		it.Participants = dedupe(in.Participants)
+		if len(it.Participants) == 0 {
+			it.Participants = []string{a.UserID}
+		}
+		it.ContactIDs = dedupe(in.ContactIDs)
+		for i, id := range it.ContactIDs {
+			if indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == id }) < 0 {
+				p.Add("contactIds["+itoa(i)+"]", "no such contact on this customer")
+			}
+		}
+		if in.NextAction != nil {
+			na := &NextAction{OwnerID: a.UserID}
+			pn := p.At("nextAction")
+			na.What = checkText(pn, "what", in.NextAction.What, MaxLineText, true)
+			if in.NextAction.OwnerID != nil && strings.TrimSpace(*in.NextAction.OwnerID) != "" {
+				na.OwnerID = strings.TrimSpace(*in.NextAction.OwnerID)
+			}
+			if in.NextAction.Due != nil {
+				due := in.NextAction.Due.Truncate(time.Millisecond)
+				na.Due = &due
+			}
+			if in.NextAction.Done != nil {
+				na.Done = *in.NextAction.Done
+			}
+			it.NextAction = na
+		}
+		applyEnum(p, "keyEvent", in.KeyEvent, &it.KeyEvent, true)
+		if in.DurationMin != nil {
+			if *in.DurationMin < 0 || *in.DurationMin > 24*60 {
+				p.Add("durationMin", "must be between 0 and 1440 minutes")
+			}
+			it.DurationMin = *in.DurationMin
+		}
+		users = append(append([]string(nil), it.Participants...), "")
+		if it.NextAction != nil {
+			users[len(users)-1] = it.NextAction.OwnerID
+		}
+		c.Interactions = append(c.Interactions, it)
+	}, func(*Customer) error { return s.checkUsers(ctx, "", users) })
+}
+
+// AddNeed appends a need.
+func (s *Service) AddNeed(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in NeedInput) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+		if len(c.Needs) >= 1000 {
+			p.Add("needs", "a customer has at most 1000 needs")
+			return
+		}
+		n := Need{ID: NewID(), Kind: NeedKindCurrent, Priority: PriorityMedium, Status: NeedStatusOpen, OpenedAt: now}
+		n.Title = checkText(p, "title", in.Title, MaxLineText, true)
+		in.NeedFields.apply(p, &n)
+		if n.Status == NeedStatusResolved {
+			n.ResolvedAt = &now
+		}
+		c.Needs = append(c.Needs, n)
+	}, nil)
+}
+
+// UpdateNeed changes one need of version expectedVersion; resolving it
+// records the time, reopening it clears that.
+func (s *Service) UpdateNeed(ctx context.Context, a Actor, customerID, needID string, expectedVersion int64, patch NeedPatch) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+		i := indexOf(c.Needs, func(n Need) bool { return n.ID == needID })
+		if i < 0 {
+			p.Add("needId", "no such need on this customer")
+			return
+		}
+		n := &c.Needs[i]
+		was := n.Status
+		if patch.Title != nil {
+			n.Title = checkText(p, "title", *patch.Title, MaxLineText, true)
+		}
+		patch.NeedFields.apply(p, n)
+		switch {
+		case n.Status == NeedStatusResolved && was != NeedStatusResolved:
+			n.ResolvedAt = &now
+		case n.Status != NeedStatusResolved:
+			n.ResolvedAt = nil
+		}
+	}, nil)
+}
+
+// RecordDeal appends a purchase.
+func (s *Service) RecordDeal(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in DealInput) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, now time.Time) {
+		if len(c.Deals) >= MaxNested {
+			p.Add("deals", "a customer has at most %d deals", MaxNested)
+			return
+		}
+		d := Deal{ID: NewID(), Date: DateOf(now, s.loc())}
+		d.Product = checkText(p, "product", in.Product, MaxLineText, true)
+		if m := checkMoney(p, "amount", in.Amount); m != nil {
+			d.Amount = *m
+		}
+		if in.Date != nil {
+			d.Date = DateOf(*in.Date, time.UTC)
+			if d.Date.After(DateOf(now, s.loc()).AddDate(0, 0, 1)) {
+				p.Add("date", "must not be in the future")
+			}
+		}
+		applyText(p, "note", in.Note, &d.Note, MaxLineText)
+		c.Deals = append(c.Deals, d)
+	}, nil)
+}
+
+// RecordSatisfaction appends a satisfaction result (0-100).
+func (s *Service) RecordSatisfaction(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in SatisfactionInput) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+		if len(c.Satisfaction) >= MaxNested {
+			p.Add("satisfaction", "a customer has at most %d results", MaxNested)
+			return
+		}
+		r := Satisfaction{ID: NewID(), At: now, Score: in.Score}
+		if in.Score < 0 || in.Score > 100 {
+			p.Add("score", "must be between 0 and 100")
+		}
+		if in.At != nil {
+			r.At = in.At.Truncate(time.Millisecond)
+			if r.At.After(now.Add(24 * time.Hour)) {
+				p.Add("at", "must not be in the future")
+			}
+		}
+		applyText(p, "comment", in.Comment, &r.Comment, MaxLongText)
+		c.Satisfaction = append(c.Satisfaction, r)
+	}, nil)
+}
+
+// mutate loads a customer, applies change, validates, and writes it back
+// with the version it read. With expected set, a different version is
+// CONFLICT; without, a lost race is retried on the fresh document. check,
+// when set, runs after validation (look-ups that need the store).
+func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int64,
+	allowed func(Actor, *Customer) bool, change func(*Customer, Problems, time.Time), check func(*Customer) error) (*Customer, error) {
+	for attempt := 0; ; attempt++ {
+		c, err := s.Store.Customers().Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !allowed(a, c) {
+			return nil, Errorf(CodeForbidden, "you may not change customer %s", c.Code)
+		}
+		if c.Archived() {
+			return nil, &Error{Code: CodeBadUserInput, Message: "customer " + c.Code + " is archived; restore it before changing it",
+				Fields: []FieldError{{Field: "id", Message: "is archived"}}}
+		}
+		if expected != nil && c.Version != *expected {
+			return nil, VersionConflict("customer")
+		}
+		now := s.now()
+		p := NewProblems()
+		change(c, p, now)
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		if check != nil {
+			if err := check(c); err != nil {
+				return nil, err
+			}
+		}
+		err = s.replace(ctx, a, c, now)
+		if err == nil {
+			return c, nil
+		}
+		if expected != nil || !IsVersionConflict(err) || attempt >= maxAppendAttempts {
+			return nil, err
+		}
+		if err := sleep(ctx, time.Duration(rand.IntN(1+min(attempt, 20)))*time.Millisecond); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (s *Service) replace(ctx context.Context, a Actor, c *Customer, now time.Time) error {
+	v := c.Version
+	c.Version++
+	c.UpdatedAt, c.UpdatedBy = now, a.UserID
+	c.Recompute()
+	return s.Store.Customers().Replace(ctx, c, v)
+}
+
+// checkUsers verifies that owner (when set) and ids are active users.
+func (s *Service) checkUsers(ctx context.Context, owner string, ids []string) error {
+	want := dedupe(append([]string{owner}, ids...))
+	if len(want) == 0 {
+		return nil
+	}
+	users, err := s.Store.Users().GetMany(ctx, want)
+	if err != nil {
+		return err
+	}
+	active := map[string]bool{}
+	for _, u := range users {
+		active[u.ID] = !u.Disabled
+	}
+	p := NewProblems()
+	if owner != "" && !active[owner] {
+		p.Add("ownerId", "is not an active user")
+	}
+	for _, id := range dedupe(ids) {
+		if id != owner && !active[id] {
+			p.Add("users", "%s is not an active user", id)
+		}
+	}
+	return p.Err()
+}
+
+func newContact(p Problems, in ContactInput) Contact {
+	ct := Contact{ID: NewID()}
+	ct.Name = checkText(p, "name", in.Name, MaxShortText, true)
+	in.ContactFields.apply(p, &ct)
+	return ct
+}
+
+// ensureOnePrimary keeps exactly one primary contact: the one at keep when
+// it is primary, else the first primary, else the first contact.
+func ensureOnePrimary(cs []Contact, keep int) {
+	if len(cs) == 0 {
+		return
+	}
+	chosen := -1
+	if keep >= 0 && cs[keep].Primary {
+		chosen = keep
+	} else {
+		chosen = indexOf(cs, func(c Contact) bool { return c.Primary })
+	}
+	if chosen < 0 {
+		chosen = 0
+	}
+	for i := range cs {
+		cs[i].Primary = i == chosen
+	}
+}
+
+func indexOf[T any](xs []T, pred func(T) bool) int {
+	for i, x := range xs {
+		if pred(x) {
+			return i
+		}
+	}
+	return -1
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
