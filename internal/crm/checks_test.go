@@ -42,10 +42,10 @@ func TestResidentID(t *testing.T) {
 		{"11010519491231002X", true},
 		{"11010519491231002x", true},
 		{"身份证号11010519491231002X请勿记录", true},
-		{"110105194912310021", false},          // wrong check digit
-		{"11010519491331002X", false},          // month 13
-		{"911010519491231002X", false},         // part of a longer run of digits
-		{"11010519491231002X1", false},         // digits follow
+		{"110105194912310021", false},      // wrong check digit
+		{"11010519491331002X", false},      // month 13
+		{"911010519491231002X", false},     // part of a longer run of digits
+		{"11010519491231002X1", false},     // digits follow
 		{"订单号 1101051949123100 金额", false}, // 16 digits
 		{"客户电话13812345678", false},
 	}
