@@ -1,0 +1,82 @@
+package auth
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// CookieName is the session cookie the browser app signs in with.
+const CookieName = "kehu_session"
+
+type userKey struct{}
+
+// WithUser returns a context carrying the signed-in user (the principal).
+func WithUser(ctx context.Context, u *crm.User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// UserFrom returns the signed-in user of ctx, if any.
+func UserFrom(ctx context.Context) (*crm.User, bool) {
+	u, ok := ctx.Value(userKey{}).(*crm.User)
+	return u, ok && u != nil
+}
+
+// ActorFrom returns the actor (id and role) of the signed-in user, if any.
+func ActorFrom(ctx context.Context) (crm.Actor, bool) {
+	u, ok := UserFrom(ctx)
+	if !ok {
+		return crm.Actor{}, false
+	}
+	return crm.Actor{UserID: u.ID, Role: u.Role}, true
+}
+
+// TokenFromRequest returns the session token of r: from an
+// "Authorization: Bearer <token>" header (scheme case-insensitive) first,
+// else from the CookieName cookie, else "".
+func TokenFromRequest(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(strings.TrimSpace(h), " ")
+		if ok && strings.EqualFold(scheme, "Bearer") {
+			if tok = strings.TrimSpace(tok); tok != "" {
+				return tok
+			}
+		}
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// SessionCookie returns the cookie that carries token until expires:
+// HttpOnly (no script can read it), SameSite=Lax, Path=/, and Secure when
+// the server is reached over HTTPS.
+func SessionCookie(token string, expires time.Time, secure bool) *http.Cookie {
+	return &http.Cookie{
+		Name:     CookieName,
+		Value:    token,
+		Path:     "/",
+		Expires:  expires.UTC(),
+		HttpOnly: true,
+		Secure:   secure,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
+
+// ClearCookie returns the cookie that removes the session cookie.
+func ClearCookie(secure bool) *http.Cookie {
+	return &http.Cookie{
+		Name:     CookieName,
+		Value:    "",
+		Path:     "/",
+		Expires:  time.Unix(0, 0).UTC(),
+		MaxAge:   -1,
+		HttpOnly: true,
+		Secure:   secure,
+		SameSite: http.SameSiteLaxMode,
+	}
+}
