@@ -223,3 +223,11 @@ func FuzzVerifyPassword(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkHashPassword(b *testing.B) {
+	for b.Loop() {
+		if _, err := auth.HashPassword("benchmark-password"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
