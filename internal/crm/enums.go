@@ -161,7 +161,15 @@ func unmarshalEnum[T ~string](dst *T, v any, all []T, name string) error {
 	return nil
 }
 
-func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+// marshalEnum writes the value; an unset (empty) value is null, which the
+// schema allows wherever an enum is optional.
+func marshalEnum(w io.Writer, s string) {
+	if s == "" {
+		_, _ = io.WriteString(w, "null")
+		return
+	}
+	_, _ = io.WriteString(w, strconv.Quote(s))
+}
 
 func (t Tier) Valid() bool                { return validEnum(t, tiers) }
 func (t *Tier) UnmarshalGQL(v any) error  { return unmarshalEnum(t, v, tiers, "Tier") }

@@ -1,0 +1,17 @@
+package graph
+
+import (
+	"github.com/kehu-crm/kehu/internal/auth"
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// Resolver holds the services the resolvers call (dependency injection).
+type Resolver struct {
+	CRM   *crm.Service
+	Auth  *auth.Service
+	Store crm.Store
+	// SecureCookies marks the session cookie Secure (set behind HTTPS).
+	SecureCookies bool
+	// MaxPageSize bounds `first` on lists.
+	MaxPageSize int
+}
