@@ -1,0 +1,261 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// customerStore is the crm.CustomerStore view of a Store.
+type customerStore Store
+
+var _ crm.CustomerStore = (*customerStore)(nil)
+
+// maxVars bounds the ids of one IN (...) query.
+const maxVars = 500
+
+// sequenceName is the sequences row of a month period's customer codes.
+func sequenceName(period string) string { return "customer:" + period }
+
+// codeNumber splits a customer code in the store's format (C + yyyymm + at
+// least three digits) into its period and number.
+func codeNumber(code string) (period string, n int64, ok bool) {
+	if len(code) < 10 || code[0] != 'C' || !digits(code[1:]) {
+		return "", 0, false
+	}
+	n, err := strconv.ParseInt(code[7:], 10, 64)
+	if err != nil {
+		return "", 0, false
+	}
+	return code[1:7], n, true
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// nullable stores "" as NULL (absent optional unique keys never collide).
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// Insert stores c with Version 1. When c.Code is empty it takes the next
+// number of the period's sequence in the same transaction and sets c.Code.
+// A preset code in the store's format raises its period's sequence to at
+// least its number, so generated codes never collide with imported ones.
+// On failure c is left as it was.
+func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period string) error {
+	if c == nil {
+		return crm.Internal(errors.New("sqlite: Insert: nil customer"))
+	}
+	if c.Code == "" && (len(period) != 6 || !digits(period)) {
+		return crm.Internal(fmt.Errorf("sqlite: Insert: invalid code period %q", period))
+	}
+	s := (*Store)(cs)
+	orig := *c
+	if c.ID == "" {
+		c.ID = crm.NewID()
+	}
+	c.Version = 1
+	err := s.write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+		if orig.Code == "" {
+			var n int64
+			err := tx.QueryRowContext(ctx, `INSERT INTO sequences (name, value) VALUES (?, 1)
+				ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`, sequenceName(period)).Scan(&n)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: next customer code: %w", err)
+			}
+			c.Code = crm.FormatCode(period, n)
+		} else if err := raiseSequence(ctx, tx, c.Code); err != nil {
+			return nil, err
+		}
+		doc, err := bson.Marshal(c)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: encode customer: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO customers (id, code, credit_code, version, doc) VALUES (?, ?, ?, ?, ?)`,
+			c.ID, c.Code, nullable(c.CreditCode), c.Version, doc)
+		if err != nil {
+			return nil, execErr("insert customer", err)
+		}
+		e, err := decodeLean(doc)
+		if err != nil {
+			return nil, err
+		}
+		return []*entry{e}, nil
+	})
+	if err != nil {
+		c.ID, c.Code, c.Version = orig.ID, orig.Code, orig.Version
+	}
+	return err
+}
+
+// raiseSequence lifts the sequence of code's period to at least its number
+// (no-op for codes in another format).
+func raiseSequence(ctx context.Context, tx *sql.Tx, code string) error {
+	period, n, ok := codeNumber(code)
+	if !ok {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO sequences (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`, sequenceName(period), n)
+	if err != nil {
+		return fmt.Errorf("sqlite: raise customer code sequence: %w", err)
+	}
+	return nil
+}
+
+// Replace writes c when the stored version is expectedVersion; c.Version
+// must be expectedVersion+1.
+func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedVersion int64) error {
+	if c == nil {
+		return crm.Internal(errors.New("sqlite: Replace: nil customer"))
+	}
+	if c.Version != expectedVersion+1 {
+		return crm.Internal(fmt.Errorf("sqlite: Replace: customer version %d, want expected version %d + 1", c.Version, expectedVersion))
+	}
+	doc, err := bson.Marshal(c)
+	if err != nil {
+		return crm.Internal(fmt.Errorf("sqlite: encode customer: %w", err))
+	}
+	e, err := decodeLean(doc)
+	if err != nil {
+		return crm.Internal(err)
+	}
+	s := (*Store)(cs)
+	return s.write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET code = ?, credit_code = ?, version = ?, doc = ?
+			WHERE id = ? AND version = ?`, c.Code, nullable(c.CreditCode), c.Version, doc, c.ID, expectedVersion)
+		if err != nil {
+			return nil, execErr("update customer", err)
+		}
+		if err := versionCheck(ctx, tx, res, "customers", "customer", c.ID); err != nil {
+			return nil, err
+		}
+		if err := raiseSequence(ctx, tx, c.Code); err != nil {
+			return nil, err
+		}
+		return []*entry{e}, nil
+	})
+}
+
+// versionCheck turns an UPDATE ... WHERE id AND version that changed no row
+// into NOT_FOUND or CONFLICT.
+func versionCheck(ctx context.Context, tx *sql.Tx, res sql.Result, table, kind, id string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: update %s: %w", kind, err)
+	}
+	if n == 1 {
+		return nil
+	}
+	var one int
+	switch err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return crm.NotFound(kind, id)
+	case err != nil:
+		return fmt.Errorf("sqlite: update %s: %w", kind, err)
+	}
+	return crm.VersionConflict(kind)
+}
+
+// Get reads the full document.
+func (cs *customerStore) Get(ctx context.Context, id string) (*crm.Customer, error) {
+	return cs.getBy(ctx, "id", id)
+}
+
+// GetByCode reads the full document by customer code.
+func (cs *customerStore) GetByCode(ctx context.Context, code string) (*crm.Customer, error) {
+	return cs.getBy(ctx, "code", code)
+}
+
+func (cs *customerStore) getBy(ctx context.Context, column, key string) (*crm.Customer, error) {
+	var doc []byte
+	err := cs.rdb.QueryRowContext(ctx, "SELECT doc FROM customers WHERE "+column+" = ?", key).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, crm.NotFound("customer", key)
+	}
+	if err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: get customer: %w", err))
+	}
+	c := new(crm.Customer)
+	if err := bson.Unmarshal(doc, c); err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: decode customer %s: %w", key, err))
+	}
+	return c, nil
+}
+
+// GetMany reads the full documents of the ids that exist, in the order of
+// ids (a repeated id is returned each time it is asked for).
+func (cs *customerStore) GetMany(ctx context.Context, ids []string) ([]*crm.Customer, error) {
+	byID := make(map[string]*crm.Customer, len(ids))
+	err := queryIn(ctx, cs.rdb, "SELECT doc FROM customers WHERE id IN", ids, func(doc []byte) error {
+		c := new(crm.Customer)
+		if err := bson.Unmarshal(doc, c); err != nil {
+			return fmt.Errorf("decode customer: %w", err)
+		}
+		byID[c.ID] = c
+		return nil
+	})
+	if err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: get customers: %w", err))
+	}
+	out := make([]*crm.Customer, 0, len(byID))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// queryIn runs prefix + " (?, ?, ...)" for ids in chunks of maxVars and
+// calls fn with the single column of every row (valid only during the call).
+func queryIn(ctx context.Context, db *sql.DB, prefix string, ids []string, fn func([]byte) error) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), maxVars)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		q := prefix + " (?" + strings.Repeat(", ?", len(chunk)-1) + ")"
+		rows, err := db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var doc sql.RawBytes
+			if err := rows.Scan(&doc); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := fn(doc); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

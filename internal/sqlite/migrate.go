@@ -1,0 +1,158 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// sequenceDoc is the document form of a sequences row.
+type sequenceDoc struct {
+	Name  string `bson:"_id"`
+	Value int64  `bson:"value"`
+}
+
+// Dump calls fn with every document of the collection ordered by _id; fn
+// owns the slice it is given. Sequences are built as {_id, value: int64}.
+func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte) error) error {
+	var query string
+	switch collection {
+	case crm.CollectionCustomers:
+		query = "SELECT doc FROM customers ORDER BY id"
+	case crm.CollectionUsers:
+		query = "SELECT doc FROM users ORDER BY id"
+	case crm.CollectionSessions:
+		query = "SELECT doc FROM sessions ORDER BY id"
+	case crm.CollectionSequences:
+		query = "SELECT name, value FROM sequences ORDER BY name"
+	default:
+		return unknownCollection(collection)
+	}
+	rows, err := s.rdb.QueryContext(ctx, query)
+	if err != nil {
+		return crm.Internal(fmt.Errorf("sqlite: dump %s: %w", collection, err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc []byte
+		if collection == crm.CollectionSequences {
+			var seq sequenceDoc
+			if err := rows.Scan(&seq.Name, &seq.Value); err != nil {
+				return crm.Internal(fmt.Errorf("sqlite: dump %s: %w", collection, err))
+			}
+			doc, err = bson.Marshal(bson.D{{Key: "_id", Value: seq.Name}, {Key: "value", Value: seq.Value}})
+		} else {
+			err = rows.Scan(&doc)
+		}
+		if err != nil {
+			return crm.Internal(fmt.Errorf("sqlite: dump %s: %w", collection, err))
+		}
+		if err := fn(doc); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return crm.Internal(fmt.Errorf("sqlite: dump %s: %w", collection, err))
+	}
+	return nil
+}
+
+func unknownCollection(name string) error {
+	return crm.Errorf(crm.CodeBadUserInput, "unknown collection %q", name)
+}
+
+// Load upserts raw documents into the collection in one transaction
+// (replacing documents with the same _id) and, for customers, publishes the
+// read model once for the whole call. Unique keys are enforced as for
+// Insert (CONFLICT naming the field). Loaded customer codes raise their
+// period's sequence so later generated codes do not collide with them.
+func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) error {
+	type row struct {
+		args []any
+		e    *entry
+		code string
+	}
+	var query string
+	switch collection {
+	case crm.CollectionCustomers:
+		query = `INSERT INTO customers (id, code, credit_code, version, doc) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET code = excluded.code, credit_code = excluded.credit_code,
+			version = excluded.version, doc = excluded.doc`
+	case crm.CollectionUsers:
+		query = `INSERT INTO users (id, email, version, doc) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET email = excluded.email, version = excluded.version, doc = excluded.doc`
+	case crm.CollectionSessions:
+		query = `INSERT INTO sessions (id, user_id, expires_at, doc) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, expires_at = excluded.expires_at, doc = excluded.doc`
+	case crm.CollectionSequences:
+		query = `INSERT INTO sequences (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`
+	default:
+		return unknownCollection(collection)
+	}
+	rows := make([]row, len(docs))
+	for i, doc := range docs {
+		if err := bson.Raw(doc).Validate(); err != nil {
+			return crm.Errorf(crm.CodeBadUserInput, "%s document %d is not valid BSON: %v", collection, i, err)
+		}
+		bad := func(err error) error {
+			return crm.Errorf(crm.CodeBadUserInput, "%s document %d: %v", collection, i, err)
+		}
+		switch collection {
+		case crm.CollectionCustomers:
+			e, err := decodeLean(doc)
+			if err != nil {
+				return bad(err)
+			}
+			if e.c.Code == "" {
+				return bad(fmt.Errorf("customer %s has no code", e.c.ID))
+			}
+			rows[i] = row{args: []any{e.c.ID, e.c.Code, nullable(e.c.CreditCode), e.c.Version, doc}, e: e, code: e.c.Code}
+		case crm.CollectionUsers:
+			var u crm.User
+			if err := bson.Unmarshal(doc, &u); err != nil || u.ID == "" {
+				return bad(fmt.Errorf("not a user: %v", err))
+			}
+			rows[i] = row{args: []any{u.ID, u.Email, u.Version, doc}}
+		case crm.CollectionSessions:
+			var ss crm.Session
+			if err := bson.Unmarshal(doc, &ss); err != nil || ss.ID == "" {
+				return bad(fmt.Errorf("not a session: %v", err))
+			}
+			rows[i] = row{args: []any{ss.ID, ss.UserID, ss.ExpiresAt.UnixMilli(), doc}}
+		case crm.CollectionSequences:
+			var seq sequenceDoc
+			if err := bson.Unmarshal(doc, &seq); err != nil || seq.Name == "" {
+				return bad(fmt.Errorf("not a sequence: %v", err))
+			}
+			rows[i] = row{args: []any{seq.Name, seq.Value}}
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+		stmt, err := tx.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: load %s: %w", collection, err)
+		}
+		defer stmt.Close()
+		var entries []*entry
+		for _, r := range rows {
+			if _, err := stmt.ExecContext(ctx, r.args...); err != nil {
+				return nil, execErr("load "+collection, err)
+			}
+			if r.e != nil {
+				if err := raiseSequence(ctx, tx, r.code); err != nil {
+					return nil, err
+				}
+				entries = append(entries, r.e)
+			}
+		}
+		return sortUnique(entries), nil
+	})
+}

@@ -1,0 +1,419 @@
+// Package sqlite is Kehu's embedded default store: every document is stored
+// as BSON (the same bytes as in MongoDB, encoded with the struct tags of
+// internal/crm) in a SQLite database inside the data directory, with the
+// unique keys and the version as columns.
+//
+// The package also keeps the in-memory read model that answers customer
+// lists: at Open every customer is decoded, on all cores, into a lean
+// immutable snapshot, and after every committed write a new snapshot is
+// published (copy on write, in commit order), so readers never block writers
+// and never see half a write. Point reads (Get, GetByCode, GetMany) read the
+// full documents from SQLite.
+//
+// The process holds an exclusive lock on the data directory while the store
+// is open; a second Open of the same directory, in this process or another,
+// fails at once.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// File names inside the data directory.
+const (
+	// DBFile is the SQLite database.
+	DBFile = "kehu.db"
+	// LockFile is locked (flock, exclusive) while a store is open.
+	LockFile = "kehu.lock"
+)
+
+// SchemaVersion is the schema this package writes, kept in PRAGMA
+// user_version. Open upgrades older databases step by step (migrations)
+// and refuses newer ones.
+const SchemaVersion = 1
+
+// migrations[i] upgrades a database from schema version i to i+1; it has
+// SchemaVersion entries.
+var migrations = [SchemaVersion]string{
+	`CREATE TABLE customers (
+		id          TEXT PRIMARY KEY,
+		code        TEXT NOT NULL UNIQUE,
+		credit_code TEXT UNIQUE, -- NULL when the customer has none
+		version     INTEGER NOT NULL,
+		doc         BLOB NOT NULL
+	) STRICT;
+	CREATE TABLE users (
+		id      TEXT PRIMARY KEY,
+		email   TEXT NOT NULL UNIQUE,
+		version INTEGER NOT NULL,
+		doc     BLOB NOT NULL
+	) STRICT;
+	CREATE TABLE sessions (
+		id         TEXT PRIMARY KEY,
+		user_id    TEXT NOT NULL,
+		expires_at INTEGER NOT NULL, -- Unix milliseconds
+		doc        BLOB NOT NULL
+	) STRICT;
+	CREATE INDEX sessions_user_id ON sessions (user_id);
+	CREATE INDEX sessions_expires_at ON sessions (expires_at);
+	CREATE TABLE sequences (
+		name  TEXT PRIMARY KEY,
+		value INTEGER NOT NULL
+	) STRICT;`,
+}
+
+// Options tune a store. The zero value is ready to use.
+type Options struct {
+	// Logger receives start-up and shutdown messages; nil discards them.
+	Logger *slog.Logger
+	// DecodeWorkers is the number of goroutines (each with its own
+	// connection) that load and decode customers at Open; 0 means
+	// runtime.NumCPU().
+	DecodeWorkers int
+}
+
+// DirInUseError is returned by Open when another store (in this process or
+// another) holds the data directory.
+type DirInUseError struct {
+	Dir string
+}
+
+func (e *DirInUseError) Error() string {
+	return "data directory " + e.Dir + " is in use by another Kehu process"
+}
+
+// Store is the SQLite implementation of crm.Store. It is safe for
+// concurrent use.
+type Store struct {
+	dir  string
+	log  *slog.Logger
+	lock *os.File
+
+	// wdb has exactly one connection; every write runs on it in a
+	// transaction while holding wmu, and publishes the read model before
+	// releasing wmu, so snapshots appear in commit order.
+	wdb    *sql.DB
+	wmu    sync.Mutex
+	intern *interner // owned by the writer (guarded by wmu)
+
+	// rdb is the pool for point reads, dumps and the start-up load.
+	rdb *sql.DB
+
+	snap atomic.Pointer[snapshot]
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+var _ crm.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the store in dir: it creates dir with mode
+// 0700, locks it, opens dir/kehu.db in WAL mode with synchronous=FULL,
+// upgrades the schema and loads the read model. It fails with a
+// *DirInUseError when the directory is locked by another store.
+func Open(dir string, opts Options) (s *Store, err error) {
+	start := time.Now()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	workers := opts.DecodeWorkers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: create data directory: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: restrict data directory: %w", err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s = &Store{dir: dir, log: log, lock: lock, intern: newInterner()}
+	defer func() {
+		if err != nil {
+			s.closeHandles()
+		}
+	}()
+
+	path, err := filepath.Abs(filepath.Join(dir, DBFile))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	if s.wdb, err = openDB(path, "immediate", false); err != nil {
+		return nil, err
+	}
+	s.wdb.SetMaxOpenConns(1)
+	s.wdb.SetMaxIdleConns(1)
+	if err := s.migrate(); err != nil {
+		return nil, err
+	}
+
+	if s.rdb, err = openDB(path, "deferred", true); err != nil {
+		return nil, err
+	}
+	readers := max(4, runtime.NumCPU(), workers)
+	s.rdb.SetMaxOpenConns(readers)
+	s.rdb.SetMaxIdleConns(readers)
+
+	n, err := s.loadReadModel(workers)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("sqlite store open", "dir", dir, "customers", n, "decodeWorkers", workers,
+		"elapsed", time.Since(start).Round(time.Millisecond))
+	return s, nil
+}
+
+// lockDir takes the exclusive, non-blocking flock on dir/kehu.lock.
+func lockDir(dir string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, LockFile), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open lock file: %w", err)
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &DirInUseError{Dir: dir}
+		}
+		return nil, fmt.Errorf("sqlite: lock data directory %s: %w", dir, err)
+	}
+	// The pid is for operators wondering who holds the directory.
+	if err := f.Truncate(0); err == nil {
+		_, _ = f.WriteAt([]byte(fmt.Sprintf("%d\n", os.Getpid())), 0)
+	}
+	return f, nil
+}
+
+// openDB opens a pool on the database file with the store's PRAGMAs.
+func openDB(path, txlock string, queryOnly bool) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if queryOnly {
+		q.Add("_pragma", "query_only(1)")
+	}
+	q.Set("_txlock", txlock)
+	u := url.URL{Scheme: "file", Path: path, RawQuery: q.Encode()}
+	db, err := sql.Open("sqlite", u.String())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// migrate brings the schema to SchemaVersion, one transaction per step.
+func (s *Store) migrate() error {
+	ctx := context.Background()
+	for {
+		var v int
+		if err := s.wdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+			return fmt.Errorf("sqlite: read schema version: %w", err)
+		}
+		if v > SchemaVersion {
+			return fmt.Errorf("sqlite: %s has schema version %d, newer than this program's %d: use a newer Kehu",
+				filepath.Join(s.dir, DBFile), v, SchemaVersion)
+		}
+		if v == SchemaVersion {
+			return nil
+		}
+		tx, err := s.wdb.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("sqlite: migrate: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, migrations[v])
+		if err == nil {
+			_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
+		}
+		if err == nil {
+			err = tx.Commit()
+		} else {
+			_ = tx.Rollback()
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: migrate schema %d to %d: %w", v, v+1, err)
+		}
+		s.log.Info("sqlite schema upgraded", "from", v, "to", v+1)
+	}
+}
+
+// Dir returns the data directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Customers returns the customer store.
+func (s *Store) Customers() crm.CustomerStore { return (*customerStore)(s) }
+
+// Users returns the user store.
+func (s *Store) Users() crm.UserStore { return (*userStore)(s) }
+
+// Sessions returns the session store.
+func (s *Store) Sessions() crm.SessionStore { return (*sessionStore)(s) }
+
+// Ping runs a trivial query on the read pool.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return crm.Internal(fmt.Errorf("sqlite: ping: %w", err))
+	}
+	return nil
+}
+
+// Close waits for the write in progress, checkpoints the WAL into the
+// database file, closes every connection and releases the directory lock.
+// Calls after the first return the first call's result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+		var errs []error
+		if s.rdb != nil {
+			errs = append(errs, s.rdb.Close())
+		}
+		if s.wdb != nil {
+			if _, err := s.wdb.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+				errs = append(errs, fmt.Errorf("sqlite: checkpoint: %w", err))
+			}
+		}
+		errs = append(errs, s.closeHandles())
+		s.closeErr = errors.Join(errs...)
+		s.log.Info("sqlite store closed", "dir", s.dir)
+	})
+	return s.closeErr
+}
+
+// closeHandles closes both pools and releases the lock; used by Close and by
+// a failed Open.
+func (s *Store) closeHandles() error {
+	var errs []error
+	for _, db := range []*sql.DB{s.rdb, s.wdb} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	if s.lock != nil {
+		errs = append(errs, syscall.Flock(int(s.lock.Fd()), syscall.LOCK_UN), s.lock.Close())
+		s.lock = nil
+	}
+	return errors.Join(errs...)
+}
+
+// write runs fn in an immediate transaction on the writer connection. When
+// the transaction commits, the entries fn returned (already decoded, not yet
+// interned) are published into the read model before the writer lock is
+// released, so snapshots follow commit order.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) ([]*entry, error)) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return crm.Internal(fmt.Errorf("sqlite: begin: %w", err))
+	}
+	entries, err := fn(tx)
+	if err != nil {
+		_ = tx.Rollback()
+		return asError(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return crm.Internal(fmt.Errorf("sqlite: commit: %w", err))
+	}
+	if len(entries) > 0 {
+		for _, e := range entries {
+			s.intern.entry(e)
+		}
+		s.snap.Store(s.snap.Load().with(entries))
+	}
+	return nil
+}
+
+// asError passes *crm.Error values through and wraps anything else as
+// INTERNAL.
+func asError(err error) error {
+	var e *crm.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return crm.Internal(err)
+}
+
+// uniqueViolation maps a UNIQUE or PRIMARY KEY constraint failure to the
+// CONFLICT error naming the API field; ok is false for other errors.
+func uniqueViolation(err error) (e *crm.Error, ok bool) {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return nil, false
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+	default:
+		return nil, false
+	}
+	msg := se.Error()
+	for _, k := range []struct{ column, field string }{
+		{"customers.credit_code", "creditCode"},
+		{"customers.code", "code"},
+		{"users.email", "email"},
+	} {
+		if containsWord(msg, k.column) {
+			return crm.Duplicate(k.field), true
+		}
+	}
+	return crm.Duplicate("id"), true
+}
+
+// containsWord reports whether msg contains col not followed by an
+// identifier character (so "customers.code" does not match
+// "customers.code_x").
+func containsWord(msg, col string) bool {
+	for i := 0; i+len(col) <= len(msg); i++ {
+		if msg[i:i+len(col)] != col {
+			continue
+		}
+		j := i + len(col)
+		if j == len(msg) || !(msg[j] == '_' || msg[j] >= 'a' && msg[j] <= 'z' || msg[j] >= '0' && msg[j] <= '9') {
+			return true
+		}
+	}
+	return false
+}
+
+// execErr maps a failed statement: unique violations become CONFLICT,
+// anything else INTERNAL.
+func execErr(op string, err error) error {
+	if e, ok := uniqueViolation(err); ok {
+		return e
+	}
+	return crm.Internal(fmt.Errorf("sqlite: %s: %w", op, err))
+}

@@ -1,0 +1,236 @@
+package sqlite_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/sqlite"
+	"github.com/kehu-crm/kehu/internal/storetest"
+)
+
+func ctx(t testing.TB) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return c
+}
+
+// openAt opens the store in dir and closes it when the test ends.
+func openAt(t testing.TB, dir string) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(dir, sqlite.Options{DecodeWorkers: 2})
+	if err != nil {
+		t.Fatalf("open %s: %v", dir, err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func reopen(t testing.TB, s *sqlite.Store) *sqlite.Store {
+	t.Helper()
+	if err := s.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	return openAt(t, s.Dir())
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, storetest.Harness{
+		Open: func(t *testing.T) crm.Store { return openAt(t, t.TempDir()) },
+		Reopen: func(t *testing.T, s crm.Store) crm.Store {
+			return reopen(t, s.(*sqlite.Store))
+		},
+	})
+}
+
+// small builds a minimal valid customer.
+func small(name string) *crm.Customer {
+	at := genNow.Truncate(time.Millisecond)
+	c := &crm.Customer{ID: crm.NewID(), Name: name, Type: crm.CustomerTypeNew, Stage: crm.StagePotential,
+		CreatedAt: at, UpdatedAt: at, CreatedBy: "u", UpdatedBy: "u", Version: 1}
+	c.Recompute()
+	return c
+}
+
+func mustInsert(t testing.TB, s crm.Store, c *crm.Customer) *crm.Customer {
+	t.Helper()
+	if err := s.Customers().Insert(ctx(t), c, "202611"); err != nil {
+		t.Fatalf("insert %s: %v", c.Name, err)
+	}
+	return c
+}
+
+func TestDirLock(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	_, err := sqlite.Open(dir, sqlite.Options{})
+	want := "data directory " + dir + " is in use by another Kehu process"
+	var inUse *sqlite.DirInUseError
+	if err == nil || err.Error() != want || !errors.As(err, &inUse) {
+		t.Fatalf("second open: got %v, want %q", err, want)
+	}
+	// The failed open must not have disturbed the first store.
+	mustInsert(t, s, small("甲"))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2 := openAt(t, dir)
+	if err := s2.Ping(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDirPermissions(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(dir string) error
+	}{
+		{"created", func(string) error { return nil }},
+		{"existing 0755 is tightened", func(dir string) error { return os.Mkdir(dir, 0o755) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data", "kehu")
+			if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.setup(dir); err != nil {
+				t.Fatal(err)
+			}
+			openAt(t, dir)
+			fi, err := os.Stat(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if perm := fi.Mode().Perm(); perm != 0o700 {
+				t.Fatalf("data directory mode %o, want 700", perm)
+			}
+			if _, err := os.Stat(filepath.Join(dir, sqlite.DBFile)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestRestart(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	r := rand.New(rand.NewPCG(1, 2))
+	var want []*crm.Customer
+	for i := range 20 {
+		want = append(want, mustInsert(t, s, genCustomer(r, i, 4)))
+	}
+	u := &crm.User{ID: crm.NewID(), Email: "a@example.com", Name: "A", Role: crm.RoleAdmin, CreatedAt: genNow, UpdatedAt: genNow}
+	if err := s.Users().Insert(ctx(t), u); err != nil {
+		t.Fatal(err)
+	}
+	// A replace just before the restart must survive it too.
+	c := want[3]
+	c.Name += "（新）"
+	c.Version++
+	if err := s.Customers().Replace(ctx(t), c, c.Version-1); err != nil {
+		t.Fatal(err)
+	}
+	s = reopen(t, s)
+	for _, c := range want {
+		got, err := s.Customers().Get(ctx(t), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameDoc(t, c, got)
+	}
+	if got, err := s.Users().GetByEmail(ctx(t), "a@example.com"); err != nil || got.ID != u.ID {
+		t.Fatalf("user after restart: %v %v", got, err)
+	}
+	checkReadModel(t, s)
+	// The sequence continues after the restart.
+	next := mustInsert(t, s, small("乙"))
+	if next.Code != "C202611021" {
+		t.Fatalf("code after restart %s, want C202611021", next.Code)
+	}
+}
+
+// TestKill9 starts a child process that inserts customers and prints each
+// acknowledged code, kills it with SIGKILL after 200 acknowledgements and
+// checks that every acknowledged customer is there after reopening.
+func TestKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
+	cmd.Env = append(os.Environ(), "KEHU_SQLITE_HELPER_DIR="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var acked []string
+	sc := bufio.NewScanner(out)
+	for len(acked) < 200 && sc.Scan() {
+		if code, ok := strings.CutPrefix(sc.Text(), "ACK "); ok {
+			acked = append(acked, code)
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for sc.Scan() { // acknowledgements written before the kill landed
+		if code, ok := strings.CutPrefix(sc.Text(), "ACK "); ok {
+			acked = append(acked, code)
+		}
+	}
+	_ = cmd.Wait()
+	if len(acked) < 200 {
+		t.Fatalf("child acknowledged only %d inserts", len(acked))
+	}
+	s := openAt(t, dir)
+	for _, code := range acked {
+		if _, err := s.Customers().GetByCode(ctx(t), code); err != nil {
+			t.Fatalf("acknowledged %s lost: %v", code, err)
+		}
+	}
+	page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 1, Scope: crm.ScopeAll, WithTotal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total < len(acked) {
+		t.Fatalf("read model has %d customers, %d acknowledged", page.Total, len(acked))
+	}
+	t.Logf("%d acknowledged, %d stored", len(acked), page.Total)
+}
+
+// TestHelperProcess is the child of TestKill9; it does nothing unless
+// started by it.
+func TestHelperProcess(t *testing.T) {
+	dir := os.Getenv("KEHU_SQLITE_HELPER_DIR")
+	if dir == "" {
+		t.Skip("helper process for TestKill9")
+	}
+	s, err := sqlite.Open(dir, sqlite.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; ; i++ {
+		c := genCustomer(r, i, 8)
+		if err := s.Customers().Insert(context.Background(), c, "202611"); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		fmt.Fprintf(os.Stdout, "ACK %s\n", c.Code)
+	}
+}
