@@ -13,6 +13,7 @@ import (
 var phcRe = regexp.MustCompile(`^\$argon2id\$v=19\$m=19456,t=2,p=1\$([A-Za-z0-9+/]{22})\$([A-Za-z0-9+/]{43})$`)
 
 func TestHashPasswordRoundTrip(t *testing.T) {
+	t.Parallel()
 	const pw = "correct horse 电池 staple"
 	h, err := auth.HashPassword(pw)
 	if err != nil {
@@ -42,6 +43,7 @@ func TestHashPasswordRoundTrip(t *testing.T) {
 // Vectors of the Argon2 reference implementation (phc-winner-argon2's
 // tests, salt "somesalt"): other parameters than ours, read from the string.
 func TestVerifyReferenceVectors(t *testing.T) {
+	t.Parallel()
 	vectors := []struct{ pw, enc string }{
 		{"password", "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc"},
 		{"password", "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4"},
@@ -69,6 +71,7 @@ func TestVerifyReferenceVectors(t *testing.T) {
 }
 
 func TestVerifyMalformed(t *testing.T) {
+	t.Parallel()
 	h, err := auth.HashPassword("password1234")
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +123,7 @@ func TestVerifyMalformed(t *testing.T) {
 }
 
 func TestVerifyTampered(t *testing.T) {
+	t.Parallel()
 	h, err := auth.HashPassword("password1234")
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +150,7 @@ func TestVerifyTampered(t *testing.T) {
 }
 
 func TestValidatePassword(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		pw string
 		ok bool
@@ -178,6 +183,7 @@ func TestValidatePassword(t *testing.T) {
 }
 
 func TestGeneratePassword(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for range 50 {
 		pw, err := auth.GeneratePassword(auth.GeneratedPasswordLen)
