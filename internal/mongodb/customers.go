@@ -1,0 +1,301 @@
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"regexp"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+type customerStore struct{ s *Store }
+
+func customerKeys(c *crm.Customer) []uniqueKey {
+	return []uniqueKey{{"creditCode", "creditCode", c.CreditCode}, {"code", "code", c.Code}}
+}
+
+// Insert stores c; an empty c.Code is assigned from the period's sequence.
+func (cs customerStore) Insert(ctx context.Context, c *crm.Customer, period string) error {
+	assigned := false
+	if c.Code == "" {
+		n, err := cs.s.nextSequence(ctx, "customer:"+period)
+		if err != nil {
+			return internal("next customer code", err)
+		}
+		c.Code = crm.FormatCode(period, n)
+		assigned = true
+	}
+	err := cs.insert(ctx, c)
+	if err != nil && assigned {
+		// The number stays used (codes are never reused), but the caller's
+		// customer is back as it was, so a retry draws a new code.
+		c.Code = ""
+	}
+	return err
+}
+
+func (cs customerStore) insert(ctx context.Context, c *crm.Customer) error {
+	doc, err := bson.Marshal(c)
+	if err != nil {
+		return internal("encode customer", err)
+	}
+	if _, err := cs.s.customers.InsertOne(ctx, bson.Raw(doc)); err != nil {
+		if isDuplicate(err) {
+			return duplicateError(ctx, cs.s.customers, "customer", c.ID, err, customerKeys(c))
+		}
+		return internal("insert customer", err)
+	}
+	return nil
+}
+
+// nextSequence increments the counter named key and returns its new value.
+func (s *Store) nextSequence(ctx context.Context, key string) (int64, error) {
+	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
+	var err error
+	// Two first upserts of one key can race to insert it: the loser gets a
+	// duplicate key on _id and simply tries again (the document exists now).
+	for range 5 {
+		var seq struct {
+			Value int64 `bson:"value"`
+		}
+		err = s.sequences.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: key}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "value", Value: int64(1)}}}}, opts).Decode(&seq)
+		if err == nil {
+			return seq.Value, nil
+		}
+		if !isDuplicate(err) {
+			break
+		}
+	}
+	return 0, err
+}
+
+func (cs customerStore) Get(ctx context.Context, id string) (*crm.Customer, error) {
+	return cs.findOne(ctx, bson.D{{Key: "_id", Value: id}}, id)
+}
+
+func (cs customerStore) GetByCode(ctx context.Context, code string) (*crm.Customer, error) {
+	return cs.findOne(ctx, bson.D{{Key: "code", Value: code}}, code)
+}
+
+func (cs customerStore) findOne(ctx context.Context, filter bson.D, key string) (*crm.Customer, error) {
+	raw, err := cs.s.customers.FindOne(ctx, filter).Raw()
+	if err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, crm.NotFound("customer", key)
+		}
+		return nil, internal("get customer "+key, err)
+	}
+	c := new(crm.Customer)
+	if err := bson.Unmarshal(raw, c); err != nil {
+		return nil, internal("decode customer "+key, err)
+	}
+	return c, nil
+}
+
+func (cs customerStore) GetMany(ctx context.Context, ids []string) ([]*crm.Customer, error) {
+	raws, err := getMany(ctx, cs.s.customers, ids, fullBatch)
+	if err != nil {
+		return nil, internal("get customers", err)
+	}
+	out := make([]*crm.Customer, 0, len(raws))
+	for _, id := range ids {
+		raw, ok := raws[id]
+		if !ok {
+			continue
+		}
+		c := new(crm.Customer)
+		if err := bson.Unmarshal(raw, c); err != nil {
+			return nil, internal("decode customer "+id, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// getMany fetches the documents of ids (one $in query) keyed by _id.
+func getMany(ctx context.Context, coll *mongo.Collection, ids []string, batch int32) (map[string]bson.Raw, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	seen := make(map[string]bool, len(ids))
+	uniq := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: uniq}}}},
+		options.Find().SetBatchSize(batch))
+	if err != nil {
+		return nil, err
+	}
+	defer cur.Close(ctx)
+	out := make(map[string]bson.Raw, len(uniq))
+	for cur.Next(ctx) {
+		id, ok := cur.Current.Lookup("_id").StringValueOK()
+		if !ok {
+			continue
+		}
+		out[id] = append(bson.Raw(nil), cur.Current...)
+	}
+	return out, cur.Err()
+}
+
+func (cs customerStore) Replace(ctx context.Context, c *crm.Customer, expectedVersion int64) error {
+	doc, err := bson.Marshal(c)
+	if err != nil {
+		return internal("encode customer", err)
+	}
+	return replace(ctx, cs.s.customers, "customer", c.ID, doc, expectedVersion, customerKeys(c))
+}
+
+// replace is the versioned write shared by customers and users.
+func replace(ctx context.Context, coll *mongo.Collection, kind, id string, doc []byte, expectedVersion int64, keys []uniqueKey) error {
+	res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expectedVersion}}, bson.Raw(doc))
+	if err != nil {
+		if isDuplicate(err) {
+			return duplicateError(ctx, coll, kind, id, err, keys)
+		}
+		return internal("replace "+kind+" "+id, err)
+	}
+	if res.MatchedCount > 0 {
+		return nil
+	}
+	ok, err := exists(ctx, coll, id)
+	if err != nil {
+		return internal("replace "+kind+" "+id, err)
+	}
+	if !ok {
+		return crm.NotFound(kind, id)
+	}
+	return crm.VersionConflict(kind)
+}
+
+// listProjection leaves out what a list row does not show: the nested
+// arrays and the notes.
+var listProjection = bson.D{
+	{Key: "contacts", Value: 0},
+	{Key: "interactions", Value: 0},
+	{Key: "needs", Value: 0},
+	{Key: "deals", Value: 0},
+	{Key: "satisfaction", Value: 0},
+	{Key: "stageHistory", Value: 0},
+	{Key: "tierHistory", Value: 0},
+	{Key: "notes", Value: 0},
+}
+
+func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, error) {
+	if q.First <= 0 {
+		return nil, crm.Errorf(crm.CodeBadUserInput, "first must be positive")
+	}
+	order := q.OrderBy
+	if order == "" {
+		order = crm.OrderCode
+	}
+	if !order.Valid() {
+		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown order %q", string(order))
+	}
+	path := order.StoragePath()
+
+	var conds bson.A
+	switch q.Scope {
+	case crm.ScopeActive, "":
+		conds = append(conds, bson.D{{Key: "archivedAt", Value: nil}})
+	case crm.ScopeArchived:
+		conds = append(conds, bson.D{{Key: "archivedAt", Value: bson.D{{Key: "$ne", Value: nil}}}})
+	case crm.ScopeAll:
+	default:
+		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown scope %q", string(q.Scope))
+	}
+	if q.Search != "" {
+		re := bson.Regex{Pattern: regexp.QuoteMeta(q.Search), Options: "i"}
+		conds = append(conds, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "name", Value: re}},
+			bson.D{{Key: "code", Value: re}},
+			bson.D{{Key: "contacts.name", Value: re}},
+		}}})
+	}
+	countFilter := and(conds)
+
+	if q.After != nil {
+		v := q.After.Value
+		if want := reflect.TypeOf((&crm.Customer{}).SortValue(order)); reflect.TypeOf(v) != want {
+			return nil, crm.Errorf(crm.CodeBadUserInput, "invalid cursor for order %s", string(order))
+		}
+		// path >= v AND (path > v OR _id > id): the same rows as
+		// path > v OR (path = v AND _id > id), in a form whose first part
+		// bounds the index scan.
+		cmp, cmpEq := "$gt", "$gte"
+		if q.Desc {
+			cmp, cmpEq = "$lt", "$lte"
+		}
+		conds = append(conds,
+			bson.D{{Key: path, Value: bson.D{{Key: cmpEq, Value: v}}}},
+			bson.D{{Key: "$or", Value: bson.A{
+				bson.D{{Key: path, Value: bson.D{{Key: cmp, Value: v}}}},
+				bson.D{{Key: "_id", Value: bson.D{{Key: cmp, Value: q.After.ID}}}},
+			}}},
+		)
+	}
+	dir := 1
+	if q.Desc {
+		dir = -1
+	}
+	limit := int64(q.First) + 1
+	fo := options.Find().
+		SetSort(bson.D{{Key: path, Value: dir}, {Key: "_id", Value: dir}}).
+		SetLimit(limit).
+		SetBatchSize(int32(min(limit, smallBatch)))
+	if !q.Full {
+		fo.SetProjection(listProjection)
+	} else {
+		fo.SetBatchSize(int32(min(limit, fullBatch)))
+	}
+	cur, err := cs.s.customers.Find(ctx, and(conds), fo)
+	if err != nil {
+		return nil, internal("list customers", err)
+	}
+	defer cur.Close(ctx)
+	page := &crm.Page{Total: -1}
+	for cur.Next(ctx) {
+		c := new(crm.Customer)
+		if err := bson.Unmarshal(cur.Current, c); err != nil {
+			return nil, internal("decode customer", err)
+		}
+		c.Partial = !q.Full
+		page.Customers = append(page.Customers, c)
+	}
+	if err := cur.Err(); err != nil {
+		return nil, internal("list customers", err)
+	}
+	if len(page.Customers) > q.First {
+		page.Customers = page.Customers[:q.First]
+		page.HasNext = true
+	}
+	if q.WithTotal {
+		n, err := cs.s.customers.CountDocuments(ctx, countFilter)
+		if err != nil {
+			return nil, internal("count customers", err)
+		}
+		page.Total = int(n)
+	}
+	return page, nil
+}
+
+// and combines conditions; no condition matches everything.
+func and(conds bson.A) bson.D {
+	switch len(conds) {
+	case 0:
+		return bson.D{}
+	case 1:
+		return conds[0].(bson.D)
+	}
+	return bson.D{{Key: "$and", Value: conds}}
+}

@@ -1,0 +1,224 @@
+// Package mongodb is the MongoDB adapter of crm.Store, through the official
+// driver v2. Every document is a crm struct encoded with its bson tags (the
+// same bytes the SQLite store keeps); lists, counts and keyset paging are
+// pushed down to the server and use the indexes created by Open.
+//
+// The store also runs against FerretDB v1 (the tests' embedded server), which
+// lacks partial and TTL indexes: see Options.
+package mongodb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// DefaultServerSelectionTimeout bounds how long Open (and every operation)
+// waits for a reachable server before failing.
+const DefaultServerSelectionTimeout = 5 * time.Second
+
+// Batch sizes: never more than 1,000 documents per cursor batch (FerretDB
+// fails on batches over 48 MB), and fewer for whole customer documents,
+// which can be hundreds of kilobytes each.
+const (
+	smallBatch = 1000
+	fullBatch  = 100
+	loadBatch  = 200
+)
+
+// Options tune Open.
+type Options struct {
+	// PlainCreditCodeIndex creates the unique creditCode index without a
+	// partialFilterExpression. Only for FerretDB v1, which does not
+	// implement partial indexes (code 238) but never lets documents that omit
+	// a field collide on a unique index. On MongoDB the plain index would
+	// reject a second customer without a credit code; leave it false there.
+	PlainCreditCodeIndex bool
+	// PlainExpiresAtIndex creates a plain index on sessions.expiresAt instead
+	// of a TTL index. Only for FerretDB v1, which does not implement
+	// expireAfterSeconds (code 238); expired sessions are then removed only
+	// by SessionStore.DeleteExpired (Get never returns them either way).
+	PlainExpiresAtIndex bool
+	// ServerSelectionTimeout bounds the wait for a reachable server;
+	// zero means DefaultServerSelectionTimeout.
+	ServerSelectionTimeout time.Duration
+	// Clock decides when a session has expired; nil means the system clock.
+	Clock crm.Clock
+}
+
+// Store is the MongoDB implementation of crm.Store.
+type Store struct {
+	client    *mongo.Client
+	db        *mongo.Database
+	customers *mongo.Collection
+	users     *mongo.Collection
+	sessions  *mongo.Collection
+	sequences *mongo.Collection
+	clock     crm.Clock
+}
+
+var _ crm.Store = (*Store)(nil)
+
+// Open connects to uri, checks that the server answers and creates the
+// indexes (idempotent: opening the same database again is harmless).
+func Open(ctx context.Context, uri, dbName string, opts Options) (*Store, error) {
+	if dbName == "" {
+		return nil, errors.New("mongodb: empty database name")
+	}
+	timeout := opts.ServerSelectionTimeout
+	if timeout <= 0 {
+		timeout = DefaultServerSelectionTimeout
+	}
+	co := options.Client().ApplyURI(uri).
+		SetServerSelectionTimeout(timeout).
+		SetConnectTimeout(timeout).
+		SetAppName("kehu")
+	if err := co.Validate(); err != nil {
+		return nil, fmt.Errorf("mongodb: invalid URI %s: %w", redact(uri), err)
+	}
+	client, err := mongo.Connect(co)
+	if err != nil {
+		return nil, fmt.Errorf("mongodb: connect to %s: %w", redact(uri), err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, timeout+time.Second)
+	defer cancel()
+	if err := client.Ping(pingCtx, readpref.Primary()); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongodb: cannot reach %s within %s (is the server running and the URI right?): %w",
+			redact(uri), timeout, err)
+	}
+	db := client.Database(dbName)
+	s := &Store{
+		client:    client,
+		db:        db,
+		customers: db.Collection(crm.CollectionCustomers),
+		users:     db.Collection(crm.CollectionUsers),
+		sessions:  db.Collection(crm.CollectionSessions),
+		sequences: db.Collection(crm.CollectionSequences),
+		clock:     opts.Clock,
+	}
+	if s.clock == nil {
+		s.clock = crm.SystemClock{}
+	}
+	if err := s.createIndexes(ctx, opts); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongodb: create indexes in %s: %w", dbName, err)
+	}
+	return s, nil
+}
+
+// redact hides the password of a URI for error messages.
+func redact(uri string) string {
+	scheme, rest, ok := strings.Cut(uri, "://")
+	if !ok {
+		return "the MongoDB URI"
+	}
+	hostEnd := strings.IndexAny(rest, "/?")
+	if hostEnd < 0 {
+		hostEnd = len(rest)
+	}
+	if at := strings.LastIndex(rest[:hostEnd], "@"); at >= 0 {
+		user, _, _ := strings.Cut(rest[:at], ":")
+		rest = user + ":***" + rest[at:]
+	}
+	return scheme + "://" + rest
+}
+
+// Index names. None is a substring of another, so a duplicate-key message
+// naming the index identifies the field.
+const (
+	idxCode       = "uniq_code"
+	idxCreditCode = "uniq_creditCode"
+	idxEmail      = "uniq_email"
+)
+
+// sortIndexName names the list index of one order field.
+func sortIndexName(f crm.OrderField) string { return "list_" + f.StoragePath() }
+
+func (s *Store) createIndexes(ctx context.Context, opts Options) error {
+	credit := options.Index().SetName(idxCreditCode).SetUnique(true)
+	if !opts.PlainCreditCodeIndex {
+		credit.SetPartialFilterExpression(bson.D{{Key: "creditCode", Value: bson.D{{Key: "$type", Value: "string"}}}})
+	}
+	customerIdx := []mongo.IndexModel{
+		{Keys: bson.D{{Key: "code", Value: 1}}, Options: options.Index().SetName(idxCode).SetUnique(true)},
+		{Keys: bson.D{{Key: "creditCode", Value: 1}}, Options: credit},
+	}
+	// One index per sort order: the archive scope (an equality on null for
+	// the common ACTIVE scope), then the sort key and the id, so a page is
+	// an index range scan in either direction.
+	for _, f := range crm.OrderFields() {
+		customerIdx = append(customerIdx, mongo.IndexModel{
+			Keys:    bson.D{{Key: "archivedAt", Value: 1}, {Key: f.StoragePath(), Value: 1}, {Key: "_id", Value: 1}},
+			Options: options.Index().SetName(sortIndexName(f)),
+		})
+	}
+	expires := options.Index().SetName("ttl_expiresAt").SetExpireAfterSeconds(0)
+	if opts.PlainExpiresAtIndex {
+		expires = options.Index().SetName("expiresAt")
+	}
+	all := []struct {
+		coll    *mongo.Collection
+		indexes []mongo.IndexModel
+	}{
+		{s.customers, customerIdx},
+		{s.users, []mongo.IndexModel{{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName(idxEmail).SetUnique(true)}}},
+		{s.sessions, []mongo.IndexModel{
+			{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("userId")},
+			{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: expires},
+		}},
+	}
+	// One createIndexes command per index: identical existing indexes are
+	// a no-op, and FerretDB v1 panics (closing the connection) when one
+	// command names several indexes that already exist.
+	for _, c := range all {
+		for _, m := range c.indexes {
+			if _, err := c.coll.Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("%s: %w", c.coll.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// Customers returns the customer store.
+func (s *Store) Customers() crm.CustomerStore { return customerStore{s} }
+
+// Users returns the user store.
+func (s *Store) Users() crm.UserStore { return userStore{s} }
+
+// Sessions returns the session store.
+func (s *Store) Sessions() crm.SessionStore { return sessionStore{s} }
+
+// Ping checks that the primary answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.client.Ping(ctx, readpref.Primary()); err != nil {
+		return crm.Internal(fmt.Errorf("mongodb: ping: %w", err))
+	}
+	return nil
+}
+
+// Close disconnects, waiting at most 10 seconds for operations in flight.
+func (s *Store) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.client.Disconnect(ctx); err != nil && !errors.Is(err, mongo.ErrClientDisconnected) {
+		return fmt.Errorf("mongodb: disconnect: %w", err)
+	}
+	return nil
+}
+
+// Client exposes the driver client (for tests and administrative tools).
+func (s *Store) Client() *mongo.Client { return s.client }
+
+// Database exposes the database the store works in.
+func (s *Store) Database() *mongo.Database { return s.db }

@@ -1,0 +1,245 @@
+package mongodb_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/mongodb"
+	"github.com/kehu-crm/kehu/internal/mongotest"
+	"github.com/kehu-crm/kehu/internal/storetest"
+)
+
+func TestMain(m *testing.M) { mongotest.Main(m) }
+
+// suiteNow is the conformance suite's fixed "now" (storetest's base): the
+// store's clock decides session expiry.
+var suiteNow = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+
+func options() mongodb.Options {
+	o := mongotest.Options()
+	o.Clock = crm.NewFixedClock(suiteNow)
+	return o
+}
+
+func open(t *testing.T, db string) *mongodb.Store {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := mongodb.Open(ctx, mongotest.URI(t), db, options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	dbs := map[crm.Store]string{}
+	h := storetest.Harness{
+		Open: func(t *testing.T) crm.Store {
+			db := mongotest.NewDatabase(t)
+			s := open(t, db)
+			dbs[s] = db
+			return s
+		},
+		Reopen: func(t *testing.T, s crm.Store) crm.Store {
+			db := dbs[s]
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			s2 := open(t, db)
+			dbs[s2] = db
+			return s2
+		},
+	}
+	if mongotest.FerretDB() {
+		h.SkipRaces = "FerretDB v1's SQLite handler does not make an update atomic (it reads the document " +
+			"outside a transaction and writes it back unchecked), so racing versioned writes and the " +
+			"sequence can lose updates there; these cases run against a real MongoDB (KEHU_TEST_MONGODB_URI)"
+	}
+	storetest.Run(t, h)
+}
+
+func TestOpenTwiceIsIdempotent(t *testing.T) {
+	db := mongotest.NewDatabase(t)
+	s1 := open(t, db)
+	defer s1.Close()
+	ctx := context.Background()
+	c := newCustomer("甲")
+	c.CreditCode = "91350100M000100Y43"
+	if err := s1.Customers().Insert(ctx, c, "202611"); err != nil {
+		t.Fatal(err)
+	}
+	s2 := open(t, db)
+	defer s2.Close()
+	// The indexes are there once, and still enforce uniqueness.
+	cur, err := s2.Database().Collection(crm.CollectionCustomers).Indexes().List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idx []struct {
+		Name   string `bson:"name"`
+		Unique bool   `bson:"unique"`
+	}
+	if err := cur.All(ctx, &idx); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]int{}
+	for _, i := range idx {
+		names[i.Name]++
+	}
+	for _, want := range []string{"_id_", "uniq_code", "uniq_creditCode", "list_code", "list_stats.lastInteractionAt"} {
+		if names[want] != 1 {
+			t.Errorf("index %s present %d times: %v", want, names[want], names)
+		}
+	}
+	if len(idx) != 2+1+len(crm.OrderFields()) {
+		t.Errorf("%d indexes: %v", len(idx), names)
+	}
+	dup := newCustomer("乙")
+	dup.CreditCode = c.CreditCode
+	err = s2.Customers().Insert(ctx, dup, "202611")
+	if e, ok := err.(*crm.Error); !ok || e.Code != crm.CodeConflict || len(e.Fields) != 1 || e.Fields[0].Field != "creditCode" {
+		t.Fatalf("duplicate credit code after reopen: %v", err)
+	}
+	if dup.Code != "" {
+		t.Fatalf("failed insert kept its drawn code %s", dup.Code)
+	}
+}
+
+func newCustomer(name string) *crm.Customer {
+	c := &crm.Customer{ID: crm.NewID(), Name: name, Type: crm.CustomerTypeNew, Stage: crm.StagePotential,
+		CreatedAt: suiteNow, UpdatedAt: suiteNow, CreatedBy: "u", UpdatedBy: "u", Version: 1}
+	c.Recompute()
+	return c
+}
+
+// A lean list page does not fetch the nested arrays or the notes: check the
+// customers returned and the documents on the wire are both without them.
+func TestListProjection(t *testing.T) {
+	s := open(t, mongotest.NewDatabase(t))
+	defer s.Close()
+	ctx := context.Background()
+	c := newCustomer("投影公司")
+	c.Notes = "长备注"
+	c.Contacts = []crm.Contact{{ID: "c1", Name: "王五"}}
+	c.Interactions = []crm.Interaction{{ID: "i1", At: suiteNow, Channel: crm.ChannelPhone, Summary: "电话"}}
+	c.Deals = []crm.Deal{{ID: "d1", Product: "产品", Amount: 100, Date: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}}
+	c.Recompute()
+	if err := s.Customers().Insert(ctx, c, "202611"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Customers().List(ctx, crm.ListQuery{OrderBy: crm.OrderName, First: 10, Search: "王五"})
+	if err != nil || len(p.Customers) != 1 {
+		t.Fatalf("lean list: %+v %v", p, err)
+	}
+	got := p.Customers[0]
+	if !got.Partial || got.Interactions != nil || got.Contacts != nil || got.Deals != nil || got.Notes != "" {
+		t.Fatalf("lean row loaded nested data: partial=%v interactions=%v contacts=%v deals=%v notes=%q",
+			got.Partial, got.Interactions, got.Contacts, got.Deals, got.Notes)
+	}
+	if got.Stats.InteractionCount != 1 || got.Stats.TotalAmount != 100 || got.Code != c.Code || got.Version != 1 {
+		t.Fatalf("lean row lost its scalars: %+v", got)
+	}
+	p, err = s.Customers().List(ctx, crm.ListQuery{OrderBy: crm.OrderName, First: 10, Full: true})
+	if err != nil || len(p.Customers) != 1 {
+		t.Fatalf("full list: %+v %v", p, err)
+	}
+	if full := p.Customers[0]; full.Partial || len(full.Interactions) != 1 || full.Notes != c.Notes {
+		t.Fatalf("full row: %+v", full)
+	}
+}
+
+func TestListRejectsBadInput(t *testing.T) {
+	s := open(t, mongotest.NewDatabase(t))
+	defer s.Close()
+	ctx := context.Background()
+	for name, q := range map[string]crm.ListQuery{
+		"first 0":           {OrderBy: crm.OrderName},
+		"unknown order":     {OrderBy: "SHOE_SIZE", First: 1},
+		"unknown scope":     {Scope: "DELETED", First: 1},
+		"cursor type wrong": {OrderBy: crm.OrderInteractionCount, First: 1, After: &crm.Cursor{Value: "3", ID: "x"}},
+	} {
+		if _, err := s.Customers().List(ctx, q); !crm.IsCode(err, crm.CodeBadUserInput) {
+			t.Errorf("%s: want BAD_USER_INPUT, got %v", name, err)
+		}
+	}
+}
+
+func TestSessionExpiryUsesClock(t *testing.T) {
+	clock := crm.NewFixedClock(suiteNow)
+	o := mongotest.Options()
+	o.Clock = clock
+	s, err := mongodb.Open(context.Background(), mongotest.URI(t), mongotest.NewDatabase(t), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	sess := &crm.Session{ID: "tok", UserID: "u", CreatedAt: suiteNow, ExpiresAt: suiteNow.Add(time.Hour)}
+	if err := s.Sessions().Insert(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sessions().Get(ctx, "tok"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Hour)
+	if _, err := s.Sessions().Get(ctx, "tok"); !crm.IsCode(err, crm.CodeNotFound) {
+		t.Fatalf("expired session: %v", err)
+	}
+}
+
+func TestSequenceDocument(t *testing.T) {
+	s := open(t, mongotest.NewDatabase(t))
+	defer s.Close()
+	ctx := context.Background()
+	for range 2 {
+		if err := s.Customers().Insert(ctx, newCustomer("序列"), "202611"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var docs []bson.Raw
+	if err := s.Dump(ctx, crm.CollectionSequences, func(d []byte) error { docs = append(docs, d); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 {
+		t.Fatalf("%d sequence documents", len(docs))
+	}
+	id, _ := docs[0].Lookup("_id").StringValueOK()
+	v := docs[0].Lookup("value")
+	if n, ok := v.Int64OK(); id != "customer:202611" || !ok || n != 2 {
+		t.Fatalf("sequence document %v", docs[0])
+	}
+}
+
+func TestUnreachableFailsFastAndClearly(t *testing.T) {
+	start := time.Now()
+	_, err := mongodb.Open(context.Background(), "mongodb://kehu:secret@127.0.0.1:1/?connectTimeoutMS=500", "kehu",
+		mongodb.Options{ServerSelectionTimeout: 500 * time.Millisecond})
+	took := time.Since(start)
+	if err == nil {
+		t.Fatal("Open of an unreachable server succeeded")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "cannot reach mongodb://kehu:***@127.0.0.1:1/") || strings.Contains(msg, "secret") {
+		t.Fatalf("unclear or leaky error: %s", msg)
+	}
+	if took > 5*time.Second {
+		t.Fatalf("took %s to fail", took)
+	}
+
+	start = time.Now()
+	_, err = mongodb.Open(context.Background(), "mongodb://127.0.0.1:1", "kehu", mongodb.Options{})
+	if took := time.Since(start); err == nil || took > mongodb.DefaultServerSelectionTimeout+3*time.Second {
+		t.Fatalf("default timeout: %v after %s", err, took)
+	}
+
+	if _, err := mongodb.Open(context.Background(), "postgres://x", "kehu", mongodb.Options{}); err == nil ||
+		!strings.Contains(err.Error(), "invalid URI") {
+		t.Fatalf("bad scheme: %v", err)
+	}
+}
