@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -573,5 +574,32 @@ func TestEnsureAdmin(t *testing.T) {
 	}
 	if n, _ := st.Users().Count(ctx); n != 1 {
 		t.Fatalf("%d users after two EnsureAdmin calls", n)
+	}
+}
+
+func TestUpdateUserRacesOnOneVersion(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	u := f.create(t, "race@kehu.cn", crm.RoleSales, "race-password-1")
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Go(func() {
+			name := fmt.Sprint("name ", i)
+			_, errs[i] = f.svc.UpdateUser(f.ctx, f.actor(), u.ID, 1, auth.UserPatch{Name: &name})
+		})
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !crm.IsVersionConflict(err):
+			t.Fatalf("racing update: %v", err)
+		}
+	}
+	if s, _ := f.store.Users().Get(f.ctx, u.ID); won != 1 || s.Version != 2 {
+		t.Fatalf("%d updates won, version %d; want exactly one, version 2", won, s.Version)
 	}
 }
