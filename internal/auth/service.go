@@ -389,8 +389,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		u.Name = checkName(p, *in.Name)
 	}
 	if in.Role != nil {
-		checkRole(p, *in.Role)
-		if self && *in.Role != crm.RoleAdmin && u.Role == crm.RoleAdmin {
+		if !in.Role.Valid() {
+			checkRole(p, *in.Role)
+		} else if self && *in.Role != crm.RoleAdmin && u.Role == crm.RoleAdmin {
 			p.Add("role", "you cannot take away your own administrator role")
 		}
 		u.Role = *in.Role
