@@ -46,13 +46,11 @@ type Options struct {
 	// PlainExpiresAtIndex creates a plain index on sessions.expiresAt instead
 	// of a TTL index. Only for FerretDB v1, which does not implement
 	// expireAfterSeconds (code 238); expired sessions are then removed only
-	// by SessionStore.DeleteExpired (Get never returns them either way).
+	// by SessionStore.DeleteExpired.
 	PlainExpiresAtIndex bool
 	// ServerSelectionTimeout bounds the wait for a reachable server;
 	// zero means DefaultServerSelectionTimeout.
 	ServerSelectionTimeout time.Duration
-	// Clock decides when a session has expired; nil means the system clock.
-	Clock crm.Clock
 }
 
 // Store is the MongoDB implementation of crm.Store.
@@ -63,7 +61,6 @@ type Store struct {
 	users     *mongo.Collection
 	sessions  *mongo.Collection
 	sequences *mongo.Collection
-	clock     crm.Clock
 }
 
 var _ crm.Store = (*Store)(nil)
@@ -104,10 +101,6 @@ func Open(ctx context.Context, uri, dbName string, opts Options) (*Store, error)
 		users:     db.Collection(crm.CollectionUsers),
 		sessions:  db.Collection(crm.CollectionSessions),
 		sequences: db.Collection(crm.CollectionSequences),
-		clock:     opts.Clock,
-	}
-	if s.clock == nil {
-		s.clock = crm.SystemClock{}
 	}
 	if err := s.createIndexes(ctx, opts); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -140,6 +133,10 @@ const (
 	idxCreditCode = "uniq_creditCode"
 	idxEmail      = "uniq_email"
 )
+
+// codeNotImplemented is the server error code FerretDB answers for index
+// options it lacks.
+const codeNotImplemented = 238
 
 // sortIndexName names the list index of one order field.
 func sortIndexName(f crm.OrderField) string { return "list_" + f.StoragePath() }
@@ -183,6 +180,11 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 	for _, c := range all {
 		for _, m := range c.indexes {
 			if _, err := c.coll.Indexes().CreateOne(ctx, m); err != nil {
+				var se mongo.ServerError
+				if errors.As(err, &se) && se.HasErrorCode(codeNotImplemented) {
+					return fmt.Errorf("%s: the server does not implement this index (FerretDB v1 lacks partial and TTL "+
+						"indexes: see Options.PlainCreditCodeIndex and PlainExpiresAtIndex): %w", c.coll.Name(), err)
+				}
 				return fmt.Errorf("%s: %w", c.coll.Name(), err)
 			}
 		}

@@ -123,13 +123,14 @@ func (ss sessionStore) Insert(ctx context.Context, sess *crm.Session) error {
 	return nil
 }
 
-// Get returns a session that has not expired; the TTL monitor runs only
-// once a minute, so expiry is checked here too.
+// Get reads a session by id. Like the SQLite store it does not check the
+// expiry (the TTL monitor removes expired sessions only about once a
+// minute): the caller compares ExpiresAt with its own clock.
 func (ss sessionStore) Get(ctx context.Context, id string) (*crm.Session, error) {
 	raw, err := ss.s.sessions.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
 	if err != nil {
 		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, crm.NotFound("session", "")
+			return nil, crm.Errorf(crm.CodeNotFound, "session not found")
 		}
 		return nil, internal("get session", err)
 	}
@@ -137,14 +138,8 @@ func (ss sessionStore) Get(ctx context.Context, id string) (*crm.Session, error)
 	if err := bson.Unmarshal(raw, sess); err != nil {
 		return nil, internal("decode session", err)
 	}
-	if expired(sess.ExpiresAt, ss.s.clock.Now()) {
-		return nil, crm.NotFound("session", "")
-	}
 	return sess, nil
 }
-
-// expired: a session is valid strictly before its expiry time.
-func expired(expiresAt, now time.Time) bool { return !now.Before(expiresAt) }
 
 func (ss sessionStore) Delete(ctx context.Context, id string) error {
 	if _, err := ss.s.sessions.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
@@ -160,8 +155,9 @@ func (ss sessionStore) DeleteUser(ctx context.Context, userID string) error {
 	return nil
 }
 
+// DeleteExpired removes the sessions whose ExpiresAt is before now.
 func (ss sessionStore) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
-	res, err := ss.s.sessions.DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lte", Value: now}}}})
+	res, err := ss.s.sessions.DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}})
 	if err != nil {
 		return 0, internal("delete expired sessions", err)
 	}
