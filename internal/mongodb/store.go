@@ -115,11 +115,11 @@ func redact(uri string) string {
 	if !ok {
 		return "the MongoDB URI"
 	}
-	hostEnd := strings.IndexAny(rest, "/?")
-	if hostEnd < 0 {
-		hostEnd = len(rest)
+	end := strings.IndexByte(rest, '?')
+	if end < 0 {
+		end = len(rest)
 	}
-	if at := strings.LastIndex(rest[:hostEnd], "@"); at >= 0 {
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
 		user, _, _ := strings.Cut(rest[:at], ":")
 		rest = user + ":***" + rest[at:]
 	}
