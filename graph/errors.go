@@ -68,6 +68,13 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// Parse, validation and limit errors from gqlgen: the client's fault.
 			gerr.Extensions["code"] = string(crm.CodeBadUserInput)
 			gerr.Extensions["reason"] = code
+			if field := variablePath(gerr.Path); field != "" {
+				// A variable that does not fit its type: name it like an
+				// input field, so $input.name reads "input.name".
+				gerr.Message = field + ": " + gerr.Message
+				gerr.Extensions["field"] = field
+				gerr.Extensions["fields"] = []map[string]string{{"field": field, "message": gerr.Message}}
+			}
 			return gerr
 		}
 		if field, ok := argumentError(ctx, gerr); ok {
@@ -87,6 +94,31 @@ func internal(ctx context.Context, log *slog.Logger, gerr *gqlerror.Error, err e
 	return gerr
 }
 
+// variablePath renders the path of a variable error ([variable i name])
+// as a field path (i.name), or "" for other errors.
+func variablePath(p ast.Path) string {
+	if len(p) < 2 || p[0] != ast.PathName("variable") {
+		return ""
+	}
+	return renderPath(p[1:])
+}
+
+func renderPath(p ast.Path) string {
+	var b strings.Builder
+	for _, el := range p {
+		switch x := el.(type) {
+		case ast.PathName:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(x))
+		case ast.PathIndex:
+			b.WriteString("[" + strconv.Itoa(int(x)) + "]")
+		}
+	}
+	return b.String()
+}
+
 // argumentError reports errors raised while unmarshalling arguments: their
 // path goes below the field into an argument name (and input fields). It
 // returns that part of the path as a field path: input.contacts[0].phone.
@@ -104,17 +136,5 @@ func argumentError(ctx context.Context, gerr *gqlerror.Error) (string, bool) {
 	if !ok || fc.Field.Field.Arguments.ForName(string(arg)) == nil && fc.Field.Definition.Arguments.ForName(string(arg)) == nil {
 		return "", false
 	}
-	var b strings.Builder
-	for _, el := range rest {
-		switch x := el.(type) {
-		case ast.PathName:
-			if b.Len() > 0 {
-				b.WriteByte('.')
-			}
-			b.WriteString(string(x))
-		case ast.PathIndex:
-			b.WriteString("[" + strconv.Itoa(int(x)) + "]")
-		}
-	}
-	return b.String(), true
+	return renderPath(rest), true
 }

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/kehu-crm/kehu/graph"
+	"github.com/kehu-crm/kehu/internal/auth"
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/demo"
+	"github.com/kehu-crm/kehu/internal/mongodb"
+	"github.com/kehu-crm/kehu/internal/sqlite"
+)
+
+// DemoPassword signs in every demo user (sales1@kehu.local ...).
+const DemoPassword = "kehu-demo-2026"
+
+// demoSeed makes the demo data the same on every machine.
+const demoSeed = 20240501
+
+// app is the wired program: the store, the services and the HTTP handler.
+type app struct {
+	cfg     config
+	log     *slog.Logger
+	clock   crm.Clock
+	store   crm.Store
+	auth    *auth.Service
+	handler http.Handler
+}
+
+// openStore opens the embedded store in the data directory, or MongoDB
+// when a URI is configured.
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (crm.Store, error) {
+	if cfg.MongoURI != "" {
+		s, err := mongodb.Open(ctx, cfg.MongoURI, cfg.DBName, mongodb.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("cannot use MongoDB database %q: %w", cfg.DBName, err)
+		}
+		return s, nil
+	}
+	s, err := sqlite.Open(cfg.DataDir, sqlite.Options{Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the embedded store: %w", err)
+	}
+	return s, nil
+}
+
+// newApp opens the store, makes sure there is an admin, loads demo data
+// when asked and builds the HTTP handler. out receives the one-time
+// generated admin password.
+func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, out io.Writer) (*app, error) {
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, clock: clock, store: store}
+	a.auth = &auth.Service{Users: store.Users(), Sessions: store.Sessions(), Clock: clock,
+		SessionTTL: cfg.SessionTTL, Limiter: auth.NewLimiter(clock, auth.LimiterConfig{})}
+	if err := a.bootstrap(ctx, out); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	resolver := &graph.Resolver{
+		CRM:           &crm.Service{Store: store, Clock: clock, Loc: crm.DefaultLocation},
+		Auth:          a.auth,
+		Store:         store,
+		SecureCookies: cfg.SecureCookies,
+		MaxPageSize:   cfg.MaxPageSize,
+	}
+	gql := graph.NewHandler(resolver, graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity}, log)
+	a.handler = a.routes(gql)
+	return a, nil
+}
+
+func (a *app) bootstrap(ctx context.Context, out io.Writer) error {
+	created, generated, err := a.auth.EnsureAdmin(ctx, a.cfg.AdminEmail, a.cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("cannot create the first admin %s: %w", a.cfg.AdminEmail, err)
+	}
+	if created {
+		a.log.Info("created the first admin", "email", a.cfg.AdminEmail)
+		if generated != "" {
+			fmt.Fprintf(out, "\nFirst admin: %s\nPassword (shown once, change it after signing in): %s\n\n", a.cfg.AdminEmail, generated)
+		}
+	}
+	if !a.cfg.Demo {
+		return nil
+	}
+	page, err := a.store.Customers().List(ctx, crm.ListQuery{OrderBy: crm.OrderCode, First: 1, Scope: crm.ScopeAll})
+	if err != nil {
+		return err
+	}
+	if len(page.Customers) > 0 {
+		a.log.Info("demo data not loaded: the database already holds customers")
+		return nil
+	}
+	start := time.Now()
+	hash, err := auth.HashPassword(DemoPassword)
+	if err != nil {
+		return err
+	}
+	if err := demo.Load(ctx, a.store, demoSeed, a.cfg.DemoCustomers, a.clock.Now(), hash); err != nil {
+		return fmt.Errorf("cannot load demo data: %w", err)
+	}
+	a.log.Info("loaded demo data", "customers", a.cfg.DemoCustomers, "took", time.Since(start).Round(time.Millisecond),
+		"users", "sales1@kehu.local ... (password "+DemoPassword+")")
+	return nil
+}
+
+// Close closes the store.
+func (a *app) Close() error { return a.store.Close() }

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/rs/cors"
+
+	"github.com/kehu-crm/kehu/frontend"
+	"github.com/kehu-crm/kehu/graph"
+	"github.com/kehu-crm/kehu/internal/auth"
+)
+
+// routes builds the HTTP surface:
+//
+//	POST/GET /graphql   the API (GET for queries only)
+//	/graphiql           GraphiQL for analysts
+//	/healthz            the process is up
+//	/readyz             the store is reachable (503 otherwise)
+//	/                   the single-page app, with history fallback
+func (a *app) routes(gql http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
+	mux.Handle("GET /graphiql", playground.Handler("Kehu GraphQL", "/graphql", playground.WithGraphiqlEnablePluginExplorer(true)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := a.store.Ping(ctx); err != nil {
+			a.log.Warn("not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("store unreachable\n"))
+			return
+		}
+		_, _ = w.Write([]byte("ready\n"))
+	})
+	mux.Handle("/", methods(spaHandler(), http.MethodGet, http.MethodHead))
+
+	var h http.Handler = mux
+	h = a.timeout(h)
+	h = cors.New(cors.Options{
+		AllowedOrigins:   a.cfg.CORSOrigins, // empty: same-origin only
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "Accept"},
+		AllowCredentials: true,
+		MaxAge:           600,
+	}).Handler(h)
+	h = securityHeaders(h)
+	h = a.requestID(h)
+	return h
+}
+
+// requestID tags every request with an id (logs, INTERNAL errors, header).
+func (a *app) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		w.Header().Set("X-Request-Id", id)
+		ctx := graph.WithRequestID(r.Context(), id)
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// timeout bounds the time of every request.
+func (a *app) timeout(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// limitBody refuses bodies over the limit with 413 and a GraphQL error.
+func (a *app) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > a.cfg.MaxBodyBytes {
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT",
+				"request body is larger than the limit of "+humanBytes(a.cfg.MaxBodyBytes))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate puts the signed-in user (bearer token or session cookie) in
+// the context. A missing, unknown or expired token leaves the request
+// anonymous: resolvers that need a user answer UNAUTHENTICATED.
+func (a *app) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if token := auth.TokenFromRequest(r); token != "" {
+			if u, err := a.auth.Authenticate(ctx, token); err == nil {
+				ctx = auth.WithUser(ctx, u)
+			}
+		}
+		r = r.WithContext(ctx)
+		next.ServeHTTP(w, r.WithContext(graph.WithHTTP(ctx, w, r)))
+	})
+}
+
+func writeGraphQLError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+		"message": msg, "extensions": map[string]any{"code": code}}}})
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return itoa(n>>20) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return itoa(n>>10) + " KiB"
+	}
+	return itoa(n) + " bytes"
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// spaHandler serves the built app with history fallback: a path that is
+// not a file gets index.html. Hashed assets are cached for a year; the
+// index is always revalidated.
+func spaHandler() http.Handler {
+	dist := frontend.Dist()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if dist == nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-cache")
+			_, _ = w.Write(frontend.Placeholder())
+			return
+		}
+		p := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+		if p != "" && p != "index.html" {
+			if st, err := fs.Stat(dist, p); err == nil && !st.IsDir() {
+				if strings.HasPrefix(p, "assets/") {
+					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				}
+				http.ServeFileFS(w, r, dist, p)
+				return
+			}
+			if strings.HasPrefix(p, "assets/") || path.Ext(p) != "" {
+				http.NotFound(w, r)
+				return
+			}
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		index, err := fs.ReadFile(dist, "index.html")
+		if err != nil {
+			http.Error(w, "index.html missing", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(index)
+	})
+}
+
+// methods answers 405 to any method not listed.
+func methods(next http.Handler, allowed ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, m := range allowed {
+			if r.Method == m {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	})
+}

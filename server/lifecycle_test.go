@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/mongotest"
+	"github.com/kehu-crm/kehu/internal/sqlite"
+)
+
+// startServer runs the real serve loop (as main does) on a free port and
+// returns its base URL and a stop function that drains and waits.
+func startServer(t *testing.T, cfg config) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), crm.NewFixedClock(testNow), io.Discard, ready)
+	}()
+	select {
+	case addr := <-ready:
+		return "http://" + addr, func() error { cancel(); return <-done }
+	case err := <-done:
+		cancel()
+		t.Fatalf("server did not start: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start within 60s")
+	}
+	return "", nil
+}
+
+func postJSON(t *testing.T, url, token, query string, vars map[string]any) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out["errors"] != nil {
+		t.Fatalf("errors: %v", out["errors"])
+	}
+	return out["data"].(map[string]any)
+}
+
+func loginAt(t *testing.T, url string) string {
+	data := postJSON(t, url, "", `mutation($p:String!){login(email:"admin@kehu.local",password:$p){token}}`, map[string]any{"p": adminPassword})
+	return data["login"].(map[string]any)["token"].(string)
+}
+
+func TestRestartKeepsData(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	url, stop := startServer(t, cfg)
+	token := loginAt(t, url)
+	data := postJSON(t, url, token, `mutation{createCustomer(input:{name:"重启测试公司"}){id code}}`, nil)
+	id := data["createCustomer"].(map[string]any)["id"].(string)
+	postJSON(t, url, token, `mutation($id:ID!){logInteraction(customerId:$id,input:{channel:PHONE,summary:"重启前"}){id}}`, map[string]any{"id": id})
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	// The session lives in the store: the same token works after the restart.
+	url, stop = startServer(t, cfg)
+	defer stop()
+	got := postJSON(t, url, token, `query($id:ID){customer(id:$id){code interactionCount}}`, map[string]any{"id": id})["customer"].(map[string]any)
+	if got["code"] != "C202611001" || got["interactionCount"] != float64(1) {
+		t.Fatalf("after restart: %v", got)
+	}
+}
+
+func TestSecondServerOnSameDataDirFails(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	_, stop := startServer(t, cfg)
+	defer stop()
+	err := serve(context.Background(), cfg, slog.New(slog.DiscardHandler), crm.SystemClock{}, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "in use by another Kehu process") {
+		t.Fatalf("second server: %v", err)
+	}
+}
+
+func TestUnreachableMongoFailsFast(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.MongoURI = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500&connectTimeoutMS=500"
+	start := time.Now()
+	err := serve(context.Background(), cfg, slog.New(slog.DiscardHandler), crm.SystemClock{}, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "MongoDB") {
+		t.Fatalf("unreachable MongoDB: %v", err)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Fatalf("took %v to fail", d)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	t.Setenv("KEHU_REQUEST_TIMEOUT", "soon")
+	if _, err := parseConfig(nil); err == nil || !strings.Contains(err.Error(), "KEHU_REQUEST_TIMEOUT") {
+		t.Fatalf("bad duration: %v", err)
+	}
+	t.Setenv("KEHU_REQUEST_TIMEOUT", "")
+	if _, err := parseConfig([]string{"-nonsense"}); err == nil {
+		t.Fatal("unknown flag accepted")
+	}
+	t.Setenv("KEHU_ADDR", "127.0.0.1:9999")
+	t.Setenv("KEHU_DEMO", "1")
+	cfg, err := parseConfig([]string{"-addr", "127.0.0.1:7777"})
+	if err != nil || cfg.Addr != "127.0.0.1:7777" || !cfg.Demo {
+		t.Fatalf("flags over env: %+v %v", cfg, err)
+	}
+}
+
+// TestKill9KeepsAcknowledgedWrites runs the real server in a child process,
+// acknowledges writes over HTTP, kills it with SIGKILL mid-stream, and
+// checks that every acknowledged write is there after a restart.
+func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
+	if os.Getenv("KEHU_KILL9_CHILD") != "" {
+		t.Skip("child")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKill9Child$")
+	cmd.Env = append(os.Environ(), "KEHU_KILL9_CHILD=1", "KEHU_DATA_DIR="+dir, "KEHU_ADDR=127.0.0.1:0",
+		"KEHU_ADMIN_PASSWORD="+adminPassword, "MONGODB_URI=")
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	var url string
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "LISTENING "); ok {
+			url = "http://" + a
+			break
+		}
+	}
+	if url == "" {
+		t.Fatal("child server did not start")
+	}
+	token := loginAt(t, url)
+	var acked []string
+	for i := 0; i < 200; i++ {
+		data := postJSON(t, url, token, `mutation($n:String!){createCustomer(input:{name:$n}){id}}`, map[string]any{"n": fmt.Sprint("断电测试", i)})
+		acked = append(acked, data["createCustomer"].(map[string]any)["id"].(string))
+	}
+	// Keep writing while the kill lands.
+	go func() {
+		for i := 0; ; i++ {
+			body := fmt.Sprintf(`{"query":"mutation{createCustomer(input:{name:\"未确认%d\"}){id}}"}`, i)
+			req, _ := http.NewRequest(http.MethodPost, url+"/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			if _, err := http.DefaultClient.Do(req); err != nil {
+				return
+			}
+		}
+	}()
+	time.Sleep(50 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	store, err := sqlite.Open(dir, sqlite.Options{})
+	if err != nil {
+		t.Fatalf("reopen after kill -9: %v", err)
+	}
+	defer store.Close()
+	got, err := store.Customers().GetMany(context.Background(), acked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(acked) {
+		t.Fatalf("%d of %d acknowledged customers survived kill -9", len(got), len(acked))
+	}
+}
+
+// TestKill9Child is the child process of TestKill9KeepsAcknowledgedWrites.
+func TestKill9Child(t *testing.T) {
+	if os.Getenv("KEHU_KILL9_CHILD") == "" {
+		t.Skip("only runs as the child of TestKill9KeepsAcknowledgedWrites")
+	}
+	cfg, err := parseConfig(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan string, 1)
+	go func() {
+		addr := <-ready
+		fmt.Printf("LISTENING %s\n", addr)
+	}()
+	_ = serve(context.Background(), cfg, slog.New(slog.DiscardHandler), crm.SystemClock{}, io.Discard, ready)
+}
+
+// TestMigrateDemoDataToMongoAndBack loads the demo data into the embedded
+// store, migrates it to the MongoDB store (FerretDB in tests, or the real
+// MongoDB of KEHU_TEST_MONGODB_URI) and back into a new embedded store;
+// migrate itself compares every document byte for byte each way.
+func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
+	ctx := context.Background()
+	cfg := testConfig(t, t.TempDir())
+	cfg.Demo, cfg.DemoCustomers = true, 120 // FerretDB scans every document per query: keep it small
+	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler), crm.NewFixedClock(testNow), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	mongo := mongotest.Open(t)
+	counts, err := migrate(ctx, a.store, mongo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[crm.CollectionCustomers] != 120 || counts[crm.CollectionUsers] < 2 || counts[crm.CollectionSequences] == 0 {
+		t.Fatalf("copied %v", counts)
+	}
+	// Migrating again into a non-empty database is refused.
+	if _, err := migrate(ctx, a.store, mongo); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Fatalf("second migration: %v", err)
+	}
+	back, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer back.Close()
+	if _, err := migrate(ctx, mongo, back); err != nil {
+		t.Fatal(err)
+	}
+	for _, coll := range crm.Collections() {
+		if err := verify(ctx, a.store, back, coll); err != nil {
+			t.Fatalf("round trip: %v", err)
+		}
+	}
+	// The migrated store serves reads and continues the code sequence.
+	p, err := back.Customers().List(ctx, crm.ListQuery{OrderBy: crm.OrderLastInteractionAt, Desc: true, First: 5, WithTotal: true})
+	if err != nil || p.Total < 100 {
+		t.Fatalf("list after migration: %v %v", p, err)
+	}
+}
