@@ -26,7 +26,8 @@ type CustomerStore interface {
 	// assigns the next code of the month period ("202611") in the same
 	// atomic step: C + period + at least three digits, never reused, safe
 	// under concurrency. Errors: CONFLICT with field "creditCode" when the
-	// credit code is taken, or field "code" when a preset code is.
+	// credit code is taken, or field "code" when a preset code is. On
+	// failure c.Code is left as it was given.
 	Insert(ctx context.Context, c *Customer, period string) error
 	// Get returns the full document, archived or not. Errors: NOT_FOUND.
 	Get(ctx context.Context, id string) (*Customer, error)
@@ -218,7 +219,8 @@ type UserStore interface {
 // SessionStore keeps sign-in sessions, so any replica can serve any request.
 type SessionStore interface {
 	Insert(ctx context.Context, s *Session) error
-	// Get: NOT_FOUND (also for an expired session that was not yet swept).
+	// Get: NOT_FOUND. Expired sessions are returned until swept: the caller
+	// compares ExpiresAt with its own clock.
 	Get(ctx context.Context, id string) (*Session, error)
 	// Delete removes a session; deleting a missing one is not an error.
 	Delete(ctx context.Context, id string) error
