@@ -39,8 +39,8 @@ const (
 // customers refer to (owners are SALES users); pass Users(now).
 func Customers(seed int64, n int, now time.Time, users []*crm.User) []*crm.Customer {
 	g := newGenerator(seed, n, now, users)
-	out := make([]*crm.Customer, n)
-	g.generate(0, n, func(i int, c *crm.Customer) { out[i] = c })
+	out := make([]*crm.Customer, len(g.skel))
+	g.generate(0, len(out), func(i int, c *crm.Customer) { out[i] = c })
 	return out
 }
 
@@ -67,16 +67,16 @@ func Sequences(customers []*crm.Customer) map[string]int64 {
 
 // team is the staff as the generator uses it.
 type team struct {
-	sales     []string // owners
-	salesW    []int
-	service   []string
-	manager   string // the first MANAGER (or ADMIN); falls back to the system actor
-	fallback  string // actor when there is nobody else
-	salesName map[string]string
+	sales    []string // owners
+	salesW   []int
+	service  []string
+	manager  string // the first MANAGER (or ADMIN); falls back to the system actor
+	fallback string // actor when there is nobody else
 }
 
 func newTeam(users []*crm.User) team {
-	t := team{fallback: crm.System.UserID, salesName: map[string]string{}}
+	t := team{fallback: crm.System.UserID}
+	managerIsAdmin := false
 	for _, u := range users {
 		if u.Disabled {
 			continue
@@ -84,12 +84,15 @@ func newTeam(users []*crm.User) team {
 		switch u.Role {
 		case crm.RoleSales:
 			t.sales = append(t.sales, u.ID)
-			t.salesName[u.ID] = u.Name
 		case crm.RoleService:
 			t.service = append(t.service, u.ID)
-		case crm.RoleManager, crm.RoleAdmin:
-			if t.manager == "" || u.Role == crm.RoleManager && t.manager == t.fallback {
-				t.manager = u.ID
+		case crm.RoleManager:
+			if t.manager == "" || managerIsAdmin {
+				t.manager, managerIsAdmin = u.ID, false
+			}
+		case crm.RoleAdmin:
+			if t.manager == "" {
+				t.manager, managerIsAdmin = u.ID, true
 			}
 		}
 	}
@@ -160,6 +163,7 @@ var stageAge = map[crm.Stage]struct {
 }
 
 func newGenerator(seed int64, n int, now time.Time, users []*crm.User) *generator {
+	n = max(n, 0)
 	g := &generator{
 		now:   now.Unix(),
 		today: crm.DateOf(now, crm.DefaultLocation),

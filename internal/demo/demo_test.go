@@ -655,13 +655,38 @@ func TestSequences(t *testing.T) {
 	}
 }
 
-func TestNoUsers(t *testing.T) {
-	// Without staff the generator still works; the system actor stands in.
-	cs := demo.Customers(5, 20, now, nil)
-	for _, c := range cs {
-		if c.OwnerID != "" || c.CreatedBy != crm.System.UserID {
-			t.Fatalf("owner %q created by %q", c.OwnerID, c.CreatedBy)
-		}
+func TestOtherStaff(t *testing.T) {
+	admin := &crm.User{ID: "aaaaaaaaaaaaaaaaaaaaaaaa", Role: crm.RoleAdmin}
+	users := append([]*crm.User{admin}, demo.Users(now)...)
+	tests := []struct {
+		name    string
+		users   []*crm.User
+		owner   func(string) bool
+		manager string // who records what no sales user did
+	}{
+		{"no staff: the system actor stands in", nil, func(id string) bool { return id == "" }, crm.System.UserID},
+		{"an admin before the manager", users, func(id string) bool { return strings.HasPrefix(id, "6b656875") }, demo.UserID(0)},
+		{"only an admin", []*crm.User{admin}, func(id string) bool { return id == admin.ID }, admin.ID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, c := range demo.Customers(5, 40, now, tt.users) {
+				if !tt.owner(c.OwnerID) {
+					t.Fatalf("owner %q", c.OwnerID)
+				}
+				for _, ch := range c.TierHistory {
+					if ch.By != c.OwnerID && ch.By != tt.manager {
+						t.Fatalf("tier changed by %q", ch.By)
+					}
+				}
+				if c.OwnerID == "" && c.CreatedBy != tt.manager {
+					t.Fatalf("created by %q", c.CreatedBy)
+				}
+			}
+		})
+	}
+	if cs := demo.Customers(1, -1, now, users); len(cs) != 0 {
+		t.Errorf("n = -1 gave %d customers", len(cs))
 	}
 }
 

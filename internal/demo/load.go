@@ -69,7 +69,16 @@ func Load(ctx context.Context, store crm.Store, seed int64, n int, now time.Time
 		return err
 	}
 
-	// Generate and encode the next batch while the store writes this one.
+	return g.stream(ctx, func(docs [][]byte) error {
+		return store.Load(ctx, crm.CollectionCustomers, docs)
+	})
+}
+
+// stream generates the customers in batches of loadBatch, encodes them to
+// BSON and hands each batch to write, in order. The next batch is generated
+// (on all cores) while write works on the current one; at most three
+// batches exist at a time.
+func (g *generator) stream(ctx context.Context, write func(docs [][]byte) error) error {
 	type batch struct {
 		docs [][]byte
 		err  error
@@ -81,9 +90,10 @@ func Load(ctx context.Context, store crm.Store, seed int64, n int, now time.Time
 		for range batches { // let the producer finish before returning
 		}
 	}()
+	n := len(g.skel)
 	go func() {
 		defer close(batches)
-		for from := 0; from < n; from += loadBatch {
+		for from := 0; from < n && ctx.Err() == nil; from += loadBatch {
 			to := min(n, from+loadBatch)
 			out := batch{docs: make([][]byte, to-from)}
 			var mu sync.Mutex
@@ -110,7 +120,7 @@ func Load(ctx context.Context, store crm.Store, seed int64, n int, now time.Time
 		if b.err != nil {
 			return crm.Internal(b.err)
 		}
-		if err := store.Load(ctx, crm.CollectionCustomers, b.docs); err != nil {
+		if err := write(b.docs); err != nil {
 			return err
 		}
 	}
