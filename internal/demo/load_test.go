@@ -40,7 +40,7 @@ func dump(t *testing.T, s crm.Store, collection string) [][]byte {
 // and sequences that let the store continue the codes.
 func TestLoad(t *testing.T) {
 	ctx := context.Background()
-	const seed, n = 11, 1100
+	const seed, n = 11, 700
 	s := openStore(t)
 	start := time.Now()
 	if err := demo.Load(ctx, s, seed, n, now, "hash!"); err != nil {
