@@ -111,5 +111,24 @@ func (a *app) bootstrap(ctx context.Context, out io.Writer) error {
 	return nil
 }
 
+// sweepSessions deletes expired sessions every interval until ctx ends.
+// Every replica may run it: deleting expired sessions twice is harmless.
+func (a *app) sweepSessions(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.auth.SweepSessions(ctx); err != nil {
+				a.log.Warn("sweeping expired sessions", "err", err)
+			} else if n > 0 {
+				a.log.Info("swept expired sessions", "count", n)
+			}
+		}
+	}
+}
+
 // Close closes the store.
 func (a *app) Close() error { return a.store.Close() }

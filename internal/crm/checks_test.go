@@ -244,3 +244,22 @@ func TestFormatCode(t *testing.T) {
 		}
 	}
 }
+
+func FuzzNormalizePhone(f *testing.F) {
+	for _, s := range []string{"13812345678", "+86 138-1234-5678", "010-12345678", "400-123-4567", "1385678"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		norm, ok := NormalizePhone(s)
+		if !ok {
+			return
+		}
+		again, ok2 := NormalizePhone(norm)
+		if !ok2 || again != norm {
+			t.Fatalf("%q normalizes to %q, which normalizes to %q (%v)", s, norm, again, ok2)
+		}
+		if ContainsResidentID(norm) {
+			t.Fatalf("phone %q holds an ID number", norm)
+		}
+	})
+}
