@@ -355,3 +355,26 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		}
 	}
 }
+
+func TestReadyzReportsAnUnreachableStore(t *testing.T) {
+	ts := newTestServer(t)
+	if err := ts.app.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := ts.Client().Get(ts.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz with a closed store: %d", resp.StatusCode)
+	}
+	resp, err = ts.Client().Get(ts.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz: %d", resp.StatusCode)
+	}
+}
