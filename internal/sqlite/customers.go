@@ -1,12 +1,15 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -72,7 +75,7 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		c.ID = crm.NewID()
 	}
 	c.Version = 1
-	err := s.write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+	err := s.write(ctx, func(tx *sql.Tx) ([]item, error) {
 		if orig.Code == "" {
 			var n int64
 			err := tx.QueryRowContext(ctx, `INSERT INTO sequences (name, value) VALUES (?, 1)
@@ -93,11 +96,11 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		if err != nil {
 			return nil, execErr("insert customer", err)
 		}
-		e, err := decodeLean(doc)
+		it, err := decodeLean(doc)
 		if err != nil {
 			return nil, err
 		}
-		return []*entry{e}, nil
+		return []item{it}, nil
 	})
 	if err != nil {
 		c.ID, c.Code, c.Version = orig.ID, orig.Code, orig.Version
@@ -133,12 +136,12 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: encode customer: %w", err))
 	}
-	e, err := decodeLean(doc)
+	it, err := decodeLean(doc)
 	if err != nil {
 		return crm.Internal(err)
 	}
 	s := (*Store)(cs)
-	return s.write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+	return s.write(ctx, func(tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE customers SET code = ?, credit_code = ?, version = ?, doc = ?
 			WHERE id = ? AND version = ?`, c.Code, nullable(c.CreditCode), c.Version, doc, c.ID, expectedVersion)
 		if err != nil {
@@ -150,7 +153,7 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 		if err := raiseSequence(ctx, tx, c.Code); err != nil {
 			return nil, err
 		}
-		return []*entry{e}, nil
+		return []item{it}, nil
 	})
 }
 
@@ -201,19 +204,38 @@ func (cs *customerStore) getBy(ctx context.Context, column, key string) (*crm.Cu
 }
 
 // GetMany reads the full documents of the ids that exist, in the order of
-// ids (a repeated id is returned each time it is asked for).
+// ids (a repeated id is returned each time it is asked for). Large batches
+// are decoded on every core.
 func (cs *customerStore) GetMany(ctx context.Context, ids []string) ([]*crm.Customer, error) {
-	byID := make(map[string]*crm.Customer, len(ids))
+	var docs [][]byte
 	err := queryIn(ctx, cs.rdb, "SELECT doc FROM customers WHERE id IN", ids, func(doc []byte) error {
-		c := new(crm.Customer)
-		if err := bson.Unmarshal(doc, c); err != nil {
-			return fmt.Errorf("decode customer: %w", err)
-		}
-		byID[c.ID] = c
+		docs = append(docs, bytes.Clone(doc))
 		return nil
 	})
 	if err != nil {
 		return nil, crm.Internal(fmt.Errorf("sqlite: get customers: %w", err))
+	}
+	decoded := make([]*crm.Customer, len(docs))
+	errs := make([]error, len(docs))
+	workers := min(runtime.NumCPU(), (len(docs)+7)/8)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(docs); i += workers {
+				c := new(crm.Customer)
+				if errs[i] = bson.Unmarshal(docs[i], c); errs[i] == nil {
+					decoded[i] = c
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: decode customers: %w", err))
+	}
+	byID := make(map[string]*crm.Customer, len(decoded))
+	for _, c := range decoded {
+		byID[c.ID] = c
 	}
 	out := make([]*crm.Customer, 0, len(byID))
 	for _, id := range ids {

@@ -5,3 +5,14 @@ import "reflect"
 // LeanDocType lets the external tests check that the read model decodes
 // every field of crm.Customer it keeps.
 var LeanDocType = reflect.TypeFor[leanDoc]()
+
+// SetChunkLimit makes snapshot chunks split at n entries until restore is
+// called, so that tests with few customers exercise splits.
+func SetChunkLimit(n int) (restore func()) {
+	old := chunkLimit
+	chunkLimit = n
+	return func() { chunkLimit = old }
+}
+
+// CheckSnapshot verifies the invariants of the store's current snapshot.
+func CheckSnapshot(s *Store) error { return s.snap.Load().check() }

@@ -1,28 +1,162 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"strings"
+	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 )
 
-// row is a candidate of a page: an entry with its sort value.
+// keyKind says how rows of an order field compare.
+type keyKind int
+
+const (
+	kindGeneric keyKind = iota // a field not known here: SortValue and CompareSortValues
+	kindInt                    // an integer column (times as Unix ms, counts, amounts)
+	kindFloat                  // the average satisfaction
+	kindString                 // a string column (prefix, then the whole string)
+)
+
+// sortKey is a row's value for the order field, unboxed: SortValue returns
+// an interface, which allocates for strings and times on every row of every
+// list.
+type sortKey struct {
+	i   int64
+	sub int64 // cursors only: nanoseconds past i milliseconds
+	f   float64
+	p   [2]uint64
+	v   any // kindGeneric only
+}
+
+// row is a candidate of a page, or the cursor.
 type row struct {
-	v any
+	k sortKey
 	e *entry
 }
 
-// order compares rows by (sort value, id), both reversed when desc.
+// order compares rows by (sort value, id), both reversed when desc. It
+// agrees with Customer.SortValue and crm.CompareSortValues (the list tests
+// compare with a reference built on them) and falls back to them for a
+// field it does not know.
 type order struct {
 	field crm.OrderField
+	kind  keyKind
+	col   int
 	desc  bool
 }
 
-func (o order) cmp(av any, aid string, bv any, bid string) int {
-	c := crm.CompareSortValues(av, bv)
+func newOrder(f crm.OrderField, desc bool) order {
+	o := order{field: f, desc: desc, kind: kindInt}
+	switch f {
+	case crm.OrderCode:
+		o.kind, o.col = kindString, colCode
+	case crm.OrderName:
+		o.kind, o.col = kindString, colName
+	case crm.OrderAvgSatisfaction:
+		o.kind = kindFloat
+	case crm.OrderCreatedAt:
+		o.col = colCreatedAt
+	case crm.OrderUpdatedAt:
+		o.col = colUpdatedAt
+	case crm.OrderLastInteractionAt:
+		o.col = colLastInteractionAt
+	case crm.OrderLastDealOn:
+		o.col = colLastDealOn
+	case crm.OrderInteractionCount:
+		o.col = colInteractionCount
+	case crm.OrderDealCount:
+		o.col = colDealCount
+	case crm.OrderTotalAmount:
+		o.col = colTotalAmount
+	case crm.OrderOpenNeedCount:
+		o.col = colOpenNeedCount
+	default:
+		o.kind = kindGeneric
+	}
+	return o
+}
+
+// at reads row i of chunk c.
+func (o order) at(c *chunk, i int) row {
+	r := row{e: c.entries[i]}
+	switch o.kind {
+	case kindInt:
+		r.k.i = c.ints[o.col][i]
+	case kindFloat:
+		r.k.f = c.avg[i]
+	case kindString:
+		r.k.p = c.prefix[o.col][i]
+	default:
+		r.k.v = r.e.c.SortValue(o.field)
+	}
+	return r
+}
+
+// cursor turns a cursor into a row. A value of the wrong type counts as the
+// zero value, as in CompareSortValues.
+func (o order) cursor(cur *crm.Cursor) *row {
+	r := &row{e: &entry{c: crm.Customer{ID: cur.ID}}}
+	switch o.kind {
+	case kindInt:
+		if o.col <= colLastDealOn {
+			t, _ := cur.Value.(time.Time)
+			r.k.i, r.k.sub = t.UnixMilli(), int64(t.Nanosecond()%1e6)
+		} else {
+			r.k.i, _ = cur.Value.(int64)
+		}
+	case kindFloat:
+		r.k.f, _ = cur.Value.(float64)
+	case kindString:
+		s, _ := cur.Value.(string)
+		r.k.p = prefix16(s)
+		r.e.c.Code, r.e.c.Name = s, s
+	default:
+		r.k.v = cur.Value
+	}
+	return r
+}
+
+func (o order) str(e *entry) string {
+	if o.col == colCode {
+		return e.c.Code
+	}
+	return e.c.Name
+}
+
+func (o order) cmpValue(a, b *row) int {
+	switch o.kind {
+	case kindInt:
+		if c := cmp.Compare(a.k.i, b.k.i); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.k.sub, b.k.sub)
+	case kindFloat: // as CompareSortValues: neither less nor greater is equal (NaN)
+		switch {
+		case a.k.f < b.k.f:
+			return -1
+		case a.k.f > b.k.f:
+			return 1
+		}
+		return 0
+	case kindString:
+		if c := cmp.Compare(a.k.p[0], b.k.p[0]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.k.p[1], b.k.p[1]); c != 0 {
+			return c
+		}
+		return strings.Compare(o.str(a.e), o.str(b.e))
+	}
+	return crm.CompareSortValues(a.k.v, b.k.v)
+}
+
+// cmp orders two rows: by value, then id; reversed when desc.
+func (o order) cmp(a, b *row) int {
+	c := o.cmpValue(a, b)
 	if c == 0 {
-		c = strings.Compare(aid, bid)
+		c = strings.Compare(a.e.c.ID, b.e.c.ID)
 	}
 	if o.desc {
 		c = -c
@@ -55,40 +189,64 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	if err := ctx.Err(); err != nil {
 		return nil, crm.Internal(err)
 	}
-	o := order{field: q.OrderBy, desc: q.Desc}
+	o := newOrder(q.OrderBy, q.Desc)
+	var after *row
+	if q.After != nil {
+		after = o.cursor(q.After)
+	}
 	needle := strings.ToLower(q.Search)
+	if strings.Contains(needle, "\x00") {
+		// NUL separates the fields of a search key and never occurs in a
+		// validated name, code or contact name: nothing matches.
+		page := &crm.Page{Customers: []*crm.Customer{}, Total: -1}
+		if q.WithTotal {
+			page.Total = 0
+		}
+		return page, nil
+	}
 	k := q.First + 1
 	if k <= 0 { // First+1 overflowed
 		k = q.First
 	}
 	h := make([]row, 0, min(k, 1024))
 	total := 0
-	for _, e := range s.snap.Load().entries {
-		switch q.Scope {
-		case crm.ScopeActive:
-			if e.c.ArchivedAt != nil {
+	var sel []int32 // rows of the chunk matching the search
+	for _, c := range s.snap.Load().chunks {
+		n := c.n
+		if needle != "" {
+			if sel = c.matches(needle, sel[:0]); len(sel) == 0 {
 				continue
 			}
-		case crm.ScopeArchived:
-			if e.c.ArchivedAt == nil {
+			n = len(sel)
+		}
+		for j := range n {
+			i := j
+			if needle != "" {
+				i = int(sel[j])
+			}
+			switch q.Scope {
+			case crm.ScopeActive:
+				if c.archived[i] {
+					continue
+				}
+			case crm.ScopeArchived:
+				if !c.archived[i] {
+					continue
+				}
+			}
+			total++
+			r := o.at(c, i)
+			if after != nil && o.cmp(&r, after) <= 0 {
 				continue
 			}
-		}
-		if needle != "" && !strings.Contains(e.key, needle) {
-			continue
-		}
-		total++
-		v := e.c.SortValue(o.field)
-		if q.After != nil && o.cmp(v, e.c.ID, q.After.Value, q.After.ID) <= 0 {
-			continue
-		}
-		switch {
-		case len(h) < k:
-			h = append(h, row{v, e})
-			o.up(h, len(h)-1)
-		case o.cmp(v, e.c.ID, h[0].v, h[0].e.c.ID) < 0:
-			h[0] = row{v, e}
-			o.down(h, 0)
+			switch {
+			case len(h) < k:
+				h = append(h, r)
+				o.up(h, len(h)-1)
+			case o.cmp(&r, &h[0]) < 0:
+				h[0] = r
+				o.down(h, 0)
+			}
 		}
 	}
 	// Pop the heap from the back: the largest first, so rows end in order.
@@ -122,11 +280,35 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	return page, nil
 }
 
+// matches appends to out the rows of c whose search key contains needle
+// (not empty), searching the chunk's keys as one text.
+func (c *chunk) matches(needle string, out []int32) []int32 {
+	pos, row := 0, 0
+	for pos < len(c.keys) {
+		j := strings.Index(c.keys[pos:], needle)
+		if j < 0 {
+			break
+		}
+		p := pos + j
+		for int(c.keyEnd[row]) <= p {
+			row++
+		}
+		if p+len(needle) <= int(c.keyEnd[row]) {
+			out = append(out, int32(row))
+			pos = int(c.keyEnd[row])
+			row++
+		} else { // the match spans two keys
+			pos = p + 1
+		}
+	}
+	return out
+}
+
 // up and down keep h a max-heap in the order o (the worst kept row on top).
 func (o order) up(h []row, i int) {
 	for i > 0 {
 		p := (i - 1) / 2
-		if o.cmp(h[i].v, h[i].e.c.ID, h[p].v, h[p].e.c.ID) <= 0 {
+		if o.cmp(&h[i], &h[p]) <= 0 {
 			return
 		}
 		h[i], h[p] = h[p], h[i]
@@ -141,10 +323,10 @@ func (o order) down(h []row, i int) {
 			return
 		}
 		m := l
-		if r := l + 1; r < len(h) && o.cmp(h[r].v, h[r].e.c.ID, h[l].v, h[l].e.c.ID) > 0 {
+		if r := l + 1; r < len(h) && o.cmp(&h[r], &h[l]) > 0 {
 			m = r
 		}
-		if o.cmp(h[m].v, h[m].e.c.ID, h[i].v, h[i].e.c.ID) <= 0 {
+		if o.cmp(&h[m], &h[i]) <= 0 {
 			return
 		}
 		h[i], h[m] = h[m], h[i]

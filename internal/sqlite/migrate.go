@@ -73,7 +73,7 @@ func unknownCollection(name string) error {
 func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) error {
 	type row struct {
 		args []any
-		e    *entry
+		it   *item
 		code string
 	}
 	var query string
@@ -104,14 +104,15 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 		}
 		switch collection {
 		case crm.CollectionCustomers:
-			e, err := decodeLean(doc)
+			it, err := decodeLean(doc)
 			if err != nil {
 				return bad(err)
 			}
-			if e.c.Code == "" {
-				return bad(fmt.Errorf("customer %s has no code", e.c.ID))
+			c := &it.e.c
+			if c.Code == "" {
+				return bad(fmt.Errorf("customer %s has no code", c.ID))
 			}
-			rows[i] = row{args: []any{e.c.ID, e.c.Code, nullable(e.c.CreditCode), e.c.Version, doc}, e: e, code: e.c.Code}
+			rows[i] = row{args: []any{c.ID, c.Code, nullable(c.CreditCode), c.Version, doc}, it: &it, code: c.Code}
 		case crm.CollectionUsers:
 			var u crm.User
 			if err := bson.Unmarshal(doc, &u); err != nil || u.ID == "" {
@@ -135,24 +136,24 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 	if len(rows) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+	return s.write(ctx, func(tx *sql.Tx) ([]item, error) {
 		stmt, err := tx.PrepareContext(ctx, query)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: load %s: %w", collection, err)
 		}
 		defer stmt.Close()
-		var entries []*entry
+		var items []item
 		for _, r := range rows {
 			if _, err := stmt.ExecContext(ctx, r.args...); err != nil {
 				return nil, execErr("load "+collection, err)
 			}
-			if r.e != nil {
+			if r.it != nil {
 				if err := raiseSequence(ctx, tx, r.code); err != nil {
 					return nil, err
 				}
-				entries = append(entries, r.e)
+				items = append(items, *r.it)
 			}
 		}
-		return sortUnique(entries), nil
+		return sortUnique(items), nil
 	})
 }

@@ -18,13 +18,17 @@ import (
 
 // The read model holds one lean entry per customer: the customer without its
 // nested arrays (contacts, interactions, needs, deals, satisfaction, stage
-// and tier histories) and notes, marked Partial, plus the lower-cased search
-// key. Entries are immutable once published; the customers handed out by
-// List are shared by every reader and must not be modified.
+// and tier histories) and notes, marked Partial. Entries are immutable once
+// published; the customers handed out by List are shared by every reader
+// and must not be modified. The search keys live in the snapshot's chunks.
 type entry struct {
 	c crm.Customer
-	// key is the lower-cased name, code and contact names, joined by NUL:
-	// what ListQuery.Search matches.
+}
+
+// item is an entry with its search key: the lower-cased name, code and
+// contact names joined by NUL, what ListQuery.Search matches.
+type item struct {
+	e   *entry
 	key string
 }
 
@@ -70,18 +74,29 @@ type leanDoc struct {
 	ArchivedAt     *time.Time       `bson:"archivedAt,omitempty"`
 }
 
-// decodeLean decodes a stored customer document into a read-model entry (not
-// yet interned). Entries are always built from the stored bytes, so the read
-// model holds exactly what a Get returns (millisecond times in UTC).
-func decodeLean(doc []byte) (*entry, error) {
+// decodeLean decodes a stored customer document into a new read-model entry
+// (not yet interned) and its search key.
+func decodeLean(doc []byte) (item, error) {
+	e := new(entry)
+	key, err := e.decode(doc)
+	if err != nil {
+		return item{}, err
+	}
+	return item{e, key}, nil
+}
+
+// decode fills e from a stored customer document and returns its search
+// key. Entries are always built from the stored bytes, so the read model
+// holds exactly what a Get returns (millisecond times in UTC).
+func (e *entry) decode(doc []byte) (key string, err error) {
 	var d leanDoc
 	if err := bson.Unmarshal(doc, &d); err != nil {
-		return nil, fmt.Errorf("decode customer: %w", err)
+		return "", fmt.Errorf("decode customer: %w", err)
 	}
 	if d.ID == "" {
-		return nil, fmt.Errorf("decode customer: document without _id")
+		return "", fmt.Errorf("decode customer: document without _id")
 	}
-	e := &entry{c: crm.Customer{
+	*e = entry{c: crm.Customer{
 		ID:             d.ID,
 		Code:           d.Code,
 		Name:           d.Name,
@@ -121,8 +136,29 @@ func decodeLean(doc []byte) (*entry, error) {
 		b.WriteByte(0)
 		b.WriteString(ct.Name)
 	}
-	e.key = strings.ToLower(b.String())
-	return e, nil
+	e.pack()
+	return strings.ToLower(b.String()), nil
+}
+
+// pack moves the entry's own strings (id, code, name, credit code, address,
+// website, main business) into one allocation: seven small strings cost
+// more in allocation headers and size-class rounding than in bytes.
+func (e *entry) pack() {
+	c := &e.c
+	fields := [...]*string{&c.ID, &c.Code, &c.Name, &c.CreditCode, &c.Address, &c.Website, &c.MainBusiness}
+	n := 0
+	for _, f := range fields {
+		n += len(*f)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, f := range fields {
+		b.WriteString(*f)
+	}
+	arena := b.String()
+	for _, f := range fields {
+		*f, arena = arena[:len(*f)], arena[len(*f):]
+	}
 }
 
 // maxInterned bounds the strings worth interning; longer ones are free text.
@@ -135,13 +171,15 @@ const maxInterned = 64
 type interner struct {
 	strs  map[string]string
 	lists map[string][]string
+	times map[time.Time]*time.Time
 	buf   []byte
 }
 
 var emptyList = []string{}
 
 func newInterner() *interner {
-	return &interner{strs: make(map[string]string), lists: make(map[string][]string)}
+	return &interner{strs: make(map[string]string), lists: make(map[string][]string),
+		times: make(map[time.Time]*time.Time)}
 }
 
 func (in *interner) str(s string) string {
@@ -151,6 +189,8 @@ func (in *interner) str(s string) string {
 	if v, ok := in.strs[s]; ok {
 		return v
 	}
+	// A copy, so that the map never pins a larger allocation s is part of.
+	s = strings.Clone(s)
 	in.strs[s] = s
 	return s
 }
@@ -182,10 +222,23 @@ func (in *interner) list(l []string) []string {
 	return v
 }
 
+// date shares pointers to equal times (founding dates repeat).
+func (in *interner) date(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	if v, ok := in.times[*t]; ok {
+		return v
+	}
+	in.times[*t] = t
+	return t
+}
+
 // entry interns e's repeated strings in place (e is not yet published).
 func (in *interner) entry(e *entry) {
 	c := &e.c
 	c.Industry = in.str(c.Industry)
+	c.FoundedOn = in.date(c.FoundedOn)
 	c.Size.Employees = in.str(c.Size.Employees)
 	c.Size.Revenue = in.str(c.Size.Revenue)
 	c.Region.Province = in.str(c.Region.Province)
@@ -204,78 +257,18 @@ func (in *interner) entry(e *entry) {
 	c.UpdatedBy = in.str(c.UpdatedBy)
 }
 
-// snapshot is one immutable version of the read model.
-type snapshot struct {
-	// entries is sorted by id. Ids are time ordered, so new customers are
-	// usually appended; see with.
-	entries []*entry
-}
+func compareItems(a, b item) int { return strings.Compare(a.e.c.ID, b.e.c.ID) }
 
-func compareEntries(a, b *entry) int { return strings.Compare(a.c.ID, b.c.ID) }
-
-// search returns the index of id in the snapshot, or where it would go.
-func (s *snapshot) search(id string) (int, bool) {
-	return slices.BinarySearchFunc(s.entries, id, func(e *entry, id string) int { return strings.Compare(e.c.ID, id) })
-}
-
-// with returns a new snapshot with es added or replacing the entries of the
-// same ids; s is unchanged. es must be sorted by id without duplicates when
-// it holds more than one entry.
-//
-// A customer added after every existing id is appended to the shared
-// backing array when it has room: older snapshots only read their own
-// length, and only the newest snapshot is ever extended (under the writer
-// lock), so appends cost O(1) amortized instead of a copy of the slice.
-func (s *snapshot) with(es []*entry) *snapshot {
-	if len(es) == 1 {
-		e := es[0]
-		i, found := s.search(e.c.ID)
-		switch {
-		case found:
-			n := slices.Clone(s.entries)
-			n[i] = e
-			return &snapshot{entries: n}
-		case i == len(s.entries):
-			return &snapshot{entries: append(s.entries, e)}
-		default:
-			n := make([]*entry, 0, len(s.entries)+1+len(s.entries)/8)
-			n = append(n, s.entries[:i]...)
-			n = append(n, e)
-			n = append(n, s.entries[i:]...)
-			return &snapshot{entries: n}
-		}
-	}
-	// Merge two sorted lists; on equal ids the new entry wins.
-	n := make([]*entry, 0, len(s.entries)+len(es))
-	old := s.entries
-	for len(old) > 0 && len(es) > 0 {
-		switch c := compareEntries(old[0], es[0]); {
-		case c < 0:
-			n = append(n, old[0])
-			old = old[1:]
-		case c > 0:
-			n = append(n, es[0])
-			es = es[1:]
-		default:
-			n = append(n, es[0])
-			old, es = old[1:], es[1:]
-		}
-	}
-	n = append(n, old...)
-	n = append(n, es...)
-	return &snapshot{entries: n}
-}
-
-// sortUnique sorts es by id and keeps the last of entries with equal ids
+// sortUnique sorts items by id and keeps the last of items with equal ids
 // (the last write of a batch wins, as in the database).
-func sortUnique(es []*entry) []*entry {
-	slices.SortStableFunc(es, compareEntries)
-	out := es[:0]
-	for i, e := range es {
-		if i+1 < len(es) && es[i+1].c.ID == e.c.ID {
+func sortUnique(items []item) []item {
+	slices.SortStableFunc(items, compareItems)
+	out := items[:0]
+	for i, it := range items {
+		if i+1 < len(items) && items[i+1].e.c.ID == it.e.c.ID {
 			continue
 		}
-		out = append(out, e)
+		out = append(out, it)
 	}
 	return out
 }
@@ -290,11 +283,11 @@ func (s *Store) loadReadModel(workers int) (int, error) {
 		return 0, fmt.Errorf("sqlite: load customers: %w", err)
 	}
 	if !lo.Valid {
-		s.snap.Store(&snapshot{})
+		s.snap.Store(newSnapshot(nil))
 		return 0, nil
 	}
 	span := (hi.Int64 - lo.Int64 + int64(workers)) / int64(workers)
-	parts := make([][]*entry, workers)
+	parts := make([]part, workers)
 	errs := make([]error, workers)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -312,20 +305,41 @@ func (s *Store) loadReadModel(workers int) (int, error) {
 	if err := errors.Join(errs...); err != nil {
 		return 0, fmt.Errorf("sqlite: load customers: %w", err)
 	}
-	all := slices.Concat(parts...)
-	slices.SortFunc(all, compareEntries)
-	for _, e := range all {
-		s.intern.entry(e)
+	// The entries of each part lie in one array, in rowid order, which is
+	// nearly id order: a list then scans memory almost sequentially instead
+	// of chasing pointers all over the heap, and the entries cost no
+	// allocation rounding.
+	var all []item
+	for _, p := range parts {
+		for i := range p.entries {
+			all = append(all, item{&p.entries[i], p.keys[i]})
+		}
 	}
-	s.snap.Store(&snapshot{entries: all})
+	slices.SortFunc(all, compareItems)
+	for _, it := range all {
+		s.intern.entry(it.e)
+	}
+	s.snap.Store(newSnapshot(all))
 	return len(all), nil
 }
 
-// loadPart decodes the customers with rowids in [from, to] into *part.
-func (s *Store) loadPart(ctx context.Context, from, to int64, part *[]*entry) error {
+// part is what one start-up worker decoded: entries in one array, and their
+// search keys.
+type part struct {
+	entries []entry
+	keys    []string
+}
+
+// loadPart decodes the customers with rowids in [from, to] into p.
+func (s *Store) loadPart(ctx context.Context, from, to int64, p *part) error {
 	if from > to {
 		return nil
 	}
+	var n int
+	if err := s.rdb.QueryRowContext(ctx, "SELECT count(*) FROM customers WHERE rowid BETWEEN ? AND ?", from, to).Scan(&n); err != nil {
+		return err
+	}
+	p.entries, p.keys = make([]entry, 0, n), make([]string, 0, n)
 	rows, err := s.rdb.QueryContext(ctx, "SELECT doc FROM customers WHERE rowid BETWEEN ? AND ?", from, to)
 	if err != nil {
 		return err
@@ -336,11 +350,15 @@ func (s *Store) loadPart(ctx context.Context, from, to int64, part *[]*entry) er
 		if err := rows.Scan(&doc); err != nil {
 			return err
 		}
-		e, err := decodeLean(doc)
+		if len(p.entries) == cap(p.entries) { // rows added since the count: impossible while we hold the lock
+			return fmt.Errorf("more customers than counted in rowids %d-%d", from, to)
+		}
+		p.entries = p.entries[:len(p.entries)+1]
+		key, err := p.entries[len(p.entries)-1].decode(doc)
 		if err != nil {
 			return err
 		}
-		*part = append(*part, e)
+		p.keys = append(p.keys, key)
 	}
 	return rows.Err()
 }

@@ -80,6 +80,9 @@ func listAll(t testing.TB, s crm.Store, pageSize int) []*crm.Customer {
 // projection of every stored document.
 func checkReadModel(t testing.TB, s crm.Store) {
 	t.Helper()
+	if err := sqlite.CheckSnapshot(s.(*sqlite.Store)); err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
 	var ids []string
 	err := s.Dump(ctx(t), crm.CollectionCustomers, func(doc []byte) error {
 		ids = append(ids, bson.Raw(doc).Lookup("_id").StringValue())
@@ -118,6 +121,17 @@ func checkReadModel(t testing.TB, s crm.Store) {
 // conflict) and batch loads, with readers listing all along, then checks
 // that the read model equals what is stored, before and after a restart.
 func TestReadModelConsistency(t *testing.T) {
+	for _, limit := range []int{0, 4} {
+		t.Run(fmt.Sprintf("chunkLimit=%d", limit), func(t *testing.T) {
+			if limit > 0 {
+				t.Cleanup(sqlite.SetChunkLimit(limit))
+			}
+			testReadModelConsistency(t)
+		})
+	}
+}
+
+func testReadModelConsistency(t *testing.T) {
 	s := openAt(t, t.TempDir())
 	seed := rand.New(rand.NewPCG(7, 7))
 	var (

@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -164,6 +165,9 @@ func Open(dir string, opts Options) (s *Store, err error) {
 	}
 	s.wdb.SetMaxOpenConns(1)
 	s.wdb.SetMaxIdleConns(1)
+	if err := s.setJournal(); err != nil {
+		return nil, err
+	}
 	if err := s.migrate(); err != nil {
 		return nil, err
 	}
@@ -214,7 +218,6 @@ func lockDir(dir string) (*os.File, error) {
 func openDB(path, txlock string, queryOnly bool) (*sql.DB, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	if queryOnly {
@@ -233,6 +236,22 @@ func openDB(path, txlock string, queryOnly bool) (*sql.DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// setJournal switches the database to WAL mode (persistent in the file) and
+// checks that it took effect. The page size stays SQLite's default 4096:
+// 16384 was measured no faster to load (fewer reads, but 25% more bytes
+// read and a 10% larger file for ~25 KB documents).
+func (s *Store) setJournal() error {
+	ctx := context.Background()
+	var mode string
+	if err := s.wdb.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+		return fmt.Errorf("sqlite: set WAL mode: %w", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("sqlite: %s cannot use WAL mode (journal mode %q)", filepath.Join(s.dir, DBFile), mode)
+	}
+	return nil
 }
 
 // migrate brings the schema to SchemaVersion, one transaction per step.
@@ -331,17 +350,18 @@ func (s *Store) closeHandles() error {
 }
 
 // write runs fn in an immediate transaction on the writer connection. When
-// the transaction commits, the entries fn returned (already decoded, not yet
-// interned) are published into the read model before the writer lock is
-// released, so snapshots follow commit order.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) ([]*entry, error)) error {
+// the transaction commits, the customers fn returned (decoded from the
+// stored bytes, not yet interned; sorted by id without duplicates) are
+// published into the read model before the writer lock is released, so
+// snapshots follow commit order.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) ([]item, error)) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: begin: %w", err))
 	}
-	entries, err := fn(tx)
+	items, err := fn(tx)
 	if err != nil {
 		_ = tx.Rollback()
 		return asError(err)
@@ -349,11 +369,11 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) ([]*entry, error)
 	if err := tx.Commit(); err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: commit: %w", err))
 	}
-	if len(entries) > 0 {
-		for _, e := range entries {
-			s.intern.entry(e)
+	if len(items) > 0 {
+		for _, it := range items {
+			s.intern.entry(it.e)
 		}
-		s.snap.Store(s.snap.Load().with(entries))
+		s.snap.Store(s.snap.Load().with(items))
 	}
 	return nil
 }

@@ -32,7 +32,7 @@ func (us *userStore) Insert(ctx context.Context, u *crm.User) error {
 		*u = orig
 		return crm.Internal(fmt.Errorf("sqlite: encode user: %w", err))
 	}
-	err = (*Store)(us).write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+	err = (*Store)(us).write(ctx, func(tx *sql.Tx) ([]item, error) {
 		_, err := tx.ExecContext(ctx, "INSERT INTO users (id, email, version, doc) VALUES (?, ?, ?, ?)",
 			u.ID, u.Email, u.Version, doc)
 		if err != nil {
@@ -59,7 +59,7 @@ func (us *userStore) Replace(ctx context.Context, u *crm.User, expectedVersion i
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: encode user: %w", err))
 	}
-	return (*Store)(us).write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+	return (*Store)(us).write(ctx, func(tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, "UPDATE users SET email = ?, version = ?, doc = ? WHERE id = ? AND version = ?",
 			u.Email, u.Version, doc, u.ID, expectedVersion)
 		if err != nil {
@@ -166,7 +166,7 @@ func (ss *sessionStore) Insert(ctx context.Context, sess *crm.Session) error {
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: encode session: %w", err))
 	}
-	return (*Store)(ss).write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+	return (*Store)(ss).write(ctx, func(tx *sql.Tx) ([]item, error) {
 		_, err := tx.ExecContext(ctx, "INSERT INTO sessions (id, user_id, expires_at, doc) VALUES (?, ?, ?, ?)",
 			sess.ID, sess.UserID, sess.ExpiresAt.UnixMilli(), doc)
 		if err != nil {
@@ -218,7 +218,7 @@ func (ss *sessionStore) DeleteExpired(ctx context.Context, now time.Time) (int, 
 // changed.
 func (ss *sessionStore) exec(ctx context.Context, query string, args ...any) (int64, error) {
 	var n int64
-	err := (*Store)(ss).write(ctx, func(tx *sql.Tx) ([]*entry, error) {
+	err := (*Store)(ss).write(ctx, func(tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return nil, execErr("delete sessions", err)

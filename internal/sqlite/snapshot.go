@@ -1,0 +1,268 @@
+package sqlite
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// A snapshot is one immutable version of the read model: every entry in id
+// order, cut into chunks of at most chunkLimit entries. Besides the entry
+// pointers a chunk stores, column by column, what a list scans for every
+// row (archived flag and the sort values), so a list reads a few bytes per
+// row sequentially instead of two cache lines scattered over the heap per
+// customer (measured: 10 ms for 50,000 customers that way, memory-latency
+// bound).
+//
+// Each chunk also holds its rows' search keys in one string, so a search
+// runs strings.Index over ~35 KB of text per chunk rather than a call per
+// row on keys scattered over the heap.
+//
+// A write rebuilds only the chunk it changes (~60 KB) and copies the slice
+// of chunk pointers, never the whole model. Ids are time ordered, so new customers
+// usually land at the end of the last chunk.
+type snapshot struct {
+	chunks []*chunk
+	n      int // entries in all chunks
+}
+
+// chunkCap is the capacity of a chunk.
+const chunkCap = 512
+
+// chunkLimit is the number of entries at which a chunk is full (chunkCap;
+// tests lower it to exercise splits).
+var chunkLimit = chunkCap
+
+// The integer sort columns: times as Unix milliseconds (exact: the read
+// model is decoded from BSON, whose datetimes are milliseconds) and counts.
+const (
+	colCreatedAt = iota
+	colUpdatedAt
+	colLastInteractionAt
+	colLastDealOn
+	colInteractionCount
+	colDealCount
+	colTotalAmount
+	colOpenNeedCount
+	numIntCols
+)
+
+// The string sort columns hold the first 16 bytes of the string, big endian
+// and zero padded: a smaller prefix means a smaller string, and only equal
+// prefixes need the whole strings.
+const (
+	colCode = iota
+	colName
+	numStrCols
+)
+
+type chunk struct {
+	n        int
+	keys     string           // the rows' search keys, concatenated
+	keyEnd   [chunkCap]uint32 // where row i's key ends in keys
+	entries  [chunkCap]*entry
+	archived [chunkCap]bool
+	ints     [numIntCols][chunkCap]int64
+	avg      [chunkCap]float64 // stats.avgSatisfaction
+	prefix   [numStrCols][chunkCap][2]uint64
+}
+
+// prefix16 is the first 16 bytes of s as two big-endian words.
+func prefix16(s string) [2]uint64 {
+	var b [16]byte
+	copy(b[:], s)
+	return [2]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+}
+
+// set stores e's columns in row i.
+func (c *chunk) set(i int, e *entry) {
+	x := &e.c
+	c.entries[i] = e
+	c.archived[i] = x.ArchivedAt != nil
+	c.ints[colCreatedAt][i] = x.CreatedAt.UnixMilli()
+	c.ints[colUpdatedAt][i] = x.UpdatedAt.UnixMilli()
+	c.ints[colLastInteractionAt][i] = x.Stats.LastInteractionAt.UnixMilli()
+	c.ints[colLastDealOn][i] = x.Stats.LastDealOn.UnixMilli()
+	c.ints[colInteractionCount][i] = int64(x.Stats.InteractionCount)
+	c.ints[colDealCount][i] = int64(x.Stats.DealCount)
+	c.ints[colTotalAmount][i] = int64(x.Stats.TotalAmount)
+	c.ints[colOpenNeedCount][i] = int64(x.Stats.OpenNeedCount)
+	c.avg[i] = x.Stats.AvgSatisfaction
+	c.prefix[colCode][i] = prefix16(x.Code)
+	c.prefix[colName][i] = prefix16(x.Name)
+}
+
+// keyStart is where row i's key starts in c.keys.
+func (c *chunk) keyStart(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return int(c.keyEnd[i-1])
+}
+
+// item returns row i with its search key.
+func (c *chunk) item(i int) item {
+	return item{c.entries[i], c.keys[c.keyStart(i):c.keyEnd[i]]}
+}
+
+// items returns every row of c.
+func (c *chunk) items() []item {
+	out := make([]item, c.n)
+	for i := range out {
+		out[i] = c.item(i)
+	}
+	return out
+}
+
+func (c *chunk) lastID() string { return c.entries[c.n-1].c.ID }
+
+// newChunk builds a chunk of rows (at most chunkCap).
+func newChunk(rows []item) *chunk {
+	c := &chunk{n: len(rows)}
+	n := 0
+	for _, r := range rows {
+		n += len(r.key)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, r := range rows {
+		c.set(i, r.e)
+		b.WriteString(r.key)
+		c.keyEnd[i] = uint32(b.Len())
+	}
+	c.keys = b.String()
+	return c
+}
+
+// newSnapshot builds a snapshot of items sorted by id without duplicates.
+func newSnapshot(items []item) *snapshot {
+	s := &snapshot{n: len(items)}
+	for len(items) > 0 {
+		m := min(len(items), chunkLimit)
+		s.chunks = append(s.chunks, newChunk(items[:m]))
+		items = items[m:]
+	}
+	return s
+}
+
+// all returns every row in id order.
+func (s *snapshot) all() []item {
+	out := make([]item, 0, s.n)
+	for _, c := range s.chunks {
+		for i := range c.n {
+			out = append(out, c.item(i))
+		}
+	}
+	return out
+}
+
+// locate returns the chunk and row of id, or where it would be inserted
+// (past the end of the last chunk for an id after every other).
+func (s *snapshot) locate(id string) (ci, i int, found bool) {
+	ci = sort.Search(len(s.chunks), func(k int) bool { return s.chunks[k].lastID() >= id })
+	if ci == len(s.chunks) {
+		ci--
+		return ci, s.chunks[ci].n, false
+	}
+	c := s.chunks[ci]
+	i, found = slices.BinarySearchFunc(c.entries[:c.n], id, func(e *entry, id string) int { return strings.Compare(e.c.ID, id) })
+	return ci, i, found
+}
+
+// with returns a new snapshot with items added, or replacing the entries
+// of the same ids; s is unchanged. items must be sorted by id without
+// duplicates.
+func (s *snapshot) with(items []item) *snapshot {
+	if len(items) != 1 || len(s.chunks) == 0 {
+		return s.merge(items)
+	}
+	it := items[0]
+	ci, i, found := s.locate(it.e.c.ID)
+	chunks := slices.Clone(s.chunks)
+	n := s.n
+	old := s.chunks[ci]
+	rows := old.items()
+	switch {
+	case found:
+		rows[i] = it
+		chunks[ci] = newChunk(rows)
+	case old.n < chunkLimit:
+		chunks[ci] = newChunk(slices.Insert(rows, i, it))
+		n++
+	case i == old.n: // after every id, and the last chunk is full
+		chunks = append(chunks, newChunk([]item{it}))
+		n++
+	default: // split the full chunk around the new entry
+		rows = slices.Insert(rows, i, it)
+		half := len(rows) / 2
+		chunks = slices.Replace(chunks, ci, ci+1, newChunk(rows[:half]), newChunk(rows[half:]))
+		n++
+	}
+	return &snapshot{chunks: chunks, n: n}
+}
+
+// merge rebuilds the snapshot with items merged in (batches: Load).
+func (s *snapshot) merge(items []item) *snapshot {
+	old := s.all()
+	out := make([]item, 0, len(old)+len(items))
+	for len(old) > 0 && len(items) > 0 {
+		switch c := compareItems(old[0], items[0]); {
+		case c < 0:
+			out = append(out, old[0])
+			old = old[1:]
+		case c > 0:
+			out = append(out, items[0])
+			items = items[1:]
+		default: // the new entry replaces the old one
+			out = append(out, items[0])
+			old, items = old[1:], items[1:]
+		}
+	}
+	out = append(out, old...)
+	out = append(out, items...)
+	return newSnapshot(out)
+}
+
+// check verifies the snapshot's invariants (for tests): ids strictly
+// increasing, chunk sizes within limits, columns equal to their entries.
+func (s *snapshot) check() error {
+	n, prev := 0, ""
+	for ci, c := range s.chunks {
+		if c.n < 1 || c.n > chunkLimit {
+			return fmt.Errorf("chunk %d holds %d entries (limit %d)", ci, c.n, chunkLimit)
+		}
+		want := newChunk(c.items())
+		if c.keyEnd[c.n-1] != uint32(len(c.keys)) {
+			return fmt.Errorf("chunk %d: keys end at %d, not %d", ci, c.keyEnd[c.n-1], len(c.keys))
+		}
+		for i, e := range c.entries[:c.n] {
+			if head := strings.ToLower(e.c.Name + "\x00" + e.c.Code); !strings.HasPrefix(c.item(i).key, head) {
+				return fmt.Errorf("chunk %d row %d: search key %q does not start with %q", ci, i, c.item(i).key, head)
+			}
+			if e.c.ID <= prev {
+				return fmt.Errorf("chunk %d row %d: id %s after %s", ci, i, e.c.ID, prev)
+			}
+			prev = e.c.ID
+			if c.archived[i] != want.archived[i] || c.avg[i] != want.avg[i] {
+				return fmt.Errorf("chunk %d row %d: stale columns", ci, i)
+			}
+			for k := range c.ints {
+				if c.ints[k][i] != want.ints[k][i] {
+					return fmt.Errorf("chunk %d row %d: stale int column %d", ci, i, k)
+				}
+			}
+			for k := range c.prefix {
+				if c.prefix[k][i] != want.prefix[k][i] {
+					return fmt.Errorf("chunk %d row %d: stale string column %d", ci, i, k)
+				}
+			}
+		}
+		n += c.n
+	}
+	if n != s.n {
+		return fmt.Errorf("snapshot counts %d entries, chunks hold %d", s.n, n)
+	}
+	return nil
+}
