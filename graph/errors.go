@@ -16,7 +16,8 @@ import (
 
 // topLevelArgs are field names that are arguments of the mutation itself,
 // not fields of its input object.
-var topLevelArgs = map[string]bool{"id": true, "customerId": true, "contactId": true, "needId": true, "expectedVersion": true}
+var topLevelArgs = map[string]bool{"id": true, "customerId": true, "contactId": true, "needId": true,
+	"expectedVersion": true, "currentPassword": true, "newPassword": true}
 
 // inputErr prefixes the field paths of a domain error with "input." so that
 // they name the argument a client sent (input.contacts[0].phone).

@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -155,6 +156,7 @@ type ComplexityRoot struct {
 		AddContact         func(childComplexity int, customerID string, expectedVersion *int, input crm.ContactInput) int
 		AddNeed            func(childComplexity int, customerID string, expectedVersion *int, input crm.NeedInput) int
 		ArchiveCustomer    func(childComplexity int, id string, expectedVersion int) int
+		ChangeMyPassword   func(childComplexity int, currentPassword string, newPassword string) int
 		CreateCustomer     func(childComplexity int, input crm.CustomerInput) int
 		CreateUser         func(childComplexity int, input auth.NewUser) int
 		LogInteraction     func(childComplexity int, customerID string, expectedVersion *int, input crm.InteractionInput) int
@@ -166,6 +168,7 @@ type ComplexityRoot struct {
 		RestoreCustomer    func(childComplexity int, id string, expectedVersion int) int
 		UpdateContact      func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
 		UpdateCustomer     func(childComplexity int, id string, expectedVersion int, input crm.CustomerPatch) int
+		UpdateMySettings   func(childComplexity int, input auth.Settings) int
 		UpdateNeed         func(childComplexity int, customerID string, needID string, expectedVersion int, input crm.NeedPatch) int
 		UpdateUser         func(childComplexity int, id string, expectedVersion int, input auth.UserPatch) int
 	}
@@ -234,6 +237,7 @@ type ComplexityRoot struct {
 		Disabled  func(childComplexity int) int
 		Email     func(childComplexity int) int
 		ID        func(childComplexity int) int
+		Locale    func(childComplexity int) int
 		Name      func(childComplexity int) int
 		Role      func(childComplexity int) int
 		UpdatedAt func(childComplexity int) int
@@ -284,6 +288,8 @@ type MutationResolver interface {
 	UpdateNeed(ctx context.Context, customerID string, needID string, expectedVersion int, input crm.NeedPatch) (*crm.Customer, error)
 	RecordDeal(ctx context.Context, customerID string, expectedVersion *int, input crm.DealInput) (*crm.Customer, error)
 	RecordSatisfaction(ctx context.Context, customerID string, expectedVersion *int, input crm.SatisfactionInput) (*crm.Customer, error)
+	UpdateMySettings(ctx context.Context, input auth.Settings) (*crm.User, error)
+	ChangeMyPassword(ctx context.Context, currentPassword string, newPassword string) (bool, error)
 	CreateUser(ctx context.Context, input auth.NewUser) (*crm.User, error)
 	UpdateUser(ctx context.Context, id string, expectedVersion int, input auth.UserPatch) (*crm.User, error)
 }
@@ -883,6 +889,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveCustomer(childComplexity, args["id"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.changeMyPassword":
+		if e.ComplexityRoot.Mutation.ChangeMyPassword == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeMyPassword_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeMyPassword(childComplexity, args["currentPassword"].(string), args["newPassword"].(string)), true
 	case "Mutation.createCustomer":
 		if e.ComplexityRoot.Mutation.CreateCustomer == nil {
 			break
@@ -999,6 +1016,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCustomer(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["input"].(crm.CustomerPatch)), true
+	case "Mutation.updateMySettings":
+		if e.ComplexityRoot.Mutation.UpdateMySettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMySettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMySettings(childComplexity, args["input"].(auth.Settings)), true
 	case "Mutation.updateNeed":
 		if e.ComplexityRoot.Mutation.UpdateNeed == nil {
 			break
@@ -1297,6 +1325,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.ID(childComplexity), true
+	case "User.locale":
+		if e.ComplexityRoot.User.Locale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Locale(childComplexity), true
 	case "User.name":
 		if e.ComplexityRoot.User.Name == nil {
 			break
@@ -1343,6 +1377,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NeedPatch", ec.unmarshalInputNeedPatch),
 			graphql.NewInputUnmarshaler("NextActionInput", ec.unmarshalInputNextActionInput),
 			graphql.NewInputUnmarshaler("SatisfactionInput", ec.unmarshalInputSatisfactionInput),
+			graphql.NewInputUnmarshaler("SettingsInput", ec.unmarshalInputSettingsInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 		)
 	}
@@ -1467,6 +1502,9 @@ enum NeedStatus { OPEN IN_PROGRESS RESOLVED ABANDONED }
 
 enum Role { ADMIN MANAGER SALES SERVICE ANALYST }
 
+"The browser app's language: 简体中文 (default) or English."
+enum Locale { ZH_CN EN }
+
 enum CustomerOrderField {
   CODE NAME CREATED_AT UPDATED_AT LAST_INTERACTION_AT INTERACTION_COUNT
   DEAL_COUNT TOTAL_AMOUNT LAST_DEAL_ON AVG_SATISFACTION OPEN_NEED_COUNT
@@ -1518,6 +1556,11 @@ type Mutation {
   recordDeal(customerId: ID!, expectedVersion: Int, input: DealInput!): Customer!
   recordSatisfaction(customerId: ID!, expectedVersion: Int, input: SatisfactionInput!): Customer!
 
+  "Changes your own settings (any role)."
+  updateMySettings(input: SettingsInput!): User!
+  "Changes your own password after checking the current one; your other sessions are signed out."
+  changeMyPassword(currentPassword: String!, newPassword: String!): Boolean!
+
   "ADMIN only."
   createUser(input: CreateUserInput!): User!
   "ADMIN only."
@@ -1536,6 +1579,7 @@ type User {
   name: String!
   role: Role!
   disabled: Boolean!
+  locale: Locale!
   createdAt: Time!
   updatedAt: Time!
   version: Int!
@@ -1862,6 +1906,10 @@ input CreateUserInput {
   role: Role!
   "10 to 128 characters."
   password: String!
+}
+
+input SettingsInput {
+  locale: Locale
 }
 
 input UpdateUserInput {
@@ -2206,6 +2254,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_role(ctx, field)
 	case "disabled":
 		return ec.fieldContext_User_disabled(ctx, field)
+	case "locale":
+		return ec.fieldContext_User_locale(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_User_createdAt(ctx, field)
 	case "updatedAt":
@@ -2433,6 +2483,28 @@ func (ec *executionContext) field_Mutation_archiveCustomer_args(ctx context.Cont
 		return nil, err
 	}
 	args["expectedVersion"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_changeMyPassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "currentPassword",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["currentPassword"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "newPassword",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newPassword"] = arg1
 	return args, nil
 }
 
@@ -2693,6 +2765,20 @@ func (ec *executionContext) field_Mutation_updateCustomer_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMySettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (auth.Settings, error) {
+			return ec.unmarshalNSettingsInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋauthᚐSettings(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -5690,6 +5776,94 @@ func (ec *executionContext) fieldContext_Mutation_recordSatisfaction(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateMySettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMySettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMySettings(ctx, fc.Args["input"].(auth.Settings))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMySettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMySettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_changeMyPassword(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_changeMyPassword(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ChangeMyPassword(ctx, fc.Args["currentPassword"].(string), fc.Args["newPassword"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_changeMyPassword(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_changeMyPassword_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createUser(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6949,6 +7123,29 @@ func (ec *executionContext) _User_disabled(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_User_disabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _User_locale(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_locale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.Locale) graphql.Marshaler {
+			return ec.marshalNLocale2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_locale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, false, false, "Locale")
 }
 
 func (ec *executionContext) _User_createdAt(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
@@ -9287,6 +9484,48 @@ func UnmarshalSatisfactionInput(ctx context.Context, raw any) (crm.SatisfactionI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSettingsInput(ctx context.Context, obj any) (auth.Settings, error) {
+	var it auth.Settings
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"locale"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "locale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("locale"))
+			data, err := ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Locale = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSettingsInput unmarshals raw into the SettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSettingsInput(ctx context.Context, raw any) (auth.Settings, error) {
+	var out auth.Settings
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SettingsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateUserInput(ctx context.Context, obj any) (auth.UserPatch, error) {
 	var it auth.UserPatch
 	if obj == nil {
@@ -10116,6 +10355,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateMySettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMySettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeMyPassword":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_changeMyPassword(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createUser(ctx, field)
@@ -10596,6 +10849,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "disabled":
 			out.Values[i] = ec._User_disabled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "locale":
+			out.Values[i] = ec._User_locale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11286,6 +11544,16 @@ func (ec *executionContext) unmarshalNInteractionInput2githubᚗcomᚋkehuᚑcrm
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNLocale2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx context.Context, v any) (crm.Locale, error) {
+	var res crm.Locale
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLocale2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx context.Context, sel ast.SelectionSet, v crm.Locale) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNMoney2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMoney(ctx context.Context, v any) (crm.Money, error) {
 	var res crm.Money
 	err := res.UnmarshalGQL(v)
@@ -11397,6 +11665,11 @@ func (ec *executionContext) marshalNSatisfactionResult2ᚕgithubᚗcomᚋkehuᚑ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSettingsInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋauthᚐSettings(ctx context.Context, v any) (auth.Settings, error) {
+	res, err := ec.unmarshalInputSettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNStage2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx context.Context, v any) (crm.Stage, error) {
@@ -11940,6 +12213,22 @@ func (ec *executionContext) unmarshalOKeyEvent2ᚖgithubᚗcomᚋkehuᚑcrmᚋke
 }
 
 func (ec *executionContext) marshalOKeyEvent2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKeyEvent(ctx context.Context, sel ast.SelectionSet, v *crm.KeyEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx context.Context, v any) (*crm.Locale, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(crm.Locale)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx context.Context, sel ast.SelectionSet, v *crm.Locale) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -288,6 +288,32 @@ func (r *mutationResolver) RecordSatisfaction(ctx context.Context, customerID st
 	return c, inputErr(err)
 }
 
+// UpdateMySettings is the resolver for the updateMySettings field.
+func (r *mutationResolver) UpdateMySettings(ctx context.Context, input auth.Settings) (*crm.User, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, err := r.Auth.UpdateSettings(ctx, a, input)
+	return u, inputErr(err)
+}
+
+// ChangeMyPassword is the resolver for the changeMyPassword field.
+func (r *mutationResolver) ChangeMyPassword(ctx context.Context, currentPassword string, newPassword string) (bool, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return false, err
+	}
+	token := ""
+	if x, ok := exchange(ctx); ok {
+		token = auth.TokenFromRequest(x.r)
+	}
+	if err := r.Auth.ChangePassword(ctx, a, currentPassword, newPassword, token); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // CreateUser is the resolver for the createUser field.
 func (r *mutationResolver) CreateUser(ctx context.Context, input auth.NewUser) (*crm.User, error) {
 	a, err := actor(ctx)

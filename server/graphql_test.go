@@ -378,3 +378,28 @@ func TestReadyzReportsAnUnreachableStore(t *testing.T) {
 		t.Fatalf("/healthz: %d", resp.StatusCode)
 	}
 }
+
+func TestOwnSettingsAndPassword(t *testing.T) {
+	ts := newTestServer(t)
+	_, token := ts.user(t, "self@kehu.local", crm.RoleAnalyst)
+	var me struct{ Me struct{ Locale string } }
+	ts.post(t, token, `{me{locale}}`, nil).ok(t, &me)
+	if me.Me.Locale != "ZH_CN" {
+		t.Fatalf("default locale %q", me.Me.Locale)
+	}
+	ts.post(t, token, `mutation{updateMySettings(input:{locale:EN}){locale}}`, nil).ok(t, nil)
+	ts.post(t, token, `{me{locale}}`, nil).ok(t, &me)
+	if me.Me.Locale != "EN" {
+		t.Fatalf("locale after update %q", me.Me.Locale)
+	}
+	other := ts.login(t, "self@kehu.local", "password-self@kehu.local")
+	ts.post(t, token, `mutation{changeMyPassword(currentPassword:"wrong-password",newPassword:"new-password-123")}`, nil).
+		fails(t, "BAD_USER_INPUT", "currentPassword")
+	ts.post(t, token, `mutation{changeMyPassword(currentPassword:"password-self@kehu.local",newPassword:"short")}`, nil).
+		fails(t, "BAD_USER_INPUT", "newPassword")
+	ts.post(t, token, `mutation{changeMyPassword(currentPassword:"password-self@kehu.local",newPassword:"new-password-123")}`, nil).ok(t, nil)
+	// This session goes on; the other one is signed out; the new password works.
+	ts.post(t, token, `{me{locale}}`, nil).ok(t, &me)
+	ts.post(t, other, `{customers{totalCount}}`, nil).fails(t, "UNAUTHENTICATED", "")
+	ts.login(t, "self@kehu.local", "new-password-123")
+}

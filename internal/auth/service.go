@@ -426,6 +426,84 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 	return public(&u), nil
 }
 
+// Settings are what users change about their own account.
+type Settings struct {
+	Locale *crm.Locale
+}
+
+// UpdateSettings changes the signed-in user's own settings; any role may.
+// Errors: BAD_USER_INPUT, NOT_FOUND, INTERNAL. Concurrent changes of the
+// same user are retried: settings are last-writer-wins per field.
+func (s *Service) UpdateSettings(ctx context.Context, actor crm.Actor, in Settings) (*crm.User, error) {
+	for attempt := 0; ; attempt++ {
+		stored, err := s.Users.Get(ctx, actor.UserID)
+		if err != nil {
+			return nil, asInternal(err)
+		}
+		u := *stored
+		p := crm.NewProblems()
+		if in.Locale != nil {
+			if !in.Locale.Valid() {
+				p.Add("locale", "%q is not a supported language", string(*in.Locale))
+			}
+			u.Locale = *in.Locale
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		u.Version = stored.Version + 1
+		u.UpdatedAt = s.now()
+		err = s.Users.Replace(ctx, &u, stored.Version)
+		if err == nil {
+			return public(&u), nil
+		}
+		if !crm.IsVersionConflict(err) || attempt >= 10 {
+			return nil, asInternal(err)
+		}
+	}
+}
+
+// ChangePassword changes the signed-in user's own password after checking
+// the current one, and ends the user's other sessions. Errors:
+// BAD_USER_INPUT (field "currentPassword" when it is wrong, "newPassword"
+// when it breaks the policy), CONFLICT, INTERNAL.
+func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, next, keepSessionToken string) error {
+	stored, err := s.Users.Get(ctx, actor.UserID)
+	if err != nil {
+		return asInternal(err)
+	}
+	p := crm.NewProblems()
+	if ok, err := VerifyPassword(stored.PasswordHash, current); err != nil {
+		return crm.Internal(err)
+	} else if !ok {
+		p.Add("currentPassword", "is not your current password")
+	}
+	checkPassword(p, "newPassword", next)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	u := *stored
+	if u.PasswordHash, err = HashPassword(next); err != nil {
+		return crm.Internal(err)
+	}
+	u.Version = stored.Version + 1
+	u.UpdatedAt = s.now()
+	if err := s.Users.Replace(ctx, &u, stored.Version); err != nil {
+		return asInternal(err)
+	}
+	if err := s.Sessions.DeleteUser(ctx, u.ID); err != nil {
+		return crm.Internal(err)
+	}
+	// The session that asked stays signed in: re-create it.
+	if id, ok := SessionID(keepSessionToken); ok {
+		now := s.now()
+		if err := s.Sessions.Insert(ctx, &crm.Session{ID: id, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.ttl())}); err != nil {
+			return crm.Internal(err)
+		}
+	}
+	return nil
+}
+
 // ListUsers returns every staff account ordered by email. ADMIN and MANAGER
 // may. Errors: FORBIDDEN, INTERNAL.
 func (s *Service) ListUsers(ctx context.Context, actor crm.Actor) ([]*crm.User, error) {

@@ -140,6 +140,27 @@ const (
 
 var roles = []Role{RoleAdmin, RoleManager, RoleSales, RoleService, RoleAnalyst}
 
+// Locale is a user's language in the browser app.
+type Locale string
+
+const (
+	LocaleZhCN Locale = "ZH_CN"
+	LocaleEn   Locale = "EN"
+)
+
+var locales = []Locale{LocaleZhCN, LocaleEn}
+
+func (l Locale) Valid() bool               { return validEnum(l, locales) }
+func (l *Locale) UnmarshalGQL(v any) error { return unmarshalEnum(l, v, locales, "Locale") }
+
+// MarshalGQL writes the locale; unset means the default, zh-CN.
+func (l Locale) MarshalGQL(w io.Writer) {
+	if l == "" {
+		l = LocaleZhCN
+	}
+	marshalEnum(w, string(l))
+}
+
 func validEnum[T ~string](v T, all []T) bool {
 	for _, a := range all {
 		if a == v {

@@ -10,6 +10,7 @@ type User struct {
 	Role         Role      `bson:"role"`
 	PasswordHash string    `bson:"passwordHash"`
 	Disabled     bool      `bson:"disabled"`
+	Locale       Locale    `bson:"locale,omitempty"` // the browser app's language; empty: zh-CN
 	CreatedAt    time.Time `bson:"createdAt"`
 	UpdatedAt    time.Time `bson:"updatedAt"`
 	Version      int64     `bson:"version"`
