@@ -101,7 +101,7 @@ func testListMatchesReference(t *testing.T) {
 	// order (the read model searches a chunk's keys as one text).
 	byID := slices.Clone(all)
 	slices.SortFunc(byID, func(a, b *crm.Customer) int { return strings.Compare(a.ID, b.ID) })
-	for i := 1; i < len(byID); i += 17 {
+	for i := 1; i < len(byID); i += 30 {
 		prev := []rune(byID[i-1].Contacts[len(byID[i-1].Contacts)-1].Name)
 		next := []rune(byID[i].Name)
 		searches = append(searches, string(prev[len(prev)-1:])+string(next[:2]))

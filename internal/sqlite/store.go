@@ -31,7 +31,7 @@ import (
 	"syscall"
 	"time"
 
-	sqlite "modernc.org/sqlite"
+	modsqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -129,7 +129,7 @@ var _ crm.Store = (*Store)(nil)
 // 0700, locks it, opens dir/kehu.db in WAL mode with synchronous=FULL,
 // upgrades the schema and loads the read model. It fails with a
 // *DirInUseError when the directory is locked by another store.
-func Open(dir string, opts Options) (s *Store, err error) {
+func Open(dir string, opts Options) (_ *Store, err error) {
 	start := time.Now()
 	log := opts.Logger
 	if log == nil {
@@ -149,7 +149,7 @@ func Open(dir string, opts Options) (s *Store, err error) {
 	if err != nil {
 		return nil, err
 	}
-	s = &Store{dir: dir, log: log, lock: lock, intern: newInterner()}
+	s := &Store{dir: dir, log: log, lock: lock, intern: newInterner()}
 	defer func() {
 		if err != nil {
 			s.closeHandles()
@@ -391,7 +391,7 @@ func asError(err error) error {
 // uniqueViolation maps a UNIQUE or PRIMARY KEY constraint failure to the
 // CONFLICT error naming the API field; ok is false for other errors.
 func uniqueViolation(err error) (e *crm.Error, ok bool) {
-	var se *sqlite.Error
+	var se *modsqlite.Error
 	if !errors.As(err, &se) {
 		return nil, false
 	}

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -232,5 +234,48 @@ func TestHelperProcess(t *testing.T) {
 			os.Exit(2)
 		}
 		fmt.Fprintf(os.Stdout, "ACK %s\n", c.Code)
+	}
+}
+
+// TestOpenFailures checks that a failed Open explains itself and releases
+// the directory.
+func TestOpenFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spoil func(t *testing.T, dir string)
+		want  string
+	}{
+		{"not a database", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, sqlite.DBFile), bytes.Repeat([]byte("not sqlite "), 1000), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "not a database"},
+		{"newer schema", func(t *testing.T, dir string) {
+			s := openAt(t, dir)
+			s.Close()
+			db, err := sql.Open("sqlite", filepath.Join(dir, sqlite.DBFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", sqlite.SchemaVersion+1)); err != nil {
+				t.Fatal(err)
+			}
+		}, "newer than this program's"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tc.spoil(t, dir)
+			_, err := sqlite.Open(dir, sqlite.Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("open: got %v, want an error containing %q", err, tc.want)
+			}
+			// The lock was released: the directory can be cleaned up and
+			// used again.
+			os.Remove(filepath.Join(dir, sqlite.DBFile))
+			os.Remove(filepath.Join(dir, sqlite.DBFile+"-wal"))
+			os.Remove(filepath.Join(dir, sqlite.DBFile+"-shm"))
+			openAt(t, dir)
+		})
 	}
 }
