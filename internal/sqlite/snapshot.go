@@ -147,17 +147,6 @@ func newSnapshot(items []item) *snapshot {
 	return s
 }
 
-// all returns every row in id order.
-func (s *snapshot) all() []item {
-	out := make([]item, 0, s.n)
-	for _, c := range s.chunks {
-		for i := range c.n {
-			out = append(out, c.item(i))
-		}
-	}
-	return out
-}
-
 // locate returns the chunk and row of id, or where it would be inserted
 // (past the end of the last chunk for an id after every other).
 func (s *snapshot) locate(id string) (ci, i int, found bool) {
@@ -203,9 +192,23 @@ func (s *snapshot) with(items []item) *snapshot {
 	return &snapshot{chunks: chunks, n: n}
 }
 
-// merge rebuilds the snapshot with items merged in (batches: Load).
+// merge returns a new snapshot with a batch merged in (Load). Chunks
+// wholly before the batch's first id are shared; the rest is rebuilt, so a
+// batch of new customers (ids after every other) rebuilds only the last
+// chunk.
 func (s *snapshot) merge(items []item) *snapshot {
-	old := s.all()
+	if len(items) == 0 {
+		return s
+	}
+	keep := 0
+	if len(s.chunks) > 0 {
+		keep, _, _ = s.locate(items[0].e.c.ID)
+	}
+	var old []item
+	for _, c := range s.chunks[keep:] {
+		old = append(old, c.items()...)
+	}
+	n := s.n - len(old)
 	out := make([]item, 0, len(old)+len(items))
 	for len(old) > 0 && len(items) > 0 {
 		switch c := compareItems(old[0], items[0]); {
@@ -222,7 +225,8 @@ func (s *snapshot) merge(items []item) *snapshot {
 	}
 	out = append(out, old...)
 	out = append(out, items...)
-	return newSnapshot(out)
+	tail := newSnapshot(out)
+	return &snapshot{chunks: append(slices.Clone(s.chunks[:keep]), tail.chunks...), n: n + tail.n}
 }
 
 // check verifies the snapshot's invariants (for tests): ids strictly
