@@ -263,3 +263,24 @@ func FuzzNormalizePhone(f *testing.F) {
 		}
 	})
 }
+
+func TestParseCode(t *testing.T) {
+	tests := []struct {
+		code   string
+		period string
+		n      int64
+		ok     bool
+	}{
+		{"C202611001", "202611", 1, true}, {"C2026111000", "202611", 1000, true},
+		{"C20261101", "", 0, false}, {"X202611001", "", 0, false}, {"C2026110a1", "", 0, false}, {"KH-0001", "", 0, false},
+	}
+	for _, tc := range tests {
+		p, n, ok := ParseCode(tc.code)
+		if p != tc.period || n != tc.n || ok != tc.ok {
+			t.Errorf("ParseCode(%q) = %q %d %v", tc.code, p, n, ok)
+		}
+		if ok && FormatCode(p, n) != tc.code {
+			t.Errorf("FormatCode does not give %q back", tc.code)
+		}
+	}
+}

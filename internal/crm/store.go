@@ -27,7 +27,9 @@ type CustomerStore interface {
 	// atomic step: C + period + at least three digits, never reused, safe
 	// under concurrency. Errors: CONFLICT with field "creditCode" when the
 	// credit code is taken, or field "code" when a preset code is. On
-	// failure c.Code is left as it was given.
+	// failure c.Code is left as it was given. A preset code in the store's
+	// format (imports, migration) raises its period's sequence to at least
+	// its number, so generated codes never collide with it; so does Load.
 	Insert(ctx context.Context, c *Customer, period string) error
 	// Get returns the full document, archived or not. Errors: NOT_FOUND.
 	Get(ctx context.Context, id string) (*Customer, error)
@@ -282,6 +284,18 @@ func FormatCode(period string, n int64) string {
 		s = "0" + s
 	}
 	return "C" + period + s
+}
+
+// ParseCode splits a customer code in the store's format (C + yyyymm +
+// sequence) into its period and number; ok is false for other formats.
+func ParseCode(code string) (period string, n int64, ok bool) {
+	if len(code) < 10 || len(code) > 20 || code[0] != 'C' || !allDigits(code[1:]) {
+		return "", 0, false
+	}
+	for _, c := range code[7:] {
+		n = n*10 + int64(c-'0')
+	}
+	return code[1:7], n, true
 }
 
 // CodePeriod is the yyyymm period of t in loc.

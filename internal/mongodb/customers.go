@@ -36,7 +36,25 @@ func (cs customerStore) Insert(ctx context.Context, c *crm.Customer, period stri
 		// customer is back as it was, so a retry draws a new code.
 		c.Code = ""
 	}
+	if err == nil && !assigned {
+		err = cs.s.raiseSequence(ctx, c.Code)
+	}
 	return err
+}
+
+// raiseSequence lifts the sequence of a preset code's period to at least
+// its number, so generated codes never collide with imported ones.
+func (s *Store) raiseSequence(ctx context.Context, code string) error {
+	period, n, ok := crm.ParseCode(code)
+	if !ok {
+		return nil
+	}
+	_, err := s.sequences.UpdateOne(ctx, bson.D{{Key: "_id", Value: "customer:" + period}},
+		bson.D{{Key: "$max", Value: bson.D{{Key: "value", Value: n}}}}, options.UpdateOne().SetUpsert(true))
+	if err != nil && !isDuplicate(err) {
+		return internal("raise customer code sequence", err)
+	}
+	return nil
 }
 
 func (cs customerStore) insert(ctx context.Context, c *crm.Customer) error {

@@ -76,6 +76,23 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 			}
 			return internal("load "+collection, err)
 		}
+		if collection == crm.CollectionCustomers {
+			// One raise per month period: the highest code of the chunk.
+			highest := map[string]string{}
+			for _, d := range chunk {
+				code, ok := bson.Raw(d).Lookup("code").StringValueOK()
+				if period, n, ok2 := crm.ParseCode(code); ok && ok2 {
+					if _, m, _ := crm.ParseCode(highest[period]); n > m {
+						highest[period] = code
+					}
+				}
+			}
+			for _, code := range highest {
+				if err := s.raiseSequence(ctx, code); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -27,26 +26,10 @@ const maxVars = 500
 // sequenceName is the sequences row of a month period's customer codes.
 func sequenceName(period string) string { return "customer:" + period }
 
-// codeNumber splits a customer code in the store's format (C + yyyymm + at
-// least three digits) into its period and number.
-func codeNumber(code string) (period string, n int64, ok bool) {
-	if len(code) < 10 || code[0] != 'C' || !digits(code[1:]) {
-		return "", 0, false
-	}
-	n, err := strconv.ParseInt(code[7:], 10, 64)
-	if err != nil {
-		return "", 0, false
-	}
-	return code[1:7], n, true
-}
-
-func digits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
+// validPeriod reports whether period looks like yyyymm.
+func validPeriod(period string) bool {
+	_, _, ok := crm.ParseCode("C" + period + "000")
+	return ok
 }
 
 // nullable stores "" as NULL (absent optional unique keys never collide).
@@ -66,7 +49,7 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 	if c == nil {
 		return crm.Internal(errors.New("sqlite: Insert: nil customer"))
 	}
-	if c.Code == "" && (len(period) != 6 || !digits(period)) {
+	if c.Code == "" && (len(period) != 6 || !validPeriod(period)) {
 		return crm.Internal(fmt.Errorf("sqlite: Insert: invalid code period %q", period))
 	}
 	s := (*Store)(cs)
@@ -111,7 +94,7 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 // raiseSequence lifts the sequence of code's period to at least its number
 // (no-op for codes in another format).
 func raiseSequence(ctx context.Context, tx *sql.Tx, code string) error {
-	period, n, ok := codeNumber(code)
+	period, n, ok := crm.ParseCode(code)
 	if !ok {
 		return nil
 	}

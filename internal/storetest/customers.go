@@ -155,3 +155,29 @@ func init() {
 		}
 	})
 }
+
+func init() {
+	register("PresetCodeRaisesSequence", false, func(t *testing.T, h Harness) {
+		s := open(t, h)
+		c := plain("导入的客户", base)
+		c.Code = "C202611050"
+		insert(t, s, c)
+		if got := insert(t, s, plain("新客户", base)).Code; got != "C202611051" {
+			t.Fatalf("code after an imported C202611050 = %s, want C202611051", got)
+		}
+		// A lower preset code does not lower the sequence.
+		low := plain("更早导入", base)
+		low.Code = "C202611007"
+		insert(t, s, low)
+		if got := insert(t, s, plain("再一个", base)).Code; got != "C202611052" {
+			t.Fatalf("code after a lower preset = %s, want C202611052", got)
+		}
+		// Codes in another format are kept as they are and do not touch it.
+		odd := plain("旧编号", base)
+		odd.Code = "KH-0001"
+		insert(t, s, odd)
+		if got := insert(t, s, plain("最后", base)).Code; got != "C202611053" {
+			t.Fatalf("code after a foreign-format preset = %s", got)
+		}
+	})
+}
