@@ -11,7 +11,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -138,26 +141,7 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 		t.Skip("child")
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKill9Child$")
-	cmd.Env = append(os.Environ(), "KEHU_KILL9_CHILD=1", "KEHU_DATA_DIR="+dir, "KEHU_ADDR=127.0.0.1:0",
-		"KEHU_ADMIN_PASSWORD="+adminPassword, "MONGODB_URI=")
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	sc := bufio.NewScanner(stdout)
-	var url string
-	for sc.Scan() {
-		if a, ok := strings.CutPrefix(sc.Text(), "LISTENING "); ok {
-			url = "http://" + a
-			break
-		}
-	}
-	if url == "" {
-		t.Fatal("child server did not start")
-	}
+	url, cmd, _ := startChild(t, dir)
 	token := loginAt(t, url)
 	var acked []string
 	for i := 0; i < 200; i++ {
@@ -210,7 +194,97 @@ func TestKill9Child(t *testing.T) {
 		addr := <-ready
 		fmt.Printf("LISTENING %s\n", addr)
 	}()
-	_ = serve(context.Background(), cfg, slog.New(slog.DiscardHandler), crm.SystemClock{}, io.Discard, ready)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, slog.New(slog.DiscardHandler), crm.SystemClock{}, io.Discard, ready); err != nil {
+		fmt.Println("SERVE ERROR", err)
+		os.Exit(3)
+	}
+	fmt.Println("STOPPED CLEANLY")
+}
+
+// startChild runs the real server in a child process on dir and returns
+// its URL and the command.
+func startChild(t *testing.T, dir string) (string, *exec.Cmd, *bufio.Scanner) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKill9Child$")
+	cmd.Env = append(os.Environ(), "KEHU_KILL9_CHILD=1", "KEHU_DATA_DIR="+dir, "KEHU_ADDR=127.0.0.1:0",
+		"KEHU_ADMIN_PASSWORD="+adminPassword, "MONGODB_URI=")
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "LISTENING "); ok {
+			return "http://" + a, cmd, sc
+		}
+	}
+	t.Fatal("child server did not start")
+	return "", nil, nil
+}
+
+// TestSIGTERMDrainsInFlightRequests sends SIGTERM while requests are in
+// flight: every request the server accepted is answered and stored, and
+// the process exits cleanly, releasing the data directory.
+func TestSIGTERMDrainsInFlightRequests(t *testing.T) {
+	if os.Getenv("KEHU_KILL9_CHILD") != "" {
+		t.Skip("child")
+	}
+	dir := t.TempDir()
+	url, cmd, out := startChild(t, dir)
+	token := loginAt(t, url)
+	id := postJSON(t, url, token, `mutation{createCustomer(input:{name:"优雅停机公司"}){id}}`, nil)["createCustomer"].(map[string]any)["id"].(string)
+	var answered atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			body := fmt.Sprintf(`{"query":"mutation{logInteraction(customerId:\"%s\",input:{channel:PHONE,summary:\"停机前%d\"}){id}}"}`, id, i)
+			req, _ := http.NewRequest(http.MethodPost, url+"/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return // refused after the listener closed: never accepted
+			}
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || bytes.Contains(raw, []byte(`"errors"`)) {
+				t.Errorf("in-flight request failed during shutdown: %d %s", resp.StatusCode, raw)
+				return
+			}
+			answered.Add(1)
+		}(i)
+	}
+	time.Sleep(5 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	var lines []string
+	for out.Scan() {
+		lines = append(lines, out.Text())
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("server did not exit cleanly: %v %v", err, lines)
+	}
+	store, err := sqlite.Open(dir, sqlite.Options{})
+	if err != nil {
+		t.Fatalf("data directory still locked after SIGTERM: %v", err)
+	}
+	defer store.Close()
+	c, err := store.Customers().Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d of 20 requests answered during shutdown", answered.Load())
+	if int32(c.Stats.InteractionCount) != answered.Load() {
+		t.Fatalf("%d requests answered, %d interactions stored", answered.Load(), c.Stats.InteractionCount)
+	}
 }
 
 // TestMigrateDemoDataToMongoAndBack loads the demo data into the embedded
