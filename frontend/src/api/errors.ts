@@ -1,0 +1,96 @@
+// The one error type the app deals with: what the API answered (or that it
+// could not be reached), never a raw exception.
+
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL'
+  | 'NETWORK';
+
+const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'INTERNAL',
+  'NETWORK',
+]);
+
+export interface FieldProblem {
+  /** Path as the API names it: "input.contacts[0].phone", "currentPassword". */
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: FieldProblem[];
+  readonly requestId: string | undefined;
+  /** The message the server sent (English, safe to show). */
+  readonly serverMessage: string;
+
+  constructor(code: ErrorCode, serverMessage: string, fields: FieldProblem[] = [], requestId?: string) {
+    super(`${code}: ${serverMessage}`);
+    this.name = 'ApiError';
+    this.code = code;
+    this.serverMessage = serverMessage;
+    this.fields = fields;
+    this.requestId = requestId;
+  }
+
+  /** A CONFLICT about a stale version (not a taken unique value). */
+  get isVersionConflict(): boolean {
+    return this.code === 'CONFLICT' && this.fields.length === 0;
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError;
+}
+
+interface RawGraphQLError {
+  message?: unknown;
+  extensions?: {
+    code?: unknown;
+    field?: unknown;
+    fields?: unknown;
+    requestId?: unknown;
+  };
+}
+
+const REQUEST_ID_RE = /request id ([A-Za-z0-9_-]+)/;
+
+/** Turns the first GraphQL error of an answer into an ApiError. */
+export function toApiError(raw: RawGraphQLError, headerRequestId?: string | null): ApiError {
+  const message = typeof raw.message === 'string' ? raw.message : '';
+  const ext = raw.extensions ?? {};
+  const codeRaw = typeof ext.code === 'string' ? ext.code : '';
+  const code: ErrorCode = KNOWN_CODES.has(codeRaw) ? (codeRaw as ErrorCode) : 'INTERNAL';
+  const fields: FieldProblem[] = [];
+  if (Array.isArray(ext.fields)) {
+    for (const f of ext.fields as unknown[]) {
+      if (f && typeof f === 'object') {
+        const o = f as { field?: unknown; message?: unknown };
+        if (typeof o.field === 'string') {
+          fields.push({ field: o.field, message: typeof o.message === 'string' ? o.message : '' });
+        }
+      }
+    }
+  } else if (typeof ext.field === 'string') {
+    fields.push({ field: ext.field, message: message });
+  }
+  let requestId: string | undefined;
+  if (typeof ext.requestId === 'string' && ext.requestId) requestId = ext.requestId;
+  else {
+    const m = REQUEST_ID_RE.exec(message);
+    if (m?.[1]) requestId = m[1];
+    else if (code === 'INTERNAL' && headerRequestId) requestId = headerRequestId;
+  }
+  return new ApiError(code, message, fields, requestId);
+}

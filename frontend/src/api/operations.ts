@@ -1,0 +1,431 @@
+// Every GraphQL operation of the app. graphql-codegen reads this file and
+// generates typed documents into src/gql/ (see codegen.ts).
+import { graphql } from '../gql';
+
+export const UserFieldsFragment = graphql(`
+  fragment UserFields on User {
+    id
+    email
+    name
+    role
+    disabled
+    locale
+    createdAt
+    updatedAt
+    version
+  }
+`);
+
+export const MeQuery = graphql(`
+  query Me {
+    me {
+      ...UserFields
+    }
+  }
+`);
+
+export const LoginMutation = graphql(`
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      expiresAt
+      user {
+        ...UserFields
+      }
+    }
+  }
+`);
+
+export const LogoutMutation = graphql(`
+  mutation Logout {
+    logout
+  }
+`);
+
+export const CustomerListItemFragment = graphql(`
+  fragment CustomerListItem on Customer {
+    id
+    code
+    name
+    stage
+    type
+    valueTier
+    intentGrade
+    industry
+    province
+    city
+    source
+    tags
+    owner {
+      id
+      name
+    }
+    contacts {
+      name
+      primary
+    }
+    interactionCount
+    lastInteractionAt
+    dealCount
+    totalAmount
+    lastDealOn
+    avgSatisfaction
+    openNeedCount
+    createdAt
+    updatedAt
+    archivedAt
+  }
+`);
+
+export const CustomersQuery = graphql(`
+  query Customers($first: Int!, $after: String, $orderBy: CustomerOrder, $search: String, $scope: ArchiveScope) {
+    customers(first: $first, after: $after, orderBy: $orderBy, search: $search, scope: $scope) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          ...CustomerListItem
+        }
+      }
+    }
+  }
+`);
+
+// Only the cursors: used to reach page N of a list without loading the rows
+// of the pages before it.
+export const CustomerCursorsQuery = graphql(`
+  query CustomerCursors($first: Int!, $after: String, $orderBy: CustomerOrder, $search: String, $scope: ArchiveScope) {
+    customers(first: $first, after: $after, orderBy: $orderBy, search: $search, scope: $scope) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const CustomerProfileFragment = graphql(`
+  fragment CustomerProfile on Customer {
+    id
+    code
+    name
+    version
+    creditCode
+    industry
+    employeeBand
+    revenueBand
+    province
+    city
+    address
+    website
+    foundedOn
+    mainBusiness
+    source
+    type
+    stage
+    valueTier
+    intentGrade
+    needType
+    tags
+    owner {
+      id
+      name
+    }
+    collaborators {
+      id
+      name
+    }
+    commPreference
+    notes
+    archivedAt
+  }
+`);
+
+export const CustomerDetailFragment = graphql(`
+  fragment CustomerDetail on Customer {
+    ...CustomerProfile
+    contactDetailsMasked
+    contacts {
+      id
+      name
+      title
+      phone
+      email
+      wechat
+      role
+      primary
+      commPreference
+      bestTime
+    }
+    interactions(newestFirst: true, limit: $interactionLimit) {
+      id
+      at
+      channel
+      summary
+      feedback
+      result
+      keyEvent
+      durationMin
+      contactIds
+      participants {
+        id
+        name
+      }
+      nextAction {
+        what
+        due
+        done
+        owner {
+          id
+          name
+        }
+      }
+      createdBy {
+        id
+        name
+      }
+    }
+    needs {
+      id
+      title
+      kind
+      type
+      priority
+      urgent
+      important
+      status
+      budgetMin
+      budgetMax
+      expectedOn
+      openedAt
+      resolvedAt
+    }
+    deals {
+      id
+      date
+      amount
+      product
+      note
+    }
+    satisfaction {
+      id
+      at
+      score
+      comment
+    }
+    interactionCount
+    firstInteractionAt
+    lastInteractionAt
+    dealCount
+    totalAmount
+    firstDealOn
+    lastDealOn
+    openNeedCount
+    complaintCount
+    lastComplaintAt
+    satisfactionCount
+    avgSatisfaction
+    stageHistory {
+      from
+      to
+      at
+      by {
+        id
+        name
+      }
+    }
+    tierHistory {
+      from
+      to
+      at
+      by {
+        id
+        name
+      }
+    }
+    createdAt
+    createdBy {
+      id
+      name
+    }
+    updatedAt
+    updatedBy {
+      id
+      name
+    }
+  }
+`);
+
+export const CustomerQuery = graphql(`
+  query Customer($code: String!, $interactionLimit: Int) {
+    customer(code: $code) {
+      ...CustomerDetail
+    }
+  }
+`);
+
+export const CreateCustomerMutation = graphql(`
+  mutation CreateCustomer($input: CustomerInput!) {
+    createCustomer(input: $input) {
+      id
+      code
+      version
+    }
+  }
+`);
+
+export const UpdateCustomerMutation = graphql(`
+  mutation UpdateCustomer($id: ID!, $expectedVersion: Int!, $input: CustomerPatch!) {
+    updateCustomer(id: $id, expectedVersion: $expectedVersion, input: $input) {
+      ...CustomerProfile
+    }
+  }
+`);
+
+export const ArchiveCustomerMutation = graphql(`
+  mutation ArchiveCustomer($id: ID!, $expectedVersion: Int!) {
+    archiveCustomer(id: $id, expectedVersion: $expectedVersion) {
+      id
+      version
+      archivedAt
+    }
+  }
+`);
+
+export const RestoreCustomerMutation = graphql(`
+  mutation RestoreCustomer($id: ID!, $expectedVersion: Int!) {
+    restoreCustomer(id: $id, expectedVersion: $expectedVersion) {
+      id
+      version
+      archivedAt
+    }
+  }
+`);
+
+export const AddContactMutation = graphql(`
+  mutation AddContact($customerId: ID!, $input: ContactInput!) {
+    addContact(customerId: $customerId, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+export const UpdateContactMutation = graphql(`
+  mutation UpdateContact($customerId: ID!, $contactId: ID!, $expectedVersion: Int!, $input: ContactPatch!) {
+    updateContact(customerId: $customerId, contactId: $contactId, expectedVersion: $expectedVersion, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+export const RemoveContactMutation = graphql(`
+  mutation RemoveContact($customerId: ID!, $contactId: ID!, $expectedVersion: Int!) {
+    removeContact(customerId: $customerId, contactId: $contactId, expectedVersion: $expectedVersion) {
+      id
+      version
+    }
+  }
+`);
+
+export const LogInteractionMutation = graphql(`
+  mutation LogInteraction($customerId: ID!, $input: InteractionInput!) {
+    logInteraction(customerId: $customerId, input: $input) {
+      id
+      version
+      interactionCount
+      lastInteractionAt
+    }
+  }
+`);
+
+export const AddNeedMutation = graphql(`
+  mutation AddNeed($customerId: ID!, $input: NeedInput!) {
+    addNeed(customerId: $customerId, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+export const UpdateNeedMutation = graphql(`
+  mutation UpdateNeed($customerId: ID!, $needId: ID!, $expectedVersion: Int!, $input: NeedPatch!) {
+    updateNeed(customerId: $customerId, needId: $needId, expectedVersion: $expectedVersion, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+export const RecordDealMutation = graphql(`
+  mutation RecordDeal($customerId: ID!, $input: DealInput!) {
+    recordDeal(customerId: $customerId, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+export const RecordSatisfactionMutation = graphql(`
+  mutation RecordSatisfaction($customerId: ID!, $input: SatisfactionInput!) {
+    recordSatisfaction(customerId: $customerId, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+export const UsersQuery = graphql(`
+  query Users {
+    users {
+      ...UserFields
+    }
+  }
+`);
+
+export const CreateUserMutation = graphql(`
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) {
+      ...UserFields
+    }
+  }
+`);
+
+export const UpdateUserMutation = graphql(`
+  mutation UpdateUser($id: ID!, $expectedVersion: Int!, $input: UpdateUserInput!) {
+    updateUser(id: $id, expectedVersion: $expectedVersion, input: $input) {
+      ...UserFields
+    }
+  }
+`);
+
+export const UpdateMySettingsMutation = graphql(`
+  mutation UpdateMySettings($input: SettingsInput!) {
+    updateMySettings(input: $input) {
+      ...UserFields
+    }
+  }
+`);
+
+export const ChangeMyPasswordMutation = graphql(`
+  mutation ChangeMyPassword($currentPassword: String!, $newPassword: String!) {
+    changeMyPassword(currentPassword: $currentPassword, newPassword: $newPassword)
+  }
+`);
+
+export const CustomerProfileQuery = graphql(`
+  query CustomerProfile($id: ID, $code: String) {
+    customer(id: $id, code: $code) {
+      ...CustomerProfile
+      updatedAt
+      updatedBy {
+        id
+        name
+      }
+    }
+  }
+`);

@@ -1,0 +1,63 @@
+import { Avatar, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
+import { LogoutOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined } from '@ant-design/icons';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useI18n } from '../i18n';
+import { canManageUsersView, useSession } from '../auth/session';
+import { ROLE_LABELS } from '../i18n/enums';
+
+export function AppLayout() {
+  const { t, label } = useI18n();
+  const { me, signOut } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const mobile = !screens.md;
+  const section = location.pathname.split('/')[1] ?? 'customers';
+
+  const items: MenuProps['items'] = [
+    { key: 'customers', icon: <ContactsOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
+  ];
+  if (canManageUsersView(me)) {
+    items.push({ key: 'users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> });
+  }
+  const userMenu: MenuProps['items'] = [
+    { key: 'settings', icon: <SettingOutlined />, label: t('nav.settings'), onClick: () => navigate('/settings') },
+    { type: 'divider' },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('nav.logout'), onClick: () => void signOut() },
+  ];
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <a className="kehu-skip" href="#main">
+        {t('common.skip')}
+      </a>
+      <header className="kehu-header">
+        <Link to="/customers" className="kehu-brand">
+          {mobile ? '客户' : t('app.name')}
+        </Link>
+        <nav aria-label={t('nav.menu')} className="kehu-grow" style={{ minWidth: 0 }}>
+          <Menu
+            mode="horizontal"
+            selectedKeys={[section]}
+            items={items}
+            style={{ borderBottom: 'none', lineHeight: '54px', minWidth: 0 }}
+          />
+        </nav>
+        <Dropdown menu={{ items: userMenu }} trigger={['click']} placement="bottomRight">
+          <Button type="text" aria-label={`${me?.name ?? ''} ${t('nav.settings')}`} style={{ paddingInline: 6 }}>
+            <Avatar size="small" icon={<UserOutlined />} style={{ backgroundColor: '#1677ff' }} />
+            {!mobile && <span style={{ marginInlineStart: 6 }}>{me?.name}</span>}
+            {!mobile && me && (
+              <Tag bordered={false} color={ROLE_LABELS[me.role].color} style={{ marginInlineStart: 6, marginInlineEnd: 0 }}>
+                {label(ROLE_LABELS, me.role)}
+              </Tag>
+            )}
+          </Button>
+        </Dropdown>
+      </header>
+      <main id="main" className="kehu-content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </Layout>
+  );
+}

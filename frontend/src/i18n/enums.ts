@@ -1,0 +1,170 @@
+// Labels of every enum value of the API, in Chinese and English. The maps are
+// typed Record<Enum, …>, so a new value in schema.graphqls breaks the build,
+// and test/enums.test.ts checks them against the schema file itself.
+import type {
+  ArchiveScope,
+  ContactRole,
+  CustomerOrderField,
+  CustomerType,
+  InteractionChannel,
+  KeyEvent,
+  Locale,
+  NeedKind,
+  NeedStatus,
+  NeedType,
+  OrderDirection,
+  Priority,
+  Role,
+  Stage,
+  Tier,
+} from '../gql/graphql';
+
+export interface Label {
+  zh: string;
+  en: string;
+  /** Ant Design tag colour where the value is shown as a tag. */
+  color?: string;
+}
+
+export type LabelMap<E extends string> = Readonly<Record<E, Label>>;
+
+export const STAGE_LABELS: LabelMap<Stage> = {
+  POTENTIAL: { zh: '潜在客户', en: 'Potential', color: 'default' },
+  CONTACTED: { zh: '初步接触', en: 'Contacted', color: 'cyan' },
+  NEEDS_CONFIRMED: { zh: '需求确认', en: 'Needs confirmed', color: 'blue' },
+  PROPOSAL: { zh: '方案提交', en: 'Proposal', color: 'geekblue' },
+  NEGOTIATION: { zh: '商务谈判', en: 'Negotiation', color: 'purple' },
+  WON: { zh: '成交', en: 'Won', color: 'green' },
+  AFTER_SALES: { zh: '售后维护', en: 'After-sales', color: 'lime' },
+  LOST: { zh: '流失', en: 'Lost', color: 'red' },
+};
+
+/** Tier as a value tier (价值分级). */
+export const VALUE_TIER_LABELS: LabelMap<Tier> = {
+  A: { zh: 'A类(高价值)', en: 'A (high value)', color: 'gold' },
+  B: { zh: 'B类(潜力)', en: 'B (potential)', color: 'blue' },
+  C: { zh: 'C类(普通)', en: 'C (regular)', color: 'default' },
+};
+
+/** Tier as an intent grade (意向等级). */
+export const INTENT_GRADE_LABELS: LabelMap<Tier> = {
+  A: { zh: '高意向', en: 'High intent', color: 'volcano' },
+  B: { zh: '中意向', en: 'Medium intent', color: 'orange' },
+  C: { zh: '低意向', en: 'Low intent', color: 'default' },
+};
+
+export const CUSTOMER_TYPE_LABELS: LabelMap<CustomerType> = {
+  NEW: { zh: '新客户', en: 'New' },
+  EXISTING: { zh: '老客户', en: 'Existing' },
+  CHANNEL: { zh: '渠道客户', en: 'Channel' },
+};
+
+export const NEED_TYPE_LABELS: LabelMap<NeedType> = {
+  PRODUCT: { zh: '产品采购型', en: 'Product purchase' },
+  SERVICE: { zh: '服务支持型', en: 'Service support' },
+  SOLUTION: { zh: '解决方案型', en: 'Solution' },
+};
+
+export const CONTACT_ROLE_LABELS: LabelMap<ContactRole> = {
+  DECISION_MAKER: { zh: '决策者', en: 'Decision maker', color: 'red' },
+  INFLUENCER: { zh: '影响者', en: 'Influencer', color: 'orange' },
+  USER: { zh: '使用者', en: 'User', color: 'blue' },
+};
+
+export const CHANNEL_LABELS: LabelMap<InteractionChannel> = {
+  PHONE: { zh: '电话', en: 'Phone', color: 'blue' },
+  VISIT: { zh: '拜访', en: 'Visit', color: 'green' },
+  EMAIL: { zh: '邮件', en: 'E-mail', color: 'geekblue' },
+  MEETING: { zh: '会议', en: 'Meeting', color: 'purple' },
+  ONLINE: { zh: '线上', en: 'Online', color: 'cyan' },
+  WECHAT: { zh: '微信', en: 'WeChat', color: 'green' },
+  LIVESTREAM: { zh: '直播', en: 'Livestream', color: 'magenta' },
+  OTHER: { zh: '其他', en: 'Other', color: 'default' },
+};
+
+export const KEY_EVENT_LABELS: LabelMap<KeyEvent> = {
+  SIGNED: { zh: '签单', en: 'Signed', color: 'green' },
+  RENEWED: { zh: '续费', en: 'Renewed', color: 'cyan' },
+  COMPLAINT: { zh: '投诉', en: 'Complaint', color: 'red' },
+  REFERRAL: { zh: '推荐新客户', en: 'Referral', color: 'gold' },
+};
+
+export const NEED_KIND_LABELS: LabelMap<NeedKind> = {
+  CURRENT: { zh: '当前需求', en: 'Current' },
+  POTENTIAL: { zh: '潜在需求', en: 'Potential' },
+};
+
+export const PRIORITY_LABELS: LabelMap<Priority> = {
+  HIGH: { zh: '高', en: 'High', color: 'red' },
+  MEDIUM: { zh: '中', en: 'Medium', color: 'orange' },
+  LOW: { zh: '低', en: 'Low', color: 'default' },
+};
+
+export const NEED_STATUS_LABELS: LabelMap<NeedStatus> = {
+  OPEN: { zh: '未跟进', en: 'Open', color: 'default' },
+  IN_PROGRESS: { zh: '跟进中', en: 'In progress', color: 'processing' },
+  RESOLVED: { zh: '已解决', en: 'Resolved', color: 'success' },
+  ABANDONED: { zh: '已放弃', en: 'Abandoned', color: 'error' },
+};
+
+export const ROLE_LABELS: LabelMap<Role> = {
+  ADMIN: { zh: '管理员', en: 'Administrator', color: 'red' },
+  MANAGER: { zh: '销售经理', en: 'Manager', color: 'purple' },
+  SALES: { zh: '销售', en: 'Sales', color: 'blue' },
+  SERVICE: { zh: '客服', en: 'Service', color: 'cyan' },
+  ANALYST: { zh: '分析师', en: 'Analyst', color: 'default' },
+};
+
+export const LOCALE_LABELS: LabelMap<Locale> = {
+  ZH_CN: { zh: '简体中文', en: '简体中文 (Chinese)' },
+  EN: { zh: 'English (英语)', en: 'English' },
+};
+
+export const ORDER_FIELD_LABELS: LabelMap<CustomerOrderField> = {
+  CODE: { zh: '客户编号', en: 'Code' },
+  NAME: { zh: '客户名称', en: 'Name' },
+  CREATED_AT: { zh: '建档时间', en: 'Created' },
+  UPDATED_AT: { zh: '更新时间', en: 'Updated' },
+  LAST_INTERACTION_AT: { zh: '最近联系', en: 'Last contact' },
+  INTERACTION_COUNT: { zh: '互动次数', en: 'Interactions' },
+  DEAL_COUNT: { zh: '成交次数', en: 'Deals' },
+  TOTAL_AMOUNT: { zh: '累计金额', en: 'Total amount' },
+  LAST_DEAL_ON: { zh: '最近成交', en: 'Last deal' },
+  AVG_SATISFACTION: { zh: '平均满意度', en: 'Avg. satisfaction' },
+  OPEN_NEED_COUNT: { zh: '未结需求', en: 'Open needs' },
+};
+
+export const ORDER_DIRECTION_LABELS: LabelMap<OrderDirection> = {
+  ASC: { zh: '升序', en: 'Ascending' },
+  DESC: { zh: '降序', en: 'Descending' },
+};
+
+export const ARCHIVE_SCOPE_LABELS: LabelMap<ArchiveScope> = {
+  ACTIVE: { zh: '在册客户', en: 'Active' },
+  ARCHIVED: { zh: '已归档', en: 'Archived' },
+  ALL: { zh: '全部', en: 'All' },
+};
+
+/** Every label map by the schema enum it labels (the test compares with the schema). */
+export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
+  Stage: [STAGE_LABELS],
+  Tier: [VALUE_TIER_LABELS, INTENT_GRADE_LABELS],
+  CustomerType: [CUSTOMER_TYPE_LABELS],
+  NeedType: [NEED_TYPE_LABELS],
+  ContactRole: [CONTACT_ROLE_LABELS],
+  InteractionChannel: [CHANNEL_LABELS],
+  KeyEvent: [KEY_EVENT_LABELS],
+  NeedKind: [NEED_KIND_LABELS],
+  Priority: [PRIORITY_LABELS],
+  NeedStatus: [NEED_STATUS_LABELS],
+  Role: [ROLE_LABELS],
+  Locale: [LOCALE_LABELS],
+  CustomerOrderField: [ORDER_FIELD_LABELS],
+  OrderDirection: [ORDER_DIRECTION_LABELS],
+  ArchiveScope: [ARCHIVE_SCOPE_LABELS],
+};
+
+/** The values of a label map, in the order written above. */
+export function enumValues<E extends string>(map: LabelMap<E>): E[] {
+  return Object.keys(map) as E[];
+}

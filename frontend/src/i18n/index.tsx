@@ -1,0 +1,108 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { ConfigProvider, App as AntApp } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import type { Locale } from '../gql/graphql';
+import { dictionaries, format, type Lang, type MessageKey } from './messages';
+import type { Label, LabelMap } from './enums';
+import { translateServerMessage } from './serverMessages';
+
+export type { Lang, MessageKey } from './messages';
+
+const LANG_KEY = 'kehu.locale';
+
+/** Before sign-in: the last choice on this browser, else the browser's language (Chinese first). */
+export function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(LANG_KEY);
+    if (saved === 'zh' || saved === 'en') return saved;
+  } catch {
+    // storage blocked: fall through to the browser's language
+  }
+  const langs = typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : [];
+  for (const l of langs) {
+    const low = (l || '').toLowerCase();
+    if (low.startsWith('zh')) return 'zh';
+    if (low.startsWith('en')) return 'en';
+  }
+  return 'zh';
+}
+
+export function langFromLocale(l: Locale): Lang {
+  return l === 'EN' ? 'en' : 'zh';
+}
+
+export function localeFromLang(l: Lang): Locale {
+  return l === 'en' ? 'EN' : 'ZH_CN';
+}
+
+export interface I18n {
+  lang: Lang;
+  setLang: (l: Lang) => void;
+  t: (key: MessageKey, params?: Record<string, string | number>) => string;
+  /** The label of an enum value in the current language ('' for null). */
+  label: <E extends string>(map: LabelMap<E>, value: E | null | undefined) => string;
+  /** Options for a Select of an enum. */
+  options: <E extends string>(map: LabelMap<E>) => { value: E; label: string }[];
+  /** A server validation message in the current language. */
+  serverText: (message: string) => string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+function applyLang(l: Lang): void {
+  dayjs.locale(l === 'zh' ? 'zh-cn' : 'en');
+  if (typeof document !== 'undefined') document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(() => {
+    const l = initialLang();
+    applyLang(l);
+    return l;
+  });
+  const setLang = useCallback((l: Lang) => {
+    try {
+      localStorage.setItem(LANG_KEY, l);
+    } catch {
+      // not persisted; the choice still applies to this tab
+    }
+    applyLang(l);
+    setLangState(l);
+  }, []);
+  const value = useMemo<I18n>(() => {
+    const dict = dictionaries[lang];
+    const pick = (l: Label) => l[lang];
+    return {
+      lang,
+      setLang,
+      t: (key, params) => format(dict[key], params),
+      label: (map, v) => (v ? pick(map[v]) : ''),
+      options: (map) => (Object.keys(map) as (keyof typeof map)[]).map((v) => ({ value: v, label: pick(map[v]) })),
+      serverText: (m) => translateServerMessage(m, lang),
+    };
+  }, [lang, setLang]);
+  return (
+    <I18nContext.Provider value={value}>
+      <ConfigProvider
+        locale={lang === 'zh' ? zhCN : enUS}
+        theme={{
+          token: {
+            fontFamily:
+              '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Helvetica Neue", Arial, sans-serif',
+          },
+        }}
+      >
+        <AntApp>{children}</AntApp>
+      </ConfigProvider>
+    </I18nContext.Provider>
+  );
+}
+
+export function useI18n(): I18n {
+  const v = useContext(I18nContext);
+  if (!v) throw new Error('useI18n outside I18nProvider');
+  return v;
+}

@@ -1,0 +1,51 @@
+// The server's validation messages are English sentences (safe to show).
+// In Chinese the app shows the known ones in Chinese; anything unknown is
+// shown as the server wrote it.
+type Rule = [RegExp, (m: RegExpExecArray) => string];
+
+const ZH_RULES: Rule[] = [
+  [/^is required$/, () => '必填'],
+  [/^must be at most (\d+) characters$/, (m) => `最多 ${m[1]} 个字`],
+  [/^must be at least (\d+) characters$/, (m) => `至少 ${m[1]} 个字符`],
+  [/^is not valid UTF-8 text$|^must be valid text$/, () => '包含无效字符'],
+  [/^must not contain control characters$/, () => '不能包含控制字符'],
+  [/^must not contain a resident ID number/, () => '不能包含身份证号码（隐私保护：禁止记录证件号码）'],
+  [/^".*" is not an allowed value$/, () => '不是允许的取值'],
+  [/^is not a valid unified social credit code/, () => '统一社会信用代码无效（18 位，需符合 GB 32100-2015 校验位）'],
+  [/^must be an http:\/\/ or https:\/\/ address$/, () => '网址须以 http:// 或 https:// 开头'],
+  [/^must not be in the future$/, () => '不能晚于当前时间'],
+  [/^must be after 1800$/, () => '须晚于 1800 年'],
+  [/^must have at most (\d+) tags$/, (m) => `最多 ${m[1]} 个标签`],
+  [/^must be a mobile number/, () => '请输入手机号（13812345678）、带区号的座机（010-12345678）或 400/800 号码'],
+  [/^must be an e-mail address/, () => '请输入有效的邮箱地址，例如 name@example.com'],
+  [/^must not contain spaces$/, () => '不能包含空格'],
+  [/^must not be less than budgetMin$/, () => '不能小于预算下限'],
+  [/^must not be negative$/, () => '不能为负数'],
+  [/^is too large$/, () => '数值过大'],
+  [/^must be a decimal number of yuan/, () => '请输入金额（元），如 12500 或 12500.50'],
+  [/^must have at most 2 decimal places$/, () => '最多两位小数'],
+  [/^only managers may (assign|reassign)/, () => '只有经理可以把客户分配给他人'],
+  [/^a customer must have an owner$/, () => '客户必须有负责人'],
+  [/^must be between 0 and 100$/, () => '须在 0 到 100 之间'],
+  [/^must be between 0 and 1440 minutes$/, () => '须在 0 到 1440 分钟之间'],
+  [/is already used by another record$/, () => '已被其他记录使用'],
+  [/^is not your current password$/, () => '当前密码不正确'],
+  [/is not a date YYYY-MM-DD$/, () => '日期格式应为 YYYY-MM-DD'],
+  [/is not an active user$/, () => '不是有效的在职用户'],
+  [/^no such contact on this customer$/, () => '该客户没有这个联系人'],
+  [/^no such need on this customer$/, () => '该客户没有这条需求'],
+  [/^must be one of ADMIN/, () => '角色无效'],
+  [/^you cannot take away your own administrator role$/, () => '不能取消自己的管理员角色'],
+  [/^you cannot disable your own account$/, () => '不能停用自己的账号'],
+  [/has at most \d+/, () => '已达到数量上限'],
+  [/^wrong email or password$/, () => '邮箱或密码错误'],
+];
+
+export function translateServerMessage(message: string, lang: 'zh' | 'en'): string {
+  if (lang === 'en') return message;
+  for (const [re, fn] of ZH_RULES) {
+    const m = re.exec(message);
+    if (m) return fn(m);
+  }
+  return message;
+}

@@ -1,0 +1,34 @@
+import { isApiError, type ApiError } from '../api/errors';
+import type { I18n } from '../i18n';
+
+/** A friendly sentence for any failure: never a raw error or a stack. */
+export function errorText(err: unknown, i18n: Pick<I18n, 't' | 'serverText'>): string {
+  const { t } = i18n;
+  if (!isApiError(err)) return t('error.page');
+  return apiErrorText(err, i18n);
+}
+
+function apiErrorText(err: ApiError, { t, serverText }: Pick<I18n, 't' | 'serverText'>): string {
+  switch (err.code) {
+    case 'NETWORK':
+      return t('error.network');
+    case 'INTERNAL':
+      return err.requestId ? t('error.internal', { id: err.requestId }) : t('error.internalNoId');
+    case 'FORBIDDEN':
+      return t('error.forbidden');
+    case 'NOT_FOUND':
+      return t('error.notFound');
+    case 'RATE_LIMITED':
+      return `${t('error.rateLimited')} (${err.serverMessage})`;
+    case 'UNAUTHENTICATED':
+      return t('error.unauthenticated');
+    case 'CONFLICT': {
+      const f = err.fields[0];
+      return f ? `${f.field.replace(/^input\./, '')}: ${serverText(f.message)}` : t('error.conflict');
+    }
+    case 'BAD_USER_INPUT': {
+      const f = err.fields[0];
+      return f ? `${t('error.badInput')} ${f.field.replace(/^input\./, '')}: ${serverText(f.message)}` : t('error.badInput');
+    }
+  }
+}

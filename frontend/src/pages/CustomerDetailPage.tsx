@@ -1,0 +1,260 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Col, Descriptions, Grid, Popconfirm, Row, Space, Statistic, Tabs, Tag, Typography } from 'antd';
+import { ArrowLeftOutlined, EditOutlined, FormOutlined, InboxOutlined, UndoOutlined } from '@ant-design/icons';
+import { useNavigate, useParams, type NavigateFunction } from 'react-router-dom';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { request } from '../api/client';
+import { ArchiveCustomerMutation, CustomerQuery, RestoreCustomerMutation } from '../api/operations';
+import { useI18n } from '../i18n';
+import { CUSTOMER_TYPE_LABELS, INTENT_GRADE_LABELS, NEED_TYPE_LABELS, STAGE_LABELS, VALUE_TIER_LABELS } from '../i18n/enums';
+import { EnumTag } from '../components/EnumTag';
+import { ErrorState, PageLoading } from '../components/States';
+import { useSession } from '../auth/session';
+import { errorText } from '../lib/errorText';
+import { formatMoney, formatMoneyShort, formatTime } from '../lib/money';
+import { canEditCustomer, canLogOnCustomer } from './detail/permissions';
+import { QuickLog } from './detail/QuickLog';
+import { InteractionTimeline } from './detail/Timeline';
+import { ContactsSection } from './detail/Contacts';
+import { NeedsSection } from './detail/Needs';
+import { DealsSection } from './detail/Deals';
+import { SatisfactionSection } from './detail/Satisfaction';
+import { HistorySection } from './detail/History';
+import { InteractionModal } from './detail/InteractionModal';
+import type { Detail, SectionProps } from './detail/types';
+
+const FIRST_INTERACTIONS = 30;
+const MORE_INTERACTIONS = 50;
+
+export default function CustomerDetailPage() {
+  const { code = '' } = useParams<{ code: string }>();
+  const i18n = useI18n();
+  const { t, label, lang } = i18n;
+  const { me } = useSession();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const screens = Grid.useBreakpoint();
+  const [limit, setLimit] = useState(FIRST_INTERACTIONS);
+  const [logOpen, setLogOpen] = useState(false);
+  const [tab, setTab] = useState('timeline');
+
+  const query = useQuery({
+    queryKey: ['customer', code, limit],
+    queryFn: async () => (await request(CustomerQuery, { code, interactionLimit: limit })).customer,
+    placeholderData: keepPreviousData,
+    staleTime: 5_000,
+  });
+  const c = query.data ?? null;
+
+  useEffect(() => {
+    if (c) document.title = `${c.name} · ${t('app.name')}`;
+  }, [c, t]);
+
+  const reload = useCallback(async (): Promise<Detail | null> => {
+    void qc.invalidateQueries({ queryKey: ['customers'] });
+    const res = await query.refetch();
+    return res.data ?? null;
+  }, [qc, query]);
+
+  if (query.isPending) return <PageLoading rows={12} />;
+  if (!c) return <ErrorState error={query.error} onRetry={() => void query.refetch()} extra={<Button onClick={() => navigate('/customers')}>{t('common.goHome')}</Button>} />;
+
+  const canEdit = canEditCustomer(me, c);
+  const canLog = canLogOnCustomer(me, c);
+  const section: SectionProps = { customer: c, canEdit, canLog, reload };
+  const mobile = screens.md === false;
+
+  const archive = async () => {
+    try {
+      if (c.archivedAt) await request(RestoreCustomerMutation, { id: c.id, expectedVersion: c.version });
+      else await request(ArchiveCustomerMutation, { id: c.id, expectedVersion: c.version });
+      message.success(t('common.saved'));
+    } catch (e) {
+      message.error(errorText(e, i18n));
+    }
+    await reload();
+  };
+
+  const stats = (
+    <Card size="small" style={{ marginBottom: 16 }} className="kehu-stats">
+      <Row gutter={[16, 12]}>
+        <Col xs={12} sm={8} lg={4}>
+          <Statistic title={t('detail.interactionCount')} value={c.interactionCount} />
+        </Col>
+        <Col xs={12} sm={8} lg={5}>
+          <Statistic title={t('detail.lastContact')} value={c.lastInteractionAt ? formatTime(c.lastInteractionAt, false) : t('detail.never')} />
+        </Col>
+        <Col xs={12} sm={8} lg={5}>
+          <Statistic
+            title={t('detail.totalAmount')}
+            value={formatMoneyShort(c.totalAmount, lang)}
+            suffix={<span style={{ fontSize: 13 }} className="kehu-muted">{t('detail.deals', { n: c.dealCount })}</span>}
+          />
+          <span className="kehu-muted" style={{ fontSize: 12 }} title={formatMoney(c.totalAmount)}>
+            {formatMoney(c.totalAmount)}
+          </span>
+        </Col>
+        <Col xs={12} sm={8} lg={4}>
+          <Statistic
+            title={t('detail.avgSatisfaction')}
+            value={c.avgSatisfaction == null ? t('detail.noScore') : c.avgSatisfaction.toFixed(1)}
+            suffix={c.satisfactionCount > 0 ? <span style={{ fontSize: 13 }} className="kehu-muted">({c.satisfactionCount})</span> : undefined}
+          />
+        </Col>
+        <Col xs={12} sm={8} lg={3}>
+          <Statistic title={t('detail.openNeeds')} value={c.openNeedCount} />
+        </Col>
+        <Col xs={12} sm={8} lg={3}>
+          <Statistic title={t('detail.complaints')} value={c.complaintCount} valueStyle={c.complaintCount > 0 ? { color: '#cf1322' } : undefined} />
+        </Col>
+      </Row>
+    </Card>
+  );
+
+  const profile = (
+    <Card size="small" title={t('detail.profile')} style={{ marginBottom: 16 }}>
+      <Descriptions
+        column={1}
+        size="small"
+        labelStyle={{ width: 110, color: 'rgba(0,0,0,0.55)' }}
+        items={[
+          { key: 'creditCode', label: t('customer.creditCode'), children: c.creditCode || '—' },
+          { key: 'type', label: t('customer.type'), children: label(CUSTOMER_TYPE_LABELS, c.type) },
+          { key: 'needType', label: t('customer.needType'), children: label(NEED_TYPE_LABELS, c.needType) || '—' },
+          { key: 'industry', label: t('customer.industry'), children: c.industry || '—' },
+          { key: 'size', label: t('customer.employeeBand'), children: [c.employeeBand, c.revenueBand].filter(Boolean).join(' / ') || '—' },
+          { key: 'region', label: t('col.region'), children: [c.province, c.city].filter(Boolean).join(' ') || '—' },
+          { key: 'address', label: t('customer.address'), children: c.address || '—' },
+          {
+            key: 'website',
+            label: t('customer.website'),
+            children: c.website ? (
+              <a href={c.website} target="_blank" rel="noreferrer noopener">
+                {c.website}
+              </a>
+            ) : (
+              '—'
+            ),
+          },
+          { key: 'foundedOn', label: t('customer.foundedOn'), children: c.foundedOn ?? '—' },
+          { key: 'mainBusiness', label: t('customer.mainBusiness'), children: c.mainBusiness || '—' },
+          { key: 'source', label: t('customer.source'), children: c.source || '—' },
+          { key: 'owner', label: t('customer.owner'), children: c.owner?.name ?? '—' },
+          { key: 'collaborators', label: t('customer.collaborators'), children: c.collaborators.map((u) => u.name).join('、') || '—' },
+          { key: 'comm', label: t('customer.commPreference'), children: c.commPreference || '—' },
+          { key: 'notes', label: t('customer.notes'), children: <span className="kehu-pre">{c.notes || '—'}</span> },
+          { key: 'created', label: t('customer.createdAt'), children: `${formatTime(c.createdAt)}${c.createdBy ? ` · ${c.createdBy.name}` : ''}` },
+          { key: 'updated', label: t('customer.updatedAt'), children: `${formatTime(c.updatedAt)}${c.updatedBy ? ` · ${c.updatedBy.name}` : ''}` },
+        ]}
+      />
+    </Card>
+  );
+
+  const contacts = (
+    <Card size="small" title={`${t('customer.contacts')} (${c.contacts.length})`} style={{ marginBottom: 16 }}>
+      <ContactsSection {...section} />
+    </Card>
+  );
+
+  const tabs = (
+    <Card size="small" style={{ marginBottom: 16 }}>
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        items={[
+          {
+            key: 'timeline',
+            label: `${t('detail.tabTimeline')} (${c.interactionCount})`,
+            children: (
+              <InteractionTimeline
+                customer={c}
+                loadingMore={query.isFetching}
+                onMore={() => setLimit((l) => Math.min(c.interactionCount, l + MORE_INTERACTIONS))}
+              />
+            ),
+          },
+          { key: 'needs', label: `${t('detail.tabNeeds')} (${c.needs.length})`, children: <NeedsSection {...section} /> },
+          { key: 'deals', label: `${t('detail.tabDeals')} (${c.dealCount})`, children: <DealsSection {...section} /> },
+          { key: 'satisfaction', label: `${t('detail.tabSatisfaction')} (${c.satisfactionCount})`, children: <SatisfactionSection {...section} /> },
+          { key: 'history', label: t('detail.tabHistory'), children: <HistorySection customer={c} /> },
+        ]}
+      />
+    </Card>
+  );
+
+  return (
+    <>
+      <div className="kehu-page-head">
+        <Button icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => goBack(navigate)} />
+        <div style={{ minWidth: 0 }}>
+          <h1 style={{ display: 'inline', marginInlineEnd: 8 }}>{c.name}</h1>
+          <Typography.Text type="secondary" copyable={{ text: c.code }} style={{ fontFamily: 'monospace' }}>
+            {c.code}
+          </Typography.Text>
+          <div style={{ marginTop: 6 }}>
+            <EnumTag map={STAGE_LABELS} value={c.stage} />
+            <EnumTag map={VALUE_TIER_LABELS} value={c.valueTier} />
+            <EnumTag map={INTENT_GRADE_LABELS} value={c.intentGrade} />
+            {c.owner && <Tag bordered={false}>{`${t('customer.owner')}：${c.owner.name}`}</Tag>}
+            {c.tags.map((tag) => (
+              <Tag key={tag}>{tag}</Tag>
+            ))}
+          </div>
+        </div>
+        <div className="kehu-grow" />
+        <Space wrap>
+          {canLog && (
+            <Button icon={<FormOutlined />} onClick={() => setLogOpen(true)}>
+              {t('interaction.addFull')}
+            </Button>
+          )}
+          {canEdit && (
+            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/customers/${c.code}/edit`)}>
+              {t('common.edit')}
+            </Button>
+          )}
+          {canEdit && (
+            <Popconfirm
+              title={c.archivedAt ? t('detail.restore') : t('detail.archiveConfirm')}
+              onConfirm={() => void archive()}
+              okText={c.archivedAt ? t('detail.restore') : t('detail.archive')}
+              cancelText={t('common.cancel')}
+            >
+              <Button icon={c.archivedAt ? <UndoOutlined /> : <InboxOutlined />}>{c.archivedAt ? t('detail.restore') : t('detail.archive')}</Button>
+            </Popconfirm>
+          )}
+        </Space>
+      </div>
+      {c.archivedAt && <Alert type="warning" showIcon message={t('detail.archivedBanner', { at: formatTime(c.archivedAt) })} style={{ marginBottom: 16 }} />}
+      {stats}
+      {mobile ? (
+        <>
+          {canLog && <QuickLog customerId={c.id} onLogged={reload} />}
+          {tabs}
+          {contacts}
+          {profile}
+        </>
+      ) : (
+        <Row gutter={16}>
+          <Col md={14} lg={15} xl={16}>
+            {canLog && <QuickLog customerId={c.id} onLogged={reload} />}
+            {tabs}
+          </Col>
+          <Col md={10} lg={9} xl={8}>
+            {contacts}
+            {profile}
+          </Col>
+        </Row>
+      )}
+      {canLog && <InteractionModal customer={c} open={logOpen} onClose={() => setLogOpen(false)} onSaved={reload} />}
+    </>
+  );
+}
+
+/** Back to where the user came from (the list with its page and search), else to the list. */
+function goBack(navigate: NavigateFunction): void {
+  const idx = (window.history.state as { idx?: number } | null)?.idx ?? 0;
+  if (idx > 0) navigate(-1);
+  else navigate('/customers');
+}

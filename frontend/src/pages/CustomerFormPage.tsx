@@ -1,0 +1,507 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, Switch, Typography } from 'antd';
+import { ArrowLeftOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { useNavigate, useParams } from 'react-router-dom';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import dayjs, { type Dayjs } from 'dayjs';
+import { request } from '../api/client';
+import { CreateCustomerMutation, CustomerProfileQuery, UpdateCustomerMutation, UsersQuery } from '../api/operations';
+import { isApiError } from '../api/errors';
+import type { CustomerProfileFragment } from '../gql/graphql';
+import { useI18n } from '../i18n';
+import {
+  CONTACT_ROLE_LABELS,
+  CUSTOMER_TYPE_LABELS,
+  INTENT_GRADE_LABELS,
+  NEED_TYPE_LABELS,
+  STAGE_LABELS,
+  VALUE_TIER_LABELS,
+  type LabelMap,
+} from '../i18n/enums';
+import { EnumSelect } from '../components/EnumSelect';
+import { ConflictDialog, type ConflictInfo } from '../components/ConflictDialog';
+import { ErrorAlert, ErrorState, PageLoading } from '../components/States';
+import { canAssignOwner, useSession } from '../auth/session';
+import {
+  CONTACT_FIELDS,
+  FIELD_LABELS,
+  PROFILE_FIELDS,
+  emptyCustomerForm,
+  formToInput,
+  formToPatch,
+  profileToForm,
+  type ContactFormValues,
+  type CustomerFormValues,
+  type ProfileField,
+} from '../lib/customerForm';
+import { diffRecords, mergeEdits } from '../lib/conflict';
+import { knownNames } from '../lib/fieldPath';
+import { applyServerErrors } from '../lib/formErrors';
+import { formatTime } from '../lib/money';
+
+type Values = CustomerFormValues & { contacts?: ContactFormValues[] };
+
+type Profile = CustomerProfileFragment & { updatedAt: string; updatedBy: { id: string; name: string } | null };
+
+const known = knownNames([...PROFILE_FIELDS], { contacts: CONTACT_FIELDS });
+
+const ENUM_FIELDS: Partial<Record<ProfileField, LabelMap<string>>> = {
+  type: CUSTOMER_TYPE_LABELS,
+  stage: STAGE_LABELS,
+  valueTier: VALUE_TIER_LABELS,
+  intentGrade: INTENT_GRADE_LABELS,
+  needType: NEED_TYPE_LABELS,
+};
+
+const col = { xs: 24, sm: 12, lg: 8 };
+const wide = { xs: 24, lg: 16 };
+
+export default function CustomerFormPage() {
+  const { code } = useParams<{ code: string }>();
+  const editing = Boolean(code);
+  const profileQuery = useQuery({
+    queryKey: ['customerProfile', code],
+    queryFn: async () => {
+      const res = await request(CustomerProfileQuery, { code: code ?? null });
+      return res.customer as Profile | null;
+    },
+    enabled: editing,
+    staleTime: 0,
+    gcTime: 0,
+  });
+  if (editing) {
+    if (profileQuery.isPending) return <PageLoading rows={10} />;
+    if (profileQuery.error || !profileQuery.data) {
+      return <ErrorState error={profileQuery.error} onRetry={() => void profileQuery.refetch()} />;
+    }
+    return <CustomerForm key={profileQuery.data.id} loaded={profileQuery.data} />;
+  }
+  return <CustomerForm loaded={null} />;
+}
+
+function CustomerForm({ loaded }: { loaded: Profile | null }) {
+  const i18n = useI18n();
+  const { t, label, serverText } = i18n;
+  const { me } = useSession();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<Values>();
+  // What the user loaded (the base of their edits) and its version.
+  const [base, setBase] = useState<CustomerFormValues>(() => (loaded ? profileToForm(loaded) : emptyCustomerForm()));
+  const [version, setVersion] = useState(loaded?.version ?? 0);
+  const [ownerNames, setOwnerNames] = useState<Record<string, string>>(() => namesOf(loaded));
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [otherProblems, setOtherProblems] = useState<string[]>([]);
+  const [conflict, setConflict] = useState<(ConflictInfo<ProfileField> & { fresh: Profile }) | null>(null);
+  const [clashes, setClashes] = useState<ProfileField[]>([]);
+  const [reloadedNote, setReloadedNote] = useState(false);
+  const mayAssign = canAssignOwner(me);
+
+  const usersQuery = useQuery({
+    queryKey: ['users'],
+    queryFn: async () => (await request(UsersQuery)).users,
+    enabled: mayAssign,
+    staleTime: 60_000,
+  });
+  const userOptions = useMemo(
+    () => (usersQuery.data ?? []).filter((u) => !u.disabled).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` })),
+    [usersQuery.data],
+  );
+  const allNames = useMemo(() => {
+    const m = { ...ownerNames };
+    for (const u of usersQuery.data ?? []) m[u.id] = u.name;
+    return m;
+  }, [ownerNames, usersQuery.data]);
+
+  useEffect(() => {
+    document.title = `${loaded ? t('form.editTitle', { name: loaded.name }) : t('form.newTitle')} · ${t('app.name')}`;
+  }, [loaded, t]);
+
+  const display = (field: ProfileField, value: unknown): string => {
+    if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return '—';
+    const map = ENUM_FIELDS[field];
+    if (map && typeof value === 'string') return label(map, value);
+    if (field === 'ownerId' && typeof value === 'string') return allNames[value] ?? value;
+    if (field === 'collaborators' && Array.isArray(value)) return value.map((id) => allNames[String(id)] ?? String(id)).join('、');
+    if (dayjs.isDayjs(value)) return value.format('YYYY-MM-DD');
+    if (Array.isArray(value)) return value.join('、');
+    return String(value);
+  };
+
+  const save = async (values: Values, againstVersion = version, against = base) => {
+    setSaving(true);
+    setError(null);
+    setOtherProblems([]);
+    setClashes([]);
+    try {
+      if (!loaded) {
+        const input = formToInput(values, values.contacts ?? []);
+        const res = await request(CreateCustomerMutation, { input });
+        void qc.invalidateQueries({ queryKey: ['customers'] });
+        message.success(t('form.created', { code: res.createCustomer.code }));
+        navigate(`/customers/${res.createCustomer.code}`, { replace: true });
+        return;
+      }
+      const patch = formToPatch(values, against);
+      if (Object.keys(patch).length === 0) {
+        message.info(t('form.noChanges'));
+        navigate(`/customers/${loaded.code}`);
+        return;
+      }
+      await request(UpdateCustomerMutation, { id: loaded.id, expectedVersion: againstVersion, input: patch });
+      void qc.invalidateQueries({ queryKey: ['customers'] });
+      void qc.invalidateQueries({ queryKey: ['customer', loaded.code] });
+      message.success(t('form.updated'));
+      navigate(`/customers/${loaded.code}`);
+    } catch (e) {
+      if (loaded && isApiError(e) && e.isVersionConflict) {
+        await showConflict(values, against);
+        return;
+      }
+      const res = applyServerErrors(form, e, known, serverText);
+      setOtherProblems(res.other);
+      if (!res.onFields && res.other.length === 0) setError(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const showConflict = async (values: Values, against: CustomerFormValues) => {
+    if (!loaded) return;
+    try {
+      const res = await request(CustomerProfileQuery, { id: loaded.id });
+      const fresh = res.customer as Profile | null;
+      if (!fresh) throw new Error('gone');
+      setOwnerNames((m) => ({ ...m, ...namesOf(fresh) }));
+      const freshForm = profileToForm(fresh);
+      setConflict({
+        fresh,
+        changes: diffRecords(against, freshForm, PROFILE_FIELDS, values),
+        who: fresh.updatedBy?.name ?? null,
+        when: formatTime(fresh.updatedAt),
+      });
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  /** Loads the fresh version and re-applies what the user typed. */
+  const reloadKeepingEdits = (thenSave: boolean) => {
+    if (!conflict) return;
+    const freshForm = profileToForm(conflict.fresh);
+    const edited = form.getFieldsValue(true) as Values;
+    const { merged, clashes: both } = mergeEdits(base, edited, freshForm, PROFILE_FIELDS);
+    form.setFieldsValue(merged);
+    setBase(freshForm);
+    setVersion(conflict.fresh.version);
+    setClashes(both);
+    setConflict(null);
+    setReloadedNote(true);
+    if (thenSave) void save(merged, conflict.fresh.version, freshForm);
+  };
+
+  const initialValues: Values = loaded ? base : { ...base, contacts: [{ name: '', primary: true }] };
+  const item = (name: ProfileField) => ({
+    name,
+    label: t(FIELD_LABELS[name]),
+    validateStatus: clashes.includes(name) ? ('warning' as const) : undefined,
+    help: clashes.includes(name) ? t('conflict.clash') : undefined,
+  });
+
+  return (
+    <div style={{ maxWidth: 1100 }}>
+      <div className="kehu-page-head">
+        <Button
+          icon={<ArrowLeftOutlined />}
+          aria-label={t('common.back')}
+          onClick={() => navigate(loaded ? `/customers/${loaded.code}` : '/customers')}
+        />
+        <h1>{loaded ? t('form.editTitle', { name: loaded.name }) : t('form.newTitle')}</h1>
+        {loaded && (
+          <Typography.Text type="secondary" style={{ fontFamily: 'monospace' }}>
+            {loaded.code}
+          </Typography.Text>
+        )}
+      </div>
+      {reloadedNote && (
+        <Alert type="warning" showIcon message={t('conflict.reloaded')} closable onClose={() => setReloadedNote(false)} style={{ marginBottom: 16 }} data-testid="conflict-reloaded" />
+      )}
+      <ErrorAlert error={error} onClose={() => setError(null)} />
+      {otherProblems.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          style={{ marginBottom: 16 }}
+          message={t('form.otherProblems')}
+          description={
+            <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+              {otherProblems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          }
+        />
+      )}
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        initialValues={initialValues}
+        onFinish={() => void save(form.getFieldsValue(true) as Values)}
+        onFinishFailed={({ errorFields }) => {
+          const first = errorFields[0];
+          if (first) form.scrollToField(first.name, { block: 'center' });
+        }}
+        scrollToFirstError={false}
+        disabled={saving}
+      >
+        <Card title={t('form.basic')} size="small" style={{ marginBottom: 16 }}>
+          <Row gutter={16}>
+            <Col {...wide}>
+              <Form.Item {...item('name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }, { max: 200 }]}>
+                <Input maxLength={200} autoFocus={!loaded} />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('creditCode')} extra={t('form.creditCodeHint')}>
+                <Input maxLength={18} style={{ textTransform: 'uppercase' }} autoComplete="off" />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Row gutter={16}>
+            <Col {...col}>
+              <Form.Item {...item('type')}>
+                <EnumSelect map={CUSTOMER_TYPE_LABELS} allowClear={false} />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('stage')}>
+                <EnumSelect map={STAGE_LABELS} allowClear={false} />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('source')}>
+                <Select
+                  showSearch
+                  allowClear
+                  mode={undefined}
+                  options={['展会', '线上咨询', '转介绍', '官网注册', '电话咨询', '老客户推荐', '渠道合作'].map((s) => ({ value: s, label: s }))}
+                  placeholder={t('form.select')}
+                />
+              </Form.Item>
+            </Col>
+          </Row>
+        </Card>
+
+        <Card title={t('form.classification')} size="small" style={{ marginBottom: 16 }}>
+          <Row gutter={16}>
+            <Col {...col}>
+              <Form.Item {...item('valueTier')}>
+                <EnumSelect map={VALUE_TIER_LABELS} />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('intentGrade')}>
+                <EnumSelect map={INTENT_GRADE_LABELS} />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('needType')}>
+                <EnumSelect map={NEED_TYPE_LABELS} />
+              </Form.Item>
+            </Col>
+            <Col {...wide}>
+              <Form.Item {...item('tags')} extra={t('customer.tagsHint')}>
+                <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} suffixIcon={null} />
+              </Form.Item>
+            </Col>
+            {mayAssign && (
+              <>
+                <Col {...col}>
+                  <Form.Item {...item('ownerId')}>
+                    <Select showSearch optionFilterProp="label" options={userOptions} loading={usersQuery.isPending} placeholder={t('form.select')} />
+                  </Form.Item>
+                </Col>
+                <Col {...wide}>
+                  <Form.Item {...item('collaborators')}>
+                    <Select mode="multiple" optionFilterProp="label" options={userOptions} loading={usersQuery.isPending} />
+                  </Form.Item>
+                </Col>
+              </>
+            )}
+          </Row>
+        </Card>
+
+        <Card title={t('form.company')} size="small" style={{ marginBottom: 16 }}>
+          <Row gutter={16}>
+            <Col {...col}>
+              <Form.Item {...item('industry')}>
+                <Input maxLength={100} />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('employeeBand')}>
+                <Select
+                  allowClear
+                  placeholder={t('form.select')}
+                  options={['1-49人', '50-99人', '100-499人', '500-999人', '1000人以上'].map((s) => ({ value: s, label: s }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('revenueBand')}>
+                <Select
+                  allowClear
+                  placeholder={t('form.select')}
+                  options={['500万以下', '500万-2000万', '2000万-5000万', '5000万-2亿', '2亿以上'].map((s) => ({ value: s, label: s }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('province')}>
+                <Input maxLength={50} />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('city')}>
+                <Input maxLength={50} />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('foundedOn')}>
+                <DatePicker style={{ width: '100%' }} disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')} />
+              </Form.Item>
+            </Col>
+            <Col {...wide}>
+              <Form.Item {...item('address')}>
+                <Input maxLength={200} />
+              </Form.Item>
+            </Col>
+            <Col {...col}>
+              <Form.Item {...item('website')}>
+                <Input placeholder="https://" maxLength={200} inputMode="url" />
+              </Form.Item>
+            </Col>
+            <Col xs={24}>
+              <Form.Item {...item('mainBusiness')}>
+                <Input maxLength={200} />
+              </Form.Item>
+            </Col>
+          </Row>
+        </Card>
+
+        {!loaded && (
+          <Card title={t('customer.contacts')} size="small" style={{ marginBottom: 16 }}>
+            <Form.List name="contacts">
+              {(fields, { add, remove }) => (
+                <>
+                  {fields.map((f, idx) => (
+                    <fieldset key={f.key} style={{ border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px 0', marginBottom: 12 }}>
+                      <legend style={{ fontSize: 13, padding: '0 6px', width: 'auto', marginBottom: 0, border: 0 }}>
+                        {t('form.contactN', { n: idx + 1 })}
+                      </legend>
+                      <Row gutter={16}>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'name']} label={t('contact.name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }]}>
+                            <Input maxLength={100} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'title']} label={t('contact.title')}>
+                            <Input maxLength={100} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'role']} label={t('contact.role')}>
+                            <EnumSelect map={CONTACT_ROLE_LABELS} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'phone']} label={t('contact.phone')} extra={t('form.phoneHint')}>
+                            <Input inputMode="tel" maxLength={30} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'email']} label={t('contact.email')}>
+                            <Input inputMode="email" maxLength={254} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'wechat']} label={t('contact.wechat')}>
+                            <Input maxLength={100} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'bestTime']} label={t('contact.bestTime')}>
+                            <Input maxLength={100} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'primary']} label={t('contact.primary')} valuePropName="checked">
+                            <Switch />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col} style={{ display: 'flex', alignItems: 'center' }}>
+                          <Button danger type="text" icon={<DeleteOutlined />} onClick={() => remove(f.name)}>
+                            {t('common.remove')}
+                          </Button>
+                        </Col>
+                      </Row>
+                    </fieldset>
+                  ))}
+                  <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: '', primary: fields.length === 0 })} block>
+                    {t('form.addContact')}
+                  </Button>
+                </>
+              )}
+            </Form.List>
+          </Card>
+        )}
+
+        <Card title={t('form.more')} size="small" style={{ marginBottom: 16 }}>
+          <Row gutter={16}>
+            <Col xs={24}>
+              <Form.Item {...item('commPreference')}>
+                <Input maxLength={200} />
+              </Form.Item>
+            </Col>
+            <Col xs={24}>
+              <Form.Item {...item('notes')}>
+                <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} maxLength={5000} showCount />
+              </Form.Item>
+            </Col>
+          </Row>
+        </Card>
+
+        <Space>
+          <Button type="primary" htmlType="submit" loading={saving} size="large">
+            {t('common.save')}
+          </Button>
+          <Button size="large" onClick={() => navigate(loaded ? `/customers/${loaded.code}` : '/customers')} disabled={false}>
+            {t('common.cancel')}
+          </Button>
+        </Space>
+      </Form>
+      <ConflictDialog<ProfileField>
+        open={conflict !== null}
+        info={conflict}
+        fieldLabel={(f) => t(FIELD_LABELS[f])}
+        display={display}
+        onReload={() => reloadKeepingEdits(false)}
+        onReloadSave={() => reloadKeepingEdits(true)}
+        onCancel={() => setConflict(null)}
+        busy={saving}
+      />
+    </div>
+  );
+}
+
+function namesOf(p: Profile | null): Record<string, string> {
+  const m: Record<string, string> = {};
+  if (!p) return m;
+  if (p.owner) m[p.owner.id] = p.owner.name;
+  for (const u of p.collaborators) m[u.id] = u.name;
+  return m;
+}

@@ -1,0 +1,468 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  Button,
+  Card,
+  Checkbox,
+  Grid,
+  Input,
+  List,
+  Pagination,
+  Popover,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  type TableColumnsType,
+  type TableProps,
+} from 'antd';
+import { PlusOutlined, SettingOutlined, SortAscendingOutlined, SortDescendingOutlined } from '@ant-design/icons';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import type { ArchiveScope, CustomerListItemFragment, CustomerOrderField } from '../gql/graphql';
+import { useI18n, type MessageKey } from '../i18n';
+import {
+  ARCHIVE_SCOPE_LABELS,
+  CUSTOMER_TYPE_LABELS,
+  INTENT_GRADE_LABELS,
+  ORDER_FIELD_LABELS,
+  STAGE_LABELS,
+  VALUE_TIER_LABELS,
+} from '../i18n/enums';
+import { EnumTag } from '../components/EnumTag';
+import { EmptyState, ErrorState } from '../components/States';
+import { decodeListState, encodeListState, DEFAULT_SORT, PAGE_SIZES, type ListState } from '../lib/urlState';
+import { formatMoney, formatTime } from '../lib/money';
+import { useCustomerList } from './customerListData';
+import { useSession } from '../auth/session';
+import { prefetchPages } from './lazy';
+
+type Row = CustomerListItemFragment;
+
+type ColumnKey =
+  | 'code'
+  | 'name'
+  | 'stage'
+  | 'valueTier'
+  | 'intentGrade'
+  | 'owner'
+  | 'primaryContact'
+  | 'industry'
+  | 'region'
+  | 'type'
+  | 'source'
+  | 'tags'
+  | 'lastInteractionAt'
+  | 'interactionCount'
+  | 'dealCount'
+  | 'totalAmount'
+  | 'lastDealOn'
+  | 'avgSatisfaction'
+  | 'openNeedCount'
+  | 'createdAt'
+  | 'updatedAt';
+
+interface ColumnDef {
+  key: ColumnKey;
+  title: MessageKey;
+  sort?: CustomerOrderField;
+  width?: number;
+  align?: 'right';
+  render: (r: Row) => React.ReactNode;
+}
+
+const COLUMNS_KEY = 'kehu.customerColumns';
+const DEFAULT_COLUMNS: ColumnKey[] = [
+  'code',
+  'name',
+  'stage',
+  'valueTier',
+  'intentGrade',
+  'owner',
+  'primaryContact',
+  'lastInteractionAt',
+  'interactionCount',
+  'totalAmount',
+  'avgSatisfaction',
+];
+
+function loadColumns(all: ColumnKey[]): ColumnKey[] {
+  try {
+    const raw = localStorage.getItem(COLUMNS_KEY);
+    if (raw) {
+      const parsed: unknown = JSON.parse(raw);
+      if (Array.isArray(parsed)) {
+        const keep = parsed.filter((k): k is ColumnKey => typeof k === 'string' && (all as string[]).includes(k));
+        if (keep.length > 0) return keep.includes('name') ? keep : ['name', ...keep];
+      }
+    }
+  } catch {
+    // a broken saved value: use the defaults
+  }
+  return DEFAULT_COLUMNS;
+}
+
+let listReadyMarked = false;
+
+/** Records when the first list page after sign-in is on screen (see PERFORMANCE-notes.md). */
+function markListReady(): void {
+  if (listReadyMarked || performance.getEntriesByName('kehu:login-submit').length === 0) return;
+  listReadyMarked = true;
+  performance.mark('kehu:list-ready');
+  try {
+    performance.measure('kehu:login-to-list', 'kehu:login-submit', 'kehu:list-ready');
+  } catch {
+    // marks missing: nothing to measure
+  }
+}
+
+export function CustomerListPage() {
+  const i18n = useI18n();
+  const { t, label, lang } = i18n;
+  const { me } = useSession();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const state = useMemo(() => decodeListState(params), [params]);
+  const { data, error, isPending, isFetching, refetch } = useCustomerList(state);
+  const screens = Grid.useBreakpoint();
+  const mobile = screens.md === false;
+  const [searchText, setSearchText] = useState(state.q);
+  const tableRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    document.title = `${t('list.title')} · ${t('app.name')}`;
+  }, [t]);
+  useEffect(() => setSearchText(state.q), [state.q]);
+  useEffect(() => {
+    if (data && !isFetching) {
+      markListReady();
+      // Warm the detail page's code while the user looks at the list.
+      const id = window.setTimeout(prefetchPages, 800);
+      return () => window.clearTimeout(id);
+    }
+    return undefined;
+  }, [data, isFetching]);
+
+  const update = (patch: Partial<ListState>, replace = false) => {
+    const next = { ...state, ...patch };
+    setParams(encodeListState(next), { replace });
+  };
+
+  // Typing searches after a short pause; Enter searches at once.
+  useEffect(() => {
+    if (searchText.trim() === state.q) return undefined;
+    const id = window.setTimeout(() => update({ q: searchText, page: 1 }, true), 350);
+    return () => window.clearTimeout(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [searchText]);
+
+  // A page past the end (an old link): go to the last page.
+  useEffect(() => {
+    if (data && !data.inRange && state.page > 1) {
+      update({ page: Math.max(1, Math.ceil(data.totalCount / state.size)) }, true);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [data]);
+
+  const defs: ColumnDef[] = useMemo(
+    () => [
+      { key: 'code', title: 'col.code', sort: 'CODE', width: 120, render: (r) => <span style={{ fontFamily: 'monospace' }}>{r.code}</span> },
+      {
+        key: 'name',
+        title: 'col.name',
+        sort: 'NAME',
+        width: 260,
+        render: (r) => (
+          <>
+            <Link to={`/customers/${r.code}`} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
+              {r.name}
+            </Link>
+            {r.archivedAt && (
+              <Tag style={{ marginInlineStart: 6 }} bordered={false}>
+                {t('customer.archived')}
+              </Tag>
+            )}
+          </>
+        ),
+      },
+      { key: 'stage', title: 'col.stage', width: 110, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
+      { key: 'valueTier', title: 'col.valueTier', width: 120, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
+      { key: 'intentGrade', title: 'col.intentGrade', width: 100, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
+      {
+        key: 'owner',
+        title: 'col.owner',
+        width: 100,
+        render: (r) =>
+          r.owner ? (
+            <Tag bordered={false} color={r.owner.id === me?.id ? 'blue' : undefined}>
+              {r.owner.name}
+            </Tag>
+          ) : null,
+      },
+      {
+        key: 'primaryContact',
+        title: 'col.primaryContact',
+        width: 110,
+        render: (r) => (r.contacts.find((c) => c.primary) ?? r.contacts[0])?.name ?? '',
+      },
+      { key: 'industry', title: 'col.industry', width: 150, render: (r) => r.industry },
+      { key: 'region', title: 'col.region', width: 140, render: (r) => [r.province, r.city].filter(Boolean).join(' ') },
+      { key: 'type', title: 'col.type', width: 100, render: (r) => label(CUSTOMER_TYPE_LABELS, r.type) },
+      { key: 'source', title: 'col.source', width: 110, render: (r) => r.source },
+      {
+        key: 'tags',
+        title: 'col.tags',
+        width: 180,
+        render: (r) =>
+          r.tags.map((tag) => (
+            <Tag key={tag} style={{ marginBottom: 2 }}>
+              {tag}
+            </Tag>
+          )),
+      },
+      { key: 'lastInteractionAt', title: 'col.lastInteractionAt', sort: 'LAST_INTERACTION_AT', width: 150, render: (r) => formatTime(r.lastInteractionAt) },
+      { key: 'interactionCount', title: 'col.interactionCount', sort: 'INTERACTION_COUNT', width: 100, align: 'right', render: (r) => r.interactionCount },
+      { key: 'dealCount', title: 'col.dealCount', sort: 'DEAL_COUNT', width: 100, align: 'right', render: (r) => r.dealCount },
+      { key: 'totalAmount', title: 'col.totalAmount', sort: 'TOTAL_AMOUNT', width: 140, align: 'right', render: (r) => formatMoney(r.totalAmount) },
+      { key: 'lastDealOn', title: 'col.lastDealOn', sort: 'LAST_DEAL_ON', width: 120, render: (r) => r.lastDealOn ?? '' },
+      {
+        key: 'avgSatisfaction',
+        title: 'col.avgSatisfaction',
+        sort: 'AVG_SATISFACTION',
+        width: 100,
+        align: 'right',
+        render: (r) => (r.avgSatisfaction == null ? '' : r.avgSatisfaction.toFixed(1)),
+      },
+      { key: 'openNeedCount', title: 'col.openNeedCount', sort: 'OPEN_NEED_COUNT', width: 100, align: 'right', render: (r) => r.openNeedCount },
+      { key: 'createdAt', title: 'col.createdAt', sort: 'CREATED_AT', width: 150, render: (r) => formatTime(r.createdAt) },
+      { key: 'updatedAt', title: 'col.updatedAt', sort: 'UPDATED_AT', width: 150, render: (r) => formatTime(r.updatedAt) },
+    ],
+    [label, me?.id, t],
+  );
+  const allKeys = useMemo(() => defs.map((d) => d.key), [defs]);
+  const [visible, setVisible] = useState<ColumnKey[]>(() => loadColumns(allKeys));
+  const setColumns = (keys: ColumnKey[]) => {
+    const next = keys.includes('name') ? keys : ['name' as const, ...keys];
+    setVisible(next);
+    try {
+      localStorage.setItem(COLUMNS_KEY, JSON.stringify(next));
+    } catch {
+      // not persisted
+    }
+  };
+
+  const columns: TableColumnsType<Row> = defs
+    .filter((d) => visible.includes(d.key))
+    .map((d) => ({
+      key: d.key,
+      dataIndex: d.key,
+      title: t(d.title),
+      width: d.width,
+      align: d.align,
+      ellipsis: d.key === 'name' || d.key === 'industry' ? { showTitle: true } : false,
+      fixed: d.key === 'name' && !mobile ? ('left' as const) : undefined,
+      sorter: d.sort ? true : false,
+      sortDirections: ['descend', 'ascend', 'descend'],
+      showSorterTooltip: false,
+      sortOrder: d.sort && state.sort.field === d.sort ? (state.sort.direction === 'ASC' ? 'ascend' : 'descend') : null,
+      render: (_: unknown, r: Row) => d.render(r),
+    }));
+
+  const onTableChange: TableProps<Row>['onChange'] = (_p, _f, sorter, extra) => {
+    if (extra.action !== 'sort') return;
+    const s = Array.isArray(sorter) ? sorter[0] : sorter;
+    const def = defs.find((d) => d.key === s?.columnKey);
+    if (!def?.sort || !s?.order) {
+      update({ sort: DEFAULT_SORT, page: 1 });
+      return;
+    }
+    update({ sort: { field: def.sort, direction: s.order === 'ascend' ? 'ASC' : 'DESC' }, page: 1 });
+  };
+
+  const open = (r: Row) => navigate(`/customers/${r.code}`);
+  const onRowKey = (e: KeyboardEvent<HTMLElement>, r: Row) => {
+    const row = e.currentTarget;
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      open(r);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const sib = (e.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
+      if (sib?.tabIndex === 0) sib.focus();
+    }
+  };
+
+  const columnChooser = (
+    <Checkbox.Group
+      value={visible}
+      onChange={(v) => setColumns(v as ColumnKey[])}
+      style={{ display: 'grid', gridTemplateColumns: mobile ? '1fr' : '1fr 1fr', gap: 6, maxWidth: 340 }}
+    >
+      {defs.map((d) => (
+        <Checkbox key={d.key} value={d.key} disabled={d.key === 'name'}>
+          {t(d.title)}
+        </Checkbox>
+      ))}
+    </Checkbox.Group>
+  );
+
+  const total = data?.totalCount ?? 0;
+  const rows = data?.rows ?? [];
+  const pagination = {
+    current: state.page,
+    pageSize: state.size,
+    total,
+    showSizeChanger: !mobile,
+    showQuickJumper: !mobile,
+    pageSizeOptions: PAGE_SIZES.map(String),
+    simple: mobile,
+    onChange: (page: number, size: number) => {
+      update({ page: size !== state.size ? 1 : page, size });
+      tableRef.current?.scrollIntoView({ block: 'start' });
+    },
+  };
+
+  const head = (
+    <div className="kehu-page-head">
+      <h1>{t('list.title')}</h1>
+      <Typography.Text type="secondary" aria-live="polite" data-testid="customer-total">
+        {data ? t('list.total', { n: total.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') }) : ''}
+      </Typography.Text>
+      <div className="kehu-grow" />
+      <Input.Search
+        placeholder={t('list.search')}
+        aria-label={t('list.search')}
+        allowClear
+        value={searchText}
+        onChange={(e) => setSearchText(e.target.value)}
+        onSearch={(v) => update({ q: v, page: 1 })}
+        style={{ width: mobile ? '100%' : 320 }}
+        loading={isFetching && searchText.trim() !== '' && searchText.trim() === state.q}
+        maxLength={200}
+      />
+      <Select<ArchiveScope>
+        aria-label={t('list.scope')}
+        value={state.scope}
+        onChange={(scope) => update({ scope, page: 1 })}
+        options={i18n.options(ARCHIVE_SCOPE_LABELS)}
+        style={{ width: mobile ? 110 : 120 }}
+      />
+      {!mobile && (
+        <Popover content={columnChooser} title={t('list.columns')} trigger="click" placement="bottomRight">
+          <Button icon={<SettingOutlined />}>{t('list.columns')}</Button>
+        </Popover>
+      )}
+      <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
+        {t('list.new')}
+      </Button>
+    </div>
+  );
+
+  if (error && !data) {
+    return (
+      <>
+        {head}
+        <ErrorState error={error} onRetry={() => void refetch()} />
+      </>
+    );
+  }
+
+  const empty = (
+    <EmptyState description={state.q ? t('list.empty', { q: state.q }) : t('list.emptyAll')}>
+      {state.q && <Button onClick={() => update({ q: '', page: 1 })}>{t('list.clearSearch')}</Button>}
+    </EmptyState>
+  );
+
+  if (mobile) {
+    const sortOptions = (Object.keys(ORDER_FIELD_LABELS) as CustomerOrderField[]).map((f) => ({
+      value: f,
+      label: label(ORDER_FIELD_LABELS, f),
+    }));
+    return (
+      <>
+        {head}
+        <Space style={{ marginBottom: 12 }} wrap>
+          <Select
+            aria-label={t('list.sortBy')}
+            value={state.sort.field}
+            options={sortOptions}
+            onChange={(f: CustomerOrderField) => update({ sort: { field: f, direction: state.sort.direction }, page: 1 })}
+            style={{ width: 150 }}
+          />
+          <Button
+            aria-label={state.sort.direction === 'ASC' ? 'ascending' : 'descending'}
+            icon={state.sort.direction === 'ASC' ? <SortAscendingOutlined /> : <SortDescendingOutlined />}
+            onClick={() =>
+              update({ sort: { field: state.sort.field, direction: state.sort.direction === 'ASC' ? 'DESC' : 'ASC' }, page: 1 })
+            }
+          />
+        </Space>
+        <div ref={tableRef}>
+          <List<Row>
+            loading={isPending || isFetching}
+            dataSource={rows}
+            locale={{ emptyText: isPending ? ' ' : empty }}
+            renderItem={(r) => (
+              <List.Item style={{ padding: '0 0 10px', borderBlockEnd: 'none' }}>
+                <Card
+                  size="small"
+                  className="kehu-card-clickable"
+                  style={{ width: '100%', cursor: 'pointer' }}
+                  tabIndex={0}
+                  role="link"
+                  aria-label={r.name}
+                  onClick={() => open(r)}
+                  onKeyDown={(e) => e.key === 'Enter' && open(r)}
+                >
+                  <div style={{ fontWeight: 600, marginBottom: 4 }}>{r.name}</div>
+                  <div className="kehu-muted" style={{ fontSize: 12, marginBottom: 6 }}>
+                    {r.code} · {r.owner?.name ?? ''} · {formatTime(r.lastInteractionAt, false)}
+                  </div>
+                  <div>
+                    <EnumTag map={STAGE_LABELS} value={r.stage} />
+                    <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} />
+                    <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} />
+                    {r.totalAmount !== '0.00' && <span style={{ float: 'right' }}>{formatMoney(r.totalAmount)}</span>}
+                  </div>
+                </Card>
+              </List.Item>
+            )}
+          />
+          {total > 0 && (
+            <Pagination {...pagination} style={{ textAlign: 'center', marginTop: 8 }} />
+          )}
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <>
+      {head}
+      <div ref={tableRef}>
+        <Table<Row>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={rows}
+          loading={isFetching}
+          onChange={onTableChange}
+          scroll={{ x: 'max-content' }}
+          sticky
+          pagination={{ ...pagination, position: ['bottomRight'], showTotal: (n) => t('list.total', { n }) }}
+          locale={{ emptyText: isPending ? ' ' : empty }}
+          rowClassName={() => 'kehu-row-clickable'}
+          onRow={(r) => ({
+            tabIndex: 0,
+            'aria-label': r.name,
+            onClick: () => open(r),
+            onKeyDown: (e) => onRowKey(e, r),
+          })}
+          aria-label={t('list.title')}
+        />
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('list.rowHint')}
+        </Typography.Text>
+      </div>
+    </>
+  );
+}

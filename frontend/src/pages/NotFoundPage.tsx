@@ -1,0 +1,20 @@
+import { Button, Result } from 'antd';
+import { useNavigate } from 'react-router-dom';
+import { useI18n } from '../i18n';
+
+export default function NotFoundPage() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  return (
+    <Result
+      status="404"
+      title="404"
+      subTitle={t('common.notFoundPage')}
+      extra={
+        <Button type="primary" onClick={() => navigate('/customers')}>
+          {t('common.goHome')}
+        </Button>
+      }
+    />
+  );
+}

@@ -1,0 +1,216 @@
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Form, Input, Popconfirm, Select, Switch, Table, Tag } from 'antd';
+import { KeyOutlined, PlusOutlined } from '@ant-design/icons';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { request } from '../api/client';
+import { CreateUserMutation, UpdateUserMutation, UsersQuery } from '../api/operations';
+import { isApiError } from '../api/errors';
+import type { Role, UpdateUserInput, UserFieldsFragment } from '../gql/graphql';
+import { useI18n } from '../i18n';
+import { LOCALE_LABELS, ROLE_LABELS } from '../i18n/enums';
+import { isAdmin, useSession } from '../auth/session';
+import { EnumSelect } from '../components/EnumSelect';
+import { FormModal } from '../components/FormModal';
+import { ErrorState, PageLoading } from '../components/States';
+import { errorText } from '../lib/errorText';
+import { knownNames } from '../lib/fieldPath';
+import { formatTime } from '../lib/money';
+
+type User = UserFieldsFragment;
+
+interface NewUserValues {
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+}
+
+const knownNew = knownNames(['email', 'name', 'role', 'password']);
+const knownPw = knownNames(['password']);
+
+export default function UsersPage() {
+  const i18n = useI18n();
+  const { t, label, serverText } = i18n;
+  const { me } = useSession();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const admin = isAdmin(me);
+  const [createForm] = Form.useForm<NewUserValues>();
+  const [pwForm] = Form.useForm<{ password: string }>();
+  const [creating, setCreating] = useState(false);
+  const [pwUser, setPwUser] = useState<User | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+
+  useEffect(() => {
+    document.title = `${t('users.title')} · ${t('app.name')}`;
+  }, [t]);
+
+  const users = useQuery({ queryKey: ['users'], queryFn: async () => (await request(UsersQuery)).users });
+
+  const update = async (u: User, input: UpdateUserInput) => {
+    setBusyId(u.id);
+    try {
+      await request(UpdateUserMutation, { id: u.id, expectedVersion: u.version, input });
+      message.success(t('users.updated'));
+    } catch (e) {
+      if (isApiError(e) && e.isVersionConflict) message.warning(t('error.conflict'));
+      else if (isApiError(e) && e.fields[0]) message.error(serverText(e.fields[0].message));
+      else message.error(errorText(e, i18n));
+    } finally {
+      setBusyId(null);
+      await qc.invalidateQueries({ queryKey: ['users'] });
+    }
+  };
+
+  if (users.isPending) return <PageLoading />;
+  if (users.error) return <ErrorState error={users.error} onRetry={() => void users.refetch()} />;
+
+  const rows = [...users.data].sort((a, b) => Number(a.disabled) - Number(b.disabled) || a.email.localeCompare(b.email));
+
+  return (
+    <>
+      <div className="kehu-page-head">
+        <h1>{t('users.title')}</h1>
+        <div className="kehu-grow" />
+        {admin && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            {t('users.new')}
+          </Button>
+        )}
+      </div>
+      {!admin && <Alert type="info" showIcon message={t('users.readOnly')} style={{ marginBottom: 16 }} />}
+      <Table<User>
+        rowKey="id"
+        dataSource={rows}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        size="middle"
+        columns={[
+          {
+            title: t('users.name'),
+            key: 'name',
+            render: (_, u) => (
+              <>
+                {u.name}
+                {u.id === me?.id && <span className="kehu-muted">{t('users.you')}</span>}
+              </>
+            ),
+          },
+          { title: t('users.email'), dataIndex: 'email', key: 'email' },
+          {
+            title: t('users.role'),
+            key: 'role',
+            render: (_, u) =>
+              admin && u.id !== me?.id ? (
+                <Select<Role>
+                  size="small"
+                  value={u.role}
+                  options={i18n.options(ROLE_LABELS)}
+                  onChange={(role) => void update(u, { role })}
+                  loading={busyId === u.id}
+                  style={{ width: 130 }}
+                  aria-label={`${t('users.role')} ${u.name}`}
+                />
+              ) : (
+                <Tag color={ROLE_LABELS[u.role].color}>{label(ROLE_LABELS, u.role)}</Tag>
+              ),
+          },
+          {
+            title: t('users.status'),
+            key: 'status',
+            render: (_, u) =>
+              admin && u.id !== me?.id ? (
+                u.disabled ? (
+                  <Switch
+                    checked={false}
+                    checkedChildren={t('users.active')}
+                    unCheckedChildren={t('users.disabled')}
+                    onChange={() => void update(u, { disabled: false })}
+                    loading={busyId === u.id}
+                    aria-label={`${t('users.enable')} ${u.name}`}
+                  />
+                ) : (
+                  <Popconfirm
+                    title={t('users.disableConfirm', { name: u.name })}
+                    onConfirm={() => void update(u, { disabled: true })}
+                    okText={t('users.disable')}
+                    cancelText={t('common.cancel')}
+                  >
+                    <Switch
+                      checked
+                      checkedChildren={t('users.active')}
+                      unCheckedChildren={t('users.disabled')}
+                      loading={busyId === u.id}
+                      aria-label={`${t('users.disable')} ${u.name}`}
+                    />
+                  </Popconfirm>
+                )
+              ) : (
+                <Tag color={u.disabled ? 'default' : 'success'}>{u.disabled ? t('users.disabled') : t('users.active')}</Tag>
+              ),
+          },
+          { title: t('users.locale'), key: 'locale', render: (_, u) => label(LOCALE_LABELS, u.locale) },
+          { title: t('users.updatedAt'), key: 'updatedAt', render: (_, u) => formatTime(u.updatedAt) },
+          ...(admin
+            ? [
+                {
+                  title: t('common.actions'),
+                  key: 'actions',
+                  render: (_: unknown, u: User) => (
+                    <Button size="small" type="link" icon={<KeyOutlined />} onClick={() => setPwUser(u)}>
+                      {t('users.resetPassword')}
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      <FormModal<NewUserValues>
+        open={creating}
+        title={t('users.new')}
+        form={createForm}
+        initialValues={{ role: 'SALES' }}
+        onCancel={() => setCreating(false)}
+        known={knownNew}
+        onSubmit={async (v) => {
+          await request(CreateUserMutation, { input: { email: v.email.trim(), name: v.name.trim(), role: v.role, password: v.password } });
+          setCreating(false);
+          message.success(t('users.created'));
+          await qc.invalidateQueries({ queryKey: ['users'] });
+        }}
+      >
+        <Form.Item name="email" label={t('users.email')} rules={[{ required: true, whitespace: true, message: serverText('is required') }]}>
+          <Input type="email" autoComplete="off" autoFocus />
+        </Form.Item>
+        <Form.Item name="name" label={t('users.name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
+          <EnumSelect map={ROLE_LABELS} allowClear={false} />
+        </Form.Item>
+        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHint')} rules={[{ required: true, message: serverText('is required') }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+      </FormModal>
+      <FormModal<{ password: string }>
+        open={pwUser !== null}
+        title={`${t('users.resetPassword')} · ${pwUser?.name ?? ''}`}
+        form={pwForm}
+        onCancel={() => setPwUser(null)}
+        known={knownPw}
+        onSubmit={async (v) => {
+          if (!pwUser) return;
+          await request(UpdateUserMutation, { id: pwUser.id, expectedVersion: pwUser.version, input: { password: v.password } });
+          setPwUser(null);
+          message.success(t('users.updated'));
+          await qc.invalidateQueries({ queryKey: ['users'] });
+        }}
+      >
+        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHint')} rules={[{ required: true, message: serverText('is required') }]}>
+          <Input.Password autoComplete="new-password" autoFocus />
+        </Form.Item>
+      </FormModal>
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import { Col, Empty, Row, Timeline, Typography } from 'antd';
+import { useI18n } from '../../i18n';
+import { STAGE_LABELS, VALUE_TIER_LABELS } from '../../i18n/enums';
+import { EnumTag } from '../../components/EnumTag';
+import { formatTime } from '../../lib/money';
+import type { Detail } from './types';
+
+export function HistorySection({ customer }: { customer: Detail }) {
+  const { t } = useI18n();
+  const stages = [...customer.stageHistory].reverse();
+  const tiers = [...customer.tierHistory].reverse();
+  return (
+    <Row gutter={24}>
+      <Col xs={24} md={12}>
+        <Typography.Title level={5}>{t('detail.stageHistory')}</Typography.Title>
+        {stages.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
+        ) : (
+          <Timeline
+            items={stages.map((s, i) => ({
+              key: i,
+              children: (
+                <>
+                  {s.from && <EnumTag map={STAGE_LABELS} value={s.from} />}
+                  {s.from && '→ '}
+                  <EnumTag map={STAGE_LABELS} value={s.to} />
+                  <div className="kehu-muted" style={{ fontSize: 12 }}>
+                    {t('detail.changedBy', { by: s.by?.name ?? '—', at: formatTime(s.at) })}
+                  </div>
+                </>
+              ),
+            }))}
+          />
+        )}
+      </Col>
+      <Col xs={24} md={12}>
+        <Typography.Title level={5}>{t('detail.tierHistory')}</Typography.Title>
+        {tiers.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
+        ) : (
+          <Timeline
+            items={tiers.map((s, i) => ({
+              key: i,
+              children: (
+                <>
+                  {s.from && <EnumTag map={VALUE_TIER_LABELS} value={s.from} />}
+                  {s.from && '→ '}
+                  <EnumTag map={VALUE_TIER_LABELS} value={s.to} />
+                  <div className="kehu-muted" style={{ fontSize: 12 }}>
+                    {t('detail.changedBy', { by: s.by?.name ?? '—', at: formatTime(s.at) })}
+                  </div>
+                </>
+              ),
+            }))}
+          />
+        )}
+      </Col>
+    </Row>
+  );
+}

@@ -1,0 +1,18 @@
+import { lazy } from 'react';
+
+// The sign-in page and the customer list are in the first bundle (the first
+// page after sign-in must be quick); these load when first opened, or are
+// warmed while the list is on screen.
+const detail = () => import('./CustomerDetailPage');
+const form = () => import('./CustomerFormPage');
+
+export const CustomerDetailPage = lazy(detail);
+export const CustomerFormPage = lazy(form);
+export const UsersPage = lazy(() => import('./UsersPage'));
+export const SettingsPage = lazy(() => import('./SettingsPage'));
+export const NotFoundPage = lazy(() => import('./NotFoundPage'));
+
+export function prefetchPages(): void {
+  void detail();
+  void form();
+}
