@@ -1,0 +1,415 @@
+package segment
+
+import (
+	"strings"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// Kind is the type of a filterable field; it decides the operators and
+// operand types a Cond on the field takes.
+type Kind string
+
+const (
+	KindString Kind = "string" // eq ne in notIn contains startsWith isNull (String/Strings/Bool)
+	KindEnum   Kind = "enum"   // eq ne in notIn, isNull when Nullable
+	KindOwner  Kind = "owner"  // a user id: eq ne in notIn me, isNull when Nullable
+	KindTags   Kind = "tags"   // hasAny hasAll hasNone isEmpty
+	KindInt    Kind = "int"    // eq ne gt gte lt lte between (Int)
+	KindFloat  Kind = "float"  // eq ne gt gte lt lte between (Float), isNull when Nullable
+	KindMoney  Kind = "money"  // eq ne gt gte lt lte between (Money), isNull when Nullable
+	KindTime   Kind = "time"   // eq(Date) gt gte lt lte between (Instant/Date/Ago), isNull when Nullable
+	KindDate   Kind = "date"   // eq gt gte lt lte between (Date/Ago), isNull when Nullable
+	KindBool   Kind = "bool"   // eq (Bool)
+	KindSearch Kind = "search" // contains: name, code or any contact's name
+)
+
+// null says how an absent value looks in the document.
+type null uint8
+
+const (
+	nullNever   null = iota // always present
+	nullEmpty               // absent (omitempty) or "": strings, enums, owners
+	nullZeroMs              // the zero time (year 1) of a computed figure in crm.Stats
+	nullAbsent              // absent field: optional times and amounts of nested elements
+	nullSurveys             // avgSatisfaction: null while stats.satisfactionCount is 0
+)
+
+// Field is one entry of the catalog: a filterable field of the customer or
+// of an element of a nested array.
+type Field struct {
+	Scope    Array    // Customer for top-level fields
+	Name     string   // GraphQL name, camelCase
+	Line     string   // canonical name in the query line
+	Aliases  []string // further query-line names (matched ignoring case, '-' and '_')
+	Kind     Kind
+	Path     string   // BSON path relative to the scope's document
+	Enum     []string // allowed values of an enum, in order
+	Nullable bool     // the field can be null: isNull is allowed (see QUERY.md)
+	Doc      string
+
+	labels map[string][]string // enum value -> labels the query line accepts
+	null   null
+	get    any // typed accessor, see below
+}
+
+// Accessors by kind (T is crm.Customer or the element type):
+//
+//	string, enum, owner, search: func(*T) string
+//	tags:                        func(*T) []string
+//	int:                         func(*T) int64
+//	float:                       func(*T) (float64, bool)
+//	money:                       func(*T) (int64, bool)
+//	time, date:                  func(*T) (unixMilli int64, ok bool)
+//	bool:                        func(*T) bool
+
+// zeroMs is the Unix millisecond of the zero time.Time, the "null" of the
+// times in crm.Stats.
+var zeroMs = time.Time{}.UnixMilli()
+
+// ms reads a time as BSON stores it (milliseconds, floored), with the zero
+// time meaning null.
+func ms(t time.Time) (int64, bool) {
+	m := t.UnixMilli()
+	return m, m != zeroMs
+}
+
+func msPtr(t *time.Time) (int64, bool) {
+	if t == nil {
+		return 0, false
+	}
+	return t.UnixMilli(), true
+}
+
+func always(t time.Time) (int64, bool) { return t.UnixMilli(), true }
+
+func enumValues[T ~string](vs ...T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+var (
+	tierLabels = map[string][]string{
+		"A": {"A类(高价值)", "A类", "高价值"}, "B": {"B类(潜力)", "B类", "潜力"}, "C": {"C类(普通)", "C类", "普通"},
+	}
+	intentLabels = map[string][]string{
+		"A": {"高意向", "A类"}, "B": {"中意向", "B类"}, "C": {"低意向", "C类"},
+	}
+	stageLabels = map[string][]string{
+		"POTENTIAL": {"潜在客户", "潜在"}, "CONTACTED": {"初步接触"}, "NEEDS_CONFIRMED": {"需求确认"},
+		"PROPOSAL": {"方案提交"}, "NEGOTIATION": {"商务谈判", "谈判"}, "WON": {"成交"},
+		"AFTER_SALES": {"售后维护", "售后"}, "LOST": {"流失"},
+	}
+	typeLabels = map[string][]string{
+		"NEW": {"新客户"}, "EXISTING": {"老客户"}, "CHANNEL": {"渠道客户", "渠道"},
+	}
+	needTypeLabels = map[string][]string{
+		"PRODUCT": {"产品采购型", "产品"}, "SERVICE": {"服务支持型", "服务"}, "SOLUTION": {"解决方案型", "解决方案"},
+	}
+	roleLabels = map[string][]string{
+		"DECISION_MAKER": {"决策者"}, "INFLUENCER": {"影响者"}, "USER": {"使用者"},
+	}
+	channelLabels = map[string][]string{
+		"PHONE": {"电话"}, "VISIT": {"拜访"}, "EMAIL": {"邮件"}, "MEETING": {"会议"},
+		"ONLINE": {"线上"}, "WECHAT": {"微信"}, "LIVESTREAM": {"直播"}, "OTHER": {"其他"},
+	}
+	keyEventLabels = map[string][]string{
+		"SIGNED": {"签单"}, "RENEWED": {"续费"}, "COMPLAINT": {"投诉"}, "REFERRAL": {"推荐新客户", "推荐"},
+	}
+	needKindLabels   = map[string][]string{"CURRENT": {"当前需求", "当前"}, "POTENTIAL": {"潜在需求", "潜在"}}
+	priorityLabels   = map[string][]string{"HIGH": {"高"}, "MEDIUM": {"中"}, "LOW": {"低"}}
+	needStatusLabels = map[string][]string{
+		"OPEN": {"未跟进"}, "IN_PROGRESS": {"跟进中"}, "RESOLVED": {"已解决"}, "ABANDONED": {"已放弃"},
+	}
+)
+
+type C = crm.Customer
+
+// catalog is the one table of filterable fields, in the order of the
+// GraphQL input types.
+var catalog = []Field{
+	// The customer.
+	{Name: "search", Kind: KindSearch, Path: "name|code|contacts.name",
+		Doc: "Name, code or any contact's name contains the text (literal, case-insensitive); the query line's free text.",
+		get: func(c *C) string { return c.Name }},
+	{Name: "code", Line: "code", Aliases: []string{"编号", "客户编号"}, Kind: KindString, Path: "code", null: nullEmpty,
+		Doc: "Customer code, C + yyyymm + sequence.", get: func(c *C) string { return c.Code }},
+	{Name: "name", Line: "name", Aliases: []string{"名称", "客户名称"}, Kind: KindString, Path: "name", null: nullEmpty,
+		Doc: "Company name.", get: func(c *C) string { return c.Name }},
+	{Name: "creditCode", Line: "credit-code", Aliases: []string{"信用代码"}, Kind: KindString, Path: "creditCode", null: nullEmpty,
+		Doc: "Unified social credit code.", get: func(c *C) string { return c.CreditCode }},
+	{Name: "industry", Line: "industry", Aliases: []string{"行业"}, Kind: KindString, Path: "industry", null: nullEmpty,
+		get: func(c *C) string { return c.Industry }},
+	{Name: "source", Line: "source", Aliases: []string{"来源"}, Kind: KindString, Path: "source", null: nullEmpty,
+		Doc: "Lead source (展会, 转介绍 ...).", get: func(c *C) string { return c.Source }},
+	{Name: "province", Line: "province", Aliases: []string{"省份", "省"}, Kind: KindString, Path: "region.province", null: nullEmpty,
+		get: func(c *C) string { return c.Region.Province }},
+	{Name: "city", Line: "city", Aliases: []string{"城市", "市"}, Kind: KindString, Path: "region.city", null: nullEmpty,
+		get: func(c *C) string { return c.Region.City }},
+	{Name: "type", Line: "type", Aliases: []string{"类型", "客户类型"}, Kind: KindEnum, Path: "type", null: nullNever,
+		Enum: enumValues(crm.CustomerTypeNew, crm.CustomerTypeExisting, crm.CustomerTypeChannel), labels: typeLabels,
+		get: func(c *C) string { return string(c.Type) }},
+	{Name: "stage", Line: "stage", Aliases: []string{"阶段"}, Kind: KindEnum, Path: "stage", null: nullNever,
+		Enum: enumValues(crm.StagePotential, crm.StageContacted, crm.StageNeedsConfirmed, crm.StageProposal,
+			crm.StageNegotiation, crm.StageWon, crm.StageAfterSales, crm.StageLost), labels: stageLabels,
+		get: func(c *C) string { return string(c.Stage) }},
+	{Name: "valueTier", Line: "tier", Aliases: []string{"等级", "价值等级"}, Kind: KindEnum, Path: "valueTier", Nullable: true, null: nullEmpty,
+		Enum: enumValues(crm.TierA, crm.TierB, crm.TierC), labels: tierLabels,
+		Doc: "A/B/C value tier.", get: func(c *C) string { return string(c.ValueTier) }},
+	{Name: "intentGrade", Line: "intent", Aliases: []string{"意向", "意向等级"}, Kind: KindEnum, Path: "intentGrade", Nullable: true, null: nullEmpty,
+		Enum: enumValues(crm.TierA, crm.TierB, crm.TierC), labels: intentLabels,
+		Doc: "A/B/C intent grade.", get: func(c *C) string { return string(c.IntentGrade) }},
+	{Name: "needType", Line: "need-type", Aliases: []string{"需求类型"}, Kind: KindEnum, Path: "needType", Nullable: true, null: nullEmpty,
+		Enum: enumValues(crm.NeedTypeProduct, crm.NeedTypeService, crm.NeedTypeSolution), labels: needTypeLabels,
+		get: func(c *C) string { return string(c.NeedType) }},
+	{Name: "owner", Line: "owner", Aliases: []string{"负责人", "ownerId"}, Kind: KindOwner, Path: "ownerId", Nullable: true, null: nullEmpty,
+		Doc: "The owning user's id; me: the signed-in user.", get: func(c *C) string { return c.OwnerID }},
+	{Name: "tags", Line: "tag", Aliases: []string{"标签"}, Kind: KindTags, Path: "tags",
+		get: func(c *C) []string { return c.Tags }},
+	{Name: "createdAt", Line: "created", Aliases: []string{"创建时间"}, Kind: KindTime, Path: "createdAt",
+		get: func(c *C) (int64, bool) { return always(c.CreatedAt) }},
+	{Name: "updatedAt", Line: "updated", Aliases: []string{"更新时间"}, Kind: KindTime, Path: "updatedAt",
+		get: func(c *C) (int64, bool) { return always(c.UpdatedAt) }},
+	{Name: "interactionCount", Line: "interaction-count", Aliases: []string{"互动次数"}, Kind: KindInt, Path: "stats.interactionCount",
+		get: func(c *C) int64 { return int64(c.Stats.InteractionCount) }},
+	{Name: "firstInteractionAt", Line: "first-contact", Aliases: []string{"首次互动"}, Kind: KindTime, Path: "stats.firstInteractionAt", Nullable: true, null: nullZeroMs,
+		get: func(c *C) (int64, bool) { return ms(c.Stats.FirstInteractionAt) }},
+	{Name: "lastInteractionAt", Line: "last-contact", Aliases: []string{"最近互动"}, Kind: KindTime, Path: "stats.lastInteractionAt", Nullable: true, null: nullZeroMs,
+		get: func(c *C) (int64, bool) { return ms(c.Stats.LastInteractionAt) }},
+	{Name: "dealCount", Line: "deal-count", Aliases: []string{"成交次数"}, Kind: KindInt, Path: "stats.dealCount",
+		get: func(c *C) int64 { return int64(c.Stats.DealCount) }},
+	{Name: "totalAmount", Line: "amount", Aliases: []string{"累计金额", "交易额"}, Kind: KindMoney, Path: "stats.totalAmount",
+		Doc: "Sum of all deal amounts.", get: func(c *C) (int64, bool) { return int64(c.Stats.TotalAmount), true }},
+	{Name: "firstDealOn", Line: "first-deal", Aliases: []string{"首次成交"}, Kind: KindDate, Path: "stats.firstDealOn", Nullable: true, null: nullZeroMs,
+		get: func(c *C) (int64, bool) { return ms(c.Stats.FirstDealOn) }},
+	{Name: "lastDealOn", Line: "last-deal", Aliases: []string{"最近成交"}, Kind: KindDate, Path: "stats.lastDealOn", Nullable: true, null: nullZeroMs,
+		get: func(c *C) (int64, bool) { return ms(c.Stats.LastDealOn) }},
+	{Name: "openNeedCount", Line: "open-needs", Aliases: []string{"未结需求"}, Kind: KindInt, Path: "stats.openNeedCount",
+		get: func(c *C) int64 { return int64(c.Stats.OpenNeedCount) }},
+	{Name: "complaintCount", Line: "complaint-count", Aliases: []string{"投诉次数"}, Kind: KindInt, Path: "stats.complaintCount",
+		get: func(c *C) int64 { return int64(c.Stats.ComplaintCount) }},
+	{Name: "lastComplaintAt", Line: "last-complaint", Aliases: []string{"最近投诉"}, Kind: KindTime, Path: "stats.lastComplaintAt", Nullable: true, null: nullZeroMs,
+		get: func(c *C) (int64, bool) { return ms(c.Stats.LastComplaintAt) }},
+	{Name: "satisfactionCount", Line: "survey-count", Aliases: []string{"调研次数"}, Kind: KindInt, Path: "stats.satisfactionCount",
+		get: func(c *C) int64 { return int64(c.Stats.SatisfactionCount) }},
+	{Name: "avgSatisfaction", Line: "satisfaction", Aliases: []string{"满意度"}, Kind: KindFloat, Path: "stats.avgSatisfaction", Nullable: true, null: nullSurveys,
+		Doc: "Average survey score 0-100; null while there is no survey.",
+		get: func(c *C) (float64, bool) { return c.Stats.AvgSatisfaction, c.Stats.SatisfactionCount > 0 }},
+
+	// contacts
+	{Scope: Contacts, Name: "name", Line: "name", Aliases: []string{"姓名"}, Kind: KindString, Path: "name", null: nullEmpty,
+		get: func(e *crm.Contact) string { return e.Name }},
+	{Scope: Contacts, Name: "title", Line: "title", Aliases: []string{"职位"}, Kind: KindString, Path: "title", null: nullEmpty,
+		get: func(e *crm.Contact) string { return e.Title }},
+	{Scope: Contacts, Name: "role", Line: "role", Aliases: []string{"角色"}, Kind: KindEnum, Path: "role", Nullable: true, null: nullEmpty,
+		Enum: enumValues(crm.ContactRoleDecisionMaker, crm.ContactRoleInfluencer, crm.ContactRoleUser), labels: roleLabels,
+		get: func(e *crm.Contact) string { return string(e.Role) }},
+	{Scope: Contacts, Name: "primary", Line: "primary", Aliases: []string{"主联系人"}, Kind: KindBool, Path: "primary",
+		get: func(e *crm.Contact) bool { return e.Primary }},
+
+	// interactions
+	{Scope: Interactions, Name: "at", Line: "at", Aliases: []string{"time", "时间"}, Kind: KindTime, Path: "at",
+		get: func(e *crm.Interaction) (int64, bool) { return always(e.At) }},
+	{Scope: Interactions, Name: "channel", Line: "channel", Aliases: []string{"方式", "渠道"}, Kind: KindEnum, Path: "channel", null: nullNever,
+		Enum: enumValues(crm.ChannelPhone, crm.ChannelVisit, crm.ChannelEmail, crm.ChannelMeeting, crm.ChannelOnline,
+			crm.ChannelWeChat, crm.ChannelLivestream, crm.ChannelOther), labels: channelLabels,
+		get: func(e *crm.Interaction) string { return string(e.Channel) }},
+	{Scope: Interactions, Name: "keyEvent", Line: "event", Aliases: []string{"事件", "关键事件"}, Kind: KindEnum, Path: "keyEvent", Nullable: true, null: nullEmpty,
+		Enum: enumValues(crm.KeyEventSigned, crm.KeyEventRenewed, crm.KeyEventComplaint, crm.KeyEventReferral), labels: keyEventLabels,
+		get: func(e *crm.Interaction) string { return string(e.KeyEvent) }},
+	{Scope: Interactions, Name: "summary", Line: "summary", Aliases: []string{"内容", "概要"}, Kind: KindString, Path: "summary", null: nullEmpty,
+		get: func(e *crm.Interaction) string { return e.Summary }},
+	{Scope: Interactions, Name: "createdBy", Line: "by", Aliases: []string{"记录人"}, Kind: KindOwner, Path: "createdBy", null: nullNever,
+		Doc: "The user who logged the interaction; me: the signed-in user.",
+		get: func(e *crm.Interaction) string { return e.CreatedBy }},
+
+	// needs
+	{Scope: Needs, Name: "title", Line: "title", Aliases: []string{"标题"}, Kind: KindString, Path: "title", null: nullEmpty,
+		get: func(e *crm.Need) string { return e.Title }},
+	{Scope: Needs, Name: "kind", Line: "kind", Aliases: []string{"需求类别"}, Kind: KindEnum, Path: "kind", null: nullNever,
+		Enum: enumValues(crm.NeedKindCurrent, crm.NeedKindPotential), labels: needKindLabels,
+		get: func(e *crm.Need) string { return string(e.Kind) }},
+	{Scope: Needs, Name: "type", Line: "type", Aliases: []string{"类型"}, Kind: KindEnum, Path: "type", Nullable: true, null: nullEmpty,
+		Enum: enumValues(crm.NeedTypeProduct, crm.NeedTypeService, crm.NeedTypeSolution), labels: needTypeLabels,
+		get: func(e *crm.Need) string { return string(e.Type) }},
+	{Scope: Needs, Name: "priority", Line: "priority", Aliases: []string{"优先级"}, Kind: KindEnum, Path: "priority", null: nullNever,
+		Enum: enumValues(crm.PriorityHigh, crm.PriorityMedium, crm.PriorityLow), labels: priorityLabels,
+		get: func(e *crm.Need) string { return string(e.Priority) }},
+	{Scope: Needs, Name: "status", Line: "status", Aliases: []string{"状态"}, Kind: KindEnum, Path: "status", null: nullNever,
+		Enum: enumValues(crm.NeedStatusOpen, crm.NeedStatusInProgress, crm.NeedStatusResolved, crm.NeedStatusAbandoned), labels: needStatusLabels,
+		get: func(e *crm.Need) string { return string(e.Status) }},
+	{Scope: Needs, Name: "urgent", Line: "urgent", Aliases: []string{"紧急"}, Kind: KindBool, Path: "urgent",
+		get: func(e *crm.Need) bool { return e.Urgent }},
+	{Scope: Needs, Name: "important", Line: "important", Aliases: []string{"重要"}, Kind: KindBool, Path: "important",
+		get: func(e *crm.Need) bool { return e.Important }},
+	{Scope: Needs, Name: "openedAt", Line: "opened", Aliases: []string{"提出时间"}, Kind: KindTime, Path: "openedAt",
+		get: func(e *crm.Need) (int64, bool) { return always(e.OpenedAt) }},
+	{Scope: Needs, Name: "resolvedAt", Line: "resolved", Aliases: []string{"解决时间"}, Kind: KindTime, Path: "resolvedAt", Nullable: true, null: nullAbsent,
+		get: func(e *crm.Need) (int64, bool) { return msPtr(e.ResolvedAt) }},
+	{Scope: Needs, Name: "expectedOn", Line: "expected", Aliases: []string{"期望日期"}, Kind: KindDate, Path: "expectedOn", Nullable: true, null: nullAbsent,
+		get: func(e *crm.Need) (int64, bool) { return msPtr(e.ExpectedOn) }},
+	{Scope: Needs, Name: "budgetMax", Line: "budget", Aliases: []string{"预算"}, Kind: KindMoney, Path: "budgetMax", Nullable: true, null: nullAbsent,
+		Doc: "Upper end of the budget.",
+		get: func(e *crm.Need) (int64, bool) {
+			if e.BudgetMax == nil {
+				return 0, false
+			}
+			return int64(*e.BudgetMax), true
+		}},
+
+	// deals
+	{Scope: Deals, Name: "product", Line: "product", Aliases: []string{"产品"}, Kind: KindString, Path: "product", null: nullEmpty,
+		get: func(e *crm.Deal) string { return e.Product }},
+	{Scope: Deals, Name: "amount", Line: "amount", Aliases: []string{"金额"}, Kind: KindMoney, Path: "amount",
+		get: func(e *crm.Deal) (int64, bool) { return int64(e.Amount), true }},
+	{Scope: Deals, Name: "date", Line: "date", Aliases: []string{"日期"}, Kind: KindDate, Path: "date",
+		get: func(e *crm.Deal) (int64, bool) { return always(e.Date) }},
+}
+
+// arrayInfo describes a nested array.
+type arrayInfo struct {
+	line    string   // name in the query line
+	aliases []string // Chinese names
+	sum     string   // the field Sum adds up ("" when Sum is not offered)
+}
+
+var arrays = map[Array]arrayInfo{
+	Contacts:     {line: "contacts", aliases: []string{"联系人"}},
+	Interactions: {line: "interactions", aliases: []string{"互动"}},
+	Needs:        {line: "needs", aliases: []string{"需求"}},
+	Deals:        {line: "deals", aliases: []string{"交易"}, sum: "amount"},
+}
+
+// Fields returns the catalog: every filterable field, customer fields first,
+// then the fields of contacts, interactions, needs and deals elements.
+func Fields() []Field {
+	out := make([]Field, len(catalog))
+	copy(out, catalog)
+	return out
+}
+
+// Labels returns the labels the query line accepts for an enum value of the
+// field (besides the value itself, in any case), e.g. 商务谈判 for NEGOTIATION.
+func (f Field) Labels(value string) []string { return append([]string(nil), f.labels[value]...) }
+
+// Ops returns the operators the field takes.
+func (f Field) Ops() []Op {
+	var ops []Op
+	switch f.Kind {
+	case KindString:
+		ops = []Op{Eq, Ne, In, NotIn, Contains, StartsWith, IsNull}
+	case KindEnum:
+		ops = []Op{Eq, Ne, In, NotIn}
+	case KindOwner:
+		ops = []Op{Eq, Ne, In, NotIn, Me}
+	case KindTags:
+		ops = []Op{HasAny, HasAll, HasNone, IsEmpty}
+	case KindInt, KindFloat, KindMoney:
+		ops = []Op{Eq, Ne, Gt, Gte, Lt, Lte, Between}
+	case KindTime, KindDate:
+		ops = []Op{Eq, Gt, Gte, Lt, Lte, Between}
+	case KindBool:
+		ops = []Op{Eq}
+	case KindSearch:
+		ops = []Op{Contains}
+	}
+	if f.Nullable && f.Kind != KindString {
+		ops = append(ops, IsNull)
+	}
+	return ops
+}
+
+func (f *Field) allows(op Op) bool {
+	for _, o := range f.Ops() {
+		if o == op {
+			return true
+		}
+	}
+	return false
+}
+
+type fieldKey struct {
+	scope Array
+	name  string
+}
+
+var (
+	byName = map[fieldKey]*Field{} // GraphQL name
+	byLine = map[fieldKey]*Field{} // folded line names, aliases and GraphQL names
+)
+
+func init() {
+	for i := range catalog {
+		f := &catalog[i]
+		byName[fieldKey{f.Scope, f.Name}] = f
+		if f.Kind == KindSearch {
+			continue
+		}
+		for _, n := range append([]string{f.Line, f.Name}, f.Aliases...) {
+			byLine[fieldKey{f.Scope, foldName(n)}] = f
+		}
+	}
+}
+
+// lookup finds a field by its GraphQL name.
+func lookup(scope Array, name string) *Field { return byName[fieldKey{scope, name}] }
+
+// LookupField finds a field by its GraphQL name in a scope (Customer or an
+// array).
+func LookupField(scope Array, name string) (Field, bool) {
+	f := lookup(scope, name)
+	if f == nil {
+		return Field{}, false
+	}
+	return *f, true
+}
+
+// lookupLine finds a field by a query-line name.
+func lookupLine(scope Array, name string) *Field { return byLine[fieldKey{scope, foldName(name)}] }
+
+// foldName folds a query-line name: ASCII lower case, without '-' and '_'.
+func foldName(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-' || c == '_':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// enumValue resolves a query-line enum value: the value in any case or one
+// of its labels.
+func (f *Field) enumValue(s string) (string, bool) {
+	for _, v := range f.Enum {
+		if strings.EqualFold(v, s) || strings.EqualFold(strings.ReplaceAll(v, "_", "-"), s) {
+			return v, true
+		}
+	}
+	for _, v := range f.Enum {
+		for _, l := range f.labels[v] {
+			if l == s {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+func (f *Field) validEnum(s string) bool {
+	for _, v := range f.Enum {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,440 @@
+package segment
+
+import (
+	"fmt"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// Program is a compiled filter: a tree of closures over the document,
+// resolved against one Options (now, time zone, me). It is immutable and safe
+// for concurrent use; Match does not allocate.
+type Program struct {
+	match  func(*crm.Customer) bool
+	arrays []Array
+}
+
+// Match reports whether the customer matches. It reads the full document:
+// the nested arrays a filter quantifies over (see Arrays) must be loaded.
+func (p *Program) Match(c *crm.Customer) bool { return p.match(c) }
+
+// Arrays lists the nested arrays the filter reads (for a read model that
+// loads them on demand); nil when it reads top-level fields only.
+func (p *Program) Arrays() []Array { return append([]Array(nil), p.arrays...) }
+
+// Compile validates the tree and compiles it for Match. Errors:
+// BAD_USER_INPUT (invalid tree; a range that is impossible once resolved;
+// me without Options.Me), INTERNAL (a relative time without Options.Now).
+func Compile(n Node, o Options) (*Program, error) {
+	if err := Validate(n); err != nil {
+		return nil, err
+	}
+	problems := crm.NewProblems()
+	c := &compiler{r: newResolver(o), p: problems}
+	fn := compileNode[crm.Customer](c, n, Customer, problems.At("where"))
+	if c.r.failed != nil {
+		return nil, crm.Internal(c.r.failed)
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return &Program{match: fn, arrays: ArraysOf(n)}, nil
+}
+
+// ArraysOf lists the nested arrays a tree reads, in catalog order.
+func ArraysOf(n Node) []Array {
+	seen := map[Array]bool{}
+	walk(n, func(n Node) {
+		switch n := n.(type) {
+		case Quant:
+			seen[n.Array] = true
+		case Agg:
+			seen[n.Array] = true
+		case Cond:
+			if n.Field == "search" {
+				seen[Contacts] = true
+			}
+		}
+	})
+	var out []Array
+	for _, a := range Arrays() {
+		if seen[a] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// walk calls fn on every node of the tree, depth first, within the bounds.
+func walk(n Node, fn func(Node)) {
+	var rec func(Node, int)
+	rec = func(n Node, depth int) {
+		if n == nil || depth > MaxDepth+1 {
+			return
+		}
+		fn(n)
+		switch n := n.(type) {
+		case And:
+			for _, c := range n.Nodes {
+				rec(c, depth+1)
+			}
+		case Or:
+			for _, c := range n.Nodes {
+				rec(c, depth+1)
+			}
+		case Not:
+			rec(n.Node, depth+1)
+		case Quant:
+			rec(n.Where, depth+1)
+		case Agg:
+			rec(n.Where, depth+1)
+		}
+	}
+	rec(n, 1)
+}
+
+type compiler struct {
+	r *resolver
+	p crm.Problems
+}
+
+type pred[T any] func(*T) bool
+
+func yes[T any](*T) bool { return true }
+func no[T any](*T) bool  { return false }
+
+// compileNode compiles a validated node of scope (the customer when T is
+// crm.Customer, else the element type of the array).
+func compileNode[T any](c *compiler, n Node, scope Array, p crm.Problems) pred[T] {
+	switch n := n.(type) {
+	case nil:
+		return yes[T]
+	case And:
+		fs := make([]pred[T], len(n.Nodes))
+		for i, x := range n.Nodes {
+			fs[i] = compileNode[T](c, x, scope, p.Index("and", i))
+		}
+		switch len(fs) {
+		case 0:
+			return yes[T]
+		case 1:
+			return fs[0]
+		case 2:
+			a, b := fs[0], fs[1]
+			return func(x *T) bool { return a(x) && b(x) }
+		}
+		return func(x *T) bool {
+			for _, f := range fs {
+				if !f(x) {
+					return false
+				}
+			}
+			return true
+		}
+	case Or:
+		fs := make([]pred[T], len(n.Nodes))
+		for i, x := range n.Nodes {
+			fs[i] = compileNode[T](c, x, scope, p.Index("or", i))
+		}
+		switch len(fs) {
+		case 0:
+			return no[T]
+		case 1:
+			return fs[0]
+		case 2:
+			a, b := fs[0], fs[1]
+			return func(x *T) bool { return a(x) || b(x) }
+		}
+		return func(x *T) bool {
+			for _, f := range fs {
+				if f(x) {
+					return true
+				}
+			}
+			return false
+		}
+	case Not:
+		f := compileNode[T](c, n.Node, scope, p.At("not"))
+		return func(x *T) bool { return !f(x) }
+	case Cond:
+		return compileCond[T](c, n, scope, p)
+	case Quant, Agg:
+		// Validation allows them at the customer scope only.
+		f, _ := any(c.nested(n, p)).(pred[T])
+		return f
+	}
+	panic(fmt.Sprintf("segment: unknown node %T", n))
+}
+
+func (c *compiler) nested(n Node, p crm.Problems) pred[crm.Customer] {
+	switch n := n.(type) {
+	case Quant:
+		pq := p.At(string(n.Array)).At(string(n.Q))
+		switch n.Array {
+		case Contacts:
+			return quant(n.Q, compileNode[crm.Contact](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Contact { return x.Contacts })
+		case Interactions:
+			return quant(n.Q, compileNode[crm.Interaction](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Interaction { return x.Interactions })
+		case Needs:
+			return quant(n.Q, compileNode[crm.Need](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Need { return x.Needs })
+		case Deals:
+			return quant(n.Q, compileNode[crm.Deal](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Deal { return x.Deals })
+		}
+	case Agg:
+		pw := p.At(string(n.Array)).At(string(n.Fn)).At("where")
+		lo, hi := intRange(n.Op, n.Value)
+		test := func(v int64) bool { return v >= lo && v <= hi }
+		switch n.Array {
+		case Contacts:
+			return count(compileNode[crm.Contact](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.Contact { return x.Contacts }, test)
+		case Interactions:
+			return count(compileNode[crm.Interaction](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.Interaction { return x.Interactions }, test)
+		case Needs:
+			return count(compileNode[crm.Need](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.Need { return x.Needs }, test)
+		case Deals:
+			w := compileNode[crm.Deal](c, n.Where, n.Array, pw)
+			if n.Fn == Sum {
+				return func(x *crm.Customer) bool {
+					var s int64
+					for i := range x.Deals {
+						if w(&x.Deals[i]) {
+							s += int64(x.Deals[i].Amount)
+						}
+					}
+					return test(s)
+				}
+			}
+			return count(w, func(x *crm.Customer) []crm.Deal { return x.Deals }, test)
+		}
+	}
+	panic(fmt.Sprintf("segment: unknown nested node %T", n))
+}
+
+func quant[E any](q Quantifier, w pred[E], arr func(*crm.Customer) []E) pred[crm.Customer] {
+	switch q {
+	case Some:
+		return func(x *crm.Customer) bool {
+			es := arr(x)
+			for i := range es {
+				if w(&es[i]) {
+					return true
+				}
+			}
+			return false
+		}
+	case None:
+		return func(x *crm.Customer) bool {
+			es := arr(x)
+			for i := range es {
+				if w(&es[i]) {
+					return false
+				}
+			}
+			return true
+		}
+	default: // Every
+		return func(x *crm.Customer) bool {
+			es := arr(x)
+			for i := range es {
+				if !w(&es[i]) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+}
+
+func count[E any](w pred[E], arr func(*crm.Customer) []E, test func(int64) bool) pred[crm.Customer] {
+	return func(x *crm.Customer) bool {
+		es := arr(x)
+		var n int64
+		for i := range es {
+			if w(&es[i]) {
+				n++
+			}
+		}
+		return test(n)
+	}
+}
+
+func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T] {
+	f := lookup(scope, n.Field)
+	switch f.Kind {
+	case KindSearch:
+		m := newMatcher(string(n.Value.(String)), false)
+		fn := func(x *crm.Customer) bool {
+			if m.match(x.Name) || m.match(x.Code) {
+				return true
+			}
+			for i := range x.Contacts {
+				if m.match(x.Contacts[i].Name) {
+					return true
+				}
+			}
+			return false
+		}
+		r, _ := any(pred[crm.Customer](fn)).(pred[T])
+		return r
+	case KindString, KindEnum, KindOwner:
+		return stringCond(c, f.get.(func(*T) string), n, p.At(n.Field))
+	case KindTags:
+		return tagsCond(f.get.(func(*T) []string), n)
+	case KindInt:
+		get := f.get.(func(*T) int64)
+		if n.Op == Ne {
+			v := intOf(n.Value)
+			return func(x *T) bool { return get(x) != v }
+		}
+		lo, hi := intRange(n.Op, n.Value)
+		return func(x *T) bool { v := get(x); return v >= lo && v <= hi }
+	case KindMoney:
+		get := f.get.(func(*T) (int64, bool))
+		switch n.Op {
+		case IsNull:
+			b := bool(n.Value.(Bool))
+			return func(x *T) bool { _, ok := get(x); return ok != b }
+		case Ne:
+			v := intOf(n.Value)
+			return func(x *T) bool { m, ok := get(x); return !ok || m != v }
+		}
+		lo, hi := intRange(n.Op, n.Value)
+		return func(x *T) bool { v, ok := get(x); return ok && v >= lo && v <= hi }
+	case KindFloat:
+		return floatCond(f.get.(func(*T) (float64, bool)), n)
+	case KindTime, KindDate:
+		get := f.get.(func(*T) (int64, bool))
+		if n.Op == IsNull {
+			b := bool(n.Value.(Bool))
+			return func(x *T) bool { _, ok := get(x); return ok != b }
+		}
+		bs := c.r.bounds(f, n.Op, n.Value)
+		lo, hi := interval(bs)
+		if n.Op == Between && lo > hi {
+			p.At(n.Field).Add(string(n.Op), "is an impossible range: from is after to")
+		}
+		return func(x *T) bool { v, ok := get(x); return ok && v >= lo && v <= hi }
+	case KindBool:
+		get := f.get.(func(*T) bool)
+		b := bool(n.Value.(Bool))
+		return func(x *T) bool { return get(x) == b }
+	}
+	panic(fmt.Sprintf("segment: field %s of kind %s", f.Name, f.Kind))
+}
+
+func stringCond[T any](c *compiler, get func(*T) string, n Cond, p crm.Problems) pred[T] {
+	switch n.Op {
+	case Eq:
+		v := string(n.Value.(String))
+		return func(x *T) bool { return get(x) == v }
+	case Ne:
+		v := string(n.Value.(String))
+		return func(x *T) bool { return get(x) != v }
+	case In, NotIn:
+		in := inSet(n.Value.(Strings))
+		if n.Op == In {
+			return func(x *T) bool { return in(get(x)) }
+		}
+		return func(x *T) bool { return !in(get(x)) }
+	case Contains, StartsWith:
+		m := newMatcher(string(n.Value.(String)), n.Op == StartsWith)
+		return func(x *T) bool { return m.match(get(x)) }
+	case IsNull:
+		b := bool(n.Value.(Bool))
+		return func(x *T) bool { return (get(x) == "") == b }
+	case Me:
+		me := c.r.opts.Me
+		if me == "" {
+			p.Add(string(n.Op), "needs a signed-in user")
+		}
+		if n.Value.(Bool) {
+			return func(x *T) bool { return get(x) == me }
+		}
+		return func(x *T) bool { return get(x) != me }
+	}
+	panic("segment: string operator " + string(n.Op))
+}
+
+// inSet returns a membership test that does not allocate.
+func inSet(vs Strings) func(string) bool {
+	if len(vs) <= 8 {
+		list := append([]string(nil), vs...)
+		return func(s string) bool {
+			for _, v := range list {
+				if v == s {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	set := make(map[string]struct{}, len(vs))
+	for _, v := range vs {
+		set[v] = struct{}{}
+	}
+	return func(s string) bool { _, ok := set[s]; return ok }
+}
+
+func tagsCond[T any](get func(*T) []string, n Cond) pred[T] {
+	switch n.Op {
+	case IsEmpty:
+		b := bool(n.Value.(Bool))
+		return func(x *T) bool { return (len(get(x)) == 0) == b }
+	case HasAll:
+		want := append([]string(nil), n.Value.(Strings)...)
+		return func(x *T) bool {
+			tags := get(x)
+		next:
+			for _, w := range want {
+				for _, t := range tags {
+					if t == w {
+						continue next
+					}
+				}
+				return false
+			}
+			return true
+		}
+	}
+	in := inSet(n.Value.(Strings))
+	hasAny := func(x *T) bool {
+		for _, t := range get(x) {
+			if in(t) {
+				return true
+			}
+		}
+		return false
+	}
+	if n.Op == HasNone {
+		return func(x *T) bool { return !hasAny(x) }
+	}
+	return hasAny
+}
+
+func floatCond[T any](get func(*T) (float64, bool), n Cond) pred[T] {
+	if n.Op == IsNull {
+		b := bool(n.Value.(Bool))
+		return func(x *T) bool { _, ok := get(x); return ok != b }
+	}
+	if n.Op == Between {
+		rg := n.Value.(Range)
+		lo, hi := float64(rg.Lo.(Float)), float64(rg.Hi.(Float))
+		return func(x *T) bool { v, ok := get(x); return ok && v >= lo && v <= hi }
+	}
+	v := float64(n.Value.(Float))
+	switch n.Op {
+	case Eq:
+		return func(x *T) bool { f, ok := get(x); return ok && f == v }
+	case Ne:
+		return func(x *T) bool { f, ok := get(x); return !ok || f != v }
+	case Gt:
+		return func(x *T) bool { f, ok := get(x); return ok && f > v }
+	case Gte:
+		return func(x *T) bool { f, ok := get(x); return ok && f >= v }
+	case Lt:
+		return func(x *T) bool { f, ok := get(x); return ok && f < v }
+	case Lte:
+		return func(x *T) bool { f, ok := get(x); return ok && f <= v }
+	}
+	panic("segment: float operator " + string(n.Op))
+}

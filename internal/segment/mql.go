@@ -1,0 +1,405 @@
+package segment
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// ToMQL compiles the tree into one MongoDB find filter over the customers
+// collection, with relative times resolved against o.Now. Every construct is
+// pushed down: scalar fields become $eq/$ne/$in/$nin/$gt.../$regex (the
+// literal quoted, option "i"), quantifiers $elemMatch (none: $not
+// $elemMatch; every: $not $elemMatch of the negated filter), windowed
+// aggregates $expr with $size/$filter and $sum/$map/$filter. pushedDown is
+// true for every filter the language has today; it is false only when a
+// construct had to be left to the in-process evaluator (none yet). Errors as
+// Compile's.
+func ToMQL(n Node, o Options) (filter bson.D, pushedDown bool, err error) {
+	if err := Validate(n); err != nil {
+		return nil, false, err
+	}
+	problems := crm.NewProblems()
+	m := &mqlc{r: newResolver(o)}
+	filter = m.query(n, Customer, problems.At("where"))
+	if m.r.failed != nil {
+		return nil, false, crm.Internal(m.r.failed)
+	}
+	if err := problems.Err(); err != nil {
+		return nil, false, err
+	}
+	return filter, true, nil
+}
+
+// Explain returns the compiled filter as canonical extended JSON, for
+// explainSegment, and whether it runs fully pushed down.
+func Explain(n Node, o Options) (string, bool, error) {
+	filter, pushed, err := ToMQL(n, o)
+	if err != nil {
+		return "", false, err
+	}
+	b, err := bson.MarshalExtJSON(filter, true, false)
+	if err != nil {
+		return "", false, crm.Internal(err)
+	}
+	return string(b), pushed, nil
+}
+
+type mqlc struct {
+	r *resolver
+}
+
+type (
+	d = bson.D
+	e = bson.E
+	a = bson.A
+)
+
+// matchNone is a filter no document (and no element) matches.
+func matchNone() bson.D { return d{{Key: "_id", Value: d{{Key: "$in", Value: a{}}}}} }
+
+func (m *mqlc) query(n Node, scope Array, p crm.Problems) bson.D {
+	switch n := n.(type) {
+	case nil:
+		return d{}
+	case And:
+		switch len(n.Nodes) {
+		case 0:
+			return d{}
+		case 1:
+			return m.query(n.Nodes[0], scope, p.Index("and", 0))
+		}
+		list := make(a, len(n.Nodes))
+		for i, c := range n.Nodes {
+			list[i] = m.query(c, scope, p.Index("and", i))
+		}
+		return d{{Key: "$and", Value: list}}
+	case Or:
+		switch len(n.Nodes) {
+		case 0:
+			return matchNone()
+		case 1:
+			return m.query(n.Nodes[0], scope, p.Index("or", 0))
+		}
+		list := make(a, len(n.Nodes))
+		for i, c := range n.Nodes {
+			list[i] = m.query(c, scope, p.Index("or", i))
+		}
+		return d{{Key: "$or", Value: list}}
+	case Not:
+		return d{{Key: "$nor", Value: a{m.query(n.Node, scope, p.At("not"))}}}
+	case Cond:
+		return m.cond(n, scope, p)
+	case Quant:
+		where := m.query(n.Where, n.Array, p.At(string(n.Array)).At(string(n.Q)))
+		arr := string(n.Array)
+		if len(where) == 0 { // any element
+			switch n.Q {
+			case Some:
+				return d{{Key: arr + ".0", Value: d{{Key: "$exists", Value: true}}}}
+			case None:
+				return d{{Key: arr + ".0", Value: d{{Key: "$exists", Value: false}}}}
+			default:
+				return d{}
+			}
+		}
+		switch n.Q {
+		case Some:
+			return d{{Key: arr, Value: d{{Key: "$elemMatch", Value: where}}}}
+		case None:
+			return d{{Key: arr, Value: d{{Key: "$not", Value: d{{Key: "$elemMatch", Value: where}}}}}}
+		default: // Every: no element fails the filter
+			return d{{Key: arr, Value: d{{Key: "$not", Value: d{{Key: "$elemMatch",
+				Value: d{{Key: "$nor", Value: a{where}}}}}}}}}
+		}
+	case Agg:
+		pw := p.At(string(n.Array)).At(string(n.Fn)).At("where")
+		input := any(d{{Key: "$ifNull", Value: a{"$" + string(n.Array), a{}}}})
+		if n.Where != nil {
+			input = d{{Key: "$filter", Value: d{
+				{Key: "input", Value: input},
+				{Key: "as", Value: "e"},
+				{Key: "cond", Value: m.expr(n.Where, n.Array, pw)},
+			}}}
+		}
+		var fig any
+		if n.Fn == Sum {
+			fig = d{{Key: "$sum", Value: d{{Key: "$map", Value: d{
+				{Key: "input", Value: input},
+				{Key: "as", Value: "e"},
+				{Key: "in", Value: "$$e." + arrays[n.Array].sum},
+			}}}}}
+		} else {
+			fig = d{{Key: "$size", Value: input}}
+		}
+		return d{{Key: "$expr", Value: d{{Key: "$" + string(n.Op), Value: a{fig, intOf(n.Value)}}}}}
+	}
+	panic(fmt.Sprintf("segment: unknown node %T", n))
+}
+
+func regex(s string, prefix bool) bson.D {
+	pat := regexp.QuoteMeta(s)
+	if prefix {
+		pat = "^" + pat
+	}
+	return d{{Key: "$regex", Value: pat}, {Key: "$options", Value: "i"}}
+}
+
+func strList(vs Strings) bson.A {
+	out := make(a, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// zeroTime is the "null" of the computed times, as BSON stores it.
+var zeroTime = msTime(zeroMs)
+
+func (m *mqlc) cond(n Cond, scope Array, p crm.Problems) bson.D {
+	f := lookup(scope, n.Field)
+	path := f.Path
+	one := func(op string, v any) bson.D { return d{{Key: path, Value: d{{Key: op, Value: v}}}} }
+	switch f.Kind {
+	case KindSearch:
+		re := regex(string(n.Value.(String)), false)
+		return d{{Key: "$or", Value: a{d{{Key: "name", Value: re}}, d{{Key: "code", Value: re}}, d{{Key: "contacts.name", Value: re}}}}}
+	case KindString, KindEnum, KindOwner:
+		switch n.Op {
+		case Eq:
+			return d{{Key: path, Value: string(n.Value.(String))}}
+		case Ne:
+			return one("$ne", string(n.Value.(String)))
+		case In:
+			return one("$in", strList(n.Value.(Strings)))
+		case NotIn:
+			return one("$nin", strList(n.Value.(Strings)))
+		case Contains, StartsWith:
+			return d{{Key: path, Value: regex(string(n.Value.(String)), n.Op == StartsWith)}}
+		case IsNull:
+			if n.Value.(Bool) {
+				return one("$in", a{nil, ""})
+			}
+			return one("$nin", a{nil, ""})
+		case Me:
+			me := m.r.opts.Me
+			if me == "" {
+				p.At(n.Field).Add(string(n.Op), "needs a signed-in user")
+			}
+			if n.Value.(Bool) {
+				return d{{Key: path, Value: me}}
+			}
+			return one("$ne", me)
+		}
+	case KindTags:
+		switch n.Op {
+		case HasAny:
+			return one("$in", strList(n.Value.(Strings)))
+		case HasAll:
+			return one("$all", strList(n.Value.(Strings)))
+		case HasNone:
+			return one("$nin", strList(n.Value.(Strings)))
+		case IsEmpty:
+			return d{{Key: path + ".0", Value: d{{Key: "$exists", Value: !bool(n.Value.(Bool))}}}}
+		}
+	case KindInt, KindMoney:
+		switch n.Op {
+		case IsNull: // nullable amounts of elements: absent
+			if n.Value.(Bool) {
+				return d{{Key: path, Value: nil}}
+			}
+			return one("$ne", nil)
+		case Ne:
+			return one("$ne", intOf(n.Value))
+		case Eq:
+			return d{{Key: path, Value: intOf(n.Value)}}
+		case Between:
+			rg := n.Value.(Range)
+			return d{{Key: path, Value: d{{Key: "$gte", Value: intOf(rg.Lo)}, {Key: "$lte", Value: intOf(rg.Hi)}}}}
+		}
+		return one("$"+string(n.Op), intOf(n.Value))
+	case KindFloat:
+		return m.float(f, n)
+	case KindTime, KindDate:
+		if n.Op == IsNull {
+			isNull := bool(n.Value.(Bool))
+			switch f.null {
+			case nullZeroMs:
+				if isNull {
+					return one("$in", a{nil, zeroTime})
+				}
+				return one("$nin", a{nil, zeroTime})
+			default:
+				if isNull {
+					return d{{Key: path, Value: nil}}
+				}
+				return one("$ne", nil)
+			}
+		}
+		bs := m.r.bounds(f, n.Op, n.Value)
+		if n.Op == Between {
+			if lo, hi := interval(bs); lo > hi {
+				p.At(n.Field).Add(string(n.Op), "is an impossible range: from is after to")
+			}
+		}
+		var ops bson.D
+		if f.null == nullZeroMs && !hasLower(bs) {
+			ops = append(ops, e{Key: "$gt", Value: zeroTime})
+		}
+		for _, b := range bs {
+			ops = append(ops, e{Key: "$" + string(b.op), Value: msTime(b.ms)})
+		}
+		return d{{Key: path, Value: ops}}
+	case KindBool:
+		return d{{Key: path, Value: bool(n.Value.(Bool))}}
+	}
+	panic(fmt.Sprintf("segment: %s on field %s of kind %s", n.Op, f.Name, f.Kind))
+}
+
+// surveyCount is the figure that makes avgSatisfaction null when it is 0.
+const surveyCount = "stats.satisfactionCount"
+
+func (m *mqlc) float(f *Field, n Cond) bson.D {
+	hasSurveys := d{{Key: surveyCount, Value: d{{Key: "$gt", Value: 0}}}}
+	noSurveys := d{{Key: surveyCount, Value: d{{Key: "$not", Value: d{{Key: "$gt", Value: 0}}}}}}
+	var cmp bson.D
+	switch n.Op {
+	case IsNull:
+		if n.Value.(Bool) {
+			return noSurveys
+		}
+		return hasSurveys
+	case Eq:
+		cmp = d{{Key: f.Path, Value: float64(n.Value.(Float))}}
+	case Between:
+		rg := n.Value.(Range)
+		cmp = d{{Key: f.Path, Value: d{{Key: "$gte", Value: float64(rg.Lo.(Float))}, {Key: "$lte", Value: float64(rg.Hi.(Float))}}}}
+	default:
+		cmp = d{{Key: f.Path, Value: d{{Key: "$" + string(n.Op), Value: float64(n.Value.(Float))}}}}
+	}
+	if f.null != nullSurveys {
+		return cmp
+	}
+	if n.Op == Ne {
+		return d{{Key: "$or", Value: a{noSurveys, cmp}}}
+	}
+	return d{{Key: "$and", Value: a{hasSurveys, cmp}}}
+}
+
+// expr compiles an element filter into an aggregation expression over the
+// element "$$e", for the cond of $filter. Aggregation comparisons order
+// values of every type (a missing field is less than a date), so optional
+// fields are guarded to keep the query semantics: a comparison never matches
+// an absent value.
+func (m *mqlc) expr(n Node, scope Array, p crm.Problems) any {
+	switch n := n.(type) {
+	case nil:
+		return true
+	case And:
+		if len(n.Nodes) == 1 {
+			return m.expr(n.Nodes[0], scope, p.Index("and", 0))
+		}
+		list := make(a, len(n.Nodes))
+		for i, c := range n.Nodes {
+			list[i] = m.expr(c, scope, p.Index("and", i))
+		}
+		return d{{Key: "$and", Value: list}}
+	case Or:
+		if len(n.Nodes) == 1 {
+			return m.expr(n.Nodes[0], scope, p.Index("or", 0))
+		}
+		list := make(a, len(n.Nodes))
+		for i, c := range n.Nodes {
+			list[i] = m.expr(c, scope, p.Index("or", i))
+		}
+		return d{{Key: "$or", Value: list}}
+	case Not:
+		return d{{Key: "$not", Value: a{m.expr(n.Node, scope, p.At("not"))}}}
+	case Cond:
+		return m.condExpr(n, scope, p)
+	}
+	panic(fmt.Sprintf("segment: %T in an element filter", n))
+}
+
+func (m *mqlc) condExpr(n Cond, scope Array, p crm.Problems) any {
+	f := lookup(scope, n.Field)
+	path := "$$e." + f.Path
+	op2 := func(op string, x, y any) bson.D { return d{{Key: op, Value: a{x, y}}} }
+	ifNull := func(v any) bson.D { return d{{Key: "$ifNull", Value: a{path, v}}} }
+	switch f.Kind {
+	case KindString, KindEnum, KindOwner:
+		switch n.Op {
+		case Eq:
+			return op2("$eq", path, string(n.Value.(String)))
+		case Ne:
+			return op2("$ne", path, string(n.Value.(String)))
+		case In:
+			return op2("$in", ifNull(nil), strList(n.Value.(Strings)))
+		case NotIn:
+			return d{{Key: "$not", Value: a{op2("$in", ifNull(nil), strList(n.Value.(Strings)))}}}
+		case Contains, StartsWith:
+			re := regex(string(n.Value.(String)), n.Op == StartsWith)
+			return d{{Key: "$regexMatch", Value: d{{Key: "input", Value: ifNull("")}, {Key: "regex", Value: re[0].Value}, {Key: "options", Value: "i"}}}}
+		case IsNull:
+			if n.Value.(Bool) {
+				return op2("$eq", ifNull(""), "")
+			}
+			return op2("$ne", ifNull(""), "")
+		case Me:
+			me := m.r.opts.Me
+			if me == "" {
+				p.At(n.Field).Add(string(n.Op), "needs a signed-in user")
+			}
+			if n.Value.(Bool) {
+				return op2("$eq", path, me)
+			}
+			return op2("$ne", path, me)
+		}
+	case KindBool:
+		return op2("$eq", path, bool(n.Value.(Bool)))
+	case KindMoney, KindTime, KindDate:
+		present := op2("$ne", ifNull(nil), nil)
+		if n.Op == IsNull {
+			if n.Value.(Bool) {
+				return op2("$eq", ifNull(nil), nil)
+			}
+			return present
+		}
+		var list a
+		if f.Nullable && n.Op != Ne {
+			list = append(list, present)
+		}
+		if f.Kind == KindMoney {
+			switch n.Op {
+			case Ne:
+				return op2("$ne", path, intOf(n.Value))
+			case Between:
+				rg := n.Value.(Range)
+				list = append(list, op2("$gte", path, intOf(rg.Lo)), op2("$lte", path, intOf(rg.Hi)))
+			default:
+				list = append(list, op2("$"+string(n.Op), path, intOf(n.Value)))
+			}
+		} else {
+			bs := m.r.bounds(f, n.Op, n.Value)
+			if n.Op == Between {
+				if lo, hi := interval(bs); lo > hi {
+					p.At(n.Field).Add(string(n.Op), "is an impossible range: from is after to")
+				}
+			}
+			for _, b := range bs {
+				list = append(list, op2("$"+string(b.op), path, msTime(b.ms)))
+			}
+		}
+		if len(list) == 1 {
+			return list[0]
+		}
+		return d{{Key: "$and", Value: list}}
+	}
+	panic(fmt.Sprintf("segment: %s on element field %s of kind %s", n.Op, f.Name, f.Kind))
+}
