@@ -3,7 +3,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { isApiError } from './api/errors';
 import { I18nProvider } from './i18n';
-import { SessionProvider, loginPath, useSession } from './auth/session';
+import { SessionProvider, loginPath, useSession, wasSessionExpired } from './auth/session';
 import { AppLayout } from './components/AppLayout';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorState, FullPageSpin, PageLoading } from './components/States';
@@ -27,7 +27,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (loading) return <FullPageSpin />;
   if (error && !me) return <ErrorState error={error} onRetry={retry} />;
-  if (!me) return <Navigate to={loginPath(location, false)} replace />;
+  if (!me) return <Navigate to={loginPath(location, wasSessionExpired())} replace />;
   return <>{children}</>;
 }
 

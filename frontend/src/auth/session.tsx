@@ -23,6 +23,12 @@ interface Session {
 const SessionContext = createContext<Session | null>(null);
 export const ME_KEY = ['me'] as const;
 
+/** Set when the API said the session has ended, until the next sign-in. */
+let sessionExpired = false;
+export function wasSessionExpired(): boolean {
+  return sessionExpired;
+}
+
 /** The path to come back to after signing in. */
 export function loginPath(location: { pathname: string; search: string }, expired: boolean): string {
   const next = location.pathname + location.search;
@@ -61,15 +67,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setUnauthenticatedHandler(() => {
       if (window.location.pathname.startsWith('/login')) return;
+      sessionExpired = true;
+      // Leave the page first, so no guard redirects without saying why.
+      navigate(loginPath(window.location, true), { replace: true });
       qc.setQueryData(ME_KEY, null);
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== ME_KEY[0] });
-      navigate(loginPath(window.location, true), { replace: true });
     });
     return () => setUnauthenticatedHandler(null);
   }, [qc, navigate, pathRef]);
 
   const signedIn = useCallback(
     (user: Me) => {
+      sessionExpired = false;
       qc.setQueryData(ME_KEY, user);
       setLang(langFromLocale(user.locale));
     },

@@ -33,7 +33,7 @@ export function AppLayout() {
       </a>
       <header className="kehu-header">
         <Link to="/customers" className="kehu-brand">
-          {mobile ? '客户' : t('app.name')}
+          {mobile ? 'Kehu' : t('app.name')}
         </Link>
         <nav aria-label={t('nav.menu')} className="kehu-grow" style={{ minWidth: 0 }}>
           <Menu

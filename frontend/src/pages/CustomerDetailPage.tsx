@@ -91,9 +91,11 @@ export default function CustomerDetailPage() {
             value={formatMoneyShort(c.totalAmount, lang)}
             suffix={<span style={{ fontSize: 13 }} className="kehu-muted">{t('detail.deals', { n: c.dealCount })}</span>}
           />
-          <span className="kehu-muted" style={{ fontSize: 12 }} title={formatMoney(c.totalAmount)}>
-            {formatMoney(c.totalAmount)}
-          </span>
+          {formatMoneyShort(c.totalAmount, lang) !== formatMoney(c.totalAmount) && (
+            <span className="kehu-muted" style={{ fontSize: 12 }}>
+              {formatMoney(c.totalAmount)}
+            </span>
+          )}
         </Col>
         <Col xs={12} sm={8} lg={4}>
           <Statistic

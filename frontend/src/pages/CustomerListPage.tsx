@@ -147,11 +147,20 @@ export function CustomerListPage() {
     setParams(encodeListState(next), { replace });
   };
 
-  // Typing searches after a short pause; Enter searches at once.
+  // Typing searches after a short pause; Enter searches at once. The timer
+  // reads the URL when it fires: the list may still be on screen (kept by a
+  // route transition) after the user has moved on, and must not pull them back.
+  const searchTimer = useRef<number | undefined>(undefined);
   useEffect(() => {
+    window.clearTimeout(searchTimer.current);
     if (searchText.trim() === state.q) return undefined;
-    const id = window.setTimeout(() => update({ q: searchText, page: 1 }, true), 350);
-    return () => window.clearTimeout(id);
+    searchTimer.current = window.setTimeout(() => {
+      if (window.location.pathname !== '/customers') return;
+      const current = decodeListState(new URLSearchParams(window.location.search));
+      if (current.q === searchText.trim()) return;
+      setParams(encodeListState({ ...current, q: searchText, page: 1 }), { replace: true });
+    }, 350);
+    return () => window.clearTimeout(searchTimer.current);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [searchText]);
 
@@ -165,12 +174,12 @@ export function CustomerListPage() {
 
   const defs: ColumnDef[] = useMemo(
     () => [
-      { key: 'code', title: 'col.code', sort: 'CODE', width: 120, render: (r) => <span style={{ fontFamily: 'monospace' }}>{r.code}</span> },
+      { key: 'code', title: 'col.code', sort: 'CODE', width: 112, render: (r) => <span style={{ fontFamily: 'monospace' }}>{r.code}</span> },
       {
         key: 'name',
         title: 'col.name',
         sort: 'NAME',
-        width: 260,
+        width: 220,
         render: (r) => (
           <>
             <Link to={`/customers/${r.code}`} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
@@ -184,13 +193,13 @@ export function CustomerListPage() {
           </>
         ),
       },
-      { key: 'stage', title: 'col.stage', width: 110, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
-      { key: 'valueTier', title: 'col.valueTier', width: 120, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
-      { key: 'intentGrade', title: 'col.intentGrade', width: 100, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
+      { key: 'stage', title: 'col.stage', width: 96, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
+      { key: 'valueTier', title: 'col.valueTier', width: 110, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
+      { key: 'intentGrade', title: 'col.intentGrade', width: 86, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
       {
         key: 'owner',
         title: 'col.owner',
-        width: 100,
+        width: 84,
         render: (r) =>
           r.owner ? (
             <Tag bordered={false} color={r.owner.id === me?.id ? 'blue' : undefined}>
@@ -201,7 +210,7 @@ export function CustomerListPage() {
       {
         key: 'primaryContact',
         title: 'col.primaryContact',
-        width: 110,
+        width: 96,
         render: (r) => (r.contacts.find((c) => c.primary) ?? r.contacts[0])?.name ?? '',
       },
       { key: 'industry', title: 'col.industry', width: 150, render: (r) => r.industry },
@@ -219,16 +228,16 @@ export function CustomerListPage() {
             </Tag>
           )),
       },
-      { key: 'lastInteractionAt', title: 'col.lastInteractionAt', sort: 'LAST_INTERACTION_AT', width: 150, render: (r) => formatTime(r.lastInteractionAt) },
-      { key: 'interactionCount', title: 'col.interactionCount', sort: 'INTERACTION_COUNT', width: 100, align: 'right', render: (r) => r.interactionCount },
+      { key: 'lastInteractionAt', title: 'col.lastInteractionAt', sort: 'LAST_INTERACTION_AT', width: 140, render: (r) => formatTime(r.lastInteractionAt) },
+      { key: 'interactionCount', title: 'col.interactionCount', sort: 'INTERACTION_COUNT', width: 84, align: 'right', render: (r) => r.interactionCount },
       { key: 'dealCount', title: 'col.dealCount', sort: 'DEAL_COUNT', width: 100, align: 'right', render: (r) => r.dealCount },
-      { key: 'totalAmount', title: 'col.totalAmount', sort: 'TOTAL_AMOUNT', width: 140, align: 'right', render: (r) => formatMoney(r.totalAmount) },
+      { key: 'totalAmount', title: 'col.totalAmount', sort: 'TOTAL_AMOUNT', width: 124, align: 'right', render: (r) => formatMoney(r.totalAmount) },
       { key: 'lastDealOn', title: 'col.lastDealOn', sort: 'LAST_DEAL_ON', width: 120, render: (r) => r.lastDealOn ?? '' },
       {
         key: 'avgSatisfaction',
         title: 'col.avgSatisfaction',
         sort: 'AVG_SATISFACTION',
-        width: 100,
+        width: 80,
         align: 'right',
         render: (r) => (r.avgSatisfaction == null ? '' : r.avgSatisfaction.toFixed(1)),
       },
@@ -259,7 +268,6 @@ export function CustomerListPage() {
       width: d.width,
       align: d.align,
       ellipsis: d.key === 'name' || d.key === 'industry' ? { showTitle: true } : false,
-      fixed: d.key === 'name' && !mobile ? ('left' as const) : undefined,
       sorter: d.sort ? true : false,
       sortDirections: ['descend', 'ascend', 'descend'],
       showSorterTooltip: false,
@@ -334,7 +342,10 @@ export function CustomerListPage() {
         allowClear
         value={searchText}
         onChange={(e) => setSearchText(e.target.value)}
-        onSearch={(v) => update({ q: v, page: 1 })}
+        onSearch={(v) => {
+          window.clearTimeout(searchTimer.current);
+          update({ q: v, page: 1 });
+        }}
         style={{ width: mobile ? '100%' : 320 }}
         loading={isFetching && searchText.trim() !== '' && searchText.trim() === state.q}
         maxLength={200}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, DatePicker, Form, Input, Radio, Space } from 'antd';
+import { App, Button, Card, DatePicker, Form, Input, Radio } from 'antd';
 import { SendOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
@@ -82,9 +82,9 @@ export function QuickLog({ customerId, onLogged }: { customerId: string; onLogge
             }}
           />
         </Form.Item>
-        <Space.Compact style={{ width: '100%', marginBottom: 8 }} block>
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 8 }}>
           <Form.Item name="nextWhat" noStyle>
-            <Input placeholder={t('quick.nextPlaceholder')} aria-label={t('interaction.nextWhat')} maxLength={500} />
+            <Input placeholder={t('quick.nextPlaceholder')} aria-label={t('interaction.nextWhat')} maxLength={500} style={{ flex: '1 1 220px' }} />
           </Form.Item>
           <Form.Item name="nextDue" noStyle>
             <DatePicker
@@ -94,10 +94,10 @@ export function QuickLog({ customerId, onLogged }: { customerId: string; onLogge
               aria-label={t('interaction.nextDue')}
               disabled={!nextWhat}
               disabledDate={(d: Dayjs) => d.isBefore(dayjs(), 'day')}
-              style={{ minWidth: 170 }}
+              style={{ flex: '0 1 200px', minWidth: 170 }}
             />
           </Form.Item>
-        </Space.Compact>
+        </div>
         <Button type="primary" htmlType="submit" icon={<SendOutlined />} loading={saving} data-testid="quick-log-save">
           {t('quick.save')}
         </Button>

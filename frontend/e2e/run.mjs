@@ -1,0 +1,455 @@
+// Browser tests of the real server with the real embedded bundle and the demo
+// data. Builds nothing: it runs the server binary in KEHU_BIN (default
+// ../bin/kehu, built after `npm run build`) on a free port with a fresh data
+// directory, drives Debian's Chromium through playwright-core, saves
+// screenshots of every page at 1280x800 and 375x812 under KEHU_SCREENSHOTS
+// (default e2e/screenshots) and ends with "N passed, N failed".
+//
+//   cd frontend && npm run build && (cd .. && go build -o bin/kehu ./server) && npm run e2e
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const frontend = resolve(here, '..');
+const BIN = resolve(frontend, process.env.KEHU_BIN ?? '../bin/kehu');
+const SHOTS = resolve(frontend, process.env.KEHU_SCREENSHOTS ?? 'e2e/screenshots');
+const CHROMIUM = process.env.KEHU_CHROMIUM ?? '/usr/bin/chromium';
+const ADMIN_PASSWORD = 'e2e-admin-password-123';
+const DEMO_PASSWORD = 'kehu-demo-2026';
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 375, height: 812 };
+const T = 15_000; // default wait for one step
+
+function log(...a) {
+  console.log(...a);
+}
+
+async function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitReady(base, proc, ms = 90_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('server not ready in time');
+}
+
+/** A GraphQL call from outside the browser (a second session). */
+async function gql(base, query, variables = {}, token) {
+  const r = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await r.json();
+  if (body.errors) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function apiLogin(base, email, password) {
+  const d = await gql(base, 'mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}', { e: email, p: password });
+  return d.login.token;
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+async function main() {
+  if (!existsSync(BIN)) {
+    console.error(`no server binary at ${BIN}: build it with (cd .. && go build -o bin/kehu ./server) after npm run build, or set KEHU_BIN`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  mkdirSync(SHOTS, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'kehu-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const serverLog = [];
+  const server = spawn(BIN, ['-addr', `127.0.0.1:${port}`], {
+    env: {
+      ...process.env,
+      KEHU_DATA_DIR: dataDir,
+      KEHU_DEMO: '1',
+      KEHU_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      KEHU_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout.on('data', (d) => serverLog.push(String(d)));
+  server.stderr.on('data', (d) => serverLog.push(String(d)));
+
+  let browser;
+  const results = [];
+  const figures = {};
+  const consoleErrors = [];
+  try {
+    const t0 = Date.now();
+    await waitReady(base, server);
+    log(`server ready on ${base} in ${Date.now() - t0} ms (data ${dataDir})`);
+    const home = await (await fetch(`${base}/`)).text();
+    assert(home.includes('/assets/'), 'the server does not serve the built bundle (placeholder page?): rebuild the binary after npm run build');
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // launch() gives every run a fresh temporary profile (--user-data-dir).
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+
+    const newContext = async (viewport = DESKTOP, extra = {}) => {
+      const ctx = await browser.newContext({
+        viewport,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        deviceScaleFactor: 1,
+        ...(viewport.width < 500 ? { isMobile: true, hasTouch: true } : {}),
+        ...extra,
+      });
+      ctx.setDefaultTimeout(T);
+      ctx.on('page', (p) => {
+        p.on('console', (m) => {
+          if (m.type() === 'error') consoleErrors.push(`${p.url()}: ${m.text()}`);
+        });
+        p.on('pageerror', (e) => consoleErrors.push(`${p.url()}: pageerror ${e.message}`));
+      });
+      return ctx;
+    };
+    const shoot = async (page, name) => {
+      await page.waitForTimeout(150); // let transitions settle
+      const size = page.viewportSize();
+      const file = join(SHOTS, `${name}-${size.width}x${size.height}.png`);
+      await page.screenshot({ path: file, fullPage: false });
+    };
+    const signIn = async (page, email, password, { expectPath } = {}) => {
+      await page.getByLabel(/邮箱|E-mail/).fill(email);
+      await page.getByLabel(/^(密码|Password)$/).fill(password);
+      await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
+      if (expectPath) await page.waitForURL((u) => u.pathname.startsWith(expectPath));
+    };
+
+    const desktop = await newContext();
+    const page = await desktop.newPage();
+    const state = {};
+
+    const scenario = async (name, fn) => {
+      const start = Date.now();
+      state.current = page;
+      try {
+        await fn();
+        results.push({ name, ok: true });
+        log(`ok   ${name} (${Date.now() - start} ms)`);
+      } catch (e) {
+        results.push({ name, ok: false });
+        log(`FAIL ${name} (${Date.now() - start} ms): ${e instanceof Error ? e.message.split('\n').slice(0, 8).join('\n      ') : e}`);
+        try {
+          await shoot(state.current ?? page, `failure-${name.replace(/\W+/g, '-')}`);
+        } catch {
+          // no screenshot
+        }
+      }
+    };
+
+    await scenario('sign in', async () => {
+      await page.goto(`${base}/customers`);
+      await page.waitForURL(/\/login\?next=%2Fcustomers/);
+      await page.getByRole('button', { name: /登\s*录/ }).waitFor();
+      await shoot(page, 'login');
+      // A wrong password says so and stays on the page.
+      await signIn(page, 'sales1@kehu.local', 'wrong-password-1');
+      await page.getByRole('alert').filter({ hasText: '邮箱或密码错误' }).waitFor();
+      const clickAt = Date.now();
+      await signIn(page, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await page.locator('tr.kehu-row-clickable').first().waitFor();
+      const wall = Date.now() - clickAt;
+      const measure = await page.evaluate(() => performance.getEntriesByName('kehu:login-to-list')[0]?.duration ?? null);
+      figures.loginToListMs = measure === null ? null : Math.round(measure);
+      figures.loginToRowsWallMs = wall;
+      const nav = await page.evaluate(() => {
+        const n = performance.getEntriesByType('navigation')[0];
+        return n ? { domInteractive: Math.round(n.domInteractive), load: Math.round(n.loadEventEnd) } : null;
+      });
+      figures.loginPageNavigation = nav;
+      log(`     first list page after sign-in: ${figures.loginToListMs} ms (app marks), ${wall} ms (test clock, click to first row)`);
+      // The row is interactive: Enter on a focused row opens the customer.
+      const total = await page.getByTestId('customer-total').textContent();
+      assert(/共 [\d,]+ 个客户/.test(total ?? ''), `total count shown: ${total}`);
+      await shoot(page, 'customer-list');
+    });
+
+    await scenario('customer list: sort, page 3 from the URL, column chooser', async () => {
+      await page.goto(`${base}/customers?q=${encodeURIComponent('科技')}&sort=TOTAL_AMOUNT.desc&page=3`);
+      await page.locator('tr.kehu-row-clickable').first().waitFor();
+      await page.locator('.ant-pagination-item-active').filter({ hasText: '3' }).waitFor();
+      const sorted = await page.locator('th.ant-table-column-sort').textContent();
+      assert(sorted?.includes('累计金额'), `sorted column is 累计金额: ${sorted}`);
+      // Next page keeps the search and sort in the URL.
+      await page.locator('.ant-pagination-next').click();
+      await page.waitForURL((u) => u.searchParams.get('page') === '4' && u.searchParams.get('q') === '科技' && u.searchParams.get('sort') === 'TOTAL_AMOUNT.desc');
+      // Sorting by a column header updates the URL.
+      await page.locator('th').filter({ hasText: '互动次数' }).first().click();
+      await page.waitForURL((u) => (u.searchParams.get('sort') ?? '').startsWith('INTERACTION_COUNT'));
+      // Column chooser: show 所属行业; the choice survives a reload.
+      await page.getByRole('button', { name: /显示列/ }).click();
+      await page.getByRole('checkbox', { name: '所属行业' }).check();
+      await page.keyboard.press('Escape');
+      await page.reload();
+      await page.locator('th').filter({ hasText: '所属行业' }).first().waitFor();
+    });
+
+    await scenario('search and open a customer', async () => {
+      await page.goto(`${base}/customers`);
+      await page.locator('tr.kehu-row-clickable').first().waitFor();
+      const search = page.getByPlaceholder('搜索客户名称、编号或联系人');
+      const answered = page.waitForResponse((r) => r.url().includes('op=Customers') && r.request().postData()?.includes('科技'));
+      await search.fill('科技');
+      await search.press('Enter');
+      await page.waitForURL((u) => u.searchParams.get('q') === '科技');
+      await answered;
+      await page.waitForFunction(() => document.querySelectorAll('.ant-spin-blur').length === 0 && document.querySelectorAll('tr.kehu-row-clickable').length > 0);
+      const firstRow = page.locator('tr.kehu-row-clickable').first();
+      const name = (await firstRow.getAttribute('aria-label')) ?? '';
+      assert(name.length > 0, 'first row has a name');
+      // Keyboard: focus the row and press Enter.
+      await firstRow.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/customers\/C\d+/);
+      await page.getByRole('heading', { level: 1, name }).waitFor();
+      await page.getByTestId('timeline').waitFor();
+      // Someone else's customer: contact details masked, with the hint.
+      const masked = await page.getByTestId('masked-hint').count();
+      state.maskedHint = masked;
+      await shoot(page, 'customer-detail');
+      await page.getByRole('tab', { name: /需求/ }).click();
+      await shoot(page, 'customer-detail-needs');
+      await page.getByRole('tab', { name: /变更历史/ }).click();
+      await page.getByText('阶段变更').waitFor();
+      await page.goBack();
+      await page.waitForURL((u) => u.pathname === '/customers' && u.searchParams.get('q') === '科技');
+    });
+
+    await scenario('create a customer: server errors on the right fields, fix and save', async () => {
+      await page.goto(`${base}/customers/new`);
+      await page.getByLabel('客户名称').fill('杭州云栖测试科技有限公司');
+      await page.getByLabel('统一社会信用代码').fill('91350100M000100Y44'); // wrong check character
+      await page.getByLabel('姓名').fill('王经理');
+      await page.getByLabel('电话').fill('12345');
+      await shoot(page, 'customer-new');
+      await page.locator('form button[type=submit]').first().click();
+      const phoneItem = page.locator('.ant-form-item').filter({ has: page.getByLabel('电话') });
+      await phoneItem.locator('.ant-form-item-explain-error').filter({ hasText: '手机号' }).waitFor();
+      const codeItem = page.locator('.ant-form-item').filter({ has: page.getByLabel('统一社会信用代码') });
+      await codeItem.locator('.ant-form-item-explain-error').filter({ hasText: '统一社会信用代码无效' }).waitFor();
+      await shoot(page, 'customer-new-errors');
+      await page.getByLabel('电话').fill('13812345678');
+      await page.getByLabel('统一社会信用代码').fill('91350100M000100Y43');
+      await page.locator('form button[type=submit]').first().click();
+      await page.waitForURL(/\/customers\/C\d+$/);
+      await page.getByRole('heading', { level: 1, name: '杭州云栖测试科技有限公司' }).waitFor();
+      state.code = new URL(page.url()).pathname.split('/').pop();
+      // Our own customer: contacts are shown in full.
+      await page.getByText('13812345678').waitFor();
+    });
+
+    await scenario('log an interaction: first on the timeline', async () => {
+      assert(state.code, 'needs the created customer');
+      const summary = `e2e 拜访：确认方案细节 ${Date.now()}`;
+      const quick = page.getByTestId('quick-log');
+      await quick.getByText('拜访', { exact: true }).click(); // click 1: channel
+      await quick.getByLabel('沟通内容').fill(summary);
+      await quick.getByLabel('下一步要做什么').fill('发送报价单');
+      await page.getByTestId('quick-log-save').click(); // click 2: log
+      await page.getByTestId('timeline-item').first().filter({ hasText: summary }).waitFor();
+      const first = await page.getByTestId('timeline-item').first().textContent();
+      assert(first?.includes('发送报价单') && first.includes('拜访'), 'next action and channel on the first item');
+      await shoot(page, 'customer-detail-logged');
+    });
+
+    await scenario('conflict from a second session: message, diff, reload keeps typed text', async () => {
+      assert(state.code, 'needs the created customer');
+      await page.goto(`${base}/customers/${state.code}/edit`);
+      const notes = page.getByLabel('备注');
+      await notes.waitFor();
+      const typed = '客户希望下周安排技术交流（e2e 输入）';
+      await notes.fill(typed);
+      // A second session (the manager, over the API) changes the customer meanwhile.
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const c = await gql(base, 'query($c:String){customer(code:$c){id version}}', { c: state.code }, token);
+      await gql(
+        base,
+        'mutation($id:ID!,$v:Int!){updateCustomer(id:$id,expectedVersion:$v,input:{city:"宁波市",stage:PROPOSAL}){version}}',
+        { id: c.customer.id, v: c.customer.version },
+        token,
+      );
+      await page.locator('form button[type=submit]').first().click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByText('客户已被他人修改').waitFor();
+      await dialog.getByText('宁波市').waitFor();
+      await dialog.getByText('方案提交').waitFor();
+      await shoot(page, 'customer-conflict');
+      await page.getByTestId('conflict-reload').click();
+      await page.getByTestId('conflict-reloaded').waitFor();
+      assert((await notes.inputValue()) === typed, 'the typed notes survive the reload');
+      assert((await page.getByLabel('城市').inputValue()) === '宁波市', 'the fresh city is loaded');
+      await page.locator('form button[type=submit]').first().click();
+      await page.waitForURL(new RegExp(`/customers/${state.code}$`));
+      await page.getByText(typed).waitFor();
+      await page.getByText('宁波市').first().waitFor();
+    });
+
+    await scenario('expired session: sign in again and return to the page', async () => {
+      assert(state.code, 'needs the created customer');
+      await page.goto(`${base}/customers?q=${encodeURIComponent('科技')}`);
+      await page.locator('tr.kehu-row-clickable').first().waitFor();
+      // The session ends elsewhere (cookie gone): the next request is UNAUTHENTICATED.
+      await desktop.clearCookies();
+      await page.locator('tr.kehu-row-clickable').first().click();
+      await page.waitForURL(/\/login\?next=.*expired=1/);
+      await page.getByText('登录已过期').waitFor();
+      await shoot(page, 'login-expired');
+      await signIn(page, 'sales1@kehu.local', DEMO_PASSWORD);
+      await page.waitForURL(/\/customers\/C\d+$/);
+      await page.getByTestId('timeline').waitFor();
+    });
+
+    await scenario('phone-sized pages (375x812)', async () => {
+      const phone = await newContext(PHONE);
+      const p = await phone.newPage();
+      await p.goto(`${base}/login`);
+      await p.getByRole('button', { name: /登\s*录/ }).waitFor();
+      await shoot(p, 'login');
+      await signIn(p, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.locator('.kehu-card-clickable').first().waitFor();
+      await shoot(p, 'customer-list');
+      await p.locator('.kehu-card-clickable').first().click();
+      await p.getByTestId('timeline').waitFor();
+      await shoot(p, 'customer-detail');
+      await p.goto(`${base}/customers/${state.code ?? ''}`);
+      await p.getByTestId('quick-log').waitFor();
+      await shoot(p, 'customer-detail-own');
+      await p.goto(`${base}/customers/new`);
+      await p.getByLabel('客户名称').waitFor();
+      await shoot(p, 'customer-new');
+      await p.goto(`${base}/settings`);
+      await p.getByTestId('language-switch').waitFor();
+      await shoot(p, 'settings');
+      await phone.close();
+      const admin = await newContext(PHONE);
+      const a = await admin.newPage();
+      await a.goto(`${base}/login?next=%2Fusers`);
+      await signIn(a, 'admin@kehu.local', ADMIN_PASSWORD, { expectPath: '/users' });
+      await a.getByRole('button', { name: /新建用户/ }).waitFor();
+      await shoot(a, 'users');
+      await admin.close();
+    });
+
+    await scenario('users page for admins: create, change role, disable', async () => {
+      const admin = await newContext();
+      const a = await admin.newPage();
+      state.current = a;
+      await a.goto(`${base}/users`);
+      await signIn(a, 'admin@kehu.local', ADMIN_PASSWORD, { expectPath: '/users' });
+      await a.getByRole('button', { name: /新建用户/ }).click();
+      const dlg = a.getByRole('dialog');
+      await dlg.getByLabel('邮箱').fill('sales9@kehu.local');
+      await dlg.getByLabel('姓名').fill('测试销售');
+      await dlg.getByLabel('初始密码').fill('short');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dlg.locator('.ant-form-item-explain-error').filter({ hasText: '至少 10 个字符' }).waitFor();
+      await shoot(a, 'users-new-error');
+      await dlg.getByLabel('初始密码').fill('long-enough-password');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      const row = a.locator('tr').filter({ hasText: 'sales9@kehu.local' });
+      await row.waitFor();
+      await row.locator('.ant-select').click();
+      await a.locator('.ant-select-dropdown:visible').getByText('客服', { exact: true }).click();
+      await a.getByText('已更新').first().waitFor();
+      await row.getByRole('switch', { name: '停用 测试销售' }).click();
+      await a.getByRole('button', { name: /停\s*用/ }).click();
+      await row.getByText('已停用').waitFor();
+      await shoot(a, 'users');
+      state.current = page;
+      await admin.close();
+    });
+
+    await scenario('switch to English', async () => {
+      await page.goto(`${base}/settings`);
+      await shoot(page, 'settings');
+      await page.getByTestId('language-switch').getByText('English').click();
+      await page.getByRole('heading', { level: 1, name: 'My settings' }).waitFor();
+      await page.goto(`${base}/customers`);
+      await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
+      await page.locator('th').filter({ hasText: 'Last contact' }).first().waitFor();
+      await shoot(page, 'customer-list-en');
+      // Kept in the user's settings: a new browser signs in and gets English.
+      const other = await newContext();
+      const p2 = await other.newPage();
+      await p2.goto(`${base}/login`);
+      await signIn(p2, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p2.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
+      await p2.goto(`${base}/customers/${state.code ?? ''}`);
+      await p2.getByText('Quick log').waitFor();
+      await shoot(p2, 'customer-detail-en');
+      await other.close();
+    });
+
+    await desktop.close();
+  } catch (e) {
+    results.push({ name: 'setup', ok: false });
+    log(`FAIL setup: ${e instanceof Error ? e.message : e}`);
+    if (serverLog.length) log(serverLog.join('').slice(-3000));
+  } finally {
+    if (browser) await browser.close();
+    server.kill('SIGTERM');
+    await new Promise((r) => {
+      const timer = setTimeout(() => {
+        server.kill('SIGKILL');
+        r();
+      }, 10_000);
+      server.once('exit', () => {
+        clearTimeout(timer);
+        r();
+      });
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  if (consoleErrors.length) {
+    log(`browser console errors (${consoleErrors.length}):`);
+    for (const e of consoleErrors.slice(0, 20)) log(`  ${e.slice(0, 300)}`);
+  }
+  writeFileSync(join(SHOTS, 'figures.json'), JSON.stringify(figures, null, 2));
+  log(`figures: ${JSON.stringify(figures)}`);
+  log(`screenshots: ${SHOTS}`);
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});
