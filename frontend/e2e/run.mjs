@@ -284,6 +284,12 @@ async function main() {
       const first = await page.getByTestId('timeline-item').first().textContent();
       assert(first?.includes('发送报价单') && first.includes('拜访'), 'next action and channel on the first item');
       await shoot(page, 'customer-detail-logged');
+      // The detailed form, in a dialog.
+      await page.getByRole('button', { name: /详细记录/ }).click();
+      await page.getByRole('dialog').getByLabel('沟通内容').waitFor();
+      await shoot(page, 'interaction-dialog');
+      await page.getByRole('dialog').getByRole('button', { name: /取\s*消/ }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
     });
 
     await scenario('conflict from a second session: message, diff, reload keeps typed text', async () => {
@@ -395,6 +401,7 @@ async function main() {
 
     await scenario('switch to English', async () => {
       await page.goto(`${base}/settings`);
+      await page.getByTestId('language-switch').waitFor();
       await shoot(page, 'settings');
       await page.getByTestId('language-switch').getByText('English').click();
       await page.getByRole('heading', { level: 1, name: 'My settings' }).waitFor();

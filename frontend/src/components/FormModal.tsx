@@ -7,6 +7,8 @@ import { applyServerErrors } from '../lib/formErrors';
 import { ErrorAlert } from './States';
 
 interface Props<V> {
+  /** Prefix of the field ids, unique on the page (labels point at ids). */
+  name: string;
   open: boolean;
   title: ReactNode;
   form: FormInstance<V>;
@@ -27,7 +29,7 @@ interface Props<V> {
 }
 
 /** A form in a dialog that shows the server's validation errors on its fields. */
-export function FormModal<V extends object>({ open, title, form, initialValues, onCancel, onSubmit, known, onConflict, okText, children, width }: Props<V>) {
+export function FormModal<V extends object>({ name, open, title, form, initialValues, onCancel, onSubmit, known, onConflict, okText, children, width }: Props<V>) {
   const { t, serverText } = useI18n();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -86,6 +88,7 @@ export function FormModal<V extends object>({ open, title, form, initialValues, 
       <ErrorAlert error={error} onClose={() => setError(null)} />
       {other.length > 0 && <Alert type="error" showIcon role="alert" message={other.join('；')} style={{ marginBottom: 16 }} />}
       <Form<V>
+        name={name}
         form={form}
         layout="vertical"
         initialValues={initialValues}

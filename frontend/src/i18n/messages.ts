@@ -237,6 +237,9 @@ export const zh = {
   'detail.never': '从未',
   'detail.noScore': '暂无',
   'detail.deals': '{n} 笔',
+  'detail.ownerTag': '负责人：{name}',
+  'interaction.feedbackLine': '客户反馈：{text}',
+  'interaction.resultLine': '结果：{text}',
 
   'conflict.title': '客户已被他人修改',
   'conflict.body': '在您编辑期间，{who}（{when}）保存了这个客户，以下内容发生了变化：',
@@ -526,6 +529,9 @@ export const en: Messages = {
   'detail.never': 'Never',
   'detail.noScore': 'None',
   'detail.deals': '{n} deals',
+  'detail.ownerTag': 'Owner: {name}',
+  'interaction.feedbackLine': 'Feedback: {text}',
+  'interaction.resultLine': 'Result: {text}',
 
   'conflict.title': 'Someone else changed this customer',
   'conflict.body': 'While you were editing, {who} saved this customer ({when}). These fields changed:',

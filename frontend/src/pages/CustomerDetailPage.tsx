@@ -119,7 +119,8 @@ export default function CustomerDetailPage() {
       <Descriptions
         column={1}
         size="small"
-        labelStyle={{ width: 110, color: 'rgba(0,0,0,0.55)' }}
+        colon={false}
+        labelStyle={{ width: 120, color: 'rgba(0,0,0,0.55)' }}
         items={[
           { key: 'creditCode', label: t('customer.creditCode'), children: c.creditCode || '—' },
           { key: 'type', label: t('customer.type'), children: label(CUSTOMER_TYPE_LABELS, c.type) },
@@ -198,7 +199,7 @@ export default function CustomerDetailPage() {
             <EnumTag map={STAGE_LABELS} value={c.stage} />
             <EnumTag map={VALUE_TIER_LABELS} value={c.valueTier} />
             <EnumTag map={INTENT_GRADE_LABELS} value={c.intentGrade} />
-            {c.owner && <Tag bordered={false}>{`${t('customer.owner')}：${c.owner.name}`}</Tag>}
+            {c.owner && <Tag bordered={false}>{t('detail.ownerTag', { name: c.owner.name })}</Tag>}
             {c.tags.map((tag) => (
               <Tag key={tag}>{tag}</Tag>
             ))}

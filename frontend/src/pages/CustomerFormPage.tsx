@@ -246,6 +246,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
         />
       )}
       <Form<Values>
+        name="customer"
         form={form}
         layout="vertical"
         initialValues={initialValues}

@@ -101,7 +101,7 @@ export default function SettingsPage() {
       </Card>
       <Card size="small" title={t('settings.password')}>
         <ErrorAlert error={pwError} onClose={() => setPwError(null)} />
-        <Form<PasswordValues> form={form} layout="vertical" onFinish={(v) => void changePassword(v)} disabled={savingPw}>
+        <Form<PasswordValues> name="password" form={form} layout="vertical" onFinish={(v) => void changePassword(v)} disabled={savingPw}>
           <Form.Item name="currentPassword" label={t('settings.currentPassword')} rules={[{ required: true, message: serverText('is required') }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>

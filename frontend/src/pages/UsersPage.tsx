@@ -167,6 +167,7 @@ export default function UsersPage() {
         ]}
       />
       <FormModal<NewUserValues>
+        name="newUser"
         open={creating}
         title={t('users.new')}
         form={createForm}
@@ -194,6 +195,7 @@ export default function UsersPage() {
         </Form.Item>
       </FormModal>
       <FormModal<{ password: string }>
+        name="resetPassword"
         open={pwUser !== null}
         title={`${t('users.resetPassword')} · ${pwUser?.name ?? ''}`}
         form={pwForm}

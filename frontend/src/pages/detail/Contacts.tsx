@@ -194,6 +194,7 @@ export function ContactsSection({ customer, canEdit, reload }: SectionProps) {
         </Button>
       )}
       <FormModal<ContactFormValues>
+        name="contact"
         open={editing !== null}
         title={editing === 'new' ? t('contact.add') : t('contact.edit')}
         form={form}

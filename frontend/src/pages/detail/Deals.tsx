@@ -75,6 +75,7 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
         </Button>
       )}
       <FormModal<DealValues>
+        name="deal"
         open={open}
         title={t('deal.add')}
         form={form}

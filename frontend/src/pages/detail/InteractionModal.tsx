@@ -53,6 +53,7 @@ export function InteractionModal({ customer, open, onClose, onSaved }: { custome
 
   return (
     <FormModal<Values>
+      name="interaction"
       open={open}
       title={t('interaction.add')}
       form={form}

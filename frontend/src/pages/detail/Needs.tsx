@@ -205,6 +205,7 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
         </Button>
       )}
       <FormModal<NeedValues>
+        name="need"
         open={editing !== null}
         title={editing === 'new' ? t('need.add') : t('need.edit')}
         form={form}

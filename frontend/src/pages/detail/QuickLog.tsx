@@ -57,7 +57,7 @@ export function QuickLog({ customerId, onLogged }: { customerId: string; onLogge
   return (
     <Card size="small" title={t('quick.title')} style={{ marginBottom: 16 }} data-testid="quick-log">
       <ErrorAlert error={error} onClose={() => setError(null)} />
-      <Form<QuickValues> form={form} layout="vertical" initialValues={{ channel: 'PHONE' }} onFinish={(v) => void submit(v)} disabled={saving}>
+      <Form<QuickValues> name="quickLog" form={form} layout="vertical" initialValues={{ channel: 'PHONE' }} onFinish={(v) => void submit(v)} disabled={saving}>
         <Form.Item name="channel" label={t('interaction.channel')} style={{ marginBottom: 8 }}>
           <Radio.Group optionType="button" buttonStyle="solid" size="small" style={{ display: 'flex', flexWrap: 'wrap', rowGap: 4 }}>
             {enumValues(CHANNEL_LABELS).map((c) => (

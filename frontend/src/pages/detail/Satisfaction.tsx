@@ -64,6 +64,7 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
         </Button>
       )}
       <FormModal<SatValues>
+        name="satisfaction"
         open={open}
         title={t('sat.add')}
         form={form}

@@ -60,12 +60,12 @@ export function InteractionTimeline({ customer, onMore, loadingMore }: { custome
                 </Typography.Paragraph>
                 {it.feedback && (
                   <Typography.Paragraph type="secondary" className="kehu-pre" style={{ marginBottom: 4 }}>
-                    {t('interaction.feedback')}：{it.feedback}
+                    {t('interaction.feedbackLine', { text: it.feedback })}
                   </Typography.Paragraph>
                 )}
                 {it.result && (
                   <Typography.Paragraph type="secondary" className="kehu-pre" style={{ marginBottom: 4 }}>
-                    {t('interaction.result')}：{it.result}
+                    {t('interaction.resultLine', { text: it.result })}
                   </Typography.Paragraph>
                 )}
                 {it.nextAction && (
