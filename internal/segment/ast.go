@@ -221,7 +221,8 @@ const (
 
 // Normalize returns the canonical form of a tree: nested Ands and Ors
 // flattened, one-element Ands and Ors replaced by their element, an empty
-// top-level And or quantifier filter replaced by nil, instants in UTC. Parse
+// top-level And or quantifier filter replaced by nil, one-value in, notIn
+// and hasAll lists replaced by eq, ne and hasAny, instants in UTC. Parse
 // and FromInput return normalized trees, and Parse(Format(t)) equals
 // Normalize(t).
 func Normalize(n Node) Node {
@@ -266,6 +267,17 @@ func normalize(n Node) Node {
 		return Not{Node: normalize(n.Node)}
 	case Cond:
 		n.Value = normalizeValue(n.Value)
+		if l, ok := n.Value.(Strings); ok && len(l) == 1 {
+			// One-value lists read as the plain operator.
+			switch n.Op {
+			case In:
+				n.Op, n.Value = Eq, String(l[0])
+			case NotIn:
+				n.Op, n.Value = Ne, String(l[0])
+			case HasAll:
+				n.Op = HasAny
+			}
+		}
 		return n
 	case Quant:
 		n.Where = Normalize(n.Where)

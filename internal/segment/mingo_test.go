@@ -235,7 +235,7 @@ func handTrees(me string) map[string]Node {
 			Cond{Field: "channel", Op: Eq, Value: String("VISIT")},
 			Cond{Field: "at", Op: Gte, Value: Ago{N: 30, Unit: Days}},
 		}}},
-		"no complaint": Quant{Array: Interactions, Q: None, Where: Cond{Field: "keyEvent", Op: Eq, Value: String("COMPLAINT")}},
+		"no complaint":        Quant{Array: Interactions, Q: None, Where: Cond{Field: "keyEvent", Op: Eq, Value: String("COMPLAINT")}},
 		"every need resolved": Quant{Array: Needs, Q: Every, Where: Cond{Field: "status", Op: In, Value: Strings{"RESOLVED", "ABANDONED"}}},
 		"some contact":        Quant{Array: Contacts, Q: Some},
 		"no deals":            Quant{Array: Deals, Q: None},
