@@ -23,7 +23,7 @@ const ADMIN_PASSWORD = 'e2e-admin-password-123';
 const DEMO_PASSWORD = 'kehu-demo-2026';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 812 };
-const T = 15_000; // default wait for one step
+const T = 20_000; // default wait for one step (generous: CI machines are shared)
 
 function log(...a) {
   console.log(...a);
@@ -290,6 +290,58 @@ async function main() {
       await shoot(page, 'interaction-dialog');
       await page.getByRole('dialog').getByRole('button', { name: /取\s*消/ }).click();
       await page.getByRole('dialog').waitFor({ state: 'detached' });
+    });
+
+    await scenario('nested records: contact, deal (money), need (budget check), satisfaction', async () => {
+      assert(state.code, 'needs the created customer');
+      await page.goto(`${base}/customers/${state.code}`);
+      await page.getByTestId('quick-log').waitFor();
+      const dlg = page.getByRole('dialog');
+      const save = dlg.locator('.ant-modal-footer .ant-btn-primary');
+      const closed = () => dlg.waitFor({ state: 'detached' });
+      // Contact: a bad e-mail is refused on the e-mail field.
+      await page.getByRole('button', { name: /添加联系人/ }).click();
+      await dlg.getByLabel('姓名').fill('李工');
+      await dlg.getByLabel('邮箱').fill('li at example');
+      await save.click();
+      await dlg.locator('.ant-form-item-explain-error').filter({ hasText: '有效的邮箱地址' }).waitFor();
+      await shoot(page, 'contact-dialog-error');
+      await dlg.getByLabel('邮箱').fill('li@example.com');
+      await save.click();
+      await closed();
+      await page.getByText('li@example.com').waitFor();
+      // Deal: money typed as digits, shown grouped, totals recomputed by the server.
+      await page.getByRole('tab', { name: /成交记录/ }).click();
+      await page.getByRole('button', { name: /记录成交/ }).click();
+      await dlg.getByLabel('产品/服务').fill('仓储管理系统');
+      await dlg.getByLabel('金额（元）').fill('680000.5');
+      await save.click();
+      await closed();
+      await page.getByText('¥680,000.50').first().waitFor();
+      await page.getByText('¥68万').waitFor();
+      await shoot(page, 'customer-detail-deals');
+      // Need: a budget whose top is below its bottom is refused on 预算上限.
+      await page.getByRole('tab', { name: /需求/ }).click();
+      await page.getByRole('button', { name: /添加需求/ }).click();
+      await dlg.getByLabel('需求', { exact: true }).fill('仓储管理定制化方案');
+      await dlg.getByLabel('预算下限（元）').fill('100000');
+      await dlg.getByLabel('预算上限（元）').fill('50000');
+      await save.click();
+      await dlg.locator('.ant-form-item-explain-error').filter({ hasText: '不能小于预算下限' }).waitFor();
+      await shoot(page, 'need-dialog-error');
+      await dlg.getByLabel('预算上限（元）').fill('200000');
+      await save.click();
+      await closed();
+      await page.getByText('¥100,000.00 – ¥200,000.00').waitFor();
+      // Satisfaction.
+      await page.getByRole('tab', { name: /满意度/ }).click();
+      await page.getByRole('button', { name: /记录满意度/ }).click();
+      await dlg.getByLabel('满意度评分').fill('90');
+      await dlg.getByLabel('评价').fill('响应及时');
+      await save.click();
+      await closed();
+      await page.getByText('响应及时').waitFor();
+      await page.locator('.kehu-stats').getByText('90.0').waitFor();
     });
 
     await scenario('conflict from a second session: message, diff, reload keeps typed text', async () => {
