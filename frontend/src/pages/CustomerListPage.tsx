@@ -161,7 +161,6 @@ export function CustomerListPage() {
       setParams(encodeListState({ ...current, q: searchText, page: 1 }), { replace: true });
     }, 350);
     return () => window.clearTimeout(searchTimer.current);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [searchText]);
 
   // A page past the end (an old link): go to the last page.
@@ -169,7 +168,6 @@ export function CustomerListPage() {
     if (data && !data.inRange && state.page > 1) {
       update({ page: Math.max(1, Math.ceil(data.totalCount / state.size)) }, true);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data]);
 
   const defs: ColumnDef[] = useMemo(
