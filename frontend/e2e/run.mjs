@@ -196,6 +196,12 @@ async function main() {
       const total = await page.getByTestId('customer-total').textContent();
       assert(/共 [\d,]+ 个客户/.test(total ?? ''), `total count shown: ${total}`);
       await shoot(page, 'customer-list');
+      // A reload of the list while signed in: from navigation start to the first page on screen.
+      await page.reload();
+      await page.locator('tr.kehu-row-clickable').first().waitFor();
+      await page.waitForFunction(() => performance.getEntriesByName('kehu:list-ready').length > 0);
+      figures.reloadToListMs = await page.evaluate(() => Math.round(performance.getEntriesByName('kehu:list-ready')[0]?.startTime ?? -1));
+      log(`     reload of /customers: first page on screen ${figures.reloadToListMs} ms after navigation start`);
     });
 
     await scenario('customer list: sort, page 3 from the URL, column chooser', async () => {
