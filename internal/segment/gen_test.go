@@ -3,7 +3,6 @@ package segment_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -460,5 +459,3 @@ func (s *treeStats) add(n Node) {
 	}
 	rec(n)
 }
-
-var _ = slices.Contains[[]int]

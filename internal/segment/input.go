@@ -387,8 +387,14 @@ func toInt(x any) (int64, bool) {
 		}
 		return int64(n), true
 	case json.Number:
-		v, err := n.Int64()
-		return v, err == nil
+		if v, err := n.Int64(); err == nil {
+			return v, true
+		}
+		f, err := n.Float64()
+		if err != nil {
+			return 0, false
+		}
+		return toInt(f)
 	}
 	return 0, false
 }
@@ -472,13 +478,15 @@ func (r *reader) array(a Array, val any, p crm.Problems, depth int) []Node {
 			}
 			out = append(out, agg)
 		}
-		if n == 0 {
-			r.add(pf, "", "needs a comparison: eq, gt, gte, lt or lte")
-		}
+		unknown := false
 		for _, k := range sortedKeys(spec) {
 			if k != "where" && !slices.Contains(aggOps, k) {
+				unknown = true
 				r.add(pf, k, "unknown operator (expected where, eq, gt, gte, lt or lte)")
 			}
+		}
+		if n == 0 && !unknown {
+			r.add(pf, "", "needs a comparison: eq, gt, gte, lt or lte")
 		}
 	}
 	for _, k := range sortedKeys(obj) {

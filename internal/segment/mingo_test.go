@@ -3,7 +3,6 @@ package segment_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -173,7 +172,11 @@ func TestMingoHandWritten(t *testing.T) {
 	me := buildVocab(demoData()).me
 	cases := []diffCase{}
 	for _, line := range handLines {
-		_ = line
+		tree, err := Parse(line)
+		if err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		cases = append(cases, diffCase{line, tree})
 	}
 	for name, tree := range handTrees(me) {
 		cases = append(cases, diffCase{name, tree})
@@ -182,9 +185,26 @@ func TestMingoHandWritten(t *testing.T) {
 	runDifferential(t, cases)
 }
 
-// handLines are query lines that also run in the differential test once the
-// parser exists.
-var handLines = []string{}
+// handLines are query lines of the documentation, in the differential test.
+var handLines = []string{
+	issueLine,
+	"tier:A -tag:投诉风险 last-contact:>60d",
+	"stage:商务谈判,方案提交 owner:me",
+	"deals(365d):>=500000",
+	"deals(365d):>=100000 deals(365d):<500000",
+	"visits(90d):>=3 interactions.none(event:投诉 at:<=90d)",
+	"first-deal:<=6m type:新客户",
+	"last-deal:>3m -stage:lost",
+	"needs.some(status:open priority:high) open-needs:>=2",
+	"satisfaction:<60 OR complaints(180d):>=2",
+	"-owner:none updated:<=7d",
+	`name:*"有限"* city:深圳市,广州市`,
+	"contacts.some(role:决策者 title:*总*)",
+	"tag:高意向客户+VIP",
+	"tag:none",
+	"last-contact:30d..90d",
+	"created:2026-01-01..2026-06-30",
+}
 
 func handTrees(me string) map[string]Node {
 	return map[string]Node{
@@ -266,8 +286,6 @@ func handTrees(me string) map[string]Node {
 			Where: Cond{Field: "createdBy", Op: Me, Value: Bool(true)}},
 	}
 }
-
-var errSkip = errors.New("skip")
 
 // TestMingoRandom is the differential test: random trees (nested and
 // windowed ones included) over the demo data, evaluated in process and, as

@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -357,4 +358,37 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip: %q -> %q -> %#v, %v; want %#v", line, formatted, again, err, n)
 		}
 	})
+}
+
+// TestQueryDocExamples: every example line of QUERY.md parses, and the
+// issue's line is in it.
+func TestQueryDocExamples(t *testing.T) {
+	doc, err := os.ReadFile("QUERY.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	if !strings.Contains(text, issueLine) {
+		t.Error("QUERY.md lacks the issue's example line")
+	}
+	_, rest, _ := strings.Cut(text, "### Examples\n\n```\n")
+	block, _, _ := strings.Cut(rest, "```")
+	lines := strings.Split(strings.TrimSpace(block), "\n")
+	if len(lines) < 10 {
+		t.Fatalf("found %d examples", len(lines))
+	}
+	for _, l := range append(lines, issueLine) {
+		line := l
+		if i := strings.Index(l, "  "); i > 0 {
+			line = l[:i]
+		}
+		n, err := Parse(line)
+		if err != nil {
+			t.Errorf("QUERY.md example %q: %v", line, err)
+			continue
+		}
+		if _, err := Compile(n, Options{Now: testNow, Me: "u"}); err != nil {
+			t.Errorf("QUERY.md example %q: %v", line, err)
+		}
+	}
 }
