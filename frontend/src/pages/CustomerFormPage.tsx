@@ -296,6 +296,74 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
           </Row>
         </Card>
 
+        {!loaded && (
+          <Card title={t('customer.contacts')} size="small" style={{ marginBottom: 16 }}>
+            <Form.List name="contacts">
+              {(fields, { add, remove }) => (
+                <>
+                  {fields.map((f, idx) => (
+                    <fieldset key={f.key} style={{ border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px 0', marginBottom: 12 }}>
+                      <legend style={{ fontSize: 13, padding: '0 6px', width: 'auto', marginBottom: 0, border: 0 }}>
+                        {t('form.contactN', { n: idx + 1 })}
+                      </legend>
+                      <Row gutter={16}>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'name']} label={t('contact.name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }]}>
+                            <Input maxLength={100} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'title']} label={t('contact.title')}>
+                            <Input maxLength={100} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'role']} label={t('contact.role')}>
+                            <EnumSelect map={CONTACT_ROLE_LABELS} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'phone']} label={t('contact.phone')} extra={t('form.phoneHint')}>
+                            <Input inputMode="tel" maxLength={30} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'email']} label={t('contact.email')}>
+                            <Input inputMode="email" maxLength={254} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'wechat']} label={t('contact.wechat')}>
+                            <Input maxLength={100} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'bestTime']} label={t('contact.bestTime')}>
+                            <Input maxLength={100} />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col}>
+                          <Form.Item name={[f.name, 'primary']} label={t('contact.primary')} valuePropName="checked">
+                            <Switch />
+                          </Form.Item>
+                        </Col>
+                        <Col {...col} style={{ display: 'flex', alignItems: 'center' }}>
+                          <Button danger type="text" icon={<DeleteOutlined />} onClick={() => remove(f.name)}>
+                            {t('common.remove')}
+                          </Button>
+                        </Col>
+                      </Row>
+                    </fieldset>
+                  ))}
+                  <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: '', primary: fields.length === 0 })} block>
+                    {t('form.addContact')}
+                  </Button>
+                </>
+              )}
+            </Form.List>
+          </Card>
+        )}
+
         <Card title={t('form.classification')} size="small" style={{ marginBottom: 16 }}>
           <Row gutter={16}>
             <Col {...col}>
@@ -393,74 +461,6 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
           </Row>
         </Card>
 
-        {!loaded && (
-          <Card title={t('customer.contacts')} size="small" style={{ marginBottom: 16 }}>
-            <Form.List name="contacts">
-              {(fields, { add, remove }) => (
-                <>
-                  {fields.map((f, idx) => (
-                    <fieldset key={f.key} style={{ border: '1px solid #f0f0f0', borderRadius: 8, padding: '8px 12px 0', marginBottom: 12 }}>
-                      <legend style={{ fontSize: 13, padding: '0 6px', width: 'auto', marginBottom: 0, border: 0 }}>
-                        {t('form.contactN', { n: idx + 1 })}
-                      </legend>
-                      <Row gutter={16}>
-                        <Col {...col}>
-                          <Form.Item name={[f.name, 'name']} label={t('contact.name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }]}>
-                            <Input maxLength={100} />
-                          </Form.Item>
-                        </Col>
-                        <Col {...col}>
-                          <Form.Item name={[f.name, 'title']} label={t('contact.title')}>
-                            <Input maxLength={100} />
-                          </Form.Item>
-                        </Col>
-                        <Col {...col}>
-                          <Form.Item name={[f.name, 'role']} label={t('contact.role')}>
-                            <EnumSelect map={CONTACT_ROLE_LABELS} />
-                          </Form.Item>
-                        </Col>
-                        <Col {...col}>
-                          <Form.Item name={[f.name, 'phone']} label={t('contact.phone')} extra={t('form.phoneHint')}>
-                            <Input inputMode="tel" maxLength={30} />
-                          </Form.Item>
-                        </Col>
-                        <Col {...col}>
-                          <Form.Item name={[f.name, 'email']} label={t('contact.email')}>
-                            <Input inputMode="email" maxLength={254} />
-                          </Form.Item>
-                        </Col>
-                        <Col {...col}>
-                          <Form.Item name={[f.name, 'wechat']} label={t('contact.wechat')}>
-                            <Input maxLength={100} />
-                          </Form.Item>
-                        </Col>
-                        <Col {...col}>
-                          <Form.Item name={[f.name, 'bestTime']} label={t('contact.bestTime')}>
-                            <Input maxLength={100} />
-                          </Form.Item>
-                        </Col>
-                        <Col {...col}>
-                          <Form.Item name={[f.name, 'primary']} label={t('contact.primary')} valuePropName="checked">
-                            <Switch />
-                          </Form.Item>
-                        </Col>
-                        <Col {...col} style={{ display: 'flex', alignItems: 'center' }}>
-                          <Button danger type="text" icon={<DeleteOutlined />} onClick={() => remove(f.name)}>
-                            {t('common.remove')}
-                          </Button>
-                        </Col>
-                      </Row>
-                    </fieldset>
-                  ))}
-                  <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ name: '', primary: fields.length === 0 })} block>
-                    {t('form.addContact')}
-                  </Button>
-                </>
-              )}
-            </Form.List>
-          </Card>
-        )}
-
         <Card title={t('form.more')} size="small" style={{ marginBottom: 16 }}>
           <Row gutter={16}>
             <Col xs={24}>
@@ -476,7 +476,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
           </Row>
         </Card>
 
-        <Space>
+        <Space className="kehu-form-actions">
           <Button type="primary" htmlType="submit" loading={saving} size="large">
             {t('common.save')}
           </Button>
