@@ -152,8 +152,9 @@ type gen struct {
 	r     *rand.Rand
 	v     *vocab
 	nodes int
-	// flat: no Not/Or/quantifiers, for FerretDB-style subsets.
 	maxDepth int
+	// scalarOnly: no quantifiers or aggregates (what FerretDB runs right).
+	scalarOnly bool
 }
 
 func newGen(seed uint64, v *vocab) *gen {
@@ -169,7 +170,7 @@ func (g *gen) node(scope Array, depth int) Node {
 	g.nodes++
 	leaf := depth >= g.maxDepth || g.nodes > 40 || g.r.IntN(10) < 4+depth
 	if leaf {
-		if scope == Customer && g.r.IntN(4) == 0 {
+		if scope == Customer && !g.scalarOnly && g.r.IntN(4) == 0 {
 			return g.nested()
 		}
 		return g.cond(scope)
@@ -182,7 +183,7 @@ func (g *gen) node(scope Array, depth int) Node {
 	case 5:
 		return Not{Node: g.node(scope, depth+1)}
 	default:
-		if scope == Customer {
+		if scope == Customer && !g.scalarOnly {
 			return g.nestedAt(depth)
 		}
 		return g.cond(scope)

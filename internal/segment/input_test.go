@@ -132,6 +132,7 @@ func TestFromInputErrors(t *testing.T) {
 // TestInputRoundTrip: random trees survive ToInput, JSON and FromInput
 // (the path of a saved segment).
 func TestInputRoundTrip(t *testing.T) {
+	t.Parallel()
 	g := newGen(7, buildVocab(demoData()))
 	for i := range 2000 {
 		tree := g.tree()

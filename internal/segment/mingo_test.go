@@ -169,6 +169,7 @@ func ext(f bson.D) string {
 }
 
 func TestMingoHandWritten(t *testing.T) {
+	t.Parallel()
 	me := buildVocab(demoData()).me
 	cases := []diffCase{}
 	for _, line := range handLines {
@@ -291,6 +292,7 @@ func handTrees(me string) map[string]Node {
 // windowed ones included) over the demo data, evaluated in process and, as
 // compiled MongoDB filters, on mingo; both must match the same customers.
 func TestMingoRandom(t *testing.T) {
+	t.Parallel()
 	docs := demoData()
 	g := newGen(20261123, buildVocab(docs))
 	var cases []diffCase

@@ -243,6 +243,7 @@ func TestParseErrors(t *testing.T) {
 // TestFormatParseRoundTrip: random trees go through their line and back
 // unchanged (up to Normalize), and the line is stable.
 func TestFormatParseRoundTrip(t *testing.T) {
+	t.Parallel()
 	g := newGen(42, buildVocab(demoData()))
 	formatted := 0
 	for i := range 3000 {
