@@ -149,9 +149,9 @@ func at(doc any, path string) any {
 
 // gen makes random, valid trees.
 type gen struct {
-	r     *rand.Rand
-	v     *vocab
-	nodes int
+	r        *rand.Rand
+	v        *vocab
+	nodes    int
 	maxDepth int
 	// scalarOnly: no quantifiers or aggregates (what FerretDB runs right).
 	scalarOnly bool
