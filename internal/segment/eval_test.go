@@ -379,3 +379,27 @@ func TestExplain(t *testing.T) {
 		t.Errorf("Explain =\n%s\nwant\n%s", s, want)
 	}
 }
+
+func TestScalarOnly(t *testing.T) {
+	tests := []struct {
+		line, want string
+		pushed     bool
+	}{
+		{"tier:A", `{"valueTier":"A"}`, true},
+		{"tier:A visits(90d):>=3", `{"valueTier":"A"}`, false},
+		{"tier:A -visits(90d):>=3", `{"valueTier":"A"}`, false},
+		{"tier:A OR interactions.some(channel:visit)", `{}`, false},
+		{"-(tier:A OR interactions.some(channel:visit))", `{"$nor":[{"valueTier":"A"}]}`, false},
+		{"-(tier:A interactions.some(channel:visit))", `{}`, false},
+	}
+	for _, tt := range tests {
+		n, err := Parse(tt.line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, pushed, err := ToMQL(n, Options{Now: evalNow, ScalarOnly: true})
+		if err != nil || pushed != tt.pushed || ext(f) != tt.want {
+			t.Errorf("ToMQL(%q, ScalarOnly) = %s, %v, %v; want %s, %v", tt.line, ext(f), pushed, err, tt.want, tt.pushed)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package segment
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"time"
 
@@ -17,14 +18,14 @@ import (
 // $elemMatch; every: $not $elemMatch of the negated filter), windowed
 // aggregates $expr with $size/$filter and $sum/$map/$filter. pushedDown is
 // true for every filter the language has today; it is false only when a
-// construct had to be left to the in-process evaluator (none yet). Errors as
-// Compile's.
+// construct was left to the in-process evaluator (with o.ScalarOnly). Errors
+// as Compile's.
 func ToMQL(n Node, o Options) (filter bson.D, pushedDown bool, err error) {
 	if err := Validate(n); err != nil {
 		return nil, false, err
 	}
 	problems := crm.NewProblems()
-	m := &mqlc{r: newResolver(o)}
+	m := &mqlc{r: newResolver(o), scalarOnly: o.ScalarOnly}
 	filter = m.query(n, Customer, problems.At("where"))
 	if m.r.failed != nil {
 		return nil, false, crm.Internal(m.r.failed)
@@ -32,7 +33,7 @@ func ToMQL(n Node, o Options) (filter bson.D, pushedDown bool, err error) {
 	if err := problems.Err(); err != nil {
 		return nil, false, err
 	}
-	return filter, true, nil
+	return filter, !m.dropped, nil
 }
 
 // Explain returns the compiled filter as canonical extended JSON, for
@@ -50,7 +51,25 @@ func Explain(n Node, o Options) (string, bool, error) {
 }
 
 type mqlc struct {
-	r *resolver
+	r          *resolver
+	scalarOnly bool // leave quantifiers and aggregates out
+	dropped    bool // something was left out
+	neg        bool // under an odd number of Nots
+}
+
+// left stands in for a construct left out of the filter: true where the
+// filter must select a superset, false under a negation (whose operand
+// must select a subset).
+func (m *mqlc) left() bson.D {
+	m.dropped = true
+	if m.neg {
+		return matchNone()
+	}
+	return d{}
+}
+
+func isNone(x bson.D) bool {
+	return len(x) == 1 && x[0].Key == "_id" && reflect.DeepEqual(x[0].Value, matchNone()[0].Value)
 }
 
 type (
@@ -67,34 +86,58 @@ func (m *mqlc) query(n Node, scope Array, p crm.Problems) bson.D {
 	case nil:
 		return d{}
 	case And:
-		switch len(n.Nodes) {
+		var list a
+		for i, c := range n.Nodes {
+			x := m.query(c, scope, p.Index("and", i))
+			switch {
+			case isNone(x):
+				return x
+			case len(x) > 0: // {} (true) adds nothing
+				list = append(list, x)
+			}
+		}
+		switch len(list) {
 		case 0:
 			return d{}
 		case 1:
-			return m.query(n.Nodes[0], scope, p.Index("and", 0))
-		}
-		list := make(a, len(n.Nodes))
-		for i, c := range n.Nodes {
-			list[i] = m.query(c, scope, p.Index("and", i))
+			return list[0].(bson.D)
 		}
 		return d{{Key: "$and", Value: list}}
 	case Or:
-		switch len(n.Nodes) {
+		var list a
+		for i, c := range n.Nodes {
+			x := m.query(c, scope, p.Index("or", i))
+			switch {
+			case len(x) == 0:
+				return x
+			case !isNone(x): // false adds nothing
+				list = append(list, x)
+			}
+		}
+		switch len(list) {
 		case 0:
 			return matchNone()
 		case 1:
-			return m.query(n.Nodes[0], scope, p.Index("or", 0))
-		}
-		list := make(a, len(n.Nodes))
-		for i, c := range n.Nodes {
-			list[i] = m.query(c, scope, p.Index("or", i))
+			return list[0].(bson.D)
 		}
 		return d{{Key: "$or", Value: list}}
 	case Not:
-		return d{{Key: "$nor", Value: a{m.query(n.Node, scope, p.At("not"))}}}
+		m.neg = !m.neg
+		x := m.query(n.Node, scope, p.At("not"))
+		m.neg = !m.neg
+		switch {
+		case len(x) == 0:
+			return matchNone()
+		case isNone(x):
+			return d{}
+		}
+		return d{{Key: "$nor", Value: a{x}}}
 	case Cond:
 		return m.cond(n, scope, p)
 	case Quant:
+		if m.scalarOnly {
+			return m.left()
+		}
 		where := m.query(n.Where, n.Array, p.At(string(n.Array)).At(string(n.Q)))
 		arr := string(n.Array)
 		if len(where) == 0 { // any element
@@ -117,6 +160,9 @@ func (m *mqlc) query(n Node, scope Array, p crm.Problems) bson.D {
 				Value: d{{Key: "$nor", Value: a{where}}}}}}}}}
 		}
 	case Agg:
+		if m.scalarOnly {
+			return m.left()
+		}
 		pw := p.At(string(n.Array)).At(string(n.Fn)).At("where")
 		input := any(d{{Key: "$ifNull", Value: a{"$" + string(n.Array), a{}}}})
 		if n.Where != nil {

@@ -22,6 +22,12 @@ type Options struct {
 	// Me is the signed-in user's id, the operand of owner: {me: true}.
 	// Filters with me are BAD_USER_INPUT without it.
 	Me string
+	// ScalarOnly (ToMQL only) leaves quantifiers and windowed figures out
+	// of the MongoDB filter, for a server that lacks $expr and answers
+	// $elemMatch wrongly (FerretDB v1): the filter then selects a superset
+	// of the matching customers, ToMQL reports pushedDown false, and the
+	// caller keeps the customers Program.Match accepts.
+	ScalarOnly bool
 }
 
 // OptionsAt returns Options with Now read from clock.
