@@ -207,6 +207,7 @@ type ComplexityRoot struct {
 		Customer  func(childComplexity int, id *string, code *string) int
 		Customers func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope) int
 		Me        func(childComplexity int) int
+		Staff     func(childComplexity int) int
 		User      func(childComplexity int, id string) int
 		Users     func(childComplexity int) int
 	}
@@ -301,6 +302,7 @@ type QueryResolver interface {
 	Customer(ctx context.Context, id *string, code *string) (*crm.Customer, error)
 	Customers(ctx context.Context, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope) (*model.CustomerConnection, error)
 	Users(ctx context.Context) ([]crm.User, error)
+	Staff(ctx context.Context) ([]crm.User, error)
 	User(ctx context.Context, id string) (*crm.User, error)
 }
 type StageChangeResolver interface {
@@ -1208,6 +1210,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.staff":
+		if e.ComplexityRoot.Query.Staff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Staff(childComplexity), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -1527,8 +1535,10 @@ type Query {
   customer(id: ID, code: String): Customer
   "Customers, one page at a time. first is at most 100. search matches name, code and contact names (literal, case-insensitive)."
   customers(first: Int = 20, after: String, orderBy: CustomerOrder, search: String, scope: ArchiveScope = ACTIVE): CustomerConnection!
-  "Every user (ADMIN and MANAGER)."
+  "Every user, disabled ones included (ADMIN and MANAGER)."
   users: [User!]!
+  "Active staff, for choosing owners, collaborators and participants (any signed-in user)."
+  staff: [User!]!
   "One user by id (any signed-in user: owners and participants are shown by name)."
   user(id: ID!): User
 }
@@ -6596,6 +6606,38 @@ func (ec *executionContext) fieldContext_Query_users(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_staff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_staff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Staff(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUserᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_staff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_user(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10632,6 +10674,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
+				})
+		case "staff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_staff(ctx, field)
 				})
 		case "user":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

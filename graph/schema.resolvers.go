@@ -395,6 +395,23 @@ func (r *queryResolver) Users(ctx context.Context) ([]crm.User, error) {
 	return out, nil
 }
 
+// Staff is the resolver for the staff field.
+func (r *queryResolver) Staff(ctx context.Context) ([]crm.User, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	users, err := r.Auth.Staff(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]crm.User, len(users))
+	for i, u := range users {
+		out[i] = *u
+	}
+	return out, nil
+}
+
 // User is the resolver for the user field.
 func (r *queryResolver) User(ctx context.Context, id string) (*crm.User, error) {
 	if _, err := actor(ctx); err != nil {

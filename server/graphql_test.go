@@ -403,3 +403,45 @@ func TestOwnSettingsAndPassword(t *testing.T) {
 	ts.post(t, other, `{customers{totalCount}}`, nil).fails(t, "UNAUTHENTICATED", "")
 	ts.login(t, "self@kehu.local", "new-password-123")
 }
+
+func TestStaffDirectoryAndCompression(t *testing.T) {
+	ts := newTestServer(t)
+	id, token := ts.user(t, "staff1@kehu.local", crm.RoleSales)
+	gone, _ := ts.user(t, "gone@kehu.local", crm.RoleSales)
+	ts.post(t, ts.admin, `mutation($id:ID!){updateUser(id:$id,expectedVersion:1,input:{disabled:true}){id}}`, map[string]any{"id": gone}).ok(t, nil)
+	var out struct{ Staff []struct{ ID, Email string } }
+	ts.post(t, token, `{staff{id email}}`, nil).ok(t, &out)
+	seen := map[string]bool{}
+	for _, u := range out.Staff {
+		seen[u.ID] = true
+	}
+	if !seen[id] || seen[gone] || len(out.Staff) != 2 {
+		t.Fatalf("staff for a sales user: %+v", out.Staff)
+	}
+	ts.post(t, "", `{staff{id}}`, nil).fails(t, "UNAUTHENTICATED", "")
+
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", strings.NewReader(`{"query":"{staff{id email name role}}"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept-Encoding", "gzip")
+	tr := &http.Transport{DisableCompression: true}
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Vary") == "" {
+		t.Fatalf("no Vary header from the compressing handler: %v", resp.Header)
+	}
+	// A page larger than the compression threshold comes gzipped.
+	req, _ = http.NewRequest(http.MethodGet, ts.URL+"/graphiql", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err = (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("/graphiql not compressed: %v", resp.Header)
+	}
+}

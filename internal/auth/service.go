@@ -504,6 +504,26 @@ func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, 
 	return nil
 }
 
+// Staff returns the active staff (no password hashes) ordered by email:
+// every signed-in user may read it, to pick owners, collaborators and
+// participants. Errors: INTERNAL.
+func (s *Service) Staff(ctx context.Context, actor crm.Actor) ([]*crm.User, error) {
+	if !actor.Role.Valid() {
+		return nil, notSignedIn()
+	}
+	users, err := s.Users.List(ctx)
+	if err != nil {
+		return nil, asInternal(err)
+	}
+	out := make([]*crm.User, 0, len(users))
+	for _, u := range users {
+		if !u.Disabled {
+			out = append(out, public(u))
+		}
+	}
+	return out, nil
+}
+
 // ListUsers returns every staff account ordered by email. ADMIN and MANAGER
 // may. Errors: FORBIDDEN, INTERNAL.
 func (s *Service) ListUsers(ctx context.Context, actor crm.Actor) ([]*crm.User, error) {

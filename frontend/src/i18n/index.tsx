@@ -13,19 +13,17 @@ export type { Lang, MessageKey } from './messages';
 
 const LANG_KEY = 'kehu.locale';
 
-/** Before sign-in: the last choice on this browser, else the browser's language (Chinese first). */
+/**
+ * Before sign-in: the last choice on this browser, else 简体中文 — Kehu is
+ * zh-CN first, whatever the browser's language; after sign-in the user's
+ * saved setting (me.locale) wins.
+ */
 export function initialLang(): Lang {
   try {
     const saved = localStorage.getItem(LANG_KEY);
     if (saved === 'zh' || saved === 'en') return saved;
   } catch {
-    // storage blocked: fall through to the browser's language
-  }
-  const langs = typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : [];
-  for (const l of langs) {
-    const low = (l || '').toLowerCase();
-    if (low.startsWith('zh')) return 'zh';
-    if (low.startsWith('en')) return 'en';
+    // storage blocked: the default below
   }
   return 'zh';
 }
