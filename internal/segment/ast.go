@@ -9,7 +9,8 @@
 //     see QUERY.md);
 //   - the in-process evaluator, the reference semantics (Compile, Program.Match);
 //   - the MongoDB compiler (ToMQL, Explain), whose results agree with the
-//     evaluator on every filter (the differential tests run them on mingo).
+//     evaluator on every filter (the differential tests run them on mingo
+//     and FerretDB); Options.ScalarOnly for servers without $expr.
 //
 // The package is a pure library: no I/O, no global mutable state; "now" comes
 // from the caller (Options.Now), so a rules engine can evaluate filters at any

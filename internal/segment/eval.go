@@ -65,6 +65,58 @@ func ArraysOf(n Node) []Array {
 	return out
 }
 
+// FieldsOf lists the catalog fields a tree reads, customer fields first,
+// each once (search reads name, code and the contacts' names). A read model
+// that keeps a lean copy of the nested arrays can tell from it whether the
+// copy suffices for a filter.
+func FieldsOf(n Node) []Field {
+	type key struct {
+		scope Array
+		name  string
+	}
+	seen := map[key]bool{}
+	var rec func(n Node, scope Array, depth int)
+	rec = func(n Node, scope Array, depth int) {
+		if depth > MaxDepth+1 {
+			return
+		}
+		switch n := n.(type) {
+		case And:
+			for _, c := range n.Nodes {
+				rec(c, scope, depth+1)
+			}
+		case Or:
+			for _, c := range n.Nodes {
+				rec(c, scope, depth+1)
+			}
+		case Not:
+			rec(n.Node, scope, depth+1)
+		case Quant:
+			rec(n.Where, n.Array, depth+1)
+		case Agg:
+			if n.Fn == Sum {
+				seen[key{n.Array, arrays[n.Array].sum}] = true
+			}
+			rec(n.Where, n.Array, depth+1)
+		case Cond:
+			seen[key{scope, n.Field}] = true
+			if n.Field == "search" && scope == Customer {
+				seen[key{Customer, "name"}] = true
+				seen[key{Customer, "code"}] = true
+				seen[key{Contacts, "name"}] = true
+			}
+		}
+	}
+	rec(n, Customer, 1)
+	var out []Field
+	for _, f := range catalog {
+		if seen[key{f.Scope, f.Name}] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // walk calls fn on every node of the tree, depth first, within the bounds.
 func walk(n Node, fn func(Node)) {
 	var rec func(Node, int)

@@ -319,6 +319,21 @@ func wide(n int) Node {
 	return o
 }
 
+func TestFieldsOf(t *testing.T) {
+	n, err := Parse(`tier:A "x" visits(90d):>=3 deals(1y):>5 needs.some(type:product)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range FieldsOf(n) {
+		got = append(got, string(f.Scope)+"."+f.Name)
+	}
+	want := []string{".search", ".code", ".name", ".valueTier", "contacts.name", "interactions.at", "interactions.channel", "needs.type", "deals.amount", "deals.date"}
+	if !slices.Equal(got, want) {
+		t.Errorf("FieldsOf = %v, want %v", got, want)
+	}
+}
+
 func TestArraysOf(t *testing.T) {
 	n, err := Parse(`tier:A "x" visits(90d):>=3 deals.some(amount:>1)`)
 	if err != nil {
