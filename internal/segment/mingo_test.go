@@ -282,7 +282,11 @@ func handTrees(me string) map[string]Node {
 			Where: Cond{Field: "role", Op: NotIn, Value: Strings{"USER"}}},
 		"contacts role null": Agg{Array: Contacts, Fn: Count, Op: Gt, Value: Int(0),
 			Where: Cond{Field: "role", Op: IsNull, Value: Bool(true)}},
-		"deals sum all": Agg{Array: Deals, Fn: Sum, Op: Lt, Value: Money(10_000_000)},
+		"count empty or":  Agg{Array: Interactions, Fn: Count, Op: Eq, Value: Int(0), Where: Or{}},
+		"count empty and": Agg{Array: Interactions, Fn: Count, Op: Gt, Value: Int(30), Where: And{Nodes: []Node{And{}, Or{Nodes: []Node{And{}}}}}},
+		"some empty or":   Quant{Array: Interactions, Q: Some, Where: Or{}},
+		"every empty or":  Quant{Array: Deals, Q: Every, Where: Or{}},
+		"deals sum all":   Agg{Array: Deals, Fn: Sum, Op: Lt, Value: Money(10_000_000)},
 		"interactions by me": Agg{Array: Interactions, Fn: Count, Op: Gte, Value: Int(10),
 			Where: Cond{Field: "createdBy", Op: Me, Value: Bool(true)}},
 	}

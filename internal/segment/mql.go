@@ -348,7 +348,10 @@ func (m *mqlc) expr(n Node, scope Array, p crm.Problems) any {
 	case nil:
 		return true
 	case And:
-		if len(n.Nodes) == 1 {
+		switch len(n.Nodes) {
+		case 0:
+			return true
+		case 1:
 			return m.expr(n.Nodes[0], scope, p.Index("and", 0))
 		}
 		list := make(a, len(n.Nodes))
@@ -357,7 +360,10 @@ func (m *mqlc) expr(n Node, scope Array, p crm.Problems) any {
 		}
 		return d{{Key: "$and", Value: list}}
 	case Or:
-		if len(n.Nodes) == 1 {
+		switch len(n.Nodes) {
+		case 0:
+			return false
+		case 1:
 			return m.expr(n.Nodes[0], scope, p.Index("or", 0))
 		}
 		list := make(a, len(n.Nodes))
