@@ -16,7 +16,7 @@ import (
 
 // topLevelArgs are field names that are arguments of the mutation itself,
 // not fields of its input object.
-var topLevelArgs = map[string]bool{"id": true, "customerId": true, "contactId": true, "needId": true,
+var topLevelArgs = map[string]bool{"id": true, "customerId": true, "contactId": true, "needId": true, "interactionId": true, "dealId": true, "resultId": true,
 	"expectedVersion": true, "currentPassword": true, "newPassword": true}
 
 // inputErr prefixes the field paths of a domain error with "input." so that

@@ -165,9 +165,15 @@ type ComplexityRoot struct {
 		RecordDeal         func(childComplexity int, customerID string, expectedVersion *int, input crm.DealInput) int
 		RecordSatisfaction func(childComplexity int, customerID string, expectedVersion *int, input crm.SatisfactionInput) int
 		RemoveContact      func(childComplexity int, customerID string, contactID string, expectedVersion int) int
+		RemoveDeal         func(childComplexity int, customerID string, dealID string, expectedVersion int) int
+		RemoveInteraction  func(childComplexity int, customerID string, interactionID string, expectedVersion int) int
+		RemoveNeed         func(childComplexity int, customerID string, needID string, expectedVersion int) int
+		RemoveSatisfaction func(childComplexity int, customerID string, resultID string, expectedVersion int) int
 		RestoreCustomer    func(childComplexity int, id string, expectedVersion int) int
 		UpdateContact      func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
 		UpdateCustomer     func(childComplexity int, id string, expectedVersion int, input crm.CustomerPatch) int
+		UpdateDeal         func(childComplexity int, customerID string, dealID string, expectedVersion int, input crm.DealPatch) int
+		UpdateInteraction  func(childComplexity int, customerID string, interactionID string, expectedVersion int, input crm.InteractionPatch) int
 		UpdateMySettings   func(childComplexity int, input auth.Settings) int
 		UpdateNeed         func(childComplexity int, customerID string, needID string, expectedVersion int, input crm.NeedPatch) int
 		UpdateUser         func(childComplexity int, id string, expectedVersion int, input auth.UserPatch) int
@@ -285,10 +291,16 @@ type MutationResolver interface {
 	UpdateContact(ctx context.Context, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) (*crm.Customer, error)
 	RemoveContact(ctx context.Context, customerID string, contactID string, expectedVersion int) (*crm.Customer, error)
 	LogInteraction(ctx context.Context, customerID string, expectedVersion *int, input crm.InteractionInput) (*crm.Customer, error)
+	UpdateInteraction(ctx context.Context, customerID string, interactionID string, expectedVersion int, input crm.InteractionPatch) (*crm.Customer, error)
+	RemoveInteraction(ctx context.Context, customerID string, interactionID string, expectedVersion int) (*crm.Customer, error)
 	AddNeed(ctx context.Context, customerID string, expectedVersion *int, input crm.NeedInput) (*crm.Customer, error)
 	UpdateNeed(ctx context.Context, customerID string, needID string, expectedVersion int, input crm.NeedPatch) (*crm.Customer, error)
+	RemoveNeed(ctx context.Context, customerID string, needID string, expectedVersion int) (*crm.Customer, error)
 	RecordDeal(ctx context.Context, customerID string, expectedVersion *int, input crm.DealInput) (*crm.Customer, error)
+	UpdateDeal(ctx context.Context, customerID string, dealID string, expectedVersion int, input crm.DealPatch) (*crm.Customer, error)
+	RemoveDeal(ctx context.Context, customerID string, dealID string, expectedVersion int) (*crm.Customer, error)
 	RecordSatisfaction(ctx context.Context, customerID string, expectedVersion *int, input crm.SatisfactionInput) (*crm.Customer, error)
+	RemoveSatisfaction(ctx context.Context, customerID string, resultID string, expectedVersion int) (*crm.Customer, error)
 	UpdateMySettings(ctx context.Context, input auth.Settings) (*crm.User, error)
 	ChangeMyPassword(ctx context.Context, currentPassword string, newPassword string) (bool, error)
 	CreateUser(ctx context.Context, input auth.NewUser) (*crm.User, error)
@@ -985,6 +997,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveContact(childComplexity, args["customerId"].(string), args["contactId"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.removeDeal":
+		if e.ComplexityRoot.Mutation.RemoveDeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeDeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveDeal(childComplexity, args["customerId"].(string), args["dealId"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.removeInteraction":
+		if e.ComplexityRoot.Mutation.RemoveInteraction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeInteraction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveInteraction(childComplexity, args["customerId"].(string), args["interactionId"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.removeNeed":
+		if e.ComplexityRoot.Mutation.RemoveNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveNeed(childComplexity, args["customerId"].(string), args["needId"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.removeSatisfaction":
+		if e.ComplexityRoot.Mutation.RemoveSatisfaction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeSatisfaction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveSatisfaction(childComplexity, args["customerId"].(string), args["resultId"].(string), args["expectedVersion"].(int)), true
 	case "Mutation.restoreCustomer":
 		if e.ComplexityRoot.Mutation.RestoreCustomer == nil {
 			break
@@ -1018,6 +1074,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCustomer(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["input"].(crm.CustomerPatch)), true
+	case "Mutation.updateDeal":
+		if e.ComplexityRoot.Mutation.UpdateDeal == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateDeal_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateDeal(childComplexity, args["customerId"].(string), args["dealId"].(string), args["expectedVersion"].(int), args["input"].(crm.DealPatch)), true
+	case "Mutation.updateInteraction":
+		if e.ComplexityRoot.Mutation.UpdateInteraction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateInteraction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateInteraction(childComplexity, args["customerId"].(string), args["interactionId"].(string), args["expectedVersion"].(int), args["input"].(crm.InteractionPatch)), true
 	case "Mutation.updateMySettings":
 		if e.ComplexityRoot.Mutation.UpdateMySettings == nil {
 			break
@@ -1380,7 +1458,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerPatch", ec.unmarshalInputCustomerPatch),
 			graphql.NewInputUnmarshaler("DealInput", ec.unmarshalInputDealInput),
+			graphql.NewInputUnmarshaler("DealPatch", ec.unmarshalInputDealPatch),
 			graphql.NewInputUnmarshaler("InteractionInput", ec.unmarshalInputInteractionInput),
+			graphql.NewInputUnmarshaler("InteractionPatch", ec.unmarshalInputInteractionPatch),
 			graphql.NewInputUnmarshaler("NeedInput", ec.unmarshalInputNeedInput),
 			graphql.NewInputUnmarshaler("NeedPatch", ec.unmarshalInputNeedPatch),
 			graphql.NewInputUnmarshaler("NextActionInput", ec.unmarshalInputNextActionInput),
@@ -1561,10 +1641,18 @@ type Mutation {
 
   "Appends an interaction. Without expectedVersion, concurrent calls never lose one."
   logInteraction(customerId: ID!, expectedVersion: Int, input: InteractionInput!): Customer!
+  "Corrects a logged interaction, or ticks off its next action (input: {nextActionDone: true})."
+  updateInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!, input: InteractionPatch!): Customer!
+  "Removes an interaction (e.g. one logged on the wrong customer)."
+  removeInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!): Customer!
   addNeed(customerId: ID!, expectedVersion: Int, input: NeedInput!): Customer!
   updateNeed(customerId: ID!, needId: ID!, expectedVersion: Int!, input: NeedPatch!): Customer!
+  removeNeed(customerId: ID!, needId: ID!, expectedVersion: Int!): Customer!
   recordDeal(customerId: ID!, expectedVersion: Int, input: DealInput!): Customer!
+  updateDeal(customerId: ID!, dealId: ID!, expectedVersion: Int!, input: DealPatch!): Customer!
+  removeDeal(customerId: ID!, dealId: ID!, expectedVersion: Int!): Customer!
   recordSatisfaction(customerId: ID!, expectedVersion: Int, input: SatisfactionInput!): Customer!
+  removeSatisfaction(customerId: ID!, resultId: ID!, expectedVersion: Int!): Customer!
 
   "Changes your own settings (any role)."
   updateMySettings(input: SettingsInput!): User!
@@ -1868,6 +1956,22 @@ input InteractionInput {
   durationMin: Int
 }
 
+"Corrections to an interaction: omitted fields stay as they are."
+input InteractionPatch {
+  at: Time
+  channel: InteractionChannel
+  summary: String
+  feedback: String
+  result: String
+  contactIds: [ID!]
+  "Replaces the next action."
+  nextAction: NextActionInput
+  "Ticks the next action off (or on again)."
+  nextActionDone: Boolean
+  keyEvent: KeyEvent
+  durationMin: Int
+}
+
 input NeedInput {
   title: String!
   kind: NeedKind
@@ -1898,6 +2002,14 @@ input DealInput {
   product: String!
   amount: Money!
   "Defaults to today."
+  date: Date
+  note: String
+}
+
+"Corrections to a deal: omitted fields stay as they are."
+input DealPatch {
+  product: String
+  amount: Money
   date: Date
   note: String
 }
@@ -2688,6 +2800,126 @@ func (ec *executionContext) field_Mutation_removeContact_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeDeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dealId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dealId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeInteraction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interactionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interactionId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeNeed_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "needId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["needId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeSatisfaction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "resultId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resultId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_restoreCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2775,6 +3007,82 @@ func (ec *executionContext) field_Mutation_updateCustomer_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateDeal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dealId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dealId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (crm.DealPatch, error) {
+			return ec.unmarshalNDealPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDealPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateInteraction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interactionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interactionId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (crm.InteractionPatch, error) {
+			return ec.unmarshalNInteractionPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg3
 	return args, nil
 }
 
@@ -5610,6 +5918,94 @@ func (ec *executionContext) fieldContext_Mutation_logInteraction(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateInteraction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateInteraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateInteraction(ctx, fc.Args["customerId"].(string), fc.Args["interactionId"].(string), fc.Args["expectedVersion"].(int), fc.Args["input"].(crm.InteractionPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateInteraction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateInteraction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeInteraction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeInteraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveInteraction(ctx, fc.Args["customerId"].(string), fc.Args["interactionId"].(string), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeInteraction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeInteraction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_addNeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5698,6 +6094,50 @@ func (ec *executionContext) fieldContext_Mutation_updateNeed(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_removeNeed(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeNeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveNeed(ctx, fc.Args["customerId"].(string), fc.Args["needId"].(string), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeNeed(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeNeed_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_recordDeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5742,6 +6182,94 @@ func (ec *executionContext) fieldContext_Mutation_recordDeal(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateDeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateDeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateDeal(ctx, fc.Args["customerId"].(string), fc.Args["dealId"].(string), fc.Args["expectedVersion"].(int), fc.Args["input"].(crm.DealPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateDeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateDeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeDeal(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeDeal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveDeal(ctx, fc.Args["customerId"].(string), fc.Args["dealId"].(string), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeDeal(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeDeal_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_recordSatisfaction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5780,6 +6308,50 @@ func (ec *executionContext) fieldContext_Mutation_recordSatisfaction(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordSatisfaction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeSatisfaction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeSatisfaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveSatisfaction(ctx, fc.Args["customerId"].(string), fc.Args["resultId"].(string), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeSatisfaction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeSatisfaction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9092,6 +9664,69 @@ func UnmarshalDealInput(ctx context.Context, raw any) (crm.DealInput, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDealPatch(ctx context.Context, obj any) (crm.DealPatch, error) {
+	var it crm.DealPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"product", "amount", "date", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "product":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("product"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Product = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOMoney2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDealPatch unmarshals raw into the DealPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDealPatch(ctx context.Context, raw any) (crm.DealPatch, error) {
+	var out crm.DealPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DealPatch", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInteractionInput(ctx context.Context, obj any) (crm.InteractionInput, error) {
 	var it crm.InteractionInput
 	if obj == nil {
@@ -9194,6 +9829,111 @@ func (ec *executionContext) unmarshalInputInteractionInput(ctx context.Context, 
 func UnmarshalInteractionInput(ctx context.Context, raw any) (crm.InteractionInput, error) {
 	var out crm.InteractionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InteractionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInteractionPatch(ctx context.Context, obj any) (crm.InteractionPatch, error) {
+	var it crm.InteractionPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"at", "channel", "summary", "feedback", "result", "contactIds", "nextAction", "nextActionDone", "keyEvent", "durationMin"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalOInteractionChannel2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "feedback":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("feedback"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Feedback = data
+		case "result":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("result"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Result = data
+		case "contactIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactIDs = data
+		case "nextAction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextAction"))
+			data, err := ec.unmarshalONextActionInput2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐNextActionInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NextAction = data
+		case "nextActionDone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextActionDone"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NextActionDone = data
+		case "keyEvent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyEvent"))
+			data, err := ec.unmarshalOKeyEvent2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKeyEvent(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeyEvent = data
+		case "durationMin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMin"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationMin = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInteractionPatch unmarshals raw into the InteractionPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInteractionPatch(ctx context.Context, raw any) (crm.InteractionPatch, error) {
+	var out crm.InteractionPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InteractionPatch", raw, &out)
 	return out, err
 }
 
@@ -10369,6 +11109,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateInteraction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateInteraction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeInteraction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeInteraction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "addNeed":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addNeed(ctx, field)
@@ -10383,6 +11137,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "removeNeed":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeNeed(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "recordDeal":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordDeal(ctx, field)
@@ -10390,9 +11151,30 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateDeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateDeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeDeal":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeDeal(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "recordSatisfaction":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordSatisfaction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeSatisfaction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeSatisfaction(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11486,6 +12268,11 @@ func (ec *executionContext) unmarshalNDealInput2githubᚗcomᚋkehuᚑcrmᚋkehu
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDealPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDealPatch(ctx context.Context, v any) (crm.DealPatch, error) {
+	res, err := ec.unmarshalInputDealPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11589,6 +12376,11 @@ func (ec *executionContext) marshalNInteractionChannel2githubᚗcomᚋkehuᚑcrm
 
 func (ec *executionContext) unmarshalNInteractionInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionInput(ctx context.Context, v any) (crm.InteractionInput, error) {
 	res, err := ec.unmarshalInputInteractionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInteractionPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionPatch(ctx context.Context, v any) (crm.InteractionPatch, error) {
+	res, err := ec.unmarshalInputInteractionPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -12239,6 +13031,22 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInteractionChannel2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionChannel(ctx context.Context, v any) (*crm.InteractionChannel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(crm.InteractionChannel)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInteractionChannel2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionChannel(ctx context.Context, sel ast.SelectionSet, v *crm.InteractionChannel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOKeyEvent2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKeyEvent(ctx context.Context, v any) (crm.KeyEvent, error) {

@@ -248,6 +248,26 @@ func (r *mutationResolver) LogInteraction(ctx context.Context, customerID string
 	return c, inputErr(err)
 }
 
+// UpdateInteraction is the resolver for the updateInteraction field.
+func (r *mutationResolver) UpdateInteraction(ctx context.Context, customerID string, interactionID string, expectedVersion int, input crm.InteractionPatch) (*crm.Customer, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.CRM.UpdateInteraction(ctx, a, customerID, interactionID, int64(expectedVersion), input)
+	return c, inputErr(err)
+}
+
+// RemoveInteraction is the resolver for the removeInteraction field.
+func (r *mutationResolver) RemoveInteraction(ctx context.Context, customerID string, interactionID string, expectedVersion int) (*crm.Customer, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.CRM.RemoveInteraction(ctx, a, customerID, interactionID, int64(expectedVersion))
+	return c, inputErr(err)
+}
+
 // AddNeed is the resolver for the addNeed field.
 func (r *mutationResolver) AddNeed(ctx context.Context, customerID string, expectedVersion *int, input crm.NeedInput) (*crm.Customer, error) {
 	a, err := actor(ctx)
@@ -268,6 +288,16 @@ func (r *mutationResolver) UpdateNeed(ctx context.Context, customerID string, ne
 	return c, inputErr(err)
 }
 
+// RemoveNeed is the resolver for the removeNeed field.
+func (r *mutationResolver) RemoveNeed(ctx context.Context, customerID string, needID string, expectedVersion int) (*crm.Customer, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.CRM.RemoveNeed(ctx, a, customerID, needID, int64(expectedVersion))
+	return c, inputErr(err)
+}
+
 // RecordDeal is the resolver for the recordDeal field.
 func (r *mutationResolver) RecordDeal(ctx context.Context, customerID string, expectedVersion *int, input crm.DealInput) (*crm.Customer, error) {
 	a, err := actor(ctx)
@@ -278,6 +308,26 @@ func (r *mutationResolver) RecordDeal(ctx context.Context, customerID string, ex
 	return c, inputErr(err)
 }
 
+// UpdateDeal is the resolver for the updateDeal field.
+func (r *mutationResolver) UpdateDeal(ctx context.Context, customerID string, dealID string, expectedVersion int, input crm.DealPatch) (*crm.Customer, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.CRM.UpdateDeal(ctx, a, customerID, dealID, int64(expectedVersion), input)
+	return c, inputErr(err)
+}
+
+// RemoveDeal is the resolver for the removeDeal field.
+func (r *mutationResolver) RemoveDeal(ctx context.Context, customerID string, dealID string, expectedVersion int) (*crm.Customer, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.CRM.RemoveDeal(ctx, a, customerID, dealID, int64(expectedVersion))
+	return c, inputErr(err)
+}
+
 // RecordSatisfaction is the resolver for the recordSatisfaction field.
 func (r *mutationResolver) RecordSatisfaction(ctx context.Context, customerID string, expectedVersion *int, input crm.SatisfactionInput) (*crm.Customer, error) {
 	a, err := actor(ctx)
@@ -285,6 +335,16 @@ func (r *mutationResolver) RecordSatisfaction(ctx context.Context, customerID st
 		return nil, err
 	}
 	c, err := r.CRM.RecordSatisfaction(ctx, a, customerID, version(expectedVersion), input)
+	return c, inputErr(err)
+}
+
+// RemoveSatisfaction is the resolver for the removeSatisfaction field.
+func (r *mutationResolver) RemoveSatisfaction(ctx context.Context, customerID string, resultID string, expectedVersion int) (*crm.Customer, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.CRM.RemoveSatisfaction(ctx, a, customerID, resultID, int64(expectedVersion))
 	return c, inputErr(err)
 }
 

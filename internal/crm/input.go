@@ -87,6 +87,29 @@ type InteractionInput struct {
 	DurationMin  *int
 }
 
+// InteractionPatch corrects a logged interaction; nil fields stay as they are.
+// NextAction replaces the next action; NextActionDone only ticks it off.
+type InteractionPatch struct {
+	At             *time.Time
+	Channel        *InteractionChannel
+	Summary        *string
+	Feedback       *string
+	Result         *string
+	ContactIDs     []string
+	NextAction     *NextActionInput
+	NextActionDone *bool
+	KeyEvent       *KeyEvent
+	DurationMin    *int
+}
+
+// DealPatch corrects a recorded deal.
+type DealPatch struct {
+	Product *string
+	Amount  *Money
+	Date    *time.Time
+	Note    *string
+}
+
 // NeedFields are a need's optional fields.
 type NeedFields struct {
 	Kind       *NeedKind

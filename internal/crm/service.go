@@ -234,58 +234,81 @@ func (s *Service) LogInteraction(ctx context.Context, a Actor, customerID string
 			p.Add("interactions", "a customer has at most %d interactions", MaxNested)
 			return
 		}
-		it := Interaction{ID: NewID(), At: now, Channel: in.Channel, CreatedBy: a.UserID}
-		if in.At != nil {
-			it.At = in.At.Truncate(time.Millisecond)
-			if it.At.After(now.Add(24 * time.Hour)) {
-				p.Add("at", "must not be in the future")
-			}
-		}
-		if !in.Channel.Valid() {
-			p.Add("channel", "%q is not an allowed value", string(in.Channel))
-		}
-		it.Summary = checkText(p, "summary", in.Summary, MaxLongText, true)
-		applyText(p, "feedback", in.Feedback, &it.Feedback, MaxLongText)
-		applyText(p, "result", in.Result, &it.Result, MaxLongText)
+		it := Interaction{ID: NewID(), At: now, CreatedBy: a.UserID}
+		channel := in.Channel
+		patch := InteractionPatch{At: in.At, Channel: &channel, Summary: &in.Summary, Feedback: in.Feedback,
+			Result: in.Result, ContactIDs: in.ContactIDs, KeyEvent: in.KeyEvent, DurationMin: in.DurationMin, NextAction: in.NextAction}
+		patch.apply(p, c, &it, a, now)
 		it.Participants = dedupe(in.Participants)
 		if len(it.Participants) == 0 {
 			it.Participants = []string{a.UserID}
 		}
-		it.ContactIDs = dedupe(in.ContactIDs)
+		users = interactionUsers(&it)
+		c.Interactions = append(c.Interactions, it)
+	}, func(*Customer) error { return s.checkUsers(ctx, "", users) })
+}
+
+// apply validates the patch and writes it onto it (an interaction of c).
+func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Actor, now time.Time) {
+	if f.At != nil {
+		it.At = f.At.Truncate(time.Millisecond)
+		if it.At.After(now.Add(24 * time.Hour)) {
+			p.Add("at", "must not be in the future")
+		}
+	}
+	applyEnum(p, "channel", f.Channel, &it.Channel, false)
+	if f.Summary != nil {
+		it.Summary = checkText(p, "summary", *f.Summary, MaxLongText, true)
+	}
+	applyText(p, "feedback", f.Feedback, &it.Feedback, MaxLongText)
+	applyText(p, "result", f.Result, &it.Result, MaxLongText)
+	if f.ContactIDs != nil {
+		it.ContactIDs = dedupe(f.ContactIDs)
 		for i, id := range it.ContactIDs {
 			if indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == id }) < 0 {
 				p.Add("contactIds["+itoa(i)+"]", "no such contact on this customer")
 			}
 		}
-		if in.NextAction != nil {
-			na := &NextAction{OwnerID: a.UserID}
-			pn := p.At("nextAction")
-			na.What = checkText(pn, "what", in.NextAction.What, MaxLineText, true)
-			if in.NextAction.OwnerID != nil && strings.TrimSpace(*in.NextAction.OwnerID) != "" {
-				na.OwnerID = strings.TrimSpace(*in.NextAction.OwnerID)
-			}
-			if in.NextAction.Due != nil {
-				due := in.NextAction.Due.Truncate(time.Millisecond)
-				na.Due = &due
-			}
-			if in.NextAction.Done != nil {
-				na.Done = *in.NextAction.Done
-			}
-			it.NextAction = na
+	}
+	if f.NextAction != nil {
+		na := &NextAction{OwnerID: a.UserID}
+		pn := p.At("nextAction")
+		na.What = checkText(pn, "what", f.NextAction.What, MaxLineText, true)
+		if f.NextAction.OwnerID != nil && strings.TrimSpace(*f.NextAction.OwnerID) != "" {
+			na.OwnerID = strings.TrimSpace(*f.NextAction.OwnerID)
 		}
-		applyEnum(p, "keyEvent", in.KeyEvent, &it.KeyEvent, true)
-		if in.DurationMin != nil {
-			if *in.DurationMin < 0 || *in.DurationMin > 24*60 {
-				p.Add("durationMin", "must be between 0 and 1440 minutes")
-			}
-			it.DurationMin = *in.DurationMin
+		if f.NextAction.Due != nil {
+			due := f.NextAction.Due.Truncate(time.Millisecond)
+			na.Due = &due
 		}
-		users = append(append([]string(nil), it.Participants...), "")
-		if it.NextAction != nil {
-			users[len(users)-1] = it.NextAction.OwnerID
+		if f.NextAction.Done != nil {
+			na.Done = *f.NextAction.Done
 		}
-		c.Interactions = append(c.Interactions, it)
-	}, func(*Customer) error { return s.checkUsers(ctx, "", users) })
+		it.NextAction = na
+	}
+	if f.NextActionDone != nil {
+		if it.NextAction == nil {
+			p.Add("nextActionDone", "this interaction has no next action")
+		} else {
+			it.NextAction.Done = *f.NextActionDone
+		}
+	}
+	applyEnum(p, "keyEvent", f.KeyEvent, &it.KeyEvent, true)
+	if f.DurationMin != nil {
+		if *f.DurationMin < 0 || *f.DurationMin > 24*60 {
+			p.Add("durationMin", "must be between 0 and 1440 minutes")
+		}
+		it.DurationMin = *f.DurationMin
+	}
+}
+
+// interactionUsers lists the users an interaction names.
+func interactionUsers(it *Interaction) []string {
+	users := append([]string(nil), it.Participants...)
+	if it.NextAction != nil {
+		users = append(users, it.NextAction.OwnerID)
+	}
+	return users
 }
 
 // AddNeed appends a need.

@@ -1,0 +1,98 @@
+package crm
+
+import (
+	"context"
+	"time"
+)
+
+// Corrections: every nested record can be changed or removed, always
+// against the version the user saw (a stale one is CONFLICT). Removing a
+// record recomputes the customer's figures like any other write.
+
+// UpdateInteraction corrects one interaction, or ticks off its next action.
+func (s *Service) UpdateInteraction(ctx context.Context, a Actor, customerID, interactionID string, expectedVersion int64, patch InteractionPatch) (*Customer, error) {
+	var users []string
+	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+		i := indexOf(c.Interactions, func(it Interaction) bool { return it.ID == interactionID })
+		if i < 0 {
+			p.Add("interactionId", "no such interaction on this customer")
+			return
+		}
+		patch.apply(p, c, &c.Interactions[i], a, now)
+		users = interactionUsers(&c.Interactions[i])
+	}, func(*Customer) error { return s.checkUsers(ctx, "", users) })
+}
+
+// RemoveInteraction deletes one interaction (e.g. logged on the wrong customer).
+func (s *Service) RemoveInteraction(ctx context.Context, a Actor, customerID, interactionID string, expectedVersion int64) (*Customer, error) {
+	return s.removeNested(ctx, a, customerID, expectedVersion, Actor.CanLog, "interactionId", func(c *Customer) bool {
+		return removeWhere(&c.Interactions, func(it Interaction) bool { return it.ID == interactionID })
+	})
+}
+
+// UpdateDeal corrects one deal.
+func (s *Service) UpdateDeal(ctx context.Context, a Actor, customerID, dealID string, expectedVersion int64, patch DealPatch) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, now time.Time) {
+		i := indexOf(c.Deals, func(d Deal) bool { return d.ID == dealID })
+		if i < 0 {
+			p.Add("dealId", "no such deal on this customer")
+			return
+		}
+		d := &c.Deals[i]
+		if patch.Product != nil {
+			d.Product = checkText(p, "product", *patch.Product, MaxLineText, true)
+		}
+		if patch.Amount != nil {
+			if m := checkMoney(p, "amount", *patch.Amount); m != nil {
+				d.Amount = *m
+			}
+		}
+		if patch.Date != nil {
+			d.Date = DateOf(*patch.Date, time.UTC)
+			if d.Date.After(DateOf(now, s.loc()).AddDate(0, 0, 1)) {
+				p.Add("date", "must not be in the future")
+			}
+		}
+		applyText(p, "note", patch.Note, &d.Note, MaxLineText)
+	}, nil)
+}
+
+// RemoveDeal deletes one deal.
+func (s *Service) RemoveDeal(ctx context.Context, a Actor, customerID, dealID string, expectedVersion int64) (*Customer, error) {
+	return s.removeNested(ctx, a, customerID, expectedVersion, Actor.CanEdit, "dealId", func(c *Customer) bool {
+		return removeWhere(&c.Deals, func(d Deal) bool { return d.ID == dealID })
+	})
+}
+
+// RemoveNeed deletes one need.
+func (s *Service) RemoveNeed(ctx context.Context, a Actor, customerID, needID string, expectedVersion int64) (*Customer, error) {
+	return s.removeNested(ctx, a, customerID, expectedVersion, Actor.CanLog, "needId", func(c *Customer) bool {
+		return removeWhere(&c.Needs, func(n Need) bool { return n.ID == needID })
+	})
+}
+
+// RemoveSatisfaction deletes one satisfaction result.
+func (s *Service) RemoveSatisfaction(ctx context.Context, a Actor, customerID, resultID string, expectedVersion int64) (*Customer, error) {
+	return s.removeNested(ctx, a, customerID, expectedVersion, Actor.CanLog, "resultId", func(c *Customer) bool {
+		return removeWhere(&c.Satisfaction, func(r Satisfaction) bool { return r.ID == resultID })
+	})
+}
+
+func (s *Service) removeNested(ctx context.Context, a Actor, customerID string, expectedVersion int64,
+	allowed func(Actor, *Customer) bool, field string, remove func(*Customer) bool) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, _ time.Time) {
+		if !remove(c) {
+			p.Add(field, "no such record on this customer")
+		}
+	}, nil)
+}
+
+// removeWhere deletes the first element matching pred; false when none does.
+func removeWhere[T any](xs *[]T, pred func(T) bool) bool {
+	i := indexOf(*xs, pred)
+	if i < 0 {
+		return false
+	}
+	*xs = append((*xs)[:i], (*xs)[i+1:]...)
+	return true
+}

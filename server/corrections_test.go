@@ -1,0 +1,78 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// TestCorrectingNestedRecords changes and removes interactions, deals,
+// needs and satisfaction results, with versions, and checks the figures.
+func TestCorrectingNestedRecords(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.createCustomer(t, ts.admin, map[string]any{"name": "更正记录公司"})
+	id := map[string]any{"id": c.ID}
+	ts.post(t, ts.admin, `mutation($id:ID!){logInteraction(customerId:$id,input:{channel:PHONE,summary:"错记的电话",keyEvent:COMPLAINT,nextAction:{what:"回电"}}){id}}`, id).ok(t, nil)
+	ts.post(t, ts.admin, `mutation($id:ID!){recordDeal(customerId:$id,input:{product:"软件",amount:"1000.00",date:"2026-11-01"}){id}}`, id).ok(t, nil)
+	ts.post(t, ts.admin, `mutation($id:ID!){addNeed(customerId:$id,input:{title:"临时需求"}){id}}`, id).ok(t, nil)
+	ts.post(t, ts.admin, `mutation($id:ID!){recordSatisfaction(customerId:$id,input:{score:40}){id}}`, id).ok(t, nil)
+
+	type state struct {
+		Customer struct {
+			Version, InteractionCount, ComplaintCount, DealCount, OpenNeedCount, SatisfactionCount int
+			TotalAmount                                                                            string
+			Interactions                                                                           []struct {
+				ID, Summary, Channel string
+				NextAction           struct{ Done bool }
+			}
+			Deals        []struct{ ID, Amount string }
+			Needs        []struct{ ID string }
+			Satisfaction []struct{ ID string }
+		}
+	}
+	load := func() state {
+		var s state
+		ts.post(t, ts.admin, `query($id:ID){customer(id:$id){version interactionCount complaintCount dealCount openNeedCount satisfactionCount totalAmount
+			interactions{id summary channel nextAction{done}} deals{id amount} needs{id} satisfaction{id}}}`, id).ok(t, &s)
+		return s
+	}
+	s := load()
+	in := s.Customer.Interactions[0].ID
+	v := func() int { return load().Customer.Version }
+
+	ts.post(t, ts.admin, `mutation($id:ID!,$i:ID!,$v:Int!){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,input:{channel:VISIT,summary:"上门拜访",keyEvent:null,nextActionDone:true}){id}}`,
+		map[string]any{"id": c.ID, "i": in, "v": s.Customer.Version}).ok(t, nil)
+	// The same stale version again is a CONFLICT.
+	ts.post(t, ts.admin, `mutation($id:ID!,$i:ID!,$v:Int!){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,input:{summary:"x"}){id}}`,
+		map[string]any{"id": c.ID, "i": in, "v": s.Customer.Version}).fails(t, "CONFLICT", "")
+	s = load()
+	if got := s.Customer.Interactions[0]; got.Channel != "VISIT" || got.Summary != "上门拜访" || !got.NextAction.Done {
+		t.Fatalf("interaction after update: %+v", got)
+	}
+	ts.post(t, ts.admin, `mutation($id:ID!,$d:ID!,$v:Int!){updateDeal(customerId:$id,dealId:$d,expectedVersion:$v,input:{amount:"1500.50"}){totalAmount}}`,
+		map[string]any{"id": c.ID, "d": s.Customer.Deals[0].ID, "v": v()}).ok(t, nil)
+	ts.post(t, ts.admin, `mutation($id:ID!,$d:ID!,$v:Int!){updateDeal(customerId:$id,dealId:$d,expectedVersion:$v,input:{amount:"-1"}){totalAmount}}`,
+		map[string]any{"id": c.ID, "d": s.Customer.Deals[0].ID, "v": v()}).fails(t, "BAD_USER_INPUT", "input.amount")
+	if got := load().Customer.TotalAmount; got != "1500.50" {
+		t.Fatalf("total after correcting the deal: %s", got)
+	}
+	for _, m := range []struct{ query, arg, value string }{
+		{`mutation($id:ID!,$x:ID!,$v:Int!){removeInteraction(customerId:$id,interactionId:$x,expectedVersion:$v){id}}`, "x", in},
+		{`mutation($id:ID!,$x:ID!,$v:Int!){removeDeal(customerId:$id,dealId:$x,expectedVersion:$v){id}}`, "x", s.Customer.Deals[0].ID},
+		{`mutation($id:ID!,$x:ID!,$v:Int!){removeNeed(customerId:$id,needId:$x,expectedVersion:$v){id}}`, "x", s.Customer.Needs[0].ID},
+		{`mutation($id:ID!,$x:ID!,$v:Int!){removeSatisfaction(customerId:$id,resultId:$x,expectedVersion:$v){id}}`, "x", s.Customer.Satisfaction[0].ID},
+	} {
+		ts.post(t, ts.admin, m.query, map[string]any{"id": c.ID, m.arg: m.value, "v": v()}).ok(t, nil)
+	}
+	got := load().Customer
+	if got.InteractionCount != 0 || got.ComplaintCount != 0 || got.DealCount != 0 || got.TotalAmount != "0.00" || got.OpenNeedCount != 0 || got.SatisfactionCount != 0 {
+		t.Fatalf("figures after removing everything: %+v", got)
+	}
+	ts.post(t, ts.admin, `mutation($id:ID!,$v:Int!){removeDeal(customerId:$id,dealId:"nope",expectedVersion:$v){id}}`,
+		map[string]any{"id": c.ID, "v": v()}).fails(t, "BAD_USER_INPUT", "dealId")
+
+	// Other sales staff may not correct someone else's customer.
+	_, other := ts.user(t, "other@kehu.local", crm.RoleSales)
+	ts.post(t, other, `mutation($id:ID!,$v:Int!){removeDeal(customerId:$id,dealId:"nope",expectedVersion:$v){id}}`,
+		map[string]any{"id": c.ID, "v": v()}).fails(t, "FORBIDDEN", "")
+}
