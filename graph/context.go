@@ -57,6 +57,18 @@ func actor(ctx context.Context) (crm.Actor, error) {
 	return a, nil
 }
 
+// as runs fn as the signed-in actor (UNAUTHENTICATED without one) and
+// names the input fields of its errors as the client sent them.
+func as[T any](ctx context.Context, fn func(crm.Actor) (T, error)) (T, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := fn(a)
+	return v, inputErr(err)
+}
+
 // userCache loads every user once per request, on first use: one query
 // however many owners, participants and authors a response names.
 type userCache struct {

@@ -173,189 +173,131 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 
 // CreateCustomer is the resolver for the createCustomer field.
 func (r *mutationResolver) CreateCustomer(ctx context.Context, input crm.CustomerInput) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.CreateCustomer(ctx, a, input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) { return r.CRM.CreateCustomer(ctx, a, input) })
 }
 
 // UpdateCustomer is the resolver for the updateCustomer field.
 func (r *mutationResolver) UpdateCustomer(ctx context.Context, id string, expectedVersion int, input crm.CustomerPatch) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.UpdateCustomer(ctx, a, id, int64(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.UpdateCustomer(ctx, a, id, int64(expectedVersion), input)
+	})
 }
 
 // ArchiveCustomer is the resolver for the archiveCustomer field.
 func (r *mutationResolver) ArchiveCustomer(ctx context.Context, id string, expectedVersion int) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return r.CRM.ArchiveCustomer(ctx, a, id, int64(expectedVersion))
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.ArchiveCustomer(ctx, a, id, int64(expectedVersion))
+	})
 }
 
 // RestoreCustomer is the resolver for the restoreCustomer field.
 func (r *mutationResolver) RestoreCustomer(ctx context.Context, id string, expectedVersion int) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return r.CRM.RestoreCustomer(ctx, a, id, int64(expectedVersion))
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.RestoreCustomer(ctx, a, id, int64(expectedVersion))
+	})
 }
 
 // AddContact is the resolver for the addContact field.
 func (r *mutationResolver) AddContact(ctx context.Context, customerID string, expectedVersion *int, input crm.ContactInput) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.AddContact(ctx, a, customerID, version(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.AddContact(ctx, a, customerID, version(expectedVersion), input)
+	})
 }
 
 // UpdateContact is the resolver for the updateContact field.
 func (r *mutationResolver) UpdateContact(ctx context.Context, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.UpdateContact(ctx, a, customerID, contactID, int64(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.UpdateContact(ctx, a, customerID, contactID, int64(expectedVersion), input)
+	})
 }
 
 // RemoveContact is the resolver for the removeContact field.
 func (r *mutationResolver) RemoveContact(ctx context.Context, customerID string, contactID string, expectedVersion int) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return r.CRM.RemoveContact(ctx, a, customerID, contactID, int64(expectedVersion))
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.RemoveContact(ctx, a, customerID, contactID, int64(expectedVersion))
+	})
 }
 
 // LogInteraction is the resolver for the logInteraction field.
 func (r *mutationResolver) LogInteraction(ctx context.Context, customerID string, expectedVersion *int, input crm.InteractionInput) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.LogInteraction(ctx, a, customerID, version(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.LogInteraction(ctx, a, customerID, version(expectedVersion), input)
+	})
 }
 
 // UpdateInteraction is the resolver for the updateInteraction field.
 func (r *mutationResolver) UpdateInteraction(ctx context.Context, customerID string, interactionID string, expectedVersion int, input crm.InteractionPatch) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.UpdateInteraction(ctx, a, customerID, interactionID, int64(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.UpdateInteraction(ctx, a, customerID, interactionID, int64(expectedVersion), input)
+	})
 }
 
 // RemoveInteraction is the resolver for the removeInteraction field.
 func (r *mutationResolver) RemoveInteraction(ctx context.Context, customerID string, interactionID string, expectedVersion int) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.RemoveInteraction(ctx, a, customerID, interactionID, int64(expectedVersion))
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.RemoveInteraction(ctx, a, customerID, interactionID, int64(expectedVersion))
+	})
 }
 
 // AddNeed is the resolver for the addNeed field.
 func (r *mutationResolver) AddNeed(ctx context.Context, customerID string, expectedVersion *int, input crm.NeedInput) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.AddNeed(ctx, a, customerID, version(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.AddNeed(ctx, a, customerID, version(expectedVersion), input)
+	})
 }
 
 // UpdateNeed is the resolver for the updateNeed field.
 func (r *mutationResolver) UpdateNeed(ctx context.Context, customerID string, needID string, expectedVersion int, input crm.NeedPatch) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.UpdateNeed(ctx, a, customerID, needID, int64(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.UpdateNeed(ctx, a, customerID, needID, int64(expectedVersion), input)
+	})
 }
 
 // RemoveNeed is the resolver for the removeNeed field.
 func (r *mutationResolver) RemoveNeed(ctx context.Context, customerID string, needID string, expectedVersion int) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.RemoveNeed(ctx, a, customerID, needID, int64(expectedVersion))
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.RemoveNeed(ctx, a, customerID, needID, int64(expectedVersion))
+	})
 }
 
 // RecordDeal is the resolver for the recordDeal field.
 func (r *mutationResolver) RecordDeal(ctx context.Context, customerID string, expectedVersion *int, input crm.DealInput) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.RecordDeal(ctx, a, customerID, version(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.RecordDeal(ctx, a, customerID, version(expectedVersion), input)
+	})
 }
 
 // UpdateDeal is the resolver for the updateDeal field.
 func (r *mutationResolver) UpdateDeal(ctx context.Context, customerID string, dealID string, expectedVersion int, input crm.DealPatch) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.UpdateDeal(ctx, a, customerID, dealID, int64(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.UpdateDeal(ctx, a, customerID, dealID, int64(expectedVersion), input)
+	})
 }
 
 // RemoveDeal is the resolver for the removeDeal field.
 func (r *mutationResolver) RemoveDeal(ctx context.Context, customerID string, dealID string, expectedVersion int) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.RemoveDeal(ctx, a, customerID, dealID, int64(expectedVersion))
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.RemoveDeal(ctx, a, customerID, dealID, int64(expectedVersion))
+	})
 }
 
 // RecordSatisfaction is the resolver for the recordSatisfaction field.
 func (r *mutationResolver) RecordSatisfaction(ctx context.Context, customerID string, expectedVersion *int, input crm.SatisfactionInput) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.RecordSatisfaction(ctx, a, customerID, version(expectedVersion), input)
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.RecordSatisfaction(ctx, a, customerID, version(expectedVersion), input)
+	})
 }
 
 // RemoveSatisfaction is the resolver for the removeSatisfaction field.
 func (r *mutationResolver) RemoveSatisfaction(ctx context.Context, customerID string, resultID string, expectedVersion int) (*crm.Customer, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.CRM.RemoveSatisfaction(ctx, a, customerID, resultID, int64(expectedVersion))
-	return c, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.RemoveSatisfaction(ctx, a, customerID, resultID, int64(expectedVersion))
+	})
 }
 
 // UpdateMySettings is the resolver for the updateMySettings field.
 func (r *mutationResolver) UpdateMySettings(ctx context.Context, input auth.Settings) (*crm.User, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := r.Auth.UpdateSettings(ctx, a, input)
-	return u, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.User, error) { return r.Auth.UpdateSettings(ctx, a, input) })
 }
 
 // ChangeMyPassword is the resolver for the changeMyPassword field.
@@ -376,22 +318,14 @@ func (r *mutationResolver) ChangeMyPassword(ctx context.Context, currentPassword
 
 // CreateUser is the resolver for the createUser field.
 func (r *mutationResolver) CreateUser(ctx context.Context, input auth.NewUser) (*crm.User, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := r.Auth.CreateUser(ctx, a, input)
-	return u, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.User, error) { return r.Auth.CreateUser(ctx, a, input) })
 }
 
 // UpdateUser is the resolver for the updateUser field.
 func (r *mutationResolver) UpdateUser(ctx context.Context, id string, expectedVersion int, input auth.UserPatch) (*crm.User, error) {
-	a, err := actor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := r.Auth.UpdateUser(ctx, a, id, int64(expectedVersion), input)
-	return u, inputErr(err)
+	return as(ctx, func(a crm.Actor) (*crm.User, error) {
+		return r.Auth.UpdateUser(ctx, a, id, int64(expectedVersion), input)
+	})
 }
 
 // Owner is the resolver for the owner field.
