@@ -350,6 +350,54 @@ async function main() {
       await page.locator('.kehu-stats').getByText('90.0').waitFor();
     });
 
+    await scenario('corrections: tick off a next action, correct a deal amount, remove a satisfaction result', async () => {
+      assert(state.code, 'needs the created customer');
+      await page.goto(`${base}/customers/${state.code}`);
+      await page.getByTestId('quick-log').waitFor();
+      const dlg = page.getByRole('dialog');
+      // Next action: one click on 完成 ticks it off (updateInteraction nextActionDone), kept after a reload.
+      const next = page.getByTestId('next-action').filter({ hasText: '发送报价单' }).first();
+      await next.getByRole('checkbox').check();
+      await next.getByText('已完成').waitFor();
+      await page.reload();
+      const nextAgain = page.getByTestId('next-action').filter({ hasText: '发送报价单' }).first();
+      await nextAgain.getByText('已完成').waitFor();
+      assert(await nextAgain.getByRole('checkbox').isChecked(), 'the next action stays done after a reload');
+      await shoot(page, 'customer-detail-next-done');
+      // The edit dialog of the interaction shows the same interaction with its next action done.
+      await page.getByTestId('timeline-item').filter({ hasText: '发送报价单' }).first().getByRole('button', { name: /^编辑 .* 的互动$/ }).click();
+      await dlg.getByLabel('下一步已完成').waitFor();
+      assert(await dlg.getByLabel('下一步已完成').isChecked(), 'the dialog shows the next action done');
+      assert((await dlg.getByLabel('下一步行动').inputValue()) === '发送报价单', 'the dialog is filled from the interaction');
+      await shoot(page, 'interaction-edit-dialog');
+      await dlg.getByRole('button', { name: /取\s*消/ }).click();
+      await dlg.waitFor({ state: 'detached' });
+      // Deal: 680000.5 corrected to 720000; the total on the tab and the card follow.
+      await page.getByRole('tab', { name: /成交记录/ }).click();
+      await page.getByRole('button', { name: /^编辑成交 仓储管理系统/ }).click();
+      const amount = dlg.getByLabel('金额（元）');
+      assert((await amount.inputValue()).startsWith('680,000.5'), `the dialog holds the amount: ${await amount.inputValue()}`);
+      await amount.fill('720000');
+      await shoot(page, 'deal-edit-dialog');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dlg.waitFor({ state: 'detached' });
+      await page.locator('.ant-table-summary').getByText('¥720,000.00').waitFor();
+      await page.locator('.kehu-stats').getByText('¥72万').waitFor();
+      assert((await page.getByText('¥680,000.50').count()) === 0, 'the old amount is gone');
+      await shoot(page, 'customer-detail-deal-corrected');
+      // Satisfaction: remove the 90 result after confirming; the average goes back to none.
+      await page.getByRole('tab', { name: /满意度/ }).click();
+      await page.getByRole('button', { name: /^删除 .* 的满意度记录（90 分）$/ }).click();
+      const pop = page.locator('.ant-popover:visible');
+      await pop.getByText('删除这条满意度记录？').waitFor();
+      await shoot(page, 'satisfaction-remove-confirm');
+      await pop.getByRole('button', { name: /删\s*除/ }).click();
+      await page.getByText('满意度记录已删除').waitFor();
+      await page.getByText('响应及时').waitFor({ state: 'detached' });
+      await page.getByText('还没有满意度记录').waitFor();
+      await page.locator('.kehu-stats').getByText('暂无').waitFor();
+    });
+
     await scenario('conflict from a second session: message, diff, reload keeps typed text', async () => {
       assert(state.code, 'needs the created customer');
       await page.goto(`${base}/customers/${state.code}/edit`);

@@ -379,6 +379,72 @@ export const RecordSatisfactionMutation = graphql(`
   }
 `);
 
+export const UpdateInteractionMutation = graphql(`
+  mutation UpdateInteraction($customerId: ID!, $interactionId: ID!, $expectedVersion: Int!, $input: InteractionPatch!) {
+    updateInteraction(customerId: $customerId, interactionId: $interactionId, expectedVersion: $expectedVersion, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+export const RemoveInteractionMutation = graphql(`
+  mutation RemoveInteraction($customerId: ID!, $interactionId: ID!, $expectedVersion: Int!) {
+    removeInteraction(customerId: $customerId, interactionId: $interactionId, expectedVersion: $expectedVersion) {
+      id
+      version
+    }
+  }
+`);
+
+export const RemoveNeedMutation = graphql(`
+  mutation RemoveNeed($customerId: ID!, $needId: ID!, $expectedVersion: Int!) {
+    removeNeed(customerId: $customerId, needId: $needId, expectedVersion: $expectedVersion) {
+      id
+      version
+    }
+  }
+`);
+
+export const UpdateDealMutation = graphql(`
+  mutation UpdateDeal($customerId: ID!, $dealId: ID!, $expectedVersion: Int!, $input: DealPatch!) {
+    updateDeal(customerId: $customerId, dealId: $dealId, expectedVersion: $expectedVersion, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
+export const RemoveDealMutation = graphql(`
+  mutation RemoveDeal($customerId: ID!, $dealId: ID!, $expectedVersion: Int!) {
+    removeDeal(customerId: $customerId, dealId: $dealId, expectedVersion: $expectedVersion) {
+      id
+      version
+    }
+  }
+`);
+
+export const RemoveSatisfactionMutation = graphql(`
+  mutation RemoveSatisfaction($customerId: ID!, $resultId: ID!, $expectedVersion: Int!) {
+    removeSatisfaction(customerId: $customerId, resultId: $resultId, expectedVersion: $expectedVersion) {
+      id
+      version
+    }
+  }
+`);
+
+/** Active colleagues, for every picker of people (any signed-in user may read it). */
+export const StaffQuery = graphql(`
+  query Staff {
+    staff {
+      id
+      name
+      email
+      role
+    }
+  }
+`);
+
 export const UsersQuery = graphql(`
   query Users {
     users {

@@ -18,6 +18,8 @@ interface Props<V> {
   onSubmit: (values: V) => Promise<void>;
   /** Which form fields exist, for placing the server's field errors. */
   known: (name: NamePath) => boolean;
+  /** Renames an API field (after the argument is dropped) to the form's name for it. */
+  rename?: (name: NamePath) => NamePath;
   /**
    * A stale expectedVersion: reload the record and return what to tell the
    * user. The modal stays open with what they typed.
@@ -29,7 +31,7 @@ interface Props<V> {
 }
 
 /** A form in a dialog that shows the server's validation errors on its fields. */
-export function FormModal<V extends object>({ name, open, title, form, initialValues, onCancel, onSubmit, known, onConflict, okText, children, width }: Props<V>) {
+export function FormModal<V extends object>({ name, open, title, form, initialValues, onCancel, onSubmit, known, rename, onConflict, okText, children, width }: Props<V>) {
   const { t, serverText } = useI18n();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -59,7 +61,7 @@ export function FormModal<V extends object>({ name, open, title, form, initialVa
         }
         return;
       }
-      const res = applyServerErrors(form, e, known, serverText);
+      const res = applyServerErrors(form, e, known, serverText, rename);
       setOther(res.other);
       if (!res.onFields && res.other.length === 0) setError(e);
     } finally {

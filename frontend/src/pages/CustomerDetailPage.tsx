@@ -21,7 +21,7 @@ import { DealsSection } from './detail/Deals';
 import { SatisfactionSection } from './detail/Satisfaction';
 import { HistorySection } from './detail/History';
 import { InteractionModal } from './detail/InteractionModal';
-import type { Detail, SectionProps } from './detail/types';
+import type { Detail, DetailInteraction, SectionProps } from './detail/types';
 
 const FIRST_INTERACTIONS = 30;
 const MORE_INTERACTIONS = 50;
@@ -37,6 +37,10 @@ export default function CustomerDetailPage() {
   const screens = Grid.useBreakpoint();
   const [limit, setLimit] = useState(FIRST_INTERACTIONS);
   const [logOpen, setLogOpen] = useState(false);
+  // The interaction being corrected; a fresh dialog (key) for every opening.
+  const [editingInteraction, setEditingInteraction] = useState<DetailInteraction | null>(null);
+  const [editKey, setEditKey] = useState(0);
+  const [editOpen, setEditOpen] = useState(false);
   const [tab, setTab] = useState('timeline');
 
   const query = useQuery({
@@ -174,6 +178,13 @@ export default function CustomerDetailPage() {
                 customer={c}
                 loadingMore={query.isFetching}
                 onMore={() => setLimit((l) => Math.min(c.interactionCount, l + MORE_INTERACTIONS))}
+                canLog={canLog}
+                reload={reload}
+                onEdit={(it) => {
+                  setEditKey((k) => k + 1);
+                  setEditingInteraction(it);
+                  setEditOpen(true);
+                }}
               />
             ),
           },
@@ -251,6 +262,16 @@ export default function CustomerDetailPage() {
         </Row>
       )}
       {canLog && <InteractionModal customer={c} open={logOpen} onClose={() => setLogOpen(false)} onSaved={reload} />}
+      {canLog && (
+        <InteractionModal
+          key={`edit-${editKey}`}
+          customer={c}
+          open={editOpen && editingInteraction !== null}
+          editing={editingInteraction}
+          onClose={() => setEditOpen(false)}
+          onSaved={reload}
+        />
+      )}
     </>
   );
 }

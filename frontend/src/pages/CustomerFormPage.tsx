@@ -5,7 +5,8 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../api/client';
-import { CreateCustomerMutation, CustomerProfileQuery, UpdateCustomerMutation, UsersQuery } from '../api/operations';
+import { CreateCustomerMutation, CustomerProfileQuery, UpdateCustomerMutation } from '../api/operations';
+import { useStaff } from '../components/StaffSelect';
 import { isApiError } from '../api/errors';
 import type { CustomerProfileFragment } from '../gql/graphql';
 import { useI18n } from '../i18n';
@@ -99,21 +100,21 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
   const [reloadedNote, setReloadedNote] = useState(false);
   const mayAssign = canAssignOwner(me);
 
-  const usersQuery = useQuery({
-    queryKey: ['users'],
-    queryFn: async () => (await request(UsersQuery)).users,
-    enabled: mayAssign,
-    staleTime: 60_000,
-  });
-  const userOptions = useMemo(
-    () => (usersQuery.data ?? []).filter((u) => !u.disabled).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` })),
-    [usersQuery.data],
-  );
+  // Everyone who may edit picks collaborators from the staff directory; only
+  // managers may hand a customer to someone else (the server says the same).
+  const staffQuery = useStaff();
+  const userOptions = useMemo(() => {
+    const list = (staffQuery.data ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }));
+    // Owner and collaborators who have left (disabled) are still shown by name.
+    const ids = new Set(list.map((o) => o.value));
+    for (const [id, name] of Object.entries(ownerNames)) if (!ids.has(id)) list.push({ value: id, label: name });
+    return list;
+  }, [staffQuery.data, ownerNames]);
   const allNames = useMemo(() => {
     const m = { ...ownerNames };
-    for (const u of usersQuery.data ?? []) m[u.id] = u.name;
+    for (const u of staffQuery.data ?? []) m[u.id] = u.name;
     return m;
-  }, [ownerNames, usersQuery.data]);
+  }, [ownerNames, staffQuery.data]);
 
   useEffect(() => {
     document.title = `${loaded ? t('form.editTitle', { name: loaded.name }) : t('form.newTitle')} · ${t('app.name')}`;
@@ -386,20 +387,23 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
                 <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} suffixIcon={null} />
               </Form.Item>
             </Col>
-            {mayAssign && (
-              <>
-                <Col {...col}>
-                  <Form.Item {...item('ownerId')}>
-                    <Select showSearch optionFilterProp="label" options={userOptions} loading={usersQuery.isPending} placeholder={t('form.select')} />
-                  </Form.Item>
-                </Col>
-                <Col {...wide}>
-                  <Form.Item {...item('collaborators')}>
-                    <Select mode="multiple" optionFilterProp="label" options={userOptions} loading={usersQuery.isPending} />
-                  </Form.Item>
-                </Col>
-              </>
-            )}
+            <Col {...col}>
+              <Form.Item {...item('ownerId')} extra={mayAssign ? undefined : t('form.ownerManagersOnly')}>
+                <Select
+                  showSearch
+                  optionFilterProp="label"
+                  options={userOptions}
+                  loading={staffQuery.isPending}
+                  disabled={!mayAssign}
+                  placeholder={loaded ? t('form.select') : t('form.ownerDefaultYou')}
+                />
+              </Form.Item>
+            </Col>
+            <Col {...wide}>
+              <Form.Item {...item('collaborators')}>
+                <Select mode="multiple" optionFilterProp="label" options={userOptions} loading={staffQuery.isPending} placeholder={t('form.select')} />
+              </Form.Item>
+            </Col>
           </Row>
         </Card>
 

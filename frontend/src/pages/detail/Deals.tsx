@@ -1,14 +1,18 @@
 import { useState } from 'react';
-import { App, Button, DatePicker, Empty, Form, Input, Table, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, DatePicker, Empty, Form, Input, Popconfirm, Table, Typography } from 'antd';
+import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../../api/client';
-import { RecordDealMutation } from '../../api/operations';
-import { useI18n } from '../../i18n';
+import { RecordDealMutation, RemoveDealMutation, UpdateDealMutation } from '../../api/operations';
+import { isApiError } from '../../api/errors';
+import type { DealPatch } from '../../gql/graphql';
+import { useI18n, type MessageKey } from '../../i18n';
 import { FormModal } from '../../components/FormModal';
 import { MoneyInput } from '../../components/MoneyInput';
+import { diffRecords } from '../../lib/conflict';
+import { errorText } from '../../lib/errorText';
 import { knownNames } from '../../lib/fieldPath';
-import { dayjsToDate, formatMoney, toMoney } from '../../lib/money';
+import { dateToDayjs, dayjsToDate, formatMoney, toMoney } from '../../lib/money';
 import type { Detail, SectionProps } from './types';
 
 interface DealValues {
@@ -18,24 +22,77 @@ interface DealValues {
   note: string;
 }
 
-const known = knownNames(['product', 'amount', 'date', 'note']);
+const FIELDS = ['product', 'amount', 'date', 'note'] as const;
+const LABELS: Record<(typeof FIELDS)[number], MessageKey> = { product: 'deal.product', amount: 'deal.amount', date: 'deal.date', note: 'deal.note' };
+const known = knownNames([...FIELDS]);
 type Deal = Detail['deals'][number];
+
+function toForm(d: Deal): DealValues {
+  return { product: d.product, amount: d.amount, date: dateToDayjs(d.date), note: d.note };
+}
+
+/** Only what changed (amounts compared as money, so 680000.5 and 680000.50 are the same). */
+function dealPatch(v: DealValues, base: DealValues): DealPatch {
+  const patch: DealPatch = {};
+  if ((v.product ?? '').trim() !== (base.product ?? '').trim()) patch.product = (v.product ?? '').trim();
+  if (toMoney(v.amount) !== toMoney(base.amount)) patch.amount = toMoney(v.amount) ?? '';
+  const date = dayjsToDate(v.date);
+  if (date && date !== dayjsToDate(base.date)) patch.date = date;
+  if ((v.note ?? '').trim() !== (base.note ?? '').trim()) patch.note = (v.note ?? '').trim();
+  return patch;
+}
 
 export function DealsSection({ customer, canEdit, reload }: SectionProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = App.useApp();
   const [form] = Form.useForm<DealValues>();
-  const [open, setOpen] = useState(false);
+  const [editing, setEditing] = useState<Deal | 'new' | null>(null);
+  // The deal as it was when the dialog opened (the base of the user's edits).
+  const [base, setBase] = useState<DealValues | null>(null);
   const deals = [...customer.deals].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
 
+  const open = (d: Deal | 'new') => {
+    setEditing(d);
+    setBase(d === 'new' ? null : toForm(d));
+  };
+
   const submit = async (v: DealValues) => {
-    await request(RecordDealMutation, {
-      customerId: customer.id,
-      input: { product: v.product.trim(), amount: toMoney(v.amount) ?? '', date: dayjsToDate(v.date), note: v.note?.trim() || null },
-    });
-    setOpen(false);
+    if (editing === 'new') {
+      await request(RecordDealMutation, {
+        customerId: customer.id,
+        input: { product: v.product.trim(), amount: toMoney(v.amount) ?? '', date: dayjsToDate(v.date), note: v.note?.trim() || null },
+      });
+    } else if (editing && base) {
+      const patch = dealPatch(v, base);
+      if (Object.keys(patch).length > 0) {
+        await request(UpdateDealMutation, { customerId: customer.id, dealId: editing.id, expectedVersion: customer.version, input: patch });
+      }
+    }
+    setEditing(null);
     message.success(t('common.saved'));
+    await reload();
+  };
+
+  const onConflict = async () => {
+    const fresh = await reload();
+    if (!fresh || !editing || editing === 'new' || !base) return t('conflict.nested');
+    const now = fresh.deals.find((d) => d.id === editing.id);
+    if (!now) return t('error.notFound');
+    const list = diffRecords(base, toForm(now), FIELDS)
+      .map((c) => t(LABELS[c.field]))
+      .join('、');
+    setBase(toForm(now));
+    return list ? `${t('conflict.nested')}（${list}）` : t('conflict.nested');
+  };
+
+  const remove = async (d: Deal) => {
+    try {
+      await request(RemoveDealMutation, { customerId: customer.id, dealId: d.id, expectedVersion: customer.version });
+      message.success(t('deal.removed'));
+    } catch (e) {
+      message.error(isApiError(e) && e.isVersionConflict ? t('error.conflict') : errorText(e, i18n));
+    }
     await reload();
   };
 
@@ -55,6 +112,32 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
             { title: t('deal.product'), dataIndex: 'product', key: 'product' },
             { title: t('deal.amount'), key: 'amount', align: 'right', render: (_, d) => formatMoney(d.amount) },
             { title: t('deal.note'), dataIndex: 'note', key: 'note' },
+            ...(canEdit
+              ? [
+                  {
+                    title: t('common.actions'),
+                    key: 'actions',
+                    render: (_: unknown, d: Deal) => (
+                      <span style={{ whiteSpace: 'nowrap' }}>
+                        <Button size="small" type="link" icon={<EditOutlined />} onClick={() => open(d)} aria-label={t('deal.editOf', { product: d.product, date: d.date })}>
+                          {t('common.edit')}
+                        </Button>
+                        <Popconfirm
+                          title={t('deal.confirmRemove')}
+                          onConfirm={() => remove(d)}
+                          okText={t('common.delete')}
+                          okButtonProps={{ danger: true }}
+                          cancelText={t('common.cancel')}
+                        >
+                          <Button size="small" type="link" danger icon={<DeleteOutlined />} aria-label={t('deal.removeOf', { product: d.product, date: d.date })}>
+                            {t('common.delete')}
+                          </Button>
+                        </Popconfirm>
+                      </span>
+                    ),
+                  },
+                ]
+              : []),
           ]}
           summary={() => (
             <Table.Summary.Row>
@@ -64,24 +147,25 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
               <Table.Summary.Cell index={2} align="right">
                 <Typography.Text strong>{formatMoney(customer.totalAmount)}</Typography.Text>
               </Table.Summary.Cell>
-              <Table.Summary.Cell index={3} />
+              <Table.Summary.Cell index={3} colSpan={canEdit ? 2 : 1} />
             </Table.Summary.Row>
           )}
         />
       )}
       {canEdit && (
-        <Button type="dashed" icon={<PlusOutlined />} block onClick={() => setOpen(true)} style={{ marginTop: 8 }}>
+        <Button type="dashed" icon={<PlusOutlined />} block onClick={() => open('new')} style={{ marginTop: 8 }}>
           {t('deal.add')}
         </Button>
       )}
       <FormModal<DealValues>
         name="deal"
-        open={open}
-        title={t('deal.add')}
+        open={editing !== null}
+        title={editing === 'new' ? t('deal.add') : t('deal.edit')}
         form={form}
-        initialValues={{ date: dayjs(), amount: null, product: '', note: '' }}
-        onCancel={() => setOpen(false)}
+        initialValues={editing && editing !== 'new' ? toForm(editing) : { date: dayjs(), amount: null, product: '', note: '' }}
+        onCancel={() => setEditing(null)}
         onSubmit={submit}
+        onConflict={onConflict}
         known={known}
       >
         <Form.Item name="product" label={t('deal.product')} rules={[{ required: true, whitespace: true, message: i18n.serverText('is required') }]}>
@@ -91,7 +175,7 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
           <MoneyInput />
         </Form.Item>
         <Form.Item name="date" label={t('deal.date')}>
-          <DatePicker style={{ width: '100%' }} disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')} />
+          <DatePicker style={{ width: '100%' }} allowClear={editing === 'new'} disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')} />
         </Form.Item>
         <Form.Item name="note" label={t('deal.note')}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={5000} />

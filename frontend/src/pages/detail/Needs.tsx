@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { App, Button, Checkbox, Col, DatePicker, Empty, Form, Input, Row, Select, Space, Table, Tag } from 'antd';
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Checkbox, Col, DatePicker, Empty, Form, Input, Popconfirm, Row, Select, Space, Table, Tag } from 'antd';
+import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { request } from '../../api/client';
-import { AddNeedMutation, UpdateNeedMutation } from '../../api/operations';
+import { AddNeedMutation, RemoveNeedMutation, UpdateNeedMutation } from '../../api/operations';
 import { isApiError } from '../../api/errors';
 import type { NeedInput, NeedKind, NeedPatch, NeedStatus, NeedType, Priority } from '../../gql/graphql';
 import { useI18n, type MessageKey } from '../../i18n';
@@ -133,6 +133,16 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
     await reload();
   };
 
+  const remove = async (n: DetailNeed) => {
+    try {
+      await request(RemoveNeedMutation, { customerId: customer.id, needId: n.id, expectedVersion: customer.version });
+      message.success(t('need.removed'));
+    } catch (e) {
+      message.error(isApiError(e) && e.isVersionConflict ? t('error.conflict') : errorText(e, i18n));
+    }
+    await reload();
+  };
+
   return (
     <>
       {customer.needs.length === 0 ? (
@@ -189,9 +199,22 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
                     title: t('common.actions'),
                     key: 'actions',
                     render: (_: unknown, n: DetailNeed) => (
-                      <Button size="small" type="link" icon={<EditOutlined />} onClick={() => open(n)} aria-label={`${t('common.edit')} ${n.title}`}>
-                        {t('common.edit')}
-                      </Button>
+                      <span style={{ whiteSpace: 'nowrap' }}>
+                        <Button size="small" type="link" icon={<EditOutlined />} onClick={() => open(n)} aria-label={`${t('common.edit')} ${n.title}`}>
+                          {t('common.edit')}
+                        </Button>
+                        <Popconfirm
+                          title={t('need.confirmRemove')}
+                          onConfirm={() => remove(n)}
+                          okText={t('common.delete')}
+                          okButtonProps={{ danger: true }}
+                          cancelText={t('common.cancel')}
+                        >
+                          <Button size="small" type="link" danger icon={<DeleteOutlined />} aria-label={`${t('common.delete')} ${n.title}`}>
+                            {t('common.delete')}
+                          </Button>
+                        </Popconfirm>
+                      </span>
                     ),
                   },
                 ]

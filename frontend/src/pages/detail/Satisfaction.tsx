@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import { App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Progress, Typography } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Popconfirm, Progress, Typography } from 'antd';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../../api/client';
-import { RecordSatisfactionMutation } from '../../api/operations';
+import { RecordSatisfactionMutation, RemoveSatisfactionMutation } from '../../api/operations';
+import { isApiError } from '../../api/errors';
+import { errorText } from '../../lib/errorText';
 import { useI18n } from '../../i18n';
 import { FormModal } from '../../components/FormModal';
 import { knownNames } from '../../lib/fieldPath';
@@ -40,6 +42,16 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
     await reload();
   };
 
+  const remove = async (r: (typeof results)[number]) => {
+    try {
+      await request(RemoveSatisfactionMutation, { customerId: customer.id, resultId: r.id, expectedVersion: customer.version });
+      message.success(t('sat.removed'));
+    } catch (e) {
+      message.error(isApiError(e) && e.isVersionConflict ? t('error.conflict') : errorText(e, i18n));
+    }
+    await reload();
+  };
+
   return (
     <>
       {results.length === 0 ? (
@@ -48,7 +60,28 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
         <List
           dataSource={results}
           renderItem={(r) => (
-            <List.Item key={r.id}>
+            <List.Item
+              key={r.id}
+              data-testid="satisfaction-item"
+              actions={
+                canLog
+                  ? [
+                      <Popconfirm
+                        key="r"
+                        title={t('sat.confirmRemove')}
+                        onConfirm={() => remove(r)}
+                        okText={t('common.delete')}
+                        okButtonProps={{ danger: true }}
+                        cancelText={t('common.cancel')}
+                      >
+                        <Button size="small" type="link" danger icon={<DeleteOutlined />} aria-label={t('sat.removeOf', { score: r.score, at: formatTime(r.at) })}>
+                          {t('common.delete')}
+                        </Button>
+                      </Popconfirm>,
+                    ]
+                  : undefined
+              }
+            >
               <List.Item.Meta
                 avatar={<Progress type="circle" percent={r.score} size={44} format={(p) => `${p}`} strokeColor={scoreColor(r.score)} />}
                 title={formatTime(r.at)}

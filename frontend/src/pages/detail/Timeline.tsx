@@ -1,12 +1,17 @@
-import { Button, Empty, Tag, Timeline, Typography } from 'antd';
-import { ClockCircleOutlined } from '@ant-design/icons';
+import { useState } from 'react';
+import { App, Button, Checkbox, Empty, Popconfirm, Tag, Timeline, Typography } from 'antd';
+import { ClockCircleOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
+import { request } from '../../api/client';
+import { RemoveInteractionMutation, UpdateInteractionMutation } from '../../api/operations';
+import { isApiError } from '../../api/errors';
+import { errorText } from '../../lib/errorText';
 import { useI18n } from '../../i18n';
 import { CHANNEL_LABELS, KEY_EVENT_LABELS } from '../../i18n/enums';
 import { ChannelIcon } from '../../components/ChannelIcon';
 import { EnumTag } from '../../components/EnumTag';
 import { formatTime } from '../../lib/money';
-import type { Detail } from './types';
+import type { Detail, DetailInteraction } from './types';
 
 const COLORS: Record<string, string> = {
   PHONE: '#1677ff',
@@ -19,11 +24,55 @@ const COLORS: Record<string, string> = {
   OTHER: '#8c8c8c',
 };
 
-/** Interactions, newest first. */
-export function InteractionTimeline({ customer, onMore, loadingMore }: { customer: Detail; onMore: () => void; loadingMore: boolean }) {
-  const { t } = useI18n();
+interface Props {
+  customer: Detail;
+  onMore: () => void;
+  loadingMore: boolean;
+  /** May correct, remove and tick off interactions (the server's CanLog). */
+  canLog: boolean;
+  onEdit: (it: DetailInteraction) => void;
+  reload: () => Promise<unknown>;
+}
+
+/** Interactions, newest first, with corrections for those who may log. */
+export function InteractionTimeline({ customer, onMore, loadingMore, canLog, onEdit, reload }: Props) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = App.useApp();
+  // The next action being ticked and its new state, shown at once (one request at a time).
+  const [ticking, setTicking] = useState<{ id: string; done: boolean } | null>(null);
   const items = customer.interactions;
   if (items.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('interaction.empty')} />;
+
+  const failed = (e: unknown) => message.error(isApiError(e) && e.isVersionConflict ? t('error.conflict') : errorText(e, i18n));
+
+  const setDone = async (it: DetailInteraction, done: boolean) => {
+    setTicking({ id: it.id, done });
+    try {
+      await request(UpdateInteractionMutation, {
+        customerId: customer.id,
+        interactionId: it.id,
+        expectedVersion: customer.version,
+        input: { nextActionDone: done },
+      });
+      message.success(done ? t('interaction.nextDoneSaved') : t('common.saved'));
+    } catch (e) {
+      failed(e);
+    }
+    await reload();
+    setTicking(null);
+  };
+
+  const remove = async (it: DetailInteraction) => {
+    try {
+      await request(RemoveInteractionMutation, { customerId: customer.id, interactionId: it.id, expectedVersion: customer.version });
+      message.success(t('interaction.removed'));
+    } catch (e) {
+      failed(e);
+    }
+    await reload();
+  };
+
   const contactName = new Map(customer.contacts.map((c) => [c.id, c.name]));
   const remaining = customer.interactionCount - items.length;
   return (
@@ -54,6 +103,24 @@ export function InteractionTimeline({ customer, onMore, loadingMore }: { custome
                     {it.participants.map((p) => p.name).join('、')}
                     {theirs.length > 0 && ` ↔ ${theirs.join('、')}`}
                   </span>
+                  {canLog && (
+                    <span className="kehu-timeline-actions">
+                      <Button size="small" type="link" icon={<EditOutlined />} onClick={() => onEdit(it)} aria-label={t('interaction.editOf', { at: formatTime(it.at) })}>
+                        {t('common.edit')}
+                      </Button>
+                      <Popconfirm
+                        title={t('interaction.confirmRemove')}
+                        onConfirm={() => remove(it)}
+                        okText={t('common.delete')}
+                        okButtonProps={{ danger: true }}
+                        cancelText={t('common.cancel')}
+                      >
+                        <Button size="small" type="link" danger icon={<DeleteOutlined />} aria-label={t('interaction.removeOf', { at: formatTime(it.at) })}>
+                          {t('common.delete')}
+                        </Button>
+                      </Popconfirm>
+                    </span>
+                  )}
                 </div>
                 <Typography.Paragraph className="kehu-pre" style={{ marginBottom: 4 }}>
                   {it.summary}
@@ -70,29 +137,48 @@ export function InteractionTimeline({ customer, onMore, loadingMore }: { custome
                 )}
                 {it.nextAction && (
                   <div
+                    data-testid="next-action"
+                    className={it.nextAction.done ? 'kehu-next kehu-next-done' : 'kehu-next'}
                     style={{
-                      background: overdue ? '#fff2f0' : '#f6ffed',
-                      border: `1px solid ${overdue ? '#ffccc7' : '#d9f7be'}`,
+                      background: it.nextAction.done ? '#fafafa' : overdue ? '#fff2f0' : '#f6ffed',
+                      border: `1px solid ${it.nextAction.done ? '#f0f0f0' : overdue ? '#ffccc7' : '#d9f7be'}`,
                       borderRadius: 6,
                       padding: '4px 8px',
-                      display: 'inline-block',
+                      display: 'inline-flex',
+                      flexWrap: 'wrap',
+                      alignItems: 'center',
+                      columnGap: 8,
+                      rowGap: 2,
                     }}
                   >
-                    <strong>{t('interaction.next')}</strong>
-                    {it.nextAction.what}
+                    {canLog && (
+                      <Checkbox
+                        checked={ticking?.id === it.id ? ticking.done : it.nextAction.done}
+                        disabled={ticking !== null}
+                        onChange={(e) => void setDone(it, e.target.checked)}
+                        aria-label={t(it.nextAction.done ? 'interaction.markUndone' : 'interaction.markDone', { what: it.nextAction.what })}
+                        data-testid="next-action-done"
+                      >
+                        {t('interaction.doneBox')}
+                      </Checkbox>
+                    )}
+                    <span style={it.nextAction.done ? { textDecoration: 'line-through', color: 'rgba(0,0,0,0.45)' } : undefined}>
+                      <strong>{t('interaction.next')}</strong>
+                      {it.nextAction.what}
+                    </span>
                     {it.nextAction.due && (
-                      <span className="kehu-muted" style={{ marginInlineStart: 8 }}>
+                      <span className="kehu-muted">
                         <ClockCircleOutlined /> {t('interaction.due', { date: formatTime(it.nextAction.due) })}
                       </span>
                     )}
-                    {it.nextAction.owner && <span className="kehu-muted"> · {it.nextAction.owner.name}</span>}
+                    {it.nextAction.owner && <span className="kehu-muted">· {it.nextAction.owner.name}</span>}
                     {it.nextAction.done ? (
-                      <Tag color="success" style={{ marginInlineStart: 8 }}>
+                      <Tag color="success" style={{ marginInlineEnd: 0 }}>
                         {t('interaction.done')}
                       </Tag>
                     ) : (
                       overdue && (
-                        <Tag color="error" style={{ marginInlineStart: 8 }}>
+                        <Tag color="error" style={{ marginInlineEnd: 0 }}>
                           {t('interaction.overdue')}
                         </Tag>
                       )

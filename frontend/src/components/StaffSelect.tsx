@@ -1,0 +1,39 @@
+import { useMemo } from 'react';
+import { Select, type SelectProps } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { request } from '../api/client';
+import { StaffQuery } from '../api/operations';
+import { useI18n } from '../i18n';
+
+export interface StaffMember {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** Active colleagues (`staff`, readable by every signed-in user), shared by all pickers of people. */
+export function useStaff() {
+  return useQuery({
+    queryKey: ['staff'],
+    queryFn: async () => (await request(StaffQuery)).staff,
+    staleTime: 60_000,
+  });
+}
+
+type Props = Omit<SelectProps<string | string[]>, 'options'> & {
+  /** People already chosen who may no longer be on the staff list (disabled since): still shown by name. */
+  known?: { id: string; name: string }[];
+};
+
+/** A picker of colleagues by name (searchable by name or e-mail). */
+export function StaffSelect({ known = [], ...rest }: Props) {
+  const { t } = useI18n();
+  const staff = useStaff();
+  const options = useMemo(() => {
+    const list = (staff.data ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }));
+    const ids = new Set(list.map((o) => o.value));
+    for (const u of known) if (!ids.has(u.id)) list.push({ value: u.id, label: u.name });
+    return list;
+  }, [staff.data, known]);
+  return <Select showSearch optionFilterProp="label" placeholder={t('form.select')} loading={staff.isPending} {...rest} options={options} />;
+}
