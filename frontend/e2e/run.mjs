@@ -261,6 +261,11 @@ async function main() {
       await page.getByLabel('统一社会信用代码').fill('91350100M000100Y44'); // wrong check character
       await page.getByLabel('姓名').fill('王经理');
       await page.getByLabel('电话').fill('12345');
+      // A salesperson picks collaborators from the staff directory; only managers change the owner.
+      await page.getByLabel('协作人', { exact: true }).click();
+      await page.locator('.ant-select-dropdown:visible').getByText(/@kehu\.local/).first().waitFor();
+      await page.keyboard.press('Escape');
+      assert(await page.getByLabel('负责人', { exact: true }).isDisabled(), 'the owner picker is read-only for SALES');
       await shoot(page, 'customer-new');
       await page.locator('form button[type=submit]').first().click();
       const phoneItem = page.locator('.ant-form-item').filter({ has: page.getByLabel('电话') });
