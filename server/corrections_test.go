@@ -76,3 +76,25 @@ func TestCorrectingNestedRecords(t *testing.T) {
 	ts.post(t, other, `mutation($id:ID!,$v:Int!){removeDeal(customerId:$id,dealId:"nope",expectedVersion:$v){id}}`,
 		map[string]any{"id": c.ID, "v": v()}).fails(t, "FORBIDDEN", "")
 }
+
+// TestCorrectingInteractionsOfStaffWhoLeft: a disabled participant does not
+// block correcting or ticking off an old interaction.
+func TestCorrectingInteractionsOfStaffWhoLeft(t *testing.T) {
+	ts := newTestServer(t)
+	leaverID, leaver := ts.user(t, "leaver@kehu.local", crm.RoleManager)
+	c := ts.createCustomer(t, ts.admin, map[string]any{"name": "离职员工客户"})
+	var out struct {
+		LogInteraction struct {
+			Version      int
+			Interactions []struct{ ID string }
+		}
+	}
+	ts.post(t, leaver, `mutation($id:ID!){logInteraction(customerId:$id,input:{channel:PHONE,summary:"离职前的电话",nextAction:{what:"回访"}}){version interactions{id}}}`,
+		map[string]any{"id": c.ID}).ok(t, &out)
+	ts.post(t, ts.admin, `mutation($id:ID!){updateUser(id:$id,expectedVersion:1,input:{disabled:true}){id}}`, map[string]any{"id": leaverID}).ok(t, nil)
+	ts.post(t, ts.admin, `mutation($id:ID!,$i:ID!,$v:Int!){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,input:{nextActionDone:true,summary:"离职前的电话（已交接）"}){version}}`,
+		map[string]any{"id": c.ID, "i": out.LogInteraction.Interactions[0].ID, "v": out.LogInteraction.Version}).ok(t, nil)
+	// Bringing a disabled user in is still refused.
+	ts.post(t, ts.admin, `mutation($id:ID!,$i:ID!,$v:Int!,$u:ID){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,input:{nextAction:{what:"再回访",ownerId:$u}}){version}}`,
+		map[string]any{"id": c.ID, "i": out.LogInteraction.Interactions[0].ID, "v": out.LogInteraction.Version + 1, "u": leaverID}).fails(t, "BAD_USER_INPUT", "")
+}

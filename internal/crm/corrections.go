@@ -18,8 +18,19 @@ func (s *Service) UpdateInteraction(ctx context.Context, a Actor, customerID, in
 			p.Add("interactionId", "no such interaction on this customer")
 			return
 		}
+		before := interactionUsers(&c.Interactions[i])
 		patch.apply(p, c, &c.Interactions[i], a, now)
-		users = interactionUsers(&c.Interactions[i])
+		// Only people the change brings in, and the owner of a new next
+		// action, must be active: staff who have left may stay on old
+		// interactions, which can still be corrected and ticked off.
+		for _, u := range interactionUsers(&c.Interactions[i]) {
+			if indexOf(before, func(b string) bool { return b == u }) < 0 {
+				users = append(users, u)
+			}
+		}
+		if patch.NextAction != nil {
+			users = append(users, c.Interactions[i].NextAction.OwnerID)
+		}
 	}, func(*Customer) error { return s.checkUsers(ctx, "", users) })
 }
 
