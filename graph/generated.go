@@ -176,6 +176,7 @@ type ComplexityRoot struct {
 		UpdateInteraction  func(childComplexity int, customerID string, interactionID string, expectedVersion int, input crm.InteractionPatch) int
 		UpdateMySettings   func(childComplexity int, input auth.Settings) int
 		UpdateNeed         func(childComplexity int, customerID string, needID string, expectedVersion int, input crm.NeedPatch) int
+		UpdateSatisfaction func(childComplexity int, customerID string, resultID string, expectedVersion int, input crm.SatisfactionPatch) int
 		UpdateUser         func(childComplexity int, id string, expectedVersion int, input auth.UserPatch) int
 	}
 
@@ -300,6 +301,7 @@ type MutationResolver interface {
 	UpdateDeal(ctx context.Context, customerID string, dealID string, expectedVersion int, input crm.DealPatch) (*crm.Customer, error)
 	RemoveDeal(ctx context.Context, customerID string, dealID string, expectedVersion int) (*crm.Customer, error)
 	RecordSatisfaction(ctx context.Context, customerID string, expectedVersion *int, input crm.SatisfactionInput) (*crm.Customer, error)
+	UpdateSatisfaction(ctx context.Context, customerID string, resultID string, expectedVersion int, input crm.SatisfactionPatch) (*crm.Customer, error)
 	RemoveSatisfaction(ctx context.Context, customerID string, resultID string, expectedVersion int) (*crm.Customer, error)
 	UpdateMySettings(ctx context.Context, input auth.Settings) (*crm.User, error)
 	ChangeMyPassword(ctx context.Context, currentPassword string, newPassword string) (bool, error)
@@ -1118,6 +1120,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateNeed(childComplexity, args["customerId"].(string), args["needId"].(string), args["expectedVersion"].(int), args["input"].(crm.NeedPatch)), true
+	case "Mutation.updateSatisfaction":
+		if e.ComplexityRoot.Mutation.UpdateSatisfaction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSatisfaction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSatisfaction(childComplexity, args["customerId"].(string), args["resultId"].(string), args["expectedVersion"].(int), args["input"].(crm.SatisfactionPatch)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -1465,6 +1478,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NeedPatch", ec.unmarshalInputNeedPatch),
 			graphql.NewInputUnmarshaler("NextActionInput", ec.unmarshalInputNextActionInput),
 			graphql.NewInputUnmarshaler("SatisfactionInput", ec.unmarshalInputSatisfactionInput),
+			graphql.NewInputUnmarshaler("SatisfactionPatch", ec.unmarshalInputSatisfactionPatch),
 			graphql.NewInputUnmarshaler("SettingsInput", ec.unmarshalInputSettingsInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 		)
@@ -1652,6 +1666,7 @@ type Mutation {
   updateDeal(customerId: ID!, dealId: ID!, expectedVersion: Int!, input: DealPatch!): Customer!
   removeDeal(customerId: ID!, dealId: ID!, expectedVersion: Int!): Customer!
   recordSatisfaction(customerId: ID!, expectedVersion: Int, input: SatisfactionInput!): Customer!
+  updateSatisfaction(customerId: ID!, resultId: ID!, expectedVersion: Int!, input: SatisfactionPatch!): Customer!
   removeSatisfaction(customerId: ID!, resultId: ID!, expectedVersion: Int!): Customer!
 
   "Changes your own settings (any role)."
@@ -1964,11 +1979,18 @@ input InteractionPatch {
   feedback: String
   result: String
   contactIds: [ID!]
+  "Our staff who took part (replaces the list; at least one)."
+  participants: [ID!]
   "Replaces the next action."
   nextAction: NextActionInput
   "Ticks the next action off (or on again)."
   nextActionDone: Boolean
+  "Removes the next action."
+  clearNextAction: Boolean = false
   keyEvent: KeyEvent
+  "Removes the key event."
+  clearKeyEvent: Boolean = false
+  "Minutes; 0 clears it."
   durationMin: Int
 }
 
@@ -2012,6 +2034,13 @@ input DealPatch {
   amount: Money
   date: Date
   note: String
+}
+
+"Corrections to a satisfaction result: omitted fields stay as they are."
+input SatisfactionPatch {
+  score: Int
+  at: Time
+  comment: String
 }
 
 input SatisfactionInput {
@@ -3130,6 +3159,44 @@ func (ec *executionContext) field_Mutation_updateNeed_args(ctx context.Context, 
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (crm.NeedPatch, error) {
 			return ec.unmarshalNNeedPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐNeedPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSatisfaction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "resultId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resultId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (crm.SatisfactionPatch, error) {
+			return ec.unmarshalNSatisfactionPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSatisfactionPatch(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6308,6 +6375,50 @@ func (ec *executionContext) fieldContext_Mutation_recordSatisfaction(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordSatisfaction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSatisfaction(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSatisfaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSatisfaction(ctx, fc.Args["customerId"].(string), fc.Args["resultId"].(string), fc.Args["expectedVersion"].(int), fc.Args["input"].(crm.SatisfactionPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSatisfaction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSatisfaction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9843,7 +9954,14 @@ func (ec *executionContext) unmarshalInputInteractionPatch(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"at", "channel", "summary", "feedback", "result", "contactIds", "nextAction", "nextActionDone", "keyEvent", "durationMin"}
+	if _, present := asMap["clearNextAction"]; !present {
+		asMap["clearNextAction"] = false
+	}
+	if _, present := asMap["clearKeyEvent"]; !present {
+		asMap["clearKeyEvent"] = false
+	}
+
+	fieldsInOrder := [...]string{"at", "channel", "summary", "feedback", "result", "contactIds", "participants", "nextAction", "nextActionDone", "clearNextAction", "keyEvent", "clearKeyEvent", "durationMin"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9892,6 +10010,13 @@ func (ec *executionContext) unmarshalInputInteractionPatch(ctx context.Context, 
 				return it, err
 			}
 			it.ContactIDs = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
 		case "nextAction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextAction"))
 			data, err := ec.unmarshalONextActionInput2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐNextActionInput(ctx, v)
@@ -9906,6 +10031,13 @@ func (ec *executionContext) unmarshalInputInteractionPatch(ctx context.Context, 
 				return it, err
 			}
 			it.NextActionDone = data
+		case "clearNextAction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNextAction"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNextAction = data
 		case "keyEvent":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keyEvent"))
 			data, err := ec.unmarshalOKeyEvent2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKeyEvent(ctx, v)
@@ -9913,6 +10045,13 @@ func (ec *executionContext) unmarshalInputInteractionPatch(ctx context.Context, 
 				return it, err
 			}
 			it.KeyEvent = data
+		case "clearKeyEvent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearKeyEvent"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearKeyEvent = data
 		case "durationMin":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMin"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -10263,6 +10402,62 @@ func (ec *executionContext) unmarshalInputSatisfactionInput(ctx context.Context,
 func UnmarshalSatisfactionInput(ctx context.Context, raw any) (crm.SatisfactionInput, error) {
 	var out crm.SatisfactionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatisfactionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSatisfactionPatch(ctx context.Context, obj any) (crm.SatisfactionPatch, error) {
+	var it crm.SatisfactionPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"score", "at", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "score":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Score = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSatisfactionPatch unmarshals raw into the SatisfactionPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSatisfactionPatch(ctx context.Context, raw any) (crm.SatisfactionPatch, error) {
+	var out crm.SatisfactionPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatisfactionPatch", raw, &out)
 	return out, err
 }
 
@@ -11168,6 +11363,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recordSatisfaction":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordSatisfaction(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSatisfaction":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSatisfaction(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -12484,6 +12686,11 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinte
 
 func (ec *executionContext) unmarshalNSatisfactionInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSatisfactionInput(ctx context.Context, v any) (crm.SatisfactionInput, error) {
 	res, err := ec.unmarshalInputSatisfactionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSatisfactionPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSatisfactionPatch(ctx context.Context, v any) (crm.SatisfactionPatch, error) {
+	res, err := ec.unmarshalInputSatisfactionPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

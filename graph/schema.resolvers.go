@@ -288,6 +288,13 @@ func (r *mutationResolver) RecordSatisfaction(ctx context.Context, customerID st
 	})
 }
 
+// UpdateSatisfaction is the resolver for the updateSatisfaction field.
+func (r *mutationResolver) UpdateSatisfaction(ctx context.Context, customerID string, resultID string, expectedVersion int, input crm.SatisfactionPatch) (*crm.Customer, error) {
+	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.UpdateSatisfaction(ctx, a, customerID, resultID, int64(expectedVersion), input)
+	})
+}
+
 // RemoveSatisfaction is the resolver for the removeSatisfaction field.
 func (r *mutationResolver) RemoveSatisfaction(ctx context.Context, customerID string, resultID string, expectedVersion int) (*crm.Customer, error) {
 	return as(ctx, func(a crm.Actor) (*crm.Customer, error) {

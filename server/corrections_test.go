@@ -98,3 +98,58 @@ func TestCorrectingInteractionsOfStaffWhoLeft(t *testing.T) {
 	ts.post(t, ts.admin, `mutation($id:ID!,$i:ID!,$v:Int!,$u:ID){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,input:{nextAction:{what:"再回访",ownerId:$u}}){version}}`,
 		map[string]any{"id": c.ID, "i": out.LogInteraction.Interactions[0].ID, "v": out.LogInteraction.Version + 1, "u": leaverID}).fails(t, "BAD_USER_INPUT", "")
 }
+
+func TestCorrectingSatisfactionAndClearingInteractionFields(t *testing.T) {
+	ts := newTestServer(t)
+	salesID, _ := ts.user(t, "s2@kehu.local", crm.RoleSales)
+	c := ts.createCustomer(t, ts.admin, map[string]any{"name": "清除字段公司"})
+	id := map[string]any{"id": c.ID}
+	ts.post(t, ts.admin, `mutation($id:ID!){recordSatisfaction(customerId:$id,input:{score:40,comment:"录错了"}){id}}`, id).ok(t, nil)
+	var s struct {
+		LogInteraction struct {
+			Version      int
+			Satisfaction []struct{ ID string }
+			Interactions []struct{ ID string }
+		}
+	}
+	ts.post(t, ts.admin, `mutation($id:ID!){logInteraction(customerId:$id,input:{channel:VISIT,summary:"拜访",keyEvent:COMPLAINT,durationMin:30,nextAction:{what:"回访"}}){version satisfaction{id} interactions{id}}}`, id).ok(t, &s)
+	v := s.LogInteraction.Version
+	vars := func(extra map[string]any) map[string]any {
+		m := map[string]any{"id": c.ID, "v": v, "r": s.LogInteraction.Satisfaction[0].ID, "i": s.LogInteraction.Interactions[0].ID}
+		for k, x := range extra {
+			m[k] = x
+		}
+		return m
+	}
+	ts.post(t, ts.admin, `mutation($id:ID!,$r:ID!,$v:Int!){updateSatisfaction(customerId:$id,resultId:$r,expectedVersion:$v,input:{score:101}){id}}`, vars(nil)).
+		fails(t, "BAD_USER_INPUT", "input.score")
+	var out struct {
+		UpdateSatisfaction struct{ AvgSatisfaction float64 }
+	}
+	ts.post(t, ts.admin, `mutation($id:ID!,$r:ID!,$v:Int!){updateSatisfaction(customerId:$id,resultId:$r,expectedVersion:$v,input:{score:90,comment:"已更正"}){avgSatisfaction}}`, vars(nil)).ok(t, &out)
+	if out.UpdateSatisfaction.AvgSatisfaction != 90 {
+		t.Fatalf("average after the correction: %v", out.UpdateSatisfaction.AvgSatisfaction)
+	}
+	v++
+	ts.post(t, ts.admin, `mutation($id:ID!,$i:ID!,$v:Int!){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,input:{clearNextAction:true,nextActionDone:true}){id}}`, vars(nil)).
+		fails(t, "BAD_USER_INPUT", "input.clearNextAction")
+	var got struct {
+		UpdateInteraction struct {
+			ComplaintCount int
+			Interactions   []struct {
+				KeyEvent     *string
+				DurationMin  *int
+				NextAction   *struct{ What string }
+				Participants []struct{ ID string }
+			}
+		}
+	}
+	ts.post(t, ts.admin, `mutation($id:ID!,$i:ID!,$v:Int!,$p:ID!){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,
+		input:{clearNextAction:true,clearKeyEvent:true,durationMin:0,participants:[$p]}){complaintCount interactions{keyEvent durationMin nextAction{what} participants{id}}}}`,
+		vars(map[string]any{"p": salesID})).ok(t, &got)
+	it := got.UpdateInteraction.Interactions[0]
+	if it.KeyEvent != nil || it.DurationMin != nil || it.NextAction != nil || len(it.Participants) != 1 || it.Participants[0].ID != salesID ||
+		got.UpdateInteraction.ComplaintCount != 0 {
+		t.Fatalf("after clearing: %+v (complaints %d)", it, got.UpdateInteraction.ComplaintCount)
+	}
+}

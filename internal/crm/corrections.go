@@ -82,6 +82,31 @@ func (s *Service) RemoveNeed(ctx context.Context, a Actor, customerID, needID st
 	})
 }
 
+// UpdateSatisfaction corrects one satisfaction result.
+func (s *Service) UpdateSatisfaction(ctx context.Context, a Actor, customerID, resultID string, expectedVersion int64, patch SatisfactionPatch) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+		i := indexOf(c.Satisfaction, func(r Satisfaction) bool { return r.ID == resultID })
+		if i < 0 {
+			p.Add("resultId", "no such satisfaction result on this customer")
+			return
+		}
+		r := &c.Satisfaction[i]
+		if patch.Score != nil {
+			if *patch.Score < 0 || *patch.Score > 100 {
+				p.Add("score", "must be between 0 and 100")
+			}
+			r.Score = *patch.Score
+		}
+		if patch.At != nil {
+			r.At = patch.At.Truncate(time.Millisecond)
+			if r.At.After(now.Add(24 * time.Hour)) {
+				p.Add("at", "must not be in the future")
+			}
+		}
+		applyText(p, "comment", patch.Comment, &r.Comment, MaxLongText)
+	}, nil)
+}
+
 // RemoveSatisfaction deletes one satisfaction result.
 func (s *Service) RemoveSatisfaction(ctx context.Context, a Actor, customerID, resultID string, expectedVersion int64) (*Customer, error) {
 	return s.removeNested(ctx, a, customerID, expectedVersion, Actor.CanLog, "resultId", func(c *Customer) bool {

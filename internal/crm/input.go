@@ -96,10 +96,21 @@ type InteractionPatch struct {
 	Feedback       *string
 	Result         *string
 	ContactIDs     []string
+	Participants   []string
 	NextAction     *NextActionInput
 	NextActionDone *bool
-	KeyEvent       *KeyEvent
-	DurationMin    *int
+	// ClearNextAction removes the next action; ClearKeyEvent the key event.
+	ClearNextAction bool
+	ClearKeyEvent   bool
+	KeyEvent        *KeyEvent
+	DurationMin     *int
+}
+
+// SatisfactionPatch corrects a satisfaction result.
+type SatisfactionPatch struct {
+	Score   *int
+	At      *time.Time
+	Comment *string
 }
 
 // DealPatch corrects a recorded deal.

@@ -293,10 +293,28 @@ func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Act
 			it.NextAction.Done = *f.NextActionDone
 		}
 	}
+	if f.Participants != nil {
+		it.Participants = dedupe(f.Participants)
+		if len(it.Participants) == 0 {
+			p.Add("participants", "an interaction needs at least one of our participants")
+		}
+	}
+	if f.ClearNextAction {
+		if f.NextAction != nil || f.NextActionDone != nil {
+			p.Add("clearNextAction", "cannot be combined with nextAction or nextActionDone")
+		}
+		it.NextAction = nil
+	}
 	applyEnum(p, "keyEvent", f.KeyEvent, &it.KeyEvent, true)
+	if f.ClearKeyEvent {
+		if f.KeyEvent != nil {
+			p.Add("clearKeyEvent", "cannot be combined with keyEvent")
+		}
+		it.KeyEvent = ""
+	}
 	if f.DurationMin != nil {
 		if *f.DurationMin < 0 || *f.DurationMin > 24*60 {
-			p.Add("durationMin", "must be between 0 and 1440 minutes")
+			p.Add("durationMin", "must be between 0 and 1440 minutes (0 clears it)")
 		}
 		it.DurationMin = *f.DurationMin
 	}
