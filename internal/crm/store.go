@@ -186,10 +186,27 @@ type ListQuery struct {
 	Scope   ArchiveScope
 	// WithTotal asks for the number of customers matching (ignoring After).
 	WithTotal bool
+	// Filter, when set, keeps only the customers it matches (segments,
+	// internal/segment); Total counts the matching ones.
+	Filter Filter
 	// Full asks for whole documents; otherwise the nested arrays (contacts,
 	// interactions, needs, deals, satisfaction, histories) may be left empty
 	// and the returned customers are marked Partial.
 	Full bool
+}
+
+// Filter selects customers. internal/segment builds them from the filter
+// language; stores apply them to lists and counts.
+type Filter interface {
+	// Match reports whether a whole customer document is selected: the
+	// reference semantics every store must agree with.
+	Match(c *Customer) bool
+	// Lean reports whether Match reads only fields a lean list row has
+	// (no nested arrays), so a read model can evaluate it on its rows.
+	Lean() bool
+	// Mongo returns the filter as a MongoDB query document, resolved
+	// against the time the filter was built.
+	Mongo() (filter any, err error)
 }
 
 // Page is one page of a list.

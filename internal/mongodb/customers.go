@@ -240,6 +240,13 @@ func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, e
 			bson.D{{Key: "contacts.name", Value: re}},
 		}}})
 	}
+	if q.Filter != nil {
+		f, err := q.Filter.Mongo()
+		if err != nil {
+			return nil, err
+		}
+		conds = append(conds, f)
+	}
 	countFilter := and(conds)
 
 	if q.After != nil {

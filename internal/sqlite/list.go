@@ -204,6 +204,16 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 		}
 		return page, nil
 	}
+	// A filter that reads nested arrays is evaluated on whole documents
+	// first; a lean one on the read model's rows during the scan.
+	snap := s.snap.Load() // one snapshot for the filter and the scan
+	var selected map[string]bool
+	if q.Filter != nil && !q.Filter.Lean() {
+		var err error
+		if selected, err = cs.matchFull(ctx, snap.chunks, q.Filter); err != nil {
+			return nil, err
+		}
+	}
 	k := q.First + 1
 	if k <= 0 { // First+1 overflowed
 		k = q.First
@@ -211,7 +221,7 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	h := make([]row, 0, min(k, 1024))
 	total := 0
 	var sel []int32 // rows of the chunk matching the search
-	for _, c := range s.snap.Load().chunks {
+	for _, c := range snap.chunks {
 		n := c.n
 		if needle != "" {
 			if sel = c.matches(needle, sel[:0]); len(sel) == 0 {
@@ -231,6 +241,15 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 				}
 			case crm.ScopeArchived:
 				if !c.archived[i] {
+					continue
+				}
+			}
+			if q.Filter != nil {
+				if selected != nil {
+					if !selected[c.entries[i].c.ID] {
+						continue
+					}
+				} else if !q.Filter.Match(&c.entries[i].c) {
 					continue
 				}
 			}
@@ -278,6 +297,32 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 		page.Customers = full
 	}
 	return page, nil
+}
+
+// matchFull evaluates f on every stored customer's whole document, in
+// batches, and returns the ids it selects. It reads every document: the
+// read model does not yet keep the nested arrays filters look into.
+func (cs *customerStore) matchFull(ctx context.Context, chunks []*chunk, f crm.Filter) (map[string]bool, error) {
+	const batch = 500
+	var ids []string
+	for _, c := range chunks {
+		for _, e := range c.entries[:c.n] {
+			ids = append(ids, e.c.ID)
+		}
+	}
+	selected := map[string]bool{}
+	for start := 0; start < len(ids); start += batch {
+		docs, err := cs.GetMany(ctx, ids[start:min(start+batch, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			if f.Match(d) {
+				selected[d.ID] = true
+			}
+		}
+	}
+	return selected, nil
 }
 
 // matches appends to out the rows of c whose search key contains needle
