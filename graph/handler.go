@@ -40,7 +40,7 @@ func (l Limits) withDefaults() Limits {
 func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	limits = limits.withDefaults()
 	cfg := Config{Resolvers: r}
-	cfg.Complexity.Query.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope) int {
+	cfg.Complexity.Query.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope, _ map[string]any, _ *string) int {
 		n := 20
 		if first != nil && *first > 0 {
 			n = *first

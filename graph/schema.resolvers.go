@@ -13,6 +13,7 @@ import (
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
 )
 
 // Owner is the resolver for the owner field.
@@ -364,19 +365,72 @@ func (r *queryResolver) Customer(ctx context.Context, id *string, code *string) 
 }
 
 // Customers is the resolver for the customers field.
-func (r *queryResolver) Customers(ctx context.Context, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope) (*model.CustomerConnection, error) {
-	if _, err := actor(ctx); err != nil {
+func (r *queryResolver) Customers(ctx context.Context, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) (*model.CustomerConnection, error) {
+	a, err := actor(ctx)
+	if err != nil {
 		return nil, err
 	}
 	q, err := r.listQuery(ctx, first, after, orderBy, search, scope)
 	if err != nil {
 		return nil, err
 	}
+	if f, err := r.segmentFilter(a, where, query); err != nil {
+		return nil, err
+	} else if f != nil {
+		q.Filter = f
+	}
 	page, err := r.CRM.Customers(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	return connection(q.OrderBy, page), nil
+}
+
+// CustomersCount is the resolver for the customersCount field.
+func (r *queryResolver) CustomersCount(ctx context.Context, where map[string]any, query *string, scope *crm.ArchiveScope) (int, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return 0, err
+	}
+	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive}
+	if scope != nil {
+		q.Scope = *scope
+	}
+	if f, err := r.segmentFilter(a, where, query); err != nil {
+		return 0, err
+	} else if f != nil {
+		q.Filter = f
+	}
+	page, err := r.CRM.Customers(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	return page.Total, nil
+}
+
+// ExplainSegment is the resolver for the explainSegment field.
+func (r *queryResolver) ExplainSegment(ctx context.Context, where map[string]any, query *string) (*model.SegmentExplanation, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.segmentFilter(a, where, query)
+	if err != nil {
+		return nil, err
+	}
+	if f == nil {
+		return nil, badArg("where", "give where or query")
+	}
+	opts := segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID)
+	mql, pushed, err := segment.Explain(f.Node(), opts)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.SegmentExplanation{MongoFilter: mql, PushedDown: pushed, Lean: f.Lean()}
+	if line, ok := segment.Format(f.Node()); ok {
+		out.Query = &line
+	}
+	return out, nil
 }
 
 // Users is the resolver for the users field.

@@ -49,6 +49,17 @@ type PageInfo struct {
 type Query struct {
 }
 
+type SegmentExplanation struct {
+	// The segment as one query line, when it has one.
+	Query *string `json:"query,omitempty"`
+	// The MongoDB find filter it compiles to (canonical extended JSON), times resolved against now.
+	MongoFilter string `json:"mongoFilter"`
+	// True when the whole filter runs inside MongoDB.
+	PushedDown bool `json:"pushedDown"`
+	// True when the embedded store can evaluate it on its in-memory rows alone (no nested arrays).
+	Lean bool `json:"lean"`
+}
+
 type OrderDirection string
 
 const (

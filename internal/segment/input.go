@@ -3,6 +3,7 @@ package segment
 import (
 	"encoding/json"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"time"
@@ -20,7 +21,7 @@ import (
 func FromInput(path string, in any) (Node, error) {
 	problems := crm.NewProblems()
 	r := &reader{v: validator{root: problems.At(path)}}
-	n := r.where(in, Customer, problems.At(path), 1)
+	n := r.where(plain(in), Customer, problems.At(path), 1)
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
@@ -262,6 +263,7 @@ func (r *reader) field(f *Field, val any, parent crm.Problems) []Node {
 }
 
 func (r *reader) value(f *Field, op Op, x any) (Value, string) {
+	x = plain(x)
 	switch op {
 	case IsNull, IsEmpty, Me:
 		b, ok := x.(bool)
@@ -565,4 +567,46 @@ func inputValue(v Value) any {
 		return map[string]any{"from": inputValue(x.Lo), "to": inputValue(x.Hi)}
 	}
 	return nil
+}
+
+// plain turns the typed values a GraphQL executor may hand over (enum
+// types with a string kind, pointers, typed slices) into the plain string,
+// []any and scalar values the reader expects.
+func plain(x any) any {
+	if _, ok := x.(json.Number); ok {
+		return x // a number from a JSON decoder, not a text
+	}
+	v := reflect.ValueOf(x)
+	for v.IsValid() && v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	if !v.IsValid() {
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			return x
+		}
+		out := make(map[string]any, v.Len())
+		for it := v.MapRange(); it.Next(); {
+			out[it.Key().String()] = plain(it.Value().Interface())
+		}
+		return out
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return x
+		}
+		out := make([]any, v.Len())
+		for i := range out {
+			out[i] = plain(v.Index(i).Interface())
+		}
+		return out
+	}
+	return v.Interface()
 }

@@ -1,0 +1,28 @@
+package graph
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/kehu-crm/kehu/internal/segment"
+)
+
+// TestSegmentSchemaInSync: the filter input types in schema.graphqls are
+// exactly what the segment field catalog generates.
+func TestSegmentSchemaInSync(t *testing.T) {
+	schema, err := os.ReadFile("../schema.graphqls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body []string
+	for _, line := range strings.Split(segment.GraphQLSchema(), "\n") {
+		if len(body) == 0 && (strings.HasPrefix(line, "#") || line == "") {
+			continue
+		}
+		body = append(body, line)
+	}
+	if !strings.Contains(string(schema), strings.TrimSpace(strings.Join(body, "\n"))) {
+		t.Fatal("schema.graphqls does not hold segment.GraphQLSchema(): paste the generated filter types again (see internal/segment/testdata/where.graphqls)")
+	}
+}
