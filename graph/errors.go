@@ -83,6 +83,13 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 				"fields": []map[string]string{{"field": field, "message": gerr.Message}}}
 			return gerr
 		}
+		if graphql.GetFieldContext(ctx) == nil {
+			// Raised before any resolver ran, by the transport reading the
+			// request (malformed JSON, a query that is not a string): the
+			// client's request is at fault, and gqlgen's message says how.
+			gerr.Extensions = map[string]any{"code": string(crm.CodeBadUserInput), "reason": "INVALID_REQUEST"}
+			return gerr
+		}
 		return internal(ctx, log, gerr, err)
 	}
 }

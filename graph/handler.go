@@ -74,7 +74,8 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		start := time.Now()
 		resp := next(ctx)
-		if oc := graphql.GetOperationContext(ctx); oc != nil && resp != nil {
+		if graphql.HasOperationContext(ctx) && resp != nil {
+			oc := graphql.GetOperationContext(ctx)
 			log.DebugContext(ctx, "graphql", "request_id", RequestID(ctx), "op", oc.OperationName,
 				"errors", len(resp.Errors), "ms", time.Since(start).Milliseconds())
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -86,14 +87,27 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 
-	t.Run("malformed JSON", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", strings.NewReader(`{"query": "{me{id}}"`))
+	t.Run("oversized body without a declared length", func(t *testing.T) {
+		big := `{"query":"{me{id}}","variables":{"x":"` + strings.Repeat("a", 2<<20) + `"}}`
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", io.NopCloser(strings.NewReader(big)))
+		req.ContentLength = -1 // sent in chunks
 		req.Header.Set("Content-Type", "application/json")
 		r := ts.do(t, req)
-		if r.status != http.StatusBadRequest || len(r.Errors) == 0 {
-			t.Fatalf("malformed JSON: %d %+v", r.status, r.Errors)
+		if r.status != http.StatusRequestEntityTooLarge || r.Errors[0].code() != "BAD_USER_INPUT" {
+			t.Fatalf("oversized chunked body: %d %+v", r.status, r.Errors)
 		}
 	})
+
+	for _, body := range []string{`{"query": "{me{id}}"`, `not json`, `{"query": 5}`} {
+		t.Run("malformed request "+body, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			r := ts.do(t, req)
+			if r.status != http.StatusBadRequest || len(r.Errors) == 0 || r.Errors[0].code() != "BAD_USER_INPUT" {
+				t.Fatalf("malformed request: %d %+v", r.status, r.Errors)
+			}
+		})
+	}
 }
 
 // TestQueryLimits checks the depth and complexity limits with a tight

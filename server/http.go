@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -96,15 +98,29 @@ func (a *app) timeout(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over the limit with 413 and a GraphQL error.
+// limitBody refuses bodies over the limit with 413 and a GraphQL error,
+// whether the client declared the length or streamed it in chunks: the
+// body (at most the limit) is read here, before the GraphQL transport.
 func (a *app) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > a.cfg.MaxBodyBytes {
+		tooLarge := func() {
 			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT",
 				"request body is larger than the limit of "+humanBytes(a.cfg.MaxBodyBytes))
+		}
+		if r.ContentLength > a.cfg.MaxBodyBytes {
+			tooLarge()
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes)
+		body, err := io.ReadAll(io.LimitReader(r.Body, a.cfg.MaxBodyBytes+1))
+		if err != nil {
+			writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", "the request body could not be read")
+			return
+		}
+		if int64(len(body)) > a.cfg.MaxBodyBytes {
+			tooLarge()
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
 }
