@@ -48,6 +48,8 @@ func TestBadInput(t *testing.T) {
 		{"resident ID in contact name", addContact, map[string]any{"id": c.ID, "i": map[string]any{"name": idNumber}}, "BAD_USER_INPUT", "input.name"},
 		{"money with 3 decimals", deal, map[string]any{"id": c.ID, "i": map[string]any{"product": "A", "amount": "10.001"}}, "BAD_USER_INPUT", "input.amount"},
 		{"negative money", deal, map[string]any{"id": c.ID, "i": map[string]any{"product": "A", "amount": "-5"}}, "BAD_USER_INPUT", "input.amount"},
+		{"future deal date", deal, map[string]any{"id": c.ID, "i": map[string]any{"product": "A", "amount": "1", "date": "2099-01-01"}}, "BAD_USER_INPUT", "input.date"},
+		{"blank product", deal, map[string]any{"id": c.ID, "i": map[string]any{"product": " ", "amount": "1"}}, "BAD_USER_INPUT", "input.product"},
 		{"money not a number", deal, map[string]any{"id": c.ID, "i": map[string]any{"product": "A", "amount": "68万"}}, "BAD_USER_INPUT", "input.amount"},
 		{"budget range reversed", need, map[string]any{"id": c.ID, "i": map[string]any{"title": "需求", "budgetMin": "10", "budgetMax": "5"}}, "BAD_USER_INPUT", "input.budgetMax"},
 		{"score out of range", sat, map[string]any{"id": c.ID, "i": map[string]any{"score": 101}}, "BAD_USER_INPUT", "input.score"},

@@ -80,15 +80,6 @@ func ValidResidentID(s string) bool {
 	return err == nil && birth.Year() >= 1900
 }
 
-// ResidentIDCheckChar returns the check character for 17 digits.
-func ResidentIDCheckChar(first17 string) byte {
-	sum := 0
-	for i := 0; i < 17 && i < len(first17); i++ {
-		sum += int(first17[i]-'0') * residentIDWeights[i]
-	}
-	return residentIDChecks[sum%11]
-}
-
 // ContainsResidentID reports whether free text holds a resident identity
 // number: 17 digits and a check character, not part of a longer run of
 // digits. The seeds forbid storing ID numbers anywhere in the record.

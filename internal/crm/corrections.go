@@ -49,23 +49,28 @@ func (s *Service) UpdateDeal(ctx context.Context, a Actor, customerID, dealID st
 			p.Add("dealId", "no such deal on this customer")
 			return
 		}
-		d := &c.Deals[i]
-		if patch.Product != nil {
-			d.Product = checkText(p, "product", *patch.Product, MaxLineText, true)
-		}
-		if patch.Amount != nil {
-			if m := checkMoney(p, "amount", *patch.Amount); m != nil {
-				d.Amount = *m
-			}
-		}
-		if patch.Date != nil {
-			d.Date = DateOf(*patch.Date, time.UTC)
-			if d.Date.After(DateOf(now, s.loc()).AddDate(0, 0, 1)) {
-				p.Add("date", "must not be in the future")
-			}
-		}
-		applyText(p, "note", patch.Note, &d.Note, MaxLineText)
+		patch.apply(p, &c.Deals[i], DateOf(now, s.loc()))
 	}, nil)
+}
+
+// apply validates the patch and writes it onto d; today is the calendar
+// date now, so a deal may be dated at most one day ahead (time zones).
+func (f *DealPatch) apply(p Problems, d *Deal, today time.Time) {
+	if f.Product != nil {
+		d.Product = checkText(p, "product", *f.Product, MaxLineText, true)
+	}
+	if f.Amount != nil {
+		if m := checkMoney(p, "amount", *f.Amount); m != nil {
+			d.Amount = *m
+		}
+	}
+	if f.Date != nil {
+		d.Date = DateOf(*f.Date, time.UTC)
+		if d.Date.After(today.AddDate(0, 0, 1)) {
+			p.Add("date", "must not be in the future")
+		}
+	}
+	applyText(p, "note", f.Note, &d.Note, MaxLineText)
 }
 
 // RemoveDeal deletes one deal.

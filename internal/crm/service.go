@@ -378,17 +378,9 @@ func (s *Service) RecordDeal(ctx context.Context, a Actor, customerID string, ex
 			return
 		}
 		d := Deal{ID: NewID(), Date: DateOf(now, s.loc())}
-		d.Product = checkText(p, "product", in.Product, MaxLineText, true)
-		if m := checkMoney(p, "amount", in.Amount); m != nil {
-			d.Amount = *m
-		}
-		if in.Date != nil {
-			d.Date = DateOf(*in.Date, time.UTC)
-			if d.Date.After(DateOf(now, s.loc()).AddDate(0, 0, 1)) {
-				p.Add("date", "must not be in the future")
-			}
-		}
-		applyText(p, "note", in.Note, &d.Note, MaxLineText)
+		amount := in.Amount
+		patch := DealPatch{Product: &in.Product, Amount: &amount, Date: in.Date, Note: in.Note}
+		patch.apply(p, &d, DateOf(now, s.loc()))
 		c.Deals = append(c.Deals, d)
 	}, nil)
 }
