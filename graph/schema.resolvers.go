@@ -9,6 +9,7 @@ import (
 	"context"
 	"net"
 	"slices"
+	"strconv"
 
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/auth"
@@ -146,6 +147,9 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 	}
 	token, u, expires, err := r.Auth.Login(ctx, email, password, client)
 	if err != nil {
+		if at, limited := auth.RetryAt(err); limited && hasHTTP {
+			x.w.Header().Set("Retry-After", strconv.Itoa(max(1, int(at.Sub(r.CRM.Clock.Now()).Seconds()+0.999))))
+		}
 		return nil, err
 	}
 	if hasHTTP {

@@ -63,6 +63,9 @@ func TestSignInIsRateLimited(t *testing.T) {
 		last = ts.post(t, "", `mutation{login(email:"admin@kehu.local",password:"wrong-password"){token}}`, nil)
 	}
 	last.fails(t, "RATE_LIMITED", "")
+	if ra := last.header.Get("Retry-After"); ra == "" || ra == "0" {
+		t.Fatalf("Retry-After = %q", ra)
+	}
 	// Even the right password is refused while limited.
 	ts.post(t, "", `mutation{login(email:"admin@kehu.local",password:"`+adminPassword+`"){token}}`, nil).fails(t, "RATE_LIMITED", "")
 }
@@ -402,6 +405,14 @@ func TestOwnSettingsAndPassword(t *testing.T) {
 	ts.post(t, token, `{me{locale}}`, nil).ok(t, &me)
 	ts.post(t, other, `{customers{totalCount}}`, nil).fails(t, "UNAUTHENTICATED", "")
 	ts.login(t, "self@kehu.local", "new-password-123")
+	// Guessing the current password is limited like signing in.
+	var guessed gqlResponse
+	for i := 0; i < 6; i++ {
+		guessed = ts.post(t, token, `mutation{changeMyPassword(currentPassword:"guess-password",newPassword:"other-password-9")}`, nil)
+	}
+	guessed.fails(t, "RATE_LIMITED", "")
+	// It is the same budget as signing in with that e-mail.
+	ts.post(t, "", `mutation{login(email:"self@kehu.local",password:"new-password-123"){token}}`, nil).fails(t, "RATE_LIMITED", "")
 }
 
 func TestStaffDirectoryAndCompression(t *testing.T) {

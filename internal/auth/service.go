@@ -466,17 +466,25 @@ func (s *Service) UpdateSettings(ctx context.Context, actor crm.Actor, in Settin
 // ChangePassword changes the signed-in user's own password after checking
 // the current one, and ends the user's other sessions. Errors:
 // BAD_USER_INPUT (field "currentPassword" when it is wrong, "newPassword"
-// when it breaks the policy), CONFLICT, INTERNAL.
+// when it breaks the policy), RATE_LIMITED (wrong current passwords count
+// like failed sign-ins), CONFLICT, INTERNAL.
 func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, next, keepSessionToken string) error {
 	stored, err := s.Users.Get(ctx, actor.UserID)
 	if err != nil {
 		return asInternal(err)
+	}
+	// Guessing the current password counts against the same limit as
+	// guessing it at sign-in: a stolen session must not become an oracle.
+	if ok, at := s.limiter().Attempt(stored.Email, ""); !ok {
+		return rateLimited(s.now(), at)
 	}
 	p := crm.NewProblems()
 	if ok, err := VerifyPassword(stored.PasswordHash, current); err != nil {
 		return crm.Internal(err)
 	} else if !ok {
 		p.Add("currentPassword", "is not your current password")
+	} else {
+		s.limiter().Succeeded(stored.Email, "")
 	}
 	checkPassword(p, "newPassword", next)
 	if err := p.Err(); err != nil {
