@@ -215,7 +215,9 @@ type ComplexityRoot struct {
 		Customers      func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
 		CustomersCount func(childComplexity int, where map[string]any, query *string, scope *crm.ArchiveScope) int
 		ExplainSegment func(childComplexity int, where map[string]any, query *string) int
+		FormatQuery    func(childComplexity int, where map[string]any) int
 		Me             func(childComplexity int) int
+		ParseQuery     func(childComplexity int, query string) int
 		Staff          func(childComplexity int) int
 		User           func(childComplexity int, id string) int
 		Users          func(childComplexity int) int
@@ -326,6 +328,8 @@ type QueryResolver interface {
 	Customers(ctx context.Context, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) (*model.CustomerConnection, error)
 	CustomersCount(ctx context.Context, where map[string]any, query *string, scope *crm.ArchiveScope) (int, error)
 	ExplainSegment(ctx context.Context, where map[string]any, query *string) (*model.SegmentExplanation, error)
+	FormatQuery(ctx context.Context, where map[string]any) (*string, error)
+	ParseQuery(ctx context.Context, query string) (map[string]any, error)
 	Users(ctx context.Context) ([]crm.User, error)
 	Staff(ctx context.Context) ([]crm.User, error)
 	User(ctx context.Context, id string) (*crm.User, error)
@@ -1327,6 +1331,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExplainSegment(childComplexity, args["where"].(map[string]any), args["query"].(*string)), true
+	case "Query.formatQuery":
+		if e.ComplexityRoot.Query.FormatQuery == nil {
+			break
+		}
+
+		args, err := ec.field_Query_formatQuery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FormatQuery(childComplexity, args["where"].(map[string]any)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1334,6 +1349,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.parseQuery":
+		if e.ComplexityRoot.Query.ParseQuery == nil {
+			break
+		}
+
+		args, err := ec.field_Query_parseQuery_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ParseQuery(childComplexity, args["query"].(string)), true
 	case "Query.staff":
 		if e.ComplexityRoot.Query.Staff == nil {
 			break
@@ -1738,6 +1764,16 @@ type Query {
   customersCount(where: CustomerWhere, query: String, scope: ArchiveScope = ACTIVE): Int!
   "What a segment runs as: its one-line form and the compiled MongoDB query."
   explainSegment(where: CustomerWhere, query: String): SegmentExplanation!
+  """
+  The one-line form of a filter (the inverse of parseQuery); null when it has none (an or
+  without branches, which matches nothing). BAD_USER_INPUT when the filter is invalid.
+  """
+  formatQuery(where: CustomerWhere!): String
+  """
+  A query line as its CustomerWhere value (JSON, the inverse of formatQuery), for filter
+  builders. BAD_USER_INPUT with the position when the line does not parse.
+  """
+  parseQuery(query: String!): WhereValue!
   "Every user, disabled ones included (ADMIN and MANAGER)."
   users: [User!]!
   "Active staff, for choosing owners, collaborators and participants (any signed-in user)."
@@ -1788,6 +1824,9 @@ type Mutation {
   "ADMIN only."
   updateUser(id: ID!, expectedVersion: Int!, input: UpdateUserInput!): User!
 }
+
+"A CustomerWhere value as a JSON object (parseQuery, Segment.where)."
+scalar WhereValue
 
 type SegmentExplanation {
   "The segment as one query line, when it has one."
@@ -3983,6 +4022,34 @@ func (ec *executionContext) field_Query_explainSegment_args(ctx context.Context,
 		return nil, err
 	}
 	args["query"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_formatQuery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalNCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_parseQuery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
 	return args, nil
 }
 
@@ -8008,6 +8075,94 @@ func (ec *executionContext) fieldContext_Query_explainSegment(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_explainSegment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_formatQuery(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_formatQuery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FormatQuery(ctx, fc.Args["where"].(map[string]any))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_formatQuery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_formatQuery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_parseQuery(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_parseQuery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ParseQuery(ctx, fc.Args["query"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNWhereValue2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_parseQuery(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type WhereValue does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_parseQuery_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15839,6 +15994,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_explainSegment(ctx, field)
 				})
+		case "formatQuery":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_formatQuery(ctx, field)
+				})
+		case "parseQuery":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_parseQuery(ctx, field)
+				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -17214,6 +17381,24 @@ func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋi
 		return graphql.Null
 	}
 	return ec._User(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWhereValue2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWhereValue2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WhereValue!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "WhereValue!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

@@ -437,6 +437,22 @@ func (r *queryResolver) ExplainSegment(ctx context.Context, where map[string]any
 	return out, nil
 }
 
+// FormatQuery is the resolver for the formatQuery field.
+func (r *queryResolver) FormatQuery(ctx context.Context, where map[string]any) (*string, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	return formatWhere(where)
+}
+
+// ParseQuery is the resolver for the parseQuery field.
+func (r *queryResolver) ParseQuery(ctx context.Context, query string) (map[string]any, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	return parseLine(query)
+}
+
 // Users is the resolver for the users field.
 func (r *queryResolver) Users(ctx context.Context) ([]crm.User, error) {
 	a, err := actor(ctx)

@@ -33,3 +33,30 @@ func (r *Resolver) segmentFilter(a crm.Actor, where map[string]any, query *strin
 	}
 	return segment.NewFilter(n, segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID))
 }
+
+// formatWhere writes a where input as its query line; nil when the filter
+// has no one-line form. Errors: BAD_USER_INPUT with the path.
+func formatWhere(where map[string]any) (*string, error) {
+	n, err := segment.FromInput("where", where)
+	if err != nil {
+		return nil, err
+	}
+	if err := segment.Validate(n); err != nil {
+		return nil, err
+	}
+	line, ok := segment.Format(n)
+	if !ok {
+		return nil, nil
+	}
+	return &line, nil
+}
+
+// parseLine reads a query line into its where input form. Errors:
+// BAD_USER_INPUT with the position.
+func parseLine(query string) (map[string]any, error) {
+	n, err := segment.Parse(query)
+	if err != nil {
+		return nil, err
+	}
+	return segment.ToInput(n), nil
+}

@@ -113,6 +113,15 @@ func TestSegmentsOverGraphQL(t *testing.T) {
 			if fmt.Sprint(got2) != fmt.Sprint(want) {
 				t.Fatalf("%q as where: %d rows, want %d", line, len(got2), len(want))
 			}
+			// parseQuery and formatQuery are inverses of each other.
+			var parsed struct{ ParseQuery map[string]any }
+			ts.post(t, ts.admin, `query($q:String!){parseQuery(query:$q)}`, map[string]any{"q": line}).ok(t, &parsed)
+			var formatted struct{ FormatQuery *string }
+			ts.post(t, ts.admin, `query($w:CustomerWhere!){formatQuery(where:$w)}`, map[string]any{"w": parsed.ParseQuery}).ok(t, &formatted)
+			canon, _ := segment.Format(n)
+			if formatted.FormatQuery == nil || *formatted.FormatQuery != canon {
+				t.Fatalf("%q: parseQuery then formatQuery gave %v, want %q", line, formatted.FormatQuery, canon)
+			}
 			var cnt struct{ CustomersCount int }
 			ts.post(t, ts.admin, `query($q:String){customersCount(query:$q)}`, map[string]any{"q": line}).ok(t, &cnt)
 			if cnt.CustomersCount != len(want) {
@@ -156,4 +165,14 @@ func TestSegmentsOverGraphQL(t *testing.T) {
 	ts.post(t, ts.admin, `query($w:CustomerWhere){customers(where:$w){totalCount}}`, map[string]any{"w": map[string]any{"idCard": map[string]any{"eq": "x"}}}).
 		fails(t, "BAD_USER_INPUT", "")
 	ts.post(t, ts.admin, `{explainSegment{pushedDown}}`, nil).fails(t, "BAD_USER_INPUT", "where")
+	ts.post(t, ts.admin, `{parseQuery(query:"tier:A (")}`, nil).fails(t, "BAD_USER_INPUT", "query")
+	ts.post(t, ts.admin, `query($w:CustomerWhere!){formatQuery(where:$w)}`, map[string]any{"w": map[string]any{"valueTier": map[string]any{"in": []any{}}}}).
+		fails(t, "BAD_USER_INPUT", "where.valueTier.in")
+	// An or without branches matches nothing and has no one-line form.
+	var empty struct{ FormatQuery *string }
+	ts.post(t, ts.admin, `{formatQuery(where:{or:[]})}`, nil).ok(t, &empty)
+	if empty.FormatQuery != nil {
+		t.Fatalf("formatQuery(or: []) = %q, want null", *empty.FormatQuery)
+	}
+	ts.post(t, "", `{parseQuery(query:"tier:A")}`, nil).fails(t, "UNAUTHENTICATED", "")
 }
