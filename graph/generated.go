@@ -1835,7 +1835,10 @@ type SegmentExplanation {
   mongoFilter: String!
   "True when the whole filter runs inside MongoDB."
   pushedDown: Boolean!
-  "True when the embedded store can evaluate it on its in-memory rows alone (no nested arrays)."
+  """
+  True when the embedded store evaluates it on its in-memory read model alone (every filter
+  but those on interaction summaries, which read the stored documents).
+  """
   lean: Boolean!
 }
 

@@ -145,8 +145,13 @@ func TestSegmentsOverGraphQL(t *testing.T) {
 		}
 	}
 	ts.post(t, ts.admin, `{explainSegment(query:"tier:A visits(90d):>=3"){query mongoFilter pushedDown lean}}`, nil).ok(t, &ex)
-	if !ex.ExplainSegment.PushedDown || ex.ExplainSegment.Lean || ex.ExplainSegment.Query == nil || ex.ExplainSegment.MongoFilter == "" {
+	if !ex.ExplainSegment.PushedDown || !ex.ExplainSegment.Lean || ex.ExplainSegment.Query == nil || ex.ExplainSegment.MongoFilter == "" {
 		t.Fatalf("explain: %+v", ex.ExplainSegment)
+	}
+	// Interaction summaries are not in the read model: such a filter reads documents.
+	ts.post(t, ts.admin, `{explainSegment(query:"interactions.some(summary:*报价*)"){query mongoFilter pushedDown lean}}`, nil).ok(t, &ex)
+	if ex.ExplainSegment.Lean {
+		t.Fatalf("a filter on summaries explained as lean: %+v", ex.ExplainSegment)
 	}
 
 	// Numbers in a where input arrive as JSON numbers.

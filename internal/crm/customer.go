@@ -51,6 +51,10 @@ type Customer struct {
 	// Partial marks a customer from a list page whose nested arrays were
 	// not loaded (ListQuery.Full false). Never stored.
 	Partial bool `bson:"-"`
+	// Brief, on a Partial customer from a read model, is the compact form
+	// of the nested arrays that segment filters read; nil otherwise. Never
+	// stored.
+	Brief *Brief `bson:"-"`
 }
 
 // Archived reports whether the customer is archived.

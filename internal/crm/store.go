@@ -201,8 +201,10 @@ type Filter interface {
 	// Match reports whether a whole customer document is selected: the
 	// reference semantics every store must agree with.
 	Match(c *Customer) bool
-	// Lean reports whether Match reads only fields a lean list row has
-	// (no nested arrays), so a read model can evaluate it on its rows.
+	// Lean reports whether Match reads only what a read model's Partial
+	// customer has: the top-level fields and the Brief of the nested
+	// arrays (not an interaction's summary). Match then works on such a
+	// customer as on the whole document.
 	Lean() bool
 	// Mongo returns the filter as a MongoDB query document, resolved
 	// against the time the filter was built.
