@@ -138,6 +138,14 @@ const (
 // options it lacks.
 const codeNotImplemented = 238
 
+// FilterIndexPaths are the customer fields indexed for segment filters
+// (besides the sort fields, indexed for lists).
+var FilterIndexPaths = []string{"valueTier", "intentGrade", "stage", "ownerId", "industry", "source",
+	"region.province", "tags", "interactions.at", "deals.date", "needs.status"}
+
+// filterIndexName names the index of a filter field.
+func filterIndexName(path string) string { return "seg_" + path }
+
 // sortIndexName names the list index of one order field.
 func sortIndexName(f crm.OrderField) string { return "list_" + f.StoragePath() }
 
@@ -157,6 +165,17 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 		customerIdx = append(customerIdx, mongo.IndexModel{
 			Keys:    bson.D{{Key: "archivedAt", Value: 1}, {Key: f.StoragePath(), Value: 1}, {Key: "_id", Value: 1}},
 			Options: options.Index().SetName(sortIndexName(f)),
+		})
+	}
+	// Indexes for segment filters (internal/segment compiles them to find
+	// filters): the archive scope, then a field staff filter on often.
+	// Arrays (tags, interactions.at, deals.date) make multikey indexes that
+	// $in, $all and $elemMatch ranges use; windowed figures ($expr) are
+	// evaluated per document after the other conditions narrowed the scan.
+	for _, path := range FilterIndexPaths {
+		customerIdx = append(customerIdx, mongo.IndexModel{
+			Keys:    bson.D{{Key: "archivedAt", Value: 1}, {Key: path, Value: 1}},
+			Options: options.Index().SetName(filterIndexName(path)),
 		})
 	}
 	expires := options.Index().SetName("ttl_expiresAt").SetExpireAfterSeconds(0)
