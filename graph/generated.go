@@ -1733,9 +1733,15 @@ enum Role { ADMIN MANAGER SALES SERVICE ANALYST }
 "The browser app's language: 简体中文 (default) or English."
 enum Locale { ZH_CN EN }
 
+"""
+What a customer list is sorted by (then by id). Texts sort by their characters (Unicode code
+points), empty ones first; STAGE sorts in pipeline order (POTENTIAL ... AFTER_SALES, LOST).
+"""
 enum CustomerOrderField {
   CODE NAME CREATED_AT UPDATED_AT LAST_INTERACTION_AT INTERACTION_COUNT
   DEAL_COUNT TOTAL_AMOUNT LAST_DEAL_ON AVG_SATISFACTION OPEN_NEED_COUNT
+  TYPE STAGE VALUE_TIER INTENT_GRADE NEED_TYPE INDUSTRY SOURCE PROVINCE CITY
+  FIRST_INTERACTION_AT FIRST_DEAL_ON COMPLAINT_COUNT LAST_COMPLAINT_AT SATISFACTION_COUNT
 }
 
 enum OrderDirection { ASC DESC }

@@ -161,6 +161,9 @@ type Stats struct {
 	LastComplaintAt    time.Time `bson:"lastComplaintAt"`
 	SatisfactionCount  int       `bson:"satisfactionCount"`
 	AvgSatisfaction    float64   `bson:"avgSatisfaction"` // 0 when SatisfactionCount is 0
+	// StageRank is the stage's place in the pipeline (Stage.Rank), kept
+	// in the document so that both stores sort by stage in pipeline order.
+	StageRank int `bson:"stageRank"`
 }
 
 // StageChange records one pipeline stage change.

@@ -140,8 +140,9 @@ const codeNotImplemented = 238
 
 // FilterIndexPaths are the customer fields indexed for segment filters
 // (besides the sort fields, indexed for lists).
-var FilterIndexPaths = []string{"valueTier", "intentGrade", "stage", "ownerId", "industry", "source",
-	"region.province", "tags", "interactions.at", "deals.date", "needs.status"}
+// Tier, intent, industry, source and province filters use the sort
+// indexes, which start with the archive scope and the field.
+var FilterIndexPaths = []string{"stage", "ownerId", "tags", "interactions.at", "deals.date", "needs.status"}
 
 // filterIndexName names the index of a filter field.
 func filterIndexName(path string) string { return "seg_" + path }

@@ -100,7 +100,7 @@ func TestOpenTwiceIsIdempotent(t *testing.T) {
 		names[i.Name]++
 	}
 	for _, want := range []string{"_id_", "uniq_code", "uniq_creditCode", "list_code", "list_stats.lastInteractionAt",
-		"seg_valueTier", "seg_tags", "seg_interactions.at"} {
+		"list_valueTier", "seg_stage", "seg_tags", "seg_interactions.at"} {
 		if names[want] != 1 {
 			t.Errorf("index %s present %d times: %v", want, names[want], names)
 		}

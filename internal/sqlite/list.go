@@ -72,7 +72,19 @@ func newOrder(f crm.OrderField, desc bool) order {
 		o.col = colTotalAmount
 	case crm.OrderOpenNeedCount:
 		o.col = colOpenNeedCount
-	default:
+	case crm.OrderFirstInteractionAt:
+		o.col = colFirstInteractionAt
+	case crm.OrderFirstDealOn:
+		o.col = colFirstDealOn
+	case crm.OrderLastComplaintAt:
+		o.col = colLastComplaintAt
+	case crm.OrderComplaintCount:
+		o.col = colComplaintCount
+	case crm.OrderSatisfactionCount:
+		o.col = colSatisfactionCount
+	case crm.OrderStage:
+		o.col = colStageRank
+	default: // the optional texts (industry, tier ...): compared as strings
 		o.kind = kindGeneric
 	}
 	return o
@@ -100,7 +112,7 @@ func (o order) cursor(cur *crm.Cursor) *row {
 	r := &row{e: &entry{c: crm.Customer{ID: cur.ID}}}
 	switch o.kind {
 	case kindInt:
-		if o.col <= colLastDealOn {
+		if o.col <= lastTimeCol {
 			t, _ := cur.Value.(time.Time)
 			r.k.i, r.k.sub = t.UnixMilli(), int64(t.Nanosecond()%1e6)
 		} else {
