@@ -26,7 +26,7 @@ func TestFilterUsesIndexes(t *testing.T) {
 	ctx := context.Background()
 	opts := segment.Options{Now: suiteNow, Loc: crm.DefaultLocation, Me: "u1"}
 	for line, index := range map[string]string{
-		"tier:A":                            "seg_valueTier",
+		"tier:A":                            "list_valueTier",
 		"tag:高意向":                           "seg_tags",
 		"interactions.some(at:<=30d)":       "seg_interactions.at",
 		"deals.some(date:<=365d) stage:won": "",
