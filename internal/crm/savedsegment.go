@@ -3,6 +3,7 @@ package crm
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -140,11 +141,10 @@ func (s *Service) SaveSegment(ctx context.Context, a Actor, in SegmentInput) (*S
 	seg.NameKey = SegmentNameKey(seg.Name)
 	if (in.Where == nil) == (in.Query == nil) {
 		p.Add("where", "give exactly one of where and query")
-	}
-	if err := p.Err(); err != nil {
+	} else if err := s.setFilter(p, seg, in.Where, in.Query); err != nil {
 		return nil, err
 	}
-	if err := s.setFilter(seg, in.Where, in.Query); err != nil {
+	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	if err := s.Store.Segments().Insert(ctx, seg); err != nil {
@@ -168,16 +168,16 @@ func (s *Service) UpdateSegment(ctx context.Context, a Actor, id string, expecte
 		seg.Name = checkText(p, "name", *patch.Name, MaxSegmentName, true)
 		seg.NameKey = SegmentNameKey(seg.Name)
 	}
-	if patch.Where != nil && patch.Query != nil {
+	switch {
+	case patch.Where != nil && patch.Query != nil:
 		p.Add("where", "give at most one of where and query")
+	case patch.Where != nil || patch.Query != nil:
+		if err := s.setFilter(p, seg, patch.Where, patch.Query); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
-	}
-	if patch.Where != nil || patch.Query != nil {
-		if err := s.setFilter(seg, patch.Where, patch.Query); err != nil {
-			return nil, err
-		}
 	}
 	if patch.Shared != nil {
 		seg.Shared = *patch.Shared
@@ -215,16 +215,25 @@ func (s *Service) editableSegment(ctx context.Context, a Actor, id string, expec
 }
 
 // setFilter checks the filter (exactly one of where and query is set) and
-// stores its canonical forms on seg.
-func (s *Service) setFilter(seg *SavedSegment, where map[string]any, query *string) error {
+// stores its canonical forms on seg. A bad filter is returned as it is
+// when p holds no other problem (keeping the parse error's position), else
+// its fields join p's.
+func (s *Service) setFilter(p Problems, seg *SavedSegment, where map[string]any, query *string) error {
 	if s.Filters == nil {
 		return Internal(errNoSegmentFilters)
 	}
 	w, line, err := s.Filters.Canonical(where, query)
-	if err != nil {
+	var e *Error
+	switch {
+	case err == nil:
+		seg.Where, seg.Query = w, line
+		return nil
+	case len(*p.list) == 0, !errors.As(err, &e), e.Code != CodeBadUserInput:
 		return err
 	}
-	seg.Where, seg.Query = w, line
+	for _, f := range e.Fields {
+		p.Add(f.Field, "%s", f.Message)
+	}
 	return nil
 }
 

@@ -78,6 +78,14 @@ func TestSaveSegmentCanonicalForms(t *testing.T) {
 	if err != nil || seg3.Query != "" || seg3.Where != `{"or":[]}` {
 		t.Fatalf("or []: %+v %v", seg3, err)
 	}
+	// An empty filter (every customer) is a filter too.
+	for i, in := range []crm.SegmentInput{{Query: ptr("  ")}, {Where: map[string]any{}}} {
+		in.Name = "all " + string(rune('a'+i))
+		all, err := svc.SaveSegment(ctx, analyst, in)
+		if err != nil || all.Where != "{}" || all.Query != "" {
+			t.Fatalf("empty filter %d: %+v %v", i, all, err)
+		}
+	}
 	// The stored where reads back into the same filter.
 	w, err := segment.SavedWhere(seg.Where)
 	if err != nil {
@@ -125,8 +133,13 @@ func TestSaveSegmentValidation(t *testing.T) {
 			wantCode(t, err, tc.code, tc.field)
 		})
 	}
+	// Every bad argument is reported at once.
+	_, err := svc.SaveSegment(ctx, owner, crm.SegmentInput{Name: "", Query: ptr("tier:Z")})
+	if e, ok := err.(*crm.Error); !ok || len(e.Fields) != 2 || e.Fields[0].Field != "name" || e.Fields[1].Field != "query" {
+		t.Fatalf("name and query wrong: %v", err)
+	}
 	// The position of a bad query line reaches the message.
-	_, err := svc.SaveSegment(ctx, owner, crm.SegmentInput{Name: "x", Query: ptr("tier:")})
+	_, err = svc.SaveSegment(ctx, owner, crm.SegmentInput{Name: "x", Query: ptr("tier:")})
 	if err == nil || !strings.Contains(err.Error(), "at 6") {
 		t.Fatalf("bad query without its position: %v", err)
 	}
