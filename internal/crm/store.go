@@ -13,6 +13,7 @@ type Store interface {
 	Customers() CustomerStore
 	Users() UserStore
 	Sessions() SessionStore
+	Segments() SegmentStore
 	// Ping checks that the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Dump and Load copy raw documents for `kehu migrate`.
@@ -305,11 +306,12 @@ const (
 	CollectionUsers     = "users"
 	CollectionSessions  = "sessions"
 	CollectionSequences = "sequences"
+	CollectionSegments  = "segments"
 )
 
 // Collections lists every collection.
 func Collections() []string {
-	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers}
+	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers, CollectionSegments}
 }
 
 // Migrator copies raw BSON documents between stores.

@@ -61,6 +61,7 @@ type Store struct {
 	users     *mongo.Collection
 	sessions  *mongo.Collection
 	sequences *mongo.Collection
+	segments  *mongo.Collection
 }
 
 var _ crm.Store = (*Store)(nil)
@@ -101,6 +102,7 @@ func Open(ctx context.Context, uri, dbName string, opts Options) (*Store, error)
 		users:     db.Collection(crm.CollectionUsers),
 		sessions:  db.Collection(crm.CollectionSessions),
 		sequences: db.Collection(crm.CollectionSequences),
+		segments:  db.Collection(crm.CollectionSegments),
 	}
 	if err := s.createIndexes(ctx, opts); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -132,6 +134,9 @@ const (
 	idxCode       = "uniq_code"
 	idxCreditCode = "uniq_creditCode"
 	idxEmail      = "uniq_email"
+	// idxSegmentName keeps a user's segment names unique (nameKey is the
+	// folded name).
+	idxSegmentName = "uniq_ownerId_nameKey"
 )
 
 // codeNotImplemented is the server error code FerretDB answers for index
@@ -193,6 +198,10 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 			{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("userId")},
 			{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: expires},
 		}},
+		{s.segments, []mongo.IndexModel{
+			{Keys: bson.D{{Key: "ownerId", Value: 1}, {Key: "nameKey", Value: 1}}, Options: options.Index().SetName(idxSegmentName).SetUnique(true)},
+			{Keys: bson.D{{Key: "shared", Value: 1}}, Options: options.Index().SetName("shared")},
+		}},
 	}
 	// One createIndexes command per index: identical existing indexes are
 	// a no-op, and FerretDB v1 panics (closing the connection) when one
@@ -220,6 +229,9 @@ func (s *Store) Users() crm.UserStore { return userStore{s} }
 
 // Sessions returns the session store.
 func (s *Store) Sessions() crm.SessionStore { return sessionStore{s} }
+
+// Segments returns the saved segment store.
+func (s *Store) Segments() crm.SegmentStore { return segmentStore{s} }
 
 // Ping checks that the primary answers.
 func (s *Store) Ping(ctx context.Context) error {
