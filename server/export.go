@@ -40,6 +40,10 @@ const (
 	exportFullBatch  = 200
 )
 
+// exportTimeout bounds an export (or KEHU_REQUEST_TIMEOUT when longer): a
+// file of every customer may take longer than an API request.
+const exportTimeout = 10 * time.Minute
+
 // exportParams are the parameters an export takes; any other is refused.
 var exportParams = map[string]bool{"query": true, "search": true, "columns": true, "orderBy": true,
 	"desc": true, "scope": true, "lang": true}
@@ -55,6 +59,14 @@ type exportRequest struct {
 func (a *app) exportHandler(format string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		limit := max(a.cfg.Timeout, exportTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), limit)
+		defer cancel()
+		r = r.WithContext(ctx)
+		// The server's read and write deadlines are those of an API request.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(start.Add(limit + 10*time.Second))
+		_ = rc.SetWriteDeadline(start.Add(limit + 10*time.Second))
 		actor, ok := auth.ActorFrom(r.Context())
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="kehu"`)

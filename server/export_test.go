@@ -447,3 +447,24 @@ func TestExportClientGone(t *testing.T) {
 		}
 	}
 }
+
+// TestExportOutlastsTheRequestTimeout: an export has its own, longer limit.
+func TestExportOutlastsTheRequestTimeout(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.Timeout = 2 * time.Second
+	ts := newTestServerWith(t, cfg)
+	ctxErr := make(chan error, 1)
+	ts.app.afterExportPage = func(ctx context.Context, rows int) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(cfg.Timeout + time.Second):
+		}
+		ctxErr <- ctx.Err()
+	}
+	if recs := readCSV(t, ts.export(t, ts.admin, "csv", nil)); len(recs) != 1 {
+		t.Fatalf("%q", recs)
+	}
+	if err := <-ctxErr; err != nil {
+		t.Fatalf("the export was cut at the request timeout: %v", err)
+	}
+}

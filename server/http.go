@@ -95,9 +95,14 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// timeout bounds the time of every request.
+// timeout bounds the time of every request; exports set their own, longer
+// limit (export.go).
 func (a *app) timeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/export/") {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
