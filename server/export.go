@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -85,7 +87,9 @@ func (a *app) exportHandler(format string) http.Handler {
 		id := graph.RequestID(r.Context())
 		switch {
 		case err == nil:
-			a.log.Info("export", "request_id", id, "format", format, "rows", rows, "took", time.Since(start).Round(time.Millisecond))
+			// Exports carry personal data: log who took what.
+			a.log.Info("export", "request_id", id, "user", actor.UserID, "format", format, "filtered", req.q.Filter != nil || req.q.Search != "",
+				"rows", rows, "took", time.Since(start).Round(time.Millisecond))
 			return
 		case !started:
 			writeAppError(w, r, a, http.StatusBadRequest, err)
@@ -119,7 +123,8 @@ func (a *app) parseExport(v url.Values, actor crm.Actor, format string) (*export
 			p.Add("", "%s", err.Error())
 		}
 	}
-	for name, vals := range v {
+	for _, name := range slices.Sorted(maps.Keys(v)) {
+		vals := v[name]
 		switch {
 		case !exportParams[name]:
 			p.Add(name, "is not a parameter of the export (parameters: query, search, columns, orderBy, desc, scope, lang)")

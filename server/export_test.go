@@ -358,6 +358,11 @@ func TestExportErrors(t *testing.T) {
 	if fields, _ := out.Errors[0].Extensions["fields"].([]any); len(fields) != 3 {
 		t.Fatalf("want 3 fields, got %s", r.body)
 	}
+	// Unknown parameters are named in a stable order.
+	for range 5 {
+		ts.export(t, ts.admin, "csv", url.Values{"zeta": {"1"}, "alpha": {"1"}, "segment": {"s"}}).
+			failsWith(t, http.StatusBadRequest, "BAD_USER_INPUT", "alpha")
+	}
 	// Only GET and HEAD; other paths under /export are not found.
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/export/customers.csv", nil)
 	req.Header.Set("Authorization", "Bearer "+ts.admin)
