@@ -12,29 +12,11 @@ import (
 // query line (ANDed); nil when neither is given. Errors: BAD_USER_INPUT
 // with the path (where.and[1]..., or query with the position).
 func (r *Resolver) segmentFilter(a crm.Actor, where map[string]any, query *string) (*segment.Filter, error) {
-	var nodes []segment.Node
-	if where != nil {
-		n, err := segment.FromInput("where", where)
-		if err != nil {
-			return nil, err
-		}
-		nodes = append(nodes, n)
+	line := ""
+	if query != nil {
+		line = *query
 	}
-	if query != nil && *query != "" {
-		n, err := segment.Parse(*query)
-		if err != nil {
-			return nil, err
-		}
-		nodes = append(nodes, n)
-	}
-	if len(nodes) == 0 {
-		return nil, nil
-	}
-	var n segment.Node = segment.And{Nodes: nodes}
-	if len(nodes) == 1 {
-		n = nodes[0]
-	}
-	return segment.NewFilter(n, segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID))
+	return segment.FilterOf(where, line, segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID))
 }
 
 // formatWhere writes a where input as its query line; nil when the filter

@@ -30,7 +30,14 @@ type app struct {
 	clock   crm.Clock
 	store   crm.Store
 	auth    *auth.Service
+	crm     *crm.Service
 	handler http.Handler
+
+	// Tests only: the page size of exports (0: the defaults), a hook called
+	// after each page is flushed, and one called when an export ends.
+	exportPageSize  int
+	afterExportPage func(ctx context.Context, rows int)
+	afterExport     func(rows int, err error)
 }
 
 // openStore opens the embedded store in the data directory, or MongoDB
@@ -65,8 +72,9 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 		_ = store.Close()
 		return nil, err
 	}
+	a.crm = &crm.Service{Store: store, Clock: clock, Loc: crm.DefaultLocation, Filters: segment.SavedFilters{}}
 	resolver := &graph.Resolver{
-		CRM:           &crm.Service{Store: store, Clock: clock, Loc: crm.DefaultLocation, Filters: segment.SavedFilters{}},
+		CRM:           a.crm,
 		Auth:          a.auth,
 		Store:         store,
 		SecureCookies: cfg.SecureCookies,

@@ -29,10 +29,16 @@ import (
 //	/graphiql           GraphiQL for analysts
 //	/healthz            the process is up
 //	/readyz             the store is reachable (503 otherwise)
+//	GET /export/customers.csv, .xlsx   customers as a spreadsheet (export.go)
 //	/                   the single-page app, with history fallback
 func (a *app) routes(gql http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
+	mux.Handle("/export/customers.csv", methods(a.authenticate(a.exportHandler("csv")), http.MethodGet, http.MethodHead))
+	mux.Handle("/export/customers.xlsx", methods(a.authenticate(a.exportHandler("xlsx")), http.MethodGet, http.MethodHead))
+	mux.HandleFunc("/export/", func(w http.ResponseWriter, r *http.Request) {
+		writeGraphQLError(w, http.StatusNotFound, "NOT_FOUND", "no such export; there are /export/customers.csv and /export/customers.xlsx")
+	})
 	mux.Handle("GET /graphiql", playground.Handler("Kehu GraphQL", "/graphql", playground.WithGraphiqlEnablePluginExplorer(true)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -89,9 +95,14 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// timeout bounds the time of every request.
+// timeout bounds the time of every request; exports set their own, longer
+// limit (export.go).
 func (a *app) timeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/export/") {
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))

@@ -1,6 +1,10 @@
 package segment
 
-import "github.com/kehu-crm/kehu/internal/crm"
+import (
+	"strings"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
 
 // Filter is a compiled segment in the shape the stores take (crm.Filter):
 // the in-process program, and the same tree for MongoDB, both resolved
@@ -41,3 +45,32 @@ func (f *Filter) Mongo() (any, error) {
 
 // Node returns the tree the filter was built from.
 func (f *Filter) Node() Node { return f.node }
+
+// FilterOf builds a list's filter from a where input (nil for none) and a
+// query line ("" for none), ANDed; nil when neither is given. The API and
+// the export take filters this way. Errors: BAD_USER_INPUT with the path
+// (where.and[1]..., or query with the position).
+func FilterOf(where map[string]any, query string, o Options) (*Filter, error) {
+	var nodes []Node
+	if where != nil {
+		n, err := FromInput("where", where)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, n)
+	}
+	if strings.TrimSpace(query) != "" {
+		n, err := Parse(query)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, n)
+	}
+	switch len(nodes) {
+	case 0:
+		return nil, nil
+	case 1:
+		return NewFilter(nodes[0], o)
+	}
+	return NewFilter(And{Nodes: nodes}, o)
+}

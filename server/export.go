@@ -1,0 +1,365 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/graph"
+	"github.com/kehu-crm/kehu/internal/auth"
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/export"
+	"github.com/kehu-crm/kehu/internal/segment"
+)
+
+// GET /export/customers.csv and /export/customers.xlsx: the customers an
+// ad-hoc filter selects, as a spreadsheet with the columns the user picked,
+// streamed page by page. Signed in like the API; contact details masked
+// for the user exactly as the API masks them (crm.VisibleContacts).
+// A saved segment (the segment parameter) and a query line are ANDed.
+
+// Page sizes of an export. Lean rows (no nested arrays) are cheap: on the
+// embedded store they are shared pointers into the read model. A filter
+// that is not lean (one on interaction summaries) is evaluated on every
+// whole document per list call on the embedded store, so such exports take
+// few, large pages. Whole documents (contact columns, notes) are fetched for the ids
+// of each lean page in batches, so the user's filter never runs again for
+// them.
+const (
+	exportLeanPage   = 1000
+	exportNestedPage = 10000
+	exportFullBatch  = 200
+)
+
+// exportTimeout bounds an export (or KEHU_REQUEST_TIMEOUT when longer): a
+// file of every customer may take longer than an API request.
+const exportTimeout = 10 * time.Minute
+
+// exportParams are the parameters an export takes; any other is refused.
+var exportParams = map[string]bool{"query": true, "segment": true, "search": true, "columns": true, "orderBy": true,
+	"desc": true, "scope": true, "lang": true}
+
+// exportRequest is a validated export.
+type exportRequest struct {
+	format string // csv or xlsx
+	cols   []export.Column
+	lang   export.Lang
+	q      crm.ListQuery // without First and After
+}
+
+func (a *app) exportHandler(format string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		limit := max(a.cfg.Timeout, exportTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), limit)
+		defer cancel()
+		r = r.WithContext(ctx)
+		// The server's read and write deadlines are those of an API request.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(start.Add(limit + 10*time.Second))
+		_ = rc.SetWriteDeadline(start.Add(limit + 10*time.Second))
+		actor, ok := auth.ActorFrom(r.Context())
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="kehu"`)
+			writeAppError(w, r, a, http.StatusUnauthorized, crm.Errorf(crm.CodeUnauthenticated, "sign in first"))
+			return
+		}
+		req, err := a.parseExport(r.Context(), r.URL.Query(), actor, format)
+		if err != nil {
+			writeAppError(w, r, a, http.StatusBadRequest, err)
+			return
+		}
+		rows, started, err := a.runExport(w, r, actor, req)
+		if a.afterExport != nil {
+			a.afterExport(rows, err)
+		}
+		id := graph.RequestID(r.Context())
+		switch {
+		case err == nil:
+			// Exports carry personal data: log who took what.
+			a.log.Info("export", "request_id", id, "user", actor.UserID, "format", format, "filtered", req.q.Filter != nil || req.q.Search != "",
+				"rows", rows, "took", time.Since(start).Round(time.Millisecond))
+			return
+		case !started:
+			writeAppError(w, r, a, http.StatusBadRequest, err)
+			return
+		case r.Context().Err() != nil:
+			a.log.Info("export stopped: the client went away or the time ran out", "request_id", id, "format", format,
+				"rows", rows, "err", r.Context().Err())
+		default:
+			a.log.Error("export failed", "request_id", id, "format", format, "rows", rows, "err", err)
+		}
+		// The status and part of the file are out: break the response off
+		// so the client sees an incomplete download, not a short file that
+		// looks whole.
+		panic(http.ErrAbortHandler)
+	})
+}
+
+// parseExport validates the parameters; every problem is reported.
+// Errors: BAD_USER_INPUT with the parameter as the field.
+func (a *app) parseExport(ctx context.Context, v url.Values, actor crm.Actor, format string) (*exportRequest, error) {
+	p := crm.NewProblems()
+	add := func(err error) {
+		var e *crm.Error
+		if errors.As(err, &e) && len(e.Fields) > 0 {
+			for _, f := range e.Fields {
+				p.Add(f.Field, "%s", f.Message)
+			}
+			return
+		}
+		if err != nil {
+			p.Add("", "%s", err.Error())
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(v)) {
+		vals := v[name]
+		switch {
+		case !exportParams[name]:
+			p.Add(name, "is not a parameter of the export (parameters: query, segment, search, columns, orderBy, desc, scope, lang)")
+		case len(vals) > 1:
+			p.Add(name, "is given %d times; give it once", len(vals))
+		}
+	}
+	req := &exportRequest{format: format, q: crm.ListQuery{OrderBy: crm.OrderCode, Scope: crm.ScopeActive}}
+	var err error
+	if req.cols, err = export.ParseColumns(v.Get("columns")); err != nil {
+		add(err)
+	}
+	if req.lang, err = export.ParseLang(v.Get("lang")); err != nil {
+		add(err)
+	}
+	if s := v.Get("orderBy"); s != "" {
+		f := crm.OrderField(strings.ToUpper(s))
+		if !f.Valid() {
+			names := make([]string, 0, len(crm.OrderFields()))
+			for _, f := range crm.OrderFields() {
+				names = append(names, string(f))
+			}
+			p.Add("orderBy", "%q is not a sortable field; use one of %s", s, strings.Join(names, ", "))
+		}
+		req.q.OrderBy = f
+	}
+	if s := v.Get("desc"); s != "" {
+		d, err := strconv.ParseBool(s)
+		if err != nil {
+			p.Add("desc", "must be true or false")
+		}
+		req.q.Desc = d
+	}
+	if s := v.Get("scope"); s != "" {
+		sc := crm.ArchiveScope(strings.ToUpper(s))
+		if !sc.Valid() {
+			p.Add("scope", "%q is not a scope; use ACTIVE, ARCHIVED or ALL", s)
+		}
+		req.q.Scope = sc
+	}
+	req.q.Search = v.Get("search")
+	var where map[string]any // the saved segment's filter
+	if id := v.Get("segment"); id != "" {
+		seg, err := a.crm.Segment(ctx, actor, id)
+		switch {
+		case crm.ErrorCode(err) == crm.CodeNotFound:
+			p.Add("segment", "no saved segment %q that you can see", id)
+		case err != nil:
+			return nil, err
+		default:
+			if where, err = segment.SavedWhere(seg.Where); err != nil {
+				return nil, err
+			}
+		}
+	}
+	f, err := segment.FilterOf(where, v.Get("query"), segment.OptionsAt(a.crm.Clock, a.crm.Loc, actor.UserID))
+	switch {
+	case err != nil:
+		add(err)
+	case f != nil:
+		req.q.Filter = f
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// runExport streams the file. It returns the rows written and whether the
+// response began: an error before that is answered as an error response.
+func (a *app) runExport(w http.ResponseWriter, r *http.Request, actor crm.Actor, req *exportRequest) (rows int, started bool, err error) {
+	ctx := r.Context()
+	full := export.NeedsFull(req.cols)
+	q := req.q
+	q.First = exportLeanPage
+	if q.Filter != nil && !q.Filter.Lean() {
+		q.First = exportNestedPage
+	}
+	if s := a.exportPageSize; s > 0 {
+		q.First = s
+	}
+	// The first page before any byte: a bad order, search or filter is
+	// still a proper error response.
+	page, err := a.crm.Customers(ctx, q)
+	if err != nil {
+		return 0, false, err
+	}
+	users, err := a.store.Users().List(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	opt := export.Options{Actor: actor, Loc: a.crm.Loc, Lang: req.lang, UserName: func(id string) string { return names[id] }}
+
+	h := w.Header()
+	h.Set("Content-Type", export.ContentType(req.format))
+	h.Set("Content-Disposition", `attachment; filename="customers-`+a.clock.Now().In(a.loc()).Format("20060102")+"."+req.format+`"`)
+	h.Set("Cache-Control", "no-store") // personal data
+	if req.format == "xlsx" {
+		h.Set("No-Gzip-Compression", "1") // a zip already; the gzip middleware strips this header
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return 0, true, nil
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.Flush() // the download starts now, even for XLSX, which is written at the end
+	var ew export.Writer
+	if req.format == "xlsx" {
+		ew, err = export.NewXLSX(w, req.cols, opt)
+	} else {
+		ew, err = export.NewCSV(w, req.cols, opt)
+	}
+	if err != nil {
+		return 0, true, err
+	}
+	fail := func(err error) (int, bool, error) {
+		ew.Discard()
+		return rows, true, err
+	}
+	for {
+		customers := page.Customers
+		if full {
+			if customers, err = a.wholeDocuments(ctx, q, customers); err != nil {
+				return fail(err)
+			}
+		}
+		for _, c := range customers {
+			if err := ew.Write(c); err != nil {
+				return fail(err)
+			}
+			rows++
+		}
+		if err := ew.Flush(); err != nil {
+			return fail(err)
+		}
+		_ = rc.Flush() // CSV rows reach the client page by page
+		if a.afterExportPage != nil {
+			a.afterExportPage(ctx, rows)
+		}
+		if !page.HasNext {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
+		last := page.Customers[len(page.Customers)-1]
+		q.After = &crm.Cursor{Value: last.SortValue(q.OrderBy), ID: last.ID}
+		if page, err = a.crm.Customers(ctx, q); err != nil {
+			return fail(err)
+		}
+	}
+	if err := ew.Close(); err != nil {
+		return fail(err)
+	}
+	return rows, true, nil
+}
+
+// wholeDocuments returns the whole documents of a page of lean rows, in
+// the page's order, read through the service in batches by id. A customer
+// changed since the page was read is exported as it is now; one that left
+// the scope meanwhile is left out.
+func (a *app) wholeDocuments(ctx context.Context, q crm.ListQuery, lean []*crm.Customer) ([]*crm.Customer, error) {
+	out := make([]*crm.Customer, 0, len(lean))
+	for start := 0; start < len(lean); start += exportFullBatch {
+		batch := lean[start:min(start+exportFullBatch, len(lean))]
+		ids := make(idFilter, len(batch))
+		for _, c := range batch {
+			ids[c.ID] = true
+		}
+		p, err := a.crm.Customers(ctx, crm.ListQuery{OrderBy: crm.OrderCode, Scope: q.Scope, First: len(batch),
+			Filter: ids, Full: true})
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]*crm.Customer, len(p.Customers))
+		for _, c := range p.Customers {
+			byID[c.ID] = c
+		}
+		for _, c := range batch {
+			if whole := byID[c.ID]; whole != nil {
+				out = append(out, whole)
+			}
+		}
+	}
+	return out, nil
+}
+
+// idFilter selects customers by id: a crm.Filter both stores apply (on
+// MongoDB through the _id index).
+type idFilter map[string]bool
+
+func (f idFilter) Match(c *crm.Customer) bool { return f[c.ID] }
+func (f idFilter) Lean() bool                 { return true }
+func (f idFilter) Mongo() (any, error) {
+	ids := make(bson.A, 0, len(f))
+	for id := range f {
+		ids = append(ids, id)
+	}
+	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil
+}
+
+func (a *app) loc() *time.Location {
+	if a.crm.Loc == nil {
+		return crm.DefaultLocation
+	}
+	return a.crm.Loc
+}
+
+// writeAppError answers with the API's error shape: errors[0] with the
+// message and extensions.code, and for BAD_USER_INPUT extensions.field and
+// extensions.fields. INTERNAL errors are logged, never shown.
+func writeAppError(w http.ResponseWriter, r *http.Request, a *app, status int, err error) {
+	var e *crm.Error
+	if !errors.As(err, &e) || e.Code == crm.CodeInternal {
+		id := graph.RequestID(r.Context())
+		a.log.ErrorContext(r.Context(), "internal error", "request_id", id, "path", r.URL.Path, "err", err)
+		e = &crm.Error{Code: crm.CodeInternal, Message: "internal error; quote request id " + id + " when reporting it"}
+		status = http.StatusInternalServerError
+	}
+	ext := map[string]any{"code": string(e.Code)}
+	if len(e.Fields) > 0 {
+		fields := make([]map[string]string, len(e.Fields))
+		for i, f := range e.Fields {
+			fields[i] = map[string]string{"field": f.Field, "message": f.Message}
+		}
+		ext["field"] = e.Fields[0].Field
+		ext["fields"] = fields
+	}
+	if e.Code == crm.CodeBadUserInput {
+		status = http.StatusBadRequest
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": e.Message, "extensions": ext}}})
+}
