@@ -93,6 +93,7 @@ func TestSegmentsOverGraphQL(t *testing.T) {
 		"deals(365d):>=500000",
 		"interactions.some(channel:visit at:<=30d)",
 		`"科技" satisfaction:>=80`,
+		"created:2026-03-01 OR interactions.some(at:2026-03-02)", // eq takes a Date on time fields
 	}
 	nonTrivial := 0
 	for _, line := range lines {

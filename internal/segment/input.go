@@ -352,7 +352,9 @@ func (r *reader) scalar(f *Field, op Op, x any) (Value, string) {
 	case KindTime, KindDate:
 		switch t := x.(type) {
 		case time.Time:
-			if f.Kind == KindDate {
+			// A Date scalar (midnight UTC) on a date field, or eq on a time
+			// field, whose GraphQL type is Date: a calendar day, as in the line.
+			if f.Kind == KindDate || op == Eq {
 				return DateOf(t, time.UTC), ""
 			}
 			return At(t), ""
