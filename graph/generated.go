@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	NextAction() NextActionResolver
 	Query() QueryResolver
+	SavedSegment() SavedSegmentResolver
 	StageChange() StageChangeResolver
 	TierChange() TierChangeResolver
 }
@@ -159,6 +160,7 @@ type ComplexityRoot struct {
 		ChangeMyPassword   func(childComplexity int, currentPassword string, newPassword string) int
 		CreateCustomer     func(childComplexity int, input crm.CustomerInput) int
 		CreateUser         func(childComplexity int, input auth.NewUser) int
+		DeleteSegment      func(childComplexity int, id string, expectedVersion int) int
 		LogInteraction     func(childComplexity int, customerID string, expectedVersion *int, input crm.InteractionInput) int
 		Login              func(childComplexity int, email string, password string) int
 		Logout             func(childComplexity int) int
@@ -170,6 +172,7 @@ type ComplexityRoot struct {
 		RemoveNeed         func(childComplexity int, customerID string, needID string, expectedVersion int) int
 		RemoveSatisfaction func(childComplexity int, customerID string, resultID string, expectedVersion int) int
 		RestoreCustomer    func(childComplexity int, id string, expectedVersion int) int
+		SaveSegment        func(childComplexity int, name string, where map[string]any, query *string, shared *bool) int
 		UpdateContact      func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
 		UpdateCustomer     func(childComplexity int, id string, expectedVersion int, input crm.CustomerPatch) int
 		UpdateDeal         func(childComplexity int, customerID string, dealID string, expectedVersion int, input crm.DealPatch) int
@@ -177,6 +180,7 @@ type ComplexityRoot struct {
 		UpdateMySettings   func(childComplexity int, input auth.Settings) int
 		UpdateNeed         func(childComplexity int, customerID string, needID string, expectedVersion int, input crm.NeedPatch) int
 		UpdateSatisfaction func(childComplexity int, customerID string, resultID string, expectedVersion int, input crm.SatisfactionPatch) int
+		UpdateSegment      func(childComplexity int, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) int
 		UpdateUser         func(childComplexity int, id string, expectedVersion int, input auth.UserPatch) int
 	}
 
@@ -218,6 +222,8 @@ type ComplexityRoot struct {
 		FormatQuery    func(childComplexity int, where map[string]any) int
 		Me             func(childComplexity int) int
 		ParseQuery     func(childComplexity int, query string) int
+		Segment        func(childComplexity int, id string) int
+		Segments       func(childComplexity int) int
 		Staff          func(childComplexity int) int
 		User           func(childComplexity int, id string) int
 		Users          func(childComplexity int) int
@@ -228,6 +234,23 @@ type ComplexityRoot struct {
 		Comment func(childComplexity int) int
 		ID      func(childComplexity int) int
 		Score   func(childComplexity int) int
+	}
+
+	SavedSegment struct {
+		Count     func(childComplexity int, scope *crm.ArchiveScope) int
+		CreatedAt func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		Customers func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope) int
+		Editable  func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Owner     func(childComplexity int) int
+		Query     func(childComplexity int) int
+		Shared    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		UpdatedBy func(childComplexity int) int
+		Version   func(childComplexity int) int
+		Where     func(childComplexity int) int
 	}
 
 	SegmentExplanation struct {
@@ -318,6 +341,9 @@ type MutationResolver interface {
 	ChangeMyPassword(ctx context.Context, currentPassword string, newPassword string) (bool, error)
 	CreateUser(ctx context.Context, input auth.NewUser) (*crm.User, error)
 	UpdateUser(ctx context.Context, id string, expectedVersion int, input auth.UserPatch) (*crm.User, error)
+	SaveSegment(ctx context.Context, name string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error)
+	UpdateSegment(ctx context.Context, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error)
+	DeleteSegment(ctx context.Context, id string, expectedVersion int) (bool, error)
 }
 type NextActionResolver interface {
 	Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error)
@@ -333,6 +359,22 @@ type QueryResolver interface {
 	Users(ctx context.Context) ([]crm.User, error)
 	Staff(ctx context.Context) ([]crm.User, error)
 	User(ctx context.Context, id string) (*crm.User, error)
+	Segments(ctx context.Context) ([]crm.SavedSegment, error)
+	Segment(ctx context.Context, id string) (*crm.SavedSegment, error)
+}
+type SavedSegmentResolver interface {
+	Query(ctx context.Context, obj *crm.SavedSegment) (*string, error)
+	Where(ctx context.Context, obj *crm.SavedSegment) (map[string]any, error)
+
+	Owner(ctx context.Context, obj *crm.SavedSegment) (*crm.User, error)
+	Editable(ctx context.Context, obj *crm.SavedSegment) (bool, error)
+
+	CreatedBy(ctx context.Context, obj *crm.SavedSegment) (*crm.User, error)
+
+	UpdatedBy(ctx context.Context, obj *crm.SavedSegment) (*crm.User, error)
+
+	Count(ctx context.Context, obj *crm.SavedSegment, scope *crm.ArchiveScope) (int, error)
+	Customers(ctx context.Context, obj *crm.SavedSegment, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope) (*model.CustomerConnection, error)
 }
 type StageChangeResolver interface {
 	By(ctx context.Context, obj *crm.StageChange) (*crm.User, error)
@@ -953,6 +995,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateUser(childComplexity, args["input"].(auth.NewUser)), true
+	case "Mutation.deleteSegment":
+		if e.ComplexityRoot.Mutation.DeleteSegment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSegment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSegment(childComplexity, args["id"].(string), args["expectedVersion"].(int)), true
 	case "Mutation.logInteraction":
 		if e.ComplexityRoot.Mutation.LogInteraction == nil {
 			break
@@ -1069,6 +1122,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RestoreCustomer(childComplexity, args["id"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.saveSegment":
+		if e.ComplexityRoot.Mutation.SaveSegment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveSegment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveSegment(childComplexity, args["name"].(string), args["where"].(map[string]any), args["query"].(*string), args["shared"].(*bool)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -1146,6 +1210,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSatisfaction(childComplexity, args["customerId"].(string), args["resultId"].(string), args["expectedVersion"].(int), args["input"].(crm.SatisfactionPatch)), true
+	case "Mutation.updateSegment":
+		if e.ComplexityRoot.Mutation.UpdateSegment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSegment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSegment(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["name"].(*string), args["where"].(map[string]any), args["query"].(*string), args["shared"].(*bool)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -1360,6 +1435,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ParseQuery(childComplexity, args["query"].(string)), true
+	case "Query.segment":
+		if e.ComplexityRoot.Query.Segment == nil {
+			break
+		}
+
+		args, err := ec.field_Query_segment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Segment(childComplexity, args["id"].(string)), true
+	case "Query.segments":
+		if e.ComplexityRoot.Query.Segments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Segments(childComplexity), true
 	case "Query.staff":
 		if e.ComplexityRoot.Query.Staff == nil {
 			break
@@ -1408,6 +1500,101 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SatisfactionResult.Score(childComplexity), true
+
+	case "SavedSegment.count":
+		if e.ComplexityRoot.SavedSegment.Count == nil {
+			break
+		}
+
+		args, err := ec.field_SavedSegment_count_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SavedSegment.Count(childComplexity, args["scope"].(*crm.ArchiveScope)), true
+	case "SavedSegment.createdAt":
+		if e.ComplexityRoot.SavedSegment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.CreatedAt(childComplexity), true
+	case "SavedSegment.createdBy":
+		if e.ComplexityRoot.SavedSegment.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.CreatedBy(childComplexity), true
+	case "SavedSegment.customers":
+		if e.ComplexityRoot.SavedSegment.Customers == nil {
+			break
+		}
+
+		args, err := ec.field_SavedSegment_customers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SavedSegment.Customers(childComplexity, args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.CustomerOrder), args["search"].(*string), args["scope"].(*crm.ArchiveScope)), true
+	case "SavedSegment.editable":
+		if e.ComplexityRoot.SavedSegment.Editable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.Editable(childComplexity), true
+	case "SavedSegment.id":
+		if e.ComplexityRoot.SavedSegment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.ID(childComplexity), true
+	case "SavedSegment.name":
+		if e.ComplexityRoot.SavedSegment.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.Name(childComplexity), true
+	case "SavedSegment.owner":
+		if e.ComplexityRoot.SavedSegment.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.Owner(childComplexity), true
+	case "SavedSegment.query":
+		if e.ComplexityRoot.SavedSegment.Query == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.Query(childComplexity), true
+	case "SavedSegment.shared":
+		if e.ComplexityRoot.SavedSegment.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.Shared(childComplexity), true
+	case "SavedSegment.updatedAt":
+		if e.ComplexityRoot.SavedSegment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.UpdatedAt(childComplexity), true
+	case "SavedSegment.updatedBy":
+		if e.ComplexityRoot.SavedSegment.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.UpdatedBy(childComplexity), true
+	case "SavedSegment.version":
+		if e.ComplexityRoot.SavedSegment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.Version(childComplexity), true
+	case "SavedSegment.where":
+		if e.ComplexityRoot.SavedSegment.Where == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedSegment.Where(childComplexity), true
 
 	case "SegmentExplanation.lean":
 		if e.ComplexityRoot.SegmentExplanation.Lean == nil {
@@ -1733,9 +1920,15 @@ enum Role { ADMIN MANAGER SALES SERVICE ANALYST }
 "The browser app's language: 简体中文 (default) or English."
 enum Locale { ZH_CN EN }
 
+"""
+What a customer list is sorted by (then by id). Texts sort by their characters (Unicode code
+points), empty ones first; STAGE sorts in pipeline order (POTENTIAL ... AFTER_SALES, LOST).
+"""
 enum CustomerOrderField {
   CODE NAME CREATED_AT UPDATED_AT LAST_INTERACTION_AT INTERACTION_COUNT
   DEAL_COUNT TOTAL_AMOUNT LAST_DEAL_ON AVG_SATISFACTION OPEN_NEED_COUNT
+  TYPE STAGE VALUE_TIER INTENT_GRADE NEED_TYPE INDUSTRY SOURCE PROVINCE CITY
+  FIRST_INTERACTION_AT FIRST_DEAL_ON COMPLAINT_COUNT LAST_COMPLAINT_AT SATISFACTION_COUNT
 }
 
 enum OrderDirection { ASC DESC }
@@ -1780,6 +1973,13 @@ type Query {
   staff: [User!]!
   "One user by id (any signed-in user: owners and participants are shown by name)."
   user(id: ID!): User
+  "Your saved segments and the shared ones, sorted by name."
+  segments: [SavedSegment!]!
+  """
+  One saved segment. NOT_FOUND when there is none or it is someone else's private segment
+  (an ADMIN sees every segment).
+  """
+  segment(id: ID!): SavedSegment
 }
 
 type Mutation {
@@ -1823,9 +2023,49 @@ type Mutation {
   createUser(input: CreateUserInput!): User!
   "ADMIN only."
   updateUser(id: ID!, expectedVersion: Int!, input: UpdateUserInput!): User!
+
+  """
+  Saves a segment (any signed-in user), private unless shared. Give exactly one of where and
+  query (else BAD_USER_INPUT on where). The name (at most 80 characters) is unique among your
+  segments, ignoring case (else CONFLICT on name).
+  """
+  saveSegment(name: String!, where: CustomerWhere, query: String, shared: Boolean = false): SavedSegment!
+  """
+  Changes a segment (its owner or an ADMIN; FORBIDDEN for others' shared segments). where or
+  query, when given, replaces the filter; give at most one. A stale expectedVersion is CONFLICT.
+  """
+  updateSegment(id: ID!, expectedVersion: Int!, name: String, where: CustomerWhere, query: String, shared: Boolean): SavedSegment!
+  "Deletes a segment (its owner or an ADMIN)."
+  deleteSegment(id: ID!, expectedVersion: Int!): Boolean!
 }
 
-"A CustomerWhere value as a JSON object (parseQuery, Segment.where)."
+"""
+A saved filter of customers. Its members and count are evaluated live when asked for, so
+segments { id name count } gives a sidebar's figures in one request.
+"""
+type SavedSegment {
+  id: ID!
+  name: String!
+  "The filter in its one-line form; null when it has none."
+  query: String
+  "The filter as a CustomerWhere value (JSON)."
+  where: WhereValue!
+  shared: Boolean!
+  owner: User
+  "True when the signed-in user may change or delete it."
+  editable: Boolean!
+  createdAt: Time!
+  createdBy: User
+  updatedAt: Time!
+  updatedBy: User
+  version: Int!
+  "How many customers it holds now (evaluated live; owner:me means the signed-in user)."
+  count(scope: ArchiveScope = ACTIVE): Int!
+  "Its customers now, like Query.customers."
+  customers(first: Int = 20, after: String, orderBy: CustomerOrder, search: String, scope: ArchiveScope = ACTIVE): CustomerConnection!
+}
+
+"A CustomerWhere value as a JSON object (parseQuery, SavedSegment.where)."
 scalar WhereValue
 
 type SegmentExplanation {
@@ -1835,7 +2075,10 @@ type SegmentExplanation {
   mongoFilter: String!
   "True when the whole filter runs inside MongoDB."
   pushedDown: Boolean!
-  "True when the embedded store can evaluate it on its in-memory rows alone (no nested arrays)."
+  """
+  True when the embedded store evaluates it on its in-memory read model alone (every filter
+  but those on interaction summaries, which read the stored documents).
+  """
   lean: Boolean!
 }
 
@@ -2991,6 +3234,40 @@ func (ec *executionContext) childFields_SatisfactionResult(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type SatisfactionResult", field.Name)
 }
 
+func (ec *executionContext) childFields_SavedSegment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SavedSegment_id(ctx, field)
+	case "name":
+		return ec.fieldContext_SavedSegment_name(ctx, field)
+	case "query":
+		return ec.fieldContext_SavedSegment_query(ctx, field)
+	case "where":
+		return ec.fieldContext_SavedSegment_where(ctx, field)
+	case "shared":
+		return ec.fieldContext_SavedSegment_shared(ctx, field)
+	case "owner":
+		return ec.fieldContext_SavedSegment_owner(ctx, field)
+	case "editable":
+		return ec.fieldContext_SavedSegment_editable(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SavedSegment_createdAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_SavedSegment_createdBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SavedSegment_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_SavedSegment_updatedBy(ctx, field)
+	case "version":
+		return ec.fieldContext_SavedSegment_version(ctx, field)
+	case "count":
+		return ec.fieldContext_SavedSegment_count(ctx, field)
+	case "customers":
+		return ec.fieldContext_SavedSegment_customers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SavedSegment", field.Name)
+}
+
 func (ec *executionContext) childFields_SegmentExplanation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "query":
@@ -3327,6 +3604,28 @@ func (ec *executionContext) field_Mutation_createUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteSegment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_logInteraction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3611,6 +3910,44 @@ func (ec *executionContext) field_Mutation_restoreCustomer_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_saveSegment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "shared",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shared"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3845,6 +4182,60 @@ func (ec *executionContext) field_Mutation_updateSatisfaction_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateSegment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "shared",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["shared"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4053,6 +4444,20 @@ func (ec *executionContext) field_Query_parseQuery_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_segment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_user_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4064,6 +4469,66 @@ func (ec *executionContext) field_Query_user_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SavedSegment_count_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SavedSegment_customers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.CustomerOrder, error) {
+			return ec.unmarshalOCustomerOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg4
 	return args, nil
 }
 
@@ -7381,6 +7846,138 @@ func (ec *executionContext) fieldContext_Mutation_updateUser(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveSegment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveSegment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveSegment(ctx, fc.Args["name"].(string), fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["shared"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.SavedSegment) graphql.Marshaler {
+			return ec.marshalNSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveSegment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedSegment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveSegment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSegment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSegment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSegment(ctx, fc.Args["id"].(string), fc.Args["expectedVersion"].(int), fc.Args["name"].(*string), fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["shared"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.SavedSegment) graphql.Marshaler {
+			return ec.marshalNSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSegment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedSegment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSegment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSegment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSegment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSegment(ctx, fc.Args["id"].(string), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSegment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSegment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_id(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8277,6 +8874,82 @@ func (ec *executionContext) fieldContext_Query_user(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_segments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_segments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Segments(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.SavedSegment) graphql.Marshaler {
+			return ec.marshalNSavedSegment2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_segments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedSegment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_segment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_segment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Segment(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.SavedSegment) graphql.Marshaler {
+			return ec.marshalOSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_segment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedSegment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_segment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8443,6 +9116,397 @@ func (ec *executionContext) _SatisfactionResult_comment(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_SatisfactionResult_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SatisfactionResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedSegment_id(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedSegment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SavedSegment_name(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedSegment", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedSegment_query(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_query(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SavedSegment().Query(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_query(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedSegment", field, true, true, "String")
+}
+
+func (ec *executionContext) _SavedSegment_where(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_where(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SavedSegment().Where(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNWhereValue2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_where(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedSegment", field, true, true, "WhereValue")
+}
+
+func (ec *executionContext) _SavedSegment_shared(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_shared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedSegment", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SavedSegment_owner(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SavedSegment().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SavedSegment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SavedSegment_editable(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_editable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SavedSegment().Editable(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_editable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedSegment", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _SavedSegment_createdAt(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedSegment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SavedSegment_createdBy(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SavedSegment().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SavedSegment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SavedSegment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedSegment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SavedSegment_updatedBy(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SavedSegment().UpdatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SavedSegment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SavedSegment_version(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedSegment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SavedSegment_count(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SavedSegment().Count(ctx, obj, fc.Args["scope"].(*crm.ArchiveScope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_count(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SavedSegment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SavedSegment_count_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SavedSegment_customers(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedSegment_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SavedSegment().Customers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.CustomerOrder), fc.Args["search"].(*string), fc.Args["scope"].(*crm.ArchiveScope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CustomerConnection) graphql.Marshaler {
+			return ec.marshalNCustomerConnection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedSegment_customers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SavedSegment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SavedSegment_customers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SegmentExplanation_query(ctx context.Context, field graphql.CollectedField, obj *model.SegmentExplanation) (ret graphql.Marshaler) {
@@ -15738,6 +16802,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveSegment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveSegment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSegment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSegment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteSegment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSegment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16024,6 +17109,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_user(ctx, field)
 				})
+		case "segments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_segments(ctx, field)
+				})
+		case "segment":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_segment(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -16086,6 +17183,112 @@ func (ec *executionContext) _SatisfactionResult(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var savedSegmentImplementors = []string{"SavedSegment"}
+
+func (ec *executionContext) _SavedSegment(ctx context.Context, sel ast.SelectionSet, obj *crm.SavedSegment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, savedSegmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SavedSegment")
+		case "id":
+			out.Values[i] = ec._SavedSegment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._SavedSegment_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "query":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SavedSegment_query(ctx, field, obj)
+				})
+		case "where":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SavedSegment_where(ctx, field, obj)
+				})
+		case "shared":
+			out.Values[i] = ec._SavedSegment_shared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SavedSegment_owner(ctx, field, obj)
+				})
+		case "editable":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SavedSegment_editable(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._SavedSegment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SavedSegment_createdBy(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._SavedSegment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SavedSegment_updatedBy(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._SavedSegment_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SavedSegment_count(ctx, field, obj)
+				})
+		case "customers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SavedSegment_customers(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17200,6 +18403,34 @@ func (ec *executionContext) marshalNSatisfactionResult2ᚕgithubᚗcomᚋkehuᚑ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSavedSegment2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx context.Context, sel ast.SelectionSet, v crm.SavedSegment) graphql.Marshaler {
+	return ec._SavedSegment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSavedSegment2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegmentᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.SavedSegment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSavedSegment2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx context.Context, sel ast.SelectionSet, v *crm.SavedSegment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SavedSegment!")
+		return graphql.Null
+	}
+	return ec._SavedSegment(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSegmentExplanation2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSegmentExplanation(ctx context.Context, sel ast.SelectionSet, v *model.SegmentExplanation) graphql.Marshaler {
@@ -18662,6 +19893,13 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋi
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx context.Context, sel ast.SelectionSet, v *crm.SavedSegment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SavedSegment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOStage2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx context.Context, v any) (crm.Stage, error) {

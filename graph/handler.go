@@ -47,6 +47,15 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 		}
 		return 1 + n*child
 	}
+	cfg.Complexity.SavedSegment.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope) int {
+		n := 20
+		if first != nil && *first > 0 {
+			n = *first
+		}
+		return 1 + n*child
+	}
+	// A sidebar: an estimate of how many segments a user sees.
+	cfg.Complexity.Query.Segments = func(child int) int { return 1 + 20*child }
 	cfg.Complexity.Customer.Interactions = func(child int, _ *bool, limit *int) int {
 		n := 50 // an estimate of the average customer's interactions
 		if limit != nil && *limit >= 0 && *limit < n {

@@ -340,6 +340,27 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, id string, expectedVe
 	})
 }
 
+// SaveSegment is the resolver for the saveSegment field.
+func (r *mutationResolver) SaveSegment(ctx context.Context, name string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error) {
+	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) {
+		return r.CRM.SaveSegment(ctx, a, crm.SegmentInput{Name: name, Where: where, Query: query, Shared: shared != nil && *shared})
+	})
+}
+
+// UpdateSegment is the resolver for the updateSegment field.
+func (r *mutationResolver) UpdateSegment(ctx context.Context, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error) {
+	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) {
+		return r.CRM.UpdateSegment(ctx, a, id, int64(expectedVersion), crm.SegmentPatch{Name: name, Where: where, Query: query, Shared: shared})
+	})
+}
+
+// DeleteSegment is the resolver for the deleteSegment field.
+func (r *mutationResolver) DeleteSegment(ctx context.Context, id string, expectedVersion int) (bool, error) {
+	return asArgs(ctx, func(a crm.Actor) (bool, error) {
+		return true, r.CRM.DeleteSegment(ctx, a, id, int64(expectedVersion))
+	})
+}
+
 // Owner is the resolver for the owner field.
 func (r *nextActionResolver) Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error) {
 	return r.userByID(ctx, obj.OwnerID)
@@ -499,6 +520,70 @@ func (r *queryResolver) User(ctx context.Context, id string) (*crm.User, error) 
 	return u, err
 }
 
+// Segments is the resolver for the segments field.
+func (r *queryResolver) Segments(ctx context.Context) ([]crm.SavedSegment, error) {
+	segs, err := asArgs(ctx, func(a crm.Actor) ([]*crm.SavedSegment, error) { return r.CRM.Segments(ctx, a) })
+	if err != nil {
+		return nil, err
+	}
+	out := make([]crm.SavedSegment, len(segs))
+	for i, seg := range segs {
+		out[i] = *seg
+	}
+	return out, nil
+}
+
+// Segment is the resolver for the segment field.
+func (r *queryResolver) Segment(ctx context.Context, id string) (*crm.SavedSegment, error) {
+	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) { return r.CRM.Segment(ctx, a, id) })
+}
+
+// Query is the resolver for the query field.
+func (r *savedSegmentResolver) Query(ctx context.Context, obj *crm.SavedSegment) (*string, error) {
+	if obj.Query == "" {
+		return nil, nil
+	}
+	return &obj.Query, nil
+}
+
+// Where is the resolver for the where field.
+func (r *savedSegmentResolver) Where(ctx context.Context, obj *crm.SavedSegment) (map[string]any, error) {
+	return segment.SavedWhere(obj.Where)
+}
+
+// Owner is the resolver for the owner field.
+func (r *savedSegmentResolver) Owner(ctx context.Context, obj *crm.SavedSegment) (*crm.User, error) {
+	return r.userByID(ctx, obj.OwnerID)
+}
+
+// Editable is the resolver for the editable field.
+func (r *savedSegmentResolver) Editable(ctx context.Context, obj *crm.SavedSegment) (bool, error) {
+	a, _ := auth.ActorFrom(ctx)
+	return a.CanEditSegment(obj), nil
+}
+
+// CreatedBy is the resolver for the createdBy field.
+func (r *savedSegmentResolver) CreatedBy(ctx context.Context, obj *crm.SavedSegment) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *savedSegmentResolver) UpdatedBy(ctx context.Context, obj *crm.SavedSegment) (*crm.User, error) {
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// Count is the resolver for the count field.
+func (r *savedSegmentResolver) Count(ctx context.Context, obj *crm.SavedSegment, scope *crm.ArchiveScope) (int, error) {
+	return asArgs(ctx, func(a crm.Actor) (int, error) { return r.savedSegmentCount(ctx, a, obj, scope) })
+}
+
+// Customers is the resolver for the customers field.
+func (r *savedSegmentResolver) Customers(ctx context.Context, obj *crm.SavedSegment, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope) (*model.CustomerConnection, error) {
+	return asArgs(ctx, func(a crm.Actor) (*model.CustomerConnection, error) {
+		return r.savedSegmentCustomers(ctx, a, obj, first, after, orderBy, search, scope)
+	})
+}
+
 // By is the resolver for the by field.
 func (r *stageChangeResolver) By(ctx context.Context, obj *crm.StageChange) (*crm.User, error) {
 	return r.userByID(ctx, obj.By)
@@ -524,6 +609,9 @@ func (r *Resolver) NextAction() NextActionResolver { return &nextActionResolver{
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// SavedSegment returns SavedSegmentResolver implementation.
+func (r *Resolver) SavedSegment() SavedSegmentResolver { return &savedSegmentResolver{r} }
+
 // StageChange returns StageChangeResolver implementation.
 func (r *Resolver) StageChange() StageChangeResolver { return &stageChangeResolver{r} }
 
@@ -531,11 +619,12 @@ func (r *Resolver) StageChange() StageChangeResolver { return &stageChangeResolv
 func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{r} }
 
 type (
-	customerResolver    struct{ *Resolver }
-	interactionResolver struct{ *Resolver }
-	mutationResolver    struct{ *Resolver }
-	nextActionResolver  struct{ *Resolver }
-	queryResolver       struct{ *Resolver }
-	stageChangeResolver struct{ *Resolver }
-	tierChangeResolver  struct{ *Resolver }
+	customerResolver     struct{ *Resolver }
+	interactionResolver  struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	nextActionResolver   struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	savedSegmentResolver struct{ *Resolver }
+	stageChangeResolver  struct{ *Resolver }
+	tierChangeResolver   struct{ *Resolver }
 )

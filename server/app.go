@@ -13,6 +13,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/demo"
 	"github.com/kehu-crm/kehu/internal/mongodb"
+	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
@@ -65,7 +66,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 		return nil, err
 	}
 	resolver := &graph.Resolver{
-		CRM:           &crm.Service{Store: store, Clock: clock, Loc: crm.DefaultLocation},
+		CRM:           &crm.Service{Store: store, Clock: clock, Loc: crm.DefaultLocation, Filters: segment.SavedFilters{}},
 		Auth:          a.auth,
 		Store:         store,
 		SecureCookies: cfg.SecureCookies,

@@ -29,6 +29,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/demo"
+	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
@@ -223,4 +224,41 @@ func benchAt(b *testing.B, dir string, n int) {
 		}
 	})
 	overhead("logInteraction", logHTTP, logDirect)
+
+	// Segments: a list page plus its count for a filter, over HTTP and
+	// directly (the store's List with the compiled filter).
+	const segmentList = `query($q:String){customers(first:50,query:$q,orderBy:{field:LAST_INTERACTION_AT,direction:DESC}){
+		totalCount pageInfo{hasNextPage endCursor} nodes{id code name stage valueTier intentGrade industry city tags
+		lastInteractionAt interactionCount totalAmount owner{name}}}}`
+	for _, sg := range benchSegments {
+		f, err := segment.Parse(sg.line)
+		if err != nil {
+			b.Fatal(err)
+		}
+		filter, err := segment.NewFilter(f, segment.OptionsAt(crm.NewFixedClock(testNow), crm.DefaultLocation, actor.UserID))
+		if err != nil {
+			b.Fatal(err)
+		}
+		q := crm.ListQuery{OrderBy: crm.OrderLastInteractionAt, Desc: true, First: 50, WithTotal: true, Filter: filter}
+		p, err := svc.Customers(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("n=%d segment %s (%s): %d customers", n, sg.name, sg.line, p.Total)
+		segHTTP := run("segment-"+sg.name+"/http", func(int) { post(segmentList, map[string]any{"q": sg.line}) })
+		segDirect := run("segment-"+sg.name+"/direct", func(int) {
+			if _, err := svc.Customers(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		})
+		overhead("segment "+sg.name, segHTTP, segDirect)
+	}
+}
+
+// benchSegments are the segments of docs/PERFORMANCE.md: five conditions,
+// one nested (some visit in the last 90 days) and one windowed (deals of
+// the last year adding up to 100,000 yuan), and a scalar-only one.
+var benchSegments = []struct{ name, line string }{
+	{"five", "tier:A,B -tag:投诉风险 last-contact:<=180d interactions.some(channel:visit at:<=90d) deals(365d):>=100000"},
+	{"scalar", "tier:A,B stage:negotiation,won amount:>=100000"},
 }

@@ -300,13 +300,29 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	// Saved segments travel too: a private and a shared one.
+	segs := []*crm.SavedSegment{
+		{ID: crm.NewID(), Name: "A 类", NameKey: "a 类", Where: `{"valueTier":{"eq":"A"}}`, Query: "tier:A", Shared: true,
+			OwnerID: "u1", CreatedAt: testNow, CreatedBy: "u1", UpdatedAt: testNow, UpdatedBy: "u1", Version: 1},
+		{ID: crm.NewID(), Name: "Empty", NameKey: "empty", Where: `{"or":[]}`,
+			OwnerID: "u2", CreatedAt: testNow, CreatedBy: "u2", UpdatedAt: testNow, UpdatedBy: "u2", Version: 3},
+	}
+	for _, seg := range segs {
+		if err := a.store.Segments().Insert(ctx, seg); err != nil {
+			t.Fatal(err)
+		}
+	}
 	mongo := mongotest.Open(t)
 	counts, err := migrate(ctx, a.store, mongo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[crm.CollectionCustomers] != 120 || counts[crm.CollectionUsers] < 2 || counts[crm.CollectionSequences] == 0 {
+	if counts[crm.CollectionCustomers] != 120 || counts[crm.CollectionUsers] < 2 || counts[crm.CollectionSequences] == 0 ||
+		counts[crm.CollectionSegments] != 2 {
 		t.Fatalf("copied %v", counts)
+	}
+	if got, err := mongo.Segments().Get(ctx, segs[1].ID); err != nil || got.Version != 3 || got.Where != segs[1].Where {
+		t.Fatalf("segment on MongoDB: %+v %v", got, err)
 	}
 	// Migrating again into a non-empty database is refused.
 	if _, err := migrate(ctx, a.store, mongo); err == nil || !strings.Contains(err.Error(), "empty") {
@@ -324,6 +340,15 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 		if err := verify(ctx, a.store, back, coll); err != nil {
 			t.Fatalf("round trip: %v", err)
 		}
+	}
+	// Its segments are live: listed, and their names still unique per owner.
+	if list, err := back.Segments().ListVisible(ctx, "u2"); err != nil || len(list) != 2 {
+		t.Fatalf("segments after migration: %v %v", list, err)
+	}
+	dup := *segs[0]
+	dup.ID = crm.NewID()
+	if err := back.Segments().Insert(ctx, &dup); !crm.IsCode(err, crm.CodeConflict) {
+		t.Fatalf("duplicate segment name after migration: %v", err)
 	}
 	// The migrated store serves reads and continues the code sequence.
 	p, err := back.Customers().List(ctx, crm.ListQuery{OrderBy: crm.OrderLastInteractionAt, Desc: true, First: 5, WithTotal: true})

@@ -70,10 +70,10 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // migrate copies every collection of src into dst, which must hold no
-// customers or users yet, and verifies that dst then holds the same
-// documents, byte for byte.
+// customers, users or saved segments yet, and verifies that dst then holds
+// the same documents, byte for byte.
 func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
-	for _, c := range []string{crm.CollectionCustomers, crm.CollectionUsers} {
+	for _, c := range []string{crm.CollectionCustomers, crm.CollectionUsers, crm.CollectionSegments} {
 		n := 0
 		if err := dst.Dump(ctx, c, func([]byte) error { n++; return errStop }); err != nil && !errors.Is(err, errStop) {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -146,8 +147,13 @@ func TestSegmentsOverGraphQL(t *testing.T) {
 		}
 	}
 	ts.post(t, ts.admin, `{explainSegment(query:"tier:A visits(90d):>=3"){query mongoFilter pushedDown lean}}`, nil).ok(t, &ex)
-	if !ex.ExplainSegment.PushedDown || ex.ExplainSegment.Lean || ex.ExplainSegment.Query == nil || ex.ExplainSegment.MongoFilter == "" {
+	if !ex.ExplainSegment.PushedDown || !ex.ExplainSegment.Lean || ex.ExplainSegment.Query == nil || ex.ExplainSegment.MongoFilter == "" {
 		t.Fatalf("explain: %+v", ex.ExplainSegment)
+	}
+	// Interaction summaries are not in the read model: such a filter reads documents.
+	ts.post(t, ts.admin, `{explainSegment(query:"interactions.some(summary:*报价*)"){query mongoFilter pushedDown lean}}`, nil).ok(t, &ex)
+	if ex.ExplainSegment.Lean {
+		t.Fatalf("a filter on summaries explained as lean: %+v", ex.ExplainSegment)
 	}
 
 	// Numbers in a where input arrive as JSON numbers.
@@ -176,4 +182,78 @@ func TestSegmentsOverGraphQL(t *testing.T) {
 		t.Fatalf("formatQuery(or: []) = %q, want null", *empty.FormatQuery)
 	}
 	ts.post(t, "", `{parseQuery(query:"tier:A")}`, nil).fails(t, "UNAUTHENTICATED", "")
+}
+
+// TestBadSegmentInput sends bad and pathological filters over HTTP: each
+// gets BAD_USER_INPUT with the path, changes nothing, and the server answers
+// the next request normally.
+func TestBadSegmentInput(t *testing.T) {
+	ts := newTestServer(t)
+	ts.createCustomer(t, ts.admin, map[string]any{"name": "上海(测试)*科技.有限公司", "tags": []string{"高意向"}})
+	ts.createCustomer(t, ts.admin, map[string]any{"name": "上海测试科技有限公司"})
+
+	deepNot := map[string]any{"valueTier": map[string]any{"eq": "A"}}
+	for range 60 {
+		deepNot = map[string]any{"not": deepNot}
+	}
+	manyOr := make([]any, 5000)
+	for i := range manyOr {
+		manyOr[i] = map[string]any{"name": map[string]any{"eq": fmt.Sprintf("公司%d", i)}}
+	}
+	deepLine := strings.Repeat("(", 3000) + "tier:A" + strings.Repeat(")", 3000)
+	longOr := strings.Repeat("tier:A OR ", 1000) + "tier:B"
+	const count = `query($w:CustomerWhere,$q:String){customersCount(where:$w,query:$q)}`
+	tests := []struct {
+		name  string
+		vars  map[string]any
+		field string
+	}{
+		{"unknown field", map[string]any{"w": map[string]any{"idCard": map[string]any{"eq": "x"}}}, ""},
+		{"unknown operator", map[string]any{"w": map[string]any{"name": map[string]any{"regex": ".*"}}}, ""},
+		{"operator of another kind", map[string]any{"w": map[string]any{"valueTier": map[string]any{"contains": "A"}}}, ""},
+		{"wrong value type", map[string]any{"w": map[string]any{"dealCount": map[string]any{"gte": "many"}}}, "w.dealCount.gte"},
+		{"unknown enum value", map[string]any{"w": map[string]any{"stage": map[string]any{"eq": "SIGNED_MAYBE"}}}, "w.stage.eq"},
+		{"impossible range", map[string]any{"w": map[string]any{"createdAt": map[string]any{"between": map[string]any{"from": "2026-02-01", "to": "2026-01-01"}}}}, "where.createdAt.between"},
+		{"empty in", map[string]any{"w": map[string]any{"industry": map[string]any{"in": []any{}}}}, "where.industry.in"},
+		{"empty nested in", map[string]any{"w": map[string]any{"interactions": map[string]any{"some": map[string]any{"channel": map[string]any{"in": []any{}}}}}}, "where.interactions.some.channel.in"},
+		{"nested count without a comparison", map[string]any{"w": map[string]any{"interactions": map[string]any{"count": map[string]any{"where": map[string]any{"channel": map[string]any{"eq": "VISIT"}}}}}}, "where.interactions.count"},
+		{"relative time out of range", map[string]any{"w": map[string]any{"lastInteractionAt": map[string]any{"within": "500y"}}}, "where.lastInteractionAt.within"},
+		{"query line that does not parse", map[string]any{"q": "tier:A stage:"}, "query"},
+		{"unknown name in the query line", map[string]any{"q": "身份证:110105"}, "query"},
+		{"deep nesting", map[string]any{"w": deepNot}, "where" + strings.Repeat(".not", segment.MaxDepth)},
+		{"thousands of or branches", map[string]any{"w": map[string]any{"or": manyOr}}, "where.or"},
+		{"deep parentheses in the line", map[string]any{"q": deepLine}, "query"},
+		{"a thousand ORs in the line", map[string]any{"q": longOr}, "query"},
+		{"huge text value", map[string]any{"w": map[string]any{"name": map[string]any{"contains": strings.Repeat("长", 300_000)}}}, "where.name.contains"},
+		{"huge query line", map[string]any{"q": "\"" + strings.Repeat("长", 300_000) + "\""}, "query"},
+	}
+	before := snapshot(t, ts)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ts.post(t, ts.admin, count, tc.vars)
+			code := "BAD_USER_INPUT"
+			r.fails(t, code, tc.field)
+			// The server stays responsive.
+			var n struct{ CustomersCount int }
+			ts.post(t, ts.admin, `{customersCount(query:"tier:A,B,C OR -tier:A,B,C")}`, nil).ok(t, &n)
+			if n.CustomersCount != 2 {
+				t.Fatalf("after %s: count %d, want 2", tc.name, n.CustomersCount)
+			}
+		})
+	}
+	if after := snapshot(t, ts); after != before {
+		t.Fatalf("bad filters changed data:\nbefore %s\nafter  %s", before, after)
+	}
+
+	// Regex metacharacters in contains are literal text.
+	for _, tc := range []struct {
+		text string
+		want int
+	}{{"(测试)*", 1}, {".*", 0}, {"科技", 2}, {"[", 0}, {"测试)*科技.", 1}} {
+		var n struct{ CustomersCount int }
+		ts.post(t, ts.admin, count, map[string]any{"w": map[string]any{"name": map[string]any{"contains": tc.text}}}).ok(t, &n)
+		if n.CustomersCount != tc.want {
+			t.Errorf("contains %q: %d customers, want %d", tc.text, n.CustomersCount, tc.want)
+		}
+	}
 }

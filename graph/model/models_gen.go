@@ -56,7 +56,8 @@ type SegmentExplanation struct {
 	MongoFilter string `json:"mongoFilter"`
 	// True when the whole filter runs inside MongoDB.
 	PushedDown bool `json:"pushedDown"`
-	// True when the embedded store can evaluate it on its in-memory rows alone (no nested arrays).
+	// True when the embedded store evaluates it on its in-memory read model alone (every filter
+	// but those on interaction summaries, which read the stored documents).
 	Lean bool `json:"lean"`
 }
 

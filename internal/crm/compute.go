@@ -61,6 +61,7 @@ func (c *Customer) Recompute() {
 		// Rounded to two decimals so both stores hold the identical double.
 		s.AvgSatisfaction = math.Round(float64(sum)/float64(s.SatisfactionCount)*100) / 100
 	}
+	s.StageRank = c.Stage.Rank()
 	c.Stats = s
 }
 

@@ -51,6 +51,10 @@ type Customer struct {
 	// Partial marks a customer from a list page whose nested arrays were
 	// not loaded (ListQuery.Full false). Never stored.
 	Partial bool `bson:"-"`
+	// Brief, on a Partial customer from a read model, is the compact form
+	// of the nested arrays that segment filters read; nil otherwise. Never
+	// stored.
+	Brief *Brief `bson:"-"`
 }
 
 // Archived reports whether the customer is archived.
@@ -157,6 +161,9 @@ type Stats struct {
 	LastComplaintAt    time.Time `bson:"lastComplaintAt"`
 	SatisfactionCount  int       `bson:"satisfactionCount"`
 	AvgSatisfaction    float64   `bson:"avgSatisfaction"` // 0 when SatisfactionCount is 0
+	// StageRank is the stage's place in the pipeline (Stage.Rank), kept
+	// in the document so that both stores sort by stage in pipeline order.
+	StageRank int `bson:"stageRank"`
 }
 
 // StageChange records one pipeline stage change.

@@ -192,10 +192,14 @@ func marshalEnum(w io.Writer, s string) {
 	_, _ = io.WriteString(w, strconv.Quote(s))
 }
 
-func (t Tier) Valid() bool                { return validEnum(t, tiers) }
-func (t *Tier) UnmarshalGQL(v any) error  { return unmarshalEnum(t, v, tiers, "Tier") }
-func (t Tier) MarshalGQL(w io.Writer)     { marshalEnum(w, string(t)) }
-func (s Stage) Valid() bool               { return validEnum(s, stages) }
+func (t Tier) Valid() bool               { return validEnum(t, tiers) }
+func (t *Tier) UnmarshalGQL(v any) error { return unmarshalEnum(t, v, tiers, "Tier") }
+func (t Tier) MarshalGQL(w io.Writer)    { marshalEnum(w, string(t)) }
+func (s Stage) Valid() bool              { return validEnum(s, stages) }
+
+// Rank is the stage's place in the pipeline, POTENTIAL 1 to LOST 8; 0 for
+// an unknown stage.
+func (s Stage) Rank() int                 { return enumIndex(stages, s) + 1 }
 func (s *Stage) UnmarshalGQL(v any) error { return unmarshalEnum(s, v, stages, "Stage") }
 func (s Stage) MarshalGQL(w io.Writer)    { marshalEnum(w, string(s)) }
 func (t CustomerType) Valid() bool        { return validEnum(t, customerTypes) }

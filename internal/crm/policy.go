@@ -99,3 +99,17 @@ func MaskWeChat(w string) string {
 	}
 	return string(r[0]) + "***" + string(r[len(r)-1])
 }
+
+// Saved segments: any signed-in user may save them; a segment is private to
+// its owner unless shared; only its owner or an ADMIN may change or delete
+// it. Someone else's private segment is NOT_FOUND, except to an ADMIN.
+
+// CanSeeSegment reports whether a may read seg (and evaluate it).
+func (a Actor) CanSeeSegment(seg *SavedSegment) bool {
+	return seg.Shared || a.CanEditSegment(seg)
+}
+
+// CanEditSegment reports whether a may change or delete seg.
+func (a Actor) CanEditSegment(seg *SavedSegment) bool {
+	return a.UserID != "" && (seg.OwnerID == a.UserID || a.Role == RoleAdmin)
+}

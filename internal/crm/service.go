@@ -14,6 +14,8 @@ type Service struct {
 	Store Store
 	Clock Clock
 	Loc   *time.Location // calendar dates and customer codes; DefaultLocation when nil
+	// Filters checks the filters of saved segments (internal/segment).
+	Filters SegmentFilters
 }
 
 // maxAppendAttempts bounds the retries of an append that keeps losing races.

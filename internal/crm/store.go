@@ -13,6 +13,7 @@ type Store interface {
 	Customers() CustomerStore
 	Users() UserStore
 	Sessions() SessionStore
+	Segments() SegmentStore
 	// Ping checks that the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Dump and Load copy raw documents for `kehu migrate`.
@@ -51,54 +52,74 @@ type CustomerStore interface {
 type OrderField string
 
 const (
-	OrderCode              OrderField = "CODE"
-	OrderName              OrderField = "NAME"
-	OrderCreatedAt         OrderField = "CREATED_AT"
-	OrderUpdatedAt         OrderField = "UPDATED_AT"
-	OrderLastInteractionAt OrderField = "LAST_INTERACTION_AT"
-	OrderInteractionCount  OrderField = "INTERACTION_COUNT"
-	OrderDealCount         OrderField = "DEAL_COUNT"
-	OrderTotalAmount       OrderField = "TOTAL_AMOUNT"
-	OrderLastDealOn        OrderField = "LAST_DEAL_ON"
-	OrderAvgSatisfaction   OrderField = "AVG_SATISFACTION"
-	OrderOpenNeedCount     OrderField = "OPEN_NEED_COUNT"
+	OrderCode               OrderField = "CODE"
+	OrderName               OrderField = "NAME"
+	OrderCreatedAt          OrderField = "CREATED_AT"
+	OrderUpdatedAt          OrderField = "UPDATED_AT"
+	OrderLastInteractionAt  OrderField = "LAST_INTERACTION_AT"
+	OrderInteractionCount   OrderField = "INTERACTION_COUNT"
+	OrderDealCount          OrderField = "DEAL_COUNT"
+	OrderTotalAmount        OrderField = "TOTAL_AMOUNT"
+	OrderLastDealOn         OrderField = "LAST_DEAL_ON"
+	OrderAvgSatisfaction    OrderField = "AVG_SATISFACTION"
+	OrderOpenNeedCount      OrderField = "OPEN_NEED_COUNT"
+	OrderType               OrderField = "TYPE"
+	OrderStage              OrderField = "STAGE" // in pipeline order
+	OrderValueTier          OrderField = "VALUE_TIER"
+	OrderIntentGrade        OrderField = "INTENT_GRADE"
+	OrderNeedType           OrderField = "NEED_TYPE"
+	OrderIndustry           OrderField = "INDUSTRY"
+	OrderSource             OrderField = "SOURCE"
+	OrderProvince           OrderField = "PROVINCE"
+	OrderCity               OrderField = "CITY"
+	OrderFirstInteractionAt OrderField = "FIRST_INTERACTION_AT"
+	OrderFirstDealOn        OrderField = "FIRST_DEAL_ON"
+	OrderComplaintCount     OrderField = "COMPLAINT_COUNT"
+	OrderLastComplaintAt    OrderField = "LAST_COMPLAINT_AT"
+	OrderSatisfactionCount  OrderField = "SATISFACTION_COUNT"
 )
 
 var orderFields = []OrderField{OrderCode, OrderName, OrderCreatedAt, OrderUpdatedAt, OrderLastInteractionAt,
-	OrderInteractionCount, OrderDealCount, OrderTotalAmount, OrderLastDealOn, OrderAvgSatisfaction, OrderOpenNeedCount}
+	OrderInteractionCount, OrderDealCount, OrderTotalAmount, OrderLastDealOn, OrderAvgSatisfaction, OrderOpenNeedCount,
+	OrderType, OrderStage, OrderValueTier, OrderIntentGrade, OrderNeedType, OrderIndustry, OrderSource,
+	OrderProvince, OrderCity, OrderFirstInteractionAt, OrderFirstDealOn, OrderComplaintCount,
+	OrderLastComplaintAt, OrderSatisfactionCount}
 
 func (f OrderField) Valid() bool { return validEnum(f, orderFields) }
 
 // OrderFields lists every sortable field.
 func OrderFields() []OrderField { return append([]OrderField(nil), orderFields...) }
 
+var orderPaths = map[OrderField]string{
+	OrderCode: "code", OrderName: "name", OrderCreatedAt: "createdAt", OrderUpdatedAt: "updatedAt",
+	OrderLastInteractionAt: "stats.lastInteractionAt", OrderInteractionCount: "stats.interactionCount",
+	OrderDealCount: "stats.dealCount", OrderTotalAmount: "stats.totalAmount", OrderLastDealOn: "stats.lastDealOn",
+	OrderAvgSatisfaction: "stats.avgSatisfaction", OrderOpenNeedCount: "stats.openNeedCount",
+	OrderType: "type", OrderStage: "stats.stageRank", OrderValueTier: "valueTier", OrderIntentGrade: "intentGrade",
+	OrderNeedType: "needType", OrderIndustry: "industry", OrderSource: "source", OrderProvince: "region.province",
+	OrderCity: "region.city", OrderFirstInteractionAt: "stats.firstInteractionAt", OrderFirstDealOn: "stats.firstDealOn",
+	OrderComplaintCount: "stats.complaintCount", OrderLastComplaintAt: "stats.lastComplaintAt",
+	OrderSatisfactionCount: "stats.satisfactionCount",
+}
+
 // StoragePath is the document path of the field, as both stores sort on it.
 func (f OrderField) StoragePath() string {
-	switch f {
-	case OrderCode:
-		return "code"
-	case OrderName:
-		return "name"
-	case OrderCreatedAt:
-		return "createdAt"
-	case OrderUpdatedAt:
-		return "updatedAt"
-	case OrderLastInteractionAt:
-		return "stats.lastInteractionAt"
-	case OrderInteractionCount:
-		return "stats.interactionCount"
-	case OrderDealCount:
-		return "stats.dealCount"
-	case OrderTotalAmount:
-		return "stats.totalAmount"
-	case OrderLastDealOn:
-		return "stats.lastDealOn"
-	case OrderAvgSatisfaction:
-		return "stats.avgSatisfaction"
-	case OrderOpenNeedCount:
-		return "stats.openNeedCount"
+	if p, ok := orderPaths[f]; ok {
+		return p
 	}
 	return "code"
+}
+
+// Optional reports whether the field is a text left out of the document
+// when empty (omitempty): the empty value sorts first, as MongoDB sorts a
+// missing field before every string, and a store's keyset conditions must
+// treat a missing field as equal to "".
+func (f OrderField) Optional() bool {
+	switch f {
+	case OrderValueTier, OrderIntentGrade, OrderNeedType, OrderIndustry, OrderSource, OrderProvince, OrderCity:
+		return true
+	}
+	return false
 }
 
 // SortValue returns c's value for f: a string, int64, float64 or time.Time.
@@ -124,6 +145,34 @@ func (c *Customer) SortValue(f OrderField) any {
 		return c.Stats.AvgSatisfaction
 	case OrderOpenNeedCount:
 		return int64(c.Stats.OpenNeedCount)
+	case OrderType:
+		return string(c.Type)
+	case OrderStage:
+		return int64(c.Stats.StageRank)
+	case OrderValueTier:
+		return string(c.ValueTier)
+	case OrderIntentGrade:
+		return string(c.IntentGrade)
+	case OrderNeedType:
+		return string(c.NeedType)
+	case OrderIndustry:
+		return c.Industry
+	case OrderSource:
+		return c.Source
+	case OrderProvince:
+		return c.Region.Province
+	case OrderCity:
+		return c.Region.City
+	case OrderFirstInteractionAt:
+		return c.Stats.FirstInteractionAt
+	case OrderFirstDealOn:
+		return c.Stats.FirstDealOn
+	case OrderComplaintCount:
+		return int64(c.Stats.ComplaintCount)
+	case OrderLastComplaintAt:
+		return c.Stats.LastComplaintAt
+	case OrderSatisfactionCount:
+		return int64(c.Stats.SatisfactionCount)
 	}
 	return c.Code
 }
@@ -201,8 +250,10 @@ type Filter interface {
 	// Match reports whether a whole customer document is selected: the
 	// reference semantics every store must agree with.
 	Match(c *Customer) bool
-	// Lean reports whether Match reads only fields a lean list row has
-	// (no nested arrays), so a read model can evaluate it on its rows.
+	// Lean reports whether Match reads only what a read model's Partial
+	// customer has: the top-level fields and the Brief of the nested
+	// arrays (not an interaction's summary). Match then works on such a
+	// customer as on the whole document.
 	Lean() bool
 	// Mongo returns the filter as a MongoDB query document, resolved
 	// against the time the filter was built.
@@ -255,11 +306,12 @@ const (
 	CollectionUsers     = "users"
 	CollectionSessions  = "sessions"
 	CollectionSequences = "sequences"
+	CollectionSegments  = "segments"
 )
 
 // Collections lists every collection.
 func Collections() []string {
-	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers}
+	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers, CollectionSegments}
 }
 
 // Migrator copies raw BSON documents between stores.

@@ -261,13 +261,17 @@ func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, e
 		if q.Desc {
 			cmp, cmpEq = "$lt", "$lte"
 		}
-		conds = append(conds,
-			bson.D{{Key: path, Value: bson.D{{Key: cmpEq, Value: v}}}},
-			bson.D{{Key: "$or", Value: bson.A{
-				bson.D{{Key: path, Value: bson.D{{Key: cmp, Value: v}}}},
-				bson.D{{Key: "_id", Value: bson.D{{Key: cmp, Value: q.After.ID}}}},
-			}}},
-		)
+		if order.Optional() {
+			conds = append(conds, afterOptional(path, v.(string), q.After.ID, q.Desc))
+		} else {
+			conds = append(conds,
+				bson.D{{Key: path, Value: bson.D{{Key: cmpEq, Value: v}}}},
+				bson.D{{Key: "$or", Value: bson.A{
+					bson.D{{Key: path, Value: bson.D{{Key: cmp, Value: v}}}},
+					bson.D{{Key: "_id", Value: bson.D{{Key: cmp, Value: q.After.ID}}}},
+				}}},
+			)
+		}
 	}
 	dir := 1
 	if q.Desc {
@@ -312,6 +316,32 @@ func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, e
 		page.Total = int(n)
 	}
 	return page, nil
+}
+
+// afterOptional is the keyset condition for a text left out of the
+// document when empty (crm.OrderField.Optional): MongoDB sorts the missing
+// field before every string, as Go sorts "" first, but a comparison with a
+// string never matches a missing field, so the empty value is spelled out.
+func afterOptional(path, v, id string, desc bool) bson.D {
+	missing := bson.D{{Key: path, Value: nil}}
+	sameAfter := func(same bson.D) bson.D {
+		op := "$gt"
+		if desc {
+			op = "$lt"
+		}
+		return bson.D{{Key: "$and", Value: bson.A{same, bson.D{{Key: "_id", Value: bson.D{{Key: op, Value: id}}}}}}}
+	}
+	switch {
+	case !desc && v == "": // the rest of the empty ones, then every text
+		return bson.D{{Key: "$or", Value: bson.A{sameAfter(missing), bson.D{{Key: path, Value: bson.D{{Key: "$gt", Value: ""}}}}}}}
+	case !desc: // texts after v
+		return bson.D{{Key: "$or", Value: bson.A{sameAfter(bson.D{{Key: path, Value: v}}), bson.D{{Key: path, Value: bson.D{{Key: "$gt", Value: v}}}}}}}
+	case v == "": // descending, only the rest of the empty ones
+		return sameAfter(missing)
+	}
+	// descending from a text: smaller texts, then the empty ones
+	return bson.D{{Key: "$or", Value: bson.A{sameAfter(bson.D{{Key: path, Value: v}}),
+		bson.D{{Key: path, Value: bson.D{{Key: "$lt", Value: v}}}}, missing}}}
 }
 
 // and combines conditions; no condition matches everything.

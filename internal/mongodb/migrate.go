@@ -72,7 +72,7 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 		}
 		if _, err := coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
 			if isDuplicate(err) {
-				return internal("load "+collection+": a unique key (code, credit code or email) is held by another document with a different _id in the target", err)
+				return internal("load "+collection+": a unique key (code, credit code, email or segment name) is held by another document with a different _id in the target", err)
 			}
 			return internal("load "+collection, err)
 		}

@@ -61,6 +61,7 @@ type Store struct {
 	users     *mongo.Collection
 	sessions  *mongo.Collection
 	sequences *mongo.Collection
+	segments  *mongo.Collection
 }
 
 var _ crm.Store = (*Store)(nil)
@@ -101,6 +102,7 @@ func Open(ctx context.Context, uri, dbName string, opts Options) (*Store, error)
 		users:     db.Collection(crm.CollectionUsers),
 		sessions:  db.Collection(crm.CollectionSessions),
 		sequences: db.Collection(crm.CollectionSequences),
+		segments:  db.Collection(crm.CollectionSegments),
 	}
 	if err := s.createIndexes(ctx, opts); err != nil {
 		_ = client.Disconnect(context.Background())
@@ -132,11 +134,23 @@ const (
 	idxCode       = "uniq_code"
 	idxCreditCode = "uniq_creditCode"
 	idxEmail      = "uniq_email"
+	// idxSegmentName keeps a user's segment names unique (nameKey is the
+	// folded name).
+	idxSegmentName = "uniq_ownerId_nameKey"
 )
 
 // codeNotImplemented is the server error code FerretDB answers for index
 // options it lacks.
 const codeNotImplemented = 238
+
+// FilterIndexPaths are the customer fields indexed for segment filters
+// (besides the sort fields, indexed for lists).
+// Tier, intent, industry, source and province filters use the sort
+// indexes, which start with the archive scope and the field.
+var FilterIndexPaths = []string{"stage", "ownerId", "tags", "interactions.at", "deals.date", "needs.status"}
+
+// filterIndexName names the index of a filter field.
+func filterIndexName(path string) string { return "seg_" + path }
 
 // sortIndexName names the list index of one order field.
 func sortIndexName(f crm.OrderField) string { return "list_" + f.StoragePath() }
@@ -159,6 +173,17 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 			Options: options.Index().SetName(sortIndexName(f)),
 		})
 	}
+	// Indexes for segment filters (internal/segment compiles them to find
+	// filters): the archive scope, then a field staff filter on often.
+	// Arrays (tags, interactions.at, deals.date) make multikey indexes that
+	// $in, $all and $elemMatch ranges use; windowed figures ($expr) are
+	// evaluated per document after the other conditions narrowed the scan.
+	for _, path := range FilterIndexPaths {
+		customerIdx = append(customerIdx, mongo.IndexModel{
+			Keys:    bson.D{{Key: "archivedAt", Value: 1}, {Key: path, Value: 1}},
+			Options: options.Index().SetName(filterIndexName(path)),
+		})
+	}
 	expires := options.Index().SetName("ttl_expiresAt").SetExpireAfterSeconds(0)
 	if opts.PlainExpiresAtIndex {
 		expires = options.Index().SetName("expiresAt")
@@ -172,6 +197,10 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 		{s.sessions, []mongo.IndexModel{
 			{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("userId")},
 			{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: expires},
+		}},
+		{s.segments, []mongo.IndexModel{
+			{Keys: bson.D{{Key: "ownerId", Value: 1}, {Key: "nameKey", Value: 1}}, Options: options.Index().SetName(idxSegmentName).SetUnique(true)},
+			{Keys: bson.D{{Key: "shared", Value: 1}}, Options: options.Index().SetName("shared")},
 		}},
 	}
 	// One createIndexes command per index: identical existing indexes are
@@ -200,6 +229,9 @@ func (s *Store) Users() crm.UserStore { return userStore{s} }
 
 // Sessions returns the session store.
 func (s *Store) Sessions() crm.SessionStore { return sessionStore{s} }
+
+// Segments returns the saved segment store.
+func (s *Store) Segments() crm.SegmentStore { return segmentStore{s} }
 
 // Ping checks that the primary answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -99,12 +99,13 @@ func TestOpenTwiceIsIdempotent(t *testing.T) {
 	for _, i := range idx {
 		names[i.Name]++
 	}
-	for _, want := range []string{"_id_", "uniq_code", "uniq_creditCode", "list_code", "list_stats.lastInteractionAt"} {
+	for _, want := range []string{"_id_", "uniq_code", "uniq_creditCode", "list_code", "list_stats.lastInteractionAt",
+		"list_valueTier", "seg_stage", "seg_tags", "seg_interactions.at"} {
 		if names[want] != 1 {
 			t.Errorf("index %s present %d times: %v", want, names[want], names)
 		}
 	}
-	if len(idx) != 2+1+len(crm.OrderFields()) {
+	if len(idx) != 2+1+len(crm.OrderFields())+len(mongodb.FilterIndexPaths) {
 		t.Errorf("%d indexes: %v", len(idx), names)
 	}
 	dup := newCustomer("乙")

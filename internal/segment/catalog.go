@@ -53,9 +53,11 @@ type Field struct {
 	labels map[string][]string // enum value -> labels the query line accepts
 	null   null
 	get    any // typed accessor, see below
+	brief  any // accessor on the crm.Brief element of a nested field; nil when a brief lacks the field
 }
 
-// Accessors by kind (T is crm.Customer or the element type):
+// Accessors by kind (T is crm.Customer or the element type, and for brief
+// the crm.Brief element type):
 //
 //	string, enum, owner, search: func(*T) string
 //	tags:                        func(*T) []string
@@ -202,56 +204,56 @@ var catalog = []Field{
 
 	// contacts
 	{Scope: Contacts, Name: "name", Line: "name", Aliases: []string{"姓名"}, Kind: KindString, Path: "name", null: nullEmpty,
-		get: func(e *crm.Contact) string { return e.Name }},
+		get: func(e *crm.Contact) string { return e.Name }, brief: func(e *crm.BriefContact) string { return e.Name }},
 	{Scope: Contacts, Name: "title", Line: "title", Aliases: []string{"职位"}, Kind: KindString, Path: "title", null: nullEmpty,
-		get: func(e *crm.Contact) string { return e.Title }},
+		get: func(e *crm.Contact) string { return e.Title }, brief: func(e *crm.BriefContact) string { return e.Title }},
 	{Scope: Contacts, Name: "role", Line: "role", Aliases: []string{"角色"}, Kind: KindEnum, EnumType: "ContactRole", Path: "role", Nullable: true, null: nullEmpty,
 		Enum: enumValues(crm.ContactRoleDecisionMaker, crm.ContactRoleInfluencer, crm.ContactRoleUser), labels: roleLabels,
-		get: func(e *crm.Contact) string { return string(e.Role) }},
+		get: func(e *crm.Contact) string { return string(e.Role) }, brief: func(e *crm.BriefContact) string { return string(e.Role) }},
 	{Scope: Contacts, Name: "primary", Line: "primary", Aliases: []string{"主联系人"}, Kind: KindBool, Path: "primary",
-		get: func(e *crm.Contact) bool { return e.Primary }},
+		get: func(e *crm.Contact) bool { return e.Primary }, brief: func(e *crm.BriefContact) bool { return e.Primary }},
 
 	// interactions
 	{Scope: Interactions, Name: "at", Line: "at", Aliases: []string{"time", "时间"}, Kind: KindTime, Path: "at",
-		get: func(e *crm.Interaction) (int64, bool) { return always(e.At) }},
+		get: func(e *crm.Interaction) (int64, bool) { return always(e.At) }, brief: func(e *crm.BriefInteraction) (int64, bool) { return e.At, true }},
 	{Scope: Interactions, Name: "channel", Line: "channel", Aliases: []string{"方式", "渠道"}, Kind: KindEnum, EnumType: "InteractionChannel", Path: "channel", null: nullNever,
 		Enum: enumValues(crm.ChannelPhone, crm.ChannelVisit, crm.ChannelEmail, crm.ChannelMeeting, crm.ChannelOnline,
 			crm.ChannelWeChat, crm.ChannelLivestream, crm.ChannelOther), labels: channelLabels,
-		get: func(e *crm.Interaction) string { return string(e.Channel) }},
+		get: func(e *crm.Interaction) string { return string(e.Channel) }, brief: func(e *crm.BriefInteraction) string { return string(e.Channel()) }},
 	{Scope: Interactions, Name: "keyEvent", Line: "event", Aliases: []string{"事件", "关键事件"}, Kind: KindEnum, EnumType: "KeyEvent", Path: "keyEvent", Nullable: true, null: nullEmpty,
 		Enum: enumValues(crm.KeyEventSigned, crm.KeyEventRenewed, crm.KeyEventComplaint, crm.KeyEventReferral), labels: keyEventLabels,
-		get: func(e *crm.Interaction) string { return string(e.KeyEvent) }},
+		get: func(e *crm.Interaction) string { return string(e.KeyEvent) }, brief: func(e *crm.BriefInteraction) string { return string(e.KeyEvent()) }},
 	{Scope: Interactions, Name: "summary", Line: "summary", Aliases: []string{"内容", "概要"}, Kind: KindString, Path: "summary", null: nullEmpty,
 		get: func(e *crm.Interaction) string { return e.Summary }},
 	{Scope: Interactions, Name: "createdBy", Line: "by", Aliases: []string{"记录人"}, Kind: KindOwner, Path: "createdBy", null: nullNever,
 		Doc: "The user who logged the interaction; me: the signed-in user.",
-		get: func(e *crm.Interaction) string { return e.CreatedBy }},
+		get: func(e *crm.Interaction) string { return e.CreatedBy }, brief: func(e *crm.BriefInteraction) string { return e.CreatedBy }},
 
 	// needs
 	{Scope: Needs, Name: "title", Line: "title", Aliases: []string{"标题"}, Kind: KindString, Path: "title", null: nullEmpty,
-		get: func(e *crm.Need) string { return e.Title }},
+		get: func(e *crm.Need) string { return e.Title }, brief: func(e *crm.BriefNeed) string { return e.Title }},
 	{Scope: Needs, Name: "kind", Line: "kind", Aliases: []string{"需求类别"}, Kind: KindEnum, EnumType: "NeedKind", Path: "kind", null: nullNever,
 		Enum: enumValues(crm.NeedKindCurrent, crm.NeedKindPotential), labels: needKindLabels,
-		get: func(e *crm.Need) string { return string(e.Kind) }},
+		get: func(e *crm.Need) string { return string(e.Kind) }, brief: func(e *crm.BriefNeed) string { return string(e.Kind) }},
 	{Scope: Needs, Name: "type", Line: "type", Aliases: []string{"类型"}, Kind: KindEnum, EnumType: "NeedType", Path: "type", Nullable: true, null: nullEmpty,
 		Enum: enumValues(crm.NeedTypeProduct, crm.NeedTypeService, crm.NeedTypeSolution), labels: needTypeLabels,
-		get: func(e *crm.Need) string { return string(e.Type) }},
+		get: func(e *crm.Need) string { return string(e.Type) }, brief: func(e *crm.BriefNeed) string { return string(e.Type) }},
 	{Scope: Needs, Name: "priority", Line: "priority", Aliases: []string{"优先级"}, Kind: KindEnum, EnumType: "Priority", Path: "priority", null: nullNever,
 		Enum: enumValues(crm.PriorityHigh, crm.PriorityMedium, crm.PriorityLow), labels: priorityLabels,
-		get: func(e *crm.Need) string { return string(e.Priority) }},
+		get: func(e *crm.Need) string { return string(e.Priority) }, brief: func(e *crm.BriefNeed) string { return string(e.Priority) }},
 	{Scope: Needs, Name: "status", Line: "status", Aliases: []string{"状态"}, Kind: KindEnum, EnumType: "NeedStatus", Path: "status", null: nullNever,
 		Enum: enumValues(crm.NeedStatusOpen, crm.NeedStatusInProgress, crm.NeedStatusResolved, crm.NeedStatusAbandoned), labels: needStatusLabels,
-		get: func(e *crm.Need) string { return string(e.Status) }},
+		get: func(e *crm.Need) string { return string(e.Status) }, brief: func(e *crm.BriefNeed) string { return string(e.Status) }},
 	{Scope: Needs, Name: "urgent", Line: "urgent", Aliases: []string{"紧急"}, Kind: KindBool, Path: "urgent",
-		get: func(e *crm.Need) bool { return e.Urgent }},
+		get: func(e *crm.Need) bool { return e.Urgent }, brief: func(e *crm.BriefNeed) bool { return e.Urgent }},
 	{Scope: Needs, Name: "important", Line: "important", Aliases: []string{"重要"}, Kind: KindBool, Path: "important",
-		get: func(e *crm.Need) bool { return e.Important }},
+		get: func(e *crm.Need) bool { return e.Important }, brief: func(e *crm.BriefNeed) bool { return e.Important }},
 	{Scope: Needs, Name: "openedAt", Line: "opened", Aliases: []string{"提出时间"}, Kind: KindTime, Path: "openedAt",
-		get: func(e *crm.Need) (int64, bool) { return always(e.OpenedAt) }},
+		get: func(e *crm.Need) (int64, bool) { return always(e.OpenedAt) }, brief: func(e *crm.BriefNeed) (int64, bool) { return e.OpenedAt, true }},
 	{Scope: Needs, Name: "resolvedAt", Line: "resolved", Aliases: []string{"解决时间"}, Kind: KindTime, Path: "resolvedAt", Nullable: true, null: nullAbsent,
-		get: func(e *crm.Need) (int64, bool) { return msPtr(e.ResolvedAt) }},
+		get: func(e *crm.Need) (int64, bool) { return msPtr(e.ResolvedAt) }, brief: func(e *crm.BriefNeed) (int64, bool) { return e.ResolvedAt, e.HasResolved }},
 	{Scope: Needs, Name: "expectedOn", Line: "expected", Aliases: []string{"期望日期"}, Kind: KindDate, Path: "expectedOn", Nullable: true, null: nullAbsent,
-		get: func(e *crm.Need) (int64, bool) { return msPtr(e.ExpectedOn) }},
+		get: func(e *crm.Need) (int64, bool) { return msPtr(e.ExpectedOn) }, brief: func(e *crm.BriefNeed) (int64, bool) { return e.ExpectedOn, e.HasExpected }},
 	{Scope: Needs, Name: "budgetMax", Line: "budget", Aliases: []string{"预算"}, Kind: KindMoney, Path: "budgetMax", Nullable: true, null: nullAbsent,
 		Doc: "Upper end of the budget.",
 		get: func(e *crm.Need) (int64, bool) {
@@ -259,15 +261,16 @@ var catalog = []Field{
 				return 0, false
 			}
 			return int64(*e.BudgetMax), true
-		}},
+		},
+		brief: func(e *crm.BriefNeed) (int64, bool) { return int64(e.BudgetMax), e.HasBudget }},
 
 	// deals
 	{Scope: Deals, Name: "product", Line: "product", Aliases: []string{"产品"}, Kind: KindString, Path: "product", null: nullEmpty,
-		get: func(e *crm.Deal) string { return e.Product }},
+		get: func(e *crm.Deal) string { return e.Product }, brief: func(e *crm.BriefDeal) string { return e.Product }},
 	{Scope: Deals, Name: "amount", Line: "amount", Aliases: []string{"金额"}, Kind: KindMoney, Path: "amount",
-		get: func(e *crm.Deal) (int64, bool) { return int64(e.Amount), true }},
+		get: func(e *crm.Deal) (int64, bool) { return int64(e.Amount), true }, brief: func(e *crm.BriefDeal) (int64, bool) { return int64(e.Amount), true }},
 	{Scope: Deals, Name: "date", Line: "date", Aliases: []string{"日期"}, Kind: KindDate, Path: "date",
-		get: func(e *crm.Deal) (int64, bool) { return always(e.Date) }},
+		get: func(e *crm.Deal) (int64, bool) { return always(e.Date) }, brief: func(e *crm.BriefDeal) (int64, bool) { return e.Date, true }},
 }
 
 // arrayInfo describes a nested array.

@@ -12,11 +12,18 @@ import (
 type Program struct {
 	match  func(*crm.Customer) bool
 	arrays []Array
+	lean   bool
 }
 
-// Match reports whether the customer matches. It reads the full document:
-// the nested arrays a filter quantifies over (see Arrays) must be loaded.
+// Match reports whether the customer matches. It reads the nested arrays a
+// filter quantifies over (see Arrays) from the document, or from the
+// customer's Brief when it has one (a read model's Partial customer; see
+// Lean).
 func (p *Program) Match(c *crm.Customer) bool { return p.match(c) }
+
+// Lean reports whether Match reads nothing a read model's Partial customer
+// with its Brief lacks (it reads no interaction summary).
+func (p *Program) Lean() bool { return p.lean }
 
 // Arrays lists the nested arrays the filter reads (for a read model that
 // loads them on demand); nil when it reads top-level fields only.
@@ -30,7 +37,7 @@ func Compile(n Node, o Options) (*Program, error) {
 		return nil, err
 	}
 	problems := crm.NewProblems()
-	c := &compiler{r: newResolver(o), p: problems}
+	c := &compiler{r: newResolver(o), p: problems, brief: briefable(n)}
 	fn := compileNode[crm.Customer](c, n, Customer, problems.At("where"))
 	if c.r.failed != nil {
 		return nil, crm.Internal(c.r.failed)
@@ -38,7 +45,18 @@ func Compile(n Node, o Options) (*Program, error) {
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
-	return &Program{match: fn, arrays: ArraysOf(n)}, nil
+	return &Program{match: fn, arrays: ArraysOf(n), lean: c.brief}, nil
+}
+
+// briefable reports whether every nested field the tree reads is in a
+// crm.Brief.
+func briefable(n Node) bool {
+	for _, f := range FieldsOf(n) {
+		if f.Scope != Customer && f.brief == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // ArraysOf lists the nested arrays a tree reads, in catalog order.
@@ -146,8 +164,20 @@ func walk(n Node, fn func(Node)) {
 }
 
 type compiler struct {
-	r *resolver
-	p crm.Problems
+	r     *resolver
+	p     crm.Problems
+	brief bool // also compile the nested conditions for a crm.Brief
+}
+
+// accessor returns f's accessor for elements of type T: the brief one for
+// the crm.Brief element types.
+func accessor[T any](f *Field) any {
+	var z T
+	switch any(&z).(type) {
+	case *crm.BriefContact, *crm.BriefInteraction, *crm.BriefNeed, *crm.BriefDeal:
+		return f.brief
+	}
+	return f.get
 }
 
 type pred[T any] func(*T) bool
@@ -218,48 +248,91 @@ func compileNode[T any](c *compiler, n Node, scope Array, p crm.Problems) pred[T
 	panic(fmt.Sprintf("segment: unknown node %T", n))
 }
 
+// nested compiles a quantifier or a windowed figure. With c.brief it
+// compiles it twice, for the document's arrays and for its Brief, and picks
+// by the customer at run time.
 func (c *compiler) nested(n Node, p crm.Problems) pred[crm.Customer] {
+	full := c.nestedOn(n, p, false)
+	if !c.brief {
+		return full
+	}
+	// The same tree: the problems it has were reported by the first pass.
+	brief := c.nestedOn(n, crm.NewProblems(), true)
+	return func(x *crm.Customer) bool {
+		if x.Brief != nil {
+			return brief(x)
+		}
+		return full(x)
+	}
+}
+
+func (c *compiler) nestedOn(n Node, p crm.Problems, brief bool) pred[crm.Customer] {
 	switch n := n.(type) {
 	case Quant:
 		pq := p.At(string(n.Array)).At(string(n.Q))
-		switch n.Array {
-		case Contacts:
+		switch {
+		case n.Array == Contacts && brief:
+			return quant(n.Q, compileNode[crm.BriefContact](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.BriefContact { return x.Brief.Contacts })
+		case n.Array == Contacts:
 			return quant(n.Q, compileNode[crm.Contact](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Contact { return x.Contacts })
-		case Interactions:
+		case n.Array == Interactions && brief:
+			return quant(n.Q, compileNode[crm.BriefInteraction](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.BriefInteraction { return x.Brief.Interactions })
+		case n.Array == Interactions:
 			return quant(n.Q, compileNode[crm.Interaction](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Interaction { return x.Interactions })
-		case Needs:
+		case n.Array == Needs && brief:
+			return quant(n.Q, compileNode[crm.BriefNeed](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.BriefNeed { return x.Brief.Needs })
+		case n.Array == Needs:
 			return quant(n.Q, compileNode[crm.Need](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Need { return x.Needs })
-		case Deals:
+		case n.Array == Deals && brief:
+			return quant(n.Q, compileNode[crm.BriefDeal](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.BriefDeal { return x.Brief.Deals })
+		case n.Array == Deals:
 			return quant(n.Q, compileNode[crm.Deal](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Deal { return x.Deals })
 		}
 	case Agg:
 		pw := p.At(string(n.Array)).At(string(n.Fn)).At("where")
 		lo, hi := intRange(n.Op, n.Value)
 		test := func(v int64) bool { return v >= lo && v <= hi }
-		switch n.Array {
-		case Contacts:
+		switch {
+		case n.Array == Contacts && brief:
+			return count(compileNode[crm.BriefContact](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.BriefContact { return x.Brief.Contacts }, test)
+		case n.Array == Contacts:
 			return count(compileNode[crm.Contact](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.Contact { return x.Contacts }, test)
-		case Interactions:
+		case n.Array == Interactions && brief:
+			return count(compileNode[crm.BriefInteraction](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.BriefInteraction { return x.Brief.Interactions }, test)
+		case n.Array == Interactions:
 			return count(compileNode[crm.Interaction](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.Interaction { return x.Interactions }, test)
-		case Needs:
+		case n.Array == Needs && brief:
+			return count(compileNode[crm.BriefNeed](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.BriefNeed { return x.Brief.Needs }, test)
+		case n.Array == Needs:
 			return count(compileNode[crm.Need](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.Need { return x.Needs }, test)
-		case Deals:
+		case n.Array == Deals && brief:
+			w := compileNode[crm.BriefDeal](c, n.Where, n.Array, pw)
+			if n.Fn == Sum {
+				return sum(w, func(x *crm.Customer) []crm.BriefDeal { return x.Brief.Deals }, func(d *crm.BriefDeal) crm.Money { return d.Amount }, test)
+			}
+			return count(w, func(x *crm.Customer) []crm.BriefDeal { return x.Brief.Deals }, test)
+		case n.Array == Deals:
 			w := compileNode[crm.Deal](c, n.Where, n.Array, pw)
 			if n.Fn == Sum {
-				return func(x *crm.Customer) bool {
-					var s int64
-					for i := range x.Deals {
-						if w(&x.Deals[i]) {
-							s += int64(x.Deals[i].Amount)
-						}
-					}
-					return test(s)
-				}
+				return sum(w, func(x *crm.Customer) []crm.Deal { return x.Deals }, func(d *crm.Deal) crm.Money { return d.Amount }, test)
 			}
 			return count(w, func(x *crm.Customer) []crm.Deal { return x.Deals }, test)
 		}
 	}
 	panic(fmt.Sprintf("segment: unknown nested node %T", n))
+}
+
+func sum[E any](w pred[E], arr func(*crm.Customer) []E, amount func(*E) crm.Money, test func(int64) bool) pred[crm.Customer] {
+	return func(x *crm.Customer) bool {
+		es := arr(x)
+		var s int64
+		for i := range es {
+			if w(&es[i]) {
+				s += int64(amount(&es[i]))
+			}
+		}
+		return test(s)
+	}
 }
 
 func quant[E any](q Quantifier, w pred[E], arr func(*crm.Customer) []E) pred[crm.Customer] {
@@ -319,6 +392,14 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 			if m.match(x.Name) || m.match(x.Code) {
 				return true
 			}
+			if x.Brief != nil {
+				for i := range x.Brief.Contacts {
+					if m.match(x.Brief.Contacts[i].Name) {
+						return true
+					}
+				}
+				return false
+			}
 			for i := range x.Contacts {
 				if m.match(x.Contacts[i].Name) {
 					return true
@@ -329,11 +410,11 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 		r, _ := any(pred[crm.Customer](fn)).(pred[T])
 		return r
 	case KindString, KindEnum, KindOwner:
-		return stringCond(c, f.get.(func(*T) string), n, p.At(n.Field))
+		return stringCond(c, accessor[T](f).(func(*T) string), n, p.At(n.Field))
 	case KindTags:
-		return tagsCond(f.get.(func(*T) []string), n)
+		return tagsCond(accessor[T](f).(func(*T) []string), n)
 	case KindInt:
-		get := f.get.(func(*T) int64)
+		get := accessor[T](f).(func(*T) int64)
 		if n.Op == Ne {
 			v := intOf(n.Value)
 			return func(x *T) bool { return get(x) != v }
@@ -341,7 +422,7 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 		lo, hi := intRange(n.Op, n.Value)
 		return func(x *T) bool { v := get(x); return v >= lo && v <= hi }
 	case KindMoney:
-		get := f.get.(func(*T) (int64, bool))
+		get := accessor[T](f).(func(*T) (int64, bool))
 		switch n.Op {
 		case IsNull:
 			b := bool(n.Value.(Bool))
@@ -353,9 +434,9 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 		lo, hi := intRange(n.Op, n.Value)
 		return func(x *T) bool { v, ok := get(x); return ok && v >= lo && v <= hi }
 	case KindFloat:
-		return floatCond(f.get.(func(*T) (float64, bool)), n)
+		return floatCond(accessor[T](f).(func(*T) (float64, bool)), n)
 	case KindTime, KindDate:
-		get := f.get.(func(*T) (int64, bool))
+		get := accessor[T](f).(func(*T) (int64, bool))
 		if n.Op == IsNull {
 			b := bool(n.Value.(Bool))
 			return func(x *T) bool { _, ok := get(x); return ok != b }
@@ -367,7 +448,7 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 		}
 		return func(x *T) bool { v, ok := get(x); return ok && v >= lo && v <= hi }
 	case KindBool:
-		get := f.get.(func(*T) bool)
+		get := accessor[T](f).(func(*T) bool)
 		b := bool(n.Value.(Bool))
 		return func(x *T) bool { return get(x) == b }
 	}

@@ -23,13 +23,14 @@ func NewFilter(n Node, o Options) (*Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Filter{node: n, opts: o, prog: p, lean: len(ArraysOf(n)) == 0}, nil
+	return &Filter{node: n, opts: o, prog: p, lean: p.Lean()}, nil
 }
 
 // Match evaluates the filter on a customer.
 func (f *Filter) Match(c *crm.Customer) bool { return f.prog.Match(c) }
 
-// Lean reports whether the filter reads no nested array (nor contact names).
+// Lean reports whether the filter reads nothing a read model's Partial
+// customer with its crm.Brief lacks (no interaction summary).
 func (f *Filter) Lean() bool { return f.lean }
 
 // Mongo compiles the filter to one pushed-down MongoDB query document.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
@@ -216,6 +217,8 @@ func BenchmarkList(b *testing.B) {
 				}},
 				{"search", func(q *crm.ListQuery) { q.Search = "华信" }},
 				{"full-docs", func(q *crm.ListQuery) { q.Full = true }},
+				{"segment-scalar", func(q *crm.ListQuery) { q.Filter = benchFilter(b, benchScalarSegment) }},
+				{"segment-five", func(q *crm.ListQuery) { q.Filter = benchFilter(b, benchFiveSegment) }},
 			} {
 				q := base
 				v.mod(&q)
@@ -229,10 +232,33 @@ func BenchmarkList(b *testing.B) {
 						lat = append(lat, time.Since(start))
 					}
 					reportMedian(b, lat)
+					if q.Filter != nil && len(lat) > 0 {
+						// Every customer is evaluated once per list.
+						b.ReportMetric(float64(n)/lat[len(lat)/2].Seconds()/1e6, "M-evals/s")
+					}
 				})
 			}
 		})
 	}
+}
+
+// The segments of the list benchmarks: scalar conditions only, and five
+// conditions with a nested and a windowed one (docs/PERFORMANCE.md).
+const (
+	benchScalarSegment = "tier:A,B stage:negotiation,won amount:>=100000"
+	benchFiveSegment   = "tier:A,B -tag:投诉风险 last-contact:<=180d interactions.some(channel:visit at:<=90d) deals(365d):>=100000"
+)
+
+func benchFilter(b *testing.B, line string) crm.Filter {
+	n, err := segment.Parse(line)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := segment.NewFilter(n, segment.Options{Now: genNow, Loc: crm.DefaultLocation})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
 }
 
 // BenchmarkWrite measures a versioned Replace of a full customer in a store

@@ -72,7 +72,19 @@ func newOrder(f crm.OrderField, desc bool) order {
 		o.col = colTotalAmount
 	case crm.OrderOpenNeedCount:
 		o.col = colOpenNeedCount
-	default:
+	case crm.OrderFirstInteractionAt:
+		o.col = colFirstInteractionAt
+	case crm.OrderFirstDealOn:
+		o.col = colFirstDealOn
+	case crm.OrderLastComplaintAt:
+		o.col = colLastComplaintAt
+	case crm.OrderComplaintCount:
+		o.col = colComplaintCount
+	case crm.OrderSatisfactionCount:
+		o.col = colSatisfactionCount
+	case crm.OrderStage:
+		o.col = colStageRank
+	default: // the optional texts (industry, tier ...): compared as strings
 		o.kind = kindGeneric
 	}
 	return o
@@ -100,7 +112,7 @@ func (o order) cursor(cur *crm.Cursor) *row {
 	r := &row{e: &entry{c: crm.Customer{ID: cur.ID}}}
 	switch o.kind {
 	case kindInt:
-		if o.col <= colLastDealOn {
+		if o.col <= lastTimeCol {
 			t, _ := cur.Value.(time.Time)
 			r.k.i, r.k.sub = t.UnixMilli(), int64(t.Nanosecond()%1e6)
 		} else {
@@ -204,8 +216,9 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 		}
 		return page, nil
 	}
-	// A filter that reads nested arrays is evaluated on whole documents
-	// first; a lean one on the read model's rows during the scan.
+	// A lean filter runs on the read model's rows (and their briefs) during
+	// the scan; one that reads interaction summaries on whole documents
+	// first.
 	snap := s.snap.Load() // one snapshot for the filter and the scan
 	var selected map[string]bool
 	if q.Filter != nil && !q.Filter.Lean() {
@@ -249,7 +262,9 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 					if !selected[c.entries[i].c.ID] {
 						continue
 					}
-				} else if !q.Filter.Match(&c.entries[i].c) {
+				} else if ok, err := cs.matchEntry(ctx, q.Filter, c.entries[i]); err != nil {
+					return nil, err
+				} else if !ok {
 					continue
 				}
 			}
@@ -299,9 +314,23 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	return page, nil
 }
 
+// matchEntry evaluates a lean filter on a read-model entry; an entry
+// without a brief (a value this version cannot represent in one) is
+// evaluated on its document.
+func (cs *customerStore) matchEntry(ctx context.Context, f crm.Filter, e *entry) (bool, error) {
+	if e.c.Brief != nil {
+		return f.Match(&e.c), nil
+	}
+	docs, err := cs.GetMany(ctx, []string{e.c.ID})
+	if err != nil {
+		return false, err
+	}
+	return len(docs) == 1 && f.Match(docs[0]), nil
+}
+
 // matchFull evaluates f on every stored customer's whole document, in
-// batches, and returns the ids it selects. It reads every document: the
-// read model does not yet keep the nested arrays filters look into.
+// batches, and returns the ids it selects: for the filters that read what
+// the read model does not keep (interaction summaries).
 func (cs *customerStore) matchFull(ctx context.Context, chunks []*chunk, f crm.Filter) (map[string]bool, error) {
 	const batch = 500
 	var ids []string

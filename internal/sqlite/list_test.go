@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
@@ -224,4 +225,43 @@ func TestListOptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFilterWithoutBrief: a customer whose document holds a value a brief
+// cannot represent (a channel from a newer version) is filtered on its
+// document, also after a restart.
+func TestFilterWithoutBrief(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	r := rand.New(rand.NewPCG(9, 9))
+	odd := genCustomer(r, 1, 3)
+	for i := range odd.Interactions {
+		odd.Interactions[i].Channel = "CARRIER_PIGEON"
+	}
+	mustInsert(t, s, odd)
+	plain := genCustomer(r, 2, 3)
+	for i := range plain.Interactions {
+		plain.Interactions[i].Channel = crm.ChannelVisit
+	}
+	mustInsert(t, s, plain)
+	f, err := segment.NewFilter(segment.Quant{Array: segment.Interactions, Q: segment.Some,
+		Where: segment.Cond{Field: "channel", Op: segment.Ne, Value: segment.String("VISIT")}},
+		segment.Options{Now: genNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(s *sqlite.Store) {
+		page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 10, Filter: f, WithTotal: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != 1 || len(page.Customers) != 1 || page.Customers[0].ID != odd.ID {
+			t.Fatalf("got %d customers (total %d), want only the one with the unknown channel", len(page.Customers), page.Total)
+		}
+	}
+	check(s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	check(openAt(t, dir))
 }

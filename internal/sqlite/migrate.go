@@ -29,6 +29,8 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 		query = "SELECT doc FROM sessions ORDER BY id"
 	case crm.CollectionSequences:
 		query = "SELECT name, value FROM sequences ORDER BY name"
+	case crm.CollectionSegments:
+		query = "SELECT doc FROM segments ORDER BY id"
 	default:
 		return unknownCollection(collection)
 	}
@@ -91,6 +93,10 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 	case crm.CollectionSequences:
 		query = `INSERT INTO sequences (name, value) VALUES (?, ?)
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value`
+	case crm.CollectionSegments:
+		query = `INSERT INTO segments (id, owner_id, name_key, shared, version, doc) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, name_key = excluded.name_key,
+			shared = excluded.shared, version = excluded.version, doc = excluded.doc`
 	default:
 		return unknownCollection(collection)
 	}
@@ -131,6 +137,12 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 				return bad(fmt.Errorf("not a sequence: %v", err))
 			}
 			rows[i] = row{args: []any{seq.Name, seq.Value}}
+		case crm.CollectionSegments:
+			var seg crm.SavedSegment
+			if err := bson.Unmarshal(doc, &seg); err != nil || seg.ID == "" || seg.NameKey == "" {
+				return bad(fmt.Errorf("not a saved segment: %v", err))
+			}
+			rows[i] = row{args: []any{seg.ID, seg.OwnerID, seg.NameKey, boolInt(seg.Shared), seg.Version, doc}}
 		}
 	}
 	if len(rows) == 0 {

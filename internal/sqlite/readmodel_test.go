@@ -39,6 +39,7 @@ func leanOf(c *crm.Customer) crm.Customer {
 	l.StageHistory, l.TierHistory = nil, nil
 	l.Notes = ""
 	l.Partial = true
+	l.Brief, _ = crm.BriefOf(c)
 	return l
 }
 
@@ -278,7 +279,8 @@ func testReadModelConsistency(t *testing.T) {
 // read model neither decodes nor deliberately drops.
 func TestLeanDocCoversCustomer(t *testing.T) {
 	dropped := map[string]bool{"Notes": true, "Contacts": true, "Interactions": true, "Needs": true, "Deals": true,
-		"Satisfaction": true, "StageHistory": true, "TierHistory": true, "Partial": true}
+		"Satisfaction": true, "StageHistory": true, "TierHistory": true, "Partial": true,
+		"Brief": true} // Brief is built from the arrays: leanOf checks it
 	lean := sqlite.LeanDocType
 	ct := reflect.TypeFor[crm.Customer]()
 	for i := range ct.NumField() {

@@ -38,15 +38,23 @@ var chunkLimit = chunkCap
 // The integer sort columns: times as Unix milliseconds (exact: the read
 // model is decoded from BSON, whose datetimes are milliseconds) and counts.
 const (
-	colCreatedAt = iota
+	colCreatedAt = iota // the time columns first (see lastTimeCol)
 	colUpdatedAt
 	colLastInteractionAt
 	colLastDealOn
+	colFirstInteractionAt
+	colFirstDealOn
+	colLastComplaintAt
 	colInteractionCount
 	colDealCount
 	colTotalAmount
 	colOpenNeedCount
+	colComplaintCount
+	colSatisfactionCount
+	colStageRank
 	numIntCols
+
+	lastTimeCol = colLastComplaintAt
 )
 
 // The string sort columns hold the first 16 bytes of the string, big endian
@@ -89,6 +97,12 @@ func (c *chunk) set(i int, e *entry) {
 	c.ints[colDealCount][i] = int64(x.Stats.DealCount)
 	c.ints[colTotalAmount][i] = int64(x.Stats.TotalAmount)
 	c.ints[colOpenNeedCount][i] = int64(x.Stats.OpenNeedCount)
+	c.ints[colFirstInteractionAt][i] = x.Stats.FirstInteractionAt.UnixMilli()
+	c.ints[colFirstDealOn][i] = x.Stats.FirstDealOn.UnixMilli()
+	c.ints[colLastComplaintAt][i] = x.Stats.LastComplaintAt.UnixMilli()
+	c.ints[colComplaintCount][i] = int64(x.Stats.ComplaintCount)
+	c.ints[colSatisfactionCount][i] = int64(x.Stats.SatisfactionCount)
+	c.ints[colStageRank][i] = int64(x.Stats.StageRank)
 	c.avg[i] = x.Stats.AvgSatisfaction
 	c.prefix[colCode][i] = prefix16(x.Code)
 	c.prefix[colName][i] = prefix16(x.Name)

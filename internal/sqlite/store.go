@@ -48,7 +48,7 @@ const (
 // SchemaVersion is the schema this package writes, kept in PRAGMA
 // user_version. Open upgrades older databases step by step (migrations)
 // and refuses newer ones.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[i] upgrades a database from schema version i to i+1; it has
 // SchemaVersion entries.
@@ -78,6 +78,17 @@ var migrations = [SchemaVersion]string{
 		name  TEXT PRIMARY KEY,
 		value INTEGER NOT NULL
 	) STRICT;`,
+	// 2: saved segments, names unique per owner (name_key is the folded name).
+	`CREATE TABLE segments (
+		id       TEXT PRIMARY KEY,
+		owner_id TEXT NOT NULL,
+		name_key TEXT NOT NULL,
+		shared   INTEGER NOT NULL, -- 0 or 1
+		version  INTEGER NOT NULL,
+		doc      BLOB NOT NULL,
+		UNIQUE (owner_id, name_key)
+	) STRICT;
+	CREATE INDEX segments_shared ON segments (shared) WHERE shared = 1;`,
 }
 
 // Options tune a store. The zero value is ready to use.
@@ -301,6 +312,9 @@ func (s *Store) Users() crm.UserStore { return (*userStore)(s) }
 // Sessions returns the session store.
 func (s *Store) Sessions() crm.SessionStore { return (*sessionStore)(s) }
 
+// Segments returns the saved segment store.
+func (s *Store) Segments() crm.SegmentStore { return (*segmentStore)(s) }
+
 // Ping runs a trivial query on the read pool.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
@@ -405,6 +419,7 @@ func uniqueViolation(err error) (e *crm.Error, ok bool) {
 		{"customers.credit_code", "creditCode"},
 		{"customers.code", "code"},
 		{"users.email", "email"},
+		{"segments.owner_id", "name"}, // UNIQUE (owner_id, name_key)
 	} {
 		if containsWord(msg, k.column) {
 			return crm.Duplicate(k.field), true

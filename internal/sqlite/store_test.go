@@ -279,3 +279,37 @@ func TestOpenFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestUpgradeSchema1: a data directory written before saved segments
+// (schema 1) keeps its customers and gains the segments table on Open.
+func TestUpgradeSchema1(t *testing.T) {
+	dir := t.TempDir()
+	s, err := sqlite.Open(dir, sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &crm.Customer{ID: crm.NewID(), Name: "旧库客户", Type: crm.CustomerTypeNew, Stage: crm.StagePotential, Version: 1}
+	c.Recompute()
+	if err := s.Customers().Insert(ctx(t), c, "202611"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	// Make it a schema 1 database again.
+	db, err := sql.Open("sqlite", filepath.Join(dir, sqlite.DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DROP TABLE segments; PRAGMA user_version = 1"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s = openAt(t, dir)
+	if got, err := s.Customers().Get(ctx(t), c.ID); err != nil || got.Name != c.Name {
+		t.Fatalf("customer after upgrade: %v %v", got, err)
+	}
+	seg := &crm.SavedSegment{ID: crm.NewID(), Name: "A 类", NameKey: "a 类", Where: "{}", OwnerID: "u", Version: 1}
+	if err := s.Segments().Insert(ctx(t), seg); err != nil {
+		t.Fatalf("segments after upgrade: %v", err)
+	}
+}

@@ -116,6 +116,11 @@ func init() {
 		if err := src.Sessions().Insert(ctx(t), &crm.Session{ID: "tok", UserID: "u", CreatedAt: base, ExpiresAt: base.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
+		for _, seg := range []*crm.SavedSegment{savedSegment("u", "A 类", true), savedSegment("u", "私有", false)} {
+			if err := src.Segments().Insert(ctx(t), seg); err != nil {
+				t.Fatal(err)
+			}
+		}
 		dst := open(t, h)
 		for _, coll := range crm.Collections() {
 			var docs [][]byte
@@ -148,6 +153,11 @@ func init() {
 		if c := insert(t, dst, plain("迁移后", base)); c.Code != "C202611006" {
 			t.Fatalf("sequence after load: %s", c.Code)
 		}
+		// Loaded segments are live, with their unique names.
+		if list, err := dst.Segments().ListVisible(ctx(t), "u"); err != nil || len(list) != 2 {
+			t.Fatalf("segments after load: %v %v", list, err)
+		}
+		mustField(t, dst.Segments().Insert(ctx(t), savedSegment("u", "a 类", false)), crm.CodeConflict, "name")
 		if err := dst.Load(ctx(t), "nonsense", nil); err == nil {
 			t.Fatal("unknown collection accepted")
 		}

@@ -16,9 +16,22 @@ func listData(t *testing.T, s crm.Store, n int) []*crm.Customer {
 	var all []*crm.Customer
 	for i := 0; i < n; i++ {
 		c := plain(fmt.Sprintf("列表公司%02d", (i*7)%n), base.Add(time.Duration(i%5)*time.Minute))
+		// The texts sorted on vary, empty ones (left out of the document) included.
+		c.Industry = []string{"", "制造业", "IT", "零售"}[i%4]
+		c.Source = []string{"展会", "", "转介绍", "官网", "电话"}[i%5]
+		c.ValueTier = []crm.Tier{"", crm.TierA, crm.TierB, crm.TierC}[(i/2)%4]
+		c.IntentGrade = []crm.Tier{crm.TierC, "", crm.TierA}[i%3]
+		c.NeedType = []crm.NeedType{"", crm.NeedTypeProduct, crm.NeedTypeSolution}[(i/3)%3]
+		c.Region = crm.Region{Province: []string{"", "广东省", "上海市"}[i%3], City: []string{"深圳市", "", "", "广州市"}[i%4]}
+		c.Stage = []crm.Stage{crm.StageWon, crm.StagePotential, crm.StageLost, crm.StageNegotiation, crm.StageContacted}[i%5]
+		c.Type = []crm.CustomerType{crm.CustomerTypeNew, crm.CustomerTypeExisting, crm.CustomerTypeChannel}[(i/4)%3]
 		for j := 0; j < i%4; j++ {
-			c.Interactions = append(c.Interactions, crm.Interaction{ID: fmt.Sprint("i", j), At: base.Add(-time.Duration(i%6) * time.Hour),
-				Channel: crm.ChannelPhone, Summary: "电话沟通"})
+			in := crm.Interaction{ID: fmt.Sprint("i", j), At: base.Add(-time.Duration(i%6+j) * time.Hour),
+				Channel: crm.ChannelPhone, Summary: "电话沟通"}
+			if (i+j)%3 == 0 {
+				in.KeyEvent = crm.KeyEventComplaint
+			}
+			c.Interactions = append(c.Interactions, in)
 		}
 		if i%3 == 0 {
 			c.Deals = []crm.Deal{{ID: "d", Product: "产品A", Amount: crm.Money(100 * (i % 4)), Date: time.Date(2026, 1, 1+i%3, 0, 0, 0, 0, time.UTC)}}

@@ -1,0 +1,154 @@
+package crm
+
+import "time"
+
+// Brief is the compact form of a customer's nested arrays that segment
+// filters read (internal/segment): for each contact, interaction, need and
+// deal only the filterable fields, with times as Unix milliseconds (what
+// BSON stores) and the interactions' enums as one-byte codes. A read model
+// keeps one per customer so that filters over nested arrays run on it
+// without decoding documents; the one free-text field it leaves out is an
+// interaction's summary (a filter on it reads whole documents).
+//
+// A Brief is built from the document (BriefOf) and never modified after.
+type Brief struct {
+	Contacts     []BriefContact
+	Interactions []BriefInteraction
+	Needs        []BriefNeed
+	Deals        []BriefDeal
+}
+
+// BriefContact is a contact's filterable fields.
+type BriefContact struct {
+	Name    string
+	Title   string
+	Role    ContactRole
+	Primary bool
+}
+
+// BriefInteraction is an interaction's filterable fields but its summary:
+// 32 bytes, the bulk of a Brief (customers log dozens of interactions).
+type BriefInteraction struct {
+	At        int64 // Unix milliseconds
+	CreatedBy string
+	channel   uint8 // index in channels
+	keyEvent  uint8 // 0: none, else index in keyEvents + 1
+}
+
+// Channel is the interaction's channel.
+func (b *BriefInteraction) Channel() InteractionChannel { return channels[b.channel] }
+
+// KeyEvent is the interaction's key event, "" when none.
+func (b *BriefInteraction) KeyEvent() KeyEvent {
+	if b.keyEvent == 0 {
+		return ""
+	}
+	return keyEvents[b.keyEvent-1]
+}
+
+// BriefNeed is a need's filterable fields. The optional times and the
+// budget are valid only when their Has flag is set.
+type BriefNeed struct {
+	Title       string
+	Kind        NeedKind
+	Type        NeedType
+	Priority    Priority
+	Status      NeedStatus
+	OpenedAt    int64
+	ResolvedAt  int64
+	ExpectedOn  int64
+	BudgetMax   Money
+	Urgent      bool
+	Important   bool
+	HasResolved bool
+	HasExpected bool
+	HasBudget   bool
+}
+
+// BriefDeal is a deal's filterable fields.
+type BriefDeal struct {
+	Product string
+	Amount  Money
+	Date    int64 // Unix milliseconds of the date (midnight UTC)
+}
+
+// BriefOf returns the brief of c's nested arrays; ok is false when c holds
+// a value a brief cannot represent (an interaction channel or key event
+// this version does not know), and the filters must then read c itself.
+func BriefOf(c *Customer) (b *Brief, ok bool) {
+	b = &Brief{}
+	if len(c.Contacts) > 0 {
+		b.Contacts = make([]BriefContact, len(c.Contacts))
+		for i, x := range c.Contacts {
+			b.Contacts[i] = BriefContact{Name: x.Name, Title: x.Title, Role: x.Role, Primary: x.Primary}
+		}
+	}
+	if len(c.Interactions) > 0 {
+		b.Interactions = make([]BriefInteraction, len(c.Interactions))
+		for i := range c.Interactions {
+			x := &c.Interactions[i]
+			bi, ok := BriefOfInteraction(x.At, x.Channel, x.KeyEvent, x.CreatedBy)
+			if !ok {
+				return nil, false
+			}
+			b.Interactions[i] = bi
+		}
+	}
+	if len(c.Needs) > 0 {
+		b.Needs = make([]BriefNeed, len(c.Needs))
+		for i := range c.Needs {
+			b.Needs[i] = BriefOfNeed(&c.Needs[i])
+		}
+	}
+	if len(c.Deals) > 0 {
+		b.Deals = make([]BriefDeal, len(c.Deals))
+		for i, x := range c.Deals {
+			b.Deals[i] = BriefDeal{Product: x.Product, Amount: x.Amount, Date: x.Date.UnixMilli()}
+		}
+	}
+	return b, true
+}
+
+// BriefOfInteraction builds an interaction's brief from its fields; ok is
+// false for a channel or key event this version does not know.
+func BriefOfInteraction(at time.Time, ch InteractionChannel, ev KeyEvent, createdBy string) (BriefInteraction, bool) {
+	b := BriefInteraction{At: at.UnixMilli(), CreatedBy: createdBy}
+	ci := enumIndex(channels, ch)
+	if ci < 0 {
+		return b, false
+	}
+	b.channel = uint8(ci)
+	if ev != "" {
+		ki := enumIndex(keyEvents, ev)
+		if ki < 0 {
+			return b, false
+		}
+		b.keyEvent = uint8(ki + 1)
+	}
+	return b, true
+}
+
+// BriefOfNeed builds a need's brief.
+func BriefOfNeed(n *Need) BriefNeed {
+	b := BriefNeed{Title: n.Title, Kind: n.Kind, Type: n.Type, Priority: n.Priority, Status: n.Status,
+		OpenedAt: n.OpenedAt.UnixMilli(), Urgent: n.Urgent, Important: n.Important}
+	if n.ResolvedAt != nil {
+		b.ResolvedAt, b.HasResolved = n.ResolvedAt.UnixMilli(), true
+	}
+	if n.ExpectedOn != nil {
+		b.ExpectedOn, b.HasExpected = n.ExpectedOn.UnixMilli(), true
+	}
+	if n.BudgetMax != nil {
+		b.BudgetMax, b.HasBudget = *n.BudgetMax, true
+	}
+	return b
+}
+
+func enumIndex[T comparable](vs []T, v T) int {
+	for i, x := range vs {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,54 @@
+package mongodb_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/mongotest"
+	"github.com/kehu-crm/kehu/internal/segment"
+)
+
+// TestFilterUsesIndexes asks MongoDB's query planner how compiled segment
+// filters run: the conditions on indexed fields must be index scans, not
+// collection scans. FerretDB v1 plans differently (it pushes filters into
+// SQLite), so this runs on a real MongoDB only.
+func TestFilterUsesIndexes(t *testing.T) {
+	if mongotest.FerretDB() {
+		t.Skip("query plans are MongoDB's: set " + mongotest.EnvURI + " to a real MongoDB to check them")
+	}
+	s := open(t, mongotest.NewDatabase(t))
+	defer s.Close()
+	ctx := context.Background()
+	opts := segment.Options{Now: suiteNow, Loc: crm.DefaultLocation, Me: "u1"}
+	for line, index := range map[string]string{
+		"tier:A":                            "list_valueTier",
+		"tag:高意向":                           "seg_tags",
+		"interactions.some(at:<=30d)":       "seg_interactions.at",
+		"deals.some(date:<=365d) stage:won": "",
+	} {
+		n, err := segment.Parse(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		filter, _, err := segment.ToMQL(n, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scoped := bson.D{{Key: "$and", Value: bson.A{bson.D{{Key: "archivedAt", Value: nil}}, filter}}}
+		var plan bson.M
+		err = s.Database().RunCommand(ctx, bson.D{{Key: "explain", Value: bson.D{
+			{Key: "find", Value: crm.CollectionCustomers}, {Key: "filter", Value: scoped}}}}).Decode(&plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := fmt.Sprint(plan["queryPlanner"])
+		if strings.Contains(text, "COLLSCAN") || !strings.Contains(text, "IXSCAN") || (index != "" && !strings.Contains(text, index)) {
+			t.Errorf("%s: the plan is not an index scan on %s: %s", line, index, text)
+		}
+	}
+}
