@@ -259,6 +259,7 @@ async function main() {
     // and the URL following it, the live count equal to the list's total and
     // to the API's count of the same line; a reload rebuilds it from the URL.
     const SEGMENT_LINE = 'tier:A,B interactions.some(channel:VISIT at:<=90d)';
+    const SEGMENT_NAME = 'A/B 类近 90 天拜访';
     const segCount = async (p) => {
       const c = p.getByTestId('seg-count');
       await p.waitForFunction(() => {
@@ -320,6 +321,26 @@ async function main() {
       await page.reload();
       await page.getByTestId('seg-block').getByRole('combobox', { name: '沟通方式', exact: true }).waitFor();
       assert((await segCount(page)) === n, 'the same count after a reload');
+      // Save it; on a fresh list after a reload, the saved segment brings back the same count.
+      await page.getByTestId('saved-save').click();
+      const dlg = page.getByRole('dialog');
+      await dlg.getByLabel('名称').fill(SEGMENT_NAME);
+      await shoot(page, 'segment-save-dialog');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dlg.waitFor({ state: 'detached' });
+      const item = page.getByTestId('saved-segment').filter({ hasText: SEGMENT_NAME });
+      await item.getByTestId('saved-count').filter({ hasText: n.toLocaleString('zh-CN') }).waitFor();
+      await page.goto(`${base}/customers`);
+      await page.reload();
+      await page.locator('tr.kehu-row-clickable').first().waitFor();
+      assert((await page.getByTestId('query-box').inputValue()) === '', 'no filter before opening the segment');
+      await item.click();
+      await page.waitForURL((u) => u.searchParams.get('q') === SEGMENT_LINE);
+      await page.getByTestId('seg-block').getByRole('combobox', { name: '沟通方式', exact: true }).waitFor();
+      assert((await segCount(page)) === n, 'the saved segment counts the same');
+      await page.getByTestId('customer-total').filter({ hasText: `共 ${n.toLocaleString('zh-CN')} 个客户` }).waitFor();
+      assert((await item.getAttribute('class'))?.includes('kehu-saved-active'), 'the open segment is marked');
+      await shoot(page, 'segment-saved-opened');
       // Export links carry the line and the list's columns.
       await page.getByTestId('export').click();
       const href = (await page.getByTestId('export-csv').getAttribute('href')) ?? '';
@@ -362,6 +383,56 @@ async function main() {
       await page.waitForURL((u) => !u.searchParams.has('q'));
       await page.getByText('还没有条件').waitFor();
       await setBuilder(page, false);
+    });
+
+    await scenario('saved segments: rename after a change from a second session (conflict), share, delete', async () => {
+      await page.goto(`${base}/customers`);
+      const item = page.getByTestId('saved-segment').filter({ hasText: SEGMENT_NAME });
+      await item.waitFor();
+      // The same user changes the segment elsewhere (over the API): the version shown here is stale.
+      const token = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+      const { segments } = await gql(base, '{segments{id name version}}', {}, token);
+      const sg = segments.find((x) => x.name === SEGMENT_NAME);
+      assert(sg, 'the segment is in the API');
+      await gql(base, 'mutation($id:ID!,$v:Int!){updateSegment(id:$id,expectedVersion:$v,query:"tier:A visits(90d):>=3"){version}}', { id: sg.id, v: sg.version }, token);
+      const dlg = page.getByRole('dialog');
+      await page.getByRole('button', { name: `${SEGMENT_NAME} 的操作` }).click();
+      await page.locator('.ant-dropdown:visible').getByText('重命名 / 共享设置').click();
+      await dlg.getByLabel('名称').fill('A 类常拜访');
+      await dlg.getByText('共享给所有同事').click();
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await page.getByText('这个筛选刚被他人修改过，已刷新').waitFor();
+      await dlg.waitFor({ state: 'detached' });
+      // The list now shows the fresh version; the rename goes through on it.
+      await page.getByRole('button', { name: `${SEGMENT_NAME} 的操作` }).click();
+      await page.locator('.ant-dropdown:visible').getByText('重命名 / 共享设置').click();
+      await dlg.getByLabel('名称').fill('A 类常拜访');
+      await dlg.getByText('共享给所有同事').click();
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      const renamed = page.getByTestId('saved-segment').filter({ hasText: 'A 类常拜访' });
+      await renamed.getByLabel('已共享').waitFor();
+      const api = await gql(base, 'query($q:String){customersCount(query:$q)}', { q: 'tier:A visits(90d):>=3' }, token);
+      await renamed.getByTestId('saved-count').filter({ hasText: api.customersCount.toLocaleString('zh-CN') }).waitFor();
+      // Another salesperson sees the shared segment, without its menu.
+      const other = await newContext();
+      const p2 = await other.newPage();
+      state.current = p2;
+      await p2.goto(`${base}/login?next=%2Fcustomers`);
+      await signIn(p2, 'sales2@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const seen = p2.getByTestId('saved-segment').filter({ hasText: 'A 类常拜访' });
+      await seen.waitFor();
+      assert((await seen.getByRole('button', { name: /的操作$/ }).count()) === 0, 'no actions on a colleague’s segment');
+      await shoot(p2, 'segment-shared-seen');
+      await other.close();
+      state.current = page;
+      // Delete after confirming.
+      await page.getByRole('button', { name: 'A 类常拜访 的操作' }).click();
+      await page.locator('.ant-dropdown:visible').getByText('删除').click();
+      await page.locator('.ant-modal-confirm-title').filter({ hasText: '删除筛选“A 类常拜访”？' }).waitFor();
+      await shoot(page, 'segment-delete-confirm');
+      await page.locator('.ant-modal-confirm').getByRole('button', { name: /删\s*除/ }).click();
+      await page.getByText('已删除筛选').waitFor();
+      await renamed.waitFor({ state: 'detached' });
     });
 
     await scenario('create a customer: server errors on the right fields, fix and save', async () => {
@@ -573,6 +644,18 @@ async function main() {
       await p.getByTestId('seg-block').first().waitFor();
       await segCount(p);
       await shoot(p, 'segment-builder');
+      // Saved segments in a drawer: save the current filter from there.
+      await p.getByTestId('saved-open').click();
+      await p.getByTestId('saved-save').click();
+      await p.getByRole('dialog').getByLabel('名称').fill('手机上保存的筛选');
+      await p.getByRole('dialog').locator('.ant-modal-footer .ant-btn-primary').click();
+      await p.getByText('已保存筛选“手机上保存的筛选”').waitFor();
+      await p.getByRole('dialog', { name: '保存当前筛选' }).waitFor({ state: 'detached' });
+      await p.getByTestId('saved-segment').filter({ hasText: '手机上保存的筛选' }).getByTestId('saved-count').waitFor();
+      await p.waitForTimeout(300); // the drawer's opening motion
+      await shoot(p, 'segment-saved-drawer');
+      await p.getByTestId('saved-segment').filter({ hasText: '手机上保存的筛选' }).locator('button').first().click();
+      await p.locator('.ant-drawer-open').waitFor({ state: 'detached' });
       await p.getByTestId('query-box').fill('tier:A (');
       await p.getByTestId('query-box').press('Enter');
       await p.getByTestId('query-problem').waitFor();

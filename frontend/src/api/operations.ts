@@ -532,3 +532,52 @@ export const CustomersCountQuery = graphql(`
     customersCount(where: $where, query: $query, scope: $scope)
   }
 `);
+
+// Saved segments: the sidebar lists them with their live counts in one request.
+export const SavedSegmentFieldsFragment = graphql(`
+  fragment SavedSegmentFields on SavedSegment {
+    id
+    name
+    query
+    where
+    shared
+    editable
+    version
+    owner {
+      id
+      name
+    }
+    updatedAt
+  }
+`);
+
+export const SegmentsQuery = graphql(`
+  query Segments($scope: ArchiveScope) {
+    segments {
+      ...SavedSegmentFields
+      count(scope: $scope)
+    }
+  }
+`);
+
+export const SaveSegmentMutation = graphql(`
+  mutation SaveSegment($name: String!, $where: CustomerWhere, $query: String, $shared: Boolean) {
+    saveSegment(name: $name, where: $where, query: $query, shared: $shared) {
+      ...SavedSegmentFields
+    }
+  }
+`);
+
+export const UpdateSegmentMutation = graphql(`
+  mutation UpdateSegment($id: ID!, $expectedVersion: Int!, $name: String, $where: CustomerWhere, $query: String, $shared: Boolean) {
+    updateSegment(id: $id, expectedVersion: $expectedVersion, name: $name, where: $where, query: $query, shared: $shared) {
+      ...SavedSegmentFields
+    }
+  }
+`);
+
+export const DeleteSegmentMutation = graphql(`
+  mutation DeleteSegment($id: ID!, $expectedVersion: Int!) {
+    deleteSegment(id: $id, expectedVersion: $expectedVersion)
+  }
+`);

@@ -1,9 +1,10 @@
-import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import {
   Badge,
   Button,
   Card,
   Checkbox,
+  Drawer,
   Dropdown,
   Grid,
   Input,
@@ -21,6 +22,7 @@ import {
   type TableProps,
 } from 'antd';
 import {
+  BookOutlined,
   DownloadOutlined,
   FilterOutlined,
   PlusOutlined,
@@ -55,6 +57,7 @@ import { countConditions, toWhere, type Where } from '../lib/segment/tree';
 import { queryProblem, splitAt, type QueryProblem } from '../lib/segment/queryProblem';
 import { exportColumns, exportHref } from '../lib/segment/exportLinks';
 import { useSegmentSync } from './segment/useSegmentSync';
+import { SavedSegments } from './segment/SavedSegments';
 
 // The builder (and the date pickers it uses) loads when first opened.
 const FilterBuilder = lazy(() => import('./segment/FilterBuilder'));
@@ -166,6 +169,7 @@ export function CustomerListPage() {
   const mobile = screens.md === false;
   const tableRef = useRef<HTMLDivElement>(null);
   const boxRef = useRef<HTMLInputElement | null>(null);
+  const [savedOpen, setSavedOpen] = useState(false);
   const [builderOpen, setBuilderOpenState] = useState<boolean>(() => {
     try {
       return localStorage.getItem(BUILDER_KEY) === '1';
@@ -263,9 +267,9 @@ export function CustomerListPage() {
           </>
         ),
       },
-      { key: 'stage', title: 'col.stage', width: 96, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
-      { key: 'valueTier', title: 'col.valueTier', width: 110, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
-      { key: 'intentGrade', title: 'col.intentGrade', width: 86, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
+      { key: 'stage', title: 'col.stage', sort: 'STAGE', width: 110, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
+      { key: 'valueTier', title: 'col.valueTier', sort: 'VALUE_TIER', width: 124, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
+      { key: 'intentGrade', title: 'col.intentGrade', sort: 'INTENT_GRADE', width: 110, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
       {
         key: 'owner',
         title: 'col.owner',
@@ -283,10 +287,10 @@ export function CustomerListPage() {
         width: 96,
         render: (r) => (r.contacts.find((c) => c.primary) ?? r.contacts[0])?.name ?? '',
       },
-      { key: 'industry', title: 'col.industry', width: 150, render: (r) => r.industry },
+      { key: 'industry', title: 'col.industry', sort: 'INDUSTRY', width: 150, render: (r) => r.industry },
       { key: 'region', title: 'col.region', width: 140, render: (r) => [r.province, r.city].filter(Boolean).join(' ') },
-      { key: 'type', title: 'col.type', width: 100, render: (r) => label(CUSTOMER_TYPE_LABELS, r.type) },
-      { key: 'source', title: 'col.source', width: 110, render: (r) => r.source },
+      { key: 'type', title: 'col.type', sort: 'TYPE', width: 110, render: (r) => label(CUSTOMER_TYPE_LABELS, r.type) },
+      { key: 'source', title: 'col.source', sort: 'SOURCE', width: 110, render: (r) => r.source },
       {
         key: 'tags',
         title: 'col.tags',
@@ -480,6 +484,11 @@ export function CustomerListPage() {
           </Popover>
         )}
         {exportButton}
+        {mobile && (
+          <Button icon={<BookOutlined />} onClick={() => setSavedOpen(true)} aria-label={t('saved.title')} data-testid="saved-open">
+            {t('saved.open')}
+          </Button>
+        )}
         <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
           {t('list.new')}
         </Button>
@@ -538,12 +547,36 @@ export function CustomerListPage() {
     </>
   );
 
+  const saved = (
+    <SavedSegments
+      scope={state.scope}
+      current={{ query: state.q, where: seg.builderOnly }}
+      onApply={(sg) => seg.apply(sg.query ?? null, sg.where)}
+      onDone={() => setSavedOpen(false)}
+    />
+  );
+  // Saved segments: a column beside the list on wide screens, a drawer on phones.
+  const frame = (content: ReactNode) =>
+    mobile ? (
+      <>
+        {content}
+        <Drawer open={savedOpen} onClose={() => setSavedOpen(false)} placement="bottom" height="70%" title={null} closable={false}>
+          {saved}
+        </Drawer>
+      </>
+    ) : (
+      <div className="kehu-list-layout">
+        <aside className="kehu-list-side">{saved}</aside>
+        <div className="kehu-list-main">{content}</div>
+      </div>
+    );
+
   if (error && !data && !listProblem) {
-    return (
+    return frame(
       <>
         {head}
         <ErrorState error={error} onRetry={() => void refetch()} />
-      </>
+      </>,
     );
   }
 
@@ -567,7 +600,7 @@ export function CustomerListPage() {
       value: f,
       label: label(ORDER_FIELD_LABELS, f),
     }));
-    return (
+    return frame(
       <>
         {head}
         <Space style={{ marginBottom: 12 }} wrap>
@@ -621,11 +654,11 @@ export function CustomerListPage() {
             <Pagination {...pagination} style={{ textAlign: 'center', marginTop: 8 }} />
           )}
         </div>
-      </>
+      </>,
     );
   }
 
-  return (
+  return frame(
     <>
       {head}
       <div ref={tableRef}>
@@ -653,7 +686,7 @@ export function CustomerListPage() {
           {t('list.rowHint')}
         </Typography.Text>
       </div>
-    </>
+    </>,
   );
 }
 

@@ -36,6 +36,8 @@ export interface SegmentSync {
   shapeError: string | null;
   /** A line is being read or written. */
   busy: boolean;
+  /** Shows a filter given as a line (null when it has none) and its where, e.g. a saved segment. */
+  apply: (line: string | null, where: Where) => void;
 }
 
 export function useSegmentSync(q: string, setQuery: SetQuery): SegmentSync {
@@ -166,5 +168,17 @@ export function useSegmentSync(q: string, setQuery: SetQuery): SegmentSync {
 
   useEffect(() => () => window.clearTimeout(formatTimer.current), []);
 
-  return { tree, editTree, box, setBox, commitBox, boxProblem, problemLine, builderOnly, builderError, shapeError, busy: busy > 0 };
+  const apply = useCallback((line: string | null, where: Where) => {
+    seq.current++;
+    window.clearTimeout(formatTimer.current);
+    showWhere(where);
+    setBoxProblem(null);
+    setBuilderError(null);
+    setBuilderOnly(line === null ? where : null);
+    synced.current = line ?? '';
+    setBox(line ?? '');
+    setQueryRef.current(line ?? '', 'push');
+  }, []);
+
+  return { tree, editTree, box, setBox, commitBox, boxProblem, problemLine, builderOnly, builderError, shapeError, busy: busy > 0, apply };
 }
