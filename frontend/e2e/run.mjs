@@ -295,8 +295,7 @@ async function main() {
       const tierOnly = await segCount(page);
       // AND has an interaction where: channel 拜访, time within the last 90 days
       await page.getByTestId('seg-add-block').click();
-      await page.locator('.ant-dropdown:visible').getByText('互动记录', { exact: true }).hover();
-      await page.locator('.ant-dropdown-menu-submenu-popup:visible').getByText('有互动记录满足…', { exact: true }).click();
+      await page.locator('.ant-dropdown:visible').getByText('有互动记录满足…', { exact: true }).click();
       const block = page.getByTestId('seg-block');
       await pick(page, block, '沟通方式');
       await block.getByRole('combobox', { name: '沟通方式', exact: true }).click();

@@ -86,14 +86,11 @@ function GroupView({ ctx, group, scope, depth, block }: { ctx: Ctx; group: Group
         ],
       },
       {
+        // "has one where ..."; the block's own select turns it into "has none" or "every".
         type: 'group',
         key: 'quant',
         label: t('seg.blockQuant'),
-        children: ARRAYS.map((a) => ({
-          key: `a:${a}`,
-          label: tl(ARRAY_LABELS[a].noun),
-          children: (['some', 'none', 'every'] as const).map((q) => item(`q:${a}:${q}`, `${tl(ARRAY_LABELS[a][q])}…`)),
-        })),
+        children: ARRAYS.map((a) => item(`q:${a}:some`, `${tl(ARRAY_LABELS[a].some)}…`)),
       },
       {
         type: 'group',

@@ -118,7 +118,11 @@ export function useSegmentSync(q: string, setQuery: SetQuery): SegmentSync {
   const commitBox = useCallback(
     (how: 'push' | 'replace') => {
       const line = box.trim();
-      if (line === synced.current && !builderOnly) return;
+      if (line === synced.current && !builderOnly) {
+        // back to the line in force: an error about another line no longer applies
+        setBoxProblem(null);
+        return;
+      }
       void readLine(line).then((ok) => {
         if (!ok) return;
         synced.current = line;
