@@ -255,6 +255,185 @@ async function main() {
       await page.waitForURL((u) => u.pathname === '/customers' && u.searchParams.get('q') === '科技');
     });
 
+    // The filter builder: a nested segment built with the mouse, the query box
+    // and the URL following it, the live count equal to the list's total and
+    // to the API's count of the same line; a reload rebuilds it from the URL.
+    const SEGMENT_LINE = 'tier:A,B interactions.some(channel:VISIT at:<=90d)';
+    const SEGMENT_NAME = 'A/B 类近 90 天拜访';
+    const segCount = async (p) => {
+      const c = p.getByTestId('seg-count');
+      await p.waitForFunction(() => {
+        const el = document.querySelector('[data-testid="seg-count"]');
+        return el && el.getAttribute('data-count') !== '' && el.getAttribute('data-fetching') === '0';
+      });
+      return Number(await c.getAttribute('data-count'));
+    };
+    const setBuilder = async (p, open) => {
+      const toggle = p.getByTestId('filter-toggle');
+      if (((await toggle.getAttribute('aria-expanded')) === 'true') !== open) await toggle.click();
+      await p.getByTestId('filter-builder').waitFor({ state: open ? 'visible' : 'detached' });
+    };
+    const pick = async (p, scope, field, label) => {
+      await scope.getByTestId('seg-add-condition').last().click();
+      await p.keyboard.type(field);
+      await p.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: label ?? field }).first().click();
+    };
+    await scenario('segment builder: nested segment, query line, URL and live count in step', async () => {
+      await page.goto(`${base}/customers`);
+      await page.locator('tr.kehu-row-clickable').first().waitFor();
+      await setBuilder(page, true);
+      const builder = page.getByTestId('filter-builder');
+      await page.getByTestId('seg-count').filter({ hasText: '符合条件' }).waitFor();
+      // 价值分级 is one of A, B
+      await pick(page, builder, '价值', '价值分级');
+      await builder.getByRole('combobox', { name: '价值分级', exact: true }).click();
+      const dd = page.locator('.ant-select-dropdown:visible');
+      await dd.getByText('A类(高价值)').click();
+      await dd.getByText('B类(潜力)').click();
+      await page.keyboard.press('Escape');
+      await page.waitForURL((u) => u.searchParams.get('q') === 'tier:A,B');
+      const tierOnly = await segCount(page);
+      // AND has an interaction where: channel 拜访, time within the last 90 days
+      await page.getByTestId('seg-add-block').click();
+      await page.locator('.ant-dropdown:visible').getByText('有互动记录满足…', { exact: true }).click();
+      const block = page.getByTestId('seg-block');
+      await pick(page, block, '沟通方式');
+      await block.getByRole('combobox', { name: '沟通方式', exact: true }).click();
+      await page.locator('.ant-select-dropdown:visible').getByText('拜访', { exact: true }).click();
+      await page.keyboard.press('Escape');
+      await pick(page, block, '互动时间');
+      await block.getByRole('spinbutton', { name: '互动时间', exact: true }).fill('90');
+      // the box and the URL follow the builder
+      await page.waitForURL((u) => u.searchParams.get('q') === SEGMENT_LINE);
+      assert((await page.getByTestId('query-box').inputValue()) === SEGMENT_LINE, 'the query box shows the line');
+      const n = await segCount(page);
+      assert(n > 0 && n < tierOnly, `the nested block narrows the count: ${n} of ${tierOnly}`);
+      await page.getByTestId('customer-total').filter({ hasText: `共 ${n.toLocaleString('zh-CN')} 个客户` }).waitFor();
+      const token = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+      const api = await gql(base, 'query($q:String){customersCount(query:$q)}', { q: SEGMENT_LINE }, token);
+      assert(api.customersCount === n, `the API counts ${api.customersCount} for the line, the builder ${n}`);
+      state.segmentCount = n;
+      const csv = await page.getByTestId('export').isEnabled();
+      assert(csv, 'export is offered');
+      await shoot(page, 'segment-builder');
+      // A reload rebuilds the builder from the URL: same blocks, same count.
+      await page.reload();
+      await page.getByTestId('seg-block').getByRole('combobox', { name: '沟通方式', exact: true }).waitFor();
+      assert((await segCount(page)) === n, 'the same count after a reload');
+      // Save it; on a fresh list after a reload, the saved segment brings back the same count.
+      await page.getByTestId('saved-save').click();
+      const dlg = page.getByRole('dialog');
+      await dlg.getByLabel('名称').fill(SEGMENT_NAME);
+      await shoot(page, 'segment-save-dialog');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dlg.waitFor({ state: 'detached' });
+      const item = page.getByTestId('saved-segment').filter({ hasText: SEGMENT_NAME });
+      await item.getByTestId('saved-count').filter({ hasText: n.toLocaleString('zh-CN') }).waitFor();
+      await page.goto(`${base}/customers`);
+      await page.reload();
+      await page.locator('tr.kehu-row-clickable').first().waitFor();
+      assert((await page.getByTestId('query-box').inputValue()) === '', 'no filter before opening the segment');
+      await item.click();
+      await page.waitForURL((u) => u.searchParams.get('q') === SEGMENT_LINE);
+      await page.getByTestId('seg-block').getByRole('combobox', { name: '沟通方式', exact: true }).waitFor();
+      assert((await segCount(page)) === n, 'the saved segment counts the same');
+      await page.getByTestId('customer-total').filter({ hasText: `共 ${n.toLocaleString('zh-CN')} 个客户` }).waitFor();
+      assert((await item.getAttribute('class'))?.includes('kehu-saved-active'), 'the open segment is marked');
+      await shoot(page, 'segment-saved-opened');
+      // Export links carry the line and the list's columns.
+      await page.getByTestId('export').click();
+      const href = (await page.getByTestId('export-csv').getAttribute('href')) ?? '';
+      const u = new URL(href, base);
+      assert(u.pathname === '/export/customers.csv' && u.searchParams.get('query') === SEGMENT_LINE, `export link: ${href}`);
+      assert((u.searchParams.get('columns') ?? '').startsWith('code,name,'), `export columns: ${href}`);
+      await page.keyboard.press('Escape');
+    });
+
+    await scenario('segment query line: a typed line shows in the builder, an error at its position', async () => {
+      await page.goto(`${base}/customers`);
+      const box = page.getByTestId('query-box');
+      await box.fill('stage:商务谈判,方案提交 visits(90d):>=3');
+      await box.press('Enter');
+      await page.waitForURL((u) => u.searchParams.get('q') === 'stage:商务谈判,方案提交 visits(90d):>=3');
+      const builder = page.getByTestId('filter-builder');
+      await setBuilder(page, true);
+      const stage = page.getByTestId('seg-cond').filter({ has: page.getByRole('combobox', { name: '客户阶段', exact: true }) });
+      await stage.getByText('商务谈判').waitFor();
+      await stage.getByText('方案提交').waitFor();
+      const figure = page.getByTestId('seg-block').filter({ hasText: '满足条件的互动次数' });
+      await figure.getByText('拜访').waitFor();
+      assert((await figure.getByRole('spinbutton', { name: '满足条件的互动次数' }).inputValue()) === '3', 'the figure holds 3');
+      const n = await segCount(page);
+      await page.getByTestId('customer-total').filter({ hasText: `共 ${n.toLocaleString('zh-CN')} 个客户` }).waitFor();
+      await shoot(page, 'segment-from-line');
+      // A line that does not parse: the spot the server names is marked, the list keeps its filter.
+      await box.fill('stage:商务谈判 tier:X');
+      await box.press('Enter');
+      const problem = page.getByTestId('query-problem');
+      await problem.waitFor();
+      assert((await problem.getAttribute('data-pos')) === '17', `error position: ${await problem.getAttribute('data-pos')}`);
+      await problem.getByText('第 17 个字符处').waitFor();
+      assert((await problem.locator('mark').textContent()) === 'X', 'the wrong value is marked');
+      assert((await box.getAttribute('aria-invalid')) === 'true', 'the box is marked invalid');
+      await shoot(page, 'segment-line-error');
+      // Clearing the box clears the filter and the builder.
+      await box.fill('');
+      await box.press('Enter');
+      await page.waitForURL((u) => !u.searchParams.has('q'));
+      await page.getByText('还没有条件').waitFor();
+      await setBuilder(page, false);
+    });
+
+    await scenario('saved segments: rename after a change from a second session (conflict), share, delete', async () => {
+      await page.goto(`${base}/customers`);
+      const item = page.getByTestId('saved-segment').filter({ hasText: SEGMENT_NAME });
+      await item.waitFor();
+      // The same user changes the segment elsewhere (over the API): the version shown here is stale.
+      const token = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+      const { segments } = await gql(base, '{segments{id name version}}', {}, token);
+      const sg = segments.find((x) => x.name === SEGMENT_NAME);
+      assert(sg, 'the segment is in the API');
+      await gql(base, 'mutation($id:ID!,$v:Int!){updateSegment(id:$id,expectedVersion:$v,query:"tier:A visits(90d):>=3"){version}}', { id: sg.id, v: sg.version }, token);
+      const dlg = page.getByRole('dialog');
+      await page.getByRole('button', { name: `${SEGMENT_NAME} 的操作` }).click();
+      await page.locator('.ant-dropdown:visible').getByText('重命名 / 共享设置').click();
+      await dlg.getByLabel('名称').fill('A 类常拜访');
+      await dlg.getByText('共享给所有同事').click();
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await page.getByText('这个筛选刚被他人修改过，已刷新').waitFor();
+      await dlg.waitFor({ state: 'detached' });
+      // The list now shows the fresh version; the rename goes through on it.
+      await page.getByRole('button', { name: `${SEGMENT_NAME} 的操作` }).click();
+      await page.locator('.ant-dropdown:visible').getByText('重命名 / 共享设置').click();
+      await dlg.getByLabel('名称').fill('A 类常拜访');
+      await dlg.getByText('共享给所有同事').click();
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      const renamed = page.getByTestId('saved-segment').filter({ hasText: 'A 类常拜访' });
+      await renamed.getByLabel('已共享').waitFor();
+      const api = await gql(base, 'query($q:String){customersCount(query:$q)}', { q: 'tier:A visits(90d):>=3' }, token);
+      await renamed.getByTestId('saved-count').filter({ hasText: api.customersCount.toLocaleString('zh-CN') }).waitFor();
+      // Another salesperson sees the shared segment, without its menu.
+      const other = await newContext();
+      const p2 = await other.newPage();
+      state.current = p2;
+      await p2.goto(`${base}/login?next=%2Fcustomers`);
+      await signIn(p2, 'sales2@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const seen = p2.getByTestId('saved-segment').filter({ hasText: 'A 类常拜访' });
+      await seen.waitFor();
+      assert((await seen.getByRole('button', { name: /的操作$/ }).count()) === 0, 'no actions on a colleague’s segment');
+      await shoot(p2, 'segment-shared-seen');
+      await other.close();
+      state.current = page;
+      // Delete after confirming.
+      await page.getByRole('button', { name: 'A 类常拜访 的操作' }).click();
+      await page.locator('.ant-dropdown:visible').getByText('删除').click();
+      await page.locator('.ant-modal-confirm-title').filter({ hasText: '删除筛选“A 类常拜访”？' }).waitFor();
+      await shoot(page, 'segment-delete-confirm');
+      await page.locator('.ant-modal-confirm').getByRole('button', { name: /删\s*除/ }).click();
+      await page.getByText('已删除筛选').waitFor();
+      await renamed.waitFor({ state: 'detached' });
+    });
+
     await scenario('create a customer: server errors on the right fields, fix and save', async () => {
       await page.goto(`${base}/customers/new`);
       await page.getByLabel('客户名称').fill('杭州云栖测试科技有限公司');
@@ -459,6 +638,28 @@ async function main() {
       await signIn(p, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
       await p.locator('.kehu-card-clickable').first().waitFor();
       await shoot(p, 'customer-list');
+      await p.goto(`${base}/customers?q=${encodeURIComponent(SEGMENT_LINE + ' deals(365d):>=500000')}`);
+      await setBuilder(p, true);
+      await p.getByTestId('seg-block').first().waitFor();
+      await segCount(p);
+      await shoot(p, 'segment-builder');
+      // Saved segments in a drawer: save the current filter from there.
+      await p.getByTestId('saved-open').click();
+      await p.getByTestId('saved-save').click();
+      await p.getByRole('dialog').getByLabel('名称').fill('手机上保存的筛选');
+      await p.getByRole('dialog').locator('.ant-modal-footer .ant-btn-primary').click();
+      await p.getByText('已保存筛选“手机上保存的筛选”').waitFor();
+      await p.getByRole('dialog', { name: '保存当前筛选' }).waitFor({ state: 'detached' });
+      await p.getByTestId('saved-segment').filter({ hasText: '手机上保存的筛选' }).getByTestId('saved-count').waitFor();
+      await p.waitForTimeout(300); // the drawer's opening motion
+      await shoot(p, 'segment-saved-drawer');
+      await p.getByTestId('saved-segment').filter({ hasText: '手机上保存的筛选' }).locator('button').first().click();
+      await p.locator('.ant-drawer-open').waitFor({ state: 'detached' });
+      await p.getByTestId('query-box').fill('tier:A (');
+      await p.getByTestId('query-box').press('Enter');
+      await p.getByTestId('query-problem').waitFor();
+      await shoot(p, 'segment-line-error');
+      await setBuilder(p, false);
       await p.locator('.kehu-card-clickable').first().click();
       await p.getByTestId('timeline').waitFor();
       await shoot(p, 'customer-detail');
@@ -520,6 +721,13 @@ async function main() {
       await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
       await page.locator('th').filter({ hasText: 'Last contact' }).first().waitFor();
       await shoot(page, 'customer-list-en');
+      await page.goto(`${base}/customers?q=${encodeURIComponent('tier:A,B -owner:none visits(90d):>=3 last-deal:>90d')}`);
+      await setBuilder(page, true);
+      await page.getByTestId('seg-count').filter({ hasText: 'customers match' }).waitFor();
+      await page.getByTestId('seg-block').getByText('Number of interactions where').waitFor();
+      await segCount(page);
+      await shoot(page, 'segment-builder-en');
+      await setBuilder(page, false);
       // Kept in the user's settings: a new browser signs in and gets English.
       const other = await newContext();
       const p2 = await other.newPage();

@@ -77,8 +77,16 @@ export const CustomerListItemFragment = graphql(`
 `);
 
 export const CustomersQuery = graphql(`
-  query Customers($first: Int!, $after: String, $orderBy: CustomerOrder, $search: String, $scope: ArchiveScope) {
-    customers(first: $first, after: $after, orderBy: $orderBy, search: $search, scope: $scope) {
+  query Customers(
+    $first: Int!
+    $after: String
+    $orderBy: CustomerOrder
+    $search: String
+    $scope: ArchiveScope
+    $query: String
+    $where: CustomerWhere
+  ) {
+    customers(first: $first, after: $after, orderBy: $orderBy, search: $search, scope: $scope, query: $query, where: $where) {
       totalCount
       pageInfo {
         hasNextPage
@@ -97,8 +105,16 @@ export const CustomersQuery = graphql(`
 // Only the cursors: used to reach page N of a list without loading the rows
 // of the pages before it.
 export const CustomerCursorsQuery = graphql(`
-  query CustomerCursors($first: Int!, $after: String, $orderBy: CustomerOrder, $search: String, $scope: ArchiveScope) {
-    customers(first: $first, after: $after, orderBy: $orderBy, search: $search, scope: $scope) {
+  query CustomerCursors(
+    $first: Int!
+    $after: String
+    $orderBy: CustomerOrder
+    $search: String
+    $scope: ArchiveScope
+    $query: String
+    $where: CustomerWhere
+  ) {
+    customers(first: $first, after: $after, orderBy: $orderBy, search: $search, scope: $scope, query: $query, where: $where) {
       pageInfo {
         hasNextPage
         endCursor
@@ -493,5 +509,75 @@ export const CustomerProfileQuery = graphql(`
         name
       }
     }
+  }
+`);
+
+// Segments: the filter builder reads a query line as its CustomerWhere JSON
+// (parseQuery), writes the line of a where (formatQuery, null when it has
+// none) and counts the customers of a filter while it is composed.
+export const ParseQueryQuery = graphql(`
+  query ParseQuery($query: String!) {
+    parseQuery(query: $query)
+  }
+`);
+
+export const FormatQueryQuery = graphql(`
+  query FormatQuery($where: CustomerWhere!) {
+    formatQuery(where: $where)
+  }
+`);
+
+export const CustomersCountQuery = graphql(`
+  query CustomersCount($where: CustomerWhere, $query: String, $scope: ArchiveScope) {
+    customersCount(where: $where, query: $query, scope: $scope)
+  }
+`);
+
+// Saved segments: the sidebar lists them with their live counts in one request.
+export const SavedSegmentFieldsFragment = graphql(`
+  fragment SavedSegmentFields on SavedSegment {
+    id
+    name
+    query
+    where
+    shared
+    editable
+    version
+    owner {
+      id
+      name
+    }
+    updatedAt
+  }
+`);
+
+export const SegmentsQuery = graphql(`
+  query Segments($scope: ArchiveScope) {
+    segments {
+      ...SavedSegmentFields
+      count(scope: $scope)
+    }
+  }
+`);
+
+export const SaveSegmentMutation = graphql(`
+  mutation SaveSegment($name: String!, $where: CustomerWhere, $query: String, $shared: Boolean) {
+    saveSegment(name: $name, where: $where, query: $query, shared: $shared) {
+      ...SavedSegmentFields
+    }
+  }
+`);
+
+export const UpdateSegmentMutation = graphql(`
+  mutation UpdateSegment($id: ID!, $expectedVersion: Int!, $name: String, $where: CustomerWhere, $query: String, $shared: Boolean) {
+    updateSegment(id: $id, expectedVersion: $expectedVersion, name: $name, where: $where, query: $query, shared: $shared) {
+      ...SavedSegmentFields
+    }
+  }
+`);
+
+export const DeleteSegmentMutation = graphql(`
+  mutation DeleteSegment($id: ID!, $expectedVersion: Int!) {
+    deleteSegment(id: $id, expectedVersion: $expectedVersion)
   }
 `);

@@ -132,6 +132,20 @@ export const ORDER_FIELD_LABELS: LabelMap<CustomerOrderField> = {
   LAST_DEAL_ON: { zh: '最近成交', en: 'Last deal' },
   AVG_SATISFACTION: { zh: '平均满意度', en: 'Avg. satisfaction' },
   OPEN_NEED_COUNT: { zh: '未结需求', en: 'Open needs' },
+  TYPE: { zh: '客户类型', en: 'Customer type' },
+  STAGE: { zh: '客户阶段', en: 'Stage' },
+  VALUE_TIER: { zh: '价值分级', en: 'Value tier' },
+  INTENT_GRADE: { zh: '意向等级', en: 'Intent grade' },
+  NEED_TYPE: { zh: '需求类型', en: 'Need type' },
+  INDUSTRY: { zh: '所属行业', en: 'Industry' },
+  SOURCE: { zh: '客户来源', en: 'Source' },
+  PROVINCE: { zh: '省份', en: 'Province' },
+  CITY: { zh: '城市', en: 'City' },
+  FIRST_INTERACTION_AT: { zh: '首次互动', en: 'First contact' },
+  FIRST_DEAL_ON: { zh: '首次成交', en: 'First deal' },
+  COMPLAINT_COUNT: { zh: '投诉次数', en: 'Complaints' },
+  LAST_COMPLAINT_AT: { zh: '最近投诉', en: 'Last complaint' },
+  SATISFACTION_COUNT: { zh: '调研次数', en: 'Surveys' },
 };
 
 export const ORDER_DIRECTION_LABELS: LabelMap<OrderDirection> = {

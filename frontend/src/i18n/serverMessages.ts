@@ -43,6 +43,15 @@ const ZH_RULES: Rule[] = [
   [/^you cannot disable your own account$/, () => '不能停用自己的账号'],
   [/has at most \d+/, () => '已达到数量上限'],
   [/^wrong email or password$/, () => '邮箱或密码错误'],
+  // The query line (parseQuery): the position is shown apart.
+  [/^expected a value after "(.+)"$/, (m) => `“${m[1]}”后面缺少取值`],
+  [/^expected "\)" to close the "\(" at (\d+)$/, (m) => `缺少“)”，与第 ${m[1]} 个字符处的“(”配对`],
+  [/^unexpected "\)" without a matching "\("$/, () => '多了一个“)”'],
+  [/^expected a closing quotation mark/, () => '引号没有闭合'],
+  [/^unknown field "(.+?)"/, (m) => `没有“${m[1]}”这个字段（要搜索这段文字，请加上引号）`],
+  [/^(.+) is not a ([\w-]+): expected one of (.+?)( or a label such as .+)?$/, (m) => `${m[1]} 不是有效的 ${m[2]}，可选：${m[3]}`],
+  [/^a relative time needs < or >/, () => '相对时间前要写 < 或 >：如 created:<30d 表示最近 30 天内，created:>30d 表示 30 天以前'],
+  [/^expected a term after "(OR|AND|-)"$/, (m) => `“${m[1]}”后面缺少条件`],
 ];
 
 export function translateServerMessage(message: string, lang: 'zh' | 'en'): string {

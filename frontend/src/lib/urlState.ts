@@ -1,5 +1,7 @@
 // The customer list keeps its state in the URL so that a link, a reload or
 // the back button shows the same page: /customers?q=科技&sort=LAST_INTERACTION_AT.desc&page=3
+// q is a query line (internal/segment/QUERY.md): plain words search names,
+// codes and contacts; `tier:A,B visits(90d):>=3` filters.
 import type { ArchiveScope, CustomerOrderField, OrderDirection } from '../gql/graphql';
 import { ARCHIVE_SCOPE_LABELS, ORDER_FIELD_LABELS } from '../i18n/enums';
 
@@ -9,6 +11,7 @@ export interface ListSort {
 }
 
 export interface ListState {
+  /** The query line of the list's filter ('' for none). */
   q: string;
   /** Active customers (default), archived ones, or all. */
   scope: ArchiveScope;
@@ -20,6 +23,8 @@ export interface ListState {
 export const PAGE_SIZES = [20, 50, 100] as const;
 export const DEFAULT_SORT: ListSort = { field: 'LAST_INTERACTION_AT', direction: 'DESC' };
 export const DEFAULT_STATE: ListState = { q: '', scope: 'ACTIVE', sort: DEFAULT_SORT, page: 1, size: 20 };
+/** The longest query line the server takes (4,000 bytes; a character is at most 4). */
+export const MAX_QUERY = 4000;
 /** Upper bound of a page number in a URL (keeps a typo from walking a huge list). */
 export const MAX_PAGE = 10000;
 
@@ -55,7 +60,7 @@ export function decodeListState(params: URLSearchParams): ListState {
   const sizeRaw = intParam(params.get('size'), DEFAULT_STATE.size, 1, 100);
   const size = (PAGE_SIZES as readonly number[]).includes(sizeRaw) ? sizeRaw : DEFAULT_STATE.size;
   return {
-    q: (params.get('q') ?? '').trim().slice(0, 200),
+    q: (params.get('q') ?? '').trim().slice(0, MAX_QUERY),
     scope: decodeScope(params.get('scope')),
     sort: decodeSort(params.get('sort')),
     page: intParam(params.get('page'), 1, 1, MAX_PAGE),
@@ -74,9 +79,12 @@ export function encodeListState(s: ListState): URLSearchParams {
   return p;
 }
 
-/** A key for everything but the page: cursors of one key are valid together. */
-export function listKey(s: ListState): string {
-  return `${s.q.trim()}|${s.scope}|${encodeSort(s.sort)}|${s.size}`;
+/**
+ * A key for everything but the page: cursors of one key are valid together.
+ * extra names a filter that is not in the URL (a builder-only where).
+ */
+export function listKey(s: ListState, extra = ''): string {
+  return `${s.q.trim()}|${s.scope}|${encodeSort(s.sort)}|${s.size}${extra ? `|${extra}` : ''}`;
 }
 
 /**

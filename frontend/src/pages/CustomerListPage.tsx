@@ -1,22 +1,36 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import {
+  Badge,
   Button,
   Card,
   Checkbox,
+  Drawer,
+  Dropdown,
   Grid,
   Input,
   List,
   Pagination,
   Popover,
   Select,
+  Skeleton,
   Space,
   Table,
   Tag,
+  Tooltip,
   Typography,
   type TableColumnsType,
   type TableProps,
 } from 'antd';
-import { PlusOutlined, SettingOutlined, SortAscendingOutlined, SortDescendingOutlined } from '@ant-design/icons';
+import {
+  BookOutlined,
+  DownloadOutlined,
+  FilterOutlined,
+  PlusOutlined,
+  SettingOutlined,
+  SortAscendingOutlined,
+  SortDescendingOutlined,
+} from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { ArchiveScope, CustomerListItemFragment, CustomerOrderField } from '../gql/graphql';
 import { useI18n, type MessageKey } from '../i18n';
@@ -30,11 +44,24 @@ import {
 } from '../i18n/enums';
 import { EnumTag } from '../components/EnumTag';
 import { EmptyState, ErrorState } from '../components/States';
-import { decodeListState, encodeListState, DEFAULT_SORT, PAGE_SIZES, type ListState } from '../lib/urlState';
+import { decodeListState, encodeListState, DEFAULT_SORT, MAX_QUERY, PAGE_SIZES, type ListState } from '../lib/urlState';
 import { formatMoney, formatTime } from '../lib/money';
 import { useCustomerList } from './customerListData';
 import { useSession } from '../auth/session';
 import { prefetchPages } from './lazy';
+import { request } from '../api/client';
+import { CustomersCountQuery } from '../api/operations';
+import { isApiError } from '../api/errors';
+import { errorText } from '../lib/errorText';
+import { countConditions, toWhere, type Where } from '../lib/segment/tree';
+import { queryProblem, splitAt, type QueryProblem } from '../lib/segment/queryProblem';
+import { exportColumns, exportHref } from '../lib/segment/exportLinks';
+import { useSegmentSync } from './segment/useSegmentSync';
+import { SavedSegments } from './segment/SavedSegments';
+
+// The builder (and the date pickers it uses) loads when first opened.
+const FilterBuilder = lazy(() => import('./segment/FilterBuilder'));
+const BUILDER_KEY = 'kehu.filterOpen';
 
 type Row = CustomerListItemFragment;
 
@@ -127,16 +154,41 @@ export function CustomerListPage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const state = useMemo(() => decodeListState(params), [params]);
-  const { data, error, isPending, isFetching, refetch } = useCustomerList(state);
+  // The filter: the URL's query line, the box and the builder kept in step.
+  // Setting the line reads the URL when it runs: the list may still be on
+  // screen (kept by a route transition) after the user has moved on, and
+  // must not pull them back.
+  const seg = useSegmentSync(state.q, (line, how) => {
+    if (window.location.pathname !== '/customers') return;
+    const current = decodeListState(new URLSearchParams(window.location.search));
+    if (current.q === line.trim()) return;
+    setParams(encodeListState({ ...current, q: line, page: 1 }), { replace: how === 'replace' });
+  });
+  const { data, error, isPending, isFetching, refetch } = useCustomerList(state, seg.builderOnly);
   const screens = Grid.useBreakpoint();
   const mobile = screens.md === false;
-  const [searchText, setSearchText] = useState(state.q);
   const tableRef = useRef<HTMLDivElement>(null);
+  const boxRef = useRef<HTMLInputElement | null>(null);
+  const [savedOpen, setSavedOpen] = useState(false);
+  const [builderOpen, setBuilderOpenState] = useState<boolean>(() => {
+    try {
+      return localStorage.getItem(BUILDER_KEY) === '1';
+    } catch {
+      return false;
+    }
+  });
+  const setBuilderOpen = (open: boolean) => {
+    setBuilderOpenState(open);
+    try {
+      localStorage.setItem(BUILDER_KEY, open ? '1' : '0');
+    } catch {
+      // not kept
+    }
+  };
 
   useEffect(() => {
     document.title = `${t('list.title')} · ${t('app.name')}`;
   }, [t]);
-  useEffect(() => setSearchText(state.q), [state.q]);
   useEffect(() => {
     if (data && !isFetching) {
       markListReady();
@@ -152,21 +204,40 @@ export function CustomerListPage() {
     setParams(encodeListState(next), { replace });
   };
 
-  // Typing searches after a short pause; Enter searches at once. The timer
-  // reads the URL when it fires: the list may still be on screen (kept by a
-  // route transition) after the user has moved on, and must not pull them back.
-  const searchTimer = useRef<number | undefined>(undefined);
+  // Typing filters after a short pause; Enter at once (and adds a history entry).
+  const boxTimer = useRef<number | undefined>(undefined);
   useEffect(() => {
-    window.clearTimeout(searchTimer.current);
-    if (searchText.trim() === state.q) return undefined;
-    searchTimer.current = window.setTimeout(() => {
-      if (window.location.pathname !== '/customers') return;
-      const current = decodeListState(new URLSearchParams(window.location.search));
-      if (current.q === searchText.trim()) return;
-      setParams(encodeListState({ ...current, q: searchText, page: 1 }), { replace: true });
-    }, 350);
-    return () => window.clearTimeout(searchTimer.current);
-  }, [searchText]);
+    window.clearTimeout(boxTimer.current);
+    boxTimer.current = window.setTimeout(() => seg.commitBox('replace'), 500);
+    return () => window.clearTimeout(boxTimer.current);
+  }, [seg.box]);
+
+  // A line that does not parse: the caret goes to the spot the server names.
+  const listProblem: QueryProblem | null = error ? queryProblem(error) : null;
+  const problem = seg.boxProblem ?? (seg.box.trim() === state.q ? listProblem : null);
+  const focusProblem = (p: QueryProblem | null) => {
+    const el = boxRef.current;
+    if (!p?.pos || !el || document.activeElement !== el) return;
+    const { offset } = splitAt(el.value, p.pos);
+    el.setSelectionRange(offset, offset);
+  };
+  useEffect(() => focusProblem(seg.boxProblem), [seg.boxProblem]);
+
+  // The live count of what the builder holds, a moment after the last edit.
+  const live = useMemo(() => toWhere(seg.tree), [seg.tree]);
+  const [countWhere, setCountWhere] = useState<Where | null>(live.where);
+  useEffect(() => {
+    const id = window.setTimeout(() => setCountWhere(live.where), 300);
+    return () => window.clearTimeout(id);
+  }, [live.where]);
+  const count = useQuery({
+    queryKey: ['customersCount', countWhere ? JSON.stringify(countWhere) : '', state.scope],
+    queryFn: async () => (await request(CustomersCountQuery, { where: countWhere, scope: state.scope })).customersCount,
+    // not while a line is being read: the tree is about to change
+    enabled: builderOpen && !seg.busy,
+    placeholderData: (prev) => prev,
+    staleTime: 10_000,
+  });
 
   // A page past the end (an old link): go to the last page.
   useEffect(() => {
@@ -196,9 +267,9 @@ export function CustomerListPage() {
           </>
         ),
       },
-      { key: 'stage', title: 'col.stage', width: 96, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
-      { key: 'valueTier', title: 'col.valueTier', width: 110, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
-      { key: 'intentGrade', title: 'col.intentGrade', width: 86, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
+      { key: 'stage', title: 'col.stage', sort: 'STAGE', width: 110, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
+      { key: 'valueTier', title: 'col.valueTier', sort: 'VALUE_TIER', width: 124, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
+      { key: 'intentGrade', title: 'col.intentGrade', sort: 'INTENT_GRADE', width: 110, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
       {
         key: 'owner',
         title: 'col.owner',
@@ -216,10 +287,10 @@ export function CustomerListPage() {
         width: 96,
         render: (r) => (r.contacts.find((c) => c.primary) ?? r.contacts[0])?.name ?? '',
       },
-      { key: 'industry', title: 'col.industry', width: 150, render: (r) => r.industry },
+      { key: 'industry', title: 'col.industry', sort: 'INDUSTRY', width: 150, render: (r) => r.industry },
       { key: 'region', title: 'col.region', width: 140, render: (r) => [r.province, r.city].filter(Boolean).join(' ') },
-      { key: 'type', title: 'col.type', width: 100, render: (r) => label(CUSTOMER_TYPE_LABELS, r.type) },
-      { key: 'source', title: 'col.source', width: 110, render: (r) => r.source },
+      { key: 'type', title: 'col.type', sort: 'TYPE', width: 110, render: (r) => label(CUSTOMER_TYPE_LABELS, r.type) },
+      { key: 'source', title: 'col.source', sort: 'SOURCE', width: 110, render: (r) => r.source },
       {
         key: 'tags',
         title: 'col.tags',
@@ -316,8 +387,8 @@ export function CustomerListPage() {
     </Checkbox.Group>
   );
 
-  const total = data?.totalCount ?? 0;
-  const rows = data?.rows ?? [];
+  const total = listProblem ? 0 : data?.totalCount ?? 0;
+  const rows = listProblem ? [] : data?.rows ?? [];
   const pagination = {
     current: state.page,
     pageSize: state.size,
@@ -332,57 +403,195 @@ export function CustomerListPage() {
     },
   };
 
-  const head = (
-    <div className="kehu-page-head">
-      <h1>{t('list.title')}</h1>
-      <Typography.Text type="secondary" aria-live="polite" data-testid="customer-total">
-        {data ? t('list.total', { n: total.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') }) : ''}
-      </Typography.Text>
+  const nFilter = countConditions(seg.tree);
+  const columnsParam = exportColumns(visible);
+  const canExport = !seg.builderOnly && !problem;
+  const exportMenu = {
+    items: [
+      { key: 'csv', label: <a href={exportHref('csv', state.q, columnsParam)} download data-testid="export-csv">{t('seg.exportCsv')}</a> },
+      { key: 'xlsx', label: <a href={exportHref('xlsx', state.q, columnsParam)} download data-testid="export-xlsx">{t('seg.exportXlsx')}</a> },
+    ],
+  };
+  const exportButton = (
+    <Tooltip title={canExport ? t('seg.exportHint') : t('seg.exportNoLine')}>
+      <span>
+        <Dropdown menu={exportMenu} trigger={['click']} disabled={!canExport} placement="bottomRight">
+          <Button icon={<DownloadOutlined />} disabled={!canExport} aria-label={t('seg.export')} data-testid="export">
+            {!mobile && t('seg.export')}
+          </Button>
+        </Dropdown>
+      </span>
+    </Tooltip>
+  );
+
+  const segErrorText = (e: unknown): string => {
+    if (isApiError(e) && e.code === 'BAD_USER_INPUT' && e.fields[0]?.field.startsWith('where')) {
+      const f = e.fields[0];
+      return t('seg.invalid', { field: f.field.replace(/^where\.?/, '') || 'where', msg: i18n.serverText(f.message) });
+    }
+    return errorText(e, i18n);
+  };
+
+  const builderFooter = (
+    <div className="kehu-seg-footer">
+      <span
+        aria-live="polite"
+        data-testid="seg-count"
+        data-count={count.data ?? ''}
+        data-fetching={count.isFetching || seg.busy || countWhere !== live.where ? '1' : '0'}
+      >
+        {count.error ? (
+          <Typography.Text type="danger">{segErrorText(count.error)}</Typography.Text>
+        ) : count.data != null ? (
+          <Typography.Text strong>
+            {t('seg.count', { n: count.data.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') })}
+            {count.isFetching && <span className="kehu-muted"> · {t('seg.counting')}</span>}
+          </Typography.Text>
+        ) : (
+          <span className="kehu-muted">{t('seg.counting')}</span>
+        )}
+      </span>
+      {live.incomplete > 0 && <Typography.Text type="warning">{t('seg.incomplete', { n: live.incomplete })}</Typography.Text>}
+      {seg.builderError != null && !count.error && <Typography.Text type="danger">{segErrorText(seg.builderError)}</Typography.Text>}
+      {seg.shapeError && <Typography.Text type="warning">{t('seg.unsupported', { msg: seg.shapeError })}</Typography.Text>}
       <div className="kehu-grow" />
-      <Input.Search
-        placeholder={t('list.search')}
-        aria-label={t('list.search')}
-        allowClear
-        value={searchText}
-        onChange={(e) => setSearchText(e.target.value)}
-        onSearch={(v) => {
-          window.clearTimeout(searchTimer.current);
-          update({ q: v, page: 1 });
-        }}
-        style={{ width: mobile ? '100%' : 320 }}
-        loading={isFetching && searchText.trim() !== '' && searchText.trim() === state.q}
-        maxLength={200}
-      />
-      <Select<ArchiveScope>
-        aria-label={t('list.scope')}
-        value={state.scope}
-        onChange={(scope) => update({ scope, page: 1 })}
-        options={i18n.options(ARCHIVE_SCOPE_LABELS)}
-        style={{ width: mobile ? 110 : 120 }}
-      />
-      {!mobile && (
-        <Popover content={columnChooser} title={t('list.columns')} trigger="click" placement="bottomRight">
-          <Button icon={<SettingOutlined />}>{t('list.columns')}</Button>
-        </Popover>
+      {nFilter > 0 && (
+        <Button size="small" onClick={() => seg.editTree({ ...seg.tree, children: [], keepEmpty: false, not: false, op: 'and' })}>
+          {t('seg.clear')}
+        </Button>
       )}
-      <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
-        {t('list.new')}
-      </Button>
     </div>
   );
 
-  if (error && !data) {
-    return (
+  const head = (
+    <>
+      <div className="kehu-page-head">
+        <h1>{t('list.title')}</h1>
+        <Typography.Text type="secondary" aria-live="polite" data-testid="customer-total">
+          {data ? t('list.total', { n: total.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') }) : ''}
+        </Typography.Text>
+        <div className="kehu-grow" />
+        <Select<ArchiveScope>
+          aria-label={t('list.scope')}
+          value={state.scope}
+          onChange={(scope) => update({ scope, page: 1 })}
+          options={i18n.options(ARCHIVE_SCOPE_LABELS)}
+          style={{ width: mobile ? 110 : 120 }}
+        />
+        {!mobile && (
+          <Popover content={columnChooser} title={t('list.columns')} trigger="click" placement="bottomRight">
+            <Button icon={<SettingOutlined />}>{t('list.columns')}</Button>
+          </Popover>
+        )}
+        {exportButton}
+        {mobile && (
+          <Button icon={<BookOutlined />} onClick={() => setSavedOpen(true)} aria-label={t('saved.title')} data-testid="saved-open">
+            {t('saved.open')}
+          </Button>
+        )}
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
+          {t('list.new')}
+        </Button>
+      </div>
+      <div className="kehu-query-row">
+        <Input.Search
+          ref={(r) => {
+            boxRef.current = r?.input ?? null;
+          }}
+          placeholder={t('list.search')}
+          aria-label={t('list.search')}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? 'query-problem' : undefined}
+          status={problem ? 'error' : undefined}
+          allowClear
+          value={seg.box}
+          onChange={(e) => seg.setBox(e.target.value)}
+          onSearch={(_v, _e, info) => {
+            window.clearTimeout(boxTimer.current);
+            seg.commitBox(info?.source === 'clear' ? 'replace' : 'push');
+          }}
+          onBlur={() => seg.commitBox('replace')}
+          loading={isFetching && seg.box.trim() !== '' && seg.box.trim() === state.q}
+          maxLength={MAX_QUERY}
+          className="kehu-query-box"
+          data-testid="query-box"
+          spellCheck={false}
+        />
+        <Badge count={nFilter} size="small" offset={[-4, 2]}>
+          <Button
+            icon={<FilterOutlined />}
+            type={builderOpen ? 'primary' : 'default'}
+            ghost={builderOpen}
+            aria-expanded={builderOpen}
+            aria-controls="filter-builder"
+            onClick={() => setBuilderOpen(!builderOpen)}
+            data-testid="filter-toggle"
+          >
+            {t('seg.filter')}
+          </Button>
+        </Badge>
+      </div>
+      {problem && <QueryProblemView line={seg.boxProblem ? seg.problemLine : state.q} problem={problem} />}
+      {seg.builderOnly && (
+        <Typography.Paragraph type="secondary" style={{ margin: '0 0 8px' }} data-testid="builder-only">
+          {t('seg.builderOnly')}
+        </Typography.Paragraph>
+      )}
+      {builderOpen && (
+        <Card size="small" className="kehu-seg-card" id="filter-builder" title={t('seg.title')}>
+          <Suspense fallback={<Skeleton active paragraph={{ rows: 2 }} />}>
+            <FilterBuilder tree={seg.tree} onChange={seg.editTree} footer={builderFooter} />
+          </Suspense>
+        </Card>
+      )}
+    </>
+  );
+
+  const saved = (
+    <SavedSegments
+      scope={state.scope}
+      current={{ query: state.q, where: seg.builderOnly }}
+      onApply={(sg) => seg.apply(sg.query ?? null, sg.where)}
+      onDone={() => setSavedOpen(false)}
+    />
+  );
+  // Saved segments: a column beside the list on wide screens, a drawer on phones.
+  const frame = (content: ReactNode) =>
+    mobile ? (
+      <>
+        {content}
+        <Drawer open={savedOpen} onClose={() => setSavedOpen(false)} placement="bottom" height="70%" title={null} closable={false}>
+          {saved}
+        </Drawer>
+      </>
+    ) : (
+      <div className="kehu-list-layout">
+        <aside className="kehu-list-side">{saved}</aside>
+        <div className="kehu-list-main">{content}</div>
+      </div>
+    );
+
+  if (error && !data && !listProblem) {
+    return frame(
       <>
         {head}
         <ErrorState error={error} onRetry={() => void refetch()} />
-      </>
+      </>,
     );
   }
 
+  const filtered = state.q !== '' || !!seg.builderOnly;
   const empty = (
-    <EmptyState description={state.q ? t('list.empty', { q: state.q }) : t('list.emptyAll')}>
-      {state.q && <Button onClick={() => update({ q: '', page: 1 })}>{t('list.clearSearch')}</Button>}
+    <EmptyState
+      description={
+        listProblem ? t('seg.queryErrorNoPos', { msg: i18n.serverText(listProblem.message) }) : seg.builderOnly ? t('list.emptyFilter') : state.q ? t('list.empty', { q: state.q }) : t('list.emptyAll')
+      }
+    >
+      {filtered && (
+        <Button onClick={() => (seg.builderOnly ? seg.editTree({ ...seg.tree, children: [], keepEmpty: false }) : update({ q: '', page: 1 }))}>
+          {state.q.includes(':') || seg.builderOnly ? t('list.clearFilter') : t('list.clearSearch')}
+        </Button>
+      )}
     </EmptyState>
   );
 
@@ -391,7 +600,7 @@ export function CustomerListPage() {
       value: f,
       label: label(ORDER_FIELD_LABELS, f),
     }));
-    return (
+    return frame(
       <>
         {head}
         <Space style={{ marginBottom: 12 }} wrap>
@@ -445,11 +654,11 @@ export function CustomerListPage() {
             <Pagination {...pagination} style={{ textAlign: 'center', marginTop: 8 }} />
           )}
         </div>
-      </>
+      </>,
     );
   }
 
-  return (
+  return frame(
     <>
       {head}
       <div ref={tableRef}>
@@ -477,6 +686,30 @@ export function CustomerListPage() {
           {t('list.rowHint')}
         </Typography.Text>
       </div>
-    </>
+    </>,
+  );
+}
+
+/** Where the query line does not parse: the line with the spot marked, and why. */
+function QueryProblemView({ line, problem }: { line: string; problem: QueryProblem }) {
+  const { t, serverText } = useI18n();
+  const msg = serverText(problem.message);
+  if (problem.pos === null) {
+    return (
+      <div id="query-problem" role="alert" className="kehu-query-problem" data-testid="query-problem">
+        {t('seg.queryErrorNoPos', { msg })}
+      </div>
+    );
+  }
+  const { before, at, after } = splitAt(line, problem.pos);
+  return (
+    <div id="query-problem" role="alert" className="kehu-query-problem" data-testid="query-problem" data-pos={problem.pos}>
+      <code className="kehu-query-line">
+        {before}
+        <mark>{at}</mark>
+        {after}
+      </code>
+      <div>{t('seg.queryError', { pos: problem.pos, msg })}</div>
+    </div>
   );
 }

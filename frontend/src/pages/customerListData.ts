@@ -7,6 +7,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { request } from '../api/client';
 import { CustomerCursorsQuery, CustomersQuery } from '../api/operations';
 import type { CustomerListItemFragment, CustomerOrder } from '../gql/graphql';
+import type { Where } from '../lib/segment/tree';
 import { CursorStack, decodeListState, listKey, type ListState } from '../lib/urlState';
 
 export const cursorStack = new CursorStack();
@@ -25,9 +26,18 @@ function order(s: ListState): CustomerOrder {
   return { field: s.sort.field, direction: s.sort.direction };
 }
 
+/** The filter of a list request: the URL's query line, or a where that has none (builder-only). */
+function filterVars(s: ListState, where: Where | null) {
+  return where ? { where, query: null } : { query: s.q || null, where: null };
+}
+
+function whereKey(where: Where | null): string {
+  return where ? JSON.stringify(where) : '';
+}
+
 /** The `after` cursor of a page, walking the cursors of earlier pages if needed; undefined past the end. */
-async function afterCursor(s: ListState): Promise<string | null | undefined> {
-  const key = listKey(s);
+async function afterCursor(s: ListState, where: Where | null): Promise<string | null | undefined> {
+  const key = listKey(s, whereKey(where));
   const known = cursorStack.get(key, s.page);
   if (known !== undefined) return known;
   const start = cursorStack.nearest(key, s.page);
@@ -40,8 +50,8 @@ async function afterCursor(s: ListState): Promise<string | null | undefined> {
       first: pages * s.size,
       after,
       orderBy: order(s),
-      search: s.q || null,
       scope: s.scope,
+      ...filterVars(s, where),
     });
     const { endCursor, hasNextPage } = res.customers.pageInfo;
     if (!endCursor) return undefined;
@@ -54,20 +64,20 @@ async function afterCursor(s: ListState): Promise<string | null | undefined> {
   return after;
 }
 
-export async function fetchListPage(s: ListState): Promise<ListPage> {
-  const after = await afterCursor(s);
+export async function fetchListPage(s: ListState, where: Where | null = null): Promise<ListPage> {
+  const after = await afterCursor(s, where);
   const res = await request(CustomersQuery, {
     first: s.size,
     after: after === undefined ? null : after,
     orderBy: order(s),
-    search: s.q || null,
     scope: s.scope,
+    ...filterVars(s, where),
   });
   const c = res.customers;
   if (after === undefined && s.page > 1) {
     return { rows: [], totalCount: c.totalCount, hasNextPage: false, inRange: false };
   }
-  cursorStack.set(listKey(s), s.page, c.pageInfo.endCursor);
+  cursorStack.set(listKey(s, whereKey(where)), s.page, c.pageInfo.endCursor);
   return {
     rows: c.edges.map((e) => e.node),
     totalCount: c.totalCount,
@@ -76,14 +86,15 @@ export async function fetchListPage(s: ListState): Promise<ListPage> {
   };
 }
 
-export function listQueryKey(s: ListState) {
-  return ['customers', s.q, s.scope, s.sort.field, s.sort.direction, s.size, s.page] as const;
+export function listQueryKey(s: ListState, where: Where | null = null) {
+  return ['customers', s.q, s.scope, s.sort.field, s.sort.direction, s.size, s.page, whereKey(where)] as const;
 }
 
-export function useCustomerList(s: ListState) {
+/** A page of the list of the URL's state; where replaces the query line when the filter has none. */
+export function useCustomerList(s: ListState, where: Where | null = null) {
   return useQuery({
-    queryKey: listQueryKey(s),
-    queryFn: () => fetchListPage(s),
+    queryKey: listQueryKey(s, where),
+    queryFn: () => fetchListPage(s, where),
     placeholderData: keepPreviousData,
   });
 }
