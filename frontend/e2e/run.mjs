@@ -346,6 +346,14 @@ async function main() {
       const u = new URL(href, base);
       assert(u.pathname === '/export/customers.csv' && u.searchParams.get('query') === SEGMENT_LINE, `export link: ${href}`);
       assert((u.searchParams.get('columns') ?? '').startsWith('code,name,'), `export columns: ${href}`);
+      // The link downloads the segment with the session cookie: a BOM, a header, one row per customer.
+      const file = await page.request.get(u.toString());
+      assert(file.status() === 200, `export answered ${file.status()}: ${await file.text()}`);
+      const body = await file.body();
+      assert(body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf, 'the CSV starts with a UTF-8 BOM');
+      const lines = body.toString('utf8').trim().split(/\r?\n/);
+      assert(lines[0].startsWith('\ufeff客户编号'), `the header is in Chinese: ${lines[0].slice(0, 40)}`);
+      assert(lines.length === n + 1, `the file has ${lines.length - 1} rows, the segment ${n}`);
       await page.keyboard.press('Escape');
     });
 

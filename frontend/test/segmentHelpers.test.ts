@@ -39,5 +39,10 @@ describe('export links', () => {
   it('builds the links with the query line', () => {
     expect(exportHref('csv', 'tier:A,B visits(90d):>=3', 'code,name')).toBe('/export/customers.csv?query=tier%3AA%2CB+visits%2890d%29%3A%3E%3D3&columns=code%2Cname');
     expect(exportHref('xlsx', '  ', null)).toBe('/export/customers.xlsx');
+    // The list's scope and order go along, so the file has the rows in the order on screen.
+    expect(exportHref('csv', 'tier:A', null, { scope: 'ARCHIVED', orderBy: 'STAGE', desc: true })).toBe(
+      '/export/customers.csv?query=tier%3AA&scope=ARCHIVED&orderBy=STAGE&desc=true',
+    );
+    expect(exportHref('csv', '', null, { scope: 'ACTIVE', orderBy: 'CODE', desc: false })).toBe('/export/customers.csv?orderBy=CODE');
   });
 });

@@ -406,10 +406,11 @@ export function CustomerListPage() {
   const nFilter = countConditions(seg.tree);
   const columnsParam = exportColumns(visible);
   const canExport = !seg.builderOnly && !problem;
+  const exportView = { scope: state.scope, orderBy: state.sort.field, desc: state.sort.direction === 'DESC' };
   const exportMenu = {
     items: [
-      { key: 'csv', label: <a href={exportHref('csv', state.q, columnsParam)} download data-testid="export-csv">{t('seg.exportCsv')}</a> },
-      { key: 'xlsx', label: <a href={exportHref('xlsx', state.q, columnsParam)} download data-testid="export-xlsx">{t('seg.exportXlsx')}</a> },
+      { key: 'csv', label: <a href={exportHref('csv', state.q, columnsParam, exportView)} download data-testid="export-csv">{t('seg.exportCsv')}</a> },
+      { key: 'xlsx', label: <a href={exportHref('xlsx', state.q, columnsParam, exportView)} download data-testid="export-xlsx">{t('seg.exportXlsx')}</a> },
     ],
   };
   const exportButton = (

@@ -40,11 +40,21 @@ export function exportColumns(visible: readonly string[]): string | null {
 
 export type ExportFormat = 'csv' | 'xlsx';
 
+/** What the list shows besides its filter, so that the file has the same rows in the same order. */
+export interface ExportView {
+  scope?: string;
+  orderBy?: string;
+  desc?: boolean;
+}
+
 /** The export link of a filter (its query line, '' for every customer). */
-export function exportHref(format: ExportFormat, query: string, columns: string | null): string {
+export function exportHref(format: ExportFormat, query: string, columns: string | null, view: ExportView = {}): string {
   const p = new URLSearchParams();
   if (query.trim()) p.set('query', query.trim());
   if (columns) p.set('columns', columns);
+  if (view.scope && view.scope !== 'ACTIVE') p.set('scope', view.scope);
+  if (view.orderBy) p.set('orderBy', view.orderBy);
+  if (view.desc) p.set('desc', 'true');
   const qs = p.toString();
   return `/export/customers.${format}${qs ? `?${qs}` : ''}`;
 }
