@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-
 	"github.com/kehu-crm/kehu/graph"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -31,13 +29,11 @@ import (
 // embedded store they are shared pointers into the read model. A filter
 // that is not lean (one on interaction summaries) is evaluated on every
 // whole document per list call on the embedded store, so such exports take
-// few, large pages. Whole documents (contact columns, notes) are fetched for the ids
-// of each lean page in batches, so the user's filter never runs again for
-// them.
+// few, large pages. Contact columns and notes come with the rows of each
+// page (ListQuery.WithContacts), read from the stored documents.
 const (
 	exportLeanPage   = 1000
 	exportNestedPage = 10000
-	exportFullBatch  = 200
 )
 
 // exportTimeout bounds an export (or KEHU_REQUEST_TIMEOUT when longer): a
@@ -195,8 +191,8 @@ func (a *app) parseExport(ctx context.Context, v url.Values, actor crm.Actor, fo
 // response began: an error before that is answered as an error response.
 func (a *app) runExport(w http.ResponseWriter, r *http.Request, actor crm.Actor, req *exportRequest) (rows int, started bool, err error) {
 	ctx := r.Context()
-	full := export.NeedsFull(req.cols)
 	q := req.q
+	q.WithContacts = export.NeedsFull(req.cols) // contact columns and notes
 	q.First = exportLeanPage
 	if q.Filter != nil && !q.Filter.Lean() {
 		q.First = exportNestedPage
@@ -247,13 +243,7 @@ func (a *app) runExport(w http.ResponseWriter, r *http.Request, actor crm.Actor,
 		return rows, true, err
 	}
 	for {
-		customers := page.Customers
-		if full {
-			if customers, err = a.wholeDocuments(ctx, q, customers); err != nil {
-				return fail(err)
-			}
-		}
-		for _, c := range customers {
+		for _, c := range page.Customers {
 			if err := ew.Write(c); err != nil {
 				return fail(err)
 			}
@@ -282,50 +272,6 @@ func (a *app) runExport(w http.ResponseWriter, r *http.Request, actor crm.Actor,
 		return fail(err)
 	}
 	return rows, true, nil
-}
-
-// wholeDocuments returns the whole documents of a page of lean rows, in
-// the page's order, read through the service in batches by id. A customer
-// changed since the page was read is exported as it is now; one that left
-// the scope meanwhile is left out.
-func (a *app) wholeDocuments(ctx context.Context, q crm.ListQuery, lean []*crm.Customer) ([]*crm.Customer, error) {
-	out := make([]*crm.Customer, 0, len(lean))
-	for start := 0; start < len(lean); start += exportFullBatch {
-		batch := lean[start:min(start+exportFullBatch, len(lean))]
-		ids := make(idFilter, len(batch))
-		for _, c := range batch {
-			ids[c.ID] = true
-		}
-		p, err := a.crm.Customers(ctx, crm.ListQuery{OrderBy: crm.OrderCode, Scope: q.Scope, First: len(batch),
-			Filter: ids, Full: true})
-		if err != nil {
-			return nil, err
-		}
-		byID := make(map[string]*crm.Customer, len(p.Customers))
-		for _, c := range p.Customers {
-			byID[c.ID] = c
-		}
-		for _, c := range batch {
-			if whole := byID[c.ID]; whole != nil {
-				out = append(out, whole)
-			}
-		}
-	}
-	return out, nil
-}
-
-// idFilter selects customers by id: a crm.Filter both stores apply (on
-// MongoDB through the _id index).
-type idFilter map[string]bool
-
-func (f idFilter) Match(c *crm.Customer) bool { return f[c.ID] }
-func (f idFilter) Lean() bool                 { return true }
-func (f idFilter) Mongo() (any, error) {
-	ids := make(bson.A, 0, len(f))
-	for id := range f {
-		ids = append(ids, id)
-	}
-	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil
 }
 
 func (a *app) loc() *time.Location {

@@ -51,6 +51,9 @@ type Customer struct {
 	// Partial marks a customer from a list page whose nested arrays were
 	// not loaded (ListQuery.Full false). Never stored.
 	Partial bool `bson:"-"`
+	// ContactsLoaded, on a Partial customer, says that its contacts and
+	// notes were loaded (ListQuery.WithContacts). Never stored.
+	ContactsLoaded bool `bson:"-"`
 	// Brief, on a Partial customer from a read model, is the compact form
 	// of the nested arrays that segment filters read; nil otherwise. Never
 	// stored.

@@ -242,6 +242,10 @@ type ListQuery struct {
 	// interactions, needs, deals, satisfaction, histories) may be left empty
 	// and the returned customers are marked Partial.
 	Full bool
+	// WithContacts, without Full, asks for the contacts and the notes on
+	// the Partial customers of the page (what an export of contact columns
+	// needs), not the rest of the nested arrays.
+	WithContacts bool
 }
 
 // Filter selects customers. internal/segment builds them from the filter

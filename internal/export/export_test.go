@@ -256,6 +256,10 @@ func TestPartialRows(t *testing.T) {
 	if _, err := Row(c, full, &Options{}); !errors.Is(err, ErrPartial) {
 		t.Fatalf("contact column on a lean row: %v", err)
 	}
+	c.ContactsLoaded = true // a row of ListQuery.WithContacts
+	if _, err := Row(c, full, &Options{}); err != nil {
+		t.Fatalf("contact column on a row with its contacts: %v", err)
+	}
 	if NeedsFull(lean) || !NeedsFull(full) {
 		t.Fatal("NeedsFull")
 	}

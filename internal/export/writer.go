@@ -47,13 +47,13 @@ type Writer interface {
 	Discard()
 }
 
-// ErrPartial is returned by Write for a lean list row when a column needs
-// the whole document.
+// ErrPartial is returned by Write for a lean list row without its contacts
+// (crm.Customer.ContactsLoaded) when a column needs them or the notes.
 var ErrPartial = errors.New("export: a column needs the whole customer document, got a lean list row")
 
 // Row returns the cells of c for cols.
 func Row(c *crm.Customer, cols []Column, opt *Options) ([]Value, error) {
-	if c.Partial && NeedsFull(cols) {
+	if c.Partial && !c.ContactsLoaded && NeedsFull(cols) {
 		return nil, ErrPartial
 	}
 	r := rowCtx{c: c, opt: opt}

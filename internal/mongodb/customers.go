@@ -209,6 +209,17 @@ var listProjection = bson.D{
 	{Key: "notes", Value: 0},
 }
 
+// contactsProjection is listProjection keeping the contacts and notes
+// (ListQuery.WithContacts).
+var contactsProjection = bson.D{
+	{Key: "interactions", Value: 0},
+	{Key: "needs", Value: 0},
+	{Key: "deals", Value: 0},
+	{Key: "satisfaction", Value: 0},
+	{Key: "stageHistory", Value: 0},
+	{Key: "tierHistory", Value: 0},
+}
+
 func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, error) {
 	if q.First <= 0 {
 		return nil, crm.Errorf(crm.CodeBadUserInput, "first must be positive")
@@ -282,9 +293,12 @@ func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, e
 		SetSort(bson.D{{Key: path, Value: dir}, {Key: "_id", Value: dir}}).
 		SetLimit(limit).
 		SetBatchSize(int32(min(limit, smallBatch)))
-	if !q.Full {
+	switch {
+	case !q.Full && q.WithContacts:
+		fo.SetProjection(contactsProjection)
+	case !q.Full:
 		fo.SetProjection(listProjection)
-	} else {
+	default:
 		fo.SetBatchSize(int32(min(limit, fullBatch)))
 	}
 	cur, err := cs.s.customers.Find(ctx, and(conds), fo)
@@ -299,6 +313,7 @@ func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, e
 			return nil, internal("decode customer", err)
 		}
 		c.Partial = !q.Full
+		c.ContactsLoaded = !q.Full && q.WithContacts
 		page.Customers = append(page.Customers, c)
 	}
 	if err := cur.Err(); err != nil {

@@ -3,8 +3,11 @@ package sqlite
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"strings"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 )
@@ -300,6 +303,12 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	for i, r := range h {
 		page.Customers[i] = &r.e.c
 	}
+	if q.WithContacts && !q.Full && len(h) > 0 {
+		var err error
+		if page.Customers, err = cs.withContacts(ctx, page.Customers); err != nil {
+			return nil, err
+		}
+	}
 	if q.Full && len(h) > 0 {
 		ids := make([]string, len(h))
 		for i, r := range h {
@@ -312,6 +321,44 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 		page.Customers = full
 	}
 	return page, nil
+}
+
+// withContacts returns copies of the lean customers with their contacts
+// and notes, decoded from the stored documents (the decoder skips the other
+// nested arrays without looking inside them).
+func (cs *customerStore) withContacts(ctx context.Context, lean []*crm.Customer) ([]*crm.Customer, error) {
+	type contactsDoc struct {
+		ID       string        `bson:"_id"`
+		Contacts []crm.Contact `bson:"contacts"`
+		Notes    string        `bson:"notes,omitempty"`
+	}
+	ids := make([]string, len(lean))
+	for i, c := range lean {
+		ids[i] = c.ID
+	}
+	byID := make(map[string]*contactsDoc, len(ids))
+	err := queryIn(ctx, cs.rdb, "SELECT doc FROM customers WHERE id IN", ids, func(doc []byte) error {
+		d := new(contactsDoc)
+		if err := bson.Unmarshal(doc, d); err != nil {
+			return err
+		}
+		byID[d.ID] = d
+		return nil
+	})
+	if err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: read contacts: %w", err))
+	}
+	out := make([]*crm.Customer, 0, len(lean))
+	for _, c := range lean {
+		d := byID[c.ID]
+		if d == nil { // removed since the page was read: left out
+			continue
+		}
+		x := *c // the read model's customers are shared: a copy
+		x.Contacts, x.Notes, x.ContactsLoaded = d.Contacts, d.Notes, true
+		out = append(out, &x)
+	}
+	return out, nil
 }
 
 // matchEntry evaluates a lean filter on a read-model entry; an entry

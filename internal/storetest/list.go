@@ -250,3 +250,47 @@ func lower(s string) string {
 	}
 	return string(b)
 }
+
+func init() {
+	register("ListWithContacts", false, func(t *testing.T, h Harness) {
+		s := open(t, h)
+		listData(t, s, 12)
+		withNotes := plain("带备注的公司", base)
+		withNotes.Notes = "年底前回访"
+		withNotes.Contacts = []crm.Contact{{ID: "c1", Name: "王经理", Phone: "13800000000", Email: "wang@example.com", Primary: true}}
+		withNotes.Interactions = []crm.Interaction{{ID: "i", At: base, Channel: crm.ChannelVisit, Summary: "拜访"}}
+		withNotes.Recompute()
+		insert(t, s, withNotes)
+		want, _ := pageAll(t, s, crm.ListQuery{OrderBy: crm.OrderName, First: 5})
+		got := 0
+		q := crm.ListQuery{OrderBy: crm.OrderName, First: 5, WithContacts: true}
+		for {
+			p, err := s.Customers().List(ctx(t), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range p.Customers {
+				if c.ID != want[got] {
+					t.Fatalf("row %d is %s, want %s (the same rows as without contacts)", got, c.ID, want[got])
+				}
+				got++
+				whole, err := s.Customers().Get(ctx(t), c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !c.Partial || !c.ContactsLoaded || len(c.Interactions) != 0 || c.Notes != whole.Notes || fmt.Sprint(c.Contacts) != fmt.Sprint(whole.Contacts) {
+					t.Fatalf("%s: partial %v, %d interactions, notes %q (want %q), contacts %v (want %v)", c.Name, c.Partial,
+						len(c.Interactions), c.Notes, whole.Notes, c.Contacts, whole.Contacts)
+				}
+			}
+			if !p.HasNext {
+				break
+			}
+			last := p.Customers[len(p.Customers)-1]
+			q.After = &crm.Cursor{Value: last.SortValue(q.OrderBy), ID: last.ID}
+		}
+		if got != len(want) {
+			t.Fatalf("%d rows with contacts, %d without", got, len(want))
+		}
+	})
+}
