@@ -73,6 +73,9 @@ func unknownCollection(name string) error {
 // Insert (CONFLICT naming the field). Loaded customer codes raise their
 // period's sequence so later generated codes do not collide with them.
 func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) error {
+	if collection == crm.CollectionUsers {
+		defer s.usersGen.Add(1)
+	}
 	type row struct {
 		args []any
 		it   *item

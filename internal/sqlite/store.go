@@ -130,6 +130,12 @@ type Store struct {
 
 	snap atomic.Pointer[snapshot]
 
+	// users caches the user list (read on every API request to show
+	// owners' names). Every user write bumps usersGen after it commits; a
+	// cached list counts only while its generation is current.
+	users    atomic.Pointer[userList]
+	usersGen atomic.Uint64
+
 	closeOnce sync.Once
 	closeErr  error
 }

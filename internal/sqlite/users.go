@@ -32,6 +32,7 @@ func (us *userStore) Insert(ctx context.Context, u *crm.User) error {
 		*u = orig
 		return crm.Internal(fmt.Errorf("sqlite: encode user: %w", err))
 	}
+	defer us.usersGen.Add(1)
 	err = (*Store)(us).write(ctx, func(tx *sql.Tx) ([]item, error) {
 		_, err := tx.ExecContext(ctx, "INSERT INTO users (id, email, version, doc) VALUES (?, ?, ?, ?)",
 			u.ID, u.Email, u.Version, doc)
@@ -59,6 +60,7 @@ func (us *userStore) Replace(ctx context.Context, u *crm.User, expectedVersion i
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: encode user: %w", err))
 	}
+	defer us.usersGen.Add(1)
 	return (*Store)(us).write(ctx, func(tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, "UPDATE users SET email = ?, version = ?, doc = ? WHERE id = ? AND version = ?",
 			u.Email, u.Version, doc, u.ID, expectedVersion)
@@ -120,6 +122,39 @@ func (us *userStore) GetMany(ctx context.Context, ids []string) ([]*crm.User, er
 
 // List returns every user ordered by email.
 func (us *userStore) List(ctx context.Context) ([]*crm.User, error) {
+	if l := us.users.Load(); l != nil && l.gen == us.usersGen.Load() {
+		return l.copies(), nil
+	}
+	gen := us.usersGen.Load() // before reading: a write after this makes the list stale
+	out, err := us.listFromDB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l := &userList{gen: gen, users: make([]crm.User, len(out))}
+	for i, u := range out {
+		l.users[i] = *u
+	}
+	us.users.Store(l)
+	return out, nil
+}
+
+// userList is a cached user list of one generation (Store.usersGen).
+type userList struct {
+	gen   uint64
+	users []crm.User
+}
+
+// copies returns the users as new values: callers may change them.
+func (l *userList) copies() []*crm.User {
+	out := make([]*crm.User, len(l.users))
+	for i := range l.users {
+		u := l.users[i]
+		out[i] = &u
+	}
+	return out
+}
+
+func (us *userStore) listFromDB(ctx context.Context) ([]*crm.User, error) {
 	rows, err := us.rdb.QueryContext(ctx, "SELECT doc FROM users ORDER BY email")
 	if err != nil {
 		return nil, crm.Internal(fmt.Errorf("sqlite: list users: %w", err))

@@ -62,7 +62,22 @@ func init() {
 		if got.Role != crm.RoleManager || !got.Disabled || got.Version != 2 {
 			t.Fatalf("after replace: %+v", got)
 		}
-		if n, _ := us.Count(ctx(t)); n != 2 {
+		// The list shows every write at once (a store may cache it), and
+		// changing a listed user changes nothing stored.
+		list, err = us.List(ctx(t))
+		if err != nil || len(list) != 2 || list[0].Role != crm.RoleManager || !list[0].Disabled || list[0].Version != 2 {
+			t.Fatalf("list after replace: %+v %v", list[0], err)
+		}
+		list[0].Name = "changed by a caller"
+		c := user("c@kehu.local")
+		if err := us.Insert(ctx(t), c); err != nil {
+			t.Fatal(err)
+		}
+		list, err = us.List(ctx(t))
+		if err != nil || len(list) != 3 || list[2].ID != c.ID || list[0].Name == "changed by a caller" {
+			t.Fatalf("list after insert: %v %v", list, err)
+		}
+		if n, _ := us.Count(ctx(t)); n != 3 {
 			t.Fatalf("count %d", n)
 		}
 	})
