@@ -542,7 +542,7 @@ async function main() {
       await page.locator('.kehu-stats').getByText('90.0').waitFor();
     });
 
-    await scenario('corrections: tick off a next action, correct a deal amount, remove a satisfaction result', async () => {
+    await scenario('corrections: tick off a next action, correct a deal amount, correct and remove a satisfaction result', async () => {
       assert(state.code, 'needs the created customer');
       await page.goto(`${base}/customers/${state.code}`);
       await page.getByTestId('quick-log').waitFor();
@@ -577,9 +577,25 @@ async function main() {
       await page.locator('.kehu-stats').getByText('¥72万').waitFor();
       assert((await page.getByText('¥680,000.50').count()) === 0, 'the old amount is gone');
       await shoot(page, 'customer-detail-deal-corrected');
-      // Satisfaction: remove the 90 result after confirming; the average goes back to none.
+      // Satisfaction: correct the score 90 to 85 (updateSatisfaction), kept after a reload.
       await page.getByRole('tab', { name: /满意度/ }).click();
-      await page.getByRole('button', { name: /^删除 .* 的满意度记录（90 分）$/ }).click();
+      await page.getByRole('button', { name: /^编辑 .* 的满意度记录（90 分）$/ }).click();
+      const score = dlg.getByLabel('满意度评分');
+      assert((await score.inputValue()) === '90', `the dialog holds the score: ${await score.inputValue()}`);
+      assert((await dlg.getByLabel('评价').inputValue()) === '响应及时', 'the dialog holds the comment');
+      await score.fill('85');
+      await shoot(page, 'satisfaction-edit-dialog');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dlg.waitFor({ state: 'detached' });
+      await page.locator('.kehu-stats').getByText('85.0').waitFor();
+      await page.reload();
+      await page.getByRole('tab', { name: /满意度/ }).click();
+      await page.getByRole('button', { name: /^编辑 .* 的满意度记录（85 分）$/ }).waitFor();
+      await page.locator('.kehu-stats').getByText('85.0').waitFor();
+      assert((await page.getByRole('button', { name: /的满意度记录（90 分）$/ }).count()) === 0, 'the old score is gone after a reload');
+      await shoot(page, 'customer-detail-satisfaction-corrected');
+      // Satisfaction: remove the 85 result after confirming; the average goes back to none.
+      await page.getByRole('button', { name: /^删除 .* 的满意度记录（85 分）$/ }).click();
       const pop = page.locator('.ant-popover:visible');
       await pop.getByText('删除这条满意度记录？').waitFor();
       await shoot(page, 'satisfaction-remove-confirm');
