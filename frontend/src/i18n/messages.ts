@@ -265,9 +265,9 @@ export const zh = {
   'interaction.markDone': '将“{what}”标记为已完成',
   'interaction.markUndone': '将“{what}”改回未完成',
   'interaction.nextDoneSaved': '下一步已完成',
-  'interaction.participantsFixed': '记录后不能更改我方参与人',
+  'interaction.participantsRequired': '至少选择一位我方参与人',
   'interaction.cannotClear': '记录后不能清空，可以改成其他值',
-  'interaction.nextCannotClear': '下一步行动不能清空；已做完请勾选“下一步已完成”',
+  'interaction.nextWillClear': '保存后将删除这条下一步行动；已做完请改为勾选“下一步已完成”',
 
   'quick.title': '快速记录互动',
   'quick.placeholder': '沟通内容，例如：电话确认方案细节，客户希望下周演示',
@@ -659,9 +659,9 @@ export const en: Messages = {
   'interaction.markDone': 'Mark “{what}” as done',
   'interaction.markUndone': 'Mark “{what}” as not done',
   'interaction.nextDoneSaved': 'Next action done',
-  'interaction.participantsFixed': 'Our participants cannot be changed once logged',
+  'interaction.participantsRequired': 'Pick at least one of our participants',
   'interaction.cannotClear': 'Cannot be emptied once logged; change it instead',
-  'interaction.nextCannotClear': 'The next action cannot be emptied; tick “Next action done” when it is done',
+  'interaction.nextWillClear': 'Saving removes this next action; if it was done, tick “Next action done” instead',
 
   'quick.title': 'Quick log',
   'quick.placeholder': 'What happened, e.g. called to confirm the proposal; they want a demo next week',
