@@ -724,6 +724,12 @@ async function main() {
       await a.goto(`${base}/login?next=%2Fusers`);
       await signIn(a, 'admin@kehu.local', ADMIN_PASSWORD, { expectPath: '/users' });
       await a.getByRole('button', { name: /新建用户/ }).waitFor();
+      // A card per user, nothing scrolls sideways (neither the page nor a table inside it).
+      await a.getByTestId('user-card').filter({ hasText: 'sales2@kehu.local' }).waitFor();
+      assert((await a.locator('.ant-table').count()) === 0, 'no table on a phone');
+      const widths = await a.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
+      assert(widths.doc <= 375 && widths.body <= 375, `the users page scrolls sideways on a phone: ${JSON.stringify(widths)}`);
+      await a.getByTestId('user-card').filter({ hasText: 'sales2@kehu.local' }).getByRole('combobox', { name: /角色/ }).waitFor();
       await shoot(a, 'users');
       await admin.close();
     });
