@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Popconfirm, Progress, Typography } from 'antd';
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Progress, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../../api/client';
 import { RecordSatisfactionMutation, RemoveSatisfactionMutation, UpdateSatisfactionMutation } from '../../api/operations';
@@ -8,6 +8,7 @@ import { isApiError } from '../../api/errors';
 import { errorText } from '../../lib/errorText';
 import { useI18n, type MessageKey } from '../../i18n';
 import { FormModal } from '../../components/FormModal';
+import { RowActions } from '../../components/RowActions';
 import { knownNames } from '../../lib/fieldPath';
 import { diffRecords } from '../../lib/conflict';
 import { dayjsToTime, formatTime } from '../../lib/money';
@@ -92,28 +93,14 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
               actions={
                 canLog
                   ? [
-                      <Button
-                        key="e"
-                        size="small"
-                        type="link"
-                        icon={<EditOutlined />}
-                        onClick={() => open(r)}
-                        aria-label={t('sat.editOf', { score: r.score, at: formatTime(r.at) })}
-                      >
-                        {t('common.edit')}
-                      </Button>,
-                      <Popconfirm
-                        key="r"
-                        title={t('sat.confirmRemove')}
-                        onConfirm={() => remove(r)}
-                        okText={t('common.delete')}
-                        okButtonProps={{ danger: true }}
-                        cancelText={t('common.cancel')}
-                      >
-                        <Button size="small" type="link" danger icon={<DeleteOutlined />} aria-label={t('sat.removeOf', { score: r.score, at: formatTime(r.at) })}>
-                          {t('common.delete')}
-                        </Button>
-                      </Popconfirm>,
+                      <RowActions
+                        key="a"
+                        onEdit={() => open(r)}
+                        editLabel={t('sat.editOf', { score: r.score, at: formatTime(r.at) })}
+                        onRemove={() => remove(r)}
+                        removeLabel={t('sat.removeOf', { score: r.score, at: formatTime(r.at) })}
+                        confirmRemove={t('sat.confirmRemove')}
+                      />,
                     ]
                   : undefined
               }
