@@ -542,7 +542,7 @@ async function main() {
       await page.locator('.kehu-stats').getByText('90.0').waitFor();
     });
 
-    await scenario('corrections: tick off a next action, correct a deal amount, remove a satisfaction result', async () => {
+    await scenario('corrections: tick off a next action, set participants and clear a key event, correct a deal amount, correct and remove a satisfaction result', async () => {
       assert(state.code, 'needs the created customer');
       await page.goto(`${base}/customers/${state.code}`);
       await page.getByTestId('quick-log').waitFor();
@@ -562,8 +562,30 @@ async function main() {
       assert(await dlg.getByLabel('下一步已完成').isChecked(), 'the dialog shows the next action done');
       assert((await dlg.getByLabel('下一步行动').inputValue()) === '发送报价单', 'the dialog is filled from the interaction');
       await shoot(page, 'interaction-edit-dialog');
-      await dlg.getByRole('button', { name: /取\s*消/ }).click();
+      // Correct the interaction: a key event and a second participant of ours (李娜), then clear the key event.
+      const item = () => page.getByTestId('timeline-item').filter({ hasText: '发送报价单' }).first();
+      await dlg.getByLabel('关键节点').click();
+      await page.locator('.ant-select-dropdown:visible').getByText('投诉', { exact: true }).click();
+      await dlg.getByLabel('我方参与人').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: 'sales2@kehu.local' }).click();
+      await page.keyboard.press('Escape');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
       await dlg.waitFor({ state: 'detached' });
+      await item().locator('.ant-tag').filter({ hasText: '投诉' }).waitFor();
+      await item().getByText(/王磊、李娜|李娜、王磊/).waitFor();
+      await item().getByRole('button', { name: /^编辑 .* 的互动$/ }).click();
+      const keyEvent = dlg.locator('.ant-form-item').filter({ has: page.getByLabel('关键节点') });
+      await keyEvent.getByText('投诉').waitFor();
+      await keyEvent.locator('.ant-select-selector').hover();
+      await keyEvent.locator('.ant-select-clear').click();
+      await keyEvent.getByText('投诉').waitFor({ state: 'detached' });
+      await shoot(page, 'interaction-edit-clear-key-event');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dlg.waitFor({ state: 'detached' });
+      await page.reload();
+      await item().getByText(/王磊、李娜|李娜、王磊/).waitFor();
+      assert((await item().locator('.ant-tag').filter({ hasText: '投诉' }).count()) === 0, 'the key event stays cleared after a reload');
+      await item().getByText('已完成').waitFor();
       // Deal: 680000.5 corrected to 720000; the total on the tab and the card follow.
       await page.getByRole('tab', { name: /成交记录/ }).click();
       await page.getByRole('button', { name: /^编辑成交 仓储管理系统/ }).click();
@@ -577,9 +599,25 @@ async function main() {
       await page.locator('.kehu-stats').getByText('¥72万').waitFor();
       assert((await page.getByText('¥680,000.50').count()) === 0, 'the old amount is gone');
       await shoot(page, 'customer-detail-deal-corrected');
-      // Satisfaction: remove the 90 result after confirming; the average goes back to none.
+      // Satisfaction: correct the score 90 to 85 (updateSatisfaction), kept after a reload.
       await page.getByRole('tab', { name: /满意度/ }).click();
-      await page.getByRole('button', { name: /^删除 .* 的满意度记录（90 分）$/ }).click();
+      await page.getByRole('button', { name: /^编辑 .* 的满意度记录（90 分）$/ }).click();
+      const score = dlg.getByLabel('满意度评分');
+      assert((await score.inputValue()) === '90', `the dialog holds the score: ${await score.inputValue()}`);
+      assert((await dlg.getByLabel('评价').inputValue()) === '响应及时', 'the dialog holds the comment');
+      await score.fill('85');
+      await shoot(page, 'satisfaction-edit-dialog');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dlg.waitFor({ state: 'detached' });
+      await page.locator('.kehu-stats').getByText('85.0').waitFor();
+      await page.reload();
+      await page.getByRole('tab', { name: /满意度/ }).click();
+      await page.getByRole('button', { name: /^编辑 .* 的满意度记录（85 分）$/ }).waitFor();
+      await page.locator('.kehu-stats').getByText('85.0').waitFor();
+      assert((await page.getByRole('button', { name: /的满意度记录（90 分）$/ }).count()) === 0, 'the old score is gone after a reload');
+      await shoot(page, 'customer-detail-satisfaction-corrected');
+      // Satisfaction: remove the 85 result after confirming; the average goes back to none.
+      await page.getByRole('button', { name: /^删除 .* 的满意度记录（85 分）$/ }).click();
       const pop = page.locator('.ant-popover:visible');
       await pop.getByText('删除这条满意度记录？').waitFor();
       await shoot(page, 'satisfaction-remove-confirm');
@@ -686,6 +724,12 @@ async function main() {
       await a.goto(`${base}/login?next=%2Fusers`);
       await signIn(a, 'admin@kehu.local', ADMIN_PASSWORD, { expectPath: '/users' });
       await a.getByRole('button', { name: /新建用户/ }).waitFor();
+      // A card per user, nothing scrolls sideways (neither the page nor a table inside it).
+      await a.getByTestId('user-card').filter({ hasText: 'sales2@kehu.local' }).waitFor();
+      assert((await a.locator('.ant-table').count()) === 0, 'no table on a phone');
+      const widths = await a.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
+      assert(widths.doc <= 375 && widths.body <= 375, `the users page scrolls sideways on a phone: ${JSON.stringify(widths)}`);
+      await a.getByTestId('user-card').filter({ hasText: 'sales2@kehu.local' }).getByRole('combobox', { name: /角色/ }).waitFor();
       await shoot(a, 'users');
       await admin.close();
     });

@@ -41,6 +41,29 @@ describe('interaction form', () => {
     expect(formToInteractionPatch(v, base)).toEqual({ summary: '上门拜访', feedback: '', contactIds: ['c2', 'c1'], channel: 'VISIT' });
   });
 
+  it('clears the key event only when the user emptied it', () => {
+    const base = interactionToForm({ ...loaded, keyEvent: 'COMPLAINT' });
+    expect(formToInteractionPatch({ ...base, keyEvent: null }, base)).toEqual({ clearKeyEvent: true });
+    expect(formToInteractionPatch({ ...base }, base)).toEqual({});
+    const none = interactionToForm(loaded);
+    expect(formToInteractionPatch({ ...none, keyEvent: null }, none)).toEqual({});
+  });
+
+  it('clears the next action only when the user emptied its text', () => {
+    const base = interactionToForm(loaded);
+    expect(formToInteractionPatch({ ...base, nextAction: { ...base.nextAction, what: '  ' } }, base)).toEqual({ clearNextAction: true });
+    expect(formToInteractionPatch({ ...base, nextAction: {} }, base)).toEqual({ clearNextAction: true });
+    const none = interactionToForm({ ...loaded, nextAction: null });
+    expect(formToInteractionPatch({ ...none, nextAction: { what: '', ownerId: 'u2' } }, none)).toEqual({});
+  });
+
+  it('sends the participants as a whole list when the set changed, never an empty one', () => {
+    const base = interactionToForm({ ...loaded, participants: [{ id: 'u1' }, { id: 'u2' }] });
+    expect(formToInteractionPatch({ ...base, participants: ['u2', 'u1'] }, base)).toEqual({});
+    expect(formToInteractionPatch({ ...base, participants: ['u2', 'u3'] }, base)).toEqual({ participants: ['u2', 'u3'] });
+    expect(formToInteractionPatch({ ...base, participants: [] }, base)).toEqual({});
+  });
+
   it('names the fields someone else changed', () => {
     const base = interactionToForm(loaded);
     const fresh = interactionToForm({ ...loaded, summary: '别人改了', nextAction: { ...loaded.nextAction!, done: true } });

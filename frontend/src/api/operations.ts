@@ -440,6 +440,15 @@ export const RemoveDealMutation = graphql(`
   }
 `);
 
+export const UpdateSatisfactionMutation = graphql(`
+  mutation UpdateSatisfaction($customerId: ID!, $resultId: ID!, $expectedVersion: Int!, $input: SatisfactionPatch!) {
+    updateSatisfaction(customerId: $customerId, resultId: $resultId, expectedVersion: $expectedVersion, input: $input) {
+      id
+      version
+    }
+  }
+`);
+
 export const RemoveSatisfactionMutation = graphql(`
   mutation RemoveSatisfaction($customerId: ID!, $resultId: ID!, $expectedVersion: Int!) {
     removeSatisfaction(customerId: $customerId, resultId: $resultId, expectedVersion: $expectedVersion) {

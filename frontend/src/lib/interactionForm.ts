@@ -95,7 +95,9 @@ export function formToInteractionInput(v: InteractionFormValues): InteractionInp
  * The correction: only fields that differ from base (the interaction when the
  * dialog opened). Ticking the next action off alone is sent as nextActionDone;
  * a changed text, due date or owner replaces the next action (keeping done).
- * Participants cannot be corrected (the API has no such field).
+ * Participants are sent as the whole list when the set changed (never an
+ * empty list: the API needs at least one). A key event or next action the
+ * user emptied (and only then) is sent as clearKeyEvent / clearNextAction.
  */
 export function formToInteractionPatch(v: InteractionFormValues, base: InteractionFormValues): InteractionPatch {
   const patch: InteractionPatch = {};
@@ -105,15 +107,21 @@ export function formToInteractionPatch(v: InteractionFormValues, base: Interacti
   if (canonical(v.summary?.trim()) !== canonical(base.summary?.trim())) patch.summary = (v.summary ?? '').trim();
   if (canonical(v.feedback?.trim()) !== canonical(base.feedback?.trim())) patch.feedback = (v.feedback ?? '').trim();
   if (canonical(v.result?.trim()) !== canonical(base.result?.trim())) patch.result = (v.result ?? '').trim();
-  if (changed('keyEvent') && v.keyEvent) patch.keyEvent = v.keyEvent;
+  if (changed('keyEvent')) {
+    if (v.keyEvent) patch.keyEvent = v.keyEvent;
+    else if (base.keyEvent) patch.clearKeyEvent = true;
+  }
   if (changed('durationMin') && v.durationMin != null) patch.durationMin = v.durationMin;
   if (!sameValue([...(v.contactIds ?? [])].sort(), [...(base.contactIds ?? [])].sort())) patch.contactIds = v.contactIds ?? [];
+  const participants = v.participants ?? [];
+  if (participants.length > 0 && !sameValue([...participants].sort(), [...(base.participants ?? [])].sort())) patch.participants = participants;
   const n = v.nextAction ?? {};
   const b = base.nextAction ?? {};
   const body = (x: typeof n) => ({ what: x.what?.trim() ?? '', due: x.due ?? null, ownerId: x.ownerId ?? null });
   if (!sameValue(body(n), body(b))) {
     const next = nextActionInput(n);
     if (next) patch.nextAction = { ...next, done: Boolean(n.done) };
+    else if (b.what?.trim()) patch.clearNextAction = true;
   } else if (Boolean(n.done) !== Boolean(b.done) && b.what) {
     patch.nextActionDone = Boolean(n.done);
   }

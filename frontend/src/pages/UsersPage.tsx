@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Form, Input, Popconfirm, Select, Switch, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Form, Grid, Input, List, Popconfirm, Select, Switch, Table, Tag } from 'antd';
 import { KeyOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../api/client';
@@ -40,6 +40,8 @@ export default function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [pwUser, setPwUser] = useState<User | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
+  // On a phone the table becomes a card list (no sideways scrolling).
+  const phone = Grid.useBreakpoint().md === false;
 
   useEffect(() => {
     document.title = `${t('users.title')} · ${t('app.name')}`;
@@ -62,6 +64,65 @@ export default function UsersPage() {
     }
   };
 
+  const nameCell = (u: User) => (
+    <>
+      {u.name}
+      {u.id === me?.id && <span className="kehu-muted">{t('users.you')}</span>}
+    </>
+  );
+
+  const roleCell = (u: User) =>
+    admin && u.id !== me?.id ? (
+      <Select<Role>
+        size="small"
+        value={u.role}
+        options={i18n.options(ROLE_LABELS)}
+        onChange={(role) => void update(u, { role })}
+        loading={busyId === u.id}
+        style={{ width: 130 }}
+        aria-label={`${t('users.role')} ${u.name}`}
+      />
+    ) : (
+      <Tag color={ROLE_LABELS[u.role].color}>{label(ROLE_LABELS, u.role)}</Tag>
+    );
+
+  const statusCell = (u: User) =>
+    admin && u.id !== me?.id ? (
+      u.disabled ? (
+        <Switch
+          checked={false}
+          checkedChildren={t('users.active')}
+          unCheckedChildren={t('users.disabled')}
+          onChange={() => void update(u, { disabled: false })}
+          loading={busyId === u.id}
+          aria-label={`${t('users.enable')} ${u.name}`}
+        />
+      ) : (
+        <Popconfirm
+          title={t('users.disableConfirm', { name: u.name })}
+          onConfirm={() => void update(u, { disabled: true })}
+          okText={t('users.disable')}
+          cancelText={t('common.cancel')}
+        >
+          <Switch
+            checked
+            checkedChildren={t('users.active')}
+            unCheckedChildren={t('users.disabled')}
+            loading={busyId === u.id}
+            aria-label={`${t('users.disable')} ${u.name}`}
+          />
+        </Popconfirm>
+      )
+    ) : (
+      <Tag color={u.disabled ? 'default' : 'success'}>{u.disabled ? t('users.disabled') : t('users.active')}</Tag>
+    );
+
+  const actionsCell = (u: User) => (
+    <Button size="small" type="link" icon={<KeyOutlined />} onClick={() => setPwUser(u)}>
+      {t('users.resetPassword')}
+    </Button>
+  );
+
   if (users.isPending) return <PageLoading />;
   if (users.error) return <ErrorState error={users.error} onRetry={() => void users.refetch()} />;
 
@@ -79,93 +140,44 @@ export default function UsersPage() {
         )}
       </div>
       {!admin && <Alert type="info" showIcon message={t('users.readOnly')} style={{ marginBottom: 16 }} />}
-      <Table<User>
-        rowKey="id"
-        dataSource={rows}
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        size="middle"
-        columns={[
-          {
-            title: t('users.name'),
-            key: 'name',
-            render: (_, u) => (
-              <>
-                {u.name}
-                {u.id === me?.id && <span className="kehu-muted">{t('users.you')}</span>}
-              </>
-            ),
-          },
-          { title: t('users.email'), dataIndex: 'email', key: 'email' },
-          {
-            title: t('users.role'),
-            key: 'role',
-            render: (_, u) =>
-              admin && u.id !== me?.id ? (
-                <Select<Role>
-                  size="small"
-                  value={u.role}
-                  options={i18n.options(ROLE_LABELS)}
-                  onChange={(role) => void update(u, { role })}
-                  loading={busyId === u.id}
-                  style={{ width: 130 }}
-                  aria-label={`${t('users.role')} ${u.name}`}
-                />
-              ) : (
-                <Tag color={ROLE_LABELS[u.role].color}>{label(ROLE_LABELS, u.role)}</Tag>
-              ),
-          },
-          {
-            title: t('users.status'),
-            key: 'status',
-            render: (_, u) =>
-              admin && u.id !== me?.id ? (
-                u.disabled ? (
-                  <Switch
-                    checked={false}
-                    checkedChildren={t('users.active')}
-                    unCheckedChildren={t('users.disabled')}
-                    onChange={() => void update(u, { disabled: false })}
-                    loading={busyId === u.id}
-                    aria-label={`${t('users.enable')} ${u.name}`}
-                  />
-                ) : (
-                  <Popconfirm
-                    title={t('users.disableConfirm', { name: u.name })}
-                    onConfirm={() => void update(u, { disabled: true })}
-                    okText={t('users.disable')}
-                    cancelText={t('common.cancel')}
-                  >
-                    <Switch
-                      checked
-                      checkedChildren={t('users.active')}
-                      unCheckedChildren={t('users.disabled')}
-                      loading={busyId === u.id}
-                      aria-label={`${t('users.disable')} ${u.name}`}
-                    />
-                  </Popconfirm>
-                )
-              ) : (
-                <Tag color={u.disabled ? 'default' : 'success'}>{u.disabled ? t('users.disabled') : t('users.active')}</Tag>
-              ),
-          },
-          { title: t('users.locale'), key: 'locale', render: (_, u) => label(LOCALE_LABELS, u.locale) },
-          { title: t('users.updatedAt'), key: 'updatedAt', render: (_, u) => formatTime(u.updatedAt) },
-          ...(admin
-            ? [
-                {
-                  title: t('common.actions'),
-                  key: 'actions',
-                  render: (_: unknown, u: User) => (
-                    <Button size="small" type="link" icon={<KeyOutlined />} onClick={() => setPwUser(u)}>
-                      {t('users.resetPassword')}
-                    </Button>
-                  ),
-                },
-              ]
-            : []),
-        ]}
-      />
+      {phone ? (
+        <List<User>
+          dataSource={rows}
+          data-testid="users-cards"
+          renderItem={(u) => (
+            <List.Item style={{ padding: '0 0 10px', borderBlockEnd: 'none' }}>
+              <Card size="small" style={{ width: '100%' }} data-testid="user-card">
+                <div style={{ fontWeight: 600 }}>{nameCell(u)}</div>
+                <div className="kehu-muted kehu-break" style={{ fontSize: 12, marginBottom: 8 }}>
+                  {u.email}
+                </div>
+                <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center' }}>
+                  {roleCell(u)}
+                  {statusCell(u)}
+                  {admin && actionsCell(u)}
+                </div>
+              </Card>
+            </List.Item>
+          )}
+        />
+      ) : (
+        <Table<User>
+          rowKey="id"
+          dataSource={rows}
+          pagination={false}
+          scroll={{ x: 'max-content' }}
+          size="middle"
+          columns={[
+            { title: t('users.name'), key: 'name', render: (_, u) => nameCell(u) },
+            { title: t('users.email'), dataIndex: 'email', key: 'email' },
+            { title: t('users.role'), key: 'role', render: (_, u) => roleCell(u) },
+            { title: t('users.status'), key: 'status', render: (_, u) => statusCell(u) },
+            { title: t('users.locale'), key: 'locale', render: (_, u) => label(LOCALE_LABELS, u.locale) },
+            { title: t('users.updatedAt'), key: 'updatedAt', render: (_, u) => formatTime(u.updatedAt) },
+            ...(admin ? [{ title: t('common.actions'), key: 'actions', render: (_: unknown, u: User) => actionsCell(u) }] : []),
+          ]}
+        />
+      )}
       <FormModal<NewUserValues>
         name="newUser"
         open={creating}

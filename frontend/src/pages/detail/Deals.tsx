@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { App, Button, DatePicker, Empty, Form, Input, Popconfirm, Table, Typography } from 'antd';
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, DatePicker, Empty, Form, Input, Table, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../../api/client';
 import { RecordDealMutation, RemoveDealMutation, UpdateDealMutation } from '../../api/operations';
@@ -9,6 +9,7 @@ import type { DealPatch } from '../../gql/graphql';
 import { useI18n, type MessageKey } from '../../i18n';
 import { FormModal } from '../../components/FormModal';
 import { MoneyInput } from '../../components/MoneyInput';
+import { RowActions } from '../../components/RowActions';
 import { diffRecords } from '../../lib/conflict';
 import { errorText } from '../../lib/errorText';
 import { knownNames } from '../../lib/fieldPath';
@@ -118,22 +119,13 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
                     title: t('common.actions'),
                     key: 'actions',
                     render: (_: unknown, d: Deal) => (
-                      <span style={{ whiteSpace: 'nowrap' }}>
-                        <Button size="small" type="link" icon={<EditOutlined />} onClick={() => open(d)} aria-label={t('deal.editOf', { product: d.product, date: d.date })}>
-                          {t('common.edit')}
-                        </Button>
-                        <Popconfirm
-                          title={t('deal.confirmRemove')}
-                          onConfirm={() => remove(d)}
-                          okText={t('common.delete')}
-                          okButtonProps={{ danger: true }}
-                          cancelText={t('common.cancel')}
-                        >
-                          <Button size="small" type="link" danger icon={<DeleteOutlined />} aria-label={t('deal.removeOf', { product: d.product, date: d.date })}>
-                            {t('common.delete')}
-                          </Button>
-                        </Popconfirm>
-                      </span>
+                      <RowActions
+                        onEdit={() => open(d)}
+                        editLabel={t('deal.editOf', { product: d.product, date: d.date })}
+                        onRemove={() => remove(d)}
+                        removeLabel={t('deal.removeOf', { product: d.product, date: d.date })}
+                        confirmRemove={t('deal.confirmRemove')}
+                      />
                     ),
                   },
                 ]

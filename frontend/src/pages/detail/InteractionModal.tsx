@@ -149,9 +149,9 @@ export function InteractionModal({ customer, open, editing, onClose, onSaved }: 
           <Form.Item
             name="participants"
             label={t('interaction.participants')}
-            extra={editing ? t('interaction.participantsFixed') : undefined}
+            rules={editing?.participants.length ? [{ required: true, message: t('interaction.participantsRequired') }] : undefined}
           >
-            <StaffSelect mode="multiple" disabled={Boolean(editing)} known={people} placeholder={t('form.defaultYou')} />
+            <StaffSelect mode="multiple" known={people} placeholder={editing ? t('form.select') : t('form.defaultYou')} />
           </Form.Item>
         </Col>
         <Col xs={24} sm={12}>
@@ -161,8 +161,8 @@ export function InteractionModal({ customer, open, editing, onClose, onSaved }: 
         </Col>
         <Col xs={12} sm={12}>
           <Form.Item name="keyEvent" label={t('interaction.keyEvent')}>
-            {/* A correction cannot clear a key event (the API keeps an omitted one). */}
-            <EnumSelect map={KEY_EVENT_LABELS} allowClear={!editing?.keyEvent} />
+            {/* Emptying a logged key event is sent as clearKeyEvent. */}
+            <EnumSelect map={KEY_EVENT_LABELS} allowClear />
           </Form.Item>
         </Col>
         <Col xs={12} sm={12}>
@@ -175,12 +175,13 @@ export function InteractionModal({ customer, open, editing, onClose, onSaved }: 
           </Form.Item>
         </Col>
         <Col xs={24} sm={14}>
+          {/* Emptying a logged next action is sent as clearNextAction (the dialog says so first). */}
           <Form.Item
             name={['nextAction', 'what']}
             label={t('interaction.nextAction')}
-            rules={hadNext ? [{ required: true, whitespace: true, message: t('interaction.nextCannotClear') }] : undefined}
+            extra={hadNext && !nextWhat?.trim() ? <span data-testid="next-will-clear">{t('interaction.nextWillClear')}</span> : undefined}
           >
-            <Input maxLength={500} placeholder={t('quick.nextPlaceholder')} />
+            <Input maxLength={500} allowClear={hadNext} placeholder={t('quick.nextPlaceholder')} />
           </Form.Item>
         </Col>
         <Col xs={24} sm={10}>

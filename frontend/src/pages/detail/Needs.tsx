@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { App, Button, Checkbox, Col, DatePicker, Empty, Form, Input, Popconfirm, Row, Select, Space, Table, Tag } from 'antd';
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, Checkbox, Col, DatePicker, Empty, Form, Input, Row, Select, Space, Table, Tag } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { request } from '../../api/client';
 import { AddNeedMutation, RemoveNeedMutation, UpdateNeedMutation } from '../../api/operations';
@@ -12,6 +12,7 @@ import { EnumTag } from '../../components/EnumTag';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormModal } from '../../components/FormModal';
 import { MoneyInput } from '../../components/MoneyInput';
+import { RowActions } from '../../components/RowActions';
 import { diffRecords } from '../../lib/conflict';
 import { knownNames } from '../../lib/fieldPath';
 import { errorText } from '../../lib/errorText';
@@ -199,22 +200,13 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
                     title: t('common.actions'),
                     key: 'actions',
                     render: (_: unknown, n: DetailNeed) => (
-                      <span style={{ whiteSpace: 'nowrap' }}>
-                        <Button size="small" type="link" icon={<EditOutlined />} onClick={() => open(n)} aria-label={`${t('common.edit')} ${n.title}`}>
-                          {t('common.edit')}
-                        </Button>
-                        <Popconfirm
-                          title={t('need.confirmRemove')}
-                          onConfirm={() => remove(n)}
-                          okText={t('common.delete')}
-                          okButtonProps={{ danger: true }}
-                          cancelText={t('common.cancel')}
-                        >
-                          <Button size="small" type="link" danger icon={<DeleteOutlined />} aria-label={`${t('common.delete')} ${n.title}`}>
-                            {t('common.delete')}
-                          </Button>
-                        </Popconfirm>
-                      </span>
+                      <RowActions
+                        onEdit={() => open(n)}
+                        editLabel={`${t('common.edit')} ${n.title}`}
+                        onRemove={() => remove(n)}
+                        removeLabel={`${t('common.delete')} ${n.title}`}
+                        confirmRemove={t('need.confirmRemove')}
+                      />
                     ),
                   },
                 ]

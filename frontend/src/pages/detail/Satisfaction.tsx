@@ -1,24 +1,25 @@
 import { useState } from 'react';
-import { App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Popconfirm, Progress, Typography } from 'antd';
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Progress, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../../api/client';
-import { RecordSatisfactionMutation, RemoveSatisfactionMutation } from '../../api/operations';
+import { RecordSatisfactionMutation, RemoveSatisfactionMutation, UpdateSatisfactionMutation } from '../../api/operations';
 import { isApiError } from '../../api/errors';
 import { errorText } from '../../lib/errorText';
-import { useI18n } from '../../i18n';
+import { useI18n, type MessageKey } from '../../i18n';
 import { FormModal } from '../../components/FormModal';
+import { RowActions } from '../../components/RowActions';
 import { knownNames } from '../../lib/fieldPath';
+import { diffRecords } from '../../lib/conflict';
 import { dayjsToTime, formatTime } from '../../lib/money';
-import type { SectionProps } from './types';
+import { SATISFACTION_FIELDS, satisfactionPatch, satisfactionToForm, type SatisfactionFormValues } from '../../lib/satisfactionForm';
+import type { Detail, SectionProps } from './types';
 
-interface SatValues {
-  score: number | null;
-  at: Dayjs | null;
-  comment: string;
-}
+type SatValues = SatisfactionFormValues;
+type Result = Detail['satisfaction'][number];
 
-const known = knownNames(['score', 'at', 'comment']);
+const known = knownNames([...SATISFACTION_FIELDS]);
+const LABELS: Record<(typeof SATISFACTION_FIELDS)[number], MessageKey> = { score: 'sat.score', at: 'sat.at', comment: 'sat.comment' };
 
 function scoreColor(s: number): string {
   return s >= 80 ? '#52c41a' : s >= 60 ? '#faad14' : '#ff4d4f';
@@ -29,20 +30,46 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
   const { t } = i18n;
   const { message } = App.useApp();
   const [form] = Form.useForm<SatValues>();
-  const [open, setOpen] = useState(false);
+  const [editing, setEditing] = useState<Result | 'new' | null>(null);
+  // The result as it was when the dialog opened (the base of the user's edits).
+  const [base, setBase] = useState<SatValues | null>(null);
   const results = [...customer.satisfaction].sort((a, b) => (a.at < b.at ? 1 : -1));
 
+  const open = (r: Result | 'new') => {
+    setEditing(r);
+    setBase(r === 'new' ? null : satisfactionToForm(r));
+  };
+
   const submit = async (v: SatValues) => {
-    await request(RecordSatisfactionMutation, {
-      customerId: customer.id,
-      input: { score: v.score ?? 0, at: dayjsToTime(v.at), comment: v.comment?.trim() || null },
-    });
-    setOpen(false);
+    if (editing === 'new') {
+      await request(RecordSatisfactionMutation, {
+        customerId: customer.id,
+        input: { score: v.score ?? 0, at: dayjsToTime(v.at), comment: v.comment?.trim() || null },
+      });
+    } else if (editing && base) {
+      const patch = satisfactionPatch(v, base);
+      if (Object.keys(patch).length > 0) {
+        await request(UpdateSatisfactionMutation, { customerId: customer.id, resultId: editing.id, expectedVersion: customer.version, input: patch });
+      }
+    }
+    setEditing(null);
     message.success(t('common.saved'));
     await reload();
   };
 
-  const remove = async (r: (typeof results)[number]) => {
+  const onConflict = async () => {
+    const fresh = await reload();
+    if (!fresh || !editing || editing === 'new' || !base) return t('conflict.nested');
+    const now = fresh.satisfaction.find((r) => r.id === editing.id);
+    if (!now) return t('error.notFound');
+    const list = diffRecords(base, satisfactionToForm(now), SATISFACTION_FIELDS)
+      .map((c) => t(LABELS[c.field]))
+      .join('、');
+    setBase(satisfactionToForm(now));
+    return list ? `${t('conflict.nested')}（${list}）` : t('conflict.nested');
+  };
+
+  const remove = async (r: Result) => {
     try {
       await request(RemoveSatisfactionMutation, { customerId: customer.id, resultId: r.id, expectedVersion: customer.version });
       message.success(t('sat.removed'));
@@ -66,18 +93,14 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
               actions={
                 canLog
                   ? [
-                      <Popconfirm
-                        key="r"
-                        title={t('sat.confirmRemove')}
-                        onConfirm={() => remove(r)}
-                        okText={t('common.delete')}
-                        okButtonProps={{ danger: true }}
-                        cancelText={t('common.cancel')}
-                      >
-                        <Button size="small" type="link" danger icon={<DeleteOutlined />} aria-label={t('sat.removeOf', { score: r.score, at: formatTime(r.at) })}>
-                          {t('common.delete')}
-                        </Button>
-                      </Popconfirm>,
+                      <RowActions
+                        key="a"
+                        onEdit={() => open(r)}
+                        editLabel={t('sat.editOf', { score: r.score, at: formatTime(r.at) })}
+                        onRemove={() => remove(r)}
+                        removeLabel={t('sat.removeOf', { score: r.score, at: formatTime(r.at) })}
+                        confirmRemove={t('sat.confirmRemove')}
+                      />,
                     ]
                   : undefined
               }
@@ -92,25 +115,32 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
         />
       )}
       {canLog && (
-        <Button type="dashed" icon={<PlusOutlined />} block onClick={() => setOpen(true)} style={{ marginTop: 8 }}>
+        <Button type="dashed" icon={<PlusOutlined />} block onClick={() => open('new')} style={{ marginTop: 8 }}>
           {t('sat.add')}
         </Button>
       )}
       <FormModal<SatValues>
         name="satisfaction"
-        open={open}
-        title={t('sat.add')}
+        open={editing !== null}
+        title={editing === 'new' ? t('sat.add') : t('sat.edit')}
         form={form}
-        initialValues={{ score: null, at: dayjs(), comment: '' }}
-        onCancel={() => setOpen(false)}
+        initialValues={editing && editing !== 'new' ? satisfactionToForm(editing) : { score: null, at: dayjs(), comment: '' }}
+        onCancel={() => setEditing(null)}
         onSubmit={submit}
+        onConflict={onConflict}
         known={known}
       >
         <Form.Item name="score" label={t('sat.score')} extra={t('sat.scoreHint')} rules={[{ required: true, message: i18n.serverText('is required') }]}>
           <InputNumber min={0} max={100} precision={0} style={{ width: '100%' }} autoFocus />
         </Form.Item>
         <Form.Item name="at" label={t('sat.at')}>
-          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')} />
+          <DatePicker
+            showTime={{ format: 'HH:mm' }}
+            format="YYYY-MM-DD HH:mm"
+            style={{ width: '100%' }}
+            allowClear={editing === 'new'}
+            disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')}
+          />
         </Form.Item>
         <Form.Item name="comment" label={t('sat.comment')}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={5000} />
