@@ -1,20 +1,17 @@
-import { useState } from 'react';
-import { App, Button, DatePicker, Empty, Form, Input, Table, Typography } from 'antd';
+import { Button, DatePicker, Empty, Form, Input, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../../api/client';
 import { RecordDealMutation, RemoveDealMutation, UpdateDealMutation } from '../../api/operations';
-import { isApiError } from '../../api/errors';
 import type { DealPatch } from '../../gql/graphql';
 import { useI18n, type MessageKey } from '../../i18n';
 import { FormModal } from '../../components/FormModal';
 import { MoneyInput } from '../../components/MoneyInput';
 import { RowActions } from '../../components/RowActions';
-import { diffRecords } from '../../lib/conflict';
-import { errorText } from '../../lib/errorText';
 import { knownNames } from '../../lib/fieldPath';
 import { dateToDayjs, dayjsToDate, formatMoney, toMoney } from '../../lib/money';
 import type { Detail, SectionProps } from './types';
+import { useRecordEditor } from './useRecordEditor';
 
 interface DealValues {
   product: string;
@@ -46,56 +43,28 @@ function dealPatch(v: DealValues, base: DealValues): DealPatch {
 export function DealsSection({ customer, canEdit, reload }: SectionProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { message } = App.useApp();
   const [form] = Form.useForm<DealValues>();
-  const [editing, setEditing] = useState<Deal | 'new' | null>(null);
-  // The deal as it was when the dialog opened (the base of the user's edits).
-  const [base, setBase] = useState<DealValues | null>(null);
   const deals = [...customer.deals].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
-
-  const open = (d: Deal | 'new') => {
-    setEditing(d);
-    setBase(d === 'new' ? null : toForm(d));
-  };
-
-  const submit = async (v: DealValues) => {
-    if (editing === 'new') {
-      await request(RecordDealMutation, {
+  const { editing, open, close, submit, onConflict, act } = useRecordEditor<Deal, DealValues, (typeof FIELDS)[number]>({
+    reload,
+    records: (c) => c.deals,
+    toForm,
+    fields: FIELDS,
+    labels: LABELS,
+    create: (v) =>
+      request(RecordDealMutation, {
         customerId: customer.id,
         input: { product: v.product.trim(), amount: toMoney(v.amount) ?? '', date: dayjsToDate(v.date), note: v.note?.trim() || null },
-      });
-    } else if (editing && base) {
+      }),
+    update: async (d, v, base) => {
       const patch = dealPatch(v, base);
       if (Object.keys(patch).length > 0) {
-        await request(UpdateDealMutation, { customerId: customer.id, dealId: editing.id, expectedVersion: customer.version, input: patch });
+        await request(UpdateDealMutation, { customerId: customer.id, dealId: d.id, expectedVersion: customer.version, input: patch });
       }
-    }
-    setEditing(null);
-    message.success(t('common.saved'));
-    await reload();
-  };
-
-  const onConflict = async () => {
-    const fresh = await reload();
-    if (!fresh || !editing || editing === 'new' || !base) return t('conflict.nested');
-    const now = fresh.deals.find((d) => d.id === editing.id);
-    if (!now) return t('error.notFound');
-    const list = diffRecords(base, toForm(now), FIELDS)
-      .map((c) => t(LABELS[c.field]))
-      .join('、');
-    setBase(toForm(now));
-    return list ? `${t('conflict.nested')}（${list}）` : t('conflict.nested');
-  };
-
-  const remove = async (d: Deal) => {
-    try {
-      await request(RemoveDealMutation, { customerId: customer.id, dealId: d.id, expectedVersion: customer.version });
-      message.success(t('deal.removed'));
-    } catch (e) {
-      message.error(isApiError(e) && e.isVersionConflict ? t('error.conflict') : errorText(e, i18n));
-    }
-    await reload();
-  };
+    },
+  });
+  const remove = (d: Deal) =>
+    act(() => request(RemoveDealMutation, { customerId: customer.id, dealId: d.id, expectedVersion: customer.version }), 'deal.removed');
 
   return (
     <>
@@ -155,7 +124,7 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
         title={editing === 'new' ? t('deal.add') : t('deal.edit')}
         form={form}
         initialValues={editing && editing !== 'new' ? toForm(editing) : { date: dayjs(), amount: null, product: '', note: '' }}
-        onCancel={() => setEditing(null)}
+        onCancel={close}
         onSubmit={submit}
         onConflict={onConflict}
         known={known}

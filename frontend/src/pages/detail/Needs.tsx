@@ -1,10 +1,8 @@
-import { useState } from 'react';
-import { App, Button, Checkbox, Col, DatePicker, Empty, Form, Input, Row, Select, Space, Table, Tag } from 'antd';
+import { Button, Checkbox, Col, DatePicker, Empty, Form, Input, Row, Select, Space, Table, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { request } from '../../api/client';
 import { AddNeedMutation, RemoveNeedMutation, UpdateNeedMutation } from '../../api/operations';
-import { isApiError } from '../../api/errors';
 import type { NeedInput, NeedKind, NeedPatch, NeedStatus, NeedType, Priority } from '../../gql/graphql';
 import { useI18n, type MessageKey } from '../../i18n';
 import { NEED_KIND_LABELS, NEED_STATUS_LABELS, NEED_TYPE_LABELS, PRIORITY_LABELS } from '../../i18n/enums';
@@ -15,9 +13,9 @@ import { MoneyInput } from '../../components/MoneyInput';
 import { RowActions } from '../../components/RowActions';
 import { diffRecords } from '../../lib/conflict';
 import { knownNames } from '../../lib/fieldPath';
-import { errorText } from '../../lib/errorText';
 import { dateToDayjs, dayjsToDate, formatMoney, formatTime, toMoney } from '../../lib/money';
 import type { DetailNeed, SectionProps } from './types';
+import { useRecordEditor } from './useRecordEditor';
 
 interface NeedValues {
   title: string;
@@ -90,59 +88,25 @@ function toPatch(v: NeedValues, base: NeedValues): NeedPatch {
 export function NeedsSection({ customer, canLog, reload }: SectionProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { message } = App.useApp();
   const [form] = Form.useForm<NeedValues>();
-  const [editing, setEditing] = useState<DetailNeed | 'new' | null>(null);
-  const [base, setBase] = useState<NeedValues | null>(null);
-
-  const open = (n: DetailNeed | 'new') => {
-    setEditing(n);
-    setBase(n === 'new' ? null : toForm(n));
-  };
-
-  const submit = async (v: NeedValues) => {
-    if (editing === 'new') {
-      await request(AddNeedMutation, { customerId: customer.id, input: toInput(v) });
-    } else if (editing && base) {
+  const { editing, open, close, submit, onConflict, act } = useRecordEditor<DetailNeed, NeedValues, (typeof FIELDS)[number]>({
+    reload,
+    records: (c) => c.needs,
+    toForm,
+    fields: FIELDS,
+    labels: LABELS,
+    create: (v) => request(AddNeedMutation, { customerId: customer.id, input: toInput(v) }),
+    update: async (n, v, base) => {
       const patch = toPatch(v, base);
       if (Object.keys(patch).length > 0) {
-        await request(UpdateNeedMutation, { customerId: customer.id, needId: editing.id, expectedVersion: customer.version, input: patch });
+        await request(UpdateNeedMutation, { customerId: customer.id, needId: n.id, expectedVersion: customer.version, input: patch });
       }
-    }
-    setEditing(null);
-    message.success(t('common.saved'));
-    await reload();
-  };
-
-  const onConflict = async () => {
-    const fresh = await reload();
-    if (!fresh || !editing || editing === 'new' || !base) return t('conflict.nested');
-    const now = fresh.needs.find((n) => n.id === editing.id);
-    if (!now) return t('error.notFound');
-    const list = diffRecords(base, toForm(now), FIELDS).map((c) => t(LABELS[c.field])).join('、');
-    setBase(toForm(now));
-    return list ? `${t('conflict.nested')}（${list}）` : t('conflict.nested');
-  };
-
-  const setStatus = async (n: DetailNeed, status: NeedStatus) => {
-    try {
-      await request(UpdateNeedMutation, { customerId: customer.id, needId: n.id, expectedVersion: customer.version, input: { status } });
-      message.success(t('common.saved'));
-    } catch (e) {
-      message.error(isApiError(e) && e.isVersionConflict ? t('error.conflict') : errorText(e, i18n));
-    }
-    await reload();
-  };
-
-  const remove = async (n: DetailNeed) => {
-    try {
-      await request(RemoveNeedMutation, { customerId: customer.id, needId: n.id, expectedVersion: customer.version });
-      message.success(t('need.removed'));
-    } catch (e) {
-      message.error(isApiError(e) && e.isVersionConflict ? t('error.conflict') : errorText(e, i18n));
-    }
-    await reload();
-  };
+    },
+  });
+  const setStatus = (n: DetailNeed, status: NeedStatus) =>
+    act(() => request(UpdateNeedMutation, { customerId: customer.id, needId: n.id, expectedVersion: customer.version, input: { status } }), 'common.saved');
+  const remove = (n: DetailNeed) =>
+    act(() => request(RemoveNeedMutation, { customerId: customer.id, needId: n.id, expectedVersion: customer.version }), 'need.removed');
 
   return (
     <>
@@ -229,7 +193,7 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
             ? toForm(editing)
             : { kind: 'CURRENT', priority: 'MEDIUM', status: 'OPEN', urgent: false, important: false, type: null, budgetMin: null, budgetMax: null, expectedOn: null }
         }
-        onCancel={() => setEditing(null)}
+        onCancel={close}
         onSubmit={submit}
         onConflict={onConflict}
         known={known}

@@ -1,19 +1,16 @@
-import { useState } from 'react';
-import { App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Progress, Typography } from 'antd';
+import { Button, DatePicker, Empty, Form, Input, InputNumber, List, Progress, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../../api/client';
 import { RecordSatisfactionMutation, RemoveSatisfactionMutation, UpdateSatisfactionMutation } from '../../api/operations';
-import { isApiError } from '../../api/errors';
-import { errorText } from '../../lib/errorText';
 import { useI18n, type MessageKey } from '../../i18n';
 import { FormModal } from '../../components/FormModal';
 import { RowActions } from '../../components/RowActions';
 import { knownNames } from '../../lib/fieldPath';
-import { diffRecords } from '../../lib/conflict';
 import { dayjsToTime, formatTime } from '../../lib/money';
 import { SATISFACTION_FIELDS, satisfactionPatch, satisfactionToForm, type SatisfactionFormValues } from '../../lib/satisfactionForm';
 import type { Detail, SectionProps } from './types';
+import { useRecordEditor } from './useRecordEditor';
 
 type SatValues = SatisfactionFormValues;
 type Result = Detail['satisfaction'][number];
@@ -28,56 +25,28 @@ function scoreColor(s: number): string {
 export function SatisfactionSection({ customer, canLog, reload }: SectionProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { message } = App.useApp();
   const [form] = Form.useForm<SatValues>();
-  const [editing, setEditing] = useState<Result | 'new' | null>(null);
-  // The result as it was when the dialog opened (the base of the user's edits).
-  const [base, setBase] = useState<SatValues | null>(null);
   const results = [...customer.satisfaction].sort((a, b) => (a.at < b.at ? 1 : -1));
-
-  const open = (r: Result | 'new') => {
-    setEditing(r);
-    setBase(r === 'new' ? null : satisfactionToForm(r));
-  };
-
-  const submit = async (v: SatValues) => {
-    if (editing === 'new') {
-      await request(RecordSatisfactionMutation, {
+  const { editing, open, close, submit, onConflict, act } = useRecordEditor<Result, SatValues, (typeof SATISFACTION_FIELDS)[number]>({
+    reload,
+    records: (c) => c.satisfaction,
+    toForm: satisfactionToForm,
+    fields: SATISFACTION_FIELDS,
+    labels: LABELS,
+    create: (v) =>
+      request(RecordSatisfactionMutation, {
         customerId: customer.id,
         input: { score: v.score ?? 0, at: dayjsToTime(v.at), comment: v.comment?.trim() || null },
-      });
-    } else if (editing && base) {
+      }),
+    update: async (r, v, base) => {
       const patch = satisfactionPatch(v, base);
       if (Object.keys(patch).length > 0) {
-        await request(UpdateSatisfactionMutation, { customerId: customer.id, resultId: editing.id, expectedVersion: customer.version, input: patch });
+        await request(UpdateSatisfactionMutation, { customerId: customer.id, resultId: r.id, expectedVersion: customer.version, input: patch });
       }
-    }
-    setEditing(null);
-    message.success(t('common.saved'));
-    await reload();
-  };
-
-  const onConflict = async () => {
-    const fresh = await reload();
-    if (!fresh || !editing || editing === 'new' || !base) return t('conflict.nested');
-    const now = fresh.satisfaction.find((r) => r.id === editing.id);
-    if (!now) return t('error.notFound');
-    const list = diffRecords(base, satisfactionToForm(now), SATISFACTION_FIELDS)
-      .map((c) => t(LABELS[c.field]))
-      .join('、');
-    setBase(satisfactionToForm(now));
-    return list ? `${t('conflict.nested')}（${list}）` : t('conflict.nested');
-  };
-
-  const remove = async (r: Result) => {
-    try {
-      await request(RemoveSatisfactionMutation, { customerId: customer.id, resultId: r.id, expectedVersion: customer.version });
-      message.success(t('sat.removed'));
-    } catch (e) {
-      message.error(isApiError(e) && e.isVersionConflict ? t('error.conflict') : errorText(e, i18n));
-    }
-    await reload();
-  };
+    },
+  });
+  const remove = (r: Result) =>
+    act(() => request(RemoveSatisfactionMutation, { customerId: customer.id, resultId: r.id, expectedVersion: customer.version }), 'sat.removed');
 
   return (
     <>
@@ -125,7 +94,7 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
         title={editing === 'new' ? t('sat.add') : t('sat.edit')}
         form={form}
         initialValues={editing && editing !== 'new' ? satisfactionToForm(editing) : { score: null, at: dayjs(), comment: '' }}
-        onCancel={() => setEditing(null)}
+        onCancel={close}
         onSubmit={submit}
         onConflict={onConflict}
         known={known}
