@@ -10,13 +10,12 @@ import (
 // resolved against one Options (now, time zone, me). It is immutable and safe
 // for concurrent use; Match does not allocate.
 type Program struct {
-	match  func(*crm.Customer) bool
-	arrays []Array
-	lean   bool
+	match func(*crm.Customer) bool
+	lean  bool
 }
 
 // Match reports whether the customer matches. It reads the nested arrays a
-// filter quantifies over (see Arrays) from the document, or from the
+// filter quantifies over (see ArraysOf) from the document, or from the
 // customer's Brief when it has one (a read model's Partial customer; see
 // Lean).
 func (p *Program) Match(c *crm.Customer) bool { return p.match(c) }
@@ -24,10 +23,6 @@ func (p *Program) Match(c *crm.Customer) bool { return p.match(c) }
 // Lean reports whether Match reads nothing a read model's Partial customer
 // with its Brief lacks (it reads no interaction summary).
 func (p *Program) Lean() bool { return p.lean }
-
-// Arrays lists the nested arrays the filter reads (for a read model that
-// loads them on demand); nil when it reads top-level fields only.
-func (p *Program) Arrays() []Array { return append([]Array(nil), p.arrays...) }
 
 // Compile validates the tree and compiles it for Match. Errors:
 // BAD_USER_INPUT (invalid tree; a range that is impossible once resolved;
@@ -45,7 +40,7 @@ func Compile(n Node, o Options) (*Program, error) {
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
-	return &Program{match: fn, arrays: ArraysOf(n), lean: c.brief}, nil
+	return &Program{match: fn, lean: c.brief}, nil
 }
 
 // briefable reports whether every nested field the tree reads is in a
@@ -267,57 +262,51 @@ func (c *compiler) nested(n Node, p crm.Problems) pred[crm.Customer] {
 }
 
 func (c *compiler) nestedOn(n Node, p crm.Problems, brief bool) pred[crm.Customer] {
+	var a Array
 	switch n := n.(type) {
 	case Quant:
-		pq := p.At(string(n.Array)).At(string(n.Q))
-		switch {
-		case n.Array == Contacts && brief:
-			return quant(n.Q, compileNode[crm.BriefContact](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.BriefContact { return x.Brief.Contacts })
-		case n.Array == Contacts:
-			return quant(n.Q, compileNode[crm.Contact](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Contact { return x.Contacts })
-		case n.Array == Interactions && brief:
-			return quant(n.Q, compileNode[crm.BriefInteraction](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.BriefInteraction { return x.Brief.Interactions })
-		case n.Array == Interactions:
-			return quant(n.Q, compileNode[crm.Interaction](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Interaction { return x.Interactions })
-		case n.Array == Needs && brief:
-			return quant(n.Q, compileNode[crm.BriefNeed](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.BriefNeed { return x.Brief.Needs })
-		case n.Array == Needs:
-			return quant(n.Q, compileNode[crm.Need](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Need { return x.Needs })
-		case n.Array == Deals && brief:
-			return quant(n.Q, compileNode[crm.BriefDeal](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.BriefDeal { return x.Brief.Deals })
-		case n.Array == Deals:
-			return quant(n.Q, compileNode[crm.Deal](c, n.Where, n.Array, pq), func(x *crm.Customer) []crm.Deal { return x.Deals })
-		}
+		a = n.Array
 	case Agg:
-		pw := p.At(string(n.Array)).At(string(n.Fn)).At("where")
+		a = n.Array
+	}
+	switch {
+	case a == Contacts && brief:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefContact { return x.Brief.Contacts }, nil)
+	case a == Contacts:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.Contact { return x.Contacts }, nil)
+	case a == Interactions && brief:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefInteraction { return x.Brief.Interactions }, nil)
+	case a == Interactions:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.Interaction { return x.Interactions }, nil)
+	case a == Needs && brief:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefNeed { return x.Brief.Needs }, nil)
+	case a == Needs:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.Need { return x.Needs }, nil)
+	case a == Deals && brief:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefDeal { return x.Brief.Deals },
+			func(d *crm.BriefDeal) crm.Money { return d.Amount })
+	case a == Deals:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.Deal { return x.Deals },
+			func(d *crm.Deal) crm.Money { return d.Amount })
+	}
+	panic(fmt.Sprintf("segment: unknown nested node %T", n))
+}
+
+// onArray compiles a quantifier or a windowed figure over the elements arr
+// returns (of type E: a document's or a brief's); amount is what Sum adds
+// up (nil for arrays without Sum).
+func onArray[E any](c *compiler, n Node, p crm.Problems, arr func(*crm.Customer) []E, amount func(*E) crm.Money) pred[crm.Customer] {
+	switch n := n.(type) {
+	case Quant:
+		return quant(n.Q, compileNode[E](c, n.Where, n.Array, p.At(string(n.Array)).At(string(n.Q))), arr)
+	case Agg:
+		w := compileNode[E](c, n.Where, n.Array, p.At(string(n.Array)).At(string(n.Fn)).At("where"))
 		lo, hi := intRange(n.Op, n.Value)
 		test := func(v int64) bool { return v >= lo && v <= hi }
-		switch {
-		case n.Array == Contacts && brief:
-			return count(compileNode[crm.BriefContact](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.BriefContact { return x.Brief.Contacts }, test)
-		case n.Array == Contacts:
-			return count(compileNode[crm.Contact](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.Contact { return x.Contacts }, test)
-		case n.Array == Interactions && brief:
-			return count(compileNode[crm.BriefInteraction](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.BriefInteraction { return x.Brief.Interactions }, test)
-		case n.Array == Interactions:
-			return count(compileNode[crm.Interaction](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.Interaction { return x.Interactions }, test)
-		case n.Array == Needs && brief:
-			return count(compileNode[crm.BriefNeed](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.BriefNeed { return x.Brief.Needs }, test)
-		case n.Array == Needs:
-			return count(compileNode[crm.Need](c, n.Where, n.Array, pw), func(x *crm.Customer) []crm.Need { return x.Needs }, test)
-		case n.Array == Deals && brief:
-			w := compileNode[crm.BriefDeal](c, n.Where, n.Array, pw)
-			if n.Fn == Sum {
-				return sum(w, func(x *crm.Customer) []crm.BriefDeal { return x.Brief.Deals }, func(d *crm.BriefDeal) crm.Money { return d.Amount }, test)
-			}
-			return count(w, func(x *crm.Customer) []crm.BriefDeal { return x.Brief.Deals }, test)
-		case n.Array == Deals:
-			w := compileNode[crm.Deal](c, n.Where, n.Array, pw)
-			if n.Fn == Sum {
-				return sum(w, func(x *crm.Customer) []crm.Deal { return x.Deals }, func(d *crm.Deal) crm.Money { return d.Amount }, test)
-			}
-			return count(w, func(x *crm.Customer) []crm.Deal { return x.Deals }, test)
+		if n.Fn == Sum && amount != nil {
+			return sum(w, arr, amount, test)
 		}
+		return count(w, arr, test)
 	}
 	panic(fmt.Sprintf("segment: unknown nested node %T", n))
 }

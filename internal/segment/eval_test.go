@@ -339,9 +339,8 @@ func TestArraysOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := Compile(n, Options{Now: evalNow})
-	if got := p.Arrays(); !slices.Equal(got, []Array{Contacts, Interactions, Deals}) {
-		t.Errorf("Arrays() = %v", got)
+	if got := ArraysOf(n); !slices.Equal(got, []Array{Contacts, Interactions, Deals}) {
+		t.Errorf("ArraysOf = %v", got)
 	}
 	if got := ArraysOf(cond("stage", Eq, String("WON"))); got != nil {
 		t.Errorf("ArraysOf(scalar) = %v", got)
