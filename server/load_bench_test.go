@@ -17,6 +17,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +36,7 @@ import (
 
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/demo"
+	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
 func loadSetting(name string, def int) int {
@@ -295,4 +298,51 @@ func opNames() []string {
 		names = append(names, o.name)
 	}
 	return names
+}
+
+// BenchmarkQuickCheck measures what start-up's PRAGMA quick_check costs on
+// the demo database of each size (file in the page cache, as after the
+// first start), beside the whole Open it is part of:
+//
+//	KEHU_BENCH_SIZES=50000 go test -run '^$' -bench BenchmarkQuickCheck -benchtime 3x -v ./server
+func BenchmarkQuickCheck(b *testing.B) {
+	for _, n := range benchSizes() {
+		dir := benchData(b, n)
+		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
+			path := filepath.Join(dir, sqlite.DBFile)
+			st, err := os.Stat(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			db, err := sql.Open("sqlite", path+"?_pragma=query_only(1)")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			var check timings
+			for range b.N {
+				s := time.Now()
+				var res string
+				if err := db.QueryRow("PRAGMA quick_check").Scan(&res); err != nil || res != "ok" {
+					b.Fatalf("quick_check: %q %v", res, err)
+				}
+				check = append(check, time.Since(s))
+			}
+			db.Close()
+			var open timings
+			for range 2 {
+				s := time.Now()
+				st, err := sqlite.Open(dir, sqlite.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				open = append(open, time.Since(s))
+				st.Close()
+			}
+			b.ReportMetric(float64(check.median().Milliseconds()), "quick_check-ms")
+			b.ReportMetric(float64(open.median().Milliseconds()), "open-ms")
+			b.Logf("n=%d: %d MB file; quick_check %v (median of %d), whole Open %v", n, st.Size()>>20,
+				check.median().Round(time.Millisecond), len(check), open.median().Round(time.Millisecond))
+		})
+	}
 }
