@@ -8,10 +8,10 @@ package main
 //
 // The mix, per client: list pages without a segment (25%) and with one of
 // the benchSegments (15%), a customer by code with its detail (30%), log an
-// interaction (15%) and update a customer (15%) on customers of its own (the
-// sales users' own customers; the manager's share of the rest), so that no
-// two clients write the same customer and every answer must be an error-free
-// one. It prints a table of throughput and p50/p95/p99 per operation and
+// interaction (15%) and update a customer (15%) on 10 customers of its own
+// (owned by the client's sales account; every tenth client is a manager),
+// so that no two clients write the same customer and every answer must be
+// an error-free one. Each client has its own account and address. It prints a table of throughput and p50/p95/p99 per operation and
 // reports each operation's p95 as a metric.
 
 import (
@@ -23,6 +23,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -34,8 +35,10 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
-	"github.com/kehu-crm/kehu/internal/demo"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
@@ -69,6 +72,7 @@ var loadOps = []struct {
 }{{"list", 25}, {"segment", 15}, {"byCode", 30}, {"logInteraction", 15}, {"updateCustomer", 15}}
 
 type loadClient struct {
+	http    *http.Client
 	email   string
 	token   string
 	mine    []crm.Customer // id, code, version: only this client writes them
@@ -87,47 +91,65 @@ func loadAt(b *testing.B, dir string, n, clients int, duration time.Duration) {
 	defer a.Close()
 	srv := httptest.NewServer(a.handler)
 	defer srv.Close()
-	transport := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2, IdleConnTimeout: time.Minute}
-	defer transport.CloseIdleConnections()
-	client := &http.Client{Transport: transport, Timeout: time.Minute}
 
-	// Who is who: clients sign in as the sales users in turn, every tenth
-	// as the manager; each gets 10 customers nobody else writes.
-	users := demo.Users(testNow)
-	var sales []*crm.User
-	for _, u := range users {
-		if u.Role == crm.RoleSales {
-			sales = append(sales, u)
-		}
-	}
-	page, err := a.store.Customers().List(ctx, crm.ListQuery{OrderBy: crm.OrderCode, First: min(n, 20000)})
+	// Who is who: one account per client (people do not share accounts,
+	// and sign-in limits are per account), every tenth a manager, the
+	// others sales users who own the 10 customers they write; nobody else
+	// writes those. The accounts are upserted, and the customers
+	// reassigned, on every run (the data directory is kept between runs).
+	hash, err := auth.HashPassword(DemoPassword)
 	if err != nil {
 		b.Fatal(err)
 	}
-	taken := map[string]bool{}
+	var userDocs [][]byte
+	accounts := make([]*crm.User, clients)
+	for k := range accounts {
+		role := crm.RoleSales
+		if k%10 == 0 {
+			role = crm.RoleManager
+		}
+		u := &crm.User{ID: fmt.Sprintf("10ad%020x", k), Email: fmt.Sprintf("load%d@kehu.local", k), Name: fmt.Sprintf("压测用户%d", k),
+			Role: role, PasswordHash: hash, CreatedAt: testNow, UpdatedAt: testNow, Version: 1}
+		accounts[k] = u
+		doc, err := bson.Marshal(u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		userDocs = append(userDocs, doc)
+	}
+	if err := a.store.Load(ctx, crm.CollectionUsers, userDocs); err != nil {
+		b.Fatal(err)
+	}
+	page, err := a.store.Customers().List(ctx, crm.ListQuery{OrderBy: crm.OrderCode, First: clients * 10})
+	if err != nil || len(page.Customers) < clients*10 {
+		b.Fatalf("%d customers for %d clients: %v", len(page.Customers), clients, err)
+	}
 	cs := make([]*loadClient, clients)
-	for k := range cs {
-		u := users[0] // the manager
-		if k%10 != 0 {
-			u = sales[k%len(sales)]
-		}
-		c := &loadClient{email: u.Email, results: map[string][]time.Duration{}, errors: map[string]int{}, first: map[string]string{}}
-		for _, cu := range page.Customers {
-			if len(c.mine) == 10 {
-				break
+	for k, u := range accounts {
+		// Each client comes from its own address (127.0.0.2, .3, ...), as
+		// people at their own computers do: the sign-in limits are per
+		// address.
+		dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, byte((k+2)>>8), byte(k+2))}}
+		transport := &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute}
+		defer transport.CloseIdleConnections()
+		c := &loadClient{email: u.Email, http: &http.Client{Transport: transport, Timeout: time.Minute},
+			results: map[string][]time.Duration{}, errors: map[string]int{}, first: map[string]string{}}
+		for _, cu := range page.Customers[k*10 : (k+1)*10] {
+			version := cu.Version
+			if u.Role == crm.RoleSales && cu.OwnerID != u.ID {
+				owned, err := a.crm.UpdateCustomer(ctx, crm.System, cu.ID, cu.Version,
+					crm.CustomerPatch{CustomerFields: crm.CustomerFields{OwnerID: &u.ID}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				version = owned.Version
 			}
-			if !taken[cu.ID] && !cu.Archived() && (u.Role == crm.RoleManager || cu.OwnerID == u.ID) {
-				taken[cu.ID] = true
-				c.mine = append(c.mine, crm.Customer{ID: cu.ID, Code: cu.Code, Version: cu.Version})
-			}
-		}
-		if len(c.mine) == 0 {
-			b.Fatalf("no customers for client %d (%s)", k, u.Email)
+			c.mine = append(c.mine, crm.Customer{ID: cu.ID, Code: cu.Code, Version: version})
 		}
 		cs[k] = c
 	}
 
-	post := func(token, query string, vars map[string]any) (map[string]any, error) {
+	post := func(client *http.Client, token, query string, vars map[string]any) (map[string]any, error) {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -171,22 +193,22 @@ func loadAt(b *testing.B, dir string, n, clients int, duration time.Duration) {
 		cu := &c.mine[r.IntN(len(c.mine))]
 		switch name {
 		case "list":
-			_, err := post(c.token, listQuery, nil)
+			_, err := post(c.http, c.token, listQuery, nil)
 			return err
 		case "segment":
-			_, err := post(c.token, listQuery, map[string]any{"q": benchSegments[r.IntN(len(benchSegments))].line})
+			_, err := post(c.http, c.token, listQuery, map[string]any{"q": benchSegments[r.IntN(len(benchSegments))].line})
 			return err
 		case "byCode":
-			_, err := post(c.token, byCode, map[string]any{"c": cu.Code})
+			_, err := post(c.http, c.token, byCode, map[string]any{"c": cu.Code})
 			return err
 		case "logInteraction":
-			data, err := post(c.token, logMutation, map[string]any{"id": cu.ID})
+			data, err := post(c.http, c.token, logMutation, map[string]any{"id": cu.ID})
 			if err == nil {
 				cu.Version = version(data, "logInteraction")
 			}
 			return err
 		case "updateCustomer":
-			data, err := post(c.token, updateMutation, map[string]any{"id": cu.ID, "v": cu.Version,
+			data, err := post(c.http, c.token, updateMutation, map[string]any{"id": cu.ID, "v": cu.Version,
 				"notes": fmt.Sprintf("第 %d 次回访后更新", cu.Version)})
 			if err == nil {
 				cu.Version = version(data, "updateCustomer")
@@ -213,7 +235,7 @@ func loadAt(b *testing.B, dir string, n, clients int, duration time.Duration) {
 	for _, c := range cs {
 		wg.Go(func() {
 			s := time.Now()
-			data, err := post("", `mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}`,
+			data, err := post(c.http, "", `mutation($e:String!,$p:String!){login(email:$e,password:$p){token}}`,
 				map[string]any{"e": c.email, "p": DemoPassword})
 			if err == nil {
 				c.token, _ = data["login"].(map[string]any)["token"].(string)
