@@ -10,12 +10,19 @@ import (
 // Service carries out the customer use cases over the Store port: it checks
 // permissions, validates input, keeps computed figures and histories, and
 // retries appends that race with other writers. It does no I/O itself.
+//
+// Writes to one customer are serialised inside the process (a lock per
+// customer id), so appends in one process never race each other: the
+// embedded store has one process per data directory, and on MongoDB only
+// writes from other replicas can still race (and are retried).
 type Service struct {
 	Store Store
 	Clock Clock
 	Loc   *time.Location // calendar dates and customer codes; DefaultLocation when nil
 	// Filters checks the filters of saved segments (internal/segment).
 	Filters SegmentFilters
+
+	writing keyLocks // per customer id
 }
 
 // maxAppendAttempts bounds the retries of an append that keeps losing races.
@@ -146,6 +153,11 @@ func (s *Service) RestoreCustomer(ctx context.Context, a Actor, id string, expec
 }
 
 func (s *Service) setArchived(ctx context.Context, a Actor, id string, expectedVersion int64, archive bool) (*Customer, error) {
+	unlock, err := s.writing.lock(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	cur, err := s.Store.Customers().Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -412,9 +424,16 @@ func (s *Service) RecordSatisfaction(ctx context.Context, a Actor, customerID st
 // mutate loads a customer, applies change, validates, and writes it back
 // with the version it read. With expected set, a different version is
 // CONFLICT; without, a lost race is retried on the fresh document. check,
-// when set, runs after validation (look-ups that need the store).
+// when set, runs after validation (look-ups that need the store). Holding
+// the customer's lock, the version read is the version written unless
+// another process wrote in between.
 func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int64,
 	allowed func(Actor, *Customer) bool, change func(*Customer, Problems, time.Time), check func(*Customer) error) (*Customer, error) {
+	unlock, err := s.writing.lock(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	for attempt := 0; ; attempt++ {
 		c, err := s.Store.Customers().Get(ctx, id)
 		if err != nil {
