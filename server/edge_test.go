@@ -1,11 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/kehu-crm/kehu/internal/auth"
+	"github.com/kehu-crm/kehu/internal/crm"
 )
 
 // TestCORS: without KEHU_CORS_ORIGINS no response carries a CORS header
@@ -166,4 +175,96 @@ func TestTransportErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSessionCookieSecure: the cookie is Secure when the request came over
+// HTTPS, directly or via a trusted proxy, or when configured so.
+func TestSessionCookieSecure(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		env    map[string]string
+		tls    bool
+		proto  string
+		secure bool
+	}{
+		{"plain HTTP", nil, false, "", false},
+		{"forged proto from an untrusted peer", nil, false, "https", false},
+		{"HTTPS via the trusted proxy", map[string]string{"KEHU_TRUSTED_PROXIES": "127.0.0.1, ::1"}, false, "https", true},
+		{"HTTP via the trusted proxy", map[string]string{"KEHU_TRUSTED_PROXIES": "127.0.0.0/8"}, false, "http", false},
+		{"configured", map[string]string{"KEHU_SECURE_COOKIES": "1"}, false, "", true},
+		{"direct TLS", nil, true, "", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			cfg := testConfig(t, t.TempDir())
+			a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), crm.NewFixedClock(testNow), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			srv := httptest.NewUnstartedServer(a.handler)
+			if c.tls {
+				srv.StartTLS()
+			} else {
+				srv.Start()
+			}
+			defer srv.Close()
+			body := `{"query":"mutation{login(email:\"admin@kehu.local\",password:\"` + adminPassword + `\"){token}}"}`
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			if c.proto != "" {
+				req.Header.Set("X-Forwarded-Proto", c.proto)
+			}
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var cookie *http.Cookie
+			for _, ck := range resp.Cookies() {
+				if ck.Name == auth.CookieName {
+					cookie = ck
+				}
+			}
+			if cookie == nil {
+				t.Fatalf("no session cookie (status %d)", resp.StatusCode)
+			}
+			if cookie.Secure != c.secure {
+				t.Fatalf("Secure = %v, want %v", cookie.Secure, c.secure)
+			}
+		})
+	}
+}
+
+// TestSignInBehindProxy: behind a trusted proxy each client is counted on
+// its own; without the setting every client shares the proxy's address.
+func TestSignInBehindProxy(t *testing.T) {
+	spray := func(ts *testServer, i int) gqlResponse {
+		body, _ := json.Marshal(map[string]any{"query": `mutation($e:String!){login(email:$e,password:"wrong-password-1"){token}}`,
+			"variables": map[string]any{"e": fmt.Sprintf("nobody%d@kehu.local", i)}})
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i%2))
+		return ts.do(t, req)
+	}
+	t.Run("trusted", func(t *testing.T) {
+		t.Setenv("KEHU_TRUSTED_PROXIES", "127.0.0.0/8,::1")
+		ts := newTestServer(t)
+		for i := range 30 { // 15 per client: under the 20 free
+			spray(ts, i).fails(t, "UNAUTHENTICATED", "")
+		}
+	})
+	t.Run("not trusted", func(t *testing.T) {
+		ts := newTestServer(t)
+		for i := range 20 {
+			spray(ts, i).fails(t, "UNAUTHENTICATED", "")
+		}
+		r := spray(ts, 20)
+		r.fails(t, "RATE_LIMITED", "")
+		if r.header.Get("Retry-After") == "" {
+			t.Fatal("no Retry-After")
+		}
+	})
 }
