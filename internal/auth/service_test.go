@@ -620,3 +620,42 @@ func TestUpdateUserRacesOnOneVersion(t *testing.T) {
 		t.Fatalf("%d updates won, version %d; want exactly one, version 2", won, s.Version)
 	}
 }
+
+// TestPasswordPolicyOnAccounts: creating, resetting and changing a
+// password refuse common, personal and unchanged passwords, with the field
+// and the reason.
+func TestPasswordPolicyOnAccounts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	refused := func(err error, field, reason string) {
+		t.Helper()
+		e := wantCode(t, err, crm.CodeBadUserInput)
+		if len(e.Fields) != 1 || e.Fields[0].Field != field || !strings.Contains(e.Fields[0].Message, "("+reason+")") {
+			t.Fatalf("want %s on %s, got %+v", reason, field, e.Fields)
+		}
+	}
+	_, err := f.svc.CreateUser(f.ctx, f.actor(), auth.NewUser{Email: "li.lei@kehu.cn", Name: "李雷", Role: crm.RoleSales, Password: "Li.Lei2026!"})
+	refused(err, "password", auth.ReasonContainsEmail)
+	_, err = f.svc.CreateUser(f.ctx, f.actor(), auth.NewUser{Email: "li.lei@kehu.cn", Name: "李雷", Role: crm.RoleSales, Password: "woaini1314520"})
+	refused(err, "password", auth.ReasonCommonPassword)
+	u := f.create(t, "li.lei@kehu.cn", crm.RoleSales, "li-lei-tea-house")
+
+	same := "li-lei-tea-house"
+	_, err = f.svc.UpdateUser(f.ctx, f.actor(), u.ID, u.Version, auth.UserPatch{Password: &same})
+	refused(err, "password", auth.ReasonSamePassword)
+	trivial := "abcabcabcabc"
+	_, err = f.svc.UpdateUser(f.ctx, f.actor(), u.ID, u.Version, auth.UserPatch{Password: &trivial})
+	refused(err, "password", auth.ReasonTrivialPassword)
+
+	tok, _, _, err := f.svc.Login(f.ctx, "li.lei@kehu.cn", same, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := crm.Actor{UserID: u.ID, Role: u.Role}
+	refused(f.svc.ChangePassword(f.ctx, me, same, same, tok), "newPassword", auth.ReasonSamePassword)
+	refused(f.svc.ChangePassword(f.ctx, me, same, "Qwerty123456", tok), "newPassword", auth.ReasonCommonPassword)
+	refused(f.svc.ChangePassword(f.ctx, me, same, "li.lei@kehu.cn", tok), "newPassword", auth.ReasonContainsEmail)
+	if err := f.svc.ChangePassword(f.ctx, me, same, "kehu-demo-2026", tok); err != nil {
+		t.Fatalf("the demo password is refused: %v", err)
+	}
+}
