@@ -182,8 +182,8 @@ func param(s, name string, lo, hi uint64) (uint64, error) {
 	return n, nil
 }
 
-// Reasons of password field errors (the message carries the reason word
-// too, in parentheses, for clients that read messages).
+// Reasons of password field errors (the messages of the new ones carry the
+// reason word, in parentheses, for clients that read messages).
 const (
 	ReasonTooShort        = "TOO_SHORT"
 	ReasonTooLong         = "TOO_LONG"
@@ -210,10 +210,14 @@ func ValidatePassword(pw, email string) error {
 // there was none.
 func checkPassword(p crm.Problems, field, pw, email string) bool {
 	reason, msg := passwordProblem(pw, email)
-	if reason == "" {
+	switch reason {
+	case "":
 		return true
+	case ReasonTooShort, ReasonTooLong, ReasonInvalidText:
+		p.Add(field, "%s", msg) // the app knows these messages
+	default:
+		p.Add(field, "%s (%s)", msg, reason)
 	}
-	p.Add(field, "%s (%s)", msg, reason)
 	return false
 }
 
