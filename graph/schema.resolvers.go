@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"net"
 	"slices"
 	"strconv"
 
@@ -140,12 +139,12 @@ func (r *interactionResolver) CreatedBy(ctx context.Context, obj *crm.Interactio
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.AuthPayload, error) {
-	client := ""
 	x, hasHTTP := exchange(ctx)
-	if hasHTTP {
-		client, _, _ = net.SplitHostPort(x.r.RemoteAddr)
+	client := auth.ClientFrom(ctx)
+	if !client.Addr.IsValid() && hasHTTP {
+		client = auth.ClientOf(x.r, nil) // no proxy is trusted
 	}
-	token, u, expires, err := r.Auth.Login(ctx, email, password, client)
+	token, u, expires, err := r.Auth.Login(ctx, email, password, client.Key())
 	if err != nil {
 		if at, limited := auth.RetryAt(err); limited && hasHTTP {
 			x.w.Header().Set("Retry-After", strconv.Itoa(max(1, int(at.Sub(r.CRM.Clock.Now()).Seconds()+0.999))))
@@ -153,7 +152,7 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 		return nil, err
 	}
 	if hasHTTP {
-		http := auth.SessionCookie(token, expires, r.SecureCookies)
+		http := auth.SessionCookie(token, expires, r.SecureCookies || client.HTTPS)
 		x.w.Header().Add("Set-Cookie", http.String())
 	}
 	return &model.AuthPayload{Token: token, ExpiresAt: expires, User: u}, nil
@@ -166,7 +165,7 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	token := auth.TokenFromRequest(x.r)
-	x.w.Header().Add("Set-Cookie", auth.ClearCookie(r.SecureCookies).String())
+	x.w.Header().Add("Set-Cookie", auth.ClearCookie(r.SecureCookies || auth.ClientFrom(ctx).HTTPS).String())
 	if token == "" {
 		return false, nil
 	}

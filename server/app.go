@@ -80,7 +80,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 		SecureCookies: cfg.SecureCookies,
 		MaxPageSize:   cfg.MaxPageSize,
 	}
-	gql := graph.NewHandler(resolver, graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity}, log)
+	gql := graph.NewHandler(resolver, graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxResponse: cfg.MaxResponseBytes}, log)
 	a.handler = a.routes(gql)
 	return a, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
@@ -66,12 +65,12 @@ func (a *app) exportHandler(format string) http.Handler {
 		actor, ok := auth.ActorFrom(r.Context())
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="kehu"`)
-			writeAppError(w, r, a, http.StatusUnauthorized, crm.Errorf(crm.CodeUnauthenticated, "sign in first"))
+			a.writeError(w, r, 0, crm.Errorf(crm.CodeUnauthenticated, "sign in first"))
 			return
 		}
 		req, err := a.parseExport(r.Context(), r.URL.Query(), actor, format)
 		if err != nil {
-			writeAppError(w, r, a, http.StatusBadRequest, err)
+			a.writeError(w, r, 0, err)
 			return
 		}
 		rows, started, err := a.runExport(w, r, actor, req)
@@ -86,7 +85,7 @@ func (a *app) exportHandler(format string) http.Handler {
 				"rows", rows, "took", time.Since(start).Round(time.Millisecond))
 			return
 		case !started:
-			writeAppError(w, r, a, http.StatusBadRequest, err)
+			a.writeError(w, r, 0, err)
 			return
 		case r.Context().Err() != nil:
 			a.log.Info("export stopped: the client went away or the time ran out", "request_id", id, "format", format,
@@ -279,33 +278,4 @@ func (a *app) loc() *time.Location {
 		return crm.DefaultLocation
 	}
 	return a.crm.Loc
-}
-
-// writeAppError answers with the API's error shape: errors[0] with the
-// message and extensions.code, and for BAD_USER_INPUT extensions.field and
-// extensions.fields. INTERNAL errors are logged, never shown.
-func writeAppError(w http.ResponseWriter, r *http.Request, a *app, status int, err error) {
-	var e *crm.Error
-	if !errors.As(err, &e) || e.Code == crm.CodeInternal {
-		id := graph.RequestID(r.Context())
-		a.log.ErrorContext(r.Context(), "internal error", "request_id", id, "path", r.URL.Path, "err", err)
-		e = &crm.Error{Code: crm.CodeInternal, Message: "internal error; quote request id " + id + " when reporting it"}
-		status = http.StatusInternalServerError
-	}
-	ext := map[string]any{"code": string(e.Code)}
-	if len(e.Fields) > 0 {
-		fields := make([]map[string]string, len(e.Fields))
-		for i, f := range e.Fields {
-			fields[i] = map[string]string{"field": f.Field, "message": f.Message}
-		}
-		ext["field"] = e.Fields[0].Field
-		ext["fields"] = fields
-	}
-	if e.Code == crm.CodeBadUserInput {
-		status = http.StatusBadRequest
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": e.Message, "extensions": ext}}})
 }

@@ -344,7 +344,7 @@ func (s *Service) CreateUser(ctx context.Context, actor crm.Actor, in NewUser) (
 	}
 	name := checkName(p, in.Name)
 	checkRole(p, in.Role)
-	checkPassword(p, "password", in.Password)
+	checkPassword(p, "password", in.Password, email)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -402,8 +402,8 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		}
 		u.Disabled = *in.Disabled
 	}
-	if in.Password != nil {
-		checkPassword(p, "password", *in.Password)
+	if in.Password != nil && checkPassword(p, "password", *in.Password, u.Email) {
+		checkNotSame(p, "password", stored.PasswordHash, *in.Password)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -424,6 +424,14 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		}
 	}
 	return public(&u), nil
+}
+
+// checkNotSame refuses a new password that is the one stored in hash: a
+// change or reset must replace it.
+func checkNotSame(p crm.Problems, field, hash, pw string) {
+	if same, _ := VerifyPassword(hash, pw); same {
+		p.Add(field, "is the password the account already has; choose a new one (%s)", ReasonSamePassword)
+	}
 }
 
 // Settings are what users change about their own account.
@@ -466,7 +474,8 @@ func (s *Service) UpdateSettings(ctx context.Context, actor crm.Actor, in Settin
 // ChangePassword changes the signed-in user's own password after checking
 // the current one, and ends the user's other sessions. Errors:
 // BAD_USER_INPUT (field "currentPassword" when it is wrong, "newPassword"
-// when it breaks the policy), RATE_LIMITED (wrong current passwords count
+// when it breaks the policy or is the current one), RATE_LIMITED (wrong
+// current passwords, from the client in ctx (ClientFrom), count
 // like failed sign-ins), CONFLICT, INTERNAL.
 func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, next, keepSessionToken string) error {
 	stored, err := s.Users.Get(ctx, actor.UserID)
@@ -475,7 +484,8 @@ func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, 
 	}
 	// Guessing the current password counts against the same limit as
 	// guessing it at sign-in: a stolen session must not become an oracle.
-	if ok, at := s.limiter().Attempt(stored.Email, ""); !ok {
+	client := ClientFrom(ctx).Key()
+	if ok, at := s.limiter().Attempt(stored.Email, client); !ok {
 		return rateLimited(s.now(), at)
 	}
 	p := crm.NewProblems()
@@ -484,9 +494,11 @@ func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, 
 	} else if !ok {
 		p.Add("currentPassword", "is not your current password")
 	} else {
-		s.limiter().Succeeded(stored.Email, "")
+		s.limiter().Succeeded(stored.Email, client)
 	}
-	checkPassword(p, "newPassword", next)
+	if checkPassword(p, "newPassword", next, stored.Email) {
+		checkNotSame(p, "newPassword", stored.PasswordHash, next)
+	}
 	if err := p.Err(); err != nil {
 		return err
 	}
