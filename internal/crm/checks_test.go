@@ -207,9 +207,9 @@ func TestMasking(t *testing.T) {
 		a      Actor
 		masked bool
 	}{
-		{Actor{"o", RoleSales}, false}, {Actor{"k", RoleSales}, false}, {Actor{"x", RoleManager}, false},
+		{Actor{"o", RoleSales}, false}, {Actor{"k", RoleSales}, true}, {Actor{"x", RoleManager}, false},
 		{Actor{"x", RoleAdmin}, false}, {Actor{"x", RoleSales}, true}, {Actor{"x", RoleService}, true},
-		{Actor{"x", RoleAnalyst}, true}, {Actor{"", RoleSales}, true},
+		{Actor{"x", RoleAnalyst}, true}, {Actor{"", RoleSales}, true}, {Actor{"o", RoleAnalyst}, true},
 	} {
 		got := VisibleContacts(tc.a, c)[0]
 		if (got.Phone == "138****5678") != tc.masked || (got.Email == "a***@b.cn") != tc.masked {
