@@ -133,6 +133,10 @@ func (a Actor) CanSeeAccount(u *User) bool {
 	return a.manages() || (a.UserID != "" && a.UserID == u.ID)
 }
 
+// CanFindUser reports whether a may look u up by id: every account for
+// those who see accounts in full, active colleagues for everyone else.
+func (a Actor) CanFindUser(u *User) bool { return a.CanSeeAccount(u) || !u.Disabled }
+
 // VisibleUser returns u as a may see it (see CanSeeAccount); never the
 // password hash.
 func VisibleUser(a Actor, u *User) *User {
