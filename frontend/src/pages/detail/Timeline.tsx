@@ -101,6 +101,14 @@ export function InteractionTimeline({ customer, onMore, loadingMore, onEdit, rel
                     {it.participants.map((p) => p.name).join('、')}
                     {theirs.length > 0 && ` ↔ ${theirs.join('、')}`}
                   </span>
+                  {it.createdBy && !it.participants.some((p) => p.id === it.createdBy?.id) && (
+                    <span className="kehu-muted">{t('interaction.by', { name: it.createdBy.name })}</span>
+                  )}
+                  {it.updatedBy && it.updatedAt && (
+                    <span className="kehu-muted" data-testid="edited-by">
+                      {t('interaction.editedBy', { name: it.updatedBy.name, at: formatTime(it.updatedAt) })}
+                    </span>
+                  )}
                   {it.viewerCanEdit && (
                     <span className="kehu-timeline-actions">
                       <Button size="small" type="link" icon={<EditOutlined />} onClick={() => onEdit(it)} aria-label={t('interaction.editOf', { at: formatTime(it.at) })}>
