@@ -208,9 +208,34 @@ func TestViewerCanFields(t *testing.T) {
 	if after.Customer.Version != v || after.Customer.ComplaintCount != 1 || after.Customer.Interactions[0].Summary != "客户投诉" {
 		t.Fatalf("a refused rewrite changed the customer: %+v", after.Customer)
 	}
-	// Its author may, and the change is signed.
+	// Its author may, and the change is signed; mutation answers and list
+	// rows answer viewerCanEdit like a single customer.
+	var upd struct {
+		UpdateInteraction struct {
+			Interactions []struct{ ViewerCanEdit bool }
+		}
+	}
 	ts.post(t, author, `mutation($id:ID!,$i:ID!,$v:Int!){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,
-		input:{summary:"客户投诉（已核实）"}){version}}`, map[string]any{"id": c.ID, "i": it, "v": v}).ok(t, nil)
+		input:{summary:"客户投诉（已核实）"}){interactions{viewerCanEdit}}}`, map[string]any{"id": c.ID, "i": it, "v": v}).ok(t, &upd)
+	if its := upd.UpdateInteraction.Interactions; !its[0].ViewerCanEdit || its[1].ViewerCanEdit {
+		t.Fatalf("mutation answer: %+v", its)
+	}
+	var list struct {
+		Customers struct {
+			Nodes []struct {
+				Needs []struct{ ViewerCanEdit bool }
+			}
+		}
+	}
+	for _, tc := range []struct {
+		token string
+		want  bool
+	}{{author, true}, {service, false}} {
+		ts.post(t, tc.token, `{customers{nodes{needs{viewerCanEdit}}}}`, nil).ok(t, &list)
+		if n := list.Customers.Nodes[0].Needs; len(n) != 1 || n[0].ViewerCanEdit != tc.want {
+			t.Fatalf("list rows: %+v, want %v", n, tc.want)
+		}
+	}
 	ts.post(t, ts.admin, `query($id:ID!){customer(id:$id){version complaintCount interactions{summary updatedBy{name}}}}`,
 		map[string]any{"id": c.ID}).ok(t, &after)
 	if u := after.Customer.Interactions[0].UpdatedBy; u == nil || u.Name != "用户 author@kehu.local" {
