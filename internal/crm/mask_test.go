@@ -38,7 +38,7 @@ func TestMasking(t *testing.T) {
 		a      Actor
 		masked bool
 	}{
-		{Actor{"o", RoleSales}, false}, {Actor{"k", RoleSales}, false}, {Actor{"x", RoleManager}, false},
+		{Actor{"o", RoleSales}, false}, {Actor{"k", RoleSales}, true}, {Actor{"x", RoleManager}, false},
 		{Actor{"x", RoleAdmin}, false}, {Actor{"x", RoleSales}, true}, {Actor{"x", RoleService}, true},
 		{Actor{"x", RoleAnalyst}, true}, {Actor{"", RoleSales}, true},
 	} {
