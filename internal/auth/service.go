@@ -310,13 +310,17 @@ func checkName(p crm.Problems, name string) string {
 	name = strings.TrimSpace(name)
 	switch n := utf8.RuneCountInString(name); {
 	case !utf8.ValidString(name):
-		p.Add("name", "must be valid text")
+		p.Fail("name", crm.ReasonInvalidText, nil, "must be valid text")
 	case n == 0:
-		p.Add("name", "is required")
+		p.Fail("name", crm.ReasonRequired, nil, "is required")
 	case n > MaxNameLen:
-		p.Add("name", "must be at most %d characters", MaxNameLen)
+		p.Fail("name", crm.ReasonTooLong, map[string]any{"max": MaxNameLen}, "must be at most %d characters", MaxNameLen)
 	case strings.ContainsFunc(name, unicode.IsControl):
-		p.Add("name", "must not contain control characters")
+		p.Fail("name", crm.ReasonControlCharacters, nil, "must not contain control characters")
+	default:
+		if f, bad := crm.PersonalData("name", name); bad {
+			p.AddError(f)
+		}
 	}
 	return name
 }
@@ -337,10 +341,12 @@ func (s *Service) CreateUser(ctx context.Context, actor crm.Actor, in NewUser) (
 	}
 	p := crm.NewProblems()
 	email := NormalizeEmail(in.Email)
-	if email == "" {
-		p.Add("email", "is required")
+	if f, bad := crm.PersonalData("email", email); bad {
+		p.AddError(f)
+	} else if email == "" {
+		p.Fail("email", crm.ReasonRequired, nil, "is required")
 	} else if !crm.ValidEmail(email) {
-		p.Add("email", "must be an e-mail address such as name@example.com")
+		p.Fail("email", crm.ReasonInvalidEmail, nil, "must be an e-mail address such as name@example.com")
 	}
 	name := checkName(p, in.Name)
 	checkRole(p, in.Role)
@@ -356,6 +362,9 @@ func (s *Service) CreateUser(ctx context.Context, actor crm.Actor, in NewUser) (
 	u := &crm.User{
 		ID: crm.NewID(), Email: email, Name: name, Role: in.Role, PasswordHash: hash,
 		CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	if err := crm.CheckStored(u, nil); err != nil {
+		return nil, err
 	}
 	if err := s.Users.Insert(ctx, u); err != nil {
 		return nil, asInternal(err)
@@ -412,6 +421,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		if u.PasswordHash, err = HashPassword(*in.Password); err != nil {
 			return nil, crm.Internal(err)
 		}
+	}
+	if err := crm.CheckStored(&u, crm.StoredStrings(stored)); err != nil {
+		return nil, err
 	}
 	u.Version = expectedVersion + 1
 	u.UpdatedAt = s.now()

@@ -603,3 +603,32 @@ func TestUpdateUserRacesOnOneVersion(t *testing.T) {
 		t.Fatalf("%d updates won, version %d; want exactly one, version 2", won, s.Version)
 	}
 }
+
+// Names and e-mails of staff are stored strings like any other: no ID
+// number, in any of the forms people type it.
+func TestUserPersonalData(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, tc := range []struct {
+		in    auth.NewUser
+		field string
+	}{
+		{auth.NewUser{Email: "110105199003078510@qq.com", Name: "王五"}, "email"},
+		{auth.NewUser{Email: "w5@kehu.cn", Name: "王五 １１０１０５１９９００３０７８５１０"}, "name"},
+		{auth.NewUser{Email: "w6@kehu.cn", Name: "王五 110105-1990-0307-8510"}, "name"},
+		{auth.NewUser{Email: "w7@kehu.cn", Name: "王五110105491231002"}, "name"},
+	} {
+		tc.in.Role, tc.in.Password = crm.RoleSales, "long-enough-pw"
+		_, err := f.svc.CreateUser(f.ctx, f.actor(), tc.in)
+		e := wantCode(t, err, crm.CodeBadUserInput)
+		if len(e.Fields) != 1 || e.Fields[0].Field != tc.field || e.Fields[0].Reason != crm.ReasonIDNumber {
+			t.Errorf("%+v: fields %+v", tc.in, e.Fields)
+		}
+	}
+	u := f.create(t, "zhao@kehu.cn", crm.RoleSales, "long-enough-pw")
+	name := "赵六\u200b11010519491231002x"
+	_, err := f.svc.UpdateUser(f.ctx, f.actor(), u.ID, u.Version, auth.UserPatch{Name: &name})
+	if e := wantCode(t, err, crm.CodeBadUserInput); e.Fields[0].Reason != crm.ReasonIDNumber {
+		t.Errorf("update: %+v", e.Fields)
+	}
+}

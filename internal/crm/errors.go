@@ -21,11 +21,45 @@ const (
 )
 
 // FieldError names one invalid input field by its path relative to the
-// input object ("name", "contacts[0].phone") and says what is wrong.
+// input object ("name", "contacts[0].phone") and says what is wrong: in
+// English (Message) and as a Reason with its Params, which clients
+// translate.
 type FieldError struct {
 	Field   string
 	Message string
+	Reason  Reason
+	Params  map[string]any // e.g. {"max": 100} for TOO_LONG; nil when none
 }
+
+// Reason is the machine-readable cause of a field error. The list is in
+// docs/API.md; clients fall back to Message for a reason they do not know.
+type Reason string
+
+const (
+	ReasonInvalid           Reason = "INVALID" // anything without a more precise reason
+	ReasonRequired          Reason = "REQUIRED"
+	ReasonTooLong           Reason = "TOO_LONG" // params: max
+	ReasonTooMany           Reason = "TOO_MANY" // params: max
+	ReasonNotAllowed        Reason = "NOT_ALLOWED_VALUE"
+	ReasonInvalidText       Reason = "INVALID_TEXT" // not UTF-8
+	ReasonControlCharacters Reason = "CONTROL_CHARACTERS"
+	ReasonIDNumber          Reason = "ID_NUMBER"
+	ReasonHomeAddress       Reason = "HOME_ADDRESS"
+	ReasonInvalidPhone      Reason = "INVALID_PHONE"
+	ReasonInvalidEmail      Reason = "INVALID_EMAIL"
+	ReasonInvalidWeChat     Reason = "INVALID_WECHAT"
+	ReasonInvalidCreditCode Reason = "INVALID_CREDIT_CODE"
+	ReasonInvalidURL        Reason = "INVALID_URL"
+	ReasonFutureDate        Reason = "FUTURE_DATE"
+	ReasonOutOfRange        Reason = "OUT_OF_RANGE" // params: min, max when known
+	ReasonNotFound          Reason = "NOT_FOUND"
+	ReasonNotActiveUser     Reason = "NOT_ACTIVE_USER"
+	ReasonForbiddenChange   Reason = "FORBIDDEN_CHANGE"
+	ReasonConflict          Reason = "CONFLICT"
+	ReasonArchived          Reason = "ARCHIVED"
+	ReasonTaken             Reason = "TAKEN"
+	ReasonInvalidFilter     Reason = "INVALID_FILTER"
+)
 
 // Error is the one application error type. Message is safe to show to a
 // client; internal details travel in Err and only reach the log.
@@ -94,9 +128,22 @@ func (p Problems) Index(path string, i int) Problems {
 	return Problems{prefix: join(p.prefix, fmt.Sprintf("%s[%d]", path, i)), list: p.list}
 }
 
-// Add records a problem with field (relative to the view's prefix).
+// Add records a problem with field (relative to the view's prefix), of
+// reason INVALID.
 func (p Problems) Add(field, format string, args ...any) {
-	*p.list = append(*p.list, FieldError{Field: join(p.prefix, field), Message: fmt.Sprintf(format, args...)})
+	p.Fail(field, ReasonInvalid, nil, format, args...)
+}
+
+// Fail records a problem with field of the given reason and parameters.
+func (p Problems) Fail(field string, reason Reason, params map[string]any, format string, args ...any) {
+	*p.list = append(*p.list, FieldError{Field: join(p.prefix, field), Message: fmt.Sprintf(format, args...),
+		Reason: reason, Params: params})
+}
+
+// AddError records a field error as it is, under the view's prefix.
+func (p Problems) AddError(f FieldError) {
+	f.Field = join(p.prefix, f.Field)
+	*p.list = append(*p.list, f)
 }
 
 // Err returns nil when nothing was added, else a BAD_USER_INPUT error.

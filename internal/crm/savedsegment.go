@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -147,6 +148,9 @@ func (s *Service) SaveSegment(ctx context.Context, a Actor, in SegmentInput) (*S
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	if err := CheckStored(seg, nil); err != nil {
+		return nil, err
+	}
 	if err := s.Store.Segments().Insert(ctx, seg); err != nil {
 		return nil, nameTaken(err, seg)
 	}
@@ -164,6 +168,7 @@ func (s *Service) UpdateSegment(ctx context.Context, a Actor, id string, expecte
 		return nil, err
 	}
 	p := NewProblems()
+	before := StoredStrings(seg)
 	if patch.Name != nil {
 		seg.Name = checkText(p, "name", *patch.Name, MaxSegmentName, true)
 		seg.NameKey = SegmentNameKey(seg.Name)
@@ -177,6 +182,9 @@ func (s *Service) UpdateSegment(ctx context.Context, a Actor, id string, expecte
 		}
 	}
 	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if err := CheckStored(seg, before); err != nil {
 		return nil, err
 	}
 	if patch.Shared != nil {
@@ -227,12 +235,19 @@ func (s *Service) setFilter(p Problems, seg *SavedSegment, where map[string]any,
 	switch {
 	case err == nil:
 		seg.Where, seg.Query = w, line
+		// The filter's values are stored too: no ID number or home
+		// address in them, named by their path in the input.
+		if query != nil {
+			checkPersonal(p, "query", *query)
+		} else {
+			walkStrings(reflect.ValueOf(where), "where", func(path, v string) { checkPersonal(p, path, v) })
+		}
 		return nil
 	case len(*p.list) == 0, !errors.As(err, &e), e.Code != CodeBadUserInput:
 		return err
 	}
 	for _, f := range e.Fields {
-		p.Add(f.Field, "%s", f.Message)
+		p.AddError(f)
 	}
 	return nil
 }

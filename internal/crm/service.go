@@ -99,6 +99,9 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 		c.TierHistory = []TierChange{{To: c.ValueTier, At: now, By: a.UserID}}
 	}
 	c.Recompute()
+	if err := CheckStored(c, nil); err != nil {
+		return nil, err
+	}
 	if err := s.Store.Customers().Insert(ctx, c, CodePeriod(now, s.loc())); err != nil {
 		return nil, err
 	}
@@ -432,8 +435,12 @@ func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int6
 		}
 		now := s.now()
 		p := NewProblems()
+		before := StoredStrings(c)
 		change(c, p, now)
 		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		if err := CheckStored(c, before); err != nil {
 			return nil, err
 		}
 		if check != nil {
