@@ -292,9 +292,16 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type CustomerResolver interface {
+	Address(ctx context.Context, obj *crm.Customer) (string, error)
+	Website(ctx context.Context, obj *crm.Customer) (string, error)
+
+	MainBusiness(ctx context.Context, obj *crm.Customer) (string, error)
+
+	Tags(ctx context.Context, obj *crm.Customer) ([]string, error)
 	Owner(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 	Collaborators(ctx context.Context, obj *crm.Customer) ([]crm.User, error)
-
+	CommPreference(ctx context.Context, obj *crm.Customer) (string, error)
+	Notes(ctx context.Context, obj *crm.Customer) (string, error)
 	Contacts(ctx context.Context, obj *crm.Customer) ([]crm.Contact, error)
 	ContactDetailsMasked(ctx context.Context, obj *crm.Customer) (bool, error)
 	Interactions(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Interaction, error)
@@ -5153,7 +5160,7 @@ func (ec *executionContext) _Customer_address(ctx context.Context, field graphql
 			return ec.fieldContext_Customer_address(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
+			return ec.Resolvers.Customer().Address(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5164,7 +5171,7 @@ func (ec *executionContext) _Customer_address(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Customer_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_website(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5176,7 +5183,7 @@ func (ec *executionContext) _Customer_website(ctx context.Context, field graphql
 			return ec.fieldContext_Customer_website(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Website, nil
+			return ec.Resolvers.Customer().Website(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5187,7 +5194,7 @@ func (ec *executionContext) _Customer_website(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Customer_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_foundedOn(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5222,7 +5229,7 @@ func (ec *executionContext) _Customer_mainBusiness(ctx context.Context, field gr
 			return ec.fieldContext_Customer_mainBusiness(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.MainBusiness, nil
+			return ec.Resolvers.Customer().MainBusiness(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5233,7 +5240,7 @@ func (ec *executionContext) _Customer_mainBusiness(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Customer_mainBusiness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_source(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5383,7 +5390,7 @@ func (ec *executionContext) _Customer_tags(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Customer_tags(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Tags, nil
+			return ec.Resolvers.Customer().Tags(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -5394,7 +5401,7 @@ func (ec *executionContext) _Customer_tags(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Customer_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_owner(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5470,7 +5477,7 @@ func (ec *executionContext) _Customer_commPreference(ctx context.Context, field 
 			return ec.fieldContext_Customer_commPreference(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CommPreference, nil
+			return ec.Resolvers.Customer().CommPreference(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5481,7 +5488,7 @@ func (ec *executionContext) _Customer_commPreference(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Customer_commPreference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_notes(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5493,7 +5500,7 @@ func (ec *executionContext) _Customer_notes(ctx context.Context, field graphql.C
 			return ec.fieldContext_Customer_notes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
+			return ec.Resolvers.Customer().Notes(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5504,7 +5511,7 @@ func (ec *executionContext) _Customer_notes(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Customer_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_contacts(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -16150,25 +16157,28 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "address":
-			out.Values[i] = ec._Customer_address(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_address(ctx, field, obj)
+				})
 		case "website":
-			out.Values[i] = ec._Customer_website(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_website(ctx, field, obj)
+				})
 		case "foundedOn":
 			out.Values[i] = ec._Customer_foundedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mainBusiness":
-			out.Values[i] = ec._Customer_mainBusiness(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_mainBusiness(ctx, field, obj)
+				})
 		case "source":
 			out.Values[i] = ec._Customer_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16200,10 +16210,11 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "tags":
-			out.Values[i] = ec._Customer_tags(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_tags(ctx, field, obj)
+				})
 		case "owner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -16217,15 +16228,17 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 					return ec._Customer_collaborators(ctx, field, obj)
 				})
 		case "commPreference":
-			out.Values[i] = ec._Customer_commPreference(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_commPreference(ctx, field, obj)
+				})
 		case "notes":
-			out.Values[i] = ec._Customer_notes(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_notes(ctx, field, obj)
+				})
 		case "contacts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -17,6 +17,27 @@ import (
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
+// Address is the resolver for the address field.
+func (r *customerResolver) Address(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.Address), nil
+}
+
+// Website is the resolver for the website field.
+func (r *customerResolver) Website(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.Website), nil
+}
+
+// MainBusiness is the resolver for the mainBusiness field.
+func (r *customerResolver) MainBusiness(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.MainBusiness), nil
+}
+
+// Tags is the resolver for the tags field.
+func (r *customerResolver) Tags(ctx context.Context, obj *crm.Customer) ([]string, error) {
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleTags(a, obj), nil
+}
+
 // Owner is the resolver for the owner field.
 func (r *customerResolver) Owner(ctx context.Context, obj *crm.Customer) (*crm.User, error) {
 	return r.userByID(ctx, obj.OwnerID)
@@ -27,6 +48,16 @@ func (r *customerResolver) Collaborators(ctx context.Context, obj *crm.Customer)
 	return r.usersByID(ctx, obj.Collaborators)
 }
 
+// CommPreference is the resolver for the commPreference field.
+func (r *customerResolver) CommPreference(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.CommPreference), nil
+}
+
+// Notes is the resolver for the notes field.
+func (r *customerResolver) Notes(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.Notes), nil
+}
+
 // Contacts is the resolver for the contacts field.
 func (r *customerResolver) Contacts(ctx context.Context, obj *crm.Customer) ([]crm.Contact, error) {
 	c, err := r.full(ctx, obj)
@@ -34,7 +65,7 @@ func (r *customerResolver) Contacts(ctx context.Context, obj *crm.Customer) ([]c
 		return nil, err
 	}
 	a, _ := auth.ActorFrom(ctx)
-	return crm.VisibleContacts(a, c), nil
+	return crm.VisibleContactDetails(a, c), nil
 }
 
 // ContactDetailsMasked is the resolver for the contactDetailsMasked field.
@@ -62,7 +93,8 @@ func (r *customerResolver) Interactions(ctx context.Context, obj *crm.Customer, 
 			list = list[:*limit]
 		}
 	}
-	return list, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleInteractions(a, c, list), nil
 }
 
 // Needs is the resolver for the needs field.
@@ -71,7 +103,8 @@ func (r *customerResolver) Needs(ctx context.Context, obj *crm.Customer) ([]crm.
 	if err != nil {
 		return nil, err
 	}
-	return c.Needs, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleNeeds(a, c), nil
 }
 
 // Deals is the resolver for the deals field.
@@ -80,7 +113,8 @@ func (r *customerResolver) Deals(ctx context.Context, obj *crm.Customer) ([]crm.
 	if err != nil {
 		return nil, err
 	}
-	return c.Deals, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleDeals(a, c), nil
 }
 
 // Satisfaction is the resolver for the satisfaction field.
@@ -89,7 +123,8 @@ func (r *customerResolver) Satisfaction(ctx context.Context, obj *crm.Customer) 
 	if err != nil {
 		return nil, err
 	}
-	return c.Satisfaction, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleSatisfaction(a, c), nil
 }
 
 // StageHistory is the resolver for the stageHistory field.
