@@ -189,14 +189,14 @@ func ValidatePassword(pw string) error {
 
 func checkPassword(p crm.Problems, field, pw string) {
 	if !utf8.ValidString(pw) {
-		p.Add(field, "must be valid text")
+		p.Fail(field, crm.ReasonInvalidText, nil, "must be valid text")
 		return
 	}
 	switch n := utf8.RuneCountInString(pw); {
 	case n < MinPasswordLen:
-		p.Add(field, "must be at least %d characters", MinPasswordLen)
+		p.Fail(field, crm.ReasonTooShort, map[string]any{"min": MinPasswordLen}, "must be at least %d characters", MinPasswordLen)
 	case n > MaxPasswordLen:
-		p.Add(field, "must be at most %d characters", MaxPasswordLen)
+		p.Fail(field, crm.ReasonTooLong, map[string]any{"max": MaxPasswordLen}, "must be at most %d characters", MaxPasswordLen)
 	}
 }
 

@@ -327,7 +327,7 @@ func checkName(p crm.Problems, name string) string {
 
 func checkRole(p crm.Problems, r crm.Role) {
 	if !r.Valid() {
-		p.Add("role", "must be one of ADMIN, MANAGER, SALES, SERVICE, ANALYST")
+		p.Fail("role", crm.ReasonNotAllowed, map[string]any{"value": string(r)}, "must be one of ADMIN, MANAGER, SALES, SERVICE, ANALYST")
 	}
 }
 
@@ -401,13 +401,13 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		if !in.Role.Valid() {
 			checkRole(p, *in.Role)
 		} else if self && *in.Role != crm.RoleAdmin && u.Role == crm.RoleAdmin {
-			p.Add("role", "you cannot take away your own administrator role")
+			p.Fail("role", crm.ReasonSelfChange, nil, "you cannot take away your own administrator role")
 		}
 		u.Role = *in.Role
 	}
 	if in.Disabled != nil {
 		if self && *in.Disabled {
-			p.Add("disabled", "you cannot disable your own account")
+			p.Fail("disabled", crm.ReasonSelfChange, nil, "you cannot disable your own account")
 		}
 		u.Disabled = *in.Disabled
 	}
@@ -456,7 +456,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor crm.Actor, in Settin
 		p := crm.NewProblems()
 		if in.Locale != nil {
 			if !in.Locale.Valid() {
-				p.Add("locale", "%q is not a supported language", string(*in.Locale))
+				p.Fail("locale", crm.ReasonNotAllowed, map[string]any{"value": string(*in.Locale)}, "%q is not a supported language", string(*in.Locale))
 			}
 			u.Locale = *in.Locale
 		}
@@ -494,7 +494,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, 
 	if ok, err := VerifyPassword(stored.PasswordHash, current); err != nil {
 		return crm.Internal(err)
 	} else if !ok {
-		p.Add("currentPassword", "is not your current password")
+		p.Fail("currentPassword", crm.ReasonWrongPassword, nil, "is not your current password")
 	} else {
 		s.limiter().Succeeded(stored.Email, "")
 	}

@@ -36,12 +36,13 @@ type FieldError struct {
 type Reason string
 
 const (
-	ReasonInvalid           Reason = "INVALID" // anything without a more precise reason
-	ReasonRequired          Reason = "REQUIRED"
-	ReasonTooLong           Reason = "TOO_LONG" // params: max
-	ReasonTooMany           Reason = "TOO_MANY" // params: max
-	ReasonNotAllowed        Reason = "NOT_ALLOWED_VALUE"
-	ReasonInvalidText       Reason = "INVALID_TEXT" // not UTF-8
+	ReasonInvalid           Reason = "INVALID"           // anything without a more precise reason
+	ReasonRequired          Reason = "REQUIRED"          // empty, or a needed value missing
+	ReasonTooLong           Reason = "TOO_LONG"          // params: max (characters)
+	ReasonTooShort          Reason = "TOO_SHORT"         // params: min (characters)
+	ReasonTooMany           Reason = "TOO_MANY"          // params: max (elements)
+	ReasonNotAllowed        Reason = "NOT_ALLOWED_VALUE" // params: value
+	ReasonInvalidText       Reason = "INVALID_TEXT"      // not UTF-8
 	ReasonControlCharacters Reason = "CONTROL_CHARACTERS"
 	ReasonIDNumber          Reason = "ID_NUMBER"
 	ReasonHomeAddress       Reason = "HOME_ADDRESS"
@@ -50,15 +51,22 @@ const (
 	ReasonInvalidWeChat     Reason = "INVALID_WECHAT"
 	ReasonInvalidCreditCode Reason = "INVALID_CREDIT_CODE"
 	ReasonInvalidURL        Reason = "INVALID_URL"
+	ReasonInvalidMoney      Reason = "INVALID_MONEY"
+	ReasonInvalidDate       Reason = "INVALID_DATE"
 	ReasonFutureDate        Reason = "FUTURE_DATE"
-	ReasonOutOfRange        Reason = "OUT_OF_RANGE" // params: min, max when known
-	ReasonNotFound          Reason = "NOT_FOUND"
-	ReasonNotActiveUser     Reason = "NOT_ACTIVE_USER"
-	ReasonForbiddenChange   Reason = "FORBIDDEN_CHANGE"
-	ReasonConflict          Reason = "CONFLICT"
+	ReasonOutOfRange        Reason = "OUT_OF_RANGE"    // params: min and/or max
+	ReasonBudgetRange       Reason = "BUDGET_RANGE"    // budgetMax below budgetMin
+	ReasonNotFound          Reason = "NOT_FOUND"       // no such element on this customer
+	ReasonNotActiveUser     Reason = "NOT_ACTIVE_USER" // params: id (for lists of users)
+	ReasonManagersOnly      Reason = "MANAGERS_ONLY"   // only managers may (re)assign owners
+	ReasonSelfChange        Reason = "SELF_CHANGE"     // an admin's own role or account
+	ReasonExclusive         Reason = "EXCLUSIVE"       // arguments that cannot be combined
 	ReasonArchived          Reason = "ARCHIVED"
-	ReasonTaken             Reason = "TAKEN"
-	ReasonInvalidFilter     Reason = "INVALID_FILTER"
+	ReasonAlready           Reason = "ALREADY" // params: state (archived, active)
+	ReasonTaken             Reason = "TAKEN"   // a unique value another record has
+	ReasonWrongPassword     Reason = "WRONG_PASSWORD"
+	ReasonInvalidFilter     Reason = "INVALID_FILTER" // a filter (where input) problem
+	ReasonInvalidQuery      Reason = "INVALID_QUERY"  // a query line problem; params: pos
 )
 
 // Error is the one application error type. Message is safe to show to a
@@ -108,6 +116,28 @@ func ErrorCode(err error) Code {
 
 // IsCode reports whether err carries the given code.
 func IsCode(err error, code Code) bool { return err != nil && ErrorCode(err) == code }
+
+// reasonError is an error with a Reason, for values read outside a
+// Problems (scalars of the API): the edge reads the reason with ReasonOf.
+type reasonError struct {
+	reason Reason
+	msg    string
+}
+
+func (e *reasonError) Error() string { return e.msg }
+
+// ReasonError returns an error whose message is msg and whose ReasonOf is r.
+func ReasonError(r Reason, msg string) error { return &reasonError{reason: r, msg: msg} }
+
+// ReasonOf returns the reason of an error made by ReasonError (wrapped or
+// not), or INVALID.
+func ReasonOf(err error) Reason {
+	var e *reasonError
+	if errors.As(err, &e) {
+		return e.reason
+	}
+	return ReasonInvalid
+}
 
 // Problems collects field errors during validation.
 type Problems struct {

@@ -334,7 +334,7 @@ func (f *NeedFields) apply(p Problems, n *Need) {
 		n.BudgetMax = checkMoney(p, "budgetMax", *f.BudgetMax)
 	}
 	if n.BudgetMin != nil && n.BudgetMax != nil && *n.BudgetMin > *n.BudgetMax {
-		p.Add("budgetMax", "must not be less than budgetMin")
+		p.Fail("budgetMax", ReasonBudgetRange, nil, "must not be less than budgetMin")
 	}
 	if f.ExpectedOn != nil {
 		d := DateOf(*f.ExpectedOn, time.UTC)

@@ -141,7 +141,7 @@ func (s *Service) SaveSegment(ctx context.Context, a Actor, in SegmentInput) (*S
 	seg.Name = checkText(p, "name", in.Name, MaxSegmentName, true)
 	seg.NameKey = SegmentNameKey(seg.Name)
 	if (in.Where == nil) == (in.Query == nil) {
-		p.Add("where", "give exactly one of where and query")
+		p.Fail("where", ReasonExclusive, nil, "give exactly one of where and query")
 	} else if err := s.setFilter(p, seg, in.Where, in.Query); err != nil {
 		return nil, err
 	}
@@ -175,7 +175,7 @@ func (s *Service) UpdateSegment(ctx context.Context, a Actor, id string, expecte
 	}
 	switch {
 	case patch.Where != nil && patch.Query != nil:
-		p.Add("where", "give at most one of where and query")
+		p.Fail("where", ReasonExclusive, nil, "give at most one of where and query")
 	case patch.Where != nil || patch.Query != nil:
 		if err := s.setFilter(p, seg, patch.Where, patch.Query); err != nil {
 			return nil, err
@@ -265,7 +265,7 @@ func nameTaken(err error, seg *SavedSegment) error {
 		return err
 	}
 	msg := "a segment called \u201c" + seg.Name + "\u201d already exists for its owner"
-	return &Error{Code: CodeConflict, Message: "name: " + msg, Fields: []FieldError{{Field: "name", Message: msg}}}
+	return &Error{Code: CodeConflict, Message: "name: " + msg, Fields: []FieldError{{Field: "name", Message: msg, Reason: ReasonTaken}}}
 }
 
 func signedIn(a Actor) error {
