@@ -300,16 +300,18 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		Assignable func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		Disabled   func(childComplexity int) int
-		Email      func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Locale     func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Role       func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
-		Version    func(childComplexity int) int
+		Assignable         func(childComplexity int) int
+		CanChangeOwners    func(childComplexity int) int
+		CanCreateCustomers func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Disabled           func(childComplexity int) int
+		Email              func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Locale             func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Role               func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 }
 
@@ -1859,6 +1861,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Assignable(childComplexity), true
+	case "User.canChangeOwners":
+		if e.ComplexityRoot.User.CanChangeOwners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanChangeOwners(childComplexity), true
+	case "User.canCreateCustomers":
+		if e.ComplexityRoot.User.CanCreateCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanCreateCustomers(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -2297,6 +2311,10 @@ type User {
   disabled: Boolean!
   "True when the user may own or collaborate on customers (active, and not ANALYST)."
   assignable: Boolean!
+  "True when the user's role may create customers (every role but ANALYST)."
+  canCreateCustomers: Boolean!
+  "True when the user's role may give a customer to another owner (ADMIN, MANAGER)."
+  canChangeOwners: Boolean!
   locale: Locale!
   createdAt: Time!
   updatedAt: Time!
@@ -3609,6 +3627,10 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_disabled(ctx, field)
 	case "assignable":
 		return ec.fieldContext_User_assignable(ctx, field)
+	case "canCreateCustomers":
+		return ec.fieldContext_User_canCreateCustomers(ctx, field)
+	case "canChangeOwners":
+		return ec.fieldContext_User_canChangeOwners(ctx, field)
 	case "locale":
 		return ec.fieldContext_User_locale(ctx, field)
 	case "createdAt":
@@ -10771,6 +10793,52 @@ func (ec *executionContext) _User_assignable(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_User_assignable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canCreateCustomers(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canCreateCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanCreateCustomers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canCreateCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canChangeOwners(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canChangeOwners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanChangeOwners(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canChangeOwners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
@@ -18469,6 +18537,16 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "assignable":
 			out.Values[i] = ec._User_assignable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canCreateCustomers":
+			out.Values[i] = ec._User_canCreateCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canChangeOwners":
+			out.Values[i] = ec._User_canChangeOwners(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -124,7 +124,3 @@ export function isAdmin(me: Me | null): boolean {
 export function canManageUsersView(me: Me | null): boolean {
   return me?.role === 'ADMIN' || me?.role === 'MANAGER';
 }
-
-export function canAssignOwner(me: Me | null): boolean {
-  return me?.role === 'ADMIN' || me?.role === 'MANAGER';
-}
