@@ -2196,6 +2196,10 @@ type Mutation {
   "Ends the current session."
   logout: Boolean!
 
+  """
+  Who may do what is in docs/API.md (Roles) and answered by the viewerCan* fields; a refused
+  change is FORBIDDEN and changes nothing.
+  """
   createCustomer(input: CustomerInput!): Customer!
   updateCustomer(id: ID!, expectedVersion: Int!, input: CustomerPatch!): Customer!
   archiveCustomer(id: ID!, expectedVersion: Int!): Customer!
@@ -2208,7 +2212,10 @@ type Mutation {
 
   "Appends an interaction. Without expectedVersion, concurrent calls never lose one."
   logInteraction(customerId: ID!, expectedVersion: Int, input: InteractionInput!): Customer!
-  "Corrects a logged interaction, or ticks off its next action (input: {nextActionDone: true})."
+  """
+  Corrects a logged interaction (its author, the customer's owner, managers and admins), or ticks
+  off its next action (input: {nextActionDone: true}; also the person it is assigned to).
+  """
   updateInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!, input: InteractionPatch!): Customer!
   "Removes an interaction (e.g. one logged on the wrong customer)."
   removeInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!): Customer!
@@ -2580,7 +2587,9 @@ input CustomerPatch {
   intentGrade: Tier
   needType: NeedType
   tags: [String!]
+  "ADMIN and MANAGER only (FORBIDDEN otherwise); never an ANALYST or a disabled account."
   ownerId: ID
+  "The owner, ADMIN and MANAGER only (FORBIDDEN otherwise); never an ANALYST or a disabled account."
   collaborators: [ID!]
   commPreference: String
   notes: String
