@@ -397,7 +397,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
               </Form.Item>
             </Col>
             <Col {...wide}>
-              <Form.Item {...item('collaborators')}>
+              <Form.Item {...item('collaborators')} extra={mayChangeCollaborators ? undefined : t('form.collaboratorsOwnerOnly')}>
                 <Select
                   mode="multiple"
                   optionFilterProp="label"
