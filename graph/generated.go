@@ -300,16 +300,18 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		Assignable func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		Disabled   func(childComplexity int) int
-		Email      func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Locale     func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Role       func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
-		Version    func(childComplexity int) int
+		Assignable         func(childComplexity int) int
+		CanChangeOwners    func(childComplexity int) int
+		CanCreateCustomers func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Disabled           func(childComplexity int) int
+		Email              func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Locale             func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Role               func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 }
 
@@ -1866,6 +1868,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Assignable(childComplexity), true
+	case "User.canChangeOwners":
+		if e.ComplexityRoot.User.CanChangeOwners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanChangeOwners(childComplexity), true
+	case "User.canCreateCustomers":
+		if e.ComplexityRoot.User.CanCreateCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanCreateCustomers(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -2189,6 +2203,10 @@ type Mutation {
   "Ends the current session."
   logout: Boolean!
 
+  """
+  Who may do what is in docs/API.md (Roles) and answered by the viewerCan* fields; a refused
+  change is FORBIDDEN and changes nothing.
+  """
   createCustomer(input: CustomerInput!): Customer!
   updateCustomer(id: ID!, expectedVersion: Int!, input: CustomerPatch!): Customer!
   archiveCustomer(id: ID!, expectedVersion: Int!): Customer!
@@ -2201,7 +2219,10 @@ type Mutation {
 
   "Appends an interaction. Without expectedVersion, concurrent calls never lose one."
   logInteraction(customerId: ID!, expectedVersion: Int, input: InteractionInput!): Customer!
-  "Corrects a logged interaction, or ticks off its next action (input: {nextActionDone: true})."
+  """
+  Corrects a logged interaction (its author, the customer's owner, managers and admins), or ticks
+  off its next action (input: {nextActionDone: true}; also the person it is assigned to).
+  """
   updateInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!, input: InteractionPatch!): Customer!
   "Removes an interaction (e.g. one logged on the wrong customer)."
   removeInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!): Customer!
@@ -2304,6 +2325,10 @@ type User {
   disabled: Boolean!
   "True when the user may own or collaborate on customers (active, and not ANALYST)."
   assignable: Boolean!
+  "True when the user's role may create customers (every role but ANALYST)."
+  canCreateCustomers: Boolean!
+  "True when the user's role may give a customer to another owner (ADMIN, MANAGER)."
+  canChangeOwners: Boolean!
   locale: Locale!
   createdAt: Time!
   updatedAt: Time!
@@ -2569,7 +2594,9 @@ input CustomerPatch {
   intentGrade: Tier
   needType: NeedType
   tags: [String!]
+  "ADMIN and MANAGER only (FORBIDDEN otherwise); never an ANALYST or a disabled account."
   ownerId: ID
+  "The owner, ADMIN and MANAGER only (FORBIDDEN otherwise); never an ANALYST or a disabled account."
   collaborators: [ID!]
   commPreference: String
   notes: String
@@ -3616,6 +3643,10 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_disabled(ctx, field)
 	case "assignable":
 		return ec.fieldContext_User_assignable(ctx, field)
+	case "canCreateCustomers":
+		return ec.fieldContext_User_canCreateCustomers(ctx, field)
+	case "canChangeOwners":
+		return ec.fieldContext_User_canChangeOwners(ctx, field)
 	case "locale":
 		return ec.fieldContext_User_locale(ctx, field)
 	case "createdAt":
@@ -10778,6 +10809,52 @@ func (ec *executionContext) _User_assignable(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_User_assignable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canCreateCustomers(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canCreateCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanCreateCustomers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canCreateCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canChangeOwners(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canChangeOwners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanChangeOwners(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canChangeOwners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
@@ -18482,6 +18559,16 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "assignable":
 			out.Values[i] = ec._User_assignable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canCreateCustomers":
+			out.Values[i] = ec._User_canCreateCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canChangeOwners":
+			out.Values[i] = ec._User_canChangeOwners(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

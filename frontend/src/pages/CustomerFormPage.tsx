@@ -23,7 +23,7 @@ import {
 import { EnumSelect } from '../components/EnumSelect';
 import { ConflictDialog, type ConflictInfo } from '../components/ConflictDialog';
 import { ErrorAlert, ErrorState, PageLoading } from '../components/States';
-import { canAssignOwner, useSession } from '../auth/session';
+import { useSession } from '../auth/session';
 import {
   CONTACT_FIELDS,
   FIELD_LABELS,
@@ -101,7 +101,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
   const [reloadedNote, setReloadedNote] = useState(false);
   // The server says who may change the owner and the collaborators of a
   // customer; a new customer is the creator's, given away by managers only.
-  const mayAssign = loaded ? loaded.viewerCanChangeOwner : canAssignOwner(me);
+  const mayAssign = loaded ? loaded.viewerCanChangeOwner : Boolean(me?.canChangeOwners);
   const mayChangeCollaborators = loaded ? loaded.viewerCanChangeCollaborators : true;
 
   const staffQuery = useStaff();
@@ -397,7 +397,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
               </Form.Item>
             </Col>
             <Col {...wide}>
-              <Form.Item {...item('collaborators')}>
+              <Form.Item {...item('collaborators')} extra={mayChangeCollaborators ? undefined : t('form.collaboratorsOwnerOnly')}>
                 <Select
                   mode="multiple"
                   optionFilterProp="label"

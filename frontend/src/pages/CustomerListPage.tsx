@@ -490,9 +490,11 @@ export function CustomerListPage() {
             {t('saved.open')}
           </Button>
         )}
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
-          {t('list.new')}
-        </Button>
+        {me?.canCreateCustomers && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
+            {t('list.new')}
+          </Button>
+        )}
       </div>
       <div className="kehu-query-row">
         <Input.Search
