@@ -288,3 +288,52 @@ func wantDiskFull(t *testing.T, what string, err error) {
 		t.Fatalf("%s on a full disk: got %v, want UNAVAILABLE/DISK_FULL", what, err)
 	}
 }
+
+// TestConcurrentWritesCommitTogether: writes that arrive together are
+// committed together (group commit), yet each succeeds or fails alone: of
+// 40 concurrent inserts, the 10 that reuse one credit code lose (but one),
+// the others all land, and the read model agrees with the table.
+func TestConcurrentWritesCommitTogether(t *testing.T) {
+	s := openAt(t, t.TempDir())
+	const n = 40
+	errs := make([]error, n)
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			c := small("并发" + strings.Repeat("甲", i%7) + string(rune('A'+i)))
+			if i%4 == 0 {
+				c.CreditCode = "91350100M000100Y43"
+			}
+			errs[i] = s.Customers().Insert(ctx(t), c, "202611")
+			done <- i
+		}()
+	}
+	for range n {
+		<-done
+	}
+	won, lost := 0, 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case i%4 == 0 && crm.IsCode(err, crm.CodeConflict):
+			lost++
+		default:
+			t.Errorf("insert %d: %v", i, err)
+		}
+	}
+	if won != n-9 || lost != 9 {
+		t.Fatalf("%d inserted, %d refused; want %d and 9", won, lost, n-9)
+	}
+	page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 1, Scope: crm.ScopeAll, WithTotal: true})
+	if err != nil || page.Total != won {
+		t.Fatalf("read model: %v, %d customers, want %d", err, page.Total, won)
+	}
+	if err := sqlite.CheckSnapshot(s); err != nil {
+		t.Fatal(err)
+	}
+	s = reopen(t, s)
+	if page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 1, Scope: crm.ScopeAll, WithTotal: true}); err != nil || page.Total != won {
+		t.Fatalf("after reopening: %v, %d customers, want %d", err, page.Total, won)
+	}
+}
