@@ -122,9 +122,10 @@ type Store struct {
 	log  *slog.Logger
 	lock *os.File
 
-	// wdb has exactly one connection; every write runs on it in a
-	// transaction while holding wmu, and publishes the read model before
-	// releasing wmu, so snapshots appear in commit order.
+	// wdb has exactly one connection; writes run on it in transactions
+	// (several queued writes in one, see write) while holding wmu, and
+	// publish the read model before releasing wmu, so snapshots appear in
+	// commit order.
 	wdb    *sql.DB
 	wmu    sync.Mutex
 	intern *interner // owned by the writer (guarded by wmu)
