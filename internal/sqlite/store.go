@@ -447,7 +447,16 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	s.qmu.Lock()
 	s.queue = append(s.queue, req)
 	s.qmu.Unlock()
+	s.lead(req)
+	<-req.done
+	return req.err
+}
+
+// lead takes the writer lock and, unless req was committed meanwhile,
+// commits what is queued.
+func (s *Store) lead(req *writeReq) {
 	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	select {
 	case <-req.done: // committed by the writer before us
 	default:
@@ -457,9 +466,17 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 		s.qmu.Unlock()
 		s.commit(batch)
 	}
-	s.wmu.Unlock()
-	<-req.done
-	return req.err
+}
+
+// run calls r.fn, turning a panic into an INTERNAL error of that write
+// alone (it runs in another request's goroutine).
+func (r *writeReq) run(tx *sql.Tx) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.items, r.err = nil, crm.Internal(fmt.Errorf("sqlite: write panicked: %v", p))
+		}
+	}()
+	r.items, r.err = r.fn(context.WithoutCancel(r.ctx), tx)
 }
 
 // commit runs a batch of writes in one transaction; called holding wmu.
@@ -495,7 +512,7 @@ func (s *Store) commit(batch []*writeReq) {
 			fail(fmt.Errorf("sqlite: savepoint: %w", err))
 			return
 		}
-		r.items, r.err = r.fn(context.WithoutCancel(r.ctx), tx)
+		r.run(tx)
 		if r.err == nil {
 			if _, err := tx.ExecContext(bg, "RELEASE w"); err != nil {
 				_ = tx.Rollback()
