@@ -337,3 +337,48 @@ func TestConcurrentWritesCommitTogether(t *testing.T) {
 		t.Fatalf("after reopening: %v, %d customers, want %d", err, page.Total, won)
 	}
 }
+
+// TestRealDiskFull fills a real (tmpfs) file system: writes answer
+// UNAVAILABLE/DISK_FULL, reads go on, Ping reports it, and after the file
+// system grows (as when an administrator frees space) Ping is ready and
+// writes work, without a restart. It needs root (mount); elsewhere
+// TestDiskFull covers the same path with SQLite's size limit.
+func TestRealDiskFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small file system needs root")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", "-l", mnt).Run() })
+	s, err := sqlite.Open(filepath.Join(mnt, "data"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	kept := mustInsert(t, s, small("甲"))
+	var full error
+	for i := 0; i < 200 && full == nil; i++ {
+		c := small("大" + strings.Repeat("乙", i%50))
+		c.Notes = strings.Repeat("备注", 2400)
+		full = s.Customers().Insert(ctx(t), c, "202611")
+	}
+	wantDiskFull(t, "insert on a full file system", full)
+	t.Logf("cause: %v", full.(*crm.Error).Err)
+	wantDiskFull(t, "ping", s.Ping(ctx(t)))
+	if _, err := s.Customers().Get(ctx(t), kept.ID); err != nil {
+		t.Fatalf("reads on a full disk: %v", err)
+	}
+	if out, err := exec.Command("mount", "-o", "remount,size=64m", mnt).CombinedOutput(); err != nil {
+		t.Fatalf("growing the file system: %v %s", err, out)
+	}
+	if err := s.Ping(ctx(t)); err != nil {
+		t.Fatalf("ping once there is space: %v", err)
+	}
+	c := small("恢复")
+	c.Notes = strings.Repeat("备注", 2400)
+	if err := s.Customers().Insert(ctx(t), c, "202611"); err != nil {
+		t.Fatalf("insert once there is space: %v", err)
+	}
+}
