@@ -62,6 +62,29 @@ func spoilPage(t *testing.T, dir, table string) {
 	}
 }
 
+// spoilString breaks the BSON string field key = value inside a stored
+// document (its length prefix), leaving SQLite's record intact: damage
+// that quick_check cannot see.
+func spoilString(t *testing.T, dir, key, value string) {
+	t.Helper()
+	path := filepath.Join(dir, sqlite.DBFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(value) + 1
+	field := append([]byte(key+"\x00"), byte(n), byte(n>>8), byte(n>>16), byte(n>>24))
+	field = append(field, value...)
+	i := bytes.Index(b, field)
+	if i < 0 {
+		t.Fatalf("%s = %q not found in the file", key, value)
+	}
+	copy(b[i+len(key)+1:], []byte{0xff, 0xff, 0xff, 0x7f})
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestOpenRefusesUnsafeStores: start-up fails with a message that says
 // what is wrong and what to do, and touches nothing, for a file that
 // looks like a new install but is not, a damaged file, and a database of
@@ -89,6 +112,14 @@ func TestOpenRefusesUnsafeStores(t *testing.T) {
 			storeWithSession(t, dir)
 			spoilPage(t, dir, "sessions_expires_at")
 		}, []string{"is damaged"}},
+		{"damaged user document", func(t *testing.T, dir string) {
+			storeWithSession(t, dir)
+			spoilString(t, dir, "email", "a@example.com")
+		}, []string{"is damaged", "users", "from your latest backup"}},
+		{"damaged customer document", func(t *testing.T, dir string) {
+			storeWithSession(t, dir)
+			spoilString(t, dir, "name", "甲")
+		}, []string{"is damaged", "customer", "from your latest backup"}},
 		{"another program's database", func(t *testing.T, dir string) {
 			db, err := sql.Open("sqlite", filepath.Join(dir, sqlite.DBFile))
 			if err != nil {

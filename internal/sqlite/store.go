@@ -223,6 +223,9 @@ func Open(dir string, opts Options) (_ *Store, err error) {
 	if err := s.migrate(); err != nil {
 		return nil, err
 	}
+	if err := s.checkDocuments(); err != nil {
+		return nil, err
+	}
 
 	if s.rdb, err = openDB(path, "deferred", true); err != nil {
 		return nil, err
