@@ -55,8 +55,8 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			gerr.Message = e.Message
 			gerr.Extensions = map[string]any{"code": string(e.Code)}
-			if r := reasonOf(err); r != "" {
-				gerr.Extensions["reason"] = r
+			if e.Reason != "" {
+				gerr.Extensions["reason"] = e.Reason
 			}
 			if len(e.Fields) > 0 {
 				fields := make([]map[string]string, len(e.Fields))
@@ -99,13 +99,13 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 
 func internal(ctx context.Context, log *slog.Logger, gerr *gqlerror.Error, err error) *gqlerror.Error {
 	id := RequestID(ctx)
-	level := slog.LevelError
 	if errors.Is(ctx.Err(), context.Canceled) {
-		// The client went away (the request's context is canceled): what
-		// failed then is a consequence, not a fault of the server.
-		level = slog.LevelDebug
+		// The client went away (closed the tab, timed out): nothing failed
+		// on our side, and under load these would flood the log.
+		log.DebugContext(ctx, "request abandoned by the client", "request_id", id, "path", gerr.Path.String(), "err", err)
+	} else {
+		log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "err", err)
 	}
-	log.Log(ctx, level, "internal error", "request_id", id, "path", gerr.Path.String(), "err", err)
 	gerr.Message = "internal error; quote request id " + id + " when reporting it"
 	gerr.Extensions = map[string]any{"code": string(crm.CodeInternal), "requestId": id}
 	return gerr

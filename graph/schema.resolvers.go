@@ -42,6 +42,31 @@ func (r *customerResolver) ContactDetailsMasked(ctx context.Context, obj *crm.Cu
 	return !a.CanSeeContactDetails(obj), nil
 }
 
+// ViewerCanSeeContactDetails is the resolver for the viewerCanSeeContactDetails field.
+func (r *customerResolver) ViewerCanSeeContactDetails(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanSeeContactDetails)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *customerResolver) ViewerCanEdit(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanEdit)
+}
+
+// ViewerCanLog is the resolver for the viewerCanLog field.
+func (r *customerResolver) ViewerCanLog(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanLog)
+}
+
+// ViewerCanChangeOwner is the resolver for the viewerCanChangeOwner field.
+func (r *customerResolver) ViewerCanChangeOwner(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanChangeOwner)
+}
+
+// ViewerCanChangeCollaborators is the resolver for the viewerCanChangeCollaborators field.
+func (r *customerResolver) ViewerCanChangeCollaborators(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanChangeCollaborators)
+}
+
 // Interactions is the resolver for the interactions field.
 func (r *customerResolver) Interactions(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Interaction, error) {
 	c, err := r.full(ctx, obj)
@@ -119,6 +144,21 @@ func (r *customerResolver) UpdatedBy(ctx context.Context, obj *crm.Customer) (*c
 	return r.userByID(ctx, obj.UpdatedBy)
 }
 
+// CreatedBy is the resolver for the createdBy field.
+func (r *dealResolver) CreatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *dealResolver) UpdatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error) {
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *dealResolver) ViewerCanEdit(ctx context.Context, obj *crm.Deal) (bool, error) {
+	return viewerCanChangeRecord(ctx, crm.RecordDeal, obj.CreatedBy)
+}
+
 // Participants is the resolver for the participants field.
 func (r *interactionResolver) Participants(ctx context.Context, obj *crm.Interaction) ([]crm.User, error) {
 	return r.usersByID(ctx, obj.Participants)
@@ -135,6 +175,23 @@ func (r *interactionResolver) DurationMin(ctx context.Context, obj *crm.Interact
 // CreatedBy is the resolver for the createdBy field.
 func (r *interactionResolver) CreatedBy(ctx context.Context, obj *crm.Interaction) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *interactionResolver) UpdatedBy(ctx context.Context, obj *crm.Interaction) (*crm.User, error) {
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *interactionResolver) ViewerCanEdit(ctx context.Context, obj *crm.Interaction) (bool, error) {
+	return viewerCanChangeRecord(ctx, crm.RecordInteraction, obj.CreatedBy)
+}
+
+// ViewerCanTickOff is the resolver for the viewerCanTickOff field.
+func (r *interactionResolver) ViewerCanTickOff(ctx context.Context, obj *crm.Interaction) (bool, error) {
+	c := enclosingCustomer(ctx)
+	a, _ := auth.ActorFrom(ctx)
+	return c != nil && a.CanTickOff(c, obj), nil
 }
 
 // Login is the resolver for the login field.
@@ -360,6 +417,21 @@ func (r *mutationResolver) DeleteSegment(ctx context.Context, id string, expecte
 	})
 }
 
+// CreatedBy is the resolver for the createdBy field.
+func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *needResolver) UpdatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *needResolver) ViewerCanEdit(ctx context.Context, obj *crm.Need) (bool, error) {
+	return viewerCanChangeRecord(ctx, crm.RecordNeed, obj.CreatedBy)
+}
+
 // Owner is the resolver for the owner field.
 func (r *nextActionResolver) Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error) {
 	return r.userByID(ctx, obj.OwnerID)
@@ -509,14 +581,15 @@ func (r *queryResolver) Staff(ctx context.Context) ([]crm.User, error) {
 
 // User is the resolver for the user field.
 func (r *queryResolver) User(ctx context.Context, id string) (*crm.User, error) {
-	if _, err := actor(ctx); err != nil {
+	a, err := actor(ctx)
+	if err != nil {
 		return nil, err
 	}
-	u, err := r.userByID(ctx, id)
-	if err == nil && u == nil {
+	u, err := r.storedUser(ctx, id)
+	if err == nil && (u == nil || !a.CanFindUser(u)) {
 		return nil, crm.NotFound("user", id)
 	}
-	return u, err
+	return crm.VisibleUser(a, u), err
 }
 
 // Segments is the resolver for the segments field.
@@ -535,6 +608,21 @@ func (r *queryResolver) Segments(ctx context.Context) ([]crm.SavedSegment, error
 // Segment is the resolver for the segment field.
 func (r *queryResolver) Segment(ctx context.Context, id string) (*crm.SavedSegment, error) {
 	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) { return r.CRM.Segment(ctx, a, id) })
+}
+
+// CreatedBy is the resolver for the createdBy field.
+func (r *satisfactionResultResolver) CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *satisfactionResultResolver) UpdatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error) {
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *satisfactionResultResolver) ViewerCanEdit(ctx context.Context, obj *crm.Satisfaction) (bool, error) {
+	return viewerCanChangeRecord(ctx, crm.RecordSatisfaction, obj.CreatedBy)
 }
 
 // Query is the resolver for the query field.
@@ -593,8 +681,19 @@ func (r *tierChangeResolver) By(ctx context.Context, obj *crm.TierChange) (*crm.
 	return r.userByID(ctx, obj.By)
 }
 
+// Role is the resolver for the role field.
+func (r *userResolver) Role(ctx context.Context, obj *crm.User) (*crm.Role, error) {
+	if obj.Role == "" {
+		return nil, nil
+	}
+	return &obj.Role, nil
+}
+
 // Customer returns CustomerResolver implementation.
 func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
+
+// Deal returns DealResolver implementation.
+func (r *Resolver) Deal() DealResolver { return &dealResolver{r} }
 
 // Interaction returns InteractionResolver implementation.
 func (r *Resolver) Interaction() InteractionResolver { return &interactionResolver{r} }
@@ -602,11 +701,19 @@ func (r *Resolver) Interaction() InteractionResolver { return &interactionResolv
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
+// Need returns NeedResolver implementation.
+func (r *Resolver) Need() NeedResolver { return &needResolver{r} }
+
 // NextAction returns NextActionResolver implementation.
 func (r *Resolver) NextAction() NextActionResolver { return &nextActionResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// SatisfactionResult returns SatisfactionResultResolver implementation.
+func (r *Resolver) SatisfactionResult() SatisfactionResultResolver {
+	return &satisfactionResultResolver{r}
+}
 
 // SavedSegment returns SavedSegmentResolver implementation.
 func (r *Resolver) SavedSegment() SavedSegmentResolver { return &savedSegmentResolver{r} }
@@ -617,13 +724,20 @@ func (r *Resolver) StageChange() StageChangeResolver { return &stageChangeResolv
 // TierChange returns TierChangeResolver implementation.
 func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{r} }
 
+// User returns UserResolver implementation.
+func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
 type (
-	customerResolver     struct{ *Resolver }
-	interactionResolver  struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	nextActionResolver   struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	savedSegmentResolver struct{ *Resolver }
-	stageChangeResolver  struct{ *Resolver }
-	tierChangeResolver   struct{ *Resolver }
+	customerResolver           struct{ *Resolver }
+	dealResolver               struct{ *Resolver }
+	interactionResolver        struct{ *Resolver }
+	mutationResolver           struct{ *Resolver }
+	needResolver               struct{ *Resolver }
+	nextActionResolver         struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	satisfactionResultResolver struct{ *Resolver }
+	savedSegmentResolver       struct{ *Resolver }
+	stageChangeResolver        struct{ *Resolver }
+	tierChangeResolver         struct{ *Resolver }
+	userResolver               struct{ *Resolver }
 )

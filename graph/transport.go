@@ -33,25 +33,12 @@ const (
 	ReasonNoSuchPath           = "NO_SUCH_PATH"
 )
 
-// reasoned is a domain error with a machine-readable reason for
-// extensions.reason (the transport's reasons above).
-type reasoned struct {
-	err    *crm.Error
-	reason string
-}
-
-func (r *reasoned) Error() string { return r.err.Error() + " (" + r.reason + ")" }
-func (r *reasoned) Unwrap() error { return r.err }
-
-// WithReason returns err, answered with extensions.reason set to reason.
-func WithReason(err *crm.Error, reason string) error { return &reasoned{err, reason} }
-
-func reasonOf(err error) string {
-	var r *reasoned
-	if errors.As(err, &r) {
-		return r.reason
-	}
-	return ""
+// WithReason returns a copy of err answered with extensions.reason set to
+// reason (the transport's reasons above).
+func WithReason(err *crm.Error, reason string) *crm.Error {
+	out := *err
+	out.Reason = reason
+	return &out
 }
 
 // HTTPStatus is the HTTP status of an error answer with code.
@@ -69,6 +56,8 @@ func HTTPStatus(code crm.Code) int {
 		return http.StatusConflict
 	case crm.CodeRateLimited:
 		return http.StatusTooManyRequests
+	case crm.CodeUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

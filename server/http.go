@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io"
 	"io/fs"
 	"net/http"
@@ -28,7 +29,7 @@ import (
 //	POST/GET /graphql   the API (GET for queries only)
 //	/graphiql           GraphiQL for analysts
 //	/healthz            the process is up
-//	/readyz             the store is reachable (503 otherwise)
+//	/readyz             the store is reachable and can write (503 and the reason otherwise)
 //	GET /export/customers.csv, .xlsx   customers as a spreadsheet (export.go)
 //	/                   the single-page app, with history fallback
 func (a *app) routes(gql http.Handler) http.Handler {
@@ -55,6 +56,11 @@ func (a *app) routes(gql http.Handler) http.Handler {
 		if err := a.store.Ping(ctx); err != nil {
 			a.log.Warn("not ready", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
+			var e *crm.Error
+			if errors.As(err, &e) && e.Reason != "" { // e.g. DISK_FULL: reachable, but cannot write
+				_, _ = w.Write([]byte(e.Reason + ": " + e.Message + "\n"))
+				return
+			}
 			_, _ = w.Write([]byte("store unreachable\n"))
 			return
 		}

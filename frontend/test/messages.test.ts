@@ -22,6 +22,7 @@ describe('UI texts', () => {
     expect(translateServerMessage('must be at most 200 characters', 'zh')).toBe('最多 200 个字');
     expect(translateServerMessage('must be a mobile number (13812345678), a landline with area code (010-12345678) or a 400/800 number', 'zh')).toContain('手机号');
     expect(translateServerMessage('is not a valid unified social credit code (18 characters, GB 32100-2015 check digit)', 'zh')).toContain('统一社会信用代码');
+    expect(translateServerMessage('林晓 is an analyst: analysts cannot own or collaborate on customers', 'zh')).toContain('分析员不能担任负责人或协作人');
     expect(translateServerMessage('something new', 'zh')).toBe('something new');
     expect(translateServerMessage('is required', 'en')).toBe('is required');
   });

@@ -524,9 +524,10 @@ func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, 
 	return nil
 }
 
-// Staff returns the active staff (no password hashes) ordered by email:
+// Staff returns the active staff ordered by email, each as actor may see
+// it (crm.VisibleUser: colleagues' e-mail only for ADMIN and MANAGER):
 // every signed-in user may read it, to pick owners, collaborators and
-// participants. Errors: INTERNAL.
+// participants. Errors: UNAUTHENTICATED, INTERNAL.
 func (s *Service) Staff(ctx context.Context, actor crm.Actor) ([]*crm.User, error) {
 	if !actor.Role.Valid() {
 		return nil, notSignedIn()
@@ -538,7 +539,7 @@ func (s *Service) Staff(ctx context.Context, actor crm.Actor) ([]*crm.User, erro
 	out := make([]*crm.User, 0, len(users))
 	for _, u := range users {
 		if !u.Disabled {
-			out = append(out, public(u))
+			out = append(out, crm.VisibleUser(actor, u))
 		}
 	}
 	return out, nil

@@ -17,8 +17,27 @@ const (
 	CodeNotFound        Code = "NOT_FOUND"
 	CodeConflict        Code = "CONFLICT"
 	CodeRateLimited     Code = "RATE_LIMITED"
-	CodeInternal        Code = "INTERNAL"
+	// CodeUnavailable: the server cannot do this now for a reason outside
+	// the request (Reason says which, e.g. DISK_FULL); the same request
+	// works once the cause is gone.
+	CodeUnavailable Code = "UNAVAILABLE"
+	CodeInternal    Code = "INTERNAL"
 )
+
+// Reasons of errors that are not about one input field.
+const (
+	// ReasonDiskFull (UNAVAILABLE): the store's disk (or its size limit) is
+	// full; writes fail until there is space again, reads still work.
+	ReasonDiskFull = "DISK_FULL"
+	// ReasonDocumentTooLarge (BAD_USER_INPUT): the customer's stored record
+	// would grow over MaxDocumentBytes.
+	ReasonDocumentTooLarge = "DOCUMENT_TOO_LARGE"
+)
+
+// MaxDocumentBytes bounds the encoded (BSON) size of one customer: half of
+// MongoDB's 16 MiB document limit, so both stores refuse at the same size
+// and a record never gets too large to rewrite in one step.
+const MaxDocumentBytes = 8 << 20
 
 // FieldError names one invalid input field by its path relative to the
 // input object ("name", "contacts[0].phone") and says what is wrong.
@@ -32,6 +51,7 @@ type FieldError struct {
 type Error struct {
 	Code    Code
 	Message string
+	Reason  string       // machine-readable cause for clients (ReasonDiskFull ...), or ""
 	Fields  []FieldError // for BAD_USER_INPUT: every invalid field
 	Err     error        // wrapped cause, never shown to clients
 }
@@ -61,6 +81,21 @@ func Errorf(code Code, format string, args ...any) *Error {
 // Internal wraps an unexpected failure; the client sees only "internal error".
 func Internal(err error) *Error {
 	return &Error{Code: CodeInternal, Message: "internal error", Err: err}
+}
+
+// DiskFull is the error of a write that failed for want of disk space.
+func DiskFull(err error) *Error {
+	return &Error{Code: CodeUnavailable, Reason: ReasonDiskFull, Err: err,
+		Message: "the server's disk is full: nothing can be saved until an administrator frees space (reading still works)"}
+}
+
+// DocumentTooLarge is the error of a write that would make a customer's
+// record larger than MaxDocumentBytes.
+func DocumentTooLarge(code string, size int) *Error {
+	return &Error{Code: CodeBadUserInput, Reason: ReasonDocumentTooLarge,
+		Message: fmt.Sprintf("customer %s would grow to %.1f MB, over the limit of %d MB per customer: "+
+			"delete records it no longer needs (old interactions, deals or results) before adding more",
+			code, float64(size)/(1<<20), MaxDocumentBytes>>20)}
 }
 
 // ErrorCode returns the code of err, or INTERNAL when err is not an *Error.

@@ -16,6 +16,10 @@ type User struct {
 	Version      int64     `bson:"version"`
 }
 
+// Assignable reports whether u may own or collaborate on customers
+// (CanBeAssigned, and active).
+func (u *User) Assignable() bool { return !u.Disabled && CanBeAssigned(u.Role) }
+
 // Session is a signed-in session. Its id is the SHA-256 (hex) of the bearer
 // token, so a leaked database does not leak usable tokens.
 type Session struct {

@@ -74,6 +74,9 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: encode customer: %w", err)
 		}
+		if len(doc) > crm.MaxDocumentBytes {
+			return nil, crm.DocumentTooLarge(c.Code, len(doc))
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO customers (id, code, credit_code, version, doc) VALUES (?, ?, ?, ?, ?)`,
 			c.ID, c.Code, nullable(c.CreditCode), c.Version, doc)
 		if err != nil {
@@ -118,6 +121,9 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 	doc, err := bson.Marshal(c)
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: encode customer: %w", err))
+	}
+	if len(doc) > crm.MaxDocumentBytes {
+		return crm.DocumentTooLarge(c.Code, len(doc))
 	}
 	it, err := decodeLean(doc)
 	if err != nil {

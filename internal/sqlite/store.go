@@ -99,6 +99,10 @@ type Options struct {
 	// connection) that load and decode customers at Open; 0 means
 	// runtime.NumCPU().
 	DecodeWorkers int
+	// Existing opens only a store that exists: a missing data directory
+	// or database file is an error instead of a new, empty store (the
+	// source of `kehu migrate`).
+	Existing bool
 }
 
 // DirInUseError is returned by Open when another store (in this process or
@@ -130,6 +134,10 @@ type Store struct {
 
 	snap atomic.Pointer[snapshot]
 
+	// diskFull is set by a write that failed for want of space and cleared
+	// by one that succeeded (or by Ping finding room again).
+	diskFull atomic.Bool
+
 	// users caches the user list (read on every API request to show
 	// owners' names). Every user write bumps usersGen after it commits; a
 	// cached list counts only while its generation is current.
@@ -156,6 +164,11 @@ func Open(dir string, opts Options) (_ *Store, err error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	if opts.Existing {
+		if _, err := os.Stat(filepath.Join(dir, DBFile)); err != nil {
+			return nil, fmt.Errorf("sqlite: %s holds no Kehu store: %w", dir, err)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sqlite: create data directory: %w", err)
 	}
@@ -177,11 +190,28 @@ func Open(dir string, opts Options) (_ *Store, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
+	defer func() {
+		if isDamage(err) {
+			err = damaged(path, err.Error())
+		}
+	}()
+	if err := checkFiles(dir, path, opts.Existing); err != nil {
+		return nil, err
+	}
 	if s.wdb, err = openDB(path, "immediate", false); err != nil {
 		return nil, err
 	}
 	s.wdb.SetMaxOpenConns(1)
 	s.wdb.SetMaxIdleConns(1)
+	if err := s.checkWritable(path); err != nil {
+		return nil, err
+	}
+	if err := s.quickCheck(path); err != nil {
+		return nil, err
+	}
+	if err := s.checkKehu(path); err != nil {
+		return nil, err
+	}
 	if err := s.setJournal(); err != nil {
 		return nil, err
 	}
@@ -321,11 +351,23 @@ func (s *Store) Sessions() crm.SessionStore { return (*sessionStore)(s) }
 // Segments returns the saved segment store.
 func (s *Store) Segments() crm.SegmentStore { return (*segmentStore)(s) }
 
-// Ping runs a trivial query on the read pool.
+// Ping runs a trivial query on the read pool. While the disk is full (a
+// write failed for want of space and none succeeded since) it answers
+// UNAVAILABLE, reason DISK_FULL, until there is room for a large write.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: ping: %w", err))
+	}
+	if s.diskFull.Load() {
+		room, err := s.room(ctx)
+		if err != nil {
+			return crm.Internal(fmt.Errorf("sqlite: ping: free space: %w", err))
+		}
+		if room < roomNeeded {
+			return crm.DiskFull(fmt.Errorf("sqlite: %d bytes free", room))
+		}
+		s.wrote()
 	}
 	return nil
 }
@@ -379,16 +421,17 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) ([]item, error)) 
 	defer s.wmu.Unlock()
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
-		return crm.Internal(fmt.Errorf("sqlite: begin: %w", err))
+		return s.writeFailed(fmt.Errorf("sqlite: begin: %w", err))
 	}
 	items, err := fn(tx)
 	if err != nil {
 		_ = tx.Rollback()
-		return asError(err)
+		return s.writeFailed(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return crm.Internal(fmt.Errorf("sqlite: commit: %w", err))
+		return s.writeFailed(fmt.Errorf("sqlite: commit: %w", err))
 	}
+	s.wrote()
 	if len(items) > 0 {
 		for _, it := range items {
 			s.intern.entry(it.e)

@@ -36,6 +36,7 @@ const ZH_RULES: Rule[] = [
   [/\(SAME_PASSWORD\)$/, () => '新密码不能与当前密码相同'],
   [/is not a date YYYY-MM-DD$/, () => '日期格式应为 YYYY-MM-DD'],
   [/is not an active user$/, () => '不是有效的在职用户'],
+  [/is an analyst: analysts cannot own or collaborate on customers$/, () => '是分析员：分析员不能担任负责人或协作人'],
   [/^no such contact on this customer$/, () => '该客户没有这个联系人'],
   [/^no such need on this customer$/, () => '该客户没有这条需求'],
   [/^no such interaction on this customer$/, () => '该客户没有这条互动记录（可能已被他人删除）'],

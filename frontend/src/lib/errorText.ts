@@ -20,6 +20,8 @@ function apiErrorText(err: ApiError, { t, serverText }: Pick<I18n, 't' | 'server
       return t('error.notFound');
     case 'RATE_LIMITED':
       return `${t('error.rateLimited')} (${err.serverMessage})`;
+    case 'UNAVAILABLE': // the one reason so far: DISK_FULL
+      return t('error.diskFull');
     case 'UNAUTHENTICATED':
       return t('error.unauthenticated');
     case 'CONFLICT': {

@@ -7,6 +7,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../api/client';
 import { CreateCustomerMutation, CustomerProfileQuery, UpdateCustomerMutation } from '../api/operations';
 import { useStaff } from '../components/StaffSelect';
+import { assigneeOptions } from '../lib/staff';
 import { isApiError } from '../api/errors';
 import type { CustomerProfileFragment } from '../gql/graphql';
 import { useI18n } from '../i18n';
@@ -98,18 +99,14 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
   const [conflict, setConflict] = useState<(ConflictInfo<ProfileField> & { fresh: Profile }) | null>(null);
   const [clashes, setClashes] = useState<ProfileField[]>([]);
   const [reloadedNote, setReloadedNote] = useState(false);
-  const mayAssign = canAssignOwner(me);
+  // The server says who may change the owner and the collaborators of a
+  // customer; a new customer is the creator's, given away by managers only.
+  const mayAssign = loaded ? loaded.viewerCanChangeOwner : canAssignOwner(me);
+  const mayChangeCollaborators = loaded ? loaded.viewerCanChangeCollaborators : true;
 
-  // Everyone who may edit picks collaborators from the staff directory; only
-  // managers may hand a customer to someone else (the server says the same).
   const staffQuery = useStaff();
-  const userOptions = useMemo(() => {
-    const list = (staffQuery.data ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }));
-    // Owner and collaborators who have left (disabled) are still shown by name.
-    const ids = new Set(list.map((o) => o.value));
-    for (const [id, name] of Object.entries(ownerNames)) if (!ids.has(id)) list.push({ value: id, label: name });
-    return list;
-  }, [staffQuery.data, ownerNames]);
+  // Owner and collaborators who have left (disabled) are still shown by name.
+  const userOptions = useMemo(() => assigneeOptions(staffQuery.data ?? [], ownerNames), [staffQuery.data, ownerNames]);
   const allNames = useMemo(() => {
     const m = { ...ownerNames };
     for (const u of staffQuery.data ?? []) m[u.id] = u.name;
@@ -401,7 +398,14 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
             </Col>
             <Col {...wide}>
               <Form.Item {...item('collaborators')}>
-                <Select mode="multiple" optionFilterProp="label" options={userOptions} loading={staffQuery.isPending} placeholder={t('form.select')} />
+                <Select
+                  mode="multiple"
+                  optionFilterProp="label"
+                  options={userOptions}
+                  loading={staffQuery.isPending}
+                  disabled={!mayChangeCollaborators}
+                  placeholder={t('form.select')}
+                />
               </Form.Item>
             </Col>
           </Row>

@@ -77,7 +77,7 @@ export default function SettingsPage() {
             items={[
               { key: 'name', label: t('users.name'), children: me.name },
               { key: 'email', label: t('users.email'), children: me.email },
-              { key: 'role', label: t('users.role'), children: <Tag color={ROLE_LABELS[me.role].color}>{label(ROLE_LABELS, me.role)}</Tag> },
+              { key: 'role', label: t('users.role'), children: me.role && <Tag color={ROLE_LABELS[me.role].color}>{label(ROLE_LABELS, me.role)}</Tag> },
             ]}
           />
         </Card>

@@ -83,7 +83,7 @@ export default function UsersPage() {
         aria-label={`${t('users.role')} ${u.name}`}
       />
     ) : (
-      <Tag color={ROLE_LABELS[u.role].color}>{label(ROLE_LABELS, u.role)}</Tag>
+      u.role && <Tag color={ROLE_LABELS[u.role].color}>{label(ROLE_LABELS, u.role)}</Tag>
     );
 
   const statusCell = (u: User) =>

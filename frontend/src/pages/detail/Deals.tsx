@@ -87,15 +87,16 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
                   {
                     title: t('common.actions'),
                     key: 'actions',
-                    render: (_: unknown, d: Deal) => (
-                      <RowActions
-                        onEdit={() => open(d)}
-                        editLabel={t('deal.editOf', { product: d.product, date: d.date })}
-                        onRemove={() => remove(d)}
-                        removeLabel={t('deal.removeOf', { product: d.product, date: d.date })}
-                        confirmRemove={t('deal.confirmRemove')}
-                      />
-                    ),
+                    render: (_: unknown, d: Deal) =>
+                      d.viewerCanEdit && (
+                        <RowActions
+                          onEdit={() => open(d)}
+                          editLabel={t('deal.editOf', { product: d.product, date: d.date })}
+                          onRemove={() => remove(d)}
+                          removeLabel={t('deal.removeOf', { product: d.product, date: d.date })}
+                          confirmRemove={t('deal.confirmRemove')}
+                        />
+                      ),
                   },
                 ]
               : []),

@@ -60,7 +60,7 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
               key={r.id}
               data-testid="satisfaction-item"
               actions={
-                canLog
+                r.viewerCanEdit
                   ? [
                       <RowActions
                         key="a"
