@@ -73,6 +73,7 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport{log: log, maxResponse: limits.MaxResponse})
+	srv.AroundFields(countResponse)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(depthLimit{max: limits.MaxDepth})

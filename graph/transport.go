@@ -11,8 +11,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -92,7 +94,7 @@ const graphqlResponseJSON = "application/graphql-response+json"
 // queries, per the GraphQL over HTTP specification. Unlike gqlgen's own
 // transports, every answer it gives, refusals included, carries
 // extensions.code, a request body is never echoed, and a response larger
-// than maxResponse is replaced by an error.
+// than maxResponse is replaced by an error (see responseBudget).
 type transport struct {
 	log         *slog.Logger
 	maxResponse int
@@ -185,15 +187,19 @@ func (t transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 			return
 		}
 	}
+	budget := &responseBudget{max: int64(t.maxResponse)}
+	if t.maxResponse > 0 {
+		ctx = context.WithValue(ctx, budgetKey{}, budget)
+	}
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
-	if t.maxResponse > 0 && len(resp.Data) > t.maxResponse {
+	if t.maxResponse > 0 && (budget.over.Load() || len(resp.Data) > t.maxResponse) {
 		what := "ask for fewer items (a smaller first or limit, then page on) or fewer fields"
 		if op := opCtx.Operation; op != nil && op.Operation == ast.Mutation {
 			what = "the mutation was carried out; ask for fewer fields in its answer"
 		}
-		e := WithReason(crm.Errorf(crm.CodeBadUserInput, "the response (%s) is larger than the limit of %s; %s",
-			humanSize(len(resp.Data)), humanSize(t.maxResponse), what), ReasonResponseTooLarge)
+		e := WithReason(crm.Errorf(crm.CodeBadUserInput, "the response is larger than the limit of %s; %s",
+			humanSize(t.maxResponse), what), ReasonResponseTooLarge)
 		resp = &graphql.Response{Errors: gqlerror.List{ErrorPresenter(t.log)(ctx, e)}}
 	}
 	t.write(w, http.StatusOK, resp)
@@ -247,4 +253,86 @@ func humanSize(n int) string {
 		return strconv.Itoa(n>>10) + " KiB"
 	}
 	return strconv.Itoa(n) + " bytes"
+}
+
+// responseBudget counts, as fields resolve, a lower bound of the bytes the
+// response will take. Once over max, every further string resolves to ""
+// and every list to an empty one: the response, which the transport then
+// replaces by RESPONSE_TOO_LARGE, is never built in full, so one request
+// cannot hold hundreds of megabytes of answer.
+type responseBudget struct {
+	max  int64
+	used atomic.Int64
+	over atomic.Bool
+}
+
+type budgetKey struct{}
+
+// countResponse is the field middleware of the response budget.
+func countResponse(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	b, _ := ctx.Value(budgetKey{}).(*responseBudget)
+	if b == nil || err != nil {
+		return res, err
+	}
+	if b.over.Load() {
+		return shrink(res), nil
+	}
+	n := int64(minJSONSize(res))
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		n += int64(len(fc.Field.Alias)) + 3 // "alias":
+	}
+	if b.used.Add(n) > b.max {
+		b.over.Store(true)
+		return shrink(res), nil
+	}
+	return res, nil
+}
+
+// minJSONSize is at most the bytes v takes in the response. The fields of
+// objects and the elements of lists of objects count on their own, as they
+// resolve.
+func minJSONSize(v any) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case string:
+		return len(x) + 2
+	case *string:
+		if x == nil {
+			return 4
+		}
+		return len(*x) + 2
+	case []string:
+		n := 2
+		for _, s := range x {
+			n += len(s) + 2
+		}
+		return n
+	case bool:
+		return 4
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
+		return 2 + rv.Len()
+	}
+	return 1
+}
+
+// shrink returns the smallest value of v's type that still fits its field:
+// "" for a string, an empty list for a list; anything else as it is (its
+// own fields shrink as they resolve).
+func shrink(v any) any {
+	switch x := v.(type) {
+	case string:
+		return ""
+	case *string:
+		if x != nil {
+			return new(string)
+		}
+		return x
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
+		return reflect.MakeSlice(rv.Type(), 0, 0).Interface()
+	}
+	return v
 }

@@ -11,7 +11,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -267,4 +269,124 @@ func TestSignInBehindProxy(t *testing.T) {
 			t.Fatal("no Retry-After")
 		}
 	})
+}
+
+// TestResponseSizeBound: a response larger than KEHU_MAX_RESPONSE_BYTES is
+// replaced by an error that says to page or select less.
+func TestResponseSizeBound(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.MaxResponseBytes = 4096
+	ts := newTestServerWith(t, cfg)
+	for i := range 30 {
+		ts.createCustomer(t, ts.admin, map[string]any{"name": fmt.Sprintf("上海物流有限公司 %02d", i)})
+	}
+	ts.post(t, ts.admin, `{customers(first:5){nodes{id code name}}}`, nil).ok(t, nil)
+	r := ts.post(t, ts.admin, `{customers(first:30){nodes{id code name createdAt updatedAt}}}`, nil)
+	e := r.fails(t, "BAD_USER_INPUT", "")
+	if e.Extensions["reason"] != "RESPONSE_TOO_LARGE" || !strings.Contains(e.Message, "4 KiB") || !strings.Contains(e.Message, "fewer") {
+		t.Fatalf("too large: %+v", e)
+	}
+	if r.status != http.StatusOK || len(r.Data) > 0 && string(r.Data) != "null" {
+		t.Fatalf("status %d, data %s", r.status, r.Data)
+	}
+	// A mutation's answer: the change is made, the answer says so.
+	var long strings.Builder
+	for long.Len() < 5000 {
+		long.WriteString("客户反馈物流时效需要提升。")
+	}
+	c := ts.createCustomer(t, ts.admin, map[string]any{"name": "北京大数据科技有限公司"})
+	e = ts.post(t, ts.admin, `mutation($id:ID!,$s:String!){logInteraction(customerId:$id,input:{channel:WECHAT,summary:$s}){interactions{summary}}}`,
+		map[string]any{"id": c.ID, "s": long.String()}).fails(t, "BAD_USER_INPUT", "")
+	if e.Extensions["reason"] != "RESPONSE_TOO_LARGE" || !strings.Contains(e.Message, "carried out") {
+		t.Fatalf("mutation: %+v", e)
+	}
+	var got struct {
+		Customer struct{ InteractionCount int }
+	}
+	ts.post(t, ts.admin, `query($id:ID){customer(id:$id){interactionCount}}`, map[string]any{"id": c.ID}).ok(t, &got)
+	if got.Customer.InteractionCount != 1 {
+		t.Fatalf("the mutation was not carried out: %+v", got)
+	}
+}
+
+// syncBuffer is a log sink the server writes to while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitLine waits for a log line holding every part.
+func waitLine(t *testing.T, log *syncBuffer, parts ...string) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		for _, line := range strings.Split(log.String(), "\n") {
+			all := true
+			for _, p := range parts {
+				all = all && strings.Contains(line, p)
+			}
+			if all {
+				return line
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line with %q in:\n%s", parts, log.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestExportLogsEveryOutcome: who exported (or tried to) is in the log
+// whether the export succeeded, was refused or was cut off.
+func TestExportLogsEveryOutcome(t *testing.T) {
+	ts := newTestServer(t)
+	var log syncBuffer
+	ts.app.log = slog.New(slog.NewTextHandler(&log, nil))
+	var me struct{ Me struct{ ID string } }
+	ts.post(t, ts.admin, `{me{id}}`, nil).ok(t, &me)
+	user := "user=" + me.Me.ID
+	for i := range 5 {
+		ts.createCustomer(t, ts.admin, map[string]any{"name": fmt.Sprintf("杭州贸易有限公司 %d", i)})
+	}
+
+	ts.export(t, ts.admin, "csv", url.Values{"columns": {"code,name"}})
+	waitLine(t, &log, "msg=export ", user, "rows=5", "format=csv")
+
+	ts.export(t, ts.admin, "xlsx", url.Values{"columns": {"nonsense"}})
+	waitLine(t, &log, `msg="export refused"`, user, "code=BAD_USER_INPUT", "format=xlsx")
+
+	ts.export(t, "", "csv", nil)
+	waitLine(t, &log, `msg="export refused: not signed in"`, `user=""`)
+
+	// Cut off: the client hangs up after the first page.
+	ts.app.exportPageSize = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	ts.app.afterExportPage = func(server context.Context, rows int) {
+		if rows == 1 {
+			cancel()
+			select {
+			case <-server.Done():
+			case <-time.After(5 * time.Second):
+			}
+		}
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+"/export/customers.csv?columns=code", nil)
+	req.Header.Set("Authorization", "Bearer "+ts.admin)
+	if resp, err := ts.Client().Do(req); err == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	waitLine(t, &log, `msg="export stopped`, user, "rows=1", "format=csv")
 }

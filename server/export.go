@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
@@ -63,14 +64,23 @@ func (a *app) exportHandler(format string) http.Handler {
 		rc := http.NewResponseController(w)
 		_ = rc.SetReadDeadline(start.Add(limit + 10*time.Second))
 		_ = rc.SetWriteDeadline(start.Add(limit + 10*time.Second))
+		id := graph.RequestID(r.Context())
 		actor, ok := auth.ActorFrom(r.Context())
+		// Exports carry personal data: every one is logged with who asked,
+		// whatever its outcome.
+		logged := func(level slog.Level, msg string, args ...any) {
+			a.log.Log(r.Context(), level, msg, append([]any{"request_id", id, "user", actor.UserID,
+				"client", auth.ClientFrom(r.Context()).Addr.String(), "format", format}, args...)...)
+		}
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="kehu"`)
+			logged(slog.LevelInfo, "export refused: not signed in")
 			a.writeError(w, r, 0, crm.Errorf(crm.CodeUnauthenticated, "sign in first"))
 			return
 		}
 		req, err := a.parseExport(r.Context(), r.URL.Query(), actor, format)
 		if err != nil {
+			logged(slog.LevelInfo, "export refused", "code", crm.ErrorCode(err))
 			a.writeError(w, r, 0, err)
 			return
 		}
@@ -78,21 +88,21 @@ func (a *app) exportHandler(format string) http.Handler {
 		if a.afterExport != nil {
 			a.afterExport(rows, err)
 		}
-		id := graph.RequestID(r.Context())
+		filtered := req.q.Filter != nil || req.q.Search != ""
+		took := time.Since(start).Round(time.Millisecond)
 		switch {
 		case err == nil:
-			// Exports carry personal data: log who took what.
-			a.log.Info("export", "request_id", id, "user", actor.UserID, "format", format, "filtered", req.q.Filter != nil || req.q.Search != "",
-				"rows", rows, "took", time.Since(start).Round(time.Millisecond))
+			logged(slog.LevelInfo, "export", "filtered", filtered, "rows", rows, "took", took)
 			return
 		case !started:
+			logged(slog.LevelInfo, "export refused", "filtered", filtered, "code", crm.ErrorCode(err))
 			a.writeError(w, r, 0, err)
 			return
 		case r.Context().Err() != nil:
-			a.log.Info("export stopped: the client went away or the time ran out", "request_id", id, "format", format,
-				"rows", rows, "err", r.Context().Err())
+			logged(slog.LevelInfo, "export stopped: the client went away or the time ran out", "filtered", filtered,
+				"rows", rows, "took", took, "err", r.Context().Err())
 		default:
-			a.log.Error("export failed", "request_id", id, "format", format, "rows", rows, "err", err)
+			logged(slog.LevelError, "export failed", "filtered", filtered, "rows", rows, "took", took, "err", err)
 		}
 		// The status and part of the file are out: break the response off
 		// so the client sees an incomplete download, not a short file that
