@@ -85,8 +85,8 @@ func MaskWeChat(w string) string {
 // between digit groups, full-width digits, zero-width and other invisible
 // characters inside (all judged after NFKC). A masked number is written in
 // plain digits. Digits glued to a longer digit run (an order number) are
-// not a phone number. WeChat IDs are recognised after 微信, 微信号, v信,
-// WeChat, weixin, wx or vx and a separator.
+// not a phone number. WeChat IDs are recognised after 微信, 微信号, v信 (薇信,
+// 威信), WeChat, weixin, wx or vx and a separator.
 func MaskFreeText(s string) string {
 	if !mayHoldContact(s) {
 		return s
@@ -198,10 +198,12 @@ func isInvisible(r rune) bool {
 func isASCIIDigitRune(r rune) bool { return r >= '0' && r <= '9' }
 
 // isDigitSeparator reports characters people put between digit groups:
-// spaces, dashes of every kind, dots and brackets.
+// spaces, dashes of every kind, dots, slashes, underscores and brackets.
+// Two numbers a separator joins are still told apart: a phone number is
+// made of whole groups.
 func isDigitSeparator(r rune) bool {
 	switch r {
-	case ' ', '-', '.', '(', ')', '\u00b7', '\u30fb', '\uff65', '\u2212':
+	case ' ', '-', '.', '/', '_', '(', ')', '\u00b7', '\u30fb', '\uff65', '\u2212':
 		return true
 	}
 	return r >= 0x80 && (unicode.Is(unicode.Zs, r) || unicode.Is(unicode.Pd, r))
@@ -243,8 +245,12 @@ type digitGroup struct {
 	first, last int
 }
 
+// maxSeparators bounds the separators between two digit groups of a run.
+const maxSeparators = 8
+
 // phoneSpans finds phone numbers: runs of digit groups joined by at most
-// three separators, of which whole consecutive groups form a number.
+// maxSeparators separators, of which whole consecutive groups form a
+// number.
 func (t *scannedText) phoneSpans() []span {
 	var out []span
 	us := t.units
@@ -266,7 +272,7 @@ func (t *scannedText) phoneSpans() []span {
 			g.digits, g.last = d.String(), j-1
 			groups = append(groups, g)
 			k := j
-			for k < len(us) && k-j < 3 && isDigitSeparator(us[k].r) {
+			for k < len(us) && k-j < maxSeparators && isDigitSeparator(us[k].r) {
 				k++
 			}
 			if k == j || k >= len(us) || !isASCIIDigitRune(us[k].r) {
@@ -373,7 +379,7 @@ func (t *scannedText) emailSpans() []span {
 }
 
 var (
-	wechatZhRe = regexp.MustCompile(`(?i)(?:微信号?|v信|薇信)(?:\s*id)?\s*(?:[:=]|是|为)?\s*([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
+	wechatZhRe = regexp.MustCompile(`(?i)(?:微信号?|v信|薇信|威信)(?:\s*id)?\s*(?:[:=]|是|为)?\s*([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
 	wechatEnRe = regexp.MustCompile(`(?i)\b(?:wechat|weixin|wx|vx)(?:\s*id)?(\s*[:=]\s*|\s+)([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
 )
 
