@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -313,71 +314,139 @@ func checkPersonal(p Problems, field, s string) bool {
 // storage path ("interactions[3].summary"). Strings in before (the values
 // the stored version already held) are not checked again, so a write costs
 // what it changes; before may be nil. Identifiers (_id, id, fields ending
-// in Id, Ids or By), timestamps and passwordHash are not personal text and
-// are skipped. This is the backstop behind field validation: a field added
+// in Id, Ids or By, participants, collaborators), timestamps and
+// passwordHash are not personal text and are skipped. This is the backstop behind field validation: a field added
 // later is checked without anyone remembering to.
 func CheckStored(doc any, before map[string]struct{}) error {
 	p := NewProblems()
-	walkStrings(reflect.ValueOf(doc), "", func(path, s string) {
+	var w strWalker
+	w.visit = func(s string) {
 		if s == "" {
 			return
 		}
 		if _, ok := before[s]; ok {
 			return
 		}
-		checkPersonal(p, path, s)
-	})
+		if f, bad := PersonalData(w.path(), s); bad {
+			p.AddError(f)
+		}
+	}
+	w.walk(reflect.ValueOf(doc))
 	return p.Err()
 }
 
 // StoredStrings returns the set of strings doc holds, for CheckStored.
 func StoredStrings(doc any) map[string]struct{} {
 	set := map[string]struct{}{}
-	walkStrings(reflect.ValueOf(doc), "", func(_, s string) { set[s] = struct{}{} })
+	w := strWalker{visit: func(s string) { set[s] = struct{}{} }}
+	w.walk(reflect.ValueOf(doc))
 	return set
 }
 
-func walkStrings(v reflect.Value, path string, visit func(path, s string)) {
+// walkStrings calls visit with the path (under prefix) and value of every
+// string in v.
+func walkStrings(v reflect.Value, prefix string, visit func(path, s string)) {
+	var w strWalker
+	w.visit = func(s string) { visit(join(prefix, w.path()), s) }
+	w.walk(v)
+}
+
+// strWalker visits every string of a value; the path of the current one
+// is rendered only when asked for (path), so walking a large document
+// costs no string building.
+type strWalker struct {
+	stack []pathSeg
+	visit func(s string)
+}
+
+type pathSeg struct {
+	name  string
+	index int // -1 for a name
+}
+
+func (w *strWalker) path() string {
+	var b strings.Builder
+	for _, seg := range w.stack {
+		if seg.index >= 0 {
+			fmt.Fprintf(&b, "[%d]", seg.index)
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(seg.name)
+	}
+	return b.String()
+}
+
+func (w *strWalker) walk(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			walkStrings(v.Elem(), path, visit)
+			w.walk(v.Elem())
 		}
 	case reflect.String:
-		visit(path, v.String())
+		w.visit(v.String())
 	case reflect.Struct:
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("bson"), ",")
-			if !f.IsExported() || name == "-" || skipStoredField(name) {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			walkStrings(v.Field(i), join(path, name), visit)
+		for _, f := range storedFields(v.Type()) {
+			w.stack = append(w.stack, pathSeg{name: f.name, index: -1})
+			w.walk(v.Field(f.index))
+			w.stack = w.stack[:len(w.stack)-1]
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			return // bytes, not text
 		}
 		for i := 0; i < v.Len(); i++ {
-			walkStrings(v.Index(i), fmt.Sprintf("%s[%d]", path, i), visit)
+			w.stack = append(w.stack, pathSeg{index: i})
+			w.walk(v.Index(i))
+			w.stack = w.stack[:len(w.stack)-1]
 		}
 	case reflect.Map:
 		iter := v.MapRange()
 		for iter.Next() {
 			k := iter.Key()
+			name := fmt.Sprint(k.Interface())
+			w.stack = append(w.stack, pathSeg{name: name, index: -1})
 			if k.Kind() == reflect.String {
-				visit(join(path, k.String()), k.String())
+				w.visit(k.String())
 			}
-			walkStrings(iter.Value(), join(path, fmt.Sprint(k.Interface())), visit)
+			w.walk(iter.Value())
+			w.stack = w.stack[:len(w.stack)-1]
 		}
 	}
 }
 
+type storedField struct {
+	index int
+	name  string
+}
+
+var storedFieldCache sync.Map // reflect.Type -> []storedField
+
+// storedFields lists the fields of a struct type that hold stored text:
+// exported, stored (bson name not "-"), not identifiers.
+func storedFields(t reflect.Type) []storedField {
+	if fs, ok := storedFieldCache.Load(t); ok {
+		return fs.([]storedField)
+	}
+	var fs []storedField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("bson"), ",")
+		if !f.IsExported() || name == "-" || skipStoredField(name) {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fs = append(fs, storedField{index: i, name: name})
+	}
+	storedFieldCache.Store(t, fs)
+	return fs
+}
+
 func skipStoredField(name string) bool {
 	return name == "_id" || name == "id" || name == "by" || name == "passwordHash" ||
-		strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "Ids") || strings.HasSuffix(name, "By")
+		name == "participants" || name == "collaborators" || strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "Ids") || strings.HasSuffix(name, "By")
 }
