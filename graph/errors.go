@@ -55,6 +55,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			gerr.Message = e.Message
 			gerr.Extensions = map[string]any{"code": string(e.Code)}
+			if rl := (*crm.RateLimitedError)(nil); errors.As(err, &rl) {
+				gerr.Extensions["retryAfter"] = max(1, int(rl.RetryAfter.Seconds())) // seconds
+			}
 			if len(e.Fields) > 0 {
 				fields := make([]map[string]string, len(e.Fields))
 				for i, f := range e.Fields {

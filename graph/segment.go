@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -74,13 +75,98 @@ func (r *Resolver) savedFilter(a crm.Actor, seg *crm.SavedSegment) (crm.Filter, 
 }
 
 // savedSegmentCount counts a saved segment's customers now, like
-// customersCount.
+// customersCount. Within one operation the counts of every segment the
+// actor sees come from one pass (Service.CountEach), made on the first
+// count asked for: a sidebar's segments { count } reads the customers once,
+// not once per segment.
 func (r *Resolver) savedSegmentCount(ctx context.Context, a crm.Actor, seg *crm.SavedSegment, scope *crm.ArchiveScope) (int, error) {
+	sc := crm.ScopeActive
+	if scope != nil {
+		sc = *scope
+	}
+	if cache, ok := ctx.Value(segmentCountsKey).(*segmentCounts); ok {
+		b := cache.batch(a.UserID, sc)
+		b.once.Do(func() { b.load(ctx, r, a, sc) })
+		if b.err != nil {
+			return 0, b.err
+		}
+		if err, ok := b.errs[seg.ID]; ok {
+			return 0, err
+		}
+		if n, ok := b.counts[seg.ID]; ok {
+			return n, nil
+		}
+	}
 	f, err := r.savedFilter(a, seg)
 	if err != nil {
 		return 0, err
 	}
-	return r.countCustomers(ctx, f, scope)
+	return r.countCustomers(ctx, a, f, &sc)
+}
+
+type segmentCountsKeyType struct{}
+
+var segmentCountsKey segmentCountsKeyType
+
+// withSegmentCounts gives an operation its cache of segment counts.
+func withSegmentCounts(ctx context.Context) context.Context {
+	return context.WithValue(ctx, segmentCountsKey, &segmentCounts{})
+}
+
+// segmentCounts holds an operation's one-pass segment counts, by viewer and
+// scope.
+type segmentCounts struct {
+	mu      sync.Mutex
+	batches map[[2]string]*countBatch
+}
+
+func (c *segmentCounts) batch(user string, scope crm.ArchiveScope) *countBatch {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.batches == nil {
+		c.batches = map[[2]string]*countBatch{}
+	}
+	k := [2]string{user, string(scope)}
+	if c.batches[k] == nil {
+		c.batches[k] = &countBatch{}
+	}
+	return c.batches[k]
+}
+
+type countBatch struct {
+	once   sync.Once
+	counts map[string]int
+	errs   map[string]error // segments whose stored filter no longer builds
+	err    error
+}
+
+// load counts every segment a sees in one pass.
+func (b *countBatch) load(ctx context.Context, r *Resolver, a crm.Actor, scope crm.ArchiveScope) {
+	segs, err := r.CRM.Segments(ctx, a)
+	if err != nil {
+		b.err = err
+		return
+	}
+	b.counts, b.errs = map[string]int{}, map[string]error{}
+	var ids []string
+	var filters []crm.Filter
+	for _, seg := range segs {
+		f, err := r.savedFilter(a, seg)
+		if err != nil {
+			b.errs[seg.ID] = err
+			continue
+		}
+		ids = append(ids, seg.ID)
+		filters = append(filters, f)
+	}
+	counts, err := r.CRM.CountEach(ctx, filters, crm.CountQuery{Scope: scope, User: a.UserID})
+	if err != nil {
+		b.err = err
+		return
+	}
+	for i, id := range ids {
+		b.counts[id] = counts[i]
+	}
 }
 
 // savedSegmentCustomers lists a saved segment's customers now, like
@@ -94,6 +180,7 @@ func (r *Resolver) savedSegmentCustomers(ctx context.Context, a crm.Actor, seg *
 	if q.Filter, err = r.savedFilter(a, seg); err != nil {
 		return nil, err
 	}
+	q.User = a.UserID
 	page, err := r.CRM.Customers(ctx, q)
 	if err != nil {
 		return nil, err
@@ -103,8 +190,8 @@ func (r *Resolver) savedSegmentCustomers(ctx context.Context, a crm.Actor, seg *
 
 // countCustomers counts the customers f selects (every one when f is nil)
 // in scope (ACTIVE when nil).
-func (r *Resolver) countCustomers(ctx context.Context, f crm.Filter, scope *crm.ArchiveScope) (int, error) {
-	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive, Filter: f}
+func (r *Resolver) countCustomers(ctx context.Context, a crm.Actor, f crm.Filter, scope *crm.ArchiveScope) (int, error) {
+	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive, Filter: f, User: a.UserID}
 	if scope != nil {
 		q.Scope = *scope
 	}

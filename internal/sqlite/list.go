@@ -454,3 +454,67 @@ func (o order) down(h []row, i int) {
 		i = m
 	}
 }
+
+// Estimate returns the number of customers in the read model.
+func (cs *customerStore) Estimate(context.Context) (int, error) {
+	return (*Store)(cs).snap.Load().n, nil
+}
+
+// Counts counts each filter's customers in scope in one pass over one
+// snapshot of the read model.
+func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.CountQuery) ([]int, error) {
+	if q.Scope == "" {
+		q.Scope = crm.ScopeActive
+	}
+	if !q.Scope.Valid() {
+		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown archive scope %q", q.Scope)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, crm.Internal(err)
+	}
+	snap := (*Store)(cs).snap.Load()
+	selected := make([]map[string]bool, len(filters))
+	for k, f := range filters {
+		if f != nil && !f.Lean() {
+			var err error
+			if selected[k], err = cs.matchFull(ctx, snap.chunks, f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	counts := make([]int, len(filters))
+	for _, c := range snap.chunks {
+		for i := range c.n {
+			switch q.Scope {
+			case crm.ScopeActive:
+				if c.archived[i] {
+					continue
+				}
+			case crm.ScopeArchived:
+				if !c.archived[i] {
+					continue
+				}
+			}
+			e := c.entries[i]
+			for k, f := range filters {
+				switch {
+				case f == nil:
+					counts[k]++
+				case selected[k] != nil:
+					if selected[k][e.c.ID] {
+						counts[k]++
+					}
+				default:
+					ok, err := cs.matchEntry(ctx, f, e)
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						counts[k]++
+					}
+				}
+			}
+		}
+	}
+	return counts, nil
+}

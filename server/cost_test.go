@@ -1,0 +1,177 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// aliases builds one request of n aliased customersCount with the filter.
+func aliases(n int, query string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		fmt.Fprintf(&b, "c%d: customersCount(query: %q) ", i, query)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// The cost model charges each alias, a filter that reads free text more
+// than a lean one, in proportion to the customers; nested arrays by the
+// most they can return. A request over the limit is refused before it runs.
+func TestExpensiveAliasesAreRefusedBeforeRunning(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.Demo, cfg.DemoCustomers = true, 200
+	cfg.MaxComplexity = 2000
+	ts := newTestServerWith(t, cfg)
+	// This test is about the complexity model: the aliases that are allowed
+	// wait for their turn at the evaluation gate.
+	ts.app.crm.Evals = crm.NewEvalGate(crm.EvalLimits{Wait: time.Minute})
+	_, analyst := ts.user(t, "cost-analyst@kehu.local", crm.RoleAnalyst)
+
+	text := crm.FilterCost(200, true)
+	lean := crm.FilterCost(200, false)
+	if text <= lean {
+		t.Fatalf("a text filter costs %d, a lean one %d", text, lean)
+	}
+	cases := []struct {
+		name, query string
+		refused     bool
+	}{
+		{"100 text aliases", aliases(100, "interactions.some(summary:*客户*)"), true},
+		{"100 lean aliases", aliases(100, "tier:A"), false},
+		{"few text aliases", aliases(2000/text, "interactions.some(summary:*客户*)"), false},
+		{"one alias too many", aliases(2000/text+1, "interactions.some(summary:*客户*)"), true},
+		{"text in where and in a list", `{a: customersCount(where: {interactions: {some: {summary: {contains: "客户"}}}})
+			b: customers(first: 1, query: "interactions.some(summary:*a*)") { totalCount } }`, false},
+		{"interactions without limit", `{customers(first: 1) { nodes { interactions { id } } } }`, true},
+		{"interactions with a limit", `{customers(first: 1) { nodes { interactions(limit: 20) { id } } } }`, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := ts.post(t, analyst, c.query, nil)
+			if !c.refused {
+				r.ok(t, nil)
+				return
+			}
+			e := r.fails(t, "BAD_USER_INPUT", "")
+			if e.Extensions["reason"] != "COMPLEXITY_LIMIT_EXCEEDED" || !strings.Contains(e.Message, "complexity") {
+				t.Fatalf("want a complexity refusal, got %+v", e)
+			}
+			if string(r.Data) != "" && string(r.Data) != "null" {
+				t.Fatalf("a refused request ran: %s", r.Data)
+			}
+		})
+	}
+}
+
+// At most PerUser expensive evaluations of one user, and Total in all, run
+// at once; the rest are refused with RATE_LIMITED and a retry-after.
+func TestExpensiveEvaluationsAreBounded(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.Demo, cfg.DemoCustomers = true, 50
+	ts := newTestServerWith(t, cfg)
+	gate := crm.NewEvalGate(crm.EvalLimits{Total: 2, PerUser: 1, Wait: -1})
+	ts.app.crm.Evals = gate
+	aID, a := ts.user(t, "cost-a@kehu.local", crm.RoleAnalyst)
+	_, b := ts.user(t, "cost-b@kehu.local", crm.RoleAnalyst)
+	cID, _ := ts.user(t, "cost-c@kehu.local", crm.RoleAnalyst)
+	const text = `{customersCount(query: "interactions.some(summary:*客户*)")}`
+	const lean = `{customersCount(query: "tier:A")}`
+
+	var want struct{ CustomersCount int }
+	ts.post(t, a, text, nil).ok(t, &want)
+
+	// a's one slot is taken (an evaluation of a's in progress).
+	releaseA, err := gate.Acquire(context.Background(), aID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := ts.post(t, a, text, nil).fails(t, "RATE_LIMITED", "")
+	if e.Extensions["retryAfter"] == nil {
+		t.Fatalf("no retryAfter: %+v", e)
+	}
+	ts.post(t, a, lean, nil).ok(t, nil)   // lean filters are not gated
+	ts.post(t, b, text, nil).ok(t, &want) // b has a slot, and one is free in all
+
+	// Both slots taken: b is refused too.
+	releaseC, err := gate.Acquire(context.Background(), cID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.post(t, b, text, nil).fails(t, "RATE_LIMITED", "")
+	// A sidebar's counts take a slot as well when a segment reads text.
+	ts.post(t, b, `mutation{saveSegment(name:"text",query:"interactions.some(summary:*客户*)"){id}}`, nil).ok(t, nil)
+	ts.post(t, b, `{segments{count}}`, nil).fails(t, "RATE_LIMITED", "")
+	releaseA()
+	releaseC()
+	var got struct{ CustomersCount int }
+	ts.post(t, a, text, nil).ok(t, &got)
+	if got != want {
+		t.Fatalf("count %d, want %d", got.CustomersCount, want.CustomersCount)
+	}
+
+	// Real concurrent requests of one user: each either answers the right
+	// count or is refused with RATE_LIMITED, never anything else.
+	results := make([]gqlResponse, 12)
+	parallel(len(results), func(i int) { results[i] = ts.post(t, a, text, nil) })
+	for _, r := range results {
+		if len(r.Errors) > 0 {
+			if r.Errors[0].code() != "RATE_LIMITED" {
+				t.Fatalf("unexpected error %+v", r.Errors[0])
+			}
+			continue
+		}
+		var n struct{ CustomersCount int }
+		r.ok(t, &n)
+		if n != want {
+			t.Fatalf("count %d under load, want %d", n.CustomersCount, want.CustomersCount)
+		}
+	}
+}
+
+// A sidebar's segments { count } come from one pass and equal each
+// segment's own count, for every viewer (owner:me resolves per viewer).
+func TestSidebarCountsEqualEachSegmentsCount(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.Demo, cfg.DemoCustomers = true, 60
+	ts := newTestServerWith(t, cfg)
+	_, a := ts.user(t, "cost-side-a@kehu.local", crm.RoleSales)
+	_, b := ts.user(t, "cost-side-b@kehu.local", crm.RoleAnalyst)
+	lines := []string{"tier:A", "interactions.some(summary:*客户*)", "owner:me", "interactions.count(channel:phone):>=2",
+		"-interactions.some(summary:*需求*) stage:won OR tier:B"}
+	for i, line := range lines {
+		ts.post(t, a, `mutation($n:String!,$q:String!){saveSegment(name:$n,query:$q,shared:true){id}}`,
+			map[string]any{"n": fmt.Sprint("s", i), "q": line}).ok(t, nil)
+	}
+	ts.post(t, b, `mutation{saveSegment(name:"mine",query:"interactions.some(summary:*跟进*)"){id}}`, nil).ok(t, nil)
+	for _, tok := range []string{a, b, ts.admin} {
+		for _, scope := range []string{"ACTIVE", "ALL"} {
+			var out struct {
+				Segments []struct {
+					Query string
+					Count int
+					All   int
+				}
+			}
+			ts.post(t, tok, `query($s:ArchiveScope){segments{query count(scope:$s) all: count(scope:ALL)}}`,
+				map[string]any{"s": scope}).ok(t, &out)
+			if len(out.Segments) < len(lines) {
+				t.Fatalf("%d segments", len(out.Segments))
+			}
+			for _, seg := range out.Segments {
+				var one struct{ CustomersCount, All int }
+				ts.post(t, tok, `query($q:String!,$s:ArchiveScope){customersCount(query:$q,scope:$s) all: customersCount(query:$q,scope:ALL)}`,
+					map[string]any{"q": seg.Query, "s": scope}).ok(t, &one)
+				if seg.Count != one.CustomersCount || seg.All != one.All {
+					t.Errorf("%s in %s: sidebar %d/%d, alone %d/%d", seg.Query, scope, seg.Count, seg.All, one.CustomersCount, one.All)
+				}
+			}
+		}
+	}
+}
