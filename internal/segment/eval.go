@@ -161,7 +161,8 @@ func walk(n Node, fn func(Node)) {
 type compiler struct {
 	r     *resolver
 	p     crm.Problems
-	brief bool // also compile the nested conditions for a crm.Brief
+	brief bool         // also compile the nested conditions for a crm.Brief
+	texts *textBinding // answers the text conditions on a crm.Brief (Filter.Bind)
 }
 
 // accessor returns f's accessor for elements of type T: the brief one for
@@ -399,7 +400,12 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 		r, _ := any(pred[crm.Customer](fn)).(pred[T])
 		return r
 	case KindString, KindEnum, KindOwner:
-		return stringCond(c, accessor[T](f).(func(*T) string), n, p.At(n.Field))
+		if get, ok := accessor[T](f).(func(*T) string); ok {
+			return stringCond(c, get, n, p.At(n.Field))
+		}
+		// A brief-less text of a crm.BriefInteraction (Filter.Bind).
+		i, m := c.texts.keys[textKey(f.Name, n)], c.texts.m
+		return func(x *T) bool { return m.Has(i, any(x).(*crm.BriefInteraction)) }
 	case KindTags:
 		return tagsCond(accessor[T](f).(func(*T) []string), n)
 	case KindInt:

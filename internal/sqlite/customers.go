@@ -74,10 +74,17 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: encode customer: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO customers (id, code, credit_code, version, doc) VALUES (?, ?, ?, ?, ?)`,
+		res, err := tx.ExecContext(ctx, `INSERT INTO customers (id, code, credit_code, version, doc) VALUES (?, ?, ?, ?, ?)`,
 			c.ID, c.Code, nullable(c.CreditCode), c.Version, doc)
 		if err != nil {
 			return nil, execErr("insert customer", err)
+		}
+		row, err := res.LastInsertId()
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: insert customer: %w", err)
+		}
+		if err := indexTexts(ctx, tx, row, c.Interactions); err != nil {
+			return nil, err
 		}
 		it, err := decodeLean(doc)
 		if err != nil {
@@ -134,6 +141,13 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 			return nil, err
 		}
 		if err := raiseSequence(ctx, tx, c.Code); err != nil {
+			return nil, err
+		}
+		row, err := customerRow(ctx, tx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := indexTexts(ctx, tx, row, c.Interactions); err != nil {
 			return nil, err
 		}
 		return []item{it}, nil

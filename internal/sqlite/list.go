@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -225,9 +226,21 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	snap := s.snap.Load() // one snapshot for the filter and the scan
 	var selected map[string]bool
 	if q.Filter != nil && !q.Filter.Lean() {
-		var err error
-		if selected, err = cs.matchFull(ctx, snap.chunks, q.Filter); err != nil {
+		// A filter on free texts: its text conditions come from the text
+		// index, as of the snapshot's version.
+		tx, at, err := s.readAt(ctx)
+		if err != nil {
 			return nil, err
+		}
+		defer tx.Rollback()
+		snap = at
+		if q.Filter, err = cs.bindText(ctx, tx, snap, q.Filter); err != nil {
+			return nil, err
+		}
+		if !q.Filter.Lean() {
+			if selected, err = cs.matchFull(ctx, snap.chunks, q.Filter); err != nil {
+				return nil, err
+			}
 		}
 	}
 	k := q.First + 1
@@ -472,13 +485,28 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 	if err := ctx.Err(); err != nil {
 		return nil, crm.Internal(err)
 	}
-	snap := (*Store)(cs).snap.Load()
+	s := (*Store)(cs)
+	snap := s.snap.Load()
+	filters = slices.Clone(filters)
 	selected := make([]map[string]bool, len(filters))
-	for k, f := range filters {
-		if f != nil && !f.Lean() {
-			var err error
-			if selected[k], err = cs.matchFull(ctx, snap.chunks, f); err != nil {
+	if slices.ContainsFunc(filters, func(f crm.Filter) bool { return f != nil && !f.Lean() }) {
+		tx, at, err := s.readAt(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		snap = at
+		for k, f := range filters {
+			if f == nil || f.Lean() {
+				continue
+			}
+			if filters[k], err = cs.bindText(ctx, tx, snap, f); err != nil {
 				return nil, err
+			}
+			if !filters[k].Lean() {
+				if selected[k], err = cs.matchFull(ctx, snap.chunks, filters[k]); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}

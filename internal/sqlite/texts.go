@@ -1,0 +1,276 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"strings"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// The text index: the free texts of interactions that filters search
+// (crm.InteractionTexts; the read model's brief leaves them out) in an FTS5
+// table with the trigram tokenizer, so a filter like
+// interactions.some(summary:*物流效率*) looks its candidates up instead of
+// decoding every document.
+//
+// One row per non-empty text: rowid = customers.rowid<<20 | element<<2 |
+// code (crm.InteractionText.Code), column t the text folded with
+// crm.FoldText (indexed, case-sensitive trigrams: the folding is ours, the
+// filters' own), column o the text as stored (what the exact condition is
+// checked on). The rows of a customer are rewritten in the transaction that
+// writes its document (only the rows whose text changed), so the index is
+// always the documents' own, and it lives in the database file: it
+// survives restarts and needs no rebuild at start-up.
+//
+// A needle of three or more characters is looked up in the index (every
+// text containing it contains its trigrams as a phrase); a shorter one, or
+// a condition with no needle (eq on several values, isNull ...), reads
+// every row of the table: the texts only, sequentially, still far less than
+// decoding every document. Either way the candidates are checked with the
+// filter's exact condition.
+
+const textsTable = `CREATE VIRTUAL TABLE texts USING fts5(t, o UNINDEXED, tokenize = 'trigram case_sensitive 1')`
+
+const (
+	textElemBits  = 18 // elements per customer: 262,144 > crm.MaxNested
+	textCodeBits  = 2  // codes 0-3
+	textRowShift  = textElemBits + textCodeBits
+	textMaxElems  = 1 << textElemBits
+	textCodeMask  = 1<<textCodeBits - 1
+	minTrigramLen = 3
+)
+
+func textRow(custRow int64, elem, code int) int64 {
+	return custRow<<textRowShift | int64(elem)<<textCodeBits | int64(code)
+}
+
+// indexTexts brings the index rows of the customer at rowid custRow to the
+// texts of its interactions, in tx: it deletes the rows whose text changed
+// or went away and inserts the new ones.
+func indexTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []crm.Interaction) error {
+	if len(interactions) > textMaxElems {
+		return fmt.Errorf("sqlite: index texts: %d interactions", len(interactions))
+	}
+	want := map[int64]string{}
+	for i := range interactions {
+		for _, t := range crm.InteractionTexts {
+			if s := t.Get(&interactions[i]); s != "" {
+				want[textRow(custRow, i, t.Code)] = s
+			}
+		}
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT rowid, o FROM texts WHERE rowid BETWEEN ? AND ?",
+		textRow(custRow, 0, 0), textRow(custRow+1, 0, 0)-1)
+	if err != nil {
+		return fmt.Errorf("sqlite: read text index: %w", err)
+	}
+	var stale []int64
+	for rows.Next() {
+		var id int64
+		var o string
+		if err := rows.Scan(&id, &o); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlite: read text index: %w", err)
+		}
+		if s, ok := want[id]; ok && s == o {
+			delete(want, id) // unchanged
+			continue
+		}
+		stale = append(stale, id)
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("sqlite: read text index: %w", err)
+	}
+	for _, id := range stale {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM texts WHERE rowid = ?", id); err != nil {
+			return fmt.Errorf("sqlite: update text index: %w", err)
+		}
+	}
+	for id, s := range want {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO texts (rowid, t, o) VALUES (?, ?, ?)", id, crm.FoldText(s), s); err != nil {
+			return fmt.Errorf("sqlite: update text index: %w", err)
+		}
+	}
+	return nil
+}
+
+// customerRow returns the rowid of customer id in tx.
+func customerRow(ctx context.Context, tx *sql.Tx, id string) (int64, error) {
+	var r int64
+	if err := tx.QueryRowContext(ctx, "SELECT rowid FROM customers WHERE id = ?", id).Scan(&r); err != nil {
+		return 0, fmt.Errorf("sqlite: customer rowid: %w", err)
+	}
+	return r, nil
+}
+
+// interactionsDoc decodes only a document's interactions.
+type interactionsDoc struct {
+	Interactions []crm.Interaction `bson:"interactions"`
+}
+
+// indexDoc indexes the texts of a stored customer document.
+func indexDoc(ctx context.Context, tx *sql.Tx, custRow int64, doc []byte) error {
+	var d interactionsDoc
+	if err := bson.Unmarshal(doc, &d); err != nil {
+		return fmt.Errorf("sqlite: index texts: %w", err)
+	}
+	return indexTexts(ctx, tx, custRow, d.Interactions)
+}
+
+// backfillTexts indexes every stored customer (the upgrade to schema 3).
+func backfillTexts(ctx context.Context, tx *sql.Tx) error {
+	return backfillFrom(ctx, tx, math.MinInt64)
+}
+
+// backfillFrom indexes the customers after rowid from, a thousand at a time.
+func backfillFrom(ctx context.Context, tx *sql.Tx, from int64) error {
+	for {
+		rows, err := tx.QueryContext(ctx, "SELECT rowid, doc FROM customers WHERE rowid > ? ORDER BY rowid LIMIT 1000", from)
+		if err != nil {
+			return err
+		}
+		type doc struct {
+			row int64
+			d   interactionsDoc
+		}
+		var docs []doc
+		for rows.Next() {
+			var d doc
+			var raw []byte
+			if err := rows.Scan(&d.row, &raw); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := bson.Unmarshal(raw, &d.d); err != nil {
+				rows.Close()
+				return err
+			}
+			docs = append(docs, d)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if len(docs) == 0 {
+			return nil
+		}
+		for _, d := range docs {
+			if err := indexTexts(ctx, tx, d.row, d.d.Interactions); err != nil {
+				return err
+			}
+		}
+		from = docs[len(docs)-1].row
+	}
+}
+
+// textLookups and textScans count the text conditions answered by an
+// index lookup and by reading every row (for the tests).
+var textLookups, textScans atomic.Int64
+
+// textMatches is crm.TextMatches over one snapshot: per condition, the
+// interactions (of entries' briefs) it selects, or, when the condition
+// holds for an empty text, the ones it rejects.
+type textMatches struct {
+	sets   []map[*crm.BriefInteraction]struct{}
+	negate []bool
+}
+
+func (m *textMatches) Has(i int, e *crm.BriefInteraction) bool {
+	_, in := m.sets[i][e]
+	return in != m.negate[i]
+}
+
+// phrase quotes a folded needle as an FTS5 phrase.
+func phrase(needle string) string { return `"` + strings.ReplaceAll(needle, `"`, `""`) + `"` }
+
+// matchTexts answers conds on snap from the index as of tx (which must see
+// the database exactly as snap was published: see readAt).
+func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snapshot, conds []crm.TextCond) (*textMatches, error) {
+	m := &textMatches{sets: make([]map[*crm.BriefInteraction]struct{}, len(conds)), negate: make([]bool, len(conds))}
+	for k, c := range conds {
+		set := map[*crm.BriefInteraction]struct{}{}
+		m.sets[k], m.negate[k] = set, c.MatchesEmpty
+		query := "SELECT c.id, x.rowid, x.o FROM texts x JOIN customers c ON c.rowid = x.rowid >> ?"
+		args := []any{textRowShift}
+		if !c.MatchesEmpty && utf8.RuneCountInString(c.Needle) >= minTrigramLen {
+			query += " WHERE x.t MATCH ?"
+			args = append(args, phrase(c.Needle))
+			textLookups.Add(1)
+		} else {
+			textScans.Add(1)
+		}
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
+		}
+		for rows.Next() {
+			var id string
+			var row int64
+			var o string
+			if err := rows.Scan(&id, &row, &o); err != nil {
+				rows.Close()
+				return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
+			}
+			if int(row&textCodeMask) != c.Code || c.Match(o) == c.MatchesEmpty {
+				continue // another field; or not selected (rejected, when negated)
+			}
+			ci, i, found := snap.locate(id)
+			if !found {
+				continue
+			}
+			b := snap.chunks[ci].entries[i].c.Brief
+			elem := int(row>>textCodeBits) & (textMaxElems - 1)
+			if b == nil || elem >= len(b.Interactions) {
+				continue // evaluated on its document
+			}
+			set[&b.Interactions[elem]] = struct{}{}
+		}
+		if err := rows.Close(); err != nil {
+			return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, crm.Internal(err)
+		}
+	}
+	return m, nil
+}
+
+// readAt starts a read transaction that sees the database exactly as the
+// snapshot it returns was published: writers hold pubmu from their commit
+// until they publish, and the transaction's first read fixes its view
+// (WAL) while this holds pubmu.
+func (s *Store) readAt(ctx context.Context) (*sql.Tx, *snapshot, error) {
+	s.pubmu.Lock()
+	defer s.pubmu.Unlock()
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, crm.Internal(fmt.Errorf("sqlite: begin read: %w", err))
+	}
+	var one int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sequences").Scan(&one); err != nil {
+		_ = tx.Rollback()
+		return nil, nil, crm.Internal(fmt.Errorf("sqlite: begin read: %w", err))
+	}
+	return tx, s.snap.Load(), nil
+}
+
+// bindText turns a filter that reads free text into a lean one for snap,
+// answering its text conditions from the index as of tx. It returns f
+// itself when f cannot be bound (then it is evaluated on documents).
+func (cs *customerStore) bindText(ctx context.Context, tx *sql.Tx, snap *snapshot, f crm.Filter) (crm.Filter, error) {
+	tf, ok := f.(crm.TextFilter)
+	if !ok || f.Lean() {
+		return f, nil
+	}
+	m, err := cs.matchTexts(ctx, tx, snap, tf.TextConds())
+	if err != nil {
+		return nil, err
+	}
+	return tf.Bind(m), nil
+}
