@@ -58,6 +58,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if rl := (*crm.RateLimitedError)(nil); errors.As(err, &rl) {
 				gerr.Extensions["retryAfter"] = max(1, int(rl.RetryAfter.Seconds())) // seconds
 			}
+			if q := (*crm.QuotaExceededError)(nil); errors.As(err, &q) {
+				gerr.Extensions["reason"] = crm.ReasonQuotaExceeded
+			}
 			if len(e.Fields) > 0 {
 				fields := make([]map[string]string, len(e.Fields))
 				for i, f := range e.Fields {

@@ -175,3 +175,19 @@ func TestSidebarCountsEqualEachSegmentsCount(t *testing.T) {
 		}
 	}
 }
+
+// A save over a quota answers BAD_USER_INPUT with reason QUOTA_EXCEEDED.
+func TestSegmentQuotaOverTheAPI(t *testing.T) {
+	ts := newTestServer(t)
+	for i := range crm.MaxSharedSegments + 1 {
+		r := ts.post(t, ts.admin, `mutation($n:String!){saveSegment(name:$n,query:"tier:A",shared:true){id}}`, map[string]any{"n": fmt.Sprint("s", i)})
+		if i < crm.MaxSharedSegments {
+			r.ok(t, nil)
+			continue
+		}
+		e := r.fails(t, "BAD_USER_INPUT", "shared")
+		if e.Extensions["reason"] != crm.ReasonQuotaExceeded {
+			t.Fatalf("reason: %+v", e)
+		}
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,6 +38,68 @@ type SavedSegment struct {
 
 // MaxSegmentName bounds a segment's name, in characters.
 const MaxSegmentName = 80
+
+// Quotas of saved segments per owner: every segment is evaluated live when
+// its owner's sidebar shows it, and every shared one in every user's
+// sidebar (docs/API.md).
+const (
+	MaxSavedSegments  = 100 // segments one user owns, shared or not
+	MaxSharedSegments = 20  // of which shared
+)
+
+// QuotaExceededError is the error of a save over a quota: a
+// BAD_USER_INPUT (Err) whose reason is QUOTA_EXCEEDED.
+type QuotaExceededError struct{ Err *Error }
+
+func (e *QuotaExceededError) Error() string { return e.Err.Error() }
+func (e *QuotaExceededError) Unwrap() error { return e.Err }
+
+// ReasonQuotaExceeded is the reason of a QuotaExceededError.
+const ReasonQuotaExceeded = "QUOTA_EXCEEDED"
+
+func quotaExceeded(field, msg string) error {
+	return &QuotaExceededError{Err: &Error{Code: CodeBadUserInput, Message: field + ": " + msg,
+		Fields: []FieldError{{Field: field, Message: msg}}}}
+}
+
+// checkQuota checks that owner may hold one more segment (adding true)
+// and one more shared one (sharing true), seg being the segment saved
+// (already counted when it exists).
+func (s *Service) checkQuota(ctx context.Context, owner string, seg *SavedSegment, adding, sharing bool) error {
+	if !adding && !sharing {
+		return nil
+	}
+	segs, err := s.Store.Segments().ListVisible(ctx, owner)
+	if err != nil {
+		return err
+	}
+	own, shared := 0, 0
+	for _, x := range segs {
+		if x.OwnerID != owner || x.ID == seg.ID {
+			continue
+		}
+		own++
+		if x.Shared {
+			shared++
+		}
+	}
+	if adding && own >= MaxSavedSegments {
+		return quotaExceeded("name", fmt.Sprintf("you already keep %d saved segments, the most one user may keep: delete one first", MaxSavedSegments))
+	}
+	if sharing && shared >= MaxSharedSegments {
+		return quotaExceeded("shared", fmt.Sprintf("you already share %d segments, the most one user may share: unshare or delete one first", MaxSharedSegments))
+	}
+	return nil
+}
+
+// ownerLock serialises the saves of one owner's segments in this process,
+// so that two saves at once cannot both pass a quota.
+func (s *Service) ownerLock(owner string) func() {
+	v, _ := s.segLocks.LoadOrStore(owner, new(sync.Mutex))
+	mu := v.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
 
 // SegmentNameKey folds a segment name for the per-owner uniqueness check.
 func SegmentNameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
@@ -147,6 +211,10 @@ func (s *Service) SaveSegment(ctx context.Context, a Actor, in SegmentInput) (*S
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	defer s.ownerLock(seg.OwnerID)()
+	if err := s.checkQuota(ctx, seg.OwnerID, seg, true, seg.Shared); err != nil {
+		return nil, err
+	}
 	if err := s.Store.Segments().Insert(ctx, seg); err != nil {
 		return nil, nameTaken(err, seg)
 	}
@@ -179,8 +247,15 @@ func (s *Service) UpdateSegment(ctx context.Context, a Actor, id string, expecte
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	sharing := patch.Shared != nil && *patch.Shared && !seg.Shared
 	if patch.Shared != nil {
 		seg.Shared = *patch.Shared
+	}
+	if sharing {
+		defer s.ownerLock(seg.OwnerID)()
+		if err := s.checkQuota(ctx, seg.OwnerID, seg, false, true); err != nil {
+			return nil, err
+		}
 	}
 	seg.Version = expectedVersion + 1
 	seg.UpdatedAt, seg.UpdatedBy = s.now(), a.UserID

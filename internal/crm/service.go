@@ -23,6 +23,7 @@ type Service struct {
 
 	evalsOnce sync.Once
 	estimate  estimateCache
+	segLocks  sync.Map // owner id -> *sync.Mutex (ownerLock)
 }
 
 // maxAppendAttempts bounds the retries of an append that keeps losing races.
