@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -36,7 +37,8 @@ import (
 // decoding every document. Either way the candidates are checked with the
 // filter's exact condition.
 
-const textsTable = `CREATE VIRTUAL TABLE texts USING fts5(t, o UNINDEXED, tokenize = 'trigram case_sensitive 1')`
+const textsTable = `CREATE VIRTUAL TABLE texts USING fts5(t, o UNINDEXED, tokenize = 'trigram case_sensitive 1');
+	CREATE VIRTUAL TABLE grams USING fts5(g, tokenize = 'unicode61', detail = none, content = '', contentless_delete = 1);`
 
 const (
 	textElemBits  = 18 // elements per customer: 262,144 > crm.MaxNested
@@ -66,7 +68,7 @@ func indexTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []c
 			}
 		}
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT rowid, o FROM texts WHERE rowid BETWEEN ? AND ?",
+	rows, err := tx.QueryContext(ctx, "SELECT rowid, coalesce(o, t) FROM texts WHERE rowid BETWEEN ? AND ?",
 		textRow(custRow, 0, 0), textRow(custRow+1, 0, 0)-1)
 	if err != nil {
 		return fmt.Errorf("sqlite: read text index: %w", err)
@@ -89,16 +91,75 @@ func indexTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []c
 		return fmt.Errorf("sqlite: read text index: %w", err)
 	}
 	for _, id := range stale {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM texts WHERE rowid = ?", id); err != nil {
-			return fmt.Errorf("sqlite: update text index: %w", err)
+		for _, q := range []string{"DELETE FROM texts WHERE rowid = ?", "DELETE FROM grams WHERE rowid = ?"} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
+				return fmt.Errorf("sqlite: update text index: %w", err)
+			}
 		}
 	}
 	for id, s := range want {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO texts (rowid, t, o) VALUES (?, ?, ?)", id, crm.FoldText(s), s); err != nil {
+		t := crm.FoldText(s)
+		var o any // the text as stored, when folding changed it
+		if t != s {
+			o = s
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO texts (rowid, t, o) VALUES (?, ?, ?)", id, t, o); err != nil {
+			return fmt.Errorf("sqlite: update text index: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO grams (rowid, g) VALUES (?, ?)", id, shortGrams(t)); err != nil {
 			return fmt.Errorf("sqlite: update text index: %w", err)
 		}
 	}
 	return nil
+}
+
+// shortGrams lists the distinct one- and two-character pieces of a folded
+// text as words of the grams table (what needles shorter than a trigram
+// look up): u<hex> for a character, b<hex>x<hex> for two.
+func shortGrams(t string) string {
+	seen := map[string]bool{}
+	var b strings.Builder
+	prev := rune(-1)
+	for _, r := range t {
+		for _, g := range [2]string{gramWord(r, -1), gramWord(prev, r)} {
+			if g != "" && !seen[g] {
+				seen[g] = true
+				b.WriteString(g)
+				b.WriteByte(' ')
+			}
+		}
+		prev = r
+	}
+	return b.String()
+}
+
+// gramWord is the word of one character (b < 0) or two.
+func gramWord(a, b rune) string {
+	switch {
+	case a < 0:
+		return ""
+	case b < 0:
+		return "u" + strconv.FormatInt(int64(a), 16)
+	}
+	return "b" + strconv.FormatInt(int64(a), 16) + "x" + strconv.FormatInt(int64(b), 16)
+}
+
+// needleGram is the grams word a needle of one or two folded characters
+// looks up; "" for other needles.
+func needleGram(needle string) string {
+	var rs []rune
+	for _, r := range needle {
+		if rs = append(rs, r); len(rs) > 2 {
+			return ""
+		}
+	}
+	switch len(rs) {
+	case 1:
+		return gramWord(rs[0], -1)
+	case 2:
+		return gramWord(rs[0], rs[1])
+	}
+	return ""
 }
 
 // customerRow returns the rowid of customer id in tx.
@@ -196,14 +257,20 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 	for k, c := range conds {
 		set := map[*crm.BriefInteraction]struct{}{}
 		m.sets[k], m.negate[k] = set, c.MatchesEmpty
-		query := "SELECT c.id, x.rowid, x.o FROM texts x JOIN customers c ON c.rowid = x.rowid >> ?"
+		query := "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM texts x JOIN customers c ON c.rowid = x.rowid >> ?"
 		args := []any{textRowShift}
-		if !c.MatchesEmpty && utf8.RuneCountInString(c.Needle) >= minTrigramLen {
+		switch {
+		case c.MatchesEmpty || c.Needle == "":
+			textScans.Add(1)
+		case utf8.RuneCountInString(c.Needle) >= minTrigramLen:
 			query += " WHERE x.t MATCH ?"
 			args = append(args, phrase(c.Needle))
 			textLookups.Add(1)
-		} else {
-			textScans.Add(1)
+		default: // one or two characters
+			query = "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM grams g JOIN texts x ON x.rowid = g.rowid" +
+				" JOIN customers c ON c.rowid = x.rowid >> ? WHERE grams MATCH ?"
+			args = append(args, needleGram(c.Needle))
+			textLookups.Add(1)
 		}
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
