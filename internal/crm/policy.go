@@ -1,7 +1,5 @@
 package crm
 
-import "strings"
-
 // The access policy, in one place. Roles:
 //   ADMIN, MANAGER: read and change every customer, see all contact details.
 //   SALES: read every customer; change the ones they own or collaborate on.
@@ -61,43 +59,6 @@ func VisibleContacts(a Actor, c *Customer) []Contact {
 		out[i] = ct
 	}
 	return out
-}
-
-// MaskPhone keeps the first three and last four digits: 138****5678.
-func MaskPhone(p string) string {
-	if p == "" {
-		return ""
-	}
-	r := []rune(p)
-	if len(r) < 8 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:3]) + "****" + string(r[len(r)-4:])
-}
-
-// MaskEmail keeps the first character and the domain: z***@example.com.
-func MaskEmail(e string) string {
-	at := strings.LastIndexByte(e, '@')
-	if at <= 0 {
-		if e == "" {
-			return ""
-		}
-		return "***"
-	}
-	r := []rune(e[:at])
-	return string(r[0]) + "***" + e[at:]
-}
-
-// MaskWeChat keeps the first and last character: w***x.
-func MaskWeChat(w string) string {
-	r := []rune(w)
-	switch {
-	case len(r) == 0:
-		return ""
-	case len(r) < 3:
-		return "***"
-	}
-	return string(r[0]) + "***" + string(r[len(r)-1])
 }
 
 // Saved segments: any signed-in user may save them; a segment is private to
