@@ -404,7 +404,7 @@ func (r *queryResolver) Customers(ctx context.Context, first *int, after *string
 	} else if f != nil {
 		q.Filter = f
 	}
-	q.User = a.UserID
+	q.User, q.Viewer = a.UserID, &a
 	page, err := r.CRM.Customers(ctx, q)
 	if err != nil {
 		return nil, err
@@ -418,7 +418,7 @@ func (r *queryResolver) CustomersCount(ctx context.Context, where map[string]any
 	if err != nil {
 		return 0, err
 	}
-	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive, User: a.UserID}
+	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive, User: a.UserID, Viewer: &a}
 	if scope != nil {
 		q.Scope = *scope
 	}

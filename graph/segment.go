@@ -159,7 +159,7 @@ func (b *countBatch) load(ctx context.Context, r *Resolver, a crm.Actor, scope c
 		ids = append(ids, seg.ID)
 		filters = append(filters, f)
 	}
-	counts, err := r.CRM.CountEach(ctx, filters, crm.CountQuery{Scope: scope, User: a.UserID})
+	counts, err := r.CRM.CountEach(ctx, filters, crm.CountQuery{Scope: scope, User: a.UserID, Viewer: &a})
 	if err != nil {
 		b.err = err
 		return
@@ -180,7 +180,7 @@ func (r *Resolver) savedSegmentCustomers(ctx context.Context, a crm.Actor, seg *
 	if q.Filter, err = r.savedFilter(a, seg); err != nil {
 		return nil, err
 	}
-	q.User = a.UserID
+	q.User, q.Viewer = a.UserID, &a
 	page, err := r.CRM.Customers(ctx, q)
 	if err != nil {
 		return nil, err
@@ -191,7 +191,7 @@ func (r *Resolver) savedSegmentCustomers(ctx context.Context, a crm.Actor, seg *
 // countCustomers counts the customers f selects (every one when f is nil)
 // in scope (ACTIVE when nil).
 func (r *Resolver) countCustomers(ctx context.Context, a crm.Actor, f crm.Filter, scope *crm.ArchiveScope) (int, error) {
-	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive, Filter: f, User: a.UserID}
+	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive, Filter: f, User: a.UserID, Viewer: &a}
 	if scope != nil {
 		q.Scope = *scope
 	}

@@ -191,3 +191,88 @@ func TestSegmentQuotaOverTheAPI(t *testing.T) {
 		}
 	}
 }
+
+// A viewer who sees a customer's contact details masked cannot recover a
+// phone number written into an interaction's summary through summary
+// filters, digit by digit; its owner can. Lists, counts and a sidebar's
+// counts alike.
+func TestMaskedViewersFilterTheMaskedText(t *testing.T) {
+	ts := newTestServer(t)
+	ownerID, owner := ts.user(t, "cost-owner@kehu.local", crm.RoleSales)
+	_, other := ts.user(t, "cost-other@kehu.local", crm.RoleSales)
+	_, analyst := ts.user(t, "cost-analyst2@kehu.local", crm.RoleAnalyst)
+	c := ts.createCustomer(t, ts.admin, map[string]any{"name": "电话在摘要里的公司", "ownerId": ownerID})
+	ts.post(t, owner, `mutation($id:ID!){logInteraction(customerId:$id,input:{channel:PHONE,summary:"客户电话13812345678，邮箱 li.lei@example.cn，请回电"}){version}}`,
+		map[string]any{"id": c.ID}).ok(t, nil)
+	count := func(token, needle string) int {
+		t.Helper()
+		var out struct {
+			CustomersCount int
+			Customers      struct{ TotalCount int }
+		}
+		ts.post(t, token, `query($w:CustomerWhere){customersCount(where:$w) customers(where:$w){totalCount}}`,
+			map[string]any{"w": map[string]any{"interactions": map[string]any{"some": map[string]any{"summary": map[string]any{"contains": needle}}}}}).ok(t, &out)
+		if out.CustomersCount != out.Customers.TotalCount {
+			t.Fatalf("%s: count %d, list %d", needle, out.CustomersCount, out.Customers.TotalCount)
+		}
+		return out.CustomersCount
+	}
+	for _, who := range []struct {
+		name   string
+		token  string
+		masked bool
+	}{{"owner", owner, false}, {"admin", ts.admin, false}, {"other sales", other, true}, {"analyst", analyst, true}} {
+		t.Run(who.name, func(t *testing.T) {
+			// What everyone sees.
+			for _, n := range []string{"138", "5678", "客户电话", "请回电", "example.cn"} {
+				if count(who.token, n) != 1 {
+					t.Fatalf("%s not found", n)
+				}
+			}
+			// Digit by digit after the visible prefix.
+			found := ""
+			for range 8 {
+				next := ""
+				for d := '0'; d <= '9'; d++ {
+					if count(who.token, "138"+found+string(d)) == 1 {
+						next = string(d)
+						break
+					}
+				}
+				if next == "" {
+					break
+				}
+				found += next
+			}
+			if who.masked && found != "" {
+				t.Fatalf("a masked viewer recovered 138%s", found)
+			}
+			if !who.masked && found != "12345678" {
+				t.Fatalf("the owner found 138%s", found)
+			}
+			for _, n := range []string{"13812345678", "li.lei@", "1234"} {
+				if got := count(who.token, n); got != map[bool]int{true: 0, false: 1}[who.masked] {
+					t.Fatalf("%s: %d", n, got)
+				}
+			}
+			if who.masked && count(who.token, "138****5678") != 1 {
+				t.Fatal("the masked text is not what masked viewers filter")
+			}
+			// A sidebar's counts too.
+			ts.post(t, who.token, `mutation($n:String!){saveSegment(name:$n,query:"interactions.some(summary:*1381*)"){id}}`,
+				map[string]any{"n": "phone " + who.name}).ok(t, nil)
+			var side struct {
+				Segments []struct {
+					Name  string
+					Count int
+				}
+			}
+			ts.post(t, who.token, `{segments{name count}}`, nil).ok(t, &side)
+			for _, s := range side.Segments {
+				if s.Name == "phone "+who.name && s.Count != map[bool]int{true: 0, false: 1}[who.masked] {
+					t.Fatalf("sidebar: %+v", s)
+				}
+			}
+		})
+	}
+}

@@ -34,6 +34,10 @@ var InteractionTexts = []InteractionText{
 // it: the elements whose text satisfies Match.
 type TextCond struct {
 	Code int // the InteractionText
+	// Masked: the condition is on the text as a viewer who sees contact
+	// details masked reads it (MaskFreeText), for the customers a
+	// ViewerFilter masks.
+	Masked bool
 	// Match is the exact condition on a stored text (what the evaluator
 	// does on a whole document).
 	Match func(text string) bool
@@ -51,6 +55,27 @@ type TextCond struct {
 // Brief) satisfies condition i of TextFilter.TextConds.
 type TextMatches interface {
 	Has(i int, e *BriefInteraction) bool
+}
+
+// ViewerFilter is a Filter whose free-text conditions can match the texts
+// as a viewer reads them.
+type ViewerFilter interface {
+	Filter
+	// ForViewer returns the filter with its free-text conditions matching,
+	// on the customers masked reports, the masked texts (MaskFreeText); the
+	// filter itself when it reads no free text. The result is a TextFilter
+	// whose TextConds include the Masked ones.
+	ForViewer(masked func(*Customer) bool) Filter
+}
+
+// ForViewer returns f for the viewer v (nil: f itself): see ViewerFilter.
+func ForViewer(f Filter, v *Actor) Filter {
+	vf, ok := f.(ViewerFilter)
+	if !ok || v == nil || f.Lean() {
+		return f
+	}
+	a := *v
+	return vf.ForViewer(func(c *Customer) bool { return !a.CanSeeContactDetails(c) })
 }
 
 // TextFilter is a Filter whose free-text conditions a store may answer from

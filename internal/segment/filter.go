@@ -14,6 +14,7 @@ type Filter struct {
 	opts Options
 	prog *Program
 	lean bool
+	mask func(*crm.Customer) bool // ForViewer: whose free texts are read masked
 }
 
 var _ crm.Filter = (*Filter)(nil)

@@ -13,8 +13,8 @@ import (
 var _ crm.TextFilter = (*Filter)(nil)
 
 // textKey identifies a condition on a text field.
-func textKey(field string, n Cond) string {
-	return fmt.Sprintf("%s\x00%s\x00%#v", field, n.Op, n.Value)
+func textKey(field string, n Cond, masked bool) string {
+	return fmt.Sprintf("%s\x00%s\x00%#v\x00%v", field, n.Op, n.Value, masked)
 }
 
 // textCode returns the crm.InteractionTexts code of an interaction field.
@@ -29,7 +29,7 @@ func textCode(name string) (int, bool) {
 
 // textConds walks the tree for the conditions on brief-less fields: the
 // distinct ones, their keys, and whether every one is on an indexed text.
-func textConds(n Node) (conds []crm.TextCond, keys map[string]int, ok bool) {
+func textConds(n Node, withMasked bool) (conds []crm.TextCond, keys map[string]int, ok bool) {
 	keys, ok = map[string]int{}, true
 	var rec func(n Node, scope Array, depth int)
 	rec = func(n Node, scope Array, depth int) {
@@ -61,12 +61,19 @@ func textConds(n Node) (conds []crm.TextCond, keys map[string]int, ok bool) {
 				ok = false
 				return
 			}
-			k := textKey(f.Name, n)
-			if _, seen := keys[k]; seen {
-				return
+			for _, masked := range []bool{false, true} {
+				if masked && !withMasked {
+					break
+				}
+				k := textKey(f.Name, n, masked)
+				if _, seen := keys[k]; seen {
+					continue
+				}
+				keys[k] = len(conds)
+				tc := textCond(code, n)
+				tc.Masked = masked
+				conds = append(conds, tc)
 			}
-			keys[k] = len(conds)
-			conds = append(conds, textCond(code, n))
 		}
 	}
 	rec(n, Customer, 1)
@@ -90,7 +97,7 @@ func textCond(code int, n Cond) crm.TextCond {
 
 // TextConds lists the filter's free-text conditions (crm.TextFilter).
 func (f *Filter) TextConds() []crm.TextCond {
-	conds, _, _ := textConds(f.node)
+	conds, _, _ := textConds(f.node, f.mask != nil)
 	return conds
 }
 
@@ -102,17 +109,36 @@ func (f *Filter) Bind(m crm.TextMatches) crm.Filter {
 	if f.lean {
 		return f
 	}
-	_, keys, ok := textConds(f.node)
+	_, keys, ok := textConds(f.node, f.mask != nil)
 	if !ok {
 		return f
 	}
 	problems := crm.NewProblems()
-	c := &compiler{r: newResolver(f.opts), p: problems, brief: true, texts: &textBinding{keys: keys, m: m}}
+	c := &compiler{r: newResolver(f.opts), p: problems, brief: true, texts: &textBinding{keys: keys, m: m}, mask: f.mask}
 	fn := compileNode[crm.Customer](c, f.node, Customer, problems.At("where"))
 	if c.r.failed != nil || problems.Err() != nil { // compiled once already: cannot happen
 		return f
 	}
-	return &Filter{node: f.node, opts: f.opts, prog: &Program{match: fn, lean: true}, lean: true}
+	return &Filter{node: f.node, opts: f.opts, prog: &Program{match: fn, lean: true}, lean: true, mask: f.mask}
+}
+
+var _ crm.ViewerFilter = (*Filter)(nil)
+
+// ForViewer returns the filter with its free-text conditions matching the
+// masked texts (crm.MaskFreeText) on the customers masked reports
+// (crm.ViewerFilter): what a viewer who sees their contact details masked
+// reads. A filter that reads no free text is returned as it is.
+func (f *Filter) ForViewer(masked func(*crm.Customer) bool) crm.Filter {
+	if f.lean || masked == nil {
+		return f
+	}
+	problems := crm.NewProblems()
+	c := &compiler{r: newResolver(f.opts), p: problems, mask: masked}
+	fn := compileNode[crm.Customer](c, f.node, Customer, problems.At("where"))
+	if c.r.failed != nil || problems.Err() != nil { // compiled once already: cannot happen
+		return f
+	}
+	return &Filter{node: f.node, opts: f.opts, prog: &Program{match: fn}, mask: masked}
 }
 
 // textBinding answers the text conditions of a bound filter.

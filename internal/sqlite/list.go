@@ -226,6 +226,7 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	snap := s.snap.Load() // one snapshot for the filter and the scan
 	var selected map[string]bool
 	if q.Filter != nil && !q.Filter.Lean() {
+		q.Filter = crm.ForViewer(q.Filter, q.Viewer)
 		// A filter on free texts: its text conditions come from the text
 		// index, as of the snapshot's version.
 		tx, at, err := s.readAt(ctx)
@@ -500,7 +501,7 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 			if f == nil || f.Lean() {
 				continue
 			}
-			if filters[k], err = cs.bindText(ctx, tx, snap, f); err != nil {
+			if filters[k], err = cs.bindText(ctx, tx, snap, crm.ForViewer(f, q.Viewer)); err != nil {
 				return nil, err
 			}
 			if !filters[k].Lean() {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -38,7 +40,8 @@ import (
 // filter's exact condition.
 
 const textsTable = `CREATE VIRTUAL TABLE texts USING fts5(t, o UNINDEXED, tokenize = 'trigram case_sensitive 1');
-	CREATE VIRTUAL TABLE grams USING fts5(g, tokenize = 'unicode61', detail = none, content = '', contentless_delete = 1);`
+	CREATE VIRTUAL TABLE grams USING fts5(g, tokenize = 'unicode61', detail = none, content = '', contentless_delete = 1);
+	CREATE TABLE masked_texts (id INTEGER PRIMARY KEY) STRICT;`
 
 const (
 	textElemBits  = 18 // elements per customer: 262,144 > crm.MaxNested
@@ -49,8 +52,20 @@ const (
 	minTrigramLen = 3
 )
 
+// textRow is the rowid of the text code (rowCode) of element elem.
 func textRow(custRow int64, elem, code int) int64 {
 	return custRow<<textRowShift | int64(elem)<<textCodeBits | int64(code)
+}
+
+// rowCode is the code of a row: 2*InteractionText.Code, +1 for the text as
+// a viewer who sees contact details masked reads it (crm.MaskFreeText),
+// kept only when it differs from the text; masked_texts lists the rowids
+// of the texts that have such a masked row.
+func rowCode(code int, masked bool) int {
+	if masked {
+		return 2*code + 1
+	}
+	return 2 * code
 }
 
 // indexTexts brings the index rows of the customer at rowid custRow to the
@@ -64,7 +79,10 @@ func indexTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []c
 	for i := range interactions {
 		for _, t := range crm.InteractionTexts {
 			if s := t.Get(&interactions[i]); s != "" {
-				want[textRow(custRow, i, t.Code)] = s
+				want[textRow(custRow, i, rowCode(t.Code, false))] = s
+				if m := crm.MaskFreeText(s); m != s {
+					want[textRow(custRow, i, rowCode(t.Code, true))] = m
+				}
 			}
 		}
 	}
@@ -96,8 +114,18 @@ func indexTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []c
 				return fmt.Errorf("sqlite: update text index: %w", err)
 			}
 		}
+		if _, masked := want[id]; id&1 == 1 && !masked {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM masked_texts WHERE id = ?", id-1); err != nil {
+				return fmt.Errorf("sqlite: update text index: %w", err)
+			}
+		}
 	}
-	for id, s := range want {
+	// In rowid order: FTS5 flushes its pending index data whenever a rowid
+	// is not greater than the last one written (measured: 30x slower in
+	// map order).
+	ids := slices.Sorted(maps.Keys(want))
+	for _, id := range ids {
+		s := want[id]
 		t := crm.FoldText(s)
 		var o any // the text as stored, when folding changed it
 		if t != s {
@@ -108,6 +136,11 @@ func indexTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []c
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO grams (rowid, g) VALUES (?, ?)", id, shortGrams(t)); err != nil {
 			return fmt.Errorf("sqlite: update text index: %w", err)
+		}
+		if id&1 == 1 { // a masked text: its text's row has one
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO masked_texts (id) VALUES (?)", id-1); err != nil {
+				return fmt.Errorf("sqlite: update text index: %w", err)
+			}
 		}
 	}
 	return nil
@@ -254,7 +287,26 @@ func phrase(needle string) string { return `"` + strings.ReplaceAll(needle, `"`,
 // the database exactly as snap was published: see readAt).
 func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snapshot, conds []crm.TextCond) (*textMatches, error) {
 	m := &textMatches{sets: make([]map[*crm.BriefInteraction]struct{}, len(conds)), negate: make([]bool, len(conds))}
+	var hasMasked map[int64]bool // the rows (of unmasked texts) that have a masked row
 	for k, c := range conds {
+		if c.Masked && hasMasked == nil {
+			hasMasked = map[int64]bool{}
+			rows, err := tx.QueryContext(ctx, "SELECT id FROM masked_texts")
+			if err != nil {
+				return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
+				}
+				hasMasked[id] = true
+			}
+			if err := rows.Close(); err != nil {
+				return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
+			}
+		}
 		set := map[*crm.BriefInteraction]struct{}{}
 		m.sets[k], m.negate[k] = set, c.MatchesEmpty
 		query := "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM texts x JOIN customers c ON c.rowid = x.rowid >> ?"
@@ -284,8 +336,16 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 				rows.Close()
 				return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
 			}
-			if int(row&textCodeMask) != c.Code || c.Match(o) == c.MatchesEmpty {
-				continue // another field; or not selected (rejected, when negated)
+			switch code := int(row & textCodeMask); {
+			case code == rowCode(c.Code, false) && (!c.Masked || !hasMasked[row]):
+				// the text, as everyone reads it
+			case code == rowCode(c.Code, true) && c.Masked:
+				// the text as masked viewers read it
+			default:
+				continue // another field, or a variant the condition does not read
+			}
+			if c.Match(o) == c.MatchesEmpty {
+				continue // not selected (not rejected, when negated)
 			}
 			ci, i, found := snap.locate(id)
 			if !found {

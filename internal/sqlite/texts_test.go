@@ -15,7 +15,11 @@ import (
 // The alphabet of the random texts: Chinese, ASCII in both cases, the
 // runes whose case orbit crosses into ASCII (ſ, the Kelvin sign), Greek
 // sigmas, FTS5 syntax characters and spaces.
-var textRunes = []rune("物流效率客户反馈希望优化配送方案的了一电话沟通aAbBkKsSſKσςΣ\"'*() -:^.中文")
+var textRunes = []rune("物流效率客户反馈希望优化配送方案的了一电话沟通aAbBkKsSſKσςΣ\"'*() -:^.中文0123456789１３８@")
+
+// phones are pieces the texts are built of besides random runes: phone
+// numbers, e-mail addresses and WeChat IDs that masking hides.
+var phones = []string{"13812345678", "电话 138-1234-5678", "0755-12345678", "li.lei@example.cn", "微信号 wx_lilei88", "１３８１２３４５６７８"}
 
 func randText(r *rand.Rand, n int) string {
 	var b strings.Builder
@@ -61,6 +65,7 @@ func needle(r *rand.Rand, texts []string) string {
 // evaluator answers on the whole documents; after random rewrites and
 // appends (the index follows every write), and after a restart.
 func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
+	viewer := crm.Actor{UserID: "viewer", Role: crm.RoleSales}
 	dir := t.TempDir()
 	s := openAt(t, dir)
 	r := rand.New(rand.NewPCG(14, 14))
@@ -69,8 +74,14 @@ func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
 	var ids []string
 	for i := range 60 {
 		c := &crm.Customer{ID: crm.NewID(), Name: fmt.Sprint("文本客户", i), Type: crm.CustomerTypeNew, Stage: crm.StagePotential}
+		if i%2 == 0 {
+			c.OwnerID = viewer.UserID
+		}
 		for j := range r.IntN(5) {
 			sum := randText(r, r.IntN(12))
+			if r.IntN(3) == 0 {
+				sum += phones[r.IntN(len(phones))] + randText(r, r.IntN(3))
+			}
 			texts = append(texts, sum)
 			c.Interactions = append(c.Interactions, crm.Interaction{ID: fmt.Sprint("i", j), At: at, Channel: crm.ChannelPhone,
 				Summary: sum, CreatedBy: "u"})
@@ -81,6 +92,7 @@ func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
 		}
 		ids = append(ids, c.ID)
 	}
+	maskedDiffer := 0 // filters whose answer masking changed
 	check := func(t *testing.T, s *sqlite.Store, round int) {
 		t.Helper()
 		docs, err := s.Customers().GetMany(ctx(t), ids)
@@ -125,22 +137,30 @@ func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", line, err)
 			}
-			want := 0
-			for _, d := range docs {
-				if f.Match(d) {
-					want++
+			var totals []int
+			for _, v := range []*crm.Actor{nil, &viewer} {
+				ref := crm.ForViewer(f, v)
+				want := 0
+				for _, d := range docs {
+					if ref.Match(d) {
+						want++
+					}
 				}
+				page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 5, WithTotal: true, Filter: f, Viewer: v})
+				if err != nil {
+					t.Fatal(err)
+				}
+				counts, err := s.Customers().Counts(ctx(t), []crm.Filter{f}, crm.CountQuery{Viewer: v})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.Total != want || counts[0] != want {
+					t.Fatalf("round %d, viewer %v, %s: list %d, counts %d, evaluator %d", round, v != nil, line, page.Total, counts[0], want)
+				}
+				totals = append(totals, want)
 			}
-			page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 5, WithTotal: true, Filter: f})
-			if err != nil {
-				t.Fatal(err)
-			}
-			counts, err := s.Customers().Counts(ctx(t), []crm.Filter{f}, crm.CountQuery{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if page.Total != want || counts[0] != want {
-				t.Fatalf("round %d, %s: list %d, counts %d, evaluator %d", round, line, page.Total, counts[0], want)
+			if totals[0] != totals[1] {
+				maskedDiffer++
 			}
 		}
 	}
@@ -173,6 +193,10 @@ func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
 	s = openAt(t, dir)
 	check(t, s, 2)
 	l2, s2 := sqlite.TextPaths()
+	if maskedDiffer == 0 {
+		t.Fatal("masking never changed an answer: the masked path went untested")
+	}
+	t.Logf("%d answers changed by masking", maskedDiffer)
 	if l2 == lookups || s2 == scans {
 		t.Fatalf("index lookups %d, scans %d: a path went untested", l2-lookups, s2-scans)
 	}
