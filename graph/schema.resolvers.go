@@ -523,7 +523,11 @@ func (r *queryResolver) User(ctx context.Context, id string) (*crm.User, error) 
 
 // Segments is the resolver for the segments field.
 func (r *queryResolver) Segments(ctx context.Context) ([]crm.SavedSegment, error) {
-	segs, err := asArgs(ctx, func(a crm.Actor) ([]*crm.SavedSegment, error) { return r.CRM.Segments(ctx, a) })
+	segs, err := asArgs(ctx, func(a crm.Actor) ([]*crm.SavedSegment, error) {
+		segs, err := r.CRM.Segments(ctx, a)
+		rememberSegments(ctx, a.UserID, segs) // their counts in one pass
+		return segs, err
+	})
 	if err != nil {
 		return nil, err
 	}

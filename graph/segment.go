@@ -84,9 +84,9 @@ func (r *Resolver) savedSegmentCount(ctx context.Context, a crm.Actor, seg *crm.
 	if scope != nil {
 		sc = *scope
 	}
-	if cache, ok := ctx.Value(segmentCountsKey).(*segmentCounts); ok {
+	if cache, ok := ctx.Value(segmentCountsKey).(*segmentCounts); ok && cache.listed(a.UserID, seg.ID) {
 		b := cache.batch(a.UserID, sc)
-		b.once.Do(func() { b.load(ctx, r, a, sc) })
+		b.once.Do(func() { b.load(ctx, r, a, sc, cache.segments(a.UserID)) })
 		if b.err != nil {
 			return 0, b.err
 		}
@@ -114,10 +114,41 @@ func withSegmentCounts(ctx context.Context) context.Context {
 }
 
 // segmentCounts holds an operation's one-pass segment counts, by viewer and
-// scope.
+// scope, of the segments the operation's segments field listed.
 type segmentCounts struct {
 	mu      sync.Mutex
 	batches map[[2]string]*countBatch
+	lists   map[string][]*crm.SavedSegment // by viewer
+}
+
+// rememberSegments notes the segments a segments field listed for user:
+// their counts, when asked for, come from one pass.
+func rememberSegments(ctx context.Context, user string, segs []*crm.SavedSegment) {
+	c, ok := ctx.Value(segmentCountsKey).(*segmentCounts)
+	if !ok {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists == nil {
+		c.lists = map[string][]*crm.SavedSegment{}
+	}
+	c.lists[user] = segs
+}
+
+func (c *segmentCounts) segments(user string) []*crm.SavedSegment {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lists[user]
+}
+
+func (c *segmentCounts) listed(user, id string) bool {
+	for _, s := range c.segments(user) {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *segmentCounts) batch(user string, scope crm.ArchiveScope) *countBatch {
@@ -140,13 +171,8 @@ type countBatch struct {
 	err    error
 }
 
-// load counts every segment a sees in one pass.
-func (b *countBatch) load(ctx context.Context, r *Resolver, a crm.Actor, scope crm.ArchiveScope) {
-	segs, err := r.CRM.Segments(ctx, a)
-	if err != nil {
-		b.err = err
-		return
-	}
+// load counts the listed segments in one pass.
+func (b *countBatch) load(ctx context.Context, r *Resolver, a crm.Actor, scope crm.ArchiveScope, segs []*crm.SavedSegment) {
 	b.counts, b.errs = map[string]int{}, map[string]error{}
 	var ids []string
 	var filters []crm.Filter
