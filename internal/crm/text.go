@@ -48,6 +48,9 @@ type TextCond struct {
 	// every text that satisfies Match contains Needle once folded with
 	// FoldText. Stores look candidates up by it, then check Match.
 	Needle string
+	// Exact: Match(t) holds exactly when FoldText(t) contains Needle (a
+	// contains condition): an exact index needs no check.
+	Exact bool
 }
 
 // TextMatches answers a filter's text conditions for one snapshot of the
@@ -69,10 +72,12 @@ type ViewerFilter interface {
 }
 
 // ForViewer returns f for the viewer v (nil: f itself): see ViewerFilter.
+// It returns f itself when the filter reads no free text or v sees every
+// customer's contact details.
 func ForViewer(f Filter, v *Actor) Filter {
 	vf, ok := f.(ViewerFilter)
-	if !ok || v == nil || f.Lean() {
-		return f
+	if !ok || v == nil || f.Lean() || v.CanSeeContactDetails(&Customer{}) {
+		return f // no free text, or a viewer who sees every customer's details
 	}
 	a := *v
 	return vf.ForViewer(func(c *Customer) bool { return !a.CanSeeContactDetails(c) })

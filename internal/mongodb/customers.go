@@ -253,7 +253,7 @@ func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, e
 		}}})
 	}
 	if q.Filter != nil {
-		f, err := q.Filter.Mongo()
+		f, err := cs.filterFor(ctx, q.Filter, q.Viewer, and(conds))
 		if err != nil {
 			return nil, err
 		}
@@ -402,7 +402,7 @@ func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.
 	for i, f := range filters {
 		conds[i] = bson.D{}
 		if f != nil {
-			m, err := f.Mongo()
+			m, err := cs.filterFor(ctx, f, q.Viewer, scope)
 			if err != nil {
 				return nil, err
 			}
@@ -454,3 +454,34 @@ func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.
 }
 
 func facetKey(i int) string { return "f" + strconv.Itoa(i) }
+
+// filterFor compiles f for the viewer v within the documents of scope. A
+// filter on free text that v must read masked on some customers
+// (crm.ForViewer) cannot be written in MQL: it is evaluated here on every
+// document of scope (a scan, fetched in batches; only the ids are kept)
+// and becomes {_id: {$in: ids}}.
+func (cs customerStore) filterFor(ctx context.Context, f crm.Filter, v *crm.Actor, scope bson.D) (any, error) {
+	vf := crm.ForViewer(f, v)
+	if vf == f {
+		return f.Mongo()
+	}
+	cur, err := cs.s.customers.Find(ctx, scope, options.Find().SetBatchSize(smallBatch))
+	if err != nil {
+		return nil, internal("filter customers", err)
+	}
+	defer cur.Close(ctx)
+	ids := bson.A{}
+	for cur.Next(ctx) {
+		c := new(crm.Customer)
+		if err := bson.Unmarshal(cur.Current, c); err != nil {
+			return nil, internal("decode customer", err)
+		}
+		if vf.Match(c) {
+			ids = append(ids, c.ID)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return nil, internal("filter customers", err)
+	}
+	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil
+}

@@ -90,6 +90,7 @@ func textCond(code int, n Cond) crm.TextCond {
 	case Contains, StartsWith, Eq:
 		if v := string(n.Value.(String)); v != "" {
 			tc.Needle = crm.FoldText(v)
+			tc.Exact = n.Op == Contains // see fold.go: contains is containment of the folded texts
 		}
 	}
 	return tc

@@ -309,20 +309,37 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 		}
 		set := map[*crm.BriefInteraction]struct{}{}
 		m.sets[k], m.negate[k] = set, c.MatchesEmpty
-		query := "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM texts x JOIN customers c ON c.rowid = x.rowid >> ?"
+		// The joins run in the order written (CROSS JOIN): the index lookup
+		// first, then one rowid probe per candidate. An exact lookup (a
+		// contains: the index answers containment of the folded text)
+		// reads no text.
+		const cust = " CROSS JOIN customers c ON c.rowid = x.rowid >> ?"
+		var query string
 		args := []any{textRowShift}
+		check := !c.Exact
 		switch {
 		case c.MatchesEmpty || c.Needle == "":
+			query, check = "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM texts x"+cust, true
 			textScans.Add(1)
+		case utf8.RuneCountInString(c.Needle) >= minTrigramLen && check:
+			query = "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM texts x" + cust + " WHERE texts MATCH ?"
+			textLookups.Add(1)
 		case utf8.RuneCountInString(c.Needle) >= minTrigramLen:
-			query += " WHERE x.t MATCH ?"
-			args = append(args, phrase(c.Needle))
+			query = "SELECT c.id, x.rowid, '' FROM texts x" + cust + " WHERE texts MATCH ?"
 			textLookups.Add(1)
-		default: // one or two characters
-			query = "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM grams g JOIN texts x ON x.rowid = g.rowid" +
-				" JOIN customers c ON c.rowid = x.rowid >> ? WHERE grams MATCH ?"
-			args = append(args, needleGram(c.Needle))
+		case check: // one or two characters
+			query = "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM grams g CROSS JOIN texts x ON x.rowid = g.rowid" + cust + " WHERE grams MATCH ?"
 			textLookups.Add(1)
+		default:
+			query = "SELECT c.id, x.rowid, '' FROM grams x" + cust + " WHERE grams MATCH ?"
+			textLookups.Add(1)
+		}
+		if !c.MatchesEmpty && c.Needle != "" {
+			if utf8.RuneCountInString(c.Needle) >= minTrigramLen {
+				args = append(args, phrase(c.Needle))
+			} else {
+				args = append(args, needleGram(c.Needle))
+			}
 		}
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -344,7 +361,7 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 			default:
 				continue // another field, or a variant the condition does not read
 			}
-			if c.Match(o) == c.MatchesEmpty {
+			if check && c.Match(o) == c.MatchesEmpty {
 				continue // not selected (not rejected, when negated)
 			}
 			ci, i, found := snap.locate(id)
