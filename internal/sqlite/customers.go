@@ -90,6 +90,7 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		if err != nil {
 			return nil, err
 		}
+		it.e.row = row
 		return []item{it}, nil
 	})
 	if err != nil {
@@ -150,6 +151,7 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 		if err := indexTexts(ctx, tx, row, c.Interactions); err != nil {
 			return nil, err
 		}
+		it.e.row = row
 		return []item{it}, nil
 	})
 }

@@ -173,6 +173,7 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 				if err := indexDoc(ctx, tx, row, r.args[4].([]byte)); err != nil {
 					return nil, err
 				}
+				r.it.e.row = row
 				items = append(items, *r.it)
 			}
 		}

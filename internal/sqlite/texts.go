@@ -288,6 +288,12 @@ func phrase(needle string) string { return `"` + strings.ReplaceAll(needle, `"`,
 func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snapshot, conds []crm.TextCond) (*textMatches, error) {
 	m := &textMatches{sets: make([]map[*crm.BriefInteraction]struct{}, len(conds)), negate: make([]bool, len(conds))}
 	var hasMasked map[int64]bool // the rows (of unmasked texts) that have a masked row
+	byRow := make(map[int64]*entry, snap.n)
+	for _, ch := range snap.chunks {
+		for _, e := range ch.entries[:ch.n] {
+			byRow[e.row] = e
+		}
+	}
 	for k, c := range conds {
 		if c.Masked && hasMasked == nil {
 			hasMasked = map[int64]bool{}
@@ -309,29 +315,28 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 		}
 		set := map[*crm.BriefInteraction]struct{}{}
 		m.sets[k], m.negate[k] = set, c.MatchesEmpty
-		// The joins run in the order written (CROSS JOIN): the index lookup
-		// first, then one rowid probe per candidate. An exact lookup (a
-		// contains: the index answers containment of the folded text)
-		// reads no text.
-		const cust = " CROSS JOIN customers c ON c.rowid = x.rowid >> ?"
+		// An exact lookup (a contains: the index answers containment of the
+		// folded text) reads no text; a check joins the texts in the order
+		// written (CROSS JOIN: the lookup first). Rowids map to read-model
+		// entries through entry.row.
 		var query string
-		args := []any{textRowShift}
+		var args []any
 		check := !c.Exact
 		switch {
 		case c.MatchesEmpty || c.Needle == "":
-			query, check = "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM texts x"+cust, true
+			query, check = "SELECT x.rowid, coalesce(x.o, x.t) FROM texts x", true
 			textScans.Add(1)
 		case utf8.RuneCountInString(c.Needle) >= minTrigramLen && check:
-			query = "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM texts x" + cust + " WHERE texts MATCH ?"
+			query = "SELECT x.rowid, coalesce(x.o, x.t) FROM texts x WHERE texts MATCH ?"
 			textLookups.Add(1)
 		case utf8.RuneCountInString(c.Needle) >= minTrigramLen:
-			query = "SELECT c.id, x.rowid, '' FROM texts x" + cust + " WHERE texts MATCH ?"
+			query = "SELECT x.rowid, '' FROM texts x WHERE texts MATCH ?"
 			textLookups.Add(1)
 		case check: // one or two characters
-			query = "SELECT c.id, x.rowid, coalesce(x.o, x.t) FROM grams g CROSS JOIN texts x ON x.rowid = g.rowid" + cust + " WHERE grams MATCH ?"
+			query = "SELECT x.rowid, coalesce(x.o, x.t) FROM grams g CROSS JOIN texts x ON x.rowid = g.rowid WHERE grams MATCH ?"
 			textLookups.Add(1)
 		default:
-			query = "SELECT c.id, x.rowid, '' FROM grams x" + cust + " WHERE grams MATCH ?"
+			query = "SELECT x.rowid, '' FROM grams x WHERE grams MATCH ?"
 			textLookups.Add(1)
 		}
 		if !c.MatchesEmpty && c.Needle != "" {
@@ -346,10 +351,9 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 			return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
 		}
 		for rows.Next() {
-			var id string
 			var row int64
 			var o string
-			if err := rows.Scan(&id, &row, &o); err != nil {
+			if err := rows.Scan(&row, &o); err != nil {
 				rows.Close()
 				return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
 			}
@@ -364,11 +368,11 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 			if check && c.Match(o) == c.MatchesEmpty {
 				continue // not selected (not rejected, when negated)
 			}
-			ci, i, found := snap.locate(id)
-			if !found {
+			e := byRow[row>>textRowShift]
+			if e == nil {
 				continue
 			}
-			b := snap.chunks[ci].entries[i].c.Brief
+			b := e.c.Brief
 			elem := int(row>>textCodeBits) & (textMaxElems - 1)
 			if b == nil || elem >= len(b.Interactions) {
 				continue // evaluated on its document
