@@ -58,6 +58,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if e.Reason != "" {
 				gerr.Extensions["reason"] = e.Reason
 			}
+			if rl := (*crm.RateLimitedError)(nil); errors.As(err, &rl) {
+				gerr.Extensions["retryAfter"] = max(1, int(rl.RetryAfter.Seconds())) // seconds
+			}
 			if len(e.Fields) > 0 {
 				fields := make([]map[string]any, len(e.Fields))
 				for i, f := range e.Fields {
@@ -76,6 +79,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// Parse, validation and limit errors from gqlgen: the client's fault.
 			gerr.Extensions["code"] = string(crm.CodeBadUserInput)
 			gerr.Extensions["reason"] = code
+			if code == "COMPLEXITY_LIMIT_EXCEEDED" { // gqlgen's extension.FixedComplexityLimit
+				gerr.Message += ": ask for smaller pages (first), give interactions a limit, or split the request (docs/API.md, Limits)"
+			}
 			if field := variablePath(gerr.Path); field != "" {
 				// A variable that does not fit its type: name it like an
 				// input field, so $input.name reads "input.name".

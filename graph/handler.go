@@ -15,6 +15,7 @@ import (
 
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
 )
 
 // Limits bound what one request may ask for.
@@ -43,24 +44,45 @@ func (l Limits) withDefaults() Limits {
 func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	limits = limits.withDefaults()
 	cfg := Config{Resolvers: r}
-	cfg.Complexity.Query.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope, _ map[string]any, _ *string) int {
-		n := 20
-		if first != nil && *first > 0 {
-			n = *first
+	// The cost model (crm.FilterCost): every list or count evaluates its
+	// filter over all customers, and a filter that reads free text costs
+	// more; each alias is charged. Nested arrays count the most elements
+	// they can return.
+	scan := func(where map[string]any, query *string) int {
+		line := ""
+		if query != nil {
+			line = *query
 		}
-		return 1 + n*child
+		return r.CRM.FilterCost(context.Background(), segment.ReadsText(where, line))
 	}
-	cfg.Complexity.SavedSegment.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope) int {
-		n := 20
+	page := func(first *int) int {
 		if first != nil && *first > 0 {
-			n = *first
+			return *first
 		}
-		return 1 + n*child
+		return 20
+	}
+	cfg.Complexity.Query.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope, where map[string]any, query *string) int {
+		return scan(where, query) + page(first)*child
+	}
+	cfg.Complexity.Query.CustomersCount = func(_ int, where map[string]any, query *string, _ *crm.ArchiveScope) int {
+		return scan(where, query)
+	}
+	cfg.Complexity.Query.ExplainSegment = func(child int, where map[string]any, query *string) int {
+		return 1 + child
+	}
+	// A saved segment's filter is not known before it is read: its list is
+	// charged as one that reads free text; its count as a lean one, since
+	// a sidebar's counts share one pass (Service.CountEach).
+	cfg.Complexity.SavedSegment.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope) int {
+		return r.CRM.FilterCost(context.Background(), true) + page(first)*child
+	}
+	cfg.Complexity.SavedSegment.Count = func(int, *crm.ArchiveScope) int {
+		return r.CRM.FilterCost(context.Background(), false)
 	}
 	// A sidebar: an estimate of how many segments a user sees.
 	cfg.Complexity.Query.Segments = func(child int) int { return 1 + 20*child }
 	cfg.Complexity.Customer.Interactions = func(child int, _ *bool, limit *int) int {
-		n := 50 // an estimate of the average customer's interactions
+		n := crm.MaxNested // no limit: as many as a customer may hold
 		if limit != nil && *limit >= 0 && *limit < n {
 			n = *limit
 		}
@@ -78,6 +100,9 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(depthLimit{max: limits.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(withSegmentCounts(ctx))
+	})
 	srv.SetErrorPresenter(ErrorPresenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		return crm.Internal(fmt.Errorf("panic: %v", v))

@@ -510,6 +510,7 @@ func (r *queryResolver) Customers(ctx context.Context, first *int, after *string
 	} else if f != nil {
 		q.Filter = f
 	}
+	q.User, q.Viewer = a.UserID, &a
 	page, err := r.CRM.Customers(ctx, q)
 	if err != nil {
 		return nil, err
@@ -523,7 +524,7 @@ func (r *queryResolver) CustomersCount(ctx context.Context, where map[string]any
 	if err != nil {
 		return 0, err
 	}
-	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive}
+	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive, User: a.UserID, Viewer: &a}
 	if scope != nil {
 		q.Scope = *scope
 	}
@@ -629,7 +630,11 @@ func (r *queryResolver) User(ctx context.Context, id string) (*crm.User, error) 
 
 // Segments is the resolver for the segments field.
 func (r *queryResolver) Segments(ctx context.Context) ([]crm.SavedSegment, error) {
-	segs, err := asArgs(ctx, func(a crm.Actor) ([]*crm.SavedSegment, error) { return r.CRM.Segments(ctx, a) })
+	segs, err := asArgs(ctx, func(a crm.Actor) ([]*crm.SavedSegment, error) {
+		segs, err := r.CRM.Segments(ctx, a)
+		rememberSegments(ctx, a.UserID, segs) // their counts in one pass
+		return segs, err
+	})
 	if err != nil {
 		return nil, err
 	}

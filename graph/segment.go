@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -74,13 +75,124 @@ func (r *Resolver) savedFilter(a crm.Actor, seg *crm.SavedSegment) (crm.Filter, 
 }
 
 // savedSegmentCount counts a saved segment's customers now, like
-// customersCount.
+// customersCount. Within one operation the counts of every segment the
+// actor sees come from one pass (Service.CountEach), made on the first
+// count asked for: a sidebar's segments { count } reads the customers once,
+// not once per segment.
 func (r *Resolver) savedSegmentCount(ctx context.Context, a crm.Actor, seg *crm.SavedSegment, scope *crm.ArchiveScope) (int, error) {
+	sc := crm.ScopeActive
+	if scope != nil {
+		sc = *scope
+	}
+	if cache, ok := ctx.Value(segmentCountsKey).(*segmentCounts); ok && cache.listed(a.UserID, seg.ID) {
+		b := cache.batch(a.UserID, sc)
+		b.once.Do(func() { b.load(ctx, r, a, sc, cache.segments(a.UserID)) })
+		if b.err != nil {
+			return 0, b.err
+		}
+		if err, ok := b.errs[seg.ID]; ok {
+			return 0, err
+		}
+		if n, ok := b.counts[seg.ID]; ok {
+			return n, nil
+		}
+	}
 	f, err := r.savedFilter(a, seg)
 	if err != nil {
 		return 0, err
 	}
-	return r.countCustomers(ctx, f, scope)
+	return r.countCustomers(ctx, a, f, &sc)
+}
+
+type segmentCountsKeyType struct{}
+
+var segmentCountsKey segmentCountsKeyType
+
+// withSegmentCounts gives an operation its cache of segment counts.
+func withSegmentCounts(ctx context.Context) context.Context {
+	return context.WithValue(ctx, segmentCountsKey, &segmentCounts{})
+}
+
+// segmentCounts holds an operation's one-pass segment counts, by viewer and
+// scope, of the segments the operation's segments field listed.
+type segmentCounts struct {
+	mu      sync.Mutex
+	batches map[[2]string]*countBatch
+	lists   map[string][]*crm.SavedSegment // by viewer
+}
+
+// rememberSegments notes the segments a segments field listed for user:
+// their counts, when asked for, come from one pass.
+func rememberSegments(ctx context.Context, user string, segs []*crm.SavedSegment) {
+	c, ok := ctx.Value(segmentCountsKey).(*segmentCounts)
+	if !ok {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists == nil {
+		c.lists = map[string][]*crm.SavedSegment{}
+	}
+	c.lists[user] = segs
+}
+
+func (c *segmentCounts) segments(user string) []*crm.SavedSegment {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lists[user]
+}
+
+func (c *segmentCounts) listed(user, id string) bool {
+	for _, s := range c.segments(user) {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *segmentCounts) batch(user string, scope crm.ArchiveScope) *countBatch {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.batches == nil {
+		c.batches = map[[2]string]*countBatch{}
+	}
+	k := [2]string{user, string(scope)}
+	if c.batches[k] == nil {
+		c.batches[k] = &countBatch{}
+	}
+	return c.batches[k]
+}
+
+type countBatch struct {
+	once   sync.Once
+	counts map[string]int
+	errs   map[string]error // segments whose stored filter no longer builds
+	err    error
+}
+
+// load counts the listed segments in one pass.
+func (b *countBatch) load(ctx context.Context, r *Resolver, a crm.Actor, scope crm.ArchiveScope, segs []*crm.SavedSegment) {
+	b.counts, b.errs = map[string]int{}, map[string]error{}
+	var ids []string
+	var filters []crm.Filter
+	for _, seg := range segs {
+		f, err := r.savedFilter(a, seg)
+		if err != nil {
+			b.errs[seg.ID] = err
+			continue
+		}
+		ids = append(ids, seg.ID)
+		filters = append(filters, f)
+	}
+	counts, err := r.CRM.CountEach(ctx, filters, crm.CountQuery{Scope: scope, User: a.UserID, Viewer: &a})
+	if err != nil {
+		b.err = err
+		return
+	}
+	for i, id := range ids {
+		b.counts[id] = counts[i]
+	}
 }
 
 // savedSegmentCustomers lists a saved segment's customers now, like
@@ -94,6 +206,7 @@ func (r *Resolver) savedSegmentCustomers(ctx context.Context, a crm.Actor, seg *
 	if q.Filter, err = r.savedFilter(a, seg); err != nil {
 		return nil, err
 	}
+	q.User, q.Viewer = a.UserID, &a
 	page, err := r.CRM.Customers(ctx, q)
 	if err != nil {
 		return nil, err
@@ -103,8 +216,8 @@ func (r *Resolver) savedSegmentCustomers(ctx context.Context, a crm.Actor, seg *
 
 // countCustomers counts the customers f selects (every one when f is nil)
 // in scope (ACTIVE when nil).
-func (r *Resolver) countCustomers(ctx context.Context, f crm.Filter, scope *crm.ArchiveScope) (int, error) {
-	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive, Filter: f}
+func (r *Resolver) countCustomers(ctx context.Context, a crm.Actor, f crm.Filter, scope *crm.ArchiveScope) (int, error) {
+	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 1, WithTotal: true, Scope: crm.ScopeActive, Filter: f, User: a.UserID, Viewer: &a}
 	if scope != nil {
 		q.Scope = *scope
 	}

@@ -33,7 +33,7 @@ func TestCorrectingNestedRecords(t *testing.T) {
 	load := func() state {
 		var s state
 		ts.post(t, ts.admin, `query($id:ID){customer(id:$id){version interactionCount complaintCount dealCount openNeedCount satisfactionCount totalAmount
-			interactions{id summary channel nextAction{done}} deals{id amount} needs{id} satisfaction{id}}}`, id).ok(t, &s)
+			interactions(limit:100){id summary channel nextAction{done}} deals{id amount} needs{id} satisfaction{id}}}`, id).ok(t, &s)
 		return s
 	}
 	s := load()
@@ -145,7 +145,7 @@ func TestCorrectingSatisfactionAndClearingInteractionFields(t *testing.T) {
 		}
 	}
 	ts.post(t, ts.admin, `mutation($id:ID!,$i:ID!,$v:Int!,$p:ID!){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,
-		input:{clearNextAction:true,clearKeyEvent:true,durationMin:0,participants:[$p]}){complaintCount interactions{keyEvent durationMin nextAction{what} participants{id}}}}`,
+		input:{clearNextAction:true,clearKeyEvent:true,durationMin:0,participants:[$p]}){complaintCount interactions(limit:100){keyEvent durationMin nextAction{what} participants{id}}}}`,
 		vars(map[string]any{"p": salesID})).ok(t, &got)
 	it := got.UpdateInteraction.Interactions[0]
 	if it.KeyEvent != nil || it.DurationMin != nil || it.NextAction != nil || len(it.Participants) != 1 || it.Participants[0].ID != salesID ||

@@ -202,6 +202,7 @@ func (a *app) parseExport(ctx context.Context, v url.Values, actor crm.Actor, fo
 func (a *app) runExport(w http.ResponseWriter, r *http.Request, actor crm.Actor, req *exportRequest) (rows int, started bool, err error) {
 	ctx := r.Context()
 	q := req.q
+	q.User = actor.UserID                       // the evaluation gate counts per user
 	q.WithContacts = export.NeedsFull(req.cols) // contact columns and notes
 	q.First = exportLeanPage
 	if q.Filter != nil && !q.Filter.Lean() {

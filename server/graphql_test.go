@@ -152,7 +152,7 @@ func TestCustomerLifecycle(t *testing.T) {
 		}
 	}
 	ts.post(t, ts.admin, `query($id:ID){customer(id:$id){interactionCount dealCount complaintCount openNeedCount totalAmount avgSatisfaction lastInteractionAt
-		interactions(newestFirst:true){channel nextAction{what owner{email}}} needs{status resolvedAt}}}`, map[string]any{"id": c.ID}).ok(t, &figs)
+		interactions(newestFirst:true,limit:100){channel nextAction{what owner{email}}} needs{status resolvedAt}}}`, map[string]any{"id": c.ID}).ok(t, &figs)
 	f := figs.Customer
 	if f.InteractionCount != 1 || f.DealCount != 1 || f.ComplaintCount != 1 || f.OpenNeedCount != 0 || f.TotalAmount != "680000.50" ||
 		f.AvgSatisfaction != 90 || f.LastInteractionAt == "" || f.Interactions[0].NextAction.Owner.Email != "admin@kehu.local" ||

@@ -134,7 +134,7 @@ func TestViewerCanFields(t *testing.T) {
 	ts.post(t, collab, `mutation($id:ID!){recordDeal(customerId:$id,input:{product:"服务",amount:"100.00"}){version}}`, map[string]any{"id": c.ID}).ok(t, nil)
 
 	const q = `query($id:ID!){customer(id:$id){version viewerCanSeeContactDetails viewerCanEdit viewerCanLog viewerCanChangeOwner
-		viewerCanChangeCollaborators interactions{id viewerCanEdit createdBy{name}} needs{viewerCanEdit createdBy{name}}
+		viewerCanChangeCollaborators interactions(limit:50){id viewerCanEdit createdBy{name}} needs{viewerCanEdit createdBy{name}}
 		deals{viewerCanEdit createdBy{name}} satisfaction{viewerCanEdit createdBy{name}}}}`
 	type rec struct {
 		ID            string
@@ -212,7 +212,7 @@ func TestViewerCanFields(t *testing.T) {
 			}
 		}
 	}
-	ts.post(t, ts.admin, `query($id:ID!){customer(id:$id){version complaintCount interactions{summary updatedBy{name}}}}`,
+	ts.post(t, ts.admin, `query($id:ID!){customer(id:$id){version complaintCount interactions(limit:50){summary updatedBy{name}}}}`,
 		map[string]any{"id": c.ID}).ok(t, &after)
 	if after.Customer.Version != v || after.Customer.ComplaintCount != 1 || after.Customer.Interactions[0].Summary != "客户投诉" {
 		t.Fatalf("a refused rewrite changed the customer: %+v", after.Customer)
@@ -225,7 +225,7 @@ func TestViewerCanFields(t *testing.T) {
 		}
 	}
 	ts.post(t, author, `mutation($id:ID!,$i:ID!,$v:Int!){updateInteraction(customerId:$id,interactionId:$i,expectedVersion:$v,
-		input:{summary:"客户投诉（已核实）"}){interactions{viewerCanEdit}}}`, map[string]any{"id": c.ID, "i": it, "v": v}).ok(t, &upd)
+		input:{summary:"客户投诉（已核实）"}){interactions(limit:50){viewerCanEdit}}}`, map[string]any{"id": c.ID, "i": it, "v": v}).ok(t, &upd)
 	if its := upd.UpdateInteraction.Interactions; !its[0].ViewerCanEdit || its[1].ViewerCanEdit {
 		t.Fatalf("mutation answer: %+v", its)
 	}
@@ -245,7 +245,7 @@ func TestViewerCanFields(t *testing.T) {
 			t.Fatalf("list rows: %+v, want %v", n, tc.want)
 		}
 	}
-	ts.post(t, ts.admin, `query($id:ID!){customer(id:$id){version complaintCount interactions{summary updatedBy{name}}}}`,
+	ts.post(t, ts.admin, `query($id:ID!){customer(id:$id){version complaintCount interactions(limit:50){summary updatedBy{name}}}}`,
 		map[string]any{"id": c.ID}).ok(t, &after)
 	if u := after.Customer.Interactions[0].UpdatedBy; u == nil || u.Name != "用户 author@kehu.local" {
 		t.Fatalf("updatedBy: %+v", after.Customer.Interactions[0])

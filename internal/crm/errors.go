@@ -85,6 +85,7 @@ const (
 	ReasonAlready           Reason = "ALREADY" // params: state (archived, active)
 	ReasonTaken             Reason = "TAKEN"   // a unique value another record has
 	ReasonWrongPassword     Reason = "WRONG_PASSWORD"
+	ReasonQuotaExceeded     Reason = "QUOTA_EXCEEDED" // params: max (saved or shared segments)
 	ReasonInvalidFilter     Reason = "INVALID_FILTER" // a filter (where input) problem
 	ReasonInvalidQuery      Reason = "INVALID_QUERY"  // a query line problem; params: pos
 )

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -37,6 +38,66 @@ type SavedSegment struct {
 
 // MaxSegmentName bounds a segment's name, in characters.
 const MaxSegmentName = 80
+
+// Quotas of saved segments per owner: every segment is evaluated live when
+// its owner's sidebar shows it, and every shared one in every user's
+// sidebar (docs/API.md).
+const (
+	MaxSavedSegments  = 100 // segments one user owns, shared or not
+	MaxSharedSegments = 20  // of which shared
+)
+
+// quotaExceeded is the BAD_USER_INPUT of a save over a quota of max.
+func quotaExceeded(field string, max int, msg string) error {
+	p := NewProblems()
+	p.Fail(field, ReasonQuotaExceeded, map[string]any{"max": max}, "%s", msg)
+	return p.Err()
+}
+
+// checkQuota checks that owner may hold one more segment (adding true)
+// and one more shared one (sharing true), seg being the segment saved
+// (already counted when it exists).
+func (s *Service) checkQuota(ctx context.Context, owner string, seg *SavedSegment, adding, sharing bool) error {
+	if !adding && !sharing {
+		return nil
+	}
+	segs, err := s.Store.Segments().ListVisible(ctx, owner)
+	if err != nil {
+		return err
+	}
+	own, shared := 0, 0
+	for _, x := range segs {
+		if x.OwnerID != owner || x.ID == seg.ID {
+			continue
+		}
+		own++
+		if x.Shared {
+			shared++
+		}
+	}
+	if adding && own >= MaxSavedSegments {
+		return quotaExceeded("name", MaxSavedSegments, fmt.Sprintf("you already keep %d saved segments, the most one user may keep: delete one first", MaxSavedSegments))
+	}
+	if sharing && shared >= MaxSharedSegments {
+		return quotaExceeded("shared", MaxSharedSegments, fmt.Sprintf("you already share %d segments, the most one user may share: unshare or delete one first", MaxSharedSegments))
+	}
+	return nil
+}
+
+// quotaLocked checks the quota holding owner's lock, which serialises the
+// saves of one owner's segments in this process so that two saves at once
+// cannot both pass a quota; the caller calls unlock after its write.
+func (s *Service) quotaLocked(ctx context.Context, owner string, seg *SavedSegment, adding, sharing bool) (unlock func(), err error) {
+	unlock, err = s.segmentOwners.lock(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkQuota(ctx, owner, seg, adding, sharing); err != nil {
+		unlock()
+		return nil, err
+	}
+	return unlock, nil
+}
 
 // SegmentNameKey folds a segment name for the per-owner uniqueness check.
 func SegmentNameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
@@ -148,6 +209,11 @@ func (s *Service) SaveSegment(ctx context.Context, a Actor, in SegmentInput) (*S
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	unlock, err := s.quotaLocked(ctx, seg.OwnerID, seg, true, seg.Shared)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := CheckStored(seg, nil); err != nil {
 		return nil, err
 	}
@@ -187,8 +253,16 @@ func (s *Service) UpdateSegment(ctx context.Context, a Actor, id string, expecte
 	if err := CheckStored(seg, before); err != nil {
 		return nil, err
 	}
+	sharing := patch.Shared != nil && *patch.Shared && !seg.Shared
 	if patch.Shared != nil {
 		seg.Shared = *patch.Shared
+	}
+	if sharing {
+		unlock, err := s.quotaLocked(ctx, seg.OwnerID, seg, false, true)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 	}
 	seg.Version = expectedVersion + 1
 	seg.UpdatedAt, seg.UpdatedBy = s.now(), a.UserID

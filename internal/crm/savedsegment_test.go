@@ -2,7 +2,10 @@ package crm_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -282,4 +285,86 @@ func TestUpdateAndDeleteSegment(t *testing.T) {
 	_, err = svc.Segment(ctx, owner, seg.ID)
 	wantCode(t, err, crm.CodeNotFound, "")
 	wantCode(t, svc.DeleteSegment(ctx, owner, seg.ID, 3), crm.CodeNotFound, "")
+}
+
+// quota asserts a QUOTA_EXCEEDED refusal on field.
+func quota(t *testing.T, err error, field string) {
+	t.Helper()
+	var e *crm.Error
+	if !errors.As(err, &e) || e.Code != crm.CodeBadUserInput || e.Fields[0].Field != field || e.Fields[0].Reason != crm.ReasonQuotaExceeded {
+		t.Fatalf("want QUOTA_EXCEEDED on %s, got %v", field, err)
+	}
+}
+
+// Quotas: crm.MaxSavedSegments per owner, crm.MaxSharedSegments of them
+// shared, on save and on update; freeing one makes room; other users are
+// not affected; concurrent saves cannot pass a quota together.
+func TestSegmentQuotas(t *testing.T) {
+	svc, _ := newService(t)
+	ctx := context.Background()
+	save := func(a crm.Actor, i int, shared bool) (*crm.SavedSegment, error) {
+		return svc.SaveSegment(ctx, a, crm.SegmentInput{Name: fmt.Sprint("segment ", i), Query: ptr("tier:A"), Shared: shared})
+	}
+	var segs []*crm.SavedSegment
+	for i := range crm.MaxSharedSegments {
+		seg, err := save(owner, i, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs = append(segs, seg)
+	}
+	_, err := save(owner, 1000, true)
+	quota(t, err, "shared")
+	// Concurrent saves past the total: exactly the quota's worth succeed.
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	ok := 0
+	for i := range crm.MaxSavedSegments {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			seg, err := save(owner, 2000+i, false)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				ok++
+				segs = append(segs, seg)
+				return
+			}
+			if crm.ErrorCode(err) != crm.CodeBadUserInput || err.(*crm.Error).Fields[0].Reason != crm.ReasonQuotaExceeded {
+				t.Errorf("save %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok != crm.MaxSavedSegments-crm.MaxSharedSegments {
+		t.Fatalf("%d saves passed, want %d", ok, crm.MaxSavedSegments-crm.MaxSharedSegments)
+	}
+	_, err = save(owner, 3000, false)
+	quota(t, err, "name")
+	// Others are not affected.
+	if _, err := save(other, 0, true); err != nil {
+		t.Fatal(err)
+	}
+	// Sharing one more by update is refused; unsharing one makes room.
+	private := segs[len(segs)-1]
+	_, err = svc.UpdateSegment(ctx, owner, private.ID, private.Version, crm.SegmentPatch{Shared: ptr(true)})
+	quota(t, err, "shared")
+	if _, err := svc.UpdateSegment(ctx, owner, segs[0].ID, segs[0].Version, crm.SegmentPatch{Shared: ptr(false)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.UpdateSegment(ctx, owner, private.ID, private.Version, crm.SegmentPatch{Shared: ptr(true)}); err != nil {
+		t.Fatal(err)
+	}
+	// Renaming a shared segment is not sharing one more.
+	if _, err := svc.UpdateSegment(ctx, owner, segs[1].ID, segs[1].Version, crm.SegmentPatch{Name: ptr("renamed")}); err != nil {
+		t.Fatal(err)
+	}
+	// Deleting one makes room for a new one.
+	if err := svc.DeleteSegment(ctx, owner, segs[2].ID, segs[2].Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := save(owner, 4000, false); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -21,8 +22,14 @@ type Service struct {
 	Loc   *time.Location // calendar dates and customer codes; DefaultLocation when nil
 	// Filters checks the filters of saved segments (internal/segment).
 	Filters SegmentFilters
+	// Evals bounds the expensive evaluations running at once (per user and
+	// in total); nil: a gate with the default EvalLimits, made on first use.
+	Evals *EvalGate
 
-	writing keyLocks // per customer id
+	evalsOnce     sync.Once
+	estimate      estimateCache
+	writing       keyLocks // per customer id
+	segmentOwners keyLocks // per owner of saved segments (quotas)
 }
 
 // maxAppendAttempts bounds the retries of an append that keeps losing races.
@@ -69,7 +76,78 @@ func (s *Service) Customers(ctx context.Context, q ListQuery) (*Page, error) {
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	if q.Filter != nil && !q.Filter.Lean() {
+		release, err := s.gate().Acquire(ctx, q.User)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
 	return s.Store.Customers().List(ctx, q)
+}
+
+// CountEach counts, for each filter (nil: every customer), the customers
+// in scope it selects, in one pass (a sidebar of saved segments). The pass
+// takes one slot of the evaluation gate when any filter reads free text.
+// Errors: BAD_USER_INPUT for a bad scope; RATE_LIMITED.
+func (s *Service) CountEach(ctx context.Context, filters []Filter, q CountQuery) ([]int, error) {
+	if q.Scope == "" {
+		q.Scope = ScopeActive
+	}
+	if !q.Scope.Valid() {
+		return nil, Errorf(CodeBadUserInput, "%q is not a valid scope", q.Scope)
+	}
+	for _, f := range filters {
+		if f != nil && !f.Lean() {
+			release, err := s.gate().Acquire(ctx, q.User)
+			if err != nil {
+				return nil, err
+			}
+			defer release()
+			break
+		}
+	}
+	return s.Store.Customers().Counts(ctx, filters, q)
+}
+
+// gate returns the evaluation gate.
+func (s *Service) gate() *EvalGate {
+	s.evalsOnce.Do(func() {
+		if s.Evals == nil {
+			s.Evals = NewEvalGate(EvalLimits{})
+		}
+	})
+	return s.Evals
+}
+
+// FilterCost is the cost (see FilterCost) of evaluating one filter on
+// every customer of the store; text tells whether it reads free text. The
+// number of customers is the store's estimate, refreshed at most every
+// estimateTTL.
+func (s *Service) FilterCost(ctx context.Context, text bool) int {
+	return FilterCost(s.estimate.get(ctx, s), text)
+}
+
+const estimateTTL = 5 * time.Second
+
+// estimateCache keeps the store's last customer estimate.
+type estimateCache struct {
+	mu sync.Mutex
+	n  int
+	at time.Time
+}
+
+func (c *estimateCache) get(ctx context.Context, s *Service) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	if !c.at.IsZero() && now.Sub(c.at) < estimateTTL {
+		return c.n
+	}
+	if n, err := s.Store.Customers().Estimate(ctx); err == nil {
+		c.n, c.at = n, now
+	}
+	return c.n
 }
 
 // CreateCustomer creates a customer owned by the actor unless another owner

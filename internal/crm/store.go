@@ -48,6 +48,21 @@ type CustomerStore interface {
 	Replace(ctx context.Context, c *Customer, expectedVersion int64) error
 	// List returns one page in the requested order with keyset paging.
 	List(ctx context.Context, q ListQuery) (*Page, error)
+	// Counts returns, for each filter (nil: every customer), the number of
+	// customers in scope it selects, in one pass over the customers (a
+	// sidebar of saved segments), evaluated for q's viewer (q.User,
+	// q.Viewer). Errors: BAD_USER_INPUT for a bad scope.
+	Counts(ctx context.Context, filters []Filter, q CountQuery) ([]int, error)
+	// Estimate returns about how many customers the store holds (archived
+	// ones included), cheaply: what the cost model scales with.
+	Estimate(ctx context.Context) (int, error)
+}
+
+// CountQuery is what Counts needs besides the filters.
+type CountQuery struct {
+	Scope  ArchiveScope
+	User   string // the viewer, for the evaluation gate
+	Viewer *Actor // see ListQuery.Viewer
 }
 
 // OrderField names a sortable customer field. Every order is completed by
@@ -245,6 +260,14 @@ type ListQuery struct {
 	// interactions, needs, deals, satisfaction, histories) may be left empty
 	// and the returned customers are marked Partial.
 	Full bool
+	// User is the user the list is evaluated for ("" for the system): the
+	// evaluation gate (EvalGate) counts expensive evaluations per user.
+	User string
+	// Viewer, when set, is who the free-text conditions of Filter match
+	// for: on a customer whose contact details the viewer sees masked
+	// (Actor.CanSeeContactDetails false) they match the texts as the viewer
+	// reads them (MaskFreeText), so a filter cannot recover what is masked.
+	Viewer *Actor
 	// WithContacts, without Full, asks for the contacts and the notes on
 	// the Partial customers of the page (what an export of contact columns
 	// needs), not the rest of the nested arrays.

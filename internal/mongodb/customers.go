@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"regexp"
+	"strconv"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -258,7 +259,7 @@ func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, e
 		}}})
 	}
 	if q.Filter != nil {
-		f, err := q.Filter.Mongo()
+		f, err := cs.filterFor(ctx, q.Filter, q.Viewer, and(conds))
 		if err != nil {
 			return nil, err
 		}
@@ -374,4 +375,119 @@ func and(conds bson.A) bson.D {
 		return conds[0].(bson.D)
 	}
 	return bson.D{{Key: "$and", Value: conds}}
+}
+
+// Estimate returns the collection's estimated document count (metadata,
+// no scan).
+func (cs customerStore) Estimate(ctx context.Context) (int, error) {
+	n, err := cs.s.customers.EstimatedDocumentCount(ctx)
+	if err != nil {
+		return 0, internal("estimate customers", err)
+	}
+	return int(n), nil
+}
+
+// Counts counts each filter's customers in one aggregation: a $match on the
+// scope, then one $facet branch per filter ({$match}, {$count}), so the
+// server reads the scope's documents once. A server without $facet (code
+// 238, NotImplemented: FerretDB) gets one count per filter instead.
+func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.CountQuery) ([]int, error) {
+	var scope bson.D
+	switch q.Scope {
+	case crm.ScopeActive, "":
+		scope = bson.D{{Key: "archivedAt", Value: nil}}
+	case crm.ScopeArchived:
+		scope = bson.D{{Key: "archivedAt", Value: bson.D{{Key: "$ne", Value: nil}}}}
+	case crm.ScopeAll:
+		scope = bson.D{}
+	default:
+		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown scope %q", string(q.Scope))
+	}
+	conds := make([]any, len(filters))
+	facets := bson.D{}
+	for i, f := range filters {
+		conds[i] = bson.D{}
+		if f != nil {
+			m, err := cs.filterFor(ctx, f, q.Viewer, scope)
+			if err != nil {
+				return nil, err
+			}
+			conds[i] = m
+		}
+		facets = append(facets, bson.E{Key: facetKey(i), Value: bson.A{
+			bson.D{{Key: "$match", Value: conds[i]}},
+			bson.D{{Key: "$count", Value: "n"}},
+		}})
+	}
+	counts := make([]int, len(filters))
+	if len(filters) == 0 {
+		return counts, nil
+	}
+	pipeline := bson.A{
+		bson.D{{Key: "$match", Value: scope}},
+		bson.D{{Key: "$facet", Value: facets}},
+	}
+	cur, err := cs.s.customers.Aggregate(ctx, pipeline)
+	if err != nil {
+		var ce mongo.CommandError
+		if errors.As(err, &ce) && ce.Code == 238 {
+			for i, c := range conds {
+				n, err := cs.s.customers.CountDocuments(ctx, and(bson.A{scope, c}))
+				if err != nil {
+					return nil, internal("count customers", err)
+				}
+				counts[i] = int(n)
+			}
+			return counts, nil
+		}
+		return nil, internal("count segments", err)
+	}
+	defer cur.Close(ctx)
+	var out []map[string][]struct {
+		N int64 `bson:"n"`
+	}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, internal("count segments", err)
+	}
+	if len(out) == 1 {
+		for i := range filters {
+			if r := out[0][facetKey(i)]; len(r) == 1 {
+				counts[i] = int(r[0].N)
+			}
+		}
+	}
+	return counts, nil
+}
+
+func facetKey(i int) string { return "f" + strconv.Itoa(i) }
+
+// filterFor compiles f for the viewer v within the documents of scope. A
+// filter on free text that v must read masked on some customers
+// (crm.ForViewer) cannot be written in MQL: it is evaluated here on every
+// document of scope (a scan, fetched in batches; only the ids are kept)
+// and becomes {_id: {$in: ids}}.
+func (cs customerStore) filterFor(ctx context.Context, f crm.Filter, v *crm.Actor, scope bson.D) (any, error) {
+	vf := crm.ForViewer(f, v)
+	if vf == f {
+		return f.Mongo()
+	}
+	cur, err := cs.s.customers.Find(ctx, scope, options.Find().SetBatchSize(smallBatch))
+	if err != nil {
+		return nil, internal("filter customers", err)
+	}
+	defer cur.Close(ctx)
+	ids := bson.A{}
+	for cur.Next(ctx) {
+		c := new(crm.Customer)
+		if err := bson.Unmarshal(cur.Current, c); err != nil {
+			return nil, internal("decode customer", err)
+		}
+		if vf.Match(c) {
+			ids = append(ids, c.ID)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return nil, internal("filter customers", err)
+	}
+	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil
 }

@@ -161,7 +161,12 @@ func walk(n Node, fn func(Node)) {
 type compiler struct {
 	r     *resolver
 	p     crm.Problems
-	brief bool // also compile the nested conditions for a crm.Brief
+	brief bool         // also compile the nested conditions for a crm.Brief
+	texts *textBinding // answers the text conditions on a crm.Brief (Filter.Bind)
+	// mask, when set, tells the customers whose free texts are read
+	// masked (Filter.ForViewer); masked is set while compiling that variant.
+	mask   func(*crm.Customer) bool
+	masked bool
 }
 
 // accessor returns f's accessor for elements of type T: the brief one for
@@ -247,6 +252,25 @@ func compileNode[T any](c *compiler, n Node, scope Array, p crm.Problems) pred[T
 // compiles it twice, for the document's arrays and for its Brief, and picks
 // by the customer at run time.
 func (c *compiler) nested(n Node, p crm.Problems) pred[crm.Customer] {
+	plain := c.nestedAny(n, p)
+	if c.mask == nil {
+		return plain
+	}
+	// For a viewer (Filter.ForViewer): the texts of the customers it masks
+	// are read masked.
+	c.masked = true
+	masked := c.nestedAny(n, crm.NewProblems())
+	c.masked = false
+	mask := c.mask
+	return func(x *crm.Customer) bool {
+		if mask(x) {
+			return masked(x)
+		}
+		return plain(x)
+	}
+}
+
+func (c *compiler) nestedAny(n Node, p crm.Problems) pred[crm.Customer] {
 	full := c.nestedOn(n, p, false)
 	if !c.brief {
 		return full
@@ -399,7 +423,16 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 		r, _ := any(pred[crm.Customer](fn)).(pred[T])
 		return r
 	case KindString, KindEnum, KindOwner:
-		return stringCond(c, accessor[T](f).(func(*T) string), n, p.At(n.Field))
+		if get, ok := accessor[T](f).(func(*T) string); ok {
+			if c.masked && f.brief == nil && f.Scope != Customer { // a free text, read masked
+				g := get
+				get = func(x *T) string { return crm.MaskFreeText(g(x)) }
+			}
+			return stringCond(c, get, n, p.At(n.Field))
+		}
+		// A brief-less text of a crm.BriefInteraction (Filter.Bind).
+		i, m := c.texts.keys[textKey(f.Name, n, c.masked)], c.texts.m
+		return func(x *T) bool { return m.Has(i, any(x).(*crm.BriefInteraction)) }
 	case KindTags:
 		return tagsCond(accessor[T](f).(func(*T) []string), n)
 	case KindInt:

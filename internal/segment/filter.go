@@ -14,6 +14,7 @@ type Filter struct {
 	opts Options
 	prog *Program
 	lean bool
+	mask func(*crm.Customer) bool // ForViewer: whose free texts are read masked
 }
 
 var _ crm.Filter = (*Filter)(nil)
@@ -73,4 +74,22 @@ func FilterOf(where map[string]any, query string, o Options) (*Filter, error) {
 		return NewFilter(nodes[0], o)
 	}
 	return NewFilter(And{Nodes: nodes}, o)
+}
+
+// ReadsText reports whether the filter of a where input and a query line
+// (as FilterOf takes them) reads free text that a read model's brief lacks
+// (an interaction's summary): what the cost model charges more for. An
+// input that does not parse reads nothing (its evaluation fails at once).
+func ReadsText(where map[string]any, query string) bool {
+	if where != nil {
+		if n, err := FromInput("where", where); err == nil && !briefable(n) {
+			return true
+		}
+	}
+	if strings.TrimSpace(query) != "" {
+		if n, err := Parse(query); err == nil && !briefable(n) {
+			return true
+		}
+	}
+	return false
 }

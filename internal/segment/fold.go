@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kehu-crm/kehu/internal/crm"
 )
 
 // Case-insensitive literal matching (contains, startsWith, search).
@@ -20,13 +22,7 @@ func canon(r rune) rune {
 	if r < utf8.RuneSelf {
 		return asciiCanon[r]
 	}
-	min := r
-	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		if f < min {
-			min = f
-		}
-	}
-	return min
+	return crm.FoldRune(r) // the text indexes of the stores fold the same way
 }
 
 var asciiCanon [utf8.RuneSelf]rune

@@ -2,7 +2,10 @@ package segment_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +20,70 @@ import (
 	. "github.com/kehu-crm/kehu/internal/segment"
 )
 
-// mingoDir holds the Node script and its locked dependencies (mingo, bson).
+// mingoDir holds the Node script and the lock file of its dependencies
+// (mingo, bson). They are installed outside the source tree (mingoInstall).
 const mingoDir = "testdata/mingo"
+
+// mingoInstall installs the script with its locked dependencies (npm ci)
+// into the user's cache directory, keyed by the hash of the files, once:
+// os.UserCacheDir()/kehu-mingo/<hash> (the temp directory without one).
+// The tests never write into the source tree. It returns the script's
+// path; it skips the test when npm is missing.
+func mingoInstall(t *testing.T) string {
+	t.Helper()
+	h := sha256.New()
+	files := []string{"package.json", "package-lock.json", "run.mjs"}
+	contents := make([][]byte, len(files))
+	for i, f := range files {
+		b, err := os.ReadFile(filepath.Join(mingoDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		contents[i] = b
+		fmt.Fprintf(h, "%s %d\n", f, len(b))
+		h.Write(b)
+	}
+	root, err := os.UserCacheDir()
+	if err != nil {
+		root = os.TempDir()
+	}
+	root = filepath.Join(root, "kehu-mingo")
+	dir := filepath.Join(root, hex.EncodeToString(h.Sum(nil))[:16])
+	script := filepath.Join(dir, "run.mjs")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "mingo")); err == nil {
+		return script
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Skip("npm is not installed: the differential test against mingo needs it to install mingo (apt-get install npm)")
+	}
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// Install into a fresh directory, then rename it into place: a
+	// concurrent test process finds either nothing or a whole install.
+	tmp, err := os.MkdirTemp(root, "install-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	for i, f := range files {
+		if err := os.WriteFile(filepath.Join(tmp, f), contents[i], 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
+	cmd.Dir = tmp
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm ci in %s: %v\n%s", tmp, err, out)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, statErr := os.Stat(filepath.Join(dir, "node_modules", "mingo")); statErr != nil {
+			t.Fatalf("install mingo: %v", err)
+		}
+	}
+	return script
+}
 
 type mingoResult struct {
 	IDs   []string `json:"ids"`
@@ -34,17 +99,7 @@ func runMingo(t *testing.T, docs []*crm.Customer, filters []bson.D) []mingoResul
 	if err != nil {
 		t.Skip("node (Node.js) is not installed: the differential test against mingo needs it (apt-get install nodejs npm)")
 	}
-	if _, err := os.Stat(filepath.Join(mingoDir, "node_modules", "mingo")); err != nil {
-		npm, err := exec.LookPath("npm")
-		if err != nil {
-			t.Skip("npm is not installed: the differential test against mingo needs it to install mingo (apt-get install npm)")
-		}
-		cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
-		cmd.Dir = mingoDir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci in %s: %v\n%s", mingoDir, err, out)
-		}
-	}
+	script := mingoInstall(t)
 	dir := t.TempDir()
 	var docBuf, filterBuf bytes.Buffer
 	for _, c := range docs {
@@ -70,7 +125,7 @@ func runMingo(t *testing.T, docs []*crm.Customer, filters []bson.D) []mingoResul
 	if err := os.WriteFile(filterPath, filterBuf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(node, filepath.Join(mingoDir, "run.mjs"), docPath, filterPath)
+	cmd := exec.Command(node, script, docPath, filterPath)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -314,3 +369,30 @@ func TestMingoRandom(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestMingoInstallsOutsideTheTree: the differential test's dependencies go
+// to the user's cache, and testdata/mingo holds only its own files.
+func TestMingoInstallsOutsideTheTree(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node (Node.js) is not installed")
+	}
+	script := mingoInstall(t)
+	here, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel, err := filepath.Rel(here, script); err == nil && !strings.HasPrefix(rel, "..") {
+		t.Fatalf("mingo installed inside the source tree: %s", script)
+	}
+	entries, err := os.ReadDir(mingoDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "package-lock.json package.json run.mjs" {
+		t.Fatalf("%s holds %v", mingoDir, names)
+	}
+}

@@ -77,15 +77,23 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		if len(doc) > crm.MaxDocumentBytes {
 			return nil, crm.DocumentTooLarge(c.Code, len(doc))
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO customers (id, code, credit_code, version, doc) VALUES (?, ?, ?, ?, ?)`,
+		res, err := tx.ExecContext(ctx, `INSERT INTO customers (id, code, credit_code, version, doc) VALUES (?, ?, ?, ?, ?)`,
 			c.ID, c.Code, nullable(c.CreditCode), c.Version, doc)
 		if err != nil {
 			return nil, execErr("insert customer", err)
+		}
+		row, err := res.LastInsertId()
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: insert customer: %w", err)
+		}
+		if err := indexTexts(ctx, tx, row, c.Interactions); err != nil {
+			return nil, err
 		}
 		it, err := decodeLean(doc)
 		if err != nil {
 			return nil, err
 		}
+		it.e.row = row
 		return []item{it}, nil
 	})
 	if err != nil {
@@ -142,6 +150,14 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 		if err := raiseSequence(ctx, tx, c.Code); err != nil {
 			return nil, err
 		}
+		row, err := customerRow(ctx, tx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := indexTexts(ctx, tx, row, c.Interactions); err != nil {
+			return nil, err
+		}
+		it.e.row = row
 		return []item{it}, nil
 	})
 }

@@ -16,3 +16,7 @@ func SetChunkLimit(n int) (restore func()) {
 
 // CheckSnapshot verifies the invariants of the store's current snapshot.
 func CheckSnapshot(s *Store) error { return s.snap.Load().check() }
+
+// TextPaths returns how many text conditions were answered by an index
+// lookup and by reading every indexed text.
+func TextPaths() (lookups, scans int64) { return textLookups.Load(), textScans.Load() }

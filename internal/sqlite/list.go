@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -225,9 +226,22 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	snap := s.snap.Load() // one snapshot for the filter and the scan
 	var selected map[string]bool
 	if q.Filter != nil && !q.Filter.Lean() {
-		var err error
-		if selected, err = cs.matchFull(ctx, snap.chunks, q.Filter); err != nil {
+		q.Filter = crm.ForViewer(q.Filter, q.Viewer)
+		// A filter on free texts: its text conditions come from the text
+		// index, as of the snapshot's version.
+		tx, at, err := s.readAt(ctx)
+		if err != nil {
 			return nil, err
+		}
+		defer tx.Rollback()
+		snap = at
+		if q.Filter, err = cs.bindText(ctx, tx, snap, q.Filter); err != nil {
+			return nil, err
+		}
+		if !q.Filter.Lean() {
+			if selected, err = cs.matchFull(ctx, snap.chunks, q.Filter); err != nil {
+				return nil, err
+			}
 		}
 	}
 	k := q.First + 1
@@ -453,4 +467,83 @@ func (o order) down(h []row, i int) {
 		h[i], h[m] = h[m], h[i]
 		i = m
 	}
+}
+
+// Estimate returns the number of customers in the read model.
+func (cs *customerStore) Estimate(context.Context) (int, error) {
+	return (*Store)(cs).snap.Load().n, nil
+}
+
+// Counts counts each filter's customers in scope in one pass over one
+// snapshot of the read model.
+func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.CountQuery) ([]int, error) {
+	if q.Scope == "" {
+		q.Scope = crm.ScopeActive
+	}
+	if !q.Scope.Valid() {
+		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown archive scope %q", q.Scope)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, crm.Internal(err)
+	}
+	s := (*Store)(cs)
+	snap := s.snap.Load()
+	filters = slices.Clone(filters)
+	selected := make([]map[string]bool, len(filters))
+	if slices.ContainsFunc(filters, func(f crm.Filter) bool { return f != nil && !f.Lean() }) {
+		tx, at, err := s.readAt(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		snap = at
+		for k, f := range filters {
+			if f == nil || f.Lean() {
+				continue
+			}
+			if filters[k], err = cs.bindText(ctx, tx, snap, crm.ForViewer(f, q.Viewer)); err != nil {
+				return nil, err
+			}
+			if !filters[k].Lean() {
+				if selected[k], err = cs.matchFull(ctx, snap.chunks, filters[k]); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	counts := make([]int, len(filters))
+	for _, c := range snap.chunks {
+		for i := range c.n {
+			switch q.Scope {
+			case crm.ScopeActive:
+				if c.archived[i] {
+					continue
+				}
+			case crm.ScopeArchived:
+				if !c.archived[i] {
+					continue
+				}
+			}
+			e := c.entries[i]
+			for k, f := range filters {
+				switch {
+				case f == nil:
+					counts[k]++
+				case selected[k] != nil:
+					if selected[k][e.c.ID] {
+						counts[k]++
+					}
+				default:
+					ok, err := cs.matchEntry(ctx, f, e)
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						counts[k]++
+					}
+				}
+			}
+		}
+	}
+	return counts, nil
 }

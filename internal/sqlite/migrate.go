@@ -166,6 +166,14 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 				if err := raiseSequence(ctx, tx, r.code); err != nil {
 					return nil, err
 				}
+				row, err := customerRow(ctx, tx, r.it.e.c.ID)
+				if err != nil {
+					return nil, err
+				}
+				if err := indexDoc(ctx, tx, row, r.args[4].([]byte)); err != nil {
+					return nil, err
+				}
+				r.it.e.row = row
 				items = append(items, *r.it)
 			}
 		}

@@ -25,7 +25,8 @@ import (
 // List are shared by every reader and must not be modified. The search keys
 // live in the snapshot's chunks.
 type entry struct {
-	c crm.Customer
+	c   crm.Customer
+	row int64 // the customer's rowid (keys the text index; see texts.go)
 }
 
 // item is an entry with its search key: the lower-cased name, code and
@@ -380,24 +381,27 @@ func (s *Store) loadPart(ctx context.Context, from, to int64, p *part) error {
 	}
 	p.entries, p.keys = make([]entry, 0, n), make([]string, 0, n)
 	strs := strCache{}
-	rows, err := s.rdb.QueryContext(ctx, "SELECT doc FROM customers WHERE rowid BETWEEN ? AND ?", from, to)
+	rows, err := s.rdb.QueryContext(ctx, "SELECT rowid, doc FROM customers WHERE rowid BETWEEN ? AND ?", from, to)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var doc sql.RawBytes
-		if err := rows.Scan(&doc); err != nil {
+		var rowid int64
+		if err := rows.Scan(&rowid, &doc); err != nil {
 			return err
 		}
 		if len(p.entries) == cap(p.entries) { // rows added since the count: impossible while we hold the lock
 			return fmt.Errorf("more customers than counted in rowids %d-%d", from, to)
 		}
 		p.entries = p.entries[:len(p.entries)+1]
-		key, err := p.entries[len(p.entries)-1].decode(doc, strs)
+		e := &p.entries[len(p.entries)-1]
+		key, err := e.decode(doc, strs)
 		if err != nil {
 			return fmt.Errorf("%w: customer in row %d-%d: %v", errBadDocument, from, to, err)
 		}
+		e.row = rowid
 		p.keys = append(p.keys, key)
 	}
 	return rows.Err()

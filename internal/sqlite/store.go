@@ -48,7 +48,7 @@ const (
 // SchemaVersion is the schema this package writes, kept in PRAGMA
 // user_version. Open upgrades older databases step by step (migrations)
 // and refuses newer ones.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrations[i] upgrades a database from schema version i to i+1; it has
 // SchemaVersion entries.
@@ -89,6 +89,15 @@ var migrations = [SchemaVersion]string{
 		UNIQUE (owner_id, name_key)
 	) STRICT;
 	CREATE INDEX segments_shared ON segments (shared) WHERE shared = 1;`,
+	// 3: the text index of interactions' free texts (texts.go); filled
+	// from the stored customers by goMigrations[2].
+	textsTable,
+}
+
+// goMigrations[i], when set, runs in the transaction of migrations[i],
+// after it.
+var goMigrations = map[int]func(ctx context.Context, tx *sql.Tx) error{
+	2: backfillTexts,
 }
 
 // Options tune a store. The zero value is ready to use.
@@ -129,6 +138,10 @@ type Store struct {
 	wdb    *sql.DB
 	wmu    sync.Mutex
 	intern *interner // owned by the writer (guarded by wmu)
+	// pubmu is held by the writer from its commit until it has published
+	// the read model, and by readAt: a reader that needs the database and
+	// the read model at the same version (the text index) gets them.
+	pubmu sync.Mutex
 
 	// queue holds the writes waiting for the writer (group commit).
 	qmu   sync.Mutex
@@ -329,6 +342,9 @@ func (s *Store) migrate() error {
 			return fmt.Errorf("sqlite: migrate: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, migrations[v])
+		if fn := goMigrations[v]; err == nil && fn != nil {
+			err = fn(ctx, tx)
+		}
 		if err == nil {
 			_, err = tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1))
 		}
@@ -545,6 +561,8 @@ func (s *Store) commit(batch []*writeReq) {
 		_ = tx.Rollback()
 		return
 	}
+	s.pubmu.Lock()
+	defer s.pubmu.Unlock()
 	if err := tx.Commit(); err != nil {
 		fail(fmt.Errorf("sqlite: commit: %w", err))
 		return

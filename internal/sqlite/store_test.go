@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 	"github.com/kehu-crm/kehu/internal/storetest"
 )
@@ -288,7 +289,8 @@ func TestUpgradeSchema1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &crm.Customer{ID: crm.NewID(), Name: "旧库客户", Type: crm.CustomerTypeNew, Stage: crm.StagePotential, Version: 1}
+	c := &crm.Customer{ID: crm.NewID(), Name: "旧库客户", Type: crm.CustomerTypeNew, Stage: crm.StagePotential, Version: 1,
+		Interactions: []crm.Interaction{{ID: "i1", Channel: crm.ChannelPhone, Summary: "客户反馈物流效率低", CreatedBy: "u"}}}
 	c.Recompute()
 	if err := s.Customers().Insert(ctx(t), c, "202611"); err != nil {
 		t.Fatal(err)
@@ -299,7 +301,7 @@ func TestUpgradeSchema1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("DROP TABLE segments; PRAGMA user_version = 1"); err != nil {
+	if _, err := db.Exec("DROP TABLE segments; DROP TABLE texts; DROP TABLE grams; DROP TABLE masked_texts; PRAGMA user_version = 1"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -311,5 +313,16 @@ func TestUpgradeSchema1(t *testing.T) {
 	seg := &crm.SavedSegment{ID: crm.NewID(), Name: "A 类", NameKey: "a 类", Where: "{}", OwnerID: "u", Version: 1}
 	if err := s.Segments().Insert(ctx(t), seg); err != nil {
 		t.Fatalf("segments after upgrade: %v", err)
+	}
+	// The text index was built from the stored customers.
+	for needle, want := range map[string]int{"物流效率": 1, "物流": 1, "仓储管理": 0} {
+		f, err := segment.FilterOf(nil, "interactions.some(summary:*"+needle+"*)", segment.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 1, WithTotal: true, Filter: f})
+		if err != nil || page.Total != want {
+			t.Fatalf("%s after upgrade: %v %v", needle, page, err)
+		}
 	}
 }

@@ -71,6 +71,12 @@ const ZH: Record<string, Wording> = {
   CONTAINS_EMAIL: () => '不能是自己的邮箱或邮箱名加数字、符号',
   SAME_PASSWORD: () => '新密码不能与当前密码相同',
   ANALYST_ASSIGNED: () => '分析员不能担任负责人或协作人',
+  QUOTA_EXCEEDED: (p, field) =>
+    num(p.max)
+      ? last(field) === 'shared'
+        ? `每人最多共享 ${num(p.max)} 个分群：请先取消共享或删除一个`
+        : `每人最多保存 ${num(p.max)} 个分群：请先删除一个`
+      : undefined,
   // The query line.
   UNKNOWN_FIELD: (p) => (num(p.name) ? `没有“${num(p.name)}”这个字段（要搜索这段文字，请加上引号）` : undefined),
   EXPECTED_VALUE: (p) => (num(p.after) ? `“${num(p.after)}”后面缺少取值` : undefined),
