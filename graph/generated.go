@@ -2162,7 +2162,7 @@ type Customer {
 
   "Phone, e-mail and WeChat are masked (138****5678) unless you own, collaborate on, or manage this customer."
   contacts: [Contact!]!
-  "True when the contacts' details are masked for you."
+  "True when the contacts' details are masked for you; then phone numbers, e-mails and WeChat IDs written into free text (notes, summaries, comments ...) are masked too."
   contactDetailsMasked: Boolean!
   "Interactions, oldest first unless newestFirst; limit keeps only that many."
   interactions(newestFirst: Boolean = false, limit: Int): [Interaction!]!
