@@ -241,16 +241,19 @@ var (
 	homeWordRe = regexp.MustCompile(`(家庭住址|家庭地址|家庭住所|住址|家住|住所|居住地|现住)[\s:=是在为位于]{0,4}[^。；;,，\n]{0,20}?(省|市|区|县|镇|乡|村|路|街|道|巷|弄|号|栋|幢|楼|单元|室|小区|花园|公寓|苑|庄|屯|里)`)
 	// 住宅 followed by a numbered place.
 	residenceRe = regexp.MustCompile(`住宅[^。；;\n]{0,20}?\d+\s*(号|栋|幢|楼|单元|室|层)`)
-	// A residential compound with a building, unit or room number.
-	compoundRe = regexp.MustCompile(`(小区|新村|家园|公寓|宿舍)[^。；;\n]{0,15}?(\d+\s*(栋|幢|号楼|单元|室|楼|号)|\d+\s*-\s*\d+)`)
+	// A residential compound with a flat: a building and a flat or unit
+	// number (3栋301, 5号楼1202), a unit or a room (2单元, 301室), or
+	// dashed numbers (8-2-301). A compound with only a count of buildings
+	// (小区共12栋) is not an address.
+	compoundRe = regexp.MustCompile(`(小区|新村|家园|公寓|宿舍)[^。；;\n]{0,15}?(\d+\s*(栋|幢|号楼|座|楼|号)\s*\d+|\d+\s*(单元|室)|\d+\s*-\s*\d+)`)
 	// Building and unit (3栋2单元301), unit and room (2单元301室).
 	unitRe = regexp.MustCompile(`\d+\s*(栋|幢|号楼|座)\s*\d+\s*单元|\d+\s*单元\s*\d+`)
 )
 
 // ContainsHomeAddress reports home-address wording in text: 家庭住址,
 // 住址, 家住 ... followed by an address, 住宅 with a numbered place, a
-// 小区 (新村, 家园, 公寓, 宿舍) with a building, unit or room number, or a
-// building and unit (3栋2单元301). In a company address field only the
+// 小区 (新村, 家园, 公寓, 宿舍) with a flat (3栋301, 2单元, 1202室, 8-2-301),
+// or a building and unit (3栋2单元301). In a company address field only the
 // explicit home wording counts (companyAddress true): 某某路88号某大厦
 // 1201室 is a company's address.
 func ContainsHomeAddress(text string, companyAddress bool) bool {

@@ -76,12 +76,13 @@ func TestCustomerWritesRefusePersonalData(t *testing.T) {
 	}
 
 	c, err := svc.CreateCustomer(ctx, owner, crm.CustomerInput{Name: "某科技有限公司", CustomerFields: crm.CustomerFields{
-		Address: ptr("某某路88号某大厦1201室"), CreditCode: ptr("91350100M000100Y43")},
+		Address: ptr("某某路88号某大厦1201室"), CreditCode: ptr(" ９１３５０１００ｍ０００１００Ｙ４３ ")},
 		Contacts: []crm.ContactInput{{Name: "王经理", ContactFields: crm.ContactFields{Phone: ptr("１３８ １２３４ ５６７８"), Email: ptr("ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ")}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Address != "某某路88号某大厦1201室" || c.Contacts[0].Phone != "13812345678" || c.Contacts[0].Email != "wang@example.com" {
+	if c.Address != "某某路88号某大厦1201室" || c.CreditCode != "91350100M000100Y43" || c.Contacts[0].Phone != "13812345678" ||
+		c.Contacts[0].Email != "wang@example.com" {
 		t.Fatalf("stored %q %+v", c.Address, c.Contacts[0])
 	}
 	// Nested free text: interactions, next actions, needs, deals, satisfaction.
