@@ -30,7 +30,9 @@ func NormalizeText(s string) string { return joinDigitRuns(foldForCheck(s)) }
 
 // foldForCheck is NormalizeText without joining digit runs.
 func foldForCheck(s string) string {
-	s = norm.NFKC.String(s)
+	// NFKC passes invalid bytes through and may then stop short of what a
+	// second pass would change: make the text valid first.
+	s = norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))
 	clean := true
 	for _, r := range s {
 		if r >= 0x80 && (isInvisible(r) || unicode.IsDigit(r)) {
