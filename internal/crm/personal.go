@@ -362,6 +362,9 @@ func walkStrings(v reflect.Value, prefix string, visit func(path, s string)) {
 type strWalker struct {
 	stack []pathSeg
 	visit func(s string)
+	// value, when set, is called instead of visit with the string's
+	// reflect.Value (settable inside a document reached by pointer).
+	value func(v reflect.Value)
 }
 
 type pathSeg struct {
@@ -391,7 +394,11 @@ func (w *strWalker) walk(v reflect.Value) {
 			w.walk(v.Elem())
 		}
 	case reflect.String:
-		w.visit(v.String())
+		if w.value != nil {
+			w.value(v)
+		} else {
+			w.visit(v.String())
+		}
 	case reflect.Struct:
 		for _, f := range storedFields(v.Type()) {
 			w.stack = append(w.stack, pathSeg{name: f.name, index: -1})
@@ -413,7 +420,7 @@ func (w *strWalker) walk(v reflect.Value) {
 			k := iter.Key()
 			name := fmt.Sprint(k.Interface())
 			w.stack = append(w.stack, pathSeg{name: name, index: -1})
-			if k.Kind() == reflect.String {
+			if k.Kind() == reflect.String && w.visit != nil {
 				w.visit(k.String())
 			}
 			w.walk(iter.Value())
@@ -454,4 +461,33 @@ func storedFields(t reflect.Type) []storedField {
 func skipStoredField(name string) bool {
 	return name == "_id" || name == "id" || name == "by" || name == "passwordHash" ||
 		name == "participants" || name == "collaborators" || strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "Ids") || strings.HasSuffix(name, "By")
+}
+
+// storedTexts maps the path of every string of doc to its value.
+func storedTexts(doc any) map[string]string {
+	texts := map[string]string{}
+	var w strWalker
+	w.visit = func(s string) {
+		if s != "" {
+			texts[w.path()] = s
+		}
+	}
+	w.walk(reflect.ValueOf(doc))
+	return texts
+}
+
+// restoreMasked puts back, in every string of doc (a pointer) that changed
+// from its value in before (storedTexts), the contact details its old value
+// held that the new one still shows masked (UnmaskFreeText).
+func restoreMasked(doc any, before map[string]string) {
+	var w strWalker
+	w.value = func(v reflect.Value) {
+		if !v.CanSet() || !strings.Contains(v.String(), "*") {
+			return
+		}
+		if old, ok := before[w.path()]; ok && old != v.String() {
+			v.SetString(UnmaskFreeText(v.String(), old))
+		}
+	}
+	w.walk(reflect.ValueOf(doc))
 }
