@@ -2390,7 +2390,7 @@ type Customer {
 
   "Phone, e-mail and WeChat are masked (138****5678) unless you own this customer (SALES or SERVICE) or are ADMIN or MANAGER."
   contacts: [Contact!]!
-  "True when the contacts' details are masked for you."
+  "True when the contacts' details are masked for you; then phone numbers, e-mails and WeChat IDs written into free text (notes, summaries, comments ...) are masked too."
   contactDetailsMasked: Boolean!
 
   # What the signed-in user may do here (docs/API.md, Roles); the server decides, clients ask.

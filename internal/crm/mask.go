@@ -218,23 +218,61 @@ type span struct {
 // apply writes the source text with spans replaced; overlapping spans keep
 // the one that starts first (the longer at the same start).
 func (t *scannedText) apply(spans []span) string {
+	var b strings.Builder
+	last := 0
+	for _, sp := range resolveSpans(spans) {
+		b.WriteString(t.src[last:t.units[sp.from].start])
+		b.WriteString(sp.masked)
+		last = t.units[sp.to-1].end
+	}
+	b.WriteString(t.src[last:])
+	return b.String()
+}
+
+// resolveSpans orders spans and drops those overlapping an earlier one.
+func resolveSpans(spans []span) []span {
 	sort.Slice(spans, func(i, j int) bool {
 		if spans[i].from != spans[j].from {
 			return spans[i].from < spans[j].from
 		}
 		return spans[i].to > spans[j].to
 	})
-	var b strings.Builder
-	last, end := 0, 0
+	out := spans[:0]
+	end := 0
 	for _, sp := range spans {
-		if sp.from < end {
+		if sp.from >= end {
+			out = append(out, sp)
+			end = sp.to
+		}
+	}
+	return out
+}
+
+// UnmaskFreeText returns edited, a text a viewer wrote over the masked form
+// of stored (MaskFreeText), with each masked contact detail of stored that
+// it still holds put back as stored, in order: a viewer who sees a phone
+// number masked and corrects another word of the text keeps the number
+// they could not see, instead of storing its mask.
+func UnmaskFreeText(edited, stored string) string {
+	if edited == stored || !strings.Contains(edited, "*") || !mayHoldContact(stored) {
+		return edited
+	}
+	t := scanText(stored)
+	spans := t.phoneSpans()
+	spans = append(spans, t.emailSpans()...)
+	spans = append(spans, t.wechatSpans()...)
+	var b strings.Builder
+	rest := edited
+	for _, sp := range resolveSpans(spans) {
+		i := strings.Index(rest, sp.masked)
+		if i < 0 {
 			continue
 		}
-		b.WriteString(t.src[last:t.units[sp.from].start])
-		b.WriteString(sp.masked)
-		last, end = t.units[sp.to-1].end, sp.to
+		b.WriteString(rest[:i])
+		b.WriteString(stored[t.units[sp.from].start:t.units[sp.to-1].end])
+		rest = rest[i+len(sp.masked):]
 	}
-	b.WriteString(t.src[last:])
+	b.WriteString(rest)
 	return b.String()
 }
 

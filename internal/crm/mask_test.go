@@ -220,3 +220,23 @@ func TestVisibleCustomerMasksFreeText(t *testing.T) {
 		t.Fatal("masking changed the stored customer")
 	}
 }
+
+func TestUnmaskFreeText(t *testing.T) {
+	stored := "客户电话13812345678，邮箱wang@example.com，另一个13900001111"
+	for _, tc := range []struct{ edited, want string }{
+		// Another word corrected: the numbers stay as stored.
+		{"客户手机138****5678，邮箱w***@example.com，另一个139****1111",
+			"客户手机13812345678，邮箱wang@example.com，另一个13900001111"},
+		// A masked number removed stays removed; the rest is restored in order.
+		{"客户电话138****5678，另一个139****1111", "客户电话13812345678，另一个13900001111"},
+		// Text typed with asterisks that no stored detail masks to is kept.
+		{"评分****", "评分****"},
+		// Unchanged or without masks: as edited.
+		{stored, stored},
+		{"全部改写了", "全部改写了"},
+	} {
+		if got := UnmaskFreeText(tc.edited, stored); got != tc.want {
+			t.Errorf("UnmaskFreeText(%q) = %q, want %q", tc.edited, got, tc.want)
+		}
+	}
+}

@@ -30,7 +30,9 @@ func NormalizeText(s string) string { return joinDigitRuns(foldForCheck(s)) }
 
 // foldForCheck is NormalizeText without joining digit runs.
 func foldForCheck(s string) string {
-	s = norm.NFKC.String(s)
+	// NFKC passes invalid bytes through and may then stop short of what a
+	// second pass would change: make the text valid first.
+	s = norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))
 	clean := true
 	for _, r := range s {
 		if r >= 0x80 && (isInvisible(r) || unicode.IsDigit(r)) {
@@ -241,16 +243,19 @@ var (
 	homeWordRe = regexp.MustCompile(`(家庭住址|家庭地址|家庭住所|住址|家住|住所|居住地|现住)[\s:=是在为位于]{0,4}[^。；;,，\n]{0,20}?(省|市|区|县|镇|乡|村|路|街|道|巷|弄|号|栋|幢|楼|单元|室|小区|花园|公寓|苑|庄|屯|里)`)
 	// 住宅 followed by a numbered place.
 	residenceRe = regexp.MustCompile(`住宅[^。；;\n]{0,20}?\d+\s*(号|栋|幢|楼|单元|室|层)`)
-	// A residential compound with a building, unit or room number.
-	compoundRe = regexp.MustCompile(`(小区|新村|家园|公寓|宿舍)[^。；;\n]{0,15}?(\d+\s*(栋|幢|号楼|单元|室|楼|号)|\d+\s*-\s*\d+)`)
+	// A residential compound with a flat: a building and a flat or unit
+	// number (3栋301, 5号楼1202), a unit or a room (2单元, 301室), or
+	// dashed numbers (8-2-301). A compound with only a count of buildings
+	// (小区共12栋) is not an address.
+	compoundRe = regexp.MustCompile(`(小区|新村|家园|公寓|宿舍)[^。；;\n]{0,15}?(\d+\s*(栋|幢|号楼|座|楼|号)\s*\d+|\d+\s*(单元|室)|\d+\s*-\s*\d+)`)
 	// Building and unit (3栋2单元301), unit and room (2单元301室).
 	unitRe = regexp.MustCompile(`\d+\s*(栋|幢|号楼|座)\s*\d+\s*单元|\d+\s*单元\s*\d+`)
 )
 
 // ContainsHomeAddress reports home-address wording in text: 家庭住址,
 // 住址, 家住 ... followed by an address, 住宅 with a numbered place, a
-// 小区 (新村, 家园, 公寓, 宿舍) with a building, unit or room number, or a
-// building and unit (3栋2单元301). In a company address field only the
+// 小区 (新村, 家园, 公寓, 宿舍) with a flat (3栋301, 2单元, 1202室, 8-2-301),
+// or a building and unit (3栋2单元301). In a company address field only the
 // explicit home wording counts (companyAddress true): 某某路88号某大厦
 // 1201室 is a company's address.
 func ContainsHomeAddress(text string, companyAddress bool) bool {
@@ -357,6 +362,9 @@ func walkStrings(v reflect.Value, prefix string, visit func(path, s string)) {
 type strWalker struct {
 	stack []pathSeg
 	visit func(s string)
+	// value, when set, is called instead of visit with the string's
+	// reflect.Value (settable inside a document reached by pointer).
+	value func(v reflect.Value)
 }
 
 type pathSeg struct {
@@ -386,7 +394,11 @@ func (w *strWalker) walk(v reflect.Value) {
 			w.walk(v.Elem())
 		}
 	case reflect.String:
-		w.visit(v.String())
+		if w.value != nil {
+			w.value(v)
+		} else {
+			w.visit(v.String())
+		}
 	case reflect.Struct:
 		for _, f := range storedFields(v.Type()) {
 			w.stack = append(w.stack, pathSeg{name: f.name, index: -1})
@@ -408,7 +420,7 @@ func (w *strWalker) walk(v reflect.Value) {
 			k := iter.Key()
 			name := fmt.Sprint(k.Interface())
 			w.stack = append(w.stack, pathSeg{name: name, index: -1})
-			if k.Kind() == reflect.String {
+			if k.Kind() == reflect.String && w.visit != nil {
 				w.visit(k.String())
 			}
 			w.walk(iter.Value())
@@ -449,4 +461,33 @@ func storedFields(t reflect.Type) []storedField {
 func skipStoredField(name string) bool {
 	return name == "_id" || name == "id" || name == "by" || name == "passwordHash" ||
 		name == "participants" || name == "collaborators" || strings.HasSuffix(name, "Id") || strings.HasSuffix(name, "Ids") || strings.HasSuffix(name, "By")
+}
+
+// storedTexts maps the path of every string of doc to its value.
+func storedTexts(doc any) map[string]string {
+	texts := map[string]string{}
+	var w strWalker
+	w.visit = func(s string) {
+		if s != "" {
+			texts[w.path()] = s
+		}
+	}
+	w.walk(reflect.ValueOf(doc))
+	return texts
+}
+
+// restoreMasked puts back, in every string of doc (a pointer) that changed
+// from its value in before (storedTexts), the contact details its old value
+// held that the new one still shows masked (UnmaskFreeText).
+func restoreMasked(doc any, before map[string]string) {
+	var w strWalker
+	w.value = func(v reflect.Value) {
+		if !v.CanSet() || !strings.Contains(v.String(), "*") {
+			return
+		}
+		if old, ok := before[w.path()]; ok && old != v.String() {
+			v.SetString(UnmaskFreeText(v.String(), old))
+		}
+	}
+	w.walk(reflect.ValueOf(doc))
 }

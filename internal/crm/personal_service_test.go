@@ -76,12 +76,13 @@ func TestCustomerWritesRefusePersonalData(t *testing.T) {
 	}
 
 	c, err := svc.CreateCustomer(ctx, owner, crm.CustomerInput{Name: "某科技有限公司", CustomerFields: crm.CustomerFields{
-		Address: ptr("某某路88号某大厦1201室"), CreditCode: ptr("91350100M000100Y43")},
+		Address: ptr("某某路88号某大厦1201室"), CreditCode: ptr(" ９１３５０１００ｍ０００１００Ｙ４３ ")},
 		Contacts: []crm.ContactInput{{Name: "王经理", ContactFields: crm.ContactFields{Phone: ptr("１３８ １２３４ ５６７８"), Email: ptr("ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ")}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Address != "某某路88号某大厦1201室" || c.Contacts[0].Phone != "13812345678" || c.Contacts[0].Email != "wang@example.com" {
+	if c.Address != "某某路88号某大厦1201室" || c.CreditCode != "91350100M000100Y43" || c.Contacts[0].Phone != "13812345678" ||
+		c.Contacts[0].Email != "wang@example.com" {
 		t.Fatalf("stored %q %+v", c.Address, c.Contacts[0])
 	}
 	// Nested free text: interactions, next actions, needs, deals, satisfaction.
@@ -119,4 +120,41 @@ func TestSavedSegmentRefusesPersonalData(t *testing.T) {
 	}
 	_, err = svc.UpdateSegment(ctx, analyst, seg.ID, seg.Version, crm.SegmentPatch{Query: ptr(`name:*阳光小区3栋2单元301*`)})
 	wantReason(t, "update", err, "query", crm.ReasonHomeAddress)
+}
+
+// A viewer who sees a customer's contact details masked and corrects a
+// text keeps the details the text held: the mask is not stored over them.
+func TestMaskedEditKeepsContactDetails(t *testing.T) {
+	svc := newServiceWithUser(t)
+	ctx := context.Background()
+	service := crm.Actor{UserID: "u-service", Role: crm.RoleService}
+	u := &crm.User{ID: service.UserID, Email: "s@kehu.cn", Name: "S", Role: crm.RoleService, Version: 1, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	if err := svc.Store.Users().Insert(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.CreateCustomer(ctx, owner, crm.CustomerInput{Name: "某科技有限公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OwnerID == service.UserID || service.CanSeeContactDetails(c) {
+		t.Fatal("the service user must see this customer masked")
+	}
+	c, err = svc.LogInteraction(ctx, service, c.ID, nil, crm.InteractionInput{Channel: crm.InteractionChannel("PHONE"),
+		Summary: "客户来电，手机13812345678，邮箱wang@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := c.Interactions[0]
+	seen := crm.VisibleInteractions(service, c, c.Interactions)[0].Summary
+	if seen != "客户来电，手机138****5678，邮箱w***@example.com" {
+		t.Fatalf("the service user sees %q", seen)
+	}
+	edited := "客户回电" + seen[len("客户来电"):]
+	c, err = svc.UpdateInteraction(ctx, service, c.ID, it.ID, c.Version, crm.InteractionPatch{Summary: &edited})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Interactions[0].Summary; got != "客户回电，手机13812345678，邮箱wang@example.com" {
+		t.Fatalf("stored %q", got)
+	}
 }

@@ -598,7 +598,14 @@ func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int6
 		now := s.now()
 		p := NewProblems()
 		before := StoredStrings(c)
+		var texts map[string]string
+		if !a.CanSeeContactDetails(c) {
+			texts = storedTexts(c) // what a sees masked, to keep (restoreMasked)
+		}
 		change(c, p, now)
+		if texts != nil {
+			restoreMasked(c, texts)
+		}
 		if err := p.Err(); err != nil {
 			return nil, err
 		}
