@@ -16,3 +16,11 @@ func SetChunkLimit(n int) (restore func()) {
 
 // CheckSnapshot verifies the invariants of the store's current snapshot.
 func CheckSnapshot(s *Store) error { return s.snap.Load().check() }
+
+// SetMaxBatch makes group commits take at most n writes until restore is
+// called, so that tests see writes left queued behind a full batch.
+func SetMaxBatch(n int) (restore func()) {
+	old := maxBatch
+	maxBatch = n
+	return func() { maxBatch = old }
+}
