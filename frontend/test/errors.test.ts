@@ -64,6 +64,12 @@ describe('API errors', () => {
     expect(toApiError({ message: 'boom' }, 'hdr1').requestId).toBe('hdr1');
   });
 
+  it('explains a full disk (UNAVAILABLE, reason DISK_FULL)', () => {
+    const e = toApiError({ message: "the server's disk is full", extensions: { code: 'UNAVAILABLE' } });
+    expect(e.code).toBe('UNAVAILABLE');
+    expect(errorText(e, i18n)).toBe(dictionaries.zh['error.diskFull']);
+  });
+
   it('maps unknown codes to INTERNAL and any other failure to a friendly sentence', () => {
     expect(toApiError({ message: 'x', extensions: { code: 'WHATEVER' } }).code).toBe('INTERNAL');
     expect(errorText(new TypeError('undefined is not a function'), i18n)).toBe(dictionaries.zh['error.page']);

@@ -444,8 +444,8 @@ type writeReq struct {
 	done  chan struct{}
 }
 
-// maxBatch bounds the writes committed together.
-const maxBatch = 64
+// maxBatch bounds the writes committed together (a variable for tests).
+var maxBatch = 64
 
 // write runs fn in a transaction on the writer connection and returns when
 // it is committed (or failed). Writes that arrive while another is being
@@ -471,14 +471,17 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	return req.err
 }
 
-// lead takes the writer lock and, unless req was committed meanwhile,
-// commits what is queued.
+// lead takes the writer lock and commits what is queued, a batch at a
+// time, until req is done (a writer before us may have committed it).
 func (s *Store) lead(req *writeReq) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	select {
-	case <-req.done: // committed by the writer before us
-	default:
+	for {
+		select {
+		case <-req.done:
+			return
+		default:
+		}
 		s.qmu.Lock()
 		batch := s.queue[:min(len(s.queue), maxBatch)]
 		s.queue = s.queue[len(batch):]
