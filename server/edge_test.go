@@ -390,3 +390,32 @@ func TestExportLogsEveryOutcome(t *testing.T) {
 	}
 	waitLine(t, &log, `msg="export stopped`, user, "rows=1", "format=csv")
 }
+
+func TestConfigTrustedProxies(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // "" when refused
+	}{
+		{"10.0.0.1", "[10.0.0.1/32]"},
+		{"10.0.0.0/8, ::1", "[10.0.0.0/8 ::1/128]"},
+		{"10.1.2.3/8", "[10.0.0.0/8]"},
+		{"fd00::/8", "[fd00::/8]"},
+		{"::ffff:10.0.0.1", "[10.0.0.1/32]"},
+		{"", "[]"},
+		{"10.0.0.0/33", ""},
+		{"proxy.example.com", ""},
+		{"10.0.0.1:8080", ""},
+		{"*", ""},
+	} {
+		t.Setenv("KEHU_TRUSTED_PROXIES", c.in)
+		cfg, err := parseConfig(nil)
+		switch got := fmt.Sprint(cfg.TrustedProxies); {
+		case c.want == "" && err == nil:
+			t.Errorf("%q accepted as %s", c.in, got)
+		case c.want != "" && err != nil:
+			t.Errorf("%q refused: %v", c.in, err)
+		case c.want != "" && got != c.want:
+			t.Errorf("%q read as %s, want %s", c.in, got, c.want)
+		}
+	}
+}
