@@ -140,6 +140,7 @@ func TestTransportErrors(t *testing.T) {
 		{"unknown export", "GET", "/export/customers.pdf", "", "", 404, "NOT_FOUND", "NO_SUCH_PATH"},
 		{"POST an export", "POST", "/export/customers.csv", "application/json", "{}", 405, "BAD_USER_INPUT", "METHOD_NOT_ALLOWED"},
 		{"POST the app", "POST", "/customers", "application/json", "{}", 405, "BAD_USER_INPUT", "METHOD_NOT_ALLOWED"},
+		{"POST healthz", "POST", "/healthz", "application/json", "{}", 405, "BAD_USER_INPUT", "METHOD_NOT_ALLOWED"},
 		{"oversized body", "POST", "/graphql", "application/json", `{"query":"` + strings.Repeat("x", 2<<20) + `"}`, 413, "BAD_USER_INPUT", "BODY_TOO_LARGE"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

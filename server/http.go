@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -66,7 +67,7 @@ func (a *app) routes(gql http.Handler) http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	mux.Handle("/", a.methods(spaHandler(), http.MethodGet, http.MethodHead))
+	mux.Handle("/", a.methods(a.spaHandler(), http.MethodGet, http.MethodHead))
 
 	var h http.Handler = mux
 	h = a.timeout(h)
@@ -204,7 +205,7 @@ const spaCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-
 // spaHandler serves the built app with history fallback: a path that is
 // not a file gets index.html. Hashed assets are cached for a year; the
 // index is always revalidated.
-func spaHandler() http.Handler {
+func (a *app) spaHandler() http.Handler {
 	dist := frontend.Dist()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if dist == nil {
@@ -223,7 +224,7 @@ func spaHandler() http.Handler {
 				return
 			}
 			if strings.HasPrefix(p, "assets/") || path.Ext(p) != "" {
-				http.NotFound(w, r)
+				a.writeError(w, r, http.StatusNotFound, graph.WithReason(crm.Errorf(crm.CodeNotFound, "no such file"), graph.ReasonNoSuchPath))
 				return
 			}
 		}
@@ -231,7 +232,7 @@ func spaHandler() http.Handler {
 		w.Header().Set("Content-Security-Policy", spaCSP)
 		index, err := fs.ReadFile(dist, "index.html")
 		if err != nil {
-			http.Error(w, "index.html missing", http.StatusInternalServerError)
+			a.writeError(w, r, 0, fmt.Errorf("the app's index.html is missing: %w", err))
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
