@@ -59,12 +59,16 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 				gerr.Extensions["reason"] = e.Reason
 			}
 			if len(e.Fields) > 0 {
-				fields := make([]map[string]string, len(e.Fields))
+				fields := make([]map[string]any, len(e.Fields))
 				for i, f := range e.Fields {
-					fields[i] = map[string]string{"field": f.Field, "message": f.Message}
+					fields[i] = fieldExtension(f)
 				}
 				gerr.Extensions["field"] = e.Fields[0].Field
 				gerr.Extensions["fields"] = fields
+				gerr.Extensions["reason"] = fields[0]["reason"]
+				if params, ok := fields[0]["params"]; ok {
+					gerr.Extensions["params"] = params
+				}
 			}
 			return gerr
 		}
@@ -82,8 +86,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr
 		}
 		if field, ok := argumentError(ctx, gerr); ok {
-			gerr.Extensions = map[string]any{"code": string(crm.CodeBadUserInput), "field": field,
-				"fields": []map[string]string{{"field": field, "message": gerr.Message}}}
+			reason := string(crm.ReasonOf(err))
+			gerr.Extensions = map[string]any{"code": string(crm.CodeBadUserInput), "field": field, "reason": reason,
+				"fields": []map[string]any{{"field": field, "message": gerr.Message, "reason": reason}}}
 			return gerr
 		}
 		if graphql.GetFieldContext(ctx) == nil {
@@ -95,6 +100,20 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return internal(ctx, log, gerr, err)
 	}
+}
+
+// fieldExtension renders one field error: its path, English message,
+// reason (INVALID when it has none) and parameters (when it has some).
+func fieldExtension(f crm.FieldError) map[string]any {
+	reason := f.Reason
+	if reason == "" {
+		reason = crm.ReasonInvalid
+	}
+	out := map[string]any{"field": f.Field, "message": f.Message, "reason": string(reason)}
+	if len(f.Params) > 0 {
+		out["params"] = f.Params
+	}
+	return out
 }
 
 func internal(ctx context.Context, log *slog.Logger, gerr *gqlerror.Error, err error) *gqlerror.Error {

@@ -300,16 +300,18 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		Assignable func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		Disabled   func(childComplexity int) int
-		Email      func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Locale     func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Role       func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
-		Version    func(childComplexity int) int
+		Assignable         func(childComplexity int) int
+		CanChangeOwners    func(childComplexity int) int
+		CanCreateCustomers func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Disabled           func(childComplexity int) int
+		Email              func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Locale             func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Role               func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 }
 
@@ -318,9 +320,16 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type CustomerResolver interface {
+	Address(ctx context.Context, obj *crm.Customer) (string, error)
+	Website(ctx context.Context, obj *crm.Customer) (string, error)
+
+	MainBusiness(ctx context.Context, obj *crm.Customer) (string, error)
+
+	Tags(ctx context.Context, obj *crm.Customer) ([]string, error)
 	Owner(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 	Collaborators(ctx context.Context, obj *crm.Customer) ([]crm.User, error)
-
+	CommPreference(ctx context.Context, obj *crm.Customer) (string, error)
+	Notes(ctx context.Context, obj *crm.Customer) (string, error)
 	Contacts(ctx context.Context, obj *crm.Customer) ([]crm.Contact, error)
 	ContactDetailsMasked(ctx context.Context, obj *crm.Customer) (bool, error)
 	ViewerCanSeeContactDetails(ctx context.Context, obj *crm.Customer) (bool, error)
@@ -1859,6 +1868,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Assignable(childComplexity), true
+	case "User.canChangeOwners":
+		if e.ComplexityRoot.User.CanChangeOwners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanChangeOwners(childComplexity), true
+	case "User.canCreateCustomers":
+		if e.ComplexityRoot.User.CanCreateCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanCreateCustomers(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -2182,6 +2203,10 @@ type Mutation {
   "Ends the current session."
   logout: Boolean!
 
+  """
+  Who may do what is in docs/API.md (Roles) and answered by the viewerCan* fields; a refused
+  change is FORBIDDEN and changes nothing.
+  """
   createCustomer(input: CustomerInput!): Customer!
   updateCustomer(id: ID!, expectedVersion: Int!, input: CustomerPatch!): Customer!
   archiveCustomer(id: ID!, expectedVersion: Int!): Customer!
@@ -2194,7 +2219,10 @@ type Mutation {
 
   "Appends an interaction. Without expectedVersion, concurrent calls never lose one."
   logInteraction(customerId: ID!, expectedVersion: Int, input: InteractionInput!): Customer!
-  "Corrects a logged interaction, or ticks off its next action (input: {nextActionDone: true})."
+  """
+  Corrects a logged interaction (its author, the customer's owner, managers and admins), or ticks
+  off its next action (input: {nextActionDone: true}; also the person it is assigned to).
+  """
   updateInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!, input: InteractionPatch!): Customer!
   "Removes an interaction (e.g. one logged on the wrong customer)."
   removeInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!): Customer!
@@ -2297,6 +2325,10 @@ type User {
   disabled: Boolean!
   "True when the user may own or collaborate on customers (active, and not ANALYST)."
   assignable: Boolean!
+  "True when the user's role may create customers (every role but ANALYST)."
+  canCreateCustomers: Boolean!
+  "True when the user's role may give a customer to another owner (ADMIN, MANAGER)."
+  canChangeOwners: Boolean!
   locale: Locale!
   createdAt: Time!
   updatedAt: Time!
@@ -2562,7 +2594,9 @@ input CustomerPatch {
   intentGrade: Tier
   needType: NeedType
   tags: [String!]
+  "ADMIN and MANAGER only (FORBIDDEN otherwise); never an ANALYST or a disabled account."
   ownerId: ID
+  "The owner, ADMIN and MANAGER only (FORBIDDEN otherwise); never an ANALYST or a disabled account."
   collaborators: [ID!]
   commPreference: String
   notes: String
@@ -3609,6 +3643,10 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_disabled(ctx, field)
 	case "assignable":
 		return ec.fieldContext_User_assignable(ctx, field)
+	case "canCreateCustomers":
+		return ec.fieldContext_User_canCreateCustomers(ctx, field)
+	case "canChangeOwners":
+		return ec.fieldContext_User_canChangeOwners(ctx, field)
 	case "locale":
 		return ec.fieldContext_User_locale(ctx, field)
 	case "createdAt":
@@ -5440,7 +5478,7 @@ func (ec *executionContext) _Customer_address(ctx context.Context, field graphql
 			return ec.fieldContext_Customer_address(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
+			return ec.Resolvers.Customer().Address(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5451,7 +5489,7 @@ func (ec *executionContext) _Customer_address(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Customer_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_website(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5463,7 +5501,7 @@ func (ec *executionContext) _Customer_website(ctx context.Context, field graphql
 			return ec.fieldContext_Customer_website(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Website, nil
+			return ec.Resolvers.Customer().Website(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5474,7 +5512,7 @@ func (ec *executionContext) _Customer_website(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Customer_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_foundedOn(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5509,7 +5547,7 @@ func (ec *executionContext) _Customer_mainBusiness(ctx context.Context, field gr
 			return ec.fieldContext_Customer_mainBusiness(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.MainBusiness, nil
+			return ec.Resolvers.Customer().MainBusiness(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5520,7 +5558,7 @@ func (ec *executionContext) _Customer_mainBusiness(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Customer_mainBusiness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_source(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5670,7 +5708,7 @@ func (ec *executionContext) _Customer_tags(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Customer_tags(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Tags, nil
+			return ec.Resolvers.Customer().Tags(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -5681,7 +5719,7 @@ func (ec *executionContext) _Customer_tags(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Customer_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_owner(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5757,7 +5795,7 @@ func (ec *executionContext) _Customer_commPreference(ctx context.Context, field 
 			return ec.fieldContext_Customer_commPreference(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CommPreference, nil
+			return ec.Resolvers.Customer().CommPreference(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5768,7 +5806,7 @@ func (ec *executionContext) _Customer_commPreference(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Customer_commPreference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_notes(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5780,7 +5818,7 @@ func (ec *executionContext) _Customer_notes(ctx context.Context, field graphql.C
 			return ec.fieldContext_Customer_notes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
+			return ec.Resolvers.Customer().Notes(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5791,7 +5829,7 @@ func (ec *executionContext) _Customer_notes(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Customer_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_contacts(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -10771,6 +10809,52 @@ func (ec *executionContext) _User_assignable(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_User_assignable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canCreateCustomers(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canCreateCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanCreateCustomers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canCreateCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canChangeOwners(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canChangeOwners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanChangeOwners(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canChangeOwners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
@@ -17006,25 +17090,28 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "address":
-			out.Values[i] = ec._Customer_address(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_address(ctx, field, obj)
+				})
 		case "website":
-			out.Values[i] = ec._Customer_website(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_website(ctx, field, obj)
+				})
 		case "foundedOn":
 			out.Values[i] = ec._Customer_foundedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mainBusiness":
-			out.Values[i] = ec._Customer_mainBusiness(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_mainBusiness(ctx, field, obj)
+				})
 		case "source":
 			out.Values[i] = ec._Customer_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17056,10 +17143,11 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "tags":
-			out.Values[i] = ec._Customer_tags(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_tags(ctx, field, obj)
+				})
 		case "owner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -17073,15 +17161,17 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 					return ec._Customer_collaborators(ctx, field, obj)
 				})
 		case "commPreference":
-			out.Values[i] = ec._Customer_commPreference(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_commPreference(ctx, field, obj)
+				})
 		case "notes":
-			out.Values[i] = ec._Customer_notes(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_notes(ctx, field, obj)
+				})
 		case "contacts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -18469,6 +18559,16 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "assignable":
 			out.Values[i] = ec._User_assignable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canCreateCustomers":
+			out.Values[i] = ec._User_canCreateCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canChangeOwners":
+			out.Values[i] = ec._User_canChangeOwners(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

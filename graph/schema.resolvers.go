@@ -16,6 +16,27 @@ import (
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
+// Address is the resolver for the address field.
+func (r *customerResolver) Address(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.Address), nil
+}
+
+// Website is the resolver for the website field.
+func (r *customerResolver) Website(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.Website), nil
+}
+
+// MainBusiness is the resolver for the mainBusiness field.
+func (r *customerResolver) MainBusiness(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.MainBusiness), nil
+}
+
+// Tags is the resolver for the tags field.
+func (r *customerResolver) Tags(ctx context.Context, obj *crm.Customer) ([]string, error) {
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleTags(a, obj), nil
+}
+
 // Owner is the resolver for the owner field.
 func (r *customerResolver) Owner(ctx context.Context, obj *crm.Customer) (*crm.User, error) {
 	return r.userByID(ctx, obj.OwnerID)
@@ -26,6 +47,16 @@ func (r *customerResolver) Collaborators(ctx context.Context, obj *crm.Customer)
 	return r.usersByID(ctx, obj.Collaborators)
 }
 
+// CommPreference is the resolver for the commPreference field.
+func (r *customerResolver) CommPreference(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.CommPreference), nil
+}
+
+// Notes is the resolver for the notes field.
+func (r *customerResolver) Notes(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.Notes), nil
+}
+
 // Contacts is the resolver for the contacts field.
 func (r *customerResolver) Contacts(ctx context.Context, obj *crm.Customer) ([]crm.Contact, error) {
 	c, err := r.full(ctx, obj)
@@ -33,7 +64,7 @@ func (r *customerResolver) Contacts(ctx context.Context, obj *crm.Customer) ([]c
 		return nil, err
 	}
 	a, _ := auth.ActorFrom(ctx)
-	return crm.VisibleContacts(a, c), nil
+	return crm.VisibleContactDetails(a, c), nil
 }
 
 // ContactDetailsMasked is the resolver for the contactDetailsMasked field.
@@ -86,7 +117,8 @@ func (r *customerResolver) Interactions(ctx context.Context, obj *crm.Customer, 
 			list = list[:*limit]
 		}
 	}
-	return list, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleInteractions(a, c, list), nil
 }
 
 // Needs is the resolver for the needs field.
@@ -95,7 +127,8 @@ func (r *customerResolver) Needs(ctx context.Context, obj *crm.Customer) ([]crm.
 	if err != nil {
 		return nil, err
 	}
-	return c.Needs, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleNeeds(a, c), nil
 }
 
 // Deals is the resolver for the deals field.
@@ -104,7 +137,8 @@ func (r *customerResolver) Deals(ctx context.Context, obj *crm.Customer) ([]crm.
 	if err != nil {
 		return nil, err
 	}
-	return c.Deals, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleDeals(a, c), nil
 }
 
 // Satisfaction is the resolver for the satisfaction field.
@@ -113,7 +147,8 @@ func (r *customerResolver) Satisfaction(ctx context.Context, obj *crm.Customer) 
 	if err != nil {
 		return nil, err
 	}
-	return c.Satisfaction, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleSatisfaction(a, c), nil
 }
 
 // StageHistory is the resolver for the stageHistory field.

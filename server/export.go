@@ -22,7 +22,8 @@ import (
 // GET /export/customers.csv and /export/customers.xlsx: the customers an
 // ad-hoc filter selects, as a spreadsheet with the columns the user picked,
 // streamed page by page. Signed in like the API; contact details masked
-// for the user exactly as the API masks them (crm.VisibleContacts).
+// for the user exactly as the API masks them (crm.VisibleCustomer, also
+// inside free text).
 // A saved segment (the segment parameter) and a query line are ANDed.
 
 // Page sizes of an export. Lean rows (no nested arrays) are cheap: on the

@@ -4,7 +4,7 @@ package main
 // over HTTP and loop over a realistic mix for a fixed time against the real
 // server on the embedded default:
 //
-//	KEHU_BENCH_SIZES=10000,50000 KEHU_LOAD_DURATION=60s go test -run '^$' -bench BenchmarkLoad -benchtime 1x -v -timeout 60m ./server
+//	KEHU_BENCH_SIZES=10000,50000 KEHU_LOAD_DURATION=60s [KEHU_LOAD_THINK=1s] go test -run '^$' -bench BenchmarkLoad -benchtime 1x -v -timeout 60m ./server
 //
 // The mix, per client: list pages without a segment (25%) and with one of
 // the benchSegments (15%), a customer by code with its detail (30%), log an
@@ -55,11 +55,15 @@ func BenchmarkLoad(b *testing.B) {
 		duration = d
 	}
 	clients := loadSetting("KEHU_LOAD_CLIENTS", 50)
+	// KEHU_LOAD_THINK: a pause after each answer (a person reading it);
+	// 0, the default, is the worst case: every client sends its next
+	// request at once.
+	think, _ := time.ParseDuration(os.Getenv("KEHU_LOAD_THINK"))
 	for _, n := range benchSizes() {
 		dir := benchData(b, n)
 		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
 			for range b.N {
-				loadAt(b, dir, n, clients, duration)
+				loadAt(b, dir, n, clients, duration, think)
 			}
 		})
 	}
@@ -81,7 +85,7 @@ type loadClient struct {
 	first   map[string]string // the first error of each operation
 }
 
-func loadAt(b *testing.B, dir string, n, clients int, duration time.Duration) {
+func loadAt(b *testing.B, dir string, n, clients int, duration, think time.Duration) {
 	ctx := context.Background()
 	cfg := testConfig(&testing.T{}, dir)
 	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler), crm.NewFixedClock(testNow), io.Discard)
@@ -265,6 +269,9 @@ func loadAt(b *testing.B, dir string, n, clients int, duration time.Duration) {
 				s := time.Now()
 				err := op(c, r, name)
 				record(c, name, time.Since(s), err)
+				if think > 0 {
+					time.Sleep(think/2 + time.Duration(r.Int64N(int64(think))))
+				}
 			}
 		})
 	}
@@ -273,7 +280,7 @@ func loadAt(b *testing.B, dir string, n, clients int, duration time.Duration) {
 
 	// One table for all clients.
 	var out strings.Builder
-	fmt.Fprintf(&out, "n=%d, %d clients, %v of the mix:\n", n, clients, elapsed.Round(time.Millisecond))
+	fmt.Fprintf(&out, "n=%d, %d clients, %v of the mix, think time %v:\n", n, clients, elapsed.Round(time.Millisecond), think)
 	fmt.Fprintf(&out, "| operation | requests | per second | p50 ms | p95 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|\n")
 	all, errs := 0, 0
 	for _, name := range append([]string{"signIn"}, opNames()...) {

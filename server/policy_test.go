@@ -44,8 +44,17 @@ func TestUserVisibilityByRole(t *testing.T) {
 		id, token := ts.user(t, email, v.role)
 		viewers = append(viewers, viewer{name: string(v.role), email: email, token: token, id: id, full: v.full})
 	}
+	// What each role may do beyond one customer (facts by hand).
+	mayDo := map[string]string{"admin": "YY", "MANAGER": "YY", "SALES": "YN", "SERVICE": "YN", "ANALYST": "NN"}
 	for _, v := range viewers {
 		t.Run(v.name, func(t *testing.T) {
+			var me struct {
+				Me struct{ CanCreateCustomers, CanChangeOwners bool }
+			}
+			ts.post(t, v.token, `{me{canCreateCustomers canChangeOwners}}`, nil).ok(t, &me)
+			if got := map[bool]string{true: "Y", false: "N"}[me.Me.CanCreateCustomers] + map[bool]string{true: "Y", false: "N"}[me.Me.CanChangeOwners]; got != mayDo[v.name] {
+				t.Fatalf("me: %s, want %s", got, mayDo[v.name])
+			}
 			// A disabled account: NOT_FOUND unless they see accounts in full.
 			r := ts.post(t, v.token, `query($id:ID!){user(id:$id){`+userFields+`}}`, map[string]any{"id": goneID})
 			if v.full {

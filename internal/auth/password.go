@@ -182,16 +182,15 @@ func param(s, name string, lo, hi uint64) (uint64, error) {
 	return n, nil
 }
 
-// Reasons of password field errors (the messages of the new ones carry the
-// reason word, in parentheses, for clients that read messages).
+// Reasons of password field errors, in the field's reason.
 const (
-	ReasonTooShort        = "TOO_SHORT"
-	ReasonTooLong         = "TOO_LONG"
-	ReasonInvalidText     = "INVALID_TEXT"
-	ReasonCommonPassword  = "COMMON_PASSWORD"
-	ReasonTrivialPassword = "TRIVIAL_PASSWORD"
-	ReasonContainsEmail   = "CONTAINS_EMAIL"
-	ReasonSamePassword    = "SAME_PASSWORD"
+	ReasonTooShort                   = crm.ReasonTooShort    // params: min
+	ReasonTooLong                    = crm.ReasonTooLong     // params: max
+	ReasonInvalidText                = crm.ReasonInvalidText // not UTF-8
+	ReasonCommonPassword  crm.Reason = "COMMON_PASSWORD"
+	ReasonTrivialPassword crm.Reason = "TRIVIAL_PASSWORD"
+	ReasonContainsEmail   crm.Reason = "CONTAINS_EMAIL"
+	ReasonSamePassword    crm.Reason = "SAME_PASSWORD"
 )
 
 // ValidatePassword applies the password policy to pw for the account with
@@ -209,43 +208,39 @@ func ValidatePassword(pw, email string) error {
 // checkPassword adds at most one problem with pw to p and reports whether
 // there was none.
 func checkPassword(p crm.Problems, field, pw, email string) bool {
-	reason, msg := passwordProblem(pw, email)
-	switch reason {
-	case "":
+	reason, params, msg := passwordProblem(pw, email)
+	if reason == "" {
 		return true
-	case ReasonTooShort, ReasonTooLong, ReasonInvalidText:
-		p.Add(field, "%s", msg) // the app knows these messages
-	default:
-		p.Add(field, "%s (%s)", msg, reason)
 	}
+	p.Fail(field, reason, params, "%s", msg)
 	return false
 }
 
-func passwordProblem(pw, email string) (reason, msg string) {
+func passwordProblem(pw, email string) (reason crm.Reason, params map[string]any, msg string) {
 	if !utf8.ValidString(pw) {
-		return ReasonInvalidText, "must be valid text"
+		return ReasonInvalidText, nil, "must be valid text"
 	}
 	switch n := utf8.RuneCountInString(pw); {
 	case n < MinPasswordLen:
-		return ReasonTooShort, fmt.Sprintf("must be at least %d characters", MinPasswordLen)
+		return ReasonTooShort, map[string]any{"min": MinPasswordLen}, fmt.Sprintf("must be at least %d characters", MinPasswordLen)
 	case n > MaxPasswordLen:
-		return ReasonTooLong, fmt.Sprintf("must be at most %d characters", MaxPasswordLen)
+		return ReasonTooLong, map[string]any{"max": MaxPasswordLen}, fmt.Sprintf("must be at most %d characters", MaxPasswordLen)
 	}
 	lower := strings.ToLower(pw)
 	core := trimAffixes(lower)
 	if containsEmail(lower, NormalizeEmail(email)) {
-		return ReasonContainsEmail, "must not be your e-mail address or its name part with digits or symbols added"
+		return ReasonContainsEmail, nil, "must not be your e-mail address or its name part with digits or symbols added"
 	}
 	if trivial(lower) || len([]rune(core)) >= 4 && trivial(core) {
-		return ReasonTrivialPassword, "must not be a repeated character, a repeated pattern or a run such as abcdef or 123456"
+		return ReasonTrivialPassword, nil, "must not be a repeated character, a repeated pattern or a run such as abcdef or 123456"
 	}
 	// Digits with a few letters or symbols around them: a123456789, qq5201314!.
 	digits := strings.TrimFunc(lower, func(r rune) bool { return !unicode.IsDigit(r) })
 	fewAround := utf8.RuneCountInString(lower)-utf8.RuneCountInString(digits) <= 4
 	if CommonPassword(lower) || CommonPassword(core) || fewAround && CommonPassword(digits) {
-		return ReasonCommonPassword, "is one of the most common passwords, which are guessed first; choose a phrase of your own"
+		return ReasonCommonPassword, nil, "is one of the most common passwords, which are guessed first; choose a phrase of your own"
 	}
-	return "", ""
+	return "", nil, ""
 }
 
 //go:embed common_passwords.txt

@@ -155,7 +155,7 @@ func TestValidatePassword(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		pw, email string
-		reason    string // "" when accepted
+		reason    crm.Reason // "" when accepted
 	}{
 		{"", "", auth.ReasonTooShort},
 		{"123456789", "", auth.ReasonTooShort},
@@ -224,14 +224,11 @@ func TestValidatePassword(t *testing.T) {
 		}
 		var e *crm.Error
 		if !errors.As(err, &e) || e.Code != crm.CodeBadUserInput || len(e.Fields) != 1 || e.Fields[0].Field != "password" ||
-			!strings.Contains(e.Fields[0].Message, "("+c.reason+")") && !strings.HasPrefix(e.Fields[0].Message, lengthMessages[c.reason]) {
+			e.Fields[0].Reason != c.reason {
 			t.Errorf("ValidatePassword(%q, %q) = %v; want BAD_USER_INPUT on field password with %s", c.pw, c.email, err, c.reason)
 		}
 	}
 }
-
-var lengthMessages = map[string]string{auth.ReasonTooShort: "must be at least", auth.ReasonTooLong: "must be at most",
-	auth.ReasonInvalidText: "must be valid text"}
 
 func TestCommonPasswordList(t *testing.T) {
 	t.Parallel()

@@ -310,20 +310,24 @@ func checkName(p crm.Problems, name string) string {
 	name = strings.TrimSpace(name)
 	switch n := utf8.RuneCountInString(name); {
 	case !utf8.ValidString(name):
-		p.Add("name", "must be valid text")
+		p.Fail("name", crm.ReasonInvalidText, nil, "must be valid text")
 	case n == 0:
-		p.Add("name", "is required")
+		p.Fail("name", crm.ReasonRequired, nil, "is required")
 	case n > MaxNameLen:
-		p.Add("name", "must be at most %d characters", MaxNameLen)
+		p.Fail("name", crm.ReasonTooLong, map[string]any{"max": MaxNameLen}, "must be at most %d characters", MaxNameLen)
 	case strings.ContainsFunc(name, unicode.IsControl):
-		p.Add("name", "must not contain control characters")
+		p.Fail("name", crm.ReasonControlCharacters, nil, "must not contain control characters")
+	default:
+		if f, bad := crm.PersonalData("name", name); bad {
+			p.AddError(f)
+		}
 	}
 	return name
 }
 
 func checkRole(p crm.Problems, r crm.Role) {
 	if !r.Valid() {
-		p.Add("role", "must be one of ADMIN, MANAGER, SALES, SERVICE, ANALYST")
+		p.Fail("role", crm.ReasonNotAllowed, map[string]any{"value": string(r)}, "must be one of ADMIN, MANAGER, SALES, SERVICE, ANALYST")
 	}
 }
 
@@ -337,10 +341,12 @@ func (s *Service) CreateUser(ctx context.Context, actor crm.Actor, in NewUser) (
 	}
 	p := crm.NewProblems()
 	email := NormalizeEmail(in.Email)
-	if email == "" {
-		p.Add("email", "is required")
+	if f, bad := crm.PersonalData("email", email); bad {
+		p.AddError(f)
+	} else if email == "" {
+		p.Fail("email", crm.ReasonRequired, nil, "is required")
 	} else if !crm.ValidEmail(email) {
-		p.Add("email", "must be an e-mail address such as name@example.com")
+		p.Fail("email", crm.ReasonInvalidEmail, nil, "must be an e-mail address such as name@example.com")
 	}
 	name := checkName(p, in.Name)
 	checkRole(p, in.Role)
@@ -356,6 +362,9 @@ func (s *Service) CreateUser(ctx context.Context, actor crm.Actor, in NewUser) (
 	u := &crm.User{
 		ID: crm.NewID(), Email: email, Name: name, Role: in.Role, PasswordHash: hash,
 		CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	if err := crm.CheckStored(u, nil); err != nil {
+		return nil, err
 	}
 	if err := s.Users.Insert(ctx, u); err != nil {
 		return nil, asInternal(err)
@@ -392,13 +401,13 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		if !in.Role.Valid() {
 			checkRole(p, *in.Role)
 		} else if self && *in.Role != crm.RoleAdmin && u.Role == crm.RoleAdmin {
-			p.Add("role", "you cannot take away your own administrator role")
+			p.Fail("role", crm.ReasonSelfChange, nil, "you cannot take away your own administrator role")
 		}
 		u.Role = *in.Role
 	}
 	if in.Disabled != nil {
 		if self && *in.Disabled {
-			p.Add("disabled", "you cannot disable your own account")
+			p.Fail("disabled", crm.ReasonSelfChange, nil, "you cannot disable your own account")
 		}
 		u.Disabled = *in.Disabled
 	}
@@ -412,6 +421,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		if u.PasswordHash, err = HashPassword(*in.Password); err != nil {
 			return nil, crm.Internal(err)
 		}
+	}
+	if err := crm.CheckStored(&u, crm.StoredStrings(stored)); err != nil {
+		return nil, err
 	}
 	u.Version = expectedVersion + 1
 	u.UpdatedAt = s.now()
@@ -430,7 +442,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 // change or reset must replace it.
 func checkNotSame(p crm.Problems, field, hash, pw string) {
 	if same, _ := VerifyPassword(hash, pw); same {
-		p.Add(field, "is the password the account already has; choose a new one (%s)", ReasonSamePassword)
+		p.Fail(field, ReasonSamePassword, nil, "is the password the account already has; choose a new one")
 	}
 }
 
@@ -452,7 +464,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor crm.Actor, in Settin
 		p := crm.NewProblems()
 		if in.Locale != nil {
 			if !in.Locale.Valid() {
-				p.Add("locale", "%q is not a supported language", string(*in.Locale))
+				p.Fail("locale", crm.ReasonNotAllowed, map[string]any{"value": string(*in.Locale)}, "%q is not a supported language", string(*in.Locale))
 			}
 			u.Locale = *in.Locale
 		}
@@ -492,7 +504,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, 
 	if ok, err := VerifyPassword(stored.PasswordHash, current); err != nil {
 		return crm.Internal(err)
 	} else if !ok {
-		p.Add("currentPassword", "is not your current password")
+		p.Fail("currentPassword", crm.ReasonWrongPassword, nil, "is not your current password")
 	} else {
 		s.limiter().Succeeded(stored.Email, client)
 	}

@@ -627,10 +627,10 @@ func TestUpdateUserRacesOnOneVersion(t *testing.T) {
 func TestPasswordPolicyOnAccounts(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	refused := func(err error, field, reason string) {
+	refused := func(err error, field string, reason crm.Reason) {
 		t.Helper()
 		e := wantCode(t, err, crm.CodeBadUserInput)
-		if len(e.Fields) != 1 || e.Fields[0].Field != field || !strings.Contains(e.Fields[0].Message, "("+reason+")") {
+		if len(e.Fields) != 1 || e.Fields[0].Field != field || e.Fields[0].Reason != reason {
 			t.Fatalf("want %s on %s, got %+v", reason, field, e.Fields)
 		}
 	}
@@ -657,5 +657,34 @@ func TestPasswordPolicyOnAccounts(t *testing.T) {
 	refused(f.svc.ChangePassword(f.ctx, me, same, "li.lei@kehu.cn", tok), "newPassword", auth.ReasonContainsEmail)
 	if err := f.svc.ChangePassword(f.ctx, me, same, "kehu-demo-2026", tok); err != nil {
 		t.Fatalf("the demo password is refused: %v", err)
+	}
+}
+
+// Names and e-mails of staff are stored strings like any other: no ID
+// number, in any of the forms people type it.
+func TestUserPersonalData(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, tc := range []struct {
+		in    auth.NewUser
+		field string
+	}{
+		{auth.NewUser{Email: "110105199003078510@qq.com", Name: "王五"}, "email"},
+		{auth.NewUser{Email: "w5@kehu.cn", Name: "王五 １１０１０５１９９００３０７８５１０"}, "name"},
+		{auth.NewUser{Email: "w6@kehu.cn", Name: "王五 110105-1990-0307-8510"}, "name"},
+		{auth.NewUser{Email: "w7@kehu.cn", Name: "王五110105491231002"}, "name"},
+	} {
+		tc.in.Role, tc.in.Password = crm.RoleSales, "long-enough-pw"
+		_, err := f.svc.CreateUser(f.ctx, f.actor(), tc.in)
+		e := wantCode(t, err, crm.CodeBadUserInput)
+		if len(e.Fields) != 1 || e.Fields[0].Field != tc.field || e.Fields[0].Reason != crm.ReasonIDNumber {
+			t.Errorf("%+v: fields %+v", tc.in, e.Fields)
+		}
+	}
+	u := f.create(t, "zhao@kehu.cn", crm.RoleSales, "long-enough-pw")
+	name := "赵六\u200b11010519491231002x"
+	_, err := f.svc.UpdateUser(f.ctx, f.actor(), u.ID, u.Version, auth.UserPatch{Name: &name})
+	if e := wantCode(t, err, crm.CodeBadUserInput); e.Fields[0].Reason != crm.ReasonIDNumber {
+		t.Errorf("update: %+v", e.Fields)
 	}
 }

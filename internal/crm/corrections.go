@@ -30,7 +30,7 @@ func (s *Service) UpdateInteraction(ctx context.Context, a Actor, customerID, in
 	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
 		i := indexOf(c.Interactions, match)
 		if i < 0 {
-			p.Add("interactionId", "no such interaction on this customer")
+			p.Fail("interactionId", ReasonNotFound, nil, "no such interaction on this customer")
 			return
 		}
 		c.Interactions[i].UpdatedAt, c.Interactions[i].UpdatedBy = &now, a.UserID
@@ -83,7 +83,7 @@ func (s *Service) UpdateDeal(ctx context.Context, a Actor, customerID, dealID st
 	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
 		i := indexOf(c.Deals, match)
 		if i < 0 {
-			p.Add("dealId", "no such deal on this customer")
+			p.Fail("dealId", ReasonNotFound, nil, "no such deal on this customer")
 			return
 		}
 		c.Deals[i].UpdatedAt, c.Deals[i].UpdatedBy = &now, a.UserID
@@ -105,7 +105,7 @@ func (f *DealPatch) apply(p Problems, d *Deal, today time.Time) {
 	if f.Date != nil {
 		d.Date = DateOf(*f.Date, time.UTC)
 		if d.Date.After(today.AddDate(0, 0, 1)) {
-			p.Add("date", "must not be in the future")
+			p.Fail("date", ReasonFutureDate, nil, "must not be in the future")
 		}
 	}
 	applyText(p, "note", f.Note, &d.Note, MaxLineText)
@@ -136,21 +136,21 @@ func (s *Service) UpdateSatisfaction(ctx context.Context, a Actor, customerID, r
 	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
 		i := indexOf(c.Satisfaction, match)
 		if i < 0 {
-			p.Add("resultId", "no such satisfaction result on this customer")
+			p.Fail("resultId", ReasonNotFound, nil, "no such satisfaction result on this customer")
 			return
 		}
 		r := &c.Satisfaction[i]
 		r.UpdatedAt, r.UpdatedBy = &now, a.UserID
 		if patch.Score != nil {
 			if *patch.Score < 0 || *patch.Score > 100 {
-				p.Add("score", "must be between 0 and 100")
+				p.Fail("score", ReasonOutOfRange, map[string]any{"min": 0, "max": 100}, "must be between 0 and 100")
 			}
 			r.Score = *patch.Score
 		}
 		if patch.At != nil {
 			r.At = patch.At.Truncate(time.Millisecond)
 			if r.At.After(now.Add(24 * time.Hour)) {
-				p.Add("at", "must not be in the future")
+				p.Fail("at", ReasonFutureDate, nil, "must not be in the future")
 			}
 		}
 		applyText(p, "comment", patch.Comment, &r.Comment, MaxLongText)
@@ -169,7 +169,7 @@ func (s *Service) removeNested(ctx context.Context, a Actor, customerID string, 
 	allowed rule, field string, remove func(*Customer) bool) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, _ time.Time) {
 		if !remove(c) {
-			p.Add(field, "no such record on this customer")
+			p.Fail(field, ReasonNotFound, nil, "no such record on this customer")
 		}
 	}, nil)
 }

@@ -32,6 +32,9 @@ package crm
 //   - Change the owner: ADMIN and MANAGER. Change the collaborators: ADMIN,
 //     MANAGER and the owner.
 //   - Owners and collaborators are active users who are not ANALYST.
+//   - Accounts: ADMIN and MANAGER see every account; everyone else sees
+//     active colleagues' name and role, their own account in full, and a
+//     disabled colleague's name only (CanSeeAccount, VisibleUser).
 
 func (a Actor) manages() bool { return a.Role == RoleAdmin || a.Role == RoleManager }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -140,11 +141,14 @@ func (s *Service) SaveSegment(ctx context.Context, a Actor, in SegmentInput) (*S
 	seg.Name = checkText(p, "name", in.Name, MaxSegmentName, true)
 	seg.NameKey = SegmentNameKey(seg.Name)
 	if (in.Where == nil) == (in.Query == nil) {
-		p.Add("where", "give exactly one of where and query")
+		p.Fail("where", ReasonExclusive, nil, "give exactly one of where and query")
 	} else if err := s.setFilter(p, seg, in.Where, in.Query); err != nil {
 		return nil, err
 	}
 	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if err := CheckStored(seg, nil); err != nil {
 		return nil, err
 	}
 	if err := s.Store.Segments().Insert(ctx, seg); err != nil {
@@ -164,19 +168,23 @@ func (s *Service) UpdateSegment(ctx context.Context, a Actor, id string, expecte
 		return nil, err
 	}
 	p := NewProblems()
+	before := StoredStrings(seg)
 	if patch.Name != nil {
 		seg.Name = checkText(p, "name", *patch.Name, MaxSegmentName, true)
 		seg.NameKey = SegmentNameKey(seg.Name)
 	}
 	switch {
 	case patch.Where != nil && patch.Query != nil:
-		p.Add("where", "give at most one of where and query")
+		p.Fail("where", ReasonExclusive, nil, "give at most one of where and query")
 	case patch.Where != nil || patch.Query != nil:
 		if err := s.setFilter(p, seg, patch.Where, patch.Query); err != nil {
 			return nil, err
 		}
 	}
 	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if err := CheckStored(seg, before); err != nil {
 		return nil, err
 	}
 	if patch.Shared != nil {
@@ -227,12 +235,19 @@ func (s *Service) setFilter(p Problems, seg *SavedSegment, where map[string]any,
 	switch {
 	case err == nil:
 		seg.Where, seg.Query = w, line
+		// The filter's values are stored too: no ID number or home
+		// address in them, named by their path in the input.
+		if query != nil {
+			checkPersonal(p, "query", *query)
+		} else {
+			walkStrings(reflect.ValueOf(where), "where", func(path, v string) { checkPersonal(p, path, v) })
+		}
 		return nil
 	case len(*p.list) == 0, !errors.As(err, &e), e.Code != CodeBadUserInput:
 		return err
 	}
 	for _, f := range e.Fields {
-		p.Add(f.Field, "%s", f.Message)
+		p.AddError(f)
 	}
 	return nil
 }
@@ -250,7 +265,7 @@ func nameTaken(err error, seg *SavedSegment) error {
 		return err
 	}
 	msg := "a segment called \u201c" + seg.Name + "\u201d already exists for its owner"
-	return &Error{Code: CodeConflict, Message: "name: " + msg, Fields: []FieldError{{Field: "name", Message: msg}}}
+	return &Error{Code: CodeConflict, Message: "name: " + msg, Fields: []FieldError{{Field: "name", Message: msg, Reason: ReasonTaken}}}
 }
 
 func signedIn(a Actor) error {

@@ -57,13 +57,13 @@ func (s *Service) Customers(ctx context.Context, q ListQuery) (*Page, error) {
 	}
 	p := NewProblems()
 	if !q.OrderBy.Valid() {
-		p.Add("orderBy", "%q is not a sortable field", q.OrderBy)
+		p.Fail("orderBy", ReasonNotAllowed, map[string]any{"value": string(q.OrderBy)}, "%q is not a sortable field", q.OrderBy)
 	}
 	if !q.Scope.Valid() {
-		p.Add("scope", "%q is not a valid scope", q.Scope)
+		p.Fail("scope", ReasonNotAllowed, map[string]any{"value": string(q.Scope)}, "%q is not a valid scope", q.Scope)
 	}
 	if len([]rune(q.Search)) > 200 {
-		p.Add("search", "must be at most 200 characters")
+		p.Fail("search", ReasonTooLong, map[string]any{"max": 200}, "must be at most 200 characters")
 	}
 	q.Search = strings.TrimSpace(q.Search)
 	if err := p.Err(); err != nil {
@@ -86,10 +86,10 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 	c.Name = checkText(p, "name", in.Name, 200, true)
 	in.CustomerFields.apply(p, c, now)
 	if c.OwnerID != a.UserID && !a.CanChangeOwner(nil) {
-		p.Add("ownerId", "only managers may assign a customer to someone else")
+		p.Fail("ownerId", ReasonManagersOnly, nil, "only managers may assign a customer to someone else")
 	}
 	if len(in.Contacts) > 100 {
-		p.Add("contacts", "must have at most 100 contacts")
+		p.Fail("contacts", ReasonTooMany, map[string]any{"max": 100}, "must have at most 100 contacts")
 	}
 	for i, ci := range in.Contacts {
 		c.Contacts = append(c.Contacts, newContact(p.Index("contacts", i), ci))
@@ -106,6 +106,9 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 		c.TierHistory = []TierChange{{To: c.ValueTier, At: now, By: a.UserID}}
 	}
 	c.Recompute()
+	if err := CheckStored(c, nil); err != nil {
+		return nil, err
+	}
 	if err := s.Store.Customers().Insert(ctx, c, CodePeriod(now, s.loc())); err != nil {
 		return nil, err
 	}
@@ -134,7 +137,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id string, expect
 		}
 		patch.CustomerFields.apply(p, c, now)
 		if c.OwnerID == "" {
-			p.Add("ownerId", "a customer must have an owner")
+			p.Fail("ownerId", ReasonRequired, nil, "a customer must have an owner")
 		}
 		if c.Stage != stage {
 			c.StageHistory = append(c.StageHistory, StageChange{From: stage, To: c.Stage, At: now, By: a.UserID})
@@ -197,7 +200,7 @@ func (s *Service) setArchived(ctx context.Context, a Actor, id string, expectedV
 			state = "archived"
 		}
 		return nil, &Error{Code: CodeBadUserInput, Message: "customer " + cur.Code + " is already " + state,
-			Fields: []FieldError{{Field: "id", Message: "is already " + state}}}
+			Fields: []FieldError{{Field: "id", Message: "is already " + state, Reason: ReasonAlready, Params: map[string]any{"state": state}}}}
 	}
 	if cur.Version != expectedVersion {
 		return nil, VersionConflict("customer")
@@ -216,7 +219,7 @@ func (s *Service) setArchived(ctx context.Context, a Actor, id string, expectedV
 func (s *Service) AddContact(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in ContactInput) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, _ time.Time) {
 		if len(c.Contacts) >= 100 {
-			p.Add("contacts", "a customer has at most 100 contacts")
+			p.Fail("contacts", ReasonTooMany, map[string]any{"max": 100}, "a customer has at most 100 contacts")
 			return
 		}
 		c.Contacts = append(c.Contacts, newContact(p, in))
@@ -229,7 +232,7 @@ func (s *Service) UpdateContact(ctx context.Context, a Actor, customerID, contac
 	return s.mutate(ctx, a, customerID, &expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, _ time.Time) {
 		i := indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == contactID })
 		if i < 0 {
-			p.Add("contactId", "no such contact on this customer")
+			p.Fail("contactId", ReasonNotFound, nil, "no such contact on this customer")
 			return
 		}
 		ct := &c.Contacts[i]
@@ -249,7 +252,7 @@ func (s *Service) RemoveContact(ctx context.Context, a Actor, customerID, contac
 	return s.mutate(ctx, a, customerID, &expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, _ time.Time) {
 		i := indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == contactID })
 		if i < 0 {
-			p.Add("contactId", "no such contact on this customer")
+			p.Fail("contactId", ReasonNotFound, nil, "no such contact on this customer")
 			return
 		}
 		c.Contacts = append(c.Contacts[:i], c.Contacts[i+1:]...)
@@ -271,7 +274,7 @@ func (s *Service) LogInteraction(ctx context.Context, a Actor, customerID string
 	var users []string
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
 		if len(c.Interactions) >= MaxNested {
-			p.Add("interactions", "a customer has at most %d interactions", MaxNested)
+			p.Fail("interactions", ReasonTooMany, map[string]any{"max": MaxNested}, "a customer has at most %d interactions", MaxNested)
 			return
 		}
 		it := Interaction{ID: NewID(), At: now, CreatedBy: a.UserID}
@@ -293,7 +296,7 @@ func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Act
 	if f.At != nil {
 		it.At = f.At.Truncate(time.Millisecond)
 		if it.At.After(now.Add(24 * time.Hour)) {
-			p.Add("at", "must not be in the future")
+			p.Fail("at", ReasonFutureDate, nil, "must not be in the future")
 		}
 	}
 	applyEnum(p, "channel", f.Channel, &it.Channel, false)
@@ -306,7 +309,7 @@ func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Act
 		it.ContactIDs = dedupe(f.ContactIDs)
 		for i, id := range it.ContactIDs {
 			if indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == id }) < 0 {
-				p.Add("contactIds["+itoa(i)+"]", "no such contact on this customer")
+				p.Fail("contactIds["+itoa(i)+"]", ReasonNotFound, nil, "no such contact on this customer")
 			}
 		}
 	}
@@ -328,7 +331,7 @@ func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Act
 	}
 	if f.NextActionDone != nil {
 		if it.NextAction == nil {
-			p.Add("nextActionDone", "this interaction has no next action")
+			p.Fail("nextActionDone", ReasonNotFound, nil, "this interaction has no next action")
 		} else {
 			it.NextAction.Done = *f.NextActionDone
 		}
@@ -336,25 +339,25 @@ func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Act
 	if f.Participants != nil {
 		it.Participants = dedupe(f.Participants)
 		if len(it.Participants) == 0 {
-			p.Add("participants", "an interaction needs at least one of our participants")
+			p.Fail("participants", ReasonRequired, nil, "an interaction needs at least one of our participants")
 		}
 	}
 	if f.ClearNextAction {
 		if f.NextAction != nil || f.NextActionDone != nil {
-			p.Add("clearNextAction", "cannot be combined with nextAction or nextActionDone")
+			p.Fail("clearNextAction", ReasonExclusive, nil, "cannot be combined with nextAction or nextActionDone")
 		}
 		it.NextAction = nil
 	}
 	applyEnum(p, "keyEvent", f.KeyEvent, &it.KeyEvent, true)
 	if f.ClearKeyEvent {
 		if f.KeyEvent != nil {
-			p.Add("clearKeyEvent", "cannot be combined with keyEvent")
+			p.Fail("clearKeyEvent", ReasonExclusive, nil, "cannot be combined with keyEvent")
 		}
 		it.KeyEvent = ""
 	}
 	if f.DurationMin != nil {
 		if *f.DurationMin < 0 || *f.DurationMin > 24*60 {
-			p.Add("durationMin", "must be between 0 and 1440 minutes (0 clears it)")
+			p.Fail("durationMin", ReasonOutOfRange, map[string]any{"min": 0, "max": 1440}, "must be between 0 and 1440 minutes (0 clears it)")
 		}
 		it.DurationMin = *f.DurationMin
 	}
@@ -373,7 +376,7 @@ func interactionUsers(it *Interaction) []string {
 func (s *Service) AddNeed(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in NeedInput) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
 		if len(c.Needs) >= 1000 {
-			p.Add("needs", "a customer has at most 1000 needs")
+			p.Fail("needs", ReasonTooMany, map[string]any{"max": 1000}, "a customer has at most 1000 needs")
 			return
 		}
 		n := Need{ID: NewID(), Kind: NeedKindCurrent, Priority: PriorityMedium, Status: NeedStatusOpen, OpenedAt: now, CreatedBy: a.UserID}
@@ -396,7 +399,7 @@ func (s *Service) UpdateNeed(ctx context.Context, a Actor, customerID, needID st
 	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
 		i := indexOf(c.Needs, func(n Need) bool { return n.ID == needID })
 		if i < 0 {
-			p.Add("needId", "no such need on this customer")
+			p.Fail("needId", ReasonNotFound, nil, "no such need on this customer")
 			return
 		}
 		n := &c.Needs[i]
@@ -419,7 +422,7 @@ func (s *Service) UpdateNeed(ctx context.Context, a Actor, customerID, needID st
 func (s *Service) RecordDeal(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in DealInput) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, now time.Time) {
 		if len(c.Deals) >= MaxNested {
-			p.Add("deals", "a customer has at most %d deals", MaxNested)
+			p.Fail("deals", ReasonTooMany, map[string]any{"max": MaxNested}, "a customer has at most %d deals", MaxNested)
 			return
 		}
 		d := Deal{ID: NewID(), Date: DateOf(now, s.loc()), CreatedBy: a.UserID}
@@ -434,17 +437,17 @@ func (s *Service) RecordDeal(ctx context.Context, a Actor, customerID string, ex
 func (s *Service) RecordSatisfaction(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in SatisfactionInput) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
 		if len(c.Satisfaction) >= MaxNested {
-			p.Add("satisfaction", "a customer has at most %d results", MaxNested)
+			p.Fail("satisfaction", ReasonTooMany, map[string]any{"max": MaxNested}, "a customer has at most %d results", MaxNested)
 			return
 		}
 		r := Satisfaction{ID: NewID(), At: now, Score: in.Score, CreatedBy: a.UserID}
 		if in.Score < 0 || in.Score > 100 {
-			p.Add("score", "must be between 0 and 100")
+			p.Fail("score", ReasonOutOfRange, map[string]any{"min": 0, "max": 100}, "must be between 0 and 100")
 		}
 		if in.At != nil {
 			r.At = in.At.Truncate(time.Millisecond)
 			if r.At.After(now.Add(24 * time.Hour)) {
-				p.Add("at", "must not be in the future")
+				p.Fail("at", ReasonFutureDate, nil, "must not be in the future")
 			}
 		}
 		applyText(p, "comment", in.Comment, &r.Comment, MaxLongText)
@@ -509,15 +512,19 @@ func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int6
 		}
 		if c.Archived() {
 			return nil, &Error{Code: CodeBadUserInput, Message: "customer " + c.Code + " is archived; restore it before changing it",
-				Fields: []FieldError{{Field: "id", Message: "is archived"}}}
+				Fields: []FieldError{{Field: "id", Message: "is archived", Reason: ReasonArchived}}}
 		}
 		if expected != nil && c.Version != *expected {
 			return nil, VersionConflict("customer")
 		}
 		now := s.now()
 		p := NewProblems()
+		before := StoredStrings(c)
 		change(c, p, now)
 		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		if err := CheckStored(c, before); err != nil {
 			return nil, err
 		}
 		if check != nil {
@@ -590,9 +597,9 @@ func (s *Service) checkPeople(ctx context.Context, owner string, ids []string, f
 func checkUser(p Problems, field string, u *User, id string, assign bool) {
 	switch {
 	case u == nil || u.Disabled:
-		p.Add(field, "%s is not an active user", id)
+		p.Fail(field, ReasonNotActiveUser, map[string]any{"id": id}, "%s is not an active user", id)
 	case assign && !CanBeAssigned(u.Role):
-		p.Add(field, "%s is an analyst: analysts cannot own or collaborate on customers", u.Name)
+		p.Fail(field, ReasonAnalystAssigned, map[string]any{"id": id}, "%s is an analyst: analysts cannot own or collaborate on customers", u.Name)
 	}
 }
 

@@ -334,7 +334,7 @@ type Migrator interface {
 // Duplicate returns the CONFLICT error for a taken unique key.
 func Duplicate(field string) *Error {
 	return &Error{Code: CodeConflict, Message: field + " is already used by another record",
-		Fields: []FieldError{{Field: field, Message: "is already used by another record"}}}
+		Fields: []FieldError{{Field: field, Message: "is already used by another record", Reason: ReasonTaken}}}
 }
 
 // VersionConflict is the error for a stale expectedVersion.

@@ -58,7 +58,7 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		c.ID = crm.NewID()
 	}
 	c.Version = 1
-	err := s.write(ctx, func(tx *sql.Tx) ([]item, error) {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		if orig.Code == "" {
 			var n int64
 			err := tx.QueryRowContext(ctx, `INSERT INTO sequences (name, value) VALUES (?, 1)
@@ -130,7 +130,7 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 		return crm.Internal(err)
 	}
 	s := (*Store)(cs)
-	return s.write(ctx, func(tx *sql.Tx) ([]item, error) {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE customers SET code = ?, credit_code = ?, version = ?, doc = ?
 			WHERE id = ? AND version = ?`, c.Code, nullable(c.CreditCode), c.Version, doc, c.ID, expectedVersion)
 		if err != nil {

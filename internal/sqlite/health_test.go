@@ -62,6 +62,29 @@ func spoilPage(t *testing.T, dir, table string) {
 	}
 }
 
+// spoilString breaks the BSON string field key = value inside a stored
+// document (its length prefix), leaving SQLite's record intact: damage
+// that quick_check cannot see.
+func spoilString(t *testing.T, dir, key, value string) {
+	t.Helper()
+	path := filepath.Join(dir, sqlite.DBFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(value) + 1
+	field := append([]byte(key+"\x00"), byte(n), byte(n>>8), byte(n>>16), byte(n>>24))
+	field = append(field, value...)
+	i := bytes.Index(b, field)
+	if i < 0 {
+		t.Fatalf("%s = %q not found in the file", key, value)
+	}
+	copy(b[i+len(key)+1:], []byte{0xff, 0xff, 0xff, 0x7f})
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestOpenRefusesUnsafeStores: start-up fails with a message that says
 // what is wrong and what to do, and touches nothing, for a file that
 // looks like a new install but is not, a damaged file, and a database of
@@ -89,6 +112,14 @@ func TestOpenRefusesUnsafeStores(t *testing.T) {
 			storeWithSession(t, dir)
 			spoilPage(t, dir, "sessions_expires_at")
 		}, []string{"is damaged"}},
+		{"damaged user document", func(t *testing.T, dir string) {
+			storeWithSession(t, dir)
+			spoilString(t, dir, "email", "a@example.com")
+		}, []string{"is damaged", "users", "from your latest backup"}},
+		{"damaged customer document", func(t *testing.T, dir string) {
+			storeWithSession(t, dir)
+			spoilString(t, dir, "name", "甲")
+		}, []string{"is damaged", "customer", "from your latest backup"}},
 		{"another program's database", func(t *testing.T, dir string) {
 			db, err := sql.Open("sqlite", filepath.Join(dir, sqlite.DBFile))
 			if err != nil {
@@ -286,5 +317,99 @@ func wantDiskFull(t *testing.T, what string, err error) {
 	var e *crm.Error
 	if !errors.As(err, &e) || e.Code != crm.CodeUnavailable || e.Reason != crm.ReasonDiskFull {
 		t.Fatalf("%s on a full disk: got %v, want UNAVAILABLE/DISK_FULL", what, err)
+	}
+}
+
+// TestConcurrentWritesCommitTogether: writes that arrive together are
+// committed together (group commit), yet each succeeds or fails alone: of
+// 40 concurrent inserts, the 10 that reuse one credit code lose (but one),
+// the others all land, and the read model agrees with the table.
+func TestConcurrentWritesCommitTogether(t *testing.T) {
+	s := openAt(t, t.TempDir())
+	const n = 40
+	errs := make([]error, n)
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			c := small("并发" + strings.Repeat("甲", i%7) + string(rune('A'+i)))
+			if i%4 == 0 {
+				c.CreditCode = "91350100M000100Y43"
+			}
+			errs[i] = s.Customers().Insert(ctx(t), c, "202611")
+			done <- i
+		}()
+	}
+	for range n {
+		<-done
+	}
+	won, lost := 0, 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case i%4 == 0 && crm.IsCode(err, crm.CodeConflict):
+			lost++
+		default:
+			t.Errorf("insert %d: %v", i, err)
+		}
+	}
+	if won != n-9 || lost != 9 {
+		t.Fatalf("%d inserted, %d refused; want %d and 9", won, lost, n-9)
+	}
+	page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 1, Scope: crm.ScopeAll, WithTotal: true})
+	if err != nil || page.Total != won {
+		t.Fatalf("read model: %v, %d customers, want %d", err, page.Total, won)
+	}
+	if err := sqlite.CheckSnapshot(s); err != nil {
+		t.Fatal(err)
+	}
+	s = reopen(t, s)
+	if page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 1, Scope: crm.ScopeAll, WithTotal: true}); err != nil || page.Total != won {
+		t.Fatalf("after reopening: %v, %d customers, want %d", err, page.Total, won)
+	}
+}
+
+// TestRealDiskFull fills a real (tmpfs) file system: writes answer
+// UNAVAILABLE/DISK_FULL, reads go on, Ping reports it, and after the file
+// system grows (as when an administrator frees space) Ping is ready and
+// writes work, without a restart. It needs root (mount); elsewhere
+// TestDiskFull covers the same path with SQLite's size limit.
+func TestRealDiskFull(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a small file system needs root")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", "-l", mnt).Run() })
+	s, err := sqlite.Open(filepath.Join(mnt, "data"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	kept := mustInsert(t, s, small("甲"))
+	var full error
+	for i := 0; i < 200 && full == nil; i++ {
+		c := small("大" + strings.Repeat("乙", i%50))
+		c.Notes = strings.Repeat("备注", 2400)
+		full = s.Customers().Insert(ctx(t), c, "202611")
+	}
+	wantDiskFull(t, "insert on a full file system", full)
+	t.Logf("cause: %v", full.(*crm.Error).Err)
+	wantDiskFull(t, "ping", s.Ping(ctx(t)))
+	if _, err := s.Customers().Get(ctx(t), kept.ID); err != nil {
+		t.Fatalf("reads on a full disk: %v", err)
+	}
+	if out, err := exec.Command("mount", "-o", "remount,size=64m", mnt).CombinedOutput(); err != nil {
+		t.Fatalf("growing the file system: %v %s", err, out)
+	}
+	if err := s.Ping(ctx(t)); err != nil {
+		t.Fatalf("ping once there is space: %v", err)
+	}
+	c := small("恢复")
+	c.Notes = strings.Repeat("备注", 2400)
+	if err := s.Customers().Insert(ctx(t), c, "202611"); err != nil {
+		t.Fatalf("insert once there is space: %v", err)
 	}
 }

@@ -396,7 +396,7 @@ func (s *Store) loadPart(ctx context.Context, from, to int64, p *part) error {
 		p.entries = p.entries[:len(p.entries)+1]
 		key, err := p.entries[len(p.entries)-1].decode(doc, strs)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: customer in row %d-%d: %v", errBadDocument, from, to, err)
 		}
 		p.keys = append(p.keys, key)
 	}

@@ -122,12 +122,17 @@ type Store struct {
 	log  *slog.Logger
 	lock *os.File
 
-	// wdb has exactly one connection; every write runs on it in a
-	// transaction while holding wmu, and publishes the read model before
-	// releasing wmu, so snapshots appear in commit order.
+	// wdb has exactly one connection; writes run on it in transactions
+	// (several queued writes in one, see write) while holding wmu, and
+	// publish the read model before releasing wmu, so snapshots appear in
+	// commit order.
 	wdb    *sql.DB
 	wmu    sync.Mutex
 	intern *interner // owned by the writer (guarded by wmu)
+
+	// queue holds the writes waiting for the writer (group commit).
+	qmu   sync.Mutex
+	queue []*writeReq
 
 	// rdb is the pool for point reads, dumps and the start-up load.
 	rdb *sql.DB
@@ -216,6 +221,9 @@ func Open(dir string, opts Options) (_ *Store, err error) {
 		return nil, err
 	}
 	if err := s.migrate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkDocuments(); err != nil {
 		return nil, err
 	}
 
@@ -411,34 +419,146 @@ func (s *Store) closeHandles() error {
 	return errors.Join(errs...)
 }
 
-// write runs fn in an immediate transaction on the writer connection. When
-// the transaction commits, the customers fn returned (decoded from the
-// stored bytes, not yet interned; sorted by id without duplicates) are
-// published into the read model before the writer lock is released, so
-// snapshots follow commit order.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) ([]item, error)) error {
+// writeReq is one write waiting for the writer.
+type writeReq struct {
+	ctx   context.Context
+	fn    func(ctx context.Context, tx *sql.Tx) ([]item, error)
+	items []item
+	err   error
+	done  chan struct{}
+}
+
+// maxBatch bounds the writes committed together.
+const maxBatch = 64
+
+// write runs fn in a transaction on the writer connection and returns when
+// it is committed (or failed). Writes that arrive while another is being
+// committed are committed together, each in its own savepoint, in one
+// transaction (group commit): one fsync for the lot instead of one each, so
+// concurrent writers do not queue behind each other's disk flushes. A
+// failing write rolls back to its savepoint and fails alone. fn gets a
+// context that is not cancelled with the request's (interrupting a
+// statement would roll back the whole transaction, with the other writes);
+// a write whose request is gone before it starts is skipped.
+//
+// When the transaction commits, the customers each fn returned (decoded
+// from the stored bytes, not yet interned; sorted by id without
+// duplicates) are published into the read model, in commit order, before
+// the writer lock is released, so snapshots follow commit order.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) ([]item, error)) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+	s.qmu.Lock()
+	s.queue = append(s.queue, req)
+	s.qmu.Unlock()
+	s.lead(req)
+	<-req.done
+	return req.err
+}
+
+// lead takes the writer lock and, unless req was committed meanwhile,
+// commits what is queued.
+func (s *Store) lead(req *writeReq) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.wdb.BeginTx(ctx, nil)
-	if err != nil {
-		return s.writeFailed(fmt.Errorf("sqlite: begin: %w", err))
+	select {
+	case <-req.done: // committed by the writer before us
+	default:
+		s.qmu.Lock()
+		batch := s.queue[:min(len(s.queue), maxBatch)]
+		s.queue = s.queue[len(batch):]
+		s.qmu.Unlock()
+		s.commit(batch)
 	}
-	items, err := fn(tx)
+}
+
+// run calls r.fn, turning a panic into an INTERNAL error of that write
+// alone (it runs in another request's goroutine).
+func (r *writeReq) run(tx *sql.Tx) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.items, r.err = nil, crm.Internal(fmt.Errorf("sqlite: write panicked: %v", p))
+		}
+	}()
+	r.items, r.err = r.fn(context.WithoutCancel(r.ctx), tx)
+}
+
+// commit runs a batch of writes in one transaction; called holding wmu.
+// It closes every request's done channel.
+func (s *Store) commit(batch []*writeReq) {
+	defer func() {
+		for _, r := range batch {
+			close(r.done)
+		}
+	}()
+	fail := func(err error) {
+		err = s.writeFailed(err)
+		for _, r := range batch {
+			if r.err == nil {
+				r.err, r.items = err, nil
+			}
+		}
+	}
+	bg := context.Background()
+	tx, err := s.wdb.BeginTx(bg, nil)
 	if err != nil {
+		fail(fmt.Errorf("sqlite: begin: %w", err))
+		return
+	}
+	ok := 0
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			continue
+		}
+		if _, err := tx.ExecContext(bg, "SAVEPOINT w"); err != nil {
+			_ = tx.Rollback()
+			fail(fmt.Errorf("sqlite: savepoint: %w", err))
+			return
+		}
+		r.run(tx)
+		if r.err == nil {
+			if _, err := tx.ExecContext(bg, "RELEASE w"); err != nil {
+				_ = tx.Rollback()
+				fail(fmt.Errorf("sqlite: release savepoint: %w", err))
+				return
+			}
+			ok++
+			continue
+		}
+		r.items = nil
+		if _, err := tx.ExecContext(bg, "ROLLBACK TO w"); err != nil {
+			// SQLite rolled back the whole transaction (it may on a full
+			// disk): the batch's other writes are gone too.
+			_ = tx.Rollback()
+			r.err = s.writeFailed(r.err)
+			fail(r.err)
+			return
+		}
+		if _, err := tx.ExecContext(bg, "RELEASE w"); err != nil {
+			_ = tx.Rollback()
+			fail(fmt.Errorf("sqlite: release savepoint: %w", err))
+			return
+		}
+		r.err = s.writeFailed(r.err)
+	}
+	if ok == 0 {
 		_ = tx.Rollback()
-		return s.writeFailed(err)
+		return
 	}
 	if err := tx.Commit(); err != nil {
-		return s.writeFailed(fmt.Errorf("sqlite: commit: %w", err))
+		fail(fmt.Errorf("sqlite: commit: %w", err))
+		return
 	}
 	s.wrote()
-	if len(items) > 0 {
-		for _, it := range items {
+	for _, r := range batch {
+		if r.err != nil || len(r.items) == 0 {
+			continue
+		}
+		for _, it := range r.items {
 			s.intern.entry(it.e)
 		}
-		s.snap.Store(s.snap.Load().with(items))
+		s.snap.Store(s.snap.Load().with(r.items))
 	}
-	return nil
 }
 
 // asError passes *crm.Error values through and wraps anything else as

@@ -9,6 +9,8 @@ export const UserFieldsFragment = graphql(`
     name
     role
     disabled
+    canCreateCustomers
+    canChangeOwners
     locale
     createdAt
     updatedAt

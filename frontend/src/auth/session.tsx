@@ -120,7 +120,3 @@ export function isAdmin(me: Me | null): boolean {
 export function canManageUsersView(me: Me | null): boolean {
   return me?.role === 'ADMIN' || me?.role === 'MANAGER';
 }
-
-export function canAssignOwner(me: Me | null): boolean {
-  return me?.role === 'ADMIN' || me?.role === 'MANAGER';
-}

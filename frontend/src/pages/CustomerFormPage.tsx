@@ -23,7 +23,7 @@ import {
 import { EnumSelect } from '../components/EnumSelect';
 import { ConflictDialog, type ConflictInfo } from '../components/ConflictDialog';
 import { ErrorAlert, ErrorState, PageLoading } from '../components/States';
-import { canAssignOwner, useSession } from '../auth/session';
+import { useSession } from '../auth/session';
 import {
   CONTACT_FIELDS,
   FIELD_LABELS,
@@ -83,7 +83,7 @@ export default function CustomerFormPage() {
 
 function CustomerForm({ loaded }: { loaded: Profile | null }) {
   const i18n = useI18n();
-  const { t, label, serverText } = i18n;
+  const { t, label, problemText, reasonText } = i18n;
   const { me } = useSession();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -101,7 +101,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
   const [reloadedNote, setReloadedNote] = useState(false);
   // The server says who may change the owner and the collaborators of a
   // customer; a new customer is the creator's, given away by managers only.
-  const mayAssign = loaded ? loaded.viewerCanChangeOwner : canAssignOwner(me);
+  const mayAssign = loaded ? loaded.viewerCanChangeOwner : Boolean(me?.canChangeOwners);
   const mayChangeCollaborators = loaded ? loaded.viewerCanChangeCollaborators : true;
 
   const staffQuery = useStaff();
@@ -158,7 +158,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
         await showConflict(values, against);
         return;
       }
-      const res = applyServerErrors(form, e, known, serverText);
+      const res = applyServerErrors(form, e, known, problemText);
       setOtherProblems(res.other);
       if (!res.onFields && res.other.length === 0) setError(e);
     } finally {
@@ -259,7 +259,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
         <Card title={t('form.basic')} size="small" style={{ marginBottom: 16 }}>
           <Row gutter={16}>
             <Col {...wide}>
-              <Form.Item {...item('name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }, { max: 200 }]}>
+              <Form.Item {...item('name')} rules={[{ required: true, whitespace: true, message: reasonText('REQUIRED') }, { max: 200 }]}>
                 <Input maxLength={200} autoFocus={!loaded} />
               </Form.Item>
             </Col>
@@ -306,7 +306,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
                       </legend>
                       <Row gutter={16}>
                         <Col {...col}>
-                          <Form.Item name={[f.name, 'name']} label={t('contact.name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }]}>
+                          <Form.Item name={[f.name, 'name']} label={t('contact.name')} rules={[{ required: true, whitespace: true, message: reasonText('REQUIRED') }]}>
                             <Input maxLength={100} />
                           </Form.Item>
                         </Col>
@@ -397,7 +397,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
               </Form.Item>
             </Col>
             <Col {...wide}>
-              <Form.Item {...item('collaborators')}>
+              <Form.Item {...item('collaborators')} extra={mayChangeCollaborators ? undefined : t('form.collaboratorsOwnerOnly')}>
                 <Select
                   mode="multiple"
                   optionFilterProp="label"

@@ -130,10 +130,10 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
         onConflict={onConflict}
         known={known}
       >
-        <Form.Item name="product" label={t('deal.product')} rules={[{ required: true, whitespace: true, message: i18n.serverText('is required') }]}>
+        <Form.Item name="product" label={t('deal.product')} rules={[{ required: true, whitespace: true, message: i18n.reasonText('REQUIRED') }]}>
           <Input maxLength={200} autoFocus />
         </Form.Item>
-        <Form.Item name="amount" label={t('deal.amount')} rules={[{ required: true, message: i18n.serverText('is required') }]}>
+        <Form.Item name="amount" label={t('deal.amount')} rules={[{ required: true, message: i18n.reasonText('REQUIRED') }]}>
           <MoneyInput />
         </Form.Item>
         <Form.Item name="date" label={t('deal.date')}>

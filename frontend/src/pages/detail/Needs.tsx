@@ -199,7 +199,7 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
         onConflict={onConflict}
         known={known}
       >
-        <Form.Item name="title" label={t('need.title')} rules={[{ required: true, whitespace: true, message: i18n.serverText('is required') }]}>
+        <Form.Item name="title" label={t('need.title')} rules={[{ required: true, whitespace: true, message: i18n.reasonText('REQUIRED') }]}>
           <Input maxLength={200} autoFocus />
         </Form.Item>
         <Row gutter={12}>
