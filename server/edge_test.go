@@ -420,3 +420,24 @@ func TestConfigTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+// TestUntrustedForwardedForWarnsOnce: a proxy in front of a server that
+// does not trust it is named in the log, once.
+func TestUntrustedForwardedForWarnsOnce(t *testing.T) {
+	ts := newTestServer(t)
+	var log syncBuffer
+	ts.app.log = slog.New(slog.NewTextHandler(&log, nil))
+	for range 3 {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/healthz", nil)
+		req.Header.Set("X-Forwarded-For", "198.51.100.1")
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	waitLine(t, &log, "level=WARN", "KEHU_TRUSTED_PROXIES")
+	if n := strings.Count(log.String(), "KEHU_TRUSTED_PROXIES"); n != 1 {
+		t.Fatalf("warned %d times:\n%s", n, log.String())
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -94,7 +95,15 @@ func (a *app) routes(gql http.Handler) http.Handler {
 // trusted proxies only) in the context, for the sign-in limits and the
 // session cookie.
 func (a *app) client(next http.Handler) http.Handler {
+	var warned atomic.Bool
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(a.cfg.TrustedProxies) == 0 && r.Header.Get("X-Forwarded-For") != "" && !warned.Swap(true) {
+			// Behind a proxy that is not listed, every user shares the
+			// proxy's address: one guesser slows down everyone's sign-in.
+			a.log.Warn("requests carry X-Forwarded-For but KEHU_TRUSTED_PROXIES is empty: the header is ignored and "+
+				"every client behind a proxy counts as the proxy's address; list the proxy if there is one",
+				"peer", r.RemoteAddr)
+		}
 		c := auth.ClientOf(r, a.cfg.TrustedProxies)
 		next.ServeHTTP(w, r.WithContext(auth.WithClient(r.Context(), c)))
 	})
