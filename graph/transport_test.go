@@ -2,6 +2,11 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -93,4 +98,64 @@ func BenchmarkCountResponse(b *testing.B) {
 	for b.Loop() {
 		_, _ = countResponse(ctx, next)
 	}
+}
+
+// FuzzTransport: whatever the method, content type and body, the answer is
+// JSON, and every error in it has extensions.code. A batch or a body that
+// is not a GraphQL request is refused without echoing it.
+func FuzzTransport(f *testing.F) {
+	for _, seed := range []struct{ method, ctype, body string }{
+		{"POST", "application/json", `{"query":"{__typename}"}`},
+		{"POST", "application/json", `[{"query":"{__typename}"}]`},
+		{"POST", "application/json; charset=utf-8", `{"query":"{__typename}","variables":{"a":1}}`},
+		{"POST", "text/plain", `{"query":"{__typename}"}`},
+		{"POST", "application/json", `{"query":`},
+		{"GET", "", "query=%7B__typename%7D"},
+		{"GET", "", "query=mutation%7Blogout%7D"},
+		{"GET", "", "query=%7B__typename%7D&variables=%5B"},
+		{"PUT", "application/json", `{}`},
+		{"OPTIONS", "", ""},
+	} {
+		f.Add(seed.method, seed.ctype, seed.body)
+	}
+	srv := NewHandler(&Resolver{}, Limits{MaxResponse: 1 << 16}, slog.New(slog.DiscardHandler))
+	f.Fuzz(func(t *testing.T, method, ctype, body string) {
+		if len(method) == 0 || len(method) > 10 || strings.ContainsAny(method, " \t\r\n()<>@,;:\\\"/[]?={}") {
+			return // not an HTTP method a server would receive
+		}
+		target := "/graphql"
+		var rd io.Reader = strings.NewReader(body)
+		if method == http.MethodGet {
+			target += "?" + body
+			rd = nil
+		}
+		req, err := http.NewRequest(method, "http://kehu.test"+target, rd)
+		if err != nil {
+			return
+		}
+		req.Header.Set("Content-Type", ctype)
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		if method == http.MethodOptions || method == http.MethodHead {
+			return
+		}
+		var resp struct {
+			Errors []struct {
+				Message    string         `json:"message"`
+				Extensions map[string]any `json:"extensions"`
+			} `json:"errors"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("%s %q %q: status %d, not JSON: %s", method, ctype, body, w.Code, w.Body)
+		}
+		for _, e := range resp.Errors {
+			if code, _ := e.Extensions["code"].(string); code == "" {
+				t.Fatalf("%s %q %q: error without a code: %+v", method, ctype, body, e)
+			}
+			if r, _ := e.Extensions["reason"].(string); (r == ReasonBatchNotSupported || r == ReasonInvalidRequest) &&
+				len(body) > 8 && strings.Contains(e.Message, body) {
+				t.Fatalf("the body is echoed: %s", e.Message)
+			}
+		}
+	})
 }

@@ -140,6 +140,7 @@ func TestTransportErrors(t *testing.T) {
 		{"unknown export", "GET", "/export/customers.pdf", "", "", 404, "NOT_FOUND", "NO_SUCH_PATH"},
 		{"POST an export", "POST", "/export/customers.csv", "application/json", "{}", 405, "BAD_USER_INPUT", "METHOD_NOT_ALLOWED"},
 		{"POST the app", "POST", "/customers", "application/json", "{}", 405, "BAD_USER_INPUT", "METHOD_NOT_ALLOWED"},
+		{"POST healthz", "POST", "/healthz", "application/json", "{}", 405, "BAD_USER_INPUT", "METHOD_NOT_ALLOWED"},
 		{"oversized body", "POST", "/graphql", "application/json", `{"query":"` + strings.Repeat("x", 2<<20) + `"}`, 413, "BAD_USER_INPUT", "BODY_TOO_LARGE"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -389,4 +390,54 @@ func TestExportLogsEveryOutcome(t *testing.T) {
 		resp.Body.Close()
 	}
 	waitLine(t, &log, `msg="export stopped`, user, "rows=1", "format=csv")
+}
+
+func TestConfigTrustedProxies(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // "" when refused
+	}{
+		{"10.0.0.1", "[10.0.0.1/32]"},
+		{"10.0.0.0/8, ::1", "[10.0.0.0/8 ::1/128]"},
+		{"10.1.2.3/8", "[10.0.0.0/8]"},
+		{"fd00::/8", "[fd00::/8]"},
+		{"::ffff:10.0.0.1", "[10.0.0.1/32]"},
+		{"", "[]"},
+		{"10.0.0.0/33", ""},
+		{"proxy.example.com", ""},
+		{"10.0.0.1:8080", ""},
+		{"*", ""},
+	} {
+		t.Setenv("KEHU_TRUSTED_PROXIES", c.in)
+		cfg, err := parseConfig(nil)
+		switch got := fmt.Sprint(cfg.TrustedProxies); {
+		case c.want == "" && err == nil:
+			t.Errorf("%q accepted as %s", c.in, got)
+		case c.want != "" && err != nil:
+			t.Errorf("%q refused: %v", c.in, err)
+		case c.want != "" && got != c.want:
+			t.Errorf("%q read as %s, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+// TestUntrustedForwardedForWarnsOnce: a proxy in front of a server that
+// does not trust it is named in the log, once.
+func TestUntrustedForwardedForWarnsOnce(t *testing.T) {
+	ts := newTestServer(t)
+	var log syncBuffer
+	ts.app.log = slog.New(slog.NewTextHandler(&log, nil))
+	for range 3 {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/healthz", nil)
+		req.Header.Set("X-Forwarded-For", "198.51.100.1")
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	waitLine(t, &log, "level=WARN", "KEHU_TRUSTED_PROXIES")
+	if n := strings.Count(log.String(), "KEHU_TRUSTED_PROXIES"); n != 1 {
+		t.Fatalf("warned %d times:\n%s", n, log.String())
+	}
 }

@@ -6,12 +6,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -66,7 +68,7 @@ func (a *app) routes(gql http.Handler) http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	mux.Handle("/", a.methods(spaHandler(), http.MethodGet, http.MethodHead))
+	mux.Handle("/", a.methods(a.spaHandler(), http.MethodGet, http.MethodHead))
 
 	var h http.Handler = mux
 	h = a.timeout(h)
@@ -93,7 +95,15 @@ func (a *app) routes(gql http.Handler) http.Handler {
 // trusted proxies only) in the context, for the sign-in limits and the
 // session cookie.
 func (a *app) client(next http.Handler) http.Handler {
+	var warned atomic.Bool
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(a.cfg.TrustedProxies) == 0 && r.Header.Get("X-Forwarded-For") != "" && !warned.Swap(true) {
+			// Behind a proxy that is not listed, every user shares the
+			// proxy's address: one guesser slows down everyone's sign-in.
+			a.log.Warn("requests carry X-Forwarded-For but KEHU_TRUSTED_PROXIES is empty: the header is ignored and "+
+				"every client behind a proxy counts as the proxy's address; list the proxy if there is one",
+				"peer", r.RemoteAddr)
+		}
 		c := auth.ClientOf(r, a.cfg.TrustedProxies)
 		next.ServeHTTP(w, r.WithContext(auth.WithClient(r.Context(), c)))
 	})
@@ -204,7 +214,7 @@ const spaCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-
 // spaHandler serves the built app with history fallback: a path that is
 // not a file gets index.html. Hashed assets are cached for a year; the
 // index is always revalidated.
-func spaHandler() http.Handler {
+func (a *app) spaHandler() http.Handler {
 	dist := frontend.Dist()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if dist == nil {
@@ -223,7 +233,7 @@ func spaHandler() http.Handler {
 				return
 			}
 			if strings.HasPrefix(p, "assets/") || path.Ext(p) != "" {
-				http.NotFound(w, r)
+				a.writeError(w, r, http.StatusNotFound, graph.WithReason(crm.Errorf(crm.CodeNotFound, "no such file"), graph.ReasonNoSuchPath))
 				return
 			}
 		}
@@ -231,7 +241,7 @@ func spaHandler() http.Handler {
 		w.Header().Set("Content-Security-Policy", spaCSP)
 		index, err := fs.ReadFile(dist, "index.html")
 		if err != nil {
-			http.Error(w, "index.html missing", http.StatusInternalServerError)
+			a.writeError(w, r, 0, fmt.Errorf("the app's index.html is missing: %w", err))
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -45,6 +45,14 @@ describe('API errors', () => {
     expect(errorText(e, i18n)).toBe(`${dictionaries.zh['error.badInput']} name: 最多 200 个字`);
   });
 
+  it('shows why a request without a field was refused', () => {
+    const e = toApiError({
+      message: 'the response is larger than the limit of 8.0 MiB; ask for fewer items',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'RESPONSE_TOO_LARGE' },
+    });
+    expect(errorText(e, i18n)).toBe(`${dictionaries.zh['error.badRequest']} the response is larger than the limit of 8.0 MiB; ask for fewer items`);
+  });
+
   it('tells a version conflict from a taken unique value', () => {
     expect(toApiError({ message: 'changed', extensions: { code: 'CONFLICT' } }).isVersionConflict).toBe(true);
     const unique = toApiError({

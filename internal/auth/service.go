@@ -179,9 +179,9 @@ func SessionID(token string) (string, bool) {
 
 // Login checks an email and password and opens a session.
 //
-// The email is trimmed and lower-cased. Attempts are limited per email and
-// per clientKey (the client's IP; "" is not limited) before the password is
-// looked at. Every failure of the credentials, an unknown email or a disabled
+// The email is trimmed and lower-cased. Attempts are slowed down by the
+// Limiter per email and per clientKey (Client.Key: the address, an IPv6
+// one's /64; "" is not counted) before the password is looked at. Every failure of the credentials, an unknown email or a disabled
 // account alike, is the same UNAUTHENTICATED "wrong email or password" and
 // costs the same argon2 computation. Errors: UNAUTHENTICATED, RATE_LIMITED
 // (RetryAt tells when), INTERNAL.

@@ -16,7 +16,7 @@ function unsafe(s: string): boolean {
     try {
       decoded = decodeURIComponent(s);
     } catch {
-      return true; // a broken escape: not a link the app made
+      return false; // a lone "%" (a search for "50%"): nothing more to decode
     }
     if (decoded === s) return false;
     s = decoded;
