@@ -33,6 +33,9 @@ var InteractionTexts = []InteractionText{
 // TextCond is one free-text condition of a filter, as a text index answers
 // it: the elements whose text satisfies Match.
 type TextCond struct {
+	// Key identifies the condition: equal keys, equal conditions (a store
+	// answering several filters at once looks each up once).
+	Key  string
 	Code int // the InteractionText
 	// Masked: the condition is on the text as a viewer who sees contact
 	// details masked reads it (MaskFreeText), for the customers a

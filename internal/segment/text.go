@@ -71,7 +71,7 @@ func textConds(n Node, withMasked bool) (conds []crm.TextCond, keys map[string]i
 				}
 				keys[k] = len(conds)
 				tc := textCond(code, n)
-				tc.Masked = masked
+				tc.Masked, tc.Key = masked, k
 				conds = append(conds, tc)
 			}
 		}

@@ -280,21 +280,36 @@ func (m *textMatches) Has(i int, e *crm.BriefInteraction) bool {
 	return in != m.negate[i]
 }
 
+// textCache holds, for one snapshot, what matchTexts computed: the map
+// from rowids to entries, the masked rows, and each condition's set.
+type textCache struct {
+	byRow     map[int64]*entry
+	hasMasked map[int64]bool
+	sets      map[string]map[*crm.BriefInteraction]struct{}
+}
+
 // phrase quotes a folded needle as an FTS5 phrase.
 func phrase(needle string) string { return `"` + strings.ReplaceAll(needle, `"`, `""`) + `"` }
 
 // matchTexts answers conds on snap from the index as of tx (which must see
 // the database exactly as snap was published: see readAt).
-func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snapshot, conds []crm.TextCond) (*textMatches, error) {
+func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snapshot, conds []crm.TextCond, cache *textCache) (*textMatches, error) {
 	m := &textMatches{sets: make([]map[*crm.BriefInteraction]struct{}, len(conds)), negate: make([]bool, len(conds))}
-	var hasMasked map[int64]bool // the rows (of unmasked texts) that have a masked row
-	byRow := make(map[int64]*entry, snap.n)
-	for _, ch := range snap.chunks {
-		for _, e := range ch.entries[:ch.n] {
-			byRow[e.row] = e
+	if cache.byRow == nil {
+		cache.byRow = make(map[int64]*entry, snap.n)
+		for _, ch := range snap.chunks {
+			for _, e := range ch.entries[:ch.n] {
+				cache.byRow[e.row] = e
+			}
 		}
+		cache.sets = map[string]map[*crm.BriefInteraction]struct{}{}
 	}
+	byRow, hasMasked := cache.byRow, cache.hasMasked
 	for k, c := range conds {
+		if set, ok := cache.sets[c.Key]; ok && c.Key != "" {
+			m.sets[k], m.negate[k] = set, c.MatchesEmpty
+			continue
+		}
 		if c.Masked && hasMasked == nil {
 			hasMasked = map[int64]bool{}
 			rows, err := tx.QueryContext(ctx, "SELECT id FROM masked_texts")
@@ -313,8 +328,12 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 				return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
 			}
 		}
+		cache.hasMasked = hasMasked
 		set := map[*crm.BriefInteraction]struct{}{}
 		m.sets[k], m.negate[k] = set, c.MatchesEmpty
+		if c.Key != "" {
+			cache.sets[c.Key] = set
+		}
 		// An exact lookup (a contains: the index answers containment of the
 		// folded text) reads no text; a check joins the texts in the order
 		// written (CROSS JOIN: the lookup first). Rowids map to read-model
@@ -411,12 +430,12 @@ func (s *Store) readAt(ctx context.Context) (*sql.Tx, *snapshot, error) {
 // bindText turns a filter that reads free text into a lean one for snap,
 // answering its text conditions from the index as of tx. It returns f
 // itself when f cannot be bound (then it is evaluated on documents).
-func (cs *customerStore) bindText(ctx context.Context, tx *sql.Tx, snap *snapshot, f crm.Filter) (crm.Filter, error) {
+func (cs *customerStore) bindText(ctx context.Context, tx *sql.Tx, snap *snapshot, f crm.Filter, cache *textCache) (crm.Filter, error) {
 	tf, ok := f.(crm.TextFilter)
 	if !ok || f.Lean() {
 		return f, nil
 	}
-	m, err := cs.matchTexts(ctx, tx, snap, tf.TextConds())
+	m, err := cs.matchTexts(ctx, tx, snap, tf.TextConds(), cache)
 	if err != nil {
 		return nil, err
 	}
