@@ -54,6 +54,9 @@ type TextCond struct {
 	// Exact: Match(t) holds exactly when FoldText(t) contains Needle (a
 	// contains condition): an exact index needs no check.
 	Exact bool
+	// Some: the filter asks only whether some interaction of a customer
+	// satisfies the condition (TextMatches.Any), not which.
+	Some bool
 }
 
 // TextMatches answers a filter's text conditions for one snapshot of the
@@ -61,6 +64,9 @@ type TextCond struct {
 // Brief) satisfies condition i of TextFilter.TextConds.
 type TextMatches interface {
 	Has(i int, e *BriefInteraction) bool
+	// Any reports whether some interaction of c (a read-model customer
+	// with its Brief) satisfies condition i.
+	Any(i int, c *Customer) bool
 }
 
 // ViewerFilter is a Filter whose free-text conditions can match the texts
