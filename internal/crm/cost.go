@@ -40,7 +40,7 @@ func FilterCost(customers int, text bool) int {
 // that run at once.
 type EvalLimits struct {
 	Total   int           // in the whole process (default: the number of cores, at least 2)
-	PerUser int           // for one user (default 2)
+	PerUser int           // for one user (default 1: one user's mix holds at most one core)
 	Wait    time.Duration // how long an evaluation waits for a slot before RATE_LIMITED (default 2 s; negative: no wait)
 }
 
@@ -49,7 +49,7 @@ func (l EvalLimits) withDefaults() EvalLimits {
 		l.Total = max(2, runtime.NumCPU())
 	}
 	if l.PerUser <= 0 {
-		l.PerUser = 2
+		l.PerUser = 1
 	}
 	if l.PerUser > l.Total {
 		l.PerUser = l.Total

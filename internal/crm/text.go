@@ -33,6 +33,9 @@ var InteractionTexts = []InteractionText{
 // TextCond is one free-text condition of a filter, as a text index answers
 // it: the elements whose text satisfies Match.
 type TextCond struct {
+	// Key identifies the condition: equal keys, equal conditions (a store
+	// answering several filters at once looks each up once).
+	Key  string
 	Code int // the InteractionText
 	// Masked: the condition is on the text as a viewer who sees contact
 	// details masked reads it (MaskFreeText), for the customers a
@@ -51,6 +54,9 @@ type TextCond struct {
 	// Exact: Match(t) holds exactly when FoldText(t) contains Needle (a
 	// contains condition): an exact index needs no check.
 	Exact bool
+	// Some: the filter asks only whether some interaction of a customer
+	// satisfies the condition (TextMatches.Any), not which.
+	Some bool
 }
 
 // TextMatches answers a filter's text conditions for one snapshot of the
@@ -58,6 +64,9 @@ type TextCond struct {
 // Brief) satisfies condition i of TextFilter.TextConds.
 type TextMatches interface {
 	Has(i int, e *BriefInteraction) bool
+	// Any reports whether some interaction of c (a read-model customer
+	// with its Brief) satisfies condition i.
+	Any(i int, c *Customer) bool
 }
 
 // ViewerFilter is a Filter whose free-text conditions can match the texts

@@ -276,7 +276,14 @@ func (c *compiler) nestedAny(n Node, p crm.Problems) pred[crm.Customer] {
 		return full
 	}
 	// The same tree: the problems it has were reported by the first pass.
-	brief := c.nestedOn(n, crm.NewProblems(), true)
+	var brief pred[crm.Customer]
+	if k, ok := someText(n); ok && c.texts != nil {
+		// interactions.some(summary ...): answered per customer.
+		i, m := c.texts.keys[k+someSuffix(c.masked)], c.texts.m
+		brief = func(x *crm.Customer) bool { return m.Any(i, x) }
+	} else {
+		brief = c.nestedOn(n, crm.NewProblems(), true)
+	}
 	return func(x *crm.Customer) bool {
 		if x.Brief != nil {
 			return brief(x)

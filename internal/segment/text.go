@@ -36,6 +36,26 @@ func textConds(n Node, withMasked bool) (conds []crm.TextCond, keys map[string]i
 		if depth > MaxDepth+1 {
 			return
 		}
+		if k, isSome := someText(n); isSome {
+			// interactions.some(<one text condition>): a customer-level
+			// condition (crm.TextCond.Some).
+			cond := n.(Quant).Where.(Cond)
+			code, _ := textCode(cond.Field)
+			for _, masked := range []bool{false, true} {
+				if masked && !withMasked {
+					break
+				}
+				key := k + someSuffix(masked)
+				if _, seen := keys[key]; seen {
+					continue
+				}
+				keys[key] = len(conds)
+				tc := textCond(code, cond)
+				tc.Masked, tc.Key, tc.Some = masked, key, true
+				conds = append(conds, tc)
+			}
+			return
+		}
 		switch n := n.(type) {
 		case And:
 			for _, c := range n.Nodes {
@@ -71,13 +91,41 @@ func textConds(n Node, withMasked bool) (conds []crm.TextCond, keys map[string]i
 				}
 				keys[k] = len(conds)
 				tc := textCond(code, n)
-				tc.Masked = masked
+				tc.Masked, tc.Key = masked, k
 				conds = append(conds, tc)
 			}
 		}
 	}
 	rec(n, Customer, 1)
 	return conds, keys, ok
+}
+
+// someText reports whether n is interactions.some(<a condition on an
+// indexed text>), and that condition's key (without the masked part).
+func someText(n Node) (string, bool) {
+	q, ok := n.(Quant)
+	if !ok || q.Q != Some || q.Array != Interactions {
+		return "", false
+	}
+	cond, ok := q.Where.(Cond)
+	if !ok {
+		return "", false
+	}
+	f := lookup(Interactions, cond.Field)
+	if f == nil || f.brief != nil || f.Kind != KindString {
+		return "", false
+	}
+	if _, indexed := textCode(f.Name); !indexed {
+		return "", false
+	}
+	return "some\x00" + textKey(f.Name, cond, false), true
+}
+
+func someSuffix(masked bool) string {
+	if masked {
+		return "\x00masked"
+	}
+	return ""
 }
 
 // textCond is the crm.TextCond of a validated condition on a string field:

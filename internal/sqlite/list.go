@@ -235,7 +235,7 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 		}
 		defer tx.Rollback()
 		snap = at
-		if q.Filter, err = cs.bindText(ctx, tx, snap, q.Filter); err != nil {
+		if q.Filter, err = cs.bindText(ctx, tx, snap, q.Filter, &textCache{}); err != nil {
 			return nil, err
 		}
 		if !q.Filter.Lean() {
@@ -497,11 +497,12 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 		}
 		defer tx.Rollback()
 		snap = at
+		cache := &textCache{} // conditions shared by several filters are looked up once
 		for k, f := range filters {
 			if f == nil || f.Lean() {
 				continue
 			}
-			if filters[k], err = cs.bindText(ctx, tx, snap, crm.ForViewer(f, q.Viewer)); err != nil {
+			if filters[k], err = cs.bindText(ctx, tx, snap, crm.ForViewer(f, q.Viewer), cache); err != nil {
 				return nil, err
 			}
 			if !filters[k].Lean() {
