@@ -77,7 +77,17 @@ type userCache struct {
 	err  error
 }
 
+// userByID returns the user id names, as the signed-in user may see it
+// (crm.VisibleUser), or nil when there is none.
 func (r *Resolver) userByID(ctx context.Context, id string) (*crm.User, error) {
+	u, err := r.storedUser(ctx, id)
+	if u == nil || err != nil {
+		return nil, err
+	}
+	return visibleUser(ctx, u), nil
+}
+
+func (r *Resolver) storedUser(ctx context.Context, id string) (*crm.User, error) {
 	if id == "" {
 		return nil, nil
 	}

@@ -55,19 +55,23 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			gerr.Message = e.Message
 			gerr.Extensions = map[string]any{"code": string(e.Code)}
+			if e.Reason != "" {
+				gerr.Extensions["reason"] = e.Reason
+			}
 			if rl := (*crm.RateLimitedError)(nil); errors.As(err, &rl) {
 				gerr.Extensions["retryAfter"] = max(1, int(rl.RetryAfter.Seconds())) // seconds
 			}
-			if q := (*crm.QuotaExceededError)(nil); errors.As(err, &q) {
-				gerr.Extensions["reason"] = crm.ReasonQuotaExceeded
-			}
 			if len(e.Fields) > 0 {
-				fields := make([]map[string]string, len(e.Fields))
+				fields := make([]map[string]any, len(e.Fields))
 				for i, f := range e.Fields {
-					fields[i] = map[string]string{"field": f.Field, "message": f.Message}
+					fields[i] = fieldExtension(f)
 				}
 				gerr.Extensions["field"] = e.Fields[0].Field
 				gerr.Extensions["fields"] = fields
+				gerr.Extensions["reason"] = fields[0]["reason"]
+				if params, ok := fields[0]["params"]; ok {
+					gerr.Extensions["params"] = params
+				}
 			}
 			return gerr
 		}
@@ -75,6 +79,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// Parse, validation and limit errors from gqlgen: the client's fault.
 			gerr.Extensions["code"] = string(crm.CodeBadUserInput)
 			gerr.Extensions["reason"] = code
+			if code == "COMPLEXITY_LIMIT_EXCEEDED" { // gqlgen's extension.FixedComplexityLimit
+				gerr.Message += ": ask for smaller pages (first), give interactions a limit, or split the request (docs/API.md, Limits)"
+			}
 			if field := variablePath(gerr.Path); field != "" {
 				// A variable that does not fit its type: name it like an
 				// input field, so $input.name reads "input.name".
@@ -85,8 +92,9 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr
 		}
 		if field, ok := argumentError(ctx, gerr); ok {
-			gerr.Extensions = map[string]any{"code": string(crm.CodeBadUserInput), "field": field,
-				"fields": []map[string]string{{"field": field, "message": gerr.Message}}}
+			reason := string(crm.ReasonOf(err))
+			gerr.Extensions = map[string]any{"code": string(crm.CodeBadUserInput), "field": field, "reason": reason,
+				"fields": []map[string]any{{"field": field, "message": gerr.Message, "reason": reason}}}
 			return gerr
 		}
 		if graphql.GetFieldContext(ctx) == nil {
@@ -100,9 +108,29 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
+// fieldExtension renders one field error: its path, English message,
+// reason (INVALID when it has none) and parameters (when it has some).
+func fieldExtension(f crm.FieldError) map[string]any {
+	reason := f.Reason
+	if reason == "" {
+		reason = crm.ReasonInvalid
+	}
+	out := map[string]any{"field": f.Field, "message": f.Message, "reason": string(reason)}
+	if len(f.Params) > 0 {
+		out["params"] = f.Params
+	}
+	return out
+}
+
 func internal(ctx context.Context, log *slog.Logger, gerr *gqlerror.Error, err error) *gqlerror.Error {
 	id := RequestID(ctx)
-	log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "err", err)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// The client went away (closed the tab, timed out): nothing failed
+		// on our side, and under load these would flood the log.
+		log.DebugContext(ctx, "request abandoned by the client", "request_id", id, "path", gerr.Path.String(), "err", err)
+	} else {
+		log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "err", err)
+	}
 	gerr.Message = "internal error; quote request id " + id + " when reporting it"
 	gerr.Extensions = map[string]any{"code": string(crm.CodeInternal), "requestId": id}
 	return gerr

@@ -33,13 +33,17 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Customer() CustomerResolver
+	Deal() DealResolver
 	Interaction() InteractionResolver
 	Mutation() MutationResolver
+	Need() NeedResolver
 	NextAction() NextActionResolver
 	Query() QueryResolver
+	SatisfactionResult() SatisfactionResultResolver
 	SavedSegment() SavedSegmentResolver
 	StageChange() StageChangeResolver
 	TierChange() TierChangeResolver
+	User() UserResolver
 }
 
 type DirectiveRoot struct {
@@ -66,56 +70,61 @@ type ComplexityRoot struct {
 	}
 
 	Customer struct {
-		Address              func(childComplexity int) int
-		ArchivedAt           func(childComplexity int) int
-		AvgSatisfaction      func(childComplexity int) int
-		City                 func(childComplexity int) int
-		Code                 func(childComplexity int) int
-		Collaborators        func(childComplexity int) int
-		CommPreference       func(childComplexity int) int
-		ComplaintCount       func(childComplexity int) int
-		ContactDetailsMasked func(childComplexity int) int
-		Contacts             func(childComplexity int) int
-		CreatedAt            func(childComplexity int) int
-		CreatedBy            func(childComplexity int) int
-		CreditCode           func(childComplexity int) int
-		DealCount            func(childComplexity int) int
-		Deals                func(childComplexity int) int
-		EmployeeBand         func(childComplexity int) int
-		FirstDealOn          func(childComplexity int) int
-		FirstInteractionAt   func(childComplexity int) int
-		FoundedOn            func(childComplexity int) int
-		ID                   func(childComplexity int) int
-		Industry             func(childComplexity int) int
-		IntentGrade          func(childComplexity int) int
-		InteractionCount     func(childComplexity int) int
-		Interactions         func(childComplexity int, newestFirst *bool, limit *int) int
-		LastComplaintAt      func(childComplexity int) int
-		LastDealOn           func(childComplexity int) int
-		LastInteractionAt    func(childComplexity int) int
-		MainBusiness         func(childComplexity int) int
-		Name                 func(childComplexity int) int
-		NeedType             func(childComplexity int) int
-		Needs                func(childComplexity int) int
-		Notes                func(childComplexity int) int
-		OpenNeedCount        func(childComplexity int) int
-		Owner                func(childComplexity int) int
-		Province             func(childComplexity int) int
-		RevenueBand          func(childComplexity int) int
-		Satisfaction         func(childComplexity int) int
-		SatisfactionCount    func(childComplexity int) int
-		Source               func(childComplexity int) int
-		Stage                func(childComplexity int) int
-		StageHistory         func(childComplexity int) int
-		Tags                 func(childComplexity int) int
-		TierHistory          func(childComplexity int) int
-		TotalAmount          func(childComplexity int) int
-		Type                 func(childComplexity int) int
-		UpdatedAt            func(childComplexity int) int
-		UpdatedBy            func(childComplexity int) int
-		ValueTier            func(childComplexity int) int
-		Version              func(childComplexity int) int
-		Website              func(childComplexity int) int
+		Address                      func(childComplexity int) int
+		ArchivedAt                   func(childComplexity int) int
+		AvgSatisfaction              func(childComplexity int) int
+		City                         func(childComplexity int) int
+		Code                         func(childComplexity int) int
+		Collaborators                func(childComplexity int) int
+		CommPreference               func(childComplexity int) int
+		ComplaintCount               func(childComplexity int) int
+		ContactDetailsMasked         func(childComplexity int) int
+		Contacts                     func(childComplexity int) int
+		CreatedAt                    func(childComplexity int) int
+		CreatedBy                    func(childComplexity int) int
+		CreditCode                   func(childComplexity int) int
+		DealCount                    func(childComplexity int) int
+		Deals                        func(childComplexity int) int
+		EmployeeBand                 func(childComplexity int) int
+		FirstDealOn                  func(childComplexity int) int
+		FirstInteractionAt           func(childComplexity int) int
+		FoundedOn                    func(childComplexity int) int
+		ID                           func(childComplexity int) int
+		Industry                     func(childComplexity int) int
+		IntentGrade                  func(childComplexity int) int
+		InteractionCount             func(childComplexity int) int
+		Interactions                 func(childComplexity int, newestFirst *bool, limit *int) int
+		LastComplaintAt              func(childComplexity int) int
+		LastDealOn                   func(childComplexity int) int
+		LastInteractionAt            func(childComplexity int) int
+		MainBusiness                 func(childComplexity int) int
+		Name                         func(childComplexity int) int
+		NeedType                     func(childComplexity int) int
+		Needs                        func(childComplexity int) int
+		Notes                        func(childComplexity int) int
+		OpenNeedCount                func(childComplexity int) int
+		Owner                        func(childComplexity int) int
+		Province                     func(childComplexity int) int
+		RevenueBand                  func(childComplexity int) int
+		Satisfaction                 func(childComplexity int) int
+		SatisfactionCount            func(childComplexity int) int
+		Source                       func(childComplexity int) int
+		Stage                        func(childComplexity int) int
+		StageHistory                 func(childComplexity int) int
+		Tags                         func(childComplexity int) int
+		TierHistory                  func(childComplexity int) int
+		TotalAmount                  func(childComplexity int) int
+		Type                         func(childComplexity int) int
+		UpdatedAt                    func(childComplexity int) int
+		UpdatedBy                    func(childComplexity int) int
+		ValueTier                    func(childComplexity int) int
+		Version                      func(childComplexity int) int
+		ViewerCanChangeCollaborators func(childComplexity int) int
+		ViewerCanChangeOwner         func(childComplexity int) int
+		ViewerCanEdit                func(childComplexity int) int
+		ViewerCanLog                 func(childComplexity int) int
+		ViewerCanSeeContactDetails   func(childComplexity int) int
+		Website                      func(childComplexity int) int
 	}
 
 	CustomerConnection struct {
@@ -131,26 +140,34 @@ type ComplexityRoot struct {
 	}
 
 	Deal struct {
-		Amount  func(childComplexity int) int
-		Date    func(childComplexity int) int
-		ID      func(childComplexity int) int
-		Note    func(childComplexity int) int
-		Product func(childComplexity int) int
+		Amount        func(childComplexity int) int
+		CreatedBy     func(childComplexity int) int
+		Date          func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Note          func(childComplexity int) int
+		Product       func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		UpdatedBy     func(childComplexity int) int
+		ViewerCanEdit func(childComplexity int) int
 	}
 
 	Interaction struct {
-		At           func(childComplexity int) int
-		Channel      func(childComplexity int) int
-		ContactIDs   func(childComplexity int) int
-		CreatedBy    func(childComplexity int) int
-		DurationMin  func(childComplexity int) int
-		Feedback     func(childComplexity int) int
-		ID           func(childComplexity int) int
-		KeyEvent     func(childComplexity int) int
-		NextAction   func(childComplexity int) int
-		Participants func(childComplexity int) int
-		Result       func(childComplexity int) int
-		Summary      func(childComplexity int) int
+		At               func(childComplexity int) int
+		Channel          func(childComplexity int) int
+		ContactIDs       func(childComplexity int) int
+		CreatedBy        func(childComplexity int) int
+		DurationMin      func(childComplexity int) int
+		Feedback         func(childComplexity int) int
+		ID               func(childComplexity int) int
+		KeyEvent         func(childComplexity int) int
+		NextAction       func(childComplexity int) int
+		Participants     func(childComplexity int) int
+		Result           func(childComplexity int) int
+		Summary          func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		UpdatedBy        func(childComplexity int) int
+		ViewerCanEdit    func(childComplexity int) int
+		ViewerCanTickOff func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -185,19 +202,23 @@ type ComplexityRoot struct {
 	}
 
 	Need struct {
-		BudgetMax  func(childComplexity int) int
-		BudgetMin  func(childComplexity int) int
-		ExpectedOn func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Important  func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		OpenedAt   func(childComplexity int) int
-		Priority   func(childComplexity int) int
-		ResolvedAt func(childComplexity int) int
-		Status     func(childComplexity int) int
-		Title      func(childComplexity int) int
-		Type       func(childComplexity int) int
-		Urgent     func(childComplexity int) int
+		BudgetMax     func(childComplexity int) int
+		BudgetMin     func(childComplexity int) int
+		CreatedBy     func(childComplexity int) int
+		ExpectedOn    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Important     func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		OpenedAt      func(childComplexity int) int
+		Priority      func(childComplexity int) int
+		ResolvedAt    func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Title         func(childComplexity int) int
+		Type          func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		UpdatedBy     func(childComplexity int) int
+		Urgent        func(childComplexity int) int
+		ViewerCanEdit func(childComplexity int) int
 	}
 
 	NextAction struct {
@@ -230,10 +251,14 @@ type ComplexityRoot struct {
 	}
 
 	SatisfactionResult struct {
-		At      func(childComplexity int) int
-		Comment func(childComplexity int) int
-		ID      func(childComplexity int) int
-		Score   func(childComplexity int) int
+		At            func(childComplexity int) int
+		Comment       func(childComplexity int) int
+		CreatedBy     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Score         func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		UpdatedBy     func(childComplexity int) int
+		ViewerCanEdit func(childComplexity int) int
 	}
 
 	SavedSegment struct {
@@ -275,15 +300,18 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		CreatedAt func(childComplexity int) int
-		Disabled  func(childComplexity int) int
-		Email     func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Locale    func(childComplexity int) int
-		Name      func(childComplexity int) int
-		Role      func(childComplexity int) int
-		UpdatedAt func(childComplexity int) int
-		Version   func(childComplexity int) int
+		Assignable         func(childComplexity int) int
+		CanChangeOwners    func(childComplexity int) int
+		CanCreateCustomers func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		Disabled           func(childComplexity int) int
+		Email              func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Locale             func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Role               func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		Version            func(childComplexity int) int
 	}
 }
 
@@ -292,11 +320,23 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type CustomerResolver interface {
+	Address(ctx context.Context, obj *crm.Customer) (string, error)
+	Website(ctx context.Context, obj *crm.Customer) (string, error)
+
+	MainBusiness(ctx context.Context, obj *crm.Customer) (string, error)
+
+	Tags(ctx context.Context, obj *crm.Customer) ([]string, error)
 	Owner(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 	Collaborators(ctx context.Context, obj *crm.Customer) ([]crm.User, error)
-
+	CommPreference(ctx context.Context, obj *crm.Customer) (string, error)
+	Notes(ctx context.Context, obj *crm.Customer) (string, error)
 	Contacts(ctx context.Context, obj *crm.Customer) ([]crm.Contact, error)
 	ContactDetailsMasked(ctx context.Context, obj *crm.Customer) (bool, error)
+	ViewerCanSeeContactDetails(ctx context.Context, obj *crm.Customer) (bool, error)
+	ViewerCanEdit(ctx context.Context, obj *crm.Customer) (bool, error)
+	ViewerCanLog(ctx context.Context, obj *crm.Customer) (bool, error)
+	ViewerCanChangeOwner(ctx context.Context, obj *crm.Customer) (bool, error)
+	ViewerCanChangeCollaborators(ctx context.Context, obj *crm.Customer) (bool, error)
 	Interactions(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Interaction, error)
 	Needs(ctx context.Context, obj *crm.Customer) ([]crm.Need, error)
 	Deals(ctx context.Context, obj *crm.Customer) ([]crm.Deal, error)
@@ -309,11 +349,21 @@ type CustomerResolver interface {
 
 	UpdatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 }
+type DealResolver interface {
+	CreatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error)
+
+	UpdatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error)
+	ViewerCanEdit(ctx context.Context, obj *crm.Deal) (bool, error)
+}
 type InteractionResolver interface {
 	Participants(ctx context.Context, obj *crm.Interaction) ([]crm.User, error)
 
 	DurationMin(ctx context.Context, obj *crm.Interaction) (*int, error)
 	CreatedBy(ctx context.Context, obj *crm.Interaction) (*crm.User, error)
+
+	UpdatedBy(ctx context.Context, obj *crm.Interaction) (*crm.User, error)
+	ViewerCanEdit(ctx context.Context, obj *crm.Interaction) (bool, error)
+	ViewerCanTickOff(ctx context.Context, obj *crm.Interaction) (bool, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
@@ -345,6 +395,12 @@ type MutationResolver interface {
 	UpdateSegment(ctx context.Context, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error)
 	DeleteSegment(ctx context.Context, id string, expectedVersion int) (bool, error)
 }
+type NeedResolver interface {
+	CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
+
+	UpdatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
+	ViewerCanEdit(ctx context.Context, obj *crm.Need) (bool, error)
+}
 type NextActionResolver interface {
 	Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error)
 }
@@ -361,6 +417,12 @@ type QueryResolver interface {
 	User(ctx context.Context, id string) (*crm.User, error)
 	Segments(ctx context.Context) ([]crm.SavedSegment, error)
 	Segment(ctx context.Context, id string) (*crm.SavedSegment, error)
+}
+type SatisfactionResultResolver interface {
+	CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error)
+
+	UpdatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error)
+	ViewerCanEdit(ctx context.Context, obj *crm.Satisfaction) (bool, error)
 }
 type SavedSegmentResolver interface {
 	Query(ctx context.Context, obj *crm.SavedSegment) (*string, error)
@@ -381,6 +443,9 @@ type StageChangeResolver interface {
 }
 type TierChangeResolver interface {
 	By(ctx context.Context, obj *crm.TierChange) (*crm.User, error)
+}
+type UserResolver interface {
+	Role(ctx context.Context, obj *crm.User) (*crm.Role, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -780,6 +845,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Version(childComplexity), true
+	case "Customer.viewerCanChangeCollaborators":
+		if e.ComplexityRoot.Customer.ViewerCanChangeCollaborators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ViewerCanChangeCollaborators(childComplexity), true
+	case "Customer.viewerCanChangeOwner":
+		if e.ComplexityRoot.Customer.ViewerCanChangeOwner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ViewerCanChangeOwner(childComplexity), true
+	case "Customer.viewerCanEdit":
+		if e.ComplexityRoot.Customer.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ViewerCanEdit(childComplexity), true
+	case "Customer.viewerCanLog":
+		if e.ComplexityRoot.Customer.ViewerCanLog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ViewerCanLog(childComplexity), true
+	case "Customer.viewerCanSeeContactDetails":
+		if e.ComplexityRoot.Customer.ViewerCanSeeContactDetails == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ViewerCanSeeContactDetails(childComplexity), true
 	case "Customer.website":
 		if e.ComplexityRoot.Customer.Website == nil {
 			break
@@ -831,6 +926,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deal.Amount(childComplexity), true
+	case "Deal.createdBy":
+		if e.ComplexityRoot.Deal.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deal.CreatedBy(childComplexity), true
 	case "Deal.date":
 		if e.ComplexityRoot.Deal.Date == nil {
 			break
@@ -855,6 +956,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deal.Product(childComplexity), true
+	case "Deal.updatedAt":
+		if e.ComplexityRoot.Deal.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deal.UpdatedAt(childComplexity), true
+	case "Deal.updatedBy":
+		if e.ComplexityRoot.Deal.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deal.UpdatedBy(childComplexity), true
+	case "Deal.viewerCanEdit":
+		if e.ComplexityRoot.Deal.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deal.ViewerCanEdit(childComplexity), true
 
 	case "Interaction.at":
 		if e.ComplexityRoot.Interaction.At == nil {
@@ -928,6 +1047,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Interaction.Summary(childComplexity), true
+	case "Interaction.updatedAt":
+		if e.ComplexityRoot.Interaction.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interaction.UpdatedAt(childComplexity), true
+	case "Interaction.updatedBy":
+		if e.ComplexityRoot.Interaction.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interaction.UpdatedBy(childComplexity), true
+	case "Interaction.viewerCanEdit":
+		if e.ComplexityRoot.Interaction.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interaction.ViewerCanEdit(childComplexity), true
+	case "Interaction.viewerCanTickOff":
+		if e.ComplexityRoot.Interaction.ViewerCanTickOff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interaction.ViewerCanTickOff(childComplexity), true
 
 	case "Mutation.addContact":
 		if e.ComplexityRoot.Mutation.AddContact == nil {
@@ -1245,6 +1388,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Need.BudgetMin(childComplexity), true
+	case "Need.createdBy":
+		if e.ComplexityRoot.Need.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.CreatedBy(childComplexity), true
 	case "Need.expectedOn":
 		if e.ComplexityRoot.Need.ExpectedOn == nil {
 			break
@@ -1305,12 +1454,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Need.Type(childComplexity), true
+	case "Need.updatedAt":
+		if e.ComplexityRoot.Need.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.UpdatedAt(childComplexity), true
+	case "Need.updatedBy":
+		if e.ComplexityRoot.Need.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.UpdatedBy(childComplexity), true
 	case "Need.urgent":
 		if e.ComplexityRoot.Need.Urgent == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Need.Urgent(childComplexity), true
+	case "Need.viewerCanEdit":
+		if e.ComplexityRoot.Need.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.ViewerCanEdit(childComplexity), true
 
 	case "NextAction.done":
 		if e.ComplexityRoot.NextAction.Done == nil {
@@ -1488,6 +1655,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SatisfactionResult.Comment(childComplexity), true
+	case "SatisfactionResult.createdBy":
+		if e.ComplexityRoot.SatisfactionResult.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionResult.CreatedBy(childComplexity), true
 	case "SatisfactionResult.id":
 		if e.ComplexityRoot.SatisfactionResult.ID == nil {
 			break
@@ -1500,6 +1673,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SatisfactionResult.Score(childComplexity), true
+	case "SatisfactionResult.updatedAt":
+		if e.ComplexityRoot.SatisfactionResult.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionResult.UpdatedAt(childComplexity), true
+	case "SatisfactionResult.updatedBy":
+		if e.ComplexityRoot.SatisfactionResult.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionResult.UpdatedBy(childComplexity), true
+	case "SatisfactionResult.viewerCanEdit":
+		if e.ComplexityRoot.SatisfactionResult.ViewerCanEdit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionResult.ViewerCanEdit(childComplexity), true
 
 	case "SavedSegment.count":
 		if e.ComplexityRoot.SavedSegment.Count == nil {
@@ -1671,6 +1862,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TierChange.To(childComplexity), true
 
+	case "User.assignable":
+		if e.ComplexityRoot.User.Assignable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Assignable(childComplexity), true
+	case "User.canChangeOwners":
+		if e.ComplexityRoot.User.CanChangeOwners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanChangeOwners(childComplexity), true
+	case "User.canCreateCustomers":
+		if e.ComplexityRoot.User.CanCreateCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanCreateCustomers(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -1969,9 +2178,15 @@ type Query {
   parseQuery(query: String!): WhereValue!
   "Every user, disabled ones included (ADMIN and MANAGER)."
   users: [User!]!
-  "Active staff, for choosing owners, collaborators and participants (any signed-in user)."
+  """
+  Active staff, for choosing owners, collaborators and participants (any signed-in user).
+  Only ADMIN and MANAGER see colleagues' e-mail (see User).
+  """
   staff: [User!]!
-  "One user by id (any signed-in user: owners and participants are shown by name)."
+  """
+  One user by id. ADMIN and MANAGER see every account; others see active colleagues (name and
+  role) and their own account; a disabled colleague's account is NOT_FOUND to them.
+  """
   user(id: ID!): User
   "Your saved segments and the shared ones, sorted by name."
   segments: [SavedSegment!]!
@@ -1988,6 +2203,10 @@ type Mutation {
   "Ends the current session."
   logout: Boolean!
 
+  """
+  Who may do what is in docs/API.md (Roles) and answered by the viewerCan* fields; a refused
+  change is FORBIDDEN and changes nothing.
+  """
   createCustomer(input: CustomerInput!): Customer!
   updateCustomer(id: ID!, expectedVersion: Int!, input: CustomerPatch!): Customer!
   archiveCustomer(id: ID!, expectedVersion: Int!): Customer!
@@ -2000,7 +2219,10 @@ type Mutation {
 
   "Appends an interaction. Without expectedVersion, concurrent calls never lose one."
   logInteraction(customerId: ID!, expectedVersion: Int, input: InteractionInput!): Customer!
-  "Corrects a logged interaction, or ticks off its next action (input: {nextActionDone: true})."
+  """
+  Corrects a logged interaction (its author, the customer's owner, managers and admins), or ticks
+  off its next action (input: {nextActionDone: true}; also the person it is assigned to).
+  """
   updateInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!, input: InteractionPatch!): Customer!
   "Removes an interaction (e.g. one logged on the wrong customer)."
   removeInteraction(customerId: ID!, interactionId: ID!, expectedVersion: Int!): Customer!
@@ -2088,12 +2310,25 @@ type AuthPayload {
   user: User!
 }
 
+"""
+A member of staff. ADMIN and MANAGER, and the user themselves, see the whole account. Others see
+an active colleague's id, name and role, and a disabled colleague's id and name only (they still
+label customers and records): email is then empty, role null, locale the default, the times zero
+and version 0.
+"""
 type User {
   id: ID!
   email: String!
   name: String!
-  role: Role!
+  "Null when hidden from you (a disabled colleague's account)."
+  role: Role
   disabled: Boolean!
+  "True when the user may own or collaborate on customers (active, and not ANALYST)."
+  assignable: Boolean!
+  "True when the user's role may create customers (every role but ANALYST)."
+  canCreateCustomers: Boolean!
+  "True when the user's role may give a customer to another owner (ADMIN, MANAGER)."
+  canChangeOwners: Boolean!
   locale: Locale!
   createdAt: Time!
   updatedAt: Time!
@@ -2153,10 +2388,22 @@ type Customer {
   commPreference: String!
   notes: String!
 
-  "Phone, e-mail and WeChat are masked (138****5678) unless you own, collaborate on, or manage this customer."
+  "Phone, e-mail and WeChat are masked (138****5678) unless you own this customer (SALES or SERVICE) or are ADMIN or MANAGER."
   contacts: [Contact!]!
-  "True when the contacts' details are masked for you."
+  "True when the contacts' details are masked for you; then phone numbers, e-mails and WeChat IDs written into free text (notes, summaries, comments ...) are masked too."
   contactDetailsMasked: Boolean!
+
+  # What the signed-in user may do here (docs/API.md, Roles); the server decides, clients ask.
+  "True when you see the contacts' phone, e-mail and WeChat in full."
+  viewerCanSeeContactDetails: Boolean!
+  "True when you may change the account, its contacts and deals, and archive or restore it."
+  viewerCanEdit: Boolean!
+  "True when you may log interactions, needs and satisfaction results."
+  viewerCanLog: Boolean!
+  "True when you may give the customer another owner."
+  viewerCanChangeOwner: Boolean!
+  "True when you may change the collaborators."
+  viewerCanChangeCollaborators: Boolean!
   "Interactions, oldest first unless newestFirst; limit keeps only that many."
   interactions(newestFirst: Boolean = false, limit: Int): [Interaction!]!
   needs: [Need!]!
@@ -2217,6 +2464,13 @@ type Interaction {
   keyEvent: KeyEvent
   durationMin: Int
   createdBy: User
+  "When and by whom it was last changed; null when never changed since it was logged."
+  updatedAt: Time
+  updatedBy: User
+  "True when you may change or remove it (its author, the customer's owner, managers, admins)."
+  viewerCanEdit: Boolean!
+  "True when you may mark its next action done or not done (also the person it is assigned to)."
+  viewerCanTickOff: Boolean!
 }
 
 type NextAction {
@@ -2240,6 +2494,13 @@ type Need {
   expectedOn: Date
   openedAt: Time!
   resolvedAt: Time
+  "Who recorded it; null for records logged before authors were kept."
+  createdBy: User
+  "When and by whom it was last changed; null when never changed."
+  updatedAt: Time
+  updatedBy: User
+  "True when you may change or remove it (its author, the customer's owner, managers, admins)."
+  viewerCanEdit: Boolean!
 }
 
 type Deal {
@@ -2248,6 +2509,13 @@ type Deal {
   amount: Money!
   product: String!
   note: String!
+  "Who recorded it; null for records logged before authors were kept."
+  createdBy: User
+  "When and by whom it was last changed; null when never changed."
+  updatedAt: Time
+  updatedBy: User
+  "True when you may change or remove it (its author, the customer's owner, managers, admins)."
+  viewerCanEdit: Boolean!
 }
 
 type SatisfactionResult {
@@ -2255,6 +2523,13 @@ type SatisfactionResult {
   at: Time!
   score: Int!
   comment: String!
+  "Who recorded it; null for records logged before authors were kept."
+  createdBy: User
+  "When and by whom it was last changed; null when never changed."
+  updatedAt: Time
+  updatedBy: User
+  "True when you may change or remove it (its author, the customer's owner, managers, admins)."
+  viewerCanEdit: Boolean!
 }
 
 type StageChange {
@@ -2319,7 +2594,9 @@ input CustomerPatch {
   intentGrade: Tier
   needType: NeedType
   tags: [String!]
+  "ADMIN and MANAGER only (FORBIDDEN otherwise); never an ANALYST or a disabled account."
   ownerId: ID
+  "The owner, ADMIN and MANAGER only (FORBIDDEN otherwise); never an ANALYST or a disabled account."
   collaborators: [ID!]
   commPreference: String
   notes: String
@@ -3040,6 +3317,16 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_contacts(ctx, field)
 	case "contactDetailsMasked":
 		return ec.fieldContext_Customer_contactDetailsMasked(ctx, field)
+	case "viewerCanSeeContactDetails":
+		return ec.fieldContext_Customer_viewerCanSeeContactDetails(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_Customer_viewerCanEdit(ctx, field)
+	case "viewerCanLog":
+		return ec.fieldContext_Customer_viewerCanLog(ctx, field)
+	case "viewerCanChangeOwner":
+		return ec.fieldContext_Customer_viewerCanChangeOwner(ctx, field)
+	case "viewerCanChangeCollaborators":
+		return ec.fieldContext_Customer_viewerCanChangeCollaborators(ctx, field)
 	case "interactions":
 		return ec.fieldContext_Customer_interactions(ctx, field)
 	case "needs":
@@ -3126,6 +3413,14 @@ func (ec *executionContext) childFields_Deal(ctx context.Context, field graphql.
 		return ec.fieldContext_Deal_product(ctx, field)
 	case "note":
 		return ec.fieldContext_Deal_note(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Deal_createdBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Deal_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Deal_updatedBy(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_Deal_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Deal", field.Name)
 }
@@ -3156,6 +3451,14 @@ func (ec *executionContext) childFields_Interaction(ctx context.Context, field g
 		return ec.fieldContext_Interaction_durationMin(ctx, field)
 	case "createdBy":
 		return ec.fieldContext_Interaction_createdBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Interaction_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Interaction_updatedBy(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_Interaction_viewerCanEdit(ctx, field)
+	case "viewerCanTickOff":
+		return ec.fieldContext_Interaction_viewerCanTickOff(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Interaction", field.Name)
 }
@@ -3188,6 +3491,14 @@ func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.
 		return ec.fieldContext_Need_openedAt(ctx, field)
 	case "resolvedAt":
 		return ec.fieldContext_Need_resolvedAt(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Need_createdBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Need_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_Need_updatedBy(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_Need_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Need", field.Name)
 }
@@ -3230,6 +3541,14 @@ func (ec *executionContext) childFields_SatisfactionResult(ctx context.Context, 
 		return ec.fieldContext_SatisfactionResult_score(ctx, field)
 	case "comment":
 		return ec.fieldContext_SatisfactionResult_comment(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_SatisfactionResult_createdBy(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SatisfactionResult_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_SatisfactionResult_updatedBy(ctx, field)
+	case "viewerCanEdit":
+		return ec.fieldContext_SatisfactionResult_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SatisfactionResult", field.Name)
 }
@@ -3322,6 +3641,12 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_role(ctx, field)
 	case "disabled":
 		return ec.fieldContext_User_disabled(ctx, field)
+	case "assignable":
+		return ec.fieldContext_User_assignable(ctx, field)
+	case "canCreateCustomers":
+		return ec.fieldContext_User_canCreateCustomers(ctx, field)
+	case "canChangeOwners":
+		return ec.fieldContext_User_canChangeOwners(ctx, field)
 	case "locale":
 		return ec.fieldContext_User_locale(ctx, field)
 	case "createdAt":
@@ -5153,7 +5478,7 @@ func (ec *executionContext) _Customer_address(ctx context.Context, field graphql
 			return ec.fieldContext_Customer_address(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Address, nil
+			return ec.Resolvers.Customer().Address(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5164,7 +5489,7 @@ func (ec *executionContext) _Customer_address(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Customer_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_website(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5176,7 +5501,7 @@ func (ec *executionContext) _Customer_website(ctx context.Context, field graphql
 			return ec.fieldContext_Customer_website(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Website, nil
+			return ec.Resolvers.Customer().Website(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5187,7 +5512,7 @@ func (ec *executionContext) _Customer_website(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Customer_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_foundedOn(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5222,7 +5547,7 @@ func (ec *executionContext) _Customer_mainBusiness(ctx context.Context, field gr
 			return ec.fieldContext_Customer_mainBusiness(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.MainBusiness, nil
+			return ec.Resolvers.Customer().MainBusiness(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5233,7 +5558,7 @@ func (ec *executionContext) _Customer_mainBusiness(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Customer_mainBusiness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_source(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5383,7 +5708,7 @@ func (ec *executionContext) _Customer_tags(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Customer_tags(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Tags, nil
+			return ec.Resolvers.Customer().Tags(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -5394,7 +5719,7 @@ func (ec *executionContext) _Customer_tags(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Customer_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_owner(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5470,7 +5795,7 @@ func (ec *executionContext) _Customer_commPreference(ctx context.Context, field 
 			return ec.fieldContext_Customer_commPreference(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CommPreference, nil
+			return ec.Resolvers.Customer().CommPreference(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5481,7 +5806,7 @@ func (ec *executionContext) _Customer_commPreference(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Customer_commPreference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_notes(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5493,7 +5818,7 @@ func (ec *executionContext) _Customer_notes(ctx context.Context, field graphql.C
 			return ec.fieldContext_Customer_notes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Notes, nil
+			return ec.Resolvers.Customer().Notes(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5504,7 +5829,7 @@ func (ec *executionContext) _Customer_notes(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Customer_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
 }
 
 func (ec *executionContext) _Customer_contacts(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -5559,6 +5884,121 @@ func (ec *executionContext) _Customer_contactDetailsMasked(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_Customer_contactDetailsMasked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Customer_viewerCanSeeContactDetails(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_viewerCanSeeContactDetails(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().ViewerCanSeeContactDetails(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_viewerCanSeeContactDetails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Customer_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Customer_viewerCanLog(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_viewerCanLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().ViewerCanLog(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_viewerCanLog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Customer_viewerCanChangeOwner(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_viewerCanChangeOwner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().ViewerCanChangeOwner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_viewerCanChangeOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Customer_viewerCanChangeCollaborators(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_viewerCanChangeCollaborators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().ViewerCanChangeCollaborators(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_viewerCanChangeCollaborators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Customer", field, true, true, "Boolean")
 }
 
@@ -6464,6 +6904,116 @@ func (ec *executionContext) fieldContext_Deal_note(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Deal", field, false, false, "String")
 }
 
+func (ec *executionContext) _Deal_createdBy(ctx context.Context, field graphql.CollectedField, obj *crm.Deal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deal_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Deal().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Deal_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Deal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Deal_updatedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Deal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deal_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Deal_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Deal", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Deal_updatedBy(ctx context.Context, field graphql.CollectedField, obj *crm.Deal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deal_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Deal().UpdatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Deal_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Deal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Deal_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *crm.Deal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deal_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Deal().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Deal_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Deal", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _Interaction_id(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6765,6 +7315,107 @@ func (ec *executionContext) fieldContext_Interaction_createdBy(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Interaction_updatedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interaction_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Interaction_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interaction", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Interaction_updatedBy(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interaction_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Interaction().UpdatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Interaction_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Interaction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Interaction_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interaction_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Interaction().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interaction_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interaction", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Interaction_viewerCanTickOff(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interaction_viewerCanTickOff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Interaction().ViewerCanTickOff(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Interaction_viewerCanTickOff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interaction", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -8277,6 +8928,116 @@ func (ec *executionContext) fieldContext_Need_resolvedAt(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Need", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Need_createdBy(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Need().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Need_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Need",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Need_updatedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Need_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Need_updatedBy(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Need().UpdatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Need_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Need",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Need_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Need().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Need_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Need", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _NextAction_what(ctx context.Context, field graphql.CollectedField, obj *crm.NextAction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9118,6 +9879,116 @@ func (ec *executionContext) fieldContext_SatisfactionResult_comment(_ context.Co
 	return graphql.NewScalarFieldContext("SatisfactionResult", field, false, false, "String")
 }
 
+func (ec *executionContext) _SatisfactionResult_createdBy(ctx context.Context, field graphql.CollectedField, obj *crm.Satisfaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionResult_createdBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatisfactionResult().CreatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionResult_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionResult_updatedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Satisfaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionResult_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionResult_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionResult", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SatisfactionResult_updatedBy(ctx context.Context, field graphql.CollectedField, obj *crm.Satisfaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionResult_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatisfactionResult().UpdatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionResult_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionResult_viewerCanEdit(ctx context.Context, field graphql.CollectedField, obj *crm.Satisfaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionResult_viewerCanEdit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatisfactionResult().ViewerCanEdit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionResult_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionResult", field, true, true, "Boolean")
+}
+
 func (ec *executionContext) _SavedSegment_id(ctx context.Context, field graphql.CollectedField, obj *crm.SavedSegment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9881,18 +10752,18 @@ func (ec *executionContext) _User_role(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_User_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
+			return ec.Resolvers.User().Role(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v crm.Role) graphql.Marshaler {
-			return ec.marshalNRole2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐRole(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Role) graphql.Marshaler {
+			return ec.marshalORole2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐRole(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_User_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("User", field, false, false, "Role")
+	return graphql.NewScalarFieldContext("User", field, true, true, "Role")
 }
 
 func (ec *executionContext) _User_disabled(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
@@ -9916,6 +10787,75 @@ func (ec *executionContext) _User_disabled(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_User_disabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("User", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _User_assignable(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_assignable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assignable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_assignable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canCreateCustomers(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canCreateCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanCreateCustomers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canCreateCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canChangeOwners(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canChangeOwners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanChangeOwners(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canChangeOwners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _User_locale(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
@@ -16150,25 +17090,28 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "address":
-			out.Values[i] = ec._Customer_address(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_address(ctx, field, obj)
+				})
 		case "website":
-			out.Values[i] = ec._Customer_website(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_website(ctx, field, obj)
+				})
 		case "foundedOn":
 			out.Values[i] = ec._Customer_foundedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mainBusiness":
-			out.Values[i] = ec._Customer_mainBusiness(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_mainBusiness(ctx, field, obj)
+				})
 		case "source":
 			out.Values[i] = ec._Customer_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16200,10 +17143,11 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "tags":
-			out.Values[i] = ec._Customer_tags(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_tags(ctx, field, obj)
+				})
 		case "owner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -16217,15 +17161,17 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 					return ec._Customer_collaborators(ctx, field, obj)
 				})
 		case "commPreference":
-			out.Values[i] = ec._Customer_commPreference(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_commPreference(ctx, field, obj)
+				})
 		case "notes":
-			out.Values[i] = ec._Customer_notes(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_notes(ctx, field, obj)
+				})
 		case "contacts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16237,6 +17183,36 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_contactDetailsMasked(ctx, field, obj)
+				})
+		case "viewerCanSeeContactDetails":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_viewerCanSeeContactDetails(ctx, field, obj)
+				})
+		case "viewerCanEdit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_viewerCanEdit(ctx, field, obj)
+				})
+		case "viewerCanLog":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_viewerCanLog(ctx, field, obj)
+				})
+		case "viewerCanChangeOwner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_viewerCanChangeOwner(ctx, field, obj)
+				})
+		case "viewerCanChangeCollaborators":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_viewerCanChangeCollaborators(ctx, field, obj)
 				})
 		case "interactions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -16478,28 +17454,51 @@ func (ec *executionContext) _Deal(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Deal_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "date":
 			out.Values[i] = ec._Deal_date(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "amount":
 			out.Values[i] = ec._Deal_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "product":
 			out.Values[i] = ec._Deal_product(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "note":
 			out.Values[i] = ec._Deal_note(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Deal_createdBy(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._Deal_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Deal_updatedBy(ctx, field, obj)
+				})
+		case "viewerCanEdit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Deal_viewerCanEdit(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16590,6 +17589,29 @@ func (ec *executionContext) _Interaction(ctx context.Context, sel ast.SelectionS
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Interaction_createdBy(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._Interaction_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Interaction_updatedBy(ctx, field, obj)
+				})
+		case "viewerCanEdit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Interaction_viewerCanEdit(ctx, field, obj)
+				})
+		case "viewerCanTickOff":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Interaction_viewerCanTickOff(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16854,68 +17876,91 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._Need_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._Need_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "kind":
 			out.Values[i] = ec._Need_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "type":
 			out.Values[i] = ec._Need_type(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "priority":
 			out.Values[i] = ec._Need_priority(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "urgent":
 			out.Values[i] = ec._Need_urgent(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "important":
 			out.Values[i] = ec._Need_important(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
 			out.Values[i] = ec._Need_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "budgetMin":
 			out.Values[i] = ec._Need_budgetMin(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "budgetMax":
 			out.Values[i] = ec._Need_budgetMax(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "expectedOn":
 			out.Values[i] = ec._Need_expectedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "openedAt":
 			out.Values[i] = ec._Need_openedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "resolvedAt":
 			out.Values[i] = ec._Need_resolvedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Need_createdBy(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._Need_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Need_updatedBy(ctx, field, obj)
+				})
+		case "viewerCanEdit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Need_viewerCanEdit(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17166,23 +18211,46 @@ func (ec *executionContext) _SatisfactionResult(ctx context.Context, sel ast.Sel
 		case "id":
 			out.Values[i] = ec._SatisfactionResult_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "at":
 			out.Values[i] = ec._SatisfactionResult_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "score":
 			out.Values[i] = ec._SatisfactionResult_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "comment":
 			out.Values[i] = ec._SatisfactionResult_comment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatisfactionResult_createdBy(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._SatisfactionResult_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatisfactionResult_updatedBy(ctx, field, obj)
+				})
+		case "viewerCanEdit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatisfactionResult_viewerCanEdit(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17466,47 +18534,63 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 		case "id":
 			out.Values[i] = ec._User_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "email":
 			out.Values[i] = ec._User_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._User_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "role":
-			out.Values[i] = ec._User_role(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_role(ctx, field, obj)
+				})
 		case "disabled":
 			out.Values[i] = ec._User_disabled(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignable":
+			out.Values[i] = ec._User_assignable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canCreateCustomers":
+			out.Values[i] = ec._User_canCreateCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canChangeOwners":
+			out.Values[i] = ec._User_canChangeOwners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "locale":
 			out.Values[i] = ec._User_locale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._User_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._User_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "version":
 			out.Values[i] = ec._User_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

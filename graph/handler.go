@@ -10,7 +10,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -23,6 +22,7 @@ import (
 type Limits struct {
 	MaxDepth      int // selection depth, fragments included (default 12)
 	MaxComplexity int // estimated cost: list fields count their page size (default 20000)
+	MaxResponse   int // bytes of a response's data; larger ones are replaced by an error (default 8 MiB)
 }
 
 func (l Limits) withDefaults() Limits {
@@ -31,6 +31,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxComplexity <= 0 {
 		l.MaxComplexity = 20000
+	}
+	if l.MaxResponse <= 0 {
+		l.MaxResponse = 8 << 20
 	}
 	return l
 }
@@ -91,9 +94,8 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	}
 
 	srv := handler.New(NewExecutableSchema(cfg))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport{log: log, maxResponse: limits.MaxResponse})
+	srv.AroundFields(countResponse)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(depthLimit{max: limits.MaxDepth})

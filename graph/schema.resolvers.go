@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"net"
 	"slices"
 	"strconv"
 
@@ -16,6 +15,27 @@ import (
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
+
+// Address is the resolver for the address field.
+func (r *customerResolver) Address(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.Address), nil
+}
+
+// Website is the resolver for the website field.
+func (r *customerResolver) Website(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.Website), nil
+}
+
+// MainBusiness is the resolver for the mainBusiness field.
+func (r *customerResolver) MainBusiness(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.MainBusiness), nil
+}
+
+// Tags is the resolver for the tags field.
+func (r *customerResolver) Tags(ctx context.Context, obj *crm.Customer) ([]string, error) {
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleTags(a, obj), nil
+}
 
 // Owner is the resolver for the owner field.
 func (r *customerResolver) Owner(ctx context.Context, obj *crm.Customer) (*crm.User, error) {
@@ -27,6 +47,16 @@ func (r *customerResolver) Collaborators(ctx context.Context, obj *crm.Customer)
 	return r.usersByID(ctx, obj.Collaborators)
 }
 
+// CommPreference is the resolver for the commPreference field.
+func (r *customerResolver) CommPreference(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.CommPreference), nil
+}
+
+// Notes is the resolver for the notes field.
+func (r *customerResolver) Notes(ctx context.Context, obj *crm.Customer) (string, error) {
+	return r.visibleText(ctx, obj, obj.Notes), nil
+}
+
 // Contacts is the resolver for the contacts field.
 func (r *customerResolver) Contacts(ctx context.Context, obj *crm.Customer) ([]crm.Contact, error) {
 	c, err := r.full(ctx, obj)
@@ -34,13 +64,38 @@ func (r *customerResolver) Contacts(ctx context.Context, obj *crm.Customer) ([]c
 		return nil, err
 	}
 	a, _ := auth.ActorFrom(ctx)
-	return crm.VisibleContacts(a, c), nil
+	return crm.VisibleContactDetails(a, c), nil
 }
 
 // ContactDetailsMasked is the resolver for the contactDetailsMasked field.
 func (r *customerResolver) ContactDetailsMasked(ctx context.Context, obj *crm.Customer) (bool, error) {
 	a, _ := auth.ActorFrom(ctx)
 	return !a.CanSeeContactDetails(obj), nil
+}
+
+// ViewerCanSeeContactDetails is the resolver for the viewerCanSeeContactDetails field.
+func (r *customerResolver) ViewerCanSeeContactDetails(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanSeeContactDetails)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *customerResolver) ViewerCanEdit(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanEdit)
+}
+
+// ViewerCanLog is the resolver for the viewerCanLog field.
+func (r *customerResolver) ViewerCanLog(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanLog)
+}
+
+// ViewerCanChangeOwner is the resolver for the viewerCanChangeOwner field.
+func (r *customerResolver) ViewerCanChangeOwner(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanChangeOwner)
+}
+
+// ViewerCanChangeCollaborators is the resolver for the viewerCanChangeCollaborators field.
+func (r *customerResolver) ViewerCanChangeCollaborators(ctx context.Context, obj *crm.Customer) (bool, error) {
+	return viewerCan(ctx, obj, crm.Actor.CanChangeCollaborators)
 }
 
 // Interactions is the resolver for the interactions field.
@@ -62,7 +117,8 @@ func (r *customerResolver) Interactions(ctx context.Context, obj *crm.Customer, 
 			list = list[:*limit]
 		}
 	}
-	return list, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleInteractions(a, c, list), nil
 }
 
 // Needs is the resolver for the needs field.
@@ -71,7 +127,8 @@ func (r *customerResolver) Needs(ctx context.Context, obj *crm.Customer) ([]crm.
 	if err != nil {
 		return nil, err
 	}
-	return c.Needs, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleNeeds(a, c), nil
 }
 
 // Deals is the resolver for the deals field.
@@ -80,7 +137,8 @@ func (r *customerResolver) Deals(ctx context.Context, obj *crm.Customer) ([]crm.
 	if err != nil {
 		return nil, err
 	}
-	return c.Deals, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleDeals(a, c), nil
 }
 
 // Satisfaction is the resolver for the satisfaction field.
@@ -89,7 +147,8 @@ func (r *customerResolver) Satisfaction(ctx context.Context, obj *crm.Customer) 
 	if err != nil {
 		return nil, err
 	}
-	return c.Satisfaction, nil
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleSatisfaction(a, c), nil
 }
 
 // StageHistory is the resolver for the stageHistory field.
@@ -120,6 +179,21 @@ func (r *customerResolver) UpdatedBy(ctx context.Context, obj *crm.Customer) (*c
 	return r.userByID(ctx, obj.UpdatedBy)
 }
 
+// CreatedBy is the resolver for the createdBy field.
+func (r *dealResolver) CreatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *dealResolver) UpdatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error) {
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *dealResolver) ViewerCanEdit(ctx context.Context, obj *crm.Deal) (bool, error) {
+	return viewerCanChangeRecord(ctx, crm.RecordDeal, obj.CreatedBy)
+}
+
 // Participants is the resolver for the participants field.
 func (r *interactionResolver) Participants(ctx context.Context, obj *crm.Interaction) ([]crm.User, error) {
 	return r.usersByID(ctx, obj.Participants)
@@ -138,14 +212,31 @@ func (r *interactionResolver) CreatedBy(ctx context.Context, obj *crm.Interactio
 	return r.userByID(ctx, obj.CreatedBy)
 }
 
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *interactionResolver) UpdatedBy(ctx context.Context, obj *crm.Interaction) (*crm.User, error) {
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *interactionResolver) ViewerCanEdit(ctx context.Context, obj *crm.Interaction) (bool, error) {
+	return viewerCanChangeRecord(ctx, crm.RecordInteraction, obj.CreatedBy)
+}
+
+// ViewerCanTickOff is the resolver for the viewerCanTickOff field.
+func (r *interactionResolver) ViewerCanTickOff(ctx context.Context, obj *crm.Interaction) (bool, error) {
+	c := enclosingCustomer(ctx)
+	a, _ := auth.ActorFrom(ctx)
+	return c != nil && a.CanTickOff(c, obj), nil
+}
+
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.AuthPayload, error) {
-	client := ""
 	x, hasHTTP := exchange(ctx)
-	if hasHTTP {
-		client, _, _ = net.SplitHostPort(x.r.RemoteAddr)
+	client := auth.ClientFrom(ctx)
+	if !client.Addr.IsValid() && hasHTTP {
+		client = auth.ClientOf(x.r, nil) // no proxy is trusted
 	}
-	token, u, expires, err := r.Auth.Login(ctx, email, password, client)
+	token, u, expires, err := r.Auth.Login(ctx, email, password, client.Key())
 	if err != nil {
 		if at, limited := auth.RetryAt(err); limited && hasHTTP {
 			x.w.Header().Set("Retry-After", strconv.Itoa(max(1, int(at.Sub(r.CRM.Clock.Now()).Seconds()+0.999))))
@@ -153,7 +244,7 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 		return nil, err
 	}
 	if hasHTTP {
-		http := auth.SessionCookie(token, expires, r.SecureCookies)
+		http := auth.SessionCookie(token, expires, r.SecureCookies || client.HTTPS)
 		x.w.Header().Add("Set-Cookie", http.String())
 	}
 	return &model.AuthPayload{Token: token, ExpiresAt: expires, User: u}, nil
@@ -166,7 +257,7 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	token := auth.TokenFromRequest(x.r)
-	x.w.Header().Add("Set-Cookie", auth.ClearCookie(r.SecureCookies).String())
+	x.w.Header().Add("Set-Cookie", auth.ClearCookie(r.SecureCookies || auth.ClientFrom(ctx).HTTPS).String())
 	if token == "" {
 		return false, nil
 	}
@@ -361,6 +452,21 @@ func (r *mutationResolver) DeleteSegment(ctx context.Context, id string, expecte
 	})
 }
 
+// CreatedBy is the resolver for the createdBy field.
+func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *needResolver) UpdatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *needResolver) ViewerCanEdit(ctx context.Context, obj *crm.Need) (bool, error) {
+	return viewerCanChangeRecord(ctx, crm.RecordNeed, obj.CreatedBy)
+}
+
 // Owner is the resolver for the owner field.
 func (r *nextActionResolver) Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error) {
 	return r.userByID(ctx, obj.OwnerID)
@@ -511,14 +617,15 @@ func (r *queryResolver) Staff(ctx context.Context) ([]crm.User, error) {
 
 // User is the resolver for the user field.
 func (r *queryResolver) User(ctx context.Context, id string) (*crm.User, error) {
-	if _, err := actor(ctx); err != nil {
+	a, err := actor(ctx)
+	if err != nil {
 		return nil, err
 	}
-	u, err := r.userByID(ctx, id)
-	if err == nil && u == nil {
+	u, err := r.storedUser(ctx, id)
+	if err == nil && (u == nil || !a.CanFindUser(u)) {
 		return nil, crm.NotFound("user", id)
 	}
-	return u, err
+	return crm.VisibleUser(a, u), err
 }
 
 // Segments is the resolver for the segments field.
@@ -541,6 +648,21 @@ func (r *queryResolver) Segments(ctx context.Context) ([]crm.SavedSegment, error
 // Segment is the resolver for the segment field.
 func (r *queryResolver) Segment(ctx context.Context, id string) (*crm.SavedSegment, error) {
 	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) { return r.CRM.Segment(ctx, a, id) })
+}
+
+// CreatedBy is the resolver for the createdBy field.
+func (r *satisfactionResultResolver) CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *satisfactionResultResolver) UpdatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error) {
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// ViewerCanEdit is the resolver for the viewerCanEdit field.
+func (r *satisfactionResultResolver) ViewerCanEdit(ctx context.Context, obj *crm.Satisfaction) (bool, error) {
+	return viewerCanChangeRecord(ctx, crm.RecordSatisfaction, obj.CreatedBy)
 }
 
 // Query is the resolver for the query field.
@@ -599,8 +721,19 @@ func (r *tierChangeResolver) By(ctx context.Context, obj *crm.TierChange) (*crm.
 	return r.userByID(ctx, obj.By)
 }
 
+// Role is the resolver for the role field.
+func (r *userResolver) Role(ctx context.Context, obj *crm.User) (*crm.Role, error) {
+	if obj.Role == "" {
+		return nil, nil
+	}
+	return &obj.Role, nil
+}
+
 // Customer returns CustomerResolver implementation.
 func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
+
+// Deal returns DealResolver implementation.
+func (r *Resolver) Deal() DealResolver { return &dealResolver{r} }
 
 // Interaction returns InteractionResolver implementation.
 func (r *Resolver) Interaction() InteractionResolver { return &interactionResolver{r} }
@@ -608,11 +741,19 @@ func (r *Resolver) Interaction() InteractionResolver { return &interactionResolv
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
+// Need returns NeedResolver implementation.
+func (r *Resolver) Need() NeedResolver { return &needResolver{r} }
+
 // NextAction returns NextActionResolver implementation.
 func (r *Resolver) NextAction() NextActionResolver { return &nextActionResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// SatisfactionResult returns SatisfactionResultResolver implementation.
+func (r *Resolver) SatisfactionResult() SatisfactionResultResolver {
+	return &satisfactionResultResolver{r}
+}
 
 // SavedSegment returns SavedSegmentResolver implementation.
 func (r *Resolver) SavedSegment() SavedSegmentResolver { return &savedSegmentResolver{r} }
@@ -623,13 +764,20 @@ func (r *Resolver) StageChange() StageChangeResolver { return &stageChangeResolv
 // TierChange returns TierChangeResolver implementation.
 func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{r} }
 
+// User returns UserResolver implementation.
+func (r *Resolver) User() UserResolver { return &userResolver{r} }
+
 type (
-	customerResolver     struct{ *Resolver }
-	interactionResolver  struct{ *Resolver }
-	mutationResolver     struct{ *Resolver }
-	nextActionResolver   struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
-	savedSegmentResolver struct{ *Resolver }
-	stageChangeResolver  struct{ *Resolver }
-	tierChangeResolver   struct{ *Resolver }
+	customerResolver           struct{ *Resolver }
+	dealResolver               struct{ *Resolver }
+	interactionResolver        struct{ *Resolver }
+	mutationResolver           struct{ *Resolver }
+	needResolver               struct{ *Resolver }
+	nextActionResolver         struct{ *Resolver }
+	queryResolver              struct{ *Resolver }
+	satisfactionResultResolver struct{ *Resolver }
+	savedSegmentResolver       struct{ *Resolver }
+	stageChangeResolver        struct{ *Resolver }
+	tierChangeResolver         struct{ *Resolver }
+	userResolver               struct{ *Resolver }
 )

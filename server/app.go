@@ -80,7 +80,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 		SecureCookies: cfg.SecureCookies,
 		MaxPageSize:   cfg.MaxPageSize,
 	}
-	gql := graph.NewHandler(resolver, graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity}, log)
+	gql := graph.NewHandler(resolver, graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxResponse: cfg.MaxResponseBytes}, log)
 	a.handler = a.routes(gql)
 	return a, nil
 }
@@ -99,24 +99,26 @@ func (a *app) bootstrap(ctx context.Context, out io.Writer) error {
 	if !a.cfg.Demo {
 		return nil
 	}
-	page, err := a.store.Customers().List(ctx, crm.ListQuery{OrderBy: crm.OrderCode, First: 1, Scope: crm.ScopeAll})
-	if err != nil {
-		return err
-	}
-	if len(page.Customers) > 0 {
-		a.log.Info("demo data not loaded: the database already holds customers")
-		return nil
-	}
 	start := time.Now()
 	hash, err := auth.HashPassword(DemoPassword)
 	if err != nil {
 		return err
 	}
-	if err := demo.Load(ctx, a.store, demoSeed, a.cfg.DemoCustomers, a.clock.Now(), hash); err != nil {
-		return fmt.Errorf("cannot load demo data: %w", err)
+	outcome, n, err := demo.Ensure(ctx, a.store, demoSeed, a.cfg.DemoCustomers, a.clock.Now(), hash)
+	if err != nil {
+		return fmt.Errorf("cannot load demo data (start again to finish it): %w", err)
 	}
-	a.log.Info("loaded demo data", "customers", a.cfg.DemoCustomers, "took", time.Since(start).Round(time.Millisecond),
-		"users", "sales1@kehu.local ... (password "+DemoPassword+")")
+	switch outcome {
+	case demo.Skipped:
+		a.log.Info("demo data not loaded: the database already holds customers")
+	case demo.Loaded, demo.Resumed:
+		msg := "loaded demo data"
+		if outcome == demo.Resumed {
+			msg = "finished loading demo data that an earlier start left incomplete"
+		}
+		a.log.Info(msg, "customers", n, "took", time.Since(start).Round(time.Millisecond),
+			"users", "sales1@kehu.local ... (password "+DemoPassword+")")
+	}
 	return nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -29,6 +31,9 @@ type config struct {
 	MaxDepth      int
 	MaxComplexity int
 	LogLevel      string
+
+	TrustedProxies   []netip.Prefix // peers whose X-Forwarded-For/-Proto are believed
+	MaxResponseBytes int            // largest GraphQL response
 }
 
 func env(name, def string) string {
@@ -96,12 +101,22 @@ func parseConfig(args []string) (config, error) {
 	c.AdminPassword = os.Getenv("KEHU_ADMIN_PASSWORD")
 	for _, o := range strings.Split(os.Getenv("KEHU_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
-			c.CORSOrigins = append(c.CORSOrigins, o)
+			origin, err := parseOrigin(o)
+			errs = append(errs, err)
+			c.CORSOrigins = append(c.CORSOrigins, origin)
+		}
+	}
+	for _, p := range strings.Split(os.Getenv("KEHU_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			prefix, err := parseProxy(p)
+			errs = append(errs, err)
+			c.TrustedProxies = append(c.TrustedProxies, prefix)
 		}
 	}
 	c.SecureCookies = envBool("KEHU_SECURE_COOKIES")
 	c.SessionTTL = dur("KEHU_SESSION_TTL", 12*time.Hour)
 	c.MaxBodyBytes = int64(num("KEHU_MAX_BODY_BYTES", 1<<20))
+	c.MaxResponseBytes = num("KEHU_MAX_RESPONSE_BYTES", 8<<20)
 	c.Timeout = dur("KEHU_REQUEST_TIMEOUT", 30*time.Second)
 	c.MaxPageSize = num("KEHU_MAX_PAGE_SIZE", 100)
 	c.MaxDepth = num("KEHU_MAX_QUERY_DEPTH", 12)
@@ -112,8 +127,56 @@ func parseConfig(args []string) (config, error) {
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
-	if c.DemoCustomers < 0 || c.MaxBodyBytes < 1024 || c.MaxPageSize < 1 || c.Timeout <= 0 || c.SessionTTL < time.Minute {
-		errs = append(errs, errors.New("KEHU_DEMO_CUSTOMERS, KEHU_MAX_BODY_BYTES (>= 1024), KEHU_MAX_PAGE_SIZE, KEHU_REQUEST_TIMEOUT and KEHU_SESSION_TTL (>= 1m) must be positive"))
+	if c.DemoCustomers < 0 || c.MaxBodyBytes < 1024 || c.MaxResponseBytes < 1024 || c.MaxPageSize < 1 || c.Timeout <= 0 || c.SessionTTL < time.Minute {
+		errs = append(errs, errors.New("KEHU_DEMO_CUSTOMERS, KEHU_MAX_BODY_BYTES and KEHU_MAX_RESPONSE_BYTES (>= 1024), KEHU_MAX_PAGE_SIZE, KEHU_REQUEST_TIMEOUT and KEHU_SESSION_TTL (>= 1m) must be positive"))
 	}
 	return c, errors.Join(errs...)
+}
+
+// parseOrigin checks one KEHU_CORS_ORIGINS entry: a browser origin,
+// scheme://host[:port] with http or https and nothing after the host. A
+// wildcard is refused: the API answers with credentials (the session
+// cookie), which must never be shared with any site.
+func parseOrigin(s string) (string, error) {
+	bad := func(why string) (string, error) {
+		return "", fmt.Errorf("KEHU_CORS_ORIGINS: %q %s; write origins such as https://crm.example.com or http://localhost:5173", s, why)
+	}
+	if strings.Contains(s, "*") {
+		return bad("is a wildcard, which cannot be combined with the session cookie")
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return bad("is not a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return bad("does not start with http:// or https://")
+	case u.Host == "" || u.User != nil || u.Opaque != "":
+		return bad("has no host")
+	case u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#"):
+		return bad("has a path, query or fragment; an origin ends after the host and port")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return bad("has an invalid port")
+		}
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host), nil
+}
+
+// parseProxy reads one KEHU_TRUSTED_PROXIES entry: an address (10.0.0.5,
+// ::1) or a network in CIDR notation (10.0.0.0/8, fd00::/8).
+func parseProxy(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return netip.Prefix{}, fmt.Errorf("KEHU_TRUSTED_PROXIES: %q is not a network such as 10.0.0.0/8", s)
+		}
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("KEHU_TRUSTED_PROXIES: %q is not an IP address or a network such as 10.0.0.0/8", s)
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }

@@ -186,7 +186,7 @@ func TestSegmentQuotaOverTheAPI(t *testing.T) {
 			continue
 		}
 		e := r.fails(t, "BAD_USER_INPUT", "shared")
-		if e.Extensions["reason"] != crm.ReasonQuotaExceeded {
+		if e.Extensions["reason"] != string(crm.ReasonQuotaExceeded) {
 			t.Fatalf("reason: %+v", e)
 		}
 	}

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
@@ -22,7 +22,8 @@ import (
 // GET /export/customers.csv and /export/customers.xlsx: the customers an
 // ad-hoc filter selects, as a spreadsheet with the columns the user picked,
 // streamed page by page. Signed in like the API; contact details masked
-// for the user exactly as the API masks them (crm.VisibleContacts).
+// for the user exactly as the API masks them (crm.VisibleCustomer, also
+// inside free text).
 // A saved segment (the segment parameter) and a query line are ANDed.
 
 // Page sizes of an export. Lean rows (no nested arrays) are cheap: on the
@@ -63,36 +64,45 @@ func (a *app) exportHandler(format string) http.Handler {
 		rc := http.NewResponseController(w)
 		_ = rc.SetReadDeadline(start.Add(limit + 10*time.Second))
 		_ = rc.SetWriteDeadline(start.Add(limit + 10*time.Second))
+		id := graph.RequestID(r.Context())
 		actor, ok := auth.ActorFrom(r.Context())
+		// Exports carry personal data: every one is logged with who asked,
+		// whatever its outcome.
+		logged := func(level slog.Level, msg string, args ...any) {
+			a.log.Log(r.Context(), level, msg, append([]any{"request_id", id, "user", actor.UserID,
+				"client", auth.ClientFrom(r.Context()).Addr.String(), "format", format}, args...)...)
+		}
 		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="kehu"`)
-			writeAppError(w, r, a, http.StatusUnauthorized, crm.Errorf(crm.CodeUnauthenticated, "sign in first"))
+			logged(slog.LevelInfo, "export refused: not signed in")
+			a.writeError(w, r, 0, crm.Errorf(crm.CodeUnauthenticated, "sign in first"))
 			return
 		}
 		req, err := a.parseExport(r.Context(), r.URL.Query(), actor, format)
 		if err != nil {
-			writeAppError(w, r, a, http.StatusBadRequest, err)
+			logged(slog.LevelInfo, "export refused", "code", crm.ErrorCode(err))
+			a.writeError(w, r, 0, err)
 			return
 		}
 		rows, started, err := a.runExport(w, r, actor, req)
 		if a.afterExport != nil {
 			a.afterExport(rows, err)
 		}
-		id := graph.RequestID(r.Context())
+		filtered := req.q.Filter != nil || req.q.Search != ""
+		took := time.Since(start).Round(time.Millisecond)
 		switch {
 		case err == nil:
-			// Exports carry personal data: log who took what.
-			a.log.Info("export", "request_id", id, "user", actor.UserID, "format", format, "filtered", req.q.Filter != nil || req.q.Search != "",
-				"rows", rows, "took", time.Since(start).Round(time.Millisecond))
+			logged(slog.LevelInfo, "export", "filtered", filtered, "rows", rows, "took", took)
 			return
 		case !started:
-			writeAppError(w, r, a, http.StatusBadRequest, err)
+			logged(slog.LevelInfo, "export refused", "filtered", filtered, "code", crm.ErrorCode(err))
+			a.writeError(w, r, 0, err)
 			return
 		case r.Context().Err() != nil:
-			a.log.Info("export stopped: the client went away or the time ran out", "request_id", id, "format", format,
-				"rows", rows, "err", r.Context().Err())
+			logged(slog.LevelInfo, "export stopped: the client went away or the time ran out", "filtered", filtered,
+				"rows", rows, "took", took, "err", r.Context().Err())
 		default:
-			a.log.Error("export failed", "request_id", id, "format", format, "rows", rows, "err", err)
+			logged(slog.LevelError, "export failed", "filtered", filtered, "rows", rows, "took", took, "err", err)
 		}
 		// The status and part of the file are out: break the response off
 		// so the client sees an incomplete download, not a short file that
@@ -280,33 +290,4 @@ func (a *app) loc() *time.Location {
 		return crm.DefaultLocation
 	}
 	return a.crm.Loc
-}
-
-// writeAppError answers with the API's error shape: errors[0] with the
-// message and extensions.code, and for BAD_USER_INPUT extensions.field and
-// extensions.fields. INTERNAL errors are logged, never shown.
-func writeAppError(w http.ResponseWriter, r *http.Request, a *app, status int, err error) {
-	var e *crm.Error
-	if !errors.As(err, &e) || e.Code == crm.CodeInternal {
-		id := graph.RequestID(r.Context())
-		a.log.ErrorContext(r.Context(), "internal error", "request_id", id, "path", r.URL.Path, "err", err)
-		e = &crm.Error{Code: crm.CodeInternal, Message: "internal error; quote request id " + id + " when reporting it"}
-		status = http.StatusInternalServerError
-	}
-	ext := map[string]any{"code": string(e.Code)}
-	if len(e.Fields) > 0 {
-		fields := make([]map[string]string, len(e.Fields))
-		for i, f := range e.Fields {
-			fields[i] = map[string]string{"field": f.Field, "message": f.Message}
-		}
-		ext["field"] = e.Fields[0].Field
-		ext["fields"] = fields
-	}
-	if e.Code == crm.CodeBadUserInput {
-		status = http.StatusBadRequest
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": e.Message, "extensions": ext}}})
 }

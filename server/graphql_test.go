@@ -250,7 +250,7 @@ func TestContactDetailsMaskedByRole(t *testing.T) {
 		token  string
 		masked bool
 	}{
-		{"admin", ts.admin, false}, {"manager", manager, false}, {"owner", owner, false}, {"collaborator", collab, false},
+		{"admin", ts.admin, false}, {"manager", manager, false}, {"owner", owner, false}, {"collaborator", collab, true},
 		{"other sales", other, true}, {"service", service, true}, {"analyst", analyst, true},
 	}
 	for _, tc := range tests {

@@ -102,11 +102,17 @@ func (ts *testServer) do(t *testing.T, req *http.Request) gqlResponse {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	r := ts.decode(t, raw)
+	r.status, r.header = resp.StatusCode, resp.Header
+	return r
+}
+
+func (ts *testServer) decode(t *testing.T, raw []byte) gqlResponse {
+	t.Helper()
 	var r gqlResponse
 	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("status %d, body not JSON: %s", resp.StatusCode, raw)
+		t.Fatalf("body not JSON: %s", raw)
 	}
-	r.status, r.header = resp.StatusCode, resp.Header
 	return r
 }
 

@@ -5,13 +5,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -21,6 +23,7 @@ import (
 	"github.com/kehu-crm/kehu/frontend"
 	"github.com/kehu-crm/kehu/graph"
 	"github.com/kehu-crm/kehu/internal/auth"
+	"github.com/kehu-crm/kehu/internal/crm"
 )
 
 // routes builds the HTTP surface:
@@ -28,16 +31,20 @@ import (
 //	POST/GET /graphql   the API (GET for queries only)
 //	/graphiql           GraphiQL for analysts
 //	/healthz            the process is up
-//	/readyz             the store is reachable (503 otherwise)
+//	/readyz             the store is reachable and can write (503 and the reason otherwise)
 //	GET /export/customers.csv, .xlsx   customers as a spreadsheet (export.go)
 //	/                   the single-page app, with history fallback
 func (a *app) routes(gql http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", a.limitBody(a.authenticate(gql)))
-	mux.Handle("/export/customers.csv", methods(a.authenticate(a.exportHandler("csv")), http.MethodGet, http.MethodHead))
-	mux.Handle("/export/customers.xlsx", methods(a.authenticate(a.exportHandler("xlsx")), http.MethodGet, http.MethodHead))
+	mux.HandleFunc("/graphql/", func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, http.StatusNotFound, graph.WithReason(crm.Errorf(crm.CodeNotFound, "no such path; the API is at /graphql"), graph.ReasonNoSuchPath))
+	})
+	mux.Handle("/export/customers.csv", a.methods(a.authenticate(a.exportHandler("csv")), http.MethodGet, http.MethodHead))
+	mux.Handle("/export/customers.xlsx", a.methods(a.authenticate(a.exportHandler("xlsx")), http.MethodGet, http.MethodHead))
 	mux.HandleFunc("/export/", func(w http.ResponseWriter, r *http.Request) {
-		writeGraphQLError(w, http.StatusNotFound, "NOT_FOUND", "no such export; there are /export/customers.csv and /export/customers.xlsx")
+		a.writeError(w, r, http.StatusNotFound, graph.WithReason(crm.Errorf(crm.CodeNotFound,
+			"no such export; there are /export/customers.csv and /export/customers.xlsx"), graph.ReasonNoSuchPath))
 	})
 	mux.Handle("GET /graphiql", playground.Handler("Kehu GraphQL", "/graphql", playground.WithGraphiqlEnablePluginExplorer(true)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -51,26 +58,60 @@ func (a *app) routes(gql http.Handler) http.Handler {
 		if err := a.store.Ping(ctx); err != nil {
 			a.log.Warn("not ready", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
+			var e *crm.Error
+			if errors.As(err, &e) && e.Reason != "" { // e.g. DISK_FULL: reachable, but cannot write
+				_, _ = w.Write([]byte(e.Reason + ": " + e.Message + "\n"))
+				return
+			}
 			_, _ = w.Write([]byte("store unreachable\n"))
 			return
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	mux.Handle("/", methods(spaHandler(), http.MethodGet, http.MethodHead))
+	mux.Handle("/", a.methods(a.spaHandler(), http.MethodGet, http.MethodHead))
 
 	var h http.Handler = mux
 	h = a.timeout(h)
-	h = cors.New(cors.Options{
-		AllowedOrigins:   a.cfg.CORSOrigins, // empty: same-origin only
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Authorization", "Content-Type", "Accept"},
-		AllowCredentials: true,
-		MaxAge:           600,
-	}).Handler(h)
+	if len(a.cfg.CORSOrigins) > 0 {
+		// Only the listed origins are echoed. With none, no CORS header is
+		// ever sent and browsers keep other sites out (rs/cors would treat
+		// an empty list as every origin).
+		h = cors.New(cors.Options{
+			AllowedOrigins:   a.cfg.CORSOrigins,
+			AllowedMethods:   []string{http.MethodGet, http.MethodPost},
+			AllowedHeaders:   []string{"Authorization", "Content-Type", "Accept"},
+			AllowCredentials: true,
+			MaxAge:           600,
+		}).Handler(h)
+	}
 	h = securityHeaders(h)
 	h = gzhttp.GzipHandler(h) // JSON answers and the app's assets compress 3-10x
+	h = a.client(h)
 	h = a.requestID(h)
 	return h
+}
+
+// client puts the request's client (address and HTTPS, through the
+// trusted proxies only) in the context, for the sign-in limits and the
+// session cookie.
+func (a *app) client(next http.Handler) http.Handler {
+	var warned atomic.Bool
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(a.cfg.TrustedProxies) == 0 && r.Header.Get("X-Forwarded-For") != "" && !warned.Swap(true) {
+			// Behind a proxy that is not listed, every user shares the
+			// proxy's address: one guesser slows down everyone's sign-in.
+			a.log.Warn("requests carry X-Forwarded-For but KEHU_TRUSTED_PROXIES is empty: the header is ignored and "+
+				"every client behind a proxy counts as the proxy's address; list the proxy if there is one",
+				"peer", r.RemoteAddr)
+		}
+		c := auth.ClientOf(r, a.cfg.TrustedProxies)
+		next.ServeHTTP(w, r.WithContext(auth.WithClient(r.Context(), c)))
+	})
+}
+
+// writeError answers with the API's error envelope (graph.WriteError).
+func (a *app) writeError(w http.ResponseWriter, r *http.Request, status int, err error) {
+	graph.WriteError(r.Context(), w, a.log, status, err)
 }
 
 // requestID tags every request with an id (logs, INTERNAL errors, header).
@@ -115,8 +156,8 @@ func (a *app) timeout(next http.Handler) http.Handler {
 func (a *app) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tooLarge := func() {
-			writeGraphQLError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT",
-				"request body is larger than the limit of "+humanBytes(a.cfg.MaxBodyBytes))
+			a.writeError(w, r, http.StatusRequestEntityTooLarge, graph.WithReason(crm.Errorf(crm.CodeBadUserInput,
+				"request body is larger than the limit of %s", humanBytes(a.cfg.MaxBodyBytes)), graph.ReasonBodyTooLarge))
 		}
 		if r.ContentLength > a.cfg.MaxBodyBytes {
 			tooLarge()
@@ -124,7 +165,8 @@ func (a *app) limitBody(next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, a.cfg.MaxBodyBytes+1))
 		if err != nil {
-			writeGraphQLError(w, http.StatusBadRequest, "BAD_USER_INPUT", "the request body could not be read")
+			a.writeError(w, r, http.StatusBadRequest, graph.WithReason(crm.Errorf(crm.CodeBadUserInput,
+				"the request body could not be read"), graph.ReasonInvalidRequest))
 			return
 		}
 		if int64(len(body)) > a.cfg.MaxBodyBytes {
@@ -152,13 +194,6 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-func writeGraphQLError(w http.ResponseWriter, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": msg, "extensions": map[string]any{"code": code}}}})
-}
-
 func humanBytes(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
@@ -179,7 +214,7 @@ const spaCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-
 // spaHandler serves the built app with history fallback: a path that is
 // not a file gets index.html. Hashed assets are cached for a year; the
 // index is always revalidated.
-func spaHandler() http.Handler {
+func (a *app) spaHandler() http.Handler {
 	dist := frontend.Dist()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if dist == nil {
@@ -198,7 +233,7 @@ func spaHandler() http.Handler {
 				return
 			}
 			if strings.HasPrefix(p, "assets/") || path.Ext(p) != "" {
-				http.NotFound(w, r)
+				a.writeError(w, r, http.StatusNotFound, graph.WithReason(crm.Errorf(crm.CodeNotFound, "no such file"), graph.ReasonNoSuchPath))
 				return
 			}
 		}
@@ -206,7 +241,7 @@ func spaHandler() http.Handler {
 		w.Header().Set("Content-Security-Policy", spaCSP)
 		index, err := fs.ReadFile(dist, "index.html")
 		if err != nil {
-			http.Error(w, "index.html missing", http.StatusInternalServerError)
+			a.writeError(w, r, 0, fmt.Errorf("the app's index.html is missing: %w", err))
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -215,7 +250,7 @@ func spaHandler() http.Handler {
 }
 
 // methods answers 405 to any method not listed.
-func methods(next http.Handler, allowed ...string) http.Handler {
+func (a *app) methods(next http.Handler, allowed ...string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, m := range allowed {
 			if r.Method == m {
@@ -223,7 +258,9 @@ func methods(next http.Handler, allowed ...string) http.Handler {
 				return
 			}
 		}
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		list := strings.Join(allowed, ", ")
+		w.Header().Set("Allow", list)
+		a.writeError(w, r, http.StatusMethodNotAllowed, graph.WithReason(crm.Errorf(crm.CodeBadUserInput,
+			"method %.10s is not allowed here; use %s", r.Method, list), graph.ReasonMethodNotAllowed))
 	})
 }

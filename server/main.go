@@ -58,9 +58,16 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 
 // serve starts the app and the HTTP server, reports the bound address on
 // ready (tests listen on port 0), and on ctx's end drains in-flight requests
-// and closes the store.
+// and closes the store. It takes the address before it touches the data: a
+// busy port fails before the store is opened, the admin created or demo
+// data written.
 func serve(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, stdout io.Writer, ready chan<- string) error {
 	start := time.Now()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close() // Serve closes it too; this covers a failed start
 	a, err := newApp(ctx, cfg, log, clock, stdout)
 	if err != nil {
 		return err
@@ -70,10 +77,6 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, s
 			log.Error("closing the store", "err", err)
 		}
 	}()
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
-	}
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,

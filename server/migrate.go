@@ -45,7 +45,8 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *uri == "" {
 		return errors.New("migrate needs MONGODB_URI (or -uri)")
 	}
-	embedded, err := sqlite.Open(*dataDir, sqlite.Options{})
+	// The embedded store is created only as a destination.
+	embedded, err := sqlite.Open(*dataDir, sqlite.Options{Existing: fs.Arg(0) == "to-mongodb"})
 	if err != nil {
 		return fmt.Errorf("cannot open the embedded store (stop the server first): %w", err)
 	}
@@ -69,10 +70,19 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// migrate copies every collection of src into dst, which must hold no
-// customers, users or saved segments yet, and verifies that dst then holds
-// the same documents, byte for byte.
+// migrate copies every collection of src, which must be a Kehu store (it
+// has users), into dst, which must hold no customers, users or saved
+// segments yet, and verifies that dst then holds the same documents, byte
+// for byte.
 func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
+	users := 0
+	if err := src.Dump(ctx, crm.CollectionUsers, func([]byte) error { users++; return errStop }); err != nil && !errors.Is(err, errStop) {
+		return nil, err
+	}
+	if users == 0 {
+		return nil, errors.New("the source holds no users, so it is not a Kehu store that was ever started: " +
+			"check the source (-data, or -uri and -db)")
+	}
 	for _, c := range []string{crm.CollectionCustomers, crm.CollectionUsers, crm.CollectionSegments} {
 		n := 0
 		if err := dst.Dump(ctx, c, func([]byte) error { n++; return errStop }); err != nil && !errors.Is(err, errStop) {

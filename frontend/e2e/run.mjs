@@ -450,7 +450,9 @@ async function main() {
       await page.getByLabel('电话').fill('12345');
       // A salesperson picks collaborators from the staff directory; only managers change the owner.
       await page.getByLabel('协作人', { exact: true }).click();
-      await page.locator('.ant-select-dropdown:visible').getByText(/@kehu\.local/).first().waitFor();
+      // Colleagues by name (their e-mail is for managers), analysts not offered.
+      await page.locator('.ant-select-dropdown:visible').getByText('李娜', { exact: true }).waitFor();
+      assert((await page.locator('.ant-select-dropdown:visible').getByText('林晓').count()) === 0, 'analysts are not offered as collaborators');
       await page.keyboard.press('Escape');
       assert(await page.getByLabel('负责人', { exact: true }).isDisabled(), 'the owner picker is read-only for SALES');
       await shoot(page, 'customer-new');
@@ -567,7 +569,7 @@ async function main() {
       await dlg.getByLabel('关键节点').click();
       await page.locator('.ant-select-dropdown:visible').getByText('投诉', { exact: true }).click();
       await dlg.getByLabel('我方参与人').click();
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: 'sales2@kehu.local' }).click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '李娜' }).click();
       await page.keyboard.press('Escape');
       await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
       await dlg.waitFor({ state: 'detached' });

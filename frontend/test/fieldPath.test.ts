@@ -32,7 +32,7 @@ describe('error path to form field', () => {
       ],
       known,
     );
-    expect(res.fields).toEqual([
+    expect(res.fields.map((f) => ({ name: f.name, errors: f.problems.map((p) => p.message) }))).toEqual([
       { name: ['name'], errors: ['is required'] },
       { name: ['contacts', 0, 'phone'], errors: ['must be a mobile number', 'second problem'] },
       { name: ['creditCode'], errors: ['is not a valid unified social credit code'] },
@@ -45,6 +45,6 @@ describe('error path to form field', () => {
     const res = mapFieldProblems([{ field: 'input.nextAction.due', message: 'bad' }], known, (n) =>
       n[0] === 'nextAction' ? [n[1] === 'due' ? 'nextDue' : 'nextWhat'] : n,
     );
-    expect(res.fields).toEqual([{ name: ['nextDue'], errors: ['bad'] }]);
+    expect(res.fields).toEqual([{ name: ['nextDue'], problems: [{ field: 'input.nextAction.due', message: 'bad' }] }]);
   });
 });

@@ -106,7 +106,7 @@ describe('error paths of corrections', () => {
       ],
       knownNames(['product', 'amount', 'date', 'note']),
     );
-    expect(res.fields).toEqual([{ name: ['amount'], errors: ['must not be negative'] }]);
+    expect(res.fields).toEqual([{ name: ['amount'], problems: [{ field: 'input.amount', message: 'must not be negative' }] }]);
     expect(res.other.map((o) => o.field)).toEqual(['dealId']);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { en, format, zh } from '../src/i18n/messages';
-import { translateServerMessage } from '../src/i18n/serverMessages';
 
 describe('UI texts', () => {
   it('has the same keys and parameters in both languages', () => {
@@ -17,12 +16,4 @@ describe('UI texts', () => {
     expect(format('{a} {b}', { a: 'x' })).toBe('x {b}');
   });
 
-  it('translates known server messages into Chinese, keeps unknown ones', () => {
-    expect(translateServerMessage('is required', 'zh')).toBe('必填');
-    expect(translateServerMessage('must be at most 200 characters', 'zh')).toBe('最多 200 个字');
-    expect(translateServerMessage('must be a mobile number (13812345678), a landline with area code (010-12345678) or a 400/800 number', 'zh')).toContain('手机号');
-    expect(translateServerMessage('is not a valid unified social credit code (18 characters, GB 32100-2015 check digit)', 'zh')).toContain('统一社会信用代码');
-    expect(translateServerMessage('something new', 'zh')).toBe('something new');
-    expect(translateServerMessage('is required', 'en')).toBe('is required');
-  });
 });

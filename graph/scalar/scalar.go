@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/kehu-crm/kehu/internal/crm"
 )
 
 // DateLayout is the wire format of the Date scalar.
@@ -24,11 +26,11 @@ func MarshalDate(t time.Time) graphql.Marshaler {
 func UnmarshalDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("a Date must be a string YYYY-MM-DD")
+		return time.Time{}, crm.ReasonError(crm.ReasonInvalidDate, "a Date must be a string YYYY-MM-DD")
 	}
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
+		return time.Time{}, crm.ReasonError(crm.ReasonInvalidDate, fmt.Sprintf("%q is not a date YYYY-MM-DD", s))
 	}
 	return t, nil
 }

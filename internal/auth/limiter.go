@@ -2,6 +2,7 @@ package auth
 
 import (
 	"container/list"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -10,40 +11,67 @@ import (
 
 // LimiterConfig sets the sign-in limits. Zero fields take the defaults.
 type LimiterConfig struct {
-	PerEmail  int           // attempts per email per window; default 5
-	PerClient int           // attempts per client key (IP) per window; default 20
-	Window    time.Duration // default 15 minutes
-	MaxKeys   int           // emails and client keys remembered at once; default 10,000
+	// Failures allowed without delay, per account and client together
+	// (default 3), per account from every client (default 10) and per
+	// client over every account (default 20). The last free failure starts
+	// a wait of BaseDelay before the next attempt; each further failure
+	// doubles it.
+	PairFree, AccountFree, ClientFree int
+	BaseDelay                         time.Duration // first wait; default 1s
+	MaxDelay                          time.Duration // longest wait per pair and client; default 15 minutes
+	AccountMaxDelay                   time.Duration // longest wait per account; default 5 minutes
+	Forget                            time.Duration // failures older than this are forgotten; default 24h
+	KnownFor                          time.Duration // a client that signed in to an account stays known; default 30 days
+	MaxKeys                           int           // entries per table (pairs, accounts, clients, known); default 10,000
 }
 
 func (c LimiterConfig) withDefaults() LimiterConfig {
-	if c.PerEmail <= 0 {
-		c.PerEmail = 5
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
 	}
-	if c.PerClient <= 0 {
-		c.PerClient = 20
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
 	}
-	if c.Window <= 0 {
-		c.Window = 15 * time.Minute
-	}
-	if c.MaxKeys <= 0 {
-		c.MaxKeys = 10_000
-	}
+	def(&c.PairFree, 3)
+	def(&c.AccountFree, 10)
+	def(&c.ClientFree, 20)
+	def(&c.MaxKeys, 10_000)
+	defDur(&c.BaseDelay, time.Second)
+	defDur(&c.MaxDelay, 15*time.Minute)
+	defDur(&c.AccountMaxDelay, 5*time.Minute)
+	defDur(&c.Forget, 24*time.Hour)
+	defDur(&c.KnownFor, 30*24*time.Hour)
 	return c
 }
 
-// Limiter limits sign-in attempts per email and per client key with a fixed
-// window per key that opens at the key's first attempt: after PerEmail
-// attempts on one email (or PerClient from one client) within Window, further
-// attempts are refused until the window that holds them closes. A successful
-// sign-in clears the email's count and does not count against the client.
+// Limiter slows password guessing without locking anybody out.
+//
+// It counts failed sign-ins three ways: per account and client together
+// (the pair), per account from every client, and per client over every
+// account. Each count has a number of free failures; from then on, every
+// failure doubles the wait before the next attempt (1s, 2s, 4s ... up to
+// MaxDelay, or AccountMaxDelay for the account count): a guesser gets a
+// few dozen guesses a day per account instead of thousands a second, and
+// an attempt refused while waiting counts nothing. A client that signed in
+// to an account (a known client) is held only by its own pair count: a
+// guesser elsewhere, however many addresses they use, cannot make the
+// owner wait at their usual address, and a colleague behind the same
+// address cannot either. Clients are keyed by address, an IPv6 address by
+// its /64.
+//
+// Memory is bounded: each table holds at most MaxKeys entries. When a table
+// is full, the entries that impose no wait go first, idle longest first;
+// only a table full of entries that impose a wait gives up a forgotten one
+// or else the one with the fewest failures. So a flood of new keys, each
+// holding one failure, never frees an account or client that is being
+// slowed down.
 //
 // It lives in process memory, so each replica counts on its own: behind a
-// load balancer with n replicas an attacker gets up to n times the limits
-// (still a few guesses per minute per account). Memory is bounded: at most
-// MaxKeys keys are kept; expired windows are swept on every call (the keys
-// sit in a list ordered by window start, so a sweep costs only what it
-// removes), and when the table is full the oldest window is evicted.
+// load balancer with n replicas an attacker gets up to n times the guesses.
 //
 // The zero value is not usable; call NewLimiter. A Limiter is safe for
 // concurrent use.
@@ -51,15 +79,9 @@ type Limiter struct {
 	clock crm.Clock
 	cfg   LimiterConfig
 
-	mu    sync.Mutex
-	keys  map[string]*list.Element // of *window
-	order *list.List               // *window, oldest start first
-}
-
-type window struct {
-	key   string
-	start time.Time
-	count int
+	mu                       sync.Mutex
+	pairs, accounts, clients *table
+	known                    *table // pairs that signed in; failures unused
 }
 
 // NewLimiter returns a limiter reading time from clock (nil: the wall clock).
@@ -67,132 +89,247 @@ func NewLimiter(clock crm.Clock, cfg LimiterConfig) *Limiter {
 	if clock == nil {
 		clock = crm.SystemClock{}
 	}
-	return &Limiter{clock: clock, cfg: cfg.withDefaults(), keys: map[string]*list.Element{}, order: list.New()}
+	cfg = cfg.withDefaults()
+	return &Limiter{clock: clock, cfg: cfg,
+		pairs:    newTable(cfg.PairFree, cfg.MaxDelay, cfg.Forget, cfg),
+		accounts: newTable(cfg.AccountFree, cfg.AccountMaxDelay, cfg.Forget, cfg),
+		clients:  newTable(cfg.ClientFree, cfg.MaxDelay, cfg.Forget, cfg),
+		known:    newTable(1<<30, 0, cfg.KnownFor, cfg),
+	}
 }
 
 func emailKey(email string) string {
-	if email == "" {
-		return ""
-	}
 	if len(email) > 320 { // longer than any address: keep keys small
 		email = email[:320]
 	}
-	return "e:" + email
+	return email
 }
 
+// clientKey is the address of client (the /64 of an IPv6 one), or client
+// itself, shortened, when it is not an address.
 func clientKey(client string) string {
-	if client == "" {
-		return ""
+	if a, err := netip.ParseAddr(client); err == nil {
+		return addrKey(a)
 	}
 	if len(client) > 128 {
 		client = client[:128]
 	}
-	return "c:" + client
+	return client
+}
+
+func pairKey(email, client string) string {
+	if email == "" && client == "" {
+		return ""
+	}
+	return email + "\x00" + client
 }
 
 // Attempt asks to try one sign-in for email from client (either may be "",
-// then it is not limited). When allowed it counts the attempt against both
-// keys and returns true. When a limit is reached it counts nothing and
-// returns false and the time from which the blocking keys allow attempts
-// again.
+// then that count is not kept). When allowed it counts the attempt as a
+// failure (Succeeded takes it back) and returns true; counting before the
+// password is checked keeps racing attempts from slipping past the wait.
+// When a wait is running it counts nothing and returns false and the time
+// from which attempts are allowed again.
 func (l *Limiter) Attempt(email, client string) (ok bool, retryAt time.Time) {
 	now := l.clock.Now()
+	email, client = emailKey(email), clientKey(client)
+	pair := pairKey(email, client)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.sweep(now)
-	type check struct {
-		key   string
-		limit int
-	}
-	checks := [2]check{{emailKey(email), l.cfg.PerEmail}, {clientKey(client), l.cfg.PerClient}}
-	for _, c := range checks {
-		if c.key == "" {
+	known := email != "" && client != "" && l.known.live(pair, now) != nil
+	held := []struct {
+		t   *table
+		key string
+	}{{l.pairs, pair}, {l.accounts, email}, {l.clients, client}}
+	for i, h := range held {
+		if h.key == "" || known && i > 0 {
 			continue
 		}
-		if w := l.get(c.key, now); w != nil && w.count >= c.limit {
-			if end := w.start.Add(l.cfg.Window); end.After(retryAt) {
-				retryAt = end
-			}
+		if e := h.t.live(h.key, now); e != nil && now.Before(e.next) && e.next.After(retryAt) {
+			retryAt = e.next
 		}
 	}
 	if !retryAt.IsZero() {
 		return false, retryAt
 	}
-	for _, c := range checks {
-		if c.key == "" {
-			continue
+	for _, h := range held {
+		if h.key != "" {
+			h.t.fail(h.key, now)
 		}
-		w := l.get(c.key, now)
-		if w == nil {
-			w = l.add(c.key, now)
-		}
-		w.count++
 	}
 	return true, time.Time{}
 }
 
 // Succeeded records that the attempt for email from client signed in: the
-// email starts afresh and the attempt no longer counts against the client.
+// pair starts afresh and becomes known, and the attempt no longer counts
+// against the account and the client.
 func (l *Limiter) Succeeded(email, client string) {
+	now := l.clock.Now()
+	email, client = emailKey(email), clientKey(client)
+	pair := pairKey(email, client)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if k := emailKey(email); k != "" {
-		if e, ok := l.keys[k]; ok {
-			l.order.Remove(e)
-			delete(l.keys, k)
+	if pair != "" {
+		l.pairs.remove(pair)
+		if email != "" && client != "" {
+			l.known.touch(pair, now)
 		}
 	}
-	if k := clientKey(client); k != "" {
-		if e, ok := l.keys[k]; ok {
-			if w := e.Value.(*window); w.count > 0 {
-				w.count--
-			}
-		}
-	}
+	l.accounts.refund(email, now)
+	l.clients.refund(client, now)
 }
 
-// Len returns the number of keys held (for tests and metrics).
+// Len returns the number of entries held in all tables (for tests and
+// metrics).
 func (l *Limiter) Len() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.keys)
+	return len(l.pairs.m) + len(l.accounts.m) + len(l.clients.m) + len(l.known.m)
 }
 
-// get returns the live window of key, or nil (dropping an expired one).
-func (l *Limiter) get(key string, now time.Time) *window {
-	e, ok := l.keys[key]
-	if !ok {
+// table counts failures per key. Entries that impose no wait sit in clean,
+// idle longest first; entries that do are only in m.
+type table struct {
+	free    int
+	max     time.Duration
+	base    time.Duration
+	forget  time.Duration
+	maxKeys int
+	m       map[string]*entry
+	clean   *list.List // of *entry
+}
+
+type entry struct {
+	key      string
+	failures int
+	last     time.Time     // last failure (or success, in the known table)
+	next     time.Time     // no attempt before this
+	el       *list.Element // in clean, or nil
+}
+
+func newTable(free int, max, forget time.Duration, cfg LimiterConfig) *table {
+	return &table{free: free, max: max, base: cfg.BaseDelay, forget: forget, maxKeys: cfg.MaxKeys,
+		m: map[string]*entry{}, clean: list.New()}
+}
+
+// wait is the delay imposed after failures failures.
+func (t *table) wait(failures int) time.Duration {
+	over := failures - t.free + 1
+	if over <= 0 {
+		return 0
+	}
+	d := t.base
+	for i := 1; i < over && d < t.max; i++ {
+		d *= 2
+	}
+	return min(d, t.max)
+}
+
+// live returns the entry of key, or nil; a forgotten entry is dropped.
+func (t *table) live(key string, now time.Time) *entry {
+	e := t.m[key]
+	if e != nil && t.expired(e, now) {
+		t.remove(key)
 		return nil
 	}
-	w := e.Value.(*window)
-	if !now.Before(w.start.Add(l.cfg.Window)) {
-		l.order.Remove(e)
-		delete(l.keys, key)
-		return nil
-	}
-	return w
+	return e
 }
 
-func (l *Limiter) add(key string, now time.Time) *window {
-	for len(l.keys) >= l.cfg.MaxKeys {
-		oldest := l.order.Front()
-		l.order.Remove(oldest)
-		delete(l.keys, oldest.Value.(*window).key)
-	}
-	w := &window{key: key, start: now}
-	l.keys[key] = l.order.PushBack(w)
-	return w
+func (t *table) expired(e *entry, now time.Time) bool {
+	return !now.Before(e.last.Add(t.forget))
 }
 
-// sweep drops expired windows from the front of the list. Windows are
-// appended as they open, so the front is the oldest.
-func (l *Limiter) sweep(now time.Time) {
-	for e := l.order.Front(); e != nil; e = l.order.Front() {
-		w := e.Value.(*window)
-		if now.Before(w.start.Add(l.cfg.Window)) {
-			return
+// fail counts a failure of key at now.
+func (t *table) fail(key string, now time.Time) {
+	e := t.live(key, now)
+	if e == nil {
+		e = t.add(key, now)
+	}
+	e.failures++
+	e.last = now
+	e.next = now.Add(t.wait(e.failures))
+	t.place(e)
+}
+
+// refund takes back one failure counted by Attempt.
+func (t *table) refund(key string, now time.Time) {
+	if key == "" {
+		return
+	}
+	e := t.live(key, now)
+	if e == nil {
+		return
+	}
+	if e.failures > 0 {
+		e.failures--
+	}
+	e.next = e.last.Add(t.wait(e.failures))
+	t.place(e)
+}
+
+// touch records activity of key (the known table).
+func (t *table) touch(key string, now time.Time) {
+	e := t.live(key, now)
+	if e == nil {
+		e = t.add(key, now)
+	}
+	e.last = now
+	t.place(e)
+}
+
+// place keeps e in clean, at the back, while it imposes no wait.
+func (t *table) place(e *entry) {
+	isClean := e.failures < t.free
+	switch {
+	case isClean && e.el != nil:
+		t.clean.MoveToBack(e.el)
+	case isClean:
+		e.el = t.clean.PushBack(e)
+	case e.el != nil:
+		t.clean.Remove(e.el)
+		e.el = nil
+	}
+}
+
+func (t *table) add(key string, now time.Time) *entry {
+	for len(t.m) >= t.maxKeys {
+		t.evict(now)
+	}
+	e := &entry{key: key, last: now}
+	e.el = t.clean.PushBack(e)
+	t.m[key] = e
+	return e
+}
+
+// evict drops one entry: the clean one idle longest, else (every entry
+// imposes a wait) a forgotten one, else the one with the fewest failures.
+func (t *table) evict(now time.Time) {
+	if f := t.clean.Front(); f != nil {
+		t.remove(f.Value.(*entry).key)
+		return
+	}
+	var victim *entry
+	for _, e := range t.m {
+		if t.expired(e, now) {
+			victim = e
+			break
 		}
-		l.order.Remove(e)
-		delete(l.keys, w.key)
+		if victim == nil || e.failures < victim.failures || e.failures == victim.failures && e.last.Before(victim.last) {
+			victim = e
+		}
 	}
+	if victim != nil {
+		t.remove(victim.key)
+	}
+}
+
+func (t *table) remove(key string) {
+	e := t.m[key]
+	if e == nil {
+		return
+	}
+	if e.el != nil {
+		t.clean.Remove(e.el)
+	}
+	delete(t.m, key)
 }

@@ -3,12 +3,15 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -17,7 +20,8 @@ import (
 )
 
 // Password policy, in characters (Unicode code points). No composition rules
-// (NIST SP 800-63B): length is what makes a password strong.
+// (NIST SP 800-63B): length is what makes a password strong, and common,
+// trivial and personal passwords are refused (ValidatePassword).
 const (
 	MinPasswordLen = 10
 	MaxPasswordLen = 128
@@ -178,26 +182,142 @@ func param(s, name string, lo, hi uint64) (uint64, error) {
 	return n, nil
 }
 
-// ValidatePassword applies the password policy (MinPasswordLen to
-// MaxPasswordLen characters). The error is BAD_USER_INPUT with field
-// "password".
-func ValidatePassword(pw string) error {
+// Reasons of password field errors, in the field's reason.
+const (
+	ReasonTooShort                   = crm.ReasonTooShort    // params: min
+	ReasonTooLong                    = crm.ReasonTooLong     // params: max
+	ReasonInvalidText                = crm.ReasonInvalidText // not UTF-8
+	ReasonCommonPassword  crm.Reason = "COMMON_PASSWORD"
+	ReasonTrivialPassword crm.Reason = "TRIVIAL_PASSWORD"
+	ReasonContainsEmail   crm.Reason = "CONTAINS_EMAIL"
+	ReasonSamePassword    crm.Reason = "SAME_PASSWORD"
+)
+
+// ValidatePassword applies the password policy to pw for the account with
+// email (may be ""): MinPasswordLen to MaxPasswordLen characters, not one
+// of the common passwords (CommonPassword), not trivial (one character
+// repeated, a short pattern repeated, a run such as abcdefghij), and not
+// the e-mail address or its local part with only digits and symbols
+// added. The error is BAD_USER_INPUT with field "password".
+func ValidatePassword(pw, email string) error {
 	p := crm.NewProblems()
-	checkPassword(p, "password", pw)
+	checkPassword(p, "password", pw, email)
 	return p.Err()
 }
 
-func checkPassword(p crm.Problems, field, pw string) {
+// checkPassword adds at most one problem with pw to p and reports whether
+// there was none.
+func checkPassword(p crm.Problems, field, pw, email string) bool {
+	reason, params, msg := passwordProblem(pw, email)
+	if reason == "" {
+		return true
+	}
+	p.Fail(field, reason, params, "%s", msg)
+	return false
+}
+
+func passwordProblem(pw, email string) (reason crm.Reason, params map[string]any, msg string) {
 	if !utf8.ValidString(pw) {
-		p.Add(field, "must be valid text")
-		return
+		return ReasonInvalidText, nil, "must be valid text"
 	}
 	switch n := utf8.RuneCountInString(pw); {
 	case n < MinPasswordLen:
-		p.Add(field, "must be at least %d characters", MinPasswordLen)
+		return ReasonTooShort, map[string]any{"min": MinPasswordLen}, fmt.Sprintf("must be at least %d characters", MinPasswordLen)
 	case n > MaxPasswordLen:
-		p.Add(field, "must be at most %d characters", MaxPasswordLen)
+		return ReasonTooLong, map[string]any{"max": MaxPasswordLen}, fmt.Sprintf("must be at most %d characters", MaxPasswordLen)
 	}
+	lower := strings.ToLower(pw)
+	core := trimAffixes(lower)
+	if containsEmail(lower, NormalizeEmail(email)) {
+		return ReasonContainsEmail, nil, "must not be your e-mail address or its name part with digits or symbols added"
+	}
+	if trivial(lower) || len([]rune(core)) >= 4 && trivial(core) {
+		return ReasonTrivialPassword, nil, "must not be a repeated character, a repeated pattern or a run such as abcdef or 123456"
+	}
+	// Digits with a few letters or symbols around them: a123456789, qq5201314!.
+	digits := strings.TrimFunc(lower, func(r rune) bool { return !unicode.IsDigit(r) })
+	fewAround := utf8.RuneCountInString(lower)-utf8.RuneCountInString(digits) <= 4
+	if CommonPassword(lower) || CommonPassword(core) || fewAround && CommonPassword(digits) {
+		return ReasonCommonPassword, nil, "is one of the most common passwords, which are guessed first; choose a phrase of your own"
+	}
+	return "", nil, ""
+}
+
+//go:embed common_passwords.txt
+var commonPasswordsText string
+
+var commonPasswords = sync.OnceValue(func() map[string]struct{} {
+	m := make(map[string]struct{}, 4096)
+	for _, line := range strings.Split(commonPasswordsText, "\n") {
+		if line = strings.TrimRight(line, "\r"); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = struct{}{}
+		}
+	}
+	return m
+})
+
+// CommonPassword reports whether pw (any case) is on the embedded list of
+// the most common passwords (common_passwords.txt, made by
+// scripts/common-passwords.py).
+func CommonPassword(pw string) bool {
+	_, ok := commonPasswords()[strings.ToLower(pw)]
+	return ok
+}
+
+// trimAffixes takes digits, symbols and spaces off both ends of s:
+// password2024!, 2024password and !password! are all password.
+func trimAffixes(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
+}
+
+// trivial reports whether s uses fewer than 4 distinct characters, repeats
+// a pattern of at most half its length, or is a run of characters at a
+// constant step of 1 or 2 (abcdef, 97531).
+func trivial(s string) bool {
+	r := []rune(s)
+	if len(r) < 2 {
+		return true
+	}
+	distinct := map[rune]bool{}
+	for _, c := range r {
+		distinct[c] = true
+	}
+	if len(distinct) < 4 {
+		return true
+	}
+	for p := 1; p <= len(r)/2; p++ {
+		periodic := true
+		for i := p; i < len(r) && periodic; i++ {
+			periodic = r[i] == r[i-p]
+		}
+		if periodic {
+			return true
+		}
+	}
+	step := r[1] - r[0]
+	if step == 0 || step > 2 || step < -2 {
+		return false
+	}
+	for i := 2; i < len(r); i++ {
+		if r[i]-r[i-1] != step {
+			return false
+		}
+	}
+	return true
+}
+
+// containsEmail reports whether pw is the e-mail address or its local part
+// (of 3 characters or more) with nothing but digits and symbols around or
+// between copies of it.
+func containsEmail(pw, email string) bool {
+	if email == "" {
+		return false
+	}
+	rest := strings.ReplaceAll(pw, email, "")
+	if local, _, ok := strings.Cut(email, "@"); ok && utf8.RuneCountInString(local) >= 3 {
+		rest = strings.ReplaceAll(rest, local, "")
+	}
+	return rest != pw && strings.IndexFunc(rest, unicode.IsLetter) < 0
 }
 
 // generatedAlphabet leaves out look-alikes (0/O, 1/l/I).

@@ -2,9 +2,11 @@ package auth_test
 
 import (
 	"errors"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -152,34 +154,124 @@ func TestVerifyTampered(t *testing.T) {
 func TestValidatePassword(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		pw string
-		ok bool
+		pw, email string
+		reason    crm.Reason // "" when accepted
 	}{
-		{"", false},
-		{"123456789", false},
-		{"1234567890", true},
-		{"密码密码密码密码密码", true}, // 10 characters, 30 bytes
-		{"密码密码密码密码密", false}, // 9 characters, 27 bytes
-		{strings.Repeat("a", 128), true},
-		{strings.Repeat("a", 129), false},
-		{strings.Repeat("码", 128), true},
-		{strings.Repeat("码", 129), false},
-		{"\xff\xfe1234567890", false},
-		{"          ", true}, // length is the policy, not composition
+		{"", "", auth.ReasonTooShort},
+		{"123456789", "", auth.ReasonTooShort},
+		{"密码密码密码密码密", "", auth.ReasonTooShort}, // 9 characters, 27 bytes
+		{strings.Repeat("码", 129), "", auth.ReasonTooLong},
+		{strings.Repeat("ab3", 43), "", auth.ReasonTooLong},
+		{"\xff\xfe1234567890", "", auth.ReasonInvalidText},
+
+		{"kehu-demo-2026", "sales1@kehu.local", ""}, // the demo password
+		{"admin-password-123", "admin@kehu.local", ""},
+		{"password-li.lei@kehu.cn", "li.lei@kehu.cn", ""},
+		{"我的客户管理系统密码", "", ""},
+		{"correct horse battery staple", "", ""},
+		{"Tr0ub4dor&3xyz", "", ""},
+		{"客户第一服务至上2026", "", ""},
+
+		// the common list, any case, with digits and symbols around
+		{"1234567890", "", auth.ReasonCommonPassword},
+		{"qwertyuiop", "", auth.ReasonCommonPassword},
+		{"QwertyUIOP", "", auth.ReasonCommonPassword},
+		{"password123", "", auth.ReasonCommonPassword},
+		{"Password2024!", "", auth.ReasonCommonPassword},
+		{"!!password!!", "", auth.ReasonCommonPassword},
+		{"p@ssw0rd1234", "", auth.ReasonCommonPassword},
+		{"iloveyou1314", "", auth.ReasonCommonPassword},
+		{"woaini1314", "", auth.ReasonCommonPassword},
+		{"woaini1314520", "", auth.ReasonCommonPassword},
+		{"a123456789", "", auth.ReasonCommonPassword},
+		{"qq5201314", "", auth.ReasonTooShort},
+		{"qq5201314!", "", auth.ReasonCommonPassword},
+		{"x5201314x!", "", auth.ReasonCommonPassword},
+		{"1qaz2wsx3edc", "", auth.ReasonCommonPassword},
+		{"zhangwei1990", "", auth.ReasonCommonPassword},
+		{"Dragon_1234", "", auth.ReasonCommonPassword},
+		{"1990password", "", auth.ReasonCommonPassword},
+		{"147258369a", "", auth.ReasonCommonPassword},
+		{"kehu-crm-2026", "", auth.ReasonCommonPassword},
+
+		// repeated and sequential characters
+		{"aaaaaaaaaa", "", auth.ReasonTrivialPassword},
+		{"          ", "", auth.ReasonTrivialPassword},
+		{"1212121212", "", auth.ReasonTrivialPassword},
+		{"abcabcabcabc", "", auth.ReasonTrivialPassword},
+		{"abcdefghijk", "", auth.ReasonTrivialPassword},
+		{"9876543210", "", auth.ReasonTrivialPassword},
+		{"13579bdfhj", "", auth.ReasonTrivialPassword},
+		{"20242024202", "", auth.ReasonTrivialPassword},
+		{"密码密码密码密码密码", "", auth.ReasonTrivialPassword},
+		{"xyzxyzxyz!!", "", auth.ReasonTrivialPassword},
+		{strings.Repeat("a", 128), "", auth.ReasonTrivialPassword},
+
+		// the user's own e-mail address
+		{"zhao.min@kehu.cn", "zhao.min@kehu.cn", auth.ReasonContainsEmail},
+		{"ZHAO.MIN@kehu.cn1", "zhao.min@kehu.cn", auth.ReasonContainsEmail},
+		{"zhao.min2026!", "Zhao.Min@kehu.cn", auth.ReasonContainsEmail},
+		{"2026zhao.minzhao.min", "zhao.min@kehu.cn", auth.ReasonContainsEmail},
+		{"zhao.min-loves-tea", "zhao.min@kehu.cn", ""},
 	}
 	for _, c := range cases {
-		err := auth.ValidatePassword(c.pw)
-		if c.ok {
+		err := auth.ValidatePassword(c.pw, c.email)
+		if c.reason == "" {
 			if err != nil {
-				t.Errorf("ValidatePassword(%q) = %v; want nil", c.pw, err)
+				t.Errorf("ValidatePassword(%q, %q) = %v; want nil", c.pw, c.email, err)
 			}
 			continue
 		}
 		var e *crm.Error
-		if !errors.As(err, &e) || e.Code != crm.CodeBadUserInput || len(e.Fields) != 1 || e.Fields[0].Field != "password" {
-			t.Errorf("ValidatePassword(%q) = %v; want BAD_USER_INPUT on field password", c.pw, err)
+		if !errors.As(err, &e) || e.Code != crm.CodeBadUserInput || len(e.Fields) != 1 || e.Fields[0].Field != "password" ||
+			e.Fields[0].Reason != c.reason {
+			t.Errorf("ValidatePassword(%q, %q) = %v; want BAD_USER_INPUT on field password with %s", c.pw, c.email, err, c.reason)
 		}
 	}
+}
+
+func TestCommonPasswordList(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, pw := range []string{"123456", "password", "qwerty", "woaini1314", "a123456", "5201314", "zxcvbnm", "1q2w3e4r", "iloveyou", "admin"} {
+		if !auth.CommonPassword(pw) {
+			t.Errorf("%q is not on the list", pw)
+		}
+	}
+	for _, pw := range []string{"kehu-demo-2026", "kehu-demo", "admin-password"} {
+		if auth.CommonPassword(pw) {
+			t.Errorf("%q is on the list", pw)
+		}
+	}
+	for range strings.SplitSeq(strings.TrimSpace(commonList(t)), "\n") {
+		n++
+	}
+	if n < 2000 {
+		t.Fatalf("the list has %d lines, want a few thousand", n)
+	}
+}
+
+func commonList(t *testing.T) string {
+	b, err := os.ReadFile("common_passwords.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// FuzzValidatePassword: the policy never panics, and what it accepts has
+// the length and is not on the list.
+func FuzzValidatePassword(f *testing.F) {
+	f.Add("kehu-demo-2026", "a@b.cn")
+	f.Add("password2024!", "")
+	f.Add("ab@ab.cnab@ab.cn", "ab@ab.cn")
+	f.Fuzz(func(t *testing.T, pw, email string) {
+		if err := auth.ValidatePassword(pw, email); err == nil {
+			if n := utf8.RuneCountInString(pw); n < auth.MinPasswordLen || n > auth.MaxPasswordLen || auth.CommonPassword(pw) {
+				t.Fatalf("accepted %q", pw)
+			}
+		}
+	})
 }
 
 func TestGeneratePassword(t *testing.T) {
@@ -190,7 +282,7 @@ func TestGeneratePassword(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(pw) != 20 || strings.ContainsAny(pw, "0O1lI") || auth.ValidatePassword(pw) != nil {
+		if len(pw) != 20 || strings.ContainsAny(pw, "0O1lI") || auth.ValidatePassword(pw, "") != nil {
 			t.Fatalf("bad generated password %q", pw)
 		}
 		if seen[pw] {

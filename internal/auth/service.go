@@ -179,9 +179,9 @@ func SessionID(token string) (string, bool) {
 
 // Login checks an email and password and opens a session.
 //
-// The email is trimmed and lower-cased. Attempts are limited per email and
-// per clientKey (the client's IP; "" is not limited) before the password is
-// looked at. Every failure of the credentials, an unknown email or a disabled
+// The email is trimmed and lower-cased. Attempts are slowed down by the
+// Limiter per email and per clientKey (Client.Key: the address, an IPv6
+// one's /64; "" is not counted) before the password is looked at. Every failure of the credentials, an unknown email or a disabled
 // account alike, is the same UNAUTHENTICATED "wrong email or password" and
 // costs the same argon2 computation. Errors: UNAUTHENTICATED, RATE_LIMITED
 // (RetryAt tells when), INTERNAL.
@@ -310,20 +310,24 @@ func checkName(p crm.Problems, name string) string {
 	name = strings.TrimSpace(name)
 	switch n := utf8.RuneCountInString(name); {
 	case !utf8.ValidString(name):
-		p.Add("name", "must be valid text")
+		p.Fail("name", crm.ReasonInvalidText, nil, "must be valid text")
 	case n == 0:
-		p.Add("name", "is required")
+		p.Fail("name", crm.ReasonRequired, nil, "is required")
 	case n > MaxNameLen:
-		p.Add("name", "must be at most %d characters", MaxNameLen)
+		p.Fail("name", crm.ReasonTooLong, map[string]any{"max": MaxNameLen}, "must be at most %d characters", MaxNameLen)
 	case strings.ContainsFunc(name, unicode.IsControl):
-		p.Add("name", "must not contain control characters")
+		p.Fail("name", crm.ReasonControlCharacters, nil, "must not contain control characters")
+	default:
+		if f, bad := crm.PersonalData("name", name); bad {
+			p.AddError(f)
+		}
 	}
 	return name
 }
 
 func checkRole(p crm.Problems, r crm.Role) {
 	if !r.Valid() {
-		p.Add("role", "must be one of ADMIN, MANAGER, SALES, SERVICE, ANALYST")
+		p.Fail("role", crm.ReasonNotAllowed, map[string]any{"value": string(r)}, "must be one of ADMIN, MANAGER, SALES, SERVICE, ANALYST")
 	}
 }
 
@@ -337,14 +341,16 @@ func (s *Service) CreateUser(ctx context.Context, actor crm.Actor, in NewUser) (
 	}
 	p := crm.NewProblems()
 	email := NormalizeEmail(in.Email)
-	if email == "" {
-		p.Add("email", "is required")
+	if f, bad := crm.PersonalData("email", email); bad {
+		p.AddError(f)
+	} else if email == "" {
+		p.Fail("email", crm.ReasonRequired, nil, "is required")
 	} else if !crm.ValidEmail(email) {
-		p.Add("email", "must be an e-mail address such as name@example.com")
+		p.Fail("email", crm.ReasonInvalidEmail, nil, "must be an e-mail address such as name@example.com")
 	}
 	name := checkName(p, in.Name)
 	checkRole(p, in.Role)
-	checkPassword(p, "password", in.Password)
+	checkPassword(p, "password", in.Password, email)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -356,6 +362,9 @@ func (s *Service) CreateUser(ctx context.Context, actor crm.Actor, in NewUser) (
 	u := &crm.User{
 		ID: crm.NewID(), Email: email, Name: name, Role: in.Role, PasswordHash: hash,
 		CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	if err := crm.CheckStored(u, nil); err != nil {
+		return nil, err
 	}
 	if err := s.Users.Insert(ctx, u); err != nil {
 		return nil, asInternal(err)
@@ -392,18 +401,18 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		if !in.Role.Valid() {
 			checkRole(p, *in.Role)
 		} else if self && *in.Role != crm.RoleAdmin && u.Role == crm.RoleAdmin {
-			p.Add("role", "you cannot take away your own administrator role")
+			p.Fail("role", crm.ReasonSelfChange, nil, "you cannot take away your own administrator role")
 		}
 		u.Role = *in.Role
 	}
 	if in.Disabled != nil {
 		if self && *in.Disabled {
-			p.Add("disabled", "you cannot disable your own account")
+			p.Fail("disabled", crm.ReasonSelfChange, nil, "you cannot disable your own account")
 		}
 		u.Disabled = *in.Disabled
 	}
-	if in.Password != nil {
-		checkPassword(p, "password", *in.Password)
+	if in.Password != nil && checkPassword(p, "password", *in.Password, u.Email) {
+		checkNotSame(p, "password", stored.PasswordHash, *in.Password)
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -412,6 +421,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		if u.PasswordHash, err = HashPassword(*in.Password); err != nil {
 			return nil, crm.Internal(err)
 		}
+	}
+	if err := crm.CheckStored(&u, crm.StoredStrings(stored)); err != nil {
+		return nil, err
 	}
 	u.Version = expectedVersion + 1
 	u.UpdatedAt = s.now()
@@ -424,6 +436,14 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		}
 	}
 	return public(&u), nil
+}
+
+// checkNotSame refuses a new password that is the one stored in hash: a
+// change or reset must replace it.
+func checkNotSame(p crm.Problems, field, hash, pw string) {
+	if same, _ := VerifyPassword(hash, pw); same {
+		p.Fail(field, ReasonSamePassword, nil, "is the password the account already has; choose a new one")
+	}
 }
 
 // Settings are what users change about their own account.
@@ -444,7 +464,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor crm.Actor, in Settin
 		p := crm.NewProblems()
 		if in.Locale != nil {
 			if !in.Locale.Valid() {
-				p.Add("locale", "%q is not a supported language", string(*in.Locale))
+				p.Fail("locale", crm.ReasonNotAllowed, map[string]any{"value": string(*in.Locale)}, "%q is not a supported language", string(*in.Locale))
 			}
 			u.Locale = *in.Locale
 		}
@@ -466,7 +486,8 @@ func (s *Service) UpdateSettings(ctx context.Context, actor crm.Actor, in Settin
 // ChangePassword changes the signed-in user's own password after checking
 // the current one, and ends the user's other sessions. Errors:
 // BAD_USER_INPUT (field "currentPassword" when it is wrong, "newPassword"
-// when it breaks the policy), RATE_LIMITED (wrong current passwords count
+// when it breaks the policy or is the current one), RATE_LIMITED (wrong
+// current passwords, from the client in ctx (ClientFrom), count
 // like failed sign-ins), CONFLICT, INTERNAL.
 func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, next, keepSessionToken string) error {
 	stored, err := s.Users.Get(ctx, actor.UserID)
@@ -475,18 +496,21 @@ func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, 
 	}
 	// Guessing the current password counts against the same limit as
 	// guessing it at sign-in: a stolen session must not become an oracle.
-	if ok, at := s.limiter().Attempt(stored.Email, ""); !ok {
+	client := ClientFrom(ctx).Key()
+	if ok, at := s.limiter().Attempt(stored.Email, client); !ok {
 		return rateLimited(s.now(), at)
 	}
 	p := crm.NewProblems()
 	if ok, err := VerifyPassword(stored.PasswordHash, current); err != nil {
 		return crm.Internal(err)
 	} else if !ok {
-		p.Add("currentPassword", "is not your current password")
+		p.Fail("currentPassword", crm.ReasonWrongPassword, nil, "is not your current password")
 	} else {
-		s.limiter().Succeeded(stored.Email, "")
+		s.limiter().Succeeded(stored.Email, client)
 	}
-	checkPassword(p, "newPassword", next)
+	if checkPassword(p, "newPassword", next, stored.Email) {
+		checkNotSame(p, "newPassword", stored.PasswordHash, next)
+	}
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -512,9 +536,10 @@ func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, 
 	return nil
 }
 
-// Staff returns the active staff (no password hashes) ordered by email:
+// Staff returns the active staff ordered by email, each as actor may see
+// it (crm.VisibleUser: colleagues' e-mail only for ADMIN and MANAGER):
 // every signed-in user may read it, to pick owners, collaborators and
-// participants. Errors: INTERNAL.
+// participants. Errors: UNAUTHENTICATED, INTERNAL.
 func (s *Service) Staff(ctx context.Context, actor crm.Actor) ([]*crm.User, error) {
 	if !actor.Role.Valid() {
 		return nil, notSignedIn()
@@ -526,7 +551,7 @@ func (s *Service) Staff(ctx context.Context, actor crm.Actor) ([]*crm.User, erro
 	out := make([]*crm.User, 0, len(users))
 	for _, u := range users {
 		if !u.Disabled {
-			out = append(out, public(u))
+			out = append(out, crm.VisibleUser(actor, u))
 		}
 	}
 	return out, nil

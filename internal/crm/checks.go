@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // creditCodeChars is the GB 32100-2015 alphabet: digits and upper-case
@@ -50,64 +52,6 @@ func CreditCodeCheckChar(first17 string) byte {
 	return creditCodeChars[(31-sum%31)%31]
 }
 
-var residentIDWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-
-const residentIDChecks = "10X98765432"
-
-// ValidResidentID reports whether s is an 18-character Chinese resident
-// identity number (GB 11643) with a correct check character and a real
-// birth date.
-func ValidResidentID(s string) bool {
-	if len(s) != 18 || s[0] == '0' {
-		return false
-	}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		sum += int(c-'0') * residentIDWeights[i]
-	}
-	last := s[17]
-	if last == 'x' {
-		last = 'X'
-	}
-	if last != residentIDChecks[sum%11] {
-		return false
-	}
-	birth, err := time.Parse("20060102", s[6:14])
-	return err == nil && birth.Year() >= 1900
-}
-
-// ContainsResidentID reports whether free text holds a resident identity
-// number: 17 digits and a check character, not part of a longer run of
-// digits. The seeds forbid storing ID numbers anywhere in the record.
-func ContainsResidentID(text string) bool {
-	n := len(text)
-	if n < 18 {
-		return false
-	}
-	for i := 0; i+18 <= n; i++ {
-		if i > 0 && isDigit(text[i-1]) {
-			continue
-		}
-		if !isDigit(text[i]) {
-			continue
-		}
-		cand := text[i : i+18]
-		if i+18 < n && (isDigit(text[i+18]) || text[i+18] == 'X' || text[i+18] == 'x') {
-			continue
-		}
-		if ValidResidentID(cand) {
-			return true
-		}
-	}
-	return false
-}
-
-func isDigit(b byte) bool { return b >= '0' && b <= '9' }
-
 var (
 	mobileRe   = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 	landlineRe = regexp.MustCompile(`^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$`)
@@ -115,9 +59,16 @@ var (
 )
 
 // NormalizePhone checks a Chinese mobile, landline or 400/800 number and
-// returns it in canonical form (mobile: 11 digits without +86 or spaces).
+// returns it in canonical form (mobile: 11 digits without +86 or spaces):
+// full-width digits, invisible characters and dashes of any kind are
+// accepted (NormalizeIdentifier).
 func NormalizePhone(s string) (string, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.Map(func(r rune) rune {
+		if r >= 0x80 && unicode.Is(unicode.Pd, r) {
+			return '-'
+		}
+		return r
+	}, NormalizeIdentifier(s))
 	s = strings.NewReplacer(" ", "", "\u00a0", "", "(", "", ")", "").Replace(s)
 	if strings.HasPrefix(s, "+86") {
 		s = strings.TrimPrefix(strings.TrimPrefix(s, "+86"), "-")
@@ -129,6 +80,22 @@ func NormalizePhone(s string) (string, bool) {
 		return s, true
 	}
 	return "", false
+}
+
+// NormalizeIdentifier is what a phone, e-mail, WeChat ID, website or
+// credit code typed in is stored as: NFKC (full-width characters become
+// ASCII), invisible characters removed, trimmed.
+func NormalizeIdentifier(s string) string {
+	s = norm.NFKC.String(s)
+	if strings.IndexFunc(s, isInvisible) >= 0 {
+		s = strings.Map(func(r rune) rune {
+			if isInvisible(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return strings.TrimSpace(s)
 }
 
 // ValidEmail accepts a bare address (no display name) with a dotted domain.
@@ -161,21 +128,21 @@ const (
 )
 
 // checkText trims s, and records a problem when it is required and empty,
-// too long, not valid UTF-8, holds control characters or a resident ID
-// number. It returns the trimmed text.
+// too long, not valid UTF-8, holds control characters or personal data the
+// seeds forbid (PersonalData). It returns the trimmed text.
 func checkText(p Problems, field, s string, max int, required bool) string {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "" && required:
-		p.Add(field, "is required")
+		p.Fail(field, ReasonRequired, nil, "is required")
 	case !utf8.ValidString(s):
-		p.Add(field, "is not valid UTF-8 text")
+		p.Fail(field, ReasonInvalidText, nil, "is not valid UTF-8 text")
 	case utf8.RuneCountInString(s) > max:
-		p.Add(field, "must be at most %d characters", max)
+		p.Fail(field, ReasonTooLong, map[string]any{"max": max}, "must be at most %d characters", max)
 	case hasControl(s, max > MaxLineText):
-		p.Add(field, "must not contain control characters")
-	case ContainsResidentID(s):
-		p.Add(field, "must not contain a resident ID number: Kehu does not store ID numbers (隐私保护：禁止记录证件号码)")
+		p.Fail(field, ReasonControlCharacters, nil, "must not contain control characters")
+	default:
+		checkPersonal(p, field, s)
 	}
 	return s
 }

@@ -34,28 +34,6 @@ func TestValidCreditCode(t *testing.T) {
 	}
 }
 
-func TestResidentID(t *testing.T) {
-	tests := []struct {
-		text string
-		want bool
-	}{
-		{"11010519491231002X", true},
-		{"11010519491231002x", true},
-		{"身份证号11010519491231002X请勿记录", true},
-		{"110105194912310021", false},      // wrong check digit
-		{"11010519491331002X", false},      // month 13
-		{"911010519491231002X", false},     // part of a longer run of digits
-		{"11010519491231002X1", false},     // digits follow
-		{"订单号 1101051949123100 金额", false}, // 16 digits
-		{"客户电话13812345678", false},
-	}
-	for _, tc := range tests {
-		if got := ContainsResidentID(tc.text); got != tc.want {
-			t.Errorf("ContainsResidentID(%q) = %v, want %v", tc.text, got, tc.want)
-		}
-	}
-}
-
 func FuzzCreditCode(f *testing.F) {
 	for _, s := range []string{"91350100M000100Y43", "", "Y1440300MA5DCA7R4", "\xff\xfe"} {
 		f.Add(s)
@@ -72,33 +50,6 @@ func FuzzCreditCode(f *testing.F) {
 			}
 			if ok && c != s[17] {
 				t.Fatalf("accepted %q whose check char should be %c", s, c)
-			}
-		}
-	})
-}
-
-func FuzzResidentID(f *testing.F) {
-	for _, s := range []string{"11010519491231002X", "备注11010519491231002X", "1234567890123456789012", ""} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		found := ContainsResidentID(s)
-		// Anything found must be a valid 18-character number in the text.
-		if found {
-			ok := false
-			for i := 0; i+18 <= len(s); i++ {
-				if ValidResidentID(s[i : i+18]) {
-					ok = true
-				}
-			}
-			if !ok {
-				t.Fatalf("found an ID in %q that is not there", s)
-			}
-		}
-		// Embedding a valid number between non-digits is always found.
-		if !strings.ContainsAny(s, "0123456789Xx") {
-			if !ContainsResidentID(s + "11010519491231002X" + s) {
-				t.Fatalf("missed the ID inside %q", s)
 			}
 		}
 	})

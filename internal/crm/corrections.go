@@ -6,18 +6,34 @@ import (
 )
 
 // Corrections: every nested record can be changed or removed, always
-// against the version the user saw (a stale one is CONFLICT). Removing a
+// against the version the user saw (a stale one is CONFLICT), by those
+// policy.go allows (CanChangeRecord: its author, the customer's owner,
+// managers and admins). A change records who made it and when. Removing a
 // record recomputes the customer's figures like any other write.
 
 // UpdateInteraction corrects one interaction, or ticks off its next action.
 func (s *Service) UpdateInteraction(ctx context.Context, a Actor, customerID, interactionID string, expectedVersion int64, patch InteractionPatch) (*Customer, error) {
 	var users []string
-	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
-		i := indexOf(c.Interactions, func(it Interaction) bool { return it.ID == interactionID })
+	match := func(it Interaction) bool { return it.ID == interactionID }
+	allowed := mayChangeRecord(RecordInteraction, func(c *Customer) (string, bool) {
+		return authorAt(c.Interactions, indexOf(c.Interactions, match), func(it Interaction) string { return it.CreatedBy })
+	})
+	if patch.onlyTicksOff() {
+		change := allowed
+		allowed = func(a Actor, c *Customer) error {
+			if i := indexOf(c.Interactions, match); i >= 0 && a.CanTickOff(c, &c.Interactions[i]) {
+				return nil
+			}
+			return change(a, c)
+		}
+	}
+	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
+		i := indexOf(c.Interactions, match)
 		if i < 0 {
-			p.Add("interactionId", "no such interaction on this customer")
+			p.Fail("interactionId", ReasonNotFound, nil, "no such interaction on this customer")
 			return
 		}
+		c.Interactions[i].UpdatedAt, c.Interactions[i].UpdatedBy = &now, a.UserID
 		before := interactionUsers(&c.Interactions[i])
 		patch.apply(p, c, &c.Interactions[i], a, now)
 		// Only people the change brings in, and the owner of a new next
@@ -34,21 +50,43 @@ func (s *Service) UpdateInteraction(ctx context.Context, a Actor, customerID, in
 	}, func(*Customer) error { return s.checkUsers(ctx, "", users) })
 }
 
+// onlyTicksOff reports whether the patch does nothing but mark the next
+// action done or not done.
+func (f *InteractionPatch) onlyTicksOff() bool {
+	return f.NextActionDone != nil && f.At == nil && f.Channel == nil && f.Summary == nil && f.Feedback == nil &&
+		f.Result == nil && f.ContactIDs == nil && f.Participants == nil && f.NextAction == nil &&
+		!f.ClearNextAction && !f.ClearKeyEvent && f.KeyEvent == nil && f.DurationMin == nil
+}
+
+// authorAt returns the author of xs[i], and false when i is -1 (no such record).
+func authorAt[T any](xs []T, i int, by func(T) string) (string, bool) {
+	if i < 0 {
+		return "", false
+	}
+	return by(xs[i]), true
+}
+
 // RemoveInteraction deletes one interaction (e.g. logged on the wrong customer).
 func (s *Service) RemoveInteraction(ctx context.Context, a Actor, customerID, interactionID string, expectedVersion int64) (*Customer, error) {
-	return s.removeNested(ctx, a, customerID, expectedVersion, Actor.CanLog, "interactionId", func(c *Customer) bool {
-		return removeWhere(&c.Interactions, func(it Interaction) bool { return it.ID == interactionID })
-	})
+	match := func(it Interaction) bool { return it.ID == interactionID }
+	return s.removeNested(ctx, a, customerID, expectedVersion, mayChangeRecord(RecordInteraction, func(c *Customer) (string, bool) {
+		return authorAt(c.Interactions, indexOf(c.Interactions, match), func(it Interaction) string { return it.CreatedBy })
+	}), "interactionId", func(c *Customer) bool { return removeWhere(&c.Interactions, match) })
 }
 
 // UpdateDeal corrects one deal.
 func (s *Service) UpdateDeal(ctx context.Context, a Actor, customerID, dealID string, expectedVersion int64, patch DealPatch) (*Customer, error) {
-	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, now time.Time) {
-		i := indexOf(c.Deals, func(d Deal) bool { return d.ID == dealID })
+	match := func(d Deal) bool { return d.ID == dealID }
+	allowed := mayChangeRecord(RecordDeal, func(c *Customer) (string, bool) {
+		return authorAt(c.Deals, indexOf(c.Deals, match), func(d Deal) string { return d.CreatedBy })
+	})
+	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
+		i := indexOf(c.Deals, match)
 		if i < 0 {
-			p.Add("dealId", "no such deal on this customer")
+			p.Fail("dealId", ReasonNotFound, nil, "no such deal on this customer")
 			return
 		}
+		c.Deals[i].UpdatedAt, c.Deals[i].UpdatedBy = &now, a.UserID
 		patch.apply(p, &c.Deals[i], DateOf(now, s.loc()))
 	}, nil)
 }
@@ -67,7 +105,7 @@ func (f *DealPatch) apply(p Problems, d *Deal, today time.Time) {
 	if f.Date != nil {
 		d.Date = DateOf(*f.Date, time.UTC)
 		if d.Date.After(today.AddDate(0, 0, 1)) {
-			p.Add("date", "must not be in the future")
+			p.Fail("date", ReasonFutureDate, nil, "must not be in the future")
 		}
 	}
 	applyText(p, "note", f.Note, &d.Note, MaxLineText)
@@ -75,37 +113,44 @@ func (f *DealPatch) apply(p Problems, d *Deal, today time.Time) {
 
 // RemoveDeal deletes one deal.
 func (s *Service) RemoveDeal(ctx context.Context, a Actor, customerID, dealID string, expectedVersion int64) (*Customer, error) {
-	return s.removeNested(ctx, a, customerID, expectedVersion, Actor.CanEdit, "dealId", func(c *Customer) bool {
-		return removeWhere(&c.Deals, func(d Deal) bool { return d.ID == dealID })
-	})
+	match := func(d Deal) bool { return d.ID == dealID }
+	return s.removeNested(ctx, a, customerID, expectedVersion, mayChangeRecord(RecordDeal, func(c *Customer) (string, bool) {
+		return authorAt(c.Deals, indexOf(c.Deals, match), func(d Deal) string { return d.CreatedBy })
+	}), "dealId", func(c *Customer) bool { return removeWhere(&c.Deals, match) })
 }
 
 // RemoveNeed deletes one need.
 func (s *Service) RemoveNeed(ctx context.Context, a Actor, customerID, needID string, expectedVersion int64) (*Customer, error) {
-	return s.removeNested(ctx, a, customerID, expectedVersion, Actor.CanLog, "needId", func(c *Customer) bool {
-		return removeWhere(&c.Needs, func(n Need) bool { return n.ID == needID })
-	})
+	match := func(n Need) bool { return n.ID == needID }
+	return s.removeNested(ctx, a, customerID, expectedVersion, mayChangeRecord(RecordNeed, func(c *Customer) (string, bool) {
+		return authorAt(c.Needs, indexOf(c.Needs, match), func(n Need) string { return n.CreatedBy })
+	}), "needId", func(c *Customer) bool { return removeWhere(&c.Needs, match) })
 }
 
 // UpdateSatisfaction corrects one satisfaction result.
 func (s *Service) UpdateSatisfaction(ctx context.Context, a Actor, customerID, resultID string, expectedVersion int64, patch SatisfactionPatch) (*Customer, error) {
-	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
-		i := indexOf(c.Satisfaction, func(r Satisfaction) bool { return r.ID == resultID })
+	match := func(r Satisfaction) bool { return r.ID == resultID }
+	allowed := mayChangeRecord(RecordSatisfaction, func(c *Customer) (string, bool) {
+		return authorAt(c.Satisfaction, indexOf(c.Satisfaction, match), func(r Satisfaction) string { return r.CreatedBy })
+	})
+	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
+		i := indexOf(c.Satisfaction, match)
 		if i < 0 {
-			p.Add("resultId", "no such satisfaction result on this customer")
+			p.Fail("resultId", ReasonNotFound, nil, "no such satisfaction result on this customer")
 			return
 		}
 		r := &c.Satisfaction[i]
+		r.UpdatedAt, r.UpdatedBy = &now, a.UserID
 		if patch.Score != nil {
 			if *patch.Score < 0 || *patch.Score > 100 {
-				p.Add("score", "must be between 0 and 100")
+				p.Fail("score", ReasonOutOfRange, map[string]any{"min": 0, "max": 100}, "must be between 0 and 100")
 			}
 			r.Score = *patch.Score
 		}
 		if patch.At != nil {
 			r.At = patch.At.Truncate(time.Millisecond)
 			if r.At.After(now.Add(24 * time.Hour)) {
-				p.Add("at", "must not be in the future")
+				p.Fail("at", ReasonFutureDate, nil, "must not be in the future")
 			}
 		}
 		applyText(p, "comment", patch.Comment, &r.Comment, MaxLongText)
@@ -114,16 +159,17 @@ func (s *Service) UpdateSatisfaction(ctx context.Context, a Actor, customerID, r
 
 // RemoveSatisfaction deletes one satisfaction result.
 func (s *Service) RemoveSatisfaction(ctx context.Context, a Actor, customerID, resultID string, expectedVersion int64) (*Customer, error) {
-	return s.removeNested(ctx, a, customerID, expectedVersion, Actor.CanLog, "resultId", func(c *Customer) bool {
-		return removeWhere(&c.Satisfaction, func(r Satisfaction) bool { return r.ID == resultID })
-	})
+	match := func(r Satisfaction) bool { return r.ID == resultID }
+	return s.removeNested(ctx, a, customerID, expectedVersion, mayChangeRecord(RecordSatisfaction, func(c *Customer) (string, bool) {
+		return authorAt(c.Satisfaction, indexOf(c.Satisfaction, match), func(r Satisfaction) string { return r.CreatedBy })
+	}), "resultId", func(c *Customer) bool { return removeWhere(&c.Satisfaction, match) })
 }
 
 func (s *Service) removeNested(ctx context.Context, a Actor, customerID string, expectedVersion int64,
-	allowed func(Actor, *Customer) bool, field string, remove func(*Customer) bool) (*Customer, error) {
+	allowed rule, field string, remove func(*Customer) bool) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, _ time.Time) {
 		if !remove(c) {
-			p.Add(field, "no such record on this customer")
+			p.Fail(field, ReasonNotFound, nil, "no such record on this customer")
 		}
 	}, nil)
 }

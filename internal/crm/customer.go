@@ -103,6 +103,8 @@ type Interaction struct {
 	KeyEvent     KeyEvent           `bson:"keyEvent,omitempty"`
 	DurationMin  int                `bson:"durationMin,omitempty"`
 	CreatedBy    string             `bson:"createdBy"`
+	UpdatedAt    *time.Time         `bson:"updatedAt,omitempty"` // last correction; nil when never changed
+	UpdatedBy    string             `bson:"updatedBy,omitempty"`
 }
 
 // NextAction is the follow-up an interaction asks for.
@@ -128,6 +130,9 @@ type Need struct {
 	ExpectedOn *time.Time `bson:"expectedOn,omitempty"` // a date
 	OpenedAt   time.Time  `bson:"openedAt"`
 	ResolvedAt *time.Time `bson:"resolvedAt,omitempty"`
+	CreatedBy  string     `bson:"createdBy,omitempty"` // empty on needs logged before authors were kept
+	UpdatedAt  *time.Time `bson:"updatedAt,omitempty"` // last change; nil when never changed
+	UpdatedBy  string     `bson:"updatedBy,omitempty"`
 }
 
 // Deal is one purchase (购买历史).
@@ -137,6 +142,10 @@ type Deal struct {
 	Amount  Money     `bson:"amount"`
 	Date    time.Time `bson:"date"` // a date: midnight UTC
 	Note    string    `bson:"note,omitempty"`
+	// Who recorded and last changed it (see Need).
+	CreatedBy string     `bson:"createdBy,omitempty"`
+	UpdatedAt *time.Time `bson:"updatedAt,omitempty"`
+	UpdatedBy string     `bson:"updatedBy,omitempty"`
 }
 
 // Satisfaction is one survey result, 0-100.
@@ -145,6 +154,10 @@ type Satisfaction struct {
 	At      time.Time `bson:"at"`
 	Score   int       `bson:"score"`
 	Comment string    `bson:"comment,omitempty"`
+	// Who recorded and last changed it (see Need).
+	CreatedBy string     `bson:"createdBy,omitempty"`
+	UpdatedAt *time.Time `bson:"updatedAt,omitempty"`
+	UpdatedBy string     `bson:"updatedBy,omitempty"`
 }
 
 // Stats are the computed figures, recomputed from the nested arrays on every

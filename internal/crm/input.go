@@ -176,7 +176,7 @@ func applyEnum[T interface {
 		return
 	}
 	if !(*src).Valid() {
-		p.Add(field, "%q is not an allowed value", string(*src))
+		p.Fail(field, ReasonNotAllowed, map[string]any{"value": string(*src)}, "%q is not an allowed value", string(*src))
 		return
 	}
 	*dst = *src
@@ -186,12 +186,13 @@ func applyEnum[T interface {
 // future founding dates; users resolves referenced user ids.
 func (f *CustomerFields) apply(p Problems, c *Customer, now time.Time) {
 	if f.CreditCode != nil {
-		code := strings.ToUpper(strings.TrimSpace(*f.CreditCode))
+		code := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(NormalizeIdentifier(*f.CreditCode)))
 		switch {
 		case code == "":
 			c.CreditCode = ""
+		case checkPersonal(p, "creditCode", code):
 		case !ValidCreditCode(code):
-			p.Add("creditCode", "is not a valid unified social credit code (18 characters, GB 32100-2015 check digit)")
+			p.Fail("creditCode", ReasonInvalidCreditCode, nil, "is not a valid unified social credit code (18 characters, GB 32100-2015 check digit)")
 		default:
 			c.CreditCode = code
 		}
@@ -203,19 +204,19 @@ func (f *CustomerFields) apply(p Problems, c *Customer, now time.Time) {
 	applyText(p, "city", f.City, &c.Region.City, MaxShortText)
 	applyText(p, "address", f.Address, &c.Address, MaxLineText)
 	if f.Website != nil {
-		w := checkText(p, "website", *f.Website, MaxLineText, false)
+		w := NormalizeIdentifier(*f.Website)
 		if w != "" && !ValidWebsite(w) {
-			p.Add("website", "must be an http:// or https:// address")
+			p.Fail("website", ReasonInvalidURL, nil, "must be an http:// or https:// address")
 		} else {
-			c.Website = w
+			c.Website = checkText(p, "website", w, MaxLineText, false)
 		}
 	}
 	if f.FoundedOn != nil {
 		d := DateOf(*f.FoundedOn, time.UTC)
 		if d.After(DateOf(now, DefaultLocation)) {
-			p.Add("foundedOn", "must not be in the future")
+			p.Fail("foundedOn", ReasonFutureDate, nil, "must not be in the future")
 		} else if d.Year() < 1800 {
-			p.Add("foundedOn", "must be after 1800")
+			p.Fail("foundedOn", ReasonOutOfRange, map[string]any{"min": 1800}, "must be after 1800")
 		} else {
 			c.FoundedOn = &d
 		}
@@ -242,7 +243,7 @@ func (f *CustomerFields) apply(p Problems, c *Customer, now time.Time) {
 
 func checkTags(p Problems, tags []string) []string {
 	if len(tags) > MaxTags {
-		p.Add("tags", "must have at most %d tags", MaxTags)
+		p.Fail("tags", ReasonTooMany, map[string]any{"max": MaxTags}, "must have at most %d tags", MaxTags)
 		return nil
 	}
 	out := make([]string, 0, len(tags))
@@ -280,27 +281,29 @@ func itoa(i int) string {
 func (f *ContactFields) apply(p Problems, ct *Contact) {
 	applyText(p, "title", f.Title, &ct.Title, MaxShortText)
 	if f.Phone != nil {
-		s := strings.TrimSpace(*f.Phone)
+		s := NormalizeIdentifier(*f.Phone)
 		if s == "" {
 			ct.Phone = ""
 		} else if norm, ok := NormalizePhone(s); ok {
 			ct.Phone = norm
-		} else {
-			p.Add("phone", "must be a mobile number (13812345678), a landline with area code (010-12345678) or a 400/800 number")
+		} else if !checkPersonal(p, "phone", s) {
+			p.Fail("phone", ReasonInvalidPhone, nil, "must be a mobile number (13812345678), a landline with area code (010-12345678) or a 400/800 number")
 		}
 	}
 	if f.Email != nil {
-		s := strings.TrimSpace(*f.Email)
-		if s != "" && !ValidEmail(s) {
-			p.Add("email", "must be an e-mail address such as name@example.com")
-		} else {
+		s := NormalizeIdentifier(*f.Email)
+		switch {
+		case s != "" && checkPersonal(p, "email", s):
+		case s != "" && !ValidEmail(s):
+			p.Fail("email", ReasonInvalidEmail, nil, "must be an e-mail address such as name@example.com")
+		default:
 			ct.Email = s
 		}
 	}
 	if f.WeChat != nil {
-		s := checkText(p, "wechat", *f.WeChat, 40, false)
+		s := checkText(p, "wechat", NormalizeIdentifier(*f.WeChat), 40, false)
 		if strings.ContainsAny(s, " \t") {
-			p.Add("wechat", "must not contain spaces")
+			p.Fail("wechat", ReasonInvalidWeChat, nil, "must not contain spaces")
 		} else {
 			ct.WeChat = s
 		}
@@ -331,7 +334,7 @@ func (f *NeedFields) apply(p Problems, n *Need) {
 		n.BudgetMax = checkMoney(p, "budgetMax", *f.BudgetMax)
 	}
 	if n.BudgetMin != nil && n.BudgetMax != nil && *n.BudgetMin > *n.BudgetMax {
-		p.Add("budgetMax", "must not be less than budgetMin")
+		p.Fail("budgetMax", ReasonBudgetRange, nil, "must not be less than budgetMin")
 	}
 	if f.ExpectedOn != nil {
 		d := DateOf(*f.ExpectedOn, time.UTC)
@@ -341,11 +344,11 @@ func (f *NeedFields) apply(p Problems, n *Need) {
 
 func checkMoney(p Problems, field string, m Money) *Money {
 	if m < 0 {
-		p.Add(field, "must not be negative")
+		p.Fail(field, ReasonOutOfRange, map[string]any{"min": 0}, "must not be negative")
 		return nil
 	}
 	if m > MaxMoney {
-		p.Add(field, "is too large")
+		p.Fail(field, ReasonOutOfRange, map[string]any{"max": MaxMoney.String()}, "is too large")
 		return nil
 	}
 	return &m

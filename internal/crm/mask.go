@@ -85,8 +85,8 @@ func MaskWeChat(w string) string {
 // between digit groups, full-width digits, zero-width and other invisible
 // characters inside (all judged after NFKC). A masked number is written in
 // plain digits. Digits glued to a longer digit run (an order number) are
-// not a phone number. WeChat IDs are recognised after 微信, 微信号, v信,
-// WeChat, weixin, wx or vx and a separator.
+// not a phone number. WeChat IDs are recognised after 微信, 微信号, v信 (薇信,
+// 威信), WeChat, weixin, wx or vx and a separator.
 func MaskFreeText(s string) string {
 	if !mayHoldContact(s) {
 		return s
@@ -101,19 +101,29 @@ func MaskFreeText(s string) string {
 	return t.apply(spans)
 }
 
-// mayHoldContact is a cheap first look: text without any digit, '@' or
-// non-ASCII character holds no contact detail except a WeChat ID after an
-// ASCII keyword.
+// mayHoldContact is a cheap first look: a phone number or e-mail needs a
+// digit or '@', a WeChat ID an ASCII letter or digit, in ASCII or in a form
+// NFKC folds to it (full-width). CJK ideographs are skipped unread.
 func mayHoldContact(s string) bool {
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x80 || c == '@' || (c >= '0' && c <= '9') {
-			return true
+		switch {
+		case c < 0x80:
+			if c == '@' || (c >= '0' && c <= '9') || (c|0x20 >= 'a' && c|0x20 <= 'z') {
+				return true
+			}
+			i++
+		case c >= 0xE4 && c <= 0xE9: // U+4000-U+9FFF: ideographs
+			i += 3
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if f := foldRune(r); f != r && (f == '@' || isAlnum(f)) {
+				return true
+			}
+			i += size
 		}
 	}
-	lower := strings.ToLower(s)
-	return strings.Contains(lower, "wx") || strings.Contains(lower, "vx") ||
-		strings.Contains(lower, "wechat") || strings.Contains(lower, "weixin")
+	return false
 }
 
 // textUnit is one visible rune of a text, folded by NFKC when that gives a
@@ -135,8 +145,9 @@ type scannedText struct {
 }
 
 func scanText(s string) *scannedText {
-	t := &scannedText{src: s, units: make([]textUnit, 0, len(s))}
+	t := &scannedText{src: s, units: make([]textUnit, 0, len(s)), at: make([]int32, 0, len(s))}
 	var b strings.Builder
+	b.Grow(len(s))
 	for i, r := range s {
 		size := utf8.RuneLen(r)
 		if r == utf8.RuneError {
@@ -159,8 +170,13 @@ func scanText(s string) *scannedText {
 
 // foldRune returns the NFKC form of r when that is one rune, else r.
 func foldRune(r rune) rune {
-	if r < 0x80 || (r >= 0x4e00 && r <= 0x9fff) {
-		return r
+	switch {
+	case r < 0x80 || (r >= 0x4e00 && r <= 0x9fff) || (r > 0x3000 && r <= 0x3035):
+		return r // ASCII, ideographs, CJK punctuation: NFKC keeps them
+	case r >= 0xff01 && r <= 0xff5e:
+		return r - 0xfee0 // full-width ASCII
+	case r == 0x3000:
+		return ' '
 	}
 	f := norm.NFKC.String(string(r))
 	if fr, size := utf8.DecodeRuneInString(f); size == len(f) && fr != utf8.RuneError {
@@ -173,7 +189,7 @@ func foldRune(r rune) rune {
 // characters (zero-width space and joiners, BOM, soft hyphen, direction
 // marks) and combining marks.
 func isInvisible(r rune) bool {
-	if r < 0x80 {
+	if r < 0x80 || (r >= 0x3400 && r <= 0x9fff) || (r >= 0xff01 && r <= 0xff5e) {
 		return false
 	}
 	return unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me)
@@ -182,10 +198,12 @@ func isInvisible(r rune) bool {
 func isASCIIDigitRune(r rune) bool { return r >= '0' && r <= '9' }
 
 // isDigitSeparator reports characters people put between digit groups:
-// spaces, dashes of every kind, dots and brackets.
+// spaces, dashes of every kind, dots, slashes, underscores and brackets.
+// Two numbers a separator joins are still told apart: a phone number is
+// made of whole groups.
 func isDigitSeparator(r rune) bool {
 	switch r {
-	case ' ', '-', '.', '(', ')', '\u00b7', '\u30fb', '\uff65', '\u2212':
+	case ' ', '-', '.', '/', '_', '(', ')', '\u00b7', '\u30fb', '\uff65', '\u2212':
 		return true
 	}
 	return r >= 0x80 && (unicode.Is(unicode.Zs, r) || unicode.Is(unicode.Pd, r))
@@ -200,23 +218,61 @@ type span struct {
 // apply writes the source text with spans replaced; overlapping spans keep
 // the one that starts first (the longer at the same start).
 func (t *scannedText) apply(spans []span) string {
+	var b strings.Builder
+	last := 0
+	for _, sp := range resolveSpans(spans) {
+		b.WriteString(t.src[last:t.units[sp.from].start])
+		b.WriteString(sp.masked)
+		last = t.units[sp.to-1].end
+	}
+	b.WriteString(t.src[last:])
+	return b.String()
+}
+
+// resolveSpans orders spans and drops those overlapping an earlier one.
+func resolveSpans(spans []span) []span {
 	sort.Slice(spans, func(i, j int) bool {
 		if spans[i].from != spans[j].from {
 			return spans[i].from < spans[j].from
 		}
 		return spans[i].to > spans[j].to
 	})
-	var b strings.Builder
-	last, end := 0, 0
+	out := spans[:0]
+	end := 0
 	for _, sp := range spans {
-		if sp.from < end {
+		if sp.from >= end {
+			out = append(out, sp)
+			end = sp.to
+		}
+	}
+	return out
+}
+
+// UnmaskFreeText returns edited, a text a viewer wrote over the masked form
+// of stored (MaskFreeText), with each masked contact detail of stored that
+// it still holds put back as stored, in order: a viewer who sees a phone
+// number masked and corrects another word of the text keeps the number
+// they could not see, instead of storing its mask.
+func UnmaskFreeText(edited, stored string) string {
+	if edited == stored || !strings.Contains(edited, "*") || !mayHoldContact(stored) {
+		return edited
+	}
+	t := scanText(stored)
+	spans := t.phoneSpans()
+	spans = append(spans, t.emailSpans()...)
+	spans = append(spans, t.wechatSpans()...)
+	var b strings.Builder
+	rest := edited
+	for _, sp := range resolveSpans(spans) {
+		i := strings.Index(rest, sp.masked)
+		if i < 0 {
 			continue
 		}
-		b.WriteString(t.src[last:t.units[sp.from].start])
-		b.WriteString(sp.masked)
-		last, end = t.units[sp.to-1].end, sp.to
+		b.WriteString(rest[:i])
+		b.WriteString(stored[t.units[sp.from].start:t.units[sp.to-1].end])
+		rest = rest[i+len(sp.masked):]
 	}
-	b.WriteString(t.src[last:])
+	b.WriteString(rest)
 	return b.String()
 }
 
@@ -227,8 +283,12 @@ type digitGroup struct {
 	first, last int
 }
 
+// maxSeparators bounds the separators between two digit groups of a run.
+const maxSeparators = 8
+
 // phoneSpans finds phone numbers: runs of digit groups joined by at most
-// three separators, of which whole consecutive groups form a number.
+// maxSeparators separators, of which whole consecutive groups form a
+// number.
 func (t *scannedText) phoneSpans() []span {
 	var out []span
 	us := t.units
@@ -250,7 +310,7 @@ func (t *scannedText) phoneSpans() []span {
 			g.digits, g.last = d.String(), j-1
 			groups = append(groups, g)
 			k := j
-			for k < len(us) && k-j < 3 && isDigitSeparator(us[k].r) {
+			for k < len(us) && k-j < maxSeparators && isDigitSeparator(us[k].r) {
 				k++
 			}
 			if k == j || k >= len(us) || !isASCIIDigitRune(us[k].r) {
@@ -357,11 +417,14 @@ func (t *scannedText) emailSpans() []span {
 }
 
 var (
-	wechatZhRe = regexp.MustCompile(`(?i)(?:微信号?|v信|薇信)(?:\s*id)?\s*(?:[:=]|是|为)?\s*([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
+	wechatZhRe = regexp.MustCompile(`(?i)(?:微信号?|v信|薇信|威信)(?:\s*id)?\s*(?:[:=]|是|为)?\s*([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
 	wechatEnRe = regexp.MustCompile(`(?i)\b(?:wechat|weixin|wx|vx)(?:\s*id)?(\s*[:=]\s*|\s+)([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
 )
 
 func (t *scannedText) wechatSpans() []span {
+	if !strings.Contains(t.folded, "信") && !containsASCIIFold(t.folded, "wx", "vx", "wechat", "weixin") {
+		return nil
+	}
 	var out []span
 	add := func(a, b int) {
 		out = append(out, span{from: int(t.at[a]), to: int(t.at[b-1]) + 1, masked: MaskWeChat(t.folded[a:b])})
@@ -379,4 +442,21 @@ func (t *scannedText) wechatSpans() []span {
 		add(m[4], m[5])
 	}
 	return out
+}
+
+// containsASCIIFold reports whether s contains one of the lower-case ASCII
+// words, ignoring ASCII case.
+func containsASCIIFold(s string, words ...string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			continue
+		}
+		for _, w := range words {
+			if c == w[0] && i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
 }

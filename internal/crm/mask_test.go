@@ -38,7 +38,7 @@ func TestMasking(t *testing.T) {
 		a      Actor
 		masked bool
 	}{
-		{Actor{"o", RoleSales}, false}, {Actor{"k", RoleSales}, false}, {Actor{"x", RoleManager}, false},
+		{Actor{"o", RoleSales}, false}, {Actor{"k", RoleSales}, true}, {Actor{"x", RoleManager}, false},
 		{Actor{"x", RoleAdmin}, false}, {Actor{"x", RoleSales}, true}, {Actor{"x", RoleService}, true},
 		{Actor{"x", RoleAnalyst}, true}, {Actor{"", RoleSales}, true},
 	} {
@@ -88,6 +88,10 @@ func TestMaskFreeText(t *testing.T) {
 		{"+86 10 12345678", "010-****5678"},
 		{"两个号码13812345678/13987654321", "两个号码138****5678/139****4321"},
 		{"两个号码13812345678 13987654321", "两个号码138****5678 139****4321"},
+		{"电话138/1234/5678", "电话138****5678"},
+		{"电话138    1234    5678", "电话138****5678"},
+		{"电话１３８／１２３４／５６７８", "电话138****5678"},
+		{"威信：wang_wx88", "威信：w***8"},
 		{"邮箱zhangsan@abc.com请回复", "邮箱z***@abc.com请回复"},
 		{"邮箱ｚｈａｎｇｓａｎ＠ａｂｃ．ｃｏｍ", "邮箱z***@abc.com"},
 		{"mail: zhang\u200bsan@abc.com.", "mail: z***@abc.com."},
@@ -190,4 +194,49 @@ func FuzzMaskFreeText(f *testing.F) {
 			t.Fatalf("text around the contact details changed: %q -> %q", in, out)
 		}
 	})
+}
+
+func TestVisibleCustomerMasksFreeText(t *testing.T) {
+	c := &Customer{OwnerID: "o", Notes: "电话13812345678", CommPreference: "微信：wangjl88", Address: "前台010-12345678",
+		Tags:         []string{"回电13900001111"},
+		Contacts:     []Contact{{Name: "王", Phone: "13812345678", BestTime: "上午 13700001111"}},
+		Interactions: []Interaction{{Summary: "手机13512345678", NextAction: &NextAction{What: "邮件 a1@b.cn"}}},
+		Needs:        []Need{{Title: "联系13612345678"}}, Deals: []Deal{{Note: "13312345678"}},
+		Satisfaction: []Satisfaction{{Comment: "wx: zhang_2024"}}}
+	if got := VisibleCustomer(Actor{"o", RoleSales}, c); got != c {
+		t.Fatal("the owner gets a copy")
+	}
+	v := VisibleCustomer(Actor{"x", RoleAnalyst}, c)
+	got := []string{v.Notes, v.CommPreference, v.Address, v.Tags[0], v.Contacts[0].Phone, v.Contacts[0].BestTime,
+		v.Interactions[0].Summary, v.Interactions[0].NextAction.What, v.Needs[0].Title, v.Deals[0].Note, v.Satisfaction[0].Comment}
+	want := []string{"电话138****5678", "微信：w***8", "前台010-****5678", "回电139****1111", "138****5678", "上午 137****1111",
+		"手机135****5678", "邮件 a***@b.cn", "联系136****5678", "133****5678", "wx: z***4"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("field %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+	if c.Notes != "电话13812345678" || c.Interactions[0].NextAction.What != "邮件 a1@b.cn" || c.Tags[0] != "回电13900001111" {
+		t.Fatal("masking changed the stored customer")
+	}
+}
+
+func TestUnmaskFreeText(t *testing.T) {
+	stored := "客户电话13812345678，邮箱wang@example.com，另一个13900001111"
+	for _, tc := range []struct{ edited, want string }{
+		// Another word corrected: the numbers stay as stored.
+		{"客户手机138****5678，邮箱w***@example.com，另一个139****1111",
+			"客户手机13812345678，邮箱wang@example.com，另一个13900001111"},
+		// A masked number removed stays removed; the rest is restored in order.
+		{"客户电话138****5678，另一个139****1111", "客户电话13812345678，另一个13900001111"},
+		// Text typed with asterisks that no stored detail masks to is kept.
+		{"评分****", "评分****"},
+		// Unchanged or without masks: as edited.
+		{stored, stored},
+		{"全部改写了", "全部改写了"},
+	} {
+		if got := UnmaskFreeText(tc.edited, stored); got != tc.want {
+			t.Errorf("UnmaskFreeText(%q) = %q, want %q", tc.edited, got, tc.want)
+		}
+	}
 }

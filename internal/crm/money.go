@@ -1,7 +1,6 @@
 package crm
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,10 +15,10 @@ type Money int64
 const MaxMoney Money = 1_000_000_000_000 * 100
 
 var (
-	errMoneyFormat    = errors.New(`must be a decimal number of yuan such as "12500" or "12500.50"`)
-	errMoneyPrecision = errors.New("must have at most 2 decimal places")
-	errMoneyNegative  = errors.New("must not be negative")
-	errMoneyRange     = errors.New("is too large")
+	errMoneyFormat    = ReasonError(ReasonInvalidMoney, `must be a decimal number of yuan such as "12500" or "12500.50"`)
+	errMoneyPrecision = ReasonError(ReasonInvalidMoney, "must have at most 2 decimal places")
+	errMoneyNegative  = ReasonError(ReasonOutOfRange, "must not be negative")
+	errMoneyRange     = ReasonError(ReasonOutOfRange, "is too large")
 )
 
 // ParseMoney reads a non-negative decimal with at most two decimals.

@@ -4,10 +4,10 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"reflect"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -47,19 +47,11 @@ const (
 	MaxSharedSegments = 20  // of which shared
 )
 
-// QuotaExceededError is the error of a save over a quota: a
-// BAD_USER_INPUT (Err) whose reason is QUOTA_EXCEEDED.
-type QuotaExceededError struct{ Err *Error }
-
-func (e *QuotaExceededError) Error() string { return e.Err.Error() }
-func (e *QuotaExceededError) Unwrap() error { return e.Err }
-
-// ReasonQuotaExceeded is the reason of a QuotaExceededError.
-const ReasonQuotaExceeded = "QUOTA_EXCEEDED"
-
-func quotaExceeded(field, msg string) error {
-	return &QuotaExceededError{Err: &Error{Code: CodeBadUserInput, Message: field + ": " + msg,
-		Fields: []FieldError{{Field: field, Message: msg}}}}
+// quotaExceeded is the BAD_USER_INPUT of a save over a quota of max.
+func quotaExceeded(field string, max int, msg string) error {
+	p := NewProblems()
+	p.Fail(field, ReasonQuotaExceeded, map[string]any{"max": max}, "%s", msg)
+	return p.Err()
 }
 
 // checkQuota checks that owner may hold one more segment (adding true)
@@ -84,21 +76,27 @@ func (s *Service) checkQuota(ctx context.Context, owner string, seg *SavedSegmen
 		}
 	}
 	if adding && own >= MaxSavedSegments {
-		return quotaExceeded("name", fmt.Sprintf("you already keep %d saved segments, the most one user may keep: delete one first", MaxSavedSegments))
+		return quotaExceeded("name", MaxSavedSegments, fmt.Sprintf("you already keep %d saved segments, the most one user may keep: delete one first", MaxSavedSegments))
 	}
 	if sharing && shared >= MaxSharedSegments {
-		return quotaExceeded("shared", fmt.Sprintf("you already share %d segments, the most one user may share: unshare or delete one first", MaxSharedSegments))
+		return quotaExceeded("shared", MaxSharedSegments, fmt.Sprintf("you already share %d segments, the most one user may share: unshare or delete one first", MaxSharedSegments))
 	}
 	return nil
 }
 
-// ownerLock serialises the saves of one owner's segments in this process,
-// so that two saves at once cannot both pass a quota.
-func (s *Service) ownerLock(owner string) func() {
-	v, _ := s.segLocks.LoadOrStore(owner, new(sync.Mutex))
-	mu := v.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
+// quotaLocked checks the quota holding owner's lock, which serialises the
+// saves of one owner's segments in this process so that two saves at once
+// cannot both pass a quota; the caller calls unlock after its write.
+func (s *Service) quotaLocked(ctx context.Context, owner string, seg *SavedSegment, adding, sharing bool) (unlock func(), err error) {
+	unlock, err = s.segmentOwners.lock(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkQuota(ctx, owner, seg, adding, sharing); err != nil {
+		unlock()
+		return nil, err
+	}
+	return unlock, nil
 }
 
 // SegmentNameKey folds a segment name for the per-owner uniqueness check.
@@ -204,15 +202,19 @@ func (s *Service) SaveSegment(ctx context.Context, a Actor, in SegmentInput) (*S
 	seg.Name = checkText(p, "name", in.Name, MaxSegmentName, true)
 	seg.NameKey = SegmentNameKey(seg.Name)
 	if (in.Where == nil) == (in.Query == nil) {
-		p.Add("where", "give exactly one of where and query")
+		p.Fail("where", ReasonExclusive, nil, "give exactly one of where and query")
 	} else if err := s.setFilter(p, seg, in.Where, in.Query); err != nil {
 		return nil, err
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	defer s.ownerLock(seg.OwnerID)()
-	if err := s.checkQuota(ctx, seg.OwnerID, seg, true, seg.Shared); err != nil {
+	unlock, err := s.quotaLocked(ctx, seg.OwnerID, seg, true, seg.Shared)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := CheckStored(seg, nil); err != nil {
 		return nil, err
 	}
 	if err := s.Store.Segments().Insert(ctx, seg); err != nil {
@@ -232,13 +234,14 @@ func (s *Service) UpdateSegment(ctx context.Context, a Actor, id string, expecte
 		return nil, err
 	}
 	p := NewProblems()
+	before := StoredStrings(seg)
 	if patch.Name != nil {
 		seg.Name = checkText(p, "name", *patch.Name, MaxSegmentName, true)
 		seg.NameKey = SegmentNameKey(seg.Name)
 	}
 	switch {
 	case patch.Where != nil && patch.Query != nil:
-		p.Add("where", "give at most one of where and query")
+		p.Fail("where", ReasonExclusive, nil, "give at most one of where and query")
 	case patch.Where != nil || patch.Query != nil:
 		if err := s.setFilter(p, seg, patch.Where, patch.Query); err != nil {
 			return nil, err
@@ -247,15 +250,19 @@ func (s *Service) UpdateSegment(ctx context.Context, a Actor, id string, expecte
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	if err := CheckStored(seg, before); err != nil {
+		return nil, err
+	}
 	sharing := patch.Shared != nil && *patch.Shared && !seg.Shared
 	if patch.Shared != nil {
 		seg.Shared = *patch.Shared
 	}
 	if sharing {
-		defer s.ownerLock(seg.OwnerID)()
-		if err := s.checkQuota(ctx, seg.OwnerID, seg, false, true); err != nil {
+		unlock, err := s.quotaLocked(ctx, seg.OwnerID, seg, false, true)
+		if err != nil {
 			return nil, err
 		}
+		defer unlock()
 	}
 	seg.Version = expectedVersion + 1
 	seg.UpdatedAt, seg.UpdatedBy = s.now(), a.UserID
@@ -302,12 +309,19 @@ func (s *Service) setFilter(p Problems, seg *SavedSegment, where map[string]any,
 	switch {
 	case err == nil:
 		seg.Where, seg.Query = w, line
+		// The filter's values are stored too: no ID number or home
+		// address in them, named by their path in the input.
+		if query != nil {
+			checkPersonal(p, "query", *query)
+		} else {
+			walkStrings(reflect.ValueOf(where), "where", func(path, v string) { checkPersonal(p, path, v) })
+		}
 		return nil
 	case len(*p.list) == 0, !errors.As(err, &e), e.Code != CodeBadUserInput:
 		return err
 	}
 	for _, f := range e.Fields {
-		p.Add(f.Field, "%s", f.Message)
+		p.AddError(f)
 	}
 	return nil
 }
@@ -325,7 +339,7 @@ func nameTaken(err error, seg *SavedSegment) error {
 		return err
 	}
 	msg := "a segment called \u201c" + seg.Name + "\u201d already exists for its owner"
-	return &Error{Code: CodeConflict, Message: "name: " + msg, Fields: []FieldError{{Field: "name", Message: msg}}}
+	return &Error{Code: CodeConflict, Message: "name: " + msg, Fields: []FieldError{{Field: "name", Message: msg, Reason: ReasonTaken}}}
 }
 
 func signedIn(a Actor) error {

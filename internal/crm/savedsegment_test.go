@@ -290,8 +290,8 @@ func TestUpdateAndDeleteSegment(t *testing.T) {
 // quota asserts a QUOTA_EXCEEDED refusal on field.
 func quota(t *testing.T, err error, field string) {
 	t.Helper()
-	var q *crm.QuotaExceededError
-	if !errors.As(err, &q) || crm.ErrorCode(err) != crm.CodeBadUserInput || q.Err.Fields[0].Field != field {
+	var e *crm.Error
+	if !errors.As(err, &e) || e.Code != crm.CodeBadUserInput || e.Fields[0].Field != field || e.Fields[0].Reason != crm.ReasonQuotaExceeded {
 		t.Fatalf("want QUOTA_EXCEEDED on %s, got %v", field, err)
 	}
 }
@@ -331,8 +331,7 @@ func TestSegmentQuotas(t *testing.T) {
 				segs = append(segs, seg)
 				return
 			}
-			var q *crm.QuotaExceededError
-			if !errors.As(err, &q) {
+			if crm.ErrorCode(err) != crm.CodeBadUserInput || err.(*crm.Error).Fields[0].Reason != crm.ReasonQuotaExceeded {
 				t.Errorf("save %d: %v", i, err)
 			}
 		}()

@@ -11,6 +11,11 @@ import (
 // Service carries out the customer use cases over the Store port: it checks
 // permissions, validates input, keeps computed figures and histories, and
 // retries appends that race with other writers. It does no I/O itself.
+//
+// Writes to one customer are serialised inside the process (a lock per
+// customer id), so appends in one process never race each other: the
+// embedded store has one process per data directory, and on MongoDB only
+// writes from other replicas can still race (and are retried).
 type Service struct {
 	Store Store
 	Clock Clock
@@ -21,9 +26,10 @@ type Service struct {
 	// in total); nil: a gate with the default EvalLimits, made on first use.
 	Evals *EvalGate
 
-	evalsOnce sync.Once
-	estimate  estimateCache
-	segLocks  sync.Map // owner id -> *sync.Mutex (ownerLock)
+	evalsOnce     sync.Once
+	estimate      estimateCache
+	writing       keyLocks // per customer id
+	segmentOwners keyLocks // per owner of saved segments (quotas)
 }
 
 // maxAppendAttempts bounds the retries of an append that keeps losing races.
@@ -58,13 +64,13 @@ func (s *Service) Customers(ctx context.Context, q ListQuery) (*Page, error) {
 	}
 	p := NewProblems()
 	if !q.OrderBy.Valid() {
-		p.Add("orderBy", "%q is not a sortable field", q.OrderBy)
+		p.Fail("orderBy", ReasonNotAllowed, map[string]any{"value": string(q.OrderBy)}, "%q is not a sortable field", q.OrderBy)
 	}
 	if !q.Scope.Valid() {
-		p.Add("scope", "%q is not a valid scope", q.Scope)
+		p.Fail("scope", ReasonNotAllowed, map[string]any{"value": string(q.Scope)}, "%q is not a valid scope", q.Scope)
 	}
 	if len([]rune(q.Search)) > 200 {
-		p.Add("search", "must be at most 200 characters")
+		p.Fail("search", ReasonTooLong, map[string]any{"max": 200}, "must be at most 200 characters")
 	}
 	q.Search = strings.TrimSpace(q.Search)
 	if err := p.Err(); err != nil {
@@ -157,11 +163,11 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 	p := NewProblems()
 	c.Name = checkText(p, "name", in.Name, 200, true)
 	in.CustomerFields.apply(p, c, now)
-	if !a.manages() && c.OwnerID != a.UserID {
-		p.Add("ownerId", "only managers may assign a customer to someone else")
+	if c.OwnerID != a.UserID && !a.CanChangeOwner(nil) {
+		p.Fail("ownerId", ReasonManagersOnly, nil, "only managers may assign a customer to someone else")
 	}
 	if len(in.Contacts) > 100 {
-		p.Add("contacts", "must have at most 100 contacts")
+		p.Fail("contacts", ReasonTooMany, map[string]any{"max": 100}, "must have at most 100 contacts")
 	}
 	for i, ci := range in.Contacts {
 		c.Contacts = append(c.Contacts, newContact(p.Index("contacts", i), ci))
@@ -170,7 +176,7 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.checkUsers(ctx, c.OwnerID, c.Collaborators); err != nil {
+	if err := s.checkAssignees(ctx, c.OwnerID, c.Collaborators); err != nil {
 		return nil, err
 	}
 	c.StageHistory = []StageChange{{To: c.Stage, At: now, By: a.UserID}}
@@ -178,6 +184,9 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 		c.TierHistory = []TierChange{{To: c.ValueTier, At: now, By: a.UserID}}
 	}
 	c.Recompute()
+	if err := CheckStored(c, nil); err != nil {
+		return nil, err
+	}
 	if err := s.Store.Customers().Insert(ctx, c, CodePeriod(now, s.loc())); err != nil {
 		return nil, err
 	}
@@ -187,17 +196,26 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 // UpdateCustomer changes account fields of version expectedVersion.
 // Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT, CONFLICT.
 func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id string, expectedVersion int64, patch CustomerPatch) (*Customer, error) {
-	return s.mutate(ctx, a, id, &expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, now time.Time) {
-		stage, tier, owner := c.Stage, c.ValueTier, c.OwnerID
+	allowed := func(a Actor, c *Customer) error {
+		if !a.CanEdit(c) {
+			return forbidden(c)
+		}
+		if patch.OwnerID != nil && strings.TrimSpace(*patch.OwnerID) != c.OwnerID && !a.CanChangeOwner(c) {
+			return Errorf(CodeForbidden, "only managers and admins may give customer %s to someone else", c.Code)
+		}
+		if patch.Collaborators != nil && !sameSet(dedupe(patch.Collaborators), c.Collaborators) && !a.CanChangeCollaborators(c) {
+			return Errorf(CodeForbidden, "only the owner, managers and admins may change the collaborators of customer %s", c.Code)
+		}
+		return nil
+	}
+	return s.mutate(ctx, a, id, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
+		stage, tier := c.Stage, c.ValueTier
 		if patch.Name != nil {
 			c.Name = checkText(p, "name", *patch.Name, 200, true)
 		}
 		patch.CustomerFields.apply(p, c, now)
-		if c.OwnerID != owner && !a.manages() {
-			p.Add("ownerId", "only managers may reassign a customer")
-		}
 		if c.OwnerID == "" {
-			p.Add("ownerId", "a customer must have an owner")
+			p.Fail("ownerId", ReasonRequired, nil, "a customer must have an owner")
 		}
 		if c.Stage != stage {
 			c.StageHistory = append(c.StageHistory, StageChange{From: stage, To: c.Stage, At: now, By: a.UserID})
@@ -207,10 +225,27 @@ func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id string, expect
 		}
 	}, func(c *Customer) error {
 		if patch.OwnerID != nil || patch.Collaborators != nil {
-			return s.checkUsers(ctx, c.OwnerID, c.Collaborators)
+			return s.checkAssignees(ctx, c.OwnerID, c.Collaborators)
 		}
 		return nil
 	})
+}
+
+// sameSet reports whether a and b hold the same ids.
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := map[string]bool{}
+	for _, x := range b {
+		in[x] = true
+	}
+	for _, x := range a {
+		if !in[x] {
+			return false
+		}
+	}
+	return true
 }
 
 // ArchiveCustomer hides a customer from lists; nothing is deleted.
@@ -225,12 +260,17 @@ func (s *Service) RestoreCustomer(ctx context.Context, a Actor, id string, expec
 }
 
 func (s *Service) setArchived(ctx context.Context, a Actor, id string, expectedVersion int64, archive bool) (*Customer, error) {
+	unlock, err := s.writing.lock(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	cur, err := s.Store.Customers().Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if !a.CanEdit(cur) {
-		return nil, Errorf(CodeForbidden, "you may not change customer %s", cur.Code)
+		return nil, forbidden(cur)
 	}
 	if cur.Archived() == archive {
 		state := "active"
@@ -238,7 +278,7 @@ func (s *Service) setArchived(ctx context.Context, a Actor, id string, expectedV
 			state = "archived"
 		}
 		return nil, &Error{Code: CodeBadUserInput, Message: "customer " + cur.Code + " is already " + state,
-			Fields: []FieldError{{Field: "id", Message: "is already " + state}}}
+			Fields: []FieldError{{Field: "id", Message: "is already " + state, Reason: ReasonAlready, Params: map[string]any{"state": state}}}}
 	}
 	if cur.Version != expectedVersion {
 		return nil, VersionConflict("customer")
@@ -255,9 +295,9 @@ func (s *Service) setArchived(ctx context.Context, a Actor, id string, expectedV
 // AddContact appends a contact. With expectedVersion nil the append is
 // retried over concurrent writes; otherwise a stale version is CONFLICT.
 func (s *Service) AddContact(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in ContactInput) (*Customer, error) {
-	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, _ time.Time) {
+	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, _ time.Time) {
 		if len(c.Contacts) >= 100 {
-			p.Add("contacts", "a customer has at most 100 contacts")
+			p.Fail("contacts", ReasonTooMany, map[string]any{"max": 100}, "a customer has at most 100 contacts")
 			return
 		}
 		c.Contacts = append(c.Contacts, newContact(p, in))
@@ -267,10 +307,10 @@ func (s *Service) AddContact(ctx context.Context, a Actor, customerID string, ex
 
 // UpdateContact changes one contact of version expectedVersion.
 func (s *Service) UpdateContact(ctx context.Context, a Actor, customerID, contactID string, expectedVersion int64, patch ContactPatch) (*Customer, error) {
-	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, _ time.Time) {
+	return s.mutate(ctx, a, customerID, &expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, _ time.Time) {
 		i := indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == contactID })
 		if i < 0 {
-			p.Add("contactId", "no such contact on this customer")
+			p.Fail("contactId", ReasonNotFound, nil, "no such contact on this customer")
 			return
 		}
 		ct := &c.Contacts[i]
@@ -287,10 +327,10 @@ func (s *Service) UpdateContact(ctx context.Context, a Actor, customerID, contac
 // RemoveContact removes one contact of version expectedVersion; interactions
 // keep their history but no longer point at it.
 func (s *Service) RemoveContact(ctx context.Context, a Actor, customerID, contactID string, expectedVersion int64) (*Customer, error) {
-	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, _ time.Time) {
+	return s.mutate(ctx, a, customerID, &expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, _ time.Time) {
 		i := indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == contactID })
 		if i < 0 {
-			p.Add("contactId", "no such contact on this customer")
+			p.Fail("contactId", ReasonNotFound, nil, "no such contact on this customer")
 			return
 		}
 		c.Contacts = append(c.Contacts[:i], c.Contacts[i+1:]...)
@@ -310,9 +350,9 @@ func (s *Service) RemoveContact(ctx context.Context, a Actor, customerID, contac
 // LogInteraction appends an interaction; concurrent calls never lose one.
 func (s *Service) LogInteraction(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in InteractionInput) (*Customer, error) {
 	var users []string
-	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
 		if len(c.Interactions) >= MaxNested {
-			p.Add("interactions", "a customer has at most %d interactions", MaxNested)
+			p.Fail("interactions", ReasonTooMany, map[string]any{"max": MaxNested}, "a customer has at most %d interactions", MaxNested)
 			return
 		}
 		it := Interaction{ID: NewID(), At: now, CreatedBy: a.UserID}
@@ -334,7 +374,7 @@ func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Act
 	if f.At != nil {
 		it.At = f.At.Truncate(time.Millisecond)
 		if it.At.After(now.Add(24 * time.Hour)) {
-			p.Add("at", "must not be in the future")
+			p.Fail("at", ReasonFutureDate, nil, "must not be in the future")
 		}
 	}
 	applyEnum(p, "channel", f.Channel, &it.Channel, false)
@@ -347,7 +387,7 @@ func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Act
 		it.ContactIDs = dedupe(f.ContactIDs)
 		for i, id := range it.ContactIDs {
 			if indexOf(c.Contacts, func(ct Contact) bool { return ct.ID == id }) < 0 {
-				p.Add("contactIds["+itoa(i)+"]", "no such contact on this customer")
+				p.Fail("contactIds["+itoa(i)+"]", ReasonNotFound, nil, "no such contact on this customer")
 			}
 		}
 	}
@@ -369,7 +409,7 @@ func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Act
 	}
 	if f.NextActionDone != nil {
 		if it.NextAction == nil {
-			p.Add("nextActionDone", "this interaction has no next action")
+			p.Fail("nextActionDone", ReasonNotFound, nil, "this interaction has no next action")
 		} else {
 			it.NextAction.Done = *f.NextActionDone
 		}
@@ -377,25 +417,25 @@ func (f *InteractionPatch) apply(p Problems, c *Customer, it *Interaction, a Act
 	if f.Participants != nil {
 		it.Participants = dedupe(f.Participants)
 		if len(it.Participants) == 0 {
-			p.Add("participants", "an interaction needs at least one of our participants")
+			p.Fail("participants", ReasonRequired, nil, "an interaction needs at least one of our participants")
 		}
 	}
 	if f.ClearNextAction {
 		if f.NextAction != nil || f.NextActionDone != nil {
-			p.Add("clearNextAction", "cannot be combined with nextAction or nextActionDone")
+			p.Fail("clearNextAction", ReasonExclusive, nil, "cannot be combined with nextAction or nextActionDone")
 		}
 		it.NextAction = nil
 	}
 	applyEnum(p, "keyEvent", f.KeyEvent, &it.KeyEvent, true)
 	if f.ClearKeyEvent {
 		if f.KeyEvent != nil {
-			p.Add("clearKeyEvent", "cannot be combined with keyEvent")
+			p.Fail("clearKeyEvent", ReasonExclusive, nil, "cannot be combined with keyEvent")
 		}
 		it.KeyEvent = ""
 	}
 	if f.DurationMin != nil {
 		if *f.DurationMin < 0 || *f.DurationMin > 24*60 {
-			p.Add("durationMin", "must be between 0 and 1440 minutes (0 clears it)")
+			p.Fail("durationMin", ReasonOutOfRange, map[string]any{"min": 0, "max": 1440}, "must be between 0 and 1440 minutes (0 clears it)")
 		}
 		it.DurationMin = *f.DurationMin
 	}
@@ -412,12 +452,12 @@ func interactionUsers(it *Interaction) []string {
 
 // AddNeed appends a need.
 func (s *Service) AddNeed(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in NeedInput) (*Customer, error) {
-	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
 		if len(c.Needs) >= 1000 {
-			p.Add("needs", "a customer has at most 1000 needs")
+			p.Fail("needs", ReasonTooMany, map[string]any{"max": 1000}, "a customer has at most 1000 needs")
 			return
 		}
-		n := Need{ID: NewID(), Kind: NeedKindCurrent, Priority: PriorityMedium, Status: NeedStatusOpen, OpenedAt: now}
+		n := Need{ID: NewID(), Kind: NeedKindCurrent, Priority: PriorityMedium, Status: NeedStatusOpen, OpenedAt: now, CreatedBy: a.UserID}
 		n.Title = checkText(p, "title", in.Title, MaxLineText, true)
 		in.NeedFields.apply(p, &n)
 		if n.Status == NeedStatusResolved {
@@ -430,13 +470,18 @@ func (s *Service) AddNeed(ctx context.Context, a Actor, customerID string, expec
 // UpdateNeed changes one need of version expectedVersion; resolving it
 // records the time, reopening it clears that.
 func (s *Service) UpdateNeed(ctx context.Context, a Actor, customerID, needID string, expectedVersion int64, patch NeedPatch) (*Customer, error) {
-	return s.mutate(ctx, a, customerID, &expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+	allowed := mayChangeRecord(RecordNeed, func(c *Customer) (string, bool) {
+		i := indexOf(c.Needs, func(n Need) bool { return n.ID == needID })
+		return authorAt(c.Needs, i, func(n Need) string { return n.CreatedBy })
+	})
+	return s.mutate(ctx, a, customerID, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
 		i := indexOf(c.Needs, func(n Need) bool { return n.ID == needID })
 		if i < 0 {
-			p.Add("needId", "no such need on this customer")
+			p.Fail("needId", ReasonNotFound, nil, "no such need on this customer")
 			return
 		}
 		n := &c.Needs[i]
+		n.UpdatedAt, n.UpdatedBy = &now, a.UserID
 		was := n.Status
 		if patch.Title != nil {
 			n.Title = checkText(p, "title", *patch.Title, MaxLineText, true)
@@ -453,12 +498,12 @@ func (s *Service) UpdateNeed(ctx context.Context, a Actor, customerID, needID st
 
 // RecordDeal appends a purchase.
 func (s *Service) RecordDeal(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in DealInput) (*Customer, error) {
-	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanEdit, func(c *Customer, p Problems, now time.Time) {
+	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, now time.Time) {
 		if len(c.Deals) >= MaxNested {
-			p.Add("deals", "a customer has at most %d deals", MaxNested)
+			p.Fail("deals", ReasonTooMany, map[string]any{"max": MaxNested}, "a customer has at most %d deals", MaxNested)
 			return
 		}
-		d := Deal{ID: NewID(), Date: DateOf(now, s.loc())}
+		d := Deal{ID: NewID(), Date: DateOf(now, s.loc()), CreatedBy: a.UserID}
 		amount := in.Amount
 		patch := DealPatch{Product: &in.Product, Amount: &amount, Date: in.Date, Note: in.Note}
 		patch.apply(p, &d, DateOf(now, s.loc()))
@@ -468,19 +513,19 @@ func (s *Service) RecordDeal(ctx context.Context, a Actor, customerID string, ex
 
 // RecordSatisfaction appends a satisfaction result (0-100).
 func (s *Service) RecordSatisfaction(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in SatisfactionInput) (*Customer, error) {
-	return s.mutate(ctx, a, customerID, expectedVersion, Actor.CanLog, func(c *Customer, p Problems, now time.Time) {
+	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
 		if len(c.Satisfaction) >= MaxNested {
-			p.Add("satisfaction", "a customer has at most %d results", MaxNested)
+			p.Fail("satisfaction", ReasonTooMany, map[string]any{"max": MaxNested}, "a customer has at most %d results", MaxNested)
 			return
 		}
-		r := Satisfaction{ID: NewID(), At: now, Score: in.Score}
+		r := Satisfaction{ID: NewID(), At: now, Score: in.Score, CreatedBy: a.UserID}
 		if in.Score < 0 || in.Score > 100 {
-			p.Add("score", "must be between 0 and 100")
+			p.Fail("score", ReasonOutOfRange, map[string]any{"min": 0, "max": 100}, "must be between 0 and 100")
 		}
 		if in.At != nil {
 			r.At = in.At.Truncate(time.Millisecond)
 			if r.At.After(now.Add(24 * time.Hour)) {
-				p.Add("at", "must not be in the future")
+				p.Fail("at", ReasonFutureDate, nil, "must not be in the future")
 			}
 		}
 		applyText(p, "comment", in.Comment, &r.Comment, MaxLongText)
@@ -488,31 +533,83 @@ func (s *Service) RecordSatisfaction(ctx context.Context, a Actor, customerID st
 	}, nil)
 }
 
+// rule decides whether an actor may make a change to a customer: nil, or
+// FORBIDDEN saying why. Every rule asks policy.go.
+type rule func(Actor, *Customer) error
+
+// may turns a policy decision into a rule.
+func may(can func(Actor, *Customer) bool) rule {
+	return func(a Actor, c *Customer) error {
+		if !can(a, c) {
+			return forbidden(c)
+		}
+		return nil
+	}
+}
+
+// mayChangeRecord is the rule for changing or removing the record of kind
+// that author reports (found false: no such record, which the change itself
+// reports to whoever may add such records).
+func mayChangeRecord(kind RecordKind, author func(*Customer) (string, bool)) rule {
+	return func(a Actor, c *Customer) error {
+		by, found := author(c)
+		if !found {
+			return may(func(a Actor, c *Customer) bool { return a.CanAdd(c, kind) })(a, c)
+		}
+		if !a.CanChangeRecord(c, kind, by) {
+			return Errorf(CodeForbidden, "only its author, the owner of customer %s, managers and admins may change or remove this %s", c.Code, kind)
+		}
+		return nil
+	}
+}
+
+func forbidden(c *Customer) error {
+	return Errorf(CodeForbidden, "you may not change customer %s", c.Code)
+}
+
 // mutate loads a customer, applies change, validates, and writes it back
 // with the version it read. With expected set, a different version is
 // CONFLICT; without, a lost race is retried on the fresh document. check,
-// when set, runs after validation (look-ups that need the store).
+// when set, runs after validation (look-ups that need the store). Holding
+// the customer's lock, the version read is the version written unless
+// another process wrote in between.
 func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int64,
-	allowed func(Actor, *Customer) bool, change func(*Customer, Problems, time.Time), check func(*Customer) error) (*Customer, error) {
+	allowed rule, change func(*Customer, Problems, time.Time), check func(*Customer) error) (*Customer, error) {
+	unlock, err := s.writing.lock(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	for attempt := 0; ; attempt++ {
 		c, err := s.Store.Customers().Get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		if !allowed(a, c) {
-			return nil, Errorf(CodeForbidden, "you may not change customer %s", c.Code)
+		if err := allowed(a, c); err != nil {
+			return nil, err
 		}
 		if c.Archived() {
 			return nil, &Error{Code: CodeBadUserInput, Message: "customer " + c.Code + " is archived; restore it before changing it",
-				Fields: []FieldError{{Field: "id", Message: "is archived"}}}
+				Fields: []FieldError{{Field: "id", Message: "is archived", Reason: ReasonArchived}}}
 		}
 		if expected != nil && c.Version != *expected {
 			return nil, VersionConflict("customer")
 		}
 		now := s.now()
 		p := NewProblems()
+		before := StoredStrings(c)
+		var texts map[string]string
+		if !a.CanSeeContactDetails(c) {
+			texts = storedTexts(c) // what a sees masked, to keep (restoreMasked)
+		}
 		change(c, p, now)
+		if texts != nil {
+			restoreMasked(c, texts)
+		}
 		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		if err := CheckStored(c, before); err != nil {
 			return nil, err
 		}
 		if check != nil {
@@ -543,6 +640,16 @@ func (s *Service) replace(ctx context.Context, a Actor, c *Customer, now time.Ti
 
 // checkUsers verifies that owner (when set) and ids are active users.
 func (s *Service) checkUsers(ctx context.Context, owner string, ids []string) error {
+	return s.checkPeople(ctx, owner, ids, "users", false)
+}
+
+// checkAssignees is checkUsers for an owner and collaborators, who also
+// must be users that may be assigned customers.
+func (s *Service) checkAssignees(ctx context.Context, owner string, collaborators []string) error {
+	return s.checkPeople(ctx, owner, collaborators, "collaborators", true)
+}
+
+func (s *Service) checkPeople(ctx context.Context, owner string, ids []string, field string, assign bool) error {
 	want := dedupe(append([]string{owner}, ids...))
 	if len(want) == 0 {
 		return nil
@@ -551,20 +658,34 @@ func (s *Service) checkUsers(ctx context.Context, owner string, ids []string) er
 	if err != nil {
 		return err
 	}
-	active := map[string]bool{}
+	byID := map[string]*User{}
 	for _, u := range users {
-		active[u.ID] = !u.Disabled
+		byID[u.ID] = u
 	}
 	p := NewProblems()
-	if owner != "" && !active[owner] {
-		p.Add("ownerId", "is not an active user")
+	if owner != "" {
+		checkUser(p, "ownerId", byID[owner], owner, assign)
 	}
-	for _, id := range dedupe(ids) {
-		if id != owner && !active[id] {
-			p.Add("users", "%s is not an active user", id)
+	for i, id := range dedupe(ids) {
+		if id == owner {
+			continue
 		}
+		f := field
+		if assign {
+			f += "[" + itoa(i) + "]"
+		}
+		checkUser(p, f, byID[id], id, assign)
 	}
 	return p.Err()
+}
+
+func checkUser(p Problems, field string, u *User, id string, assign bool) {
+	switch {
+	case u == nil || u.Disabled:
+		p.Fail(field, ReasonNotActiveUser, map[string]any{"id": id}, "%s is not an active user", id)
+	case assign && !CanBeAssigned(u.Role):
+		p.Fail(field, ReasonAnalystAssigned, map[string]any{"id": id}, "%s is an analyst: analysts cannot own or collaborate on customers", u.Name)
+	}
 }
 
 func newContact(p Problems, in ContactInput) Contact {

@@ -31,6 +31,8 @@ type CustomerStore interface {
 	// failure c.Code is left as it was given. A preset code in the store's
 	// format (imports, migration) raises its period's sequence to at least
 	// its number, so generated codes never collide with it; so does Load.
+	// BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE) when the encoded document
+	// is larger than MaxDocumentBytes, as for Replace.
 	Insert(ctx context.Context, c *Customer, period string) error
 	// Get returns the full document, archived or not. Errors: NOT_FOUND.
 	Get(ctx context.Context, id string) (*Customer, error)
@@ -41,7 +43,8 @@ type CustomerStore interface {
 	// Replace writes c when the stored version equals expectedVersion; the
 	// caller has set c.Version to expectedVersion+1. Errors: NOT_FOUND;
 	// CONFLICT when the version moved on (Fields empty) or the credit code is
-	// taken (field "creditCode").
+	// taken (field "creditCode"); BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE)
+	// when the encoded document is larger than MaxDocumentBytes.
 	Replace(ctx context.Context, c *Customer, expectedVersion int64) error
 	// List returns one page in the requested order with keyset paging.
 	List(ctx context.Context, q ListQuery) (*Page, error)
@@ -354,7 +357,7 @@ type Migrator interface {
 // Duplicate returns the CONFLICT error for a taken unique key.
 func Duplicate(field string) *Error {
 	return &Error{Code: CodeConflict, Message: field + " is already used by another record",
-		Fields: []FieldError{{Field: field, Message: "is already used by another record"}}}
+		Fields: []FieldError{{Field: field, Message: "is already used by another record", Reason: ReasonTaken}}}
 }
 
 // VersionConflict is the error for a stale expectedVersion.

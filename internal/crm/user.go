@@ -16,6 +16,18 @@ type User struct {
 	Version      int64     `bson:"version"`
 }
 
+// Assignable reports whether u may own or collaborate on customers
+// (CanBeAssigned, and active).
+func (u *User) Assignable() bool { return !u.Disabled && CanBeAssigned(u.Role) }
+
+// CanCreateCustomers reports whether u's role may create customers.
+func (u *User) CanCreateCustomers() bool { return !u.Disabled && u.actor().CanCreate() }
+
+// CanChangeOwners reports whether u's role may give customers to another owner.
+func (u *User) CanChangeOwners() bool { return !u.Disabled && u.actor().CanChangeOwner(nil) }
+
+func (u *User) actor() Actor { return Actor{UserID: u.ID, Role: u.Role} }
+
 // Session is a signed-in session. Its id is the SHA-256 (hex) of the bearer
 // token, so a leaked database does not leak usable tokens.
 type Session struct {

@@ -36,3 +36,113 @@ func optTime(t time.Time) *time.Time {
 	}
 	return &t
 }
+
+// Free text as a viewer may read it. A viewer who sees c's contact details
+// masked (Actor.CanSeeContactDetails false) also sees phone numbers,
+// e-mail addresses and WeChat IDs written into c's free text masked
+// (MaskFreeText): the notes, communication preferences, main business,
+// company address, website and tags; the contacts' name, title,
+// preferences and best time; interaction summaries, feedback, results and
+// next actions; need titles; deal products and notes; satisfaction
+// comments. Labels (name, industry, source, region, bands), codes and
+// enums are shown as stored. Every response and export goes through
+// VisibleCustomer or its parts below.
+
+// VisibleText returns s, a free-text field of c, as a may read it.
+func VisibleText(a Actor, c *Customer, s string) string {
+	if a.CanSeeContactDetails(c) {
+		return s
+	}
+	return MaskFreeText(s)
+}
+
+// VisibleTags returns c's tags as a may read them.
+func VisibleTags(a Actor, c *Customer) []string {
+	if a.CanSeeContactDetails(c) {
+		return c.Tags
+	}
+	return mapSlice(c.Tags, MaskFreeText)
+}
+
+// VisibleContactDetails returns c's contacts as a may see them:
+// VisibleContacts, and the free text of masked contacts (name, title,
+// preferences, best time) masked too. Responses and exports use this.
+func VisibleContactDetails(a Actor, c *Customer) []Contact {
+	if a.CanSeeContactDetails(c) {
+		return c.Contacts
+	}
+	return mapSlice(VisibleContacts(a, c), func(ct Contact) Contact {
+		ct.Name, ct.Title = MaskFreeText(ct.Name), MaskFreeText(ct.Title)
+		ct.CommPreference, ct.BestTime = MaskFreeText(ct.CommPreference), MaskFreeText(ct.BestTime)
+		return ct
+	})
+}
+
+// VisibleInteractions returns list (interactions of c) as a may read them.
+func VisibleInteractions(a Actor, c *Customer, list []Interaction) []Interaction {
+	if a.CanSeeContactDetails(c) {
+		return list
+	}
+	return mapSlice(list, func(it Interaction) Interaction {
+		it.Summary, it.Feedback, it.Result = MaskFreeText(it.Summary), MaskFreeText(it.Feedback), MaskFreeText(it.Result)
+		if it.NextAction != nil {
+			na := *it.NextAction
+			na.What = MaskFreeText(na.What)
+			it.NextAction = &na
+		}
+		return it
+	})
+}
+
+// VisibleNeeds returns c's needs as a may read them.
+func VisibleNeeds(a Actor, c *Customer) []Need {
+	if a.CanSeeContactDetails(c) {
+		return c.Needs
+	}
+	return mapSlice(c.Needs, func(n Need) Need { n.Title = MaskFreeText(n.Title); return n })
+}
+
+// VisibleDeals returns c's deals as a may read them.
+func VisibleDeals(a Actor, c *Customer) []Deal {
+	if a.CanSeeContactDetails(c) {
+		return c.Deals
+	}
+	return mapSlice(c.Deals, func(d Deal) Deal { d.Product, d.Note = MaskFreeText(d.Product), MaskFreeText(d.Note); return d })
+}
+
+// VisibleSatisfaction returns c's satisfaction results as a may read them.
+func VisibleSatisfaction(a Actor, c *Customer) []Satisfaction {
+	if a.CanSeeContactDetails(c) {
+		return c.Satisfaction
+	}
+	return mapSlice(c.Satisfaction, func(s Satisfaction) Satisfaction { s.Comment = MaskFreeText(s.Comment); return s })
+}
+
+// VisibleCustomer returns c as a may see it: c itself, or a copy with the
+// contacts masked (VisibleContactDetails) and the free text masked as above.
+func VisibleCustomer(a Actor, c *Customer) *Customer {
+	if a.CanSeeContactDetails(c) {
+		return c
+	}
+	v := *c
+	v.Address, v.Website, v.MainBusiness = MaskFreeText(c.Address), MaskFreeText(c.Website), MaskFreeText(c.MainBusiness)
+	v.CommPreference, v.Notes = MaskFreeText(c.CommPreference), MaskFreeText(c.Notes)
+	v.Tags = VisibleTags(a, c)
+	v.Contacts = VisibleContactDetails(a, c)
+	v.Interactions = VisibleInteractions(a, c, c.Interactions)
+	v.Needs = VisibleNeeds(a, c)
+	v.Deals = VisibleDeals(a, c)
+	v.Satisfaction = VisibleSatisfaction(a, c)
+	return &v
+}
+
+func mapSlice[T any](xs []T, f func(T) T) []T {
+	if xs == nil {
+		return nil
+	}
+	out := make([]T, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}

@@ -4,8 +4,9 @@
 // writing to the io.Writer it is given (the XLSX writer's library spills
 // rows above 16 MiB to a temporary file, so memory stays flat).
 //
-// Contact details go through crm.VisibleContacts for the exporting actor:
-// masked exactly as the API masks them.
+// Every row is crm.VisibleCustomer for the exporting actor: contact details
+// and the contact details inside free text are masked exactly as the API
+// masks them.
 package export
 
 import (
@@ -101,20 +102,14 @@ func optDate(t *time.Time) Value {
 	return date(*t)
 }
 
-// rowCtx is one customer being written, with what its cells need.
+// rowCtx is one customer being written (as the actor may see it:
+// crm.VisibleCustomer), with what its cells need.
 type rowCtx struct {
-	c        *crm.Customer
-	opt      *Options
-	contacts []crm.Contact // visible to the actor; loaded on first use
-	loaded   bool
+	c   *crm.Customer
+	opt *Options
 }
 
-func (r *rowCtx) visibleContacts() []crm.Contact {
-	if !r.loaded {
-		r.contacts, r.loaded = crm.VisibleContacts(r.opt.Actor, r.c), true
-	}
-	return r.contacts
-}
+func (r *rowCtx) visibleContacts() []crm.Contact { return r.c.Contacts }
 
 // primary is the primary contact, or the first one; nil without contacts.
 func (r *rowCtx) primary() *crm.Contact {

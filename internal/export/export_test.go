@@ -449,3 +449,38 @@ func BenchmarkWriters(b *testing.B) {
 		})
 	}
 }
+
+// Phone numbers, e-mails and WeChat IDs typed into free text are masked in
+// the export for whoever sees contact details masked, as in the API.
+func TestExportMasksFreeText(t *testing.T) {
+	cols, err := ParseColumns("notes,commPreference,mainBusiness,address,tags,primaryContactTitle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sample()
+	c.Notes = "老板手机13812345678，邮箱boss@example.com"
+	c.CommPreference = "微信：wangjl88"
+	c.MainBusiness = "热线400-820-1234"
+	c.Address = "某某路88号，前台010-12345678"
+	c.Tags = []string{"VIP", "回电13900001111"}
+	c.Contacts[1].Title = "采购总监 13812345678"
+	for _, tc := range []struct {
+		actor crm.Actor
+		want  []string
+	}{
+		{owner, []string{"老板手机13812345678，邮箱boss@example.com", "微信：wangjl88", "热线400-820-1234",
+			"某某路88号，前台010-12345678", "VIP,回电13900001111", "采购总监 13812345678"}},
+		{analyst, []string{"老板手机138****5678，邮箱b***@example.com", "微信：w***8", "热线400-****234",
+			"某某路88号，前台010-****5678", "VIP,回电139****1111", "采购总监 138****5678"}},
+	} {
+		recs := readCSV(t, writeAll(t, newCSV, cols, opts(tc.actor, ZhCN), c))
+		for i, want := range tc.want {
+			if recs[1][i] != want {
+				t.Errorf("%s for %s = %q, want %q", cols[i].Key, tc.actor.Role, recs[1][i], want)
+			}
+		}
+	}
+	if c.Notes != "老板手机13812345678，邮箱boss@example.com" {
+		t.Fatal("the export changed the customer")
+	}
+}

@@ -14,8 +14,9 @@ import (
 
 // Options say who exports and how values are shown.
 type Options struct {
-	// Actor is who exports: contact details are masked for them exactly as
-	// the API masks them (crm.VisibleContacts).
+	// Actor is who exports: contact details, and phone numbers, e-mails
+	// and WeChat IDs in free text, are masked for them exactly as the API
+	// masks them (crm.VisibleCustomer).
 	Actor crm.Actor
 	// Loc is the time zone of times; crm.DefaultLocation when nil.
 	Loc  *time.Location
@@ -56,7 +57,7 @@ func Row(c *crm.Customer, cols []Column, opt *Options) ([]Value, error) {
 	if c.Partial && !c.ContactsLoaded && NeedsFull(cols) {
 		return nil, ErrPartial
 	}
-	r := rowCtx{c: c, opt: opt}
+	r := rowCtx{c: crm.VisibleCustomer(opt.Actor, c), opt: opt}
 	out := make([]Value, len(cols))
 	for i, col := range cols {
 		out[i] = col.get(&r)

@@ -63,6 +63,9 @@ func (cs customerStore) insert(ctx context.Context, c *crm.Customer) error {
 	if err != nil {
 		return internal("encode customer", err)
 	}
+	if len(doc) > crm.MaxDocumentBytes {
+		return crm.DocumentTooLarge(c.Code, len(doc))
+	}
 	if _, err := cs.s.customers.InsertOne(ctx, bson.Raw(doc)); err != nil {
 		if isDuplicate(err) {
 			return duplicateError(ctx, cs.s.customers, "customer", c.ID, err, customerKeys(c))
@@ -171,6 +174,9 @@ func (cs customerStore) Replace(ctx context.Context, c *crm.Customer, expectedVe
 	doc, err := bson.Marshal(c)
 	if err != nil {
 		return internal("encode customer", err)
+	}
+	if len(doc) > crm.MaxDocumentBytes {
+		return crm.DocumentTooLarge(c.Code, len(doc))
 	}
 	return replace(ctx, cs.s.customers, "customer", c.ID, doc, expectedVersion, customerKeys(c))
 }

@@ -22,7 +22,23 @@ type ParseError struct {
 	Offset   int    // 0-based position in bytes
 	Expected string // what would have been valid there; empty for bad values
 	Msg      string // the whole explanation: "expected a value after \"tier:\""
+	// Reason and Params say what Msg says for clients to translate:
+	// INVALID_QUERY (params: pos) unless a more precise reason is known.
+	Reason crm.Reason
+	Params map[string]any
 }
+
+// Reasons of query line problems beside crm's (docs/API.md lists them).
+const (
+	ReasonUnknownField    crm.Reason = "UNKNOWN_FIELD"     // params: name
+	ReasonExpectedValue   crm.Reason = "EXPECTED_VALUE"    // params: after
+	ReasonExpectedTerm    crm.Reason = "EXPECTED_TERM"     // params: after (OR, AND, -)
+	ReasonUnclosedParen   crm.Reason = "UNCLOSED_PAREN"    // params: open (position of the "(")
+	ReasonUnmatchedParen  crm.Reason = "UNMATCHED_PAREN"   // a ")" without "("
+	ReasonUnclosedQuote   crm.Reason = "UNCLOSED_QUOTE"    // params: open
+	ReasonNotAValue       crm.Reason = "NOT_A_VALUE"       // params: value, field, choices
+	ReasonRelativeTimeCmp crm.Reason = "RELATIVE_TIME_CMP" // a relative time without < or >
+)
 
 func (e *ParseError) Error() string { return fmt.Sprintf("at %d: %s", e.Pos, e.Msg) }
 
@@ -62,7 +78,7 @@ func Parse(line string) (n Node, err error) {
 	p.space()
 	if !p.end() {
 		if p.sym() == ')' {
-			p.failAt(p.i, "", "unexpected \")\" without a matching \"(\"")
+			p.because(ReasonUnmatchedParen).failAt(p.i, "", "unexpected \")\" without a matching \"(\"")
 		}
 		p.fail("the end of the query or another term")
 	}
@@ -78,20 +94,40 @@ func Parse(line string) (n Node, err error) {
 }
 
 func queryError(pe *ParseError) error {
+	reason, params := pe.Reason, map[string]any{"pos": pe.Pos}
+	if reason == "" {
+		reason = crm.ReasonInvalidQuery
+	}
+	for k, v := range pe.Params {
+		params[k] = v
+	}
 	return &crm.Error{Code: crm.CodeBadUserInput, Message: "query: " + pe.Error(),
-		Fields: []crm.FieldError{{Field: "query", Message: pe.Error()}}, Err: pe}
+		Fields: []crm.FieldError{{Field: "query", Message: pe.Error(), Reason: reason, Params: params}}, Err: pe}
 }
 
 type parser struct {
-	s     string
-	i     int
-	depth int
-	nodes int
+	s      string
+	i      int
+	depth  int
+	nodes  int
+	why    crm.Reason     // the reason of the next failure (because)
+	params map[string]any // and its parameters
+}
+
+// because sets the reason of the next failure, with its parameters as
+// key, value pairs.
+func (p *parser) because(r crm.Reason, kv ...any) *parser {
+	p.why, p.params = r, map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		p.params[kv[i].(string)] = kv[i+1]
+	}
+	return p
 }
 
 func (p *parser) failAt(off int, expected, format string, args ...any) {
 	off = min(off, len(p.s))
-	panic(&ParseError{Pos: utf8.RuneCountInString(p.s[:off]) + 1, Offset: off, Expected: expected, Msg: fmt.Sprintf(format, args...)})
+	panic(&ParseError{Pos: utf8.RuneCountInString(p.s[:off]) + 1, Offset: off, Expected: expected, Msg: fmt.Sprintf(format, args...),
+		Reason: p.why, Params: p.params})
 }
 
 // fail reports that something else was expected at the current position.
@@ -190,7 +226,7 @@ func (p *parser) or(scope Array) Node {
 		n, ok := p.and(scope)
 		if !ok {
 			if len(alts) > 0 {
-				p.fail("a term after \"OR\"")
+				p.because(ReasonExpectedTerm, "after", "OR").fail("a term after \"OR\"")
 			}
 			return nil
 		}
@@ -222,7 +258,7 @@ func (p *parser) and(scope Array) (Node, bool) {
 			p.i += 3
 			p.space()
 			if p.end() || p.sym() == ')' || p.keyword("OR") || p.keyword("AND") {
-				p.fail("a term after \"AND\"")
+				p.because(ReasonExpectedTerm, "after", "AND").fail("a term after \"AND\"")
 			}
 			continue
 		}
@@ -245,7 +281,7 @@ func (p *parser) unary(scope Array) Node {
 	start := p.i
 	p.next()
 	if p.delim() {
-		p.failAt(p.i, "a term after \"-\"", "expected a term after \"-\"")
+		p.because(ReasonExpectedTerm, "after", "-").failAt(p.i, "a term after \"-\"", "expected a term after \"-\"")
 	}
 	if p.sym() == '-' {
 		p.failAt(start, "", "\"--\": a term is negated with one \"-\"; use -( ... ) to negate a negation")
@@ -262,7 +298,8 @@ func (p *parser) primary(scope Array, neg bool) Node {
 		p.space()
 		if p.sym() != ')' {
 			if p.end() {
-				p.failAt(p.i, "\")\"", "expected \")\" to close the \"(\" at %d", utf8.RuneCountInString(p.s[:open])+1)
+				p.because(ReasonUnclosedParen, "open", utf8.RuneCountInString(p.s[:open])+1).
+					failAt(p.i, "\")\"", "expected \")\" to close the \"(\" at %d", utf8.RuneCountInString(p.s[:open])+1)
 			}
 			p.fail("\")\"")
 		}
@@ -345,7 +382,8 @@ func (p *parser) quoted() string {
 	var b strings.Builder
 	for {
 		if p.end() {
-			p.failAt(p.i, "a closing quotation mark", "expected a closing quotation mark for the text at %d", utf8.RuneCountInString(p.s[:start])+1)
+			p.because(ReasonUnclosedQuote, "open", utf8.RuneCountInString(p.s[:start])+1).
+				failAt(p.i, "a closing quotation mark", "expected a closing quotation mark for the text at %d", utf8.RuneCountInString(p.s[:start])+1)
 		}
 		r := p.next()
 		switch {
@@ -448,19 +486,19 @@ func (p *parser) field(scope Array, name string, start int, neg bool) Node {
 		case scope == Customer && dotted && arrayByLine(head) != "":
 			p.failAt(start+len(name), "\"(\"", "expected \"(\" after %q: e.g. %s(...)", name, name)
 		case scope != Customer:
-			p.failAt(start, "a field of "+string(scope), "unknown field %q of %s (expected one of %s)", name, scope, lineNames(scope))
+			p.because(ReasonUnknownField, "name", name).failAt(start, "a field of "+string(scope), "unknown field %q of %s (expected one of %s)", name, scope, lineNames(scope))
 		}
-		p.failAt(start, "a field name", "unknown field %q (expected one of %s; quote text to search for it)", name, lineNames(scope))
+		p.because(ReasonUnknownField, "name", name).failAt(start, "a field name", "unknown field %q (expected one of %s; quote text to search for it)", name, lineNames(scope))
 	}
 	label := name + ":"
 	if p.delim() {
-		p.failAt(p.i, "a value after \""+label+"\"", "expected a value after %q", label)
+		p.because(ReasonExpectedValue, "after", label).failAt(p.i, "a value after \""+label+"\"", "expected a value after %q", label)
 	}
 	cmpAt := p.i
 	if c := p.cmp(); c != "" {
 		label += c
 		if p.delim() {
-			p.failAt(p.i, "a value after \""+label+"\"", "expected a value after %q", label)
+			p.because(ReasonExpectedValue, "after", label).failAt(p.i, "a value after \""+label+"\"", "expected a value after %q", label)
 		}
 		a := p.atom(f)
 		if r := p.sym(); r == ',' || r == '.' || r == '+' {
@@ -659,7 +697,7 @@ func (p *parser) values(f *Field, atoms []atom, sep rune) Cond {
 			v := p.time(f, a)
 			switch v.(type) {
 			case Ago:
-				p.failAt(a.pos, "", "a relative time needs < or >: %s:<%s is within the last %s, %s:>%s longer ago", f.Line, a.text, a.text, f.Line, a.text)
+				p.because(ReasonRelativeTimeCmp, "field", f.Line, "value", a.text).failAt(a.pos, "", "a relative time needs < or >: %s:<%s is within the last %s, %s:>%s longer ago", f.Line, a.text, a.text, f.Line, a.text)
 			case Instant:
 				p.failAt(a.pos, "", "an exact time matches (almost) nothing: use a date (YYYY-MM-DD), a comparison (>...) or a range (a..b)")
 			}
@@ -696,7 +734,8 @@ func (p *parser) text(f *Field, a atom) string {
 				break
 			}
 		}
-		p.failAt(a.pos, "a "+f.Line, "%s is not a %s: expected one of %s%s", quote(a.text), f.Line, strings.Join(f.Enum, ", "), examples)
+		p.because(ReasonNotAValue, "value", a.text, "field", f.Line, "choices", strings.Join(f.Enum, ", ")).
+			failAt(a.pos, "a "+f.Line, "%s is not a %s: expected one of %s%s", quote(a.text), f.Line, strings.Join(f.Enum, ", "), examples)
 	}
 	return v
 }
@@ -881,7 +920,8 @@ func (p *parser) array(scope Array, name string, start int, neg bool) Node {
 		p.space()
 		if p.sym() != ')' {
 			if p.end() {
-				p.failAt(p.i, "\")\"", "expected \")\" to close the \"(\" at %d", utf8.RuneCountInString(p.s[:open])+1)
+				p.because(ReasonUnclosedParen, "open", utf8.RuneCountInString(p.s[:open])+1).
+					failAt(p.i, "\")\"", "expected \")\" to close the \"(\" at %d", utf8.RuneCountInString(p.s[:open])+1)
 			}
 			p.fail("\")\"")
 		}

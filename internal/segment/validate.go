@@ -47,7 +47,7 @@ func (v *validator) add(p crm.Problems, field, format string, args ...any) {
 	if v.problems > 20 { // enough to fix; keeps a hostile tree's answer short
 		return
 	}
-	p.Add(field, format, args...)
+	p.Fail(field, crm.ReasonInvalidFilter, nil, format, args...)
 }
 
 func (v *validator) node(n Node, scope Array, p crm.Problems, depth int) {

@@ -58,7 +58,7 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		c.ID = crm.NewID()
 	}
 	c.Version = 1
-	err := s.write(ctx, func(tx *sql.Tx) ([]item, error) {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		if orig.Code == "" {
 			var n int64
 			err := tx.QueryRowContext(ctx, `INSERT INTO sequences (name, value) VALUES (?, 1)
@@ -73,6 +73,9 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		doc, err := bson.Marshal(c)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: encode customer: %w", err)
+		}
+		if len(doc) > crm.MaxDocumentBytes {
+			return nil, crm.DocumentTooLarge(c.Code, len(doc))
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO customers (id, code, credit_code, version, doc) VALUES (?, ?, ?, ?, ?)`,
 			c.ID, c.Code, nullable(c.CreditCode), c.Version, doc)
@@ -127,12 +130,15 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: encode customer: %w", err))
 	}
+	if len(doc) > crm.MaxDocumentBytes {
+		return crm.DocumentTooLarge(c.Code, len(doc))
+	}
 	it, err := decodeLean(doc)
 	if err != nil {
 		return crm.Internal(err)
 	}
 	s := (*Store)(cs)
-	return s.write(ctx, func(tx *sql.Tx) ([]item, error) {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE customers SET code = ?, credit_code = ?, version = ?, doc = ?
 			WHERE id = ? AND version = ?`, c.Code, nullable(c.CreditCode), c.Version, doc, c.ID, expectedVersion)
 		if err != nil {

@@ -20,3 +20,11 @@ func CheckSnapshot(s *Store) error { return s.snap.Load().check() }
 // TextPaths returns how many text conditions were answered by an index
 // lookup and by reading every indexed text.
 func TextPaths() (lookups, scans int64) { return textLookups.Load(), textScans.Load() }
+
+// SetMaxBatch makes group commits take at most n writes until restore is
+// called, so that tests see writes left queued behind a full batch.
+func SetMaxBatch(n int) (restore func()) {
+	old := maxBatch
+	maxBatch = n
+	return func() { maxBatch = old }
+}

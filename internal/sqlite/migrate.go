@@ -151,7 +151,7 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 	if len(rows) == 0 {
 		return nil
 	}
-	return s.write(ctx, func(tx *sql.Tx) ([]item, error) {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		stmt, err := tx.PrepareContext(ctx, query)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: load %s: %w", collection, err)

@@ -399,7 +399,7 @@ func (s *Store) loadPart(ctx context.Context, from, to int64, p *part) error {
 		e := &p.entries[len(p.entries)-1]
 		key, err := e.decode(doc, strs)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: customer in row %d-%d: %v", errBadDocument, from, to, err)
 		}
 		e.row = rowid
 		p.keys = append(p.keys, key)

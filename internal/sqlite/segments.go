@@ -28,7 +28,7 @@ func (ss *segmentStore) Insert(ctx context.Context, seg *crm.SavedSegment) error
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: encode segment: %w", err))
 	}
-	return (*Store)(ss).write(ctx, func(tx *sql.Tx) ([]item, error) {
+	return (*Store)(ss).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		_, err := tx.ExecContext(ctx, "INSERT INTO segments (id, owner_id, name_key, shared, version, doc) VALUES (?, ?, ?, ?, ?, ?)",
 			seg.ID, seg.OwnerID, seg.NameKey, boolInt(seg.Shared), seg.Version, doc)
 		if err != nil {
@@ -50,7 +50,7 @@ func (ss *segmentStore) Replace(ctx context.Context, seg *crm.SavedSegment, expe
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: encode segment: %w", err))
 	}
-	return (*Store)(ss).write(ctx, func(tx *sql.Tx) ([]item, error) {
+	return (*Store)(ss).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE segments SET owner_id = ?, name_key = ?, shared = ?, version = ?, doc = ?
 			WHERE id = ? AND version = ?`,
 			seg.OwnerID, seg.NameKey, boolInt(seg.Shared), seg.Version, doc, seg.ID, expectedVersion)
@@ -63,7 +63,7 @@ func (ss *segmentStore) Replace(ctx context.Context, seg *crm.SavedSegment, expe
 
 // Delete removes the segment at expectedVersion.
 func (ss *segmentStore) Delete(ctx context.Context, id string, expectedVersion int64) error {
-	return (*Store)(ss).write(ctx, func(tx *sql.Tx) ([]item, error) {
+	return (*Store)(ss).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, "DELETE FROM segments WHERE id = ? AND version = ?", id, expectedVersion)
 		if err != nil {
 			return nil, execErr("delete segment", err)

@@ -108,6 +108,10 @@ type Options struct {
 	// connection) that load and decode customers at Open; 0 means
 	// runtime.NumCPU().
 	DecodeWorkers int
+	// Existing opens only a store that exists: a missing data directory
+	// or database file is an error instead of a new, empty store (the
+	// source of `kehu migrate`).
+	Existing bool
 }
 
 // DirInUseError is returned by Open when another store (in this process or
@@ -127,9 +131,10 @@ type Store struct {
 	log  *slog.Logger
 	lock *os.File
 
-	// wdb has exactly one connection; every write runs on it in a
-	// transaction while holding wmu, and publishes the read model before
-	// releasing wmu, so snapshots appear in commit order.
+	// wdb has exactly one connection; writes run on it in transactions
+	// (several queued writes in one, see write) while holding wmu, and
+	// publish the read model before releasing wmu, so snapshots appear in
+	// commit order.
 	wdb    *sql.DB
 	wmu    sync.Mutex
 	intern *interner // owned by the writer (guarded by wmu)
@@ -138,10 +143,18 @@ type Store struct {
 	// the read model at the same version (the text index) gets them.
 	pubmu sync.Mutex
 
+	// queue holds the writes waiting for the writer (group commit).
+	qmu   sync.Mutex
+	queue []*writeReq
+
 	// rdb is the pool for point reads, dumps and the start-up load.
 	rdb *sql.DB
 
 	snap atomic.Pointer[snapshot]
+
+	// diskFull is set by a write that failed for want of space and cleared
+	// by one that succeeded (or by Ping finding room again).
+	diskFull atomic.Bool
 
 	// users caches the user list (read on every API request to show
 	// owners' names). Every user write bumps usersGen after it commits; a
@@ -169,6 +182,11 @@ func Open(dir string, opts Options) (_ *Store, err error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	if opts.Existing {
+		if _, err := os.Stat(filepath.Join(dir, DBFile)); err != nil {
+			return nil, fmt.Errorf("sqlite: %s holds no Kehu store: %w", dir, err)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sqlite: create data directory: %w", err)
 	}
@@ -190,15 +208,35 @@ func Open(dir string, opts Options) (_ *Store, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
+	defer func() {
+		if isDamage(err) {
+			err = damaged(path, err.Error())
+		}
+	}()
+	if err := checkFiles(dir, path, opts.Existing); err != nil {
+		return nil, err
+	}
 	if s.wdb, err = openDB(path, "immediate", false); err != nil {
 		return nil, err
 	}
 	s.wdb.SetMaxOpenConns(1)
 	s.wdb.SetMaxIdleConns(1)
+	if err := s.checkWritable(path); err != nil {
+		return nil, err
+	}
+	if err := s.quickCheck(path); err != nil {
+		return nil, err
+	}
+	if err := s.checkKehu(path); err != nil {
+		return nil, err
+	}
 	if err := s.setJournal(); err != nil {
 		return nil, err
 	}
 	if err := s.migrate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkDocuments(); err != nil {
 		return nil, err
 	}
 
@@ -337,11 +375,23 @@ func (s *Store) Sessions() crm.SessionStore { return (*sessionStore)(s) }
 // Segments returns the saved segment store.
 func (s *Store) Segments() crm.SegmentStore { return (*segmentStore)(s) }
 
-// Ping runs a trivial query on the read pool.
+// Ping runs a trivial query on the read pool. While the disk is full (a
+// write failed for want of space and none succeeded since) it answers
+// UNAVAILABLE, reason DISK_FULL, until there is room for a large write.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: ping: %w", err))
+	}
+	if s.diskFull.Load() {
+		room, err := s.room(ctx)
+		if err != nil {
+			return crm.Internal(fmt.Errorf("sqlite: ping: free space: %w", err))
+		}
+		if room < roomNeeded {
+			return crm.DiskFull(fmt.Errorf("sqlite: %d bytes free", room))
+		}
+		s.wrote()
 	}
 	return nil
 }
@@ -385,35 +435,151 @@ func (s *Store) closeHandles() error {
 	return errors.Join(errs...)
 }
 
-// write runs fn in an immediate transaction on the writer connection. When
-// the transaction commits, the customers fn returned (decoded from the
-// stored bytes, not yet interned; sorted by id without duplicates) are
-// published into the read model before the writer lock is released, so
-// snapshots follow commit order.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) ([]item, error)) error {
+// writeReq is one write waiting for the writer.
+type writeReq struct {
+	ctx   context.Context
+	fn    func(ctx context.Context, tx *sql.Tx) ([]item, error)
+	items []item
+	err   error
+	done  chan struct{}
+}
+
+// maxBatch bounds the writes committed together (a variable for tests).
+var maxBatch = 64
+
+// write runs fn in a transaction on the writer connection and returns when
+// it is committed (or failed). Writes that arrive while another is being
+// committed are committed together, each in its own savepoint, in one
+// transaction (group commit): one fsync for the lot instead of one each, so
+// concurrent writers do not queue behind each other's disk flushes. A
+// failing write rolls back to its savepoint and fails alone. fn gets a
+// context that is not cancelled with the request's (interrupting a
+// statement would roll back the whole transaction, with the other writes);
+// a write whose request is gone before it starts is skipped.
+//
+// When the transaction commits, the customers each fn returned (decoded
+// from the stored bytes, not yet interned; sorted by id without
+// duplicates) are published into the read model, in commit order, before
+// the writer lock is released, so snapshots follow commit order.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) ([]item, error)) error {
+	req := &writeReq{ctx: ctx, fn: fn, done: make(chan struct{})}
+	s.qmu.Lock()
+	s.queue = append(s.queue, req)
+	s.qmu.Unlock()
+	s.lead(req)
+	<-req.done
+	return req.err
+}
+
+// lead takes the writer lock and commits what is queued, a batch at a
+// time, until req is done (a writer before us may have committed it).
+func (s *Store) lead(req *writeReq) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.wdb.BeginTx(ctx, nil)
-	if err != nil {
-		return crm.Internal(fmt.Errorf("sqlite: begin: %w", err))
+	for {
+		select {
+		case <-req.done:
+			return
+		default:
+		}
+		s.qmu.Lock()
+		batch := s.queue[:min(len(s.queue), maxBatch)]
+		s.queue = s.queue[len(batch):]
+		s.qmu.Unlock()
+		s.commit(batch)
 	}
-	items, err := fn(tx)
+}
+
+// run calls r.fn, turning a panic into an INTERNAL error of that write
+// alone (it runs in another request's goroutine).
+func (r *writeReq) run(tx *sql.Tx) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.items, r.err = nil, crm.Internal(fmt.Errorf("sqlite: write panicked: %v", p))
+		}
+	}()
+	r.items, r.err = r.fn(context.WithoutCancel(r.ctx), tx)
+}
+
+// commit runs a batch of writes in one transaction; called holding wmu.
+// It closes every request's done channel.
+func (s *Store) commit(batch []*writeReq) {
+	defer func() {
+		for _, r := range batch {
+			close(r.done)
+		}
+	}()
+	fail := func(err error) {
+		err = s.writeFailed(err)
+		for _, r := range batch {
+			if r.err == nil {
+				r.err, r.items = err, nil
+			}
+		}
+	}
+	bg := context.Background()
+	tx, err := s.wdb.BeginTx(bg, nil)
 	if err != nil {
+		fail(fmt.Errorf("sqlite: begin: %w", err))
+		return
+	}
+	ok := 0
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			continue
+		}
+		if _, err := tx.ExecContext(bg, "SAVEPOINT w"); err != nil {
+			_ = tx.Rollback()
+			fail(fmt.Errorf("sqlite: savepoint: %w", err))
+			return
+		}
+		r.run(tx)
+		if r.err == nil {
+			if _, err := tx.ExecContext(bg, "RELEASE w"); err != nil {
+				_ = tx.Rollback()
+				fail(fmt.Errorf("sqlite: release savepoint: %w", err))
+				return
+			}
+			ok++
+			continue
+		}
+		r.items = nil
+		if _, err := tx.ExecContext(bg, "ROLLBACK TO w"); err != nil {
+			// SQLite rolled back the whole transaction (it may on a full
+			// disk): the batch's other writes are gone too.
+			_ = tx.Rollback()
+			r.err = s.writeFailed(r.err)
+			fail(r.err)
+			return
+		}
+		if _, err := tx.ExecContext(bg, "RELEASE w"); err != nil {
+			_ = tx.Rollback()
+			fail(fmt.Errorf("sqlite: release savepoint: %w", err))
+			return
+		}
+		r.err = s.writeFailed(r.err)
+	}
+	if ok == 0 {
 		_ = tx.Rollback()
-		return asError(err)
-	}
-	for _, it := range items {
-		s.intern.entry(it.e)
+		return
 	}
 	s.pubmu.Lock()
 	defer s.pubmu.Unlock()
 	if err := tx.Commit(); err != nil {
-		return crm.Internal(fmt.Errorf("sqlite: commit: %w", err))
+		fail(fmt.Errorf("sqlite: commit: %w", err))
+		return
 	}
-	if len(items) > 0 {
-		s.snap.Store(s.snap.Load().with(items))
+	s.wrote()
+	for _, r := range batch {
+		if r.err != nil || len(r.items) == 0 {
+			continue
+		}
+		for _, it := range r.items {
+			s.intern.entry(it.e)
+		}
+		s.snap.Store(s.snap.Load().with(r.items))
 	}
-	return nil
 }
 
 // asError passes *crm.Error values through and wraps anything else as

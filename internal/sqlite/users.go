@@ -33,7 +33,7 @@ func (us *userStore) Insert(ctx context.Context, u *crm.User) error {
 		return crm.Internal(fmt.Errorf("sqlite: encode user: %w", err))
 	}
 	defer us.usersGen.Add(1)
-	err = (*Store)(us).write(ctx, func(tx *sql.Tx) ([]item, error) {
+	err = (*Store)(us).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		_, err := tx.ExecContext(ctx, "INSERT INTO users (id, email, version, doc) VALUES (?, ?, ?, ?)",
 			u.ID, u.Email, u.Version, doc)
 		if err != nil {
@@ -61,7 +61,7 @@ func (us *userStore) Replace(ctx context.Context, u *crm.User, expectedVersion i
 		return crm.Internal(fmt.Errorf("sqlite: encode user: %w", err))
 	}
 	defer us.usersGen.Add(1)
-	return (*Store)(us).write(ctx, func(tx *sql.Tx) ([]item, error) {
+	return (*Store)(us).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, "UPDATE users SET email = ?, version = ?, doc = ? WHERE id = ? AND version = ?",
 			u.Email, u.Version, doc, u.ID, expectedVersion)
 		if err != nil {
@@ -201,7 +201,7 @@ func (ss *sessionStore) Insert(ctx context.Context, sess *crm.Session) error {
 	if err != nil {
 		return crm.Internal(fmt.Errorf("sqlite: encode session: %w", err))
 	}
-	return (*Store)(ss).write(ctx, func(tx *sql.Tx) ([]item, error) {
+	return (*Store)(ss).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		_, err := tx.ExecContext(ctx, "INSERT INTO sessions (id, user_id, expires_at, doc) VALUES (?, ?, ?, ?)",
 			sess.ID, sess.UserID, sess.ExpiresAt.UnixMilli(), doc)
 		if err != nil {
@@ -253,7 +253,7 @@ func (ss *sessionStore) DeleteExpired(ctx context.Context, now time.Time) (int, 
 // changed.
 func (ss *sessionStore) exec(ctx context.Context, query string, args ...any) (int64, error) {
 	var n int64
-	err := (*Store)(ss).write(ctx, func(tx *sql.Tx) ([]item, error) {
+	err := (*Store)(ss).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return nil, execErr("delete sessions", err)

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
   | 'INTERNAL'
   | 'NETWORK';
 
@@ -18,6 +19,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'NOT_FOUND',
   'CONFLICT',
   'RATE_LIMITED',
+  'UNAVAILABLE',
   'INTERNAL',
   'NETWORK',
 ]);
@@ -25,7 +27,12 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
 export interface FieldProblem {
   /** Path as the API names it: "input.contacts[0].phone", "currentPassword". */
   field: string;
+  /** The server's English sentence (shown when the reason is unknown). */
   message: string;
+  /** Machine-readable cause (docs/API.md): REQUIRED, TOO_LONG, ID_NUMBER ... */
+  reason?: string;
+  /** The reason's parameters, e.g. { max: 200 } for TOO_LONG. */
+  params?: Record<string, unknown>;
 }
 
 export class ApiError extends Error {
@@ -60,6 +67,8 @@ interface RawGraphQLError {
     code?: unknown;
     field?: unknown;
     fields?: unknown;
+    reason?: unknown;
+    params?: unknown;
     requestId?: unknown;
   };
 }
@@ -76,9 +85,12 @@ export function toApiError(raw: RawGraphQLError, headerRequestId?: string | null
   if (Array.isArray(ext.fields)) {
     for (const f of ext.fields as unknown[]) {
       if (f && typeof f === 'object') {
-        const o = f as { field?: unknown; message?: unknown };
+        const o = f as { field?: unknown; message?: unknown; reason?: unknown; params?: unknown };
         if (typeof o.field === 'string') {
-          fields.push({ field: o.field, message: typeof o.message === 'string' ? o.message : '' });
+          const p: FieldProblem = { field: o.field, message: typeof o.message === 'string' ? o.message : '' };
+          if (typeof o.reason === 'string') p.reason = o.reason;
+          if (o.params && typeof o.params === 'object' && !Array.isArray(o.params)) p.params = o.params as Record<string, unknown>;
+          fields.push(p);
         }
       }
     }

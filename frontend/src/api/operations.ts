@@ -9,6 +9,8 @@ export const UserFieldsFragment = graphql(`
     name
     role
     disabled
+    canCreateCustomers
+    canChangeOwners
     locale
     createdAt
     updatedAt
@@ -157,6 +159,8 @@ export const CustomerProfileFragment = graphql(`
     commPreference
     notes
     archivedAt
+    viewerCanChangeOwner
+    viewerCanChangeCollaborators
   }
 `);
 
@@ -164,6 +168,8 @@ export const CustomerDetailFragment = graphql(`
   fragment CustomerDetail on Customer {
     ...CustomerProfile
     contactDetailsMasked
+    viewerCanEdit
+    viewerCanLog
     contacts {
       id
       name
@@ -203,6 +209,13 @@ export const CustomerDetailFragment = graphql(`
         id
         name
       }
+      updatedAt
+      updatedBy {
+        id
+        name
+      }
+      viewerCanEdit
+      viewerCanTickOff
     }
     needs {
       id
@@ -218,6 +231,16 @@ export const CustomerDetailFragment = graphql(`
       expectedOn
       openedAt
       resolvedAt
+      createdBy {
+        id
+        name
+      }
+      updatedAt
+      updatedBy {
+        id
+        name
+      }
+      viewerCanEdit
     }
     deals {
       id
@@ -225,12 +248,32 @@ export const CustomerDetailFragment = graphql(`
       amount
       product
       note
+      createdBy {
+        id
+        name
+      }
+      updatedAt
+      updatedBy {
+        id
+        name
+      }
+      viewerCanEdit
     }
     satisfaction {
       id
       at
       score
       comment
+      createdBy {
+        id
+        name
+      }
+      updatedAt
+      updatedBy {
+        id
+        name
+      }
+      viewerCanEdit
     }
     interactionCount
     firstInteractionAt
@@ -466,6 +509,7 @@ export const StaffQuery = graphql(`
       name
       email
       role
+      assignable
     }
   }
 `);

@@ -39,11 +39,7 @@ export function loginPath(location: { pathname: string; search: string }, expire
   return '/login' + (qs ? `?${qs}` : '');
 }
 
-/** Only same-app paths are followed after sign-in. */
-export function safeNext(next: string | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return '/customers';
-  return next;
-}
+export { safeNext } from './safeNext';
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
@@ -122,9 +118,5 @@ export function isAdmin(me: Me | null): boolean {
 }
 
 export function canManageUsersView(me: Me | null): boolean {
-  return me?.role === 'ADMIN' || me?.role === 'MANAGER';
-}
-
-export function canAssignOwner(me: Me | null): boolean {
   return me?.role === 'ADMIN' || me?.role === 'MANAGER';
 }

@@ -47,7 +47,7 @@ export function AppLayout() {
           <Button type="text" aria-label={`${me?.name ?? ''} ${t('nav.settings')}`} style={{ paddingInline: 6 }}>
             <Avatar size="small" icon={<UserOutlined />} style={{ backgroundColor: '#1677ff' }} />
             {!mobile && <span style={{ marginInlineStart: 6 }}>{me?.name}</span>}
-            {!mobile && me && (
+            {!mobile && me?.role && (
               <Tag bordered={false} color={ROLE_LABELS[me.role].color} style={{ marginInlineStart: 6, marginInlineEnd: 0 }}>
                 {label(ROLE_LABELS, me.role)}
               </Tag>

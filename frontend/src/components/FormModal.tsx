@@ -32,7 +32,7 @@ interface Props<V> {
 
 /** A form in a dialog that shows the server's validation errors on its fields. */
 export function FormModal<V extends object>({ name, open, title, form, initialValues, onCancel, onSubmit, known, rename, onConflict, okText, children, width }: Props<V>) {
-  const { t, serverText } = useI18n();
+  const { t, problemText } = useI18n();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [other, setOther] = useState<string[]>([]);
@@ -61,7 +61,7 @@ export function FormModal<V extends object>({ name, open, title, form, initialVa
         }
         return;
       }
-      const res = applyServerErrors(form, e, known, serverText, rename);
+      const res = applyServerErrors(form, e, known, problemText, rename);
       setOther(res.other);
       if (!res.onFields && res.other.length === 0) setError(e);
     } finally {

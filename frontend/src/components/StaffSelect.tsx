@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { request } from '../api/client';
 import { StaffQuery } from '../api/operations';
 import { useI18n } from '../i18n';
+import { staffOption } from '../lib/staff';
 
 export interface StaffMember {
   id: string;
@@ -25,12 +26,12 @@ type Props = Omit<SelectProps<string | string[]>, 'options'> & {
   known?: { id: string; name: string }[];
 };
 
-/** A picker of colleagues by name (searchable by name or e-mail). */
+/** A picker of colleagues by name (searchable by name, and by e-mail for managers, who see it). */
 export function StaffSelect({ known = [], ...rest }: Props) {
   const { t } = useI18n();
   const staff = useStaff();
   const options = useMemo(() => {
-    const list = (staff.data ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }));
+    const list = (staff.data ?? []).map(staffOption);
     const ids = new Set(list.map((o) => o.value));
     for (const u of known) if (!ids.has(u.id)) list.push({ value: u.id, label: u.name });
     return list;

@@ -7,7 +7,7 @@ import 'dayjs/locale/zh-cn';
 import type { Locale } from '../gql/graphql';
 import { dictionaries, format, type Lang, type MessageKey } from './messages';
 import type { Label, LabelMap } from './enums';
-import { translateServerMessage } from './serverMessages';
+import { problemText, reasonText, type Problem } from './reasons';
 
 export type { Lang, MessageKey } from './messages';
 
@@ -44,8 +44,10 @@ export interface I18n {
   label: <E extends string>(map: LabelMap<E>, value: E | null | undefined) => string;
   /** Options for a Select of an enum. */
   options: <E extends string>(map: LabelMap<E>) => { value: E; label: string }[];
-  /** A server validation message in the current language. */
-  serverText: (message: string) => string;
+  /** A field problem from the server in the current language (by its reason). */
+  problemText: (p: Problem) => string;
+  /** The wording of a reason for a client-side check, e.g. reasonText('REQUIRED'). */
+  reasonText: (reason: string, params?: Record<string, unknown>) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);
@@ -79,7 +81,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       t: (key, params) => format(dict[key], params),
       label: (map, v) => (v ? pick(map[v]) : ''),
       options: (map) => (Object.keys(map) as (keyof typeof map)[]).map((v) => ({ value: v, label: pick(map[v]) })),
-      serverText: (m) => translateServerMessage(m, lang),
+      problemText: (p) => problemText(p, lang),
+      reasonText: (r, params) => reasonText(r, lang, params),
     };
   }, [lang, setLang]);
   return (

@@ -2,13 +2,13 @@ import { isApiError, type ApiError } from '../api/errors';
 import type { I18n } from '../i18n';
 
 /** A friendly sentence for any failure: never a raw error or a stack. */
-export function errorText(err: unknown, i18n: Pick<I18n, 't' | 'serverText'>): string {
+export function errorText(err: unknown, i18n: Pick<I18n, 't' | 'problemText'>): string {
   const { t } = i18n;
   if (!isApiError(err)) return t('error.page');
   return apiErrorText(err, i18n);
 }
 
-function apiErrorText(err: ApiError, { t, serverText }: Pick<I18n, 't' | 'serverText'>): string {
+function apiErrorText(err: ApiError, { t, problemText }: Pick<I18n, 't' | 'problemText'>): string {
   switch (err.code) {
     case 'NETWORK':
       return t('error.network');
@@ -20,15 +20,19 @@ function apiErrorText(err: ApiError, { t, serverText }: Pick<I18n, 't' | 'server
       return t('error.notFound');
     case 'RATE_LIMITED':
       return `${t('error.rateLimited')} (${err.serverMessage})`;
+    case 'UNAVAILABLE': // the one reason so far: DISK_FULL
+      return t('error.diskFull');
     case 'UNAUTHENTICATED':
       return t('error.unauthenticated');
     case 'CONFLICT': {
       const f = err.fields[0];
-      return f ? `${f.field.replace(/^input\./, '')}: ${serverText(f.message)}` : t('error.conflict');
+      return f ? `${f.field.replace(/^input\./, '')}: ${problemText(f)}` : t('error.conflict');
     }
     case 'BAD_USER_INPUT': {
       const f = err.fields[0];
-      return f ? `${t('error.badInput')} ${f.field.replace(/^input\./, '')}: ${serverText(f.message)}` : t('error.badInput');
+      // Without a field the request itself was refused (a response over the
+      // size limit, a query over the limits): the server's sentence says why.
+      return f ? `${t('error.badInput')} ${f.field.replace(/^input\./, '')}: ${problemText(f)}` : `${t('error.badRequest')} ${err.serverMessage}`;
     }
   }
 }

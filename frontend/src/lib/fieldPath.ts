@@ -49,7 +49,7 @@ export function toFormPath(apiField: string): NamePath {
 
 export interface MappedProblems {
   /** Problems that land on a field of the form. */
-  fields: { name: NamePath; errors: string[] }[];
+  fields: { name: NamePath; problems: FieldProblem[] }[];
   /** Problems about something the form does not show (a general alert). */
   other: FieldProblem[];
 }
@@ -64,15 +64,15 @@ export function mapFieldProblems(
   known: (name: NamePath) => boolean,
   rename: (name: NamePath) => NamePath = (n) => n,
 ): MappedProblems {
-  const byKey = new Map<string, { name: NamePath; errors: string[] }>();
+  const byKey = new Map<string, { name: NamePath; problems: FieldProblem[] }>();
   const other: FieldProblem[] = [];
   for (const p of problems) {
     const name = rename(toFormPath(p.field));
     if (name.length > 0 && known(name)) {
       const key = JSON.stringify(name);
       const cur = byKey.get(key);
-      if (cur) cur.errors.push(p.message);
-      else byKey.set(key, { name, errors: [p.message] });
+      if (cur) cur.problems.push(p);
+      else byKey.set(key, { name, problems: [p] });
     } else {
       other.push(p);
     }

@@ -1,5 +1,5 @@
 import type { FormInstance } from 'antd';
-import { isApiError } from '../api/errors';
+import { isApiError, type FieldProblem } from '../api/errors';
 import { mapFieldProblems, type NamePath } from './fieldPath';
 
 export interface ServerErrorResult {
@@ -17,12 +17,12 @@ export function applyServerErrors(
   form: FormInstance,
   err: unknown,
   known: (name: NamePath) => boolean,
-  translate: (message: string) => string,
+  translate: (problem: FieldProblem) => string,
   rename?: (name: NamePath) => NamePath,
 ): ServerErrorResult {
   if (!isApiError(err) || err.fields.length === 0) return { onFields: false, other: [] };
   const mapped = mapFieldProblems(err.fields, known, rename);
-  form.setFields(mapped.fields.map((f) => ({ name: f.name, errors: f.errors.map(translate) })));
+  form.setFields(mapped.fields.map((f) => ({ name: f.name, errors: f.problems.map(translate) })));
   const first = mapped.fields[0];
   if (first) {
     form.scrollToField(first.name, { block: 'center', behavior: 'smooth' });
@@ -34,6 +34,6 @@ export function applyServerErrors(
   }
   return {
     onFields: mapped.fields.length > 0,
-    other: mapped.other.map((p) => `${p.field.replace(/^input\./, '')}: ${translate(p.message)}`),
+    other: mapped.other.map((p) => `${p.field.replace(/^input\./, '')}: ${translate(p)}`),
   };
 }

@@ -9,10 +9,8 @@ import { useI18n } from '../i18n';
 import { CUSTOMER_TYPE_LABELS, INTENT_GRADE_LABELS, NEED_TYPE_LABELS, STAGE_LABELS, VALUE_TIER_LABELS } from '../i18n/enums';
 import { EnumTag } from '../components/EnumTag';
 import { ErrorState, PageLoading } from '../components/States';
-import { useSession } from '../auth/session';
 import { errorText } from '../lib/errorText';
 import { formatMoney, formatMoneyShort, formatTime } from '../lib/money';
-import { canEditCustomer, canLogOnCustomer } from './detail/permissions';
 import { QuickLog } from './detail/QuickLog';
 import { InteractionTimeline } from './detail/Timeline';
 import { ContactsSection } from './detail/Contacts';
@@ -30,7 +28,6 @@ export default function CustomerDetailPage() {
   const { code = '' } = useParams<{ code: string }>();
   const i18n = useI18n();
   const { t, label, lang } = i18n;
-  const { me } = useSession();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -64,8 +61,9 @@ export default function CustomerDetailPage() {
   if (query.isPending) return <PageLoading rows={12} />;
   if (!c) return <ErrorState error={query.error} onRetry={() => void query.refetch()} extra={<Button onClick={() => navigate('/customers')}>{t('common.goHome')}</Button>} />;
 
-  const canEdit = canEditCustomer(me, c);
-  const canLog = canLogOnCustomer(me, c);
+  // The server decides (docs/API.md, Roles); the app only asks.
+  const canEdit = c.viewerCanEdit;
+  const canLog = c.viewerCanLog;
   const section: SectionProps = { customer: c, canEdit, canLog, reload };
   const mobile = screens.md === false;
 
@@ -178,7 +176,6 @@ export default function CustomerDetailPage() {
                 customer={c}
                 loadingMore={query.isFetching}
                 onMore={() => setLimit((l) => Math.min(c.interactionCount, l + MORE_INTERACTIONS))}
-                canLog={canLog}
                 reload={reload}
                 onEdit={(it) => {
                   setEditKey((k) => k + 1);

@@ -7,6 +7,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../api/client';
 import { CreateCustomerMutation, CustomerProfileQuery, UpdateCustomerMutation } from '../api/operations';
 import { useStaff } from '../components/StaffSelect';
+import { assigneeOptions } from '../lib/staff';
 import { isApiError } from '../api/errors';
 import type { CustomerProfileFragment } from '../gql/graphql';
 import { useI18n } from '../i18n';
@@ -22,7 +23,7 @@ import {
 import { EnumSelect } from '../components/EnumSelect';
 import { ConflictDialog, type ConflictInfo } from '../components/ConflictDialog';
 import { ErrorAlert, ErrorState, PageLoading } from '../components/States';
-import { canAssignOwner, useSession } from '../auth/session';
+import { useSession } from '../auth/session';
 import {
   CONTACT_FIELDS,
   FIELD_LABELS,
@@ -82,7 +83,7 @@ export default function CustomerFormPage() {
 
 function CustomerForm({ loaded }: { loaded: Profile | null }) {
   const i18n = useI18n();
-  const { t, label, serverText } = i18n;
+  const { t, label, problemText, reasonText } = i18n;
   const { me } = useSession();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -98,18 +99,14 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
   const [conflict, setConflict] = useState<(ConflictInfo<ProfileField> & { fresh: Profile }) | null>(null);
   const [clashes, setClashes] = useState<ProfileField[]>([]);
   const [reloadedNote, setReloadedNote] = useState(false);
-  const mayAssign = canAssignOwner(me);
+  // The server says who may change the owner and the collaborators of a
+  // customer; a new customer is the creator's, given away by managers only.
+  const mayAssign = loaded ? loaded.viewerCanChangeOwner : Boolean(me?.canChangeOwners);
+  const mayChangeCollaborators = loaded ? loaded.viewerCanChangeCollaborators : true;
 
-  // Everyone who may edit picks collaborators from the staff directory; only
-  // managers may hand a customer to someone else (the server says the same).
   const staffQuery = useStaff();
-  const userOptions = useMemo(() => {
-    const list = (staffQuery.data ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }));
-    // Owner and collaborators who have left (disabled) are still shown by name.
-    const ids = new Set(list.map((o) => o.value));
-    for (const [id, name] of Object.entries(ownerNames)) if (!ids.has(id)) list.push({ value: id, label: name });
-    return list;
-  }, [staffQuery.data, ownerNames]);
+  // Owner and collaborators who have left (disabled) are still shown by name.
+  const userOptions = useMemo(() => assigneeOptions(staffQuery.data ?? [], ownerNames), [staffQuery.data, ownerNames]);
   const allNames = useMemo(() => {
     const m = { ...ownerNames };
     for (const u of staffQuery.data ?? []) m[u.id] = u.name;
@@ -161,7 +158,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
         await showConflict(values, against);
         return;
       }
-      const res = applyServerErrors(form, e, known, serverText);
+      const res = applyServerErrors(form, e, known, problemText);
       setOtherProblems(res.other);
       if (!res.onFields && res.other.length === 0) setError(e);
     } finally {
@@ -262,7 +259,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
         <Card title={t('form.basic')} size="small" style={{ marginBottom: 16 }}>
           <Row gutter={16}>
             <Col {...wide}>
-              <Form.Item {...item('name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }, { max: 200 }]}>
+              <Form.Item {...item('name')} rules={[{ required: true, whitespace: true, message: reasonText('REQUIRED') }, { max: 200 }]}>
                 <Input maxLength={200} autoFocus={!loaded} />
               </Form.Item>
             </Col>
@@ -309,7 +306,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
                       </legend>
                       <Row gutter={16}>
                         <Col {...col}>
-                          <Form.Item name={[f.name, 'name']} label={t('contact.name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }]}>
+                          <Form.Item name={[f.name, 'name']} label={t('contact.name')} rules={[{ required: true, whitespace: true, message: reasonText('REQUIRED') }]}>
                             <Input maxLength={100} />
                           </Form.Item>
                         </Col>
@@ -400,8 +397,15 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
               </Form.Item>
             </Col>
             <Col {...wide}>
-              <Form.Item {...item('collaborators')}>
-                <Select mode="multiple" optionFilterProp="label" options={userOptions} loading={staffQuery.isPending} placeholder={t('form.select')} />
+              <Form.Item {...item('collaborators')} extra={mayChangeCollaborators ? undefined : t('form.collaboratorsOwnerOnly')}>
+                <Select
+                  mode="multiple"
+                  optionFilterProp="label"
+                  options={userOptions}
+                  loading={staffQuery.isPending}
+                  disabled={!mayChangeCollaborators}
+                  placeholder={t('form.select')}
+                />
               </Form.Item>
             </Col>
           </Row>

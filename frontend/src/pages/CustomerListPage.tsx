@@ -428,7 +428,7 @@ export function CustomerListPage() {
   const segErrorText = (e: unknown): string => {
     if (isApiError(e) && e.code === 'BAD_USER_INPUT' && e.fields[0]?.field.startsWith('where')) {
       const f = e.fields[0];
-      return t('seg.invalid', { field: f.field.replace(/^where\.?/, '') || 'where', msg: i18n.serverText(f.message) });
+      return t('seg.invalid', { field: f.field.replace(/^where\.?/, '') || 'where', msg: i18n.problemText(f) });
     }
     return errorText(e, i18n);
   };
@@ -490,9 +490,11 @@ export function CustomerListPage() {
             {t('saved.open')}
           </Button>
         )}
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
-          {t('list.new')}
-        </Button>
+        {me?.canCreateCustomers && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
+            {t('list.new')}
+          </Button>
+        )}
       </div>
       <div className="kehu-query-row">
         <Input.Search
@@ -585,7 +587,7 @@ export function CustomerListPage() {
   const empty = (
     <EmptyState
       description={
-        listProblem ? t('seg.queryErrorNoPos', { msg: i18n.serverText(listProblem.message) }) : seg.builderOnly ? t('list.emptyFilter') : state.q ? t('list.empty', { q: state.q }) : t('list.emptyAll')
+        listProblem ? t('seg.queryErrorNoPos', { msg: i18n.problemText(listProblem) }) : seg.builderOnly ? t('list.emptyFilter') : state.q ? t('list.empty', { q: state.q }) : t('list.emptyAll')
       }
     >
       {filtered && (
@@ -693,8 +695,8 @@ export function CustomerListPage() {
 
 /** Where the query line does not parse: the line with the spot marked, and why. */
 function QueryProblemView({ line, problem }: { line: string; problem: QueryProblem }) {
-  const { t, serverText } = useI18n();
-  const msg = serverText(problem.message);
+  const { t, problemText } = useI18n();
+  const msg = problemText(problem);
   if (problem.pos === null) {
     return (
       <div id="query-problem" role="alert" className="kehu-query-problem" data-testid="query-problem">

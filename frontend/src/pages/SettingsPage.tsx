@@ -21,7 +21,7 @@ const knownPw = knownNames(['currentPassword', 'newPassword']);
 
 export default function SettingsPage() {
   const i18n = useI18n();
-  const { t, lang, setLang, label, serverText } = i18n;
+  const { t, lang, setLang, label, problemText, reasonText } = i18n;
   const { me, updateMe } = useSession();
   const { message } = App.useApp();
   const [form] = Form.useForm<PasswordValues>();
@@ -57,7 +57,7 @@ export default function SettingsPage() {
       form.resetFields();
       message.success(t('settings.passwordChanged'));
     } catch (e) {
-      const res = applyServerErrors(form, e, knownPw, serverText);
+      const res = applyServerErrors(form, e, knownPw, problemText);
       if (!res.onFields) setPwError(e);
     } finally {
       setSavingPw(false);
@@ -77,7 +77,7 @@ export default function SettingsPage() {
             items={[
               { key: 'name', label: t('users.name'), children: me.name },
               { key: 'email', label: t('users.email'), children: me.email },
-              { key: 'role', label: t('users.role'), children: <Tag color={ROLE_LABELS[me.role].color}>{label(ROLE_LABELS, me.role)}</Tag> },
+              { key: 'role', label: t('users.role'), children: me.role && <Tag color={ROLE_LABELS[me.role].color}>{label(ROLE_LABELS, me.role)}</Tag> },
             ]}
           />
         </Card>
@@ -102,14 +102,14 @@ export default function SettingsPage() {
       <Card size="small" title={t('settings.password')}>
         <ErrorAlert error={pwError} onClose={() => setPwError(null)} />
         <Form<PasswordValues> name="password" form={form} layout="vertical" onFinish={(v) => void changePassword(v)} disabled={savingPw}>
-          <Form.Item name="currentPassword" label={t('settings.currentPassword')} rules={[{ required: true, message: serverText('is required') }]}>
+          <Form.Item name="currentPassword" label={t('settings.currentPassword')} rules={[{ required: true, message: reasonText('REQUIRED') }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
           <Form.Item
             name="newPassword"
             label={t('settings.newPassword')}
             extra={t('users.passwordHint')}
-            rules={[{ required: true, message: serverText('is required') }]}
+            rules={[{ required: true, message: reasonText('REQUIRED') }]}
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
@@ -118,7 +118,7 @@ export default function SettingsPage() {
             label={t('settings.confirmPassword')}
             dependencies={['newPassword']}
             rules={[
-              { required: true, message: serverText('is required') },
+              { required: true, message: reasonText('REQUIRED') },
               ({ getFieldValue }) => ({
                 validator: (_, v: string | undefined) =>
                   !v || v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('settings.mismatch'))),

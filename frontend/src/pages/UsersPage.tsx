@@ -30,7 +30,7 @@ const knownPw = knownNames(['password']);
 
 export default function UsersPage() {
   const i18n = useI18n();
-  const { t, label, serverText } = i18n;
+  const { t, label, problemText, reasonText } = i18n;
   const { me } = useSession();
   const { message } = App.useApp();
   const qc = useQueryClient();
@@ -56,7 +56,7 @@ export default function UsersPage() {
       message.success(t('users.updated'));
     } catch (e) {
       if (isApiError(e) && e.isVersionConflict) message.warning(t('error.conflict'));
-      else if (isApiError(e) && e.fields[0]) message.error(serverText(e.fields[0].message));
+      else if (isApiError(e) && e.fields[0]) message.error(problemText(e.fields[0]));
       else message.error(errorText(e, i18n));
     } finally {
       setBusyId(null);
@@ -83,7 +83,7 @@ export default function UsersPage() {
         aria-label={`${t('users.role')} ${u.name}`}
       />
     ) : (
-      <Tag color={ROLE_LABELS[u.role].color}>{label(ROLE_LABELS, u.role)}</Tag>
+      u.role && <Tag color={ROLE_LABELS[u.role].color}>{label(ROLE_LABELS, u.role)}</Tag>
     );
 
   const statusCell = (u: User) =>
@@ -193,16 +193,16 @@ export default function UsersPage() {
           await qc.invalidateQueries({ queryKey: ['users'] });
         }}
       >
-        <Form.Item name="email" label={t('users.email')} rules={[{ required: true, whitespace: true, message: serverText('is required') }]}>
+        <Form.Item name="email" label={t('users.email')} rules={[{ required: true, whitespace: true, message: reasonText('REQUIRED') }]}>
           <Input type="email" autoComplete="off" autoFocus />
         </Form.Item>
-        <Form.Item name="name" label={t('users.name')} rules={[{ required: true, whitespace: true, message: serverText('is required') }]}>
+        <Form.Item name="name" label={t('users.name')} rules={[{ required: true, whitespace: true, message: reasonText('REQUIRED') }]}>
           <Input maxLength={100} />
         </Form.Item>
         <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
           <EnumSelect map={ROLE_LABELS} allowClear={false} />
         </Form.Item>
-        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHint')} rules={[{ required: true, message: serverText('is required') }]}>
+        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHint')} rules={[{ required: true, message: reasonText('REQUIRED') }]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>
       </FormModal>
@@ -221,7 +221,7 @@ export default function UsersPage() {
           await qc.invalidateQueries({ queryKey: ['users'] });
         }}
       >
-        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHint')} rules={[{ required: true, message: serverText('is required') }]}>
+        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHint')} rules={[{ required: true, message: reasonText('REQUIRED') }]}>
           <Input.Password autoComplete="new-password" autoFocus />
         </Form.Item>
       </FormModal>

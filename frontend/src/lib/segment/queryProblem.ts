@@ -5,7 +5,10 @@ import { isApiError } from '../../api/errors';
 export interface QueryProblem {
   /** 1-based position in characters (code points), null when the server named none. */
   pos: number | null;
+  /** The server's message without the position; the fallback of reason. */
   message: string;
+  reason?: string;
+  params?: Record<string, unknown>;
 }
 
 const AT_RE = /^(?:query: )?at (\d+): ([\s\S]*)$/;
@@ -16,8 +19,9 @@ export function queryProblem(err: unknown): QueryProblem | null {
   const f = err.fields.find((x) => x.field === 'query');
   if (!f) return null;
   const m = AT_RE.exec(f.message);
-  if (!m) return { pos: null, message: f.message.replace(/^query: /, '') };
-  return { pos: Number(m[1]), message: m[2] ?? '' };
+  const why = { reason: f.reason, params: f.params };
+  if (!m) return { pos: null, message: f.message.replace(/^query: /, ''), ...why };
+  return { pos: Number(m[1]), message: m[2] ?? '', ...why };
 }
 
 /**

@@ -207,7 +207,7 @@ export function ContactsSection({ customer, canEdit, reload }: SectionProps) {
         {customer.contactDetailsMasked && editing !== 'new' && <Alert type="info" message={t('contact.masked')} style={{ marginBottom: 12 }} />}
         <Row gutter={12}>
           <Col xs={24} sm={12}>
-            <Form.Item name="name" label={t('contact.name')} rules={[{ required: true, whitespace: true, message: i18n.serverText('is required') }]}>
+            <Form.Item name="name" label={t('contact.name')} rules={[{ required: true, whitespace: true, message: i18n.reasonText('REQUIRED') }]}>
               <Input maxLength={100} autoFocus />
             </Form.Item>
           </Col>

@@ -87,15 +87,16 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
                   {
                     title: t('common.actions'),
                     key: 'actions',
-                    render: (_: unknown, d: Deal) => (
-                      <RowActions
-                        onEdit={() => open(d)}
-                        editLabel={t('deal.editOf', { product: d.product, date: d.date })}
-                        onRemove={() => remove(d)}
-                        removeLabel={t('deal.removeOf', { product: d.product, date: d.date })}
-                        confirmRemove={t('deal.confirmRemove')}
-                      />
-                    ),
+                    render: (_: unknown, d: Deal) =>
+                      d.viewerCanEdit && (
+                        <RowActions
+                          onEdit={() => open(d)}
+                          editLabel={t('deal.editOf', { product: d.product, date: d.date })}
+                          onRemove={() => remove(d)}
+                          removeLabel={t('deal.removeOf', { product: d.product, date: d.date })}
+                          confirmRemove={t('deal.confirmRemove')}
+                        />
+                      ),
                   },
                 ]
               : []),
@@ -129,10 +130,10 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
         onConflict={onConflict}
         known={known}
       >
-        <Form.Item name="product" label={t('deal.product')} rules={[{ required: true, whitespace: true, message: i18n.serverText('is required') }]}>
+        <Form.Item name="product" label={t('deal.product')} rules={[{ required: true, whitespace: true, message: i18n.reasonText('REQUIRED') }]}>
           <Input maxLength={200} autoFocus />
         </Form.Item>
-        <Form.Item name="amount" label={t('deal.amount')} rules={[{ required: true, message: i18n.serverText('is required') }]}>
+        <Form.Item name="amount" label={t('deal.amount')} rules={[{ required: true, message: i18n.reasonText('REQUIRED') }]}>
           <MoneyInput />
         </Form.Item>
         <Form.Item name="date" label={t('deal.date')}>

@@ -131,7 +131,7 @@ export function InteractionModal({ customer, open, editing, onClose, onSaved }: 
           </Form.Item>
         </Col>
         <Col xs={24}>
-          <Form.Item name="summary" label={t('interaction.summary')} rules={[{ required: true, whitespace: true, message: i18n.serverText('is required') }]}>
+          <Form.Item name="summary" label={t('interaction.summary')} rules={[{ required: true, whitespace: true, message: i18n.reasonText('REQUIRED') }]}>
             <Input.TextArea autoSize={{ minRows: 3, maxRows: 8 }} maxLength={5000} autoFocus />
           </Form.Item>
         </Col>

@@ -138,7 +138,7 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
               title: t('need.status'),
               key: 'status',
               render: (_, n) =>
-                canLog ? (
+                n.viewerCanEdit ? (
                   <Select<NeedStatus>
                     size="small"
                     value={n.status}
@@ -163,15 +163,16 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
                   {
                     title: t('common.actions'),
                     key: 'actions',
-                    render: (_: unknown, n: DetailNeed) => (
-                      <RowActions
-                        onEdit={() => open(n)}
-                        editLabel={`${t('common.edit')} ${n.title}`}
-                        onRemove={() => remove(n)}
-                        removeLabel={`${t('common.delete')} ${n.title}`}
-                        confirmRemove={t('need.confirmRemove')}
-                      />
-                    ),
+                    render: (_: unknown, n: DetailNeed) =>
+                      n.viewerCanEdit && (
+                        <RowActions
+                          onEdit={() => open(n)}
+                          editLabel={`${t('common.edit')} ${n.title}`}
+                          onRemove={() => remove(n)}
+                          removeLabel={`${t('common.delete')} ${n.title}`}
+                          confirmRemove={t('need.confirmRemove')}
+                        />
+                      ),
                   },
                 ]
               : []),
@@ -198,7 +199,7 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
         onConflict={onConflict}
         known={known}
       >
-        <Form.Item name="title" label={t('need.title')} rules={[{ required: true, whitespace: true, message: i18n.serverText('is required') }]}>
+        <Form.Item name="title" label={t('need.title')} rules={[{ required: true, whitespace: true, message: i18n.reasonText('REQUIRED') }]}>
           <Input maxLength={200} autoFocus />
         </Form.Item>
         <Row gutter={12}>

@@ -27,7 +27,7 @@ const rename = (n: (string | number)[]) =>
 
 /** Log an interaction in two clicks: pick the channel, type, press Log. */
 export function QuickLog({ customerId, onLogged }: { customerId: string; onLogged: () => Promise<unknown> }) {
-  const { t, label, serverText } = useI18n();
+  const { t, label, problemText, reasonText } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<QuickValues>();
   const [saving, setSaving] = useState(false);
@@ -47,7 +47,7 @@ export function QuickLog({ customerId, onLogged }: { customerId: string; onLogge
       message.success(t('interaction.logged'));
       await onLogged();
     } catch (e) {
-      const res = applyServerErrors(form, e, known, serverText, rename);
+      const res = applyServerErrors(form, e, known, problemText, rename);
       if (!res.onFields) setError(e);
     } finally {
       setSaving(false);
@@ -70,7 +70,7 @@ export function QuickLog({ customerId, onLogged }: { customerId: string; onLogge
         <Form.Item
           name="summary"
           label={t('interaction.summary')}
-          rules={[{ required: true, whitespace: true, message: serverText('is required') }]}
+          rules={[{ required: true, whitespace: true, message: reasonText('REQUIRED') }]}
           style={{ marginBottom: 8 }}
         >
           <Input.TextArea

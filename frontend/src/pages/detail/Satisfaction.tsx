@@ -60,7 +60,7 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
               key={r.id}
               data-testid="satisfaction-item"
               actions={
-                canLog
+                r.viewerCanEdit
                   ? [
                       <RowActions
                         key="a"
@@ -99,7 +99,7 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
         onConflict={onConflict}
         known={known}
       >
-        <Form.Item name="score" label={t('sat.score')} extra={t('sat.scoreHint')} rules={[{ required: true, message: i18n.serverText('is required') }]}>
+        <Form.Item name="score" label={t('sat.score')} extra={t('sat.scoreHint')} rules={[{ required: true, message: i18n.reasonText('REQUIRED') }]}>
           <InputNumber min={0} max={100} precision={0} style={{ width: '100%' }} autoFocus />
         </Form.Item>
         <Form.Item name="at" label={t('sat.at')}>

@@ -28,14 +28,12 @@ interface Props {
   customer: Detail;
   onMore: () => void;
   loadingMore: boolean;
-  /** May correct, remove and tick off interactions (the server's CanLog). */
-  canLog: boolean;
   onEdit: (it: DetailInteraction) => void;
   reload: () => Promise<unknown>;
 }
 
-/** Interactions, newest first, with corrections for those who may log. */
-export function InteractionTimeline({ customer, onMore, loadingMore, canLog, onEdit, reload }: Props) {
+/** Interactions, newest first, with corrections where the server says the viewer may (viewerCanEdit, viewerCanTickOff). */
+export function InteractionTimeline({ customer, onMore, loadingMore, onEdit, reload }: Props) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = App.useApp();
@@ -103,7 +101,15 @@ export function InteractionTimeline({ customer, onMore, loadingMore, canLog, onE
                     {it.participants.map((p) => p.name).join('、')}
                     {theirs.length > 0 && ` ↔ ${theirs.join('、')}`}
                   </span>
-                  {canLog && (
+                  {it.createdBy && !it.participants.some((p) => p.id === it.createdBy?.id) && (
+                    <span className="kehu-muted">{t('interaction.by', { name: it.createdBy.name })}</span>
+                  )}
+                  {it.updatedBy && it.updatedAt && (
+                    <span className="kehu-muted" data-testid="edited-by">
+                      {t('interaction.editedBy', { name: it.updatedBy.name, at: formatTime(it.updatedAt) })}
+                    </span>
+                  )}
+                  {it.viewerCanEdit && (
                     <span className="kehu-timeline-actions">
                       <Button size="small" type="link" icon={<EditOutlined />} onClick={() => onEdit(it)} aria-label={t('interaction.editOf', { at: formatTime(it.at) })}>
                         {t('common.edit')}
@@ -151,7 +157,7 @@ export function InteractionTimeline({ customer, onMore, loadingMore, canLog, onE
                       rowGap: 2,
                     }}
                   >
-                    {canLog && (
+                    {it.viewerCanTickOff && (
                       <Checkbox
                         checked={ticking?.id === it.id ? ticking.done : it.nextAction.done}
                         disabled={ticking !== null}

@@ -88,7 +88,7 @@ export function SavedSegments({ scope, current, onApply, onDone }: Props) {
     onError: (e) => {
       if (isApiError(e) && e.fields.some((f) => f.field === 'name')) {
         const f = e.fields.find((x) => x.field === 'name');
-        form.setFields([{ name: 'name', errors: [e.code === 'CONFLICT' ? t('saved.nameTaken') : i18n.serverText(f?.message ?? '')] }]);
+        form.setFields([{ name: 'name', errors: [e.code === 'CONFLICT' ? t('saved.nameTaken') : i18n.problemText(f ?? { message: '' })] }]);
         return;
       }
       if (stale(e)) {
