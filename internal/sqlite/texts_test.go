@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -200,4 +201,64 @@ func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
 	if l2 == lookups || s2 == scans {
 		t.Fatalf("index lookups %d, scans %d: a path went untested", l2-lookups, s2-scans)
 	}
+}
+
+// FuzzTextNeedle: whatever needle a user types (FTS5 syntax, quotes,
+// invalid or odd Unicode), the index answers contains, startsWith and eq
+// exactly as the evaluator does, or the filter is refused as bad input.
+func FuzzTextNeedle(f *testing.F) {
+	for _, seed := range []string{"物流", "物流效率", "x", `"`, `""`, "*", "a OR b", "NEAR(a b)", "^客户", "ſ", "K", "σ", "138****5678",
+		"li.lei@", "\x00", "\xff", "a\"b", "客户反馈现有物流效率低", " ", "-:^()"} {
+		f.Add(seed)
+	}
+	dir := f.TempDir()
+	s := openAt(f, dir)
+	r := rand.New(rand.NewPCG(1, 2))
+	var ids []string
+	for i := range 30 {
+		c := &crm.Customer{ID: crm.NewID(), Name: fmt.Sprint("模糊客户", i), Type: crm.CustomerTypeNew, Stage: crm.StagePotential}
+		for j := range 3 {
+			sum := randText(r, r.IntN(15))
+			if j == 0 {
+				sum += phones[i%len(phones)]
+			}
+			c.Interactions = append(c.Interactions, crm.Interaction{ID: fmt.Sprint("i", j), At: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+				Channel: crm.ChannelPhone, Summary: sum, CreatedBy: "u"})
+		}
+		c.Recompute()
+		if err := s.Customers().Insert(context.Background(), c, "202611"); err != nil {
+			f.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	docs, err := s.Customers().GetMany(context.Background(), ids)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, needle string) {
+		for _, op := range []segment.Op{segment.Contains, segment.StartsWith, segment.Eq} {
+			n := segment.Quant{Array: segment.Interactions, Q: segment.Some,
+				Where: segment.Cond{Field: "summary", Op: op, Value: segment.String(needle)}}
+			flt, err := segment.NewFilter(n, segment.Options{})
+			if err != nil {
+				if !crm.IsCode(err, crm.CodeBadUserInput) {
+					t.Fatalf("%q: %v", needle, err)
+				}
+				return
+			}
+			want := 0
+			for _, d := range docs {
+				if flt.Match(d) {
+					want++
+				}
+			}
+			page, err := s.Customers().List(context.Background(), crm.ListQuery{First: 1, WithTotal: true, Filter: flt})
+			if err != nil {
+				t.Fatalf("%s %q: %v", op, needle, err)
+			}
+			if page.Total != want {
+				t.Fatalf("%s %q: index %d, evaluator %d", op, needle, page.Total, want)
+			}
+		}
+	})
 }
