@@ -48,8 +48,9 @@ type TextCond struct {
 	// satisfies the condition.
 	MatchesEmpty bool
 	// Needle, when not "", is a necessary condition an index can look up:
-	// every text that satisfies Match contains Needle once folded with
-	// FoldText. Stores look candidates up by it, then check Match.
+	// every text that satisfies Match (when MatchesEmpty: every text that
+	// does not) contains Needle once folded with FoldText. Stores look
+	// candidates up by it, then check Match.
 	Needle string
 	// Exact: Match(t) holds exactly when FoldText(t) contains Needle (a
 	// contains condition): an exact index needs no check.

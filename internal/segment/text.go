@@ -135,7 +135,7 @@ func textCond(code int, n Cond) crm.TextCond {
 	tc := crm.TextCond{Code: code, Match: func(s string) bool { return p(&s) }}
 	tc.MatchesEmpty = tc.Match("")
 	switch n.Op {
-	case Contains, StartsWith, Eq:
+	case Contains, StartsWith, Eq, Ne: // ne: the texts it rejects equal the value
 		if v := string(n.Value.(String)); v != "" {
 			tc.Needle = crm.FoldText(v)
 			tc.Exact = n.Op == Contains // see fold.go: contains is containment of the folded texts

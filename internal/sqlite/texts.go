@@ -401,7 +401,7 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 		var args []any
 		check := !c.Exact
 		switch {
-		case c.MatchesEmpty || c.Needle == "":
+		case c.Needle == "":
 			query, check = "SELECT x.rowid, coalesce(x.o, x.t) FROM texts x", true
 			textScans.Add(1)
 		case utf8.RuneCountInString(c.Needle) >= minTrigramLen && check:
@@ -417,7 +417,7 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 			query = "SELECT x.rowid, '' FROM grams x WHERE grams MATCH ?"
 			textLookups.Add(1)
 		}
-		if !c.MatchesEmpty && c.Needle != "" {
+		if c.Needle != "" {
 			if utf8.RuneCountInString(c.Needle) >= minTrigramLen {
 				args = append(args, phrase(c.Needle))
 			} else {

@@ -236,7 +236,7 @@ func FuzzTextNeedle(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, needle string) {
-		for _, op := range []segment.Op{segment.Contains, segment.StartsWith, segment.Eq} {
+		for _, op := range []segment.Op{segment.Contains, segment.StartsWith, segment.Eq, segment.Ne} {
 			n := segment.Quant{Array: segment.Interactions, Q: segment.Some,
 				Where: segment.Cond{Field: "summary", Op: op, Value: segment.String(needle)}}
 			flt, err := segment.NewFilter(n, segment.Options{})
