@@ -33,6 +33,18 @@ type BriefInteraction struct {
 	CreatedBy string
 	channel   uint8 // index in channels
 	keyEvent  uint8 // 0: none, else index in keyEvents + 1
+	texts     uint8 // bit Code set: that InteractionText is not empty
+}
+
+// HasText reports whether the interaction's InteractionText of that code
+// is not empty (what isNull on it asks; the text itself is not kept).
+func (b *BriefInteraction) HasText(code int) bool { return b.texts&(1<<code) != 0 }
+
+// WithText returns b with the InteractionText of that code marked not
+// empty.
+func (b BriefInteraction) WithText(code int) BriefInteraction {
+	b.texts |= 1 << code
+	return b
 }
 
 // Channel is the interaction's channel.
@@ -90,6 +102,11 @@ func BriefOf(c *Customer) (b *Brief, ok bool) {
 			bi, ok := BriefOfInteraction(x.At, x.Channel, x.KeyEvent, x.CreatedBy)
 			if !ok {
 				return nil, false
+			}
+			for _, t := range InteractionTexts {
+				if t.Get(x) != "" {
+					bi = bi.WithText(t.Code)
+				}
 			}
 			b.Interactions[i] = bi
 		}

@@ -437,7 +437,14 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 			}
 			return stringCond(c, get, n, p.At(n.Field))
 		}
-		// A brief-less text of a crm.BriefInteraction (Filter.Bind).
+		// A brief-less text of a crm.BriefInteraction: isNull from the
+		// brief (masking never empties a text), the rest from the store's
+		// text index (Filter.Bind).
+		if n.Op == IsNull {
+			code, _ := textCode(f.Name)
+			b := bool(n.Value.(Bool))
+			return func(x *T) bool { return any(x).(*crm.BriefInteraction).HasText(code) != b }
+		}
 		i, m := c.texts.keys[textKey(f.Name, n, c.masked)], c.texts.m
 		return func(x *T) bool { return m.Has(i, any(x).(*crm.BriefInteraction)) }
 	case KindTags:

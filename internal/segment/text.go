@@ -81,6 +81,9 @@ func textConds(n Node, withMasked bool) (conds []crm.TextCond, keys map[string]i
 				ok = false
 				return
 			}
+			if n.Op == IsNull {
+				return // answered by the brief (crm.BriefInteraction.HasText)
+			}
 			for _, masked := range []bool{false, true} {
 				if masked && !withMasked {
 					break
@@ -108,7 +111,7 @@ func someText(n Node) (string, bool) {
 		return "", false
 	}
 	cond, ok := q.Where.(Cond)
-	if !ok {
+	if !ok || cond.Op == IsNull {
 		return "", false
 	}
 	f := lookup(Interactions, cond.Field)

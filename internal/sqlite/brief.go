@@ -71,6 +71,7 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 		w.each(body, func(e []byte) {
 			at := zeroMs
 			var ch, ev, by string
+			var texts [4]bool // crm.InteractionTexts not empty, by code
 			w.fields(e, func(k []byte, v bsoncore.Value) {
 				switch string(k) { // no allocation
 				case "at":
@@ -81,10 +82,21 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 					ev = w.str(v)
 				case "createdBy":
 					by = w.str(v)
+				default:
+					for _, t := range crm.InteractionTexts {
+						if string(k) == t.Name {
+							texts[t.Code] = w.nonEmpty(v)
+						}
+					}
 				}
 			})
 			x, ok := crm.BriefOfInteraction(time.UnixMilli(at), crm.InteractionChannel(ch), crm.KeyEvent(ev), by)
 			w.ok = w.ok && ok
+			for code, set := range texts {
+				if set {
+					x = x.WithText(code)
+				}
+			}
 			b.Interactions = append(b.Interactions, x)
 		})
 	}
@@ -233,6 +245,23 @@ func (w *walker) str(v bsoncore.Value) string {
 	}
 	w.ok = false
 	return ""
+}
+
+// nonEmpty reads whether a string field is not empty (null: empty).
+func (w *walker) nonEmpty(v bsoncore.Value) bool {
+	switch v.Type {
+	case bsoncore.TypeNull:
+		return false
+	case bsoncore.TypeString:
+		if len(v.Data) >= 5 {
+			n := int(binary.LittleEndian.Uint32(v.Data))
+			if n >= 1 && 4+n <= len(v.Data) {
+				return n > 1
+			}
+		}
+	}
+	w.ok = false
+	return false
 }
 
 // time reads a datetime as Unix milliseconds; ok false for null.

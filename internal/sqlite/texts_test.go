@@ -131,6 +131,8 @@ func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
 						segment.Cond{Field: "channel", Op: segment.Eq, Value: segment.String("PHONE")}}}),
 					some(sum(segment.IsNull, segment.Bool(true))),
 					some(sum(segment.Ne, segment.String(n))),
+					segment.Quant{Array: segment.Interactions, Q: segment.Every,
+						Where: sum(segment.NotIn, segment.Strings{n, texts[r.IntN(len(texts))] + "x"[:r.IntN(2)]})},
 				}}
 			}
 			line := fmt.Sprintf("%#v", node)
