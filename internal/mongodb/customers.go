@@ -390,7 +390,9 @@ func (cs customerStore) Estimate(ctx context.Context) (int, error) {
 // Counts counts each filter's customers in one aggregation: a $match on the
 // scope, then one $facet branch per filter ({$match}, {$count}), so the
 // server reads the scope's documents once. A server without $facet (code
-// 238, NotImplemented: FerretDB) gets one count per filter instead.
+// 238, NotImplemented: FerretDB) gets one count per filter instead. The
+// free-text filters a viewer reads masked are counted in one pass over the
+// scope's documents in the process.
 func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.CountQuery) ([]int, error) {
 	var scope bson.D
 	switch q.Scope {
@@ -403,12 +405,49 @@ func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.
 	default:
 		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown scope %q", string(q.Scope))
 	}
+	// Filters a viewer reads masked on some customers are counted here in
+	// one pass over the scope's documents (see filterFor), the others by
+	// the server.
+	counts := make([]int, len(filters))
+	inProcess := map[int]crm.Filter{}
+	for i, f := range filters {
+		if f == nil {
+			continue
+		}
+		if vf := crm.ForViewer(f, q.Viewer); vf != f {
+			inProcess[i] = vf
+		}
+	}
+	if len(inProcess) > 0 {
+		cur, err := cs.s.customers.Find(ctx, scope, options.Find().SetBatchSize(smallBatch))
+		if err != nil {
+			return nil, internal("count customers", err)
+		}
+		defer cur.Close(ctx)
+		for cur.Next(ctx) {
+			c := new(crm.Customer)
+			if err := bson.Unmarshal(cur.Current, c); err != nil {
+				return nil, internal("decode customer", err)
+			}
+			for i, vf := range inProcess {
+				if vf.Match(c) {
+					counts[i]++
+				}
+			}
+		}
+		if err := cur.Err(); err != nil {
+			return nil, internal("count customers", err)
+		}
+	}
 	conds := make([]any, len(filters))
 	facets := bson.D{}
 	for i, f := range filters {
 		conds[i] = bson.D{}
+		if _, done := inProcess[i]; done {
+			continue
+		}
 		if f != nil {
-			m, err := cs.filterFor(ctx, f, q.Viewer, scope)
+			m, err := f.Mongo()
 			if err != nil {
 				return nil, err
 			}
@@ -419,8 +458,7 @@ func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.
 			bson.D{{Key: "$count", Value: "n"}},
 		}})
 	}
-	counts := make([]int, len(filters))
-	if len(filters) == 0 {
+	if len(facets) == 0 {
 		return counts, nil
 	}
 	pipeline := bson.A{
@@ -432,6 +470,9 @@ func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.
 		var ce mongo.CommandError
 		if errors.As(err, &ce) && ce.Code == 238 {
 			for i, c := range conds {
+				if _, done := inProcess[i]; done {
+					continue
+				}
 				n, err := cs.s.customers.CountDocuments(ctx, and(bson.A{scope, c}))
 				if err != nil {
 					return nil, internal("count customers", err)
