@@ -116,6 +116,17 @@ func TestExpensiveEvaluationsAreBounded(t *testing.T) {
 		t.Fatalf("count %d, want %d", got.CustomersCount, want.CustomersCount)
 	}
 
+	// The sidebar's counts take one slot in all, however many segments
+	// read text: with a single slot and no wait, a sidebar of five text
+	// segments answers.
+	ts.app.crm.Evals = crm.NewEvalGate(crm.EvalLimits{Total: 1, PerUser: 1, Wait: -1})
+	for i := range 4 {
+		ts.post(t, b, `mutation($n:String!,$q:String!){saveSegment(name:$n,query:$q){id}}`,
+			map[string]any{"n": fmt.Sprint("text ", i), "q": fmt.Sprintf("interactions.some(summary:*客户%d*)", i)}).ok(t, nil)
+	}
+	ts.post(t, b, `{segments{count}}`, nil).ok(t, nil)
+	ts.app.crm.Evals = gate
+
 	// Real concurrent requests of one user: each either answers the right
 	// count or is refused with RATE_LIMITED, never anything else.
 	results := make([]gqlResponse, 12)
