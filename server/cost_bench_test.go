@@ -6,8 +6,8 @@ package main
 //
 //	KEHU_BENCH_SIZES=10000,50000 go test -run '^$' -bench Cost -benchtime 1x -timeout 60m ./server
 //
-// The databases are generated once per size into $TMPDIR/kehu-cost-bench-N
-// (KEHU_BENCH_FRESH=1 rebuilds).
+// The databases are benchData's (bench_test.go): generated once per size
+// and cached in the temp directory (KEHU_BENCH_FRESH=1 rebuilds).
 
 import (
 	"context"
@@ -25,39 +25,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
-	"github.com/kehu-crm/kehu/internal/demo"
 	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
-
-func costBenchData(b *testing.B, n int) string {
-	b.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("kehu-cost-bench-%d", n))
-	marker := filepath.Join(dir, "complete")
-	if os.Getenv("KEHU_BENCH_FRESH") == "" {
-		if _, err := os.Stat(marker); err == nil {
-			return dir
-		}
-	}
-	_ = os.RemoveAll(dir)
-	start := time.Now()
-	s, err := sqlite.Open(dir, sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hash, _ := auth.HashPassword(DemoPassword)
-	if err := demo.Load(context.Background(), s, demoSeed, n, testNow, hash); err != nil {
-		b.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		b.Fatal(err)
-	}
-	_ = os.WriteFile(marker, nil, 0o600)
-	b.Logf("generated %d customers (text index included) in %v", n, time.Since(start).Round(time.Millisecond))
-	return dir
-}
 
 // documentsOnly hides a filter's text conditions: the store evaluates it on
 // every whole document, as before the text index ("before" figures).
@@ -104,7 +75,7 @@ func peakHeap(fn func()) (time.Duration, uint64) {
 
 func BenchmarkCost(b *testing.B) {
 	for _, n := range benchSizes() {
-		dir := costBenchData(b, n)
+		dir := benchData(b, n)
 		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) { costAt(b, dir, n) })
 	}
 }
