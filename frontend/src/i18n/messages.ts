@@ -231,7 +231,7 @@ export const zh = {
   'contact.add': '添加联系人',
   'contact.edit': '编辑联系人',
   'contact.removed': '联系人已移除',
-  'contact.masked': '联系方式已脱敏：只有该客户的负责人、协作人和经理能看到完整的电话、邮箱和微信。',
+  'contact.masked': '联系方式已脱敏：只有该客户的负责人、经理和管理员能看到完整的电话、邮箱和微信（含备注和互动记录里写下的）。',
   'contact.empty': '还没有联系人',
 
   'interaction.at': '时间',
@@ -629,7 +629,7 @@ export const en: Messages = {
   'contact.add': 'Add contact',
   'contact.edit': 'Edit contact',
   'contact.removed': 'Contact removed',
-  'contact.masked': 'Contact details are masked: only the owner, collaborators and managers of this customer see full phone numbers, e-mails and WeChat IDs.',
+  'contact.masked': 'Contact details are masked: only the owner of this customer, managers and admins see full phone numbers, e-mails and WeChat IDs (also where they are written into notes and interactions).',
   'contact.empty': 'No contacts yet',
 
   'interaction.at': 'When',
