@@ -820,6 +820,19 @@ func (b *builder) finish() {
 	for _, h := range c.TierHistory {
 		later(h.At)
 	}
+	// Records are written by the owner (by whoever created an unowned
+	// customer), so that the role rules on changing others' records apply
+	// to the demo as to real data. No random draw: the rest stays as it was.
+	author := cmp.Or(b.owner, c.CreatedBy)
+	for i := range c.Needs {
+		c.Needs[i].CreatedBy = author
+	}
+	for i := range c.Deals {
+		c.Deals[i].CreatedBy = author
+	}
+	for i := range c.Satisfaction {
+		c.Satisfaction[i].CreatedBy = author
+	}
 	c.UpdatedBy = c.CreatedBy
 	if b.owner != "" && updated.After(c.CreatedAt) {
 		c.UpdatedBy = b.owner

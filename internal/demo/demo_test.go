@@ -241,6 +241,27 @@ func checkAll(t *testing.T, cs []*crm.Customer, users []*crm.User, now time.Time
 		if role[c.CreatedBy] == "" || role[c.UpdatedBy] == "" {
 			errorf("createdBy %q updatedBy %q", c.CreatedBy, c.UpdatedBy)
 		}
+		// Needs, deals and results have the owner as author (the role rules
+		// on changing others' records need one).
+		author := c.OwnerID
+		if author == "" {
+			author = c.CreatedBy
+		}
+		for _, n := range c.Needs {
+			if n.CreatedBy != author {
+				errorf("need %s by %q, want %q", n.ID, n.CreatedBy, author)
+			}
+		}
+		for _, d := range c.Deals {
+			if d.CreatedBy != author {
+				errorf("deal %s by %q, want %q", d.ID, d.CreatedBy, author)
+			}
+		}
+		for _, r := range c.Satisfaction {
+			if r.CreatedBy != author {
+				errorf("satisfaction %s by %q, want %q", r.ID, r.CreatedBy, author)
+			}
+		}
 		for _, tag := range c.Tags {
 			if !slices.Contains(knownTags, tag) {
 				errorf("unknown tag %q", tag)
