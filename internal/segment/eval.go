@@ -57,7 +57,7 @@ func briefable(n Node) bool {
 // ArraysOf lists the nested arrays a tree reads, in catalog order.
 func ArraysOf(n Node) []Array {
 	seen := map[Array]bool{}
-	walk(n, func(n Node) {
+	walk(n, func(n Node, _ Array) bool {
 		switch n := n.(type) {
 		case Quant:
 			seen[n.Array] = true
@@ -68,6 +68,7 @@ func ArraysOf(n Node) []Array {
 				seen[Contacts] = true
 			}
 		}
+		return true
 	})
 	var out []Array
 	for _, a := range Arrays() {
@@ -88,9 +89,39 @@ func FieldsOf(n Node) []Field {
 		name  string
 	}
 	seen := map[key]bool{}
-	var rec func(n Node, scope Array, depth int)
+	walk(n, func(n Node, scope Array) bool {
+		switch n := n.(type) {
+		case Agg:
+			if n.Fn == Sum {
+				seen[key{n.Array, arrays[n.Array].sum}] = true
+			}
+		case Cond:
+			seen[key{scope, n.Field}] = true
+			if n.Field == "search" && scope == Customer {
+				seen[key{Customer, "name"}] = true
+				seen[key{Customer, "code"}] = true
+				seen[key{Contacts, "name"}] = true
+			}
+		}
+		return true
+	})
+	var out []Field
+	for _, f := range catalog {
+		if seen[key{f.Scope, f.Name}] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// walk calls visit on every node of the tree, depth first, within the
+// bounds, with the array its conditions are on (Customer at the root, the
+// quantifier's or figure's array inside one); when visit returns false the
+// node's children are skipped.
+func walk(n Node, visit func(n Node, scope Array) bool) {
+	var rec func(Node, Array, int)
 	rec = func(n Node, scope Array, depth int) {
-		if depth > MaxDepth+1 {
+		if n == nil || depth > MaxDepth+1 || !visit(n, scope) {
 			return
 		}
 		switch n := n.(type) {
@@ -107,55 +138,10 @@ func FieldsOf(n Node) []Field {
 		case Quant:
 			rec(n.Where, n.Array, depth+1)
 		case Agg:
-			if n.Fn == Sum {
-				seen[key{n.Array, arrays[n.Array].sum}] = true
-			}
 			rec(n.Where, n.Array, depth+1)
-		case Cond:
-			seen[key{scope, n.Field}] = true
-			if n.Field == "search" && scope == Customer {
-				seen[key{Customer, "name"}] = true
-				seen[key{Customer, "code"}] = true
-				seen[key{Contacts, "name"}] = true
-			}
 		}
 	}
 	rec(n, Customer, 1)
-	var out []Field
-	for _, f := range catalog {
-		if seen[key{f.Scope, f.Name}] {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// walk calls fn on every node of the tree, depth first, within the bounds.
-func walk(n Node, fn func(Node)) {
-	var rec func(Node, int)
-	rec = func(n Node, depth int) {
-		if n == nil || depth > MaxDepth+1 {
-			return
-		}
-		fn(n)
-		switch n := n.(type) {
-		case And:
-			for _, c := range n.Nodes {
-				rec(c, depth+1)
-			}
-		case Or:
-			for _, c := range n.Nodes {
-				rec(c, depth+1)
-			}
-		case Not:
-			rec(n.Node, depth+1)
-		case Quant:
-			rec(n.Where, depth+1)
-		case Agg:
-			rec(n.Where, depth+1)
-		}
-	}
-	rec(n, 1)
 }
 
 type compiler struct {

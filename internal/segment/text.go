@@ -31,11 +31,7 @@ func textCode(name string) (int, bool) {
 // distinct ones, their keys, and whether every one is on an indexed text.
 func textConds(n Node, withMasked bool) (conds []crm.TextCond, keys map[string]int, ok bool) {
 	keys, ok = map[string]int{}, true
-	var rec func(n Node, scope Array, depth int)
-	rec = func(n Node, scope Array, depth int) {
-		if depth > MaxDepth+1 {
-			return
-		}
+	walk(n, func(n Node, scope Array) bool {
 		if k, isSome := someText(n); isSome {
 			// interactions.some(<one text condition>): a customer-level
 			// condition (crm.TextCond.Some).
@@ -54,52 +50,39 @@ func textConds(n Node, withMasked bool) (conds []crm.TextCond, keys map[string]i
 				tc.Masked, tc.Key, tc.Some = masked, key, true
 				conds = append(conds, tc)
 			}
-			return
+			return false
 		}
-		switch n := n.(type) {
-		case And:
-			for _, c := range n.Nodes {
-				rec(c, scope, depth+1)
-			}
-		case Or:
-			for _, c := range n.Nodes {
-				rec(c, scope, depth+1)
-			}
-		case Not:
-			rec(n.Node, scope, depth+1)
-		case Quant:
-			rec(n.Where, n.Array, depth+1)
-		case Agg:
-			rec(n.Where, n.Array, depth+1)
-		case Cond:
-			f := lookup(scope, n.Field)
-			if f == nil || scope == Customer || f.brief != nil {
-				return
-			}
-			code, indexed := textCode(f.Name)
-			if scope != Interactions || f.Kind != KindString || !indexed {
-				ok = false
-				return
-			}
-			if n.Op == IsNull {
-				return // answered by the brief (crm.BriefInteraction.HasText)
-			}
-			for _, masked := range []bool{false, true} {
-				if masked && !withMasked {
-					break
-				}
-				k := textKey(f.Name, n, masked)
-				if _, seen := keys[k]; seen {
-					continue
-				}
-				keys[k] = len(conds)
-				tc := textCond(code, n)
-				tc.Masked, tc.Key = masked, k
-				conds = append(conds, tc)
-			}
+		c, isCond := n.(Cond)
+		if !isCond {
+			return true
 		}
-	}
-	rec(n, Customer, 1)
+		f := lookup(scope, c.Field)
+		if f == nil || scope == Customer || f.brief != nil {
+			return true
+		}
+		code, indexed := textCode(f.Name)
+		if scope != Interactions || f.Kind != KindString || !indexed {
+			ok = false
+			return true
+		}
+		if c.Op == IsNull {
+			return true // answered by the brief (crm.BriefInteraction.HasText)
+		}
+		for _, masked := range []bool{false, true} {
+			if masked && !withMasked {
+				break
+			}
+			k := textKey(f.Name, c, masked)
+			if _, seen := keys[k]; seen {
+				continue
+			}
+			keys[k] = len(conds)
+			tc := textCond(code, c)
+			tc.Masked, tc.Key = masked, k
+			conds = append(conds, tc)
+		}
+		return true
+	})
 	return conds, keys, ok
 }
 
