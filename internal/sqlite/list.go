@@ -196,12 +196,11 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	if !q.OrderBy.Valid() {
 		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown order field %q", q.OrderBy)
 	}
-	if q.Scope == "" {
-		q.Scope = crm.ScopeActive
+	scope, err := archiveScope(q.Scope)
+	if err != nil {
+		return nil, err
 	}
-	if !q.Scope.Valid() {
-		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown archive scope %q", q.Scope)
-	}
+	q.Scope = scope
 	if err := ctx.Err(); err != nil {
 		return nil, crm.Internal(err)
 	}
@@ -477,12 +476,11 @@ func (cs *customerStore) Estimate(context.Context) (int, error) {
 // Counts counts each filter's customers in scope in one pass over one
 // snapshot of the read model.
 func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.CountQuery) ([]int, error) {
-	if q.Scope == "" {
-		q.Scope = crm.ScopeActive
+	scope, err := archiveScope(q.Scope)
+	if err != nil {
+		return nil, err
 	}
-	if !q.Scope.Valid() {
-		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown archive scope %q", q.Scope)
-	}
+	q.Scope = scope
 	if err := ctx.Err(); err != nil {
 		return nil, crm.Internal(err)
 	}
@@ -547,4 +545,15 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 		}
 	}
 	return counts, nil
+}
+
+// archiveScope defaults an empty scope to ACTIVE and refuses unknown ones.
+func archiveScope(s crm.ArchiveScope) (crm.ArchiveScope, error) {
+	if s == "" {
+		return crm.ScopeActive, nil
+	}
+	if !s.Valid() {
+		return "", crm.Errorf(crm.CodeBadUserInput, "unknown archive scope %q", s)
+	}
+	return s, nil
 }
