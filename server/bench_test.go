@@ -101,28 +101,35 @@ func BenchmarkServer(b *testing.B) {
 	}
 }
 
-func benchAt(b *testing.B, dir string, n int) {
-	ctx := context.Background()
+// startBenchApp starts the program on dir (n customers) as the
+// benchmarks do, and returns it with its time until ready and the read
+// model's heap per customer. The caller closes it.
+func startBenchApp(b *testing.B, dir string, n int) (a *app, ready time.Duration, heapPerCustomer int64) {
 	cfg := testConfig(&testing.T{}, dir)
 	cfg.AdminPassword = adminPassword
-
-	// Start-up until ready, and the read model's memory per customer.
 	runtime.GC()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler), crm.NewFixedClock(testNow), io.Discard)
+	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), crm.NewFixedClock(testNow), io.Discard)
 	if err != nil {
 		b.Fatal(err)
 	}
-	ready := time.Since(start)
+	ready = time.Since(start)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
+	return a, ready, (int64(after.HeapAlloc) - int64(before.HeapAlloc)) / int64(n)
+}
+
+func benchAt(b *testing.B, dir string, n int) {
+	ctx := context.Background()
+	// Start-up until ready, and the read model's memory per customer.
+	a, ready, heap := startBenchApp(b, dir, n)
 	defer a.Close()
 	var bsonBytes int64
 	_ = a.store.Dump(ctx, crm.CollectionCustomers, func(d []byte) error { bsonBytes += int64(len(d)); return nil })
 	b.Logf("n=%d ready in %v; heap %d B/customer (read model); stored BSON %d B/customer",
-		n, ready.Round(time.Millisecond), (int64(after.HeapAlloc)-int64(before.HeapAlloc))/int64(n), bsonBytes/int64(n))
+		n, ready.Round(time.Millisecond), heap, bsonBytes/int64(n))
 
 	srv := httptest.NewServer(a.handler)
 	defer srv.Close()

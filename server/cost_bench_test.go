@@ -13,8 +13,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -82,23 +80,11 @@ func BenchmarkCost(b *testing.B) {
 
 func costAt(b *testing.B, dir string, n int) {
 	ctx := context.Background()
-	cfg := testConfig(&testing.T{}, dir)
-	cfg.AdminPassword = adminPassword
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	start := time.Now()
-	a, err := newApp(ctx, cfg, slog.New(slog.DiscardHandler), crm.NewFixedClock(testNow), io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ready := time.Since(start)
-	runtime.GC()
-	runtime.ReadMemStats(&after)
+	a, ready, heap := startBenchApp(b, dir, n)
 	defer a.Close()
 	fi, _ := os.Stat(filepath.Join(dir, sqlite.DBFile))
 	b.Logf("n=%d: ready in %v; read model heap %d B/customer; database file %d B/customer",
-		n, ready.Round(time.Millisecond), (int64(after.HeapAlloc)-int64(before.HeapAlloc))/int64(n), fi.Size()/int64(n))
+		n, ready.Round(time.Millisecond), heap, fi.Size()/int64(n))
 
 	// The text index on disk, and what n-grams in the read model would
 	// cost instead: the distinct bigrams and trigrams of each customer's
@@ -196,13 +182,13 @@ func costAt(b *testing.B, dir string, n int) {
 		fmt.Fprintf(&q, "c%d: customersCount(query: %q) ", i, "interactions.some(summary:*x*)")
 	}
 	q.WriteString("}")
-	start = time.Now()
+	start := time.Now()
 	r := ts.post(t, analyst, q.String(), nil)
 	b.Logf("n=%d: 100 aliased summary filters: %v in %v", n, errCode(r), time.Since(start).Round(time.Microsecond))
 
 	// The most aliases the cost model allows in one request, with a plain
 	// list by another user running alongside.
-	allowed := cfg.MaxComplexity / crm.FilterCost(n, true)
+	allowed := a.cfg.MaxComplexity / crm.FilterCost(n, true)
 	q.Reset()
 	q.WriteString("{")
 	for i := range allowed {
