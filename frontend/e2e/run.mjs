@@ -7,7 +7,8 @@
 //
 //   cd frontend && npm run build && (cd .. && go build -o bin/kehu ./server) && npm run e2e
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +25,10 @@ const DEMO_PASSWORD = 'kehu-demo-2026';
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 812 };
 const T = 20_000; // default wait for one step (generous: CI machines are shared)
+// KEHU_E2E_ONLY=<regexp>: run only the scenarios whose names match (for
+// working on one; a scenario may rely on what an earlier one left behind).
+const ONLY = process.env.KEHU_E2E_ONLY ? new RegExp(process.env.KEHU_E2E_ONLY) : null;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 function log(...a) {
   console.log(...a);
@@ -154,6 +159,7 @@ async function main() {
     const state = {};
 
     const scenario = async (name, fn) => {
+      if (ONLY && !ONLY.test(name)) return;
       const start = Date.now();
       state.current = page;
       try {
@@ -675,6 +681,50 @@ async function main() {
       await signIn(page, 'sales1@kehu.local', DEMO_PASSWORD);
       await page.waitForURL(/\/customers\/C\d+$/);
       await page.getByTestId('timeline').waitFor();
+    });
+
+    await scenario('accessibility: AA contrast, one main heading that takes the focus (1280 and 375)', async () => {
+      // axe-core's rules over each page as it first shows, plus our own: one
+      // h1, and it has the focus after the page opened (by a click too).
+      const audit = async (p, what) => {
+        await p.waitForTimeout(400); // transitions (a fading colour is measured mid-way otherwise)
+        await p.addScriptTag({ content: AXE });
+        const found = await p.evaluate(async () => {
+          const r = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast', 'page-has-heading-one', 'empty-heading'] } });
+          return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} (${(n.any[0]?.message ?? '').slice(0, 90)})`).join('; ')}`);
+        });
+        const h1 = await p.evaluate(() => ({ n: document.querySelectorAll('h1').length, focused: document.activeElement?.tagName === 'H1' }));
+        const size = p.viewportSize();
+        assert(found.length === 0, `${what} at ${size.width} px: ${found.join(' | ')}`);
+        assert(h1.n === 1, `${what} at ${size.width} px has ${h1.n} h1 elements`);
+        return h1;
+      };
+      for (const viewport of [DESKTOP, PHONE]) {
+        const ctx = await newContext(viewport, { bypassCSP: true }); // to inject axe-core
+        const p = await ctx.newPage();
+        state.current = p;
+        const row = viewport === DESKTOP ? 'tr.kehu-row-clickable' : '.kehu-card-clickable';
+        await p.goto(`${base}/login`);
+        await p.getByRole('button', { name: /登\s*录/ }).waitFor();
+        await audit(p, 'login');
+        await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+        await p.locator(row).first().waitFor();
+        assert((await audit(p, 'customer list')).focused, 'the list heading has the focus after sign-in');
+        await p.locator(row).first().click();
+        await p.getByTestId('timeline').waitFor();
+        assert((await audit(p, 'customer detail')).focused, 'the customer heading has the focus after opening it');
+        await p.goto(`${base}/customers/new`);
+        await p.getByLabel('客户名称').waitFor();
+        await audit(p, 'new customer');
+        await p.goto(`${base}/settings`);
+        await p.getByTestId('language-switch').waitFor();
+        await audit(p, 'settings');
+        await p.goto(`${base}/users`);
+        await p.getByText('sales2@kehu.local').first().waitFor();
+        await audit(p, 'users');
+        await ctx.close();
+      }
+      state.current = page;
     });
 
     await scenario('phone-sized pages (375x812)', async () => {

@@ -4,6 +4,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { canManageUsersView, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
+import { colors } from '../theme';
 
 export function AppLayout() {
   const { t, label } = useI18n();
@@ -45,7 +46,7 @@ export function AppLayout() {
         </nav>
         <Dropdown menu={{ items: userMenu }} trigger={['click']} placement="bottomRight">
           <Button type="text" aria-label={`${me?.name ?? ''} ${t('nav.settings')}`} style={{ paddingInline: 6 }}>
-            <Avatar size="small" icon={<UserOutlined />} style={{ backgroundColor: '#1677ff' }} />
+            <Avatar size="small" icon={<UserOutlined />} style={{ backgroundColor: colors.primary }} />
             {!mobile && <span style={{ marginInlineStart: 6 }}>{me?.name}</span>}
             {!mobile && me?.role && (
               <Tag bordered={false} color={ROLE_LABELS[me.role].color} style={{ marginInlineStart: 6, marginInlineEnd: 0 }}>

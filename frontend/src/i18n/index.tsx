@@ -7,7 +7,9 @@ import 'dayjs/locale/zh-cn';
 import type { Locale } from '../gql/graphql';
 import { dictionaries, format, type Lang, type MessageKey } from './messages';
 import type { Label, LabelMap } from './enums';
+import type { Choices } from './choices';
 import { problemText, reasonText, type Problem } from './reasons';
+import { theme } from '../theme';
 
 export type { Lang, MessageKey } from './messages';
 
@@ -42,6 +44,10 @@ export interface I18n {
   t: (key: MessageKey, params?: Record<string, string | number>) => string;
   /** The label of an enum value in the current language ('' for null). */
   label: <E extends string>(map: LabelMap<E>, value: E | null | undefined) => string;
+  /** The label of a suggested value of a free-text field (choices.ts); other values as they are. */
+  choice: (choices: Choices, value: string | null | undefined) => string;
+  /** Options for a Select of suggested values (the stored value is the key). */
+  choiceOptions: (choices: Choices) => { value: string; label: string }[];
   /** Options for a Select of an enum. */
   options: <E extends string>(map: LabelMap<E>) => { value: E; label: string }[];
   /** A field problem from the server in the current language (by its reason). */
@@ -80,6 +86,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLang,
       t: (key, params) => format(dict[key], params),
       label: (map, v) => (v ? pick(map[v]) : ''),
+      choice: (cs, v) => (v ? (cs[v] ? pick(cs[v]) : v) : ''),
+      choiceOptions: (cs) => Object.entries(cs).map(([v, l]) => ({ value: v, label: pick(l) })),
       options: (map) => (Object.keys(map) as (keyof typeof map)[]).map((v) => ({ value: v, label: pick(map[v]) })),
       problemText: (p) => problemText(p, lang),
       reasonText: (r, params) => reasonText(r, lang, params),
@@ -89,12 +97,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     <I18nContext.Provider value={value}>
       <ConfigProvider
         locale={lang === 'zh' ? zhCN : enUS}
-        theme={{
-          token: {
-            fontFamily:
-              '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Helvetica Neue", Arial, sans-serif',
-          },
-        }}
+        theme={theme}
       >
         <AntApp>{children}</AntApp>
       </ConfigProvider>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Alert, App, Button, Card, Col, Descriptions, Grid, Popconfirm, Row, Space, Statistic, Tabs, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, FormOutlined, InboxOutlined, UndoOutlined } from '@ant-design/icons';
 import { useNavigate, useParams, type NavigateFunction } from 'react-router-dom';
@@ -20,6 +20,9 @@ import { SatisfactionSection } from './detail/Satisfaction';
 import { HistorySection } from './detail/History';
 import { InteractionModal } from './detail/InteractionModal';
 import type { Detail, DetailInteraction, SectionProps } from './detail/types';
+import { PageHeading } from '../components/PageHeading';
+import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
+import { colors } from '../theme';
 
 const FIRST_INTERACTIONS = 30;
 const MORE_INTERACTIONS = 50;
@@ -47,10 +50,6 @@ export default function CustomerDetailPage() {
     staleTime: 5_000,
   });
   const c = query.data ?? null;
-
-  useEffect(() => {
-    if (c) document.title = `${c.name} · ${t('app.name')}`;
-  }, [c, t]);
 
   const reload = useCallback(async (): Promise<Detail | null> => {
     void qc.invalidateQueries({ queryKey: ['customers'] });
@@ -122,13 +121,13 @@ export default function CustomerDetailPage() {
         column={1}
         size="small"
         colon={false}
-        labelStyle={{ width: 120, color: 'rgba(0,0,0,0.55)' }}
+        labelStyle={{ width: 120, color: colors.textMuted }}
         items={[
           { key: 'creditCode', label: t('customer.creditCode'), children: c.creditCode || '—' },
           { key: 'type', label: t('customer.type'), children: label(CUSTOMER_TYPE_LABELS, c.type) },
           { key: 'needType', label: t('customer.needType'), children: label(NEED_TYPE_LABELS, c.needType) || '—' },
           { key: 'industry', label: t('customer.industry'), children: c.industry || '—' },
-          { key: 'size', label: t('customer.employeeBand'), children: [c.employeeBand, c.revenueBand].filter(Boolean).join(' / ') || '—' },
+          { key: 'size', label: t('customer.employeeBand'), children: [i18n.choice(EMPLOYEE_BAND_CHOICES, c.employeeBand), i18n.choice(REVENUE_BAND_CHOICES, c.revenueBand)].filter(Boolean).join(' / ') || '—' },
           { key: 'region', label: t('col.region'), children: [c.province, c.city].filter(Boolean).join(' ') || '—' },
           { key: 'address', label: t('customer.address'), children: c.address || '—' },
           {
@@ -144,7 +143,7 @@ export default function CustomerDetailPage() {
           },
           { key: 'foundedOn', label: t('customer.foundedOn'), children: c.foundedOn ?? '—' },
           { key: 'mainBusiness', label: t('customer.mainBusiness'), children: c.mainBusiness || '—' },
-          { key: 'source', label: t('customer.source'), children: c.source || '—' },
+          { key: 'source', label: t('customer.source'), children: i18n.choice(SOURCE_CHOICES, c.source) || '—' },
           { key: 'owner', label: t('customer.owner'), children: c.owner?.name ?? '—' },
           { key: 'collaborators', label: t('customer.collaborators'), children: c.collaborators.map((u) => u.name).join('、') || '—' },
           { key: 'comm', label: t('customer.commPreference'), children: c.commPreference || '—' },
@@ -199,7 +198,7 @@ export default function CustomerDetailPage() {
       <div className="kehu-page-head">
         <Button icon={<ArrowLeftOutlined />} aria-label={t('common.back')} onClick={() => goBack(navigate)} />
         <div style={{ minWidth: 0 }}>
-          <h1 style={{ display: 'inline', marginInlineEnd: 8 }}>{c.name}</h1>
+          <PageHeading title={c.name} style={{ display: 'inline', marginInlineEnd: 8 }} />
           <Typography.Text type="secondary" copyable={{ text: c.code }} style={{ fontFamily: 'monospace' }}>
             {c.code}
           </Typography.Text>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, Switch, Typography } from 'antd';
 import { ArrowLeftOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useNavigate, useParams } from 'react-router-dom';
@@ -40,6 +40,8 @@ import { diffRecords, mergeEdits } from '../lib/conflict';
 import { knownNames } from '../lib/fieldPath';
 import { applyServerErrors } from '../lib/formErrors';
 import { formatTime } from '../lib/money';
+import { PageHeading } from '../components/PageHeading';
+import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
 
 type Values = CustomerFormValues & { contacts?: ContactFormValues[] };
 
@@ -112,10 +114,6 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
     for (const u of staffQuery.data ?? []) m[u.id] = u.name;
     return m;
   }, [ownerNames, staffQuery.data]);
-
-  useEffect(() => {
-    document.title = `${loaded ? t('form.editTitle', { name: loaded.name }) : t('form.newTitle')} · ${t('app.name')}`;
-  }, [loaded, t]);
 
   const display = (field: ProfileField, value: unknown): string => {
     if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return '—';
@@ -216,7 +214,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
           aria-label={t('common.back')}
           onClick={() => navigate(loaded ? `/customers/${loaded.code}` : '/customers')}
         />
-        <h1>{loaded ? t('form.editTitle', { name: loaded.name }) : t('form.newTitle')}</h1>
+        <PageHeading title={loaded ? t('form.editTitle', { name: loaded.name }) : t('form.newTitle')} />
         {loaded && (
           <Typography.Text type="secondary" style={{ fontFamily: 'monospace' }}>
             {loaded.code}
@@ -286,7 +284,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
                   showSearch
                   allowClear
                   mode={undefined}
-                  options={['展会', '线上咨询', '转介绍', '官网注册', '电话咨询', '老客户推荐', '渠道合作'].map((s) => ({ value: s, label: s }))}
+                  options={i18n.choiceOptions(SOURCE_CHOICES)}
                   placeholder={t('form.select')}
                 />
               </Form.Item>
@@ -423,7 +421,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
                 <Select
                   allowClear
                   placeholder={t('form.select')}
-                  options={['1-49人', '50-99人', '100-499人', '500-999人', '1000人以上'].map((s) => ({ value: s, label: s }))}
+                  options={i18n.choiceOptions(EMPLOYEE_BAND_CHOICES)}
                 />
               </Form.Item>
             </Col>
@@ -432,7 +430,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
                 <Select
                   allowClear
                   placeholder={t('form.select')}
-                  options={['500万以下', '500万-2000万', '2000万-5000万', '5000万-2亿', '2亿以上'].map((s) => ({ value: s, label: s }))}
+                  options={i18n.choiceOptions(REVENUE_BAND_CHOICES)}
                 />
               </Form.Item>
             </Col>

@@ -58,6 +58,8 @@ import { queryProblem, splitAt, type QueryProblem } from '../lib/segment/queryPr
 import { exportColumns, exportHref } from '../lib/segment/exportLinks';
 import { useSegmentSync } from './segment/useSegmentSync';
 import { SavedSegments } from './segment/SavedSegments';
+import { PageHeading } from '../components/PageHeading';
+import { SOURCE_CHOICES } from '../i18n/choices';
 
 // The builder (and the date pickers it uses) loads when first opened.
 const FilterBuilder = lazy(() => import('./segment/FilterBuilder'));
@@ -187,9 +189,6 @@ export function CustomerListPage() {
   };
 
   useEffect(() => {
-    document.title = `${t('list.title')} · ${t('app.name')}`;
-  }, [t]);
-  useEffect(() => {
     if (data && !isFetching) {
       markListReady();
       // Warm the detail page's code while the user looks at the list.
@@ -290,7 +289,7 @@ export function CustomerListPage() {
       { key: 'industry', title: 'col.industry', sort: 'INDUSTRY', width: 150, render: (r) => r.industry },
       { key: 'region', title: 'col.region', width: 140, render: (r) => [r.province, r.city].filter(Boolean).join(' ') },
       { key: 'type', title: 'col.type', sort: 'TYPE', width: 110, render: (r) => label(CUSTOMER_TYPE_LABELS, r.type) },
-      { key: 'source', title: 'col.source', sort: 'SOURCE', width: 110, render: (r) => r.source },
+      { key: 'source', title: 'col.source', sort: 'SOURCE', width: 110, render: (r) => i18n.choice(SOURCE_CHOICES, r.source) },
       {
         key: 'tags',
         title: 'col.tags',
@@ -467,7 +466,7 @@ export function CustomerListPage() {
   const head = (
     <>
       <div className="kehu-page-head">
-        <h1>{t('list.title')}</h1>
+        <PageHeading title={t('list.title')} />
         <Typography.Text type="secondary" aria-live="polite" data-testid="customer-total">
           {data ? t('list.total', { n: total.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') }) : ''}
         </Typography.Text>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, MailOutlined, GlobalOutlined } from '@ant-design/icons';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
@@ -10,6 +10,8 @@ import { useI18n } from '../i18n';
 import { safeNext, useSession } from '../auth/session';
 import { errorText } from '../lib/errorText';
 import { prefetchCustomerList } from './customerListData';
+import { PageHeading } from '../components/PageHeading';
+import { colors } from '../theme';
 
 interface LoginValues {
   email: string;
@@ -27,10 +29,6 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get('next'));
   const expired = params.get('expired') === '1';
-
-  useEffect(() => {
-    document.title = `${t('login.title')} · ${t('app.name')}`;
-  }, [t]);
 
   if (me && !busy) return <Navigate to={next} replace />;
 
@@ -57,9 +55,9 @@ export function LoginPage() {
     <div className="kehu-login">
       <Card className="kehu-login-card" variant="borderless" style={{ boxShadow: '0 6px 24px rgba(0,0,0,0.08)' }}>
         <div style={{ display: 'flex', alignItems: 'baseline', justifyContent: 'space-between' }}>
-          <Typography.Title level={3} style={{ marginTop: 0, color: '#1677ff' }}>
+          <PageHeading title={t('login.title')} style={{ fontSize: 24, fontWeight: 600, margin: '0 0 12px', color: colors.primary }}>
             {t('app.name')}
-          </Typography.Title>
+          </PageHeading>
           <Button
             type="link"
             size="small"

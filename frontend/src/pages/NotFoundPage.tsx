@@ -1,6 +1,7 @@
 import { Button, Result } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import { useI18n } from '../i18n';
+import { PageHeading } from '../components/PageHeading';
 
 export default function NotFoundPage() {
   const { t } = useI18n();
@@ -8,7 +9,7 @@ export default function NotFoundPage() {
   return (
     <Result
       status="404"
-      title="404"
+      title={<PageHeading title={t('common.notFoundPage')}>404</PageHeading>}
       subTitle={t('common.notFoundPage')}
       extra={
         <Button type="primary" onClick={() => navigate('/customers')}>

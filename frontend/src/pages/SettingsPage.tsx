@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { App, Button, Card, Descriptions, Form, Input, Radio, Space, Tag } from 'antd';
 import { request } from '../api/client';
 import { ChangeMyPasswordMutation, UpdateMySettingsMutation } from '../api/operations';
@@ -10,6 +10,7 @@ import { ErrorAlert } from '../components/States';
 import { applyServerErrors } from '../lib/formErrors';
 import { knownNames } from '../lib/fieldPath';
 import { errorText } from '../lib/errorText';
+import { PageHeading } from '../components/PageHeading';
 
 interface PasswordValues {
   currentPassword: string;
@@ -28,10 +29,6 @@ export default function SettingsPage() {
   const [savingLang, setSavingLang] = useState(false);
   const [savingPw, setSavingPw] = useState(false);
   const [pwError, setPwError] = useState<unknown>(null);
-
-  useEffect(() => {
-    document.title = `${t('settings.title')} · ${t('app.name')}`;
-  }, [t]);
 
   const changeLocale = async (locale: Locale) => {
     const previous = lang;
@@ -67,7 +64,7 @@ export default function SettingsPage() {
   return (
     <div style={{ maxWidth: 640 }}>
       <div className="kehu-page-head">
-        <h1>{t('settings.title')}</h1>
+        <PageHeading title={t('settings.title')} />
       </div>
       {me && (
         <Card size="small" title={t('settings.profile')} style={{ marginBottom: 16 }}>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Grid, Input, List, Popconfirm, Select, Switch, Table, Tag } from 'antd';
 import { KeyOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -15,6 +15,7 @@ import { ErrorState, PageLoading } from '../components/States';
 import { errorText } from '../lib/errorText';
 import { knownNames } from '../lib/fieldPath';
 import { formatTime } from '../lib/money';
+import { PageHeading } from '../components/PageHeading';
 
 type User = UserFieldsFragment;
 
@@ -42,10 +43,6 @@ export default function UsersPage() {
   const [busyId, setBusyId] = useState<string | null>(null);
   // On a phone the table becomes a card list (no sideways scrolling).
   const phone = Grid.useBreakpoint().md === false;
-
-  useEffect(() => {
-    document.title = `${t('users.title')} · ${t('app.name')}`;
-  }, [t]);
 
   const users = useQuery({ queryKey: ['users'], queryFn: async () => (await request(UsersQuery)).users });
 
@@ -131,7 +128,7 @@ export default function UsersPage() {
   return (
     <>
       <div className="kehu-page-head">
-        <h1>{t('users.title')}</h1>
+        <PageHeading title={t('users.title')} />
         <div className="kehu-grow" />
         {admin && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>

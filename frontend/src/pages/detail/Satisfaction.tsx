@@ -11,6 +11,7 @@ import { dayjsToTime, formatTime } from '../../lib/money';
 import { SATISFACTION_FIELDS, satisfactionPatch, satisfactionToForm, type SatisfactionFormValues } from '../../lib/satisfactionForm';
 import type { Detail, SectionProps } from './types';
 import { useRecordEditor } from './useRecordEditor';
+import { colors } from '../../theme';
 
 type SatValues = SatisfactionFormValues;
 type Result = Detail['satisfaction'][number];
@@ -19,7 +20,7 @@ const known = knownNames([...SATISFACTION_FIELDS]);
 const LABELS: Record<(typeof SATISFACTION_FIELDS)[number], MessageKey> = { score: 'sat.score', at: 'sat.at', comment: 'sat.comment' };
 
 function scoreColor(s: number): string {
-  return s >= 80 ? '#52c41a' : s >= 60 ? '#faad14' : '#ff4d4f';
+  return s >= 80 ? colors.success : s >= 60 ? colors.warning : colors.error;
 }
 
 export function SatisfactionSection({ customer, canLog, reload }: SectionProps) {

@@ -12,6 +12,7 @@ import { ChannelIcon } from '../../components/ChannelIcon';
 import { EnumTag } from '../../components/EnumTag';
 import { formatTime } from '../../lib/money';
 import type { Detail, DetailInteraction } from './types';
+import { colors } from '../../theme';
 
 const COLORS: Record<string, string> = {
   PHONE: '#1677ff',
@@ -168,7 +169,7 @@ export function InteractionTimeline({ customer, onMore, loadingMore, onEdit, rel
                         {t('interaction.doneBox')}
                       </Checkbox>
                     )}
-                    <span style={it.nextAction.done ? { textDecoration: 'line-through', color: 'rgba(0,0,0,0.45)' } : undefined}>
+                    <span style={it.nextAction.done ? { textDecoration: 'line-through', color: colors.textMuted } : undefined}>
                       <strong>{t('interaction.next')}</strong>
                       {it.nextAction.what}
                     </span>
