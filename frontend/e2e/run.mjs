@@ -523,8 +523,12 @@ async function main() {
       await dlg.getByLabel('金额（元）').fill('680000.5');
       await save.click();
       await closed();
-      await page.getByText('¥680,000.50').first().waitFor();
-      await page.getByText('¥68万').waitFor();
+      // One money format: compact (万) in the table and the figures, exact on hover.
+      const dealAmount = page.locator('.ant-table-row .kehu-money').filter({ hasText: '¥68万' });
+      await dealAmount.waitFor();
+      await page.locator('.kehu-stats .kehu-money').filter({ hasText: '¥68万' }).waitFor();
+      await dealAmount.hover();
+      await page.locator('.ant-tooltip').getByText('¥680,000.50').waitFor();
       await shoot(page, 'customer-detail-deals');
       // Need: a budget whose top is below its bottom is refused on 预算上限.
       await page.getByRole('tab', { name: /需求/ }).click();
@@ -538,7 +542,7 @@ async function main() {
       await dlg.getByLabel('预算上限（元）').fill('200000');
       await save.click();
       await closed();
-      await page.getByText('¥100,000.00 – ¥200,000.00').waitFor();
+      await page.locator('td').filter({ hasText: '¥10万 – ¥20万' }).waitFor();
       // Satisfaction.
       await page.getByRole('tab', { name: /满意度/ }).click();
       await page.getByRole('button', { name: /记录满意度/ }).click();
@@ -603,9 +607,9 @@ async function main() {
       await shoot(page, 'deal-edit-dialog');
       await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
       await dlg.waitFor({ state: 'detached' });
-      await page.locator('.ant-table-summary').getByText('¥720,000.00').waitFor();
+      await page.locator('.ant-table-summary').getByText('¥72万').waitFor();
       await page.locator('.kehu-stats').getByText('¥72万').waitFor();
-      assert((await page.getByText('¥680,000.50').count()) === 0, 'the old amount is gone');
+      assert((await page.locator('[data-exact="¥680,000.50"]').count()) === 0, 'the old amount is gone');
       await shoot(page, 'customer-detail-deal-corrected');
       // Satisfaction: correct the score 90 to 85 (updateSatisfaction), kept after a reload.
       await page.getByRole('tab', { name: /满意度/ }).click();

@@ -37,6 +37,8 @@ describe('money', () => {
     expect(formatMoney(null)).toBe('—');
     expect(formatMoneyShort('680000.00', 'zh')).toBe('¥68万');
     expect(formatMoneyShort('250000000.00', 'zh')).toBe('¥2.5亿');
+    expect(formatMoneyShort('821000.00', 'zh')).toBe('¥82.1万');
+    expect(formatMoneyShort('821000.00', 'en')).toBe('¥821K');
     expect(formatMoneyShort('680000.00', 'en')).toBe('¥680K');
     expect(formatMoneyShort('12.00', 'en')).toBe('¥12.00');
   });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FIELDS, ME, opsFor, type FieldSpec, type Scope } from '../src/lib/segment/catalog';
+import { FIELDS, ME, fieldSpec, opsFor, type FieldSpec, type Scope } from '../src/lib/segment/catalog';
 import {
   WhereShapeError,
   addChild,
@@ -91,6 +91,27 @@ describe('where -> tree -> where', () => {
     expect((fromWhere({ lastDealOn: { gte: '2026-01-01' } }).children[0] as CondNode).op).toBe('gte');
     // relative times on gt and lte have no shorthand
     expect((fromWhere({ lastInteractionAt: { gt: '30d' } }).children[0] as CondNode).op).toBe('gt');
+  });
+
+  it('"not in the last 30 days, or never" on a nullable time is one condition, written as not(within)', () => {
+    const w = { not: { lastInteractionAt: { gte: '30d' } } };
+    const t = fromWhere(w);
+    expect(t.children).toHaveLength(1);
+    expect(t.not).toBe(false);
+    const c = t.children[0] as CondNode;
+    expect(c.op).toBe('notWithinOrNever');
+    expect(c.value).toBe('30d');
+    expect(toWhere(t).where).toEqual(w);
+    // the strict form stays strict
+    expect(toWhere(fromWhere({ lastInteractionAt: { lt: '30d' } })).where).toEqual({ lastInteractionAt: { lt: '30d' } });
+    // not() of anything else stays a negated group
+    const g = fromWhere({ not: { createdAt: { gte: '30d' } } });
+    expect(g.children[0]?.type).toBe('group');
+    expect(toWhere(fromWhere({ not: { lastInteractionAt: { gte: '2026-01-01' } } })).where).toEqual({ not: { lastInteractionAt: { gte: '2026-01-01' } } });
+    // the picker offers it first after "within" for nullable times only
+    const last = fieldSpec('customer', 'lastInteractionAt')!;
+    expect(opsFor(last).map((o) => o.key).slice(0, 3)).toEqual(['within', 'notWithinOrNever', 'notWithin']);
+    expect(opsFor(fieldSpec('customer', 'createdAt')!).map((o) => o.key)).not.toContain('notWithinOrNever');
   });
 
   it('reads me, isNull, isEmpty as their own operators', () => {

@@ -10,7 +10,7 @@ import { CUSTOMER_TYPE_LABELS, INTENT_GRADE_LABELS, NEED_TYPE_LABELS, STAGE_LABE
 import { EnumTag } from '../components/EnumTag';
 import { ErrorState, PageLoading } from '../components/States';
 import { errorText } from '../lib/errorText';
-import { formatMoney, formatMoneyShort, formatTime } from '../lib/money';
+import { formatTime } from '../lib/money';
 import { QuickLog } from './detail/QuickLog';
 import { InteractionTimeline } from './detail/Timeline';
 import { ContactsSection } from './detail/Contacts';
@@ -23,6 +23,7 @@ import type { Detail, DetailInteraction, SectionProps } from './detail/types';
 import { PageHeading } from '../components/PageHeading';
 import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
 import { colors } from '../theme';
+import { Money } from '../components/Money';
 
 const FIRST_INTERACTIONS = 30;
 const MORE_INTERACTIONS = 50;
@@ -30,7 +31,7 @@ const MORE_INTERACTIONS = 50;
 export default function CustomerDetailPage() {
   const { code = '' } = useParams<{ code: string }>();
   const i18n = useI18n();
-  const { t, label, lang } = i18n;
+  const { t, label } = i18n;
   const { message } = App.useApp();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -89,14 +90,9 @@ export default function CustomerDetailPage() {
         <Col xs={12} sm={8} lg={5}>
           <Statistic
             title={t('detail.totalAmount')}
-            value={formatMoneyShort(c.totalAmount, lang)}
+            valueRender={() => <Money value={c.totalAmount} />}
             suffix={<span style={{ fontSize: 13 }} className="kehu-muted">{t('detail.deals', { n: c.dealCount })}</span>}
           />
-          {formatMoneyShort(c.totalAmount, lang) !== formatMoney(c.totalAmount) && (
-            <span className="kehu-muted" style={{ fontSize: 12 }}>
-              {formatMoney(c.totalAmount)}
-            </span>
-          )}
         </Col>
         <Col xs={12} sm={8} lg={4}>
           <Statistic

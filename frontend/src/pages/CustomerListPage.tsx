@@ -45,7 +45,7 @@ import {
 import { EnumTag } from '../components/EnumTag';
 import { EmptyState, ErrorState } from '../components/States';
 import { decodeListState, encodeListState, DEFAULT_SORT, MAX_QUERY, PAGE_SIZES, type ListState } from '../lib/urlState';
-import { formatMoney, formatTime } from '../lib/money';
+import { formatTime } from '../lib/money';
 import { useCustomerList } from './customerListData';
 import { useSession } from '../auth/session';
 import { prefetchPages } from './lazy';
@@ -60,6 +60,7 @@ import { useSegmentSync } from './segment/useSegmentSync';
 import { SavedSegments } from './segment/SavedSegments';
 import { PageHeading } from '../components/PageHeading';
 import { SOURCE_CHOICES } from '../i18n/choices';
+import { Money } from '../components/Money';
 
 // The builder (and the date pickers it uses) loads when first opened.
 const FilterBuilder = lazy(() => import('./segment/FilterBuilder'));
@@ -304,7 +305,7 @@ export function CustomerListPage() {
       { key: 'lastInteractionAt', title: 'col.lastInteractionAt', sort: 'LAST_INTERACTION_AT', width: 140, render: (r) => formatTime(r.lastInteractionAt) },
       { key: 'interactionCount', title: 'col.interactionCount', sort: 'INTERACTION_COUNT', width: 84, align: 'right', render: (r) => r.interactionCount },
       { key: 'dealCount', title: 'col.dealCount', sort: 'DEAL_COUNT', width: 100, align: 'right', render: (r) => r.dealCount },
-      { key: 'totalAmount', title: 'col.totalAmount', sort: 'TOTAL_AMOUNT', width: 124, align: 'right', render: (r) => formatMoney(r.totalAmount) },
+      { key: 'totalAmount', title: 'col.totalAmount', sort: 'TOTAL_AMOUNT', width: 124, align: 'right', render: (r) => <Money value={r.totalAmount} /> },
       { key: 'lastDealOn', title: 'col.lastDealOn', sort: 'LAST_DEAL_ON', width: 120, render: (r) => r.lastDealOn ?? '' },
       {
         key: 'avgSatisfaction',
@@ -646,7 +647,7 @@ export function CustomerListPage() {
                     <EnumTag map={STAGE_LABELS} value={r.stage} />
                     <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} />
                     <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} />
-                    {r.totalAmount !== '0.00' && <span style={{ float: 'right' }}>{formatMoney(r.totalAmount)}</span>}
+                    {r.totalAmount !== '0.00' && <span style={{ float: 'right' }}><Money value={r.totalAmount} /></span>}
                   </div>
                 </Card>
               </List.Item>

@@ -243,6 +243,7 @@ export type UiOp =
   | 'between'
   | 'within'
   | 'notWithin'
+  | 'notWithinOrNever'
   | 'hasAny'
   | 'hasAll'
   | 'hasNone'
@@ -280,6 +281,23 @@ const timeOps = (): OpSpec[] => [
   op('lte', 'lte', 'time', '不晚于', 'on or before'),
   op('between', 'between', 'timeRange', '介于', 'between'),
 ];
+
+/**
+ * A nullable time (最近联系, 最近成交 ...): "more than 30 days ago" leaves out
+ * the customers it never happened to, so the picker offers, first, "not in
+ * the last 30 days, or never" ({not: {f: {gte: "30d"}}}, the line's
+ * `-last-contact:<=30d`) and says beside the strict one that it leaves them
+ * out.
+ */
+const nullableTimeOps = (): OpSpec[] => {
+  const [within, notWithin, ...rest] = timeOps();
+  return [
+    within!,
+    op('notWithinOrNever', 'gte', 'duration', '不在最近…之内（含从未）', 'not in the last … (or never)'),
+    { ...notWithin!, label: { zh: '在…以前（不含从未）', en: 'more than … ago (not never)' } },
+    ...rest,
+  ];
+};
 
 /** The operators of a field, in the order the picker shows them. */
 export function opsFor(f: Pick<FieldSpec, 'kind' | 'nullable'>): OpSpec[] {
@@ -329,10 +347,8 @@ export function opsFor(f: Pick<FieldSpec, 'kind' | 'nullable'>): OpSpec[] {
       ops = num('number');
       break;
     case 'time':
-      ops = timeOps();
-      break;
     case 'date':
-      ops = timeOps();
+      ops = f.nullable ? nullableTimeOps() : timeOps();
       break;
     case 'bool':
       return [op('eq', 'eq', 'bool', '是', 'is')];

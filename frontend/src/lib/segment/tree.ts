@@ -134,7 +134,8 @@ function readWhere(obj: Where, scope: Scope, path: string): BuilderNode {
     const v = obj[k];
     if (k === 'not') {
       if (!isObject(v)) throw new WhereShapeError(`${path}.not`, 'must be an object');
-      nodes.push(negate(readWhere(v, scope, `${path}.not`)));
+      const inner = readWhere(v, scope, `${path}.not`);
+      nodes.push(orNever(inner, scope) ?? negate(inner));
       continue;
     }
     if (!Array.isArray(v)) throw new WhereShapeError(`${path}.${k}`, 'must be a list');
@@ -150,6 +151,14 @@ function readWhere(obj: Where, scope: Scope, path: string): BuilderNode {
   }
   if (nodes.length === 1 && nodes[0]) return nodes[0];
   return { type: 'group', id: newId(), op: 'and', not: false, children: nodes, ...(nodes.length === 0 ? { keepEmpty: true } : {}) };
+}
+
+/** {not: {f: {gte: "30d"}}} on a nullable time: one "not in the last 30 days, or never" condition. */
+function orNever(n: BuilderNode, scope: Scope): CondNode | null {
+  if (n.type !== 'cond' || n.op !== 'within') return null;
+  const f = fieldSpec(scope, n.field);
+  if (!f || !f.nullable || (f.kind !== 'time' && f.kind !== 'date')) return null;
+  return { ...n, op: 'notWithinOrNever' };
 }
 
 /** {not: X}: a negated group holding X (X's own and/or group when it is one). */
@@ -363,6 +372,7 @@ function writeCond(c: CondNode, scope: Scope, acc: Acc): Where | null {
   }
   acc.conditions += 1;
   if (f.kind === 'search') return { [f.name]: c.value };
+  if (c.op === 'notWithinOrNever') return { not: { [f.name]: { gte: c.value } } };
   let value: unknown = c.value;
   let json = o.json;
   if (o.value === 'none') value = o.fixed;

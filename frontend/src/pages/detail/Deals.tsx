@@ -9,9 +9,10 @@ import { FormModal } from '../../components/FormModal';
 import { MoneyInput } from '../../components/MoneyInput';
 import { RowActions } from '../../components/RowActions';
 import { knownNames } from '../../lib/fieldPath';
-import { dateToDayjs, dayjsToDate, formatMoney, toMoney } from '../../lib/money';
+import { dateToDayjs, dayjsToDate, toMoney } from '../../lib/money';
 import type { Detail, SectionProps } from './types';
 import { useRecordEditor } from './useRecordEditor';
+import { Money } from '../../components/Money';
 
 interface DealValues {
   product: string;
@@ -80,7 +81,7 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
           columns={[
             { title: t('deal.date'), dataIndex: 'date', key: 'date', width: 110 },
             { title: t('deal.product'), dataIndex: 'product', key: 'product' },
-            { title: t('deal.amount'), key: 'amount', align: 'right', render: (_, d) => formatMoney(d.amount) },
+            { title: t('deal.amount'), key: 'amount', align: 'right', render: (_, d) => <Money value={d.amount} /> },
             { title: t('deal.note'), dataIndex: 'note', key: 'note' },
             ...(canEdit
               ? [
@@ -107,7 +108,7 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
                 <Typography.Text strong>{t('detail.totalAmount')}</Typography.Text>
               </Table.Summary.Cell>
               <Table.Summary.Cell index={2} align="right">
-                <Typography.Text strong>{formatMoney(customer.totalAmount)}</Typography.Text>
+                <Money value={customer.totalAmount} strong />
               </Table.Summary.Cell>
               <Table.Summary.Cell index={3} colSpan={canEdit ? 2 : 1} />
             </Table.Summary.Row>

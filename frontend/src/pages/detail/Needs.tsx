@@ -13,9 +13,10 @@ import { MoneyInput } from '../../components/MoneyInput';
 import { RowActions } from '../../components/RowActions';
 import { diffRecords } from '../../lib/conflict';
 import { knownNames } from '../../lib/fieldPath';
-import { dateToDayjs, dayjsToDate, formatMoney, formatTime, toMoney } from '../../lib/money';
+import { dateToDayjs, dayjsToDate, formatTime, toMoney } from '../../lib/money';
 import type { DetailNeed, SectionProps } from './types';
 import { useRecordEditor } from './useRecordEditor';
+import { Money } from '../../components/Money';
 
 interface NeedValues {
   title: string;
@@ -154,7 +155,14 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
             {
               title: t('need.budget'),
               key: 'budget',
-              render: (_, n) => (n.budgetMin || n.budgetMax ? `${formatMoney(n.budgetMin)} – ${formatMoney(n.budgetMax)}` : ''),
+              render: (_, n) =>
+                n.budgetMin || n.budgetMax ? (
+                  <>
+                    <Money value={n.budgetMin} /> – <Money value={n.budgetMax} />
+                  </>
+                ) : (
+                  ''
+                ),
             },
             { title: t('need.expectedOn'), key: 'expectedOn', render: (_, n) => n.expectedOn ?? '' },
             { title: t('need.openedAt'), key: 'openedAt', render: (_, n) => formatTime(n.openedAt, false) },
