@@ -1,5 +1,7 @@
 package crm
 
+import "slices"
+
 // The most elements each list of a customer holds: one table for the writes
 // that grow a list (refused with TOO_MANY), the limit argument of the API's
 // nested lists, and the complexity model, which charges a list read without
@@ -114,4 +116,48 @@ func CheckLimit(field string, limit *int, max int) error {
 	p := NewProblems()
 	p.Fail(field, ReasonOutOfRange, map[string]any{"min": 0, "max": max}, "must be between 0 and %d", max)
 	return p.Err()
+}
+
+// Window returns list (oldest first) newest first when newestFirst, and
+// only its first limit elements when limit is set (checked by CheckLimit).
+// It never changes list.
+func Window[T any](list []T, newestFirst bool, limit *int) []T {
+	n := len(list)
+	if limit != nil && *limit >= 0 && *limit < n {
+		n = *limit
+	}
+	if !newestFirst {
+		return list[:n:n]
+	}
+	out := make([]T, n)
+	for i := range out {
+		out[i] = list[len(list)-1-i]
+	}
+	return out
+}
+
+// PrimaryFirst returns contacts with the primary one first, the others in
+// the order they were added.
+func PrimaryFirst(contacts []Contact) []Contact {
+	i := slices.IndexFunc(contacts, func(ct Contact) bool { return ct.Primary })
+	if i <= 0 {
+		return contacts
+	}
+	out := make([]Contact, 0, len(contacts))
+	out = append(out, contacts[i])
+	out = append(out, contacts[:i]...)
+	return append(out, contacts[i+1:]...)
+}
+
+// SatisfactionByTime returns results ordered by time, oldest first (the
+// stored order is the order they were recorded, and a result may be
+// recorded for an earlier day).
+func SatisfactionByTime(results []Satisfaction) []Satisfaction {
+	byTime := func(a, b Satisfaction) int { return a.At.Compare(b.At) }
+	if slices.IsSortedFunc(results, byTime) {
+		return results
+	}
+	results = slices.Clone(results)
+	slices.SortStableFunc(results, byTime)
+	return results
 }
