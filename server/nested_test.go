@@ -109,7 +109,11 @@ func TestNestedListsOfAPageAreCharged(t *testing.T) {
 		t.Fatalf("want a complexity refusal, got %+v", e)
 	}
 	limited := `{customers(first: 100) { nodes { id ` + strings.ReplaceAll(all, "%s", "(limit: 5)") + ` } } }`
-	var out struct{ Customers struct{ Nodes []struct{ Contacts []struct{ Name string } } } }
+	var out struct {
+		Customers struct {
+			Nodes []struct{ Contacts []struct{ Name string } }
+		}
+	}
 	ts.post(t, ts.admin, limited, nil).ok(t, &out)
 	if len(out.Customers.Nodes) != 1 || len(out.Customers.Nodes[0].Contacts) != 1 {
 		t.Fatalf("got %+v", out)
