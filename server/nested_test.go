@@ -76,6 +76,17 @@ func TestNestedListArguments(t *testing.T) {
 		t.Fatalf("got %s", raw)
 	}
 
+	// A write past a maximum: TOO_MANY with the maximum, on the input.
+	staff := make([]string, crm.MaxParticipants+1)
+	for i := range staff {
+		staff[i] = fmt.Sprint("u", i)
+	}
+	e := ts.post(t, ts.admin, `mutation($id:ID!,$p:[ID!]){logInteraction(customerId:$id,input:{channel:MEETING,summary:"会",participants:$p}){id}}`,
+		map[string]any{"id": c.ID, "p": staff}).fails(t, "BAD_USER_INPUT", "input.participants")
+	if e.Extensions["reason"] != string(crm.ReasonTooMany) || e.Extensions["params"].(map[string]any)["max"] != 20.0 {
+		t.Errorf("participants: %+v", e.Extensions)
+	}
+
 	for _, tc := range []struct {
 		field string
 		max   int
