@@ -80,7 +80,7 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gerr.Extensions["code"] = string(crm.CodeBadUserInput)
 			gerr.Extensions["reason"] = code
 			if code == "COMPLEXITY_LIMIT_EXCEEDED" { // gqlgen's extension.FixedComplexityLimit
-				gerr.Message += ": ask for smaller pages (first), give interactions a limit, or split the request (docs/API.md, Limits)"
+				gerr.Message += ": ask for smaller pages (first), give nested lists (interactions, deals ...) a limit, or split the request (docs/API.md, Limits)"
 			}
 			if field := variablePath(gerr.Path); field != "" {
 				// A variable that does not fit its type: name it like an

@@ -79,12 +79,12 @@ type ComplexityRoot struct {
 		CommPreference               func(childComplexity int) int
 		ComplaintCount               func(childComplexity int) int
 		ContactDetailsMasked         func(childComplexity int) int
-		Contacts                     func(childComplexity int) int
+		Contacts                     func(childComplexity int, limit *int) int
 		CreatedAt                    func(childComplexity int) int
 		CreatedBy                    func(childComplexity int) int
 		CreditCode                   func(childComplexity int) int
 		DealCount                    func(childComplexity int) int
-		Deals                        func(childComplexity int) int
+		Deals                        func(childComplexity int, newestFirst *bool, limit *int) int
 		EmployeeBand                 func(childComplexity int) int
 		FirstDealOn                  func(childComplexity int) int
 		FirstInteractionAt           func(childComplexity int) int
@@ -100,19 +100,19 @@ type ComplexityRoot struct {
 		MainBusiness                 func(childComplexity int) int
 		Name                         func(childComplexity int) int
 		NeedType                     func(childComplexity int) int
-		Needs                        func(childComplexity int) int
+		Needs                        func(childComplexity int, newestFirst *bool, limit *int) int
 		Notes                        func(childComplexity int) int
 		OpenNeedCount                func(childComplexity int) int
 		Owner                        func(childComplexity int) int
 		Province                     func(childComplexity int) int
 		RevenueBand                  func(childComplexity int) int
-		Satisfaction                 func(childComplexity int) int
+		Satisfaction                 func(childComplexity int, newestFirst *bool, limit *int) int
 		SatisfactionCount            func(childComplexity int) int
 		Source                       func(childComplexity int) int
 		Stage                        func(childComplexity int) int
-		StageHistory                 func(childComplexity int) int
+		StageHistory                 func(childComplexity int, newestFirst *bool, limit *int) int
 		Tags                         func(childComplexity int) int
-		TierHistory                  func(childComplexity int) int
+		TierHistory                  func(childComplexity int, newestFirst *bool, limit *int) int
 		TotalAmount                  func(childComplexity int) int
 		Type                         func(childComplexity int) int
 		UpdatedAt                    func(childComplexity int) int
@@ -330,7 +330,7 @@ type CustomerResolver interface {
 	Collaborators(ctx context.Context, obj *crm.Customer) ([]crm.User, error)
 	CommPreference(ctx context.Context, obj *crm.Customer) (string, error)
 	Notes(ctx context.Context, obj *crm.Customer) (string, error)
-	Contacts(ctx context.Context, obj *crm.Customer) ([]crm.Contact, error)
+	Contacts(ctx context.Context, obj *crm.Customer, limit *int) ([]crm.Contact, error)
 	ContactDetailsMasked(ctx context.Context, obj *crm.Customer) (bool, error)
 	ViewerCanSeeContactDetails(ctx context.Context, obj *crm.Customer) (bool, error)
 	ViewerCanEdit(ctx context.Context, obj *crm.Customer) (bool, error)
@@ -338,12 +338,12 @@ type CustomerResolver interface {
 	ViewerCanChangeOwner(ctx context.Context, obj *crm.Customer) (bool, error)
 	ViewerCanChangeCollaborators(ctx context.Context, obj *crm.Customer) (bool, error)
 	Interactions(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Interaction, error)
-	Needs(ctx context.Context, obj *crm.Customer) ([]crm.Need, error)
-	Deals(ctx context.Context, obj *crm.Customer) ([]crm.Deal, error)
-	Satisfaction(ctx context.Context, obj *crm.Customer) ([]crm.Satisfaction, error)
+	Needs(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Need, error)
+	Deals(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Deal, error)
+	Satisfaction(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Satisfaction, error)
 
-	StageHistory(ctx context.Context, obj *crm.Customer) ([]crm.StageChange, error)
-	TierHistory(ctx context.Context, obj *crm.Customer) ([]crm.TierChange, error)
+	StageHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.StageChange, error)
+	TierHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.TierChange, error)
 
 	CreatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 
@@ -605,7 +605,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Customer.Contacts(childComplexity), true
+		args, err := ec.field_Customer_contacts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Contacts(childComplexity, args["limit"].(*int)), true
 	case "Customer.createdAt":
 		if e.ComplexityRoot.Customer.CreatedAt == nil {
 			break
@@ -635,7 +640,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Customer.Deals(childComplexity), true
+		args, err := ec.field_Customer_deals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Deals(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
 	case "Customer.employeeBand":
 		if e.ComplexityRoot.Customer.EmployeeBand == nil {
 			break
@@ -736,7 +746,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Customer.Needs(childComplexity), true
+		args, err := ec.field_Customer_needs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Needs(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
 	case "Customer.notes":
 		if e.ComplexityRoot.Customer.Notes == nil {
 			break
@@ -772,7 +787,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Customer.Satisfaction(childComplexity), true
+		args, err := ec.field_Customer_satisfaction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Satisfaction(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
 	case "Customer.satisfactionCount":
 		if e.ComplexityRoot.Customer.SatisfactionCount == nil {
 			break
@@ -796,7 +816,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Customer.StageHistory(childComplexity), true
+		args, err := ec.field_Customer_stageHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.StageHistory(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
 	case "Customer.tags":
 		if e.ComplexityRoot.Customer.Tags == nil {
 			break
@@ -808,7 +833,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Customer.TierHistory(childComplexity), true
+		args, err := ec.field_Customer_tierHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.TierHistory(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
 	case "Customer.totalAmount":
 		if e.ComplexityRoot.Customer.TotalAmount == nil {
 			break
@@ -2388,8 +2418,12 @@ type Customer {
   commPreference: String!
   notes: String!
 
-  "Phone, e-mail and WeChat are masked (138****5678) unless you own this customer (SALES or SERVICE) or are ADMIN or MANAGER."
-  contacts: [Contact!]!
+  """
+  Contacts, the primary one first, then in the order they were added; limit (0-100) keeps only
+  that many (contacts(limit: 1) is the primary contact). Phone, e-mail and WeChat are masked
+  (138****5678) unless you own this customer (SALES or SERVICE) or are ADMIN or MANAGER.
+  """
+  contacts(limit: Int): [Contact!]!
   "True when the contacts' details are masked for you; then phone numbers, e-mails and WeChat IDs written into free text (notes, summaries, comments ...) are masked too."
   contactDetailsMasked: Boolean!
 
@@ -2404,12 +2438,17 @@ type Customer {
   viewerCanChangeOwner: Boolean!
   "True when you may change the collaborators."
   viewerCanChangeCollaborators: Boolean!
-  "Interactions, oldest first unless newestFirst; limit keeps only that many."
+  # Nested lists: oldest first unless newestFirst; limit keeps only that many (0 to the most a
+  # customer holds, else BAD_USER_INPUT with reason OUT_OF_RANGE). Without a limit a list counts
+  # as the most a customer holds in the complexity limit (docs/API.md, Limits).
+  "Interactions by time, oldest first unless newestFirst; limit (0-10,000) keeps only that many."
   interactions(newestFirst: Boolean = false, limit: Int): [Interaction!]!
-  needs: [Need!]!
-  "Purchase history."
-  deals: [Deal!]!
-  satisfaction: [SatisfactionResult!]!
+  "Needs in the order they were opened, oldest first unless newestFirst; limit 0-500."
+  needs(newestFirst: Boolean = false, limit: Int): [Need!]!
+  "Purchase history by date, oldest first unless newestFirst; limit 0-5,000."
+  deals(newestFirst: Boolean = false, limit: Int): [Deal!]!
+  "Satisfaction results by time, oldest first unless newestFirst; limit 0-1,000."
+  satisfaction(newestFirst: Boolean = false, limit: Int): [SatisfactionResult!]!
 
   # Computed on every write.
   interactionCount: Int!
@@ -2426,8 +2465,10 @@ type Customer {
   "Average satisfaction score, null when there is none."
   avgSatisfaction: Float
 
-  stageHistory: [StageChange!]!
-  tierHistory: [TierChange!]!
+  "Stage changes, oldest first unless newestFirst; limit 0-500."
+  stageHistory(newestFirst: Boolean = false, limit: Int): [StageChange!]!
+  "Value tier changes, oldest first unless newestFirst; limit 0-500."
+  tierHistory(newestFirst: Boolean = false, limit: Int): [TierChange!]!
 
   createdAt: Time!
   createdBy: User
@@ -3775,7 +3816,131 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Customer_contacts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_deals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newestFirst"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Customer_interactions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newestFirst"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_needs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newestFirst"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_satisfaction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newestFirst"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_stageHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newestFirst"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_tierHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
@@ -5841,7 +6006,8 @@ func (ec *executionContext) _Customer_contacts(ctx context.Context, field graphq
 			return ec.fieldContext_Customer_contacts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Contacts(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().Contacts(ctx, obj, fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []crm.Contact) graphql.Marshaler {
@@ -5851,7 +6017,7 @@ func (ec *executionContext) _Customer_contacts(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Customer_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Customer_contacts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Customer",
 		Field:      field,
@@ -5860,6 +6026,17 @@ func (ec *executionContext) fieldContext_Customer_contacts(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Contact(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_contacts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6055,7 +6232,8 @@ func (ec *executionContext) _Customer_needs(ctx context.Context, field graphql.C
 			return ec.fieldContext_Customer_needs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Needs(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().Needs(ctx, obj, fc.Args["newestFirst"].(*bool), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []crm.Need) graphql.Marshaler {
@@ -6065,7 +6243,7 @@ func (ec *executionContext) _Customer_needs(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Customer_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Customer_needs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Customer",
 		Field:      field,
@@ -6074,6 +6252,17 @@ func (ec *executionContext) fieldContext_Customer_needs(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Need(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_needs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6087,7 +6276,8 @@ func (ec *executionContext) _Customer_deals(ctx context.Context, field graphql.C
 			return ec.fieldContext_Customer_deals(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Deals(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().Deals(ctx, obj, fc.Args["newestFirst"].(*bool), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []crm.Deal) graphql.Marshaler {
@@ -6097,7 +6287,7 @@ func (ec *executionContext) _Customer_deals(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Customer_deals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Customer_deals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Customer",
 		Field:      field,
@@ -6106,6 +6296,17 @@ func (ec *executionContext) fieldContext_Customer_deals(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Deal(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_deals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6119,7 +6320,8 @@ func (ec *executionContext) _Customer_satisfaction(ctx context.Context, field gr
 			return ec.fieldContext_Customer_satisfaction(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().Satisfaction(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().Satisfaction(ctx, obj, fc.Args["newestFirst"].(*bool), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []crm.Satisfaction) graphql.Marshaler {
@@ -6129,7 +6331,7 @@ func (ec *executionContext) _Customer_satisfaction(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Customer_satisfaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Customer_satisfaction(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Customer",
 		Field:      field,
@@ -6138,6 +6340,17 @@ func (ec *executionContext) fieldContext_Customer_satisfaction(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_SatisfactionResult(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_satisfaction_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6427,7 +6640,8 @@ func (ec *executionContext) _Customer_stageHistory(ctx context.Context, field gr
 			return ec.fieldContext_Customer_stageHistory(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().StageHistory(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().StageHistory(ctx, obj, fc.Args["newestFirst"].(*bool), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []crm.StageChange) graphql.Marshaler {
@@ -6437,7 +6651,7 @@ func (ec *executionContext) _Customer_stageHistory(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Customer_stageHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Customer_stageHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Customer",
 		Field:      field,
@@ -6446,6 +6660,17 @@ func (ec *executionContext) fieldContext_Customer_stageHistory(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_StageChange(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_stageHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6459,7 +6684,8 @@ func (ec *executionContext) _Customer_tierHistory(ctx context.Context, field gra
 			return ec.fieldContext_Customer_tierHistory(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().TierHistory(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().TierHistory(ctx, obj, fc.Args["newestFirst"].(*bool), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []crm.TierChange) graphql.Marshaler {
@@ -6469,7 +6695,7 @@ func (ec *executionContext) _Customer_tierHistory(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Customer_tierHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Customer_tierHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Customer",
 		Field:      field,
@@ -6478,6 +6704,17 @@ func (ec *executionContext) fieldContext_Customer_tierHistory(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TierChange(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_tierHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }

@@ -21,7 +21,7 @@ import (
 // Limits bound what one request may ask for.
 type Limits struct {
 	MaxDepth      int // selection depth, fragments included (default 12)
-	MaxComplexity int // estimated cost: list fields count their page size (default 20000)
+	MaxComplexity int // estimated cost: list fields count their page size or the most they hold (default 20000)
 	MaxResponse   int // bytes of a response's data; larger ones are replaced by an error (default 8 MiB)
 }
 
@@ -43,56 +43,7 @@ func (l Limits) withDefaults() Limits {
 // complexity limits, and the error presenter.
 func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	limits = limits.withDefaults()
-	cfg := Config{Resolvers: r}
-	// The cost model (crm.FilterCost): every list or count evaluates its
-	// filter over all customers, and a filter that reads free text costs
-	// more; each alias is charged. Nested arrays count the most elements
-	// they can return.
-	scan := func(where map[string]any, query *string) int {
-		line := ""
-		if query != nil {
-			line = *query
-		}
-		return r.CRM.FilterCost(context.Background(), segment.ReadsText(where, line))
-	}
-	page := func(first *int) int {
-		if first != nil && *first > 0 {
-			return *first
-		}
-		return 20
-	}
-	cfg.Complexity.Query.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope, where map[string]any, query *string) int {
-		return scan(where, query) + page(first)*child
-	}
-	cfg.Complexity.Query.CustomersCount = func(_ int, where map[string]any, query *string, _ *crm.ArchiveScope) int {
-		return scan(where, query)
-	}
-	cfg.Complexity.Query.ExplainSegment = func(child int, where map[string]any, query *string) int {
-		return 1 + child
-	}
-	// A saved segment's filter is not known before it is read: its list is
-	// charged as one that reads free text; its count as a lean one, since
-	// a sidebar's counts share one pass (Service.CountEach).
-	cfg.Complexity.SavedSegment.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope) int {
-		return r.CRM.FilterCost(context.Background(), true) + page(first)*child
-	}
-	cfg.Complexity.SavedSegment.Count = func(int, *crm.ArchiveScope) int {
-		return r.CRM.FilterCost(context.Background(), false)
-	}
-	// A sidebar: an estimate of how many segments a user sees.
-	cfg.Complexity.Query.Segments = func(child int) int { return 1 + 20*child }
-	cfg.Complexity.Customer.Interactions = func(child int, _ *bool, limit *int) int {
-		n := crm.MaxNested // no limit: as many as a customer may hold
-		if limit != nil && *limit >= 0 && *limit < n {
-			n = *limit
-		}
-		return 1 + n*child
-	}
-	for _, f := range []*func(int) int{&cfg.Complexity.Customer.Contacts, &cfg.Complexity.Customer.Needs,
-		&cfg.Complexity.Customer.Deals, &cfg.Complexity.Customer.Satisfaction} {
-		*f = func(child int) int { return 1 + 10*child }
-	}
-
+	cfg := config(r, func(text bool) int { return r.CRM.FilterCost(context.Background(), text) })
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport{log: log, maxResponse: limits.MaxResponse})
 	srv.AroundFields(countResponse)
@@ -118,6 +69,52 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 		return resp
 	})
 	return srv
+}
+
+// config is the executable schema's configuration: the resolvers and the
+// cost model, with filterCost the cost of evaluating one filter (text: it
+// reads free text), crm.Service.FilterCost in the server.
+func config(r *Resolver, filterCost func(text bool) int) Config {
+	cfg := Config{Resolvers: r}
+	// The cost model (crm.FilterCost): every list or count evaluates its
+	// filter over all customers, and a filter that reads free text costs
+	// more; each alias is charged. Nested lists count the most elements
+	// they can return (nestedCosts).
+	scan := func(where map[string]any, query *string) int {
+		line := ""
+		if query != nil {
+			line = *query
+		}
+		return filterCost(segment.ReadsText(where, line))
+	}
+	page := func(first *int) int {
+		if first != nil && *first > 0 {
+			return *first
+		}
+		return 20
+	}
+	cfg.Complexity.Query.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope, where map[string]any, query *string) int {
+		return scan(where, query) + page(first)*child
+	}
+	cfg.Complexity.Query.CustomersCount = func(_ int, where map[string]any, query *string, _ *crm.ArchiveScope) int {
+		return scan(where, query)
+	}
+	cfg.Complexity.Query.ExplainSegment = func(child int, where map[string]any, query *string) int {
+		return 1 + child
+	}
+	// A saved segment's filter is not known before it is read: its list is
+	// charged as one that reads free text; its count as a lean one, since
+	// a sidebar's counts share one pass (Service.CountEach).
+	cfg.Complexity.SavedSegment.Customers = func(child int, first *int, _ *string, _ *model.CustomerOrder, _ *string, _ *crm.ArchiveScope) int {
+		return filterCost(true) + page(first)*child
+	}
+	cfg.Complexity.SavedSegment.Count = func(int, *crm.ArchiveScope) int {
+		return filterCost(false)
+	}
+	// A sidebar: an estimate of how many segments a user sees.
+	cfg.Complexity.Query.Segments = func(child int) int { return 1 + 20*child }
+	nestedCosts(&cfg.Complexity)
+	return cfg
 }
 
 // depthLimit rejects operations whose selections nest deeper than max.

@@ -113,3 +113,14 @@ func badArg(field, msg string) error {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// nested checks the limit argument of a nested list of at most max
+// elements, then loads the customer's full document.
+func (r *Resolver) nested(ctx context.Context, c *crm.Customer, limit *int, max int) (*crm.Customer, error) {
+	if err := crm.CheckLimit("limit", limit, max); err != nil {
+		return nil, err
+	}
+	return r.full(ctx, c)
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }

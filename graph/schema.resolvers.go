@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 	"strconv"
 
 	"github.com/kehu-crm/kehu/graph/model"
@@ -58,13 +57,15 @@ func (r *customerResolver) Notes(ctx context.Context, obj *crm.Customer) (string
 }
 
 // Contacts is the resolver for the contacts field.
-func (r *customerResolver) Contacts(ctx context.Context, obj *crm.Customer) ([]crm.Contact, error) {
-	c, err := r.full(ctx, obj)
+func (r *customerResolver) Contacts(ctx context.Context, obj *crm.Customer, limit *int) ([]crm.Contact, error) {
+	c, err := r.nested(ctx, obj, limit, crm.MaxContacts)
 	if err != nil {
 		return nil, err
 	}
+	v := *c
+	v.Contacts = crm.Window(crm.PrimaryFirst(c.Contacts), false, limit)
 	a, _ := auth.ActorFrom(ctx)
-	return crm.VisibleContactDetails(a, c), nil
+	return crm.VisibleContactDetails(a, &v), nil
 }
 
 // ContactDetailsMasked is the resolver for the contactDetailsMasked field.
@@ -100,73 +101,66 @@ func (r *customerResolver) ViewerCanChangeCollaborators(ctx context.Context, obj
 
 // Interactions is the resolver for the interactions field.
 func (r *customerResolver) Interactions(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Interaction, error) {
-	c, err := r.full(ctx, obj)
+	c, err := r.nested(ctx, obj, limit, crm.MaxInteractions)
 	if err != nil {
 		return nil, err
 	}
-	list := c.Interactions
-	if newestFirst != nil && *newestFirst {
-		list = slices.Clone(list)
-		slices.Reverse(list)
-	}
-	if limit != nil {
-		if *limit < 0 {
-			return nil, badArg("limit", "must not be negative")
-		}
-		if *limit < len(list) {
-			list = list[:*limit]
-		}
-	}
 	a, _ := auth.ActorFrom(ctx)
-	return crm.VisibleInteractions(a, c, list), nil
+	return crm.VisibleInteractions(a, c, crm.Window(c.Interactions, isTrue(newestFirst), limit)), nil
 }
 
 // Needs is the resolver for the needs field.
-func (r *customerResolver) Needs(ctx context.Context, obj *crm.Customer) ([]crm.Need, error) {
-	c, err := r.full(ctx, obj)
+func (r *customerResolver) Needs(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Need, error) {
+	c, err := r.nested(ctx, obj, limit, crm.MaxNeeds)
 	if err != nil {
 		return nil, err
 	}
+	v := *c
+	v.Needs = crm.Window(c.Needs, isTrue(newestFirst), limit)
 	a, _ := auth.ActorFrom(ctx)
-	return crm.VisibleNeeds(a, c), nil
+	return crm.VisibleNeeds(a, &v), nil
 }
 
 // Deals is the resolver for the deals field.
-func (r *customerResolver) Deals(ctx context.Context, obj *crm.Customer) ([]crm.Deal, error) {
-	c, err := r.full(ctx, obj)
+func (r *customerResolver) Deals(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Deal, error) {
+	c, err := r.nested(ctx, obj, limit, crm.MaxDeals)
 	if err != nil {
 		return nil, err
 	}
+	v := *c
+	v.Deals = crm.Window(c.Deals, isTrue(newestFirst), limit)
 	a, _ := auth.ActorFrom(ctx)
-	return crm.VisibleDeals(a, c), nil
+	return crm.VisibleDeals(a, &v), nil
 }
 
 // Satisfaction is the resolver for the satisfaction field.
-func (r *customerResolver) Satisfaction(ctx context.Context, obj *crm.Customer) ([]crm.Satisfaction, error) {
-	c, err := r.full(ctx, obj)
+func (r *customerResolver) Satisfaction(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.Satisfaction, error) {
+	c, err := r.nested(ctx, obj, limit, crm.MaxSatisfaction)
 	if err != nil {
 		return nil, err
 	}
+	v := *c
+	v.Satisfaction = crm.Window(crm.SatisfactionByTime(c.Satisfaction), isTrue(newestFirst), limit)
 	a, _ := auth.ActorFrom(ctx)
-	return crm.VisibleSatisfaction(a, c), nil
+	return crm.VisibleSatisfaction(a, &v), nil
 }
 
 // StageHistory is the resolver for the stageHistory field.
-func (r *customerResolver) StageHistory(ctx context.Context, obj *crm.Customer) ([]crm.StageChange, error) {
-	c, err := r.full(ctx, obj)
+func (r *customerResolver) StageHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.StageChange, error) {
+	c, err := r.nested(ctx, obj, limit, crm.MaxStageChanges)
 	if err != nil {
 		return nil, err
 	}
-	return c.StageHistory, nil
+	return crm.Window(c.StageHistory, isTrue(newestFirst), limit), nil
 }
 
 // TierHistory is the resolver for the tierHistory field.
-func (r *customerResolver) TierHistory(ctx context.Context, obj *crm.Customer) ([]crm.TierChange, error) {
-	c, err := r.full(ctx, obj)
+func (r *customerResolver) TierHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.TierChange, error) {
+	c, err := r.nested(ctx, obj, limit, crm.MaxTierChanges)
 	if err != nil {
 		return nil, err
 	}
-	return c.TierHistory, nil
+	return crm.Window(c.TierHistory, isTrue(newestFirst), limit), nil
 }
 
 // CreatedBy is the resolver for the createdBy field.

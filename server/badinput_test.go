@@ -74,10 +74,11 @@ func TestBadInput(t *testing.T) {
 
 	t.Run("realistic queries pass the default limits", func(t *testing.T) {
 		ts.post(t, ts.admin, `query{customers(first:50){edges{node{interactions(limit:20){nextAction{owner{id}}}}}}}`, nil).ok(t, nil)
-		// interactions without a limit are charged as the most a customer
-		// may hold (crm.MaxNested): a list of them asks for a limit.
-		frag := `fragment F on Customer { stageHistory { by { id } } }
-			query { customers { edges { node { ...F interactions(limit: 50) { participants { id } } } } } }`
+		// A nested list without a limit is charged as the most a customer
+		// may hold (crm.MaxInteractions, crm.MaxStageChanges ...): a list of
+		// customers asks for limits.
+		frag := `fragment F on Customer { stageHistory(limit: 20) { by { id } } }
+			query { customers { edges { node { ...F interactions(limit: 20) { participants { id } } } } } }`
 		ts.post(t, ts.admin, frag, nil).ok(t, nil)
 	})
 

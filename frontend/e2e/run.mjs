@@ -819,6 +819,41 @@ async function main() {
       await admin.close();
     });
 
+    // Nested lists (issue 14): the customer page asks for the newest records
+    // of each list and says when a section shows only those; the list shows
+    // the primary contact (contacts(limit: 1)).
+    await scenario('nested lists: the newest deals only, said so; the primary contact in the list', async () => {
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const made = await gql(
+        base,
+        'mutation($i:CustomerInput!){createCustomer(input:$i){id code}}',
+        { i: { name: 'e2e 长期订货渠道商', type: 'CHANNEL', contacts: [{ name: '采购 甲' }, { name: '总经理 乙', primary: true }] } },
+        token,
+      );
+      const { id, code } = made.createCustomer;
+      for (let i = 0; i < 101; i++) {
+        const date = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+        await gql(base, 'mutation($id:ID!,$d:Date!,$p:String!){recordDeal(customerId:$id,input:{product:$p,amount:"100",date:$d}){id}}', { id, d: date, p: `订单 ${date}` }, token);
+      }
+      await page.goto(`${base}/customers/${code}`);
+      await page.getByRole('tab', { name: /成交记录/ }).click();
+      await page.getByTestId('newest-only').filter({ hasText: '仅显示最近的 100 条（共 101 条）' }).waitFor();
+      await page.getByText('订单 2024-04-10').waitFor(); // the newest (the 101st day)
+      assert((await page.getByText('订单 2024-01-01').count()) === 0, 'the oldest deal is left out');
+      await shoot(page, 'customer-detail-newest-deals');
+      await page.goto(`${base}/customers?q=${encodeURIComponent('长期订货渠道商')}`);
+      await page.locator('tr.kehu-row-clickable').filter({ hasText: '长期订货渠道商' }).filter({ hasText: '总经理 乙' }).waitFor();
+      const phone = await newContext(PHONE);
+      const p = await phone.newPage();
+      await p.goto(`${base}/login?next=${encodeURIComponent(`/customers/${code}`)}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: `/customers/${code}` });
+      await p.getByRole('tab', { name: /成交记录/ }).click();
+      await p.getByTestId('newest-only').waitFor();
+      await p.getByTestId('newest-only').scrollIntoViewIfNeeded();
+      await shoot(p, 'customer-detail-newest-deals');
+      await phone.close();
+    });
+
     await scenario('switch to English', async () => {
       await page.goto(`${base}/settings`);
       await page.getByTestId('language-switch').waitFor();

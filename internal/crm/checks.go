@@ -120,11 +120,9 @@ func ValidWebsite(s string) bool {
 
 // Text limits, in characters (runes).
 const (
-	MaxShortText = 100   // names, titles, labels
-	MaxLineText  = 300   // addresses, websites, one-line descriptions
-	MaxLongText  = 5000  // notes, summaries, feedback
-	MaxTags      = 50    // tags per customer
-	MaxNested    = 10000 // elements per nested array
+	MaxShortText = 100  // names, titles, labels
+	MaxLineText  = 300  // addresses, websites, one-line descriptions
+	MaxLongText  = 5000 // notes, summaries, feedback
 )
 
 // checkText trims s, and records a problem when it is required and empty,

@@ -166,13 +166,11 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 	if c.OwnerID != a.UserID && !a.CanChangeOwner(nil) {
 		p.Fail("ownerId", ReasonManagersOnly, nil, "only managers may assign a customer to someone else")
 	}
-	if len(in.Contacts) > 100 {
-		p.Fail("contacts", ReasonTooMany, map[string]any{"max": 100}, "must have at most 100 contacts")
-	}
 	for i, ci := range in.Contacts {
 		c.Contacts = append(c.Contacts, newContact(p.Index("contacts", i), ci))
 	}
 	ensureOnePrimary(c.Contacts, -1)
+	checkLists(p, sizesOf(nil), c)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -296,10 +294,6 @@ func (s *Service) setArchived(ctx context.Context, a Actor, id string, expectedV
 // retried over concurrent writes; otherwise a stale version is CONFLICT.
 func (s *Service) AddContact(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in ContactInput) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, _ time.Time) {
-		if len(c.Contacts) >= 100 {
-			p.Fail("contacts", ReasonTooMany, map[string]any{"max": 100}, "a customer has at most 100 contacts")
-			return
-		}
 		c.Contacts = append(c.Contacts, newContact(p, in))
 		ensureOnePrimary(c.Contacts, len(c.Contacts)-1)
 	}, nil)
@@ -351,10 +345,6 @@ func (s *Service) RemoveContact(ctx context.Context, a Actor, customerID, contac
 func (s *Service) LogInteraction(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in InteractionInput) (*Customer, error) {
 	var users []string
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
-		if len(c.Interactions) >= MaxNested {
-			p.Fail("interactions", ReasonTooMany, map[string]any{"max": MaxNested}, "a customer has at most %d interactions", MaxNested)
-			return
-		}
 		it := Interaction{ID: NewID(), At: now, CreatedBy: a.UserID}
 		channel := in.Channel
 		patch := InteractionPatch{At: in.At, Channel: &channel, Summary: &in.Summary, Feedback: in.Feedback,
@@ -453,10 +443,6 @@ func interactionUsers(it *Interaction) []string {
 // AddNeed appends a need.
 func (s *Service) AddNeed(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in NeedInput) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
-		if len(c.Needs) >= 1000 {
-			p.Fail("needs", ReasonTooMany, map[string]any{"max": 1000}, "a customer has at most 1000 needs")
-			return
-		}
 		n := Need{ID: NewID(), Kind: NeedKindCurrent, Priority: PriorityMedium, Status: NeedStatusOpen, OpenedAt: now, CreatedBy: a.UserID}
 		n.Title = checkText(p, "title", in.Title, MaxLineText, true)
 		in.NeedFields.apply(p, &n)
@@ -499,10 +485,6 @@ func (s *Service) UpdateNeed(ctx context.Context, a Actor, customerID, needID st
 // RecordDeal appends a purchase.
 func (s *Service) RecordDeal(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in DealInput) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanEdit), func(c *Customer, p Problems, now time.Time) {
-		if len(c.Deals) >= MaxNested {
-			p.Fail("deals", ReasonTooMany, map[string]any{"max": MaxNested}, "a customer has at most %d deals", MaxNested)
-			return
-		}
 		d := Deal{ID: NewID(), Date: DateOf(now, s.loc()), CreatedBy: a.UserID}
 		amount := in.Amount
 		patch := DealPatch{Product: &in.Product, Amount: &amount, Date: in.Date, Note: in.Note}
@@ -514,10 +496,6 @@ func (s *Service) RecordDeal(ctx context.Context, a Actor, customerID string, ex
 // RecordSatisfaction appends a satisfaction result (0-100).
 func (s *Service) RecordSatisfaction(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in SatisfactionInput) (*Customer, error) {
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
-		if len(c.Satisfaction) >= MaxNested {
-			p.Fail("satisfaction", ReasonTooMany, map[string]any{"max": MaxNested}, "a customer has at most %d results", MaxNested)
-			return
-		}
 		r := Satisfaction{ID: NewID(), At: now, Score: in.Score, CreatedBy: a.UserID}
 		if in.Score < 0 || in.Score > 100 {
 			p.Fail("score", ReasonOutOfRange, map[string]any{"min": 0, "max": 100}, "must be between 0 and 100")
@@ -598,6 +576,7 @@ func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int6
 		now := s.now()
 		p := NewProblems()
 		before := StoredStrings(c)
+		sizes := sizesOf(c)
 		var texts map[string]string
 		if !a.CanSeeContactDetails(c) {
 			texts = storedTexts(c) // what a sees masked, to keep (restoreMasked)
@@ -606,6 +585,7 @@ func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int6
 		if texts != nil {
 			restoreMasked(c, texts)
 		}
+		checkLists(p, sizes, c)
 		if err := p.Err(); err != nil {
 			return nil, err
 		}

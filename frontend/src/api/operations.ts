@@ -61,7 +61,7 @@ export const CustomerListItemFragment = graphql(`
       id
       name
     }
-    contacts {
+    contacts(limit: 1) {
       name
       primary
     }
@@ -217,7 +217,7 @@ export const CustomerDetailFragment = graphql(`
       viewerCanEdit
       viewerCanTickOff
     }
-    needs {
+    needs(newestFirst: true, limit: $recordLimit) {
       id
       title
       kind
@@ -242,7 +242,7 @@ export const CustomerDetailFragment = graphql(`
       }
       viewerCanEdit
     }
-    deals {
+    deals(newestFirst: true, limit: $recordLimit) {
       id
       date
       amount
@@ -259,7 +259,7 @@ export const CustomerDetailFragment = graphql(`
       }
       viewerCanEdit
     }
-    satisfaction {
+    satisfaction(newestFirst: true, limit: $recordLimit) {
       id
       at
       score
@@ -287,7 +287,7 @@ export const CustomerDetailFragment = graphql(`
     lastComplaintAt
     satisfactionCount
     avgSatisfaction
-    stageHistory {
+    stageHistory(newestFirst: true, limit: $historyLimit) {
       from
       to
       at
@@ -296,7 +296,7 @@ export const CustomerDetailFragment = graphql(`
         name
       }
     }
-    tierHistory {
+    tierHistory(newestFirst: true, limit: $historyLimit) {
       from
       to
       at
@@ -318,8 +318,19 @@ export const CustomerDetailFragment = graphql(`
   }
 `);
 
+// The most the customer page asks for of each nested list: every list of a
+// customer counts, in the server's complexity limit, as the most it may
+// return (docs/API.md, Limits). graph/cost_test.go checks this query's cost
+// at these values.
+/** Interactions, newest first (the timeline's "more" grows the limit up to this). */
+export const MAX_INTERACTION_LIMIT = 150;
+/** Needs, deals and satisfaction results: the newest this many of each. */
+export const RECORD_LIMIT = 100;
+/** Stage and value tier changes: the newest this many of each. */
+export const HISTORY_LIMIT = 50;
+
 export const CustomerQuery = graphql(`
-  query Customer($code: String!, $interactionLimit: Int) {
+  query Customer($code: String!, $interactionLimit: Int, $recordLimit: Int!, $historyLimit: Int!) {
     customer(code: $code) {
       ...CustomerDetail
     }

@@ -393,6 +393,10 @@ export const zh = {
   'settings.mismatch': '两次输入的新密码不一致',
   'settings.passwordChanged': '密码已修改，其他设备上的登录已退出。',
   'settings.changePassword': '修改密码',
+
+  // Nested lists: the customer page shows the newest so many of each.
+  'detail.newestOnly': '仅显示最近的 {n} 条',
+  'detail.newestOfTotal': '仅显示最近的 {n} 条（共 {total} 条）',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -791,6 +795,10 @@ export const en: Messages = {
   'settings.mismatch': 'The new passwords do not match',
   'settings.passwordChanged': 'Password changed; your other sessions were signed out.',
   'settings.changePassword': 'Change password',
+
+  // Nested lists: the customer page shows the newest so many of each.
+  'detail.newestOnly': 'Showing the newest {n} only',
+  'detail.newestOfTotal': 'Showing the newest {n} of {total}',
 };
 
 export const dictionaries = { zh: zh as Messages, en };

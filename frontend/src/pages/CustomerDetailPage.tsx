@@ -4,7 +4,7 @@ import { ArrowLeftOutlined, EditOutlined, FormOutlined, InboxOutlined, UndoOutli
 import { useNavigate, useParams, type NavigateFunction } from 'react-router-dom';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../api/client';
-import { ArchiveCustomerMutation, CustomerQuery, RestoreCustomerMutation } from '../api/operations';
+import { ArchiveCustomerMutation, CustomerQuery, HISTORY_LIMIT, MAX_INTERACTION_LIMIT, RECORD_LIMIT, RestoreCustomerMutation } from '../api/operations';
 import { useI18n } from '../i18n';
 import { CUSTOMER_TYPE_LABELS, INTENT_GRADE_LABELS, NEED_TYPE_LABELS, STAGE_LABELS, VALUE_TIER_LABELS } from '../i18n/enums';
 import { EnumTag } from '../components/EnumTag';
@@ -46,7 +46,8 @@ export default function CustomerDetailPage() {
 
   const query = useQuery({
     queryKey: ['customer', code, limit],
-    queryFn: async () => (await request(CustomerQuery, { code, interactionLimit: limit })).customer,
+    queryFn: async () =>
+      (await request(CustomerQuery, { code, interactionLimit: limit, recordLimit: RECORD_LIMIT, historyLimit: HISTORY_LIMIT })).customer,
     placeholderData: keepPreviousData,
     staleTime: 5_000,
   });
@@ -170,7 +171,7 @@ export default function CustomerDetailPage() {
               <InteractionTimeline
                 customer={c}
                 loadingMore={query.isFetching}
-                onMore={() => setLimit((l) => Math.min(c.interactionCount, l + MORE_INTERACTIONS))}
+                onMore={() => setLimit((l) => Math.min(c.interactionCount, MAX_INTERACTION_LIMIT, l + MORE_INTERACTIONS))}
                 reload={reload}
                 onEdit={(it) => {
                   setEditKey((k) => k + 1);
@@ -180,7 +181,7 @@ export default function CustomerDetailPage() {
               />
             ),
           },
-          { key: 'needs', label: `${t('detail.tabNeeds')} (${c.needs.length})`, children: <NeedsSection {...section} /> },
+          { key: 'needs', label: `${t('detail.tabNeeds')} (${c.needs.length}${c.needs.length >= RECORD_LIMIT ? '+' : ''})`, children: <NeedsSection {...section} /> },
           { key: 'deals', label: `${t('detail.tabDeals')} (${c.dealCount})`, children: <DealsSection {...section} /> },
           { key: 'satisfaction', label: `${t('detail.tabSatisfaction')} (${c.satisfactionCount})`, children: <SatisfactionSection {...section} /> },
           { key: 'history', label: t('detail.tabHistory'), children: <HistorySection customer={c} /> },

@@ -10,6 +10,7 @@ import { MoneyInput } from '../../components/MoneyInput';
 import { RowActions } from '../../components/RowActions';
 import { knownNames } from '../../lib/fieldPath';
 import { dateToDayjs, dayjsToDate, toMoney } from '../../lib/money';
+import { NewestOnly } from './NewestOnly';
 import type { Detail, SectionProps } from './types';
 import { useRecordEditor } from './useRecordEditor';
 import { Money } from '../../components/Money';
@@ -115,6 +116,7 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
           )}
         />
       )}
+      {customer.dealCount > deals.length && <NewestOnly shown={deals.length} total={customer.dealCount} />}
       {canEdit && (
         <Button type="dashed" icon={<PlusOutlined />} block onClick={() => open('new')} style={{ marginTop: 8 }}>
           {t('deal.add')}

@@ -3,12 +3,15 @@ import { useI18n } from '../../i18n';
 import { STAGE_LABELS, VALUE_TIER_LABELS } from '../../i18n/enums';
 import { EnumTag } from '../../components/EnumTag';
 import { formatTime } from '../../lib/money';
+import { HISTORY_LIMIT } from '../../api/operations';
+import { NewestOnly } from './NewestOnly';
 import type { Detail } from './types';
 
 export function HistorySection({ customer }: { customer: Detail }) {
   const { t } = useI18n();
-  const stages = [...customer.stageHistory].reverse();
-  const tiers = [...customer.tierHistory].reverse();
+  // Newest first, at most HISTORY_LIMIT of each.
+  const stages = customer.stageHistory;
+  const tiers = customer.tierHistory;
   return (
     <Row gutter={24}>
       <Col xs={24} md={12}>
@@ -32,6 +35,7 @@ export function HistorySection({ customer }: { customer: Detail }) {
             }))}
           />
         )}
+        {stages.length >= HISTORY_LIMIT && <NewestOnly shown={stages.length} />}
       </Col>
       <Col xs={24} md={12}>
         <Typography.Title level={5}>{t('detail.tierHistory')}</Typography.Title>
@@ -54,6 +58,7 @@ export function HistorySection({ customer }: { customer: Detail }) {
             }))}
           />
         )}
+        {tiers.length >= HISTORY_LIMIT && <NewestOnly shown={tiers.length} />}
       </Col>
     </Row>
   );

@@ -2,7 +2,7 @@ import { Button, Checkbox, Col, DatePicker, Empty, Form, Input, Row, Select, Spa
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { request } from '../../api/client';
-import { AddNeedMutation, RemoveNeedMutation, UpdateNeedMutation } from '../../api/operations';
+import { AddNeedMutation, RECORD_LIMIT, RemoveNeedMutation, UpdateNeedMutation } from '../../api/operations';
 import type { NeedInput, NeedKind, NeedPatch, NeedStatus, NeedType, Priority } from '../../gql/graphql';
 import { useI18n, type MessageKey } from '../../i18n';
 import { NEED_KIND_LABELS, NEED_STATUS_LABELS, NEED_TYPE_LABELS, PRIORITY_LABELS } from '../../i18n/enums';
@@ -14,6 +14,7 @@ import { RowActions } from '../../components/RowActions';
 import { diffRecords } from '../../lib/conflict';
 import { knownNames } from '../../lib/fieldPath';
 import { dateToDayjs, dayjsToDate, formatTime, toMoney } from '../../lib/money';
+import { NewestOnly } from './NewestOnly';
 import type { DetailNeed, SectionProps } from './types';
 import { useRecordEditor } from './useRecordEditor';
 import { Money } from '../../components/Money';
@@ -187,6 +188,7 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
           ]}
         />
       )}
+      {customer.needs.length >= RECORD_LIMIT && <NewestOnly shown={customer.needs.length} />}
       {canLog && (
         <Button type="dashed" icon={<PlusOutlined />} block onClick={() => open('new')} style={{ marginTop: 8 }}>
           {t('need.add')}

@@ -9,6 +9,7 @@ import { RowActions } from '../../components/RowActions';
 import { knownNames } from '../../lib/fieldPath';
 import { dayjsToTime, formatTime } from '../../lib/money';
 import { SATISFACTION_FIELDS, satisfactionPatch, satisfactionToForm, type SatisfactionFormValues } from '../../lib/satisfactionForm';
+import { NewestOnly } from './NewestOnly';
 import type { Detail, SectionProps } from './types';
 import { useRecordEditor } from './useRecordEditor';
 import { colors } from '../../theme';
@@ -84,6 +85,7 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
           )}
         />
       )}
+      {customer.satisfactionCount > results.length && <NewestOnly shown={results.length} total={customer.satisfactionCount} />}
       {canLog && (
         <Button type="dashed" icon={<PlusOutlined />} block onClick={() => open('new')} style={{ marginTop: 8 }}>
           {t('sat.add')}

@@ -3,7 +3,7 @@ import { App, Button, Checkbox, Empty, Popconfirm, Tag, Timeline, Typography } f
 import { ClockCircleOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { request } from '../../api/client';
-import { RemoveInteractionMutation, UpdateInteractionMutation } from '../../api/operations';
+import { MAX_INTERACTION_LIMIT, RemoveInteractionMutation, UpdateInteractionMutation } from '../../api/operations';
 import { isApiError } from '../../api/errors';
 import { errorText } from '../../lib/errorText';
 import { useI18n } from '../../i18n';
@@ -11,6 +11,7 @@ import { CHANNEL_LABELS, KEY_EVENT_LABELS } from '../../i18n/enums';
 import { ChannelIcon } from '../../components/ChannelIcon';
 import { EnumTag } from '../../components/EnumTag';
 import { formatTime } from '../../lib/money';
+import { NewestOnly } from './NewestOnly';
 import type { Detail, DetailInteraction } from './types';
 import { colors } from '../../theme';
 
@@ -197,11 +198,12 @@ export function InteractionTimeline({ customer, onMore, loadingMore, onEdit, rel
           };
         })}
       />
-      {remaining > 0 && (
+      {remaining > 0 && items.length < MAX_INTERACTION_LIMIT && (
         <Button onClick={onMore} loading={loadingMore} block>
           {t('interaction.more', { n: remaining })}
         </Button>
       )}
+      {remaining > 0 && items.length >= MAX_INTERACTION_LIMIT && <NewestOnly shown={items.length} total={customer.interactionCount} />}
     </>
   );
 }
