@@ -731,6 +731,104 @@ async function main() {
       state.current = page;
     });
 
+    await scenario('the list for people who own customers: fits 1280 px, 我的客户 remembered, 最近查看, / and Ctrl+K (1280 and 375)', async () => {
+      const fits = async (p, what) => {
+        const w = await p.evaluate(() => {
+          const el = document.querySelector('.ant-table-content') ?? document.querySelector('.ant-table-body');
+          return el ? { scroll: el.scrollWidth, client: el.clientWidth } : null;
+        });
+        assert(w && w.scroll <= w.client + 1, `${what}: the default columns scroll sideways at 1280 px: ${JSON.stringify(w)}`);
+      };
+      const ctx = await newContext();
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login`);
+      await signIn(p, 'sales2@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.locator('tr.kehu-row-clickable').first().waitFor();
+      await fits(p, 'zh');
+      // 我的客户: only my customers, and the choice comes back on the next visit.
+      await p.getByTestId('mine-switch').getByText('我的客户').click();
+      await p.waitForURL((u) => u.searchParams.get('mine') === '1');
+      await p.locator('tr.kehu-row-clickable').first().waitFor();
+      const me = (await p.locator('.kehu-header').innerText()).match(/(\S+)\s*销售/)?.[1];
+      assert(me, 'the header names the user');
+      // (the previous page stays on screen until the new one arrives)
+      await p
+        .waitForFunction(
+          (name) => {
+            const cells = [...document.querySelectorAll('tr.kehu-row-clickable td:nth-child(6)')].map((td) => td.textContent.trim());
+            return cells.length > 0 && cells.every((c) => c === name);
+          },
+          me,
+          { timeout: T },
+        )
+        .catch(async () => {
+          const owners = await p.locator('tr.kehu-row-clickable td:nth-child(6)').allInnerTexts();
+          throw new Error(`only ${me}'s customers: ${owners.join(',')}`);
+        });
+      await shoot(p, 'customer-list-mine');
+      await p.goto(`${base}/customers`);
+      await p.waitForURL((u) => u.searchParams.get('mine') === '1');
+      await p.getByTestId('mine-switch').locator('.ant-segmented-item-selected').filter({ hasText: '我的客户' }).waitFor();
+      // Open one; it is first under 最近查看 and in the quick switcher.
+      const first = p.locator('tr.kehu-row-clickable').first();
+      const name = (await first.getAttribute('aria-label')) ?? '';
+      await first.click();
+      await p.getByTestId('timeline').waitFor();
+      await p.goBack();
+      await p.getByTestId('recent-open').click();
+      await p.locator('.ant-dropdown:visible').getByText(name, { exact: true }).waitFor();
+      await p.keyboard.press('Escape');
+      await p.getByTestId('mine-switch').getByText('全部客户').click();
+      await p.waitForURL((u) => u.searchParams.get('mine') !== '1');
+      // "/" puts the caret into the search box.
+      await p.locator('body').click({ position: { x: 5, y: 300 } });
+      await p.keyboard.press('/');
+      assert(await p.getByTestId('query-box').evaluate((el) => document.activeElement === el || el.contains(document.activeElement)), '/ focuses the search box');
+      await p.keyboard.press('Escape');
+      // Ctrl+K: the switcher lists the recent one, finds another by code, Enter opens it.
+      await p.locator('body').click({ position: { x: 5, y: 300 } });
+      await p.keyboard.press('Control+k');
+      const sw = p.getByTestId('quick-switcher-input');
+      await sw.waitFor();
+      await p.getByTestId('quick-switcher-item').filter({ hasText: name }).waitFor();
+      await shoot(p, 'quick-switcher');
+      const other = await gql(base, '{ customers(first: 1, orderBy: {field: CODE, direction: ASC}) { edges { node { code name } } } }', {}, await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD));
+      const target = other.customers.edges[0].node;
+      await sw.fill(target.code);
+      await p.getByTestId('quick-switcher-item').filter({ hasText: target.name }).waitFor();
+      await sw.press('Enter');
+      await p.waitForURL((u) => decodeURIComponent(u.pathname) === `/customers/${target.code}`);
+      await p.getByRole('heading', { level: 1, name: target.name }).waitFor();
+      // English: the default columns fit too.
+      await p.goto(`${base}/settings`);
+      await p.getByTestId('language-switch').getByText('English').click();
+      await p.getByRole('heading', { level: 1, name: 'My settings' }).waitFor();
+      await p.goto(`${base}/customers?mine=0`);
+      await p.locator('tr.kehu-row-clickable').first().waitFor();
+      await fits(p, 'en');
+      await shoot(p, 'customer-list-en-1280');
+      await p.goto(`${base}/settings`);
+      await p.getByTestId('language-switch').getByText('简体中文').click();
+      await p.getByRole('heading', { level: 1, name: /设置/ }).waitFor();
+      await ctx.close();
+      // On a phone: the switch and the switcher are there too.
+      const phone = await newContext(PHONE);
+      const q = await phone.newPage();
+      state.current = q;
+      await q.goto(`${base}/login`);
+      await signIn(q, 'sales2@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await q.locator('.kehu-card-clickable').first().waitFor();
+      await q.getByTestId('mine-switch').waitFor();
+      await q.getByTestId('quick-switcher-open').click();
+      await q.getByTestId('quick-switcher').getByText('还没有查看过客户').waitFor(); // recent ones are kept per browser
+      await q.getByTestId('quick-switcher-input').fill(target.name.slice(0, 4));
+      await q.getByTestId('quick-switcher-item').filter({ hasText: target.name }).waitFor();
+      await shoot(q, 'quick-switcher');
+      await phone.close();
+      state.current = page;
+    });
+
     await scenario('phone-sized pages (375x812)', async () => {
       const phone = await newContext(PHONE);
       const p = await phone.newPage();

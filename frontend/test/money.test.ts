@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import dayjs from 'dayjs';
-import { dateToDayjs, dayjsToDate, dayjsToTime, formatMoney, formatMoneyShort, timeToDayjs, toMoney } from '../src/lib/money';
+import { dateToDayjs, dayjsToDate, dayjsToTime, formatMoney, formatMoneyShort, formatShortTime, timeToDayjs, toMoney } from '../src/lib/money';
 
 describe('money', () => {
   it('normalises input to the Money scalar', () => {
@@ -63,5 +63,11 @@ describe('dates and times', () => {
     // A round trip keeps the instant.
     const t = '2026-11-23T09:30:00+08:00';
     expect(timeToDayjs(dayjsToTime(timeToDayjs(t)))?.valueOf()).toBe(timeToDayjs(t)?.valueOf());
+  });
+  it('writes a time short for narrow columns: the day and time this year, the date before', () => {
+    const now = dayjs('2026-12-06T10:00:00+08:00');
+    expect(formatShortTime('2026-12-06T09:04:00Z', now)).toMatch(/^12-06 \d\d:04$/);
+    expect(formatShortTime('2025-11-30T02:00:00Z', now)).toBe('2025-11-30');
+    expect(formatShortTime(null, now)).toBe('—');
   });
 });

@@ -4,14 +4,14 @@ import { CursorStack, DEFAULT_STATE, decodeListState, encodeListState, listKey }
 describe('customer list URL state', () => {
   it('decodes the example URL', () => {
     const s = decodeListState(new URLSearchParams('q=科技&sort=LAST_INTERACTION_AT.desc&page=3'));
-    expect(s).toEqual({ q: '科技', scope: 'ACTIVE', sort: { field: 'LAST_INTERACTION_AT', direction: 'DESC' }, page: 3, size: 20 });
+    expect(s).toEqual({ q: '科技', scope: 'ACTIVE', sort: { field: 'LAST_INTERACTION_AT', direction: 'DESC' }, page: 3, size: 20, mine: false });
   });
 
   it('round-trips every state', () => {
     const states = [
       DEFAULT_STATE,
-      { q: '杭州 云栖', scope: 'ARCHIVED' as const, sort: { field: 'TOTAL_AMOUNT' as const, direction: 'ASC' as const }, page: 7, size: 50 },
-      { q: 'a&b=c?', scope: 'ALL' as const, sort: { field: 'NAME' as const, direction: 'DESC' as const }, page: 1, size: 100 },
+      { q: '杭州 云栖', scope: 'ARCHIVED' as const, sort: { field: 'TOTAL_AMOUNT' as const, direction: 'ASC' as const }, page: 7, size: 50, mine: true },
+      { q: 'a&b=c?', scope: 'ALL' as const, sort: { field: 'NAME' as const, direction: 'DESC' as const }, page: 1, size: 100, mine: false },
     ];
     for (const s of states) {
       const qs = encodeListState(s).toString();
@@ -22,6 +22,11 @@ describe('customer list URL state', () => {
   it('leaves defaults out of the URL', () => {
     expect(encodeListState(DEFAULT_STATE).toString()).toBe('');
     expect(encodeListState({ ...DEFAULT_STATE, page: 2 }).toString()).toBe('page=2');
+    expect(encodeListState({ ...DEFAULT_STATE, mine: true }).toString()).toBe('mine=1');
+  });
+
+  it('keeps the cursors of 我的客户 apart from the whole list', () => {
+    expect(listKey({ ...DEFAULT_STATE, mine: true })).not.toBe(listKey(DEFAULT_STATE));
   });
 
   it('ignores junk', () => {

@@ -645,3 +645,19 @@ export const DeleteSegmentMutation = graphql(`
     deleteSegment(id: $id, expectedVersion: $expectedVersion)
   }
 `);
+
+// The quick switcher (Ctrl/⌘+K): customers by name, code or contact name.
+export const QuickFindQuery = graphql(`
+  query QuickFind($search: String!) {
+    customers(first: 8, search: $search, scope: ALL) {
+      edges {
+        node {
+          id
+          code
+          name
+          archivedAt
+        }
+      }
+    }
+  }
+`);

@@ -1,10 +1,12 @@
+import { useCallback, useState } from 'react';
 import { Avatar, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
-import { LogoutOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined } from '@ant-design/icons';
+import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { canManageUsersView, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
 import { colors } from '../theme';
+import { isMac, QuickSwitcher, useQuickSwitcherKey } from './QuickSwitcher';
 
 export function AppLayout() {
   const { t, label } = useI18n();
@@ -14,6 +16,9 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
   const section = location.pathname.split('/')[1] ?? 'customers';
+  const [switcher, setSwitcher] = useState(false);
+  const openSwitcher = useCallback(() => setSwitcher(true), []);
+  useQuickSwitcherKey(openSwitcher);
 
   const items: MenuProps['items'] = [
     { key: 'customers', icon: <ContactsOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
@@ -44,6 +49,17 @@ export function AppLayout() {
             style={{ borderBottom: 'none', lineHeight: '54px', minWidth: 0 }}
           />
         </nav>
+        <Button
+          type="text"
+          icon={<SearchOutlined />}
+          onClick={openSwitcher}
+          aria-label={t('switcher.open')}
+          aria-keyshortcuts={isMac ? 'Meta+K' : 'Control+K'}
+          data-testid="quick-switcher-open"
+        >
+          {!mobile && <kbd className="kehu-kbd">{isMac ? '⌘K' : 'Ctrl K'}</kbd>}
+        </Button>
+        <QuickSwitcher open={switcher} onClose={() => setSwitcher(false)} />
         <Dropdown menu={{ items: userMenu }} trigger={['click']} placement="bottomRight">
           <Button type="text" aria-label={`${me?.name ?? ''} ${t('nav.settings')}`} style={{ paddingInline: 6 }}>
             <Avatar size="small" icon={<UserOutlined />} style={{ backgroundColor: colors.primary }} />

@@ -397,6 +397,20 @@ export const zh = {
   // Nested lists: the customer page shows the newest so many of each.
   'detail.newestOnly': '仅显示最近的 {n} 条',
   'detail.newestOfTotal': '仅显示最近的 {n} 条（共 {total} 条）',
+
+  // The list for people who own customers: 我的客户, 最近查看, the quick switcher.
+  'list.all': '全部客户',
+  'list.mine': '我的客户',
+  'list.ownerFilter': '显示哪些客户',
+  'list.recent': '最近查看',
+  'list.recentNone': '还没有查看过客户',
+  'list.searchKey': '按 / 搜索',
+  'switcher.open': '快速打开客户',
+  'switcher.placeholder': '输入客户名称或编号',
+  'switcher.recent': '最近查看',
+  'switcher.matches': '匹配的客户',
+  'switcher.none': '没有匹配的客户',
+  'switcher.hint': '↑↓ 选择，回车打开，Esc 关闭',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -799,6 +813,20 @@ export const en: Messages = {
   // Nested lists: the customer page shows the newest so many of each.
   'detail.newestOnly': 'Showing the newest {n} only',
   'detail.newestOfTotal': 'Showing the newest {n} of {total}',
+
+  // The list for people who own customers: 我的客户, 最近查看, the quick switcher.
+  'list.all': 'All customers',
+  'list.mine': 'My customers',
+  'list.ownerFilter': 'Which customers',
+  'list.recent': 'Recently viewed',
+  'list.recentNone': 'No customer viewed yet',
+  'list.searchKey': 'Press / to search',
+  'switcher.open': 'Open a customer',
+  'switcher.placeholder': 'Customer name or code',
+  'switcher.recent': 'Recently viewed',
+  'switcher.matches': 'Matching customers',
+  'switcher.none': 'No matching customer',
+  'switcher.hint': '↑↓ to choose, Enter to open, Esc to close',
 };
 
 export const dictionaries = { zh: zh as Messages, en };

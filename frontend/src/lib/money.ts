@@ -97,6 +97,13 @@ export function formatTime(value: string | null | undefined, withTime = true): s
   return d.format(withTime ? 'YYYY-MM-DD HH:mm' : 'YYYY-MM-DD');
 }
 
+/** A time in a narrow column: "12-06 17:04" this year, "2025-11-30" before (formatTime on hover). */
+export function formatShortTime(value: string | null | undefined, now = dayjs()): string {
+  const d = timeToDayjs(value);
+  if (!d) return '—';
+  return d.year() === now.year() ? d.format('MM-DD HH:mm') : d.format('YYYY-MM-DD');
+}
+
 export function formatDate(value: string | null | undefined): string {
   return value ? value : '—';
 }

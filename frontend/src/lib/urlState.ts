@@ -18,11 +18,13 @@ export interface ListState {
   sort: ListSort;
   page: number;
   size: number;
+  /** Only the signed-in user's own customers (我的客户: owner is me), ANDed with the filter. */
+  mine: boolean;
 }
 
 export const PAGE_SIZES = [20, 50, 100] as const;
 export const DEFAULT_SORT: ListSort = { field: 'LAST_INTERACTION_AT', direction: 'DESC' };
-export const DEFAULT_STATE: ListState = { q: '', scope: 'ACTIVE', sort: DEFAULT_SORT, page: 1, size: 20 };
+export const DEFAULT_STATE: ListState = { q: '', scope: 'ACTIVE', sort: DEFAULT_SORT, page: 1, size: 20, mine: false };
 /** The longest query line the server takes (4,000 bytes; a character is at most 4). */
 export const MAX_QUERY = 4000;
 /** Upper bound of a page number in a URL (keeps a typo from walking a huge list). */
@@ -65,6 +67,7 @@ export function decodeListState(params: URLSearchParams): ListState {
     sort: decodeSort(params.get('sort')),
     page: intParam(params.get('page'), 1, 1, MAX_PAGE),
     size,
+    mine: params.get('mine') === '1',
   };
 }
 
@@ -76,6 +79,7 @@ export function encodeListState(s: ListState): URLSearchParams {
   if (s.sort.field !== DEFAULT_SORT.field || s.sort.direction !== DEFAULT_SORT.direction) p.set('sort', encodeSort(s.sort));
   if (s.page > 1) p.set('page', String(s.page));
   if (s.size !== DEFAULT_STATE.size) p.set('size', String(s.size));
+  if (s.mine) p.set('mine', '1');
   return p;
 }
 
@@ -84,7 +88,7 @@ export function encodeListState(s: ListState): URLSearchParams {
  * extra names a filter that is not in the URL (a builder-only where).
  */
 export function listKey(s: ListState, extra = ''): string {
-  return `${s.q.trim()}|${s.scope}|${encodeSort(s.sort)}|${s.size}${extra ? `|${extra}` : ''}`;
+  return `${s.q.trim()}|${s.scope}|${encodeSort(s.sort)}|${s.size}${s.mine ? '|mine' : ''}${extra ? `|${extra}` : ''}`;
 }
 
 /**

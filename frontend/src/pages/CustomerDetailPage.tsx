@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Col, Descriptions, Grid, Popconfirm, Row, Space, Statistic, Tabs, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, FormOutlined, InboxOutlined, UndoOutlined } from '@ant-design/icons';
 import { useNavigate, useParams, type NavigateFunction } from 'react-router-dom';
@@ -24,6 +24,8 @@ import { PageHeading } from '../components/PageHeading';
 import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
 import { colors } from '../theme';
 import { Money } from '../components/Money';
+import { rememberRecent } from '../lib/recent';
+import { useSession } from '../auth/session';
 
 const FIRST_INTERACTIONS = 30;
 const MORE_INTERACTIONS = 50;
@@ -52,6 +54,11 @@ export default function CustomerDetailPage() {
     staleTime: 5_000,
   });
   const c = query.data ?? null;
+  const { me } = useSession();
+  // 最近查看: this customer goes first in the list's and the switcher's recent ones.
+  useEffect(() => {
+    if (c) rememberRecent(me?.id, { code: c.code, name: c.name });
+  }, [c?.code, c?.name, me?.id]);
 
   const reload = useCallback(async (): Promise<Detail | null> => {
     void qc.invalidateQueries({ queryKey: ['customers'] });

@@ -11,6 +11,7 @@ import {
   List,
   Pagination,
   Popover,
+  Segmented,
   Select,
   Skeleton,
   Space,
@@ -25,6 +26,7 @@ import {
   BookOutlined,
   DownloadOutlined,
   FilterOutlined,
+  HistoryOutlined,
   PlusOutlined,
   SettingOutlined,
   SortAscendingOutlined,
@@ -45,7 +47,7 @@ import {
 import { EnumTag } from '../components/EnumTag';
 import { EmptyState, ErrorState } from '../components/States';
 import { decodeListState, encodeListState, DEFAULT_SORT, MAX_QUERY, PAGE_SIZES, type ListState } from '../lib/urlState';
-import { formatTime } from '../lib/money';
+import { formatShortTime, formatTime } from '../lib/money';
 import { useCustomerList } from './customerListData';
 import { useSession } from '../auth/session';
 import { prefetchPages } from './lazy';
@@ -61,6 +63,7 @@ import { SavedSegments } from './segment/SavedSegments';
 import { PageHeading } from '../components/PageHeading';
 import { SOURCE_CHOICES } from '../i18n/choices';
 import { Money } from '../components/Money';
+import { loadMine, loadRecent, saveMine, type RecentCustomer } from '../lib/recent';
 
 // The builder (and the date pickers it uses) loads when first opened.
 const FilterBuilder = lazy(() => import('./segment/FilterBuilder'));
@@ -110,7 +113,6 @@ const DEFAULT_COLUMNS: ColumnKey[] = [
   'owner',
   'primaryContact',
   'lastInteractionAt',
-  'interactionCount',
   'totalAmount',
   'avgSatisfaction',
 ];
@@ -156,7 +158,14 @@ export function CustomerListPage() {
   const { me } = useSession();
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
-  const state = useMemo(() => decodeListState(params), [params]);
+  // 我的客户 comes back as this user left it on this browser (a link that
+  // says mine=1 or mine=0 wins); the URL is brought in line below.
+  const ownsCustomers = !!me && me.role !== 'ANALYST';
+  const rememberedMine = ownsCustomers && !params.has('mine') && loadMine(me?.id);
+  const state = useMemo(() => {
+    const s = decodeListState(params);
+    return rememberedMine ? { ...s, mine: true } : s;
+  }, [params, rememberedMine]);
   // The filter: the URL's query line, the box and the builder kept in step.
   // Setting the line reads the URL when it runs: the list may still be on
   // screen (kept by a route transition) after the user has moved on, and
@@ -204,6 +213,31 @@ export function CustomerListPage() {
     setParams(encodeListState(next), { replace });
   };
 
+  useEffect(() => {
+    if (rememberedMine) update({ mine: true }, true);
+  }, [rememberedMine]);
+  const setMine = (mine: boolean) => {
+    saveMine(me?.id, mine);
+    const next = encodeListState({ ...state, mine, page: 1 });
+    if (!mine) next.set('mine', '0');
+    setParams(next);
+  };
+
+  // "/" puts the caret into the search box (not while typing elsewhere).
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+      const el = document.activeElement;
+      if (el instanceof HTMLElement && (el.isContentEditable || el.closest('input, textarea, select, [role="combobox"], .ant-modal'))) return;
+      e.preventDefault();
+      boxRef.current?.focus();
+      boxRef.current?.select();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  const [recent, setRecent] = useState<RecentCustomer[]>([]);
+
   // Typing filters after a short pause; Enter at once (and adds a history entry).
   const boxTimer = useRef<number | undefined>(undefined);
   useEffect(() => {
@@ -248,12 +282,12 @@ export function CustomerListPage() {
 
   const defs: ColumnDef[] = useMemo(
     () => [
-      { key: 'code', title: 'col.code', sort: 'CODE', width: 112, render: (r) => <span style={{ fontFamily: 'monospace' }}>{r.code}</span> },
+      { key: 'code', title: 'col.code', sort: 'CODE', width: 96, render: (r) => <span className="kehu-code">{r.code}</span> },
       {
         key: 'name',
         title: 'col.name',
         sort: 'NAME',
-        width: 220,
+        width: 164,
         render: (r) => (
           <>
             <Link to={`/customers/${r.code}`} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
@@ -267,13 +301,13 @@ export function CustomerListPage() {
           </>
         ),
       },
-      { key: 'stage', title: 'col.stage', sort: 'STAGE', width: 110, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
-      { key: 'valueTier', title: 'col.valueTier', sort: 'VALUE_TIER', width: 124, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
-      { key: 'intentGrade', title: 'col.intentGrade', sort: 'INTENT_GRADE', width: 110, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
+      { key: 'stage', title: 'col.stage', sort: 'STAGE', width: 96, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
+      { key: 'valueTier', title: 'col.valueTier', sort: 'VALUE_TIER', width: 112, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
+      { key: 'intentGrade', title: 'col.intentGrade', sort: 'INTENT_GRADE', width: 100, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
       {
         key: 'owner',
         title: 'col.owner',
-        width: 84,
+        width: 76,
         render: (r) =>
           r.owner ? (
             <Tag bordered={false} color={r.owner.id === me?.id ? 'blue' : undefined}>
@@ -284,7 +318,7 @@ export function CustomerListPage() {
       {
         key: 'primaryContact',
         title: 'col.primaryContact',
-        width: 96,
+        width: 84,
         render: (r) => (r.contacts.find((c) => c.primary) ?? r.contacts[0])?.name ?? '',
       },
       { key: 'industry', title: 'col.industry', sort: 'INDUSTRY', width: 150, render: (r) => r.industry },
@@ -302,16 +336,16 @@ export function CustomerListPage() {
             </Tag>
           )),
       },
-      { key: 'lastInteractionAt', title: 'col.lastInteractionAt', sort: 'LAST_INTERACTION_AT', width: 140, render: (r) => formatTime(r.lastInteractionAt) },
+      { key: 'lastInteractionAt', title: 'col.lastInteractionAt', sort: 'LAST_INTERACTION_AT', width: 112, render: (r) => <span title={formatTime(r.lastInteractionAt)}>{formatShortTime(r.lastInteractionAt)}</span> },
       { key: 'interactionCount', title: 'col.interactionCount', sort: 'INTERACTION_COUNT', width: 84, align: 'right', render: (r) => r.interactionCount },
       { key: 'dealCount', title: 'col.dealCount', sort: 'DEAL_COUNT', width: 100, align: 'right', render: (r) => r.dealCount },
-      { key: 'totalAmount', title: 'col.totalAmount', sort: 'TOTAL_AMOUNT', width: 124, align: 'right', render: (r) => <Money value={r.totalAmount} /> },
+      { key: 'totalAmount', title: 'col.totalAmount', sort: 'TOTAL_AMOUNT', width: 100, align: 'right', render: (r) => <Money value={r.totalAmount} /> },
       { key: 'lastDealOn', title: 'col.lastDealOn', sort: 'LAST_DEAL_ON', width: 120, render: (r) => r.lastDealOn ?? '' },
       {
         key: 'avgSatisfaction',
         title: 'col.avgSatisfaction',
         sort: 'AVG_SATISFACTION',
-        width: 80,
+        width: 100,
         align: 'right',
         render: (r) => (r.avgSatisfaction == null ? '' : r.avgSatisfaction.toFixed(1)),
       },
@@ -407,10 +441,12 @@ export function CustomerListPage() {
   const columnsParam = exportColumns(visible);
   const canExport = !seg.builderOnly && !problem;
   const exportView = { scope: state.scope, orderBy: state.sort.field, desc: state.sort.direction === 'DESC' };
+  // 我的客户 goes into the file's filter too.
+  const exportQuery = state.mine ? (state.q ? `owner:me (${state.q})` : 'owner:me') : state.q;
   const exportMenu = {
     items: [
-      { key: 'csv', label: <a href={exportHref('csv', state.q, columnsParam, exportView)} download data-testid="export-csv">{t('seg.exportCsv')}</a> },
-      { key: 'xlsx', label: <a href={exportHref('xlsx', state.q, columnsParam, exportView)} download data-testid="export-xlsx">{t('seg.exportXlsx')}</a> },
+      { key: 'csv', label: <a href={exportHref('csv', exportQuery, columnsParam, exportView)} download data-testid="export-csv">{t('seg.exportCsv')}</a> },
+      { key: 'xlsx', label: <a href={exportHref('xlsx', exportQuery, columnsParam, exportView)} download data-testid="export-xlsx">{t('seg.exportXlsx')}</a> },
     ],
   };
   const exportButton = (
@@ -471,7 +507,33 @@ export function CustomerListPage() {
         <Typography.Text type="secondary" aria-live="polite" data-testid="customer-total">
           {data ? t('list.total', { n: total.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') }) : ''}
         </Typography.Text>
+        {ownsCustomers && (
+          <Segmented<'all' | 'mine'>
+            aria-label={t('list.ownerFilter')}
+            value={state.mine ? 'mine' : 'all'}
+            onChange={(v) => setMine(v === 'mine')}
+            options={[
+              { value: 'all', label: t('list.all') },
+              { value: 'mine', label: t('list.mine') },
+            ]}
+            data-testid="mine-switch"
+          />
+        )}
         <div className="kehu-grow" />
+        <Dropdown
+          trigger={['click']}
+          placement="bottomRight"
+          onOpenChange={(o) => o && setRecent(loadRecent(me?.id))}
+          menu={{
+            items: recent.length
+              ? recent.map((r) => ({ key: r.code, label: <Link to={`/customers/${encodeURIComponent(r.code)}`}>{r.name}</Link> }))
+              : [{ key: 'none', label: t('list.recentNone'), disabled: true }],
+          }}
+        >
+          <Button icon={<HistoryOutlined />} aria-label={t('list.recent')} data-testid="recent-open">
+            {!mobile && t('list.recent')}
+          </Button>
+        </Dropdown>
         <Select<ArchiveScope>
           aria-label={t('list.scope')}
           value={state.scope}
@@ -517,6 +579,8 @@ export function CustomerListPage() {
           loading={isFetching && seg.box.trim() !== '' && seg.box.trim() === state.q}
           maxLength={MAX_QUERY}
           className="kehu-query-box"
+          suffix={!mobile && !seg.box ? <kbd className="kehu-kbd" title={t('list.searchKey')}>/</kbd> : undefined}
+          aria-keyshortcuts="/"
           data-testid="query-box"
           spellCheck={false}
         />
@@ -672,7 +736,7 @@ export function CustomerListPage() {
           dataSource={rows}
           loading={isFetching}
           onChange={onTableChange}
-          scroll={{ x: 'max-content' }}
+          scroll={{ x: columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 0), 0) }}
           sticky
           pagination={{ ...pagination, position: ['bottomRight'], showTotal: (n) => t('list.total', { n }) }}
           locale={{ emptyText: isPending ? ' ' : empty }}

@@ -26,9 +26,16 @@ function order(s: ListState): CustomerOrder {
   return { field: s.sort.field, direction: s.sort.direction };
 }
 
-/** The filter of a list request: the URL's query line, or a where that has none (builder-only). */
+const MINE: Where = { owner: { me: true } };
+
+/**
+ * The filter of a list request: the URL's query line, or a where that has
+ * none (builder-only); 我的客户 ANDs owner = me to either (the API ANDs
+ * where and query).
+ */
 function filterVars(s: ListState, where: Where | null) {
-  return where ? { where, query: null } : { query: s.q || null, where: null };
+  if (where) return { where: s.mine ? { and: [where, MINE] } : where, query: null };
+  return { query: s.q || null, where: s.mine ? MINE : null };
 }
 
 function whereKey(where: Where | null): string {
@@ -87,7 +94,7 @@ export async function fetchListPage(s: ListState, where: Where | null = null): P
 }
 
 export function listQueryKey(s: ListState, where: Where | null = null) {
-  return ['customers', s.q, s.scope, s.sort.field, s.sort.direction, s.size, s.page, whereKey(where)] as const;
+  return ['customers', s.q, s.scope, s.sort.field, s.sort.direction, s.size, s.page, s.mine, whereKey(where)] as const;
 }
 
 /** A page of the list of the URL's state; where replaces the query line when the filter has none. */
