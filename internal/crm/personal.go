@@ -7,9 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Personal data the seeds forbid storing (隐私保护): resident identity
@@ -18,61 +15,22 @@ import (
 // the check runs on every string a write stores (CheckStored), whatever
 // field it comes from.
 
-// NormalizeText is the normalisation every check of stored text reads:
-// NFKC (full-width digits and letters become ASCII), invisible characters
-// (zero-width spaces and joiners, BOM, soft hyphens, direction marks,
-// combining marks) removed, decimal digits of every script written as
-// ASCII, and the separators people put inside numbers (spaces, dashes,
-// dots, brackets, slashes, underscores) removed between two digits and
-// between a digit and a final X. It is for checking only: stored values
-// keep what the user wrote.
-func NormalizeText(s string) string { return joinDigitRuns(foldForCheck(s)) }
-
-// foldForCheck is NormalizeText without joining digit runs.
-func foldForCheck(s string) string {
-	// NFKC passes invalid bytes through and may then stop short of what a
-	// second pass would change: make the text valid first.
-	s = norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))
-	clean := true
-	for _, r := range s {
-		if r >= 0x80 && (isInvisible(r) || unicode.IsDigit(r)) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r < 0x80:
-			b.WriteRune(r)
-		case isInvisible(r):
-		case unicode.IsDigit(r):
-			b.WriteByte(byte('0' + digitValue(r)))
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+// NormalizeText is the normalisation every check of stored text reads
+// (normalizeUnits: NFKC, invisible characters removed, decimal digits of
+// every script, dingbat digits and Chinese numerals written as ASCII), with
+// the separators people put inside numbers (spaces, dashes, dots, brackets,
+// slashes, underscores) removed between two digits and between a digit and
+// a final X. It is for checking only: stored values keep what the user
+// wrote.
+func NormalizeText(s string) string {
+	return joinDigitRuns(unitString(normalizeUnits(strings.ToValidUTF8(s, "\uFFFD"), true, nil)))
 }
 
-// digitValue is the value of a decimal digit: Unicode puts every script's
-// digits 0-9 in a row, and the Nd table's ranges start at a zero.
-func digitValue(r rune) int {
-	for _, rg := range unicode.Nd.R16 {
-		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
-			return int(r-rune(rg.Lo)) % 10
-		}
-	}
-	for _, rg := range unicode.Nd.R32 {
-		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
-			return int(r-rune(rg.Lo)) % 10
-		}
-	}
-	return 0
+// foldForCheck is the normalisation without Chinese numerals and without
+// joining digit runs, for the home-address wording (两室一厅 is not a
+// flat number).
+func foldForCheck(s string) string {
+	return unitString(normalizeUnits(strings.ToValidUTF8(s, "\uFFFD"), false, nil))
 }
 
 // isNumberSeparator reports what people put between digit groups.
@@ -155,8 +113,8 @@ func runHoldsID(run string) bool {
 }
 
 // mayHoldDigits is a cheap look before normalising: fewer than n runes that
-// could be digits (ASCII digits, or non-ASCII runes outside the CJK
-// ideographs) mean no number of n digits.
+// could be digits (ASCII digits, Chinese numerals, or non-ASCII runes
+// outside the CJK ideographs) mean no number of n digits.
 func mayHoldDigits(s string, n int) bool {
 	count := 0
 	for i := 0; i < len(s); i++ {
@@ -164,7 +122,11 @@ func mayHoldDigits(s string, n int) bool {
 		switch {
 		case c >= '0' && c <= '9':
 			count++
-		case c >= 0xC0 && (c < 0xE4 || c > 0xE9):
+		case c >= 0xE4 && c <= 0xE9:
+			if isChineseDigitAt(s, i) {
+				count++
+			}
+		case c >= 0xC0:
 			count++ // the lead byte of a rune that is not a CJK ideograph
 		}
 		if count >= n {
