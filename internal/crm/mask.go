@@ -78,6 +78,11 @@ func MaskWeChat(w string) string {
 	return string(r[0]) + "***" + string(r[len(r)-1])
 }
 
+// MaskRulesVersion numbers the rules of MaskFreeText. A store that keeps
+// masked texts (the embedded store's text index) rebuilds them when it
+// changes: bump it with every change to what MaskFreeText masks or how.
+const MaskRulesVersion = 2
+
 // MaskFreeText returns s with every contact detail it holds masked as the
 // contact fields are (138****5678, z***@abc.com, w***x), and everything
 // else unchanged: the one detector (contactSpans) over the one
