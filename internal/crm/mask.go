@@ -148,6 +148,18 @@ func mayHoldContact(s string) bool {
 				run = 0
 			}
 			i += 3
+		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x80: // U+3000-U+303F: CJK punctuation
+			switch r := 0x3000 | rune(s[i+2]&0x3f); {
+			case r >= 0x3021 && r <= 0x3029: // Hangzhou numerals
+				return true
+			case r == 0x3007: // 〇
+				if run++; run >= 5 {
+					return true
+				}
+			case r != 0x3000: // the ideographic space separates digits
+				run = 0
+			}
+			i += 3
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if foldsToContact(r) {
@@ -177,11 +189,13 @@ func foldsToContact(r rune) bool {
 	if f := foldRune(r); f != r {
 		return f == '@' || isAlnum(f)
 	}
-	if r < 0x2000 || isInvisible(r) {
-		return false // Latin letters with accents, Greek, Cyrillic, ...: NFKC keeps them
+	if r < 0x2000 || (r >= 0x3000 && r <= 0x303f) || isInvisible(r) {
+		return false // accented Latin, Greek, Cyrillic, CJK punctuation: NFKC keeps them
 	}
-	for _, c := range norm.NFKC.String(string(r)) {
-		if c == '@' || isAlnum(c) {
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	for _, c := range norm.NFKC.Properties(buf[:n]).Decomposition() {
+		if c == '@' || isAlnum(rune(c)) {
 			return true
 		}
 	}
@@ -586,7 +600,7 @@ func (t *scannedText) emailSpans() []span {
 			add(m[0], m[1], t.folded[m[0]:m[1]])
 		}
 	}
-	if !strings.ContainsAny(t.folded, "@#([{<【点。艾爱") && !containsASCIIFold(t.folded, "at", "dot") {
+	if !mayHoldWrittenOutEmail(t.folded) {
 		return out
 	}
 	for _, m := range emailObfRe.FindAllStringSubmatchIndex(t.folded, -1) {
@@ -631,6 +645,37 @@ func (t *scannedText) emailSpans() []span {
 		add(m[2], m[1], local+"@"+strings.Join(labels, "."))
 	}
 	return out
+}
+
+// mayHoldWrittenOutEmail is a cheap look for emailObfRe: an @ written
+// out, or an @ followed by a label and a dot written out (点, 。, dot,
+// brackets) before another label.
+func mayHoldWrittenOutEmail(s string) bool {
+	if strings.ContainsAny(s, "#艾爱【") || containsASCIIFold(s, "at") {
+		return true
+	}
+	for i := strings.IndexByte(s, '@'); i >= 0; {
+		j := i + 1
+		for j < len(s) && (isAlnum(rune(s[j])) || s[j] == '-' || s[j] == '.' || s[j] == ' ') {
+			j++
+		}
+		rest := s[j:]
+		for _, d := range []string{"点", "。", "(", "[", "{", "<"} {
+			if r := strings.TrimLeft(strings.TrimPrefix(rest, d), " "); len(r) < len(rest) && r != "" && (isAlnum(rune(r[0])) || d != "点" && d != "。") {
+				return true
+			}
+		}
+		if seg := s[i:j]; containsASCIIFold(seg, "dot") || strings.HasPrefix(seg, "@ ") || i > 0 && s[i-1] == ' ' ||
+			strings.Contains(seg, " .") || strings.Contains(seg, ". ") {
+			return true // dot written out, or spaces around the @ or a dot
+		}
+		k := strings.IndexByte(rest, '@')
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	return false
 }
 
 var (

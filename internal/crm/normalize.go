@@ -36,54 +36,73 @@ type textUnit struct {
 
 // normalizeUnits appends the units of s to units and returns them.
 func normalizeUnits(s string, numerals bool, units []textUnit) []textUnit {
+	var buf [8]rune
 	for i, r := range s {
 		size := utf8.RuneLen(r)
 		if r == utf8.RuneError {
 			_, size = utf8.DecodeRuneInString(s[i:])
 		}
-		switch {
-		case r < 0x80:
-			units = append(units, textUnit{r, i, i + size})
-			continue
-		case r >= 0x4e00 && r <= 0x9fff:
-			if d, ok := chineseDigit(r); ok && numerals {
-				r = d
-			}
-			units = append(units, textUnit{r, i, i + size})
-			continue
-		case r >= 0xff01 && r <= 0xff5e:
-			units = append(units, textUnit{r - 0xfee0, i, i + size}) // full-width ASCII
-			continue
-		case r == 0x3000:
-			units = append(units, textUnit{' ', i, i + size})
-			continue
-		}
-		if d, ok := digitLike(r); ok {
-			for _, c := range d {
-				units = append(units, textUnit{c, i, i + size})
-			}
-			continue
-		}
-		if isInvisible(r) {
-			continue
-		}
-		f := string(r)
-		if !norm.NFKC.IsNormalString(f) {
-			f = norm.NFKC.String(f)
-		}
-		for _, c := range f {
-			switch d, ok := chineseDigit(c); {
-			case isInvisible(c):
-				continue
-			case ok && numerals:
-				c = d
-			case c >= 0x80 && unicode.IsDigit(c):
-				c = rune('0' + digitValue(c))
-			}
+		for _, c := range normalizeRune(buf[:0], r, numerals) {
 			units = append(units, textUnit{c, i, i + size})
 		}
 	}
 	return units
+}
+
+// normalizeRunes appends the normalised runes of s to out.
+func normalizeRunes(s string, numerals bool, out []rune) []rune {
+	for _, r := range s {
+		out = normalizeRune(out, r, numerals)
+	}
+	return out
+}
+
+// normalizeRune appends what r normalises to.
+func normalizeRune(out []rune, r rune, numerals bool) []rune {
+	switch {
+	case r < 0x80:
+		return append(out, r)
+	case r >= 0x4e00 && r <= 0x9fff:
+		if d, ok := chineseDigit(r); ok && numerals {
+			r = d
+		}
+		return append(out, r)
+	case r >= 0xff01 && r <= 0xff5e:
+		return append(out, r-0xfee0) // full-width ASCII
+	case r == 0x3000:
+		return append(out, ' ')
+	case r > 0x3000 && r <= 0x303f && r != 0x3007 && (r < 0x3021 || r > 0x3029):
+		return append(out, r) // CJK punctuation: NFKC keeps it
+	}
+	if d, ok := digitLike(r); ok {
+		for _, c := range d {
+			out = append(out, c)
+		}
+		return out
+	}
+	if isInvisible(r) {
+		return out
+	}
+	var b [utf8.UTFMax]byte
+	n := utf8.EncodeRune(b[:], r)
+	f := norm.NFKC.Properties(b[:n]).Decomposition()
+	if f == nil {
+		f = b[:n]
+	}
+	for len(f) > 0 {
+		c, size := utf8.DecodeRune(f)
+		f = f[size:]
+		switch d, ok := chineseDigit(c); {
+		case isInvisible(c):
+			continue
+		case ok && numerals:
+			c = d
+		case c >= 0x80 && unicode.IsDigit(c):
+			c = rune('0' + digitValue(c))
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // unitString is the text of units.
@@ -162,11 +181,28 @@ func digitLike(r rune) (string, bool) {
 	return "", false
 }
 
-// isChineseDigitAt reports whether the rune at s[i] is a Chinese numeral.
+// numeralBits marks the Chinese numerals among U+4E00-U+9FFF.
+var numeralBits [(0xa000 - 0x4e00) / 64]uint64
+
+func init() {
+	for _, r := range "零洞一壹幺二贰貳两兩三叁四肆五伍六陆陸七柒拐八捌九玖勾" {
+		numeralBits[(r-0x4e00)/64] |= 1 << ((r - 0x4e00) % 64)
+	}
+}
+
+// isChineseDigitAt reports whether the three-byte rune at s[i] (a lead
+// byte 0xE4-0xE9: U+4000-U+9FFF) is a Chinese numeral; a cheap look that
+// does not validate the encoding.
 func isChineseDigitAt(s string, i int) bool {
-	r, _ := utf8.DecodeRuneInString(s[i:])
-	_, ok := chineseDigit(r)
-	return ok
+	if i+2 >= len(s) {
+		return false
+	}
+	r := rune(s[i]&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f)
+	if r < 0x4e00 || r > 0x9fff {
+		return false
+	}
+	k := r - 0x4e00
+	return numeralBits[k/64]&(1<<(k%64)) != 0
 }
 
 // isInvisible reports characters that show nothing of their own: format

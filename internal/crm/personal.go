@@ -23,14 +23,14 @@ import (
 // a final X. It is for checking only: stored values keep what the user
 // wrote.
 func NormalizeText(s string) string {
-	return joinDigitRuns(unitString(normalizeUnits(strings.ToValidUTF8(s, "\uFFFD"), true, nil)))
+	return string(joinDigitRuns(normalizeRunes(s, true, make([]rune, 0, len(s)))))
 }
 
 // foldForCheck is the normalisation without Chinese numerals and without
 // joining digit runs, for the home-address wording (两室一厅 is not a
 // flat number).
 func foldForCheck(s string) string {
-	return unitString(normalizeUnits(strings.ToValidUTF8(s, "\uFFFD"), false, nil))
+	return string(normalizeRunes(s, false, make([]rune, 0, len(s))))
 }
 
 // isNumberSeparator reports what people put between digit groups.
@@ -40,9 +40,8 @@ func isNumberSeparator(r rune) bool {
 
 // joinDigitRuns removes separators between two digits, and between a digit
 // and an X or x that ends a word.
-func joinDigitRuns(s string) string {
-	rs := []rune(s)
-	out := make([]rune, 0, len(rs))
+func joinDigitRuns(rs []rune) []rune {
+	out := rs[:0] // never longer than what it has read
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		if isNumberSeparator(r) && len(out) > 0 && isASCIIDigitRune(out[len(out)-1]) {
@@ -58,7 +57,7 @@ func joinDigitRuns(s string) string {
 		}
 		out = append(out, r)
 	}
-	return string(out)
+	return out
 }
 
 func isAlnum(r rune) bool {
