@@ -364,7 +364,8 @@ func (t *scannedText) phoneSpans() []span {
 		for {
 			g := digitGroup{first: j}
 			var d strings.Builder
-			for j < len(us) && isASCIIDigitRune(us[j].r) {
+			numeral := t.numeral(j)
+			for j < len(us) && isASCIIDigitRune(us[j].r) && t.numeral(j) == numeral {
 				d.WriteRune(us[j].r)
 				j++
 			}
@@ -374,7 +375,9 @@ func (t *scannedText) phoneSpans() []span {
 			for k < len(us) && k-j < maxSeparators && isDigitSeparator(us[k].r) {
 				k++
 			}
-			if k == j || k >= len(us) || !isASCIIDigitRune(us[k].r) {
+			// Digits and Chinese numerals written together are separate
+			// groups: 漏洞13812345678 holds a phone number.
+			if k >= len(us) || !isASCIIDigitRune(us[k].r) {
 				break
 			}
 			j = k
@@ -407,6 +410,15 @@ func (t *scannedText) phoneSpans() []span {
 		}
 	}
 	return out
+}
+
+// numeral reports whether unit i comes from a Chinese numeral.
+func (t *scannedText) numeral(i int) bool {
+	u := t.units[i]
+	if u.end-u.start != 3 {
+		return false
+	}
+	return isChineseDigitAt(t.src, u.start) || strings.HasPrefix(t.src[u.start:], "〇")
 }
 
 // maskPhoneDigits recognises digits as a Chinese phone number (with +86 or

@@ -22,6 +22,9 @@ func TestMaskFreeTextDisguised(t *testing.T) {
 		{"打一三九.两两两两.〇〇〇〇", "打139****0000"},
 		{"座机〇一〇 一二三四五六七八", "座机010-****5678"},
 		{"电话138零零零零一一一一", "电话138****1111"},
+		{"发现漏洞13812345678", "发现漏洞138****5678"},
+		{"统一13812345678两位联系人", "统一138****5678两位联系人"},
+		{"打了13812345678一次", "打了138****5678一次"},
 		// Circled, dingbat and parenthesised digits, full-width, other scripts.
 		{"电话①③⑧①②③④⑤⑥⑦⑧", "电话138****5678"},
 		{"电话❶❸❽➊➋➌➍➎➏➐➑", "电话138****5678"},
@@ -82,6 +85,7 @@ func TestMaskFreeTextDisguised(t *testing.T) {
 		"¥13812345678",
 		"价格1380元，数量12345678件",
 		"一一对应，逐一核对，三三两两",
+		"一三八一二三四五六七八一", // twelve digits: not a phone number, as 138123456781 is not
 		"请看 look at example.com 的说明",
 		"visit us at www.example.com",
 		"QQ音乐会员",
