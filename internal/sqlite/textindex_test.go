@@ -95,8 +95,9 @@ func rawInt(t *testing.T, dir, q string) int {
 // TestTextIndexRebuiltForNewMaskingRules: a text index written under older
 // masking rules (a schema 3 database, or a text_index row of an older
 // crm.MaskRulesVersion) holds no masked row for a detail the rules now
-// mask, so a masked viewer's filter would find it; start-up rebuilds the
-// index, and then it does not.
+// mask, so a masked viewer's filter would find it; start-up brings the
+// masked rows to the current rules (or rebuilds an index of another
+// format), and then it does not.
 func TestTextIndexRebuiltForNewMaskingRules(t *testing.T) {
 	// What the index held under rules that did not mask the summary: no
 	// masked row, no masked_texts entry.
@@ -107,6 +108,7 @@ func TestTextIndexRebuiltForNewMaskingRules(t *testing.T) {
 	}{
 		{"schema 3", append(oldRows, "DROP TABLE text_index", "PRAGMA user_version = 3")},
 		{"older masking rules", append(oldRows, fmt.Sprintf("UPDATE text_index SET masking = %d", crm.MaskRulesVersion-1))},
+		{"another format", append(oldRows, "UPDATE text_index SET format = 0")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

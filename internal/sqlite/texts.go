@@ -532,7 +532,8 @@ func isIndexTable(name string) bool {
 }
 
 // checkTextIndex rebuilds the text index when quick_check found damage in
-// it (damage, logged at WARN) or it was built by other rules.
+// it (damage, logged at WARN) or it is missing or of another format, and
+// refreshes its masked rows when they were written by other masking rules.
 func (s *Store) checkTextIndex(path, damage string) error {
 	ctx := context.Background()
 	if damage != "" {
@@ -553,13 +554,49 @@ func (s *Store) checkTextIndex(path, damage string) error {
 	var masking, format int
 	err := s.wdb.QueryRowContext(ctx, "SELECT masking, format FROM text_index WHERE id = 1").Scan(&masking, &format)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return s.rebuildTextIndex(ctx, "built by older rules")
+	case errors.Is(err, sql.ErrNoRows): // upgraded from schema 3: format 1, masking rules 1
+		return s.refreshTextIndex(ctx, "masking rules 1")
 	case err != nil:
 		return fmt.Errorf("sqlite: read text index version: %w", err)
-	case masking != crm.MaskRulesVersion || format != textIndexFormat:
-		return s.rebuildTextIndex(ctx, "built by other rules")
+	case format != textIndexFormat:
+		return s.rebuildTextIndex(ctx, fmt.Sprintf("format %d", format))
+	case masking != crm.MaskRulesVersion:
+		return s.refreshTextIndex(ctx, fmt.Sprintf("masking rules %d", masking))
 	}
+	return nil
+}
+
+// refreshTextIndex brings an index of the current format, written under
+// other masking rules, to the current ones: every customer's texts are
+// compared with the index (indexTexts), so only the masked rows that
+// change are written, in one transaction.
+func (s *Store) refreshTextIndex(ctx context.Context, was string) error {
+	start := time.Now()
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var before int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM masked_texts").Scan(&before); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	if err := backfillTexts(ctx, tx); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	var after int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM masked_texts").Scan(&after); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO text_index (id, masking, format) VALUES (1, ?, ?)",
+		crm.MaskRulesVersion, textIndexFormat); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	s.log.Info("sqlite: text index rebuilt for new masking rules", "was", was, "now", crm.MaskRulesVersion,
+		"maskedTextsBefore", before, "maskedTextsAfter", after, "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
