@@ -2,7 +2,6 @@ package crm
 
 import (
 	"strconv"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -14,8 +13,9 @@ import (
 // rune of the text becomes zero or more units, each with the byte range of
 // the rune it came from, so a detector that finds something in the
 // normalised text can replace the original bytes:
-//   - NFKC, rune by rune (full-width digits, letters and punctuation,
-//     ideographic space, circled and parenthesised digits ①⑴⒈, superscripts);
+//   - NFKC's compatibility mappings, rune by rune, decomposed (full-width
+//     digits, letters and punctuation, ideographic space, circled digits,
+//     superscripts, ligatures; é reads e);
 //   - invisible characters dropped (zero-width spaces and joiners, BOM,
 //     soft hyphen, direction marks, combining marks);
 //   - every decimal digit written as ASCII: other scripts' digits, dingbat
@@ -103,16 +103,6 @@ func normalizeRune(out []rune, r rune, numerals bool) []rune {
 		out = append(out, c)
 	}
 	return out
-}
-
-// unitString is the text of units.
-func unitString(units []textUnit) string {
-	var b strings.Builder
-	b.Grow(len(units))
-	for _, u := range units {
-		b.WriteRune(u.r)
-	}
-	return b.String()
 }
 
 // chineseDigit maps a Chinese numeral (plain, financial or spoken) to its

@@ -16,8 +16,9 @@ import (
 // field it comes from.
 
 // NormalizeText is the normalisation every check of stored text reads
-// (normalizeUnits: NFKC, invisible characters removed, decimal digits of
-// every script, dingbat digits and Chinese numerals written as ASCII), with
+// (normalizeRune, which MaskFreeText reads too: NFKC, invisible characters
+// removed, decimal digits of every script, dingbat digits and Chinese
+// numerals written as ASCII), with
 // the separators people put inside numbers (spaces, dashes, dots, brackets,
 // slashes, underscores) removed between two digits and between a digit and
 // a final X. It is for checking only: stored values keep what the user
@@ -65,7 +66,7 @@ func isAlnum(r rune) bool {
 }
 
 // ContainsResidentID reports whether text holds a resident identity number
-// once normalised (NormalizeText): 17 digits and a check character (X or x
+// once normalised (NormalizeText: also in Chinese numerals): 17 digits and a check character (X or x
 // too) anywhere in a run of digits, even inside a longer one; or a
 // first-generation 15-digit number (a real birth date in 19yymmdd) in a run
 // of 15 to 17 digits.
