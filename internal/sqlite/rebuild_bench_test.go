@@ -22,16 +22,24 @@ func BenchmarkTextIndexRebuild(b *testing.B) {
 	if src == "" {
 		b.Skip("KEHU_REBUILD_DB is not set")
 	}
+	// Brought to this schema and these rules once, untimed.
+	prepared := filepath.Join(b.TempDir(), sqlite.DBFile)
+	copyFile(b, src, prepared)
+	s, err := sqlite.Open(filepath.Dir(prepared), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name  string
 		setup string
 	}{
-		// Nothing to do (a database of schema 4 and the current rules;
-		// from an older one, the migration's refresh runs first).
-		{"none", ""},
+		{"none", ""}, // the start-up of every day, for comparison
 		// New masking rules (or the upgrade from schema 3): the masked rows
 		// are brought up to date.
-		{"refresh", "DELETE FROM text_index"}, // absent before schema 4: the same path
+		{"refresh", "DELETE FROM text_index"}, // as after the upgrade from schema 3
 		// Damage or another format: the whole index is built again.
 		{"rebuild", "DROP TABLE masked_texts"},
 	} {
@@ -39,12 +47,14 @@ func BenchmarkTextIndexRebuild(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
 				dir := b.TempDir()
-				copyFile(b, src, filepath.Join(dir, sqlite.DBFile))
+				copyFile(b, prepared, filepath.Join(dir, sqlite.DBFile))
 				db, err := sql.Open("sqlite", filepath.Join(dir, sqlite.DBFile))
 				if err != nil {
 					b.Fatal(err)
 				}
-				_, _ = db.Exec(tc.setup)
+				if _, err := db.Exec(tc.setup); tc.setup != "" && err != nil {
+					b.Fatal(err)
+				}
 				db.Close()
 				cpu0 := cpuTime()
 				start := time.Now()
