@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Masking of contact details, for viewers who may not see them in full
@@ -93,7 +91,7 @@ const MaskRulesVersion = 2
 // circled and other scripts' digits, Chinese numerals (一三八, 幺, 两, 〇),
 // zero-width and other invisible characters inside. A masked number is
 // written in plain digits. Digits glued to a longer digit run, or named as
-// an order, model or serial number (订单号, 单号, 编号, 型号, SN, No.) or an
+// an order, model or serial number (订单号, 单号, 编号, 型号, SN) or an
 // amount (¥, 元), are not a phone number. E-mail addresses also when the @
 // or the dots are written out: name at example dot com, name(at)example.com,
 // name#example.com, name艾特example点com (then the domain must end in a
@@ -180,22 +178,11 @@ func mayHoldContact(s string) bool {
 }
 
 // foldsToContact reports whether the normalisation makes r (not ASCII, not
-// an ideograph) into a digit, an ASCII letter or '@', or puts one in
-// (⑴ is "(1)").
+// an ideograph) into a digit, an ASCII letter or '@', or puts one in.
 func foldsToContact(r rune) bool {
-	if _, ok := digitLike(r); ok {
-		return true
-	}
-	if f := foldRune(r); f != r {
-		return f == '@' || isAlnum(f)
-	}
-	if r < 0x2000 || (r >= 0x3000 && r <= 0x303f) || isInvisible(r) {
-		return false // accented Latin, Greek, Cyrillic, CJK punctuation: NFKC keeps them
-	}
-	var buf [utf8.UTFMax]byte
-	n := utf8.EncodeRune(buf[:], r)
-	for _, c := range norm.NFKC.Properties(buf[:n]).Decomposition() {
-		if c == '@' || isAlnum(rune(c)) {
+	var buf [8]rune
+	for _, c := range normalizeRune(buf[:0], r, true) {
+		if c == '@' || isAlnum(c) {
 			return true
 		}
 	}
@@ -239,23 +226,6 @@ func scanText(s string) *scannedText {
 	}
 	t.folded = b.String()
 	return t
-}
-
-// foldRune returns the NFKC form of r when that is one rune, else r.
-func foldRune(r rune) rune {
-	switch {
-	case r < 0x80 || (r >= 0x4e00 && r <= 0x9fff) || (r > 0x3000 && r <= 0x3035):
-		return r // ASCII, ideographs, CJK punctuation: NFKC keeps them
-	case r >= 0xff01 && r <= 0xff5e:
-		return r - 0xfee0 // full-width ASCII
-	case r == 0x3000:
-		return ' '
-	}
-	f := norm.NFKC.String(string(r))
-	if fr, size := utf8.DecodeRuneInString(f); size == len(f) && fr != utf8.RuneError {
-		return fr
-	}
-	return r
 }
 
 func isASCIIDigitRune(r rune) bool { return r >= '0' && r <= '9' }
