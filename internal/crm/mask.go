@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Masking of contact details, for viewers who may not see them in full
@@ -78,33 +76,56 @@ func MaskWeChat(w string) string {
 	return string(r[0]) + "***" + string(r[len(r)-1])
 }
 
-// MaskFreeText returns s with every phone number, e-mail address and WeChat
-// ID it holds masked as the contact fields are (138****5678, z***@abc.com,
-// w***x); everything else is returned unchanged. Numbers are recognised in
-// the forms people type them: +86/0086, spaces, dashes, dots and brackets
-// between digit groups, full-width digits, zero-width and other invisible
-// characters inside (all judged after NFKC). A masked number is written in
-// plain digits. Digits glued to a longer digit run (an order number) are
-// not a phone number. WeChat IDs are recognised after 微信, 微信号, v信 (薇信,
-// 威信), WeChat, weixin, wx or vx and a separator.
+// MaskRulesVersion numbers the rules of MaskFreeText. A store that keeps
+// masked texts (the embedded store's text index) rebuilds them when it
+// changes: bump it with every change to what MaskFreeText masks or how.
+const MaskRulesVersion = 2
+
+// MaskFreeText returns s with every contact detail it holds masked as the
+// contact fields are (138****5678, z***@abc.com, w***x), and everything
+// else unchanged: the one detector (contactSpans) over the one
+// normalisation (normalizeUnits), applied to the original text's spans.
+//
+// Phone numbers are recognised in the forms people type them: +86/0086,
+// spaces, dashes, dots and brackets between digit groups, full-width,
+// circled and other scripts' digits, Chinese numerals (一三八, 幺, 两, 〇),
+// zero-width and other invisible characters inside. A masked number is
+// written in plain digits. Digits glued to a longer digit run, or named as
+// an order, model or serial number (订单号, 单号, 编号, 型号, SN) or an
+// amount (¥, 元), are not a phone number. E-mail addresses also when the @
+// or the dots are written out: name at example dot com, name(at)example.com,
+// name#example.com, name艾特example点com (then the domain must end in a
+// known top-level domain). QQ numbers after QQ, 扣扣, 企鹅号 or Q号 (QQ号码,
+// QQ群, QQ邮箱 ...), and WeChat IDs after 微信, 微信号, 薇信, 威信, V信,
+// 加V, WeChat, weixin, wx or vx, with a separator or none.
 func MaskFreeText(s string) string {
 	if !mayHoldContact(s) {
 		return s
 	}
 	t := scanText(s)
-	spans := t.phoneSpans()
-	spans = append(spans, t.emailSpans()...)
-	spans = append(spans, t.wechatSpans()...)
+	spans := t.contactSpans()
 	if len(spans) == 0 {
 		return s
 	}
 	return t.apply(spans)
 }
 
-// mayHoldContact is a cheap first look: a phone number or e-mail needs a
-// digit or '@', a WeChat ID an ASCII letter or digit, in ASCII or in a form
-// NFKC folds to it (full-width). CJK ideographs are skipped unread.
+// contactSpans is the one detector: every contact detail of t, in the
+// order phone numbers, QQ numbers, e-mails, WeChat IDs (where two start at
+// the same unit, the longer, then the earlier kind, wins).
+func (t *scannedText) contactSpans() []span {
+	spans := t.phoneSpans()
+	spans = append(spans, t.qqSpans()...)
+	spans = append(spans, t.emailSpans()...)
+	return append(spans, t.wechatSpans()...)
+}
+
+// mayHoldContact is a cheap first look: a contact detail needs an ASCII
+// letter, digit or '@', in ASCII or in a form NFKC folds to it (full-width),
+// a digit of another kind, or a run of five or more Chinese numerals (with
+// separators between). Other CJK ideographs are skipped undecoded.
 func mayHoldContact(s string) bool {
+	run := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -112,13 +133,43 @@ func mayHoldContact(s string) bool {
 			if c == '@' || (c >= '0' && c <= '9') || (c|0x20 >= 'a' && c|0x20 <= 'z') {
 				return true
 			}
+			if !isDigitSeparator(rune(c)) {
+				run = 0
+			}
 			i++
 		case c >= 0xE4 && c <= 0xE9: // U+4000-U+9FFF: ideographs
+			if isChineseDigitAt(s, i) {
+				if run++; run >= 5 {
+					return true
+				}
+			} else {
+				run = 0
+			}
+			i += 3
+		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x80: // U+3000-U+303F: CJK punctuation
+			switch r := 0x3000 | rune(s[i+2]&0x3f); {
+			case r >= 0x3021 && r <= 0x3029: // Hangzhou numerals
+				return true
+			case r == 0x3007: // 〇
+				if run++; run >= 5 {
+					return true
+				}
+			case r != 0x3000: // the ideographic space separates digits
+				run = 0
+			}
 			i += 3
 		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
-			if f := foldRune(r); f != r && (f == '@' || isAlnum(f)) {
+			if foldsToContact(r) {
 				return true
+			}
+			switch {
+			case r == 0x3007: // 〇
+				if run++; run >= 5 {
+					return true
+				}
+			case !isInvisible(r) && !isDigitSeparator(r):
+				run = 0
 			}
 			i += size
 		}
@@ -126,17 +177,23 @@ func mayHoldContact(s string) bool {
 	return false
 }
 
-// textUnit is one visible rune of a text, folded by NFKC when that gives a
-// single rune (full-width digits and letters, ideographic space, ＠, ：),
-// with its byte range in the original text.
-type textUnit struct {
-	r          rune
-	start, end int
+// foldsToContact reports whether the normalisation makes r (not ASCII, not
+// an ideograph) into a digit, an ASCII letter or '@', or puts one in.
+func foldsToContact(r rune) bool {
+	var buf [8]rune
+	for _, c := range normalizeRune(buf[:0], r, true) {
+		if c == '@' || isAlnum(c) {
+			return true
+		}
+	}
+	return false
 }
 
-// scannedText is a text as its visible folded runes, and the same runes as
-// a string (folded) for regular expressions, with at[i] the unit index of
-// byte i of folded.
+// scannedText is a text as its normalised units (normalizeUnits, Chinese
+// numerals as digits), and the same units as a string for regular
+// expressions (folded), with the separators between two digits left out
+// (138 1234 5678 reads 13812345678); at[i] is the unit index of byte i of
+// folded.
 type scannedText struct {
 	src    string
 	units  []textUnit
@@ -145,54 +202,30 @@ type scannedText struct {
 }
 
 func scanText(s string) *scannedText {
-	t := &scannedText{src: s, units: make([]textUnit, 0, len(s)), at: make([]int32, 0, len(s))}
+	t := &scannedText{src: s, units: normalizeUnits(s, true, make([]textUnit, 0, len(s)))}
+	t.at = make([]int32, 0, len(s))
 	var b strings.Builder
 	b.Grow(len(s))
-	for i, r := range s {
-		size := utf8.RuneLen(r)
-		if r == utf8.RuneError {
-			_, size = utf8.DecodeRuneInString(s[i:])
+	us := t.units
+	for i := 0; i < len(us); i++ {
+		if isDigitSeparator(us[i].r) && i > 0 && isASCIIDigitRune(us[i-1].r) {
+			j := i
+			for j < len(us) && j-i < maxSeparators && isDigitSeparator(us[j].r) {
+				j++
+			}
+			if j < len(us) && isASCIIDigitRune(us[j].r) {
+				i = j - 1
+				continue
+			}
 		}
-		if isInvisible(r) {
-			continue
-		}
-		f := foldRune(r)
-		t.units = append(t.units, textUnit{r: f, start: i, end: i + size})
 		n := b.Len()
-		b.WriteRune(f)
+		b.WriteRune(us[i].r)
 		for j := n; j < b.Len(); j++ {
-			t.at = append(t.at, int32(len(t.units)-1))
+			t.at = append(t.at, int32(i))
 		}
 	}
 	t.folded = b.String()
 	return t
-}
-
-// foldRune returns the NFKC form of r when that is one rune, else r.
-func foldRune(r rune) rune {
-	switch {
-	case r < 0x80 || (r >= 0x4e00 && r <= 0x9fff) || (r > 0x3000 && r <= 0x3035):
-		return r // ASCII, ideographs, CJK punctuation: NFKC keeps them
-	case r >= 0xff01 && r <= 0xff5e:
-		return r - 0xfee0 // full-width ASCII
-	case r == 0x3000:
-		return ' '
-	}
-	f := norm.NFKC.String(string(r))
-	if fr, size := utf8.DecodeRuneInString(f); size == len(f) && fr != utf8.RuneError {
-		return fr
-	}
-	return r
-}
-
-// isInvisible reports characters that show nothing of their own: format
-// characters (zero-width space and joiners, BOM, soft hyphen, direction
-// marks) and combining marks.
-func isInvisible(r rune) bool {
-	if r < 0x80 || (r >= 0x3400 && r <= 0x9fff) || (r >= 0xff01 && r <= 0xff5e) {
-		return false
-	}
-	return unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me)
 }
 
 func isASCIIDigitRune(r rune) bool { return r >= '0' && r <= '9' }
@@ -231,7 +264,7 @@ func (t *scannedText) apply(spans []span) string {
 
 // resolveSpans orders spans and drops those overlapping an earlier one.
 func resolveSpans(spans []span) []span {
-	sort.Slice(spans, func(i, j int) bool {
+	sort.SliceStable(spans, func(i, j int) bool {
 		if spans[i].from != spans[j].from {
 			return spans[i].from < spans[j].from
 		}
@@ -258,9 +291,7 @@ func UnmaskFreeText(edited, stored string) string {
 		return edited
 	}
 	t := scanText(stored)
-	spans := t.phoneSpans()
-	spans = append(spans, t.emailSpans()...)
-	spans = append(spans, t.wechatSpans()...)
+	spans := t.contactSpans()
 	var b strings.Builder
 	rest := edited
 	for _, sp := range resolveSpans(spans) {
@@ -303,7 +334,8 @@ func (t *scannedText) phoneSpans() []span {
 		for {
 			g := digitGroup{first: j}
 			var d strings.Builder
-			for j < len(us) && isASCIIDigitRune(us[j].r) {
+			numeral := t.numeral(j)
+			for j < len(us) && isASCIIDigitRune(us[j].r) && t.numeral(j) == numeral {
 				d.WriteRune(us[j].r)
 				j++
 			}
@@ -313,7 +345,9 @@ func (t *scannedText) phoneSpans() []span {
 			for k < len(us) && k-j < maxSeparators && isDigitSeparator(us[k].r) {
 				k++
 			}
-			if k == j || k >= len(us) || !isASCIIDigitRune(us[k].r) {
+			// Digits and Chinese numerals written together are separate
+			// groups: 漏洞13812345678 holds a phone number.
+			if k >= len(us) || !isASCIIDigitRune(us[k].r) {
 				break
 			}
 			j = k
@@ -339,11 +373,22 @@ func (t *scannedText) phoneSpans() []span {
 			if from > 0 && us[from-1].r == '(' && g < best && us[groups[g].last+1].r == ')' {
 				from-- // (0755)1234567
 			}
-			out = append(out, span{from: from, to: to, masked: masked})
+			if !t.notPhone(from, to) {
+				out = append(out, span{from: from, to: to, masked: masked})
+			}
 			g = best + 1
 		}
 	}
 	return out
+}
+
+// numeral reports whether unit i comes from a Chinese numeral.
+func (t *scannedText) numeral(i int) bool {
+	u := t.units[i]
+	if u.end-u.start != 3 {
+		return false
+	}
+	return isChineseDigitAt(t.src, u.start) || strings.HasPrefix(t.src[u.start:], "〇")
 }
 
 // maskPhoneDigits recognises digits as a Chinese phone number (with +86 or
@@ -403,26 +448,225 @@ func maskLine(prefix, sep, line string) string {
 	return prefix + sep + strings.Repeat("*", hide) + line[hide:]
 }
 
-var emailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+`)
+// notPhone reports a number that the words around it name as something
+// else: an order, model or serial number (订单号13812345678, SN:...), or an
+// amount (¥13812345678, 13812345678元).
+func (t *scannedText) notPhone(from, to int) bool {
+	us := t.units
+	isLetter := func(r rune) bool { return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') }
+	glued := func(i int) bool {
+		return i >= 0 && i < len(us) && (isLetter(us[i].r) || us[i].r == '-' || us[i].r == '_')
+	}
+	// A model or part number: letters glued on both sides (KH-13812345678-A).
+	if glued(from-1) && glued(to) {
+		a, b := from-1, to
+		for a >= 0 && (us[a].r == '-' || us[a].r == '_') {
+			a--
+		}
+		for b < len(us) && (us[b].r == '-' || us[b].r == '_') {
+			b++
+		}
+		if a >= 0 && b < len(us) && isLetter(us[a].r) && isLetter(us[b].r) {
+			return true
+		}
+	}
+	i := from
+	for k := 0; i > 0 && k < 3; k++ {
+		if r := us[i-1].r; r == ':' || r == '#' || r == '=' || r == '是' || r == '为' || r == '：' || isDigitSeparator(r) {
+			i--
+			continue
+		}
+		break
+	}
+	if t.endsWithNotPhoneWord(i) {
+		return true
+	}
+	// A code's letters (型号KH-...) come between the word and the digits.
+	for k := 0; i > 0 && k < 6 && isLetter(us[i-1].r); k++ {
+		i--
+	}
+	for k := 0; i > 0 && k < 2 && (us[i-1].r == '-' || us[i-1].r == ' '); k++ {
+		i--
+	}
+	if t.endsWithNotPhoneWord(i) {
+		return true
+	}
+	for j := to; j < len(us) && j < to+2; j++ {
+		if r := us[j].r; r != ' ' {
+			return strings.ContainsRune("元块万亿圆", r)
+		}
+	}
+	return false
+}
 
-func (t *scannedText) emailSpans() []span {
-	if !strings.Contains(t.folded, "@") {
+// endsWithNotPhoneWord reports whether the units before i end with one of
+// notPhoneWords.
+func (t *scannedText) endsWithNotPhoneWord(i int) bool {
+	var before []rune
+	for k := max(0, i-5); k < i; k++ {
+		before = append(before, t.units[k].r)
+	}
+	b := strings.ToLower(string(before))
+	for _, w := range notPhoneWords {
+		if strings.HasSuffix(b, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// notPhoneWords end the text before a number that is not a phone number
+// (lower case).
+var notPhoneWords = []string{"单号", "订单", "编号", "合同号", "发票号", "型号", "批号", "批次", "货号", "料号",
+	"序列号", "序号", "流水号", "条码", "编码", "单据", "sn", "s/n", "¥", "$", "rmb", "金额", "价格", "总价", "合计", "报价"}
+
+// maskDigits hides the first two thirds of a number that has no phone
+// format (a QQ number): 12345678 -> ******78.
+func maskDigits(d string) string {
+	n := len(d)
+	return strings.Repeat("*", n-n/3) + d[n-n/3:]
+}
+
+var qqRe = regexp.MustCompile(`(?i)(?:\bqq|扣扣|抠抠|企鹅|\bq号)\s*(?:号码|号|邮箱|群号?|账号)?\s*(?:[:=\-~]|是|为)?\s*([1-9][0-9]{4,10})`)
+
+// qqSpans finds QQ numbers: 5 to 11 digits after QQ, 扣扣, 企鹅号, Q号 (QQ号码,
+// QQ群, QQ邮箱, QQ账号) and a separator or none.
+func (t *scannedText) qqSpans() []span {
+	if !containsASCIIFold(t.folded, "q") && !strings.Contains(t.folded, "扣") &&
+		!strings.Contains(t.folded, "抠") && !strings.Contains(t.folded, "企鹅") {
 		return nil
 	}
 	var out []span
-	for _, m := range emailRe.FindAllStringIndex(t.folded, -1) {
-		out = append(out, span{from: int(t.at[m[0]]), to: int(t.at[m[1]-1]) + 1, masked: MaskEmail(t.folded[m[0]:m[1]])})
+	for _, m := range qqRe.FindAllStringSubmatchIndex(t.folded, -1) {
+		if m[3] < len(t.folded) && isDigit(t.folded[m[3]]) {
+			continue // a longer run
+		}
+		out = append(out, span{from: int(t.at[m[2]]), to: int(t.at[m[3]-1]) + 1, masked: maskDigits(t.folded[m[2]:m[3]])})
 	}
 	return out
 }
 
+var emailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+`)
+
+// E-mail addresses with the @ or the dots written out.
+const (
+	emailLabel = `[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?`
+	emailAt    = `(?:\s*(?:@|[(\[{<【]\s*(?:at|@|艾特)\s*[)\]}>】]|#|艾特|爱特)\s*|\s+at\s+)`
+	emailDot   = `(?:\s*(?:\.|[(\[{<【]\s*(?:dot|点|\.)\s*[)\]}>】]|点|。)\s*|\s+dot\s+)`
+)
+
 var (
-	wechatZhRe = regexp.MustCompile(`(?i)(?:微信号?|v信|薇信|威信)(?:\s*id)?\s*(?:[:=]|是|为)?\s*([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
-	wechatEnRe = regexp.MustCompile(`(?i)\b(?:wechat|weixin|wx|vx)(?:\s*id)?(\s*[:=]\s*|\s+)([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
+	emailObfRe = regexp.MustCompile(`(?i)([A-Za-z0-9][A-Za-z0-9._%+\-]*)(` + emailAt + `)(` + emailLabel + `(?:` + emailDot + emailLabel + `)+)`)
+	emailDotRe = regexp.MustCompile(`(?i)` + emailDot)
+	mailWordRe = regexp.MustCompile(`(?i)(?:邮箱|邮件|e-?mail|mail)\W{0,3}$`)
+)
+
+// topLevelDomains are the endings a written-out address must have.
+var topLevelDomains = map[string]bool{}
+
+func init() {
+	for _, d := range strings.Fields(`com cn net org edu gov info biz io co me cc tv top xyz vip club site online
+		tech hk tw mo jp kr sg us uk de fr ru asia mail email work ltd group shop store app dev ai la so name
+		mobi pro ink wang ren link fun icu live plus`) {
+		topLevelDomains[d] = true
+	}
+}
+
+func (t *scannedText) emailSpans() []span {
+	var out []span
+	add := func(a, b int, addr string) {
+		out = append(out, span{from: int(t.at[a]), to: int(t.at[b-1]) + 1, masked: MaskEmail(addr)})
+	}
+	if strings.Contains(t.folded, "@") {
+		for _, m := range emailRe.FindAllStringIndex(t.folded, -1) {
+			add(m[0], m[1], t.folded[m[0]:m[1]])
+		}
+	}
+	if !mayHoldWrittenOutEmail(t.folded) {
+		return out
+	}
+	for _, m := range emailObfRe.FindAllStringSubmatchIndex(t.folded, -1) {
+		local, at, domain := t.folded[m[2]:m[3]], strings.TrimSpace(t.folded[m[4]:m[5]]), t.folded[m[6]:m[7]]
+		// The address ends at its last known top-level domain, or at the
+		// first one a 。 follows (that 。 ends the sentence).
+		seps := emailDotRe.FindAllStringIndex(domain, -1)
+		end := -1
+		for k := 1; k <= len(seps); k++ {
+			lo, hi := seps[k-1][1], len(domain)
+			if k < len(seps) {
+				hi = seps[k][0]
+			}
+			if topLevelDomains[strings.ToLower(domain[lo:hi])] {
+				end = hi
+				if k < len(seps) && strings.Contains(domain[seps[k][0]:seps[k][1]], "。") {
+					break
+				}
+			}
+		}
+		if end < 0 {
+			continue
+		}
+		domain = domain[:end]
+		m[1] = m[6] + end
+		labels := emailDotRe.Split(domain, -1)
+		plainDots := len(labels) == strings.Count(domain, ".")+1 && !strings.ContainsAny(domain, " \t")
+		if at == "@" && plainDots {
+			continue // emailRe's
+		}
+		// "look at example.com" is prose: a written-out "at" with plain
+		// dots needs a local part that is not a word, or a mail word before.
+		if strings.EqualFold(at, "at") && plainDots {
+			if strings.HasPrefix(strings.ToLower(domain), "www.") {
+				continue
+			}
+			if strings.Trim(local, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" &&
+				!mailWordRe.MatchString(t.folded[max(0, m[2]-24):m[2]]) {
+				continue
+			}
+		}
+		add(m[2], m[1], local+"@"+strings.Join(labels, "."))
+	}
+	return out
+}
+
+// mayHoldWrittenOutEmail is a cheap look for emailObfRe: an @ written
+// out, or an @ followed by a label and a dot written out (点, 。, dot,
+// brackets) before another label.
+func mayHoldWrittenOutEmail(s string) bool {
+	if strings.ContainsAny(s, "#艾爱【") || containsASCIIFold(s, "at") {
+		return true
+	}
+	for i := strings.IndexByte(s, '@'); i >= 0; {
+		j := i + 1
+		for j < len(s) && (isAlnum(rune(s[j])) || s[j] == '-' || s[j] == '.' || s[j] == ' ') {
+			j++
+		}
+		rest := s[j:]
+		for _, d := range []string{"点", "。", "(", "[", "{", "<"} {
+			if r := strings.TrimLeft(strings.TrimPrefix(rest, d), " "); len(r) < len(rest) && r != "" && (isAlnum(rune(r[0])) || d != "点" && d != "。") {
+				return true
+			}
+		}
+		if seg := s[i:j]; containsASCIIFold(seg, "dot") || strings.HasPrefix(seg, "@ ") || i > 0 && s[i-1] == ' ' ||
+			strings.Contains(seg, " .") || strings.Contains(seg, ". ") {
+			return true // dot written out, or spaces around the @ or a dot
+		}
+		k := strings.IndexByte(rest, '@')
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	return false
+}
+
+var (
+	wechatZhRe = regexp.MustCompile(`(?i)(?:(?:微|薇|威|徽|v)\s*信|加\s*(?:v|vx|wx)(?:\s*[:=]\s*|\s+|是|为))(?:\s*号)?(?:\s*id)?\s*(?:[:=\-~]|是|为)?\s*([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
+	wechatEnRe = regexp.MustCompile(`(?i)\b(?:wechat|weixin|wei\s*xin|wx|vx)(?:\s*id)?(\s*[:=\-~]\s*|\s+)([A-Za-z0-9][A-Za-z0-9_\-]{2,39})`)
 )
 
 func (t *scannedText) wechatSpans() []span {
-	if !strings.Contains(t.folded, "信") && !containsASCIIFold(t.folded, "wx", "vx", "wechat", "weixin") {
+	if !strings.Contains(t.folded, "信") && !strings.Contains(t.folded, "加") && !containsASCIIFold(t.folded, "wx", "vx", "wechat", "wei") {
 		return nil
 	}
 	var out []span

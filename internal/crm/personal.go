@@ -7,9 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Personal data the seeds forbid storing (隐私保护): resident identity
@@ -18,61 +15,23 @@ import (
 // the check runs on every string a write stores (CheckStored), whatever
 // field it comes from.
 
-// NormalizeText is the normalisation every check of stored text reads:
-// NFKC (full-width digits and letters become ASCII), invisible characters
-// (zero-width spaces and joiners, BOM, soft hyphens, direction marks,
-// combining marks) removed, decimal digits of every script written as
-// ASCII, and the separators people put inside numbers (spaces, dashes,
-// dots, brackets, slashes, underscores) removed between two digits and
-// between a digit and a final X. It is for checking only: stored values
-// keep what the user wrote.
-func NormalizeText(s string) string { return joinDigitRuns(foldForCheck(s)) }
-
-// foldForCheck is NormalizeText without joining digit runs.
-func foldForCheck(s string) string {
-	// NFKC passes invalid bytes through and may then stop short of what a
-	// second pass would change: make the text valid first.
-	s = norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD"))
-	clean := true
-	for _, r := range s {
-		if r >= 0x80 && (isInvisible(r) || unicode.IsDigit(r)) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r < 0x80:
-			b.WriteRune(r)
-		case isInvisible(r):
-		case unicode.IsDigit(r):
-			b.WriteByte(byte('0' + digitValue(r)))
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+// NormalizeText is the normalisation every check of stored text reads
+// (normalizeRune, which MaskFreeText reads too: NFKC, invisible characters
+// removed, decimal digits of every script, dingbat digits and Chinese
+// numerals written as ASCII), with
+// the separators people put inside numbers (spaces, dashes, dots, brackets,
+// slashes, underscores) removed between two digits and between a digit and
+// a final X. It is for checking only: stored values keep what the user
+// wrote.
+func NormalizeText(s string) string {
+	return string(joinDigitRuns(normalizeRunes(s, true, make([]rune, 0, len(s)))))
 }
 
-// digitValue is the value of a decimal digit: Unicode puts every script's
-// digits 0-9 in a row, and the Nd table's ranges start at a zero.
-func digitValue(r rune) int {
-	for _, rg := range unicode.Nd.R16 {
-		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
-			return int(r-rune(rg.Lo)) % 10
-		}
-	}
-	for _, rg := range unicode.Nd.R32 {
-		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
-			return int(r-rune(rg.Lo)) % 10
-		}
-	}
-	return 0
+// foldForCheck is the normalisation without Chinese numerals and without
+// joining digit runs, for the home-address wording (两室一厅 is not a
+// flat number).
+func foldForCheck(s string) string {
+	return string(normalizeRunes(s, false, make([]rune, 0, len(s))))
 }
 
 // isNumberSeparator reports what people put between digit groups.
@@ -82,9 +41,8 @@ func isNumberSeparator(r rune) bool {
 
 // joinDigitRuns removes separators between two digits, and between a digit
 // and an X or x that ends a word.
-func joinDigitRuns(s string) string {
-	rs := []rune(s)
-	out := make([]rune, 0, len(rs))
+func joinDigitRuns(rs []rune) []rune {
+	out := rs[:0] // never longer than what it has read
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		if isNumberSeparator(r) && len(out) > 0 && isASCIIDigitRune(out[len(out)-1]) {
@@ -100,7 +58,7 @@ func joinDigitRuns(s string) string {
 		}
 		out = append(out, r)
 	}
-	return string(out)
+	return out
 }
 
 func isAlnum(r rune) bool {
@@ -108,7 +66,7 @@ func isAlnum(r rune) bool {
 }
 
 // ContainsResidentID reports whether text holds a resident identity number
-// once normalised (NormalizeText): 17 digits and a check character (X or x
+// once normalised (NormalizeText: also in Chinese numerals): 17 digits and a check character (X or x
 // too) anywhere in a run of digits, even inside a longer one; or a
 // first-generation 15-digit number (a real birth date in 19yymmdd) in a run
 // of 15 to 17 digits.
@@ -155,8 +113,8 @@ func runHoldsID(run string) bool {
 }
 
 // mayHoldDigits is a cheap look before normalising: fewer than n runes that
-// could be digits (ASCII digits, or non-ASCII runes outside the CJK
-// ideographs) mean no number of n digits.
+// could be digits (ASCII digits, Chinese numerals, or non-ASCII runes
+// outside the CJK ideographs) mean no number of n digits.
 func mayHoldDigits(s string, n int) bool {
 	count := 0
 	for i := 0; i < len(s); i++ {
@@ -164,7 +122,11 @@ func mayHoldDigits(s string, n int) bool {
 		switch {
 		case c >= '0' && c <= '9':
 			count++
-		case c >= 0xC0 && (c < 0xE4 || c > 0xE9):
+		case c >= 0xE4 && c <= 0xE9:
+			if isChineseDigitAt(s, i) {
+				count++
+			}
+		case c >= 0xC0:
 			count++ // the lead byte of a rune that is not a CJK ideograph
 		}
 		if count >= n {

@@ -238,7 +238,7 @@ func checkReadOnlyOpen(t *testing.T, dir string) {
 	}
 }
 
-func copyFile(t *testing.T, from, to string) {
+func copyFile(t testing.TB, from, to string) {
 	t.Helper()
 	in, err := os.Open(from)
 	if err != nil {

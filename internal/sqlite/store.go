@@ -48,7 +48,7 @@ const (
 // SchemaVersion is the schema this package writes, kept in PRAGMA
 // user_version. Open upgrades older databases step by step (migrations)
 // and refuses newer ones.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrations[i] upgrades a database from schema version i to i+1; it has
 // SchemaVersion entries.
@@ -92,6 +92,9 @@ var migrations = [SchemaVersion]string{
 	// 3: the text index of interactions' free texts (texts.go); filled
 	// from the stored customers by goMigrations[2].
 	textsTable,
+	// 4: the version of the text index's contents (textIndexVersion);
+	// without its row, Open rebuilds the index.
+	textIndexTable,
 }
 
 // goMigrations[i], when set, runs in the transaction of migrations[i],
@@ -224,7 +227,8 @@ func Open(dir string, opts Options) (_ *Store, err error) {
 	if err := s.checkWritable(path); err != nil {
 		return nil, err
 	}
-	if err := s.quickCheck(path); err != nil {
+	indexDamage, err := s.quickCheck(path)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.checkKehu(path); err != nil {
@@ -237,6 +241,9 @@ func Open(dir string, opts Options) (_ *Store, err error) {
 		return nil, err
 	}
 	if err := s.checkDocuments(); err != nil {
+		return nil, err
+	}
+	if err := s.checkTextIndex(path, indexDamage); err != nil {
 		return nil, err
 	}
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -244,7 +246,7 @@ func backfillFrom(ctx context.Context, tx *sql.Tx, from int64) error {
 			}
 			if err := bson.Unmarshal(raw, &d.d); err != nil {
 				rows.Close()
-				return err
+				return fmt.Errorf("%w: customer (row %d): %v", errBadDocument, d.row, err)
 			}
 			docs = append(docs, d)
 		}
@@ -499,4 +501,183 @@ func (cs *customerStore) bindText(ctx context.Context, tx *sql.Tx, snap *snapsho
 		return nil, err
 	}
 	return tf.Bind(m), nil
+}
+
+// The text index is derived data: Open rebuilds it from the stored
+// customers when its tables are damaged (quick_check finds damage in them
+// alone), and when what it holds was written by other rules (the masking
+// rules of crm.MaskFreeText, or this file's format), as recorded in the
+// text_index table. The rest of the database is never rebuilt: damage
+// there stops start-up (health.go).
+
+// textIndexFormat numbers the layout of the index rows (rowids, columns,
+// grams); bump it when they change.
+const textIndexFormat = 1
+
+// textIndexTable records what the index was built by.
+const textIndexTable = `CREATE TABLE text_index (
+		id      INTEGER PRIMARY KEY CHECK (id = 1),
+		masking INTEGER NOT NULL, -- crm.MaskRulesVersion
+		format  INTEGER NOT NULL  -- textIndexFormat
+	) STRICT;`
+
+// isIndexTable reports whether a table of the database belongs to the text
+// index (the FTS5 tables, their shadow tables, masked_texts, text_index).
+func isIndexTable(name string) bool {
+	switch name {
+	case "texts", "grams", "masked_texts", "text_index":
+		return true
+	}
+	return strings.HasPrefix(name, "texts_") || strings.HasPrefix(name, "grams_")
+}
+
+// checkTextIndex rebuilds the text index when quick_check found damage in
+// it (damage, logged at WARN) or it is missing or of another format, and
+// refreshes its masked rows when they were written by other masking rules.
+func (s *Store) checkTextIndex(path, damage string) error {
+	ctx := context.Background()
+	if damage != "" {
+		s.log.Warn("sqlite: the text index is damaged; rebuilding it from the stored customers "+
+			"(it is derived data: nothing is lost)", "file", path, "damage", damage)
+		if err := s.dropDamagedIndex(ctx, path); err != nil {
+			return err
+		}
+		return s.rebuildTextIndex(ctx, "damaged")
+	}
+	var tables int
+	if err := s.wdb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name IN ('texts', 'grams', 'masked_texts', 'text_index')").Scan(&tables); err != nil {
+		return fmt.Errorf("sqlite: read schema: %w", err)
+	}
+	if tables < 4 {
+		return s.rebuildTextIndex(ctx, "missing")
+	}
+	var masking, format int
+	err := s.wdb.QueryRowContext(ctx, "SELECT masking, format FROM text_index WHERE id = 1").Scan(&masking, &format)
+	switch {
+	case errors.Is(err, sql.ErrNoRows): // upgraded from schema 3: format 1, masking rules 1
+		return s.refreshTextIndex(ctx, "masking rules 1")
+	case err != nil:
+		return fmt.Errorf("sqlite: read text index version: %w", err)
+	case format != textIndexFormat:
+		return s.rebuildTextIndex(ctx, fmt.Sprintf("format %d", format))
+	case masking != crm.MaskRulesVersion:
+		return s.refreshTextIndex(ctx, fmt.Sprintf("masking rules %d", masking))
+	}
+	return nil
+}
+
+// refreshTextIndex brings an index of the current format, written under
+// other masking rules, to the current ones: every customer's texts are
+// compared with the index (indexTexts), so only the masked rows that
+// change are written, in one transaction.
+func (s *Store) refreshTextIndex(ctx context.Context, was string) error {
+	start := time.Now()
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var before int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM masked_texts").Scan(&before); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	if err := backfillTexts(ctx, tx); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	var after int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM masked_texts").Scan(&after); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO text_index (id, masking, format) VALUES (1, ?, ?)",
+		crm.MaskRulesVersion, textIndexFormat); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: refresh text index: %w", err)
+	}
+	s.log.Info("sqlite: text index rebuilt for new masking rules", "was", was, "now", crm.MaskRulesVersion,
+		"maskedTextsBefore", before, "maskedTextsAfter", after, "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// rebuildTextIndex drops the index tables and builds them again from the
+// stored customers, in one transaction (a crash leaves the old index and
+// its version, so the next start rebuilds again).
+func (s *Store) rebuildTextIndex(ctx context.Context, why string) error {
+	start := time.Now()
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: rebuild text index: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	for _, q := range []string{"DROP TABLE IF EXISTS texts", "DROP TABLE IF EXISTS grams", "DROP TABLE IF EXISTS masked_texts",
+		"DROP TABLE IF EXISTS text_index", textsTable, textIndexTable} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("sqlite: rebuild text index: %w", err)
+		}
+	}
+	if err := backfillTexts(ctx, tx); err != nil {
+		return fmt.Errorf("sqlite: rebuild text index: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO text_index (id, masking, format) VALUES (1, ?, ?)",
+		crm.MaskRulesVersion, textIndexFormat); err != nil {
+		return fmt.Errorf("sqlite: rebuild text index: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM customers").Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: rebuild text index: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: rebuild text index: %w", err)
+	}
+	if n > 0 || why == "damaged" {
+		s.log.Info("sqlite: text index rebuilt", "why", why, "customers", n, "elapsed", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// dropDamagedIndex removes the index tables from a database whose index
+// pages are damaged. DROP TABLE reads every page it frees and fails on a
+// damaged one; then the tables' schema entries are deleted instead
+// (writable_schema) and VACUUM rewrites the file without their pages.
+func (s *Store) dropDamagedIndex(ctx context.Context, path string) error {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: drop text index: %w", err)
+	}
+	for _, q := range []string{"DROP TABLE IF EXISTS texts", "DROP TABLE IF EXISTS grams",
+		"DROP TABLE IF EXISTS masked_texts", "DROP TABLE IF EXISTS text_index"} {
+		if _, err = tx.ExecContext(ctx, q); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		return tx.Commit()
+	}
+	_ = tx.Rollback()
+	if !isDamage(err) {
+		return fmt.Errorf("sqlite: drop text index: %w", err)
+	}
+	start := time.Now()
+	for _, q := range []string{"PRAGMA writable_schema = ON",
+		`DELETE FROM sqlite_schema WHERE name IN ('texts', 'grams', 'masked_texts', 'text_index')
+			OR name LIKE 'texts\_%' ESCAPE '\' OR name LIKE 'grams\_%' ESCAPE '\'`,
+		"PRAGMA writable_schema = OFF"} {
+		if _, err := s.wdb.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("sqlite: drop text index: %w", err)
+		}
+	}
+	// A new connection reads the schema without the index.
+	s.wdb.Close()
+	if s.wdb, err = openDB(path, "immediate", false); err != nil {
+		return err
+	}
+	s.wdb.SetMaxOpenConns(1)
+	s.wdb.SetMaxIdleConns(1)
+	if _, err := s.wdb.ExecContext(ctx, "VACUUM"); err != nil {
+		return fmt.Errorf("sqlite: drop text index: vacuum: %w", err)
+	}
+	s.log.Warn("sqlite: damaged text index removed; the database file was rewritten without it",
+		"file", path, "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
 }
