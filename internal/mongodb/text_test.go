@@ -282,3 +282,199 @@ func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
 	}
 	t.Logf("%d answers changed by masking; %d prefilters, %d left out half the customers or more", maskedDiffer, prefiltered, narrowed)
 }
+
+// TestTextFiltersReadTheGrams: a text filter reads the grams, not every
+// document. A document whose grams are (made) wrong but current is not
+// found, for a masked viewer (whose texts are checked in the process) and,
+// on a real MongoDB, for everyone; once its grams are not current it is.
+func TestTextFiltersReadTheGrams(t *testing.T) {
+	t.Parallel()
+	s := mongotest.Open(t)
+	viewer := &crm.Actor{UserID: "viewer", Role: crm.RoleSales}
+	c := &crm.Customer{ID: crm.NewID(), Name: "物流公司", Type: crm.CustomerTypeNew, Stage: crm.StagePotential, Version: 1,
+		Interactions: []crm.Interaction{{ID: "i", Channel: crm.ChannelPhone, Summary: "客户反馈物流效率低，电话13812345678", CreatedBy: "u"}}}
+	c.Recompute()
+	if err := s.Customers().Insert(ctxT(t), c, "202611"); err != nil {
+		t.Fatal(err)
+	}
+	coll := s.Database().Collection(crm.CollectionCustomers)
+	count := func(needle string, v *crm.Actor) int {
+		f, err := segment.NewFilter(segment.Quant{Array: segment.Interactions, Q: segment.Some,
+			Where: segment.Cond{Field: "summary", Op: segment.Contains, Value: segment.String(needle)}}, segment.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.Customers().Counts(ctxT(t), []crm.Filter{f}, crm.CountQuery{Viewer: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n[0]
+	}
+	viewers := []*crm.Actor{viewer}
+	if !mongotest.FerretDB() {
+		viewers = append(viewers, nil)
+	}
+	for _, v := range viewers {
+		for _, needle := range []string{"物", "物流", "物流效率", "138****5678"} {
+			if v == nil && needle == "138****5678" {
+				continue
+			}
+			if got := count(needle, v); got != 1 {
+				t.Fatalf("masked viewer %v, %s: %d customers before the grams were changed", v != nil, needle, got)
+			}
+		}
+	}
+	if _, err := coll.UpdateOne(ctxT(t), bson.D{{Key: "_id", Value: c.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "_grams", Value: bson.A{int64(1)}}, {Key: "_mgrams", Value: bson.A{int64(1)}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range viewers {
+		for _, needle := range []string{"物", "物流", "物流效率"} {
+			if got := count(needle, v); got != 0 {
+				t.Fatalf("masked viewer %v, %s: %d customers found without the grams", v != nil, needle, got)
+			}
+		}
+	}
+	if _, err := coll.UpdateOne(ctxT(t), bson.D{{Key: "_id", Value: c.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "_gv", Value: 0}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range viewers {
+		if got := count("物流效率", v); got != 1 {
+			t.Fatalf("masked viewer %v: %d customers found when its grams are not current", v != nil, got)
+		}
+	}
+}
+
+// TestGramsOnTheDocument: what a write stores beside the customer, and
+// what a read returns (none of it).
+func TestGramsOnTheDocument(t *testing.T) {
+	t.Parallel()
+	s := mongotest.Open(t)
+	c := &crm.Customer{ID: crm.NewID(), Name: "甲", Type: crm.CustomerTypeNew, Stage: crm.StagePotential, Version: 1,
+		Interactions: []crm.Interaction{{ID: "i", Summary: "aB物"}, {ID: "j", Summary: "电话13812345678"}}}
+	c.Recompute()
+	if err := s.Customers().Insert(ctxT(t), c, "202611"); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := s.Database().Collection(crm.CollectionCustomers).FindOne(ctxT(t), bson.D{}).Raw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		GV     int32   `bson:"_gv"`
+		Grams  []int64 `bson:"_grams"`
+		MGrams []int64 `bson:"_mgrams"`
+	}
+	if err := bson.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	// Pieces of one, two and three runes, folded (a is A), of each text.
+	p := func(rs ...rune) int64 {
+		var g int64
+		for _, r := range rs {
+			g = g<<21 | int64(r+1)
+		}
+		return g
+	}
+	has := map[int64]bool{}
+	for _, g := range doc.Grams {
+		has[g] = true
+	}
+	for name, want := range map[string]int64{"A": p('A'), "AB": p('A', 'B'), "AB物": p('A', 'B', '物'), "话13": p('话', '1', '3')} {
+		if !has[want] {
+			t.Errorf("no gram %s in %v", name, doc.Grams)
+		}
+	}
+	if has[p('a')] || doc.GV != 1 {
+		t.Errorf("unfolded grams or version %d: %v", doc.GV, doc.Grams)
+	}
+	mhas := map[int64]bool{}
+	for _, g := range doc.MGrams {
+		mhas[g] = true
+	}
+	if !mhas[p('8', '*', '*')] || mhas[p('8', '1', '2')] || mhas[p('A')] {
+		t.Errorf("masked grams are not those of the masked text only: %v", doc.MGrams)
+	}
+	got, err := s.Customers().Get(ctxT(t), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, _ := bson.Marshal(got)
+	want, _ := bson.Marshal(c)
+	if string(back) != string(want) {
+		t.Fatalf("a read returns more than the customer")
+	}
+}
+
+// TestGramsOfLoadsAndLargeTexts: a document loaded from another store
+// (kehu migrate) gets its grams, and dumps without them; a customer with
+// more distinct pieces than a document keeps has none and is found all
+// the same.
+func TestGramsOfLoadsAndLargeTexts(t *testing.T) {
+	t.Parallel()
+	s := mongotest.Open(t)
+	r := rand.New(rand.NewPCG(1, 1))
+	big := &crm.Customer{ID: crm.NewID(), Name: "长文本", Type: crm.CustomerTypeNew, Stage: crm.StagePotential, Version: 1}
+	for i := range 5 {
+		var b strings.Builder
+		for range 5000 {
+			b.WriteRune(rune(0x4E00 + r.IntN(0x5000)))
+		}
+		if i == 4 {
+			b.WriteString("物流效率")
+		}
+		big.Interactions = append(big.Interactions, crm.Interaction{ID: fmt.Sprint("i", i), Summary: b.String()})
+	}
+	big.Recompute()
+	small := &crm.Customer{ID: crm.NewID(), Name: "短文本", Type: crm.CustomerTypeNew, Stage: crm.StagePotential, Version: 1,
+		Interactions: []crm.Interaction{{ID: "i", Summary: "物流效率低，电话13812345678"}}}
+	small.Recompute()
+	for _, c := range []*crm.Customer{big, small} {
+		if err := s.Customers().Insert(ctxT(t), c, "202611"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var dumped [][]byte
+	if err := s.Dump(ctxT(t), crm.CollectionCustomers, func(d []byte) error { dumped = append(dumped, d); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	s2 := mongotest.Open(t)
+	if err := s2.Load(ctxT(t), crm.CollectionCustomers, dumped); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []*mongodb.Store{s, s2} {
+		coll := st.Database().Collection(crm.CollectionCustomers)
+		for _, c := range []struct {
+			id            string
+			gv            int32
+			grams, mgrams bool
+		}{{big.ID, -1, false, false}, {small.ID, 1, true, true}} {
+			raw, err := coll.FindOne(ctxT(t), bson.D{{Key: "_id", Value: c.id}}).Raw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			gv, _ := raw.Lookup("_gv").Int32OK()
+			_, errG := raw.LookupErr("_grams")
+			_, errM := raw.LookupErr("_mgrams")
+			if gv != c.gv || (errG == nil) != c.grams || (errM == nil) != c.mgrams {
+				t.Errorf("%s: _gv %d, _grams %v, _mgrams %v", c.id, gv, errG == nil, errM == nil)
+			}
+		}
+		f, err := segment.NewFilter(segment.Quant{Array: segment.Interactions, Q: segment.Some,
+			Where: segment.Cond{Field: "summary", Op: segment.Contains, Value: segment.String("物流效率")}}, segment.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.Customers().Counts(ctxT(t), []crm.Filter{f}, crm.CountQuery{Viewer: &crm.Actor{UserID: "v", Role: crm.RoleSales}})
+		if err != nil || n[0] != 2 {
+			t.Fatalf("found %v customers (%v), want both", n, err)
+		}
+	}
+	var again [][]byte
+	if err := s2.Dump(ctxT(t), crm.CollectionCustomers, func(d []byte) error { again = append(again, d); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(again) != fmt.Sprint(dumped) {
+		t.Fatal("a dump of the loaded documents differs from the dump loaded")
+	}
+}
