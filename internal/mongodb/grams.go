@@ -23,21 +23,24 @@ import (
 //	_gv      gramsVersion: the grams below are complete for this version;
 //	         -gramsVersion: too many to keep (the document has no grams);
 //	         absent or another version: not computed yet (Open backfills)
-//	_grams   the distinct 1-, 2- and 3-rune pieces of every text, folded
-//	         with crm.FoldText (the filters' own case folding), in one
-//	         multikey index
+//	_grams   the distinct 1- and 2-rune pieces of every text, folded with
+//	         crm.FoldText (the filters' own case folding), in one multikey
+//	         index
 //	_mgrams  the same of the texts that crm.MaskFreeText changes, masked:
 //	         what a viewer who sees the contact details masked can search
 //
 // A piece is its runes packed in an int64, 21 bits each plus one (so no
 // piece is zero and pieces of different lengths differ): exact, and 8 bytes
-// where a Chinese trigram is 9 bytes of string.
+// where a Chinese bigram is 6 bytes of string plus a length and a 0. Pieces
+// of two runes, as CJK bigram tokenizers use: trigrams would add ~660
+// distinct pieces (8.6 KB) to a demo customer's ~770 for little more
+// selectivity on Chinese needles (measured: docs/PERFORMANCE.md).
 //
 // A filter's necessary needles (segment's TextNeeds) become an $all on the
-// pieces of each needle (its trigrams; a one- or two-rune needle its only
-// piece), ORed with the documents whose grams are not current; the exact
-// condition ($regex, or the in-process check of a masked viewer) then runs
-// on those candidates only.
+// pieces of each needle (its bigrams; a one-rune needle the rune), ORed
+// with the documents whose grams are not current; the exact condition
+// ($regex, or the in-process check of a masked viewer) then runs on those
+// candidates only.
 
 const (
 	gramsVersion = 1
@@ -48,7 +51,7 @@ const (
 	// grams together, ~14 bytes each in BSON: ~700 KB): a document with
 	// more keeps none and is a candidate for every text filter.
 	maxGrams = 50000
-	// maxNeedleGrams bounds the trigrams looked up for one needle.
+	// maxNeedleGrams bounds the bigrams looked up for one needle.
 	maxNeedleGrams = 8
 )
 
@@ -69,16 +72,13 @@ func pack(rs []rune) int64 {
 
 // addGrams appends the pieces of the folded text t to dst.
 func addGrams(dst []int64, t string) []int64 {
-	var w [3]rune // the last runes read
+	var w [2]rune // the last runes read
 	n := 0
 	for _, r := range crm.FoldText(t) {
-		w[0], w[1], w[2] = w[1], w[2], r
+		w[0], w[1] = w[1], r
 		n++
-		dst = append(dst, pack(w[2:]))
+		dst = append(dst, pack(w[1:]))
 		if n >= 2 {
-			dst = append(dst, pack(w[1:]))
-		}
-		if n >= 3 {
 			dst = append(dst, pack(w[:]))
 		}
 	}
@@ -148,18 +148,18 @@ func appendInt64Array(dst []byte, key string, vs []int64) []byte {
 }
 
 // needleGrams returns the pieces every text containing the folded needle
-// has: its distinct trigrams (at most maxNeedleGrams, spread over it), or
-// the needle itself when shorter.
+// has: its distinct bigrams (at most maxNeedleGrams, spread over it), or
+// the needle itself when it is one rune.
 func needleGrams(needle string) []int64 {
 	rs := []rune(crm.FoldText(needle))
-	if len(rs) < 3 {
+	if len(rs) < 2 {
 		return []int64{pack(rs)}
 	}
 	var gs []int64
-	n := len(rs) - 2
+	n := len(rs) - 1
 	step := max(1, (n+maxNeedleGrams-1)/maxNeedleGrams)
 	for i := 0; i < n; i += step {
-		gs = append(gs, pack(rs[i:i+3]))
+		gs = append(gs, pack(rs[i:i+2]))
 	}
 	if (n-1)%step != 0 {
 		gs = append(gs, pack(rs[n-1:])) // the last one too

@@ -199,10 +199,12 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 	// The text index (grams.go): the pieces of the texts and of the masked
 	// texts (multikey), and the version, for the documents whose pieces
 	// are not current (the backfill, and every prefilter's $or).
+	// The masked pieces are on the few documents whose texts hold contact
+	// details: a sparse index.
 	for _, field := range storeOnly {
 		customerIdx = append(customerIdx, mongo.IndexModel{
 			Keys:    bson.D{{Key: field, Value: 1}},
-			Options: options.Index().SetName("text" + field),
+			Options: options.Index().SetName("text" + field).SetSparse(field == fieldMGrams),
 		})
 	}
 	expires := options.Index().SetName("ttl_expiresAt").SetExpireAfterSeconds(0)

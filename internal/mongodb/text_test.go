@@ -129,7 +129,7 @@ func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for k := range 36 {
+		for k := range 24 {
 			n, n2 := needle(r, texts), needle(r, texts)
 			text := texts[r.IntN(len(texts))]
 			for text == "" {
@@ -368,7 +368,7 @@ func TestGramsOnTheDocument(t *testing.T) {
 	if err := bson.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	// Pieces of one, two and three runes, folded (a is A), of each text.
+	// Pieces of one and two runes, folded (a is A), of each text.
 	p := func(rs ...rune) int64 {
 		var g int64
 		for _, r := range rs {
@@ -380,19 +380,19 @@ func TestGramsOnTheDocument(t *testing.T) {
 	for _, g := range doc.Grams {
 		has[g] = true
 	}
-	for name, want := range map[string]int64{"A": p('A'), "AB": p('A', 'B'), "AB物": p('A', 'B', '物'), "话13": p('话', '1', '3')} {
+	for name, want := range map[string]int64{"A": p('A'), "AB": p('A', 'B'), "B物": p('B', '物'), "话1": p('话', '1'), "8": p('8')} {
 		if !has[want] {
 			t.Errorf("no gram %s in %v", name, doc.Grams)
 		}
 	}
-	if has[p('a')] || doc.GV != 1 {
+	if has[p('a')] || has[p('A', 'B', '物')] || doc.GV != 1 {
 		t.Errorf("unfolded grams or version %d: %v", doc.GV, doc.Grams)
 	}
 	mhas := map[int64]bool{}
 	for _, g := range doc.MGrams {
 		mhas[g] = true
 	}
-	if !mhas[p('8', '*', '*')] || mhas[p('8', '1', '2')] || mhas[p('A')] {
+	if !mhas[p('8', '*')] || !mhas[p('*', '5')] || mhas[p('8', '1')] || mhas[p('A')] {
 		t.Errorf("masked grams are not those of the masked text only: %v", doc.MGrams)
 	}
 	got, err := s.Customers().Get(ctxT(t), c.ID)
@@ -417,7 +417,7 @@ func TestGramsOfLoadsAndLargeTexts(t *testing.T) {
 	big := &crm.Customer{ID: crm.NewID(), Name: "长文本", Type: crm.CustomerTypeNew, Stage: crm.StagePotential, Version: 1}
 	for i := range 5 {
 		var b strings.Builder
-		for range 5000 {
+		for range 8000 {
 			b.WriteRune(rune(0x4E00 + r.IntN(0x5000)))
 		}
 		if i == 4 {
