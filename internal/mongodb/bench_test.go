@@ -20,7 +20,8 @@ import (
 // KEHU_TEST_MONGODB_URI is set): what the grams add to a document, the
 // start-up backfill, and summary filters through the store with the grams
 // current and with every document's grams marked not current (what the
-// store did before: every document of the scope is a candidate).
+// store did before: every document of the scope is a candidate). The
+// backfill is measured on a real MongoDB only.
 //
 //	go test ./internal/mongodb -run '^$' -bench TextIndex -benchtime 3x -timeout 60m
 func BenchmarkTextIndex(b *testing.B) {
@@ -92,20 +93,24 @@ func BenchmarkTextIndex(b *testing.B) {
 	b.Logf("per customer: document %d B, with the grams %d B (+%d B, +%d%%); distinct pieces %d (1: %d, 2: %d, 3: %d), masked %d",
 		plain/n, with/n, (with-plain)/n, 100*(with-plain)/plain, (uni+bi+tri)/n, uni/n, bi/n, tri/n, masked/n)
 
-	// The start-up backfill of documents without grams.
-	if _, err := coll.UpdateMany(ctx, bson.D{}, bson.D{{Key: "$unset", Value: bson.D{{Key: "_gv", Value: ""}, {Key: "_grams", Value: ""}, {Key: "_mgrams", Value: ""}}}}); err != nil {
-		b.Fatal(err)
+	// The start-up backfill of documents without grams. Not on FerretDB:
+	// its updates guarded by the version ({_id, version}) decode every
+	// document, so the backfill takes quadratic time there.
+	if !mongotest.FerretDB() {
+		if _, err := coll.UpdateMany(ctx, bson.D{}, bson.D{{Key: "$unset", Value: bson.D{{Key: "_gv", Value: ""}, {Key: "_grams", Value: ""}, {Key: "_mgrams", Value: ""}}}}); err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		s.Close()
+		s = mongotest.OpenDatabase(b, db)
+		opened := time.Since(start)
+		done, err := s.TextIndexBackfill(ctx)
+		if err != nil || done != n {
+			b.Fatalf("backfill: %d, %v", done, err)
+		}
+		b.Logf("open %s (ready), backfill of %d documents done after %s", opened.Round(time.Millisecond), n, time.Since(start).Round(time.Millisecond))
+		coll = s.Database().Collection(crm.CollectionCustomers)
 	}
-	start = time.Now()
-	s.Close()
-	s = mongotest.OpenDatabase(b, db)
-	opened := time.Since(start)
-	done, err := s.TextIndexBackfill(ctx)
-	if err != nil || done != n {
-		b.Fatalf("backfill: %d, %v", done, err)
-	}
-	b.Logf("open %s (ready), backfill of %d documents done after %s", opened.Round(time.Millisecond), n, time.Since(start).Round(time.Millisecond))
-	coll = s.Database().Collection(crm.CollectionCustomers)
 
 	for _, needle := range []string{"合同金额", "物流效率", "客户", "投", "x"} {
 		f, err := segment.NewFilter(segment.Quant{Array: segment.Interactions, Q: segment.Some,
