@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -66,6 +67,7 @@ func (cs customerStore) insert(ctx context.Context, c *crm.Customer) error {
 	if len(doc) > crm.MaxDocumentBytes {
 		return crm.DocumentTooLarge(c.Code, len(doc))
 	}
+	doc = appendGrams(doc, c.Interactions)
 	if _, err := cs.s.customers.InsertOne(ctx, bson.Raw(doc)); err != nil {
 		if isDuplicate(err) {
 			return duplicateError(ctx, cs.s.customers, "customer", c.ID, err, customerKeys(c))
@@ -106,7 +108,7 @@ func (cs customerStore) GetByCode(ctx context.Context, code string) (*crm.Custom
 }
 
 func (cs customerStore) findOne(ctx context.Context, filter bson.D, key string) (*crm.Customer, error) {
-	raw, err := cs.s.customers.FindOne(ctx, filter).Raw()
+	raw, err := cs.s.customers.FindOne(ctx, filter, options.FindOne().SetProjection(withoutStoreFields)).Raw()
 	if err != nil {
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			return nil, crm.NotFound("customer", key)
@@ -140,7 +142,8 @@ func (cs customerStore) GetMany(ctx context.Context, ids []string) ([]*crm.Custo
 	return out, nil
 }
 
-// getMany fetches the documents of ids (one $in query) keyed by _id.
+// getMany fetches the documents of ids (one $in query) keyed by _id,
+// without the store's own fields.
 func getMany(ctx context.Context, coll *mongo.Collection, ids []string, batch int32) (map[string]bson.Raw, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -154,7 +157,7 @@ func getMany(ctx context.Context, coll *mongo.Collection, ids []string, batch in
 		}
 	}
 	cur, err := coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: uniq}}}},
-		options.Find().SetBatchSize(batch))
+		options.Find().SetBatchSize(batch).SetProjection(withoutStoreFields))
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +181,7 @@ func (cs customerStore) Replace(ctx context.Context, c *crm.Customer, expectedVe
 	if len(doc) > crm.MaxDocumentBytes {
 		return crm.DocumentTooLarge(c.Code, len(doc))
 	}
+	doc = appendGrams(doc, c.Interactions)
 	return replace(ctx, cs.s.customers, "customer", c.ID, doc, expectedVersion, customerKeys(c))
 }
 
@@ -204,8 +208,8 @@ func replace(ctx context.Context, coll *mongo.Collection, kind, id string, doc [
 }
 
 // listProjection leaves out what a list row does not show: the nested
-// arrays and the notes.
-var listProjection = bson.D{
+// arrays and the notes (and the store's own fields).
+var listProjection = append(slices.Clone(withoutStoreFields), bson.D{
 	{Key: "contacts", Value: 0},
 	{Key: "interactions", Value: 0},
 	{Key: "needs", Value: 0},
@@ -214,18 +218,18 @@ var listProjection = bson.D{
 	{Key: "stageHistory", Value: 0},
 	{Key: "tierHistory", Value: 0},
 	{Key: "notes", Value: 0},
-}
+}...)
 
 // contactsProjection is listProjection keeping the contacts and notes
 // (ListQuery.WithContacts).
-var contactsProjection = bson.D{
+var contactsProjection = append(slices.Clone(withoutStoreFields), bson.D{
 	{Key: "interactions", Value: 0},
 	{Key: "needs", Value: 0},
 	{Key: "deals", Value: 0},
 	{Key: "satisfaction", Value: 0},
 	{Key: "stageHistory", Value: 0},
 	{Key: "tierHistory", Value: 0},
-}
+}...)
 
 func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, error) {
 	if q.First <= 0 {
@@ -306,7 +310,7 @@ func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, e
 	case !q.Full:
 		fo.SetProjection(listProjection)
 	default:
-		fo.SetBatchSize(int32(min(limit, fullBatch)))
+		fo.SetBatchSize(int32(min(limit, fullBatch))).SetProjection(withoutStoreFields)
 	}
 	cur, err := cs.s.customers.Find(ctx, and(conds), fo)
 	if err != nil {
@@ -410,16 +414,27 @@ func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.
 	// the server.
 	counts := make([]int, len(filters))
 	inProcess := map[int]crm.Filter{}
+	var candidates bson.A // the union of their prefilters; nil when one has none
 	for i, f := range filters {
 		if f == nil {
 			continue
 		}
 		if vf := crm.ForViewer(f, q.Viewer); vf != f {
+			pre := textPrefilter(vf, true)
+			if pre == nil || (len(inProcess) > 0 && candidates == nil) {
+				candidates = nil
+			} else {
+				candidates = append(candidates, pre)
+			}
 			inProcess[i] = vf
 		}
 	}
 	if len(inProcess) > 0 {
-		cur, err := cs.s.customers.Find(ctx, scope, options.Find().SetBatchSize(smallBatch))
+		read := scope
+		if candidates != nil {
+			read = and(bson.A{scope, bson.D{{Key: "$or", Value: candidates}}})
+		}
+		cur, err := cs.s.customers.Find(ctx, read, options.Find().SetBatchSize(smallBatch).SetProjection(withoutStoreFields))
 		if err != nil {
 			return nil, internal("count customers", err)
 		}
@@ -447,7 +462,7 @@ func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.
 			continue
 		}
 		if f != nil {
-			m, err := f.Mongo()
+			m, err := mongoFilter(f)
 			if err != nil {
 				return nil, err
 			}
@@ -502,17 +517,35 @@ func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.
 
 func facetKey(i int) string { return "f" + strconv.Itoa(i) }
 
+// mongoFilter compiles f to MQL, with the text index's prefilter (see
+// grams.go) when f must find some text.
+func mongoFilter(f crm.Filter) (any, error) {
+	m, err := f.Mongo()
+	if err != nil {
+		return nil, err
+	}
+	if pre := textPrefilter(f, false); pre != nil {
+		return bson.D{{Key: "$and", Value: bson.A{pre, m}}}, nil
+	}
+	return m, nil
+}
+
 // filterFor compiles f for the viewer v within the documents of scope. A
 // filter on free text that v must read masked on some customers
-// (crm.ForViewer) cannot be written in MQL: it is evaluated here on every
-// document of scope (a scan, fetched in batches; only the ids are kept)
-// and becomes {_id: {$in: ids}}.
+// (crm.ForViewer) cannot be written in MQL: it is evaluated here on the
+// documents of scope that the text index leaves as candidates (every one
+// when the filter must find no text; fetched in batches, only the ids are
+// kept) and becomes {_id: {$in: ids}}.
 func (cs customerStore) filterFor(ctx context.Context, f crm.Filter, v *crm.Actor, scope bson.D) (any, error) {
 	vf := crm.ForViewer(f, v)
 	if vf == f {
-		return f.Mongo()
+		return mongoFilter(f)
 	}
-	cur, err := cs.s.customers.Find(ctx, scope, options.Find().SetBatchSize(smallBatch))
+	read := scope
+	if pre := textPrefilter(vf, true); pre != nil {
+		read = and(bson.A{scope, pre})
+	}
+	cur, err := cs.s.customers.Find(ctx, read, options.Find().SetBatchSize(smallBatch).SetProjection(withoutStoreFields))
 	if err != nil {
 		return nil, internal("filter customers", err)
 	}

@@ -20,17 +20,18 @@ func (s *Store) collection(name string) (*mongo.Collection, error) {
 }
 
 // Dump calls fn with the raw BSON of every document of the collection in
-// _id order. fn may keep doc: it is a copy.
+// _id order, without the store's own fields (grams.go). fn may keep doc: it
+// is a copy.
 func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte) error) error {
 	coll, err := s.collection(collection)
 	if err != nil {
 		return err
 	}
-	batch := int32(smallBatch)
+	fo := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(smallBatch)
 	if collection == crm.CollectionCustomers {
-		batch = fullBatch
+		fo.SetBatchSize(fullBatch).SetProjection(withoutStoreFields)
 	}
-	cur, err := coll.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(batch))
+	cur, err := coll.Find(ctx, bson.D{}, fo)
 	if err != nil {
 		return internal("dump "+collection, err)
 	}
@@ -47,7 +48,8 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 }
 
 // Load upserts every document by its _id, in unordered bulk writes of a
-// few hundred documents.
+// few hundred documents. Customers get the store's text index fields
+// (grams.go).
 func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) error {
 	coll, err := s.collection(collection)
 	if err != nil {
@@ -64,6 +66,11 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 			id, err := raw.LookupErr("_id")
 			if err != nil {
 				return internal(fmt.Sprintf("load %s: document %d has no _id", collection, start+i), err)
+			}
+			if collection == crm.CollectionCustomers {
+				if raw, err = withGrams(raw); err != nil {
+					return internal(fmt.Sprintf("load %s: document %d", collection, start+i), err)
+				}
 			}
 			models = append(models, mongo.NewReplaceOneModel().
 				SetFilter(bson.D{{Key: "_id", Value: id}}).

@@ -62,6 +62,12 @@ type Store struct {
 	sessions  *mongo.Collection
 	sequences *mongo.Collection
 	segments  *mongo.Collection
+
+	// The start-up backfill of the text index (grams.go).
+	stopBackfill func()
+	backfillDone chan struct{}
+	backfilled   int   // documents given grams; read after backfillDone
+	backfillErr  error // read after backfillDone
 }
 
 var _ crm.Store = (*Store)(nil)
@@ -108,6 +114,12 @@ func Open(ctx context.Context, uri, dbName string, opts Options) (*Store, error)
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongodb: create indexes in %s: %w", dbName, err)
 	}
+	bctx, stop := context.WithCancel(context.Background())
+	s.stopBackfill, s.backfillDone = stop, make(chan struct{})
+	go func() {
+		defer close(s.backfillDone)
+		s.backfilled, s.backfillErr = s.backfillGrams(bctx)
+	}()
 	return s, nil
 }
 
@@ -184,6 +196,17 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 			Options: options.Index().SetName(filterIndexName(path)),
 		})
 	}
+	// The text index (grams.go): the pieces of the texts and of the masked
+	// texts (multikey), and the version, for the documents whose pieces
+	// are not current (the backfill, and every prefilter's $or).
+	// The masked pieces are on the few documents whose texts hold contact
+	// details: a sparse index.
+	for _, field := range storeOnly {
+		customerIdx = append(customerIdx, mongo.IndexModel{
+			Keys:    bson.D{{Key: field, Value: 1}},
+			Options: options.Index().SetName("text" + field).SetSparse(field == fieldMGrams),
+		})
+	}
 	expires := options.Index().SetName("ttl_expiresAt").SetExpireAfterSeconds(0)
 	if opts.PlainExpiresAtIndex {
 		expires = options.Index().SetName("expiresAt")
@@ -241,8 +264,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close disconnects, waiting at most 10 seconds for operations in flight.
+// Close stops the text index's backfill and disconnects, waiting at most 10
+// seconds for operations in flight.
 func (s *Store) Close() error {
+	s.stopBackfill()
+	<-s.backfillDone
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := s.client.Disconnect(ctx); err != nil && !errors.Is(err, mongo.ErrClientDisconnected) {

@@ -112,20 +112,39 @@ func init() {
 				}
 			}
 		}
-		// The masked viewer finds 1381 only on its own customers' summaries.
-		f, _ := segment.NewFilter(segment.Quant{Array: segment.Interactions, Q: segment.Some,
-			Where: segment.Cond{Field: "summary", Op: segment.Contains, Value: segment.String("1381")}}, segment.Options{Now: base})
-		page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 20, WithTotal: true, Filter: f, Viewer: &viewer})
-		if err != nil {
-			t.Fatal(err)
+		// The masked viewer finds the hidden digits only on its own
+		// customers' summaries, whichever it tries one by one (138?, then
+		// 1381?...), and finds the others' numbers as it sees them.
+		probe := func(needle string) *crm.Page {
+			f, _ := segment.NewFilter(segment.Quant{Array: segment.Interactions, Q: segment.Some,
+				Where: segment.Cond{Field: "summary", Op: segment.Contains, Value: segment.String(needle)}}, segment.Options{Now: base})
+			page, err := s.Customers().List(ctx(t), crm.ListQuery{First: 20, WithTotal: true, Filter: f, Viewer: &viewer})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return page
 		}
-		for _, c := range page.Customers {
-			if c.OwnerID != viewer.UserID {
-				t.Fatalf("the masked viewer found %s", c.Name)
+		for _, prefix := range []string{"138", "1381", "13812", "138123", "1381234"} {
+			for d := range 10 {
+				needle := fmt.Sprint(prefix, d)
+				for _, c := range probe(needle).Customers {
+					if c.OwnerID != viewer.UserID {
+						t.Fatalf("the masked viewer found %s by %s", c.Name, needle)
+					}
+				}
 			}
 		}
-		if page.Total == 0 {
+		if probe("1381").Total == 0 {
 			t.Fatal("the viewer does not find its own customer's phone")
+		}
+		others := 0
+		for _, c := range probe("138****5678").Customers {
+			if c.OwnerID != viewer.UserID {
+				others++
+			}
+		}
+		if others == 0 {
+			t.Fatal("the viewer does not find the masked numbers it sees")
 		}
 	})
 }
