@@ -42,11 +42,16 @@ import (
 // ($regex, or the in-process check of a masked viewer) then runs on those
 // candidates only.
 
+// gramsVersion changes with the pieces' format and with the masking rules
+// (the masked texts' pieces are MaskFreeText's output): either change makes
+// every document's grams stale, and the backfill recomputes them.
+const gramsVersion = gramsFormat*1000 + crm.MaskRulesVersion
+
 const (
-	gramsVersion = 1
-	fieldGV      = "_gv"
-	fieldGrams   = "_grams"
-	fieldMGrams  = "_mgrams"
+	gramsFormat = 1
+	fieldGV     = "_gv"
+	fieldGrams  = "_grams"
+	fieldMGrams = "_mgrams"
 	// maxGrams bounds the pieces kept on one document (grams and masked
 	// grams together, ~14 bytes each in BSON: ~700 KB): a document with
 	// more keeps none and is a candidate for every text filter.
