@@ -16,6 +16,26 @@ import (
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
+// Code is the resolver for the code field.
+func (r *bulkFailureResolver) Code(ctx context.Context, obj *crm.BulkFailure) (string, error) {
+	return string(obj.Code), nil
+}
+
+// Reason is the resolver for the reason field.
+func (r *bulkFailureResolver) Reason(ctx context.Context, obj *crm.BulkFailure) (*string, error) {
+	return optional(string(obj.Reason)), nil
+}
+
+// Field is the resolver for the field field.
+func (r *bulkFailureResolver) Field(ctx context.Context, obj *crm.BulkFailure) (*string, error) {
+	return optional(obj.Field), nil
+}
+
+// StartedBy is the resolver for the startedBy field.
+func (r *bulkJobResolver) StartedBy(ctx context.Context, obj *crm.BulkJob) (*crm.User, error) {
+	return r.userByID(ctx, obj.UserID)
+}
+
 // Address is the resolver for the address field.
 func (r *customerResolver) Address(ctx context.Context, obj *crm.Customer) (string, error) {
 	return r.visibleText(ctx, obj, obj.Address), nil
@@ -452,6 +472,11 @@ func (r *mutationResolver) DeleteSegment(ctx context.Context, id string, expecte
 	})
 }
 
+// StartBulkChange is the resolver for the startBulkChange field.
+func (r *mutationResolver) StartBulkChange(ctx context.Context, input model.BulkChangeInput) (*crm.BulkJob, error) {
+	return r.startBulkChange(ctx, input)
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -650,6 +675,16 @@ func (r *queryResolver) Segment(ctx context.Context, id string) (*crm.SavedSegme
 	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) { return r.CRM.Segment(ctx, a, id) })
 }
 
+// BulkActions is the resolver for the bulkActions field.
+func (r *queryResolver) BulkActions(ctx context.Context) ([]crm.BulkAction, error) {
+	return asArgs(ctx, func(a crm.Actor) ([]crm.BulkAction, error) { return a.OfferedBulkActions(), nil })
+}
+
+// BulkJob is the resolver for the bulkJob field.
+func (r *queryResolver) BulkJob(ctx context.Context, id string) (*crm.BulkJob, error) {
+	return asArgs(ctx, func(a crm.Actor) (*crm.BulkJob, error) { return r.CRM.BulkJob(ctx, a, id) })
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *satisfactionResultResolver) CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -729,6 +764,12 @@ func (r *userResolver) Role(ctx context.Context, obj *crm.User) (*crm.Role, erro
 	return &obj.Role, nil
 }
 
+// BulkFailure returns BulkFailureResolver implementation.
+func (r *Resolver) BulkFailure() BulkFailureResolver { return &bulkFailureResolver{r} }
+
+// BulkJob returns BulkJobResolver implementation.
+func (r *Resolver) BulkJob() BulkJobResolver { return &bulkJobResolver{r} }
+
 // Customer returns CustomerResolver implementation.
 func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
 
@@ -768,6 +809,8 @@ func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	bulkFailureResolver        struct{ *Resolver }
+	bulkJobResolver            struct{ *Resolver }
 	customerResolver           struct{ *Resolver }
 	dealResolver               struct{ *Resolver }
 	interactionResolver        struct{ *Resolver }

@@ -249,7 +249,7 @@ func (s *Service) bulkTargets(ctx context.Context, a Actor, ch *BulkChange) ([]B
 	q.User, q.Viewer = a.UserID, &a
 	page, err := s.Customers(ctx, q)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, UnderField("filter", err)
 	}
 	if page.Total > MaxBulkSelection || len(page.Customers) > MaxBulkSelection {
 		n := max(page.Total, len(page.Customers))
@@ -436,4 +436,19 @@ func (r *bulkJobs) get(user, id string, now time.Time) (*BulkJob, error) {
 	cp := *j
 	cp.Failures = slices.Clone(j.Failures)
 	return &cp, nil
+}
+
+// UnderField returns err with its field paths under parent.
+func UnderField(parent string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = slices.Clone(e.Fields)
+	for i := range out.Fields {
+		out.Fields[i].Field = parent + "." + out.Fields[i].Field
+	}
+	out.Message = parent + "." + e.Message
+	return &out
 }

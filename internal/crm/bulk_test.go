@@ -371,7 +371,7 @@ func TestBulkInputErrors(t *testing.T) {
 		{"nothing selected", crm.BulkChange{Action: crm.BulkArchive}, "customers", crm.ReasonRequired},
 		{"both selections", crm.BulkChange{Action: crm.BulkArchive, Targets: one, List: &crm.ListQuery{}}, "customers", crm.ReasonExclusive},
 		{"too many", crm.BulkChange{Action: crm.BulkArchive, Targets: tooMany}, "customers", crm.ReasonTooMany},
-		{"long search", crm.BulkChange{Action: crm.BulkArchive, List: &crm.ListQuery{Search: string(make([]rune, 201))}}, "search", crm.ReasonTooLong},
+		{"long search", crm.BulkChange{Action: crm.BulkArchive, List: &crm.ListQuery{Search: string(make([]rune, 201))}}, "filter.search", crm.ReasonTooLong},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := f.svc.StartBulkChange(ctx, f.boss, tc.ch)
