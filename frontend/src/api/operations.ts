@@ -48,6 +48,7 @@ export const CustomerListItemFragment = graphql(`
     id
     code
     name
+    version
     stage
     type
     valueTier

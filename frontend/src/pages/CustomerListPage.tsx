@@ -58,6 +58,8 @@ import { queryProblem, splitAt, type QueryProblem } from '../lib/segment/queryPr
 import { exportColumns, exportHref } from '../lib/segment/exportLinks';
 import { useSegmentSync } from './segment/useSegmentSync';
 import { SavedSegments } from './segment/SavedSegments';
+import { BulkBar, BulkCheck } from './bulk/BulkBar';
+import { useBulkSelection } from './bulk/useBulkSelection';
 
 // The builder (and the date pickers it uses) loads when first opened.
 const FilterBuilder = lazy(() => import('./segment/FilterBuilder'));
@@ -389,6 +391,8 @@ export function CustomerListPage() {
 
   const total = listProblem ? 0 : data?.totalCount ?? 0;
   const rows = listProblem ? [] : data?.rows ?? [];
+  // Bulk changes: the selection, and "all N" as the list's own filter.
+  const bulk = useBulkSelection(rows, total, { ...(seg.builderOnly ? { where: seg.builderOnly } : { query: state.q || null }), scope: state.scope });
   const pagination = {
     current: state.page,
     pageSize: state.size,
@@ -622,12 +626,13 @@ export function CustomerListPage() {
             }
           />
         </Space>
+        <BulkBar bulk={bulk} mobile />
         <div ref={tableRef}>
           <List<Row>
             loading={isPending || isFetching}
             dataSource={rows}
             locale={{ emptyText: isPending ? ' ' : empty }}
-            renderItem={(r) => (
+            renderItem={(r, index) => (
               <List.Item style={{ padding: '0 0 10px', borderBlockEnd: 'none' }}>
                 <Card
                   size="small"
@@ -639,7 +644,10 @@ export function CustomerListPage() {
                   onClick={() => open(r)}
                   onKeyDown={(e) => e.key === 'Enter' && open(r)}
                 >
-                  <div style={{ fontWeight: 600, marginBottom: 4 }}>{r.name}</div>
+                  <div style={{ fontWeight: 600, marginBottom: 4 }}>
+                    <BulkCheck bulk={bulk} row={r} index={index} />
+                    {r.name}
+                  </div>
                   <div className="kehu-muted" style={{ fontSize: 12, marginBottom: 6 }}>
                     {r.code} · {r.owner?.name ?? ''} · {formatTime(r.lastInteractionAt, false)}
                   </div>
@@ -664,9 +672,11 @@ export function CustomerListPage() {
   return frame(
     <>
       {head}
+      <BulkBar bulk={bulk} mobile={false} />
       <div ref={tableRef}>
         <Table<Row>
           rowKey="id"
+          rowSelection={bulk.rowSelection}
           size="middle"
           columns={columns}
           dataSource={rows}
