@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Need() NeedResolver
 	NextAction() NextActionResolver
+	OwnerChange() OwnerChangeResolver
 	Query() QueryResolver
 	SatisfactionResult() SatisfactionResultResolver
 	SavedSegment() SavedSegmentResolver
@@ -130,6 +131,7 @@ type ComplexityRoot struct {
 		Notes                        func(childComplexity int) int
 		OpenNeedCount                func(childComplexity int) int
 		Owner                        func(childComplexity int) int
+		OwnerHistory                 func(childComplexity int) int
 		Province                     func(childComplexity int) int
 		RevenueBand                  func(childComplexity int) int
 		Satisfaction                 func(childComplexity int) int
@@ -253,6 +255,13 @@ type ComplexityRoot struct {
 		Due   func(childComplexity int) int
 		Owner func(childComplexity int) int
 		What  func(childComplexity int) int
+	}
+
+	OwnerChange struct {
+		At   func(childComplexity int) int
+		By   func(childComplexity int) int
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -381,6 +390,7 @@ type CustomerResolver interface {
 
 	StageHistory(ctx context.Context, obj *crm.Customer) ([]crm.StageChange, error)
 	TierHistory(ctx context.Context, obj *crm.Customer) ([]crm.TierChange, error)
+	OwnerHistory(ctx context.Context, obj *crm.Customer) ([]crm.OwnerChange, error)
 
 	CreatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 
@@ -441,6 +451,12 @@ type NeedResolver interface {
 }
 type NextActionResolver interface {
 	Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error)
+}
+type OwnerChangeResolver interface {
+	From(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error)
+	To(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error)
+
+	By(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*crm.User, error)
@@ -905,6 +921,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Owner(childComplexity), true
+	case "Customer.ownerHistory":
+		if e.ComplexityRoot.Customer.OwnerHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.OwnerHistory(childComplexity), true
 	case "Customer.province":
 		if e.ComplexityRoot.Customer.Province == nil {
 			break
@@ -1664,6 +1686,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NextAction.What(childComplexity), true
+
+	case "OwnerChange.at":
+		if e.ComplexityRoot.OwnerChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerChange.At(childComplexity), true
+	case "OwnerChange.by":
+		if e.ComplexityRoot.OwnerChange.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerChange.By(childComplexity), true
+	case "OwnerChange.from":
+		if e.ComplexityRoot.OwnerChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerChange.From(childComplexity), true
+	case "OwnerChange.to":
+		if e.ComplexityRoot.OwnerChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerChange.To(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2609,6 +2656,8 @@ type Customer {
 
   stageHistory: [StageChange!]!
   tierHistory: [TierChange!]!
+  "Owner changes, oldest first, with who made them (none for changes made before they were kept)."
+  ownerHistory: [OwnerChange!]!
 
   createdAt: Time!
   createdBy: User
@@ -3001,6 +3050,14 @@ input BulkFilterInput {
 }
 
 enum BulkJobStatus { RUNNING DONE }
+
+"One change of a customer's owner (from null: the first owner)."
+type OwnerChange {
+  from: User
+  to: User
+  at: Time!
+  by: User
+}
 
 type BulkJob {
   id: ID!
@@ -3700,6 +3757,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_stageHistory(ctx, field)
 	case "tierHistory":
 		return ec.fieldContext_Customer_tierHistory(ctx, field)
+	case "ownerHistory":
+		return ec.fieldContext_Customer_ownerHistory(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Customer_createdAt(ctx, field)
 	case "createdBy":
@@ -3852,6 +3911,20 @@ func (ec *executionContext) childFields_NextAction(ctx context.Context, field gr
 		return ec.fieldContext_NextAction_done(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NextAction", field.Name)
+}
+
+func (ec *executionContext) childFields_OwnerChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_OwnerChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_OwnerChange_to(ctx, field)
+	case "at":
+		return ec.fieldContext_OwnerChange_at(ctx, field)
+	case "by":
+		return ec.fieldContext_OwnerChange_by(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OwnerChange", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7279,6 +7352,38 @@ func (ec *executionContext) fieldContext_Customer_tierHistory(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Customer_ownerHistory(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_ownerHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().OwnerHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.OwnerChange) graphql.Marshaler {
+			return ec.marshalNOwnerChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐOwnerChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_ownerHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnerChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Customer_createdAt(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9978,6 +10083,125 @@ func (ec *executionContext) _NextAction_done(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_NextAction_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NextAction", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OwnerChange_from(ctx context.Context, field graphql.CollectedField, obj *crm.OwnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OwnerChange().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnerChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnerChange_to(ctx context.Context, field graphql.CollectedField, obj *crm.OwnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OwnerChange().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnerChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnerChange_at(ctx context.Context, field graphql.CollectedField, obj *crm.OwnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnerChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OwnerChange_by(ctx context.Context, field graphql.CollectedField, obj *crm.OwnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerChange_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OwnerChange().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerChange_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnerChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -18572,6 +18796,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_tierHistory(ctx, field, obj)
 				})
+		case "ownerHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_ownerHistory(ctx, field, obj)
+				})
 		case "createdAt":
 			out.Values[i] = ec._Customer_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19279,6 +19509,57 @@ func (ec *executionContext) _NextAction(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ownerChangeImplementors = []string{"OwnerChange"}
+
+func (ec *executionContext) _OwnerChange(ctx context.Context, sel ast.SelectionSet, obj *crm.OwnerChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ownerChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OwnerChange")
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OwnerChange_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OwnerChange_to(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._OwnerChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OwnerChange_by(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20808,6 +21089,26 @@ func (ec *executionContext) marshalNNeedType2githubᚗcomᚋkehuᚑcrmᚋkehuᚋ
 func (ec *executionContext) unmarshalNNeedWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputNeedWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOwnerChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐOwnerChange(ctx context.Context, sel ast.SelectionSet, v crm.OwnerChange) graphql.Marshaler {
+	return ec._OwnerChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOwnerChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐOwnerChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.OwnerChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOwnerChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐOwnerChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {

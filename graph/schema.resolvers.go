@@ -189,6 +189,15 @@ func (r *customerResolver) TierHistory(ctx context.Context, obj *crm.Customer) (
 	return c.TierHistory, nil
 }
 
+// OwnerHistory is the resolver for the ownerHistory field.
+func (r *customerResolver) OwnerHistory(ctx context.Context, obj *crm.Customer) ([]crm.OwnerChange, error) {
+	c, err := r.full(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return c.OwnerHistory, nil
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *customerResolver) CreatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -497,6 +506,21 @@ func (r *nextActionResolver) Owner(ctx context.Context, obj *crm.NextAction) (*c
 	return r.userByID(ctx, obj.OwnerID)
 }
 
+// From is the resolver for the from field.
+func (r *ownerChangeResolver) From(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error) {
+	return r.userByID(ctx, obj.From)
+}
+
+// To is the resolver for the to field.
+func (r *ownerChangeResolver) To(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error) {
+	return r.userByID(ctx, obj.To)
+}
+
+// By is the resolver for the by field.
+func (r *ownerChangeResolver) By(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error) {
+	return r.userByID(ctx, obj.By)
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*crm.User, error) {
 	u, ok := auth.UserFrom(ctx)
@@ -788,6 +812,9 @@ func (r *Resolver) Need() NeedResolver { return &needResolver{r} }
 // NextAction returns NextActionResolver implementation.
 func (r *Resolver) NextAction() NextActionResolver { return &nextActionResolver{r} }
 
+// OwnerChange returns OwnerChangeResolver implementation.
+func (r *Resolver) OwnerChange() OwnerChangeResolver { return &ownerChangeResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
@@ -817,6 +844,7 @@ type (
 	mutationResolver           struct{ *Resolver }
 	needResolver               struct{ *Resolver }
 	nextActionResolver         struct{ *Resolver }
+	ownerChangeResolver        struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	satisfactionResultResolver struct{ *Resolver }
 	savedSegmentResolver       struct{ *Resolver }

@@ -73,12 +73,17 @@ func TestBulkChangeOverGraphQL(t *testing.T) {
 			Interactions []struct {
 				NextAction struct{ Owner struct{ ID string } }
 			}
+			OwnerHistory []struct{ From, To, By *struct{ ID string } }
 		}
 	}
-	ts.post(t, boss, `query($id:ID!){customer(id:$id){version owner{id} updatedBy{id} interactions(limit:5){nextAction{owner{id}}}}}`,
+	ts.post(t, boss, `query($id:ID!){customer(id:$id){version owner{id} updatedBy{id} interactions(limit:5){nextAction{owner{id}}}
+  ownerHistory{from{id} to{id} by{id}}}}`,
 		map[string]any{"id": mine[0].ID}).ok(t, &got)
 	if got.Customer.Owner.ID != otherID || got.Customer.UpdatedBy.ID != bossID || got.Customer.Interactions[0].NextAction.Owner.ID != otherID {
 		t.Fatalf("after reassign: %+v", got.Customer)
+	}
+	if h := got.Customer.OwnerHistory; len(h) != 2 || h[1].From == nil || h[1].From.ID != repID || h[1].To.ID != otherID || h[1].By.ID != bossID {
+		t.Fatalf("owner history: %+v", h)
 	}
 
 	// The rep no longer owns mine[*]: tagging them is refused per customer;

@@ -791,6 +791,7 @@ async function main() {
       await shoot(m, 'bulk-reassign-done');
       await m.getByTestId('bulk-close').click();
       await rows.nth(0).filter({ hasText: '李娜' }).waitFor();
+      const reassigned = ((await rows.nth(0).locator('td').nth(1).textContent()) ?? '').trim();
       // The page, then every customer matching the filter.
       const total = Number(((await m.getByTestId('customer-total').textContent()) ?? '').replace(/\D/g, ''));
       assert(total > 50, `tier:C holds more than one synchronous batch: ${total}`);
@@ -811,6 +812,11 @@ async function main() {
       await m.locator('[data-testid="bulk-job"][data-status="DONE"]').waitFor({ timeout: 120_000 });
       await m.getByTestId('bulk-summary').filter({ hasText: `已修改 ${total.toLocaleString('zh-CN')} 个` }).waitFor();
       await m.getByTestId('bulk-close').click();
+      // The customer's history says who gave it to whom.
+      await m.goto(`${base}/customers/${reassigned}`);
+      await m.getByRole('tab', { name: /变更历史/ }).click();
+      await m.getByTestId('owner-history').filter({ hasText: '→ 李娜' }).filter({ hasText: '陈志强' }).waitFor();
+      await shoot(m, 'bulk-owner-history');
       await ctx.close();
     });
 

@@ -107,6 +107,16 @@ func TestBulkReassignMovesOpenNextActions(t *testing.T) {
 			if c.OwnerID != f.other.UserID || c.UpdatedBy != f.boss.UserID {
 				t.Fatalf("owner %s updated by %s", c.OwnerID, c.UpdatedBy)
 			}
+			// The owner history says who had it, who has it and who gave it.
+			wantOwners := []crm.OwnerChange{{To: f.rep.UserID, By: f.rep.UserID}, {From: f.rep.UserID, To: f.other.UserID, By: f.boss.UserID}}
+			if len(c.OwnerHistory) != 2 {
+				t.Fatalf("owner history %+v", c.OwnerHistory)
+			}
+			for i, h := range c.OwnerHistory {
+				if h.From != wantOwners[i].From || h.To != wantOwners[i].To || h.By != wantOwners[i].By || h.At.IsZero() {
+					t.Errorf("owner history[%d] = %+v, want %+v", i, h, wantOwners[i])
+				}
+			}
 			var got []string
 			for _, it := range c.Interactions {
 				got = append(got, it.NextAction.OwnerID)

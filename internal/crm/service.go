@@ -181,6 +181,7 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 		return nil, err
 	}
 	c.StageHistory = []StageChange{{To: c.Stage, At: now, By: a.UserID}}
+	c.OwnerHistory = []OwnerChange{{To: c.OwnerID, At: now, By: a.UserID}}
 	if c.ValueTier != "" {
 		c.TierHistory = []TierChange{{To: c.ValueTier, At: now, By: a.UserID}}
 	}
@@ -219,10 +220,10 @@ func (patch CustomerPatch) rule() rule {
 	}
 }
 
-// applyTo makes the change patch to c for a, keeping the stage and tier
-// histories.
+// applyTo makes the change patch to c for a, keeping the stage, tier and
+// owner histories.
 func (patch CustomerPatch) applyTo(p Problems, c *Customer, a Actor, now time.Time) {
-	stage, tier := c.Stage, c.ValueTier
+	stage, tier, owner := c.Stage, c.ValueTier, c.OwnerID
 	if patch.Name != nil {
 		c.Name = checkText(p, "name", *patch.Name, 200, true)
 	}
@@ -235,6 +236,9 @@ func (patch CustomerPatch) applyTo(p Problems, c *Customer, a Actor, now time.Ti
 	}
 	if c.ValueTier != tier {
 		c.TierHistory = append(c.TierHistory, TierChange{From: tier, To: c.ValueTier, At: now, By: a.UserID})
+	}
+	if c.OwnerID != owner && c.OwnerID != "" {
+		c.OwnerHistory = append(c.OwnerHistory, OwnerChange{From: owner, To: c.OwnerID, At: now, By: a.UserID})
 	}
 }
 

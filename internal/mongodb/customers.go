@@ -213,6 +213,7 @@ var listProjection = bson.D{
 	{Key: "satisfaction", Value: 0},
 	{Key: "stageHistory", Value: 0},
 	{Key: "tierHistory", Value: 0},
+	{Key: "ownerHistory", Value: 0},
 	{Key: "notes", Value: 0},
 }
 
@@ -225,6 +226,7 @@ var contactsProjection = bson.D{
 	{Key: "satisfaction", Value: 0},
 	{Key: "stageHistory", Value: 0},
 	{Key: "tierHistory", Value: 0},
+	{Key: "ownerHistory", Value: 0},
 }
 
 func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, error) {

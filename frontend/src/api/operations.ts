@@ -306,6 +306,21 @@ export const CustomerDetailFragment = graphql(`
         name
       }
     }
+    ownerHistory {
+      from {
+        id
+        name
+      }
+      to {
+        id
+        name
+      }
+      at
+      by {
+        id
+        name
+      }
+    }
     createdAt
     createdBy {
       id

@@ -417,6 +417,7 @@ export const zh = {
   'bulk.fail.FORBIDDEN': '你无权修改此客户',
   'bulk.fail.NOT_FOUND': '客户已不存在',
   'bulk.fail.INTERNAL': '修改失败，请重试',
+  'bulk.ownerHistory': '负责人变更',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -839,6 +840,7 @@ export const en: Messages = {
   'bulk.fail.FORBIDDEN': 'You may not change this customer',
   'bulk.fail.NOT_FOUND': 'The customer no longer exists',
   'bulk.fail.INTERNAL': 'Could not be changed; try again',
+  'bulk.ownerHistory': 'Owner changes',
 };
 
 export const dictionaries = { zh: zh as Messages, en };

@@ -9,6 +9,7 @@ export function HistorySection({ customer }: { customer: Detail }) {
   const { t } = useI18n();
   const stages = [...customer.stageHistory].reverse();
   const tiers = [...customer.tierHistory].reverse();
+  const owners = [...customer.ownerHistory].reverse();
   return (
     <Row gutter={24}>
       <Col xs={24} md={12}>
@@ -55,6 +56,25 @@ export function HistorySection({ customer }: { customer: Detail }) {
           />
         )}
       </Col>
+      {owners.length > 0 && (
+        <Col xs={24} md={12} data-testid="owner-history">
+          <Typography.Title level={5}>{t('bulk.ownerHistory')}</Typography.Title>
+          <Timeline
+            items={owners.map((s, i) => ({
+              key: i,
+              children: (
+                <>
+                  {s.from && `${s.from.name} → `}
+                  {s.to?.name ?? '—'}
+                  <div className="kehu-muted" style={{ fontSize: 12 }}>
+                    {t('detail.changedBy', { by: s.by?.name ?? '—', at: formatTime(s.at) })}
+                  </div>
+                </>
+              ),
+            }))}
+          />
+        </Col>
+      )}
     </Row>
   );
 }
