@@ -67,13 +67,12 @@ export function BulkBar<R extends Named>({ bulk, mobile }: { bulk: BulkSelection
     bulk.setSel(NONE);
   };
   const done = job?.status === 'DONE';
+  // Closing while it runs leaves the job running on the server; the list
+  // shows what it has changed so far.
   const closeJob = () => {
+    void qc.invalidateQueries();
     setJobId(null);
     setFirst(null);
-  };
-  const finished = () => {
-    void qc.invalidateQueries();
-    closeJob();
   };
 
   const pageAll = bulk.sel.kind === 'some' && pageSelected(bulk.sel, bulk.rows) && bulk.total > bulk.rows.length;
@@ -173,9 +172,9 @@ export function BulkBar<R extends Named>({ bulk, mobile }: { bulk: BulkSelection
       <Modal
         open={job != null}
         title={done ? t('bulk.doneTitle') : label(BULK_ACTION_LABELS, job?.action)}
-        onCancel={done ? finished : closeJob}
+        onCancel={closeJob}
         footer={
-          <Button type="primary" onClick={done ? finished : closeJob} data-testid="bulk-close">
+          <Button type="primary" onClick={closeJob} data-testid="bulk-close">
             {t('common.close')}
           </Button>
         }
