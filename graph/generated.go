@@ -2830,6 +2830,8 @@ input CustomerPatch {
   collaborators: [ID!]
   commPreference: String
   notes: String
+  "With a new ownerId: leave the open next actions of the previous owner with them (by default they move to the new owner)."
+  keepNextActions: Boolean = false
 }
 
 input ContactInput {
@@ -14148,7 +14150,11 @@ func (ec *executionContext) unmarshalInputCustomerPatch(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "creditCode", "industry", "employeeBand", "revenueBand", "province", "city", "address", "website", "foundedOn", "mainBusiness", "source", "type", "stage", "valueTier", "intentGrade", "needType", "tags", "ownerId", "collaborators", "commPreference", "notes"}
+	if _, present := asMap["keepNextActions"]; !present {
+		asMap["keepNextActions"] = false
+	}
+
+	fieldsInOrder := [...]string{"name", "creditCode", "industry", "employeeBand", "revenueBand", "province", "city", "address", "website", "foundedOn", "mainBusiness", "source", "type", "stage", "valueTier", "intentGrade", "needType", "tags", "ownerId", "collaborators", "commPreference", "notes", "keepNextActions"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14309,6 +14315,13 @@ func (ec *executionContext) unmarshalInputCustomerPatch(ctx context.Context, obj
 				return it, err
 			}
 			it.Notes = data
+		case "keepNextActions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keepNextActions"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeepNextActions = data
 		}
 	}
 	return it, nil

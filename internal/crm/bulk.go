@@ -287,10 +287,7 @@ func (s *Service) bulkApply(ctx context.Context, a Actor, ch *BulkChange, t Bulk
 			if c.OwnerID == ch.OwnerID {
 				return false
 			}
-			if !ch.KeepNextActions {
-				moveNextActions(c, c.OwnerID, ch.OwnerID, a, now)
-			}
-			patch.OwnerID = &ch.OwnerID
+			patch.OwnerID, patch.KeepNextActions = &ch.OwnerID, ch.KeepNextActions
 		case BulkAddTags:
 			tags := slices.Clone(c.Tags)
 			for _, t := range ch.Tags {

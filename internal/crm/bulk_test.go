@@ -77,11 +77,15 @@ func failuresByID(j *crm.BulkJob) map[string]crm.BulkFailure {
 	return m
 }
 
-// Reassigning moves the open next actions assigned to the previous owner,
-// and only those, unless the manager keeps them where they are.
+// Reassigning, in bulk or one by one, moves the open next actions assigned
+// to the previous owner, and only those, unless the manager keeps them
+// where they are.
 func TestBulkReassignMovesOpenNextActions(t *testing.T) {
-	for _, keep := range []bool{false, true} {
-		t.Run(fmt.Sprintf("keep=%v", keep), func(t *testing.T) {
+	for _, tc := range []struct {
+		bulk, keep bool
+	}{{true, false}, {true, true}, {false, false}, {false, true}} {
+		keep := tc.keep
+		t.Run(fmt.Sprintf("bulk=%v,keep=%v", tc.bulk, keep), func(t *testing.T) {
 			f := newBulkFixture(t)
 			ctx := context.Background()
 			id := f.mine[0].ID
@@ -95,13 +99,18 @@ func TestBulkReassignMovesOpenNextActions(t *testing.T) {
 			log("回访", f.rep.UserID, true)      // done: stays
 			log("安装调试", f.agent.UserID, false) // someone else's: stays
 			c := f.get(t, id)
-			job, err := f.svc.StartBulkChange(ctx, f.boss, crm.BulkChange{Action: crm.BulkReassign, OwnerID: f.other.UserID,
-				KeepNextActions: keep, Targets: targets(c)})
-			if err != nil {
+			if tc.bulk {
+				job, err := f.svc.StartBulkChange(ctx, f.boss, crm.BulkChange{Action: crm.BulkReassign, OwnerID: f.other.UserID,
+					KeepNextActions: keep, Targets: targets(c)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if job.Status != crm.BulkDone || job.Changed != 1 || len(job.Failures) != 0 {
+					t.Fatalf("job: %+v", job)
+				}
+			} else if _, err := f.svc.UpdateCustomer(ctx, f.boss, id, c.Version, crm.CustomerPatch{
+				CustomerFields: crm.CustomerFields{OwnerID: ptr(f.other.UserID)}, KeepNextActions: keep}); err != nil {
 				t.Fatal(err)
-			}
-			if job.Status != crm.BulkDone || job.Changed != 1 || len(job.Failures) != 0 {
-				t.Fatalf("job: %+v", job)
 			}
 			c = f.get(t, id)
 			if c.OwnerID != f.other.UserID || c.UpdatedBy != f.boss.UserID {

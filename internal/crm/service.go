@@ -221,7 +221,8 @@ func (patch CustomerPatch) rule() rule {
 }
 
 // applyTo makes the change patch to c for a, keeping the stage, tier and
-// owner histories.
+// owner histories; a new owner takes over the previous owner's open next
+// actions unless patch.KeepNextActions.
 func (patch CustomerPatch) applyTo(p Problems, c *Customer, a Actor, now time.Time) {
 	stage, tier, owner := c.Stage, c.ValueTier, c.OwnerID
 	if patch.Name != nil {
@@ -239,6 +240,9 @@ func (patch CustomerPatch) applyTo(p Problems, c *Customer, a Actor, now time.Ti
 	}
 	if c.OwnerID != owner && c.OwnerID != "" {
 		c.OwnerHistory = append(c.OwnerHistory, OwnerChange{From: owner, To: c.OwnerID, At: now, By: a.UserID})
+		if !patch.KeepNextActions {
+			moveNextActions(c, owner, c.OwnerID, a, now)
+		}
 	}
 }
 
