@@ -28,6 +28,9 @@ func nestedCosts(c *ComplexityRoot) {
 	c.Customer.TierHistory = func(child int, _ *bool, limit *int) int {
 		return listCost(child, crm.MaxTierChanges, limit)
 	}
+	c.Customer.OwnerHistory = func(child int, _ *bool, limit *int) int {
+		return listCost(child, crm.MaxOwnerChanges, limit)
+	}
 	c.Customer.Collaborators = func(child int) int { return listCost(child, crm.MaxCollaborators, nil) }
 	c.Customer.Tags = func(child int) int { return listCost(child, crm.MaxTags, nil) }
 	c.Interaction.Participants = func(child int) int { return listCost(child, crm.MaxParticipants, nil) }

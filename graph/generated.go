@@ -32,12 +32,15 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	BulkFailure() BulkFailureResolver
+	BulkJob() BulkJobResolver
 	Customer() CustomerResolver
 	Deal() DealResolver
 	Interaction() InteractionResolver
 	Mutation() MutationResolver
 	Need() NeedResolver
 	NextAction() NextActionResolver
+	OwnerChange() OwnerChangeResolver
 	Query() QueryResolver
 	SatisfactionResult() SatisfactionResultResolver
 	SavedSegment() SavedSegmentResolver
@@ -54,6 +57,30 @@ type ComplexityRoot struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
 		User      func(childComplexity int) int
+	}
+
+	BulkFailure struct {
+		Code         func(childComplexity int) int
+		CustomerCode func(childComplexity int) int
+		CustomerID   func(childComplexity int) int
+		CustomerName func(childComplexity int) int
+		Field        func(childComplexity int) int
+		Message      func(childComplexity int) int
+		Reason       func(childComplexity int) int
+	}
+
+	BulkJob struct {
+		Action     func(childComplexity int) int
+		Changed    func(childComplexity int) int
+		Done       func(childComplexity int) int
+		Failures   func(childComplexity int) int
+		FinishedAt func(childComplexity int) int
+		ID         func(childComplexity int) int
+		StartedAt  func(childComplexity int) int
+		StartedBy  func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Total      func(childComplexity int) int
+		Unchanged  func(childComplexity int) int
 	}
 
 	Contact struct {
@@ -104,6 +131,7 @@ type ComplexityRoot struct {
 		Notes                        func(childComplexity int) int
 		OpenNeedCount                func(childComplexity int) int
 		Owner                        func(childComplexity int) int
+		OwnerHistory                 func(childComplexity int, newestFirst *bool, limit *int) int
 		Province                     func(childComplexity int) int
 		RevenueBand                  func(childComplexity int) int
 		Satisfaction                 func(childComplexity int, newestFirst *bool, limit *int) int
@@ -190,6 +218,7 @@ type ComplexityRoot struct {
 		RemoveSatisfaction func(childComplexity int, customerID string, resultID string, expectedVersion int) int
 		RestoreCustomer    func(childComplexity int, id string, expectedVersion int) int
 		SaveSegment        func(childComplexity int, name string, where map[string]any, query *string, shared *bool) int
+		StartBulkChange    func(childComplexity int, input model.BulkChangeInput) int
 		UpdateContact      func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
 		UpdateCustomer     func(childComplexity int, id string, expectedVersion int, input crm.CustomerPatch) int
 		UpdateDeal         func(childComplexity int, customerID string, dealID string, expectedVersion int, input crm.DealPatch) int
@@ -228,6 +257,13 @@ type ComplexityRoot struct {
 		What  func(childComplexity int) int
 	}
 
+	OwnerChange struct {
+		At   func(childComplexity int) int
+		By   func(childComplexity int) int
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -236,6 +272,8 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		BulkActions    func(childComplexity int) int
+		BulkJob        func(childComplexity int, id string) int
 		Customer       func(childComplexity int, id *string, code *string) int
 		Customers      func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
 		CustomersCount func(childComplexity int, where map[string]any, query *string, scope *crm.ArchiveScope) int
@@ -319,6 +357,14 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type BulkFailureResolver interface {
+	Code(ctx context.Context, obj *crm.BulkFailure) (string, error)
+	Reason(ctx context.Context, obj *crm.BulkFailure) (*string, error)
+	Field(ctx context.Context, obj *crm.BulkFailure) (*string, error)
+}
+type BulkJobResolver interface {
+	StartedBy(ctx context.Context, obj *crm.BulkJob) (*crm.User, error)
+}
 type CustomerResolver interface {
 	Address(ctx context.Context, obj *crm.Customer) (string, error)
 	Website(ctx context.Context, obj *crm.Customer) (string, error)
@@ -344,6 +390,7 @@ type CustomerResolver interface {
 
 	StageHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.StageChange, error)
 	TierHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.TierChange, error)
+	OwnerHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.OwnerChange, error)
 
 	CreatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 
@@ -394,6 +441,7 @@ type MutationResolver interface {
 	SaveSegment(ctx context.Context, name string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error)
 	UpdateSegment(ctx context.Context, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error)
 	DeleteSegment(ctx context.Context, id string, expectedVersion int) (bool, error)
+	StartBulkChange(ctx context.Context, input model.BulkChangeInput) (*crm.BulkJob, error)
 }
 type NeedResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
@@ -403,6 +451,12 @@ type NeedResolver interface {
 }
 type NextActionResolver interface {
 	Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error)
+}
+type OwnerChangeResolver interface {
+	From(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error)
+	To(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error)
+
+	By(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error)
 }
 type QueryResolver interface {
 	Me(ctx context.Context) (*crm.User, error)
@@ -417,6 +471,8 @@ type QueryResolver interface {
 	User(ctx context.Context, id string) (*crm.User, error)
 	Segments(ctx context.Context) ([]crm.SavedSegment, error)
 	Segment(ctx context.Context, id string) (*crm.SavedSegment, error)
+	BulkActions(ctx context.Context) ([]crm.BulkAction, error)
+	BulkJob(ctx context.Context, id string) (*crm.BulkJob, error)
 }
 type SatisfactionResultResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error)
@@ -484,6 +540,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthPayload.User(childComplexity), true
+
+	case "BulkFailure.code":
+		if e.ComplexityRoot.BulkFailure.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkFailure.Code(childComplexity), true
+	case "BulkFailure.customerCode":
+		if e.ComplexityRoot.BulkFailure.CustomerCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkFailure.CustomerCode(childComplexity), true
+	case "BulkFailure.customerId":
+		if e.ComplexityRoot.BulkFailure.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkFailure.CustomerID(childComplexity), true
+	case "BulkFailure.customerName":
+		if e.ComplexityRoot.BulkFailure.CustomerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkFailure.CustomerName(childComplexity), true
+	case "BulkFailure.field":
+		if e.ComplexityRoot.BulkFailure.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkFailure.Field(childComplexity), true
+	case "BulkFailure.message":
+		if e.ComplexityRoot.BulkFailure.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkFailure.Message(childComplexity), true
+	case "BulkFailure.reason":
+		if e.ComplexityRoot.BulkFailure.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkFailure.Reason(childComplexity), true
+
+	case "BulkJob.action":
+		if e.ComplexityRoot.BulkJob.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.Action(childComplexity), true
+	case "BulkJob.changed":
+		if e.ComplexityRoot.BulkJob.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.Changed(childComplexity), true
+	case "BulkJob.done":
+		if e.ComplexityRoot.BulkJob.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.Done(childComplexity), true
+	case "BulkJob.failures":
+		if e.ComplexityRoot.BulkJob.Failures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.Failures(childComplexity), true
+	case "BulkJob.finishedAt":
+		if e.ComplexityRoot.BulkJob.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.FinishedAt(childComplexity), true
+	case "BulkJob.id":
+		if e.ComplexityRoot.BulkJob.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.ID(childComplexity), true
+	case "BulkJob.startedAt":
+		if e.ComplexityRoot.BulkJob.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.StartedAt(childComplexity), true
+	case "BulkJob.startedBy":
+		if e.ComplexityRoot.BulkJob.StartedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.StartedBy(childComplexity), true
+	case "BulkJob.status":
+		if e.ComplexityRoot.BulkJob.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.Status(childComplexity), true
+	case "BulkJob.total":
+		if e.ComplexityRoot.BulkJob.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.Total(childComplexity), true
+	case "BulkJob.unchanged":
+		if e.ComplexityRoot.BulkJob.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkJob.Unchanged(childComplexity), true
 
 	case "Contact.bestTime":
 		if e.ComplexityRoot.Contact.BestTime == nil {
@@ -770,6 +936,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Owner(childComplexity), true
+	case "Customer.ownerHistory":
+		if e.ComplexityRoot.Customer.OwnerHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_ownerHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.OwnerHistory(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
 	case "Customer.province":
 		if e.ComplexityRoot.Customer.Province == nil {
 			break
@@ -1306,6 +1483,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SaveSegment(childComplexity, args["name"].(string), args["where"].(map[string]any), args["query"].(*string), args["shared"].(*bool)), true
+	case "Mutation.startBulkChange":
+		if e.ComplexityRoot.Mutation.StartBulkChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startBulkChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartBulkChange(childComplexity, args["input"].(model.BulkChangeInput)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -1534,6 +1722,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NextAction.What(childComplexity), true
 
+	case "OwnerChange.at":
+		if e.ComplexityRoot.OwnerChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerChange.At(childComplexity), true
+	case "OwnerChange.by":
+		if e.ComplexityRoot.OwnerChange.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerChange.By(childComplexity), true
+	case "OwnerChange.from":
+		if e.ComplexityRoot.OwnerChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerChange.From(childComplexity), true
+	case "OwnerChange.to":
+		if e.ComplexityRoot.OwnerChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnerChange.To(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1559,6 +1772,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.bulkActions":
+		if e.ComplexityRoot.Query.BulkActions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.BulkActions(childComplexity), true
+	case "Query.bulkJob":
+		if e.ComplexityRoot.Query.BulkJob == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bulkJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BulkJob(childComplexity, args["id"].(string)), true
 	case "Query.customer":
 		if e.ComplexityRoot.Query.Customer == nil {
 			break
@@ -1975,6 +2205,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("BooleanFilter", ec.unmarshalInputBooleanFilter),
+			graphql.NewInputUnmarshaler("BulkChangeInput", ec.unmarshalInputBulkChangeInput),
+			graphql.NewInputUnmarshaler("BulkFilterInput", ec.unmarshalInputBulkFilterInput),
+			graphql.NewInputUnmarshaler("BulkTargetInput", ec.unmarshalInputBulkTargetInput),
 			graphql.NewInputUnmarshaler("ContactCount", ec.unmarshalInputContactCount),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("ContactPatch", ec.unmarshalInputContactPatch),
@@ -2469,6 +2702,8 @@ type Customer {
   stageHistory(newestFirst: Boolean = false, limit: Int): [StageChange!]!
   "Value tier changes, oldest first unless newestFirst; limit 0-500."
   tierHistory(newestFirst: Boolean = false, limit: Int): [TierChange!]!
+  "Owner changes, oldest first unless newestFirst, with who made them (none for changes made before they were kept); limit 0-500."
+  ownerHistory(newestFirst: Boolean = false, limit: Int): [OwnerChange!]!
 
   createdAt: Time!
   createdBy: User
@@ -2641,6 +2876,8 @@ input CustomerPatch {
   collaborators: [ID!]
   commPreference: String
   notes: String
+  "With a new ownerId: leave the open next actions of the previous owner with them (by default they move to the new owner)."
+  keepNextActions: Boolean = false
 }
 
 input ContactInput {
@@ -2788,6 +3025,122 @@ input UpdateUserInput {
   role: Role
   disabled: Boolean
   password: String
+}
+
+# ---- Bulk changes (docs/API.md, "Bulk changes").
+
+extend type Query {
+  """
+  The bulk actions your role may take: those it may take on a customer one by one (on each
+  customer the single edit's rule still decides). Clients offer only these.
+  """
+  bulkActions: [BulkAction!]!
+  "A bulk change you started; NOT_FOUND for anyone else's, and an hour after it finished."
+  bulkJob(id: ID!): BulkJob
+}
+
+extend type Mutation {
+  """
+  Applies one action to many customers as one job: each customer is changed wholly or not at
+  all, exactly as one by one (same permissions, versions, validation and history), and the job
+  reports per customer what it did not change. Up to 50 customers the answer is the finished
+  job; larger selections run in the background (read bulkJob for progress). BAD_USER_INPUT for
+  the parameters or the selection (none, both kinds, more than 10,000 customers), FORBIDDEN
+  when your role may not take the action at all (see bulkActions), RATE_LIMITED while two of
+  your bulk changes run.
+  """
+  startBulkChange(input: BulkChangeInput!): BulkJob!
+}
+
+"What a bulk change does to each customer."
+enum BulkAction {
+  "Gives the customers to ownerId (ADMIN, MANAGER); open next actions move along unless keepNextActions."
+  REASSIGN
+  ADD_TAGS
+  REMOVE_TAGS
+  SET_STAGE
+  ARCHIVE
+  RESTORE
+}
+
+input BulkChangeInput {
+  action: BulkAction!
+  "REASSIGN: the new owner, an active user who is not ANALYST."
+  ownerId: ID
+  """
+  REASSIGN: leave the customers' open next actions assigned to the previous owner with that
+  person. By default they move to the new owner.
+  """
+  keepNextActions: Boolean = false
+  "ADD_TAGS, REMOVE_TAGS: the tags."
+  tags: [String!]
+  "SET_STAGE: the stage."
+  stage: Stage
+  """
+  The customers picked one by one, each with the version you saw: one changed since is CONFLICT
+  for that customer. Give this or filter.
+  """
+  customers: [BulkTargetInput!]
+  "Every customer a list with these arguments holds when the job starts (Query.customers)."
+  filter: BulkFilterInput
+}
+
+input BulkTargetInput {
+  id: ID!
+  expectedVersion: Int!
+}
+
+input BulkFilterInput {
+  where: CustomerWhere
+  query: String
+  search: String
+  scope: ArchiveScope = ACTIVE
+}
+
+enum BulkJobStatus { RUNNING DONE }
+
+"One change of a customer's owner (from null: the first owner)."
+type OwnerChange {
+  from: User
+  to: User
+  at: Time!
+  by: User
+}
+
+type BulkJob {
+  id: ID!
+  action: BulkAction!
+  status: BulkJobStatus!
+  "Customers selected (each once)."
+  total: Int!
+  "Customers handled so far: changed + unchanged + failures."
+  done: Int!
+  changed: Int!
+  "Customers already as asked (the tag there, the stage set ...): not written."
+  unchanged: Int!
+  "The customers it did not change, and why, in the order handled."
+  failures: [BulkFailure!]!
+  startedAt: Time!
+  finishedAt: Time
+  startedBy: User
+}
+
+"A customer a bulk change did not change."
+type BulkFailure {
+  customerId: ID!
+  "Empty when the customer no longer exists."
+  customerCode: String!
+  customerName: String!
+  """
+  What a single edit would have answered: CONFLICT (changed since it was selected), FORBIDDEN,
+  BAD_USER_INPUT (see reason and field), NOT_FOUND, INTERNAL.
+  """
+  code: String!
+  "For BAD_USER_INPUT, the reason (docs/API.md, reasons), e.g. ARCHIVED."
+  reason: String
+  "For BAD_USER_INPUT, the customer's field, e.g. collaborators[0]."
+  field: String
+  message: String!
 }
 
 # ---- Segment filters: generated by segment.GraphQLSchema (internal/segment/catalog.go); keep in sync (graph tests check it).
@@ -3276,6 +3629,54 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_BulkFailure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerId":
+		return ec.fieldContext_BulkFailure_customerId(ctx, field)
+	case "customerCode":
+		return ec.fieldContext_BulkFailure_customerCode(ctx, field)
+	case "customerName":
+		return ec.fieldContext_BulkFailure_customerName(ctx, field)
+	case "code":
+		return ec.fieldContext_BulkFailure_code(ctx, field)
+	case "reason":
+		return ec.fieldContext_BulkFailure_reason(ctx, field)
+	case "field":
+		return ec.fieldContext_BulkFailure_field(ctx, field)
+	case "message":
+		return ec.fieldContext_BulkFailure_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkFailure", field.Name)
+}
+
+func (ec *executionContext) childFields_BulkJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BulkJob_id(ctx, field)
+	case "action":
+		return ec.fieldContext_BulkJob_action(ctx, field)
+	case "status":
+		return ec.fieldContext_BulkJob_status(ctx, field)
+	case "total":
+		return ec.fieldContext_BulkJob_total(ctx, field)
+	case "done":
+		return ec.fieldContext_BulkJob_done(ctx, field)
+	case "changed":
+		return ec.fieldContext_BulkJob_changed(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_BulkJob_unchanged(ctx, field)
+	case "failures":
+		return ec.fieldContext_BulkJob_failures(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_BulkJob_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_BulkJob_finishedAt(ctx, field)
+	case "startedBy":
+		return ec.fieldContext_BulkJob_startedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkJob", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3404,6 +3805,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_stageHistory(ctx, field)
 	case "tierHistory":
 		return ec.fieldContext_Customer_tierHistory(ctx, field)
+	case "ownerHistory":
+		return ec.fieldContext_Customer_ownerHistory(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Customer_createdAt(ctx, field)
 	case "createdBy":
@@ -3556,6 +3959,20 @@ func (ec *executionContext) childFields_NextAction(ctx context.Context, field gr
 		return ec.fieldContext_NextAction_done(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NextAction", field.Name)
+}
+
+func (ec *executionContext) childFields_OwnerChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_OwnerChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_OwnerChange_to(ctx, field)
+	case "at":
+		return ec.fieldContext_OwnerChange_at(ctx, field)
+	case "by":
+		return ec.fieldContext_OwnerChange_by(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OwnerChange", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3875,6 +4292,28 @@ func (ec *executionContext) field_Customer_interactions_args(ctx context.Context
 }
 
 func (ec *executionContext) field_Customer_needs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newestFirst"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_ownerHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
@@ -4438,6 +4877,20 @@ func (ec *executionContext) field_Mutation_saveSegment_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startBulkChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.BulkChangeInput, error) {
+			return ec.unmarshalNBulkChangeInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐBulkChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateContact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4767,6 +5220,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bulkJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -5167,6 +5634,438 @@ func (ec *executionContext) fieldContext_AuthPayload_user(_ context.Context, fie
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulkFailure_customerId(ctx context.Context, field graphql.CollectedField, obj *crm.BulkFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkFailure_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkFailure_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkFailure", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BulkFailure_customerCode(ctx context.Context, field graphql.CollectedField, obj *crm.BulkFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkFailure_customerCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkFailure_customerCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkFailure", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkFailure_customerName(ctx context.Context, field graphql.CollectedField, obj *crm.BulkFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkFailure_customerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkFailure_customerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkFailure", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkFailure_code(ctx context.Context, field graphql.CollectedField, obj *crm.BulkFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkFailure_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BulkFailure().Code(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkFailure_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkFailure", field, true, true, "String")
+}
+
+func (ec *executionContext) _BulkFailure_reason(ctx context.Context, field graphql.CollectedField, obj *crm.BulkFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkFailure_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BulkFailure().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkFailure_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkFailure", field, true, true, "String")
+}
+
+func (ec *executionContext) _BulkFailure_field(ctx context.Context, field graphql.CollectedField, obj *crm.BulkFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkFailure_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BulkFailure().Field(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkFailure_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkFailure", field, true, true, "String")
+}
+
+func (ec *executionContext) _BulkFailure_message(ctx context.Context, field graphql.CollectedField, obj *crm.BulkFailure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkFailure_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkFailure_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkFailure", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkJob_id(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BulkJob_action(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.BulkAction) graphql.Marshaler {
+			return ec.marshalNBulkAction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkJob", field, false, false, "BulkAction")
+}
+
+func (ec *executionContext) _BulkJob_status(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.BulkStatus) graphql.Marshaler {
+			return ec.marshalNBulkJobStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkJob", field, false, false, "BulkJobStatus")
+}
+
+func (ec *executionContext) _BulkJob_total(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BulkJob_done(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BulkJob_changed(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BulkJob_unchanged(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BulkJob_failures(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_failures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.BulkFailure) graphql.Marshaler {
+			return ec.marshalNBulkFailure2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkFailureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_failures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BulkJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkFailure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulkJob_startedAt(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BulkJob_finishedAt(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BulkJob_startedBy(ctx context.Context, field graphql.CollectedField, obj *crm.BulkJob) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkJob_startedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BulkJob().StartedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkJob_startedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BulkJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
@@ -6713,6 +7612,50 @@ func (ec *executionContext) fieldContext_Customer_tierHistory(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Customer_tierHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_ownerHistory(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_ownerHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().OwnerHistory(ctx, obj, fc.Args["newestFirst"].(*bool), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.OwnerChange) graphql.Marshaler {
+			return ec.marshalNOwnerChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐOwnerChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_ownerHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnerChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_ownerHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8866,6 +9809,50 @@ func (ec *executionContext) fieldContext_Mutation_deleteSegment(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_startBulkChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startBulkChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartBulkChange(ctx, fc.Args["input"].(model.BulkChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.BulkJob) graphql.Marshaler {
+			return ec.marshalNBulkJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkJob(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startBulkChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startBulkChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_id(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9374,6 +10361,125 @@ func (ec *executionContext) _NextAction_done(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_NextAction_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NextAction", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OwnerChange_from(ctx context.Context, field graphql.CollectedField, obj *crm.OwnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OwnerChange().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnerChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnerChange_to(ctx context.Context, field graphql.CollectedField, obj *crm.OwnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OwnerChange().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnerChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnerChange_at(ctx context.Context, field graphql.CollectedField, obj *crm.OwnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnerChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _OwnerChange_by(ctx context.Context, field graphql.CollectedField, obj *crm.OwnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnerChange_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OwnerChange().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnerChange_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnerChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -9942,6 +11048,73 @@ func (ec *executionContext) fieldContext_Query_segment(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_segment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bulkActions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bulkActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().BulkActions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.BulkAction) graphql.Marshaler {
+			return ec.marshalNBulkAction2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bulkActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "BulkAction")
+}
+
+func (ec *executionContext) _Query_bulkJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bulkJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BulkJob(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.BulkJob) graphql.Marshaler {
+			return ec.marshalOBulkJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkJob(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bulkJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bulkJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12303,6 +13476,210 @@ func UnmarshalBooleanFilter(ctx context.Context, raw any) (map[string]any, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBulkChangeInput(ctx context.Context, obj any) (model.BulkChangeInput, error) {
+	var it model.BulkChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["keepNextActions"]; !present {
+		asMap["keepNextActions"] = false
+	}
+
+	fieldsInOrder := [...]string{"action", "ownerId", "keepNextActions", "tags", "stage", "customers", "filter"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "action":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
+			data, err := ec.unmarshalNBulkAction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkAction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Action = data
+		case "ownerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ownerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OwnerID = data
+		case "keepNextActions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keepNextActions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeepNextActions = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
+		case "stage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
+			data, err := ec.unmarshalOStage2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stage = data
+		case "customers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customers"))
+			data, err := ec.unmarshalOBulkTargetInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐBulkTargetInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Customers = data
+		case "filter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("filter"))
+			data, err := ec.unmarshalOBulkFilterInput2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐBulkFilterInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Filter = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBulkChangeInput unmarshals raw into the BulkChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBulkChangeInput(ctx context.Context, raw any) (model.BulkChangeInput, error) {
+	var out model.BulkChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BulkChangeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBulkFilterInput(ctx context.Context, obj any) (model.BulkFilterInput, error) {
+	var it model.BulkFilterInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["scope"]; !present {
+		asMap["scope"] = "ACTIVE"
+	}
+
+	fieldsInOrder := [...]string{"where", "query", "search", "scope"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOCustomerWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "query":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("query"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Query = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		case "scope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
+			data, err := ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scope = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBulkFilterInput unmarshals raw into the BulkFilterInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBulkFilterInput(ctx context.Context, raw any) (model.BulkFilterInput, error) {
+	var out model.BulkFilterInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BulkFilterInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBulkTargetInput(ctx context.Context, obj any) (model.BulkTargetInput, error) {
+	var it model.BulkTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBulkTargetInput unmarshals raw into the BulkTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBulkTargetInput(ctx context.Context, raw any) (model.BulkTargetInput, error) {
+	var out model.BulkTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BulkTargetInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputContactCount(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -13049,7 +14426,11 @@ func (ec *executionContext) unmarshalInputCustomerPatch(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "creditCode", "industry", "employeeBand", "revenueBand", "province", "city", "address", "website", "foundedOn", "mainBusiness", "source", "type", "stage", "valueTier", "intentGrade", "needType", "tags", "ownerId", "collaborators", "commPreference", "notes"}
+	if _, present := asMap["keepNextActions"]; !present {
+		asMap["keepNextActions"] = false
+	}
+
+	fieldsInOrder := [...]string{"name", "creditCode", "industry", "employeeBand", "revenueBand", "province", "city", "address", "website", "foundedOn", "mainBusiness", "source", "type", "stage", "valueTier", "intentGrade", "needType", "tags", "ownerId", "collaborators", "commPreference", "notes", "keepNextActions"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13210,6 +14591,13 @@ func (ec *executionContext) unmarshalInputCustomerPatch(ctx context.Context, obj
 				return it, err
 			}
 			it.Notes = data
+		case "keepNextActions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("keepNextActions"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KeepNextActions = data
 		}
 	}
 	return it, nil
@@ -17187,6 +18575,156 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var bulkFailureImplementors = []string{"BulkFailure"}
+
+func (ec *executionContext) _BulkFailure(ctx context.Context, sel ast.SelectionSet, obj *crm.BulkFailure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulkFailureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulkFailure")
+		case "customerId":
+			out.Values[i] = ec._BulkFailure_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customerCode":
+			out.Values[i] = ec._BulkFailure_customerCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customerName":
+			out.Values[i] = ec._BulkFailure_customerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BulkFailure_code(ctx, field, obj)
+				})
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BulkFailure_reason(ctx, field, obj)
+				})
+		case "field":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BulkFailure_field(ctx, field, obj)
+				})
+		case "message":
+			out.Values[i] = ec._BulkFailure_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bulkJobImplementors = []string{"BulkJob"}
+
+func (ec *executionContext) _BulkJob(ctx context.Context, sel ast.SelectionSet, obj *crm.BulkJob) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulkJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulkJob")
+		case "id":
+			out.Values[i] = ec._BulkJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "action":
+			out.Values[i] = ec._BulkJob_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._BulkJob_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._BulkJob_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "done":
+			out.Values[i] = ec._BulkJob_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changed":
+			out.Values[i] = ec._BulkJob_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unchanged":
+			out.Values[i] = ec._BulkJob_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failures":
+			out.Values[i] = ec._BulkJob_failures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._BulkJob_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._BulkJob_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BulkJob_startedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contactImplementors = []string{"Contact"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *crm.Contact) graphql.Marshaler {
@@ -17546,6 +19084,12 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_tierHistory(ctx, field, obj)
+				})
+		case "ownerHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_ownerHistory(ctx, field, obj)
 				})
 		case "createdAt":
 			out.Values[i] = ec._Customer_createdAt(ctx, field, obj)
@@ -18082,6 +19626,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "startBulkChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startBulkChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18264,6 +19815,57 @@ func (ec *executionContext) _NextAction(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var ownerChangeImplementors = []string{"OwnerChange"}
+
+func (ec *executionContext) _OwnerChange(ctx context.Context, sel ast.SelectionSet, obj *crm.OwnerChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ownerChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OwnerChange")
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OwnerChange_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OwnerChange_to(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._OwnerChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OwnerChange_by(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -18402,6 +20004,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_segment(ctx, field)
+				})
+		case "bulkActions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_bulkActions(ctx, field)
+				})
+		case "bulkJob":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_bulkJob(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -19230,6 +20844,104 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNBulkAction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkAction(ctx context.Context, v any) (crm.BulkAction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := crm.BulkAction(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBulkAction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkAction(ctx context.Context, sel ast.SelectionSet, v crm.BulkAction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BulkAction!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNBulkAction2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkActionᚄ(ctx context.Context, v any) ([]crm.BulkAction, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]crm.BulkAction, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBulkAction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkAction(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNBulkAction2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkActionᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.BulkAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBulkAction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBulkChangeInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐBulkChangeInput(ctx context.Context, v any) (model.BulkChangeInput, error) {
+	res, err := ec.unmarshalInputBulkChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBulkFailure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkFailure(ctx context.Context, sel ast.SelectionSet, v crm.BulkFailure) graphql.Marshaler {
+	return ec._BulkFailure(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBulkFailure2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkFailureᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.BulkFailure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBulkFailure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkFailure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBulkJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkJob(ctx context.Context, sel ast.SelectionSet, v *crm.BulkJob) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BulkJob!")
+		return graphql.Null
+	}
+	return ec._BulkJob(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBulkJobStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkStatus(ctx context.Context, v any) (crm.BulkStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := crm.BulkStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBulkJobStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkStatus(ctx context.Context, sel ast.SelectionSet, v crm.BulkStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BulkJobStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNBulkTargetInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐBulkTargetInput(ctx context.Context, v any) (model.BulkTargetInput, error) {
+	res, err := ec.unmarshalInputBulkTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNContact2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐContact(ctx context.Context, sel ast.SelectionSet, v crm.Contact) graphql.Marshaler {
 	return ec._Contact(ctx, sel, &v)
 }
@@ -19666,6 +21378,26 @@ func (ec *executionContext) marshalNNeedType2githubᚗcomᚋkehuᚑcrmᚋkehuᚋ
 func (ec *executionContext) unmarshalNNeedWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputNeedWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOwnerChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐOwnerChange(ctx context.Context, sel ast.SelectionSet, v crm.OwnerChange) graphql.Marshaler {
+	return ec._OwnerChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOwnerChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐOwnerChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.OwnerChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOwnerChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐOwnerChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -20150,6 +21882,38 @@ func (ec *executionContext) unmarshalOBooleanFilter2map(ctx context.Context, v a
 	}
 	res, err := ec.unmarshalInputBooleanFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBulkFilterInput2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐBulkFilterInput(ctx context.Context, v any) (*model.BulkFilterInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBulkFilterInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBulkJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐBulkJob(ctx context.Context, sel ast.SelectionSet, v *crm.BulkJob) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BulkJob(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBulkTargetInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐBulkTargetInputᚄ(ctx context.Context, v any) ([]model.BulkTargetInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.BulkTargetInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBulkTargetInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐBulkTargetInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOContactCount2map(ctx context.Context, v any) (map[string]any, error) {

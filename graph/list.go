@@ -15,7 +15,7 @@ import (
 // nestedFields are Customer fields a lean list row does not carry: when a
 // list selects any of them, the store returns whole documents in one batch.
 var nestedFields = map[string]bool{"contacts": true, "interactions": true, "needs": true, "deals": true,
-	"satisfaction": true, "stageHistory": true, "tierHistory": true, "notes": true}
+	"satisfaction": true, "stageHistory": true, "tierHistory": true, "ownerHistory": true, "notes": true}
 
 // DefaultMaxPageSize bounds `first` when the Resolver sets no other bound.
 const DefaultMaxPageSize = 100

@@ -15,6 +15,26 @@ import (
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
+// Code is the resolver for the code field.
+func (r *bulkFailureResolver) Code(ctx context.Context, obj *crm.BulkFailure) (string, error) {
+	return string(obj.Code), nil
+}
+
+// Reason is the resolver for the reason field.
+func (r *bulkFailureResolver) Reason(ctx context.Context, obj *crm.BulkFailure) (*string, error) {
+	return optional(string(obj.Reason)), nil
+}
+
+// Field is the resolver for the field field.
+func (r *bulkFailureResolver) Field(ctx context.Context, obj *crm.BulkFailure) (*string, error) {
+	return optional(obj.Field), nil
+}
+
+// StartedBy is the resolver for the startedBy field.
+func (r *bulkJobResolver) StartedBy(ctx context.Context, obj *crm.BulkJob) (*crm.User, error) {
+	return r.userByID(ctx, obj.UserID)
+}
+
 // Address is the resolver for the address field.
 func (r *customerResolver) Address(ctx context.Context, obj *crm.Customer) (string, error) {
 	return r.visibleText(ctx, obj, obj.Address), nil
@@ -161,6 +181,15 @@ func (r *customerResolver) TierHistory(ctx context.Context, obj *crm.Customer, n
 		return nil, err
 	}
 	return crm.Window(c.TierHistory, isTrue(newestFirst), limit), nil
+}
+
+// OwnerHistory is the resolver for the ownerHistory field.
+func (r *customerResolver) OwnerHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.OwnerChange, error) {
+	c, err := r.nested(ctx, obj, limit, crm.MaxOwnerChanges)
+	if err != nil {
+		return nil, err
+	}
+	return crm.Window(c.OwnerHistory, isTrue(newestFirst), limit), nil
 }
 
 // CreatedBy is the resolver for the createdBy field.
@@ -446,6 +475,11 @@ func (r *mutationResolver) DeleteSegment(ctx context.Context, id string, expecte
 	})
 }
 
+// StartBulkChange is the resolver for the startBulkChange field.
+func (r *mutationResolver) StartBulkChange(ctx context.Context, input model.BulkChangeInput) (*crm.BulkJob, error) {
+	return r.startBulkChange(ctx, input)
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -464,6 +498,21 @@ func (r *needResolver) ViewerCanEdit(ctx context.Context, obj *crm.Need) (bool, 
 // Owner is the resolver for the owner field.
 func (r *nextActionResolver) Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error) {
 	return r.userByID(ctx, obj.OwnerID)
+}
+
+// From is the resolver for the from field.
+func (r *ownerChangeResolver) From(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error) {
+	return r.userByID(ctx, obj.From)
+}
+
+// To is the resolver for the to field.
+func (r *ownerChangeResolver) To(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error) {
+	return r.userByID(ctx, obj.To)
+}
+
+// By is the resolver for the by field.
+func (r *ownerChangeResolver) By(ctx context.Context, obj *crm.OwnerChange) (*crm.User, error) {
+	return r.userByID(ctx, obj.By)
 }
 
 // Me is the resolver for the me field.
@@ -644,6 +693,16 @@ func (r *queryResolver) Segment(ctx context.Context, id string) (*crm.SavedSegme
 	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) { return r.CRM.Segment(ctx, a, id) })
 }
 
+// BulkActions is the resolver for the bulkActions field.
+func (r *queryResolver) BulkActions(ctx context.Context) ([]crm.BulkAction, error) {
+	return asArgs(ctx, func(a crm.Actor) ([]crm.BulkAction, error) { return a.OfferedBulkActions(), nil })
+}
+
+// BulkJob is the resolver for the bulkJob field.
+func (r *queryResolver) BulkJob(ctx context.Context, id string) (*crm.BulkJob, error) {
+	return asArgs(ctx, func(a crm.Actor) (*crm.BulkJob, error) { return r.CRM.BulkJob(ctx, a, id) })
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *satisfactionResultResolver) CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -723,6 +782,12 @@ func (r *userResolver) Role(ctx context.Context, obj *crm.User) (*crm.Role, erro
 	return &obj.Role, nil
 }
 
+// BulkFailure returns BulkFailureResolver implementation.
+func (r *Resolver) BulkFailure() BulkFailureResolver { return &bulkFailureResolver{r} }
+
+// BulkJob returns BulkJobResolver implementation.
+func (r *Resolver) BulkJob() BulkJobResolver { return &bulkJobResolver{r} }
+
 // Customer returns CustomerResolver implementation.
 func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
 
@@ -740,6 +805,9 @@ func (r *Resolver) Need() NeedResolver { return &needResolver{r} }
 
 // NextAction returns NextActionResolver implementation.
 func (r *Resolver) NextAction() NextActionResolver { return &nextActionResolver{r} }
+
+// OwnerChange returns OwnerChangeResolver implementation.
+func (r *Resolver) OwnerChange() OwnerChangeResolver { return &ownerChangeResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -762,12 +830,15 @@ func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	bulkFailureResolver        struct{ *Resolver }
+	bulkJobResolver            struct{ *Resolver }
 	customerResolver           struct{ *Resolver }
 	dealResolver               struct{ *Resolver }
 	interactionResolver        struct{ *Resolver }
 	mutationResolver           struct{ *Resolver }
 	needResolver               struct{ *Resolver }
 	nextActionResolver         struct{ *Resolver }
+	ownerChangeResolver        struct{ *Resolver }
 	queryResolver              struct{ *Resolver }
 	satisfactionResultResolver struct{ *Resolver }
 	savedSegmentResolver       struct{ *Resolver }

@@ -950,6 +950,94 @@ async function main() {
       await p.getByTestId('newest-only').scrollIntoViewIfNeeded();
       await shoot(p, 'customer-detail-newest-deals');
       await phone.close();
+    // ---- Bulk changes (pages/bulk): select rows, a range with shift, all matching; confirm; progress; failures.
+    await scenario('bulk changes at 1280: range with shift, reassign, all matching with progress', async () => {
+      // Customers of tier C that 李娜 does not own yet: each of them changes.
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const lina = (await gql(base, '{ staff { id email } }', {}, token)).staff.find((u) => u.email === 'sales2@kehu.local').id;
+      const ctx = await newContext();
+      const m = await ctx.newPage();
+      state.current = m;
+      await m.goto(`${base}/login?next=${encodeURIComponent(`/customers?q=tier:C -owner:${lina}`)}`);
+      await signIn(m, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const rows = m.locator('tr.kehu-row-clickable');
+      await rows.nth(4).waitFor();
+      await rows.nth(0).locator('.ant-checkbox-input').click();
+      await rows.nth(3).locator('.ant-checkbox-input').click({ modifiers: ['Shift'] });
+      await m.getByTestId('bulk-count').and(m.locator('[data-count="4"]')).waitFor();
+      // The manager is offered every action, reassign included.
+      await m.getByTestId('bulk-actions').click();
+      await m.getByRole('menuitem', { name: '转移负责人' }).click();
+      const dlg = m.getByRole('dialog', { name: '转移负责人' });
+      await dlg.getByTestId('bulk-confirm').filter({ hasText: '4 个客户' }).waitFor();
+      await dlg.getByLabel('新负责人').click();
+      await m.keyboard.type('李娜');
+      await m.keyboard.press('Enter');
+      await shoot(m, 'bulk-reassign-confirm');
+      await dlg.getByRole('button', { name: /转移负责人 4 个客户/ }).click();
+      await m.getByTestId('bulk-summary').filter({ hasText: '已修改 4 个' }).waitFor();
+      await shoot(m, 'bulk-reassign-done');
+      const reassigned = ((await rows.nth(0).locator('td').nth(1).textContent()) ?? '').trim();
+      await m.getByTestId('bulk-close').click();
+      // Now 李娜's, they leave the list.
+      await rows.filter({ hasText: reassigned }).waitFor({ state: 'detached' });
+      // The page, then every customer matching the filter.
+      const total = Number(((await m.getByTestId('customer-total').textContent()) ?? '').replace(/\D/g, ''));
+      assert(total > 50, `the filter holds more than one synchronous batch: ${total}`);
+      await m.locator('thead .ant-checkbox-input').click();
+      await m.getByTestId('bulk-count').and(m.locator('[data-count="20"]')).waitFor();
+      await m.getByTestId('bulk-select-all').click();
+      await m.getByTestId('bulk-count').and(m.locator(`[data-count="${total}"]`)).waitFor();
+      await shoot(m, 'bulk-all-selected');
+      await m.getByTestId('bulk-actions').click();
+      await m.getByRole('menuitem', { name: '添加标签' }).click();
+      const tags = m.getByRole('dialog', { name: '添加标签' });
+      await tags.getByLabel('标签').fill('批量标记');
+      await tags.getByLabel('标签').press('Enter');
+      await tags.getByRole('button', { name: new RegExp(`添加标签 ${total.toLocaleString('zh-CN')} 个客户`) }).click();
+      const job = m.getByTestId('bulk-job');
+      await job.waitFor();
+      if ((await job.getAttribute('data-status')) === 'RUNNING') await shoot(m, 'bulk-progress');
+      await m.locator('[data-testid="bulk-job"][data-status="DONE"]').waitFor({ timeout: 120_000 });
+      await m.getByTestId('bulk-summary').filter({ hasText: `已修改 ${total.toLocaleString('zh-CN')} 个` }).waitFor();
+      await m.getByTestId('bulk-close').click();
+      // The customer's history says who gave it to whom.
+      await m.goto(`${base}/customers/${reassigned}`);
+      await m.getByRole('tab', { name: /变更历史/ }).click();
+      await m.getByTestId('owner-history').filter({ hasText: '→ 李娜' }).filter({ hasText: '陈志强' }).waitFor();
+      await shoot(m, 'bulk-owner-history');
+      await ctx.close();
+    });
+
+    await scenario('bulk changes at 375: a sales rep sees its actions only and what it could not change', async () => {
+      const ctx = await newContext(PHONE);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers?q=-owner:me')}`);
+      await signIn(p, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const cards = p.locator('.kehu-card-clickable');
+      await cards.nth(2).waitFor();
+      await cards.nth(0).getByTestId('bulk-check').click();
+      await cards.nth(1).getByTestId('bulk-check').click();
+      await p.getByTestId('bulk-count').and(p.locator('[data-count="2"]')).waitFor();
+      assert(p.url().includes('/customers?'), `ticking a card does not open it: ${p.url()}`);
+      await p.getByTestId('bulk-actions').click();
+      await p.getByRole('menuitem', { name: '添加标签' }).waitFor();
+      assert((await p.getByRole('menuitem', { name: '转移负责人' }).count()) === 0, 'a sales rep is not offered reassigning');
+      await shoot(p, 'bulk-actions');
+      await p.getByRole('menuitem', { name: '添加标签' }).click();
+      const dlg = p.getByRole('dialog', { name: '添加标签' });
+      await dlg.getByLabel('标签').fill('回访');
+      await dlg.getByLabel('标签').press('Enter');
+      await dlg.getByRole('button', { name: /添加标签 2 个客户/ }).click();
+      await p.getByTestId('bulk-summary').waitFor();
+      const failures = p.getByTestId('bulk-failures').locator('[data-code="FORBIDDEN"]');
+      await failures.first().filter({ hasText: '你无权修改此客户' }).waitFor();
+      const widths = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert(widths <= 375, `the page scrolls sideways: ${widths}`);
+      await shoot(p, 'bulk-failures');
+      await p.getByTestId('bulk-close').click();
+      await ctx.close();
     });
 
     await scenario('switch to English', async () => {

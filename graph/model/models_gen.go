@@ -18,6 +18,36 @@ type AuthPayload struct {
 	User      *crm.User `json:"user"`
 }
 
+type BulkChangeInput struct {
+	Action crm.BulkAction `json:"action"`
+	// REASSIGN: the new owner, an active user who is not ANALYST.
+	OwnerID *string `json:"ownerId,omitempty"`
+	// REASSIGN: leave the customers' open next actions assigned to the previous owner with that
+	// person. By default they move to the new owner.
+	KeepNextActions *bool `json:"keepNextActions,omitempty"`
+	// ADD_TAGS, REMOVE_TAGS: the tags.
+	Tags []string `json:"tags,omitempty"`
+	// SET_STAGE: the stage.
+	Stage *crm.Stage `json:"stage,omitempty"`
+	// The customers picked one by one, each with the version you saw: one changed since is CONFLICT
+	// for that customer. Give this or filter.
+	Customers []BulkTargetInput `json:"customers,omitempty"`
+	// Every customer a list with these arguments holds when the job starts (Query.customers).
+	Filter *BulkFilterInput `json:"filter,omitempty"`
+}
+
+type BulkFilterInput struct {
+	Where  map[string]any    `json:"where,omitempty"`
+	Query  *string           `json:"query,omitempty"`
+	Search *string           `json:"search,omitempty"`
+	Scope  *crm.ArchiveScope `json:"scope,omitempty"`
+}
+
+type BulkTargetInput struct {
+	ID              string `json:"id"`
+	ExpectedVersion int    `json:"expectedVersion"`
+}
+
 type CustomerConnection struct {
 	Edges    []CustomerEdge `json:"edges"`
 	Nodes    []crm.Customer `json:"nodes"`

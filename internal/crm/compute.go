@@ -18,6 +18,7 @@ func (c *Customer) Recompute() {
 	normalize(&c.Satisfaction)
 	normalize(&c.StageHistory)
 	normalize(&c.TierHistory)
+	normalize(&c.OwnerHistory)
 	for i := range c.Interactions {
 		normalize(&c.Interactions[i].Participants)
 		normalize(&c.Interactions[i].ContactIDs)

@@ -40,6 +40,7 @@ type Customer struct {
 	Stats        Stats         `bson:"stats"` // computed on every write
 	StageHistory []StageChange `bson:"stageHistory"`
 	TierHistory  []TierChange  `bson:"tierHistory"`
+	OwnerHistory []OwnerChange `bson:"ownerHistory"` // empty on customers stored before it was kept
 
 	CreatedAt  time.Time  `bson:"createdAt"`
 	CreatedBy  string     `bson:"createdBy"`
@@ -186,6 +187,14 @@ type Stats struct {
 type StageChange struct {
 	From Stage     `bson:"from,omitempty"`
 	To   Stage     `bson:"to"`
+	At   time.Time `bson:"at"`
+	By   string    `bson:"by"`
+}
+
+// OwnerChange records one change of owner (From empty: the first owner).
+type OwnerChange struct {
+	From string    `bson:"from,omitempty"`
+	To   string    `bson:"to"`
 	At   time.Time `bson:"at"`
 	By   string    `bson:"by"`
 }

@@ -43,6 +43,10 @@ type CustomerInput struct {
 type CustomerPatch struct {
 	Name *string
 	CustomerFields
+	// KeepNextActions, when the owner changes, leaves the open next actions
+	// assigned to the previous owner with them; by default they move to the
+	// new owner with the customer.
+	KeepNextActions bool
 }
 
 // ContactFields are a contact's optional fields.

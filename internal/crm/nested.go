@@ -25,6 +25,7 @@ const (
 	MaxSatisfaction        = 1000  // satisfaction results per customer
 	MaxStageChanges        = 500   // entries of the stage history
 	MaxTierChanges         = 500   // entries of the value-tier history
+	MaxOwnerChanges        = 500   // entries of the owner history
 	MaxCollaborators       = 20    // collaborators besides the owner
 	MaxTags                = 50    // tags per customer
 	MaxParticipants        = 20    // our staff taking part in one interaction
@@ -50,6 +51,7 @@ var customerLists = []customerList{
 	{"satisfaction", "satisfaction results", MaxSatisfaction, func(c *Customer) int { return len(c.Satisfaction) }},
 	{"stage", "stage changes", MaxStageChanges, func(c *Customer) int { return len(c.StageHistory) }},
 	{"valueTier", "value tier changes", MaxTierChanges, func(c *Customer) int { return len(c.TierHistory) }},
+	{"ownerId", "owner changes", MaxOwnerChanges, func(c *Customer) int { return len(c.OwnerHistory) }},
 	{"collaborators", "collaborators", MaxCollaborators, func(c *Customer) int { return len(c.Collaborators) }},
 	{"tags", "tags", MaxTags, func(c *Customer) int { return len(c.Tags) }},
 }

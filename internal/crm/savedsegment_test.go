@@ -15,7 +15,7 @@ import (
 )
 
 // newService runs the service on a real SQLite store in a temp dir.
-func newService(t *testing.T) (*crm.Service, *crm.FixedClock) {
+func newService(t testing.TB) (*crm.Service, *crm.FixedClock) {
 	t.Helper()
 	s, err := sqlite.Open(t.TempDir(), sqlite.Options{})
 	if err != nil {

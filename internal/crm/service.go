@@ -30,6 +30,7 @@ type Service struct {
 	estimate      estimateCache
 	writing       keyLocks // per customer id
 	segmentOwners keyLocks // per owner of saved segments (quotas)
+	bulk          bulkJobs
 }
 
 // maxAppendAttempts bounds the retries of an append that keeps losing races.
@@ -178,6 +179,7 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 		return nil, err
 	}
 	c.StageHistory = []StageChange{{To: c.Stage, At: now, By: a.UserID}}
+	c.OwnerHistory = []OwnerChange{{To: c.OwnerID, At: now, By: a.UserID}}
 	if c.ValueTier != "" {
 		c.TierHistory = []TierChange{{To: c.ValueTier, At: now, By: a.UserID}}
 	}
@@ -194,7 +196,15 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 // UpdateCustomer changes account fields of version expectedVersion.
 // Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT, CONFLICT.
 func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id string, expectedVersion int64, patch CustomerPatch) (*Customer, error) {
-	allowed := func(a Actor, c *Customer) error {
+	return s.mutate(ctx, a, id, &expectedVersion, patch.rule(), func(c *Customer, p Problems, now time.Time) {
+		patch.applyTo(p, c, a, now)
+	}, s.patchCheck(ctx, patch))
+}
+
+// rule is who may make the change patch: editors, and for the owner and
+// the collaborators those policy.go names.
+func (patch CustomerPatch) rule() rule {
+	return func(a Actor, c *Customer) error {
 		if !a.CanEdit(c) {
 			return forbidden(c)
 		}
@@ -206,27 +216,43 @@ func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id string, expect
 		}
 		return nil
 	}
-	return s.mutate(ctx, a, id, &expectedVersion, allowed, func(c *Customer, p Problems, now time.Time) {
-		stage, tier := c.Stage, c.ValueTier
-		if patch.Name != nil {
-			c.Name = checkText(p, "name", *patch.Name, 200, true)
+}
+
+// applyTo makes the change patch to c for a, keeping the stage, tier and
+// owner histories; a new owner takes over the previous owner's open next
+// actions unless patch.KeepNextActions.
+func (patch CustomerPatch) applyTo(p Problems, c *Customer, a Actor, now time.Time) {
+	stage, tier, owner := c.Stage, c.ValueTier, c.OwnerID
+	if patch.Name != nil {
+		c.Name = checkText(p, "name", *patch.Name, 200, true)
+	}
+	patch.CustomerFields.apply(p, c, now)
+	if c.OwnerID == "" {
+		p.Fail("ownerId", ReasonRequired, nil, "a customer must have an owner")
+	}
+	if c.Stage != stage {
+		c.StageHistory = append(c.StageHistory, StageChange{From: stage, To: c.Stage, At: now, By: a.UserID})
+	}
+	if c.ValueTier != tier {
+		c.TierHistory = append(c.TierHistory, TierChange{From: tier, To: c.ValueTier, At: now, By: a.UserID})
+	}
+	if c.OwnerID != owner && c.OwnerID != "" {
+		c.OwnerHistory = append(c.OwnerHistory, OwnerChange{From: owner, To: c.OwnerID, At: now, By: a.UserID})
+		if !patch.KeepNextActions {
+			moveNextActions(c, owner, c.OwnerID, a, now)
 		}
-		patch.CustomerFields.apply(p, c, now)
-		if c.OwnerID == "" {
-			p.Fail("ownerId", ReasonRequired, nil, "a customer must have an owner")
-		}
-		if c.Stage != stage {
-			c.StageHistory = append(c.StageHistory, StageChange{From: stage, To: c.Stage, At: now, By: a.UserID})
-		}
-		if c.ValueTier != tier {
-			c.TierHistory = append(c.TierHistory, TierChange{From: tier, To: c.ValueTier, At: now, By: a.UserID})
-		}
-	}, func(c *Customer) error {
+	}
+}
+
+// patchCheck is the look-up a patch needs after validation: the owner and
+// collaborators it sets are active users who may be assigned.
+func (s *Service) patchCheck(ctx context.Context, patch CustomerPatch) func(*Customer) error {
+	return func(c *Customer) error {
 		if patch.OwnerID != nil || patch.Collaborators != nil {
 			return s.checkAssignees(ctx, c.OwnerID, c.Collaborators)
 		}
 		return nil
-	})
+	}
 }
 
 // sameSet reports whether a and b hold the same ids.
@@ -553,25 +579,37 @@ func forbidden(c *Customer) error {
 // another process wrote in between.
 func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int64,
 	allowed rule, change func(*Customer, Problems, time.Time), check func(*Customer) error) (*Customer, error) {
+	c, _, err := s.mutateIf(ctx, a, id, expected, allowed, func(c *Customer, p Problems, now time.Time) bool {
+		change(c, p, now)
+		return true
+	}, check)
+	return c, err
+}
+
+// mutateIf is mutate for a change that may find nothing to do: when change
+// returns false the customer is returned as read, unwritten, and changed is
+// false.
+func (s *Service) mutateIf(ctx context.Context, a Actor, id string, expected *int64,
+	allowed rule, change func(*Customer, Problems, time.Time) bool, check func(*Customer) error) (c *Customer, changed bool, err error) {
 	unlock, err := s.writing.lock(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer unlock()
 	for attempt := 0; ; attempt++ {
 		c, err := s.Store.Customers().Get(ctx, id)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if err := allowed(a, c); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if c.Archived() {
-			return nil, &Error{Code: CodeBadUserInput, Message: "customer " + c.Code + " is archived; restore it before changing it",
+			return nil, false, &Error{Code: CodeBadUserInput, Message: "customer " + c.Code + " is archived; restore it before changing it",
 				Fields: []FieldError{{Field: "id", Message: "is archived", Reason: ReasonArchived}}}
 		}
 		if expected != nil && c.Version != *expected {
-			return nil, VersionConflict("customer")
+			return nil, false, VersionConflict("customer")
 		}
 		now := s.now()
 		p := NewProblems()
@@ -581,31 +619,34 @@ func (s *Service) mutate(ctx context.Context, a Actor, id string, expected *int6
 		if !a.CanSeeContactDetails(c) {
 			texts = storedTexts(c) // what a sees masked, to keep (restoreMasked)
 		}
-		change(c, p, now)
+		changed := change(c, p, now)
 		if texts != nil {
 			restoreMasked(c, texts)
 		}
 		checkLists(p, sizes, c)
 		if err := p.Err(); err != nil {
-			return nil, err
+			return nil, false, err
+		}
+		if !changed {
+			return c, false, nil
 		}
 		if err := CheckStored(c, before); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if check != nil {
 			if err := check(c); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 		}
 		err = s.replace(ctx, a, c, now)
 		if err == nil {
-			return c, nil
+			return c, true, nil
 		}
 		if expected != nil || !IsVersionConflict(err) || attempt >= maxAppendAttempts {
-			return nil, err
+			return nil, false, err
 		}
 		if err := sleep(ctx, time.Duration(rand.IntN(1+min(attempt, 20)))*time.Millisecond); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 }

@@ -217,6 +217,7 @@ var listProjection = append(slices.Clone(withoutStoreFields), bson.D{
 	{Key: "satisfaction", Value: 0},
 	{Key: "stageHistory", Value: 0},
 	{Key: "tierHistory", Value: 0},
+	{Key: "ownerHistory", Value: 0},
 	{Key: "notes", Value: 0},
 }...)
 
@@ -229,6 +230,7 @@ var contactsProjection = append(slices.Clone(withoutStoreFields), bson.D{
 	{Key: "satisfaction", Value: 0},
 	{Key: "stageHistory", Value: 0},
 	{Key: "tierHistory", Value: 0},
+	{Key: "ownerHistory", Value: 0},
 }...)
 
 func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, error) {

@@ -48,6 +48,7 @@ export const CustomerListItemFragment = graphql(`
     id
     code
     name
+    version
     stage
     type
     valueTier
@@ -299,6 +300,21 @@ export const CustomerDetailFragment = graphql(`
     tierHistory(newestFirst: true, limit: $historyLimit) {
       from
       to
+      at
+      by {
+        id
+        name
+      }
+    }
+    ownerHistory(newestFirst: true, limit: $historyLimit) {
+      from {
+        id
+        name
+      }
+      to {
+        id
+        name
+      }
       at
       by {
         id

@@ -3,6 +3,8 @@
 // and test/enums.test.ts checks them against the schema file itself.
 import type {
   ArchiveScope,
+  BulkAction,
+  BulkJobStatus,
   ContactRole,
   CustomerOrderField,
   CustomerType,
@@ -159,6 +161,21 @@ export const ARCHIVE_SCOPE_LABELS: LabelMap<ArchiveScope> = {
   ALL: { zh: '全部', en: 'All' },
 };
 
+/** Bulk changes (pages/bulk). */
+export const BULK_ACTION_LABELS: LabelMap<BulkAction> = {
+  REASSIGN: { zh: '转移负责人', en: 'Reassign owner' },
+  ADD_TAGS: { zh: '添加标签', en: 'Add tags' },
+  REMOVE_TAGS: { zh: '移除标签', en: 'Remove tags' },
+  SET_STAGE: { zh: '修改阶段', en: 'Change stage' },
+  ARCHIVE: { zh: '归档', en: 'Archive' },
+  RESTORE: { zh: '恢复', en: 'Restore' },
+};
+
+export const BULK_JOB_STATUS_LABELS: LabelMap<BulkJobStatus> = {
+  RUNNING: { zh: '进行中', en: 'Running' },
+  DONE: { zh: '已完成', en: 'Done' },
+};
+
 /** Every label map by the schema enum it labels (the test compares with the schema). */
 export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   Stage: [STAGE_LABELS],
@@ -176,6 +193,8 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   CustomerOrderField: [ORDER_FIELD_LABELS],
   OrderDirection: [ORDER_DIRECTION_LABELS],
   ArchiveScope: [ARCHIVE_SCOPE_LABELS],
+  BulkAction: [BULK_ACTION_LABELS],
+  BulkJobStatus: [BULK_JOB_STATUS_LABELS],
 };
 
 /** The values of a label map, in the order written above. */

@@ -48,7 +48,7 @@ import { EnumTag } from '../components/EnumTag';
 import { EmptyState, ErrorState } from '../components/States';
 import { decodeListState, encodeListState, DEFAULT_SORT, MAX_QUERY, PAGE_SIZES, type ListState } from '../lib/urlState';
 import { formatShortTime, formatTime } from '../lib/money';
-import { useCustomerList } from './customerListData';
+import { filterVars, useCustomerList } from './customerListData';
 import { useSession } from '../auth/session';
 import { prefetchPages } from './lazy';
 import { request } from '../api/client';
@@ -64,6 +64,8 @@ import { PageHeading } from '../components/PageHeading';
 import { SOURCE_CHOICES } from '../i18n/choices';
 import { Money } from '../components/Money';
 import { loadMine, loadRecent, saveMine, type RecentCustomer } from '../lib/recent';
+import { BulkBar, BulkCheck } from './bulk/BulkBar';
+import { useBulkSelection } from './bulk/useBulkSelection';
 
 // The builder (and the date pickers it uses) loads when first opened.
 const FilterBuilder = lazy(() => import('./segment/FilterBuilder'));
@@ -423,6 +425,8 @@ export function CustomerListPage() {
 
   const total = listProblem ? 0 : data?.totalCount ?? 0;
   const rows = listProblem ? [] : data?.rows ?? [];
+  // Bulk changes: the selection, and "all N" as the list's own filter.
+  const bulk = useBulkSelection(rows, total, { ...filterVars(state, seg.builderOnly), scope: state.scope });
   const pagination = {
     current: state.page,
     pageSize: state.size,
@@ -686,12 +690,13 @@ export function CustomerListPage() {
             }
           />
         </Space>
+        <BulkBar bulk={bulk} mobile />
         <div ref={tableRef}>
           <List<Row>
             loading={isPending || isFetching}
             dataSource={rows}
             locale={{ emptyText: isPending ? ' ' : empty }}
-            renderItem={(r) => (
+            renderItem={(r, index) => (
               <List.Item style={{ padding: '0 0 10px', borderBlockEnd: 'none' }}>
                 <Card
                   size="small"
@@ -703,7 +708,10 @@ export function CustomerListPage() {
                   onClick={() => open(r)}
                   onKeyDown={(e) => e.key === 'Enter' && open(r)}
                 >
-                  <div style={{ fontWeight: 600, marginBottom: 4 }}>{r.name}</div>
+                  <div style={{ fontWeight: 600, marginBottom: 4 }}>
+                    <BulkCheck bulk={bulk} row={r} index={index} />
+                    {r.name}
+                  </div>
                   <div className="kehu-muted" style={{ fontSize: 12, marginBottom: 6 }}>
                     {r.code} · {r.owner?.name ?? ''} · {formatTime(r.lastInteractionAt, false)}
                   </div>
@@ -728,9 +736,11 @@ export function CustomerListPage() {
   return frame(
     <>
       {head}
+      <BulkBar bulk={bulk} mobile={false} />
       <div ref={tableRef}>
         <Table<Row>
           rowKey="id"
+          rowSelection={bulk.rowSelection}
           size="middle"
           columns={columns}
           dataSource={rows}

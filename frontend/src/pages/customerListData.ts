@@ -33,7 +33,7 @@ const MINE: Where = { owner: { me: true } };
  * none (builder-only); 我的客户 ANDs owner = me to either (the API ANDs
  * where and query).
  */
-function filterVars(s: ListState, where: Where | null) {
+export function filterVars(s: ListState, where: Where | null) {
   if (where) return { where: s.mine ? { and: [where, MINE] } : where, query: null };
   return { query: s.q || null, where: s.mine ? MINE : null };
 }

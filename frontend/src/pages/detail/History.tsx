@@ -12,6 +12,7 @@ export function HistorySection({ customer }: { customer: Detail }) {
   // Newest first, at most HISTORY_LIMIT of each.
   const stages = customer.stageHistory;
   const tiers = customer.tierHistory;
+  const owners = customer.ownerHistory;
   return (
     <Row gutter={24}>
       <Col xs={24} md={12}>
@@ -60,6 +61,26 @@ export function HistorySection({ customer }: { customer: Detail }) {
         )}
         {tiers.length >= HISTORY_LIMIT && <NewestOnly shown={tiers.length} />}
       </Col>
+      {owners.length > 0 && (
+        <Col xs={24} md={12} data-testid="owner-history">
+          <Typography.Title level={5}>{t('bulk.ownerHistory')}</Typography.Title>
+          <Timeline
+            items={owners.map((s, i) => ({
+              key: i,
+              children: (
+                <>
+                  {s.from && `${s.from.name} → `}
+                  {s.to?.name ?? '—'}
+                  <div className="kehu-muted" style={{ fontSize: 12 }}>
+                    {t('detail.changedBy', { by: s.by?.name ?? '—', at: formatTime(s.at) })}
+                  </div>
+                </>
+              ),
+            }))}
+          />
+          {owners.length >= HISTORY_LIMIT && <NewestOnly shown={owners.length} />}
+        </Col>
+      )}
     </Row>
   );
 }
