@@ -268,7 +268,7 @@ func TestTextIndexAgreesWithTheEvaluator(t *testing.T) {
 	if err != nil || n != 20 {
 		t.Fatalf("backfill: %d documents, %v; want 20", n, err)
 	}
-	stale, err := coll.CountDocuments(ctxT(t), bson.D{{Key: "_gv", Value: bson.D{{Key: "$ne", Value: 1}}}})
+	stale, err := coll.CountDocuments(ctxT(t), bson.D{{Key: "_gv", Value: bson.D{{Key: "$ne", Value: mongodb.GramsVersion}}}})
 	if err != nil || stale != 0 {
 		t.Fatalf("%d documents without current grams after the backfill (%v)", stale, err)
 	}
@@ -385,7 +385,7 @@ func TestGramsOnTheDocument(t *testing.T) {
 			t.Errorf("no gram %s in %v", name, doc.Grams)
 		}
 	}
-	if has[p('a')] || has[p('A', 'B', '物')] || doc.GV != 1 {
+	if has[p('a')] || has[p('A', 'B', '物')] || doc.GV != mongodb.GramsVersion {
 		t.Errorf("unfolded grams or version %d: %v", doc.GV, doc.Grams)
 	}
 	mhas := map[int64]bool{}
@@ -448,7 +448,7 @@ func TestGramsOfLoadsAndLargeTexts(t *testing.T) {
 			id            string
 			gv            int32
 			grams, mgrams bool
-		}{{big.ID, -1, false, false}, {small.ID, 1, true, true}} {
+		}{{big.ID, -mongodb.GramsVersion, false, false}, {small.ID, mongodb.GramsVersion, true, true}} {
 			raw, err := coll.FindOne(ctxT(t), bson.D{{Key: "_id", Value: c.id}}).Raw()
 			if err != nil {
 				t.Fatal(err)
