@@ -634,3 +634,22 @@ export const DeleteSegmentMutation = graphql(`
     deleteSegment(id: $id, expectedVersion: $expectedVersion)
   }
 `);
+
+// Duplicate check before a customer is created (possibleDuplicates).
+export const PossibleDuplicatesQuery = graphql(`
+  query PossibleDuplicates($input: DuplicateCheckInput!) {
+    possibleDuplicates(input: $input) {
+      reasons
+      customer {
+        id
+        code
+        name
+        archivedAt
+        owner {
+          id
+          name
+        }
+      }
+    }
+  }
+`);

@@ -393,6 +393,17 @@ export const zh = {
   'settings.mismatch': '两次输入的新密码不一致',
   'settings.passwordChanged': '密码已修改，其他设备上的登录已退出。',
   'settings.changePassword': '修改密码',
+  // Possible duplicates before creating a customer
+  'dupe.inline': '已有 {n} 个相似的客户，请先确认不是同一家：',
+  'dupe.confirmTitle': '这个客户可能已经存在',
+  'dupe.confirmText': '以下客户与您填写的名称、信用代码或电话相同。打开已有的客户，或确认是另一家后仍然创建。',
+  'dupe.open': '打开',
+  'dupe.createAnyway': '仍然创建',
+  'dupe.keepEditing': '返回修改',
+  'dupe.owner': '负责人：{name}',
+  'dupe.reason.CREDIT_CODE': '信用代码相同',
+  'dupe.reason.NAME': '名称相同',
+  'dupe.reason.PHONE': '电话相同',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -791,6 +802,17 @@ export const en: Messages = {
   'settings.mismatch': 'The new passwords do not match',
   'settings.passwordChanged': 'Password changed; your other sessions were signed out.',
   'settings.changePassword': 'Change password',
+  // Possible duplicates before creating a customer
+  'dupe.inline': 'Similar existing customers ({n}): make sure this is not the same company.',
+  'dupe.confirmTitle': 'This customer may already exist',
+  'dupe.confirmText': 'These customers share the name, credit code or a phone you entered. Open the existing one, or create anyway if it is another company.',
+  'dupe.open': 'Open',
+  'dupe.createAnyway': 'Create anyway',
+  'dupe.keepEditing': 'Keep editing',
+  'dupe.owner': 'Owner: {name}',
+  'dupe.reason.CREDIT_CODE': 'Same credit code',
+  'dupe.reason.NAME': 'Same name',
+  'dupe.reason.PHONE': 'Same phone',
 };
 
 export const dictionaries = { zh: zh as Messages, en };
