@@ -21,7 +21,7 @@ import (
 // version (MatchKeys.Current).
 
 // MatchKeysVersion is the version of the rules below.
-const MatchKeysVersion = 1
+const MatchKeysVersion = 1 // raise when a rule changes
 
 // MatchKeys are the normalised keys of a customer.
 type MatchKeys struct {
@@ -69,7 +69,8 @@ func contains(xs []string, x string) bool {
 //     西门子有限公司.
 //
 // It keeps the region prefix (北京华为 ≠ 华为 ≠ 上海华为: different cities'
-// registrations are separate companies, often unrelated) and the industry
+// registrations are separate companies, often unrelated), though not the
+// 省 or 市 after it (foldDivisions), and the industry
 // word (华为技术 ≠ 华为科技): dropping them would merge different companies.
 // A branch (分公司, 办事处 ...) keeps its branch part and drops the parent's
 // form: 华为技术有限公司北京分公司 = 华为技术北京分公司, and never equals the
@@ -101,9 +102,42 @@ func CompanyNameKey(name string) string {
 		return ""
 	}
 	if head, branch, ok := splitBranch(s); ok {
-		return head + branch
+		return foldDivisions(head + branch)
 	}
-	return stripForms(s)
+	return foldDivisions(stripForms(s))
+}
+
+// foldDivisions drops the 省 or 市 of a leading province or city written in
+// full (苏州市华信机械 = 苏州华信机械, 浙江省杭州市X = 浙江杭州X): a two or
+// three character place followed by 省 or 市, and at least two characters
+// after it. The place itself stays (see CompanyNameKey).
+func foldDivisions(s string) string {
+	rs := []rune(s)
+	for at, folded := 0, 0; folded < 2; folded++ {
+		cut := -1
+		for _, n := range []int{2, 3} {
+			i := at + n
+			if i+2 < len(rs) && (rs[i] == '市' || rs[i] == '省') && allHan(rs[at:i]) {
+				cut = i
+				break
+			}
+		}
+		if cut < 0 {
+			break
+		}
+		rs = append(rs[:cut], rs[cut+1:]...)
+		at = cut
+	}
+	return string(rs)
+}
+
+func allHan(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // chinaGroup is a bracketed "China" (中国, 中国区, china), which multinational

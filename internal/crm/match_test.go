@@ -20,6 +20,9 @@ func TestCompanyNameKeySame(t *testing.T) {
 		{"华为技术有限公司北京分公司", "华为技术北京分公司", "华为技术股份有限公司北京分公司", "华为技术有限公司 北京 分公司"},
 		{"三一重工（长沙）有限公司", "三一重工长沙有限公司", "三一重工(长沙)"},
 		{"有限公司", "有限公司"}, // nothing but a form keeps it
+		{"苏州华信机械有限公司", "苏州市华信机械股份有限公司", "苏州市 华信机械"},
+		{"浙江省杭州市云帆科技有限公司", "浙江杭州云帆科技", "浙江省杭州云帆科技"},
+		{"黑龙江省龙江机械有限公司", "黑龙江龙江机械"},
 	}
 	for _, g := range groups {
 		want := CompanyNameKey(g[0])
@@ -47,6 +50,8 @@ func TestCompanyNameKeyDifferent(t *testing.T) {
 		{"有限公司", "某某有限公司"},
 		{"中国银行", "银行"},
 		{"Acme Co., Ltd.", "Acme Systems Co., Ltd."},
+		{"苏州市华信机械有限公司", "华信机械有限公司"},
+		{"苏州市", "苏州"}, // nothing after the place: not a prefix
 	}
 	for _, p := range pairs {
 		if a, b := CompanyNameKey(p[0]), CompanyNameKey(p[1]); a == b {
@@ -163,9 +168,9 @@ func FuzzCompanyNameKey(f *testing.F) {
 				t.Fatalf("key of %q is %q but of %q is %q", s, k, spaced, got)
 			}
 		}
-		if _, _, branch := splitBranch(k); k != "" && !branch && !contains(legalForms, k) {
-			if k2 := CompanyNameKey(k + "有限公司"); k2 != CompanyNameKey(k) {
-				t.Fatalf("the form changes the key of %q: %q vs %q", k, CompanyNameKey(k), k2)
+		if _, _, branch := splitBranch(k); utf8.ValidString(s) && hanOnly(s) && k != "" && !branch && !contains(legalForms, k) {
+			if k2 := CompanyNameKey(s + "有限公司"); k2 != k {
+				t.Fatalf("the form changes the key of %q: %q vs %q", s, k, k2)
 			}
 		}
 	})
