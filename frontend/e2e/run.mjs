@@ -765,6 +765,62 @@ async function main() {
       await admin.close();
     });
 
+    // ---- possible duplicates before creating a customer (issue 15) ----
+    await scenario('possible duplicates: a new customer like a demo one, typed at once, at 1280 and 375 px', async () => {
+      const token = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+      const list = await gql(base, '{ customers(first: 100, orderBy: {field: CODE, direction: ASC}) { nodes { code name } } }', {}, token);
+      const demo = list.customers.nodes.find((c) => /^[\u4e00-\u9fff]{4,}有限公司$/.test(c.name) && !c.name.endsWith('股份有限公司'));
+      assert(demo, 'a demo customer named ...有限公司');
+      const core = demo.name.slice(0, -'有限公司'.length);
+      // Differs only by width (a full-width space and brackets) and the legal form.
+      const typed = `${core.slice(0, 2)}　${core.slice(2)}（集团）股份有限公司`;
+      const phone = await newContext(PHONE);
+      const p2 = await phone.newPage();
+      await p2.goto(`${base}/login`);
+      await signIn(p2, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      for (const [p, last] of [[page, false], [p2, true]]) {
+        state.current = p;
+        await p.goto(`${base}/customers/new`);
+        // Typed the moment the form shows: nothing loading afterwards resets it.
+        const name = p.getByLabel('客户名称');
+        await name.waitFor();
+        await name.pressSequentially(typed.slice(0, 4));
+        await p.getByLabel('姓名').pressSequentially('周经理');
+        await p.waitForTimeout(1500);
+        assert((await name.inputValue()) === typed.slice(0, 4), `typed name kept: ${await name.inputValue()}`);
+        assert((await p.getByLabel('姓名').inputValue()) === '周经理', 'typed contact name kept');
+        // Leaving the name field shows the demo customer, with what it shares.
+        await name.fill(typed);
+        await name.blur();
+        const notice = p.getByTestId('duplicate-notice');
+        await notice.getByText(demo.name, { exact: true }).waitFor();
+        await notice.getByText('名称相同').waitFor();
+        await notice.scrollIntoViewIfNeeded();
+        await shoot(p, 'customer-new-duplicate');
+        // Saving asks first: open the existing one, keep editing, or create anyway.
+        await p.locator('form button[type=submit]').first().click();
+        const dlg = p.getByRole('dialog', { name: '这个客户可能已经存在' });
+        await dlg.getByText(demo.name, { exact: true }).waitFor();
+        await p.waitForTimeout(300); // the dialog's opening animation
+        await shoot(p, 'customer-new-duplicate-confirm');
+        if (!last) {
+          await dlg.getByRole('button', { name: `打开 ${demo.name}` }).click();
+          await p.waitForURL((u) => u.pathname === `/customers/${demo.code}`);
+          await p.getByRole('heading', { level: 1, name: demo.name }).waitFor();
+        } else {
+          await dlg.getByRole('button', { name: /返回修改/ }).click();
+          await dlg.waitFor({ state: 'hidden' });
+          assert((await name.inputValue()) === typed, 'keep editing keeps the form');
+          await p.locator('form button[type=submit]').first().click();
+          await p.getByTestId('create-anyway').click();
+          await p.waitForURL(/\/customers\/C\d+$/);
+          assert(!p.url().endsWith(`/${demo.code}`), 'a new customer was created');
+        }
+      }
+      state.current = page;
+      await phone.close();
+    });
+
     await scenario('switch to English', async () => {
       await page.goto(`${base}/settings`);
       await page.getByTestId('language-switch').waitFor();
