@@ -780,15 +780,29 @@ async function main() {
       await signIn(p2, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
       for (const [p, last] of [[page, false], [p2, true]]) {
         state.current = p;
-        await p.goto(`${base}/customers/new`);
+        // From the list, with a search typed but not run (its late answer must
+        // not take the user back), to the form.
+        await p.goto(`${base}/customers`);
+        await p.locator('tr.kehu-row-clickable, .kehu-card-clickable').first().waitFor();
+        // (the search's answer held back until the form is on screen)
+        const slowParse = async (route) => {
+          await new Promise((r) => setTimeout(r, 1500));
+          await route.continue();
+        };
+        await p.route('**/graphql?op=ParseQuery', slowParse);
+        await p.getByPlaceholder('搜索客户名称、编号或联系人').fill('科技');
+        await p.getByRole('button', { name: /新建客户/ }).click();
         // Typed the moment the form shows: nothing loading afterwards resets it.
-        const name = p.getByLabel('客户名称');
+        const name = p.locator('#customer_name'); // (the list's search box is labelled 客户名称 too)
+        const contact = p.locator('#customer_contacts_0_name');
         await name.waitFor();
         await name.pressSequentially(typed.slice(0, 4));
-        await p.getByLabel('姓名').pressSequentially('周经理');
+        await contact.pressSequentially('周经理');
         await p.waitForTimeout(1500);
         assert((await name.inputValue()) === typed.slice(0, 4), `typed name kept: ${await name.inputValue()}`);
-        assert((await p.getByLabel('姓名').inputValue()) === '周经理', 'typed contact name kept');
+        assert((await contact.inputValue()) === '周经理', 'typed contact name kept');
+        assert(new URL(p.url()).pathname === '/customers/new', `still on the form: ${p.url()}`);
+        await p.unroute('**/graphql?op=ParseQuery', slowParse);
         // Leaving the name field shows the demo customer, with what it shares.
         await name.fill(typed);
         await name.blur();
