@@ -4,7 +4,7 @@ import { request } from '../api/client';
 import { PossibleDuplicatesQuery } from '../api/operations';
 import type { DuplicateCheckInput, PossibleDuplicatesQuery as Answer } from '../gql/graphql';
 import { useI18n } from '../i18n';
-import type { MessageKey } from '../i18n/messages';
+import { DUPLICATE_REASON_LABELS } from '../i18n/enums';
 import { duplicateKey } from '../lib/duplicates';
 
 export type DuplicateMatch = Answer['possibleDuplicates'][number];
@@ -30,7 +30,7 @@ export function useDuplicateCheck() {
 
 /** The matches, each with what it shares and an "open" button. */
 export function DuplicateList({ matches, onOpen }: { matches: DuplicateMatch[]; onOpen: (code: string) => void }) {
-  const { t } = useI18n();
+  const { t, label } = useI18n();
   return (
     <List
       size="small"
@@ -54,8 +54,8 @@ export function DuplicateList({ matches, onOpen }: { matches: DuplicateMatch[]; 
                 {m.customer.code}
               </Typography.Text>
               {m.reasons.map((r) => (
-                <Tag key={r} color={r === 'NAME' ? 'blue' : 'orange'} bordered={false} style={{ marginInlineEnd: 0 }}>
-                  {t(`dupe.reason.${r}` as MessageKey)}
+                <Tag key={r} color={DUPLICATE_REASON_LABELS[r].color} bordered={false} style={{ marginInlineEnd: 0 }}>
+                  {label(DUPLICATE_REASON_LABELS, r)}
                 </Tag>
               ))}
               {m.customer.archivedAt && (

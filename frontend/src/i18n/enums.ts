@@ -6,6 +6,7 @@ import type {
   ContactRole,
   CustomerOrderField,
   CustomerType,
+  DuplicateReason,
   InteractionChannel,
   KeyEvent,
   Locale,
@@ -159,6 +160,13 @@ export const ARCHIVE_SCOPE_LABELS: LabelMap<ArchiveScope> = {
   ALL: { zh: '全部', en: 'All' },
 };
 
+// Why a customer may be a duplicate (possibleDuplicates).
+export const DUPLICATE_REASON_LABELS: LabelMap<DuplicateReason> = {
+  CREDIT_CODE: { zh: '信用代码相同', en: 'Same credit code', color: 'orange' },
+  NAME: { zh: '名称相同', en: 'Same name', color: 'blue' },
+  PHONE: { zh: '电话相同', en: 'Same phone', color: 'orange' },
+};
+
 /** Every label map by the schema enum it labels (the test compares with the schema). */
 export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   Stage: [STAGE_LABELS],
@@ -176,6 +184,7 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   CustomerOrderField: [ORDER_FIELD_LABELS],
   OrderDirection: [ORDER_DIRECTION_LABELS],
   ArchiveScope: [ARCHIVE_SCOPE_LABELS],
+  DuplicateReason: [DUPLICATE_REASON_LABELS],
 };
 
 /** The values of a label map, in the order written above. */

@@ -401,9 +401,6 @@ export const zh = {
   'dupe.createAnyway': '仍然创建',
   'dupe.keepEditing': '返回修改',
   'dupe.owner': '负责人：{name}',
-  'dupe.reason.CREDIT_CODE': '信用代码相同',
-  'dupe.reason.NAME': '名称相同',
-  'dupe.reason.PHONE': '电话相同',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -810,9 +807,6 @@ export const en: Messages = {
   'dupe.createAnyway': 'Create anyway',
   'dupe.keepEditing': 'Keep editing',
   'dupe.owner': 'Owner: {name}',
-  'dupe.reason.CREDIT_CODE': 'Same credit code',
-  'dupe.reason.NAME': 'Same name',
-  'dupe.reason.PHONE': 'Same phone',
 };
 
 export const dictionaries = { zh: zh as Messages, en };
