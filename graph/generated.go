@@ -179,6 +179,11 @@ type ComplexityRoot struct {
 		ViewerCanEdit func(childComplexity int) int
 	}
 
+	DuplicateMatch struct {
+		Customer func(childComplexity int) int
+		Reasons  func(childComplexity int) int
+	}
+
 	Interaction struct {
 		At               func(childComplexity int) int
 		Channel          func(childComplexity int) int
@@ -272,20 +277,21 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		BulkActions    func(childComplexity int) int
-		BulkJob        func(childComplexity int, id string) int
-		Customer       func(childComplexity int, id *string, code *string) int
-		Customers      func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
-		CustomersCount func(childComplexity int, where map[string]any, query *string, scope *crm.ArchiveScope) int
-		ExplainSegment func(childComplexity int, where map[string]any, query *string) int
-		FormatQuery    func(childComplexity int, where map[string]any) int
-		Me             func(childComplexity int) int
-		ParseQuery     func(childComplexity int, query string) int
-		Segment        func(childComplexity int, id string) int
-		Segments       func(childComplexity int) int
-		Staff          func(childComplexity int) int
-		User           func(childComplexity int, id string) int
-		Users          func(childComplexity int) int
+		BulkActions        func(childComplexity int) int
+		BulkJob            func(childComplexity int, id string) int
+		Customer           func(childComplexity int, id *string, code *string) int
+		Customers          func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
+		CustomersCount     func(childComplexity int, where map[string]any, query *string, scope *crm.ArchiveScope) int
+		ExplainSegment     func(childComplexity int, where map[string]any, query *string) int
+		FormatQuery        func(childComplexity int, where map[string]any) int
+		Me                 func(childComplexity int) int
+		ParseQuery         func(childComplexity int, query string) int
+		PossibleDuplicates func(childComplexity int, input crm.DuplicateCheck) int
+		Segment            func(childComplexity int, id string) int
+		Segments           func(childComplexity int) int
+		Staff              func(childComplexity int) int
+		User               func(childComplexity int, id string) int
+		Users              func(childComplexity int) int
 	}
 
 	SatisfactionResult struct {
@@ -473,6 +479,7 @@ type QueryResolver interface {
 	Segment(ctx context.Context, id string) (*crm.SavedSegment, error)
 	BulkActions(ctx context.Context) ([]crm.BulkAction, error)
 	BulkJob(ctx context.Context, id string) (*crm.BulkJob, error)
+	PossibleDuplicates(ctx context.Context, input crm.DuplicateCheck) ([]crm.DuplicateMatch, error)
 }
 type SatisfactionResultResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error)
@@ -1182,6 +1189,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Deal.ViewerCanEdit(childComplexity), true
 
+	case "DuplicateMatch.customer":
+		if e.ComplexityRoot.DuplicateMatch.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateMatch.Customer(childComplexity), true
+	case "DuplicateMatch.reasons":
+		if e.ComplexityRoot.DuplicateMatch.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateMatch.Reasons(childComplexity), true
+
 	case "Interaction.at":
 		if e.ComplexityRoot.Interaction.At == nil {
 			break
@@ -1862,6 +1882,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ParseQuery(childComplexity, args["query"].(string)), true
+	case "Query.possibleDuplicates":
+		if e.ComplexityRoot.Query.PossibleDuplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_possibleDuplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PossibleDuplicates(childComplexity, args["input"].(crm.DuplicateCheck)), true
 	case "Query.segment":
 		if e.ComplexityRoot.Query.Segment == nil {
 			break
@@ -2227,6 +2258,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DealSum", ec.unmarshalInputDealSum),
 			graphql.NewInputUnmarshaler("DealWhere", ec.unmarshalInputDealWhere),
 			graphql.NewInputUnmarshaler("DealsFilter", ec.unmarshalInputDealsFilter),
+			graphql.NewInputUnmarshaler("DuplicateCheckInput", ec.unmarshalInputDuplicateCheckInput),
 			graphql.NewInputUnmarshaler("FloatRange", ec.unmarshalInputFloatRange),
 			graphql.NewInputUnmarshaler("IntFilter", ec.unmarshalInputIntFilter),
 			graphql.NewInputUnmarshaler("IntRange", ec.unmarshalInputIntRange),
@@ -3609,6 +3641,48 @@ input DateRange {
   from: DateBound!
   to: DateBound!
 }
+
+# ---- Duplicate check before creating a customer (issue 15) ----
+
+extend type Query {
+  """
+  The customers a customer being entered may duplicate, before it is saved: those sharing its
+  credit code, its company name once width, case, spaces, punctuation, brackets and the legal
+  form (有限公司, 股份有限公司, 集团, Co., Ltd. ...) are ignored, or a contact phone (+86, dashes
+  and extensions ignored). Strongest match first (CREDIT_CODE, NAME, PHONE); archived customers
+  included. A phone match is reported only on customers whose contact details you see in full
+  (viewerCanSeeContactDetails). Values that cannot match (an invalid credit code or phone) are
+  ignored. BAD_USER_INPUT: TOO_LONG (name over 200 characters, a credit code or phone over 50),
+  TOO_MANY (over 20 phones), OUT_OF_RANGE (limit not 1-20).
+  """
+  possibleDuplicates(input: DuplicateCheckInput!): [DuplicateMatch!]!
+}
+
+input DuplicateCheckInput {
+  name: String
+  creditCode: String
+  phones: [String!]
+  "The customer being edited, left out of the answer."
+  excludeId: ID
+  "At most this many matches, 1-20 (default 5)."
+  limit: Int
+}
+
+"Why a customer may be a duplicate."
+enum DuplicateReason {
+  "The same unified social credit code."
+  CREDIT_CODE
+  "The same company name, ignoring width, case, punctuation and the legal form."
+  NAME
+  "A contact with the same phone number."
+  PHONE
+}
+
+type DuplicateMatch {
+  customer: Customer!
+  "What it shares with the input, strongest first."
+  reasons: [DuplicateReason!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3867,6 +3941,16 @@ func (ec *executionContext) childFields_Deal(ctx context.Context, field graphql.
 		return ec.fieldContext_Deal_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Deal", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_DuplicateMatch_customer(ctx, field)
+	case "reasons":
+		return ec.fieldContext_DuplicateMatch_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateMatch", field.Name)
 }
 
 func (ec *executionContext) childFields_Interaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5398,6 +5482,20 @@ func (ec *executionContext) field_Query_parseQuery_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["query"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_possibleDuplicates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (crm.DuplicateCheck, error) {
+			return ec.unmarshalNDuplicateCheckInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateCheck(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -8192,6 +8290,61 @@ func (ec *executionContext) _Deal_viewerCanEdit(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Deal_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Deal", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _DuplicateMatch_customer(ctx context.Context, field graphql.CollectedField, obj *crm.DuplicateMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateMatch_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateMatch_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateMatch_reasons(ctx context.Context, field graphql.CollectedField, obj *crm.DuplicateMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateMatch_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.DuplicateReason) graphql.Marshaler {
+			return ec.marshalNDuplicateReason2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateMatch_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateMatch", field, false, false, "DuplicateReason")
 }
 
 func (ec *executionContext) _Interaction_id(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
@@ -11115,6 +11268,50 @@ func (ec *executionContext) fieldContext_Query_bulkJob(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_bulkJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_possibleDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PossibleDuplicates(ctx, fc.Args["input"].(crm.DuplicateCheck))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.DuplicateMatch) graphql.Marshaler {
+			return ec.marshalNDuplicateMatch2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateMatch(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_possibleDuplicates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15540,6 +15737,76 @@ func UnmarshalDealsFilter(ctx context.Context, raw any) (map[string]any, error) 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDuplicateCheckInput(ctx context.Context, obj any) (crm.DuplicateCheck, error) {
+	var it crm.DuplicateCheck
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "creditCode", "phones", "excludeId", "limit"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "creditCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("creditCode"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreditCode = data
+		case "phones":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phones"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phones = data
+		case "excludeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excludeId"))
+			data, err := ec.unmarshalOID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcludeID = data
+		case "limit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limit"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Limit = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDuplicateCheckInput unmarshals raw into the DuplicateCheckInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDuplicateCheckInput(ctx context.Context, raw any) (crm.DuplicateCheck, error) {
+	var out crm.DuplicateCheck
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DuplicateCheckInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFloatRange(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -19297,6 +19564,44 @@ func (ec *executionContext) _Deal(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var duplicateMatchImplementors = []string{"DuplicateMatch"}
+
+func (ec *executionContext) _DuplicateMatch(ctx context.Context, sel ast.SelectionSet, obj *crm.DuplicateMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateMatch")
+		case "customer":
+			out.Values[i] = ec._DuplicateMatch_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._DuplicateMatch_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var interactionImplementors = []string{"Interaction"}
 
 func (ec *executionContext) _Interaction(ctx context.Context, sel ast.SelectionSet, obj *crm.Interaction) graphql.Marshaler {
@@ -20016,6 +20321,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_bulkJob(ctx, field)
+				})
+		case "possibleDuplicates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_possibleDuplicates(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -21155,6 +21466,76 @@ func (ec *executionContext) unmarshalNDealWhere2map(ctx context.Context, v any) 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNDuplicateCheckInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateCheck(ctx context.Context, v any) (crm.DuplicateCheck, error) {
+	res, err := ec.unmarshalInputDuplicateCheckInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuplicateMatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateMatch(ctx context.Context, sel ast.SelectionSet, v crm.DuplicateMatch) graphql.Marshaler {
+	return ec._DuplicateMatch(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDuplicateMatch2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.DuplicateMatch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateMatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDuplicateReason2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReason(ctx context.Context, v any) (crm.DuplicateReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := crm.DuplicateReason(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuplicateReason2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReason(ctx context.Context, sel ast.SelectionSet, v crm.DuplicateReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DuplicateReason!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDuplicateReason2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReasonᚄ(ctx context.Context, v any) ([]crm.DuplicateReason, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]crm.DuplicateReason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDuplicateReason2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDuplicateReason2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.DuplicateReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateReason2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22280,6 +22661,18 @@ func (ec *executionContext) unmarshalOFloatRange2map(ctx context.Context, v any)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -22330,6 +22723,18 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
 	return res
 }
 
@@ -23055,6 +23460,18 @@ func (ec *executionContext) unmarshalOStageFilter2map(ctx context.Context, v any
 	}
 	res, err := ec.unmarshalInputStageFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

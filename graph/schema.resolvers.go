@@ -703,6 +703,14 @@ func (r *queryResolver) BulkJob(ctx context.Context, id string) (*crm.BulkJob, e
 	return asArgs(ctx, func(a crm.Actor) (*crm.BulkJob, error) { return r.CRM.BulkJob(ctx, a, id) })
 }
 
+// PossibleDuplicates is the resolver for the possibleDuplicates field.
+func (r *queryResolver) PossibleDuplicates(ctx context.Context, input crm.DuplicateCheck) ([]crm.DuplicateMatch, error) {
+	return asArgs(ctx, func(a crm.Actor) ([]crm.DuplicateMatch, error) {
+		m, err := r.CRM.PossibleDuplicates(ctx, a, input)
+		return m, inputErr(err)
+	})
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *satisfactionResultResolver) CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)

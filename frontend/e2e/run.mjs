@@ -950,6 +950,8 @@ async function main() {
       await p.getByTestId('newest-only').scrollIntoViewIfNeeded();
       await shoot(p, 'customer-detail-newest-deals');
       await phone.close();
+    });
+
     // ---- Bulk changes (pages/bulk): select rows, a range with shift, all matching; confirm; progress; failures.
     await scenario('bulk changes at 1280: range with shift, reassign, all matching with progress', async () => {
       // Customers of tier C that 李娜 does not own yet: each of them changes.
@@ -1038,6 +1040,76 @@ async function main() {
       await shoot(p, 'bulk-failures');
       await p.getByTestId('bulk-close').click();
       await ctx.close();
+    });
+
+    // ---- possible duplicates before creating a customer (issue 15) ----
+    await scenario('possible duplicates: a new customer like a demo one, typed at once, at 1280 and 375 px', async () => {
+      const token = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+      const list = await gql(base, '{ customers(first: 100, orderBy: {field: CODE, direction: ASC}) { nodes { code name } } }', {}, token);
+      const demo = list.customers.nodes.find((c) => /^[\u4e00-\u9fff]{4,}有限公司$/.test(c.name) && !c.name.endsWith('股份有限公司'));
+      assert(demo, 'a demo customer named ...有限公司');
+      const core = demo.name.slice(0, -'有限公司'.length);
+      // Differs only by width (a full-width space and brackets) and the legal form.
+      const typed = `${core.slice(0, 2)}　${core.slice(2)}（集团）股份有限公司`;
+      const phone = await newContext(PHONE);
+      const p2 = await phone.newPage();
+      await p2.goto(`${base}/login`);
+      await signIn(p2, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      for (const [p, last] of [[page, false], [p2, true]]) {
+        state.current = p;
+        // From the list, with a search typed but not run (its late answer must
+        // not take the user back), to the form.
+        await p.goto(`${base}/customers`);
+        await p.locator('tr.kehu-row-clickable, .kehu-card-clickable').first().waitFor();
+        // (the search's answer held back until the form is on screen)
+        const slowParse = async (route) => {
+          await new Promise((r) => setTimeout(r, 1500));
+          await route.continue();
+        };
+        await p.route('**/graphql?op=ParseQuery', slowParse);
+        await p.getByPlaceholder('搜索客户名称、编号或联系人').fill('科技');
+        await p.getByRole('button', { name: /新建客户/ }).click();
+        // Typed the moment the form shows: nothing loading afterwards resets it.
+        const name = p.locator('#customer_name'); // (the list's search box is labelled 客户名称 too)
+        const contact = p.locator('#customer_contacts_0_name');
+        await name.waitFor();
+        await name.pressSequentially(typed.slice(0, 4));
+        await contact.pressSequentially('周经理');
+        await p.waitForTimeout(1500);
+        assert((await name.inputValue()) === typed.slice(0, 4), `typed name kept: ${await name.inputValue()}`);
+        assert((await contact.inputValue()) === '周经理', 'typed contact name kept');
+        assert(new URL(p.url()).pathname === '/customers/new', `still on the form: ${p.url()}`);
+        await p.unroute('**/graphql?op=ParseQuery', slowParse);
+        // Leaving the name field shows the demo customer, with what it shares.
+        await name.fill(typed);
+        await name.blur();
+        const notice = p.getByTestId('duplicate-notice');
+        await notice.getByText(demo.name, { exact: true }).waitFor();
+        await notice.getByText('名称相同').waitFor();
+        await notice.scrollIntoViewIfNeeded();
+        await shoot(p, 'customer-new-duplicate');
+        // Saving asks first: open the existing one, keep editing, or create anyway.
+        await p.locator('form button[type=submit]').first().click();
+        const dlg = p.getByRole('dialog', { name: '这个客户可能已经存在' });
+        await dlg.getByText(demo.name, { exact: true }).waitFor();
+        await p.waitForTimeout(300); // the dialog's opening animation
+        await shoot(p, 'customer-new-duplicate-confirm');
+        if (!last) {
+          await dlg.getByRole('button', { name: `打开 ${demo.name}` }).click();
+          await p.waitForURL((u) => u.pathname === `/customers/${demo.code}`);
+          await p.getByRole('heading', { level: 1, name: demo.name }).waitFor();
+        } else {
+          await dlg.getByRole('button', { name: /返回修改/ }).click();
+          await dlg.waitFor({ state: 'hidden' });
+          assert((await name.inputValue()) === typed, 'keep editing keeps the form');
+          await p.locator('form button[type=submit]').first().click();
+          await p.getByTestId('create-anyway').click();
+          await p.waitForURL(/\/customers\/C\d+$/);
+          assert(!p.url().endsWith(`/${demo.code}`), 'a new customer was created');
+        }
+      }
+      state.current = page;
+      await phone.close();
     });
 
     await scenario('switch to English', async () => {

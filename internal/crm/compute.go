@@ -5,7 +5,7 @@ import (
 	"sort"
 )
 
-// Recompute derives Stats from the nested arrays and normalizes the document
+// Recompute derives Stats and the match keys from the nested arrays and normalizes the document
 // (empty arrays instead of nil, interactions ordered by time) so that every
 // store writes the same bytes. It is called on every write.
 func (c *Customer) Recompute() {
@@ -64,6 +64,7 @@ func (c *Customer) Recompute() {
 	}
 	s.StageRank = c.Stage.Rank()
 	c.Stats = s
+	c.Match = MatchKeysOf(c)
 }
 
 func normalize[T any](s *[]T) {

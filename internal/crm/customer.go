@@ -38,6 +38,7 @@ type Customer struct {
 	Satisfaction []Satisfaction `bson:"satisfaction"`
 
 	Stats        Stats         `bson:"stats"` // computed on every write
+	Match        MatchKeys     `bson:"match"` // computed on every write: see match.go
 	StageHistory []StageChange `bson:"stageHistory"`
 	TierHistory  []TierChange  `bson:"tierHistory"`
 	OwnerHistory []OwnerChange `bson:"ownerHistory"` // empty on customers stored before it was kept

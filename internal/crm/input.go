@@ -190,7 +190,7 @@ func applyEnum[T interface {
 // future founding dates; users resolves referenced user ids.
 func (f *CustomerFields) apply(p Problems, c *Customer, now time.Time) {
 	if f.CreditCode != nil {
-		code := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(NormalizeIdentifier(*f.CreditCode)))
+		code, _ := CreditCodeKey(*f.CreditCode)
 		switch {
 		case code == "":
 			c.CreditCode = ""

@@ -56,6 +56,38 @@ type CustomerStore interface {
 	// Estimate returns about how many customers the store holds (archived
 	// ones included), cheaply: what the cost model scales with.
 	Estimate(ctx context.Context) (int, error)
+	// FindMatches returns the customers, archived ones included, that share
+	// a key with q: the credit code, the name key (Match.Name) or a phone
+	// key (in Match.Phones). At most q.Limit, ordered by code; Partial
+	// customers (no nested arrays) with Match set by today's rules (a store
+	// recomputes keys of an older MatchKeysVersion). Empty keys match
+	// nothing. Errors: BAD_USER_INPUT for a Limit below 1.
+	FindMatches(ctx context.Context, q MatchQuery) ([]*Customer, error)
+}
+
+// MatchQuery holds the keys of a customer being entered (match.go).
+type MatchQuery struct {
+	CreditCode string   // as stored (CreditCodeKey); "" for none
+	Name       string   // a CompanyNameKey; "" for none
+	Phones     []string // PhoneKeys
+	Limit      int
+}
+
+// Matches reports whether c shares a key with q (the reference semantics
+// of FindMatches).
+func (q MatchQuery) Matches(c *Customer) bool {
+	if q.CreditCode != "" && c.CreditCode == q.CreditCode {
+		return true
+	}
+	if q.Name != "" && c.Match.Name == q.Name {
+		return true
+	}
+	for _, p := range q.Phones {
+		if p != "" && contains(c.Match.Phones, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // CountQuery is what Counts needs besides the filters.

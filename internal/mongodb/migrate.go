@@ -101,5 +101,8 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 			}
 		}
 	}
+	if collection == crm.CollectionCustomers {
+		return s.refreshMatchKeys(ctx) // documents from a store that kept older keys
+	}
 	return nil
 }

@@ -114,6 +114,10 @@ func Open(ctx context.Context, uri, dbName string, opts Options) (*Store, error)
 		_ = client.Disconnect(context.Background())
 		return nil, fmt.Errorf("mongodb: create indexes in %s: %w", dbName, err)
 	}
+	if err := s.refreshMatchKeys(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongodb: match keys in %s: %w", dbName, err)
+	}
 	bctx, stop := context.WithCancel(context.Background())
 	s.stopBackfill, s.backfillDone = stop, make(chan struct{})
 	go func() {
@@ -207,6 +211,7 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 			Options: options.Index().SetName("text" + field).SetSparse(field == fieldMGrams),
 		})
 	}
+	customerIdx = append(customerIdx, matchIndexes...)
 	expires := options.Index().SetName("ttl_expiresAt").SetExpireAfterSeconds(0)
 	if opts.PlainExpiresAtIndex {
 		expires = options.Index().SetName("expiresAt")

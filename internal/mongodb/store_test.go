@@ -100,12 +100,12 @@ func TestOpenTwiceIsIdempotent(t *testing.T) {
 		names[i.Name]++
 	}
 	for _, want := range []string{"_id_", "uniq_code", "uniq_creditCode", "list_code", "list_stats.lastInteractionAt",
-		"list_valueTier", "seg_stage", "seg_tags", "seg_interactions.at", "text_grams", "text_mgrams", "text_gv"} {
+		"list_valueTier", "seg_stage", "seg_tags", "seg_interactions.at", "text_grams", "text_mgrams", "text_gv", "match_name", "match_phones", "match_v"} {
 		if names[want] != 1 {
 			t.Errorf("index %s present %d times: %v", want, names[want], names)
 		}
 	}
-	if len(idx) != 2+1+len(crm.OrderFields())+len(mongodb.FilterIndexPaths)+3 {
+	if len(idx) != 2+1+len(crm.OrderFields())+len(mongodb.FilterIndexPaths)+3+3 { // +3 text grams, +3 match keys
 		t.Errorf("%d indexes: %v", len(idx), names)
 	}
 	dup := newCustomer("乙")

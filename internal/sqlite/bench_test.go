@@ -335,3 +335,32 @@ func reportMedian(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "ms-median")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "ms-p99")
 }
+
+// BenchmarkFindMatches is the duplicate check before a customer is created:
+// a scan of the read model comparing the credit code, name key and phone
+// keys of every customer.
+//
+//	go test ./internal/sqlite/ -run '^$' -bench FindMatches -benchtime 50x -kehu.sizes 10000
+func BenchmarkFindMatches(b *testing.B) {
+	for _, n := range sizes(b) {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			dir, _ := benchDB(b, n)
+			s, err := sqlite.Open(dir, sqlite.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			q := crm.MatchQuery{Name: crm.CompanyNameKey("苏州市华信机械股份有限公司"), CreditCode: "91320500MA1XXXXX0X",
+				Phones: []string{"13812345678", "051288886666"}, Limit: 41}
+			lat := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				start := time.Now()
+				if _, err := s.Customers().FindMatches(context.Background(), q); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			reportMedian(b, lat)
+		})
+	}
+}

@@ -70,6 +70,7 @@ type leanDoc struct {
 	Collaborators  []string         `bson:"collaborators"`
 	CommPreference string           `bson:"commPreference,omitempty"`
 	Stats          crm.Stats        `bson:"stats"`
+	Match          crm.MatchKeys    `bson:"match"`
 	CreatedAt      time.Time        `bson:"createdAt"`
 	CreatedBy      string           `bson:"createdBy"`
 	UpdatedAt      time.Time        `bson:"updatedAt"`
@@ -123,6 +124,7 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		Collaborators:  d.Collaborators,
 		CommPreference: d.CommPreference,
 		Stats:          d.Stats,
+		Match:          d.Match,
 		CreatedAt:      d.CreatedAt,
 		CreatedBy:      d.CreatedBy,
 		UpdatedAt:      d.UpdatedAt,
@@ -131,6 +133,17 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		ArchivedAt:     d.ArchivedAt,
 		Partial:        true,
 	}}
+	if !d.Match.Current() {
+		// Keys made by older rules (or none): what FindMatches compares must
+		// follow today's rules, so recompute them from the name and phones.
+		var ks struct {
+			Contacts []crm.Contact `bson:"contacts"`
+		}
+		if err := bson.Unmarshal(doc, &ks); err != nil {
+			return "", fmt.Errorf("decode customer: %w", err)
+		}
+		e.c.Match = crm.MatchKeysOf(&crm.Customer{Name: d.Name, Contacts: ks.Contacts})
+	}
 	var names []contactName // for a customer without a brief
 	if e.c.Brief = readBrief(doc, strs); e.c.Brief == nil {
 		var cs struct {
@@ -160,11 +173,11 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 }
 
 // pack moves the entry's own strings (id, code, name, credit code, address,
-// website, main business) into one allocation: seven small strings cost
+// website, main business, name key) into one allocation: eight small strings cost
 // more in allocation headers and size-class rounding than in bytes.
 func (e *entry) pack() {
 	c := &e.c
-	fields := [...]*string{&c.ID, &c.Code, &c.Name, &c.CreditCode, &c.Address, &c.Website, &c.MainBusiness}
+	fields := [...]*string{&c.ID, &c.Code, &c.Name, &c.CreditCode, &c.Address, &c.Website, &c.MainBusiness, &c.Match.Name}
 	n := 0
 	for _, f := range fields {
 		n += len(*f)

@@ -677,3 +677,22 @@ export const QuickFindQuery = graphql(`
     }
   }
 `);
+
+// Duplicate check before a customer is created (possibleDuplicates).
+export const PossibleDuplicatesQuery = graphql(`
+  query PossibleDuplicates($input: DuplicateCheckInput!) {
+    possibleDuplicates(input: $input) {
+      reasons
+      customer {
+        id
+        code
+        name
+        archivedAt
+        owner {
+          id
+          name
+        }
+      }
+    }
+  }
+`);

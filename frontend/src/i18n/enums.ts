@@ -8,6 +8,7 @@ import type {
   ContactRole,
   CustomerOrderField,
   CustomerType,
+  DuplicateReason,
   InteractionChannel,
   KeyEvent,
   Locale,
@@ -176,6 +177,13 @@ export const BULK_JOB_STATUS_LABELS: LabelMap<BulkJobStatus> = {
   DONE: { zh: '已完成', en: 'Done' },
 };
 
+// Why a customer may be a duplicate (possibleDuplicates).
+export const DUPLICATE_REASON_LABELS: LabelMap<DuplicateReason> = {
+  CREDIT_CODE: { zh: '信用代码相同', en: 'Same credit code', color: 'orange' },
+  NAME: { zh: '名称相同', en: 'Same name', color: 'blue' },
+  PHONE: { zh: '电话相同', en: 'Same phone', color: 'orange' },
+};
+
 /** Every label map by the schema enum it labels (the test compares with the schema). */
 export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   Stage: [STAGE_LABELS],
@@ -195,6 +203,7 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   ArchiveScope: [ARCHIVE_SCOPE_LABELS],
   BulkAction: [BULK_ACTION_LABELS],
   BulkJobStatus: [BULK_JOB_STATUS_LABELS],
+  DuplicateReason: [DUPLICATE_REASON_LABELS],
 };
 
 /** The values of a label map, in the order written above. */

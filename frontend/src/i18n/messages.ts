@@ -436,6 +436,14 @@ export const zh = {
   'bulk.fail.NOT_FOUND': '客户已不存在',
   'bulk.fail.INTERNAL': '修改失败，请重试',
   'bulk.ownerHistory': '负责人变更',
+  // Possible duplicates before creating a customer
+  'dupe.inline': '已有 {n} 个相似的客户，请先确认不是同一家：',
+  'dupe.confirmTitle': '这个客户可能已经存在',
+  'dupe.confirmText': '以下客户与您填写的名称、信用代码或电话相同。打开已有的客户，或确认是另一家后仍然创建。',
+  'dupe.open': '打开',
+  'dupe.createAnyway': '仍然创建',
+  'dupe.keepEditing': '返回修改',
+  'dupe.owner': '负责人：{name}',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -877,6 +885,14 @@ export const en: Messages = {
   'bulk.fail.NOT_FOUND': 'The customer no longer exists',
   'bulk.fail.INTERNAL': 'Could not be changed; try again',
   'bulk.ownerHistory': 'Owner changes',
+  // Possible duplicates before creating a customer
+  'dupe.inline': 'Similar existing customers ({n}): make sure this is not the same company.',
+  'dupe.confirmTitle': 'This customer may already exist',
+  'dupe.confirmText': 'These customers share the name, credit code or a phone you entered. Open the existing one, or create anyway if it is another company.',
+  'dupe.open': 'Open',
+  'dupe.createAnyway': 'Create anyway',
+  'dupe.keepEditing': 'Keep editing',
+  'dupe.owner': 'Owner: {name}',
 };
 
 export const dictionaries = { zh: zh as Messages, en };

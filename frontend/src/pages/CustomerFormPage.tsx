@@ -42,6 +42,8 @@ import { applyServerErrors } from '../lib/formErrors';
 import { formatTime } from '../lib/money';
 import { PageHeading } from '../components/PageHeading';
 import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
+import { duplicateInput, duplicateKey } from '../lib/duplicates';
+import { DuplicateConfirm, DuplicateNotice, useDuplicateCheck, type DuplicateMatch } from '../components/PossibleDuplicates';
 
 type Values = CustomerFormValues & { contacts?: ContactFormValues[] };
 
@@ -101,6 +103,15 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
   const [conflict, setConflict] = useState<(ConflictInfo<ProfileField> & { fresh: Profile }) | null>(null);
   const [clashes, setClashes] = useState<ProfileField[]>([]);
   const [reloadedNote, setReloadedNote] = useState(false);
+  // Possible duplicates of a new customer: shown as the user leaves the
+  // name, credit code or a phone, and asked about on save unless the user
+  // chose "create anyway" for these very values.
+  const dupes = useDuplicateCheck();
+  const [dupeConfirm, setDupeConfirm] = useState<{ matches: DuplicateMatch[]; values: Values } | null>(null);
+  const [createAnyway, setCreateAnyway] = useState('');
+  const checkDuplicates = () => {
+    if (!loaded) dupes.check(duplicateInput(form.getFieldsValue(true) as Values)).catch(() => undefined);
+  };
   // The server says who may change the owner and the collaborators of a
   // customer; a new customer is the creator's, given away by managers only.
   const mayAssign = loaded ? loaded.viewerCanChangeOwner : Boolean(me?.canChangeOwners);
@@ -126,13 +137,26 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
     return String(value);
   };
 
-  const save = async (values: Values, againstVersion = version, against = base) => {
+  const save = async (values: Values, againstVersion = version, against = base, force = false) => {
     setSaving(true);
     setError(null);
     setOtherProblems([]);
     setClashes([]);
     try {
       if (!loaded) {
+        const check = duplicateInput(values);
+        if (!force && duplicateKey(check) !== createAnyway) {
+          let found: DuplicateMatch[] = [];
+          try {
+            found = await dupes.check(check);
+          } catch {
+            // advisory: a failed check never blocks saving
+          }
+          if (found.length > 0) {
+            setDupeConfirm({ matches: found, values });
+            return;
+          }
+        }
         const input = formToInput(values, values.contacts ?? []);
         const res = await request(CreateCustomerMutation, { input });
         void qc.invalidateQueries({ queryKey: ['customers'] });
@@ -258,12 +282,12 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
           <Row gutter={16}>
             <Col {...wide}>
               <Form.Item {...item('name')} rules={[{ required: true, whitespace: true, message: reasonText('REQUIRED') }, { max: 200 }]}>
-                <Input maxLength={200} autoFocus={!loaded} />
+                <Input maxLength={200} autoFocus={!loaded} onBlur={checkDuplicates} />
               </Form.Item>
             </Col>
             <Col {...col}>
               <Form.Item {...item('creditCode')} extra={t('form.creditCodeHint')}>
-                <Input maxLength={18} style={{ textTransform: 'uppercase' }} autoComplete="off" />
+                <Input maxLength={18} style={{ textTransform: 'uppercase' }} autoComplete="off" onBlur={checkDuplicates} />
               </Form.Item>
             </Col>
           </Row>
@@ -291,6 +315,8 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
             </Col>
           </Row>
         </Card>
+
+        {!loaded && <DuplicateNotice matches={dupes.matches} onOpen={(code) => navigate(`/customers/${code}`)} />}
 
         {!loaded && (
           <Card title={t('customer.contacts')} size="small" style={{ marginBottom: 16 }}>
@@ -320,7 +346,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
                         </Col>
                         <Col {...col}>
                           <Form.Item name={[f.name, 'phone']} label={t('contact.phone')} extra={t('form.phoneHint')}>
-                            <Input inputMode="tel" maxLength={30} />
+                            <Input inputMode="tel" maxLength={30} onBlur={checkDuplicates} />
                           </Form.Item>
                         </Col>
                         <Col {...col}>
@@ -491,6 +517,18 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
           </Button>
         </Space>
       </Form>
+      <DuplicateConfirm
+        matches={dupeConfirm?.matches ?? null}
+        onOpen={(code) => navigate(`/customers/${code}`)}
+        onCancel={() => setDupeConfirm(null)}
+        onCreate={() => {
+          if (!dupeConfirm) return;
+          const { values } = dupeConfirm;
+          setCreateAnyway(duplicateKey(duplicateInput(values)));
+          setDupeConfirm(null);
+          void save(values, version, base, true);
+        }}
+      />
       <ConflictDialog<ProfileField>
         open={conflict !== null}
         info={conflict}

@@ -1,0 +1,101 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+func init() {
+	register("FindMatches", false, testFindMatches)
+}
+
+func testFindMatches(t *testing.T, h Harness) {
+	s := h.Open(t)
+	t.Cleanup(func() { _ = s.Close() }) // the store open at the end
+	code17 := "91330100MA2H3J4K5"
+	credit := code17 + string(crm.CreditCodeCheckChar(code17))
+
+	a := plain("杭州云帆数据有限公司", base)
+	a.CreditCode = credit
+	a.Contacts = []crm.Contact{{ID: "c1", Name: "王", Phone: "13812345678"}}
+	a.Recompute()
+	b := plain("杭州云帆数据（集团）", base.Add(time.Minute))
+	c := plain("北京云帆数据有限公司", base.Add(2*time.Minute))
+	c.Contacts = []crm.Contact{{ID: "c1", Name: "李", Phone: "0571-88886666-12"}}
+	archived := base
+	c.ArchivedAt = &archived
+	c.Recompute()
+	d := plain("其他公司", base.Add(3*time.Minute))
+	d.Contacts = []crm.Contact{{ID: "c1", Name: "赵", Phone: "139-0000-1111"}, {ID: "c2", Name: "钱", Phone: "13812345678"}}
+	d.Recompute()
+	for _, x := range []*crm.Customer{a, b, c, d} {
+		insert(t, s, x)
+	}
+	find := func(q crm.MatchQuery) []string {
+		t.Helper()
+		if q.Limit == 0 {
+			q.Limit = 10
+		}
+		got, err := s.Customers().FindMatches(ctx(t), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := []string{}
+		for _, x := range got {
+			if !x.Match.Current() {
+				t.Errorf("%s: keys %+v", x.Name, x.Match)
+			}
+			names = append(names, x.Name)
+		}
+		return names
+	}
+	want := func(got []string, names ...string) {
+		t.Helper()
+		if names == nil {
+			names = []string{}
+		}
+		if !slices.Equal(got, names) {
+			t.Errorf("got %q, want %q", got, names)
+		}
+	}
+	want(find(crm.MatchQuery{Name: crm.CompanyNameKey("杭州云帆数据股份有限公司")}), a.Name, b.Name)
+	want(find(crm.MatchQuery{CreditCode: credit}), a.Name)
+	want(find(crm.MatchQuery{Phones: []string{"057188886666"}}), c.Name) // archived ones too
+	want(find(crm.MatchQuery{Phones: []string{"13812345678"}}), a.Name, d.Name)
+	want(find(crm.MatchQuery{Phones: []string{"", "13900001111"}}), d.Name)
+	want(find(crm.MatchQuery{Name: crm.CompanyNameKey("云帆数据")}))
+	want(find(crm.MatchQuery{}))
+	want(find(crm.MatchQuery{Name: crm.CompanyNameKey(b.Name), Phones: []string{"13812345678"}, Limit: 2}), a.Name, b.Name)
+	if _, err := s.Customers().FindMatches(ctx(t), crm.MatchQuery{Name: "x", Limit: 0}); crm.ErrorCode(err) != crm.CodeBadUserInput {
+		t.Errorf("limit 0: %v", err)
+	}
+
+	// A rename moves the name key.
+	a2 := *a
+	a2.Name = "杭州云帆智能有限公司"
+	a2.Version = 2
+	a2.Recompute()
+	if err := s.Customers().Replace(ctx(t), &a2, 1); err != nil {
+		t.Fatal(err)
+	}
+	want(find(crm.MatchQuery{Name: crm.CompanyNameKey("杭州云帆数据")}), b.Name)
+	want(find(crm.MatchQuery{Name: crm.CompanyNameKey("杭州云帆智能")}), a2.Name)
+
+	// Keys written by older rules (or none, before keys were kept) are
+	// recomputed by the store: such a customer still matches after a restart.
+	old := plain("宁波老客户贸易有限公司", base.Add(4*time.Minute))
+	old.Contacts = []crm.Contact{{ID: "c1", Name: "孙", Phone: "13700001111"}}
+	old.Recompute()
+	old.Match = crm.MatchKeys{V: crm.MatchKeysVersion - 1, Name: "stale"}
+	insert(t, s, old)
+	if h.Reopen == nil {
+		return
+	}
+	s = h.Reopen(t, s)
+	want(find(crm.MatchQuery{Name: crm.CompanyNameKey("宁波老客户贸易")}), old.Name)
+	want(find(crm.MatchQuery{Phones: []string{"13700001111"}}), old.Name)
+	want(find(crm.MatchQuery{Name: "stale"}))
+}
