@@ -4,6 +4,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { canManageUsersView, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
+import { lastListPath } from '../lib/listMemory';
 
 export function AppLayout() {
   const { t, label } = useI18n();
@@ -15,7 +16,7 @@ export function AppLayout() {
   const section = location.pathname.split('/')[1] ?? 'customers';
 
   const items: MenuProps['items'] = [
-    { key: 'customers', icon: <ContactsOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
+    { key: 'customers', icon: <ContactsOutlined />, label: <Link to={lastListPath()}>{t('nav.customers')}</Link> },
   ];
   if (canManageUsersView(me)) {
     items.push({ key: 'users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> });

@@ -10,6 +10,8 @@ import { CUSTOMER_TYPE_LABELS, INTENT_GRADE_LABELS, NEED_TYPE_LABELS, STAGE_LABE
 import { EnumTag } from '../components/EnumTag';
 import { ErrorState, PageLoading } from '../components/States';
 import { errorText } from '../lib/errorText';
+import { lastListPath } from '../lib/listMemory';
+import { RETURNS_BACK } from '../lib/history';
 import { formatMoney, formatMoneyShort, formatTime } from '../lib/money';
 import { QuickLog } from './detail/QuickLog';
 import { InteractionTimeline } from './detail/Timeline';
@@ -221,7 +223,7 @@ export default function CustomerDetailPage() {
             </Button>
           )}
           {canEdit && (
-            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/customers/${c.code}/edit`)}>
+            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/customers/${c.code}/edit`, { state: RETURNS_BACK })}>
               {t('common.edit')}
             </Button>
           )}
@@ -273,9 +275,9 @@ export default function CustomerDetailPage() {
   );
 }
 
-/** Back to where the user came from (the list with its page and search), else to the list. */
+/** Back to where the user came from (the list with its page and search), else to the last list. */
 function goBack(navigate: NavigateFunction): void {
   const idx = (window.history.state as { idx?: number } | null)?.idx ?? 0;
   if (idx > 0) navigate(-1);
-  else navigate('/customers');
+  else navigate(lastListPath());
 }

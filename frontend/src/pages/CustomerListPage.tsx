@@ -32,6 +32,8 @@ import {
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { ListResetButton, useListMemory } from '../components/ListMemory';
+import { RETURNS_BACK } from '../lib/history';
 import type { ArchiveScope, CustomerListItemFragment, CustomerOrderField } from '../gql/graphql';
 import { useI18n, type MessageKey } from '../i18n';
 import {
@@ -165,6 +167,7 @@ export function CustomerListPage() {
     setParams(encodeListState({ ...current, q: line, page: 1 }), { replace: how === 'replace' });
   });
   const { data, error, isPending, isFetching, refetch } = useCustomerList(state, seg.builderOnly);
+  useListMemory(!!data);
   const screens = Grid.useBreakpoint();
   const mobile = screens.md === false;
   const tableRef = useRef<HTMLDivElement>(null);
@@ -471,6 +474,7 @@ export function CustomerListPage() {
         <Typography.Text type="secondary" aria-live="polite" data-testid="customer-total">
           {data ? t('list.total', { n: total.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') }) : ''}
         </Typography.Text>
+        <ListResetButton />
         <div className="kehu-grow" />
         <Select<ArchiveScope>
           aria-label={t('list.scope')}
@@ -491,7 +495,7 @@ export function CustomerListPage() {
           </Button>
         )}
         {me?.canCreateCustomers && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new', { state: RETURNS_BACK })}>
             {t('list.new')}
           </Button>
         )}
