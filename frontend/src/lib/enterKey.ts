@@ -29,7 +29,7 @@ export function enterAction(k: EnterKey): 'submit' | 'block' | 'pass' {
  * Ctrl/⌘+Enter calls submit.
  */
 export function guardEnter(submit: () => void) {
-  return (e: { key: string; ctrlKey: boolean; metaKey: boolean; target: EventTarget; nativeEvent: { isComposing?: boolean }; preventDefault: () => void }) => {
+  return (e: { key: string; ctrlKey: boolean; metaKey: boolean; target: unknown; nativeEvent: { isComposing?: boolean }; preventDefault: () => void }) => {
     const tag = (e.target as { tagName?: string }).tagName ?? '';
     const action = enterAction({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, composing: e.nativeEvent.isComposing, tag });
     if (action === 'pass') return;

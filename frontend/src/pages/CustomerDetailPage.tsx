@@ -21,6 +21,7 @@ import { DealsSection } from './detail/Deals';
 import { SatisfactionSection } from './detail/Satisfaction';
 import { HistorySection } from './detail/History';
 import { InteractionModal } from './detail/InteractionModal';
+import { ReachBar } from './detail/ReachBar';
 import type { Detail, DetailInteraction, SectionProps } from './detail/types';
 
 const FIRST_INTERACTIONS = 30;
@@ -240,15 +241,19 @@ export default function CustomerDetailPage() {
         </Space>
       </div>
       {c.archivedAt && <Alert type="warning" showIcon message={t('detail.archivedBanner', { at: formatTime(c.archivedAt) })} style={{ marginBottom: 16 }} />}
-      {stats}
       {mobile ? (
         <>
+          {/* On a phone: call, then log the call; the figures and the timeline after. */}
+          <ReachBar customer={c} />
           {canLog && <QuickLog customerId={c.id} onLogged={reload} />}
+          {stats}
           {tabs}
           {contacts}
           {profile}
         </>
       ) : (
+        <>
+        {stats}
         <Row gutter={16}>
           <Col md={14} lg={15} xl={16}>
             {canLog && <QuickLog customerId={c.id} onLogged={reload} />}
@@ -259,6 +264,7 @@ export default function CustomerDetailPage() {
             {profile}
           </Col>
         </Row>
+        </>
       )}
       {canLog && <InteractionModal customer={c} open={logOpen} onClose={() => setLogOpen(false)} onSaved={reload} />}
       {canLog && (
