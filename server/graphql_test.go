@@ -466,7 +466,9 @@ func TestResetPasswordMustBeChangedFirst(t *testing.T) {
 	ts.post(t, ts.admin, `mutation($id:ID!){updateUser(id:$id,expectedVersion:1,input:{password:"temp-password-55"}){mustChangePassword}}`,
 		map[string]any{"id": id}).ok(t, nil)
 	token := ts.login(t, "reset@kehu.local", "temp-password-55")
-	var me struct{ Me struct{ MustChangePassword bool } }
+	var me struct {
+		Me struct{ MustChangePassword bool }
+	}
 	ts.post(t, token, `{me{mustChangePassword}}`, nil).ok(t, &me)
 	if !me.Me.MustChangePassword {
 		t.Fatal("me.mustChangePassword is false after a reset")

@@ -11,12 +11,13 @@ type User struct {
 	PasswordHash string    `bson:"passwordHash"`
 	Disabled     bool      `bson:"disabled"`
 	Locale       Locale    `bson:"locale,omitempty"` // the browser app's language; empty: zh-CN
-	// MustChangePassword: an administrator set the password (a reset); until
-	// the user changes it, they may only change it (auth.Principal).
-	MustChangePassword bool `bson:"mustChangePassword,omitempty"`
 	CreatedAt    time.Time `bson:"createdAt"`
 	UpdatedAt    time.Time `bson:"updatedAt"`
 	Version      int64     `bson:"version"`
+
+	// MustChangePassword: an administrator set the password (a reset); until
+	// the user changes it, they may only change it (auth.Principal).
+	MustChangePassword bool `bson:"mustChangePassword,omitempty"`
 }
 
 // Assignable reports whether u may own or collaborate on customers
