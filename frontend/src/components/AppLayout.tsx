@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { canManageUsersView, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
 import { lastListPath } from '../lib/listMemory';
+import { MustChangePassword } from './MustChangePassword';
 
 export function AppLayout() {
   const { t, label } = useI18n();
@@ -57,7 +58,7 @@ export function AppLayout() {
         </Dropdown>
       </header>
       <main id="main" className="kehu-content" tabIndex={-1}>
-        <Outlet />
+        {me?.mustChangePassword ? <MustChangePassword /> : <Outlet />}
       </main>
     </Layout>
   );
