@@ -72,6 +72,7 @@ export function DateField({ value, onChange, withTime = false, min, max, allowCl
       allowClear={allowClear}
       disabled={disabled}
       label={label}
+      placeholder={placeholder}
       style={style}
       presets={keys.map((k) => ({ key: k, label: t(PRESET_LABEL[k]), value: () => pick(k) }))}
     />
@@ -88,11 +89,13 @@ interface NativeProps {
   allowClear: boolean;
   disabled?: boolean;
   label?: string;
+  /** Shown before the input: a phone's date input has no placeholder. */
+  placeholder?: string;
   style?: CSSProperties;
   presets: { key: PresetKey; label: string; value: () => Dayjs }[];
 }
 
-function NativeDate({ id, value, onChange, withTime, min, max, allowClear, disabled, label, style, presets }: NativeProps) {
+function NativeDate({ id, value, onChange, withTime, min, max, allowClear, disabled, label, placeholder, style, presets }: NativeProps) {
   // What the input shows, kept while it is not a whole date yet.
   const [text, setText] = useState(toNativeValue(value, withTime));
   useEffect(() => {
@@ -112,6 +115,7 @@ function NativeDate({ id, value, onChange, withTime, min, max, allowClear, disab
         required={!allowClear}
         disabled={disabled}
         aria-label={label}
+        prefix={placeholder}
         onChange={(e) => {
           setText(e.target.value);
           const d = fromNativeValue(e.target.value, withTime);
@@ -120,7 +124,7 @@ function NativeDate({ id, value, onChange, withTime, min, max, allowClear, disab
       />
       <Space size={8} wrap style={{ marginTop: 8 }}>
         {presets.map((p) => (
-          <Button key={p.key} size="large" disabled={disabled} onClick={() => onChange(p.value())} data-testid={`date-preset-${p.key}`}>
+          <Button key={p.key} size="large" autoInsertSpace={false} disabled={disabled} onClick={() => onChange(p.value())} data-testid={`date-preset-${p.key}`}>
             {p.label}
           </Button>
         ))}

@@ -51,8 +51,9 @@ export function ReachBar({ customer }: { customer: Detail }) {
             aria-label={t('reach.callLabel', { name: c.name, phone: c.phone })}
             data-testid="reach-call"
           >
-            <span>
-              {t('reach.call')} <span className="kehu-reach-detail">{c.phone}</span>
+            <span className="kehu-reach-text">
+              <span>{t('reach.call')}</span>
+              <span className="kehu-reach-detail">{c.phone}</span>
             </span>
           </Button>
         )}
@@ -64,8 +65,9 @@ export function ReachBar({ customer }: { customer: Detail }) {
             aria-label={t('reach.wechatLabel', { name: c.name, id: wechat })}
             data-testid="reach-wechat"
           >
-            <span>
-              {t('reach.wechat')} <span className="kehu-reach-detail">{wechat}</span>
+            <span className="kehu-reach-text">
+              <span>{t('reach.wechat')}</span>
+              <span className="kehu-reach-detail">{wechat}</span>
             </span>
           </Button>
         )}
