@@ -865,10 +865,13 @@ async function main() {
       assert(phoneCustomer, 'a customer of sales1');
       await page.goto(`${base}/customers/${phoneCustomer.code}`);
       await page.getByTestId('quick-log').waitFor();
-      const before = await page.getByTestId('timeline-item').count();
+      // Counted through the API: the timeline shows the latest 30.
+      const logged = async () =>
+        (await gql(base, 'query($c:String!){customer(code:$c){interactionCount}}', { c: phoneCustomer.code }, salesToken)).customer.interactionCount;
+      const before = await logged();
       await page.getByRole('button', { name: /详细记录/ }).click();
       const dlg = page.getByRole('dialog');
-      await dlg.getByLabel('沟通内容').fill('不该保存的记录');
+      await dlg.getByLabel('沟通内容').fill('Ctrl+Enter 保存的记录');
       await dlg.getByLabel('下一步行动').fill('回电');
       const due = dlg.getByLabel('截止时间');
       await due.click();
@@ -881,8 +884,8 @@ async function main() {
       await dlg.getByLabel('沟通内容').press('Control+Enter').catch(() => undefined);
       // Ctrl+Enter in a text area saves on purpose: the entry is logged once.
       await dlg.waitFor({ state: 'detached' });
-      await page.getByTestId('timeline-item').first().filter({ hasText: '不该保存的记录' }).waitFor();
-      assert((await page.getByTestId('timeline-item').count()) === before + 1, 'one entry logged');
+      await page.getByTestId('timeline-item').first().filter({ hasText: 'Ctrl+Enter 保存的记录' }).waitFor();
+      assert((await logged()) === before + 1, 'one entry logged');
       // The quick log's picker offers the shortcuts too; 明天 sets tomorrow 09:00.
       const quick = page.getByTestId('quick-log');
       await quick.getByLabel('下一步要做什么').fill('寄合同');
@@ -893,7 +896,7 @@ async function main() {
       assert(v === `${want} 09:00`, `明天 in the picker: ${v}`);
       await quick.getByLabel('截止时间').press('Enter');
       await page.waitForTimeout(500);
-      assert((await page.getByTestId('timeline-item').count()) === before + 1, 'Enter in the quick log date box logged nothing');
+      assert((await logged()) === before + 1, 'Enter in the quick log date box logged nothing');
       await quick.getByLabel('下一步要做什么').fill('');
     });
 
@@ -935,6 +938,7 @@ async function main() {
       await page.locator('tr.kehu-row-clickable').nth(40).click();
       await page.waitForURL(/\/customers\/C/);
       await page.getByTestId('timeline').waitFor();
+      assert((await page.evaluate(() => window.scrollY)) === 0, 'a customer opened from a scrolled list starts at its top');
       await page.goBack();
       await page.locator('tr.kehu-row-clickable').nth(40).waitFor();
       await page.waitForFunction((want) => Math.abs(window.scrollY - want) < 80, y, { timeout: 5000 });
@@ -990,6 +994,26 @@ async function main() {
       await p.getByRole('button', { name: /修改密码/ }).click();
       await p.getByTestId('must-change-password').waitFor({ state: 'detached' });
       await p.locator('.kehu-card-clickable').first().waitFor();
+      await ctx.close();
+      state.current = page;
+    });
+
+    await scenario('phone in English: the contact bar, date shortcuts and the reset dialog (375)', async () => {
+      const token = await apiLogin(base, 'sales3@kehu.local', DEMO_PASSWORD);
+      await gql(base, 'mutation{updateMySettings(input:{locale:EN}){locale}}', {}, token);
+      const mine = await gql(base, '{customers(first:100, query:"owner:me"){nodes{code contacts{primary phone}}}}', {}, token);
+      const c = mine.customers.nodes.find((n) => n.contacts.some((k) => k.primary && k.phone));
+      assert(c, 'a customer of sales3 with a primary phone');
+      const ctx = await newContext(PHONE);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent(`/customers/${c.code}`)}`);
+      await signIn(p, 'sales3@kehu.local', DEMO_PASSWORD, { expectPath: `/customers/${c.code}` });
+      await p.getByTestId('reach-call').filter({ hasText: 'Call' }).waitFor();
+      await p.getByTestId('quick-log').getByLabel('What to do next').fill('Send the quote');
+      await p.getByTestId('quick-log').getByTestId('date-preset-nextMonday').filter({ hasText: 'Next Monday' }).waitFor();
+      await noSideways(p, 'the customer page in English');
+      await shoot(p, 'phone-customer-reach-en');
       await ctx.close();
       state.current = page;
     });

@@ -1,6 +1,7 @@
 import { Avatar, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
 import { LogoutOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined } from '@ant-design/icons';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useEffect } from 'react';
+import { Link, Outlet, useLocation, useNavigate, useNavigationType } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { canManageUsersView, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
@@ -15,6 +16,13 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   const mobile = !screens.md;
   const section = location.pathname.split('/')[1] ?? 'customers';
+  const navType = useNavigationType();
+  // A page opened by a link or a button starts at its top (on a phone the
+  // call button is there); Back and Forward keep what the browser and the
+  // list (useListMemory) restore.
+  useEffect(() => {
+    if (navType !== 'POP') window.scrollTo(0, 0);
+  }, [location.pathname, navType]);
 
   const items: MenuProps['items'] = [
     { key: 'customers', icon: <ContactsOutlined />, label: <Link to={lastListPath()}>{t('nav.customers')}</Link> },
