@@ -7,6 +7,7 @@ import { canManageUsersView, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
 import { lastListPath } from '../lib/listMemory';
 import { MustChangePassword } from './MustChangePassword';
+import { useCountLocations } from './ListMemory';
 
 export function AppLayout() {
   const { t, label } = useI18n();
@@ -17,6 +18,7 @@ export function AppLayout() {
   const mobile = !screens.md;
   const section = location.pathname.split('/')[1] ?? 'customers';
   const navType = useNavigationType();
+  useCountLocations();
   // A page opened by a link or a button starts at its top (on a phone the
   // call button is there); Back and Forward keep what the browser and the
   // list (useListMemory) restore.

@@ -5,6 +5,20 @@ import { useLocation, useNavigate, useNavigationType } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { canonicalSearch, forgetList, rememberList, rememberScroll, scrollOf } from '../lib/listMemory';
 
+// Locations the app has shown since the document loaded (useCountLocations,
+// in the layout). A list rendered before the first one is counted is the
+// page the browser loaded (a link, a bookmark, a reload): React Router calls
+// that a POP too, but it is not Back, and the page starts at its top.
+let shownLocations = 0;
+
+/** Counts the locations the app shows (call once, in the layout). */
+export function useCountLocations(): void {
+  const { key } = useLocation();
+  useEffect(() => {
+    shownLocations++;
+  }, [key]);
+}
+
 /**
  * Keeps the list's state for the 客户 menu (lib/listMemory.ts) and, on Back,
  * scrolls to where the user was once the rows are there (ready).
@@ -14,6 +28,7 @@ export function useListMemory(ready: boolean): void {
   const navType = useNavigationType();
   const y = useRef(0);
   const restored = useRef(false);
+  const loadedHere = useRef(shownLocations === 0);
 
   useEffect(() => {
     rememberList(search);
@@ -34,7 +49,7 @@ export function useListMemory(ready: boolean): void {
   useEffect(() => {
     if (!ready || restored.current) return;
     restored.current = true;
-    if (navType !== 'POP') return;
+    if (navType !== 'POP' || loadedHere.current) return;
     const to = scrollOf(search);
     if (to > 0) window.requestAnimationFrame(() => window.scrollTo(0, to));
   }, [ready, navType, search]);
