@@ -48,13 +48,10 @@ func exchange(ctx context.Context) (httpExchange, bool) {
 }
 
 // actor returns the signed-in user as the actor of an operation, or
-// UNAUTHENTICATED.
+// UNAUTHENTICATED, or FORBIDDEN while they must change a reset password
+// (auth.Principal).
 func actor(ctx context.Context) (crm.Actor, error) {
-	a, ok := auth.ActorFrom(ctx)
-	if !ok {
-		return crm.Actor{}, crm.Errorf(crm.CodeUnauthenticated, "sign in first")
-	}
-	return a, nil
+	return auth.Principal(ctx)
 }
 
 // as runs fn as the signed-in actor (UNAUTHENTICATED without one) and

@@ -428,7 +428,7 @@ func (r *mutationResolver) UpdateMySettings(ctx context.Context, input auth.Sett
 
 // ChangeMyPassword is the resolver for the changeMyPassword field.
 func (r *mutationResolver) ChangeMyPassword(ctx context.Context, currentPassword string, newPassword string) (bool, error) {
-	a, err := actor(ctx)
+	a, err := auth.SignedIn(ctx) // also (above all) when they must change it
 	if err != nil {
 		return false, err
 	}

@@ -65,17 +65,19 @@ func (a *app) exportHandler(format string) http.Handler {
 		_ = rc.SetReadDeadline(start.Add(limit + 10*time.Second))
 		_ = rc.SetWriteDeadline(start.Add(limit + 10*time.Second))
 		id := graph.RequestID(r.Context())
-		actor, ok := auth.ActorFrom(r.Context())
+		actor, refused := auth.Principal(r.Context())
 		// Exports carry personal data: every one is logged with who asked,
 		// whatever its outcome.
 		logged := func(level slog.Level, msg string, args ...any) {
 			a.log.Log(r.Context(), level, msg, append([]any{"request_id", id, "user", actor.UserID,
 				"client", auth.ClientFrom(r.Context()).Addr.String(), "format", format}, args...)...)
 		}
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="kehu"`)
-			logged(slog.LevelInfo, "export refused: not signed in")
-			a.writeError(w, r, 0, crm.Errorf(crm.CodeUnauthenticated, "sign in first"))
+		if refused != nil {
+			if crm.IsCode(refused, crm.CodeUnauthenticated) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="kehu"`)
+			}
+			logged(slog.LevelInfo, "export refused: not signed in, or must change the password", "code", crm.ErrorCode(refused))
+			a.writeError(w, r, 0, refused)
 			return
 		}
 		req, err := a.parseExport(r.Context(), r.URL.Query(), actor, format)

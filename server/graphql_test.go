@@ -456,3 +456,40 @@ func TestStaffDirectoryAndCompression(t *testing.T) {
 		t.Fatalf("/graphiql not compressed: %v", resp.Header)
 	}
 }
+
+// After an administrator resets a password, the user may read me and change
+// the password, and nothing else (FORBIDDEN, PASSWORD_CHANGE_REQUIRED), the
+// export included, until they have changed it.
+func TestResetPasswordMustBeChangedFirst(t *testing.T) {
+	ts := newTestServer(t)
+	id, _ := ts.user(t, "reset@kehu.local", crm.RoleSales)
+	ts.post(t, ts.admin, `mutation($id:ID!){updateUser(id:$id,expectedVersion:1,input:{password:"temp-password-55"}){mustChangePassword}}`,
+		map[string]any{"id": id}).ok(t, nil)
+	token := ts.login(t, "reset@kehu.local", "temp-password-55")
+	var me struct {
+		Me struct{ MustChangePassword bool }
+	}
+	ts.post(t, token, `{me{mustChangePassword}}`, nil).ok(t, &me)
+	if !me.Me.MustChangePassword {
+		t.Fatal("me.mustChangePassword is false after a reset")
+	}
+	e := ts.post(t, token, `{customers{totalCount}}`, nil).fails(t, "FORBIDDEN", "")
+	if r, _ := e.Extensions["reason"].(string); r != "PASSWORD_CHANGE_REQUIRED" {
+		t.Fatalf("reason %q", r)
+	}
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/export/customers.csv", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("export while the password must change: %d", resp.StatusCode)
+	}
+	ts.post(t, token, `mutation{changeMyPassword(currentPassword:"temp-password-55",newPassword:"my-own-password-9")}`, nil).ok(t, nil)
+	ts.post(t, token, `{me{mustChangePassword} customers{totalCount}}`, nil).ok(t, &me)
+	if me.Me.MustChangePassword {
+		t.Fatal("the flag stayed after the change")
+	}
+}

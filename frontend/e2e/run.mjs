@@ -1112,6 +1112,259 @@ async function main() {
       await phone.close();
     });
 
+    // ---- phone: the phone between visits, and the ways back (issue 15) ----
+    const shanghai = (iso) => {
+      const d = new Date(iso);
+      return {
+        day: d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }),
+        time: d.toLocaleTimeString('sv-SE', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' }),
+      };
+    };
+    const noSideways = async (p, what) => {
+      const w = await p.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
+      assert(w.doc <= 375 && w.body <= 375, `${what} scrolls sideways at 375 px: ${JSON.stringify(w)}`);
+    };
+    const salesToken = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+    const own = await gql(base, '{customers(first:100, query:"owner:me"){nodes{code name contacts{name primary phone wechat}}}}', {}, salesToken);
+    const reachable = own.customers.nodes.filter((c) => c.contacts.some((k) => k.primary && k.phone));
+    const phoneCustomer = reachable.find((c) => c.contacts.some((k) => k.primary && k.wechat)) ?? reachable[0];
+
+    await scenario('phone: call and WeChat first, a visit with a next action due 明天 by tapping (375)', async () => {
+      assert(phoneCustomer, 'a customer of sales1 whose primary contact has a phone');
+      const ctx = await newContext(PHONE);
+      await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent(`/customers/${phoneCustomer.code}`)}`);
+      await signIn(p, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: `/customers/${phoneCustomer.code}` });
+      const call = p.getByTestId('reach-call');
+      await call.waitFor();
+      const href = await call.getAttribute('href');
+      assert(/^tel:\+?\d{5,}/.test(href ?? ''), `the call button is a tel: link: ${href}`);
+      const box = await call.boundingBox();
+      const timeline = await p.getByTestId('timeline').boundingBox();
+      assert(box && box.y + box.height <= 812, `the call button is on the first screen: ${JSON.stringify(box)}`);
+      assert(box.height >= 44 && box.width >= 44, `the call button is a large target: ${JSON.stringify(box)}`);
+      assert(timeline && timeline.y > box.y, 'the timeline comes after the call button');
+      const quickTop = (await p.getByTestId('quick-log').boundingBox())?.y ?? 1e9;
+      assert(quickTop < timeline.y, 'the quick log comes before the timeline');
+      await noSideways(p, 'the customer page');
+      await shoot(p, 'phone-customer-reach');
+      const primary = phoneCustomer.contacts.find((k) => k.primary);
+      if (primary?.wechat) {
+        await p.getByTestId('reach-wechat').tap();
+        await p.locator('.ant-message').getByText(primary.wechat, { exact: false }).waitFor();
+        await shoot(p, 'phone-wechat-copied');
+      }
+      // The visit, tapping only (the summary and the next step are typed, the date is tapped).
+      const quick = p.getByTestId('quick-log');
+      const summary = `手机拜访 ${Date.now()}`;
+      await quick.getByText('拜访', { exact: true }).tap();
+      await quick.getByLabel('沟通内容').fill(summary);
+      await quick.getByLabel('下一步要做什么').fill('带样品再访');
+      const tomorrow = quick.getByTestId('date-preset-tomorrow');
+      await tomorrow.waitFor();
+      const tb = await tomorrow.boundingBox();
+      assert(tb && tb.x >= 0 && tb.x + tb.width <= 375 && tb.height >= 44, `明天 fits the screen and is a large target: ${JSON.stringify(tb)}`);
+      await shoot(p, 'phone-quick-log-date');
+      // Enter in the date box does not log the visit.
+      await quick.getByLabel('截止时间').press('Enter');
+      await p.waitForTimeout(500);
+      assert((await quick.getByLabel('沟通内容').inputValue()) === summary, 'Enter in the date box kept the entry (not submitted)');
+      await tomorrow.tap();
+      await quick.getByLabel('截止时间').evaluate((el) => el.value).then((v) => assert(/T09:00$/.test(v), `明天 sets 09:00: ${v}`));
+      await p.getByTestId('quick-log-save').tap();
+      await p.getByTestId('timeline-item').first().filter({ hasText: summary }).waitFor();
+      await noSideways(p, 'the customer page after logging');
+      await shoot(p, 'phone-visit-logged');
+      const d = await gql(base, 'query($c:String!){customer(code:$c){interactions(newestFirst:true, limit:1){summary nextAction{what due}}}}', { c: phoneCustomer.code }, salesToken);
+      const it = d.customer.interactions[0];
+      const want = shanghai(new Date(Date.now() + 86_400_000).toISOString()).day;
+      assert(it.summary === summary && it.nextAction?.what === '带样品再访', `logged: ${JSON.stringify(it)}`);
+      const due = shanghai(it.nextAction.due);
+      assert(due.day === want && due.time === '09:00', `due tomorrow 09:00, got ${it.nextAction.due}`);
+      // The full dialog fits too: its date fields are the phone's own inputs with the shortcuts.
+      await p.getByRole('button', { name: /详细记录/ }).tap();
+      const dlg = p.getByRole('dialog');
+      await dlg.getByTestId('date-preset-today').first().waitFor();
+      await noSideways(p, 'the interaction dialog');
+      await shoot(p, 'phone-interaction-dialog');
+      await ctx.close();
+      state.current = page;
+    });
+
+    await scenario('phone: masked contact details are never dialled (375)', async () => {
+      assert(phoneCustomer, 'a customer of sales1');
+      const ctx = await newContext(PHONE);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent(`/customers/${phoneCustomer.code}`)}`);
+      await signIn(p, 'sales2@kehu.local', DEMO_PASSWORD, { expectPath: `/customers/${phoneCustomer.code}` });
+      await p.getByTestId('reach-masked').waitFor();
+      await p.getByTestId('timeline').waitFor();
+      assert((await p.locator('a[href^="tel:"]').count()) === 0, 'no tel: link with a masked number');
+      await shoot(p, 'phone-customer-masked');
+      await ctx.close();
+      state.current = page;
+    });
+
+    await scenario('desktop: Enter in a date box never saves; 明天 in the picker (1280)', async () => {
+      assert(phoneCustomer, 'a customer of sales1');
+      await page.goto(`${base}/customers/${phoneCustomer.code}`);
+      await page.getByTestId('quick-log').waitFor();
+      // Counted through the API: the timeline shows the latest 30.
+      const logged = async () =>
+        (await gql(base, 'query($c:String!){customer(code:$c){interactionCount}}', { c: phoneCustomer.code }, salesToken)).customer.interactionCount;
+      const before = await logged();
+      await page.getByRole('button', { name: /详细记录/ }).click();
+      const dlg = page.getByRole('dialog');
+      await dlg.getByLabel('沟通内容').fill('Ctrl+Enter 保存的记录');
+      await dlg.getByLabel('下一步行动').fill('回电');
+      const due = dlg.getByLabel('截止时间');
+      await due.click();
+      await page.locator('.ant-picker-dropdown:visible .ant-picker-presets').getByText('明天').waitFor();
+      await shoot(page, 'picker-presets');
+      await due.fill('2030-01-02 10:30');
+      await due.press('Enter');
+      await page.waitForTimeout(600);
+      assert(await dlg.isVisible(), 'Enter in the date box closed (saved) the dialog');
+      await dlg.getByLabel('沟通内容').press('Control+Enter').catch(() => undefined);
+      // Ctrl+Enter in a text area saves on purpose: the entry is logged once.
+      await dlg.waitFor({ state: 'detached' });
+      await page.getByTestId('timeline-item').first().filter({ hasText: 'Ctrl+Enter 保存的记录' }).waitFor();
+      assert((await logged()) === before + 1, 'one entry logged');
+      // The quick log's picker offers the shortcuts too; 明天 sets tomorrow 09:00.
+      const quick = page.getByTestId('quick-log');
+      await quick.getByLabel('下一步要做什么').fill('寄合同');
+      await quick.getByLabel('截止时间').click();
+      await page.locator('.ant-picker-dropdown:visible .ant-picker-presets').getByText('明天').click();
+      const v = await quick.getByLabel('截止时间').inputValue();
+      const want = shanghai(new Date(Date.now() + 86_400_000).toISOString()).day;
+      assert(v === `${want} 09:00`, `明天 in the picker: ${v}`);
+      await quick.getByLabel('截止时间').press('Enter');
+      await page.waitForTimeout(500);
+      assert((await logged()) === before + 1, 'Enter in the quick log date box logged nothing');
+      await quick.getByLabel('下一步要做什么').fill('');
+    });
+
+    await scenario('ways back: edit, save, Back goes to the list, not the form; the 客户 menu keeps the list (1280)', async () => {
+      await page.goto(`${base}/customers?q=${encodeURIComponent('owner:me')}&sort=NAME.asc&size=50`);
+      await page.locator('tr.kehu-row-clickable').first().waitFor();
+      const listUrl = page.url();
+      await page.getByTestId('list-reset').waitFor();
+      await page.locator('tr.kehu-row-clickable').nth(Math.min(5, own.customers.nodes.length - 1)).click();
+      await page.waitForURL(/\/customers\/C/);
+      const detailPath = new URL(page.url()).pathname;
+      await page.getByRole('button', { name: /编\s*辑/ }).first().click();
+      await page.waitForURL(/\/edit$/);
+      await page.getByLabel('备注').fill(`手机路径测试 ${Date.now()}`);
+      await page.getByLabel('客户名称').press('Enter');
+      await page.waitForTimeout(500);
+      assert(page.url().endsWith('/edit'), 'Enter in a field of the customer form saved it');
+      await page.getByRole('button', { name: /保\s*存/ }).click();
+      await page.waitForURL((u) => u.pathname === detailPath);
+      await page.getByText('已更新').first().waitFor().catch(() => undefined);
+      await page.goBack();
+      await page.waitForURL((u) => u.pathname === '/customers');
+      assert(page.url() === listUrl, `Back after saving returns to the list as it was: ${page.url()} (wanted ${listUrl})`);
+      await page.goForward();
+      await page.waitForURL((u) => u.pathname === detailPath);
+      // The 客户 menu goes back to the last list; 清除筛选 resets it.
+      await page.locator('nav').getByRole('link', { name: '客户' }).click();
+      await page.waitForURL((u) => u.pathname === '/customers');
+      assert(page.url() === listUrl, `the 客户 menu returns to the last list: ${page.url()}`);
+      await shoot(page, 'list-remembered');
+      await page.getByTestId('list-reset').click();
+      await page.waitForURL((u) => u.pathname === '/customers' && u.search === '');
+      await page.getByTestId('list-reset').waitFor({ state: 'detached' });
+      await page.locator('nav').getByRole('link', { name: '客户' }).getAttribute('href').then((h) => assert(h === '/customers', `menu after reset: ${h}`));
+      // Back from a customer finds the list scrolled where it was.
+      await page.goto(`${base}/customers?size=50`);
+      await page.locator('tr.kehu-row-clickable').nth(40).scrollIntoViewIfNeeded();
+      const y = await page.evaluate(() => window.scrollY);
+      await page.locator('tr.kehu-row-clickable').nth(40).click();
+      await page.waitForURL(/\/customers\/C/);
+      await page.getByTestId('timeline').waitFor();
+      assert((await page.evaluate(() => window.scrollY)) === 0, 'a customer opened from a scrolled list starts at its top');
+      await page.goBack();
+      await page.locator('tr.kehu-row-clickable').nth(40).waitFor();
+      await page.waitForFunction((want) => Math.abs(window.scrollY - want) < 80, y, { timeout: 5000 });
+    });
+
+    await scenario('users: making an admin asks first; a reset password must be changed at sign-in (1280, 375)', async () => {
+      const adminToken = await apiLogin(base, 'admin@kehu.local', ADMIN_PASSWORD);
+      const email = `phone${Date.now()}@kehu.local`;
+      await gql(base, 'mutation($i:CreateUserInput!){createUser(input:$i){id}}', { i: { email, name: '路径测试', role: 'SALES', password: 'first-password-42' } }, adminToken);
+      const admin = await newContext();
+      const a = await admin.newPage();
+      state.current = a;
+      await a.goto(`${base}/login?next=%2Fusers`);
+      await signIn(a, 'admin@kehu.local', ADMIN_PASSWORD, { expectPath: '/users' });
+      const row = a.locator('tr').filter({ hasText: email });
+      await row.waitFor();
+      const pick = async (label) => {
+        await row.locator('.ant-select').click();
+        await a.locator('.ant-select-dropdown:visible').getByText(label, { exact: true }).click();
+      };
+      await pick('管理员');
+      const confirm = a.getByRole('dialog').filter({ hasText: '设为管理员？' });
+      await confirm.waitFor();
+      await shoot(a, 'users-make-admin-confirm');
+      await confirm.getByRole('button', { name: /取\s*消/ }).click();
+      await confirm.waitFor({ state: 'detached' });
+      await row.locator('.ant-select-selection-item').filter({ hasText: '销售' }).waitFor();
+      const u1 = await gql(base, '{users{email role}}', {}, adminToken);
+      assert(u1.users.find((u) => u.email === email)?.role === 'SALES', 'cancelling kept the role');
+      // Reset: the dialog says what happens, proposes a password and copies it.
+      await row.getByRole('button', { name: /重设密码/ }).click();
+      const dlg = a.getByRole('dialog');
+      await dlg.getByTestId('reset-intro').filter({ hasText: '必须先设置' }).waitFor();
+      const temp = await dlg.getByLabel('临时密码').inputValue();
+      assert(temp.length === 16, `a generated temporary password: ${temp.length}`);
+      await shoot(a, 'users-reset-dialog');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dlg.waitFor({ state: 'detached' });
+      await row.getByText('待改密码').waitFor();
+      await admin.close();
+      // The user signs in on a phone: only the change form until they choose a password.
+      const ctx = await newContext(PHONE);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login`);
+      await signIn(p, email, temp, { expectPath: '/customers' });
+      await p.getByTestId('must-change-password').waitFor();
+      await noSideways(p, 'the password change page');
+      await shoot(p, 'must-change-password');
+      await p.getByLabel('管理员给您的临时密码').fill(temp);
+      await p.getByLabel('新密码', { exact: true }).fill('my-own-password-77');
+      await p.getByLabel('确认新密码').fill('my-own-password-77');
+      await p.getByRole('button', { name: /修改密码/ }).click();
+      await p.getByTestId('must-change-password').waitFor({ state: 'detached' });
+      await p.locator('.kehu-card-clickable').first().waitFor();
+      await ctx.close();
+      state.current = page;
+    });
+
+    await scenario('phone in English: the contact bar, date shortcuts and the reset dialog (375)', async () => {
+      const token = await apiLogin(base, 'sales3@kehu.local', DEMO_PASSWORD);
+      await gql(base, 'mutation{updateMySettings(input:{locale:EN}){locale}}', {}, token);
+      const mine = await gql(base, '{customers(first:100, query:"owner:me"){nodes{code contacts{primary phone}}}}', {}, token);
+      const c = mine.customers.nodes.find((n) => n.contacts.some((k) => k.primary && k.phone));
+      assert(c, 'a customer of sales3 with a primary phone');
+      const ctx = await newContext(PHONE);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent(`/customers/${c.code}`)}`);
+      await signIn(p, 'sales3@kehu.local', DEMO_PASSWORD, { expectPath: `/customers/${c.code}` });
+      await p.getByTestId('reach-call').filter({ hasText: 'Call' }).waitFor();
+      await p.getByTestId('quick-log').getByLabel('What to do next').fill('Send the quote');
+      await p.getByTestId('quick-log').getByTestId('date-preset-nextMonday').filter({ hasText: 'Next Monday' }).waitFor();
+      await noSideways(p, 'the customer page in English');
+      await shoot(p, 'phone-customer-reach-en');
+      await ctx.close();
+      state.current = page;
+    });
+
     await scenario('switch to English', async () => {
       await page.goto(`${base}/settings`);
       await page.getByTestId('language-switch').waitFor();

@@ -26,12 +26,41 @@ func UserFrom(ctx context.Context) (*crm.User, bool) {
 }
 
 // ActorFrom returns the actor (id and role) of the signed-in user, if any.
+// A user who must change a reset password is no actor yet (false): they may
+// only change it (SignedIn), so every permission answers no.
 func ActorFrom(ctx context.Context) (crm.Actor, bool) {
+	a, err := Principal(ctx)
+	return a, err == nil
+}
+
+// ReasonPasswordChangeRequired (FORBIDDEN): an administrator reset the
+// user's password; they must change it (changeMyPassword) first.
+const ReasonPasswordChangeRequired = "PASSWORD_CHANGE_REQUIRED"
+
+// Principal returns the actor of an operation: UNAUTHENTICATED without a
+// signed-in user, FORBIDDEN (reason PASSWORD_CHANGE_REQUIRED) while the
+// user must change a password an administrator set.
+func Principal(ctx context.Context) (crm.Actor, error) {
+	a, err := SignedIn(ctx)
+	if err != nil {
+		return a, err
+	}
+	if u, _ := UserFrom(ctx); u.MustChangePassword {
+		return crm.Actor{}, &crm.Error{Code: crm.CodeForbidden, Reason: ReasonPasswordChangeRequired,
+			Message: "an administrator reset your password: change it (changeMyPassword) before anything else"}
+	}
+	return a, nil
+}
+
+// SignedIn returns the signed-in user as an actor even when they must
+// change their password, for the operations that allow it (changing the
+// password, their own settings), or UNAUTHENTICATED.
+func SignedIn(ctx context.Context) (crm.Actor, error) {
 	u, ok := UserFrom(ctx)
 	if !ok {
-		return crm.Actor{}, false
+		return crm.Actor{}, crm.Errorf(crm.CodeUnauthenticated, "sign in first")
 	}
-	return crm.Actor{UserID: u.ID, Role: u.Role}, true
+	return crm.Actor{UserID: u.ID, Role: u.Role}, nil
 }
 
 // TokenFromRequest returns the session token of r: from an

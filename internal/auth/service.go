@@ -376,7 +376,8 @@ func (s *Service) CreateUser(ctx context.Context, actor crm.Actor, in NewUser) (
 // expectedVersion. Only an ADMIN may; an administrator cannot disable
 // themself (field "disabled") or take away their own ADMIN role (field
 // "role"). Disabling an account or setting its password ends all its
-// sessions. Errors: FORBIDDEN; NOT_FOUND; BAD_USER_INPUT with fields "name",
+// sessions; a password set for another user is temporary: that user must
+// change it before doing anything else (MustChangePassword, Principal). Errors: FORBIDDEN; NOT_FOUND; BAD_USER_INPUT with fields "name",
 // "role", "disabled", "password"; CONFLICT when the version moved on;
 // INTERNAL (also when the account was written but its sessions could not
 // be ended: disabled accounts are refused by Authenticate regardless).
@@ -421,6 +422,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor crm.Actor, id string, ex
 		if u.PasswordHash, err = HashPassword(*in.Password); err != nil {
 			return nil, crm.Internal(err)
 		}
+		u.MustChangePassword = !self
 	}
 	if err := crm.CheckStored(&u, crm.StoredStrings(stored)); err != nil {
 		return nil, err
@@ -484,7 +486,8 @@ func (s *Service) UpdateSettings(ctx context.Context, actor crm.Actor, in Settin
 }
 
 // ChangePassword changes the signed-in user's own password after checking
-// the current one, and ends the user's other sessions. Errors:
+// the current one, and ends the user's other sessions. It clears
+// MustChangePassword (it is how a user leaves a reset password behind). Errors:
 // BAD_USER_INPUT (field "currentPassword" when it is wrong, "newPassword"
 // when it breaks the policy or is the current one), RATE_LIMITED (wrong
 // current passwords, from the client in ctx (ClientFrom), count
@@ -518,6 +521,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor crm.Actor, current, 
 	if u.PasswordHash, err = HashPassword(next); err != nil {
 		return crm.Internal(err)
 	}
+	u.MustChangePassword = false
 	u.Version = stored.Version + 1
 	u.UpdatedAt = s.now()
 	if err := s.Users.Replace(ctx, &u, stored.Version); err != nil {

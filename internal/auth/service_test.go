@@ -688,3 +688,67 @@ func TestUserPersonalData(t *testing.T) {
 		t.Errorf("update: %+v", e.Fields)
 	}
 }
+
+// A password an administrator sets for someone else is temporary: until the
+// user changes it, Principal refuses every operation (FORBIDDEN,
+// PASSWORD_CHANGE_REQUIRED) and only changing it is allowed.
+func TestResetPasswordMustBeChanged(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	u := f.create(t, "qian@kehu.cn", crm.RoleSales, "qian-password-1")
+	principal := func(email, pw string) (crm.Actor, crm.Actor, string, error) {
+		t.Helper()
+		tok, _, _, err := f.svc.Login(f.ctx, email, pw, "")
+		if err != nil {
+			t.Fatalf("Login(%s): %v", email, err)
+		}
+		me, err := f.svc.Authenticate(f.ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := auth.WithUser(f.ctx, me)
+		signed, err := auth.SignedIn(ctx)
+		if err != nil {
+			t.Fatalf("SignedIn: %v", err)
+		}
+		a, err := auth.Principal(ctx)
+		return signed, a, tok, err
+	}
+	if _, _, _, err := principal("qian@kehu.cn", "qian-password-1"); err != nil {
+		t.Fatalf("a created user is refused: %v", err)
+	}
+
+	temp := "temp-password-77"
+	got, err := f.svc.UpdateUser(f.ctx, f.actor(), u.ID, 1, auth.UserPatch{Password: &temp})
+	if err != nil || !got.MustChangePassword {
+		t.Fatalf("reset: %+v, %v", got, err)
+	}
+	signed, _, tok, err := principal("qian@kehu.cn", temp)
+	if e := wantCode(t, err, crm.CodeForbidden); e.Reason != auth.ReasonPasswordChangeRequired {
+		t.Fatalf("reason %q", e.Reason)
+	}
+	if stored, _ := f.store.Users().Get(f.ctx, u.ID); !stored.MustChangePassword {
+		t.Fatal("the flag is not stored")
+	}
+	if err := f.svc.ChangePassword(f.ctx, signed, temp, "qian-own-password-2", tok); err != nil {
+		t.Fatalf("ChangePassword: %v", err)
+	}
+	if _, _, _, err := principal("qian@kehu.cn", "qian-own-password-2"); err != nil {
+		t.Fatalf("after the change: %v", err)
+	}
+
+	// An administrator setting their own password chose it: not temporary.
+	own := "admin-password-2"
+	me, err := f.svc.UpdateUser(f.ctx, f.actor(), f.admin.ID, f.admin.Version, auth.UserPatch{Password: &own})
+	if err != nil || me.MustChangePassword {
+		t.Fatalf("own reset: %+v, %v", me, err)
+	}
+	// Other changes keep the flag as it is.
+	if _, err := f.svc.UpdateUser(f.ctx, f.actor(), u.ID, 3, auth.UserPatch{Password: &temp}); err != nil {
+		t.Fatal(err)
+	}
+	name := "钱"
+	if got, err := f.svc.UpdateUser(f.ctx, f.actor(), u.ID, 4, auth.UserPatch{Name: &name}); err != nil || !got.MustChangePassword {
+		t.Fatalf("rename: %+v, %v", got, err)
+	}
+}

@@ -14,6 +14,10 @@ type User struct {
 	CreatedAt    time.Time `bson:"createdAt"`
 	UpdatedAt    time.Time `bson:"updatedAt"`
 	Version      int64     `bson:"version"`
+
+	// MustChangePassword: an administrator set the password (a reset); until
+	// the user changes it, they may only change it (auth.Principal).
+	MustChangePassword bool `bson:"mustChangePassword,omitempty"`
 }
 
 // Assignable reports whether u may own or collaborate on customers

@@ -48,7 +48,7 @@ func init() {
 			t.Fatalf("GetMany: %v %v", many, err)
 		}
 		next := *a
-		next.Role, next.Disabled, next.Version = crm.RoleManager, true, 2
+		next.Role, next.Disabled, next.MustChangePassword, next.Version = crm.RoleManager, true, true, 2
 		if err := us.Replace(ctx(t), &next, 1); err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func init() {
 		taken.Email, taken.Version = "a@kehu.local", 2
 		mustField(t, us.Replace(ctx(t), &taken, 1), crm.CodeConflict, "email")
 		got, _ = us.Get(ctx(t), a.ID)
-		if got.Role != crm.RoleManager || !got.Disabled || got.Version != 2 {
+		if got.Role != crm.RoleManager || !got.Disabled || !got.MustChangePassword || got.Version != 2 {
 			t.Fatalf("after replace: %+v", got)
 		}
 		// The list shows every write at once (a store may cache it), and

@@ -15,6 +15,7 @@ export const UserFieldsFragment = graphql(`
     createdAt
     updatedAt
     version
+    mustChangePassword
   }
 `);
 

@@ -1,12 +1,15 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Avatar, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
 import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined } from '@ant-design/icons';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Link, Outlet, useLocation, useNavigate, useNavigationType } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { canManageUsersView, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
 import { colors } from '../theme';
 import { isMac, QuickSwitcher, useQuickSwitcherKey } from './QuickSwitcher';
+import { lastListPath } from '../lib/listMemory';
+import { MustChangePassword } from './MustChangePassword';
+import { useCountLocations } from './ListMemory';
 
 export function AppLayout() {
   const { t, label } = useI18n();
@@ -19,9 +22,17 @@ export function AppLayout() {
   const [switcher, setSwitcher] = useState(false);
   const openSwitcher = useCallback(() => setSwitcher(true), []);
   useQuickSwitcherKey(openSwitcher);
+  const navType = useNavigationType();
+  useCountLocations();
+  // A page opened by a link or a button starts at its top (on a phone the
+  // call button is there); Back and Forward keep what the browser and the
+  // list (useListMemory) restore.
+  useEffect(() => {
+    if (navType !== 'POP') window.scrollTo(0, 0);
+  }, [location.pathname, navType]);
 
   const items: MenuProps['items'] = [
-    { key: 'customers', icon: <ContactsOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
+    { key: 'customers', icon: <ContactsOutlined />, label: <Link to={lastListPath()}>{t('nav.customers')}</Link> },
   ];
   if (canManageUsersView(me)) {
     items.push({ key: 'users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> });
@@ -73,7 +84,7 @@ export function AppLayout() {
         </Dropdown>
       </header>
       <main id="main" className="kehu-content" tabIndex={-1}>
-        <Outlet />
+        {me?.mustChangePassword ? <MustChangePassword /> : <Outlet />}
       </main>
     </Layout>
   );

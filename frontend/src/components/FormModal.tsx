@@ -4,6 +4,7 @@ import { isApiError } from '../api/errors';
 import { useI18n } from '../i18n';
 import type { NamePath } from '../lib/fieldPath';
 import { applyServerErrors } from '../lib/formErrors';
+import { guardEnter } from '../lib/enterKey';
 import { ErrorAlert } from './States';
 
 interface Props<V> {
@@ -30,7 +31,11 @@ interface Props<V> {
   width?: number;
 }
 
-/** A form in a dialog that shows the server's validation errors on its fields. */
+/**
+ * A form in a dialog that shows the server's validation errors on its fields.
+ * Enter in a field never saves it (lib/enterKey.ts); the OK button or
+ * Ctrl/⌘+Enter does.
+ */
 export function FormModal<V extends object>({ name, open, title, form, initialValues, onCancel, onSubmit, known, rename, onConflict, okText, children, width }: Props<V>) {
   const { t, problemText } = useI18n();
   const [saving, setSaving] = useState(false);
@@ -95,11 +100,10 @@ export function FormModal<V extends object>({ name, open, title, form, initialVa
         layout="vertical"
         initialValues={initialValues}
         preserve={false}
-        onFinish={() => void submit()}
+        onKeyDown={guardEnter(() => void submit())}
         disabled={saving}
       >
         {children}
-        <button type="submit" hidden aria-hidden tabIndex={-1} />
       </Form>
     </Modal>
   );

@@ -10,6 +10,8 @@ import { CUSTOMER_TYPE_LABELS, INTENT_GRADE_LABELS, NEED_TYPE_LABELS, STAGE_LABE
 import { EnumTag } from '../components/EnumTag';
 import { ErrorState, PageLoading } from '../components/States';
 import { errorText } from '../lib/errorText';
+import { lastListPath } from '../lib/listMemory';
+import { RETURNS_BACK } from '../lib/history';
 import { formatTime } from '../lib/money';
 import { QuickLog } from './detail/QuickLog';
 import { InteractionTimeline } from './detail/Timeline';
@@ -19,6 +21,7 @@ import { DealsSection } from './detail/Deals';
 import { SatisfactionSection } from './detail/Satisfaction';
 import { HistorySection } from './detail/History';
 import { InteractionModal } from './detail/InteractionModal';
+import { ReachBar } from './detail/ReachBar';
 import type { Detail, DetailInteraction, SectionProps } from './detail/types';
 import { PageHeading } from '../components/PageHeading';
 import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
@@ -224,7 +227,7 @@ export default function CustomerDetailPage() {
             </Button>
           )}
           {canEdit && (
-            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/customers/${c.code}/edit`)}>
+            <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/customers/${c.code}/edit`, { state: RETURNS_BACK })}>
               {t('common.edit')}
             </Button>
           )}
@@ -241,15 +244,19 @@ export default function CustomerDetailPage() {
         </Space>
       </div>
       {c.archivedAt && <Alert type="warning" showIcon message={t('detail.archivedBanner', { at: formatTime(c.archivedAt) })} style={{ marginBottom: 16 }} />}
-      {stats}
       {mobile ? (
         <>
+          {/* On a phone: call, then log the call; the figures and the timeline after. */}
+          <ReachBar customer={c} />
           {canLog && <QuickLog customerId={c.id} onLogged={reload} />}
+          {stats}
           {tabs}
           {contacts}
           {profile}
         </>
       ) : (
+        <>
+        {stats}
         <Row gutter={16}>
           <Col md={14} lg={15} xl={16}>
             {canLog && <QuickLog customerId={c.id} onLogged={reload} />}
@@ -260,6 +267,7 @@ export default function CustomerDetailPage() {
             {profile}
           </Col>
         </Row>
+        </>
       )}
       {canLog && <InteractionModal customer={c} open={logOpen} onClose={() => setLogOpen(false)} onSaved={reload} />}
       {canLog && (
@@ -276,9 +284,9 @@ export default function CustomerDetailPage() {
   );
 }
 
-/** Back to where the user came from (the list with its page and search), else to the list. */
+/** Back to where the user came from (the list with its page and search), else to the last list. */
 function goBack(navigate: NavigateFunction): void {
   const idx = (window.history.state as { idx?: number } | null)?.idx ?? 0;
   if (idx > 0) navigate(-1);
-  else navigate('/customers');
+  else navigate(lastListPath());
 }

@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, Switch, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, Row, Select, Space, Switch, Typography } from 'antd';
 import { ArrowLeftOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs from 'dayjs';
 import { request } from '../api/client';
 import { CreateCustomerMutation, CustomerProfileQuery, UpdateCustomerMutation } from '../api/operations';
 import { useStaff } from '../components/StaffSelect';
@@ -20,6 +20,7 @@ import {
   VALUE_TIER_LABELS,
   type LabelMap,
 } from '../i18n/enums';
+import { DateField } from '../components/DateField';
 import { EnumSelect } from '../components/EnumSelect';
 import { ConflictDialog, type ConflictInfo } from '../components/ConflictDialog';
 import { ErrorAlert, ErrorState, PageLoading } from '../components/States';
@@ -44,6 +45,9 @@ import { PageHeading } from '../components/PageHeading';
 import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
 import { duplicateInput, duplicateKey } from '../lib/duplicates';
 import { DuplicateConfirm, DuplicateNotice, useDuplicateCheck, type DuplicateMatch } from '../components/PossibleDuplicates';
+import { guardEnter } from '../lib/enterKey';
+import { leaveForm } from '../lib/history';
+import { lastListPath } from '../lib/listMemory';
 
 type Values = CustomerFormValues & { contacts?: ContactFormValues[] };
 
@@ -91,6 +95,8 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
   const { me } = useSession();
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const location = useLocation();
+  const leave = () => leaveForm(navigate, location.state, loaded ? `/customers/${loaded.code}` : lastListPath());
   const qc = useQueryClient();
   const [form] = Form.useForm<Values>();
   // What the user loaded (the base of their edits) and its version.
@@ -167,14 +173,14 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
       const patch = formToPatch(values, against);
       if (Object.keys(patch).length === 0) {
         message.info(t('form.noChanges'));
-        navigate(`/customers/${loaded.code}`);
+        leave();
         return;
       }
       await request(UpdateCustomerMutation, { id: loaded.id, expectedVersion: againstVersion, input: patch });
       void qc.invalidateQueries({ queryKey: ['customers'] });
       void qc.invalidateQueries({ queryKey: ['customer', loaded.code] });
       message.success(t('form.updated'));
-      navigate(`/customers/${loaded.code}`);
+      leave();
     } catch (e) {
       if (loaded && isApiError(e) && e.isVersionConflict) {
         await showConflict(values, against);
@@ -236,7 +242,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
         <Button
           icon={<ArrowLeftOutlined />}
           aria-label={t('common.back')}
-          onClick={() => navigate(loaded ? `/customers/${loaded.code}` : '/customers')}
+          onClick={leave}
         />
         <PageHeading title={loaded ? t('form.editTitle', { name: loaded.name }) : t('form.newTitle')} />
         {loaded && (
@@ -271,6 +277,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
         layout="vertical"
         initialValues={initialValues}
         onFinish={() => void save(form.getFieldsValue(true) as Values)}
+        onKeyDown={guardEnter(() => form.submit())}
         onFinishFailed={({ errorFields }) => {
           const first = errorFields[0];
           if (first) form.scrollToField(first.name, { block: 'center' });
@@ -472,7 +479,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
             </Col>
             <Col {...col}>
               <Form.Item {...item('foundedOn')}>
-                <DatePicker style={{ width: '100%' }} disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')} />
+                <DateField style={{ width: '100%' }} max={dayjs()} />
               </Form.Item>
             </Col>
             <Col {...wide}>
@@ -512,7 +519,7 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
           <Button type="primary" htmlType="submit" loading={saving} size="large">
             {t('common.save')}
           </Button>
-          <Button size="large" onClick={() => navigate(loaded ? `/customers/${loaded.code}` : '/customers')} disabled={false}>
+          <Button size="large" onClick={leave} disabled={false}>
             {t('common.cancel')}
           </Button>
         </Space>

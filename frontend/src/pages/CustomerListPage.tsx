@@ -34,6 +34,8 @@ import {
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { ListResetButton, useListMemory } from '../components/ListMemory';
+import { RETURNS_BACK } from '../lib/history';
 import type { ArchiveScope, CustomerListItemFragment, CustomerOrderField } from '../gql/graphql';
 import { useI18n, type MessageKey } from '../i18n';
 import {
@@ -179,6 +181,7 @@ export function CustomerListPage() {
     setParams(encodeListState({ ...current, q: line, page: 1 }), { replace: how === 'replace' });
   });
   const { data, error, isPending, isFetching, refetch } = useCustomerList(state, seg.builderOnly);
+  useListMemory(!!data);
   const screens = Grid.useBreakpoint();
   const mobile = screens.md === false;
   const tableRef = useRef<HTMLDivElement>(null);
@@ -523,6 +526,7 @@ export function CustomerListPage() {
             data-testid="mine-switch"
           />
         )}
+        <ListResetButton />
         <div className="kehu-grow" />
         <Dropdown
           trigger={['click']}
@@ -557,7 +561,7 @@ export function CustomerListPage() {
           </Button>
         )}
         {me?.canCreateCustomers && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new', { state: RETURNS_BACK })}>
             {t('list.new')}
           </Button>
         )}

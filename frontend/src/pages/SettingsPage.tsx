@@ -1,34 +1,21 @@
 import { useState } from 'react';
-import { App, Button, Card, Descriptions, Form, Input, Radio, Space, Tag } from 'antd';
+import { App, Card, Descriptions, Radio, Space, Tag } from 'antd';
 import { request } from '../api/client';
-import { ChangeMyPasswordMutation, UpdateMySettingsMutation } from '../api/operations';
+import { UpdateMySettingsMutation } from '../api/operations';
 import type { Locale } from '../gql/graphql';
 import { langFromLocale, localeFromLang, useI18n } from '../i18n';
 import { LOCALE_LABELS, ROLE_LABELS, enumValues } from '../i18n/enums';
 import { useSession } from '../auth/session';
-import { ErrorAlert } from '../components/States';
-import { applyServerErrors } from '../lib/formErrors';
-import { knownNames } from '../lib/fieldPath';
+import { PasswordChangeForm } from '../components/PasswordChangeForm';
 import { errorText } from '../lib/errorText';
 import { PageHeading } from '../components/PageHeading';
 
-interface PasswordValues {
-  currentPassword: string;
-  newPassword: string;
-  confirm: string;
-}
-
-const knownPw = knownNames(['currentPassword', 'newPassword']);
-
 export default function SettingsPage() {
   const i18n = useI18n();
-  const { t, lang, setLang, label, problemText, reasonText } = i18n;
+  const { t, lang, setLang, label } = i18n;
   const { me, updateMe } = useSession();
   const { message } = App.useApp();
-  const [form] = Form.useForm<PasswordValues>();
   const [savingLang, setSavingLang] = useState(false);
-  const [savingPw, setSavingPw] = useState(false);
-  const [pwError, setPwError] = useState<unknown>(null);
 
   const changeLocale = async (locale: Locale) => {
     const previous = lang;
@@ -43,21 +30,6 @@ export default function SettingsPage() {
       message.error(errorText(e, i18n));
     } finally {
       setSavingLang(false);
-    }
-  };
-
-  const changePassword = async (v: PasswordValues) => {
-    setSavingPw(true);
-    setPwError(null);
-    try {
-      await request(ChangeMyPasswordMutation, { currentPassword: v.currentPassword, newPassword: v.newPassword });
-      form.resetFields();
-      message.success(t('settings.passwordChanged'));
-    } catch (e) {
-      const res = applyServerErrors(form, e, knownPw, problemText);
-      if (!res.onFields) setPwError(e);
-    } finally {
-      setSavingPw(false);
     }
   };
 
@@ -97,37 +69,7 @@ export default function SettingsPage() {
         </Radio.Group>
       </Card>
       <Card size="small" title={t('settings.password')}>
-        <ErrorAlert error={pwError} onClose={() => setPwError(null)} />
-        <Form<PasswordValues> name="password" form={form} layout="vertical" onFinish={(v) => void changePassword(v)} disabled={savingPw}>
-          <Form.Item name="currentPassword" label={t('settings.currentPassword')} rules={[{ required: true, message: reasonText('REQUIRED') }]}>
-            <Input.Password autoComplete="current-password" />
-          </Form.Item>
-          <Form.Item
-            name="newPassword"
-            label={t('settings.newPassword')}
-            extra={t('users.passwordHint')}
-            rules={[{ required: true, message: reasonText('REQUIRED') }]}
-          >
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-          <Form.Item
-            name="confirm"
-            label={t('settings.confirmPassword')}
-            dependencies={['newPassword']}
-            rules={[
-              { required: true, message: reasonText('REQUIRED') },
-              ({ getFieldValue }) => ({
-                validator: (_, v: string | undefined) =>
-                  !v || v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error(t('settings.mismatch'))),
-              }),
-            ]}
-          >
-            <Input.Password autoComplete="new-password" />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" loading={savingPw}>
-            {t('settings.changePassword')}
-          </Button>
-        </Form>
+        <PasswordChangeForm />
       </Card>
     </div>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Form, Grid, Input, List, Popconfirm, Select, Switch, Table, Tag } from 'antd';
-import { KeyOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Form, Grid, Input, List, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { CopyOutlined, KeyOutlined, PlusOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../api/client';
 import { CreateUserMutation, UpdateUserMutation, UsersQuery } from '../api/operations';
@@ -16,6 +16,8 @@ import { errorText } from '../lib/errorText';
 import { knownNames } from '../lib/fieldPath';
 import { formatTime } from '../lib/money';
 import { PageHeading } from '../components/PageHeading';
+import { copyText } from '../lib/clipboard';
+import { temporaryPassword } from '../lib/password';
 
 type User = UserFieldsFragment;
 
@@ -33,7 +35,7 @@ export default function UsersPage() {
   const i18n = useI18n();
   const { t, label, problemText, reasonText } = i18n;
   const { me } = useSession();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const qc = useQueryClient();
   const admin = isAdmin(me);
   const [createForm] = Form.useForm<NewUserValues>();
@@ -61,10 +63,38 @@ export default function UsersPage() {
     }
   };
 
+  // Making someone an administrator hands over every account: ask first.
+  const changeRole = (u: User, role: Role) => {
+    if (role !== 'ADMIN') {
+      void update(u, { role });
+      return;
+    }
+    modal.confirm({
+      title: t('users.makeAdminTitle', { name: u.name }),
+      content: t('users.makeAdminBody'),
+      okText: t('users.makeAdmin'),
+      cancelText: t('common.cancel'),
+      okButtonProps: { danger: true },
+      onOk: () => update(u, { role }),
+    });
+  };
+
+  const copyPassword = async () => {
+    const pw = pwForm.getFieldValue('password') as string | undefined;
+    if (!pw) return;
+    if (await copyText(pw)) message.success(t('users.copied'));
+    else message.warning(t('users.copyFailed'));
+  };
+
   const nameCell = (u: User) => (
     <>
       {u.name}
       {u.id === me?.id && <span className="kehu-muted">{t('users.you')}</span>}
+      {u.mustChangePassword && (
+        <Tag color="warning" style={{ marginInlineStart: 6 }}>
+          {t('users.mustChange')}
+        </Tag>
+      )}
     </>
   );
 
@@ -74,7 +104,7 @@ export default function UsersPage() {
         size="small"
         value={u.role}
         options={i18n.options(ROLE_LABELS)}
-        onChange={(role) => void update(u, { role })}
+        onChange={(role) => changeRole(u, role)}
         loading={busyId === u.id}
         style={{ width: 130 }}
         aria-label={`${t('users.role')} ${u.name}`}
@@ -210,16 +240,29 @@ export default function UsersPage() {
         form={pwForm}
         onCancel={() => setPwUser(null)}
         known={knownPw}
+        initialValues={{ password: pwUser ? temporaryPassword() : '' }}
+        okText={t('users.resetPassword')}
         onSubmit={async (v) => {
           if (!pwUser) return;
           await request(UpdateUserMutation, { id: pwUser.id, expectedVersion: pwUser.version, input: { password: v.password } });
           setPwUser(null);
-          message.success(t('users.updated'));
+          message.success(t('users.resetDone', { name: pwUser.name }), 6);
           await qc.invalidateQueries({ queryKey: ['users'] });
         }}
       >
-        <Form.Item name="password" label={t('users.password')} extra={t('users.passwordHint')} rules={[{ required: true, message: reasonText('REQUIRED') }]}>
-          <Input.Password autoComplete="new-password" autoFocus />
+        <Typography.Paragraph data-testid="reset-intro">{t('users.resetIntro', { name: pwUser?.name ?? '' })}</Typography.Paragraph>
+        <Form.Item label={t('users.tempPassword')} extra={t('users.passwordHint')} required>
+          <Space.Compact style={{ width: '100%' }}>
+            <Form.Item name="password" noStyle rules={[{ required: true, message: reasonText('REQUIRED') }]}>
+              <Input.Password autoComplete="new-password" aria-label={t('users.tempPassword')} style={{ fontFamily: 'monospace' }} />
+            </Form.Item>
+            <Button icon={<ThunderboltOutlined />} onClick={() => pwForm.setFieldValue('password', temporaryPassword())}>
+              {t('users.generate')}
+            </Button>
+            <Button icon={<CopyOutlined />} onClick={() => void copyPassword()} data-testid="copy-password">
+              {t('users.copy')}
+            </Button>
+          </Space.Compact>
         </Form.Item>
       </FormModal>
     </>

@@ -1,10 +1,11 @@
-import { Button, DatePicker, Empty, Form, Input, Table, Typography } from 'antd';
+import { Button, Empty, Form, Input, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { request } from '../../api/client';
 import { RecordDealMutation, RemoveDealMutation, UpdateDealMutation } from '../../api/operations';
 import type { DealPatch } from '../../gql/graphql';
 import { useI18n, type MessageKey } from '../../i18n';
+import { DateField } from '../../components/DateField';
 import { FormModal } from '../../components/FormModal';
 import { MoneyInput } from '../../components/MoneyInput';
 import { RowActions } from '../../components/RowActions';
@@ -140,7 +141,7 @@ export function DealsSection({ customer, canEdit, reload }: SectionProps) {
           <MoneyInput />
         </Form.Item>
         <Form.Item name="date" label={t('deal.date')}>
-          <DatePicker style={{ width: '100%' }} allowClear={editing === 'new'} disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')} />
+          <DateField style={{ width: '100%' }} allowClear={editing === 'new'} max={dayjs()} />
         </Form.Item>
         <Form.Item name="note" label={t('deal.note')}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={5000} />

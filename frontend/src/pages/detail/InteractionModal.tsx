@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { App, Checkbox, Col, DatePicker, Form, Input, InputNumber, Row, Select } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { App, Checkbox, Col, Form, Input, InputNumber, Row, Select } from 'antd';
+import dayjs from 'dayjs';
 import { request } from '../../api/client';
 import { LogInteractionMutation, UpdateInteractionMutation } from '../../api/operations';
 import { useI18n, type MessageKey } from '../../i18n';
 import { CHANNEL_LABELS, KEY_EVENT_LABELS } from '../../i18n/enums';
+import { DateField } from '../../components/DateField';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormModal } from '../../components/FormModal';
 import { StaffSelect } from '../../components/StaffSelect';
@@ -121,13 +122,7 @@ export function InteractionModal({ customer, open, editing, onClose, onSaved }: 
         </Col>
         <Col xs={24} sm={12}>
           <Form.Item name="at" label={t('interaction.at')}>
-            <DatePicker
-              showTime={{ format: 'HH:mm' }}
-              format="YYYY-MM-DD HH:mm"
-              style={{ width: '100%' }}
-              allowClear={!editing}
-              disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')}
-            />
+            <DateField withTime style={{ width: '100%' }} allowClear={!editing} max={dayjs()} />
           </Form.Item>
         </Col>
         <Col xs={24}>
@@ -186,7 +181,7 @@ export function InteractionModal({ customer, open, editing, onClose, onSaved }: 
         </Col>
         <Col xs={24} sm={10}>
           <Form.Item name={['nextAction', 'due']} label={t('interaction.nextDue')}>
-            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} disabled={!nextWhat} />
+            <DateField withTime style={{ width: '100%' }} disabled={!nextWhat} min={dayjs()} />
           </Form.Item>
         </Col>
         <Col xs={24} sm={14}>

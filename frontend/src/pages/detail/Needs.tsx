@@ -1,4 +1,4 @@
-import { Button, Checkbox, Col, DatePicker, Empty, Form, Input, Row, Select, Space, Table, Tag } from 'antd';
+import { Button, Checkbox, Col, Empty, Form, Input, Row, Select, Space, Table, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { request } from '../../api/client';
@@ -6,6 +6,7 @@ import { AddNeedMutation, RECORD_LIMIT, RemoveNeedMutation, UpdateNeedMutation }
 import type { NeedInput, NeedKind, NeedPatch, NeedStatus, NeedType, Priority } from '../../gql/graphql';
 import { useI18n, type MessageKey } from '../../i18n';
 import { NEED_KIND_LABELS, NEED_STATUS_LABELS, NEED_TYPE_LABELS, PRIORITY_LABELS } from '../../i18n/enums';
+import { DateField } from '../../components/DateField';
 import { EnumTag } from '../../components/EnumTag';
 import { EnumSelect } from '../../components/EnumSelect';
 import { FormModal } from '../../components/FormModal';
@@ -255,7 +256,7 @@ export function NeedsSection({ customer, canLog, reload }: SectionProps) {
           </Col>
           <Col xs={24} sm={12}>
             <Form.Item name="expectedOn" label={t('need.expectedOn')}>
-              <DatePicker style={{ width: '100%' }} />
+              <DateField style={{ width: '100%' }} />
             </Form.Item>
           </Col>
         </Row>

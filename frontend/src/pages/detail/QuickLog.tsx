@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, DatePicker, Form, Input, Radio } from 'antd';
+import { App, Button, Card, Form, Input, Radio } from 'antd';
 import { SendOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
@@ -13,6 +13,8 @@ import { ErrorAlert } from '../../components/States';
 import { applyServerErrors } from '../../lib/formErrors';
 import { knownNames } from '../../lib/fieldPath';
 import { dayjsToTime } from '../../lib/money';
+import { guardEnter } from '../../lib/enterKey';
+import { DateField } from '../../components/DateField';
 
 interface QuickValues {
   channel: InteractionChannel;
@@ -57,7 +59,7 @@ export function QuickLog({ customerId, onLogged }: { customerId: string; onLogge
   return (
     <Card size="small" title={t('quick.title')} style={{ marginBottom: 16 }} data-testid="quick-log">
       <ErrorAlert error={error} onClose={() => setError(null)} />
-      <Form<QuickValues> name="quickLog" form={form} layout="vertical" initialValues={{ channel: 'PHONE' }} onFinish={(v) => void submit(v)} disabled={saving}>
+      <Form<QuickValues> name="quickLog" form={form} layout="vertical" initialValues={{ channel: 'PHONE' }} onFinish={(v) => void submit(v)} onKeyDown={guardEnter(() => form.submit())} disabled={saving}>
         <Form.Item name="channel" label={t('interaction.channel')} style={{ marginBottom: 8 }}>
           <Radio.Group optionType="button" buttonStyle="solid" size="small" style={{ display: 'flex', flexWrap: 'wrap', rowGap: 4 }}>
             {enumValues(CHANNEL_LABELS).map((c) => (
@@ -77,24 +79,20 @@ export function QuickLog({ customerId, onLogged }: { customerId: string; onLogge
             placeholder={t('quick.placeholder')}
             autoSize={{ minRows: 2, maxRows: 6 }}
             maxLength={5000}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) form.submit();
-            }}
           />
         </Form.Item>
-        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 8 }}>
+        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 8, alignItems: 'flex-start' }}>
           <Form.Item name="nextWhat" noStyle>
             <Input placeholder={t('quick.nextPlaceholder')} aria-label={t('interaction.nextWhat')} maxLength={500} style={{ flex: '1 1 220px' }} />
           </Form.Item>
           <Form.Item name="nextDue" noStyle>
-            <DatePicker
-              showTime={{ format: 'HH:mm' }}
-              format="YYYY-MM-DD HH:mm"
+            <DateField
+              withTime
               placeholder={t('interaction.nextDue')}
               aria-label={t('interaction.nextDue')}
               disabled={!nextWhat}
-              disabledDate={(d: Dayjs) => d.isBefore(dayjs(), 'day')}
-              style={{ flex: '0 1 200px', minWidth: 170 }}
+              min={dayjs()}
+              style={{ flex: '1 1 200px', minWidth: 170 }}
             />
           </Form.Item>
         </div>

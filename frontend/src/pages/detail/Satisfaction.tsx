@@ -1,9 +1,10 @@
-import { Button, DatePicker, Empty, Form, Input, InputNumber, List, Progress, Typography } from 'antd';
+import { Button, Empty, Form, Input, InputNumber, List, Progress, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs from 'dayjs';
 import { request } from '../../api/client';
 import { RecordSatisfactionMutation, RemoveSatisfactionMutation, UpdateSatisfactionMutation } from '../../api/operations';
 import { useI18n, type MessageKey } from '../../i18n';
+import { DateField } from '../../components/DateField';
 import { FormModal } from '../../components/FormModal';
 import { RowActions } from '../../components/RowActions';
 import { knownNames } from '../../lib/fieldPath';
@@ -106,13 +107,7 @@ export function SatisfactionSection({ customer, canLog, reload }: SectionProps) 
           <InputNumber min={0} max={100} precision={0} style={{ width: '100%' }} autoFocus />
         </Form.Item>
         <Form.Item name="at" label={t('sat.at')}>
-          <DatePicker
-            showTime={{ format: 'HH:mm' }}
-            format="YYYY-MM-DD HH:mm"
-            style={{ width: '100%' }}
-            allowClear={editing === 'new'}
-            disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')}
-          />
+          <DateField withTime style={{ width: '100%' }} allowClear={editing === 'new'} max={dayjs()} />
         </Form.Item>
         <Form.Item name="comment" label={t('sat.comment')}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={5000} />

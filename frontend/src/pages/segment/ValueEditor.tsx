@@ -2,11 +2,12 @@
 // takes: texts, enum selects with the Chinese labels, people (with "me"),
 // tags, numbers and money, dates or relative times ("90 天前").
 import { useMemo } from 'react';
-import { DatePicker, Input, InputNumber, Segmented, Select, Space } from 'antd';
+import { DatePicker, Grid, Input, InputNumber, Segmented, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useI18n } from '../../i18n';
 import { useStaff } from '../../components/StaffSelect';
 import { MoneyInput } from '../../components/MoneyInput';
+import { DateField } from '../../components/DateField';
 import { toMoney } from '../../lib/money';
 import { DURATION_UNITS, ME, type FieldSpec, type OpSpec } from '../../lib/segment/catalog';
 import { isDuration, type CondValue, type Range } from '../../lib/segment/tree';
@@ -159,11 +160,7 @@ export function ValueEditor({ field, op, value, onChange, label }: Props) {
               <span>{t('seg.ago')}</span>
             </>
           ) : (
-            <DatePicker.RangePicker
-              aria-label={label}
-              value={[day(r.from), day(r.to)]}
-              onChange={(d) => onChange(d && d[0] && d[1] ? { from: d[0].format('YYYY-MM-DD'), to: d[1].format('YYYY-MM-DD') } : null)}
-            />
+            <DateRange label={label} from={day(r.from)} to={day(r.to)} onChange={onChange} />
           )}
         </Space>
       );
@@ -182,6 +179,25 @@ export function ValueEditor({ field, op, value, onChange, label }: Props) {
         />
       );
   }
+}
+
+/**
+ * A range of days. Two months side by side do not fit a phone: there the
+ * two ends are two of the phone's own date inputs.
+ */
+function DateRange({ label, from, to, onChange }: { label: string; from: Dayjs | null; to: Dayjs | null; onChange: (v: CondValue) => void }) {
+  const { t } = useI18n();
+  const phone = Grid.useBreakpoint().md === false;
+  const set = (a: Dayjs | null, b: Dayjs | null) => onChange(a && b ? { from: a.format('YYYY-MM-DD'), to: b.format('YYYY-MM-DD') } : null);
+  if (phone) {
+    return (
+      <Space direction="vertical" size={4} style={{ width: '100%' }}>
+        <DateField aria-label={`${label} ${t('seg.from')}`} value={from} onChange={(d) => set(d, to ?? d)} />
+        <DateField aria-label={`${label} ${t('seg.to')}`} value={to} min={from} onChange={(d) => set(from ?? d, d)} />
+      </Space>
+    );
+  }
+  return <DatePicker.RangePicker aria-label={label} value={[from, to]} onChange={(d) => set(d?.[0] ?? null, d?.[1] ?? null)} />;
 }
 
 function withUnknown(options: { value: string; label: string }[], ids: string[]) {
@@ -279,9 +295,9 @@ function TimeInput({ value, onChange, label, relativeOk }: { value: string | nul
           <span>{t('seg.ago')}</span>
         </>
       ) : (
-        <DatePicker
+        <DateField
           aria-label={label}
-          showTime={withTime}
+          withTime={withTime}
           value={day(value)}
           onChange={(d) => onChange(d ? (withTime ? d.toISOString() : d.format('YYYY-MM-DD')) : null)}
         />
