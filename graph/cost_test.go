@@ -225,3 +225,28 @@ func appPageSizes(t *testing.T) int {
 	}
 	return largest
 }
+
+// A bulk change over a filter is charged as evaluating that filter once
+// (free text ten times more), like customersCount; picked customers one
+// each.
+func TestBulkChangeIsChargedItsFilter(t *testing.T) {
+	es := costSchema()
+	sel := `{ id }`
+	count := func(q string) int { return cost(t, es, `{ customersCount(query: "`+q+`") }`, nil) }
+	bulk := func(filter string) int {
+		return cost(t, es, `mutation { startBulkChange(input: {action: ARCHIVE, `+filter+`}) `+sel+` }`, nil)
+	}
+	lean, text := count("tier:A"), count("interactions.some(summary:*x*)")
+	if text != 10*lean {
+		t.Fatalf("customersCount: lean %d, text %d", lean, text)
+	}
+	if got := bulk(`filter: {query: "tier:A"}`); got != lean+1 {
+		t.Errorf("bulk over a lean filter costs %d, want %d", got, lean+1)
+	}
+	if got := bulk(`filter: {query: "interactions.some(summary:*x*)"}`); got != text+1 {
+		t.Errorf("bulk over a text filter costs %d, want %d", got, text+1)
+	}
+	if got := bulk(`customers: [{id: "a", expectedVersion: 1}, {id: "b", expectedVersion: 1}]`); got != 2+1 {
+		t.Errorf("bulk over two picked customers costs %d, want 3", got)
+	}
+}

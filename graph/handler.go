@@ -111,6 +111,15 @@ func config(r *Resolver, filterCost func(text bool) int) Config {
 	cfg.Complexity.SavedSegment.Count = func(int, *crm.ArchiveScope) int {
 		return filterCost(false)
 	}
+	// A bulk change over a filter evaluates it once, when the job starts
+	// (the changes themselves are bounded by crm.MaxBulkSelection and run
+	// as a job); picked customers cost one each.
+	cfg.Complexity.Mutation.StartBulkChange = func(child int, input model.BulkChangeInput) int {
+		if input.Filter != nil {
+			return scan(input.Filter.Where, input.Filter.Query) + child
+		}
+		return len(input.Customers) + child
+	}
 	// A sidebar: an estimate of how many segments a user sees.
 	cfg.Complexity.Query.Segments = func(child int) int { return 1 + 20*child }
 	nestedCosts(&cfg.Complexity)

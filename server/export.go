@@ -73,10 +73,12 @@ func (a *app) exportHandler(format string) http.Handler {
 				"client", auth.ClientFrom(r.Context()).Addr.String(), "format", format}, args...)...)
 		}
 		if refused != nil {
+			msg := "export refused: the password must be changed first"
 			if crm.IsCode(refused, crm.CodeUnauthenticated) {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="kehu"`)
+				msg = "export refused: not signed in"
 			}
-			logged(slog.LevelInfo, "export refused: not signed in, or must change the password", "code", crm.ErrorCode(refused))
+			logged(slog.LevelInfo, msg, "code", crm.ErrorCode(refused))
 			a.writeError(w, r, 0, refused)
 			return
 		}

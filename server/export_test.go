@@ -133,7 +133,7 @@ func (ts *testServer) apiList(t *testing.T, token, query, orderField string, des
 				}
 			}
 		}
-		ts.post(t, token, `query($q:String,$after:String,$f:CustomerOrderField!,$d:OrderDirection){customers(first:100,after:$after,query:$q,
+		ts.post(t, token, `query($q:String,$after:String,$f:CustomerOrderField!,$d:OrderDirection){customers(first:40,after:$after,query:$q,
 			orderBy:{field:$f,direction:$d}){nodes{code name stage totalAmount lastInteractionAt interactionCount owner{name}
 			contacts{name phone email primary} contactDetailsMasked} pageInfo{hasNextPage endCursor}}}`,
 			map[string]any{"q": query, "after": after, "f": orderField, "d": dir}).ok(t, &out)
