@@ -220,8 +220,8 @@ async function main() {
       await page.locator('.ant-pagination-next').click();
       await page.waitForURL((u) => u.searchParams.get('page') === '4' && u.searchParams.get('q') === '科技' && u.searchParams.get('sort') === 'TOTAL_AMOUNT.desc');
       // Sorting by a column header updates the URL.
-      await page.locator('th').filter({ hasText: '互动次数' }).first().click();
-      await page.waitForURL((u) => (u.searchParams.get('sort') ?? '').startsWith('INTERACTION_COUNT'));
+      await page.locator('th').filter({ hasText: '客户阶段' }).first().click();
+      await page.waitForURL((u) => (u.searchParams.get('sort') ?? '').startsWith('STAGE'));
       // Column chooser: show 所属行业; the choice survives a reload.
       await page.getByRole('button', { name: /显示列/ }).click();
       await page.getByRole('checkbox', { name: '所属行业' }).check();
@@ -756,14 +756,15 @@ async function main() {
       await p
         .waitForFunction(
           (name) => {
-            const cells = [...document.querySelectorAll('tr.kehu-row-clickable td:nth-child(6)')].map((td) => td.textContent.trim());
+            const col = [...document.querySelectorAll('thead th')].findIndex((th) => th.textContent.trim() === '负责人') + 1;
+            const cells = [...document.querySelectorAll(`tr.kehu-row-clickable td:nth-child(${col})`)].map((td) => td.textContent.trim());
             return cells.length > 0 && cells.every((c) => c === name);
           },
           me,
           { timeout: T },
         )
         .catch(async () => {
-          const owners = await p.locator('tr.kehu-row-clickable td:nth-child(6)').allInnerTexts();
+          const owners = await p.locator('tr.kehu-row-clickable').allInnerTexts();
           throw new Error(`only ${me}'s customers: ${owners.join(',')}`);
         });
       await shoot(p, 'customer-list-mine');
@@ -1125,7 +1126,7 @@ async function main() {
       assert(w.doc <= 375 && w.body <= 375, `${what} scrolls sideways at 375 px: ${JSON.stringify(w)}`);
     };
     const salesToken = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
-    const own = await gql(base, '{customers(first:100, query:"owner:me"){nodes{code name contacts{name primary phone wechat}}}}', {}, salesToken);
+    const own = await gql(base, '{customers(first:100, query:"owner:me"){nodes{code name contacts(limit: 20){name primary phone wechat}}}}', {}, salesToken);
     const reachable = own.customers.nodes.filter((c) => c.contacts.some((k) => k.primary && k.phone));
     const phoneCustomer = reachable.find((c) => c.contacts.some((k) => k.primary && k.wechat)) ?? reachable[0];
 
@@ -1348,7 +1349,7 @@ async function main() {
     await scenario('phone in English: the contact bar, date shortcuts and the reset dialog (375)', async () => {
       const token = await apiLogin(base, 'sales3@kehu.local', DEMO_PASSWORD);
       await gql(base, 'mutation{updateMySettings(input:{locale:EN}){locale}}', {}, token);
-      const mine = await gql(base, '{customers(first:100, query:"owner:me"){nodes{code contacts{primary phone}}}}', {}, token);
+      const mine = await gql(base, '{customers(first:100, query:"owner:me"){nodes{code contacts(limit: 20){primary phone}}}}', {}, token);
       const c = mine.customers.nodes.find((n) => n.contacts.some((k) => k.primary && k.phone));
       assert(c, 'a customer of sales3 with a primary phone');
       const ctx = await newContext(PHONE);

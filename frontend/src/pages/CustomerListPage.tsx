@@ -292,7 +292,7 @@ export function CustomerListPage() {
         key: 'name',
         title: 'col.name',
         sort: 'NAME',
-        width: 164,
+        width: 140,
         render: (r) => (
           <>
             <Link to={`/customers/${r.code}`} tabIndex={-1} onClick={(e) => e.stopPropagation()}>
@@ -307,12 +307,12 @@ export function CustomerListPage() {
         ),
       },
       { key: 'stage', title: 'col.stage', sort: 'STAGE', width: 96, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
-      { key: 'valueTier', title: 'col.valueTier', sort: 'VALUE_TIER', width: 112, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
+      { key: 'valueTier', title: 'col.valueTier', sort: 'VALUE_TIER', width: 108, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
       { key: 'intentGrade', title: 'col.intentGrade', sort: 'INTENT_GRADE', width: 100, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
       {
         key: 'owner',
         title: 'col.owner',
-        width: 76,
+        width: 68,
         render: (r) =>
           r.owner ? (
             <Tag bordered={false} color={r.owner.id === me?.id ? 'blue' : undefined}>
