@@ -292,11 +292,7 @@ func TestPathological(t *testing.T) {
 		"alternating minus groups": strings.Repeat("-(a) ", 600),
 	}
 	for name, line := range lines {
-		start := time.Now()
 		n, err := Parse(line)
-		if elapsed := time.Since(start); elapsed > time.Second {
-			t.Errorf("%s: %v", name, elapsed)
-		}
 		if err != nil && !crm.IsCode(err, crm.CodeBadUserInput) {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -329,11 +325,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		start := time.Now()
 		n, err := Parse(line)
-		if d := time.Since(start); d > time.Second {
-			t.Fatalf("Parse took %v", d)
-		}
 		if err != nil {
 			var pe *ParseError
 			if !crm.IsCode(err, crm.CodeBadUserInput) || !errors.As(err, &pe) {
