@@ -28,6 +28,10 @@ func TestExpensiveAliasesAreRefusedBeforeRunning(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.Demo, cfg.DemoCustomers = true, 200
 	cfg.MaxComplexity = 2000
+	// The allowed aliases run one after another at the gate (one text
+	// evaluation per user); under -race on a busy machine that can pass the
+	// default 30 s request timeout, which is not what this test is about.
+	cfg.Timeout = 5 * time.Minute
 	ts := newTestServerWith(t, cfg)
 	// This test is about the complexity model: the aliases that are allowed
 	// wait for their turn at the evaluation gate.
