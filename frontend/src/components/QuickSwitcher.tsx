@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Input, Modal, Tag, Typography, type InputRef } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
@@ -56,7 +56,8 @@ export function QuickSwitcher({ open, onClose }: { open: boolean; onClose: () =>
     staleTime: 10_000,
     placeholderData: (prev) => prev,
   });
-  const recent = open ? loadRecent(me?.id) : [];
+  // Read once each time the switcher opens (not on every keystroke).
+  const recent = useMemo(() => (open ? loadRecent(me?.id) : []), [open, me?.id]);
   const showingRecent = text.trim() === '';
   const items: Item[] = showingRecent ? recent : (found.data ?? []).map((c) => ({ code: c.code, name: c.name, archived: !!c.archivedAt }));
   const go = (it: Item | undefined) => {
