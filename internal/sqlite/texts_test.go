@@ -4,31 +4,21 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
+	"github.com/kehu-crm/kehu/internal/storetest"
 )
 
-// The alphabet of the random texts: Chinese, ASCII in both cases, the
-// runes whose case orbit crosses into ASCII (ſ, the Kelvin sign), Greek
-// sigmas, FTS5 syntax characters and spaces.
-var textRunes = []rune("物流效率客户反馈希望优化配送方案的了一电话沟通aAbBkKsSſKσςΣ\"'*() -:^.中文0123456789１３８@")
+// textRunes: storetest's alphabet and FTS5 syntax characters.
+var textRunes = []rune(storetest.TextRunes + "\"'*()")
 
-// phones are pieces the texts are built of besides random runes: phone
-// numbers, e-mail addresses and WeChat IDs that masking hides.
-var phones = []string{"13812345678", "电话 138-1234-5678", "0755-12345678", "li.lei@example.cn", "微信号 wx_lilei88", "１３８１２３４５６７８"}
+var phones = storetest.ContactPieces
 
-func randText(r *rand.Rand, n int) string {
-	var b strings.Builder
-	for range n {
-		b.WriteRune(textRunes[r.IntN(len(textRunes))])
-	}
-	return b.String()
-}
+func randText(r *rand.Rand, n int) string { return storetest.RandText(r, textRunes, n) }
 
 // needle picks a pattern: a piece of one of the texts with its case
 // changed at random, or random runes.
