@@ -9,6 +9,7 @@ export const UserFieldsFragment = graphql(`
     name
     role
     disabled
+    assignable
     canCreateCustomers
     canChangeOwners
     locale

@@ -164,7 +164,7 @@ export function CustomerListPage() {
   const navigate = useNavigate();
   // 我的客户 comes back as this user left it on this browser (a link that
   // says mine=1 or mine=0 wins); the URL is brought in line below.
-  const ownsCustomers = !!me && me.role !== 'ANALYST';
+  const ownsCustomers = !!me?.assignable; // the server says who may own customers
   const rememberedMine = useMemo(() => ownsCustomers && !params.has('mine') && loadMine(me?.id), [ownsCustomers, params, me?.id]);
   const state = useMemo(() => {
     const s = decodeListState(params);
