@@ -1,10 +1,15 @@
 package crm
 
-import "time"
+import (
+	"math"
+	"slices"
+	"time"
+)
 
 // Brief is the compact form of a customer's nested arrays that segment
-// filters read (internal/segment): for each contact, interaction, need and
-// deal only the filterable fields, with times as Unix milliseconds (what
+// filters (internal/segment) and aggregates (internal/analytics) read: for
+// each contact, interaction, need, deal, survey and stage change only the
+// fields they use, with times as Unix milliseconds (what
 // BSON stores) and the interactions' enums as one-byte codes. A read model
 // keeps one per customer so that filters over nested arrays run on it
 // without decoding documents; the one free-text field it leaves out is an
@@ -16,6 +21,13 @@ type Brief struct {
 	Interactions []BriefInteraction
 	Needs        []BriefNeed
 	Deals        []BriefDeal
+	Satisfaction []BriefSatisfaction
+	Stages       []BriefStageChange // the stage history, in order
+	// People holds the distinct participant lists of the interactions, in
+	// the order they first appear; an interaction names its list by index
+	// (see Brief.Participants), so that a list shared by many interactions
+	// is kept once.
+	People [][]string
 }
 
 // BriefContact is a contact's filterable fields.
@@ -29,11 +41,96 @@ type BriefContact struct {
 // BriefInteraction is an interaction's filterable fields but its summary:
 // 32 bytes, the bulk of a Brief (customers log dozens of interactions).
 type BriefInteraction struct {
-	At        int64 // Unix milliseconds
-	CreatedBy string
-	channel   uint8 // index in channels
-	keyEvent  uint8 // 0: none, else index in keyEvents + 1
-	texts     uint8 // bit Code set: that InteractionText is not empty
+	At          int64 // Unix milliseconds
+	CreatedBy   string
+	DurationMin uint16 // 0: not recorded (at most 1440)
+	people      uint16 // 0: no participants, else index in Brief.People + 1
+	channel     uint8  // index in channels
+	keyEvent    uint8  // 0: none, else index in keyEvents + 1
+	texts       uint8  // bit Code set: that InteractionText is not empty
+}
+
+// BriefSatisfaction is a survey result: its time and score.
+type BriefSatisfaction struct {
+	At    int64 // Unix milliseconds
+	Score int
+}
+
+// BriefStageChange is one change of pipeline stage.
+type BriefStageChange struct {
+	At   int64 // Unix milliseconds
+	from uint8 // 0: none (the first stage), else index in stages + 1
+	to   uint8 // index in stages + 1
+}
+
+// From is the stage left, "" for the customer's first stage.
+func (b *BriefStageChange) From() Stage {
+	if b.from == 0 {
+		return ""
+	}
+	return stages[b.from-1]
+}
+
+// To is the stage entered.
+func (b *BriefStageChange) To() Stage { return stages[b.to-1] }
+
+// BriefOfStageChange builds a stage change's brief; ok is false for a
+// stage this version does not know.
+func BriefOfStageChange(at time.Time, from, to Stage) (BriefStageChange, bool) {
+	b := BriefStageChange{At: at.UnixMilli()}
+	ti := enumIndex(stages, to)
+	if ti < 0 {
+		return b, false
+	}
+	b.to = uint8(ti + 1)
+	if from != "" {
+		fi := enumIndex(stages, from)
+		if fi < 0 {
+			return b, false
+		}
+		b.from = uint8(fi + 1)
+	}
+	return b, true
+}
+
+// Participants returns the interaction's participants (user ids).
+func (b *Brief) Participants(x *BriefInteraction) []string {
+	if x.people == 0 {
+		return nil
+	}
+	return b.People[x.people-1]
+}
+
+// WithParticipants returns x naming the participant list ps, which is
+// added to b.People unless an equal list is there already; ok is false
+// when b holds too many distinct lists to name another.
+func (b *Brief) WithParticipants(x BriefInteraction, ps []string) (BriefInteraction, bool) {
+	if len(ps) == 0 {
+		x.people = 0
+		return x, true
+	}
+	for i := len(b.People) - 1; i >= 0; i-- { // the last lists are the likeliest
+		if slices.Equal(b.People[i], ps) {
+			x.people = uint16(i + 1)
+			return x, true
+		}
+	}
+	if len(b.People) >= math.MaxUint16 {
+		return x, false
+	}
+	b.People = append(b.People, ps)
+	x.people = uint16(len(b.People))
+	return x, true
+}
+
+// WithDuration returns x with its duration in minutes; ok is false for a
+// duration a brief cannot hold (negative or above 65,535).
+func (x BriefInteraction) WithDuration(min int64) (BriefInteraction, bool) {
+	if min < 0 || min > math.MaxUint16 {
+		return x, false
+	}
+	x.DurationMin = uint16(min)
+	return x, true
 }
 
 // HasText reports whether the interaction's InteractionText of that code
@@ -108,6 +205,12 @@ func BriefOf(c *Customer) (b *Brief, ok bool) {
 					bi = bi.WithText(t.Code)
 				}
 			}
+			if bi, ok = bi.WithDuration(int64(x.DurationMin)); !ok {
+				return nil, false
+			}
+			if bi, ok = b.WithParticipants(bi, x.Participants); !ok {
+				return nil, false
+			}
 			b.Interactions[i] = bi
 		}
 	}
@@ -121,6 +224,21 @@ func BriefOf(c *Customer) (b *Brief, ok bool) {
 		b.Deals = make([]BriefDeal, len(c.Deals))
 		for i, x := range c.Deals {
 			b.Deals[i] = BriefDeal{Product: x.Product, Amount: x.Amount, Date: x.Date.UnixMilli()}
+		}
+	}
+	if len(c.Satisfaction) > 0 {
+		b.Satisfaction = make([]BriefSatisfaction, len(c.Satisfaction))
+		for i, x := range c.Satisfaction {
+			b.Satisfaction[i] = BriefSatisfaction{At: x.At.UnixMilli(), Score: x.Score}
+		}
+	}
+	if len(c.StageHistory) > 0 {
+		b.Stages = make([]BriefStageChange, len(c.StageHistory))
+		for i, x := range c.StageHistory {
+			var ok bool
+			if b.Stages[i], ok = BriefOfStageChange(x.At, x.From, x.To); !ok {
+				return nil, false
+			}
 		}
 	}
 	return b, true

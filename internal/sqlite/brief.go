@@ -71,11 +71,17 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 		w.each(body, func(e []byte) {
 			at := zeroMs
 			var ch, ev, by string
+			var dur int64
+			var people []string
 			var texts [4]bool // crm.InteractionTexts not empty, by code
 			w.fields(e, func(k []byte, v bsoncore.Value) {
 				switch string(k) { // no allocation
 				case "at":
 					at, _ = w.time(v)
+				case "durationMin":
+					dur, _ = w.int(v)
+				case "participants":
+					people = w.strings(v)
 				case "channel":
 					ch = w.str(v)
 				case "keyEvent":
@@ -97,6 +103,10 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 					x = x.WithText(code)
 				}
 			}
+			x, ok = x.WithDuration(dur)
+			w.ok = w.ok && ok
+			x, ok = b.WithParticipants(x, people)
+			w.ok = w.ok && ok
 			b.Interactions = append(b.Interactions, x)
 		})
 	}
@@ -159,10 +169,72 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 			b.Deals = append(b.Deals, x)
 		})
 	}
+	if body, n := w.array(d, "satisfaction"); n > 0 {
+		b.Satisfaction = make([]crm.BriefSatisfaction, 0, n)
+		w.each(body, func(e []byte) {
+			x := crm.BriefSatisfaction{At: zeroMs}
+			w.fields(e, func(k []byte, v bsoncore.Value) {
+				switch string(k) { // no allocation
+				case "at":
+					x.At, _ = w.time(v)
+				case "score":
+					s, _ := w.int(v)
+					x.Score = int(s)
+				}
+			})
+			b.Satisfaction = append(b.Satisfaction, x)
+		})
+	}
+	if body, n := w.array(d, "stageHistory"); n > 0 {
+		b.Stages = make([]crm.BriefStageChange, 0, n)
+		w.each(body, func(e []byte) {
+			at := zeroMs
+			var from, to string
+			w.fields(e, func(k []byte, v bsoncore.Value) {
+				switch string(k) { // no allocation
+				case "at":
+					at, _ = w.time(v)
+				case "from":
+					from = w.str(v)
+				case "to":
+					to = w.str(v)
+				}
+			})
+			x, ok := crm.BriefOfStageChange(time.UnixMilli(at), crm.Stage(from), crm.Stage(to))
+			w.ok = w.ok && ok
+			b.Stages = append(b.Stages, x)
+		})
+	}
 	if !w.ok {
 		return nil
 	}
 	return b
+}
+
+// strings reads an array of strings (null: none), each shared through the
+// walker's cache.
+func (w *walker) strings(v bsoncore.Value) []string {
+	if v.Type == bsoncore.TypeNull {
+		return nil
+	}
+	arr, ok := v.ArrayOK()
+	if !ok {
+		w.ok = false
+		return nil
+	}
+	vals, err := arr.Values()
+	if err != nil {
+		w.ok = false
+		return nil
+	}
+	if len(vals) == 0 {
+		return nil
+	}
+	out := make([]string, len(vals))
+	for i, x := range vals {
+		out[i] = w.str(x)
+	}
+	return out
 }
 
 // zeroMs is the Unix millisecond of the zero time.Time: what a decode

@@ -42,6 +42,21 @@ func FuzzReadBrief(f *testing.F) {
 			bson.D{{Key: "product", Value: "云服务"}, {Key: "amount", Value: int64(12345600)}, {Key: "date", Value: at}, {Key: "note", Value: "首单"}},
 			bson.D{{Key: "product", Value: "培训"}, {Key: "amount", Value: int32(5)}},
 		}}},
+		bson.D{{Key: "interactions", Value: bson.A{
+			bson.D{{Key: "channel", Value: "VISIT"}, {Key: "participants", Value: bson.A{"u1", "u2"}}, {Key: "durationMin", Value: int32(45)}},
+			bson.D{{Key: "channel", Value: "PHONE"}, {Key: "participants", Value: bson.A{"u1", "u2"}}, {Key: "durationMin", Value: int64(70000)}},
+			bson.D{{Key: "channel", Value: "EMAIL"}, {Key: "participants", Value: nil}},
+			bson.D{{Key: "channel", Value: "EMAIL"}, {Key: "participants", Value: bson.A{int32(3)}}},
+		}}},
+		bson.D{{Key: "satisfaction", Value: bson.A{
+			bson.D{{Key: "id", Value: "s1"}, {Key: "at", Value: at}, {Key: "score", Value: int32(88)}, {Key: "comment", Value: "好"}},
+			bson.D{{Key: "score", Value: int64(40)}},
+		}}},
+		bson.D{{Key: "stageHistory", Value: bson.A{
+			bson.D{{Key: "to", Value: "POTENTIAL"}, {Key: "at", Value: at}, {Key: "by", Value: "u1"}},
+			bson.D{{Key: "from", Value: "POTENTIAL"}, {Key: "to", Value: "WON"}, {Key: "at", Value: at}},
+			bson.D{{Key: "from", Value: "WON"}, {Key: "to", Value: "SOLD"}},
+		}}},
 		bson.D{{Key: "interactions", Value: bson.A{bson.D{{Key: "channel", Value: "FAX"}}}}},
 		bson.D{{Key: "interactions", Value: bson.A{bson.D{{Key: "at", Value: "yesterday"}}}}},
 		bson.D{{Key: "deals", Value: bson.A{int32(1)}}},
