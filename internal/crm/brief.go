@@ -2,7 +2,6 @@ package crm
 
 import (
 	"math"
-	"slices"
 	"time"
 )
 
@@ -23,11 +22,6 @@ type Brief struct {
 	Deals        []BriefDeal
 	Satisfaction []BriefSatisfaction
 	Stages       []BriefStageChange // the stage history, in order
-	// People holds the distinct participant lists of the interactions, in
-	// the order they first appear; an interaction names its list by index
-	// (see Brief.Participants), so that a list shared by many interactions
-	// is kept once.
-	People [][]string
 }
 
 // BriefContact is a contact's filterable fields.
@@ -38,16 +32,17 @@ type BriefContact struct {
 	Primary bool
 }
 
-// BriefInteraction is an interaction's filterable fields but its summary:
-// 32 bytes, the bulk of a Brief (customers log dozens of interactions).
+// BriefInteraction is an interaction's fields but its texts: 40 bytes, the
+// bulk of a Brief (customers log dozens of interactions). Its participant
+// list is shared (see WithParticipants).
 type BriefInteraction struct {
 	At          int64 // Unix milliseconds
 	CreatedBy   string
-	DurationMin uint16 // 0: not recorded (at most 1440)
-	people      uint16 // 0: no participants, else index in Brief.People + 1
-	channel     uint8  // index in channels
-	keyEvent    uint8  // 0: none, else index in keyEvents + 1
-	texts       uint8  // bit Code set: that InteractionText is not empty
+	people      *[]string // nil: no participants
+	DurationMin uint16    // 0: not recorded (at most 1440)
+	channel     uint8     // index in channels
+	keyEvent    uint8     // 0: none, else index in keyEvents + 1
+	texts       uint8     // bit Code set: that InteractionText is not empty
 }
 
 // BriefSatisfaction is a survey result: its time and score.
@@ -94,33 +89,21 @@ func BriefOfStageChange(at time.Time, from, to Stage) (BriefStageChange, bool) {
 }
 
 // Participants returns the interaction's participants (user ids).
-func (b *Brief) Participants(x *BriefInteraction) []string {
-	if x.people == 0 {
+func (x *BriefInteraction) Participants() []string {
+	if x.people == nil {
 		return nil
 	}
-	return b.People[x.people-1]
+	return *x.people
 }
 
-// WithParticipants returns x naming the participant list ps, which is
-// added to b.People unless an equal list is there already; ok is false
-// when b holds too many distinct lists to name another.
-func (b *Brief) WithParticipants(x BriefInteraction, ps []string) (BriefInteraction, bool) {
-	if len(ps) == 0 {
-		x.people = 0
-		return x, true
+// WithParticipants returns x with the participant list *ps (nil or empty:
+// none). Interactions may share one list: it must not be modified.
+func (x BriefInteraction) WithParticipants(ps *[]string) BriefInteraction {
+	if ps != nil && len(*ps) == 0 {
+		ps = nil
 	}
-	for i := len(b.People) - 1; i >= 0; i-- { // the last lists are the likeliest
-		if slices.Equal(b.People[i], ps) {
-			x.people = uint16(i + 1)
-			return x, true
-		}
-	}
-	if len(b.People) >= math.MaxUint16 {
-		return x, false
-	}
-	b.People = append(b.People, ps)
-	x.people = uint16(len(b.People))
-	return x, true
+	x.people = ps
+	return x
 }
 
 // WithDuration returns x with its duration in minutes; ok is false for a
@@ -208,8 +191,8 @@ func BriefOf(c *Customer) (b *Brief, ok bool) {
 			if bi, ok = bi.WithDuration(int64(x.DurationMin)); !ok {
 				return nil, false
 			}
-			if bi, ok = b.WithParticipants(bi, x.Participants); !ok {
-				return nil, false
+			if len(x.Participants) > 0 {
+				bi = bi.WithParticipants(&x.Participants)
 			}
 			b.Interactions[i] = bi
 		}

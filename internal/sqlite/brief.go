@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"encoding/binary"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
@@ -37,8 +38,9 @@ func (c strCache) of(b []byte) string {
 
 // walker reads one document's nested arrays.
 type walker struct {
-	strs strCache
-	ok   bool
+	strs  strCache
+	ok    bool
+	lists []*[]string // the customer's participant lists (see people)
 }
 
 // readBrief walks a stored customer document into its brief, or nil (see
@@ -105,8 +107,7 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 			}
 			x, ok = x.WithDuration(dur)
 			w.ok = w.ok && ok
-			x, ok = b.WithParticipants(x, people)
-			w.ok = w.ok && ok
+			x = x.WithParticipants(w.people(people))
 			b.Interactions = append(b.Interactions, x)
 		})
 	}
@@ -209,6 +210,25 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 		return nil
 	}
 	return b
+}
+
+// people returns a shared pointer to a participant list equal to ps (nil
+// for none): interactions of one customer mostly repeat a few lists, which
+// are then kept once.
+func (w *walker) people(ps []string) *[]string {
+	if len(ps) == 0 {
+		return nil
+	}
+	for _, l := range w.lists {
+		if slices.Equal(*l, ps) {
+			return l
+		}
+	}
+	l := &ps
+	if len(w.lists) < 16 {
+		w.lists = append(w.lists, l)
+	}
+	return l
 }
 
 // strings reads an array of strings (null: none), each shared through the
