@@ -153,9 +153,9 @@ func (r *rowCtx) enum(labels map[string]label, v string) Value {
 		return text(v)
 	}
 	if r.opt.Lang == En {
-		return text(l.en)
+		return text(l.En)
 	}
-	return text(l.zh)
+	return text(l.Zh)
 }
 
 // catalog is every exportable column, in the order of the customer page:

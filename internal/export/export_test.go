@@ -352,7 +352,9 @@ func TestLabelsMatchTheApp(t *testing.T) {
 	}
 	tables := map[string]map[string]label{"STAGE_LABELS": stageLabels, "VALUE_TIER_LABELS": valueTierLabels,
 		"INTENT_GRADE_LABELS": intentGradeLabels, "CUSTOMER_TYPE_LABELS": customerTypeLabels,
-		"NEED_TYPE_LABELS": needTypeLabels, "CONTACT_ROLE_LABELS": contactRoleLabels}
+		"NEED_TYPE_LABELS": needTypeLabels, "CONTACT_ROLE_LABELS": contactRoleLabels,
+		"CHANNEL_LABELS": crm.ChannelLabels, "KEY_EVENT_LABELS": crm.KeyEventLabels, "NEED_KIND_LABELS": crm.NeedKindLabels,
+		"PRIORITY_LABELS": crm.PriorityLabels, "NEED_STATUS_LABELS": crm.NeedStatusLabels}
 	entry := regexp.MustCompile(`(\w+): \{ zh: '([^']*)', en: '([^']*)'`)
 	for name, table := range tables {
 		start := strings.Index(string(src), "export const "+name+":")
@@ -366,7 +368,7 @@ func TestLabelsMatchTheApp(t *testing.T) {
 			t.Fatalf("%s: %d labels in the app, %d here", name, len(found), len(table))
 		}
 		for _, m := range found {
-			if got := table[m[1]]; got.zh != m[2] || got.en != m[3] {
+			if got := table[m[1]]; got.Zh != m[2] || got.En != m[3] {
 				t.Errorf("%s.%s: here %+v, app %q/%q", name, m[1], got, m[2], m[3])
 			}
 		}
@@ -378,8 +380,8 @@ func TestLabelsMatchTheApp(t *testing.T) {
 			t.Fatalf("segment field %s", field)
 		}
 		for v, l := range table {
-			if ls := f.Labels(v); len(ls) == 0 || ls[0] != l.zh {
-				t.Errorf("%s %s: query line labels %q, export %q", field, v, ls, l.zh)
+			if ls := f.Labels(v); len(ls) == 0 || ls[0] != l.Zh {
+				t.Errorf("%s %s: query line labels %q, export %q", field, v, ls, l.Zh)
 			}
 		}
 	}
