@@ -47,8 +47,8 @@ var (
 		"SIGNED": {"签单", "Signed"}, "RENEWED": {"续费", "Renewed"}, "COMPLAINT": {"投诉", "Complaint"},
 		"REFERRAL": {"推荐新客户", "Referral"},
 	}
-	NeedKindLabels = map[string]Label{"CURRENT": {"当前需求", "Current"}, "POTENTIAL": {"潜在需求", "Potential"}}
-	PriorityLabels = map[string]Label{"HIGH": {"高", "High"}, "MEDIUM": {"中", "Medium"}, "LOW": {"低", "Low"}}
+	NeedKindLabels   = map[string]Label{"CURRENT": {"当前需求", "Current"}, "POTENTIAL": {"潜在需求", "Potential"}}
+	PriorityLabels   = map[string]Label{"HIGH": {"高", "High"}, "MEDIUM": {"中", "Medium"}, "LOW": {"低", "Low"}}
 	NeedStatusLabels = map[string]Label{
 		"OPEN": {"未跟进", "Open"}, "IN_PROGRESS": {"跟进中", "In progress"}, "RESOLVED": {"已解决", "Resolved"},
 		"ABANDONED": {"已放弃", "Abandoned"},
