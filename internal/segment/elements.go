@@ -64,6 +64,10 @@ func ElementsFromInput(path string, a Array, in map[string]any, o Options) (*Ele
 	return &Elements{array: a, node: n, opts: o}, nil
 }
 
+// Lean reports whether the filter reads only what a crm.Brief holds (no
+// interaction summary): what ElementPredicate on a brief type needs.
+func (e *Elements) Lean() bool { return e.node == nil || briefable(e.Some()) }
+
 // Array is the nested array the filter is about.
 func (e *Elements) Array() Array { return e.array }
 

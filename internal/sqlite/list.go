@@ -476,13 +476,22 @@ func (cs *customerStore) Estimate(context.Context) (int, error) {
 // Counts counts each filter's customers in scope in one pass over one
 // snapshot of the read model.
 func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.CountQuery) ([]int, error) {
+	counts := make([]int, len(filters))
+	err := cs.eachInScope(ctx, filters, q, func(_ *entry, k int) { counts[k]++ })
+	return counts, err
+}
+
+// eachInScope calls fn(e, k) for every entry of one snapshot in q's
+// archive scope and every filter k (nil: every customer) that selects it.
+// Filters that read free text are bound to the text index (or evaluated on
+// the documents) first, as the viewer q.Viewer reads the texts.
+func (cs *customerStore) eachInScope(ctx context.Context, filters []crm.Filter, q crm.CountQuery, fn func(e *entry, k int)) error {
 	scope, err := archiveScope(q.Scope)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	q.Scope = scope
 	if err := ctx.Err(); err != nil {
-		return nil, crm.Internal(err)
+		return crm.Internal(err)
 	}
 	s := (*Store)(cs)
 	snap := s.snap.Load()
@@ -491,7 +500,7 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 	if slices.ContainsFunc(filters, func(f crm.Filter) bool { return f != nil && !f.Lean() }) {
 		tx, at, err := s.readAt(ctx)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		defer tx.Rollback()
 		snap = at
@@ -501,19 +510,18 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 				continue
 			}
 			if filters[k], err = cs.bindText(ctx, tx, snap, crm.ForViewer(f, q.Viewer), cache); err != nil {
-				return nil, err
+				return err
 			}
 			if !filters[k].Lean() {
 				if selected[k], err = cs.matchFull(ctx, snap.chunks, filters[k]); err != nil {
-					return nil, err
+					return err
 				}
 			}
 		}
 	}
-	counts := make([]int, len(filters))
 	for _, c := range snap.chunks {
 		for i := range c.n {
-			switch q.Scope {
+			switch scope {
 			case crm.ScopeActive:
 				if c.archived[i] {
 					continue
@@ -527,24 +535,24 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 			for k, f := range filters {
 				switch {
 				case f == nil:
-					counts[k]++
+					fn(e, k)
 				case selected[k] != nil:
 					if selected[k][e.c.ID] {
-						counts[k]++
+						fn(e, k)
 					}
 				default:
 					ok, err := cs.matchEntry(ctx, f, e)
 					if err != nil {
-						return nil, err
+						return err
 					}
 					if ok {
-						counts[k]++
+						fn(e, k)
 					}
 				}
 			}
 		}
 	}
-	return counts, nil
+	return nil
 }
 
 // archiveScope defaults an empty scope to ACTIVE and refuses unknown ones.

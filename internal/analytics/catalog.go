@@ -1,0 +1,277 @@
+// Package analytics computes aggregates of customer facts (customers,
+// interactions, deals, needs, survey results, stage changes): groups by
+// typed dimensions with counts and figures of typed metrics, over the same
+// customer scope the lists take, with a drill line per group that lists
+// exactly its customers.
+//
+// The package holds the specification of an aggregate (catalog.go), its
+// calendar (calendar.go), the reference evaluator over customers' briefs
+// (engine.go) that the embedded store runs in process, and the service
+// that validates requests, asks a store's Engine and shapes the result
+// (service.go). A store that can push the work down (MongoDB) implements
+// Engine itself from the same Spec; no store flag enters the domain.
+package analytics
+
+import "github.com/kehu-crm/kehu/internal/crm"
+
+// Fact is what an aggregate counts: one row per customer, or per element
+// of one of its nested arrays.
+type Fact string
+
+const (
+	Customers    Fact = "CUSTOMERS"
+	Interactions Fact = "INTERACTIONS"
+	Deals        Fact = "DEALS"
+	Needs        Fact = "NEEDS"
+	Satisfaction Fact = "SATISFACTION"
+	StageChanges Fact = "STAGE_CHANGES"
+)
+
+// Facts lists every fact.
+func Facts() []Fact {
+	return []Fact{Customers, Interactions, Deals, Needs, Satisfaction, StageChanges}
+}
+
+// Dimension is what groups are keyed by. Its value is unique across facts;
+// a fact names its dimensions by GraphQL enum names (Fact.Dimension), which
+// are the same but for a need's own TYPE.
+type Dimension string
+
+const (
+	// The fact's time (a customer's creation, an interaction's time, a
+	// deal's date, a need's opening, a survey's time, a stage change's
+	// time) in calendar units of the request's time zone.
+	Day     Dimension = "DAY"
+	Week    Dimension = "WEEK" // ISO weeks, Monday first: 2026-W09
+	Month   Dimension = "MONTH"
+	Quarter Dimension = "QUARTER"
+	Year    Dimension = "YEAR"
+
+	// The customer's.
+	ValueTier      Dimension = "VALUE_TIER"
+	IntentGrade    Dimension = "INTENT_GRADE"
+	Stage          Dimension = "STAGE"
+	Industry       Dimension = "INDUSTRY"
+	Source         Dimension = "SOURCE"
+	Province       Dimension = "PROVINCE"
+	City           Dimension = "CITY"
+	Owner          Dimension = "OWNER"
+	CustomerType   Dimension = "TYPE"
+	NeedType       Dimension = "NEED_TYPE" // the customer's need type
+	Tag            Dimension = "TAG"       // a customer with several tags is in several groups
+	CreatedMonth   Dimension = "CREATED_MONTH"
+	CreatedQuarter Dimension = "CREATED_QUARTER"
+	CreatedYear    Dimension = "CREATED_YEAR"
+	FirstDealMonth Dimension = "FIRST_DEAL_MONTH"
+
+	// An interaction's.
+	Channel     Dimension = "CHANNEL"
+	KeyEvent    Dimension = "KEY_EVENT"
+	Participant Dimension = "PARTICIPANT" // an interaction with several participants is in several groups
+
+	// A deal's.
+	Product Dimension = "PRODUCT"
+
+	// A need's.
+	Status      Dimension = "STATUS"
+	Priority    Dimension = "PRIORITY"
+	Kind        Dimension = "KIND"
+	NeedOwnType Dimension = "NEED.TYPE" // GraphQL: TYPE on needs
+	OpenedMonth Dimension = "OPENED_MONTH"
+
+	// A survey's.
+	ScoreBand Dimension = "SCORE_BAND" // HIGH (85 and above), MEDIUM (60-84), LOW (below 60)
+
+	// A stage change's.
+	FromStage Dimension = "FROM_STAGE"
+	ToStage   Dimension = "TO_STAGE"
+)
+
+// TimeUnits are the dimensions of the fact's time, finest first.
+var TimeUnits = []Dimension{Day, Week, Month, Quarter, Year}
+
+// IsTime reports whether d is a unit of the fact's time.
+func (d Dimension) IsTime() bool {
+	for _, u := range TimeUnits {
+		if d == u {
+			return true
+		}
+	}
+	return false
+}
+
+var customerDims = []Dimension{ValueTier, IntentGrade, Stage, Industry, Source, Province, City, Owner,
+	CustomerType, NeedType, Tag, CreatedMonth, CreatedQuarter, CreatedYear, FirstDealMonth}
+
+// own lists each fact's own dimensions besides its time.
+var own = map[Fact][]Dimension{
+	Customers:    nil,
+	Interactions: {Channel, KeyEvent, Participant},
+	Deals:        {Product},
+	Needs:        {Status, Priority, Kind, NeedOwnType, OpenedMonth},
+	Satisfaction: {ScoreBand},
+	StageChanges: {FromStage, ToStage},
+}
+
+// Dimensions lists the fact's dimensions: its time units, its own, then
+// the customer's.
+func (f Fact) Dimensions() []Dimension {
+	out := append([]Dimension(nil), TimeUnits...)
+	out = append(out, own[f]...)
+	return append(out, customerDims...)
+}
+
+// Name is d's GraphQL enum name on fact f.
+func (f Fact) Name(d Dimension) string {
+	switch {
+	case d == NeedOwnType:
+		return "TYPE"
+	case f == Needs && d == CustomerType:
+		return "CUSTOMER_TYPE"
+	}
+	return string(d)
+}
+
+// Dimension returns the dimension the GraphQL enum name stands for on f.
+func (f Fact) Dimension(name string) (Dimension, bool) {
+	for _, d := range f.Dimensions() {
+		if f.Name(d) == name {
+			return d, true
+		}
+	}
+	return "", false
+}
+
+// Nested reports whether the fact's rows are elements of a nested array.
+func (f Fact) Nested() bool { return f != Customers }
+
+// Metric is a figure that groups sum, average, and so on.
+type Metric string
+
+const (
+	// A customer's (crm.Stats).
+	TotalAmount       Metric = "TOTAL_AMOUNT"
+	InteractionCount  Metric = "INTERACTION_COUNT"
+	DealCount         Metric = "DEAL_COUNT"
+	AvgSatisfaction   Metric = "AVG_SATISFACTION" // customers without a survey have none
+	SatisfactionCount Metric = "SATISFACTION_COUNT"
+	OpenNeedCount     Metric = "OPEN_NEED_COUNT"
+	ComplaintCount    Metric = "COMPLAINT_COUNT"
+	// An interaction's recorded duration (interactions without one have none).
+	DurationMin Metric = "DURATION_MIN"
+	// A deal's amount.
+	Amount Metric = "AMOUNT"
+	// A need's budget ceiling, and its days from opening to resolution
+	// (resolved needs only).
+	BudgetMax     Metric = "BUDGET_MAX"
+	DaysToResolve Metric = "DAYS_TO_RESOLVE"
+	// A survey's score.
+	Score Metric = "SCORE"
+	// A stage change's days in the stage it left (since the change before;
+	// a customer's first stage has none).
+	DaysInStage Metric = "DAYS_IN_STAGE"
+)
+
+var metrics = map[Fact][]Metric{
+	Customers:    {TotalAmount, InteractionCount, DealCount, AvgSatisfaction, SatisfactionCount, OpenNeedCount, ComplaintCount},
+	Interactions: {DurationMin},
+	Deals:        {Amount},
+	Needs:        {BudgetMax, DaysToResolve},
+	Satisfaction: {Score},
+	StageChanges: {DaysInStage},
+}
+
+// Metrics lists the fact's metrics.
+func (f Fact) Metrics() []Metric { return metrics[f] }
+
+// HasMetric reports whether m is one of the fact's metrics.
+func (f Fact) HasMetric(m Metric) bool { return f.metricIndex(m) >= 0 }
+
+func (f Fact) metricIndex(m Metric) int {
+	for i, x := range metrics[f] {
+		if x == m {
+			return i
+		}
+	}
+	return -1
+}
+
+// Unit is how a metric's values are counted and written.
+type Unit struct {
+	Scale    int64 // stored values per unit: 100 for fen per yuan
+	Decimals int   // digits after the point of an exact value (sum, min, max)
+}
+
+var (
+	yuan  = Unit{Scale: 100, Decimals: 2}
+	whole = Unit{Scale: 1, Decimals: 0}
+	days  = Unit{Scale: 86_400_000, Decimals: 2} // from milliseconds
+	score = Unit{Scale: 10_000, Decimals: 2}     // an average kept to 1/10,000
+)
+
+// Unit returns m's unit.
+func (m Metric) Unit() Unit {
+	switch m {
+	case TotalAmount, Amount, BudgetMax:
+		return yuan
+	case DaysToResolve, DaysInStage:
+		return days
+	case AvgSatisfaction:
+		return score
+	}
+	return whole
+}
+
+// Measure is what a group is ordered by.
+type Measure string
+
+const (
+	ByCount     Measure = "COUNT"     // rows (customers for CUSTOMERS)
+	ByCustomers Measure = "CUSTOMERS" // distinct customers
+	BySum       Measure = "SUM"
+	ByAvg       Measure = "AVG"
+	ByMin       Measure = "MIN"
+	ByMax       Measure = "MAX"
+	ByKey       Measure = "KEY" // the keys themselves, in order
+)
+
+// Compare asks for the figures of an earlier range beside each group's.
+type Compare string
+
+const (
+	PreviousPeriod Compare = "PREVIOUS_PERIOD"
+	PreviousYear   Compare = "PREVIOUS_YEAR"
+)
+
+// Bounds of a request.
+const (
+	MaxDimensions   = 3    // besides one time unit
+	DefaultLimit    = 50   // groups
+	MaxLimit        = 1000 // groups
+	MaxTimeBuckets  = 1000 // buckets of the time unit inside the range
+	OtherKey        = "*"  // the key of every dimension of the folded group
+	scoreHigh       = 85
+	scoreMediumLow  = 60
+	bandHigh        = "HIGH"
+	bandMedium      = "MEDIUM"
+	bandLow         = "LOW"
+	noValue         = ""
+	maxMedianValues = 5_000_000 // values held for medians in one request
+)
+
+// ScoreBandLabels words the survey score bands.
+var ScoreBandLabels = map[string]crm.Label{
+	bandHigh:   {Zh: "满意(≥85)", En: "Satisfied (85+)"},
+	bandMedium: {Zh: "一般(60-84)", En: "Neutral (60-84)"},
+	bandLow:    {Zh: "不满意(<60)", En: "Dissatisfied (<60)"},
+}
+
+func scoreBand(s int) string {
+	switch {
+	case s >= scoreHigh:
+		return bandHigh
+	case s >= scoreMediumLow:
+		return bandMedium
+	}
+	return bandLow
+}

@@ -1,0 +1,521 @@
+package analytics
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
+)
+
+// Engine computes aggregates. The embedded store evaluates them in process
+// over its read model (Evaluate); the MongoDB store compiles the same Spec
+// to one aggregation pipeline. Both must give the same Groups (a
+// differential test checks it).
+type Engine interface {
+	// Aggregate computes s. Errors: BAD_USER_INPUT for a bad archive scope;
+	// RATE_LIMITED when the evaluation gate is full; INTERNAL.
+	Aggregate(ctx context.Context, s *Spec) (*Groups, error)
+}
+
+// Spec is one aggregate, resolved and validated: what an Engine computes.
+type Spec struct {
+	Fact Fact
+	// The customers in scope: Scope (nil: every customer) within Archive,
+	// evaluated for User and Viewer as lists are (crm.ListQuery).
+	Scope   crm.Filter
+	Archive crm.ArchiveScope
+	User    string
+	Viewer  *crm.Actor
+	// Elements selects the rows of a nested fact (nil: every element).
+	// It is lean: it reads only what a crm.Brief holds.
+	Elements *segment.Elements
+	// Dims are the group keys, in order; at most one is a time unit.
+	Dims []Dimension
+	// Window keeps the rows whose time lies in it (nil: any time).
+	Window *Range
+	// Loc is the time zone of time units and of the window on instants
+	// (a deal's date is a calendar date and is taken as it is).
+	Loc *time.Location
+	// Medians lists the metrics whose medians are wanted (they cost the
+	// values' memory).
+	Medians []Metric
+}
+
+// DateFact reports whether the fact's time is a calendar date (a deal's)
+// rather than an instant.
+func (s *Spec) DateFact() bool { return s.Fact == Deals }
+
+// Groups is an Engine's answer: every group that has rows, in no order,
+// and the total over every row (not the sum of the groups: a customer
+// with two tags is in two TAG groups, once in the total).
+type Groups struct {
+	Groups []*Group
+	Total  Group
+	// Customers is the number of customers in scope; Rows the number of
+	// rows counted (Total.Count).
+	Customers int64
+}
+
+// Group is the figures of one combination of keys (codes in Spec.Dims
+// order; "" for a value that is not set).
+type Group struct {
+	Keys      []string
+	Count     int64 // rows: customers for CUSTOMERS
+	Customers int64 // distinct customers among the rows
+	Figures   []Figure // by the fact's metrics, in Fact.Metrics order
+
+	lastCustomer int64 // the customer last counted (per evaluation)
+}
+
+// Figure is what a group holds of one metric.
+type Figure struct {
+	N             int64 // rows that have a value
+	Sum, Min, Max int64 // in the metric's unit (Metric.Unit)
+	Values        []int64 // every value, sorted, when the median was asked for
+}
+
+func (f *Figure) add(v int64, keep bool) {
+	if f.N == 0 || v < f.Min {
+		f.Min = v
+	}
+	if f.N == 0 || v > f.Max {
+		f.Max = v
+	}
+	f.N++
+	f.Sum += v
+	if keep {
+		f.Values = append(f.Values, v)
+	}
+}
+
+func (f *Figure) merge(g *Figure) {
+	if g.N == 0 {
+		return
+	}
+	if f.N == 0 || g.Min < f.Min {
+		f.Min = g.Min
+	}
+	if f.N == 0 || g.Max > f.Max {
+		f.Max = g.Max
+	}
+	f.N += g.N
+	f.Sum += g.Sum
+	f.Values = append(f.Values, g.Values...)
+}
+
+// Median is the middle value, or the mean of the two middle ones, as a
+// fraction num/2 in the metric's unit; ok is false without values.
+func (f *Figure) median() (twice int64, ok bool) {
+	n := len(f.Values)
+	if n == 0 {
+		return 0, false
+	}
+	if n%2 == 1 {
+		return 2 * f.Values[n/2], true
+	}
+	return f.Values[n/2-1] + f.Values[n/2], true
+}
+
+// Evaluate computes s over customers that are in scope already (the
+// caller applied s.Scope and s.Archive): whole documents, or read-model
+// customers with a Brief. It splits the work over the cores. A customer
+// without a Brief whose brief cannot be built (a value this version does
+// not know) is left out and counted in skipped.
+func Evaluate(s *Spec, customers []*crm.Customer) (g *Groups, skipped int) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(customers)/2000))
+	parts := make([]*evaluator, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(customers)/workers, (w+1)*len(customers)/workers
+		parts[w] = newEvaluator(s)
+		wg.Add(1)
+		go func(e *evaluator, cs []*crm.Customer) {
+			defer wg.Done()
+			for _, c := range cs {
+				e.customer(c)
+			}
+		}(parts[w], customers[lo:hi])
+	}
+	wg.Wait()
+	out := parts[0]
+	for _, p := range parts[1:] {
+		out.merge(p)
+	}
+	return out.result(), out.skipped
+}
+
+// key is a group's keys (at most MaxDimensions plus a time unit).
+type key [MaxDimensions + 1]string
+
+type evaluator struct {
+	s       *Spec
+	nm      int    // metrics of the fact
+	keepAt  []bool // by metric index: keep values for the median
+	groups  map[key]*Group
+	total   Group
+	skipped int
+	n       int64 // customers seen (the distinct-customer counter)
+
+	lo, hi   int64 // the window in Unix milliseconds
+	windowed bool
+	unit     *bucketer // the time unit's, nil without one
+	cal      map[Dimension]*bucketer
+
+	kind []int // by dimension: customerDim, timeDim or rowDim
+
+	interaction func(*crm.BriefInteraction) bool
+	need        func(*crm.BriefNeed) bool
+	deal        func(*crm.BriefDeal) bool
+
+	// Per row scratch: each dimension's values, and the metrics'.
+	vals [MaxDimensions + 1][]string
+	one  [MaxDimensions + 1][1]string
+	mv   []int64
+	has  []bool
+}
+
+func newEvaluator(s *Spec) *evaluator {
+	e := &evaluator{s: s, nm: len(s.Fact.Metrics()), groups: map[key]*Group{}, cal: map[Dimension]*bucketer{}}
+	e.keepAt = make([]bool, e.nm)
+	for _, m := range s.Medians {
+		if i := s.Fact.metricIndex(m); i >= 0 {
+			e.keepAt[i] = true
+		}
+	}
+	e.mv, e.has = make([]int64, e.nm), make([]bool, e.nm)
+	e.total.Figures = make([]Figure, e.nm)
+	e.total.lastCustomer = -1
+	loc := s.Loc
+	if loc == nil {
+		loc = crm.DefaultLocation
+	}
+	factLoc := loc
+	if s.DateFact() {
+		factLoc = time.UTC
+	}
+	if s.Window != nil {
+		e.windowed = true
+		e.lo, e.hi = s.Window.Millis(factLoc)
+	}
+	for _, d := range s.Dims {
+		e.kind = append(e.kind, kindOf(s.Fact, d))
+		switch {
+		case d.IsTime():
+			e.unit = newBucketer(d, factLoc)
+		case d == CreatedMonth:
+			e.cal[d] = newBucketer(Month, loc)
+		case d == CreatedQuarter:
+			e.cal[d] = newBucketer(Quarter, loc)
+		case d == CreatedYear:
+			e.cal[d] = newBucketer(Year, loc)
+		case d == OpenedMonth:
+			e.cal[d] = newBucketer(Month, loc)
+		case d == FirstDealMonth:
+			e.cal[d] = newBucketer(Month, time.UTC) // a date
+		}
+	}
+	if s.Elements != nil {
+		switch s.Fact {
+		case Interactions:
+			e.interaction = segment.ElementPredicate[crm.BriefInteraction](s.Elements)
+		case Needs:
+			e.need = segment.ElementPredicate[crm.BriefNeed](s.Elements)
+		case Deals:
+			e.deal = segment.ElementPredicate[crm.BriefDeal](s.Elements)
+		}
+	}
+	return e
+}
+
+// customer adds the rows of one customer.
+func (e *evaluator) customer(c *crm.Customer) {
+	b := c.Brief
+	if b == nil {
+		var ok bool
+		if b, ok = crm.BriefOf(c); !ok {
+			e.skipped++
+			return
+		}
+	}
+	e.n++
+	for i, d := range e.s.Dims {
+		if e.kind[i] != customerDim {
+			continue
+		}
+		if v, multi := e.customerValue(c, d); multi != nil {
+			e.vals[i] = multi
+		} else {
+			e.one[i][0] = v
+			e.vals[i] = e.one[i][:]
+		}
+	}
+	switch e.s.Fact {
+	case Customers:
+		if !e.in(c.CreatedAt.UnixMilli()) {
+			return
+		}
+		st := &c.Stats
+		e.clear()
+		e.set(0, int64(st.TotalAmount))
+		e.set(1, int64(st.InteractionCount))
+		e.set(2, int64(st.DealCount))
+		if st.SatisfactionCount > 0 {
+			e.set(3, int64(st.AvgSatisfaction*float64(score.Scale)+0.5))
+		}
+		e.set(4, int64(st.SatisfactionCount))
+		e.set(5, int64(st.OpenNeedCount))
+		e.set(6, int64(st.ComplaintCount))
+		e.row(c.CreatedAt.UnixMilli(), func(Dimension) (string, []string) { return "", nil })
+	case Interactions:
+		for i := range b.Interactions {
+			x := &b.Interactions[i]
+			if !e.in(x.At) || (e.interaction != nil && !e.interaction(x)) {
+				continue
+			}
+			e.clear()
+			if x.DurationMin > 0 {
+				e.set(0, int64(x.DurationMin))
+			}
+			e.row(x.At, func(d Dimension) (string, []string) {
+				switch d {
+				case Channel:
+					return string(x.Channel()), nil
+				case KeyEvent:
+					return string(x.KeyEvent()), nil
+				case Participant:
+					if ps := x.Participants(); len(ps) > 0 {
+						return "", ps
+					}
+				}
+				return noValue, nil
+			})
+		}
+	case Deals:
+		for i := range b.Deals {
+			x := &b.Deals[i]
+			if !e.in(x.Date) || (e.deal != nil && !e.deal(x)) {
+				continue
+			}
+			e.clear()
+			e.set(0, int64(x.Amount))
+			e.row(x.Date, func(Dimension) (string, []string) { return x.Product, nil })
+		}
+	case Needs:
+		for i := range b.Needs {
+			x := &b.Needs[i]
+			if !e.in(x.OpenedAt) || (e.need != nil && !e.need(x)) {
+				continue
+			}
+			e.clear()
+			if x.HasBudget {
+				e.set(0, int64(x.BudgetMax))
+			}
+			if x.HasResolved && x.Status == crm.NeedStatusResolved {
+				e.set(1, max(0, x.ResolvedAt-x.OpenedAt))
+			}
+			e.row(x.OpenedAt, func(d Dimension) (string, []string) {
+				switch d {
+				case Status:
+					return string(x.Status), nil
+				case Priority:
+					return string(x.Priority), nil
+				case Kind:
+					return string(x.Kind), nil
+				case NeedOwnType:
+					return string(x.Type), nil
+				case OpenedMonth:
+					return e.cal[OpenedMonth].key(x.OpenedAt), nil
+				}
+				return noValue, nil
+			})
+		}
+	case Satisfaction:
+		for i := range b.Satisfaction {
+			x := &b.Satisfaction[i]
+			if !e.in(x.At) {
+				continue
+			}
+			e.clear()
+			e.set(0, int64(x.Score))
+			e.row(x.At, func(Dimension) (string, []string) { return scoreBand(x.Score), nil })
+		}
+	case StageChanges:
+		for i := range b.Stages {
+			x := &b.Stages[i]
+			if !e.in(x.At) {
+				continue
+			}
+			e.clear()
+			if i > 0 && x.From() != "" {
+				e.set(0, max(0, x.At-b.Stages[i-1].At))
+			}
+			e.row(x.At, func(d Dimension) (string, []string) {
+				if d == FromStage {
+					return string(x.From()), nil
+				}
+				return string(x.To()), nil
+			})
+		}
+	}
+}
+
+// A dimension is the customer's, the fact's time unit, or another value
+// of the fact's rows.
+const (
+	customerDim = iota
+	timeDim
+	rowDim
+)
+
+func kindOf(f Fact, d Dimension) int {
+	if d.IsTime() {
+		return timeDim
+	}
+	if slices.Contains(own[f], d) {
+		return rowDim
+	}
+	return customerDim
+}
+
+// customerValue is the customer's value of d: one, or several (multi, for
+// TAG); "" for a dimension of the rows.
+func (e *evaluator) customerValue(c *crm.Customer, d Dimension) (v string, multi []string) {
+	switch d {
+	case ValueTier:
+		return string(c.ValueTier), nil
+	case IntentGrade:
+		return string(c.IntentGrade), nil
+	case Stage:
+		return string(c.Stage), nil
+	case Industry:
+		return c.Industry, nil
+	case Source:
+		return c.Source, nil
+	case Province:
+		return c.Region.Province, nil
+	case City:
+		return c.Region.City, nil
+	case Owner:
+		return c.OwnerID, nil
+	case CustomerType:
+		return string(c.Type), nil
+	case NeedType:
+		return string(c.NeedType), nil
+	case Tag:
+		if len(c.Tags) > 0 {
+			return "", c.Tags
+		}
+		return noValue, nil
+	case CreatedMonth, CreatedQuarter, CreatedYear:
+		return e.cal[d].key(c.CreatedAt.UnixMilli()), nil
+	case FirstDealMonth:
+		if c.Stats.FirstDealOn.IsZero() {
+			return noValue, nil
+		}
+		return e.cal[d].key(c.Stats.FirstDealOn.UnixMilli()), nil
+	}
+	return noValue, nil
+}
+
+func (e *evaluator) in(ms int64) bool { return !e.windowed || (ms >= e.lo && ms < e.hi) }
+
+func (e *evaluator) clear() { clear(e.has) }
+
+func (e *evaluator) set(i int, v int64) { e.mv[i], e.has[i] = v, true }
+
+// row adds one row at time ms: to the total once, and to the group of
+// every combination of its values (one unless a dimension has several).
+func (e *evaluator) row(ms int64, value func(Dimension) (string, []string)) {
+	for i, d := range e.s.Dims {
+		switch e.kind[i] {
+		case timeDim:
+			e.one[i][0] = e.unit.key(ms)
+			e.vals[i] = e.one[i][:]
+		case rowDim:
+			v, multi := value(d)
+			if multi != nil {
+				e.vals[i] = multi
+			} else {
+				e.one[i][0] = v
+				e.vals[i] = e.one[i][:]
+			}
+		}
+	}
+	e.add(&e.total)
+	var k key
+	e.combine(0, &k)
+}
+
+func (e *evaluator) combine(i int, k *key) {
+	if i == len(e.s.Dims) {
+		g := e.groups[*k]
+		if g == nil {
+			g = &Group{Keys: slices.Clone(k[:len(e.s.Dims)]), Figures: make([]Figure, e.nm), lastCustomer: -1}
+			e.groups[*k] = g
+		}
+		e.add(g)
+		return
+	}
+	vs := e.vals[i]
+	for j, v := range vs {
+		if slices.Contains(vs[:j], v) { // a tag listed twice counts once
+			continue
+		}
+		k[i] = v
+		e.combine(i+1, k)
+	}
+}
+
+func (e *evaluator) add(g *Group) {
+	g.Count++
+	if g.lastCustomer != e.n {
+		g.lastCustomer = e.n
+		g.Customers++
+	}
+	for i := range e.nm {
+		if e.has[i] {
+			g.Figures[i].add(e.mv[i], e.keepAt[i])
+		}
+	}
+}
+
+func (e *evaluator) merge(o *evaluator) {
+	mergeGroup(&e.total, &o.total)
+	for k, g := range o.groups {
+		if h := e.groups[k]; h != nil {
+			mergeGroup(h, g)
+		} else {
+			e.groups[k] = g
+		}
+	}
+	e.skipped += o.skipped
+	e.n += o.n
+}
+
+// mergeGroup adds g into h; the evaluators saw different customers, so
+// their distinct customers add up.
+func mergeGroup(h, g *Group) {
+	h.Count += g.Count
+	h.Customers += g.Customers
+	for i := range h.Figures {
+		h.Figures[i].merge(&g.Figures[i])
+	}
+}
+
+func (e *evaluator) result() *Groups {
+	out := &Groups{Total: e.total, Customers: e.n}
+	out.Groups = make([]*Group, 0, len(e.groups))
+	for _, g := range e.groups {
+		out.Groups = append(out.Groups, g)
+	}
+	for _, g := range append(out.Groups, &out.Total) {
+		for i := range g.Figures {
+			slices.Sort(g.Figures[i].Values)
+		}
+	}
+	return out
+}
