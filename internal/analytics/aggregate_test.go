@@ -485,4 +485,3 @@ func TestDrillListsTheGroupsCustomers(t *testing.T) {
 		}
 	}
 }
-

@@ -64,8 +64,8 @@ type Groups struct {
 // order; "" for a value that is not set).
 type Group struct {
 	Keys      []string
-	Count     int64 // rows: customers for CUSTOMERS
-	Customers int64 // distinct customers among the rows
+	Count     int64    // rows: customers for CUSTOMERS
+	Customers int64    // distinct customers among the rows
 	Figures   []Figure // by the fact's metrics, in Fact.Metrics order
 
 	lastCustomer int64 // the customer last counted (per evaluation)
@@ -73,8 +73,8 @@ type Group struct {
 
 // Figure is what a group holds of one metric.
 type Figure struct {
-	N             int64 // rows that have a value
-	Sum, Min, Max int64 // in the metric's unit (Metric.Unit)
+	N             int64   // rows that have a value
+	Sum, Min, Max int64   // in the metric's unit (Metric.Unit)
 	Values        []int64 // every value, sorted, when the median was asked for
 }
 
