@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/graph/scalar"
+	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -35,16 +36,28 @@ type ResolverRoot interface {
 	BulkFailure() BulkFailureResolver
 	BulkJob() BulkJobResolver
 	Customer() CustomerResolver
+	CustomerAggregate() CustomerAggregateResolver
+	CustomerGroup() CustomerGroupResolver
 	Deal() DealResolver
+	DealAggregate() DealAggregateResolver
+	DealGroup() DealGroupResolver
 	Interaction() InteractionResolver
+	InteractionAggregate() InteractionAggregateResolver
+	InteractionGroup() InteractionGroupResolver
 	Mutation() MutationResolver
 	Need() NeedResolver
+	NeedAggregate() NeedAggregateResolver
+	NeedGroup() NeedGroupResolver
 	NextAction() NextActionResolver
 	OwnerChange() OwnerChangeResolver
 	Query() QueryResolver
+	SatisfactionAggregate() SatisfactionAggregateResolver
+	SatisfactionGroup() SatisfactionGroupResolver
 	SatisfactionResult() SatisfactionResultResolver
 	SavedSegment() SavedSegmentResolver
 	StageChange() StageChangeResolver
+	StageChangeAggregate() StageChangeAggregateResolver
+	StageChangeGroup() StageChangeGroupResolver
 	TierChange() TierChangeResolver
 	User() UserResolver
 }
@@ -53,6 +66,15 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AggregateMeta struct {
+		CustomersScanned func(childComplexity int) int
+		PreviousRange    func(childComplexity int) int
+		Range            func(childComplexity int) int
+		Rows             func(childComplexity int) int
+		TimeZone         func(childComplexity int) int
+		TookMs           func(childComplexity int) int
+	}
+
 	AuthPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
@@ -155,6 +177,13 @@ type ComplexityRoot struct {
 		Website                      func(childComplexity int) int
 	}
 
+	CustomerAggregate struct {
+		Groups    func(childComplexity int) int
+		Meta      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	CustomerConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -167,6 +196,26 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CustomerGroup struct {
+		Avg       func(childComplexity int, metric model.CustomerMetric) int
+		Count     func(childComplexity int) int
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Keys      func(childComplexity int) int
+		Labels    func(childComplexity int) int
+		Max       func(childComplexity int, metric model.CustomerMetric) int
+		Median    func(childComplexity int, metric model.CustomerMetric) int
+		Min       func(childComplexity int, metric model.CustomerMetric) int
+		Other     func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Sum       func(childComplexity int, metric model.CustomerMetric) int
+	}
+
+	DaySpan struct {
+		From func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
 	Deal struct {
 		Amount        func(childComplexity int) int
 		CreatedBy     func(childComplexity int) int
@@ -177,6 +226,28 @@ type ComplexityRoot struct {
 		UpdatedAt     func(childComplexity int) int
 		UpdatedBy     func(childComplexity int) int
 		ViewerCanEdit func(childComplexity int) int
+	}
+
+	DealAggregate struct {
+		Groups    func(childComplexity int) int
+		Meta      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	DealGroup struct {
+		Avg       func(childComplexity int, metric model.DealMetric) int
+		Count     func(childComplexity int) int
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Keys      func(childComplexity int) int
+		Labels    func(childComplexity int) int
+		Max       func(childComplexity int, metric model.DealMetric) int
+		Median    func(childComplexity int, metric model.DealMetric) int
+		Min       func(childComplexity int, metric model.DealMetric) int
+		Other     func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Sum       func(childComplexity int, metric model.DealMetric) int
 	}
 
 	DuplicateMatch struct {
@@ -201,6 +272,28 @@ type ComplexityRoot struct {
 		UpdatedBy        func(childComplexity int) int
 		ViewerCanEdit    func(childComplexity int) int
 		ViewerCanTickOff func(childComplexity int) int
+	}
+
+	InteractionAggregate struct {
+		Groups    func(childComplexity int) int
+		Meta      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	InteractionGroup struct {
+		Avg       func(childComplexity int, metric model.InteractionMetric) int
+		Count     func(childComplexity int) int
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Keys      func(childComplexity int) int
+		Labels    func(childComplexity int) int
+		Max       func(childComplexity int, metric model.InteractionMetric) int
+		Median    func(childComplexity int, metric model.InteractionMetric) int
+		Min       func(childComplexity int, metric model.InteractionMetric) int
+		Other     func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Sum       func(childComplexity int, metric model.InteractionMetric) int
 	}
 
 	Mutation struct {
@@ -255,6 +348,28 @@ type ComplexityRoot struct {
 		ViewerCanEdit func(childComplexity int) int
 	}
 
+	NeedAggregate struct {
+		Groups    func(childComplexity int) int
+		Meta      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	NeedGroup struct {
+		Avg       func(childComplexity int, metric model.NeedMetric) int
+		Count     func(childComplexity int) int
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Keys      func(childComplexity int) int
+		Labels    func(childComplexity int) int
+		Max       func(childComplexity int, metric model.NeedMetric) int
+		Median    func(childComplexity int, metric model.NeedMetric) int
+		Min       func(childComplexity int, metric model.NeedMetric) int
+		Other     func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Sum       func(childComplexity int, metric model.NeedMetric) int
+	}
+
 	NextAction struct {
 		Done  func(childComplexity int) int
 		Due   func(childComplexity int) int
@@ -277,21 +392,49 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		BulkActions        func(childComplexity int) int
-		BulkJob            func(childComplexity int, id string) int
-		Customer           func(childComplexity int, id *string, code *string) int
-		Customers          func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
-		CustomersCount     func(childComplexity int, where map[string]any, query *string, scope *crm.ArchiveScope) int
-		ExplainSegment     func(childComplexity int, where map[string]any, query *string) int
-		FormatQuery        func(childComplexity int, where map[string]any) int
-		Me                 func(childComplexity int) int
-		ParseQuery         func(childComplexity int, query string) int
-		PossibleDuplicates func(childComplexity int, input crm.DuplicateCheck) int
-		Segment            func(childComplexity int, id string) int
-		Segments           func(childComplexity int) int
-		Staff              func(childComplexity int) int
-		User               func(childComplexity int, id string) int
-		Users              func(childComplexity int) int
+		BulkActions           func(childComplexity int) int
+		BulkJob               func(childComplexity int, id string) int
+		Customer              func(childComplexity int, id *string, code *string) int
+		Customers             func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
+		CustomersAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.CustomerDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.CustomerAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		CustomersCount        func(childComplexity int, where map[string]any, query *string, scope *crm.ArchiveScope) int
+		DealsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		ExplainSegment        func(childComplexity int, where map[string]any, query *string) int
+		FormatQuery           func(childComplexity int, where map[string]any) int
+		InteractionsAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		Me                    func(childComplexity int) int
+		NeedsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		ParseQuery            func(childComplexity int, query string) int
+		PossibleDuplicates    func(childComplexity int, input crm.DuplicateCheck) int
+		SatisfactionAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		Segment               func(childComplexity int, id string) int
+		Segments              func(childComplexity int) int
+		Staff                 func(childComplexity int) int
+		StageChangesAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		User                  func(childComplexity int, id string) int
+		Users                 func(childComplexity int) int
+	}
+
+	SatisfactionAggregate struct {
+		Groups    func(childComplexity int) int
+		Meta      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	SatisfactionGroup struct {
+		Avg       func(childComplexity int, metric model.SatisfactionMetric) int
+		Count     func(childComplexity int) int
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Keys      func(childComplexity int) int
+		Labels    func(childComplexity int) int
+		Max       func(childComplexity int, metric model.SatisfactionMetric) int
+		Median    func(childComplexity int, metric model.SatisfactionMetric) int
+		Min       func(childComplexity int, metric model.SatisfactionMetric) int
+		Other     func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Sum       func(childComplexity int, metric model.SatisfactionMetric) int
 	}
 
 	SatisfactionResult struct {
@@ -334,6 +477,28 @@ type ComplexityRoot struct {
 		By   func(childComplexity int) int
 		From func(childComplexity int) int
 		To   func(childComplexity int) int
+	}
+
+	StageChangeAggregate struct {
+		Groups    func(childComplexity int) int
+		Meta      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	StageChangeGroup struct {
+		Avg       func(childComplexity int, metric model.StageChangeMetric) int
+		Count     func(childComplexity int) int
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Keys      func(childComplexity int) int
+		Labels    func(childComplexity int) int
+		Max       func(childComplexity int, metric model.StageChangeMetric) int
+		Median    func(childComplexity int, metric model.StageChangeMetric) int
+		Min       func(childComplexity int, metric model.StageChangeMetric) int
+		Other     func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Sum       func(childComplexity int, metric model.StageChangeMetric) int
 	}
 
 	TierChange struct {
@@ -403,11 +568,31 @@ type CustomerResolver interface {
 
 	UpdatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 }
+type CustomerAggregateResolver interface {
+	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
+}
+type CustomerGroupResolver interface {
+	Sum(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error)
+	Avg(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error)
+	Min(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error)
+	Max(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error)
+	Median(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error)
+}
 type DealResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error)
 
 	UpdatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error)
 	ViewerCanEdit(ctx context.Context, obj *crm.Deal) (bool, error)
+}
+type DealAggregateResolver interface {
+	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
+}
+type DealGroupResolver interface {
+	Sum(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
+	Avg(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
+	Min(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
+	Max(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
+	Median(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
 }
 type InteractionResolver interface {
 	Participants(ctx context.Context, obj *crm.Interaction) ([]crm.User, error)
@@ -418,6 +603,16 @@ type InteractionResolver interface {
 	UpdatedBy(ctx context.Context, obj *crm.Interaction) (*crm.User, error)
 	ViewerCanEdit(ctx context.Context, obj *crm.Interaction) (bool, error)
 	ViewerCanTickOff(ctx context.Context, obj *crm.Interaction) (bool, error)
+}
+type InteractionAggregateResolver interface {
+	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
+}
+type InteractionGroupResolver interface {
+	Sum(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error)
+	Avg(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error)
+	Min(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error)
+	Max(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error)
+	Median(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
@@ -456,6 +651,16 @@ type NeedResolver interface {
 	UpdatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
 	ViewerCanEdit(ctx context.Context, obj *crm.Need) (bool, error)
 }
+type NeedAggregateResolver interface {
+	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
+}
+type NeedGroupResolver interface {
+	Sum(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error)
+	Avg(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error)
+	Min(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error)
+	Max(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error)
+	Median(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error)
+}
 type NextActionResolver interface {
 	Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error)
 }
@@ -481,6 +686,22 @@ type QueryResolver interface {
 	BulkActions(ctx context.Context) ([]crm.BulkAction, error)
 	BulkJob(ctx context.Context, id string) (*crm.BulkJob, error)
 	PossibleDuplicates(ctx context.Context, input crm.DuplicateCheck) ([]crm.DuplicateMatch, error)
+	CustomersAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.CustomerDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.CustomerAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	InteractionsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	DealsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	NeedsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+}
+type SatisfactionAggregateResolver interface {
+	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
+}
+type SatisfactionGroupResolver interface {
+	Sum(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error)
+	Avg(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error)
+	Min(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error)
+	Max(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error)
+	Median(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error)
 }
 type SatisfactionResultResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error)
@@ -504,6 +725,16 @@ type SavedSegmentResolver interface {
 }
 type StageChangeResolver interface {
 	By(ctx context.Context, obj *crm.StageChange) (*crm.User, error)
+}
+type StageChangeAggregateResolver interface {
+	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
+}
+type StageChangeGroupResolver interface {
+	Sum(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error)
+	Avg(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error)
+	Min(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error)
+	Max(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error)
+	Median(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error)
 }
 type TierChangeResolver interface {
 	By(ctx context.Context, obj *crm.TierChange) (*crm.User, error)
@@ -529,6 +760,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AggregateMeta.customersScanned":
+		if e.ComplexityRoot.AggregateMeta.CustomersScanned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateMeta.CustomersScanned(childComplexity), true
+	case "AggregateMeta.previousRange":
+		if e.ComplexityRoot.AggregateMeta.PreviousRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateMeta.PreviousRange(childComplexity), true
+	case "AggregateMeta.range":
+		if e.ComplexityRoot.AggregateMeta.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateMeta.Range(childComplexity), true
+	case "AggregateMeta.rows":
+		if e.ComplexityRoot.AggregateMeta.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateMeta.Rows(childComplexity), true
+	case "AggregateMeta.timeZone":
+		if e.ComplexityRoot.AggregateMeta.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateMeta.TimeZone(childComplexity), true
+	case "AggregateMeta.tookMs":
+		if e.ComplexityRoot.AggregateMeta.TookMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateMeta.TookMs(childComplexity), true
 
 	case "AuthPayload.expiresAt":
 		if e.ComplexityRoot.AuthPayload.ExpiresAt == nil {
@@ -1097,6 +1365,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Customer.Website(childComplexity), true
 
+	case "CustomerAggregate.groups":
+		if e.ComplexityRoot.CustomerAggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerAggregate.Groups(childComplexity), true
+	case "CustomerAggregate.meta":
+		if e.ComplexityRoot.CustomerAggregate.Meta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerAggregate.Meta(childComplexity), true
+	case "CustomerAggregate.total":
+		if e.ComplexityRoot.CustomerAggregate.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerAggregate.Total(childComplexity), true
+	case "CustomerAggregate.truncated":
+		if e.ComplexityRoot.CustomerAggregate.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerAggregate.Truncated(childComplexity), true
+
 	case "CustomerConnection.edges":
 		if e.ComplexityRoot.CustomerConnection.Edges == nil {
 			break
@@ -1134,6 +1427,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CustomerEdge.Node(childComplexity), true
+
+	case "CustomerGroup.avg":
+		if e.ComplexityRoot.CustomerGroup.Avg == nil {
+			break
+		}
+
+		args, err := ec.field_CustomerGroup_avg_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Avg(childComplexity, args["metric"].(model.CustomerMetric)), true
+	case "CustomerGroup.count":
+		if e.ComplexityRoot.CustomerGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Count(childComplexity), true
+	case "CustomerGroup.customers":
+		if e.ComplexityRoot.CustomerGroup.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Customers(childComplexity), true
+	case "CustomerGroup.drill":
+		if e.ComplexityRoot.CustomerGroup.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Drill(childComplexity), true
+	case "CustomerGroup.keys":
+		if e.ComplexityRoot.CustomerGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Keys(childComplexity), true
+	case "CustomerGroup.labels":
+		if e.ComplexityRoot.CustomerGroup.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Labels(childComplexity), true
+	case "CustomerGroup.max":
+		if e.ComplexityRoot.CustomerGroup.Max == nil {
+			break
+		}
+
+		args, err := ec.field_CustomerGroup_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Max(childComplexity, args["metric"].(model.CustomerMetric)), true
+	case "CustomerGroup.median":
+		if e.ComplexityRoot.CustomerGroup.Median == nil {
+			break
+		}
+
+		args, err := ec.field_CustomerGroup_median_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Median(childComplexity, args["metric"].(model.CustomerMetric)), true
+	case "CustomerGroup.min":
+		if e.ComplexityRoot.CustomerGroup.Min == nil {
+			break
+		}
+
+		args, err := ec.field_CustomerGroup_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Min(childComplexity, args["metric"].(model.CustomerMetric)), true
+	case "CustomerGroup.other":
+		if e.ComplexityRoot.CustomerGroup.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Other(childComplexity), true
+	case "CustomerGroup.previous":
+		if e.ComplexityRoot.CustomerGroup.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Previous(childComplexity), true
+	case "CustomerGroup.sum":
+		if e.ComplexityRoot.CustomerGroup.Sum == nil {
+			break
+		}
+
+		args, err := ec.field_CustomerGroup_sum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CustomerGroup.Sum(childComplexity, args["metric"].(model.CustomerMetric)), true
+
+	case "DaySpan.from":
+		if e.ComplexityRoot.DaySpan.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DaySpan.From(childComplexity), true
+	case "DaySpan.to":
+		if e.ComplexityRoot.DaySpan.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DaySpan.To(childComplexity), true
 
 	case "Deal.amount":
 		if e.ComplexityRoot.Deal.Amount == nil {
@@ -1189,6 +1593,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deal.ViewerCanEdit(childComplexity), true
+
+	case "DealAggregate.groups":
+		if e.ComplexityRoot.DealAggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealAggregate.Groups(childComplexity), true
+	case "DealAggregate.meta":
+		if e.ComplexityRoot.DealAggregate.Meta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealAggregate.Meta(childComplexity), true
+	case "DealAggregate.total":
+		if e.ComplexityRoot.DealAggregate.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealAggregate.Total(childComplexity), true
+	case "DealAggregate.truncated":
+		if e.ComplexityRoot.DealAggregate.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealAggregate.Truncated(childComplexity), true
+
+	case "DealGroup.avg":
+		if e.ComplexityRoot.DealGroup.Avg == nil {
+			break
+		}
+
+		args, err := ec.field_DealGroup_avg_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DealGroup.Avg(childComplexity, args["metric"].(model.DealMetric)), true
+	case "DealGroup.count":
+		if e.ComplexityRoot.DealGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealGroup.Count(childComplexity), true
+	case "DealGroup.customers":
+		if e.ComplexityRoot.DealGroup.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealGroup.Customers(childComplexity), true
+	case "DealGroup.drill":
+		if e.ComplexityRoot.DealGroup.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealGroup.Drill(childComplexity), true
+	case "DealGroup.keys":
+		if e.ComplexityRoot.DealGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealGroup.Keys(childComplexity), true
+	case "DealGroup.labels":
+		if e.ComplexityRoot.DealGroup.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealGroup.Labels(childComplexity), true
+	case "DealGroup.max":
+		if e.ComplexityRoot.DealGroup.Max == nil {
+			break
+		}
+
+		args, err := ec.field_DealGroup_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DealGroup.Max(childComplexity, args["metric"].(model.DealMetric)), true
+	case "DealGroup.median":
+		if e.ComplexityRoot.DealGroup.Median == nil {
+			break
+		}
+
+		args, err := ec.field_DealGroup_median_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DealGroup.Median(childComplexity, args["metric"].(model.DealMetric)), true
+	case "DealGroup.min":
+		if e.ComplexityRoot.DealGroup.Min == nil {
+			break
+		}
+
+		args, err := ec.field_DealGroup_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DealGroup.Min(childComplexity, args["metric"].(model.DealMetric)), true
+	case "DealGroup.other":
+		if e.ComplexityRoot.DealGroup.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealGroup.Other(childComplexity), true
+	case "DealGroup.previous":
+		if e.ComplexityRoot.DealGroup.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealGroup.Previous(childComplexity), true
+	case "DealGroup.sum":
+		if e.ComplexityRoot.DealGroup.Sum == nil {
+			break
+		}
+
+		args, err := ec.field_DealGroup_sum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DealGroup.Sum(childComplexity, args["metric"].(model.DealMetric)), true
 
 	case "DuplicateMatch.customer":
 		if e.ComplexityRoot.DuplicateMatch.Customer == nil {
@@ -1299,6 +1826,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Interaction.ViewerCanTickOff(childComplexity), true
+
+	case "InteractionAggregate.groups":
+		if e.ComplexityRoot.InteractionAggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionAggregate.Groups(childComplexity), true
+	case "InteractionAggregate.meta":
+		if e.ComplexityRoot.InteractionAggregate.Meta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionAggregate.Meta(childComplexity), true
+	case "InteractionAggregate.total":
+		if e.ComplexityRoot.InteractionAggregate.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionAggregate.Total(childComplexity), true
+	case "InteractionAggregate.truncated":
+		if e.ComplexityRoot.InteractionAggregate.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionAggregate.Truncated(childComplexity), true
+
+	case "InteractionGroup.avg":
+		if e.ComplexityRoot.InteractionGroup.Avg == nil {
+			break
+		}
+
+		args, err := ec.field_InteractionGroup_avg_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Avg(childComplexity, args["metric"].(model.InteractionMetric)), true
+	case "InteractionGroup.count":
+		if e.ComplexityRoot.InteractionGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Count(childComplexity), true
+	case "InteractionGroup.customers":
+		if e.ComplexityRoot.InteractionGroup.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Customers(childComplexity), true
+	case "InteractionGroup.drill":
+		if e.ComplexityRoot.InteractionGroup.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Drill(childComplexity), true
+	case "InteractionGroup.keys":
+		if e.ComplexityRoot.InteractionGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Keys(childComplexity), true
+	case "InteractionGroup.labels":
+		if e.ComplexityRoot.InteractionGroup.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Labels(childComplexity), true
+	case "InteractionGroup.max":
+		if e.ComplexityRoot.InteractionGroup.Max == nil {
+			break
+		}
+
+		args, err := ec.field_InteractionGroup_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Max(childComplexity, args["metric"].(model.InteractionMetric)), true
+	case "InteractionGroup.median":
+		if e.ComplexityRoot.InteractionGroup.Median == nil {
+			break
+		}
+
+		args, err := ec.field_InteractionGroup_median_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Median(childComplexity, args["metric"].(model.InteractionMetric)), true
+	case "InteractionGroup.min":
+		if e.ComplexityRoot.InteractionGroup.Min == nil {
+			break
+		}
+
+		args, err := ec.field_InteractionGroup_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Min(childComplexity, args["metric"].(model.InteractionMetric)), true
+	case "InteractionGroup.other":
+		if e.ComplexityRoot.InteractionGroup.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Other(childComplexity), true
+	case "InteractionGroup.previous":
+		if e.ComplexityRoot.InteractionGroup.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Previous(childComplexity), true
+	case "InteractionGroup.sum":
+		if e.ComplexityRoot.InteractionGroup.Sum == nil {
+			break
+		}
+
+		args, err := ec.field_InteractionGroup_sum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InteractionGroup.Sum(childComplexity, args["metric"].(model.InteractionMetric)), true
 
 	case "Mutation.addContact":
 		if e.ComplexityRoot.Mutation.AddContact == nil {
@@ -1718,6 +2368,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Need.ViewerCanEdit(childComplexity), true
 
+	case "NeedAggregate.groups":
+		if e.ComplexityRoot.NeedAggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedAggregate.Groups(childComplexity), true
+	case "NeedAggregate.meta":
+		if e.ComplexityRoot.NeedAggregate.Meta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedAggregate.Meta(childComplexity), true
+	case "NeedAggregate.total":
+		if e.ComplexityRoot.NeedAggregate.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedAggregate.Total(childComplexity), true
+	case "NeedAggregate.truncated":
+		if e.ComplexityRoot.NeedAggregate.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedAggregate.Truncated(childComplexity), true
+
+	case "NeedGroup.avg":
+		if e.ComplexityRoot.NeedGroup.Avg == nil {
+			break
+		}
+
+		args, err := ec.field_NeedGroup_avg_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NeedGroup.Avg(childComplexity, args["metric"].(model.NeedMetric)), true
+	case "NeedGroup.count":
+		if e.ComplexityRoot.NeedGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedGroup.Count(childComplexity), true
+	case "NeedGroup.customers":
+		if e.ComplexityRoot.NeedGroup.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedGroup.Customers(childComplexity), true
+	case "NeedGroup.drill":
+		if e.ComplexityRoot.NeedGroup.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedGroup.Drill(childComplexity), true
+	case "NeedGroup.keys":
+		if e.ComplexityRoot.NeedGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedGroup.Keys(childComplexity), true
+	case "NeedGroup.labels":
+		if e.ComplexityRoot.NeedGroup.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedGroup.Labels(childComplexity), true
+	case "NeedGroup.max":
+		if e.ComplexityRoot.NeedGroup.Max == nil {
+			break
+		}
+
+		args, err := ec.field_NeedGroup_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NeedGroup.Max(childComplexity, args["metric"].(model.NeedMetric)), true
+	case "NeedGroup.median":
+		if e.ComplexityRoot.NeedGroup.Median == nil {
+			break
+		}
+
+		args, err := ec.field_NeedGroup_median_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NeedGroup.Median(childComplexity, args["metric"].(model.NeedMetric)), true
+	case "NeedGroup.min":
+		if e.ComplexityRoot.NeedGroup.Min == nil {
+			break
+		}
+
+		args, err := ec.field_NeedGroup_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NeedGroup.Min(childComplexity, args["metric"].(model.NeedMetric)), true
+	case "NeedGroup.other":
+		if e.ComplexityRoot.NeedGroup.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedGroup.Other(childComplexity), true
+	case "NeedGroup.previous":
+		if e.ComplexityRoot.NeedGroup.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedGroup.Previous(childComplexity), true
+	case "NeedGroup.sum":
+		if e.ComplexityRoot.NeedGroup.Sum == nil {
+			break
+		}
+
+		args, err := ec.field_NeedGroup_sum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NeedGroup.Sum(childComplexity, args["metric"].(model.NeedMetric)), true
+
 	case "NextAction.done":
 		if e.ComplexityRoot.NextAction.Done == nil {
 			break
@@ -1832,6 +2605,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Customers(childComplexity, args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.CustomerOrder), args["search"].(*string), args["scope"].(*crm.ArchiveScope), args["where"].(map[string]any), args["query"].(*string)), true
+	case "Query.customersAggregate":
+		if e.ComplexityRoot.Query.CustomersAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customersAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomersAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["groupBy"].([]model.CustomerDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.CustomerAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.customersCount":
 		if e.ComplexityRoot.Query.CustomersCount == nil {
 			break
@@ -1843,6 +2627,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CustomersCount(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["scope"].(*crm.ArchiveScope)), true
+	case "Query.dealsAggregate":
+		if e.ComplexityRoot.Query.DealsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dealsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DealsAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["dealWhere"].(map[string]any), args["groupBy"].([]model.DealDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.DealAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.explainSegment":
 		if e.ComplexityRoot.Query.ExplainSegment == nil {
 			break
@@ -1865,6 +2660,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FormatQuery(childComplexity, args["where"].(map[string]any)), true
+	case "Query.interactionsAggregate":
+		if e.ComplexityRoot.Query.InteractionsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_interactionsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InteractionsAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["interactionWhere"].(map[string]any), args["groupBy"].([]model.InteractionDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.InteractionAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1872,6 +2678,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.needsAggregate":
+		if e.ComplexityRoot.Query.NeedsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_needsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NeedsAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["needWhere"].(map[string]any), args["groupBy"].([]model.NeedDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.NeedAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.parseQuery":
 		if e.ComplexityRoot.Query.ParseQuery == nil {
 			break
@@ -1894,6 +2711,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PossibleDuplicates(childComplexity, args["input"].(crm.DuplicateCheck)), true
+	case "Query.satisfactionAggregate":
+		if e.ComplexityRoot.Query.SatisfactionAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_satisfactionAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SatisfactionAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["groupBy"].([]model.SatisfactionDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.SatisfactionAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.segment":
 		if e.ComplexityRoot.Query.Segment == nil {
 			break
@@ -1917,6 +2745,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Staff(childComplexity), true
+	case "Query.stageChangesAggregate":
+		if e.ComplexityRoot.Query.StageChangesAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stageChangesAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StageChangesAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["groupBy"].([]model.StageChangeDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.StageChangeAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -1934,6 +2773,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity), true
+
+	case "SatisfactionAggregate.groups":
+		if e.ComplexityRoot.SatisfactionAggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionAggregate.Groups(childComplexity), true
+	case "SatisfactionAggregate.meta":
+		if e.ComplexityRoot.SatisfactionAggregate.Meta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionAggregate.Meta(childComplexity), true
+	case "SatisfactionAggregate.total":
+		if e.ComplexityRoot.SatisfactionAggregate.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionAggregate.Total(childComplexity), true
+	case "SatisfactionAggregate.truncated":
+		if e.ComplexityRoot.SatisfactionAggregate.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionAggregate.Truncated(childComplexity), true
+
+	case "SatisfactionGroup.avg":
+		if e.ComplexityRoot.SatisfactionGroup.Avg == nil {
+			break
+		}
+
+		args, err := ec.field_SatisfactionGroup_avg_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Avg(childComplexity, args["metric"].(model.SatisfactionMetric)), true
+	case "SatisfactionGroup.count":
+		if e.ComplexityRoot.SatisfactionGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Count(childComplexity), true
+	case "SatisfactionGroup.customers":
+		if e.ComplexityRoot.SatisfactionGroup.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Customers(childComplexity), true
+	case "SatisfactionGroup.drill":
+		if e.ComplexityRoot.SatisfactionGroup.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Drill(childComplexity), true
+	case "SatisfactionGroup.keys":
+		if e.ComplexityRoot.SatisfactionGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Keys(childComplexity), true
+	case "SatisfactionGroup.labels":
+		if e.ComplexityRoot.SatisfactionGroup.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Labels(childComplexity), true
+	case "SatisfactionGroup.max":
+		if e.ComplexityRoot.SatisfactionGroup.Max == nil {
+			break
+		}
+
+		args, err := ec.field_SatisfactionGroup_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Max(childComplexity, args["metric"].(model.SatisfactionMetric)), true
+	case "SatisfactionGroup.median":
+		if e.ComplexityRoot.SatisfactionGroup.Median == nil {
+			break
+		}
+
+		args, err := ec.field_SatisfactionGroup_median_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Median(childComplexity, args["metric"].(model.SatisfactionMetric)), true
+	case "SatisfactionGroup.min":
+		if e.ComplexityRoot.SatisfactionGroup.Min == nil {
+			break
+		}
+
+		args, err := ec.field_SatisfactionGroup_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Min(childComplexity, args["metric"].(model.SatisfactionMetric)), true
+	case "SatisfactionGroup.other":
+		if e.ComplexityRoot.SatisfactionGroup.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Other(childComplexity), true
+	case "SatisfactionGroup.previous":
+		if e.ComplexityRoot.SatisfactionGroup.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Previous(childComplexity), true
+	case "SatisfactionGroup.sum":
+		if e.ComplexityRoot.SatisfactionGroup.Sum == nil {
+			break
+		}
+
+		args, err := ec.field_SatisfactionGroup_sum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SatisfactionGroup.Sum(childComplexity, args["metric"].(model.SatisfactionMetric)), true
 
 	case "SatisfactionResult.at":
 		if e.ComplexityRoot.SatisfactionResult.At == nil {
@@ -2129,6 +3091,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StageChange.To(childComplexity), true
 
+	case "StageChangeAggregate.groups":
+		if e.ComplexityRoot.StageChangeAggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeAggregate.Groups(childComplexity), true
+	case "StageChangeAggregate.meta":
+		if e.ComplexityRoot.StageChangeAggregate.Meta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeAggregate.Meta(childComplexity), true
+	case "StageChangeAggregate.total":
+		if e.ComplexityRoot.StageChangeAggregate.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeAggregate.Total(childComplexity), true
+	case "StageChangeAggregate.truncated":
+		if e.ComplexityRoot.StageChangeAggregate.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeAggregate.Truncated(childComplexity), true
+
+	case "StageChangeGroup.avg":
+		if e.ComplexityRoot.StageChangeGroup.Avg == nil {
+			break
+		}
+
+		args, err := ec.field_StageChangeGroup_avg_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Avg(childComplexity, args["metric"].(model.StageChangeMetric)), true
+	case "StageChangeGroup.count":
+		if e.ComplexityRoot.StageChangeGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Count(childComplexity), true
+	case "StageChangeGroup.customers":
+		if e.ComplexityRoot.StageChangeGroup.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Customers(childComplexity), true
+	case "StageChangeGroup.drill":
+		if e.ComplexityRoot.StageChangeGroup.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Drill(childComplexity), true
+	case "StageChangeGroup.keys":
+		if e.ComplexityRoot.StageChangeGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Keys(childComplexity), true
+	case "StageChangeGroup.labels":
+		if e.ComplexityRoot.StageChangeGroup.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Labels(childComplexity), true
+	case "StageChangeGroup.max":
+		if e.ComplexityRoot.StageChangeGroup.Max == nil {
+			break
+		}
+
+		args, err := ec.field_StageChangeGroup_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Max(childComplexity, args["metric"].(model.StageChangeMetric)), true
+	case "StageChangeGroup.median":
+		if e.ComplexityRoot.StageChangeGroup.Median == nil {
+			break
+		}
+
+		args, err := ec.field_StageChangeGroup_median_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Median(childComplexity, args["metric"].(model.StageChangeMetric)), true
+	case "StageChangeGroup.min":
+		if e.ComplexityRoot.StageChangeGroup.Min == nil {
+			break
+		}
+
+		args, err := ec.field_StageChangeGroup_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Min(childComplexity, args["metric"].(model.StageChangeMetric)), true
+	case "StageChangeGroup.other":
+		if e.ComplexityRoot.StageChangeGroup.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Other(childComplexity), true
+	case "StageChangeGroup.previous":
+		if e.ComplexityRoot.StageChangeGroup.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Previous(childComplexity), true
+	case "StageChangeGroup.sum":
+		if e.ComplexityRoot.StageChangeGroup.Sum == nil {
+			break
+		}
+
+		args, err := ec.field_StageChangeGroup_sum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.StageChangeGroup.Sum(childComplexity, args["metric"].(model.StageChangeMetric)), true
+
 	case "TierChange.at":
 		if e.ComplexityRoot.TierChange.At == nil {
 			break
@@ -2242,6 +3327,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AggregateRange", ec.unmarshalInputAggregateRange),
 			graphql.NewInputUnmarshaler("BooleanFilter", ec.unmarshalInputBooleanFilter),
 			graphql.NewInputUnmarshaler("BulkChangeInput", ec.unmarshalInputBulkChangeInput),
 			graphql.NewInputUnmarshaler("BulkFilterInput", ec.unmarshalInputBulkFilterInput),
@@ -2252,6 +3338,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ContactWhere", ec.unmarshalInputContactWhere),
 			graphql.NewInputUnmarshaler("ContactsFilter", ec.unmarshalInputContactsFilter),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
+			graphql.NewInputUnmarshaler("CustomerAggregateOrder", ec.unmarshalInputCustomerAggregateOrder),
 			graphql.NewInputUnmarshaler("CustomerInput", ec.unmarshalInputCustomerInput),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerPatch", ec.unmarshalInputCustomerPatch),
@@ -2259,6 +3346,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CustomerWhere", ec.unmarshalInputCustomerWhere),
 			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
 			graphql.NewInputUnmarshaler("DateRange", ec.unmarshalInputDateRange),
+			graphql.NewInputUnmarshaler("DealAggregateOrder", ec.unmarshalInputDealAggregateOrder),
 			graphql.NewInputUnmarshaler("DealCount", ec.unmarshalInputDealCount),
 			graphql.NewInputUnmarshaler("DealInput", ec.unmarshalInputDealInput),
 			graphql.NewInputUnmarshaler("DealPatch", ec.unmarshalInputDealPatch),
@@ -2269,6 +3357,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("FloatRange", ec.unmarshalInputFloatRange),
 			graphql.NewInputUnmarshaler("IntFilter", ec.unmarshalInputIntFilter),
 			graphql.NewInputUnmarshaler("IntRange", ec.unmarshalInputIntRange),
+			graphql.NewInputUnmarshaler("InteractionAggregateOrder", ec.unmarshalInputInteractionAggregateOrder),
 			graphql.NewInputUnmarshaler("InteractionChannelFilter", ec.unmarshalInputInteractionChannelFilter),
 			graphql.NewInputUnmarshaler("InteractionCount", ec.unmarshalInputInteractionCount),
 			graphql.NewInputUnmarshaler("InteractionInput", ec.unmarshalInputInteractionInput),
@@ -2277,6 +3366,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InteractionsFilter", ec.unmarshalInputInteractionsFilter),
 			graphql.NewInputUnmarshaler("MoneyFilter", ec.unmarshalInputMoneyFilter),
 			graphql.NewInputUnmarshaler("MoneyRange", ec.unmarshalInputMoneyRange),
+			graphql.NewInputUnmarshaler("NeedAggregateOrder", ec.unmarshalInputNeedAggregateOrder),
 			graphql.NewInputUnmarshaler("NeedCount", ec.unmarshalInputNeedCount),
 			graphql.NewInputUnmarshaler("NeedInput", ec.unmarshalInputNeedInput),
 			graphql.NewInputUnmarshaler("NeedKindFilter", ec.unmarshalInputNeedKindFilter),
@@ -2295,9 +3385,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OptionalTimeFilter", ec.unmarshalInputOptionalTimeFilter),
 			graphql.NewInputUnmarshaler("OptionalUserFilter", ec.unmarshalInputOptionalUserFilter),
 			graphql.NewInputUnmarshaler("PriorityFilter", ec.unmarshalInputPriorityFilter),
+			graphql.NewInputUnmarshaler("SatisfactionAggregateOrder", ec.unmarshalInputSatisfactionAggregateOrder),
 			graphql.NewInputUnmarshaler("SatisfactionInput", ec.unmarshalInputSatisfactionInput),
 			graphql.NewInputUnmarshaler("SatisfactionPatch", ec.unmarshalInputSatisfactionPatch),
 			graphql.NewInputUnmarshaler("SettingsInput", ec.unmarshalInputSettingsInput),
+			graphql.NewInputUnmarshaler("StageChangeAggregateOrder", ec.unmarshalInputStageChangeAggregateOrder),
 			graphql.NewInputUnmarshaler("StageFilter", ec.unmarshalInputStageFilter),
 			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
 			graphql.NewInputUnmarshaler("TagsFilter", ec.unmarshalInputTagsFilter),
@@ -3696,6 +4788,414 @@ type DuplicateMatch {
   "What it shares with the input, strongest first."
   reasons: [DuplicateReason!]!
 }
+
+# ---------------------------------------------------------------------------
+# Analytics: aggregates (docs/ANALYTICS.md)
+# ---------------------------------------------------------------------------
+
+"""
+An exact decimal number as a string, in the metric's unit: yuan with two decimals ("680000.00"),
+whole minutes, scores and counts ("35"), days with two decimals; averages and medians with two
+decimals, rounded half away from zero.
+"""
+scalar Decimal
+
+"The fact's time in calendar units of the request's time zone (weeks: ISO, Monday first)."
+enum TimeUnit { DAY WEEK MONTH QUARTER YEAR }
+
+"""
+Calendar days: from and to (both inclusive), or the last N units ending today with the current
+one included (last: 12, unit: MONTH on 6 December 2026 is 1 January to 6 December 2026).
+"""
+input AggregateRange {
+  from: Date
+  to: Date
+  last: Int
+  unit: TimeUnit
+}
+
+"A resolved span of calendar days, both ends inclusive."
+type DaySpan {
+  from: Date!
+  to: Date!
+}
+
+"""
+The earlier range compare adds beside each group: PREVIOUS_YEAR is the same days a year before;
+PREVIOUS_PERIOD the same calendar length just before (as many months before when the range starts
+on a month's first day, else as many days).
+"""
+enum CompareTo { PREVIOUS_PERIOD PREVIOUS_YEAR }
+
+"""
+What groups are ranked by before the limit: rows (COUNT), distinct customers (CUSTOMERS), a
+metric's SUM, AVG, MIN or MAX, or the keys themselves (KEY, ascending by default).
+"""
+enum AggregateMeasure { COUNT CUSTOMERS SUM AVG MIN MAX KEY }
+
+"About an aggregate's computation."
+type AggregateMeta {
+  "Fact rows counted (the total's count)."
+  rows: Int!
+  "Customers in scope (where, query, segment and scope), before the range and the element filter."
+  customersScanned: Int!
+  "Milliseconds the store took."
+  tookMs: Float!
+  "The time zone of the time units and the range."
+  timeZone: String!
+  "The range, resolved; null without one."
+  range: DaySpan
+  "The compared range; null without compare."
+  previousRange: DaySpan
+}
+
+"Dimensions of customersAggregate: the time units of the fact's time, the fact's own, then the customer's."
+enum CustomerDimension { DAY WEEK MONTH QUARTER YEAR VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+
+enum CustomerMetric {
+  "The customer's deals summed (yuan)."
+  TOTAL_AMOUNT
+  INTERACTION_COUNT
+  DEAL_COUNT
+  "The customer's average survey score (customers without a survey have none)."
+  AVG_SATISFACTION
+  "Surveys."
+  SATISFACTION_COUNT
+  "Needs not resolved or abandoned."
+  OPEN_NEED_COUNT
+  "Interactions marked COMPLAINT."
+  COMPLAINT_COUNT
+}
+
+input CustomerAggregateOrder {
+  by: AggregateMeasure! = COUNT
+  "The metric of SUM, AVG, MIN and MAX."
+  metric: CustomerMetric
+  "DESC by default (ASC for KEY)."
+  direction: OrderDirection
+}
+
+"One group of customersAggregate, or its total."
+type CustomerGroup {
+  "The group's key per dimension, in groupBy order: enum names, YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY, user ids, texts; empty for a value that is not set; * in the folded group."
+  keys: [String!]!
+  "The keys in the request's language (未填写 / Not set for an empty one)."
+  labels: [String!]!
+  "Rows."
+  count: Int!
+  "Distinct customers among the rows."
+  customers: Int!
+  "The group that folds every group past the limit."
+  other: Boolean!
+  "Null when no row has the metric (as for avg, min, max and median)."
+  sum(metric: CustomerMetric!): Decimal
+  avg(metric: CustomerMetric!): Decimal
+  min(metric: CustomerMetric!): Decimal
+  max(metric: CustomerMetric!): Decimal
+  median(metric: CustomerMetric!): Decimal
+  "The query line of exactly this group's customers (ANDed with the request's scope): customers(query: drill). Null for the folded group."
+  drill: String
+  "The same group in the compared range (compare); null without compare."
+  previous: CustomerGroup
+}
+
+type CustomerAggregate {
+  "The groups: series ranked by orderBy, each with every bucket of the range in time order."
+  groups: [CustomerGroup!]!
+  "Every row counted once (a customer with two tags is in two TAG groups, once here)."
+  total: CustomerGroup!
+  "Some groups were folded into the other group."
+  truncated: Boolean!
+  meta: AggregateMeta!
+}
+
+"Dimensions of interactionsAggregate: the time units of the fact's time, the fact's own, then the customer's."
+enum InteractionDimension { DAY WEEK MONTH QUARTER YEAR CHANNEL KEY_EVENT PARTICIPANT VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+
+enum InteractionMetric {
+  "Minutes (interactions without a recorded duration have none)."
+  DURATION_MIN
+}
+
+input InteractionAggregateOrder {
+  by: AggregateMeasure! = COUNT
+  "The metric of SUM, AVG, MIN and MAX."
+  metric: InteractionMetric
+  "DESC by default (ASC for KEY)."
+  direction: OrderDirection
+}
+
+"One group of interactionsAggregate, or its total."
+type InteractionGroup {
+  "The group's key per dimension, in groupBy order: enum names, YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY, user ids, texts; empty for a value that is not set; * in the folded group."
+  keys: [String!]!
+  "The keys in the request's language (未填写 / Not set for an empty one)."
+  labels: [String!]!
+  "Rows."
+  count: Int!
+  "Distinct customers among the rows."
+  customers: Int!
+  "The group that folds every group past the limit."
+  other: Boolean!
+  "Null when no row has the metric (as for avg, min, max and median)."
+  sum(metric: InteractionMetric!): Decimal
+  avg(metric: InteractionMetric!): Decimal
+  min(metric: InteractionMetric!): Decimal
+  max(metric: InteractionMetric!): Decimal
+  median(metric: InteractionMetric!): Decimal
+  "The query line of exactly this group's customers (ANDed with the request's scope): customers(query: drill). Null for the folded group."
+  drill: String
+  "The same group in the compared range (compare); null without compare."
+  previous: InteractionGroup
+}
+
+type InteractionAggregate {
+  "The groups: series ranked by orderBy, each with every bucket of the range in time order."
+  groups: [InteractionGroup!]!
+  "Every row counted once (a customer with two tags is in two TAG groups, once here)."
+  total: InteractionGroup!
+  "Some groups were folded into the other group."
+  truncated: Boolean!
+  meta: AggregateMeta!
+}
+
+"Dimensions of dealsAggregate: the time units of the fact's time, the fact's own, then the customer's."
+enum DealDimension { DAY WEEK MONTH QUARTER YEAR PRODUCT VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+
+enum DealMetric {
+  "Yuan."
+  AMOUNT
+}
+
+input DealAggregateOrder {
+  by: AggregateMeasure! = COUNT
+  "The metric of SUM, AVG, MIN and MAX."
+  metric: DealMetric
+  "DESC by default (ASC for KEY)."
+  direction: OrderDirection
+}
+
+"One group of dealsAggregate, or its total."
+type DealGroup {
+  "The group's key per dimension, in groupBy order: enum names, YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY, user ids, texts; empty for a value that is not set; * in the folded group."
+  keys: [String!]!
+  "The keys in the request's language (未填写 / Not set for an empty one)."
+  labels: [String!]!
+  "Rows."
+  count: Int!
+  "Distinct customers among the rows."
+  customers: Int!
+  "The group that folds every group past the limit."
+  other: Boolean!
+  "Null when no row has the metric (as for avg, min, max and median)."
+  sum(metric: DealMetric!): Decimal
+  avg(metric: DealMetric!): Decimal
+  min(metric: DealMetric!): Decimal
+  max(metric: DealMetric!): Decimal
+  median(metric: DealMetric!): Decimal
+  "The query line of exactly this group's customers (ANDed with the request's scope): customers(query: drill). Null for the folded group."
+  drill: String
+  "The same group in the compared range (compare); null without compare."
+  previous: DealGroup
+}
+
+type DealAggregate {
+  "The groups: series ranked by orderBy, each with every bucket of the range in time order."
+  groups: [DealGroup!]!
+  "Every row counted once (a customer with two tags is in two TAG groups, once here)."
+  total: DealGroup!
+  "Some groups were folded into the other group."
+  truncated: Boolean!
+  meta: AggregateMeta!
+}
+
+"Dimensions of needsAggregate: the time units of the fact's time, the fact's own, then the customer's."
+enum NeedDimension { DAY WEEK MONTH QUARTER YEAR STATUS PRIORITY KIND TYPE OPENED_MONTH VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER CUSTOMER_TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+
+enum NeedMetric {
+  "The budget's upper end in yuan (needs without one have none)."
+  BUDGET_MAX
+  "Days from opening to resolution (resolved needs only)."
+  DAYS_TO_RESOLVE
+}
+
+input NeedAggregateOrder {
+  by: AggregateMeasure! = COUNT
+  "The metric of SUM, AVG, MIN and MAX."
+  metric: NeedMetric
+  "DESC by default (ASC for KEY)."
+  direction: OrderDirection
+}
+
+"One group of needsAggregate, or its total."
+type NeedGroup {
+  "The group's key per dimension, in groupBy order: enum names, YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY, user ids, texts; empty for a value that is not set; * in the folded group."
+  keys: [String!]!
+  "The keys in the request's language (未填写 / Not set for an empty one)."
+  labels: [String!]!
+  "Rows."
+  count: Int!
+  "Distinct customers among the rows."
+  customers: Int!
+  "The group that folds every group past the limit."
+  other: Boolean!
+  "Null when no row has the metric (as for avg, min, max and median)."
+  sum(metric: NeedMetric!): Decimal
+  avg(metric: NeedMetric!): Decimal
+  min(metric: NeedMetric!): Decimal
+  max(metric: NeedMetric!): Decimal
+  median(metric: NeedMetric!): Decimal
+  "The query line of exactly this group's customers (ANDed with the request's scope): customers(query: drill). Null for the folded group."
+  drill: String
+  "The same group in the compared range (compare); null without compare."
+  previous: NeedGroup
+}
+
+type NeedAggregate {
+  "The groups: series ranked by orderBy, each with every bucket of the range in time order."
+  groups: [NeedGroup!]!
+  "Every row counted once (a customer with two tags is in two TAG groups, once here)."
+  total: NeedGroup!
+  "Some groups were folded into the other group."
+  truncated: Boolean!
+  meta: AggregateMeta!
+}
+
+"Dimensions of satisfactionAggregate: the time units of the fact's time, the fact's own, then the customer's."
+enum SatisfactionDimension { DAY WEEK MONTH QUARTER YEAR SCORE_BAND VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+
+enum SatisfactionMetric {
+  "0-100."
+  SCORE
+}
+
+input SatisfactionAggregateOrder {
+  by: AggregateMeasure! = COUNT
+  "The metric of SUM, AVG, MIN and MAX."
+  metric: SatisfactionMetric
+  "DESC by default (ASC for KEY)."
+  direction: OrderDirection
+}
+
+"One group of satisfactionAggregate, or its total."
+type SatisfactionGroup {
+  "The group's key per dimension, in groupBy order: enum names, YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY, user ids, texts; empty for a value that is not set; * in the folded group."
+  keys: [String!]!
+  "The keys in the request's language (未填写 / Not set for an empty one)."
+  labels: [String!]!
+  "Rows."
+  count: Int!
+  "Distinct customers among the rows."
+  customers: Int!
+  "The group that folds every group past the limit."
+  other: Boolean!
+  "Null when no row has the metric (as for avg, min, max and median)."
+  sum(metric: SatisfactionMetric!): Decimal
+  avg(metric: SatisfactionMetric!): Decimal
+  min(metric: SatisfactionMetric!): Decimal
+  max(metric: SatisfactionMetric!): Decimal
+  median(metric: SatisfactionMetric!): Decimal
+  "The query line of exactly this group's customers (ANDed with the request's scope): customers(query: drill). Null for the folded group."
+  drill: String
+  "The same group in the compared range (compare); null without compare."
+  previous: SatisfactionGroup
+}
+
+type SatisfactionAggregate {
+  "The groups: series ranked by orderBy, each with every bucket of the range in time order."
+  groups: [SatisfactionGroup!]!
+  "Every row counted once (a customer with two tags is in two TAG groups, once here)."
+  total: SatisfactionGroup!
+  "Some groups were folded into the other group."
+  truncated: Boolean!
+  meta: AggregateMeta!
+}
+
+"Dimensions of stageChangesAggregate: the time units of the fact's time, the fact's own, then the customer's."
+enum StageChangeDimension { DAY WEEK MONTH QUARTER YEAR FROM_STAGE TO_STAGE VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+
+enum StageChangeMetric {
+  "Days spent in the stage left, since the change before (a customer's first stage has none)."
+  DAYS_IN_STAGE
+}
+
+input StageChangeAggregateOrder {
+  by: AggregateMeasure! = COUNT
+  "The metric of SUM, AVG, MIN and MAX."
+  metric: StageChangeMetric
+  "DESC by default (ASC for KEY)."
+  direction: OrderDirection
+}
+
+"One group of stageChangesAggregate, or its total."
+type StageChangeGroup {
+  "The group's key per dimension, in groupBy order: enum names, YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY, user ids, texts; empty for a value that is not set; * in the folded group."
+  keys: [String!]!
+  "The keys in the request's language (未填写 / Not set for an empty one)."
+  labels: [String!]!
+  "Rows."
+  count: Int!
+  "Distinct customers among the rows."
+  customers: Int!
+  "The group that folds every group past the limit."
+  other: Boolean!
+  "Null when no row has the metric (as for avg, min, max and median)."
+  sum(metric: StageChangeMetric!): Decimal
+  avg(metric: StageChangeMetric!): Decimal
+  min(metric: StageChangeMetric!): Decimal
+  max(metric: StageChangeMetric!): Decimal
+  median(metric: StageChangeMetric!): Decimal
+  "The query line of exactly this group's customers (ANDed with the request's scope): customers(query: drill). Null for the folded group."
+  drill: String
+  "The same group in the compared range (compare); null without compare."
+  previous: StageChangeGroup
+}
+
+type StageChangeAggregate {
+  "The groups: series ranked by orderBy, each with every bucket of the range in time order."
+  groups: [StageChangeGroup!]!
+  "Every row counted once (a customer with two tags is in two TAG groups, once here)."
+  total: StageChangeGroup!
+  "Some groups were folded into the other group."
+  truncated: Boolean!
+  meta: AggregateMeta!
+}
+
+# Aggregates: one field per fact, each over the customers of where, query and segment (a saved
+# segment's id), ANDed, in scope. groupBy takes at most 3 dimensions plus one time unit; a range
+# keeps the facts whose time lies in it (buckets inside it without facts come back as zero). limit
+# (1-1,000) keeps that many groups, or series of time buckets, ranked by orderBy (COUNT DESC by
+# default); the rest are folded into one group marked other. Labels are in locale (default: the
+# signed-in user's language). timeZone is an IANA name (default: the server's, KEHU_TIME_ZONE).
+extend type Query {
+  "Customers (one row each); the time units group by the day the customer was created. See docs/ANALYTICS.md."
+  customersAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    groupBy: [CustomerDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
+    orderBy: CustomerAggregateOrder, compare: CompareTo, locale: Locale): CustomerAggregate!
+  "Interactions (one row each); the time units group by the interaction's time. See docs/ANALYTICS.md."
+  interactionsAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    interactionWhere: InteractionWhere,
+    groupBy: [InteractionDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
+    orderBy: InteractionAggregateOrder, compare: CompareTo, locale: Locale): InteractionAggregate!
+  "Deals (one row each); the time units group by the deal's date. See docs/ANALYTICS.md."
+  dealsAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    dealWhere: DealWhere,
+    groupBy: [DealDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
+    orderBy: DealAggregateOrder, compare: CompareTo, locale: Locale): DealAggregate!
+  "Needs (one row each); the time units group by the day the need was opened. See docs/ANALYTICS.md."
+  needsAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    needWhere: NeedWhere,
+    groupBy: [NeedDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
+    orderBy: NeedAggregateOrder, compare: CompareTo, locale: Locale): NeedAggregate!
+  "Survey results (one row each); the time units group by the survey's time. See docs/ANALYTICS.md."
+  satisfactionAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    groupBy: [SatisfactionDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
+    orderBy: SatisfactionAggregateOrder, compare: CompareTo, locale: Locale): SatisfactionAggregate!
+  "Pipeline stage changes (one row each, from the stage history); the time units group by the change's time. See docs/ANALYTICS.md."
+  stageChangesAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    groupBy: [StageChangeDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
+    orderBy: StageChangeAggregateOrder, compare: CompareTo, locale: Locale): StageChangeAggregate!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3703,6 +5203,24 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AggregateMeta(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rows":
+		return ec.fieldContext_AggregateMeta_rows(ctx, field)
+	case "customersScanned":
+		return ec.fieldContext_AggregateMeta_customersScanned(ctx, field)
+	case "tookMs":
+		return ec.fieldContext_AggregateMeta_tookMs(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_AggregateMeta_timeZone(ctx, field)
+	case "range":
+		return ec.fieldContext_AggregateMeta_range(ctx, field)
+	case "previousRange":
+		return ec.fieldContext_AggregateMeta_previousRange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateMeta", field.Name)
+}
 
 func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3908,6 +5426,20 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomerAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groups":
+		return ec.fieldContext_CustomerAggregate_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_CustomerAggregate_total(ctx, field)
+	case "truncated":
+		return ec.fieldContext_CustomerAggregate_truncated(ctx, field)
+	case "meta":
+		return ec.fieldContext_CustomerAggregate_meta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_CustomerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3932,6 +5464,46 @@ func (ec *executionContext) childFields_CustomerEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CustomerEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CustomerGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_CustomerGroup_keys(ctx, field)
+	case "labels":
+		return ec.fieldContext_CustomerGroup_labels(ctx, field)
+	case "count":
+		return ec.fieldContext_CustomerGroup_count(ctx, field)
+	case "customers":
+		return ec.fieldContext_CustomerGroup_customers(ctx, field)
+	case "other":
+		return ec.fieldContext_CustomerGroup_other(ctx, field)
+	case "sum":
+		return ec.fieldContext_CustomerGroup_sum(ctx, field)
+	case "avg":
+		return ec.fieldContext_CustomerGroup_avg(ctx, field)
+	case "min":
+		return ec.fieldContext_CustomerGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_CustomerGroup_max(ctx, field)
+	case "median":
+		return ec.fieldContext_CustomerGroup_median(ctx, field)
+	case "drill":
+		return ec.fieldContext_CustomerGroup_drill(ctx, field)
+	case "previous":
+		return ec.fieldContext_CustomerGroup_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_DaySpan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_DaySpan_from(ctx, field)
+	case "to":
+		return ec.fieldContext_DaySpan_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DaySpan", field.Name)
+}
+
 func (ec *executionContext) childFields_Deal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3954,6 +5526,50 @@ func (ec *executionContext) childFields_Deal(ctx context.Context, field graphql.
 		return ec.fieldContext_Deal_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Deal", field.Name)
+}
+
+func (ec *executionContext) childFields_DealAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groups":
+		return ec.fieldContext_DealAggregate_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_DealAggregate_total(ctx, field)
+	case "truncated":
+		return ec.fieldContext_DealAggregate_truncated(ctx, field)
+	case "meta":
+		return ec.fieldContext_DealAggregate_meta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DealAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_DealGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_DealGroup_keys(ctx, field)
+	case "labels":
+		return ec.fieldContext_DealGroup_labels(ctx, field)
+	case "count":
+		return ec.fieldContext_DealGroup_count(ctx, field)
+	case "customers":
+		return ec.fieldContext_DealGroup_customers(ctx, field)
+	case "other":
+		return ec.fieldContext_DealGroup_other(ctx, field)
+	case "sum":
+		return ec.fieldContext_DealGroup_sum(ctx, field)
+	case "avg":
+		return ec.fieldContext_DealGroup_avg(ctx, field)
+	case "min":
+		return ec.fieldContext_DealGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_DealGroup_max(ctx, field)
+	case "median":
+		return ec.fieldContext_DealGroup_median(ctx, field)
+	case "drill":
+		return ec.fieldContext_DealGroup_drill(ctx, field)
+	case "previous":
+		return ec.fieldContext_DealGroup_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DealGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_DuplicateMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4004,6 +5620,50 @@ func (ec *executionContext) childFields_Interaction(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Interaction", field.Name)
 }
 
+func (ec *executionContext) childFields_InteractionAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groups":
+		return ec.fieldContext_InteractionAggregate_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_InteractionAggregate_total(ctx, field)
+	case "truncated":
+		return ec.fieldContext_InteractionAggregate_truncated(ctx, field)
+	case "meta":
+		return ec.fieldContext_InteractionAggregate_meta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InteractionAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_InteractionGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_InteractionGroup_keys(ctx, field)
+	case "labels":
+		return ec.fieldContext_InteractionGroup_labels(ctx, field)
+	case "count":
+		return ec.fieldContext_InteractionGroup_count(ctx, field)
+	case "customers":
+		return ec.fieldContext_InteractionGroup_customers(ctx, field)
+	case "other":
+		return ec.fieldContext_InteractionGroup_other(ctx, field)
+	case "sum":
+		return ec.fieldContext_InteractionGroup_sum(ctx, field)
+	case "avg":
+		return ec.fieldContext_InteractionGroup_avg(ctx, field)
+	case "min":
+		return ec.fieldContext_InteractionGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_InteractionGroup_max(ctx, field)
+	case "median":
+		return ec.fieldContext_InteractionGroup_median(ctx, field)
+	case "drill":
+		return ec.fieldContext_InteractionGroup_drill(ctx, field)
+	case "previous":
+		return ec.fieldContext_InteractionGroup_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InteractionGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4042,6 +5702,50 @@ func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.
 		return ec.fieldContext_Need_viewerCanEdit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Need", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groups":
+		return ec.fieldContext_NeedAggregate_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_NeedAggregate_total(ctx, field)
+	case "truncated":
+		return ec.fieldContext_NeedAggregate_truncated(ctx, field)
+	case "meta":
+		return ec.fieldContext_NeedAggregate_meta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_NeedGroup_keys(ctx, field)
+	case "labels":
+		return ec.fieldContext_NeedGroup_labels(ctx, field)
+	case "count":
+		return ec.fieldContext_NeedGroup_count(ctx, field)
+	case "customers":
+		return ec.fieldContext_NeedGroup_customers(ctx, field)
+	case "other":
+		return ec.fieldContext_NeedGroup_other(ctx, field)
+	case "sum":
+		return ec.fieldContext_NeedGroup_sum(ctx, field)
+	case "avg":
+		return ec.fieldContext_NeedGroup_avg(ctx, field)
+	case "min":
+		return ec.fieldContext_NeedGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_NeedGroup_max(ctx, field)
+	case "median":
+		return ec.fieldContext_NeedGroup_median(ctx, field)
+	case "drill":
+		return ec.fieldContext_NeedGroup_drill(ctx, field)
+	case "previous":
+		return ec.fieldContext_NeedGroup_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_NextAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4084,6 +5788,50 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_SatisfactionAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groups":
+		return ec.fieldContext_SatisfactionAggregate_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_SatisfactionAggregate_total(ctx, field)
+	case "truncated":
+		return ec.fieldContext_SatisfactionAggregate_truncated(ctx, field)
+	case "meta":
+		return ec.fieldContext_SatisfactionAggregate_meta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SatisfactionAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_SatisfactionGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_SatisfactionGroup_keys(ctx, field)
+	case "labels":
+		return ec.fieldContext_SatisfactionGroup_labels(ctx, field)
+	case "count":
+		return ec.fieldContext_SatisfactionGroup_count(ctx, field)
+	case "customers":
+		return ec.fieldContext_SatisfactionGroup_customers(ctx, field)
+	case "other":
+		return ec.fieldContext_SatisfactionGroup_other(ctx, field)
+	case "sum":
+		return ec.fieldContext_SatisfactionGroup_sum(ctx, field)
+	case "avg":
+		return ec.fieldContext_SatisfactionGroup_avg(ctx, field)
+	case "min":
+		return ec.fieldContext_SatisfactionGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_SatisfactionGroup_max(ctx, field)
+	case "median":
+		return ec.fieldContext_SatisfactionGroup_median(ctx, field)
+	case "drill":
+		return ec.fieldContext_SatisfactionGroup_drill(ctx, field)
+	case "previous":
+		return ec.fieldContext_SatisfactionGroup_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SatisfactionGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_SatisfactionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4168,6 +5916,50 @@ func (ec *executionContext) childFields_StageChange(ctx context.Context, field g
 		return ec.fieldContext_StageChange_by(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StageChange", field.Name)
+}
+
+func (ec *executionContext) childFields_StageChangeAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groups":
+		return ec.fieldContext_StageChangeAggregate_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_StageChangeAggregate_total(ctx, field)
+	case "truncated":
+		return ec.fieldContext_StageChangeAggregate_truncated(ctx, field)
+	case "meta":
+		return ec.fieldContext_StageChangeAggregate_meta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageChangeAggregate", field.Name)
+}
+
+func (ec *executionContext) childFields_StageChangeGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_StageChangeGroup_keys(ctx, field)
+	case "labels":
+		return ec.fieldContext_StageChangeGroup_labels(ctx, field)
+	case "count":
+		return ec.fieldContext_StageChangeGroup_count(ctx, field)
+	case "customers":
+		return ec.fieldContext_StageChangeGroup_customers(ctx, field)
+	case "other":
+		return ec.fieldContext_StageChangeGroup_other(ctx, field)
+	case "sum":
+		return ec.fieldContext_StageChangeGroup_sum(ctx, field)
+	case "avg":
+		return ec.fieldContext_StageChangeGroup_avg(ctx, field)
+	case "min":
+		return ec.fieldContext_StageChangeGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_StageChangeGroup_max(ctx, field)
+	case "median":
+		return ec.fieldContext_StageChangeGroup_median(ctx, field)
+	case "drill":
+		return ec.fieldContext_StageChangeGroup_drill(ctx, field)
+	case "previous":
+		return ec.fieldContext_StageChangeGroup_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageChangeGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_TierChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4331,6 +6123,76 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_CustomerGroup_avg_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.CustomerMetric, error) {
+			return ec.unmarshalNCustomerMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_CustomerGroup_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.CustomerMetric, error) {
+			return ec.unmarshalNCustomerMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_CustomerGroup_median_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.CustomerMetric, error) {
+			return ec.unmarshalNCustomerMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_CustomerGroup_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.CustomerMetric, error) {
+			return ec.unmarshalNCustomerMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_CustomerGroup_sum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.CustomerMetric, error) {
+			return ec.unmarshalNCustomerMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Customer_contacts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -4497,6 +6359,146 @@ func (ec *executionContext) field_Customer_tierHistory_args(ctx context.Context,
 		return nil, err
 	}
 	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_DealGroup_avg_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.DealMetric, error) {
+			return ec.unmarshalNDealMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_DealGroup_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.DealMetric, error) {
+			return ec.unmarshalNDealMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_DealGroup_median_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.DealMetric, error) {
+			return ec.unmarshalNDealMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_DealGroup_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.DealMetric, error) {
+			return ec.unmarshalNDealMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_DealGroup_sum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.DealMetric, error) {
+			return ec.unmarshalNDealMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_InteractionGroup_avg_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.InteractionMetric, error) {
+			return ec.unmarshalNInteractionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_InteractionGroup_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.InteractionMetric, error) {
+			return ec.unmarshalNInteractionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_InteractionGroup_median_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.InteractionMetric, error) {
+			return ec.unmarshalNInteractionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_InteractionGroup_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.InteractionMetric, error) {
+			return ec.unmarshalNInteractionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_InteractionGroup_sum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.InteractionMetric, error) {
+			return ec.unmarshalNInteractionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
 	return args, nil
 }
 
@@ -5308,6 +7310,76 @@ func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_NeedGroup_avg_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.NeedMetric, error) {
+			return ec.unmarshalNNeedMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_NeedGroup_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.NeedMetric, error) {
+			return ec.unmarshalNNeedMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_NeedGroup_median_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.NeedMetric, error) {
+			return ec.unmarshalNNeedMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_NeedGroup_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.NeedMetric, error) {
+			return ec.unmarshalNNeedMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_NeedGroup_sum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.NeedMetric, error) {
+			return ec.unmarshalNNeedMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5355,6 +7427,100 @@ func (ec *executionContext) field_Query_customer_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["code"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_customersAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.CustomerDimension, error) {
+			return ec.unmarshalOCustomerDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.CustomerAggregateOrder, error) {
+			return ec.unmarshalOCustomerAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerAggregateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (*model.CompareTo, error) {
+			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg10
 	return args, nil
 }
 
@@ -5450,6 +7616,108 @@ func (ec *executionContext) field_Query_customers_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_dealsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "dealWhere",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalODealWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dealWhere"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.DealDimension, error) {
+			return ec.unmarshalODealDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.DealAggregateOrder, error) {
+			return ec.unmarshalODealAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealAggregateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (*model.CompareTo, error) {
+			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg11
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_explainSegment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5486,6 +7754,210 @@ func (ec *executionContext) field_Query_formatQuery_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_interactionsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "interactionWhere",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOInteractionWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interactionWhere"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.InteractionDimension, error) {
+			return ec.unmarshalOInteractionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.InteractionAggregateOrder, error) {
+			return ec.unmarshalOInteractionAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionAggregateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (*model.CompareTo, error) {
+			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg11
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_needsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "needWhere",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalONeedWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["needWhere"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.NeedDimension, error) {
+			return ec.unmarshalONeedDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.NeedAggregateOrder, error) {
+			return ec.unmarshalONeedAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedAggregateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (*model.CompareTo, error) {
+			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg11
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_parseQuery_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5514,6 +7986,100 @@ func (ec *executionContext) field_Query_possibleDuplicates_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_satisfactionAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.SatisfactionDimension, error) {
+			return ec.unmarshalOSatisfactionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.SatisfactionAggregateOrder, error) {
+			return ec.unmarshalOSatisfactionAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionAggregateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (*model.CompareTo, error) {
+			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg10
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_segment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5528,6 +8094,100 @@ func (ec *executionContext) field_Query_segment_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_stageChangesAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.StageChangeDimension, error) {
+			return ec.unmarshalOStageChangeDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.StageChangeAggregateOrder, error) {
+			return ec.unmarshalOStageChangeAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeAggregateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (*model.CompareTo, error) {
+			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg10
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_user_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5539,6 +8199,76 @@ func (ec *executionContext) field_Query_user_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SatisfactionGroup_avg_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.SatisfactionMetric, error) {
+			return ec.unmarshalNSatisfactionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SatisfactionGroup_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.SatisfactionMetric, error) {
+			return ec.unmarshalNSatisfactionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SatisfactionGroup_median_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.SatisfactionMetric, error) {
+			return ec.unmarshalNSatisfactionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SatisfactionGroup_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.SatisfactionMetric, error) {
+			return ec.unmarshalNSatisfactionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_SatisfactionGroup_sum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.SatisfactionMetric, error) {
+			return ec.unmarshalNSatisfactionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
 	return args, nil
 }
 
@@ -5599,6 +8329,76 @@ func (ec *executionContext) field_SavedSegment_customers_args(ctx context.Contex
 		return nil, err
 	}
 	args["scope"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_StageChangeGroup_avg_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.StageChangeMetric, error) {
+			return ec.unmarshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_StageChangeGroup_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.StageChangeMetric, error) {
+			return ec.unmarshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_StageChangeGroup_median_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.StageChangeMetric, error) {
+			return ec.unmarshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_StageChangeGroup_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.StageChangeMetric, error) {
+			return ec.unmarshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_StageChangeGroup_sum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.StageChangeMetric, error) {
+			return ec.unmarshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
 	return args, nil
 }
 
@@ -5675,6 +8475,162 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AggregateMeta_rows(ctx context.Context, field graphql.CollectedField, obj *model.AggregateMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateMeta_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateMeta_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateMeta", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AggregateMeta_customersScanned(ctx context.Context, field graphql.CollectedField, obj *model.AggregateMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateMeta_customersScanned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomersScanned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateMeta_customersScanned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateMeta", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AggregateMeta_tookMs(ctx context.Context, field graphql.CollectedField, obj *model.AggregateMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateMeta_tookMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TookMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateMeta_tookMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateMeta", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AggregateMeta_timeZone(ctx context.Context, field graphql.CollectedField, obj *model.AggregateMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateMeta_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateMeta_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateMeta", field, false, false, "String")
+}
+
+func (ec *executionContext) _AggregateMeta_range(ctx context.Context, field graphql.CollectedField, obj *model.AggregateMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateMeta_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Range, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DaySpan) graphql.Marshaler {
+			return ec.marshalODaySpan2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDaySpan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateMeta_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AggregateMeta",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DaySpan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateMeta_previousRange(ctx context.Context, field graphql.CollectedField, obj *model.AggregateMeta) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateMeta_previousRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousRange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DaySpan) graphql.Marshaler {
+			return ec.marshalODaySpan2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDaySpan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateMeta_previousRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AggregateMeta",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DaySpan(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _AuthPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7908,6 +10864,125 @@ func (ec *executionContext) fieldContext_Customer_archivedAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "Time")
 }
 
+func (ec *executionContext) _CustomerAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerAggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+			return ec.marshalNCustomerGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerAggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerAggregate_total(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerAggregate_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalNCustomerGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerAggregate_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerAggregate_truncated(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerAggregate_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerAggregate_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerAggregate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CustomerAggregate_meta(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerAggregate_meta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerAggregate().Meta(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AggregateMeta) graphql.Marshaler {
+			return ec.marshalNAggregateMeta2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeta(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerAggregate_meta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateMeta(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CustomerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CustomerConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8080,6 +11155,442 @@ func (ec *executionContext) _CustomerEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CustomerEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CustomerEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroup_labels(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerGroup_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CustomerGroup_other(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CustomerGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CustomerGroup().Sum(ctx, obj, fc.Args["metric"].(model.CustomerMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_sum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CustomerGroup_sum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroup_avg(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_avg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CustomerGroup().Avg(ctx, obj, fc.Args["metric"].(model.CustomerMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_avg(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CustomerGroup_avg_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CustomerGroup().Min(ctx, obj, fc.Args["metric"].(model.CustomerMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CustomerGroup_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CustomerGroup().Max(ctx, obj, fc.Args["metric"].(model.CustomerMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CustomerGroup_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroup_median(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CustomerGroup().Median(ctx, obj, fc.Args["metric"].(model.CustomerMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_median(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CustomerGroup_median_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerGroup_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerGroup_previous(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerGroup_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalOCustomerGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerGroup_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DaySpan_from(ctx context.Context, field graphql.CollectedField, obj *model.DaySpan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DaySpan_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DaySpan_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DaySpan", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DaySpan_to(ctx context.Context, field graphql.CollectedField, obj *model.DaySpan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DaySpan_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DaySpan_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DaySpan", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Deal_id(ctx context.Context, field graphql.CollectedField, obj *crm.Deal) (ret graphql.Marshaler) {
@@ -8305,6 +11816,515 @@ func (ec *executionContext) _Deal_viewerCanEdit(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Deal_viewerCanEdit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Deal", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _DealAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealAggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+			return ec.marshalNDealGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealAggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DealAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DealGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DealAggregate_total(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealAggregate_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalNDealGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealAggregate_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DealAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DealGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DealAggregate_truncated(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealAggregate_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealAggregate_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealAggregate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DealAggregate_meta(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealAggregate_meta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DealAggregate().Meta(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AggregateMeta) graphql.Marshaler {
+			return ec.marshalNAggregateMeta2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeta(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealAggregate_meta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DealAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateMeta(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DealGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _DealGroup_labels(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _DealGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DealGroup_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DealGroup_other(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DealGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DealGroup().Sum(ctx, obj, fc.Args["metric"].(model.DealMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_sum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DealGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DealGroup_sum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DealGroup_avg(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_avg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DealGroup().Avg(ctx, obj, fc.Args["metric"].(model.DealMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_avg(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DealGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DealGroup_avg_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DealGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DealGroup().Min(ctx, obj, fc.Args["metric"].(model.DealMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DealGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DealGroup_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DealGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DealGroup().Max(ctx, obj, fc.Args["metric"].(model.DealMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DealGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DealGroup_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DealGroup_median(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DealGroup().Median(ctx, obj, fc.Args["metric"].(model.DealMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_median(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DealGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DealGroup_median_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DealGroup_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _DealGroup_previous(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealGroup_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalODealGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DealGroup_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DealGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DealGroup(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DuplicateMatch_customer(ctx context.Context, field graphql.CollectedField, obj *crm.DuplicateMatch) (ret graphql.Marshaler) {
@@ -8764,6 +12784,515 @@ func (ec *executionContext) _Interaction_viewerCanTickOff(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_Interaction_viewerCanTickOff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Interaction", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _InteractionAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionAggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+			return ec.marshalNInteractionGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionAggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InteractionAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InteractionGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InteractionAggregate_total(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionAggregate_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalNInteractionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionAggregate_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InteractionAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InteractionGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InteractionAggregate_truncated(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionAggregate_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionAggregate_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InteractionAggregate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InteractionAggregate_meta(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionAggregate_meta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InteractionAggregate().Meta(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AggregateMeta) graphql.Marshaler {
+			return ec.marshalNAggregateMeta2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeta(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionAggregate_meta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InteractionAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateMeta(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InteractionGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InteractionGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _InteractionGroup_labels(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InteractionGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _InteractionGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InteractionGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InteractionGroup_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InteractionGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InteractionGroup_other(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InteractionGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _InteractionGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InteractionGroup().Sum(ctx, obj, fc.Args["metric"].(model.InteractionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_sum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InteractionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InteractionGroup_sum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InteractionGroup_avg(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_avg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InteractionGroup().Avg(ctx, obj, fc.Args["metric"].(model.InteractionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_avg(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InteractionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InteractionGroup_avg_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InteractionGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InteractionGroup().Min(ctx, obj, fc.Args["metric"].(model.InteractionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InteractionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InteractionGroup_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InteractionGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InteractionGroup().Max(ctx, obj, fc.Args["metric"].(model.InteractionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InteractionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InteractionGroup_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InteractionGroup_median(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.InteractionGroup().Median(ctx, obj, fc.Args["metric"].(model.InteractionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_median(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InteractionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InteractionGroup_median_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InteractionGroup_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InteractionGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _InteractionGroup_previous(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InteractionGroup_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalOInteractionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InteractionGroup_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InteractionGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InteractionGroup(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10430,6 +14959,515 @@ func (ec *executionContext) fieldContext_Need_viewerCanEdit(_ context.Context, f
 	return graphql.NewScalarFieldContext("Need", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _NeedAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedAggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+			return ec.marshalNNeedGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedAggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedAggregate_total(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedAggregate_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalNNeedGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedAggregate_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedAggregate_truncated(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedAggregate_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedAggregate_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedAggregate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NeedAggregate_meta(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedAggregate_meta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NeedAggregate().Meta(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AggregateMeta) graphql.Marshaler {
+			return ec.marshalNAggregateMeta2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeta(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedAggregate_meta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateMeta(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _NeedGroup_labels(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _NeedGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeedGroup_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeedGroup_other(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NeedGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NeedGroup().Sum(ctx, obj, fc.Args["metric"].(model.NeedMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_sum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NeedGroup_sum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedGroup_avg(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_avg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NeedGroup().Avg(ctx, obj, fc.Args["metric"].(model.NeedMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_avg(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NeedGroup_avg_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NeedGroup().Min(ctx, obj, fc.Args["metric"].(model.NeedMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NeedGroup_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NeedGroup().Max(ctx, obj, fc.Args["metric"].(model.NeedMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NeedGroup_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedGroup_median(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NeedGroup().Median(ctx, obj, fc.Args["metric"].(model.NeedMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_median(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NeedGroup_median_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeedGroup_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _NeedGroup_previous(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedGroup_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalONeedGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NeedGroup_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeedGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NextAction_what(ctx context.Context, field graphql.CollectedField, obj *crm.NextAction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11333,6 +16371,270 @@ func (ec *executionContext) fieldContext_Query_possibleDuplicates(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_customersAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customersAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomersAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["groupBy"].([]model.CustomerDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.CustomerAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+			return ec.marshalNCustomerAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customersAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customersAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_interactionsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_interactionsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InteractionsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["interactionWhere"].(map[string]any), fc.Args["groupBy"].([]model.InteractionDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.InteractionAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+			return ec.marshalNInteractionAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_interactionsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InteractionAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_interactionsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dealsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dealsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DealsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["dealWhere"].(map[string]any), fc.Args["groupBy"].([]model.DealDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.DealAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+			return ec.marshalNDealAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dealsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DealAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dealsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_needsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_needsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NeedsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["needWhere"].(map[string]any), fc.Args["groupBy"].([]model.NeedDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.NeedAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+			return ec.marshalNNeedAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_needsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_needsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_satisfactionAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_satisfactionAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SatisfactionAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["groupBy"].([]model.SatisfactionDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.SatisfactionAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+			return ec.marshalNSatisfactionAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_satisfactionAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_satisfactionAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stageChangesAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stageChangesAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StageChangesAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["groupBy"].([]model.StageChangeDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.StageChangeAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+			return ec.marshalNStageChangeAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stageChangesAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageChangeAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stageChangesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11404,6 +16706,515 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionAggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+			return ec.marshalNSatisfactionGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionAggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionAggregate_total(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionAggregate_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalNSatisfactionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionAggregate_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionAggregate_truncated(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionAggregate_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionAggregate_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionAggregate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SatisfactionAggregate_meta(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionAggregate_meta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SatisfactionAggregate().Meta(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AggregateMeta) graphql.Marshaler {
+			return ec.marshalNAggregateMeta2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeta(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionAggregate_meta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateMeta(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatisfactionGroup_labels(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatisfactionGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SatisfactionGroup_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SatisfactionGroup_other(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SatisfactionGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SatisfactionGroup().Sum(ctx, obj, fc.Args["metric"].(model.SatisfactionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_sum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SatisfactionGroup_sum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionGroup_avg(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_avg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SatisfactionGroup().Avg(ctx, obj, fc.Args["metric"].(model.SatisfactionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_avg(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SatisfactionGroup_avg_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SatisfactionGroup().Min(ctx, obj, fc.Args["metric"].(model.SatisfactionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SatisfactionGroup_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SatisfactionGroup().Max(ctx, obj, fc.Args["metric"].(model.SatisfactionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SatisfactionGroup_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionGroup_median(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.SatisfactionGroup().Median(ctx, obj, fc.Args["metric"].(model.SatisfactionMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_median(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SatisfactionGroup_median_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SatisfactionGroup_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SatisfactionGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _SatisfactionGroup_previous(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SatisfactionGroup_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalOSatisfactionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SatisfactionGroup_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SatisfactionGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionGroup(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12190,6 +18001,515 @@ func (ec *executionContext) fieldContext_StageChange_by(_ context.Context, field
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeAggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+			return ec.marshalNStageChangeGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeAggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageChangeGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeAggregate_total(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeAggregate_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalNStageChangeGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeAggregate_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageChangeGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeAggregate_truncated(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeAggregate_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeAggregate_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChangeAggregate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StageChangeAggregate_meta(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeAggregate_meta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StageChangeAggregate().Meta(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AggregateMeta) graphql.Marshaler {
+			return ec.marshalNAggregateMeta2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeta(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeAggregate_meta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateMeta(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChangeGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _StageChangeGroup_labels(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChangeGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _StageChangeGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChangeGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StageChangeGroup_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChangeGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StageChangeGroup_other(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChangeGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StageChangeGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.StageChangeGroup().Sum(ctx, obj, fc.Args["metric"].(model.StageChangeMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_sum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_StageChangeGroup_sum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeGroup_avg(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_avg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.StageChangeGroup().Avg(ctx, obj, fc.Args["metric"].(model.StageChangeMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_avg(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_StageChangeGroup_avg_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.StageChangeGroup().Min(ctx, obj, fc.Args["metric"].(model.StageChangeMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_StageChangeGroup_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.StageChangeGroup().Max(ctx, obj, fc.Args["metric"].(model.StageChangeMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_StageChangeGroup_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeGroup_median(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.StageChangeGroup().Median(ctx, obj, fc.Args["metric"].(model.StageChangeMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_median(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_StageChangeGroup_median_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeGroup_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChangeGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _StageChangeGroup_previous(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeGroup_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalOStageChangeGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeGroup_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageChangeGroup(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13668,6 +19988,69 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAggregateRange(ctx context.Context, obj any) (model.AggregateRange, error) {
+	var it model.AggregateRange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to", "last", "unit"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "last":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("last"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Last = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOTimeUnit2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTimeUnit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAggregateRange unmarshals raw into the AggregateRange input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAggregateRange(ctx context.Context, raw any) (model.AggregateRange, error) {
+	var out model.AggregateRange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AggregateRange", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBooleanFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -14398,6 +20781,66 @@ func (ec *executionContext) unmarshalInputCreateUserInput(ctx context.Context, o
 func UnmarshalCreateUserInput(ctx context.Context, raw any) (auth.NewUser, error) {
 	var out auth.NewUser
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateUserInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCustomerAggregateOrder(ctx context.Context, obj any) (model.CustomerAggregateOrder, error) {
+	var it model.CustomerAggregateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["by"]; !present {
+		asMap["by"] = "COUNT"
+	}
+
+	fieldsInOrder := [...]string{"by", "metric", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOCustomerMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCustomerAggregateOrder unmarshals raw into the CustomerAggregateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCustomerAggregateOrder(ctx context.Context, raw any) (model.CustomerAggregateOrder, error) {
+	var out model.CustomerAggregateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerAggregateOrder", raw, &out)
 	return out, err
 }
 
@@ -15344,6 +21787,66 @@ func UnmarshalDateRange(ctx context.Context, raw any) (map[string]any, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDealAggregateOrder(ctx context.Context, obj any) (model.DealAggregateOrder, error) {
+	var it model.DealAggregateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["by"]; !present {
+		asMap["by"] = "COUNT"
+	}
+
+	fieldsInOrder := [...]string{"by", "metric", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalODealMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDealAggregateOrder unmarshals raw into the DealAggregateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDealAggregateOrder(ctx context.Context, raw any) (model.DealAggregateOrder, error) {
+	var out model.DealAggregateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DealAggregateOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDealCount(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -16030,6 +22533,66 @@ func UnmarshalIntRange(ctx context.Context, raw any) (map[string]any, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInteractionAggregateOrder(ctx context.Context, obj any) (model.InteractionAggregateOrder, error) {
+	var it model.InteractionAggregateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["by"]; !present {
+		asMap["by"] = "COUNT"
+	}
+
+	fieldsInOrder := [...]string{"by", "metric", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOInteractionMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInteractionAggregateOrder unmarshals raw into the InteractionAggregateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInteractionAggregateOrder(ctx context.Context, raw any) (model.InteractionAggregateOrder, error) {
+	var out model.InteractionAggregateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InteractionAggregateOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInteractionChannelFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -16698,6 +23261,66 @@ func (ec *executionContext) unmarshalInputMoneyRange(ctx context.Context, obj an
 func UnmarshalMoneyRange(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoneyRange", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNeedAggregateOrder(ctx context.Context, obj any) (model.NeedAggregateOrder, error) {
+	var it model.NeedAggregateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["by"]; !present {
+		asMap["by"] = "COUNT"
+	}
+
+	fieldsInOrder := [...]string{"by", "metric", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalONeedMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNeedAggregateOrder unmarshals raw into the NeedAggregateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNeedAggregateOrder(ctx context.Context, raw any) (model.NeedAggregateOrder, error) {
+	var out model.NeedAggregateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NeedAggregateOrder", raw, &out)
 	return out, err
 }
 
@@ -18186,6 +24809,66 @@ func UnmarshalPriorityFilter(ctx context.Context, raw any) (map[string]any, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSatisfactionAggregateOrder(ctx context.Context, obj any) (model.SatisfactionAggregateOrder, error) {
+	var it model.SatisfactionAggregateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["by"]; !present {
+		asMap["by"] = "COUNT"
+	}
+
+	fieldsInOrder := [...]string{"by", "metric", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOSatisfactionMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSatisfactionAggregateOrder unmarshals raw into the SatisfactionAggregateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSatisfactionAggregateOrder(ctx context.Context, raw any) (model.SatisfactionAggregateOrder, error) {
+	var out model.SatisfactionAggregateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatisfactionAggregateOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSatisfactionInput(ctx context.Context, obj any) (crm.SatisfactionInput, error) {
 	var it crm.SatisfactionInput
 	if obj == nil {
@@ -18337,6 +25020,66 @@ func (ec *executionContext) unmarshalInputSettingsInput(ctx context.Context, obj
 func UnmarshalSettingsInput(ctx context.Context, raw any) (auth.Settings, error) {
 	var out auth.Settings
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SettingsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangeAggregateOrder(ctx context.Context, obj any) (model.StageChangeAggregateOrder, error) {
+	var it model.StageChangeAggregateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["by"]; !present {
+		asMap["by"] = "COUNT"
+	}
+
+	fieldsInOrder := [...]string{"by", "metric", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOStageChangeMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangeAggregateOrder unmarshals raw into the StageChangeAggregateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangeAggregateOrder(ctx context.Context, raw any) (model.StageChangeAggregateOrder, error) {
+	var out model.StageChangeAggregateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeAggregateOrder", raw, &out)
 	return out, err
 }
 
@@ -18836,6 +25579,64 @@ func UnmarshalUserFilter(ctx context.Context, raw any) (map[string]any, error) {
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var aggregateMetaImplementors = []string{"AggregateMeta"}
+
+func (ec *executionContext) _AggregateMeta(ctx context.Context, sel ast.SelectionSet, obj *model.AggregateMeta) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateMetaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AggregateMeta")
+		case "rows":
+			out.Values[i] = ec._AggregateMeta_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customersScanned":
+			out.Values[i] = ec._AggregateMeta_customersScanned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tookMs":
+			out.Values[i] = ec._AggregateMeta_tookMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timeZone":
+			out.Values[i] = ec._AggregateMeta_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "range":
+			out.Values[i] = ec._AggregateMeta_range(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previousRange":
+			out.Values[i] = ec._AggregateMeta_previousRange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var authPayloadImplementors = []string{"AuthPayload"}
 
@@ -19440,6 +26241,55 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var customerAggregateImplementors = []string{"CustomerAggregate"}
+
+func (ec *executionContext) _CustomerAggregate(ctx context.Context, sel ast.SelectionSet, obj *analytics.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerAggregate")
+		case "groups":
+			out.Values[i] = ec._CustomerAggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._CustomerAggregate_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._CustomerAggregate_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meta":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerAggregate_meta(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var customerConnectionImplementors = []string{"CustomerConnection"}
 
 func (ec *executionContext) _CustomerConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CustomerConnection) graphql.Marshaler {
@@ -19526,6 +26376,137 @@ func (ec *executionContext) _CustomerEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var customerGroupImplementors = []string{"CustomerGroup"}
+
+func (ec *executionContext) _CustomerGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerGroup")
+		case "keys":
+			out.Values[i] = ec._CustomerGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.Values[i] = ec._CustomerGroup_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._CustomerGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			out.Values[i] = ec._CustomerGroup_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "other":
+			out.Values[i] = ec._CustomerGroup_other(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sum":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerGroup_sum(ctx, field, obj)
+				})
+		case "avg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerGroup_avg(ctx, field, obj)
+				})
+		case "min":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerGroup_min(ctx, field, obj)
+				})
+		case "max":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerGroup_max(ctx, field, obj)
+				})
+		case "median":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerGroup_median(ctx, field, obj)
+				})
+		case "drill":
+			out.Values[i] = ec._CustomerGroup_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._CustomerGroup_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var daySpanImplementors = []string{"DaySpan"}
+
+func (ec *executionContext) _DaySpan(ctx context.Context, sel ast.SelectionSet, obj *model.DaySpan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, daySpanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DaySpan")
+		case "from":
+			out.Values[i] = ec._DaySpan_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._DaySpan_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dealImplementors = []string{"Deal"}
 
 func (ec *executionContext) _Deal(ctx context.Context, sel ast.SelectionSet, obj *crm.Deal) graphql.Marshaler {
@@ -19585,6 +26566,148 @@ func (ec *executionContext) _Deal(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Deal_viewerCanEdit(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dealAggregateImplementors = []string{"DealAggregate"}
+
+func (ec *executionContext) _DealAggregate(ctx context.Context, sel ast.SelectionSet, obj *analytics.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dealAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DealAggregate")
+		case "groups":
+			out.Values[i] = ec._DealAggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._DealAggregate_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._DealAggregate_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meta":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DealAggregate_meta(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dealGroupImplementors = []string{"DealGroup"}
+
+func (ec *executionContext) _DealGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dealGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DealGroup")
+		case "keys":
+			out.Values[i] = ec._DealGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.Values[i] = ec._DealGroup_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._DealGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			out.Values[i] = ec._DealGroup_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "other":
+			out.Values[i] = ec._DealGroup_other(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sum":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DealGroup_sum(ctx, field, obj)
+				})
+		case "avg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DealGroup_avg(ctx, field, obj)
+				})
+		case "min":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DealGroup_min(ctx, field, obj)
+				})
+		case "max":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DealGroup_max(ctx, field, obj)
+				})
+		case "median":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DealGroup_median(ctx, field, obj)
+				})
+		case "drill":
+			out.Values[i] = ec._DealGroup_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._DealGroup_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19737,6 +26860,148 @@ func (ec *executionContext) _Interaction(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Interaction_viewerCanTickOff(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var interactionAggregateImplementors = []string{"InteractionAggregate"}
+
+func (ec *executionContext) _InteractionAggregate(ctx context.Context, sel ast.SelectionSet, obj *analytics.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interactionAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InteractionAggregate")
+		case "groups":
+			out.Values[i] = ec._InteractionAggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._InteractionAggregate_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._InteractionAggregate_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meta":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InteractionAggregate_meta(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var interactionGroupImplementors = []string{"InteractionGroup"}
+
+func (ec *executionContext) _InteractionGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interactionGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InteractionGroup")
+		case "keys":
+			out.Values[i] = ec._InteractionGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.Values[i] = ec._InteractionGroup_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._InteractionGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			out.Values[i] = ec._InteractionGroup_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "other":
+			out.Values[i] = ec._InteractionGroup_other(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sum":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InteractionGroup_sum(ctx, field, obj)
+				})
+		case "avg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InteractionGroup_avg(ctx, field, obj)
+				})
+		case "min":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InteractionGroup_min(ctx, field, obj)
+				})
+		case "max":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InteractionGroup_max(ctx, field, obj)
+				})
+		case "median":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InteractionGroup_median(ctx, field, obj)
+				})
+		case "drill":
+			out.Values[i] = ec._InteractionGroup_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._InteractionGroup_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20109,6 +27374,148 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var needAggregateImplementors = []string{"NeedAggregate"}
+
+func (ec *executionContext) _NeedAggregate(ctx context.Context, sel ast.SelectionSet, obj *analytics.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedAggregate")
+		case "groups":
+			out.Values[i] = ec._NeedAggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._NeedAggregate_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._NeedAggregate_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meta":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NeedAggregate_meta(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var needGroupImplementors = []string{"NeedGroup"}
+
+func (ec *executionContext) _NeedGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedGroup")
+		case "keys":
+			out.Values[i] = ec._NeedGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.Values[i] = ec._NeedGroup_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._NeedGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			out.Values[i] = ec._NeedGroup_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "other":
+			out.Values[i] = ec._NeedGroup_other(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sum":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NeedGroup_sum(ctx, field, obj)
+				})
+		case "avg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NeedGroup_avg(ctx, field, obj)
+				})
+		case "min":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NeedGroup_min(ctx, field, obj)
+				})
+		case "max":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NeedGroup_max(ctx, field, obj)
+				})
+		case "median":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NeedGroup_median(ctx, field, obj)
+				})
+		case "drill":
+			out.Values[i] = ec._NeedGroup_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._NeedGroup_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var nextActionImplementors = []string{"NextAction"}
 
 func (ec *executionContext) _NextAction(ctx context.Context, sel ast.SelectionSet, obj *crm.NextAction) graphql.Marshaler {
@@ -20366,6 +27773,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_possibleDuplicates(ctx, field)
 				})
+		case "customersAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customersAggregate(ctx, field)
+				})
+		case "interactionsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_interactionsAggregate(ctx, field)
+				})
+		case "dealsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dealsAggregate(ctx, field)
+				})
+		case "needsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_needsAggregate(ctx, field)
+				})
+		case "satisfactionAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_satisfactionAggregate(ctx, field)
+				})
+		case "stageChangesAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stageChangesAggregate(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -20378,6 +27821,148 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				return ec._Query___schema(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var satisfactionAggregateImplementors = []string{"SatisfactionAggregate"}
+
+func (ec *executionContext) _SatisfactionAggregate(ctx context.Context, sel ast.SelectionSet, obj *analytics.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, satisfactionAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SatisfactionAggregate")
+		case "groups":
+			out.Values[i] = ec._SatisfactionAggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._SatisfactionAggregate_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._SatisfactionAggregate_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meta":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatisfactionAggregate_meta(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var satisfactionGroupImplementors = []string{"SatisfactionGroup"}
+
+func (ec *executionContext) _SatisfactionGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, satisfactionGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SatisfactionGroup")
+		case "keys":
+			out.Values[i] = ec._SatisfactionGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.Values[i] = ec._SatisfactionGroup_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._SatisfactionGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			out.Values[i] = ec._SatisfactionGroup_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "other":
+			out.Values[i] = ec._SatisfactionGroup_other(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sum":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatisfactionGroup_sum(ctx, field, obj)
+				})
+		case "avg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatisfactionGroup_avg(ctx, field, obj)
+				})
+		case "min":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatisfactionGroup_min(ctx, field, obj)
+				})
+		case "max":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatisfactionGroup_max(ctx, field, obj)
+				})
+		case "median":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SatisfactionGroup_median(ctx, field, obj)
+				})
+		case "drill":
+			out.Values[i] = ec._SatisfactionGroup_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._SatisfactionGroup_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -20654,6 +28239,148 @@ func (ec *executionContext) _StageChange(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._StageChange_by(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stageChangeAggregateImplementors = []string{"StageChangeAggregate"}
+
+func (ec *executionContext) _StageChangeAggregate(ctx context.Context, sel ast.SelectionSet, obj *analytics.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stageChangeAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StageChangeAggregate")
+		case "groups":
+			out.Values[i] = ec._StageChangeAggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._StageChangeAggregate_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._StageChangeAggregate_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meta":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StageChangeAggregate_meta(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stageChangeGroupImplementors = []string{"StageChangeGroup"}
+
+func (ec *executionContext) _StageChangeGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stageChangeGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StageChangeGroup")
+		case "keys":
+			out.Values[i] = ec._StageChangeGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.Values[i] = ec._StageChangeGroup_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._StageChangeGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			out.Values[i] = ec._StageChangeGroup_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "other":
+			out.Values[i] = ec._StageChangeGroup_other(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sum":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StageChangeGroup_sum(ctx, field, obj)
+				})
+		case "avg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StageChangeGroup_avg(ctx, field, obj)
+				})
+		case "min":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StageChangeGroup_min(ctx, field, obj)
+				})
+		case "max":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StageChangeGroup_max(ctx, field, obj)
+				})
+		case "median":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StageChangeGroup_median(ctx, field, obj)
+				})
+		case "drill":
+			out.Values[i] = ec._StageChangeGroup_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._StageChangeGroup_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21176,6 +28903,24 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx context.Context, v any) (model.AggregateMeasure, error) {
+	var res model.AggregateMeasure
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx context.Context, sel ast.SelectionSet, v model.AggregateMeasure) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAggregateMeta2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeta(ctx context.Context, sel ast.SelectionSet, v *model.AggregateMeta) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AggregateMeta!")
+		return graphql.Null
+	}
+	return ec._AggregateMeta(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAuthPayload(ctx context.Context, sel ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuthPayload!")
@@ -21374,12 +29119,30 @@ func (ec *executionContext) marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu
 	return ec._Customer(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCustomerAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx context.Context, sel ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerAggregate!")
+		return graphql.Null
+	}
+	return ec._CustomerAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCustomerConnection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerConnection(ctx context.Context, sel ast.SelectionSet, v *model.CustomerConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CustomerConnection!")
 		return graphql.Null
 	}
 	return ec._CustomerConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCustomerDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerDimension(ctx context.Context, v any) (model.CustomerDimension, error) {
+	var res model.CustomerDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCustomerDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerDimension(ctx context.Context, sel ast.SelectionSet, v model.CustomerDimension) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCustomerEdge2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerEdge(ctx context.Context, sel ast.SelectionSet, v model.CustomerEdge) graphql.Marshaler {
@@ -21402,9 +29165,43 @@ func (ec *executionContext) marshalNCustomerEdge2ᚕgithubᚗcomᚋkehuᚑcrmᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNCustomerGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerGroup!")
+		return graphql.Null
+	}
+	return ec._CustomerGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCustomerInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomerInput(ctx context.Context, v any) (crm.CustomerInput, error) {
 	res, err := ec.unmarshalInputCustomerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCustomerMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx context.Context, v any) (model.CustomerMetric, error) {
+	var res model.CustomerMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCustomerMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx context.Context, sel ast.SelectionSet, v model.CustomerMetric) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNCustomerOrderField2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐOrderField(ctx context.Context, v any) (crm.OrderField, error) {
@@ -21494,9 +29291,61 @@ func (ec *executionContext) marshalNDeal2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋi
 	return ret
 }
 
+func (ec *executionContext) marshalNDealAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx context.Context, sel ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DealAggregate!")
+		return graphql.Null
+	}
+	return ec._DealAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDealDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealDimension(ctx context.Context, v any) (model.DealDimension, error) {
+	var res model.DealDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDealDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealDimension(ctx context.Context, sel ast.SelectionSet, v model.DealDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNDealGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDealGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDealGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DealGroup!")
+		return graphql.Null
+	}
+	return ec._DealGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDealInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDealInput(ctx context.Context, v any) (crm.DealInput, error) {
 	res, err := ec.unmarshalInputDealInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDealMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx context.Context, v any) (model.DealMetric, error) {
+	var res model.DealMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDealMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx context.Context, sel ast.SelectionSet, v model.DealMetric) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNDealPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDealPatch(ctx context.Context, v any) (crm.DealPatch, error) {
@@ -21684,6 +29533,14 @@ func (ec *executionContext) marshalNInteraction2ᚕgithubᚗcomᚋkehuᚑcrmᚋk
 	return ret
 }
 
+func (ec *executionContext) marshalNInteractionAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx context.Context, sel ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InteractionAggregate!")
+		return graphql.Null
+	}
+	return ec._InteractionAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInteractionChannel2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionChannel(ctx context.Context, v any) (crm.InteractionChannel, error) {
 	var res crm.InteractionChannel
 	err := res.UnmarshalGQL(v)
@@ -21694,9 +29551,53 @@ func (ec *executionContext) marshalNInteractionChannel2githubᚗcomᚋkehuᚑcrm
 	return v
 }
 
+func (ec *executionContext) unmarshalNInteractionDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionDimension(ctx context.Context, v any) (model.InteractionDimension, error) {
+	var res model.InteractionDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInteractionDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionDimension(ctx context.Context, sel ast.SelectionSet, v model.InteractionDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNInteractionGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInteractionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInteractionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InteractionGroup!")
+		return graphql.Null
+	}
+	return ec._InteractionGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInteractionInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionInput(ctx context.Context, v any) (crm.InteractionInput, error) {
 	res, err := ec.unmarshalInputInteractionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInteractionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx context.Context, v any) (model.InteractionMetric, error) {
+	var res model.InteractionMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInteractionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx context.Context, sel ast.SelectionSet, v model.InteractionMetric) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNInteractionPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionPatch(ctx context.Context, v any) (crm.InteractionPatch, error) {
@@ -21759,6 +29660,48 @@ func (ec *executionContext) marshalNNeed2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋi
 	return ret
 }
 
+func (ec *executionContext) marshalNNeedAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx context.Context, sel ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeedAggregate!")
+		return graphql.Null
+	}
+	return ec._NeedAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNeedDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedDimension(ctx context.Context, v any) (model.NeedDimension, error) {
+	var res model.NeedDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNeedDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedDimension(ctx context.Context, sel ast.SelectionSet, v model.NeedDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNeedGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeedGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNeedGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeedGroup!")
+		return graphql.Null
+	}
+	return ec._NeedGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNNeedInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐNeedInput(ctx context.Context, v any) (crm.NeedInput, error) {
 	res, err := ec.unmarshalInputNeedInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21771,6 +29714,16 @@ func (ec *executionContext) unmarshalNNeedKind2githubᚗcomᚋkehuᚑcrmᚋkehu�
 }
 
 func (ec *executionContext) marshalNNeedKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐNeedKind(ctx context.Context, sel ast.SelectionSet, v crm.NeedKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNNeedMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx context.Context, v any) (model.NeedMetric, error) {
+	var res model.NeedMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNeedMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx context.Context, sel ast.SelectionSet, v model.NeedMetric) graphql.Marshaler {
 	return v
 }
 
@@ -21852,9 +29805,61 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinte
 	return v
 }
 
+func (ec *executionContext) marshalNSatisfactionAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx context.Context, sel ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SatisfactionAggregate!")
+		return graphql.Null
+	}
+	return ec._SatisfactionAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSatisfactionDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimension(ctx context.Context, v any) (model.SatisfactionDimension, error) {
+	var res model.SatisfactionDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSatisfactionDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimension(ctx context.Context, sel ast.SelectionSet, v model.SatisfactionDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNSatisfactionGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSatisfactionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSatisfactionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SatisfactionGroup!")
+		return graphql.Null
+	}
+	return ec._SatisfactionGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSatisfactionInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSatisfactionInput(ctx context.Context, v any) (crm.SatisfactionInput, error) {
 	res, err := ec.unmarshalInputSatisfactionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSatisfactionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx context.Context, v any) (model.SatisfactionMetric, error) {
+	var res model.SatisfactionMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSatisfactionMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx context.Context, sel ast.SelectionSet, v model.SatisfactionMetric) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNSatisfactionPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSatisfactionPatch(ctx context.Context, v any) (crm.SatisfactionPatch, error) {
@@ -21951,6 +29956,58 @@ func (ec *executionContext) marshalNStageChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋk
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNStageChangeAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx context.Context, sel ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StageChangeAggregate!")
+		return graphql.Null
+	}
+	return ec._StageChangeAggregate(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStageChangeDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimension(ctx context.Context, v any) (model.StageChangeDimension, error) {
+	var res model.StageChangeDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStageChangeDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimension(ctx context.Context, sel ast.SelectionSet, v model.StageChangeDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNStageChangeGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStageChangeGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStageChangeGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StageChangeGroup!")
+		return graphql.Null
+	}
+	return ec._StageChangeGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx context.Context, v any) (model.StageChangeMetric, error) {
+	var res model.StageChangeMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx context.Context, sel ast.SelectionSet, v model.StageChangeMetric) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -22251,6 +30308,14 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx context.Context, v any) (*model.AggregateRange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAggregateRange(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx context.Context, v any) (*crm.ArchiveScope, error) {
 	if v == nil {
 		return nil, nil
@@ -22338,6 +30403,22 @@ func (ec *executionContext) unmarshalOBulkTargetInput2ᚕgithubᚗcomᚋkehuᚑc
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx context.Context, v any) (*model.CompareTo, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CompareTo)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx context.Context, sel ast.SelectionSet, v *model.CompareTo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOContactCount2map(ctx context.Context, v any) (map[string]any, error) {
@@ -22465,6 +30546,73 @@ func (ec *executionContext) marshalOCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu
 		return graphql.Null
 	}
 	return ec._Customer(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCustomerAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerAggregateOrder(ctx context.Context, v any) (*model.CustomerAggregateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCustomerAggregateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCustomerDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerDimensionᚄ(ctx context.Context, v any) ([]model.CustomerDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CustomerDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCustomerDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCustomerDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CustomerDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCustomerGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CustomerGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCustomerMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx context.Context, v any) (*model.CustomerMetric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CustomerMetric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCustomerMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx context.Context, sel ast.SelectionSet, v *model.CustomerMetric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOCustomerOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerOrder(ctx context.Context, v any) (*model.CustomerOrder, error) {
@@ -22612,12 +30760,86 @@ func (ec *executionContext) unmarshalODateRange2map(ctx context.Context, v any) 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalODaySpan2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDaySpan(ctx context.Context, sel ast.SelectionSet, v *model.DaySpan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DaySpan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODealAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealAggregateOrder(ctx context.Context, v any) (*model.DealAggregateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDealAggregateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalODealCount2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputDealCount(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODealDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealDimensionᚄ(ctx context.Context, v any) ([]model.DealDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DealDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDealDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODealDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DealDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDealDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalODealGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DealGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODealMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx context.Context, v any) (*model.DealMetric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DealMetric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODealMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDealMetric(ctx context.Context, sel ast.SelectionSet, v *model.DealMetric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalODealSum2map(ctx context.Context, v any) (map[string]any, error) {
@@ -22659,6 +30881,24 @@ func (ec *executionContext) unmarshalODealsFilter2map(ctx context.Context, v any
 	}
 	res, err := ec.unmarshalInputDealsFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODecimal2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalODuration2interface(ctx context.Context, v any) (any, error) {
@@ -22815,6 +31055,14 @@ func (ec *executionContext) unmarshalOIntRange2map(ctx context.Context, v any) (
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOInteractionAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionAggregateOrder(ctx context.Context, v any) (*model.InteractionAggregateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInteractionAggregateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOInteractionChannel2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteractionChannelᚄ(ctx context.Context, v any) ([]crm.InteractionChannel, error) {
 	if v == nil {
 		return nil, nil
@@ -22881,6 +31129,65 @@ func (ec *executionContext) unmarshalOInteractionCount2map(ctx context.Context, 
 	}
 	res, err := ec.unmarshalInputInteractionCount(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInteractionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionDimensionᚄ(ctx context.Context, v any) ([]model.InteractionDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.InteractionDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInteractionDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInteractionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InteractionDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInteractionDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOInteractionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InteractionGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInteractionMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx context.Context, v any) (*model.InteractionMetric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.InteractionMetric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInteractionMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionMetric(ctx context.Context, sel ast.SelectionSet, v *model.InteractionMetric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOInteractionWhere2map(ctx context.Context, v any) (map[string]any, error) {
@@ -23026,12 +31333,63 @@ func (ec *executionContext) unmarshalOMoneyRange2map(ctx context.Context, v any)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalONeedAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedAggregateOrder(ctx context.Context, v any) (*model.NeedAggregateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNeedAggregateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalONeedCount2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputNeedCount(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONeedDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedDimensionᚄ(ctx context.Context, v any) ([]model.NeedDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.NeedDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNNeedDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONeedDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NeedDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeedDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalONeedGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NeedGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalONeedKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐNeedKindᚄ(ctx context.Context, v any) ([]crm.NeedKind, error) {
@@ -23092,6 +31450,22 @@ func (ec *executionContext) unmarshalONeedKindFilter2map(ctx context.Context, v 
 	}
 	res, err := ec.unmarshalInputNeedKindFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONeedMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx context.Context, v any) (*model.NeedMetric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.NeedMetric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONeedMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedMetric(ctx context.Context, sel ast.SelectionSet, v *model.NeedMetric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalONeedStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐNeedStatusᚄ(ctx context.Context, v any) ([]crm.NeedStatus, error) {
@@ -23428,6 +31802,73 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋi
 	return v
 }
 
+func (ec *executionContext) unmarshalOSatisfactionAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionAggregateOrder(ctx context.Context, v any) (*model.SatisfactionAggregateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSatisfactionAggregateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSatisfactionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimensionᚄ(ctx context.Context, v any) ([]model.SatisfactionDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SatisfactionDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSatisfactionDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOSatisfactionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SatisfactionDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSatisfactionDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSatisfactionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SatisfactionGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSatisfactionMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx context.Context, v any) (*model.SatisfactionMetric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.SatisfactionMetric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSatisfactionMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionMetric(ctx context.Context, sel ast.SelectionSet, v *model.SatisfactionMetric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx context.Context, sel ast.SelectionSet, v *crm.SavedSegment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23491,6 +31932,73 @@ func (ec *executionContext) unmarshalOStage2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu�
 }
 
 func (ec *executionContext) marshalOStage2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx context.Context, sel ast.SelectionSet, v *crm.Stage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOStageChangeAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeAggregateOrder(ctx context.Context, v any) (*model.StageChangeAggregateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangeAggregateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStageChangeDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimensionᚄ(ctx context.Context, v any) ([]model.StageChangeDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.StageChangeDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStageChangeDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOStageChangeDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StageChangeDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStageChangeDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOStageChangeGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StageChangeGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStageChangeMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx context.Context, v any) (*model.StageChangeMetric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.StageChangeMetric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStageChangeMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx context.Context, sel ast.SelectionSet, v *model.StageChangeMetric) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -23698,6 +32206,22 @@ func (ec *executionContext) unmarshalOTimeRange2map(ctx context.Context, v any) 
 	}
 	res, err := ec.unmarshalInputTimeRange(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTimeUnit2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTimeUnit(ctx context.Context, v any) (*model.TimeUnit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TimeUnit)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTimeUnit2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTimeUnit(ctx context.Context, sel ast.SelectionSet, v *model.TimeUnit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx context.Context, sel ast.SelectionSet, v *crm.User) graphql.Marshaler {

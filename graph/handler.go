@@ -120,6 +120,7 @@ func config(r *Resolver, filterCost func(text bool) int) Config {
 		}
 		return len(input.Customers) + child
 	}
+	aggregateCosts(&cfg.Complexity, scan, filterCost)
 	// A sidebar: an estimate of how many segments a user sees.
 	cfg.Complexity.Query.Segments = func(child int) int { return 1 + 20*child }
 	nestedCosts(&cfg.Complexity)

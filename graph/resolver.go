@@ -1,15 +1,18 @@
 package graph
 
 import (
+	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
 )
 
 // Resolver holds the services the resolvers call (dependency injection).
 type Resolver struct {
-	CRM   *crm.Service
-	Auth  *auth.Service
-	Store crm.Store
+	CRM *crm.Service
+	// Analytics answers the aggregates.
+	Analytics *analytics.Service
+	Auth      *auth.Service
+	Store     crm.Store
 	// SecureCookies marks the session cookie Secure (set behind HTTPS).
 	SecureCookies bool
 	// MaxPageSize bounds `first` on lists.

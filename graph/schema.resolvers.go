@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/kehu-crm/kehu/graph/model"
+	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
@@ -202,6 +203,36 @@ func (r *customerResolver) UpdatedBy(ctx context.Context, obj *crm.Customer) (*c
 	return r.userByID(ctx, obj.UpdatedBy)
 }
 
+// Meta is the resolver for the meta field.
+func (r *customerAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
+	return meta(obj), nil
+}
+
+// Sum is the resolver for the sum field.
+func (r *customerGroupResolver) Sum(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error) {
+	return figure(obj.Sum(analytics.Metric(metric)))
+}
+
+// Avg is the resolver for the avg field.
+func (r *customerGroupResolver) Avg(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error) {
+	return figure(obj.Avg(analytics.Metric(metric)))
+}
+
+// Min is the resolver for the min field.
+func (r *customerGroupResolver) Min(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error) {
+	return figure(obj.Min(analytics.Metric(metric)))
+}
+
+// Max is the resolver for the max field.
+func (r *customerGroupResolver) Max(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error) {
+	return figure(obj.Max(analytics.Metric(metric)))
+}
+
+// Median is the resolver for the median field.
+func (r *customerGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error) {
+	return figure(obj.Median(analytics.Metric(metric)))
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *dealResolver) CreatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -215,6 +246,36 @@ func (r *dealResolver) UpdatedBy(ctx context.Context, obj *crm.Deal) (*crm.User,
 // ViewerCanEdit is the resolver for the viewerCanEdit field.
 func (r *dealResolver) ViewerCanEdit(ctx context.Context, obj *crm.Deal) (bool, error) {
 	return viewerCanChangeRecord(ctx, crm.RecordDeal, obj.CreatedBy)
+}
+
+// Meta is the resolver for the meta field.
+func (r *dealAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
+	return meta(obj), nil
+}
+
+// Sum is the resolver for the sum field.
+func (r *dealGroupResolver) Sum(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error) {
+	return figure(obj.Sum(analytics.Metric(metric)))
+}
+
+// Avg is the resolver for the avg field.
+func (r *dealGroupResolver) Avg(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error) {
+	return figure(obj.Avg(analytics.Metric(metric)))
+}
+
+// Min is the resolver for the min field.
+func (r *dealGroupResolver) Min(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error) {
+	return figure(obj.Min(analytics.Metric(metric)))
+}
+
+// Max is the resolver for the max field.
+func (r *dealGroupResolver) Max(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error) {
+	return figure(obj.Max(analytics.Metric(metric)))
+}
+
+// Median is the resolver for the median field.
+func (r *dealGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error) {
+	return figure(obj.Median(analytics.Metric(metric)))
 }
 
 // Participants is the resolver for the participants field.
@@ -250,6 +311,36 @@ func (r *interactionResolver) ViewerCanTickOff(ctx context.Context, obj *crm.Int
 	c := enclosingCustomer(ctx)
 	a, _ := auth.ActorFrom(ctx)
 	return c != nil && a.CanTickOff(c, obj), nil
+}
+
+// Meta is the resolver for the meta field.
+func (r *interactionAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
+	return meta(obj), nil
+}
+
+// Sum is the resolver for the sum field.
+func (r *interactionGroupResolver) Sum(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error) {
+	return figure(obj.Sum(analytics.Metric(metric)))
+}
+
+// Avg is the resolver for the avg field.
+func (r *interactionGroupResolver) Avg(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error) {
+	return figure(obj.Avg(analytics.Metric(metric)))
+}
+
+// Min is the resolver for the min field.
+func (r *interactionGroupResolver) Min(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error) {
+	return figure(obj.Min(analytics.Metric(metric)))
+}
+
+// Max is the resolver for the max field.
+func (r *interactionGroupResolver) Max(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error) {
+	return figure(obj.Max(analytics.Metric(metric)))
+}
+
+// Median is the resolver for the median field.
+func (r *interactionGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error) {
+	return figure(obj.Median(analytics.Metric(metric)))
 }
 
 // Login is the resolver for the login field.
@@ -495,6 +586,36 @@ func (r *needResolver) ViewerCanEdit(ctx context.Context, obj *crm.Need) (bool, 
 	return viewerCanChangeRecord(ctx, crm.RecordNeed, obj.CreatedBy)
 }
 
+// Meta is the resolver for the meta field.
+func (r *needAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
+	return meta(obj), nil
+}
+
+// Sum is the resolver for the sum field.
+func (r *needGroupResolver) Sum(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error) {
+	return figure(obj.Sum(analytics.Metric(metric)))
+}
+
+// Avg is the resolver for the avg field.
+func (r *needGroupResolver) Avg(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error) {
+	return figure(obj.Avg(analytics.Metric(metric)))
+}
+
+// Min is the resolver for the min field.
+func (r *needGroupResolver) Min(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error) {
+	return figure(obj.Min(analytics.Metric(metric)))
+}
+
+// Max is the resolver for the max field.
+func (r *needGroupResolver) Max(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error) {
+	return figure(obj.Max(analytics.Metric(metric)))
+}
+
+// Median is the resolver for the median field.
+func (r *needGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.NeedMetric) (*string, error) {
+	return figure(obj.Median(analytics.Metric(metric)))
+}
+
 // Owner is the resolver for the owner field.
 func (r *nextActionResolver) Owner(ctx context.Context, obj *crm.NextAction) (*crm.User, error) {
 	return r.userByID(ctx, obj.OwnerID)
@@ -711,6 +832,96 @@ func (r *queryResolver) PossibleDuplicates(ctx context.Context, input crm.Duplic
 	})
 }
 
+// CustomersAggregate is the resolver for the customersAggregate field.
+func (r *queryResolver) CustomersAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.CustomerDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.CustomerAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+	in := aggArgs{fact: analytics.Customers, where: where, query: query, segment: segment, scope: scope, 
+		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+	if orderBy != nil {
+		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
+	}
+	return r.aggregate(ctx, in)
+}
+
+// InteractionsAggregate is the resolver for the interactionsAggregate field.
+func (r *queryResolver) InteractionsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+	in := aggArgs{fact: analytics.Interactions, where: where, query: query, segment: segment, scope: scope, elemArg: "interactionWhere", elemWhere: interactionWhere, 
+		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+	if orderBy != nil {
+		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
+	}
+	return r.aggregate(ctx, in)
+}
+
+// DealsAggregate is the resolver for the dealsAggregate field.
+func (r *queryResolver) DealsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+	in := aggArgs{fact: analytics.Deals, where: where, query: query, segment: segment, scope: scope, elemArg: "dealWhere", elemWhere: dealWhere, 
+		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+	if orderBy != nil {
+		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
+	}
+	return r.aggregate(ctx, in)
+}
+
+// NeedsAggregate is the resolver for the needsAggregate field.
+func (r *queryResolver) NeedsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+	in := aggArgs{fact: analytics.Needs, where: where, query: query, segment: segment, scope: scope, elemArg: "needWhere", elemWhere: needWhere, 
+		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+	if orderBy != nil {
+		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
+	}
+	return r.aggregate(ctx, in)
+}
+
+// SatisfactionAggregate is the resolver for the satisfactionAggregate field.
+func (r *queryResolver) SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+	in := aggArgs{fact: analytics.Satisfaction, where: where, query: query, segment: segment, scope: scope, 
+		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+	if orderBy != nil {
+		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
+	}
+	return r.aggregate(ctx, in)
+}
+
+// StageChangesAggregate is the resolver for the stageChangesAggregate field.
+func (r *queryResolver) StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+	in := aggArgs{fact: analytics.StageChanges, where: where, query: query, segment: segment, scope: scope, 
+		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+	if orderBy != nil {
+		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
+	}
+	return r.aggregate(ctx, in)
+}
+
+// Meta is the resolver for the meta field.
+func (r *satisfactionAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
+	return meta(obj), nil
+}
+
+// Sum is the resolver for the sum field.
+func (r *satisfactionGroupResolver) Sum(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error) {
+	return figure(obj.Sum(analytics.Metric(metric)))
+}
+
+// Avg is the resolver for the avg field.
+func (r *satisfactionGroupResolver) Avg(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error) {
+	return figure(obj.Avg(analytics.Metric(metric)))
+}
+
+// Min is the resolver for the min field.
+func (r *satisfactionGroupResolver) Min(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error) {
+	return figure(obj.Min(analytics.Metric(metric)))
+}
+
+// Max is the resolver for the max field.
+func (r *satisfactionGroupResolver) Max(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error) {
+	return figure(obj.Max(analytics.Metric(metric)))
+}
+
+// Median is the resolver for the median field.
+func (r *satisfactionGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.SatisfactionMetric) (*string, error) {
+	return figure(obj.Median(analytics.Metric(metric)))
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *satisfactionResultResolver) CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -777,6 +988,36 @@ func (r *stageChangeResolver) By(ctx context.Context, obj *crm.StageChange) (*cr
 	return r.userByID(ctx, obj.By)
 }
 
+// Meta is the resolver for the meta field.
+func (r *stageChangeAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
+	return meta(obj), nil
+}
+
+// Sum is the resolver for the sum field.
+func (r *stageChangeGroupResolver) Sum(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error) {
+	return figure(obj.Sum(analytics.Metric(metric)))
+}
+
+// Avg is the resolver for the avg field.
+func (r *stageChangeGroupResolver) Avg(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error) {
+	return figure(obj.Avg(analytics.Metric(metric)))
+}
+
+// Min is the resolver for the min field.
+func (r *stageChangeGroupResolver) Min(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error) {
+	return figure(obj.Min(analytics.Metric(metric)))
+}
+
+// Max is the resolver for the max field.
+func (r *stageChangeGroupResolver) Max(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error) {
+	return figure(obj.Max(analytics.Metric(metric)))
+}
+
+// Median is the resolver for the median field.
+func (r *stageChangeGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error) {
+	return figure(obj.Median(analytics.Metric(metric)))
+}
+
 // By is the resolver for the by field.
 func (r *tierChangeResolver) By(ctx context.Context, obj *crm.TierChange) (*crm.User, error) {
 	return r.userByID(ctx, obj.By)
@@ -799,17 +1040,45 @@ func (r *Resolver) BulkJob() BulkJobResolver { return &bulkJobResolver{r} }
 // Customer returns CustomerResolver implementation.
 func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
 
+// CustomerAggregate returns CustomerAggregateResolver implementation.
+func (r *Resolver) CustomerAggregate() CustomerAggregateResolver {
+	return &customerAggregateResolver{r}
+}
+
+// CustomerGroup returns CustomerGroupResolver implementation.
+func (r *Resolver) CustomerGroup() CustomerGroupResolver { return &customerGroupResolver{r} }
+
 // Deal returns DealResolver implementation.
 func (r *Resolver) Deal() DealResolver { return &dealResolver{r} }
 
+// DealAggregate returns DealAggregateResolver implementation.
+func (r *Resolver) DealAggregate() DealAggregateResolver { return &dealAggregateResolver{r} }
+
+// DealGroup returns DealGroupResolver implementation.
+func (r *Resolver) DealGroup() DealGroupResolver { return &dealGroupResolver{r} }
+
 // Interaction returns InteractionResolver implementation.
 func (r *Resolver) Interaction() InteractionResolver { return &interactionResolver{r} }
+
+// InteractionAggregate returns InteractionAggregateResolver implementation.
+func (r *Resolver) InteractionAggregate() InteractionAggregateResolver {
+	return &interactionAggregateResolver{r}
+}
+
+// InteractionGroup returns InteractionGroupResolver implementation.
+func (r *Resolver) InteractionGroup() InteractionGroupResolver { return &interactionGroupResolver{r} }
 
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 // Need returns NeedResolver implementation.
 func (r *Resolver) Need() NeedResolver { return &needResolver{r} }
+
+// NeedAggregate returns NeedAggregateResolver implementation.
+func (r *Resolver) NeedAggregate() NeedAggregateResolver { return &needAggregateResolver{r} }
+
+// NeedGroup returns NeedGroupResolver implementation.
+func (r *Resolver) NeedGroup() NeedGroupResolver { return &needGroupResolver{r} }
 
 // NextAction returns NextActionResolver implementation.
 func (r *Resolver) NextAction() NextActionResolver { return &nextActionResolver{r} }
@@ -819,6 +1088,16 @@ func (r *Resolver) OwnerChange() OwnerChangeResolver { return &ownerChangeResolv
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// SatisfactionAggregate returns SatisfactionAggregateResolver implementation.
+func (r *Resolver) SatisfactionAggregate() SatisfactionAggregateResolver {
+	return &satisfactionAggregateResolver{r}
+}
+
+// SatisfactionGroup returns SatisfactionGroupResolver implementation.
+func (r *Resolver) SatisfactionGroup() SatisfactionGroupResolver {
+	return &satisfactionGroupResolver{r}
+}
 
 // SatisfactionResult returns SatisfactionResultResolver implementation.
 func (r *Resolver) SatisfactionResult() SatisfactionResultResolver {
@@ -831,6 +1110,14 @@ func (r *Resolver) SavedSegment() SavedSegmentResolver { return &savedSegmentRes
 // StageChange returns StageChangeResolver implementation.
 func (r *Resolver) StageChange() StageChangeResolver { return &stageChangeResolver{r} }
 
+// StageChangeAggregate returns StageChangeAggregateResolver implementation.
+func (r *Resolver) StageChangeAggregate() StageChangeAggregateResolver {
+	return &stageChangeAggregateResolver{r}
+}
+
+// StageChangeGroup returns StageChangeGroupResolver implementation.
+func (r *Resolver) StageChangeGroup() StageChangeGroupResolver { return &stageChangeGroupResolver{r} }
+
 // TierChange returns TierChangeResolver implementation.
 func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{r} }
 
@@ -838,19 +1125,31 @@ func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	bulkFailureResolver        struct{ *Resolver }
-	bulkJobResolver            struct{ *Resolver }
-	customerResolver           struct{ *Resolver }
-	dealResolver               struct{ *Resolver }
-	interactionResolver        struct{ *Resolver }
-	mutationResolver           struct{ *Resolver }
-	needResolver               struct{ *Resolver }
-	nextActionResolver         struct{ *Resolver }
-	ownerChangeResolver        struct{ *Resolver }
-	queryResolver              struct{ *Resolver }
-	satisfactionResultResolver struct{ *Resolver }
-	savedSegmentResolver       struct{ *Resolver }
-	stageChangeResolver        struct{ *Resolver }
-	tierChangeResolver         struct{ *Resolver }
-	userResolver               struct{ *Resolver }
+	bulkFailureResolver           struct{ *Resolver }
+	bulkJobResolver               struct{ *Resolver }
+	customerResolver              struct{ *Resolver }
+	customerAggregateResolver     struct{ *Resolver }
+	customerGroupResolver         struct{ *Resolver }
+	dealResolver                  struct{ *Resolver }
+	dealAggregateResolver         struct{ *Resolver }
+	dealGroupResolver             struct{ *Resolver }
+	interactionResolver           struct{ *Resolver }
+	interactionAggregateResolver  struct{ *Resolver }
+	interactionGroupResolver      struct{ *Resolver }
+	mutationResolver              struct{ *Resolver }
+	needResolver                  struct{ *Resolver }
+	needAggregateResolver         struct{ *Resolver }
+	needGroupResolver             struct{ *Resolver }
+	nextActionResolver            struct{ *Resolver }
+	ownerChangeResolver           struct{ *Resolver }
+	queryResolver                 struct{ *Resolver }
+	satisfactionAggregateResolver struct{ *Resolver }
+	satisfactionGroupResolver     struct{ *Resolver }
+	satisfactionResultResolver    struct{ *Resolver }
+	savedSegmentResolver          struct{ *Resolver }
+	stageChangeResolver           struct{ *Resolver }
+	stageChangeAggregateResolver  struct{ *Resolver }
+	stageChangeGroupResolver      struct{ *Resolver }
+	tierChangeResolver            struct{ *Resolver }
+	userResolver                  struct{ *Resolver }
 )

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/kehu-crm/kehu/internal/analytics"
 	"io"
 	"log/slog"
 	"net/http"
@@ -72,9 +73,15 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 		_ = store.Close()
 		return nil, err
 	}
-	a.crm = &crm.Service{Store: store, Clock: clock, Loc: crm.DefaultLocation, Filters: segment.SavedFilters{}}
+	a.crm = &crm.Service{Store: store, Clock: clock, Loc: cfg.TimeZone, Filters: segment.SavedFilters{}}
+	engine, ok := store.(analytics.Engine)
+	if !ok {
+		_ = store.Close()
+		return nil, fmt.Errorf("the %T store computes no aggregates", store)
+	}
 	resolver := &graph.Resolver{
 		CRM:           a.crm,
+		Analytics:     &analytics.Service{Engine: engine, Users: store.Users(), Clock: clock, Loc: cfg.TimeZone},
 		Auth:          a.auth,
 		Store:         store,
 		SecureCookies: cfg.SecureCookies,

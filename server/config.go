@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/kehu-crm/kehu/internal/crm"
 	"net/netip"
 	"net/url"
 	"os"
@@ -31,6 +32,9 @@ type config struct {
 	MaxDepth      int
 	MaxComplexity int
 	LogLevel      string
+	// TimeZone is the zone of calendar dates, customer codes, query-line
+	// dates and aggregates (KEHU_TIME_ZONE, default Asia/Shanghai).
+	TimeZone *time.Location
 
 	TrustedProxies   []netip.Prefix // peers whose X-Forwarded-For/-Proto are believed
 	MaxResponseBytes int            // largest GraphQL response
@@ -121,6 +125,15 @@ func parseConfig(args []string) (config, error) {
 	c.MaxPageSize = num("KEHU_MAX_PAGE_SIZE", 100)
 	c.MaxDepth = num("KEHU_MAX_QUERY_DEPTH", 12)
 	c.MaxComplexity = num("KEHU_MAX_QUERY_COMPLEXITY", 20000)
+	c.TimeZone = crm.DefaultLocation
+	if tz := strings.TrimSpace(os.Getenv("KEHU_TIME_ZONE")); tz != "" {
+		loc, err := time.LoadLocation(tz)
+		if err != nil || tz == "Local" {
+			errs = append(errs, fmt.Errorf("KEHU_TIME_ZONE %q is not an IANA time zone (e.g. Asia/Shanghai)", tz))
+		} else {
+			c.TimeZone = loc
+		}
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

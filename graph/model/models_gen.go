@@ -12,6 +12,31 @@ import (
 	"github.com/kehu-crm/kehu/internal/crm"
 )
 
+// About an aggregate's computation.
+type AggregateMeta struct {
+	// Fact rows counted (the total's count).
+	Rows int `json:"rows"`
+	// Customers in scope (where, query, segment and scope), before the range and the element filter.
+	CustomersScanned int `json:"customersScanned"`
+	// Milliseconds the store took.
+	TookMs float64 `json:"tookMs"`
+	// The time zone of the time units and the range.
+	TimeZone string `json:"timeZone"`
+	// The range, resolved; null without one.
+	Range *DaySpan `json:"range,omitempty"`
+	// The compared range; null without compare.
+	PreviousRange *DaySpan `json:"previousRange,omitempty"`
+}
+
+// Calendar days: from and to (both inclusive), or the last N units ending today with the current
+// one included (last: 12, unit: MONTH on 6 December 2026 is 1 January to 6 December 2026).
+type AggregateRange struct {
+	From *time.Time `json:"from,omitempty"`
+	To   *time.Time `json:"to,omitempty"`
+	Last *int       `json:"last,omitempty"`
+	Unit *TimeUnit  `json:"unit,omitempty"`
+}
+
 type AuthPayload struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expiresAt"`
@@ -48,6 +73,14 @@ type BulkTargetInput struct {
 	ExpectedVersion int    `json:"expectedVersion"`
 }
 
+type CustomerAggregateOrder struct {
+	By AggregateMeasure `json:"by"`
+	// The metric of SUM, AVG, MIN and MAX.
+	Metric *CustomerMetric `json:"metric,omitempty"`
+	// DESC by default (ASC for KEY).
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 type CustomerConnection struct {
 	Edges    []CustomerEdge `json:"edges"`
 	Nodes    []crm.Customer `json:"nodes"`
@@ -66,7 +99,37 @@ type CustomerOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+// A resolved span of calendar days, both ends inclusive.
+type DaySpan struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+type DealAggregateOrder struct {
+	By AggregateMeasure `json:"by"`
+	// The metric of SUM, AVG, MIN and MAX.
+	Metric *DealMetric `json:"metric,omitempty"`
+	// DESC by default (ASC for KEY).
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+type InteractionAggregateOrder struct {
+	By AggregateMeasure `json:"by"`
+	// The metric of SUM, AVG, MIN and MAX.
+	Metric *InteractionMetric `json:"metric,omitempty"`
+	// DESC by default (ASC for KEY).
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 type Mutation struct {
+}
+
+type NeedAggregateOrder struct {
+	By AggregateMeasure `json:"by"`
+	// The metric of SUM, AVG, MIN and MAX.
+	Metric *NeedMetric `json:"metric,omitempty"`
+	// DESC by default (ASC for KEY).
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 type PageInfo struct {
@@ -79,6 +142,14 @@ type PageInfo struct {
 type Query struct {
 }
 
+type SatisfactionAggregateOrder struct {
+	By AggregateMeasure `json:"by"`
+	// The metric of SUM, AVG, MIN and MAX.
+	Metric *SatisfactionMetric `json:"metric,omitempty"`
+	// DESC by default (ASC for KEY).
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 type SegmentExplanation struct {
 	// The segment as one query line, when it has one.
 	Query *string `json:"query,omitempty"`
@@ -89,6 +160,760 @@ type SegmentExplanation struct {
 	// True when the embedded store evaluates it on its in-memory read model alone (every filter
 	// but those on interaction summaries, which read the stored documents).
 	Lean bool `json:"lean"`
+}
+
+type StageChangeAggregateOrder struct {
+	By AggregateMeasure `json:"by"`
+	// The metric of SUM, AVG, MIN and MAX.
+	Metric *StageChangeMetric `json:"metric,omitempty"`
+	// DESC by default (ASC for KEY).
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// What groups are ranked by before the limit: rows (COUNT), distinct customers (CUSTOMERS), a
+// metric's SUM, AVG, MIN or MAX, or the keys themselves (KEY, ascending by default).
+type AggregateMeasure string
+
+const (
+	AggregateMeasureCount     AggregateMeasure = "COUNT"
+	AggregateMeasureCustomers AggregateMeasure = "CUSTOMERS"
+	AggregateMeasureSum       AggregateMeasure = "SUM"
+	AggregateMeasureAvg       AggregateMeasure = "AVG"
+	AggregateMeasureMin       AggregateMeasure = "MIN"
+	AggregateMeasureMax       AggregateMeasure = "MAX"
+	AggregateMeasureKey       AggregateMeasure = "KEY"
+)
+
+var AllAggregateMeasure = []AggregateMeasure{
+	AggregateMeasureCount,
+	AggregateMeasureCustomers,
+	AggregateMeasureSum,
+	AggregateMeasureAvg,
+	AggregateMeasureMin,
+	AggregateMeasureMax,
+	AggregateMeasureKey,
+}
+
+func (e AggregateMeasure) IsValid() bool {
+	switch e {
+	case AggregateMeasureCount, AggregateMeasureCustomers, AggregateMeasureSum, AggregateMeasureAvg, AggregateMeasureMin, AggregateMeasureMax, AggregateMeasureKey:
+		return true
+	}
+	return false
+}
+
+func (e AggregateMeasure) String() string {
+	return string(e)
+}
+
+func (e *AggregateMeasure) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AggregateMeasure(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AggregateMeasure", str)
+	}
+	return nil
+}
+
+func (e AggregateMeasure) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AggregateMeasure) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AggregateMeasure) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The earlier range compare adds beside each group: PREVIOUS_YEAR is the same days a year before;
+// PREVIOUS_PERIOD the same calendar length just before (as many months before when the range starts
+// on a month's first day, else as many days).
+type CompareTo string
+
+const (
+	CompareToPreviousPeriod CompareTo = "PREVIOUS_PERIOD"
+	CompareToPreviousYear   CompareTo = "PREVIOUS_YEAR"
+)
+
+var AllCompareTo = []CompareTo{
+	CompareToPreviousPeriod,
+	CompareToPreviousYear,
+}
+
+func (e CompareTo) IsValid() bool {
+	switch e {
+	case CompareToPreviousPeriod, CompareToPreviousYear:
+		return true
+	}
+	return false
+}
+
+func (e CompareTo) String() string {
+	return string(e)
+}
+
+func (e *CompareTo) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CompareTo(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CompareTo", str)
+	}
+	return nil
+}
+
+func (e CompareTo) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CompareTo) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CompareTo) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Dimensions of customersAggregate: the time units of the fact's time, the fact's own, then the customer's.
+type CustomerDimension string
+
+const (
+	CustomerDimensionDay            CustomerDimension = "DAY"
+	CustomerDimensionWeek           CustomerDimension = "WEEK"
+	CustomerDimensionMonth          CustomerDimension = "MONTH"
+	CustomerDimensionQuarter        CustomerDimension = "QUARTER"
+	CustomerDimensionYear           CustomerDimension = "YEAR"
+	CustomerDimensionValueTier      CustomerDimension = "VALUE_TIER"
+	CustomerDimensionIntentGrade    CustomerDimension = "INTENT_GRADE"
+	CustomerDimensionStage          CustomerDimension = "STAGE"
+	CustomerDimensionIndustry       CustomerDimension = "INDUSTRY"
+	CustomerDimensionSource         CustomerDimension = "SOURCE"
+	CustomerDimensionProvince       CustomerDimension = "PROVINCE"
+	CustomerDimensionCity           CustomerDimension = "CITY"
+	CustomerDimensionOwner          CustomerDimension = "OWNER"
+	CustomerDimensionType           CustomerDimension = "TYPE"
+	CustomerDimensionNeedType       CustomerDimension = "NEED_TYPE"
+	CustomerDimensionTag            CustomerDimension = "TAG"
+	CustomerDimensionCreatedMonth   CustomerDimension = "CREATED_MONTH"
+	CustomerDimensionCreatedQuarter CustomerDimension = "CREATED_QUARTER"
+	CustomerDimensionCreatedYear    CustomerDimension = "CREATED_YEAR"
+	CustomerDimensionFirstDealMonth CustomerDimension = "FIRST_DEAL_MONTH"
+)
+
+var AllCustomerDimension = []CustomerDimension{
+	CustomerDimensionDay,
+	CustomerDimensionWeek,
+	CustomerDimensionMonth,
+	CustomerDimensionQuarter,
+	CustomerDimensionYear,
+	CustomerDimensionValueTier,
+	CustomerDimensionIntentGrade,
+	CustomerDimensionStage,
+	CustomerDimensionIndustry,
+	CustomerDimensionSource,
+	CustomerDimensionProvince,
+	CustomerDimensionCity,
+	CustomerDimensionOwner,
+	CustomerDimensionType,
+	CustomerDimensionNeedType,
+	CustomerDimensionTag,
+	CustomerDimensionCreatedMonth,
+	CustomerDimensionCreatedQuarter,
+	CustomerDimensionCreatedYear,
+	CustomerDimensionFirstDealMonth,
+}
+
+func (e CustomerDimension) IsValid() bool {
+	switch e {
+	case CustomerDimensionDay, CustomerDimensionWeek, CustomerDimensionMonth, CustomerDimensionQuarter, CustomerDimensionYear, CustomerDimensionValueTier, CustomerDimensionIntentGrade, CustomerDimensionStage, CustomerDimensionIndustry, CustomerDimensionSource, CustomerDimensionProvince, CustomerDimensionCity, CustomerDimensionOwner, CustomerDimensionType, CustomerDimensionNeedType, CustomerDimensionTag, CustomerDimensionCreatedMonth, CustomerDimensionCreatedQuarter, CustomerDimensionCreatedYear, CustomerDimensionFirstDealMonth:
+		return true
+	}
+	return false
+}
+
+func (e CustomerDimension) String() string {
+	return string(e)
+}
+
+func (e *CustomerDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CustomerDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CustomerDimension", str)
+	}
+	return nil
+}
+
+func (e CustomerDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CustomerDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CustomerDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CustomerMetric string
+
+const (
+	// The customer's deals summed (yuan).
+	CustomerMetricTotalAmount      CustomerMetric = "TOTAL_AMOUNT"
+	CustomerMetricInteractionCount CustomerMetric = "INTERACTION_COUNT"
+	CustomerMetricDealCount        CustomerMetric = "DEAL_COUNT"
+	// The customer's average survey score (customers without a survey have none).
+	CustomerMetricAvgSatisfaction CustomerMetric = "AVG_SATISFACTION"
+	// Surveys.
+	CustomerMetricSatisfactionCount CustomerMetric = "SATISFACTION_COUNT"
+	// Needs not resolved or abandoned.
+	CustomerMetricOpenNeedCount CustomerMetric = "OPEN_NEED_COUNT"
+	// Interactions marked COMPLAINT.
+	CustomerMetricComplaintCount CustomerMetric = "COMPLAINT_COUNT"
+)
+
+var AllCustomerMetric = []CustomerMetric{
+	CustomerMetricTotalAmount,
+	CustomerMetricInteractionCount,
+	CustomerMetricDealCount,
+	CustomerMetricAvgSatisfaction,
+	CustomerMetricSatisfactionCount,
+	CustomerMetricOpenNeedCount,
+	CustomerMetricComplaintCount,
+}
+
+func (e CustomerMetric) IsValid() bool {
+	switch e {
+	case CustomerMetricTotalAmount, CustomerMetricInteractionCount, CustomerMetricDealCount, CustomerMetricAvgSatisfaction, CustomerMetricSatisfactionCount, CustomerMetricOpenNeedCount, CustomerMetricComplaintCount:
+		return true
+	}
+	return false
+}
+
+func (e CustomerMetric) String() string {
+	return string(e)
+}
+
+func (e *CustomerMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CustomerMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CustomerMetric", str)
+	}
+	return nil
+}
+
+func (e CustomerMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CustomerMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CustomerMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Dimensions of dealsAggregate: the time units of the fact's time, the fact's own, then the customer's.
+type DealDimension string
+
+const (
+	DealDimensionDay            DealDimension = "DAY"
+	DealDimensionWeek           DealDimension = "WEEK"
+	DealDimensionMonth          DealDimension = "MONTH"
+	DealDimensionQuarter        DealDimension = "QUARTER"
+	DealDimensionYear           DealDimension = "YEAR"
+	DealDimensionProduct        DealDimension = "PRODUCT"
+	DealDimensionValueTier      DealDimension = "VALUE_TIER"
+	DealDimensionIntentGrade    DealDimension = "INTENT_GRADE"
+	DealDimensionStage          DealDimension = "STAGE"
+	DealDimensionIndustry       DealDimension = "INDUSTRY"
+	DealDimensionSource         DealDimension = "SOURCE"
+	DealDimensionProvince       DealDimension = "PROVINCE"
+	DealDimensionCity           DealDimension = "CITY"
+	DealDimensionOwner          DealDimension = "OWNER"
+	DealDimensionType           DealDimension = "TYPE"
+	DealDimensionNeedType       DealDimension = "NEED_TYPE"
+	DealDimensionTag            DealDimension = "TAG"
+	DealDimensionCreatedMonth   DealDimension = "CREATED_MONTH"
+	DealDimensionCreatedQuarter DealDimension = "CREATED_QUARTER"
+	DealDimensionCreatedYear    DealDimension = "CREATED_YEAR"
+	DealDimensionFirstDealMonth DealDimension = "FIRST_DEAL_MONTH"
+)
+
+var AllDealDimension = []DealDimension{
+	DealDimensionDay,
+	DealDimensionWeek,
+	DealDimensionMonth,
+	DealDimensionQuarter,
+	DealDimensionYear,
+	DealDimensionProduct,
+	DealDimensionValueTier,
+	DealDimensionIntentGrade,
+	DealDimensionStage,
+	DealDimensionIndustry,
+	DealDimensionSource,
+	DealDimensionProvince,
+	DealDimensionCity,
+	DealDimensionOwner,
+	DealDimensionType,
+	DealDimensionNeedType,
+	DealDimensionTag,
+	DealDimensionCreatedMonth,
+	DealDimensionCreatedQuarter,
+	DealDimensionCreatedYear,
+	DealDimensionFirstDealMonth,
+}
+
+func (e DealDimension) IsValid() bool {
+	switch e {
+	case DealDimensionDay, DealDimensionWeek, DealDimensionMonth, DealDimensionQuarter, DealDimensionYear, DealDimensionProduct, DealDimensionValueTier, DealDimensionIntentGrade, DealDimensionStage, DealDimensionIndustry, DealDimensionSource, DealDimensionProvince, DealDimensionCity, DealDimensionOwner, DealDimensionType, DealDimensionNeedType, DealDimensionTag, DealDimensionCreatedMonth, DealDimensionCreatedQuarter, DealDimensionCreatedYear, DealDimensionFirstDealMonth:
+		return true
+	}
+	return false
+}
+
+func (e DealDimension) String() string {
+	return string(e)
+}
+
+func (e *DealDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DealDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DealDimension", str)
+	}
+	return nil
+}
+
+func (e DealDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DealDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DealDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type DealMetric string
+
+const (
+	// Yuan.
+	DealMetricAmount DealMetric = "AMOUNT"
+)
+
+var AllDealMetric = []DealMetric{
+	DealMetricAmount,
+}
+
+func (e DealMetric) IsValid() bool {
+	switch e {
+	case DealMetricAmount:
+		return true
+	}
+	return false
+}
+
+func (e DealMetric) String() string {
+	return string(e)
+}
+
+func (e *DealMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DealMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DealMetric", str)
+	}
+	return nil
+}
+
+func (e DealMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DealMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DealMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Dimensions of interactionsAggregate: the time units of the fact's time, the fact's own, then the customer's.
+type InteractionDimension string
+
+const (
+	InteractionDimensionDay            InteractionDimension = "DAY"
+	InteractionDimensionWeek           InteractionDimension = "WEEK"
+	InteractionDimensionMonth          InteractionDimension = "MONTH"
+	InteractionDimensionQuarter        InteractionDimension = "QUARTER"
+	InteractionDimensionYear           InteractionDimension = "YEAR"
+	InteractionDimensionChannel        InteractionDimension = "CHANNEL"
+	InteractionDimensionKeyEvent       InteractionDimension = "KEY_EVENT"
+	InteractionDimensionParticipant    InteractionDimension = "PARTICIPANT"
+	InteractionDimensionValueTier      InteractionDimension = "VALUE_TIER"
+	InteractionDimensionIntentGrade    InteractionDimension = "INTENT_GRADE"
+	InteractionDimensionStage          InteractionDimension = "STAGE"
+	InteractionDimensionIndustry       InteractionDimension = "INDUSTRY"
+	InteractionDimensionSource         InteractionDimension = "SOURCE"
+	InteractionDimensionProvince       InteractionDimension = "PROVINCE"
+	InteractionDimensionCity           InteractionDimension = "CITY"
+	InteractionDimensionOwner          InteractionDimension = "OWNER"
+	InteractionDimensionType           InteractionDimension = "TYPE"
+	InteractionDimensionNeedType       InteractionDimension = "NEED_TYPE"
+	InteractionDimensionTag            InteractionDimension = "TAG"
+	InteractionDimensionCreatedMonth   InteractionDimension = "CREATED_MONTH"
+	InteractionDimensionCreatedQuarter InteractionDimension = "CREATED_QUARTER"
+	InteractionDimensionCreatedYear    InteractionDimension = "CREATED_YEAR"
+	InteractionDimensionFirstDealMonth InteractionDimension = "FIRST_DEAL_MONTH"
+)
+
+var AllInteractionDimension = []InteractionDimension{
+	InteractionDimensionDay,
+	InteractionDimensionWeek,
+	InteractionDimensionMonth,
+	InteractionDimensionQuarter,
+	InteractionDimensionYear,
+	InteractionDimensionChannel,
+	InteractionDimensionKeyEvent,
+	InteractionDimensionParticipant,
+	InteractionDimensionValueTier,
+	InteractionDimensionIntentGrade,
+	InteractionDimensionStage,
+	InteractionDimensionIndustry,
+	InteractionDimensionSource,
+	InteractionDimensionProvince,
+	InteractionDimensionCity,
+	InteractionDimensionOwner,
+	InteractionDimensionType,
+	InteractionDimensionNeedType,
+	InteractionDimensionTag,
+	InteractionDimensionCreatedMonth,
+	InteractionDimensionCreatedQuarter,
+	InteractionDimensionCreatedYear,
+	InteractionDimensionFirstDealMonth,
+}
+
+func (e InteractionDimension) IsValid() bool {
+	switch e {
+	case InteractionDimensionDay, InteractionDimensionWeek, InteractionDimensionMonth, InteractionDimensionQuarter, InteractionDimensionYear, InteractionDimensionChannel, InteractionDimensionKeyEvent, InteractionDimensionParticipant, InteractionDimensionValueTier, InteractionDimensionIntentGrade, InteractionDimensionStage, InteractionDimensionIndustry, InteractionDimensionSource, InteractionDimensionProvince, InteractionDimensionCity, InteractionDimensionOwner, InteractionDimensionType, InteractionDimensionNeedType, InteractionDimensionTag, InteractionDimensionCreatedMonth, InteractionDimensionCreatedQuarter, InteractionDimensionCreatedYear, InteractionDimensionFirstDealMonth:
+		return true
+	}
+	return false
+}
+
+func (e InteractionDimension) String() string {
+	return string(e)
+}
+
+func (e *InteractionDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InteractionDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InteractionDimension", str)
+	}
+	return nil
+}
+
+func (e InteractionDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InteractionDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InteractionDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type InteractionMetric string
+
+const (
+	// Minutes (interactions without a recorded duration have none).
+	InteractionMetricDurationMin InteractionMetric = "DURATION_MIN"
+)
+
+var AllInteractionMetric = []InteractionMetric{
+	InteractionMetricDurationMin,
+}
+
+func (e InteractionMetric) IsValid() bool {
+	switch e {
+	case InteractionMetricDurationMin:
+		return true
+	}
+	return false
+}
+
+func (e InteractionMetric) String() string {
+	return string(e)
+}
+
+func (e *InteractionMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InteractionMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InteractionMetric", str)
+	}
+	return nil
+}
+
+func (e InteractionMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InteractionMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InteractionMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Dimensions of needsAggregate: the time units of the fact's time, the fact's own, then the customer's.
+type NeedDimension string
+
+const (
+	NeedDimensionDay            NeedDimension = "DAY"
+	NeedDimensionWeek           NeedDimension = "WEEK"
+	NeedDimensionMonth          NeedDimension = "MONTH"
+	NeedDimensionQuarter        NeedDimension = "QUARTER"
+	NeedDimensionYear           NeedDimension = "YEAR"
+	NeedDimensionStatus         NeedDimension = "STATUS"
+	NeedDimensionPriority       NeedDimension = "PRIORITY"
+	NeedDimensionKind           NeedDimension = "KIND"
+	NeedDimensionType           NeedDimension = "TYPE"
+	NeedDimensionOpenedMonth    NeedDimension = "OPENED_MONTH"
+	NeedDimensionValueTier      NeedDimension = "VALUE_TIER"
+	NeedDimensionIntentGrade    NeedDimension = "INTENT_GRADE"
+	NeedDimensionStage          NeedDimension = "STAGE"
+	NeedDimensionIndustry       NeedDimension = "INDUSTRY"
+	NeedDimensionSource         NeedDimension = "SOURCE"
+	NeedDimensionProvince       NeedDimension = "PROVINCE"
+	NeedDimensionCity           NeedDimension = "CITY"
+	NeedDimensionOwner          NeedDimension = "OWNER"
+	NeedDimensionCustomerType   NeedDimension = "CUSTOMER_TYPE"
+	NeedDimensionNeedType       NeedDimension = "NEED_TYPE"
+	NeedDimensionTag            NeedDimension = "TAG"
+	NeedDimensionCreatedMonth   NeedDimension = "CREATED_MONTH"
+	NeedDimensionCreatedQuarter NeedDimension = "CREATED_QUARTER"
+	NeedDimensionCreatedYear    NeedDimension = "CREATED_YEAR"
+	NeedDimensionFirstDealMonth NeedDimension = "FIRST_DEAL_MONTH"
+)
+
+var AllNeedDimension = []NeedDimension{
+	NeedDimensionDay,
+	NeedDimensionWeek,
+	NeedDimensionMonth,
+	NeedDimensionQuarter,
+	NeedDimensionYear,
+	NeedDimensionStatus,
+	NeedDimensionPriority,
+	NeedDimensionKind,
+	NeedDimensionType,
+	NeedDimensionOpenedMonth,
+	NeedDimensionValueTier,
+	NeedDimensionIntentGrade,
+	NeedDimensionStage,
+	NeedDimensionIndustry,
+	NeedDimensionSource,
+	NeedDimensionProvince,
+	NeedDimensionCity,
+	NeedDimensionOwner,
+	NeedDimensionCustomerType,
+	NeedDimensionNeedType,
+	NeedDimensionTag,
+	NeedDimensionCreatedMonth,
+	NeedDimensionCreatedQuarter,
+	NeedDimensionCreatedYear,
+	NeedDimensionFirstDealMonth,
+}
+
+func (e NeedDimension) IsValid() bool {
+	switch e {
+	case NeedDimensionDay, NeedDimensionWeek, NeedDimensionMonth, NeedDimensionQuarter, NeedDimensionYear, NeedDimensionStatus, NeedDimensionPriority, NeedDimensionKind, NeedDimensionType, NeedDimensionOpenedMonth, NeedDimensionValueTier, NeedDimensionIntentGrade, NeedDimensionStage, NeedDimensionIndustry, NeedDimensionSource, NeedDimensionProvince, NeedDimensionCity, NeedDimensionOwner, NeedDimensionCustomerType, NeedDimensionNeedType, NeedDimensionTag, NeedDimensionCreatedMonth, NeedDimensionCreatedQuarter, NeedDimensionCreatedYear, NeedDimensionFirstDealMonth:
+		return true
+	}
+	return false
+}
+
+func (e NeedDimension) String() string {
+	return string(e)
+}
+
+func (e *NeedDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NeedDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NeedDimension", str)
+	}
+	return nil
+}
+
+func (e NeedDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NeedDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NeedDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type NeedMetric string
+
+const (
+	// The budget's upper end in yuan (needs without one have none).
+	NeedMetricBudgetMax NeedMetric = "BUDGET_MAX"
+	// Days from opening to resolution (resolved needs only).
+	NeedMetricDaysToResolve NeedMetric = "DAYS_TO_RESOLVE"
+)
+
+var AllNeedMetric = []NeedMetric{
+	NeedMetricBudgetMax,
+	NeedMetricDaysToResolve,
+}
+
+func (e NeedMetric) IsValid() bool {
+	switch e {
+	case NeedMetricBudgetMax, NeedMetricDaysToResolve:
+		return true
+	}
+	return false
+}
+
+func (e NeedMetric) String() string {
+	return string(e)
+}
+
+func (e *NeedMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NeedMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NeedMetric", str)
+	}
+	return nil
+}
+
+func (e NeedMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NeedMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NeedMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type OrderDirection string
@@ -141,6 +966,366 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Dimensions of satisfactionAggregate: the time units of the fact's time, the fact's own, then the customer's.
+type SatisfactionDimension string
+
+const (
+	SatisfactionDimensionDay            SatisfactionDimension = "DAY"
+	SatisfactionDimensionWeek           SatisfactionDimension = "WEEK"
+	SatisfactionDimensionMonth          SatisfactionDimension = "MONTH"
+	SatisfactionDimensionQuarter        SatisfactionDimension = "QUARTER"
+	SatisfactionDimensionYear           SatisfactionDimension = "YEAR"
+	SatisfactionDimensionScoreBand      SatisfactionDimension = "SCORE_BAND"
+	SatisfactionDimensionValueTier      SatisfactionDimension = "VALUE_TIER"
+	SatisfactionDimensionIntentGrade    SatisfactionDimension = "INTENT_GRADE"
+	SatisfactionDimensionStage          SatisfactionDimension = "STAGE"
+	SatisfactionDimensionIndustry       SatisfactionDimension = "INDUSTRY"
+	SatisfactionDimensionSource         SatisfactionDimension = "SOURCE"
+	SatisfactionDimensionProvince       SatisfactionDimension = "PROVINCE"
+	SatisfactionDimensionCity           SatisfactionDimension = "CITY"
+	SatisfactionDimensionOwner          SatisfactionDimension = "OWNER"
+	SatisfactionDimensionType           SatisfactionDimension = "TYPE"
+	SatisfactionDimensionNeedType       SatisfactionDimension = "NEED_TYPE"
+	SatisfactionDimensionTag            SatisfactionDimension = "TAG"
+	SatisfactionDimensionCreatedMonth   SatisfactionDimension = "CREATED_MONTH"
+	SatisfactionDimensionCreatedQuarter SatisfactionDimension = "CREATED_QUARTER"
+	SatisfactionDimensionCreatedYear    SatisfactionDimension = "CREATED_YEAR"
+	SatisfactionDimensionFirstDealMonth SatisfactionDimension = "FIRST_DEAL_MONTH"
+)
+
+var AllSatisfactionDimension = []SatisfactionDimension{
+	SatisfactionDimensionDay,
+	SatisfactionDimensionWeek,
+	SatisfactionDimensionMonth,
+	SatisfactionDimensionQuarter,
+	SatisfactionDimensionYear,
+	SatisfactionDimensionScoreBand,
+	SatisfactionDimensionValueTier,
+	SatisfactionDimensionIntentGrade,
+	SatisfactionDimensionStage,
+	SatisfactionDimensionIndustry,
+	SatisfactionDimensionSource,
+	SatisfactionDimensionProvince,
+	SatisfactionDimensionCity,
+	SatisfactionDimensionOwner,
+	SatisfactionDimensionType,
+	SatisfactionDimensionNeedType,
+	SatisfactionDimensionTag,
+	SatisfactionDimensionCreatedMonth,
+	SatisfactionDimensionCreatedQuarter,
+	SatisfactionDimensionCreatedYear,
+	SatisfactionDimensionFirstDealMonth,
+}
+
+func (e SatisfactionDimension) IsValid() bool {
+	switch e {
+	case SatisfactionDimensionDay, SatisfactionDimensionWeek, SatisfactionDimensionMonth, SatisfactionDimensionQuarter, SatisfactionDimensionYear, SatisfactionDimensionScoreBand, SatisfactionDimensionValueTier, SatisfactionDimensionIntentGrade, SatisfactionDimensionStage, SatisfactionDimensionIndustry, SatisfactionDimensionSource, SatisfactionDimensionProvince, SatisfactionDimensionCity, SatisfactionDimensionOwner, SatisfactionDimensionType, SatisfactionDimensionNeedType, SatisfactionDimensionTag, SatisfactionDimensionCreatedMonth, SatisfactionDimensionCreatedQuarter, SatisfactionDimensionCreatedYear, SatisfactionDimensionFirstDealMonth:
+		return true
+	}
+	return false
+}
+
+func (e SatisfactionDimension) String() string {
+	return string(e)
+}
+
+func (e *SatisfactionDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SatisfactionDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SatisfactionDimension", str)
+	}
+	return nil
+}
+
+func (e SatisfactionDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SatisfactionDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SatisfactionDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type SatisfactionMetric string
+
+const (
+	// 0-100.
+	SatisfactionMetricScore SatisfactionMetric = "SCORE"
+)
+
+var AllSatisfactionMetric = []SatisfactionMetric{
+	SatisfactionMetricScore,
+}
+
+func (e SatisfactionMetric) IsValid() bool {
+	switch e {
+	case SatisfactionMetricScore:
+		return true
+	}
+	return false
+}
+
+func (e SatisfactionMetric) String() string {
+	return string(e)
+}
+
+func (e *SatisfactionMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SatisfactionMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SatisfactionMetric", str)
+	}
+	return nil
+}
+
+func (e SatisfactionMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SatisfactionMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SatisfactionMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Dimensions of stageChangesAggregate: the time units of the fact's time, the fact's own, then the customer's.
+type StageChangeDimension string
+
+const (
+	StageChangeDimensionDay            StageChangeDimension = "DAY"
+	StageChangeDimensionWeek           StageChangeDimension = "WEEK"
+	StageChangeDimensionMonth          StageChangeDimension = "MONTH"
+	StageChangeDimensionQuarter        StageChangeDimension = "QUARTER"
+	StageChangeDimensionYear           StageChangeDimension = "YEAR"
+	StageChangeDimensionFromStage      StageChangeDimension = "FROM_STAGE"
+	StageChangeDimensionToStage        StageChangeDimension = "TO_STAGE"
+	StageChangeDimensionValueTier      StageChangeDimension = "VALUE_TIER"
+	StageChangeDimensionIntentGrade    StageChangeDimension = "INTENT_GRADE"
+	StageChangeDimensionStage          StageChangeDimension = "STAGE"
+	StageChangeDimensionIndustry       StageChangeDimension = "INDUSTRY"
+	StageChangeDimensionSource         StageChangeDimension = "SOURCE"
+	StageChangeDimensionProvince       StageChangeDimension = "PROVINCE"
+	StageChangeDimensionCity           StageChangeDimension = "CITY"
+	StageChangeDimensionOwner          StageChangeDimension = "OWNER"
+	StageChangeDimensionType           StageChangeDimension = "TYPE"
+	StageChangeDimensionNeedType       StageChangeDimension = "NEED_TYPE"
+	StageChangeDimensionTag            StageChangeDimension = "TAG"
+	StageChangeDimensionCreatedMonth   StageChangeDimension = "CREATED_MONTH"
+	StageChangeDimensionCreatedQuarter StageChangeDimension = "CREATED_QUARTER"
+	StageChangeDimensionCreatedYear    StageChangeDimension = "CREATED_YEAR"
+	StageChangeDimensionFirstDealMonth StageChangeDimension = "FIRST_DEAL_MONTH"
+)
+
+var AllStageChangeDimension = []StageChangeDimension{
+	StageChangeDimensionDay,
+	StageChangeDimensionWeek,
+	StageChangeDimensionMonth,
+	StageChangeDimensionQuarter,
+	StageChangeDimensionYear,
+	StageChangeDimensionFromStage,
+	StageChangeDimensionToStage,
+	StageChangeDimensionValueTier,
+	StageChangeDimensionIntentGrade,
+	StageChangeDimensionStage,
+	StageChangeDimensionIndustry,
+	StageChangeDimensionSource,
+	StageChangeDimensionProvince,
+	StageChangeDimensionCity,
+	StageChangeDimensionOwner,
+	StageChangeDimensionType,
+	StageChangeDimensionNeedType,
+	StageChangeDimensionTag,
+	StageChangeDimensionCreatedMonth,
+	StageChangeDimensionCreatedQuarter,
+	StageChangeDimensionCreatedYear,
+	StageChangeDimensionFirstDealMonth,
+}
+
+func (e StageChangeDimension) IsValid() bool {
+	switch e {
+	case StageChangeDimensionDay, StageChangeDimensionWeek, StageChangeDimensionMonth, StageChangeDimensionQuarter, StageChangeDimensionYear, StageChangeDimensionFromStage, StageChangeDimensionToStage, StageChangeDimensionValueTier, StageChangeDimensionIntentGrade, StageChangeDimensionStage, StageChangeDimensionIndustry, StageChangeDimensionSource, StageChangeDimensionProvince, StageChangeDimensionCity, StageChangeDimensionOwner, StageChangeDimensionType, StageChangeDimensionNeedType, StageChangeDimensionTag, StageChangeDimensionCreatedMonth, StageChangeDimensionCreatedQuarter, StageChangeDimensionCreatedYear, StageChangeDimensionFirstDealMonth:
+		return true
+	}
+	return false
+}
+
+func (e StageChangeDimension) String() string {
+	return string(e)
+}
+
+func (e *StageChangeDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StageChangeDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StageChangeDimension", str)
+	}
+	return nil
+}
+
+func (e StageChangeDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StageChangeDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StageChangeDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type StageChangeMetric string
+
+const (
+	// Days spent in the stage left, since the change before (a customer's first stage has none).
+	StageChangeMetricDaysInStage StageChangeMetric = "DAYS_IN_STAGE"
+)
+
+var AllStageChangeMetric = []StageChangeMetric{
+	StageChangeMetricDaysInStage,
+}
+
+func (e StageChangeMetric) IsValid() bool {
+	switch e {
+	case StageChangeMetricDaysInStage:
+		return true
+	}
+	return false
+}
+
+func (e StageChangeMetric) String() string {
+	return string(e)
+}
+
+func (e *StageChangeMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StageChangeMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StageChangeMetric", str)
+	}
+	return nil
+}
+
+func (e StageChangeMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StageChangeMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StageChangeMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The fact's time in calendar units of the request's time zone (weeks: ISO, Monday first).
+type TimeUnit string
+
+const (
+	TimeUnitDay     TimeUnit = "DAY"
+	TimeUnitWeek    TimeUnit = "WEEK"
+	TimeUnitMonth   TimeUnit = "MONTH"
+	TimeUnitQuarter TimeUnit = "QUARTER"
+	TimeUnitYear    TimeUnit = "YEAR"
+)
+
+var AllTimeUnit = []TimeUnit{
+	TimeUnitDay,
+	TimeUnitWeek,
+	TimeUnitMonth,
+	TimeUnitQuarter,
+	TimeUnitYear,
+}
+
+func (e TimeUnit) IsValid() bool {
+	switch e {
+	case TimeUnitDay, TimeUnitWeek, TimeUnitMonth, TimeUnitQuarter, TimeUnitYear:
+		return true
+	}
+	return false
+}
+
+func (e TimeUnit) String() string {
+	return string(e)
+}
+
+func (e *TimeUnit) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TimeUnit(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TimeUnit", str)
+	}
+	return nil
+}
+
+func (e TimeUnit) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TimeUnit) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TimeUnit) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

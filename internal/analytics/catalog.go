@@ -142,6 +142,20 @@ func (f Fact) Dimension(name string) (Dimension, bool) {
 	return "", false
 }
 
+// Weight is about how many rows of the fact a customer holds, relative to
+// one: what the API's cost model multiplies a scan by (demo data: ~40
+// interactions, ~10 deals and a few needs, surveys and stage changes per
+// customer; a row costs less than a customer to evaluate).
+func (f Fact) Weight() int {
+	switch f {
+	case Interactions:
+		return 4
+	case Deals:
+		return 2
+	}
+	return 1
+}
+
 // Nested reports whether the fact's rows are elements of a nested array.
 func (f Fact) Nested() bool { return f != Customers }
 

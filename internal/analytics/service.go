@@ -167,11 +167,11 @@ func (s *Service) spec(q Request) (spec *Spec, rng, prev *Range, err error) {
 	for i, d := range q.GroupBy {
 		switch {
 		case !slices.Contains(q.Fact.Dimensions(), d):
-			gp.Index("", i).Fail("", crm.ReasonNotAllowed, map[string]any{"value": string(d)}, "is not a dimension of %s", q.Fact)
+			p.Index("groupBy", i).Fail("", crm.ReasonNotAllowed, map[string]any{"value": string(d)}, "is not a dimension of %s", q.Fact)
 		case slices.Contains(q.GroupBy[:i], d):
-			gp.Index("", i).Fail("", crm.ReasonNotAllowed, map[string]any{"value": q.Fact.Name(d)}, "is given twice")
+			p.Index("groupBy", i).Fail("", crm.ReasonNotAllowed, map[string]any{"value": q.Fact.Name(d)}, "is given twice")
 		case d.IsTime() && unit != "":
-			gp.Index("", i).Fail("", crm.ReasonExclusive, map[string]any{"value": string(d)}, "only one time unit (%s already)", unit)
+			p.Index("groupBy", i).Fail("", crm.ReasonExclusive, map[string]any{"value": string(d)}, "only one time unit (%s already)", unit)
 		case d.IsTime():
 			unit = d
 		default:

@@ -1,0 +1,247 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/kehu-crm/kehu/graph/model"
+	"github.com/kehu-crm/kehu/internal/analytics"
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
+)
+
+// aggArgs are the arguments every xxxAggregate field takes, translated
+// from the fact's own GraphQL types.
+type aggArgs struct {
+	fact      analytics.Fact
+	where     map[string]any
+	query     *string
+	segment   *string
+	scope     *crm.ArchiveScope
+	elemArg   string // the element filter's argument name ("" for none)
+	elemWhere map[string]any
+	groupBy   []string
+	rng       *model.AggregateRange
+	timeZone  *string
+	limit     *int
+	by        model.AggregateMeasure
+	metric    string
+	direction *model.OrderDirection
+	compare   *model.CompareTo
+	locale    *crm.Locale
+}
+
+// factArrays are the nested arrays of the facts that take an element
+// filter.
+var factArrays = map[analytics.Fact]segment.Array{
+	analytics.Interactions: segment.Interactions, analytics.Deals: segment.Deals, analytics.Needs: segment.Needs,
+}
+
+// aggregate translates an aggregate field's arguments into an
+// analytics.Request and runs it.
+func (r *Resolver) aggregate(ctx context.Context, in aggArgs) (*analytics.Result, error) {
+	return asArgs(ctx, func(a crm.Actor) (*analytics.Result, error) {
+		opts := segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID)
+		where := in.where
+		if in.segment != nil {
+			seg, err := r.CRM.Segment(ctx, a, *in.segment)
+			if err != nil {
+				return nil, err
+			}
+			saved, err := segment.SavedWhere(seg.Where)
+			if err != nil {
+				return nil, err
+			}
+			if where == nil {
+				where = saved
+			} else {
+				where = map[string]any{"and": []any{where, saved}}
+			}
+		}
+		q := analytics.Request{Fact: in.fact, Actor: a, Limit: in.limit}
+		line := ""
+		if in.query != nil {
+			line = *in.query
+		}
+		f, err := segment.FilterOf(where, line, opts)
+		if err != nil {
+			return nil, err
+		}
+		q.Scope = f
+		if in.scope != nil {
+			q.Archive = *in.scope
+		}
+		if in.elemWhere != nil {
+			if q.Elements, err = segment.ElementsFromInput(in.elemArg, factArrays[in.fact], in.elemWhere, opts); err != nil {
+				return nil, err
+			}
+		}
+		for i, name := range in.groupBy {
+			d, ok := in.fact.Dimension(name)
+			if !ok {
+				return nil, badArg(fmt.Sprintf("groupBy[%d]", i), fmt.Sprintf("%s is not a dimension of %s", name, in.fact))
+			}
+			q.GroupBy = append(q.GroupBy, d)
+		}
+		if in.rng != nil {
+			q.Range = &analytics.RangeInput{From: dateArg(in.rng.From), To: dateArg(in.rng.To)}
+			if in.rng.Last != nil {
+				q.Range.Last = *in.rng.Last
+			}
+			if in.rng.Unit != nil {
+				q.Range.Unit = analytics.Dimension(*in.rng.Unit)
+			}
+		}
+		if in.timeZone != nil {
+			q.TimeZone = *in.timeZone
+		}
+		q.Order = analytics.Order{By: analytics.Measure(in.by), Metric: analytics.Metric(in.metric)}
+		if in.direction != nil {
+			desc := *in.direction == model.OrderDirectionDesc
+			q.Order.Desc = &desc
+		}
+		if in.compare != nil {
+			q.Compare = analytics.Compare(*in.compare)
+		}
+		for _, m := range medians(ctx) {
+			q.Medians = append(q.Medians, analytics.Metric(m))
+		}
+		q.Locale = r.locale(ctx, a, in.locale)
+		return r.Analytics.Aggregate(ctx, q)
+	})
+}
+
+// locale is the language of an aggregate's labels: the argument, else the
+// signed-in user's, else Chinese.
+func (r *Resolver) locale(ctx context.Context, a crm.Actor, arg *crm.Locale) crm.Locale {
+	if arg != nil {
+		return *arg
+	}
+	if u, err := r.Store.Users().Get(ctx, a.UserID); err == nil && u.Locale != "" {
+		return u.Locale
+	}
+	return crm.LocaleZhCN
+}
+
+func dateArg(t *time.Time) *segment.Date {
+	if t == nil {
+		return nil
+	}
+	y, m, d := t.Date()
+	return &segment.Date{Year: y, Month: m, Day: d}
+}
+
+func dateTime(d segment.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+}
+
+// medians lists the metrics whose median the operation selects anywhere
+// under the aggregate field (groups, total, previous): only those values
+// are kept in memory.
+func medians(ctx context.Context) []string {
+	oc := graphql.GetOperationContext(ctx)
+	seen := map[string]bool{}
+	var out []string
+	var walk func(sel ast.SelectionSet, depth int)
+	walk = func(sel ast.SelectionSet, depth int) {
+		if depth > 4 {
+			return
+		}
+		for _, f := range graphql.CollectFields(oc, sel, nil) {
+			if f.Name == "median" {
+				if m, ok := f.ArgumentMap(oc.Variables)["metric"].(string); ok && !seen[m] {
+					seen[m] = true
+					out = append(out, m)
+				}
+				continue
+			}
+			walk(f.Selections, depth+1)
+		}
+	}
+	walk(graphql.GetFieldContext(ctx).Field.Selections, 0)
+	return out
+}
+
+// meta is an aggregate's meta field.
+func meta(res *analytics.Result) *model.AggregateMeta {
+	m := &model.AggregateMeta{Rows: int(res.Rows), CustomersScanned: int(res.Customers),
+		TookMs: float64(res.Took.Microseconds()) / 1000, TimeZone: res.TimeZone}
+	span := func(r *analytics.Range) *model.DaySpan {
+		if r == nil {
+			return nil
+		}
+		return &model.DaySpan{From: dateTime(r.First), To: dateTime(r.Last)}
+	}
+	m.Range, m.PreviousRange = span(res.Range), span(res.Previous)
+	return m
+}
+
+// names are enum values as strings.
+func names[D ~string](ds []D) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = string(d)
+	}
+	return out
+}
+
+func metricName[M ~string](m *M) string {
+	if m == nil {
+		return ""
+	}
+	return string(*m)
+}
+
+// figure is one of a group's figures: null when no row has the metric.
+func figure(v string, ok bool) (*string, error) {
+	if !ok {
+		return nil, nil
+	}
+	return &v, nil
+}
+
+// aggregateCosts charges each aggregate what it scans: its scope's filter
+// over every customer (as a list's), times the fact's weight (the rows a
+// customer holds of it, relative: analytics.Fact.Weight), twice with
+// compare; a saved segment is charged as a filter that reads free text,
+// its filter not being known before it is read. The groups it returns
+// cost their selection each, up to limit + 1 of them.
+func aggregateCosts(c *ComplexityRoot, scan func(map[string]any, *string) int, filterCost func(bool) int) {
+	cost := func(f analytics.Fact, child int, where map[string]any, query, seg *string, limit *int, compare *model.CompareTo) int {
+		n := scan(where, query)
+		if seg != nil {
+			n = max(n, filterCost(true))
+		}
+		n *= f.Weight()
+		if compare != nil {
+			n *= 2
+		}
+		groups := analytics.DefaultLimit
+		if limit != nil && *limit > 0 && *limit <= analytics.MaxLimit {
+			groups = *limit
+		}
+		return n + (groups+1)*max(child, 1)
+	}
+	c.Query.CustomersAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ []model.CustomerDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.CustomerAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
+		return cost(analytics.Customers, child, where, query, seg, limit, compare)
+	}
+	c.Query.InteractionsAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ map[string]any, _ []model.InteractionDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.InteractionAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
+		return cost(analytics.Interactions, child, where, query, seg, limit, compare)
+	}
+	c.Query.DealsAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ map[string]any, _ []model.DealDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.DealAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
+		return cost(analytics.Deals, child, where, query, seg, limit, compare)
+	}
+	c.Query.NeedsAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ map[string]any, _ []model.NeedDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.NeedAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
+		return cost(analytics.Needs, child, where, query, seg, limit, compare)
+	}
+	c.Query.SatisfactionAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ []model.SatisfactionDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.SatisfactionAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
+		return cost(analytics.Satisfaction, child, where, query, seg, limit, compare)
+	}
+	c.Query.StageChangesAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ []model.StageChangeDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.StageChangeAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
+		return cost(analytics.StageChanges, child, where, query, seg, limit, compare)
+	}
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestAggregatesOverHTTP asks for aggregates as an analyst would, on demo
+// data: every group's drill line, sent back as customers(query:), counts
+// exactly the group's customers, and the figures are exact decimals.
+func TestAggregatesOverHTTP(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.Demo, cfg.DemoCustomers = true, 150
+	ts := newTestServerWith(t, cfg)
+	var out struct {
+		Deals struct {
+			Groups []struct {
+				Keys, Labels []string
+				Count        int
+				Customers    int
+				Sum          *string
+				Drill        *string
+			}
+			Total struct {
+				Count int
+				Sum   *string
+			}
+			Truncated bool
+			Meta      struct {
+				Rows     int
+				TimeZone string
+				Range    struct{ From, To string }
+			}
+		} `json:"dealsAggregate"`
+	}
+	ts.post(t, ts.admin, `{ dealsAggregate(groupBy: [VALUE_TIER], range: {last: 12, unit: MONTH}, locale: EN) {
+		groups { keys labels count customers sum(metric: AMOUNT) drill }
+		total { count sum(metric: AMOUNT) } truncated meta { rows timeZone range { from to } } } }`, nil).ok(t, &out)
+	d := out.Deals
+	if d.Total.Count == 0 || len(d.Groups) == 0 {
+		t.Fatalf("no deals in the last 12 months of the demo data: %+v", d)
+	}
+	if d.Meta.TimeZone != "Asia/Shanghai" || d.Meta.Range.From != "2025-12-01" || d.Meta.Range.To != "2026-11-20" || d.Meta.Rows != d.Total.Count {
+		t.Errorf("meta %+v", d.Meta)
+	}
+	sum := 0
+	for _, g := range d.Groups {
+		sum += g.Count
+		if g.Sum == nil || !strings.Contains(*g.Sum, ".") || len(*g.Sum)-strings.Index(*g.Sum, ".") != 3 {
+			t.Errorf("%v: sum %v is not yuan with two decimals", g.Keys, g.Sum)
+		}
+		if g.Keys[0] == "A" && g.Labels[0] != "A (high value)" {
+			t.Errorf("label of A in English: %q", g.Labels[0])
+		}
+		if g.Drill == nil {
+			t.Fatalf("%v: no drill line", g.Keys)
+		}
+		var n struct{ CustomersCount int }
+		ts.post(t, ts.admin, `query($q: String) { customersCount(query: $q) }`, map[string]any{"q": *g.Drill}).ok(t, &n)
+		if n.CustomersCount != g.Customers {
+			t.Errorf("%v: drill %q lists %d customers, the group has %d", g.Keys, *g.Drill, n.CustomersCount, g.Customers)
+		}
+	}
+	if sum != d.Total.Count {
+		t.Errorf("groups hold %d deals, the total %d (one tier per customer: they must add up)", sum, d.Total.Count)
+	}
+
+	// An analyst reads aggregates too, and several in one request.
+	_, analystToken := ts.user(t, "analyst2-agg@kehu.local", "ANALYST")
+	var many map[string]struct {
+		Groups []struct{ Keys []string }
+	}
+	ts.post(t, analystToken, `{
+		tiers: customersAggregate(groupBy: [VALUE_TIER]) { groups { keys } }
+		visits: interactionsAggregate(interactionWhere: {channel: {eq: VISIT}}, groupBy: [MONTH], range: {last: 3, unit: MONTH}) { groups { keys } }
+		needs: needsAggregate(groupBy: [STATUS, PRIORITY]) { groups { keys } }
+		surveys: satisfactionAggregate(groupBy: [SCORE_BAND]) { groups { keys } }
+		stages: stageChangesAggregate(groupBy: [TO_STAGE], range: {last: 1, unit: YEAR}) { groups { keys } }
+	}`, nil).ok(t, &many)
+	if len(many["visits"].Groups) != 3 {
+		t.Errorf("visits per month over the last 3 months: %d groups, want 3 (empty months as zero)", len(many["visits"].Groups))
+	}
+	for name, a := range many {
+		if len(a.Groups) == 0 {
+			t.Errorf("%s: no groups on demo data", name)
+		}
+	}
+}
+
+// TestAggregateBadInput: every bad argument is BAD_USER_INPUT naming it.
+func TestAggregateBadInput(t *testing.T) {
+	ts := newTestServer(t)
+	for _, tc := range []struct {
+		name, query, field string
+	}{
+		{"unknown time zone", `{ customersAggregate(timeZone: "Mars/Olympus") { total { count } } }`, "timeZone"},
+		{"Local is not a zone", `{ customersAggregate(timeZone: "Local") { total { count } } }`, "timeZone"},
+		{"four dimensions", `{ customersAggregate(groupBy: [VALUE_TIER, STAGE, CITY, OWNER]) { total { count } } }`, "groupBy"},
+		{"two time units", `{ dealsAggregate(groupBy: [MONTH, YEAR]) { total { count } } }`, "groupBy[1]"},
+		{"a dimension twice", `{ dealsAggregate(groupBy: [PRODUCT, PRODUCT]) { total { count } } }`, "groupBy[1]"},
+		{"inverted range", `{ dealsAggregate(range: {from: "2026-05-01", to: "2026-04-01"}) { total { count } } }`, "range.to"},
+		{"unbounded range", `{ dealsAggregate(range: {from: "2026-05-01"}) { total { count } } }`, "range.to"},
+		{"absolute and relative", `{ dealsAggregate(range: {from: "2026-05-01", to: "2026-06-01", last: 3, unit: MONTH}) { total { count } } }`, "range"},
+		{"relative without unit", `{ dealsAggregate(range: {last: 3}) { total { count } } }`, "range.unit"},
+		{"relative of zero", `{ dealsAggregate(range: {last: 0, unit: DAY}) { total { count } } }`, "range.last"},
+		{"too many days", `{ dealsAggregate(groupBy: [DAY], range: {from: "2020-01-01", to: "2026-01-01"}) { total { count } } }`, "range"},
+		{"limit zero", `{ customersAggregate(limit: 0) { total { count } } }`, "limit"},
+		{"limit too large", `{ customersAggregate(limit: 1001) { total { count } } }`, "limit"},
+		{"sum without a metric", `{ dealsAggregate(groupBy: [PRODUCT], orderBy: {by: SUM}) { total { count } } }`, "orderBy.metric"},
+		{"compare without range", `{ dealsAggregate(compare: PREVIOUS_YEAR) { total { count } } }`, "compare"},
+		{"text in the element filter", `{ interactionsAggregate(interactionWhere: {summary: {contains: "价格"}}) { total { count } } }`, "interactionWhere"},
+		{"bad element filter", `{ interactionsAggregate(interactionWhere: {at: {gte: "soon"}}) { total { count } } }`, "interactionWhere.at.gte"},
+		{"bad query line", `{ dealsAggregate(query: "tier:") { total { count } } }`, "query"},
+		{"unknown saved segment", `{ dealsAggregate(segment: "000000000000000000000000") { total { count } } }`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ts.post(t, ts.admin, tc.query, nil)
+			if tc.field == "" {
+				if len(r.Errors) == 0 {
+					t.Fatal("no error")
+				}
+				return
+			}
+			r.fails(t, "BAD_USER_INPUT", tc.field)
+		})
+	}
+}
