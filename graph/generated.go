@@ -266,6 +266,7 @@ type ComplexityRoot struct {
 		KeyEvent         func(childComplexity int) int
 		NextAction       func(childComplexity int) int
 		Participants     func(childComplexity int) int
+		RecordedAt       func(childComplexity int) int
 		Result           func(childComplexity int) int
 		Summary          func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
@@ -1790,6 +1791,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Interaction.Participants(childComplexity), true
+	case "Interaction.recordedAt":
+		if e.ComplexityRoot.Interaction.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interaction.RecordedAt(childComplexity), true
 	case "Interaction.result":
 		if e.ComplexityRoot.Interaction.Result == nil {
 			break
@@ -3877,6 +3884,8 @@ type Interaction {
   keyEvent: KeyEvent
   durationMin: Int
   createdBy: User
+  "When it was logged in Kehu (the seeds ask for a record within 24 hours); null on interactions logged before this was kept."
+  recordedAt: Time
   "When and by whom it was last changed; null when never changed since it was logged."
   updatedAt: Time
   updatedBy: User
@@ -4865,6 +4874,8 @@ enum CustomerMetric {
   OPEN_NEED_COUNT
   "Interactions marked COMPLAINT."
   COMPLAINT_COUNT
+  "Days from the first interaction to the first deal (customers with both, the deal not before the interaction's day)."
+  SALES_CYCLE_DAYS
 }
 
 input CustomerAggregateOrder {
@@ -4910,7 +4921,7 @@ type CustomerAggregate {
 }
 
 "Dimensions of interactionsAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum InteractionDimension { DAY WEEK MONTH QUARTER YEAR CHANNEL KEY_EVENT PARTICIPANT VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+enum InteractionDimension { DAY WEEK MONTH QUARTER YEAR CHANNEL KEY_EVENT PARTICIPANT RECORDING NEXT_ACTION VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
 
 enum InteractionMetric {
   "Minutes (interactions without a recorded duration have none)."
@@ -5608,6 +5619,8 @@ func (ec *executionContext) childFields_Interaction(ctx context.Context, field g
 		return ec.fieldContext_Interaction_durationMin(ctx, field)
 	case "createdBy":
 		return ec.fieldContext_Interaction_createdBy(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Interaction_recordedAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Interaction_updatedAt(ctx, field)
 	case "updatedBy":
@@ -12683,6 +12696,29 @@ func (ec *executionContext) fieldContext_Interaction_createdBy(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Interaction_recordedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interaction_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Interaction_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interaction", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Interaction_updatedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
@@ -26837,6 +26873,11 @@ func (ec *executionContext) _Interaction(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Interaction_createdBy(ctx, field, obj)
 				})
+		case "recordedAt":
+			out.Values[i] = ec._Interaction_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "updatedAt":
 			out.Values[i] = ec._Interaction_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

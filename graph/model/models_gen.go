@@ -402,6 +402,8 @@ const (
 	CustomerMetricOpenNeedCount CustomerMetric = "OPEN_NEED_COUNT"
 	// Interactions marked COMPLAINT.
 	CustomerMetricComplaintCount CustomerMetric = "COMPLAINT_COUNT"
+	// Days from the first interaction to the first deal (customers with both, the deal not before the interaction's day).
+	CustomerMetricSalesCycleDays CustomerMetric = "SALES_CYCLE_DAYS"
 )
 
 var AllCustomerMetric = []CustomerMetric{
@@ -412,11 +414,12 @@ var AllCustomerMetric = []CustomerMetric{
 	CustomerMetricSatisfactionCount,
 	CustomerMetricOpenNeedCount,
 	CustomerMetricComplaintCount,
+	CustomerMetricSalesCycleDays,
 }
 
 func (e CustomerMetric) IsValid() bool {
 	switch e {
-	case CustomerMetricTotalAmount, CustomerMetricInteractionCount, CustomerMetricDealCount, CustomerMetricAvgSatisfaction, CustomerMetricSatisfactionCount, CustomerMetricOpenNeedCount, CustomerMetricComplaintCount:
+	case CustomerMetricTotalAmount, CustomerMetricInteractionCount, CustomerMetricDealCount, CustomerMetricAvgSatisfaction, CustomerMetricSatisfactionCount, CustomerMetricOpenNeedCount, CustomerMetricComplaintCount, CustomerMetricSalesCycleDays:
 		return true
 	}
 	return false
@@ -617,6 +620,8 @@ const (
 	InteractionDimensionChannel        InteractionDimension = "CHANNEL"
 	InteractionDimensionKeyEvent       InteractionDimension = "KEY_EVENT"
 	InteractionDimensionParticipant    InteractionDimension = "PARTICIPANT"
+	InteractionDimensionRecording      InteractionDimension = "RECORDING"
+	InteractionDimensionNextAction     InteractionDimension = "NEXT_ACTION"
 	InteractionDimensionValueTier      InteractionDimension = "VALUE_TIER"
 	InteractionDimensionIntentGrade    InteractionDimension = "INTENT_GRADE"
 	InteractionDimensionStage          InteractionDimension = "STAGE"
@@ -643,6 +648,8 @@ var AllInteractionDimension = []InteractionDimension{
 	InteractionDimensionChannel,
 	InteractionDimensionKeyEvent,
 	InteractionDimensionParticipant,
+	InteractionDimensionRecording,
+	InteractionDimensionNextAction,
 	InteractionDimensionValueTier,
 	InteractionDimensionIntentGrade,
 	InteractionDimensionStage,
@@ -662,7 +669,7 @@ var AllInteractionDimension = []InteractionDimension{
 
 func (e InteractionDimension) IsValid() bool {
 	switch e {
-	case InteractionDimensionDay, InteractionDimensionWeek, InteractionDimensionMonth, InteractionDimensionQuarter, InteractionDimensionYear, InteractionDimensionChannel, InteractionDimensionKeyEvent, InteractionDimensionParticipant, InteractionDimensionValueTier, InteractionDimensionIntentGrade, InteractionDimensionStage, InteractionDimensionIndustry, InteractionDimensionSource, InteractionDimensionProvince, InteractionDimensionCity, InteractionDimensionOwner, InteractionDimensionType, InteractionDimensionNeedType, InteractionDimensionTag, InteractionDimensionCreatedMonth, InteractionDimensionCreatedQuarter, InteractionDimensionCreatedYear, InteractionDimensionFirstDealMonth:
+	case InteractionDimensionDay, InteractionDimensionWeek, InteractionDimensionMonth, InteractionDimensionQuarter, InteractionDimensionYear, InteractionDimensionChannel, InteractionDimensionKeyEvent, InteractionDimensionParticipant, InteractionDimensionRecording, InteractionDimensionNextAction, InteractionDimensionValueTier, InteractionDimensionIntentGrade, InteractionDimensionStage, InteractionDimensionIndustry, InteractionDimensionSource, InteractionDimensionProvince, InteractionDimensionCity, InteractionDimensionOwner, InteractionDimensionType, InteractionDimensionNeedType, InteractionDimensionTag, InteractionDimensionCreatedMonth, InteractionDimensionCreatedQuarter, InteractionDimensionCreatedYear, InteractionDimensionFirstDealMonth:
 		return true
 	}
 	return false

@@ -142,7 +142,8 @@ func (s *Service) loc() *time.Location {
 // and the compared range.
 func (s *Service) spec(q Request) (spec *Spec, rng, prev *Range, err error) {
 	p := crm.NewProblems()
-	spec = &Spec{Fact: q.Fact, Archive: q.Archive, User: q.Actor.UserID, Viewer: &q.Actor, Elements: q.Elements, Loc: s.loc()}
+	spec = &Spec{Fact: q.Fact, Archive: q.Archive, User: q.Actor.UserID, Viewer: &q.Actor, Elements: q.Elements, Loc: s.loc(),
+		Now: s.Clock.Now()}
 	if q.Scope != nil {
 		spec.Scope = q.Scope
 	}
@@ -591,6 +592,10 @@ func labelTable(d Dimension) map[string]crm.Label {
 		return crm.NeedKindLabels
 	case ScoreBand:
 		return ScoreBandLabels
+	case Recording:
+		return RecordingLabels
+	case NextAction:
+		return NextActionLabels
 	}
 	return nil
 }
