@@ -164,7 +164,7 @@ type evaluator struct {
 
 	now      int64     // Spec.Now in Unix milliseconds
 	days     *bucketer // calendar days in Spec.Loc (sales cycles)
-	lo, hi   int64 // the window in Unix milliseconds
+	lo, hi   int64     // the window in Unix milliseconds
 	windowed bool
 	unit     *bucketer // the time unit's, nil without one
 	cal      map[Dimension]*bucketer

@@ -110,7 +110,7 @@ type Interaction struct {
 	// before it was kept.
 	RecordedAt *time.Time `bson:"recordedAt,omitempty"`
 	UpdatedAt  *time.Time `bson:"updatedAt,omitempty"` // last correction; nil when never changed
-	UpdatedBy    string             `bson:"updatedBy,omitempty"`
+	UpdatedBy  string     `bson:"updatedBy,omitempty"`
 }
 
 // NextAction is the follow-up an interaction asks for.
