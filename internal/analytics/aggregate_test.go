@@ -63,7 +63,7 @@ func demoStore(t *testing.T) (*sqlite.Store, []*crm.Customer) {
 }
 
 func service(s *sqlite.Store) *analytics.Service {
-	return &analytics.Service{Engine: s, Users: s.Users(), Clock: crm.NewFixedClock(now), Loc: shanghai}
+	return &analytics.Service{Engine: s, Customers: s.Customers(), Users: s.Users(), Clock: crm.NewFixedClock(now), Loc: shanghai}
 }
 
 func manager() crm.Actor { return crm.Actor{UserID: demo.UserID(0), Role: crm.RoleAdmin} }

@@ -16,10 +16,11 @@ import (
 // shapes the result (zero buckets, order, limit and the folded "other"
 // group, labels, drill lines, the earlier period).
 type Service struct {
-	Engine Engine
-	Users  crm.UserStore // names of owners and participants
-	Clock  crm.Clock
-	Loc    *time.Location // the configured zone (KEHU_TIME_ZONE); crm.DefaultLocation when nil
+	Engine    Engine
+	Customers crm.CustomerStore // one-pass counts (KPIs)
+	Users     crm.UserStore     // names of owners and participants
+	Clock     crm.Clock
+	Loc       *time.Location // the configured zone (KEHU_TIME_ZONE); crm.DefaultLocation when nil
 }
 
 // Request is one aggregate as a client asks for it.
