@@ -48,21 +48,22 @@ const (
 	Year    Dimension = "YEAR"
 
 	// The customer's.
-	ValueTier      Dimension = "VALUE_TIER"
-	IntentGrade    Dimension = "INTENT_GRADE"
-	Stage          Dimension = "STAGE"
-	Industry       Dimension = "INDUSTRY"
-	Source         Dimension = "SOURCE"
-	Province       Dimension = "PROVINCE"
-	City           Dimension = "CITY"
-	Owner          Dimension = "OWNER"
-	CustomerType   Dimension = "TYPE"
-	NeedType       Dimension = "NEED_TYPE" // the customer's need type
-	Tag            Dimension = "TAG"       // a customer with several tags is in several groups
-	CreatedMonth   Dimension = "CREATED_MONTH"
-	CreatedQuarter Dimension = "CREATED_QUARTER"
-	CreatedYear    Dimension = "CREATED_YEAR"
-	FirstDealMonth Dimension = "FIRST_DEAL_MONTH"
+	ValueTier        Dimension = "VALUE_TIER"
+	IntentGrade      Dimension = "INTENT_GRADE"
+	Stage            Dimension = "STAGE"
+	Industry         Dimension = "INDUSTRY"
+	Source           Dimension = "SOURCE"
+	Province         Dimension = "PROVINCE"
+	City             Dimension = "CITY"
+	Owner            Dimension = "OWNER"
+	CustomerType     Dimension = "TYPE"
+	NeedType         Dimension = "NEED_TYPE" // the customer's need type
+	Tag              Dimension = "TAG"       // a customer with several tags is in several groups
+	CreatedMonth     Dimension = "CREATED_MONTH"
+	CreatedQuarter   Dimension = "CREATED_QUARTER"
+	CreatedYear      Dimension = "CREATED_YEAR"
+	FirstDealMonth   Dimension = "FIRST_DEAL_MONTH"
+	FirstDealQuarter Dimension = "FIRST_DEAL_QUARTER"
 
 	// An interaction's.
 	Channel     Dimension = "CHANNEL"
@@ -106,7 +107,7 @@ func (d Dimension) IsTime() bool {
 }
 
 var customerDims = []Dimension{ValueTier, IntentGrade, Stage, Industry, Source, Province, City, Owner,
-	CustomerType, NeedType, Tag, CreatedMonth, CreatedQuarter, CreatedYear, FirstDealMonth}
+	CustomerType, NeedType, Tag, CreatedMonth, CreatedQuarter, CreatedYear, FirstDealMonth, FirstDealQuarter}
 
 // own lists each fact's own dimensions besides its time.
 var own = map[Fact][]Dimension{

@@ -222,6 +222,8 @@ func newEvaluator(s *Spec) *evaluator {
 			e.cal[d] = newBucketer(Month, loc)
 		case d == FirstDealMonth:
 			e.cal[d] = newBucketer(Month, time.UTC) // a date
+		case d == FirstDealQuarter:
+			e.cal[d] = newBucketer(Quarter, time.UTC)
 		}
 	}
 	if s.Elements != nil {
@@ -439,7 +441,7 @@ func (e *evaluator) customerValue(c *crm.Customer, d Dimension) (v string, multi
 		return noValue, nil
 	case CreatedMonth, CreatedQuarter, CreatedYear:
 		return e.cal[d].key(c.CreatedAt.UnixMilli()), nil
-	case FirstDealMonth:
+	case FirstDealMonth, FirstDealQuarter:
 		if c.Stats.FirstDealOn.IsZero() {
 			return noValue, nil
 		}

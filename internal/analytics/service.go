@@ -545,7 +545,7 @@ func (sh *shaper) label(rows []*Row) error {
 				r.Labels[i] = bucketLabel(d, k, loc)
 			case d == CreatedMonth || d == FirstDealMonth || d == OpenedMonth:
 				r.Labels[i] = bucketLabel(Month, k, loc)
-			case d == CreatedQuarter:
+			case d == CreatedQuarter || d == FirstDealQuarter:
 				r.Labels[i] = bucketLabel(Quarter, k, loc)
 			case d == CreatedYear:
 				r.Labels[i] = bucketLabel(Year, k, loc)
