@@ -137,7 +137,8 @@ var stageValues = enumValues(crm.StagePotential, crm.StageContacted, crm.StageNe
 	crm.StageNegotiation, crm.StageWon, crm.StageAfterSales, crm.StageLost)
 
 // userValued reports a field whose values are user ids (owner, an
-// interaction's by and participants): the query line may name the user.
+// interaction's by and participants): me is the signed-in user, and a user
+// given by name or e-mail resolves to its id the same way for all of them.
 func (f *Field) userValued() bool { return f.Kind == KindOwner || f.Kind == KindUsers }
 
 // catalog is the one table of filterable fields, in the order of the

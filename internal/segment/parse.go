@@ -628,7 +628,7 @@ func (p *parser) values(f *Field, atoms []atom, sep rune) Cond {
 		if sep == '.' {
 			p.failAt(atoms[1].pos-2, "", "%s is a %s field: it takes no range", f.Line, kindName(f.Kind))
 		}
-		if f.Kind == KindOwner && a.is("me") {
+		if f.userValued() && a.is("me") {
 			if !one {
 				p.failAt(a.pos, "", "me stands alone: %s:me", f.Line)
 			}
@@ -659,7 +659,7 @@ func (p *parser) values(f *Field, atoms []atom, sep rune) Cond {
 		if sep == '.' {
 			p.failAt(atoms[1].pos-2, "", "%s takes no range", f.Line)
 		}
-		if f.Kind == KindUsers && a.is("me") {
+		if f.userValued() && a.is("me") {
 			if !one {
 				p.failAt(a.pos, "", "me stands alone: %s:me", f.Line)
 			}
