@@ -3523,18 +3523,26 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OptionalContactRoleFilter", ec.unmarshalInputOptionalContactRoleFilter),
 			graphql.NewInputUnmarshaler("OptionalDateFilter", ec.unmarshalInputOptionalDateFilter),
 			graphql.NewInputUnmarshaler("OptionalFloatFilter", ec.unmarshalInputOptionalFloatFilter),
+			graphql.NewInputUnmarshaler("OptionalIntFilter", ec.unmarshalInputOptionalIntFilter),
 			graphql.NewInputUnmarshaler("OptionalKeyEventFilter", ec.unmarshalInputOptionalKeyEventFilter),
 			graphql.NewInputUnmarshaler("OptionalMoneyFilter", ec.unmarshalInputOptionalMoneyFilter),
 			graphql.NewInputUnmarshaler("OptionalNeedTypeFilter", ec.unmarshalInputOptionalNeedTypeFilter),
+			graphql.NewInputUnmarshaler("OptionalStageFilter", ec.unmarshalInputOptionalStageFilter),
 			graphql.NewInputUnmarshaler("OptionalTierFilter", ec.unmarshalInputOptionalTierFilter),
 			graphql.NewInputUnmarshaler("OptionalTimeFilter", ec.unmarshalInputOptionalTimeFilter),
 			graphql.NewInputUnmarshaler("OptionalUserFilter", ec.unmarshalInputOptionalUserFilter),
 			graphql.NewInputUnmarshaler("PriorityFilter", ec.unmarshalInputPriorityFilter),
 			graphql.NewInputUnmarshaler("SatisfactionAggregateOrder", ec.unmarshalInputSatisfactionAggregateOrder),
+			graphql.NewInputUnmarshaler("SatisfactionCount", ec.unmarshalInputSatisfactionCount),
+			graphql.NewInputUnmarshaler("SatisfactionFilter", ec.unmarshalInputSatisfactionFilter),
 			graphql.NewInputUnmarshaler("SatisfactionInput", ec.unmarshalInputSatisfactionInput),
 			graphql.NewInputUnmarshaler("SatisfactionPatch", ec.unmarshalInputSatisfactionPatch),
+			graphql.NewInputUnmarshaler("SatisfactionWhere", ec.unmarshalInputSatisfactionWhere),
 			graphql.NewInputUnmarshaler("SettingsInput", ec.unmarshalInputSettingsInput),
 			graphql.NewInputUnmarshaler("StageChangeAggregateOrder", ec.unmarshalInputStageChangeAggregateOrder),
+			graphql.NewInputUnmarshaler("StageChangeCount", ec.unmarshalInputStageChangeCount),
+			graphql.NewInputUnmarshaler("StageChangeWhere", ec.unmarshalInputStageChangeWhere),
+			graphql.NewInputUnmarshaler("StageChangesFilter", ec.unmarshalInputStageChangesFilter),
 			graphql.NewInputUnmarshaler("StageFilter", ec.unmarshalInputStageFilter),
 			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
 			graphql.NewInputUnmarshaler("TagsFilter", ec.unmarshalInputTagsFilter),
@@ -3542,6 +3550,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TimeRange", ec.unmarshalInputTimeRange),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
+			graphql.NewInputUnmarshaler("UserListFilter", ec.unmarshalInputUserListFilter),
 		)
 	}
 	first := true
@@ -4448,7 +4457,9 @@ scalar Duration
 """
 Which customers: sibling fields are ANDed. Nested arrays take quantifiers
 (some, none, every: all conditions hold for one and the same element) and
-windowed figures (count, and sum for deals). See internal/segment/QUERY.md.
+windowed figures (count, and sum for deals): contacts, interactions, needs,
+deals, satisfaction (survey results) and stageHistory (the changes of stage).
+See internal/segment/QUERY.md.
 """
 input CustomerWhere {
   "Every filter matches."
@@ -4500,6 +4511,8 @@ input CustomerWhere {
   interactions: InteractionsFilter
   needs: NeedsFilter
   deals: DealsFilter
+  satisfaction: SatisfactionFilter
+  stageHistory: StageChangesFilter
 }
 
 "A filter of one element of a customer's contacts."
@@ -4550,6 +4563,10 @@ input InteractionWhere {
   summary: StringFilter
   "The user who logged the interaction; me: the signed-in user."
   createdBy: UserFilter
+  "Our users who took part (user ids); me: the signed-in user is among them."
+  participants: UserListFilter
+  "Duration in minutes; null when not recorded (0)."
+  durationMin: OptionalIntFilter
 }
 
 input InteractionsFilter {
@@ -4656,6 +4673,74 @@ input DealSum {
   gte: Money
   lt: Money
   lte: Money
+}
+
+"A filter of one of a customer's survey results (satisfaction)."
+input SatisfactionWhere {
+  "Every filter matches."
+  and: [SatisfactionWhere!]
+  "Some filter matches."
+  or: [SatisfactionWhere!]
+  "The filter does not match."
+  not: SatisfactionWhere
+  at: TimeFilter
+  "The survey's score, 0-100."
+  score: IntFilter
+}
+
+input SatisfactionFilter {
+  "Some element matches."
+  some: SatisfactionWhere
+  "No element matches."
+  none: SatisfactionWhere
+  "Every element matches (true when there is none)."
+  every: SatisfactionWhere
+  "The number of elements that match."
+  count: SatisfactionCount
+}
+
+input SatisfactionCount {
+  where: SatisfactionWhere
+  eq: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
+}
+
+"A filter of one change of a customer's pipeline stage (stageHistory, oldest first)."
+input StageChangeWhere {
+  "Every filter matches."
+  and: [StageChangeWhere!]
+  "Some filter matches."
+  or: [StageChangeWhere!]
+  "The filter does not match."
+  not: StageChangeWhere
+  at: TimeFilter
+  "The stage left; null for the customer's first stage."
+  from: OptionalStageFilter
+  "The stage entered."
+  to: StageFilter
+}
+
+input StageChangesFilter {
+  "Some element matches."
+  some: StageChangeWhere
+  "No element matches."
+  none: StageChangeWhere
+  "Every element matches (true when there is none)."
+  every: StageChangeWhere
+  "The number of elements that match."
+  count: StageChangeCount
+}
+
+input StageChangeCount {
+  where: StageChangeWhere
+  eq: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
 }
 
 "Text: eq, ne, in, notIn compare whole values (byte for byte); contains and startsWith are literal and case-insensitive; isNull: absent or empty."
@@ -4825,6 +4910,30 @@ input UserFilter {
   me: Boolean
 }
 
+"A list of users (ids): me: the signed-in user is (true) or is not (false) among them."
+input UserListFilter {
+  "Has at least one of the users."
+  hasAny: [ID!]
+  "Has every one of the users."
+  hasAll: [ID!]
+  "Has none of the users."
+  hasNone: [ID!]
+  "Has no user at all (true) or some user (false)."
+  isEmpty: Boolean
+  me: Boolean
+}
+
+input OptionalIntFilter {
+  eq: Int
+  ne: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
+  between: IntRange
+  isNull: Boolean
+}
+
 input NeedKindFilter {
   eq: NeedKind
   ne: NeedKind
@@ -4867,6 +4976,14 @@ input DateFilter {
   between: DateRange
   within: Duration
   notWithin: Duration
+}
+
+input OptionalStageFilter {
+  eq: Stage
+  ne: Stage
+  in: [Stage!]
+  notIn: [Stage!]
+  isNull: Boolean
 }
 
 input IntRange {
@@ -22142,7 +22259,7 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "satisfactionCount", "avgSatisfaction", "contacts", "interactions", "needs", "deals"}
+	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "satisfactionCount", "avgSatisfaction", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -22402,6 +22519,20 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["deals"] = data
+		case "satisfaction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfaction"))
+			data, err := ec.unmarshalOSatisfactionFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["satisfaction"] = data
+		case "stageHistory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stageHistory"))
+			data, err := ec.unmarshalOStageChangesFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["stageHistory"] = data
 		}
 	}
 	return it, nil
@@ -23758,7 +23889,7 @@ func (ec *executionContext) unmarshalInputInteractionWhere(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "at", "channel", "keyEvent", "summary", "createdBy"}
+	fieldsInOrder := [...]string{"and", "or", "not", "at", "channel", "keyEvent", "summary", "createdBy", "participants", "durationMin"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -23822,6 +23953,20 @@ func (ec *executionContext) unmarshalInputInteractionWhere(ctx context.Context, 
 				return it, err
 			}
 			it["createdBy"] = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOUserListFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["participants"] = data
+		case "durationMin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMin"))
+			data, err := ec.unmarshalOOptionalIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["durationMin"] = data
 		}
 	}
 	return it, nil
@@ -25037,6 +25182,98 @@ func UnmarshalOptionalFloatFilter(ctx context.Context, raw any) (map[string]any,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOptionalIntFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "gt", "gte", "lt", "lte", "between", "isNull"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["ne"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		case "between":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("between"))
+			data, err := ec.unmarshalOIntRange2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["between"] = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["isNull"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalIntFilter unmarshals raw into the OptionalIntFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalIntFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalIntFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOptionalKeyEventFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -25268,6 +25505,77 @@ func (ec *executionContext) unmarshalInputOptionalNeedTypeFilter(ctx context.Con
 func UnmarshalOptionalNeedTypeFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalNeedTypeFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOptionalStageFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOStage2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOStage2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["ne"] = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOStage2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["in"] = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOStage2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["notIn"] = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["isNull"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalStageFilter unmarshals raw into the OptionalStageFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalStageFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalStageFilter", raw, &out)
 	return out, err
 }
 
@@ -25643,6 +25951,148 @@ func UnmarshalSatisfactionAggregateOrder(ctx context.Context, raw any) (model.Sa
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSatisfactionCount(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["where"] = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSatisfactionCount unmarshals raw into the SatisfactionCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSatisfactionCount(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatisfactionCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSatisfactionFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["some"] = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["none"] = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["every"] = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOSatisfactionCount2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["count"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSatisfactionFilter unmarshals raw into the SatisfactionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSatisfactionFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatisfactionFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSatisfactionInput(ctx context.Context, obj any) (crm.SatisfactionInput, error) {
 	var it crm.SatisfactionInput
 	if obj == nil {
@@ -25755,6 +26205,77 @@ func UnmarshalSatisfactionPatch(ctx context.Context, raw any) (crm.SatisfactionP
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSatisfactionWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "at", "score"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSatisfactionWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["and"] = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSatisfactionWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["or"] = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["not"] = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["at"] = data
+		case "score":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["score"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSatisfactionWhere unmarshals raw into the SatisfactionWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSatisfactionWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatisfactionWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSettingsInput(ctx context.Context, obj any) (auth.Settings, error) {
 	var it auth.Settings
 	if obj == nil {
@@ -25854,6 +26375,226 @@ func (ec *executionContext) unmarshalInputStageChangeAggregateOrder(ctx context.
 func UnmarshalStageChangeAggregateOrder(ctx context.Context, raw any) (model.StageChangeAggregateOrder, error) {
 	var out model.StageChangeAggregateOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeAggregateOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangeCount(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["where"] = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangeCount unmarshals raw into the StageChangeCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangeCount(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangeWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "at", "from", "to"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOStageChangeWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["and"] = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStageChangeWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["or"] = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["not"] = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["at"] = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOOptionalStageFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["from"] = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOStageFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["to"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangeWhere unmarshals raw into the StageChangeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangeWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangesFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["some"] = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["none"] = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["every"] = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOStageChangeCount2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["count"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangesFilter unmarshals raw into the StageChangesFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangesFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangesFilter", raw, &out)
 	return out, err
 }
 
@@ -26343,6 +27084,77 @@ func (ec *executionContext) unmarshalInputUserFilter(ctx context.Context, obj an
 func UnmarshalUserFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUserListFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"hasAny", "hasAll", "hasNone", "isEmpty", "me"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "hasAny":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAny"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["hasAny"] = data
+		case "hasAll":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAll"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["hasAll"] = data
+		case "hasNone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNone"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["hasNone"] = data
+		case "isEmpty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isEmpty"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["isEmpty"] = data
+		case "me":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("me"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["me"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserListFilter unmarshals raw into the UserListFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserListFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserListFilter", raw, &out)
 	return out, err
 }
 
@@ -30880,6 +31692,11 @@ func (ec *executionContext) marshalNSatisfactionResult2ᚕgithubᚗcomᚋkehuᚑ
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSatisfactionWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputSatisfactionWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSavedSegment2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx context.Context, sel ast.SelectionSet, v crm.SavedSegment) graphql.Marshaler {
 	return ec._SavedSegment(ctx, sel, &v)
 }
@@ -31001,6 +31818,11 @@ func (ec *executionContext) unmarshalNStageChangeMetric2githubᚗcomᚋkehuᚑcr
 
 func (ec *executionContext) marshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx context.Context, sel ast.SelectionSet, v model.StageChangeMetric) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNStageChangeWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputStageChangeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -32655,6 +33477,14 @@ func (ec *executionContext) unmarshalOOptionalFloatFilter2map(ctx context.Contex
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOOptionalIntFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalIntFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOOptionalKeyEventFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -32676,6 +33506,14 @@ func (ec *executionContext) unmarshalOOptionalNeedTypeFilter2map(ctx context.Con
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputOptionalNeedTypeFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOptionalStageFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalStageFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -32803,6 +33641,14 @@ func (ec *executionContext) unmarshalOSatisfactionAggregateOrder2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOSatisfactionCount2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSatisfactionCount(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOSatisfactionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimensionᚄ(ctx context.Context, v any) ([]model.SatisfactionDimension, error) {
 	if v == nil {
 		return nil, nil
@@ -32839,6 +33685,14 @@ func (ec *executionContext) marshalOSatisfactionDimension2ᚕgithubᚗcomᚋkehu
 	return ret
 }
 
+func (ec *executionContext) unmarshalOSatisfactionFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSatisfactionFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOSatisfactionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32860,6 +33714,31 @@ func (ec *executionContext) marshalOSatisfactionMetric2ᚖgithubᚗcomᚋkehuᚑ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOSatisfactionWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSatisfactionWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSatisfactionWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSatisfactionWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx context.Context, sel ast.SelectionSet, v *crm.SavedSegment) graphql.Marshaler {
@@ -32939,6 +33818,14 @@ func (ec *executionContext) unmarshalOStageChangeAggregateOrder2ᚖgithubᚗcom�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOStageChangeCount2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangeCount(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOStageChangeDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimensionᚄ(ctx context.Context, v any) ([]model.StageChangeDimension, error) {
 	if v == nil {
 		return nil, nil
@@ -32996,6 +33883,39 @@ func (ec *executionContext) marshalOStageChangeMetric2ᚖgithubᚗcomᚋkehuᚑc
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOStageChangeWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStageChangeWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStageChangeWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStageChangesFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangesFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOStageFilter2map(ctx context.Context, v any) (map[string]any, error) {
@@ -33229,6 +34149,14 @@ func (ec *executionContext) unmarshalOUserFilter2map(ctx context.Context, v any)
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputUserFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUserListFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUserListFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
