@@ -431,11 +431,11 @@ type ComplexityRoot struct {
 		NeedsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		ParseQuery            func(childComplexity int, query string) int
 		PossibleDuplicates    func(childComplexity int, input crm.DuplicateCheck) int
-		SatisfactionAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		SatisfactionAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Segment               func(childComplexity int, id string) int
 		Segments              func(childComplexity int) int
 		Staff                 func(childComplexity int) int
-		StageChangesAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		StageChangesAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		User                  func(childComplexity int, id string) int
 		Users                 func(childComplexity int) int
 	}
@@ -719,8 +719,8 @@ type QueryResolver interface {
 	InteractionsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	DealsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	NeedsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
-	SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
-	StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error)
 }
 type SatisfactionAggregateResolver interface {
@@ -2866,7 +2866,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SatisfactionAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["groupBy"].([]model.SatisfactionDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.SatisfactionAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
+		return e.ComplexityRoot.Query.SatisfactionAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["satisfactionWhere"].(map[string]any), args["groupBy"].([]model.SatisfactionDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.SatisfactionAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.segment":
 		if e.ComplexityRoot.Query.Segment == nil {
 			break
@@ -2900,7 +2900,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.StageChangesAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["groupBy"].([]model.StageChangeDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.StageChangeAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
+		return e.ComplexityRoot.Query.StageChangesAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["stageChangeWhere"].(map[string]any), args["groupBy"].([]model.StageChangeDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.StageChangeAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -5455,10 +5455,12 @@ extend type Query {
     orderBy: NeedAggregateOrder, compare: CompareTo, locale: Locale): NeedAggregate!
   "Survey results (one row each); the time units group by the survey's time. See docs/ANALYTICS.md."
   satisfactionAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    satisfactionWhere: SatisfactionWhere,
     groupBy: [SatisfactionDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
     orderBy: SatisfactionAggregateOrder, compare: CompareTo, locale: Locale): SatisfactionAggregate!
   "Pipeline stage changes (one row each, from the stage history); the time units group by the change's time. See docs/ANALYTICS.md."
   stageChangesAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    stageChangeWhere: StageChangeWhere,
     groupBy: [StageChangeDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
     orderBy: StageChangeAggregateOrder, compare: CompareTo, locale: Locale): StageChangeAggregate!
 }
@@ -8450,62 +8452,70 @@ func (ec *executionContext) field_Query_satisfactionAggregate_args(ctx context.C
 		return nil, err
 	}
 	args["scope"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "satisfactionWhere",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOSatisfactionWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["satisfactionWhere"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
 		func(ctx context.Context, v any) ([]model.SatisfactionDimension, error) {
 			return ec.unmarshalOSatisfactionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimensionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["groupBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+	args["groupBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "range",
 		func(ctx context.Context, v any) (*model.AggregateRange, error) {
 			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["range"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+	args["range"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeZone"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+	args["timeZone"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg7
-	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["limit"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.SatisfactionAggregateOrder, error) {
 			return ec.unmarshalOSatisfactionAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionAggregateOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg8
-	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
 		func(ctx context.Context, v any) (*model.CompareTo, error) {
 			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["compare"] = arg9
-	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+	args["compare"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
 		func(ctx context.Context, v any) (*crm.Locale, error) {
 			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["locale"] = arg10
+	args["locale"] = arg11
 	return args, nil
 }
 
@@ -8558,62 +8568,70 @@ func (ec *executionContext) field_Query_stageChangesAggregate_args(ctx context.C
 		return nil, err
 	}
 	args["scope"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "stageChangeWhere",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOStageChangeWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stageChangeWhere"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
 		func(ctx context.Context, v any) ([]model.StageChangeDimension, error) {
 			return ec.unmarshalOStageChangeDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimensionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["groupBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+	args["groupBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "range",
 		func(ctx context.Context, v any) (*model.AggregateRange, error) {
 			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["range"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+	args["range"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeZone"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+	args["timeZone"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg7
-	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["limit"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.StageChangeAggregateOrder, error) {
 			return ec.unmarshalOStageChangeAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeAggregateOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg8
-	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
 		func(ctx context.Context, v any) (*model.CompareTo, error) {
 			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["compare"] = arg9
-	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+	args["compare"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
 		func(ctx context.Context, v any) (*crm.Locale, error) {
 			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["locale"] = arg10
+	args["locale"] = arg11
 	return args, nil
 }
 
@@ -17404,7 +17422,7 @@ func (ec *executionContext) _Query_satisfactionAggregate(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SatisfactionAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["groupBy"].([]model.SatisfactionDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.SatisfactionAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+			return ec.Resolvers.Query().SatisfactionAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["satisfactionWhere"].(map[string]any), fc.Args["groupBy"].([]model.SatisfactionDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.SatisfactionAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
@@ -17448,7 +17466,7 @@ func (ec *executionContext) _Query_stageChangesAggregate(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().StageChangesAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["groupBy"].([]model.StageChangeDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.StageChangeAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+			return ec.Resolvers.Query().StageChangesAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["stageChangeWhere"].(map[string]any), fc.Args["groupBy"].([]model.StageChangeDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.StageChangeAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {

@@ -883,8 +883,9 @@ func (r *queryResolver) NeedsAggregate(ctx context.Context, where map[string]any
 }
 
 // SatisfactionAggregate is the resolver for the satisfactionAggregate field.
-func (r *queryResolver) SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+func (r *queryResolver) SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
 	in := aggArgs{fact: analytics.Satisfaction, where: where, query: query, segment: segment, scope: scope,
+		elemArg: "satisfactionWhere", elemWhere: satisfactionWhere,
 		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
 	if orderBy != nil {
 		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
@@ -893,8 +894,9 @@ func (r *queryResolver) SatisfactionAggregate(ctx context.Context, where map[str
 }
 
 // StageChangesAggregate is the resolver for the stageChangesAggregate field.
-func (r *queryResolver) StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+func (r *queryResolver) StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
 	in := aggArgs{fact: analytics.StageChanges, where: where, query: query, segment: segment, scope: scope,
+		elemArg: "stageChangeWhere", elemWhere: stageChangeWhere,
 		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
 	if orderBy != nil {
 		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
