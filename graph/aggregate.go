@@ -129,6 +129,17 @@ func (r *Resolver) kpis(ctx context.Context, where map[string]any, query, seg *s
 	})
 }
 
+// funnel translates the funnel field.
+func (r *Resolver) funnel(ctx context.Context, where map[string]any, query, seg *string, rng *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error) {
+	return asArgs(ctx, func(a crm.Actor) (*analytics.Funnel, error) {
+		f, err := r.scopeFilter(ctx, a, where, query, seg)
+		if err != nil {
+			return nil, err
+		}
+		return r.Analytics.Funnel(ctx, analytics.FunnelRequest{Scope: f, Actor: a, Range: rangeInput(rng), Locale: r.locale(ctx, a, locale)})
+	})
+}
+
 func rangeInput(rng *model.AggregateRange) *analytics.RangeInput {
 	if rng == nil {
 		return nil

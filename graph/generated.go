@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	Deal() DealResolver
 	DealAggregate() DealAggregateResolver
 	DealGroup() DealGroupResolver
+	Funnel() FunnelResolver
 	Interaction() InteractionResolver
 	InteractionAggregate() InteractionAggregateResolver
 	InteractionGroup() InteractionGroupResolver
@@ -256,6 +257,21 @@ type ComplexityRoot struct {
 		Reasons  func(childComplexity int) int
 	}
 
+	Funnel struct {
+		Range func(childComplexity int) int
+		Steps func(childComplexity int) int
+	}
+
+	FunnelStep struct {
+		ConversionFromFirst    func(childComplexity int) int
+		ConversionFromPrevious func(childComplexity int) int
+		Customers              func(childComplexity int) int
+		Drill                  func(childComplexity int) int
+		Label                  func(childComplexity int) int
+		MedianDaysFromPrevious func(childComplexity int) int
+		Stage                  func(childComplexity int) int
+	}
+
 	Interaction struct {
 		At               func(childComplexity int) int
 		Channel          func(childComplexity int) int
@@ -425,6 +441,7 @@ type ComplexityRoot struct {
 		DealsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		ExplainSegment        func(childComplexity int, where map[string]any, query *string) int
 		FormatQuery           func(childComplexity int, where map[string]any) int
+		Funnel                func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) int
 		InteractionsAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Kpis                  func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) int
 		Me                    func(childComplexity int) int
@@ -619,6 +636,9 @@ type DealGroupResolver interface {
 	Max(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
 	Median(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
 }
+type FunnelResolver interface {
+	Range(ctx context.Context, obj *analytics.Funnel) (*model.DaySpan, error)
+}
 type InteractionResolver interface {
 	Participants(ctx context.Context, obj *crm.Interaction) ([]crm.User, error)
 
@@ -722,6 +742,7 @@ type QueryResolver interface {
 	SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error)
+	Funnel(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error)
 }
 type SatisfactionAggregateResolver interface {
 	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
@@ -1760,6 +1781,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DuplicateMatch.Reasons(childComplexity), true
 
+	case "Funnel.range":
+		if e.ComplexityRoot.Funnel.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.Range(childComplexity), true
+	case "Funnel.steps":
+		if e.ComplexityRoot.Funnel.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.Steps(childComplexity), true
+
+	case "FunnelStep.conversionFromFirst":
+		if e.ComplexityRoot.FunnelStep.ConversionFromFirst == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.ConversionFromFirst(childComplexity), true
+	case "FunnelStep.conversionFromPrevious":
+		if e.ComplexityRoot.FunnelStep.ConversionFromPrevious == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.ConversionFromPrevious(childComplexity), true
+	case "FunnelStep.customers":
+		if e.ComplexityRoot.FunnelStep.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Customers(childComplexity), true
+	case "FunnelStep.drill":
+		if e.ComplexityRoot.FunnelStep.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Drill(childComplexity), true
+	case "FunnelStep.label":
+		if e.ComplexityRoot.FunnelStep.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Label(childComplexity), true
+	case "FunnelStep.medianDaysFromPrevious":
+		if e.ComplexityRoot.FunnelStep.MedianDaysFromPrevious == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.MedianDaysFromPrevious(childComplexity), true
+	case "FunnelStep.stage":
+		if e.ComplexityRoot.FunnelStep.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Stage(childComplexity), true
+
 	case "Interaction.at":
 		if e.ComplexityRoot.Interaction.At == nil {
 			break
@@ -2794,6 +2871,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FormatQuery(childComplexity, args["where"].(map[string]any)), true
+	case "Query.funnel":
+		if e.ComplexityRoot.Query.Funnel == nil {
+			break
+		}
+
+		args, err := ec.field_Query_funnel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Funnel(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["range"].(*model.AggregateRange), args["locale"].(*crm.Locale)), true
 	case "Query.interactionsAggregate":
 		if e.ComplexityRoot.Query.InteractionsAggregate == nil {
 			break
@@ -5527,6 +5615,39 @@ extend type Query {
   """
   kpis(where: CustomerWhere, query: String, segment: ID, range: AggregateRange, compare: CompareTo = PREVIOUS_PERIOD, locale: Locale): KpiReport!
 }
+
+# ---- Funnel (docs/KPIS.md) ----
+
+type FunnelStep {
+  stage: Stage!
+  "The stage in the request's language."
+  label: String!
+  "Customers of the funnel that reached this stage (skipping a stage counts as passing it)."
+  customers: Int!
+  "customers / the previous step's customers, 0-1; null for the first step or when the previous is 0."
+  conversionFromPrevious: Float
+  "customers / the first step's customers, 0-1; null when the first is 0."
+  conversionFromFirst: Float
+  "Median days the cohort's customers spent in the previous stage before moving on to this one or a later one; null for the first step or without data."
+  medianDaysFromPrevious: Decimal
+  "The query line of this step's customers."
+  drill: String
+}
+
+type Funnel {
+  "POTENTIAL, CONTACTED, NEEDS_CONFIRMED, PROPOSAL, NEGOTIATION, WON."
+  steps: [FunnelStep!]!
+  range: DaySpan!
+}
+
+extend type Query {
+  """
+  The pipeline funnel of the customers of where, query and segment whose pipeline began in the
+  range (created in it; default: the last 12 months): how many reached each stage since. Skipping
+  a stage counts as passing it; AFTER_SALES counts as WON. docs/KPIS.md (Funnel).
+  """
+  funnel(where: CustomerWhere, query: String, segment: ID, range: AggregateRange, locale: Locale): Funnel!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5911,6 +6032,36 @@ func (ec *executionContext) childFields_DuplicateMatch(ctx context.Context, fiel
 		return ec.fieldContext_DuplicateMatch_reasons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DuplicateMatch", field.Name)
+}
+
+func (ec *executionContext) childFields_Funnel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "steps":
+		return ec.fieldContext_Funnel_steps(ctx, field)
+	case "range":
+		return ec.fieldContext_Funnel_range(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Funnel", field.Name)
+}
+
+func (ec *executionContext) childFields_FunnelStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stage":
+		return ec.fieldContext_FunnelStep_stage(ctx, field)
+	case "label":
+		return ec.fieldContext_FunnelStep_label(ctx, field)
+	case "customers":
+		return ec.fieldContext_FunnelStep_customers(ctx, field)
+	case "conversionFromPrevious":
+		return ec.fieldContext_FunnelStep_conversionFromPrevious(ctx, field)
+	case "conversionFromFirst":
+		return ec.fieldContext_FunnelStep_conversionFromFirst(ctx, field)
+	case "medianDaysFromPrevious":
+		return ec.fieldContext_FunnelStep_medianDaysFromPrevious(ctx, field)
+	case "drill":
+		return ec.fieldContext_FunnelStep_drill(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelStep", field.Name)
 }
 
 func (ec *executionContext) childFields_Interaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8128,6 +8279,52 @@ func (ec *executionContext) field_Query_formatQuery_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_funnel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg4
 	return args, nil
 }
 
@@ -12827,6 +13024,231 @@ func (ec *executionContext) _DuplicateMatch_reasons(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_DuplicateMatch_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DuplicateMatch", field, false, false, "DuplicateReason")
+}
+
+func (ec *executionContext) _Funnel_steps(ctx context.Context, field graphql.CollectedField, obj *analytics.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funnel_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.FunnelStep) graphql.Marshaler {
+			return ec.marshalNFunnelStep2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnelStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Funnel_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Funnel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Funnel_range(ctx context.Context, field graphql.CollectedField, obj *analytics.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funnel_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Funnel().Range(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DaySpan) graphql.Marshaler {
+			return ec.marshalNDaySpan2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDaySpan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Funnel_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Funnel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DaySpan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FunnelStep_stage(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.Stage) graphql.Marshaler {
+			return ec.marshalNStage2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Stage")
+}
+
+func (ec *executionContext) _FunnelStep_label(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _FunnelStep_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelStep_conversionFromPrevious(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_conversionFromPrevious(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionFromPrevious, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_conversionFromPrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelStep_conversionFromFirst(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_conversionFromFirst(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionFromFirst, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_conversionFromFirst(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelStep_medianDaysFromPrevious(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_medianDaysFromPrevious(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDaysFromPrevious, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_medianDaysFromPrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _FunnelStep_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "String")
 }
 
 func (ec *executionContext) _Interaction_id(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
@@ -17538,6 +17960,50 @@ func (ec *executionContext) fieldContext_Query_kpis(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_kpis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_funnel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_funnel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Funnel(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["range"].(*model.AggregateRange), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Funnel) graphql.Marshaler {
+			return ec.marshalNFunnel2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_funnel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Funnel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_funnel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28367,6 +28833,108 @@ func (ec *executionContext) _DuplicateMatch(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var funnelImplementors = []string{"Funnel"}
+
+func (ec *executionContext) _Funnel(ctx context.Context, sel ast.SelectionSet, obj *analytics.Funnel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Funnel")
+		case "steps":
+			out.Values[i] = ec._Funnel_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "range":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Funnel_range(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var funnelStepImplementors = []string{"FunnelStep"}
+
+func (ec *executionContext) _FunnelStep(ctx context.Context, sel ast.SelectionSet, obj *analytics.FunnelStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FunnelStep")
+		case "stage":
+			out.Values[i] = ec._FunnelStep_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._FunnelStep_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._FunnelStep_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversionFromPrevious":
+			out.Values[i] = ec._FunnelStep_conversionFromPrevious(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conversionFromFirst":
+			out.Values[i] = ec._FunnelStep_conversionFromFirst(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "medianDaysFromPrevious":
+			out.Values[i] = ec._FunnelStep_medianDaysFromPrevious(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "drill":
+			out.Values[i] = ec._FunnelStep_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var interactionImplementors = []string{"Interaction"}
 
 func (ec *executionContext) _Interaction(ctx context.Context, sel ast.SelectionSet, obj *crm.Interaction) graphql.Marshaler {
@@ -29561,6 +30129,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kpis(ctx, field)
+				})
+		case "funnel":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_funnel(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -31201,6 +31775,34 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNFunnel2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnel(ctx context.Context, sel ast.SelectionSet, v *analytics.Funnel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Funnel!")
+		return graphql.Null
+	}
+	return ec._Funnel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFunnelStep2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnelStep(ctx context.Context, sel ast.SelectionSet, v analytics.FunnelStep) graphql.Marshaler {
+	return ec._FunnelStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFunnelStep2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnelStepᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.FunnelStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFunnelStep2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnelStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {

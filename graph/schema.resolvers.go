@@ -278,6 +278,11 @@ func (r *dealGroupResolver) Median(ctx context.Context, obj *analytics.Row, metr
 	return figure(obj.Median(analytics.Metric(metric)))
 }
 
+// Range is the resolver for the range field.
+func (r *funnelResolver) Range(ctx context.Context, obj *analytics.Funnel) (*model.DaySpan, error) {
+	return daySpan(&obj.Range), nil
+}
+
 // Participants is the resolver for the participants field.
 func (r *interactionResolver) Participants(ctx context.Context, obj *crm.Interaction) ([]crm.User, error) {
 	return r.usersByID(ctx, obj.Participants)
@@ -909,6 +914,11 @@ func (r *queryResolver) Kpis(ctx context.Context, where map[string]any, query *s
 	return r.kpis(ctx, where, query, segment, rangeArg, compare, locale)
 }
 
+// Funnel is the resolver for the funnel field.
+func (r *queryResolver) Funnel(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error) {
+	return r.funnel(ctx, where, query, segment, rangeArg, locale)
+}
+
 // Meta is the resolver for the meta field.
 func (r *satisfactionAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
 	return meta(obj), nil
@@ -1074,6 +1084,9 @@ func (r *Resolver) DealAggregate() DealAggregateResolver { return &dealAggregate
 // DealGroup returns DealGroupResolver implementation.
 func (r *Resolver) DealGroup() DealGroupResolver { return &dealGroupResolver{r} }
 
+// Funnel returns FunnelResolver implementation.
+func (r *Resolver) Funnel() FunnelResolver { return &funnelResolver{r} }
+
 // Interaction returns InteractionResolver implementation.
 func (r *Resolver) Interaction() InteractionResolver { return &interactionResolver{r} }
 
@@ -1153,6 +1166,7 @@ type (
 	dealResolver                  struct{ *Resolver }
 	dealAggregateResolver         struct{ *Resolver }
 	dealGroupResolver             struct{ *Resolver }
+	funnelResolver                struct{ *Resolver }
 	interactionResolver           struct{ *Resolver }
 	interactionAggregateResolver  struct{ *Resolver }
 	interactionGroupResolver      struct{ *Resolver }
