@@ -34,9 +34,15 @@ type Service struct {
 	Clock      crm.Clock
 	SessionTTL time.Duration
 	Limiter    *Limiter
+	// APITokens keeps API tokens (apitoken.go); TokenLimiter limits each
+	// token's requests (nil: a default RequestLimiter).
+	APITokens    crm.APITokenStore
+	TokenLimiter *RequestLimiter
 
-	defaultLimiter     *Limiter
-	defaultLimiterOnce sync.Once
+	defaultLimiter          *Limiter
+	defaultLimiterOnce      sync.Once
+	defaultTokenLimiter     *RequestLimiter
+	defaultTokenLimiterOnce sync.Once
 }
 
 // NewUser is the input of CreateUser.
