@@ -8,12 +8,28 @@ package graph
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
+
+// CreatedBy is the resolver for the createdBy field.
+func (r *apiTokenResolver) CreatedBy(ctx context.Context, obj *crm.APIToken) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// RevokedBy is the resolver for the revokedBy field.
+func (r *apiTokenResolver) RevokedBy(ctx context.Context, obj *crm.APIToken) (*crm.User, error) {
+	return r.userByID(ctx, obj.RevokedBy)
+}
+
+// Status is the resolver for the status field.
+func (r *apiTokenResolver) Status(ctx context.Context, obj *crm.APIToken) (model.APITokenStatus, error) {
+	return r.apiTokenStatus(obj), nil
+}
 
 // Code is the resolver for the code field.
 func (r *bulkFailureResolver) Code(ctx context.Context, obj *crm.BulkFailure) (string, error) {
@@ -480,6 +496,16 @@ func (r *mutationResolver) StartBulkChange(ctx context.Context, input model.Bulk
 	return r.startBulkChange(ctx, input)
 }
 
+// CreateAPIToken is the resolver for the createApiToken field.
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, name string, expiresAt time.Time) (*model.CreatedAPIToken, error) {
+	return r.createAPIToken(ctx, name, expiresAt)
+}
+
+// RevokeAPIToken is the resolver for the revokeApiToken field.
+func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (*crm.APIToken, error) {
+	return r.revokeAPIToken(ctx, id)
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -711,6 +737,11 @@ func (r *queryResolver) PossibleDuplicates(ctx context.Context, input crm.Duplic
 	})
 }
 
+// APITokens is the resolver for the apiTokens field.
+func (r *queryResolver) APITokens(ctx context.Context) ([]crm.APIToken, error) {
+	return r.apiTokens(ctx)
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *satisfactionResultResolver) CreatedBy(ctx context.Context, obj *crm.Satisfaction) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -790,6 +821,9 @@ func (r *userResolver) Role(ctx context.Context, obj *crm.User) (*crm.Role, erro
 	return &obj.Role, nil
 }
 
+// ApiToken returns ApiTokenResolver implementation.
+func (r *Resolver) ApiToken() ApiTokenResolver { return &apiTokenResolver{r} }
+
 // BulkFailure returns BulkFailureResolver implementation.
 func (r *Resolver) BulkFailure() BulkFailureResolver { return &bulkFailureResolver{r} }
 
@@ -838,6 +872,7 @@ func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	apiTokenResolver           struct{ *Resolver }
 	bulkFailureResolver        struct{ *Resolver }
 	bulkJobResolver            struct{ *Resolver }
 	customerResolver           struct{ *Resolver }
