@@ -90,6 +90,12 @@ func TestAPITokenOverHTTP(t *testing.T) {
 	if !strings.Contains(string(gotJSON), "139****5678") || !strings.Contains(string(gotJSON), `"customersCount":1`) {
 		t.Errorf("masked contact or count missing: %s", gotJSON)
 	}
+	// The dashboard query of docs/API.md (API tokens) runs as pasted.
+	var dash struct{ All, TierA, Complaints int }
+	ts.post(t, secret, `{ all: customersCount tierA: customersCount(query: "tier:A") complaints: customersCount(query: "complaints(180d):>=1") }`, nil).ok(t, &dash)
+	if dash.All != 1 {
+		t.Errorf("dashboard query: %+v", dash)
+	}
 	// The export too reads as an analyst.
 	exp := ts.export(t, secret, "csv", url.Values{"columns": {"name,contacts"}})
 	if exp.status != http.StatusOK || strings.Contains(string(exp.body), "13912345678") || !strings.Contains(string(exp.body), "大屏客户") {
