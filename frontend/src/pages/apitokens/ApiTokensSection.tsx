@@ -7,8 +7,9 @@ import { ApiOutlined, CopyOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { request } from '../../api/client';
-import type { ApiTokenFieldsFragment, ApiTokenStatus } from '../../gql/graphql';
-import { useI18n, type MessageKey } from '../../i18n';
+import type { ApiTokenFieldsFragment } from '../../gql/graphql';
+import { useI18n } from '../../i18n';
+import { API_TOKEN_STATUS_LABELS } from '../../i18n/enums';
 import { FormModal } from '../../components/FormModal';
 import { ErrorState, PageLoading } from '../../components/States';
 import { errorText } from '../../lib/errorText';
@@ -27,18 +28,12 @@ interface NewTokenValues {
 /** Lifetimes offered, in days: all within the server's two years. */
 const LIFETIMES = [30, 90, 180, 365, 730] as const;
 
-const STATUS: Record<ApiTokenStatus, { key: MessageKey; color: string }> = {
-  ACTIVE: { key: 'apiTokens.active', color: 'success' },
-  EXPIRED: { key: 'apiTokens.expired', color: 'default' },
-  REVOKED: { key: 'apiTokens.revoked', color: 'error' },
-};
-
 const known = knownNames(['name', 'days']);
 const rename = (n: NamePath): NamePath => (n[0] === 'expiresAt' ? ['days'] : n);
 
 export function ApiTokensSection() {
   const i18n = useI18n();
-  const { t, reasonText } = i18n;
+  const { t, label, reasonText } = i18n;
   const { message } = App.useApp();
   const qc = useQueryClient();
   const [form] = Form.useForm<NewTokenValues>();
@@ -67,7 +62,9 @@ export function ApiTokensSection() {
     else message.warning(t('users.copyFailed'));
   };
 
-  const statusTag = (tok: Token) => <Tag color={STATUS[tok.status].color}>{t(STATUS[tok.status].key)}</Tag>;
+  const statusTag = (tok: Token) => (
+    <Tag color={API_TOKEN_STATUS_LABELS[tok.status].color}>{label(API_TOKEN_STATUS_LABELS, tok.status)}</Tag>
+  );
   const revokeButton = (tok: Token) =>
     tok.status === 'ACTIVE' ? (
       <Popconfirm
