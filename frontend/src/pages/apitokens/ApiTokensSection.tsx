@@ -80,6 +80,8 @@ export function ApiTokensSection() {
       </Popconfirm>
     ) : null;
 
+  // Ant Design's empty text is too pale for AA contrast.
+  const empty = <span className="kehu-muted">{t('apiTokens.empty')}</span>;
   let body;
   if (tokens.isPending) body = <PageLoading />;
   else if (tokens.error) body = <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />;
@@ -87,7 +89,7 @@ export function ApiTokensSection() {
     body = (
       <List<Token>
         dataSource={tokens.data}
-        locale={{ emptyText: t('apiTokens.empty') }}
+        locale={{ emptyText: empty }}
         data-testid="api-token-cards"
         renderItem={(tok) => (
           <List.Item style={{ padding: '0 0 10px', borderBlockEnd: 'none' }}>
@@ -117,7 +119,7 @@ export function ApiTokensSection() {
         pagination={false}
         size="middle"
         scroll={{ x: 'max-content' }}
-        locale={{ emptyText: t('apiTokens.empty') }}
+        locale={{ emptyText: empty }}
         data-testid="api-token-table"
         columns={[
           { title: t('apiTokens.name'), key: 'name', render: (_, tok) => tok.name },
