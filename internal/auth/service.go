@@ -24,10 +24,10 @@ const DefaultSessionTTL = 12 * time.Hour
 const MaxNameLen = 100
 
 // Service signs staff in and manages their accounts. Users and Sessions are
-// required; a zero Clock is the wall clock, a zero SessionTTL is
-// DefaultSessionTTL, and a nil Limiter is a default Limiter (made on first
-// use with the service's clock). Use a *Service: it must not be copied after
-// first use.
+// required, and APITokens for the API token methods; a zero Clock is the
+// wall clock, a zero SessionTTL is DefaultSessionTTL, and a nil Limiter is a
+// default Limiter (made on first use with the service's clock). Use a
+// *Service: it must not be copied after first use.
 type Service struct {
 	Users      crm.UserStore
 	Sessions   crm.SessionStore
