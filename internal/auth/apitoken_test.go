@@ -9,6 +9,7 @@ import (
 
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
 // tokenFixture is newFixture with the API token store wired.
@@ -274,4 +275,28 @@ func FuzzAPITokenHash(f *testing.F) {
 			t.Fatalf("%q accepted but not recognised as an API token", s)
 		}
 	})
+}
+
+// BenchmarkAuthenticateAPIToken: what a token adds to each request on the
+// embedded store (a look-up by hash and the rate limiter; lastUsedAt is
+// written once a minute, so not in the loop). docs/PERFORMANCE.md.
+func BenchmarkAuthenticateAPIToken(b *testing.B) {
+	st, err := sqlite.Open(b.TempDir(), sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	clock := crm.NewFixedClock(t0)
+	svc := &auth.Service{Users: st.Users(), Sessions: st.Sessions(), APITokens: st.APITokens(), Clock: clock,
+		TokenLimiter: auth.NewRequestLimiter(clock, auth.RequestLimit{PerMinute: 1 << 30})}
+	secret, _, err := svc.CreateAPIToken(context.Background(), crm.Actor{UserID: "u", Role: crm.RoleAdmin}, "大屏", t0.Add(time.Hour))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := svc.AuthenticateAPIToken(context.Background(), secret); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
