@@ -54,6 +54,7 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withSegmentCounts(ctx))
 	})
+	srv.AroundOperations(refuseReadOnlyMutations(log))
 	srv.SetErrorPresenter(ErrorPresenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		return crm.Internal(fmt.Errorf("panic: %v", v))

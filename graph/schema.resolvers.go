@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/analytics"
@@ -15,6 +16,21 @@ import (
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
+
+// CreatedBy is the resolver for the createdBy field.
+func (r *apiTokenResolver) CreatedBy(ctx context.Context, obj *crm.APIToken) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// RevokedBy is the resolver for the revokedBy field.
+func (r *apiTokenResolver) RevokedBy(ctx context.Context, obj *crm.APIToken) (*crm.User, error) {
+	return r.userByID(ctx, obj.RevokedBy)
+}
+
+// Status is the resolver for the status field.
+func (r *apiTokenResolver) Status(ctx context.Context, obj *crm.APIToken) (model.APITokenStatus, error) {
+	return r.apiTokenStatus(obj), nil
+}
 
 // Code is the resolver for the code field.
 func (r *bulkFailureResolver) Code(ctx context.Context, obj *crm.BulkFailure) (string, error) {
@@ -586,6 +602,16 @@ func (r *mutationResolver) StartBulkChange(ctx context.Context, input model.Bulk
 	return r.startBulkChange(ctx, input)
 }
 
+// CreateAPIToken is the resolver for the createApiToken field.
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, name string, expiresAt time.Time) (*model.CreatedAPIToken, error) {
+	return r.createAPIToken(ctx, name, expiresAt)
+}
+
+// RevokeAPIToken is the resolver for the revokeApiToken field.
+func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (*crm.APIToken, error) {
+	return r.revokeAPIToken(ctx, id)
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -919,6 +945,11 @@ func (r *queryResolver) Funnel(ctx context.Context, where map[string]any, query 
 	return r.funnel(ctx, where, query, segment, rangeArg, locale)
 }
 
+// APITokens is the resolver for the apiTokens field.
+func (r *queryResolver) APITokens(ctx context.Context) ([]crm.APIToken, error) {
+	return r.apiTokens(ctx)
+}
+
 // Meta is the resolver for the meta field.
 func (r *satisfactionAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
 	return meta(obj), nil
@@ -1058,6 +1089,9 @@ func (r *userResolver) Role(ctx context.Context, obj *crm.User) (*crm.Role, erro
 	return &obj.Role, nil
 }
 
+// ApiToken returns ApiTokenResolver implementation.
+func (r *Resolver) ApiToken() ApiTokenResolver { return &apiTokenResolver{r} }
+
 // BulkFailure returns BulkFailureResolver implementation.
 func (r *Resolver) BulkFailure() BulkFailureResolver { return &bulkFailureResolver{r} }
 
@@ -1158,6 +1192,7 @@ func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	apiTokenResolver              struct{ *Resolver }
 	bulkFailureResolver           struct{ *Resolver }
 	bulkJobResolver               struct{ *Resolver }
 	customerResolver              struct{ *Resolver }

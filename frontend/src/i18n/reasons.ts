@@ -90,6 +90,9 @@ const ZH: Record<string, Wording> = {
     num(p.field) && num(p.value)
       ? `相对时间前要写 < 或 >：如 ${num(p.field)}:<${num(p.value)} 表示最近 ${num(p.value)} 内，${num(p.field)}:>${num(p.value)} 表示更早`
       : undefined,
+  // API tokens.
+  PAST_TIME: () => '必须晚于当前时间',
+  TOO_FAR_AHEAD: (p) => (num(p.years) ? `最多只能设在 ${num(p.years)} 年以内` : undefined),
 };
 
 const EN: Record<string, Wording> = {
@@ -105,6 +108,8 @@ const EN: Record<string, Wording> = {
   FUTURE_DATE: () => 'must not be in the future',
   TAKEN: () => 'is already used by another record',
   WRONG_PASSWORD: () => 'is not your current password',
+  PAST_TIME: () => 'must be in the future',
+  TOO_FAR_AHEAD: (p) => (num(p.years) ? `must be at most ${num(p.years)} years ahead` : undefined),
   // Other reasons: the server's English message says it best.
 };
 
