@@ -52,7 +52,7 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	srv.Use(depthLimit{max: limits.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(withSegmentCounts(ctx))
+		return next(withUserDirectory(withSegmentCounts(ctx)))
 	})
 	srv.SetErrorPresenter(ErrorPresenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
