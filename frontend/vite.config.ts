@@ -13,6 +13,8 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
     rollupOptions: {
+      // The app, and GraphiQL for analysts (/graphiql, served by server/graphiql.go).
+      input: { main: 'index.html', graphiql: 'graphiql.html' },
       output: {
         manualChunks(id) {
           if (!id.includes('node_modules')) return undefined;

@@ -7,99 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
+	"path"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 )
-
-// docExample is one GraphQL example of the docs, with what the docs say
-// around it (docs/API.md, "Examples in these docs", holds the convention).
-type docExample struct {
-	file    string
-	line    int
-	query   string
-	vars    string // the JSON block that follows, or ""
-	as      string // <!-- as: EMAIL -->: run signed in as that user
-	empty   bool   // <!-- may be empty -->
-	errCode string // <!-- expect error: CODE -->
-}
-
-func (e docExample) String() string { return fmt.Sprintf("%s:%d", e.file, e.line) }
-
-var (
-	markerRe = regexp.MustCompile(`^\s*<!--\s*(may be empty|expect error:\s*([A-Z_]+)|as:\s*(\S+))\s*-->\s*$`)
-	fenceRe  = regexp.MustCompile("^\\s*```\\s*([A-Za-z]*)")
-)
-
-// docFiles lists every Markdown file whose examples the test runs: all of
-// docs/ (new files are picked up by themselves) and the filter language's
-// reference.
-func docFiles(t *testing.T) []string {
-	t.Helper()
-	files, err := filepath.Glob("../docs/*.md")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no docs found: %v", err)
-	}
-	files = append(files, "../internal/segment/QUERY.md")
-	sort.Strings(files)
-	return files
-}
-
-// extractExamples returns the ```graphql blocks of a Markdown text in order.
-// A ```json block that follows a graphql block, with nothing but prose
-// between them, holds its variables. Markers in HTML comments between the
-// previous block and this one, each on a line of its own, qualify the
-// example.
-func extractExamples(file, text string) []docExample {
-	lines := strings.Split(text, "\n")
-	var out []docExample
-	var pending []string // markers seen since the last block
-	lastGraphQL := -1    // index in out of a graphql block still waiting for variables
-	for i := 0; i < len(lines); i++ {
-		m := fenceRe.FindStringSubmatch(lines[i])
-		if m == nil {
-			if markerRe.MatchString(lines[i]) {
-				pending = append(pending, lines[i])
-			}
-			continue
-		}
-		lang, start := m[1], i
-		var body []string
-		for i++; i < len(lines) && !fenceRe.MatchString(lines[i]); i++ {
-			body = append(body, lines[i])
-		}
-		content := strings.Join(body, "\n")
-		switch {
-		case lang == "graphql":
-			ex := docExample{file: file, line: start + 1, query: content}
-			for _, mk := range pending {
-				sm := markerRe.FindStringSubmatch(mk)
-				switch {
-				case sm[1] == "may be empty":
-					ex.empty = true
-				case sm[2] != "":
-					ex.errCode = sm[2]
-				case sm[3] != "":
-					ex.as = sm[3]
-				}
-			}
-			out = append(out, ex)
-			lastGraphQL = len(out) - 1
-		case lang == "json" && lastGraphQL >= 0:
-			out[lastGraphQL].vars = content
-			lastGraphQL = -1
-		default:
-			lastGraphQL = -1
-		}
-		pending = nil
-	}
-	return out
-}
 
 // TestDocsExamplesRunAsPasted runs every GraphQL example of the docs, in
 // document order, with its variables, against a fresh server holding the
@@ -130,30 +44,28 @@ func TestDocsExamplesRunAsPasted(t *testing.T) {
 	}
 	returned := map[string]map[string]any{} // root field -> its last answer (for <id returned by FIELD>)
 
-	total := 0
-	for _, file := range docFiles(t) {
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := strings.TrimPrefix(file, "../")
-		for _, ex := range extractExamples(name, string(raw)) {
-			total++
-			ex := ex
-			t.Run(fmt.Sprintf("%s:%d", filepath.Base(name), ex.line), func(t *testing.T) {
+	examples, err := docExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{}
+	for _, ex := range examples {
+		files[ex.File] = true
+		t.Run(fmt.Sprintf("%s:%d", path.Base(ex.File), ex.Line), func(t *testing.T) {
+			{
 				vars := map[string]any{}
-				if ex.vars != "" {
-					if err := json.Unmarshal([]byte(ex.vars), &vars); err != nil {
+				if ex.Variables != "" {
+					if err := json.Unmarshal([]byte(ex.Variables), &vars); err != nil {
 						t.Fatalf("%s: variables are not a JSON object: %v", ex, err)
 					}
 					for k, v := range vars {
 						vars[k] = fillPlaceholders(t, ts, returned, v)
 					}
 				}
-				r := ts.post(t, tokenOf(ex.as), ex.query, vars)
-				if ex.errCode != "" {
-					if len(r.Errors) == 0 || r.Errors[0].code() != ex.errCode {
-						t.Fatalf("%s: the docs show a %s error, got %+v (data %s)", ex, ex.errCode, r.Errors, r.Data)
+				r := ts.post(t, tokenOf(ex.As), ex.Query, vars)
+				if ex.ErrCode != "" {
+					if len(r.Errors) == 0 || r.Errors[0].code() != ex.ErrCode {
+						t.Fatalf("%s: the docs show a %s error, got %+v (data %s)", ex, ex.ErrCode, r.Errors, r.Data)
 					}
 					return
 				}
@@ -168,18 +80,24 @@ func TestDocsExamplesRunAsPasted(t *testing.T) {
 					if obj, ok := v.(map[string]any); ok {
 						returned[field] = obj
 					}
-					if !ex.empty {
+					if !ex.Empty {
 						if why := emptiness(v); why != "" {
 							t.Errorf("%s: %s answers nothing on the demo data (%s): %s; show real data or mark it <!-- may be empty -->",
 								ex, field, why, r.Data)
 						}
 					}
 				}
-			})
+			}
+		})
+	}
+	// Every doc is read: each of these has examples.
+	for _, f := range []string{"docs/API.md", "internal/segment/QUERY.md"} {
+		if !files[f] {
+			t.Errorf("no example found in %s: is the extraction broken?", f)
 		}
 	}
-	if total < 20 {
-		t.Fatalf("only %d examples found: is the extraction broken?", total)
+	if len(examples) < 20 {
+		t.Fatalf("only %d examples found: is the extraction broken?", len(examples))
 	}
 }
 
@@ -290,3 +208,5 @@ func fillPlaceholders(t *testing.T, ts *testServer, returned map[string]map[stri
 	}
 	return v
 }
+
+func (e docExample) String() string { return fmt.Sprintf("%s:%d", e.File, e.Line) }
