@@ -148,3 +148,44 @@ func TestExtractExamples(t *testing.T) {
 		t.Errorf("third: %+v", c)
 	}
 }
+
+// introspectionQuery is graphql-js 16's getIntrospectionQuery() with the
+// options GraphiQL 4 sets (descriptions, specifiedByURL, repeatable
+// directives, schema description, deprecated input values).
+const introspectionQuery = `query IntrospectionQuery {
+  __schema {
+    description
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description isRepeatable locations args(includeDeprecated: true) { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description specifiedByURL
+  fields(includeDeprecated: true) { name description args(includeDeprecated: true) { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields(includeDeprecated: true) { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue isDeprecated deprecationReason }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
+}`
+
+// GraphiQL's introspection query passes the depth and complexity limits:
+// it is as deep as the schema's type references, not the data.
+func TestIntrospectionForGraphiQL(t *testing.T) {
+	ts := newTestServer(t)
+	var out struct {
+		Schema struct{ Types []struct{ Name string } } `json:"__schema"`
+	}
+	ts.post(t, ts.admin, introspectionQuery, nil).ok(t, &out)
+	if len(out.Schema.Types) < 50 {
+		t.Fatalf("%d types", len(out.Schema.Types))
+	}
+	// Data stays bounded: graph's depth tests (transport_test.go) still
+	// refuse data selections past the limit.
+}

@@ -1,6 +1,7 @@
 // The docs' GraphQL examples (GET /graphiql/examples.json, read by the server
 // from the docs embedded in the binary), each one click from a new tab.
 import { useEditorContext, type GraphiQLPlugin } from '@graphiql/react';
+import { Kind, parse } from 'graphql';
 import { useEffect, useState } from 'react';
 
 export interface DocExample {
@@ -23,11 +24,27 @@ const t = {
   as: zh ? '以此用户运行：' : 'Run as: ',
 };
 
-/** The example's name in the list: its prose, else its first line. */
+/** The root fields an example asks for ("mutation recordDeal"). */
+export function rootFields(query: string): string {
+  try {
+    const doc = parse(query);
+    return doc.definitions
+      .flatMap((d) =>
+        d.kind === Kind.OPERATION_DEFINITION
+          ? [`${d.operation === 'query' ? '' : `${d.operation} `}${d.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '…')).join(', ')}`]
+          : [],
+      )
+      .join('; ');
+  } catch {
+    return query.trim().split('\n')[0] ?? '';
+  }
+}
+
+/** The example's name in the list: its prose, else the fields it asks for. */
 export function exampleName(e: DocExample): string {
   const text = e.title.replace(/[`*]/g, '').replace(/:$/, '').trim();
   if (text) return text.length > 90 ? `${text.slice(0, 88)}…` : text;
-  return e.query.trim().split('\n')[0] ?? '';
+  return rootFields(e.query);
 }
 
 function ExamplesContent() {
