@@ -40,6 +40,7 @@ func TestUserOperands(t *testing.T) {
 		{name: "none untouched", query: "owner:none", want: Cond{Field: "owner", Op: IsNull, Value: Bool(true)}},
 		{name: "a text that looks like a name elsewhere", query: "name:*王磊* owner:王磊",
 			want: And{Nodes: []Node{Cond{Field: "name", Op: Contains, Value: String("王磊")}, Cond{Field: "owner", Op: Eq, Value: String("u1")}}}},
+		{name: "no wildcards on users", query: "owner:王*", field: "query", reason: ReasonUnknownUser, pos: 7},
 		{name: "unknown", query: "tier:A owner:王小磊", field: "query", reason: ReasonUnknownUser, pos: 14},
 		{name: "unknown, the name also in a text", query: "name:*王小磊* owner:王小磊", field: "query", reason: ReasonUnknownUser, pos: 18},
 		{name: "unknown id", query: "owner:6b656875de300099", field: "query", reason: ReasonUnknownUser, pos: 7},
