@@ -27,7 +27,7 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: { '/graphql': 'http://127.0.0.1:8090' },
+    proxy: { '/graphql': 'http://127.0.0.1:8090', '/graphiql/examples.json': 'http://127.0.0.1:8090' },
   },
   test: {
     include: ['test/**/*.test.ts'],
