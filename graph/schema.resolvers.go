@@ -579,6 +579,10 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, id string, expectedVe
 // SaveSegment is the resolver for the saveSegment field.
 func (r *mutationResolver) SaveSegment(ctx context.Context, name string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error) {
 	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) {
+		where, query, err := segment.ResolveSaved(where, query, r.userLookup(ctx, a))
+		if err != nil {
+			return nil, err
+		}
 		return r.CRM.SaveSegment(ctx, a, crm.SegmentInput{Name: name, Where: where, Query: query, Shared: shared != nil && *shared})
 	})
 }
@@ -586,6 +590,10 @@ func (r *mutationResolver) SaveSegment(ctx context.Context, name string, where m
 // UpdateSegment is the resolver for the updateSegment field.
 func (r *mutationResolver) UpdateSegment(ctx context.Context, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error) {
 	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) {
+		where, query, err := segment.ResolveSaved(where, query, r.userLookup(ctx, a))
+		if err != nil {
+			return nil, err
+		}
 		return r.CRM.UpdateSegment(ctx, a, id, int64(expectedVersion), crm.SegmentPatch{Name: name, Where: where, Query: query, Shared: shared})
 	})
 }
@@ -710,7 +718,7 @@ func (r *queryResolver) Customers(ctx context.Context, first *int, after *string
 	if err != nil {
 		return nil, err
 	}
-	if f, err := r.segmentFilter(a, where, query); err != nil {
+	if f, err := r.segmentFilter(ctx, a, where, query); err != nil {
 		return nil, err
 	} else if f != nil {
 		q.Filter = f
@@ -733,7 +741,7 @@ func (r *queryResolver) CustomersCount(ctx context.Context, where map[string]any
 	if scope != nil {
 		q.Scope = *scope
 	}
-	if f, err := r.segmentFilter(a, where, query); err != nil {
+	if f, err := r.segmentFilter(ctx, a, where, query); err != nil {
 		return 0, err
 	} else if f != nil {
 		q.Filter = f
@@ -751,7 +759,7 @@ func (r *queryResolver) ExplainSegment(ctx context.Context, where map[string]any
 	if err != nil {
 		return nil, err
 	}
-	f, err := r.segmentFilter(a, where, query)
+	f, err := r.segmentFilter(ctx, a, where, query)
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/rs/cors"
 
@@ -29,7 +28,7 @@ import (
 // routes builds the HTTP surface:
 //
 //	POST/GET /graphql   the API (GET for queries only)
-//	/graphiql           GraphiQL for analysts
+//	/graphiql           GraphiQL for analysts, from the embedded bundle (graphiql.go)
 //	/healthz            the process is up
 //	/readyz             the store is reachable and can write (503 and the reason otherwise)
 //	GET /export/customers.csv, .xlsx   customers as a spreadsheet (export.go)
@@ -46,7 +45,8 @@ func (a *app) routes(gql http.Handler) http.Handler {
 		a.writeError(w, r, http.StatusNotFound, graph.WithReason(crm.Errorf(crm.CodeNotFound,
 			"no such export; there are /export/customers.csv and /export/customers.xlsx"), graph.ReasonNoSuchPath))
 	})
-	mux.Handle("GET /graphiql", playground.Handler("Kehu GraphQL", "/graphql", playground.WithGraphiqlEnablePluginExplorer(true)))
+	mux.Handle("GET /graphiql", a.graphiqlHandler(frontend.Dist()))
+	mux.Handle("GET /graphiql/examples.json", a.examplesHandler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))

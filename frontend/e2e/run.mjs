@@ -1474,6 +1474,60 @@ async function main() {
       state.current = page;
     });
 
+    // --- graphiql (issue 16): GraphiQL served from the binary, the docs' examples one click away.
+    await scenario('graphiql: from the binary, no other host, a docs example runs (1280, 375)', async () => {
+      const ctx = await newContext();
+      const p = await ctx.newPage();
+      state.current = p;
+      const foreign = [];
+      const cspErrors = [];
+      p.on('request', (r) => {
+        const u = new URL(r.url());
+        if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== base) foreign.push(r.url());
+      });
+      p.on('console', (m) => {
+        if (/Content Security Policy|Refused to/.test(m.text())) cspErrors.push(m.text());
+      });
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.goto(`${base}/graphiql`);
+      const list = p.locator('.kehu-examples');
+      await list.locator('button').first().waitFor();
+      await shoot(p, 'graphiql-examples');
+      // One click opens the docs' first list example in a new tab; ▶ runs it with the session cookie.
+      const tabsBefore = await p.locator('.graphiql-tab').count();
+      await list.getByRole('button', { name: /customers contacted most recently/ }).click();
+      await p.waitForFunction((n) => document.querySelectorAll('.graphiql-tab').length > n, tabsBefore);
+      await p.locator('.graphiql-query-editor').filter({ hasText: 'LAST_INTERACTION_AT' }).waitFor();
+      await p.locator('.graphiql-execute-button').click();
+      await p.locator('.graphiql-response').filter({ hasText: 'totalCount' }).waitFor();
+      const response = await p.locator('.graphiql-response').innerText();
+      assert(!/"errors"/.test(response), `the example answered errors: ${response.slice(0, 300)}`);
+      assert(/"code": "C\d+"/.test(response), `the example shows customers: ${response.slice(0, 300)}`);
+      await shoot(p, 'graphiql-example-run');
+      // An example with variables opens with them.
+      await list.getByRole('button', { name: /The same as an input/ }).click();
+      await p.locator('.graphiql-editor-tool .graphiql-editor').filter({ hasText: 'valueTier' }).first().waitFor();
+      await p.locator('.graphiql-execute-button').click();
+      await p.locator('.graphiql-response').filter({ hasText: 'customersCount' }).waitFor();
+      await shoot(p, 'graphiql-example-variables');
+      // On a phone the examples pane starts closed, one tap away.
+      await p.setViewportSize(PHONE);
+      await p.reload();
+      await p.locator('.graphiql-query-editor').waitFor();
+      await p.waitForTimeout(800);
+      assert(!(await p.locator('.kehu-examples').isVisible()), 'the examples pane covers the editor on a phone');
+      await shoot(p, 'graphiql-phone');
+      await p.getByRole('button', { name: /Show 示例/ }).click();
+      await p.locator('.kehu-examples button').first().waitFor();
+      await shoot(p, 'graphiql-phone-examples');
+      assert(foreign.length === 0, `GraphiQL loaded from other hosts: ${foreign.join(', ')}`);
+      assert(cspErrors.length === 0, `the policy refused something: ${cspErrors.join(' | ')}`);
+      await ctx.close();
+      state.current = page;
+    });
+    // --- end graphiql
+
     await scenario('switch to English', async () => {
       await page.goto(`${base}/settings`);
       await page.getByTestId('language-switch').waitFor();

@@ -93,6 +93,10 @@ const ZH: Record<string, Wording> = {
   // API tokens.
   PAST_TIME: () => '必须晚于当前时间',
   TOO_FAR_AHEAD: (p) => (num(p.years) ? `最多只能设在 ${num(p.years)} 年以内` : undefined),
+  // User-valued operands (owner:, by:) that name no user or several.
+  UNKNOWN_USER: (p) => (num(p.value) ? `没有 id、邮箱或姓名为“${num(p.value)}”的用户` : undefined),
+  AMBIGUOUS_USER: (p) =>
+    num(p.value) ? `有多名用户叫“${num(p.value)}”：请改用其中一位的邮箱或 id${Array.isArray(p.ids) ? `（${p.ids.join('、')}）` : ''}` : undefined,
 };
 
 const EN: Record<string, Wording> = {
@@ -110,6 +114,11 @@ const EN: Record<string, Wording> = {
   WRONG_PASSWORD: () => 'is not your current password',
   PAST_TIME: () => 'must be in the future',
   TOO_FAR_AHEAD: (p) => (num(p.years) ? `must be at most ${num(p.years)} years ahead` : undefined),
+  UNKNOWN_USER: (p) => (num(p.value) ? `no user has the id, e-mail or name "${num(p.value)}"` : undefined),
+  AMBIGUOUS_USER: (p) =>
+    num(p.value)
+      ? `several users are called "${num(p.value)}": give the e-mail or the id of one of them${Array.isArray(p.ids) ? ` (${p.ids.join(', ')})` : ''}`
+      : undefined,
   // Other reasons: the server's English message says it best.
 };
 
