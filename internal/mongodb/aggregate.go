@@ -366,8 +366,17 @@ func (p *aggPipeline) key(d analytics.Dimension, fp factPaths, elem func(string)
 		}
 		return k, false
 	}
+	if alwaysSet[d] {
+		return "$" + path, false
+	}
 	return text(path), false
 }
+
+// alwaysSet are the dimensions whose field every document (or element)
+// holds (its bson tag has no omitempty): their keys need no $ifNull.
+var alwaysSet = map[analytics.Dimension]bool{analytics.Stage: true, analytics.CustomerType: true,
+	analytics.Channel: true, analytics.Product: true, analytics.Status: true, analytics.Priority: true,
+	analytics.Kind: true, analytics.ToStage: true}
 
 // dateKey is the key of the calendar bucket of unit holding the time x in
 // loc: 2026-03-01, 2026-W09 (the ISO week: the year and week of its
@@ -411,7 +420,7 @@ func dateKey(unit analytics.Dimension, x any, loc *time.Location) any {
 // metric is the expression of a metric's value on a row, in the engine's
 // unit (analytics.Metric.Unit), or null when the row has none.
 func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
-	num := func(path string) bson.D { return op("$ifNull", ba{"$" + path, 0}) }
+	num := func(path string) any { return "$" + path } // a number every document holds
 	present := func(path string) bson.D { return op("$ne", ba{op("$ifNull", ba{"$" + path, nil}), nil}) }
 	switch m {
 	case analytics.TotalAmount:
@@ -431,7 +440,7 @@ func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
 	case analytics.ComplaintCount:
 		return num("stats.complaintCount")
 	case analytics.DurationMin:
-		return op("$cond", ba{op("$gt", ba{num(elem("durationMin")), 0}), "$" + elem("durationMin"), nil})
+		return op("$cond", ba{op("$gt", ba{op("$ifNull", ba{"$" + elem("durationMin"), 0}), 0}), "$" + elem("durationMin"), nil})
 	case analytics.Amount:
 		return num(elem("amount"))
 	case analytics.BudgetMax:
@@ -449,6 +458,16 @@ func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
 	panic(fmt.Sprintf("mongodb: metric %q has no expression", m))
 }
 
+// always reports whether every row has a value of m (a count, an amount
+// or a score every document holds).
+func (p *aggPipeline) always(m analytics.Metric) bool {
+	switch m {
+	case analytics.AvgSatisfaction, analytics.DurationMin, analytics.BudgetMax, analytics.DaysToResolve, analytics.DaysInStage:
+		return false
+	}
+	return true
+}
+
 // group is the two $group stages: by keys (none for the total) and
 // customer, then by keys.
 func (p *aggPipeline) group(byKeys bool) bson.A {
@@ -464,7 +483,10 @@ func (p *aggPipeline) group(byKeys bool) bson.A {
 	second := bd{{Key: "_id", Value: "$_id.k"}, {Key: "n", Value: op("$sum", "$n")}, {Key: "c", Value: op("$sum", 1)}}
 	for i := range p.metrics {
 		m := "m" + strconv.Itoa(i)
-		has := op("$cond", ba{op("$eq", ba{op("$ifNull", ba{"$" + m, nil}), nil}), 0, 1})
+		var has any = op("$cond", ba{op("$eq", ba{op("$ifNull", ba{"$" + m, nil}), nil}), 0, 1})
+		if p.always(p.metrics[i]) {
+			has = 1
+		}
 		first = append(first,
 			bson.E{Key: m + "n", Value: op("$sum", has)},
 			bson.E{Key: m + "s", Value: op("$sum", "$"+m)},
