@@ -75,6 +75,25 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 	me := demo.UserID(3)
 	opts := segment.Options{Now: aggNow, Me: me}
 	var out []aggCase
+	// Fixed cases first: ISO weeks over two years (their year boundaries)
+	// in Asia/Shanghai, and days of one day's window in a zone with a
+	// half-hour offset, for every fact.
+	stJohns, err := time.LoadLocation("America/St_Johns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range analytics.Facts() {
+		multi := analytics.Tag
+		if f == analytics.Interactions {
+			multi = analytics.Participant
+		}
+		day := &analytics.Range{First: date(2025, 12, 31), Last: date(2026, 1, 1)}
+		out = append(out,
+			aggCase{name: string(f) + " by WEEK", spec: &analytics.Spec{Fact: f, Loc: crm.DefaultLocation, Dims: []analytics.Dimension{analytics.Week},
+				Medians: f.Metrics()}},
+			aggCase{name: string(f) + " by DAY and " + string(multi), spec: &analytics.Spec{Fact: f, Loc: stJohns, Window: day,
+				Dims: []analytics.Dimension{analytics.Day, multi}, Archive: crm.ScopeAll}})
+	}
 	for i := range n {
 		f := analytics.Facts()[r.IntN(len(analytics.Facts()))]
 		loc, err := time.LoadLocation(aggZones[r.IntN(len(aggZones))])
@@ -188,6 +207,14 @@ func aggCustomers(n int) []*crm.Customer {
 		if i%9 == 4 {
 			at := aggNow.Add(-time.Duration(i) * time.Hour)
 			c.ArchivedAt = &at
+		}
+		// A tag or a participant listed twice counts once.
+		if i%7 == 1 && len(c.Tags) > 0 {
+			c.Tags = append(c.Tags, c.Tags[0])
+		}
+		if i%7 == 2 && len(c.Interactions) > 0 && len(c.Interactions[0].Participants) > 0 {
+			x := &c.Interactions[0]
+			x.Participants = append(x.Participants, x.Participants[0])
 		}
 	}
 	return cs
