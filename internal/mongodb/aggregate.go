@@ -12,6 +12,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -21,10 +22,11 @@ import (
 var _ analytics.Engine = (*Store)(nil)
 
 // Aggregate computes an aggregate with one aggregation pipeline (see
-// aggregatePipeline): the server selects the customers in scope, unwinds
-// the fact's array, groups and sums; only the groups travel back. A
-// server without $facet (code 238: FerretDB) runs the pipeline's three
-// branches as three pipelines instead.
+// aggPipeline): the server selects the customers in scope, unwinds the
+// fact's array, groups and sums; only the groups travel back. A server
+// that does not implement the pipeline (code 238: FerretDB v1) gets the
+// customers in scope read and grouped in the process (analytics.Evaluate,
+// as the embedded store does).
 func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics.Groups, error) {
 	scope, err := customerStore{s}.aggregateScope(ctx, spec)
 	if err != nil {
@@ -35,6 +37,9 @@ func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics
 		return nil, err
 	}
 	raw, err := s.runAggregate(ctx, p)
+	if errors.Is(err, errNotImplemented) {
+		return s.inProcess(ctx, spec, scope)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -75,12 +80,16 @@ func archiveCond(s crm.ArchiveScope) (bson.D, error) {
 	return nil, crm.Errorf(crm.CodeBadUserInput, "unknown scope %q", string(s))
 }
 
+// errNotImplemented reports a server that lacks a stage or an operator
+// the pipeline uses (code 238: FerretDB v1).
+var errNotImplemented = errors.New("mongodb: the server does not implement the pipeline")
+
 func (s *Store) runAggregate(ctx context.Context, p *aggPipeline) (bson.Raw, error) {
 	cur, err := s.customers.Aggregate(ctx, p.Pipeline())
 	if err != nil {
 		var ce mongo.CommandError
 		if errors.As(err, &ce) && ce.Code == codeNotImplemented {
-			return s.runBranches(ctx, p)
+			return nil, errNotImplemented
 		}
 		return nil, internal("aggregate", err)
 	}
@@ -94,30 +103,29 @@ func (s *Store) runAggregate(ctx context.Context, p *aggPipeline) (bson.Raw, err
 	return append(bson.Raw(nil), cur.Current...), nil
 }
 
-// runBranches runs each branch of the $facet as its own pipeline and
-// assembles the same document.
-func (s *Store) runBranches(ctx context.Context, p *aggPipeline) (bson.Raw, error) {
-	out := bson.D{}
-	for _, b := range p.branches() {
-		cur, err := s.customers.Aggregate(ctx, append(slices.Clone(p.head), b.Value.(bson.A)...))
-		if err != nil {
-			return nil, internal("aggregate "+b.Key, err)
-		}
-		var docs []bson.Raw
-		if err := cur.All(ctx, &docs); err != nil {
-			return nil, internal("aggregate "+b.Key, err)
-		}
-		list := bson.A{}
-		for _, d := range docs {
-			list = append(list, d)
-		}
-		out = append(out, bson.E{Key: b.Key, Value: list})
-	}
-	raw, err := bson.Marshal(out)
+// inProcess computes the aggregate as the embedded store does, over the
+// documents of the customers in scope, for a server that cannot run the
+// pipeline (FerretDB v1 lacks $facet, $cond, $ifNull, $dateToString and
+// the $min accumulator). It reads every customer in scope.
+func (s *Store) inProcess(ctx context.Context, spec *analytics.Spec, scope bson.D) (*analytics.Groups, error) {
+	cur, err := s.customers.Find(ctx, scope, options.Find().SetBatchSize(fullBatch).SetProjection(withoutStoreFields))
 	if err != nil {
-		return nil, internal("aggregate", err)
+		return nil, internal("aggregate in process", err)
 	}
-	return raw, nil
+	defer cur.Close(ctx)
+	var in []*crm.Customer
+	for cur.Next(ctx) {
+		c := new(crm.Customer)
+		if err := bson.Unmarshal(cur.Current, c); err != nil {
+			return nil, internal("decode customer", err)
+		}
+		in = append(in, c)
+	}
+	if err := cur.Err(); err != nil {
+		return nil, internal("aggregate in process", err)
+	}
+	g, _ := analytics.Evaluate(spec, in)
+	return g, nil
 }
 
 // aggPipeline is a compiled aggregate:

@@ -66,8 +66,9 @@ var aggZones = []string{"Asia/Shanghai", "Asia/Shanghai", "America/New_York", "E
 // aggCase is a random aggregate: the Spec, and the customers in its scope
 // (selected by the filter's reference semantics, for Evaluate).
 type aggCase struct {
-	name string
-	spec *analytics.Spec
+	name  string
+	spec  *analytics.Spec
+	scope string // the query line of spec.Scope
 }
 
 func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
@@ -103,6 +104,7 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 		spec := &analytics.Spec{Fact: f, Loc: loc, User: me, Viewer: &crm.Actor{UserID: me, Role: crm.RoleAdmin}}
 		spec.Archive = []crm.ArchiveScope{crm.ScopeActive, crm.ScopeActive, crm.ScopeAll, crm.ScopeArchived}[r.IntN(4)]
 		var desc []string
+		scope := ""
 		// Dimensions: up to 3 besides a time unit.
 		var others []analytics.Dimension
 		for _, d := range f.Dimensions() {
@@ -136,6 +138,7 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 				t.Fatalf("%s: %v", line, err)
 			}
 			spec.Scope = flt
+			scope = line
 			desc = append(desc, "scope "+line)
 		}
 		var arr segment.Array
@@ -162,7 +165,7 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 			}
 		}
 		name := fmt.Sprintf("%d %s by %v in %s archive %s window %v %s", i, f, spec.Dims, loc, spec.Archive, spec.Window, strings.Join(desc, ", "))
-		out = append(out, aggCase{name: name, spec: spec})
+		out = append(out, aggCase{name: name, spec: spec, scope: scope})
 	}
 	return out
 }
@@ -460,11 +463,17 @@ func mingoInstall(t *testing.T) string {
 }
 
 // TestAggregateOnTheServer runs random aggregates with Store.Aggregate on
-// the test server over demo customers it stored, some for an analyst (who
-// reads contacts masked: a text scope is then evaluated in process), and
-// checks each against analytics.Evaluate. FerretDB v1 lacks the
-// expressions the pipelines use: the cases it cannot run are skipped with
-// its answer; KEHU_TEST_MONGODB_URI runs them all on a real MongoDB.
+// the test server over demo customers it stored, a third for an analyst
+// (who reads contacts masked: a text scope is then evaluated in process,
+// as lists do), and checks each against analytics.Evaluate over the
+// stored documents. On a real MongoDB (KEHU_TEST_MONGODB_URI) this runs
+// the pipelines. FerretDB v1 does not implement them (no $facet, $cond,
+// $ifNull, $dateToString, $min accumulator): there Store.Aggregate falls
+// back to reading the customers in scope and grouping them in the
+// process, which is what this checks on FerretDB (the scope's selection
+// on the server); the pipelines themselves are checked on mingo
+// (TestAggregatePipelinesAgreeWithTheEngine). Scopes FerretDB cannot
+// select ($expr) are skipped with its answer.
 func TestAggregateOnTheServer(t *testing.T) {
 	t.Parallel()
 	n := 200
@@ -492,6 +501,10 @@ func TestAggregateOnTheServer(t *testing.T) {
 	skipped := map[string]int{}
 	ran := 0
 	for _, c := range cases {
+		if mongotest.FerretDB() && (strings.Contains(c.scope, "some(") || strings.Contains(c.scope, "deals(")) {
+			skipped["FerretDB v1 does not implement $expr and mis-evaluates $elemMatch (as the conformance suite's nested filters)"]++
+			continue
+		}
 		got, err := s.Aggregate(ctx, c.spec)
 		if err != nil {
 			if mongotest.FerretDB() {
@@ -508,10 +521,13 @@ func TestAggregateOnTheServer(t *testing.T) {
 		}
 	}
 	for reason, k := range skipped {
-		t.Logf("FerretDB v1 cannot run %d of %d aggregates: %s", k, len(cases), reason)
+		t.Logf("skipped %d of %d aggregates that FerretDB v1 cannot select: %s", k, len(cases), reason)
 	}
-	if ran == 0 {
-		t.Skipf("FerretDB v1 ran none of the %d aggregates (the reasons are logged above); "+
-			"set KEHU_TEST_MONGODB_URI to run them on a real MongoDB", len(cases))
+	if mongotest.FerretDB() {
+		t.Logf("on FerretDB v1 %d aggregates ran through the in-process fallback; "+
+			"set KEHU_TEST_MONGODB_URI to run the pipelines on a real MongoDB", ran)
+	}
+	if ran < len(cases)/2 {
+		t.Errorf("only %d of %d aggregates ran", ran, len(cases))
 	}
 }
