@@ -26,13 +26,17 @@ var _ analytics.Engine = (*Store)(nil)
 // fact's array, groups and sums; only the groups travel back. A server
 // that does not implement the pipeline (code 238: FerretDB v1) gets the
 // customers in scope read and grouped in the process (analytics.Evaluate,
-// as the embedded store does).
+// as the embedded store does), and so does a Spec with a dimension or
+// metric the compiler does not know.
 func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics.Groups, error) {
 	scope, err := customerStore{s}.aggregateScope(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
 	p, err := compileAggregate(spec, scope)
+	if errors.Is(err, errUncompiled) {
+		return s.inProcess(ctx, spec, scope)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +83,11 @@ func archiveCond(s crm.ArchiveScope) (bson.D, error) {
 	}
 	return nil, crm.Errorf(crm.CodeBadUserInput, "unknown scope %q", string(s))
 }
+
+// errUncompiled reports a Spec the pipeline compiler does not know (a
+// dimension or metric added to the catalog since): it is computed in the
+// process, correct but without the push-down.
+var errUncompiled = errors.New("mongodb: no pipeline for this aggregate")
 
 // errNotImplemented reports a server that lacks a stage or an operator
 // the pipeline uses (code 238: FerretDB v1).
@@ -234,7 +243,7 @@ var zeroDate = time.Time{}.UTC()
 func compileAggregate(spec *analytics.Spec, scope bson.D) (*aggPipeline, error) {
 	fp, ok := factTable[spec.Fact]
 	if !ok {
-		return nil, crm.Internal(fmt.Errorf("mongodb: no pipeline for fact %q", spec.Fact))
+		return nil, fmt.Errorf("%w: fact %s", errUncompiled, spec.Fact)
 	}
 	p := &aggPipeline{spec: spec, metrics: spec.Fact.Metrics()}
 	p.keep = make([]bool, len(p.metrics))
@@ -319,7 +328,10 @@ func compileAggregate(spec *analytics.Spec, scope bson.D) (*aggPipeline, error) 
 	// One document per row: the keys k (in Dims order) and the metrics.
 	keys := ba{}
 	for i, d := range spec.Dims {
-		x, multi := p.key(d, fp, elem)
+		x, multi, err := p.key(d, fp, elem)
+		if err != nil {
+			return nil, err
+		}
 		keys = append(keys, x)
 		if multi {
 			p.multi = append(p.multi, op("$unwind", "$_k"+strconv.Itoa(i)))
@@ -330,7 +342,11 @@ func compileAggregate(spec *analytics.Spec, scope bson.D) (*aggPipeline, error) 
 		row = append(row, bson.E{Key: "_k" + strconv.Itoa(i), Value: keys[i]})
 	}
 	for i, m := range p.metrics {
-		row = append(row, bson.E{Key: "m" + strconv.Itoa(i), Value: p.metric(m, elem)})
+		x := p.metric(m, elem)
+		if x == nil {
+			return nil, fmt.Errorf("%w: metric %s", errUncompiled, m)
+		}
+		row = append(row, bson.E{Key: "m" + strconv.Itoa(i), Value: x})
 	}
 	p.rows = append(p.rows, op("$project", row))
 	return p, nil
@@ -339,13 +355,25 @@ func compileAggregate(spec *analytics.Spec, scope bson.D) (*aggPipeline, error) 
 // key is the expression of a dimension's key on a row; multi when it is a
 // list of keys (TAG, PARTICIPANT: each distinct value, or [""]) that the
 // groups unwind.
-func (p *aggPipeline) key(d analytics.Dimension, fp factPaths, elem func(string) string) (any, bool) {
+func (p *aggPipeline) key(d analytics.Dimension, fp factPaths, elem func(string) string) (any, bool, error) {
+	x, multi := p.keyExpr(d, fp, elem)
+	if x == nil {
+		return nil, false, fmt.Errorf("%w: dimension %s of %s", errUncompiled, d, p.spec.Fact)
+	}
+	return x, multi, nil
+}
+
+// keyExpr is key's expression; nil for a dimension it does not know.
+func (p *aggPipeline) keyExpr(d analytics.Dimension, fp factPaths, elem func(string) string) (any, bool) {
 	spec := p.spec
 	path, own := rowPaths[d], spec.Fact.Own(d)
 	if own {
 		path = elem(path)
 	} else {
 		path = customerPaths[d]
+	}
+	if !d.IsTime() && (path == "" || own && rowPaths[d] == "") {
+		return nil, false
 	}
 	switch {
 	case d.IsTime():
@@ -463,7 +491,7 @@ func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
 		return op("$cond", ba{op("$and", ba{op("$gt", ba{"$_i", 0}), op("$ne", ba{text(elem("from")), ""})}),
 			op("$max", ba{0, op("$subtract", ba{"$" + elem("at"), prev})}), nil})
 	}
-	panic(fmt.Sprintf("mongodb: metric %q has no expression", m))
+	return nil // a metric the pipeline does not know
 }
 
 // always reports whether every row has a value of m (a count, an amount

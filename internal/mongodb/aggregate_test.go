@@ -498,6 +498,13 @@ func TestAggregateOnTheServer(t *testing.T) {
 			cases[i].name += " for an analyst"
 		}
 	}
+	// A dimension the pipeline compiler does not know (one added to the
+	// catalog later) is computed in the process, not wrongly.
+	cases = append(cases, aggCase{name: "an unknown dimension", spec: &analytics.Spec{Fact: analytics.Interactions,
+		Loc: crm.DefaultLocation, Dims: []analytics.Dimension{"FUTURE", analytics.Month}}})
+	if _, _, err := mongodb.CompileAggregate(cases[len(cases)-1].spec); err == nil {
+		t.Error("an unknown dimension compiled")
+	}
 	skipped := map[string]int{}
 	ran := 0
 	for _, c := range cases {
