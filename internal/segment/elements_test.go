@@ -203,6 +203,9 @@ func TestElementsOfTheNewArrays(t *testing.T) {
 		e, ok := err.(*crm.Error)
 		if !ok || e.Code != crm.CodeBadUserInput || len(e.Fields) == 0 || e.Fields[0].Field != tc.field {
 			t.Errorf("%v: %#v, want BAD_USER_INPUT on %s", tc.where, err, tc.field)
+		}
+	}
+}
 
 func TestElementsToMQLPrefixesThePaths(t *testing.T) {
 	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
