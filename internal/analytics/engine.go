@@ -206,8 +206,8 @@ func (d *dict) of(s string) uint32 {
 
 type evaluator struct {
 	s       *Spec
-	nm      int    // metrics of the fact
-	keepAt  []bool // by metric index: keep values for the median
+	nm      int               // metrics of the fact
+	keepAt  []bool            // by metric index: keep values for the median
 	groups  map[code]*Group   // every group
 	packed  map[uint64]*Group // the groups whose codes fit in 16 bits each
 	total   Group
