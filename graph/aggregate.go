@@ -140,6 +140,31 @@ func (r *Resolver) funnel(ctx context.Context, where map[string]any, query, seg 
 	})
 }
 
+// cohorts translates the cohorts field.
+func (r *Resolver) cohorts(ctx context.Context, where map[string]any, query, seg *string, rng *model.AggregateRange,
+	by *analytics.CohortBy, activity *analytics.CohortActivity, unit *model.TimeUnit, periods *int, locale *crm.Locale) (*analytics.Cohorts, error) {
+	return asArgs(ctx, func(a crm.Actor) (*analytics.Cohorts, error) {
+		f, err := r.scopeFilter(ctx, a, where, query, seg)
+		if err != nil {
+			return nil, err
+		}
+		q := analytics.CohortRequest{Scope: f, Actor: a, Range: rangeInput(rng), Periods: 12, Locale: r.locale(ctx, a, locale)}
+		if by != nil {
+			q.By = *by
+		}
+		if activity != nil {
+			q.Activity = *activity
+		}
+		if unit != nil {
+			q.Unit = analytics.Dimension(*unit)
+		}
+		if periods != nil {
+			q.Periods = *periods
+		}
+		return r.Analytics.Cohorts(ctx, q)
+	})
+}
+
 func rangeInput(rng *model.AggregateRange) *analytics.RangeInput {
 	if rng == nil {
 		return nil
@@ -265,6 +290,30 @@ func aggregateCosts(c *ComplexityRoot, scan func(map[string]any, *string) int, f
 			groups = *limit
 		}
 		return n + (groups+1)*max(child, 1)
+	}
+	// The KPIs run one count pass of ten filters and seven aggregates per
+	// range (twice with compare), measured at about eight scans of the
+	// customers (docs/PERFORMANCE.md, Aggregates); the funnel a count pass
+	// and one aggregate, cohorts two aggregates: about three each.
+	scope := func(where map[string]any, query, seg *string) int {
+		n := scan(where, query)
+		if seg != nil {
+			n = max(n, filterCost(true))
+		}
+		return n
+	}
+	c.Query.Kpis = func(child int, where map[string]any, query, seg *string, _ *model.AggregateRange, compare *model.CompareTo, _ *crm.Locale) int {
+		n := 8 * scope(where, query, seg)
+		if compare != nil {
+			n *= 2
+		}
+		return n + 20*max(child, 1)
+	}
+	c.Query.Funnel = func(child int, where map[string]any, query, seg *string, _ *model.AggregateRange, _ *crm.Locale) int {
+		return 3*scope(where, query, seg) + 6*max(child, 1)
+	}
+	c.Query.Cohorts = func(child int, where map[string]any, query, seg *string, _ *model.AggregateRange, _ *analytics.CohortBy, _ *analytics.CohortActivity, _ *model.TimeUnit, _ *int, _ *crm.Locale) int {
+		return 3*scope(where, query, seg) + 120*max(child, 1)
 	}
 	c.Query.CustomersAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ []model.CustomerDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.CustomerAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
 		return cost(analytics.Customers, child, where, query, seg, limit, compare)

@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	ApiToken() ApiTokenResolver
 	BulkFailure() BulkFailureResolver
 	BulkJob() BulkJobResolver
+	CohortMatrix() CohortMatrixResolver
 	Customer() CustomerResolver
 	CustomerAggregate() CustomerAggregateResolver
 	CustomerGroup() CustomerGroupResolver
@@ -118,6 +119,30 @@ type ComplexityRoot struct {
 		Status     func(childComplexity int) int
 		Total      func(childComplexity int) int
 		Unchanged  func(childComplexity int) int
+	}
+
+	Cohort struct {
+		Drill   func(childComplexity int) int
+		Key     func(childComplexity int) int
+		Label   func(childComplexity int) int
+		Periods func(childComplexity int) int
+		Size    func(childComplexity int) int
+	}
+
+	CohortMatrix struct {
+		Activity func(childComplexity int) int
+		By       func(childComplexity int) int
+		Cohorts  func(childComplexity int) int
+		Range    func(childComplexity int) int
+		Unit     func(childComplexity int) int
+	}
+
+	CohortPeriod struct {
+		Active   func(childComplexity int) int
+		Complete func(childComplexity int) int
+		Index    func(childComplexity int) int
+		Key      func(childComplexity int) int
+		Rate     func(childComplexity int) int
 	}
 
 	Contact struct {
@@ -455,6 +480,7 @@ type ComplexityRoot struct {
 		APITokens             func(childComplexity int) int
 		BulkActions           func(childComplexity int) int
 		BulkJob               func(childComplexity int, id string) int
+		Cohorts               func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, by *analytics.CohortBy, activity *analytics.CohortActivity, unit *model.TimeUnit, periods *int, locale *crm.Locale) int
 		Customer              func(childComplexity int, id *string, code *string) int
 		Customers             func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
 		CustomersAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.CustomerDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.CustomerAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
@@ -606,6 +632,10 @@ type BulkFailureResolver interface {
 }
 type BulkJobResolver interface {
 	StartedBy(ctx context.Context, obj *crm.BulkJob) (*crm.User, error)
+}
+type CohortMatrixResolver interface {
+	Unit(ctx context.Context, obj *analytics.Cohorts) (model.TimeUnit, error)
+	Range(ctx context.Context, obj *analytics.Cohorts) (*model.DaySpan, error)
 }
 type CustomerResolver interface {
 	Address(ctx context.Context, obj *crm.Customer) (string, error)
@@ -774,6 +804,7 @@ type QueryResolver interface {
 	Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error)
 	Funnel(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error)
 	APITokens(ctx context.Context) ([]crm.APIToken, error)
+	Cohorts(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, by *analytics.CohortBy, activity *analytics.CohortActivity, unit *model.TimeUnit, periods *int, locale *crm.Locale) (*analytics.Cohorts, error)
 }
 type SatisfactionAggregateResolver interface {
 	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
@@ -1063,6 +1094,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BulkJob.Unchanged(childComplexity), true
+
+	case "Cohort.drill":
+		if e.ComplexityRoot.Cohort.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Drill(childComplexity), true
+	case "Cohort.key":
+		if e.ComplexityRoot.Cohort.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Key(childComplexity), true
+	case "Cohort.label":
+		if e.ComplexityRoot.Cohort.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Label(childComplexity), true
+	case "Cohort.periods":
+		if e.ComplexityRoot.Cohort.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Periods(childComplexity), true
+	case "Cohort.size":
+		if e.ComplexityRoot.Cohort.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Size(childComplexity), true
+
+	case "CohortMatrix.activity":
+		if e.ComplexityRoot.CohortMatrix.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortMatrix.Activity(childComplexity), true
+	case "CohortMatrix.by":
+		if e.ComplexityRoot.CohortMatrix.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortMatrix.By(childComplexity), true
+	case "CohortMatrix.cohorts":
+		if e.ComplexityRoot.CohortMatrix.Cohorts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortMatrix.Cohorts(childComplexity), true
+	case "CohortMatrix.range":
+		if e.ComplexityRoot.CohortMatrix.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortMatrix.Range(childComplexity), true
+	case "CohortMatrix.unit":
+		if e.ComplexityRoot.CohortMatrix.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortMatrix.Unit(childComplexity), true
+
+	case "CohortPeriod.active":
+		if e.ComplexityRoot.CohortPeriod.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortPeriod.Active(childComplexity), true
+	case "CohortPeriod.complete":
+		if e.ComplexityRoot.CohortPeriod.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortPeriod.Complete(childComplexity), true
+	case "CohortPeriod.index":
+		if e.ComplexityRoot.CohortPeriod.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortPeriod.Index(childComplexity), true
+	case "CohortPeriod.key":
+		if e.ComplexityRoot.CohortPeriod.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortPeriod.Key(childComplexity), true
+	case "CohortPeriod.rate":
+		if e.ComplexityRoot.CohortPeriod.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortPeriod.Rate(childComplexity), true
 
 	case "Contact.bestTime":
 		if e.ComplexityRoot.Contact.BestTime == nil {
@@ -2921,6 +3045,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BulkJob(childComplexity, args["id"].(string)), true
+	case "Query.cohorts":
+		if e.ComplexityRoot.Query.Cohorts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cohorts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cohorts(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["range"].(*model.AggregateRange), args["by"].(*analytics.CohortBy), args["activity"].(*analytics.CohortActivity), args["unit"].(*model.TimeUnit), args["periods"].(*int), args["locale"].(*crm.Locale)), true
 	case "Query.customer":
 		if e.ComplexityRoot.Query.Customer == nil {
 			break
@@ -5835,6 +5970,57 @@ extend type Mutation {
   "Revokes an API token (ADMIN, MANAGER): its next request is UNAUTHENTICATED. Revoking twice is fine."
   revokeApiToken(id: ID!): ApiToken!
 }
+
+# ---- Cohorts (docs/KPIS.md) ----
+
+"What puts a customer in a cohort: the period of its first deal, or of its creation."
+enum CohortBy { FIRST_DEAL CREATED }
+
+"What makes a cohort's customer active in a period: a deal, or an interaction."
+enum CohortActivity { DEAL INTERACTION }
+
+type CohortPeriod {
+  "0 is the cohort's own period, 1 the next ..."
+  index: Int!
+  "YYYY-MM or YYYY-Qn."
+  key: String!
+  "The cohort's customers active in the period."
+  active: Int!
+  "active / the cohort's size, 0-1; null for an empty cohort."
+  rate: Float
+  "False while the period is still running (its figures will grow)."
+  complete: Boolean!
+}
+
+type Cohort {
+  "YYYY-MM or YYYY-Qn."
+  key: String!
+  label: String!
+  "Customers in the cohort."
+  size: Int!
+  "Its own period and the following ones that have begun."
+  periods: [CohortPeriod!]!
+  "The query line of the cohort's customers."
+  drill: String
+}
+
+type CohortMatrix {
+  cohorts: [Cohort!]!
+  by: CohortBy!
+  activity: CohortActivity!
+  unit: TimeUnit!
+  range: DaySpan!
+}
+
+extend type Query {
+  """
+  The retention matrix of the customers of where, query and segment: cohorts by the month (or
+  quarter) of their first deal or creation within the range (default: the last 12 units), and how
+  many of each were active in each following period (periods: 0-36). docs/KPIS.md (Cohorts).
+  """
+  cohorts(where: CustomerWhere, query: String, segment: ID, range: AggregateRange, by: CohortBy = FIRST_DEAL,
+    activity: CohortActivity = DEAL, unit: TimeUnit = MONTH, periods: Int = 12, locale: Locale): CohortMatrix!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5943,6 +6129,54 @@ func (ec *executionContext) childFields_BulkJob(ctx context.Context, field graph
 		return ec.fieldContext_BulkJob_startedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BulkJob", field.Name)
+}
+
+func (ec *executionContext) childFields_Cohort(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_Cohort_key(ctx, field)
+	case "label":
+		return ec.fieldContext_Cohort_label(ctx, field)
+	case "size":
+		return ec.fieldContext_Cohort_size(ctx, field)
+	case "periods":
+		return ec.fieldContext_Cohort_periods(ctx, field)
+	case "drill":
+		return ec.fieldContext_Cohort_drill(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Cohort", field.Name)
+}
+
+func (ec *executionContext) childFields_CohortMatrix(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cohorts":
+		return ec.fieldContext_CohortMatrix_cohorts(ctx, field)
+	case "by":
+		return ec.fieldContext_CohortMatrix_by(ctx, field)
+	case "activity":
+		return ec.fieldContext_CohortMatrix_activity(ctx, field)
+	case "unit":
+		return ec.fieldContext_CohortMatrix_unit(ctx, field)
+	case "range":
+		return ec.fieldContext_CohortMatrix_range(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohortMatrix", field.Name)
+}
+
+func (ec *executionContext) childFields_CohortPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_CohortPeriod_index(ctx, field)
+	case "key":
+		return ec.fieldContext_CohortPeriod_key(ctx, field)
+	case "active":
+		return ec.fieldContext_CohortPeriod_active(ctx, field)
+	case "rate":
+		return ec.fieldContext_CohortPeriod_rate(ctx, field)
+	case "complete":
+		return ec.fieldContext_CohortPeriod_complete(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohortPeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8195,6 +8429,84 @@ func (ec *executionContext) field_Query_bulkJob_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_cohorts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (*analytics.CohortBy, error) {
+			return ec.unmarshalOCohortBy2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "activity",
+		func(ctx context.Context, v any) (*analytics.CohortActivity, error) {
+			return ec.unmarshalOCohortActivity2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortActivity(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["activity"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "unit",
+		func(ctx context.Context, v any) (*model.TimeUnit, error) {
+			return ec.unmarshalOTimeUnit2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTimeUnit(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unit"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "periods",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["periods"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg8
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_customer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10268,6 +10580,378 @@ func (ec *executionContext) fieldContext_BulkJob_startedBy(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Cohort_key(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "String")
+}
+
+func (ec *executionContext) _Cohort_label(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "String")
+}
+
+func (ec *executionContext) _Cohort_size(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cohort_periods(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.CohortPeriod) graphql.Marshaler {
+			return ec.marshalNCohortPeriod2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cohort",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cohort_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohortMatrix_cohorts(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohorts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortMatrix_cohorts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cohorts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.Cohort) graphql.Marshaler {
+			return ec.marshalNCohort2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortMatrix_cohorts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohortMatrix",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cohort(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CohortMatrix_by(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohorts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortMatrix_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.CohortBy) graphql.Marshaler {
+			return ec.marshalNCohortBy2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortBy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortMatrix_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortMatrix", field, false, false, "CohortBy")
+}
+
+func (ec *executionContext) _CohortMatrix_activity(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohorts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortMatrix_activity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.CohortActivity) graphql.Marshaler {
+			return ec.marshalNCohortActivity2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortMatrix_activity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortMatrix", field, false, false, "CohortActivity")
+}
+
+func (ec *executionContext) _CohortMatrix_unit(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohorts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortMatrix_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CohortMatrix().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TimeUnit) graphql.Marshaler {
+			return ec.marshalNTimeUnit2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTimeUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortMatrix_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortMatrix", field, true, true, "TimeUnit")
+}
+
+func (ec *executionContext) _CohortMatrix_range(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohorts) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortMatrix_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CohortMatrix().Range(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DaySpan) graphql.Marshaler {
+			return ec.marshalNDaySpan2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDaySpan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortMatrix_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohortMatrix",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DaySpan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CohortPeriod_index(ctx context.Context, field graphql.CollectedField, obj *analytics.CohortPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortPeriod_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortPeriod_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CohortPeriod_key(ctx context.Context, field graphql.CollectedField, obj *analytics.CohortPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortPeriod_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortPeriod_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortPeriod", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohortPeriod_active(ctx context.Context, field graphql.CollectedField, obj *analytics.CohortPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortPeriod_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortPeriod_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CohortPeriod_rate(ctx context.Context, field graphql.CollectedField, obj *analytics.CohortPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortPeriod_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohortPeriod_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortPeriod", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CohortPeriod_complete(ctx context.Context, field graphql.CollectedField, obj *analytics.CohortPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortPeriod_complete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortPeriod_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortPeriod", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *crm.Contact) (ret graphql.Marshaler) {
@@ -18665,6 +19349,50 @@ func (ec *executionContext) fieldContext_Query_apiTokens(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ApiToken(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cohorts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cohorts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cohorts(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["range"].(*model.AggregateRange), fc.Args["by"].(*analytics.CohortBy), fc.Args["activity"].(*analytics.CohortActivity), fc.Args["unit"].(*model.TimeUnit), fc.Args["periods"].(*int), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Cohorts) graphql.Marshaler {
+			return ec.marshalNCohortMatrix2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohorts(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cohorts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortMatrix(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cohorts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -28659,6 +29387,167 @@ func (ec *executionContext) _BulkJob(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var cohortImplementors = []string{"Cohort"}
+
+func (ec *executionContext) _Cohort(ctx context.Context, sel ast.SelectionSet, obj *analytics.Cohort) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Cohort")
+		case "key":
+			out.Values[i] = ec._Cohort_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._Cohort_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._Cohort_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._Cohort_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "drill":
+			out.Values[i] = ec._Cohort_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cohortMatrixImplementors = []string{"CohortMatrix"}
+
+func (ec *executionContext) _CohortMatrix(ctx context.Context, sel ast.SelectionSet, obj *analytics.Cohorts) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortMatrixImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohortMatrix")
+		case "cohorts":
+			out.Values[i] = ec._CohortMatrix_cohorts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.Values[i] = ec._CohortMatrix_by(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activity":
+			out.Values[i] = ec._CohortMatrix_activity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CohortMatrix_unit(ctx, field, obj)
+				})
+		case "range":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CohortMatrix_range(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cohortPeriodImplementors = []string{"CohortPeriod"}
+
+func (ec *executionContext) _CohortPeriod(ctx context.Context, sel ast.SelectionSet, obj *analytics.CohortPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohortPeriod")
+		case "index":
+			out.Values[i] = ec._CohortPeriod_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._CohortPeriod_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._CohortPeriod_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._CohortPeriod_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "complete":
+			out.Values[i] = ec._CohortPeriod_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contactImplementors = []string{"Contact"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *crm.Contact) graphql.Marshaler {
@@ -30952,6 +31841,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_apiTokens(ctx, field)
 				})
+		case "cohorts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cohorts(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -32227,6 +33122,84 @@ func (ec *executionContext) unmarshalNBulkTargetInput2githubᚗcomᚋkehuᚑcrm�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCohort2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohort(ctx context.Context, sel ast.SelectionSet, v analytics.Cohort) graphql.Marshaler {
+	return ec._Cohort(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCohort2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.Cohort) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCohort2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohort(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCohortActivity2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortActivity(ctx context.Context, v any) (analytics.CohortActivity, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := analytics.CohortActivity(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCohortActivity2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortActivity(ctx context.Context, sel ast.SelectionSet, v analytics.CohortActivity) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CohortActivity!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNCohortBy2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortBy(ctx context.Context, v any) (analytics.CohortBy, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := analytics.CohortBy(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCohortBy2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortBy(ctx context.Context, sel ast.SelectionSet, v analytics.CohortBy) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CohortBy!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNCohortMatrix2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohorts(ctx context.Context, sel ast.SelectionSet, v *analytics.Cohorts) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CohortMatrix!")
+		return graphql.Null
+	}
+	return ec._CohortMatrix(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCohortPeriod2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortPeriod(ctx context.Context, sel ast.SelectionSet, v analytics.CohortPeriod) graphql.Marshaler {
+	return ec._CohortPeriod(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCohortPeriod2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.CohortPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCohortPeriod2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNContact2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐContact(ctx context.Context, sel ast.SelectionSet, v crm.Contact) graphql.Marshaler {
 	return ec._Contact(ctx, sel, &v)
 }
@@ -33417,6 +34390,16 @@ func (ec *executionContext) marshalNTimeBound2interface(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) unmarshalNTimeUnit2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTimeUnit(ctx context.Context, v any) (model.TimeUnit, error) {
+	var res model.TimeUnit
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimeUnit2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTimeUnit(ctx context.Context, sel ast.SelectionSet, v model.TimeUnit) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNUpdateUserInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋauthᚐUserPatch(ctx context.Context, v any) (auth.UserPatch, error) {
 	res, err := ec.unmarshalInputUpdateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -33705,6 +34688,44 @@ func (ec *executionContext) unmarshalOBulkTargetInput2ᚕgithubᚗcomᚋkehuᚑc
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCohortActivity2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortActivity(ctx context.Context, v any) (*analytics.CohortActivity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := analytics.CohortActivity(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCohortActivity2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortActivity(ctx context.Context, sel ast.SelectionSet, v *analytics.CohortActivity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOCohortBy2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortBy(ctx context.Context, v any) (*analytics.CohortBy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := analytics.CohortBy(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCohortBy2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortBy(ctx context.Context, sel ast.SelectionSet, v *analytics.CohortBy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx context.Context, v any) (*model.CompareTo, error) {

@@ -52,6 +52,16 @@ func (r *bulkJobResolver) StartedBy(ctx context.Context, obj *crm.BulkJob) (*crm
 	return r.userByID(ctx, obj.UserID)
 }
 
+// Unit is the resolver for the unit field.
+func (r *cohortMatrixResolver) Unit(ctx context.Context, obj *analytics.Cohorts) (model.TimeUnit, error) {
+	return model.TimeUnit(obj.Unit), nil
+}
+
+// Range is the resolver for the range field.
+func (r *cohortMatrixResolver) Range(ctx context.Context, obj *analytics.Cohorts) (*model.DaySpan, error) {
+	return daySpan(&obj.Range), nil
+}
+
 // Address is the resolver for the address field.
 func (r *customerResolver) Address(ctx context.Context, obj *crm.Customer) (string, error) {
 	return r.visibleText(ctx, obj, obj.Address), nil
@@ -958,6 +968,11 @@ func (r *queryResolver) APITokens(ctx context.Context) ([]crm.APIToken, error) {
 	return r.apiTokens(ctx)
 }
 
+// Cohorts is the resolver for the cohorts field.
+func (r *queryResolver) Cohorts(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, by *analytics.CohortBy, activity *analytics.CohortActivity, unit *model.TimeUnit, periods *int, locale *crm.Locale) (*analytics.Cohorts, error) {
+	return r.cohorts(ctx, where, query, segment, rangeArg, by, activity, unit, periods, locale)
+}
+
 // Meta is the resolver for the meta field.
 func (r *satisfactionAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
 	return meta(obj), nil
@@ -1106,6 +1121,9 @@ func (r *Resolver) BulkFailure() BulkFailureResolver { return &bulkFailureResolv
 // BulkJob returns BulkJobResolver implementation.
 func (r *Resolver) BulkJob() BulkJobResolver { return &bulkJobResolver{r} }
 
+// CohortMatrix returns CohortMatrixResolver implementation.
+func (r *Resolver) CohortMatrix() CohortMatrixResolver { return &cohortMatrixResolver{r} }
+
 // Customer returns CustomerResolver implementation.
 func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
 
@@ -1203,6 +1221,7 @@ type (
 	apiTokenResolver              struct{ *Resolver }
 	bulkFailureResolver           struct{ *Resolver }
 	bulkJobResolver               struct{ *Resolver }
+	cohortMatrixResolver          struct{ *Resolver }
 	customerResolver              struct{ *Resolver }
 	customerAggregateResolver     struct{ *Resolver }
 	customerGroupResolver         struct{ *Resolver }

@@ -119,6 +119,27 @@ func TestAggregatesOverHTTP(t *testing.T) {
 	if len(fu.Funnel.Steps) != 6 || fu.Funnel.Steps[0].Customers == 0 || fu.Funnel.Steps[0].Drill == nil {
 		t.Errorf("funnel %+v", fu.Funnel.Steps)
 	}
+	var co struct {
+		Cohorts struct {
+			Cohorts []struct {
+				Key     string
+				Size    int
+				Periods []struct {
+					Index    int
+					Active   int
+					Complete bool
+				}
+			}
+			Unit string
+		}
+	}
+	ts.post(t, analystToken, `{ cohorts(range: {last: 6, unit: MONTH}, activity: INTERACTION, periods: 3) {
+		unit cohorts { key label size drill periods { index key active rate complete } } } }`, nil).ok(t, &co)
+	if len(co.Cohorts.Cohorts) != 6 || co.Cohorts.Unit != "MONTH" {
+		t.Errorf("cohorts %+v", co.Cohorts)
+	}
+	ts.post(t, analystToken, `{ cohorts(periods: 37) { unit } }`, nil).fails(t, "BAD_USER_INPUT", "periods")
+	ts.post(t, analystToken, `{ cohorts(unit: WEEK) { unit } }`, nil).fails(t, "BAD_USER_INPUT", "unit")
 	for _, x := range k.Kpis.Kpis {
 		if x.Name == "" || x.Definition == "" || strings.ContainsAny(x.Name, "的率") {
 			t.Errorf("%s: name %q, definition %q (English asked for)", x.Code, x.Name, x.Definition)
