@@ -444,6 +444,55 @@ func TestAggregatesMatchPlainLoops(t *testing.T) {
 		check(t, "sales cycle", res, ws, analytics.SalesCycleDays)
 	})
 
+	t.Run("deals per month against the year before, top products folded", func(t *testing.T) {
+		res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Deals, Actor: manager(),
+			GroupBy: []analytics.Dimension{analytics.Month}, Range: dateRange(2026, 1, 1, 2026, 6, 30), Compare: analytics.PreviousYear})
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[string]int64{}
+		for _, c := range cs {
+			for _, d := range c.Deals {
+				count[d.Date.Format("2006-01")]++
+			}
+		}
+		if len(res.Groups) != 6 {
+			t.Fatalf("%d months", len(res.Groups))
+		}
+		for _, g := range res.Groups {
+			p := g.Previous
+			if p == nil || p.Keys[0] != "2025"+g.Keys[0][4:] {
+				t.Fatalf("%v: previous %+v", g.Keys, p)
+			}
+			if g.Count != count[g.Keys[0]] || p.Count != count[p.Keys[0]] {
+				t.Errorf("%v: %d against %d, want %d against %d", g.Keys, g.Count, p.Count, count[g.Keys[0]], count[p.Keys[0]])
+			}
+			if p.Drill == nil || !strings.Contains(*p.Drill, "2025-"+g.Keys[0][5:]) {
+				t.Errorf("previous drill %v", p.Drill)
+			}
+		}
+		// Three products shown, the rest folded into one group whose rows
+		// add up with theirs to the total (one product per deal).
+		top, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Deals, Actor: manager(),
+			GroupBy: []analytics.Dimension{analytics.Product}, Limit: ptr(3)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !top.Truncated || len(top.Groups) != 4 || !top.Groups[3].Other || top.Groups[3].Drill != nil || top.Groups[3].Keys[0] != "*" {
+			t.Fatalf("folded groups %+v", top.Groups)
+		}
+		var sum int64
+		for i, g := range top.Groups {
+			sum += g.Count
+			if i > 0 && i < 3 && g.Count > top.Groups[i-1].Count {
+				t.Errorf("not ranked by count: %v", top.Groups)
+			}
+		}
+		if sum != top.Total.Count {
+			t.Errorf("groups add up to %d, total %d", sum, top.Total.Count)
+		}
+	})
+
 	t.Run("an empty range gives zero buckets", func(t *testing.T) {
 		res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Deals, Actor: manager(),
 			GroupBy: []analytics.Dimension{analytics.Week}, Range: dateRange(1990, 1, 1, 1990, 2, 28)})

@@ -108,7 +108,7 @@ func (s *Service) Aggregate(ctx context.Context, q Request) (*Result, error) {
 	res.Groups, res.Truncated = sh.shape(groups, rng)
 	res.Total = sh.row(&groups.Total)
 	if before != nil {
-		pg, _ := sh.shapeLike(before, prev, res.Groups)
+		pg := sh.shapeLike(before, prev, res.Groups)
 		for i, g := range res.Groups {
 			g.Previous = pg[i]
 		}
@@ -447,7 +447,7 @@ func (sh *shaper) fold(ss []*series) *series {
 // shapeLike returns, for each row of cur, the row of the same group in the
 // earlier range (the same keys, the time unit's moved to the bucket at the
 // same place in the earlier range); zero rows where it had none.
-func (sh *shaper) shapeLike(g *Groups, rng *Range, cur []*Row) ([]*Row, bool) {
+func (sh *shaper) shapeLike(g *Groups, rng *Range, cur []*Row) []*Row {
 	u := sh.unitAt()
 	var nowB, prevB []string
 	if u >= 0 && sh.spec.Window != nil && rng != nil {
@@ -496,7 +496,7 @@ func (sh *shaper) shapeLike(g *Groups, rng *Range, cur []*Row) ([]*Row, bool) {
 		p.Keys = keys
 		out[i] = p
 	}
-	return out, false
+	return out
 }
 
 func seriesKeys(keys []string, u int) []string {
