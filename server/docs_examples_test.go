@@ -1,18 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"path"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/kehu-crm/kehu/internal/crm"
 )
 
 // TestDocsExamplesRunAsPasted runs every GraphQL example of the docs, in
@@ -22,14 +16,7 @@ import (
 func TestDocsExamplesRunAsPasted(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.Demo, cfg.DemoCustomers = true, 300
-	clock := crm.NewFixedClock(testNow)
-	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clock, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{Server: httptest.NewServer(a.handler), app: a, clock: clock}
-	t.Cleanup(func() { ts.Close(); _ = a.Close() })
-	ts.admin = ts.login(t, cfg.AdminEmail, adminPassword)
+	ts := newTestServerWith(t, cfg)
 
 	tokens := map[string]string{}
 	tokenOf := func(email string) string {

@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
@@ -20,20 +17,13 @@ import (
 func TestSegmentsOverGraphQL(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.Demo, cfg.DemoCustomers = true, 300
-	clock := crm.NewFixedClock(testNow)
-	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clock, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{Server: httptest.NewServer(a.handler), app: a, clock: clock}
-	t.Cleanup(func() { ts.Close(); _ = a.Close() })
-	ts.admin = ts.login(t, cfg.AdminEmail, adminPassword)
+	ts := newTestServerWith(t, cfg)
 
 	// Every active customer, whole.
 	var all []*crm.Customer
 	q := crm.ListQuery{OrderBy: crm.OrderCode, First: 100, Full: true}
 	for {
-		p, err := a.store.Customers().List(context.Background(), q)
+		p, err := ts.app.store.Customers().List(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -20,14 +16,7 @@ import (
 func TestFiltersNameUsers(t *testing.T) {
 	cfg := testConfig(t, t.TempDir())
 	cfg.Demo, cfg.DemoCustomers = true, 80
-	clock := crm.NewFixedClock(testNow)
-	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clock, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{Server: httptest.NewServer(a.handler), app: a, clock: clock}
-	t.Cleanup(func() { ts.Close(); _ = a.Close() })
-	ts.admin = ts.login(t, cfg.AdminEmail, adminPassword)
+	ts := newTestServerWith(t, cfg)
 	wang := demo.UserID(1) // 王磊, sales1@kehu.local
 
 	count := func(token, query string, where map[string]any) gqlResponse {
