@@ -1,0 +1,179 @@
+// /dashboard: the seeds' figures at a glance. Every chart is one aggregate of
+// a single request (DashboardQuery), narrowed by the same range and saved
+// segment; a click on a bar or slice opens the customer list with the
+// group's drill line.
+import { useCallback, useMemo, type ReactNode } from 'react';
+import { Card, Col, DatePicker, Row, Segmented, Select, Skeleton, Space, Spin, Typography } from 'antd';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import dayjs from 'dayjs';
+import { request } from '../../api/client';
+import { DashboardQuery, DashboardSegmentsQuery } from '../../api/operations';
+import { localeFromLang, useI18n } from '../../i18n';
+import type { MessageKey } from '../../i18n/messages';
+import { PageHeading } from '../../components/PageHeading';
+import { EmptyState, ErrorState } from '../../components/States';
+import { Money } from '../../components/Money';
+import { Chart } from './Chart';
+import {
+  RANGE_PRESETS,
+  barOption,
+  decodeDashboardState,
+  drillPath,
+  encodeDashboardState,
+  formatValue,
+  hasData,
+  itemsOf,
+  pieOption,
+  presetDays,
+  stackedOption,
+  toAggregateRange,
+  type Group,
+  type RangePreset,
+  type RangeState,
+} from './options';
+
+const PRESET_LABEL: Record<RangePreset, MessageKey> = {
+  month: 'dash.range.month',
+  last3: 'dash.range.last3',
+  last12: 'dash.range.last12',
+  year: 'dash.range.year',
+};
+
+export default function DashboardPage() {
+  const { t, lang } = useI18n();
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const { range, segment } = useMemo(() => decodeDashboardState(params), [params]);
+  const setState = useCallback(
+    (r: RangeState, s: string | null) => setParams(encodeDashboardState(r, s), { replace: true }),
+    [setParams],
+  );
+  const locale = localeFromLang(lang);
+  const variables = { range: toAggregateRange(range), segment, locale };
+  const data = useQuery({
+    queryKey: ['dashboard', variables],
+    queryFn: () => request(DashboardQuery, variables),
+    placeholderData: keepPreviousData,
+  });
+  const segments = useQuery({
+    queryKey: ['dashboard-segments'],
+    queryFn: async () => (await request(DashboardSegmentsQuery)).segments,
+  });
+  const open = useCallback((drill: string) => navigate(drillPath(drill)), [navigate]);
+  const customersText = useCallback((n: number) => t('dash.customersN', { n: formatValue(n, false, lang) }), [t, lang]);
+
+  const d = data.data;
+  const days: [dayjs.Dayjs, dayjs.Dayjs] = 'from' in range ? [dayjs(range.from), dayjs(range.to)] : presetDays(range.preset);
+  const rangeText = `${days[0].format('YYYY-MM-DD')} ~ ${days[1].format('YYYY-MM-DD')}`;
+
+  const card = (
+    id: string,
+    title: string,
+    unit: string,
+    groups: readonly Group[] | undefined,
+    total: ReactNode,
+    build: (groups: readonly Group[]) => object,
+    opts: { money?: boolean; height?: number; span?: number; subtitle?: string } = {},
+  ) => (
+    <Col xs={24} lg={opts.span ?? 12} key={id}>
+      <Card
+        size="small"
+        data-testid={`dash-card-${id}`}
+        title={
+          <div style={{ whiteSpace: 'normal', lineHeight: 1.4, paddingBlock: 6 }}>
+            <Typography.Title level={2} style={{ fontSize: 15, margin: 0 }}>
+              {title}
+            </Typography.Title>
+            <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 'normal' }}>
+              {opts.subtitle ?? rangeText} · {unit}
+            </Typography.Text>
+          </div>
+        }
+        extra={d ? <span data-testid={`dash-total-${id}`}>{total}</span> : null}
+      >
+        {!d ? (
+          <Skeleton active paragraph={{ rows: 5 }} />
+        ) : !groups || !hasData(groups, opts.money ? 'sum' : 'count') ? (
+          <div style={{ height: opts.height ?? 300, display: 'grid', placeItems: 'center' }}>
+            <EmptyState description={t('dash.empty')} />
+          </div>
+        ) : (
+          <Chart label={title} testId={`dash-chart-${id}`} option={build(groups)} onDrill={open} height={opts.height} />
+        )}
+      </Card>
+    </Col>
+  );
+
+  const n = (v: number | undefined) => t('dash.customersN', { n: formatValue(v ?? 0, false, lang) });
+  const c = (v: number | undefined) => t('dash.countN', { n: formatValue(v ?? 0, false, lang) });
+
+  return (
+    <div>
+      <PageHeading title={t('dash.title')} />
+      <Space wrap size={[12, 12]} style={{ marginBottom: 16, width: '100%' }}>
+        <Segmented
+          aria-label={t('dash.range')}
+          data-testid="dash-range"
+          value={'preset' in range ? range.preset : 'custom'}
+          onChange={(v) => {
+            if (v !== 'custom') setState({ preset: v as RangePreset }, segment);
+          }}
+          options={[
+            ...RANGE_PRESETS.map((p) => ({ value: p, label: t(PRESET_LABEL[p]) })),
+            { value: 'custom', label: t('dash.range.custom'), disabled: !('from' in range) },
+          ]}
+          style={{ maxWidth: '100%', overflowX: 'auto' }}
+        />
+        <DatePicker.RangePicker
+          aria-label={t('dash.range.custom')}
+          allowClear={false}
+          value={days}
+          onChange={(v) => {
+            const [a, b] = v ?? [];
+            if (a && b) setState({ from: a.format('YYYY-MM-DD'), to: b.format('YYYY-MM-DD') }, segment);
+          }}
+          disabledDate={(x) => x.isAfter(dayjs(), 'day')}
+          inputReadOnly
+        />
+        <Select
+          aria-label={t('dash.segment')}
+          data-testid="dash-segment"
+          style={{ minWidth: 200 }}
+          value={segment ?? ''}
+          loading={segments.isLoading}
+          onChange={(v: string) => setState(range, v || null)}
+          options={[{ value: '', label: t('dash.segment.all') }, ...(segments.data ?? []).map((s) => ({ value: s.id, label: s.name }))]}
+        />
+        {data.isFetching && d && <Spin size="small" aria-label={t('common.loading')} />}
+      </Space>
+      {data.error && !d ? (
+        <ErrorState error={data.error} onRetry={() => void data.refetch()} />
+      ) : (
+        <Row gutter={[16, 16]}>
+          {card('tiers', t('dash.tiers'), t('dash.unit.customers'), d?.tiers.groups, n(d?.tiers.total.customers),
+            (g) => barOption(itemsOf(g), { lang, series: t('dash.series.customers'), customersText }),
+            { subtitle: t('dash.now') })}
+          {card('stages', t('dash.stages'), t('dash.unit.customers'), d?.stages.groups, n(d?.stages.total.customers),
+            (g) => pieOption(itemsOf(g), { lang, series: t('dash.series.customers'), customersText }),
+            { subtitle: t('dash.now') })}
+          {card('newCustomers', t('dash.newCustomers'), t('dash.unit.customers'), d?.newCustomers.groups, n(d?.newCustomers.total.customers),
+            (g) => barOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), customersText }))}
+          {card('dealAmount', t('dash.dealAmount'), t('dash.unit.money'), d?.dealAmount.groups, <Money value={d?.dealAmount.total.sum} />,
+            (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, customersText }),
+            { money: true })}
+          {card('interactions', t('dash.interactions'), t('dash.unit.interactions'), d?.interactions.groups, c(d?.interactions.total.count),
+            (g) => stackedOption(g, { lang, customersText }))}
+          {card('needs', t('dash.needs'), t('dash.unit.needs'), d?.needs.groups, c(d?.needs.total.count),
+            (g) => stackedOption(g, { lang, customersText }))}
+          {card('industries', t('dash.industries'), t('dash.unit.money'), d?.industries.groups, <Money value={d?.industries.total.sum} />,
+            (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, horizontal: true, customersText }),
+            { money: true, height: 340 })}
+          {card('sources', t('dash.sources'), t('dash.unit.customers'), d?.sources.groups, n(d?.sources.total.customers),
+            (g) => pieOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), customersText }),
+            { height: 340 })}
+        </Row>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,255 @@
+// The dashboard's pure parts: the date ranges of the picker, the URL state,
+// and the ECharts options built from aggregate groups. No React, no ECharts
+// import: tested in test/dashboardOptions.test.ts.
+import dayjs, { type Dayjs } from 'dayjs';
+import type { AggregateRange } from '../../gql/graphql';
+import type { Lang } from '../../i18n/messages';
+import { formatMoney, formatMoneyShort } from '../../lib/money';
+
+/** One group of an aggregate as the dashboard reads it. */
+export interface Group {
+  keys: string[];
+  labels: string[];
+  count: number;
+  customers: number;
+  other: boolean;
+  drill: string | null;
+  sum?: string | null;
+}
+
+/** What a chart item carries: its value and where a click goes. */
+export interface Item {
+  name: string;
+  value: number;
+  /** The group's query line; null for the folded "other" group (not clickable). */
+  drill: string | null;
+  /** The exact amount of a money value (the Decimal string), for the tooltip. */
+  exact?: string | null;
+  customers: number;
+}
+
+// ---- ranges
+
+export type RangePreset = 'month' | 'last3' | 'last12' | 'year';
+export const RANGE_PRESETS: readonly RangePreset[] = ['month', 'last3', 'last12', 'year'];
+export const DEFAULT_PRESET: RangePreset = 'last12';
+
+/** The picker's state: a preset, or two days (inclusive). */
+export type RangeState = { preset: RangePreset } | { from: string; to: string };
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isDay(s: string): boolean {
+  if (!DAY_RE.test(s)) return false;
+  const d = dayjs(s);
+  return d.isValid() && d.format('YYYY-MM-DD') === s;
+}
+
+/** The API's range of a picker state (relative ranges end today, the current unit included). */
+export function toAggregateRange(r: RangeState): AggregateRange {
+  if ('from' in r) return { from: r.from, to: r.to };
+  switch (r.preset) {
+    case 'month':
+      return { last: 1, unit: 'MONTH' };
+    case 'last3':
+      return { last: 3, unit: 'MONTH' };
+    case 'year':
+      return { last: 1, unit: 'YEAR' };
+    default:
+      return { last: 12, unit: 'MONTH' };
+  }
+}
+
+/** The days a preset covers on a given day (what the picker shows beside it). */
+export function presetDays(p: RangePreset, now: Dayjs = dayjs()): [Dayjs, Dayjs] {
+  const today = now.startOf('day');
+  switch (p) {
+    case 'month':
+      return [today.startOf('month'), today];
+    case 'last3':
+      return [today.startOf('month').subtract(2, 'month'), today];
+    case 'year':
+      return [today.startOf('year'), today];
+    default:
+      return [today.startOf('month').subtract(11, 'month'), today];
+  }
+}
+
+/** Reads ?range= (a preset, or YYYY-MM-DD..YYYY-MM-DD) and ?segment= from the URL. */
+export function decodeDashboardState(params: URLSearchParams): { range: RangeState; segment: string | null } {
+  const raw = params.get('range') ?? '';
+  let range: RangeState = { preset: DEFAULT_PRESET };
+  if ((RANGE_PRESETS as readonly string[]).includes(raw)) {
+    range = { preset: raw as RangePreset };
+  } else {
+    const m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(raw);
+    if (m && m[1] && m[2] && isDay(m[1]) && isDay(m[2]) && m[1] <= m[2]) range = { from: m[1], to: m[2] };
+  }
+  const segment = (params.get('segment') ?? '').trim() || null;
+  return { range, segment };
+}
+
+/** The URL's query of a state; the defaults are left out. */
+export function encodeDashboardState(range: RangeState, segment: string | null): URLSearchParams {
+  const p = new URLSearchParams();
+  if ('from' in range) p.set('range', `${range.from}..${range.to}`);
+  else if (range.preset !== DEFAULT_PRESET) p.set('range', range.preset);
+  if (segment) p.set('segment', segment);
+  return p;
+}
+
+/** The customer list of a drill line. */
+export function drillPath(drill: string): string {
+  return `/customers?${new URLSearchParams({ q: drill }).toString()}`;
+}
+
+// ---- items
+
+/** One item per group (the folded group last, not clickable). */
+export function itemsOf(groups: readonly Group[], value: 'count' | 'customers' | 'sum' = 'count'): Item[] {
+  return groups.map((g) => ({
+    name: g.labels.join(' · '),
+    value: value === 'sum' ? Number(g.sum ?? 0) : g[value],
+    exact: value === 'sum' ? (g.sum ?? '0.00') : undefined,
+    drill: g.other ? null : g.drill,
+    customers: g.customers,
+  }));
+}
+
+/** An axis label or a tooltip figure in the app's units (万/亿 in Chinese, K/M in English). */
+export function formatValue(v: number | string, money: boolean, lang: Lang): string {
+  if (money) return formatMoneyShort(typeof v === 'number' ? v.toFixed(2) : v, lang);
+  const n = typeof v === 'number' ? v : Number(v);
+  return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
+}
+
+/** A series' colours: AA-contrast blues, teals and warm tones, primary first. */
+export const PALETTE = ['#0958d9', '#08979c', '#d46b08', '#cf1322', '#531dab', '#389e0d', '#c41d7f', '#595959', '#1d39c4', '#ad8b00', '#006d75'];
+
+export interface BarOptions {
+  lang: Lang;
+  /** The series name (legend and tooltip). */
+  series: string;
+  money?: boolean;
+  /** Horizontal bars (long category names: industries, sources). */
+  horizontal?: boolean;
+  /** The tooltip's line of customers ("{n} 位客户"). */
+  customersText: (n: number) => string;
+}
+
+function moneyTooltip(item: Item, lang: Lang, money: boolean): string {
+  if (money) return item.exact ? formatMoney(item.exact) : formatValue(item.value, true, lang);
+  return formatValue(item.value, false, lang);
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A bar chart of one series: one bar per group, each bar opens its customers. */
+export function barOption(items: readonly Item[], o: BarOptions) {
+  const category = { type: 'category' as const, data: items.map((i) => i.name), axisLabel: { hideOverlap: true }, axisTick: { alignWithLabel: true } };
+  const value = {
+    type: 'value' as const,
+    minInterval: o.money ? undefined : 1,
+    axisLabel: { formatter: (v: number) => formatValue(v, Boolean(o.money), o.lang) },
+  };
+  return {
+    color: PALETTE,
+    aria: { enabled: true },
+    grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+    legend: { top: 0, data: [o.series] },
+    tooltip: {
+      trigger: 'item' as const,
+      formatter: (p: { data: Item; marker: string }) =>
+        `${esc(p.data.name)}<br/>${p.marker}${esc(o.series)}: <b>${esc(moneyTooltip(p.data, o.lang, Boolean(o.money)))}</b><br/>${esc(o.customersText(p.data.customers))}`,
+    },
+    xAxis: o.horizontal ? value : category,
+    yAxis: o.horizontal ? { ...category, inverse: true, axisLabel: { width: 110, overflow: 'truncate' as const } } : value,
+    series: [
+      {
+        type: 'bar' as const,
+        name: o.series,
+        data: items.map((i) => ({ ...i, itemStyle: i.drill ? undefined : { color: '#8c8c8c' } })),
+        barMaxWidth: 36,
+        cursor: 'pointer',
+      },
+    ],
+  };
+}
+
+/** A pie (doughnut) of the groups. */
+export function pieOption(items: readonly Item[], o: BarOptions) {
+  return {
+    color: PALETTE,
+    aria: { enabled: true },
+    legend: { type: 'scroll' as const, bottom: 0 },
+    tooltip: {
+      trigger: 'item' as const,
+      formatter: (p: { data: Item; marker: string; percent: number }) =>
+        `${p.marker}${esc(p.data.name)}: <b>${esc(moneyTooltip(p.data, o.lang, Boolean(o.money)))}</b> (${p.percent}%)<br/>${esc(o.customersText(p.data.customers))}`,
+    },
+    series: [
+      {
+        type: 'pie' as const,
+        name: o.series,
+        radius: ['38%', '66%'],
+        center: ['50%', '45%'],
+        avoidLabelOverlap: true,
+        label: { formatter: '{b}: {c}' },
+        data: items.filter((i) => i.value > 0),
+      },
+    ],
+  };
+}
+
+/**
+ * Stacked bars of two-key groups: keys[0] along the axis (in the order the
+ * groups first name them: time order for a time unit), one series per keys[1].
+ */
+export function stackedOption(groups: readonly Group[], o: Omit<BarOptions, 'series'>) {
+  const cats: string[] = [];
+  const catLabel = new Map<string, string>();
+  const series = new Map<string, { name: string; data: Map<string, Item> }>();
+  for (const g of groups) {
+    const [c = '', s = ''] = g.keys;
+    if (!catLabel.has(c)) {
+      cats.push(c);
+      catLabel.set(c, g.labels[0] ?? c);
+    }
+    const sk = g.other ? '*' : s;
+    let ser = series.get(sk);
+    if (!ser) {
+      ser = { name: g.labels[1] ?? s, data: new Map() };
+      series.set(sk, ser);
+    }
+    ser.data.set(c, { name: g.labels[0] ?? c, value: g.count, drill: g.other ? null : g.drill, customers: g.customers });
+  }
+  const names = [...series.values()].map((s) => s.name);
+  return {
+    color: PALETTE,
+    aria: { enabled: true },
+    grid: { left: 8, right: 16, top: 8, bottom: 40, containLabel: true },
+    legend: { type: 'scroll' as const, bottom: 0, data: names },
+    tooltip: {
+      trigger: 'item' as const,
+      formatter: (p: { data: Item; marker: string; seriesName: string }) =>
+        `${esc(p.data.name)}<br/>${p.marker}${esc(p.seriesName)}: <b>${esc(formatValue(p.data.value, false, o.lang))}</b><br/>${esc(o.customersText(p.data.customers))}`,
+    },
+    xAxis: { type: 'category' as const, data: cats.map((c) => catLabel.get(c) ?? c), axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value' as const, minInterval: 1, axisLabel: { formatter: (v: number) => formatValue(v, false, o.lang) } },
+    series: [...series.values()].map((s) => ({
+      type: 'bar' as const,
+      name: s.name,
+      stack: 'total',
+      barMaxWidth: 36,
+      emphasis: { focus: 'series' as const },
+      data: cats.map((c) => s.data.get(c) ?? { name: catLabel.get(c) ?? c, value: 0, drill: null, customers: 0 }),
+    })),
+  };
+}
+
+/** Whether groups hold anything to draw. */
+export function hasData(groups: readonly Group[] | null | undefined, value: 'count' | 'sum' = 'count'): boolean {
+  return Boolean(groups?.some((g) => (value === 'sum' ? Number(g.sum ?? 0) > 0 : g.count > 0)));
+}
