@@ -1366,6 +1366,106 @@ async function main() {
       state.current = page;
     });
 
+    // ---- dashboard (issue 16): numbers as the API, a bar opens exactly its customers, 1280 and 375
+    const dashChart = (p, id) => p.locator(`[data-testid="dash-chart-${id}"] > div`).first();
+    const dashDrawn = (p, id) =>
+      dashChart(p, id).evaluate((el) =>
+        el.kehuChart.getOption().series.map((s) => ({ name: s.name, data: s.data.map((d) => ({ name: d.name, value: d.value, customers: d.customers, drill: d.drill })) })),
+      );
+    const dashMoney = (s) => `¥${s.split('.')[0].replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${s.split('.')[1]}`;
+    const DASH_API = `query($r: AggregateRange) {
+      tiers: customersAggregate(groupBy: [VALUE_TIER], orderBy: {by: KEY}, limit: 20, locale: ZH_CN) { groups { labels count customers drill } total { customers } }
+      deals: dealsAggregate(range: $r, groupBy: [MONTH], orderBy: {by: KEY}, limit: 1) { groups { keys sum(metric: AMOUNT) } total { sum(metric: AMOUNT) } }
+      inter: interactionsAggregate(range: $r) { total { count } }
+      industries: dealsAggregate(range: $r, groupBy: [INDUSTRY], orderBy: {by: SUM, metric: AMOUNT}, limit: 10, locale: ZH_CN) { groups { labels other drill sum(metric: AMOUNT) } }
+    }`;
+
+    await scenario('dashboard: figures as the API, range narrows, a bar opens its customers (1280)', async () => {
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const ctx = await newContext();
+      const p = await ctx.newPage();
+      state.current = p;
+      // The list does not load the dashboard's chunk (ECharts).
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.locator('tr.kehu-row-clickable').first().waitFor();
+      const loaded = await p.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /Dashboard|echarts/i.test(n)));
+      assert(loaded.length === 0, `the list loaded the dashboard's code: ${loaded.join(', ')}`);
+      // The menu entry.
+      await p.getByRole('menuitem', { name: /仪表盘/ }).click();
+      await p.waitForURL((u) => u.pathname === '/dashboard');
+      await p.getByRole('heading', { level: 1, name: '仪表盘' }).waitFor();
+      const api = await gql(base, DASH_API, { r: { last: 12, unit: 'MONTH' } }, token);
+      await dashChart(p, 'tiers').waitFor();
+      const tiersShown = await p.getByTestId('dash-total-tiers').textContent();
+      assert(tiersShown === `${api.tiers.total.customers.toLocaleString('zh-CN')} 位客户`, `tier total shown ${tiersShown}, API ${api.tiers.total.customers}`);
+      const dealsExact = await p.getByTestId('dash-total-dealAmount').locator('.kehu-money').getAttribute('data-exact') ??
+        (await p.getByTestId('dash-total-dealAmount').textContent());
+      assert(dealsExact === dashMoney(api.deals.total.sum), `deal amount shown ${dealsExact}, API ${api.deals.total.sum}`);
+      const interShown = await p.getByTestId('dash-total-interactions').textContent();
+      assert(interShown === `${api.inter.total.count.toLocaleString('zh-CN')} 条`, `interactions shown ${interShown}, API ${api.inter.total.count}`);
+      // What is drawn is what the API says, bar by bar.
+      const tiers = (await dashDrawn(p, 'tiers'))[0].data;
+      const bars = (xs) => JSON.stringify(xs.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+      assert(bars(tiers.map((d) => [d.name, d.value, d.drill])) === bars(api.tiers.groups.map((g) => [g.labels.join(' · '), g.count, g.drill])), `tier bars ${JSON.stringify(tiers)} vs API ${JSON.stringify(api.tiers.groups)}`);
+      const months = (await dashDrawn(p, 'dealAmount'))[0].data;
+      assert(JSON.stringify(months.map((d) => d.value)) === JSON.stringify(api.deals.groups.map((g) => Number(g.sum ?? 0))), `deal bars ${JSON.stringify(months.map((d) => d.value))}`);
+      const inds = (await dashDrawn(p, 'industries'))[0].data;
+      assert(inds.length === api.industries.groups.length && inds.every((d, i) => d.drill === (api.industries.groups[i].other ? null : api.industries.groups[i].drill)), 'industry bars as the API, the folded group without a drill line');
+      await p.waitForTimeout(1200); // the charts' entry animation
+      await shoot(p, 'dashboard');
+      await p.screenshot({ path: join(SHOTS, 'dashboard-full-1280.png'), fullPage: true });
+      // The range narrows the charts: last 3 months.
+      await p.getByTestId('dash-range').getByText('近 3 个月').click();
+      await p.waitForURL((u) => u.searchParams.get('range') === 'last3');
+      const api3 = await gql(base, DASH_API, { r: { last: 3, unit: 'MONTH' } }, token);
+      await p.waitForFunction(
+        (want) => document.querySelector('[data-testid="dash-total-interactions"]')?.textContent === want,
+        `${api3.inter.total.count.toLocaleString('zh-CN')} 条`,
+      );
+      assert(api3.inter.total.count < api.inter.total.count, 'the demo data has interactions before the last 3 months');
+      // A click on the largest tier bar opens exactly its customers.
+      await p.getByTestId('dash-range').getByText('近 12 个月').click();
+      await dashChart(p, 'tiers').waitFor();
+      const drawn = (await dashDrawn(p, 'tiers'))[0].data;
+      let best = -1;
+      drawn.forEach((d, i) => {
+        if (d.drill && (best < 0 || d.value > drawn[best].value)) best = i;
+      });
+      assert(best >= 0, 'a tier bar with a drill line');
+      const [x, y] = await dashChart(p, 'tiers').evaluate((el, i) => {
+        const v = el.kehuChart.getOption().series[0].data[i].value;
+        return el.kehuChart.convertToPixel({ seriesIndex: 0 }, [v / 2, i]); // horizontal bars
+      }, best);
+      const box = await dashChart(p, 'tiers').boundingBox();
+      await p.mouse.click(box.x + x, box.y + y);
+      await p.waitForURL((u) => u.pathname === '/customers' && u.searchParams.get('q') === drawn[best].drill);
+      await p.getByTestId('customer-total').filter({ hasText: `共 ${drawn[best].customers.toLocaleString('zh-CN')} 个客户` }).waitFor();
+      const count = await gql(base, 'query($q:String){customersCount(query:$q)}', { q: drawn[best].drill }, token);
+      assert(count.customersCount === drawn[best].customers, `the drill line lists ${count.customersCount}, the bar says ${drawn[best].customers}`);
+      await ctx.close();
+      state.current = page;
+    });
+
+    await scenario('dashboard on a phone: one column, nothing sideways (375)', async () => {
+      const ctx = await newContext(PHONE);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/dashboard')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/dashboard' });
+      await dashChart(p, 'tiers').waitFor();
+      await dashChart(p, 'stages').waitFor();
+      const lefts = await p.locator('[data-testid^="dash-card-"]').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().left)));
+      assert(lefts.length >= 8 && new Set(lefts).size === 1, `cards in one column: ${lefts}`);
+      const w = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= 375, `the dashboard scrolls sideways at 375 px: ${w}`);
+      await p.waitForTimeout(1200);
+      await shoot(p, 'dashboard');
+      await p.screenshot({ path: join(SHOTS, 'dashboard-full-375.png'), fullPage: true });
+      await ctx.close();
+      state.current = page;
+    });
+
     await scenario('switch to English', async () => {
       await page.goto(`${base}/settings`);
       await page.getByTestId('language-switch').waitFor();

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import dayjs from 'dayjs';
 import {
   barOption,
+  byOrder,
+  sortGroups,
   decodeDashboardState,
   drillPath,
   encodeDashboardState,
@@ -72,6 +74,7 @@ describe('chart options', () => {
     expect(formatValue(250000000, true, 'zh')).toBe('¥2.5亿');
     expect(formatValue(821000, true, 'en')).toBe('¥821K');
     expect(formatValue(12345, false, 'en')).toBe('12,345');
+    expect(formatValue(0, true, 'zh')).toBe('0');
   });
 
   it('makes the folded group unclickable and keeps the exact amount', () => {
@@ -116,5 +119,32 @@ describe('chart options', () => {
     expect(hasData([g(['2026-01'], ['2026-01'], 1)])).toBe(true);
     expect(hasData([g(['x'], ['x'], 2, { sum: '0.00' })], 'sum')).toBe(false);
     expect(hasData(undefined)).toBe(false);
+  });
+});
+
+describe('order', () => {
+  it('sorts enum groups in the enum order, not set and the folded group last', () => {
+    const groups = [
+      g(['WON'], ['成交'], 1),
+      g([''], ['未填写'], 1),
+      g(['*'], ['其他'], 1, { other: true, drill: null }),
+      g(['POTENTIAL'], ['潜在客户'], 1),
+      g(['NEW_THING'], ['新'], 1),
+    ];
+    expect(sortGroups(groups, ['POTENTIAL', 'CONTACTED', 'WON']).map((x) => x.keys[0])).toEqual(['POTENTIAL', 'WON', 'NEW_THING', '', '*']);
+    expect(['b', '', 'a', '*'].sort(byOrder(['a', 'b']))).toEqual(['a', 'b', '', '*']);
+  });
+
+  it('orders a stack by the given orders of categories and series', () => {
+    const groups = [g(['RESOLVED', 'LOW'], ['已解决', '低'], 1), g(['OPEN', 'HIGH'], ['未跟进', '高'], 2), g(['OPEN', 'LOW'], ['未跟进', '低'], 3)];
+    const opt = stackedOption(groups, { lang: 'zh', customersText: String, catOrder: ['OPEN', 'RESOLVED'], seriesOrder: ['HIGH', 'MEDIUM', 'LOW'] });
+    expect(opt.xAxis.data).toEqual(['未跟进', '已解决']);
+    expect(opt.series.map((s) => s.name)).toEqual(['高', '低']);
+    expect(opt.series[1]?.data.map((d) => d.value)).toEqual([3, 1]);
+  });
+
+  it('leaves pie labels to the legend on a phone', () => {
+    const opt = pieOption(itemsOf([g(['x'], ['x'], 1)]), { lang: 'zh', series: 'S', customersText: String, narrow: true });
+    expect(opt.series[0]?.label).toEqual({ show: false });
   });
 });

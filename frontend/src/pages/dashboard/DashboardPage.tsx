@@ -3,7 +3,7 @@
 // segment; a click on a bar or slice opens the customer list with the
 // group's drill line.
 import { useCallback, useMemo, type ReactNode } from 'react';
-import { Card, Col, DatePicker, Row, Segmented, Select, Skeleton, Space, Spin, Typography } from 'antd';
+import { Card, Col, DatePicker, Grid, Row, Segmented, Select, Skeleton, Space, Spin, Typography } from 'antd';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import dayjs from 'dayjs';
@@ -15,6 +15,13 @@ import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, ErrorState } from '../../components/States';
 import { Money } from '../../components/Money';
 import { Chart } from './Chart';
+import { NEED_STATUS_LABELS, PRIORITY_LABELS, STAGE_LABELS, VALUE_TIER_LABELS } from '../../i18n/enums';
+
+// Enum groups in the order of the enum (the pipeline's stages, A before B...), not by code.
+const TIER_ORDER = Object.keys(VALUE_TIER_LABELS);
+const STAGE_ORDER = Object.keys(STAGE_LABELS);
+const NEED_STATUS_ORDER = Object.keys(NEED_STATUS_LABELS);
+const PRIORITY_ORDER = Object.keys(PRIORITY_LABELS);
 import {
   RANGE_PRESETS,
   barOption,
@@ -26,6 +33,7 @@ import {
   itemsOf,
   pieOption,
   presetDays,
+  sortGroups,
   stackedOption,
   toAggregateRange,
   type Group,
@@ -42,6 +50,7 @@ const PRESET_LABEL: Record<RangePreset, MessageKey> = {
 
 export default function DashboardPage() {
   const { t, lang } = useI18n();
+  const narrow = !Grid.useBreakpoint().md;
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const { range, segment } = useMemo(() => decodeDashboardState(params), [params]);
@@ -152,25 +161,25 @@ export default function DashboardPage() {
       ) : (
         <Row gutter={[16, 16]}>
           {card('tiers', t('dash.tiers'), t('dash.unit.customers'), d?.tiers.groups, n(d?.tiers.total.customers),
-            (g) => barOption(itemsOf(g), { lang, series: t('dash.series.customers'), customersText }),
+            (g) => barOption(itemsOf(sortGroups(g, TIER_ORDER)), { lang, series: t('dash.series.customers'), horizontal: true, narrow, customersText }),
             { subtitle: t('dash.now') })}
           {card('stages', t('dash.stages'), t('dash.unit.customers'), d?.stages.groups, n(d?.stages.total.customers),
-            (g) => pieOption(itemsOf(g), { lang, series: t('dash.series.customers'), customersText }),
+            (g) => barOption(itemsOf(sortGroups(g, STAGE_ORDER)), { lang, series: t('dash.series.customers'), horizontal: true, narrow, customersText }),
             { subtitle: t('dash.now') })}
           {card('newCustomers', t('dash.newCustomers'), t('dash.unit.customers'), d?.newCustomers.groups, n(d?.newCustomers.total.customers),
-            (g) => barOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), customersText }))}
+            (g) => barOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), narrow, customersText }))}
           {card('dealAmount', t('dash.dealAmount'), t('dash.unit.money'), d?.dealAmount.groups, <Money value={d?.dealAmount.total.sum} />,
-            (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, customersText }),
+            (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, narrow, customersText }),
             { money: true })}
           {card('interactions', t('dash.interactions'), t('dash.unit.interactions'), d?.interactions.groups, c(d?.interactions.total.count),
-            (g) => stackedOption(g, { lang, customersText }))}
+            (g) => stackedOption(g, { lang, narrow, customersText }))}
           {card('needs', t('dash.needs'), t('dash.unit.needs'), d?.needs.groups, c(d?.needs.total.count),
-            (g) => stackedOption(g, { lang, customersText }))}
+            (g) => stackedOption(g, { lang, narrow, customersText, catOrder: NEED_STATUS_ORDER, seriesOrder: PRIORITY_ORDER }))}
           {card('industries', t('dash.industries'), t('dash.unit.money'), d?.industries.groups, <Money value={d?.industries.total.sum} />,
-            (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, horizontal: true, customersText }),
+            (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, horizontal: true, narrow, customersText }),
             { money: true, height: 340 })}
           {card('sources', t('dash.sources'), t('dash.unit.customers'), d?.sources.groups, n(d?.sources.total.customers),
-            (g) => pieOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), customersText }),
+            (g) => pieOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), narrow, customersText }),
             { height: 340 })}
         </Row>
       )}

@@ -103,6 +103,32 @@ export function drillPath(drill: string): string {
   return `/customers?${new URLSearchParams({ q: drill }).toString()}`;
 }
 
+// ---- order
+
+/**
+ * A comparator of keys by a given order (an enum's declaration order, e.g. the
+ * pipeline's stages): known keys first in that order, then others as they
+ * came, the empty key (未填写) and the folded group (*) last.
+ */
+export function byOrder(order: readonly string[] | undefined): (a: string, b: string) => number {
+  const rank = (k: string) => {
+    if (k === '*') return 1e6 + 1;
+    if (k === '') return 1e6;
+    const i = order ? order.indexOf(k) : -1;
+    return i < 0 ? 1e5 : i;
+  };
+  return (a, b) => rank(a) - rank(b);
+}
+
+/** Groups sorted by their first key in an order (stable for ties). */
+export function sortGroups<G extends Group>(groups: readonly G[], order: readonly string[]): G[] {
+  const cmp = byOrder(order);
+  return groups
+    .map((g, i) => ({ g, i }))
+    .sort((x, y) => cmp(x.g.other ? '*' : (x.g.keys[0] ?? ''), y.g.other ? '*' : (y.g.keys[0] ?? '')) || x.i - y.i)
+    .map((x) => x.g);
+}
+
 // ---- items
 
 /** One item per group (the folded group last, not clickable). */
@@ -118,6 +144,7 @@ export function itemsOf(groups: readonly Group[], value: 'count' | 'customers' |
 
 /** An axis label or a tooltip figure in the app's units (万/亿 in Chinese, K/M in English). */
 export function formatValue(v: number | string, money: boolean, lang: Lang): string {
+  if (money && Number(v) === 0) return '0';
   if (money) return formatMoneyShort(typeof v === 'number' ? v.toFixed(2) : v, lang);
   const n = typeof v === 'number' ? v : Number(v);
   return n.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
@@ -135,6 +162,8 @@ export interface BarOptions {
   horizontal?: boolean;
   /** The tooltip's line of customers ("{n} 位客户"). */
   customersText: (n: number) => string;
+  /** A phone-sized chart: pie labels left to the legend and the tooltip. */
+  narrow?: boolean;
 }
 
 function moneyTooltip(item: Item, lang: Lang, money: boolean): string {
@@ -152,7 +181,8 @@ export function barOption(items: readonly Item[], o: BarOptions) {
   const value = {
     type: 'value' as const,
     minInterval: o.money ? undefined : 1,
-    axisLabel: { formatter: (v: number) => formatValue(v, Boolean(o.money), o.lang) },
+    splitNumber: o.narrow ? 3 : undefined,
+    axisLabel: { hideOverlap: true, formatter: (v: number) => formatValue(v, Boolean(o.money), o.lang) },
   };
   return {
     color: PALETTE,
@@ -196,7 +226,8 @@ export function pieOption(items: readonly Item[], o: BarOptions) {
         radius: ['38%', '66%'],
         center: ['50%', '45%'],
         avoidLabelOverlap: true,
-        label: { formatter: '{b}: {c}' },
+        label: o.narrow ? { show: false } : { formatter: '{b}: {c}' },
+        labelLine: { show: !o.narrow },
         data: items.filter((i) => i.value > 0),
       },
     ],
@@ -207,7 +238,7 @@ export function pieOption(items: readonly Item[], o: BarOptions) {
  * Stacked bars of two-key groups: keys[0] along the axis (in the order the
  * groups first name them: time order for a time unit), one series per keys[1].
  */
-export function stackedOption(groups: readonly Group[], o: Omit<BarOptions, 'series'>) {
+export function stackedOption(groups: readonly Group[], o: Omit<BarOptions, 'series'> & { catOrder?: readonly string[]; seriesOrder?: readonly string[] }) {
   const cats: string[] = [];
   const catLabel = new Map<string, string>();
   const series = new Map<string, { name: string; data: Map<string, Item> }>();
@@ -225,7 +256,9 @@ export function stackedOption(groups: readonly Group[], o: Omit<BarOptions, 'ser
     }
     ser.data.set(c, { name: g.labels[0] ?? c, value: g.count, drill: g.other ? null : g.drill, customers: g.customers });
   }
-  const names = [...series.values()].map((s) => s.name);
+  if (o.catOrder) cats.sort(byOrder(o.catOrder));
+  const sorted = [...series.entries()].sort((a, b) => byOrder(o.seriesOrder)(a[0], b[0])).map(([, v]) => v);
+  const names = sorted.map((s) => s.name);
   return {
     color: PALETTE,
     aria: { enabled: true },
@@ -237,8 +270,8 @@ export function stackedOption(groups: readonly Group[], o: Omit<BarOptions, 'ser
         `${esc(p.data.name)}<br/>${p.marker}${esc(p.seriesName)}: <b>${esc(formatValue(p.data.value, false, o.lang))}</b><br/>${esc(o.customersText(p.data.customers))}`,
     },
     xAxis: { type: 'category' as const, data: cats.map((c) => catLabel.get(c) ?? c), axisLabel: { hideOverlap: true } },
-    yAxis: { type: 'value' as const, minInterval: 1, axisLabel: { formatter: (v: number) => formatValue(v, false, o.lang) } },
-    series: [...series.values()].map((s) => ({
+    yAxis: { type: 'value' as const, minInterval: 1, axisLabel: { hideOverlap: true, formatter: (v: number) => formatValue(v, false, o.lang) } },
+    series: sorted.map((s) => ({
       type: 'bar' as const,
       name: s.name,
       stack: 'total',
