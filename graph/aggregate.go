@@ -46,32 +46,11 @@ var factArrays = map[analytics.Fact]segment.Array{
 func (r *Resolver) aggregate(ctx context.Context, in aggArgs) (*analytics.Result, error) {
 	return asArgs(ctx, func(a crm.Actor) (*analytics.Result, error) {
 		opts := segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID)
-		where := in.where
-		if in.segment != nil {
-			seg, err := r.CRM.Segment(ctx, a, *in.segment)
-			if err != nil {
-				return nil, err
-			}
-			saved, err := segment.SavedWhere(seg.Where)
-			if err != nil {
-				return nil, err
-			}
-			if where == nil {
-				where = saved
-			} else {
-				where = map[string]any{"and": []any{where, saved}}
-			}
-		}
-		q := analytics.Request{Fact: in.fact, Actor: a, Limit: in.limit}
-		line := ""
-		if in.query != nil {
-			line = *in.query
-		}
-		f, err := segment.FilterOf(where, line, opts)
+		f, err := r.scopeFilter(ctx, a, in.where, in.query, in.segment)
 		if err != nil {
 			return nil, err
 		}
-		q.Scope = f
+		q := analytics.Request{Fact: in.fact, Actor: a, Limit: in.limit, Scope: f}
 		if in.scope != nil {
 			q.Archive = *in.scope
 		}
@@ -87,15 +66,7 @@ func (r *Resolver) aggregate(ctx context.Context, in aggArgs) (*analytics.Result
 			}
 			q.GroupBy = append(q.GroupBy, d)
 		}
-		if in.rng != nil {
-			q.Range = &analytics.RangeInput{From: dateArg(in.rng.From), To: dateArg(in.rng.To)}
-			if in.rng.Last != nil {
-				q.Range.Last = *in.rng.Last
-			}
-			if in.rng.Unit != nil {
-				q.Range.Unit = analytics.Dimension(*in.rng.Unit)
-			}
-		}
+		q.Range = rangeInput(in.rng)
 		if in.timeZone != nil {
 			q.TimeZone = *in.timeZone
 		}
@@ -113,6 +84,69 @@ func (r *Resolver) aggregate(ctx context.Context, in aggArgs) (*analytics.Result
 		q.Locale = r.locale(ctx, a, in.locale)
 		return r.Analytics.Aggregate(ctx, q)
 	})
+}
+
+// scopeFilter is the customers of an analytics request: the where input,
+// the query line and a saved segment (its id), ANDed; nil for every
+// customer. Errors: BAD_USER_INPUT with the argument's path; NOT_FOUND for
+// a segment the actor may not see.
+func (r *Resolver) scopeFilter(ctx context.Context, a crm.Actor, where map[string]any, query, seg *string) (*segment.Filter, error) {
+	if seg != nil {
+		s, err := r.CRM.Segment(ctx, a, *seg)
+		if err != nil {
+			return nil, err
+		}
+		saved, err := segment.SavedWhere(s.Where)
+		if err != nil {
+			return nil, err
+		}
+		if where == nil {
+			where = saved
+		} else {
+			where = map[string]any{"and": []any{where, saved}}
+		}
+	}
+	line := ""
+	if query != nil {
+		line = *query
+	}
+	return segment.FilterOf(where, line, segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID))
+}
+
+// kpis translates the kpis field.
+func (r *Resolver) kpis(ctx context.Context, where map[string]any, query, seg *string, rng *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error) {
+	return asArgs(ctx, func(a crm.Actor) (*analytics.KPIReport, error) {
+		f, err := r.scopeFilter(ctx, a, where, query, seg)
+		if err != nil {
+			return nil, err
+		}
+		q := analytics.KPIRequest{Scope: f, Actor: a, Range: rangeInput(rng), Locale: r.locale(ctx, a, locale)}
+		if compare != nil {
+			q.Compare = analytics.Compare(*compare)
+		}
+		return r.Analytics.KPIs(ctx, q)
+	})
+}
+
+func rangeInput(rng *model.AggregateRange) *analytics.RangeInput {
+	if rng == nil {
+		return nil
+	}
+	in := &analytics.RangeInput{From: dateArg(rng.From), To: dateArg(rng.To)}
+	if rng.Last != nil {
+		in.Last = *rng.Last
+	}
+	if rng.Unit != nil {
+		in.Unit = analytics.Dimension(*rng.Unit)
+	}
+	return in
+}
+
+func daySpan(r *analytics.Range) *model.DaySpan {
+	if r == nil {
+		return nil
+	}
+	return &model.DaySpan{From: dateTime(r.First), To: dateTime(r.Last)}
 }
 
 // locale is the language of an aggregate's labels: the argument, else the
@@ -170,13 +204,7 @@ func medians(ctx context.Context) []string {
 func meta(res *analytics.Result) *model.AggregateMeta {
 	m := &model.AggregateMeta{Rows: int(res.Rows), CustomersScanned: int(res.Customers),
 		TookMs: float64(res.Took.Microseconds()) / 1000, TimeZone: res.TimeZone}
-	span := func(r *analytics.Range) *model.DaySpan {
-		if r == nil {
-			return nil
-		}
-		return &model.DaySpan{From: dateTime(r.First), To: dateTime(r.Last)}
-	}
-	m.Range, m.PreviousRange = span(res.Range), span(res.Previous)
+	m.Range, m.PreviousRange = daySpan(res.Range), daySpan(res.Previous)
 	return m
 }
 

@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	Interaction() InteractionResolver
 	InteractionAggregate() InteractionAggregateResolver
 	InteractionGroup() InteractionGroupResolver
+	KpiReport() KpiReportResolver
 	Mutation() MutationResolver
 	Need() NeedResolver
 	NeedAggregate() NeedAggregateResolver
@@ -266,6 +267,7 @@ type ComplexityRoot struct {
 		KeyEvent         func(childComplexity int) int
 		NextAction       func(childComplexity int) int
 		Participants     func(childComplexity int) int
+		RecordedAt       func(childComplexity int) int
 		Result           func(childComplexity int) int
 		Summary          func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
@@ -294,6 +296,28 @@ type ComplexityRoot struct {
 		Other     func(childComplexity int) int
 		Previous  func(childComplexity int) int
 		Sum       func(childComplexity int, metric model.InteractionMetric) int
+	}
+
+	Kpi struct {
+		Change         func(childComplexity int) int
+		Code           func(childComplexity int) int
+		Definition     func(childComplexity int) int
+		Denominator    func(childComplexity int) int
+		Drill          func(childComplexity int) int
+		HigherIsBetter func(childComplexity int) int
+		Name           func(childComplexity int) int
+		Numerator      func(childComplexity int) int
+		Previous       func(childComplexity int) int
+		Target         func(childComplexity int) int
+		TargetMet      func(childComplexity int) int
+		Unit           func(childComplexity int) int
+		Value          func(childComplexity int) int
+	}
+
+	KpiReport struct {
+		KPIs          func(childComplexity int) int
+		PreviousRange func(childComplexity int) int
+		Range         func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -402,6 +426,7 @@ type ComplexityRoot struct {
 		ExplainSegment        func(childComplexity int, where map[string]any, query *string) int
 		FormatQuery           func(childComplexity int, where map[string]any) int
 		InteractionsAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		Kpis                  func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) int
 		Me                    func(childComplexity int) int
 		NeedsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		ParseQuery            func(childComplexity int, query string) int
@@ -614,6 +639,10 @@ type InteractionGroupResolver interface {
 	Max(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error)
 	Median(ctx context.Context, obj *analytics.Row, metric model.InteractionMetric) (*string, error)
 }
+type KpiReportResolver interface {
+	Range(ctx context.Context, obj *analytics.KPIReport) (*model.DaySpan, error)
+	PreviousRange(ctx context.Context, obj *analytics.KPIReport) (*model.DaySpan, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
 	Logout(ctx context.Context) (bool, error)
@@ -692,6 +721,7 @@ type QueryResolver interface {
 	NeedsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error)
 }
 type SatisfactionAggregateResolver interface {
 	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
@@ -1790,6 +1820,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Interaction.Participants(childComplexity), true
+	case "Interaction.recordedAt":
+		if e.ComplexityRoot.Interaction.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Interaction.RecordedAt(childComplexity), true
 	case "Interaction.result":
 		if e.ComplexityRoot.Interaction.Result == nil {
 			break
@@ -1949,6 +1985,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InteractionGroup.Sum(childComplexity, args["metric"].(model.InteractionMetric)), true
+
+	case "Kpi.change":
+		if e.ComplexityRoot.Kpi.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Change(childComplexity), true
+	case "Kpi.code":
+		if e.ComplexityRoot.Kpi.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Code(childComplexity), true
+	case "Kpi.definition":
+		if e.ComplexityRoot.Kpi.Definition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Definition(childComplexity), true
+	case "Kpi.denominator":
+		if e.ComplexityRoot.Kpi.Denominator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Denominator(childComplexity), true
+	case "Kpi.drill":
+		if e.ComplexityRoot.Kpi.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Drill(childComplexity), true
+	case "Kpi.higherIsBetter":
+		if e.ComplexityRoot.Kpi.HigherIsBetter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.HigherIsBetter(childComplexity), true
+	case "Kpi.name":
+		if e.ComplexityRoot.Kpi.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Name(childComplexity), true
+	case "Kpi.numerator":
+		if e.ComplexityRoot.Kpi.Numerator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Numerator(childComplexity), true
+	case "Kpi.previous":
+		if e.ComplexityRoot.Kpi.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Previous(childComplexity), true
+	case "Kpi.target":
+		if e.ComplexityRoot.Kpi.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Target(childComplexity), true
+	case "Kpi.targetMet":
+		if e.ComplexityRoot.Kpi.TargetMet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.TargetMet(childComplexity), true
+	case "Kpi.unit":
+		if e.ComplexityRoot.Kpi.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Unit(childComplexity), true
+	case "Kpi.value":
+		if e.ComplexityRoot.Kpi.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kpi.Value(childComplexity), true
+
+	case "KpiReport.kpis":
+		if e.ComplexityRoot.KpiReport.KPIs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KpiReport.KPIs(childComplexity), true
+	case "KpiReport.previousRange":
+		if e.ComplexityRoot.KpiReport.PreviousRange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KpiReport.PreviousRange(childComplexity), true
+	case "KpiReport.range":
+		if e.ComplexityRoot.KpiReport.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KpiReport.Range(childComplexity), true
 
 	case "Mutation.addContact":
 		if e.ComplexityRoot.Mutation.AddContact == nil {
@@ -2672,6 +2806,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.InteractionsAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["interactionWhere"].(map[string]any), args["groupBy"].([]model.InteractionDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.InteractionAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 
+	case "Query.kpis":
+		if e.ComplexityRoot.Query.Kpis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kpis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Kpis(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["range"].(*model.AggregateRange), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -3877,6 +4022,8 @@ type Interaction {
   keyEvent: KeyEvent
   durationMin: Int
   createdBy: User
+  "When it was logged in Kehu (the seeds ask for a record within 24 hours); null on interactions logged before this was kept."
+  recordedAt: Time
   "When and by whom it was last changed; null when never changed since it was logged."
   updatedAt: Time
   updatedBy: User
@@ -4850,7 +4997,7 @@ type AggregateMeta {
 }
 
 "Dimensions of customersAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum CustomerDimension { DAY WEEK MONTH QUARTER YEAR VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+enum CustomerDimension { DAY WEEK MONTH QUARTER YEAR VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum CustomerMetric {
   "The customer's deals summed (yuan)."
@@ -4865,6 +5012,8 @@ enum CustomerMetric {
   OPEN_NEED_COUNT
   "Interactions marked COMPLAINT."
   COMPLAINT_COUNT
+  "Days from the first interaction to the first deal (customers with both, the deal not before the interaction's day)."
+  SALES_CYCLE_DAYS
 }
 
 input CustomerAggregateOrder {
@@ -4910,7 +5059,7 @@ type CustomerAggregate {
 }
 
 "Dimensions of interactionsAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum InteractionDimension { DAY WEEK MONTH QUARTER YEAR CHANNEL KEY_EVENT PARTICIPANT VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+enum InteractionDimension { DAY WEEK MONTH QUARTER YEAR CHANNEL KEY_EVENT PARTICIPANT RECORDING NEXT_ACTION VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum InteractionMetric {
   "Minutes (interactions without a recorded duration have none)."
@@ -4960,7 +5109,7 @@ type InteractionAggregate {
 }
 
 "Dimensions of dealsAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum DealDimension { DAY WEEK MONTH QUARTER YEAR PRODUCT VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+enum DealDimension { DAY WEEK MONTH QUARTER YEAR PRODUCT VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum DealMetric {
   "Yuan."
@@ -5010,7 +5159,7 @@ type DealAggregate {
 }
 
 "Dimensions of needsAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum NeedDimension { DAY WEEK MONTH QUARTER YEAR STATUS PRIORITY KIND TYPE OPENED_MONTH VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER CUSTOMER_TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+enum NeedDimension { DAY WEEK MONTH QUARTER YEAR STATUS PRIORITY KIND TYPE OPENED_MONTH VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER CUSTOMER_TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum NeedMetric {
   "The budget's upper end in yuan (needs without one have none)."
@@ -5062,7 +5211,7 @@ type NeedAggregate {
 }
 
 "Dimensions of satisfactionAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum SatisfactionDimension { DAY WEEK MONTH QUARTER YEAR SCORE_BAND VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+enum SatisfactionDimension { DAY WEEK MONTH QUARTER YEAR SCORE_BAND VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum SatisfactionMetric {
   "0-100."
@@ -5112,7 +5261,7 @@ type SatisfactionAggregate {
 }
 
 "Dimensions of stageChangesAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum StageChangeDimension { DAY WEEK MONTH QUARTER YEAR FROM_STAGE TO_STAGE VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH }
+enum StageChangeDimension { DAY WEEK MONTH QUARTER YEAR FROM_STAGE TO_STAGE VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum StageChangeMetric {
   "Days spent in the stage left, since the change before (a customer's first stage has none)."
@@ -5195,6 +5344,69 @@ extend type Query {
   stageChangesAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
     groupBy: [StageChangeDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
     orderBy: StageChangeAggregateOrder, compare: CompareTo, locale: Locale): StageChangeAggregate!
+}
+
+# ---- KPIs (docs/KPIS.md) ----
+
+"Which KPI (docs/KPIS.md defines each)."
+enum KpiCode {
+  HIGH_VALUE_RETENTION    # % of tier-A customers with a deal in the previous period that bought again in the range (target >= 90%)
+  POTENTIAL_CONVERSION    # % of customers that were potential at the range's start (or entered POTENTIAL in it) that reached WON in it (target >= 20%)
+  CHURN_RATE              # % of customers with a deal before the range that entered LOST in it, or had no deal for 3 months ...
+  REPURCHASE_RATE         # % of customers with a deal in the range that had a deal before it
+  REPURCHASE_GROWTH       # year-on-year growth of repeat-customer deal amount (target >= 15%)
+  AVG_SATISFACTION        # mean survey score in the range (target >= 85)
+  SATISFIED_SHARE         # % of surveys scoring >= 85
+  NEED_RESOLUTION_RATE    # % of needs opened in the range that are resolved
+  NEED_RESOLUTION_DAYS    # median days from opening to resolution
+  COMPLAINT_COUNT
+  COMPLAINT_RATE          # complaints per 100 customers with an interaction in the range
+  SALES_CYCLE_DAYS        # mean days from first interaction to first deal, customers whose first deal is in the range
+  TIMELY_RECORDING        # % of interactions recorded within 24 hours of happening
+  OVERDUE_NEXT_ACTIONS    # next actions not done whose due date has passed (now)
+}
+
+"How a KPI's value is written."
+enum KpiUnit { PERCENT SCORE DAYS COUNT YUAN }
+
+type Kpi {
+  code: KpiCode!
+  "The KPI's name in the request's language."
+  name: String!
+  unit: KpiUnit!
+  "The value (null when the denominator is 0): a Decimal string, PERCENT as 0-100 with two decimals."
+  value: Decimal
+  numerator: Decimal
+  denominator: Decimal
+  "The value in the compared range (null without compare or without data)."
+  previous: Decimal
+  "value - previous (percentage points for PERCENT); null when either is null."
+  change: Decimal
+  "The seeds' target, when they give one."
+  target: Decimal
+  "Whether value meets target (null without target or value)."
+  targetMet: Boolean
+  "Whether a higher value is better (for colouring a change)."
+  higherIsBetter: Boolean!
+  "The definition in words, in the request's language (docs/KPIS.md has the formulas)."
+  definition: String!
+  "A query line of the customers behind the value (its numerator), when the filter language can say it."
+  drill: String
+}
+
+type KpiReport {
+  kpis: [Kpi!]!
+  range: DaySpan!
+  previousRange: DaySpan
+}
+
+extend type Query {
+  """
+  The seeds' KPIs over the customers of where, query and segment (ANDed, active customers), for a
+  range of days (default: the current month so far), each with the compared range's value
+  (compare, default PREVIOUS_PERIOD). Definitions and formulas: docs/KPIS.md.
+  """
+  kpis(where: CustomerWhere, query: String, segment: ID, range: AggregateRange, compare: CompareTo = PREVIOUS_PERIOD, locale: Locale): KpiReport!
 }
 `, BuiltIn: false},
 }
@@ -5608,6 +5820,8 @@ func (ec *executionContext) childFields_Interaction(ctx context.Context, field g
 		return ec.fieldContext_Interaction_durationMin(ctx, field)
 	case "createdBy":
 		return ec.fieldContext_Interaction_createdBy(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Interaction_recordedAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Interaction_updatedAt(ctx, field)
 	case "updatedBy":
@@ -5662,6 +5876,50 @@ func (ec *executionContext) childFields_InteractionGroup(ctx context.Context, fi
 		return ec.fieldContext_InteractionGroup_previous(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InteractionGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_Kpi(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Kpi_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Kpi_name(ctx, field)
+	case "unit":
+		return ec.fieldContext_Kpi_unit(ctx, field)
+	case "value":
+		return ec.fieldContext_Kpi_value(ctx, field)
+	case "numerator":
+		return ec.fieldContext_Kpi_numerator(ctx, field)
+	case "denominator":
+		return ec.fieldContext_Kpi_denominator(ctx, field)
+	case "previous":
+		return ec.fieldContext_Kpi_previous(ctx, field)
+	case "change":
+		return ec.fieldContext_Kpi_change(ctx, field)
+	case "target":
+		return ec.fieldContext_Kpi_target(ctx, field)
+	case "targetMet":
+		return ec.fieldContext_Kpi_targetMet(ctx, field)
+	case "higherIsBetter":
+		return ec.fieldContext_Kpi_higherIsBetter(ctx, field)
+	case "definition":
+		return ec.fieldContext_Kpi_definition(ctx, field)
+	case "drill":
+		return ec.fieldContext_Kpi_drill(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Kpi", field.Name)
+}
+
+func (ec *executionContext) childFields_KpiReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kpis":
+		return ec.fieldContext_KpiReport_kpis(ctx, field)
+	case "range":
+		return ec.fieldContext_KpiReport_range(ctx, field)
+	case "previousRange":
+		return ec.fieldContext_KpiReport_previousRange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KpiReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7853,6 +8111,60 @@ func (ec *executionContext) field_Query_interactionsAggregate_args(ctx context.C
 		return nil, err
 	}
 	args["locale"] = arg11
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kpis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (*model.CompareTo, error) {
+			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg5
 	return args, nil
 }
 
@@ -12685,6 +12997,29 @@ func (ec *executionContext) fieldContext_Interaction_createdBy(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Interaction_recordedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Interaction_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Interaction_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Interaction", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Interaction_updatedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13290,6 +13625,401 @@ func (ec *executionContext) fieldContext_InteractionGroup_previous(_ context.Con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_InteractionGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Kpi_code(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.KPICode) graphql.Marshaler {
+			return ec.marshalNKpiCode2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPICode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "KpiCode")
+}
+
+func (ec *executionContext) _Kpi_name(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "String")
+}
+
+func (ec *executionContext) _Kpi_unit(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analytics.KPIUnit) graphql.Marshaler {
+			return ec.marshalNKpiUnit2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPIUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "KpiUnit")
+}
+
+func (ec *executionContext) _Kpi_value(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Kpi_numerator(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_numerator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Numerator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_numerator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Kpi_denominator(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_denominator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Denominator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_denominator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Kpi_previous(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Kpi_change(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Kpi_target(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Kpi_targetMet(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_targetMet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetMet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_targetMet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Kpi_higherIsBetter(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_higherIsBetter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HigherIsBetter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_higherIsBetter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Kpi_definition(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_definition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Definition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "String")
+}
+
+func (ec *executionContext) _Kpi_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.KPI) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kpi_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kpi_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kpi", field, false, false, "String")
+}
+
+func (ec *executionContext) _KpiReport_kpis(ctx context.Context, field graphql.CollectedField, obj *analytics.KPIReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KpiReport_kpis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KPIs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.KPI) graphql.Marshaler {
+			return ec.marshalNKpi2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPIᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KpiReport_kpis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KpiReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Kpi(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KpiReport_range(ctx context.Context, field graphql.CollectedField, obj *analytics.KPIReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KpiReport_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.KpiReport().Range(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DaySpan) graphql.Marshaler {
+			return ec.marshalNDaySpan2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDaySpan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KpiReport_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KpiReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DaySpan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KpiReport_previousRange(ctx context.Context, field graphql.CollectedField, obj *analytics.KPIReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KpiReport_previousRange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.KpiReport().PreviousRange(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DaySpan) graphql.Marshaler {
+			return ec.marshalODaySpan2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDaySpan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KpiReport_previousRange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KpiReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DaySpan(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16629,6 +17359,50 @@ func (ec *executionContext) fieldContext_Query_stageChangesAggregate(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_stageChangesAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_kpis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kpis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Kpis(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["range"].(*model.AggregateRange), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.KPIReport) graphql.Marshaler {
+			return ec.marshalNKpiReport2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPIReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kpis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KpiReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kpis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26837,6 +27611,11 @@ func (ec *executionContext) _Interaction(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Interaction_createdBy(ctx, field, obj)
 				})
+		case "recordedAt":
+			out.Values[i] = ec._Interaction_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "updatedAt":
 			out.Values[i] = ec._Interaction_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -27002,6 +27781,144 @@ func (ec *executionContext) _InteractionGroup(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kpiImplementors = []string{"Kpi"}
+
+func (ec *executionContext) _Kpi(ctx context.Context, sel ast.SelectionSet, obj *analytics.KPI) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kpiImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Kpi")
+		case "code":
+			out.Values[i] = ec._Kpi_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Kpi_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._Kpi_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Kpi_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "numerator":
+			out.Values[i] = ec._Kpi_numerator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "denominator":
+			out.Values[i] = ec._Kpi_denominator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._Kpi_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._Kpi_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._Kpi_target(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "targetMet":
+			out.Values[i] = ec._Kpi_targetMet(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "higherIsBetter":
+			out.Values[i] = ec._Kpi_higherIsBetter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "definition":
+			out.Values[i] = ec._Kpi_definition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "drill":
+			out.Values[i] = ec._Kpi_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kpiReportImplementors = []string{"KpiReport"}
+
+func (ec *executionContext) _KpiReport(ctx context.Context, sel ast.SelectionSet, obj *analytics.KPIReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kpiReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KpiReport")
+		case "kpis":
+			out.Values[i] = ec._KpiReport_kpis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "range":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KpiReport_range(ctx, field, obj)
+				})
+		case "previousRange":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KpiReport_previousRange(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27808,6 +28725,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stageChangesAggregate(ctx, field)
+				})
+		case "kpis":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kpis(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -29271,6 +30194,14 @@ func (ec *executionContext) marshalNDateBound2interface(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) marshalNDaySpan2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDaySpan(ctx context.Context, sel ast.SelectionSet, v *model.DaySpan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DaySpan!")
+		return graphql.Null
+	}
+	return ec._DaySpan(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDeal2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDeal(ctx context.Context, sel ast.SelectionSet, v crm.Deal) graphql.Marshaler {
 	return ec._Deal(ctx, sel, &v)
 }
@@ -29618,6 +30549,68 @@ func (ec *executionContext) unmarshalNKeyEvent2githubᚗcomᚋkehuᚑcrmᚋkehu�
 
 func (ec *executionContext) marshalNKeyEvent2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKeyEvent(ctx context.Context, sel ast.SelectionSet, v crm.KeyEvent) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNKpi2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPIᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.KPI) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKpi2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPI(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKpi2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPI(ctx context.Context, sel ast.SelectionSet, v *analytics.KPI) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Kpi!")
+		return graphql.Null
+	}
+	return ec._Kpi(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNKpiCode2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPICode(ctx context.Context, v any) (analytics.KPICode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := analytics.KPICode(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKpiCode2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPICode(ctx context.Context, sel ast.SelectionSet, v analytics.KPICode) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "KpiCode!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNKpiReport2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPIReport(ctx context.Context, sel ast.SelectionSet, v *analytics.KPIReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KpiReport!")
+		return graphql.Null
+	}
+	return ec._KpiReport(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNKpiUnit2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPIUnit(ctx context.Context, v any) (analytics.KPIUnit, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := analytics.KPIUnit(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKpiUnit2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐKPIUnit(ctx context.Context, sel ast.SelectionSet, v analytics.KPIUnit) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "KpiUnit!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNLocale2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx context.Context, v any) (crm.Locale, error) {

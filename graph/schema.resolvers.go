@@ -343,6 +343,16 @@ func (r *interactionGroupResolver) Median(ctx context.Context, obj *analytics.Ro
 	return figure(obj.Median(analytics.Metric(metric)))
 }
 
+// Range is the resolver for the range field.
+func (r *kpiReportResolver) Range(ctx context.Context, obj *analytics.KPIReport) (*model.DaySpan, error) {
+	return daySpan(&obj.Range), nil
+}
+
+// PreviousRange is the resolver for the previousRange field.
+func (r *kpiReportResolver) PreviousRange(ctx context.Context, obj *analytics.KPIReport) (*model.DaySpan, error) {
+	return daySpan(obj.Previous), nil
+}
+
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.AuthPayload, error) {
 	x, hasHTTP := exchange(ctx)
@@ -892,6 +902,11 @@ func (r *queryResolver) StageChangesAggregate(ctx context.Context, where map[str
 	return r.aggregate(ctx, in)
 }
 
+// Kpis is the resolver for the kpis field.
+func (r *queryResolver) Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error) {
+	return r.kpis(ctx, where, query, segment, rangeArg, compare, locale)
+}
+
 // Meta is the resolver for the meta field.
 func (r *satisfactionAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
 	return meta(obj), nil
@@ -1068,6 +1083,9 @@ func (r *Resolver) InteractionAggregate() InteractionAggregateResolver {
 // InteractionGroup returns InteractionGroupResolver implementation.
 func (r *Resolver) InteractionGroup() InteractionGroupResolver { return &interactionGroupResolver{r} }
 
+// KpiReport returns KpiReportResolver implementation.
+func (r *Resolver) KpiReport() KpiReportResolver { return &kpiReportResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
@@ -1136,6 +1154,7 @@ type (
 	interactionResolver           struct{ *Resolver }
 	interactionAggregateResolver  struct{ *Resolver }
 	interactionGroupResolver      struct{ *Resolver }
+	kpiReportResolver             struct{ *Resolver }
 	mutationResolver              struct{ *Resolver }
 	needResolver                  struct{ *Resolver }
 	needAggregateResolver         struct{ *Resolver }

@@ -85,6 +85,39 @@ func TestAggregatesOverHTTP(t *testing.T) {
 			t.Errorf("%s: no groups on demo data", name)
 		}
 	}
+
+	// The KPIs, as a dashboard reads them with an analyst's rights.
+	var k struct {
+		Kpis struct {
+			Kpis []struct {
+				Code, Name, Unit, Definition string
+				Value, Previous, Change      *string
+				Target                       *string
+				TargetMet                    *bool
+				Drill                        *string
+			}
+			Range         struct{ From, To string }
+			PreviousRange *struct{ From, To string }
+		}
+	}
+	ts.post(t, analystToken, `{ kpis(range: {last: 6, unit: MONTH}, compare: PREVIOUS_YEAR, locale: EN) {
+		kpis { code name unit value previous change target targetMet definition drill }
+		range { from to } previousRange { from to } } }`, nil).ok(t, &k)
+	if len(k.Kpis.Kpis) != 14 || k.Kpis.Range.From != "2026-06-01" || k.Kpis.PreviousRange == nil || k.Kpis.PreviousRange.From != "2025-06-01" {
+		t.Fatalf("kpis: %d, range %+v, previous %+v", len(k.Kpis.Kpis), k.Kpis.Range, k.Kpis.PreviousRange)
+	}
+	for _, x := range k.Kpis.Kpis {
+		if x.Name == "" || x.Definition == "" || strings.ContainsAny(x.Name, "的率") {
+			t.Errorf("%s: name %q, definition %q (English asked for)", x.Code, x.Name, x.Definition)
+		}
+		if x.Code == "HIGH_VALUE_RETENTION" && (x.Target == nil || *x.Target != "90.00" || (x.Value != nil && x.TargetMet == nil)) {
+			t.Errorf("retention target %v met %v", x.Target, x.TargetMet)
+		}
+		if x.Drill != nil {
+			var n struct{ CustomersCount int }
+			ts.post(t, analystToken, `query($q: String) { customersCount(query: $q) }`, map[string]any{"q": *x.Drill}).ok(t, &n)
+		}
+	}
 }
 
 // TestAggregateBadInput: every bad argument is BAD_USER_INPUT naming it.

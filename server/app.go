@@ -81,7 +81,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 	}
 	resolver := &graph.Resolver{
 		CRM:           a.crm,
-		Analytics:     &analytics.Service{Engine: engine, Users: store.Users(), Clock: clock, Loc: cfg.TimeZone},
+		Analytics:     &analytics.Service{Engine: engine, Customers: store.Customers(), Users: store.Users(), Clock: clock, Loc: cfg.TimeZone},
 		Auth:          a.auth,
 		Store:         store,
 		SecureCookies: cfg.SecureCookies,

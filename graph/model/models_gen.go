@@ -299,26 +299,27 @@ func (e CompareTo) MarshalJSON() ([]byte, error) {
 type CustomerDimension string
 
 const (
-	CustomerDimensionDay            CustomerDimension = "DAY"
-	CustomerDimensionWeek           CustomerDimension = "WEEK"
-	CustomerDimensionMonth          CustomerDimension = "MONTH"
-	CustomerDimensionQuarter        CustomerDimension = "QUARTER"
-	CustomerDimensionYear           CustomerDimension = "YEAR"
-	CustomerDimensionValueTier      CustomerDimension = "VALUE_TIER"
-	CustomerDimensionIntentGrade    CustomerDimension = "INTENT_GRADE"
-	CustomerDimensionStage          CustomerDimension = "STAGE"
-	CustomerDimensionIndustry       CustomerDimension = "INDUSTRY"
-	CustomerDimensionSource         CustomerDimension = "SOURCE"
-	CustomerDimensionProvince       CustomerDimension = "PROVINCE"
-	CustomerDimensionCity           CustomerDimension = "CITY"
-	CustomerDimensionOwner          CustomerDimension = "OWNER"
-	CustomerDimensionType           CustomerDimension = "TYPE"
-	CustomerDimensionNeedType       CustomerDimension = "NEED_TYPE"
-	CustomerDimensionTag            CustomerDimension = "TAG"
-	CustomerDimensionCreatedMonth   CustomerDimension = "CREATED_MONTH"
-	CustomerDimensionCreatedQuarter CustomerDimension = "CREATED_QUARTER"
-	CustomerDimensionCreatedYear    CustomerDimension = "CREATED_YEAR"
-	CustomerDimensionFirstDealMonth CustomerDimension = "FIRST_DEAL_MONTH"
+	CustomerDimensionDay              CustomerDimension = "DAY"
+	CustomerDimensionWeek             CustomerDimension = "WEEK"
+	CustomerDimensionMonth            CustomerDimension = "MONTH"
+	CustomerDimensionQuarter          CustomerDimension = "QUARTER"
+	CustomerDimensionYear             CustomerDimension = "YEAR"
+	CustomerDimensionValueTier        CustomerDimension = "VALUE_TIER"
+	CustomerDimensionIntentGrade      CustomerDimension = "INTENT_GRADE"
+	CustomerDimensionStage            CustomerDimension = "STAGE"
+	CustomerDimensionIndustry         CustomerDimension = "INDUSTRY"
+	CustomerDimensionSource           CustomerDimension = "SOURCE"
+	CustomerDimensionProvince         CustomerDimension = "PROVINCE"
+	CustomerDimensionCity             CustomerDimension = "CITY"
+	CustomerDimensionOwner            CustomerDimension = "OWNER"
+	CustomerDimensionType             CustomerDimension = "TYPE"
+	CustomerDimensionNeedType         CustomerDimension = "NEED_TYPE"
+	CustomerDimensionTag              CustomerDimension = "TAG"
+	CustomerDimensionCreatedMonth     CustomerDimension = "CREATED_MONTH"
+	CustomerDimensionCreatedQuarter   CustomerDimension = "CREATED_QUARTER"
+	CustomerDimensionCreatedYear      CustomerDimension = "CREATED_YEAR"
+	CustomerDimensionFirstDealMonth   CustomerDimension = "FIRST_DEAL_MONTH"
+	CustomerDimensionFirstDealQuarter CustomerDimension = "FIRST_DEAL_QUARTER"
 )
 
 var AllCustomerDimension = []CustomerDimension{
@@ -342,11 +343,12 @@ var AllCustomerDimension = []CustomerDimension{
 	CustomerDimensionCreatedQuarter,
 	CustomerDimensionCreatedYear,
 	CustomerDimensionFirstDealMonth,
+	CustomerDimensionFirstDealQuarter,
 }
 
 func (e CustomerDimension) IsValid() bool {
 	switch e {
-	case CustomerDimensionDay, CustomerDimensionWeek, CustomerDimensionMonth, CustomerDimensionQuarter, CustomerDimensionYear, CustomerDimensionValueTier, CustomerDimensionIntentGrade, CustomerDimensionStage, CustomerDimensionIndustry, CustomerDimensionSource, CustomerDimensionProvince, CustomerDimensionCity, CustomerDimensionOwner, CustomerDimensionType, CustomerDimensionNeedType, CustomerDimensionTag, CustomerDimensionCreatedMonth, CustomerDimensionCreatedQuarter, CustomerDimensionCreatedYear, CustomerDimensionFirstDealMonth:
+	case CustomerDimensionDay, CustomerDimensionWeek, CustomerDimensionMonth, CustomerDimensionQuarter, CustomerDimensionYear, CustomerDimensionValueTier, CustomerDimensionIntentGrade, CustomerDimensionStage, CustomerDimensionIndustry, CustomerDimensionSource, CustomerDimensionProvince, CustomerDimensionCity, CustomerDimensionOwner, CustomerDimensionType, CustomerDimensionNeedType, CustomerDimensionTag, CustomerDimensionCreatedMonth, CustomerDimensionCreatedQuarter, CustomerDimensionCreatedYear, CustomerDimensionFirstDealMonth, CustomerDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -402,6 +404,8 @@ const (
 	CustomerMetricOpenNeedCount CustomerMetric = "OPEN_NEED_COUNT"
 	// Interactions marked COMPLAINT.
 	CustomerMetricComplaintCount CustomerMetric = "COMPLAINT_COUNT"
+	// Days from the first interaction to the first deal (customers with both, the deal not before the interaction's day).
+	CustomerMetricSalesCycleDays CustomerMetric = "SALES_CYCLE_DAYS"
 )
 
 var AllCustomerMetric = []CustomerMetric{
@@ -412,11 +416,12 @@ var AllCustomerMetric = []CustomerMetric{
 	CustomerMetricSatisfactionCount,
 	CustomerMetricOpenNeedCount,
 	CustomerMetricComplaintCount,
+	CustomerMetricSalesCycleDays,
 }
 
 func (e CustomerMetric) IsValid() bool {
 	switch e {
-	case CustomerMetricTotalAmount, CustomerMetricInteractionCount, CustomerMetricDealCount, CustomerMetricAvgSatisfaction, CustomerMetricSatisfactionCount, CustomerMetricOpenNeedCount, CustomerMetricComplaintCount:
+	case CustomerMetricTotalAmount, CustomerMetricInteractionCount, CustomerMetricDealCount, CustomerMetricAvgSatisfaction, CustomerMetricSatisfactionCount, CustomerMetricOpenNeedCount, CustomerMetricComplaintCount, CustomerMetricSalesCycleDays:
 		return true
 	}
 	return false
@@ -461,27 +466,28 @@ func (e CustomerMetric) MarshalJSON() ([]byte, error) {
 type DealDimension string
 
 const (
-	DealDimensionDay            DealDimension = "DAY"
-	DealDimensionWeek           DealDimension = "WEEK"
-	DealDimensionMonth          DealDimension = "MONTH"
-	DealDimensionQuarter        DealDimension = "QUARTER"
-	DealDimensionYear           DealDimension = "YEAR"
-	DealDimensionProduct        DealDimension = "PRODUCT"
-	DealDimensionValueTier      DealDimension = "VALUE_TIER"
-	DealDimensionIntentGrade    DealDimension = "INTENT_GRADE"
-	DealDimensionStage          DealDimension = "STAGE"
-	DealDimensionIndustry       DealDimension = "INDUSTRY"
-	DealDimensionSource         DealDimension = "SOURCE"
-	DealDimensionProvince       DealDimension = "PROVINCE"
-	DealDimensionCity           DealDimension = "CITY"
-	DealDimensionOwner          DealDimension = "OWNER"
-	DealDimensionType           DealDimension = "TYPE"
-	DealDimensionNeedType       DealDimension = "NEED_TYPE"
-	DealDimensionTag            DealDimension = "TAG"
-	DealDimensionCreatedMonth   DealDimension = "CREATED_MONTH"
-	DealDimensionCreatedQuarter DealDimension = "CREATED_QUARTER"
-	DealDimensionCreatedYear    DealDimension = "CREATED_YEAR"
-	DealDimensionFirstDealMonth DealDimension = "FIRST_DEAL_MONTH"
+	DealDimensionDay              DealDimension = "DAY"
+	DealDimensionWeek             DealDimension = "WEEK"
+	DealDimensionMonth            DealDimension = "MONTH"
+	DealDimensionQuarter          DealDimension = "QUARTER"
+	DealDimensionYear             DealDimension = "YEAR"
+	DealDimensionProduct          DealDimension = "PRODUCT"
+	DealDimensionValueTier        DealDimension = "VALUE_TIER"
+	DealDimensionIntentGrade      DealDimension = "INTENT_GRADE"
+	DealDimensionStage            DealDimension = "STAGE"
+	DealDimensionIndustry         DealDimension = "INDUSTRY"
+	DealDimensionSource           DealDimension = "SOURCE"
+	DealDimensionProvince         DealDimension = "PROVINCE"
+	DealDimensionCity             DealDimension = "CITY"
+	DealDimensionOwner            DealDimension = "OWNER"
+	DealDimensionType             DealDimension = "TYPE"
+	DealDimensionNeedType         DealDimension = "NEED_TYPE"
+	DealDimensionTag              DealDimension = "TAG"
+	DealDimensionCreatedMonth     DealDimension = "CREATED_MONTH"
+	DealDimensionCreatedQuarter   DealDimension = "CREATED_QUARTER"
+	DealDimensionCreatedYear      DealDimension = "CREATED_YEAR"
+	DealDimensionFirstDealMonth   DealDimension = "FIRST_DEAL_MONTH"
+	DealDimensionFirstDealQuarter DealDimension = "FIRST_DEAL_QUARTER"
 )
 
 var AllDealDimension = []DealDimension{
@@ -506,11 +512,12 @@ var AllDealDimension = []DealDimension{
 	DealDimensionCreatedQuarter,
 	DealDimensionCreatedYear,
 	DealDimensionFirstDealMonth,
+	DealDimensionFirstDealQuarter,
 }
 
 func (e DealDimension) IsValid() bool {
 	switch e {
-	case DealDimensionDay, DealDimensionWeek, DealDimensionMonth, DealDimensionQuarter, DealDimensionYear, DealDimensionProduct, DealDimensionValueTier, DealDimensionIntentGrade, DealDimensionStage, DealDimensionIndustry, DealDimensionSource, DealDimensionProvince, DealDimensionCity, DealDimensionOwner, DealDimensionType, DealDimensionNeedType, DealDimensionTag, DealDimensionCreatedMonth, DealDimensionCreatedQuarter, DealDimensionCreatedYear, DealDimensionFirstDealMonth:
+	case DealDimensionDay, DealDimensionWeek, DealDimensionMonth, DealDimensionQuarter, DealDimensionYear, DealDimensionProduct, DealDimensionValueTier, DealDimensionIntentGrade, DealDimensionStage, DealDimensionIndustry, DealDimensionSource, DealDimensionProvince, DealDimensionCity, DealDimensionOwner, DealDimensionType, DealDimensionNeedType, DealDimensionTag, DealDimensionCreatedMonth, DealDimensionCreatedQuarter, DealDimensionCreatedYear, DealDimensionFirstDealMonth, DealDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -609,29 +616,32 @@ func (e DealMetric) MarshalJSON() ([]byte, error) {
 type InteractionDimension string
 
 const (
-	InteractionDimensionDay            InteractionDimension = "DAY"
-	InteractionDimensionWeek           InteractionDimension = "WEEK"
-	InteractionDimensionMonth          InteractionDimension = "MONTH"
-	InteractionDimensionQuarter        InteractionDimension = "QUARTER"
-	InteractionDimensionYear           InteractionDimension = "YEAR"
-	InteractionDimensionChannel        InteractionDimension = "CHANNEL"
-	InteractionDimensionKeyEvent       InteractionDimension = "KEY_EVENT"
-	InteractionDimensionParticipant    InteractionDimension = "PARTICIPANT"
-	InteractionDimensionValueTier      InteractionDimension = "VALUE_TIER"
-	InteractionDimensionIntentGrade    InteractionDimension = "INTENT_GRADE"
-	InteractionDimensionStage          InteractionDimension = "STAGE"
-	InteractionDimensionIndustry       InteractionDimension = "INDUSTRY"
-	InteractionDimensionSource         InteractionDimension = "SOURCE"
-	InteractionDimensionProvince       InteractionDimension = "PROVINCE"
-	InteractionDimensionCity           InteractionDimension = "CITY"
-	InteractionDimensionOwner          InteractionDimension = "OWNER"
-	InteractionDimensionType           InteractionDimension = "TYPE"
-	InteractionDimensionNeedType       InteractionDimension = "NEED_TYPE"
-	InteractionDimensionTag            InteractionDimension = "TAG"
-	InteractionDimensionCreatedMonth   InteractionDimension = "CREATED_MONTH"
-	InteractionDimensionCreatedQuarter InteractionDimension = "CREATED_QUARTER"
-	InteractionDimensionCreatedYear    InteractionDimension = "CREATED_YEAR"
-	InteractionDimensionFirstDealMonth InteractionDimension = "FIRST_DEAL_MONTH"
+	InteractionDimensionDay              InteractionDimension = "DAY"
+	InteractionDimensionWeek             InteractionDimension = "WEEK"
+	InteractionDimensionMonth            InteractionDimension = "MONTH"
+	InteractionDimensionQuarter          InteractionDimension = "QUARTER"
+	InteractionDimensionYear             InteractionDimension = "YEAR"
+	InteractionDimensionChannel          InteractionDimension = "CHANNEL"
+	InteractionDimensionKeyEvent         InteractionDimension = "KEY_EVENT"
+	InteractionDimensionParticipant      InteractionDimension = "PARTICIPANT"
+	InteractionDimensionRecording        InteractionDimension = "RECORDING"
+	InteractionDimensionNextAction       InteractionDimension = "NEXT_ACTION"
+	InteractionDimensionValueTier        InteractionDimension = "VALUE_TIER"
+	InteractionDimensionIntentGrade      InteractionDimension = "INTENT_GRADE"
+	InteractionDimensionStage            InteractionDimension = "STAGE"
+	InteractionDimensionIndustry         InteractionDimension = "INDUSTRY"
+	InteractionDimensionSource           InteractionDimension = "SOURCE"
+	InteractionDimensionProvince         InteractionDimension = "PROVINCE"
+	InteractionDimensionCity             InteractionDimension = "CITY"
+	InteractionDimensionOwner            InteractionDimension = "OWNER"
+	InteractionDimensionType             InteractionDimension = "TYPE"
+	InteractionDimensionNeedType         InteractionDimension = "NEED_TYPE"
+	InteractionDimensionTag              InteractionDimension = "TAG"
+	InteractionDimensionCreatedMonth     InteractionDimension = "CREATED_MONTH"
+	InteractionDimensionCreatedQuarter   InteractionDimension = "CREATED_QUARTER"
+	InteractionDimensionCreatedYear      InteractionDimension = "CREATED_YEAR"
+	InteractionDimensionFirstDealMonth   InteractionDimension = "FIRST_DEAL_MONTH"
+	InteractionDimensionFirstDealQuarter InteractionDimension = "FIRST_DEAL_QUARTER"
 )
 
 var AllInteractionDimension = []InteractionDimension{
@@ -643,6 +653,8 @@ var AllInteractionDimension = []InteractionDimension{
 	InteractionDimensionChannel,
 	InteractionDimensionKeyEvent,
 	InteractionDimensionParticipant,
+	InteractionDimensionRecording,
+	InteractionDimensionNextAction,
 	InteractionDimensionValueTier,
 	InteractionDimensionIntentGrade,
 	InteractionDimensionStage,
@@ -658,11 +670,12 @@ var AllInteractionDimension = []InteractionDimension{
 	InteractionDimensionCreatedQuarter,
 	InteractionDimensionCreatedYear,
 	InteractionDimensionFirstDealMonth,
+	InteractionDimensionFirstDealQuarter,
 }
 
 func (e InteractionDimension) IsValid() bool {
 	switch e {
-	case InteractionDimensionDay, InteractionDimensionWeek, InteractionDimensionMonth, InteractionDimensionQuarter, InteractionDimensionYear, InteractionDimensionChannel, InteractionDimensionKeyEvent, InteractionDimensionParticipant, InteractionDimensionValueTier, InteractionDimensionIntentGrade, InteractionDimensionStage, InteractionDimensionIndustry, InteractionDimensionSource, InteractionDimensionProvince, InteractionDimensionCity, InteractionDimensionOwner, InteractionDimensionType, InteractionDimensionNeedType, InteractionDimensionTag, InteractionDimensionCreatedMonth, InteractionDimensionCreatedQuarter, InteractionDimensionCreatedYear, InteractionDimensionFirstDealMonth:
+	case InteractionDimensionDay, InteractionDimensionWeek, InteractionDimensionMonth, InteractionDimensionQuarter, InteractionDimensionYear, InteractionDimensionChannel, InteractionDimensionKeyEvent, InteractionDimensionParticipant, InteractionDimensionRecording, InteractionDimensionNextAction, InteractionDimensionValueTier, InteractionDimensionIntentGrade, InteractionDimensionStage, InteractionDimensionIndustry, InteractionDimensionSource, InteractionDimensionProvince, InteractionDimensionCity, InteractionDimensionOwner, InteractionDimensionType, InteractionDimensionNeedType, InteractionDimensionTag, InteractionDimensionCreatedMonth, InteractionDimensionCreatedQuarter, InteractionDimensionCreatedYear, InteractionDimensionFirstDealMonth, InteractionDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -761,31 +774,32 @@ func (e InteractionMetric) MarshalJSON() ([]byte, error) {
 type NeedDimension string
 
 const (
-	NeedDimensionDay            NeedDimension = "DAY"
-	NeedDimensionWeek           NeedDimension = "WEEK"
-	NeedDimensionMonth          NeedDimension = "MONTH"
-	NeedDimensionQuarter        NeedDimension = "QUARTER"
-	NeedDimensionYear           NeedDimension = "YEAR"
-	NeedDimensionStatus         NeedDimension = "STATUS"
-	NeedDimensionPriority       NeedDimension = "PRIORITY"
-	NeedDimensionKind           NeedDimension = "KIND"
-	NeedDimensionType           NeedDimension = "TYPE"
-	NeedDimensionOpenedMonth    NeedDimension = "OPENED_MONTH"
-	NeedDimensionValueTier      NeedDimension = "VALUE_TIER"
-	NeedDimensionIntentGrade    NeedDimension = "INTENT_GRADE"
-	NeedDimensionStage          NeedDimension = "STAGE"
-	NeedDimensionIndustry       NeedDimension = "INDUSTRY"
-	NeedDimensionSource         NeedDimension = "SOURCE"
-	NeedDimensionProvince       NeedDimension = "PROVINCE"
-	NeedDimensionCity           NeedDimension = "CITY"
-	NeedDimensionOwner          NeedDimension = "OWNER"
-	NeedDimensionCustomerType   NeedDimension = "CUSTOMER_TYPE"
-	NeedDimensionNeedType       NeedDimension = "NEED_TYPE"
-	NeedDimensionTag            NeedDimension = "TAG"
-	NeedDimensionCreatedMonth   NeedDimension = "CREATED_MONTH"
-	NeedDimensionCreatedQuarter NeedDimension = "CREATED_QUARTER"
-	NeedDimensionCreatedYear    NeedDimension = "CREATED_YEAR"
-	NeedDimensionFirstDealMonth NeedDimension = "FIRST_DEAL_MONTH"
+	NeedDimensionDay              NeedDimension = "DAY"
+	NeedDimensionWeek             NeedDimension = "WEEK"
+	NeedDimensionMonth            NeedDimension = "MONTH"
+	NeedDimensionQuarter          NeedDimension = "QUARTER"
+	NeedDimensionYear             NeedDimension = "YEAR"
+	NeedDimensionStatus           NeedDimension = "STATUS"
+	NeedDimensionPriority         NeedDimension = "PRIORITY"
+	NeedDimensionKind             NeedDimension = "KIND"
+	NeedDimensionType             NeedDimension = "TYPE"
+	NeedDimensionOpenedMonth      NeedDimension = "OPENED_MONTH"
+	NeedDimensionValueTier        NeedDimension = "VALUE_TIER"
+	NeedDimensionIntentGrade      NeedDimension = "INTENT_GRADE"
+	NeedDimensionStage            NeedDimension = "STAGE"
+	NeedDimensionIndustry         NeedDimension = "INDUSTRY"
+	NeedDimensionSource           NeedDimension = "SOURCE"
+	NeedDimensionProvince         NeedDimension = "PROVINCE"
+	NeedDimensionCity             NeedDimension = "CITY"
+	NeedDimensionOwner            NeedDimension = "OWNER"
+	NeedDimensionCustomerType     NeedDimension = "CUSTOMER_TYPE"
+	NeedDimensionNeedType         NeedDimension = "NEED_TYPE"
+	NeedDimensionTag              NeedDimension = "TAG"
+	NeedDimensionCreatedMonth     NeedDimension = "CREATED_MONTH"
+	NeedDimensionCreatedQuarter   NeedDimension = "CREATED_QUARTER"
+	NeedDimensionCreatedYear      NeedDimension = "CREATED_YEAR"
+	NeedDimensionFirstDealMonth   NeedDimension = "FIRST_DEAL_MONTH"
+	NeedDimensionFirstDealQuarter NeedDimension = "FIRST_DEAL_QUARTER"
 )
 
 var AllNeedDimension = []NeedDimension{
@@ -814,11 +828,12 @@ var AllNeedDimension = []NeedDimension{
 	NeedDimensionCreatedQuarter,
 	NeedDimensionCreatedYear,
 	NeedDimensionFirstDealMonth,
+	NeedDimensionFirstDealQuarter,
 }
 
 func (e NeedDimension) IsValid() bool {
 	switch e {
-	case NeedDimensionDay, NeedDimensionWeek, NeedDimensionMonth, NeedDimensionQuarter, NeedDimensionYear, NeedDimensionStatus, NeedDimensionPriority, NeedDimensionKind, NeedDimensionType, NeedDimensionOpenedMonth, NeedDimensionValueTier, NeedDimensionIntentGrade, NeedDimensionStage, NeedDimensionIndustry, NeedDimensionSource, NeedDimensionProvince, NeedDimensionCity, NeedDimensionOwner, NeedDimensionCustomerType, NeedDimensionNeedType, NeedDimensionTag, NeedDimensionCreatedMonth, NeedDimensionCreatedQuarter, NeedDimensionCreatedYear, NeedDimensionFirstDealMonth:
+	case NeedDimensionDay, NeedDimensionWeek, NeedDimensionMonth, NeedDimensionQuarter, NeedDimensionYear, NeedDimensionStatus, NeedDimensionPriority, NeedDimensionKind, NeedDimensionType, NeedDimensionOpenedMonth, NeedDimensionValueTier, NeedDimensionIntentGrade, NeedDimensionStage, NeedDimensionIndustry, NeedDimensionSource, NeedDimensionProvince, NeedDimensionCity, NeedDimensionOwner, NeedDimensionCustomerType, NeedDimensionNeedType, NeedDimensionTag, NeedDimensionCreatedMonth, NeedDimensionCreatedQuarter, NeedDimensionCreatedYear, NeedDimensionFirstDealMonth, NeedDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -975,27 +990,28 @@ func (e OrderDirection) MarshalJSON() ([]byte, error) {
 type SatisfactionDimension string
 
 const (
-	SatisfactionDimensionDay            SatisfactionDimension = "DAY"
-	SatisfactionDimensionWeek           SatisfactionDimension = "WEEK"
-	SatisfactionDimensionMonth          SatisfactionDimension = "MONTH"
-	SatisfactionDimensionQuarter        SatisfactionDimension = "QUARTER"
-	SatisfactionDimensionYear           SatisfactionDimension = "YEAR"
-	SatisfactionDimensionScoreBand      SatisfactionDimension = "SCORE_BAND"
-	SatisfactionDimensionValueTier      SatisfactionDimension = "VALUE_TIER"
-	SatisfactionDimensionIntentGrade    SatisfactionDimension = "INTENT_GRADE"
-	SatisfactionDimensionStage          SatisfactionDimension = "STAGE"
-	SatisfactionDimensionIndustry       SatisfactionDimension = "INDUSTRY"
-	SatisfactionDimensionSource         SatisfactionDimension = "SOURCE"
-	SatisfactionDimensionProvince       SatisfactionDimension = "PROVINCE"
-	SatisfactionDimensionCity           SatisfactionDimension = "CITY"
-	SatisfactionDimensionOwner          SatisfactionDimension = "OWNER"
-	SatisfactionDimensionType           SatisfactionDimension = "TYPE"
-	SatisfactionDimensionNeedType       SatisfactionDimension = "NEED_TYPE"
-	SatisfactionDimensionTag            SatisfactionDimension = "TAG"
-	SatisfactionDimensionCreatedMonth   SatisfactionDimension = "CREATED_MONTH"
-	SatisfactionDimensionCreatedQuarter SatisfactionDimension = "CREATED_QUARTER"
-	SatisfactionDimensionCreatedYear    SatisfactionDimension = "CREATED_YEAR"
-	SatisfactionDimensionFirstDealMonth SatisfactionDimension = "FIRST_DEAL_MONTH"
+	SatisfactionDimensionDay              SatisfactionDimension = "DAY"
+	SatisfactionDimensionWeek             SatisfactionDimension = "WEEK"
+	SatisfactionDimensionMonth            SatisfactionDimension = "MONTH"
+	SatisfactionDimensionQuarter          SatisfactionDimension = "QUARTER"
+	SatisfactionDimensionYear             SatisfactionDimension = "YEAR"
+	SatisfactionDimensionScoreBand        SatisfactionDimension = "SCORE_BAND"
+	SatisfactionDimensionValueTier        SatisfactionDimension = "VALUE_TIER"
+	SatisfactionDimensionIntentGrade      SatisfactionDimension = "INTENT_GRADE"
+	SatisfactionDimensionStage            SatisfactionDimension = "STAGE"
+	SatisfactionDimensionIndustry         SatisfactionDimension = "INDUSTRY"
+	SatisfactionDimensionSource           SatisfactionDimension = "SOURCE"
+	SatisfactionDimensionProvince         SatisfactionDimension = "PROVINCE"
+	SatisfactionDimensionCity             SatisfactionDimension = "CITY"
+	SatisfactionDimensionOwner            SatisfactionDimension = "OWNER"
+	SatisfactionDimensionType             SatisfactionDimension = "TYPE"
+	SatisfactionDimensionNeedType         SatisfactionDimension = "NEED_TYPE"
+	SatisfactionDimensionTag              SatisfactionDimension = "TAG"
+	SatisfactionDimensionCreatedMonth     SatisfactionDimension = "CREATED_MONTH"
+	SatisfactionDimensionCreatedQuarter   SatisfactionDimension = "CREATED_QUARTER"
+	SatisfactionDimensionCreatedYear      SatisfactionDimension = "CREATED_YEAR"
+	SatisfactionDimensionFirstDealMonth   SatisfactionDimension = "FIRST_DEAL_MONTH"
+	SatisfactionDimensionFirstDealQuarter SatisfactionDimension = "FIRST_DEAL_QUARTER"
 )
 
 var AllSatisfactionDimension = []SatisfactionDimension{
@@ -1020,11 +1036,12 @@ var AllSatisfactionDimension = []SatisfactionDimension{
 	SatisfactionDimensionCreatedQuarter,
 	SatisfactionDimensionCreatedYear,
 	SatisfactionDimensionFirstDealMonth,
+	SatisfactionDimensionFirstDealQuarter,
 }
 
 func (e SatisfactionDimension) IsValid() bool {
 	switch e {
-	case SatisfactionDimensionDay, SatisfactionDimensionWeek, SatisfactionDimensionMonth, SatisfactionDimensionQuarter, SatisfactionDimensionYear, SatisfactionDimensionScoreBand, SatisfactionDimensionValueTier, SatisfactionDimensionIntentGrade, SatisfactionDimensionStage, SatisfactionDimensionIndustry, SatisfactionDimensionSource, SatisfactionDimensionProvince, SatisfactionDimensionCity, SatisfactionDimensionOwner, SatisfactionDimensionType, SatisfactionDimensionNeedType, SatisfactionDimensionTag, SatisfactionDimensionCreatedMonth, SatisfactionDimensionCreatedQuarter, SatisfactionDimensionCreatedYear, SatisfactionDimensionFirstDealMonth:
+	case SatisfactionDimensionDay, SatisfactionDimensionWeek, SatisfactionDimensionMonth, SatisfactionDimensionQuarter, SatisfactionDimensionYear, SatisfactionDimensionScoreBand, SatisfactionDimensionValueTier, SatisfactionDimensionIntentGrade, SatisfactionDimensionStage, SatisfactionDimensionIndustry, SatisfactionDimensionSource, SatisfactionDimensionProvince, SatisfactionDimensionCity, SatisfactionDimensionOwner, SatisfactionDimensionType, SatisfactionDimensionNeedType, SatisfactionDimensionTag, SatisfactionDimensionCreatedMonth, SatisfactionDimensionCreatedQuarter, SatisfactionDimensionCreatedYear, SatisfactionDimensionFirstDealMonth, SatisfactionDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -1123,28 +1140,29 @@ func (e SatisfactionMetric) MarshalJSON() ([]byte, error) {
 type StageChangeDimension string
 
 const (
-	StageChangeDimensionDay            StageChangeDimension = "DAY"
-	StageChangeDimensionWeek           StageChangeDimension = "WEEK"
-	StageChangeDimensionMonth          StageChangeDimension = "MONTH"
-	StageChangeDimensionQuarter        StageChangeDimension = "QUARTER"
-	StageChangeDimensionYear           StageChangeDimension = "YEAR"
-	StageChangeDimensionFromStage      StageChangeDimension = "FROM_STAGE"
-	StageChangeDimensionToStage        StageChangeDimension = "TO_STAGE"
-	StageChangeDimensionValueTier      StageChangeDimension = "VALUE_TIER"
-	StageChangeDimensionIntentGrade    StageChangeDimension = "INTENT_GRADE"
-	StageChangeDimensionStage          StageChangeDimension = "STAGE"
-	StageChangeDimensionIndustry       StageChangeDimension = "INDUSTRY"
-	StageChangeDimensionSource         StageChangeDimension = "SOURCE"
-	StageChangeDimensionProvince       StageChangeDimension = "PROVINCE"
-	StageChangeDimensionCity           StageChangeDimension = "CITY"
-	StageChangeDimensionOwner          StageChangeDimension = "OWNER"
-	StageChangeDimensionType           StageChangeDimension = "TYPE"
-	StageChangeDimensionNeedType       StageChangeDimension = "NEED_TYPE"
-	StageChangeDimensionTag            StageChangeDimension = "TAG"
-	StageChangeDimensionCreatedMonth   StageChangeDimension = "CREATED_MONTH"
-	StageChangeDimensionCreatedQuarter StageChangeDimension = "CREATED_QUARTER"
-	StageChangeDimensionCreatedYear    StageChangeDimension = "CREATED_YEAR"
-	StageChangeDimensionFirstDealMonth StageChangeDimension = "FIRST_DEAL_MONTH"
+	StageChangeDimensionDay              StageChangeDimension = "DAY"
+	StageChangeDimensionWeek             StageChangeDimension = "WEEK"
+	StageChangeDimensionMonth            StageChangeDimension = "MONTH"
+	StageChangeDimensionQuarter          StageChangeDimension = "QUARTER"
+	StageChangeDimensionYear             StageChangeDimension = "YEAR"
+	StageChangeDimensionFromStage        StageChangeDimension = "FROM_STAGE"
+	StageChangeDimensionToStage          StageChangeDimension = "TO_STAGE"
+	StageChangeDimensionValueTier        StageChangeDimension = "VALUE_TIER"
+	StageChangeDimensionIntentGrade      StageChangeDimension = "INTENT_GRADE"
+	StageChangeDimensionStage            StageChangeDimension = "STAGE"
+	StageChangeDimensionIndustry         StageChangeDimension = "INDUSTRY"
+	StageChangeDimensionSource           StageChangeDimension = "SOURCE"
+	StageChangeDimensionProvince         StageChangeDimension = "PROVINCE"
+	StageChangeDimensionCity             StageChangeDimension = "CITY"
+	StageChangeDimensionOwner            StageChangeDimension = "OWNER"
+	StageChangeDimensionType             StageChangeDimension = "TYPE"
+	StageChangeDimensionNeedType         StageChangeDimension = "NEED_TYPE"
+	StageChangeDimensionTag              StageChangeDimension = "TAG"
+	StageChangeDimensionCreatedMonth     StageChangeDimension = "CREATED_MONTH"
+	StageChangeDimensionCreatedQuarter   StageChangeDimension = "CREATED_QUARTER"
+	StageChangeDimensionCreatedYear      StageChangeDimension = "CREATED_YEAR"
+	StageChangeDimensionFirstDealMonth   StageChangeDimension = "FIRST_DEAL_MONTH"
+	StageChangeDimensionFirstDealQuarter StageChangeDimension = "FIRST_DEAL_QUARTER"
 )
 
 var AllStageChangeDimension = []StageChangeDimension{
@@ -1170,11 +1188,12 @@ var AllStageChangeDimension = []StageChangeDimension{
 	StageChangeDimensionCreatedQuarter,
 	StageChangeDimensionCreatedYear,
 	StageChangeDimensionFirstDealMonth,
+	StageChangeDimensionFirstDealQuarter,
 }
 
 func (e StageChangeDimension) IsValid() bool {
 	switch e {
-	case StageChangeDimensionDay, StageChangeDimensionWeek, StageChangeDimensionMonth, StageChangeDimensionQuarter, StageChangeDimensionYear, StageChangeDimensionFromStage, StageChangeDimensionToStage, StageChangeDimensionValueTier, StageChangeDimensionIntentGrade, StageChangeDimensionStage, StageChangeDimensionIndustry, StageChangeDimensionSource, StageChangeDimensionProvince, StageChangeDimensionCity, StageChangeDimensionOwner, StageChangeDimensionType, StageChangeDimensionNeedType, StageChangeDimensionTag, StageChangeDimensionCreatedMonth, StageChangeDimensionCreatedQuarter, StageChangeDimensionCreatedYear, StageChangeDimensionFirstDealMonth:
+	case StageChangeDimensionDay, StageChangeDimensionWeek, StageChangeDimensionMonth, StageChangeDimensionQuarter, StageChangeDimensionYear, StageChangeDimensionFromStage, StageChangeDimensionToStage, StageChangeDimensionValueTier, StageChangeDimensionIntentGrade, StageChangeDimensionStage, StageChangeDimensionIndustry, StageChangeDimensionSource, StageChangeDimensionProvince, StageChangeDimensionCity, StageChangeDimensionOwner, StageChangeDimensionType, StageChangeDimensionNeedType, StageChangeDimensionTag, StageChangeDimensionCreatedMonth, StageChangeDimensionCreatedQuarter, StageChangeDimensionCreatedYear, StageChangeDimensionFirstDealMonth, StageChangeDimensionFirstDealQuarter:
 		return true
 	}
 	return false

@@ -63,7 +63,7 @@ func demoStore(t *testing.T) (*sqlite.Store, []*crm.Customer) {
 }
 
 func service(s *sqlite.Store) *analytics.Service {
-	return &analytics.Service{Engine: s, Users: s.Users(), Clock: crm.NewFixedClock(now), Loc: shanghai}
+	return &analytics.Service{Engine: s, Customers: s.Customers(), Users: s.Users(), Clock: crm.NewFixedClock(now), Loc: shanghai}
 }
 
 func manager() crm.Actor { return crm.Actor{UserID: demo.UserID(0), Role: crm.RoleAdmin} }
@@ -383,6 +383,65 @@ func TestAggregatesMatchPlainLoops(t *testing.T) {
 				t.Errorf("owner %s not labelled by name", g.Keys[0])
 			}
 		}
+	})
+
+	t.Run("interactions by recording delay and next action", func(t *testing.T) {
+		res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Interactions, Actor: manager(),
+			GroupBy: []analytics.Dimension{analytics.Recording, analytics.NextAction}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := wants{}
+		for _, c := range cs {
+			for _, x := range c.Interactions {
+				rec := ""
+				if x.RecordedAt != nil {
+					rec = "LATE"
+					if x.RecordedAt.Sub(x.At) <= 24*time.Hour {
+						rec = "ON_TIME"
+					}
+				}
+				next := "NONE"
+				if na := x.NextAction; na != nil {
+					switch {
+					case na.Done:
+						next = "DONE"
+					case na.Due != nil && na.Due.Before(now):
+						next = "OVERDUE"
+					default:
+						next = "OPEN"
+					}
+				}
+				ws.at(rec, next).add(c, nil)
+			}
+		}
+		for _, k := range []string{"ON_TIME|OVERDUE", "LATE|NONE", "ON_TIME|DONE"} {
+			if ws[k] == nil {
+				t.Fatalf("the demo data has no %s interactions: the test would prove less", k)
+			}
+		}
+		check(t, "recording", res, ws, "")
+	})
+
+	t.Run("sales cycle by source", func(t *testing.T) {
+		res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Customers, Actor: manager(),
+			GroupBy: []analytics.Dimension{analytics.Source}, Medians: []analytics.Metric{analytics.SalesCycleDays}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := wants{}
+		for _, c := range cs {
+			var v *big.Rat
+			if !c.Stats.FirstInteractionAt.IsZero() && !c.Stats.FirstDealOn.IsZero() {
+				y, m, d := c.Stats.FirstInteractionAt.In(shanghai).Date()
+				first := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+				if !c.Stats.FirstDealOn.Before(first) {
+					v = big.NewRat(int64(c.Stats.FirstDealOn.Sub(first)/(24*time.Hour)), 1)
+				}
+			}
+			ws.at(c.Source).add(c, v)
+		}
+		check(t, "sales cycle", res, ws, analytics.SalesCycleDays)
 	})
 
 	t.Run("an empty range gives zero buckets", func(t *testing.T) {

@@ -328,6 +328,7 @@ type bucketer struct {
 type span struct {
 	lo, hi int64 // [lo, hi) in Unix milliseconds
 	key    string
+	date   int64 // the first day as a date is stored: midnight UTC, Unix ms
 }
 
 func newBucketer(u Dimension, loc *time.Location) *bucketer {
@@ -335,23 +336,30 @@ func newBucketer(u Dimension, loc *time.Location) *bucketer {
 }
 
 // key returns the key of the bucket holding the time ms.
-func (b *bucketer) key(ms int64) string {
+func (b *bucketer) key(ms int64) string { return b.find(ms).key }
+
+// dateMillis returns the first day of the bucket holding ms as a date is
+// stored (midnight UTC, Unix ms): with unit DAY, the calendar day of ms.
+func (b *bucketer) dateMillis(ms int64) int64 { return b.find(ms).date }
+
+func (b *bucketer) find(ms int64) *span {
 	if b.last >= 0 {
 		if s := &b.spans[b.last]; ms >= s.lo && ms < s.hi {
-			return s.key
+			return s
 		}
 	}
 	i := sort.Search(len(b.spans), func(i int) bool { return b.spans[i].hi > ms })
 	if i < len(b.spans) && b.spans[i].lo <= ms {
 		b.last = i
-		return b.spans[i].key
+		return &b.spans[i]
 	}
 	d := startOf(b.unit, dateOf(time.UnixMilli(ms).In(b.loc)))
-	s := span{midnight(d, b.loc).UnixMilli(), midnight(addUnits(d, b.unit, 1), b.loc).UnixMilli(), bucketKey(b.unit, d)}
+	s := span{midnight(d, b.loc).UnixMilli(), midnight(addUnits(d, b.unit, 1), b.loc).UnixMilli(), bucketKey(b.unit, d),
+		midnight(d, time.UTC).UnixMilli()}
 	b.spans = append(b.spans, span{})
 	copy(b.spans[i+1:], b.spans[i:])
 	b.spans[i] = s
 	b.last = i
 	b.created++
-	return s.key
+	return &b.spans[i]
 }

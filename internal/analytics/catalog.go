@@ -48,26 +48,32 @@ const (
 	Year    Dimension = "YEAR"
 
 	// The customer's.
-	ValueTier      Dimension = "VALUE_TIER"
-	IntentGrade    Dimension = "INTENT_GRADE"
-	Stage          Dimension = "STAGE"
-	Industry       Dimension = "INDUSTRY"
-	Source         Dimension = "SOURCE"
-	Province       Dimension = "PROVINCE"
-	City           Dimension = "CITY"
-	Owner          Dimension = "OWNER"
-	CustomerType   Dimension = "TYPE"
-	NeedType       Dimension = "NEED_TYPE" // the customer's need type
-	Tag            Dimension = "TAG"       // a customer with several tags is in several groups
-	CreatedMonth   Dimension = "CREATED_MONTH"
-	CreatedQuarter Dimension = "CREATED_QUARTER"
-	CreatedYear    Dimension = "CREATED_YEAR"
-	FirstDealMonth Dimension = "FIRST_DEAL_MONTH"
+	ValueTier        Dimension = "VALUE_TIER"
+	IntentGrade      Dimension = "INTENT_GRADE"
+	Stage            Dimension = "STAGE"
+	Industry         Dimension = "INDUSTRY"
+	Source           Dimension = "SOURCE"
+	Province         Dimension = "PROVINCE"
+	City             Dimension = "CITY"
+	Owner            Dimension = "OWNER"
+	CustomerType     Dimension = "TYPE"
+	NeedType         Dimension = "NEED_TYPE" // the customer's need type
+	Tag              Dimension = "TAG"       // a customer with several tags is in several groups
+	CreatedMonth     Dimension = "CREATED_MONTH"
+	CreatedQuarter   Dimension = "CREATED_QUARTER"
+	CreatedYear      Dimension = "CREATED_YEAR"
+	FirstDealMonth   Dimension = "FIRST_DEAL_MONTH"
+	FirstDealQuarter Dimension = "FIRST_DEAL_QUARTER"
 
 	// An interaction's.
 	Channel     Dimension = "CHANNEL"
 	KeyEvent    Dimension = "KEY_EVENT"
 	Participant Dimension = "PARTICIPANT" // an interaction with several participants is in several groups
+	// How soon it was logged: ON_TIME (within 24 hours), LATE, "" (unknown).
+	Recording Dimension = "RECORDING"
+	// Its next action: NONE, OPEN (due later or without a due time),
+	// OVERDUE (open and due before now), DONE.
+	NextAction Dimension = "NEXT_ACTION"
 
 	// A deal's.
 	Product Dimension = "PRODUCT"
@@ -101,12 +107,12 @@ func (d Dimension) IsTime() bool {
 }
 
 var customerDims = []Dimension{ValueTier, IntentGrade, Stage, Industry, Source, Province, City, Owner,
-	CustomerType, NeedType, Tag, CreatedMonth, CreatedQuarter, CreatedYear, FirstDealMonth}
+	CustomerType, NeedType, Tag, CreatedMonth, CreatedQuarter, CreatedYear, FirstDealMonth, FirstDealQuarter}
 
 // own lists each fact's own dimensions besides its time.
 var own = map[Fact][]Dimension{
 	Customers:    nil,
-	Interactions: {Channel, KeyEvent, Participant},
+	Interactions: {Channel, KeyEvent, Participant, Recording, NextAction},
 	Deals:        {Product},
 	Needs:        {Status, Priority, Kind, NeedOwnType, OpenedMonth},
 	Satisfaction: {ScoreBand},
@@ -171,6 +177,9 @@ const (
 	SatisfactionCount Metric = "SATISFACTION_COUNT"
 	OpenNeedCount     Metric = "OPEN_NEED_COUNT"
 	ComplaintCount    Metric = "COMPLAINT_COUNT"
+	// Days from the first interaction's day to the first deal's date
+	// (customers with both, the deal not before the interaction).
+	SalesCycleDays Metric = "SALES_CYCLE_DAYS"
 	// An interaction's recorded duration (interactions without one have none).
 	DurationMin Metric = "DURATION_MIN"
 	// A deal's amount.
@@ -187,7 +196,7 @@ const (
 )
 
 var metrics = map[Fact][]Metric{
-	Customers:    {TotalAmount, InteractionCount, DealCount, AvgSatisfaction, SatisfactionCount, OpenNeedCount, ComplaintCount},
+	Customers:    {TotalAmount, InteractionCount, DealCount, AvgSatisfaction, SatisfactionCount, OpenNeedCount, ComplaintCount, SalesCycleDays},
 	Interactions: {DurationMin},
 	Deals:        {Amount},
 	Needs:        {BudgetMax, DaysToResolve},
@@ -228,7 +237,7 @@ func (m Metric) Unit() Unit {
 	switch m {
 	case TotalAmount, Amount, BudgetMax:
 		return yuan
-	case DaysToResolve, DaysInStage:
+	case DaysToResolve, DaysInStage, SalesCycleDays:
 		return days
 	case AvgSatisfaction:
 		return score
@@ -271,6 +280,27 @@ const (
 	bandLow         = "LOW"
 	noValue         = ""
 	maxMedianValues = 5_000_000 // values held for medians in one request
+)
+
+// Keys of RECORDING and NEXT_ACTION.
+const (
+	OnTime  = "ON_TIME"
+	Late    = "LATE"
+	None    = "NONE"
+	Open    = "OPEN"
+	Overdue = "OVERDUE"
+	Done    = "DONE"
+)
+
+// RecordingLabels and NextActionLabels word their keys.
+var (
+	RecordingLabels = map[string]crm.Label{
+		OnTime: {Zh: "24小时内录入", En: "Within 24 hours"}, Late: {Zh: "超过24小时录入", En: "Later than 24 hours"},
+	}
+	NextActionLabels = map[string]crm.Label{
+		None: {Zh: "无下一步", En: "None"}, Open: {Zh: "待办", En: "Open"}, Overdue: {Zh: "已逾期", En: "Overdue"},
+		Done: {Zh: "已完成", En: "Done"},
+	}
 )
 
 // ScoreBandLabels words the survey score bands.

@@ -183,6 +183,8 @@ func (sh *shaper) cond(d Dimension, k string) segment.Node {
 		return span("createdAt", Year, false)
 	case FirstDealMonth:
 		return span("firstDealOn", Month, true)
+	case FirstDealQuarter:
+		return span("firstDealOn", Quarter, true)
 	case Channel:
 		return eq("channel")
 	case KeyEvent:

@@ -43,6 +43,8 @@ type Spec struct {
 	// Medians lists the metrics whose medians are wanted (they cost the
 	// values' memory).
 	Medians []Metric
+	// Now is the instant an open next action counts as overdue after.
+	Now time.Time
 }
 
 // DateFact reports whether the fact's time is a calendar date (a deal's)
@@ -160,7 +162,9 @@ type evaluator struct {
 	skipped int
 	n       int64 // customers seen (the distinct-customer counter)
 
-	lo, hi   int64 // the window in Unix milliseconds
+	now      int64     // Spec.Now in Unix milliseconds
+	days     *bucketer // calendar days in Spec.Loc (sales cycles)
+	lo, hi   int64     // the window in Unix milliseconds
 	windowed bool
 	unit     *bucketer // the time unit's, nil without one
 	cal      map[Dimension]*bucketer
@@ -193,6 +197,8 @@ func newEvaluator(s *Spec) *evaluator {
 	if loc == nil {
 		loc = crm.DefaultLocation
 	}
+	e.now = s.Now.UnixMilli()
+	e.days = newBucketer(Day, loc)
 	factLoc := loc
 	if s.DateFact() {
 		factLoc = time.UTC
@@ -216,6 +222,8 @@ func newEvaluator(s *Spec) *evaluator {
 			e.cal[d] = newBucketer(Month, loc)
 		case d == FirstDealMonth:
 			e.cal[d] = newBucketer(Month, time.UTC) // a date
+		case d == FirstDealQuarter:
+			e.cal[d] = newBucketer(Quarter, time.UTC)
 		}
 	}
 	if s.Elements != nil {
@@ -269,6 +277,9 @@ func (e *evaluator) customer(c *crm.Customer) {
 		e.set(4, int64(st.SatisfactionCount))
 		e.set(5, int64(st.OpenNeedCount))
 		e.set(6, int64(st.ComplaintCount))
+		if d, ok := salesCycle(c, e.days); ok {
+			e.set(7, d)
+		}
 		e.row(c.CreatedAt.UnixMilli(), func(Dimension) (string, []string) { return "", nil })
 	case Interactions:
 		for i := range b.Interactions {
@@ -290,6 +301,24 @@ func (e *evaluator) customer(c *crm.Customer) {
 					if ps := x.Participants(); len(ps) > 0 {
 						return "", ps
 					}
+				case Recording:
+					switch x.Recording() {
+					case crm.RecordedOnTime:
+						return OnTime, nil
+					case crm.RecordedLate:
+						return Late, nil
+					}
+				case NextAction:
+					switch x.Next() {
+					case crm.NextOpen:
+						if x.NextDue != 0 && x.NextDue < e.now {
+							return Overdue, nil
+						}
+						return Open, nil
+					case crm.NextDone:
+						return Done, nil
+					}
+					return None, nil
 				}
 				return noValue, nil
 			})
@@ -412,7 +441,7 @@ func (e *evaluator) customerValue(c *crm.Customer, d Dimension) (v string, multi
 		return noValue, nil
 	case CreatedMonth, CreatedQuarter, CreatedYear:
 		return e.cal[d].key(c.CreatedAt.UnixMilli()), nil
-	case FirstDealMonth:
+	case FirstDealMonth, FirstDealQuarter:
 		if c.Stats.FirstDealOn.IsZero() {
 			return noValue, nil
 		}
@@ -518,4 +547,21 @@ func (e *evaluator) result() *Groups {
 		}
 	}
 	return out
+}
+
+// salesCycle is the customer's days from its first interaction to its
+// first deal, in milliseconds: from the first interaction's calendar day
+// (in the days' zone) to the first deal's date; ok is false without both,
+// or when the deal is dated before the interaction's day.
+func salesCycle(c *crm.Customer, days *bucketer) (int64, bool) {
+	st := &c.Stats
+	if st.FirstInteractionAt.IsZero() || st.FirstDealOn.IsZero() {
+		return 0, false
+	}
+	first := days.dateMillis(st.FirstInteractionAt.UnixMilli())
+	deal := st.FirstDealOn.UnixMilli()
+	if deal < first {
+		return 0, false
+	}
+	return deal - first, true
 }

@@ -16,10 +16,11 @@ import (
 // shapes the result (zero buckets, order, limit and the folded "other"
 // group, labels, drill lines, the earlier period).
 type Service struct {
-	Engine Engine
-	Users  crm.UserStore // names of owners and participants
-	Clock  crm.Clock
-	Loc    *time.Location // the configured zone (KEHU_TIME_ZONE); crm.DefaultLocation when nil
+	Engine    Engine
+	Customers crm.CustomerStore // one-pass counts (KPIs)
+	Users     crm.UserStore     // names of owners and participants
+	Clock     crm.Clock
+	Loc       *time.Location // the configured zone (KEHU_TIME_ZONE); crm.DefaultLocation when nil
 }
 
 // Request is one aggregate as a client asks for it.
@@ -142,7 +143,8 @@ func (s *Service) loc() *time.Location {
 // and the compared range.
 func (s *Service) spec(q Request) (spec *Spec, rng, prev *Range, err error) {
 	p := crm.NewProblems()
-	spec = &Spec{Fact: q.Fact, Archive: q.Archive, User: q.Actor.UserID, Viewer: &q.Actor, Elements: q.Elements, Loc: s.loc()}
+	spec = &Spec{Fact: q.Fact, Archive: q.Archive, User: q.Actor.UserID, Viewer: &q.Actor, Elements: q.Elements, Loc: s.loc(),
+		Now: s.Clock.Now()}
 	if q.Scope != nil {
 		spec.Scope = q.Scope
 	}
@@ -543,7 +545,7 @@ func (sh *shaper) label(rows []*Row) error {
 				r.Labels[i] = bucketLabel(d, k, loc)
 			case d == CreatedMonth || d == FirstDealMonth || d == OpenedMonth:
 				r.Labels[i] = bucketLabel(Month, k, loc)
-			case d == CreatedQuarter:
+			case d == CreatedQuarter || d == FirstDealQuarter:
 				r.Labels[i] = bucketLabel(Quarter, k, loc)
 			case d == CreatedYear:
 				r.Labels[i] = bucketLabel(Year, k, loc)
@@ -591,6 +593,10 @@ func labelTable(d Dimension) map[string]crm.Label {
 		return crm.NeedKindLabels
 	case ScoreBand:
 		return ScoreBandLabels
+	case Recording:
+		return RecordingLabels
+	case NextAction:
+		return NextActionLabels
 	}
 	return nil
 }

@@ -32,17 +32,75 @@ type BriefContact struct {
 	Primary bool
 }
 
-// BriefInteraction is an interaction's fields but its texts: 40 bytes, the
+// BriefInteraction is an interaction's fields but its texts: 48 bytes, the
 // bulk of a Brief (customers log dozens of interactions). Its participant
 // list is shared (see WithParticipants).
 type BriefInteraction struct {
 	At          int64 // Unix milliseconds
 	CreatedBy   string
 	people      *[]string // nil: no participants
+	NextDue     int64     // an open next action's due time (Unix ms); 0 without one or without a due time
 	DurationMin uint16    // 0: not recorded (at most 1440)
 	channel     uint8     // index in channels
 	keyEvent    uint8     // 0: none, else index in keyEvents + 1
 	texts       uint8     // bit Code set: that InteractionText is not empty
+	next        uint8     // NextNone, NextOpen or NextDone
+	recording   uint8     // RecordedUnknown, RecordedOnTime or RecordedLate
+}
+
+// The state of an interaction's next action in its brief.
+const (
+	NextNone uint8 = iota
+	NextOpen
+	NextDone
+)
+
+// How soon an interaction was logged after it happened: within
+// RecordWithin (on time), later, or unknown (logged before Kehu kept the
+// time of logging).
+const (
+	RecordedUnknown uint8 = iota
+	RecordedOnTime
+	RecordedLate
+)
+
+// RecordWithin is the seeds' rule: every interaction recorded within 24
+// hours of happening.
+const RecordWithin = 24 * time.Hour
+
+// Next is the state of the interaction's next action (NextNone, NextOpen,
+// NextDone).
+func (x *BriefInteraction) Next() uint8 { return x.next }
+
+// Recording tells how soon the interaction was logged (RecordedUnknown,
+// RecordedOnTime, RecordedLate).
+func (x *BriefInteraction) Recording() uint8 { return x.recording }
+
+// WithNextAction returns x with its next action: present, done, and due
+// (Unix ms; 0 without a due time).
+func (x BriefInteraction) WithNextAction(present, done bool, due int64) BriefInteraction {
+	switch {
+	case !present:
+		x.next, x.NextDue = NextNone, 0
+	case done:
+		x.next, x.NextDue = NextDone, 0
+	default:
+		x.next, x.NextDue = NextOpen, due
+	}
+	return x
+}
+
+// WithRecordedAt returns x logged at recorded (Unix ms); ok false: unknown.
+func (x BriefInteraction) WithRecordedAt(recorded int64, ok bool) BriefInteraction {
+	switch {
+	case !ok:
+		x.recording = RecordedUnknown
+	case recorded-x.At <= RecordWithin.Milliseconds():
+		x.recording = RecordedOnTime
+	default:
+		x.recording = RecordedLate
+	}
+	return x
 }
 
 // BriefSatisfaction is a survey result: its time and score.
@@ -193,6 +251,16 @@ func BriefOf(c *Customer) (b *Brief, ok bool) {
 			}
 			if len(x.Participants) > 0 {
 				bi = bi.WithParticipants(&x.Participants)
+			}
+			if na := x.NextAction; na != nil {
+				var due int64
+				if na.Due != nil {
+					due = na.Due.UnixMilli()
+				}
+				bi = bi.WithNextAction(true, na.Done, due)
+			}
+			if x.RecordedAt != nil {
+				bi = bi.WithRecordedAt(x.RecordedAt.UnixMilli(), true)
 			}
 			b.Interactions[i] = bi
 		}

@@ -105,8 +105,12 @@ type Interaction struct {
 	KeyEvent     KeyEvent           `bson:"keyEvent,omitempty"`
 	DurationMin  int                `bson:"durationMin,omitempty"`
 	CreatedBy    string             `bson:"createdBy"`
-	UpdatedAt    *time.Time         `bson:"updatedAt,omitempty"` // last correction; nil when never changed
-	UpdatedBy    string             `bson:"updatedBy,omitempty"`
+	// RecordedAt is when it was logged in Kehu (the seeds ask for a record
+	// within 24 hours of the interaction); nil on interactions logged
+	// before it was kept.
+	RecordedAt *time.Time `bson:"recordedAt,omitempty"`
+	UpdatedAt  *time.Time `bson:"updatedAt,omitempty"` // last correction; nil when never changed
+	UpdatedBy  string     `bson:"updatedBy,omitempty"`
 }
 
 // NextAction is the follow-up an interaction asks for.

@@ -371,7 +371,8 @@ func (s *Service) RemoveContact(ctx context.Context, a Actor, customerID, contac
 func (s *Service) LogInteraction(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in InteractionInput) (*Customer, error) {
 	var users []string
 	return s.mutate(ctx, a, customerID, expectedVersion, may(Actor.CanLog), func(c *Customer, p Problems, now time.Time) {
-		it := Interaction{ID: NewID(), At: now, CreatedBy: a.UserID}
+		recorded := now
+		it := Interaction{ID: NewID(), At: now, CreatedBy: a.UserID, RecordedAt: &recorded}
 		channel := in.Channel
 		patch := InteractionPatch{At: in.At, Channel: &channel, Summary: &in.Summary, Feedback: in.Feedback,
 			Result: in.Result, ContactIDs: in.ContactIDs, KeyEvent: in.KeyEvent, DurationMin: in.DurationMin, NextAction: in.NextAction}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 )
@@ -231,7 +232,7 @@ func (b *builder) interactions() {
 // part and one or two of the customer's contacts.
 func (b *builder) interaction(in *crm.Interaction, t int64, ch crm.InteractionChannel) {
 	r, c := b.r, b.c
-	*in = crm.Interaction{At: unix(t), Channel: ch, CreatedBy: b.owner}
+	*in = crm.Interaction{At: unix(t), Channel: ch, CreatedBy: b.owner, RecordedAt: recordedAt(t, b.g.now)}
 	if in.CreatedBy == "" {
 		in.CreatedBy = b.g.team.manager
 	}
@@ -357,6 +358,21 @@ func (b *builder) fill(s []byte, tmpl string) []byte {
 		s = append(s, v...)
 		tmpl = tmpl[i+3:]
 	}
+}
+
+// recordedAt is when an interaction at t was logged: most within a few
+// hours, about one in eight a day or more late (the seeds' 24-hour rule is
+// not always kept). It is drawn from t itself, not from the builder's
+// random stream, so the rest of the demo data stays as it was; never after
+// now.
+func recordedAt(t, now int64) *time.Time {
+	h := uint64(t) * 0x9E3779B97F4A7C15 >> 40
+	delay := int64(h%600) * 60 // up to 10 hours
+	if h%8 == 0 {
+		delay = 24*hour + int64(h%4320)*60 // one to four days
+	}
+	at := unix(min(t+delay, max(t, now)))
+	return &at
 }
 
 // nextAction asks for a follow-up two days to two weeks after t, due at

@@ -73,7 +73,8 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 		w.each(body, func(e []byte) {
 			at := zeroMs
 			var ch, ev, by string
-			var dur int64
+			var dur, recorded, nextDue int64
+			var hasRecorded, hasNext, nextDone bool
 			var people []string
 			var texts [4]bool // crm.InteractionTexts not empty, by code
 			w.fields(e, func(k []byte, v bsoncore.Value) {
@@ -84,6 +85,10 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 					dur, _ = w.int(v)
 				case "participants":
 					people = w.strings(v)
+				case "recordedAt":
+					recorded, hasRecorded = w.time(v)
+				case "nextAction":
+					hasNext, nextDone, nextDue = w.nextAction(v)
 				case "channel":
 					ch = w.str(v)
 				case "keyEvent":
@@ -108,6 +113,8 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 			x, ok = x.WithDuration(dur)
 			w.ok = w.ok && ok
 			x = x.WithParticipants(w.people(people))
+			x = x.WithNextAction(hasNext, nextDone, nextDue)
+			x = x.WithRecordedAt(recorded, hasRecorded)
 			b.Interactions = append(b.Interactions, x)
 		})
 	}
@@ -210,6 +217,30 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 		return nil
 	}
 	return b
+}
+
+// nextAction reads an interaction's next action (null: none): whether it
+// is done and its due time (0 without one).
+func (w *walker) nextAction(v bsoncore.Value) (present, done bool, due int64) {
+	if v.Type == bsoncore.TypeNull {
+		return false, false, 0
+	}
+	d, ok := v.DocumentOK()
+	if !ok || len(d) < 5 {
+		w.ok = false
+		return false, false, 0
+	}
+	w.fields(d, func(k []byte, v bsoncore.Value) {
+		switch string(k) {
+		case "done":
+			done = w.boolean(v)
+		case "due":
+			if ms, ok := w.time(v); ok {
+				due = ms
+			}
+		}
+	})
+	return true, done, due
 }
 
 // people returns a shared pointer to a participant list equal to ps (nil

@@ -47,6 +47,12 @@ func FuzzReadBrief(f *testing.F) {
 			bson.D{{Key: "channel", Value: "PHONE"}, {Key: "participants", Value: bson.A{"u1", "u2"}}, {Key: "durationMin", Value: int64(70000)}},
 			bson.D{{Key: "channel", Value: "EMAIL"}, {Key: "participants", Value: nil}},
 			bson.D{{Key: "channel", Value: "EMAIL"}, {Key: "participants", Value: bson.A{int32(3)}}},
+			bson.D{{Key: "at", Value: at}, {Key: "channel", Value: "PHONE"}, {Key: "recordedAt", Value: at.Add(30 * time.Hour)},
+				{Key: "nextAction", Value: bson.D{{Key: "what", Value: "回访"}, {Key: "due", Value: at}, {Key: "done", Value: false}}}},
+			bson.D{{Key: "at", Value: at}, {Key: "channel", Value: "PHONE"}, {Key: "recordedAt", Value: nil},
+				{Key: "nextAction", Value: bson.D{{Key: "what", Value: "回访"}, {Key: "due", Value: nil}, {Key: "done", Value: true}}}},
+			bson.D{{Key: "channel", Value: "PHONE"}, {Key: "nextAction", Value: nil}},
+			bson.D{{Key: "channel", Value: "PHONE"}, {Key: "nextAction", Value: "soon"}},
 		}}},
 		bson.D{{Key: "satisfaction", Value: bson.A{
 			bson.D{{Key: "id", Value: "s1"}, {Key: "at", Value: at}, {Key: "score", Value: int32(88)}, {Key: "comment", Value: "好"}},

@@ -1,0 +1,206 @@
+package analytics_test
+
+import (
+	"context"
+	"math/big"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/analytics"
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// TestKPIsMatchPlainLoops computes every KPI's numerator and denominator
+// from the demo documents with plain loops, following docs/KPIS.md word
+// for word, and compares them with the service's.
+func TestKPIsMatchPlainLoops(t *testing.T) {
+	s, all := demoStore(t)
+	svc := service(s)
+	rep, err := svc.KPIs(context.Background(), analytics.KPIRequest{Actor: manager(), Range: dateRange(2026, 6, 1, 2026, 11, 30),
+		Compare: analytics.PreviousYear})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Previous == nil || rep.Previous.First.Year != 2025 || rep.Previous.Last.Month != 11 {
+		t.Fatalf("previous range %+v", rep.Previous)
+	}
+	cs := active(all)
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, shanghai) }
+	from, to := day(2026, 6, 1), day(2026, 12, 1) // [from, to)
+	dFrom, dTo := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	in := func(t, lo, hi time.Time) bool { return !t.Before(lo) && t.Before(hi) }
+	activeIn := func(c *crm.Customer, lo, hi time.Time, dlo, dhi time.Time) bool {
+		for _, x := range c.Interactions {
+			if in(x.At, lo, hi) {
+				return true
+			}
+		}
+		for _, d := range c.Deals {
+			if in(d.Date, dlo, dhi) {
+				return true
+			}
+		}
+		return false
+	}
+	b90, b90d := from.AddDate(0, 0, -90), dFrom.AddDate(0, 0, -90)
+	l90, l90d := to.AddDate(0, 0, -90), dTo.AddDate(0, 0, -90)
+	type nd struct{ n, d int64 }
+	want := map[analytics.KPICode]nd{}
+	add := func(k analytics.KPICode, num, den bool) {
+		w := want[k]
+		if den {
+			w.d++
+			if num {
+				w.n++
+			}
+		}
+		want[k] = w
+	}
+	var complaints, onTime, late, overdue int64
+	var surveys, satisfied, scoreSum int64
+	var needs, resolved int64
+	var resolveMs []int64
+	var cycleMs, cycleN int64
+	for _, c := range cs {
+		wasActive := c.CreatedAt.Before(from) && activeIn(c, b90, from, b90d, dFrom)
+		stillActive := activeIn(c, l90, to, l90d, dTo)
+		add(analytics.HighValueRetention, stillActive, c.ValueTier == crm.TierA && wasActive)
+		add(analytics.ChurnRate, !stillActive, wasActive)
+		first := c.Stats.FirstDealOn
+		add(analytics.PotentialConversion, !first.IsZero() && in(first, dFrom, dTo),
+			c.CreatedAt.Before(to) && (first.IsZero() || !first.Before(dFrom)))
+		bought := slices.ContainsFunc(c.Deals, func(d crm.Deal) bool { return in(d.Date, dFrom, dTo) })
+		add(analytics.RepurchaseRate, !first.IsZero() && first.Before(dFrom), bought)
+		touched, complained := false, false
+		for _, x := range c.Interactions {
+			if in(x.At, from, to) {
+				touched = true
+				if x.KeyEvent == crm.KeyEventComplaint {
+					complained = true
+					complaints++
+				}
+				if x.RecordedAt != nil {
+					if x.RecordedAt.Sub(x.At) <= 24*time.Hour {
+						onTime++
+					} else {
+						late++
+					}
+				}
+			}
+			if na := x.NextAction; na != nil && !na.Done && na.Due != nil && na.Due.Before(now) {
+				overdue++
+			}
+		}
+		add(analytics.ComplaintRate, complained, touched)
+		for _, x := range c.Satisfaction {
+			if in(x.At, from, to) {
+				surveys++
+				scoreSum += int64(x.Score)
+				if x.Score >= 85 {
+					satisfied++
+				}
+			}
+		}
+		for _, n := range c.Needs {
+			if in(n.OpenedAt, from, to) {
+				needs++
+				if n.Status == crm.NeedStatusResolved {
+					resolved++
+					if n.ResolvedAt != nil {
+						resolveMs = append(resolveMs, max(0, n.ResolvedAt.Sub(n.OpenedAt).Milliseconds()))
+					}
+				}
+			}
+		}
+		if !first.IsZero() && in(first, dFrom, dTo) && !c.Stats.FirstInteractionAt.IsZero() {
+			y, m, d := c.Stats.FirstInteractionAt.In(shanghai).Date()
+			fi := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+			if !first.Before(fi) {
+				cycleMs += first.Sub(fi).Milliseconds()
+				cycleN++
+			}
+		}
+	}
+	got := map[analytics.KPICode]*analytics.KPI{}
+	for _, k := range rep.KPIs {
+		got[k.Code] = k
+	}
+	if len(got) != len(analytics.KPICodes()) {
+		t.Fatalf("%d KPIs, want %d", len(got), len(analytics.KPICodes()))
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return "<nil>"
+		}
+		return *p
+	}
+	pct := func(n, d int64) string {
+		if d == 0 {
+			return "<nil>"
+		}
+		return new(big.Rat).SetFrac64(100*n, d).FloatString(2)
+	}
+	for code, w := range want {
+		k := got[code]
+		if str(k.Numerator) != big.NewInt(w.n).String() || str(k.Denominator) != big.NewInt(w.d).String() {
+			t.Errorf("%s: %s/%s, want %d/%d", code, str(k.Numerator), str(k.Denominator), w.n, w.d)
+		}
+		if str(k.Value) != pct(w.n, w.d) {
+			t.Errorf("%s: value %s, want %s", code, str(k.Value), pct(w.n, w.d))
+		}
+		if w.d == 0 {
+			t.Errorf("%s: no customers in the denominator on the demo data: the test proves little", code)
+		}
+	}
+	checks := []struct {
+		code analytics.KPICode
+		want string
+	}{
+		{analytics.ComplaintCountKPI, big.NewInt(complaints).String()},
+		{analytics.TimelyRecording, pct(onTime, onTime+late)},
+		{analytics.OverdueNextActions, big.NewInt(overdue).String()},
+		{analytics.AvgSatisfactionKPI, new(big.Rat).SetFrac64(scoreSum, max(surveys, 1)).FloatString(2)},
+		{analytics.SatisfiedShare, pct(satisfied, surveys)},
+		{analytics.NeedResolutionRate, pct(resolved, needs)},
+		{analytics.SalesCycleKPI, new(big.Rat).SetFrac64(cycleMs, max(cycleN, 1)*86_400_000).FloatString(2)},
+	}
+	slices.Sort(resolveMs)
+	if n := len(resolveMs); n > 0 {
+		twice := 2 * resolveMs[n/2]
+		if n%2 == 0 {
+			twice = resolveMs[n/2-1] + resolveMs[n/2]
+		}
+		checks = append(checks, struct {
+			code analytics.KPICode
+			want string
+		}{analytics.NeedResolutionDays, new(big.Rat).SetFrac64(twice, 2*86_400_000).FloatString(2)})
+	}
+	for _, c := range checks {
+		if got := str(got[c.code].Value); got != c.want {
+			t.Errorf("%s: %s, want %s", c.code, got, c.want)
+		}
+	}
+	if surveys == 0 || needs == 0 || complaints == 0 || cycleN == 0 || overdue == 0 {
+		t.Errorf("the demo data lacks surveys %d, needs %d, complaints %d, first deals %d or overdue actions %d in the range",
+			surveys, needs, complaints, cycleN, overdue)
+	}
+	// Targets: the seeds' four, and whether they are met.
+	for code, target := range map[analytics.KPICode]string{analytics.HighValueRetention: "90.00",
+		analytics.PotentialConversion: "20.00", analytics.AvgSatisfactionKPI: "85.00", analytics.RepurchaseGrowth: "15.00"} {
+		k := got[code]
+		if str(k.Target) != target || (k.Value != nil && k.TargetMet == nil) {
+			t.Errorf("%s: target %s met %v", code, str(k.Target), k.TargetMet)
+		}
+	}
+	// The previous year's figures are there and the change is their difference.
+	k := got[analytics.PotentialConversion]
+	if k.Previous == nil || k.Change == nil {
+		t.Fatalf("conversion without previous figures: %+v", k)
+	}
+	v, _ := new(big.Rat).SetString(*k.Value)
+	p, _ := new(big.Rat).SetString(*k.Previous)
+	if c := new(big.Rat).Sub(v, p).FloatString(2); c != *k.Change {
+		t.Errorf("change %s, want %s", *k.Change, c)
+	}
+}
