@@ -1412,6 +1412,14 @@ async function main() {
       assert(JSON.stringify(months.map((d) => d.value)) === JSON.stringify(api.deals.groups.map((g) => Number(g.sum ?? 0))), `deal bars ${JSON.stringify(months.map((d) => d.value))}`);
       const inds = (await dashDrawn(p, 'industries'))[0].data;
       assert(inds.length === api.industries.groups.length && inds.every((d, i) => d.drill === (api.industries.groups[i].other ? null : api.industries.groups[i].drill)), 'industry bars as the API, the folded group without a drill line');
+      // KPI cards: the values as the API's (percent, count), and a card opens its customers.
+      const kpis = (await gql(base, 'query($r: AggregateRange){kpis(range:$r, locale: ZH_CN){kpis{code unit value drill}}}', { r: { last: 12, unit: 'MONTH' } }, token)).kpis.kpis;
+      const trimDec = (v) => (v.includes('.') ? v.replace(/\.?0+$/, '') : v);
+      for (const k of kpis.filter((x) => x.value !== null && (x.unit === 'PERCENT' || x.unit === 'COUNT'))) {
+        const shown = await p.getByTestId(`dash-kpi-${k.code}`).getByTestId('dash-kpi-value').textContent();
+        const want = k.unit === 'PERCENT' ? `${trimDec(k.value)}%` : trimDec(k.value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+        assert(shown === want, `KPI ${k.code} shown ${shown}, API ${k.value}`);
+      }
       await p.waitForTimeout(1200); // the charts' entry animation
       await shoot(p, 'dashboard');
       await p.screenshot({ path: join(SHOTS, 'dashboard-full-1280.png'), fullPage: true });
@@ -1443,6 +1451,13 @@ async function main() {
       await p.getByTestId('customer-total').filter({ hasText: `共 ${drawn[best].customers.toLocaleString('zh-CN')} 个客户` }).waitFor();
       const count = await gql(base, 'query($q:String){customersCount(query:$q)}', { q: drawn[best].drill }, token);
       assert(count.customersCount === drawn[best].customers, `the drill line lists ${count.customersCount}, the bar says ${drawn[best].customers}`);
+      const withDrill = kpis.find((k) => k.drill);
+      if (withDrill) {
+        await p.goBack();
+        await p.getByTestId(`dash-kpi-${withDrill.code}`).click();
+        await p.waitForURL((u) => u.pathname === '/customers' && u.searchParams.get('q') === withDrill.drill);
+        await p.getByTestId('customer-total').waitFor();
+      }
       await ctx.close();
       state.current = page;
     });

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import dayjs from 'dayjs';
 import {
   barOption,
+  changeTone,
+  formatKpi,
+  formatKpiChange,
   byOrder,
   sortGroups,
   decodeDashboardState,
@@ -146,5 +149,33 @@ describe('order', () => {
   it('leaves pie labels to the legend on a phone', () => {
     const opt = pieOption(itemsOf([g(['x'], ['x'], 1)]), { lang: 'zh', series: 'S', customersText: String, narrow: true });
     expect(opt.series[0]?.label).toEqual({ show: false });
+  });
+});
+
+describe('KPIs', () => {
+  it('writes values with their units, exactly', () => {
+    expect(formatKpi('92.50', 'PERCENT', 'zh')).toBe('92.5%');
+    expect(formatKpi('100.00', 'PERCENT', 'en')).toBe('100%');
+    expect(formatKpi('86.25', 'SCORE', 'zh')).toBe('86.25 分');
+    expect(formatKpi('12.50', 'DAYS', 'en')).toBe('12.5 days');
+    expect(formatKpi('12345', 'COUNT', 'zh')).toBe('12,345');
+    expect(formatKpi('680000.00', 'YUAN', 'zh')).toBe('¥68万');
+    expect(formatKpi(null, 'PERCENT', 'zh')).toBe('—');
+  });
+
+  it('writes changes with a sign, percentage points for percentages', () => {
+    expect(formatKpiChange('-3.20', 'PERCENT', 'zh')).toBe('−3.2 个百分点');
+    expect(formatKpiChange('1.50', 'PERCENT', 'en')).toBe('+1.5 pp');
+    expect(formatKpiChange('0.00', 'SCORE', 'en')).toBe('±0');
+    expect(formatKpiChange('2', 'COUNT', 'zh')).toBe('+2');
+    expect(formatKpiChange(null, 'DAYS', 'zh')).toBe('—');
+  });
+
+  it('colours a change by whether higher is better', () => {
+    expect(changeTone('2.5', true)).toBe('good');
+    expect(changeTone('2.5', false)).toBe('bad');
+    expect(changeTone('-1', false)).toBe('good');
+    expect(changeTone('0.00', true)).toBeNull();
+    expect(changeTone(null, true)).toBeNull();
   });
 });

@@ -705,6 +705,11 @@ export const PossibleDuplicatesQuery = graphql(`
 // the range. Labels come in $locale; drill opens a group in the list.
 export const DashboardQuery = graphql(`
   query Dashboard($segment: ID, $range: AggregateRange, $locale: Locale) {
+    kpis(segment: $segment, range: $range, locale: $locale) {
+      kpis { code name unit value numerator denominator previous change target targetMet higherIsBetter definition drill }
+      range { from to }
+      previousRange { from to }
+    }
     tiers: customersAggregate(segment: $segment, groupBy: [VALUE_TIER], orderBy: { by: KEY }, limit: 20, locale: $locale) {
       groups { keys labels count customers other drill }
       total { count customers }

@@ -507,6 +507,13 @@ export const zh = {
   'dash.series.newCustomers': '新增客户',
   'dash.series.dealAmount': '成交金额',
   'dash.openHint': '点击柱形或扇区，打开对应的客户列表',
+  'dash.kpi.open': '打开这些客户',
+  'dash.kpi.vsPrevious': '较上期',
+  'dash.kpi.noPrevious': '上期无数据',
+  'dash.kpi.previous': '上期 {from} ~ {to}',
+  'dash.kpi.target': '目标 {cmp} {target}',
+  'dash.kpi.met': '达成',
+  'dash.kpi.notMet': '未达成',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1019,6 +1026,13 @@ export const en: Messages = {
   'dash.series.newCustomers': 'New customers',
   'dash.series.dealAmount': 'Deal amount',
   'dash.openHint': 'Click a bar or slice to open its customers',
+  'dash.kpi.open': 'Open these customers',
+  'dash.kpi.vsPrevious': 'vs previous',
+  'dash.kpi.noPrevious': 'No previous data',
+  'dash.kpi.previous': 'Previous {from} ~ {to}',
+  'dash.kpi.target': 'Target {cmp} {target}',
+  'dash.kpi.met': 'met',
+  'dash.kpi.notMet': 'not met',
 };
 
 export const dictionaries = { zh: zh as Messages, en };

@@ -15,6 +15,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, ErrorState } from '../../components/States';
 import { Money } from '../../components/Money';
 import { Chart } from './Chart';
+import { KpiCards } from './KpiCards';
 import { NEED_STATUS_LABELS, PRIORITY_LABELS, STAGE_LABELS, VALUE_TIER_LABELS } from '../../i18n/enums';
 
 // Enum groups in the order of the enum (the pipeline's stages, A before B...), not by code.
@@ -159,29 +160,36 @@ export default function DashboardPage() {
       {data.error && !d ? (
         <ErrorState error={data.error} onRetry={() => void data.refetch()} />
       ) : (
-        <Row gutter={[16, 16]}>
-          {card('tiers', t('dash.tiers'), t('dash.unit.customers'), d?.tiers.groups, n(d?.tiers.total.customers),
-            (g) => barOption(itemsOf(sortGroups(g, TIER_ORDER)), { lang, series: t('dash.series.customers'), horizontal: true, narrow, customersText }),
-            { subtitle: t('dash.now') })}
-          {card('stages', t('dash.stages'), t('dash.unit.customers'), d?.stages.groups, n(d?.stages.total.customers),
-            (g) => barOption(itemsOf(sortGroups(g, STAGE_ORDER)), { lang, series: t('dash.series.customers'), horizontal: true, narrow, customersText }),
-            { subtitle: t('dash.now') })}
-          {card('newCustomers', t('dash.newCustomers'), t('dash.unit.customers'), d?.newCustomers.groups, n(d?.newCustomers.total.customers),
-            (g) => barOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), narrow, customersText }))}
-          {card('dealAmount', t('dash.dealAmount'), t('dash.unit.money'), d?.dealAmount.groups, <Money value={d?.dealAmount.total.sum} />,
-            (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, narrow, customersText }),
-            { money: true })}
-          {card('interactions', t('dash.interactions'), t('dash.unit.interactions'), d?.interactions.groups, c(d?.interactions.total.count),
-            (g) => stackedOption(g, { lang, narrow, customersText }))}
-          {card('needs', t('dash.needs'), t('dash.unit.needs'), d?.needs.groups, c(d?.needs.total.count),
-            (g) => stackedOption(g, { lang, narrow, customersText, catOrder: NEED_STATUS_ORDER, seriesOrder: PRIORITY_ORDER }))}
-          {card('industries', t('dash.industries'), t('dash.unit.money'), d?.industries.groups, <Money value={d?.industries.total.sum} />,
-            (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, horizontal: true, narrow, customersText }),
-            { money: true, height: 340 })}
-          {card('sources', t('dash.sources'), t('dash.unit.customers'), d?.sources.groups, n(d?.sources.total.customers),
-            (g) => pieOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), narrow, customersText }),
-            { height: 340 })}
-        </Row>
+        <>
+          <KpiCards
+            kpis={d?.kpis.kpis}
+            onDrill={open}
+            previousText={d?.kpis.previousRange ? t('dash.kpi.previous', { from: d.kpis.previousRange.from, to: d.kpis.previousRange.to }) : ''}
+          />
+          <Row gutter={[16, 16]}>
+            {card('tiers', t('dash.tiers'), t('dash.unit.customers'), d?.tiers.groups, n(d?.tiers.total.customers),
+              (g) => barOption(itemsOf(sortGroups(g, TIER_ORDER)), { lang, series: t('dash.series.customers'), horizontal: true, narrow, customersText }),
+              { subtitle: t('dash.now') })}
+            {card('stages', t('dash.stages'), t('dash.unit.customers'), d?.stages.groups, n(d?.stages.total.customers),
+              (g) => barOption(itemsOf(sortGroups(g, STAGE_ORDER)), { lang, series: t('dash.series.customers'), horizontal: true, narrow, customersText }),
+              { subtitle: t('dash.now') })}
+            {card('newCustomers', t('dash.newCustomers'), t('dash.unit.customers'), d?.newCustomers.groups, n(d?.newCustomers.total.customers),
+              (g) => barOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), narrow, customersText }))}
+            {card('dealAmount', t('dash.dealAmount'), t('dash.unit.money'), d?.dealAmount.groups, <Money value={d?.dealAmount.total.sum} />,
+              (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, narrow, customersText }),
+              { money: true })}
+            {card('interactions', t('dash.interactions'), t('dash.unit.interactions'), d?.interactions.groups, c(d?.interactions.total.count),
+              (g) => stackedOption(g, { lang, narrow, customersText }))}
+            {card('needs', t('dash.needs'), t('dash.unit.needs'), d?.needs.groups, c(d?.needs.total.count),
+              (g) => stackedOption(g, { lang, narrow, customersText, catOrder: NEED_STATUS_ORDER, seriesOrder: PRIORITY_ORDER }))}
+            {card('industries', t('dash.industries'), t('dash.unit.money'), d?.industries.groups, <Money value={d?.industries.total.sum} />,
+              (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, horizontal: true, narrow, customersText }),
+              { money: true, height: 340 })}
+            {card('sources', t('dash.sources'), t('dash.unit.customers'), d?.sources.groups, n(d?.sources.total.customers),
+              (g) => pieOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), narrow, customersText }),
+              { height: 340 })}
+          </Row>
+        </>
       )}
     </div>
   );

@@ -286,3 +286,56 @@ export function stackedOption(groups: readonly Group[], o: Omit<BarOptions, 'ser
 export function hasData(groups: readonly Group[] | null | undefined, value: 'count' | 'sum' = 'count'): boolean {
   return Boolean(groups?.some((g) => (value === 'sum' ? Number(g.sum ?? 0) > 0 : g.count > 0)));
 }
+
+// ---- KPIs
+
+export type KpiUnit = 'PERCENT' | 'SCORE' | 'DAYS' | 'COUNT' | 'YUAN';
+
+function trimDecimal(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+/** Thousands separators on a decimal string (no float). */
+function grouped(s: string): string {
+  const neg = s.startsWith('-');
+  const [i = '0', f] = (neg ? s.slice(1) : s).split('.');
+  const g = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${neg ? '-' : ''}${g}${f ? `.${f}` : ''}`;
+}
+
+/** A KPI's value with its unit: 92.5%, 86.5 分, 12.5 天, 1,234, ¥68万. */
+export function formatKpi(value: string | null | undefined, unit: KpiUnit, lang: Lang): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const v = trimDecimal(value);
+  switch (unit) {
+    case 'PERCENT':
+      return `${grouped(v)}%`;
+    case 'SCORE':
+      return lang === 'zh' ? `${grouped(v)} 分` : grouped(v);
+    case 'DAYS':
+      return lang === 'zh' ? `${grouped(v)} 天` : `${grouped(v)} days`;
+    case 'YUAN':
+      return formatMoneyShort(value, lang);
+    default:
+      return grouped(v);
+  }
+}
+
+/** A change with its sign; percentage points for a PERCENT KPI. */
+export function formatKpiChange(change: string | null | undefined, unit: KpiUnit, lang: Lang): string {
+  if (change === null || change === undefined || change === '') return '—';
+  const neg = change.startsWith('-');
+  const abs = neg ? change.slice(1) : change;
+  const sign = neg ? '−' : Number(abs) === 0 ? '±' : '+';
+  if (unit === 'PERCENT') return `${sign}${grouped(trimDecimal(abs))} ${lang === 'zh' ? '个百分点' : 'pp'}`;
+  if (unit === 'YUAN') return `${sign}${formatMoneyShort(abs, lang)}`;
+  return `${sign}${formatKpi(abs, unit, lang)}`;
+}
+
+/** Whether a change is good news (null: no change or none to judge). */
+export function changeTone(change: string | null | undefined, higherIsBetter: boolean): 'good' | 'bad' | null {
+  if (!change) return null;
+  const n = Number(change);
+  if (!Number.isFinite(n) || n === 0) return null;
+  return n > 0 === higherIsBetter ? 'good' : 'bad';
+}
