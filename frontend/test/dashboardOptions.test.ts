@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import dayjs from 'dayjs';
 import {
   barOption,
+  formatShare,
+  funnelOption,
   changeTone,
   formatKpi,
   formatKpiChange,
@@ -177,5 +179,37 @@ describe('KPIs', () => {
     expect(changeTone('-1', false)).toBe('good');
     expect(changeTone('0.00', true)).toBeNull();
     expect(changeTone(null, true)).toBeNull();
+  });
+});
+
+describe('funnel', () => {
+  const step = (stage: string, label: string, customers: number, prev: number | null, first: number | null, days: string | null) => ({
+    stage,
+    label,
+    customers,
+    conversionFromPrevious: prev,
+    conversionFromFirst: first,
+    medianDaysFromPrevious: days,
+    drill: `stage:${stage}`,
+  });
+  const texts = { customers: (n: number) => `${n} 位客户`, fromPrevious: '较上一步', fromFirst: '较第一步', medianDays: '中位天数' };
+
+  it('keeps the stage order and writes conversion and days in the tooltip', () => {
+    const steps = [step('POTENTIAL', '潜在客户', 100, null, 1, null), step('CONTACTED', '初步接触', 120, 1.2, 1.2, '3.50'), step('WON', '成交', 5, 0.0417, 0.05, '30.00')];
+    const opt = funnelOption(steps, { lang: 'zh', texts });
+    expect(opt.series[0]?.sort).toBe('none');
+    expect(opt.series[0]?.data.map((d) => d.name)).toEqual(['潜在客户', '初步接触', '成交']);
+    expect(opt.series[0]?.data[2]?.drill).toBe('stage:WON');
+    const tip = opt.tooltip.formatter({ data: opt.series[0]!.data[2]!, marker: '' });
+    expect(tip).toContain('较上一步: 4.2%');
+    expect(tip).toContain('较第一步: 5%');
+    expect(tip).toContain('中位天数: 30 天');
+    expect(opt.tooltip.formatter({ data: opt.series[0]!.data[0]!, marker: '' })).not.toContain('较上一步');
+  });
+
+  it('writes shares', () => {
+    expect(formatShare(0.2)).toBe('20%');
+    expect(formatShare(0.12345)).toBe('12.3%');
+    expect(formatShare(null)).toBe('—');
   });
 });

@@ -339,3 +339,74 @@ export function changeTone(change: string | null | undefined, higherIsBetter: bo
   if (!Number.isFinite(n) || n === 0) return null;
   return n > 0 === higherIsBetter ? 'good' : 'bad';
 }
+
+// ---- funnel
+
+export interface FunnelStepView {
+  stage: string;
+  label: string;
+  customers: number;
+  conversionFromPrevious: number | null;
+  conversionFromFirst: number | null;
+  medianDaysFromPrevious: string | null;
+  drill: string | null;
+}
+
+/** A share 0-1 as a percentage with at most one decimal ("—" when null). */
+export function formatShare(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return `${trimDecimal((v * 100).toFixed(1))}%`;
+}
+
+export interface FunnelTexts {
+  customers: (n: number) => string;
+  fromPrevious: string;
+  fromFirst: string;
+  medianDays: string;
+}
+
+/** The pipeline funnel in its stage order (not sorted by size), each step opening its customers. */
+export function funnelOption(steps: readonly FunnelStepView[], o: { lang: Lang; narrow?: boolean; texts: FunnelTexts }) {
+  const data = steps.map((s) => ({
+    name: s.label,
+    value: s.customers,
+    customers: s.customers,
+    drill: s.drill,
+    step: s,
+  }));
+  return {
+    color: PALETTE,
+    aria: { enabled: true },
+    legend: { show: false },
+    tooltip: {
+      trigger: 'item' as const,
+      formatter: (p: { data: (typeof data)[number]; marker: string }) => {
+        const s = p.data.step;
+        const lines = [`${p.marker}${esc(s.label)}: <b>${esc(o.texts.customers(s.customers))}</b>`];
+        if (s.conversionFromPrevious !== null) lines.push(`${esc(o.texts.fromPrevious)}: ${formatShare(s.conversionFromPrevious)}`);
+        if (s.conversionFromFirst !== null) lines.push(`${esc(o.texts.fromFirst)}: ${formatShare(s.conversionFromFirst)}`);
+        if (s.medianDaysFromPrevious !== null) lines.push(`${esc(o.texts.medianDays)}: ${esc(formatKpi(s.medianDaysFromPrevious, 'DAYS', o.lang))}`);
+        return lines.join('<br/>');
+      },
+    },
+    series: [
+      {
+        type: 'funnel' as const,
+        sort: 'none' as const,
+        left: o.narrow ? '2%' : '10%',
+        width: o.narrow ? '96%' : '80%',
+        top: 8,
+        bottom: 8,
+        minSize: '12%',
+        gap: 2,
+        label: {
+          position: 'inside' as const,
+          color: '#fff',
+          formatter: (p: { data: (typeof data)[number] }) =>
+            `${p.data.name} ${p.data.customers.toLocaleString(o.lang === 'zh' ? 'zh-CN' : 'en-US')}${p.data.step.conversionFromFirst !== null ? ` · ${formatShare(p.data.step.conversionFromFirst)}` : ''}`,
+        },
+        data,
+      },
+    ],
+  };
+}
