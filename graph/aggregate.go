@@ -39,6 +39,7 @@ type aggArgs struct {
 // filter.
 var factArrays = map[analytics.Fact]segment.Array{
 	analytics.Interactions: segment.Interactions, analytics.Deals: segment.Deals, analytics.Needs: segment.Needs,
+	analytics.Satisfaction: segment.Satisfaction, analytics.StageChanges: segment.StageHistory,
 }
 
 // aggregate translates an aggregate field's arguments into an
@@ -125,6 +126,17 @@ func (r *Resolver) kpis(ctx context.Context, where map[string]any, query, seg *s
 			q.Compare = analytics.Compare(*compare)
 		}
 		return r.Analytics.KPIs(ctx, q)
+	})
+}
+
+// funnel translates the funnel field.
+func (r *Resolver) funnel(ctx context.Context, where map[string]any, query, seg *string, rng *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error) {
+	return asArgs(ctx, func(a crm.Actor) (*analytics.Funnel, error) {
+		f, err := r.scopeFilter(ctx, a, where, query, seg)
+		if err != nil {
+			return nil, err
+		}
+		return r.Analytics.Funnel(ctx, analytics.FunnelRequest{Scope: f, Actor: a, Range: rangeInput(rng), Locale: r.locale(ctx, a, locale)})
 	})
 }
 
@@ -266,10 +278,10 @@ func aggregateCosts(c *ComplexityRoot, scan func(map[string]any, *string) int, f
 	c.Query.NeedsAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ map[string]any, _ []model.NeedDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.NeedAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
 		return cost(analytics.Needs, child, where, query, seg, limit, compare)
 	}
-	c.Query.SatisfactionAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ []model.SatisfactionDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.SatisfactionAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
+	c.Query.SatisfactionAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ map[string]any, _ []model.SatisfactionDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.SatisfactionAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
 		return cost(analytics.Satisfaction, child, where, query, seg, limit, compare)
 	}
-	c.Query.StageChangesAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ []model.StageChangeDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.StageChangeAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
+	c.Query.StageChangesAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ map[string]any, _ []model.StageChangeDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.StageChangeAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
 		return cost(analytics.StageChanges, child, where, query, seg, limit, compare)
 	}
 }

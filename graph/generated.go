@@ -41,6 +41,7 @@ type ResolverRoot interface {
 	Deal() DealResolver
 	DealAggregate() DealAggregateResolver
 	DealGroup() DealGroupResolver
+	Funnel() FunnelResolver
 	Interaction() InteractionResolver
 	InteractionAggregate() InteractionAggregateResolver
 	InteractionGroup() InteractionGroupResolver
@@ -256,6 +257,21 @@ type ComplexityRoot struct {
 		Reasons  func(childComplexity int) int
 	}
 
+	Funnel struct {
+		Range func(childComplexity int) int
+		Steps func(childComplexity int) int
+	}
+
+	FunnelStep struct {
+		ConversionFromFirst    func(childComplexity int) int
+		ConversionFromPrevious func(childComplexity int) int
+		Customers              func(childComplexity int) int
+		Drill                  func(childComplexity int) int
+		Label                  func(childComplexity int) int
+		MedianDaysFromPrevious func(childComplexity int) int
+		Stage                  func(childComplexity int) int
+	}
+
 	Interaction struct {
 		At               func(childComplexity int) int
 		Channel          func(childComplexity int) int
@@ -425,17 +441,18 @@ type ComplexityRoot struct {
 		DealsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		ExplainSegment        func(childComplexity int, where map[string]any, query *string) int
 		FormatQuery           func(childComplexity int, where map[string]any) int
+		Funnel                func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) int
 		InteractionsAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Kpis                  func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) int
 		Me                    func(childComplexity int) int
 		NeedsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		ParseQuery            func(childComplexity int, query string) int
 		PossibleDuplicates    func(childComplexity int, input crm.DuplicateCheck) int
-		SatisfactionAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		SatisfactionAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Segment               func(childComplexity int, id string) int
 		Segments              func(childComplexity int) int
 		Staff                 func(childComplexity int) int
-		StageChangesAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		StageChangesAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		User                  func(childComplexity int, id string) int
 		Users                 func(childComplexity int) int
 	}
@@ -619,6 +636,9 @@ type DealGroupResolver interface {
 	Max(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
 	Median(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
 }
+type FunnelResolver interface {
+	Range(ctx context.Context, obj *analytics.Funnel) (*model.DaySpan, error)
+}
 type InteractionResolver interface {
 	Participants(ctx context.Context, obj *crm.Interaction) ([]crm.User, error)
 
@@ -719,9 +739,10 @@ type QueryResolver interface {
 	InteractionsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	DealsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	NeedsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
-	SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
-	StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error)
+	Funnel(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error)
 }
 type SatisfactionAggregateResolver interface {
 	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
@@ -1760,6 +1781,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DuplicateMatch.Reasons(childComplexity), true
 
+	case "Funnel.range":
+		if e.ComplexityRoot.Funnel.Range == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.Range(childComplexity), true
+	case "Funnel.steps":
+		if e.ComplexityRoot.Funnel.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.Steps(childComplexity), true
+
+	case "FunnelStep.conversionFromFirst":
+		if e.ComplexityRoot.FunnelStep.ConversionFromFirst == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.ConversionFromFirst(childComplexity), true
+	case "FunnelStep.conversionFromPrevious":
+		if e.ComplexityRoot.FunnelStep.ConversionFromPrevious == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.ConversionFromPrevious(childComplexity), true
+	case "FunnelStep.customers":
+		if e.ComplexityRoot.FunnelStep.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Customers(childComplexity), true
+	case "FunnelStep.drill":
+		if e.ComplexityRoot.FunnelStep.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Drill(childComplexity), true
+	case "FunnelStep.label":
+		if e.ComplexityRoot.FunnelStep.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Label(childComplexity), true
+	case "FunnelStep.medianDaysFromPrevious":
+		if e.ComplexityRoot.FunnelStep.MedianDaysFromPrevious == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.MedianDaysFromPrevious(childComplexity), true
+	case "FunnelStep.stage":
+		if e.ComplexityRoot.FunnelStep.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Stage(childComplexity), true
+
 	case "Interaction.at":
 		if e.ComplexityRoot.Interaction.At == nil {
 			break
@@ -2794,6 +2871,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FormatQuery(childComplexity, args["where"].(map[string]any)), true
+	case "Query.funnel":
+		if e.ComplexityRoot.Query.Funnel == nil {
+			break
+		}
+
+		args, err := ec.field_Query_funnel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Funnel(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["range"].(*model.AggregateRange), args["locale"].(*crm.Locale)), true
 	case "Query.interactionsAggregate":
 		if e.ComplexityRoot.Query.InteractionsAggregate == nil {
 			break
@@ -2866,7 +2954,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SatisfactionAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["groupBy"].([]model.SatisfactionDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.SatisfactionAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
+		return e.ComplexityRoot.Query.SatisfactionAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["satisfactionWhere"].(map[string]any), args["groupBy"].([]model.SatisfactionDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.SatisfactionAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.segment":
 		if e.ComplexityRoot.Query.Segment == nil {
 			break
@@ -2900,7 +2988,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.StageChangesAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["groupBy"].([]model.StageChangeDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.StageChangeAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
+		return e.ComplexityRoot.Query.StageChangesAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["stageChangeWhere"].(map[string]any), args["groupBy"].([]model.StageChangeDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.StageChangeAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -3523,18 +3611,26 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OptionalContactRoleFilter", ec.unmarshalInputOptionalContactRoleFilter),
 			graphql.NewInputUnmarshaler("OptionalDateFilter", ec.unmarshalInputOptionalDateFilter),
 			graphql.NewInputUnmarshaler("OptionalFloatFilter", ec.unmarshalInputOptionalFloatFilter),
+			graphql.NewInputUnmarshaler("OptionalIntFilter", ec.unmarshalInputOptionalIntFilter),
 			graphql.NewInputUnmarshaler("OptionalKeyEventFilter", ec.unmarshalInputOptionalKeyEventFilter),
 			graphql.NewInputUnmarshaler("OptionalMoneyFilter", ec.unmarshalInputOptionalMoneyFilter),
 			graphql.NewInputUnmarshaler("OptionalNeedTypeFilter", ec.unmarshalInputOptionalNeedTypeFilter),
+			graphql.NewInputUnmarshaler("OptionalStageFilter", ec.unmarshalInputOptionalStageFilter),
 			graphql.NewInputUnmarshaler("OptionalTierFilter", ec.unmarshalInputOptionalTierFilter),
 			graphql.NewInputUnmarshaler("OptionalTimeFilter", ec.unmarshalInputOptionalTimeFilter),
 			graphql.NewInputUnmarshaler("OptionalUserFilter", ec.unmarshalInputOptionalUserFilter),
 			graphql.NewInputUnmarshaler("PriorityFilter", ec.unmarshalInputPriorityFilter),
 			graphql.NewInputUnmarshaler("SatisfactionAggregateOrder", ec.unmarshalInputSatisfactionAggregateOrder),
+			graphql.NewInputUnmarshaler("SatisfactionCount", ec.unmarshalInputSatisfactionCount),
+			graphql.NewInputUnmarshaler("SatisfactionFilter", ec.unmarshalInputSatisfactionFilter),
 			graphql.NewInputUnmarshaler("SatisfactionInput", ec.unmarshalInputSatisfactionInput),
 			graphql.NewInputUnmarshaler("SatisfactionPatch", ec.unmarshalInputSatisfactionPatch),
+			graphql.NewInputUnmarshaler("SatisfactionWhere", ec.unmarshalInputSatisfactionWhere),
 			graphql.NewInputUnmarshaler("SettingsInput", ec.unmarshalInputSettingsInput),
 			graphql.NewInputUnmarshaler("StageChangeAggregateOrder", ec.unmarshalInputStageChangeAggregateOrder),
+			graphql.NewInputUnmarshaler("StageChangeCount", ec.unmarshalInputStageChangeCount),
+			graphql.NewInputUnmarshaler("StageChangeWhere", ec.unmarshalInputStageChangeWhere),
+			graphql.NewInputUnmarshaler("StageChangesFilter", ec.unmarshalInputStageChangesFilter),
 			graphql.NewInputUnmarshaler("StageFilter", ec.unmarshalInputStageFilter),
 			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
 			graphql.NewInputUnmarshaler("TagsFilter", ec.unmarshalInputTagsFilter),
@@ -3542,6 +3638,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TimeRange", ec.unmarshalInputTimeRange),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UserFilter", ec.unmarshalInputUserFilter),
+			graphql.NewInputUnmarshaler("UserListFilter", ec.unmarshalInputUserListFilter),
 		)
 	}
 	first := true
@@ -4448,7 +4545,9 @@ scalar Duration
 """
 Which customers: sibling fields are ANDed. Nested arrays take quantifiers
 (some, none, every: all conditions hold for one and the same element) and
-windowed figures (count, and sum for deals). See internal/segment/QUERY.md.
+windowed figures (count, and sum for deals): contacts, interactions, needs,
+deals, satisfaction (survey results) and stageHistory (the changes of stage).
+See internal/segment/QUERY.md.
 """
 input CustomerWhere {
   "Every filter matches."
@@ -4500,6 +4599,8 @@ input CustomerWhere {
   interactions: InteractionsFilter
   needs: NeedsFilter
   deals: DealsFilter
+  satisfaction: SatisfactionFilter
+  stageHistory: StageChangesFilter
 }
 
 "A filter of one element of a customer's contacts."
@@ -4550,6 +4651,10 @@ input InteractionWhere {
   summary: StringFilter
   "The user who logged the interaction; me: the signed-in user."
   createdBy: UserFilter
+  "Our users who took part (user ids); me: the signed-in user is among them."
+  participants: UserListFilter
+  "Duration in minutes; null when not recorded (0)."
+  durationMin: OptionalIntFilter
 }
 
 input InteractionsFilter {
@@ -4656,6 +4761,74 @@ input DealSum {
   gte: Money
   lt: Money
   lte: Money
+}
+
+"A filter of one of a customer's survey results (satisfaction)."
+input SatisfactionWhere {
+  "Every filter matches."
+  and: [SatisfactionWhere!]
+  "Some filter matches."
+  or: [SatisfactionWhere!]
+  "The filter does not match."
+  not: SatisfactionWhere
+  at: TimeFilter
+  "The survey's score, 0-100."
+  score: IntFilter
+}
+
+input SatisfactionFilter {
+  "Some element matches."
+  some: SatisfactionWhere
+  "No element matches."
+  none: SatisfactionWhere
+  "Every element matches (true when there is none)."
+  every: SatisfactionWhere
+  "The number of elements that match."
+  count: SatisfactionCount
+}
+
+input SatisfactionCount {
+  where: SatisfactionWhere
+  eq: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
+}
+
+"A filter of one change of a customer's pipeline stage (stageHistory, oldest first)."
+input StageChangeWhere {
+  "Every filter matches."
+  and: [StageChangeWhere!]
+  "Some filter matches."
+  or: [StageChangeWhere!]
+  "The filter does not match."
+  not: StageChangeWhere
+  at: TimeFilter
+  "The stage left; null for the customer's first stage."
+  from: OptionalStageFilter
+  "The stage entered."
+  to: StageFilter
+}
+
+input StageChangesFilter {
+  "Some element matches."
+  some: StageChangeWhere
+  "No element matches."
+  none: StageChangeWhere
+  "Every element matches (true when there is none)."
+  every: StageChangeWhere
+  "The number of elements that match."
+  count: StageChangeCount
+}
+
+input StageChangeCount {
+  where: StageChangeWhere
+  eq: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
 }
 
 "Text: eq, ne, in, notIn compare whole values (byte for byte); contains and startsWith are literal and case-insensitive; isNull: absent or empty."
@@ -4825,6 +4998,30 @@ input UserFilter {
   me: Boolean
 }
 
+"A list of users (ids): me: the signed-in user is (true) or is not (false) among them."
+input UserListFilter {
+  "Has at least one of the users."
+  hasAny: [ID!]
+  "Has every one of the users."
+  hasAll: [ID!]
+  "Has none of the users."
+  hasNone: [ID!]
+  "Has no user at all (true) or some user (false)."
+  isEmpty: Boolean
+  me: Boolean
+}
+
+input OptionalIntFilter {
+  eq: Int
+  ne: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
+  between: IntRange
+  isNull: Boolean
+}
+
 input NeedKindFilter {
   eq: NeedKind
   ne: NeedKind
@@ -4867,6 +5064,14 @@ input DateFilter {
   between: DateRange
   within: Duration
   notWithin: Duration
+}
+
+input OptionalStageFilter {
+  eq: Stage
+  ne: Stage
+  in: [Stage!]
+  notIn: [Stage!]
+  isNull: Boolean
 }
 
 input IntRange {
@@ -5338,10 +5543,12 @@ extend type Query {
     orderBy: NeedAggregateOrder, compare: CompareTo, locale: Locale): NeedAggregate!
   "Survey results (one row each); the time units group by the survey's time. See docs/ANALYTICS.md."
   satisfactionAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    satisfactionWhere: SatisfactionWhere,
     groupBy: [SatisfactionDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
     orderBy: SatisfactionAggregateOrder, compare: CompareTo, locale: Locale): SatisfactionAggregate!
   "Pipeline stage changes (one row each, from the stage history); the time units group by the change's time. See docs/ANALYTICS.md."
   stageChangesAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    stageChangeWhere: StageChangeWhere,
     groupBy: [StageChangeDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
     orderBy: StageChangeAggregateOrder, compare: CompareTo, locale: Locale): StageChangeAggregate!
 }
@@ -5407,6 +5614,39 @@ extend type Query {
   (compare, default PREVIOUS_PERIOD). Definitions and formulas: docs/KPIS.md.
   """
   kpis(where: CustomerWhere, query: String, segment: ID, range: AggregateRange, compare: CompareTo = PREVIOUS_PERIOD, locale: Locale): KpiReport!
+}
+
+# ---- Funnel (docs/KPIS.md) ----
+
+type FunnelStep {
+  stage: Stage!
+  "The stage in the request's language."
+  label: String!
+  "Customers of the funnel that reached this stage (skipping a stage counts as passing it)."
+  customers: Int!
+  "customers / the previous step's customers, 0-1; null for the first step or when the previous is 0."
+  conversionFromPrevious: Float
+  "customers / the first step's customers, 0-1; null when the first is 0."
+  conversionFromFirst: Float
+  "Median days the cohort's customers spent in the previous stage before moving on to this one or a later one; null for the first step or without data."
+  medianDaysFromPrevious: Decimal
+  "The query line of this step's customers."
+  drill: String
+}
+
+type Funnel {
+  "POTENTIAL, CONTACTED, NEEDS_CONFIRMED, PROPOSAL, NEGOTIATION, WON."
+  steps: [FunnelStep!]!
+  range: DaySpan!
+}
+
+extend type Query {
+  """
+  The pipeline funnel of the customers of where, query and segment whose pipeline began in the
+  range (created in it; default: the last 12 months): how many reached each stage since. Skipping
+  a stage counts as passing it; AFTER_SALES counts as WON. docs/KPIS.md (Funnel).
+  """
+  funnel(where: CustomerWhere, query: String, segment: ID, range: AggregateRange, locale: Locale): Funnel!
 }
 `, BuiltIn: false},
 }
@@ -5792,6 +6032,36 @@ func (ec *executionContext) childFields_DuplicateMatch(ctx context.Context, fiel
 		return ec.fieldContext_DuplicateMatch_reasons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DuplicateMatch", field.Name)
+}
+
+func (ec *executionContext) childFields_Funnel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "steps":
+		return ec.fieldContext_Funnel_steps(ctx, field)
+	case "range":
+		return ec.fieldContext_Funnel_range(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Funnel", field.Name)
+}
+
+func (ec *executionContext) childFields_FunnelStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stage":
+		return ec.fieldContext_FunnelStep_stage(ctx, field)
+	case "label":
+		return ec.fieldContext_FunnelStep_label(ctx, field)
+	case "customers":
+		return ec.fieldContext_FunnelStep_customers(ctx, field)
+	case "conversionFromPrevious":
+		return ec.fieldContext_FunnelStep_conversionFromPrevious(ctx, field)
+	case "conversionFromFirst":
+		return ec.fieldContext_FunnelStep_conversionFromFirst(ctx, field)
+	case "medianDaysFromPrevious":
+		return ec.fieldContext_FunnelStep_medianDaysFromPrevious(ctx, field)
+	case "drill":
+		return ec.fieldContext_FunnelStep_drill(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelStep", field.Name)
 }
 
 func (ec *executionContext) childFields_Interaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8012,6 +8282,52 @@ func (ec *executionContext) field_Query_formatQuery_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_funnel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_interactionsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8333,62 +8649,70 @@ func (ec *executionContext) field_Query_satisfactionAggregate_args(ctx context.C
 		return nil, err
 	}
 	args["scope"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "satisfactionWhere",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOSatisfactionWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["satisfactionWhere"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
 		func(ctx context.Context, v any) ([]model.SatisfactionDimension, error) {
 			return ec.unmarshalOSatisfactionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimensionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["groupBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+	args["groupBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "range",
 		func(ctx context.Context, v any) (*model.AggregateRange, error) {
 			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["range"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+	args["range"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeZone"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+	args["timeZone"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg7
-	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["limit"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.SatisfactionAggregateOrder, error) {
 			return ec.unmarshalOSatisfactionAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionAggregateOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg8
-	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
 		func(ctx context.Context, v any) (*model.CompareTo, error) {
 			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["compare"] = arg9
-	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+	args["compare"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
 		func(ctx context.Context, v any) (*crm.Locale, error) {
 			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["locale"] = arg10
+	args["locale"] = arg11
 	return args, nil
 }
 
@@ -8441,62 +8765,70 @@ func (ec *executionContext) field_Query_stageChangesAggregate_args(ctx context.C
 		return nil, err
 	}
 	args["scope"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "stageChangeWhere",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOStageChangeWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["stageChangeWhere"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
 		func(ctx context.Context, v any) ([]model.StageChangeDimension, error) {
 			return ec.unmarshalOStageChangeDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimensionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["groupBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+	args["groupBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "range",
 		func(ctx context.Context, v any) (*model.AggregateRange, error) {
 			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["range"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+	args["range"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["timeZone"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+	args["timeZone"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["limit"] = arg7
-	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+	args["limit"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
 		func(ctx context.Context, v any) (*model.StageChangeAggregateOrder, error) {
 			return ec.unmarshalOStageChangeAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeAggregateOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["orderBy"] = arg8
-	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
 		func(ctx context.Context, v any) (*model.CompareTo, error) {
 			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["compare"] = arg9
-	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+	args["compare"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
 		func(ctx context.Context, v any) (*crm.Locale, error) {
 			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["locale"] = arg10
+	args["locale"] = arg11
 	return args, nil
 }
 
@@ -12692,6 +13024,231 @@ func (ec *executionContext) _DuplicateMatch_reasons(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_DuplicateMatch_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DuplicateMatch", field, false, false, "DuplicateReason")
+}
+
+func (ec *executionContext) _Funnel_steps(ctx context.Context, field graphql.CollectedField, obj *analytics.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funnel_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analytics.FunnelStep) graphql.Marshaler {
+			return ec.marshalNFunnelStep2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnelStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Funnel_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Funnel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Funnel_range(ctx context.Context, field graphql.CollectedField, obj *analytics.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funnel_range(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Funnel().Range(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DaySpan) graphql.Marshaler {
+			return ec.marshalNDaySpan2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDaySpan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Funnel_range(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Funnel",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DaySpan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FunnelStep_stage(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.Stage) graphql.Marshaler {
+			return ec.marshalNStage2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Stage")
+}
+
+func (ec *executionContext) _FunnelStep_label(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "String")
+}
+
+func (ec *executionContext) _FunnelStep_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelStep_conversionFromPrevious(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_conversionFromPrevious(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionFromPrevious, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_conversionFromPrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelStep_conversionFromFirst(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_conversionFromFirst(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversionFromFirst, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_conversionFromFirst(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FunnelStep_medianDaysFromPrevious(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_medianDaysFromPrevious(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDaysFromPrevious, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_medianDaysFromPrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _FunnelStep_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "String")
 }
 
 func (ec *executionContext) _Interaction_id(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
@@ -17287,7 +17844,7 @@ func (ec *executionContext) _Query_satisfactionAggregate(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SatisfactionAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["groupBy"].([]model.SatisfactionDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.SatisfactionAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+			return ec.Resolvers.Query().SatisfactionAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["satisfactionWhere"].(map[string]any), fc.Args["groupBy"].([]model.SatisfactionDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.SatisfactionAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
@@ -17331,7 +17888,7 @@ func (ec *executionContext) _Query_stageChangesAggregate(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().StageChangesAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["groupBy"].([]model.StageChangeDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.StageChangeAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+			return ec.Resolvers.Query().StageChangesAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["stageChangeWhere"].(map[string]any), fc.Args["groupBy"].([]model.StageChangeDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.StageChangeAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
@@ -17403,6 +17960,50 @@ func (ec *executionContext) fieldContext_Query_kpis(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_kpis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_funnel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_funnel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Funnel(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["range"].(*model.AggregateRange), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Funnel) graphql.Marshaler {
+			return ec.marshalNFunnel2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_funnel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Funnel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_funnel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22142,7 +22743,7 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "satisfactionCount", "avgSatisfaction", "contacts", "interactions", "needs", "deals"}
+	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "satisfactionCount", "avgSatisfaction", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -22402,6 +23003,20 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["deals"] = data
+		case "satisfaction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfaction"))
+			data, err := ec.unmarshalOSatisfactionFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["satisfaction"] = data
+		case "stageHistory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stageHistory"))
+			data, err := ec.unmarshalOStageChangesFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["stageHistory"] = data
 		}
 	}
 	return it, nil
@@ -23758,7 +24373,7 @@ func (ec *executionContext) unmarshalInputInteractionWhere(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "at", "channel", "keyEvent", "summary", "createdBy"}
+	fieldsInOrder := [...]string{"and", "or", "not", "at", "channel", "keyEvent", "summary", "createdBy", "participants", "durationMin"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -23822,6 +24437,20 @@ func (ec *executionContext) unmarshalInputInteractionWhere(ctx context.Context, 
 				return it, err
 			}
 			it["createdBy"] = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOUserListFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["participants"] = data
+		case "durationMin":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationMin"))
+			data, err := ec.unmarshalOOptionalIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["durationMin"] = data
 		}
 	}
 	return it, nil
@@ -25037,6 +25666,98 @@ func UnmarshalOptionalFloatFilter(ctx context.Context, raw any) (map[string]any,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOptionalIntFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "gt", "gte", "lt", "lte", "between", "isNull"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["ne"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		case "between":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("between"))
+			data, err := ec.unmarshalOIntRange2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["between"] = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["isNull"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalIntFilter unmarshals raw into the OptionalIntFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalIntFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalIntFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOptionalKeyEventFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -25268,6 +25989,77 @@ func (ec *executionContext) unmarshalInputOptionalNeedTypeFilter(ctx context.Con
 func UnmarshalOptionalNeedTypeFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalNeedTypeFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOptionalStageFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOStage2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOStage2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["ne"] = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOStage2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["in"] = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOStage2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["notIn"] = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["isNull"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalStageFilter unmarshals raw into the OptionalStageFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalStageFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalStageFilter", raw, &out)
 	return out, err
 }
 
@@ -25643,6 +26435,148 @@ func UnmarshalSatisfactionAggregateOrder(ctx context.Context, raw any) (model.Sa
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSatisfactionCount(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["where"] = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSatisfactionCount unmarshals raw into the SatisfactionCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSatisfactionCount(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatisfactionCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSatisfactionFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["some"] = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["none"] = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["every"] = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOSatisfactionCount2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["count"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSatisfactionFilter unmarshals raw into the SatisfactionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSatisfactionFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatisfactionFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSatisfactionInput(ctx context.Context, obj any) (crm.SatisfactionInput, error) {
 	var it crm.SatisfactionInput
 	if obj == nil {
@@ -25755,6 +26689,77 @@ func UnmarshalSatisfactionPatch(ctx context.Context, raw any) (crm.SatisfactionP
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSatisfactionWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "at", "score"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSatisfactionWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["and"] = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSatisfactionWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["or"] = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSatisfactionWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["not"] = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["at"] = data
+		case "score":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["score"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSatisfactionWhere unmarshals raw into the SatisfactionWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSatisfactionWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SatisfactionWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSettingsInput(ctx context.Context, obj any) (auth.Settings, error) {
 	var it auth.Settings
 	if obj == nil {
@@ -25854,6 +26859,226 @@ func (ec *executionContext) unmarshalInputStageChangeAggregateOrder(ctx context.
 func UnmarshalStageChangeAggregateOrder(ctx context.Context, raw any) (model.StageChangeAggregateOrder, error) {
 	var out model.StageChangeAggregateOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeAggregateOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangeCount(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["where"] = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangeCount unmarshals raw into the StageChangeCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangeCount(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangeWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "at", "from", "to"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOStageChangeWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["and"] = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStageChangeWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["or"] = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["not"] = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["at"] = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOOptionalStageFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["from"] = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOStageFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["to"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangeWhere unmarshals raw into the StageChangeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangeWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangesFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["some"] = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["none"] = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOStageChangeWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["every"] = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOStageChangeCount2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["count"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangesFilter unmarshals raw into the StageChangesFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangesFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangesFilter", raw, &out)
 	return out, err
 }
 
@@ -26343,6 +27568,77 @@ func (ec *executionContext) unmarshalInputUserFilter(ctx context.Context, obj an
 func UnmarshalUserFilter(ctx context.Context, raw any) (map[string]any, error) {
 	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUserListFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"hasAny", "hasAll", "hasNone", "isEmpty", "me"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "hasAny":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAny"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["hasAny"] = data
+		case "hasAll":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAll"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["hasAll"] = data
+		case "hasNone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasNone"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["hasNone"] = data
+		case "isEmpty":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isEmpty"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["isEmpty"] = data
+		case "me":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("me"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["me"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUserListFilter unmarshals raw into the UserListFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserListFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserListFilter", raw, &out)
 	return out, err
 }
 
@@ -27518,6 +28814,108 @@ func (ec *executionContext) _DuplicateMatch(ctx context.Context, sel ast.Selecti
 		case "reasons":
 			out.Values[i] = ec._DuplicateMatch_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var funnelImplementors = []string{"Funnel"}
+
+func (ec *executionContext) _Funnel(ctx context.Context, sel ast.SelectionSet, obj *analytics.Funnel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Funnel")
+		case "steps":
+			out.Values[i] = ec._Funnel_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "range":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Funnel_range(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var funnelStepImplementors = []string{"FunnelStep"}
+
+func (ec *executionContext) _FunnelStep(ctx context.Context, sel ast.SelectionSet, obj *analytics.FunnelStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FunnelStep")
+		case "stage":
+			out.Values[i] = ec._FunnelStep_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._FunnelStep_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._FunnelStep_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversionFromPrevious":
+			out.Values[i] = ec._FunnelStep_conversionFromPrevious(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conversionFromFirst":
+			out.Values[i] = ec._FunnelStep_conversionFromFirst(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "medianDaysFromPrevious":
+			out.Values[i] = ec._FunnelStep_medianDaysFromPrevious(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "drill":
+			out.Values[i] = ec._FunnelStep_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -28731,6 +30129,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_kpis(ctx, field)
+				})
+		case "funnel":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_funnel(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -30373,6 +31777,34 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNFunnel2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnel(ctx context.Context, sel ast.SelectionSet, v *analytics.Funnel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Funnel!")
+		return graphql.Null
+	}
+	return ec._Funnel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFunnelStep2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnelStep(ctx context.Context, sel ast.SelectionSet, v analytics.FunnelStep) graphql.Marshaler {
+	return ec._FunnelStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFunnelStep2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnelStepᚄ(ctx context.Context, sel ast.SelectionSet, v []analytics.FunnelStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFunnelStep2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐFunnelStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30880,6 +32312,11 @@ func (ec *executionContext) marshalNSatisfactionResult2ᚕgithubᚗcomᚋkehuᚑ
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSatisfactionWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputSatisfactionWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNSavedSegment2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx context.Context, sel ast.SelectionSet, v crm.SavedSegment) graphql.Marshaler {
 	return ec._SavedSegment(ctx, sel, &v)
 }
@@ -31001,6 +32438,11 @@ func (ec *executionContext) unmarshalNStageChangeMetric2githubᚗcomᚋkehuᚑcr
 
 func (ec *executionContext) marshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx context.Context, sel ast.SelectionSet, v model.StageChangeMetric) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNStageChangeWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputStageChangeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -32655,6 +34097,14 @@ func (ec *executionContext) unmarshalOOptionalFloatFilter2map(ctx context.Contex
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOOptionalIntFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalIntFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOOptionalKeyEventFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -32676,6 +34126,14 @@ func (ec *executionContext) unmarshalOOptionalNeedTypeFilter2map(ctx context.Con
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputOptionalNeedTypeFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOptionalStageFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalStageFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -32803,6 +34261,14 @@ func (ec *executionContext) unmarshalOSatisfactionAggregateOrder2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOSatisfactionCount2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSatisfactionCount(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOSatisfactionDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSatisfactionDimensionᚄ(ctx context.Context, v any) ([]model.SatisfactionDimension, error) {
 	if v == nil {
 		return nil, nil
@@ -32839,6 +34305,14 @@ func (ec *executionContext) marshalOSatisfactionDimension2ᚕgithubᚗcomᚋkehu
 	return ret
 }
 
+func (ec *executionContext) unmarshalOSatisfactionFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSatisfactionFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOSatisfactionGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -32860,6 +34334,31 @@ func (ec *executionContext) marshalOSatisfactionMetric2ᚖgithubᚗcomᚋkehuᚑ
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOSatisfactionWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSatisfactionWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSatisfactionWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSatisfactionWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSavedSegment(ctx context.Context, sel ast.SelectionSet, v *crm.SavedSegment) graphql.Marshaler {
@@ -32939,6 +34438,14 @@ func (ec *executionContext) unmarshalOStageChangeAggregateOrder2ᚖgithubᚗcom�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOStageChangeCount2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangeCount(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOStageChangeDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeDimensionᚄ(ctx context.Context, v any) ([]model.StageChangeDimension, error) {
 	if v == nil {
 		return nil, nil
@@ -32996,6 +34503,39 @@ func (ec *executionContext) marshalOStageChangeMetric2ᚖgithubᚗcomᚋkehuᚑc
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOStageChangeWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStageChangeWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStageChangeWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStageChangesFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangesFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOStageFilter2map(ctx context.Context, v any) (map[string]any, error) {
@@ -33229,6 +34769,14 @@ func (ec *executionContext) unmarshalOUserFilter2map(ctx context.Context, v any)
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputUserFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUserListFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUserListFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

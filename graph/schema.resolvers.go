@@ -278,6 +278,11 @@ func (r *dealGroupResolver) Median(ctx context.Context, obj *analytics.Row, metr
 	return figure(obj.Median(analytics.Metric(metric)))
 }
 
+// Range is the resolver for the range field.
+func (r *funnelResolver) Range(ctx context.Context, obj *analytics.Funnel) (*model.DaySpan, error) {
+	return daySpan(&obj.Range), nil
+}
+
 // Participants is the resolver for the participants field.
 func (r *interactionResolver) Participants(ctx context.Context, obj *crm.Interaction) ([]crm.User, error) {
 	return r.usersByID(ctx, obj.Participants)
@@ -883,8 +888,9 @@ func (r *queryResolver) NeedsAggregate(ctx context.Context, where map[string]any
 }
 
 // SatisfactionAggregate is the resolver for the satisfactionAggregate field.
-func (r *queryResolver) SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+func (r *queryResolver) SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
 	in := aggArgs{fact: analytics.Satisfaction, where: where, query: query, segment: segment, scope: scope,
+		elemArg: "satisfactionWhere", elemWhere: satisfactionWhere,
 		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
 	if orderBy != nil {
 		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
@@ -893,8 +899,9 @@ func (r *queryResolver) SatisfactionAggregate(ctx context.Context, where map[str
 }
 
 // StageChangesAggregate is the resolver for the stageChangesAggregate field.
-func (r *queryResolver) StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+func (r *queryResolver) StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
 	in := aggArgs{fact: analytics.StageChanges, where: where, query: query, segment: segment, scope: scope,
+		elemArg: "stageChangeWhere", elemWhere: stageChangeWhere,
 		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
 	if orderBy != nil {
 		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
@@ -905,6 +912,11 @@ func (r *queryResolver) StageChangesAggregate(ctx context.Context, where map[str
 // Kpis is the resolver for the kpis field.
 func (r *queryResolver) Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error) {
 	return r.kpis(ctx, where, query, segment, rangeArg, compare, locale)
+}
+
+// Funnel is the resolver for the funnel field.
+func (r *queryResolver) Funnel(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error) {
+	return r.funnel(ctx, where, query, segment, rangeArg, locale)
 }
 
 // Meta is the resolver for the meta field.
@@ -1072,6 +1084,9 @@ func (r *Resolver) DealAggregate() DealAggregateResolver { return &dealAggregate
 // DealGroup returns DealGroupResolver implementation.
 func (r *Resolver) DealGroup() DealGroupResolver { return &dealGroupResolver{r} }
 
+// Funnel returns FunnelResolver implementation.
+func (r *Resolver) Funnel() FunnelResolver { return &funnelResolver{r} }
+
 // Interaction returns InteractionResolver implementation.
 func (r *Resolver) Interaction() InteractionResolver { return &interactionResolver{r} }
 
@@ -1151,6 +1166,7 @@ type (
 	dealResolver                  struct{ *Resolver }
 	dealAggregateResolver         struct{ *Resolver }
 	dealGroupResolver             struct{ *Resolver }
+	funnelResolver                struct{ *Resolver }
 	interactionResolver           struct{ *Resolver }
 	interactionAggregateResolver  struct{ *Resolver }
 	interactionGroupResolver      struct{ *Resolver }

@@ -106,6 +106,19 @@ func TestAggregatesOverHTTP(t *testing.T) {
 	if len(k.Kpis.Kpis) != 14 || k.Kpis.Range.From != "2026-06-01" || k.Kpis.PreviousRange == nil || k.Kpis.PreviousRange.From != "2025-06-01" {
 		t.Fatalf("kpis: %d, range %+v, previous %+v", len(k.Kpis.Kpis), k.Kpis.Range, k.Kpis.PreviousRange)
 	}
+	var fu struct {
+		Funnel struct {
+			Steps []struct {
+				Stage     string
+				Customers int
+				Drill     *string
+			}
+		}
+	}
+	ts.post(t, analystToken, `{ funnel(range: {last: 2, unit: YEAR}) { steps { stage customers conversionFromPrevious medianDaysFromPrevious drill } } }`, nil).ok(t, &fu)
+	if len(fu.Funnel.Steps) != 6 || fu.Funnel.Steps[0].Customers == 0 || fu.Funnel.Steps[0].Drill == nil {
+		t.Errorf("funnel %+v", fu.Funnel.Steps)
+	}
 	for _, x := range k.Kpis.Kpis {
 		if x.Name == "" || x.Definition == "" || strings.ContainsAny(x.Name, "的率") {
 			t.Errorf("%s: name %q, definition %q (English asked for)", x.Code, x.Name, x.Definition)

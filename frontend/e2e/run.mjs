@@ -1481,6 +1481,34 @@ async function main() {
       state.current = page;
     });
 
+    // segfacts (issue 16): the filter language speaks of surveys, the stage
+    // history, an interaction's participants and its duration (what the
+    // aggregates group by and drill into); the builder shows such a line.
+    await scenario('segment builder: surveys, stage changes, participants and durations (filter facts)', async () => {
+      const line = 'stages.some(to:WON at:<=1y) interactions.some(participant:me duration:>=30) -surveys.some(score:<60)';
+      const token = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+      const api = await gql(base, 'query($q:String){customersCount(query:$q)}', { q: line }, token);
+      assert(api.customersCount > 0, `the line selects demo customers: ${api.customersCount}`);
+      for (const viewport of [DESKTOP, PHONE]) {
+        await page.setViewportSize(viewport);
+        await page.goto(`${base}/customers?q=${encodeURIComponent(line)}`);
+        await setBuilder(page, true);
+        const blocks = page.getByTestId('seg-block');
+        const stages = blocks.filter({ hasText: '有阶段变更满足' });
+        await stages.getByText('成交').waitFor();
+        const visits = blocks.filter({ hasText: '有互动记录满足' });
+        await visits.getByText('含我').waitFor();
+        assert((await visits.getByRole('spinbutton', { name: '时长（分钟）' }).inputValue()) === '30', 'the duration holds 30');
+        await blocks.filter({ hasText: '有调研满足' }).getByText('满意度分数').waitFor();
+        const n = await segCount(page);
+        assert(n === api.customersCount, `the builder counts ${n}, the API ${api.customersCount}`);
+        assert((await page.getByTestId('query-box').inputValue()) === line, 'the box keeps the line');
+        await shoot(page, 'segment-filter-facts');
+      }
+      await page.setViewportSize(DESKTOP);
+      await setBuilder(page, false);
+    });
+
     await scenario('switch to English', async () => {
       await page.goto(`${base}/settings`);
       await page.getByTestId('language-switch').waitFor();

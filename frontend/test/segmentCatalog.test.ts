@@ -33,6 +33,18 @@ const WHERE_TYPES: Record<Scope, string> = {
   interactions: 'InteractionWhere',
   needs: 'NeedWhere',
   deals: 'DealWhere',
+  satisfaction: 'SatisfactionWhere',
+  stageHistory: 'StageChangeWhere',
+};
+
+/** The filter type of each array in CustomerWhere. */
+const ARRAY_FILTERS: Record<string, string> = {
+  contacts: 'ContactsFilter',
+  interactions: 'InteractionsFilter',
+  needs: 'NeedsFilter',
+  deals: 'DealsFilter',
+  satisfaction: 'SatisfactionFilter',
+  stageHistory: 'StageChangesFilter',
 };
 
 /** The filter input type a field of each kind takes (Optional… when nullable). */
@@ -47,6 +59,8 @@ function expectedFilter(f: FieldSpec): string | RegExp {
       return `${opt}${f.enumType}Filter`;
     case 'owner':
       return `${opt}UserFilter`;
+    case 'userList':
+      return 'UserListFilter';
     case 'tags':
       return 'TagsFilter';
     case 'int':
@@ -74,7 +88,7 @@ describe('filter builder catalog', () => {
     const cw = fieldsOf('CustomerWhere');
     for (const a of ARRAYS) {
       const filter = cw.get(a);
-      expect(filter, a).toBe(`${a[0]?.toUpperCase()}${a.slice(1)}Filter`);
+      expect(filter, a).toBe(ARRAY_FILTERS[a]);
       const ops = fieldsOf(filter ?? '');
       expect([...ops.keys()].sort()).toEqual(['count', 'every', 'none', 'some', ...(ARRAY_LABELS[a].sum ? ['sum'] : [])].sort());
       expect(ops.get('some')).toBe(WHERE_TYPES[a]);

@@ -123,6 +123,12 @@ describe('where -> tree -> where', () => {
     expect(ops({ city: { isNull: false } })).toBe('notNull');
     expect(ops({ tags: { isEmpty: true } })).toBe('isEmpty');
     expect(ops({ tags: { isEmpty: false } })).toBe('notEmpty');
+    // an interaction's participants: me is "includes me", not "is me"
+    const inner = (w: Where) => ((fromWhere({ interactions: { some: w } }).children[0] as { where: GroupNode }).where.children[0] as CondNode).op;
+    expect(inner({ participants: { me: true } })).toBe('hasMe');
+    expect(inner({ participants: { me: false } })).toBe('notHasMe');
+    expect(inner({ participants: { isEmpty: true } })).toBe('isEmpty');
+    expect(toWhere(fromWhere({ interactions: { some: { participants: { me: false } } } })).where).toEqual({ interactions: { some: { participants: { me: false } } } });
   });
 
   it('refuses what the builder cannot show', () => {

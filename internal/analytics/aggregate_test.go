@@ -483,6 +483,14 @@ func TestAggregatesMatchPlainLoops(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+func mustElements(a segment.Array, where map[string]any) *segment.Elements {
+	e, err := segment.ElementsFromInput("where", a, where, segment.Options{Now: now, Loc: shanghai})
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
 // TestDrillListsTheGroupsCustomers runs each group's drill line as a list
 // filter on the same store: it selects exactly the group's customers.
 func TestDrillListsTheGroupsCustomers(t *testing.T) {
@@ -509,6 +517,13 @@ func TestDrillListsTheGroupsCustomers(t *testing.T) {
 		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.Week}, Range: &analytics.RangeInput{Last: 5, Unit: analytics.Week}, TimeZone: "Europe/London"},
 		{Fact: analytics.Deals, GroupBy: []analytics.Dimension{analytics.Year, analytics.Product}},
 		{Fact: analytics.Needs, GroupBy: []analytics.Dimension{analytics.Status, analytics.NeedOwnType, analytics.OpenedMonth}},
+		{Fact: analytics.Satisfaction, GroupBy: []analytics.Dimension{analytics.Month, analytics.ScoreBand}, Range: &analytics.RangeInput{Last: 6, Unit: analytics.Month}},
+		{Fact: analytics.StageChanges, GroupBy: []analytics.Dimension{analytics.FromStage, analytics.ToStage}, Scope: scope},
+		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.Participant, analytics.FirstDealQuarter}},
+		{Fact: analytics.StageChanges, GroupBy: []analytics.Dimension{analytics.Quarter}, Range: &analytics.RangeInput{Last: 4, Unit: analytics.Quarter},
+			Elements: mustElements(segment.StageHistory, map[string]any{"to": map[string]any{"in": []any{"WON", "LOST"}}})},
+		{Fact: analytics.Satisfaction, GroupBy: []analytics.Dimension{analytics.ValueTier},
+			Elements: mustElements(segment.Satisfaction, map[string]any{"score": map[string]any{"lt": 60}})},
 	} {
 		q.Actor = manager()
 		q.Limit = ptr(1000)

@@ -174,6 +174,8 @@ type evaluator struct {
 	interaction func(*crm.BriefInteraction) bool
 	need        func(*crm.BriefNeed) bool
 	deal        func(*crm.BriefDeal) bool
+	survey      func(*crm.BriefSatisfaction) bool
+	stage       func(*crm.BriefStageChange) bool
 
 	// Per row scratch: each dimension's values, and the metrics'.
 	vals [MaxDimensions + 1][]string
@@ -234,6 +236,10 @@ func newEvaluator(s *Spec) *evaluator {
 			e.need = segment.ElementPredicate[crm.BriefNeed](s.Elements)
 		case Deals:
 			e.deal = segment.ElementPredicate[crm.BriefDeal](s.Elements)
+		case Satisfaction:
+			e.survey = segment.ElementPredicate[crm.BriefSatisfaction](s.Elements)
+		case StageChanges:
+			e.stage = segment.ElementPredicate[crm.BriefStageChange](s.Elements)
 		}
 	}
 	return e
@@ -365,7 +371,7 @@ func (e *evaluator) customer(c *crm.Customer) {
 	case Satisfaction:
 		for i := range b.Satisfaction {
 			x := &b.Satisfaction[i]
-			if !e.in(x.At) {
+			if !e.in(x.At) || (e.survey != nil && !e.survey(x)) {
 				continue
 			}
 			e.clear()
@@ -375,7 +381,7 @@ func (e *evaluator) customer(c *crm.Customer) {
 	case StageChanges:
 		for i := range b.Stages {
 			x := &b.Stages[i]
-			if !e.in(x.At) {
+			if !e.in(x.At) || (e.stage != nil && !e.stage(x)) {
 				continue
 			}
 			e.clear()

@@ -246,7 +246,7 @@ func (s *Service) spec(q Request) (spec *Spec, rng, prev *Range, err error) {
 // factArray is the nested array whose elements are the fact's rows.
 var factArray = map[Fact]segment.Array{
 	Interactions: segment.Interactions, Deals: segment.Deals, Needs: segment.Needs,
-	Satisfaction: "satisfaction", StageChanges: "stageHistory",
+	Satisfaction: segment.Satisfaction, StageChanges: segment.StageHistory,
 }
 
 // elementArg is the name of the fact's element-filter argument.

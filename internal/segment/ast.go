@@ -84,10 +84,14 @@ const (
 	Interactions Array = "interactions"
 	Needs        Array = "needs"
 	Deals        Array = "deals"
+	Satisfaction Array = "satisfaction" // survey results (crm.Satisfaction)
+	StageHistory Array = "stageHistory" // the changes of pipeline stage (crm.StageChange)
 )
 
 // Arrays lists the nested arrays a filter can quantify over.
-func Arrays() []Array { return []Array{Contacts, Interactions, Needs, Deals} }
+func Arrays() []Array {
+	return []Array{Contacts, Interactions, Needs, Deals, Satisfaction, StageHistory}
+}
 
 // Quantifier is some, none or every.
 type Quantifier string
@@ -127,7 +131,7 @@ const (
 	HasAll     Op = "hasAll"
 	HasNone    Op = "hasNone"
 	IsEmpty    Op = "isEmpty" // Bool
-	Me         Op = "me"      // Bool: the owner is (true) or is not (false) Options.Me
+	Me         Op = "me"      // Bool: the user is (true) or is not (false) Options.Me; on a user list: is among them
 )
 
 // Value is the typed operand of a Cond or an Agg: String, Strings, Bool,

@@ -16,7 +16,7 @@ func briefed(t *testing.T, c *crm.Customer) *crm.Customer {
 		t.Fatalf("%s: no brief", c.Code)
 	}
 	lean := *c
-	lean.Contacts, lean.Interactions, lean.Needs, lean.Deals, lean.Satisfaction = nil, nil, nil, nil, nil
+	lean.Contacts, lean.Interactions, lean.Needs, lean.Deals, lean.Satisfaction, lean.StageHistory = nil, nil, nil, nil, nil, nil
 	lean.Partial, lean.Brief = true, b
 	return &lean
 }

@@ -16,7 +16,8 @@ const (
 	KindEnum   Kind = "enum"   // eq ne in notIn, isNull when Nullable
 	KindOwner  Kind = "owner"  // a user id: eq ne in notIn me, isNull when Nullable
 	KindTags   Kind = "tags"   // hasAny hasAll hasNone isEmpty
-	KindInt    Kind = "int"    // eq ne gt gte lt lte between (Int)
+	KindUsers  Kind = "users"  // a list of user ids: hasAny hasAll hasNone isEmpty me
+	KindInt    Kind = "int"    // eq ne gt gte lt lte between (Int), isNull when Nullable
 	KindFloat  Kind = "float"  // eq ne gt gte lt lte between (Float), isNull when Nullable
 	KindMoney  Kind = "money"  // eq ne gt gte lt lte between (Money), isNull when Nullable
 	KindTime   Kind = "time"   // eq(Date) gt gte lt lte between (Instant/Date/Ago), isNull when Nullable
@@ -60,8 +61,8 @@ type Field struct {
 // the crm.Brief element type):
 //
 //	string, enum, owner, search: func(*T) string
-//	tags:                        func(*T) []string
-//	int:                         func(*T) int64
+//	tags, users:                 func(*T) []string
+//	int:                         func(*T) int64, or func(*T) (int64, bool) when Nullable
 //	float:                       func(*T) (float64, bool)
 //	money:                       func(*T) (int64, bool)
 //	time, date:                  func(*T) (unixMilli int64, ok bool)
@@ -131,6 +132,14 @@ var (
 )
 
 type cust = crm.Customer
+
+var stageValues = enumValues(crm.StagePotential, crm.StageContacted, crm.StageNeedsConfirmed, crm.StageProposal,
+	crm.StageNegotiation, crm.StageWon, crm.StageAfterSales, crm.StageLost)
+
+// userValued reports a field whose values are user ids (owner, an
+// interaction's by and participants): me is the signed-in user, and a user
+// given by name or e-mail resolves to its id the same way for all of them.
+func (f *Field) userValued() bool { return f.Kind == KindOwner || f.Kind == KindUsers }
 
 // catalog is the one table of filterable fields, in the order of the
 // GraphQL input types.
@@ -228,6 +237,13 @@ var catalog = []Field{
 	{Scope: Interactions, Name: "createdBy", Line: "by", Aliases: []string{"记录人"}, Kind: KindOwner, Path: "createdBy", null: nullNever,
 		Doc: "The user who logged the interaction; me: the signed-in user.",
 		get: func(e *crm.Interaction) string { return e.CreatedBy }, brief: func(e *crm.BriefInteraction) string { return e.CreatedBy }},
+	{Scope: Interactions, Name: "participants", Line: "participant", Aliases: []string{"参与人", "participants"}, Kind: KindUsers, Path: "participants",
+		Doc: "Our users who took part (user ids); me: the signed-in user is among them.",
+		get: func(e *crm.Interaction) []string { return e.Participants }, brief: func(e *crm.BriefInteraction) []string { return e.Participants() }},
+	{Scope: Interactions, Name: "durationMin", Line: "duration", Aliases: []string{"时长"}, Kind: KindInt, Path: "durationMin", Nullable: true, null: nullAbsent,
+		Doc:   "Duration in minutes; null when not recorded (0).",
+		get:   func(e *crm.Interaction) (int64, bool) { return int64(e.DurationMin), e.DurationMin != 0 },
+		brief: func(e *crm.BriefInteraction) (int64, bool) { return int64(e.DurationMin), e.DurationMin != 0 }},
 
 	// needs
 	{Scope: Needs, Name: "title", Line: "title", Aliases: []string{"标题"}, Kind: KindString, Path: "title", null: nullEmpty,
@@ -271,6 +287,25 @@ var catalog = []Field{
 		get: func(e *crm.Deal) (int64, bool) { return int64(e.Amount), true }, brief: func(e *crm.BriefDeal) (int64, bool) { return int64(e.Amount), true }},
 	{Scope: Deals, Name: "date", Line: "date", Aliases: []string{"日期"}, Kind: KindDate, Path: "date",
 		get: func(e *crm.Deal) (int64, bool) { return always(e.Date) }, brief: func(e *crm.BriefDeal) (int64, bool) { return e.Date, true }},
+
+	// satisfaction (survey results)
+	{Scope: Satisfaction, Name: "at", Line: "at", Aliases: []string{"time", "时间"}, Kind: KindTime, Path: "at",
+		get: func(e *crm.Satisfaction) (int64, bool) { return always(e.At) }, brief: func(e *crm.BriefSatisfaction) (int64, bool) { return e.At, true }},
+	{Scope: Satisfaction, Name: "score", Line: "score", Aliases: []string{"分数", "得分"}, Kind: KindInt, Path: "score",
+		Doc: "The survey's score, 0-100.",
+		get: func(e *crm.Satisfaction) int64 { return int64(e.Score) }, brief: func(e *crm.BriefSatisfaction) int64 { return int64(e.Score) }},
+
+	// stageHistory
+	{Scope: StageHistory, Name: "at", Line: "at", Aliases: []string{"time", "时间"}, Kind: KindTime, Path: "at",
+		get: func(e *crm.StageChange) (int64, bool) { return always(e.At) }, brief: func(e *crm.BriefStageChange) (int64, bool) { return e.At, true }},
+	{Scope: StageHistory, Name: "from", Line: "from", Aliases: []string{"原阶段"}, Kind: KindEnum, EnumType: "Stage", Path: "from", Nullable: true, null: nullEmpty,
+		Enum: stageValues, labels: stageLabels,
+		Doc: "The stage left; null for the customer's first stage.",
+		get: func(e *crm.StageChange) string { return string(e.From) }, brief: func(e *crm.BriefStageChange) string { return string(e.From()) }},
+	{Scope: StageHistory, Name: "to", Line: "to", Aliases: []string{"新阶段"}, Kind: KindEnum, EnumType: "Stage", Path: "to", null: nullNever,
+		Enum: stageValues, labels: stageLabels,
+		Doc: "The stage entered.",
+		get: func(e *crm.StageChange) string { return string(e.To) }, brief: func(e *crm.BriefStageChange) string { return string(e.To()) }},
 }
 
 // arrayInfo describes a nested array.
@@ -278,17 +313,43 @@ type arrayInfo struct {
 	line    string   // name in the query line
 	aliases []string // Chinese names
 	sum     string   // the field Sum adds up ("" when Sum is not offered)
+	elem    string   // GraphQL name of an element: XWhere, XCount, XSum
+	filter  string   // GraphQL type of the array's filter (quantifiers, count)
+	doc     string   // GraphQL description of XWhere ("" for the default)
 }
 
 var arrays = map[Array]arrayInfo{
-	Contacts:     {line: "contacts", aliases: []string{"联系人"}},
-	Interactions: {line: "interactions", aliases: []string{"互动"}},
-	Needs:        {line: "needs", aliases: []string{"需求"}},
-	Deals:        {line: "deals", aliases: []string{"交易"}, sum: "amount"},
+	Contacts:     {line: "contacts", aliases: []string{"联系人"}, elem: "Contact", filter: "ContactsFilter"},
+	Interactions: {line: "interactions", aliases: []string{"互动"}, elem: "Interaction", filter: "InteractionsFilter"},
+	Needs:        {line: "needs", aliases: []string{"需求"}, elem: "Need", filter: "NeedsFilter"},
+	Deals:        {line: "deals", aliases: []string{"交易"}, sum: "amount", elem: "Deal", filter: "DealsFilter"},
+	// The line name satisfaction is avgSatisfaction's.
+	Satisfaction: {line: "surveys", aliases: []string{"调研", "满意度调查"}, elem: "Satisfaction", filter: "SatisfactionFilter",
+		doc: "A filter of one of a customer's survey results (satisfaction)."},
+	StageHistory: {line: "stages", aliases: []string{"阶段记录"}, elem: "StageChange", filter: "StageChangesFilter",
+		doc: "A filter of one change of a customer's pipeline stage (stageHistory, oldest first)."},
+}
+
+// arrayLines lists the arrays' query-line names, for error messages.
+func arrayLines() string {
+	var names []string
+	for _, a := range Arrays() {
+		names = append(names, arrays[a].line)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// arrayNames lists the arrays' GraphQL names, for error messages.
+func arrayNames() string {
+	var names []string
+	for _, a := range Arrays() {
+		names = append(names, string(a))
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // Fields returns the catalog: every filterable field, customer fields first,
-// then the fields of contacts, interactions, needs and deals elements.
+// then the fields of the elements of each array, in the order of Arrays.
 func Fields() []Field {
 	out := make([]Field, len(catalog))
 	copy(out, catalog)
@@ -311,6 +372,8 @@ func (f Field) Ops() []Op {
 		ops = []Op{Eq, Ne, In, NotIn, Me}
 	case KindTags:
 		ops = []Op{HasAny, HasAll, HasNone, IsEmpty}
+	case KindUsers:
+		ops = []Op{HasAny, HasAll, HasNone, IsEmpty, Me}
 	case KindInt, KindFloat, KindMoney:
 		ops = []Op{Eq, Ne, Gt, Gte, Lt, Lte, Between}
 	case KindTime, KindDate:
@@ -320,7 +383,7 @@ func (f Field) Ops() []Op {
 	case KindSearch:
 		ops = []Op{Contains}
 	}
-	if f.Nullable && f.Kind != KindString {
+	if f.Nullable && f.Kind != KindString && f.Kind != KindTags && f.Kind != KindUsers {
 		ops = append(ops, IsNull)
 	}
 	return ops

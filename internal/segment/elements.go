@@ -18,7 +18,8 @@ type Elements struct {
 }
 
 // ElementsFromInput reads the where input of one element of array a (an
-// InteractionWhere, NeedWhere, DealWhere ...; nil for every element) and
+// InteractionWhere, NeedWhere, DealWhere, SatisfactionWhere,
+// StageChangeWhere ...; nil for every element) and
 // compiles it against o. Errors: BAD_USER_INPUT with paths under path
 // (interactionWhere.channel.eq).
 func ElementsFromInput(path string, a Array, in map[string]any, o Options) (*Elements, error) {
@@ -52,6 +53,10 @@ func ElementsFromInput(path string, a Array, in map[string]any, o Options) (*Ele
 		compileNode[crm.Need](c, n, a, problems.At(path))
 	case Deals:
 		compileNode[crm.Deal](c, n, a, problems.At(path))
+	case Satisfaction:
+		compileNode[crm.Satisfaction](c, n, a, problems.At(path))
+	case StageHistory:
+		compileNode[crm.StageChange](c, n, a, problems.At(path))
 	default:
 		return nil, crm.Internal(fmt.Errorf("segment: no element filter for array %q", a))
 	}
@@ -97,6 +102,10 @@ func ElementPredicate[E any](f *Elements) func(*E) bool {
 		checkArray(f, Needs)
 	case *crm.Deal, *crm.BriefDeal:
 		checkArray(f, Deals)
+	case *crm.Satisfaction, *crm.BriefSatisfaction:
+		checkArray(f, Satisfaction)
+	case *crm.StageChange, *crm.BriefStageChange:
+		checkArray(f, StageHistory)
 	default:
 		panic(fmt.Sprintf("segment: %T is not an element type", z))
 	}

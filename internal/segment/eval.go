@@ -160,7 +160,7 @@ type compiler struct {
 func accessor[T any](f *Field) any {
 	var z T
 	switch any(&z).(type) {
-	case *crm.BriefContact, *crm.BriefInteraction, *crm.BriefNeed, *crm.BriefDeal:
+	case *crm.BriefContact, *crm.BriefInteraction, *crm.BriefNeed, *crm.BriefDeal, *crm.BriefSatisfaction, *crm.BriefStageChange:
 		return f.brief
 	}
 	return f.get
@@ -305,6 +305,14 @@ func (c *compiler) nestedOn(n Node, p crm.Problems, brief bool) pred[crm.Custome
 	case a == Deals:
 		return onArray(c, n, p, func(x *crm.Customer) []crm.Deal { return x.Deals },
 			func(d *crm.Deal) crm.Money { return d.Amount })
+	case a == Satisfaction && brief:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefSatisfaction { return x.Brief.Satisfaction }, nil)
+	case a == Satisfaction:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.Satisfaction { return x.Satisfaction }, nil)
+	case a == StageHistory && brief:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefStageChange { return x.Brief.Stages }, nil)
+	case a == StageHistory:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.StageChange { return x.StageHistory }, nil)
 	}
 	panic(fmt.Sprintf("segment: unknown nested node %T", n))
 }
@@ -435,15 +443,37 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 		return func(x *T) bool { return m.Has(i, any(x).(*crm.BriefInteraction)) }
 	case KindTags:
 		return tagsCond(accessor[T](f).(func(*T) []string), n)
-	case KindInt:
-		get := accessor[T](f).(func(*T) int64)
-		if n.Op == Ne {
-			v := intOf(n.Value)
-			return func(x *T) bool { return get(x) != v }
+	case KindUsers:
+		get := accessor[T](f).(func(*T) []string)
+		if n.Op != Me {
+			return tagsCond(get, n)
 		}
-		lo, hi := intRange(n.Op, n.Value)
-		return func(x *T) bool { v := get(x); return v >= lo && v <= hi }
-	case KindMoney:
+		me := c.r.opts.Me
+		if me == "" {
+			p.At(n.Field).Add(string(n.Op), "needs a signed-in user")
+		}
+		among := func(x *T) bool {
+			for _, u := range get(x) {
+				if u == me {
+					return true
+				}
+			}
+			return false
+		}
+		if n.Value.(Bool) {
+			return among
+		}
+		return func(x *T) bool { return !among(x) }
+	case KindInt, KindMoney:
+		if get, ok := accessor[T](f).(func(*T) int64); ok {
+			if n.Op == Ne {
+				v := intOf(n.Value)
+				return func(x *T) bool { return get(x) != v }
+			}
+			lo, hi := intRange(n.Op, n.Value)
+			return func(x *T) bool { v := get(x); return v >= lo && v <= hi }
+		}
+		// A nullable figure: absent never compares, but is not equal.
 		get := accessor[T](f).(func(*T) (int64, bool))
 		switch n.Op {
 		case IsNull:

@@ -53,7 +53,7 @@ func TestMongoServer(t *testing.T) {
 		for i := range small.Interactions {
 			small.Interactions[i].Summary = ""
 		}
-		small.Notes, small.StageHistory, small.TierHistory = "", nil, nil
+		small.Notes, small.TierHistory = "", nil
 		small.Recompute()
 		docs = append(docs, &small)
 	}

@@ -295,7 +295,7 @@ func bareValue(s string, k Kind) bool {
 	for _, r := range s {
 		if special(r) {
 			// ':' and '+' are harmless inside values, except '+' in tags.
-			if (r == ':' || r == '+' && k != KindTags) && symOf(r) == r {
+			if (r == ':' || r == '+' && k != KindTags && k != KindUsers) && symOf(r) == r {
 				continue
 			}
 			return false

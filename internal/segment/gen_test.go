@@ -202,7 +202,7 @@ func (g *gen) children(scope Array, depth int) []Node {
 func (g *gen) nested() Node { return g.nestedAt(g.maxDepth - 1) }
 
 func (g *gen) nestedAt(depth int) Node {
-	arr := Arrays()[g.r.IntN(4)]
+	arr := Arrays()[g.r.IntN(len(Arrays()))]
 	var where Node
 	if g.r.IntN(8) > 0 {
 		where = g.node(arr, max(depth+1, g.maxDepth-2))
@@ -307,7 +307,7 @@ func (g *gen) str(f Field, k string) string {
 	switch f.Kind {
 	case KindEnum:
 		return f.Enum[g.r.IntN(len(f.Enum))]
-	case KindOwner:
+	case KindOwner, KindUsers:
 		if g.r.IntN(5) == 0 {
 			return g.v.me
 		}

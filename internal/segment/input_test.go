@@ -56,6 +56,15 @@ func TestFromInput(t *testing.T) {
 			Quant{Array: Deals, Q: None},
 			Agg{Array: Deals, Fn: Sum, Op: Gte, Value: Money(50_000_000), Where: cond("date", Gte, days(365))})},
 		{`{"needs": {"every": {"status": {"in": ["RESOLVED"]}}}}`, Quant{Array: Needs, Q: Every, Where: cond("status", Eq, String("RESOLVED"))}},
+		{`{"satisfaction": {"some": {"score": {"lt": 60}, "at": {"within": "1y"}}, "count": {"gte": 2}}}`, and(
+			Quant{Array: Satisfaction, Q: Some, Where: and(cond("at", Gte, Ago{N: 1, Unit: Years}), cond("score", Lt, Int(60)))},
+			Agg{Array: Satisfaction, Fn: Count, Op: Gte, Value: Int(2)})},
+		{`{"stageHistory": {"some": {"from": {"isNull": true}, "to": {"eq": "POTENTIAL"}}, "none": {"to": {"in": ["LOST"]}}}}`, and(
+			Quant{Array: StageHistory, Q: Some, Where: and(cond("from", IsNull, Bool(true)), cond("to", Eq, String("POTENTIAL")))},
+			Quant{Array: StageHistory, Q: None, Where: cond("to", Eq, String("LOST"))})},
+		{`{"interactions": {"some": {"participants": {"me": true, "hasNone": ["u3"]}, "durationMin": {"gte": 60, "isNull": false}}}}`, Quant{Array: Interactions, Q: Some, Where: and(
+			cond("participants", HasNone, Strings{"u3"}), cond("participants", Me, Bool(true)),
+			cond("durationMin", IsNull, Bool(false)), cond("durationMin", Gte, Int(60)))}},
 	}
 	for _, tt := range tests {
 		got, err := FromInput("where", jsonInput(t, tt.in))
@@ -109,6 +118,14 @@ func TestFromInputErrors(t *testing.T) {
 		{`{"interactions": {"some": {"stage": {"eq": "WON"}}}}`, "where.interactions.some.stage", "unknown field"},
 		{`{"interactions": {"some": {"deals": {"some": {}}}}}`, "where.interactions.some.deals", "unknown field"},
 		{`{"interactions": {"some": {"search": "x"}}}`, "where.interactions.some.search", "unknown field"},
+		{`{"satisfaction": {"sum": {"gte": "1"}}}`, "where.satisfaction.sum", "deals only"},
+		{`{"satisfaction": {"some": {"score": {"isNull": true}}}}`, "where.satisfaction.some.score.isNull", "unknown operator"},
+		{`{"stageHistory": {"some": {"to": {"isNull": true}}}}`, "where.stageHistory.some.to.isNull", "unknown operator"},
+		{`{"stageHistory": {"every": {"from": {"eq": "DONE"}}}}`, "where.stageHistory.every.from.eq", "not a valid value"},
+		{`{"interactions": {"some": {"participants": {"eq": "u1"}}}}`, "where.interactions.some.participants.eq", "unknown operator"},
+		{`{"interactions": {"some": {"participants": {"hasAny": []}}}}`, "where.interactions.some.participants.hasAny", "must not be empty"},
+		{`{"interactions": {"some": {"participants": {"me": 1}}}}`, "where.interactions.some.participants.me", "true or false"},
+		{`{"interactions": {"some": {"durationMin": {"gt": 1.5}}}}`, "where.interactions.some.durationMin.gt", "must be an integer"},
 		{manyOr, "where.or", "more than 500"},
 		{deepNot, "where" + strings.Repeat(".not", MaxDepth), "nested deeper than 10"},
 	}

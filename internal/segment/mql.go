@@ -243,8 +243,17 @@ func (m *mqlc) cond(n Cond, scope Array, p crm.Problems) bson.D {
 			}
 			return one("$ne", me)
 		}
-	case KindTags:
+	case KindTags, KindUsers:
 		switch n.Op {
+		case Me:
+			me := m.r.opts.Me
+			if me == "" {
+				p.At(n.Field).Add(string(n.Op), "needs a signed-in user")
+			}
+			if n.Value.(Bool) {
+				return d{{Key: path, Value: me}}
+			}
+			return one("$ne", me)
 		case HasAny:
 			return one("$in", strList(n.Value.(Strings)))
 		case HasAll:
@@ -415,7 +424,33 @@ func (m *mqlc) condExpr(n Cond, scope Array, p crm.Problems) any {
 		}
 	case KindBool:
 		return op2("$eq", path, bool(n.Value.(Bool)))
-	case KindMoney, KindTime, KindDate:
+	case KindUsers:
+		list := d{{Key: "$ifNull", Value: a{path, a{}}}}
+		switch n.Op {
+		case Me:
+			me := m.r.opts.Me
+			if me == "" {
+				p.At(n.Field).Add(string(n.Op), "needs a signed-in user")
+			}
+			in := op2("$in", me, list)
+			if n.Value.(Bool) {
+				return in
+			}
+			return d{{Key: "$not", Value: a{in}}}
+		case IsEmpty:
+			if n.Value.(Bool) {
+				return op2("$eq", d{{Key: "$size", Value: list}}, 0)
+			}
+			return op2("$gt", d{{Key: "$size", Value: list}}, 0)
+		case HasAll:
+			return op2("$setIsSubset", strList(n.Value.(Strings)), list)
+		}
+		some := op2("$gt", d{{Key: "$size", Value: op2("$setIntersection", list, strList(n.Value.(Strings)))}}, 0)
+		if n.Op == HasNone {
+			return d{{Key: "$not", Value: a{some}}}
+		}
+		return some
+	case KindInt, KindMoney, KindTime, KindDate:
 		present := op2("$ne", ifNull(nil), nil)
 		if n.Op == IsNull {
 			if n.Value.(Bool) {
@@ -427,7 +462,7 @@ func (m *mqlc) condExpr(n Cond, scope Array, p crm.Problems) any {
 		if f.Nullable && n.Op != Ne {
 			list = append(list, present)
 		}
-		if f.Kind == KindMoney {
+		if f.Kind == KindMoney || f.Kind == KindInt {
 			switch n.Op {
 			case Ne:
 				return op2("$ne", path, intOf(n.Value))

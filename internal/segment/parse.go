@@ -437,7 +437,7 @@ func (p *parser) atom(f *Field) atom {
 					break scan
 				}
 			case '+':
-				if f.Kind == KindTags {
+				if f.Kind == KindTags || f.Kind == KindUsers {
 					break scan
 				}
 			case '.':
@@ -606,7 +606,7 @@ func (p *parser) values(f *Field, atoms []atom, sep rune) Cond {
 	c := Cond{Field: f.Name}
 	if one && a.is("none") {
 		switch {
-		case f.Kind == KindTags:
+		case f.Kind == KindTags || f.Kind == KindUsers:
 			c.Op, c.Value = IsEmpty, Bool(true)
 		case f.allows(IsNull):
 			c.Op, c.Value = IsNull, Bool(true)
@@ -628,9 +628,9 @@ func (p *parser) values(f *Field, atoms []atom, sep rune) Cond {
 		if sep == '.' {
 			p.failAt(atoms[1].pos-2, "", "%s is a %s field: it takes no range", f.Line, kindName(f.Kind))
 		}
-		if f.Kind == KindOwner && a.is("me") {
+		if f.userValued() && a.is("me") {
 			if !one {
-				p.failAt(a.pos, "", "me stands alone: owner:me")
+				p.failAt(a.pos, "", "me stands alone: %s:me", f.Line)
 			}
 			c.Op, c.Value = Me, Bool(true)
 			return c
@@ -655,9 +655,16 @@ func (p *parser) values(f *Field, atoms []atom, sep rune) Cond {
 		}
 		c.Op, c.Value = In, list
 		return c
-	case KindTags:
+	case KindTags, KindUsers:
 		if sep == '.' {
-			p.failAt(atoms[1].pos-2, "", "tag takes no range")
+			p.failAt(atoms[1].pos-2, "", "%s takes no range", f.Line)
+		}
+		if f.userValued() && a.is("me") {
+			if !one {
+				p.failAt(a.pos, "", "me stands alone: %s:me", f.Line)
+			}
+			c.Op, c.Value = Me, Bool(true)
+			return c
 		}
 		list := make(Strings, len(atoms))
 		for i, x := range atoms {
@@ -910,7 +917,7 @@ func (p *parser) array(scope Array, name string, start int, neg bool) Node {
 	} else {
 		arr := arrayByLine(head)
 		if arr == "" {
-			p.failAt(start, "an array", "unknown array %q (expected contacts, interactions, needs or deals)", head)
+			p.failAt(start, "an array", "unknown array %q (expected %s)", head, arrayLines())
 		}
 		fn = strings.ToLower(fn)
 		open := p.i
@@ -989,6 +996,8 @@ func kindName(k Kind) string {
 		return "user"
 	case KindTags:
 		return "tag"
+	case KindUsers:
+		return "user list"
 	case KindBool:
 		return "yes/no"
 	}

@@ -106,6 +106,24 @@ func TestParse(t *testing.T) {
 			Agg{Array: Deals, Fn: Count, Op: Gt, Value: Int(2)})},
 		{"needs.some(urgent:true budget:none expected:<=2026-12-31)", Quant{Array: Needs, Q: Some, Where: and(
 			cond("urgent", Eq, Bool(true)), cond("budgetMax", IsNull, Bool(true)), cond("expectedOn", Lte, Date{2026, 12, 31}))}},
+		// Surveys, the stage history, participants and durations.
+		{"surveys.some(score:<60 at:>=2026-01-01) 调研.count():>=2", and(
+			Quant{Array: Satisfaction, Q: Some, Where: and(cond("score", Lt, Int(60)), cond("at", Gte, Date{2026, 1, 1}))},
+			Agg{Array: Satisfaction, Fn: Count, Op: Gte, Value: Int(2)})},
+		{"满意度调查.every(分数:85..100)", Quant{Array: Satisfaction, Q: Every, Where: cond("score", Between, Range{Int(85), Int(100)})}},
+		{"stages.some(from:none to:潜在客户) 阶段记录.count(from:谈判,方案提交 to:成交 at:<1y):>=1 -stages.some(to:lost)", and(
+			Quant{Array: StageHistory, Q: Some, Where: and(cond("from", IsNull, Bool(true)), cond("to", Eq, String("POTENTIAL")))},
+			Agg{Array: StageHistory, Fn: Count, Op: Gte, Value: Int(1), Where: and(
+				cond("from", In, Strings{"NEGOTIATION", "PROPOSAL"}), cond("to", Eq, String("WON")), cond("at", Gt, Ago{N: 1, Unit: Years}))},
+			Not{Node: Quant{Array: StageHistory, Q: Some, Where: cond("to", Eq, String("LOST"))}})},
+		{"stages.some(-from:none -to:won)", Quant{Array: StageHistory, Q: Some, Where: and(cond("from", IsNull, Bool(false)), cond("to", Ne, String("WON")))}},
+		{"interactions.some(participant:me duration:>=60) interactions.some(participant:u1,u2 -participant:u3) interactions.some(参与人:u1+u2 时长:none)", and(
+			Quant{Array: Interactions, Q: Some, Where: and(cond("participants", Me, Bool(true)), cond("durationMin", Gte, Int(60)))},
+			Quant{Array: Interactions, Q: Some, Where: and(cond("participants", HasAny, Strings{"u1", "u2"}), cond("participants", HasNone, Strings{"u3"}))},
+			Quant{Array: Interactions, Q: Some, Where: and(cond("participants", HasAll, Strings{"u1", "u2"}), cond("durationMin", IsNull, Bool(true)))})},
+		{`interactions.none(-participant:me -participant:none participant:"me" duration:30..45 -duration:0)`, Quant{Array: Interactions, Q: None, Where: and(
+			cond("participants", Me, Bool(false)), cond("participants", IsEmpty, Bool(false)), cond("participants", HasAny, Strings{"me"}),
+			cond("durationMin", Between, Range{Int(30), Int(45)}), cond("durationMin", Ne, Int(0)))}},
 	}
 	for _, tt := range tests {
 		got, err := Parse(tt.line)
@@ -208,7 +226,15 @@ func TestParseErrors(t *testing.T) {
 		{"interactions.sum(at:<=1y):>1", 1, "deals only"},
 		{"interactions.any(at:<=1y)", 14, "expected some, none, every, count or sum"},
 		{"interactions.count:>3", 19, `expected "(" after "interactions.count"`},
-		{"orders.some(x:1)", 1, `unknown array "orders"`},
+		{"orders.some(x:1)", 1, `unknown array "orders" (expected contacts, interactions, needs, deals, surveys or stages)`},
+		{"surveys.sum(score:>1):>1", 1, "deals only"},
+		{"stages.some(from:won..lost)", 21, "from is a choice field: it takes no range"},
+		{"stages.some(to:none)", 16, "never empty"},
+		{"surveys.some(score:none)", 20, "never empty"},
+		{"interactions.some(participant:me,u1)", 31, "me stands alone: participant:me"},
+		{"interactions.some(participant:u1..u2)", 33, "participant takes no range"},
+		{"interactions.some(participant:>u1)", 31, "user list field: it takes no >"},
+		{"interactions.some(duration:>1.5)", 29, "expected an integer"},
 		{"interactions.some(stage:won)", 19, `unknown field "stage" of interactions`},
 		{"interactions.some(科技)", 19, "free text searches customers only"},
 		{"interactions.some(deals.some())", 19, "quantifiers do not nest"},
@@ -321,7 +347,9 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{issueLine, "", "tier:A OR -(stage:won tag:a+b)", `name:*"x y"* "z"`, "visits(90d):>=3",
 		"interactions.some(channel:visit at:<=30d)", "deals.sum(date:2026-01-01..2026-03-31):>1万", "last-contact:30d..90d",
 		"created:>=2026-01-01T08:00:00+08:00", "satisfaction:80.5..90", "-owner:me", "阶段：商务谈判，成交", "(((", `"\`,
-		"needs.every(budget:none expected:<=1y)", "a AND b OR c", "tag:none -tag:x,y"} {
+		"needs.every(budget:none expected:<=1y)", "a AND b OR c", "tag:none -tag:x,y",
+		"surveys.some(score:<60 at:<1y) 调研.count():>=2", "stages.some(from:none to:成交) -stages.some(to:lost)",
+		"interactions.some(participant:me,u2+u3 duration:none -participant:none duration:30..45)"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {

@@ -74,11 +74,17 @@ scalar Duration
 	b.WriteString(where(Customer, "CustomerWhere", `"""
 Which customers: sibling fields are ANDed. Nested arrays take quantifiers
 (some, none, every: all conditions hold for one and the same element) and
-windowed figures (count, and sum for deals). See internal/segment/QUERY.md.
+windowed figures (count, and sum for deals): contacts, interactions, needs,
+deals, satisfaction (survey results) and stageHistory (the changes of stage).
+See internal/segment/QUERY.md.
 """`))
 	for _, a := range Arrays() {
 		el := elemType(a)
-		b.WriteString(where(a, el+"Where", fmt.Sprintf("\"A filter of one element of a customer's %s.\"", a)))
+		doc := arrays[a].doc
+		if doc == "" {
+			doc = fmt.Sprintf("A filter of one element of a customer's %s.", a)
+		}
+		b.WriteString(where(a, el+"Where", fmt.Sprintf("%q", doc)))
 		fmt.Fprintf(&b, "input %s {\n", arrayType(a))
 		fmt.Fprintf(&b, "  \"Some element matches.\"\n  some: %sWhere\n  \"No element matches.\"\n  none: %sWhere\n  \"Every element matches (true when there is none).\"\n  every: %sWhere\n", el, el, el)
 		fmt.Fprintf(&b, "  \"The number of elements that match.\"\n  count: %sCount\n", el)
@@ -122,22 +128,9 @@ input DateRange {
 	return b.String()
 }
 
-func arrayType(a Array) string {
-	s := string(a)
-	return strings.ToUpper(s[:1]) + s[1:] + "Filter"
-}
+func arrayType(a Array) string { return arrays[a].filter }
 
-func elemType(a Array) string {
-	switch a {
-	case Contacts:
-		return "Contact"
-	case Interactions:
-		return "Interaction"
-	case Needs:
-		return "Need"
-	}
-	return "Deal"
-}
+func elemType(a Array) string { return arrays[a].elem }
 
 // filterType returns the name and definition of the filter type of a field.
 func filterType(f *Field) (string, string) {
@@ -166,6 +159,21 @@ input StringFilter {
   hasNone: [String!]
   "Has no tag at all (true) or some tag (false)."
   isEmpty: Boolean
+}
+
+`
+	case KindUsers:
+		return "UserListFilter", `"A list of users (ids): me: the signed-in user is (true) or is not (false) among them."
+input UserListFilter {
+  "Has at least one of the users."
+  hasAny: [ID!]
+  "Has every one of the users."
+  hasAll: [ID!]
+  "Has none of the users."
+  hasNone: [ID!]
+  "Has no user at all (true) or some user (false)."
+  isEmpty: Boolean
+  me: Boolean
 }
 
 `

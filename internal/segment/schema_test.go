@@ -39,7 +39,8 @@ func TestGraphQLSchema(t *testing.T) {
 	if err != nil {
 		t.Fatalf("generated schema: %v", err)
 	}
-	typeOf := map[Array]string{Customer: "CustomerWhere", Contacts: "ContactWhere", Interactions: "InteractionWhere", Needs: "NeedWhere", Deals: "DealWhere"}
+	typeOf := map[Array]string{Customer: "CustomerWhere", Contacts: "ContactWhere", Interactions: "InteractionWhere", Needs: "NeedWhere", Deals: "DealWhere",
+		Satisfaction: "SatisfactionWhere", StageHistory: "StageChangeWhere"}
 	for _, f := range Fields() {
 		def := schema.Types[typeOf[f.Scope]]
 		if def == nil || def.Fields.ForName(f.Name) == nil {

@@ -87,7 +87,7 @@ func (v *validator) node(n Node, scope Array, p crm.Problems, depth int) {
 			return
 		}
 		if _, ok := arrays[n.Array]; !ok {
-			v.add(p, string(n.Array), "unknown array (expected contacts, interactions, needs or deals)")
+			v.add(p, string(n.Array), "unknown array (expected %s)", arrayNames())
 			return
 		}
 		if n.Q != Some && n.Q != None && n.Q != Every {
@@ -117,7 +117,7 @@ func (v *validator) agg(n Agg, scope Array, p crm.Problems, depth int) {
 	}
 	info, ok := arrays[n.Array]
 	if !ok {
-		v.add(p, string(n.Array), "unknown array (expected contacts, interactions, needs or deals)")
+		v.add(p, string(n.Array), "unknown array (expected %s)", arrayNames())
 		return
 	}
 	pa := p.At(string(n.Array))

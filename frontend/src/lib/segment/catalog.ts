@@ -1,7 +1,8 @@
 // The one table of the filter builder: every filterable field, its kind, its
 // labels and the operators each kind offers. It mirrors the server's segment
 // catalog (internal/segment/catalog.go) as published in schema.graphqls
-// (CustomerWhere, ContactWhere, InteractionWhere, NeedWhere, DealWhere);
+// (CustomerWhere, ContactWhere, InteractionWhere, NeedWhere, DealWhere,
+// SatisfactionWhere, StageChangeWhere);
 // test/segmentCatalog.test.ts compares the two, and the Record types below
 // break the build when a generated where type gains or loses a field.
 import type {
@@ -10,6 +11,8 @@ import type {
   DealWhere,
   InteractionWhere,
   NeedWhere,
+  SatisfactionWhere,
+  StageChangeWhere,
 } from '../../gql/graphql';
 import {
   CHANNEL_LABELS,
@@ -27,13 +30,13 @@ import {
   type LabelMap,
 } from '../../i18n/enums';
 
-export type FieldKind = 'search' | 'string' | 'enum' | 'owner' | 'tags' | 'int' | 'float' | 'money' | 'time' | 'date' | 'bool';
+export type FieldKind = 'search' | 'string' | 'enum' | 'owner' | 'userList' | 'tags' | 'int' | 'float' | 'money' | 'time' | 'date' | 'bool';
 
-export type ArrayName = 'contacts' | 'interactions' | 'needs' | 'deals';
+export type ArrayName = 'contacts' | 'interactions' | 'needs' | 'deals' | 'satisfaction' | 'stageHistory';
 /** Where a condition lives: on the customer or on one element of a nested array. */
 export type Scope = 'customer' | ArrayName;
 
-export const ARRAYS: readonly ArrayName[] = ['contacts', 'interactions', 'needs', 'deals'];
+export const ARRAYS: readonly ArrayName[] = ['contacts', 'interactions', 'needs', 'deals', 'satisfaction', 'stageHistory'];
 
 /** Groups of the field picker (customer fields only). */
 export type FieldGroup = 'text' | 'profile' | 'classification' | 'people' | 'interactions' | 'deals' | 'needs' | 'dates';
@@ -127,6 +130,8 @@ const INTERACTION: Record<WhereFields<InteractionWhere>, Spec> = {
   keyEvent: e({ zh: '关键事件', en: 'Key event' }, 'event', undefined, 'KeyEvent', KEY_EVENT_LABELS, true),
   summary: s({ zh: '沟通内容', en: 'Summary' }, 'summary', undefined, 'string'),
   createdBy: s({ zh: '记录人', en: 'Logged by' }, 'by', undefined, 'owner'),
+  participants: s({ zh: '参与人', en: 'Participants' }, 'participant', undefined, 'userList'),
+  durationMin: s({ zh: '时长（分钟）', en: 'Duration (min)' }, 'duration', undefined, 'int', true),
 };
 
 const NEED: Record<WhereFields<NeedWhere>, Spec> = {
@@ -149,6 +154,17 @@ const DEAL: Record<WhereFields<DealWhere>, Spec> = {
   date: s({ zh: '成交日期', en: 'Date' }, 'date', undefined, 'date'),
 };
 
+const SATISFACTION: Record<WhereFields<SatisfactionWhere>, Spec> = {
+  at: s({ zh: '调研时间', en: 'Time' }, 'at', undefined, 'time'),
+  score: s({ zh: '满意度分数', en: 'Score' }, 'score', undefined, 'int'),
+};
+
+const STAGE_CHANGE: Record<WhereFields<StageChangeWhere>, Spec> = {
+  at: s({ zh: '变更时间', en: 'Time' }, 'at', undefined, 'time'),
+  from: e({ zh: '原阶段', en: 'From stage' }, 'from', undefined, 'Stage', STAGE_LABELS, true),
+  to: e({ zh: '新阶段', en: 'To stage' }, 'to', undefined, 'Stage', STAGE_LABELS),
+};
+
 function table(scope: Scope, specs: Record<string, Spec>): FieldSpec[] {
   return Object.entries(specs).map(([name, spec]) => ({ scope, name, ...spec }));
 }
@@ -160,6 +176,8 @@ export const FIELDS: Readonly<Record<Scope, readonly FieldSpec[]>> = {
   interactions: table('interactions', INTERACTION),
   needs: table('needs', NEED),
   deals: table('deals', DEAL),
+  satisfaction: table('satisfaction', SATISFACTION),
+  stageHistory: table('stageHistory', STAGE_CHANGE),
 };
 
 export function fieldSpec(scope: Scope, name: string): FieldSpec | undefined {
@@ -196,6 +214,20 @@ export const ARRAY_LABELS: Record<ArrayName, { noun: Label; some: Label; none: L
     every: { zh: '每笔成交都满足', en: 'Every deal has' },
     count: { zh: '满足条件的成交笔数', en: 'Number of deals where' },
     sum: { zh: '满足条件的成交金额合计', en: 'Sum of deal amounts where' },
+  },
+  satisfaction: {
+    noun: { zh: '满意度调研', en: 'Surveys' },
+    some: { zh: '有调研满足', en: 'Has a survey where' },
+    none: { zh: '没有调研满足', en: 'Has no survey where' },
+    every: { zh: '每次调研都满足', en: 'Every survey has' },
+    count: { zh: '满足条件的调研次数', en: 'Number of surveys where' },
+  },
+  stageHistory: {
+    noun: { zh: '阶段变更', en: 'Stage changes' },
+    some: { zh: '有阶段变更满足', en: 'Has a stage change where' },
+    none: { zh: '没有阶段变更满足', en: 'Has no stage change where' },
+    every: { zh: '每次阶段变更都满足', en: 'Every stage change has' },
+    count: { zh: '满足条件的阶段变更次数', en: 'Number of stage changes where' },
   },
 };
 
@@ -248,7 +280,9 @@ export type UiOp =
   | 'hasAll'
   | 'hasNone'
   | 'isEmpty'
-  | 'notEmpty';
+  | 'notEmpty'
+  | 'hasMe'
+  | 'notHasMe';
 
 /** The sentinel of "me" in an owner or logged-by condition ({me: true}). */
 export const ME = '@me';
@@ -338,6 +372,16 @@ export function opsFor(f: Pick<FieldSpec, 'kind' | 'nullable'>): OpSpec[] {
         op('hasNone', 'hasNone', 'tags', '不含这些标签', 'has none of'),
         op('isEmpty', 'isEmpty', 'none', '没有标签', 'has no tag', true),
         op('notEmpty', 'isEmpty', 'none', '有标签', 'has some tag', false),
+      ];
+    case 'userList':
+      return [
+        op('hasAny', 'hasAny', 'users', '含其中任一人', 'includes any of'),
+        op('hasAll', 'hasAll', 'users', '含全部这些人', 'includes all of'),
+        op('hasNone', 'hasNone', 'users', '不含这些人', 'includes none of'),
+        op('hasMe', 'me', 'none', '含我', 'includes me', true),
+        op('notHasMe', 'me', 'none', '不含我', 'does not include me', false),
+        op('isEmpty', 'isEmpty', 'none', '未记录', 'nobody recorded', true),
+        op('notEmpty', 'isEmpty', 'none', '有记录', 'someone recorded', false),
       ];
     case 'int':
     case 'float':

@@ -192,7 +192,8 @@ function readField(f: FieldSpec, val: unknown, path: string): CondNode[] {
         out.push(c(v === false ? 'notEmpty' : 'isEmpty', null));
         break;
       case 'me':
-        out.push(c(v === false ? 'ne' : 'eq', ME));
+        if (f.kind === 'userList') out.push(c(v === false ? 'notHasMe' : 'hasMe', null));
+        else out.push(c(v === false ? 'ne' : 'eq', ME));
         break;
       case 'within':
         out.push(c('within', v));
