@@ -1377,6 +1377,7 @@ async function main() {
       tiers: customersAggregate(groupBy: [VALUE_TIER], orderBy: {by: KEY}, limit: 20, locale: ZH_CN) { groups { labels count customers drill } total { customers } }
       deals: dealsAggregate(range: $r, groupBy: [MONTH], orderBy: {by: KEY}, limit: 1) { groups { keys sum(metric: AMOUNT) } total { sum(metric: AMOUNT) } }
       inter: interactionsAggregate(range: $r) { total { count } }
+      fun: funnel(range: $r, locale: ZH_CN) { steps { label customers drill } }
       industries: dealsAggregate(range: $r, groupBy: [INDUSTRY], orderBy: {by: SUM, metric: AMOUNT}, limit: 10, locale: ZH_CN) { groups { labels other drill sum(metric: AMOUNT) } }
     }`;
 
@@ -1408,6 +1409,9 @@ async function main() {
       const tiers = (await dashDrawn(p, 'tiers'))[0].data;
       const bars = (xs) => JSON.stringify(xs.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
       assert(bars(tiers.map((d) => [d.name, d.value, d.drill])) === bars(api.tiers.groups.map((g) => [g.labels.join(' · '), g.count, g.drill])), `tier bars ${JSON.stringify(tiers)} vs API ${JSON.stringify(api.tiers.groups)}`);
+      assert(api.fun.steps[0].customers > 0, 'the demo data has a funnel in the last 12 months');
+      const steps = (await dashDrawn(p, 'funnel'))[0].data;
+      assert(JSON.stringify(steps.map((d) => [d.name, d.value, d.drill])) === JSON.stringify(api.fun.steps.map((st) => [st.label, st.customers, st.drill])), `funnel steps ${JSON.stringify(steps)} vs API`);
       const months = (await dashDrawn(p, 'dealAmount'))[0].data;
       assert(JSON.stringify(months.map((d) => d.value)) === JSON.stringify(api.deals.groups.map((g) => Number(g.sum ?? 0))), `deal bars ${JSON.stringify(months.map((d) => d.value))}`);
       const inds = (await dashDrawn(p, 'industries'))[0].data;

@@ -710,6 +710,10 @@ export const DashboardQuery = graphql(`
       range { from to }
       previousRange { from to }
     }
+    funnel(segment: $segment, range: $range, locale: $locale) {
+      steps { stage label customers conversionFromPrevious conversionFromFirst medianDaysFromPrevious drill }
+      range { from to }
+    }
     tiers: customersAggregate(segment: $segment, groupBy: [VALUE_TIER], orderBy: { by: KEY }, limit: 20, locale: $locale) {
       groups { keys labels count customers other drill }
       total { count customers }

@@ -30,6 +30,7 @@ import {
   drillPath,
   encodeDashboardState,
   formatValue,
+  funnelOption,
   hasData,
   itemsOf,
   pieOption,
@@ -173,7 +174,11 @@ export default function DashboardPage() {
             {card('stages', t('dash.stages'), t('dash.unit.customers'), d?.stages.groups, n(d?.stages.total.customers),
               (g) => barOption(itemsOf(sortGroups(g, STAGE_ORDER)), { lang, series: t('dash.series.customers'), horizontal: true, narrow, customersText }),
               { subtitle: t('dash.now') })}
-            {card('newCustomers', t('dash.newCustomers'), t('dash.unit.customers'), d?.newCustomers.groups, n(d?.newCustomers.total.customers),
+            {card('funnel', t('dash.funnel'), t('dash.unit.customers'), d?.funnel.steps.map((st) => ({ keys: [st.stage], labels: [st.label], count: st.customers, customers: st.customers, other: false, drill: st.drill })),
+            n(d?.funnel.steps[0]?.customers),
+            () => funnelOption(d?.funnel.steps ?? [], { lang, narrow, texts: { customers: customersText, fromPrevious: t('dash.funnel.fromPrevious'), fromFirst: t('dash.funnel.fromFirst'), medianDays: t('dash.funnel.medianDays') } }),
+            { span: 24, height: 320, subtitle: `${t('dash.funnel.cohort')} ${rangeText}` })}
+          {card('newCustomers', t('dash.newCustomers'), t('dash.unit.customers'), d?.newCustomers.groups, n(d?.newCustomers.total.customers),
               (g) => barOption(itemsOf(g), { lang, series: t('dash.series.newCustomers'), narrow, customersText }))}
             {card('dealAmount', t('dash.dealAmount'), t('dash.unit.money'), d?.dealAmount.groups, <Money value={d?.dealAmount.total.sum} />,
               (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, narrow, customersText }),
