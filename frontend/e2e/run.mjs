@@ -1445,6 +1445,7 @@ async function main() {
         if (d.drill && (best < 0 || d.value > drawn[best].value)) best = i;
       });
       assert(best >= 0, 'a tier bar with a drill line');
+      await dashChart(p, 'tiers').scrollIntoViewIfNeeded();
       const [x, y] = await dashChart(p, 'tiers').evaluate((el, i) => {
         const v = el.kehuChart.getOption().series[0].data[i].value;
         return el.kehuChart.convertToPixel({ seriesIndex: 0 }, [v / 2, i]); // horizontal bars
@@ -1466,8 +1467,8 @@ async function main() {
       state.current = page;
     });
 
-    await scenario('dashboard on a phone: one column, nothing sideways (375)', async () => {
-      const ctx = await newContext(PHONE);
+    await scenario('dashboard on a phone: one column, nothing sideways, AA contrast (375)', async () => {
+      const ctx = await newContext(PHONE, { bypassCSP: true }); // to inject axe-core
       const p = await ctx.newPage();
       state.current = p;
       await p.goto(`${base}/login?next=${encodeURIComponent('/dashboard')}`);
@@ -1479,8 +1480,27 @@ async function main() {
       const w = await p.evaluate(() => document.documentElement.scrollWidth);
       assert(w <= 375, `the dashboard scrolls sideways at 375 px: ${w}`);
       await p.waitForTimeout(1200);
+      await p.addScriptTag({ content: AXE });
+      const found = await p.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast', 'page-has-heading-one', 'empty-heading', 'button-name'] } });
+        return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join('; ')}`);
+      });
+      assert(found.length === 0, `the dashboard at 375 px: ${found.join(' | ')}`);
       await shoot(p, 'dashboard');
       await p.screenshot({ path: join(SHOTS, 'dashboard-full-375.png'), fullPage: true });
+      // In English (the manager's setting, put back after).
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      await gql(base, 'mutation{updateMySettings(input:{locale:EN}){locale}}', {}, token);
+      try {
+        await p.reload();
+        await p.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+        await p.getByText('Customers by value tier').waitFor();
+        await dashChart(p, 'tiers').waitFor();
+        await p.waitForTimeout(1200);
+        await p.screenshot({ path: join(SHOTS, 'dashboard-full-en-375.png'), fullPage: true });
+      } finally {
+        await gql(base, 'mutation{updateMySettings(input:{locale:ZH_CN}){locale}}', {}, token);
+      }
       await ctx.close();
       state.current = page;
     });
