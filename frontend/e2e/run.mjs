@@ -1497,6 +1497,8 @@ async function main() {
         await p.getByText('Customers by value tier').waitFor();
         await dashChart(p, 'tiers').waitFor();
         await p.waitForTimeout(1200);
+        const wEn = await p.evaluate(() => document.documentElement.scrollWidth);
+        assert(wEn <= 375, `the English dashboard scrolls sideways at 375 px: ${wEn}`);
         await p.screenshot({ path: join(SHOTS, 'dashboard-full-en-375.png'), fullPage: true });
       } finally {
         await gql(base, 'mutation{updateMySettings(input:{locale:ZH_CN}){locale}}', {}, token);

@@ -3,7 +3,7 @@
 // segment; a click on a bar or slice opens the customer list with the
 // group's drill line.
 import { useCallback, useMemo, type ReactNode } from 'react';
-import { Card, Col, DatePicker, Grid, Row, Segmented, Select, Skeleton, Space, Spin, Typography } from 'antd';
+import { Card, Col, DatePicker, Grid, Row, Segmented, Select, Skeleton, Spin, Typography } from 'antd';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import dayjs from 'dayjs';
@@ -122,20 +122,22 @@ export default function DashboardPage() {
   return (
     <div>
       <PageHeading title={t('dash.title')} />
-      <Space wrap size={[12, 12]} style={{ marginBottom: 16, width: '100%' }}>
-        <Segmented
-          aria-label={t('dash.range')}
-          data-testid="dash-range"
-          value={'preset' in range ? range.preset : 'custom'}
-          onChange={(v) => {
-            if (v !== 'custom') setState({ preset: v as RangePreset }, segment);
-          }}
-          options={[
-            ...RANGE_PRESETS.map((p) => ({ value: p, label: t(PRESET_LABEL[p]) })),
-            { value: 'custom', label: t('dash.range.custom'), disabled: !('from' in range) },
-          ]}
-          style={{ maxWidth: '100%', overflowX: 'auto' }}
-        />
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'center', marginBottom: 16 }}>
+        {/* On a phone the presets scroll sideways inside their own box, never the page. */}
+        <div style={{ maxWidth: '100%', overflowX: 'auto' }}>
+          <Segmented
+            aria-label={t('dash.range')}
+            data-testid="dash-range"
+            value={'preset' in range ? range.preset : 'custom'}
+            onChange={(v) => {
+              if (v !== 'custom') setState({ preset: v as RangePreset }, segment);
+            }}
+            options={[
+              ...RANGE_PRESETS.map((p) => ({ value: p, label: t(PRESET_LABEL[p]) })),
+              { value: 'custom', label: t('dash.range.custom'), disabled: !('from' in range) },
+            ]}
+          />
+        </div>
         <DatePicker.RangePicker
           aria-label={t('dash.range.custom')}
           allowClear={false}
@@ -150,14 +152,14 @@ export default function DashboardPage() {
         <Select
           aria-label={t('dash.segment')}
           data-testid="dash-segment"
-          style={{ minWidth: 200 }}
+          style={{ minWidth: 200, maxWidth: '100%' }}
           value={segment ?? ''}
           loading={segments.isLoading}
           onChange={(v: string) => setState(range, v || null)}
           options={[{ value: '', label: t('dash.segment.all') }, ...(segments.data ?? []).map((s) => ({ value: s.id, label: s.name }))]}
         />
         {data.isFetching && d && <Spin size="small" aria-label={t('common.loading')} />}
-      </Space>
+      </div>
       {data.error && !d ? (
         <ErrorState error={data.error} onRetry={() => void data.refetch()} />
       ) : (

@@ -397,7 +397,8 @@ export function funnelOption(steps: readonly FunnelStepView[], o: { lang: Lang; 
         width: o.narrow ? '96%' : '80%',
         top: 8,
         bottom: 8,
-        minSize: '12%',
+        // On a phone the narrow end must still hold its label.
+        minSize: o.narrow ? '50%' : '12%',
         gap: 2,
         label: {
           position: 'inside' as const,
