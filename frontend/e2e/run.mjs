@@ -1436,8 +1436,21 @@ async function main() {
         `${api3.inter.total.count.toLocaleString('zh-CN')} 条`,
       );
       assert(api3.inter.total.count < api.inter.total.count, 'the demo data has interactions before the last 3 months');
-      // A click on the largest tier bar opens exactly its customers.
+      // A saved segment narrows every chart (the bar below is clicked inside it).
       await p.getByTestId('dash-range').getByText('近 12 个月').click();
+      const segName = `仪表盘测试 ${Date.now()}`;
+      const seg = (await gql(base, 'mutation($n:String!){saveSegment(name:$n, query:"visits(365d):>=1"){id}}', { n: segName }, token)).saveSegment;
+      const apiSeg = await gql(base, 'query($s:ID){customersAggregate(segment:$s){total{customers}}}', { s: seg.id }, token);
+      await p.reload(); // the picker lists the new segment
+      await p.getByTestId('dash-segment').click();
+      await p.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: segName }).click();
+      await p.waitForURL((u) => u.searchParams.get('segment') === seg.id);
+      await p.waitForFunction(
+        (want) => document.querySelector('[data-testid="dash-total-tiers"]')?.textContent === want,
+        `${apiSeg.customersAggregate.total.customers.toLocaleString('zh-CN')} 位客户`,
+      );
+      assert(apiSeg.customersAggregate.total.customers < api.tiers.total.customers, 'the segment is narrower than all customers');
+      // A click on the largest tier bar opens exactly its customers.
       await dashChart(p, 'tiers').waitFor();
       const drawn = (await dashDrawn(p, 'tiers'))[0].data;
       let best = -1;
@@ -1456,7 +1469,9 @@ async function main() {
       await p.getByTestId('customer-total').filter({ hasText: `共 ${drawn[best].customers.toLocaleString('zh-CN')} 个客户` }).waitFor();
       const count = await gql(base, 'query($q:String){customersCount(query:$q)}', { q: drawn[best].drill }, token);
       assert(count.customersCount === drawn[best].customers, `the drill line lists ${count.customersCount}, the bar says ${drawn[best].customers}`);
-      const withDrill = kpis.find((k) => k.drill);
+      // The page is narrowed to the segment now: so are the KPIs' drill lines.
+      const kpisSeg = (await gql(base, 'query($r: AggregateRange, $s: ID){kpis(range:$r, segment:$s, locale: ZH_CN){kpis{code drill}}}', { r: { last: 12, unit: 'MONTH' }, s: seg.id }, token)).kpis.kpis;
+      const withDrill = kpisSeg.find((k) => k.drill);
       if (withDrill) {
         await p.goBack();
         await p.getByTestId(`dash-kpi-${withDrill.code}`).click();
