@@ -22,6 +22,8 @@ import type {
   Tier,
 } from '../gql/graphql';
 
+import { ANALYTICS_ENUM_LABELS } from './analyticsEnums';
+
 export interface Label {
   zh: string;
   en: string;
@@ -204,6 +206,7 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   BulkAction: [BULK_ACTION_LABELS],
   BulkJobStatus: [BULK_JOB_STATUS_LABELS],
   DuplicateReason: [DUPLICATE_REASON_LABELS],
+  ...ANALYTICS_ENUM_LABELS,
 };
 
 /** The values of a label map, in the order written above. */
