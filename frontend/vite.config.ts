@@ -13,6 +13,8 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 1200,
     rollupOptions: {
+      // The app, and GraphiQL for analysts (/graphiql, served by server/graphiql.go).
+      input: { main: 'index.html', graphiql: 'graphiql.html' },
       output: {
         manualChunks(id) {
           if (!id.includes('node_modules')) return undefined;
@@ -25,7 +27,7 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: { '/graphql': 'http://127.0.0.1:8090' },
+    proxy: { '/graphql': 'http://127.0.0.1:8090', '/graphiql/examples.json': 'http://127.0.0.1:8090' },
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -46,7 +46,7 @@ var factArrays = map[analytics.Fact]segment.Array{
 // analytics.Request and runs it.
 func (r *Resolver) aggregate(ctx context.Context, in aggArgs) (*analytics.Result, error) {
 	return asArgs(ctx, func(a crm.Actor) (*analytics.Result, error) {
-		opts := segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID)
+		opts := r.segmentOptions(ctx, a)
 		f, err := r.scopeFilter(ctx, a, in.where, in.query, in.segment)
 		if err != nil {
 			return nil, err
@@ -111,7 +111,7 @@ func (r *Resolver) scopeFilter(ctx context.Context, a crm.Actor, where map[strin
 	if query != nil {
 		line = *query
 	}
-	return segment.FilterOf(where, line, segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID))
+	return segment.FilterOf(where, line, r.segmentOptions(ctx, a))
 }
 
 // kpis translates the kpis field.

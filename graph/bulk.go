@@ -35,7 +35,7 @@ func (r *Resolver) startBulkChange(ctx context.Context, in model.BulkChangeInput
 			if f.Scope != nil {
 				q.Scope = *f.Scope
 			}
-			flt, err := r.segmentFilter(a, f.Where, f.Query)
+			flt, err := r.segmentFilter(ctx, a, f.Where, f.Query)
 			if err != nil {
 				return nil, crm.UnderField("filter", err)
 			}

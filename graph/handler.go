@@ -52,8 +52,9 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	srv.Use(depthLimit{max: limits.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(withSegmentCounts(ctx))
+		return next(withUserDirectory(withSegmentCounts(ctx)))
 	})
+	srv.AroundOperations(refuseReadOnlyMutations(log))
 	srv.SetErrorPresenter(ErrorPresenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		return crm.Internal(fmt.Errorf("panic: %v", v))
@@ -142,7 +143,17 @@ func (d depthLimit) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	if oc.Operation == nil {
 		return nil
 	}
-	if depth := selectionDepth(oc.Operation.SelectionSet, oc.Doc.Fragments, 0, d.max); depth > d.max {
+	// Introspection (__schema, __type) is as deep as the schema's type
+	// references, not the data: GraphiQL's and other tools' standard query
+	// nests ofType 9 levels, and it reads no customer.
+	var set ast.SelectionSet
+	for _, sel := range oc.Operation.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok && (f.Name == "__schema" || f.Name == "__type") {
+			continue
+		}
+		set = append(set, sel)
+	}
+	if depth := selectionDepth(set, oc.Doc.Fragments, 0, d.max); depth > d.max {
 		err := gqlerror.Errorf("operation is nested deeper than the limit of %d levels", d.max)
 		err.Extensions = map[string]any{"code": "DEPTH_LIMIT_EXCEEDED"}
 		return err

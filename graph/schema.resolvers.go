@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/analytics"
@@ -15,6 +16,21 @@ import (
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
+
+// CreatedBy is the resolver for the createdBy field.
+func (r *apiTokenResolver) CreatedBy(ctx context.Context, obj *crm.APIToken) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// RevokedBy is the resolver for the revokedBy field.
+func (r *apiTokenResolver) RevokedBy(ctx context.Context, obj *crm.APIToken) (*crm.User, error) {
+	return r.userByID(ctx, obj.RevokedBy)
+}
+
+// Status is the resolver for the status field.
+func (r *apiTokenResolver) Status(ctx context.Context, obj *crm.APIToken) (model.APITokenStatus, error) {
+	return r.apiTokenStatus(obj), nil
+}
 
 // Code is the resolver for the code field.
 func (r *bulkFailureResolver) Code(ctx context.Context, obj *crm.BulkFailure) (string, error) {
@@ -563,6 +579,10 @@ func (r *mutationResolver) UpdateUser(ctx context.Context, id string, expectedVe
 // SaveSegment is the resolver for the saveSegment field.
 func (r *mutationResolver) SaveSegment(ctx context.Context, name string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error) {
 	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) {
+		where, query, err := segment.ResolveSaved(where, query, r.userLookup(ctx, a))
+		if err != nil {
+			return nil, err
+		}
 		return r.CRM.SaveSegment(ctx, a, crm.SegmentInput{Name: name, Where: where, Query: query, Shared: shared != nil && *shared})
 	})
 }
@@ -570,6 +590,10 @@ func (r *mutationResolver) SaveSegment(ctx context.Context, name string, where m
 // UpdateSegment is the resolver for the updateSegment field.
 func (r *mutationResolver) UpdateSegment(ctx context.Context, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) (*crm.SavedSegment, error) {
 	return asArgs(ctx, func(a crm.Actor) (*crm.SavedSegment, error) {
+		where, query, err := segment.ResolveSaved(where, query, r.userLookup(ctx, a))
+		if err != nil {
+			return nil, err
+		}
 		return r.CRM.UpdateSegment(ctx, a, id, int64(expectedVersion), crm.SegmentPatch{Name: name, Where: where, Query: query, Shared: shared})
 	})
 }
@@ -584,6 +608,16 @@ func (r *mutationResolver) DeleteSegment(ctx context.Context, id string, expecte
 // StartBulkChange is the resolver for the startBulkChange field.
 func (r *mutationResolver) StartBulkChange(ctx context.Context, input model.BulkChangeInput) (*crm.BulkJob, error) {
 	return r.startBulkChange(ctx, input)
+}
+
+// CreateAPIToken is the resolver for the createApiToken field.
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, name string, expiresAt time.Time) (*model.CreatedAPIToken, error) {
+	return r.createAPIToken(ctx, name, expiresAt)
+}
+
+// RevokeAPIToken is the resolver for the revokeApiToken field.
+func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (*crm.APIToken, error) {
+	return r.revokeAPIToken(ctx, id)
 }
 
 // CreatedBy is the resolver for the createdBy field.
@@ -684,7 +718,7 @@ func (r *queryResolver) Customers(ctx context.Context, first *int, after *string
 	if err != nil {
 		return nil, err
 	}
-	if f, err := r.segmentFilter(a, where, query); err != nil {
+	if f, err := r.segmentFilter(ctx, a, where, query); err != nil {
 		return nil, err
 	} else if f != nil {
 		q.Filter = f
@@ -707,7 +741,7 @@ func (r *queryResolver) CustomersCount(ctx context.Context, where map[string]any
 	if scope != nil {
 		q.Scope = *scope
 	}
-	if f, err := r.segmentFilter(a, where, query); err != nil {
+	if f, err := r.segmentFilter(ctx, a, where, query); err != nil {
 		return 0, err
 	} else if f != nil {
 		q.Filter = f
@@ -725,7 +759,7 @@ func (r *queryResolver) ExplainSegment(ctx context.Context, where map[string]any
 	if err != nil {
 		return nil, err
 	}
-	f, err := r.segmentFilter(a, where, query)
+	f, err := r.segmentFilter(ctx, a, where, query)
 	if err != nil {
 		return nil, err
 	}
@@ -919,6 +953,11 @@ func (r *queryResolver) Funnel(ctx context.Context, where map[string]any, query 
 	return r.funnel(ctx, where, query, segment, rangeArg, locale)
 }
 
+// APITokens is the resolver for the apiTokens field.
+func (r *queryResolver) APITokens(ctx context.Context) ([]crm.APIToken, error) {
+	return r.apiTokens(ctx)
+}
+
 // Meta is the resolver for the meta field.
 func (r *satisfactionAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
 	return meta(obj), nil
@@ -1058,6 +1097,9 @@ func (r *userResolver) Role(ctx context.Context, obj *crm.User) (*crm.Role, erro
 	return &obj.Role, nil
 }
 
+// ApiToken returns ApiTokenResolver implementation.
+func (r *Resolver) ApiToken() ApiTokenResolver { return &apiTokenResolver{r} }
+
 // BulkFailure returns BulkFailureResolver implementation.
 func (r *Resolver) BulkFailure() BulkFailureResolver { return &bulkFailureResolver{r} }
 
@@ -1158,6 +1200,7 @@ func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
+	apiTokenResolver              struct{ *Resolver }
 	bulkFailureResolver           struct{ *Resolver }
 	bulkJobResolver               struct{ *Resolver }
 	customerResolver              struct{ *Resolver }

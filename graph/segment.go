@@ -12,12 +12,89 @@ import (
 // segmentFilter builds the filter of a list from the where input and the
 // query line (ANDed); nil when neither is given. Errors: BAD_USER_INPUT
 // with the path (where.and[1]..., or query with the position).
-func (r *Resolver) segmentFilter(a crm.Actor, where map[string]any, query *string) (*segment.Filter, error) {
+// User-valued operands (owner:王磊, by:sales1@kehu.local) become ids.
+func (r *Resolver) segmentFilter(ctx context.Context, a crm.Actor, where map[string]any, query *string) (*segment.Filter, error) {
 	line := ""
 	if query != nil {
 		line = *query
 	}
-	return segment.FilterOf(where, line, segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID))
+	return segment.FilterOf(where, line, r.segmentOptions(ctx, a))
+}
+
+// segmentOptions are the filter options of a request by a: its clock, time
+// zone, me, and the users its operands may name.
+func (r *Resolver) segmentOptions(ctx context.Context, a crm.Actor) segment.Options {
+	o := segment.OptionsAt(r.CRM.Clock, r.CRM.Loc, a.UserID)
+	o.Users = r.userLookup(ctx, a)
+	return o
+}
+
+type userDirKeyType struct{}
+
+var userDirKey userDirKeyType
+
+// withUserDirectory gives an operation its cache of the user directory.
+func withUserDirectory(ctx context.Context) context.Context {
+	return context.WithValue(ctx, userDirKey, &userDirectories{})
+}
+
+// userDirectories holds an operation's user directories, by viewer: the
+// users are read once per operation, on the first name to resolve.
+type userDirectories struct {
+	mu   sync.Mutex
+	dirs map[string]segment.UserLookup
+}
+
+// UserDirectory reads the users a's filter operands may name, as a sees them
+// (crm.VisibleUser: e-mails only where a may read them), into a
+// segment.UserLookup. The export uses it too.
+func UserDirectory(ctx context.Context, users crm.UserStore, a crm.Actor) (segment.UserLookup, error) {
+	list, err := users.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	visible := make([]*crm.User, len(list))
+	for i, u := range list {
+		visible[i] = crm.VisibleUser(a, u)
+	}
+	return segment.UserDirectory(visible), nil
+}
+
+// LazyUserDirectory is UserDirectory read on the first operand to resolve,
+// once.
+func LazyUserDirectory(ctx context.Context, users crm.UserStore, a crm.Actor) segment.UserLookup {
+	var (
+		once sync.Once
+		dir  segment.UserLookup
+		err  error
+	)
+	return func(v string) ([]string, error) {
+		once.Do(func() { dir, err = UserDirectory(ctx, users, a) })
+		if err != nil {
+			return nil, err
+		}
+		return dir(v)
+	}
+}
+
+// userLookup is LazyUserDirectory, shared by an operation's filters of the
+// same viewer.
+func (r *Resolver) userLookup(ctx context.Context, a crm.Actor) segment.UserLookup {
+	cache, _ := ctx.Value(userDirKey).(*userDirectories)
+	if cache == nil {
+		return LazyUserDirectory(ctx, r.Store.Users(), a)
+	}
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	d, ok := cache.dirs[a.UserID]
+	if !ok {
+		if cache.dirs == nil {
+			cache.dirs = map[string]segment.UserLookup{}
+		}
+		d = LazyUserDirectory(ctx, r.Store.Users(), a)
+		cache.dirs[a.UserID] = d
+	}
+	return d
 }
 
 // formatWhere writes a where input as its query line; nil when the filter
@@ -62,12 +139,12 @@ func asArgs[T any](ctx context.Context, fn func(crm.Actor) (T, error)) (T, error
 // savedFilter builds a saved segment's filter for the viewer a: its stored
 // where input goes through the same path as customers(where:), with a as
 // owner:me.
-func (r *Resolver) savedFilter(a crm.Actor, seg *crm.SavedSegment) (crm.Filter, error) {
+func (r *Resolver) savedFilter(ctx context.Context, a crm.Actor, seg *crm.SavedSegment) (crm.Filter, error) {
 	where, err := segment.SavedWhere(seg.Where)
 	if err != nil {
 		return nil, err
 	}
-	f, err := r.segmentFilter(a, where, nil)
+	f, err := r.segmentFilter(ctx, a, where, nil)
 	if err != nil || f == nil {
 		return nil, err
 	}
@@ -97,7 +174,7 @@ func (r *Resolver) savedSegmentCount(ctx context.Context, a crm.Actor, seg *crm.
 			return n, nil
 		}
 	}
-	f, err := r.savedFilter(a, seg)
+	f, err := r.savedFilter(ctx, a, seg)
 	if err != nil {
 		return 0, err
 	}
@@ -177,7 +254,7 @@ func (b *countBatch) load(ctx context.Context, r *Resolver, a crm.Actor, scope c
 	var ids []string
 	var filters []crm.Filter
 	for _, seg := range segs {
-		f, err := r.savedFilter(a, seg)
+		f, err := r.savedFilter(ctx, a, seg)
 		if err != nil {
 			b.errs[seg.ID] = err
 			continue
@@ -203,7 +280,7 @@ func (r *Resolver) savedSegmentCustomers(ctx context.Context, a crm.Actor, seg *
 	if err != nil {
 		return nil, err
 	}
-	if q.Filter, err = r.savedFilter(a, seg); err != nil {
+	if q.Filter, err = r.savedFilter(ctx, a, seg); err != nil {
 		return nil, err
 	}
 	q.User, q.Viewer = a.UserID, &a

@@ -68,7 +68,8 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 	}
 	a := &app{cfg: cfg, log: log, clock: clock, store: store}
 	a.auth = &auth.Service{Users: store.Users(), Sessions: store.Sessions(), Clock: clock,
-		SessionTTL: cfg.SessionTTL, Limiter: auth.NewLimiter(clock, auth.LimiterConfig{})}
+		SessionTTL: cfg.SessionTTL, Limiter: auth.NewLimiter(clock, auth.LimiterConfig{}),
+		APITokens: store.APITokens(), TokenLimiter: auth.NewRequestLimiter(clock, auth.RequestLimit{PerMinute: cfg.APITokenRate})}
 	if err := a.bootstrap(ctx, out); err != nil {
 		_ = store.Close()
 		return nil, err

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kehu-crm/kehu/internal/auth"
 )
 
 // config is everything the program can be told, by flag or environment.
@@ -38,6 +40,7 @@ type config struct {
 
 	TrustedProxies   []netip.Prefix // peers whose X-Forwarded-For/-Proto are believed
 	MaxResponseBytes int            // largest GraphQL response
+	APITokenRate     int            // requests per minute per API token
 }
 
 func env(name, def string) string {
@@ -134,6 +137,7 @@ func parseConfig(args []string) (config, error) {
 			c.TimeZone = loc
 		}
 	}
+	c.APITokenRate = num("KEHU_API_TOKEN_RATE", auth.DefaultAPITokenPerMinute)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -142,6 +146,9 @@ func parseConfig(args []string) (config, error) {
 	}
 	if c.DemoCustomers < 0 || c.MaxBodyBytes < 1024 || c.MaxResponseBytes < 1024 || c.MaxPageSize < 1 || c.Timeout <= 0 || c.SessionTTL < time.Minute {
 		errs = append(errs, errors.New("KEHU_DEMO_CUSTOMERS, KEHU_MAX_BODY_BYTES and KEHU_MAX_RESPONSE_BYTES (>= 1024), KEHU_MAX_PAGE_SIZE, KEHU_REQUEST_TIMEOUT and KEHU_SESSION_TTL (>= 1m) must be positive"))
+	}
+	if c.APITokenRate < 1 {
+		errs = append(errs, fmt.Errorf("KEHU_API_TOKEN_RATE=%d: requests per minute per API token must be at least 1", c.APITokenRate))
 	}
 	return c, errors.Join(errs...)
 }

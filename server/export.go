@@ -188,7 +188,9 @@ func (a *app) parseExport(ctx context.Context, v url.Values, actor crm.Actor, fo
 			}
 		}
 	}
-	f, err := segment.FilterOf(where, v.Get("query"), segment.OptionsAt(a.crm.Clock, a.crm.Loc, actor.UserID))
+	opts := segment.OptionsAt(a.crm.Clock, a.crm.Loc, actor.UserID)
+	opts.Users = graph.LazyUserDirectory(ctx, a.store.Users(), actor)
+	f, err := segment.FilterOf(where, v.Get("query"), opts)
 	switch {
 	case err != nil:
 		add(err)

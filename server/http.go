@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/klauspost/compress/gzhttp"
 	"github.com/rs/cors"
 
@@ -29,7 +28,7 @@ import (
 // routes builds the HTTP surface:
 //
 //	POST/GET /graphql   the API (GET for queries only)
-//	/graphiql           GraphiQL for analysts
+//	/graphiql           GraphiQL for analysts, from the embedded bundle (graphiql.go)
 //	/healthz            the process is up
 //	/readyz             the store is reachable and can write (503 and the reason otherwise)
 //	GET /export/customers.csv, .xlsx   customers as a spreadsheet (export.go)
@@ -46,7 +45,8 @@ func (a *app) routes(gql http.Handler) http.Handler {
 		a.writeError(w, r, http.StatusNotFound, graph.WithReason(crm.Errorf(crm.CodeNotFound,
 			"no such export; there are /export/customers.csv and /export/customers.xlsx"), graph.ReasonNoSuchPath))
 	})
-	mux.Handle("GET /graphiql", playground.Handler("Kehu GraphQL", "/graphql", playground.WithGraphiqlEnablePluginExplorer(true)))
+	mux.Handle("GET /graphiql", a.graphiqlHandler(frontend.Dist()))
+	mux.Handle("GET /graphiql/examples.json", a.examplesHandler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -179,12 +179,21 @@ func (a *app) limitBody(next http.Handler) http.Handler {
 }
 
 // authenticate puts the signed-in user (bearer token or session cookie) in
-// the context. A missing, unknown or expired token leaves the request
-// anonymous: resolvers that need a user answer UNAUTHENTICATED.
+// the context. A missing, unknown or expired session token leaves the
+// request anonymous: resolvers that need a user answer UNAUTHENTICATED. An
+// API token (auth.IsAPIToken) makes the request its read-only principal,
+// or is refused here, before anything runs: UNAUTHENTICATED (unknown,
+// expired, revoked) or RATE_LIMITED (with Retry-After). Requests made with
+// an API token are logged with its name.
 func (a *app) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		if token := auth.TokenFromRequest(r); token != "" {
+		token := auth.TokenFromRequest(r)
+		if auth.IsAPIToken(token) {
+			a.serveWithAPIToken(w, r, token, next)
+			return
+		}
+		if token != "" {
 			if u, err := a.auth.Authenticate(ctx, token); err == nil {
 				ctx = auth.WithUser(ctx, u)
 			}
@@ -192,6 +201,28 @@ func (a *app) authenticate(next http.Handler) http.Handler {
 		r = r.WithContext(ctx)
 		next.ServeHTTP(w, r.WithContext(graph.WithHTTP(ctx, w, r)))
 	})
+}
+
+// serveWithAPIToken serves a request made with an API token (authenticate).
+func (a *app) serveWithAPIToken(w http.ResponseWriter, r *http.Request, token string, next http.Handler) {
+	ctx := r.Context()
+	start := time.Now()
+	t, err := a.auth.AuthenticateAPIToken(ctx, token)
+	if err != nil {
+		if at, ok := auth.RetryAt(err); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(at.Sub(a.clock.Now()).Seconds()+0.999))))
+		}
+		if crm.IsCode(err, crm.CodeRateLimited) || crm.IsCode(err, crm.CodeUnauthenticated) {
+			a.log.Warn("API token refused", "request_id", graph.RequestID(ctx), "path", r.URL.Path, "err", err)
+		}
+		a.writeError(w, r, 0, err)
+		return
+	}
+	ctx = auth.WithAPIToken(ctx, t)
+	r = r.WithContext(ctx)
+	next.ServeHTTP(w, r.WithContext(graph.WithHTTP(ctx, w, r)))
+	a.log.Info("API token request", "request_id", graph.RequestID(ctx), "token", t.Name, "token_id", t.ID,
+		"method", r.Method, "path", r.URL.Path, "ms", time.Since(start).Milliseconds())
 }
 
 func humanBytes(n int64) string {

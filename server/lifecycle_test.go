@@ -312,13 +312,18 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// So do API tokens, found by their hash on the other side.
+	tok := &crm.APIToken{ID: crm.NewID(), Name: "大屏", Hash: "token-hash", CreatedBy: "u1", CreatedAt: testNow, ExpiresAt: testNow.Add(time.Hour)}
+	if err := a.store.APITokens().Insert(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
 	mongo := mongotest.Open(t)
 	counts, err := migrate(ctx, a.store, mongo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if counts[crm.CollectionCustomers] != 120 || counts[crm.CollectionUsers] < 2 || counts[crm.CollectionSequences] == 0 ||
-		counts[crm.CollectionSegments] != 2 {
+		counts[crm.CollectionSegments] != 2 || counts[crm.CollectionAPITokens] != 1 {
 		t.Fatalf("copied %v", counts)
 	}
 	if got, err := mongo.Segments().Get(ctx, segs[1].ID); err != nil || got.Version != 3 || got.Where != segs[1].Where {
@@ -340,6 +345,9 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 		if err := verify(ctx, a.store, back, coll); err != nil {
 			t.Fatalf("round trip: %v", err)
 		}
+	}
+	if got, err := back.APITokens().GetByHash(ctx, "token-hash"); err != nil || got.ID != tok.ID {
+		t.Fatalf("API token after migration: %+v %v", got, err)
 	}
 	// Its segments are live: listed, and their names still unique per owner.
 	if list, err := back.Segments().ListVisible(ctx, "u2"); err != nil || len(list) != 2 {

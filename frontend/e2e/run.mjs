@@ -1550,6 +1550,140 @@ async function main() {
       await setBuilder(page, false);
     });
 
+    // API tokens (issue 16): an admin creates a dashboard's token, sees its
+    // secret once and copies it; the token reads and cannot write; revoked,
+    // it stops. A manager sees the same section in English on a phone.
+    await scenario('API tokens: create, copy once, read-only, revoke (1280; 375 in English)', async () => {
+      const admin = await newContext(DESKTOP);
+      await admin.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+      const a = await admin.newPage();
+      state.current = a;
+      await a.goto(`${base}/login?next=%2Fusers`);
+      await signIn(a, 'admin@kehu.local', ADMIN_PASSWORD, { expectPath: '/users' });
+      const section = a.getByTestId('api-tokens');
+      await section.getByRole('button', { name: /新建令牌/ }).click();
+      const dlg = a.getByRole('dialog').filter({ hasText: '新建令牌' });
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await dlg.locator('.ant-form-item-explain-error').filter({ hasText: '必填' }).waitFor();
+      await dlg.getByLabel('名称').fill('前台大屏');
+      await dlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      const secretBox = a.getByTestId('api-token-secret');
+      await secretBox.waitFor();
+      const secret = await secretBox.inputValue();
+      assert(/^kehu_at_[A-Za-z0-9_-]{43}$/.test(secret), `the secret shown: ${secret}`);
+      await a.getByTestId('copy-api-token').click();
+      await a.getByText('已复制到剪贴板').first().waitFor();
+      assert((await a.evaluate(() => navigator.clipboard.readText())) === secret, 'the copied secret');
+      await shoot(a, 'api-token-secret');
+      await a.getByRole('button', { name: /我已保存/ }).click();
+      await secretBox.waitFor({ state: 'detached' });
+      const row = section.locator('tr').filter({ hasText: '前台大屏' });
+      await row.getByText('有效').waitFor();
+      assert(!(await a.content()).includes(secret), 'the secret is still on the page after closing');
+      // The dashboard reads with it and cannot write.
+      const count = await gql(base, '{customersCount}', {}, secret);
+      assert(count.customersCount > 0, 'a token reads the customers');
+      let refused = '';
+      try {
+        await gql(base, 'mutation{saveSegment(name:"x",query:"tier:A"){id}}', {}, secret);
+      } catch (e) {
+        refused = String(e);
+      }
+      assert(refused.includes('API_TOKEN_READ_ONLY'), `a token's mutation: ${refused}`);
+      await a.reload();
+      await row.locator('td').filter({ hasText: /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/ }).nth(2).waitFor(); // last used
+      await section.scrollIntoViewIfNeeded();
+      await shoot(a, 'api-tokens');
+      await row.getByRole('button', { name: /撤销 前台大屏/ }).click();
+      await a.locator('.ant-popconfirm .ant-btn-dangerous').click();
+      await row.getByText('已撤销').waitFor();
+      const after = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ query: '{customersCount}' }),
+      });
+      assert(after.status === 401, `a revoked token: ${after.status}`);
+      await admin.close();
+
+      const managerToken = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      await gql(base, 'mutation{updateMySettings(input:{locale:EN}){locale}}', {}, managerToken);
+      const ctx = await newContext(PHONE);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=%2Fusers`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/users' });
+      const cards = p.getByTestId('api-token-cards');
+      await cards.getByText('前台大屏').waitFor();
+      await cards.getByText('Revoked').waitFor();
+      await p.getByTestId('api-tokens').scrollIntoViewIfNeeded();
+      await noSideways(p, 'the API tokens section');
+      await shoot(p, 'api-tokens-en');
+      await p.getByRole('button', { name: /New token/ }).click();
+      const pdlg = p.getByRole('dialog').filter({ hasText: 'New token' });
+      await pdlg.getByLabel('Name').fill('Grafana sales board');
+      await pdlg.locator('.ant-modal-footer .ant-btn-primary').click();
+      await p.getByTestId('api-token-secret').waitFor();
+      await noSideways(p, 'the API token secret dialog');
+      await shoot(p, 'api-token-secret-en');
+      await gql(base, 'mutation{updateMySettings(input:{locale:ZH_CN}){locale}}', {}, managerToken);
+      await ctx.close();
+      state.current = page;
+    });
+
+    // --- graphiql (issue 16): GraphiQL served from the binary, the docs' examples one click away.
+    await scenario('graphiql: from the binary, no other host, a docs example runs (1280, 375)', async () => {
+      const ctx = await newContext();
+      const p = await ctx.newPage();
+      state.current = p;
+      const foreign = [];
+      const cspErrors = [];
+      p.on('request', (r) => {
+        const u = new URL(r.url());
+        if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== base) foreign.push(r.url());
+      });
+      p.on('console', (m) => {
+        if (/Content Security Policy|Refused to/.test(m.text())) cspErrors.push(m.text());
+      });
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.goto(`${base}/graphiql`);
+      const list = p.locator('.kehu-examples');
+      await list.locator('button').first().waitFor();
+      await shoot(p, 'graphiql-examples');
+      // One click opens the docs' first list example in a new tab; ▶ runs it with the session cookie.
+      const tabsBefore = await p.locator('.graphiql-tab').count();
+      await list.getByRole('button', { name: /customers contacted most recently/ }).click();
+      await p.waitForFunction((n) => document.querySelectorAll('.graphiql-tab').length > n, tabsBefore);
+      await p.locator('.graphiql-query-editor').filter({ hasText: 'LAST_INTERACTION_AT' }).waitFor();
+      await p.locator('.graphiql-execute-button').click();
+      await p.locator('.graphiql-response').filter({ hasText: 'totalCount' }).waitFor();
+      const response = await p.locator('.graphiql-response').innerText();
+      assert(!/"errors"/.test(response), `the example answered errors: ${response.slice(0, 300)}`);
+      assert(/"code": "C\d+"/.test(response), `the example shows customers: ${response.slice(0, 300)}`);
+      await shoot(p, 'graphiql-example-run');
+      // An example with variables opens with them.
+      await list.getByRole('button', { name: /The same as an input/ }).click();
+      await p.locator('.graphiql-editor-tool .graphiql-editor').filter({ hasText: 'valueTier' }).first().waitFor();
+      await p.locator('.graphiql-execute-button').click();
+      await p.locator('.graphiql-response').filter({ hasText: 'customersCount' }).waitFor();
+      await shoot(p, 'graphiql-example-variables');
+      // On a phone the examples pane starts closed, one tap away.
+      await p.setViewportSize(PHONE);
+      await p.reload();
+      await p.locator('.graphiql-query-editor').waitFor();
+      await p.waitForTimeout(800);
+      assert(!(await p.locator('.kehu-examples').isVisible()), 'the examples pane covers the editor on a phone');
+      await shoot(p, 'graphiql-phone');
+      await p.getByRole('button', { name: /Show 示例/ }).click();
+      await p.locator('.kehu-examples button').first().waitFor();
+      await shoot(p, 'graphiql-phone-examples');
+      assert(foreign.length === 0, `GraphiQL loaded from other hosts: ${foreign.join(', ')}`);
+      assert(cspErrors.length === 0, `the policy refused something: ${cspErrors.join(' | ')}`);
+      await ctx.close();
+      state.current = page;
+    });
+    // --- end graphiql
+
     await scenario('switch to English', async () => {
       await page.goto(`${base}/settings`);
       await page.getByTestId('language-switch').waitFor();

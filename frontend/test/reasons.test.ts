@@ -21,6 +21,8 @@ describe('field problems by reason', () => {
     expect(zh('UNKNOWN_FIELD', { name: 'foo', pos: 8 })).toBe('没有“foo”这个字段（要搜索这段文字，请加上引号）');
     expect(zh('UNCLOSED_PAREN', { open: 3 })).toBe('缺少“)”，与第 3 个字符处的“(”配对');
     expect(zh('NOT_A_VALUE', { value: 'Z', field: 'tier', choices: 'A, B, C' })).toBe('Z 不是有效的 tier，可选：A, B, C');
+    expect(zh('UNKNOWN_USER', { value: '王小磊', pos: 7 })).toBe('没有 id、邮箱或姓名为“王小磊”的用户');
+    expect(zh('AMBIGUOUS_USER', { value: '李娜', ids: ['u2', 'u3'] })).toBe('有多名用户叫“李娜”：请改用其中一位的邮箱或 id（u2、u3）');
   });
 
   it('falls back to the server message for unknown reasons and missing parameters', () => {

@@ -73,6 +73,12 @@ type BulkTargetInput struct {
 	ExpectedVersion int    `json:"expectedVersion"`
 }
 
+type CreatedAPIToken struct {
+	// The secret to give the dashboard: shown this once, never again (only its hash is kept).
+	Token    string        `json:"token"`
+	APIToken *crm.APIToken `json:"apiToken"`
+}
+
 type CustomerAggregateOrder struct {
 	By AggregateMeasure `json:"by"`
 	// The metric of SUM, AVG, MIN and MAX.
@@ -232,6 +238,63 @@ func (e *AggregateMeasure) UnmarshalJSON(b []byte) error {
 }
 
 func (e AggregateMeasure) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type APITokenStatus string
+
+const (
+	APITokenStatusActive  APITokenStatus = "ACTIVE"
+	APITokenStatusExpired APITokenStatus = "EXPIRED"
+	APITokenStatusRevoked APITokenStatus = "REVOKED"
+)
+
+var AllAPITokenStatus = []APITokenStatus{
+	APITokenStatusActive,
+	APITokenStatusExpired,
+	APITokenStatusRevoked,
+}
+
+func (e APITokenStatus) IsValid() bool {
+	switch e {
+	case APITokenStatusActive, APITokenStatusExpired, APITokenStatusRevoked:
+		return true
+	}
+	return false
+}
+
+func (e APITokenStatus) String() string {
+	return string(e)
+}
+
+func (e *APITokenStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = APITokenStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ApiTokenStatus", str)
+	}
+	return nil
+}
+
+func (e APITokenStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *APITokenStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e APITokenStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -320,15 +320,17 @@ func bucketLabel(u Dimension, key string, loc crm.Locale) string {
 type bucketer struct {
 	unit    Dimension
 	loc     *time.Location
-	spans   []span // sorted by lo, not overlapping
-	last    int    // index of the span found last
-	created int    // spans made (the calendar conversions)
+	spans   []span   // sorted by lo, not overlapping
+	keys    []string // by span id
+	last    int      // index of the span found last
+	created int      // spans made (the calendar conversions)
 }
 
 type span struct {
 	lo, hi int64 // [lo, hi) in Unix milliseconds
 	key    string
 	date   int64 // the first day as a date is stored: midnight UTC, Unix ms
+	id     int   // in order of creation: the index of its key in keys
 }
 
 func newBucketer(u Dimension, loc *time.Location) *bucketer {
@@ -355,7 +357,8 @@ func (b *bucketer) find(ms int64) *span {
 	}
 	d := startOf(b.unit, dateOf(time.UnixMilli(ms).In(b.loc)))
 	s := span{midnight(d, b.loc).UnixMilli(), midnight(addUnits(d, b.unit, 1), b.loc).UnixMilli(), bucketKey(b.unit, d),
-		midnight(d, time.UTC).UnixMilli()}
+		midnight(d, time.UTC).UnixMilli(), len(b.keys)}
+	b.keys = append(b.keys, s.key)
 	b.spans = append(b.spans, span{})
 	copy(b.spans[i+1:], b.spans[i:])
 	b.spans[i] = s

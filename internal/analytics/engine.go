@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -127,6 +128,11 @@ func (f *Figure) median() (twice int64, ok bool) {
 // customers with a Brief. It splits the work over the cores. A customer
 // without a Brief whose brief cannot be built (a value this version does
 // not know) is left out and counted in skipped.
+//
+// Rows are counted by integer codes (one small dictionary per dimension
+// and worker, enum values by their brief index, time buckets by the
+// bucketer's span), so the hot loop hashes a few integers, never a
+// string; the keys are written out once per group at the end.
 func Evaluate(s *Spec, customers []*crm.Customer) (g *Groups, skipped int) {
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(customers)/2000))
 	parts := make([]*evaluator, workers)
@@ -143,21 +149,67 @@ func Evaluate(s *Spec, customers []*crm.Customer) (g *Groups, skipped int) {
 		}(parts[w], customers[lo:hi])
 	}
 	wg.Wait()
-	out := parts[0]
-	for _, p := range parts[1:] {
-		out.merge(p)
+	out := &Groups{}
+	byKeys := map[string]*Group{}
+	for i, p := range parts {
+		if i == 0 {
+			out.Total = p.total
+		} else {
+			mergeGroup(&out.Total, &p.total)
+		}
+		out.Customers += p.n
+		skipped += p.skipped
+		for _, g := range p.result() {
+			id := strings.Join(g.Keys, "\x00")
+			if h := byKeys[id]; h != nil {
+				mergeGroup(h, g) // the workers saw different customers
+			} else {
+				byKeys[id] = g
+				out.Groups = append(out.Groups, g)
+			}
+		}
 	}
-	return out.result(), out.skipped
+	for _, g := range append(out.Groups, &out.Total) {
+		for i := range g.Figures {
+			slices.Sort(g.Figures[i].Values)
+		}
+	}
+	return out, skipped
 }
 
-// key is a group's keys (at most MaxDimensions plus a time unit).
-type key [MaxDimensions + 1]string
+// code is a group's key as integer codes, one per dimension.
+type code [MaxDimensions + 1]uint32
+
+// dict numbers the values of one dimension.
+type dict struct {
+	names []string
+	index map[string]uint32
+}
+
+func newDict(names ...string) *dict {
+	d := &dict{index: map[string]uint32{}}
+	for _, n := range names {
+		d.of(n)
+	}
+	return d
+}
+
+func (d *dict) of(s string) uint32 {
+	if c, ok := d.index[s]; ok {
+		return c
+	}
+	c := uint32(len(d.names))
+	d.names = append(d.names, s)
+	d.index[s] = c
+	return c
+}
 
 type evaluator struct {
 	s       *Spec
-	nm      int    // metrics of the fact
-	keepAt  []bool // by metric index: keep values for the median
-	groups  map[key]*Group
+	nm      int               // metrics of the fact
+	keepAt  []bool            // by metric index: keep values for the median
+	groups  map[code]*Group   // every group
+	packed  map[uint64]*Group // the groups whose codes fit in 16 bits each
 	total   Group
 	skipped int
 	n       int64 // customers seen (the distinct-customer counter)
@@ -169,7 +221,8 @@ type evaluator struct {
 	unit     *bucketer // the time unit's, nil without one
 	cal      map[Dimension]*bucketer
 
-	kind []int // by dimension: customerDim, timeDim or rowDim
+	kind  []int   // by dimension: customerDim, timeDim or rowDim
+	dicts []*dict // by dimension (the time unit's names are the bucketer's)
 
 	interaction func(*crm.BriefInteraction) bool
 	need        func(*crm.BriefNeed) bool
@@ -177,15 +230,19 @@ type evaluator struct {
 	survey      func(*crm.BriefSatisfaction) bool
 	stage       func(*crm.BriefStageChange) bool
 
-	// Per row scratch: each dimension's values, and the metrics'.
-	vals [MaxDimensions + 1][]string
-	one  [MaxDimensions + 1][1]string
-	mv   []int64
-	has  []bool
+	// Per row scratch: each dimension's codes, and the metrics'.
+	vals  [MaxDimensions + 1][]uint32
+	one   [MaxDimensions + 1][1]uint32
+	multi [MaxDimensions + 1][]uint32
+	mv    []int64
+	has   []bool
+
+	lastCode  code
+	lastGroup *Group
 }
 
 func newEvaluator(s *Spec) *evaluator {
-	e := &evaluator{s: s, nm: len(s.Fact.Metrics()), groups: map[key]*Group{}, cal: map[Dimension]*bucketer{}}
+	e := &evaluator{s: s, nm: len(s.Fact.Metrics()), groups: map[code]*Group{}, packed: map[uint64]*Group{}, cal: map[Dimension]*bucketer{}}
 	e.keepAt = make([]bool, e.nm)
 	for _, m := range s.Medians {
 		if i := s.Fact.metricIndex(m); i >= 0 {
@@ -211,6 +268,7 @@ func newEvaluator(s *Spec) *evaluator {
 	}
 	for _, d := range s.Dims {
 		e.kind = append(e.kind, kindOf(s.Fact, d))
+		e.dicts = append(e.dicts, dictOf(d))
 		switch {
 		case d.IsTime():
 			e.unit = newBucketer(d, factLoc)
@@ -245,6 +303,46 @@ func newEvaluator(s *Spec) *evaluator {
 	return e
 }
 
+// dictOf is a dimension's dictionary, with the values the engine codes by
+// their brief index registered first, in that order.
+func dictOf(d Dimension) *dict {
+	switch d {
+	case Channel:
+		var names []string
+		for _, c := range crm.Channels() {
+			names = append(names, string(c))
+		}
+		return newDict(names...)
+	case KeyEvent:
+		names := []string{noValue}
+		for _, k := range crm.KeyEvents() {
+			names = append(names, string(k))
+		}
+		return newDict(names...)
+	case FromStage, ToStage:
+		names := []string{noValue}
+		for _, st := range crm.Stages() {
+			names = append(names, string(st))
+		}
+		return newDict(names...)
+	case Recording:
+		return newDict(noValue, OnTime, Late) // crm.RecordedUnknown, RecordedOnTime, RecordedLate
+	case NextAction:
+		return newDict(None, Open, Overdue, Done)
+	case ScoreBand:
+		return newDict(bandHigh, bandMedium, bandLow)
+	}
+	return newDict()
+}
+
+// The NEXT_ACTION codes (dictOf order).
+const (
+	nextNone uint32 = iota
+	nextOpen
+	nextOverdue
+	nextDone
+)
+
 // customer adds the rows of one customer.
 func (e *evaluator) customer(c *crm.Customer) {
 	b := c.Brief
@@ -260,12 +358,17 @@ func (e *evaluator) customer(c *crm.Customer) {
 		if e.kind[i] != customerDim {
 			continue
 		}
-		if v, multi := e.customerValue(c, d); multi != nil {
-			e.vals[i] = multi
-		} else {
-			e.one[i][0] = v
-			e.vals[i] = e.one[i][:]
+		if d == Tag && len(c.Tags) > 0 {
+			m := e.multi[i][:0]
+			for _, t := range c.Tags {
+				m = append(m, e.dicts[i].of(t))
+			}
+			e.multi[i] = m
+			e.vals[i] = m
+			continue
 		}
+		e.one[i][0] = e.dicts[i].of(e.customerValue(c, d))
+		e.vals[i] = e.one[i][:]
 	}
 	switch e.s.Fact {
 	case Customers:
@@ -286,7 +389,7 @@ func (e *evaluator) customer(c *crm.Customer) {
 		if d, ok := salesCycle(c, e.days); ok {
 			e.set(7, d)
 		}
-		e.row(c.CreatedAt.UnixMilli(), func(Dimension) (string, []string) { return "", nil })
+		e.row(c.CreatedAt.UnixMilli())
 	case Interactions:
 		for i := range b.Interactions {
 			x := &b.Interactions[i]
@@ -297,37 +400,34 @@ func (e *evaluator) customer(c *crm.Customer) {
 			if x.DurationMin > 0 {
 				e.set(0, int64(x.DurationMin))
 			}
-			e.row(x.At, func(d Dimension) (string, []string) {
+			for j, d := range e.s.Dims {
+				if e.kind[j] != rowDim {
+					continue
+				}
 				switch d {
 				case Channel:
-					return string(x.Channel()), nil
+					e.setOne(j, uint32(x.ChannelIndex()))
 				case KeyEvent:
-					return string(x.KeyEvent()), nil
+					e.setOne(j, uint32(x.KeyEventIndex()))
 				case Participant:
-					if ps := x.Participants(); len(ps) > 0 {
-						return "", ps
-					}
+					e.setStrings(j, x.Participants())
 				case Recording:
-					switch x.Recording() {
-					case crm.RecordedOnTime:
-						return OnTime, nil
-					case crm.RecordedLate:
-						return Late, nil
-					}
+					e.setOne(j, uint32(x.Recording()))
 				case NextAction:
+					c := nextNone
 					switch x.Next() {
 					case crm.NextOpen:
+						c = nextOpen
 						if x.NextDue != 0 && x.NextDue < e.now {
-							return Overdue, nil
+							c = nextOverdue
 						}
-						return Open, nil
 					case crm.NextDone:
-						return Done, nil
+						c = nextDone
 					}
-					return None, nil
+					e.setOne(j, c)
 				}
-				return noValue, nil
-			})
+			}
+			e.row(x.At)
 		}
 	case Deals:
 		for i := range b.Deals {
@@ -337,7 +437,8 @@ func (e *evaluator) customer(c *crm.Customer) {
 			}
 			e.clear()
 			e.set(0, int64(x.Amount))
-			e.row(x.Date, func(Dimension) (string, []string) { return x.Product, nil })
+			e.rowStrings(func(Dimension) string { return x.Product })
+			e.row(x.Date)
 		}
 	case Needs:
 		for i := range b.Needs {
@@ -352,21 +453,22 @@ func (e *evaluator) customer(c *crm.Customer) {
 			if x.HasResolved && x.Status == crm.NeedStatusResolved {
 				e.set(1, max(0, x.ResolvedAt-x.OpenedAt))
 			}
-			e.row(x.OpenedAt, func(d Dimension) (string, []string) {
+			e.rowStrings(func(d Dimension) string {
 				switch d {
 				case Status:
-					return string(x.Status), nil
+					return string(x.Status)
 				case Priority:
-					return string(x.Priority), nil
+					return string(x.Priority)
 				case Kind:
-					return string(x.Kind), nil
+					return string(x.Kind)
 				case NeedOwnType:
-					return string(x.Type), nil
+					return string(x.Type)
 				case OpenedMonth:
-					return e.cal[OpenedMonth].key(x.OpenedAt), nil
+					return e.cal[OpenedMonth].key(x.OpenedAt)
 				}
-				return noValue, nil
+				return noValue
 			})
+			e.row(x.OpenedAt)
 		}
 	case Satisfaction:
 		for i := range b.Satisfaction {
@@ -376,7 +478,12 @@ func (e *evaluator) customer(c *crm.Customer) {
 			}
 			e.clear()
 			e.set(0, int64(x.Score))
-			e.row(x.At, func(Dimension) (string, []string) { return scoreBand(x.Score), nil })
+			for j := range e.s.Dims {
+				if e.kind[j] == rowDim { // SCORE_BAND
+					e.setOne(j, e.dicts[j].index[scoreBand(x.Score)])
+				}
+			}
+			e.row(x.At)
 		}
 	case StageChanges:
 		for i := range b.Stages {
@@ -385,15 +492,47 @@ func (e *evaluator) customer(c *crm.Customer) {
 				continue
 			}
 			e.clear()
-			if i > 0 && x.From() != "" {
+			if i > 0 && x.FromIndex() != 0 {
 				e.set(0, max(0, x.At-b.Stages[i-1].At))
 			}
-			e.row(x.At, func(d Dimension) (string, []string) {
-				if d == FromStage {
-					return string(x.From()), nil
+			for j, d := range e.s.Dims {
+				switch {
+				case e.kind[j] != rowDim:
+				case d == FromStage:
+					e.setOne(j, uint32(x.FromIndex()))
+				default:
+					e.setOne(j, uint32(x.ToIndex()))
 				}
-				return string(x.To()), nil
-			})
+			}
+			e.row(x.At)
+		}
+	}
+}
+
+func (e *evaluator) setOne(j int, c uint32) {
+	e.one[j][0] = c
+	e.vals[j] = e.one[j][:]
+}
+
+// setStrings sets dimension j to several values (none: the empty value).
+func (e *evaluator) setStrings(j int, vs []string) {
+	if len(vs) == 0 {
+		e.setOne(j, e.dicts[j].of(noValue))
+		return
+	}
+	m := e.multi[j][:0]
+	for _, v := range vs {
+		m = append(m, e.dicts[j].of(v))
+	}
+	e.multi[j] = m
+	e.vals[j] = m
+}
+
+// rowStrings sets the row dimensions from their string values.
+func (e *evaluator) rowStrings(value func(Dimension) string) {
+	for j, d := range e.s.Dims {
+		if e.kind[j] == rowDim {
+			e.setOne(j, e.dicts[j].of(value(d)))
 		}
 	}
 }
@@ -416,44 +555,38 @@ func kindOf(f Fact, d Dimension) int {
 	return customerDim
 }
 
-// customerValue is the customer's value of d: one, or several (multi, for
-// TAG); "" for a dimension of the rows.
-func (e *evaluator) customerValue(c *crm.Customer, d Dimension) (v string, multi []string) {
+// customerValue is the customer's value of d (TAG: see customer).
+func (e *evaluator) customerValue(c *crm.Customer, d Dimension) string {
 	switch d {
 	case ValueTier:
-		return string(c.ValueTier), nil
+		return string(c.ValueTier)
 	case IntentGrade:
-		return string(c.IntentGrade), nil
+		return string(c.IntentGrade)
 	case Stage:
-		return string(c.Stage), nil
+		return string(c.Stage)
 	case Industry:
-		return c.Industry, nil
+		return c.Industry
 	case Source:
-		return c.Source, nil
+		return c.Source
 	case Province:
-		return c.Region.Province, nil
+		return c.Region.Province
 	case City:
-		return c.Region.City, nil
+		return c.Region.City
 	case Owner:
-		return c.OwnerID, nil
+		return c.OwnerID
 	case CustomerType:
-		return string(c.Type), nil
+		return string(c.Type)
 	case NeedType:
-		return string(c.NeedType), nil
-	case Tag:
-		if len(c.Tags) > 0 {
-			return "", c.Tags
-		}
-		return noValue, nil
+		return string(c.NeedType)
 	case CreatedMonth, CreatedQuarter, CreatedYear:
-		return e.cal[d].key(c.CreatedAt.UnixMilli()), nil
+		return e.cal[d].key(c.CreatedAt.UnixMilli())
 	case FirstDealMonth, FirstDealQuarter:
 		if c.Stats.FirstDealOn.IsZero() {
-			return noValue, nil
+			return noValue
 		}
-		return e.cal[d].key(c.Stats.FirstDealOn.UnixMilli()), nil
+		return e.cal[d].key(c.Stats.FirstDealOn.UnixMilli())
 	}
-	return noValue, nil
+	return noValue
 }
 
 func (e *evaluator) in(ms int64) bool { return !e.windowed || (ms >= e.lo && ms < e.hi) }
@@ -464,45 +597,56 @@ func (e *evaluator) set(i int, v int64) { e.mv[i], e.has[i] = v, true }
 
 // row adds one row at time ms: to the total once, and to the group of
 // every combination of its values (one unless a dimension has several).
-func (e *evaluator) row(ms int64, value func(Dimension) (string, []string)) {
-	for i, d := range e.s.Dims {
-		switch e.kind[i] {
-		case timeDim:
-			e.one[i][0] = e.unit.key(ms)
-			e.vals[i] = e.one[i][:]
-		case rowDim:
-			v, multi := value(d)
-			if multi != nil {
-				e.vals[i] = multi
-			} else {
-				e.one[i][0] = v
-				e.vals[i] = e.one[i][:]
-			}
+func (e *evaluator) row(ms int64) {
+	for i := range e.s.Dims {
+		if e.kind[i] == timeDim {
+			e.setOne(i, uint32(e.unit.find(ms).id))
 		}
 	}
 	e.add(&e.total)
-	var k key
+	var k code
 	e.combine(0, &k)
 }
 
-func (e *evaluator) combine(i int, k *key) {
+func (e *evaluator) combine(i int, k *code) {
 	if i == len(e.s.Dims) {
-		g := e.groups[*k]
-		if g == nil {
-			g = &Group{Keys: slices.Clone(k[:len(e.s.Dims)]), Figures: make([]Figure, e.nm), lastCustomer: -1}
-			e.groups[*k] = g
+		g := e.lastGroup
+		if g == nil || *k != e.lastCode {
+			g = e.group(k)
+			e.lastCode, e.lastGroup = *k, g
 		}
 		e.add(g)
 		return
 	}
 	vs := e.vals[i]
 	for j, v := range vs {
-		if slices.Contains(vs[:j], v) { // a tag listed twice counts once
+		if j > 0 && slices.Contains(vs[:j], v) { // a tag listed twice counts once
 			continue
 		}
 		k[i] = v
 		e.combine(i+1, k)
 	}
+}
+
+// group finds or makes the group of k: by the codes packed into one
+// uint64 when each is below 2^16 (the fast map), else by the codes.
+func (e *evaluator) group(k *code) *Group {
+	if k[0]|k[1]|k[2]|k[3] < 1<<16 {
+		p := uint64(k[0]) | uint64(k[1])<<16 | uint64(k[2])<<32 | uint64(k[3])<<48
+		g := e.packed[p]
+		if g == nil {
+			g = &Group{Figures: make([]Figure, e.nm), lastCustomer: -1}
+			e.packed[p] = g
+			e.groups[*k] = g
+		}
+		return g
+	}
+	g := e.groups[*k]
+	if g == nil {
+		g = &Group{Figures: make([]Figure, e.nm), lastCustomer: -1}
+		e.groups[*k] = g
+	}
+	return g
 }
 
 func (e *evaluator) add(g *Group) {
@@ -518,19 +662,6 @@ func (e *evaluator) add(g *Group) {
 	}
 }
 
-func (e *evaluator) merge(o *evaluator) {
-	mergeGroup(&e.total, &o.total)
-	for k, g := range o.groups {
-		if h := e.groups[k]; h != nil {
-			mergeGroup(h, g)
-		} else {
-			e.groups[k] = g
-		}
-	}
-	e.skipped += o.skipped
-	e.n += o.n
-}
-
 // mergeGroup adds g into h; the evaluators saw different customers, so
 // their distinct customers add up.
 func mergeGroup(h, g *Group) {
@@ -541,16 +672,19 @@ func mergeGroup(h, g *Group) {
 	}
 }
 
-func (e *evaluator) result() *Groups {
-	out := &Groups{Total: e.total, Customers: e.n}
-	out.Groups = make([]*Group, 0, len(e.groups))
-	for _, g := range e.groups {
-		out.Groups = append(out.Groups, g)
-	}
-	for _, g := range append(out.Groups, &out.Total) {
-		for i := range g.Figures {
-			slices.Sort(g.Figures[i].Values)
+// result writes the groups' keys out.
+func (e *evaluator) result() []*Group {
+	out := make([]*Group, 0, len(e.groups))
+	for k, g := range e.groups {
+		g.Keys = make([]string, len(e.s.Dims))
+		for i := range e.s.Dims {
+			if e.kind[i] == timeDim {
+				g.Keys[i] = e.unit.keys[k[i]]
+			} else {
+				g.Keys[i] = e.dicts[i].names[k[i]]
+			}
 		}
+		out = append(out, g)
 	}
 	return out
 }

@@ -159,17 +159,27 @@ func (s *Service) KPIs(ctx context.Context, q KPIRequest) (*KPIReport, error) {
 	}
 	k := kpiCalc{s: s, ctx: ctx, q: &q, loc: loc}
 	rep := &KPIReport{Range: rng}
-	cur, err := k.all(rng)
-	if err != nil {
-		return nil, err
-	}
+	// The compared range is computed beside the range, on another core.
 	var prev []*KPI
+	var prevErr error
+	done := make(chan struct{})
 	if q.Compare != "" {
 		pr := rng.Previous(q.Compare)
 		rep.Previous = &pr
-		if prev, err = k.all(pr); err != nil {
-			return nil, err
-		}
+		go func() {
+			defer close(done)
+			prev, prevErr = k.all(pr)
+		}()
+	} else {
+		close(done)
+	}
+	cur, err := k.all(rng)
+	<-done
+	if err != nil {
+		return nil, err
+	}
+	if prevErr != nil {
+		return nil, prevErr
 	}
 	for i, d := range kpiDefs {
 		x := cur[i]

@@ -14,6 +14,20 @@ const CookieName = "kehu_session"
 
 type userKey struct{}
 
+type apiTokenKey struct{}
+
+// WithAPIToken returns a context whose principal is the API token t: a
+// read-only ANALYST (crm.APITokenActor).
+func WithAPIToken(ctx context.Context, t *crm.APIToken) context.Context {
+	return context.WithValue(ctx, apiTokenKey{}, t)
+}
+
+// APITokenFrom returns the API token a request came with, if any.
+func APITokenFrom(ctx context.Context) (*crm.APIToken, bool) {
+	t, ok := ctx.Value(apiTokenKey{}).(*crm.APIToken)
+	return t, ok && t != nil
+}
+
 // WithUser returns a context carrying the signed-in user (the principal).
 func WithUser(ctx context.Context, u *crm.User) context.Context {
 	return context.WithValue(ctx, userKey{}, u)
@@ -45,7 +59,7 @@ func Principal(ctx context.Context) (crm.Actor, error) {
 	if err != nil {
 		return a, err
 	}
-	if u, _ := UserFrom(ctx); u.MustChangePassword {
+	if u, ok := UserFrom(ctx); ok && u.MustChangePassword {
 		return crm.Actor{}, &crm.Error{Code: crm.CodeForbidden, Reason: ReasonPasswordChangeRequired,
 			Message: "an administrator reset your password: change it (changeMyPassword) before anything else"}
 	}
@@ -54,8 +68,12 @@ func Principal(ctx context.Context) (crm.Actor, error) {
 
 // SignedIn returns the signed-in user as an actor even when they must
 // change their password, for the operations that allow it (changing the
-// password, their own settings), or UNAUTHENTICATED.
+// password, their own settings), or the actor of the request's API token
+// (a read-only ANALYST), or UNAUTHENTICATED.
 func SignedIn(ctx context.Context) (crm.Actor, error) {
+	if t, ok := APITokenFrom(ctx); ok {
+		return crm.APITokenActor(t.ID), nil
+	}
 	u, ok := UserFrom(ctx)
 	if !ok {
 		return crm.Actor{}, crm.Errorf(crm.CodeUnauthenticated, "sign in first")

@@ -24,19 +24,25 @@ const DefaultSessionTTL = 12 * time.Hour
 const MaxNameLen = 100
 
 // Service signs staff in and manages their accounts. Users and Sessions are
-// required; a zero Clock is the wall clock, a zero SessionTTL is
-// DefaultSessionTTL, and a nil Limiter is a default Limiter (made on first
-// use with the service's clock). Use a *Service: it must not be copied after
-// first use.
+// required, and APITokens for the API token methods; a zero Clock is the
+// wall clock, a zero SessionTTL is DefaultSessionTTL, and a nil Limiter is a
+// default Limiter (made on first use with the service's clock). Use a
+// *Service: it must not be copied after first use.
 type Service struct {
 	Users      crm.UserStore
 	Sessions   crm.SessionStore
 	Clock      crm.Clock
 	SessionTTL time.Duration
 	Limiter    *Limiter
+	// APITokens keeps API tokens (apitoken.go); TokenLimiter limits each
+	// token's requests (nil: a default RequestLimiter).
+	APITokens    crm.APITokenStore
+	TokenLimiter *RequestLimiter
 
-	defaultLimiter     *Limiter
-	defaultLimiterOnce sync.Once
+	defaultLimiter          *Limiter
+	defaultLimiterOnce      sync.Once
+	defaultTokenLimiter     *RequestLimiter
+	defaultTokenLimiterOnce sync.Once
 }
 
 // NewUser is the input of CreateUser.

@@ -338,3 +338,27 @@ func enumIndex[T comparable](vs []T, v T) int {
 	}
 	return -1
 }
+
+// ChannelIndex is the index of the interaction's channel in Channels()
+// (for engines that count by codes).
+func (x *BriefInteraction) ChannelIndex() int { return int(x.channel) }
+
+// KeyEventIndex is 0 without a key event, else its index in KeyEvents()
+// plus one.
+func (x *BriefInteraction) KeyEventIndex() int { return int(x.keyEvent) }
+
+// FromIndex is 0 for a first stage, else the index of the stage left in
+// Stages() plus one.
+func (b *BriefStageChange) FromIndex() int { return int(b.from) }
+
+// ToIndex is the index of the stage entered in Stages() plus one.
+func (b *BriefStageChange) ToIndex() int { return int(b.to) }
+
+// Channels lists the interaction channels in their brief order.
+func Channels() []InteractionChannel { return append([]InteractionChannel(nil), channels...) }
+
+// KeyEvents lists the key events in their brief order.
+func KeyEvents() []KeyEvent { return append([]KeyEvent(nil), keyEvents...) }
+
+// Stages lists the pipeline stages in pipeline order.
+func Stages() []Stage { return append([]Stage(nil), stages...) }

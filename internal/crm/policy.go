@@ -32,6 +32,9 @@ package crm
 //   - Change the owner: ADMIN and MANAGER. Change the collaborators: ADMIN,
 //     MANAGER and the owner.
 //   - Owners and collaborators are active users who are not ANALYST.
+//   - API tokens (dashboards): ADMIN and MANAGER create, list and revoke
+//     them; a request with one reads as an ANALYST (contact details masked)
+//     and changes nothing at all, segments and settings included (ReadOnly).
 //   - Accounts: ADMIN and MANAGER see every account; everyone else sees
 //     active colleagues' name and role, their own account in full, and a
 //     disabled colleague's name only (CanSeeAccount, VisibleUser).
@@ -190,4 +193,17 @@ func (a Actor) CanSeeSegment(seg *SavedSegment) bool {
 // CanEditSegment reports whether a may change or delete seg.
 func (a Actor) CanEditSegment(seg *SavedSegment) bool {
 	return a.UserID != "" && (seg.OwnerID == a.UserID || a.Role == RoleAdmin)
+}
+
+// API tokens: dashboards read with them; people manage them.
+
+// CanManageAPITokens reports whether a may create, list and revoke API
+// tokens: ADMIN and MANAGER, signed in as themselves (a token manages none).
+func (a Actor) CanManageAPITokens() bool { return !a.ReadOnly() && a.manages() }
+
+// ReadOnly reports whether a may change nothing at all, whatever its role:
+// the actor of an API token. Every mutation of such an actor is refused.
+func (a Actor) ReadOnly() bool {
+	_, token := a.APITokenID()
+	return token
 }

@@ -14,6 +14,7 @@ type Store interface {
 	Users() UserStore
 	Sessions() SessionStore
 	Segments() SegmentStore
+	APITokens() APITokenStore
 	// Ping checks that the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Dump and Load copy raw documents for `kehu migrate`.
@@ -369,11 +370,12 @@ const (
 	CollectionSessions  = "sessions"
 	CollectionSequences = "sequences"
 	CollectionSegments  = "segments"
+	CollectionAPITokens = "apiTokens"
 )
 
 // Collections lists every collection.
 func Collections() []string {
-	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers, CollectionSegments}
+	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers, CollectionSegments, CollectionAPITokens}
 }
 
 // Migrator copies raw BSON documents between stores.

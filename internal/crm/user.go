@@ -1,6 +1,9 @@
 package crm
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // User is a member of staff who signs in.
 type User struct {
@@ -46,6 +49,26 @@ type Actor struct {
 	UserID string
 	Role   Role
 }
+
+// apiTokenActorPrefix starts the UserID of an API token's actor: no user's
+// id (NewID, hex) does, so the token owns, collaborates on and wrote nothing.
+const apiTokenActorPrefix = "apitoken:"
+
+// APITokenActor is the actor of a request made with the API token id: a
+// read-only ANALYST (ReadOnly).
+func APITokenActor(id string) Actor {
+	return Actor{UserID: apiTokenActorPrefix + id, Role: RoleAnalyst}
+}
+
+// APITokenID returns the id of the API token a acts for, if it does.
+func (a Actor) APITokenID() (string, bool) {
+	id, ok := strings.CutPrefix(a.UserID, apiTokenActorPrefix)
+	return id, ok && id != ""
+}
+
+// CanManageAPITokens reports whether u's role may create, list and revoke
+// API tokens.
+func (u *User) CanManageAPITokens() bool { return !u.Disabled && u.actor().CanManageAPITokens() }
 
 // System is the actor for start-up jobs (first admin, demo data).
 var System = Actor{UserID: "system", Role: RoleAdmin}

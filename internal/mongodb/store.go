@@ -230,6 +230,9 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 			{Keys: bson.D{{Key: "ownerId", Value: 1}, {Key: "nameKey", Value: 1}}, Options: options.Index().SetName(idxSegmentName).SetUnique(true)},
 			{Keys: bson.D{{Key: "shared", Value: 1}}, Options: options.Index().SetName("shared")},
 		}},
+		{s.db.Collection(crm.CollectionAPITokens), []mongo.IndexModel{
+			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetName(idxAPITokenHash).SetUnique(true)},
+		}},
 	}
 	// One createIndexes command per index: identical existing indexes are
 	// a no-op, and FerretDB v1 panics (closing the connection) when one

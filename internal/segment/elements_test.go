@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/kehu-crm/kehu/internal/crm"
 )
 
@@ -201,6 +203,40 @@ func TestElementsOfTheNewArrays(t *testing.T) {
 		e, ok := err.(*crm.Error)
 		if !ok || e.Code != crm.CodeBadUserInput || len(e.Fields) == 0 || e.Fields[0].Field != tc.field {
 			t.Errorf("%v: %#v, want BAD_USER_INPUT on %s", tc.where, err, tc.field)
+		}
+	}
+}
+
+func TestElementsToMQLPrefixesThePaths(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	o := Options{Now: now, Me: "u1"}
+	for _, tc := range []struct {
+		a     Array
+		where map[string]any
+		want  string
+	}{
+		{Interactions, nil, `{}`},
+		{Interactions, map[string]any{"channel": map[string]any{"eq": "VISIT"}}, `{"interactions.channel":"VISIT"}`},
+		{Interactions, map[string]any{"or": []any{map[string]any{"keyEvent": map[string]any{"eq": "COMPLAINT"}}, map[string]any{"createdBy": map[string]any{"me": true}}}},
+			`{"$or":[{"interactions.keyEvent":"COMPLAINT"},{"interactions.createdBy":"u1"}]}`},
+		{Deals, map[string]any{"not": map[string]any{"amount": map[string]any{"gt": "10"}}}, `{"$nor":[{"deals.amount":{"$gt":1000}}]}`},
+		{Needs, map[string]any{"status": map[string]any{"in": []any{"OPEN"}}, "urgent": map[string]any{"eq": true}},
+			`{"$and":[{"needs.status":"OPEN"},{"needs.urgent":true}]}`},
+	} {
+		e, err := ElementsFromInput("w", tc.a, tc.where, o)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.where, err)
+		}
+		q, err := ElementsToMQL(e)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.where, err)
+		}
+		b, err := bson.MarshalExtJSON(q, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tc.want {
+			t.Errorf("%v:\n got %s\nwant %s", tc.where, b, tc.want)
 		}
 	}
 }

@@ -49,12 +49,19 @@ func (f *Filter) Node() Node { return f.node }
 
 // FilterOf builds a list's filter from a where input (nil for none) and a
 // query line ("" for none), ANDed; nil when neither is given. The API and
-// the export take filters this way. Errors: BAD_USER_INPUT with the path
+// the export take filters this way. With Options.Users, user names and
+// e-mails become ids (ResolveUsers). Errors: BAD_USER_INPUT with the path
 // (where.and[1]..., or query with the position).
 func FilterOf(where map[string]any, query string, o Options) (*Filter, error) {
 	var nodes []Node
 	if where != nil {
 		n, err := FromInput("where", where)
+		if err == nil {
+			err = Validate(n)
+		}
+		if err == nil && o.Users != nil {
+			n, err = ResolveUsers(n, o.Users)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -62,6 +69,9 @@ func FilterOf(where map[string]any, query string, o Options) (*Filter, error) {
 	}
 	if strings.TrimSpace(query) != "" {
 		n, err := Parse(query)
+		if err == nil && o.Users != nil {
+			n, err = resolveLine(n, query, o.Users)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -490,3 +490,47 @@ func (m *mqlc) condExpr(n Cond, scope Array, p crm.Problems) any {
 	}
 	panic(fmt.Sprintf("segment: %s on element field %s of kind %s", n.Op, f.Name, f.Kind))
 }
+
+// ElementsToMQL compiles an element filter for the documents of an
+// aggregation pipeline after `$unwind` of its array, where each document
+// holds one element in place of the array: every field path is prefixed
+// with the array's name (interactions.channel). Relative times are
+// resolved against the filter's Options.Now. nil selects every element.
+// Errors: as ToMQL's (the filter compiled without error when it was built).
+func ElementsToMQL(f *Elements) (bson.D, error) {
+	if f == nil || f.node == nil {
+		return bson.D{}, nil
+	}
+	problems := crm.NewProblems()
+	m := &mqlc{r: newResolver(f.opts)}
+	q := m.query(f.node, f.array, problems.At(string(f.array)))
+	if m.r.failed != nil {
+		return nil, crm.Internal(m.r.failed)
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return prefixPaths(q, string(f.array)+"."), nil
+}
+
+// prefixPaths prefixes the field paths of a query document (its keys that
+// are not operators; $and, $or and $nor are followed into their operands).
+func prefixPaths(q bson.D, prefix string) bson.D {
+	out := make(bson.D, len(q))
+	for i, x := range q {
+		switch {
+		case x.Key == "$and" || x.Key == "$or" || x.Key == "$nor":
+			list := x.Value.(bson.A)
+			ps := make(bson.A, len(list))
+			for j, c := range list {
+				ps[j] = prefixPaths(c.(bson.D), prefix)
+			}
+			out[i] = e{Key: x.Key, Value: ps}
+		case len(x.Key) > 0 && x.Key[0] == '$':
+			out[i] = x
+		default:
+			out[i] = e{Key: prefix + x.Key, Value: x.Value}
+		}
+	}
+	return out
+}

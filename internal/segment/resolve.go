@@ -22,6 +22,12 @@ type Options struct {
 	// Me is the signed-in user's id, the operand of owner: {me: true}.
 	// Filters with me are BAD_USER_INPUT without it.
 	Me string
+	// Users, when set, lets the operands of user-valued fields (owner:,
+	// interactions' by:) name a user by e-mail or display name as well as
+	// by id: FilterOf resolves them to ids (ResolveUsers), and an operand
+	// that names no user or several is BAD_USER_INPUT (UNKNOWN_USER,
+	// AMBIGUOUS_USER). Without it operands are taken as ids.
+	Users UserLookup
 	// ScalarOnly (ToMQL only) leaves quantifiers and windowed figures out
 	// of the MongoDB filter, for a server that lacks $expr and answers
 	// $elemMatch wrongly (FerretDB v1): the filter then selects a superset

@@ -31,6 +31,8 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 		query = "SELECT name, value FROM sequences ORDER BY name"
 	case crm.CollectionSegments:
 		query = "SELECT doc FROM segments ORDER BY id"
+	case crm.CollectionAPITokens:
+		query = "SELECT doc FROM api_tokens ORDER BY id"
 	default:
 		return unknownCollection(collection)
 	}
@@ -100,6 +102,9 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 		query = `INSERT INTO segments (id, owner_id, name_key, shared, version, doc) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, name_key = excluded.name_key,
 			shared = excluded.shared, version = excluded.version, doc = excluded.doc`
+	case crm.CollectionAPITokens:
+		query = `INSERT INTO api_tokens (id, hash, created_at, doc) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, doc = excluded.doc`
 	default:
 		return unknownCollection(collection)
 	}
@@ -146,6 +151,12 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 				return bad(fmt.Errorf("not a saved segment: %v", err))
 			}
 			rows[i] = row{args: []any{seg.ID, seg.OwnerID, seg.NameKey, boolInt(seg.Shared), seg.Version, doc}}
+		case crm.CollectionAPITokens:
+			var t crm.APIToken
+			if err := bson.Unmarshal(doc, &t); err != nil || t.ID == "" || t.Hash == "" {
+				return bad(fmt.Errorf("not an API token: %v", err))
+			}
+			rows[i] = row{args: []any{t.ID, t.Hash, t.CreatedAt.UnixMilli(), doc}}
 		}
 	}
 	if len(rows) == 0 {

@@ -48,7 +48,7 @@ const (
 // SchemaVersion is the schema this package writes, kept in PRAGMA
 // user_version. Open upgrades older databases step by step (migrations)
 // and refuses newer ones.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrations[i] upgrades a database from schema version i to i+1; it has
 // SchemaVersion entries.
@@ -95,6 +95,8 @@ var migrations = [SchemaVersion]string{
 	// 4: the version of the text index's contents (textIndexVersion);
 	// without its row, Open rebuilds the index.
 	textIndexTable,
+	// 5: API tokens for dashboards (apitokens.go).
+	apiTokensTable,
 }
 
 // goMigrations[i], when set, runs in the transaction of migrations[i],
@@ -617,6 +619,7 @@ func uniqueViolation(err error) (e *crm.Error, ok bool) {
 		{"customers.code", "code"},
 		{"users.email", "email"},
 		{"segments.owner_id", "name"}, // UNIQUE (owner_id, name_key)
+		{"api_tokens.hash", "hash"},
 	} {
 		if containsWord(msg, k.column) {
 			return crm.Duplicate(k.field), true

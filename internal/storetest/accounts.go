@@ -136,6 +136,9 @@ func init() {
 				t.Fatal(err)
 			}
 		}
+		if err := src.APITokens().Insert(ctx(t), apiToken("大屏", "hash", base)); err != nil {
+			t.Fatal(err)
+		}
 		dst := open(t, h)
 		for _, coll := range crm.Collections() {
 			var docs [][]byte
@@ -173,6 +176,10 @@ func init() {
 			t.Fatalf("segments after load: %v %v", list, err)
 		}
 		mustField(t, dst.Segments().Insert(ctx(t), savedSegment("u", "a 类", false)), crm.CodeConflict, "name")
+		// Loaded API tokens are found by their hash.
+		if tok, err := dst.APITokens().GetByHash(ctx(t), "hash"); err != nil || tok.Name != "大屏" {
+			t.Fatalf("API token after load: %+v %v", tok, err)
+		}
 		if err := dst.Load(ctx(t), "nonsense", nil); err == nil {
 			t.Fatal("unknown collection accepted")
 		}

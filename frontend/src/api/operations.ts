@@ -12,6 +12,7 @@ export const UserFieldsFragment = graphql(`
     assignable
     canCreateCustomers
     canChangeOwners
+    canManageApiTokens
     locale
     createdAt
     updatedAt

@@ -2,6 +2,7 @@
 // typed Record<Enum, …>, so a new value in schema.graphqls breaks the build,
 // and test/enums.test.ts checks them against the schema file itself.
 import type {
+  ApiTokenStatus,
   ArchiveScope,
   BulkAction,
   BulkJobStatus,
@@ -179,6 +180,13 @@ export const BULK_JOB_STATUS_LABELS: LabelMap<BulkJobStatus> = {
   DONE: { zh: '已完成', en: 'Done' },
 };
 
+// The state of an API token (apiTokens).
+export const API_TOKEN_STATUS_LABELS: LabelMap<ApiTokenStatus> = {
+  ACTIVE: { zh: '有效', en: 'Active', color: 'success' },
+  EXPIRED: { zh: '已过期', en: 'Expired', color: 'default' },
+  REVOKED: { zh: '已撤销', en: 'Revoked', color: 'error' },
+};
+
 // Why a customer may be a duplicate (possibleDuplicates).
 export const DUPLICATE_REASON_LABELS: LabelMap<DuplicateReason> = {
   CREDIT_CODE: { zh: '信用代码相同', en: 'Same credit code', color: 'orange' },
@@ -207,6 +215,7 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   BulkJobStatus: [BULK_JOB_STATUS_LABELS],
   DuplicateReason: [DUPLICATE_REASON_LABELS],
   ...ANALYTICS_ENUM_LABELS,
+  ApiTokenStatus: [API_TOKEN_STATUS_LABELS],
 };
 
 /** The values of a label map, in the order written above. */

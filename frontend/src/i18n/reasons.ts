@@ -90,6 +90,13 @@ const ZH: Record<string, Wording> = {
     num(p.field) && num(p.value)
       ? `相对时间前要写 < 或 >：如 ${num(p.field)}:<${num(p.value)} 表示最近 ${num(p.value)} 内，${num(p.field)}:>${num(p.value)} 表示更早`
       : undefined,
+  // API tokens.
+  PAST_TIME: () => '必须晚于当前时间',
+  TOO_FAR_AHEAD: (p) => (num(p.years) ? `最多只能设在 ${num(p.years)} 年以内` : undefined),
+  // User-valued operands (owner:, by:) that name no user or several.
+  UNKNOWN_USER: (p) => (num(p.value) ? `没有 id、邮箱或姓名为“${num(p.value)}”的用户` : undefined),
+  AMBIGUOUS_USER: (p) =>
+    num(p.value) ? `有多名用户叫“${num(p.value)}”：请改用其中一位的邮箱或 id${Array.isArray(p.ids) ? `（${p.ids.join('、')}）` : ''}` : undefined,
 };
 
 const EN: Record<string, Wording> = {
@@ -105,6 +112,13 @@ const EN: Record<string, Wording> = {
   FUTURE_DATE: () => 'must not be in the future',
   TAKEN: () => 'is already used by another record',
   WRONG_PASSWORD: () => 'is not your current password',
+  PAST_TIME: () => 'must be in the future',
+  TOO_FAR_AHEAD: (p) => (num(p.years) ? `must be at most ${num(p.years)} years ahead` : undefined),
+  UNKNOWN_USER: (p) => (num(p.value) ? `no user has the id, e-mail or name "${num(p.value)}"` : undefined),
+  AMBIGUOUS_USER: (p) =>
+    num(p.value)
+      ? `several users are called "${num(p.value)}": give the e-mail or the id of one of them${Array.isArray(p.ids) ? ` (${p.ids.join(', ')})` : ''}`
+      : undefined,
   // Other reasons: the server's English message says it best.
 };
 

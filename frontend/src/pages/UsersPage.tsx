@@ -18,6 +18,7 @@ import { formatTime } from '../lib/money';
 import { PageHeading } from '../components/PageHeading';
 import { copyText } from '../lib/clipboard';
 import { temporaryPassword } from '../lib/password';
+import { ApiTokensSection } from './apitokens/ApiTokensSection';
 
 type User = UserFieldsFragment;
 
@@ -205,6 +206,7 @@ export default function UsersPage() {
           ]}
         />
       )}
+      {me?.canManageApiTokens && <ApiTokensSection />}
       <FormModal<NewUserValues>
         name="newUser"
         open={creating}

@@ -1,0 +1,540 @@
+package mongodb_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/analytics"
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/demo"
+	"github.com/kehu-crm/kehu/internal/mongodb"
+	"github.com/kehu-crm/kehu/internal/mongotest"
+	"github.com/kehu-crm/kehu/internal/segment"
+)
+
+// aggNow is the clock of the aggregate tests: the demo data is generated
+// as of it.
+var aggNow = time.Date(2026, 12, 6, 10, 30, 0, 0, time.UTC)
+
+// The scopes the random aggregates take (query lines), besides none.
+var aggScopes = []string{
+	"tier:A,B",
+	"stage:negotiation,won",
+	"-tag:投诉风险",
+	"interactions.some(channel:visit)",
+	"owner:me",
+	"科技",
+	"deals(365d):>=100000",
+	"industry:制造业 OR tier:C",
+}
+
+// The element filters of nested facts (where inputs).
+var aggElements = map[segment.Array][]map[string]any{
+	segment.Interactions: {
+		{"channel": map[string]any{"in": []any{"VISIT", "PHONE"}}},
+		{"keyEvent": map[string]any{"isNull": false}},
+		{"at": map[string]any{"within": "90d"}},
+		{"or": []any{map[string]any{"channel": map[string]any{"eq": "WECHAT"}}, map[string]any{"createdBy": map[string]any{"me": true}}}},
+	},
+	segment.Deals: {
+		{"amount": map[string]any{"gte": "50000"}},
+		{"not": map[string]any{"product": map[string]any{"contains": "云"}}},
+	},
+	segment.Needs: {
+		{"status": map[string]any{"in": []any{"OPEN", "IN_PROGRESS"}}},
+		{"urgent": map[string]any{"eq": true}},
+		{"budgetMax": map[string]any{"isNull": false}},
+	},
+}
+
+var aggZones = []string{"Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Adelaide", "Asia/Kolkata", "America/St_Johns", "UTC"}
+
+// aggCase is a random aggregate: the Spec, and the customers in its scope
+// (selected by the filter's reference semantics, for Evaluate).
+type aggCase struct {
+	name  string
+	spec  *analytics.Spec
+	scope string // the query line of spec.Scope
+}
+
+func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
+	t.Helper()
+	me := demo.UserID(3)
+	opts := segment.Options{Now: aggNow, Me: me}
+	var out []aggCase
+	// Fixed cases first: ISO weeks over two years (their year boundaries)
+	// in Asia/Shanghai, and days of one day's window in a zone with a
+	// half-hour offset, for every fact.
+	stJohns, err := time.LoadLocation("America/St_Johns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range analytics.Facts() {
+		multi := analytics.Tag
+		if f == analytics.Interactions {
+			multi = analytics.Participant
+		}
+		day := &analytics.Range{First: date(2025, 12, 31), Last: date(2026, 1, 1)}
+		out = append(out,
+			aggCase{name: string(f) + " by WEEK", spec: &analytics.Spec{Fact: f, Loc: crm.DefaultLocation, Dims: []analytics.Dimension{analytics.Week},
+				Medians: f.Metrics()}},
+			aggCase{name: string(f) + " by DAY and " + string(multi), spec: &analytics.Spec{Fact: f, Loc: stJohns, Window: day,
+				Dims: []analytics.Dimension{analytics.Day, multi}, Archive: crm.ScopeAll}})
+	}
+	for i := range n {
+		f := analytics.Facts()[r.IntN(len(analytics.Facts()))]
+		loc, err := time.LoadLocation(aggZones[r.IntN(len(aggZones))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec := &analytics.Spec{Fact: f, Loc: loc, User: me, Viewer: &crm.Actor{UserID: me, Role: crm.RoleAdmin}}
+		spec.Archive = []crm.ArchiveScope{crm.ScopeActive, crm.ScopeActive, crm.ScopeAll, crm.ScopeArchived}[r.IntN(4)]
+		var desc []string
+		scope := ""
+		// Dimensions: up to 3 besides a time unit.
+		var others []analytics.Dimension
+		for _, d := range f.Dimensions() {
+			if !d.IsTime() {
+				others = append(others, d)
+			}
+		}
+		r.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
+		spec.Dims = append(spec.Dims, others[:r.IntN(analytics.MaxDimensions+1)]...)
+		if r.IntN(3) > 0 {
+			u := analytics.TimeUnits[r.IntN(len(analytics.TimeUnits))]
+			at := r.IntN(len(spec.Dims) + 1)
+			spec.Dims = slices.Insert(spec.Dims, at, u)
+		}
+		// The window: none, a random range, an empty one, one day.
+		switch r.IntN(5) {
+		case 0:
+		case 1:
+			spec.Window = &analytics.Range{First: date(2001, 1, 1), Last: date(2001, 3, 1)}
+		case 2:
+			d := aggNow.AddDate(0, 0, -r.IntN(700))
+			spec.Window = &analytics.Range{First: dateOf(d), Last: dateOf(d)}
+		default:
+			first := aggNow.AddDate(0, 0, -r.IntN(800))
+			spec.Window = &analytics.Range{First: dateOf(first), Last: dateOf(first.AddDate(0, 0, r.IntN(400)))}
+		}
+		if r.IntN(5) > 1 {
+			line := aggScopes[r.IntN(len(aggScopes))]
+			flt, err := segment.FilterOf(nil, line, opts)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			spec.Scope = flt
+			scope = line
+			desc = append(desc, "scope "+line)
+		}
+		var arr segment.Array
+		switch f {
+		case analytics.Interactions:
+			arr = segment.Interactions
+		case analytics.Deals:
+			arr = segment.Deals
+		case analytics.Needs:
+			arr = segment.Needs
+		}
+		if arr != "" && r.IntN(5) < 2 {
+			where := aggElements[arr][r.IntN(len(aggElements[arr]))]
+			el, err := segment.ElementsFromInput("where", arr, where, opts)
+			if err != nil {
+				t.Fatalf("%v: %v", where, err)
+			}
+			spec.Elements = el
+			desc = append(desc, fmt.Sprintf("elements %v", where))
+		}
+		for _, m := range f.Metrics() {
+			if r.IntN(2) == 0 {
+				spec.Medians = append(spec.Medians, m)
+			}
+		}
+		name := fmt.Sprintf("%d %s by %v in %s archive %s window %v %s", i, f, spec.Dims, loc, spec.Archive, spec.Window, strings.Join(desc, ", "))
+		out = append(out, aggCase{name: name, spec: spec, scope: scope})
+	}
+	return out
+}
+
+func date(y int, m time.Month, d int) analytics.Date {
+	return analytics.Date{Year: y, Month: m, Day: d}
+}
+
+func dateOf(t time.Time) analytics.Date {
+	t = t.In(crm.DefaultLocation)
+	return date(t.Year(), t.Month(), t.Day())
+}
+
+// evaluate is the reference: the customers in scope as lists select them,
+// then analytics.Evaluate.
+func evaluate(spec *analytics.Spec, customers []*crm.Customer) *analytics.Groups {
+	var in []*crm.Customer
+	for _, c := range customers {
+		switch spec.Archive {
+		case crm.ScopeActive, "":
+			if c.ArchivedAt != nil {
+				continue
+			}
+		case crm.ScopeArchived:
+			if c.ArchivedAt == nil {
+				continue
+			}
+		}
+		if spec.Scope != nil && !crm.ForViewer(spec.Scope, spec.Viewer).Match(c) {
+			continue
+		}
+		in = append(in, c)
+	}
+	g, _ := analytics.Evaluate(spec, in)
+	return g
+}
+
+// aggCustomers are the demo customers, a few of them archived.
+func aggCustomers(n int) []*crm.Customer {
+	cs := demo.Customers(11, n, aggNow, demo.Users(aggNow))
+	for i, c := range cs {
+		if i%9 == 4 {
+			at := aggNow.Add(-time.Duration(i) * time.Hour)
+			c.ArchivedAt = &at
+		}
+		// A tag or a participant listed twice counts once.
+		if i%7 == 1 && len(c.Tags) > 0 {
+			c.Tags = append(c.Tags, c.Tags[0])
+		}
+		if i%7 == 2 && len(c.Interactions) > 0 && len(c.Interactions[0].Participants) > 0 {
+			x := &c.Interactions[0]
+			x.Participants = append(x.Participants, x.Participants[0])
+		}
+	}
+	return cs
+}
+
+// sameGroups reports how got differs from want ("" when equal): the same
+// groups (in any order) with the same keys, counts, distinct customers and
+// figures (n, sum, min, max and sorted values), the same total and the
+// same number of customers in scope.
+func sameGroups(got, want *analytics.Groups) string {
+	if got.Customers != want.Customers {
+		return fmt.Sprintf("customers in scope %d, want %d", got.Customers, want.Customers)
+	}
+	if d := sameGroup(&got.Total, &want.Total); d != "" {
+		return "total: " + d
+	}
+	index := func(gs []*analytics.Group) map[string]*analytics.Group {
+		m := map[string]*analytics.Group{}
+		for _, g := range gs {
+			m[strings.Join(g.Keys, "|")] = g
+		}
+		return m
+	}
+	gm, wm := index(got.Groups), index(want.Groups)
+	if len(gm) != len(got.Groups) {
+		return "two groups with the same keys"
+	}
+	for k, w := range wm {
+		g := gm[k]
+		if g == nil {
+			return fmt.Sprintf("group %q missing (%d groups, want %d)", k, len(gm), len(wm))
+		}
+		if d := sameGroup(g, w); d != "" {
+			return fmt.Sprintf("group %q: %s", k, d)
+		}
+	}
+	for k := range gm {
+		if wm[k] == nil {
+			return fmt.Sprintf("group %q should not be there", k)
+		}
+	}
+	return ""
+}
+
+func sameGroup(g, w *analytics.Group) string {
+	if g.Count != w.Count || g.Customers != w.Customers {
+		return fmt.Sprintf("count %d customers %d, want %d and %d", g.Count, g.Customers, w.Count, w.Customers)
+	}
+	if len(g.Figures) != len(w.Figures) {
+		return fmt.Sprintf("%d figures, want %d", len(g.Figures), len(w.Figures))
+	}
+	for i := range w.Figures {
+		a, b := g.Figures[i], w.Figures[i]
+		if a.N != b.N || a.Sum != b.Sum || a.Min != b.Min || a.Max != b.Max || len(a.Values) != len(b.Values) ||
+			(len(a.Values) > 0 && !reflect.DeepEqual(a.Values, b.Values)) {
+			return fmt.Sprintf("figure %d: n %d sum %d min %d max %d values %d, want %d %d %d %d %d",
+				i, a.N, a.Sum, a.Min, a.Max, len(a.Values), b.N, b.Sum, b.Min, b.Max, len(b.Values))
+		}
+	}
+	return ""
+}
+
+// TestAggregatePipelinesAgreeWithTheEngine runs random aggregates (every
+// fact; up to three dimensions and a time unit; no, empty, one-day and
+// random ranges in several zones, Asia/Shanghai's midnight among the
+// bounds; scopes, archive scopes, element filters and medians) compiled to
+// pipelines on mingo over the demo customers, and checks that each gives
+// exactly analytics.Evaluate's groups.
+func TestAggregatePipelinesAgreeWithTheEngine(t *testing.T) {
+	customers := aggCustomers(150)
+	cases := randomAggregates(t, rand.New(rand.NewPCG(16, 0xa66)), 150)
+	pipelines := make([]bson.A, len(cases))
+	decoders := make([]func(bson.Raw) (*analytics.Groups, error), len(cases))
+	for i, c := range cases {
+		p, dec, err := mongodb.CompileAggregate(c.spec)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		pipelines[i], decoders[i] = p, dec
+	}
+	results := runMingoPipelines(t, customers, pipelines)
+	nonEmpty := 0
+	for i, c := range cases {
+		if results[i].err != "" {
+			t.Errorf("%s: mingo: %s\npipeline %s", c.name, results[i].err, ejson(pipelines[i]))
+			continue
+		}
+		if len(results[i].docs) != 1 {
+			t.Errorf("%s: %d documents, want 1", c.name, len(results[i].docs))
+			continue
+		}
+		got, err := decoders[i](results[i].docs[0])
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		want := evaluate(c.spec, customers)
+		if want.Total.Count > 0 {
+			nonEmpty++
+		}
+		if d := sameGroups(got, want); d != "" {
+			t.Errorf("%s: %s\npipeline %s", c.name, d, ejson(pipelines[i]))
+		}
+	}
+	// The random cases must not be trivially empty.
+	if nonEmpty < len(cases)/2 {
+		t.Errorf("only %d of %d aggregates have rows", nonEmpty, len(cases))
+	}
+}
+
+func ejson(v any) string {
+	b, err := bson.MarshalExtJSON(bson.D{{Key: "p", Value: v}}, false, false)
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+type mingoOut struct {
+	docs []bson.Raw
+	err  string
+}
+
+// runMingoPipelines runs each pipeline on the documents with mingo. It
+// skips the test when Node.js or npm is missing and installs the locked
+// dependencies (npm ci) on first use, outside the source tree.
+func runMingoPipelines(t *testing.T, docs []*crm.Customer, pipelines []bson.A) []mingoOut {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node (Node.js) is not installed: the differential test against mingo needs it (apt-get install nodejs npm)")
+	}
+	script := mingoInstall(t)
+	dir := t.TempDir()
+	var docBuf, pipeBuf bytes.Buffer
+	for _, c := range docs {
+		b, err := bson.MarshalExtJSON(c, true, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docBuf.Write(b)
+		docBuf.WriteByte('\n')
+	}
+	for _, p := range pipelines {
+		b, err := bson.MarshalExtJSON(bson.D{{Key: "p", Value: p}}, true, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The line is the array itself: strip {"p": ...}.
+		b = bytes.TrimSuffix(bytes.TrimPrefix(b, []byte(`{"p":`)), []byte("}"))
+		pipeBuf.Write(b)
+		pipeBuf.WriteByte('\n')
+	}
+	docPath, pipePath := filepath.Join(dir, "docs.ejson"), filepath.Join(dir, "pipelines.ejson")
+	if err := os.WriteFile(docPath, docBuf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pipePath, pipeBuf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, script, docPath, pipePath)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node aggregate.mjs: %v\n%s", err, stderr.String())
+	}
+	lines := bytes.Split(bytes.TrimSpace(out), []byte("\n"))
+	if len(lines) != len(pipelines) {
+		t.Fatalf("mingo answered %d pipelines of %d", len(lines), len(pipelines))
+	}
+	res := make([]mingoOut, len(lines))
+	for i, l := range lines {
+		var v struct {
+			Docs  []bson.Raw `bson:"docs"`
+			Error string     `bson:"error"`
+		}
+		if err := bson.UnmarshalExtJSON(l, true, &v); err != nil {
+			t.Fatalf("mingo output %d: %v", i, err)
+		}
+		res[i] = mingoOut{docs: v.Docs, err: v.Error}
+	}
+	return res
+}
+
+// mingoInstall installs the script with its locked dependencies (npm ci)
+// into the user's cache directory, keyed by the hash of the files, once
+// (as internal/segment's differential test does). It returns the script's
+// path; it skips the test when npm is missing.
+func mingoInstall(t *testing.T) string {
+	t.Helper()
+	const src = "testdata/mingo"
+	h := sha256.New()
+	files := []string{"package.json", "package-lock.json", "aggregate.mjs"}
+	contents := make([][]byte, len(files))
+	for i, f := range files {
+		b, err := os.ReadFile(filepath.Join(src, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		contents[i] = b
+		fmt.Fprintf(h, "%s %d\n", f, len(b))
+		h.Write(b)
+	}
+	root, err := os.UserCacheDir()
+	if err != nil {
+		root = os.TempDir()
+	}
+	root = filepath.Join(root, "kehu-mingo")
+	dir := filepath.Join(root, hex.EncodeToString(h.Sum(nil))[:16])
+	script := filepath.Join(dir, "aggregate.mjs")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "mingo")); err == nil {
+		return script
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Skip("npm is not installed: the differential test against mingo needs it to install mingo (apt-get install npm)")
+	}
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := os.MkdirTemp(root, "install-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	for i, f := range files {
+		if err := os.WriteFile(filepath.Join(tmp, f), contents[i], 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
+	cmd.Dir = tmp
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm ci in %s: %v\n%s", tmp, err, out)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, statErr := os.Stat(filepath.Join(dir, "node_modules", "mingo")); statErr != nil {
+			t.Fatalf("install mingo: %v", err)
+		}
+	}
+	return script
+}
+
+// TestAggregateOnTheServer runs random aggregates with Store.Aggregate on
+// the test server over demo customers it stored, a third for an analyst
+// (who reads contacts masked: a text scope is then evaluated in process,
+// as lists do), and checks each against analytics.Evaluate over the
+// stored documents. On a real MongoDB (KEHU_TEST_MONGODB_URI) this runs
+// the pipelines. FerretDB v1 does not implement them (no $facet, $cond,
+// $ifNull, $dateToString, $min accumulator): there Store.Aggregate falls
+// back to reading the customers in scope and grouping them in the
+// process, which is what this checks on FerretDB (the scope's selection
+// on the server); the pipelines themselves are checked on mingo
+// (TestAggregatePipelinesAgreeWithTheEngine). Scopes FerretDB cannot
+// select ($expr) are skipped with its answer.
+func TestAggregateOnTheServer(t *testing.T) {
+	t.Parallel()
+	n := 200
+	if mongotest.FerretDB() {
+		n = 40 // FerretDB decodes every document per query
+	}
+	s := mongotest.Open(t)
+	ctx := context.Background()
+	if err := demo.Load(ctx, s, 11, n, aggNow, "x"); err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.Customers().List(ctx, crm.ListQuery{OrderBy: crm.OrderCode, First: n + 10, Scope: crm.ScopeAll, Full: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	customers := page.Customers
+	r := rand.New(rand.NewPCG(16, 0x5e7))
+	cases := randomAggregates(t, r, 60)
+	for i := range cases {
+		if i%3 == 0 {
+			cases[i].spec.Viewer = &crm.Actor{UserID: demo.UserID(6), Role: crm.RoleAnalyst}
+			cases[i].name += " for an analyst"
+		}
+	}
+	// A dimension the pipeline compiler does not know (one added to the
+	// catalog later) is computed in the process, not wrongly.
+	cases = append(cases, aggCase{name: "an unknown dimension", spec: &analytics.Spec{Fact: analytics.Interactions,
+		Loc: crm.DefaultLocation, Dims: []analytics.Dimension{"FUTURE", analytics.Month}}})
+	if _, _, err := mongodb.CompileAggregate(cases[len(cases)-1].spec); err == nil {
+		t.Error("an unknown dimension compiled")
+	}
+	skipped := map[string]int{}
+	ran := 0
+	for _, c := range cases {
+		if mongotest.FerretDB() && (strings.Contains(c.scope, "some(") || strings.Contains(c.scope, "deals(")) {
+			skipped["FerretDB v1 does not implement $expr and mis-evaluates $elemMatch (as the conformance suite's nested filters)"]++
+			continue
+		}
+		got, err := s.Aggregate(ctx, c.spec)
+		if err != nil {
+			if mongotest.FerretDB() {
+				reason, _, _ := strings.Cut(err.Error(), "\n")
+				skipped[reason]++
+				continue
+			}
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		ran++
+		if d := sameGroups(got, evaluate(c.spec, customers)); d != "" {
+			t.Errorf("%s: %s", c.name, d)
+		}
+	}
+	for reason, k := range skipped {
+		t.Logf("skipped %d of %d aggregates that FerretDB v1 cannot select: %s", k, len(cases), reason)
+	}
+	if mongotest.FerretDB() {
+		t.Logf("on FerretDB v1 %d aggregates ran through the in-process fallback; "+
+			"set KEHU_TEST_MONGODB_URI to run the pipelines on a real MongoDB", ran)
+	}
+	if ran < len(cases)/2 {
+		t.Errorf("only %d of %d aggregates ran", ran, len(cases))
+	}
+}
