@@ -96,7 +96,7 @@ function KpiCard({ k, lang, t, previousText, onDrill }: { k: KpiView; lang: 'zh'
           />
         </Tooltip>
       </div>
-      <div data-testid="dash-kpi-value" style={{ fontSize: 22, fontWeight: 600, lineHeight: 1.3, whiteSpace: 'nowrap' }}>
+      <div data-testid="dash-kpi-value" style={{ fontSize: 22, fontWeight: 600, lineHeight: 1.3, overflowWrap: 'anywhere' }}>
         {value}
       </div>
       <div style={{ fontSize: 12, color: toneColor, minHeight: 20 }} title={`${previousText}: ${formatKpi(k.previous, k.unit, lang)}`}>
@@ -111,7 +111,7 @@ function KpiCard({ k, lang, t, previousText, onDrill }: { k: KpiView; lang: 'zh'
             bordered={false}
             color={k.targetMet === true ? 'success' : k.targetMet === false ? 'error' : 'default'}
             icon={k.targetMet === true ? <CheckCircleFilled /> : k.targetMet === false ? <CloseCircleFilled /> : undefined}
-            style={{ marginInlineEnd: 0 }}
+            style={{ marginInlineEnd: 0, whiteSpace: 'normal', maxWidth: '100%' }}
           >
             {t('dash.kpi.target', { cmp, target: formatKpi(k.target, k.unit, lang) })}
             {k.targetMet === true ? ` · ${t('dash.kpi.met')}` : k.targetMet === false ? ` · ${t('dash.kpi.notMet')}` : ''}
