@@ -1366,6 +1366,162 @@ async function main() {
       state.current = page;
     });
 
+    // ---- dashboard (issue 16): numbers as the API, a bar opens exactly its customers, 1280 and 375
+    const dashChart = (p, id) => p.locator(`[data-testid="dash-chart-${id}"] > div`).first();
+    const dashDrawn = (p, id) =>
+      dashChart(p, id).evaluate((el) =>
+        el.kehuChart.getOption().series.map((s) => ({ name: s.name, data: s.data.map((d) => ({ name: d.name, value: d.value, customers: d.customers, drill: d.drill })) })),
+      );
+    const dashMoney = (s) => `¥${s.split('.')[0].replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${s.split('.')[1]}`;
+    const DASH_API = `query($r: AggregateRange) {
+      tiers: customersAggregate(groupBy: [VALUE_TIER], orderBy: {by: KEY}, limit: 20, locale: ZH_CN) { groups { labels count customers drill } total { customers } }
+      deals: dealsAggregate(range: $r, groupBy: [MONTH], orderBy: {by: KEY}, limit: 1) { groups { keys sum(metric: AMOUNT) } total { sum(metric: AMOUNT) } }
+      inter: interactionsAggregate(range: $r) { total { count } }
+      fun: funnel(range: $r, locale: ZH_CN) { steps { label customers drill } }
+      industries: dealsAggregate(range: $r, groupBy: [INDUSTRY], orderBy: {by: SUM, metric: AMOUNT}, limit: 10, locale: ZH_CN) { groups { labels other drill sum(metric: AMOUNT) } }
+    }`;
+
+    await scenario('dashboard: figures as the API, range narrows, a bar opens its customers (1280)', async () => {
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const ctx = await newContext();
+      const p = await ctx.newPage();
+      state.current = p;
+      // The list does not load the dashboard's chunk (ECharts).
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.locator('tr.kehu-row-clickable').first().waitFor();
+      const loaded = await p.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /Dashboard|echarts/i.test(n)));
+      assert(loaded.length === 0, `the list loaded the dashboard's code: ${loaded.join(', ')}`);
+      // The menu entry.
+      await p.getByRole('menuitem', { name: /仪表盘/ }).click();
+      await p.waitForURL((u) => u.pathname === '/dashboard');
+      await p.getByRole('heading', { level: 1, name: '仪表盘' }).waitFor();
+      const api = await gql(base, DASH_API, { r: { last: 12, unit: 'MONTH' } }, token);
+      await dashChart(p, 'tiers').waitFor();
+      const tiersShown = await p.getByTestId('dash-total-tiers').textContent();
+      assert(tiersShown === `${api.tiers.total.customers.toLocaleString('zh-CN')} 位客户`, `tier total shown ${tiersShown}, API ${api.tiers.total.customers}`);
+      const dealsExact = await p.getByTestId('dash-total-dealAmount').locator('.kehu-money').getAttribute('data-exact') ??
+        (await p.getByTestId('dash-total-dealAmount').textContent());
+      assert(dealsExact === dashMoney(api.deals.total.sum), `deal amount shown ${dealsExact}, API ${api.deals.total.sum}`);
+      const interShown = await p.getByTestId('dash-total-interactions').textContent();
+      assert(interShown === `${api.inter.total.count.toLocaleString('zh-CN')} 条`, `interactions shown ${interShown}, API ${api.inter.total.count}`);
+      // What is drawn is what the API says, bar by bar.
+      const tiers = (await dashDrawn(p, 'tiers'))[0].data;
+      const bars = (xs) => JSON.stringify(xs.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+      assert(bars(tiers.map((d) => [d.name, d.value, d.drill])) === bars(api.tiers.groups.map((g) => [g.labels.join(' · '), g.count, g.drill])), `tier bars ${JSON.stringify(tiers)} vs API ${JSON.stringify(api.tiers.groups)}`);
+      assert(api.fun.steps[0].customers > 0, 'the demo data has a funnel in the last 12 months');
+      const steps = (await dashDrawn(p, 'funnel'))[0].data;
+      assert(JSON.stringify(steps.map((d) => [d.name, d.value, d.drill])) === JSON.stringify(api.fun.steps.map((st) => [st.label, st.customers, st.drill])), `funnel steps ${JSON.stringify(steps)} vs API`);
+      const months = (await dashDrawn(p, 'dealAmount'))[0].data;
+      assert(JSON.stringify(months.map((d) => d.value)) === JSON.stringify(api.deals.groups.map((g) => Number(g.sum ?? 0))), `deal bars ${JSON.stringify(months.map((d) => d.value))}`);
+      const inds = (await dashDrawn(p, 'industries'))[0].data;
+      assert(inds.length === api.industries.groups.length && inds.every((d, i) => d.drill === (api.industries.groups[i].other ? null : api.industries.groups[i].drill)), 'industry bars as the API, the folded group without a drill line');
+      // KPI cards: the values as the API's (percent, count), and a card opens its customers.
+      const kpis = (await gql(base, 'query($r: AggregateRange){kpis(range:$r, locale: ZH_CN){kpis{code unit value drill}}}', { r: { last: 12, unit: 'MONTH' } }, token)).kpis.kpis;
+      const trimDec = (v) => (v.includes('.') ? v.replace(/\.?0+$/, '') : v);
+      for (const k of kpis.filter((x) => x.value !== null && (x.unit === 'PERCENT' || x.unit === 'COUNT'))) {
+        const shown = await p.getByTestId(`dash-kpi-${k.code}`).getByTestId('dash-kpi-value').textContent();
+        const want = k.unit === 'PERCENT' ? `${trimDec(k.value)}%` : trimDec(k.value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+        assert(shown === want, `KPI ${k.code} shown ${shown}, API ${k.value}`);
+      }
+      await p.waitForTimeout(1200); // the charts' entry animation
+      await shoot(p, 'dashboard');
+      await p.screenshot({ path: join(SHOTS, 'dashboard-full-1280.png'), fullPage: true });
+      // The range narrows the charts: last 3 months.
+      await p.getByTestId('dash-range').getByText('近 3 个月').click();
+      await p.waitForURL((u) => u.searchParams.get('range') === 'last3');
+      const api3 = await gql(base, DASH_API, { r: { last: 3, unit: 'MONTH' } }, token);
+      await p.waitForFunction(
+        (want) => document.querySelector('[data-testid="dash-total-interactions"]')?.textContent === want,
+        `${api3.inter.total.count.toLocaleString('zh-CN')} 条`,
+      );
+      assert(api3.inter.total.count < api.inter.total.count, 'the demo data has interactions before the last 3 months');
+      // A saved segment narrows every chart (the bar below is clicked inside it).
+      await p.getByTestId('dash-range').getByText('近 12 个月').click();
+      const segName = `仪表盘测试 ${Date.now()}`;
+      const seg = (await gql(base, 'mutation($n:String!){saveSegment(name:$n, query:"visits(365d):>=1"){id}}', { n: segName }, token)).saveSegment;
+      const apiSeg = await gql(base, 'query($s:ID){customersAggregate(segment:$s){total{customers}}}', { s: seg.id }, token);
+      await p.reload(); // the picker lists the new segment
+      await p.getByTestId('dash-segment').click();
+      await p.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: segName }).click();
+      await p.waitForURL((u) => u.searchParams.get('segment') === seg.id);
+      await p.waitForFunction(
+        (want) => document.querySelector('[data-testid="dash-total-tiers"]')?.textContent === want,
+        `${apiSeg.customersAggregate.total.customers.toLocaleString('zh-CN')} 位客户`,
+      );
+      assert(apiSeg.customersAggregate.total.customers < api.tiers.total.customers, 'the segment is narrower than all customers');
+      // A click on the largest tier bar opens exactly its customers.
+      await dashChart(p, 'tiers').waitFor();
+      const drawn = (await dashDrawn(p, 'tiers'))[0].data;
+      let best = -1;
+      drawn.forEach((d, i) => {
+        if (d.drill && (best < 0 || d.value > drawn[best].value)) best = i;
+      });
+      assert(best >= 0, 'a tier bar with a drill line');
+      await dashChart(p, 'tiers').scrollIntoViewIfNeeded();
+      const [x, y] = await dashChart(p, 'tiers').evaluate((el, i) => {
+        const v = el.kehuChart.getOption().series[0].data[i].value;
+        return el.kehuChart.convertToPixel({ seriesIndex: 0 }, [v / 2, i]); // horizontal bars
+      }, best);
+      const box = await dashChart(p, 'tiers').boundingBox();
+      await p.mouse.click(box.x + x, box.y + y);
+      await p.waitForURL((u) => u.pathname === '/customers' && u.searchParams.get('q') === drawn[best].drill);
+      await p.getByTestId('customer-total').filter({ hasText: `共 ${drawn[best].customers.toLocaleString('zh-CN')} 个客户` }).waitFor();
+      const count = await gql(base, 'query($q:String){customersCount(query:$q)}', { q: drawn[best].drill }, token);
+      assert(count.customersCount === drawn[best].customers, `the drill line lists ${count.customersCount}, the bar says ${drawn[best].customers}`);
+      // The page is narrowed to the segment now: so are the KPIs' drill lines.
+      const kpisSeg = (await gql(base, 'query($r: AggregateRange, $s: ID){kpis(range:$r, segment:$s, locale: ZH_CN){kpis{code drill}}}', { r: { last: 12, unit: 'MONTH' }, s: seg.id }, token)).kpis.kpis;
+      const withDrill = kpisSeg.find((k) => k.drill);
+      if (withDrill) {
+        await p.goBack();
+        await p.getByTestId(`dash-kpi-${withDrill.code}`).click();
+        await p.waitForURL((u) => u.pathname === '/customers' && u.searchParams.get('q') === withDrill.drill);
+        await p.getByTestId('customer-total').waitFor();
+      }
+      await ctx.close();
+      state.current = page;
+    });
+
+    await scenario('dashboard on a phone: one column, nothing sideways, AA contrast (375)', async () => {
+      const ctx = await newContext(PHONE, { bypassCSP: true }); // to inject axe-core
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/dashboard')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/dashboard' });
+      await dashChart(p, 'tiers').waitFor();
+      await dashChart(p, 'stages').waitFor();
+      const lefts = await p.locator('[data-testid^="dash-card-"]').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().left)));
+      assert(lefts.length >= 8 && new Set(lefts).size === 1, `cards in one column: ${lefts}`);
+      const w = await p.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= 375, `the dashboard scrolls sideways at 375 px: ${w}`);
+      await p.waitForTimeout(1200);
+      await p.addScriptTag({ content: AXE });
+      const found = await p.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast', 'page-has-heading-one', 'empty-heading', 'button-name'] } });
+        return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join('; ')}`);
+      });
+      assert(found.length === 0, `the dashboard at 375 px: ${found.join(' | ')}`);
+      await shoot(p, 'dashboard');
+      await p.screenshot({ path: join(SHOTS, 'dashboard-full-375.png'), fullPage: true });
+      // In English (the manager's setting, put back after).
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      await gql(base, 'mutation{updateMySettings(input:{locale:EN}){locale}}', {}, token);
+      try {
+        await p.reload();
+        await p.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+        await p.getByText('Customers by value tier').waitFor();
+        await dashChart(p, 'tiers').waitFor();
+        await p.waitForTimeout(1200);
+        const wEn = await p.evaluate(() => document.documentElement.scrollWidth);
+        assert(wEn <= 375, `the English dashboard scrolls sideways at 375 px: ${wEn}`);
+        await p.screenshot({ path: join(SHOTS, 'dashboard-full-en-375.png'), fullPage: true });
+      } finally {
+        await gql(base, 'mutation{updateMySettings(input:{locale:ZH_CN}){locale}}', {}, token);
+      }
+      await ctx.close();
+      state.current = page;
+    });
+
     // segfacts (issue 16): the filter language speaks of surveys, the stage
     // history, an interaction's participants and its duration (what the
     // aggregates group by and drill into); the builder shows such a line.

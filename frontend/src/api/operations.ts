@@ -699,3 +699,63 @@ export const PossibleDuplicatesQuery = graphql(`
     }
   }
 `);
+
+// The dashboard (/dashboard): every chart of the page in one request, each an
+// aggregate over the same segment and range (literal limits: the cost test
+// sees the real sizes). Tier, stage: the customers now; the rest: facts in
+// the range. Labels come in $locale; drill opens a group in the list.
+export const DashboardQuery = graphql(`
+  query Dashboard($segment: ID, $range: AggregateRange, $locale: Locale) {
+    kpis(segment: $segment, range: $range, locale: $locale) {
+      kpis { code name unit value numerator denominator previous change target targetMet higherIsBetter definition drill }
+      range { from to }
+      previousRange { from to }
+    }
+    funnel(segment: $segment, range: $range, locale: $locale) {
+      steps { stage label customers conversionFromPrevious conversionFromFirst medianDaysFromPrevious drill }
+      range { from to }
+    }
+    tiers: customersAggregate(segment: $segment, groupBy: [VALUE_TIER], orderBy: { by: KEY }, limit: 20, locale: $locale) {
+      groups { keys labels count customers other drill }
+      total { count customers }
+    }
+    stages: customersAggregate(segment: $segment, groupBy: [STAGE], orderBy: { by: KEY }, limit: 20, locale: $locale) {
+      groups { keys labels count customers other drill }
+      total { count customers }
+    }
+    newCustomers: customersAggregate(segment: $segment, range: $range, groupBy: [MONTH], orderBy: { by: KEY }, limit: 1, locale: $locale) {
+      groups { keys labels count customers other drill }
+      total { count customers }
+    }
+    dealAmount: dealsAggregate(segment: $segment, range: $range, groupBy: [MONTH], orderBy: { by: KEY }, limit: 1, locale: $locale) {
+      groups { keys labels count customers other drill sum(metric: AMOUNT) }
+      total { count customers sum(metric: AMOUNT) }
+    }
+    interactions: interactionsAggregate(segment: $segment, range: $range, groupBy: [MONTH, CHANNEL], limit: 20, locale: $locale) {
+      groups { keys labels count customers other drill }
+      total { count customers }
+    }
+    needs: needsAggregate(segment: $segment, range: $range, groupBy: [STATUS, PRIORITY], orderBy: { by: KEY }, limit: 50, locale: $locale) {
+      groups { keys labels count customers other drill }
+      total { count customers }
+    }
+    industries: dealsAggregate(segment: $segment, range: $range, groupBy: [INDUSTRY], orderBy: { by: SUM, metric: AMOUNT }, limit: 10, locale: $locale) {
+      groups { keys labels count customers other drill sum(metric: AMOUNT) }
+      total { count customers sum(metric: AMOUNT) }
+    }
+    sources: customersAggregate(segment: $segment, range: $range, groupBy: [SOURCE], limit: 10, locale: $locale) {
+      groups { keys labels count customers other drill }
+      total { count customers }
+    }
+  }
+`);
+
+// The segments the dashboard can narrow to (no counts: the picker only names them).
+export const DashboardSegmentsQuery = graphql(`
+  query DashboardSegments {
+    segments {
+      id
+      name
+    }
+  }
+`);

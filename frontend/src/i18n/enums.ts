@@ -23,6 +23,8 @@ import type {
   Tier,
 } from '../gql/graphql';
 
+import { ANALYTICS_ENUM_LABELS } from './analyticsEnums';
+
 export interface Label {
   zh: string;
   en: string;
@@ -212,6 +214,7 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   BulkAction: [BULK_ACTION_LABELS],
   BulkJobStatus: [BULK_JOB_STATUS_LABELS],
   DuplicateReason: [DUPLICATE_REASON_LABELS],
+  ...ANALYTICS_ENUM_LABELS,
   ApiTokenStatus: [API_TOKEN_STATUS_LABELS],
 };
 

@@ -11,6 +11,8 @@ export const CustomerFormPage = lazy(form);
 export const UsersPage = lazy(() => import('./UsersPage'));
 export const SettingsPage = lazy(() => import('./SettingsPage'));
 export const NotFoundPage = lazy(() => import('./NotFoundPage'));
+// The dashboard and ECharts load only when the dashboard is opened.
+export const DashboardPage = lazy(() => import('./dashboard/DashboardPage'));
 
 export function prefetchPages(): void {
   void detail();
