@@ -124,6 +124,16 @@ export const KPI_UNIT_LABELS: LabelMap<KpiUnit> = {
   YUAN: { zh: '元', en: 'yuan' },
 };
 
+export const COHORT_BY_LABELS: LabelMap<'FIRST_DEAL' | 'CREATED'> = {
+  FIRST_DEAL: { zh: '首单时间', en: 'First deal' },
+  CREATED: { zh: '建档时间', en: 'Created' },
+};
+
+export const COHORT_ACTIVITY_LABELS: LabelMap<'DEAL' | 'INTERACTION'> = {
+  DEAL: { zh: '成交', en: 'Deal' },
+  INTERACTION: { zh: '互动', en: 'Interaction' },
+};
+
 /** For test/enums.test.ts (merged into ENUM_LABELS). */
 export const ANALYTICS_ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   TimeUnit: [TIME_UNIT_LABELS],
@@ -143,4 +153,6 @@ export const ANALYTICS_ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   StageChangeMetric: [STAGE_CHANGE_METRIC_LABELS],
   KpiCode: [KPI_CODE_LABELS],
   KpiUnit: [KPI_UNIT_LABELS],
+  CohortBy: [COHORT_BY_LABELS],
+  CohortActivity: [COHORT_ACTIVITY_LABELS],
 };
