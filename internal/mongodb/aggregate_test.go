@@ -83,6 +83,7 @@ type aggCase struct {
 	name  string
 	spec  *analytics.Spec
 	scope string // the query line of spec.Scope
+	sweep bool   // one of the cases that sweep the catalog (pipelines only)
 }
 
 func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
@@ -120,7 +121,7 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 		}
 		for len(dims) > 0 {
 			k := min(len(dims), analytics.MaxDimensions)
-			out = append(out, aggCase{name: fmt.Sprintf("%s by %v", f, dims[:k]), spec: &analytics.Spec{Fact: f,
+			out = append(out, aggCase{sweep: true, name: fmt.Sprintf("%s by %v", f, dims[:k]), spec: &analytics.Spec{Fact: f,
 				Loc: crm.DefaultLocation, Now: aggNow, Dims: slices.Clone(dims[:k]), Medians: f.Metrics(), Archive: crm.ScopeAll}})
 			dims = dims[k:]
 		}
@@ -128,7 +129,7 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 	// Next actions as of several times: open ones fall overdue as now
 	// passes their due times.
 	for _, now := range []time.Time{aggNow.AddDate(-1, 0, 0), aggNow.AddDate(0, 0, -30), aggNow.Add(-time.Hour), aggNow.AddDate(0, 0, 30)} {
-		out = append(out, aggCase{name: "INTERACTIONS by NEXT_ACTION and MONTH as of " + now.Format(time.RFC3339), spec: &analytics.Spec{
+		out = append(out, aggCase{sweep: true, name: "INTERACTIONS by NEXT_ACTION and MONTH as of " + now.Format(time.RFC3339), spec: &analytics.Spec{
 			Fact: analytics.Interactions, Loc: crm.DefaultLocation, Now: now, Dims: []analytics.Dimension{analytics.NextAction, analytics.Month}}})
 	}
 	// Every element filter, on its fact.
@@ -139,7 +140,7 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 			if err != nil {
 				t.Fatalf("%v: %v", where, err)
 			}
-			out = append(out, aggCase{name: fmt.Sprintf("%s by MONTH where %v", f, where), spec: &analytics.Spec{Fact: f,
+			out = append(out, aggCase{sweep: true, name: fmt.Sprintf("%s by MONTH where %v", f, where), spec: &analytics.Spec{Fact: f,
 				Loc: crm.DefaultLocation, Now: aggNow, Dims: []analytics.Dimension{analytics.Month}, Elements: el, Medians: f.Metrics()}})
 		}
 	}
@@ -613,6 +614,9 @@ func TestAggregateOnTheServer(t *testing.T) {
 	customers := page.Customers
 	r := rand.New(rand.NewPCG(16, 0x5e7))
 	cases := randomAggregates(t, r, 60)
+	if mongotest.FerretDB() { // the fallback computes every Spec alike: the catalog's sweep is for pipelines
+		cases = slices.DeleteFunc(cases, func(c aggCase) bool { return c.sweep })
+	}
 	for i := range cases {
 		if i%3 == 0 {
 			cases[i].spec.Viewer = &crm.Actor{UserID: demo.UserID(6), Role: crm.RoleAnalyst}
