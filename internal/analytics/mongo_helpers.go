@@ -45,7 +45,8 @@ func (f Fact) Own(d Dimension) bool { return slices.Contains(own[f], d) }
 
 // Calendar returns the calendar unit of a dimension that buckets a time
 // other than the fact's (CREATED_MONTH: Month of the customer's creation
-// in the request's zone; FIRST_DEAL_MONTH: Month of a date, utc true);
+// in the request's zone; FIRST_DEAL_MONTH, FIRST_DEAL_QUARTER: Month,
+// Quarter of a date, utc true);
 // ok is false for the other dimensions.
 func (d Dimension) Calendar() (unit Dimension, utc bool, ok bool) {
 	switch d {
@@ -57,6 +58,8 @@ func (d Dimension) Calendar() (unit Dimension, utc bool, ok bool) {
 		return Year, false, true
 	case FirstDealMonth:
 		return Month, true, true
+	case FirstDealQuarter:
+		return Quarter, true, true
 	}
 	return "", false, false
 }

@@ -53,9 +53,9 @@ func TestSpecAccessorsForACompilingEngine(t *testing.T) {
 	}
 	for d, want := range map[analytics.Dimension]analytics.Dimension{analytics.CreatedMonth: analytics.Month,
 		analytics.CreatedQuarter: analytics.Quarter, analytics.CreatedYear: analytics.Year, analytics.OpenedMonth: analytics.Month,
-		analytics.FirstDealMonth: analytics.Month, analytics.Stage: ""} {
+		analytics.FirstDealMonth: analytics.Month, analytics.FirstDealQuarter: analytics.Quarter, analytics.Stage: ""} {
 		u, utc, ok := d.Calendar()
-		if u != want || ok != (want != "") || utc != (d == analytics.FirstDealMonth) {
+		if u != want || ok != (want != "") || utc != (d == analytics.FirstDealMonth || d == analytics.FirstDealQuarter) {
 			t.Errorf("%s: calendar %s utc %v ok %v", d, u, utc, ok)
 		}
 	}

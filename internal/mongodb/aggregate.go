@@ -182,7 +182,7 @@ type factPaths struct {
 
 var factTable = map[analytics.Fact]factPaths{
 	analytics.Customers:    {time: "createdAt"},
-	analytics.Interactions: {"interactions", "at", []string{"at", "channel", "keyEvent", "participants", "durationMin"}},
+	analytics.Interactions: {"interactions", "at", []string{"at", "channel", "keyEvent", "participants", "durationMin", "recordedAt", "nextAction"}},
 	analytics.Deals:        {"deals", "date", []string{"date", "product", "amount"}},
 	analytics.Needs:        {"needs", "openedAt", []string{"openedAt", "status", "priority", "kind", "type", "budgetMax", "resolvedAt"}},
 	analytics.Satisfaction: {"satisfaction", "at", []string{"at", "score"}},
@@ -191,21 +191,22 @@ var factTable = map[analytics.Fact]factPaths{
 
 // customerPaths are the document paths of the customer's dimensions.
 var customerPaths = map[analytics.Dimension]string{
-	analytics.ValueTier:      "valueTier",
-	analytics.IntentGrade:    "intentGrade",
-	analytics.Stage:          "stage",
-	analytics.Industry:       "industry",
-	analytics.Source:         "source",
-	analytics.Province:       "region.province",
-	analytics.City:           "region.city",
-	analytics.Owner:          "ownerId",
-	analytics.CustomerType:   "type",
-	analytics.NeedType:       "needType",
-	analytics.Tag:            "tags",
-	analytics.CreatedMonth:   "createdAt",
-	analytics.CreatedQuarter: "createdAt",
-	analytics.CreatedYear:    "createdAt",
-	analytics.FirstDealMonth: "stats.firstDealOn",
+	analytics.ValueTier:        "valueTier",
+	analytics.IntentGrade:      "intentGrade",
+	analytics.Stage:            "stage",
+	analytics.Industry:         "industry",
+	analytics.Source:           "source",
+	analytics.Province:         "region.province",
+	analytics.City:             "region.city",
+	analytics.Owner:            "ownerId",
+	analytics.CustomerType:     "type",
+	analytics.NeedType:         "needType",
+	analytics.Tag:              "tags",
+	analytics.CreatedMonth:     "createdAt",
+	analytics.CreatedQuarter:   "createdAt",
+	analytics.CreatedYear:      "createdAt",
+	analytics.FirstDealMonth:   "stats.firstDealOn",
+	analytics.FirstDealQuarter: "stats.firstDealOn",
 }
 
 // rowPaths are the element fields of the rows' own dimensions.
@@ -237,6 +238,56 @@ func text(path string) bson.D { return op("$ifNull", ba{"$" + path, ""}) }
 // zeroDate is a zero time.Time as the documents store it (a computed time
 // that is not set: stats.firstDealOn of a customer without deals).
 var zeroDate = time.Time{}.UTC()
+
+// unset is true when the computed time at path is not set (absent or the
+// zero time: time.Time.IsZero).
+func unset(path string) bson.D {
+	return op("$eq", ba{op("$ifNull", ba{"$" + path, zeroDate}), zeroDate})
+}
+
+// absent is true when the field at path is missing or null.
+func absent(path string) bson.D { return op("$eq", ba{op("$ifNull", ba{"$" + path, nil}), nil}) }
+
+// recordingKey is an interaction's RECORDING: ON_TIME when it was logged
+// within crm.RecordWithin of its time, LATE when later, "" when the time
+// of logging is not kept (crm.BriefInteraction.WithRecordedAt).
+func recordingKey(elem func(string) string) bson.D {
+	late := op("$gt", ba{op("$subtract", ba{"$" + elem("recordedAt"), "$" + elem("at")}), crm.RecordWithin.Milliseconds()})
+	return op("$cond", ba{absent(elem("recordedAt")), "", op("$cond", ba{late, analytics.Late, analytics.OnTime})})
+}
+
+// nextActionKey is an interaction's NEXT_ACTION: NONE without one, DONE,
+// OVERDUE when open and due before now, OPEN otherwise. A due time at
+// the Unix epoch counts as none, as in the brief (crm.BriefInteraction.NextDue).
+func nextActionKey(elem func(string) string, now time.Time) bson.D {
+	due := elem("nextAction.due")
+	overdue := op("$and", ba{
+		op("$not", ba{absent(due)}),
+		op("$ne", ba{"$" + due, time.UnixMilli(0).UTC()}),
+		op("$lt", ba{"$" + due, time.UnixMilli(now.UnixMilli()).UTC()}),
+	})
+	return op("$switch", bd{
+		{Key: "branches", Value: ba{
+			bd{{Key: "case", Value: absent(elem("nextAction"))}, {Key: "then", Value: analytics.None}},
+			bd{{Key: "case", Value: op("$eq", ba{"$" + elem("nextAction.done"), true})}, {Key: "then", Value: analytics.Done}},
+			bd{{Key: "case", Value: overdue}, {Key: "then", Value: analytics.Overdue}},
+		}},
+		{Key: "default", Value: analytics.Open},
+	})
+}
+
+// localDay is the calendar day in loc of the time x, as a date is stored
+// (midnight UTC).
+func localDay(x any, loc *time.Location) bson.D {
+	part := func(name string) bson.D {
+		args := bd{{Key: "date", Value: x}}
+		if loc != time.UTC && loc.String() != "UTC" {
+			args = append(args, bson.E{Key: "timezone", Value: loc.String()})
+		}
+		return op(name, args)
+	}
+	return op("$dateFromParts", bd{{Key: "year", Value: part("$year")}, {Key: "month", Value: part("$month")}, {Key: "day", Value: part("$dayOfMonth")}})
+}
 
 // compileAggregate builds the pipeline of spec over the customers that
 // scope selects.
@@ -372,6 +423,12 @@ func (p *aggPipeline) keyExpr(d analytics.Dimension, fp factPaths, elem func(str
 	} else {
 		path = customerPaths[d]
 	}
+	switch d {
+	case analytics.Recording:
+		return recordingKey(elem), false
+	case analytics.NextAction:
+		return nextActionKey(elem, spec.Now), false
+	}
 	if !d.IsTime() && (path == "" || own && rowPaths[d] == "") {
 		return nil, false
 	}
@@ -397,8 +454,8 @@ func (p *aggPipeline) keyExpr(d analytics.Dimension, fp factPaths, elem func(str
 			loc = time.UTC
 		}
 		k := dateKey(unit, "$"+path, loc)
-		if d == analytics.FirstDealMonth { // not set: the zero time
-			return op("$cond", ba{op("$eq", ba{op("$ifNull", ba{"$" + path, zeroDate}), zeroDate}), "", k}), false
+		if path == "stats.firstDealOn" { // not set: the zero time
+			return op("$cond", ba{unset(path), "", k}), false
 		}
 		return k, false
 	}
@@ -448,7 +505,7 @@ func dateKey(unit analytics.Dimension, x any, loc *time.Location) any {
 	}
 	// Week: the local day as a UTC midnight, moved to its week's Thursday,
 	// whose calendar year is the ISO year (%G is not portable).
-	day := op("$dateFromParts", bd{{Key: "year", Value: part("$year")}, {Key: "month", Value: part("$month")}, {Key: "day", Value: part("$dayOfMonth")}})
+	day := localDay(x, loc)
 	thursday := op("$add", ba{"$$day", op("$multiply", ba{op("$subtract", ba{4, op("$isoDayOfWeek", "$$day")}), int64(86_400_000)})})
 	return op("$let", bd{{Key: "vars", Value: bd{{Key: "day", Value: day}}}, {Key: "in", Value: format(thursday, "%Y-W%V", false)}})
 }
@@ -475,6 +532,15 @@ func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
 		return num("stats.openNeedCount")
 	case analytics.ComplaintCount:
 		return num("stats.complaintCount")
+	case analytics.SalesCycleDays:
+		// From the first interaction's day in the request's zone to the
+		// first deal's date, when both are set and the deal is not before.
+		first, deal := "stats.firstInteractionAt", "stats.firstDealOn"
+		cycle := op("$let", bd{
+			{Key: "vars", Value: bd{{Key: "day", Value: localDay("$"+first, p.spec.Location())}}},
+			{Key: "in", Value: op("$cond", ba{op("$gte", ba{"$" + deal, "$$day"}), op("$subtract", ba{"$" + deal, "$$day"}), nil})},
+		})
+		return op("$cond", ba{op("$or", ba{unset(first), unset(deal)}), nil, cycle})
 	case analytics.DurationMin:
 		return op("$cond", ba{op("$gt", ba{op("$ifNull", ba{"$" + elem("durationMin"), 0}), 0}), "$" + elem("durationMin"), nil})
 	case analytics.Amount:
@@ -498,7 +564,7 @@ func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
 // or a score every document holds).
 func (p *aggPipeline) always(m analytics.Metric) bool {
 	switch m {
-	case analytics.AvgSatisfaction, analytics.DurationMin, analytics.BudgetMax, analytics.DaysToResolve, analytics.DaysInStage:
+	case analytics.AvgSatisfaction, analytics.SalesCycleDays, analytics.DurationMin, analytics.BudgetMax, analytics.DaysToResolve, analytics.DaysInStage:
 		return false
 	}
 	return true

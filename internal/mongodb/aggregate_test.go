@@ -59,7 +59,21 @@ var aggElements = map[segment.Array][]map[string]any{
 		{"urgent": map[string]any{"eq": true}},
 		{"budgetMax": map[string]any{"isNull": false}},
 	},
+	segment.Satisfaction: {
+		{"score": map[string]any{"gte": 85}},
+		{"score": map[string]any{"between": map[string]any{"from": 0, "to": 60}}},
+		{"at": map[string]any{"within": "1y"}},
+	},
+	segment.StageHistory: {
+		{"from": map[string]any{"isNull": true}},
+		{"to": map[string]any{"in": []any{"WON", "NEGOTIATION"}}},
+		{"from": map[string]any{"notIn": []any{"NEGOTIATION"}}, "at": map[string]any{"within": "365d"}},
+	},
 }
+
+// factArray is the array of a nested fact's rows.
+var factArray = map[analytics.Fact]segment.Array{analytics.Interactions: segment.Interactions, analytics.Deals: segment.Deals,
+	analytics.Needs: segment.Needs, analytics.Satisfaction: segment.Satisfaction, analytics.StageChanges: segment.StageHistory}
 
 var aggZones = []string{"Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Adelaide", "Asia/Kolkata", "America/St_Johns", "UTC"}
 
@@ -69,6 +83,7 @@ type aggCase struct {
 	name  string
 	spec  *analytics.Spec
 	scope string // the query line of spec.Scope
+	sweep bool   // one of the cases that sweep the catalog (pipelines only)
 }
 
 func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
@@ -95,13 +110,50 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 			aggCase{name: string(f) + " by DAY and " + string(multi), spec: &analytics.Spec{Fact: f, Loc: stJohns, Window: day,
 				Dims: []analytics.Dimension{analytics.Day, multi}, Archive: crm.ScopeAll}})
 	}
+	// Every dimension of every fact, three at a time, with every metric's
+	// median.
+	for _, f := range analytics.Facts() {
+		var dims []analytics.Dimension
+		for _, d := range f.Dimensions() {
+			if !d.IsTime() {
+				dims = append(dims, d)
+			}
+		}
+		for len(dims) > 0 {
+			k := min(len(dims), analytics.MaxDimensions)
+			out = append(out, aggCase{sweep: true, name: fmt.Sprintf("%s by %v", f, dims[:k]), spec: &analytics.Spec{Fact: f,
+				Loc: crm.DefaultLocation, Now: aggNow, Dims: slices.Clone(dims[:k]), Medians: f.Metrics(), Archive: crm.ScopeAll}})
+			dims = dims[k:]
+		}
+	}
+	// Next actions as of several times: open ones fall overdue as now
+	// passes their due times.
+	for _, now := range []time.Time{aggNow.AddDate(-1, 0, 0), aggNow.AddDate(0, 0, -30), aggNow.Add(-time.Hour), aggNow.AddDate(0, 0, 30)} {
+		out = append(out, aggCase{sweep: true, name: "INTERACTIONS by NEXT_ACTION and MONTH as of " + now.Format(time.RFC3339), spec: &analytics.Spec{
+			Fact: analytics.Interactions, Loc: crm.DefaultLocation, Now: now, Dims: []analytics.Dimension{analytics.NextAction, analytics.Month}}})
+	}
+	// Every element filter, on its fact.
+	for _, f := range analytics.Facts() {
+		arr := factArray[f]
+		for _, where := range aggElements[arr] {
+			el, err := segment.ElementsFromInput("where", arr, where, opts)
+			if err != nil {
+				t.Fatalf("%v: %v", where, err)
+			}
+			out = append(out, aggCase{sweep: true, name: fmt.Sprintf("%s by MONTH where %v", f, where), spec: &analytics.Spec{Fact: f,
+				Loc: crm.DefaultLocation, Now: aggNow, Dims: []analytics.Dimension{analytics.Month}, Elements: el, Medians: f.Metrics()}})
+		}
+	}
 	for i := range n {
 		f := analytics.Facts()[r.IntN(len(analytics.Facts()))]
 		loc, err := time.LoadLocation(aggZones[r.IntN(len(aggZones))])
 		if err != nil {
 			t.Fatal(err)
 		}
-		spec := &analytics.Spec{Fact: f, Loc: loc, User: me, Viewer: &crm.Actor{UserID: me, Role: crm.RoleAdmin}}
+		spec := &analytics.Spec{Fact: f, Loc: loc, User: me, Viewer: &crm.Actor{UserID: me, Role: crm.RoleAdmin}, Now: aggNow}
+		if r.IntN(3) == 0 { // next actions overdue as of an earlier time
+			spec.Now = aggNow.Add(-time.Duration(r.IntN(60*24*60)) * time.Minute)
+		}
 		spec.Archive = []crm.ArchiveScope{crm.ScopeActive, crm.ScopeActive, crm.ScopeAll, crm.ScopeArchived}[r.IntN(4)]
 		var desc []string
 		scope := ""
@@ -141,16 +193,7 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 			scope = line
 			desc = append(desc, "scope "+line)
 		}
-		var arr segment.Array
-		switch f {
-		case analytics.Interactions:
-			arr = segment.Interactions
-		case analytics.Deals:
-			arr = segment.Deals
-		case analytics.Needs:
-			arr = segment.Needs
-		}
-		if arr != "" && r.IntN(5) < 2 {
+		if arr := factArray[f]; arr != "" && r.IntN(5) < 2 {
 			where := aggElements[arr][r.IntN(len(aggElements[arr]))]
 			el, err := segment.ElementsFromInput("where", arr, where, opts)
 			if err != nil {
@@ -164,7 +207,8 @@ func randomAggregates(t *testing.T, r *rand.Rand, n int) []aggCase {
 				spec.Medians = append(spec.Medians, m)
 			}
 		}
-		name := fmt.Sprintf("%d %s by %v in %s archive %s window %v %s", i, f, spec.Dims, loc, spec.Archive, spec.Window, strings.Join(desc, ", "))
+		name := fmt.Sprintf("%d %s by %v in %s archive %s window %v now %s %s", i, f, spec.Dims, loc, spec.Archive, spec.Window,
+			spec.Now.Format(time.RFC3339), strings.Join(desc, ", "))
 		out = append(out, aggCase{name: name, spec: spec, scope: scope})
 	}
 	return out
@@ -218,6 +262,21 @@ func aggCustomers(n int) []*crm.Customer {
 		if i%7 == 2 && len(c.Interactions) > 0 && len(c.Interactions[0].Participants) > 0 {
 			x := &c.Interactions[0]
 			x.Participants = append(x.Participants, x.Participants[0])
+		}
+		// Interactions logged before the time of logging was kept, exactly
+		// 24 hours after and a millisecond later; an open next action
+		// without a due time.
+		if k := len(c.Interactions); k >= 4 && i%5 == 3 {
+			c.Interactions[0].RecordedAt = nil
+			on, late := c.Interactions[1].At.Add(crm.RecordWithin), c.Interactions[2].At.Add(crm.RecordWithin+time.Millisecond)
+			c.Interactions[1].RecordedAt, c.Interactions[2].RecordedAt = &on, &late
+			c.Interactions[3].NextAction = &crm.NextAction{What: "回访", OwnerID: c.OwnerID}
+		}
+		// A first deal dated on the first interaction's day in Asia/Shanghai
+		// (the day before or after in other zones) and one the day before.
+		if st := &c.Stats; !st.FirstInteractionAt.IsZero() && !st.FirstDealOn.IsZero() && i%11 >= 6 && i%11 <= 7 {
+			day := st.FirstInteractionAt.In(crm.DefaultLocation)
+			st.FirstDealOn = time.Date(day.Year(), day.Month(), day.Day()+6-i%11, 0, 0, 0, 0, time.UTC)
 		}
 	}
 	return cs
@@ -280,12 +339,19 @@ func sameGroup(g, w *analytics.Group) string {
 	return ""
 }
 
-// TestAggregatePipelinesAgreeWithTheEngine runs random aggregates (every
-// fact; up to three dimensions and a time unit; no, empty, one-day and
-// random ranges in several zones, Asia/Shanghai's midnight among the
-// bounds; scopes, archive scopes, element filters and medians) compiled to
+// TestAggregatePipelinesAgreeWithTheEngine runs aggregates compiled to
 // pipelines on mingo over the demo customers, and checks that each gives
-// exactly analytics.Evaluate's groups.
+// exactly analytics.Evaluate's groups: every dimension of every fact with
+// every metric's median, every element filter of every nested fact, next
+// actions as of several times, and random aggregates (every fact; up to
+// three dimensions and a time unit; no, empty, one-day and random ranges
+// in several zones, Asia/Shanghai's midnight among the bounds; scopes,
+// archive scopes, element filters, medians, earlier nows). The data holds
+// interactions without a time of logging and logged exactly 24 hours
+// after, open next actions without a due time, and first deals on and
+// before the first interaction's day; the test checks that the cases
+// reach every key of RECORDING, NEXT_ACTION and SCORE_BAND and customers
+// with a sales cycle.
 func TestAggregatePipelinesAgreeWithTheEngine(t *testing.T) {
 	customers := aggCustomers(150)
 	cases := randomAggregates(t, rand.New(rand.NewPCG(16, 0xa66)), 150)
@@ -300,6 +366,11 @@ func TestAggregatePipelinesAgreeWithTheEngine(t *testing.T) {
 	}
 	results := runMingoPipelines(t, customers, pipelines)
 	nonEmpty := 0
+	// The keys the reference gave for the dimensions that derive them, and
+	// the customers with a sales cycle: the cases must reach each.
+	derived := map[analytics.Dimension]map[string]bool{analytics.Recording: {}, analytics.NextAction: {},
+		analytics.FirstDealQuarter: {}, analytics.ScoreBand: {}}
+	cycles := int64(0)
 	for i, c := range cases {
 		if results[i].err != "" {
 			t.Errorf("%s: mingo: %s\npipeline %s", c.name, results[i].err, ejson(pipelines[i]))
@@ -318,6 +389,16 @@ func TestAggregatePipelinesAgreeWithTheEngine(t *testing.T) {
 		if want.Total.Count > 0 {
 			nonEmpty++
 		}
+		for j, d := range c.spec.Dims {
+			if seen := derived[d]; seen != nil {
+				for _, g := range want.Groups {
+					seen[g.Keys[j]] = true
+				}
+			}
+		}
+		if c.spec.Fact == analytics.Customers {
+			cycles = max(cycles, want.Total.Figures[slices.Index(c.spec.Fact.Metrics(), analytics.SalesCycleDays)].N)
+		}
 		if d := sameGroups(got, want); d != "" {
 			t.Errorf("%s: %s\npipeline %s", c.name, d, ejson(pipelines[i]))
 		}
@@ -325,6 +406,47 @@ func TestAggregatePipelinesAgreeWithTheEngine(t *testing.T) {
 	// The random cases must not be trivially empty.
 	if nonEmpty < len(cases)/2 {
 		t.Errorf("only %d of %d aggregates have rows", nonEmpty, len(cases))
+	}
+	for d, want := range map[analytics.Dimension][]string{
+		analytics.Recording:  {analytics.OnTime, analytics.Late, ""},
+		analytics.NextAction: {analytics.None, analytics.Open, analytics.Overdue, analytics.Done},
+		analytics.ScoreBand:  {"HIGH", "MEDIUM", "LOW"},
+	} {
+		for _, k := range want {
+			if !derived[d][k] {
+				t.Errorf("no case has a %s group %q (%v)", d, k, derived[d])
+			}
+		}
+	}
+	if len(derived[analytics.FirstDealQuarter]) < 3 || !derived[analytics.FirstDealQuarter][""] {
+		t.Errorf("FIRST_DEAL_QUARTER groups %v: want quarters and customers without deals", derived[analytics.FirstDealQuarter])
+	}
+	if cycles < 20 {
+		t.Errorf("at most %d customers with a sales cycle in a case", cycles)
+	}
+}
+
+// TestAggregateCompilesTheWholeCatalog checks that the pipeline compiler
+// knows every dimension and metric of every fact (the in-process fallback
+// is for a server without the stages, not for the catalog), and that it
+// still refuses one it does not know.
+func TestAggregateCompilesTheWholeCatalog(t *testing.T) {
+	for _, f := range analytics.Facts() {
+		for _, d := range f.Dimensions() {
+			spec := &analytics.Spec{Fact: f, Loc: crm.DefaultLocation, Now: aggNow, Dims: []analytics.Dimension{d}, Medians: f.Metrics()}
+			if _, _, err := mongodb.CompileAggregate(spec); err != nil {
+				t.Errorf("%s by %s: %v", f, d, err)
+			}
+		}
+	}
+	for _, spec := range []*analytics.Spec{
+		{Fact: analytics.Interactions, Loc: crm.DefaultLocation, Dims: []analytics.Dimension{"FUTURE"}},
+		{Fact: analytics.Deals, Loc: crm.DefaultLocation, Dims: []analytics.Dimension{analytics.Channel}},
+		{Fact: "FUTURE", Loc: crm.DefaultLocation},
+	} {
+		if _, _, err := mongodb.CompileAggregate(spec); err == nil {
+			t.Errorf("%s by %v compiled", spec.Fact, spec.Dims)
+		}
 	}
 }
 
@@ -492,6 +614,9 @@ func TestAggregateOnTheServer(t *testing.T) {
 	customers := page.Customers
 	r := rand.New(rand.NewPCG(16, 0x5e7))
 	cases := randomAggregates(t, r, 60)
+	if mongotest.FerretDB() { // the fallback computes every Spec alike: the catalog's sweep is for pipelines
+		cases = slices.DeleteFunc(cases, func(c aggCase) bool { return c.sweep })
+	}
 	for i := range cases {
 		if i%3 == 0 {
 			cases[i].spec.Viewer = &crm.Actor{UserID: demo.UserID(6), Role: crm.RoleAnalyst}
