@@ -3,8 +3,6 @@ package mongodb_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -21,6 +19,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/demo"
+	"github.com/kehu-crm/kehu/internal/mingotest"
 	"github.com/kehu-crm/kehu/internal/mongodb"
 	"github.com/kehu-crm/kehu/internal/mongotest"
 	"github.com/kehu-crm/kehu/internal/segment"
@@ -525,63 +524,10 @@ func runMingoPipelines(t *testing.T, docs []*crm.Customer, pipelines []bson.A) [
 	return res
 }
 
-// mingoInstall installs the script with its locked dependencies (npm ci)
-// into the user's cache directory, keyed by the hash of the files, once
-// (as internal/segment's differential test does). It returns the script's
-// path; it skips the test when npm is missing.
+// mingoInstall installs the mingo script (internal/mingotest).
 func mingoInstall(t *testing.T) string {
 	t.Helper()
-	const src = "testdata/mingo"
-	h := sha256.New()
-	files := []string{"package.json", "package-lock.json", "aggregate.mjs"}
-	contents := make([][]byte, len(files))
-	for i, f := range files {
-		b, err := os.ReadFile(filepath.Join(src, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		contents[i] = b
-		fmt.Fprintf(h, "%s %d\n", f, len(b))
-		h.Write(b)
-	}
-	root, err := os.UserCacheDir()
-	if err != nil {
-		root = os.TempDir()
-	}
-	root = filepath.Join(root, "kehu-mingo")
-	dir := filepath.Join(root, hex.EncodeToString(h.Sum(nil))[:16])
-	script := filepath.Join(dir, "aggregate.mjs")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "mingo")); err == nil {
-		return script
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm is not installed: the differential test against mingo needs it to install mingo (apt-get install npm)")
-	}
-	if err := os.MkdirAll(root, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	tmp, err := os.MkdirTemp(root, "install-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
-	for i, f := range files {
-		if err := os.WriteFile(filepath.Join(tmp, f), contents[i], 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
-	cmd.Dir = tmp
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci in %s: %v\n%s", tmp, err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(filepath.Join(dir, "node_modules", "mingo")); statErr != nil {
-			t.Fatalf("install mingo: %v", err)
-		}
-	}
-	return script
+	return mingotest.Install(t, "testdata/mingo", "aggregate.mjs")
 }
 
 // TestAggregateOnTheServer runs random aggregates with Store.Aggregate on

@@ -2,10 +2,7 @@ package segment_test
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/mingotest"
 	. "github.com/kehu-crm/kehu/internal/segment"
 )
 
@@ -24,65 +22,10 @@ import (
 // (mingo, bson). They are installed outside the source tree (mingoInstall).
 const mingoDir = "testdata/mingo"
 
-// mingoInstall installs the script with its locked dependencies (npm ci)
-// into the user's cache directory, keyed by the hash of the files, once:
-// os.UserCacheDir()/kehu-mingo/<hash> (the temp directory without one).
-// The tests never write into the source tree. It returns the script's
-// path; it skips the test when npm is missing.
+// mingoInstall installs the mingo script (internal/mingotest).
 func mingoInstall(t *testing.T) string {
 	t.Helper()
-	h := sha256.New()
-	files := []string{"package.json", "package-lock.json", "run.mjs"}
-	contents := make([][]byte, len(files))
-	for i, f := range files {
-		b, err := os.ReadFile(filepath.Join(mingoDir, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		contents[i] = b
-		fmt.Fprintf(h, "%s %d\n", f, len(b))
-		h.Write(b)
-	}
-	root, err := os.UserCacheDir()
-	if err != nil {
-		root = os.TempDir()
-	}
-	root = filepath.Join(root, "kehu-mingo")
-	dir := filepath.Join(root, hex.EncodeToString(h.Sum(nil))[:16])
-	script := filepath.Join(dir, "run.mjs")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "mingo")); err == nil {
-		return script
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Skip("npm is not installed: the differential test against mingo needs it to install mingo (apt-get install npm)")
-	}
-	if err := os.MkdirAll(root, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	// Install into a fresh directory, then rename it into place: a
-	// concurrent test process finds either nothing or a whole install.
-	tmp, err := os.MkdirTemp(root, "install-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(tmp)
-	for i, f := range files {
-		if err := os.WriteFile(filepath.Join(tmp, f), contents[i], 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
-	cmd.Dir = tmp
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci in %s: %v\n%s", tmp, err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(filepath.Join(dir, "node_modules", "mingo")); statErr != nil {
-			t.Fatalf("install mingo: %v", err)
-		}
-	}
-	return script
+	return mingotest.Install(t, mingoDir, "run.mjs")
 }
 
 type mingoResult struct {
