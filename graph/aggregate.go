@@ -22,7 +22,6 @@ type aggArgs struct {
 	query     *string
 	segment   *string
 	scope     *crm.ArchiveScope
-	elemArg   string // the element filter's argument name ("" for none)
 	elemWhere map[string]any
 	groupBy   []string
 	rng       *model.AggregateRange
@@ -33,13 +32,6 @@ type aggArgs struct {
 	direction *model.OrderDirection
 	compare   *model.CompareTo
 	locale    *crm.Locale
-}
-
-// factArrays are the nested arrays of the facts that take an element
-// filter.
-var factArrays = map[analytics.Fact]segment.Array{
-	analytics.Interactions: segment.Interactions, analytics.Deals: segment.Deals, analytics.Needs: segment.Needs,
-	analytics.Satisfaction: segment.Satisfaction, analytics.StageChanges: segment.StageHistory,
 }
 
 // aggregate translates an aggregate field's arguments into an
@@ -56,7 +48,7 @@ func (r *Resolver) aggregate(ctx context.Context, in aggArgs) (*analytics.Result
 			q.Archive = *in.scope
 		}
 		if in.elemWhere != nil {
-			if q.Elements, err = segment.ElementsFromInput(in.elemArg, factArrays[in.fact], in.elemWhere, opts); err != nil {
+			if q.Elements, err = segment.ElementsFromInput(in.fact.ElementArg(), in.fact.Array(), in.elemWhere, opts); err != nil {
 				return nil, err
 			}
 		}

@@ -903,7 +903,7 @@ func (r *queryResolver) CustomersAggregate(ctx context.Context, where map[string
 
 // InteractionsAggregate is the resolver for the interactionsAggregate field.
 func (r *queryResolver) InteractionsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
-	in := aggArgs{fact: analytics.Interactions, where: where, query: query, segment: segment, scope: scope, elemArg: "interactionWhere", elemWhere: interactionWhere,
+	in := aggArgs{fact: analytics.Interactions, where: where, query: query, segment: segment, scope: scope, elemWhere: interactionWhere,
 		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
 	if orderBy != nil {
 		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
@@ -913,7 +913,7 @@ func (r *queryResolver) InteractionsAggregate(ctx context.Context, where map[str
 
 // DealsAggregate is the resolver for the dealsAggregate field.
 func (r *queryResolver) DealsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
-	in := aggArgs{fact: analytics.Deals, where: where, query: query, segment: segment, scope: scope, elemArg: "dealWhere", elemWhere: dealWhere,
+	in := aggArgs{fact: analytics.Deals, where: where, query: query, segment: segment, scope: scope, elemWhere: dealWhere,
 		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
 	if orderBy != nil {
 		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
@@ -923,7 +923,7 @@ func (r *queryResolver) DealsAggregate(ctx context.Context, where map[string]any
 
 // NeedsAggregate is the resolver for the needsAggregate field.
 func (r *queryResolver) NeedsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
-	in := aggArgs{fact: analytics.Needs, where: where, query: query, segment: segment, scope: scope, elemArg: "needWhere", elemWhere: needWhere,
+	in := aggArgs{fact: analytics.Needs, where: where, query: query, segment: segment, scope: scope, elemWhere: needWhere,
 		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
 	if orderBy != nil {
 		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
@@ -934,8 +934,8 @@ func (r *queryResolver) NeedsAggregate(ctx context.Context, where map[string]any
 // SatisfactionAggregate is the resolver for the satisfactionAggregate field.
 func (r *queryResolver) SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
 	in := aggArgs{fact: analytics.Satisfaction, where: where, query: query, segment: segment, scope: scope,
-		elemArg: "satisfactionWhere", elemWhere: satisfactionWhere,
-		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+		elemWhere: satisfactionWhere,
+		groupBy:   names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
 	if orderBy != nil {
 		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
 	}
@@ -945,8 +945,8 @@ func (r *queryResolver) SatisfactionAggregate(ctx context.Context, where map[str
 // StageChangesAggregate is the resolver for the stageChangesAggregate field.
 func (r *queryResolver) StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
 	in := aggArgs{fact: analytics.StageChanges, where: where, query: query, segment: segment, scope: scope,
-		elemArg: "stageChangeWhere", elemWhere: stageChangeWhere,
-		groupBy: names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+		elemWhere: stageChangeWhere,
+		groupBy:   names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
 	if orderBy != nil {
 		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
 	}

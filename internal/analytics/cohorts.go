@@ -121,7 +121,7 @@ func (s *Service) Cohorts(ctx context.Context, q CohortRequest) (*Cohorts, error
 	case q.Unit == Quarter:
 		dim = CreatedQuarter
 	}
-	k := kpiCalc{s: s, ctx: ctx, q: &KPIRequest{Scope: q.Scope, Actor: q.Actor}, loc: loc}
+	k := calc{s: s, ctx: ctx, scope: q.Scope, actor: q.Actor, loc: loc}
 	inRange := onDays(field, rng)
 	sizes, err := k.facts(Customers, inRange, nil, []Dimension{dim}, nil)
 	if err != nil {

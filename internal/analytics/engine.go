@@ -264,38 +264,21 @@ func newEvaluator(s *Spec) *evaluator {
 	e.mv, e.has = make([]int64, e.nm), make([]bool, e.nm)
 	e.total.Figures = make([]Figure, e.nm)
 	e.total.lastCustomer = -1
-	loc := s.Loc
-	if loc == nil {
-		loc = crm.DefaultLocation
-	}
+	loc := s.Location()
 	e.now = s.Now.UnixMilli()
 	e.days = newBucketer(Day, loc)
-	factLoc := loc
-	if s.DateFact() {
-		factLoc = time.UTC
-	}
-	if s.Window != nil {
-		e.windowed = true
-		e.lo, e.hi = s.Window.Millis(factLoc)
-	}
+	e.lo, e.hi, e.windowed = s.WindowMillis()
 	for _, d := range s.Dims {
 		e.kind = append(e.kind, kindOf(s.Fact, d))
 		e.dicts = append(e.dicts, dictOf(d))
-		switch {
-		case d.IsTime():
-			e.unit = newBucketer(d, factLoc)
-		case d == CreatedMonth:
-			e.cal[d] = newBucketer(Month, loc)
-		case d == CreatedQuarter:
-			e.cal[d] = newBucketer(Quarter, loc)
-		case d == CreatedYear:
-			e.cal[d] = newBucketer(Year, loc)
-		case d == OpenedMonth:
-			e.cal[d] = newBucketer(Month, loc)
-		case d == FirstDealMonth:
-			e.cal[d] = newBucketer(Month, time.UTC) // a date
-		case d == FirstDealQuarter:
-			e.cal[d] = newBucketer(Quarter, time.UTC)
+		if d.IsTime() {
+			e.unit = newBucketer(d, s.FactLocation())
+		} else if unit, utc, ok := d.Calendar(); ok {
+			zone := loc
+			if utc {
+				zone = time.UTC // a date
+			}
+			e.cal[d] = newBucketer(unit, zone)
 		}
 	}
 	if s.Elements != nil {
@@ -561,7 +544,7 @@ func kindOf(f Fact, d Dimension) int {
 	if d.IsTime() {
 		return timeDim
 	}
-	if slices.Contains(own[f], d) {
+	if f.Own(d) {
 		return rowDim
 	}
 	return customerDim

@@ -57,7 +57,7 @@ func (s *Service) Funnel(ctx context.Context, q FunnelRequest) (*Funnel, error) 
 	if !ok {
 		return nil, p.Err()
 	}
-	k := kpiCalc{s: s, ctx: ctx, q: &KPIRequest{Scope: q.Scope, Actor: q.Actor}, loc: loc}
+	k := calc{s: s, ctx: ctx, scope: q.Scope, actor: q.Actor, loc: loc}
 	cohort := onDays("createdAt", rng)
 	nodes := make([]segment.Node, len(FunnelStages))
 	for i := range FunnelStages {

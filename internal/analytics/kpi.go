@@ -157,7 +157,7 @@ func (s *Service) KPIs(ctx context.Context, q KPIRequest) (*KPIReport, error) {
 		p.Fail("compare", crm.ReasonNotAllowed, map[string]any{"value": string(q.Compare)}, "must be PREVIOUS_PERIOD or PREVIOUS_YEAR")
 		return nil, p.Err()
 	}
-	k := kpiCalc{s: s, ctx: ctx, q: &q, loc: loc}
+	k := calc{s: s, ctx: ctx, scope: q.Scope, actor: q.Actor, loc: loc}
 	rep := &KPIReport{Range: rng}
 	// The compared range is computed beside the range, on another core.
 	var prev []*KPI
@@ -228,22 +228,24 @@ func ratString(r *big.Rat, d int) *string {
 	return &s
 }
 
-// kpiCalc computes the KPIs of one range.
-type kpiCalc struct {
-	s   *Service
-	ctx context.Context
-	q   *KPIRequest
-	loc *time.Location
+// calc counts customers and runs aggregates over one scope for one actor:
+// what the KPIs, the funnel and the cohorts are computed from.
+type calc struct {
+	s     *Service
+	ctx   context.Context
+	scope *segment.Filter // nil: every customer
+	actor crm.Actor
+	loc   *time.Location
 }
 
-func (k *kpiCalc) opts() segment.Options {
-	return segment.Options{Now: k.s.Clock.Now(), Loc: k.loc, Me: k.q.Actor.UserID}
+func (k *calc) opts() segment.Options {
+	return segment.Options{Now: k.s.Clock.Now(), Loc: k.loc, Me: k.actor.UserID}
 }
 
 // scoped ANDs the request's scope to n.
-func (k *kpiCalc) scoped(n segment.Node) segment.Node {
-	if k.q.Scope != nil && k.q.Scope.Node() != nil {
-		return segment.And{Nodes: []segment.Node{k.q.Scope.Node(), n}}
+func (k *calc) scoped(n segment.Node) segment.Node {
+	if k.scope != nil && k.scope.Node() != nil {
+		return segment.And{Nodes: []segment.Node{k.scope.Node(), n}}
 	}
 	return n
 }
@@ -272,7 +274,7 @@ func active(r Range) segment.Node {
 func before(d Date) segment.Node { return segment.Cond{Field: "createdAt", Op: segment.Lt, Value: d} }
 
 // counts counts each node's customers (active ones, in scope) in one pass.
-func (k *kpiCalc) counts(nodes []segment.Node) ([]int, []*string, error) {
+func (k *calc) counts(nodes []segment.Node) ([]int, []*string, error) {
 	filters := make([]crm.Filter, len(nodes))
 	lines := make([]*string, len(nodes))
 	for i, n := range nodes {
@@ -286,20 +288,20 @@ func (k *kpiCalc) counts(nodes []segment.Node) ([]int, []*string, error) {
 			lines[i] = &l
 		}
 	}
-	n, err := k.s.Customers.Counts(k.ctx, filters, crm.CountQuery{Scope: crm.ScopeActive, User: k.q.Actor.UserID, Viewer: &k.q.Actor})
+	n, err := k.s.Customers.Counts(k.ctx, filters, crm.CountQuery{Scope: crm.ScopeActive, User: k.actor.UserID, Viewer: &k.actor})
 	return n, lines, err
 }
 
 // facts runs one aggregate of a fact over the scope.
-func (k *kpiCalc) facts(f Fact, scope segment.Node, elems map[string]any, dims []Dimension, window *Range, medians ...Metric) (*Groups, error) {
-	spec := &Spec{Fact: f, Archive: crm.ScopeActive, User: k.q.Actor.UserID, Viewer: &k.q.Actor, Dims: dims,
+func (k *calc) facts(f Fact, scope segment.Node, elems map[string]any, dims []Dimension, window *Range, medians ...Metric) (*Groups, error) {
+	spec := &Spec{Fact: f, Archive: crm.ScopeActive, User: k.actor.UserID, Viewer: &k.actor, Dims: dims,
 		Window: window, Loc: k.loc, Now: k.s.Clock.Now(), Medians: medians}
 	var n segment.Node
 	switch {
 	case scope != nil:
 		n = k.scoped(scope)
-	case k.q.Scope != nil:
-		n = k.q.Scope.Node()
+	case k.scope != nil:
+		n = k.scope.Node()
 	}
 	if n != nil {
 		fl, err := segment.NewFilter(n, k.opts())
@@ -346,7 +348,7 @@ func group(g *Groups, keys ...string) *Group {
 }
 
 // all computes every KPI for r, in kpiDefs order.
-func (k *kpiCalc) all(r Range) ([]*KPI, error) {
+func (k *calc) all(r Range) ([]*KPI, error) {
 	out := make([]*KPI, len(kpiDefs))
 	for i := range out {
 		out[i] = &KPI{}
@@ -480,7 +482,7 @@ func (k *kpiCalc) all(r Range) ([]*KPI, error) {
 }
 
 // line is n in scope as a query line, nil when it has none.
-func (k *kpiCalc) line(n segment.Node) *string {
+func (k *calc) line(n segment.Node) *string {
 	if l, ok := segment.Format(k.scoped(n)); ok {
 		return &l
 	}

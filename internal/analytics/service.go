@@ -186,9 +186,9 @@ func (s *Service) spec(q Request) (spec *Spec, rng, prev *Range, err error) {
 	if q.Elements != nil {
 		switch {
 		case !q.Fact.Nested() || segment.Array(q.Elements.Array()) != factArray[q.Fact]:
-			p.Fail(elementArg(q.Fact), crm.ReasonNotAllowed, nil, "is not a filter of %s", q.Fact)
+			p.Fail(q.Fact.ElementArg(), crm.ReasonNotAllowed, nil, "is not a filter of %s", q.Fact)
 		case !q.Elements.Lean():
-			p.Fail(elementArg(q.Fact), crm.ReasonNotAllowed, nil, "text conditions (summary) are not available in aggregates")
+			p.Fail(q.Fact.ElementArg(), crm.ReasonNotAllowed, nil, "text conditions (summary) are not available in aggregates")
 		}
 	}
 	if q.Limit != nil && (*q.Limit < 1 || *q.Limit > MaxLimit) {
@@ -249,8 +249,13 @@ var factArray = map[Fact]segment.Array{
 	Satisfaction: segment.Satisfaction, StageChanges: segment.StageHistory,
 }
 
-// elementArg is the name of the fact's element-filter argument.
-func elementArg(f Fact) string {
+// Array is the nested array whose elements are the fact's rows
+// (segment.Customer for CUSTOMERS): what its element filter is about.
+func (f Fact) Array() segment.Array { return factArray[f] }
+
+// ElementArg is the name of the fact's element-filter argument
+// (interactionWhere ...); "" for CUSTOMERS, which has none.
+func (f Fact) ElementArg() string {
 	switch f {
 	case Interactions:
 		return "interactionWhere"
@@ -263,7 +268,7 @@ func elementArg(f Fact) string {
 	case StageChanges:
 		return "stageChangeWhere"
 	}
-	return "where"
+	return ""
 }
 
 // shaper turns an Engine's groups into the rows of a Result.
