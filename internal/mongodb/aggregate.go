@@ -121,17 +121,9 @@ func (s *Store) inProcess(ctx context.Context, spec *analytics.Spec, scope bson.
 	if err != nil {
 		return nil, internal("aggregate in process", err)
 	}
-	defer cur.Close(ctx)
-	var in []*crm.Customer
-	for cur.Next(ctx) {
-		c := new(crm.Customer)
-		if err := bson.Unmarshal(cur.Current, c); err != nil {
-			return nil, internal("decode customer", err)
-		}
-		in = append(in, c)
-	}
-	if err := cur.Err(); err != nil {
-		return nil, internal("aggregate in process", err)
+	in, err := decodeAll[crm.Customer](ctx, cur, "aggregate in process")
+	if err != nil {
+		return nil, err
 	}
 	g, _ := analytics.Evaluate(spec, in)
 	return g, nil

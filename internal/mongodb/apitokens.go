@@ -71,19 +71,7 @@ func (ts apiTokenStore) List(ctx context.Context) ([]*crm.APIToken, error) {
 	if err != nil {
 		return nil, internal("list API tokens", err)
 	}
-	defer cur.Close(ctx)
-	out := []*crm.APIToken{}
-	for cur.Next(ctx) {
-		t := new(crm.APIToken)
-		if err := bson.Unmarshal(cur.Current, t); err != nil {
-			return nil, internal("decode API token", err)
-		}
-		out = append(out, t)
-	}
-	if err := cur.Err(); err != nil {
-		return nil, internal("list API tokens", err)
-	}
-	return out, nil
+	return decodeAll[crm.APIToken](ctx, cur, "list API tokens")
 }
 
 // Revoke sets revokedAt only where it is absent, so the first revocation

@@ -138,3 +138,21 @@ func duplicateError(ctx context.Context, coll *mongo.Collection, kind, id string
 	}
 	return crm.Duplicate(field)
 }
+
+// decodeAll reads every document of cur into a new T; op names the read
+// in errors (INTERNAL). It closes the cursor.
+func decodeAll[T any](ctx context.Context, cur *mongo.Cursor, op string) ([]*T, error) {
+	defer cur.Close(ctx)
+	out := []*T{}
+	for cur.Next(ctx) {
+		v := new(T)
+		if err := bson.Unmarshal(cur.Current, v); err != nil {
+			return nil, internal("decode: "+op, err)
+		}
+		out = append(out, v)
+	}
+	if err := cur.Err(); err != nil {
+		return nil, internal(op, err)
+	}
+	return out, nil
+}

@@ -117,17 +117,9 @@ func (ss segmentStore) ListVisible(ctx context.Context, userID string) ([]*crm.S
 	if err != nil {
 		return nil, internal("list segments", err)
 	}
-	defer cur.Close(ctx)
-	out := []*crm.SavedSegment{}
-	for cur.Next(ctx) {
-		seg := new(crm.SavedSegment)
-		if err := bson.Unmarshal(cur.Current, seg); err != nil {
-			return nil, internal("decode segment", err)
-		}
-		out = append(out, seg)
-	}
-	if err := cur.Err(); err != nil {
-		return nil, internal("list segments", err)
+	out, err := decodeAll[crm.SavedSegment](ctx, cur, "list segments")
+	if err != nil {
+		return nil, err
 	}
 	crm.SortSegments(out)
 	return out, nil

@@ -79,19 +79,7 @@ func (us userStore) List(ctx context.Context) ([]*crm.User, error) {
 	if err != nil {
 		return nil, internal("list users", err)
 	}
-	defer cur.Close(ctx)
-	out := []*crm.User{}
-	for cur.Next(ctx) {
-		u := new(crm.User)
-		if err := bson.Unmarshal(cur.Current, u); err != nil {
-			return nil, internal("decode user", err)
-		}
-		out = append(out, u)
-	}
-	if err := cur.Err(); err != nil {
-		return nil, internal("list users", err)
-	}
-	return out, nil
+	return decodeAll[crm.User](ctx, cur, "list users")
 }
 
 func (us userStore) Replace(ctx context.Context, u *crm.User, expectedVersion int64) error {
