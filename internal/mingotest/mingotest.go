@@ -5,6 +5,7 @@
 package mingotest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // Install installs the script of the directory src (package.json,
@@ -73,4 +76,46 @@ func Install(t testing.TB, src, script string) string {
 		}
 	}
 	return path
+}
+
+// Run runs the installed script on the documents (written one Extended
+// JSON line each) and the query lines (filters or pipelines, one per
+// line, as the script reads them), and returns what it prints. It skips
+// the test when Node.js is missing.
+func Run[D any](t testing.TB, script string, docs []D, queries [][]byte) []byte {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node (Node.js) is not installed: the differential test against mingo needs it (apt-get install nodejs npm)")
+	}
+	var docBuf bytes.Buffer
+	for _, d := range docs {
+		b, err := bson.MarshalExtJSON(d, true, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docBuf.Write(b)
+		docBuf.WriteByte('\n')
+	}
+	dir := t.TempDir()
+	docPath, queryPath := filepath.Join(dir, "docs.ejson"), filepath.Join(dir, "queries.ejson")
+	if err := os.WriteFile(docPath, docBuf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var queryBuf bytes.Buffer
+	for _, q := range queries {
+		queryBuf.Write(q)
+		queryBuf.WriteByte('\n')
+	}
+	if err := os.WriteFile(queryPath, queryBuf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, script, docPath, queryPath)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node %s: %v\n%s", filepath.Base(script), err, stderr.String())
+	}
+	return out
 }

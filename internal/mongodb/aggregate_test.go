@@ -5,9 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -467,51 +464,23 @@ type mingoOut struct {
 // dependencies (npm ci) on first use, outside the source tree.
 func runMingoPipelines(t *testing.T, docs []*crm.Customer, pipelines []bson.A) []mingoOut {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node (Node.js) is not installed: the differential test against mingo needs it (apt-get install nodejs npm)")
-	}
 	script := mingoInstall(t)
-	dir := t.TempDir()
-	var docBuf, pipeBuf bytes.Buffer
-	for _, c := range docs {
-		b, err := bson.MarshalExtJSON(c, true, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docBuf.Write(b)
-		docBuf.WriteByte('\n')
-	}
-	for _, p := range pipelines {
+	lines := make([][]byte, len(pipelines))
+	for i, p := range pipelines {
 		b, err := bson.MarshalExtJSON(bson.D{{Key: "p", Value: p}}, true, false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// The line is the array itself: strip {"p": ...}.
-		b = bytes.TrimSuffix(bytes.TrimPrefix(b, []byte(`{"p":`)), []byte("}"))
-		pipeBuf.Write(b)
-		pipeBuf.WriteByte('\n')
+		lines[i] = bytes.TrimSuffix(bytes.TrimPrefix(b, []byte(`{"p":`)), []byte("}"))
 	}
-	docPath, pipePath := filepath.Join(dir, "docs.ejson"), filepath.Join(dir, "pipelines.ejson")
-	if err := os.WriteFile(docPath, docBuf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
+	out := mingotest.Run(t, script, docs, lines)
+	answers := bytes.Split(bytes.TrimSpace(out), []byte("\n"))
+	if len(answers) != len(pipelines) {
+		t.Fatalf("mingo answered %d pipelines of %d", len(answers), len(pipelines))
 	}
-	if err := os.WriteFile(pipePath, pipeBuf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, script, docPath, pipePath)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node aggregate.mjs: %v\n%s", err, stderr.String())
-	}
-	lines := bytes.Split(bytes.TrimSpace(out), []byte("\n"))
-	if len(lines) != len(pipelines) {
-		t.Fatalf("mingo answered %d pipelines of %d", len(lines), len(pipelines))
-	}
-	res := make([]mingoOut, len(lines))
-	for i, l := range lines {
+	res := make([]mingoOut, len(answers))
+	for i, l := range answers {
 		var v struct {
 			Docs  []bson.Raw `bson:"docs"`
 			Error string     `bson:"error"`

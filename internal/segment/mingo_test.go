@@ -1,7 +1,6 @@
 package segment_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -38,43 +37,16 @@ type mingoResult struct {
 // missing and installs the locked dependencies (npm ci) on first use.
 func runMingo(t *testing.T, docs []*crm.Customer, filters []bson.D) []mingoResult {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node (Node.js) is not installed: the differential test against mingo needs it (apt-get install nodejs npm)")
-	}
 	script := mingoInstall(t)
-	dir := t.TempDir()
-	var docBuf, filterBuf bytes.Buffer
-	for _, c := range docs {
-		b, err := bson.MarshalExtJSON(c, true, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docBuf.Write(b)
-		docBuf.WriteByte('\n')
-	}
-	for _, f := range filters {
+	lines := make([][]byte, len(filters))
+	for i, f := range filters {
 		b, err := bson.MarshalExtJSON(f, true, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		filterBuf.Write(b)
-		filterBuf.WriteByte('\n')
+		lines[i] = b
 	}
-	docPath, filterPath := filepath.Join(dir, "docs.ejson"), filepath.Join(dir, "filters.ejson")
-	if err := os.WriteFile(docPath, docBuf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filterPath, filterBuf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, script, docPath, filterPath)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node run.mjs: %v\n%s", err, stderr.String())
-	}
+	out := mingotest.Run(t, script, docs, lines)
 	var res []mingoResult
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("mingo output: %v", err)
