@@ -179,15 +179,31 @@ func daySpan(r *analytics.Range) *model.DaySpan {
 }
 
 // locale is the language of an aggregate's labels: the argument, else the
-// signed-in user's, else Chinese.
+// signed-in user's (read once per operation, however many aggregates it
+// asks for), else Chinese.
 func (r *Resolver) locale(ctx context.Context, a crm.Actor, arg *crm.Locale) crm.Locale {
 	if arg != nil {
 		return *arg
 	}
-	if u, err := r.Store.Users().Get(ctx, a.UserID); err == nil && u.Locale != "" {
-		return u.Locale
+	cache, _ := ctx.Value(userDirKey).(*userDirectories)
+	if cache != nil {
+		cache.mu.Lock()
+		defer cache.mu.Unlock()
+		if l, ok := cache.locales[a.UserID]; ok {
+			return l
+		}
 	}
-	return crm.LocaleZhCN
+	l := crm.LocaleZhCN
+	if u, err := r.Store.Users().Get(ctx, a.UserID); err == nil && u.Locale != "" {
+		l = u.Locale
+	}
+	if cache != nil {
+		if cache.locales == nil {
+			cache.locales = map[string]crm.Locale{}
+		}
+		cache.locales[a.UserID] = l
+	}
+	return l
 }
 
 func dateArg(t *time.Time) *segment.Date {

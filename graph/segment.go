@@ -41,8 +41,9 @@ func withUserDirectory(ctx context.Context) context.Context {
 // userDirectories holds an operation's user directories, by viewer: the
 // users are read once per operation, on the first name to resolve.
 type userDirectories struct {
-	mu   sync.Mutex
-	dirs map[string]segment.UserLookup
+	mu      sync.Mutex
+	dirs    map[string]segment.UserLookup
+	locales map[string]crm.Locale // the viewers' languages (labels of aggregates)
 }
 
 // UserDirectory reads the users a's filter operands may name, as a sees them

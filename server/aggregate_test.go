@@ -86,6 +86,28 @@ func TestAggregatesOverHTTP(t *testing.T) {
 		}
 	}
 
+	// Without locale the labels are in the user's language, for every
+	// aggregate of the request.
+	ts.post(t, analystToken, `mutation { updateMySettings(input: {locale: EN}) { locale } }`, nil).ok(t, nil)
+	var en map[string]struct{ Groups []struct{ Keys, Labels []string } }
+	ts.post(t, analystToken, `{ a: customersAggregate(groupBy: [STAGE]) { groups { keys labels } }
+		b: interactionsAggregate(groupBy: [CHANNEL]) { groups { keys labels } } }`, nil).ok(t, &en)
+	for name, want := range map[string]map[string]string{"a": {"WON": "Won"}, "b": {"VISIT": "Visit"}} {
+		found := false
+		for _, g := range en[name].Groups {
+			if l, ok := want[g.Keys[0]]; ok {
+				found = true
+				if g.Labels[0] != l {
+					t.Errorf("%s %s: label %q, want %q (the user's language)", name, g.Keys[0], g.Labels[0], l)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no group %v", name, want)
+		}
+	}
+	ts.post(t, analystToken, `mutation { updateMySettings(input: {locale: ZH_CN}) { locale } }`, nil).ok(t, nil)
+
 	// The KPIs, as a dashboard reads them with an analyst's rights.
 	var k struct {
 		Kpis struct {
