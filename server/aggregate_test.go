@@ -89,7 +89,9 @@ func TestAggregatesOverHTTP(t *testing.T) {
 	// Without locale the labels are in the user's language, for every
 	// aggregate of the request.
 	ts.post(t, analystToken, `mutation { updateMySettings(input: {locale: EN}) { locale } }`, nil).ok(t, nil)
-	var en map[string]struct{ Groups []struct{ Keys, Labels []string } }
+	var en map[string]struct {
+		Groups []struct{ Keys, Labels []string }
+	}
 	ts.post(t, analystToken, `{ a: customersAggregate(groupBy: [STAGE]) { groups { keys labels } }
 		b: interactionsAggregate(groupBy: [CHANNEL]) { groups { keys labels } } }`, nil).ok(t, &en)
 	for name, want := range map[string]map[string]string{"a": {"WON": "Won"}, "b": {"VISIT": "Visit"}} {
