@@ -109,9 +109,7 @@ func less(a, b Date) bool {
 	return a.Day < b.Day
 }
 
-func midnight(d Date, loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
-}
+func midnight(d Date, loc *time.Location) time.Time { return d.Start(loc) }
 
 func dateOf(t time.Time) Date {
 	y, m, d := t.Date()
@@ -365,4 +363,80 @@ func (b *bucketer) find(ms int64) *span {
 	b.last = i
 	b.created++
 	return &b.spans[i]
+}
+
+// grid finds the bucket of a time in constant time over a known stretch
+// [lo, hi): the stretch is cut into slots of 2^shift milliseconds, shorter
+// than the unit's shortest bucket, so a slot holds at most one bucket
+// boundary; each slot keeps its first bucket and, when another starts in
+// it, where and which. It is built from a bucketer (which converts a few
+// slot starts to the calendar) and then never converts a time again:
+// what the columnar engine looks a row's bucket up with.
+type grid struct {
+	origin int64
+	shift  uint
+	slots  []gridSlot
+}
+
+type gridSlot struct {
+	cut    int64  // offset in the slot where bucket next starts (1<<shift: none)
+	bucket uint32 // the bucket at the slot's start
+	next   uint32
+}
+
+// maxGridSlots bounds a grid's size (16 bytes a slot); a stretch needing
+// more slots (data centuries apart) is looked up through the bucketer.
+const maxGridSlots = 1 << 16
+
+// gridShift is the slot size for a unit, as a power of two milliseconds:
+// shorter than its shortest bucket (a day of 23 hours, a week, a month of
+// 28 days).
+func gridShift(u Dimension) uint {
+	switch u {
+	case Day:
+		return 26 // 18.6 hours
+	case Week:
+		return 29 // 6.2 days
+	}
+	return 31 // 24.9 days
+}
+
+// newGrid builds the grid of b's unit over [lo, hi]; ok is false when the
+// stretch needs too many slots or the zone has a bucket shorter than a
+// slot (none does today; the check keeps the lookup exact regardless).
+func newGrid(b *bucketer, lo, hi int64) (*grid, bool) {
+	if hi < lo {
+		hi = lo
+	}
+	shift := gridShift(b.unit)
+	n := (hi-lo)>>shift + 1
+	if n > maxGridSlots {
+		return nil, false
+	}
+	g := &grid{origin: lo, shift: shift, slots: make([]gridSlot, n)}
+	size := int64(1) << shift
+	for i := range g.slots {
+		start := lo + int64(i)<<shift
+		s := b.find(start)
+		sl := gridSlot{cut: size, bucket: uint32(s.id)}
+		if end := s.hi; end < start+size {
+			t := b.find(end)
+			if t.hi < start+size {
+				return nil, false
+			}
+			sl.cut, sl.next = end-start, uint32(t.id)
+		}
+		g.slots[i] = sl
+	}
+	return g, true
+}
+
+// id is the bucket of ms, which must lie in the grid's stretch.
+func (g *grid) id(ms int64) uint32 {
+	off := ms - g.origin
+	s := &g.slots[off>>g.shift]
+	if off&(1<<g.shift-1) >= s.cut {
+		return s.next
+	}
+	return s.bucket
 }

@@ -149,7 +149,12 @@ func Evaluate(s *Spec, customers []*crm.Customer) (g *Groups, skipped int) {
 		}(parts[w], customers[lo:hi])
 	}
 	wg.Wait()
-	out := &Groups{}
+	return gather(parts)
+}
+
+// gather merges the groups of evaluators that saw different customers.
+func gather(parts []*evaluator) (out *Groups, skipped int) {
+	out = &Groups{}
 	byKeys := map[string]*Group{}
 	for i, p := range parts {
 		if i == 0 {
@@ -250,6 +255,11 @@ type evaluator struct {
 
 	lastCode  code
 	lastGroup *Group
+
+	// The columnar scan's (scan.go).
+	grid        *grid // the time unit's over the rows' stretch; nil: the bucketer
+	hasElements bool
+	baseBuf     []uint64
 }
 
 func newEvaluator(s *Spec) *evaluator {
@@ -282,6 +292,7 @@ func newEvaluator(s *Spec) *evaluator {
 		}
 	}
 	if s.Elements != nil {
+		e.hasElements = true
 		switch s.Fact {
 		case Interactions:
 			e.interaction = segment.ElementPredicate[crm.BriefInteraction](s.Elements)
@@ -349,22 +360,7 @@ func (e *evaluator) customer(c *crm.Customer) {
 		}
 	}
 	e.n++
-	for i, d := range e.s.Dims {
-		if e.kind[i] != customerDim {
-			continue
-		}
-		if d == Tag && len(c.Tags) > 0 {
-			m := e.multi[i][:0]
-			for _, t := range c.Tags {
-				m = append(m, e.dicts[i].of(t))
-			}
-			e.multi[i] = m
-			e.vals[i] = m
-			continue
-		}
-		e.one[i][0] = e.dicts[i].of(e.customerValue(c, d))
-		e.vals[i] = e.one[i][:]
-	}
+	e.customerCodes(c)
 	switch e.s.Fact {
 	case Customers:
 		if !e.in(c.CreatedAt.UnixMilli()) {
@@ -501,6 +497,26 @@ func (e *evaluator) customer(c *crm.Customer) {
 			}
 			e.row(x.At)
 		}
+	}
+}
+
+// customerCodes sets the values of the customer's dimensions.
+func (e *evaluator) customerCodes(c *crm.Customer) {
+	for i, d := range e.s.Dims {
+		if e.kind[i] != customerDim {
+			continue
+		}
+		if d == Tag && len(c.Tags) > 0 {
+			m := e.multi[i][:0]
+			for _, t := range c.Tags {
+				m = append(m, e.dicts[i].of(t))
+			}
+			e.multi[i] = m
+			e.vals[i] = m
+			continue
+		}
+		e.one[i][0] = e.dicts[i].of(e.customerValue(c, d))
+		e.vals[i] = e.one[i][:]
 	}
 }
 

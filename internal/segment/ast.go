@@ -203,9 +203,42 @@ func (d Date) String() string {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }
 
-// in returns midnight of the date in loc.
+// in returns the first instant of the date in loc: its midnight, or,
+// where the zone skips midnight (a daylight-saving change at 00:00, as in
+// Brazil until 2019) or the whole day (Samoa skipped 2011-12-30), the first
+// instant whose local date is d or later. Consecutive days so tile time
+// without gaps or overlaps (time.Date leaves the instant of a skipped
+// local time unspecified).
 func (d Date) in(loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+	if loc == time.UTC || (!d.after(t) && d.after(t.Add(-time.Millisecond))) {
+		return t
+	}
+	lo, hi := t.Add(-48*time.Hour).UnixMilli(), t.Add(48*time.Hour).UnixMilli()
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if d.after(time.UnixMilli(mid).In(loc)) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return time.UnixMilli(lo).In(loc)
+}
+
+// Start is the first instant of the date in loc (see in).
+func (d Date) Start(loc *time.Location) time.Time { return d.in(loc) }
+
+// after reports whether d is after t's local date.
+func (d Date) after(t time.Time) bool {
+	y, m, day := t.Date()
+	if d.Year != y {
+		return d.Year > y
+	}
+	if d.Month != m {
+		return d.Month > m
+	}
+	return d.Day > day
 }
 
 // valid reports whether the date exists and lies in the supported years.

@@ -11,20 +11,48 @@ var _ analytics.Engine = (*Store)(nil)
 
 // Aggregate computes an aggregate in process over one snapshot of the read
 // model: the customers in scope are selected as Counts selects them, then
-// analytics.Evaluate groups their briefs on every core. A customer whose
-// brief the read model could not build is read from its document.
+// the engine groups their rows on every core, from the columns of each
+// chunk (analytics.EvaluateBlocks, built on a chunk's first aggregate) or,
+// for what the columns do not hold, from the customers' briefs
+// (analytics.Evaluate). A customer whose brief the read model could not
+// build is read from its document.
 func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics.Groups, error) {
 	cs := (*customerStore)(s)
+	q := crm.CountQuery{Scope: spec.Archive, User: spec.User, Viewer: spec.Viewer}
+	if analytics.Columnar(spec) {
+		var parts []analytics.Part
+		var last *chunk
+		whole := true
+		err := cs.eachInScopeAt(ctx, []crm.Filter{spec.Scope}, q, func(c *chunk, i, _ int) {
+			if c != last {
+				last = c
+				b := c.block()
+				if b == nil {
+					whole = false
+				}
+				parts = append(parts, analytics.Part{Block: b})
+			}
+			p := &parts[len(parts)-1]
+			p.Rows = append(p.Rows, int32(i))
+		})
+		if err != nil {
+			return nil, err
+		}
+		if whole {
+			if g, ok := analytics.EvaluateBlocks(spec, parts); ok {
+				return g, nil
+			}
+		}
+	}
 	var in []*crm.Customer
 	var missing []string
-	err := cs.eachInScope(ctx, []crm.Filter{spec.Scope}, crm.CountQuery{Scope: spec.Archive, User: spec.User, Viewer: spec.Viewer},
-		func(e *entry, _ int) {
-			if e.c.Brief == nil {
-				missing = append(missing, e.c.ID)
-				return
-			}
-			in = append(in, &e.c)
-		})
+	err := cs.eachInScope(ctx, []crm.Filter{spec.Scope}, q, func(e *entry, _ int) {
+		if e.c.Brief == nil {
+			missing = append(missing, e.c.ID)
+			return
+		}
+		in = append(in, &e.c)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -37,4 +65,22 @@ func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics
 	}
 	g, _ := analytics.Evaluate(spec, in)
 	return g, nil
+}
+
+// block returns the columns of the chunk's facts, building them on first
+// use (a chunk never changes; a write makes a new one). It is nil when a
+// customer of the chunk has no brief.
+func (c *chunk) block() *analytics.Block {
+	if b := c.facts.Load(); b != nil {
+		return b
+	}
+	cs := make([]*crm.Customer, c.n)
+	for i := range c.n {
+		if c.entries[i].c.Brief == nil {
+			return nil
+		}
+		cs[i] = &c.entries[i].c
+	}
+	c.facts.CompareAndSwap(nil, analytics.NewBlock(cs))
+	return c.facts.Load()
 }

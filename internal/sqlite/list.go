@@ -486,6 +486,11 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 // Filters that read free text are bound to the text index (or evaluated on
 // the documents) first, as the viewer q.Viewer reads the texts.
 func (cs *customerStore) eachInScope(ctx context.Context, filters []crm.Filter, q crm.CountQuery, fn func(e *entry, k int)) error {
+	return cs.eachInScopeAt(ctx, filters, q, func(c *chunk, i, k int) { fn(c.entries[i], k) })
+}
+
+// eachInScopeAt is eachInScope with the chunk and row of each entry.
+func (cs *customerStore) eachInScopeAt(ctx context.Context, filters []crm.Filter, q crm.CountQuery, fn func(c *chunk, i, k int)) error {
 	scope, err := archiveScope(q.Scope)
 	if err != nil {
 		return err
@@ -535,10 +540,10 @@ func (cs *customerStore) eachInScope(ctx context.Context, filters []crm.Filter, 
 			for k, f := range filters {
 				switch {
 				case f == nil:
-					fn(e, k)
+					fn(c, i, k)
 				case selected[k] != nil:
 					if selected[k][e.c.ID] {
-						fn(e, k)
+						fn(c, i, k)
 					}
 				default:
 					ok, err := cs.matchEntry(ctx, f, e)
@@ -546,7 +551,7 @@ func (cs *customerStore) eachInScope(ctx context.Context, filters []crm.Filter, 
 						return err
 					}
 					if ok {
-						fn(e, k)
+						fn(c, i, k)
 					}
 				}
 			}

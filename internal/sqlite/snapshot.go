@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"encoding/binary"
+	"sync/atomic"
+
 	"fmt"
+	"github.com/kehu-crm/kehu/internal/analytics"
 	"slices"
 	"sort"
 	"strings"
@@ -75,6 +78,7 @@ type chunk struct {
 	ints     [numIntCols][chunkCap]int64
 	avg      [chunkCap]float64 // stats.avgSatisfaction
 	prefix   [numStrCols][chunkCap][2]uint64
+	facts    atomic.Pointer[analytics.Block] // the rows' nested facts by column (aggregate.go)
 }
 
 // prefix16 is the first 16 bytes of s as two big-endian words.

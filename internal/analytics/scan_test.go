@@ -1,0 +1,180 @@
+package analytics_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/analytics"
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/demo"
+	"github.com/kehu-crm/kehu/internal/segment"
+)
+
+// elementFilters are element filters of each nested fact, in the
+// quantifiers' input form.
+var elementFilters = map[analytics.Fact][]map[string]any{
+	analytics.Interactions: {
+		{"channel": map[string]any{"in": []any{"VISIT", "PHONE"}}},
+		{"keyEvent": map[string]any{"isNull": false}},
+		{"or": []any{map[string]any{"channel": map[string]any{"eq": "WECHAT"}}, map[string]any{"createdBy": map[string]any{"me": true}}}},
+	},
+	analytics.Deals:        {{"amount": map[string]any{"gte": "50000"}}},
+	analytics.Needs:        {{"status": map[string]any{"in": []any{"OPEN", "IN_PROGRESS"}}}, {"budgetMax": map[string]any{"isNull": false}}},
+	analytics.Satisfaction: {{"score": map[string]any{"gte": 85}}},
+	analytics.StageChanges: {{"from": map[string]any{"isNull": true}}},
+}
+
+// TestBlocksAgreeWithEvaluate is the differential test of the two
+// in-process engines: random aggregates of every nested fact (up to three
+// dimensions and a time unit, every own dimension but PARTICIPANT, ranges
+// empty, short and long in zones with daylight saving and half-hour
+// offsets, element filters, medians, earlier nows) over the demo
+// customers cut into blocks of random sizes with random customers in
+// scope give exactly Evaluate's groups over the same customers.
+func TestBlocksAgreeWithEvaluate(t *testing.T) {
+	var all []*crm.Customer
+	for _, c := range fixture.customers {
+		x := *c
+		b, ok := crm.BriefOf(&x)
+		if !ok {
+			t.Fatalf("%s: no brief", x.ID)
+		}
+		x.Brief = b
+		x.Interactions, x.Deals, x.Needs, x.Satisfaction, x.StageHistory = nil, nil, nil, nil, nil
+		x.Partial = true
+		all = append(all, &x)
+	}
+	r := rand.New(rand.NewPCG(5, 0xb10c))
+	zones := []string{"Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "UTC"}
+	nested := analytics.Facts()[1:]
+	opts := segment.Options{Now: now, Me: demo.UserID(2)}
+	reached := map[analytics.Dimension]bool{}
+	for i := range 300 {
+		f := nested[r.IntN(len(nested))]
+		loc, _ := time.LoadLocation(zones[r.IntN(len(zones))])
+		s := &analytics.Spec{Fact: f, Loc: loc, Now: now}
+		if r.IntN(3) == 0 {
+			s.Now = now.Add(-time.Duration(r.IntN(400*24)) * time.Hour)
+		}
+		var dims []analytics.Dimension
+		for _, d := range f.Dimensions() {
+			if !d.IsTime() && d != analytics.Participant {
+				dims = append(dims, d)
+			}
+		}
+		r.Shuffle(len(dims), func(i, j int) { dims[i], dims[j] = dims[j], dims[i] })
+		s.Dims = slices.Clone(dims[:r.IntN(analytics.MaxDimensions+1)])
+		if r.IntN(4) > 0 {
+			s.Dims = slices.Insert(s.Dims, r.IntN(len(s.Dims)+1), analytics.TimeUnits[r.IntN(len(analytics.TimeUnits))])
+		}
+		switch r.IntN(4) {
+		case 0: // none
+		case 1: // a day, maybe empty
+			d := segment.DateOf(now.AddDate(0, 0, -r.IntN(400)), loc)
+			s.Window = &analytics.Range{First: d, Last: d}
+		default:
+			last := segment.DateOf(now.AddDate(0, 0, -r.IntN(200)), loc)
+			first := segment.DateOf(now.AddDate(0, 0, -200-r.IntN(1500)), loc)
+			s.Window = &analytics.Range{First: first, Last: last}
+		}
+		if ws := elementFilters[f]; r.IntN(3) == 0 {
+			el, err := segment.ElementsFromInput("where", f.Array(), ws[r.IntN(len(ws))], opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Elements = el
+		}
+		if r.IntN(2) == 0 {
+			s.Medians = f.Metrics()
+		}
+		// Random customers in scope, in blocks of random sizes.
+		var in []*crm.Customer
+		var parts []analytics.Part
+		for lo := 0; lo < len(all); {
+			hi := min(len(all), lo+1+r.IntN(120))
+			p := analytics.Part{Block: analytics.NewBlock(all[lo:hi])}
+			for j := range hi - lo {
+				if r.IntN(5) > 0 {
+					p.Rows = append(p.Rows, int32(j))
+					in = append(in, all[lo+j])
+				}
+			}
+			parts = append(parts, p)
+			lo = hi
+		}
+		name := fmt.Sprintf("#%d %s by %v in %s window %v elements %v", i, f, s.Dims, loc, s.Window, s.Elements != nil)
+		want, _ := analytics.Evaluate(s, in)
+		for _, sparse := range []bool{false, true} { // the dense scan, where it applies, and the sparse one
+			analytics.SetSparseOnly(sparse)
+			got, ok := analytics.EvaluateBlocks(s, parts)
+			analytics.SetSparseOnly(false)
+			if !ok {
+				t.Fatalf("%s: not columnar", name)
+			}
+			if d := diffGroups(got, want); d != "" {
+				t.Fatalf("%s (sparse only: %v): %s", name, sparse, d)
+			}
+		}
+		if want.Total.Count > 0 {
+			for _, d := range s.Dims {
+				reached[d] = true
+			}
+		}
+	}
+	for _, f := range nested {
+		for _, d := range f.Dimensions() {
+			if d != analytics.Participant && !reached[d] {
+				t.Errorf("no aggregate with rows grouped by %s", d)
+			}
+		}
+	}
+}
+
+// TestColumnarLeavesParticipantsAndCustomersToEvaluate: the aggregates
+// the blocks cannot compute say so rather than answer.
+func TestColumnarLeavesParticipantsAndCustomersToEvaluate(t *testing.T) {
+	for _, s := range []*analytics.Spec{
+		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Participant}},
+		{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.Industry}},
+	} {
+		if _, ok := analytics.EvaluateBlocks(s, nil); ok {
+			t.Errorf("%s by %v: computed on blocks", s.Fact, s.Dims)
+		}
+	}
+}
+
+// diffGroups describes the first difference of two engines' answers.
+func diffGroups(got, want *analytics.Groups) string {
+	format := func(g *analytics.Group) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%q count %d customers %d", g.Keys, g.Count, g.Customers)
+		for _, f := range g.Figures {
+			fmt.Fprintf(&b, " [n %d sum %d min %d max %d values %v]", f.N, f.Sum, f.Min, f.Max, f.Values)
+		}
+		return b.String()
+	}
+	lines := func(gs *analytics.Groups) []string {
+		var out []string
+		for _, g := range gs.Groups {
+			out = append(out, format(g))
+		}
+		slices.Sort(out)
+		return append(out, "total "+format(&gs.Total), fmt.Sprintf("customers %d", gs.Customers))
+	}
+	a, b := lines(got), lines(want)
+	for i := range max(len(a), len(b)) {
+		switch {
+		case i >= len(a):
+			return "missing " + b[i]
+		case i >= len(b):
+			return "extra " + a[i]
+		case a[i] != b[i]:
+			return fmt.Sprintf("got  %s\nwant %s", a[i], b[i])
+		}
+	}
+	return ""
+}
