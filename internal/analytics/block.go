@@ -1,7 +1,9 @@
 package analytics
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 )
@@ -51,7 +53,8 @@ func nestedIndex(f Fact) int {
 // columns is one nested fact of a block.
 type columns struct {
 	start   []uint32 // customer i's rows are [start[i], start[i+1])
-	at      []int64  // the fact's time, Unix ms (a deal's date at midnight UTC)
+	at      []int64  // the fact's time, Unix ms (a deal's date at midnight UTC); a customer's rows in time order
+	elem    []uint32 // the row's index in the customer's array (its brief)
 	minAt   int64    // the earliest and latest at (0, 0 without rows)
 	maxAt   int64
 	dims    map[Dimension]*codes
@@ -121,9 +124,9 @@ func NewBlock(customers []*crm.Customer) *Block {
 
 	for _, c := range customers {
 		br := c.Brief
-		for i := range br.Interactions {
+		for _, i := range inOrder(len(br.Interactions), func(i int) int64 { return br.Interactions[i].At }) {
 			x := &br.Interactions[i]
-			in.row(x.At)
+			in.row(x.At, i)
 			in.dims[Channel].small = append(in.dims[Channel].small, uint8(x.ChannelIndex()))
 			in.dims[KeyEvent].small = append(in.dims[KeyEvent].small, uint8(x.KeyEventIndex()))
 			in.dims[Recording].small = append(in.dims[Recording].small, x.Recording())
@@ -142,15 +145,15 @@ func NewBlock(customers []*crm.Customer) *Block {
 			}
 			in.metrics[0] = append(in.metrics[0], d)
 		}
-		for i := range br.Deals {
+		for _, i := range inOrder(len(br.Deals), func(i int) int64 { return br.Deals[i].Date }) {
 			x := &br.Deals[i]
-			deals.row(x.Date)
+			deals.row(x.Date, i)
 			deals.dims[Product].addName(x.Product)
 			deals.metrics[0] = append(deals.metrics[0], int64(x.Amount))
 		}
-		for i := range br.Needs {
+		for _, i := range inOrder(len(br.Needs), func(i int) int64 { return br.Needs[i].OpenedAt }) {
 			x := &br.Needs[i]
-			needs.row(x.OpenedAt)
+			needs.row(x.OpenedAt, i)
 			needs.dims[Status].addName(string(x.Status))
 			needs.dims[Priority].addName(string(x.Priority))
 			needs.dims[Kind].addName(string(x.Kind))
@@ -165,15 +168,15 @@ func NewBlock(customers []*crm.Customer) *Block {
 			needs.metrics[0] = append(needs.metrics[0], budget)
 			needs.metrics[1] = append(needs.metrics[1], resolve)
 		}
-		for i := range br.Satisfaction {
+		for _, i := range inOrder(len(br.Satisfaction), func(i int) int64 { return br.Satisfaction[i].At }) {
 			x := &br.Satisfaction[i]
-			surveys.row(x.At)
+			surveys.row(x.At, i)
 			surveys.dims[ScoreBand].small = append(surveys.dims[ScoreBand].small, bandCode(x.Score))
 			surveys.metrics[0] = append(surveys.metrics[0], int64(x.Score))
 		}
-		for i := range br.Stages {
+		for _, i := range inOrder(len(br.Stages), func(i int) int64 { return br.Stages[i].At }) {
 			x := &br.Stages[i]
-			stages.row(x.At)
+			stages.row(x.At, i)
 			stages.dims[FromStage].small = append(stages.dims[FromStage].small, uint8(x.FromIndex()))
 			stages.dims[ToStage].small = append(stages.dims[ToStage].small, uint8(x.ToIndex()))
 			d := int64(absent)
@@ -194,8 +197,9 @@ func NewBlock(customers []*crm.Customer) *Block {
 	return b
 }
 
-// row appends a row at time t.
-func (c *columns) row(t int64) {
+// row appends a row at time t, the element i of the customer's array.
+func (c *columns) row(t int64, i int) {
+	c.elem = append(c.elem, uint32(i))
 	if len(c.at) == 0 || t < c.minAt {
 		c.minAt = t
 	}
@@ -214,6 +218,18 @@ func bandCode(score int) uint8 {
 		return 1
 	}
 	return 2
+}
+
+// inOrder returns the indexes of n elements in the order of their times,
+// equal times in array order: a customer's rows are kept sorted so that a
+// scan finds those in a window by binary search.
+func inOrder(n int, at func(i int) int64) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(at(a), at(b)) })
+	return idx
 }
 
 // Rows is the number of rows of the fact f in the block.

@@ -146,13 +146,10 @@ func (e *evaluator) block(p Part, fi int) bool {
 		if !ok {
 			return false
 		}
-		lo, hi := int(fc.start[i]), int(fc.start[i+1])
+		lo, hi := fc.window(int(i), e.windowed, e.lo, e.hi)
 		for r := lo; r < hi; r++ {
 			t := fc.at[r]
-			if e.windowed && (t < e.lo || t >= e.hi) {
-				continue
-			}
-			if e.hasElements && !e.element(c.Brief, r-lo) {
+			if e.hasElements && !e.element(c.Brief, int(fc.elem[r])) {
 				continue
 			}
 			var k uint64
@@ -406,7 +403,7 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 				owns = append(owns, own{col: fc.dims[d], remap: remaps[pi][j], stride: stride[j], next: d == NextAction})
 			}
 		}
-		at, nextDue := fc.at, fc.nextDue
+		at, nextDue, elem := fc.at, fc.nextDue, fc.elem
 		var m0, m1 []int64
 		if nm > 0 {
 			m0 = fc.metrics[0]
@@ -431,14 +428,11 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 				}
 				bi = append(bi, x)
 			}
-			lo, hi := int(fc.start[i]), int(fc.start[i+1])
+			lo, hi := fc.window(int(i), windowed, wlo, whi)
 			counted := false
 			for r := lo; r < hi; r++ {
 				t := at[r]
-				if windowed && (t < wlo || t >= whi) {
-					continue
-				}
-				if hasElements && !e.element(c.Brief, r-lo) {
+				if hasElements && !e.element(c.Brief, int(elem[r])) {
 					continue
 				}
 				var x uint64
@@ -567,4 +561,17 @@ func (f *denseFigure) into(g *Figure) {
 		return
 	}
 	g.merge(&Figure{N: f.n, Sum: f.sum, Min: f.min, Max: f.max})
+}
+
+// window returns the rows of customer i whose time lies in [lo, hi) (all
+// of them when not windowed): a customer's rows are in time order.
+func (c *columns) window(i int, windowed bool, lo, hi int64) (int, int) {
+	a, b := int(c.start[i]), int(c.start[i+1])
+	if !windowed {
+		return a, b
+	}
+	at := c.at[a:b]
+	first, _ := slices.BinarySearch(at, lo)
+	n, _ := slices.BinarySearch(at[first:], hi)
+	return a + first, a + first + n
 }
