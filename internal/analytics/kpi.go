@@ -168,12 +168,12 @@ func (s *Service) KPIs(ctx context.Context, q KPIRequest) (*KPIReport, error) {
 		rep.Previous = &pr
 		go func() {
 			defer close(done)
-			prev, prevErr = k.all(pr)
+			prev, prevErr = k.all(pr, false)
 		}()
 	} else {
 		close(done)
 	}
-	cur, err := k.all(rng)
+	cur, err := k.all(rng, true)
 	<-done
 	if err != nil {
 		return nil, err
@@ -347,8 +347,20 @@ func group(g *Groups, keys ...string) *Group {
 	return &Group{}
 }
 
-// all computes every KPI for r, in kpiDefs order.
-func (k *calc) all(r Range) ([]*KPI, error) {
+// rows sums the rows of the groups whose key at place j is key.
+func rows(g *Groups, j int, key string) int64 {
+	n := int64(0)
+	for _, x := range g.Groups {
+		if x.Keys[j] == key {
+			n += x.Count
+		}
+	}
+	return n
+}
+
+// all computes every KPI for r, in kpiDefs order; the KPIs as of now
+// (overdue next actions) only for the current range.
+func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	out := make([]*KPI, len(kpiDefs))
 	for i := range out {
 		out[i] = &KPI{}
@@ -450,24 +462,24 @@ func (k *calc) all(r Range) ([]*KPI, error) {
 	}
 
 	// Complaints, timeliness, overdue next actions.
-	cp, err := k.facts(Interactions, nil, map[string]any{"keyEvent": map[string]any{"eq": "COMPLAINT"}}, nil, &r)
+	// One scan of the range's interactions for both.
+	it, err := k.facts(Interactions, nil, nil, []Dimension{KeyEvent, Recording}, &r)
 	if err != nil {
 		return nil, err
 	}
-	set(ComplaintCountKPI, big.NewRat(cp.Total.Count, 1), big.NewRat(cp.Total.Count, 1), nil, lines[9])
-	it, err := k.facts(Interactions, nil, nil, []Dimension{Recording}, &r)
-	if err != nil {
-		return nil, err
-	}
-	on, late := group(it, OnTime).Count, group(it, Late).Count
+	cp := rows(it, 0, string(crm.KeyEventComplaint))
+	set(ComplaintCountKPI, big.NewRat(cp, 1), big.NewRat(cp, 1), nil, lines[9])
+	on, late := rows(it, 1, OnTime), rows(it, 1, Late)
 	v, nu, de = ratio(on, on+late, true)
 	set(TimelyRecording, v, nu, de, nil)
-	na, err := k.facts(Interactions, nil, nil, []Dimension{NextAction}, nil)
-	if err != nil {
-		return nil, err
+	if current { // as of now, whatever the range: the compared range has none
+		na, err := k.facts(Interactions, nil, nil, []Dimension{NextAction}, nil)
+		if err != nil {
+			return nil, err
+		}
+		od := group(na, Overdue).Count
+		set(OverdueNextActions, big.NewRat(od, 1), big.NewRat(od, 1), nil, nil)
 	}
-	od := group(na, Overdue).Count
-	set(OverdueNextActions, big.NewRat(od, 1), big.NewRat(od, 1), nil, nil)
 
 	// Sales cycle of the customers whose first deal is in the range.
 	cy, err := k.facts(Customers, onDays("firstDealOn", r), nil, nil, nil)

@@ -229,6 +229,12 @@ func (d Date) in(loc *time.Location) time.Time {
 // Start is the first instant of the date in loc (see in).
 func (d Date) Start(loc *time.Location) time.Time { return d.in(loc) }
 
+// next is the day after d.
+func (d Date) next() Date {
+	t := time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, time.UTC)
+	return Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+}
+
 // after reports whether d is after t's local date.
 func (d Date) after(t time.Time) bool {
 	y, m, day := t.Date()

@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 	. "github.com/kehu-crm/kehu/internal/segment"
@@ -89,4 +90,91 @@ func TestBriefUnknownEnum(t *testing.T) {
 	if _, ok := crm.BriefOf(&c); ok {
 		t.Fatal("brief of an unknown key event")
 	}
+}
+
+// TestSomeInWindowAgrees: "some interaction (deal) in a time window" is
+// answered from the customer's first and last times unless the window lies
+// between them; it must agree with the scan of the whole document for
+// windows at, just before and just after each customer's first and last
+// times, strictly between them, and of every operator.
+func TestSomeInWindowAgrees(t *testing.T) {
+	t.Parallel()
+	docs := demoData()
+	opts := Options{Now: testNow}
+	var trees []Node
+	for _, c := range docs[:60] {
+		for _, arr := range []struct {
+			a     Array
+			field string
+			times []time.Time
+			step  time.Duration // the finest step of the field's operands
+			value func(time.Time) Value
+		}{
+			{Interactions, "at", interactionTimes(c), time.Millisecond, func(t time.Time) Value { return Instant{t} }},
+			{Deals, "date", dealDates(c), 24 * time.Hour, func(t time.Time) Value { return DateOf(t, time.UTC) }},
+		} {
+			if len(arr.times) == 0 {
+				continue
+			}
+			first, last, d := arr.times[0], arr.times[len(arr.times)-1], arr.step
+			mid := first.Add(last.Sub(first) / 2)
+			for _, w := range [][2]time.Time{
+				{first, first}, {first.Add(-d), first.Add(-d)}, {first.Add(d), last.Add(-d)}, {last.Add(d), last.Add(48 * time.Hour)},
+				{first.Add(-48 * time.Hour), first.Add(-d)}, {mid, mid.Add(d)}, {mid.Add(-24 * time.Hour), mid}, {last, last},
+			} {
+				if w[1].Before(w[0]) {
+					continue
+				}
+				for _, cond := range []Cond{
+					{Field: arr.field, Op: Between, Value: Range{Lo: arr.value(w[0]), Hi: arr.value(w[1])}},
+					{Field: arr.field, Op: Gte, Value: arr.value(w[0])},
+					{Field: arr.field, Op: Lt, Value: arr.value(w[1])},
+					{Field: arr.field, Op: Gt, Value: arr.value(w[1])},
+					{Field: arr.field, Op: Lte, Value: arr.value(w[0])},
+					{Field: arr.field, Op: Eq, Value: DateOf(w[0], time.UTC)},
+				} {
+					trees = append(trees, Quant{Array: arr.a, Q: Some, Where: cond})
+				}
+			}
+		}
+	}
+	leans := make([]*crm.Customer, len(docs))
+	for i, c := range docs {
+		leans[i] = briefed(t, c)
+	}
+	matched := 0
+	for i, tree := range trees {
+		p, err := Compile(tree, opts)
+		if err != nil {
+			t.Fatalf("tree %d: %v", i, err)
+		}
+		for j, c := range docs {
+			want := p.Match(c)
+			if got := p.Match(leans[j]); got != want {
+				t.Fatalf("tree %d %#v on %s: brief %v, document %v", i, tree, c.Code, got, want)
+			}
+			if want {
+				matched++
+			}
+		}
+	}
+	if matched == 0 || matched == len(trees)*len(docs) {
+		t.Fatalf("weak test: %d of %d matches", matched, len(trees)*len(docs))
+	}
+}
+
+func interactionTimes(c *crm.Customer) []time.Time {
+	var out []time.Time
+	for _, x := range c.Interactions {
+		out = append(out, x.At)
+	}
+	return out
+}
+
+func dealDates(c *crm.Customer) []time.Time {
+	var out []time.Time
+	for _, x := range c.Deals {
+		out = append(out, x.Date)
+	}
+	return out
 }

@@ -270,12 +270,66 @@ func (c *compiler) nestedAny(n Node, p crm.Problems) pred[crm.Customer] {
 	} else {
 		brief = c.nestedOn(n, crm.NewProblems(), true)
 	}
+	if lo, hi, span, ok := c.someInWindow(n); ok {
+		// Some interaction (deal) in a time window: the customer's first
+		// and last ones (its stats) answer without a scan unless the
+		// window lies strictly between them.
+		inner := brief
+		brief = func(x *crm.Customer) bool {
+			first, last, any := span(x)
+			switch {
+			case !any || last < lo || first > hi:
+				return false
+			case first >= lo || last <= hi:
+				return true // first (or last) is in the window
+			}
+			return inner(x)
+		}
+	}
 	return func(x *crm.Customer) bool {
 		if x.Brief != nil {
 			return brief(x)
 		}
 		return full(x)
 	}
+}
+
+// someInWindow recognises a quantifier "some interaction (deal) whose time
+// lies in a window" and returns the window [lo, hi] in Unix ms with the
+// customer's first and last such time (from its stats, which are the
+// first and last elements of the array: crm.Compute sorts it by time).
+func (c *compiler) someInWindow(n Node) (lo, hi int64, span func(*crm.Customer) (int64, int64, bool), ok bool) {
+	q, isQuant := n.(Quant)
+	if !isQuant || q.Q != Some {
+		return
+	}
+	cond, isCond := q.Where.(Cond)
+	if !isCond {
+		return
+	}
+	switch cond.Op {
+	case Eq, Gt, Gte, Lt, Lte, Between:
+	default:
+		return
+	}
+	switch {
+	case q.Array == Interactions && cond.Field == "at":
+		span = func(x *crm.Customer) (int64, int64, bool) {
+			return x.Stats.FirstInteractionAt.UnixMilli(), x.Stats.LastInteractionAt.UnixMilli(), x.Stats.InteractionCount > 0
+		}
+	case q.Array == Deals && cond.Field == "date":
+		span = func(x *crm.Customer) (int64, int64, bool) {
+			return x.Stats.FirstDealOn.UnixMilli(), x.Stats.LastDealOn.UnixMilli(), x.Stats.DealCount > 0
+		}
+	default:
+		return
+	}
+	f := lookup(q.Array, cond.Field)
+	if f.Kind != KindTime && f.Kind != KindDate {
+		return 0, 0, nil, false
+	}
+	lo, hi = interval(c.r.bounds(f, cond.Op, cond.Value))
+	return lo, hi, span, true
 }
 
 func (c *compiler) nestedOn(n Node, p crm.Problems, brief bool) pred[crm.Customer] {

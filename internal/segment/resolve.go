@@ -101,7 +101,7 @@ func (r *resolver) bounds(f *Field, op Op, v Value) []tbound {
 	case Eq:
 		d := v.(Date)
 		s := d.in(r.zone(f))
-		return []tbound{{Gte, s.UnixMilli()}, {Lt, s.AddDate(0, 0, 1).UnixMilli()}}
+		return []tbound{{Gte, s.UnixMilli()}, {Lt, d.next().in(r.zone(f)).UnixMilli()}}
 	}
 	switch x := v.(type) {
 	case Instant:
@@ -110,7 +110,7 @@ func (r *resolver) bounds(f *Field, op Op, v Value) []tbound {
 		return []tbound{{op, r.ago(f, Duration(x))}}
 	case Date:
 		s := x.in(r.zone(f))
-		e := s.AddDate(0, 0, 1)
+		e := x.next().in(r.zone(f)) // not s.AddDate: a zone may skip the next midnight
 		switch op {
 		case Gt: // after the day
 			return []tbound{{Gte, e.UnixMilli()}}
