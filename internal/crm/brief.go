@@ -1,7 +1,9 @@
 package crm
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -22,6 +24,8 @@ type Brief struct {
 	Deals        []BriefDeal
 	Satisfaction []BriefSatisfaction
 	Stages       []BriefStageChange // the stage history, in order
+
+	interactionsSorted, dealsSorted bool // see NoteTimeOrder
 }
 
 // BriefContact is a contact's filterable fields.
@@ -292,8 +296,26 @@ func BriefOf(c *Customer) (b *Brief, ok bool) {
 			}
 		}
 	}
+	b.NoteTimeOrder()
 	return b, true
 }
+
+// NoteTimeOrder records whether the brief's interactions and deals are in
+// time order, as documents keep them (Compute sorts them): filters then
+// find the elements in a time window by binary search (internal/segment).
+// A builder of a Brief calls it once, last; the elements keep the
+// document's order either way (element i is the document's element i).
+func (b *Brief) NoteTimeOrder() {
+	b.interactionsSorted = slices.IsSortedFunc(b.Interactions, func(x, y BriefInteraction) int { return cmp.Compare(x.At, y.At) })
+	b.dealsSorted = slices.IsSortedFunc(b.Deals, func(x, y BriefDeal) int { return cmp.Compare(x.Date, y.Date) })
+}
+
+// InteractionsInTimeOrder reports what NoteTimeOrder found of the
+// interactions.
+func (b *Brief) InteractionsInTimeOrder() bool { return b.interactionsSorted }
+
+// DealsInTimeOrder reports what NoteTimeOrder found of the deals.
+func (b *Brief) DealsInTimeOrder() bool { return b.dealsSorted }
 
 // BriefOfInteraction builds an interaction's brief from its fields; ok is
 // false for a channel or key event this version does not know.

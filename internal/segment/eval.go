@@ -2,6 +2,8 @@ package segment
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 )
@@ -270,21 +272,10 @@ func (c *compiler) nestedAny(n Node, p crm.Problems) pred[crm.Customer] {
 	} else {
 		brief = c.nestedOn(n, crm.NewProblems(), true)
 	}
-	if lo, hi, span, ok := c.someInWindow(n); ok {
-		// Some interaction (deal) in a time window: the customer's first
-		// and last ones (its stats) answer without a scan unless the
-		// window lies strictly between them.
-		inner := brief
-		brief = func(x *crm.Customer) bool {
-			first, last, any := span(x)
-			switch {
-			case !any || last < lo || first > hi:
-				return false
-			case first >= lo || last <= hi:
-				return true // first (or last) is in the window
-			}
-			return inner(x)
-		}
+	if lo, hi, search, ok := c.someInWindow(n); ok {
+		// Some interaction (deal) in a time window: a binary search of
+		// the brief's elements when they are in time order.
+		brief = func(x *crm.Customer) bool { return search(x.Brief, lo, hi) }
 	}
 	return func(x *crm.Customer) bool {
 		if x.Brief != nil {
@@ -296,9 +287,8 @@ func (c *compiler) nestedAny(n Node, p crm.Problems) pred[crm.Customer] {
 
 // someInWindow recognises a quantifier "some interaction (deal) whose time
 // lies in a window" and returns the window [lo, hi] in Unix ms with the
-// customer's first and last such time (from its stats, which are the
-// first and last elements of the array: crm.Compute sorts it by time).
-func (c *compiler) someInWindow(n Node) (lo, hi int64, span func(*crm.Customer) (int64, int64, bool), ok bool) {
+// search for such an element in a brief (crm.Brief.NoteTimeOrder).
+func (c *compiler) someInWindow(n Node) (lo, hi int64, search func(b *crm.Brief, lo, hi int64) bool, ok bool) {
 	q, isQuant := n.(Quant)
 	if !isQuant || q.Q != Some {
 		return
@@ -314,12 +304,22 @@ func (c *compiler) someInWindow(n Node) (lo, hi int64, span func(*crm.Customer) 
 	}
 	switch {
 	case q.Array == Interactions && cond.Field == "at":
-		span = func(x *crm.Customer) (int64, int64, bool) {
-			return x.Stats.FirstInteractionAt.UnixMilli(), x.Stats.LastInteractionAt.UnixMilli(), x.Stats.InteractionCount > 0
+		search = func(b *crm.Brief, lo, hi int64) bool {
+			xs := b.Interactions
+			if !b.InteractionsInTimeOrder() {
+				return slices.ContainsFunc(xs, func(x crm.BriefInteraction) bool { return x.At >= lo && x.At <= hi })
+			}
+			i := sort.Search(len(xs), func(i int) bool { return xs[i].At >= lo })
+			return i < len(xs) && xs[i].At <= hi
 		}
 	case q.Array == Deals && cond.Field == "date":
-		span = func(x *crm.Customer) (int64, int64, bool) {
-			return x.Stats.FirstDealOn.UnixMilli(), x.Stats.LastDealOn.UnixMilli(), x.Stats.DealCount > 0
+		search = func(b *crm.Brief, lo, hi int64) bool {
+			xs := b.Deals
+			if !b.DealsInTimeOrder() {
+				return slices.ContainsFunc(xs, func(x crm.BriefDeal) bool { return x.Date >= lo && x.Date <= hi })
+			}
+			i := sort.Search(len(xs), func(i int) bool { return xs[i].Date >= lo })
+			return i < len(xs) && xs[i].Date <= hi
 		}
 	default:
 		return
@@ -329,7 +329,7 @@ func (c *compiler) someInWindow(n Node) (lo, hi int64, span func(*crm.Customer) 
 		return 0, 0, nil, false
 	}
 	lo, hi = interval(c.r.bounds(f, cond.Op, cond.Value))
-	return lo, hi, span, true
+	return lo, hi, search, true
 }
 
 func (c *compiler) nestedOn(n Node, p crm.Problems, brief bool) pred[crm.Customer] {

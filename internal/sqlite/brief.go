@@ -216,6 +216,7 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 	if !w.ok {
 		return nil
 	}
+	b.NoteTimeOrder()
 	return b
 }
 
