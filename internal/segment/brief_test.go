@@ -1,6 +1,7 @@
 package segment_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -137,6 +138,15 @@ func TestSomeInWindowAgrees(t *testing.T) {
 				}
 			}
 		}
+	}
+	// And the same customers with their arrays out of time order (the
+	// brief then scans them).
+	for _, c := range docs[:30] {
+		x := *c
+		x.Interactions, x.Deals = slices.Clone(c.Interactions), slices.Clone(c.Deals)
+		slices.Reverse(x.Interactions)
+		slices.Reverse(x.Deals)
+		docs = append(docs, &x)
 	}
 	leans := make([]*crm.Customer, len(docs))
 	for i, c := range docs {
