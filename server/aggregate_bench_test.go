@@ -60,6 +60,15 @@ func BenchmarkAggregates(b *testing.B) {
 				b.Run(k, func(b *testing.B) { medianOver(b, ts, token, "{ "+dashboardParts[k]+" }") })
 			}
 			b.Run("dashboard", func(b *testing.B) { medianOver(b, ts, token, "{ "+strings.Join(all, "\n")+" }") })
+			// The columns the aggregates built (one block per chunk of the
+			// read model, on its first aggregate).
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			a.store.(interface{ DropBlocks() }).DropBlocks()
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.Logf("n=%d the aggregates' columns: %d B/customer", n, (int64(before.HeapAlloc)-int64(after.HeapAlloc))/int64(n))
 
 			// In process: interactions by month and channel, one core and all.
 			eng := a.store.(analytics.Engine)

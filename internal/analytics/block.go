@@ -98,29 +98,38 @@ func (c *codes) addName(s string) {
 // NewBlock builds the columns of customers, which must all have a Brief.
 func NewBlock(customers []*crm.Customer) *Block {
 	b := &Block{customers: customers}
-	for f := range numNested {
-		b.facts[f] = &columns{start: make([]uint32, 1, len(customers)+1), dims: map[Dimension]*codes{}}
+	// Every column is allocated at its final size (no slack from growth).
+	var rows [numNested]int
+	for _, c := range customers {
+		br := c.Brief
+		rows[nestedInteractions] += len(br.Interactions)
+		rows[nestedDeals] += len(br.Deals)
+		rows[nestedNeeds] += len(br.Needs)
+		rows[nestedSurveys] += len(br.Satisfaction)
+		rows[nestedStages] += len(br.Stages)
 	}
-	in := b.facts[nestedInteractions]
-	for _, d := range []Dimension{Channel, KeyEvent, Recording, NextAction} {
-		in.dims[d] = &codes{small: []uint8{}}
+	newColumns := func(f int, small, wide []Dimension, metrics int) *columns {
+		n := rows[f]
+		c := &columns{start: make([]uint32, 1, len(customers)+1), at: make([]int64, 0, n), elem: make([]uint32, 0, n),
+			dims: map[Dimension]*codes{}, metrics: make([][]int64, metrics)}
+		for _, d := range small {
+			c.dims[d] = &codes{small: make([]uint8, 0, n)}
+		}
+		for _, d := range wide {
+			c.dims[d] = &codes{wide: make([]uint32, 0, n)}
+		}
+		for m := range c.metrics {
+			c.metrics[m] = make([]int64, 0, n)
+		}
+		b.facts[f] = c
+		return c
 	}
-	in.metrics = [][]int64{nil}
-	deals := b.facts[nestedDeals]
-	deals.dims[Product] = &codes{}
-	deals.metrics = [][]int64{nil}
-	needs := b.facts[nestedNeeds]
-	for _, d := range []Dimension{Status, Priority, Kind, NeedOwnType} {
-		needs.dims[d] = &codes{}
-	}
-	needs.metrics = [][]int64{nil, nil}
-	surveys := b.facts[nestedSurveys]
-	surveys.dims[ScoreBand] = &codes{small: []uint8{}}
-	surveys.metrics = [][]int64{nil}
-	stages := b.facts[nestedStages]
-	stages.dims[FromStage] = &codes{small: []uint8{}}
-	stages.dims[ToStage] = &codes{small: []uint8{}}
-	stages.metrics = [][]int64{nil}
+	in := newColumns(nestedInteractions, []Dimension{Channel, KeyEvent, Recording, NextAction}, nil, 1)
+	in.nextDue = make([]int64, 0, rows[nestedInteractions])
+	deals := newColumns(nestedDeals, nil, []Dimension{Product}, 1)
+	needs := newColumns(nestedNeeds, nil, []Dimension{Status, Priority, Kind, NeedOwnType}, 2)
+	surveys := newColumns(nestedSurveys, []Dimension{ScoreBand}, nil, 1)
+	stages := newColumns(nestedStages, []Dimension{FromStage, ToStage}, nil, 1)
 
 	for _, c := range customers {
 		br := c.Brief
