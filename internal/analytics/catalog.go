@@ -5,9 +5,11 @@
 // exactly its customers.
 //
 // The package holds the specification of an aggregate (catalog.go), its
-// calendar (calendar.go), the reference evaluator over customers' briefs
-// (engine.go) that the embedded store runs in process, and the service
-// that validates requests, asks a store's Engine and shapes the result
+// calendar (calendar.go), two in-process engines the embedded store runs
+// (the reference evaluator over customers' briefs, engine.go, and the
+// columnar scan over blocks of fact columns, block.go and scan.go, which a
+// differential test holds to the reference), and the service that
+// validates requests, asks a store's Engine and shapes the result
 // (service.go). A store that can push the work down (MongoDB) implements
 // Engine itself from the same Spec; no store flag enters the domain.
 package analytics

@@ -643,19 +643,7 @@ func (e *evaluator) combine(i int, k *code) {
 // uint64 when each is below 2^16 (the fast map), else by the codes.
 func (e *evaluator) group(k *code) *Group {
 	if k[0]|k[1]|k[2]|k[3] < 1<<16 {
-		p := uint64(k[0]) | uint64(k[1])<<16 | uint64(k[2])<<32 | uint64(k[3])<<48
-		sl := &e.cache[(p*0x9E3779B97F4A7C15)>>(64-cacheBits)]
-		if sl.g != nil && sl.key == p {
-			return sl.g
-		}
-		g := e.packed[p]
-		if g == nil {
-			g = &Group{Figures: make([]Figure, e.nm), lastCustomer: -1}
-			e.packed[p] = g
-			e.groups[*k] = g
-		}
-		sl.key, sl.g = p, g
-		return g
+		return e.packedGroup(uint64(k[0]) | uint64(k[1])<<16 | uint64(k[2])<<32 | uint64(k[3])<<48)
 	}
 	g := e.groups[*k]
 	if g == nil {

@@ -27,7 +27,9 @@ func Columnar(s *Spec) bool {
 // EvaluateBlocks computes s exactly as Evaluate does, over the customers
 // of parts (in scope already), reading the blocks' columns: a row's time
 // bucket comes from a grid (no calendar conversion per row), its codes
-// from byte columns, and its group from the packed key of its codes. ok
+// from byte columns, and its group from an array indexed by its codes
+// (dense) or from the packed key of its codes (sparse, when the product
+// of the dimensions' sizes is too large or not known up front). ok
 // is false when it cannot: s is not Columnar, or a dimension has more
 // than 65,536 distinct values; the caller then runs Evaluate.
 func EvaluateBlocks(s *Spec, parts []Part) (g *Groups, ok bool) {
