@@ -347,17 +347,6 @@ func group(g *Groups, keys ...string) *Group {
 	return &Group{}
 }
 
-// rows sums the rows of the groups whose key at place j is key.
-func rows(g *Groups, j int, key string) int64 {
-	n := int64(0)
-	for _, x := range g.Groups {
-		if x.Keys[j] == key {
-			n += x.Count
-		}
-	}
-	return n
-}
-
 // all computes every KPI for r, in kpiDefs order; the KPIs as of now
 // (overdue next actions) only for the current range.
 func (k *calc) all(r Range, current bool) ([]*KPI, error) {
@@ -396,33 +385,43 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 		onDays("firstDealOn", r),                                                  // 3 converted
 		and(before(r.First), active(before90)),                                    // 4 churn base
 		and(before(r.First), active(before90), segment.Not{Node: active(last90)}), // 5 churned
-		some(segment.Deals, onDays("date", r)),                                    // 6 buyers
-		and(some(segment.Deals, onDays("date", r)), dealBefore),                   // 7 repeat buyers
-		some(segment.Interactions, onDays("at", r)),                               // 8 in touch
-		some(segment.Interactions, onDays("at", r), segment.Cond{Field: "keyEvent", Op: segment.Eq, Value: segment.String("COMPLAINT")}), // 9 complained
 	}
 	n, lines, err := k.counts(nodes)
 	if err != nil {
 		return nil, err
 	}
 	c := func(i int) int64 { return int64(n[i]) }
+	// The customers with a deal (an interaction, a complaint) in the
+	// range are the distinct customers of the range's rows: counted by the
+	// aggregates below, which scan only the range's rows.
+	repeatLine := k.line(and(some(segment.Deals, onDays("date", r)), dealBefore))
+	complainedLine := k.line(some(segment.Interactions, onDays("at", r), segment.Cond{Field: "keyEvent", Op: segment.Eq, Value: segment.String("COMPLAINT")}))
+	buyers, err := k.facts(Deals, nil, nil, nil, &r)
+	if err != nil {
+		return nil, err
+	}
+	now, err := k.facts(Deals, dealBefore, nil, nil, &r) // repeat buyers' deals
+	if err != nil {
+		return nil, err
+	}
+	touched, err := k.facts(Interactions, nil, nil, []Dimension{KeyEvent}, &r)
+	if err != nil {
+		return nil, err
+	}
+	complaints := group(touched, string(crm.KeyEventComplaint))
 	v, nu, de := ratio(c(1), c(0), true)
 	set(HighValueRetention, v, nu, de, lines[1])
 	v, nu, de = ratio(c(3), c(2), true)
 	set(PotentialConversion, v, nu, de, lines[3])
 	v, nu, de = ratio(c(5), c(4), true)
 	set(ChurnRate, v, nu, de, lines[5])
-	v, nu, de = ratio(c(7), c(6), true)
-	set(RepurchaseRate, v, nu, de, lines[7])
-	v, nu, de = ratio(c(9), c(8), true)
-	set(ComplaintRate, v, nu, de, lines[9])
+	v, nu, de = ratio(now.Total.Customers, buyers.Total.Customers, true)
+	set(RepurchaseRate, v, nu, de, repeatLine)
+	v, nu, de = ratio(complaints.Customers, touched.Total.Customers, true)
+	set(ComplaintRate, v, nu, de, complainedLine)
 
 	// Repurchase growth: repeat buyers' deal amount now against a year before.
 	yr := Range{addMonths(r.First, -12), addMonths(r.Last, -12)}
-	now, err := k.facts(Deals, dealBefore, nil, nil, &r)
-	if err != nil {
-		return nil, err
-	}
 	then, err := k.facts(Deals, segment.Cond{Field: "firstDealOn", Op: segment.Lt, Value: yr.First}, nil, nil, &yr)
 	if err != nil {
 		return nil, err
@@ -430,9 +429,9 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	a, b := big.NewRat(now.Total.Figures[0].Sum, 100), big.NewRat(then.Total.Figures[0].Sum, 100)
 	if b.Sign() > 0 {
 		g := new(big.Rat).Quo(new(big.Rat).Sub(a, b), b)
-		set(RepurchaseGrowth, g.Mul(g, big.NewRat(100, 1)), a, b, lines[7])
+		set(RepurchaseGrowth, g.Mul(g, big.NewRat(100, 1)), a, b, repeatLine)
 	} else {
-		set(RepurchaseGrowth, nil, a, b, lines[7])
+		set(RepurchaseGrowth, nil, a, b, repeatLine)
 	}
 
 	// Surveys.
@@ -462,14 +461,13 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	}
 
 	// Complaints, timeliness, overdue next actions.
-	// One scan of the range's interactions for both.
-	it, err := k.facts(Interactions, nil, nil, []Dimension{KeyEvent, Recording}, &r)
+	cp := complaints.Count
+	set(ComplaintCountKPI, big.NewRat(cp, 1), big.NewRat(cp, 1), nil, complainedLine)
+	it, err := k.facts(Interactions, nil, nil, []Dimension{Recording}, &r)
 	if err != nil {
 		return nil, err
 	}
-	cp := rows(it, 0, string(crm.KeyEventComplaint))
-	set(ComplaintCountKPI, big.NewRat(cp, 1), big.NewRat(cp, 1), nil, lines[9])
-	on, late := rows(it, 1, OnTime), rows(it, 1, Late)
+	on, late := group(it, OnTime).Count, group(it, Late).Count
 	v, nu, de = ratio(on, on+late, true)
 	set(TimelyRecording, v, nu, de, nil)
 	if current { // as of now, whatever the range: the compared range has none
