@@ -54,12 +54,12 @@ func nestedIndex(f Fact) int {
 type columns struct {
 	start   []uint32 // customer i's rows are [start[i], start[i+1])
 	at      []int64  // the fact's time, Unix ms (a deal's date at midnight UTC); a customer's rows in time order
-	elem    []uint32 // the row's index in the customer's array (its brief)
+	elem    []uint32 // the row's index in the customer's array (its brief); nil: r - start[i], no customer's rows were reordered
 	minAt   int64    // the earliest and latest at (0, 0 without rows)
 	maxAt   int64
 	dims    map[Dimension]*codes
-	metrics [][]int64 // by Fact.Metrics index; absent where a row has no value
-	nextDue []int64   // interactions: an open next action's due time (0: none)
+	metrics []metric         // by Fact.Metrics index
+	due     map[uint32]int64 // interactions: the due time of the rows with an open, dated next action
 }
 
 // absent marks a row without a value of a metric.
@@ -111,7 +111,7 @@ func NewBlock(customers []*crm.Customer) *Block {
 	newColumns := func(f int, small, wide []Dimension, metrics int) *columns {
 		n := rows[f]
 		c := &columns{start: make([]uint32, 1, len(customers)+1), at: make([]int64, 0, n), elem: make([]uint32, 0, n),
-			dims: map[Dimension]*codes{}, metrics: make([][]int64, metrics)}
+			dims: map[Dimension]*codes{}, metrics: make([]metric, metrics)}
 		for _, d := range small {
 			c.dims[d] = &codes{small: make([]uint8, 0, n)}
 		}
@@ -119,13 +119,14 @@ func NewBlock(customers []*crm.Customer) *Block {
 			c.dims[d] = &codes{wide: make([]uint32, 0, n)}
 		}
 		for m := range c.metrics {
-			c.metrics[m] = make([]int64, 0, n)
+			c.metrics[m].wide = make([]int64, 0, n)
 		}
 		b.facts[f] = c
 		return c
 	}
 	in := newColumns(nestedInteractions, []Dimension{Channel, KeyEvent, Recording, NextAction}, nil, 1)
-	in.nextDue = make([]int64, 0, rows[nestedInteractions])
+	in.due = map[uint32]int64{}
+	in.metrics[0] = metric{narrow: make([]uint16, 0, rows[nestedInteractions])} // minutes: at most a day
 	deals := newColumns(nestedDeals, nil, []Dimension{Product}, 1)
 	needs := newColumns(nestedNeeds, nil, []Dimension{Status, Priority, Kind, NeedOwnType}, 2)
 	surveys := newColumns(nestedSurveys, []Dimension{ScoreBand}, nil, 1)
@@ -147,18 +148,16 @@ func NewBlock(customers []*crm.Customer) *Block {
 				next = uint8(nextDone)
 			}
 			in.dims[NextAction].small = append(in.dims[NextAction].small, next)
-			in.nextDue = append(in.nextDue, due)
-			d := int64(absent)
-			if x.DurationMin > 0 {
-				d = int64(x.DurationMin)
+			if due != 0 {
+				in.due[uint32(len(in.at)-1)] = due
 			}
-			in.metrics[0] = append(in.metrics[0], d)
+			in.metrics[0].narrow = append(in.metrics[0].narrow, x.DurationMin) // 0: none
 		}
 		for _, i := range inOrder(len(br.Deals), func(i int) int64 { return br.Deals[i].Date }) {
 			x := &br.Deals[i]
 			deals.row(x.Date, i)
 			deals.dims[Product].addName(x.Product)
-			deals.metrics[0] = append(deals.metrics[0], int64(x.Amount))
+			deals.metrics[0].wide = append(deals.metrics[0].wide, int64(x.Amount))
 		}
 		for _, i := range inOrder(len(br.Needs), func(i int) int64 { return br.Needs[i].OpenedAt }) {
 			x := &br.Needs[i]
@@ -174,14 +173,14 @@ func NewBlock(customers []*crm.Customer) *Block {
 			if x.HasResolved && x.Status == crm.NeedStatusResolved {
 				resolve = max(0, x.ResolvedAt-x.OpenedAt)
 			}
-			needs.metrics[0] = append(needs.metrics[0], budget)
-			needs.metrics[1] = append(needs.metrics[1], resolve)
+			needs.metrics[0].wide = append(needs.metrics[0].wide, budget)
+			needs.metrics[1].wide = append(needs.metrics[1].wide, resolve)
 		}
 		for _, i := range inOrder(len(br.Satisfaction), func(i int) int64 { return br.Satisfaction[i].At }) {
 			x := &br.Satisfaction[i]
 			surveys.row(x.At, i)
 			surveys.dims[ScoreBand].small = append(surveys.dims[ScoreBand].small, bandCode(x.Score))
-			surveys.metrics[0] = append(surveys.metrics[0], int64(x.Score))
+			surveys.metrics[0].wide = append(surveys.metrics[0].wide, int64(x.Score))
 		}
 		for _, i := range inOrder(len(br.Stages), func(i int) int64 { return br.Stages[i].At }) {
 			x := &br.Stages[i]
@@ -192,7 +191,7 @@ func NewBlock(customers []*crm.Customer) *Block {
 			if i > 0 && x.FromIndex() != 0 {
 				d = max(0, x.At-br.Stages[i-1].At)
 			}
-			stages.metrics[0] = append(stages.metrics[0], d)
+			stages.metrics[0].wide = append(stages.metrics[0].wide, d)
 		}
 		for _, f := range b.facts {
 			f.start = append(f.start, uint32(len(f.at)))
@@ -202,8 +201,53 @@ func NewBlock(customers []*crm.Customer) *Block {
 		for _, c := range f.dims {
 			c.index = nil
 		}
+		if f.inOrder() {
+			f.elem = nil
+		}
 	}
 	return b
+}
+
+// inOrder reports whether every customer's rows are in array order.
+func (c *columns) inOrder() bool {
+	for i := range len(c.start) - 1 {
+		for r := c.start[i]; r < c.start[i+1]; r++ {
+			if c.elem[r] != r-c.start[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// element is the index in the customer's array of row r, the customer's
+// rows starting at lo.
+func (c *columns) element(r, lo int) int {
+	if c.elem == nil {
+		return r - lo
+	}
+	return int(c.elem[r])
+}
+
+// dueOf is the due time of row r's open next action (0: none).
+func (c *columns) dueOf(r int) int64 { return c.due[uint32(r)] }
+
+// metric is a column of one metric's values: wide (absent where a row has
+// none) or narrow (two bytes, 0 where a row has none: an interaction's
+// minutes).
+type metric struct {
+	wide   []int64
+	narrow []uint16
+}
+
+func (m *metric) at(r int) int64 {
+	if m.narrow != nil {
+		if v := m.narrow[r]; v != 0 {
+			return int64(v)
+		}
+		return absent
+	}
+	return m.wide[r]
 }
 
 // row appends a row at time t, the element i of the customer's array.

@@ -151,7 +151,7 @@ func (e *evaluator) block(p Part, fi int) bool {
 		lo, hi := fc.window(int(i), e.windowed, e.lo, e.hi)
 		for r := lo; r < hi; r++ {
 			t := fc.at[r]
-			if e.hasElements && !e.element(c.Brief, int(fc.elem[r])) {
+			if e.hasElements && !e.element(c.Brief, fc.element(r, int(fc.start[i]))) {
 				continue
 			}
 			var k uint64
@@ -168,7 +168,7 @@ func (e *evaluator) block(p Part, fi int) bool {
 				default:
 					v = o.col.at(r)
 					if o.next && v == nextOpen {
-						if due := fc.nextDue[r]; due != 0 && due < e.now {
+						if due := fc.dueOf(r); due != 0 && due < e.now {
 							v = nextOverdue
 						}
 					}
@@ -185,8 +185,8 @@ func (e *evaluator) block(p Part, fi int) bool {
 				k |= uint64(id) << unitShift
 			}
 			e.clear()
-			for m, col := range metrics {
-				if v := col[r]; v != absent {
+			for m := range metrics {
+				if v := metrics[m].at(r); v != absent {
 					e.set(m, v)
 				}
 			}
@@ -405,13 +405,14 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 				owns = append(owns, own{col: fc.dims[d], remap: remaps[pi][j], stride: stride[j], next: d == NextAction})
 			}
 		}
-		at, nextDue, elem := fc.at, fc.nextDue, fc.elem
+		at := fc.at
 		var m0, m1 []int64
+		var n0 []uint16 // a narrow first metric (m0 nil)
 		if nm > 0 {
-			m0 = fc.metrics[0]
+			m0, n0 = fc.metrics[0].wide, fc.metrics[0].narrow
 		}
 		if nm > 1 {
-			m1 = fc.metrics[1]
+			m1 = fc.metrics[1].wide
 		}
 		for _, i := range p.Rows {
 			c := b.customers[i]
@@ -434,7 +435,7 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 			counted := false
 			for r := lo; r < hi; r++ {
 				t := at[r]
-				if hasElements && !e.element(c.Brief, int(elem[r])) {
+				if hasElements && !e.element(c.Brief, fc.element(r, int(fc.start[i]))) {
 					continue
 				}
 				var x uint64
@@ -449,7 +450,7 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 					if o.remap != nil {
 						v = o.remap[v]
 					} else if o.next && v == nextOpen {
-						if due := nextDue[r]; due != 0 && due < now {
+						if due := fc.dueOf(r); due != 0 && due < now {
 							v = nextOverdue
 						}
 					}
@@ -466,7 +467,13 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 				totalCount++
 				counted = true
 				v0, v1 := int64(absent), int64(absent)
-				if m0 != nil {
+				switch {
+				case n0 != nil:
+					if n := n0[r]; n != 0 {
+						v0 = int64(n)
+						tf[0].add(v0)
+					}
+				case m0 != nil:
 					if v0 = m0[r]; v0 != absent {
 						tf[0].add(v0)
 					}

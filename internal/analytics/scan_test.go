@@ -43,6 +43,15 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: no brief", x.ID)
 		}
+		if len(all)%7 == 3 {
+			// Some arrays out of time order: a block reorders the rows and
+			// keeps each one's index in the brief.
+			slices.Reverse(b.Interactions)
+			slices.Reverse(b.Deals)
+			slices.Reverse(b.Needs)
+			slices.Reverse(b.Satisfaction)
+			slices.Reverse(b.Stages)
+		}
 		x.Brief = b
 		x.Interactions, x.Deals, x.Needs, x.Satisfaction, x.StageHistory = nil, nil, nil, nil, nil
 		x.Partial = true
