@@ -71,8 +71,13 @@ func (r *Resolver) aggregate(ctx context.Context, in aggArgs) (*analytics.Result
 		if in.compare != nil {
 			q.Compare = analytics.Compare(*in.compare)
 		}
-		for _, m := range medians(ctx) {
+		medians, all := metricArgs(ctx)
+		for _, m := range medians {
 			q.Medians = append(q.Medians, analytics.Metric(m))
+		}
+		q.Metrics = []analytics.Metric{}
+		for _, m := range all {
+			q.Metrics = append(q.Metrics, analytics.Metric(m))
 		}
 		q.Locale = r.locale(ctx, a, in.locale)
 		return r.Analytics.Aggregate(ctx, q)
@@ -218,23 +223,32 @@ func dateTime(d segment.Date) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 }
 
-// medians lists the metrics whose median the operation selects anywhere
-// under the aggregate field (groups, total, previous): only those values
-// are kept in memory.
-func medians(ctx context.Context) []string {
+// metricArgs returns the metrics the selection of an aggregate field
+// reads: those of its median fields, and those of all its figure fields
+// (sum, avg, min, max, median), each once in the order met.
+func metricArgs(ctx context.Context) (medians, all []string) {
 	oc := graphql.GetOperationContext(ctx)
 	seen := map[string]bool{}
-	var out []string
+	seenMedian := map[string]bool{}
 	var walk func(sel ast.SelectionSet, depth int)
 	walk = func(sel ast.SelectionSet, depth int) {
 		if depth > 4 {
 			return
 		}
 		for _, f := range graphql.CollectFields(oc, sel, nil) {
-			if f.Name == "median" {
-				if m, ok := f.ArgumentMap(oc.Variables)["metric"].(string); ok && !seen[m] {
+			switch f.Name {
+			case "sum", "avg", "min", "max", "median":
+				m, ok := f.ArgumentMap(oc.Variables)["metric"].(string)
+				if !ok {
+					continue
+				}
+				if !seen[m] {
 					seen[m] = true
-					out = append(out, m)
+					all = append(all, m)
+				}
+				if f.Name == "median" && !seenMedian[m] {
+					seenMedian[m] = true
+					medians = append(medians, m)
 				}
 				continue
 			}
@@ -242,7 +256,7 @@ func medians(ctx context.Context) []string {
 		}
 	}
 	walk(graphql.GetFieldContext(ctx).Field.Selections, 0)
-	return out
+	return medians, all
 }
 
 // meta is an aggregate's meta field.

@@ -193,7 +193,7 @@ func TestAggregatesMatchPlainLoops(t *testing.T) {
 		}
 		res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Deals, Scope: f, Actor: manager(),
 			GroupBy: []analytics.Dimension{analytics.Industry}, Range: dateRange(2026, 1, 1, 2026, 12, 31),
-			Medians: []analytics.Metric{analytics.Amount}, Limit: ptr(1000)})
+			Medians: []analytics.Metric{analytics.Amount}, Metrics: []analytics.Metric{}, Limit: ptr(1000)}) // the median's metric is read
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -291,7 +291,8 @@ func TestAggregatesMatchPlainLoops(t *testing.T) {
 
 	t.Run("needs by status and priority, days to resolve", func(t *testing.T) {
 		res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Needs, Actor: manager(),
-			GroupBy: []analytics.Dimension{analytics.Status, analytics.Priority}, Medians: []analytics.Metric{analytics.DaysToResolve}})
+			GroupBy: []analytics.Dimension{analytics.Status, analytics.Priority}, Medians: []analytics.Metric{analytics.DaysToResolve},
+			Metrics: []analytics.Metric{analytics.BudgetMax}})
 		if err != nil {
 			t.Fatal(err)
 		}

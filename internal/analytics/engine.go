@@ -44,6 +44,9 @@ type Spec struct {
 	// Medians lists the metrics whose medians are wanted (they cost the
 	// values' memory).
 	Medians []Metric
+	// Metrics lists the metrics whose figures are read (nil: every one of
+	// the fact's); an Engine may leave the others' figures empty.
+	Metrics []Metric
 	// Now is the instant an open next action counts as overdue after.
 	Now time.Time
 }
@@ -223,6 +226,7 @@ type evaluator struct {
 	s       *Spec
 	nm      int               // metrics of the fact
 	keepAt  []bool            // by metric index: keep values for the median
+	wanted  []bool            // by metric index: its figures are read (Spec.Metrics)
 	groups  map[code]*Group   // every group
 	packed  map[uint64]*Group // the groups whose codes fit in 16 bits each
 	cache   *[1 << cacheBits]slot
@@ -266,6 +270,10 @@ func newEvaluator(s *Spec) *evaluator {
 	e := &evaluator{s: s, nm: len(s.Fact.Metrics()), groups: map[code]*Group{}, packed: map[uint64]*Group{},
 		cache: new([1 << cacheBits]slot), cal: map[Dimension]*bucketer{}}
 	e.keepAt = make([]bool, e.nm)
+	e.wanted = make([]bool, e.nm)
+	for i, m := range s.Fact.Metrics() {
+		e.wanted[i] = s.Metrics == nil || slices.Contains(s.Metrics, m)
+	}
 	for _, m := range s.Medians {
 		if i := s.Fact.metricIndex(m); i >= 0 {
 			e.keepAt[i] = true
@@ -604,7 +612,11 @@ func (e *evaluator) in(ms int64) bool { return !e.windowed || (ms >= e.lo && ms 
 
 func (e *evaluator) clear() { clear(e.has) }
 
-func (e *evaluator) set(i int, v int64) { e.mv[i], e.has[i] = v, true }
+func (e *evaluator) set(i int, v int64) {
+	if e.wanted[i] {
+		e.mv[i], e.has[i] = v, true
+	}
+}
 
 // row adds one row at time ms: to the total once, and to the group of
 // every combination of its values (one unless a dimension has several).

@@ -408,10 +408,10 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 		at := fc.at
 		var m0, m1 []int64
 		var n0 []uint16 // a narrow first metric (m0 nil)
-		if nm > 0 {
+		if nm > 0 && e.wanted[0] {
 			m0, n0 = fc.metrics[0].wide, fc.metrics[0].narrow
 		}
-		if nm > 1 {
+		if nm > 1 && e.wanted[1] {
 			m1 = fc.metrics[1].wide
 		}
 		for _, i := range p.Rows {

@@ -100,6 +100,14 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 		if r.IntN(2) == 0 {
 			s.Medians = f.Metrics()
 		}
+		if r.IntN(3) == 0 { // only some metrics read: both engines leave the others empty
+			s.Metrics = []analytics.Metric{}
+			for _, m := range f.Metrics() {
+				if r.IntN(2) == 0 {
+					s.Metrics = append(s.Metrics, m)
+				}
+			}
+		}
 		// Random customers in scope, in blocks of random sizes.
 		var in []*crm.Customer
 		var parts []analytics.Part

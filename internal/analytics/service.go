@@ -40,7 +40,10 @@ type Request struct {
 	Limit    *int   // groups (series, with a time unit); default 50, at most 1,000
 	Order    Order
 	Medians  []Metric
-	Compare  Compare // "" for none
+	// Metrics lists the metrics whose figures are read (nil: every one);
+	// the ordering's metric and the medians' are added.
+	Metrics []Metric
+	Compare Compare // "" for none
 	Locale   crm.Locale
 }
 
@@ -212,6 +215,14 @@ func (s *Service) spec(q Request) (spec *Spec, rng, prev *Range, err error) {
 		}
 		if !slices.Contains(spec.Medians, m) {
 			spec.Medians = append(spec.Medians, m)
+		}
+	}
+	if q.Metrics != nil {
+		spec.Metrics = []Metric{}
+		for _, m := range slices.Concat(q.Metrics, q.Medians, []Metric{q.Order.Metric}) {
+			if q.Fact.HasMetric(m) && !slices.Contains(spec.Metrics, m) {
+				spec.Metrics = append(spec.Metrics, m)
+			}
 		}
 	}
 	if q.Range != nil {
