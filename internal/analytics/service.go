@@ -44,7 +44,7 @@ type Request struct {
 	// the ordering's metric and the medians' are added.
 	Metrics []Metric
 	Compare Compare // "" for none
-	Locale   crm.Locale
+	Locale  crm.Locale
 }
 
 // Order is how groups are ranked: by a measure (of Metric for SUM, AVG,
