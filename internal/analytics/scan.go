@@ -311,34 +311,36 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 	}
 	type combo = code
 	var combos []combo
-	first := make([]int32, 0, 1024) // by customer in scope: its first combo
-	for _, p := range parts {
-		for _, i := range p.Rows {
-			first = append(first, int32(len(combos)))
-			e.customerCodes(p.Block.customers[i])
-			var rec func(j int, k combo)
-			rec = func(j int, k combo) {
-				if j == len(s.Dims) {
-					combos = append(combos, k)
-					return
-				}
-				if e.kind[j] != customerDim {
-					rec(j+1, k)
-					return
-				}
-				vs := e.vals[j]
-				for x, v := range vs {
-					if x > 0 && slices.Contains(vs[:x], v) { // a tag listed twice counts once
-						continue
-					}
-					k[j] = v
-					rec(j+1, k)
-				}
+	var first []int32 // by customer in scope: its first combo (nil: no customer dimension)
+	if slices.Contains(e.kind, customerDim) {
+		var rec func(j int, k combo)
+		rec = func(j int, k combo) {
+			if j == len(s.Dims) {
+				combos = append(combos, k)
+				return
 			}
-			rec(0, combo{})
+			if e.kind[j] != customerDim {
+				rec(j+1, k)
+				return
+			}
+			vs := e.vals[j]
+			for x, v := range vs {
+				if x > 0 && slices.Contains(vs[:x], v) { // a tag listed twice counts once
+					continue
+				}
+				k[j] = v
+				rec(j+1, k)
+			}
 		}
+		for _, p := range parts {
+			for _, i := range p.Rows {
+				first = append(first, int32(len(combos)))
+				e.customerCodes(p.Block.customers[i])
+				rec(0, combo{})
+			}
+		}
+		first = append(first, int32(len(combos)))
 	}
-	first = append(first, int32(len(combos)))
 	var size [MaxDimensions + 1]uint64
 	var stride [MaxDimensions + 1]uint64
 	total := uint64(1)
@@ -418,11 +420,12 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 			c := b.customers[i]
 			e.n++
 			cust := e.n
-			bases := combos[first[ci]:first[ci+1]]
-			ci++
 			var baseIdx [8]uint64
-			bi := baseIdx[:0]
-			for _, k := range bases {
+			bi := baseIdx[:1] // without a customer dimension: one base, 0
+			if first != nil {
+				bi = bi[:0]
+			}
+			for _, k := range combosOf(combos, first, ci) {
 				var x uint64
 				for j := range s.Dims {
 					if e.kind[j] == customerDim {
@@ -431,6 +434,7 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 				}
 				bi = append(bi, x)
 			}
+			ci++
 			lo, hi := fc.window(int(i), windowed, wlo, whi)
 			counted := false
 			for r := lo; r < hi; r++ {
@@ -583,4 +587,12 @@ func (c *columns) window(i int, windowed bool, lo, hi int64) (int, int) {
 	first, _ := slices.BinarySearch(at, lo)
 	n, _ := slices.BinarySearch(at[first:], hi)
 	return a + first, a + first + n
+}
+
+// combosOf is the combos of the ci-th customer (none without first).
+func combosOf(combos []code, first []int32, ci int) []code {
+	if first == nil {
+		return nil
+	}
+	return combos[first[ci]:first[ci+1]]
 }
