@@ -3,7 +3,6 @@ package segment
 import (
 	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 )
@@ -285,6 +284,34 @@ func (c *compiler) nestedAny(n Node, p crm.Problems) pred[crm.Customer] {
 	}
 }
 
+// anyIn reports whether xs, in the order of their times (at), has an
+// element whose time lies in [lo, hi]: the first and the last element
+// answer for most customers (all before, all after, or one of them in the
+// window); otherwise a binary search finds the first at or after lo.
+func anyIn[T any](xs []T, at func(*T) int64, lo, hi int64) bool {
+	n := len(xs)
+	if n == 0 {
+		return false
+	}
+	first, last := at(&xs[0]), at(&xs[n-1])
+	switch {
+	case last < lo || first > hi:
+		return false
+	case first >= lo || last <= hi:
+		return true
+	}
+	i, j := 1, n-1 // xs[0] is before lo, xs[n-1] after hi
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if at(&xs[h]) < lo {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return at(&xs[i]) <= hi
+}
+
 // someInWindow recognises a quantifier "some interaction (deal) whose time
 // lies in a window" and returns the window [lo, hi] in Unix ms with the
 // search for such an element in a brief (crm.Brief.NoteTimeOrder).
@@ -309,8 +336,7 @@ func (c *compiler) someInWindow(n Node) (lo, hi int64, search func(b *crm.Brief,
 			if !b.InteractionsInTimeOrder() {
 				return slices.ContainsFunc(xs, func(x crm.BriefInteraction) bool { return x.At >= lo && x.At <= hi })
 			}
-			i := sort.Search(len(xs), func(i int) bool { return xs[i].At >= lo })
-			return i < len(xs) && xs[i].At <= hi
+			return anyIn(xs, func(x *crm.BriefInteraction) int64 { return x.At }, lo, hi)
 		}
 	case q.Array == Deals && cond.Field == "date":
 		search = func(b *crm.Brief, lo, hi int64) bool {
@@ -318,8 +344,7 @@ func (c *compiler) someInWindow(n Node) (lo, hi int64, search func(b *crm.Brief,
 			if !b.DealsInTimeOrder() {
 				return slices.ContainsFunc(xs, func(x crm.BriefDeal) bool { return x.Date >= lo && x.Date <= hi })
 			}
-			i := sort.Search(len(xs), func(i int) bool { return xs[i].Date >= lo })
-			return i < len(xs) && xs[i].Date <= hi
+			return anyIn(xs, func(x *crm.BriefDeal) int64 { return x.Date }, lo, hi)
 		}
 	default:
 		return
