@@ -271,10 +271,23 @@ func (c *compiler) nestedAny(n Node, p crm.Problems) pred[crm.Customer] {
 	} else {
 		brief = c.nestedOn(n, crm.NewProblems(), true)
 	}
-	if lo, hi, search, ok := c.someInWindow(n); ok {
-		// Some interaction (deal) in a time window: a binary search of
-		// the brief's elements when they are in time order.
-		brief = func(x *crm.Customer) bool { return search(x.Brief, lo, hi) }
+	if lo, hi, span, search, ok := c.someInWindow(n); ok {
+		// Some interaction (deal) in a time window. The customer's first
+		// and last times (its stats, computed from the same elements at
+		// every write) answer for most customers without touching the
+		// brief: all before or after the window, or one of them in it.
+		// Otherwise a binary search of the brief (a scan when its
+		// elements are not in time order).
+		brief = func(x *crm.Customer) bool {
+			first, last, any := span(x)
+			switch {
+			case !any || last < lo || first > hi:
+				return false
+			case first >= lo || last <= hi:
+				return true
+			}
+			return search(x.Brief, lo, hi)
+		}
 	}
 	return func(x *crm.Customer) bool {
 		if x.Brief != nil {
@@ -313,9 +326,10 @@ func anyIn[T any](xs []T, at func(*T) int64, lo, hi int64) bool {
 }
 
 // someInWindow recognises a quantifier "some interaction (deal) whose time
-// lies in a window" and returns the window [lo, hi] in Unix ms with the
-// search for such an element in a brief (crm.Brief.NoteTimeOrder).
-func (c *compiler) someInWindow(n Node) (lo, hi int64, search func(b *crm.Brief, lo, hi int64) bool, ok bool) {
+// lies in a window" and returns the window [lo, hi] in Unix ms, the
+// customer's first and last such time from its stats, and the search for
+// such an element in a brief (crm.Brief.NoteTimeOrder).
+func (c *compiler) someInWindow(n Node) (lo, hi int64, span func(*crm.Customer) (first, last int64, any bool), search func(b *crm.Brief, lo, hi int64) bool, ok bool) {
 	q, isQuant := n.(Quant)
 	if !isQuant || q.Q != Some {
 		return
@@ -331,6 +345,9 @@ func (c *compiler) someInWindow(n Node) (lo, hi int64, search func(b *crm.Brief,
 	}
 	switch {
 	case q.Array == Interactions && cond.Field == "at":
+		span = func(x *crm.Customer) (int64, int64, bool) {
+			return x.Stats.FirstInteractionAt.UnixMilli(), x.Stats.LastInteractionAt.UnixMilli(), x.Stats.InteractionCount > 0
+		}
 		search = func(b *crm.Brief, lo, hi int64) bool {
 			xs := b.Interactions
 			if !b.InteractionsInTimeOrder() {
@@ -339,6 +356,9 @@ func (c *compiler) someInWindow(n Node) (lo, hi int64, search func(b *crm.Brief,
 			return anyIn(xs, func(x *crm.BriefInteraction) int64 { return x.At }, lo, hi)
 		}
 	case q.Array == Deals && cond.Field == "date":
+		span = func(x *crm.Customer) (int64, int64, bool) {
+			return x.Stats.FirstDealOn.UnixMilli(), x.Stats.LastDealOn.UnixMilli(), x.Stats.DealCount > 0
+		}
 		search = func(b *crm.Brief, lo, hi int64) bool {
 			xs := b.Deals
 			if !b.DealsInTimeOrder() {
@@ -351,10 +371,10 @@ func (c *compiler) someInWindow(n Node) (lo, hi int64, search func(b *crm.Brief,
 	}
 	f := lookup(q.Array, cond.Field)
 	if f.Kind != KindTime && f.Kind != KindDate {
-		return 0, 0, nil, false
+		return 0, 0, nil, nil, false
 	}
 	lo, hi = interval(c.r.bounds(f, cond.Op, cond.Value))
-	return lo, hi, search, true
+	return lo, hi, span, search, true
 }
 
 func (c *compiler) nestedOn(n Node, p crm.Problems, brief bool) pred[crm.Customer] {
