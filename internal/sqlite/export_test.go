@@ -28,3 +28,11 @@ func SetMaxBatch(n int) (restore func()) {
 	maxBatch = n
 	return func() { maxBatch = old }
 }
+
+// SetParallelCountsFrom makes Counts run on every core from n customers
+// until restore is called.
+func SetParallelCountsFrom(n int) (restore func()) {
+	old := parallelCountsFrom
+	parallelCountsFrom = n
+	return func() { parallelCountsFrom = old }
+}

@@ -3,9 +3,12 @@ package sqlite
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -476,8 +479,23 @@ func (cs *customerStore) Estimate(context.Context) (int, error) {
 // Counts counts each filter's customers in scope in one pass over one
 // snapshot of the read model.
 func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.CountQuery) ([]int, error) {
+	// On every core for a large read model (a KPI report counts six
+	// filters over every customer).
+	workers := 1
+	if s := (*Store)(cs).snap.Load(); s.n >= parallelCountsFrom {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	part := make([][]int, workers)
+	for w := range part {
+		part[w] = make([]int, len(filters))
+	}
+	err := cs.eachInScopeOn(ctx, filters, q, workers, func(w int, _ *chunk, _, k int) { part[w][k]++ })
 	counts := make([]int, len(filters))
-	err := cs.eachInScope(ctx, filters, q, func(_ *entry, k int) { counts[k]++ })
+	for _, p := range part {
+		for k, n := range p {
+			counts[k] += n
+		}
+	}
 	return counts, err
 }
 
@@ -491,6 +509,13 @@ func (cs *customerStore) eachInScope(ctx context.Context, filters []crm.Filter, 
 
 // eachInScopeAt is eachInScope with the chunk and row of each entry.
 func (cs *customerStore) eachInScopeAt(ctx context.Context, filters []crm.Filter, q crm.CountQuery, fn func(c *chunk, i, k int)) error {
+	return cs.eachInScopeOn(ctx, filters, q, 1, func(_ int, c *chunk, i, k int) { fn(c, i, k) })
+}
+
+// eachInScopeOn is eachInScopeAt over the snapshot's chunks cut into
+// workers runs, each on its own goroutine: fn(w, ...) is called by run w
+// only, in order within the run.
+func (cs *customerStore) eachInScopeOn(ctx context.Context, filters []crm.Filter, q crm.CountQuery, workers int, fn func(w int, c *chunk, i, k int)) error {
 	scope, err := archiveScope(q.Scope)
 	if err != nil {
 		return err
@@ -524,41 +549,59 @@ func (cs *customerStore) eachInScopeAt(ctx context.Context, filters []crm.Filter
 			}
 		}
 	}
-	for _, c := range snap.chunks {
-		for i := range c.n {
-			switch scope {
-			case crm.ScopeActive:
-				if c.archived[i] {
-					continue
-				}
-			case crm.ScopeArchived:
-				if !c.archived[i] {
-					continue
-				}
-			}
-			e := c.entries[i]
-			for k, f := range filters {
-				switch {
-				case f == nil:
-					fn(c, i, k)
-				case selected[k] != nil:
-					if selected[k][e.c.ID] {
-						fn(c, i, k)
+	run := func(w int, chunks []*chunk) error {
+		for _, c := range chunks {
+			for i := range c.n {
+				switch scope {
+				case crm.ScopeActive:
+					if c.archived[i] {
+						continue
 					}
-				default:
-					ok, err := cs.matchEntry(ctx, f, e)
-					if err != nil {
-						return err
+				case crm.ScopeArchived:
+					if !c.archived[i] {
+						continue
 					}
-					if ok {
-						fn(c, i, k)
+				}
+				e := c.entries[i]
+				for k, f := range filters {
+					switch {
+					case f == nil:
+						fn(w, c, i, k)
+					case selected[k] != nil:
+						if selected[k][e.c.ID] {
+							fn(w, c, i, k)
+						}
+					default:
+						ok, err := cs.matchEntry(ctx, f, e)
+						if err != nil {
+							return err
+						}
+						if ok {
+							fn(w, c, i, k)
+						}
 					}
 				}
 			}
 		}
+		return nil
 	}
-	return nil
+	workers = max(1, min(workers, len(snap.chunks)))
+	if workers == 1 {
+		return run(0, snap.chunks)
+	}
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(snap.chunks)/workers, (w+1)*len(snap.chunks)/workers
+		wg.Go(func() { errs[w] = run(w, snap.chunks[lo:hi]) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
+
+// parallelCountsFrom is the number of customers from which Counts runs on
+// every core (tests lower it).
+var parallelCountsFrom = 20_000
 
 // archiveScope defaults an empty scope to ACTIVE and refuses unknown ones.
 func archiveScope(s crm.ArchiveScope) (crm.ArchiveScope, error) {

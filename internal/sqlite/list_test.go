@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -264,4 +265,45 @@ func TestFilterWithoutBrief(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(openAt(t, dir))
+}
+
+// TestCountsOnEveryCore: Counts over a read model of many chunks, cut
+// between goroutines, gives each filter's count as a list does.
+func TestCountsOnEveryCore(t *testing.T) {
+	t.Cleanup(sqlite.SetChunkLimit(5))
+	t.Cleanup(sqlite.SetParallelCountsFrom(0))
+	s := openAt(t, t.TempDir())
+	r := rand.New(rand.NewPCG(21, 22))
+	for i := range 90 {
+		mustInsert(t, s, genCustomer(r, i, 2))
+	}
+	var filters []crm.Filter
+	for _, line := range []string{"", "tier:A", "interactions.some(channel:phone)", "deals.some(date:>2024-01-01) -tier:C", "interactions.some(summary:*电话*)"} {
+		var f crm.Filter
+		if line != "" {
+			var err error
+			if f, err = segment.FilterOf(nil, line, segment.Options{Now: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		filters = append(filters, f)
+	}
+	got, err := s.Customers().Counts(context.Background(), filters, crm.CountQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	some := false
+	for k, f := range filters {
+		page, err := s.Customers().List(context.Background(), crm.ListQuery{First: 1, WithTotal: true, Filter: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[k] != page.Total {
+			t.Errorf("filter %d: Counts %d, List %d", k, got[k], page.Total)
+		}
+		some = some || (page.Total > 0 && page.Total < 90)
+	}
+	if !some {
+		t.Fatal("weak test: no filter separates the customers")
+	}
 }
