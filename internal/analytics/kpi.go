@@ -440,13 +440,15 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 		return nil, err
 	}
 	sf := sv.Total.Figures[0]
+	surveyed := k.line(some(segment.Satisfaction, onDays("at", r)))
 	if sf.N > 0 {
-		set(AvgSatisfactionKPI, big.NewRat(sf.Sum, sf.N), big.NewRat(sf.Sum, 1), big.NewRat(sf.N, 1), nil)
+		set(AvgSatisfactionKPI, big.NewRat(sf.Sum, sf.N), big.NewRat(sf.Sum, 1), big.NewRat(sf.N, 1), surveyed)
 	} else {
-		set(AvgSatisfactionKPI, nil, big.NewRat(0, 1), big.NewRat(0, 1), nil)
+		set(AvgSatisfactionKPI, nil, big.NewRat(0, 1), big.NewRat(0, 1), surveyed)
 	}
 	v, nu, de = ratio(group(sv, bandHigh).Count, sv.Total.Count, true)
-	set(SatisfiedShare, v, nu, de, nil)
+	set(SatisfiedShare, v, nu, de, k.line(some(segment.Satisfaction, onDays("at", r),
+		segment.Cond{Field: "score", Op: segment.Gte, Value: segment.Int(scoreHigh)})))
 
 	// Needs opened in the range.
 	nd, err := k.facts(Needs, nil, nil, []Dimension{Status}, &r, DaysToResolve)

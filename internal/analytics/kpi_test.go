@@ -9,6 +9,7 @@ import (
 
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
 )
 
 // TestKPIsMatchPlainLoops computes every KPI's numerator and denominator
@@ -57,6 +58,7 @@ func TestKPIsMatchPlainLoops(t *testing.T) {
 		}
 		want[k] = w
 	}
+	drills := map[analytics.KPICode]int{} // the customers each drill line must list, where it is not the numerator's
 	var complaints, onTime, late, overdue int64
 	var surveys, satisfied, scoreSum int64
 	var needs, resolved int64
@@ -93,25 +95,42 @@ func TestKPIsMatchPlainLoops(t *testing.T) {
 			}
 		}
 		add(analytics.ComplaintRate, complained, touched)
+		if complained {
+			drills[analytics.ComplaintCountKPI]++
+		}
+		surveyed, pleased := false, false
 		for _, x := range c.Satisfaction {
 			if in(x.At, from, to) {
 				surveys++
+				surveyed = true
 				scoreSum += int64(x.Score)
 				if x.Score >= 85 {
 					satisfied++
+					pleased = true
 				}
 			}
 		}
+		if surveyed {
+			drills[analytics.AvgSatisfactionKPI]++
+		}
+		if pleased {
+			drills[analytics.SatisfiedShare]++
+		}
+		solved := false
 		for _, n := range c.Needs {
 			if in(n.OpenedAt, from, to) {
 				needs++
 				if n.Status == crm.NeedStatusResolved {
+					solved = true
 					resolved++
 					if n.ResolvedAt != nil {
 						resolveMs = append(resolveMs, max(0, n.ResolvedAt.Sub(n.OpenedAt).Milliseconds()))
 					}
 				}
 			}
+		}
+		if solved {
+			drills[analytics.NeedResolutionRate]++
 		}
 		if !first.IsZero() && in(first, dFrom, dTo) && !c.Stats.FirstInteractionAt.IsZero() {
 			y, m, d := c.Stats.FirstInteractionAt.In(shanghai).Date()
@@ -184,6 +203,36 @@ func TestKPIsMatchPlainLoops(t *testing.T) {
 	if surveys == 0 || needs == 0 || complaints == 0 || cycleN == 0 || overdue == 0 {
 		t.Errorf("the demo data lacks surveys %d, needs %d, complaints %d, first deals %d or overdue actions %d in the range",
 			surveys, needs, complaints, cycleN, overdue)
+	}
+	// Each drill line lists the customers behind the figure: the
+	// numerator's customers for the rates of customers, the customers with
+	// such rows for the figures of rows.
+	for code, w := range want {
+		if code != analytics.RepurchaseGrowth {
+			drills[code] = int(w.n)
+		}
+	}
+	drills[analytics.NeedResolutionDays] = drills[analytics.NeedResolutionRate]
+	drills[analytics.SalesCycleKPI] = drills[analytics.PotentialConversion] // the customers whose first deal is in the range
+	drills[analytics.RepurchaseGrowth] = drills[analytics.RepurchaseRate]
+	for code, n := range drills {
+		k := got[code]
+		if k.Drill == nil {
+			t.Errorf("%s: no drill line", code)
+			continue
+		}
+		f, err := segment.FilterOf(nil, *k.Drill, segment.Options{Now: now, Loc: shanghai})
+		if err != nil {
+			t.Fatalf("%s: drill %q: %v", code, *k.Drill, err)
+		}
+		a := manager()
+		c, err := s.Customers().Counts(context.Background(), []crm.Filter{f}, crm.CountQuery{Scope: crm.ScopeActive, User: a.UserID, Viewer: &a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c[0] != n {
+			t.Errorf("%s: drill %q lists %d customers, want %d", code, *k.Drill, c[0], n)
+		}
 	}
 	// Targets: the seeds' four, and whether they are met.
 	for code, target := range map[analytics.KPICode]string{analytics.HighValueRetention: "90.00",
