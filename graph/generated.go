@@ -4923,6 +4923,10 @@ input InteractionWhere {
   participants: UserListFilter
   "Duration in minutes; null when not recorded (0)."
   durationMin: OptionalIntFilter
+  "Whether the next action is done; an interaction without a next action matches neither true nor false."
+  nextDone: BooleanFilter
+  "When the next action is (or was) due; null without a next action or without a due time. Overdue: next-done:false next-due:>0d (due longer ago than now)."
+  nextDue: OptionalTimeFilter
 }
 
 input InteractionsFilter {
@@ -25783,7 +25787,7 @@ func (ec *executionContext) unmarshalInputInteractionWhere(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "at", "channel", "keyEvent", "summary", "createdBy", "participants", "durationMin"}
+	fieldsInOrder := [...]string{"and", "or", "not", "at", "channel", "keyEvent", "summary", "createdBy", "participants", "durationMin", "nextDone", "nextDue"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -25861,6 +25865,20 @@ func (ec *executionContext) unmarshalInputInteractionWhere(ctx context.Context, 
 				return it, err
 			}
 			it["durationMin"] = data
+		case "nextDone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextDone"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nextDone"] = data
+		case "nextDue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextDue"))
+			data, err := ec.unmarshalOOptionalTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nextDue"] = data
 		}
 	}
 	return it, nil

@@ -574,6 +574,8 @@ func TestDrillListsTheGroupsCustomers(t *testing.T) {
 			Elements: mustElements(segment.StageHistory, map[string]any{"to": map[string]any{"in": []any{"WON", "LOST"}}})},
 		{Fact: analytics.Satisfaction, GroupBy: []analytics.Dimension{analytics.ValueTier},
 			Elements: mustElements(segment.Satisfaction, map[string]any{"score": map[string]any{"lt": 60}})},
+		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.NextAction, analytics.Owner}},
+		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.Quarter, analytics.NextAction}, Range: &analytics.RangeInput{Last: 4, Unit: analytics.Quarter}},
 	} {
 		q.Actor = manager()
 		q.Limit = ptr(1000)

@@ -219,6 +219,27 @@ func (sh *shaper) cond(d Dimension, k string) segment.Node {
 		return eq("from")
 	case ToStage:
 		return eq("to")
+	case NextAction:
+		return nextActionIs(k, sh.spec.Now)
+	}
+	return nil
+}
+
+// nextActionIs is the condition on an interaction that its next action is
+// in the NEXT_ACTION state k as of now (nil for an unknown state).
+func nextActionIs(k string, now time.Time) segment.Node {
+	done := func(b bool) segment.Node { return segment.Cond{Field: "nextDone", Op: segment.Eq, Value: segment.Bool(b)} }
+	due := func(op segment.Op) segment.Node { return segment.Cond{Field: "nextDue", Op: op, Value: segment.At(now)} }
+	switch k {
+	case None: // neither done nor not done: no next action
+		return segment.And{Nodes: []segment.Node{segment.Not{Node: done(true)}, segment.Not{Node: done(false)}}}
+	case Open:
+		noDue := segment.Cond{Field: "nextDue", Op: segment.IsNull, Value: segment.Bool(true)}
+		return segment.And{Nodes: []segment.Node{done(false), segment.Or{Nodes: []segment.Node{noDue, due(segment.Gte)}}}}
+	case Overdue:
+		return segment.And{Nodes: []segment.Node{done(false), due(segment.Lt)}}
+	case Done:
+		return done(true)
 	}
 	return nil
 }

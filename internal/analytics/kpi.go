@@ -478,7 +478,8 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 			return nil, err
 		}
 		od := group(na, Overdue).Count
-		set(OverdueNextActions, big.NewRat(od, 1), big.NewRat(od, 1), nil, nil)
+		overdue := k.line(segment.Quant{Array: segment.Interactions, Q: segment.Some, Where: nextActionIs(Overdue, k.s.Clock.Now())})
+		set(OverdueNextActions, big.NewRat(od, 1), big.NewRat(od, 1), nil, overdue)
 	}
 
 	// Sales cycle of the customers whose first deal is in the range.

@@ -74,7 +74,7 @@ func TestKPIsMatchPlainLoops(t *testing.T) {
 			c.CreatedAt.Before(to) && (first.IsZero() || !first.Before(dFrom)))
 		bought := slices.ContainsFunc(c.Deals, func(d crm.Deal) bool { return in(d.Date, dFrom, dTo) })
 		add(analytics.RepurchaseRate, !first.IsZero() && first.Before(dFrom), bought)
-		touched, complained := false, false
+		touched, complained, overdueCustomer := false, false, false
 		for _, x := range c.Interactions {
 			if in(x.At, from, to) {
 				touched = true
@@ -92,6 +92,10 @@ func TestKPIsMatchPlainLoops(t *testing.T) {
 			}
 			if na := x.NextAction; na != nil && !na.Done && na.Due != nil && na.Due.Before(now) {
 				overdue++
+				if !overdueCustomer {
+					drills[analytics.OverdueNextActions]++ // customers with an overdue next action
+				}
+				overdueCustomer = true
 			}
 		}
 		add(analytics.ComplaintRate, complained, touched)

@@ -43,7 +43,7 @@ type BriefInteraction struct {
 	At          int64 // Unix milliseconds
 	CreatedBy   string
 	people      *[]string // nil: no participants
-	NextDue     int64     // an open next action's due time (Unix ms); 0 without one or without a due time
+	NextDue     int64     // the next action's due time (Unix ms), open or done; 0 without one or without a due time
 	DurationMin uint16    // 0: not recorded (at most 1440)
 	channel     uint8     // index in channels
 	keyEvent    uint8     // 0: none, else index in keyEvents + 1
@@ -87,7 +87,7 @@ func (x BriefInteraction) WithNextAction(present, done bool, due int64) BriefInt
 	case !present:
 		x.next, x.NextDue = NextNone, 0
 	case done:
-		x.next, x.NextDue = NextDone, 0
+		x.next, x.NextDue = NextDone, due
 	default:
 		x.next, x.NextDue = NextOpen, due
 	}

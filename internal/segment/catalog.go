@@ -66,7 +66,8 @@ type Field struct {
 //	float:                       func(*T) (float64, bool)
 //	money:                       func(*T) (int64, bool)
 //	time, date:                  func(*T) (unixMilli int64, ok bool)
-//	bool:                        func(*T) bool
+//	bool:                        func(*T) bool, or func(*T) (value, present bool) when the
+//	                             field can be absent (matching neither true nor false)
 
 // zeroMs is the Unix millisecond of the zero time.Time, the "null" of the
 // times in crm.Stats.
@@ -244,6 +245,24 @@ var catalog = []Field{
 		Doc:   "Duration in minutes; null when not recorded (0).",
 		get:   func(e *crm.Interaction) (int64, bool) { return int64(e.DurationMin), e.DurationMin != 0 },
 		brief: func(e *crm.BriefInteraction) (int64, bool) { return int64(e.DurationMin), e.DurationMin != 0 }},
+	{Scope: Interactions, Name: "nextDone", Line: "next-done", Aliases: []string{"下一步已完成"}, Kind: KindBool, Path: "nextAction.done",
+		Doc: "Whether the next action is done; an interaction without a next action matches neither true nor false.",
+		get: func(e *crm.Interaction) (bool, bool) {
+			if e.NextAction == nil {
+				return false, false
+			}
+			return e.NextAction.Done, true
+		},
+		brief: func(e *crm.BriefInteraction) (bool, bool) { return e.Next() == crm.NextDone, e.Next() != crm.NextNone }},
+	{Scope: Interactions, Name: "nextDue", Line: "next-due", Aliases: []string{"下一步截止"}, Kind: KindTime, Path: "nextAction.due", Nullable: true, null: nullAbsent,
+		Doc: "When the next action is (or was) due; null without a next action or without a due time. Overdue: next-done:false next-due:>0d (due longer ago than now).",
+		get: func(e *crm.Interaction) (int64, bool) {
+			if e.NextAction == nil || e.NextAction.Due == nil {
+				return 0, false
+			}
+			return e.NextAction.Due.UnixMilli(), true
+		},
+		brief: func(e *crm.BriefInteraction) (int64, bool) { return e.NextDue, e.NextDue != 0 }},
 
 	// needs
 	{Scope: Needs, Name: "title", Line: "title", Aliases: []string{"标题"}, Kind: KindString, Path: "title", null: nullEmpty,

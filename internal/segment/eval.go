@@ -599,8 +599,11 @@ func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T
 		}
 		return func(x *T) bool { v, ok := get(x); return ok && v >= lo && v <= hi }
 	case KindBool:
-		get := accessor[T](f).(func(*T) bool)
 		b := bool(n.Value.(Bool))
+		if get, ok := accessor[T](f).(func(*T) (bool, bool)); ok { // absent: neither true nor false
+			return func(x *T) bool { v, present := get(x); return present && v == b }
+		}
+		get := accessor[T](f).(func(*T) bool)
 		return func(x *T) bool { return get(x) == b }
 	}
 	panic(fmt.Sprintf("segment: field %s of kind %s", f.Name, f.Kind))

@@ -132,6 +132,8 @@ const INTERACTION: Record<WhereFields<InteractionWhere>, Spec> = {
   createdBy: s({ zh: '记录人', en: 'Logged by' }, 'by', undefined, 'owner'),
   participants: s({ zh: '参与人', en: 'Participants' }, 'participant', undefined, 'userList'),
   durationMin: s({ zh: '时长（分钟）', en: 'Duration (min)' }, 'duration', undefined, 'int', true),
+  nextDone: s({ zh: '下一步已完成', en: 'Next action done' }, 'next-done', undefined, 'bool'),
+  nextDue: s({ zh: '下一步截止', en: 'Next action due' }, 'next-due', undefined, 'time', true),
 };
 
 const NEED: Record<WhereFields<NeedWhere>, Spec> = {
