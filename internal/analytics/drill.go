@@ -228,8 +228,12 @@ func (sh *shaper) cond(d Dimension, k string) segment.Node {
 // nextActionIs is the condition on an interaction that its next action is
 // in the NEXT_ACTION state k as of now (nil for an unknown state).
 func nextActionIs(k string, now time.Time) segment.Node {
-	done := func(b bool) segment.Node { return segment.Cond{Field: "nextDone", Op: segment.Eq, Value: segment.Bool(b)} }
-	due := func(op segment.Op) segment.Node { return segment.Cond{Field: "nextDue", Op: op, Value: segment.At(now)} }
+	done := func(b bool) segment.Node {
+		return segment.Cond{Field: "nextDone", Op: segment.Eq, Value: segment.Bool(b)}
+	}
+	due := func(op segment.Op) segment.Node {
+		return segment.Cond{Field: "nextDue", Op: op, Value: segment.At(now)}
+	}
 	switch k {
 	case None: // neither done nor not done: no next action
 		return segment.And{Nodes: []segment.Node{segment.Not{Node: done(true)}, segment.Not{Node: done(false)}}}
