@@ -232,7 +232,8 @@ func nextActionIs(k string, now time.Time) segment.Node {
 		return segment.Cond{Field: "nextDone", Op: segment.Eq, Value: segment.Bool(b)}
 	}
 	due := func(op segment.Op) segment.Node {
-		return segment.Cond{Field: "nextDue", Op: op, Value: segment.At(now)}
+		// Milliseconds, as the engines compare: the line stays short.
+		return segment.Cond{Field: "nextDue", Op: op, Value: segment.At(now.Truncate(time.Millisecond))}
 	}
 	switch k {
 	case None: // neither done nor not done: no next action
