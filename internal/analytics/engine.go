@@ -264,6 +264,7 @@ type evaluator struct {
 	grid        *grid // the time unit's over the rows' stretch; nil: the bucketer
 	hasElements bool
 	baseBuf     []uint64
+	comboBuf    []code
 }
 
 func newEvaluator(s *Spec) *evaluator {

@@ -217,37 +217,44 @@ func (e *evaluator) element(br *crm.Brief, j int) bool {
 	return true
 }
 
-// bases packs every combination of the customer's dimension values (one
-// unless it has several tags) into the key bits of their places; false
-// when a code does not fit in 16 bits.
+// bases packs every combination of the customer's dimension values into
+// the key bits of their places; false when a code does not fit in 16 bits.
 func (e *evaluator) bases() ([]uint64, bool) {
+	e.comboBuf = e.combos(0, code{}, e.comboBuf[:0])
 	out := e.baseBuf[:0]
-	var rec func(j int, k uint64) bool
-	rec = func(j int, k uint64) bool {
-		if j == len(e.s.Dims) {
-			out = append(out, k)
-			return true
-		}
-		if e.kind[j] != customerDim {
-			return rec(j+1, k)
-		}
-		vs := e.vals[j]
-		for x, v := range vs {
-			if v >= 1<<16 {
-				return false
+	for _, k := range e.comboBuf {
+		var p uint64
+		for j := range e.s.Dims {
+			if k[j] >= 1<<16 {
+				return nil, false
 			}
-			if x > 0 && slices.Contains(vs[:x], v) { // a tag listed twice counts once
-				continue
-			}
-			if !rec(j+1, k|uint64(v)<<(16*j)) {
-				return false
-			}
+			p |= uint64(k[j]) << (16 * j)
 		}
-		return true
+		out = append(out, p)
 	}
-	ok := rec(0, 0)
 	e.baseBuf = out
-	return out, ok
+	return out, true
+}
+
+// combos appends to out every combination of the customer's dimension
+// values from place j on (one unless it has several tags; a tag listed
+// twice counts once), the places of other dimensions left as in k.
+func (e *evaluator) combos(j int, k code, out []code) []code {
+	for j < len(e.s.Dims) && e.kind[j] != customerDim {
+		j++
+	}
+	if j == len(e.s.Dims) {
+		return append(out, k)
+	}
+	vs := e.vals[j]
+	for x, v := range vs {
+		if x > 0 && slices.Contains(vs[:x], v) {
+			continue
+		}
+		k[j] = v
+		out = e.combos(j+1, k, out)
+	}
+	return out
 }
 
 // packedGroup finds or makes the group of the packed key p.
@@ -313,30 +320,11 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 	var combos []combo
 	var first []int32 // by customer in scope: its first combo (nil: no customer dimension)
 	if slices.Contains(e.kind, customerDim) {
-		var rec func(j int, k combo)
-		rec = func(j int, k combo) {
-			if j == len(s.Dims) {
-				combos = append(combos, k)
-				return
-			}
-			if e.kind[j] != customerDim {
-				rec(j+1, k)
-				return
-			}
-			vs := e.vals[j]
-			for x, v := range vs {
-				if x > 0 && slices.Contains(vs[:x], v) { // a tag listed twice counts once
-					continue
-				}
-				k[j] = v
-				rec(j+1, k)
-			}
-		}
 		for _, p := range parts {
 			for _, i := range p.Rows {
 				first = append(first, int32(len(combos)))
 				e.customerCodes(p.Block.customers[i])
-				rec(0, combo{})
+				combos = e.combos(0, combo{}, combos)
 			}
 		}
 		first = append(first, int32(len(combos)))

@@ -266,15 +266,8 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 			if needle != "" {
 				i = int(sel[j])
 			}
-			switch q.Scope {
-			case crm.ScopeActive:
-				if c.archived[i] {
-					continue
-				}
-			case crm.ScopeArchived:
-				if !c.archived[i] {
-					continue
-				}
+			if !inArchiveScope(q.Scope, c.archived[i]) {
+				continue
 			}
 			if q.Filter != nil {
 				if selected != nil {
@@ -552,15 +545,8 @@ func (cs *customerStore) eachInScopeOn(ctx context.Context, filters []crm.Filter
 	run := func(w int, chunks []*chunk) error {
 		for _, c := range chunks {
 			for i := range c.n {
-				switch scope {
-				case crm.ScopeActive:
-					if c.archived[i] {
-						continue
-					}
-				case crm.ScopeArchived:
-					if !c.archived[i] {
-						continue
-					}
+				if !inArchiveScope(scope, c.archived[i]) {
+					continue
 				}
 				e := c.entries[i]
 				for k, f := range filters {
@@ -602,6 +588,18 @@ func (cs *customerStore) eachInScopeOn(ctx context.Context, filters []crm.Filter
 // parallelCountsFrom is the number of customers from which Counts runs on
 // every core (tests lower it).
 var parallelCountsFrom = 20_000
+
+// inArchiveScope reports whether a customer, archived or not, is in an
+// archive scope (ACTIVE, ARCHIVED or ALL).
+func inArchiveScope(scope crm.ArchiveScope, archived bool) bool {
+	switch scope {
+	case crm.ScopeActive:
+		return !archived
+	case crm.ScopeArchived:
+		return archived
+	}
+	return true
+}
 
 // archiveScope defaults an empty scope to ACTIVE and refuses unknown ones.
 func archiveScope(s crm.ArchiveScope) (crm.ArchiveScope, error) {
