@@ -201,15 +201,15 @@ func NewBlock(customers []*crm.Customer) *Block {
 		for _, c := range f.dims {
 			c.index = nil
 		}
-		if f.inOrder() {
+		if f.inArrayOrder() {
 			f.elem = nil
 		}
 	}
 	return b
 }
 
-// inOrder reports whether every customer's rows are in array order.
-func (c *columns) inOrder() bool {
+// inArrayOrder reports whether every customer's rows are in array order.
+func (c *columns) inArrayOrder() bool {
 	for i := range len(c.start) - 1 {
 		for r := c.start[i]; r < c.start[i+1]; r++ {
 			if c.elem[r] != r-c.start[i] {
