@@ -4927,6 +4927,8 @@ input InteractionWhere {
   nextDone: BooleanFilter
   "When the next action is (or was) due; null without a next action or without a due time. Overdue: next-done:false next-due:>0d (due longer ago than now)."
   nextDue: OptionalTimeFilter
+  "Whether it was logged more than 24 hours after it happened (the seeds' 24-hour rule); an interaction logged before Kehu kept the time of logging matches neither true nor false."
+  recordedLate: BooleanFilter
 }
 
 input InteractionsFilter {
@@ -25787,7 +25789,7 @@ func (ec *executionContext) unmarshalInputInteractionWhere(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "at", "channel", "keyEvent", "summary", "createdBy", "participants", "durationMin", "nextDone", "nextDue"}
+	fieldsInOrder := [...]string{"and", "or", "not", "at", "channel", "keyEvent", "summary", "createdBy", "participants", "durationMin", "nextDone", "nextDue", "recordedLate"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -25879,6 +25881,13 @@ func (ec *executionContext) unmarshalInputInteractionWhere(ctx context.Context, 
 				return it, err
 			}
 			it["nextDue"] = data
+		case "recordedLate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordedLate"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["recordedLate"] = data
 		}
 	}
 	return it, nil

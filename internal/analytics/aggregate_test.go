@@ -576,6 +576,8 @@ func TestDrillListsTheGroupsCustomers(t *testing.T) {
 			Elements: mustElements(segment.Satisfaction, map[string]any{"score": map[string]any{"lt": 60}})},
 		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.NextAction, analytics.Owner}},
 		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.Quarter, analytics.NextAction}, Range: &analytics.RangeInput{Last: 4, Unit: analytics.Quarter}},
+		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.Recording, analytics.Channel}},
+		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.Month, analytics.Recording}, Range: &analytics.RangeInput{Last: 3, Unit: analytics.Month}},
 	} {
 		q.Actor = manager()
 		q.Limit = ptr(1000)

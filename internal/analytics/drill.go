@@ -221,6 +221,25 @@ func (sh *shaper) cond(d Dimension, k string) segment.Node {
 		return eq("to")
 	case NextAction:
 		return nextActionIs(k, sh.spec.Now)
+	case Recording:
+		return recordingIs(k)
+	}
+	return nil
+}
+
+// recordingIs is the condition on an interaction that it was logged on
+// time (ON_TIME), late (LATE) or at an unknown time ("": neither).
+func recordingIs(k string) segment.Node {
+	late := func(b bool) segment.Node {
+		return segment.Cond{Field: "recordedLate", Op: segment.Eq, Value: segment.Bool(b)}
+	}
+	switch k {
+	case OnTime:
+		return late(false)
+	case Late:
+		return late(true)
+	case noValue:
+		return segment.And{Nodes: []segment.Node{segment.Not{Node: late(true)}, segment.Not{Node: late(false)}}}
 	}
 	return nil
 }

@@ -471,7 +471,7 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	}
 	on, late := group(it, OnTime).Count, group(it, Late).Count
 	v, nu, de = ratio(on, on+late, true)
-	set(TimelyRecording, v, nu, de, nil)
+	set(TimelyRecording, v, nu, de, k.line(some(segment.Interactions, onDays("at", r), recordingIs(OnTime))))
 	if current { // as of now, whatever the range: the compared range has none
 		na, err := k.facts(Interactions, nil, nil, []Dimension{NextAction}, nil)
 		if err != nil {

@@ -74,7 +74,7 @@ func TestKPIsMatchPlainLoops(t *testing.T) {
 			c.CreatedAt.Before(to) && (first.IsZero() || !first.Before(dFrom)))
 		bought := slices.ContainsFunc(c.Deals, func(d crm.Deal) bool { return in(d.Date, dFrom, dTo) })
 		add(analytics.RepurchaseRate, !first.IsZero() && first.Before(dFrom), bought)
-		touched, complained, overdueCustomer := false, false, false
+		touched, complained, overdueCustomer, loggedOnTime := false, false, false, false
 		for _, x := range c.Interactions {
 			if in(x.At, from, to) {
 				touched = true
@@ -85,6 +85,7 @@ func TestKPIsMatchPlainLoops(t *testing.T) {
 				if x.RecordedAt != nil {
 					if x.RecordedAt.Sub(x.At) <= 24*time.Hour {
 						onTime++
+						loggedOnTime = true
 					} else {
 						late++
 					}
@@ -99,6 +100,9 @@ func TestKPIsMatchPlainLoops(t *testing.T) {
 			}
 		}
 		add(analytics.ComplaintRate, complained, touched)
+		if loggedOnTime {
+			drills[analytics.TimelyRecording]++ // customers with an interaction of the range logged on time
+		}
 		if complained {
 			drills[analytics.ComplaintCountKPI]++
 		}

@@ -113,6 +113,16 @@ type Interaction struct {
 	UpdatedBy  string     `bson:"updatedBy,omitempty"`
 }
 
+// RecordedLate says whether x was logged more than RecordWithin after it
+// happened, to the millisecond as the stores keep times; known is false
+// when the time of logging is not kept.
+func (x *Interaction) RecordedLate() (late, known bool) {
+	if x.RecordedAt == nil {
+		return false, false
+	}
+	return x.RecordedAt.UnixMilli()-x.At.UnixMilli() > RecordWithin.Milliseconds(), true
+}
+
 // NextAction is the follow-up an interaction asks for.
 type NextAction struct {
 	What    string     `bson:"what"`

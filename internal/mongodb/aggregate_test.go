@@ -45,6 +45,8 @@ var aggElements = map[segment.Array][]map[string]any{
 		{"keyEvent": map[string]any{"isNull": false}},
 		{"at": map[string]any{"within": "90d"}},
 		{"or": []any{map[string]any{"channel": map[string]any{"eq": "WECHAT"}}, map[string]any{"createdBy": map[string]any{"me": true}}}},
+		{"recordedLate": map[string]any{"eq": true}, "channel": map[string]any{"eq": "VISIT"}}, // a derived field: $expr
+		{"not": map[string]any{"recordedLate": map[string]any{"eq": false}}},
 	},
 	segment.Deals: {
 		{"amount": map[string]any{"gte": "50000"}},

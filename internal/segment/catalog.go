@@ -55,6 +55,10 @@ type Field struct {
 	null   null
 	get    any // typed accessor, see below
 	brief  any // accessor on the crm.Brief element of a nested field; nil when a brief lacks the field
+	// expr computes a derived element field (one that no path holds) as
+	// an aggregation expression over the element whose field paths start
+	// with elem ("$$e."): the filters on it compile to $expr.
+	expr func(elem string) any
 }
 
 // Accessors by kind (T is crm.Customer or the element type, and for brief
@@ -263,6 +267,18 @@ var catalog = []Field{
 			return e.NextAction.Due.UnixMilli(), true
 		},
 		brief: func(e *crm.BriefInteraction) (int64, bool) { return e.NextDue, e.NextDue != 0 }},
+	{Scope: Interactions, Name: "recordedLate", Line: "late", Aliases: []string{"录入超时", "recorded-late"}, Kind: KindBool,
+		Doc: "Whether it was logged more than 24 hours after it happened (the seeds' 24-hour rule); an interaction logged before Kehu kept the time of logging matches neither true nor false.",
+		get: func(e *crm.Interaction) (bool, bool) { return e.RecordedLate() },
+		brief: func(e *crm.BriefInteraction) (bool, bool) {
+			r := e.Recording()
+			return r == crm.RecordedLate, r != crm.RecordedUnknown
+		},
+		expr: func(elem string) any { // true, false or null (unknown)
+			late := d{{Key: "$gt", Value: a{d{{Key: "$subtract", Value: a{elem + "recordedAt", elem + "at"}}}, crm.RecordWithin.Milliseconds()}}}
+			unknown := d{{Key: "$eq", Value: a{d{{Key: "$ifNull", Value: a{elem + "recordedAt", nil}}}, nil}}}
+			return d{{Key: "$cond", Value: a{unknown, nil, late}}}
+		}},
 
 	// needs
 	{Scope: Needs, Name: "title", Line: "title", Aliases: []string{"标题"}, Kind: KindString, Path: "title", null: nullEmpty,

@@ -36,8 +36,10 @@ func evalCustomers() []*crm.Customer {
 		Contacts: []crm.Contact{{ID: "k1", Name: "张伟", Title: "CEO", Role: crm.ContactRoleDecisionMaker, Primary: true}, {ID: "k2", Name: "Åsa"}},
 		Interactions: []crm.Interaction{
 			{ID: "i1", At: cst(2025, 6, 1, 10, 0), Channel: crm.ChannelPhone, Summary: "初次电话", CreatedBy: "u1"},
-			{ID: "i2", At: cst(2026, 3, 20, 10, 0), Channel: crm.ChannelVisit, Summary: "上门拜访", CreatedBy: "u2"},
-			{ID: "i3", At: cst(2026, 3, 25, 10, 0), Channel: crm.ChannelPhone, KeyEvent: crm.KeyEventComplaint, Summary: "投诉 delivery", CreatedBy: "u1"},
+			// Logged 24 hours after (on time) and 24 hours and a millisecond after (late).
+			{ID: "i2", At: cst(2026, 3, 20, 10, 0), Channel: crm.ChannelVisit, Summary: "上门拜访", CreatedBy: "u2", RecordedAt: ptr(cst(2026, 3, 21, 10, 0))},
+			{ID: "i3", At: cst(2026, 3, 25, 10, 0), Channel: crm.ChannelPhone, KeyEvent: crm.KeyEventComplaint, Summary: "投诉 delivery", CreatedBy: "u1",
+				RecordedAt: ptr(cst(2026, 3, 26, 10, 0).Add(time.Millisecond))},
 		},
 		Needs: []crm.Need{
 			{ID: "n1", Title: "ERP", Kind: crm.NeedKindCurrent, Priority: crm.PriorityHigh, Status: crm.NeedStatusResolved, BudgetMax: money(300_000),
@@ -142,6 +144,19 @@ func evalCases() []evalCase {
 		{"need resolved null", Quant{Array: Needs, Q: Some, Where: cond("resolvedAt", IsNull, Bool(true))}, []string{"full", "zero"}, false},
 		{"need budget ne matches absent", Quant{Array: Needs, Q: Some, Where: cond("budgetMax", Ne, Money(30_000_000))}, []string{"full", "zero"}, false},
 		{"contact role null", Quant{Array: Contacts, Q: Some, Where: cond("role", IsNull, Bool(true))}, []string{"full"}, false},
+		// A derived element field (logged more than 24 hours late): null when
+		// the time of logging is unknown (i1), 24 hours exactly is on time (i2).
+		{"logged late", Quant{Array: Interactions, Q: Some, Where: cond("recordedLate", Eq, Bool(true))}, []string{"full"}, false},
+		{"logged late, same element", Quant{Array: Interactions, Q: Some, Where: and(cond("recordedLate", Eq, Bool(true)), cond("channel", Eq, String("VISIT")))}, nil, false},
+		{"on time at 24 hours", Quant{Array: Interactions, Q: Some, Where: and(cond("recordedLate", Eq, Bool(false)), cond("channel", Eq, String("VISIT")))}, []string{"full"}, false},
+		{"unknown is neither", Quant{Array: Interactions, Q: Some, Where: and(cond("recordedLate", Eq, Bool(false)), cond("channel", Eq, String("PHONE")))}, nil, false},
+		{"not late includes unknown", Quant{Array: Interactions, Q: Some, Where: and(Not{Node: cond("recordedLate", Eq, Bool(true))}, cond("channel", Eq, String("PHONE")))}, []string{"full"}, false},
+		{"logged at an unknown time", Quant{Array: Interactions, Q: Some, Where: and(Not{Node: cond("recordedLate", Eq, Bool(true))}, Not{Node: cond("recordedLate", Eq, Bool(false))}, cond("at", Lt, Date{2026, 1, 1}))}, []string{"full"}, false},
+		{"none at an unknown time after 2026", Quant{Array: Interactions, Q: Some, Where: and(Not{Node: cond("recordedLate", Eq, Bool(true))}, Not{Node: cond("recordedLate", Eq, Bool(false))}, cond("at", Gte, Date{2026, 1, 1}))}, nil, false},
+		{"none late", Quant{Array: Interactions, Q: None, Where: cond("recordedLate", Eq, Bool(true))}, []string{"bare", "zero"}, false},
+		{"every on time", Quant{Array: Interactions, Q: Every, Where: or(cond("recordedLate", Eq, Bool(false)), cond("at", Lt, Date{2026, 1, 1}))}, []string{"bare", "zero"}, false},
+		{"every on time or early", Quant{Array: Interactions, Q: Every, Where: or(cond("recordedLate", Eq, Bool(false)), cond("at", Lt, Date{2026, 3, 26}))}, all, false},
+		{"late count", Agg{Array: Interactions, Fn: Count, Op: Eq, Value: Int(1), Where: cond("recordedLate", Eq, Bool(true))}, []string{"full"}, false},
 		// Windowed counts, optional fields guarded in the expressions.
 		{"complaints count", Agg{Array: Interactions, Fn: Count, Op: Eq, Value: Int(1), Where: cond("keyEvent", In, Strings{"COMPLAINT", "REFERRAL"})}, []string{"full"}, false},
 		{"resolved before 30d count", Agg{Array: Needs, Fn: Count, Op: Gte, Value: Int(1), Where: cond("resolvedAt", Lt, days(30))}, []string{"full"}, false},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -15,8 +16,9 @@ import (
 // collection, with relative times resolved against o.Now. Every construct is
 // pushed down: scalar fields become $eq/$ne/$in/$nin/$gt.../$regex (the
 // literal quoted, option "i"), quantifiers $elemMatch (none: $not
-// $elemMatch; every: $not $elemMatch of the negated filter), windowed
-// aggregates $expr with $size/$filter and $sum/$map/$filter. pushedDown is
+// $elemMatch; every: $not $elemMatch of the negated filter; a quantifier
+// over a derived field, such as recordedLate, $expr with $size/$filter),
+// windowed aggregates $expr with $size/$filter and $sum/$map/$filter. pushedDown is
 // true for every filter the language has today; it is false only when a
 // construct was left to the in-process evaluator (with o.ScalarOnly). Errors
 // as Compile's.
@@ -52,9 +54,10 @@ func Explain(n Node, o Options) (string, bool, error) {
 
 type mqlc struct {
 	r          *resolver
-	scalarOnly bool // leave quantifiers and aggregates out
-	dropped    bool // something was left out
-	neg        bool // under an odd number of Nots
+	scalarOnly bool   // leave quantifiers and aggregates out
+	dropped    bool   // something was left out
+	neg        bool   // under an odd number of Nots
+	elem       string // how expressions reach an element's fields: "$$e." unless set
 }
 
 // left stands in for a construct left out of the filter: true where the
@@ -138,7 +141,11 @@ func (m *mqlc) query(n Node, scope Array, p crm.Problems) bson.D {
 		if m.scalarOnly {
 			return m.left()
 		}
-		where := m.query(n.Where, n.Array, p.At(string(n.Array)).At(string(n.Q)))
+		pw := p.At(string(n.Array)).At(string(n.Q))
+		if derived(n.Where, n.Array) { // $elemMatch takes no $expr
+			return m.quantExpr(n, pw)
+		}
+		where := m.query(n.Where, n.Array, pw)
 		arr := string(n.Array)
 		if len(where) == 0 { // any element
 			switch n.Q {
@@ -187,6 +194,41 @@ func (m *mqlc) query(n Node, scope Array, p crm.Problems) bson.D {
 	panic(fmt.Sprintf("segment: unknown node %T", n))
 }
 
+// quantExpr compiles a quantifier as $expr: the number of elements that
+// match (every: that fail) the element filter.
+func (m *mqlc) quantExpr(n Quant, p crm.Problems) bson.D {
+	cond := m.expr(n.Where, n.Array, p)
+	if n.Q == Every {
+		cond = d{{Key: "$not", Value: a{cond}}}
+	}
+	size := d{{Key: "$size", Value: d{{Key: "$filter", Value: d{
+		{Key: "input", Value: d{{Key: "$ifNull", Value: a{"$" + string(n.Array), a{}}}}},
+		{Key: "as", Value: "e"},
+		{Key: "cond", Value: cond},
+	}}}}}
+	op := "$eq"
+	if n.Q == Some {
+		op = "$gt"
+	}
+	return d{{Key: "$expr", Value: d{{Key: op, Value: a{size, 0}}}}}
+}
+
+// derived says whether an element filter names a derived field (one an
+// expression computes, Field.expr).
+func derived(n Node, scope Array) bool {
+	switch n := n.(type) {
+	case And:
+		return slices.ContainsFunc(n.Nodes, func(c Node) bool { return derived(c, scope) })
+	case Or:
+		return slices.ContainsFunc(n.Nodes, func(c Node) bool { return derived(c, scope) })
+	case Not:
+		return derived(n.Node, scope)
+	case Cond:
+		return lookup(scope, n.Field).expr != nil
+	}
+	return false
+}
+
 func regex(s string, prefix bool) bson.D {
 	pat := regexp.QuoteMeta(s)
 	if prefix {
@@ -210,6 +252,9 @@ var zeroTime = msTime(zeroMs)
 
 func (m *mqlc) cond(n Cond, scope Array, p crm.Problems) bson.D {
 	f := lookup(scope, n.Field)
+	if f.expr != nil {
+		panic(fmt.Sprintf("segment: derived field %s outside an expression", f.Name))
+	}
 	path := f.Path
 	one := func(op string, v any) bson.D { return d{{Key: path, Value: d{{Key: op, Value: v}}}} }
 	switch f.Kind {
@@ -390,7 +435,11 @@ func (m *mqlc) expr(n Node, scope Array, p crm.Problems) any {
 
 func (m *mqlc) condExpr(n Cond, scope Array, p crm.Problems) any {
 	f := lookup(scope, n.Field)
-	path := "$$e." + f.Path
+	elem := m.elem
+	if elem == "" {
+		elem = "$$e."
+	}
+	path := elem + f.Path
 	op2 := func(op string, x, y any) bson.D { return d{{Key: op, Value: a{x, y}}} }
 	ifNull := func(v any) bson.D { return d{{Key: "$ifNull", Value: a{path, v}}} }
 	switch f.Kind {
@@ -423,6 +472,9 @@ func (m *mqlc) condExpr(n Cond, scope Array, p crm.Problems) any {
 			return op2("$ne", path, me)
 		}
 	case KindBool:
+		if f.expr != nil { // null (unknown) equals neither
+			return op2("$eq", f.expr(elem), bool(n.Value.(Bool)))
+		}
 		return op2("$eq", path, bool(n.Value.(Bool)))
 	case KindUsers:
 		list := d{{Key: "$ifNull", Value: a{path, a{}}}}
@@ -503,14 +555,20 @@ func ElementsToMQL(f *Elements) (bson.D, error) {
 	}
 	problems := crm.NewProblems()
 	m := &mqlc{r: newResolver(f.opts)}
-	q := m.query(f.node, f.array, problems.At(string(f.array)))
+	var q bson.D
+	if derived(f.node, f.array) {
+		m.elem = "$" + string(f.array) + "."
+		q = d{{Key: "$expr", Value: m.expr(f.node, f.array, problems.At(string(f.array)))}}
+	} else {
+		q = prefixPaths(m.query(f.node, f.array, problems.At(string(f.array))), string(f.array)+".")
+	}
 	if m.r.failed != nil {
 		return nil, crm.Internal(m.r.failed)
 	}
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
-	return prefixPaths(q, string(f.array)+"."), nil
+	return q, nil
 }
 
 // prefixPaths prefixes the field paths of a query document (its keys that

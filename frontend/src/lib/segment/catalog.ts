@@ -134,6 +134,7 @@ const INTERACTION: Record<WhereFields<InteractionWhere>, Spec> = {
   durationMin: s({ zh: '时长（分钟）', en: 'Duration (min)' }, 'duration', undefined, 'int', true),
   nextDone: s({ zh: '下一步已完成', en: 'Next action done' }, 'next-done', undefined, 'bool'),
   nextDue: s({ zh: '下一步截止', en: 'Next action due' }, 'next-due', undefined, 'time', true),
+  recordedLate: s({ zh: '录入超时', en: 'Logged late' }, 'late', undefined, 'bool'),
 };
 
 const NEED: Record<WhereFields<NeedWhere>, Spec> = {
