@@ -10,23 +10,48 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
+	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
 // TestKPIsMatchPlainLoops computes every KPI's numerator and denominator
 // from the demo documents with plain loops, following docs/KPIS.md word
 // for word, and compares them with the service's.
+// It runs unfiltered and filtered (the scope ANDed to every figure and
+// drill line).
 func TestKPIsMatchPlainLoops(t *testing.T) {
 	s, all := demoStore(t)
-	svc := service(s)
-	rep, err := svc.KPIs(context.Background(), analytics.KPIRequest{Actor: manager(), Range: dateRange(2026, 6, 1, 2026, 11, 30),
-		Compare: analytics.PreviousYear})
+	for _, tc := range []struct {
+		name  string
+		scope string
+		keep  func(*crm.Customer) bool
+	}{
+		{"unfiltered", "", nil},
+		{"tiers A and B", "tier:A,B", func(c *crm.Customer) bool { return c.ValueTier == crm.TierA || c.ValueTier == crm.TierB }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := analytics.KPIRequest{Actor: manager(), Range: dateRange(2026, 6, 1, 2026, 11, 30), Compare: analytics.PreviousYear}
+			cs := active(all)
+			if tc.scope != "" {
+				f, err := segment.FilterOf(nil, tc.scope, segment.Options{Now: now, Loc: shanghai})
+				if err != nil {
+					t.Fatal(err)
+				}
+				q.Scope = f
+				cs = slices.DeleteFunc(cs, func(c *crm.Customer) bool { return !tc.keep(c) })
+			}
+			checkKPIs(t, s, service(s), q, cs)
+		})
+	}
+}
+
+func checkKPIs(t *testing.T, s *sqlite.Store, svc *analytics.Service, q analytics.KPIRequest, cs []*crm.Customer) {
+	rep, err := svc.KPIs(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Previous == nil || rep.Previous.First.Year != 2025 || rep.Previous.Last.Month != 11 {
 		t.Fatalf("previous range %+v", rep.Previous)
 	}
-	cs := active(all)
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, shanghai) }
 	from, to := day(2026, 6, 1), day(2026, 12, 1) // [from, to)
 	dFrom, dTo := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
