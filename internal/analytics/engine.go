@@ -386,8 +386,10 @@ func (e *evaluator) customer(c *crm.Customer) {
 		e.set(4, int64(st.SatisfactionCount))
 		e.set(5, int64(st.OpenNeedCount))
 		e.set(6, int64(st.ComplaintCount))
-		if d, ok := salesCycle(c, e.days); ok {
-			e.set(7, d)
+		if e.wanted[7] {
+			if d, ok := salesCycle(c, e.days); ok {
+				e.set(7, d)
+			}
 		}
 		e.row(c.CreatedAt.UnixMilli())
 	case Interactions:
