@@ -123,7 +123,7 @@ func (s *Service) Cohorts(ctx context.Context, q CohortRequest) (*Cohorts, error
 	}
 	k := calc{s: s, ctx: ctx, scope: q.Scope, actor: q.Actor, loc: loc}
 	inRange := onDays(field, rng)
-	sizes, err := k.facts(Customers, inRange, nil, []Dimension{dim}, nil)
+	sizes, err := k.facts(Customers, inRange, nil, []Dimension{dim}, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func (s *Service) Cohorts(ctx context.Context, q CohortRequest) (*Cohorts, error
 	if q.Activity == ActivityInteraction {
 		fact = Interactions
 	}
-	act, err := k.facts(fact, inRange, nil, []Dimension{dim, q.Unit}, &window)
+	act, err := k.facts(fact, inRange, nil, []Dimension{dim, q.Unit}, &window, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,7 @@ func (s *Service) Funnel(ctx context.Context, q FunnelRequest) (*Funnel, error) 
 		return nil, err
 	}
 	// Days in each stage before moving forward, of the cohort's changes.
-	moves, err := k.facts(StageChanges, cohort, nil, []Dimension{FromStage, ToStage}, nil, DaysInStage)
+	moves, err := k.facts(StageChanges, cohort, nil, []Dimension{FromStage, ToStage}, nil, nil, DaysInStage)
 	if err != nil {
 		return nil, err
 	}

@@ -292,10 +292,12 @@ func (k *calc) counts(nodes []segment.Node) ([]int, []*string, error) {
 	return n, lines, err
 }
 
-// facts runs one aggregate of a fact over the scope.
-func (k *calc) facts(f Fact, scope segment.Node, elems map[string]any, dims []Dimension, window *Range, medians ...Metric) (*Groups, error) {
+// facts runs one aggregate of a fact over the scope: its rows' count and
+// customers, and the figures of the metrics read only (the engine skips
+// the others), with the medians of those in medians.
+func (k *calc) facts(f Fact, scope segment.Node, elems map[string]any, dims []Dimension, window *Range, read []Metric, medians ...Metric) (*Groups, error) {
 	spec := &Spec{Fact: f, Archive: crm.ScopeActive, User: k.actor.UserID, Viewer: &k.actor, Dims: dims,
-		Window: window, Loc: k.loc, Now: k.s.Clock.Now(), Medians: medians}
+		Window: window, Loc: k.loc, Now: k.s.Clock.Now(), Metrics: append(append([]Metric{}, read...), medians...), Medians: medians}
 	var n segment.Node
 	switch {
 	case scope != nil:
@@ -396,15 +398,15 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	// aggregates below, which scan only the range's rows.
 	repeatLine := k.line(and(some(segment.Deals, onDays("date", r)), dealBefore))
 	complainedLine := k.line(some(segment.Interactions, onDays("at", r), segment.Cond{Field: "keyEvent", Op: segment.Eq, Value: segment.String("COMPLAINT")}))
-	buyers, err := k.facts(Deals, nil, nil, nil, &r)
+	buyers, err := k.facts(Deals, nil, nil, nil, &r, nil)
 	if err != nil {
 		return nil, err
 	}
-	now, err := k.facts(Deals, dealBefore, nil, nil, &r) // repeat buyers' deals
+	now, err := k.facts(Deals, dealBefore, nil, nil, &r, []Metric{Amount}) // repeat buyers' deals
 	if err != nil {
 		return nil, err
 	}
-	touched, err := k.facts(Interactions, nil, nil, []Dimension{KeyEvent}, &r)
+	touched, err := k.facts(Interactions, nil, nil, []Dimension{KeyEvent}, &r, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -422,7 +424,7 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 
 	// Repurchase growth: repeat buyers' deal amount now against a year before.
 	yr := Range{addMonths(r.First, -12), addMonths(r.Last, -12)}
-	then, err := k.facts(Deals, segment.Cond{Field: "firstDealOn", Op: segment.Lt, Value: yr.First}, nil, nil, &yr)
+	then, err := k.facts(Deals, segment.Cond{Field: "firstDealOn", Op: segment.Lt, Value: yr.First}, nil, nil, &yr, []Metric{Amount})
 	if err != nil {
 		return nil, err
 	}
@@ -435,7 +437,7 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	}
 
 	// Surveys.
-	sv, err := k.facts(Satisfaction, nil, nil, []Dimension{ScoreBand}, &r)
+	sv, err := k.facts(Satisfaction, nil, nil, []Dimension{ScoreBand}, &r, []Metric{Score})
 	if err != nil {
 		return nil, err
 	}
@@ -451,7 +453,7 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 		segment.Cond{Field: "score", Op: segment.Gte, Value: segment.Int(scoreHigh)})))
 
 	// Needs opened in the range.
-	nd, err := k.facts(Needs, nil, nil, []Dimension{Status}, &r, DaysToResolve)
+	nd, err := k.facts(Needs, nil, nil, []Dimension{Status}, &r, nil, DaysToResolve)
 	if err != nil {
 		return nil, err
 	}
@@ -465,7 +467,7 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	// Complaints, timeliness, overdue next actions.
 	cp := complaints.Count
 	set(ComplaintCountKPI, big.NewRat(cp, 1), big.NewRat(cp, 1), nil, complainedLine)
-	it, err := k.facts(Interactions, nil, nil, []Dimension{Recording}, &r)
+	it, err := k.facts(Interactions, nil, nil, []Dimension{Recording}, &r, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -473,7 +475,7 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	v, nu, de = ratio(on, on+late, true)
 	set(TimelyRecording, v, nu, de, k.line(some(segment.Interactions, onDays("at", r), recordingIs(OnTime))))
 	if current { // as of now, whatever the range: the compared range has none
-		na, err := k.facts(Interactions, nil, nil, []Dimension{NextAction}, nil)
+		na, err := k.facts(Interactions, nil, nil, []Dimension{NextAction}, nil, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -483,7 +485,7 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	}
 
 	// Sales cycle of the customers whose first deal is in the range.
-	cy, err := k.facts(Customers, onDays("firstDealOn", r), nil, nil, nil)
+	cy, err := k.facts(Customers, onDays("firstDealOn", r), nil, nil, nil, []Metric{SalesCycleDays})
 	if err != nil {
 		return nil, err
 	}

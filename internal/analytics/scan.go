@@ -97,32 +97,53 @@ func EvaluateBlocks(s *Spec, parts []Part) (g *Groups, ok bool) {
 	return g, true
 }
 
-// plainGrid is a grid's lookup, for countPlain.
+// plainGrid is the time bucket's lookup for countPlain (on: the request
+// groups by a time unit).
 type plainGrid struct {
+	on     bool
 	origin int64
 	shift  uint
 	mask   int64
 	slots  []gridSlot
+	stride uint64
+}
+
+// plainCols are the one-byte code columns countPlain reads, each with its
+// stride; next is the place of NEXT_ACTION's among them (-1: none), whose
+// OPEN rows past their due time (due, now) count as OVERDUE.
+type plainCols struct {
+	smalls  [][]uint8
+	strides []uint64
+	next    int
+	due     map[uint32]int64
+	now     int64
 }
 
 // countPlain counts one customer's rows at (the rows from row lo of a
-// block) into the dense groups: their codes in the one-byte columns
-// smalls, each times its stride, plus the time bucket times unitStride,
-// plus base. It is the dense scan's loop without metrics, element filters
-// or code remapping: the common dashboard chart (a count by month and an
-// enum) at the fewest instructions per row.
-func countPlain(at []int64, smalls [][]uint8, strides []uint64, base uint64, g *plainGrid, unitStride uint64,
-	count, custs, last []int64, cust int64, lo int) {
-	origin, shift, mask, slots := g.origin, g.shift, g.mask, g.slots
+// block) into the dense groups: base, plus each row's codes times their
+// strides, plus its time bucket times the unit's stride. It is the dense
+// scan's loop without metrics, element filters or code remapping: the
+// common dashboard chart (a count by month and an enum) at the fewest
+// instructions per row.
+func countPlain(at []int64, lo int, base uint64, c *plainCols, g *plainGrid, count, custs, last []int64, cust int64) {
+	origin, shift, mask, slots, unit := g.origin, g.shift, g.mask, g.slots, g.on
 	for r, t := range at {
 		x := base
-		for k, col := range smalls {
-			x += uint64(col[lo+r]) * strides[k]
+		for k, col := range c.smalls {
+			v := uint64(col[lo+r])
+			if k == c.next && v == uint64(nextOpen) { // rare: an open next action
+				if due := c.due[uint32(lo+r)]; due != 0 && due < c.now {
+					v = uint64(nextOverdue)
+				}
+			}
+			x += v * c.strides[k]
 		}
-		off := t - origin
-		sl := &slots[off>>shift]
-		over := uint32(uint64(sl.cut-1-off&mask) >> 63) // as in dense
-		x += uint64(sl.bucket+over*(sl.next-sl.bucket)) * unitStride
+		if unit {
+			off := t - origin
+			sl := &slots[off>>shift]
+			over := uint32(uint64(sl.cut-1-off&mask) >> 63) // as in dense
+			x += uint64(sl.bucket+over*(sl.next-sl.bucket)) * g.stride
+		}
 		count[x]++
 		diff := last[x] ^ cust
 		custs[x] += int64(uint64(diff|-diff) >> 63)
@@ -417,7 +438,7 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 	}
 	mask := int64(1)<<shift - 1
 	hasUnit := e.unit != nil
-	grid := plainGrid{origin: origin, shift: shift, mask: mask, slots: slots}
+	grid := plainGrid{on: hasUnit, origin: origin, shift: shift, mask: mask, slots: slots, stride: unitStride}
 	var smallsBuf [MaxDimensions][]uint8
 	var stridesBuf [MaxDimensions]uint64
 	var totalCount, totalCusts int64
@@ -442,12 +463,16 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 		}
 		// Rows that only count (no metric, no element filter, one-byte
 		// codes as they are) go through countPlain.
-		plain := hasUnit && !hasElements && m0 == nil && n0 == nil && m1 == nil && len(owns) <= len(smallsBuf)
-		smalls, strides := smallsBuf[:0], stridesBuf[:0]
-		for _, o := range owns {
-			plain = plain && o.col.small != nil && o.remap == nil && !o.next
+		plain := !hasElements && m0 == nil && n0 == nil && m1 == nil && len(owns) <= len(smallsBuf)
+		smalls, strides, nextAt := smallsBuf[:0], stridesBuf[:0], -1
+		for k, o := range owns {
+			plain = plain && o.col.small != nil && o.remap == nil
+			if o.next {
+				nextAt = k
+			}
 			smalls, strides = append(smalls, o.col.small), append(strides, o.stride)
 		}
+		pc := plainCols{smalls: smalls, strides: strides, next: nextAt, due: fc.due, now: now}
 		for _, i := range p.Rows {
 			c := b.customers[i]
 			e.n++
@@ -472,7 +497,7 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 				if hi > lo {
 					totalCount += int64(hi - lo)
 					totalCusts++
-					countPlain(at[lo:hi], smalls, strides, bi[0], &grid, unitStride, count, custs, last, cust, lo)
+					countPlain(at[lo:hi], lo, bi[0], &pc, &grid, count, custs, last, cust)
 				}
 				continue
 			}
