@@ -202,7 +202,7 @@ func (s *Service) checkBulk(ctx context.Context, a Actor, ch *BulkChange) error 
 		if len(ch.Tags) == 0 {
 			p.Fail("tags", ReasonRequired, nil, "at least one tag is required")
 		} else {
-			ch.Tags = checkTags(p, ch.Tags)
+			ch.Tags = CheckTags(p, "tags", ch.Tags)
 		}
 	case BulkSetStage:
 		if ch.Stage == "" {

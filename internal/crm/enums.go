@@ -37,6 +37,25 @@ const (
 
 var stages = []Stage{StagePotential, StageContacted, StageNeedsConfirmed, StageProposal, StageNegotiation, StageWon, StageAfterSales, StageLost}
 
+// Lifecycle is where a customer is in its relation with the company
+// (seed 003, 合作阶段), apart from the sales pipeline (Stage): kept by the
+// classification rules (internal/rules).
+type Lifecycle string
+
+const (
+	LifecyclePotential Lifecycle = "POTENTIAL" // interested, no deal yet
+	LifecycleNew       Lifecycle = "NEW"       // cooperating less than 6 months
+	LifecycleStable    Lifecycle = "STABLE"    // cooperating 6 to 24 months, no churn risk
+	LifecycleStrategic Lifecycle = "STRATEGIC" // cooperating 24 months or more, deeply bound
+	LifecycleChurned   Lifecycle = "CHURNED"   // no cooperation for 3 months
+	LifecycleDormant   Lifecycle = "DORMANT"   // churned and not won back within 3 more months
+)
+
+var lifecycles = []Lifecycle{LifecyclePotential, LifecycleNew, LifecycleStable, LifecycleStrategic, LifecycleChurned, LifecycleDormant}
+
+// Lifecycles lists the lifecycle stages in order.
+func Lifecycles() []Lifecycle { return append([]Lifecycle(nil), lifecycles...) }
+
 type CustomerType string
 
 const (
@@ -196,6 +215,11 @@ func (t Tier) Valid() bool               { return validEnum(t, tiers) }
 func (t *Tier) UnmarshalGQL(v any) error { return unmarshalEnum(t, v, tiers, "Tier") }
 func (t Tier) MarshalGQL(w io.Writer)    { marshalEnum(w, string(t)) }
 func (s Stage) Valid() bool              { return validEnum(s, stages) }
+func (l Lifecycle) Valid() bool          { return validEnum(l, lifecycles) }
+func (l *Lifecycle) UnmarshalGQL(v any) error {
+	return unmarshalEnum(l, v, lifecycles, "Lifecycle")
+}
+func (l Lifecycle) MarshalGQL(w io.Writer) { marshalEnum(w, string(l)) }
 
 // Rank is the stage's place in the pipeline, POTENTIAL 1 to LOST 8; 0 for
 // an unknown stage.

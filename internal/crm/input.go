@@ -233,7 +233,7 @@ func (f *CustomerFields) apply(p Problems, c *Customer, now time.Time) {
 	applyEnum(p, "intentGrade", f.IntentGrade, &c.IntentGrade, true)
 	applyEnum(p, "needType", f.NeedType, &c.NeedType, true)
 	if f.Tags != nil {
-		c.Tags = checkTags(p, f.Tags)
+		c.Tags = CheckTags(p, "tags", f.Tags)
 	}
 	if f.OwnerID != nil {
 		c.OwnerID = strings.TrimSpace(*f.OwnerID)
@@ -245,15 +245,18 @@ func (f *CustomerFields) apply(p Problems, c *Customer, now time.Time) {
 	applyText(p, "notes", f.Notes, &c.Notes, MaxLongText)
 }
 
-func checkTags(p Problems, tags []string) []string {
+// CheckTags validates a list of tags, the field named field of p (at most
+// MaxTags, each 1-30 characters of text), and returns them trimmed,
+// without duplicates.
+func CheckTags(p Problems, field string, tags []string) []string {
 	if len(tags) > MaxTags {
-		p.Fail("tags", ReasonTooMany, map[string]any{"max": MaxTags}, "must have at most %d tags", MaxTags)
+		p.Fail(field, ReasonTooMany, map[string]any{"max": MaxTags}, "must have at most %d tags", MaxTags)
 		return nil
 	}
 	out := make([]string, 0, len(tags))
 	seen := map[string]bool{}
 	for i, t := range tags {
-		t = checkText(p, "tags["+itoa(i)+"]", t, 30, true)
+		t = checkText(p, field+"["+itoa(i)+"]", t, 30, true)
 		if t != "" && !seen[t] {
 			seen[t] = true
 			out = append(out, t)

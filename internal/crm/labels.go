@@ -25,6 +25,10 @@ var (
 	ValueTierLabels = map[string]Label{
 		"A": {"A类(高价值)", "A (high value)"}, "B": {"B类(潜力)", "B (potential)"}, "C": {"C类(普通)", "C (regular)"},
 	}
+	LifecycleLabels = map[string]Label{
+		"POTENTIAL": {"潜在客户", "Potential"}, "NEW": {"新客户", "New"}, "STABLE": {"稳定客户", "Stable"},
+		"STRATEGIC": {"战略客户", "Strategic"}, "CHURNED": {"流失客户", "Churned"}, "DORMANT": {"休眠客户", "Dormant"},
+	}
 	IntentGradeLabels = map[string]Label{
 		"A": {"高意向", "High intent"}, "B": {"中意向", "Medium intent"}, "C": {"低意向", "Low intent"},
 	}

@@ -1,0 +1,235 @@
+package rules
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// Preview is the dry run of a rule set over customers: what would change,
+// on how many customers, and what is wrong with the rules (Lint).
+type Preview struct {
+	Customers   int          // customers classified
+	Changed     int          // customers with at least one change
+	Transitions []Transition // per target, from and to, most customers first
+	Changes     []Change     // the changes of the first customers that change, up to the limit
+	Lint        []Finding
+}
+
+// Transition counts the customers whose target goes from one value to
+// another ("" is unset; for a tag, the tag or "": present or not).
+type Transition struct {
+	Target    Target
+	From, To  string
+	Customers int
+}
+
+// Change is one customer's new value of one target, and the rule behind it.
+type Change struct {
+	CustomerID, Code, Name string
+	Target                 Target
+	From, To               string
+	Rule                   int
+}
+
+// LintKind is a kind of problem with a rule set.
+type LintKind string
+
+const (
+	// NeverMatches: the rule's condition holds for none of the customers.
+	NeverMatches LintKind = "NEVER_MATCHES"
+	// Shadowed: the rule matches customers but decides nothing for any of
+	// them: rules of higher priority set everything it sets.
+	Shadowed LintKind = "SHADOWED"
+	// Unclassified: customers that no rule gives a value tier (a lifecycle
+	// stage), where the set has rules that give one.
+	Unclassified LintKind = "UNCLASSIFIED"
+	// Conflicting: two rules of one priority set different values of one
+	// field for the same customers (the one listed first wins).
+	Conflicting LintKind = "CONFLICT"
+	// ContradictsDefinition: a rule sets a lifecycle stage for customers
+	// outside the stage's definition (Definitions).
+	ContradictsDefinition LintKind = "CONTRADICTS_DEFINITION"
+)
+
+// Finding is one problem the lint found.
+type Finding struct {
+	Kind      LintKind
+	Rules     []int // the rules concerned (indexes in the set); none for UNCLASSIFIED
+	Field     Field // UNCLASSIFIED, CONFLICT
+	Lifecycle crm.Lifecycle
+	Customers int // the customers concerned; 0 for NEVER_MATCHES
+}
+
+// current is a customer's value of a target as the rules would compare it.
+// Lifecycle stages and cadences are not kept on customers yet: unset.
+func current(c *crm.Customer, t Target) string {
+	switch t.Field {
+	case ValueTier:
+		return string(c.ValueTier)
+	case Tag:
+		if slices.Contains(c.Tags, t.Tag) {
+			return t.Tag
+		}
+	}
+	return ""
+}
+
+// wanted is the value a decision gives its target.
+func wanted(d Decision) string {
+	switch {
+	case d.Target.Field != Tag:
+		return d.Value
+	case d.Value == TagAdded:
+		return d.Target.Tag
+	default:
+		return ""
+	}
+}
+
+// Preview classifies customers and reports the changes: every transition
+// counted, the changes of the first customers that change up to limit
+// changes, and the lint (findings in a fixed order: by kind, then rule).
+func (p *Program) Preview(customers []*crm.Customer, limit int) *Preview {
+	out := &Preview{Customers: len(customers)}
+	type tk struct {
+		t        Target
+		from, to string
+	}
+	trans := map[tk]int{}
+	n := len(p.set.Rules)
+	matched, won := make([]int, n), make([]int, n)
+	conflicts := map[Conflict]int{}
+	type ruleStage struct {
+		rule  int
+		stage crm.Lifecycle
+	}
+	contradicts := map[ruleStage]int{}
+	unclassified := map[Field]int{}
+	sets := map[Field]bool{}
+	for _, r := range p.order {
+		for _, t := range r.targets {
+			sets[t.target.Field] = true
+		}
+	}
+	defs := definitions(p.opts)
+	for _, c := range customers {
+		o := p.Classify(c)
+		for _, i := range o.Matched {
+			matched[i]++
+		}
+		wonHere := map[int]bool{}
+		changed := false
+		for _, d := range o.Decisions {
+			wonHere[d.Rule] = true
+			cur := current(c, d.Target)
+			to := wanted(d)
+			if d.Target.Field == Lifecycle && !defs[crm.Lifecycle(d.Value)].Match(c) {
+				contradicts[ruleStage{d.Rule, crm.Lifecycle(d.Value)}]++
+			}
+			if to == cur {
+				continue
+			}
+			changed = true
+			trans[tk{d.Target, cur, to}]++
+			if len(out.Changes) < limit {
+				out.Changes = append(out.Changes, Change{CustomerID: c.ID, Code: c.Code, Name: c.Name,
+					Target: d.Target, From: cur, To: to, Rule: d.Rule})
+			}
+		}
+		for i := range wonHere {
+			won[i]++
+		}
+		if changed {
+			out.Changed++
+		}
+		for _, f := range []Field{ValueTier, Lifecycle} {
+			if _, ok := o.Get(Target{Field: f}); sets[f] && !ok {
+				unclassified[f]++
+			}
+		}
+		for _, x := range o.Conflicts {
+			conflicts[x]++
+		}
+	}
+	for k, v := range trans {
+		out.Transitions = append(out.Transitions, Transition{Target: k.t, From: k.from, To: k.to, Customers: v})
+	}
+	slices.SortFunc(out.Transitions, func(a, b Transition) int {
+		return cmp.Or(cmp.Compare(b.Customers, a.Customers), cmp.Compare(a.Target.String(), b.Target.String()),
+			cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
+	})
+
+	// Lint.
+	for i := range n {
+		switch {
+		case matched[i] == 0:
+			out.Lint = append(out.Lint, Finding{Kind: NeverMatches, Rules: []int{i}})
+		case won[i] == 0:
+			out.Lint = append(out.Lint, Finding{Kind: Shadowed, Rules: []int{i}, Customers: matched[i]})
+		}
+	}
+	for _, f := range []Field{ValueTier, Lifecycle} {
+		if k := unclassified[f]; k > 0 {
+			out.Lint = append(out.Lint, Finding{Kind: Unclassified, Field: f, Customers: k})
+		}
+	}
+	var cs []Finding
+	for x, k := range conflicts {
+		cs = append(cs, Finding{Kind: Conflicting, Rules: []int{x.Winner, x.Lost}, Field: x.Target.Field, Customers: k})
+	}
+	slices.SortFunc(cs, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Rules[0], b.Rules[0]), cmp.Compare(a.Rules[1], b.Rules[1]), cmp.Compare(a.Field, b.Field))
+	})
+	out.Lint = append(out.Lint, cs...)
+	var ds []Finding
+	for k, v := range contradicts {
+		ds = append(ds, Finding{Kind: ContradictsDefinition, Rules: []int{k.rule}, Field: Lifecycle, Lifecycle: k.stage, Customers: v})
+	}
+	slices.SortFunc(ds, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Rules[0], b.Rules[0]), cmp.Compare(a.Lifecycle, b.Lifecycle))
+	})
+	out.Lint = append(out.Lint, ds...)
+	return out
+}
+
+// Text words a finding for people, with the rules' names.
+func (p *Program) Text(f Finding, loc crm.Locale) string {
+	name := func(k int) string { return p.set.Rules[f.Rules[k]].Name }
+	field := map[Field]crm.Label{ValueTier: {Zh: "价值分级", En: "value tier"}, Lifecycle: {Zh: "生命周期", En: "lifecycle stage"},
+		CadenceDays: {Zh: "跟进周期", En: "cadence"}, Tag: {Zh: "标签", En: "tag"}}[f.Field]
+	en := loc == crm.LocaleEn
+	switch f.Kind {
+	case NeverMatches:
+		if en {
+			return fmt.Sprintf("Rule %q matches no customer.", name(0))
+		}
+		return fmt.Sprintf("规则“%s”不匹配任何客户。", name(0))
+	case Shadowed:
+		if en {
+			return fmt.Sprintf("Rule %q matches %d customers but decides nothing: rules of higher priority set all it sets.", name(0), f.Customers)
+		}
+		return fmt.Sprintf("规则“%s”匹配 %d 位客户，但它设置的内容都被更高优先级的规则决定了，不起作用。", name(0), f.Customers)
+	case Unclassified:
+		if en {
+			return fmt.Sprintf("%d customers get no %s from any rule.", f.Customers, field.En)
+		}
+		return fmt.Sprintf("%d 位客户没有任何规则给出%s。", f.Customers, field.Zh)
+	case Conflicting:
+		if en {
+			return fmt.Sprintf("Rules %q and %q have the same priority and set different %s values for %d customers; %q, listed first, wins.",
+				name(0), name(1), field.En, f.Customers, name(0))
+		}
+		return fmt.Sprintf("规则“%s”和“%s”优先级相同，却给 %d 位客户设置了不同的%s；排在前面的“%s”生效。",
+			name(0), name(1), f.Customers, field.Zh, name(0))
+	case ContradictsDefinition:
+		l := crm.LifecycleLabels[string(f.Lifecycle)]
+		if en {
+			return fmt.Sprintf("Rule %q makes %d customers %s who do not meet its definition (%s).", name(0), f.Customers, l.En, Definitions[f.Lifecycle])
+		}
+		return fmt.Sprintf("规则“%s”把 %d 位不符合定义（%s）的客户设为%s。", name(0), f.Customers, Definitions[f.Lifecycle], l.Zh)
+	}
+	return string(f.Kind)
+}
