@@ -115,15 +115,18 @@ func (p *Program) Preview(customers []*crm.Customer, limit int) *Preview {
 		}
 	}
 	defs := definitions(p.opts)
+	var wonHere []int // the rules that decided something for the customer
 	for _, c := range customers {
 		o := p.Classify(c)
 		for _, i := range o.Matched {
 			matched[i]++
 		}
-		wonHere := map[int]bool{}
+		wonHere = wonHere[:0]
 		changed := false
 		for _, d := range o.Decisions {
-			wonHere[d.Rule] = true
+			if !slices.Contains(wonHere, d.Rule) {
+				wonHere = append(wonHere, d.Rule)
+			}
 			cur := current(c, d.Target)
 			to := wanted(d)
 			if d.Target.Field == Lifecycle && !defs[crm.Lifecycle(d.Value)].Match(c) {
@@ -139,7 +142,7 @@ func (p *Program) Preview(customers []*crm.Customer, limit int) *Preview {
 					Target: d.Target, From: cur, To: to, Rule: d.Rule})
 			}
 		}
-		for i := range wonHere {
+		for _, i := range wonHere {
 			won[i]++
 		}
 		if changed {

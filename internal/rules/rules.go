@@ -339,16 +339,14 @@ func (o Outcome) Get(t Target) (Decision, bool) {
 // decides.
 func (p *Program) Classify(c *crm.Customer) Outcome {
 	var o Outcome
-	at := map[Target]int{} // decision index by target
 	for _, r := range p.order {
 		if r.filter != nil && !r.filter.Match(c) {
 			continue
 		}
 		o.Matched = append(o.Matched, r.index)
 		for _, t := range r.targets {
-			k, done := at[t.target]
-			if !done {
-				at[t.target] = len(o.Decisions)
+			k := slices.IndexFunc(o.Decisions, func(d Decision) bool { return d.Target == t.target }) // a few targets: no map
+			if k < 0 {
 				o.Decisions = append(o.Decisions, Decision{Target: t.target, Value: t.value, Rule: r.index})
 				continue
 			}
