@@ -54,6 +54,15 @@ type CustomerStore interface {
 	// sidebar of saved segments), evaluated for q's viewer (q.User,
 	// q.Viewer). Errors: BAD_USER_INPUT for a bad scope.
 	Counts(ctx context.Context, filters []Filter, q CountQuery) ([]int, error)
+	// Each calls fn with every customer in q.Scope that q.Filter (nil:
+	// every one) selects, evaluated for q.User and q.Viewer as Counts
+	// evaluates, in no set order, and stops at fn's first error, which it
+	// returns. With q.Full each customer is the whole document; otherwise
+	// it is one on which every Lean filter matches as on the whole
+	// document (a read model's Partial customer with its Brief, or the
+	// whole document). fn must neither keep nor modify it. Errors:
+	// BAD_USER_INPUT for a bad scope.
+	Each(ctx context.Context, q EachQuery, fn func(*Customer) error) error
 	// Estimate returns about how many customers the store holds (archived
 	// ones included), cheaply: what the cost model scales with.
 	Estimate(ctx context.Context) (int, error)
@@ -89,6 +98,15 @@ func (q MatchQuery) Matches(c *Customer) bool {
 		}
 	}
 	return false
+}
+
+// EachQuery is what Each visits.
+type EachQuery struct {
+	Scope  ArchiveScope
+	Filter Filter
+	Full   bool   // whole documents
+	User   string // the viewer, for the evaluation gate
+	Viewer *Actor // see ListQuery.Viewer
 }
 
 // CountQuery is what Counts needs besides the filters.

@@ -393,6 +393,47 @@ func (cs customerStore) Estimate(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
+// Each streams the whole documents of q's customers: the scope and the
+// filter are one query, as for List (a filter a viewer reads masked is
+// evaluated in the process, see filterFor).
+func (cs customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm.Customer) error) error {
+	var conds bson.A
+	switch q.Scope {
+	case crm.ScopeActive, "":
+		conds = append(conds, bson.D{{Key: "archivedAt", Value: nil}})
+	case crm.ScopeArchived:
+		conds = append(conds, bson.D{{Key: "archivedAt", Value: bson.D{{Key: "$ne", Value: nil}}}})
+	case crm.ScopeAll:
+	default:
+		return crm.Errorf(crm.CodeBadUserInput, "unknown scope %q", string(q.Scope))
+	}
+	if q.Filter != nil {
+		f, err := cs.filterFor(ctx, q.Filter, q.Viewer, and(conds))
+		if err != nil {
+			return err
+		}
+		conds = append(conds, f)
+	}
+	cur, err := cs.s.customers.Find(ctx, and(conds), options.Find().SetBatchSize(fullBatch).SetProjection(withoutStoreFields))
+	if err != nil {
+		return internal("read customers", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		c := new(crm.Customer)
+		if err := bson.Unmarshal(cur.Current, c); err != nil {
+			return internal("decode customer", err)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return internal("read customers", err)
+	}
+	return nil
+}
+
 // Counts counts each filter's customers in one aggregation: a $match on the
 // scope, then one $facet branch per filter ({$match}, {$count}), so the
 // server reads the scope's documents once. A server without $facet (code

@@ -492,6 +492,42 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 	return counts, err
 }
 
+// Each visits the customers of q from the read model's snapshot: a
+// Partial customer with its Brief, or, with q.Full or for a customer the
+// read model keeps no Brief of, the whole document read in batches.
+func (cs *customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm.Customer) error) error {
+	var ids []string // read whole
+	var fnErr error
+	err := cs.eachInScope(ctx, []crm.Filter{q.Filter}, crm.CountQuery{Scope: q.Scope, User: q.User, Viewer: q.Viewer}, func(e *entry, _ int) {
+		switch {
+		case fnErr != nil:
+		case q.Full || e.c.Brief == nil:
+			ids = append(ids, e.c.ID)
+		default:
+			fnErr = fn(&e.c)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if fnErr != nil {
+		return fnErr
+	}
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		docs, err := cs.GetMany(ctx, ids[start:min(start+batch, len(ids))])
+		if err != nil {
+			return err
+		}
+		for _, c := range docs {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // eachInScope calls fn(e, k) for every entry of one snapshot in q's
 // archive scope and every filter k (nil: every customer) that selects it.
 // Filters that read free text are bound to the text index (or evaluated on

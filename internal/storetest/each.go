@@ -1,0 +1,100 @@
+package storetest
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
+)
+
+func init() {
+	// Each visits exactly the customers a filter selects in a scope, each
+	// once; without Full every lean filter matches the customers it hands
+	// out as it matches their whole documents; fn's error stops it.
+	register("Each", false, func(t *testing.T, h Harness) {
+		s := open(t, h)
+		all := listData(t, s, 30)
+		byID := map[string]*crm.Customer{}
+		for _, c := range all {
+			byID[c.ID] = c
+		}
+		lines := []string{"", "amount:>=2", "tier:A OR stage:won"}
+		probes := []string{"tier:B", "-satisfaction:none", "stage:won amount:>=1"}
+		if h.SkipNestedFilters == "" {
+			lines = append(lines, "interactions.some(channel:phone)", "interactions.some(summary:*电话*)")
+			probes = append(probes, "interactions.some(channel:phone)", "interactions.count():>=2", "deals.sum():>=1")
+		}
+		filterOf := func(line string) crm.Filter {
+			if line == "" {
+				return nil
+			}
+			f, err := segment.FilterOf(nil, line, segment.Options{Now: base})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		var lean []crm.Filter
+		for _, line := range probes {
+			if f := filterOf(line); f.Lean() {
+				lean = append(lean, f)
+			}
+		}
+		for _, line := range lines {
+			f := filterOf(line)
+			for _, scope := range []crm.ArchiveScope{crm.ScopeActive, crm.ScopeArchived, crm.ScopeAll} {
+				var want []string
+				for _, c := range all {
+					inScope := scope == crm.ScopeAll || (c.ArchivedAt != nil) == (scope == crm.ScopeArchived)
+					if inScope && (f == nil || f.Match(c)) {
+						want = append(want, c.ID)
+					}
+				}
+				for _, full := range []bool{false, true} {
+					var got []string
+					err := s.Customers().Each(ctx(t), crm.EachQuery{Scope: scope, Filter: f, Full: full}, func(c *crm.Customer) error {
+						got = append(got, c.ID)
+						whole := byID[c.ID]
+						if full {
+							if c.Partial || len(c.Interactions) != len(whole.Interactions) || len(c.Contacts) != len(whole.Contacts) {
+								t.Errorf("%q full: %s is not the whole document", line, c.Code)
+							}
+						}
+						for k, p := range lean {
+							if p.Match(c) != p.Match(whole) {
+								t.Errorf("%q full=%v: lean probe %s on %s: %v, on the document %v", line, full, probes[k], c.Code, p.Match(c), p.Match(whole))
+							}
+						}
+						return nil
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					slices.Sort(got)
+					slices.Sort(want)
+					if !slices.Equal(got, want) {
+						t.Errorf("%q %s full=%v: visited %d customers, want %d", line, scope, full, len(got), len(want))
+					}
+				}
+			}
+		}
+		// fn's error stops the visit and comes back as it is.
+		stop := errors.New("enough")
+		n := 0
+		err := s.Customers().Each(ctx(t), crm.EachQuery{Scope: crm.ScopeAll}, func(*crm.Customer) error {
+			n++
+			if n == 3 {
+				return stop
+			}
+			return nil
+		})
+		if !errors.Is(err, stop) || n != 3 {
+			t.Fatalf("stopping: %v after %d customers", err, n)
+		}
+		if err := s.Customers().Each(ctx(t), crm.EachQuery{Scope: "NOPE"}, func(*crm.Customer) error { return nil }); !crm.IsCode(err, crm.CodeBadUserInput) {
+			t.Fatalf("bad scope: %v", err)
+		}
+	})
+}
