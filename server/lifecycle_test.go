@@ -317,13 +317,25 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 	if err := a.store.APITokens().Insert(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
+	// And settings, with their versions.
+	type setting struct {
+		Name  string    `bson:"name"`
+		Until time.Time `bson:"until"`
+	}
+	lease := setting{Name: "每日规则", Until: testNow.Add(time.Hour)}
+	if err := a.store.Settings().Put(ctx, "lease:rules", setting{Name: "旧"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.Settings().Put(ctx, "lease:rules", lease, 1); err != nil {
+		t.Fatal(err)
+	}
 	mongo := mongotest.Open(t)
 	counts, err := migrate(ctx, a.store, mongo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if counts[crm.CollectionCustomers] != 120 || counts[crm.CollectionUsers] < 2 || counts[crm.CollectionSequences] == 0 ||
-		counts[crm.CollectionSegments] != 2 || counts[crm.CollectionAPITokens] != 1 {
+		counts[crm.CollectionSegments] != 2 || counts[crm.CollectionAPITokens] != 1 || counts[crm.CollectionSettings] != 1 {
 		t.Fatalf("copied %v", counts)
 	}
 	if got, err := mongo.Segments().Get(ctx, segs[1].ID); err != nil || got.Version != 3 || got.Where != segs[1].Where {
@@ -348,6 +360,12 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 	}
 	if got, err := back.APITokens().GetByHash(ctx, "token-hash"); err != nil || got.ID != tok.ID {
 		t.Fatalf("API token after migration: %+v %v", got, err)
+	}
+	for name, st := range map[string]crm.Store{"MongoDB": mongo, "back": back} {
+		var got setting
+		if v, err := st.Settings().Get(ctx, "lease:rules", &got); err != nil || v != 2 || got.Name != lease.Name || !got.Until.Equal(lease.Until) {
+			t.Fatalf("setting on %s: %d %+v %v", name, v, got, err)
+		}
 	}
 	// Its segments are live: listed, and their names still unique per owner.
 	if list, err := back.Segments().ListVisible(ctx, "u2"); err != nil || len(list) != 2 {

@@ -72,8 +72,8 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // migrate copies every collection of src, which must be a Kehu store (it
 // has users), into dst, which must hold no customers, users, saved
-// segments or API tokens yet, and verifies that dst then holds the same documents, byte
-// for byte.
+// segments, API tokens or settings yet, and verifies that dst then holds
+// the same documents, byte for byte.
 func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
 	users := 0
 	if err := src.Dump(ctx, crm.CollectionUsers, func([]byte) error { users++; return errStop }); err != nil && !errors.Is(err, errStop) {
@@ -83,7 +83,8 @@ func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
 		return nil, errors.New("the source holds no users, so it is not a Kehu store that was ever started: " +
 			"check the source (-data, or -uri and -db)")
 	}
-	for _, c := range []string{crm.CollectionCustomers, crm.CollectionUsers, crm.CollectionSegments, crm.CollectionAPITokens} {
+	for _, c := range []string{crm.CollectionCustomers, crm.CollectionUsers, crm.CollectionSegments, crm.CollectionAPITokens,
+		crm.CollectionSettings} {
 		n := 0
 		if err := dst.Dump(ctx, c, func([]byte) error { n++; return errStop }); err != nil && !errors.Is(err, errStop) {
 			return nil, err

@@ -15,6 +15,7 @@ type Store interface {
 	Sessions() SessionStore
 	Segments() SegmentStore
 	APITokens() APITokenStore
+	Settings() SettingStore
 	// Ping checks that the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Dump and Load copy raw documents for `kehu migrate`.
@@ -381,6 +382,22 @@ type SessionStore interface {
 	DeleteExpired(ctx context.Context, now time.Time) (int, error)
 }
 
+// SettingStore keeps small versioned documents, one per key (the
+// classification rule set; leases of periodic jobs), read whole and
+// replaced whole with optimistic concurrency. Each is stored as a Setting.
+type SettingStore interface {
+	// Get decodes the value stored under key into value (a pointer to a
+	// struct with bson tags) and returns its version (1 or more).
+	// Errors: NOT_FOUND when nothing is stored under key.
+	Get(ctx context.Context, key string, value any) (version int64, err error)
+	// Put stores value under key as version expectedVersion+1 when the
+	// stored version is expectedVersion; expectedVersion 0 creates the key.
+	// Errors: CONFLICT (field "expectedVersion") when the stored version is
+	// another one or, for 0, the key exists; BAD_USER_INPUT (field "key")
+	// for an empty key or one over MaxSettingKeyBytes (100) bytes.
+	Put(ctx context.Context, key string, value any, expectedVersion int64) error
+}
+
 // Collections every store holds, in the order `kehu migrate` copies them.
 const (
 	CollectionCustomers = "customers"
@@ -389,11 +406,13 @@ const (
 	CollectionSequences = "sequences"
 	CollectionSegments  = "segments"
 	CollectionAPITokens = "apiTokens"
+	CollectionSettings  = "settings"
 )
 
 // Collections lists every collection.
 func Collections() []string {
-	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers, CollectionSegments, CollectionAPITokens}
+	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers, CollectionSegments,
+		CollectionAPITokens, CollectionSettings}
 }
 
 // Migrator copies raw BSON documents between stores.

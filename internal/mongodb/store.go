@@ -233,6 +233,7 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 		{s.db.Collection(crm.CollectionAPITokens), []mongo.IndexModel{
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetName(idxAPITokenHash).SetUnique(true)},
 		}},
+		// Settings (settings.go) are read and written by _id alone.
 	}
 	// One createIndexes command per index: identical existing indexes are
 	// a no-op, and FerretDB v1 panics (closing the connection) when one

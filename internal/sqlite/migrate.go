@@ -33,6 +33,8 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 		query = "SELECT doc FROM segments ORDER BY id"
 	case crm.CollectionAPITokens:
 		query = "SELECT doc FROM api_tokens ORDER BY id"
+	case crm.CollectionSettings:
+		query = "SELECT doc FROM settings ORDER BY key"
 	default:
 		return unknownCollection(collection)
 	}
@@ -105,6 +107,9 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 	case crm.CollectionAPITokens:
 		query = `INSERT INTO api_tokens (id, hash, created_at, doc) VALUES (?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at, doc = excluded.doc`
+	case crm.CollectionSettings:
+		query = `INSERT INTO settings (key, version, doc) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET version = excluded.version, doc = excluded.doc`
 	default:
 		return unknownCollection(collection)
 	}
@@ -157,6 +162,16 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 				return bad(fmt.Errorf("not an API token: %v", err))
 			}
 			rows[i] = row{args: []any{t.ID, t.Hash, t.CreatedAt.UnixMilli(), doc}}
+		case crm.CollectionSettings:
+			raw := bson.Raw(doc)
+			key, ok := raw.Lookup("_id").StringValueOK()
+			version, ok2 := raw.Lookup("version").Int64OK()
+			_, ok3 := raw.Lookup("value").DocumentOK()
+			if !ok || !ok2 || !ok3 || crm.CheckSettingKey(key) != nil || version < 1 {
+				return bad(fmt.Errorf("not a setting (a string _id of 1 to %d bytes, an int64 version of 1 or more, a value document)",
+					crm.MaxSettingKeyBytes))
+			}
+			rows[i] = row{args: []any{key, version, doc}}
 		}
 	}
 	if len(rows) == 0 {

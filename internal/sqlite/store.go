@@ -48,7 +48,7 @@ const (
 // SchemaVersion is the schema this package writes, kept in PRAGMA
 // user_version. Open upgrades older databases step by step (migrations)
 // and refuses newer ones.
-const SchemaVersion = 5
+const SchemaVersion = 6
 
 // migrations[i] upgrades a database from schema version i to i+1; it has
 // SchemaVersion entries.
@@ -97,6 +97,8 @@ var migrations = [SchemaVersion]string{
 	textIndexTable,
 	// 5: API tokens for dashboards (apitokens.go).
 	apiTokensTable,
+	// 6: small versioned documents by key (settings.go).
+	settingsTable,
 }
 
 // goMigrations[i], when set, runs in the transaction of migrations[i],

@@ -301,7 +301,7 @@ func TestUpgradeSchema1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("DROP TABLE segments; DROP TABLE texts; DROP TABLE grams; DROP TABLE masked_texts; DROP TABLE text_index; DROP TABLE api_tokens; PRAGMA user_version = 1"); err != nil {
+	if _, err := db.Exec("DROP TABLE segments; DROP TABLE texts; DROP TABLE grams; DROP TABLE masked_texts; DROP TABLE text_index; DROP TABLE api_tokens; DROP TABLE settings; PRAGMA user_version = 1"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -317,6 +317,9 @@ func TestUpgradeSchema1(t *testing.T) {
 	tok := &crm.APIToken{ID: crm.NewID(), Name: "大屏", Hash: "h", CreatedAt: seg.CreatedAt, ExpiresAt: seg.CreatedAt}
 	if err := s.APITokens().Insert(ctx(t), tok); err != nil {
 		t.Fatalf("API tokens after upgrade: %v", err)
+	}
+	if err := s.Settings().Put(ctx(t), "rules", tok, 0); err != nil {
+		t.Fatalf("settings after upgrade: %v", err)
 	}
 	// The text index was built from the stored customers.
 	for needle, want := range map[string]int{"物流效率": 1, "物流": 1, "仓储管理": 0} {

@@ -139,6 +139,11 @@ func init() {
 		if err := src.APITokens().Insert(ctx(t), apiToken("大屏", "hash", base)); err != nil {
 			t.Fatal(err)
 		}
+		for v := int64(0); v < 2; v++ {
+			if err := src.Settings().Put(ctx(t), "rules", ruleSetNo(int(v)+1), v); err != nil {
+				t.Fatal(err)
+			}
+		}
 		dst := open(t, h)
 		for _, coll := range crm.Collections() {
 			var docs [][]byte
@@ -180,6 +185,13 @@ func init() {
 		if tok, err := dst.APITokens().GetByHash(ctx(t), "hash"); err != nil || tok.Name != "大屏" {
 			t.Fatalf("API token after load: %+v %v", tok, err)
 		}
+		// Loaded settings keep their version and take the next one.
+		mustSetting(t, dst.Settings(), "rules", ruleSetNo(2), 2)
+		mustField(t, dst.Settings().Put(ctx(t), "rules", ruleSetNo(3), 0), crm.CodeConflict, "expectedVersion")
+		if err := dst.Settings().Put(ctx(t), "rules", ruleSetNo(3), 2); err != nil {
+			t.Fatalf("put a loaded setting: %v", err)
+		}
+		mustSetting(t, dst.Settings(), "rules", ruleSetNo(3), 3)
 		if err := dst.Load(ctx(t), "nonsense", nil); err == nil {
 			t.Fatal("unknown collection accepted")
 		}
