@@ -11,6 +11,7 @@ import (
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/rules"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
@@ -333,6 +334,20 @@ func aggregateCosts(c *ComplexityRoot, scan func(map[string]any, *string) int, f
 	}
 	c.Query.Funnel = func(child int, where map[string]any, query, seg *string, _ *model.AggregateRange, _ *crm.Locale) int {
 		return 3*scope(where, query, seg) + 6*max(child, 1)
+	}
+	// A dry run of rules evaluates each rule and each lifecycle definition
+	// on every customer in scope (the set in force counts as the defaults'
+	// size, about twenty).
+	c.Query.PreviewRules = func(child int, in []model.ClassificationRuleInput, where map[string]any, query, seg *string, first *int, _ *crm.Locale) int {
+		n := len(in)
+		if in == nil {
+			n = 20
+		}
+		changes := 50
+		if first != nil && *first >= 0 && *first <= MaxPreviewChanges {
+			changes = *first
+		}
+		return (1+n+len(rules.Definitions))*scope(where, query, seg) + (changes+1)*max(child, 1)
 	}
 	c.Query.Cohorts = func(child int, where map[string]any, query, seg *string, _ *model.AggregateRange, _ *analytics.CohortBy, _ *analytics.CohortActivity, _ *model.TimeUnit, _ *int, _ *crm.Locale) int {
 		return 3*scope(where, query, seg) + 120*max(child, 1)

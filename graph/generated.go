@@ -19,6 +19,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/rules"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -55,6 +56,8 @@ type ResolverRoot interface {
 	NextAction() NextActionResolver
 	OwnerChange() OwnerChangeResolver
 	Query() QueryResolver
+	RuleSet() RuleSetResolver
+	RuleThen() RuleThenResolver
 	SatisfactionAggregate() SatisfactionAggregateResolver
 	SatisfactionGroup() SatisfactionGroupResolver
 	SatisfactionResult() SatisfactionResultResolver
@@ -119,6 +122,13 @@ type ComplexityRoot struct {
 		Status     func(childComplexity int) int
 		Total      func(childComplexity int) int
 		Unchanged  func(childComplexity int) int
+	}
+
+	ClassificationRule struct {
+		Name     func(childComplexity int) int
+		Priority func(childComplexity int) int
+		Then     func(childComplexity int) int
+		When     func(childComplexity int) int
 	}
 
 	Cohort struct {
@@ -400,6 +410,7 @@ type ComplexityRoot struct {
 		RemoveSatisfaction func(childComplexity int, customerID string, resultID string, expectedVersion int) int
 		RestoreCustomer    func(childComplexity int, id string, expectedVersion int) int
 		RevokeAPIToken     func(childComplexity int, id string) int
+		SaveRules          func(childComplexity int, expectedVersion int, rules []model.ClassificationRuleInput) int
 		SaveSegment        func(childComplexity int, name string, where map[string]any, query *string, shared *bool) int
 		StartBulkChange    func(childComplexity int, input model.BulkChangeInput) int
 		UpdateContact      func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
@@ -495,6 +506,8 @@ type ComplexityRoot struct {
 		NeedsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		ParseQuery            func(childComplexity int, query string) int
 		PossibleDuplicates    func(childComplexity int, input crm.DuplicateCheck) int
+		PreviewRules          func(childComplexity int, rules []model.ClassificationRuleInput, where map[string]any, query *string, segment *string, first *int, locale *crm.Locale) int
+		Rules                 func(childComplexity int) int
 		SatisfactionAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Segment               func(childComplexity int, id string) int
 		Segments              func(childComplexity int) int
@@ -502,6 +515,58 @@ type ComplexityRoot struct {
 		StageChangesAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		User                  func(childComplexity int, id string) int
 		Users                 func(childComplexity int) int
+	}
+
+	RuleChange struct {
+		Code       func(childComplexity int) int
+		CustomerID func(childComplexity int) int
+		Field      func(childComplexity int) int
+		From       func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Rule       func(childComplexity int) int
+		Tag        func(childComplexity int) int
+		To         func(childComplexity int) int
+	}
+
+	RuleFinding struct {
+		Customers func(childComplexity int) int
+		Field     func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Lifecycle func(childComplexity int) int
+		Message   func(childComplexity int) int
+		Rules     func(childComplexity int) int
+	}
+
+	RulePreview struct {
+		Changed     func(childComplexity int) int
+		Changes     func(childComplexity int) int
+		Customers   func(childComplexity int) int
+		Lint        func(childComplexity int) int
+		Transitions func(childComplexity int) int
+	}
+
+	RuleSet struct {
+		Rules     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		UpdatedBy func(childComplexity int) int
+		Version   func(childComplexity int) int
+	}
+
+	RuleThen struct {
+		AddTags     func(childComplexity int) int
+		CadenceDays func(childComplexity int) int
+		Lifecycle   func(childComplexity int) int
+		RemoveTags  func(childComplexity int) int
+		ValueTier   func(childComplexity int) int
+	}
+
+	RuleTransition struct {
+		Customers func(childComplexity int) int
+		Field     func(childComplexity int) int
+		From      func(childComplexity int) int
+		Tag       func(childComplexity int) int
+		To        func(childComplexity int) int
 	}
 
 	SatisfactionAggregate struct {
@@ -753,6 +818,7 @@ type MutationResolver interface {
 	StartBulkChange(ctx context.Context, input model.BulkChangeInput) (*crm.BulkJob, error)
 	CreateAPIToken(ctx context.Context, name string, expiresAt time.Time) (*model.CreatedAPIToken, error)
 	RevokeAPIToken(ctx context.Context, id string) (*crm.APIToken, error)
+	SaveRules(ctx context.Context, expectedVersion int, rules []model.ClassificationRuleInput) (*rules.Set, error)
 }
 type NeedResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
@@ -805,6 +871,15 @@ type QueryResolver interface {
 	Funnel(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error)
 	APITokens(ctx context.Context) ([]crm.APIToken, error)
 	Cohorts(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, by *analytics.CohortBy, activity *analytics.CohortActivity, unit *model.TimeUnit, periods *int, locale *crm.Locale) (*analytics.Cohorts, error)
+	Rules(ctx context.Context) (*rules.Set, error)
+	PreviewRules(ctx context.Context, rules []model.ClassificationRuleInput, where map[string]any, query *string, segment *string, first *int, locale *crm.Locale) (*model.RulePreview, error)
+}
+type RuleSetResolver interface {
+	UpdatedAt(ctx context.Context, obj *rules.Set) (*time.Time, error)
+	UpdatedBy(ctx context.Context, obj *rules.Set) (*crm.User, error)
+}
+type RuleThenResolver interface {
+	CadenceDays(ctx context.Context, obj *rules.Then) (*int, error)
 }
 type SatisfactionAggregateResolver interface {
 	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
@@ -1094,6 +1169,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BulkJob.Unchanged(childComplexity), true
+
+	case "ClassificationRule.name":
+		if e.ComplexityRoot.ClassificationRule.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassificationRule.Name(childComplexity), true
+	case "ClassificationRule.priority":
+		if e.ComplexityRoot.ClassificationRule.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassificationRule.Priority(childComplexity), true
+	case "ClassificationRule.then":
+		if e.ComplexityRoot.ClassificationRule.Then == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassificationRule.Then(childComplexity), true
+	case "ClassificationRule.when":
+		if e.ComplexityRoot.ClassificationRule.When == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassificationRule.When(childComplexity), true
 
 	case "Cohort.drill":
 		if e.ComplexityRoot.Cohort.Drill == nil {
@@ -2599,6 +2699,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["id"].(string)), true
+	case "Mutation.saveRules":
+		if e.ComplexityRoot.Mutation.SaveRules == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveRules(childComplexity, args["expectedVersion"].(int), args["rules"].([]model.ClassificationRuleInput)), true
 	case "Mutation.saveSegment":
 		if e.ComplexityRoot.Mutation.SaveSegment == nil {
 			break
@@ -3206,6 +3317,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PossibleDuplicates(childComplexity, args["input"].(crm.DuplicateCheck)), true
+	case "Query.previewRules":
+		if e.ComplexityRoot.Query.PreviewRules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_previewRules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PreviewRules(childComplexity, args["rules"].([]model.ClassificationRuleInput), args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["first"].(*int), args["locale"].(*crm.Locale)), true
+	case "Query.rules":
+		if e.ComplexityRoot.Query.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Rules(childComplexity), true
 	case "Query.satisfactionAggregate":
 		if e.ComplexityRoot.Query.SatisfactionAggregate == nil {
 			break
@@ -3268,6 +3396,216 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity), true
+
+	case "RuleChange.code":
+		if e.ComplexityRoot.RuleChange.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleChange.Code(childComplexity), true
+	case "RuleChange.customerId":
+		if e.ComplexityRoot.RuleChange.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleChange.CustomerID(childComplexity), true
+	case "RuleChange.field":
+		if e.ComplexityRoot.RuleChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleChange.Field(childComplexity), true
+	case "RuleChange.from":
+		if e.ComplexityRoot.RuleChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleChange.From(childComplexity), true
+	case "RuleChange.name":
+		if e.ComplexityRoot.RuleChange.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleChange.Name(childComplexity), true
+	case "RuleChange.reason":
+		if e.ComplexityRoot.RuleChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleChange.Reason(childComplexity), true
+	case "RuleChange.rule":
+		if e.ComplexityRoot.RuleChange.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleChange.Rule(childComplexity), true
+	case "RuleChange.tag":
+		if e.ComplexityRoot.RuleChange.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleChange.Tag(childComplexity), true
+	case "RuleChange.to":
+		if e.ComplexityRoot.RuleChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleChange.To(childComplexity), true
+
+	case "RuleFinding.customers":
+		if e.ComplexityRoot.RuleFinding.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleFinding.Customers(childComplexity), true
+	case "RuleFinding.field":
+		if e.ComplexityRoot.RuleFinding.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleFinding.Field(childComplexity), true
+	case "RuleFinding.kind":
+		if e.ComplexityRoot.RuleFinding.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleFinding.Kind(childComplexity), true
+	case "RuleFinding.lifecycle":
+		if e.ComplexityRoot.RuleFinding.Lifecycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleFinding.Lifecycle(childComplexity), true
+	case "RuleFinding.message":
+		if e.ComplexityRoot.RuleFinding.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleFinding.Message(childComplexity), true
+	case "RuleFinding.rules":
+		if e.ComplexityRoot.RuleFinding.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleFinding.Rules(childComplexity), true
+
+	case "RulePreview.changed":
+		if e.ComplexityRoot.RulePreview.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulePreview.Changed(childComplexity), true
+	case "RulePreview.changes":
+		if e.ComplexityRoot.RulePreview.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulePreview.Changes(childComplexity), true
+	case "RulePreview.customers":
+		if e.ComplexityRoot.RulePreview.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulePreview.Customers(childComplexity), true
+	case "RulePreview.lint":
+		if e.ComplexityRoot.RulePreview.Lint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulePreview.Lint(childComplexity), true
+	case "RulePreview.transitions":
+		if e.ComplexityRoot.RulePreview.Transitions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulePreview.Transitions(childComplexity), true
+
+	case "RuleSet.rules":
+		if e.ComplexityRoot.RuleSet.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleSet.Rules(childComplexity), true
+	case "RuleSet.updatedAt":
+		if e.ComplexityRoot.RuleSet.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleSet.UpdatedAt(childComplexity), true
+	case "RuleSet.updatedBy":
+		if e.ComplexityRoot.RuleSet.UpdatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleSet.UpdatedBy(childComplexity), true
+	case "RuleSet.version":
+		if e.ComplexityRoot.RuleSet.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleSet.Version(childComplexity), true
+
+	case "RuleThen.addTags":
+		if e.ComplexityRoot.RuleThen.AddTags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleThen.AddTags(childComplexity), true
+	case "RuleThen.cadenceDays":
+		if e.ComplexityRoot.RuleThen.CadenceDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleThen.CadenceDays(childComplexity), true
+	case "RuleThen.lifecycle":
+		if e.ComplexityRoot.RuleThen.Lifecycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleThen.Lifecycle(childComplexity), true
+	case "RuleThen.removeTags":
+		if e.ComplexityRoot.RuleThen.RemoveTags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleThen.RemoveTags(childComplexity), true
+	case "RuleThen.valueTier":
+		if e.ComplexityRoot.RuleThen.ValueTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleThen.ValueTier(childComplexity), true
+
+	case "RuleTransition.customers":
+		if e.ComplexityRoot.RuleTransition.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTransition.Customers(childComplexity), true
+	case "RuleTransition.field":
+		if e.ComplexityRoot.RuleTransition.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTransition.Field(childComplexity), true
+	case "RuleTransition.from":
+		if e.ComplexityRoot.RuleTransition.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTransition.From(childComplexity), true
+	case "RuleTransition.tag":
+		if e.ComplexityRoot.RuleTransition.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTransition.Tag(childComplexity), true
+	case "RuleTransition.to":
+		if e.ComplexityRoot.RuleTransition.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTransition.To(childComplexity), true
 
 	case "SatisfactionAggregate.groups":
 		if e.ComplexityRoot.SatisfactionAggregate.Groups == nil {
@@ -3833,6 +4171,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BulkChangeInput", ec.unmarshalInputBulkChangeInput),
 			graphql.NewInputUnmarshaler("BulkFilterInput", ec.unmarshalInputBulkFilterInput),
 			graphql.NewInputUnmarshaler("BulkTargetInput", ec.unmarshalInputBulkTargetInput),
+			graphql.NewInputUnmarshaler("ClassificationRuleInput", ec.unmarshalInputClassificationRuleInput),
 			graphql.NewInputUnmarshaler("ContactCount", ec.unmarshalInputContactCount),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("ContactPatch", ec.unmarshalInputContactPatch),
@@ -3888,6 +4227,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OptionalTimeFilter", ec.unmarshalInputOptionalTimeFilter),
 			graphql.NewInputUnmarshaler("OptionalUserFilter", ec.unmarshalInputOptionalUserFilter),
 			graphql.NewInputUnmarshaler("PriorityFilter", ec.unmarshalInputPriorityFilter),
+			graphql.NewInputUnmarshaler("RuleThenInput", ec.unmarshalInputRuleThenInput),
 			graphql.NewInputUnmarshaler("SatisfactionAggregateOrder", ec.unmarshalInputSatisfactionAggregateOrder),
 			graphql.NewInputUnmarshaler("SatisfactionCount", ec.unmarshalInputSatisfactionCount),
 			graphql.NewInputUnmarshaler("SatisfactionFilter", ec.unmarshalInputSatisfactionFilter),
@@ -6027,6 +6367,139 @@ extend type Query {
   cohorts(where: CustomerWhere, query: String, segment: ID, range: AggregateRange, by: CohortBy = FIRST_DEAL,
     activity: CohortActivity = DEAL, unit: TimeUnit = MONTH, periods: Int = 12, locale: Locale): CohortMatrix!
 }
+
+# ---- Classification rules (docs/RULES.md) ----
+
+"A customer's lifecycle stage (seed 003, 合作阶段), kept by the classification rules."
+enum Lifecycle { POTENTIAL NEW STABLE STRATEGIC CHURNED DORMANT }
+
+"""
+A classification rule: when its condition holds for a customer, it sets what its then says. For
+each field the matching rule of the highest priority wins; at one priority the rule listed first.
+"""
+type ClassificationRule {
+  "Unique in the set, 1-60 characters."
+  name: String!
+  "A query line (the filter language); empty: every customer."
+  when: String!
+  then: RuleThen!
+  "0-1000; higher wins."
+  priority: Int!
+}
+
+"What a rule sets; null or empty sets nothing."
+type RuleThen {
+  valueTier: Tier
+  lifecycle: Lifecycle
+  addTags: [String!]!
+  removeTags: [String!]!
+  "Days between follow-ups, 1-365."
+  cadenceDays: Int
+}
+
+"The classification rule set in force."
+type RuleSet {
+  "0 while the seeds' defaults are in force (never saved); saveRules takes it as expectedVersion."
+  version: Int!
+  rules: [ClassificationRule!]!
+  "When and by whom it was saved; null for the defaults."
+  updatedAt: Time
+  updatedBy: User
+}
+
+input ClassificationRuleInput {
+  name: String!
+  "A query line; empty or null: every customer. A condition may not read what rules set (tier, or a tag a rule adds or removes), nor me."
+  when: String
+  then: RuleThenInput!
+  priority: Int!
+}
+
+input RuleThenInput {
+  valueTier: Tier
+  lifecycle: Lifecycle
+  addTags: [String!]
+  removeTags: [String!]
+  cadenceDays: Int
+}
+
+"What a rule sets."
+enum RuleField { VALUE_TIER LIFECYCLE CADENCE_DAYS TAG }
+
+"How many customers a field (a tag) would go from one value to another; null is unset (a tag: absent)."
+type RuleTransition {
+  field: RuleField!
+  tag: String
+  from: String
+  to: String
+  customers: Int!
+}
+
+"One customer's change, and the rule behind it."
+type RuleChange {
+  customerId: ID!
+  code: String!
+  name: String!
+  field: RuleField!
+  tag: String
+  from: String
+  to: String
+  rule: String!
+  "The rule's name and condition, in the request's language."
+  reason: String!
+}
+
+"""
+A problem with a rule set: NEVER_MATCHES (the condition holds for no customer), SHADOWED (it matches
+but rules of higher priority set all it sets), UNCLASSIFIED (customers that no rule gives a value
+tier or lifecycle stage), CONFLICT (two rules of one priority set different values for the same
+customers), CONTRADICTS_DEFINITION (a rule sets a lifecycle stage for customers outside the stage's
+definition).
+"""
+enum RuleLintKind { NEVER_MATCHES SHADOWED UNCLASSIFIED CONFLICT CONTRADICTS_DEFINITION }
+
+type RuleFinding {
+  kind: RuleLintKind!
+  "The rules concerned, by name."
+  rules: [String!]!
+  field: RuleField
+  lifecycle: Lifecycle
+  customers: Int!
+  "The finding in words, in the request's language."
+  message: String!
+}
+
+"The dry run of a rule set: what would change, nothing written."
+type RulePreview {
+  "Active customers classified (those in the request's scope)."
+  customers: Int!
+  "Customers with at least one change."
+  changed: Int!
+  "Every transition, most customers first."
+  transitions: [RuleTransition!]!
+  "The changes of the first customers that change, up to first."
+  changes: [RuleChange!]!
+  lint: [RuleFinding!]!
+}
+
+extend type Query {
+  "The classification rules in force: the seeds' defaults until a set is saved."
+  rules: RuleSet!
+  """
+  The dry run of rules (null: the set in force) over the active customers of where, query and
+  segment (ANDed; none: all), as of now (ADMIN, MANAGER). Nothing is written. first: the changes
+  listed, 0-500 (default 50). Bad rules are BAD_USER_INPUT with the field (rules[2].when ...).
+  """
+  previewRules(rules: [ClassificationRuleInput!], where: CustomerWhere, query: String, segment: ID, first: Int = 50, locale: Locale): RulePreview!
+}
+
+extend type Mutation {
+  """
+  Replaces the rule set (ADMIN, MANAGER) when its version is expectedVersion (0 while the defaults
+  are in force), else CONFLICT; bad rules are BAD_USER_INPUT with the field.
+  """
+  saveRules(expectedVersion: Int!, rules: [ClassificationRuleInput!]!): RuleSet!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -6135,6 +6608,20 @@ func (ec *executionContext) childFields_BulkJob(ctx context.Context, field graph
 		return ec.fieldContext_BulkJob_startedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BulkJob", field.Name)
+}
+
+func (ec *executionContext) childFields_ClassificationRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ClassificationRule_name(ctx, field)
+	case "when":
+		return ec.fieldContext_ClassificationRule_when(ctx, field)
+	case "then":
+		return ec.fieldContext_ClassificationRule_then(ctx, field)
+	case "priority":
+		return ec.fieldContext_ClassificationRule_priority(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClassificationRule", field.Name)
 }
 
 func (ec *executionContext) childFields_Cohort(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6777,6 +7264,110 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerId":
+		return ec.fieldContext_RuleChange_customerId(ctx, field)
+	case "code":
+		return ec.fieldContext_RuleChange_code(ctx, field)
+	case "name":
+		return ec.fieldContext_RuleChange_name(ctx, field)
+	case "field":
+		return ec.fieldContext_RuleChange_field(ctx, field)
+	case "tag":
+		return ec.fieldContext_RuleChange_tag(ctx, field)
+	case "from":
+		return ec.fieldContext_RuleChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RuleChange_to(ctx, field)
+	case "rule":
+		return ec.fieldContext_RuleChange_rule(ctx, field)
+	case "reason":
+		return ec.fieldContext_RuleChange_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleChange", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RuleFinding_kind(ctx, field)
+	case "rules":
+		return ec.fieldContext_RuleFinding_rules(ctx, field)
+	case "field":
+		return ec.fieldContext_RuleFinding_field(ctx, field)
+	case "lifecycle":
+		return ec.fieldContext_RuleFinding_lifecycle(ctx, field)
+	case "customers":
+		return ec.fieldContext_RuleFinding_customers(ctx, field)
+	case "message":
+		return ec.fieldContext_RuleFinding_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleFinding", field.Name)
+}
+
+func (ec *executionContext) childFields_RulePreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customers":
+		return ec.fieldContext_RulePreview_customers(ctx, field)
+	case "changed":
+		return ec.fieldContext_RulePreview_changed(ctx, field)
+	case "transitions":
+		return ec.fieldContext_RulePreview_transitions(ctx, field)
+	case "changes":
+		return ec.fieldContext_RulePreview_changes(ctx, field)
+	case "lint":
+		return ec.fieldContext_RulePreview_lint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RulePreview", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleSet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_RuleSet_version(ctx, field)
+	case "rules":
+		return ec.fieldContext_RuleSet_rules(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_RuleSet_updatedAt(ctx, field)
+	case "updatedBy":
+		return ec.fieldContext_RuleSet_updatedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleSet", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleThen(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valueTier":
+		return ec.fieldContext_RuleThen_valueTier(ctx, field)
+	case "lifecycle":
+		return ec.fieldContext_RuleThen_lifecycle(ctx, field)
+	case "addTags":
+		return ec.fieldContext_RuleThen_addTags(ctx, field)
+	case "removeTags":
+		return ec.fieldContext_RuleThen_removeTags(ctx, field)
+	case "cadenceDays":
+		return ec.fieldContext_RuleThen_cadenceDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleThen", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleTransition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_RuleTransition_field(ctx, field)
+	case "tag":
+		return ec.fieldContext_RuleTransition_tag(ctx, field)
+	case "from":
+		return ec.fieldContext_RuleTransition_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RuleTransition_to(ctx, field)
+	case "customers":
+		return ec.fieldContext_RuleTransition_customers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleTransition", field.Name)
 }
 
 func (ec *executionContext) childFields_SatisfactionAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7964,6 +8555,28 @@ func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "rules",
+		func(ctx context.Context, v any) ([]model.ClassificationRuleInput, error) {
+			return ec.unmarshalNClassificationRuleInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationRuleInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rules"] = arg1
 	return args, nil
 }
 
@@ -9188,6 +9801,60 @@ func (ec *executionContext) field_Query_possibleDuplicates_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_previewRules_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "rules",
+		func(ctx context.Context, v any) ([]model.ClassificationRuleInput, error) {
+			return ec.unmarshalOClassificationRuleInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationRuleInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rules"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg5
 	return args, nil
 }
 
@@ -10586,6 +11253,107 @@ func (ec *executionContext) fieldContext_BulkJob_startedBy(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ClassificationRule_name(ctx context.Context, field graphql.CollectedField, obj *rules.Rule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassificationRule_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassificationRule_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassificationRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClassificationRule_when(ctx context.Context, field graphql.CollectedField, obj *rules.Rule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassificationRule_when(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.When, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassificationRule_when(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassificationRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClassificationRule_then(ctx context.Context, field graphql.CollectedField, obj *rules.Rule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassificationRule_then(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Then, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v rules.Then) graphql.Marshaler {
+			return ec.marshalNRuleThen2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐThen(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassificationRule_then(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClassificationRule",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleThen(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClassificationRule_priority(ctx context.Context, field graphql.CollectedField, obj *rules.Rule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassificationRule_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassificationRule_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassificationRule", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Cohort_key(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohort) (ret graphql.Marshaler) {
@@ -17154,6 +17922,50 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveRules(ctx, fc.Args["expectedVersion"].(int), fc.Args["rules"].([]model.ClassificationRuleInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *rules.Set) graphql.Marshaler {
+			return ec.marshalNRuleSet2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐSet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleSet(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_id(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19403,6 +20215,82 @@ func (ec *executionContext) fieldContext_Query_cohorts(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_rules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Rules(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *rules.Set) graphql.Marshaler {
+			return ec.marshalNRuleSet2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐSet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_previewRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_previewRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PreviewRules(ctx, fc.Args["rules"].([]model.ClassificationRuleInput), fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["first"].(*int), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RulePreview) graphql.Marshaler {
+			return ec.marshalNRulePreview2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRulePreview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_previewRules(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulePreview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_previewRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19477,6 +20365,833 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RuleChange_customerId(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleChange_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustomerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleChange_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RuleChange_code(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleChange_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleChange_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleChange_name(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleChange_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleChange_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleChange_field(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RuleField) graphql.Marshaler {
+			return ec.marshalNRuleField2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleField(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleChange", field, false, false, "RuleField")
+}
+
+func (ec *executionContext) _RuleChange_tag(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleChange_tag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleChange_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleChange_from(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleChange_to(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleChange_rule(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleChange_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleChange_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleChange_reason(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleFinding_kind(ctx context.Context, field graphql.CollectedField, obj *model.RuleFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleFinding_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RuleLintKind) graphql.Marshaler {
+			return ec.marshalNRuleLintKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleLintKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleFinding_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleFinding", field, false, false, "RuleLintKind")
+}
+
+func (ec *executionContext) _RuleFinding_rules(ctx context.Context, field graphql.CollectedField, obj *model.RuleFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleFinding_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleFinding_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleFinding_field(ctx context.Context, field graphql.CollectedField, obj *model.RuleFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleFinding_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RuleField) graphql.Marshaler {
+			return ec.marshalORuleField2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleField(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleFinding_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleFinding", field, false, false, "RuleField")
+}
+
+func (ec *executionContext) _RuleFinding_lifecycle(ctx context.Context, field graphql.CollectedField, obj *model.RuleFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleFinding_lifecycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lifecycle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Lifecycle) graphql.Marshaler {
+			return ec.marshalOLifecycle2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleFinding_lifecycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleFinding", field, false, false, "Lifecycle")
+}
+
+func (ec *executionContext) _RuleFinding_customers(ctx context.Context, field graphql.CollectedField, obj *model.RuleFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleFinding_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleFinding_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleFinding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleFinding_message(ctx context.Context, field graphql.CollectedField, obj *model.RuleFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleFinding_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleFinding_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _RulePreview_customers(ctx context.Context, field graphql.CollectedField, obj *model.RulePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulePreview_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulePreview_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulePreview", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RulePreview_changed(ctx context.Context, field graphql.CollectedField, obj *model.RulePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulePreview_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulePreview_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulePreview", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RulePreview_transitions(ctx context.Context, field graphql.CollectedField, obj *model.RulePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulePreview_transitions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transitions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RuleTransition) graphql.Marshaler {
+			return ec.marshalNRuleTransition2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleTransitionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulePreview_transitions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RulePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleTransition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RulePreview_changes(ctx context.Context, field graphql.CollectedField, obj *model.RulePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulePreview_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RuleChange) graphql.Marshaler {
+			return ec.marshalNRuleChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulePreview_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RulePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RulePreview_lint(ctx context.Context, field graphql.CollectedField, obj *model.RulePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulePreview_lint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RuleFinding) graphql.Marshaler {
+			return ec.marshalNRuleFinding2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulePreview_lint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RulePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RuleSet_version(ctx context.Context, field graphql.CollectedField, obj *rules.Set) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleSet_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleSet_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleSet", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleSet_rules(ctx context.Context, field graphql.CollectedField, obj *rules.Set) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleSet_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []rules.Rule) graphql.Marshaler {
+			return ec.marshalNClassificationRule2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleSet_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RuleSet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClassificationRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RuleSet_updatedAt(ctx context.Context, field graphql.CollectedField, obj *rules.Set) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleSet_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleSet().UpdatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleSet_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleSet", field, true, true, "Time")
+}
+
+func (ec *executionContext) _RuleSet_updatedBy(ctx context.Context, field graphql.CollectedField, obj *rules.Set) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleSet_updatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleSet().UpdatedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleSet_updatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RuleSet",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RuleThen_valueTier(ctx context.Context, field graphql.CollectedField, obj *rules.Then) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleThen_valueTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.Tier) graphql.Marshaler {
+			return ec.marshalOTier2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleThen_valueTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleThen", field, false, false, "Tier")
+}
+
+func (ec *executionContext) _RuleThen_lifecycle(ctx context.Context, field graphql.CollectedField, obj *rules.Then) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleThen_lifecycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lifecycle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.Lifecycle) graphql.Marshaler {
+			return ec.marshalOLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleThen_lifecycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleThen", field, false, false, "Lifecycle")
+}
+
+func (ec *executionContext) _RuleThen_addTags(ctx context.Context, field graphql.CollectedField, obj *rules.Then) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleThen_addTags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddTags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleThen_addTags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleThen", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleThen_removeTags(ctx context.Context, field graphql.CollectedField, obj *rules.Then) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleThen_removeTags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemoveTags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleThen_removeTags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleThen", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleThen_cadenceDays(ctx context.Context, field graphql.CollectedField, obj *rules.Then) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleThen_cadenceDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RuleThen().CadenceDays(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleThen_cadenceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleThen", field, true, true, "Int")
+}
+
+func (ec *executionContext) _RuleTransition_field(ctx context.Context, field graphql.CollectedField, obj *model.RuleTransition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTransition_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RuleField) graphql.Marshaler {
+			return ec.marshalNRuleField2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleField(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTransition_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTransition", field, false, false, "RuleField")
+}
+
+func (ec *executionContext) _RuleTransition_tag(ctx context.Context, field graphql.CollectedField, obj *model.RuleTransition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTransition_tag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTransition_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTransition", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleTransition_from(ctx context.Context, field graphql.CollectedField, obj *model.RuleTransition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTransition_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTransition_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTransition", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleTransition_to(ctx context.Context, field graphql.CollectedField, obj *model.RuleTransition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTransition_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTransition_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTransition", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleTransition_customers(ctx context.Context, field graphql.CollectedField, obj *model.RuleTransition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTransition_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTransition_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTransition", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SatisfactionAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
@@ -23086,6 +24801,69 @@ func (ec *executionContext) unmarshalInputBulkTargetInput(ctx context.Context, o
 func UnmarshalBulkTargetInput(ctx context.Context, raw any) (model.BulkTargetInput, error) {
 	var out model.BulkTargetInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BulkTargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputClassificationRuleInput(ctx context.Context, obj any) (model.ClassificationRuleInput, error) {
+	var it model.ClassificationRuleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "when", "then", "priority"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "when":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("when"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.When = data
+		case "then":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("then"))
+			data, err := ec.unmarshalNRuleThenInput2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleThenInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Then = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalClassificationRuleInput unmarshals raw into the ClassificationRuleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClassificationRuleInput(ctx context.Context, raw any) (model.ClassificationRuleInput, error) {
+	var out model.ClassificationRuleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClassificationRuleInput", raw, &out)
 	return out, err
 }
 
@@ -27812,6 +29590,76 @@ func UnmarshalPriorityFilter(ctx context.Context, raw any) (map[string]any, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRuleThenInput(ctx context.Context, obj any) (model.RuleThenInput, error) {
+	var it model.RuleThenInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"valueTier", "lifecycle", "addTags", "removeTags", "cadenceDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "valueTier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueTier"))
+			data, err := ec.unmarshalOTier2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTier(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueTier = data
+		case "lifecycle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lifecycle"))
+			data, err := ec.unmarshalOLifecycle2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lifecycle = data
+		case "addTags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTags = data
+		case "removeTags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTags = data
+		case "cadenceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cadenceDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CadenceDays = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRuleThenInput unmarshals raw into the RuleThenInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRuleThenInput(ctx context.Context, raw any) (model.RuleThenInput, error) {
+	var out model.RuleThenInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RuleThenInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSatisfactionAggregateOrder(ctx context.Context, obj any) (model.SatisfactionAggregateOrder, error) {
 	var it model.SatisfactionAggregateOrder
 	if obj == nil {
@@ -29397,6 +31245,54 @@ func (ec *executionContext) _BulkJob(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BulkJob_startedBy(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var classificationRuleImplementors = []string{"ClassificationRule"}
+
+func (ec *executionContext) _ClassificationRule(ctx context.Context, sel ast.SelectionSet, obj *rules.Rule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, classificationRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClassificationRule")
+		case "name":
+			out.Values[i] = ec._ClassificationRule_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "when":
+			out.Values[i] = ec._ClassificationRule_when(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "then":
+			out.Values[i] = ec._ClassificationRule_then(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "priority":
+			out.Values[i] = ec._ClassificationRule_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31282,6 +33178,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveRules":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveRules(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31874,6 +33777,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cohorts(ctx, field)
 				})
+		case "rules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_rules(ctx, field)
+				})
+		case "previewRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_previewRules(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -31887,6 +33802,347 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleChangeImplementors = []string{"RuleChange"}
+
+func (ec *executionContext) _RuleChange(ctx context.Context, sel ast.SelectionSet, obj *model.RuleChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleChange")
+		case "customerId":
+			out.Values[i] = ec._RuleChange_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._RuleChange_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._RuleChange_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._RuleChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tag":
+			out.Values[i] = ec._RuleChange_tag(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._RuleChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RuleChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._RuleChange_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._RuleChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleFindingImplementors = []string{"RuleFinding"}
+
+func (ec *executionContext) _RuleFinding(ctx context.Context, sel ast.SelectionSet, obj *model.RuleFinding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleFinding")
+		case "kind":
+			out.Values[i] = ec._RuleFinding_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rules":
+			out.Values[i] = ec._RuleFinding_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._RuleFinding_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lifecycle":
+			out.Values[i] = ec._RuleFinding_lifecycle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._RuleFinding_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._RuleFinding_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rulePreviewImplementors = []string{"RulePreview"}
+
+func (ec *executionContext) _RulePreview(ctx context.Context, sel ast.SelectionSet, obj *model.RulePreview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rulePreviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RulePreview")
+		case "customers":
+			out.Values[i] = ec._RulePreview_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._RulePreview_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transitions":
+			out.Values[i] = ec._RulePreview_transitions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._RulePreview_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lint":
+			out.Values[i] = ec._RulePreview_lint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleSetImplementors = []string{"RuleSet"}
+
+func (ec *executionContext) _RuleSet(ctx context.Context, sel ast.SelectionSet, obj *rules.Set) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleSetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleSet")
+		case "version":
+			out.Values[i] = ec._RuleSet_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rules":
+			out.Values[i] = ec._RuleSet_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleSet_updatedAt(ctx, field, obj)
+				})
+		case "updatedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleSet_updatedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleThenImplementors = []string{"RuleThen"}
+
+func (ec *executionContext) _RuleThen(ctx context.Context, sel ast.SelectionSet, obj *rules.Then) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleThenImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleThen")
+		case "valueTier":
+			out.Values[i] = ec._RuleThen_valueTier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lifecycle":
+			out.Values[i] = ec._RuleThen_lifecycle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "addTags":
+			out.Values[i] = ec._RuleThen_addTags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "removeTags":
+			out.Values[i] = ec._RuleThen_removeTags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cadenceDays":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RuleThen_cadenceDays(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleTransitionImplementors = []string{"RuleTransition"}
+
+func (ec *executionContext) _RuleTransition(ctx context.Context, sel ast.SelectionSet, obj *model.RuleTransition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleTransitionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleTransition")
+		case "field":
+			out.Values[i] = ec._RuleTransition_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tag":
+			out.Values[i] = ec._RuleTransition_tag(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._RuleTransition_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RuleTransition_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._RuleTransition_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33149,6 +35405,45 @@ func (ec *executionContext) unmarshalNBulkTargetInput2githubᚗcomᚋkehuᚑcrm�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNClassificationRule2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐRule(ctx context.Context, sel ast.SelectionSet, v rules.Rule) graphql.Marshaler {
+	return ec._ClassificationRule(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClassificationRule2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []rules.Rule) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClassificationRule2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNClassificationRuleInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationRuleInput(ctx context.Context, v any) (model.ClassificationRuleInput, error) {
+	res, err := ec.unmarshalInputClassificationRuleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNClassificationRuleInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationRuleInputᚄ(ctx context.Context, v any) ([]model.ClassificationRuleInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ClassificationRuleInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNClassificationRuleInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationRuleInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNCohort2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohort(ctx context.Context, sel ast.SelectionSet, v analytics.Cohort) graphql.Marshaler {
 	return ec._Cohort(ctx, sel, &v)
 }
@@ -34097,6 +36392,111 @@ func (ec *executionContext) marshalNRole2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinte
 	return v
 }
 
+func (ec *executionContext) marshalNRuleChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleChange(ctx context.Context, sel ast.SelectionSet, v model.RuleChange) graphql.Marshaler {
+	return ec._RuleChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRuleChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RuleChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRuleField2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleField(ctx context.Context, v any) (model.RuleField, error) {
+	var res model.RuleField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRuleField2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleField(ctx context.Context, sel ast.SelectionSet, v model.RuleField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRuleFinding2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleFinding(ctx context.Context, sel ast.SelectionSet, v model.RuleFinding) graphql.Marshaler {
+	return ec._RuleFinding(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRuleFinding2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RuleFinding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleFinding2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRuleLintKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleLintKind(ctx context.Context, v any) (model.RuleLintKind, error) {
+	var res model.RuleLintKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRuleLintKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleLintKind(ctx context.Context, sel ast.SelectionSet, v model.RuleLintKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRulePreview2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRulePreview(ctx context.Context, sel ast.SelectionSet, v *model.RulePreview) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RulePreview!")
+		return graphql.Null
+	}
+	return ec._RulePreview(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRuleSet2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐSet(ctx context.Context, sel ast.SelectionSet, v *rules.Set) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RuleSet!")
+		return graphql.Null
+	}
+	return ec._RuleSet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRuleThen2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐThen(ctx context.Context, sel ast.SelectionSet, v rules.Then) graphql.Marshaler {
+	return ec._RuleThen(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNRuleThenInput2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleThenInput(ctx context.Context, v any) (*model.RuleThenInput, error) {
+	res, err := ec.unmarshalInputRuleThenInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRuleTransition2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleTransition(ctx context.Context, sel ast.SelectionSet, v model.RuleTransition) graphql.Marshaler {
+	return ec._RuleTransition(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRuleTransition2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleTransitionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RuleTransition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleTransition2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleTransition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSatisfactionAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx context.Context, sel ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SatisfactionAggregate!")
@@ -34710,6 +37110,23 @@ func (ec *executionContext) unmarshalOBulkTargetInput2ᚕgithubᚗcomᚋkehuᚑc
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNBulkTargetInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐBulkTargetInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOClassificationRuleInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationRuleInputᚄ(ctx context.Context, v any) ([]model.ClassificationRuleInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ClassificationRuleInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNClassificationRuleInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationRuleInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -35635,6 +38052,32 @@ func (ec *executionContext) marshalOKeyEvent2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu
 	return v
 }
 
+func (ec *executionContext) unmarshalOLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx context.Context, v any) (crm.Lifecycle, error) {
+	var res crm.Lifecycle
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx context.Context, sel ast.SelectionSet, v crm.Lifecycle) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOLifecycle2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx context.Context, v any) (*crm.Lifecycle, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(crm.Lifecycle)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLifecycle2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx context.Context, sel ast.SelectionSet, v *crm.Lifecycle) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx context.Context, v any) (*crm.Locale, error) {
 	if v == nil {
 		return nil, nil
@@ -36162,6 +38605,22 @@ func (ec *executionContext) unmarshalORole2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu�
 }
 
 func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐRole(ctx context.Context, sel ast.SelectionSet, v *crm.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalORuleField2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleField(ctx context.Context, v any) (*model.RuleField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.RuleField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORuleField2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRuleField(ctx context.Context, sel ast.SelectionSet, v *model.RuleField) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/rules"
 )
 
 // Resolver holds the services the resolvers call (dependency injection).
@@ -11,8 +12,10 @@ type Resolver struct {
 	CRM *crm.Service
 	// Analytics answers the aggregates.
 	Analytics *analytics.Service
-	Auth      *auth.Service
-	Store     crm.Store
+	// Rules reads, saves and previews the classification rules.
+	Rules *rules.Service
+	Auth  *auth.Service
+	Store crm.Store
 	// SecureCookies marks the session cookie Secure (set behind HTTPS).
 	SecureCookies bool
 	// MaxPageSize bounds `first` on lists.

@@ -14,6 +14,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/rules"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
@@ -630,6 +631,11 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (*crm.
 	return r.revokeAPIToken(ctx, id)
 }
 
+// SaveRules is the resolver for the saveRules field.
+func (r *mutationResolver) SaveRules(ctx context.Context, expectedVersion int, rules []model.ClassificationRuleInput) (*rules.Set, error) {
+	return r.saveRules(ctx, expectedVersion, rules)
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -973,6 +979,37 @@ func (r *queryResolver) Cohorts(ctx context.Context, where map[string]any, query
 	return r.cohorts(ctx, where, query, segment, rangeArg, by, activity, unit, periods, locale)
 }
 
+// Rules is the resolver for the rules field.
+func (r *queryResolver) Rules(ctx context.Context) (*rules.Set, error) {
+	if _, err := actor(ctx); err != nil {
+		return nil, err
+	}
+	return r.Resolver.Rules.Rules(ctx)
+}
+
+// PreviewRules is the resolver for the previewRules field.
+func (r *queryResolver) PreviewRules(ctx context.Context, rules []model.ClassificationRuleInput, where map[string]any, query *string, segment *string, first *int, locale *crm.Locale) (*model.RulePreview, error) {
+	return r.previewRules(ctx, rules, where, query, segment, first, locale)
+}
+
+// UpdatedAt is the resolver for the updatedAt field.
+func (r *ruleSetResolver) UpdatedAt(ctx context.Context, obj *rules.Set) (*time.Time, error) {
+	return ruleSetUpdatedAt(obj), nil
+}
+
+// UpdatedBy is the resolver for the updatedBy field.
+func (r *ruleSetResolver) UpdatedBy(ctx context.Context, obj *rules.Set) (*crm.User, error) {
+	if obj.UpdatedBy == "" {
+		return nil, nil
+	}
+	return r.userByID(ctx, obj.UpdatedBy)
+}
+
+// CadenceDays is the resolver for the cadenceDays field.
+func (r *ruleThenResolver) CadenceDays(ctx context.Context, obj *rules.Then) (*int, error) {
+	return obj.CadenceDays, nil
+}
+
 // Meta is the resolver for the meta field.
 func (r *satisfactionAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
 	return meta(obj), nil
@@ -1182,6 +1219,12 @@ func (r *Resolver) OwnerChange() OwnerChangeResolver { return &ownerChangeResolv
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// RuleSet returns RuleSetResolver implementation.
+func (r *Resolver) RuleSet() RuleSetResolver { return &ruleSetResolver{r} }
+
+// RuleThen returns RuleThenResolver implementation.
+func (r *Resolver) RuleThen() RuleThenResolver { return &ruleThenResolver{r} }
+
 // SatisfactionAggregate returns SatisfactionAggregateResolver implementation.
 func (r *Resolver) SatisfactionAggregate() SatisfactionAggregateResolver {
 	return &satisfactionAggregateResolver{r}
@@ -1240,6 +1283,8 @@ type (
 	nextActionResolver            struct{ *Resolver }
 	ownerChangeResolver           struct{ *Resolver }
 	queryResolver                 struct{ *Resolver }
+	ruleSetResolver               struct{ *Resolver }
+	ruleThenResolver              struct{ *Resolver }
 	satisfactionAggregateResolver struct{ *Resolver }
 	satisfactionGroupResolver     struct{ *Resolver }
 	satisfactionResultResolver    struct{ *Resolver }

@@ -14,6 +14,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/demo"
 	"github.com/kehu-crm/kehu/internal/mongodb"
+	"github.com/kehu-crm/kehu/internal/rules"
 	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
@@ -83,6 +84,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 	resolver := &graph.Resolver{
 		CRM:           a.crm,
 		Analytics:     &analytics.Service{Engine: engine, Customers: store.Customers(), Users: store.Users(), Clock: clock, Loc: cfg.TimeZone},
+		Rules:         &rules.Service{Settings: store.Settings(), Customers: store.Customers(), Clock: clock, Loc: cfg.TimeZone},
 		Auth:          a.auth,
 		Store:         store,
 		SecureCookies: cfg.SecureCookies,

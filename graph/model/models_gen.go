@@ -73,6 +73,14 @@ type BulkTargetInput struct {
 	ExpectedVersion int    `json:"expectedVersion"`
 }
 
+type ClassificationRuleInput struct {
+	Name string `json:"name"`
+	// A query line; empty or null: every customer. A condition may not read what rules set (tier, or a tag a rule adds or removes), nor me.
+	When     *string        `json:"when,omitempty"`
+	Then     *RuleThenInput `json:"then"`
+	Priority int            `json:"priority"`
+}
+
 type CreatedAPIToken struct {
 	// The secret to give the dashboard: shown this once, never again (only its hash is kept).
 	Token    string        `json:"token"`
@@ -146,6 +154,61 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+// One customer's change, and the rule behind it.
+type RuleChange struct {
+	CustomerID string    `json:"customerId"`
+	Code       string    `json:"code"`
+	Name       string    `json:"name"`
+	Field      RuleField `json:"field"`
+	Tag        *string   `json:"tag,omitempty"`
+	From       *string   `json:"from,omitempty"`
+	To         *string   `json:"to,omitempty"`
+	Rule       string    `json:"rule"`
+	// The rule's name and condition, in the request's language.
+	Reason string `json:"reason"`
+}
+
+type RuleFinding struct {
+	Kind RuleLintKind `json:"kind"`
+	// The rules concerned, by name.
+	Rules     []string       `json:"rules"`
+	Field     *RuleField     `json:"field,omitempty"`
+	Lifecycle *crm.Lifecycle `json:"lifecycle,omitempty"`
+	Customers int            `json:"customers"`
+	// The finding in words, in the request's language.
+	Message string `json:"message"`
+}
+
+// The dry run of a rule set: what would change, nothing written.
+type RulePreview struct {
+	// Active customers classified (those in the request's scope).
+	Customers int `json:"customers"`
+	// Customers with at least one change.
+	Changed int `json:"changed"`
+	// Every transition, most customers first.
+	Transitions []RuleTransition `json:"transitions"`
+	// The changes of the first customers that change, up to first.
+	Changes []RuleChange  `json:"changes"`
+	Lint    []RuleFinding `json:"lint"`
+}
+
+type RuleThenInput struct {
+	ValueTier   *crm.Tier      `json:"valueTier,omitempty"`
+	Lifecycle   *crm.Lifecycle `json:"lifecycle,omitempty"`
+	AddTags     []string       `json:"addTags,omitempty"`
+	RemoveTags  []string       `json:"removeTags,omitempty"`
+	CadenceDays *int           `json:"cadenceDays,omitempty"`
+}
+
+// How many customers a field (a tag) would go from one value to another; null is unset (a tag: absent).
+type RuleTransition struct {
+	Field     RuleField `json:"field"`
+	Tag       *string   `json:"tag,omitempty"`
+	From      *string   `json:"from,omitempty"`
+	To        *string   `json:"to,omitempty"`
+	Customers int       `json:"customers"`
 }
 
 type SatisfactionAggregateOrder struct {
@@ -1044,6 +1107,132 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a rule sets.
+type RuleField string
+
+const (
+	RuleFieldValueTier   RuleField = "VALUE_TIER"
+	RuleFieldLifecycle   RuleField = "LIFECYCLE"
+	RuleFieldCadenceDays RuleField = "CADENCE_DAYS"
+	RuleFieldTag         RuleField = "TAG"
+)
+
+var AllRuleField = []RuleField{
+	RuleFieldValueTier,
+	RuleFieldLifecycle,
+	RuleFieldCadenceDays,
+	RuleFieldTag,
+}
+
+func (e RuleField) IsValid() bool {
+	switch e {
+	case RuleFieldValueTier, RuleFieldLifecycle, RuleFieldCadenceDays, RuleFieldTag:
+		return true
+	}
+	return false
+}
+
+func (e RuleField) String() string {
+	return string(e)
+}
+
+func (e *RuleField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RuleField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RuleField", str)
+	}
+	return nil
+}
+
+func (e RuleField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RuleField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RuleField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A problem with a rule set: NEVER_MATCHES (the condition holds for no customer), SHADOWED (it matches
+// but rules of higher priority set all it sets), UNCLASSIFIED (customers that no rule gives a value
+// tier or lifecycle stage), CONFLICT (two rules of one priority set different values for the same
+// customers), CONTRADICTS_DEFINITION (a rule sets a lifecycle stage for customers outside the stage's
+// definition).
+type RuleLintKind string
+
+const (
+	RuleLintKindNeverMatches          RuleLintKind = "NEVER_MATCHES"
+	RuleLintKindShadowed              RuleLintKind = "SHADOWED"
+	RuleLintKindUnclassified          RuleLintKind = "UNCLASSIFIED"
+	RuleLintKindConflict              RuleLintKind = "CONFLICT"
+	RuleLintKindContradictsDefinition RuleLintKind = "CONTRADICTS_DEFINITION"
+)
+
+var AllRuleLintKind = []RuleLintKind{
+	RuleLintKindNeverMatches,
+	RuleLintKindShadowed,
+	RuleLintKindUnclassified,
+	RuleLintKindConflict,
+	RuleLintKindContradictsDefinition,
+}
+
+func (e RuleLintKind) IsValid() bool {
+	switch e {
+	case RuleLintKindNeverMatches, RuleLintKindShadowed, RuleLintKindUnclassified, RuleLintKindConflict, RuleLintKindContradictsDefinition:
+		return true
+	}
+	return false
+}
+
+func (e RuleLintKind) String() string {
+	return string(e)
+}
+
+func (e *RuleLintKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RuleLintKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RuleLintKind", str)
+	}
+	return nil
+}
+
+func (e RuleLintKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RuleLintKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RuleLintKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

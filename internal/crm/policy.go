@@ -201,6 +201,10 @@ func (a Actor) CanEditSegment(seg *SavedSegment) bool {
 // tokens: ADMIN and MANAGER, signed in as themselves (a token manages none).
 func (a Actor) CanManageAPITokens() bool { return !a.ReadOnly() && a.manages() }
 
+// CanEditRules reports whether a may change the classification rules and
+// preview changes to them: ADMIN and MANAGER, signed in as themselves.
+func (a Actor) CanEditRules() bool { return !a.ReadOnly() && a.manages() }
+
 // ReadOnly reports whether a may change nothing at all, whatever its role:
 // the actor of an API token. Every mutation of such an actor is refused.
 func (a Actor) ReadOnly() bool {

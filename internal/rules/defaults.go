@@ -57,11 +57,11 @@ const ComplaintRiskTag = "投诉风险"
 func Defaults() *Set {
 	rs := []Rule{
 		{Name: "A类：近12个月成交≥50万", When: "deals.sum(date:<=12m):>=500000", Priority: 30,
-			Then: Then{ValueTier: crm.TierA, CadenceDays: 7}},
+			Then: Then{ValueTier: crm.TierA, CadenceDays: Days(7)}},
 		{Name: "B类：近12个月成交≥10万", When: "deals.sum(date:<=12m):>=100000", Priority: 20,
-			Then: Then{ValueTier: crm.TierB, CadenceDays: 14}},
+			Then: Then{ValueTier: crm.TierB, CadenceDays: Days(14)}},
 		{Name: "C类：其余客户", When: "", Priority: 10,
-			Then: Then{ValueTier: crm.TierC, CadenceDays: 30}},
+			Then: Then{ValueTier: crm.TierC, CadenceDays: Days(30)}},
 	}
 	for _, l := range crm.Lifecycles() {
 		rs = append(rs, Rule{Name: crm.LifecycleLabels[string(l)].Zh, When: Definitions[l], Priority: 10,

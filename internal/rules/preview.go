@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
 )
 
 // Preview is the dry run of a rule set over customers: what would change,
@@ -89,98 +90,129 @@ func wanted(d Decision) string {
 	}
 }
 
-// Preview classifies customers and reports the changes: every transition
-// counted, the changes of the first customers that change up to limit
-// changes, and the lint (findings in a fixed order: by kind, then rule).
+// Preview classifies customers and reports the changes (DryRun over all
+// of them).
 func (p *Program) Preview(customers []*crm.Customer, limit int) *Preview {
-	out := &Preview{Customers: len(customers)}
-	type tk struct {
-		t        Target
-		from, to string
+	d := p.DryRun(limit)
+	for _, c := range customers {
+		d.Add(c)
 	}
-	trans := map[tk]int{}
+	return d.Result()
+}
+
+// DryRun accumulates a preview one customer at a time (Add), for callers
+// that visit customers without keeping them.
+type DryRun struct {
+	p      *Program
+	limit  int
+	out    *Preview
+	trans  map[transitionKey]int
+	match  []int // by rule: customers matched
+	won    []int // by rule: customers it decided something for
+	clash  map[Conflict]int
+	contra map[ruleStage]int
+	none   map[Field]int // customers without a decision, of the fields some rule sets
+	sets   map[Field]bool
+	defs   map[crm.Lifecycle]*segment.Filter
+	here   []int // the rules that decided something for the current customer
+}
+
+type transitionKey struct {
+	t        Target
+	from, to string
+}
+
+type ruleStage struct {
+	rule  int
+	stage crm.Lifecycle
+}
+
+// DryRun starts a preview that lists the changes of the first customers
+// that change, up to limit changes.
+func (p *Program) DryRun(limit int) *DryRun {
 	n := len(p.set.Rules)
-	matched, won := make([]int, n), make([]int, n)
-	conflicts := map[Conflict]int{}
-	type ruleStage struct {
-		rule  int
-		stage crm.Lifecycle
-	}
-	contradicts := map[ruleStage]int{}
-	unclassified := map[Field]int{}
-	sets := map[Field]bool{}
+	d := &DryRun{p: p, limit: limit, out: &Preview{}, trans: map[transitionKey]int{}, match: make([]int, n), won: make([]int, n),
+		clash: map[Conflict]int{}, contra: map[ruleStage]int{}, none: map[Field]int{}, sets: map[Field]bool{}, defs: definitions(p.opts)}
 	for _, r := range p.order {
 		for _, t := range r.targets {
-			sets[t.target.Field] = true
+			d.sets[t.target.Field] = true
 		}
 	}
-	defs := definitions(p.opts)
-	var wonHere []int // the rules that decided something for the customer
-	for _, c := range customers {
-		o := p.Classify(c)
-		for _, i := range o.Matched {
-			matched[i]++
+	return d
+}
+
+// Add classifies one customer into the preview; c is not kept.
+func (d *DryRun) Add(c *crm.Customer) {
+	d.out.Customers++
+	o := d.p.Classify(c)
+	for _, i := range o.Matched {
+		d.match[i]++
+	}
+	d.here = d.here[:0]
+	changed := false
+	for _, x := range o.Decisions {
+		if !slices.Contains(d.here, x.Rule) {
+			d.here = append(d.here, x.Rule)
 		}
-		wonHere = wonHere[:0]
-		changed := false
-		for _, d := range o.Decisions {
-			if !slices.Contains(wonHere, d.Rule) {
-				wonHere = append(wonHere, d.Rule)
-			}
-			cur := current(c, d.Target)
-			to := wanted(d)
-			if d.Target.Field == Lifecycle && !defs[crm.Lifecycle(d.Value)].Match(c) {
-				contradicts[ruleStage{d.Rule, crm.Lifecycle(d.Value)}]++
-			}
-			if to == cur {
-				continue
-			}
-			changed = true
-			trans[tk{d.Target, cur, to}]++
-			if len(out.Changes) < limit {
-				out.Changes = append(out.Changes, Change{CustomerID: c.ID, Code: c.Code, Name: c.Name,
-					Target: d.Target, From: cur, To: to, Rule: d.Rule})
-			}
+		cur := current(c, x.Target)
+		to := wanted(x)
+		if x.Target.Field == Lifecycle && !d.defs[crm.Lifecycle(x.Value)].Match(c) {
+			d.contra[ruleStage{x.Rule, crm.Lifecycle(x.Value)}]++
 		}
-		for _, i := range wonHere {
-			won[i]++
+		if to == cur {
+			continue
 		}
-		if changed {
-			out.Changed++
-		}
-		for _, f := range []Field{ValueTier, Lifecycle} {
-			if _, ok := o.Get(Target{Field: f}); sets[f] && !ok {
-				unclassified[f]++
-			}
-		}
-		for _, x := range o.Conflicts {
-			conflicts[x]++
+		changed = true
+		d.trans[transitionKey{x.Target, cur, to}]++
+		if len(d.out.Changes) < d.limit {
+			d.out.Changes = append(d.out.Changes, Change{CustomerID: c.ID, Code: c.Code, Name: c.Name,
+				Target: x.Target, From: cur, To: to, Rule: x.Rule})
 		}
 	}
-	for k, v := range trans {
+	for _, i := range d.here {
+		d.won[i]++
+	}
+	if changed {
+		d.out.Changed++
+	}
+	for _, f := range []Field{ValueTier, Lifecycle} {
+		if _, ok := o.Get(Target{Field: f}); d.sets[f] && !ok {
+			d.none[f]++
+		}
+	}
+	for _, x := range o.Conflicts {
+		d.clash[x]++
+	}
+}
+
+// Result returns the preview of the customers added: the transitions
+// (most customers first) and the lint (by kind, then rule).
+func (d *DryRun) Result() *Preview {
+	out := *d.out
+	out.Transitions = nil
+	for k, v := range d.trans {
 		out.Transitions = append(out.Transitions, Transition{Target: k.t, From: k.from, To: k.to, Customers: v})
 	}
 	slices.SortFunc(out.Transitions, func(a, b Transition) int {
 		return cmp.Or(cmp.Compare(b.Customers, a.Customers), cmp.Compare(a.Target.String(), b.Target.String()),
 			cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
 	})
-
-	// Lint.
-	for i := range n {
+	out.Lint = nil
+	for i := range d.match {
 		switch {
-		case matched[i] == 0:
+		case d.match[i] == 0:
 			out.Lint = append(out.Lint, Finding{Kind: NeverMatches, Rules: []int{i}})
-		case won[i] == 0:
-			out.Lint = append(out.Lint, Finding{Kind: Shadowed, Rules: []int{i}, Customers: matched[i]})
+		case d.won[i] == 0:
+			out.Lint = append(out.Lint, Finding{Kind: Shadowed, Rules: []int{i}, Customers: d.match[i]})
 		}
 	}
 	for _, f := range []Field{ValueTier, Lifecycle} {
-		if k := unclassified[f]; k > 0 {
+		if k := d.none[f]; k > 0 {
 			out.Lint = append(out.Lint, Finding{Kind: Unclassified, Field: f, Customers: k})
 		}
 	}
 	var cs []Finding
-	for x, k := range conflicts {
+	for x, k := range d.clash {
 		cs = append(cs, Finding{Kind: Conflicting, Rules: []int{x.Winner, x.Lost}, Field: x.Target.Field, Customers: k})
 	}
 	slices.SortFunc(cs, func(a, b Finding) int {
@@ -188,14 +220,14 @@ func (p *Program) Preview(customers []*crm.Customer, limit int) *Preview {
 	})
 	out.Lint = append(out.Lint, cs...)
 	var ds []Finding
-	for k, v := range contradicts {
+	for k, v := range d.contra {
 		ds = append(ds, Finding{Kind: ContradictsDefinition, Rules: []int{k.rule}, Field: Lifecycle, Lifecycle: k.stage, Customers: v})
 	}
 	slices.SortFunc(ds, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Rules[0], b.Rules[0]), cmp.Compare(a.Lifecycle, b.Lifecycle))
 	})
 	out.Lint = append(out.Lint, ds...)
-	return out
+	return &out
 }
 
 // Text words a finding for people, with the rules' names.

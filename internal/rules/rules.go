@@ -22,6 +22,9 @@ import (
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
+// Days returns a cadence of n days, for Then.CadenceDays.
+func Days(n int) *int { return &n }
+
 // Bounds of a rule set.
 const (
 	MaxRules       = 200
@@ -33,27 +36,27 @@ const (
 
 // Rule is one classification rule.
 type Rule struct {
-	Name     string
-	When     string // a query line; "" matches every customer
-	Then     Then
-	Priority int // 0 to MaxPriority; per field the highest matching one wins
+	Name     string `bson:"name"`
+	When     string `bson:"when"` // a query line; "" matches every customer
+	Then     Then   `bson:"then"`
+	Priority int    `bson:"priority"` // 0 to MaxPriority; per field the highest matching one wins
 }
 
-// Then is what a rule sets; zero values set nothing.
+// Then is what a rule sets; zero values (nil, "") set nothing.
 type Then struct {
-	ValueTier   crm.Tier
-	Lifecycle   crm.Lifecycle
-	AddTags     []string
-	RemoveTags  []string
-	CadenceDays int // days between follow-ups
+	ValueTier   crm.Tier      `bson:"valueTier,omitempty"`
+	Lifecycle   crm.Lifecycle `bson:"lifecycle,omitempty"`
+	AddTags     []string      `bson:"addTags,omitempty"`
+	RemoveTags  []string      `bson:"removeTags,omitempty"`
+	CadenceDays *int          `bson:"cadenceDays,omitempty"` // days between follow-ups, 1 to MaxCadenceDays
 }
 
 // Set is a versioned rule set.
 type Set struct {
-	Version   int64
-	Rules     []Rule
-	UpdatedAt time.Time
-	UpdatedBy string // a user id; "" for the defaults
+	Version   int64     `bson:"-"` // the settings document's
+	Rules     []Rule    `bson:"rules"`
+	UpdatedAt time.Time `bson:"updatedAt"`
+	UpdatedBy string    `bson:"updatedBy"` // a user id; "" for the defaults
 }
 
 // Field is what a rule sets.
@@ -95,8 +98,8 @@ func (r *Rule) targets() []decided {
 	if r.Then.Lifecycle != "" {
 		out = append(out, decided{Target{Field: Lifecycle}, string(r.Then.Lifecycle)})
 	}
-	if r.Then.CadenceDays != 0 {
-		out = append(out, decided{Target{Field: CadenceDays}, strconv.Itoa(r.Then.CadenceDays)})
+	if r.Then.CadenceDays != nil {
+		out = append(out, decided{Target{Field: CadenceDays}, strconv.Itoa(*r.Then.CadenceDays)})
 	}
 	for _, t := range r.Then.AddTags {
 		out = append(out, decided{Target{Field: Tag, Tag: t}, TagAdded})
@@ -124,6 +127,18 @@ type compiled struct {
 	rule    *Rule
 	filter  *segment.Filter // nil: every customer
 	targets []decided
+}
+
+// Lean reports whether every condition reads only what a read model's
+// Partial customer keeps (crm.Filter.Lean): a dry run can then classify
+// those instead of whole documents.
+func (p *Program) Lean() bool {
+	for _, r := range p.order {
+		if r.filter != nil && !r.filter.Lean() {
+			return false
+		}
+	}
+	return true
 }
 
 // Set returns the rule set the program was compiled from.
@@ -193,7 +208,7 @@ func checkThen(p crm.Problems, t *Then) {
 	if t.Lifecycle != "" && !t.Lifecycle.Valid() {
 		p.Fail("lifecycle", crm.ReasonNotAllowed, map[string]any{"value": string(t.Lifecycle)}, "is not a lifecycle stage")
 	}
-	if t.CadenceDays < 0 || t.CadenceDays > MaxCadenceDays {
+	if d := t.CadenceDays; d != nil && (*d < 1 || *d > MaxCadenceDays) {
 		p.Fail("cadenceDays", crm.ReasonOutOfRange, map[string]any{"min": 1, "max": MaxCadenceDays}, "must be from 1 to %d days", MaxCadenceDays)
 	}
 	for _, l := range []struct {
@@ -211,7 +226,7 @@ func checkThen(p crm.Problems, t *Then) {
 			p.Fail("removeTags", crm.ReasonExclusive, map[string]any{"value": tag}, "removes %q, which the rule adds", tag)
 		}
 	}
-	if t.ValueTier == "" && t.Lifecycle == "" && t.CadenceDays == 0 && len(t.AddTags) == 0 && len(t.RemoveTags) == 0 {
+	if t.ValueTier == "" && t.Lifecycle == "" && t.CadenceDays == nil && len(t.AddTags) == 0 && len(t.RemoveTags) == 0 {
 		p.Fail("", crm.ReasonRequired, nil, "sets nothing: give a value tier, a lifecycle stage, tags or a cadence")
 	}
 }
@@ -360,9 +375,9 @@ func (p *Program) Classify(c *crm.Customer) Outcome {
 	return o
 }
 
-// Reason words why a rule decided: the rule's name and its condition.
-func (p *Program) Reason(d Decision, loc crm.Locale) string {
-	r := &p.set.Rules[d.Rule]
+// Reason words why a rule (its index) decided: its name and condition.
+func (p *Program) Reason(rule int, loc crm.Locale) string {
+	r := &p.set.Rules[rule]
 	when := strings.TrimSpace(r.When)
 	if loc == crm.LocaleEn {
 		if when == "" {

@@ -121,8 +121,8 @@ func TestDefaultsFollowTheSeeds(t *testing.T) {
 		if !ok || d.Value != string(tier) {
 			t.Errorf("%s: tier %+v, want %s", c.Code, d, tier)
 		}
-		if ok && !strings.Contains(p.Reason(d, crm.LocaleZhCN), p.Set().Rules[d.Rule].Name) {
-			t.Errorf("%s: reason %q", c.Code, p.Reason(d, crm.LocaleZhCN))
+		if ok && !strings.Contains(p.Reason(d.Rule, crm.LocaleZhCN), p.Set().Rules[d.Rule].Name) {
+			t.Errorf("%s: reason %q", c.Code, p.Reason(d.Rule, crm.LocaleZhCN))
 		}
 		l, ok := o.Get(rules.Target{Field: rules.Lifecycle})
 		if !ok || l.Value != string(stage) {
@@ -272,7 +272,7 @@ func TestLintFindsEachKindOfProblem(t *testing.T) {
 		rules.Rule{Name: "高价值+战略客户", When: "deals.sum():>=500000 first-deal:>=12m", Priority: 40,
 			Then: rules.Then{Lifecycle: crm.LifecycleStrategic}},
 		rules.Rule{Name: "从不匹配", When: "deals.sum():>=100000000000", Priority: 50, Then: rules.Then{ValueTier: crm.TierA}},
-		rules.Rule{Name: "被遮蔽", When: "deals.sum(date:<=12m):>=600000", Priority: 25, Then: rules.Then{ValueTier: crm.TierA, CadenceDays: 7}},
+		rules.Rule{Name: "被遮蔽", When: "deals.sum(date:<=12m):>=600000", Priority: 25, Then: rules.Then{ValueTier: crm.TierA, CadenceDays: rules.Days(7)}},
 		rules.Rule{Name: "同级冲突", When: "deals.sum(date:<=12m):>=500000", Priority: 30, Then: rules.Then{ValueTier: crm.TierB}},
 	)
 	idx := func(name string) int {
@@ -341,7 +341,7 @@ func TestLintFindsEachKindOfProblem(t *testing.T) {
 // TestCompileRefusesBadRules: every bad input is BAD_USER_INPUT with the
 // field and reason.
 func TestCompileRefusesBadRules(t *testing.T) {
-	ok := rules.Rule{Name: "A", When: "tier:A", Priority: 1, Then: rules.Then{CadenceDays: 7}}
+	ok := rules.Rule{Name: "A", When: "tier:A", Priority: 1, Then: rules.Then{CadenceDays: rules.Days(7)}}
 	ok.When = "deals.count():>=1"
 	with := func(f func(r *rules.Rule)) []rules.Rule {
 		r := ok
@@ -370,8 +370,9 @@ func TestCompileRefusesBadRules(t *testing.T) {
 			"rules[1].when", crm.ReasonNotAllowed},
 		{"unknown tier", with(func(r *rules.Rule) { r.Then.ValueTier = "D" }), "rules[0].then.valueTier", crm.ReasonNotAllowed},
 		{"unknown lifecycle", with(func(r *rules.Rule) { r.Then.Lifecycle = "ZOMBIE" }), "rules[0].then.lifecycle", crm.ReasonNotAllowed},
-		{"negative cadence", with(func(r *rules.Rule) { r.Then.CadenceDays = -7 }), "rules[0].then.cadenceDays", crm.ReasonOutOfRange},
-		{"cadence over a year", with(func(r *rules.Rule) { r.Then.CadenceDays = 366 }), "rules[0].then.cadenceDays", crm.ReasonOutOfRange},
+		{"negative cadence", with(func(r *rules.Rule) { r.Then.CadenceDays = rules.Days(-7) }), "rules[0].then.cadenceDays", crm.ReasonOutOfRange},
+		{"zero cadence", with(func(r *rules.Rule) { r.Then.CadenceDays = rules.Days(0) }), "rules[0].then.cadenceDays", crm.ReasonOutOfRange},
+		{"cadence over a year", with(func(r *rules.Rule) { r.Then.CadenceDays = rules.Days(366) }), "rules[0].then.cadenceDays", crm.ReasonOutOfRange},
 		{"sets nothing", with(func(r *rules.Rule) { r.Then = rules.Then{} }), "rules[0].then", crm.ReasonRequired},
 		{"adds and removes a tag", with(func(r *rules.Rule) { r.Then.AddTags, r.Then.RemoveTags = []string{"x"}, []string{"x"} }),
 			"rules[0].then.removeTags", crm.ReasonExclusive},
@@ -390,7 +391,7 @@ func TestCompileRefusesBadRules(t *testing.T) {
 		}
 	}
 	// The good rule compiles, and a condition may read a tag no rule changes.
-	if _, err := rules.Compile(&rules.Set{Rules: []rules.Rule{ok, {Name: "B", When: "tags:VIP", Priority: 1, Then: rules.Then{CadenceDays: 3}}}}, opts); err != nil {
+	if _, err := rules.Compile(&rules.Set{Rules: []rules.Rule{ok, {Name: "B", When: "tags:VIP", Priority: 1, Then: rules.Then{CadenceDays: rules.Days(3)}}}}, opts); err != nil {
 		t.Errorf("good rules: %v", err)
 	}
 }
@@ -401,7 +402,7 @@ func TestCompileRefusesBadRules(t *testing.T) {
 // winning.
 func TestClassifyPriorityAndConflicts(t *testing.T) {
 	set := &rules.Set{Rules: []rules.Rule{
-		{Name: "low", When: "", Priority: 1, Then: rules.Then{ValueTier: crm.TierC, CadenceDays: 30}},
+		{Name: "low", When: "", Priority: 1, Then: rules.Then{ValueTier: crm.TierC, CadenceDays: rules.Days(30)}},
 		{Name: "high", When: "stage:WON", Priority: 5, Then: rules.Then{ValueTier: crm.TierA}},
 		{Name: "same1", When: "stage:WON", Priority: 3, Then: rules.Then{Lifecycle: crm.LifecycleNew}},
 		{Name: "same2", When: "stage:WON", Priority: 3, Then: rules.Then{Lifecycle: crm.LifecycleStable}},
