@@ -666,6 +666,7 @@ type ComplexityRoot struct {
 		Assignable         func(childComplexity int) int
 		CanChangeOwners    func(childComplexity int) int
 		CanCreateCustomers func(childComplexity int) int
+		CanEditRules       func(childComplexity int) int
 		CanManageAPITokens func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Disabled           func(childComplexity int) int
@@ -4090,6 +4091,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.CanCreateCustomers(childComplexity), true
+	case "User.canEditRules":
+		if e.ComplexityRoot.User.CanEditRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanEditRules(childComplexity), true
 	case "User.canManageApiTokens":
 		if e.ComplexityRoot.User.CanManageAPITokens == nil {
 			break
@@ -6482,6 +6489,11 @@ type RulePreview {
   lint: [RuleFinding!]!
 }
 
+extend type User {
+  "True when the user may change and preview the classification rules (ADMIN, MANAGER)."
+  canEditRules: Boolean!
+}
+
 extend type Query {
   "The classification rules in force: the seeds' defaults until a set is saved."
   rules: RuleSet!
@@ -7586,6 +7598,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_mustChangePassword(ctx, field)
 	case "canManageApiTokens":
 		return ec.fieldContext_User_canManageApiTokens(ctx, field)
+	case "canEditRules":
+		return ec.fieldContext_User_canEditRules(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -23421,6 +23435,29 @@ func (ec *executionContext) fieldContext_User_canManageApiTokens(_ context.Conte
 	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
+func (ec *executionContext) _User_canEditRules(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canEditRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanEditRules(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canEditRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34847,6 +34884,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "canManageApiTokens":
 			out.Values[i] = ec._User_canManageApiTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canEditRules":
+			out.Values[i] = ec._User_canEditRules(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -1646,6 +1646,59 @@ async function main() {
     });
 
     // --- graphiql (issue 16): GraphiQL served from the binary, the docs' examples one click away.
+    // Classification rules (issue 17): the rules in force from the menu, a
+    // manager's dry run with the figures of the API, a salesperson reading
+    // them on a phone without the dry run.
+    await scenario('classification rules: the rules in force, a dry run as the API (1280); read-only on a phone (375)', async () => {
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const api = await gql(base, '{ rules { version rules { name } } previewRules(first: 20, locale: ZH_CN) { customers changed lint { kind rules message } } }', {}, token);
+      const ctx = await newContext(DESKTOP, { bypassCSP: true });
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.getByRole('menuitem', { name: /分类规则/ }).click();
+      await p.waitForURL((u) => u.pathname === '/rules');
+      await p.getByRole('heading', { level: 1, name: '分类规则' }).waitFor();
+      await p.getByTestId('rules-version').filter({ hasText: '默认规则' }).waitFor();
+      const shown = await p.getByTestId('rule').count();
+      assert(shown === api.rules.rules.length, `${shown} rules shown, the API has ${api.rules.rules.length}`);
+      await p.getByText('deals.sum(date:<=12m):>=500000').waitFor();
+      await p.getByTestId('rules-preview').click();
+      const result = p.getByTestId('rules-preview-result');
+      await result.waitFor();
+      const stats = await result.locator('.ant-statistic-content-value').allTextContents();
+      assert(stats[0] === api.previewRules.customers.toLocaleString('en-US') && stats[1] === api.previewRules.changed.toLocaleString('en-US'),
+        `figures shown ${stats}, API ${api.previewRules.customers} / ${api.previewRules.changed}`);
+      const findings = await p.getByTestId('rules-finding').allTextContents();
+      assert(findings.length === api.previewRules.lint.length && api.previewRules.lint.every((f, i) => findings[i].includes(f.message)),
+        `findings shown ${JSON.stringify(findings)}, API ${JSON.stringify(api.previewRules.lint)}`);
+      assert((await p.getByTestId('rules-transition').count()) > 0, 'no transitions shown');
+      await p.waitForTimeout(300);
+      await p.addScriptTag({ content: AXE });
+      const found = await p.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast', 'page-has-heading-one', 'empty-heading', 'button-name', 'heading-order'] } });
+        return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join('; ')}`);
+      });
+      assert(found.length === 0, `the rules page: ${found.join(' | ')}`);
+      await p.screenshot({ path: join(SHOTS, 'rules-preview-1280.png'), fullPage: true });
+      await ctx.close();
+
+      const phone = await newContext(PHONE);
+      const q = await phone.newPage();
+      state.current = q;
+      await q.goto(`${base}/login?next=${encodeURIComponent('/rules')}`);
+      await signIn(q, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/rules' });
+      await q.getByRole('heading', { level: 1, name: '分类规则' }).waitFor();
+      await q.getByTestId('rule').first().waitFor();
+      assert((await q.getByTestId('rules-preview').count()) === 0, 'a salesperson is offered the dry run');
+      const w = await q.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= 375, `the rules page scrolls sideways at 375 px: ${w}`);
+      await q.screenshot({ path: join(SHOTS, 'rules-375.png'), fullPage: true });
+      await phone.close();
+      state.current = page;
+    });
+
     await scenario('graphiql: from the binary, no other host, a docs example runs (1280, 375)', async () => {
       const ctx = await newContext();
       const p = await ctx.newPage();

@@ -9,7 +9,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorState, FullPageSpin, PageLoading } from './components/States';
 import { LoginPage } from './pages/LoginPage';
 import { CustomerListPage } from './pages/CustomerListPage';
-import { CustomerDetailPage, CustomerFormPage, DashboardPage, NotFoundPage, SettingsPage, UsersPage } from './pages/lazy';
+import { CustomerDetailPage, CustomerFormPage, DashboardPage, NotFoundPage, RulesPage, SettingsPage, UsersPage } from './pages/lazy';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -61,6 +61,7 @@ export function App() {
                 <Route path="/customers/:code" element={<Page><CustomerDetailPage /></Page>} />
                 <Route path="/customers/:code/edit" element={<Page><CustomerFormPage /></Page>} />
                 <Route path="/dashboard" element={<Page><DashboardPage /></Page>} />
+                <Route path="/rules" element={<Page><RulesPage /></Page>} />
                 <Route path="/users" element={<Page><UsersPage /></Page>} />
                 <Route path="/settings" element={<Page><SettingsPage /></Page>} />
                 <Route path="*" element={<Page><NotFoundPage /></Page>} />

@@ -66,6 +66,10 @@ func (a Actor) APITokenID() (string, bool) {
 	return id, ok && id != ""
 }
 
+// CanEditRules reports whether u may change and preview the
+// classification rules.
+func (u *User) CanEditRules() bool { return !u.Disabled && u.actor().CanEditRules() }
+
 // CanManageAPITokens reports whether u's role may create, list and revoke
 // API tokens.
 func (u *User) CanManageAPITokens() bool { return !u.Disabled && u.actor().CanManageAPITokens() }

@@ -13,6 +13,7 @@ export const UserFieldsFragment = graphql(`
     canCreateCustomers
     canChangeOwners
     canManageApiTokens
+    canEditRules
     locale
     createdAt
     updatedAt

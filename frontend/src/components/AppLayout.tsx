@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Avatar, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
-import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined } from '@ant-design/icons';
+import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ApartmentOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate, useNavigationType } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { canManageUsersView, useSession } from '../auth/session';
@@ -34,6 +34,7 @@ export function AppLayout() {
   const items: MenuProps['items'] = [
     { key: 'customers', icon: <ContactsOutlined />, label: <Link to={lastListPath()}>{t('nav.customers')}</Link> },
     { key: 'dashboard', icon: <DashboardOutlined />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> },
+    { key: 'rules', icon: <ApartmentOutlined />, label: <Link to="/rules">{t('nav.rules')}</Link> },
   ];
   if (canManageUsersView(me)) {
     items.push({ key: 'users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> });

@@ -12,6 +12,7 @@ import type {
   DuplicateReason,
   InteractionChannel,
   KeyEvent,
+  Lifecycle,
   Locale,
   NeedKind,
   NeedStatus,
@@ -19,6 +20,8 @@ import type {
   OrderDirection,
   Priority,
   Role,
+  RuleField,
+  RuleLintKind,
   Stage,
   Tier,
 } from '../gql/graphql';
@@ -187,6 +190,33 @@ export const API_TOKEN_STATUS_LABELS: LabelMap<ApiTokenStatus> = {
   REVOKED: { zh: '已撤销', en: 'Revoked', color: 'error' },
 };
 
+/** Lifecycle stages (seed 003, 合作阶段), kept by the classification rules. */
+export const LIFECYCLE_LABELS: LabelMap<Lifecycle> = {
+  POTENTIAL: { zh: '潜在客户', en: 'Potential', color: 'default' },
+  NEW: { zh: '新客户', en: 'New', color: 'cyan' },
+  STABLE: { zh: '稳定客户', en: 'Stable', color: 'blue' },
+  STRATEGIC: { zh: '战略客户', en: 'Strategic', color: 'gold' },
+  CHURNED: { zh: '流失客户', en: 'Churned', color: 'orange' },
+  DORMANT: { zh: '休眠客户', en: 'Dormant', color: 'default' },
+};
+
+/** What a classification rule sets. */
+export const RULE_FIELD_LABELS: LabelMap<RuleField> = {
+  VALUE_TIER: { zh: '价值分级', en: 'Value tier' },
+  LIFECYCLE: { zh: '生命周期', en: 'Lifecycle stage' },
+  CADENCE_DAYS: { zh: '跟进周期', en: 'Follow-up cadence' },
+  TAG: { zh: '标签', en: 'Tag' },
+};
+
+/** The kinds of problems the rules' lint finds. */
+export const RULE_LINT_KIND_LABELS: LabelMap<RuleLintKind> = {
+  NEVER_MATCHES: { zh: '从不匹配', en: 'Never matches', color: 'warning' },
+  SHADOWED: { zh: '被更高优先级遮蔽', en: 'Shadowed', color: 'warning' },
+  UNCLASSIFIED: { zh: '有客户未分类', en: 'Unclassified customers', color: 'warning' },
+  CONFLICT: { zh: '同级冲突', en: 'Conflict', color: 'error' },
+  CONTRADICTS_DEFINITION: { zh: '与定义矛盾', en: 'Contradicts the definition', color: 'error' },
+};
+
 // Why a customer may be a duplicate (possibleDuplicates).
 export const DUPLICATE_REASON_LABELS: LabelMap<DuplicateReason> = {
   CREDIT_CODE: { zh: '信用代码相同', en: 'Same credit code', color: 'orange' },
@@ -213,6 +243,9 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   ArchiveScope: [ARCHIVE_SCOPE_LABELS],
   BulkAction: [BULK_ACTION_LABELS],
   BulkJobStatus: [BULK_JOB_STATUS_LABELS],
+  Lifecycle: [LIFECYCLE_LABELS],
+  RuleField: [RULE_FIELD_LABELS],
+  RuleLintKind: [RULE_LINT_KIND_LABELS],
   DuplicateReason: [DUPLICATE_REASON_LABELS],
   ...ANALYTICS_ENUM_LABELS,
   ApiTokenStatus: [API_TOKEN_STATUS_LABELS],

@@ -13,6 +13,7 @@ export const SettingsPage = lazy(() => import('./SettingsPage'));
 export const NotFoundPage = lazy(() => import('./NotFoundPage'));
 // The dashboard and ECharts load only when the dashboard is opened.
 export const DashboardPage = lazy(() => import('./dashboard/DashboardPage'));
+export const RulesPage = lazy(() => import('./rules/RulesPage'));
 
 export function prefetchPages(): void {
   void detail();

@@ -1,0 +1,68 @@
+// The GraphQL of the classification rules (docs/API.md, Classification rules).
+import { graphql } from '../../gql';
+
+export const RuleFieldsFragment = graphql(`
+  fragment RuleFields on ClassificationRule {
+    name
+    when
+    priority
+    then {
+      valueTier
+      lifecycle
+      addTags
+      removeTags
+      cadenceDays
+    }
+  }
+`);
+
+export const RulesQuery = graphql(`
+  query Rules {
+    rules {
+      version
+      updatedAt
+      updatedBy {
+        id
+        name
+      }
+      rules {
+        ...RuleFields
+      }
+    }
+  }
+`);
+
+export const PreviewRulesQuery = graphql(`
+  query PreviewRules($first: Int, $locale: Locale) {
+    previewRules(first: $first, locale: $locale) {
+      customers
+      changed
+      transitions {
+        field
+        tag
+        from
+        to
+        customers
+      }
+      changes {
+        customerId
+        code
+        name
+        field
+        tag
+        from
+        to
+        rule
+        reason
+      }
+      lint {
+        kind
+        rules
+        field
+        lifecycle
+        customers
+        message
+      }
+    }
+  }
+`);
