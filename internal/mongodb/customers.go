@@ -246,15 +246,9 @@ func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, e
 	}
 	path := order.StoragePath()
 
-	var conds bson.A
-	switch q.Scope {
-	case crm.ScopeActive, "":
-		conds = append(conds, bson.D{{Key: "archivedAt", Value: nil}})
-	case crm.ScopeArchived:
-		conds = append(conds, bson.D{{Key: "archivedAt", Value: bson.D{{Key: "$ne", Value: nil}}}})
-	case crm.ScopeAll:
-	default:
-		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown scope %q", string(q.Scope))
+	conds, err := scopeConds(q.Scope)
+	if err != nil {
+		return nil, err
 	}
 	if q.Search != "" {
 		re := bson.Regex{Pattern: regexp.QuoteMeta(q.Search), Options: "i"}
@@ -393,19 +387,23 @@ func (cs customerStore) Estimate(ctx context.Context) (int, error) {
 	return int(n), nil
 }
 
+// scopeConds starts a query's conditions with the archive scope's (none
+// for ALL).
+func scopeConds(scope crm.ArchiveScope) (bson.A, error) {
+	c, err := archiveCond(scope)
+	if err != nil || len(c) == 0 {
+		return nil, err
+	}
+	return bson.A{c}, nil
+}
+
 // Each streams the whole documents of q's customers: the scope and the
 // filter are one query, as for List (a filter a viewer reads masked is
 // evaluated in the process, see filterFor).
 func (cs customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm.Customer) error) error {
-	var conds bson.A
-	switch q.Scope {
-	case crm.ScopeActive, "":
-		conds = append(conds, bson.D{{Key: "archivedAt", Value: nil}})
-	case crm.ScopeArchived:
-		conds = append(conds, bson.D{{Key: "archivedAt", Value: bson.D{{Key: "$ne", Value: nil}}}})
-	case crm.ScopeAll:
-	default:
-		return crm.Errorf(crm.CodeBadUserInput, "unknown scope %q", string(q.Scope))
+	conds, err := scopeConds(q.Scope)
+	if err != nil {
+		return err
 	}
 	if q.Filter != nil {
 		f, err := cs.filterFor(ctx, q.Filter, q.Viewer, and(conds))
@@ -441,16 +439,9 @@ func (cs customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm.
 // free-text filters a viewer reads masked are counted in one pass over the
 // scope's documents in the process.
 func (cs customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm.CountQuery) ([]int, error) {
-	var scope bson.D
-	switch q.Scope {
-	case crm.ScopeActive, "":
-		scope = bson.D{{Key: "archivedAt", Value: nil}}
-	case crm.ScopeArchived:
-		scope = bson.D{{Key: "archivedAt", Value: bson.D{{Key: "$ne", Value: nil}}}}
-	case crm.ScopeAll:
-		scope = bson.D{}
-	default:
-		return nil, crm.Errorf(crm.CodeBadUserInput, "unknown scope %q", string(q.Scope))
+	scope, err := archiveCond(q.Scope)
+	if err != nil {
+		return nil, err
 	}
 	// Filters a viewer reads masked on some customers are counted here in
 	// one pass over the scope's documents (see filterFor), the others by
