@@ -1699,6 +1699,56 @@ async function main() {
       state.current = page;
     });
 
+    // The rules editor: a manager adds the seeds' strategic example, tries
+    // it (the lint says it contradicts the definition), a bad condition is
+    // refused on its field, the fixed set is saved as version 1, and a stale
+    // save says someone saved meanwhile.
+    await scenario('classification rules: edit, try, a refused condition on its field, save (1280)', async () => {
+      const ctx = await newContext(DESKTOP);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/rules')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/rules' });
+      await p.getByTestId('rules-edit').click();
+      const cards = p.getByTestId('rule-edit');
+      await cards.first().waitFor();
+      const before = await cards.count();
+      await p.getByTestId('rules-add').click();
+      const added = cards.nth(before);
+      await added.getByLabel('名称').fill('高价值+战略客户');
+      await added.getByLabel('条件').fill('deals.sum():>=500000 first-deal:>=12m');
+      await added.getByLabel('生命周期').click();
+      await p.locator('.ant-select-dropdown:visible').getByTitle('战略客户').click();
+      await p.getByTestId('rules-try').click();
+      await p.getByTestId('rules-finding').filter({ hasText: '高价值+战略客户' }).filter({ hasText: '战略客户' }).first().waitFor();
+      await shoot(p, 'rules-edit-try');
+      // A condition that does not parse: the problem shows on that rule's 条件.
+      await added.getByLabel('条件').fill('deals.sum():>=500000 first-deal:');
+      await p.getByTestId('rules-save').click();
+      await added.locator('.ant-form-item-explain-error').first().waitFor();
+      const err = await added.locator('.ant-form-item-explain-error').first().textContent();
+      assert(err && err.length > 0, 'no problem shown on the condition');
+      // Fixed as the seeds define strategic; saved.
+      await added.getByLabel('条件').fill('deals.sum():>=500000 first-deal:>=24m last-deal:<=3m');
+      await p.getByTestId('rules-save').click();
+      await p.getByText('规则已保存（第 1 版）').waitFor();
+      await p.getByTestId('rules-version').filter({ hasText: '第 1 版' }).waitFor();
+      assert((await p.getByTestId('rule').count()) === before + 1, 'the saved rule is not listed');
+      // A save from a stale page (someone saved meanwhile) keeps the edits and says so.
+      const token = await apiLogin(base, 'admin@kehu.local', ADMIN_PASSWORD);
+      const mtoken = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      await p.getByTestId('rules-edit').click();
+      const r = await gql(base, '{ rules { version rules { name when priority then { valueTier lifecycle addTags removeTags cadenceDays } } } }', {}, mtoken);
+      await gql(base, 'mutation($v:Int!,$r:[ClassificationRuleInput!]!){saveRules(expectedVersion:$v,rules:$r){version}}',
+        { v: r.rules.version, r: r.rules.rules }, token);
+      await p.getByTestId('rules-save').click();
+      await p.getByTestId('rules-problems').filter({ hasText: '刚被他人保存过' }).waitFor();
+      await p.getByTestId('rules-save').click();
+      await p.getByText('规则已保存（第 3 版）').waitFor();
+      await ctx.close();
+      state.current = page;
+    });
+
     await scenario('graphiql: from the binary, no other host, a docs example runs (1280, 375)', async () => {
       const ctx = await newContext();
       const p = await ctx.newPage();

@@ -5,7 +5,7 @@
 // customers yet.
 import { useState } from 'react';
 import { Alert, Button, Card, Grid, List, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { ExperimentOutlined } from '@ant-design/icons';
+import { EditOutlined, ExperimentOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { request } from '../../api/client';
@@ -18,6 +18,7 @@ import { ErrorState, PageLoading } from '../../components/States';
 import { errorText } from '../../lib/errorText';
 import { formatTime } from '../../lib/money';
 import { PreviewRulesQuery, RulesQuery } from './operations';
+import { RulesEditor } from './RulesEditor';
 
 type Preview = PreviewData['previewRules'];
 
@@ -31,6 +32,7 @@ export default function RulesPage() {
   const phone = Grid.useBreakpoint().md === false;
   const rules = useQuery({ queryKey: ['rules'], queryFn: async () => (await request(RulesQuery)).rules });
   const [asked, setAsked] = useState(false);
+  const [editing, setEditing] = useState(false);
   const locale = localeFromLang(lang);
   const preview = useQuery({
     queryKey: ['rules-preview', locale],
@@ -83,13 +85,30 @@ export default function RulesPage() {
       <PageHeading title={t('rules.title')} />
       <Typography.Paragraph type="secondary">{t('rules.intro')}</Typography.Paragraph>
       <Alert type="info" showIcon message={t('rules.notApplied')} style={{ marginBottom: 16 }} />
-      <Card title={t('rules.inForce')} style={{ marginBottom: 16 }}>
+      <Card
+        title={editing ? t('rules.editing') : t('rules.inForce')}
+        extra={
+          me?.canEditRules && !editing ? (
+            <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="rules-edit">
+              {t('rules.edit')}
+            </Button>
+          ) : null
+        }
+        style={{ marginBottom: 16 }}
+      >
         <Typography.Paragraph type="secondary" data-testid="rules-version">
           {set.version === 0
             ? t('rules.defaults')
             : t('rules.saved', { version: set.version, at: formatTime(set.updatedAt), by: set.updatedBy?.name ?? '' })}
         </Typography.Paragraph>
-        {phone ? (
+        {editing ? (
+          <RulesEditor
+            rules={set.rules}
+            version={set.version}
+            onDone={() => setEditing(false)}
+            renderPreview={(p) => <PreviewView p={p} valueText={valueText} fieldText={fieldText} />}
+          />
+        ) : phone ? (
           <List
             dataSource={set.rules}
             rowKey="name"
@@ -126,7 +145,7 @@ export default function RulesPage() {
           />
         )}
       </Card>
-      {me?.canEditRules && (
+      {me?.canEditRules && !editing && (
         <Card
           title={t('rules.preview')}
           extra={

@@ -33,8 +33,8 @@ export const RulesQuery = graphql(`
 `);
 
 export const PreviewRulesQuery = graphql(`
-  query PreviewRules($first: Int, $locale: Locale) {
-    previewRules(first: $first, locale: $locale) {
+  query PreviewRules($rules: [ClassificationRuleInput!], $first: Int, $locale: Locale) {
+    previewRules(rules: $rules, first: $first, locale: $locale) {
       customers
       changed
       transitions {
@@ -63,6 +63,14 @@ export const PreviewRulesQuery = graphql(`
         customers
         message
       }
+    }
+  }
+`);
+
+export const SaveRulesMutation = graphql(`
+  mutation SaveRules($expectedVersion: Int!, $rules: [ClassificationRuleInput!]!) {
+    saveRules(expectedVersion: $expectedVersion, rules: $rules) {
+      version
     }
   }
 `);
