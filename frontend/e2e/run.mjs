@@ -848,6 +848,7 @@ async function main() {
     await scenario('phone-sized pages (375x812)', async () => {
       const phone = await newContext(PHONE);
       const p = await phone.newPage();
+      state.current = p;
       await p.goto(`${base}/login`);
       await p.getByRole('button', { name: /登\s*录/ }).waitFor();
       await shoot(p, 'login');
@@ -863,9 +864,17 @@ async function main() {
       await p.getByTestId('saved-open').click();
       await p.getByTestId('saved-save').click();
       await p.getByRole('dialog').getByLabel('名称').fill('手机上保存的筛选');
-      await p.getByRole('dialog').locator('.ant-modal-footer .ant-btn-primary').click();
+      // The save closes the dialog; a click that the opening dialog swallowed
+      // (seen once in a full run) is given once more.
+      const saveButton = p.getByRole('dialog', { name: '保存当前筛选' }).locator('.ant-modal-footer .ant-btn-primary');
+      await saveButton.click();
+      try {
+        await p.getByRole('dialog', { name: '保存当前筛选' }).waitFor({ state: 'detached', timeout: 5000 });
+      } catch {
+        await saveButton.click({ timeout: 2000 }).catch(() => {}); // gone meanwhile: the first click did it
+        await p.getByRole('dialog', { name: '保存当前筛选' }).waitFor({ state: 'detached' });
+      }
       await p.getByText('已保存筛选“手机上保存的筛选”').waitFor();
-      await p.getByRole('dialog', { name: '保存当前筛选' }).waitFor({ state: 'detached' });
       await p.getByTestId('saved-segment').filter({ hasText: '手机上保存的筛选' }).getByTestId('saved-count').waitFor();
       await p.waitForTimeout(300); // the drawer's opening motion
       await shoot(p, 'segment-saved-drawer');
