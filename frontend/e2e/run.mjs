@@ -812,7 +812,9 @@ async function main() {
       const other = await gql(base, '{ customers(first: 1, orderBy: {field: CODE, direction: ASC}) { edges { node { code name } } } }', {}, await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD));
       const target = other.customers.edges[0].node;
       await sw.fill(target.code);
-      await p.getByTestId('quick-switcher-item').filter({ hasText: target.name }).waitFor();
+      // The code's match, selected (not a name containing the name, nor the
+      // list before the search answered): Enter opens what is selected.
+      await p.locator('[data-testid="quick-switcher-item"][aria-selected="true"]').filter({ hasText: target.code }).waitFor();
       await sw.press('Enter');
       await p.waitForURL((u) => decodeURIComponent(u.pathname) === `/customers/${target.code}`);
       await p.getByRole('heading', { level: 1, name: target.name }).waitFor();
@@ -839,7 +841,7 @@ async function main() {
       await q.getByTestId('quick-switcher-open').click();
       await q.getByTestId('quick-switcher').getByText('还没有查看过客户').waitFor(); // recent ones are kept per browser
       await q.getByTestId('quick-switcher-input').fill(target.name.slice(0, 4));
-      await q.getByTestId('quick-switcher-item').filter({ hasText: target.name }).waitFor();
+      await q.getByTestId('quick-switcher-item').filter({ hasText: target.code }).waitFor(); // by its code: another name may contain this one
       await shoot(q, 'quick-switcher');
       await phone.close();
       state.current = page;
