@@ -344,7 +344,7 @@ func aggregateCosts(c *ComplexityRoot, scan func(map[string]any, *string) int, f
 			n = 20
 		}
 		changes := 50
-		if first != nil && *first >= 0 && *first <= MaxPreviewChanges {
+		if first != nil && *first >= 0 && *first <= rules.MaxPreviewChanges {
 			changes = *first
 		}
 		return (1+n+len(rules.Definitions))*scope(where, query, seg) + (changes+1)*max(child, 1)

@@ -11,9 +11,6 @@ import (
 
 // The classification rules' fields translate to internal/rules.
 
-// MaxPreviewChanges bounds previewRules' first.
-const MaxPreviewChanges = 500
-
 func rulesOf(in []model.ClassificationRuleInput) []rules.Rule {
 	out := make([]rules.Rule, len(in))
 	for i, r := range in {
@@ -65,11 +62,6 @@ func (r *Resolver) previewRules(ctx context.Context, in []model.ClassificationRu
 		limit := 50
 		if first != nil {
 			limit = *first
-		}
-		if limit < 0 || limit > MaxPreviewChanges {
-			p := crm.NewProblems()
-			p.Fail("first", crm.ReasonOutOfRange, map[string]any{"min": 0, "max": MaxPreviewChanges}, "must be from 0 to %d", MaxPreviewChanges)
-			return nil, p.Err()
 		}
 		scope, err := r.scopeFilter(ctx, a, where, query, seg)
 		if err != nil {

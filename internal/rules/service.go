@@ -11,15 +11,12 @@ import (
 // SettingKey is the key of the rule set in the settings store.
 const SettingKey = "classification-rules"
 
-// Settings is where the rule set is kept (crm.SettingStore).
-type Settings interface {
-	Get(ctx context.Context, key string, value any) (version int64, err error)
-	Put(ctx context.Context, key string, value any, expectedVersion int64) error
-}
+// MaxPreviewChanges bounds the changes a dry run lists.
+const MaxPreviewChanges = 500
 
 // Service reads, saves and previews the rule set.
 type Service struct {
-	Settings  Settings
+	Settings  crm.SettingStore // where the rule set is kept
 	Customers crm.CustomerStore // the customers previews classify
 	Clock     crm.Clock
 	Loc       *time.Location // the configured zone: relative conditions count its days
@@ -67,10 +64,16 @@ func (s *Service) SaveRules(ctx context.Context, a crm.Actor, expectedVersion in
 // PreviewRules is the dry run of rules (nil: the set in force) over the
 // active customers in scope (nil: all), listing up to limit changes.
 // Nothing is written. Errors: FORBIDDEN unless a may edit rules;
-// BAD_USER_INPUT as Compile's.
+// BAD_USER_INPUT as Compile's, or on "first" for a limit outside 0 to
+// MaxPreviewChanges.
 func (s *Service) PreviewRules(ctx context.Context, a crm.Actor, rules []Rule, scope crm.Filter, limit int) (*Preview, *Program, error) {
 	if !a.CanEditRules() {
 		return nil, nil, crm.Errorf(crm.CodeForbidden, "only administrators and managers may preview the classification rules")
+	}
+	if limit < 0 || limit > MaxPreviewChanges {
+		p := crm.NewProblems()
+		p.Fail("first", crm.ReasonOutOfRange, map[string]any{"min": 0, "max": MaxPreviewChanges}, "must be from 0 to %d", MaxPreviewChanges)
+		return nil, nil, p.Err()
 	}
 	set := &Set{Rules: rules}
 	if rules == nil {
