@@ -16,7 +16,7 @@ const MaxPreviewChanges = 500
 
 // Service reads, saves and previews the rule set.
 type Service struct {
-	Settings  crm.SettingStore // where the rule set is kept
+	Settings  crm.SettingStore  // where the rule set is kept
 	Customers crm.CustomerStore // the customers previews classify
 	Clock     crm.Clock
 	Loc       *time.Location // the configured zone: relative conditions count its days
