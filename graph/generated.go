@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	InteractionAggregate() InteractionAggregateResolver
 	InteractionGroup() InteractionGroupResolver
 	KpiReport() KpiReportResolver
+	LifecycleChange() LifecycleChangeResolver
 	Mutation() MutationResolver
 	Need() NeedResolver
 	NeedAggregate() NeedAggregateResolver
@@ -124,11 +125,37 @@ type ComplexityRoot struct {
 		Unchanged  func(childComplexity int) int
 	}
 
+	Classification struct {
+		Cadence      func(childComplexity int) int
+		ClassifiedAt func(childComplexity int) int
+		Lifecycle    func(childComplexity int) int
+		NextCheckAt  func(childComplexity int) int
+		RuleSet      func(childComplexity int) int
+		ValueTier    func(childComplexity int) int
+	}
+
+	ClassificationOverride struct {
+		At       func(childComplexity int) int
+		By       func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		ReviewOn func(childComplexity int) int
+		Value    func(childComplexity int) int
+	}
+
 	ClassificationRule struct {
 		Name     func(childComplexity int) int
 		Priority func(childComplexity int) int
 		Then     func(childComplexity int) int
 		When     func(childComplexity int) int
+	}
+
+	ClassifiedValue struct {
+		Override  func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Rule      func(childComplexity int) int
+		Source    func(childComplexity int) int
+		Suggested func(childComplexity int) int
+		Value     func(childComplexity int) int
 	}
 
 	Cohort struct {
@@ -177,7 +204,9 @@ type ComplexityRoot struct {
 		Address                      func(childComplexity int) int
 		ArchivedAt                   func(childComplexity int) int
 		AvgSatisfaction              func(childComplexity int) int
+		CadenceDays                  func(childComplexity int) int
 		City                         func(childComplexity int) int
+		Classification               func(childComplexity int, locale *crm.Locale) int
 		Code                         func(childComplexity int) int
 		Collaborators                func(childComplexity int) int
 		CommPreference               func(childComplexity int) int
@@ -201,16 +230,22 @@ type ComplexityRoot struct {
 		LastComplaintAt              func(childComplexity int) int
 		LastDealOn                   func(childComplexity int) int
 		LastInteractionAt            func(childComplexity int) int
+		Lifecycle                    func(childComplexity int) int
+		LifecycleHistory             func(childComplexity int, newestFirst *bool, limit *int) int
+		LifecycleReason              func(childComplexity int, locale *crm.Locale) int
+		LifecycleSource              func(childComplexity int) int
 		MainBusiness                 func(childComplexity int) int
 		Name                         func(childComplexity int) int
 		NeedType                     func(childComplexity int) int
 		Needs                        func(childComplexity int, newestFirst *bool, limit *int) int
+		NextFollowUpAt               func(childComplexity int) int
 		Notes                        func(childComplexity int) int
 		OpenNeedCount                func(childComplexity int) int
 		Owner                        func(childComplexity int) int
 		OwnerHistory                 func(childComplexity int, newestFirst *bool, limit *int) int
 		Province                     func(childComplexity int) int
 		RevenueBand                  func(childComplexity int) int
+		RuleTagHistory               func(childComplexity int, newestFirst *bool, limit *int) int
 		Satisfaction                 func(childComplexity int, newestFirst *bool, limit *int) int
 		SatisfactionCount            func(childComplexity int) int
 		Source                       func(childComplexity int) int
@@ -223,6 +258,8 @@ type ComplexityRoot struct {
 		UpdatedAt                    func(childComplexity int) int
 		UpdatedBy                    func(childComplexity int) int
 		ValueTier                    func(childComplexity int) int
+		ValueTierReason              func(childComplexity int, locale *crm.Locale) int
+		ValueTierSource              func(childComplexity int) int
 		Version                      func(childComplexity int) int
 		ViewerCanChangeCollaborators func(childComplexity int) int
 		ViewerCanChangeOwner         func(childComplexity int) int
@@ -389,39 +426,51 @@ type ComplexityRoot struct {
 		Range         func(childComplexity int) int
 	}
 
+	LifecycleChange struct {
+		At      func(childComplexity int) int
+		By      func(childComplexity int) int
+		From    func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Rule    func(childComplexity int) int
+		RuleSet func(childComplexity int) int
+		To      func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AddContact         func(childComplexity int, customerID string, expectedVersion *int, input crm.ContactInput) int
-		AddNeed            func(childComplexity int, customerID string, expectedVersion *int, input crm.NeedInput) int
-		ArchiveCustomer    func(childComplexity int, id string, expectedVersion int) int
-		ChangeMyPassword   func(childComplexity int, currentPassword string, newPassword string) int
-		CreateAPIToken     func(childComplexity int, name string, expiresAt time.Time) int
-		CreateCustomer     func(childComplexity int, input crm.CustomerInput) int
-		CreateUser         func(childComplexity int, input auth.NewUser) int
-		DeleteSegment      func(childComplexity int, id string, expectedVersion int) int
-		LogInteraction     func(childComplexity int, customerID string, expectedVersion *int, input crm.InteractionInput) int
-		Login              func(childComplexity int, email string, password string) int
-		Logout             func(childComplexity int) int
-		RecordDeal         func(childComplexity int, customerID string, expectedVersion *int, input crm.DealInput) int
-		RecordSatisfaction func(childComplexity int, customerID string, expectedVersion *int, input crm.SatisfactionInput) int
-		RemoveContact      func(childComplexity int, customerID string, contactID string, expectedVersion int) int
-		RemoveDeal         func(childComplexity int, customerID string, dealID string, expectedVersion int) int
-		RemoveInteraction  func(childComplexity int, customerID string, interactionID string, expectedVersion int) int
-		RemoveNeed         func(childComplexity int, customerID string, needID string, expectedVersion int) int
-		RemoveSatisfaction func(childComplexity int, customerID string, resultID string, expectedVersion int) int
-		RestoreCustomer    func(childComplexity int, id string, expectedVersion int) int
-		RevokeAPIToken     func(childComplexity int, id string) int
-		SaveRules          func(childComplexity int, expectedVersion int, rules []model.ClassificationRuleInput) int
-		SaveSegment        func(childComplexity int, name string, where map[string]any, query *string, shared *bool) int
-		StartBulkChange    func(childComplexity int, input model.BulkChangeInput) int
-		UpdateContact      func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
-		UpdateCustomer     func(childComplexity int, id string, expectedVersion int, input crm.CustomerPatch) int
-		UpdateDeal         func(childComplexity int, customerID string, dealID string, expectedVersion int, input crm.DealPatch) int
-		UpdateInteraction  func(childComplexity int, customerID string, interactionID string, expectedVersion int, input crm.InteractionPatch) int
-		UpdateMySettings   func(childComplexity int, input auth.Settings) int
-		UpdateNeed         func(childComplexity int, customerID string, needID string, expectedVersion int, input crm.NeedPatch) int
-		UpdateSatisfaction func(childComplexity int, customerID string, resultID string, expectedVersion int, input crm.SatisfactionPatch) int
-		UpdateSegment      func(childComplexity int, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) int
-		UpdateUser         func(childComplexity int, id string, expectedVersion int, input auth.UserPatch) int
+		AddContact             func(childComplexity int, customerID string, expectedVersion *int, input crm.ContactInput) int
+		AddNeed                func(childComplexity int, customerID string, expectedVersion *int, input crm.NeedInput) int
+		ArchiveCustomer        func(childComplexity int, id string, expectedVersion int) int
+		ChangeMyPassword       func(childComplexity int, currentPassword string, newPassword string) int
+		ClearOverride          func(childComplexity int, customerID string, expectedVersion int, targets []crm.ClassTarget) int
+		CreateAPIToken         func(childComplexity int, name string, expiresAt time.Time) int
+		CreateCustomer         func(childComplexity int, input crm.CustomerInput) int
+		CreateUser             func(childComplexity int, input auth.NewUser) int
+		DeleteSegment          func(childComplexity int, id string, expectedVersion int) int
+		LogInteraction         func(childComplexity int, customerID string, expectedVersion *int, input crm.InteractionInput) int
+		Login                  func(childComplexity int, email string, password string) int
+		Logout                 func(childComplexity int) int
+		OverrideClassification func(childComplexity int, customerID string, expectedVersion int, valueTier *crm.Tier, lifecycle *crm.Lifecycle, cadenceDays *int, reason string, reviewOn *time.Time) int
+		RecordDeal             func(childComplexity int, customerID string, expectedVersion *int, input crm.DealInput) int
+		RecordSatisfaction     func(childComplexity int, customerID string, expectedVersion *int, input crm.SatisfactionInput) int
+		RemoveContact          func(childComplexity int, customerID string, contactID string, expectedVersion int) int
+		RemoveDeal             func(childComplexity int, customerID string, dealID string, expectedVersion int) int
+		RemoveInteraction      func(childComplexity int, customerID string, interactionID string, expectedVersion int) int
+		RemoveNeed             func(childComplexity int, customerID string, needID string, expectedVersion int) int
+		RemoveSatisfaction     func(childComplexity int, customerID string, resultID string, expectedVersion int) int
+		RestoreCustomer        func(childComplexity int, id string, expectedVersion int) int
+		RevokeAPIToken         func(childComplexity int, id string) int
+		SaveRules              func(childComplexity int, expectedVersion int, rules []model.ClassificationRuleInput) int
+		SaveSegment            func(childComplexity int, name string, where map[string]any, query *string, shared *bool) int
+		StartBulkChange        func(childComplexity int, input model.BulkChangeInput) int
+		UpdateContact          func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
+		UpdateCustomer         func(childComplexity int, id string, expectedVersion int, input crm.CustomerPatch) int
+		UpdateDeal             func(childComplexity int, customerID string, dealID string, expectedVersion int, input crm.DealPatch) int
+		UpdateInteraction      func(childComplexity int, customerID string, interactionID string, expectedVersion int, input crm.InteractionPatch) int
+		UpdateMySettings       func(childComplexity int, input auth.Settings) int
+		UpdateNeed             func(childComplexity int, customerID string, needID string, expectedVersion int, input crm.NeedPatch) int
+		UpdateSatisfaction     func(childComplexity int, customerID string, resultID string, expectedVersion int, input crm.SatisfactionPatch) int
+		UpdateSegment          func(childComplexity int, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) int
+		UpdateUser             func(childComplexity int, id string, expectedVersion int, input auth.UserPatch) int
 	}
 
 	Need struct {
@@ -542,6 +591,7 @@ type ComplexityRoot struct {
 		Changed     func(childComplexity int) int
 		Changes     func(childComplexity int) int
 		Customers   func(childComplexity int) int
+		Held        func(childComplexity int) int
 		Lint        func(childComplexity int) int
 		Transitions func(childComplexity int) int
 	}
@@ -551,6 +601,14 @@ type ComplexityRoot struct {
 		UpdatedAt func(childComplexity int) int
 		UpdatedBy func(childComplexity int) int
 		Version   func(childComplexity int) int
+	}
+
+	RuleTagChange struct {
+		Added   func(childComplexity int) int
+		At      func(childComplexity int) int
+		Rule    func(childComplexity int) int
+		RuleSet func(childComplexity int) int
+		Tag     func(childComplexity int) int
 	}
 
 	RuleThen struct {
@@ -656,10 +714,13 @@ type ComplexityRoot struct {
 	}
 
 	TierChange struct {
-		At   func(childComplexity int) int
-		By   func(childComplexity int) int
-		From func(childComplexity int) int
-		To   func(childComplexity int) int
+		At      func(childComplexity int) int
+		By      func(childComplexity int) int
+		From    func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Rule    func(childComplexity int) int
+		RuleSet func(childComplexity int) int
+		To      func(childComplexity int) int
 	}
 
 	User struct {
@@ -709,6 +770,14 @@ type CustomerResolver interface {
 
 	MainBusiness(ctx context.Context, obj *crm.Customer) (string, error)
 
+	ValueTierSource(ctx context.Context, obj *crm.Customer) (*crm.Source, error)
+	LifecycleSource(ctx context.Context, obj *crm.Customer) (*crm.Source, error)
+	ValueTierReason(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*string, error)
+	LifecycleReason(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*string, error)
+	Classification(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*model.Classification, error)
+	CadenceDays(ctx context.Context, obj *crm.Customer) (*int, error)
+	NextFollowUpAt(ctx context.Context, obj *crm.Customer) (*time.Time, error)
+
 	Tags(ctx context.Context, obj *crm.Customer) ([]string, error)
 	Owner(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 	Collaborators(ctx context.Context, obj *crm.Customer) ([]crm.User, error)
@@ -728,6 +797,8 @@ type CustomerResolver interface {
 
 	StageHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.StageChange, error)
 	TierHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.TierChange, error)
+	LifecycleHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.LifecycleChange, error)
+	RuleTagHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.TagChange, error)
 	OwnerHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.OwnerChange, error)
 
 	CreatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error)
@@ -787,6 +858,12 @@ type KpiReportResolver interface {
 	Range(ctx context.Context, obj *analytics.KPIReport) (*model.DaySpan, error)
 	PreviousRange(ctx context.Context, obj *analytics.KPIReport) (*model.DaySpan, error)
 }
+type LifecycleChangeResolver interface {
+	By(ctx context.Context, obj *crm.LifecycleChange) (*crm.User, error)
+	Reason(ctx context.Context, obj *crm.LifecycleChange) (*string, error)
+	Rule(ctx context.Context, obj *crm.LifecycleChange) (*string, error)
+	RuleSet(ctx context.Context, obj *crm.LifecycleChange) (*int, error)
+}
 type MutationResolver interface {
 	Login(ctx context.Context, email string, password string) (*model.AuthPayload, error)
 	Logout(ctx context.Context) (bool, error)
@@ -820,6 +897,8 @@ type MutationResolver interface {
 	CreateAPIToken(ctx context.Context, name string, expiresAt time.Time) (*model.CreatedAPIToken, error)
 	RevokeAPIToken(ctx context.Context, id string) (*crm.APIToken, error)
 	SaveRules(ctx context.Context, expectedVersion int, rules []model.ClassificationRuleInput) (*rules.Set, error)
+	OverrideClassification(ctx context.Context, customerID string, expectedVersion int, valueTier *crm.Tier, lifecycle *crm.Lifecycle, cadenceDays *int, reason string, reviewOn *time.Time) (*crm.Customer, error)
+	ClearOverride(ctx context.Context, customerID string, expectedVersion int, targets []crm.ClassTarget) (*crm.Customer, error)
 }
 type NeedResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
@@ -927,6 +1006,9 @@ type StageChangeGroupResolver interface {
 }
 type TierChangeResolver interface {
 	By(ctx context.Context, obj *crm.TierChange) (*crm.User, error)
+	Reason(ctx context.Context, obj *crm.TierChange) (*string, error)
+	Rule(ctx context.Context, obj *crm.TierChange) (*string, error)
+	RuleSet(ctx context.Context, obj *crm.TierChange) (*int, error)
 }
 type UserResolver interface {
 	Role(ctx context.Context, obj *crm.User) (*crm.Role, error)
@@ -1171,6 +1253,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BulkJob.Unchanged(childComplexity), true
 
+	case "Classification.cadence":
+		if e.ComplexityRoot.Classification.Cadence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Classification.Cadence(childComplexity), true
+	case "Classification.classifiedAt":
+		if e.ComplexityRoot.Classification.ClassifiedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Classification.ClassifiedAt(childComplexity), true
+	case "Classification.lifecycle":
+		if e.ComplexityRoot.Classification.Lifecycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Classification.Lifecycle(childComplexity), true
+	case "Classification.nextCheckAt":
+		if e.ComplexityRoot.Classification.NextCheckAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Classification.NextCheckAt(childComplexity), true
+	case "Classification.ruleSet":
+		if e.ComplexityRoot.Classification.RuleSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Classification.RuleSet(childComplexity), true
+	case "Classification.valueTier":
+		if e.ComplexityRoot.Classification.ValueTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Classification.ValueTier(childComplexity), true
+
+	case "ClassificationOverride.at":
+		if e.ComplexityRoot.ClassificationOverride.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassificationOverride.At(childComplexity), true
+	case "ClassificationOverride.by":
+		if e.ComplexityRoot.ClassificationOverride.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassificationOverride.By(childComplexity), true
+	case "ClassificationOverride.reason":
+		if e.ComplexityRoot.ClassificationOverride.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassificationOverride.Reason(childComplexity), true
+	case "ClassificationOverride.reviewOn":
+		if e.ComplexityRoot.ClassificationOverride.ReviewOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassificationOverride.ReviewOn(childComplexity), true
+	case "ClassificationOverride.value":
+		if e.ComplexityRoot.ClassificationOverride.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassificationOverride.Value(childComplexity), true
+
 	case "ClassificationRule.name":
 		if e.ComplexityRoot.ClassificationRule.Name == nil {
 			break
@@ -1195,6 +1345,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClassificationRule.When(childComplexity), true
+
+	case "ClassifiedValue.override":
+		if e.ComplexityRoot.ClassifiedValue.Override == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassifiedValue.Override(childComplexity), true
+	case "ClassifiedValue.reason":
+		if e.ComplexityRoot.ClassifiedValue.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassifiedValue.Reason(childComplexity), true
+	case "ClassifiedValue.rule":
+		if e.ComplexityRoot.ClassifiedValue.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassifiedValue.Rule(childComplexity), true
+	case "ClassifiedValue.source":
+		if e.ComplexityRoot.ClassifiedValue.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassifiedValue.Source(childComplexity), true
+	case "ClassifiedValue.suggested":
+		if e.ComplexityRoot.ClassifiedValue.Suggested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassifiedValue.Suggested(childComplexity), true
+	case "ClassifiedValue.value":
+		if e.ComplexityRoot.ClassifiedValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClassifiedValue.Value(childComplexity), true
 
 	case "Cohort.drill":
 		if e.ComplexityRoot.Cohort.Drill == nil {
@@ -1381,12 +1568,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.AvgSatisfaction(childComplexity), true
+	case "Customer.cadenceDays":
+		if e.ComplexityRoot.Customer.CadenceDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.CadenceDays(childComplexity), true
 	case "Customer.city":
 		if e.ComplexityRoot.Customer.City == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Customer.City(childComplexity), true
+	case "Customer.classification":
+		if e.ComplexityRoot.Customer.Classification == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_classification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.Classification(childComplexity, args["locale"].(*crm.Locale)), true
 	case "Customer.code":
 		if e.ComplexityRoot.Customer.Code == nil {
 			break
@@ -1540,6 +1744,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.LastInteractionAt(childComplexity), true
+	case "Customer.lifecycle":
+		if e.ComplexityRoot.Customer.Lifecycle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Lifecycle(childComplexity), true
+	case "Customer.lifecycleHistory":
+		if e.ComplexityRoot.Customer.LifecycleHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_lifecycleHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.LifecycleHistory(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
+	case "Customer.lifecycleReason":
+		if e.ComplexityRoot.Customer.LifecycleReason == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_lifecycleReason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.LifecycleReason(childComplexity, args["locale"].(*crm.Locale)), true
+	case "Customer.lifecycleSource":
+		if e.ComplexityRoot.Customer.LifecycleSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.LifecycleSource(childComplexity), true
 	case "Customer.mainBusiness":
 		if e.ComplexityRoot.Customer.MainBusiness == nil {
 			break
@@ -1569,6 +1807,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Needs(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
+	case "Customer.nextFollowUpAt":
+		if e.ComplexityRoot.Customer.NextFollowUpAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.NextFollowUpAt(childComplexity), true
 	case "Customer.notes":
 		if e.ComplexityRoot.Customer.Notes == nil {
 			break
@@ -1610,6 +1854,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.RevenueBand(childComplexity), true
+	case "Customer.ruleTagHistory":
+		if e.ComplexityRoot.Customer.RuleTagHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_ruleTagHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.RuleTagHistory(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
 	case "Customer.satisfaction":
 		if e.ComplexityRoot.Customer.Satisfaction == nil {
 			break
@@ -1697,6 +1952,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.ValueTier(childComplexity), true
+	case "Customer.valueTierReason":
+		if e.ComplexityRoot.Customer.ValueTierReason == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_valueTierReason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.ValueTierReason(childComplexity, args["locale"].(*crm.Locale)), true
+	case "Customer.valueTierSource":
+		if e.ComplexityRoot.Customer.ValueTierSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ValueTierSource(childComplexity), true
 	case "Customer.version":
 		if e.ComplexityRoot.Customer.Version == nil {
 			break
@@ -2485,6 +2757,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.KpiReport.Range(childComplexity), true
 
+	case "LifecycleChange.at":
+		if e.ComplexityRoot.LifecycleChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleChange.At(childComplexity), true
+	case "LifecycleChange.by":
+		if e.ComplexityRoot.LifecycleChange.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleChange.By(childComplexity), true
+	case "LifecycleChange.from":
+		if e.ComplexityRoot.LifecycleChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleChange.From(childComplexity), true
+	case "LifecycleChange.reason":
+		if e.ComplexityRoot.LifecycleChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleChange.Reason(childComplexity), true
+	case "LifecycleChange.rule":
+		if e.ComplexityRoot.LifecycleChange.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleChange.Rule(childComplexity), true
+	case "LifecycleChange.ruleSet":
+		if e.ComplexityRoot.LifecycleChange.RuleSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleChange.RuleSet(childComplexity), true
+	case "LifecycleChange.to":
+		if e.ComplexityRoot.LifecycleChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LifecycleChange.To(childComplexity), true
+
 	case "Mutation.addContact":
 		if e.ComplexityRoot.Mutation.AddContact == nil {
 			break
@@ -2529,6 +2844,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangeMyPassword(childComplexity, args["currentPassword"].(string), args["newPassword"].(string)), true
+	case "Mutation.clearOverride":
+		if e.ComplexityRoot.Mutation.ClearOverride == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_clearOverride_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClearOverride(childComplexity, args["customerId"].(string), args["expectedVersion"].(int), args["targets"].([]crm.ClassTarget)), true
 	case "Mutation.createApiToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -2601,6 +2927,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.overrideClassification":
+		if e.ComplexityRoot.Mutation.OverrideClassification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_overrideClassification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OverrideClassification(childComplexity, args["customerId"].(string), args["expectedVersion"].(int), args["valueTier"].(*crm.Tier), args["lifecycle"].(*crm.Lifecycle), args["cadenceDays"].(*int), args["reason"].(string), args["reviewOn"].(*time.Time)), true
 	case "Mutation.recordDeal":
 		if e.ComplexityRoot.Mutation.RecordDeal == nil {
 			break
@@ -3508,6 +3845,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RulePreview.Customers(childComplexity), true
+	case "RulePreview.held":
+		if e.ComplexityRoot.RulePreview.Held == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulePreview.Held(childComplexity), true
 	case "RulePreview.lint":
 		if e.ComplexityRoot.RulePreview.Lint == nil {
 			break
@@ -3545,6 +3888,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RuleSet.Version(childComplexity), true
+
+	case "RuleTagChange.added":
+		if e.ComplexityRoot.RuleTagChange.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTagChange.Added(childComplexity), true
+	case "RuleTagChange.at":
+		if e.ComplexityRoot.RuleTagChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTagChange.At(childComplexity), true
+	case "RuleTagChange.rule":
+		if e.ComplexityRoot.RuleTagChange.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTagChange.Rule(childComplexity), true
+	case "RuleTagChange.ruleSet":
+		if e.ComplexityRoot.RuleTagChange.RuleSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTagChange.RuleSet(childComplexity), true
+	case "RuleTagChange.tag":
+		if e.ComplexityRoot.RuleTagChange.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTagChange.Tag(childComplexity), true
 
 	case "RuleThen.addTags":
 		if e.ComplexityRoot.RuleThen.AddTags == nil {
@@ -4066,6 +4440,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TierChange.From(childComplexity), true
+	case "TierChange.reason":
+		if e.ComplexityRoot.TierChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierChange.Reason(childComplexity), true
+	case "TierChange.rule":
+		if e.ComplexityRoot.TierChange.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierChange.Rule(childComplexity), true
+	case "TierChange.ruleSet":
+		if e.ComplexityRoot.TierChange.RuleSet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TierChange.RuleSet(childComplexity), true
 	case "TierChange.to":
 		if e.ComplexityRoot.TierChange.To == nil {
 			break
@@ -4227,6 +4619,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OptionalFloatFilter", ec.unmarshalInputOptionalFloatFilter),
 			graphql.NewInputUnmarshaler("OptionalIntFilter", ec.unmarshalInputOptionalIntFilter),
 			graphql.NewInputUnmarshaler("OptionalKeyEventFilter", ec.unmarshalInputOptionalKeyEventFilter),
+			graphql.NewInputUnmarshaler("OptionalLifecycleFilter", ec.unmarshalInputOptionalLifecycleFilter),
 			graphql.NewInputUnmarshaler("OptionalMoneyFilter", ec.unmarshalInputOptionalMoneyFilter),
 			graphql.NewInputUnmarshaler("OptionalNeedTypeFilter", ec.unmarshalInputOptionalNeedTypeFilter),
 			graphql.NewInputUnmarshaler("OptionalStageFilter", ec.unmarshalInputOptionalStageFilter),
@@ -4389,6 +4782,7 @@ enum CustomerOrderField {
   DEAL_COUNT TOTAL_AMOUNT LAST_DEAL_ON AVG_SATISFACTION OPEN_NEED_COUNT
   TYPE STAGE VALUE_TIER INTENT_GRADE NEED_TYPE INDUSTRY SOURCE PROVINCE CITY
   FIRST_INTERACTION_AT FIRST_DEAL_ON COMPLAINT_COUNT LAST_COMPLAINT_AT SATISFACTION_COUNT
+  LIFECYCLE NEXT_FOLLOW_UP_AT
 }
 
 enum OrderDirection { ASC DESC }
@@ -4636,7 +5030,24 @@ type Customer {
   source: String!
   type: CustomerType!
   stage: Stage!
+  "A/B/C value tier, kept by the classification rules unless a manual override holds it (classification)."
   valueTier: Tier
+  "Lifecycle stage (seed 003), kept by the classification rules unless a manual override holds it."
+  lifecycle: Lifecycle
+  "Where valueTier comes from: RULE, MANUAL (an override holds it), null when no rule gave it."
+  valueTierSource: ClassificationSource
+  "Where lifecycle comes from (see valueTierSource)."
+  lifecycleSource: ClassificationSource
+  "Why valueTier is what it is: the rule and its condition, or the override's reason, in the request's language."
+  valueTierReason(locale: Locale): String
+  "Why lifecycle is what it is (see valueTierReason)."
+  lifecycleReason(locale: Locale): String
+  "The classification in detail: each value's suggestion from the rules, the rule, the override; reasons in locale."
+  classification(locale: Locale): Classification!
+  "Days between follow-ups (the tier's cadence from the rules, or an override); null for none."
+  cadenceDays: Int
+  "When the next follow-up is due: the last interaction (or the creation) plus cadenceDays; null without a cadence."
+  nextFollowUpAt: Time
   intentGrade: Tier
   needType: NeedType
   tags: [String!]!
@@ -4696,6 +5107,10 @@ type Customer {
   stageHistory(newestFirst: Boolean = false, limit: Int): [StageChange!]!
   "Value tier changes, oldest first unless newestFirst; limit 0-500."
   tierHistory(newestFirst: Boolean = false, limit: Int): [TierChange!]!
+  "Lifecycle stage changes, oldest first unless newestFirst; limit 0-500."
+  lifecycleHistory(newestFirst: Boolean = false, limit: Int): [LifecycleChange!]!
+  "The tags the classification rules added and removed, oldest first unless newestFirst; limit 0-500."
+  ruleTagHistory(newestFirst: Boolean = false, limit: Int): [RuleTagChange!]!
   "Owner changes, oldest first unless newestFirst, with who made them (none for changes made before they were kept); limit 0-500."
   ownerHistory(newestFirst: Boolean = false, limit: Int): [OwnerChange!]!
 
@@ -4811,11 +5226,40 @@ type StageChange {
   by: User
 }
 
+"""
+One value tier change: by a user (by; reason when it overrides the rules) or by a rule (rule and
+ruleSet; by null).
+"""
 type TierChange {
   from: Tier
   to: Tier!
   at: Time!
   by: User
+  reason: String
+  "The rule's name, when a rule made the change."
+  rule: String
+  "The version of the rule set the rule belonged to (0: the defaults); null for a user's change."
+  ruleSet: Int
+}
+
+"One lifecycle stage change (see TierChange)."
+type LifecycleChange {
+  from: Lifecycle
+  to: Lifecycle!
+  at: Time!
+  by: User
+  reason: String
+  rule: String
+  ruleSet: Int
+}
+
+"A tag a classification rule added or removed."
+type RuleTagChange {
+  tag: String!
+  added: Boolean!
+  at: Time!
+  rule: String!
+  ruleSet: Int!
 }
 
 "A new customer. Only name is required."
@@ -4834,6 +5278,7 @@ input CustomerInput {
   source: String
   type: CustomerType
   stage: Stage
+  "Kept by the classification rules: leave it out (BAD_USER_INPUT with reason KEPT_BY_RULES when set); hold a tier by hand with overrideClassification."
   valueTier: Tier
   intentGrade: Tier
   needType: NeedType
@@ -4862,6 +5307,7 @@ input CustomerPatch {
   source: String
   type: CustomerType
   stage: Stage
+  "Kept by the classification rules: only the tier the customer has is accepted (BAD_USER_INPUT with reason KEPT_BY_RULES otherwise); hold another with overrideClassification."
   valueTier: Tier
   intentGrade: Tier
   needType: NeedType
@@ -5188,6 +5634,12 @@ input CustomerWhere {
   stage: StageFilter
   "A/B/C value tier."
   valueTier: OptionalTierFilter
+  "Lifecycle stage (seed 003), kept by the classification rules."
+  lifecycle: OptionalLifecycleFilter
+  "Days between follow-ups (from the classification rules, or an override); null without a cadence."
+  cadenceDays: OptionalIntFilter
+  "When the next follow-up is due: the last interaction (or the creation) plus the cadence; null without a cadence."
+  nextFollowUpAt: OptionalTimeFilter
   "A/B/C intent grade."
   intentGrade: OptionalTierFilter
   needType: OptionalNeedTypeFilter
@@ -5485,6 +5937,38 @@ input OptionalTierFilter {
   isNull: Boolean
 }
 
+input OptionalLifecycleFilter {
+  eq: Lifecycle
+  ne: Lifecycle
+  in: [Lifecycle!]
+  notIn: [Lifecycle!]
+  isNull: Boolean
+}
+
+input OptionalIntFilter {
+  eq: Int
+  ne: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
+  between: IntRange
+  isNull: Boolean
+}
+
+"A time: eq takes a calendar day; gt, gte, lt, lte and between (both ends inclusive) take a TimeBound; within: in the last ..., notWithin: longer ago (never null)."
+input OptionalTimeFilter {
+  eq: Date
+  gt: TimeBound
+  gte: TimeBound
+  lt: TimeBound
+  lte: TimeBound
+  between: TimeRange
+  within: Duration
+  notWithin: Duration
+  isNull: Boolean
+}
+
 input OptionalNeedTypeFilter {
   eq: NeedType
   ne: NeedType
@@ -5534,19 +6018,6 @@ input IntFilter {
   lt: Int
   lte: Int
   between: IntRange
-}
-
-"A time: eq takes a calendar day; gt, gte, lt, lte and between (both ends inclusive) take a TimeBound; within: in the last ..., notWithin: longer ago (never null)."
-input OptionalTimeFilter {
-  eq: Date
-  gt: TimeBound
-  gte: TimeBound
-  lt: TimeBound
-  lte: TimeBound
-  between: TimeRange
-  within: Duration
-  notWithin: Duration
-  isNull: Boolean
 }
 
 input MoneyFilter {
@@ -5630,17 +6101,6 @@ input UserListFilter {
   "Has no user at all (true) or some user (false)."
   isEmpty: Boolean
   me: Boolean
-}
-
-input OptionalIntFilter {
-  eq: Int
-  ne: Int
-  gt: Int
-  gte: Int
-  lt: Int
-  lte: Int
-  between: IntRange
-  isNull: Boolean
 }
 
 input NeedKindFilter {
@@ -5823,7 +6283,7 @@ type AggregateMeta {
 }
 
 "Dimensions of customersAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum CustomerDimension { DAY WEEK MONTH QUARTER YEAR VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
+enum CustomerDimension { DAY WEEK MONTH QUARTER YEAR VALUE_TIER LIFECYCLE INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum CustomerMetric {
   "The customer's deals summed (yuan)."
@@ -5885,7 +6345,7 @@ type CustomerAggregate {
 }
 
 "Dimensions of interactionsAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum InteractionDimension { DAY WEEK MONTH QUARTER YEAR CHANNEL KEY_EVENT PARTICIPANT RECORDING NEXT_ACTION VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
+enum InteractionDimension { DAY WEEK MONTH QUARTER YEAR CHANNEL KEY_EVENT PARTICIPANT RECORDING NEXT_ACTION VALUE_TIER LIFECYCLE INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum InteractionMetric {
   "Minutes (interactions without a recorded duration have none)."
@@ -5935,7 +6395,7 @@ type InteractionAggregate {
 }
 
 "Dimensions of dealsAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum DealDimension { DAY WEEK MONTH QUARTER YEAR PRODUCT VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
+enum DealDimension { DAY WEEK MONTH QUARTER YEAR PRODUCT VALUE_TIER LIFECYCLE INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum DealMetric {
   "Yuan."
@@ -5985,7 +6445,7 @@ type DealAggregate {
 }
 
 "Dimensions of needsAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum NeedDimension { DAY WEEK MONTH QUARTER YEAR STATUS PRIORITY KIND TYPE OPENED_MONTH VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER CUSTOMER_TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
+enum NeedDimension { DAY WEEK MONTH QUARTER YEAR STATUS PRIORITY KIND TYPE OPENED_MONTH VALUE_TIER LIFECYCLE INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER CUSTOMER_TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum NeedMetric {
   "The budget's upper end in yuan (needs without one have none)."
@@ -6037,7 +6497,7 @@ type NeedAggregate {
 }
 
 "Dimensions of satisfactionAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum SatisfactionDimension { DAY WEEK MONTH QUARTER YEAR SCORE_BAND VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
+enum SatisfactionDimension { DAY WEEK MONTH QUARTER YEAR SCORE_BAND VALUE_TIER LIFECYCLE INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum SatisfactionMetric {
   "0-100."
@@ -6087,7 +6547,7 @@ type SatisfactionAggregate {
 }
 
 "Dimensions of stageChangesAggregate: the time units of the fact's time, the fact's own, then the customer's."
-enum StageChangeDimension { DAY WEEK MONTH QUARTER YEAR FROM_STAGE TO_STAGE VALUE_TIER INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
+enum StageChangeDimension { DAY WEEK MONTH QUARTER YEAR FROM_STAGE TO_STAGE VALUE_TIER LIFECYCLE INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
 
 enum StageChangeMetric {
   "Days spent in the stage left, since the change before (a customer's first stage has none)."
@@ -6375,7 +6835,7 @@ extend type Query {
     activity: CohortActivity = DEAL, unit: TimeUnit = MONTH, periods: Int = 12, locale: Locale): CohortMatrix!
 }
 
-# ---- Classification rules (docs/RULES.md) ----
+# ---- Classification rules (docs/API.md, Classification rules) ----
 
 "A customer's lifecycle stage (seed 003, 合作阶段), kept by the classification rules."
 enum Lifecycle { POTENTIAL NEW STABLE STRATEGIC CHURNED DORMANT }
@@ -6482,6 +6942,8 @@ type RulePreview {
   customers: Int!
   "Customers with at least one change."
   changed: Int!
+  "Customers with a change that a manual override holds back (they keep the held value)."
+  held: Int!
   "Every transition, most customers first."
   transitions: [RuleTransition!]!
   "The changes of the first customers that change, up to first."
@@ -6511,6 +6973,61 @@ extend type Mutation {
   are in force), else CONFLICT; bad rules are BAD_USER_INPUT with the field.
   """
   saveRules(expectedVersion: Int!, rules: [ClassificationRuleInput!]!): RuleSet!
+  """
+  Holds classified values by hand over the rules (whoever may edit the customer): at least one of
+  valueTier, lifecycle and cadenceDays (1-365), a reason (1-500 characters) and an optional review
+  date, today or later. The rules keep computing their suggestion (classification). Errors:
+  BAD_USER_INPUT with the field (reason REQUIRED, reviewOn PAST_DATE ...), CONFLICT on a stale
+  expectedVersion.
+  """
+  overrideClassification(customerId: ID!, expectedVersion: Int!, valueTier: Tier, lifecycle: Lifecycle,
+    cadenceDays: Int, reason: String!, reviewOn: Date): Customer!
+  "Lets the rules decide targets again (none: every overridden one); their suggestion takes effect at once."
+  clearOverride(customerId: ID!, expectedVersion: Int!, targets: [ClassificationTarget!]): Customer!
+}
+
+"Where a classified value comes from."
+enum ClassificationSource { RULE MANUAL }
+
+"A value a manual override may hold."
+enum ClassificationTarget { VALUE_TIER LIFECYCLE CADENCE }
+
+"A customer's classification: each value with the rules' suggestion and any override."
+type Classification {
+  valueTier: ClassifiedValue!
+  lifecycle: ClassifiedValue!
+  "Days between follow-ups, as a decimal string."
+  cadence: ClassifiedValue!
+  "The version of the rule set that last changed the classification (0: the defaults)."
+  ruleSet: Int!
+  "When the rules last changed it; null when they never ran on the customer."
+  classifiedAt: Time
+  "When time alone may next change it (the periodic pass looks then); null when it cannot."
+  nextCheckAt: Time
+}
+
+"One classified value."
+type ClassifiedValue {
+  "The value in force: the override's while one holds, else the rules'."
+  value: String
+  source: ClassificationSource
+  "What the rules give, also while an override holds; null when no rule gives a value."
+  suggested: String
+  "The rule behind suggested."
+  rule: String
+  "Why the value is what it is, in the locale classification was asked in."
+  reason: String
+  override: ClassificationOverride
+}
+
+"A value held by hand."
+type ClassificationOverride {
+  value: String!
+  reason: String!
+  by: User
+  at: Time!
+  "When to review it; a review task opens then."
+  reviewOn: Date
 }
 `, BuiltIn: false},
 }
@@ -6622,6 +7139,40 @@ func (ec *executionContext) childFields_BulkJob(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type BulkJob", field.Name)
 }
 
+func (ec *executionContext) childFields_Classification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valueTier":
+		return ec.fieldContext_Classification_valueTier(ctx, field)
+	case "lifecycle":
+		return ec.fieldContext_Classification_lifecycle(ctx, field)
+	case "cadence":
+		return ec.fieldContext_Classification_cadence(ctx, field)
+	case "ruleSet":
+		return ec.fieldContext_Classification_ruleSet(ctx, field)
+	case "classifiedAt":
+		return ec.fieldContext_Classification_classifiedAt(ctx, field)
+	case "nextCheckAt":
+		return ec.fieldContext_Classification_nextCheckAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Classification", field.Name)
+}
+
+func (ec *executionContext) childFields_ClassificationOverride(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_ClassificationOverride_value(ctx, field)
+	case "reason":
+		return ec.fieldContext_ClassificationOverride_reason(ctx, field)
+	case "by":
+		return ec.fieldContext_ClassificationOverride_by(ctx, field)
+	case "at":
+		return ec.fieldContext_ClassificationOverride_at(ctx, field)
+	case "reviewOn":
+		return ec.fieldContext_ClassificationOverride_reviewOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClassificationOverride", field.Name)
+}
+
 func (ec *executionContext) childFields_ClassificationRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -6634,6 +7185,24 @@ func (ec *executionContext) childFields_ClassificationRule(ctx context.Context, 
 		return ec.fieldContext_ClassificationRule_priority(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClassificationRule", field.Name)
+}
+
+func (ec *executionContext) childFields_ClassifiedValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_ClassifiedValue_value(ctx, field)
+	case "source":
+		return ec.fieldContext_ClassifiedValue_source(ctx, field)
+	case "suggested":
+		return ec.fieldContext_ClassifiedValue_suggested(ctx, field)
+	case "rule":
+		return ec.fieldContext_ClassifiedValue_rule(ctx, field)
+	case "reason":
+		return ec.fieldContext_ClassifiedValue_reason(ctx, field)
+	case "override":
+		return ec.fieldContext_ClassifiedValue_override(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClassifiedValue", field.Name)
 }
 
 func (ec *executionContext) childFields_Cohort(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6758,6 +7327,22 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_stage(ctx, field)
 	case "valueTier":
 		return ec.fieldContext_Customer_valueTier(ctx, field)
+	case "lifecycle":
+		return ec.fieldContext_Customer_lifecycle(ctx, field)
+	case "valueTierSource":
+		return ec.fieldContext_Customer_valueTierSource(ctx, field)
+	case "lifecycleSource":
+		return ec.fieldContext_Customer_lifecycleSource(ctx, field)
+	case "valueTierReason":
+		return ec.fieldContext_Customer_valueTierReason(ctx, field)
+	case "lifecycleReason":
+		return ec.fieldContext_Customer_lifecycleReason(ctx, field)
+	case "classification":
+		return ec.fieldContext_Customer_classification(ctx, field)
+	case "cadenceDays":
+		return ec.fieldContext_Customer_cadenceDays(ctx, field)
+	case "nextFollowUpAt":
+		return ec.fieldContext_Customer_nextFollowUpAt(ctx, field)
 	case "intentGrade":
 		return ec.fieldContext_Customer_intentGrade(ctx, field)
 	case "needType":
@@ -6822,6 +7407,10 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_stageHistory(ctx, field)
 	case "tierHistory":
 		return ec.fieldContext_Customer_tierHistory(ctx, field)
+	case "lifecycleHistory":
+		return ec.fieldContext_Customer_lifecycleHistory(ctx, field)
+	case "ruleTagHistory":
+		return ec.fieldContext_Customer_ruleTagHistory(ctx, field)
 	case "ownerHistory":
 		return ec.fieldContext_Customer_ownerHistory(ctx, field)
 	case "createdAt":
@@ -7152,6 +7741,26 @@ func (ec *executionContext) childFields_KpiReport(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type KpiReport", field.Name)
 }
 
+func (ec *executionContext) childFields_LifecycleChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_LifecycleChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_LifecycleChange_to(ctx, field)
+	case "at":
+		return ec.fieldContext_LifecycleChange_at(ctx, field)
+	case "by":
+		return ec.fieldContext_LifecycleChange_by(ctx, field)
+	case "reason":
+		return ec.fieldContext_LifecycleChange_reason(ctx, field)
+	case "rule":
+		return ec.fieldContext_LifecycleChange_rule(ctx, field)
+	case "ruleSet":
+		return ec.fieldContext_LifecycleChange_ruleSet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LifecycleChange", field.Name)
+}
+
 func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7326,6 +7935,8 @@ func (ec *executionContext) childFields_RulePreview(ctx context.Context, field g
 		return ec.fieldContext_RulePreview_customers(ctx, field)
 	case "changed":
 		return ec.fieldContext_RulePreview_changed(ctx, field)
+	case "held":
+		return ec.fieldContext_RulePreview_held(ctx, field)
 	case "transitions":
 		return ec.fieldContext_RulePreview_transitions(ctx, field)
 	case "changes":
@@ -7348,6 +7959,22 @@ func (ec *executionContext) childFields_RuleSet(ctx context.Context, field graph
 		return ec.fieldContext_RuleSet_updatedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RuleSet", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleTagChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tag":
+		return ec.fieldContext_RuleTagChange_tag(ctx, field)
+	case "added":
+		return ec.fieldContext_RuleTagChange_added(ctx, field)
+	case "at":
+		return ec.fieldContext_RuleTagChange_at(ctx, field)
+	case "rule":
+		return ec.fieldContext_RuleTagChange_rule(ctx, field)
+	case "ruleSet":
+		return ec.fieldContext_RuleTagChange_ruleSet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleTagChange", field.Name)
 }
 
 func (ec *executionContext) childFields_RuleThen(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7564,6 +8191,12 @@ func (ec *executionContext) childFields_TierChange(ctx context.Context, field gr
 		return ec.fieldContext_TierChange_at(ctx, field)
 	case "by":
 		return ec.fieldContext_TierChange_by(ctx, field)
+	case "reason":
+		return ec.fieldContext_TierChange_reason(ctx, field)
+	case "rule":
+		return ec.fieldContext_TierChange_rule(ctx, field)
+	case "ruleSet":
+		return ec.fieldContext_TierChange_ruleSet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TierChange", field.Name)
 }
@@ -7790,6 +8423,20 @@ func (ec *executionContext) field_CustomerGroup_sum_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_classification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Customer_contacts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7848,6 +8495,42 @@ func (ec *executionContext) field_Customer_interactions_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_lifecycleHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newestFirst"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_lifecycleReason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Customer_needs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7871,6 +8554,28 @@ func (ec *executionContext) field_Customer_needs_args(ctx context.Context, rawAr
 }
 
 func (ec *executionContext) field_Customer_ownerHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newestFirst"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_ruleTagHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
@@ -7955,6 +8660,20 @@ func (ec *executionContext) field_Customer_tierHistory_args(ctx context.Context,
 		return nil, err
 	}
 	args["limit"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Customer_valueTierReason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
 	return args, nil
 }
 
@@ -8202,6 +8921,36 @@ func (ec *executionContext) field_Mutation_changeMyPassword_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_clearOverride_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "targets",
+		func(ctx context.Context, v any) ([]crm.ClassTarget, error) {
+			return ec.unmarshalOClassificationTarget2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐClassTargetᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["targets"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createApiToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8323,6 +9072,68 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_overrideClassification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "valueTier",
+		func(ctx context.Context, v any) (*crm.Tier, error) {
+			return ec.unmarshalOTier2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTier(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["valueTier"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "lifecycle",
+		func(ctx context.Context, v any) (*crm.Lifecycle, error) {
+			return ec.unmarshalOLifecycle2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lifecycle"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "cadenceDays",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cadenceDays"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "reviewOn",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reviewOn"] = arg6
 	return args, nil
 }
 
@@ -11269,6 +12080,295 @@ func (ec *executionContext) fieldContext_BulkJob_startedBy(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Classification_valueTier(ctx context.Context, field graphql.CollectedField, obj *model.Classification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Classification_valueTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClassifiedValue) graphql.Marshaler {
+			return ec.marshalNClassifiedValue2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassifiedValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Classification_valueTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Classification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClassifiedValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Classification_lifecycle(ctx context.Context, field graphql.CollectedField, obj *model.Classification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Classification_lifecycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lifecycle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClassifiedValue) graphql.Marshaler {
+			return ec.marshalNClassifiedValue2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassifiedValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Classification_lifecycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Classification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClassifiedValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Classification_cadence(ctx context.Context, field graphql.CollectedField, obj *model.Classification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Classification_cadence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cadence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClassifiedValue) graphql.Marshaler {
+			return ec.marshalNClassifiedValue2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassifiedValue(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Classification_cadence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Classification",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClassifiedValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Classification_ruleSet(ctx context.Context, field graphql.CollectedField, obj *model.Classification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Classification_ruleSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleSet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Classification_ruleSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Classification", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Classification_classifiedAt(ctx context.Context, field graphql.CollectedField, obj *model.Classification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Classification_classifiedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClassifiedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Classification_classifiedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Classification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Classification_nextCheckAt(ctx context.Context, field graphql.CollectedField, obj *model.Classification) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Classification_nextCheckAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextCheckAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Classification_nextCheckAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Classification", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ClassificationOverride_value(ctx context.Context, field graphql.CollectedField, obj *model.ClassificationOverride) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassificationOverride_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassificationOverride_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassificationOverride", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClassificationOverride_reason(ctx context.Context, field graphql.CollectedField, obj *model.ClassificationOverride) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassificationOverride_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassificationOverride_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassificationOverride", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClassificationOverride_by(ctx context.Context, field graphql.CollectedField, obj *model.ClassificationOverride) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassificationOverride_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.By, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClassificationOverride_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClassificationOverride",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClassificationOverride_at(ctx context.Context, field graphql.CollectedField, obj *model.ClassificationOverride) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassificationOverride_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClassificationOverride_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassificationOverride", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ClassificationOverride_reviewOn(ctx context.Context, field graphql.CollectedField, obj *model.ClassificationOverride) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassificationOverride_reviewOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReviewOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClassificationOverride_reviewOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassificationOverride", field, false, false, "Date")
+}
+
 func (ec *executionContext) _ClassificationRule_name(ctx context.Context, field graphql.CollectedField, obj *rules.Rule) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11368,6 +12468,153 @@ func (ec *executionContext) _ClassificationRule_priority(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_ClassificationRule_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClassificationRule", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClassifiedValue_value(ctx context.Context, field graphql.CollectedField, obj *model.ClassifiedValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassifiedValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClassifiedValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassifiedValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClassifiedValue_source(ctx context.Context, field graphql.CollectedField, obj *model.ClassifiedValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassifiedValue_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Source) graphql.Marshaler {
+			return ec.marshalOClassificationSource2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClassifiedValue_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassifiedValue", field, false, false, "ClassificationSource")
+}
+
+func (ec *executionContext) _ClassifiedValue_suggested(ctx context.Context, field graphql.CollectedField, obj *model.ClassifiedValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassifiedValue_suggested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClassifiedValue_suggested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassifiedValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClassifiedValue_rule(ctx context.Context, field graphql.CollectedField, obj *model.ClassifiedValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassifiedValue_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClassifiedValue_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassifiedValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClassifiedValue_reason(ctx context.Context, field graphql.CollectedField, obj *model.ClassifiedValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassifiedValue_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClassifiedValue_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClassifiedValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClassifiedValue_override(ctx context.Context, field graphql.CollectedField, obj *model.ClassifiedValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClassifiedValue_override(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Override, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClassificationOverride) graphql.Marshaler {
+			return ec.marshalOClassificationOverride2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationOverride(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClassifiedValue_override(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClassifiedValue",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClassificationOverride(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Cohort_key(ctx context.Context, field graphql.CollectedField, obj *analytics.Cohort) (ret graphql.Marshaler) {
@@ -12441,6 +13688,253 @@ func (ec *executionContext) fieldContext_Customer_valueTier(_ context.Context, f
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "Tier")
 }
 
+func (ec *executionContext) _Customer_lifecycle(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_lifecycle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lifecycle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.Lifecycle) graphql.Marshaler {
+			return ec.marshalOLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_lifecycle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "Lifecycle")
+}
+
+func (ec *executionContext) _Customer_valueTierSource(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_valueTierSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().ValueTierSource(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Source) graphql.Marshaler {
+			return ec.marshalOClassificationSource2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_valueTierSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "ClassificationSource")
+}
+
+func (ec *executionContext) _Customer_lifecycleSource(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_lifecycleSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().LifecycleSource(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Source) graphql.Marshaler {
+			return ec.marshalOClassificationSource2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSource(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_lifecycleSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "ClassificationSource")
+}
+
+func (ec *executionContext) _Customer_valueTierReason(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_valueTierReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().ValueTierReason(ctx, obj, fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_valueTierReason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_valueTierReason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_lifecycleReason(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_lifecycleReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().LifecycleReason(ctx, obj, fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_lifecycleReason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_lifecycleReason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_classification(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_classification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().Classification(ctx, obj, fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Classification) graphql.Marshaler {
+			return ec.marshalNClassification2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassification(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_classification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Classification(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_classification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_cadenceDays(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_cadenceDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().CadenceDays(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_cadenceDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Customer_nextFollowUpAt(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_nextFollowUpAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().NextFollowUpAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_nextFollowUpAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "Time")
+}
+
 func (ec *executionContext) _Customer_intentGrade(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13336,6 +14830,94 @@ func (ec *executionContext) fieldContext_Customer_tierHistory(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Customer_tierHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_lifecycleHistory(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_lifecycleHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().LifecycleHistory(ctx, obj, fc.Args["newestFirst"].(*bool), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.LifecycleChange) graphql.Marshaler {
+			return ec.marshalNLifecycleChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_lifecycleHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LifecycleChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_lifecycleHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_ruleTagHistory(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_ruleTagHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().RuleTagHistory(ctx, obj, fc.Args["newestFirst"].(*bool), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.TagChange) graphql.Marshaler {
+			return ec.marshalNRuleTagChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTagChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_ruleTagHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleTagChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_ruleTagHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16593,6 +18175,176 @@ func (ec *executionContext) fieldContext_KpiReport_previousRange(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _LifecycleChange_from(ctx context.Context, field graphql.CollectedField, obj *crm.LifecycleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.Lifecycle) graphql.Marshaler {
+			return ec.marshalOLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleChange", field, false, false, "Lifecycle")
+}
+
+func (ec *executionContext) _LifecycleChange_to(ctx context.Context, field graphql.CollectedField, obj *crm.LifecycleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.Lifecycle) graphql.Marshaler {
+			return ec.marshalNLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleChange", field, false, false, "Lifecycle")
+}
+
+func (ec *executionContext) _LifecycleChange_at(ctx context.Context, field graphql.CollectedField, obj *crm.LifecycleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LifecycleChange_by(ctx context.Context, field graphql.CollectedField, obj *crm.LifecycleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleChange_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LifecycleChange().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleChange_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LifecycleChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LifecycleChange_reason(ctx context.Context, field graphql.CollectedField, obj *crm.LifecycleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LifecycleChange().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _LifecycleChange_rule(ctx context.Context, field graphql.CollectedField, obj *crm.LifecycleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleChange_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LifecycleChange().Rule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleChange_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _LifecycleChange_ruleSet(ctx context.Context, field graphql.CollectedField, obj *crm.LifecycleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LifecycleChange_ruleSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LifecycleChange().RuleSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LifecycleChange_ruleSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LifecycleChange", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17974,6 +19726,94 @@ func (ec *executionContext) fieldContext_Mutation_saveRules(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_saveRules_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_overrideClassification(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_overrideClassification(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OverrideClassification(ctx, fc.Args["customerId"].(string), fc.Args["expectedVersion"].(int), fc.Args["valueTier"].(*crm.Tier), fc.Args["lifecycle"].(*crm.Lifecycle), fc.Args["cadenceDays"].(*int), fc.Args["reason"].(string), fc.Args["reviewOn"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_overrideClassification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_overrideClassification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_clearOverride(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_clearOverride(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClearOverride(ctx, fc.Args["customerId"].(string), fc.Args["expectedVersion"].(int), fc.Args["targets"].([]crm.ClassTarget))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_clearOverride(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_clearOverride_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20772,6 +22612,29 @@ func (ec *executionContext) fieldContext_RulePreview_changed(_ context.Context, 
 	return graphql.NewScalarFieldContext("RulePreview", field, false, false, "Int")
 }
 
+func (ec *executionContext) _RulePreview_held(ctx context.Context, field graphql.CollectedField, obj *model.RulePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulePreview_held(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Held, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulePreview_held(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulePreview", field, false, false, "Int")
+}
+
 func (ec *executionContext) _RulePreview_transitions(ctx context.Context, field graphql.CollectedField, obj *model.RulePreview) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20976,6 +22839,121 @@ func (ec *executionContext) fieldContext_RuleSet_updatedBy(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RuleTagChange_tag(ctx context.Context, field graphql.CollectedField, obj *crm.TagChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTagChange_tag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTagChange_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTagChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleTagChange_added(ctx context.Context, field graphql.CollectedField, obj *crm.TagChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTagChange_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTagChange_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTagChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RuleTagChange_at(ctx context.Context, field graphql.CollectedField, obj *crm.TagChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTagChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTagChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTagChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _RuleTagChange_rule(ctx context.Context, field graphql.CollectedField, obj *crm.TagChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTagChange_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTagChange_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTagChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _RuleTagChange_ruleSet(ctx context.Context, field graphql.CollectedField, obj *crm.TagChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTagChange_ruleSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleSet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTagChange_ruleSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTagChange", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RuleThen_valueTier(ctx context.Context, field graphql.CollectedField, obj *rules.Then) (ret graphql.Marshaler) {
@@ -23111,6 +25089,75 @@ func (ec *executionContext) fieldContext_TierChange_by(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TierChange_reason(ctx context.Context, field graphql.CollectedField, obj *crm.TierChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TierChange().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TierChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _TierChange_rule(ctx context.Context, field graphql.CollectedField, obj *crm.TierChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierChange_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TierChange().Rule(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TierChange_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _TierChange_ruleSet(ctx context.Context, field graphql.CollectedField, obj *crm.TierChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TierChange_ruleSet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TierChange().RuleSet(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TierChange_ruleSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TierChange", field, true, true, "Int")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
@@ -25974,7 +28021,7 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "satisfactionCount", "avgSatisfaction", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory"}
+	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "lifecycle", "cadenceDays", "nextFollowUpAt", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "satisfactionCount", "avgSatisfaction", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -26080,6 +28127,27 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["valueTier"] = data
+		case "lifecycle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lifecycle"))
+			data, err := ec.unmarshalOOptionalLifecycleFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOptionalLifecycleFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lifecycle"] = data
+		case "cadenceDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cadenceDays"))
+			data, err := ec.unmarshalOOptionalIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["cadenceDays"] = data
+		case "nextFollowUpAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nextFollowUpAt"))
+			data, err := ec.unmarshalOOptionalTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["nextFollowUpAt"] = data
 		case "intentGrade":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("intentGrade"))
 			data, err := ec.unmarshalOOptionalTierFilter2map(ctx, v)
@@ -29081,6 +31149,76 @@ func UnmarshalOptionalKeyEventFilter(ctx context.Context, raw any) (map[string]a
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOptionalLifecycleFilter(ctx context.Context, obj any) (model.OptionalLifecycleFilter, error) {
+	var it model.OptionalLifecycleFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOLifecycle2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOLifecycle2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOLifecycle2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOLifecycle2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOptionalLifecycleFilter unmarshals raw into the OptionalLifecycleFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOptionalLifecycleFilter(ctx context.Context, raw any) (model.OptionalLifecycleFilter, error) {
+	var out model.OptionalLifecycleFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalLifecycleFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOptionalMoneyFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -31299,6 +33437,117 @@ func (ec *executionContext) _BulkJob(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var classificationImplementors = []string{"Classification"}
+
+func (ec *executionContext) _Classification(ctx context.Context, sel ast.SelectionSet, obj *model.Classification) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, classificationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Classification")
+		case "valueTier":
+			out.Values[i] = ec._Classification_valueTier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lifecycle":
+			out.Values[i] = ec._Classification_lifecycle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cadence":
+			out.Values[i] = ec._Classification_cadence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleSet":
+			out.Values[i] = ec._Classification_ruleSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "classifiedAt":
+			out.Values[i] = ec._Classification_classifiedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nextCheckAt":
+			out.Values[i] = ec._Classification_nextCheckAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var classificationOverrideImplementors = []string{"ClassificationOverride"}
+
+func (ec *executionContext) _ClassificationOverride(ctx context.Context, sel ast.SelectionSet, obj *model.ClassificationOverride) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, classificationOverrideImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClassificationOverride")
+		case "value":
+			out.Values[i] = ec._ClassificationOverride_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ClassificationOverride_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "by":
+			out.Values[i] = ec._ClassificationOverride_by(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._ClassificationOverride_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reviewOn":
+			out.Values[i] = ec._ClassificationOverride_reviewOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var classificationRuleImplementors = []string{"ClassificationRule"}
 
 func (ec *executionContext) _ClassificationRule(ctx context.Context, sel ast.SelectionSet, obj *rules.Rule) graphql.Marshaler {
@@ -31328,6 +33577,64 @@ func (ec *executionContext) _ClassificationRule(ctx context.Context, sel ast.Sel
 		case "priority":
 			out.Values[i] = ec._ClassificationRule_priority(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var classifiedValueImplementors = []string{"ClassifiedValue"}
+
+func (ec *executionContext) _ClassifiedValue(ctx context.Context, sel ast.SelectionSet, obj *model.ClassifiedValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, classifiedValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClassifiedValue")
+		case "value":
+			out.Values[i] = ec._ClassifiedValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._ClassifiedValue_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "suggested":
+			out.Values[i] = ec._ClassifiedValue_suggested(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._ClassifiedValue_rule(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ClassifiedValue_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "override":
+			out.Values[i] = ec._ClassifiedValue_override(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -31728,6 +34035,53 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "lifecycle":
+			out.Values[i] = ec._Customer_lifecycle(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "valueTierSource":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_valueTierSource(ctx, field, obj)
+				})
+		case "lifecycleSource":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_lifecycleSource(ctx, field, obj)
+				})
+		case "valueTierReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_valueTierReason(ctx, field, obj)
+				})
+		case "lifecycleReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_lifecycleReason(ctx, field, obj)
+				})
+		case "classification":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_classification(ctx, field, obj)
+				})
+		case "cadenceDays":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_cadenceDays(ctx, field, obj)
+				})
+		case "nextFollowUpAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_nextFollowUpAt(ctx, field, obj)
+				})
 		case "intentGrade":
 			out.Values[i] = ec._Customer_intentGrade(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -31905,6 +34259,18 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_tierHistory(ctx, field, obj)
+				})
+		case "lifecycleHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_lifecycleHistory(ctx, field, obj)
+				})
+		case "ruleTagHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_ruleTagHistory(ctx, field, obj)
 				})
 		case "ownerHistory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -32979,6 +35345,73 @@ func (ec *executionContext) _KpiReport(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var lifecycleChangeImplementors = []string{"LifecycleChange"}
+
+func (ec *executionContext) _LifecycleChange(ctx context.Context, sel ast.SelectionSet, obj *crm.LifecycleChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lifecycleChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LifecycleChange")
+		case "from":
+			out.Values[i] = ec._LifecycleChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._LifecycleChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._LifecycleChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LifecycleChange_by(ctx, field, obj)
+				})
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LifecycleChange_reason(ctx, field, obj)
+				})
+		case "rule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LifecycleChange_rule(ctx, field, obj)
+				})
+		case "ruleSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LifecycleChange_ruleSet(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -33218,6 +35651,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "saveRules":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_saveRules(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overrideClassification":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_overrideClassification(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clearOverride":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_clearOverride(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -34009,6 +36456,11 @@ func (ec *executionContext) _RulePreview(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "held":
+			out.Values[i] = ec._RulePreview_held(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "transitions":
 			out.Values[i] = ec._RulePreview_transitions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34074,6 +36526,59 @@ func (ec *executionContext) _RuleSet(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._RuleSet_updatedBy(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleTagChangeImplementors = []string{"RuleTagChange"}
+
+func (ec *executionContext) _RuleTagChange(ctx context.Context, sel ast.SelectionSet, obj *crm.TagChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleTagChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleTagChange")
+		case "tag":
+			out.Values[i] = ec._RuleTagChange_tag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._RuleTagChange_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._RuleTagChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._RuleTagChange_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleSet":
+			out.Values[i] = ec._RuleTagChange_ruleSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34788,6 +37293,24 @@ func (ec *executionContext) _TierChange(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TierChange_by(ctx, field, obj)
 				})
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TierChange_reason(ctx, field, obj)
+				})
+		case "rule":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TierChange_rule(ctx, field, obj)
+				})
+		case "ruleSet":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TierChange_ruleSet(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35447,6 +37970,14 @@ func (ec *executionContext) unmarshalNBulkTargetInput2githubᚗcomᚋkehuᚑcrm�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNClassification2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassification(ctx context.Context, sel ast.SelectionSet, v *model.Classification) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Classification!")
+		return graphql.Null
+	}
+	return ec._Classification(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNClassificationRule2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐRule(ctx context.Context, sel ast.SelectionSet, v rules.Rule) graphql.Marshaler {
 	return ec._ClassificationRule(ctx, sel, &v)
 }
@@ -35484,6 +38015,24 @@ func (ec *executionContext) unmarshalNClassificationRuleInput2ᚕgithubᚗcomᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalNClassificationTarget2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐClassTarget(ctx context.Context, v any) (crm.ClassTarget, error) {
+	var res crm.ClassTarget
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClassificationTarget2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐClassTarget(ctx context.Context, sel ast.SelectionSet, v crm.ClassTarget) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNClassifiedValue2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassifiedValue(ctx context.Context, sel ast.SelectionSet, v *model.ClassifiedValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClassifiedValue!")
+		return graphql.Null
+	}
+	return ec._ClassifiedValue(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCohort2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohort(ctx context.Context, sel ast.SelectionSet, v analytics.Cohort) graphql.Marshaler {
@@ -36249,6 +38798,36 @@ func (ec *executionContext) marshalNKpiUnit2githubᚗcomᚋkehuᚑcrmᚋkehuᚋi
 	return res
 }
 
+func (ec *executionContext) unmarshalNLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx context.Context, v any) (crm.Lifecycle, error) {
+	var res crm.Lifecycle
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx context.Context, sel ast.SelectionSet, v crm.Lifecycle) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLifecycleChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleChange(ctx context.Context, sel ast.SelectionSet, v crm.LifecycleChange) graphql.Marshaler {
+	return ec._LifecycleChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLifecycleChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.LifecycleChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLifecycleChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNLocale2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx context.Context, v any) (crm.Locale, error) {
 	var res crm.Locale
 	err := res.UnmarshalGQL(v)
@@ -36508,6 +39087,26 @@ func (ec *executionContext) marshalNRuleSet2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu�
 		return graphql.Null
 	}
 	return ec._RuleSet(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRuleTagChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTagChange(ctx context.Context, sel ast.SelectionSet, v crm.TagChange) graphql.Marshaler {
+	return ec._RuleTagChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRuleTagChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTagChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.TagChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleTagChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTagChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRuleThen2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐThen(ctx context.Context, sel ast.SelectionSet, v rules.Then) graphql.Marshaler {
@@ -37159,6 +39758,13 @@ func (ec *executionContext) unmarshalOBulkTargetInput2ᚕgithubᚗcomᚋkehuᚑc
 	return res, nil
 }
 
+func (ec *executionContext) marshalOClassificationOverride2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationOverride(ctx context.Context, sel ast.SelectionSet, v *model.ClassificationOverride) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ClassificationOverride(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOClassificationRuleInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐClassificationRuleInputᚄ(ctx context.Context, v any) ([]model.ClassificationRuleInput, error) {
 	if v == nil {
 		return nil, nil
@@ -37174,6 +39780,58 @@ func (ec *executionContext) unmarshalOClassificationRuleInput2ᚕgithubᚗcomᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOClassificationSource2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSource(ctx context.Context, v any) (*crm.Source, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(crm.Source)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOClassificationSource2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSource(ctx context.Context, sel ast.SelectionSet, v *crm.Source) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOClassificationTarget2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐClassTargetᚄ(ctx context.Context, v any) ([]crm.ClassTarget, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]crm.ClassTarget, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNClassificationTarget2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐClassTarget(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOClassificationTarget2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐClassTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.ClassTarget) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClassificationTarget2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐClassTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOCohortActivity2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐCohortActivity(ctx context.Context, v any) (*analytics.CohortActivity, error) {
@@ -38104,6 +40762,42 @@ func (ec *executionContext) marshalOLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehu�
 	return v
 }
 
+func (ec *executionContext) unmarshalOLifecycle2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleᚄ(ctx context.Context, v any) ([]crm.Lifecycle, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]crm.Lifecycle, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLifecycle2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.Lifecycle) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLifecycle2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOLifecycle2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx context.Context, v any) (*crm.Lifecycle, error) {
 	if v == nil {
 		return nil, nil
@@ -38511,6 +41205,14 @@ func (ec *executionContext) unmarshalOOptionalKeyEventFilter2map(ctx context.Con
 	}
 	res, err := ec.unmarshalInputOptionalKeyEventFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOptionalLifecycleFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOptionalLifecycleFilter(ctx context.Context, v any) (*model.OptionalLifecycleFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOptionalLifecycleFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOOptionalMoneyFilter2map(ctx context.Context, v any) (map[string]any, error) {

@@ -81,7 +81,7 @@ func (r *Resolver) previewRules(ctx context.Context, in []model.ClassificationRu
 		}
 		loc := r.locale(ctx, a, locale)
 		name := func(i int) string { return prog.Set().Rules[i].Name }
-		out := &model.RulePreview{Customers: pv.Customers, Changed: pv.Changed,
+		out := &model.RulePreview{Customers: pv.Customers, Changed: pv.Changed, Held: pv.Held,
 			Transitions: []model.RuleTransition{}, Changes: []model.RuleChange{}, Lint: []model.RuleFinding{}}
 		for _, t := range pv.Transitions {
 			out.Transitions = append(out.Transitions, model.RuleTransition{Field: ruleFields[t.Target.Field], Tag: tagOf(t.Target),

@@ -78,6 +78,44 @@ func (r *customerResolver) MainBusiness(ctx context.Context, obj *crm.Customer) 
 	return r.visibleText(ctx, obj, obj.MainBusiness), nil
 }
 
+// ValueTierSource is the resolver for the valueTierSource field.
+func (r *customerResolver) ValueTierSource(ctx context.Context, obj *crm.Customer) (*crm.Source, error) {
+	return sourceOf(obj.Class.ValueTier), nil
+}
+
+// LifecycleSource is the resolver for the lifecycleSource field.
+func (r *customerResolver) LifecycleSource(ctx context.Context, obj *crm.Customer) (*crm.Source, error) {
+	return sourceOf(obj.Class.Lifecycle), nil
+}
+
+// ValueTierReason is the resolver for the valueTierReason field.
+func (r *customerResolver) ValueTierReason(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*string, error) {
+	return r.why(ctx, obj.Class.ValueTier, locale)
+}
+
+// LifecycleReason is the resolver for the lifecycleReason field.
+func (r *customerResolver) LifecycleReason(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*string, error) {
+	return r.why(ctx, obj.Class.Lifecycle, locale)
+}
+
+// Classification is the resolver for the classification field.
+func (r *customerResolver) Classification(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*model.Classification, error) {
+	return r.classification(ctx, obj, locale)
+}
+
+// CadenceDays is the resolver for the cadenceDays field.
+func (r *customerResolver) CadenceDays(ctx context.Context, obj *crm.Customer) (*int, error) {
+	if obj.CadenceDays <= 0 {
+		return nil, nil
+	}
+	return &obj.CadenceDays, nil
+}
+
+// NextFollowUpAt is the resolver for the nextFollowUpAt field.
+func (r *customerResolver) NextFollowUpAt(ctx context.Context, obj *crm.Customer) (*time.Time, error) {
+	return timeOrNull(obj.Stats.NextFollowUpAt), nil
+}
+
 // Tags is the resolver for the tags field.
 func (r *customerResolver) Tags(ctx context.Context, obj *crm.Customer) ([]string, error) {
 	a, _ := auth.ActorFrom(ctx)
@@ -209,6 +247,24 @@ func (r *customerResolver) TierHistory(ctx context.Context, obj *crm.Customer, n
 		return nil, err
 	}
 	return crm.Window(c.TierHistory, isTrue(newestFirst), limit), nil
+}
+
+// LifecycleHistory is the resolver for the lifecycleHistory field.
+func (r *customerResolver) LifecycleHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.LifecycleChange, error) {
+	c, err := r.nested(ctx, obj, limit, crm.MaxLifecycleChanges)
+	if err != nil {
+		return nil, err
+	}
+	return crm.Window(c.LifecycleHistory, isTrue(newestFirst), limit), nil
+}
+
+// RuleTagHistory is the resolver for the ruleTagHistory field.
+func (r *customerResolver) RuleTagHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.TagChange, error) {
+	c, err := r.nested(ctx, obj, limit, crm.MaxTagChanges)
+	if err != nil {
+		return nil, err
+	}
+	return crm.Window(c.TagHistory, isTrue(newestFirst), limit), nil
 }
 
 // OwnerHistory is the resolver for the ownerHistory field.
@@ -383,6 +439,26 @@ func (r *kpiReportResolver) Range(ctx context.Context, obj *analytics.KPIReport)
 // PreviousRange is the resolver for the previousRange field.
 func (r *kpiReportResolver) PreviousRange(ctx context.Context, obj *analytics.KPIReport) (*model.DaySpan, error) {
 	return daySpan(obj.Previous), nil
+}
+
+// By is the resolver for the by field.
+func (r *lifecycleChangeResolver) By(ctx context.Context, obj *crm.LifecycleChange) (*crm.User, error) {
+	return r.userByID(ctx, obj.By)
+}
+
+// Reason is the resolver for the reason field.
+func (r *lifecycleChangeResolver) Reason(ctx context.Context, obj *crm.LifecycleChange) (*string, error) {
+	return orNull(obj.Reason), nil
+}
+
+// Rule is the resolver for the rule field.
+func (r *lifecycleChangeResolver) Rule(ctx context.Context, obj *crm.LifecycleChange) (*string, error) {
+	return orNull(obj.Rule), nil
+}
+
+// RuleSet is the resolver for the ruleSet field.
+func (r *lifecycleChangeResolver) RuleSet(ctx context.Context, obj *crm.LifecycleChange) (*int, error) {
+	return ruleSetOf(obj.Change), nil
 }
 
 // Login is the resolver for the login field.
@@ -634,6 +710,17 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (*crm.
 // SaveRules is the resolver for the saveRules field.
 func (r *mutationResolver) SaveRules(ctx context.Context, expectedVersion int, rules []model.ClassificationRuleInput) (*rules.Set, error) {
 	return r.saveRules(ctx, expectedVersion, rules)
+}
+
+// OverrideClassification is the resolver for the overrideClassification field.
+func (r *mutationResolver) OverrideClassification(ctx context.Context, customerID string, expectedVersion int, valueTier *crm.Tier, lifecycle *crm.Lifecycle, cadenceDays *int, reason string, reviewOn *time.Time) (*crm.Customer, error) {
+	return r.overrideClassification(ctx, customerID, expectedVersion,
+		crm.OverrideInput{ValueTier: valueTier, Lifecycle: lifecycle, CadenceDays: cadenceDays, Reason: reason, ReviewOn: reviewOn})
+}
+
+// ClearOverride is the resolver for the clearOverride field.
+func (r *mutationResolver) ClearOverride(ctx context.Context, customerID string, expectedVersion int, targets []crm.ClassTarget) (*crm.Customer, error) {
+	return r.clearOverride(ctx, customerID, expectedVersion, targets)
 }
 
 // CreatedBy is the resolver for the createdBy field.
@@ -1141,6 +1228,21 @@ func (r *tierChangeResolver) By(ctx context.Context, obj *crm.TierChange) (*crm.
 	return r.userByID(ctx, obj.By)
 }
 
+// Reason is the resolver for the reason field.
+func (r *tierChangeResolver) Reason(ctx context.Context, obj *crm.TierChange) (*string, error) {
+	return orNull(obj.Reason), nil
+}
+
+// Rule is the resolver for the rule field.
+func (r *tierChangeResolver) Rule(ctx context.Context, obj *crm.TierChange) (*string, error) {
+	return orNull(obj.Rule), nil
+}
+
+// RuleSet is the resolver for the ruleSet field.
+func (r *tierChangeResolver) RuleSet(ctx context.Context, obj *crm.TierChange) (*int, error) {
+	return ruleSetOf(crm.Change{Rule: obj.Rule, RuleSet: obj.RuleSet}), nil
+}
+
 // Role is the resolver for the role field.
 func (r *userResolver) Role(ctx context.Context, obj *crm.User) (*crm.Role, error) {
 	if obj.Role == "" {
@@ -1197,6 +1299,9 @@ func (r *Resolver) InteractionGroup() InteractionGroupResolver { return &interac
 
 // KpiReport returns KpiReportResolver implementation.
 func (r *Resolver) KpiReport() KpiReportResolver { return &kpiReportResolver{r} }
+
+// LifecycleChange returns LifecycleChangeResolver implementation.
+func (r *Resolver) LifecycleChange() LifecycleChangeResolver { return &lifecycleChangeResolver{r} }
 
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
@@ -1276,6 +1381,7 @@ type (
 	interactionAggregateResolver  struct{ *Resolver }
 	interactionGroupResolver      struct{ *Resolver }
 	kpiReportResolver             struct{ *Resolver }
+	lifecycleChangeResolver       struct{ *Resolver }
 	mutationResolver              struct{ *Resolver }
 	needResolver                  struct{ *Resolver }
 	needAggregateResolver         struct{ *Resolver }

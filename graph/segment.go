@@ -6,6 +6,7 @@ import (
 
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/rules"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
@@ -44,6 +45,7 @@ type userDirectories struct {
 	mu      sync.Mutex
 	dirs    map[string]segment.UserLookup
 	locales map[string]crm.Locale // the viewers' languages (labels of aggregates)
+	rules   *rules.Set            // the rule set in force (reasons of classifications)
 }
 
 // UserDirectory reads the users a's filter operands may name, as a sees them

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/kehu-crm/kehu/graph"
@@ -33,6 +34,7 @@ type app struct {
 	store   crm.Store
 	auth    *auth.Service
 	crm     *crm.Service
+	rules   *rules.Service
 	handler http.Handler
 
 	// Tests only: the page size of exports (0: the defaults), a hook called
@@ -75,7 +77,9 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 		_ = store.Close()
 		return nil, err
 	}
-	a.crm = &crm.Service{Store: store, Clock: clock, Loc: cfg.TimeZone, Filters: segment.SavedFilters{}}
+	a.rules = &rules.Service{Settings: store.Settings(), Customers: store.Customers(), Clock: clock, Loc: cfg.TimeZone}
+	a.crm = &crm.Service{Store: store, Clock: clock, Loc: cfg.TimeZone, Filters: segment.SavedFilters{}, Classifier: a.rules}
+	a.rules.Reclassify = a.crm.Reclassify
 	engine, ok := store.(analytics.Engine)
 	if !ok {
 		_ = store.Close()
@@ -84,7 +88,7 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 	resolver := &graph.Resolver{
 		CRM:           a.crm,
 		Analytics:     &analytics.Service{Engine: engine, Customers: store.Customers(), Users: store.Users(), Clock: clock, Loc: cfg.TimeZone},
-		Rules:         &rules.Service{Settings: store.Settings(), Customers: store.Customers(), Clock: clock, Loc: cfg.TimeZone},
+		Rules:         a.rules,
 		Auth:          a.auth,
 		Store:         store,
 		SecureCookies: cfg.SecureCookies,
@@ -149,6 +153,13 @@ func (a *app) sweepSessions(ctx context.Context, every time.Duration) {
 			}
 		}
 	}
+}
+
+// replicaID names this process among the replicas sharing a database:
+// the holder of the classification pass's lease.
+func replicaID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), crm.NewID()[:8])
 }
 
 // Close closes the store.

@@ -28,6 +28,10 @@ type config struct {
 	CORSOrigins   []string
 	SecureCookies bool
 	SessionTTL    time.Duration
+	// ClassifyEvery is how often the classification pass looks for the
+	// customers whose classification time may have changed
+	// (KEHU_CLASSIFY_EVERY, default 1h).
+	ClassifyEvery time.Duration
 	MaxBodyBytes  int64
 	Timeout       time.Duration
 	MaxPageSize   int
@@ -122,6 +126,7 @@ func parseConfig(args []string) (config, error) {
 	}
 	c.SecureCookies = envBool("KEHU_SECURE_COOKIES")
 	c.SessionTTL = dur("KEHU_SESSION_TTL", 12*time.Hour)
+	c.ClassifyEvery = dur("KEHU_CLASSIFY_EVERY", time.Hour)
 	c.MaxBodyBytes = int64(num("KEHU_MAX_BODY_BYTES", 1<<20))
 	c.MaxResponseBytes = num("KEHU_MAX_RESPONSE_BYTES", 8<<20)
 	c.Timeout = dur("KEHU_REQUEST_TIMEOUT", 30*time.Second)
@@ -144,8 +149,8 @@ func parseConfig(args []string) (config, error) {
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
-	if c.DemoCustomers < 0 || c.MaxBodyBytes < 1024 || c.MaxResponseBytes < 1024 || c.MaxPageSize < 1 || c.Timeout <= 0 || c.SessionTTL < time.Minute {
-		errs = append(errs, errors.New("KEHU_DEMO_CUSTOMERS, KEHU_MAX_BODY_BYTES and KEHU_MAX_RESPONSE_BYTES (>= 1024), KEHU_MAX_PAGE_SIZE, KEHU_REQUEST_TIMEOUT and KEHU_SESSION_TTL (>= 1m) must be positive"))
+	if c.DemoCustomers < 0 || c.MaxBodyBytes < 1024 || c.MaxResponseBytes < 1024 || c.MaxPageSize < 1 || c.Timeout <= 0 || c.SessionTTL < time.Minute || c.ClassifyEvery < time.Minute {
+		errs = append(errs, errors.New("KEHU_DEMO_CUSTOMERS, KEHU_MAX_BODY_BYTES and KEHU_MAX_RESPONSE_BYTES (>= 1024), KEHU_MAX_PAGE_SIZE, KEHU_REQUEST_TIMEOUT, KEHU_SESSION_TTL and KEHU_CLASSIFY_EVERY (>= 1m) must be positive"))
 	}
 	if c.APITokenRate < 1 {
 		errs = append(errs, fmt.Errorf("KEHU_API_TOKEN_RATE=%d: requests per minute per API token must be at least 1", c.APITokenRate))

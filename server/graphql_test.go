@@ -75,7 +75,7 @@ func TestCustomerLifecycle(t *testing.T) {
 	c := ts.createCustomer(t, ts.admin, map[string]any{
 		"name": "杭州云栖科技有限公司", "creditCode": "91350100M000100Y43", "industry": "信息技术服务业",
 		"province": "浙江省", "city": "杭州市", "website": "https://www.yunqi.example.com", "foundedOn": "2015-06-01",
-		"source": "展会", "valueTier": "B", "intentGrade": "A", "tags": []string{"高意向", "高意向", "技术优先型"},
+		"source": "展会", "intentGrade": "A", "tags": []string{"高意向", "高意向", "技术优先型"},
 		"contacts": []any{map[string]any{"name": "王经理", "phone": "138 1234 5678", "email": "wang@yunqi.example.com", "role": "DECISION_MAKER"}},
 	})
 	if c.Code != "C202611001" || c.Version != 1 || len(c.Contacts) != 1 || c.Contacts[0].Phone != "13812345678" {
@@ -97,7 +97,7 @@ func TestCustomerLifecycle(t *testing.T) {
 	ts.post(t, ts.admin, `query($c:String){customer(code:$c){code stage valueTier foundedOn creditCode totalAmount tags owner{email} stageHistory{to}}}`,
 		map[string]any{"c": "c202611001"}).ok(t, &got)
 	g := got.Customer
-	if g.Code != c.Code || g.Stage != "POTENTIAL" || g.ValueTier != "B" || g.FoundedOn != "2015-06-01" || g.TotalAmount != "0.00" ||
+	if g.Code != c.Code || g.Stage != "POTENTIAL" || g.ValueTier != "C" || g.FoundedOn != "2015-06-01" || g.TotalAmount != "0.00" ||
 		fmt.Sprint(g.Tags) != "[高意向 技术优先型]" || g.Owner.Email != "admin@kehu.local" || len(g.StageHistory) != 1 {
 		t.Fatalf("customer by code: %+v", g)
 	}

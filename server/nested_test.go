@@ -34,10 +34,13 @@ func TestNestedListArguments(t *testing.T) {
 		ts.post(t, ts.admin, `mutation($id:ID!,$at:Time!,$s:Int!){recordSatisfaction(customerId:$id,input:{score:$s,at:$at}){id}}`,
 			map[string]any{"id": c.ID, "at": at, "s": 80 + i}).ok(t, nil)
 	}
-	for _, change := range []string{`stage:CONTACTED`, `stage:PROPOSAL`, `valueTier:A`, `valueTier:B`} {
+	for _, change := range []string{`updateCustomer(id:$id,expectedVersion:$v,input:{stage:CONTACTED})`,
+		`updateCustomer(id:$id,expectedVersion:$v,input:{stage:PROPOSAL})`,
+		`overrideClassification(customerId:$id,expectedVersion:$v,valueTier:A,reason:"大客户")`,
+		`overrideClassification(customerId:$id,expectedVersion:$v,valueTier:B,reason:"降级")`} {
 		var v struct{ Customer struct{ Version int } }
 		ts.post(t, ts.admin, `query($id:ID){customer(id:$id){version}}`, id).ok(t, &v)
-		ts.post(t, ts.admin, `mutation($id:ID!,$v:Int!){updateCustomer(id:$id,expectedVersion:$v,input:{`+change+`}){id}}`,
+		ts.post(t, ts.admin, `mutation($id:ID!,$v:Int!){`+change+`{id}}`,
 			map[string]any{"id": c.ID, "v": v.Customer.Version}).ok(t, nil)
 	}
 
@@ -69,7 +72,7 @@ func TestNestedListArguments(t *testing.T) {
 		"d": "2026-10-01 2026-10-02 2026-10-03", "dn": "2026-10-03 2026-10-02",
 		"s": "81 80 82", "sn": "82 80",
 		"h": "POTENTIAL CONTACTED PROPOSAL", "hn": "PROPOSAL CONTACTED",
-		"r": "A B", "rn": "B",
+		"r": "C A B", "rn": "B",
 	}
 	if !reflect.DeepEqual(got, want) {
 		raw, _ := json.Marshal(got)

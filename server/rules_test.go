@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -70,26 +71,34 @@ func TestRulesOverHTTP(t *testing.T) {
 		t.Errorf("the first default rule: %+v", a)
 	}
 
-	// The dry run of the defaults over every active demo customer, then
-	// over tier A. The demo data has no customer cooperating for 24 months:
-	// the lint says the strategic rule matches nobody.
+	// The dry run of the defaults over every active demo customer: the
+	// demo is classified by them, so nothing changes. The demo data has no
+	// customer cooperating for 24 months: the lint says the strategic
+	// rule matches nobody.
 	var active struct{ CustomersCount int }
 	ts.post(t, manager, `{ customersCount }`, nil).ok(t, &active)
 	var pv struct{ PreviewRules previewOut }
 	ts.post(t, manager, `{ previewRules(first: 5, locale: EN) { `+previewFields+` } }`, nil).ok(t, &pv)
 	all := pv.PreviewRules
-	if all.Customers != active.CustomersCount || all.Changed == 0 || len(all.Changes) != 5 || len(all.Lint) != 1 ||
+	if all.Customers != active.CustomersCount || all.Changed != 0 || len(all.Changes) != 0 || len(all.Lint) != 1 ||
 		all.Lint[0].Kind != "NEVER_MATCHES" || all.Lint[0].Rules[0] != "战略客户" || !strings.Contains(all.Lint[0].Message, "matches no customer") {
 		t.Fatalf("preview of the defaults: %d customers (want %d), %d changed, %d changes, lint %+v", all.Customers, active.CustomersCount, all.Changed, len(all.Changes), all.Lint)
 	}
-	lifecycles := 0
-	for _, x := range all.Transitions {
-		if x.Field == "LIFECYCLE" {
-			lifecycles += x.Customers
-		}
+	// A set with A from 300,000 yuan and no B: tiers and cadences change.
+	lower := []map[string]any{
+		{"name": "A 类", "when": "deals.sum(date:<=12m):>=300000", "priority": 20, "then": map[string]any{"valueTier": "A", "cadenceDays": 7}},
+		{"name": "其余", "priority": 10, "then": map[string]any{"valueTier": "C", "cadenceDays": 30}},
 	}
-	if lifecycles != all.Customers {
-		t.Errorf("%d customers get a lifecycle stage, want all %d (none is kept yet)", lifecycles, all.Customers)
+	ts.post(t, manager, `query($r: [ClassificationRuleInput!]) { previewRules(rules: $r, first: 5, locale: EN) { `+previewFields+` } }`,
+		map[string]any{"r": lower}).ok(t, &pv)
+	all = pv.PreviewRules
+	if all.Customers != active.CustomersCount || all.Changed == 0 || len(all.Changes) != 5 {
+		t.Fatalf("preview of A from 300,000: %d customers, %d changed, %d changes", all.Customers, all.Changed, len(all.Changes))
+	}
+	for _, x := range all.Transitions {
+		if x.Field != "VALUE_TIER" && x.Field != "CADENCE_DAYS" || x.Field == "VALUE_TIER" && *x.From != "B" {
+			t.Errorf("transition %+v: only B customers change tier", x)
+		}
 	}
 	if c := all.Changes[0]; c.Code == "" || c.Rule == "" || !strings.HasPrefix(c.Reason, "rule ") {
 		t.Errorf("change %+v", c)
@@ -155,5 +164,114 @@ func TestRulesOverHTTP(t *testing.T) {
 	ts.post(t, sales, `{ rules { version } }`, nil).ok(t, &got)
 	if got.Rules.Version != 1 {
 		t.Errorf("a refused save changed the set: version %d", got.Rules.Version)
+	}
+}
+
+// A customer's classification over HTTP: the rules' values with their
+// source and reason, a manual override with its checks, clearing it, and
+// the histories with the rule and rule set or the user and reason.
+func TestClassificationOverHTTP(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.createCustomer(t, ts.admin, map[string]any{"name": "杭州云栖科技有限公司"})
+	const fields = `version valueTier lifecycle valueTierSource lifecycleSource cadenceDays nextFollowUpAt
+		valueTierReason(locale: EN) lifecycleReason
+		classification(locale: EN) { ruleSet classifiedAt
+			valueTier { value source suggested rule reason override { value reason by { email } reviewOn } }
+			lifecycle { value source suggested rule } cadence { value source suggested } }
+		tierHistory { from to by { email } reason rule ruleSet }
+		lifecycleHistory { from to by { email } rule ruleSet }`
+	type value struct {
+		Value, Source, Suggested, Rule, Reason *string
+		Override                               *struct {
+			Value, Reason string
+			By            struct{ Email string }
+			ReviewOn      *string
+		}
+	}
+	type change struct {
+		From, To, Reason, Rule *string
+		By                     *struct{ Email string }
+		RuleSet                *int
+	}
+	type out struct {
+		Version                                           int
+		ValueTier, Lifecycle, ValueTierSource             *string
+		LifecycleSource, ValueTierReason, LifecycleReason *string
+		CadenceDays                                       *int
+		NextFollowUpAt                                    *string
+		Classification                                    struct {
+			RuleSet                       int
+			ClassifiedAt                  *string
+			ValueTier, Lifecycle, Cadence value
+		}
+		TierHistory, LifecycleHistory []change
+	}
+	read := func() out {
+		var got struct{ Customer out }
+		ts.post(t, ts.admin, `query($id: ID){ customer(id: $id) { `+fields+` } }`, map[string]any{"id": c.ID}).ok(t, &got)
+		return got.Customer
+	}
+	s := func(p *string) string {
+		if p == nil {
+			return "<null>"
+		}
+		return *p
+	}
+	got := read()
+	k := got.Classification
+	if s(got.ValueTier) != "C" || s(got.Lifecycle) != "POTENTIAL" || s(got.ValueTierSource) != "RULE" || s(got.LifecycleSource) != "RULE" ||
+		got.CadenceDays == nil || *got.CadenceDays != 30 || got.NextFollowUpAt == nil || k.ClassifiedAt == nil ||
+		s(k.ValueTier.Suggested) != "C" || s(k.ValueTier.Rule) != "C类：其余客户" || !strings.HasPrefix(s(k.ValueTier.Reason), `rule "C类：其余客户"`) ||
+		s(got.ValueTierReason) != s(k.ValueTier.Reason) || !strings.HasPrefix(s(got.LifecycleReason), "规则“潜在客户”：first-deal:none") ||
+		s(k.Cadence.Value) != "30" || k.ValueTier.Override != nil {
+		raw, _ := json.Marshal(got)
+		t.Fatalf("a new customer's classification: %s", raw)
+	}
+	if h := got.LifecycleHistory; len(h) != 1 || s(h[0].To) != "POTENTIAL" || h[0].By != nil || s(h[0].Rule) != "潜在客户" || h[0].RuleSet == nil || *h[0].RuleSet != 0 {
+		raw, _ := json.Marshal(h)
+		t.Fatalf("lifecycle history %s", raw)
+	}
+
+	override := `mutation($id: ID!, $v: Int!, $r: String!, $on: Date) {
+		overrideClassification(customerId: $id, expectedVersion: $v, valueTier: A, reason: $r, reviewOn: $on) { version } }`
+	vars := func(reason, on string) map[string]any {
+		m := map[string]any{"id": c.ID, "v": got.Version, "r": reason}
+		if on != "" {
+			m["on"] = on
+		}
+		return m
+	}
+	ts.post(t, ts.admin, override, vars("", "")).fails(t, "BAD_USER_INPUT", "reason")
+	ts.post(t, ts.admin, override, vars("战略合作", "2020-01-01")).fails(t, "BAD_USER_INPUT", "reviewOn")
+	ts.post(t, ts.admin, `mutation($id: ID!, $v: Int!) { overrideClassification(customerId: $id, expectedVersion: $v, cadenceDays: 0, reason: "x") { id } }`,
+		map[string]any{"id": c.ID, "v": got.Version}).fails(t, "BAD_USER_INPUT", "cadenceDays")
+	ts.post(t, ts.admin, `mutation($id: ID!, $v: Int!) { updateCustomer(id: $id, expectedVersion: $v, input: { valueTier: B }) { id } }`,
+		map[string]any{"id": c.ID, "v": got.Version}).fails(t, "BAD_USER_INPUT", "input.valueTier")
+	ts.post(t, ts.admin, override, vars("战略合作", "2099-01-01")).ok(t, nil)
+	ts.post(t, ts.admin, override, vars("战略合作", "")).fails(t, "CONFLICT", "")
+
+	got = read()
+	k = got.Classification
+	if s(got.ValueTier) != "A" || s(got.ValueTierSource) != "MANUAL" || s(got.ValueTierReason) != "set by hand: 战略合作" ||
+		s(k.ValueTier.Suggested) != "C" || k.ValueTier.Override == nil || k.ValueTier.Override.Value != "A" ||
+		k.ValueTier.Override.By.Email != "admin@kehu.local" || s(k.ValueTier.Override.ReviewOn) != "2099-01-01" {
+		raw, _ := json.Marshal(got)
+		t.Fatalf("after the override: %s", raw)
+	}
+	if h := got.TierHistory[len(got.TierHistory)-1]; s(h.To) != "A" || h.By == nil || h.By.Email != "admin@kehu.local" || s(h.Reason) != "战略合作" || h.Rule != nil || h.RuleSet != nil {
+		raw, _ := json.Marshal(h)
+		t.Fatalf("tier history %s", raw)
+	}
+
+	ts.post(t, ts.admin, `mutation($id: ID!, $v: Int!) { clearOverride(customerId: $id, expectedVersion: $v, targets: [VALUE_TIER]) { valueTier valueTierSource } }`,
+		map[string]any{"id": c.ID, "v": got.Version}).ok(t, nil)
+	got = read()
+	if s(got.ValueTier) != "C" || s(got.ValueTierSource) != "RULE" || got.Classification.ValueTier.Override != nil {
+		raw, _ := json.Marshal(got)
+		t.Fatalf("after clearing: %s", raw)
+	}
+	if h := got.TierHistory[len(got.TierHistory)-1]; s(h.From) != "A" || s(h.To) != "C" || h.By != nil || s(h.Rule) != "C类：其余客户" || h.RuleSet == nil {
+		raw, _ := json.Marshal(h)
+		t.Fatalf("tier history after clearing %s", raw)
 	}
 }

@@ -1662,7 +1662,7 @@ async function main() {
     // them on a phone without the dry run.
     await scenario('classification rules: the rules in force, a dry run as the API (1280); read-only on a phone (375)', async () => {
       const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
-      const api = await gql(base, '{ rules { version rules { name } } previewRules(first: 20, locale: ZH_CN) { customers changed lint { kind rules message } } }', {}, token);
+      const api = await gql(base, '{ rules { version rules { name } } previewRules(first: 20, locale: ZH_CN) { customers changed transitions { customers } lint { kind rules message } } }', {}, token);
       const ctx = await newContext(DESKTOP, { bypassCSP: true });
       const p = await ctx.newPage();
       state.current = p;
@@ -1684,7 +1684,8 @@ async function main() {
       const findings = await p.getByTestId('rules-finding').allTextContents();
       assert(findings.length === api.previewRules.lint.length && api.previewRules.lint.every((f, i) => findings[i].includes(f.message)),
         `findings shown ${JSON.stringify(findings)}, API ${JSON.stringify(api.previewRules.lint)}`);
-      assert((await p.getByTestId('rules-transition').count()) > 0, 'no transitions shown');
+      // The demo data is classified by the defaults: their dry run changes nothing.
+      assert((await p.getByTestId('rules-transition').count()) === api.previewRules.transitions.length, 'transitions shown differ from the API');
       await p.waitForTimeout(300);
       await p.addScriptTag({ content: AXE });
       const found = await p.evaluate(async () => {
@@ -1757,6 +1758,69 @@ async function main() {
       await p.getByTestId('rules-save').click();
       await p.getByText('规则已保存（第 3 版）').waitFor();
       await ctx.close();
+      state.current = page;
+    });
+
+    // The classification on a customer's page: the rules' tier with its
+    // reason, a manual override (a reason is required) that keeps the
+    // rules' suggestion beside it, the history, and back to the rules.
+    await scenario('classification on the customer page: override the tier with a reason, restore the rules (1280, 375)', async () => {
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const list = await gql(base, '{ customers(first: 1, query: "tier:C lifecycle:NEW") { nodes { code } } }', {}, token);
+      const code = list.customers.nodes[0]?.code;
+      assert(code, 'no tier C customer in the demo data');
+      const ctx = await newContext(DESKTOP);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent(`/customers/${code}`)}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: `/customers/${code}` });
+      const card = p.getByTestId('classification');
+      const tier = card.getByTestId('class-tier');
+      await tier.filter({ hasText: 'C类' }).filter({ hasText: '规则' }).waitFor();
+      await tier.filter({ hasText: '依据：规则“C类：其余客户”' }).waitFor();
+      await card.getByTestId('class-lifecycle').filter({ hasText: '新客户' }).waitFor();
+      await card.getByTestId('class-cadence').filter({ hasText: '每 30 天' }).waitFor();
+      await card.getByRole('button', { name: /手动调整/ }).click();
+      const dialog = p.locator('.ant-modal:visible');
+      await dialog.getByLabel('调整原因').waitFor();
+      await p.waitForTimeout(400); // the dialog's opening motion swallows clicks
+      await dialog.locator('.ant-select-selector').first().click();
+      await p.locator('.ant-select-dropdown:visible').getByTitle('A类(高价值)').click();
+      // Without a reason it is not saved.
+      await dialog.getByRole('button', { name: /保\s*存/ }).click();
+      await dialog.locator('.ant-form-item-explain-error').first().waitFor();
+      await dialog.getByLabel('调整原因').fill('战略合作伙伴，年度框架协议已签');
+      await dialog.getByRole('button', { name: /保\s*存/ }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await tier.filter({ hasText: 'A类' }).filter({ hasText: '手动' }).filter({ hasText: '规则建议' }).waitFor();
+      await tier.filter({ hasText: '战略合作伙伴' }).waitFor();
+      const api = await gql(base, 'query($c:String){ customer(code:$c) { valueTier valueTierSource cadenceDays classification { valueTier { suggested override { reason by { name } } } } } }', { c: code }, token);
+      const k = api.customer;
+      assert(k.valueTier === 'A' && k.valueTierSource === 'MANUAL' && k.classification.valueTier.suggested === 'C' &&
+        k.classification.valueTier.override.reason === '战略合作伙伴，年度框架协议已签' && k.cadenceDays === 30,
+        `after the override the API says ${JSON.stringify(k)}`);
+      await shoot(p, 'classification-override');
+      // The history says who held it and why.
+      await p.getByRole('tab', { name: /变更历史/ }).click();
+      await p.getByText('· 战略合作伙伴，年度框架协议已签').first().waitFor();
+      await p.getByTestId('lifecycle-history').filter({ hasText: '规则“新客户”' }).waitFor();
+      // Back to the rules.
+      await card.getByRole('button', { name: /恢复规则/ }).click();
+      await p.locator('.ant-popover:visible').getByRole('button', { name: /恢复规则/ }).click();
+      await tier.filter({ hasText: 'C类' }).filter({ hasNotText: '手动' }).waitFor();
+      await ctx.close();
+
+      const phone = await newContext(PHONE);
+      const q = await phone.newPage();
+      state.current = q;
+      await q.goto(`${base}/login?next=${encodeURIComponent(`/customers/${code}`)}`);
+      await signIn(q, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: `/customers/${code}` });
+      await q.getByTestId('classification').getByTestId('class-tier').filter({ hasText: 'C类' }).waitFor();
+      const w = await q.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= 375, `the customer page scrolls sideways at 375 px: ${w}`);
+      await q.getByTestId('classification').scrollIntoViewIfNeeded();
+      await shoot(q, 'classification');
+      await phone.close();
       state.current = page;
     });
 

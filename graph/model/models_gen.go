@@ -73,12 +73,50 @@ type BulkTargetInput struct {
 	ExpectedVersion int    `json:"expectedVersion"`
 }
 
+// A customer's classification: each value with the rules' suggestion and any override.
+type Classification struct {
+	ValueTier *ClassifiedValue `json:"valueTier"`
+	Lifecycle *ClassifiedValue `json:"lifecycle"`
+	// Days between follow-ups, as a decimal string.
+	Cadence *ClassifiedValue `json:"cadence"`
+	// The version of the rule set that last changed the classification (0: the defaults).
+	RuleSet int `json:"ruleSet"`
+	// When the rules last changed it; null when they never ran on the customer.
+	ClassifiedAt *time.Time `json:"classifiedAt,omitempty"`
+	// When time alone may next change it (the periodic pass looks then); null when it cannot.
+	NextCheckAt *time.Time `json:"nextCheckAt,omitempty"`
+}
+
+// A value held by hand.
+type ClassificationOverride struct {
+	Value  string    `json:"value"`
+	Reason string    `json:"reason"`
+	By     *crm.User `json:"by,omitempty"`
+	At     time.Time `json:"at"`
+	// When to review it; a review task opens then.
+	ReviewOn *time.Time `json:"reviewOn,omitempty"`
+}
+
 type ClassificationRuleInput struct {
 	Name string `json:"name"`
 	// A query line; empty or null: every customer. A condition may not read what rules set (tier, or a tag a rule adds or removes), nor me.
 	When     *string        `json:"when,omitempty"`
 	Then     *RuleThenInput `json:"then"`
 	Priority int            `json:"priority"`
+}
+
+// One classified value.
+type ClassifiedValue struct {
+	// The value in force: the override's while one holds, else the rules'.
+	Value  *string     `json:"value,omitempty"`
+	Source *crm.Source `json:"source,omitempty"`
+	// What the rules give, also while an override holds; null when no rule gives a value.
+	Suggested *string `json:"suggested,omitempty"`
+	// The rule behind suggested.
+	Rule *string `json:"rule,omitempty"`
+	// Why the value is what it is, in the locale classification was asked in.
+	Reason   *string                 `json:"reason,omitempty"`
+	Override *ClassificationOverride `json:"override,omitempty"`
 }
 
 type CreatedAPIToken struct {
@@ -146,6 +184,14 @@ type NeedAggregateOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+type OptionalLifecycleFilter struct {
+	Eq     *crm.Lifecycle  `json:"eq,omitempty"`
+	Ne     *crm.Lifecycle  `json:"ne,omitempty"`
+	In     []crm.Lifecycle `json:"in,omitempty"`
+	NotIn  []crm.Lifecycle `json:"notIn,omitempty"`
+	IsNull *bool           `json:"isNull,omitempty"`
+}
+
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
 	HasPreviousPage bool    `json:"hasPreviousPage"`
@@ -187,6 +233,8 @@ type RulePreview struct {
 	Customers int `json:"customers"`
 	// Customers with at least one change.
 	Changed int `json:"changed"`
+	// Customers with a change that a manual override holds back (they keep the held value).
+	Held int `json:"held"`
 	// Every transition, most customers first.
 	Transitions []RuleTransition `json:"transitions"`
 	// The changes of the first customers that change, up to first.
@@ -431,6 +479,7 @@ const (
 	CustomerDimensionQuarter          CustomerDimension = "QUARTER"
 	CustomerDimensionYear             CustomerDimension = "YEAR"
 	CustomerDimensionValueTier        CustomerDimension = "VALUE_TIER"
+	CustomerDimensionLifecycle        CustomerDimension = "LIFECYCLE"
 	CustomerDimensionIntentGrade      CustomerDimension = "INTENT_GRADE"
 	CustomerDimensionStage            CustomerDimension = "STAGE"
 	CustomerDimensionIndustry         CustomerDimension = "INDUSTRY"
@@ -455,6 +504,7 @@ var AllCustomerDimension = []CustomerDimension{
 	CustomerDimensionQuarter,
 	CustomerDimensionYear,
 	CustomerDimensionValueTier,
+	CustomerDimensionLifecycle,
 	CustomerDimensionIntentGrade,
 	CustomerDimensionStage,
 	CustomerDimensionIndustry,
@@ -474,7 +524,7 @@ var AllCustomerDimension = []CustomerDimension{
 
 func (e CustomerDimension) IsValid() bool {
 	switch e {
-	case CustomerDimensionDay, CustomerDimensionWeek, CustomerDimensionMonth, CustomerDimensionQuarter, CustomerDimensionYear, CustomerDimensionValueTier, CustomerDimensionIntentGrade, CustomerDimensionStage, CustomerDimensionIndustry, CustomerDimensionSource, CustomerDimensionProvince, CustomerDimensionCity, CustomerDimensionOwner, CustomerDimensionType, CustomerDimensionNeedType, CustomerDimensionTag, CustomerDimensionCreatedMonth, CustomerDimensionCreatedQuarter, CustomerDimensionCreatedYear, CustomerDimensionFirstDealMonth, CustomerDimensionFirstDealQuarter:
+	case CustomerDimensionDay, CustomerDimensionWeek, CustomerDimensionMonth, CustomerDimensionQuarter, CustomerDimensionYear, CustomerDimensionValueTier, CustomerDimensionLifecycle, CustomerDimensionIntentGrade, CustomerDimensionStage, CustomerDimensionIndustry, CustomerDimensionSource, CustomerDimensionProvince, CustomerDimensionCity, CustomerDimensionOwner, CustomerDimensionType, CustomerDimensionNeedType, CustomerDimensionTag, CustomerDimensionCreatedMonth, CustomerDimensionCreatedQuarter, CustomerDimensionCreatedYear, CustomerDimensionFirstDealMonth, CustomerDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -599,6 +649,7 @@ const (
 	DealDimensionYear             DealDimension = "YEAR"
 	DealDimensionProduct          DealDimension = "PRODUCT"
 	DealDimensionValueTier        DealDimension = "VALUE_TIER"
+	DealDimensionLifecycle        DealDimension = "LIFECYCLE"
 	DealDimensionIntentGrade      DealDimension = "INTENT_GRADE"
 	DealDimensionStage            DealDimension = "STAGE"
 	DealDimensionIndustry         DealDimension = "INDUSTRY"
@@ -624,6 +675,7 @@ var AllDealDimension = []DealDimension{
 	DealDimensionYear,
 	DealDimensionProduct,
 	DealDimensionValueTier,
+	DealDimensionLifecycle,
 	DealDimensionIntentGrade,
 	DealDimensionStage,
 	DealDimensionIndustry,
@@ -643,7 +695,7 @@ var AllDealDimension = []DealDimension{
 
 func (e DealDimension) IsValid() bool {
 	switch e {
-	case DealDimensionDay, DealDimensionWeek, DealDimensionMonth, DealDimensionQuarter, DealDimensionYear, DealDimensionProduct, DealDimensionValueTier, DealDimensionIntentGrade, DealDimensionStage, DealDimensionIndustry, DealDimensionSource, DealDimensionProvince, DealDimensionCity, DealDimensionOwner, DealDimensionType, DealDimensionNeedType, DealDimensionTag, DealDimensionCreatedMonth, DealDimensionCreatedQuarter, DealDimensionCreatedYear, DealDimensionFirstDealMonth, DealDimensionFirstDealQuarter:
+	case DealDimensionDay, DealDimensionWeek, DealDimensionMonth, DealDimensionQuarter, DealDimensionYear, DealDimensionProduct, DealDimensionValueTier, DealDimensionLifecycle, DealDimensionIntentGrade, DealDimensionStage, DealDimensionIndustry, DealDimensionSource, DealDimensionProvince, DealDimensionCity, DealDimensionOwner, DealDimensionType, DealDimensionNeedType, DealDimensionTag, DealDimensionCreatedMonth, DealDimensionCreatedQuarter, DealDimensionCreatedYear, DealDimensionFirstDealMonth, DealDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -753,6 +805,7 @@ const (
 	InteractionDimensionRecording        InteractionDimension = "RECORDING"
 	InteractionDimensionNextAction       InteractionDimension = "NEXT_ACTION"
 	InteractionDimensionValueTier        InteractionDimension = "VALUE_TIER"
+	InteractionDimensionLifecycle        InteractionDimension = "LIFECYCLE"
 	InteractionDimensionIntentGrade      InteractionDimension = "INTENT_GRADE"
 	InteractionDimensionStage            InteractionDimension = "STAGE"
 	InteractionDimensionIndustry         InteractionDimension = "INDUSTRY"
@@ -782,6 +835,7 @@ var AllInteractionDimension = []InteractionDimension{
 	InteractionDimensionRecording,
 	InteractionDimensionNextAction,
 	InteractionDimensionValueTier,
+	InteractionDimensionLifecycle,
 	InteractionDimensionIntentGrade,
 	InteractionDimensionStage,
 	InteractionDimensionIndustry,
@@ -801,7 +855,7 @@ var AllInteractionDimension = []InteractionDimension{
 
 func (e InteractionDimension) IsValid() bool {
 	switch e {
-	case InteractionDimensionDay, InteractionDimensionWeek, InteractionDimensionMonth, InteractionDimensionQuarter, InteractionDimensionYear, InteractionDimensionChannel, InteractionDimensionKeyEvent, InteractionDimensionParticipant, InteractionDimensionRecording, InteractionDimensionNextAction, InteractionDimensionValueTier, InteractionDimensionIntentGrade, InteractionDimensionStage, InteractionDimensionIndustry, InteractionDimensionSource, InteractionDimensionProvince, InteractionDimensionCity, InteractionDimensionOwner, InteractionDimensionType, InteractionDimensionNeedType, InteractionDimensionTag, InteractionDimensionCreatedMonth, InteractionDimensionCreatedQuarter, InteractionDimensionCreatedYear, InteractionDimensionFirstDealMonth, InteractionDimensionFirstDealQuarter:
+	case InteractionDimensionDay, InteractionDimensionWeek, InteractionDimensionMonth, InteractionDimensionQuarter, InteractionDimensionYear, InteractionDimensionChannel, InteractionDimensionKeyEvent, InteractionDimensionParticipant, InteractionDimensionRecording, InteractionDimensionNextAction, InteractionDimensionValueTier, InteractionDimensionLifecycle, InteractionDimensionIntentGrade, InteractionDimensionStage, InteractionDimensionIndustry, InteractionDimensionSource, InteractionDimensionProvince, InteractionDimensionCity, InteractionDimensionOwner, InteractionDimensionType, InteractionDimensionNeedType, InteractionDimensionTag, InteractionDimensionCreatedMonth, InteractionDimensionCreatedQuarter, InteractionDimensionCreatedYear, InteractionDimensionFirstDealMonth, InteractionDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -911,6 +965,7 @@ const (
 	NeedDimensionType             NeedDimension = "TYPE"
 	NeedDimensionOpenedMonth      NeedDimension = "OPENED_MONTH"
 	NeedDimensionValueTier        NeedDimension = "VALUE_TIER"
+	NeedDimensionLifecycle        NeedDimension = "LIFECYCLE"
 	NeedDimensionIntentGrade      NeedDimension = "INTENT_GRADE"
 	NeedDimensionStage            NeedDimension = "STAGE"
 	NeedDimensionIndustry         NeedDimension = "INDUSTRY"
@@ -940,6 +995,7 @@ var AllNeedDimension = []NeedDimension{
 	NeedDimensionType,
 	NeedDimensionOpenedMonth,
 	NeedDimensionValueTier,
+	NeedDimensionLifecycle,
 	NeedDimensionIntentGrade,
 	NeedDimensionStage,
 	NeedDimensionIndustry,
@@ -959,7 +1015,7 @@ var AllNeedDimension = []NeedDimension{
 
 func (e NeedDimension) IsValid() bool {
 	switch e {
-	case NeedDimensionDay, NeedDimensionWeek, NeedDimensionMonth, NeedDimensionQuarter, NeedDimensionYear, NeedDimensionStatus, NeedDimensionPriority, NeedDimensionKind, NeedDimensionType, NeedDimensionOpenedMonth, NeedDimensionValueTier, NeedDimensionIntentGrade, NeedDimensionStage, NeedDimensionIndustry, NeedDimensionSource, NeedDimensionProvince, NeedDimensionCity, NeedDimensionOwner, NeedDimensionCustomerType, NeedDimensionNeedType, NeedDimensionTag, NeedDimensionCreatedMonth, NeedDimensionCreatedQuarter, NeedDimensionCreatedYear, NeedDimensionFirstDealMonth, NeedDimensionFirstDealQuarter:
+	case NeedDimensionDay, NeedDimensionWeek, NeedDimensionMonth, NeedDimensionQuarter, NeedDimensionYear, NeedDimensionStatus, NeedDimensionPriority, NeedDimensionKind, NeedDimensionType, NeedDimensionOpenedMonth, NeedDimensionValueTier, NeedDimensionLifecycle, NeedDimensionIntentGrade, NeedDimensionStage, NeedDimensionIndustry, NeedDimensionSource, NeedDimensionProvince, NeedDimensionCity, NeedDimensionOwner, NeedDimensionCustomerType, NeedDimensionNeedType, NeedDimensionTag, NeedDimensionCreatedMonth, NeedDimensionCreatedQuarter, NeedDimensionCreatedYear, NeedDimensionFirstDealMonth, NeedDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -1249,6 +1305,7 @@ const (
 	SatisfactionDimensionYear             SatisfactionDimension = "YEAR"
 	SatisfactionDimensionScoreBand        SatisfactionDimension = "SCORE_BAND"
 	SatisfactionDimensionValueTier        SatisfactionDimension = "VALUE_TIER"
+	SatisfactionDimensionLifecycle        SatisfactionDimension = "LIFECYCLE"
 	SatisfactionDimensionIntentGrade      SatisfactionDimension = "INTENT_GRADE"
 	SatisfactionDimensionStage            SatisfactionDimension = "STAGE"
 	SatisfactionDimensionIndustry         SatisfactionDimension = "INDUSTRY"
@@ -1274,6 +1331,7 @@ var AllSatisfactionDimension = []SatisfactionDimension{
 	SatisfactionDimensionYear,
 	SatisfactionDimensionScoreBand,
 	SatisfactionDimensionValueTier,
+	SatisfactionDimensionLifecycle,
 	SatisfactionDimensionIntentGrade,
 	SatisfactionDimensionStage,
 	SatisfactionDimensionIndustry,
@@ -1293,7 +1351,7 @@ var AllSatisfactionDimension = []SatisfactionDimension{
 
 func (e SatisfactionDimension) IsValid() bool {
 	switch e {
-	case SatisfactionDimensionDay, SatisfactionDimensionWeek, SatisfactionDimensionMonth, SatisfactionDimensionQuarter, SatisfactionDimensionYear, SatisfactionDimensionScoreBand, SatisfactionDimensionValueTier, SatisfactionDimensionIntentGrade, SatisfactionDimensionStage, SatisfactionDimensionIndustry, SatisfactionDimensionSource, SatisfactionDimensionProvince, SatisfactionDimensionCity, SatisfactionDimensionOwner, SatisfactionDimensionType, SatisfactionDimensionNeedType, SatisfactionDimensionTag, SatisfactionDimensionCreatedMonth, SatisfactionDimensionCreatedQuarter, SatisfactionDimensionCreatedYear, SatisfactionDimensionFirstDealMonth, SatisfactionDimensionFirstDealQuarter:
+	case SatisfactionDimensionDay, SatisfactionDimensionWeek, SatisfactionDimensionMonth, SatisfactionDimensionQuarter, SatisfactionDimensionYear, SatisfactionDimensionScoreBand, SatisfactionDimensionValueTier, SatisfactionDimensionLifecycle, SatisfactionDimensionIntentGrade, SatisfactionDimensionStage, SatisfactionDimensionIndustry, SatisfactionDimensionSource, SatisfactionDimensionProvince, SatisfactionDimensionCity, SatisfactionDimensionOwner, SatisfactionDimensionType, SatisfactionDimensionNeedType, SatisfactionDimensionTag, SatisfactionDimensionCreatedMonth, SatisfactionDimensionCreatedQuarter, SatisfactionDimensionCreatedYear, SatisfactionDimensionFirstDealMonth, SatisfactionDimensionFirstDealQuarter:
 		return true
 	}
 	return false
@@ -1400,6 +1458,7 @@ const (
 	StageChangeDimensionFromStage        StageChangeDimension = "FROM_STAGE"
 	StageChangeDimensionToStage          StageChangeDimension = "TO_STAGE"
 	StageChangeDimensionValueTier        StageChangeDimension = "VALUE_TIER"
+	StageChangeDimensionLifecycle        StageChangeDimension = "LIFECYCLE"
 	StageChangeDimensionIntentGrade      StageChangeDimension = "INTENT_GRADE"
 	StageChangeDimensionStage            StageChangeDimension = "STAGE"
 	StageChangeDimensionIndustry         StageChangeDimension = "INDUSTRY"
@@ -1426,6 +1485,7 @@ var AllStageChangeDimension = []StageChangeDimension{
 	StageChangeDimensionFromStage,
 	StageChangeDimensionToStage,
 	StageChangeDimensionValueTier,
+	StageChangeDimensionLifecycle,
 	StageChangeDimensionIntentGrade,
 	StageChangeDimensionStage,
 	StageChangeDimensionIndustry,
@@ -1445,7 +1505,7 @@ var AllStageChangeDimension = []StageChangeDimension{
 
 func (e StageChangeDimension) IsValid() bool {
 	switch e {
-	case StageChangeDimensionDay, StageChangeDimensionWeek, StageChangeDimensionMonth, StageChangeDimensionQuarter, StageChangeDimensionYear, StageChangeDimensionFromStage, StageChangeDimensionToStage, StageChangeDimensionValueTier, StageChangeDimensionIntentGrade, StageChangeDimensionStage, StageChangeDimensionIndustry, StageChangeDimensionSource, StageChangeDimensionProvince, StageChangeDimensionCity, StageChangeDimensionOwner, StageChangeDimensionType, StageChangeDimensionNeedType, StageChangeDimensionTag, StageChangeDimensionCreatedMonth, StageChangeDimensionCreatedQuarter, StageChangeDimensionCreatedYear, StageChangeDimensionFirstDealMonth, StageChangeDimensionFirstDealQuarter:
+	case StageChangeDimensionDay, StageChangeDimensionWeek, StageChangeDimensionMonth, StageChangeDimensionQuarter, StageChangeDimensionYear, StageChangeDimensionFromStage, StageChangeDimensionToStage, StageChangeDimensionValueTier, StageChangeDimensionLifecycle, StageChangeDimensionIntentGrade, StageChangeDimensionStage, StageChangeDimensionIndustry, StageChangeDimensionSource, StageChangeDimensionProvince, StageChangeDimensionCity, StageChangeDimensionOwner, StageChangeDimensionType, StageChangeDimensionNeedType, StageChangeDimensionTag, StageChangeDimensionCreatedMonth, StageChangeDimensionCreatedQuarter, StageChangeDimensionCreatedYear, StageChangeDimensionFirstDealMonth, StageChangeDimensionFirstDealQuarter:
 		return true
 	}
 	return false

@@ -51,6 +51,7 @@ const (
 
 	// The customer's.
 	ValueTier        Dimension = "VALUE_TIER"
+	Lifecycle        Dimension = "LIFECYCLE"
 	IntentGrade      Dimension = "INTENT_GRADE"
 	Stage            Dimension = "STAGE"
 	Industry         Dimension = "INDUSTRY"
@@ -108,7 +109,7 @@ func (d Dimension) IsTime() bool {
 	return false
 }
 
-var customerDims = []Dimension{ValueTier, IntentGrade, Stage, Industry, Source, Province, City, Owner,
+var customerDims = []Dimension{ValueTier, Lifecycle, IntentGrade, Stage, Industry, Source, Province, City, Owner,
 	CustomerType, NeedType, Tag, CreatedMonth, CreatedQuarter, CreatedYear, FirstDealMonth, FirstDealQuarter}
 
 // own lists each fact's own dimensions besides its time.

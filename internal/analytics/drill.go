@@ -152,6 +152,8 @@ func (sh *shaper) cond(d Dimension, k string) segment.Node {
 	switch d {
 	case ValueTier:
 		return eq("valueTier")
+	case Lifecycle:
+		return eq("lifecycle")
 	case IntentGrade:
 		return eq("intentGrade")
 	case Stage:

@@ -582,6 +582,8 @@ func (e *evaluator) customerValue(c *crm.Customer, d Dimension) string {
 	switch d {
 	case ValueTier:
 		return string(c.ValueTier)
+	case Lifecycle:
+		return string(c.Lifecycle)
 	case IntentGrade:
 		return string(c.IntentGrade)
 	case Stage:

@@ -589,6 +589,8 @@ func labelTable(d Dimension) map[string]crm.Label {
 	switch d {
 	case ValueTier:
 		return crm.ValueTierLabels
+	case Lifecycle:
+		return crm.LifecycleLabels
 	case IntentGrade:
 		return crm.IntentGradeLabels
 	case Stage, FromStage, ToStage:

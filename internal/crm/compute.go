@@ -19,6 +19,8 @@ func (c *Customer) Recompute() {
 	normalize(&c.StageHistory)
 	normalize(&c.TierHistory)
 	normalize(&c.OwnerHistory)
+	normalize(&c.LifecycleHistory)
+	normalize(&c.TagHistory)
 	for i := range c.Interactions {
 		normalize(&c.Interactions[i].Participants)
 		normalize(&c.Interactions[i].ContactIDs)
@@ -64,6 +66,7 @@ func (c *Customer) Recompute() {
 	}
 	s.StageRank = c.Stage.Rank()
 	c.Stats = s
+	c.Stats.NextFollowUpAt = c.NextFollowUp()
 	c.Match = MatchKeysOf(c)
 }
 

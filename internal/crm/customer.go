@@ -23,6 +23,8 @@ type Customer struct {
 	Type           CustomerType `bson:"type"`
 	Stage          Stage        `bson:"stage"`
 	ValueTier      Tier         `bson:"valueTier,omitempty"`
+	Lifecycle      Lifecycle    `bson:"lifecycle,omitempty"`   // kept by the rules (classification.go)
+	CadenceDays    int          `bson:"cadenceDays,omitempty"` // days between follow-ups; 0: none
 	IntentGrade    Tier         `bson:"intentGrade,omitempty"`
 	NeedType       NeedType     `bson:"needType,omitempty"`
 	Tags           []string     `bson:"tags"`
@@ -42,6 +44,11 @@ type Customer struct {
 	StageHistory []StageChange `bson:"stageHistory"`
 	TierHistory  []TierChange  `bson:"tierHistory"`
 	OwnerHistory []OwnerChange `bson:"ownerHistory"` // empty on customers stored before it was kept
+	// Class is the classification's state (classification.go); the
+	// lifecycle and the rules' tag changes have their histories beside it.
+	Class            Classification    `bson:"class"`
+	LifecycleHistory []LifecycleChange `bson:"lifecycleHistory"`
+	TagHistory       []TagChange       `bson:"tagHistory"`
 
 	CreatedAt  time.Time  `bson:"createdAt"`
 	CreatedBy  string     `bson:"createdBy"`
@@ -196,6 +203,9 @@ type Stats struct {
 	// StageRank is the stage's place in the pipeline (Stage.Rank), kept
 	// in the document so that both stores sort by stage in pipeline order.
 	StageRank int `bson:"stageRank"`
+	// NextFollowUpAt is when the next follow-up is due (Customer.NextFollowUp);
+	// zero without a cadence.
+	NextFollowUpAt time.Time `bson:"nextFollowUpAt"`
 }
 
 // StageChange records one pipeline stage change.
@@ -214,10 +224,14 @@ type OwnerChange struct {
 	By   string    `bson:"by"`
 }
 
-// TierChange records one value-tier change.
+// TierChange records one value-tier change: by a user (By; Reason when
+// it overrides the rules) or by a rule (Rule, RuleSet; By empty).
 type TierChange struct {
-	From Tier      `bson:"from,omitempty"`
-	To   Tier      `bson:"to"`
-	At   time.Time `bson:"at"`
-	By   string    `bson:"by"`
+	From    Tier      `bson:"from,omitempty"`
+	To      Tier      `bson:"to"`
+	At      time.Time `bson:"at"`
+	By      string    `bson:"by"`
+	Reason  string    `bson:"reason,omitempty"`
+	Rule    string    `bson:"rule,omitempty"`
+	RuleSet int64     `bson:"ruleSet,omitempty"`
 }

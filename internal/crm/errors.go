@@ -88,6 +88,8 @@ const (
 	ReasonQuotaExceeded     Reason = "QUOTA_EXCEEDED" // params: max (saved or shared segments)
 	ReasonInvalidFilter     Reason = "INVALID_FILTER" // a filter (where input) problem
 	ReasonInvalidQuery      Reason = "INVALID_QUERY"  // a query line problem; params: pos
+	ReasonKeptByRules       Reason = "KEPT_BY_RULES"  // a value the classification rules keep: override it instead
+	ReasonPastDate          Reason = "PAST_DATE"      // a date that must be today or later
 )
 
 // Error is the one application error type. Message is safe to show to a
@@ -212,6 +214,9 @@ func (p Problems) AddError(f FieldError) {
 	f.Field = join(p.prefix, f.Field)
 	*p.list = append(*p.list, f)
 }
+
+// HasErrors reports whether anything was added (under any prefix).
+func (p Problems) HasErrors() bool { return len(*p.list) > 0 }
 
 // Err returns nil when nothing was added, else a BAD_USER_INPUT error.
 func (p Problems) Err() error {

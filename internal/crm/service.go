@@ -25,6 +25,9 @@ type Service struct {
 	// Evals bounds the expensive evaluations running at once (per user and
 	// in total); nil: a gate with the default EvalLimits, made on first use.
 	Evals *EvalGate
+	// Classifier keeps the classification on every write (internal/rules);
+	// nil: none, and value tiers are typed by hand.
+	Classifier Classifier
 
 	evalsOnce     sync.Once
 	estimate      estimateCache
@@ -164,6 +167,7 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 	p := NewProblems()
 	c.Name = checkText(p, "name", in.Name, 200, true)
 	in.CustomerFields.apply(p, c, now)
+	s.keptByRules(p, "", c.ValueTier)
 	if c.OwnerID != a.UserID && !a.CanChangeOwner(nil) {
 		p.Fail("ownerId", ReasonManagersOnly, nil, "only managers may assign a customer to someone else")
 	}
@@ -183,7 +187,9 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 	if c.ValueTier != "" {
 		c.TierHistory = []TierChange{{To: c.ValueTier, At: now, By: a.UserID}}
 	}
-	c.Recompute()
+	if err := s.classify(ctx, c, now); err != nil {
+		return nil, err
+	}
 	if err := CheckStored(c, nil); err != nil {
 		return nil, err
 	}
@@ -197,7 +203,9 @@ func (s *Service) CreateCustomer(ctx context.Context, a Actor, in CustomerInput)
 // Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT, CONFLICT.
 func (s *Service) UpdateCustomer(ctx context.Context, a Actor, id string, expectedVersion int64, patch CustomerPatch) (*Customer, error) {
 	return s.mutate(ctx, a, id, &expectedVersion, patch.rule(), func(c *Customer, p Problems, now time.Time) {
+		tier := c.ValueTier
 		patch.applyTo(p, c, a, now)
+		s.keptByRules(p, tier, c.ValueTier)
 	}, s.patchCheck(ctx, patch))
 }
 
@@ -656,8 +664,25 @@ func (s *Service) replace(ctx context.Context, a Actor, c *Customer, now time.Ti
 	v := c.Version
 	c.Version++
 	c.UpdatedAt, c.UpdatedBy = now, a.UserID
-	c.Recompute()
+	if err := s.classify(ctx, c, now); err != nil {
+		return err
+	}
 	return s.Store.Customers().Replace(ctx, c, v)
+}
+
+// classify recomputes c's figures and, with a classifier, applies the
+// rules to the result (they read the figures), then recomputes what
+// depends on the cadence the rules set.
+func (s *Service) classify(ctx context.Context, c *Customer, now time.Time) error {
+	c.Recompute()
+	if s.Classifier == nil {
+		return nil
+	}
+	if _, err := s.Classifier.Classify(ctx, c, now); err != nil {
+		return err
+	}
+	c.Stats.NextFollowUpAt = c.NextFollowUp()
+	return nil
 }
 
 // checkUsers verifies that owner (when set) and ids are active users.

@@ -108,6 +108,10 @@ type EachQuery struct {
 	Full   bool   // whole documents
 	User   string // the viewer, for the evaluation gate
 	Viewer *Actor // see ListQuery.Viewer
+	// DueBy, when set, keeps only the customers whose classification is
+	// due by then: Class.NextCheckAt set and not after DueBy (the periodic
+	// pass of the classification rules).
+	DueBy time.Time
 }
 
 // CountQuery is what Counts needs besides the filters.
@@ -147,13 +151,15 @@ const (
 	OrderComplaintCount     OrderField = "COMPLAINT_COUNT"
 	OrderLastComplaintAt    OrderField = "LAST_COMPLAINT_AT"
 	OrderSatisfactionCount  OrderField = "SATISFACTION_COUNT"
+	OrderLifecycle          OrderField = "LIFECYCLE"
+	OrderNextFollowUpAt     OrderField = "NEXT_FOLLOW_UP_AT"
 )
 
 var orderFields = []OrderField{OrderCode, OrderName, OrderCreatedAt, OrderUpdatedAt, OrderLastInteractionAt,
 	OrderInteractionCount, OrderDealCount, OrderTotalAmount, OrderLastDealOn, OrderAvgSatisfaction, OrderOpenNeedCount,
 	OrderType, OrderStage, OrderValueTier, OrderIntentGrade, OrderNeedType, OrderIndustry, OrderSource,
 	OrderProvince, OrderCity, OrderFirstInteractionAt, OrderFirstDealOn, OrderComplaintCount,
-	OrderLastComplaintAt, OrderSatisfactionCount}
+	OrderLastComplaintAt, OrderSatisfactionCount, OrderLifecycle, OrderNextFollowUpAt}
 
 func (f OrderField) Valid() bool { return validEnum(f, orderFields) }
 
@@ -169,7 +175,7 @@ var orderPaths = map[OrderField]string{
 	OrderNeedType: "needType", OrderIndustry: "industry", OrderSource: "source", OrderProvince: "region.province",
 	OrderCity: "region.city", OrderFirstInteractionAt: "stats.firstInteractionAt", OrderFirstDealOn: "stats.firstDealOn",
 	OrderComplaintCount: "stats.complaintCount", OrderLastComplaintAt: "stats.lastComplaintAt",
-	OrderSatisfactionCount: "stats.satisfactionCount",
+	OrderSatisfactionCount: "stats.satisfactionCount", OrderLifecycle: "lifecycle", OrderNextFollowUpAt: "stats.nextFollowUpAt",
 }
 
 // StoragePath is the document path of the field, as both stores sort on it.
@@ -186,7 +192,7 @@ func (f OrderField) StoragePath() string {
 // treat a missing field as equal to "".
 func (f OrderField) Optional() bool {
 	switch f {
-	case OrderValueTier, OrderIntentGrade, OrderNeedType, OrderIndustry, OrderSource, OrderProvince, OrderCity:
+	case OrderValueTier, OrderLifecycle, OrderIntentGrade, OrderNeedType, OrderIndustry, OrderSource, OrderProvince, OrderCity:
 		return true
 	}
 	return false
@@ -221,6 +227,10 @@ func (c *Customer) SortValue(f OrderField) any {
 		return int64(c.Stats.StageRank)
 	case OrderValueTier:
 		return string(c.ValueTier)
+	case OrderLifecycle:
+		return string(c.Lifecycle)
+	case OrderNextFollowUpAt:
+		return c.Stats.NextFollowUpAt
 	case OrderIntentGrade:
 		return string(c.IntentGrade)
 	case OrderNeedType:

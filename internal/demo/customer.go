@@ -2,6 +2,7 @@ package demo
 
 import (
 	"cmp"
+	"github.com/kehu-crm/kehu/internal/rules"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -370,25 +371,22 @@ func tierFor(annual crm.Money) crm.Tier {
 	return crm.TierC
 }
 
-// tiers replays the deals: the tier is set at the first deal, may rise at
-// each later one, and falls when deals leave the 12-month window (reviewed
-// by the manager). The final tier is the tier of today.
+// tiers replays the deals as the classification rules (rules.Defaults)
+// would have kept the tier: C from the creation, then at each deal and
+// at the midnight a deal leaves the 12-month window. The final tier is the
+// tier of today.
 func (b *builder) tiers() {
-	if len(b.deals) == 0 {
-		return
-	}
 	type event struct {
-		at   int64
-		day  time.Time
-		auto bool
+		at  int64
+		day time.Time
 	}
-	var evs []event
+	evs := []event{{at: b.sk.created, day: crm.DateOf(unix(b.sk.created), crm.DefaultLocation)}}
 	for _, p := range b.deals {
 		d := crm.DateOf(unix(p.at), crm.DefaultLocation)
 		evs = append(evs, event{at: p.at + 30*minute, day: d})
 		if exp := d.AddDate(1, 0, 0); !exp.After(b.g.today) {
 			// midnight Beijing time of the day the deal drops out
-			evs = append(evs, event{at: exp.Unix() - cst, day: exp, auto: true})
+			evs = append(evs, event{at: exp.Unix() - cst, day: exp})
 		}
 	}
 	slices.SortStableFunc(evs, func(x, y event) int { return cmp.Compare(x.at, y.at) })
@@ -398,15 +396,22 @@ func (b *builder) tiers() {
 		if t == cur {
 			continue
 		}
-		by := b.owner
-		if e.auto || by == "" {
-			by = b.g.team.manager
-		}
-		b.c.TierHistory = append(b.c.TierHistory, crm.TierChange{From: cur, To: t, At: unix(e.at), By: by})
+		b.c.TierHistory = append(b.c.TierHistory, crm.TierChange{From: cur, To: t, At: unix(e.at), Rule: tierRules[t]})
 		cur = t
 	}
 	b.c.ValueTier = cur
 }
+
+// tierRules names the default rule that gives each tier.
+var tierRules = func() map[crm.Tier]string {
+	out := map[crm.Tier]string{}
+	for _, r := range rules.Defaults().Rules {
+		if t := r.Then.ValueTier; t != "" && out[t] == "" {
+			out[t] = r.Name
+		}
+	}
+	return out
+}()
 
 // pickOwner picks the sales representative who owns the customer.
 func (b *builder) pickOwner() {
@@ -818,7 +823,11 @@ func (b *builder) finish() {
 		later(h.At)
 	}
 	for _, h := range c.TierHistory {
-		later(h.At)
+		// A tier falls when a deal leaves the 12-month window: the rules
+		// change it then, and no one writes the customer.
+		if falls := h.From != "" && h.To > h.From; !falls {
+			later(h.At)
+		}
 	}
 	// Records are written by the owner (by whoever created an unowned
 	// customer), so that the role rules on changing others' records apply
@@ -848,4 +857,6 @@ func (b *builder) finish() {
 	}
 	c.UpdatedAt = updated
 	c.Recompute()
+	b.g.rules.Apply(c, 0)
+	c.Stats.NextFollowUpAt = c.NextFollowUp()
 }

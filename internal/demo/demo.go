@@ -12,6 +12,8 @@ package demo
 
 import (
 	"cmp"
+	"github.com/kehu-crm/kehu/internal/rules"
+	"github.com/kehu-crm/kehu/internal/segment"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -138,6 +140,9 @@ type generator struct {
 	tag   [3]byte
 	team  team
 	skel  []skeleton
+	// rules is the seeds' default classification at now: every demo
+	// customer is classified as the rules would on its last write.
+	rules *rules.Program
 }
 
 // Stage mix of a sales pipeline: many leads, fewer deals.
@@ -170,6 +175,10 @@ func newGenerator(seed int64, n int, now time.Time, users []*crm.User) *generato
 		tag:   seedTag(seed),
 		team:  newTeam(users),
 		skel:  make([]skeleton, n),
+	}
+	var err error
+	if g.rules, err = rules.Compile(rules.Defaults(), segment.Options{Now: time.Unix(g.now, 0), Loc: crm.DefaultLocation}); err != nil {
+		panic("demo: the default rules do not compile: " + err.Error()) // rules' tests compile them
 	}
 	r := rand.New(rand.NewPCG(uint64(seed), 0x6b6568752d646d6f))
 	names := make(map[string]struct{}, n)

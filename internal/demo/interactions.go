@@ -131,13 +131,15 @@ func (b *builder) interactions() {
 
 	// Regular follow-ups.
 	mean := stageInteractions[b.sk.stage]
-	// The seeds' cadence: A weekly, B every two weeks, C monthly.
-	switch c.ValueTier {
-	case crm.TierA:
+	// The seeds' cadence: A weekly, B every two weeks, C monthly; leads
+	// (tier C without a deal yet) are courted at the stage's pace.
+	switch {
+	case len(b.deals) == 0:
+	case c.ValueTier == crm.TierA:
 		mean *= 1.5
-	case crm.TierB:
+	case c.ValueTier == crm.TierB:
 		mean *= 1.05
-	case crm.TierC:
+	case c.ValueTier == crm.TierC:
 		mean *= 0.65
 	}
 	activeDays := float64(b.end-created) / float64(day)

@@ -194,6 +194,15 @@ var catalog = []Column{
 		get: func(r *rowCtx) Value { return r.enum(stageLabels, string(r.c.Stage)) }},
 	{Key: "valueTier", Zh: "价值分级", En: "Value tier", Width: 13,
 		get: func(r *rowCtx) Value { return r.enum(valueTierLabels, string(r.c.ValueTier)) }},
+	{Key: "lifecycle", Zh: "生命周期", En: "Lifecycle", Width: 11,
+		get: func(r *rowCtx) Value { return r.enum(crm.LifecycleLabels, string(r.c.Lifecycle)) }},
+	{Key: "cadenceDays", Zh: "跟进周期(天)", En: "Cadence (days)", Kind: Int, Width: 12,
+		get: func(r *rowCtx) Value {
+			if r.c.CadenceDays <= 0 {
+				return Value{Null: true}
+			}
+			return Value{N: int64(r.c.CadenceDays)}
+		}},
 	{Key: "intentGrade", Zh: "意向等级", En: "Intent grade", Width: 12,
 		get: func(r *rowCtx) Value { return r.enum(intentGradeLabels, string(r.c.IntentGrade)) }},
 	{Key: "needType", Zh: "需求类型", En: "Need type", Width: 12,
@@ -267,6 +276,8 @@ var catalog = []Column{
 		get: func(r *rowCtx) Value { return instant(r.c.Stats.FirstInteractionAt, r.opt.loc()) }},
 	{Key: "lastInteractionAt", Zh: "最近联系", En: "Last contact", Kind: Time, Width: 19,
 		get: func(r *rowCtx) Value { return instant(r.c.Stats.LastInteractionAt, r.opt.loc()) }},
+	{Key: "nextFollowUpAt", Zh: "下次跟进", En: "Next follow-up", Kind: Time, Width: 19,
+		get: func(r *rowCtx) Value { return instant(r.c.Stats.NextFollowUpAt, r.opt.loc()) }},
 	{Key: "dealCount", Zh: "成交次数", En: "Deals", Kind: Int, Width: 10,
 		get: func(r *rowCtx) Value { return Value{N: int64(r.c.Stats.DealCount)} }},
 	{Key: "totalAmount", Zh: "累计金额(元)", En: "Total amount (CNY)", Kind: Money, Width: 16,

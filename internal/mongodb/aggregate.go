@@ -184,6 +184,7 @@ var factTable = map[analytics.Fact]factPaths{
 // customerPaths are the document paths of the customer's dimensions.
 var customerPaths = map[analytics.Dimension]string{
 	analytics.ValueTier:        "valueTier",
+	analytics.Lifecycle:        "lifecycle",
 	analytics.IntentGrade:      "intentGrade",
 	analytics.Stage:            "stage",
 	analytics.Industry:         "industry",

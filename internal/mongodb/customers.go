@@ -1,6 +1,8 @@
 package mongodb
 
 import (
+	"time"
+
 	"context"
 	"errors"
 	"reflect"
@@ -404,6 +406,9 @@ func (cs customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm.
 	conds, err := scopeConds(q.Scope)
 	if err != nil {
 		return err
+	}
+	if !q.DueBy.IsZero() {
+		conds = append(conds, bson.D{{Key: "class.nextCheckAt", Value: bson.D{{Key: "$gt", Value: time.Time{}}, {Key: "$lte", Value: q.DueBy}}}})
 	}
 	if q.Filter != nil {
 		f, err := cs.filterFor(ctx, q.Filter, q.Viewer, and(conds))

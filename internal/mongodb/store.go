@@ -160,10 +160,11 @@ const (
 const codeNotImplemented = 238
 
 // FilterIndexPaths are the customer fields indexed for segment filters
-// (besides the sort fields, indexed for lists).
+// (besides the sort fields, indexed for lists), and for the classification
+// pass's due customers (class.nextCheckAt, crm.EachQuery.DueBy).
 // Tier, intent, industry, source and province filters use the sort
 // indexes, which start with the archive scope and the field.
-var FilterIndexPaths = []string{"stage", "ownerId", "tags", "interactions.at", "deals.date", "needs.status"}
+var FilterIndexPaths = []string{"stage", "ownerId", "tags", "interactions.at", "deals.date", "needs.status", "class.nextCheckAt"}
 
 // filterIndexName names the index of a filter field.
 func filterIndexName(path string) string { return "seg_" + path }

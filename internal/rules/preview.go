@@ -14,6 +14,7 @@ import (
 type Preview struct {
 	Customers   int          // customers classified
 	Changed     int          // customers with at least one change
+	Held        int          // customers with a change a manual override holds back (not in Changed unless they have another)
 	Transitions []Transition // per target, from and to, most customers first
 	Changes     []Change     // the changes of the first customers that change, up to the limit
 	Lint        []Finding
@@ -62,20 +63,6 @@ type Finding struct {
 	Field     Field // UNCLASSIFIED, CONFLICT
 	Lifecycle crm.Lifecycle
 	Customers int // the customers concerned; 0 for NEVER_MATCHES
-}
-
-// current is a customer's value of a target as the rules would compare it.
-// Lifecycle stages and cadences are not kept on customers yet: unset.
-func current(c *crm.Customer, t Target) string {
-	switch t.Field {
-	case ValueTier:
-		return string(c.ValueTier)
-	case Tag:
-		if slices.Contains(c.Tags, t.Tag) {
-			return t.Tag
-		}
-	}
-	return ""
 }
 
 // wanted is the value a decision gives its target.
@@ -149,25 +136,29 @@ func (d *DryRun) Add(c *crm.Customer) {
 		d.match[i]++
 	}
 	d.here = d.here[:0]
-	changed := false
 	for _, x := range o.Decisions {
 		if !slices.Contains(d.here, x.Rule) {
 			d.here = append(d.here, x.Rule)
 		}
-		cur := current(c, x.Target)
-		to := wanted(x)
 		if x.Target.Field == Lifecycle && !d.defs[crm.Lifecycle(x.Value)].Match(c) {
 			d.contra[ruleStage{x.Rule, crm.Lifecycle(x.Value)}]++
 		}
-		if to == cur {
+	}
+	changed, held := false, false
+	for _, st := range steps(c, o) {
+		if st.Held {
+			held = true
 			continue
 		}
 		changed = true
-		d.trans[transitionKey{x.Target, cur, to}]++
+		d.trans[transitionKey{st.Target, st.From, st.To}]++
 		if len(d.out.Changes) < d.limit {
 			d.out.Changes = append(d.out.Changes, Change{CustomerID: c.ID, Code: c.Code, Name: c.Name,
-				Target: x.Target, From: cur, To: to, Rule: x.Rule})
+				Target: st.Target, From: st.From, To: st.To, Rule: st.Rule})
 		}
+	}
+	if held {
+		d.out.Held++
 	}
 	for _, i := range d.here {
 		d.won[i]++

@@ -147,7 +147,7 @@ func (p *Program) Set() *Set { return p.set }
 // inputs are the fields the rules set: a condition on them would read what
 // the rules themselves change (the result would depend on the order the
 // rules ran in and flip between runs), so conditions may not name them.
-var inputs = map[string]bool{"valueTier": true, "lifecycle": true}
+var inputs = map[string]bool{"valueTier": true, "lifecycle": true, "cadenceDays": true, "nextFollowUpAt": true}
 
 // Compile validates a rule set and compiles its conditions against o (its
 // Now is the time the relative conditions are measured from: the clock's).
@@ -389,4 +389,30 @@ func (p *Program) Reason(rule int, loc crm.Locale) string {
 		return fmt.Sprintf("规则“%s”（所有客户）", r.Name)
 	}
 	return fmt.Sprintf("规则“%s”：%s", r.Name, when)
+}
+
+// Why words why a classified value is what it is: the manual override and
+// its reason, or the rule that gave it with its condition as set has it
+// (only its name when set no longer has it); "" when neither.
+func Why(set *Set, v crm.ClassValue, loc crm.Locale) string {
+	en := loc == crm.LocaleEn
+	switch {
+	case v.Override != nil:
+		if en {
+			return "set by hand: " + v.Override.Reason
+		}
+		return "手动设置：" + v.Override.Reason
+	case v.Rule == "":
+		return ""
+	}
+	for i := range set.Rules {
+		if r := &set.Rules[i]; r.Name == v.Rule {
+			p := &Program{set: set}
+			return p.Reason(i, loc)
+		}
+	}
+	if en {
+		return fmt.Sprintf("rule %q", v.Rule)
+	}
+	return fmt.Sprintf("规则“%s”", v.Rule)
 }

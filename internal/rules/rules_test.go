@@ -214,23 +214,52 @@ func TestComplaintRiskTag(t *testing.T) {
 // default rules lint clean.
 func TestPreviewCountsWhatWouldChange(t *testing.T) {
 	cs := append(demoCustomers(t, 1500), boundaryCustomers()...)
-	// Some customers whose stored tier is off, and one tagged at risk.
+	// Some customers whose stored tier is off, some without a lifecycle
+	// stage or cadence, and some whose tier a manual override holds.
 	for i, c := range cs {
-		if i%9 == 0 {
+		switch {
+		case i%9 == 0:
 			c.ValueTier = map[crm.Tier]crm.Tier{crm.TierA: crm.TierC, crm.TierB: crm.TierA, crm.TierC: crm.TierB, "": crm.TierA}[c.ValueTier]
+		case i%11 == 0:
+			c.Lifecycle, c.CadenceDays = "", 0
+		case i%13 == 0:
+			c.ValueTier = map[crm.Tier]crm.Tier{crm.TierA: crm.TierC, crm.TierB: crm.TierA, crm.TierC: crm.TierB, "": crm.TierA}[c.ValueTier]
+			c.Class.ValueTier.Override = &crm.Override{Value: string(c.ValueTier), Reason: "test"}
 		}
 	}
 	p := compile(t, rules.Defaults())
 	pv := p.Preview(cs, 25)
 	want := map[string]int{}
-	changed := len(cs) // lifecycle stages are not kept on customers yet: every customer gets one
+	changed, held := 0, 0
 	for _, c := range cs {
 		tier, stage := expected(c)
+		cadence := map[crm.Tier]int{crm.TierA: 7, crm.TierB: 14, crm.TierC: 30}[tier]
+		diff := false
 		if c.ValueTier != tier {
-			want[fmt.Sprintf("valueTier %s>%s", c.ValueTier, tier)]++
+			if c.Class.ValueTier.Override != nil {
+				held++
+			} else {
+				want[fmt.Sprintf("valueTier %s>%s", c.ValueTier, tier)]++
+				diff = true
+			}
 		}
-		want[fmt.Sprintf("lifecycle >%s", stage)]++
-		want[fmt.Sprintf("cadenceDays >%s", map[crm.Tier]string{crm.TierA: "7", crm.TierB: "14", crm.TierC: "30"}[tier])]++
+		if c.Lifecycle != stage {
+			want[fmt.Sprintf("lifecycle %s>%s", c.Lifecycle, stage)]++
+			diff = true
+		}
+		// The cadence follows the rules' tier, also while an override
+		// holds the tier (the override holds the tier, not the cadence).
+		if c.CadenceDays != cadence {
+			from := ""
+			if c.CadenceDays > 0 {
+				from = fmt.Sprint(c.CadenceDays)
+			}
+			want[fmt.Sprintf("cadenceDays %s>%d", from, cadence)]++
+			diff = true
+		}
+		if diff {
+			changed++
+		}
 	}
 	got := map[string]int{}
 	for _, x := range pv.Transitions {
@@ -242,8 +271,8 @@ func TestPreviewCountsWhatWouldChange(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("transitions\n%v\nwant\n%v", got, want)
 	}
-	if pv.Customers != len(cs) || pv.Changed != changed {
-		t.Errorf("%d customers, %d changed; want %d, %d", pv.Customers, pv.Changed, len(cs), changed)
+	if pv.Customers != len(cs) || pv.Changed != changed || pv.Held != held || held == 0 {
+		t.Errorf("%d customers, %d changed, %d held; want %d, %d, %d (>0)", pv.Customers, pv.Changed, pv.Held, len(cs), changed, held)
 	}
 	if len(pv.Changes) != 25 {
 		t.Errorf("%d changes listed, want the limit 25", len(pv.Changes))

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -14,12 +15,61 @@ const SettingKey = "classification-rules"
 // MaxPreviewChanges bounds the changes a dry run lists.
 const MaxPreviewChanges = 500
 
-// Service reads, saves and previews the rule set.
+// Service reads, saves, previews and applies the rule set: it is the
+// crm.Classifier of the customer service, and runs the periodic pass.
 type Service struct {
 	Settings  crm.SettingStore  // where the rule set is kept
 	Customers crm.CustomerStore // the customers previews classify
 	Clock     crm.Clock
 	Loc       *time.Location // the configured zone: relative conditions count its days
+	// Reclassify applies the rules at a time to one stored customer and
+	// writes the change (crm.Service.Reclassify): the pass's write.
+	Reclassify func(ctx context.Context, id string, now time.Time) (bool, error)
+
+	kickOnce sync.Once
+	kick     chan struct{} // a rule set was saved: run the pass
+
+	// last is the program compiled last: the pass classifies all its
+	// customers at one time with one set, and compiles it once.
+	lastMu sync.Mutex
+	last   struct {
+		version int64
+		at      time.Time
+		prog    *Program
+	}
+}
+
+var _ crm.Classifier = (*Service)(nil)
+
+// Classify applies the rule set in force at now to c (crm.Classifier).
+func (s *Service) Classify(ctx context.Context, c *crm.Customer, now time.Time) (bool, error) {
+	p, err := s.program(ctx, now)
+	if err != nil {
+		return false, err
+	}
+	return p.Apply(c, p.set.Version), nil
+}
+
+// program returns the set in force compiled at now: the one compiled
+// last when it is of the same set (version) and time.
+func (s *Service) program(ctx context.Context, now time.Time) (*Program, error) {
+	set, err := s.Rules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.lastMu.Lock()
+	defer s.lastMu.Unlock()
+	if l := &s.last; l.prog != nil && l.version == set.Version && l.at.Equal(now) {
+		return l.prog, nil
+	}
+	p, err := Compile(set, segment.Options{Now: now, Loc: s.Loc})
+	if err != nil {
+		// A saved set compiled when it was saved; failing now is a bug
+		// (or a filter field since removed), not the writer's input.
+		return nil, crm.Internal(err)
+	}
+	s.last.version, s.last.at, s.last.prog = set.Version, now, p
+	return p, nil
 }
 
 func (s *Service) opts() segment.Options {
@@ -58,6 +108,7 @@ func (s *Service) SaveRules(ctx context.Context, a crm.Actor, expectedVersion in
 		return nil, err
 	}
 	set.Version = expectedVersion + 1
+	s.notifySaved()
 	return set, nil
 }
 

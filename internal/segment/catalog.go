@@ -105,6 +105,10 @@ var (
 	tierLabels = map[string][]string{
 		"A": {"A类(高价值)", "A类", "高价值"}, "B": {"B类(潜力)", "B类", "潜力"}, "C": {"C类(普通)", "C类", "普通"},
 	}
+	lifecycleLabels = map[string][]string{
+		"POTENTIAL": {"潜在客户"}, "NEW": {"新客户"}, "STABLE": {"稳定客户", "稳定"}, "STRATEGIC": {"战略客户", "战略"},
+		"CHURNED": {"流失客户"}, "DORMANT": {"休眠客户", "休眠"},
+	}
 	intentLabels = map[string][]string{
 		"A": {"高意向", "A类"}, "B": {"中意向", "B类"}, "C": {"低意向", "C类"},
 	}
@@ -176,6 +180,15 @@ var catalog = []Field{
 	{Name: "valueTier", Line: "tier", Aliases: []string{"等级", "价值等级"}, Kind: KindEnum, EnumType: "Tier", Path: "valueTier", Nullable: true, null: nullEmpty,
 		Enum: enumValues(crm.TierA, crm.TierB, crm.TierC), labels: tierLabels,
 		Doc: "A/B/C value tier.", get: func(c *cust) string { return string(c.ValueTier) }},
+	{Name: "lifecycle", Line: "lifecycle", Aliases: []string{"生命周期", "合作阶段"}, Kind: KindEnum, EnumType: "Lifecycle", Path: "lifecycle", Nullable: true, null: nullEmpty,
+		Enum: enumValues(crm.Lifecycles()...), labels: lifecycleLabels,
+		Doc: "Lifecycle stage (seed 003), kept by the classification rules.", get: func(c *cust) string { return string(c.Lifecycle) }},
+	{Name: "cadenceDays", Line: "cadence", Aliases: []string{"跟进周期"}, Kind: KindInt, Path: "cadenceDays", Nullable: true, null: nullAbsent,
+		Doc: "Days between follow-ups (from the classification rules, or an override); null without a cadence.",
+		get: func(c *cust) (int64, bool) { return int64(c.CadenceDays), c.CadenceDays > 0 }},
+	{Name: "nextFollowUpAt", Line: "next-follow-up", Aliases: []string{"下次跟进"}, Kind: KindTime, Path: "stats.nextFollowUpAt", Nullable: true, null: nullZeroMs,
+		Doc: "When the next follow-up is due: the last interaction (or the creation) plus the cadence; null without a cadence.",
+		get: func(c *cust) (int64, bool) { return ms(c.Stats.NextFollowUpAt) }},
 	{Name: "intentGrade", Line: "intent", Aliases: []string{"意向", "意向等级"}, Kind: KindEnum, EnumType: "Tier", Path: "intentGrade", Nullable: true, null: nullEmpty,
 		Enum: enumValues(crm.TierA, crm.TierB, crm.TierC), labels: intentLabels,
 		Doc: "A/B/C intent grade.", get: func(c *cust) string { return string(c.IntentGrade) }},

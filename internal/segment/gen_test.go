@@ -34,6 +34,7 @@ var demoData = sync.OnceValue(func() []*crm.Customer {
 		switch i {
 		case 0: // a bare customer: no owner, tier, tags or arrays
 			c.OwnerID, c.ValueTier, c.IntentGrade, c.NeedType, c.Industry, c.Source = "", "", "", "", "", ""
+			c.Lifecycle, c.CadenceDays = "", 0 // a customer stored before the rules kept them
 			c.Tags, c.Contacts, c.Interactions, c.Needs, c.Deals, c.Satisfaction = []string{}, []crm.Contact{}, []crm.Interaction{}, []crm.Need{}, []crm.Deal{}, []crm.Satisfaction{}
 			c.Recompute()
 		case 1:

@@ -27,6 +27,7 @@ enum KeyEvent { SIGNED RENEWED COMPLAINT REFERRAL }
 enum NeedKind { CURRENT POTENTIAL }
 enum Priority { HIGH MEDIUM LOW }
 enum NeedStatus { OPEN IN_PROGRESS RESOLVED ABANDONED }
+enum Lifecycle { POTENTIAL NEW STABLE STRATEGIC CHURNED DORMANT }
 type Query { customersCount(where: CustomerWhere, query: String): Int! }
 `
 

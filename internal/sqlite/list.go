@@ -499,8 +499,9 @@ func (cs *customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm
 	var ids []string // read whole
 	var fnErr error
 	err := cs.eachInScope(ctx, []crm.Filter{q.Filter}, crm.CountQuery{Scope: q.Scope, User: q.User, Viewer: q.Viewer}, func(e *entry, _ int) {
-		switch {
+		switch due := e.c.Class.NextCheckAt; {
 		case fnErr != nil:
+		case !q.DueBy.IsZero() && (due.IsZero() || due.After(q.DueBy)):
 		case q.Full || e.c.Brief == nil:
 			ids = append(ids, e.c.ID)
 		default:

@@ -48,35 +48,38 @@ type contactName struct {
 // the decoder skips the nested arrays without looking inside them, which
 // makes the start-up load bound by reading the file rather than by decoding.
 type leanDoc struct {
-	ID             string           `bson:"_id"`
-	Code           string           `bson:"code"`
-	Name           string           `bson:"name"`
-	CreditCode     string           `bson:"creditCode,omitempty"`
-	Industry       string           `bson:"industry,omitempty"`
-	Size           crm.CompanySize  `bson:"size"`
-	Region         crm.Region       `bson:"region"`
-	Address        string           `bson:"address,omitempty"`
-	Website        string           `bson:"website,omitempty"`
-	FoundedOn      *time.Time       `bson:"foundedOn,omitempty"`
-	MainBusiness   string           `bson:"mainBusiness,omitempty"`
-	Source         string           `bson:"source,omitempty"`
-	Type           crm.CustomerType `bson:"type"`
-	Stage          crm.Stage        `bson:"stage"`
-	ValueTier      crm.Tier         `bson:"valueTier,omitempty"`
-	IntentGrade    crm.Tier         `bson:"intentGrade,omitempty"`
-	NeedType       crm.NeedType     `bson:"needType,omitempty"`
-	Tags           []string         `bson:"tags"`
-	OwnerID        string           `bson:"ownerId,omitempty"`
-	Collaborators  []string         `bson:"collaborators"`
-	CommPreference string           `bson:"commPreference,omitempty"`
-	Stats          crm.Stats        `bson:"stats"`
-	Match          crm.MatchKeys    `bson:"match"`
-	CreatedAt      time.Time        `bson:"createdAt"`
-	CreatedBy      string           `bson:"createdBy"`
-	UpdatedAt      time.Time        `bson:"updatedAt"`
-	UpdatedBy      string           `bson:"updatedBy"`
-	Version        int64            `bson:"version"`
-	ArchivedAt     *time.Time       `bson:"archivedAt,omitempty"`
+	ID             string             `bson:"_id"`
+	Code           string             `bson:"code"`
+	Name           string             `bson:"name"`
+	CreditCode     string             `bson:"creditCode,omitempty"`
+	Industry       string             `bson:"industry,omitempty"`
+	Size           crm.CompanySize    `bson:"size"`
+	Region         crm.Region         `bson:"region"`
+	Address        string             `bson:"address,omitempty"`
+	Website        string             `bson:"website,omitempty"`
+	FoundedOn      *time.Time         `bson:"foundedOn,omitempty"`
+	MainBusiness   string             `bson:"mainBusiness,omitempty"`
+	Source         string             `bson:"source,omitempty"`
+	Type           crm.CustomerType   `bson:"type"`
+	Stage          crm.Stage          `bson:"stage"`
+	ValueTier      crm.Tier           `bson:"valueTier,omitempty"`
+	Lifecycle      crm.Lifecycle      `bson:"lifecycle,omitempty"`
+	CadenceDays    int                `bson:"cadenceDays,omitempty"`
+	IntentGrade    crm.Tier           `bson:"intentGrade,omitempty"`
+	NeedType       crm.NeedType       `bson:"needType,omitempty"`
+	Tags           []string           `bson:"tags"`
+	OwnerID        string             `bson:"ownerId,omitempty"`
+	Collaborators  []string           `bson:"collaborators"`
+	CommPreference string             `bson:"commPreference,omitempty"`
+	Stats          crm.Stats          `bson:"stats"`
+	Match          crm.MatchKeys      `bson:"match"`
+	Class          crm.Classification `bson:"class"`
+	CreatedAt      time.Time          `bson:"createdAt"`
+	CreatedBy      string             `bson:"createdBy"`
+	UpdatedAt      time.Time          `bson:"updatedAt"`
+	UpdatedBy      string             `bson:"updatedBy"`
+	Version        int64              `bson:"version"`
+	ArchivedAt     *time.Time         `bson:"archivedAt,omitempty"`
 }
 
 // decodeLean decodes a stored customer document into a new read-model entry
@@ -117,6 +120,8 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		Type:           d.Type,
 		Stage:          d.Stage,
 		ValueTier:      d.ValueTier,
+		Lifecycle:      d.Lifecycle,
+		CadenceDays:    d.CadenceDays,
 		IntentGrade:    d.IntentGrade,
 		NeedType:       d.NeedType,
 		Tags:           d.Tags,
@@ -125,6 +130,7 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		CommPreference: d.CommPreference,
 		Stats:          d.Stats,
 		Match:          d.Match,
+		Class:          d.Class,
 		CreatedAt:      d.CreatedAt,
 		CreatedBy:      d.CreatedBy,
 		UpdatedAt:      d.UpdatedAt,
@@ -279,6 +285,10 @@ func (in *interner) entry(e *entry) {
 	c.Type = crm.CustomerType(in.str(string(c.Type)))
 	c.Stage = crm.Stage(in.str(string(c.Stage)))
 	c.ValueTier = crm.Tier(in.str(string(c.ValueTier)))
+	c.Lifecycle = crm.Lifecycle(in.str(string(c.Lifecycle)))
+	for _, v := range []*crm.ClassValue{&c.Class.ValueTier, &c.Class.Lifecycle, &c.Class.Cadence} {
+		v.Suggested, v.Rule = in.str(v.Suggested), in.str(v.Rule)
+	}
 	c.IntentGrade = crm.Tier(in.str(string(c.IntentGrade)))
 	c.NeedType = crm.NeedType(in.str(string(c.NeedType)))
 	c.Tags = in.list(c.Tags)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -36,7 +37,7 @@ func sameDoc(t testing.TB, want, got *crm.Customer) {
 func leanOf(c *crm.Customer) crm.Customer {
 	l := *c
 	l.Contacts, l.Interactions, l.Needs, l.Deals, l.Satisfaction = nil, nil, nil, nil, nil
-	l.StageHistory, l.TierHistory, l.OwnerHistory = nil, nil, nil
+	l.StageHistory, l.TierHistory, l.OwnerHistory, l.LifecycleHistory, l.TagHistory = nil, nil, nil, nil, nil
 	l.Notes = ""
 	l.Partial = true
 	l.Brief, _ = crm.BriefOf(c)
@@ -279,7 +280,7 @@ func testReadModelConsistency(t *testing.T) {
 // read model neither decodes nor deliberately drops.
 func TestLeanDocCoversCustomer(t *testing.T) {
 	dropped := map[string]bool{"Notes": true, "Contacts": true, "Interactions": true, "Needs": true, "Deals": true,
-		"Satisfaction": true, "StageHistory": true, "TierHistory": true, "OwnerHistory": true, "Partial": true, "ContactsLoaded": true,
+		"Satisfaction": true, "StageHistory": true, "TierHistory": true, "OwnerHistory": true, "LifecycleHistory": true, "TagHistory": true, "Partial": true, "ContactsLoaded": true,
 		"Brief": true} // Brief is built from the arrays: leanOf checks it
 	lean := sqlite.LeanDocType
 	ct := reflect.TypeFor[crm.Customer]()
@@ -301,6 +302,10 @@ func TestLeanDocCoversCustomer(t *testing.T) {
 	at := genNow
 	c.ArchivedAt = &at
 	c.CreditCode = "91310000MA1FL0000X"
+	c.Lifecycle, c.CadenceDays = crm.LifecycleStable, 14
+	c.Class = crm.Classification{RuleSet: 3, At: genNow, NextCheckAt: genNow.Add(time.Hour),
+		ValueTier: crm.ClassValue{Suggested: "B", Rule: "B类", Override: &crm.Override{Value: "A", Reason: "战略", By: "owner-1", At: genNow}},
+		Lifecycle: crm.ClassValue{Suggested: "STABLE", Rule: "稳定"}, Cadence: crm.ClassValue{Suggested: "14", Rule: "B类"}}
 	mustInsert(t, s, c)
 	got := listAll(t, s, 10)
 	if len(got) != 1 {

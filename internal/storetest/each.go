@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
@@ -80,6 +82,52 @@ func init() {
 				}
 			}
 		}
+		// DueBy keeps the customers whose classification check has come:
+		// set and not after it; the archive scope still applies.
+		due := open(t, h)
+		var wantDue []string
+		for i, tc := range []struct {
+			check    *time.Duration // nil: never checked
+			archived bool
+			due      bool
+		}{
+			{nil, false, false},
+			{ptrTo(-time.Hour), false, true},
+			{ptrTo(-time.Millisecond), true, false},
+			{ptrTo(time.Duration(0)), false, true},
+			{ptrTo(time.Millisecond), false, false},
+			{ptrTo(time.Hour), false, false},
+		} {
+			c := plain(fmt.Sprintf("到期公司%d", i), base)
+			if tc.check != nil {
+				c.Class.NextCheckAt = base.Add(*tc.check)
+			}
+			if tc.archived {
+				at := base
+				c.ArchivedAt = &at
+			}
+			insert(t, due, c)
+			if tc.due {
+				wantDue = append(wantDue, c.ID)
+			}
+		}
+		var gotDue []string
+		for _, full := range []bool{false, true} {
+			gotDue = gotDue[:0]
+			err := due.Customers().Each(ctx(t), crm.EachQuery{Scope: crm.ScopeActive, DueBy: base, Full: full}, func(c *crm.Customer) error {
+				gotDue = append(gotDue, c.ID)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(gotDue)
+			slices.Sort(wantDue)
+			if !slices.Equal(gotDue, wantDue) {
+				t.Errorf("due by %v (full=%v): visited %v, want %v", base, full, gotDue, wantDue)
+			}
+		}
+
 		// fn's error stops the visit and comes back as it is.
 		stop := errors.New("enough")
 		n := 0
@@ -98,3 +146,5 @@ func init() {
 		}
 	})
 }
+
+func ptrTo[T any](v T) *T { return &v }

@@ -21,6 +21,8 @@ func listData(t *testing.T, s crm.Store, n int) []*crm.Customer {
 		c.Source = []string{"展会", "", "转介绍", "官网", "电话"}[i%5]
 		c.ValueTier = []crm.Tier{"", crm.TierA, crm.TierB, crm.TierC}[(i/2)%4]
 		c.IntentGrade = []crm.Tier{crm.TierC, "", crm.TierA}[i%3]
+		c.Lifecycle = []crm.Lifecycle{crm.LifecycleNew, "", crm.LifecycleChurned, crm.LifecycleStable}[(i/3)%4]
+		c.CadenceDays = []int{0, 7, 30}[(i/2)%3] // and so the next follow-up, absent without one
 		c.NeedType = []crm.NeedType{"", crm.NeedTypeProduct, crm.NeedTypeSolution}[(i/3)%3]
 		c.Region = crm.Region{Province: []string{"", "广东省", "上海市"}[i%3], City: []string{"深圳市", "", "", "广州市"}[i%4]}
 		c.Stage = []crm.Stage{crm.StageWon, crm.StagePotential, crm.StageLost, crm.StageNegotiation, crm.StageContacted}[i%5]

@@ -56,6 +56,7 @@ export const CustomerListItemFragment = graphql(`
     stage
     type
     valueTier
+    lifecycle
     intentGrade
     industry
     province
@@ -66,6 +67,7 @@ export const CustomerListItemFragment = graphql(`
       id
       name
     }
+    nextFollowUpAt
     contacts(limit: 1) {
       name
       primary
@@ -309,7 +311,21 @@ export const CustomerDetailFragment = graphql(`
         id
         name
       }
+      reason
+      rule
     }
+    lifecycleHistory(newestFirst: true, limit: $historyLimit) {
+      from
+      to
+      at
+      by {
+        id
+        name
+      }
+      reason
+      rule
+    }
+    ...CustomerClassification
     ownerHistory(newestFirst: true, limit: $historyLimit) {
       from {
         id
@@ -363,6 +379,81 @@ export const CreateCustomerMutation = graphql(`
       id
       code
       version
+    }
+  }
+`);
+
+/** A customer's classification (value tier, lifecycle stage, cadence): values, sources, reasons, overrides. */
+export const CustomerClassificationFragment = graphql(`
+  fragment CustomerClassification on Customer {
+    id
+    version
+    valueTier
+    lifecycle
+    cadenceDays
+    nextFollowUpAt
+    classification {
+      valueTier {
+        ...ClassifiedValueFields
+      }
+      lifecycle {
+        ...ClassifiedValueFields
+      }
+      cadence {
+        ...ClassifiedValueFields
+      }
+    }
+  }
+`);
+
+export const ClassifiedValueFieldsFragment = graphql(`
+  fragment ClassifiedValueFields on ClassifiedValue {
+    value
+    source
+    suggested
+    rule
+    reason
+    override {
+      value
+      reason
+      at
+      reviewOn
+      by {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const OverrideClassificationMutation = graphql(`
+  mutation OverrideClassification(
+    $id: ID!
+    $expectedVersion: Int!
+    $valueTier: Tier
+    $lifecycle: Lifecycle
+    $cadenceDays: Int
+    $reason: String!
+    $reviewOn: Date
+  ) {
+    overrideClassification(
+      customerId: $id
+      expectedVersion: $expectedVersion
+      valueTier: $valueTier
+      lifecycle: $lifecycle
+      cadenceDays: $cadenceDays
+      reason: $reason
+      reviewOn: $reviewOn
+    ) {
+      ...CustomerClassification
+    }
+  }
+`);
+
+export const ClearOverrideMutation = graphql(`
+  mutation ClearOverride($id: ID!, $expectedVersion: Int!) {
+    clearOverride(customerId: $id, expectedVersion: $expectedVersion) {
+      ...CustomerClassification
     }
   }
 `);

@@ -13,6 +13,7 @@ const DIMENSIONS = {
   QUARTER: { zh: '季度', en: 'Quarter' },
   YEAR: { zh: '年', en: 'Year' },
   VALUE_TIER: { zh: '价值分级', en: 'Value tier' },
+  LIFECYCLE: { zh: '生命周期', en: 'Lifecycle' },
   INTENT_GRADE: { zh: '意向等级', en: 'Intent grade' },
   STAGE: { zh: '客户阶段', en: 'Stage' },
   INDUSTRY: { zh: '行业', en: 'Industry' },
@@ -51,7 +52,7 @@ function pick<E extends Dim>(values: readonly E[], override: Partial<Record<E, L
 }
 
 const TIME = ['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'] as const;
-const CUSTOMER = ['VALUE_TIER', 'INTENT_GRADE', 'STAGE', 'INDUSTRY', 'SOURCE', 'PROVINCE', 'CITY', 'OWNER', 'TYPE', 'NEED_TYPE', 'TAG',
+const CUSTOMER = ['VALUE_TIER', 'LIFECYCLE', 'INTENT_GRADE', 'STAGE', 'INDUSTRY', 'SOURCE', 'PROVINCE', 'CITY', 'OWNER', 'TYPE', 'NEED_TYPE', 'TAG',
   'CREATED_MONTH', 'CREATED_QUARTER', 'CREATED_YEAR', 'FIRST_DEAL_MONTH', 'FIRST_DEAL_QUARTER'] as const;
 
 export const TIME_UNIT_LABELS: LabelMap<TimeUnit> = pick<TimeUnit>(TIME);

@@ -6,6 +6,7 @@ import type {
   ArchiveScope,
   BulkAction,
   BulkJobStatus,
+  ClassificationSource,
   ContactRole,
   CustomerOrderField,
   CustomerType,
@@ -155,6 +156,8 @@ export const ORDER_FIELD_LABELS: LabelMap<CustomerOrderField> = {
   COMPLAINT_COUNT: { zh: '投诉次数', en: 'Complaints' },
   LAST_COMPLAINT_AT: { zh: '最近投诉', en: 'Last complaint' },
   SATISFACTION_COUNT: { zh: '调研次数', en: 'Surveys' },
+  LIFECYCLE: { zh: '生命周期', en: 'Lifecycle' },
+  NEXT_FOLLOW_UP_AT: { zh: '下次跟进', en: 'Next follow-up' },
 };
 
 export const ORDER_DIRECTION_LABELS: LabelMap<OrderDirection> = {
@@ -208,6 +211,19 @@ export const RULE_FIELD_LABELS: LabelMap<RuleField> = {
   TAG: { zh: '标签', en: 'Tag' },
 };
 
+/** Where a classified value comes from. */
+export const CLASSIFICATION_SOURCE_LABELS: LabelMap<ClassificationSource> = {
+  RULE: { zh: '规则', en: 'Rule' },
+  MANUAL: { zh: '手动', en: 'Manual' },
+};
+
+/** The values a manual override holds. */
+export const CLASSIFICATION_TARGET_LABELS: LabelMap<'VALUE_TIER' | 'LIFECYCLE' | 'CADENCE'> = {
+  VALUE_TIER: { zh: '价值分级', en: 'Value tier' },
+  LIFECYCLE: { zh: '生命周期', en: 'Lifecycle stage' },
+  CADENCE: { zh: '跟进周期', en: 'Follow-up cadence' },
+};
+
 /** The kinds of problems the rules' lint finds. */
 export const RULE_LINT_KIND_LABELS: LabelMap<RuleLintKind> = {
   NEVER_MATCHES: { zh: '从不匹配', en: 'Never matches', color: 'warning' },
@@ -244,6 +260,8 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   BulkAction: [BULK_ACTION_LABELS],
   BulkJobStatus: [BULK_JOB_STATUS_LABELS],
   Lifecycle: [LIFECYCLE_LABELS],
+  ClassificationSource: [CLASSIFICATION_SOURCE_LABELS],
+  ClassificationTarget: [CLASSIFICATION_TARGET_LABELS],
   RuleField: [RULE_FIELD_LABELS],
   RuleLintKind: [RULE_LINT_KIND_LABELS],
   DuplicateReason: [DUPLICATE_REASON_LABELS],

@@ -43,7 +43,6 @@ export interface CustomerFormValues {
   source: string;
   type: CustomerType | null;
   stage: Stage | null;
-  valueTier: Tier | null;
   intentGrade: Tier | null;
   needType: NeedType | null;
   tags: string[];
@@ -61,7 +60,6 @@ export const PROFILE_FIELDS: readonly ProfileField[] = [
   'creditCode',
   'type',
   'stage',
-  'valueTier',
   'intentGrade',
   'needType',
   'ownerId',
@@ -98,7 +96,6 @@ export const FIELD_LABELS: Record<ProfileField, MessageKey> = {
   source: 'customer.source',
   type: 'customer.type',
   stage: 'customer.stage',
-  valueTier: 'customer.valueTier',
   intentGrade: 'customer.intentGrade',
   needType: 'customer.needType',
   tags: 'customer.tags',
@@ -124,7 +121,6 @@ export function emptyCustomerForm(): CustomerFormValues {
     source: '',
     type: 'NEW',
     stage: 'POTENTIAL',
-    valueTier: null,
     intentGrade: null,
     needType: null,
     tags: [],
@@ -151,7 +147,6 @@ export function profileToForm(c: CustomerProfileFragment): CustomerFormValues {
     source: c.source,
     type: c.type,
     stage: c.stage,
-    valueTier: c.valueTier,
     intentGrade: c.intentGrade,
     needType: c.needType,
     tags: [...c.tags],
@@ -205,7 +200,6 @@ export function formToInput(v: CustomerFormValues, contacts: ContactFormValues[]
   if (founded) input.foundedOn = founded;
   if (v.type) input.type = v.type;
   if (v.stage) input.stage = v.stage;
-  if (v.valueTier) input.valueTier = v.valueTier;
   if (v.intentGrade) input.intentGrade = v.intentGrade;
   if (v.needType) input.needType = v.needType;
   const tags = cleanTags(v.tags);
@@ -241,7 +235,6 @@ export function formToPatch(v: CustomerFormValues, base: CustomerFormValues): Cu
   }
   if (v.type && v.type !== base.type) patch.type = v.type;
   if (v.stage && v.stage !== base.stage) patch.stage = v.stage;
-  if (v.valueTier && v.valueTier !== base.valueTier) patch.valueTier = v.valueTier;
   if (v.intentGrade && v.intentGrade !== base.intentGrade) patch.intentGrade = v.intentGrade;
   if (v.needType && v.needType !== base.needType) patch.needType = v.needType;
   if (!sameValue(cleanTags(v.tags), cleanTags(base.tags))) patch.tags = cleanTags(v.tags);

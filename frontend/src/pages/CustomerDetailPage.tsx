@@ -6,7 +6,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { request } from '../api/client';
 import { ArchiveCustomerMutation, CustomerQuery, HISTORY_LIMIT, MAX_INTERACTION_LIMIT, RECORD_LIMIT, RestoreCustomerMutation } from '../api/operations';
 import { useI18n } from '../i18n';
-import { CUSTOMER_TYPE_LABELS, INTENT_GRADE_LABELS, NEED_TYPE_LABELS, STAGE_LABELS, VALUE_TIER_LABELS } from '../i18n/enums';
+import { CUSTOMER_TYPE_LABELS, INTENT_GRADE_LABELS, LIFECYCLE_LABELS, NEED_TYPE_LABELS, STAGE_LABELS, VALUE_TIER_LABELS } from '../i18n/enums';
 import { EnumTag } from '../components/EnumTag';
 import { ErrorState, PageLoading } from '../components/States';
 import { errorText } from '../lib/errorText';
@@ -22,6 +22,7 @@ import { SatisfactionSection } from './detail/Satisfaction';
 import { HistorySection } from './detail/History';
 import { InteractionModal } from './detail/InteractionModal';
 import { ReachBar } from './detail/ReachBar';
+import { ClassificationCard } from './detail/Classification';
 import type { Detail, DetailInteraction, SectionProps } from './detail/types';
 import { PageHeading } from '../components/PageHeading';
 import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
@@ -162,6 +163,8 @@ export default function CustomerDetailPage() {
     </Card>
   );
 
+  const classification = <ClassificationCard {...section} />;
+
   const contacts = (
     <Card size="small" title={`${t('customer.contacts')} (${c.contacts.length})`} style={{ marginBottom: 16 }}>
       <ContactsSection {...section} />
@@ -212,6 +215,7 @@ export default function CustomerDetailPage() {
           <div style={{ marginTop: 6 }}>
             <EnumTag map={STAGE_LABELS} value={c.stage} />
             <EnumTag map={VALUE_TIER_LABELS} value={c.valueTier} />
+            <EnumTag map={LIFECYCLE_LABELS} value={c.lifecycle} />
             <EnumTag map={INTENT_GRADE_LABELS} value={c.intentGrade} />
             {c.owner && <Tag bordered={false}>{t('detail.ownerTag', { name: c.owner.name })}</Tag>}
             {c.tags.map((tag) => (
@@ -250,6 +254,7 @@ export default function CustomerDetailPage() {
           <ReachBar customer={c} />
           {canLog && <QuickLog customerId={c.id} onLogged={reload} />}
           {stats}
+          {classification}
           {tabs}
           {contacts}
           {profile}
@@ -263,6 +268,7 @@ export default function CustomerDetailPage() {
             {tabs}
           </Col>
           <Col md={10} lg={9} xl={8}>
+            {classification}
             {contacts}
             {profile}
           </Col>

@@ -17,7 +17,6 @@ import {
   INTENT_GRADE_LABELS,
   NEED_TYPE_LABELS,
   STAGE_LABELS,
-  VALUE_TIER_LABELS,
   type LabelMap,
 } from '../i18n/enums';
 import { DateField } from '../components/DateField';
@@ -58,7 +57,6 @@ const known = knownNames([...PROFILE_FIELDS], { contacts: CONTACT_FIELDS });
 const ENUM_FIELDS: Partial<Record<ProfileField, LabelMap<string>>> = {
   type: CUSTOMER_TYPE_LABELS,
   stage: STAGE_LABELS,
-  valueTier: VALUE_TIER_LABELS,
   intentGrade: INTENT_GRADE_LABELS,
   needType: NEED_TYPE_LABELS,
 };
@@ -395,11 +393,6 @@ function CustomerForm({ loaded }: { loaded: Profile | null }) {
 
         <Card title={t('form.classification')} size="small" style={{ marginBottom: 16 }}>
           <Row gutter={16}>
-            <Col {...col}>
-              <Form.Item {...item('valueTier')}>
-                <EnumSelect map={VALUE_TIER_LABELS} />
-              </Form.Item>
-            </Col>
             <Col {...col}>
               <Form.Item {...item('intentGrade')}>
                 <EnumSelect map={INTENT_GRADE_LABELS} />

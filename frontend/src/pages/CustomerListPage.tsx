@@ -42,10 +42,13 @@ import {
   ARCHIVE_SCOPE_LABELS,
   CUSTOMER_TYPE_LABELS,
   INTENT_GRADE_LABELS,
+  LIFECYCLE_LABELS,
   ORDER_FIELD_LABELS,
   STAGE_LABELS,
   VALUE_TIER_LABELS,
 } from '../i18n/enums';
+import dayjs from 'dayjs';
+import { colors } from '../theme';
 import { EnumTag } from '../components/EnumTag';
 import { EmptyState, ErrorState } from '../components/States';
 import { decodeListState, encodeListState, DEFAULT_SORT, MAX_QUERY, PAGE_SIZES, type ListState } from '../lib/urlState';
@@ -80,6 +83,7 @@ type ColumnKey =
   | 'name'
   | 'stage'
   | 'valueTier'
+  | 'lifecycle'
   | 'intentGrade'
   | 'owner'
   | 'primaryContact'
@@ -89,6 +93,7 @@ type ColumnKey =
   | 'source'
   | 'tags'
   | 'lastInteractionAt'
+  | 'nextFollowUpAt'
   | 'interactionCount'
   | 'dealCount'
   | 'totalAmount'
@@ -308,6 +313,7 @@ export function CustomerListPage() {
       },
       { key: 'stage', title: 'col.stage', sort: 'STAGE', width: 96, render: (r) => <EnumTag map={STAGE_LABELS} value={r.stage} /> },
       { key: 'valueTier', title: 'col.valueTier', sort: 'VALUE_TIER', width: 108, render: (r) => <EnumTag map={VALUE_TIER_LABELS} value={r.valueTier} /> },
+      { key: 'lifecycle', title: 'col.lifecycle', sort: 'LIFECYCLE', width: 100, render: (r) => <EnumTag map={LIFECYCLE_LABELS} value={r.lifecycle} /> },
       { key: 'intentGrade', title: 'col.intentGrade', sort: 'INTENT_GRADE', width: 100, render: (r) => <EnumTag map={INTENT_GRADE_LABELS} value={r.intentGrade} /> },
       {
         key: 'owner',
@@ -345,6 +351,20 @@ export function CustomerListPage() {
       { key: 'interactionCount', title: 'col.interactionCount', sort: 'INTERACTION_COUNT', width: 84, align: 'right', render: (r) => r.interactionCount },
       { key: 'dealCount', title: 'col.dealCount', sort: 'DEAL_COUNT', width: 100, align: 'right', render: (r) => r.dealCount },
       { key: 'totalAmount', title: 'col.totalAmount', sort: 'TOTAL_AMOUNT', width: 100, align: 'right', render: (r) => <Money value={r.totalAmount} /> },
+      {
+        key: 'nextFollowUpAt',
+        title: 'col.nextFollowUpAt',
+        sort: 'NEXT_FOLLOW_UP_AT',
+        width: 112,
+        render: (r) => {
+          const overdue = r.nextFollowUpAt != null && dayjs(r.nextFollowUpAt).isBefore(dayjs());
+          return (
+            <span title={formatTime(r.nextFollowUpAt)} style={overdue ? { color: colors.error } : undefined}>
+              {formatShortTime(r.nextFollowUpAt)}
+            </span>
+          );
+        },
+      },
       { key: 'lastDealOn', title: 'col.lastDealOn', sort: 'LAST_DEAL_ON', width: 120, render: (r) => r.lastDealOn ?? '' },
       {
         key: 'avgSatisfaction',

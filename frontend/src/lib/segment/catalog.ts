@@ -26,6 +26,7 @@ import {
   PRIORITY_LABELS,
   STAGE_LABELS,
   VALUE_TIER_LABELS,
+  LIFECYCLE_LABELS,
   type Label,
   type LabelMap,
 } from '../../i18n/enums';
@@ -97,6 +98,9 @@ const CUSTOMER: Record<WhereFields<CustomerWhere>, Spec> = {
   type: e({ zh: '客户类型', en: 'Customer type' }, 'type', 'classification', 'CustomerType', CUSTOMER_TYPE_LABELS),
   stage: e({ zh: '客户阶段', en: 'Stage' }, 'stage', 'classification', 'Stage', STAGE_LABELS),
   valueTier: e({ zh: '价值分级', en: 'Value tier' }, 'tier', 'classification', 'Tier', VALUE_TIER_LABELS, true),
+  lifecycle: e({ zh: '生命周期', en: 'Lifecycle' }, 'lifecycle', 'classification', 'Lifecycle', LIFECYCLE_LABELS, true),
+  cadenceDays: s({ zh: '跟进周期（天）', en: 'Cadence (days)' }, 'cadence', 'classification', 'int', true),
+  nextFollowUpAt: s({ zh: '下次跟进', en: 'Next follow-up' }, 'next-follow-up', 'interactions', 'time', true),
   intentGrade: e({ zh: '意向等级', en: 'Intent grade' }, 'intent', 'classification', 'Tier', INTENT_GRADE_LABELS, true),
   needType: e({ zh: '需求类型', en: 'Need type' }, 'need-type', 'classification', 'NeedType', NEED_TYPE_LABELS, true),
   owner: s({ zh: '负责人', en: 'Owner' }, 'owner', 'people', 'owner', true),

@@ -1,6 +1,6 @@
 import { Col, Empty, Row, Timeline, Typography } from 'antd';
 import { useI18n } from '../../i18n';
-import { STAGE_LABELS, VALUE_TIER_LABELS } from '../../i18n/enums';
+import { LIFECYCLE_LABELS, STAGE_LABELS, VALUE_TIER_LABELS, type LabelMap } from '../../i18n/enums';
 import { EnumTag } from '../../components/EnumTag';
 import { formatTime } from '../../lib/money';
 import { HISTORY_LIMIT } from '../../api/operations';
@@ -16,50 +16,13 @@ export function HistorySection({ customer }: { customer: Detail }) {
   return (
     <Row gutter={24}>
       <Col xs={24} md={12}>
-        <Typography.Title level={5}>{t('detail.stageHistory')}</Typography.Title>
-        {stages.length === 0 ? (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
-        ) : (
-          <Timeline
-            items={stages.map((s, i) => ({
-              key: i,
-              children: (
-                <>
-                  {s.from && <EnumTag map={STAGE_LABELS} value={s.from} />}
-                  {s.from && '→ '}
-                  <EnumTag map={STAGE_LABELS} value={s.to} />
-                  <div className="kehu-muted" style={{ fontSize: 12 }}>
-                    {t('detail.changedBy', { by: s.by?.name ?? '—', at: formatTime(s.at) })}
-                  </div>
-                </>
-              ),
-            }))}
-          />
-        )}
-        {stages.length >= HISTORY_LIMIT && <NewestOnly shown={stages.length} />}
+        <ChangeHistory title={t('detail.stageHistory')} map={STAGE_LABELS} changes={stages} />
       </Col>
       <Col xs={24} md={12}>
-        <Typography.Title level={5}>{t('detail.tierHistory')}</Typography.Title>
-        {tiers.length === 0 ? (
-          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
-        ) : (
-          <Timeline
-            items={tiers.map((s, i) => ({
-              key: i,
-              children: (
-                <>
-                  {s.from && <EnumTag map={VALUE_TIER_LABELS} value={s.from} />}
-                  {s.from && '→ '}
-                  <EnumTag map={VALUE_TIER_LABELS} value={s.to} />
-                  <div className="kehu-muted" style={{ fontSize: 12 }}>
-                    {t('detail.changedBy', { by: s.by?.name ?? '—', at: formatTime(s.at) })}
-                  </div>
-                </>
-              ),
-            }))}
-          />
-        )}
-        {tiers.length >= HISTORY_LIMIT && <NewestOnly shown={tiers.length} />}
+        <ChangeHistory title={t('detail.tierHistory')} map={VALUE_TIER_LABELS} changes={tiers} />
+      </Col>
+      <Col xs={24} md={12} data-testid="lifecycle-history">
+        <ChangeHistory title={t('detail.lifecycleHistory')} map={LIFECYCLE_LABELS} changes={customer.lifecycleHistory} />
       </Col>
       {owners.length > 0 && (
         <Col xs={24} md={12} data-testid="owner-history">
@@ -82,5 +45,45 @@ export function HistorySection({ customer }: { customer: Detail }) {
         </Col>
       )}
     </Row>
+  );
+}
+
+interface Change<E extends string> {
+  from?: E | null;
+  to: E;
+  at: string;
+  by?: { name: string } | null;
+  reason?: string | null;
+  rule?: string | null;
+}
+
+/** A value's changes, newest first: by a rule (named) or by a person (with the reason, if any). */
+function ChangeHistory<E extends string>({ title, map, changes }: { title: string; map: LabelMap<E>; changes: Change<E>[] }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Typography.Title level={5}>{title}</Typography.Title>
+      {changes.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
+      ) : (
+        <Timeline
+          items={changes.map((s, i) => ({
+            key: i,
+            children: (
+              <>
+                {s.from && <EnumTag map={map} value={s.from} />}
+                {s.from && '→ '}
+                <EnumTag map={map} value={s.to} />
+                <div className="kehu-muted" style={{ fontSize: 12 }}>
+                  {t('detail.changedBy', { by: s.rule ? t('history.byRule', { rule: s.rule }) : (s.by?.name ?? '—'), at: formatTime(s.at) })}
+                  {s.reason && ` · ${s.reason}`}
+                </div>
+              </>
+            ),
+          }))}
+        />
+      )}
+      {changes.length >= HISTORY_LIMIT && <NewestOnly shown={changes.length} />}
+    </>
   );
 }

@@ -186,6 +186,7 @@ function PreviewView({
       <Space size={32} wrap>
         <Statistic title={t('rules.classified')} value={p.customers} />
         <Statistic title={t('rules.wouldChange')} value={p.changed} />
+        {p.held > 0 && <Statistic title={t('rules.held')} value={p.held} />}
       </Space>
       <section aria-labelledby="rules-lint">
         <Typography.Title level={2} id="rules-lint" style={{ fontSize: 16 }}>

@@ -37,6 +37,7 @@ export const PreviewRulesQuery = graphql(`
     previewRules(rules: $rules, first: $first, locale: $locale) {
       customers
       changed
+      held
       transitions {
         field
         tag

@@ -1,0 +1,444 @@
+package rules_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/rules"
+	"github.com/kehu-crm/kehu/internal/segment"
+	"github.com/kehu-crm/kehu/internal/sqlite"
+)
+
+// world is the customer service with the rules as its classifier, over
+// an embedded store in a temporary directory, on a clock the test moves.
+type world struct {
+	crm   *crm.Service
+	rules *rules.Service
+	clock *crm.FixedClock
+	boss  crm.Actor // a manager
+	sales crm.Actor
+}
+
+func newWorld(t testing.TB, start time.Time) *world {
+	t.Helper()
+	s, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	clock := crm.NewFixedClock(start)
+	w := &world{clock: clock, boss: crm.Actor{UserID: "u-boss", Role: crm.RoleManager}, sales: crm.Actor{UserID: "u-sales", Role: crm.RoleSales}}
+	for _, a := range []crm.Actor{w.boss, w.sales} {
+		u := &crm.User{ID: a.UserID, Email: a.UserID + "@kehu.cn", Name: a.UserID, Role: a.Role, Version: 1, CreatedAt: start, UpdatedAt: start}
+		if err := s.Users().Insert(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.rules = &rules.Service{Settings: s.Settings(), Customers: s.Customers(), Clock: clock, Loc: crm.DefaultLocation}
+	w.crm = &crm.Service{Store: s, Clock: clock, Loc: crm.DefaultLocation, Filters: segment.SavedFilters{}, Classifier: w.rules}
+	w.rules.Reclassify = w.crm.Reclassify
+	return w
+}
+
+func (w *world) get(t testing.TB, id string) *crm.Customer {
+	t.Helper()
+	c, err := w.crm.Customer(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (w *world) pass(t testing.TB) rules.PassResult {
+	t.Helper()
+	res, err := w.rules.Pass(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func (w *world) deal(t testing.TB, id string, yuan int64) {
+	t.Helper()
+	day := crm.DateOf(w.clock.Now(), crm.DefaultLocation)
+	if _, err := w.crm.RecordDeal(context.Background(), w.sales, id, nil, crm.DealInput{Product: "产品", Amount: crm.Money(yuan * 100), Date: &day}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// at moves the clock to t, which must be later.
+func (w *world) at(t time.Time) {
+	if !t.After(w.clock.Now()) {
+		panic(fmt.Sprintf("the clock goes back from %v to %v", w.clock.Now(), t))
+	}
+	w.clock.Advance(t.Sub(w.clock.Now()))
+}
+
+// A customer's whole life, with time moved by the clock: each transition
+// is made by the write that causes it or, when only time passes, by the
+// pass, which visits only the customers whose next check has come; each
+// change is in the history with the rule and the rule set.
+func TestWholeLife(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2025, 1, 6, 10, 0, 0, 0, crm.DefaultLocation)
+	w := newWorld(t, start)
+	c, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: "杭州云栖科技有限公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bystander, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: "不相干的公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type state struct {
+		tier      crm.Tier
+		lifecycle crm.Lifecycle
+		cadence   int
+	}
+	expect := func(what string, want state, rule string) {
+		t.Helper()
+		got := w.get(t, c.ID)
+		if s := (state{got.ValueTier, got.Lifecycle, got.CadenceDays}); s != want {
+			t.Fatalf("%s: %+v, want %+v", what, s, want)
+		}
+		if h := got.LifecycleHistory; len(h) == 0 || h[len(h)-1].To != want.lifecycle || h[len(h)-1].By != "" {
+			t.Fatalf("%s: lifecycle history %+v", what, h)
+		}
+		if rule != "" && got.Class.Lifecycle.Rule != rule {
+			t.Fatalf("%s: lifecycle by rule %q, want %q", what, got.Class.Lifecycle.Rule, rule)
+		}
+		if h := got.TierHistory; len(h) == 0 || h[len(h)-1].To != want.tier || h[len(h)-1].Rule == "" || h[len(h)-1].By != "" {
+			t.Fatalf("%s: tier history %+v", what, h)
+		}
+		if got.Stats.NextFollowUpAt.IsZero() {
+			t.Fatalf("%s: no next follow-up with cadence %d", what, got.CadenceDays)
+		}
+	}
+	expect("a new lead", state{crm.TierC, crm.LifecyclePotential, 30}, "潜在客户")
+	if res := w.pass(t); !res.Full || res.Changed != 0 {
+		t.Fatalf("first pass %+v: every customer was classified on its write", res)
+	}
+
+	// The first deal: a new customer, tier A; then one deal every two
+	// months keeps it cooperating.
+	w.at(start.AddDate(0, 0, 1))
+	w.deal(t, c.ID, 600_000)
+	expect("first deal", state{crm.TierA, crm.LifecycleNew, 7}, "新客户")
+	first := crm.DateOf(w.clock.Now(), crm.DefaultLocation)
+	for m := 2; m <= 22; m += 2 {
+		w.at(start.AddDate(0, m, 1))
+		w.deal(t, c.ID, 300_000)
+		if m == 4 {
+			expect("a deal within six months of the first", state{crm.TierA, crm.LifecycleNew, 7}, "新客户")
+		}
+		if m == 6 {
+			// Six months after the first deal, the day after it: time alone
+			// made the customer stable, and the deal's write applied it.
+			expect("six months on", state{crm.TierA, crm.LifecycleStable, 7}, "稳定客户")
+		}
+	}
+	// Only time passes: 24 months after the first deal (midnight of its
+	// day in Shanghai) the pass makes it strategic.
+	w.at(time.Date(first.Year()+2, first.Month(), first.Day(), 0, 30, 0, 0, crm.DefaultLocation))
+	res := w.pass(t)
+	if res.Full || res.Visited != 1 || res.Changed != 1 {
+		t.Fatalf("pass at 24 months: %+v, want one due customer changed (not the bystander)", res)
+	}
+	expect("24 months", state{crm.TierA, crm.LifecycleStrategic, 7}, "战略客户")
+	if got := w.get(t, bystander.ID); !got.Class.NextCheckAt.IsZero() {
+		t.Fatalf("bystander checked at %v: nothing it has can change with time", got.Class.NextCheckAt)
+	}
+
+	// Silence. The pass runs every day: the customer churns three months
+	// after the last deal, falls to B and C as deals leave the 12-month
+	// window, and goes dormant after six months.
+	last := w.get(t, c.ID).Stats.LastDealOn
+	seen := map[crm.Lifecycle]time.Time{}
+	tiers := map[crm.Tier]time.Time{}
+	for d := 1; d <= 400; d++ {
+		w.at(start.AddDate(0, 24, 1+d).Add(-9 * time.Hour)) // 01:00 in Shanghai, every day
+		w.pass(t)
+		got := w.get(t, c.ID)
+		if _, ok := seen[got.Lifecycle]; !ok {
+			seen[got.Lifecycle] = w.clock.Now()
+		}
+		if _, ok := tiers[got.ValueTier]; !ok {
+			tiers[got.ValueTier] = w.clock.Now()
+		}
+	}
+	day := func(t time.Time) string { return crm.DateOf(t, crm.DefaultLocation).Format("2006-01-02") }
+	if got, want := day(seen[crm.LifecycleChurned]), last.AddDate(0, 3, 1).Format("2006-01-02"); got != want {
+		t.Errorf("churned on %s, want %s (3 months and a day after the last deal %s)", got, want, last.Format("2006-01-02"))
+	}
+	if got, want := day(seen[crm.LifecycleDormant]), last.AddDate(0, 6, 1).Format("2006-01-02"); got != want {
+		t.Errorf("dormant on %s, want %s", got, want)
+	}
+	if tiers[crm.TierB].IsZero() || tiers[crm.TierC].IsZero() || !tiers[crm.TierB].Before(tiers[crm.TierC]) {
+		t.Errorf("tiers over the silence: %v, want B then C", tiers)
+	}
+	expect("after the silence", state{crm.TierC, crm.LifecycleDormant, 30}, "休眠客户")
+
+	// Won back: a deal makes it a strategic customer again at once.
+	w.deal(t, c.ID, 800_000)
+	expect("won back", state{crm.TierA, crm.LifecycleStrategic, 7}, "战略客户")
+	got := w.get(t, c.ID)
+	var stages []string
+	for _, h := range got.LifecycleHistory {
+		stages = append(stages, string(h.To))
+		if h.Rule == "" || h.RuleSet != 0 {
+			t.Errorf("lifecycle change %+v without its rule", h)
+		}
+	}
+	if fmt.Sprint(stages) != "[POTENTIAL NEW STABLE STRATEGIC CHURNED DORMANT STRATEGIC]" {
+		t.Errorf("lifecycle history %v", stages)
+	}
+	// Rule changes are not a person's edits.
+	if !got.UpdatedAt.Equal(w.clock.Now().Truncate(time.Millisecond)) || got.UpdatedBy != w.sales.UserID {
+		t.Errorf("updated %v by %s", got.UpdatedAt, got.UpdatedBy)
+	}
+}
+
+func wantFieldError(t *testing.T, what string, err error, field string, reason crm.Reason) {
+	t.Helper()
+	var e *crm.Error
+	if !errors.As(err, &e) || e.Code != crm.CodeBadUserInput || len(e.Fields) == 0 || e.Fields[0].Field != field || e.Fields[0].Reason != reason {
+		t.Errorf("%s: want BAD_USER_INPUT %s on %q, got %v", what, reason, field, err)
+	}
+}
+
+// A manual override holds a value against the rules, which keep their
+// suggestion; every bad override is refused with its field; clearing it
+// gives the value back to the rules in the same write.
+func TestOverride(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation))
+	c, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: "苏州明辉物流有限公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tierA, zero, over, cadence := crm.TierA, 0, 366, 10
+	yesterday := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	today := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	bad := crm.Tier("Z")
+	for _, tc := range []struct {
+		name   string
+		in     crm.OverrideInput
+		field  string
+		reason crm.Reason
+	}{
+		{"no reason", crm.OverrideInput{ValueTier: &tierA}, "reason", crm.ReasonRequired},
+		{"blank reason", crm.OverrideInput{ValueTier: &tierA, Reason: "  "}, "reason", crm.ReasonRequired},
+		{"nothing to hold", crm.OverrideInput{Reason: "因为"}, "", crm.ReasonRequired},
+		{"a review date in the past", crm.OverrideInput{ValueTier: &tierA, Reason: "因为", ReviewOn: &yesterday}, "reviewOn", crm.ReasonPastDate},
+		{"no tier", crm.OverrideInput{ValueTier: &bad, Reason: "因为"}, "valueTier", crm.ReasonNotAllowed},
+		{"a zero cadence", crm.OverrideInput{CadenceDays: &zero, Reason: "因为"}, "cadenceDays", crm.ReasonOutOfRange},
+		{"a cadence over a year", crm.OverrideInput{CadenceDays: &over, Reason: "因为"}, "cadenceDays", crm.ReasonOutOfRange},
+	} {
+		_, err := w.crm.OverrideClassification(ctx, w.sales, c.ID, c.Version, tc.in)
+		wantFieldError(t, tc.name, err, tc.field, tc.reason)
+	}
+	// A typed tier other than the customer's is the rules' to keep.
+	_, err = w.crm.UpdateCustomer(ctx, w.sales, c.ID, c.Version, crm.CustomerPatch{CustomerFields: crm.CustomerFields{ValueTier: &tierA}})
+	wantFieldError(t, "typed tier", err, "valueTier", crm.ReasonKeptByRules)
+	_, err = w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: "另一家", CustomerFields: crm.CustomerFields{ValueTier: &tierA}})
+	wantFieldError(t, "typed tier on create", err, "valueTier", crm.ReasonKeptByRules)
+	same := c.ValueTier
+	if _, err := w.crm.UpdateCustomer(ctx, w.sales, c.ID, c.Version, crm.CustomerPatch{CustomerFields: crm.CustomerFields{ValueTier: &same}}); err != nil {
+		t.Fatalf("the customer's own tier sent back: %v", err)
+	}
+	c = w.get(t, c.ID)
+
+	held, err := w.crm.OverrideClassification(ctx, w.sales, c.ID, c.Version,
+		crm.OverrideInput{ValueTier: &tierA, CadenceDays: &cadence, Reason: " 战略合作伙伴 ", ReviewOn: &today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := held.Class.ValueTier.Override
+	if held.ValueTier != crm.TierA || held.CadenceDays != 10 || o == nil || o.Reason != "战略合作伙伴" || o.By != w.sales.UserID ||
+		!o.ReviewOn.Equal(today) || held.Class.ValueTier.Suggested != "C" || held.Class.ValueTier.Source() != crm.SourceManual {
+		t.Fatalf("held %+v, class %+v", held.ValueTier, held.Class)
+	}
+	if h := held.TierHistory[len(held.TierHistory)-1]; h.To != crm.TierA || h.By != w.sales.UserID || h.Reason != "战略合作伙伴" || h.Rule != "" {
+		t.Fatalf("tier history %+v", h)
+	}
+	if _, err := w.crm.OverrideClassification(ctx, w.sales, c.ID, c.Version, crm.OverrideInput{ValueTier: &tierA, Reason: "x"}); !crm.IsVersionConflict(err) {
+		t.Fatalf("stale version: %v", err)
+	}
+	// The rules keep computing: a deal that makes the customer B changes
+	// the suggestion, not the held tier; the dry run counts it as held.
+	w.deal(t, c.ID, 200_000)
+	got := w.get(t, c.ID)
+	if got.ValueTier != crm.TierA || got.Class.ValueTier.Suggested != "B" || got.CadenceDays != 10 || got.Lifecycle != crm.LifecycleNew {
+		t.Fatalf("after a deal: tier %s (suggested %s), cadence %d, lifecycle %s", got.ValueTier, got.Class.ValueTier.Suggested, got.CadenceDays, got.Lifecycle)
+	}
+	pv, _, err := w.rules.PreviewRules(ctx, w.boss, nil, nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.Held != 1 || pv.Changed != 0 {
+		t.Fatalf("preview: %d held, %d changed; want 1 held, none changed", pv.Held, pv.Changed)
+	}
+	// Clearing lets the rules decide again, in the same write.
+	if _, err := w.crm.ClearOverride(ctx, w.sales, c.ID, got.Version, []crm.ClassTarget{"COLOUR"}); err == nil {
+		t.Fatal("cleared an unknown target")
+	}
+	cleared, err := w.crm.ClearOverride(ctx, w.sales, c.ID, got.Version, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cleared.ValueTier != crm.TierB || cleared.CadenceDays != 14 || cleared.Class.ValueTier.Override != nil || cleared.Class.ValueTier.Source() != crm.SourceRule {
+		t.Fatalf("cleared: tier %s, cadence %d, class %+v", cleared.ValueTier, cleared.CadenceDays, cleared.Class.ValueTier)
+	}
+	if h := cleared.TierHistory[len(cleared.TierHistory)-1]; h.From != crm.TierA || h.To != crm.TierB || h.Rule == "" || h.By != "" {
+		t.Fatalf("tier history after clearing %+v", h)
+	}
+	_, err = w.crm.ClearOverride(ctx, w.sales, c.ID, cleared.Version, nil)
+	wantFieldError(t, "nothing to clear", err, "targets", crm.ReasonNotFound)
+	// Whoever may not edit the customer may not override it.
+	other := crm.Actor{UserID: "u-other", Role: crm.RoleSales}
+	if _, err := w.crm.OverrideClassification(ctx, other, c.ID, cleared.Version, crm.OverrideInput{ValueTier: &tierA, Reason: "x"}); !crm.IsCode(err, crm.CodeForbidden) {
+		t.Fatalf("a stranger's override: %v", err)
+	}
+}
+
+// A saved rule set is applied to every customer by the next pass, and
+// only once; the preview before saving counts exactly what applying
+// changes.
+func TestNewRuleSetIsAppliedOnce(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation))
+	for i, yuan := range []int64{0, 50_000, 150_000, 600_000, 90_000} {
+		c, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: fmt.Sprintf("公司%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if yuan > 0 {
+			w.deal(t, c.ID, yuan)
+		}
+	}
+	w.pass(t)
+	set := rules.Defaults()
+	set.Rules[1].When = "deals.sum(date:<=12m):>=80000" // B from 80,000 yuan
+	pv, _, err := w.rules.PreviewRules(ctx, w.boss, set.Rules, nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.rules.SaveRules(ctx, w.boss, 0, set.Rules); err != nil {
+		t.Fatal(err)
+	}
+	res := w.pass(t)
+	if !res.Full || res.Visited != 5 || res.Changed != pv.Changed || res.Changed != 1 {
+		t.Fatalf("pass after saving: %+v; the preview said %d change", res, pv.Changed)
+	}
+	if res := w.pass(t); res.Full || res.Visited != 0 {
+		t.Fatalf("second pass: %+v, want nothing due", res)
+	}
+	if _, err := w.rules.SaveRules(ctx, w.boss, 0, set.Rules); !crm.IsCode(err, crm.CodeConflict) {
+		t.Fatalf("saved over version 1 with 0: %v", err)
+	}
+}
+
+// One replica runs the pass: a lease another holds is respected until it
+// expires, then taken over.
+func TestPassLease(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation))
+	if _, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: "公司"}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := w.rules.Pass(ctx, "replica-a")
+	if err != nil || first.Skipped {
+		t.Fatalf("first pass: %+v %v", first, err)
+	}
+	// replica-a stops in the middle of its next pass: its lease stands.
+	var st bson.M
+	v, err := w.rules.Settings.Get(ctx, rules.PassKey, &st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st["holder"], st["until"] = "replica-a", w.clock.Now().Add(rules.Lease)
+	if err := w.rules.Settings.Put(ctx, rules.PassKey, st, v); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := w.rules.Pass(ctx, "replica-b"); err != nil || !res.Skipped {
+		t.Fatalf("pass while another holds the lease: %+v %v", res, err)
+	}
+	w.clock.Advance(rules.Lease + time.Second)
+	if res, err := w.rules.Pass(ctx, "replica-b"); err != nil || res.Skipped {
+		t.Fatalf("pass after the lease expired: %+v %v", res, err)
+	}
+}
+
+// The pass and people's writes on the same customers never lose an
+// update: every appended interaction is there, and the classification
+// is the one the rules give the final document.
+func TestPassRacesWriters(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation)
+	w := newWorld(t, start)
+	var ids []string
+	for i := range 20 {
+		c, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: fmt.Sprintf("公司%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.deal(t, c.ID, int64(100_000*(i%7)+1))
+		ids = append(ids, c.ID)
+	}
+	// Four months later every customer is due (its deal left "the last
+	// three months").
+	w.at(start.AddDate(0, 4, 0))
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 3 {
+				_, err := w.crm.LogInteraction(ctx, w.sales, id, nil, crm.InteractionInput{Channel: crm.ChannelPhone, Summary: fmt.Sprintf("电话 %d", k)})
+				if err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if _, err := w.rules.Pass(ctx, "racer"); err != nil {
+			errs <- err
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	set, err := w.rules.Rules(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := rules.Compile(set, segment.Options{Now: w.clock.Now(), Loc: crm.DefaultLocation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		c := w.get(t, id)
+		if len(c.Interactions) != 3 {
+			t.Errorf("%s: %d interactions, want 3", c.Code, len(c.Interactions))
+		}
+		if c.Lifecycle != crm.LifecycleChurned {
+			t.Errorf("%s: %s four months after its only deal, want CHURNED", c.Code, c.Lifecycle)
+		}
+		if p.Apply(c, 0) {
+			t.Errorf("%s: the stored classification is not what the rules give it", c.Code)
+		}
+	}
+}
