@@ -34,8 +34,9 @@ func (r *Resolver) ruleSet(ctx context.Context) (*rules.Set, error) {
 	return set, nil
 }
 
-// why is the reason of one classified value in the request's locale.
-func (r *Resolver) why(ctx context.Context, v crm.ClassValue, locale *crm.Locale) (*string, error) {
+// why is the reason of one of c's classified values in the request's
+// locale, with c's figures when c is a whole document.
+func (r *Resolver) why(ctx context.Context, c *crm.Customer, v crm.ClassValue, locale *crm.Locale) (*string, error) {
 	if v.Override == nil && v.Rule == "" {
 		return nil, nil
 	}
@@ -44,7 +45,7 @@ func (r *Resolver) why(ctx context.Context, v crm.ClassValue, locale *crm.Locale
 		return nil, err
 	}
 	a, _ := auth.ActorFrom(ctx)
-	return orNull(rules.Why(set, v, r.locale(ctx, a, locale))), nil
+	return orNull(r.Rules.Explain(set, v, r.locale(ctx, a, locale), c)), nil
 }
 
 func sourceOf(v crm.ClassValue) *crm.Source {
@@ -58,7 +59,7 @@ func (r *Resolver) classification(ctx context.Context, c *crm.Customer, locale *
 	value := func(v crm.ClassValue, current string) (*model.ClassifiedValue, error) {
 		out := &model.ClassifiedValue{Value: orNull(current), Source: sourceOf(v), Suggested: orNull(v.Suggested), Rule: orNull(v.Rule)}
 		var err error
-		if out.Reason, err = r.why(ctx, v, locale); err != nil {
+		if out.Reason, err = r.why(ctx, c, v, locale); err != nil {
 			return nil, err
 		}
 		if o := v.Override; o != nil {

@@ -90,12 +90,12 @@ func (r *customerResolver) LifecycleSource(ctx context.Context, obj *crm.Custome
 
 // ValueTierReason is the resolver for the valueTierReason field.
 func (r *customerResolver) ValueTierReason(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*string, error) {
-	return r.why(ctx, obj.Class.ValueTier, locale)
+	return r.why(ctx, obj, obj.Class.ValueTier, locale)
 }
 
 // LifecycleReason is the resolver for the lifecycleReason field.
 func (r *customerResolver) LifecycleReason(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*string, error) {
-	return r.why(ctx, obj.Class.Lifecycle, locale)
+	return r.why(ctx, obj, obj.Class.Lifecycle, locale)
 }
 
 // Classification is the resolver for the classification field.

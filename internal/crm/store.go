@@ -64,6 +64,13 @@ type CustomerStore interface {
 	// whole document). fn must neither keep nor modify it. Errors:
 	// BAD_USER_INPUT for a bad scope.
 	Each(ctx context.Context, q EachQuery, fn func(*Customer) error) error
+	// SetNextChecks stores Class.NextCheckAt of each customer that is still
+	// at the version given, changing nothing else (not the version): the
+	// classification pass's bookkeeping, which must not make a person's
+	// edit of the customer a conflict. A customer changed meanwhile is
+	// skipped (its writer computed the check again). It returns how many it
+	// stored.
+	SetNextChecks(ctx context.Context, checks []NextCheck) (int, error)
 	// Estimate returns about how many customers the store holds (archived
 	// ones included), cheaply: what the cost model scales with.
 	Estimate(ctx context.Context) (int, error)
@@ -99,6 +106,13 @@ func (q MatchQuery) Matches(c *Customer) bool {
 		}
 	}
 	return false
+}
+
+// NextCheck is a customer's next classification check, at a version.
+type NextCheck struct {
+	ID      string
+	Version int64
+	At      time.Time
 }
 
 // EachQuery is what Each visits.

@@ -187,6 +187,25 @@ func (cs customerStore) Replace(ctx context.Context, c *crm.Customer, expectedVe
 	return replace(ctx, cs.s.customers, "customer", c.ID, doc, expectedVersion, customerKeys(c))
 }
 
+// SetNextChecks sets class.nextCheckAt of the customers still at their
+// version, in one unordered bulk write.
+func (cs customerStore) SetNextChecks(ctx context.Context, checks []crm.NextCheck) (int, error) {
+	if len(checks) == 0 {
+		return 0, nil
+	}
+	models := make([]mongo.WriteModel, 0, len(checks))
+	for _, ch := range checks {
+		models = append(models, mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: ch.ID}, {Key: "version", Value: ch.Version}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "class.nextCheckAt", Value: ch.At.UTC().Truncate(time.Millisecond)}}}}))
+	}
+	res, err := cs.s.customers.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err != nil {
+		return 0, internal("set next checks", err)
+	}
+	return int(res.MatchedCount), nil
+}
+
 // replace is the versioned write shared by customers and users.
 func replace(ctx context.Context, coll *mongo.Collection, kind, id string, doc []byte, expectedVersion int64, keys []uniqueKey) error {
 	res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expectedVersion}}, bson.Raw(doc))

@@ -77,6 +77,13 @@ func current(c *crm.Customer, t Target) string {
 // whether any of that changed; only then are Class.RuleSet and Class.At
 // set, so a customer the rules leave alone is not written.
 func (p *Program) Apply(c *crm.Customer, ruleSet int64) bool {
+	values, next := p.apply(c, ruleSet)
+	return values || next
+}
+
+// apply is Apply, reporting apart whether anything but NextCheckAt
+// changed (values) and whether NextCheckAt did (next).
+func (p *Program) apply(c *crm.Customer, ruleSet int64) (values, next bool) {
 	now := p.opts.Now.UTC().Truncate(time.Millisecond)
 	o := p.Classify(c)
 	before := snapshot(c)
@@ -103,12 +110,14 @@ func (p *Program) Apply(c *crm.Customer, ruleSet int64) bool {
 			c.SetTag(st.Target.Tag, st.To != "", now, ch)
 		}
 	}
-	c.Class.NextCheckAt = p.NextCheck(c)
-	if snapshot(c).equal(before) {
-		return false
+	values = !snapshot(c).equal(before)
+	check := p.NextCheck(c)
+	next = !check.Equal(c.Class.NextCheckAt)
+	c.Class.NextCheckAt = check
+	if values {
+		c.Class.RuleSet, c.Class.At = ruleSet, now
 	}
-	c.Class.RuleSet, c.Class.At = ruleSet, now
-	return true
+	return values, next
 }
 
 // NextCheck is the earliest time after the program's now at which time
@@ -144,7 +153,7 @@ func (a state) equal(b state) bool {
 	ca, cb := a.class, b.class
 	ca.RuleSet, ca.At, cb.RuleSet, cb.At = 0, time.Time{}, 0, time.Time{}
 	return a.tier == b.tier && a.lifecycle == b.lifecycle && a.cadence == b.cadence &&
-		slices.Equal(a.tags, b.tags) && ca.NextCheckAt.Equal(cb.NextCheckAt) &&
+		slices.Equal(a.tags, b.tags) &&
 		sameValue(ca.ValueTier, cb.ValueTier) && sameValue(ca.Lifecycle, cb.Lifecycle) && sameValue(ca.Cadence, cb.Cadence)
 }
 

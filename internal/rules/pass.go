@@ -15,6 +15,9 @@ const PassKey = "classification-pass"
 // replica takes over a pass whose holder stopped for longer.
 const Lease = 10 * time.Minute
 
+// passBatch is how many next checks the pass stores in one write.
+const passBatch = 500
+
 // passState is the pass's settings document: who runs it until when (the
 // lease), and which rule set every customer has been classified with.
 type passState struct {
@@ -41,9 +44,12 @@ type PassResult struct {
 // every active customer once (a full pass); otherwise only to those whose
 // Class.NextCheckAt has come. One replica at a time runs it: holder takes
 // a lease in the settings store (compare and set) and renews it while it
-// works; a pass that finds the lease held by another does nothing. Each
-// customer is written on its own through Reclassify, so writers wait for
-// one customer's write at most.
+// works; a pass that finds the lease held by another does nothing. A
+// customer whose values change is written on its own through Reclassify
+// (a new version, the customer's lock: writers wait for one customer's
+// write at most); one that only gets a new next check has it stored in a
+// batch without a new version, so the pass never makes a person's open
+// edit a conflict.
 func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 	var res PassResult
 	st, version, ok, err := s.lease(ctx, holder)
@@ -51,39 +57,78 @@ func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 		res.Skipped = !ok
 		return res, err
 	}
-	set, err := s.Rules(ctx)
+	now := s.Clock.Now().Truncate(time.Millisecond)
+	prog, err := s.program(ctx, now)
 	if err != nil {
 		return res, err
 	}
-	now := s.Clock.Now()
+	set := prog.set
 	res.Full = st.Applied == nil || *st.Applied != set.Version
-	q := crm.EachQuery{Scope: crm.ScopeActive, User: "rules"}
+	q := crm.EachQuery{Scope: crm.ScopeActive, Full: true, User: "rules"}
 	if !res.Full {
 		q.DueBy = now
 	}
-	var ids []string
-	if err := s.Customers.Each(ctx, q, func(c *crm.Customer) error { ids = append(ids, c.ID); return ctx.Err() }); err != nil {
-		return res, err
+	// Classify each customer as read. Most only get a new next check:
+	// stored in batches, without a new version (SetNextChecks). Those
+	// whose values change are written one at a time through Reclassify,
+	// which reads them again under the customer's lock.
+	var changed []string
+	var checks []crm.NextCheck
+	flush := func() error {
+		_, err := s.Customers.SetNextChecks(ctx, checks)
+		checks = checks[:0]
+		return err
 	}
 	renewed := time.Now()
-	for _, id := range ids {
-		if time.Since(renewed) > Lease/4 {
-			st.Until = s.Clock.Now().Add(Lease)
-			if err := s.Settings.Put(ctx, PassKey, st, version); err != nil {
-				return res, err // lost the lease (CONFLICT): the new holder goes on
-			}
-			version++
-			renewed = time.Now()
+	renew := func() error {
+		if time.Since(renewed) < Lease/4 {
+			return nil
 		}
-		changed, err := s.Reclassify(ctx, id, now)
+		st.Until = s.Clock.Now().Add(Lease)
+		if err := s.Settings.Put(ctx, PassKey, st, version); err != nil {
+			return err // lost the lease (CONFLICT): the new holder goes on
+		}
+		version++
+		renewed = time.Now()
+		return nil
+	}
+	err = s.Customers.Each(ctx, q, func(c *crm.Customer) error {
+		if err := ctx.Err(); err != nil {
+			return crm.Internal(err)
+		}
+		if err := renew(); err != nil {
+			return err
+		}
+		res.Visited++
+		switch values, next := prog.apply(c, set.Version); {
+		case values:
+			changed = append(changed, c.ID)
+		case next:
+			checks = append(checks, crm.NextCheck{ID: c.ID, Version: c.Version, At: c.Class.NextCheckAt})
+			if len(checks) == passBatch {
+				return flush()
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return res, err
+	}
+	for _, id := range changed {
+		if err := renew(); err != nil {
+			return res, err
+		}
+		ok, err := s.Reclassify(ctx, id, now)
 		if crm.IsCode(err, crm.CodeNotFound) {
 			continue // deleted meanwhile
 		}
 		if err != nil {
 			return res, err
 		}
-		res.Visited++
-		if changed {
+		if ok {
 			res.Changed++
 		}
 	}

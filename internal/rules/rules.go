@@ -393,8 +393,11 @@ func (p *Program) Reason(rule int, loc crm.Locale) string {
 
 // Why words why a classified value is what it is: the manual override and
 // its reason, or the rule that gave it with its condition as set has it
-// (only its name when set no longer has it); "" when neither.
-func Why(set *Set, v crm.ClassValue, loc crm.Locale) string {
+// (only its name when set no longer has it); "" when neither. With c (a
+// whole document, not a list's Partial customer) and o, the rule's terms
+// are followed by the customer's figures at o's time (segment.Figures):
+// 规则“A类”：deals.sum(date:<=12m):>=500000（deals(12m):>=500000 实际 620000.00）.
+func Why(set *Set, v crm.ClassValue, loc crm.Locale, c *crm.Customer, o segment.Options) string {
 	en := loc == crm.LocaleEn
 	switch {
 	case v.Override != nil:
@@ -406,10 +409,34 @@ func Why(set *Set, v crm.ClassValue, loc crm.Locale) string {
 		return ""
 	}
 	for i := range set.Rules {
-		if r := &set.Rules[i]; r.Name == v.Rule {
-			p := &Program{set: set}
-			return p.Reason(i, loc)
+		r := &set.Rules[i]
+		if r.Name != v.Rule {
+			continue
 		}
+		p := &Program{set: set}
+		out := p.Reason(i, loc)
+		if c == nil || c.Partial || strings.TrimSpace(r.When) == "" {
+			return out
+		}
+		n, err := segment.Parse(r.When)
+		if err != nil {
+			return out
+		}
+		var parts []string
+		for _, f := range segment.Figures(n, c, o) {
+			value := f.Value
+			if value == "" {
+				value = map[bool]string{true: "none", false: "无"}[en]
+			}
+			parts = append(parts, f.Term+map[bool]string{true: " is ", false: " 实际 "}[en]+value)
+		}
+		if len(parts) == 0 {
+			return out
+		}
+		if en {
+			return out + " (" + strings.Join(parts, "; ") + ")"
+		}
+		return out + "（" + strings.Join(parts, "；") + "）"
 	}
 	if en {
 		return fmt.Sprintf("rule %q", v.Rule)

@@ -76,6 +76,11 @@ func (s *Service) opts() segment.Options {
 	return segment.Options{Now: s.Clock.Now(), Loc: s.Loc}
 }
 
+// Explain is Why with the customer's figures as of now.
+func (s *Service) Explain(set *Set, v crm.ClassValue, loc crm.Locale, c *crm.Customer) string {
+	return Why(set, v, loc, c, s.opts())
+}
+
 // Rules returns the rule set in force: the saved one, or the seeds'
 // defaults (Version 0) until one is saved. Everyone signed in may read
 // it (the classification is explained with it).

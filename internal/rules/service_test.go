@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -131,6 +133,23 @@ func TestWholeLife(t *testing.T) {
 	w.at(start.AddDate(0, 0, 1))
 	w.deal(t, c.ID, 600_000)
 	expect("first deal", state{crm.TierA, crm.LifecycleNew, 7}, "新客户")
+	// Why, with the figures behind it.
+	set, err := w.rules.Rules(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := w.get(t, c.ID)
+	if why := w.rules.Explain(set, got.Class.ValueTier, crm.LocaleZhCN, got); why != "规则“A类：近12个月成交≥50万”：deals.sum(date:<=12m):>=500000（deals(12m):>=500000 实际 600000.00）" {
+		t.Errorf("why tier A: %s", why)
+	}
+	if why := w.rules.Explain(set, got.Class.Lifecycle, crm.LocaleEn, got); !strings.Contains(why, "first-deal:<6m is 2025-01-07; last-deal:<=3m is 2025-01-07") {
+		t.Errorf("why new: %s", why)
+	}
+	partial := *got
+	partial.Partial = true
+	if why := w.rules.Explain(set, got.Class.ValueTier, crm.LocaleEn, &partial); strings.Contains(why, "600000") {
+		t.Errorf("figures from a list's partial customer: %s", why)
+	}
 	first := crm.DateOf(w.clock.Now(), crm.DefaultLocation)
 	for m := 2; m <= 22; m += 2 {
 		w.at(start.AddDate(0, m, 1))
@@ -188,7 +207,7 @@ func TestWholeLife(t *testing.T) {
 	// Won back: a deal makes it a strategic customer again at once.
 	w.deal(t, c.ID, 800_000)
 	expect("won back", state{crm.TierA, crm.LifecycleStrategic, 7}, "战略客户")
-	got := w.get(t, c.ID)
+	got = w.get(t, c.ID)
 	var stages []string
 	for _, h := range got.LifecycleHistory {
 		stages = append(stages, string(h.To))
@@ -440,5 +459,61 @@ func TestPassRacesWriters(t *testing.T) {
 		if p.Apply(c, 0) {
 			t.Errorf("%s: the stored classification is not what the rules give it", c.Code)
 		}
+	}
+}
+
+// A due customer whose values stay is not written: the pass stores its
+// next check alone, with no new version, so a person editing it meanwhile
+// saves without a conflict.
+func TestPassMovesTheCheckWithoutAVersion(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation)
+	w := newWorld(t, start)
+	set := []rules.Rule{
+		{Name: "近期拜访", When: "interactions.some(channel:VISIT at:<=30d)", Priority: 10, Then: rules.Then{AddTags: []string{"近期拜访"}}},
+		{Name: "近期未拜访", When: "-interactions.some(channel:VISIT at:<=30d)", Priority: 10, Then: rules.Then{RemoveTags: []string{"近期拜访"}}},
+	}
+	if _, err := w.rules.SaveRules(ctx, w.boss, 0, set); err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: "公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two visits: when the first leaves the last 30 days, the second keeps
+	// the tag, so the customer is due then with nothing to change.
+	for _, ago := range []int{10, 5} {
+		at := start.AddDate(0, 0, -ago)
+		c, err = w.crm.LogInteraction(ctx, w.sales, c.ID, nil, crm.InteractionInput{At: &at, Channel: crm.ChannelVisit, Summary: "拜访"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if check := c.Class.NextCheckAt; !slices.Contains(c.Tags, "近期拜访") || check.Before(start.AddDate(0, 0, 20)) || check.After(start.AddDate(0, 0, 20).Add(time.Minute)) {
+		t.Fatalf("tags %v, next check %v: want the tag, and a check 30 days after the first visit", c.Tags, check)
+	}
+	w.at(c.Class.NextCheckAt.Add(time.Hour))
+	if res := w.pass(t); res.Visited != 1 || res.Changed != 0 {
+		t.Fatalf("pass: %+v, want one visited, none changed", res)
+	}
+	got := w.get(t, c.ID)
+	if got.Version != c.Version || !slices.Contains(got.Tags, "近期拜访") || got.Class.NextCheckAt.Sub(start.AddDate(0, 0, 25)).Abs() > time.Minute {
+		t.Fatalf("after the pass: version %d (was %d), tags %v, next check %v (want 30 days after the second visit)", got.Version, c.Version, got.Tags, got.Class.NextCheckAt)
+	}
+	// The person's edit from before the pass saves.
+	name := "公司（新名）"
+	if _, err := w.crm.UpdateCustomer(ctx, w.sales, c.ID, c.Version, crm.CustomerPatch{Name: &name}); err != nil {
+		t.Fatalf("an edit of the version read before the pass: %v", err)
+	}
+	if res := w.pass(t); res.Visited != 0 {
+		t.Fatalf("second pass: %+v, want nothing due", res)
+	}
+	// When the second visit leaves the window, the tag goes: a change.
+	w.at(start.AddDate(0, 0, 26))
+	if res := w.pass(t); res.Visited != 1 || res.Changed != 1 {
+		t.Fatalf("pass after both visits: %+v, want one changed", res)
+	}
+	if got := w.get(t, c.ID); slices.Contains(got.Tags, "近期拜访") || got.Version != c.Version+2 {
+		t.Fatalf("after both visits left: tags %v, version %d", got.Tags, got.Version)
 	}
 }

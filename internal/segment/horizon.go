@@ -25,42 +25,131 @@ func (f *Filter) NextChange(c *crm.Customer) time.Time {
 	r := newResolver(f.opts)
 	now := f.opts.Now
 	var next time.Time
-	walk(f.node, func(n Node, scope Array) bool {
-		cond, ok := n.(Cond)
-		if !ok {
-			return true
+	// mask, inside a quantifier or a figure, keeps the elements that meet
+	// the conditions ANDed beside the relative ones: only their times can
+	// change the result (interactions.some(event:COMPLAINT at:<=90d) reads
+	// the complaints' times, not every interaction's).
+	var rec func(n Node, scope Array, mask []bool, depth int)
+	rec = func(n Node, scope Array, mask []bool, depth int) {
+		if n == nil || depth > MaxDepth+1 {
+			return
 		}
-		var bs []bound
-		switch v := cond.Value.(type) {
-		case Ago:
-			bs = append(bs, bound{cond.Op, Duration(v)})
-		case Range: // Gte Lo, Lte Hi, as resolver.bounds reads it
-			if a, ok := v.Lo.(Ago); ok {
-				bs = append(bs, bound{Gte, Duration(a)})
+		switch n := n.(type) {
+		case And:
+			for _, x := range n.Nodes {
+				rec(x, scope, mask, depth+1)
 			}
-			if a, ok := v.Hi.(Ago); ok {
-				bs = append(bs, bound{Lte, Duration(a)})
+		case Or:
+			for _, x := range n.Nodes {
+				rec(x, scope, mask, depth+1)
+			}
+		case Not:
+			rec(n.Node, scope, mask, depth+1)
+		case Quant:
+			rec(n.Where, n.Array, staticMask(r, c, n.Array, n.Where), depth+1)
+		case Agg:
+			rec(n.Where, n.Array, staticMask(r, c, n.Array, n.Where), depth+1)
+		case Cond:
+			bs := relativeBounds(n)
+			if len(bs) == 0 {
+				return
+			}
+			fld := lookup(scope, n.Field)
+			if fld == nil || (fld.Kind != KindTime && fld.Kind != KindDate) {
+				return
+			}
+			values := timesOf(c, scope, fld, mask)
+			for _, b := range bs {
+				// x >= bound and x < bound flip when the bound passes x;
+				// x > bound and x <= bound when it reaches x.
+				passes := b.op == Gte || b.op == Lt
+				if t := r.reach(fld, b.d, passes, values, now); !t.IsZero() && (next.IsZero() || t.Before(next)) {
+					next = t
+				}
 			}
 		}
-		if len(bs) == 0 {
-			return true
-		}
-		fld := lookup(scope, cond.Field)
-		if fld == nil || (fld.Kind != KindTime && fld.Kind != KindDate) {
-			return true
-		}
-		values := timesOf(c, scope, fld)
-		for _, b := range bs {
-			// x >= bound and x < bound flip when the bound passes x;
-			// x > bound and x <= bound when it reaches x.
-			passes := b.op == Gte || b.op == Lt
-			if t := r.reach(fld, b.d, passes, values, now); !t.IsZero() && (next.IsZero() || t.Before(next)) {
-				next = t
-			}
-		}
-		return true
-	})
+	}
+	rec(f.node, Customer, nil, 1)
 	return next
+}
+
+// relativeBounds lists a condition's relative sides.
+func relativeBounds(n Cond) []bound {
+	var bs []bound
+	switch v := n.Value.(type) {
+	case Ago:
+		bs = append(bs, bound{n.Op, Duration(v)})
+	case Range: // Gte Lo, Lte Hi, as resolver.bounds reads it
+		if a, ok := v.Lo.(Ago); ok {
+			bs = append(bs, bound{Gte, Duration(a)})
+		}
+		if a, ok := v.Hi.(Ago); ok {
+			bs = append(bs, bound{Lte, Duration(a)})
+		}
+	}
+	return bs
+}
+
+// hasRelative reports whether a tree holds a relative time.
+func hasRelative(n Node) bool {
+	found := false
+	walk(n, func(n Node, _ Array) bool {
+		if c, ok := n.(Cond); ok && len(relativeBounds(c)) > 0 {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// staticMask marks the elements of c's array that meet the conditions of
+// where that hold no relative time, when where is an AND with such
+// conditions; nil (every element) otherwise.
+func staticMask(r *resolver, c *crm.Customer, a Array, where Node) []bool {
+	and, ok := where.(And)
+	if !ok {
+		return nil
+	}
+	var static []Node
+	for _, x := range and.Nodes {
+		if !hasRelative(x) {
+			static = append(static, x)
+		}
+	}
+	if len(static) == 0 || len(static) == len(and.Nodes) {
+		return nil
+	}
+	comp := &compiler{r: r}
+	n := And{Nodes: static}
+	switch a {
+	case Interactions:
+		return maskOf(comp, n, a, c.Interactions)
+	case Needs:
+		return maskOf(comp, n, a, c.Needs)
+	case Deals:
+		return maskOf(comp, n, a, c.Deals)
+	case Satisfaction:
+		return maskOf(comp, n, a, c.Satisfaction)
+	case StageHistory:
+		return maskOf(comp, n, a, c.StageHistory)
+	case Contacts:
+		return maskOf(comp, n, a, c.Contacts)
+	}
+	return nil
+}
+
+func maskOf[E any](comp *compiler, n Node, a Array, es []E) []bool {
+	p := crm.NewProblems()
+	comp.p = p
+	pred := compileNode[E](comp, n, a, p)
+	if p.HasErrors() || comp.r.failed != nil {
+		return nil // every element: never late
+	}
+	m := make([]bool, len(es))
+	for i := range es {
+		m[i] = pred(&es[i])
+	}
+	return m
 }
 
 // bound is one relative side of a comparison: the value op (d before now).
@@ -125,34 +214,38 @@ func (r *resolver) reach(f *Field, d Duration, passes bool, values []int64, now 
 }
 
 // timesOf returns the values of time field f of c (of every element of
-// scope's array for an element field), in Unix milliseconds.
-func timesOf(c *crm.Customer, scope Array, f *Field) []int64 {
+// scope's array for an element field, or of those mask marks), in Unix
+// milliseconds.
+func timesOf(c *crm.Customer, scope Array, f *Field, mask []bool) []int64 {
 	switch scope {
 	case Customer:
-		return elemTimes([]crm.Customer{*c}, f)
+		return elemTimes([]crm.Customer{*c}, f, nil)
 	case Interactions:
-		return elemTimes(c.Interactions, f)
+		return elemTimes(c.Interactions, f, mask)
 	case Needs:
-		return elemTimes(c.Needs, f)
+		return elemTimes(c.Needs, f, mask)
 	case Deals:
-		return elemTimes(c.Deals, f)
+		return elemTimes(c.Deals, f, mask)
 	case Satisfaction:
-		return elemTimes(c.Satisfaction, f)
+		return elemTimes(c.Satisfaction, f, mask)
 	case StageHistory:
-		return elemTimes(c.StageHistory, f)
+		return elemTimes(c.StageHistory, f, mask)
 	case Contacts:
-		return elemTimes(c.Contacts, f)
+		return elemTimes(c.Contacts, f, mask)
 	}
 	return nil
 }
 
-func elemTimes[E any](es []E, f *Field) []int64 {
+func elemTimes[E any](es []E, f *Field, mask []bool) []int64 {
 	get, ok := f.get.(func(*E) (int64, bool))
 	if !ok {
 		return nil
 	}
 	out := make([]int64, 0, len(es))
 	for i := range es {
+		if mask != nil && !mask[i] {
+			continue
+		}
 		if v, ok := get(&es[i]); ok {
 			out = append(out, v)
 		}

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -160,6 +162,60 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 		it.e.row = row
 		return []item{it}, nil
 	})
+}
+
+// SetNextChecks stores the classification's next check of customers still
+// at their version, in one write: the document with only that field
+// changed, and the read model entry.
+func (cs *customerStore) SetNextChecks(ctx context.Context, checks []crm.NextCheck) (int, error) {
+	if len(checks) == 0 {
+		return 0, nil
+	}
+	// The read model takes a write's customers sorted by id, once each.
+	checks = slices.Clone(checks)
+	slices.SortStableFunc(checks, func(a, b crm.NextCheck) int { return strings.Compare(a.ID, b.ID) })
+	checks = slices.CompactFunc(checks, func(a, b crm.NextCheck) bool { return a.ID == b.ID })
+	s := (*Store)(cs)
+	stored := 0
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
+		stored = 0
+		var items []item
+		for _, ch := range checks {
+			var raw []byte
+			var row int64
+			err := tx.QueryRowContext(ctx, "SELECT rowid, doc FROM customers WHERE id = ? AND version = ?", ch.ID, ch.Version).Scan(&row, &raw)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // changed or gone meanwhile
+			}
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: read customer: %w", err)
+			}
+			var c crm.Customer
+			if err := bson.Unmarshal(raw, &c); err != nil {
+				return nil, fmt.Errorf("sqlite: decode customer %s: %w", ch.ID, err)
+			}
+			c.Class.NextCheckAt = ch.At.UTC().Truncate(time.Millisecond)
+			doc, err := bson.Marshal(&c)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: encode customer: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE customers SET doc = ? WHERE rowid = ?", doc, row); err != nil {
+				return nil, execErr("update customer", err)
+			}
+			it, err := decodeLean(doc)
+			if err != nil {
+				return nil, err
+			}
+			it.e.row = row
+			items = append(items, it)
+			stored++
+		}
+		return items, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return stored, nil
 }
 
 // versionCheck turns an UPDATE ... WHERE id AND version that changed no row

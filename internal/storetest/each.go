@@ -148,3 +148,60 @@ func init() {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+func init() {
+	// SetNextChecks stores the next check of customers still at their
+	// version and nothing else: the version, the other fields and lists
+	// stay; a customer changed since, or unknown, is skipped and not
+	// counted. Gets, lists and DueBy see the new check.
+	register("SetNextChecks", false, func(t *testing.T, h Harness) {
+		s := open(t, h)
+		a := insert(t, s, plain("检查公司甲", base))
+		b := insert(t, s, plain("检查公司乙", base))
+		stale := insert(t, s, plain("检查公司丙", base))
+		before, err := s.Customers().Get(ctx(t), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := *stale
+		moved.Version++
+		moved.Name = "检查公司丙（改名）"
+		if err := s.Customers().Replace(ctx(t), &moved, stale.Version); err != nil {
+			t.Fatal(err)
+		}
+		at := base.Add(36 * time.Hour)
+		n, err := s.Customers().SetNextChecks(ctx(t), []crm.NextCheck{
+			{ID: b.ID, Version: b.Version, At: at.Add(time.Hour)},
+			{ID: a.ID, Version: a.Version, At: at},
+			{ID: stale.ID, Version: stale.Version, At: at},
+			{ID: "000000000000000000000000", Version: 1, At: at},
+		})
+		if err != nil || n != 2 {
+			t.Fatalf("stored %d (%v), want 2", n, err)
+		}
+		got, err := s.Customers().Get(ctx(t), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Class.NextCheckAt.Equal(at) || got.Version != before.Version || got.Name != before.Name || len(got.Contacts) != len(before.Contacts) {
+			t.Fatalf("after: check %v version %d name %q; want %v, %d, %q", got.Class.NextCheckAt, got.Version, got.Name, at, before.Version, before.Name)
+		}
+		if got, _ := s.Customers().Get(ctx(t), stale.ID); !got.Class.NextCheckAt.IsZero() || got.Name != moved.Name {
+			t.Fatalf("the changed customer got the check %v (name %q)", got.Class.NextCheckAt, got.Name)
+		}
+		var due []string
+		err = s.Customers().Each(ctx(t), crm.EachQuery{Scope: crm.ScopeActive, DueBy: at}, func(c *crm.Customer) error {
+			due = append(due, c.ID)
+			if !c.Class.NextCheckAt.Equal(at) {
+				t.Errorf("Each hands out the check %v, want %v", c.Class.NextCheckAt, at)
+			}
+			return nil
+		})
+		if err != nil || len(due) != 1 || due[0] != a.ID {
+			t.Fatalf("due by %v: %v (%v), want only %s", at, due, err, a.Code)
+		}
+		if n, err := s.Customers().SetNextChecks(ctx(t), nil); err != nil || n != 0 {
+			t.Fatalf("no checks: %d %v", n, err)
+		}
+	})
+}

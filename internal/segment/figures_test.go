@@ -1,0 +1,92 @@
+package segment_test
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/demo"
+	. "github.com/kehu-crm/kehu/internal/segment"
+)
+
+// The figures of a rule's terms: a customer field's value and a count or a
+// sum as the filter computes it; terms without one value give none.
+func TestFigures(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 30, 0, 0, time.UTC)
+	o := Options{Now: now, Loc: crm.DefaultLocation}
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	c := &crm.Customer{ID: "x", ValueTier: crm.TierA, Tags: []string{"VIP"},
+		Deals: []crm.Deal{
+			{ID: "d1", Amount: 40_000_000, Date: day(2024, 5, 3)},  // 400,000 yuan, outside the last 12 months
+			{ID: "d2", Amount: 45_000_000, Date: day(2026, 1, 10)}, // inside
+			{ID: "d3", Amount: 17_000_000, Date: day(2026, 11, 1)}, // inside
+		},
+		Interactions: []crm.Interaction{{ID: "i", At: now.Add(-48 * time.Hour), Channel: crm.ChannelVisit}},
+	}
+	c.Recompute()
+	n, err := Parse("deals.sum(date:<=12m):>=500000 first-deal:>=24m tier:A -tag:x interactions.some(channel:VISIT) visits(30d):>=1 satisfaction:none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range Figures(n, c, o) {
+		got[f.Term] = f.Value
+	}
+	want := map[string]string{
+		"deals(12m):>=500000": "620000.00", // the shorthand Format writes
+		"first-deal:>=24m":    "2024-05-03",
+		"tier:A":              "A",
+		"-tag:x":              "VIP",
+		"visits(30d):>=1":     "1",
+		"satisfaction:none":   "",
+	}
+	if len(got) != len(want) {
+		t.Errorf("figures %v, want %v", got, want)
+	}
+	for term, v := range want {
+		if g, ok := got[term]; !ok || g != v {
+			t.Errorf("%s: %q (present %v), want %q", term, g, ok, v)
+		}
+	}
+}
+
+// A sum's or count's figure decides the term as the filter does: the
+// figure against the threshold is the term's match, on demo customers.
+func TestFiguresAgreeWithMatch(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 30, 0, 0, time.UTC)
+	o := Options{Now: now, Loc: crm.DefaultLocation}
+	lines := []string{"deals.sum(date:<=12m):>=100000", "deals.sum():>=500000", "interactions.count(channel:VISIT at:<=90d):>=3",
+		"deals.count(date:<=6m):>=1", "needs.count(status:OPEN):>=1"}
+	for _, c := range demo.Customers(29, 300, now, demo.Users(now)) {
+		for _, line := range lines {
+			n, err := Parse(line)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := NewFilter(n, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			figs := Figures(n, c, o)
+			if len(figs) != 1 {
+				t.Fatalf("%s: %d figures", line, len(figs))
+			}
+			v, err := strconv.ParseFloat(figs[0].Value, 64)
+			if err != nil {
+				t.Fatalf("%s: figure %q", line, figs[0].Value)
+			}
+			agg := n.(Agg)
+			var limit float64
+			switch x := agg.Value.(type) {
+			case Money:
+				limit = float64(x) / 100
+			case Int:
+				limit = float64(x)
+			}
+			if (v >= limit) != f.Match(c) {
+				t.Errorf("%s on %s: figure %s, match %v", line, c.Code, figs[0].Value, f.Match(c))
+			}
+		}
+	}
+}
