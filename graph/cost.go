@@ -31,6 +31,13 @@ func nestedCosts(c *ComplexityRoot) {
 	c.Customer.OwnerHistory = func(child int, _ *bool, limit *int) int {
 		return listCost(child, crm.MaxOwnerChanges, limit)
 	}
+	c.Customer.LifecycleHistory = func(child int, _ *bool, limit *int) int {
+		return listCost(child, crm.MaxLifecycleChanges, limit)
+	}
+	c.Customer.RuleTagHistory = func(child int, _ *bool, limit *int) int {
+		return listCost(child, crm.MaxTagChanges, limit)
+	}
+	c.Customer.Tasks = func(child int, _ *crm.TaskStatus, limit *int) int { return listCost(child, crm.MaxTasks, limit) }
 	c.Customer.Collaborators = func(child int) int { return listCost(child, crm.MaxCollaborators, nil) }
 	c.Customer.Tags = func(child int) int { return listCost(child, crm.MaxTags, nil) }
 	c.Interaction.Participants = func(child int) int { return listCost(child, crm.MaxParticipants, nil) }

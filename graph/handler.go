@@ -122,6 +122,15 @@ func config(r *Resolver, filterCost func(text bool) int) Config {
 		return len(input.Customers) + child
 	}
 	aggregateCosts(&cfg.Complexity, scan, filterCost)
+	// A task list scans the customers with open tasks (the read model, an
+	// index on MongoDB): charged as a lean filter, plus its page.
+	cfg.Complexity.Query.Tasks = func(child int, _ *string, _ *bool, _ *crm.TaskKind, _ *time.Time, _ *bool, first *int, _ *string) int {
+		n := 50
+		if first != nil && *first > 0 {
+			n = *first
+		}
+		return filterCost(false) + n*child
+	}
 	// A sidebar: an estimate of how many segments a user sees.
 	cfg.Complexity.Query.Segments = func(child int) int { return 1 + 20*child }
 	nestedCosts(&cfg.Complexity)

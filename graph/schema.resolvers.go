@@ -267,6 +267,11 @@ func (r *customerResolver) RuleTagHistory(ctx context.Context, obj *crm.Customer
 	return crm.Window(c.TagHistory, isTrue(newestFirst), limit), nil
 }
 
+// Tasks is the resolver for the tasks field.
+func (r *customerResolver) Tasks(ctx context.Context, obj *crm.Customer, status *crm.TaskStatus, limit *int) ([]crm.TaskItem, error) {
+	return r.customerTasks(ctx, obj, status, limit)
+}
+
 // OwnerHistory is the resolver for the ownerHistory field.
 func (r *customerResolver) OwnerHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.OwnerChange, error) {
 	c, err := r.nested(ctx, obj, limit, crm.MaxOwnerChanges)
@@ -723,6 +728,32 @@ func (r *mutationResolver) ClearOverride(ctx context.Context, customerID string,
 	return r.clearOverride(ctx, customerID, expectedVersion, targets)
 }
 
+// CreateTask is the resolver for the createTask field.
+func (r *mutationResolver) CreateTask(ctx context.Context, customerID string, input crm.TaskInput, expectedVersion *int) (*crm.TaskItem, error) {
+	return r.createTask(ctx, customerID, input, expectedVersion)
+}
+
+// CompleteTask is the resolver for the completeTask field.
+func (r *mutationResolver) CompleteTask(ctx context.Context, customerID string, taskID string, expectedVersion *int) (*crm.TaskItem, error) {
+	return r.taskChange(ctx, taskID, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.CompleteTask(ctx, a, customerID, taskID, version(expectedVersion))
+	})
+}
+
+// SnoozeTask is the resolver for the snoozeTask field.
+func (r *mutationResolver) SnoozeTask(ctx context.Context, customerID string, taskID string, until time.Time, expectedVersion *int) (*crm.TaskItem, error) {
+	return r.taskChange(ctx, taskID, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.SnoozeTask(ctx, a, customerID, taskID, version(expectedVersion), until)
+	})
+}
+
+// ReassignTask is the resolver for the reassignTask field.
+func (r *mutationResolver) ReassignTask(ctx context.Context, customerID string, taskID string, assigneeID string, expectedVersion *int) (*crm.TaskItem, error) {
+	return r.taskChange(ctx, taskID, func(a crm.Actor) (*crm.Customer, error) {
+		return r.CRM.ReassignTask(ctx, a, customerID, taskID, version(expectedVersion), assigneeID)
+	})
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -1079,6 +1110,11 @@ func (r *queryResolver) PreviewRules(ctx context.Context, rules []model.Classifi
 	return r.previewRules(ctx, rules, where, query, segment, first, locale)
 }
 
+// Tasks is the resolver for the tasks field.
+func (r *queryResolver) Tasks(ctx context.Context, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) (*model.TaskConnection, error) {
+	return r.tasks(ctx, assignee, isTrue(everyone), kind, dueBefore, isTrue(includeSnoozed), first, after)
+}
+
 // UpdatedAt is the resolver for the updatedAt field.
 func (r *ruleSetResolver) UpdatedAt(ctx context.Context, obj *rules.Set) (*time.Time, error) {
 	return ruleSetUpdatedAt(obj), nil
@@ -1223,6 +1259,26 @@ func (r *stageChangeGroupResolver) Median(ctx context.Context, obj *analytics.Ro
 	return figure(obj.Median(analytics.Metric(metric)))
 }
 
+// Assignee is the resolver for the assignee field.
+func (r *taskResolver) Assignee(ctx context.Context, obj *crm.TaskItem) (*crm.User, error) {
+	return r.userByID(ctx, obj.AssigneeID)
+}
+
+// CreatedBy is the resolver for the createdBy field.
+func (r *taskResolver) CreatedBy(ctx context.Context, obj *crm.TaskItem) (*crm.User, error) {
+	return r.userByID(ctx, obj.CreatedBy)
+}
+
+// ClosedBy is the resolver for the closedBy field.
+func (r *taskResolver) ClosedBy(ctx context.Context, obj *crm.TaskItem) (*crm.User, error) {
+	return r.userByID(ctx, obj.ClosedBy)
+}
+
+// Customer is the resolver for the customer field.
+func (r *taskResolver) Customer(ctx context.Context, obj *crm.TaskItem) (*crm.Customer, error) {
+	return obj.Customer, nil
+}
+
 // By is the resolver for the by field.
 func (r *tierChangeResolver) By(ctx context.Context, obj *crm.TierChange) (*crm.User, error) {
 	return r.userByID(ctx, obj.By)
@@ -1359,6 +1415,9 @@ func (r *Resolver) StageChangeAggregate() StageChangeAggregateResolver {
 // StageChangeGroup returns StageChangeGroupResolver implementation.
 func (r *Resolver) StageChangeGroup() StageChangeGroupResolver { return &stageChangeGroupResolver{r} }
 
+// Task returns TaskResolver implementation.
+func (r *Resolver) Task() TaskResolver { return &taskResolver{r} }
+
 // TierChange returns TierChangeResolver implementation.
 func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{r} }
 
@@ -1398,6 +1457,7 @@ type (
 	stageChangeResolver           struct{ *Resolver }
 	stageChangeAggregateResolver  struct{ *Resolver }
 	stageChangeGroupResolver      struct{ *Resolver }
+	taskResolver                  struct{ *Resolver }
 	tierChangeResolver            struct{ *Resolver }
 	userResolver                  struct{ *Resolver }
 )

@@ -287,6 +287,14 @@ type StageChangeAggregateOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+// A page of open tasks, by due time.
+type TaskConnection struct {
+	Nodes []crm.TaskItem `json:"nodes"`
+	// Every open task the query selects.
+	TotalCount int       `json:"totalCount"`
+	PageInfo   *PageInfo `json:"pageInfo"`
+}
+
 // What groups are ranked by before the limit: rows (COUNT), distinct customers (CUSTOMERS), a
 // metric's SUM, AVG, MIN or MAX, or the keys themselves (KEY, ascending by default).
 type AggregateMeasure string

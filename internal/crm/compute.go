@@ -16,6 +16,7 @@ func (c *Customer) Recompute() {
 	normalize(&c.Needs)
 	normalize(&c.Deals)
 	normalize(&c.Satisfaction)
+	normalize(&c.Tasks)
 	normalize(&c.StageHistory)
 	normalize(&c.TierHistory)
 	normalize(&c.OwnerHistory)

@@ -38,6 +38,7 @@ type Customer struct {
 	Needs        []Need         `bson:"needs"`
 	Deals        []Deal         `bson:"deals"`
 	Satisfaction []Satisfaction `bson:"satisfaction"`
+	Tasks        []Task         `bson:"tasks"` // task.go
 
 	Stats        Stats         `bson:"stats"` // computed on every write
 	Match        MatchKeys     `bson:"match"` // computed on every write: see match.go

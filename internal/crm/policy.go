@@ -205,6 +205,10 @@ func (a Actor) CanManageAPITokens() bool { return !a.ReadOnly() && a.manages() }
 // preview changes to them: ADMIN and MANAGER, signed in as themselves.
 func (a Actor) CanEditRules() bool { return !a.ReadOnly() && a.manages() }
 
+// CanSeeAllTasks reports whether a may list other people's tasks:
+// managers and admins (everyone lists their own).
+func (a Actor) CanSeeAllTasks() bool { return a.manages() }
+
 // ReadOnly reports whether a may change nothing at all, whatever its role:
 // the actor of an API token. Every mutation of such an actor is refused.
 func (a Actor) ReadOnly() bool {

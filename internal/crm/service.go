@@ -248,6 +248,7 @@ func (patch CustomerPatch) applyTo(p Problems, c *Customer, a Actor, now time.Ti
 		c.OwnerHistory = append(c.OwnerHistory, OwnerChange{From: owner, To: c.OwnerID, At: now, By: a.UserID})
 		if !patch.KeepNextActions {
 			moveNextActions(c, owner, c.OwnerID, a, now)
+			moveTasks(c, owner, c.OwnerID)
 		}
 	}
 }

@@ -64,6 +64,10 @@ type CustomerStore interface {
 	// whole document). fn must neither keep nor modify it. Errors:
 	// BAD_USER_INPUT for a bad scope.
 	Each(ctx context.Context, q EachQuery, fn func(*Customer) error) error
+	// OpenTasks calls fn for each active customer with an open task that
+	// q selects (the assignee, when set), as a list hands it out (Partial)
+	// with its open tasks at least; the caller picks the tasks.
+	OpenTasks(ctx context.Context, q TaskQuery, fn func(*Customer) error) error
 	// SetNextChecks stores Class.NextCheckAt of each customer that is still
 	// at the version given, changing nothing else (not the version): the
 	// classification pass's bookkeeping, which must not make a person's
@@ -106,6 +110,16 @@ func (q MatchQuery) Matches(c *Customer) bool {
 		}
 	}
 	return false
+}
+
+// TaskQuery selects open tasks across customers (Service.Tasks).
+type TaskQuery struct {
+	Assignee  string    // "" for everyone's (managers)
+	Kind      TaskKind  // "" for any
+	DueBefore time.Time // zero for any
+	// Snoozed includes the tasks put off past Now; Now is the time.
+	Snoozed bool
+	Now     time.Time
 }
 
 // NextCheck is a customer's next classification check, at a version.

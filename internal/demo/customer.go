@@ -857,6 +857,5 @@ func (b *builder) finish() {
 	}
 	c.UpdatedAt = updated
 	c.Recompute()
-	b.g.rules.Apply(c, 0)
-	c.Stats.NextFollowUpAt = c.NextFollowUp()
+	b.g.rules.Keep(c, crm.DefaultLocation)
 }

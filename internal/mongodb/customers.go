@@ -187,6 +187,43 @@ func (cs customerStore) Replace(ctx context.Context, c *crm.Customer, expectedVe
 	return replace(ctx, cs.s.customers, "customer", c.ID, doc, expectedVersion, customerKeys(c))
 }
 
+// OpenTasks finds the active customers with an open task of the assignee
+// (an index on tasks.assigneeId), as a list reads them.
+func (cs customerStore) OpenTasks(ctx context.Context, q crm.TaskQuery, fn func(*crm.Customer) error) error {
+	conds, err := scopeConds(crm.ScopeActive)
+	if err != nil {
+		return err
+	}
+	// Dotted paths, not $elemMatch (FerretDB reads only operators in it):
+	// a superset, narrowed below to an open task of the assignee.
+	conds = append(conds, bson.D{{Key: "tasks.status", Value: string(crm.TaskOpen)}})
+	if q.Assignee != "" {
+		conds = append(conds, bson.D{{Key: "tasks.assigneeId", Value: q.Assignee}})
+	}
+	cur, err := cs.s.customers.Find(ctx, and(conds), options.Find().SetBatchSize(fullBatch).SetProjection(listProjection))
+	if err != nil {
+		return internal("read tasks", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		c := new(crm.Customer)
+		if err := bson.Unmarshal(cur.Current, c); err != nil {
+			return internal("decode customer", err)
+		}
+		c.Partial = true
+		if !slices.ContainsFunc(c.Tasks, func(t crm.Task) bool { return t.Open() && (q.Assignee == "" || t.AssigneeID == q.Assignee) }) {
+			continue
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return internal("read tasks", err)
+	}
+	return nil
+}
+
 // SetNextChecks sets class.nextCheckAt of the customers still at their
 // version, in one unordered bulk write.
 func (cs customerStore) SetNextChecks(ctx context.Context, checks []crm.NextCheck) (int, error) {

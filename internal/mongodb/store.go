@@ -160,11 +160,12 @@ const (
 const codeNotImplemented = 238
 
 // FilterIndexPaths are the customer fields indexed for segment filters
-// (besides the sort fields, indexed for lists), and for the classification
-// pass's due customers (class.nextCheckAt, crm.EachQuery.DueBy).
+// (besides the sort fields, indexed for lists), for the classification
+// pass's due customers (class.nextCheckAt, crm.EachQuery.DueBy) and for
+// people's open tasks (tasks.assigneeId, OpenTasks).
 // Tier, intent, industry, source and province filters use the sort
 // indexes, which start with the archive scope and the field.
-var FilterIndexPaths = []string{"stage", "ownerId", "tags", "interactions.at", "deals.date", "needs.status", "class.nextCheckAt"}
+var FilterIndexPaths = []string{"stage", "ownerId", "tags", "interactions.at", "deals.date", "needs.status", "class.nextCheckAt", "tasks.assigneeId"}
 
 // filterIndexName names the index of a filter field.
 func filterIndexName(path string) string { return "seg_" + path }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/followup"
 )
 
 // Step is what the rules do to one target of one customer: give it
@@ -118,6 +119,24 @@ func (p *Program) apply(c *crm.Customer, ruleSet int64) (values, next bool) {
 		c.Class.RuleSet, c.Class.At = ruleSet, now
 	}
 	return values, next
+}
+
+// Keep applies the rules to c at the program's time, then keeps its
+// follow-up tasks in step with the result (internal/followup; days in
+// loc): values reports a change of the classification or the tasks, next
+// a new Class.NextCheckAt, the earlier of the rules' and the tasks'. The
+// classification hook and the demo data use it.
+func (p *Program) Keep(c *crm.Customer, loc *time.Location) (values, next bool) {
+	before := c.Class.NextCheckAt
+	values, _ = p.apply(c, p.set.Version)
+	c.Stats.NextFollowUpAt = c.NextFollowUp() // the cadence may be new
+	tasks, due := followup.Sync(c, p.opts.Now, loc)
+	check := c.Class.NextCheckAt
+	if !due.IsZero() && (check.IsZero() || due.Before(check)) {
+		check = due
+	}
+	c.Class.NextCheckAt = check
+	return values || tasks, !check.Equal(before)
 }
 
 // NextCheck is the earliest time after the program's now at which time

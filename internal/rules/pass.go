@@ -100,7 +100,7 @@ func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 			return err
 		}
 		res.Visited++
-		switch values, next := prog.apply(c, set.Version); {
+		switch values, next := s.keep(prog, c, now); {
 		case values:
 			changed = append(changed, c.ID)
 		case next:

@@ -41,13 +41,27 @@ type Service struct {
 
 var _ crm.Classifier = (*Service)(nil)
 
-// Classify applies the rule set in force at now to c (crm.Classifier).
+// Classify applies the rule set in force at now to c and keeps its
+// generated tasks in step (crm.Classifier).
 func (s *Service) Classify(ctx context.Context, c *crm.Customer, now time.Time) (bool, error) {
 	p, err := s.program(ctx, now)
 	if err != nil {
 		return false, err
 	}
-	return p.Apply(c, p.set.Version), nil
+	values, next := s.keep(p, c, now)
+	return values || next, nil
+}
+
+// keep is p.Keep in the configured zone.
+func (s *Service) keep(p *Program, c *crm.Customer, _ time.Time) (values, next bool) {
+	return p.Keep(c, s.location())
+}
+
+func (s *Service) location() *time.Location {
+	if s.Loc == nil {
+		return crm.DefaultLocation
+	}
+	return s.Loc
 }
 
 // program returns the set in force compiled at now: the one compiled

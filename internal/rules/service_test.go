@@ -167,12 +167,16 @@ func TestWholeLife(t *testing.T) {
 	// day in Shanghai) the pass makes it strategic.
 	w.at(time.Date(first.Year()+2, first.Month(), first.Day(), 0, 30, 0, 0, crm.DefaultLocation))
 	res := w.pass(t)
-	if res.Full || res.Visited != 1 || res.Changed != 1 {
-		t.Fatalf("pass at 24 months: %+v, want one due customer changed (not the bystander)", res)
+	if res.Full || res.Visited != 2 || res.Changed != 2 {
+		t.Fatalf("pass at 24 months: %+v, want two due customers changed", res)
 	}
 	expect("24 months", state{crm.TierA, crm.LifecycleStrategic, 7}, "战略客户")
-	if got := w.get(t, bystander.ID); !got.Class.NextCheckAt.IsZero() {
-		t.Fatalf("bystander checked at %v: nothing it has can change with time", got.Class.NextCheckAt)
+	// The bystander was due for its first follow-up (30 days after its
+	// creation, never called): the task is open, and nothing else it has
+	// changes with time.
+	if got := w.get(t, bystander.ID); !got.Class.NextCheckAt.IsZero() || len(got.Tasks) != 1 ||
+		got.Tasks[0].Kind != crm.TaskFollowUp || !got.Tasks[0].Open() || !got.Tasks[0].Due.Equal(start.AddDate(0, 0, 30)) {
+		t.Fatalf("bystander: check %v, tasks %+v", got.Class.NextCheckAt, got.Tasks)
 	}
 
 	// Silence. The pass runs every day: the customer churns three months
@@ -440,14 +444,6 @@ func TestPassRacesWriters(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	set, err := w.rules.Rules(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := rules.Compile(set, segment.Options{Now: w.clock.Now(), Loc: crm.DefaultLocation})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, id := range ids {
 		c := w.get(t, id)
 		if len(c.Interactions) != 3 {
@@ -456,8 +452,8 @@ func TestPassRacesWriters(t *testing.T) {
 		if c.Lifecycle != crm.LifecycleChurned {
 			t.Errorf("%s: %s four months after its only deal, want CHURNED", c.Code, c.Lifecycle)
 		}
-		if p.Apply(c, 0) {
-			t.Errorf("%s: the stored classification is not what the rules give it", c.Code)
+		if changed, err := w.rules.Classify(ctx, c, w.clock.Now()); err != nil || changed {
+			t.Errorf("%s: the stored classification is not what the rules give it (%v)", c.Code, err)
 		}
 	}
 }
@@ -515,5 +511,152 @@ func TestPassMovesTheCheckWithoutAVersion(t *testing.T) {
 	}
 	if got := w.get(t, c.ID); slices.Contains(got.Tags, "近期拜访") || got.Version != c.Version+2 {
 		t.Fatalf("after both visits left: tags %v, version %d", got.Tags, got.Version)
+	}
+}
+
+// Tasks follow the customer: a next action opens one, completing it ticks
+// the next action off (twice is refused); the cadence opens a follow-up
+// when it falls due (the pass) and logging the follow-up closes it; a
+// silent A customer is a churn risk; an override's review date opens a
+// review; lists, snoozing and reassigning, with who may do what.
+func TestTasksFollowTheCustomer(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation)
+	w := newWorld(t, start)
+	other := crm.Actor{UserID: "u-other", Role: crm.RoleSales}
+	analyst := crm.Actor{UserID: "u-analyst", Role: crm.RoleAnalyst}
+	for _, a := range []crm.Actor{other, analyst} {
+		u := &crm.User{ID: a.UserID, Email: a.UserID + "@kehu.cn", Name: a.UserID, Role: a.Role, Version: 1, CreatedAt: start, UpdatedAt: start}
+		if err := w.crm.Store.Users().Insert(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: "任务公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(c *crm.Customer) map[crm.TaskKind]int {
+		n := map[crm.TaskKind]int{}
+		for _, x := range c.Tasks {
+			if x.Open() {
+				n[x.Kind]++
+			}
+		}
+		return n
+	}
+	if len(c.Tasks) != 0 || !c.Class.NextCheckAt.Equal(start.AddDate(0, 0, 30).UTC()) {
+		t.Fatalf("a new customer: tasks %+v, next check %v (want the first follow-up, 30 days on)", c.Tasks, c.Class.NextCheckAt)
+	}
+
+	// A next action: its task, completed once.
+	due := start.AddDate(0, 0, 2)
+	c, err = w.crm.LogInteraction(ctx, w.sales, c.ID, nil, crm.InteractionInput{Channel: crm.ChannelPhone, Summary: "电话",
+		NextAction: &crm.NextActionInput{What: "寄送报价单", Due: &due}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var na crm.Task
+	for _, x := range c.Tasks {
+		if x.Kind == crm.TaskNextAction {
+			na = x
+		}
+	}
+	if !na.Open() || na.Title != "寄送报价单" || na.AssigneeID != w.sales.UserID || !na.Due.Equal(due.UTC()) || na.Key != c.Interactions[0].ID {
+		t.Fatalf("next action task %+v", na)
+	}
+	if _, err := w.crm.CompleteTask(ctx, other, c.ID, na.ID, nil); !crm.IsCode(err, crm.CodeForbidden) {
+		t.Fatalf("another salesperson completes it: %v", err)
+	}
+	c, err = w.crm.CompleteTask(ctx, w.sales, c.ID, na.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Interactions[0].NextAction.Done || open(c)[crm.TaskNextAction] != 0 {
+		t.Fatalf("after completing: next action %+v, open %v", c.Interactions[0].NextAction, open(c))
+	}
+	_, err = w.crm.CompleteTask(ctx, w.sales, c.ID, na.ID, nil)
+	wantFieldError(t, "completed twice", err, "taskId", crm.ReasonAlready)
+	_, err = w.crm.CompleteTask(ctx, w.sales, c.ID, "nope", nil)
+	wantFieldError(t, "no such task", err, "taskId", crm.ReasonNotFound)
+
+	// The cadence (C: 30 days after the call) falls due: the pass opens
+	// the follow-up; logging it closes it.
+	w.at(start.AddDate(0, 0, 31))
+	if res := w.pass(t); res.Changed != 1 {
+		t.Fatalf("pass at 31 days: %+v", res)
+	}
+	c = w.get(t, c.ID)
+	if open(c)[crm.TaskFollowUp] != 1 {
+		t.Fatalf("after 31 days: open %v", open(c))
+	}
+	page, err := w.crm.Tasks(ctx, w.sales, crm.TaskQuery{Assignee: w.sales.UserID}, 10, nil)
+	if err != nil || page.Total != 1 || page.Items[0].Kind != crm.TaskFollowUp || page.Items[0].Customer.Code != c.Code {
+		t.Fatalf("my tasks: %+v %v", page, err)
+	}
+	fu := page.Items[0].Task
+	// Snoozed: gone from the list until then; reassigned: the other's.
+	if _, err := w.crm.SnoozeTask(ctx, w.sales, c.ID, fu.ID, nil, w.clock.Now().Add(-time.Minute)); err == nil {
+		t.Fatal("snoozed into the past")
+	}
+	if _, err := w.crm.SnoozeTask(ctx, w.sales, c.ID, fu.ID, nil, w.clock.Now().Add(48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if page, _ := w.crm.Tasks(ctx, w.sales, crm.TaskQuery{Assignee: w.sales.UserID}, 10, nil); page.Total != 0 {
+		t.Fatalf("a snoozed task listed: %+v", page.Items)
+	}
+	if page, _ := w.crm.Tasks(ctx, w.sales, crm.TaskQuery{Assignee: w.sales.UserID, Snoozed: true}, 10, nil); page.Total != 1 {
+		t.Fatalf("snoozed tasks asked for: %+v", page.Items)
+	}
+	_, err = w.crm.ReassignTask(ctx, w.sales, c.ID, fu.ID, nil, analyst.UserID)
+	wantFieldError(t, "to an analyst", err, "assigneeId", crm.ReasonAnalystAssigned)
+	if _, err := w.crm.ReassignTask(ctx, w.sales, c.ID, fu.ID, nil, other.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.crm.Tasks(ctx, w.sales, crm.TaskQuery{Assignee: other.UserID}, 10, nil); !crm.IsCode(err, crm.CodeForbidden) {
+		t.Fatalf("a salesperson lists another's tasks: %v", err)
+	}
+	if page, err := w.crm.Tasks(ctx, w.boss, crm.TaskQuery{Assignee: other.UserID, Snoozed: true}, 10, nil); err != nil || page.Total != 1 {
+		t.Fatalf("a manager lists the other's tasks: %+v %v", page, err)
+	}
+	c, err = w.crm.LogInteraction(ctx, w.sales, c.ID, nil, crm.InteractionInput{Channel: crm.ChannelVisit, Summary: "回访"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := open(c); len(n) != 0 {
+		t.Fatalf("after the follow-up was logged: open %v", n)
+	}
+	for _, x := range c.Tasks {
+		if x.ID == fu.ID && (x.Status != crm.TaskClosed || x.ClosedBy != "") {
+			t.Fatalf("the follow-up did not close itself: %+v", x)
+		}
+	}
+
+	// A deal of 600,000 makes it A; silent for 60 days it is a churn risk
+	// (and due a follow-up every 7 days).
+	w.deal(t, c.ID, 600_000)
+	last := w.get(t, c.ID).Stats.LastInteractionAt
+	w.at(last.AddDate(0, 0, 61))
+	w.pass(t)
+	c = w.get(t, c.ID)
+	if n := open(c); n[crm.TaskChurnRisk] != 1 || n[crm.TaskFollowUp] != 1 {
+		t.Fatalf("silent for 61 days: open %v", n)
+	}
+
+	// An override with a review date: the review task opens that morning.
+	tierB := crm.TierB
+	review := crm.DateOf(w.clock.Now(), crm.DefaultLocation).AddDate(0, 0, 3)
+	if _, err := w.crm.OverrideClassification(ctx, w.sales, c.ID, c.Version, crm.OverrideInput{ValueTier: &tierB, Reason: "降级观察", ReviewOn: &review}); err != nil {
+		t.Fatal(err)
+	}
+	w.at(time.Date(review.Year(), review.Month(), review.Day(), 9, 30, 0, 0, crm.DefaultLocation))
+	w.pass(t)
+	c = w.get(t, c.ID)
+	if n := open(c); n[crm.TaskReview] != 1 || n[crm.TaskChurnRisk] != 1 {
+		t.Fatalf("on the review day: open %v (the review, and B is still silent)", n)
+	}
+	for _, x := range c.Tasks {
+		if x.Kind == crm.TaskReview && (x.AssigneeID != w.sales.UserID || !strings.Contains(x.Title, "价值分级")) {
+			t.Fatalf("review task %+v", x)
+		}
 	}
 }

@@ -529,6 +529,27 @@ func (cs *customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm
 	return nil
 }
 
+// OpenTasks hands out the read model's active customers with an open task
+// of the assignee (the read model keeps only the open tasks).
+func (cs *customerStore) OpenTasks(ctx context.Context, q crm.TaskQuery, fn func(*crm.Customer) error) error {
+	var fnErr error
+	err := cs.eachInScope(ctx, []crm.Filter{nil}, crm.CountQuery{Scope: crm.ScopeActive}, func(e *entry, _ int) {
+		if fnErr != nil || len(e.c.Tasks) == 0 {
+			return
+		}
+		for i := range e.c.Tasks {
+			if q.Assignee == "" || e.c.Tasks[i].AssigneeID == q.Assignee {
+				fnErr = fn(&e.c)
+				return
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return fnErr
+}
+
 // eachInScope calls fn(e, k) for every entry of one snapshot in q's
 // archive scope and every filter k (nil: every customer) that selects it.
 // Filters that read free text are bound to the text index (or evaluated on

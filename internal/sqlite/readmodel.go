@@ -74,12 +74,25 @@ type leanDoc struct {
 	Stats          crm.Stats          `bson:"stats"`
 	Match          crm.MatchKeys      `bson:"match"`
 	Class          crm.Classification `bson:"class"`
+	Tasks          []crm.Task         `bson:"tasks"` // the read model keeps the open ones
 	CreatedAt      time.Time          `bson:"createdAt"`
 	CreatedBy      string             `bson:"createdBy"`
 	UpdatedAt      time.Time          `bson:"updatedAt"`
 	UpdatedBy      string             `bson:"updatedBy"`
 	Version        int64              `bson:"version"`
 	ArchivedAt     *time.Time         `bson:"archivedAt,omitempty"`
+}
+
+// openTasks keeps the open tasks (nil for none): lists of tasks to do read
+// them from the read model; closed ones are read from the documents.
+func openTasks(ts []crm.Task) []crm.Task {
+	var out []crm.Task
+	for _, t := range ts {
+		if t.Open() {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // decodeLean decodes a stored customer document into a new read-model entry
@@ -131,6 +144,7 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		Stats:          d.Stats,
 		Match:          d.Match,
 		Class:          d.Class,
+		Tasks:          openTasks(d.Tasks),
 		CreatedAt:      d.CreatedAt,
 		CreatedBy:      d.CreatedBy,
 		UpdatedAt:      d.UpdatedAt,

@@ -39,6 +39,12 @@ func leanOf(c *crm.Customer) crm.Customer {
 	l.Contacts, l.Interactions, l.Needs, l.Deals, l.Satisfaction = nil, nil, nil, nil, nil
 	l.StageHistory, l.TierHistory, l.OwnerHistory, l.LifecycleHistory, l.TagHistory = nil, nil, nil, nil, nil
 	l.Notes = ""
+	l.Tasks = nil
+	for _, t := range c.Tasks {
+		if t.Open() {
+			l.Tasks = append(l.Tasks, t)
+		}
+	}
 	l.Partial = true
 	l.Brief, _ = crm.BriefOf(c)
 	return l
@@ -306,6 +312,11 @@ func TestLeanDocCoversCustomer(t *testing.T) {
 	c.Class = crm.Classification{RuleSet: 3, At: genNow, NextCheckAt: genNow.Add(time.Hour),
 		ValueTier: crm.ClassValue{Suggested: "B", Rule: "B类", Override: &crm.Override{Value: "A", Reason: "战略", By: "owner-1", At: genNow}},
 		Lifecycle: crm.ClassValue{Suggested: "STABLE", Rule: "稳定"}, Cadence: crm.ClassValue{Suggested: "14", Rule: "B类"}}
+	done := genNow.Add(-time.Hour)
+	c.Tasks = []crm.Task{ // the read model keeps the open one
+		{ID: "t1", Kind: crm.TaskFollowUp, Key: "k", Title: "按周期跟进", AssigneeID: "owner-1", Due: genNow, Status: crm.TaskOpen, CreatedAt: genNow},
+		{ID: "t2", Kind: crm.TaskManual, Title: "寄样品", Due: genNow, Status: crm.TaskDone, CreatedAt: genNow, CreatedBy: "owner-1", ClosedAt: &done, ClosedBy: "owner-1"},
+	}
 	mustInsert(t, s, c)
 	got := listAll(t, s, 10)
 	if len(got) != 1 {

@@ -205,3 +205,53 @@ func init() {
 		}
 	})
 }
+
+func init() {
+	// OpenTasks hands out the active customers with an open task of the
+	// assignee (any assignee's with none), each once, with those tasks.
+	register("OpenTasks", false, func(t *testing.T, h Harness) {
+		s := open(t, h)
+		task := func(assignee string, status crm.TaskStatus) crm.Task {
+			return crm.Task{ID: crm.NewID(), Kind: crm.TaskManual, Title: "任务", AssigneeID: assignee, Due: base, Status: status, CreatedAt: base}
+		}
+		mine := plain("任务公司甲", base)
+		mine.Tasks = []crm.Task{task("u1", crm.TaskOpen), task("u1", crm.TaskOpen), task("u2", crm.TaskDone)}
+		theirs := plain("任务公司乙", base)
+		theirs.Tasks = []crm.Task{task("u2", crm.TaskOpen), task("u1", crm.TaskClosed)}
+		archived := plain("任务公司丙", base)
+		archived.Tasks = []crm.Task{task("u1", crm.TaskOpen)}
+		at := base
+		archived.ArchivedAt = &at
+		none := plain("任务公司丁", base)
+		for _, c := range []*crm.Customer{mine, theirs, archived, none} {
+			insert(t, s, c)
+		}
+		for _, tc := range []struct {
+			assignee string
+			want     []string
+		}{{"u1", []string{mine.ID}}, {"u2", []string{theirs.ID}}, {"", []string{mine.ID, theirs.ID}}, {"u3", nil}} {
+			var got []string
+			err := s.Customers().OpenTasks(ctx(t), crm.TaskQuery{Assignee: tc.assignee}, func(c *crm.Customer) error {
+				got = append(got, c.ID)
+				n := 0
+				for _, x := range c.Tasks {
+					if x.Open() && (tc.assignee == "" || x.AssigneeID == tc.assignee) {
+						n++
+					}
+				}
+				if n == 0 || !c.Partial {
+					t.Errorf("%q: %s handed out with tasks %+v (partial %v)", tc.assignee, c.Code, c.Tasks, c.Partial)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(got)
+			slices.Sort(tc.want)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("open tasks of %q: customers %v, want %v", tc.assignee, got, tc.want)
+			}
+		}
+	})
+}

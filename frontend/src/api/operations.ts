@@ -326,6 +326,17 @@ export const CustomerDetailFragment = graphql(`
       rule
     }
     ...CustomerClassification
+    tasks(status: OPEN, limit: 20) {
+      id
+      kind
+      title
+      due
+      snoozedUntil
+      assignee {
+        id
+        name
+      }
+    }
     ownerHistory(newestFirst: true, limit: $historyLimit) {
       from {
         id
@@ -362,8 +373,8 @@ export const CustomerDetailFragment = graphql(`
 export const MAX_INTERACTION_LIMIT = 150;
 /** Needs, deals and satisfaction results: the newest this many of each. */
 export const RECORD_LIMIT = 100;
-/** Stage and value tier changes: the newest this many of each. */
-export const HISTORY_LIMIT = 50;
+/** Stage, value tier, lifecycle and owner changes: the newest this many of each. */
+export const HISTORY_LIMIT = 30;
 
 export const CustomerQuery = graphql(`
   query Customer($code: String!, $interactionLimit: Int, $recordLimit: Int!, $historyLimit: Int!) {

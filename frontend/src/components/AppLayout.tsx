@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Avatar, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
-import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ApartmentOutlined } from '@ant-design/icons';
+import { Avatar, Badge, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
+import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ApartmentOutlined, CheckSquareOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate, useNavigationType } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { canManageUsersView, useSession } from '../auth/session';
@@ -10,6 +10,10 @@ import { isMac, QuickSwitcher, useQuickSwitcherKey } from './QuickSwitcher';
 import { lastListPath } from '../lib/listMemory';
 import { MustChangePassword } from './MustChangePassword';
 import { useCountLocations } from './ListMemory';
+import { useQuery } from '@tanstack/react-query';
+import dayjs from 'dayjs';
+import { request } from '../api/client';
+import { TaskCountQuery } from '../pages/tasks/operations';
 
 export function AppLayout() {
   const { t, label } = useI18n();
@@ -24,6 +28,14 @@ export function AppLayout() {
   useQuickSwitcherKey(openSwitcher);
   const navType = useNavigationType();
   useCountLocations();
+  // My tasks due by the end of today (overdue included): the count on 待办.
+  const tasks = useQuery({
+    queryKey: ['task-count'],
+    queryFn: async () => (await request(TaskCountQuery, { dueBefore: dayjs().endOf('day').toISOString() })).tasks.totalCount,
+    refetchInterval: 5 * 60_000,
+    enabled: !!me,
+  });
+  const dueToday = tasks.data ?? 0;
   // A page opened by a link or a button starts at its top (on a phone the
   // call button is there); Back and Forward keep what the browser and the
   // list (useListMemory) restore.
@@ -34,6 +46,16 @@ export function AppLayout() {
   const items: MenuProps['items'] = [
     { key: 'customers', icon: <ContactsOutlined />, label: <Link to={lastListPath()}>{t('nav.customers')}</Link> },
     { key: 'dashboard', icon: <DashboardOutlined />, label: <Link to="/dashboard">{t('nav.dashboard')}</Link> },
+    {
+      key: 'tasks',
+      icon: <CheckSquareOutlined />,
+      label: (
+        <Link to="/tasks" data-testid="nav-tasks">
+          {t('nav.tasks')}
+          {dueToday > 0 && <Badge count={dueToday} size="small" offset={[6, -2]} color={colors.error} aria-label={t('nav.tasksDue', { n: dueToday })} />}
+        </Link>
+      ),
+    },
     { key: 'rules', icon: <ApartmentOutlined />, label: <Link to="/rules">{t('nav.rules')}</Link> },
   ];
   if (canManageUsersView(me)) {

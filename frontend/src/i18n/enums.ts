@@ -7,6 +7,8 @@ import type {
   BulkAction,
   BulkJobStatus,
   ClassificationSource,
+  TaskKind,
+  TaskStatus,
   ContactRole,
   CustomerOrderField,
   CustomerType,
@@ -211,6 +213,24 @@ export const RULE_FIELD_LABELS: LabelMap<RuleField> = {
   TAG: { zh: '标签', en: 'Tag' },
 };
 
+/** Why a task exists. */
+export const TASK_KIND_LABELS: LabelMap<TaskKind> = {
+  NEXT_ACTION: { zh: '下一步行动', en: 'Next action', color: 'blue' },
+  FOLLOW_UP: { zh: '周期跟进', en: 'Follow-up', color: 'cyan' },
+  CLASSIFICATION_REVIEW: { zh: '分级复核', en: 'Review', color: 'purple' },
+  CHURN_RISK: { zh: '流失风险', en: 'Churn risk', color: 'red' },
+  STALE_NEED: { zh: '需求停滞', en: 'Stale need', color: 'orange' },
+  SERVICE_OVERDUE: { zh: '服务超时', en: 'Service overdue', color: 'volcano' },
+  MANUAL: { zh: '手动待办', en: 'Manual', color: 'default' },
+};
+
+/** Where a task stands. */
+export const TASK_STATUS_LABELS: LabelMap<TaskStatus> = {
+  OPEN: { zh: '待办', en: 'Open' },
+  DONE: { zh: '已完成', en: 'Done' },
+  CLOSED: { zh: '已自动关闭', en: 'Closed by itself' },
+};
+
 /** Where a classified value comes from. */
 export const CLASSIFICATION_SOURCE_LABELS: LabelMap<ClassificationSource> = {
   RULE: { zh: '规则', en: 'Rule' },
@@ -261,6 +281,8 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   BulkJobStatus: [BULK_JOB_STATUS_LABELS],
   Lifecycle: [LIFECYCLE_LABELS],
   ClassificationSource: [CLASSIFICATION_SOURCE_LABELS],
+  TaskKind: [TASK_KIND_LABELS],
+  TaskStatus: [TASK_STATUS_LABELS],
   ClassificationTarget: [CLASSIFICATION_TARGET_LABELS],
   RuleField: [RULE_FIELD_LABELS],
   RuleLintKind: [RULE_LINT_KIND_LABELS],

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Col, Descriptions, Grid, Popconfirm, Row, Space, Statistic, Tabs, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, FormOutlined, InboxOutlined, UndoOutlined } from '@ant-design/icons';
-import { useNavigate, useParams, type NavigateFunction } from 'react-router-dom';
+import { useNavigate, useParams, useSearchParams, type NavigateFunction } from 'react-router-dom';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../api/client';
 import { ArchiveCustomerMutation, CustomerQuery, HISTORY_LIMIT, MAX_INTERACTION_LIMIT, RECORD_LIMIT, RestoreCustomerMutation } from '../api/operations';
@@ -23,6 +23,7 @@ import { HistorySection } from './detail/History';
 import { InteractionModal } from './detail/InteractionModal';
 import { ReachBar } from './detail/ReachBar';
 import { ClassificationCard } from './detail/Classification';
+import { TasksCard } from './detail/Tasks';
 import type { Detail, DetailInteraction, SectionProps } from './detail/types';
 import { PageHeading } from '../components/PageHeading';
 import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
@@ -43,7 +44,12 @@ export default function CustomerDetailPage() {
   const qc = useQueryClient();
   const screens = Grid.useBreakpoint();
   const [limit, setLimit] = useState(FIRST_INTERACTIONS);
-  const [logOpen, setLogOpen] = useState(false);
+  // ?log=1 (a follow-up task's 记录跟进) opens the log dialog at once.
+  const [params, setParams] = useSearchParams();
+  const [logOpen, setLogOpen] = useState(params.get('log') === '1');
+  useEffect(() => {
+    if (params.has('log')) setParams((p) => { p.delete('log'); return p; }, { replace: true });
+  }, [params, setParams]);
   // The interaction being corrected; a fresh dialog (key) for every opening.
   const [editingInteraction, setEditingInteraction] = useState<DetailInteraction | null>(null);
   const [editKey, setEditKey] = useState(0);
@@ -163,7 +169,12 @@ export default function CustomerDetailPage() {
     </Card>
   );
 
-  const classification = <ClassificationCard {...section} />;
+  const classification = (
+    <>
+      <TasksCard {...section} />
+      <ClassificationCard {...section} />
+    </>
+  );
 
   const contacts = (
     <Card size="small" title={`${t('customer.contacts')} (${c.contacts.length})`} style={{ marginBottom: 16 }}>

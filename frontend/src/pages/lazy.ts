@@ -14,6 +14,7 @@ export const NotFoundPage = lazy(() => import('./NotFoundPage'));
 // The dashboard and ECharts load only when the dashboard is opened.
 export const DashboardPage = lazy(() => import('./dashboard/DashboardPage'));
 export const RulesPage = lazy(() => import('./rules/RulesPage'));
+export const TasksPage = lazy(() => import('./tasks/TasksPage'));
 
 export function prefetchPages(): void {
   void detail();

@@ -1,8 +1,8 @@
 // /rules: the classification rules in force (the seeds' defaults until a
 // manager saves a set), and for those who may change them (me.canEditRules)
 // the dry run: what the rules would change on today's customers, and what
-// is wrong with them. Nothing is written: the rules are not applied to
-// customers yet.
+// is wrong with them. The dry run writes nothing; the rules themselves are
+// applied on every write and by the server's periodic pass.
 import { useState } from 'react';
 import { Alert, Button, Card, Grid, List, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { EditOutlined, ExperimentOutlined } from '@ant-design/icons';

@@ -1,0 +1,71 @@
+import { graphql } from '../../gql';
+
+export const TaskFieldsFragment = graphql(`
+  fragment TaskFields on Task {
+    id
+    kind
+    title
+    due
+    status
+    snoozedUntil
+    assignee {
+      id
+      name
+    }
+    customer {
+      id
+      code
+      name
+      valueTier
+    }
+  }
+`);
+
+export const TasksQuery = graphql(`
+  query Tasks($everyone: Boolean, $dueBefore: Time, $first: Int) {
+    tasks(everyone: $everyone, dueBefore: $dueBefore, first: $first) {
+      totalCount
+      nodes {
+        ...TaskFields
+      }
+    }
+  }
+`);
+
+export const TaskCountQuery = graphql(`
+  query TaskCount($dueBefore: Time) {
+    tasks(dueBefore: $dueBefore, first: 1) {
+      totalCount
+    }
+  }
+`);
+
+export const CompleteTaskMutation = graphql(`
+  mutation CompleteTask($customerId: ID!, $taskId: ID!) {
+    completeTask(customerId: $customerId, taskId: $taskId) {
+      id
+      status
+    }
+  }
+`);
+
+export const SnoozeTaskMutation = graphql(`
+  mutation SnoozeTask($customerId: ID!, $taskId: ID!, $until: Time!) {
+    snoozeTask(customerId: $customerId, taskId: $taskId, until: $until) {
+      id
+      snoozedUntil
+    }
+  }
+`);
+
+export const ReassignTaskMutation = graphql(`
+  mutation ReassignTask($customerId: ID!, $taskId: ID!, $assigneeId: ID!) {
+    reassignTask(customerId: $customerId, taskId: $taskId, assigneeId: $assigneeId) {
+      id
+      assignee {
+        id
+        name
+      }
+    }
+  }
+`);

@@ -1,0 +1,361 @@
+package crm
+
+import (
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Task is one thing to do about a customer (待办), kept in the customer's
+// document with the rest of it. Most are generated from the customer's
+// state (internal/followup keeps them: a next action, a follow-up due by
+// the cadence, a churn risk ...) and close themselves when their reason
+// goes away; people create others (MANUAL).
+type Task struct {
+	ID   string   `bson:"id"`
+	Kind TaskKind `bson:"kind"`
+	// Key says what a generated task is about (the interaction of a next
+	// action, the due time of a follow-up ...): at most one task per kind
+	// and key is ever opened, so a task done by hand does not come back
+	// for the same reason. "" for manual tasks.
+	Key          string     `bson:"key,omitempty"`
+	Title        string     `bson:"title"`
+	AssigneeID   string     `bson:"assigneeId,omitempty"`
+	Due          time.Time  `bson:"due"`
+	Status       TaskStatus `bson:"status"`
+	SnoozedUntil *time.Time `bson:"snoozedUntil,omitempty"`
+	CreatedAt    time.Time  `bson:"createdAt"`
+	CreatedBy    string     `bson:"createdBy,omitempty"` // "" for generated tasks
+	ClosedAt     *time.Time `bson:"closedAt,omitempty"`
+	ClosedBy     string     `bson:"closedBy,omitempty"` // "" when it closed itself
+}
+
+// Open reports whether the task is still to do.
+func (t *Task) Open() bool { return t.Status == TaskOpen }
+
+// Snoozed reports whether the task is put off at now.
+func (t *Task) Snoozed(now time.Time) bool { return t.SnoozedUntil != nil && t.SnoozedUntil.After(now) }
+
+// TaskKind is why a task exists.
+type TaskKind string
+
+const (
+	TaskNextAction     TaskKind = "NEXT_ACTION"           // a next action recorded on an interaction
+	TaskFollowUp       TaskKind = "FOLLOW_UP"             // the cadence says a follow-up is due
+	TaskReview         TaskKind = "CLASSIFICATION_REVIEW" // a manual override's review date has come
+	TaskChurnRisk      TaskKind = "CHURN_RISK"            // A or B silent for 60 days; a low or falling score
+	TaskStaleNeed      TaskKind = "STALE_NEED"            // a high-priority need without progress for 14 days
+	TaskServiceOverdue TaskKind = "SERVICE_OVERDUE"       // an open service request past its due time
+	TaskManual         TaskKind = "MANUAL"                // created by a person
+)
+
+var taskKinds = []TaskKind{TaskNextAction, TaskFollowUp, TaskReview, TaskChurnRisk, TaskStaleNeed, TaskServiceOverdue, TaskManual}
+
+// TaskStatus is where a task stands.
+type TaskStatus string
+
+const (
+	TaskOpen   TaskStatus = "OPEN"
+	TaskDone   TaskStatus = "DONE"   // completed by a person
+	TaskClosed TaskStatus = "CLOSED" // closed by itself: its reason went away
+)
+
+var taskStatuses = []TaskStatus{TaskOpen, TaskDone, TaskClosed}
+
+func (k TaskKind) Valid() bool               { return validEnum(k, taskKinds) }
+func (k *TaskKind) UnmarshalGQL(v any) error { return unmarshalEnum(k, v, taskKinds, "TaskKind") }
+func (k TaskKind) MarshalGQL(w io.Writer)    { marshalEnum(w, string(k)) }
+func (s TaskStatus) Valid() bool             { return validEnum(s, taskStatuses) }
+func (s *TaskStatus) UnmarshalGQL(v any) error {
+	return unmarshalEnum(s, v, taskStatuses, "TaskStatus")
+}
+func (s TaskStatus) MarshalGQL(w io.Writer) { marshalEnum(w, string(s)) }
+
+// Bounds of the tasks.
+const (
+	MaxTasks     = 200 // tasks a customer keeps; the oldest closed ones go first
+	MaxTaskTitle = 200 // characters
+)
+
+// KeepTasks bounds a customer's tasks to MaxTasks, dropping the closed
+// ones that closed first; open tasks are never dropped.
+func KeepTasks(c *Customer) {
+	over := len(c.Tasks) - MaxTasks
+	if over <= 0 {
+		return
+	}
+	closed := make([]int, 0, len(c.Tasks))
+	for i := range c.Tasks {
+		if !c.Tasks[i].Open() {
+			closed = append(closed, i)
+		}
+	}
+	slices.SortStableFunc(closed, func(a, b int) int {
+		return c.Tasks[a].ClosedAt.Compare(*c.Tasks[b].ClosedAt)
+	})
+	drop := map[int]bool{}
+	for _, i := range closed[:min(over, len(closed))] {
+		drop[i] = true
+	}
+	kept := c.Tasks[:0]
+	for i, t := range c.Tasks {
+		if !drop[i] {
+			kept = append(kept, t)
+		}
+	}
+	c.Tasks = kept
+}
+
+// TaskInput creates a manual task.
+type TaskInput struct {
+	Title      string
+	AssigneeID *string // default: the customer's owner, else the actor
+	Due        time.Time
+}
+
+// CreateTask adds a manual task to a customer (whoever may log on it).
+// Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT (title, assignee, due),
+// CONFLICT with expectedVersion set.
+func (s *Service) CreateTask(ctx context.Context, a Actor, customerID string, expectedVersion *int64, in TaskInput) (*Customer, string, error) {
+	var id string
+	c, err := s.mutate(ctx, a, customerID, expectedVersion, may(func(a Actor, c *Customer) bool { return a.CanAdd(c, RecordInteraction) }),
+		func(c *Customer, p Problems, now time.Time) {
+			title := checkText(p, "title", in.Title, MaxTaskTitle, true)
+			if in.Due.IsZero() {
+				p.Fail("due", ReasonRequired, nil, "is required")
+			}
+			assignee := c.OwnerID
+			if in.AssigneeID != nil {
+				assignee = *in.AssigneeID
+			}
+			if assignee == "" {
+				assignee = a.UserID
+			}
+			open := 0
+			for i := range c.Tasks {
+				if c.Tasks[i].Open() {
+					open++
+				}
+			}
+			if open >= MaxTasks {
+				p.Fail("", ReasonTooMany, map[string]any{"max": MaxTasks}, "customer %s has %d open tasks, the most it may have", c.Code, MaxTasks)
+			}
+			id = NewID()
+			c.Tasks = append(c.Tasks, Task{ID: id, Kind: TaskManual, Title: title, AssigneeID: assignee,
+				Due: in.Due.UTC().Truncate(time.Millisecond), Status: TaskOpen, CreatedAt: now, CreatedBy: a.UserID})
+		}, func(c *Customer) error {
+			return s.checkAssignee(ctx, c.Tasks[len(c.Tasks)-1].AssigneeID)
+		})
+	return c, id, err
+}
+
+// checkAssignee verifies that a task's assignee is an active user who may
+// be given customers' work (BAD_USER_INPUT on assigneeId).
+func (s *Service) checkAssignee(ctx context.Context, id string) error {
+	users, err := s.Store.Users().GetMany(ctx, []string{id})
+	if err != nil {
+		return err
+	}
+	var u *User
+	if len(users) == 1 {
+		u = users[0]
+	}
+	p := NewProblems()
+	checkUser(p, "assigneeId", u, id, true)
+	return p.Err()
+}
+
+// taskAt finds a task; p gets NOT_FOUND on taskId when there is none.
+func taskAt(p Problems, c *Customer, id string) *Task {
+	for i := range c.Tasks {
+		if c.Tasks[i].ID == id {
+			return &c.Tasks[i]
+		}
+	}
+	p.Fail("taskId", ReasonNotFound, nil, "customer %s has no task %s", c.Code, id)
+	return nil
+}
+
+// openTaskAt is taskAt for a task that must still be open (ALREADY with
+// the state otherwise: a task completed twice).
+func openTaskAt(p Problems, c *Customer, id string) *Task {
+	t := taskAt(p, c, id)
+	if t != nil && !t.Open() {
+		state := map[TaskStatus]string{TaskDone: "done", TaskClosed: "closed"}[t.Status]
+		p.Fail("taskId", ReasonAlready, map[string]any{"state": state}, "is already %s", state)
+		return nil
+	}
+	return t
+}
+
+// mayWorkOn is who may complete, snooze or reassign a task: its assignee,
+// and whoever may edit the customer.
+func mayWorkOn(taskID string) rule {
+	return func(a Actor, c *Customer) error {
+		for i := range c.Tasks {
+			if t := &c.Tasks[i]; t.ID == taskID && t.AssigneeID == a.UserID && a.CanAdd(c, RecordInteraction) {
+				return nil
+			}
+		}
+		return may(Actor.CanEdit)(a, c)
+	}
+}
+
+// CompleteTask marks a task done. Completing a next action's task ticks
+// the next action off. Errors: NOT_FOUND, FORBIDDEN, BAD_USER_INPUT
+// (taskId NOT_FOUND or ALREADY), CONFLICT with expectedVersion set.
+func (s *Service) CompleteTask(ctx context.Context, a Actor, customerID, taskID string, expectedVersion *int64) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, expectedVersion, mayWorkOn(taskID), func(c *Customer, p Problems, now time.Time) {
+		t := openTaskAt(p, c, taskID)
+		if t == nil {
+			return
+		}
+		t.Status, t.ClosedAt, t.ClosedBy = TaskDone, &now, a.UserID
+		if t.Kind == TaskNextAction {
+			for i := range c.Interactions {
+				if it := &c.Interactions[i]; it.ID == t.Key && it.NextAction != nil && !it.NextAction.Done {
+					it.NextAction.Done = true
+					it.UpdatedAt, it.UpdatedBy = &now, a.UserID
+				}
+			}
+		}
+	}, nil)
+}
+
+// SnoozeTask puts an open task off until a later time.
+// Errors: as CompleteTask; until not after now is BAD_USER_INPUT (PAST_DATE).
+func (s *Service) SnoozeTask(ctx context.Context, a Actor, customerID, taskID string, expectedVersion *int64, until time.Time) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, expectedVersion, mayWorkOn(taskID), func(c *Customer, p Problems, now time.Time) {
+		t := openTaskAt(p, c, taskID)
+		if !until.After(now) {
+			p.Fail("until", ReasonPastDate, nil, "must be later than now")
+		}
+		if t == nil || p.HasErrors() {
+			return
+		}
+		u := until.UTC().Truncate(time.Millisecond)
+		t.SnoozedUntil = &u
+	}, nil)
+}
+
+// ReassignTask gives an open task to another active user who may be
+// assigned customers' work; a next action's task moves the next action.
+// Errors: as CompleteTask; a user who cannot take it is BAD_USER_INPUT on
+// assigneeId.
+func (s *Service) ReassignTask(ctx context.Context, a Actor, customerID, taskID string, expectedVersion *int64, assigneeID string) (*Customer, error) {
+	return s.mutate(ctx, a, customerID, expectedVersion, mayWorkOn(taskID), func(c *Customer, p Problems, now time.Time) {
+		t := openTaskAt(p, c, taskID)
+		if assigneeID == "" {
+			p.Fail("assigneeId", ReasonRequired, nil, "is required")
+		}
+		if t == nil || p.HasErrors() {
+			return
+		}
+		t.AssigneeID = assigneeID
+		if t.Kind == TaskNextAction {
+			for i := range c.Interactions {
+				if it := &c.Interactions[i]; it.ID == t.Key && it.NextAction != nil {
+					it.NextAction.OwnerID = assigneeID
+					it.UpdatedAt, it.UpdatedBy = &now, a.UserID
+				}
+			}
+		}
+	}, func(*Customer) error { return s.checkAssignee(ctx, assigneeID) })
+}
+
+// TaskItem is an open task with its customer, as a list has it (Partial).
+type TaskItem struct {
+	Task
+	Customer *Customer
+}
+
+// TaskCursor is the place after which a page of tasks starts: they are
+// ordered by due time, then id.
+type TaskCursor struct {
+	Due time.Time
+	ID  string
+}
+
+// TaskPage is a page of open tasks.
+type TaskPage struct {
+	Items   []TaskItem
+	Total   int // the tasks the query selects, on every page
+	HasNext bool
+}
+
+// MaxTaskPage bounds a page of tasks.
+const MaxTaskPage = 500
+
+// Tasks lists open tasks across the active customers, by due time: the
+// actor's own, or, for managers and admins, anyone's (q.Assignee) or
+// everyone's (""). Tasks put off past q.Now are left out unless
+// q.Snoozed. Errors: FORBIDDEN (another's tasks), BAD_USER_INPUT (first
+// outside 1 to MaxTaskPage; kind).
+func (s *Service) Tasks(ctx context.Context, a Actor, q TaskQuery, first int, after *TaskCursor) (*TaskPage, error) {
+	if q.Assignee != a.UserID && !a.CanSeeAllTasks() {
+		return nil, Errorf(CodeForbidden, "only managers and admins may list other people's tasks")
+	}
+	p := NewProblems()
+	if first < 1 || first > MaxTaskPage {
+		p.Fail("first", ReasonOutOfRange, map[string]any{"min": 1, "max": MaxTaskPage}, "must be from 1 to %d", MaxTaskPage)
+	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		p.Fail("kind", ReasonNotAllowed, map[string]any{"value": string(q.Kind)}, "is not a task kind")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if q.Now.IsZero() {
+		q.Now = s.now()
+	}
+	var items []TaskItem
+	err := s.Store.Customers().OpenTasks(ctx, q, func(c *Customer) error {
+		for _, t := range c.Tasks {
+			if !t.Open() || (q.Assignee != "" && t.AssigneeID != q.Assignee) || (q.Kind != "" && t.Kind != q.Kind) ||
+				(!q.DueBefore.IsZero() && !t.Due.Before(q.DueBefore)) || (!q.Snoozed && t.Snoozed(q.Now)) {
+				continue
+			}
+			items = append(items, TaskItem{Task: t, Customer: c})
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(items, func(x, y TaskItem) int {
+		if c := x.Due.Compare(y.Due); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
+	page := &TaskPage{Total: len(items)}
+	if after != nil {
+		k, _ := slices.BinarySearchFunc(items, *after, func(x TaskItem, c TaskCursor) int {
+			if d := x.Due.Compare(c.Due); d != 0 {
+				return d
+			}
+			return strings.Compare(x.ID, c.ID)
+		})
+		for k < len(items) && items[k].Due.Equal(after.Due) && items[k].ID == after.ID {
+			k++
+		}
+		items = items[k:]
+	}
+	if len(items) > first {
+		items, page.HasNext = items[:first], true
+	}
+	page.Items = items
+	return page, nil
+}
+
+// moveTasks gives the open tasks of from to to (a new owner takes over
+// the previous owner's work with the customer).
+func moveTasks(c *Customer, from, to string) {
+	for i := range c.Tasks {
+		if t := &c.Tasks[i]; t.Open() && t.AssigneeID == from && from != "" {
+			t.AssigneeID = to
+		}
+	}
+}
