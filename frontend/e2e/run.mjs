@@ -1824,6 +1824,55 @@ async function main() {
       state.current = page;
     });
 
+    // My work today: a salesperson's open tasks as the API lists them,
+    // grouped by when they are due; completing one takes it off the list
+    // and the menu's count; a follow-up is logged on the customer's page.
+    await scenario('tasks: my work today, complete one, log a follow-up (1280, 375)', async () => {
+      const token = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+      const api = await gql(base, '{ tasks(first: 500) { totalCount nodes { id kind title customer { id code } } } }', {}, token);
+      assert(api.tasks.totalCount > 0, 'sales1 has no tasks in the demo data');
+      const ctx = await newContext(DESKTOP);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(p, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.getByTestId('nav-tasks').click();
+      await p.waitForURL((u) => u.pathname === '/tasks');
+      await p.getByRole('heading', { level: 1, name: '我的待办' }).waitFor();
+      await p.getByTestId('tasks-total').filter({ hasText: `共 ${api.tasks.totalCount} 项` }).waitFor();
+      const shown = await p.getByTestId('task').count();
+      assert(shown === Math.min(500, api.tasks.totalCount), `${shown} tasks shown, the API has ${api.tasks.totalCount}`);
+      await shoot(p, 'tasks');
+      // Complete the first one.
+      const first = p.getByTestId('task').first();
+      const title = (await first.locator('.ant-list-item-meta-title').textContent()) ?? '';
+      await first.getByRole('button', { name: /完\s*成/ }).click();
+      await p.getByTestId('tasks-total').filter({ hasText: `共 ${api.tasks.totalCount - 1} 项` }).waitFor();
+      const after = await gql(base, '{ tasks(first: 1) { totalCount } }', {}, token);
+      assert(after.tasks.totalCount === api.tasks.totalCount - 1, `after completing "${title}" the API has ${after.tasks.totalCount}`);
+      // A follow-up: 记录跟进 opens the log dialog on the customer's page.
+      const log = p.getByTestId('task-log').first();
+      if (await log.count()) {
+        await log.click();
+        await p.waitForURL((u) => u.pathname.startsWith('/customers/'));
+        await p.locator('.ant-modal:visible').waitFor();
+        await p.keyboard.press('Escape');
+      }
+      await ctx.close();
+
+      const phone = await newContext(PHONE);
+      const q = await phone.newPage();
+      state.current = q;
+      await q.goto(`${base}/login?next=${encodeURIComponent('/tasks')}`);
+      await signIn(q, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/tasks' });
+      await q.getByTestId('task').first().waitFor();
+      const w = await q.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= 375, `the tasks page scrolls sideways at 375 px: ${w}`);
+      await shoot(q, 'tasks');
+      await phone.close();
+      state.current = page;
+    });
+
     await scenario('graphiql: from the binary, no other host, a docs example runs (1280, 375)', async () => {
       const ctx = await newContext();
       const p = await ctx.newPage();

@@ -126,7 +126,8 @@ func plan(c *crm.Customer, now time.Time, loc *time.Location) ([]want, time.Time
 	// The cadence: a follow-up falls due at the last interaction plus the
 	// cadence. Its key is that due time, so logging the follow-up (a new
 	// interaction, a later due time) closes it and plans the next.
-	if f := c.Stats.NextFollowUpAt; !f.IsZero() {
+	// A customer lost in the pipeline is not followed up on the cadence.
+	if f := c.Stats.NextFollowUpAt; !f.IsZero() && c.Stage != crm.StageLost {
 		due(want{crm.TaskFollowUp, f.UTC().Format(time.RFC3339), fmt.Sprintf("按周期跟进（每 %d 天）", c.CadenceDays), owner, f})
 	}
 

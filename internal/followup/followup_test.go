@@ -91,6 +91,11 @@ func TestSync(t *testing.T) {
 			c.CadenceDays, c.Stats.NextFollowUpAt = 30, days(1)
 			return c
 		}, map[crm.TaskKind]int{}, days(1)},
+		{"lost in the pipeline: no follow-up", func() *crm.Customer {
+			c := base()
+			c.Stage, c.CadenceDays, c.Stats.NextFollowUpAt = crm.StageLost, 30, days(-1)
+			return c
+		}, map[crm.TaskKind]int{}, time.Time{}},
 		{"archived: nothing", func() *crm.Customer {
 			c := base()
 			c.CadenceDays, c.Stats.NextFollowUpAt = 30, days(-1)

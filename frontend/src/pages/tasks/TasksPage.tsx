@@ -4,7 +4,7 @@
 // follow-up is done by logging it on the customer's page (the log dialog
 // opens there), which closes the task by itself.
 import { useState } from 'react';
-import { App, Button, Card, Dropdown, Empty, List, Modal, Space, Switch, Tag, Typography } from 'antd';
+import { App, Button, Card, Dropdown, Empty, Grid, List, Modal, Space, Switch, Tag, Typography } from 'antd';
 import { CheckOutlined, ClockCircleOutlined, FormOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
@@ -43,6 +43,8 @@ export default function TasksPage() {
   const manages = me?.role === 'ADMIN' || me?.role === 'MANAGER';
   const [everyone, setEveryone] = useState(false);
   const [handing, setHanding] = useState<TaskFieldsFragment | null>(null);
+  // On a phone the actions go under the task, not beside it.
+  const phone = Grid.useBreakpoint().md === false;
   const [to, setTo] = useState<string | undefined>();
   const query = useQuery({
     queryKey: ['tasks', everyone],
@@ -124,6 +126,7 @@ export default function TasksPage() {
         <PageHeading title={t('tasks.title')} />
         <Typography.Text type="secondary" data-testid="tasks-total">
           {t('tasks.total', { n: query.data.totalCount })}
+          {query.data.totalCount > query.data.nodes.length && ` · ${t('tasks.soonest', { n: query.data.nodes.length })}`}
         </Typography.Text>
         <div className="kehu-grow" />
         {manages && (
@@ -150,7 +153,7 @@ export default function TasksPage() {
             }
             style={{ marginBottom: 16 }}
           >
-            <List dataSource={groups[g]} renderItem={item} rowKey={(x) => `${x.customer.id}/${x.id}`} />
+            <List itemLayout={phone ? 'vertical' : 'horizontal'} dataSource={groups[g]} renderItem={item} rowKey={(x) => `${x.customer.id}/${x.id}`} />
           </Card>
         ))
       )}
