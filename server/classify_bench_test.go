@@ -16,7 +16,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
@@ -34,11 +33,7 @@ func BenchmarkClassificationPass(b *testing.B) {
 	for _, n := range benchSizes() {
 		src := benchData(b, n)
 		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
-			dir := filepath.Join(b.TempDir(), "data")
-			if out, err := exec.Command("cp", "-r", src, dir).CombinedOutput(); err != nil {
-				b.Fatalf("copy the demo data: %v %s", err, out)
-			}
-			a, _, _ := startBenchApp(b, dir, n)
+			a, _, _ := startBenchApp(b, benchCopy(b, src), n)
 			defer a.Close()
 			ctx := context.Background()
 			clock := a.clock.(*crm.FixedClock)
@@ -120,7 +115,6 @@ func BenchmarkClassificationPass(b *testing.B) {
 			b.Logf("a write alone: median %v, p99 %v, max %v; during the passes (%d writes): median %v, p99 %v, max %v",
 				alone.median().Round(10*time.Microsecond), alone.quantile(0.99).Round(10*time.Microsecond), slicesMax(alone).Round(10*time.Microsecond),
 				len(during), during.median().Round(10*time.Microsecond), during.quantile(0.99).Round(10*time.Microsecond), slicesMax(during).Round(10*time.Microsecond))
-			_ = os.RemoveAll(dir)
 		})
 	}
 }
@@ -136,4 +130,14 @@ func customerIDs(b *testing.B, a *app, n int) []string {
 		ids = append(ids, c.ID)
 	}
 	return ids
+}
+
+// benchCopy copies the demo data of src into the benchmark's temporary
+// directory, for benchmarks that write.
+func benchCopy(b *testing.B, src string) string {
+	dir := filepath.Join(b.TempDir(), "data")
+	if out, err := exec.Command("cp", "-r", src, dir).CombinedOutput(); err != nil {
+		b.Fatalf("copy the demo data: %v %s", err, out)
+	}
+	return dir
 }

@@ -13,8 +13,6 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -26,11 +24,7 @@ func BenchmarkMyWorkToday(b *testing.B) {
 	for _, n := range benchSizes() {
 		src := benchData(b, n)
 		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
-			dir := filepath.Join(b.TempDir(), "data")
-			if out, err := exec.Command("cp", "-r", src, dir).CombinedOutput(); err != nil {
-				b.Fatalf("copy the demo data: %v %s", err, out)
-			}
-			a, _, _ := startBenchApp(b, dir, n)
+			a, _, _ := startBenchApp(b, benchCopy(b, src), n)
 			defer a.Close()
 			srv := httptest.NewServer(a.handler)
 			defer srv.Close()
