@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/auth"
@@ -72,7 +71,7 @@ func (r *Resolver) classification(ctx context.Context, c *crm.Customer, locale *
 		return out, nil
 	}
 	k := &c.Class
-	out := &model.Classification{RuleSet: int(k.RuleSet), ClassifiedAt: timeOrNull(k.At), NextCheckAt: timeOrNull(k.NextCheckAt)}
+	out := &model.Classification{RuleSet: int(k.RuleSet), ClassifiedAt: crm.OptTime(k.At), NextCheckAt: crm.OptTime(k.NextCheckAt)}
 	cadence := ""
 	if c.CadenceDays > 0 {
 		cadence = strconv.Itoa(c.CadenceDays)
@@ -88,14 +87,6 @@ func (r *Resolver) classification(ctx context.Context, c *crm.Customer, locale *
 		return nil, err
 	}
 	return out, nil
-}
-
-// timeOrNull is nil for the zero time (never, none).
-func timeOrNull(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }
 
 // ruleSetOf is a change's rule set, null for a user's change.

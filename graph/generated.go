@@ -757,6 +757,7 @@ type ComplexityRoot struct {
 		CanCreateCustomers func(childComplexity int) int
 		CanEditRules       func(childComplexity int) int
 		CanManageAPITokens func(childComplexity int) int
+		CanSeeAllTasks     func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Disabled           func(childComplexity int) int
 		Email              func(childComplexity int) int
@@ -804,7 +805,6 @@ type CustomerResolver interface {
 	LifecycleReason(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*string, error)
 	Classification(ctx context.Context, obj *crm.Customer, locale *crm.Locale) (*model.Classification, error)
 	CadenceDays(ctx context.Context, obj *crm.Customer) (*int, error)
-	NextFollowUpAt(ctx context.Context, obj *crm.Customer) (*time.Time, error)
 
 	Tags(ctx context.Context, obj *crm.Customer) ([]string, error)
 	Owner(ctx context.Context, obj *crm.Customer) (*crm.User, error)
@@ -4695,6 +4695,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.CanManageAPITokens(childComplexity), true
+	case "User.canSeeAllTasks":
+		if e.ComplexityRoot.User.CanSeeAllTasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanSeeAllTasks(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -7157,6 +7163,8 @@ type RulePreview {
 extend type User {
   "True when the user may change and preview the classification rules (ADMIN, MANAGER)."
   canEditRules: Boolean!
+  "True when the user may list other people's tasks (ADMIN, MANAGER)."
+  canSeeAllTasks: Boolean!
 }
 
 extend type Query {
@@ -8555,6 +8563,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_canManageApiTokens(ctx, field)
 	case "canEditRules":
 		return ec.fieldContext_User_canEditRules(ctx, field)
+	case "canSeeAllTasks":
+		return ec.fieldContext_User_canSeeAllTasks(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -14463,7 +14473,7 @@ func (ec *executionContext) _Customer_nextFollowUpAt(ctx context.Context, field 
 			return ec.fieldContext_Customer_nextFollowUpAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Customer().NextFollowUpAt(ctx, obj)
+			return obj.NextFollowUpAt(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
@@ -14474,7 +14484,7 @@ func (ec *executionContext) _Customer_nextFollowUpAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Customer_nextFollowUpAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Customer", field, true, true, "Time")
+	return graphql.NewScalarFieldContext("Customer", field, true, false, "Time")
 }
 
 func (ec *executionContext) _Customer_intentGrade(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -26710,6 +26720,29 @@ func (ec *executionContext) fieldContext_User_canEditRules(_ context.Context, fi
 	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
+func (ec *executionContext) _User_canSeeAllTasks(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canSeeAllTasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanSeeAllTasks(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canSeeAllTasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35338,11 +35371,10 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 					return ec._Customer_cadenceDays(ctx, field, obj)
 				})
 		case "nextFollowUpAt":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Customer_nextFollowUpAt(ctx, field, obj)
-				})
+			out.Values[i] = ec._Customer_nextFollowUpAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "intentGrade":
 			out.Values[i] = ec._Customer_intentGrade(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -38848,6 +38880,11 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "canEditRules":
 			out.Values[i] = ec._User_canEditRules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canSeeAllTasks":
+			out.Values[i] = ec._User_canSeeAllTasks(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -111,11 +111,6 @@ func (r *customerResolver) CadenceDays(ctx context.Context, obj *crm.Customer) (
 	return &obj.CadenceDays, nil
 }
 
-// NextFollowUpAt is the resolver for the nextFollowUpAt field.
-func (r *customerResolver) NextFollowUpAt(ctx context.Context, obj *crm.Customer) (*time.Time, error) {
-	return timeOrNull(obj.Stats.NextFollowUpAt), nil
-}
-
 // Tags is the resolver for the tags field.
 func (r *customerResolver) Tags(ctx context.Context, obj *crm.Customer) ([]string, error) {
 	a, _ := auth.ActorFrom(ctx)

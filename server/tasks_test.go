@@ -83,6 +83,15 @@ func TestTasksOverHTTP(t *testing.T) {
 	if everyone.Tasks.TotalCount <= after.Tasks.TotalCount {
 		t.Fatalf("everyone's tasks %d, sales1's %d", everyone.Tasks.TotalCount, after.Tasks.TotalCount)
 	}
+	var can struct{ Me struct{ CanSeeAllTasks bool } }
+	ts.post(t, sales, `{ me { canSeeAllTasks } }`, nil).ok(t, &can)
+	if can.Me.CanSeeAllTasks {
+		t.Error("a salesperson may see everyone's tasks")
+	}
+	ts.post(t, manager, `{ me { canSeeAllTasks } }`, nil).ok(t, &can)
+	if !can.Me.CanSeeAllTasks {
+		t.Error("a manager may not see everyone's tasks")
+	}
 	other, _ := ts.user(t, "sales-tasks@kehu.local", crm.RoleSales)
 	ts.post(t, sales, `query($a: ID) { tasks(assignee: $a) { totalCount } }`, map[string]any{"a": other}).fails(t, "FORBIDDEN", "")
 	ts.post(t, manager, `{ tasks(everyone: true, assignee: "x") { totalCount } }`, nil).fails(t, "BAD_USER_INPUT", "everyone")

@@ -127,9 +127,10 @@ func AppendBounded[T any](list *[]T, max int, x T) {
 // the document about to be written, so a rule's change is part of the
 // write that caused it.
 type Classifier interface {
-	// Classify applies the rules at now to c in place: the values, their
-	// suggestions and rules, the histories of what changed, NextCheckAt.
-	// It reports whether anything changed.
+	// Classify applies the rules at now to c (its figures recomputed) in
+	// place: the values, their suggestions and rules, the histories of what
+	// changed, what follows from a new cadence (Stats.NextFollowUpAt), the
+	// tasks, NextCheckAt. It reports whether anything changed.
 	Classify(ctx context.Context, c *Customer, now time.Time) (bool, error)
 }
 
@@ -321,7 +322,6 @@ func (s *Service) Reclassify(ctx context.Context, id string, now time.Time) (cha
 		if err != nil || !changed {
 			return false, err
 		}
-		c.Stats.NextFollowUpAt = c.NextFollowUp()
 		v := c.Version
 		c.Version++
 		err = s.Store.Customers().Replace(ctx, c, v)

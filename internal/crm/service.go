@@ -672,18 +672,14 @@ func (s *Service) replace(ctx context.Context, a Actor, c *Customer, now time.Ti
 }
 
 // classify recomputes c's figures and, with a classifier, applies the
-// rules to the result (they read the figures), then recomputes what
-// depends on the cadence the rules set.
+// rules to the result (they read the figures).
 func (s *Service) classify(ctx context.Context, c *Customer, now time.Time) error {
 	c.Recompute()
 	if s.Classifier == nil {
 		return nil
 	}
-	if _, err := s.Classifier.Classify(ctx, c, now); err != nil {
-		return err
-	}
-	c.Stats.NextFollowUpAt = c.NextFollowUp()
-	return nil
+	_, err := s.Classifier.Classify(ctx, c, now)
+	return err
 }
 
 // checkUsers verifies that owner (when set) and ids are active users.

@@ -145,8 +145,14 @@ func (s *Service) CreateTask(ctx context.Context, a Actor, customerID string, ex
 			id = NewID()
 			c.Tasks = append(c.Tasks, Task{ID: id, Kind: TaskManual, Title: title, AssigneeID: assignee,
 				Due: in.Due.UTC().Truncate(time.Millisecond), Status: TaskOpen, CreatedAt: now, CreatedBy: a.UserID})
+			KeepTasks(c)
 		}, func(c *Customer) error {
-			return s.checkAssignee(ctx, c.Tasks[len(c.Tasks)-1].AssigneeID)
+			for _, t := range c.Tasks {
+				if t.ID == id {
+					return s.checkAssignee(ctx, t.AssigneeID)
+				}
+			}
+			return nil
 		})
 	return c, id, err
 }

@@ -70,6 +70,9 @@ func (a Actor) APITokenID() (string, bool) {
 // classification rules.
 func (u *User) CanEditRules() bool { return !u.Disabled && u.actor().CanEditRules() }
 
+// CanSeeAllTasks reports whether u may list other people's tasks.
+func (u *User) CanSeeAllTasks() bool { return !u.Disabled && u.actor().CanSeeAllTasks() }
+
 // CanManageAPITokens reports whether u's role may create, list and revoke
 // API tokens.
 func (u *User) CanManageAPITokens() bool { return !u.Disabled && u.actor().CanManageAPITokens() }

@@ -20,6 +20,7 @@ func (c *Customer) LastInteractionAt() *time.Time  { return optTime(c.Stats.Last
 func (c *Customer) FirstDealOn() *time.Time        { return optTime(c.Stats.FirstDealOn) }
 func (c *Customer) LastDealOn() *time.Time         { return optTime(c.Stats.LastDealOn) }
 func (c *Customer) LastComplaintAt() *time.Time    { return optTime(c.Stats.LastComplaintAt) }
+func (c *Customer) NextFollowUpAt() *time.Time     { return optTime(c.Stats.NextFollowUpAt) }
 
 // AvgSatisfaction is nil when there is no satisfaction result.
 func (c *Customer) AvgSatisfaction() *float64 {
@@ -29,6 +30,9 @@ func (c *Customer) AvgSatisfaction() *float64 {
 	v := c.Stats.AvgSatisfaction
 	return &v
 }
+
+// OptTime is nil for the zero time (never, none): the API's null.
+func OptTime(t time.Time) *time.Time { return optTime(t) }
 
 func optTime(t time.Time) *time.Time {
 	if t.IsZero() {

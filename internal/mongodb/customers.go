@@ -276,6 +276,8 @@ var listProjection = append(slices.Clone(withoutStoreFields), bson.D{
 	{Key: "stageHistory", Value: 0},
 	{Key: "tierHistory", Value: 0},
 	{Key: "ownerHistory", Value: 0},
+	{Key: "lifecycleHistory", Value: 0},
+	{Key: "tagHistory", Value: 0},
 	{Key: "notes", Value: 0},
 }...)
 
@@ -289,6 +291,8 @@ var contactsProjection = append(slices.Clone(withoutStoreFields), bson.D{
 	{Key: "stageHistory", Value: 0},
 	{Key: "tierHistory", Value: 0},
 	{Key: "ownerHistory", Value: 0},
+	{Key: "lifecycleHistory", Value: 0},
+	{Key: "tagHistory", Value: 0},
 }...)
 
 func (cs customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, error) {

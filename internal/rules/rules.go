@@ -376,8 +376,9 @@ func (p *Program) Classify(c *crm.Customer) Outcome {
 }
 
 // Reason words why a rule (its index) decided: its name and condition.
-func (p *Program) Reason(rule int, loc crm.Locale) string {
-	r := &p.set.Rules[rule]
+func (p *Program) Reason(rule int, loc crm.Locale) string { return reasonOf(&p.set.Rules[rule], loc) }
+
+func reasonOf(r *Rule, loc crm.Locale) string {
 	when := strings.TrimSpace(r.When)
 	if loc == crm.LocaleEn {
 		if when == "" {
@@ -413,8 +414,7 @@ func Why(set *Set, v crm.ClassValue, loc crm.Locale, c *crm.Customer, o segment.
 		if r.Name != v.Rule {
 			continue
 		}
-		p := &Program{set: set}
-		out := p.Reason(i, loc)
+		out := reasonOf(r, loc)
 		if c == nil || c.Partial || strings.TrimSpace(r.When) == "" {
 			return out
 		}

@@ -14,6 +14,7 @@ export const UserFieldsFragment = graphql(`
     canChangeOwners
     canManageApiTokens
     canEditRules
+    canSeeAllTasks
     locale
     createdAt
     updatedAt

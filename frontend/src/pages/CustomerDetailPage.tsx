@@ -72,6 +72,9 @@ export default function CustomerDetailPage() {
 
   const reload = useCallback(async (): Promise<Detail | null> => {
     void qc.invalidateQueries({ queryKey: ['customers'] });
+    // A logged follow-up or a completed next action closes tasks.
+    void qc.invalidateQueries({ queryKey: ['tasks'] });
+    void qc.invalidateQueries({ queryKey: ['task-count'] });
     const res = await query.refetch();
     return res.data ?? null;
   }, [qc, query]);

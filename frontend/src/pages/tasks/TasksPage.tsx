@@ -40,7 +40,7 @@ export default function TasksPage() {
   const { message } = App.useApp();
   const { me } = useSession();
   const qc = useQueryClient();
-  const manages = me?.role === 'ADMIN' || me?.role === 'MANAGER';
+  const manages = me?.canSeeAllTasks === true; // the server decides
   const [everyone, setEveryone] = useState(false);
   const [handing, setHanding] = useState<TaskFieldsFragment | null>(null);
   // On a phone the actions go under the task, not beside it.
