@@ -38,6 +38,10 @@ func nestedCosts(c *ComplexityRoot) {
 		return listCost(child, crm.MaxTagChanges, limit)
 	}
 	c.Customer.Tasks = func(child int, _ *crm.TaskStatus, limit *int) int { return listCost(child, crm.MaxTasks, limit) }
+	c.Customer.ServiceRequests = func(child int, _ *crm.ServiceStatus, limit *int) int {
+		return listCost(child, crm.MaxServiceRequests, limit)
+	}
+	c.ServiceRequest.History = func(child int) int { return listCost(child, crm.MaxServiceHistory, nil) }
 	c.Customer.Collaborators = func(child int) int { return listCost(child, crm.MaxCollaborators, nil) }
 	c.Customer.Tags = func(child int) int { return listCost(child, crm.MaxTags, nil) }
 	c.Interaction.Participants = func(child int) int { return listCost(child, crm.MaxParticipants, nil) }

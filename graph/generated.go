@@ -63,6 +63,8 @@ type ResolverRoot interface {
 	SatisfactionGroup() SatisfactionGroupResolver
 	SatisfactionResult() SatisfactionResultResolver
 	SavedSegment() SavedSegmentResolver
+	ServiceRequest() ServiceRequestResolver
+	ServiceStatusChange() ServiceStatusChangeResolver
 	StageChange() StageChangeResolver
 	StageChangeAggregate() StageChangeAggregateResolver
 	StageChangeGroup() StageChangeGroupResolver
@@ -242,6 +244,7 @@ type ComplexityRoot struct {
 		NextFollowUpAt               func(childComplexity int) int
 		Notes                        func(childComplexity int) int
 		OpenNeedCount                func(childComplexity int) int
+		OpenServiceCount             func(childComplexity int) int
 		Owner                        func(childComplexity int) int
 		OwnerHistory                 func(childComplexity int, newestFirst *bool, limit *int) int
 		Province                     func(childComplexity int) int
@@ -249,6 +252,8 @@ type ComplexityRoot struct {
 		RuleTagHistory               func(childComplexity int, newestFirst *bool, limit *int) int
 		Satisfaction                 func(childComplexity int, newestFirst *bool, limit *int) int
 		SatisfactionCount            func(childComplexity int) int
+		ServiceRequestCount          func(childComplexity int) int
+		ServiceRequests              func(childComplexity int, status *crm.ServiceStatus, limit *int) int
 		Source                       func(childComplexity int) int
 		Stage                        func(childComplexity int) int
 		StageHistory                 func(childComplexity int, newestFirst *bool, limit *int) int
@@ -444,6 +449,7 @@ type ComplexityRoot struct {
 		ArchiveCustomer        func(childComplexity int, id string, expectedVersion int) int
 		ChangeMyPassword       func(childComplexity int, currentPassword string, newPassword string) int
 		ClearOverride          func(childComplexity int, customerID string, expectedVersion int, targets []crm.ClassTarget) int
+		CloseServiceRequest    func(childComplexity int, customerID string, requestID string, score *int, comment *string, expectedVersion *int) int
 		CompleteTask           func(childComplexity int, customerID string, taskID string, expectedVersion *int) int
 		CreateAPIToken         func(childComplexity int, name string, expiresAt time.Time) int
 		CreateCustomer         func(childComplexity int, input crm.CustomerInput) int
@@ -453,6 +459,7 @@ type ComplexityRoot struct {
 		LogInteraction         func(childComplexity int, customerID string, expectedVersion *int, input crm.InteractionInput) int
 		Login                  func(childComplexity int, email string, password string) int
 		Logout                 func(childComplexity int) int
+		OpenServiceRequest     func(childComplexity int, customerID string, input crm.ServiceRequestInput, expectedVersion *int) int
 		OverrideClassification func(childComplexity int, customerID string, expectedVersion int, valueTier *crm.Tier, lifecycle *crm.Lifecycle, cadenceDays *int, reason string, reviewOn *time.Time) int
 		ReassignTask           func(childComplexity int, customerID string, taskID string, assigneeID string, expectedVersion *int) int
 		RecordDeal             func(childComplexity int, customerID string, expectedVersion *int, input crm.DealInput) int
@@ -476,6 +483,7 @@ type ComplexityRoot struct {
 		UpdateNeed             func(childComplexity int, customerID string, needID string, expectedVersion int, input crm.NeedPatch) int
 		UpdateSatisfaction     func(childComplexity int, customerID string, resultID string, expectedVersion int, input crm.SatisfactionPatch) int
 		UpdateSegment          func(childComplexity int, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) int
+		UpdateServiceRequest   func(childComplexity int, customerID string, requestID string, input crm.ServiceRequestPatch, expectedVersion *int) int
 		UpdateUser             func(childComplexity int, id string, expectedVersion int, input auth.UserPatch) int
 	}
 
@@ -566,6 +574,7 @@ type ComplexityRoot struct {
 		SatisfactionAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Segment               func(childComplexity int, id string) int
 		Segments              func(childComplexity int) int
+		ServiceRequests       func(childComplexity int, assignee *string, mine *bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus, overdue *bool, first *int, after *string) int
 		Staff                 func(childComplexity int) int
 		StageChangesAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Tasks                 func(childComplexity int, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) int
@@ -689,6 +698,44 @@ type ComplexityRoot struct {
 		MongoFilter func(childComplexity int) int
 		PushedDown  func(childComplexity int) int
 		Query       func(childComplexity int) int
+	}
+
+	ServiceRequest struct {
+		Assignee        func(childComplexity int) int
+		ClosedAt        func(childComplexity int) int
+		ClosedBy        func(childComplexity int) int
+		Contact         func(childComplexity int) int
+		Customer        func(childComplexity int) int
+		Due             func(childComplexity int) int
+		History         func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Interaction     func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		OpenedAt        func(childComplexity int) int
+		OpenedBy        func(childComplexity int) int
+		Overdue         func(childComplexity int) int
+		Priority        func(childComplexity int) int
+		Resolution      func(childComplexity int) int
+		ResolutionHours func(childComplexity int) int
+		ResolvedAt      func(childComplexity int) int
+		ResolvedBy      func(childComplexity int) int
+		Satisfaction    func(childComplexity int) int
+		Status          func(childComplexity int) int
+		Summary         func(childComplexity int) int
+	}
+
+	ServiceRequestConnection struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ServiceStatusChange struct {
+		At   func(childComplexity int) int
+		By   func(childComplexity int) int
+		From func(childComplexity int) int
+		Note func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	StageChange struct {
@@ -828,6 +875,8 @@ type CustomerResolver interface {
 	LifecycleHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.LifecycleChange, error)
 	RuleTagHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.TagChange, error)
 	Tasks(ctx context.Context, obj *crm.Customer, status *crm.TaskStatus, limit *int) ([]crm.TaskItem, error)
+	ServiceRequests(ctx context.Context, obj *crm.Customer, status *crm.ServiceStatus, limit *int) ([]crm.ServiceItem, error)
+
 	OwnerHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.OwnerChange, error)
 
 	CreatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error)
@@ -932,6 +981,9 @@ type MutationResolver interface {
 	CompleteTask(ctx context.Context, customerID string, taskID string, expectedVersion *int) (*crm.TaskItem, error)
 	SnoozeTask(ctx context.Context, customerID string, taskID string, until time.Time, expectedVersion *int) (*crm.TaskItem, error)
 	ReassignTask(ctx context.Context, customerID string, taskID string, assigneeID string, expectedVersion *int) (*crm.TaskItem, error)
+	OpenServiceRequest(ctx context.Context, customerID string, input crm.ServiceRequestInput, expectedVersion *int) (*crm.ServiceItem, error)
+	UpdateServiceRequest(ctx context.Context, customerID string, requestID string, input crm.ServiceRequestPatch, expectedVersion *int) (*crm.ServiceItem, error)
+	CloseServiceRequest(ctx context.Context, customerID string, requestID string, score *int, comment *string, expectedVersion *int) (*crm.ServiceItem, error)
 }
 type NeedResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
@@ -987,6 +1039,7 @@ type QueryResolver interface {
 	Rules(ctx context.Context) (*rules.Set, error)
 	PreviewRules(ctx context.Context, rules []model.ClassificationRuleInput, where map[string]any, query *string, segment *string, first *int, locale *crm.Locale) (*model.RulePreview, error)
 	Tasks(ctx context.Context, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) (*model.TaskConnection, error)
+	ServiceRequests(ctx context.Context, assignee *string, mine *bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus, overdue *bool, first *int, after *string) (*model.ServiceRequestConnection, error)
 }
 type RuleSetResolver interface {
 	UpdatedAt(ctx context.Context, obj *rules.Set) (*time.Time, error)
@@ -1025,6 +1078,28 @@ type SavedSegmentResolver interface {
 	Count(ctx context.Context, obj *crm.SavedSegment, scope *crm.ArchiveScope) (int, error)
 	Customers(ctx context.Context, obj *crm.SavedSegment, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope) (*model.CustomerConnection, error)
 }
+type ServiceRequestResolver interface {
+	Summary(ctx context.Context, obj *crm.ServiceItem) (string, error)
+
+	Overdue(ctx context.Context, obj *crm.ServiceItem) (bool, error)
+	Assignee(ctx context.Context, obj *crm.ServiceItem) (*crm.User, error)
+	Contact(ctx context.Context, obj *crm.ServiceItem) (*crm.Contact, error)
+	Interaction(ctx context.Context, obj *crm.ServiceItem) (*crm.Interaction, error)
+	Resolution(ctx context.Context, obj *crm.ServiceItem) (*string, error)
+
+	OpenedBy(ctx context.Context, obj *crm.ServiceItem) (*crm.User, error)
+
+	ResolvedBy(ctx context.Context, obj *crm.ServiceItem) (*crm.User, error)
+	ResolutionHours(ctx context.Context, obj *crm.ServiceItem) (*float64, error)
+
+	ClosedBy(ctx context.Context, obj *crm.ServiceItem) (*crm.User, error)
+	Satisfaction(ctx context.Context, obj *crm.ServiceItem) (*crm.Satisfaction, error)
+	History(ctx context.Context, obj *crm.ServiceItem) ([]crm.ServiceStatusChange, error)
+	Customer(ctx context.Context, obj *crm.ServiceItem) (*crm.Customer, error)
+}
+type ServiceStatusChangeResolver interface {
+	By(ctx context.Context, obj *crm.ServiceStatusChange) (*crm.User, error)
+}
 type StageChangeResolver interface {
 	By(ctx context.Context, obj *crm.StageChange) (*crm.User, error)
 }
@@ -1039,6 +1114,7 @@ type StageChangeGroupResolver interface {
 	Median(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error)
 }
 type TaskResolver interface {
+	Title(ctx context.Context, obj *crm.TaskItem) (string, error)
 	Assignee(ctx context.Context, obj *crm.TaskItem) (*crm.User, error)
 
 	CreatedBy(ctx context.Context, obj *crm.TaskItem) (*crm.User, error)
@@ -1867,6 +1943,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.OpenNeedCount(childComplexity), true
+	case "Customer.openServiceCount":
+		if e.ComplexityRoot.Customer.OpenServiceCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.OpenServiceCount(childComplexity), true
 	case "Customer.owner":
 		if e.ComplexityRoot.Customer.Owner == nil {
 			break
@@ -1924,6 +2006,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.SatisfactionCount(childComplexity), true
+	case "Customer.serviceRequestCount":
+		if e.ComplexityRoot.Customer.ServiceRequestCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.ServiceRequestCount(childComplexity), true
+	case "Customer.serviceRequests":
+		if e.ComplexityRoot.Customer.ServiceRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Customer_serviceRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Customer.ServiceRequests(childComplexity, args["status"].(*crm.ServiceStatus), args["limit"].(*int)), true
 	case "Customer.source":
 		if e.ComplexityRoot.Customer.Source == nil {
 			break
@@ -2908,6 +3007,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ClearOverride(childComplexity, args["customerId"].(string), args["expectedVersion"].(int), args["targets"].([]crm.ClassTarget)), true
+	case "Mutation.closeServiceRequest":
+		if e.ComplexityRoot.Mutation.CloseServiceRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeServiceRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseServiceRequest(childComplexity, args["customerId"].(string), args["requestId"].(string), args["score"].(*int), args["comment"].(*string), args["expectedVersion"].(*int)), true
 	case "Mutation.completeTask":
 		if e.ComplexityRoot.Mutation.CompleteTask == nil {
 			break
@@ -3002,6 +3112,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.openServiceRequest":
+		if e.ComplexityRoot.Mutation.OpenServiceRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openServiceRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenServiceRequest(childComplexity, args["customerId"].(string), args["input"].(crm.ServiceRequestInput), args["expectedVersion"].(*int)), true
 	case "Mutation.overrideClassification":
 		if e.ComplexityRoot.Mutation.OverrideClassification == nil {
 			break
@@ -3255,6 +3376,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSegment(childComplexity, args["id"].(string), args["expectedVersion"].(int), args["name"].(*string), args["where"].(map[string]any), args["query"].(*string), args["shared"].(*bool)), true
+	case "Mutation.updateServiceRequest":
+		if e.ComplexityRoot.Mutation.UpdateServiceRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateServiceRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateServiceRequest(childComplexity, args["customerId"].(string), args["requestId"].(string), args["input"].(crm.ServiceRequestPatch), args["expectedVersion"].(*int)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -3797,6 +3929,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Segments(childComplexity), true
+	case "Query.serviceRequests":
+		if e.ComplexityRoot.Query.ServiceRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_serviceRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ServiceRequests(childComplexity, args["assignee"].(*string), args["mine"].(*bool), args["kind"].(*crm.ServiceKind), args["statuses"].([]crm.ServiceStatus), args["overdue"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.staff":
 		if e.ComplexityRoot.Query.Staff == nil {
 			break
@@ -4382,6 +4525,183 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SegmentExplanation.Query(childComplexity), true
 
+	case "ServiceRequest.assignee":
+		if e.ComplexityRoot.ServiceRequest.Assignee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Assignee(childComplexity), true
+	case "ServiceRequest.closedAt":
+		if e.ComplexityRoot.ServiceRequest.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.ClosedAt(childComplexity), true
+	case "ServiceRequest.closedBy":
+		if e.ComplexityRoot.ServiceRequest.ClosedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.ClosedBy(childComplexity), true
+	case "ServiceRequest.contact":
+		if e.ComplexityRoot.ServiceRequest.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Contact(childComplexity), true
+	case "ServiceRequest.customer":
+		if e.ComplexityRoot.ServiceRequest.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Customer(childComplexity), true
+	case "ServiceRequest.due":
+		if e.ComplexityRoot.ServiceRequest.Due == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Due(childComplexity), true
+	case "ServiceRequest.history":
+		if e.ComplexityRoot.ServiceRequest.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.History(childComplexity), true
+	case "ServiceRequest.id":
+		if e.ComplexityRoot.ServiceRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.ID(childComplexity), true
+	case "ServiceRequest.interaction":
+		if e.ComplexityRoot.ServiceRequest.Interaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Interaction(childComplexity), true
+	case "ServiceRequest.kind":
+		if e.ComplexityRoot.ServiceRequest.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Kind(childComplexity), true
+	case "ServiceRequest.openedAt":
+		if e.ComplexityRoot.ServiceRequest.OpenedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.OpenedAt(childComplexity), true
+	case "ServiceRequest.openedBy":
+		if e.ComplexityRoot.ServiceRequest.OpenedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.OpenedBy(childComplexity), true
+	case "ServiceRequest.overdue":
+		if e.ComplexityRoot.ServiceRequest.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Overdue(childComplexity), true
+	case "ServiceRequest.priority":
+		if e.ComplexityRoot.ServiceRequest.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Priority(childComplexity), true
+	case "ServiceRequest.resolution":
+		if e.ComplexityRoot.ServiceRequest.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Resolution(childComplexity), true
+	case "ServiceRequest.resolutionHours":
+		if e.ComplexityRoot.ServiceRequest.ResolutionHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.ResolutionHours(childComplexity), true
+	case "ServiceRequest.resolvedAt":
+		if e.ComplexityRoot.ServiceRequest.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.ResolvedAt(childComplexity), true
+	case "ServiceRequest.resolvedBy":
+		if e.ComplexityRoot.ServiceRequest.ResolvedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.ResolvedBy(childComplexity), true
+	case "ServiceRequest.satisfaction":
+		if e.ComplexityRoot.ServiceRequest.Satisfaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Satisfaction(childComplexity), true
+	case "ServiceRequest.status":
+		if e.ComplexityRoot.ServiceRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Status(childComplexity), true
+	case "ServiceRequest.summary":
+		if e.ComplexityRoot.ServiceRequest.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequest.Summary(childComplexity), true
+
+	case "ServiceRequestConnection.nodes":
+		if e.ComplexityRoot.ServiceRequestConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestConnection.Nodes(childComplexity), true
+	case "ServiceRequestConnection.pageInfo":
+		if e.ComplexityRoot.ServiceRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestConnection.PageInfo(childComplexity), true
+	case "ServiceRequestConnection.totalCount":
+		if e.ComplexityRoot.ServiceRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestConnection.TotalCount(childComplexity), true
+
+	case "ServiceStatusChange.at":
+		if e.ComplexityRoot.ServiceStatusChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStatusChange.At(childComplexity), true
+	case "ServiceStatusChange.by":
+		if e.ComplexityRoot.ServiceStatusChange.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStatusChange.By(childComplexity), true
+	case "ServiceStatusChange.from":
+		if e.ComplexityRoot.ServiceStatusChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStatusChange.From(childComplexity), true
+	case "ServiceStatusChange.note":
+		if e.ComplexityRoot.ServiceStatusChange.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStatusChange.Note(childComplexity), true
+	case "ServiceStatusChange.to":
+		if e.ComplexityRoot.ServiceStatusChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceStatusChange.To(childComplexity), true
+
 	case "StageChange.at":
 		if e.ComplexityRoot.StageChange.At == nil {
 			break
@@ -4840,6 +5160,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SatisfactionInput", ec.unmarshalInputSatisfactionInput),
 			graphql.NewInputUnmarshaler("SatisfactionPatch", ec.unmarshalInputSatisfactionPatch),
 			graphql.NewInputUnmarshaler("SatisfactionWhere", ec.unmarshalInputSatisfactionWhere),
+			graphql.NewInputUnmarshaler("ServiceRequestInput", ec.unmarshalInputServiceRequestInput),
+			graphql.NewInputUnmarshaler("ServiceRequestPatch", ec.unmarshalInputServiceRequestPatch),
 			graphql.NewInputUnmarshaler("SettingsInput", ec.unmarshalInputSettingsInput),
 			graphql.NewInputUnmarshaler("StageChangeAggregateOrder", ec.unmarshalInputStageChangeAggregateOrder),
 			graphql.NewInputUnmarshaler("StageChangeCount", ec.unmarshalInputStageChangeCount),
@@ -5320,6 +5642,12 @@ type Customer {
   ruleTagHistory(newestFirst: Boolean = false, limit: Int): [RuleTagChange!]!
   "The customer's tasks (open ones first, then by due time), of a status when given; limit 0-200 keeps only that many."
   tasks(status: TaskStatus, limit: Int): [Task!]!
+  "The customer's service requests (not closed first, then by due time), of a status when given; limit 0-1000 keeps only that many."
+  serviceRequests(status: ServiceStatus, limit: Int): [ServiceRequest!]!
+  "Service requests being worked on (OPEN or IN_PROGRESS)."
+  openServiceCount: Int!
+  "Every service request, closed ones included."
+  serviceRequestCount: Int!
   "Owner changes, oldest first unless newestFirst, with who made them (none for changes made before they were kept); limit 0-500."
   ownerHistory(newestFirst: Boolean = false, limit: Int): [OwnerChange!]!
 
@@ -7248,9 +7576,10 @@ Why a task exists: NEXT_ACTION (a next action recorded on an interaction), FOLLO
 says a follow-up is due), CLASSIFICATION_REVIEW (a manual override's review date has come),
 CHURN_RISK (an A or B customer silent for 60 days; a satisfaction score below 60 or 15 points
 below the previous one), STALE_NEED (a high-priority need without progress for 14 days),
-SERVICE_OVERDUE (an open service request past its due time), MANUAL (created by a person).
+SERVICE_OVERDUE (a service request still worked on past its due time), SERVICE_CHECK (a resolved
+service request waits for its satisfaction check, 回访), MANUAL (created by a person).
 """
-enum TaskKind { NEXT_ACTION FOLLOW_UP CLASSIFICATION_REVIEW CHURN_RISK STALE_NEED SERVICE_OVERDUE MANUAL }
+enum TaskKind { NEXT_ACTION FOLLOW_UP CLASSIFICATION_REVIEW CHURN_RISK STALE_NEED SERVICE_OVERDUE SERVICE_CHECK MANUAL }
 
 "OPEN; DONE (completed by a person); CLOSED (closed by itself: its reason went away)."
 enum TaskStatus { OPEN DONE CLOSED }
@@ -7314,6 +7643,120 @@ extend type Mutation {
   snoozeTask(customerId: ID!, taskId: ID!, until: Time!, expectedVersion: Int): Task!
   "Gives an open task to another active user who may be assigned customers' work; a next action's task moves the next action."
   reassignTask(customerId: ID!, taskId: ID!, assigneeId: ID!, expectedVersion: Int): Task!
+}
+
+# ---- Service requests (docs/API.md, Service requests) ----
+
+"What a customer asks for (seed 002): CONSULTATION 咨询, COMPLAINT 投诉, AFTER_SALES 售后."
+enum ServiceKind { CONSULTATION COMPLAINT AFTER_SALES }
+
+"""
+OPEN 待处理 → IN_PROGRESS 处理中 → RESOLVED 已解决 (with a resolution; waits for the satisfaction
+check) → CLOSED 已关闭 (checked with the customer). A RESOLVED request the customer is not satisfied
+with goes back to IN_PROGRESS.
+"""
+enum ServiceStatus { OPEN IN_PROGRESS RESOLVED CLOSED }
+
+"A consultation, complaint or after-sales request, followed until the customer confirms it is resolved."
+type ServiceRequest {
+  "Unique within its customer."
+  id: ID!
+  kind: ServiceKind!
+  summary: String!
+  priority: Priority!
+  status: ServiceStatus!
+  "When it should be resolved."
+  due: Time!
+  "True while it is worked on (OPEN, IN_PROGRESS) past its due time."
+  overdue: Boolean!
+  assignee: User
+  "The customer's contact who raised it."
+  contact: Contact
+  "The interaction whose complaint opened it; null when opened by hand."
+  interaction: Interaction
+  "How it was resolved (the latest resolution)."
+  resolution: String
+  openedAt: Time!
+  openedBy: User
+  resolvedAt: Time
+  resolvedBy: User
+  "Hours from opening to the latest resolution; null while not resolved."
+  resolutionHours: Float
+  closedAt: Time
+  closedBy: User
+  "The satisfaction result recorded when it was closed; null when the customer gave no score."
+  satisfaction: SatisfactionResult
+  "Every step, oldest first."
+  history: [ServiceStatusChange!]!
+  customer: Customer!
+}
+
+"One step of a service request: a status change, or a note (from equals to)."
+type ServiceStatusChange {
+  "Null when it was opened."
+  from: ServiceStatus
+  to: ServiceStatus!
+  at: Time!
+  by: User
+  note: String
+}
+
+"A page of service requests, by due time."
+type ServiceRequestConnection {
+  nodes: [ServiceRequest!]!
+  "Every request the query selects."
+  totalCount: Int!
+  pageInfo: PageInfo!
+}
+
+input ServiceRequestInput {
+  kind: ServiceKind!
+  "1-5000 characters."
+  summary: String!
+  "Default: HIGH for a complaint, else MEDIUM."
+  priority: Priority
+  "Default: now plus a day (HIGH), three days (MEDIUM) or a week (LOW); must be later than now."
+  due: Time
+  "Default: you."
+  assigneeId: ID
+  contactId: ID
+}
+
+input ServiceRequestPatch {
+  "IN_PROGRESS or RESOLVED (CLOSED: closeServiceRequest); others are BAD_TRANSITION."
+  status: ServiceStatus
+  "The step's note: required when resolving (the resolution) or reopening a resolved request."
+  note: String
+  assigneeId: ID
+  "Must be later than now."
+  due: Time
+  priority: Priority
+}
+
+extend type Query {
+  """
+  Service requests not closed, across the active customers, by due time then id: anyone's, or the
+  assignee's (mine: true for yours); of a kind, of statuses (OPEN, IN_PROGRESS, RESOLVED; default all
+  three), or only those overdue. first 1-500 (default 50); after: a cursor of pageInfo. Closed
+  requests are read on their customer (Customer.serviceRequests).
+  """
+  serviceRequests(assignee: ID, mine: Boolean = false, kind: ServiceKind, statuses: [ServiceStatus!], overdue: Boolean = false,
+    first: Int = 50, after: String): ServiceRequestConnection!
+}
+
+extend type Mutation {
+  "Opens a service request (whoever may log interactions on the customer: service staff on any). A complaint logged on an interaction opens one by itself."
+  openServiceRequest(customerId: ID!, input: ServiceRequestInput!, expectedVersion: Int): ServiceRequest!
+  """
+  Moves a request that is not closed along, or changes its assignee, due time or priority (its
+  assignee, or whoever may log on the customer). A closed request is BAD_USER_INPUT (ALREADY) on requestId.
+  """
+  updateServiceRequest(customerId: ID!, requestId: ID!, input: ServiceRequestPatch!, expectedVersion: Int): ServiceRequest!
+  """
+  Closes a RESOLVED request with its satisfaction check (回访): the customer's score 0-100, recorded
+  as a satisfaction result, or a comment saying why there is none.
+  """
+  closeServiceRequest(customerId: ID!, requestId: ID!, score: Int, comment: String, expectedVersion: Int): ServiceRequest!
 }
 `, BuiltIn: false},
 }
@@ -7699,6 +8142,12 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_ruleTagHistory(ctx, field)
 	case "tasks":
 		return ec.fieldContext_Customer_tasks(ctx, field)
+	case "serviceRequests":
+		return ec.fieldContext_Customer_serviceRequests(ctx, field)
+	case "openServiceCount":
+		return ec.fieldContext_Customer_openServiceCount(ctx, field)
+	case "serviceRequestCount":
+		return ec.fieldContext_Customer_serviceRequestCount(ctx, field)
 	case "ownerHistory":
 		return ec.fieldContext_Customer_ownerHistory(ctx, field)
 	case "createdAt":
@@ -8411,6 +8860,82 @@ func (ec *executionContext) childFields_SegmentExplanation(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type SegmentExplanation", field.Name)
 }
 
+func (ec *executionContext) childFields_ServiceRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ServiceRequest_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_ServiceRequest_kind(ctx, field)
+	case "summary":
+		return ec.fieldContext_ServiceRequest_summary(ctx, field)
+	case "priority":
+		return ec.fieldContext_ServiceRequest_priority(ctx, field)
+	case "status":
+		return ec.fieldContext_ServiceRequest_status(ctx, field)
+	case "due":
+		return ec.fieldContext_ServiceRequest_due(ctx, field)
+	case "overdue":
+		return ec.fieldContext_ServiceRequest_overdue(ctx, field)
+	case "assignee":
+		return ec.fieldContext_ServiceRequest_assignee(ctx, field)
+	case "contact":
+		return ec.fieldContext_ServiceRequest_contact(ctx, field)
+	case "interaction":
+		return ec.fieldContext_ServiceRequest_interaction(ctx, field)
+	case "resolution":
+		return ec.fieldContext_ServiceRequest_resolution(ctx, field)
+	case "openedAt":
+		return ec.fieldContext_ServiceRequest_openedAt(ctx, field)
+	case "openedBy":
+		return ec.fieldContext_ServiceRequest_openedBy(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_ServiceRequest_resolvedAt(ctx, field)
+	case "resolvedBy":
+		return ec.fieldContext_ServiceRequest_resolvedBy(ctx, field)
+	case "resolutionHours":
+		return ec.fieldContext_ServiceRequest_resolutionHours(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_ServiceRequest_closedAt(ctx, field)
+	case "closedBy":
+		return ec.fieldContext_ServiceRequest_closedBy(ctx, field)
+	case "satisfaction":
+		return ec.fieldContext_ServiceRequest_satisfaction(ctx, field)
+	case "history":
+		return ec.fieldContext_ServiceRequest_history(ctx, field)
+	case "customer":
+		return ec.fieldContext_ServiceRequest_customer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_ServiceRequestConnection_nodes(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ServiceRequestConnection_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ServiceRequestConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceStatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ServiceStatusChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ServiceStatusChange_to(ctx, field)
+	case "at":
+		return ec.fieldContext_ServiceStatusChange_at(ctx, field)
+	case "by":
+		return ec.fieldContext_ServiceStatusChange_by(ctx, field)
+	case "note":
+		return ec.fieldContext_ServiceStatusChange_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceStatusChange", field.Name)
+}
+
 func (ec *executionContext) childFields_StageChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -8951,6 +9476,28 @@ func (ec *executionContext) field_Customer_satisfaction_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Customer_serviceRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*crm.ServiceStatus, error) {
+			return ec.unmarshalOServiceStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Customer_stageHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9305,6 +9852,52 @@ func (ec *executionContext) field_Mutation_clearOverride_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeServiceRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "requestId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["requestId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "score",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["score"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "comment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["comment"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_completeTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9486,6 +10079,36 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["password"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_openServiceRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (crm.ServiceRequestInput, error) {
+			return ec.unmarshalNServiceRequestInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceRequestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
 	return args, nil
 }
 
@@ -10232,6 +10855,44 @@ func (ec *executionContext) field_Mutation_updateSegment_args(ctx context.Contex
 		return nil, err
 	}
 	args["shared"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateServiceRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "requestId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["requestId"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (crm.ServiceRequestPatch, error) {
+			return ec.unmarshalNServiceRequestPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceRequestPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg3
 	return args, nil
 }
 
@@ -11286,6 +11947,68 @@ func (ec *executionContext) field_Query_segment_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_serviceRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "assignee",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["assignee"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mine",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mine"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*crm.ServiceKind, error) {
+			return ec.unmarshalOServiceKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "statuses",
+		func(ctx context.Context, v any) ([]crm.ServiceStatus, error) {
+			return ec.unmarshalOServiceStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["statuses"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "overdue",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["overdue"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -15518,6 +16241,96 @@ func (ec *executionContext) fieldContext_Customer_tasks(ctx context.Context, fie
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Customer_serviceRequests(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_serviceRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Customer().ServiceRequests(ctx, obj, fc.Args["status"].(*crm.ServiceStatus), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.ServiceItem) graphql.Marshaler {
+			return ec.marshalNServiceRequest2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_serviceRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Customer_serviceRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_openServiceCount(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_openServiceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenServiceCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_openServiceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Customer_serviceRequestCount(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_serviceRequestCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceRequestCount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_serviceRequestCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Customer_ownerHistory(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
@@ -20592,6 +21405,138 @@ func (ec *executionContext) fieldContext_Mutation_reassignTask(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_openServiceRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openServiceRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenServiceRequest(ctx, fc.Args["customerId"].(string), fc.Args["input"].(crm.ServiceRequestInput), fc.Args["expectedVersion"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.ServiceItem) graphql.Marshaler {
+			return ec.marshalNServiceRequest2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openServiceRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openServiceRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateServiceRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateServiceRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateServiceRequest(ctx, fc.Args["customerId"].(string), fc.Args["requestId"].(string), fc.Args["input"].(crm.ServiceRequestPatch), fc.Args["expectedVersion"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.ServiceItem) graphql.Marshaler {
+			return ec.marshalNServiceRequest2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateServiceRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateServiceRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeServiceRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeServiceRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseServiceRequest(ctx, fc.Args["customerId"].(string), fc.Args["requestId"].(string), fc.Args["score"].(*int), fc.Args["comment"].(*string), fc.Args["expectedVersion"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.ServiceItem) graphql.Marshaler {
+			return ec.marshalNServiceRequest2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceItem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeServiceRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeServiceRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_id(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22961,6 +23906,50 @@ func (ec *executionContext) fieldContext_Query_tasks(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_serviceRequests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_serviceRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ServiceRequests(ctx, fc.Args["assignee"].(*string), fc.Args["mine"].(*bool), fc.Args["kind"].(*crm.ServiceKind), fc.Args["statuses"].([]crm.ServiceStatus), fc.Args["overdue"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceRequestConnection) graphql.Marshaler {
+			return ec.marshalNServiceRequestConnection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_serviceRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_serviceRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25196,6 +26185,781 @@ func (ec *executionContext) fieldContext_SegmentExplanation_lean(_ context.Conte
 	return graphql.NewScalarFieldContext("SegmentExplanation", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _ServiceRequest_id(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ServiceRequest_kind(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.ServiceKind) graphql.Marshaler {
+			return ec.marshalNServiceKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, false, false, "ServiceKind")
+}
+
+func (ec *executionContext) _ServiceRequest_summary(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().Summary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, true, true, "String")
+}
+
+func (ec *executionContext) _ServiceRequest_priority(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.Priority) graphql.Marshaler {
+			return ec.marshalNPriority2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐPriority(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, false, false, "Priority")
+}
+
+func (ec *executionContext) _ServiceRequest_status(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.ServiceStatus) graphql.Marshaler {
+			return ec.marshalNServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, false, false, "ServiceStatus")
+}
+
+func (ec *executionContext) _ServiceRequest_due(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_due(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Due, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_due(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ServiceRequest_overdue(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().Overdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ServiceRequest_assignee(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_assignee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().Assignee(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_assignee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequest_contact(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().Contact(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Contact) graphql.Marshaler {
+			return ec.marshalOContact2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Contact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequest_interaction(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_interaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().Interaction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Interaction) graphql.Marshaler {
+			return ec.marshalOInteraction2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteraction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_interaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Interaction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequest_resolution(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().Resolution(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, true, true, "String")
+}
+
+func (ec *executionContext) _ServiceRequest_openedAt(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_openedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_openedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ServiceRequest_openedBy(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_openedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().OpenedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_openedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequest_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ServiceRequest_resolvedBy(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_resolvedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().ResolvedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_resolvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequest_resolutionHours(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_resolutionHours(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().ResolutionHours(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_resolutionHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, true, true, "Float")
+}
+
+func (ec *executionContext) _ServiceRequest_closedAt(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_closedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_closedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ServiceRequest_closedBy(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_closedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().ClosedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_closedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequest_satisfaction(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_satisfaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().Satisfaction(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Satisfaction) graphql.Marshaler {
+			return ec.marshalOSatisfactionResult2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSatisfaction(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_satisfaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SatisfactionResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequest_history(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().History(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.ServiceStatusChange) graphql.Marshaler {
+			return ec.marshalNServiceStatusChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceStatusChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequest_customer(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequest_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequest().Customer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequest_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ServiceRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.ServiceItem) graphql.Marshaler {
+			return ec.marshalNServiceRequest2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ServiceRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ServiceRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceStatusChange_from(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStatusChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.ServiceStatus) graphql.Marshaler {
+			return ec.marshalOServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStatusChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStatusChange", field, false, false, "ServiceStatus")
+}
+
+func (ec *executionContext) _ServiceStatusChange_to(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStatusChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.ServiceStatus) graphql.Marshaler {
+			return ec.marshalNServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStatusChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStatusChange", field, false, false, "ServiceStatus")
+}
+
+func (ec *executionContext) _ServiceStatusChange_at(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStatusChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStatusChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStatusChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ServiceStatusChange_by(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStatusChange_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceStatusChange().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStatusChange_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceStatusChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceStatusChange_note(ctx context.Context, field graphql.CollectedField, obj *crm.ServiceStatusChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceStatusChange_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceStatusChange_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceStatusChange", field, false, false, "String")
+}
+
 func (ec *executionContext) _StageChange_from(ctx context.Context, field graphql.CollectedField, obj *crm.StageChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25861,7 +27625,7 @@ func (ec *executionContext) _Task_title(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Task_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			return ec.Resolvers.Task().Title(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -25872,7 +27636,7 @@ func (ec *executionContext) _Task_title(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Task_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Task", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Task", field, true, true, "String")
 }
 
 func (ec *executionContext) _Task_assignee(ctx context.Context, field graphql.CollectedField, obj *crm.TaskItem) (ret graphql.Marshaler) {
@@ -33458,6 +35222,153 @@ func UnmarshalSatisfactionWhere(ctx context.Context, raw any) (map[string]any, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputServiceRequestInput(ctx context.Context, obj any) (crm.ServiceRequestInput, error) {
+	var it crm.ServiceRequestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "summary", "priority", "due", "assigneeId", "contactId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNServiceKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOPriority2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "due":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Due = data
+		case "assigneeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeID = data
+		case "contactId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceRequestInput unmarshals raw into the ServiceRequestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceRequestInput(ctx context.Context, raw any) (crm.ServiceRequestInput, error) {
+	var out crm.ServiceRequestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceRequestPatch(ctx context.Context, obj any) (crm.ServiceRequestPatch, error) {
+	var it crm.ServiceRequestPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "note", "assigneeId", "due", "priority"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOServiceStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "assigneeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assigneeId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssigneeID = data
+		case "due":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Due = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOPriority2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐPriority(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceRequestPatch unmarshals raw into the ServiceRequestPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceRequestPatch(ctx context.Context, raw any) (crm.ServiceRequestPatch, error) {
+	var out crm.ServiceRequestPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestPatch", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSettingsInput(ctx context.Context, obj any) (auth.Settings, error) {
 	var it auth.Settings
 	if obj == nil {
@@ -35571,6 +37482,22 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_tasks(ctx, field, obj)
 				})
+		case "serviceRequests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_serviceRequests(ctx, field, obj)
+				})
+		case "openServiceCount":
+			out.Values[i] = ec._Customer_openServiceCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serviceRequestCount":
+			out.Values[i] = ec._Customer_serviceRequestCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "ownerHistory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -36996,6 +38923,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "openServiceRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openServiceRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateServiceRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateServiceRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeServiceRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeServiceRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37605,6 +39553,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tasks(ctx, field)
+				})
+		case "serviceRequests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_serviceRequests(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -38403,6 +40357,249 @@ func (ec *executionContext) _SegmentExplanation(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var serviceRequestImplementors = []string{"ServiceRequest"}
+
+func (ec *executionContext) _ServiceRequest(ctx context.Context, sel ast.SelectionSet, obj *crm.ServiceItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceRequest")
+		case "id":
+			out.Values[i] = ec._ServiceRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._ServiceRequest_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "summary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_summary(ctx, field, obj)
+				})
+		case "priority":
+			out.Values[i] = ec._ServiceRequest_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ServiceRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "due":
+			out.Values[i] = ec._ServiceRequest_due(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_overdue(ctx, field, obj)
+				})
+		case "assignee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_assignee(ctx, field, obj)
+				})
+		case "contact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_contact(ctx, field, obj)
+				})
+		case "interaction":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_interaction(ctx, field, obj)
+				})
+		case "resolution":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_resolution(ctx, field, obj)
+				})
+		case "openedAt":
+			out.Values[i] = ec._ServiceRequest_openedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_openedBy(ctx, field, obj)
+				})
+		case "resolvedAt":
+			out.Values[i] = ec._ServiceRequest_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolvedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_resolvedBy(ctx, field, obj)
+				})
+		case "resolutionHours":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_resolutionHours(ctx, field, obj)
+				})
+		case "closedAt":
+			out.Values[i] = ec._ServiceRequest_closedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_closedBy(ctx, field, obj)
+				})
+		case "satisfaction":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_satisfaction(ctx, field, obj)
+				})
+		case "history":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_history(ctx, field, obj)
+				})
+		case "customer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequest_customer(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceRequestConnectionImplementors = []string{"ServiceRequestConnection"}
+
+func (ec *executionContext) _ServiceRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceRequestConnection")
+		case "nodes":
+			out.Values[i] = ec._ServiceRequestConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ServiceRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ServiceRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceStatusChangeImplementors = []string{"ServiceStatusChange"}
+
+func (ec *executionContext) _ServiceStatusChange(ctx context.Context, sel ast.SelectionSet, obj *crm.ServiceStatusChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceStatusChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceStatusChange")
+		case "from":
+			out.Values[i] = ec._ServiceStatusChange_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._ServiceStatusChange_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "at":
+			out.Values[i] = ec._ServiceStatusChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceStatusChange_by(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._ServiceStatusChange_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var stageChangeImplementors = []string{"StageChange"}
 
 func (ec *executionContext) _StageChange(ctx context.Context, sel ast.SelectionSet, obj *crm.StageChange) graphql.Marshaler {
@@ -38616,10 +40813,11 @@ func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
-			out.Values[i] = ec._Task_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Task_title(ctx, field, obj)
+				})
 		case "assignee":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -40734,6 +42932,92 @@ func (ec *executionContext) marshalNSegmentExplanation2ᚖgithubᚗcomᚋkehuᚑ
 	return ec._SegmentExplanation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNServiceKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx context.Context, v any) (crm.ServiceKind, error) {
+	var res crm.ServiceKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx context.Context, sel ast.SelectionSet, v crm.ServiceKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNServiceRequest2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceItem(ctx context.Context, sel ast.SelectionSet, v crm.ServiceItem) graphql.Marshaler {
+	return ec._ServiceRequest(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNServiceRequest2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceItemᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.ServiceItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceRequest2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNServiceRequest2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceItem(ctx context.Context, sel ast.SelectionSet, v *crm.ServiceItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServiceRequest!")
+		return graphql.Null
+	}
+	return ec._ServiceRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNServiceRequestConnection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.ServiceRequestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServiceRequestConnection!")
+		return graphql.Null
+	}
+	return ec._ServiceRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNServiceRequestInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceRequestInput(ctx context.Context, v any) (crm.ServiceRequestInput, error) {
+	res, err := ec.unmarshalInputServiceRequestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNServiceRequestPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceRequestPatch(ctx context.Context, v any) (crm.ServiceRequestPatch, error) {
+	res, err := ec.unmarshalInputServiceRequestPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx context.Context, v any) (crm.ServiceStatus, error) {
+	var res crm.ServiceStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx context.Context, sel ast.SelectionSet, v crm.ServiceStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNServiceStatusChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusChange(ctx context.Context, sel ast.SelectionSet, v crm.ServiceStatusChange) graphql.Marshaler {
+	return ec._ServiceStatusChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNServiceStatusChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.ServiceStatusChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceStatusChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNSettingsInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋauthᚐSettings(ctx context.Context, v any) (auth.Settings, error) {
 	res, err := ec.unmarshalInputSettingsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41422,6 +43706,13 @@ func (ec *executionContext) marshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkeh
 	return v
 }
 
+func (ec *executionContext) marshalOContact2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐContact(ctx context.Context, sel ast.SelectionSet, v *crm.Contact) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Contact(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOContactCount2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -42054,6 +44345,13 @@ func (ec *executionContext) unmarshalOIntRange2map(ctx context.Context, v any) (
 	}
 	res, err := ec.unmarshalInputIntRange(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInteraction2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteraction(ctx context.Context, sel ast.SelectionSet, v *crm.Interaction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Interaction(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInteractionAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐInteractionAggregateOrder(ctx context.Context, v any) (*model.InteractionAggregateOrder, error) {
@@ -42988,6 +45286,13 @@ func (ec *executionContext) marshalOSatisfactionMetric2ᚖgithubᚗcomᚋkehuᚑ
 	return v
 }
 
+func (ec *executionContext) marshalOSatisfactionResult2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐSatisfaction(ctx context.Context, sel ast.SelectionSet, v *crm.Satisfaction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SatisfactionResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOSatisfactionWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -43018,6 +45323,84 @@ func (ec *executionContext) marshalOSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋ
 		return graphql.Null
 	}
 	return ec._SavedSegment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOServiceKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx context.Context, v any) (*crm.ServiceKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(crm.ServiceKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOServiceKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx context.Context, sel ast.SelectionSet, v *crm.ServiceKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx context.Context, v any) (crm.ServiceStatus, error) {
+	var res crm.ServiceStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx context.Context, sel ast.SelectionSet, v crm.ServiceStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalOServiceStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusᚄ(ctx context.Context, v any) ([]crm.ServiceStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]crm.ServiceStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOServiceStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.ServiceStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOServiceStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx context.Context, v any) (*crm.ServiceStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(crm.ServiceStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOServiceStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx context.Context, sel ast.SelectionSet, v *crm.ServiceStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOStage2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx context.Context, v any) (crm.Stage, error) {

@@ -131,6 +131,15 @@ func config(r *Resolver, filterCost func(text bool) int) Config {
 		}
 		return filterCost(false) + n*child
 	}
+	// A list of service requests scans the customers with requests not
+	// closed (the read model, an index on MongoDB), as tasks do.
+	cfg.Complexity.Query.ServiceRequests = func(child int, _ *string, _ *bool, _ *crm.ServiceKind, _ []crm.ServiceStatus, _ *bool, first *int, _ *string) int {
+		n := 50
+		if first != nil && *first > 0 {
+			n = *first
+		}
+		return filterCost(false) + n*child
+	}
 	// A sidebar: an estimate of how many segments a user sees.
 	cfg.Complexity.Query.Segments = func(child int) int { return 1 + 20*child }
 	nestedCosts(&cfg.Complexity)

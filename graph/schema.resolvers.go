@@ -267,6 +267,11 @@ func (r *customerResolver) Tasks(ctx context.Context, obj *crm.Customer, status 
 	return r.customerTasks(ctx, obj, status, limit)
 }
 
+// ServiceRequests is the resolver for the serviceRequests field.
+func (r *customerResolver) ServiceRequests(ctx context.Context, obj *crm.Customer, status *crm.ServiceStatus, limit *int) ([]crm.ServiceItem, error) {
+	return r.customerServiceRequests(ctx, obj, status, limit)
+}
+
 // OwnerHistory is the resolver for the ownerHistory field.
 func (r *customerResolver) OwnerHistory(ctx context.Context, obj *crm.Customer, newestFirst *bool, limit *int) ([]crm.OwnerChange, error) {
 	c, err := r.nested(ctx, obj, limit, crm.MaxOwnerChanges)
@@ -749,6 +754,29 @@ func (r *mutationResolver) ReassignTask(ctx context.Context, customerID string, 
 	})
 }
 
+// OpenServiceRequest is the resolver for the openServiceRequest field.
+func (r *mutationResolver) OpenServiceRequest(ctx context.Context, customerID string, input crm.ServiceRequestInput, expectedVersion *int) (*crm.ServiceItem, error) {
+	return r.requestChange(ctx, "", func(a crm.Actor) (*crm.Customer, string, error) {
+		return r.CRM.OpenServiceRequest(ctx, a, customerID, version(expectedVersion), input)
+	})
+}
+
+// UpdateServiceRequest is the resolver for the updateServiceRequest field.
+func (r *mutationResolver) UpdateServiceRequest(ctx context.Context, customerID string, requestID string, input crm.ServiceRequestPatch, expectedVersion *int) (*crm.ServiceItem, error) {
+	return r.requestChange(ctx, requestID, func(a crm.Actor) (*crm.Customer, string, error) {
+		c, err := r.CRM.UpdateServiceRequest(ctx, a, customerID, requestID, version(expectedVersion), input)
+		return c, "", err
+	})
+}
+
+// CloseServiceRequest is the resolver for the closeServiceRequest field.
+func (r *mutationResolver) CloseServiceRequest(ctx context.Context, customerID string, requestID string, score *int, comment *string, expectedVersion *int) (*crm.ServiceItem, error) {
+	return r.requestChange(ctx, requestID, func(a crm.Actor) (*crm.Customer, string, error) {
+		c, err := r.CRM.CloseServiceRequest(ctx, a, customerID, requestID, version(expectedVersion), crm.ServiceCheck{Score: score, Comment: comment})
+		return c, "", err
+	})
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -1110,6 +1138,11 @@ func (r *queryResolver) Tasks(ctx context.Context, assignee *string, everyone *b
 	return r.tasks(ctx, assignee, isTrue(everyone), kind, dueBefore, isTrue(includeSnoozed), first, after)
 }
 
+// ServiceRequests is the resolver for the serviceRequests field.
+func (r *queryResolver) ServiceRequests(ctx context.Context, assignee *string, mine *bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus, overdue *bool, first *int, after *string) (*model.ServiceRequestConnection, error) {
+	return r.serviceRequests(ctx, assignee, isTrue(mine), kind, statuses, isTrue(overdue), first, after)
+}
+
 // UpdatedAt is the resolver for the updatedAt field.
 func (r *ruleSetResolver) UpdatedAt(ctx context.Context, obj *rules.Set) (*time.Time, error) {
 	return ruleSetUpdatedAt(obj), nil
@@ -1219,6 +1252,124 @@ func (r *savedSegmentResolver) Customers(ctx context.Context, obj *crm.SavedSegm
 	})
 }
 
+// Summary is the resolver for the summary field.
+func (r *serviceRequestResolver) Summary(ctx context.Context, obj *crm.ServiceItem) (string, error) {
+	return visibleRequest(ctx, obj).Summary, nil
+}
+
+// Overdue is the resolver for the overdue field.
+func (r *serviceRequestResolver) Overdue(ctx context.Context, obj *crm.ServiceItem) (bool, error) {
+	return obj.Active() && obj.Due.Before(r.CRM.Clock.Now()), nil
+}
+
+// Assignee is the resolver for the assignee field.
+func (r *serviceRequestResolver) Assignee(ctx context.Context, obj *crm.ServiceItem) (*crm.User, error) {
+	return r.userByID(ctx, obj.AssigneeID)
+}
+
+// Contact is the resolver for the contact field.
+func (r *serviceRequestResolver) Contact(ctx context.Context, obj *crm.ServiceItem) (*crm.Contact, error) {
+	if obj.ContactID == "" {
+		return nil, nil
+	}
+	c, err := r.full(ctx, obj.Customer)
+	if err != nil {
+		return nil, err
+	}
+	a, _ := auth.ActorFrom(ctx)
+	for _, ct := range crm.VisibleContactDetails(a, c) {
+		if ct.ID == obj.ContactID {
+			return &ct, nil
+		}
+	}
+	return nil, nil
+}
+
+// Interaction is the resolver for the interaction field.
+func (r *serviceRequestResolver) Interaction(ctx context.Context, obj *crm.ServiceItem) (*crm.Interaction, error) {
+	if obj.InteractionID == "" {
+		return nil, nil
+	}
+	c, err := r.full(ctx, obj.Customer)
+	if err != nil {
+		return nil, err
+	}
+	a, _ := auth.ActorFrom(ctx)
+	for _, it := range c.Interactions {
+		if it.ID == obj.InteractionID {
+			return &crm.VisibleInteractions(a, c, []crm.Interaction{it})[0], nil
+		}
+	}
+	return nil, nil
+}
+
+// Resolution is the resolver for the resolution field.
+func (r *serviceRequestResolver) Resolution(ctx context.Context, obj *crm.ServiceItem) (*string, error) {
+	if obj.Resolution == "" {
+		return nil, nil
+	}
+	v := visibleRequest(ctx, obj).Resolution
+	return &v, nil
+}
+
+// OpenedBy is the resolver for the openedBy field.
+func (r *serviceRequestResolver) OpenedBy(ctx context.Context, obj *crm.ServiceItem) (*crm.User, error) {
+	return r.userByID(ctx, obj.OpenedBy)
+}
+
+// ResolvedBy is the resolver for the resolvedBy field.
+func (r *serviceRequestResolver) ResolvedBy(ctx context.Context, obj *crm.ServiceItem) (*crm.User, error) {
+	return r.userByID(ctx, obj.ResolvedBy)
+}
+
+// ResolutionHours is the resolver for the resolutionHours field.
+func (r *serviceRequestResolver) ResolutionHours(ctx context.Context, obj *crm.ServiceItem) (*float64, error) {
+	d, ok := obj.ResolutionTime()
+	if !ok {
+		return nil, nil
+	}
+	h := d.Hours()
+	return &h, nil
+}
+
+// ClosedBy is the resolver for the closedBy field.
+func (r *serviceRequestResolver) ClosedBy(ctx context.Context, obj *crm.ServiceItem) (*crm.User, error) {
+	return r.userByID(ctx, obj.ClosedBy)
+}
+
+// Satisfaction is the resolver for the satisfaction field.
+func (r *serviceRequestResolver) Satisfaction(ctx context.Context, obj *crm.ServiceItem) (*crm.Satisfaction, error) {
+	if obj.SatisfactionID == "" {
+		return nil, nil
+	}
+	c, err := r.full(ctx, obj.Customer)
+	if err != nil {
+		return nil, err
+	}
+	a, _ := auth.ActorFrom(ctx)
+	for _, st := range crm.VisibleSatisfaction(a, c) {
+		if st.ID == obj.SatisfactionID {
+			return &st, nil
+		}
+	}
+	return nil, nil
+}
+
+// History is the resolver for the history field.
+func (r *serviceRequestResolver) History(ctx context.Context, obj *crm.ServiceItem) ([]crm.ServiceStatusChange, error) {
+	return visibleRequest(ctx, obj).History, nil
+}
+
+// Customer is the resolver for the customer field.
+func (r *serviceRequestResolver) Customer(ctx context.Context, obj *crm.ServiceItem) (*crm.Customer, error) {
+	return obj.Customer, nil
+}
+
+// By is the resolver for the by field.
+func (r *serviceStatusChangeResolver) By(ctx context.Context, obj *crm.ServiceStatusChange) (*crm.User, error) {
+	return r.userByID(ctx, obj.By)
+}
+
 // By is the resolver for the by field.
 func (r *stageChangeResolver) By(ctx context.Context, obj *crm.StageChange) (*crm.User, error) {
 	return r.userByID(ctx, obj.By)
@@ -1252,6 +1403,12 @@ func (r *stageChangeGroupResolver) Max(ctx context.Context, obj *analytics.Row, 
 // Median is the resolver for the median field.
 func (r *stageChangeGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.StageChangeMetric) (*string, error) {
 	return figure(obj.Median(analytics.Metric(metric)))
+}
+
+// Title is the resolver for the title field.
+func (r *taskResolver) Title(ctx context.Context, obj *crm.TaskItem) (string, error) {
+	a, _ := auth.ActorFrom(ctx)
+	return crm.VisibleText(a, obj.Customer, obj.Title), nil
 }
 
 // Assignee is the resolver for the assignee field.
@@ -1399,6 +1556,14 @@ func (r *Resolver) SatisfactionResult() SatisfactionResultResolver {
 // SavedSegment returns SavedSegmentResolver implementation.
 func (r *Resolver) SavedSegment() SavedSegmentResolver { return &savedSegmentResolver{r} }
 
+// ServiceRequest returns ServiceRequestResolver implementation.
+func (r *Resolver) ServiceRequest() ServiceRequestResolver { return &serviceRequestResolver{r} }
+
+// ServiceStatusChange returns ServiceStatusChangeResolver implementation.
+func (r *Resolver) ServiceStatusChange() ServiceStatusChangeResolver {
+	return &serviceStatusChangeResolver{r}
+}
+
 // StageChange returns StageChangeResolver implementation.
 func (r *Resolver) StageChange() StageChangeResolver { return &stageChangeResolver{r} }
 
@@ -1449,6 +1614,8 @@ type (
 	satisfactionGroupResolver     struct{ *Resolver }
 	satisfactionResultResolver    struct{ *Resolver }
 	savedSegmentResolver          struct{ *Resolver }
+	serviceRequestResolver        struct{ *Resolver }
+	serviceStatusChangeResolver   struct{ *Resolver }
 	stageChangeResolver           struct{ *Resolver }
 	stageChangeAggregateResolver  struct{ *Resolver }
 	stageChangeGroupResolver      struct{ *Resolver }

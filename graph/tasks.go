@@ -16,8 +16,12 @@ import (
 // Tasks translate to crm's task use cases.
 
 // taskCursor writes a task's place in a list: its due time and id.
-func taskCursor(t crm.Task) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(t.Due.UnixMilli(), 10) + ":" + t.ID))
+func taskCursor(t crm.Task) string { return dueCursor(t.Due, t.ID) }
+
+// dueCursor writes a place in a list ordered by due time, then id (tasks,
+// service requests).
+func dueCursor(due time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(due.UnixMilli(), 10) + ":" + id))
 }
 
 func parseTaskCursor(s string) (*crm.TaskCursor, error) {

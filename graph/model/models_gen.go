@@ -279,6 +279,14 @@ type SegmentExplanation struct {
 	Lean bool `json:"lean"`
 }
 
+// A page of service requests, by due time.
+type ServiceRequestConnection struct {
+	Nodes []crm.ServiceItem `json:"nodes"`
+	// Every request the query selects.
+	TotalCount int       `json:"totalCount"`
+	PageInfo   *PageInfo `json:"pageInfo"`
+}
+
 type StageChangeAggregateOrder struct {
 	By AggregateMeasure `json:"by"`
 	// The metric of SUM, AVG, MIN and MAX.

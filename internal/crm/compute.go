@@ -17,6 +17,10 @@ func (c *Customer) Recompute() {
 	normalize(&c.Deals)
 	normalize(&c.Satisfaction)
 	normalize(&c.Tasks)
+	normalize(&c.ServiceRequests)
+	for i := range c.ServiceRequests {
+		normalize(&c.ServiceRequests[i].History)
+	}
 	normalize(&c.StageHistory)
 	normalize(&c.TierHistory)
 	normalize(&c.OwnerHistory)
@@ -54,6 +58,12 @@ func (c *Customer) Recompute() {
 	for _, n := range c.Needs {
 		if !n.Status.Closed() {
 			s.OpenNeedCount++
+		}
+	}
+	s.ServiceRequestCount = len(c.ServiceRequests)
+	for i := range c.ServiceRequests {
+		if c.ServiceRequests[i].Active() {
+			s.OpenServiceCount++
 		}
 	}
 	s.SatisfactionCount = len(c.Satisfaction)

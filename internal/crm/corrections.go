@@ -35,7 +35,11 @@ func (s *Service) UpdateInteraction(ctx context.Context, a Actor, customerID, in
 		}
 		c.Interactions[i].UpdatedAt, c.Interactions[i].UpdatedBy = &now, a.UserID
 		before := interactionUsers(&c.Interactions[i])
+		wasComplaint := c.Interactions[i].KeyEvent == KeyEventComplaint
 		patch.apply(p, c, &c.Interactions[i], a, now)
+		if !wasComplaint {
+			openComplaint(c, &c.Interactions[i], a.UserID, now)
+		}
 		// Only people the change brings in, and the owner of a new next
 		// action, must be active: staff who have left may stay on old
 		// interactions, which can still be corrected and ticked off.

@@ -39,6 +39,9 @@ type Customer struct {
 	Deals        []Deal         `bson:"deals"`
 	Satisfaction []Satisfaction `bson:"satisfaction"`
 	Tasks        []Task         `bson:"tasks"` // task.go
+	// ServiceRequests are the customer's consultations, complaints and
+	// after-sales requests (servicerequest.go).
+	ServiceRequests []ServiceRequest `bson:"serviceRequests"`
 
 	Stats        Stats         `bson:"stats"` // computed on every write
 	Match        MatchKeys     `bson:"match"` // computed on every write: see match.go
@@ -204,6 +207,10 @@ type Stats struct {
 	// StageRank is the stage's place in the pipeline (Stage.Rank), kept
 	// in the document so that both stores sort by stage in pipeline order.
 	StageRank int `bson:"stageRank"`
+	// OpenServiceCount counts the service requests being worked on (OPEN
+	// or IN_PROGRESS); ServiceRequestCount all of them.
+	OpenServiceCount    int `bson:"openServiceCount"`
+	ServiceRequestCount int `bson:"serviceRequestCount"`
 	// NextFollowUpAt is when the next follow-up is due (Customer.NextFollowUp);
 	// zero without a cadence.
 	NextFollowUpAt time.Time `bson:"nextFollowUpAt"`

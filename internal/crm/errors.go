@@ -90,6 +90,7 @@ const (
 	ReasonInvalidQuery      Reason = "INVALID_QUERY"  // a query line problem; params: pos
 	ReasonKeptByRules       Reason = "KEPT_BY_RULES"  // a value the classification rules keep: override it instead
 	ReasonPastDate          Reason = "PAST_DATE"      // a date that must be today or later
+	ReasonBadTransition     Reason = "BAD_TRANSITION" // params: from, to (a status that cannot follow another)
 )
 
 // Error is the one application error type. Message is safe to show to a

@@ -54,6 +54,7 @@ var customerLists = []customerList{
 	{"ownerId", "owner changes", MaxOwnerChanges, func(c *Customer) int { return len(c.OwnerHistory) }},
 	{"collaborators", "collaborators", MaxCollaborators, func(c *Customer) int { return len(c.Collaborators) }},
 	{"tags", "tags", MaxTags, func(c *Customer) int { return len(c.Tags) }},
+	{"serviceRequests", "service requests", MaxServiceRequests, func(c *Customer) int { return len(c.ServiceRequests) }},
 }
 
 // listSizes is what a customer's lists held before a change.

@@ -392,6 +392,7 @@ func (s *Service) LogInteraction(ctx context.Context, a Actor, customerID string
 		}
 		users = interactionUsers(&it)
 		c.Interactions = append(c.Interactions, it)
+		openComplaint(c, &it, a.UserID, now)
 	}, func(*Customer) error { return s.checkUsers(ctx, "", users) })
 }
 

@@ -68,6 +68,10 @@ type CustomerStore interface {
 	// q selects (the assignee, when set), as a list hands it out (Partial)
 	// with its open tasks at least; the caller picks the tasks.
 	OpenTasks(ctx context.Context, q TaskQuery, fn func(*Customer) error) error
+	// OpenServiceRequests calls fn for each active customer with a service
+	// request that is not closed (of q.Assignee, when set), as a list hands
+	// it out (Partial) with those requests at least; the caller picks them.
+	OpenServiceRequests(ctx context.Context, q ServiceQuery, fn func(*Customer) error) error
 	// SetNextChecks stores Class.NextCheckAt of each customer that is still
 	// at the version given, changing nothing else (not the version): the
 	// classification pass's bookkeeping, which must not make a person's

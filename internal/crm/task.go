@@ -48,10 +48,11 @@ const (
 	TaskChurnRisk      TaskKind = "CHURN_RISK"            // A or B silent for 60 days; a low or falling score
 	TaskStaleNeed      TaskKind = "STALE_NEED"            // a high-priority need without progress for 14 days
 	TaskServiceOverdue TaskKind = "SERVICE_OVERDUE"       // an open service request past its due time
+	TaskServiceCheck   TaskKind = "SERVICE_CHECK"         // a resolved service request waits for its satisfaction check
 	TaskManual         TaskKind = "MANUAL"                // created by a person
 )
 
-var taskKinds = []TaskKind{TaskNextAction, TaskFollowUp, TaskReview, TaskChurnRisk, TaskStaleNeed, TaskServiceOverdue, TaskManual}
+var taskKinds = []TaskKind{TaskNextAction, TaskFollowUp, TaskReview, TaskChurnRisk, TaskStaleNeed, TaskServiceOverdue, TaskServiceCheck, TaskManual}
 
 // TaskStatus is where a task stands.
 type TaskStatus string
@@ -277,12 +278,15 @@ type TaskItem struct {
 	Customer *Customer
 }
 
-// TaskCursor is the place after which a page of tasks starts: they are
-// ordered by due time, then id.
-type TaskCursor struct {
+// DueCursor is the place after which a page of a list ordered by due
+// time, then id, starts (tasks, service requests).
+type DueCursor struct {
 	Due time.Time
 	ID  string
 }
+
+// TaskCursor is a place in a list of tasks.
+type TaskCursor = DueCursor
 
 // TaskPage is a page of open tasks.
 type TaskPage struct {
@@ -330,30 +334,39 @@ func (s *Service) Tasks(ctx context.Context, a Actor, q TaskQuery, first int, af
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(items, func(x, y TaskItem) int {
-		if c := x.Due.Compare(y.Due); c != 0 {
+	page := &TaskPage{Total: len(items)}
+	page.Items, page.HasNext = duePage(items, func(t TaskItem) (time.Time, string) { return t.Due, t.ID }, first, after)
+	return page, nil
+}
+
+// duePage orders items by due time, then id, and cuts the page of first
+// after the cursor (nil: from the start).
+func duePage[T any](items []T, key func(T) (time.Time, string), first int, after *DueCursor) ([]T, bool) {
+	cmpKey := func(xd time.Time, xid string, yd time.Time, yid string) int {
+		if c := xd.Compare(yd); c != 0 {
 			return c
 		}
-		return strings.Compare(x.ID, y.ID)
+		return strings.Compare(xid, yid)
+	}
+	slices.SortFunc(items, func(x, y T) int {
+		xd, xid := key(x)
+		yd, yid := key(y)
+		return cmpKey(xd, xid, yd, yid)
 	})
-	page := &TaskPage{Total: len(items)}
 	if after != nil {
-		k, _ := slices.BinarySearchFunc(items, *after, func(x TaskItem, c TaskCursor) int {
-			if d := x.Due.Compare(c.Due); d != 0 {
-				return d
-			}
-			return strings.Compare(x.ID, c.ID)
+		k, found := slices.BinarySearchFunc(items, *after, func(x T, c DueCursor) int {
+			d, id := key(x)
+			return cmpKey(d, id, c.Due, c.ID)
 		})
-		for k < len(items) && items[k].Due.Equal(after.Due) && items[k].ID == after.ID {
+		if found {
 			k++
 		}
 		items = items[k:]
 	}
 	if len(items) > first {
-		items, page.HasNext = items[:first], true
+		return items[:first], true
 	}
-	page.Items = items
-	return page, nil
+	return items, false
 }
 
 // moveTasks gives the open tasks of from to to (a new owner takes over

@@ -14,6 +14,8 @@ func (c *Customer) DealCount() int                 { return c.Stats.DealCount }
 func (c *Customer) TotalAmount() Money             { return c.Stats.TotalAmount }
 func (c *Customer) OpenNeedCount() int             { return c.Stats.OpenNeedCount }
 func (c *Customer) ComplaintCount() int            { return c.Stats.ComplaintCount }
+func (c *Customer) OpenServiceCount() int          { return c.Stats.OpenServiceCount }
+func (c *Customer) ServiceRequestCount() int       { return c.Stats.ServiceRequestCount }
 func (c *Customer) SatisfactionCount() int         { return c.Stats.SatisfactionCount }
 func (c *Customer) FirstInteractionAt() *time.Time { return optTime(c.Stats.FirstInteractionAt) }
 func (c *Customer) LastInteractionAt() *time.Time  { return optTime(c.Stats.LastInteractionAt) }
@@ -48,7 +50,8 @@ func optTime(t time.Time) *time.Time {
 // company address, website and tags; the contacts' name, title,
 // preferences and best time; interaction summaries, feedback, results and
 // next actions; need titles; deal products and notes; satisfaction
-// comments. Labels (name, industry, source, region, bands), codes and
+// comments; task titles; service requests' summaries, resolutions and
+// notes. Labels (name, industry, source, region, bands), codes and
 // enums are shown as stored. Every response and export goes through
 // VisibleCustomer or its parts below.
 
@@ -122,6 +125,19 @@ func VisibleSatisfaction(a Actor, c *Customer) []Satisfaction {
 	return mapSlice(c.Satisfaction, func(s Satisfaction) Satisfaction { s.Comment = MaskFreeText(s.Comment); return s })
 }
 
+// VisibleServiceRequests returns list (service requests of c) as a may
+// read them: summaries, resolutions and the steps' notes masked.
+func VisibleServiceRequests(a Actor, c *Customer, list []ServiceRequest) []ServiceRequest {
+	if a.CanSeeContactDetails(c) {
+		return list
+	}
+	return mapSlice(list, func(r ServiceRequest) ServiceRequest {
+		r.Summary, r.Resolution = MaskFreeText(r.Summary), MaskFreeText(r.Resolution)
+		r.History = mapSlice(r.History, func(h ServiceStatusChange) ServiceStatusChange { h.Note = MaskFreeText(h.Note); return h })
+		return r
+	})
+}
+
 // VisibleCustomer returns c as a may see it: c itself, or a copy with the
 // contacts masked (VisibleContactDetails) and the free text masked as above.
 func VisibleCustomer(a Actor, c *Customer) *Customer {
@@ -137,6 +153,8 @@ func VisibleCustomer(a Actor, c *Customer) *Customer {
 	v.Needs = VisibleNeeds(a, c)
 	v.Deals = VisibleDeals(a, c)
 	v.Satisfaction = VisibleSatisfaction(a, c)
+	v.ServiceRequests = VisibleServiceRequests(a, c, c.ServiceRequests)
+	v.Tasks = mapSlice(c.Tasks, func(t Task) Task { t.Title = MaskFreeText(t.Title); return t })
 	return &v
 }
 

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -24,6 +25,10 @@ const (
 	ScoreDrop      = 15 // a score this much below the previous one is a risk
 	StaleNeedDays  = 14 // a high-priority need without progress this long
 	reviewTimeHour = 9  // a review falls due at 09:00 on its day
+	// ServiceCheckAfter is when the satisfaction check of a resolved
+	// service request falls due.
+	ServiceCheckAfter = 24 * time.Hour
+	briefRunes        = 40 // a text quoted in a task's title
 )
 
 // want is a generated task that should be open.
@@ -167,6 +172,23 @@ func plan(c *crm.Customer, now time.Time, loc *time.Location) ([]want, time.Time
 			fmt.Sprintf("高优先级需求“%s” %d 天无进展", n.Title, StaleNeedDays), owner, progress.AddDate(0, 0, StaleNeedDays)})
 	}
 
+	// Service requests (seed 002: every request closed in a loop): one
+	// still worked on past its due time, and one resolved that waits for
+	// its satisfaction check (回访), due a day after the resolution. Both
+	// go to the request's assignee.
+	for i := range c.ServiceRequests {
+		r := &c.ServiceRequests[i]
+		who := firstOf(r.AssigneeID, owner)
+		switch {
+		case r.Active():
+			due(want{crm.TaskServiceOverdue, r.ID + ":" + r.Due.UTC().Format(time.RFC3339),
+				fmt.Sprintf("服务请求超时未解决：%s", brief(r.Summary)), who, r.Due})
+		case r.Status == crm.ServiceResolved && r.ResolvedAt != nil:
+			out = append(out, want{crm.TaskServiceCheck, r.ID + ":" + r.ResolvedAt.UTC().Format(time.RFC3339),
+				fmt.Sprintf("回访：确认客户对“%s”的处理是否满意", brief(r.Summary)), who, r.ResolvedAt.Add(ServiceCheckAfter)})
+		}
+	}
+
 	// A manual override's review date: a review task, never a silent
 	// expiry.
 	for _, v := range []struct {
@@ -202,6 +224,22 @@ func latestSurveys(rs []crm.Satisfaction) []crm.Satisfaction {
 		}
 	}
 	return out
+}
+
+// brief shortens a text quoted in a title to its first line and
+// briefRunes characters.
+func brief(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	n := 0
+	for i := range s {
+		if n == briefRunes {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 func firstOf(ids ...string) string {

@@ -96,6 +96,20 @@ func TestSync(t *testing.T) {
 			c.Stage, c.CadenceDays, c.Stats.NextFollowUpAt = crm.StageLost, 30, days(-1)
 			return c
 		}, map[crm.TaskKind]int{}, time.Time{}},
+		{"a service request due tomorrow: not yet", func() *crm.Customer {
+			c := base()
+			c.ServiceRequests = []crm.ServiceRequest{{ID: "r1", Summary: "无法联网", Status: crm.ServiceInProgress, Due: days(1), AssigneeID: "u2"}}
+			return c
+		}, map[crm.TaskKind]int{}, days(1)},
+		{"a service request past due, a resolved one and a closed one", func() *crm.Customer {
+			c := base()
+			res := days(-2)
+			c.ServiceRequests = []crm.ServiceRequest{
+				{ID: "r1", Summary: "无法联网", Status: crm.ServiceOpen, Due: days(-1), AssigneeID: "u2"},
+				{ID: "r2", Summary: "发票", Status: crm.ServiceResolved, Due: days(-3), ResolvedAt: &res},
+				{ID: "r3", Summary: "培训", Status: crm.ServiceClosed, Due: days(-3), ResolvedAt: &res, ClosedAt: &res}}
+			return c
+		}, map[crm.TaskKind]int{crm.TaskServiceOverdue: 1, crm.TaskServiceCheck: 1}, time.Time{}},
 		{"archived: nothing", func() *crm.Customer {
 			c := base()
 			c.CadenceDays, c.Stats.NextFollowUpAt = 30, days(-1)
@@ -138,5 +152,47 @@ func TestSync(t *testing.T) {
 	c.Tasks[0].Status = crm.TaskOpen // as if it were still open
 	if changed, _ := followup.Sync(c, now, crm.DefaultLocation); !changed || c.Tasks[0].Status != crm.TaskClosed || c.Tasks[0].ClosedBy != "" {
 		t.Fatalf("the reason went, the task stayed: %+v", c.Tasks)
+	}
+}
+
+// A service request's tasks go to its assignee, follow its steps, and
+// close themselves: the overdue one when it is resolved, the check when it
+// is closed; a new due time plans a new overdue task.
+func TestServiceRequestTasks(t *testing.T) {
+	c := &crm.Customer{ID: "c", OwnerID: "owner", CreatedAt: now.AddDate(-1, 0, 0)}
+	c.ServiceRequests = []crm.ServiceRequest{{ID: "r1", Summary: "设备无法联网，已影响生产\n第二行", Status: crm.ServiceOpen,
+		Due: now.Add(-time.Hour), AssigneeID: "svc"}}
+	followup.Sync(c, now, crm.DefaultLocation)
+	if len(c.Tasks) != 1 || c.Tasks[0].Kind != crm.TaskServiceOverdue || c.Tasks[0].AssigneeID != "svc" ||
+		!c.Tasks[0].Due.Equal(now.Add(-time.Hour)) || c.Tasks[0].Title != "服务请求超时未解决：设备无法联网，已影响生产" {
+		t.Fatalf("overdue task: %+v", c.Tasks)
+	}
+	// A later due time: the overdue task closes, a new one is planned.
+	r := &c.ServiceRequests[0]
+	r.Due = now.Add(48 * time.Hour)
+	changed, next := followup.Sync(c, now, crm.DefaultLocation)
+	if !changed || c.Tasks[0].Status != crm.TaskClosed || !next.Equal(r.Due) {
+		t.Fatalf("due moved: changed %v, next %v, tasks %+v", changed, next, c.Tasks)
+	}
+	// Resolved: the check falls due a day later, for the assignee.
+	res := now
+	r.Status, r.ResolvedAt = crm.ServiceResolved, &res
+	followup.Sync(c, now, crm.DefaultLocation)
+	var check *crm.Task
+	for i := range c.Tasks {
+		if c.Tasks[i].Kind == crm.TaskServiceCheck {
+			check = &c.Tasks[i]
+		}
+	}
+	if check == nil || !check.Open() || !check.Due.Equal(now.Add(followup.ServiceCheckAfter)) || check.AssigneeID != "svc" {
+		t.Fatalf("check task: %+v", c.Tasks)
+	}
+	// Closed: the check closes itself.
+	r.Status, r.ClosedAt = crm.ServiceClosed, &res
+	followup.Sync(c, now, crm.DefaultLocation)
+	for _, x := range c.Tasks {
+		if x.Open() {
+			t.Fatalf("a task of a closed request is open: %+v", x)
+		}
 	}
 }

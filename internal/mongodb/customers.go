@@ -224,6 +224,51 @@ func (cs customerStore) OpenTasks(ctx context.Context, q crm.TaskQuery, fn func(
 	return nil
 }
 
+// OpenServiceRequests finds the active customers with a service request
+// that is not closed, of the assignee when set (an index on
+// serviceRequests.status), as a list reads them.
+func (cs customerStore) OpenServiceRequests(ctx context.Context, q crm.ServiceQuery, fn func(*crm.Customer) error) error {
+	conds, err := scopeConds(crm.ScopeActive)
+	if err != nil {
+		return err
+	}
+	// Dotted paths, as OpenTasks: a superset, narrowed below.
+	var unclosed []string
+	for _, st := range crm.ServiceStatuses() {
+		if st != crm.ServiceClosed {
+			unclosed = append(unclosed, string(st))
+		}
+	}
+	conds = append(conds, bson.D{{Key: "serviceRequests.status", Value: bson.D{{Key: "$in", Value: unclosed}}}})
+	if q.Assignee != "" {
+		conds = append(conds, bson.D{{Key: "serviceRequests.assigneeId", Value: q.Assignee}})
+	}
+	cur, err := cs.s.customers.Find(ctx, and(conds), options.Find().SetBatchSize(fullBatch).SetProjection(listProjection))
+	if err != nil {
+		return internal("read service requests", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		c := new(crm.Customer)
+		if err := bson.Unmarshal(cur.Current, c); err != nil {
+			return internal("decode customer", err)
+		}
+		c.Partial = true
+		if !slices.ContainsFunc(c.ServiceRequests, func(r crm.ServiceRequest) bool {
+			return !r.Closed() && (q.Assignee == "" || r.AssigneeID == q.Assignee)
+		}) {
+			continue
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return internal("read service requests", err)
+	}
+	return nil
+}
+
 // SetNextChecks sets class.nextCheckAt of the customers still at their
 // version, in one unordered bulk write.
 func (cs customerStore) SetNextChecks(ctx context.Context, checks []crm.NextCheck) (int, error) {

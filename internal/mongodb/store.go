@@ -162,10 +162,11 @@ const codeNotImplemented = 238
 // FilterIndexPaths are the customer fields indexed for segment filters
 // (besides the sort fields, indexed for lists), for the classification
 // pass's due customers (class.nextCheckAt, crm.EachQuery.DueBy) and for
-// people's open tasks (tasks.assigneeId, OpenTasks).
+// people's open tasks (tasks.assigneeId, OpenTasks) and the service
+// requests not closed (serviceRequests.status, OpenServiceRequests).
 // Tier, intent, industry, source and province filters use the sort
 // indexes, which start with the archive scope and the field.
-var FilterIndexPaths = []string{"stage", "ownerId", "tags", "interactions.at", "deals.date", "needs.status", "class.nextCheckAt", "tasks.assigneeId"}
+var FilterIndexPaths = []string{"stage", "ownerId", "tags", "interactions.at", "deals.date", "needs.status", "class.nextCheckAt", "tasks.assigneeId", "serviceRequests.status"}
 
 // filterIndexName names the index of a filter field.
 func filterIndexName(path string) string { return "seg_" + path }

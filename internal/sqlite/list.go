@@ -550,6 +550,28 @@ func (cs *customerStore) OpenTasks(ctx context.Context, q crm.TaskQuery, fn func
 	return fnErr
 }
 
+// OpenServiceRequests hands out the read model's active customers with a
+// request that is not closed, of the assignee when set (the read model
+// keeps only those).
+func (cs *customerStore) OpenServiceRequests(ctx context.Context, q crm.ServiceQuery, fn func(*crm.Customer) error) error {
+	var fnErr error
+	err := cs.eachInScope(ctx, []crm.Filter{nil}, crm.CountQuery{Scope: crm.ScopeActive}, func(e *entry, _ int) {
+		if fnErr != nil || len(e.c.ServiceRequests) == 0 {
+			return
+		}
+		for i := range e.c.ServiceRequests {
+			if q.Assignee == "" || e.c.ServiceRequests[i].AssigneeID == q.Assignee {
+				fnErr = fn(&e.c)
+				return
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return fnErr
+}
+
 // eachInScope calls fn(e, k) for every entry of one snapshot in q's
 // archive scope and every filter k (nil: every customer) that selects it.
 // Filters that read free text are bound to the text index (or evaluated on

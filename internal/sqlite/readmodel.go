@@ -75,12 +75,14 @@ type leanDoc struct {
 	Match          crm.MatchKeys      `bson:"match"`
 	Class          crm.Classification `bson:"class"`
 	Tasks          []crm.Task         `bson:"tasks"` // the read model keeps the open ones
-	CreatedAt      time.Time          `bson:"createdAt"`
-	CreatedBy      string             `bson:"createdBy"`
-	UpdatedAt      time.Time          `bson:"updatedAt"`
-	UpdatedBy      string             `bson:"updatedBy"`
-	Version        int64              `bson:"version"`
-	ArchivedAt     *time.Time         `bson:"archivedAt,omitempty"`
+	// The read model keeps the service requests that are not closed.
+	ServiceRequests []crm.ServiceRequest `bson:"serviceRequests"`
+	CreatedAt       time.Time            `bson:"createdAt"`
+	CreatedBy       string               `bson:"createdBy"`
+	UpdatedAt       time.Time            `bson:"updatedAt"`
+	UpdatedBy       string               `bson:"updatedBy"`
+	Version         int64                `bson:"version"`
+	ArchivedAt      *time.Time           `bson:"archivedAt,omitempty"`
 }
 
 // openTasks keeps the open tasks (nil for none): lists of tasks to do read
@@ -90,6 +92,18 @@ func openTasks(ts []crm.Task) []crm.Task {
 	for _, t := range ts {
 		if t.Open() {
 			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// unclosed keeps the service requests that are not closed (nil for none):
+// the lists of requests to work on read them from the read model.
+func unclosed(rs []crm.ServiceRequest) []crm.ServiceRequest {
+	var out []crm.ServiceRequest
+	for _, r := range rs {
+		if !r.Closed() {
+			out = append(out, r)
 		}
 	}
 	return out
@@ -118,40 +132,41 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		return "", fmt.Errorf("decode customer: document without _id")
 	}
 	*e = entry{c: crm.Customer{
-		ID:             d.ID,
-		Code:           d.Code,
-		Name:           d.Name,
-		CreditCode:     d.CreditCode,
-		Industry:       d.Industry,
-		Size:           d.Size,
-		Region:         d.Region,
-		Address:        d.Address,
-		Website:        d.Website,
-		FoundedOn:      d.FoundedOn,
-		MainBusiness:   d.MainBusiness,
-		Source:         d.Source,
-		Type:           d.Type,
-		Stage:          d.Stage,
-		ValueTier:      d.ValueTier,
-		Lifecycle:      d.Lifecycle,
-		CadenceDays:    d.CadenceDays,
-		IntentGrade:    d.IntentGrade,
-		NeedType:       d.NeedType,
-		Tags:           d.Tags,
-		OwnerID:        d.OwnerID,
-		Collaborators:  d.Collaborators,
-		CommPreference: d.CommPreference,
-		Stats:          d.Stats,
-		Match:          d.Match,
-		Class:          d.Class,
-		Tasks:          openTasks(d.Tasks),
-		CreatedAt:      d.CreatedAt,
-		CreatedBy:      d.CreatedBy,
-		UpdatedAt:      d.UpdatedAt,
-		UpdatedBy:      d.UpdatedBy,
-		Version:        d.Version,
-		ArchivedAt:     d.ArchivedAt,
-		Partial:        true,
+		ID:              d.ID,
+		Code:            d.Code,
+		Name:            d.Name,
+		CreditCode:      d.CreditCode,
+		Industry:        d.Industry,
+		Size:            d.Size,
+		Region:          d.Region,
+		Address:         d.Address,
+		Website:         d.Website,
+		FoundedOn:       d.FoundedOn,
+		MainBusiness:    d.MainBusiness,
+		Source:          d.Source,
+		Type:            d.Type,
+		Stage:           d.Stage,
+		ValueTier:       d.ValueTier,
+		Lifecycle:       d.Lifecycle,
+		CadenceDays:     d.CadenceDays,
+		IntentGrade:     d.IntentGrade,
+		NeedType:        d.NeedType,
+		Tags:            d.Tags,
+		OwnerID:         d.OwnerID,
+		Collaborators:   d.Collaborators,
+		CommPreference:  d.CommPreference,
+		Stats:           d.Stats,
+		Match:           d.Match,
+		Class:           d.Class,
+		Tasks:           openTasks(d.Tasks),
+		ServiceRequests: unclosed(d.ServiceRequests),
+		CreatedAt:       d.CreatedAt,
+		CreatedBy:       d.CreatedBy,
+		UpdatedAt:       d.UpdatedAt,
+		UpdatedBy:       d.UpdatedBy,
+		Version:         d.Version,
+		ArchivedAt:      d.ArchivedAt,
+		Partial:         true,
 	}}
 	if !d.Match.Current() {
 		// Keys made by older rules (or none): what FindMatches compares must

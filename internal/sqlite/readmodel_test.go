@@ -45,6 +45,12 @@ func leanOf(c *crm.Customer) crm.Customer {
 			l.Tasks = append(l.Tasks, t)
 		}
 	}
+	l.ServiceRequests = nil
+	for _, r := range c.ServiceRequests {
+		if !r.Closed() {
+			l.ServiceRequests = append(l.ServiceRequests, r)
+		}
+	}
 	l.Partial = true
 	l.Brief, _ = crm.BriefOf(c)
 	return l
@@ -316,6 +322,12 @@ func TestLeanDocCoversCustomer(t *testing.T) {
 	c.Tasks = []crm.Task{ // the read model keeps the open one
 		{ID: "t1", Kind: crm.TaskFollowUp, Key: "k", Title: "按周期跟进", AssigneeID: "owner-1", Due: genNow, Status: crm.TaskOpen, CreatedAt: genNow},
 		{ID: "t2", Kind: crm.TaskManual, Title: "寄样品", Due: genNow, Status: crm.TaskDone, CreatedAt: genNow, CreatedBy: "owner-1", ClosedAt: &done, ClosedBy: "owner-1"},
+	}
+	c.ServiceRequests = []crm.ServiceRequest{ // the read model keeps the one not closed
+		{ID: "r1", Kind: crm.ServiceComplaint, Summary: "投诉", Priority: crm.PriorityHigh, Status: crm.ServiceInProgress, Due: genNow,
+			AssigneeID: "owner-1", OpenedAt: genNow, OpenedBy: "owner-1", History: []crm.ServiceStatusChange{{To: crm.ServiceOpen, At: genNow, By: "owner-1"}}},
+		{ID: "r2", Kind: crm.ServiceConsultation, Summary: "咨询", Priority: crm.PriorityLow, Status: crm.ServiceClosed, Due: genNow,
+			OpenedAt: genNow, OpenedBy: "owner-1", ClosedAt: &done, ClosedBy: "owner-1", History: []crm.ServiceStatusChange{}},
 	}
 	mustInsert(t, s, c)
 	got := listAll(t, s, 10)

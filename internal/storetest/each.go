@@ -255,3 +255,57 @@ func init() {
 		}
 	})
 }
+
+func init() {
+	// OpenServiceRequests hands out the active customers with a service
+	// request that is not closed, of the assignee (anyone's with none),
+	// each once, with those requests.
+	register("OpenServiceRequests", false, func(t *testing.T, h Harness) {
+		s := open(t, h)
+		req := func(assignee string, status crm.ServiceStatus) crm.ServiceRequest {
+			return crm.ServiceRequest{ID: crm.NewID(), Kind: crm.ServiceComplaint, Summary: "投诉", Priority: crm.PriorityHigh,
+				Status: status, Due: base, AssigneeID: assignee, OpenedAt: base, OpenedBy: assignee,
+				History: []crm.ServiceStatusChange{{To: crm.ServiceOpen, At: base, By: assignee}}}
+		}
+		working := plain("服务公司甲", base)
+		working.ServiceRequests = []crm.ServiceRequest{req("u1", crm.ServiceInProgress), req("u2", crm.ServiceClosed)}
+		resolved := plain("服务公司乙", base)
+		resolved.ServiceRequests = []crm.ServiceRequest{req("u2", crm.ServiceResolved), req("u1", crm.ServiceClosed)}
+		closed := plain("服务公司丙", base)
+		closed.ServiceRequests = []crm.ServiceRequest{req("u1", crm.ServiceClosed)}
+		archived := plain("服务公司丁", base)
+		archived.ServiceRequests = []crm.ServiceRequest{req("u1", crm.ServiceOpen)}
+		at := base
+		archived.ArchivedAt = &at
+		for _, c := range []*crm.Customer{working, resolved, closed, archived, plain("服务公司戊", base)} {
+			insert(t, s, c)
+		}
+		for _, tc := range []struct {
+			assignee string
+			want     []string
+		}{{"u1", []string{working.ID}}, {"u2", []string{resolved.ID}}, {"", []string{working.ID, resolved.ID}}, {"u3", nil}} {
+			var got []string
+			err := s.Customers().OpenServiceRequests(ctx(t), crm.ServiceQuery{Assignee: tc.assignee}, func(c *crm.Customer) error {
+				got = append(got, c.ID)
+				n := 0
+				for _, r := range c.ServiceRequests {
+					if !r.Closed() && (tc.assignee == "" || r.AssigneeID == tc.assignee) {
+						n++
+					}
+				}
+				if n == 0 || !c.Partial {
+					t.Errorf("%q: %s handed out with requests %+v (partial %v)", tc.assignee, c.Code, c.ServiceRequests, c.Partial)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slices.Sort(got)
+			slices.Sort(tc.want)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("service requests of %q: customers %v, want %v", tc.assignee, got, tc.want)
+			}
+		}
+	})
+}

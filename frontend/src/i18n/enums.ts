@@ -24,6 +24,8 @@ import type {
   Priority,
   Role,
   RuleField,
+  ServiceKind,
+  ServiceStatus,
   RuleLintKind,
   Stage,
   Tier,
@@ -221,6 +223,7 @@ export const TASK_KIND_LABELS: LabelMap<TaskKind> = {
   CHURN_RISK: { zh: '流失风险', en: 'Churn risk', color: 'red' },
   STALE_NEED: { zh: '需求停滞', en: 'Stale need', color: 'orange' },
   SERVICE_OVERDUE: { zh: '服务超时', en: 'Service overdue', color: 'volcano' },
+  SERVICE_CHECK: { zh: '服务回访', en: 'Satisfaction check', color: 'green' },
   MANUAL: { zh: '手动待办', en: 'Manual', color: 'default' },
 };
 
@@ -229,6 +232,21 @@ export const TASK_STATUS_LABELS: LabelMap<TaskStatus> = {
   OPEN: { zh: '待办', en: 'Open' },
   DONE: { zh: '已完成', en: 'Done' },
   CLOSED: { zh: '已自动关闭', en: 'Closed by itself' },
+};
+
+/** What a service request is about (seed 002). */
+export const SERVICE_KIND_LABELS: LabelMap<ServiceKind> = {
+  CONSULTATION: { zh: '咨询', en: 'Consultation', color: 'blue' },
+  COMPLAINT: { zh: '投诉', en: 'Complaint', color: 'red' },
+  AFTER_SALES: { zh: '售后', en: 'After-sales', color: 'orange' },
+};
+
+/** Where a service request stands. */
+export const SERVICE_STATUS_LABELS: LabelMap<ServiceStatus> = {
+  OPEN: { zh: '待处理', en: 'Open', color: 'red' },
+  IN_PROGRESS: { zh: '处理中', en: 'In progress', color: 'blue' },
+  RESOLVED: { zh: '已解决待回访', en: 'Resolved, to check', color: 'gold' },
+  CLOSED: { zh: '已关闭', en: 'Closed', color: 'default' },
 };
 
 /** Where a classified value comes from. */
@@ -283,6 +301,8 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   ClassificationSource: [CLASSIFICATION_SOURCE_LABELS],
   TaskKind: [TASK_KIND_LABELS],
   TaskStatus: [TASK_STATUS_LABELS],
+  ServiceKind: [SERVICE_KIND_LABELS],
+  ServiceStatus: [SERVICE_STATUS_LABELS],
   ClassificationTarget: [CLASSIFICATION_TARGET_LABELS],
   RuleField: [RULE_FIELD_LABELS],
   RuleLintKind: [RULE_LINT_KIND_LABELS],

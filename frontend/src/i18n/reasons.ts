@@ -2,6 +2,8 @@
 // parameters beside an English message (docs/API.md, "Field errors"). The
 // app words them by reason in the user's language; a reason it does not
 // know, or one whose parameters are missing, shows the server's message.
+import type { ServiceStatus } from '../gql/graphql';
+import { SERVICE_STATUS_LABELS } from './enums';
 import type { Lang } from './messages';
 
 export interface Problem {
@@ -48,6 +50,12 @@ const ZH: Record<string, Wording> = {
   INVALID_DATE: () => '日期格式应为 YYYY-MM-DD',
   FUTURE_DATE: () => '不能晚于当前时间',
   PAST_DATE: () => '不能早于今天',
+  BAD_TRANSITION: (p) => {
+    const from = num(p.from);
+    const to = num(p.to);
+    const label = (v: string | undefined) => (v && v in SERVICE_STATUS_LABELS ? SERVICE_STATUS_LABELS[v as ServiceStatus].zh : v);
+    return from && to ? `状态不能从“${label(from)}”改为“${label(to)}”` : '不能改为这个状态';
+  },
   KEPT_BY_RULES: () => '由分级规则维护：请用“手动调整”并填写原因',
   OUT_OF_RANGE: (p) => {
     const min = num(p.min);
@@ -113,6 +121,7 @@ const EN: Record<string, Wording> = {
   INVALID_URL: () => 'must be an http:// or https:// address',
   FUTURE_DATE: () => 'must not be in the future',
   PAST_DATE: () => 'must be today or later',
+  BAD_TRANSITION: (p) => (num(p.from) && num(p.to) ? `cannot go from ${num(p.from)} to ${num(p.to)}` : 'cannot take this status'),
   KEPT_BY_RULES: () => 'is kept by the classification rules: override it with a reason',
   TAKEN: () => 'is already used by another record',
   WRONG_PASSWORD: () => 'is not your current password',
