@@ -48,8 +48,8 @@ func benchSizes() []int {
 
 // benchDataVersion names the demo documents' shape in the cached data's
 // directory: bump it when the demo writes other documents (v2: the
-// classification rules' fields).
-const benchDataVersion = 2
+// classification rules' fields; v3: service requests).
+const benchDataVersion = 3
 
 // benchData returns a data directory holding n demo customers.
 func benchData(b *testing.B, n int) string {

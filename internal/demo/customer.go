@@ -78,6 +78,7 @@ func (g *generator) customer(i int) *crm.Customer {
 	b.needs()
 	b.interactions()
 	b.satisfaction()
+	b.serviceRequests()
 	b.labels()
 	b.finish()
 	return c
@@ -818,6 +819,11 @@ func (b *builder) finish() {
 	}
 	for _, s := range c.Satisfaction {
 		later(s.At)
+	}
+	for _, sr := range c.ServiceRequests {
+		for _, h := range sr.History {
+			later(h.At)
+		}
 	}
 	for _, h := range c.StageHistory {
 		later(h.At)

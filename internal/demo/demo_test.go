@@ -446,6 +446,31 @@ func checkAll(t *testing.T, cs []*crm.Customer, users []*crm.User, now time.Time
 			}
 		}
 
+		// Service requests: one for every complaint, each a valid walk of
+		// the loop that ends before now.
+		complaints := map[string]bool{}
+		for _, in := range c.Interactions {
+			if in.KeyEvent == crm.KeyEventComplaint {
+				complaints[in.ID] = true
+			}
+		}
+		for _, r := range c.ServiceRequests {
+			unique(r.ID, "service request")
+			delete(complaints, r.InteractionID)
+			if !r.Kind.Valid() || !r.Status.Valid() || !r.Priority.Valid() || r.Summary == "" || r.AssigneeID == "" ||
+				len(r.History) == 0 || r.History[len(r.History)-1].To != r.Status || r.History[0].At != r.OpenedAt ||
+				(r.Status == crm.ServiceResolved || r.Status == crm.ServiceClosed) != (r.ResolvedAt != nil) ||
+				(r.Status == crm.ServiceClosed) != (r.ClosedAt != nil) || r.History[len(r.History)-1].At.After(now) {
+				errorf("service request %+v", r)
+			}
+			if r.Kind == crm.ServiceComplaint && r.InteractionID == "" {
+				errorf("complaint request without its interaction: %+v", r)
+			}
+		}
+		if len(complaints) > 0 {
+			errorf("complaints without a service request: %v", complaints)
+		}
+
 		// Time stamps and archiving.
 		checkUpdated(t, c, now, errorf)
 		if c.ArchivedAt != nil && c.Stage != crm.StageLost {
@@ -501,6 +526,11 @@ func checkUpdated(t *testing.T, c *crm.Customer, now time.Time, errorf func(stri
 	}
 	for _, s := range c.Satisfaction {
 		see(s.At)
+	}
+	for _, r := range c.ServiceRequests {
+		for _, h := range r.History {
+			see(h.At)
+		}
 	}
 	for _, h := range c.StageHistory {
 		see(h.At)
