@@ -5160,8 +5160,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SatisfactionInput", ec.unmarshalInputSatisfactionInput),
 			graphql.NewInputUnmarshaler("SatisfactionPatch", ec.unmarshalInputSatisfactionPatch),
 			graphql.NewInputUnmarshaler("SatisfactionWhere", ec.unmarshalInputSatisfactionWhere),
+			graphql.NewInputUnmarshaler("ServiceKindFilter", ec.unmarshalInputServiceKindFilter),
+			graphql.NewInputUnmarshaler("ServiceRequestCount", ec.unmarshalInputServiceRequestCount),
 			graphql.NewInputUnmarshaler("ServiceRequestInput", ec.unmarshalInputServiceRequestInput),
 			graphql.NewInputUnmarshaler("ServiceRequestPatch", ec.unmarshalInputServiceRequestPatch),
+			graphql.NewInputUnmarshaler("ServiceRequestWhere", ec.unmarshalInputServiceRequestWhere),
+			graphql.NewInputUnmarshaler("ServiceRequestsFilter", ec.unmarshalInputServiceRequestsFilter),
+			graphql.NewInputUnmarshaler("ServiceStatusFilter", ec.unmarshalInputServiceStatusFilter),
 			graphql.NewInputUnmarshaler("SettingsInput", ec.unmarshalInputSettingsInput),
 			graphql.NewInputUnmarshaler("StageChangeAggregateOrder", ec.unmarshalInputStageChangeAggregateOrder),
 			graphql.NewInputUnmarshaler("StageChangeCount", ec.unmarshalInputStageChangeCount),
@@ -6196,6 +6201,10 @@ input CustomerWhere {
   openNeedCount: IntFilter
   complaintCount: IntFilter
   lastComplaintAt: OptionalTimeFilter
+  "Service requests being worked on (OPEN or IN_PROGRESS)."
+  openServiceCount: IntFilter
+  "Service requests, closed ones included."
+  serviceRequestCount: IntFilter
   satisfactionCount: IntFilter
   "Average survey score 0-100; null while there is no survey."
   avgSatisfaction: OptionalFloatFilter
@@ -6205,6 +6214,7 @@ input CustomerWhere {
   deals: DealsFilter
   satisfaction: SatisfactionFilter
   stageHistory: StageChangesFilter
+  serviceRequests: ServiceRequestsFilter
 }
 
 "A filter of one element of a customer's contacts."
@@ -6434,6 +6444,49 @@ input StageChangesFilter {
 
 input StageChangeCount {
   where: StageChangeWhere
+  eq: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
+}
+
+"A filter of one of a customer's service requests (consultations, complaints, after-sales)."
+input ServiceRequestWhere {
+  "Every filter matches."
+  and: [ServiceRequestWhere!]
+  "Some filter matches."
+  or: [ServiceRequestWhere!]
+  "The filter does not match."
+  not: ServiceRequestWhere
+  kind: ServiceKindFilter
+  status: ServiceStatusFilter
+  priority: PriorityFilter
+  "The user the request is assigned to; me: the signed-in user."
+  assignee: OptionalUserFilter
+  openedAt: TimeFilter
+  "When it should be resolved. Overdue: status:[OPEN,IN_PROGRESS] due:>0d (due longer ago than now)."
+  due: TimeFilter
+  "The latest resolution; null until resolved."
+  resolvedAt: OptionalTimeFilter
+  closedAt: OptionalTimeFilter
+  "Whole hours from opening to the latest resolution (rounded down); null while not resolved (or reopened)."
+  resolutionHours: OptionalIntFilter
+}
+
+input ServiceRequestsFilter {
+  "Some element matches."
+  some: ServiceRequestWhere
+  "No element matches."
+  none: ServiceRequestWhere
+  "Every element matches (true when there is none)."
+  every: ServiceRequestWhere
+  "The number of elements that match."
+  count: ServiceRequestCount
+}
+
+input ServiceRequestCount {
+  where: ServiceRequestWhere
   eq: Int
   gt: Int
   gte: Int
@@ -6692,6 +6745,20 @@ input OptionalStageFilter {
   isNull: Boolean
 }
 
+input ServiceKindFilter {
+  eq: ServiceKind
+  ne: ServiceKind
+  in: [ServiceKind!]
+  notIn: [ServiceKind!]
+}
+
+input ServiceStatusFilter {
+  eq: ServiceStatus
+  ne: ServiceStatus
+  in: [ServiceStatus!]
+  notIn: [ServiceStatus!]
+}
+
 input IntRange {
   from: Int!
   to: Int!
@@ -6716,6 +6783,7 @@ input DateRange {
   from: DateBound!
   to: DateBound!
 }
+
 
 # ---- Duplicate check before creating a customer (issue 15) ----
 
@@ -31023,7 +31091,7 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "lifecycle", "cadenceDays", "nextFollowUpAt", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "satisfactionCount", "avgSatisfaction", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory"}
+	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "lifecycle", "cadenceDays", "nextFollowUpAt", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "openServiceCount", "serviceRequestCount", "satisfactionCount", "avgSatisfaction", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory", "serviceRequests"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -31262,6 +31330,20 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["lastComplaintAt"] = data
+		case "openServiceCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openServiceCount"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["openServiceCount"] = data
+		case "serviceRequestCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceRequestCount"))
+			data, err := ec.unmarshalOIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["serviceRequestCount"] = data
 		case "satisfactionCount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionCount"))
 			data, err := ec.unmarshalOIntFilter2map(ctx, v)
@@ -31318,6 +31400,13 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["stageHistory"] = data
+		case "serviceRequests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceRequests"))
+			data, err := ec.unmarshalOServiceRequestsFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestsFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["serviceRequests"] = data
 		}
 	}
 	return it, nil
@@ -35222,6 +35311,146 @@ func UnmarshalSatisfactionWhere(ctx context.Context, raw any) (map[string]any, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputServiceKindFilter(ctx context.Context, obj any) (model.ServiceKindFilter, error) {
+	var it model.ServiceKindFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOServiceKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOServiceKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOServiceKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOServiceKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceKindFilter unmarshals raw into the ServiceKindFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceKindFilter(ctx context.Context, raw any) (model.ServiceKindFilter, error) {
+	var out model.ServiceKindFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceKindFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceRequestCount(ctx context.Context, obj any) (model.ServiceRequestCount, error) {
+	var it model.ServiceRequestCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "gt", "gte", "lt", "lte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceRequestCount unmarshals raw into the ServiceRequestCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceRequestCount(ctx context.Context, raw any) (model.ServiceRequestCount, error) {
+	var out model.ServiceRequestCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestCount", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputServiceRequestInput(ctx context.Context, obj any) (crm.ServiceRequestInput, error) {
 	var it crm.ServiceRequestInput
 	if obj == nil {
@@ -35366,6 +35595,251 @@ func (ec *executionContext) unmarshalInputServiceRequestPatch(ctx context.Contex
 func UnmarshalServiceRequestPatch(ctx context.Context, raw any) (crm.ServiceRequestPatch, error) {
 	var out crm.ServiceRequestPatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestPatch", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceRequestWhere(ctx context.Context, obj any) (model.ServiceRequestWhere, error) {
+	var it model.ServiceRequestWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "kind", "status", "priority", "assignee", "openedAt", "due", "resolvedAt", "closedAt", "resolutionHours"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOServiceRequestWhere2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOServiceRequestWhere2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOServiceKindFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceKindFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOServiceStatusFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceStatusFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOPriorityFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "assignee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignee"))
+			data, err := ec.unmarshalOOptionalUserFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Assignee = data
+		case "openedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedAt"))
+			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenedAt = data
+		case "due":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
+			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Due = data
+		case "resolvedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAt"))
+			data, err := ec.unmarshalOOptionalTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAt = data
+		case "closedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAt"))
+			data, err := ec.unmarshalOOptionalTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosedAt = data
+		case "resolutionHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionHours"))
+			data, err := ec.unmarshalOOptionalIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionHours = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceRequestWhere unmarshals raw into the ServiceRequestWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceRequestWhere(ctx context.Context, raw any) (model.ServiceRequestWhere, error) {
+	var out model.ServiceRequestWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceRequestsFilter(ctx context.Context, obj any) (model.ServiceRequestsFilter, error) {
+	var it model.ServiceRequestsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOServiceRequestCount2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceRequestsFilter unmarshals raw into the ServiceRequestsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceRequestsFilter(ctx context.Context, raw any) (model.ServiceRequestsFilter, error) {
+	var out model.ServiceRequestsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestsFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceStatusFilter(ctx context.Context, obj any) (model.ServiceStatusFilter, error) {
+	var it model.ServiceStatusFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOServiceStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOServiceStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOServiceStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOServiceStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceStatusFilter unmarshals raw into the ServiceStatusFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceStatusFilter(ctx context.Context, raw any) (model.ServiceStatusFilter, error) {
+	var out model.ServiceStatusFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceStatusFilter", raw, &out)
 	return out, err
 }
 
@@ -42988,6 +43462,11 @@ func (ec *executionContext) unmarshalNServiceRequestPatch2githubᚗcomᚋkehuᚑ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNServiceRequestWhere2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx context.Context, v any) (model.ServiceRequestWhere, error) {
+	res, err := ec.unmarshalInputServiceRequestWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx context.Context, v any) (crm.ServiceStatus, error) {
 	var res crm.ServiceStatus
 	err := res.UnmarshalGQL(v)
@@ -45325,6 +45804,42 @@ func (ec *executionContext) marshalOSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋ
 	return ec._SavedSegment(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOServiceKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKindᚄ(ctx context.Context, v any) ([]crm.ServiceKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]crm.ServiceKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNServiceKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOServiceKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKindᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.ServiceKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOServiceKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx context.Context, v any) (*crm.ServiceKind, error) {
 	if v == nil {
 		return nil, nil
@@ -45339,6 +45854,55 @@ func (ec *executionContext) marshalOServiceKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋk
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOServiceKindFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceKindFilter(ctx context.Context, v any) (*model.ServiceKindFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceKindFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOServiceRequestCount2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestCount(ctx context.Context, v any) (*model.ServiceRequestCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceRequestCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOServiceRequestWhere2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhereᚄ(ctx context.Context, v any) ([]model.ServiceRequestWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ServiceRequestWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNServiceRequestWhere2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx context.Context, v any) (*model.ServiceRequestWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceRequestWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOServiceRequestsFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestsFilter(ctx context.Context, v any) (*model.ServiceRequestsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceRequestsFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx context.Context, v any) (crm.ServiceStatus, error) {
@@ -45401,6 +45965,14 @@ func (ec *executionContext) marshalOServiceStatus2ᚖgithubᚗcomᚋkehuᚑcrm�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOServiceStatusFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceStatusFilter(ctx context.Context, v any) (*model.ServiceStatusFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceStatusFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOStage2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx context.Context, v any) (crm.Stage, error) {

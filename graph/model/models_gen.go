@@ -279,12 +279,69 @@ type SegmentExplanation struct {
 	Lean bool `json:"lean"`
 }
 
+type ServiceKindFilter struct {
+	Eq    *crm.ServiceKind  `json:"eq,omitempty"`
+	Ne    *crm.ServiceKind  `json:"ne,omitempty"`
+	In    []crm.ServiceKind `json:"in,omitempty"`
+	NotIn []crm.ServiceKind `json:"notIn,omitempty"`
+}
+
 // A page of service requests, by due time.
 type ServiceRequestConnection struct {
 	Nodes []crm.ServiceItem `json:"nodes"`
 	// Every request the query selects.
 	TotalCount int       `json:"totalCount"`
 	PageInfo   *PageInfo `json:"pageInfo"`
+}
+
+type ServiceRequestCount struct {
+	Where *ServiceRequestWhere `json:"where,omitempty"`
+	Eq    *int                 `json:"eq,omitempty"`
+	Gt    *int                 `json:"gt,omitempty"`
+	Gte   *int                 `json:"gte,omitempty"`
+	Lt    *int                 `json:"lt,omitempty"`
+	Lte   *int                 `json:"lte,omitempty"`
+}
+
+// A filter of one of a customer's service requests (consultations, complaints, after-sales).
+type ServiceRequestWhere struct {
+	// Every filter matches.
+	And []ServiceRequestWhere `json:"and,omitempty"`
+	// Some filter matches.
+	Or []ServiceRequestWhere `json:"or,omitempty"`
+	// The filter does not match.
+	Not      *ServiceRequestWhere `json:"not,omitempty"`
+	Kind     *ServiceKindFilter   `json:"kind,omitempty"`
+	Status   *ServiceStatusFilter `json:"status,omitempty"`
+	Priority map[string]any       `json:"priority,omitempty"`
+	// The user the request is assigned to; me: the signed-in user.
+	Assignee map[string]any `json:"assignee,omitempty"`
+	OpenedAt map[string]any `json:"openedAt,omitempty"`
+	// When it should be resolved. Overdue: status:[OPEN,IN_PROGRESS] due:>0d (due longer ago than now).
+	Due map[string]any `json:"due,omitempty"`
+	// The latest resolution; null until resolved.
+	ResolvedAt map[string]any `json:"resolvedAt,omitempty"`
+	ClosedAt   map[string]any `json:"closedAt,omitempty"`
+	// Whole hours from opening to the latest resolution (rounded down); null while not resolved (or reopened).
+	ResolutionHours map[string]any `json:"resolutionHours,omitempty"`
+}
+
+type ServiceRequestsFilter struct {
+	// Some element matches.
+	Some *ServiceRequestWhere `json:"some,omitempty"`
+	// No element matches.
+	None *ServiceRequestWhere `json:"none,omitempty"`
+	// Every element matches (true when there is none).
+	Every *ServiceRequestWhere `json:"every,omitempty"`
+	// The number of elements that match.
+	Count *ServiceRequestCount `json:"count,omitempty"`
+}
+
+type ServiceStatusFilter struct {
+	Eq    *crm.ServiceStatus  `json:"eq,omitempty"`
+	Ne    *crm.ServiceStatus  `json:"ne,omitempty"`
+	In    []crm.ServiceStatus `json:"in,omitempty"`
+	NotIn []crm.ServiceStatus `json:"notIn,omitempty"`
 }
 
 type StageChangeAggregateOrder struct {

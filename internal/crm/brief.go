@@ -24,6 +24,7 @@ type Brief struct {
 	Deals        []BriefDeal
 	Satisfaction []BriefSatisfaction
 	Stages       []BriefStageChange // the stage history, in order
+	Services     []BriefServiceRequest
 
 	interactionsSorted, dealsSorted bool // see NoteTimeOrder
 }
@@ -226,6 +227,45 @@ type BriefDeal struct {
 	Date    int64 // Unix milliseconds of the date (midnight UTC)
 }
 
+// BriefServiceRequest is a service request's filterable fields. The
+// optional times are valid only when their Has flag is set.
+type BriefServiceRequest struct {
+	Kind        ServiceKind
+	Status      ServiceStatus
+	Priority    Priority
+	AssigneeID  string
+	OpenedAt    int64 // Unix milliseconds
+	Due         int64
+	ResolvedAt  int64
+	ClosedAt    int64
+	Hours       int64 // ResolutionHours when HasHours
+	HasResolved bool
+	HasClosed   bool
+	HasHours    bool
+}
+
+// BriefOfServiceRequest builds a service request's brief.
+func BriefOfServiceRequest(r *ServiceRequest) BriefServiceRequest {
+	b := BriefServiceRequest{Kind: r.Kind, Status: r.Status, Priority: r.Priority, AssigneeID: r.AssigneeID,
+		OpenedAt: r.OpenedAt.UnixMilli(), Due: r.Due.UnixMilli()}
+	if r.ResolvedAt != nil {
+		b.ResolvedAt, b.HasResolved = r.ResolvedAt.UnixMilli(), true
+	}
+	if r.ClosedAt != nil {
+		b.ClosedAt, b.HasClosed = r.ClosedAt.UnixMilli(), true
+	}
+	if r.ResolutionHours != nil {
+		b.Hours, b.HasHours = *r.ResolutionHours, true
+	}
+	return b
+}
+
+// Active reports whether the request is still worked on (OPEN or
+// IN_PROGRESS).
+func (b *BriefServiceRequest) Active() bool {
+	return b.Status == ServiceOpen || b.Status == ServiceInProgress
+}
+
 // BriefOf returns the brief of c's nested arrays; ok is false when c holds
 // a value a brief cannot represent (an interaction channel or key event
 // this version does not know), and the filters must then read c itself.
@@ -294,6 +334,12 @@ func BriefOf(c *Customer) (b *Brief, ok bool) {
 			if b.Stages[i], ok = BriefOfStageChange(x.At, x.From, x.To); !ok {
 				return nil, false
 			}
+		}
+	}
+	if len(c.ServiceRequests) > 0 {
+		b.Services = make([]BriefServiceRequest, len(c.ServiceRequests))
+		for i := range c.ServiceRequests {
+			b.Services[i] = BriefOfServiceRequest(&c.ServiceRequests[i])
 		}
 	}
 	b.NoteTimeOrder()

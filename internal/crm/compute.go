@@ -20,6 +20,7 @@ func (c *Customer) Recompute() {
 	normalize(&c.ServiceRequests)
 	for i := range c.ServiceRequests {
 		normalize(&c.ServiceRequests[i].History)
+		c.ServiceRequests[i].keepResolutionHours()
 	}
 	normalize(&c.StageHistory)
 	normalize(&c.TierHistory)

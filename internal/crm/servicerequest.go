@@ -37,6 +37,9 @@ type ServiceRequest struct {
 	// customer's Satisfaction); "" when the customer gave no score.
 	SatisfactionID string                `bson:"satisfactionId,omitempty"`
 	History        []ServiceStatusChange `bson:"history"`
+	// ResolutionHours is the resolution time in whole hours (rounded
+	// down), kept by Recompute for filters; nil while not resolved.
+	ResolutionHours *int64 `bson:"resolutionHours,omitempty"`
 }
 
 // ServiceStatusChange records one step of a service request.
@@ -64,6 +67,18 @@ func (r *ServiceRequest) ResolutionTime() (d time.Duration, ok bool) {
 		return 0, false
 	}
 	return r.ResolvedAt.Sub(r.OpenedAt), true
+}
+
+// keepResolutionHours sets ResolutionHours from the times.
+func (r *ServiceRequest) keepResolutionHours() {
+	r.ResolutionHours = nil
+	if d, ok := r.ResolutionTime(); ok {
+		h := d.Milliseconds() / 3_600_000
+		if d < 0 && d.Milliseconds()%3_600_000 != 0 {
+			h-- // rounded down, as the hours of a negative time would be
+		}
+		r.ResolutionHours = &h
+	}
 }
 
 // ServiceKind is what the customer asks for.

@@ -86,11 +86,14 @@ const (
 	Deals        Array = "deals"
 	Satisfaction Array = "satisfaction" // survey results (crm.Satisfaction)
 	StageHistory Array = "stageHistory" // the changes of pipeline stage (crm.StageChange)
+	// ServiceRequests are the consultations, complaints and after-sales
+	// requests (crm.ServiceRequest).
+	ServiceRequests Array = "serviceRequests"
 )
 
 // Arrays lists the nested arrays a filter can quantify over.
 func Arrays() []Array {
-	return []Array{Contacts, Interactions, Needs, Deals, Satisfaction, StageHistory}
+	return []Array{Contacts, Interactions, Needs, Deals, Satisfaction, StageHistory, ServiceRequests}
 }
 
 // Quantifier is some, none or every.

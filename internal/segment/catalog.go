@@ -133,6 +133,10 @@ var (
 	keyEventLabels = map[string][]string{
 		"SIGNED": {"签单"}, "RENEWED": {"续费"}, "COMPLAINT": {"投诉"}, "REFERRAL": {"推荐新客户", "推荐"},
 	}
+	serviceKindLabels   = map[string][]string{"CONSULTATION": {"咨询"}, "COMPLAINT": {"投诉"}, "AFTER_SALES": {"售后"}}
+	serviceStatusLabels = map[string][]string{
+		"OPEN": {"待处理"}, "IN_PROGRESS": {"处理中"}, "RESOLVED": {"已解决", "待回访"}, "CLOSED": {"已关闭"},
+	}
 	needKindLabels   = map[string][]string{"CURRENT": {"当前需求", "当前"}, "POTENTIAL": {"潜在需求", "潜在"}}
 	priorityLabels   = map[string][]string{"HIGH": {"高"}, "MEDIUM": {"中"}, "LOW": {"低"}}
 	needStatusLabels = map[string][]string{
@@ -223,6 +227,10 @@ var catalog = []Field{
 		get: func(c *cust) int64 { return int64(c.Stats.ComplaintCount) }},
 	{Name: "lastComplaintAt", Line: "last-complaint", Aliases: []string{"最近投诉"}, Kind: KindTime, Path: "stats.lastComplaintAt", Nullable: true, null: nullZeroMs,
 		get: func(c *cust) (int64, bool) { return ms(c.Stats.LastComplaintAt) }},
+	{Name: "openServiceCount", Line: "open-services", Aliases: []string{"未结服务请求"}, Kind: KindInt, Path: "stats.openServiceCount",
+		Doc: "Service requests being worked on (OPEN or IN_PROGRESS).", get: func(c *cust) int64 { return int64(c.Stats.OpenServiceCount) }},
+	{Name: "serviceRequestCount", Line: "service-count", Aliases: []string{"服务请求数"}, Kind: KindInt, Path: "stats.serviceRequestCount",
+		Doc: "Service requests, closed ones included.", get: func(c *cust) int64 { return int64(c.Stats.ServiceRequestCount) }},
 	{Name: "satisfactionCount", Line: "survey-count", Aliases: []string{"调研次数"}, Kind: KindInt, Path: "stats.satisfactionCount",
 		get: func(c *cust) int64 { return int64(c.Stats.SatisfactionCount) }},
 	{Name: "avgSatisfaction", Line: "satisfaction", Aliases: []string{"满意度"}, Kind: KindFloat, Path: "stats.avgSatisfaction", Nullable: true, null: nullSurveys,
@@ -354,6 +362,39 @@ var catalog = []Field{
 		Enum: stageValues, labels: stageLabels,
 		Doc: "The stage entered.",
 		get: func(e *crm.StageChange) string { return string(e.To) }, brief: func(e *crm.BriefStageChange) string { return string(e.To()) }},
+
+	// serviceRequests
+	{Scope: ServiceRequests, Name: "kind", Line: "kind", Aliases: []string{"类型"}, Kind: KindEnum, EnumType: "ServiceKind", Path: "kind", null: nullNever,
+		Enum: enumValues(crm.ServiceKinds()...), labels: serviceKindLabels,
+		get: func(e *crm.ServiceRequest) string { return string(e.Kind) }, brief: func(e *crm.BriefServiceRequest) string { return string(e.Kind) }},
+	{Scope: ServiceRequests, Name: "status", Line: "status", Aliases: []string{"状态"}, Kind: KindEnum, EnumType: "ServiceStatus", Path: "status", null: nullNever,
+		Enum: enumValues(crm.ServiceStatuses()...), labels: serviceStatusLabels,
+		get: func(e *crm.ServiceRequest) string { return string(e.Status) }, brief: func(e *crm.BriefServiceRequest) string { return string(e.Status) }},
+	{Scope: ServiceRequests, Name: "priority", Line: "priority", Aliases: []string{"优先级"}, Kind: KindEnum, EnumType: "Priority", Path: "priority", null: nullNever,
+		Enum: enumValues(crm.PriorityHigh, crm.PriorityMedium, crm.PriorityLow), labels: priorityLabels,
+		get: func(e *crm.ServiceRequest) string { return string(e.Priority) }, brief: func(e *crm.BriefServiceRequest) string { return string(e.Priority) }},
+	{Scope: ServiceRequests, Name: "assignee", Line: "assignee", Aliases: []string{"处理人"}, Kind: KindOwner, Path: "assigneeId", Nullable: true, null: nullEmpty,
+		Doc: "The user the request is assigned to; me: the signed-in user.",
+		get: func(e *crm.ServiceRequest) string { return e.AssigneeID }, brief: func(e *crm.BriefServiceRequest) string { return e.AssigneeID }},
+	{Scope: ServiceRequests, Name: "openedAt", Line: "opened", Aliases: []string{"提出时间"}, Kind: KindTime, Path: "openedAt",
+		get: func(e *crm.ServiceRequest) (int64, bool) { return always(e.OpenedAt) }, brief: func(e *crm.BriefServiceRequest) (int64, bool) { return e.OpenedAt, true }},
+	{Scope: ServiceRequests, Name: "due", Line: "due", Aliases: []string{"到期"}, Kind: KindTime, Path: "due",
+		Doc: "When it should be resolved. Overdue: status:[OPEN,IN_PROGRESS] due:>0d (due longer ago than now).",
+		get: func(e *crm.ServiceRequest) (int64, bool) { return always(e.Due) }, brief: func(e *crm.BriefServiceRequest) (int64, bool) { return e.Due, true }},
+	{Scope: ServiceRequests, Name: "resolvedAt", Line: "resolved", Aliases: []string{"解决时间"}, Kind: KindTime, Path: "resolvedAt", Nullable: true, null: nullAbsent,
+		Doc: "The latest resolution; null until resolved.",
+		get: func(e *crm.ServiceRequest) (int64, bool) { return msPtr(e.ResolvedAt) }, brief: func(e *crm.BriefServiceRequest) (int64, bool) { return e.ResolvedAt, e.HasResolved }},
+	{Scope: ServiceRequests, Name: "closedAt", Line: "closed", Aliases: []string{"关闭时间"}, Kind: KindTime, Path: "closedAt", Nullable: true, null: nullAbsent,
+		get: func(e *crm.ServiceRequest) (int64, bool) { return msPtr(e.ClosedAt) }, brief: func(e *crm.BriefServiceRequest) (int64, bool) { return e.ClosedAt, e.HasClosed }},
+	{Scope: ServiceRequests, Name: "resolutionHours", Line: "resolution-hours", Aliases: []string{"解决时长"}, Kind: KindInt, Path: "resolutionHours", Nullable: true, null: nullAbsent,
+		Doc: "Whole hours from opening to the latest resolution (rounded down); null while not resolved (or reopened).",
+		get: func(e *crm.ServiceRequest) (int64, bool) {
+			if e.ResolutionHours == nil {
+				return 0, false
+			}
+			return *e.ResolutionHours, true
+		},
+		brief: func(e *crm.BriefServiceRequest) (int64, bool) { return e.Hours, e.HasHours }},
 }
 
 // arrayInfo describes a nested array.
@@ -376,6 +417,8 @@ var arrays = map[Array]arrayInfo{
 		doc: "A filter of one of a customer's survey results (satisfaction)."},
 	StageHistory: {line: "stages", aliases: []string{"阶段记录"}, elem: "StageChange", filter: "StageChangesFilter",
 		doc: "A filter of one change of a customer's pipeline stage (stageHistory, oldest first)."},
+	ServiceRequests: {line: "services", aliases: []string{"服务请求", "工单"}, elem: "ServiceRequest", filter: "ServiceRequestsFilter",
+		doc: "A filter of one of a customer's service requests (consultations, complaints, after-sales)."},
 }
 
 // arrayLines lists the arrays' query-line names, for error messages.

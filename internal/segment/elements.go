@@ -57,6 +57,8 @@ func ElementsFromInput(path string, a Array, in map[string]any, o Options) (*Ele
 		compileNode[crm.Satisfaction](c, n, a, problems.At(path))
 	case StageHistory:
 		compileNode[crm.StageChange](c, n, a, problems.At(path))
+	case ServiceRequests:
+		compileNode[crm.ServiceRequest](c, n, a, problems.At(path))
 	default:
 		return nil, crm.Internal(fmt.Errorf("segment: no element filter for array %q", a))
 	}
@@ -106,6 +108,8 @@ func ElementPredicate[E any](f *Elements) func(*E) bool {
 		checkArray(f, Satisfaction)
 	case *crm.StageChange, *crm.BriefStageChange:
 		checkArray(f, StageHistory)
+	case *crm.ServiceRequest, *crm.BriefServiceRequest:
+		checkArray(f, ServiceRequests)
 	default:
 		panic(fmt.Sprintf("segment: %T is not an element type", z))
 	}

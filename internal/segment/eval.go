@@ -161,7 +161,7 @@ type compiler struct {
 func accessor[T any](f *Field) any {
 	var z T
 	switch any(&z).(type) {
-	case *crm.BriefContact, *crm.BriefInteraction, *crm.BriefNeed, *crm.BriefDeal, *crm.BriefSatisfaction, *crm.BriefStageChange:
+	case *crm.BriefContact, *crm.BriefInteraction, *crm.BriefNeed, *crm.BriefDeal, *crm.BriefSatisfaction, *crm.BriefStageChange, *crm.BriefServiceRequest:
 		return f.brief
 	}
 	return f.get
@@ -412,6 +412,10 @@ func (c *compiler) nestedOn(n Node, p crm.Problems, brief bool) pred[crm.Custome
 		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefStageChange { return x.Brief.Stages }, nil)
 	case a == StageHistory:
 		return onArray(c, n, p, func(x *crm.Customer) []crm.StageChange { return x.StageHistory }, nil)
+	case a == ServiceRequests && brief:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefServiceRequest { return x.Brief.Services }, nil)
+	case a == ServiceRequests:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.ServiceRequest { return x.ServiceRequests }, nil)
 	}
 	panic(fmt.Sprintf("segment: unknown nested node %T", n))
 }

@@ -103,6 +103,8 @@ func aggValue(comp *compiler, a Agg, c *crm.Customer) (string, bool) {
 		return figureOf[crm.Satisfaction](comp, a, c.Satisfaction, nil)
 	case StageHistory:
 		return figureOf[crm.StageChange](comp, a, c.StageHistory, nil)
+	case ServiceRequests:
+		return figureOf[crm.ServiceRequest](comp, a, c.ServiceRequests, nil)
 	case Contacts:
 		return figureOf[crm.Contact](comp, a, c.Contacts, nil)
 	}

@@ -132,6 +132,8 @@ func staticMask(r *resolver, c *crm.Customer, a Array, where Node) []bool {
 		return maskOf(comp, n, a, c.Satisfaction)
 	case StageHistory:
 		return maskOf(comp, n, a, c.StageHistory)
+	case ServiceRequests:
+		return maskOf(comp, n, a, c.ServiceRequests)
 	case Contacts:
 		return maskOf(comp, n, a, c.Contacts)
 	}
@@ -230,6 +232,8 @@ func timesOf(c *crm.Customer, scope Array, f *Field, mask []bool) []int64 {
 		return elemTimes(c.Satisfaction, f, mask)
 	case StageHistory:
 		return elemTimes(c.StageHistory, f, mask)
+	case ServiceRequests:
+		return elemTimes(c.ServiceRequests, f, mask)
 	case Contacts:
 		return elemTimes(c.Contacts, f, mask)
 	}

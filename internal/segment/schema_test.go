@@ -28,6 +28,8 @@ enum NeedKind { CURRENT POTENTIAL }
 enum Priority { HIGH MEDIUM LOW }
 enum NeedStatus { OPEN IN_PROGRESS RESOLVED ABANDONED }
 enum Lifecycle { POTENTIAL NEW STABLE STRATEGIC CHURNED DORMANT }
+enum ServiceKind { CONSULTATION COMPLAINT AFTER_SALES }
+enum ServiceStatus { OPEN IN_PROGRESS RESOLVED CLOSED }
 type Query { customersCount(where: CustomerWhere, query: String): Int! }
 `
 
@@ -41,7 +43,7 @@ func TestGraphQLSchema(t *testing.T) {
 		t.Fatalf("generated schema: %v", err)
 	}
 	typeOf := map[Array]string{Customer: "CustomerWhere", Contacts: "ContactWhere", Interactions: "InteractionWhere", Needs: "NeedWhere", Deals: "DealWhere",
-		Satisfaction: "SatisfactionWhere", StageHistory: "StageChangeWhere"}
+		Satisfaction: "SatisfactionWhere", StageHistory: "StageChangeWhere", ServiceRequests: "ServiceRequestWhere"}
 	for _, f := range Fields() {
 		def := schema.Types[typeOf[f.Scope]]
 		if def == nil || def.Fields.ForName(f.Name) == nil {

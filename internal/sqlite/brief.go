@@ -213,6 +213,44 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 			b.Stages = append(b.Stages, x)
 		})
 	}
+	if body, n := w.array(d, "serviceRequests"); n > 0 {
+		b.Services = make([]crm.BriefServiceRequest, 0, n)
+		w.each(body, func(e []byte) {
+			x := crm.BriefServiceRequest{OpenedAt: zeroMs, Due: zeroMs}
+			w.fields(e, func(k []byte, v bsoncore.Value) {
+				switch string(k) { // no allocation
+				case "kind":
+					x.Kind = crm.ServiceKind(w.str(v))
+				case "status":
+					x.Status = crm.ServiceStatus(w.str(v))
+				case "priority":
+					x.Priority = crm.Priority(w.str(v))
+				case "assigneeId":
+					x.AssigneeID = w.str(v)
+				case "openedAt":
+					x.OpenedAt, _ = w.time(v)
+				case "due":
+					x.Due, _ = w.time(v)
+				case "resolvedAt":
+					x.ResolvedAt, x.HasResolved = w.time(v)
+				case "closedAt":
+					x.ClosedAt, x.HasClosed = w.time(v)
+				case "resolutionHours":
+					x.Hours, x.HasHours = w.int(v)
+				}
+			})
+			if !x.HasResolved {
+				x.ResolvedAt = 0
+			}
+			if !x.HasClosed {
+				x.ClosedAt = 0
+			}
+			if !x.HasHours {
+				x.Hours = 0
+			}
+			b.Services = append(b.Services, x)
+		})
+	}
 	if !w.ok {
 		return nil
 	}

@@ -63,6 +63,13 @@ func FuzzReadBrief(f *testing.F) {
 			bson.D{{Key: "from", Value: "POTENTIAL"}, {Key: "to", Value: "WON"}, {Key: "at", Value: at}},
 			bson.D{{Key: "from", Value: "WON"}, {Key: "to", Value: "SOLD"}},
 		}}},
+		bson.D{{Key: "serviceRequests", Value: bson.A{
+			bson.D{{Key: "id", Value: "r1"}, {Key: "kind", Value: "COMPLAINT"}, {Key: "status", Value: "CLOSED"}, {Key: "priority", Value: "HIGH"},
+				{Key: "assigneeId", Value: "u1"}, {Key: "openedAt", Value: at}, {Key: "due", Value: at}, {Key: "resolvedAt", Value: at},
+				{Key: "closedAt", Value: at}, {Key: "resolutionHours", Value: int64(5)}, {Key: "summary", Value: "投诉"}},
+			bson.D{{Key: "kind", Value: "CONSULTATION"}, {Key: "resolvedAt", Value: nil}, {Key: "resolutionHours", Value: int32(2)}},
+			bson.D{{Key: "kind", Value: "AFTER_SALES"}, {Key: "resolutionHours", Value: 1.5}},
+		}}},
 		bson.D{{Key: "interactions", Value: bson.A{bson.D{{Key: "channel", Value: "FAX"}}}}},
 		bson.D{{Key: "interactions", Value: bson.A{bson.D{{Key: "at", Value: "yesterday"}}}}},
 		bson.D{{Key: "deals", Value: bson.A{int32(1)}}},
