@@ -35,6 +35,7 @@ const WHERE_TYPES: Record<Scope, string> = {
   deals: 'DealWhere',
   satisfaction: 'SatisfactionWhere',
   stageHistory: 'StageChangeWhere',
+  serviceRequests: 'ServiceRequestWhere',
 };
 
 /** The filter type of each array in CustomerWhere. */
@@ -45,6 +46,7 @@ const ARRAY_FILTERS: Record<string, string> = {
   deals: 'DealsFilter',
   satisfaction: 'SatisfactionFilter',
   stageHistory: 'StageChangesFilter',
+  serviceRequests: 'ServiceRequestsFilter',
 };
 
 /** The filter input type a field of each kind takes (Optional… when nullable). */

@@ -2,7 +2,7 @@
 // labels and the operators each kind offers. It mirrors the server's segment
 // catalog (internal/segment/catalog.go) as published in schema.graphqls
 // (CustomerWhere, ContactWhere, InteractionWhere, NeedWhere, DealWhere,
-// SatisfactionWhere, StageChangeWhere);
+// SatisfactionWhere, StageChangeWhere, ServiceRequestWhere);
 // test/segmentCatalog.test.ts compares the two, and the Record types below
 // break the build when a generated where type gains or loses a field.
 import type {
@@ -12,6 +12,7 @@ import type {
   InteractionWhere,
   NeedWhere,
   SatisfactionWhere,
+  ServiceRequestWhere,
   StageChangeWhere,
 } from '../../gql/graphql';
 import {
@@ -27,17 +28,19 @@ import {
   STAGE_LABELS,
   VALUE_TIER_LABELS,
   LIFECYCLE_LABELS,
+  SERVICE_KIND_LABELS,
+  SERVICE_STATUS_LABELS,
   type Label,
   type LabelMap,
 } from '../../i18n/enums';
 
 export type FieldKind = 'search' | 'string' | 'enum' | 'owner' | 'userList' | 'tags' | 'int' | 'float' | 'money' | 'time' | 'date' | 'bool';
 
-export type ArrayName = 'contacts' | 'interactions' | 'needs' | 'deals' | 'satisfaction' | 'stageHistory';
+export type ArrayName = 'contacts' | 'interactions' | 'needs' | 'deals' | 'satisfaction' | 'stageHistory' | 'serviceRequests';
 /** Where a condition lives: on the customer or on one element of a nested array. */
 export type Scope = 'customer' | ArrayName;
 
-export const ARRAYS: readonly ArrayName[] = ['contacts', 'interactions', 'needs', 'deals', 'satisfaction', 'stageHistory'];
+export const ARRAYS: readonly ArrayName[] = ['contacts', 'interactions', 'needs', 'deals', 'satisfaction', 'stageHistory', 'serviceRequests'];
 
 /** Groups of the field picker (customer fields only). */
 export type FieldGroup = 'text' | 'profile' | 'classification' | 'people' | 'interactions' | 'deals' | 'needs' | 'dates';
@@ -117,6 +120,8 @@ const CUSTOMER: Record<WhereFields<CustomerWhere>, Spec> = {
   openNeedCount: s({ zh: '未结需求数', en: 'Open needs' }, 'open-needs', 'needs', 'int'),
   complaintCount: s({ zh: '投诉次数', en: 'Complaints' }, 'complaint-count', 'interactions', 'int'),
   lastComplaintAt: s({ zh: '最近投诉', en: 'Last complaint' }, 'last-complaint', 'interactions', 'time', true),
+  openServiceCount: s({ zh: '处理中的服务请求数', en: 'Open service requests' }, 'open-services', 'needs', 'int'),
+  serviceRequestCount: s({ zh: '服务请求数', en: 'Service requests' }, 'service-count', 'needs', 'int'),
   satisfactionCount: s({ zh: '满意度调研次数', en: 'Surveys' }, 'survey-count', 'needs', 'int'),
   avgSatisfaction: s({ zh: '平均满意度', en: 'Avg. satisfaction' }, 'satisfaction', 'needs', 'float', true),
 };
@@ -172,6 +177,18 @@ const STAGE_CHANGE: Record<WhereFields<StageChangeWhere>, Spec> = {
   to: e({ zh: '新阶段', en: 'To stage' }, 'to', undefined, 'Stage', STAGE_LABELS),
 };
 
+const SERVICE_REQUEST: Record<WhereFields<ServiceRequestWhere>, Spec> = {
+  kind: e({ zh: '类型', en: 'Kind' }, 'kind', undefined, 'ServiceKind', SERVICE_KIND_LABELS),
+  status: e({ zh: '状态', en: 'Status' }, 'status', undefined, 'ServiceStatus', SERVICE_STATUS_LABELS),
+  priority: e({ zh: '优先级', en: 'Priority' }, 'priority', undefined, 'Priority', PRIORITY_LABELS),
+  assignee: s({ zh: '处理人', en: 'Assignee' }, 'assignee', undefined, 'owner', true),
+  openedAt: s({ zh: '提出时间', en: 'Opened' }, 'opened', undefined, 'time'),
+  due: s({ zh: '到期时间', en: 'Due' }, 'due', undefined, 'time'),
+  resolvedAt: s({ zh: '解决时间', en: 'Resolved' }, 'resolved', undefined, 'time', true),
+  closedAt: s({ zh: '关闭时间', en: 'Closed' }, 'closed', undefined, 'time', true),
+  resolutionHours: s({ zh: '解决时长（小时）', en: 'Hours to resolve' }, 'resolution-hours', undefined, 'int', true),
+};
+
 function table(scope: Scope, specs: Record<string, Spec>): FieldSpec[] {
   return Object.entries(specs).map(([name, spec]) => ({ scope, name, ...spec }));
 }
@@ -185,6 +202,7 @@ export const FIELDS: Readonly<Record<Scope, readonly FieldSpec[]>> = {
   deals: table('deals', DEAL),
   satisfaction: table('satisfaction', SATISFACTION),
   stageHistory: table('stageHistory', STAGE_CHANGE),
+  serviceRequests: table('serviceRequests', SERVICE_REQUEST),
 };
 
 export function fieldSpec(scope: Scope, name: string): FieldSpec | undefined {
@@ -235,6 +253,13 @@ export const ARRAY_LABELS: Record<ArrayName, { noun: Label; some: Label; none: L
     none: { zh: '没有阶段变更满足', en: 'Has no stage change where' },
     every: { zh: '每次阶段变更都满足', en: 'Every stage change has' },
     count: { zh: '满足条件的阶段变更次数', en: 'Number of stage changes where' },
+  },
+  serviceRequests: {
+    noun: { zh: '服务请求', en: 'Service requests' },
+    some: { zh: '有服务请求满足', en: 'Has a service request where' },
+    none: { zh: '没有服务请求满足', en: 'Has no service request where' },
+    every: { zh: '每个服务请求都满足', en: 'Every service request has' },
+    count: { zh: '满足条件的服务请求数', en: 'Number of service requests where' },
   },
 };
 
