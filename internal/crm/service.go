@@ -630,7 +630,14 @@ func (s *Service) mutateIf(ctx context.Context, a Actor, id string, expected *in
 		if !a.CanSeeContactDetails(c) {
 			texts = storedTexts(c) // what a sees masked, to keep (restoreMasked)
 		}
+		var review reviewInputs
+		if s.Classifier != nil {
+			review = reviewInputsOf(c, now, s.loc())
+		}
 		changed := change(c, p, now)
+		if s.Classifier != nil && changed {
+			openTriggeredReview(review, c, now, s.loc())
+		}
 		if texts != nil {
 			restoreMasked(c, texts)
 		}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"cmp"
+	"github.com/kehu-crm/kehu/internal/followup"
 	"github.com/kehu-crm/kehu/internal/rules"
 	"math"
 	"math/rand/v2"
@@ -615,6 +616,16 @@ func (b *builder) needs() {
 			t := unix(res)
 			nd.ResolvedAt = &t
 		}
+		// Needs still open of a customer still followed up mostly moved
+		// within the last fortnight (the seeds: a need without progress for
+		// two weeks is a risk).
+		if !nd.Status.Closed() && b.lost == 0 && r.IntN(100) < 85 {
+			lo := max(opened, now-13*day)
+			if lo < now {
+				t := unix(between(r, lo, now))
+				nd.UpdatedAt = &t
+			}
+		}
 		if r.IntN(100) < 65 {
 			lo := roundYuan(b.spend*(0.3+0.5*r.Float64()), 1000)
 			hi := roundYuan(float64(lo)*(1.2+0.8*r.Float64()), 1000)
@@ -816,6 +827,9 @@ func (b *builder) finish() {
 		if nd.ResolvedAt != nil {
 			later(*nd.ResolvedAt)
 		}
+		if nd.UpdatedAt != nil {
+			later(*nd.UpdatedAt)
+		}
 	}
 	for _, s := range c.Satisfaction {
 		later(s.At)
@@ -841,6 +855,9 @@ func (b *builder) finish() {
 	author := cmp.Or(b.owner, c.CreatedBy)
 	for i := range c.Needs {
 		c.Needs[i].CreatedBy = author
+		if c.Needs[i].UpdatedAt != nil {
+			c.Needs[i].UpdatedBy = author
+		}
 	}
 	for i := range c.Deals {
 		c.Deals[i].CreatedBy = author
@@ -864,4 +881,38 @@ func (b *builder) finish() {
 	c.UpdatedAt = updated
 	c.Recompute()
 	b.g.rules.Keep(c, crm.DefaultLocation)
+	if done := b.reviews(); done.After(c.UpdatedAt) {
+		c.UpdatedAt, c.UpdatedBy = done, cmp.Or(c.OwnerID, c.UpdatedBy)
+		b.g.rules.Keep(c, crm.DefaultLocation)
+	}
+}
+
+// reviews marks done the scheduled classification reviews (seed 003's
+// 评估周期) that the team did before now, each within a few days of its
+// due time, so that only the latest are open; it returns when the last was
+// done (zero: none).
+func (b *builder) reviews() time.Time {
+	c, r, now := b.c, b.r, b.g.now
+	var last time.Time
+	for range 60 {
+		var open *crm.Task
+		for i := range c.Tasks {
+			if t := &c.Tasks[i]; t.Open() && t.Kind == crm.TaskReview && strings.HasPrefix(t.Key, "scheduled:") {
+				open = t
+			}
+		}
+		if open == nil {
+			break
+		}
+		due := open.Due.Unix()
+		done := workTime(r, due+between(r, 0, 4*day), due, now)
+		if done >= now-2*day || (due >= now-10*day && r.IntN(100) < 40) {
+			break // recent: still to do
+		}
+		at := unix(done)
+		open.Status, open.ClosedAt, open.ClosedBy = crm.TaskDone, &at, cmp.Or(c.OwnerID, b.g.team.manager)
+		last = at
+		followup.Sync(c, unix(now), crm.DefaultLocation)
+	}
+	return last
 }

@@ -523,6 +523,9 @@ func checkUpdated(t *testing.T, c *crm.Customer, now time.Time, errorf func(stri
 		if n.ResolvedAt != nil {
 			see(*n.ResolvedAt)
 		}
+		if n.UpdatedAt != nil {
+			see(*n.UpdatedAt)
+		}
 	}
 	for _, s := range c.Satisfaction {
 		see(s.At)
@@ -530,6 +533,11 @@ func checkUpdated(t *testing.T, c *crm.Customer, now time.Time, errorf func(stri
 	for _, r := range c.ServiceRequests {
 		for _, h := range r.History {
 			see(h.At)
+		}
+	}
+	for _, x := range c.Tasks {
+		if x.Status == crm.TaskDone && x.ClosedAt != nil { // a review the team did
+			see(*x.ClosedAt)
 		}
 	}
 	for _, h := range c.StageHistory {

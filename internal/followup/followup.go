@@ -50,7 +50,7 @@ func Sync(c *crm.Customer, now time.Time, loc *time.Location) (changed bool, nex
 	byKey := map[string]*crm.Task{}
 	for i := range c.Tasks {
 		t := &c.Tasks[i]
-		if t.Kind != crm.TaskManual {
+		if t.Kind != crm.TaskManual && !t.Triggered() {
 			byKey[string(t.Kind)+"|"+t.Key] = t
 		}
 	}
@@ -80,7 +80,7 @@ func Sync(c *crm.Customer, now time.Time, loc *time.Location) (changed bool, nex
 	}
 	for i := range c.Tasks {
 		t := &c.Tasks[i]
-		if t.Open() && t.Kind != crm.TaskManual && !wanted[string(t.Kind)+"|"+t.Key] {
+		if t.Open() && t.Kind != crm.TaskManual && !t.Triggered() && !wanted[string(t.Kind)+"|"+t.Key] {
 			t.Status, t.ClosedAt, t.ClosedBy = crm.TaskClosed, &now, ""
 			changed = true
 		}
@@ -189,6 +189,24 @@ func plan(c *crm.Customer, now time.Time, loc *time.Location) ([]want, time.Time
 		}
 	}
 
+	// Scheduled reviews of the classification (seed 003's 评估周期): A
+	// and strategic customers every quarter, churned ones every month, the
+	// others who have cooperated every six months, counted from the last
+	// review done (any classification review) or else the first deal, so
+	// that customers' reviews spread over the period rather than falling
+	// on one day. None while a review a change opened is pending, and none
+	// for prospects (no deal yet) or dormant customers.
+	if months, what := reviewPeriod(c); months > 0 && !pendingTriggered(c) {
+		// The day of the anchor: the last review's in loc, or the first
+		// deal's (a date, kept as midnight UTC).
+		y, m, d := c.Stats.FirstDealOn.AddDate(0, months, 0).Date()
+		if last := lastReview(c); !last.IsZero() {
+			y, m, d = last.In(loc).AddDate(0, months, 0).Date()
+		}
+		at := time.Date(y, m, d, reviewTimeHour, 0, 0, 0, loc).UTC()
+		due(want{crm.TaskReview, "scheduled:" + at.In(loc).Format(time.DateOnly), "定期复核客户分级（" + what + "）", owner, at})
+	}
+
 	// A manual override's review date: a review task, never a silent
 	// expiry.
 	for _, v := range []struct {
@@ -205,6 +223,47 @@ func plan(c *crm.Customer, now time.Time, loc *time.Location) ([]want, time.Time
 			fmt.Sprintf("复核手动设置的%s（%s）", v.name, o.Value), firstOf(o.By, owner), at})
 	}
 	return out, next
+}
+
+// reviewPeriod is how often c's classification is reviewed, in months,
+// and how the title says so; 0 for none.
+func reviewPeriod(c *crm.Customer) (int, string) {
+	switch {
+	case c.Lifecycle == crm.LifecyclePotential || c.Lifecycle == crm.LifecycleDormant || c.Stats.FirstDealOn.IsZero():
+		return 0, ""
+	case c.Lifecycle == crm.LifecycleChurned:
+		return 1, "流失客户每月"
+	case c.Lifecycle == crm.LifecycleStrategic:
+		return 3, "战略客户每季度"
+	case c.ValueTier == crm.TierA:
+		return 3, "A类客户每季度"
+	case c.ValueTier != "":
+		return 6, string(c.ValueTier) + "类客户每半年"
+	}
+	return 6, "每半年"
+}
+
+// lastReview is when c's classification was last reviewed: the latest
+// classification review a person completed (zero: never).
+func lastReview(c *crm.Customer) time.Time {
+	var last time.Time
+	for i := range c.Tasks {
+		t := &c.Tasks[i]
+		if t.Kind == crm.TaskReview && t.Status == crm.TaskDone && t.ClosedAt != nil && t.ClosedAt.After(last) {
+			last = *t.ClosedAt
+		}
+	}
+	return last
+}
+
+// pendingTriggered reports whether a review a change opened is open.
+func pendingTriggered(c *crm.Customer) bool {
+	for i := range c.Tasks {
+		if c.Tasks[i].Open() && c.Tasks[i].Triggered() {
+			return true
+		}
+	}
+	return false
 }
 
 // taskID names a generated task by its customer, kind and key: at most one

@@ -196,3 +196,76 @@ func TestServiceRequestTasks(t *testing.T) {
 		}
 	}
 }
+
+// Scheduled reviews: A and strategic quarterly, churned monthly, others
+// who cooperate every six months, from the first deal, then from the last
+// review done; none for prospects, dormant customers or while a review a
+// change opened is pending.
+func TestScheduledReviews(t *testing.T) {
+	loc := crm.DefaultLocation
+	date := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	at9 := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 0, 0, 0, loc).UTC() }
+	// now is 2026-12-06 10:00 UTC (18:00 in Shanghai).
+	cust := func(tier crm.Tier, life crm.Lifecycle, firstDeal time.Time) *crm.Customer {
+		c := &crm.Customer{ID: "c", OwnerID: "u1", CreatedAt: firstDeal.AddDate(0, -1, 0), ValueTier: tier, Lifecycle: life}
+		c.Stats.FirstDealOn = firstDeal
+		c.Stats.LastInteractionAt = now // no churn task
+		return c
+	}
+	reviews := func(c *crm.Customer) []crm.Task {
+		var out []crm.Task
+		for _, x := range c.Tasks {
+			if x.Kind == crm.TaskReview && x.Open() {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		c    *crm.Customer
+		open bool
+		next time.Time
+	}{
+		{"A, first deal three months ago today: due at 09:00 today (next: the churn watch)", cust(crm.TierA, crm.LifecycleNew, date(2026, 9, 6)), true, now.AddDate(0, 0, followup.SilentDays)},
+		{"A, first deal two months ago: due in a month", cust(crm.TierA, crm.LifecycleNew, date(2026, 10, 6)), false, at9(2027, 1, 6)},
+		{"strategic B: quarterly", cust(crm.TierB, crm.LifecycleStrategic, date(2026, 10, 1)), false, at9(2027, 1, 1)},
+		{"B: every six months", cust(crm.TierB, crm.LifecycleStable, date(2026, 7, 1)), false, at9(2027, 1, 1)},
+		{"C, six months and a day", cust(crm.TierC, crm.LifecycleStable, date(2026, 6, 5)), true, time.Time{}},
+		{"churned: monthly", cust(crm.TierC, crm.LifecycleChurned, date(2026, 11, 20)), false, at9(2026, 12, 20)},
+		{"dormant: none", cust(crm.TierC, crm.LifecycleDormant, date(2025, 1, 1)), false, time.Time{}},
+		{"prospect: none", cust(crm.TierC, crm.LifecyclePotential, time.Time{}), false, time.Time{}},
+	} {
+		_, next := followup.Sync(tc.c, now, loc)
+		if got := len(reviews(tc.c)) == 1; got != tc.open || len(reviews(tc.c)) > 1 {
+			t.Errorf("%s: open reviews %+v, want open %v", tc.name, reviews(tc.c), tc.open)
+		}
+		if !next.Equal(tc.next) {
+			t.Errorf("%s: next %v, want %v", tc.name, next, tc.next)
+		}
+	}
+
+	// Done today: the next falls due a quarter later; a review a change
+	// opened holds the scheduled one back.
+	c := cust(crm.TierC, crm.LifecycleStrategic, date(2026, 1, 10))
+	followup.Sync(c, now, loc)
+	r := reviews(c)
+	if len(r) != 1 || r[0].Title != "定期复核客户分级（战略客户每季度）" || !r[0].Due.Equal(at9(2026, 4, 10)) {
+		t.Fatalf("overdue scheduled review: %+v", r)
+	}
+	done := now
+	for i := range c.Tasks {
+		if c.Tasks[i].ID == r[0].ID {
+			c.Tasks[i].Status, c.Tasks[i].ClosedAt, c.Tasks[i].ClosedBy = crm.TaskDone, &done, "u1"
+		}
+	}
+	if _, next := followup.Sync(c, now, loc); len(reviews(c)) != 0 || !next.Equal(at9(2027, 3, 6)) {
+		t.Fatalf("after the review: open %+v, next %v", reviews(c), next)
+	}
+	c.Tasks = append(c.Tasks, crm.Task{ID: "trig", Kind: crm.TaskReview, Key: crm.ReviewTriggerKey + "x", Title: "复核", AssigneeID: "u1",
+		Due: now, Status: crm.TaskOpen, CreatedAt: now})
+	later := time.Date(2027, 3, 7, 0, 0, 0, 0, time.UTC)
+	if followup.Sync(c, later, loc); len(reviews(c)) != 1 || reviews(c)[0].ID != "trig" {
+		t.Fatalf("with a review a change opened pending: %+v", reviews(c))
+	}
+}

@@ -660,3 +660,86 @@ func TestTasksFollowTheCustomer(t *testing.T) {
 		}
 	}
 }
+
+// A change the seeds name opens one classification review for the owner:
+// the 12-month amount moving by 30% or more, a stage change, a need type
+// change; a later trigger while it is open adds its reason; a smaller
+// swing opens none; the review done, the scheduled ones count from it.
+func TestReviewTriggers(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation)
+	w := newWorld(t, start)
+	c, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: "复核公司", CustomerFields: crm.CustomerFields{NeedType: ptr(crm.NeedTypeProduct)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reviews := func(c *crm.Customer) []crm.Task {
+		var out []crm.Task
+		for _, x := range c.Tasks {
+			if x.Kind == crm.TaskReview && x.Open() {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	w.deal(t, c.ID, 100000) // the first deal: from nothing, no swing to measure
+	if r := reviews(w.get(t, c.ID)); len(r) != 0 {
+		t.Fatalf("the first deal opened a review: %+v", r)
+	}
+	w.at(start.AddDate(0, 0, 10))
+	w.deal(t, c.ID, 20000) // +20%
+	if r := reviews(w.get(t, c.ID)); len(r) != 0 {
+		t.Fatalf("a 20%% swing opened a review: %+v", r)
+	}
+	w.at(start.AddDate(0, 0, 20))
+	w.deal(t, c.ID, 60000) // 120,000 → 180,000: +50%
+	c = w.get(t, c.ID)
+	r := reviews(c)
+	if len(r) != 1 || r[0].Title != "复核客户分级：12个月成交额+50%（120000.00→180000.00元）" || r[0].AssigneeID != w.sales.UserID ||
+		!r[0].Due.Equal(w.clock.Now().Add(crm.ReviewWithin).Truncate(time.Millisecond)) || !r[0].Triggered() {
+		t.Fatalf("review after a 50%% swing: %+v", r)
+	}
+	// A stage change and a need type change while it is open: one review, more reasons.
+	c, err = w.crm.UpdateCustomer(ctx, w.sales, c.ID, c.Version, crm.CustomerPatch{CustomerFields: crm.CustomerFields{
+		Stage: ptr(crm.StageAfterSales), NeedType: ptr(crm.NeedTypeSolution)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r = reviews(c); len(r) != 1 || !strings.HasSuffix(r[0].Title, "；阶段潜在客户→售后维护；需求类型产品采购型→解决方案型") {
+		t.Fatalf("review after the stage and need type changed: %+v", r)
+	}
+	// The pass leaves it open (a person closes it).
+	w.at(start.AddDate(0, 1, 0))
+	w.pass(t)
+	if r2 := reviews(w.get(t, c.ID)); len(r2) != 1 || r2[0].ID != r[0].ID {
+		t.Fatalf("the pass changed the review: %+v", r2)
+	}
+	c, err = w.crm.CompleteTask(ctx, w.sales, c.ID, r[0].ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reviews(c)) != 0 {
+		t.Fatalf("a review open after completing it: %+v", reviews(c))
+	}
+	// Done on 2026-04-02: a B customer's scheduled review falls six months
+	// later (the next check is no later than that).
+	want := time.Date(2026, 10, 2, 9, 0, 0, 0, crm.DefaultLocation).UTC()
+	if c.ValueTier != crm.TierB || c.Class.NextCheckAt.After(want) {
+		t.Fatalf("tier %s, next check %v, want no later than %v", c.ValueTier, c.Class.NextCheckAt, want)
+	}
+	// Still buying (not churned): +28% and +22%, no review.
+	w.at(time.Date(2026, 6, 1, 10, 0, 0, 0, crm.DefaultLocation))
+	w.deal(t, c.ID, 50000)
+	w.at(time.Date(2026, 8, 15, 10, 0, 0, 0, crm.DefaultLocation))
+	w.deal(t, c.ID, 50000)
+	if r = reviews(w.get(t, c.ID)); len(r) != 0 {
+		t.Fatalf("reviews before their time: %+v", r)
+	}
+	w.at(want.Add(time.Minute))
+	w.pass(t)
+	if r = reviews(w.get(t, c.ID)); len(r) != 1 || r[0].Triggered() || !r[0].Due.Equal(want) {
+		t.Fatalf("the scheduled review six months on: %+v", r)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
