@@ -19,6 +19,35 @@ import (
 var topLevelArgs = map[string]bool{"id": true, "customerId": true, "contactId": true, "needId": true, "interactionId": true, "dealId": true, "resultId": true,
 	"expectedVersion": true, "currentPassword": true, "newPassword": true}
 
+// inputFieldsErr prefixes with "input." the field paths of a domain error
+// that isInput names (by their first segment): for mutations whose own
+// arguments and input fields share names with other mutations' (contactId
+// is an argument of updateContact and a field of a service request's input).
+func inputFieldsErr(err error, isInput func(root string) bool) error {
+	var e *crm.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	root := func(f string) string {
+		if i := strings.IndexAny(f, ".["); i >= 0 {
+			return f[:i]
+		}
+		return f
+	}
+	out := *e
+	out.Fields = make([]crm.FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		if f.Field != "" && isInput(root(f.Field)) {
+			f.Field = "input." + f.Field
+		}
+		out.Fields[i] = f
+	}
+	if f := e.Fields[0].Field; f != "" && isInput(root(f)) {
+		out.Message = "input." + e.Message
+	}
+	return &out
+}
+
 // inputErr prefixes the field paths of a domain error with "input." so that
 // they name the argument a client sent (input.contacts[0].phone).
 func inputErr(err error) error {

@@ -756,14 +756,14 @@ func (r *mutationResolver) ReassignTask(ctx context.Context, customerID string, 
 
 // OpenServiceRequest is the resolver for the openServiceRequest field.
 func (r *mutationResolver) OpenServiceRequest(ctx context.Context, customerID string, input crm.ServiceRequestInput, expectedVersion *int) (*crm.ServiceItem, error) {
-	return r.requestChange(ctx, "", func(a crm.Actor) (*crm.Customer, string, error) {
+	return r.requestChange(ctx, "", openInput, func(a crm.Actor) (*crm.Customer, string, error) {
 		return r.CRM.OpenServiceRequest(ctx, a, customerID, version(expectedVersion), input)
 	})
 }
 
 // UpdateServiceRequest is the resolver for the updateServiceRequest field.
 func (r *mutationResolver) UpdateServiceRequest(ctx context.Context, customerID string, requestID string, input crm.ServiceRequestPatch, expectedVersion *int) (*crm.ServiceItem, error) {
-	return r.requestChange(ctx, requestID, func(a crm.Actor) (*crm.Customer, string, error) {
+	return r.requestChange(ctx, requestID, updateInput, func(a crm.Actor) (*crm.Customer, string, error) {
 		c, err := r.CRM.UpdateServiceRequest(ctx, a, customerID, requestID, version(expectedVersion), input)
 		return c, "", err
 	})
@@ -771,7 +771,7 @@ func (r *mutationResolver) UpdateServiceRequest(ctx context.Context, customerID 
 
 // CloseServiceRequest is the resolver for the closeServiceRequest field.
 func (r *mutationResolver) CloseServiceRequest(ctx context.Context, customerID string, requestID string, score *int, comment *string, expectedVersion *int) (*crm.ServiceItem, error) {
-	return r.requestChange(ctx, requestID, func(a crm.Actor) (*crm.Customer, string, error) {
+	return r.requestChange(ctx, requestID, noInput, func(a crm.Actor) (*crm.Customer, string, error) {
 		c, err := r.CRM.CloseServiceRequest(ctx, a, customerID, requestID, version(expectedVersion), crm.ServiceCheck{Score: score, Comment: comment})
 		return c, "", err
 	})

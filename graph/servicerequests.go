@@ -14,7 +14,7 @@ import (
 
 func (r *Resolver) serviceRequests(ctx context.Context, assignee *string, mine bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus,
 	overdue bool, first *int, after *string) (*model.ServiceRequestConnection, error) {
-	return as(ctx, func(a crm.Actor) (*model.ServiceRequestConnection, error) {
+	return asArgs(ctx, func(a crm.Actor) (*model.ServiceRequestConnection, error) {
 		q := crm.ServiceQuery{Statuses: statuses}
 		switch {
 		case mine && assignee != nil:
@@ -85,6 +85,15 @@ func (r *Resolver) customerServiceRequests(ctx context.Context, obj *crm.Custome
 	return out, nil
 }
 
+// The fields of the input arguments of the service request mutations.
+var (
+	openInput   = func(f string) bool { return f != "customerId" && f != "expectedVersion" && f != "requestId" }
+	updateInput = func(f string) bool {
+		return f == "status" || f == "note" || f == "assigneeId" || f == "due" || f == "priority"
+	}
+	noInput = func(string) bool { return false }
+)
+
 // visibleRequest is a request as the signed-in viewer may read it.
 func visibleRequest(ctx context.Context, s *crm.ServiceItem) crm.ServiceRequest {
 	a, _ := auth.ActorFrom(ctx)
@@ -102,12 +111,13 @@ func requestOf(c *crm.Customer, id string) (*crm.ServiceItem, error) {
 }
 
 // requestChange runs a service request mutation as the signed-in actor
-// and returns the request as it is after it.
-func (r *Resolver) requestChange(ctx context.Context, id string, fn func(a crm.Actor) (*crm.Customer, string, error)) (*crm.ServiceItem, error) {
-	return as(ctx, func(a crm.Actor) (*crm.ServiceItem, error) {
+// and returns the request as it is after it; errors on the fields of its
+// input argument (isInput) name them under input.
+func (r *Resolver) requestChange(ctx context.Context, id string, isInput func(string) bool, fn func(a crm.Actor) (*crm.Customer, string, error)) (*crm.ServiceItem, error) {
+	return asArgs(ctx, func(a crm.Actor) (*crm.ServiceItem, error) {
 		c, got, err := fn(a)
 		if err != nil {
-			return nil, err
+			return nil, inputFieldsErr(err, isInput)
 		}
 		if got != "" {
 			id = got
