@@ -706,6 +706,9 @@ async function main() {
       // axe-core's rules over each page as it first shows, plus our own: one
       // h1, and it has the focus after the page opened (by a click too).
       const audit = async (p, what) => {
+        // The pointer left where a row was tapped hovers whatever the new page put there (the
+        // call button on a phone), once the page's late parts move the layout: take it away.
+        await p.mouse.move(0, 0);
         await p.waitForTimeout(400); // transitions (a fading colour is measured mid-way otherwise)
         await p.addScriptTag({ content: AXE });
         const found = await p.evaluate(async () => {
@@ -1869,6 +1872,156 @@ async function main() {
       const w = await q.evaluate(() => document.documentElement.scrollWidth);
       assert(w <= 375, `the tasks page scrolls sideways at 375 px: ${w}`);
       await shoot(q, 'tasks');
+      await phone.close();
+      state.current = page;
+    });
+
+    // Service requests (seed 002): a service agent opens a complaint on a
+    // customer, works it through 处理中 and 已解决 to the satisfaction check;
+    // the list across customers has it while it is open, not once closed.
+    await scenario('service requests: open, start, resolve, check and close; the list while open (1280, 390)', async () => {
+      const PHONE390 = { width: 390, height: 844 };
+      const token = await apiLogin(base, 'service1@kehu.local', DEMO_PASSWORD);
+      const found = await gql(base, '{ customers(first: 60) { nodes { id code name serviceRequestCount contacts { id } } } }', {}, token);
+      const nodes = found.customers.nodes.filter((c) => c.contacts.length > 0);
+      const target = nodes.find((c) => c.serviceRequestCount >= 2) ?? nodes[0];
+      assert(target, 'no customer with contacts in the demo data');
+      const { code } = target;
+      const summary = `发票抬头有误，要求重开（e2e ${Date.now() % 100000}）`;
+      const resolution = '已作废原发票并按新抬头重新开具，快递单号已告知客户';
+      // AA contrast and one h1 (axe-core, as the accessibility scenario).
+      const audit = async (pg, what) => {
+        await pg.waitForTimeout(400);
+        await pg.addScriptTag({ content: AXE });
+        const found = await pg.evaluate(async () => {
+          const r = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast', 'page-has-heading-one', 'empty-heading'] } });
+          return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} (${(n.any[0]?.message ?? '').slice(0, 90)})`).join('; ')}`);
+        });
+        assert(found.length === 0, `${what}: ${found.join(' | ')}`);
+      };
+      const ctx = await newContext(DESKTOP, { bypassCSP: true }); // to inject axe-core
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent(`/customers/${code}`)}`);
+      await signIn(p, 'service1@kehu.local', DEMO_PASSWORD, { expectPath: `/customers/${code}` });
+      const card = p.getByTestId('customer-service');
+      await card.getByRole('button', { name: /新建服务请求/ }).click();
+      const dialog = p.locator('.ant-modal:visible');
+      await dialog.getByLabel('问题描述').waitFor();
+      await p.waitForTimeout(400); // the dialog's opening motion swallows clicks
+      // Without a summary nothing is saved.
+      await dialog.getByRole('button', { name: /保\s*存/ }).click();
+      await dialog.locator('.ant-form-item-explain-error').first().waitFor();
+      await dialog.locator('.ant-form-item').filter({ hasText: '类型' }).locator('.ant-select-selector').click();
+      await p.locator('.ant-select-dropdown:visible').getByTitle('投诉', { exact: true }).click();
+      await p.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+      await dialog.getByLabel('问题描述').fill(summary);
+      await dialog.locator('.ant-form-item').filter({ hasText: '提出人' }).locator('.ant-select-selector').click();
+      await p.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+      await dialog.getByRole('button', { name: /保\s*存/ }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      // A complaint is high priority and mine by default.
+      const item = card.getByTestId('service-request').filter({ hasText: summary });
+      await item.filter({ hasText: '待处理' }).filter({ hasText: '投诉' }).filter({ hasText: '高优先级' }).filter({ hasText: '负责人：吴静' }).waitFor();
+      const requests = async () =>
+        (await gql(base, 'query($c:String){ customer(code:$c) { serviceRequests { id summary status resolution satisfaction { score } } satisfaction(newestFirst: true, limit: 1) { score } } }', { c: code }, token)).customer;
+      let api = await requests();
+      const opened = api.serviceRequests.find((r) => r.summary === summary);
+      assert(opened && opened.status === 'OPEN', `the API has ${JSON.stringify(opened)}`);
+
+      // The list (mine by default for a service agent) has it, as the API lists them.
+      await p.getByTestId('nav-service').click();
+      await p.waitForURL((u) => u.pathname === '/service');
+      await p.getByRole('heading', { level: 1, name: '服务请求' }).waitFor();
+      const mine = await gql(base, '{ serviceRequests(mine: true, first: 100) { totalCount } }', {}, token);
+      await p.getByTestId('service-total').filter({ hasText: `共 ${mine.serviceRequests.totalCount} 项` }).waitFor();
+      const row = p.getByTestId('service-row').filter({ hasText: summary });
+      await row.waitFor();
+      await shoot(p, 'service-list');
+      await row.getByRole('link').first().click();
+      await p.waitForURL((u) => u.pathname === `/customers/${code}`);
+
+      // 开始处理, then 标记已解决 (a resolution is required).
+      await item.getByRole('button', { name: /开始处理/ }).click();
+      await item.filter({ hasText: '处理中' }).waitFor();
+      await item.getByRole('button', { name: /标记已解决/ }).click();
+      await dialog.getByLabel('解决方案').waitFor();
+      await p.waitForTimeout(400);
+      await dialog.getByRole('button', { name: /标记已解决/ }).click();
+      await dialog.locator('.ant-form-item-explain-error').first().waitFor();
+      await dialog.getByLabel('解决方案').fill(resolution);
+      await dialog.getByRole('button', { name: /标记已解决/ }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await item.filter({ hasText: '已解决待回访' }).getByTestId('service-resolution').filter({ hasText: resolution }).waitFor();
+      // The steps: opened, started, resolved with the resolution.
+      await item.getByRole('button', { name: /处理记录 \(3\)/ }).click();
+      const steps = item.getByTestId('service-steps');
+      await steps.filter({ hasText: resolution }).waitFor();
+      const stepCount = await steps.locator('.ant-timeline-item').count();
+      assert(stepCount === 3, `${stepCount} steps shown, want 3`);
+      await card.scrollIntoViewIfNeeded();
+      await shoot(p, 'service-card');
+
+      // 回访并关闭: a score or a comment is required; 92 closes it and is recorded.
+      await item.getByRole('button', { name: /回访并关闭/ }).click();
+      await dialog.getByLabel('满意度评分').waitFor();
+      await p.waitForTimeout(400);
+      await dialog.getByRole('button', { name: /回访并关闭/ }).click();
+      await dialog.locator('.ant-form-item-explain-error').filter({ hasText: '请填写满意度评分' }).waitFor();
+      await dialog.getByLabel('满意度评分').fill('92');
+      await dialog.getByRole('button', { name: /回访并关闭/ }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      // Closed requests are folded under the open ones.
+      await card.getByRole('button', { name: /已关闭/ }).click();
+      await item.filter({ hasText: '已关闭' }).getByTestId('service-check').filter({ hasText: '满意度 92' }).waitFor();
+      api = await requests();
+      const closed = api.serviceRequests.find((r) => r.summary === summary);
+      assert(closed?.status === 'CLOSED' && closed.resolution === resolution && closed.satisfaction?.score === 92, `after closing the API has ${JSON.stringify(closed)}`);
+      assert(api.satisfaction[0]?.score === 92, `the customer's newest satisfaction result is ${JSON.stringify(api.satisfaction[0])}`);
+      await shoot(p, 'service-card-closed');
+      await audit(p, 'the customer page with its service requests at 1280 px');
+
+      // Not on the list once closed.
+      await p.goto(`${base}/service?scope=all`);
+      const all = await gql(base, '{ serviceRequests(first: 100) { totalCount } }', {}, token);
+      await p.getByTestId('service-total').filter({ hasText: `共 ${all.serviceRequests.totalCount} 项` }).waitFor();
+      await p.getByTestId('service-row').first().waitFor();
+      assert((await p.getByTestId('service-row').filter({ hasText: summary }).count()) === 0, 'the closed request is still on the list');
+      await shoot(p, 'service-list-all');
+      await audit(p, 'the service list at 1280 px');
+      await ctx.close();
+
+      // An analyst reads the list but is offered no steps.
+      const actx = await newContext(DESKTOP);
+      const a = await actx.newPage();
+      state.current = a;
+      await a.goto(`${base}/login?next=${encodeURIComponent('/service')}`);
+      await signIn(a, 'analyst@kehu.local', DEMO_PASSWORD, { expectPath: '/service' });
+      await a.getByTestId('service-row').first().waitFor();
+      assert((await a.getByTestId('service-actions').count()) === 0, 'an analyst is offered service steps');
+      await actx.close();
+
+      // A phone: the card and the list, actions under each request, nothing sideways.
+      const phone = await newContext(PHONE390, { bypassCSP: true });
+      const q = await phone.newPage();
+      state.current = q;
+      await q.goto(`${base}/login?next=${encodeURIComponent(`/customers/${code}`)}`);
+      await signIn(q, 'service1@kehu.local', DEMO_PASSWORD, { expectPath: `/customers/${code}` });
+      const qcard = q.getByTestId('customer-service');
+      await qcard.getByRole('button', { name: /已关闭/ }).click();
+      await qcard.getByTestId('service-request').filter({ hasText: summary }).getByTestId('service-check').waitFor();
+      let w = await q.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= PHONE390.width, `the customer page scrolls sideways at 390 px: ${w}`);
+      // The card's top under the header.
+      await qcard.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 64));
+      await shoot(q, 'service-card');
+      await q.goto(`${base}/service?scope=all`);
+      const first = q.getByTestId('service-row').first();
+      await first.getByTestId('service-actions').waitFor();
+      w = await q.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= PHONE390.width, `the service list scrolls sideways at 390 px: ${w}`);
+      await shoot(q, 'service-list');
+      await audit(q, 'the service list at 390 px');
       await phone.close();
       state.current = page;
     });

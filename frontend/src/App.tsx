@@ -9,7 +9,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorState, FullPageSpin, PageLoading } from './components/States';
 import { LoginPage } from './pages/LoginPage';
 import { CustomerListPage } from './pages/CustomerListPage';
-import { CustomerDetailPage, CustomerFormPage, DashboardPage, NotFoundPage, RulesPage, TasksPage, SettingsPage, UsersPage } from './pages/lazy';
+import { CustomerDetailPage, CustomerFormPage, DashboardPage, NotFoundPage, RulesPage, ServicePage, TasksPage, SettingsPage, UsersPage } from './pages/lazy';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -63,6 +63,7 @@ export function App() {
                 <Route path="/dashboard" element={<Page><DashboardPage /></Page>} />
                 <Route path="/rules" element={<Page><RulesPage /></Page>} />
                 <Route path="/tasks" element={<Page><TasksPage /></Page>} />
+                <Route path="/service" element={<Page><ServicePage /></Page>} />
                 <Route path="/users" element={<Page><UsersPage /></Page>} />
                 <Route path="/settings" element={<Page><SettingsPage /></Page>} />
                 <Route path="*" element={<Page><NotFoundPage /></Page>} />

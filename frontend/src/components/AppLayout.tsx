@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Avatar, Badge, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
-import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ApartmentOutlined, CheckSquareOutlined } from '@ant-design/icons';
+import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ApartmentOutlined, CheckSquareOutlined, CustomerServiceOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate, useNavigationType } from 'react-router-dom';
 import { useI18n } from '../i18n';
 import { canManageUsersView, useSession } from '../auth/session';
@@ -53,6 +53,15 @@ export function AppLayout() {
         <Link to="/tasks" data-testid="nav-tasks">
           {t('nav.tasks')}
           {dueToday > 0 && <Badge count={dueToday} size="small" offset={[6, -2]} color={colors.error} aria-label={t('nav.tasksDue', { n: dueToday })} />}
+        </Link>
+      ),
+    },
+    {
+      key: 'service',
+      icon: <CustomerServiceOutlined />,
+      label: (
+        <Link to="/service" data-testid="nav-service">
+          {t('nav.service')}
         </Link>
       ),
     },

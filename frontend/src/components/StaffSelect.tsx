@@ -24,17 +24,19 @@ export function useStaff() {
 type Props = Omit<SelectProps<string | string[]>, 'options'> & {
   /** People already chosen who may no longer be on the staff list (disabled since): still shown by name. */
   known?: { id: string; name: string }[];
+  /** Only colleagues who may be given customers' work (owners, assignees); not analysts. */
+  assignableOnly?: boolean;
 };
 
 /** A picker of colleagues by name (searchable by name, and by e-mail for managers, who see it). */
-export function StaffSelect({ known = [], ...rest }: Props) {
+export function StaffSelect({ known = [], assignableOnly = false, ...rest }: Props) {
   const { t } = useI18n();
   const staff = useStaff();
   const options = useMemo(() => {
-    const list = (staff.data ?? []).map(staffOption);
+    const list = (staff.data ?? []).filter((u) => !assignableOnly || u.assignable).map(staffOption);
     const ids = new Set(list.map((o) => o.value));
     for (const u of known) if (!ids.has(u.id)) list.push({ value: u.id, label: u.name });
     return list;
-  }, [staff.data, known]);
+  }, [staff.data, known, assignableOnly]);
   return <Select showSearch optionFilterProp="label" placeholder={t('form.select')} loading={staff.isPending} {...rest} options={options} />;
 }

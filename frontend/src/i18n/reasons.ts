@@ -28,6 +28,7 @@ const NOT_FOUND_ZH: Record<string, string> = {
   needId: '该客户没有这条需求',
   interactionId: '该客户没有这条互动记录（可能已被他人删除）',
   dealId: '该客户没有这条成交记录（可能已被他人删除）',
+  requestId: '该客户没有这条服务请求',
   nextActionDone: '这条互动没有下一步行动',
 };
 
@@ -73,7 +74,8 @@ const ZH: Record<string, Wording> = {
   SELF_CHANGE: (_p, field) => (last(field) === 'disabled' ? '不能停用自己的账号' : '不能取消自己的管理员角色'),
   EXCLUSIVE: () => '这些选项不能同时使用',
   ARCHIVED: () => '客户已归档，请先恢复再修改',
-  ALREADY: (p) => (p.state === 'archived' ? '客户已是归档状态' : p.state === 'active' ? '客户已是正常状态' : undefined),
+  ALREADY: (p) =>
+    p.state === 'archived' ? '客户已是归档状态' : p.state === 'active' ? '客户已是正常状态' : p.state === 'closed' ? '这条服务请求已关闭' : undefined,
   TAKEN: () => '已被其他记录使用',
   WRONG_PASSWORD: () => '当前密码不正确',
   COMMON_PASSWORD: () => '这是最常见的密码之一，最先被猜到；请换一个自己的短语',

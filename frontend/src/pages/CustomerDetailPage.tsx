@@ -24,6 +24,7 @@ import { InteractionModal } from './detail/InteractionModal';
 import { ReachBar } from './detail/ReachBar';
 import { ClassificationCard } from './detail/Classification';
 import { TasksCard } from './detail/Tasks';
+import { ServiceRequestsCard } from './detail/ServiceRequests';
 import type { Detail, DetailInteraction, SectionProps } from './detail/types';
 import { PageHeading } from '../components/PageHeading';
 import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../i18n/choices';
@@ -75,6 +76,8 @@ export default function CustomerDetailPage() {
     // A logged follow-up or a completed next action closes tasks.
     void qc.invalidateQueries({ queryKey: ['tasks'] });
     void qc.invalidateQueries({ queryKey: ['task-count'] });
+    // A complaint logged on an interaction opens a service request.
+    void qc.invalidateQueries({ queryKey: ['service'] });
     const res = await query.refetch();
     return res.data ?? null;
   }, [qc, query]);
@@ -175,6 +178,7 @@ export default function CustomerDetailPage() {
   const classification = (
     <>
       <TasksCard {...section} />
+      <ServiceRequestsCard {...section} />
       <ClassificationCard {...section} />
     </>
   );

@@ -15,6 +15,7 @@ export const NotFoundPage = lazy(() => import('./NotFoundPage'));
 export const DashboardPage = lazy(() => import('./dashboard/DashboardPage'));
 export const RulesPage = lazy(() => import('./rules/RulesPage'));
 export const TasksPage = lazy(() => import('./tasks/TasksPage'));
+export const ServicePage = lazy(() => import('./service/ServicePage'));
 
 export function prefetchPages(): void {
   void detail();

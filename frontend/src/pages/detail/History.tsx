@@ -57,12 +57,26 @@ interface Change<E extends string> {
   rule?: string | null;
 }
 
-/** A value's changes, newest first: by a rule (named) or by a person (with the reason, if any). */
-function ChangeHistory<E extends string>({ title, map, changes }: { title: string; map: LabelMap<E>; changes: Change<E>[] }) {
+/**
+ * A value's changes in the order given: by a rule (named) or by a person (with the reason, if
+ * any); a change whose from equals its to is a note on the value (a service request's step).
+ * Lists as long as limit say that only the newest are shown.
+ */
+export function ChangeHistory<E extends string>({
+  title,
+  map,
+  changes,
+  limit = HISTORY_LIMIT,
+}: {
+  title?: string;
+  map: LabelMap<E>;
+  changes: Change<E>[];
+  limit?: number;
+}) {
   const { t } = useI18n();
   return (
     <>
-      <Typography.Title level={5}>{title}</Typography.Title>
+      {title && <Typography.Title level={5}>{title}</Typography.Title>}
       {changes.length === 0 ? (
         <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
       ) : (
@@ -71,8 +85,8 @@ function ChangeHistory<E extends string>({ title, map, changes }: { title: strin
             key: i,
             children: (
               <>
-                {s.from && <EnumTag map={map} value={s.from} />}
-                {s.from && '→ '}
+                {s.from && s.from !== s.to && <EnumTag map={map} value={s.from} />}
+                {s.from && s.from !== s.to && '→ '}
                 <EnumTag map={map} value={s.to} />
                 <div className="kehu-muted" style={{ fontSize: 12 }}>
                   {t('detail.changedBy', { by: s.rule ? t('history.byRule', { rule: s.rule }) : (s.by?.name ?? '—'), at: formatTime(s.at) })}
@@ -83,7 +97,7 @@ function ChangeHistory<E extends string>({ title, map, changes }: { title: strin
           }))}
         />
       )}
-      {changes.length >= HISTORY_LIMIT && <NewestOnly shown={changes.length} />}
+      {changes.length >= limit && <NewestOnly shown={changes.length} />}
     </>
   );
 }
