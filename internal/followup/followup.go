@@ -75,8 +75,13 @@ func Sync(c *crm.Customer, now time.Time, loc *time.Location) (changed bool, nex
 				}
 				changed = true
 			}
+		case w.kind == crm.TaskNextAction:
+			// A next action ticked off and then marked not done again is
+			// to do again: its task reopens.
+			t.Status, t.ClosedAt, t.ClosedBy, t.Title, t.Due, t.AssigneeID = crm.TaskOpen, nil, "", w.title, w.due, w.assignee
+			changed = true
 		}
-		// A task done or closed for this reason stays so.
+		// Any other task done or closed for its reason stays so.
 	}
 	for i := range c.Tasks {
 		t := &c.Tasks[i]

@@ -269,3 +269,22 @@ func TestScheduledReviews(t *testing.T) {
 		t.Fatalf("with a review a change opened pending: %+v", reviews(c))
 	}
 }
+
+// A next action marked not done again after its task was done reopens
+// the task; other kinds stay done for their reason.
+func TestReopenedNextAction(t *testing.T) {
+	d := now.Add(time.Hour)
+	c := &crm.Customer{ID: "c", OwnerID: "u1", CreatedAt: now.AddDate(0, -1, 0),
+		Interactions: []crm.Interaction{{ID: "i1", At: now.Add(-time.Hour), NextAction: &crm.NextAction{What: "报价", OwnerID: "u1", Due: &d}}}}
+	followup.Sync(c, now, crm.DefaultLocation)
+	done := now
+	c.Tasks[0].Status, c.Tasks[0].ClosedAt, c.Tasks[0].ClosedBy = crm.TaskDone, &done, "u1"
+	c.Interactions[0].NextAction.Done = true
+	if changed, _ := followup.Sync(c, now, crm.DefaultLocation); changed || c.Tasks[0].Status != crm.TaskDone {
+		t.Fatalf("done with its next action: %+v", c.Tasks[0])
+	}
+	c.Interactions[0].NextAction.Done = false // marked not done again
+	if changed, _ := followup.Sync(c, now, crm.DefaultLocation); !changed || len(c.Tasks) != 1 || !c.Tasks[0].Open() || c.Tasks[0].ClosedAt != nil {
+		t.Fatalf("the next action is open again, its task: %+v", c.Tasks)
+	}
+}
