@@ -41,7 +41,7 @@ func nestedCosts(c *ComplexityRoot) {
 	c.Customer.ServiceRequests = func(child int, _ *crm.ServiceStatus, limit *int) int {
 		return listCost(child, crm.MaxServiceRequests, limit)
 	}
-	c.ServiceRequest.History = func(child int) int { return listCost(child, crm.MaxServiceHistory, nil) }
+	c.ServiceRequest.History = func(child int, _ *bool, limit *int) int { return listCost(child, crm.MaxServiceHistory, limit) }
 	c.Customer.Collaborators = func(child int) int { return listCost(child, crm.MaxCollaborators, nil) }
 	c.Customer.Tags = func(child int) int { return listCost(child, crm.MaxTags, nil) }
 	c.Interaction.Participants = func(child int) int { return listCost(child, crm.MaxParticipants, nil) }

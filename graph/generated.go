@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	Deal() DealResolver
 	DealAggregate() DealAggregateResolver
 	DealGroup() DealGroupResolver
+	Digest() DigestResolver
 	Funnel() FunnelResolver
 	Interaction() InteractionResolver
 	InteractionAggregate() InteractionAggregateResolver
@@ -64,6 +65,8 @@ type ResolverRoot interface {
 	SatisfactionResult() SatisfactionResultResolver
 	SavedSegment() SavedSegmentResolver
 	ServiceRequest() ServiceRequestResolver
+	ServiceRequestAggregate() ServiceRequestAggregateResolver
+	ServiceRequestGroup() ServiceRequestGroupResolver
 	ServiceStatusChange() ServiceStatusChangeResolver
 	StageChange() StageChangeResolver
 	StageChangeAggregate() StageChangeAggregateResolver
@@ -252,6 +255,7 @@ type ComplexityRoot struct {
 		RuleTagHistory               func(childComplexity int, newestFirst *bool, limit *int) int
 		Satisfaction                 func(childComplexity int, newestFirst *bool, limit *int) int
 		SatisfactionCount            func(childComplexity int) int
+		SatisfactionTrend            func(childComplexity int) int
 		ServiceRequestCount          func(childComplexity int) int
 		ServiceRequests              func(childComplexity int, status *crm.ServiceStatus, limit *int) int
 		Source                       func(childComplexity int) int
@@ -347,6 +351,18 @@ type ComplexityRoot struct {
 		Other     func(childComplexity int) int
 		Previous  func(childComplexity int) int
 		Sum       func(childComplexity int, metric model.DealMetric) int
+	}
+
+	Digest struct {
+		ByKind                 func(childComplexity int) int
+		Day                    func(childComplexity int) int
+		DueToday               func(childComplexity int) int
+		New                    func(childComplexity int) int
+		Overdue                func(childComplexity int) int
+		Read                   func(childComplexity int) int
+		ServiceRequests        func(childComplexity int) int
+		ServiceRequestsOverdue func(childComplexity int) int
+		Top                    func(childComplexity int) int
 	}
 
 	DuplicateMatch struct {
@@ -459,6 +475,7 @@ type ComplexityRoot struct {
 		LogInteraction         func(childComplexity int, customerID string, expectedVersion *int, input crm.InteractionInput) int
 		Login                  func(childComplexity int, email string, password string) int
 		Logout                 func(childComplexity int) int
+		MarkDigestRead         func(childComplexity int) int
 		OpenServiceRequest     func(childComplexity int, customerID string, input crm.ServiceRequestInput, expectedVersion *int) int
 		OverrideClassification func(childComplexity int, customerID string, expectedVersion int, valueTier *crm.Tier, lifecycle *crm.Lifecycle, cadenceDays *int, reason string, reviewOn *time.Time) int
 		ReassignTask           func(childComplexity int, customerID string, taskID string, assigneeID string, expectedVersion *int) int
@@ -551,35 +568,38 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APITokens             func(childComplexity int) int
-		BulkActions           func(childComplexity int) int
-		BulkJob               func(childComplexity int, id string) int
-		Cohorts               func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, by *analytics.CohortBy, activity *analytics.CohortActivity, unit *model.TimeUnit, periods *int, locale *crm.Locale) int
-		Customer              func(childComplexity int, id *string, code *string) int
-		Customers             func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
-		CustomersAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.CustomerDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.CustomerAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
-		CustomersCount        func(childComplexity int, where map[string]any, query *string, scope *crm.ArchiveScope) int
-		DealsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
-		ExplainSegment        func(childComplexity int, where map[string]any, query *string) int
-		FormatQuery           func(childComplexity int, where map[string]any) int
-		Funnel                func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) int
-		InteractionsAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
-		Kpis                  func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) int
-		Me                    func(childComplexity int) int
-		NeedsAggregate        func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
-		ParseQuery            func(childComplexity int, query string) int
-		PossibleDuplicates    func(childComplexity int, input crm.DuplicateCheck) int
-		PreviewRules          func(childComplexity int, rules []model.ClassificationRuleInput, where map[string]any, query *string, segment *string, first *int, locale *crm.Locale) int
-		Rules                 func(childComplexity int) int
-		SatisfactionAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
-		Segment               func(childComplexity int, id string) int
-		Segments              func(childComplexity int) int
-		ServiceRequests       func(childComplexity int, assignee *string, mine *bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus, overdue *bool, first *int, after *string) int
-		Staff                 func(childComplexity int) int
-		StageChangesAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
-		Tasks                 func(childComplexity int, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) int
-		User                  func(childComplexity int, id string) int
-		Users                 func(childComplexity int) int
+		APITokens                func(childComplexity int) int
+		BulkActions              func(childComplexity int) int
+		BulkJob                  func(childComplexity int, id string) int
+		Cohorts                  func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, by *analytics.CohortBy, activity *analytics.CohortActivity, unit *model.TimeUnit, periods *int, locale *crm.Locale) int
+		Customer                 func(childComplexity int, id *string, code *string) int
+		Customers                func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
+		CustomersAggregate       func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.CustomerDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.CustomerAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		CustomersCount           func(childComplexity int, where map[string]any, query *string, scope *crm.ArchiveScope) int
+		DealsAggregate           func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		DefaultRules             func(childComplexity int) int
+		Digest                   func(childComplexity int) int
+		ExplainSegment           func(childComplexity int, where map[string]any, query *string) int
+		FormatQuery              func(childComplexity int, where map[string]any) int
+		Funnel                   func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) int
+		InteractionsAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		Kpis                     func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) int
+		Me                       func(childComplexity int) int
+		NeedsAggregate           func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		ParseQuery               func(childComplexity int, query string) int
+		PossibleDuplicates       func(childComplexity int, input crm.DuplicateCheck) int
+		PreviewRules             func(childComplexity int, rules []model.ClassificationRuleInput, where map[string]any, query *string, segment *string, first *int, locale *crm.Locale) int
+		Rules                    func(childComplexity int) int
+		SatisfactionAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		Segment                  func(childComplexity int, id string) int
+		Segments                 func(childComplexity int) int
+		ServiceRequests          func(childComplexity int, assignee *string, mine *bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus, overdue *bool, first *int, after *string) int
+		ServiceRequestsAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, serviceRequestWhere map[string]any, groupBy []model.ServiceRequestDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.ServiceRequestAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		Staff                    func(childComplexity int) int
+		StageChangesAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
+		Tasks                    func(childComplexity int, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) int
+		User                     func(childComplexity int, id string) int
+		Users                    func(childComplexity int) int
 	}
 
 	RuleChange struct {
@@ -609,6 +629,7 @@ type ComplexityRoot struct {
 		Customers   func(childComplexity int) int
 		Held        func(childComplexity int) int
 		Lint        func(childComplexity int) int
+		Tasks       func(childComplexity int) int
 		Transitions func(childComplexity int) int
 	}
 
@@ -625,6 +646,12 @@ type ComplexityRoot struct {
 		Rule    func(childComplexity int) int
 		RuleSet func(childComplexity int) int
 		Tag     func(childComplexity int) int
+	}
+
+	RuleTaskEffect struct {
+		Closed func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Opened func(childComplexity int) int
 	}
 
 	RuleThen struct {
@@ -707,7 +734,7 @@ type ComplexityRoot struct {
 		Contact         func(childComplexity int) int
 		Customer        func(childComplexity int) int
 		Due             func(childComplexity int) int
-		History         func(childComplexity int) int
+		History         func(childComplexity int, newestFirst *bool, limit *int) int
 		ID              func(childComplexity int) int
 		Interaction     func(childComplexity int) int
 		Kind            func(childComplexity int) int
@@ -724,10 +751,32 @@ type ComplexityRoot struct {
 		Summary         func(childComplexity int) int
 	}
 
+	ServiceRequestAggregate struct {
+		Groups    func(childComplexity int) int
+		Meta      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	ServiceRequestConnection struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ServiceRequestGroup struct {
+		Avg       func(childComplexity int, metric model.ServiceRequestMetric) int
+		Count     func(childComplexity int) int
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Keys      func(childComplexity int) int
+		Labels    func(childComplexity int) int
+		Max       func(childComplexity int, metric model.ServiceRequestMetric) int
+		Median    func(childComplexity int, metric model.ServiceRequestMetric) int
+		Min       func(childComplexity int, metric model.ServiceRequestMetric) int
+		Other     func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Sum       func(childComplexity int, metric model.ServiceRequestMetric) int
 	}
 
 	ServiceStatusChange struct {
@@ -786,6 +835,11 @@ type ComplexityRoot struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	TaskKindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
 	}
 
 	TierChange struct {
@@ -909,6 +963,11 @@ type DealGroupResolver interface {
 	Max(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
 	Median(ctx context.Context, obj *analytics.Row, metric model.DealMetric) (*string, error)
 }
+type DigestResolver interface {
+	ByKind(ctx context.Context, obj *crm.Digest) ([]crm.KindCount, error)
+	ServiceRequests(ctx context.Context, obj *crm.Digest) (int, error)
+	ServiceRequestsOverdue(ctx context.Context, obj *crm.Digest) (int, error)
+}
 type FunnelResolver interface {
 	Range(ctx context.Context, obj *analytics.Funnel) (*model.DaySpan, error)
 }
@@ -984,6 +1043,7 @@ type MutationResolver interface {
 	OpenServiceRequest(ctx context.Context, customerID string, input crm.ServiceRequestInput, expectedVersion *int) (*crm.ServiceItem, error)
 	UpdateServiceRequest(ctx context.Context, customerID string, requestID string, input crm.ServiceRequestPatch, expectedVersion *int) (*crm.ServiceItem, error)
 	CloseServiceRequest(ctx context.Context, customerID string, requestID string, score *int, comment *string, expectedVersion *int) (*crm.ServiceItem, error)
+	MarkDigestRead(ctx context.Context) (*crm.Digest, error)
 }
 type NeedResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
@@ -1032,14 +1092,17 @@ type QueryResolver interface {
 	NeedsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	ServiceRequestsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, serviceRequestWhere map[string]any, groupBy []model.ServiceRequestDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.ServiceRequestAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error)
 	Funnel(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error)
 	APITokens(ctx context.Context) ([]crm.APIToken, error)
 	Cohorts(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, by *analytics.CohortBy, activity *analytics.CohortActivity, unit *model.TimeUnit, periods *int, locale *crm.Locale) (*analytics.Cohorts, error)
 	Rules(ctx context.Context) (*rules.Set, error)
+	DefaultRules(ctx context.Context) (*rules.Set, error)
 	PreviewRules(ctx context.Context, rules []model.ClassificationRuleInput, where map[string]any, query *string, segment *string, first *int, locale *crm.Locale) (*model.RulePreview, error)
 	Tasks(ctx context.Context, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) (*model.TaskConnection, error)
 	ServiceRequests(ctx context.Context, assignee *string, mine *bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus, overdue *bool, first *int, after *string) (*model.ServiceRequestConnection, error)
+	Digest(ctx context.Context) (*crm.Digest, error)
 }
 type RuleSetResolver interface {
 	UpdatedAt(ctx context.Context, obj *rules.Set) (*time.Time, error)
@@ -1094,8 +1157,18 @@ type ServiceRequestResolver interface {
 
 	ClosedBy(ctx context.Context, obj *crm.ServiceItem) (*crm.User, error)
 	Satisfaction(ctx context.Context, obj *crm.ServiceItem) (*crm.Satisfaction, error)
-	History(ctx context.Context, obj *crm.ServiceItem) ([]crm.ServiceStatusChange, error)
+	History(ctx context.Context, obj *crm.ServiceItem, newestFirst *bool, limit *int) ([]crm.ServiceStatusChange, error)
 	Customer(ctx context.Context, obj *crm.ServiceItem) (*crm.Customer, error)
+}
+type ServiceRequestAggregateResolver interface {
+	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
+}
+type ServiceRequestGroupResolver interface {
+	Sum(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error)
+	Avg(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error)
+	Min(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error)
+	Max(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error)
+	Median(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error)
 }
 type ServiceStatusChangeResolver interface {
 	By(ctx context.Context, obj *crm.ServiceStatusChange) (*crm.User, error)
@@ -2006,6 +2079,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.SatisfactionCount(childComplexity), true
+	case "Customer.satisfactionTrend":
+		if e.ComplexityRoot.Customer.SatisfactionTrend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.SatisfactionTrend(childComplexity), true
 	case "Customer.serviceRequestCount":
 		if e.ComplexityRoot.Customer.ServiceRequestCount == nil {
 			break
@@ -2515,6 +2594,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DealGroup.Sum(childComplexity, args["metric"].(model.DealMetric)), true
+
+	case "Digest.byKind":
+		if e.ComplexityRoot.Digest.ByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Digest.ByKind(childComplexity), true
+	case "Digest.day":
+		if e.ComplexityRoot.Digest.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Digest.Day(childComplexity), true
+	case "Digest.dueToday":
+		if e.ComplexityRoot.Digest.DueToday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Digest.DueToday(childComplexity), true
+	case "Digest.new":
+		if e.ComplexityRoot.Digest.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Digest.New(childComplexity), true
+	case "Digest.overdue":
+		if e.ComplexityRoot.Digest.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Digest.Overdue(childComplexity), true
+	case "Digest.read":
+		if e.ComplexityRoot.Digest.Read == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Digest.Read(childComplexity), true
+	case "Digest.serviceRequests":
+		if e.ComplexityRoot.Digest.ServiceRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Digest.ServiceRequests(childComplexity), true
+	case "Digest.serviceRequestsOverdue":
+		if e.ComplexityRoot.Digest.ServiceRequestsOverdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Digest.ServiceRequestsOverdue(childComplexity), true
+	case "Digest.top":
+		if e.ComplexityRoot.Digest.Top == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Digest.Top(childComplexity), true
 
 	case "DuplicateMatch.customer":
 		if e.ComplexityRoot.DuplicateMatch.Customer == nil {
@@ -3112,6 +3246,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.markDigestRead":
+		if e.ComplexityRoot.Mutation.MarkDigestRead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.MarkDigestRead(childComplexity), true
 	case "Mutation.openServiceRequest":
 		if e.ComplexityRoot.Mutation.OpenServiceRequest == nil {
 			break
@@ -3789,6 +3929,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DealsAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["dealWhere"].(map[string]any), args["groupBy"].([]model.DealDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.DealAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
+	case "Query.defaultRules":
+		if e.ComplexityRoot.Query.DefaultRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DefaultRules(childComplexity), true
+	case "Query.digest":
+		if e.ComplexityRoot.Query.Digest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Digest(childComplexity), true
 	case "Query.explainSegment":
 		if e.ComplexityRoot.Query.ExplainSegment == nil {
 			break
@@ -3940,6 +4092,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ServiceRequests(childComplexity, args["assignee"].(*string), args["mine"].(*bool), args["kind"].(*crm.ServiceKind), args["statuses"].([]crm.ServiceStatus), args["overdue"].(*bool), args["first"].(*int), args["after"].(*string)), true
+	case "Query.serviceRequestsAggregate":
+		if e.ComplexityRoot.Query.ServiceRequestsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_serviceRequestsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ServiceRequestsAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["serviceRequestWhere"].(map[string]any), args["groupBy"].([]model.ServiceRequestDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.ServiceRequestAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.staff":
 		if e.ComplexityRoot.Query.Staff == nil {
 			break
@@ -4108,6 +4271,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RulePreview.Lint(childComplexity), true
+	case "RulePreview.tasks":
+		if e.ComplexityRoot.RulePreview.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulePreview.Tasks(childComplexity), true
 	case "RulePreview.transitions":
 		if e.ComplexityRoot.RulePreview.Transitions == nil {
 			break
@@ -4170,6 +4339,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RuleTagChange.Tag(childComplexity), true
+
+	case "RuleTaskEffect.closed":
+		if e.ComplexityRoot.RuleTaskEffect.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTaskEffect.Closed(childComplexity), true
+	case "RuleTaskEffect.kind":
+		if e.ComplexityRoot.RuleTaskEffect.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTaskEffect.Kind(childComplexity), true
+	case "RuleTaskEffect.opened":
+		if e.ComplexityRoot.RuleTaskEffect.Opened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RuleTaskEffect.Opened(childComplexity), true
 
 	case "RuleThen.addTags":
 		if e.ComplexityRoot.RuleThen.AddTags == nil {
@@ -4566,7 +4754,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.ServiceRequest.History(childComplexity), true
+		args, err := ec.field_ServiceRequest_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServiceRequest.History(childComplexity, args["newestFirst"].(*bool), args["limit"].(*int)), true
 	case "ServiceRequest.id":
 		if e.ComplexityRoot.ServiceRequest.ID == nil {
 			break
@@ -4652,6 +4845,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServiceRequest.Summary(childComplexity), true
 
+	case "ServiceRequestAggregate.groups":
+		if e.ComplexityRoot.ServiceRequestAggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestAggregate.Groups(childComplexity), true
+	case "ServiceRequestAggregate.meta":
+		if e.ComplexityRoot.ServiceRequestAggregate.Meta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestAggregate.Meta(childComplexity), true
+	case "ServiceRequestAggregate.total":
+		if e.ComplexityRoot.ServiceRequestAggregate.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestAggregate.Total(childComplexity), true
+	case "ServiceRequestAggregate.truncated":
+		if e.ComplexityRoot.ServiceRequestAggregate.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestAggregate.Truncated(childComplexity), true
+
 	case "ServiceRequestConnection.nodes":
 		if e.ComplexityRoot.ServiceRequestConnection.Nodes == nil {
 			break
@@ -4670,6 +4888,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServiceRequestConnection.TotalCount(childComplexity), true
+
+	case "ServiceRequestGroup.avg":
+		if e.ComplexityRoot.ServiceRequestGroup.Avg == nil {
+			break
+		}
+
+		args, err := ec.field_ServiceRequestGroup_avg_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Avg(childComplexity, args["metric"].(model.ServiceRequestMetric)), true
+	case "ServiceRequestGroup.count":
+		if e.ComplexityRoot.ServiceRequestGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Count(childComplexity), true
+	case "ServiceRequestGroup.customers":
+		if e.ComplexityRoot.ServiceRequestGroup.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Customers(childComplexity), true
+	case "ServiceRequestGroup.drill":
+		if e.ComplexityRoot.ServiceRequestGroup.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Drill(childComplexity), true
+	case "ServiceRequestGroup.keys":
+		if e.ComplexityRoot.ServiceRequestGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Keys(childComplexity), true
+	case "ServiceRequestGroup.labels":
+		if e.ComplexityRoot.ServiceRequestGroup.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Labels(childComplexity), true
+	case "ServiceRequestGroup.max":
+		if e.ComplexityRoot.ServiceRequestGroup.Max == nil {
+			break
+		}
+
+		args, err := ec.field_ServiceRequestGroup_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Max(childComplexity, args["metric"].(model.ServiceRequestMetric)), true
+	case "ServiceRequestGroup.median":
+		if e.ComplexityRoot.ServiceRequestGroup.Median == nil {
+			break
+		}
+
+		args, err := ec.field_ServiceRequestGroup_median_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Median(childComplexity, args["metric"].(model.ServiceRequestMetric)), true
+	case "ServiceRequestGroup.min":
+		if e.ComplexityRoot.ServiceRequestGroup.Min == nil {
+			break
+		}
+
+		args, err := ec.field_ServiceRequestGroup_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Min(childComplexity, args["metric"].(model.ServiceRequestMetric)), true
+	case "ServiceRequestGroup.other":
+		if e.ComplexityRoot.ServiceRequestGroup.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Other(childComplexity), true
+	case "ServiceRequestGroup.previous":
+		if e.ComplexityRoot.ServiceRequestGroup.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Previous(childComplexity), true
+	case "ServiceRequestGroup.sum":
+		if e.ComplexityRoot.ServiceRequestGroup.Sum == nil {
+			break
+		}
+
+		args, err := ec.field_ServiceRequestGroup_sum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServiceRequestGroup.Sum(childComplexity, args["metric"].(model.ServiceRequestMetric)), true
 
 	case "ServiceStatusChange.at":
 		if e.ComplexityRoot.ServiceStatusChange.At == nil {
@@ -4942,6 +5258,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TaskConnection.TotalCount(childComplexity), true
 
+	case "TaskKindCount.count":
+		if e.ComplexityRoot.TaskKindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskKindCount.Count(childComplexity), true
+	case "TaskKindCount.kind":
+		if e.ComplexityRoot.TaskKindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskKindCount.Kind(childComplexity), true
+
 	case "TierChange.at":
 		if e.ComplexityRoot.TierChange.At == nil {
 			break
@@ -5161,6 +5490,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SatisfactionPatch", ec.unmarshalInputSatisfactionPatch),
 			graphql.NewInputUnmarshaler("SatisfactionWhere", ec.unmarshalInputSatisfactionWhere),
 			graphql.NewInputUnmarshaler("ServiceKindFilter", ec.unmarshalInputServiceKindFilter),
+			graphql.NewInputUnmarshaler("ServiceRequestAggregateOrder", ec.unmarshalInputServiceRequestAggregateOrder),
 			graphql.NewInputUnmarshaler("ServiceRequestCount", ec.unmarshalInputServiceRequestCount),
 			graphql.NewInputUnmarshaler("ServiceRequestInput", ec.unmarshalInputServiceRequestInput),
 			graphql.NewInputUnmarshaler("ServiceRequestPatch", ec.unmarshalInputServiceRequestPatch),
@@ -5636,6 +5966,8 @@ type Customer {
   satisfactionCount: Int!
   "Average satisfaction score, null when there is none."
   avgSatisfaction: Float
+  "The latest survey's score less the one before (negative: falling); null with fewer than two surveys."
+  satisfactionTrend: Int
 
   "Stage changes, oldest first unless newestFirst; limit 0-500."
   stageHistory(newestFirst: Boolean = false, limit: Int): [StageChange!]!
@@ -5647,7 +5979,7 @@ type Customer {
   ruleTagHistory(newestFirst: Boolean = false, limit: Int): [RuleTagChange!]!
   "The customer's tasks (open ones first, then by due time), of a status when given; limit 0-200 keeps only that many."
   tasks(status: TaskStatus, limit: Int): [Task!]!
-  "The customer's service requests (not closed first, then by due time), of a status when given; limit 0-1000 keeps only that many."
+  "The customer's service requests: those not closed first, soonest due first, then the closed ones, last closed first; of a status when given; limit 0-1000 keeps only that many."
   serviceRequests(status: ServiceStatus, limit: Int): [ServiceRequest!]!
   "Service requests being worked on (OPEN or IN_PROGRESS)."
   openServiceCount: Int!
@@ -6208,6 +6540,8 @@ input CustomerWhere {
   satisfactionCount: IntFilter
   "Average survey score 0-100; null while there is no survey."
   avgSatisfaction: OptionalFloatFilter
+  "The latest survey's score less the one before (negative: falling); null with fewer than two surveys."
+  satisfactionTrend: OptionalIntFilter
   contacts: ContactsFilter
   interactions: InteractionsFilter
   needs: NeedsFilter
@@ -6465,13 +6799,15 @@ input ServiceRequestWhere {
   "The user the request is assigned to; me: the signed-in user."
   assignee: OptionalUserFilter
   openedAt: TimeFilter
-  "When it should be resolved. Overdue: status:[OPEN,IN_PROGRESS] due:>0d (due longer ago than now)."
+  "When it should be resolved. Overdue: status:OPEN,IN_PROGRESS due:>0d (due longer ago than now)."
   due: TimeFilter
   "The latest resolution; null until resolved."
   resolvedAt: OptionalTimeFilter
   closedAt: OptionalTimeFilter
   "Whole hours from opening to the latest resolution (rounded down); null while not resolved (or reopened)."
   resolutionHours: OptionalIntFilter
+  "Whether it was resolved after its due time (its latest resolution); a request still worked on, or resolved without a time of resolution, matches neither true nor false."
+  resolvedLate: BooleanFilter
 }
 
 input ServiceRequestsFilter {
@@ -7201,6 +7537,62 @@ type StageChangeAggregate {
   meta: AggregateMeta!
 }
 
+"""
+Dimensions of serviceRequestsAggregate: the time units of the fact's time (opened), the fact's own, then
+the customer's. STATUS and KIND have the service request's values (ServiceStatus, ServiceKind);
+ASSIGNEE is a user id; TIMELINESS is ON_TIME (resolved at or before its due time), LATE (resolved
+after it), OVERDUE (OPEN or IN_PROGRESS and due before now), OPEN (OPEN or IN_PROGRESS, not yet
+due), empty for one resolved without a time of resolution.
+"""
+enum ServiceRequestDimension { DAY WEEK MONTH QUARTER YEAR STATUS PRIORITY KIND ASSIGNEE TIMELINESS VALUE_TIER LIFECYCLE INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
+
+enum ServiceRequestMetric {
+  "Whole hours from opening to the latest resolution, as stored (resolutionHours: RESOLVED or CLOSED requests only)."
+  HOURS_TO_RESOLVE
+}
+
+input ServiceRequestAggregateOrder {
+  by: AggregateMeasure! = COUNT
+  "The metric of SUM, AVG, MIN and MAX."
+  metric: ServiceRequestMetric
+  "DESC by default (ASC for KEY)."
+  direction: OrderDirection
+}
+
+"One group of serviceRequestsAggregate, or its total."
+type ServiceRequestGroup {
+  "The group's key per dimension, in groupBy order: enum names, YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY, user ids, texts; empty for a value that is not set; * in the folded group."
+  keys: [String!]!
+  "The keys in the request's language (未填写 / Not set for an empty one)."
+  labels: [String!]!
+  "Rows."
+  count: Int!
+  "Distinct customers among the rows."
+  customers: Int!
+  "The group that folds every group past the limit."
+  other: Boolean!
+  "Null when no row has the metric (as for avg, min, max and median)."
+  sum(metric: ServiceRequestMetric!): Decimal
+  avg(metric: ServiceRequestMetric!): Decimal
+  min(metric: ServiceRequestMetric!): Decimal
+  max(metric: ServiceRequestMetric!): Decimal
+  median(metric: ServiceRequestMetric!): Decimal
+  "The query line of exactly this group's customers (ANDed with the request's scope): customers(query: drill). Null for the folded group."
+  drill: String
+  "The same group in the compared range (compare); null without compare."
+  previous: ServiceRequestGroup
+}
+
+type ServiceRequestAggregate {
+  "The groups: series ranked by orderBy, each with every bucket of the range in time order."
+  groups: [ServiceRequestGroup!]!
+  "Every row counted once (a customer with two tags is in two TAG groups, once here)."
+  total: ServiceRequestGroup!
+  "Some groups were folded into the other group."
+  truncated: Boolean!
+  meta: AggregateMeta!
+}
+
 # Aggregates: one field per fact, each over the customers of where, query and segment (a saved
 # segment's id), ANDed, in scope. groupBy takes at most 3 dimensions plus one time unit; a range
 # keeps the facts whose time lies in it (buckets inside it without facts come back as zero). limit
@@ -7237,6 +7629,11 @@ extend type Query {
     stageChangeWhere: StageChangeWhere,
     groupBy: [StageChangeDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
     orderBy: StageChangeAggregateOrder, compare: CompareTo, locale: Locale): StageChangeAggregate!
+  "Service requests (one row each); the time units group by the day the request was opened. See docs/ANALYTICS.md."
+  serviceRequestsAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    serviceRequestWhere: ServiceRequestWhere,
+    groupBy: [ServiceRequestDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
+    orderBy: ServiceRequestAggregateOrder, compare: CompareTo, locale: Locale): ServiceRequestAggregate!
 }
 
 # ---- KPIs (docs/KPIS.md) ----
@@ -7257,10 +7654,13 @@ enum KpiCode {
   SALES_CYCLE_DAYS        # mean days from first interaction to first deal, customers whose first deal is in the range
   TIMELY_RECORDING        # % of interactions recorded within 24 hours of happening
   OVERDUE_NEXT_ACTIONS    # next actions not done whose due date has passed (now)
+  SERVICE_ON_TIME         # % of the service requests opened in the range and resolved that were resolved by their due time
+  SERVICE_RESOLUTION_HOURS # median hours from opening to resolution of the service requests opened in the range
+  CADENCE_KEPT            # % of the customers with a follow-up cadence (not lost) whose next follow-up is not overdue (now)
 }
 
 "How a KPI's value is written."
-enum KpiUnit { PERCENT SCORE DAYS COUNT YUAN }
+enum KpiUnit { PERCENT SCORE DAYS HOURS COUNT YUAN }
 
 type Kpi {
   code: KpiCode!
@@ -7553,7 +7953,16 @@ type RulePreview {
   transitions: [RuleTransition!]!
   "The changes of the first customers that change, up to first."
   changes: [RuleChange!]!
+  "The generated tasks the changes would open and close, by kind (those whose reason is the classification: the churn watch of A and B, follow-ups by the cadence, scheduled reviews)."
+  tasks: [RuleTaskEffect!]!
   lint: [RuleFinding!]!
+}
+
+"How many tasks of a kind applying the rules would open and close."
+type RuleTaskEffect {
+  kind: TaskKind!
+  opened: Int!
+  closed: Int!
 }
 
 extend type User {
@@ -7566,6 +7975,8 @@ extend type User {
 extend type Query {
   "The classification rules in force: the seeds' defaults until a set is saved."
   rules: RuleSet!
+  "The seeds' default rules (version 0), to start again from: edit, preview and save them with saveRules."
+  defaultRules: RuleSet!
   """
   The dry run of rules (null: the set in force) over the active customers of where, query and
   segment (ANDed; none: all), as of now (ADMIN, MANAGER). Nothing is written. first: the changes
@@ -7754,8 +8165,8 @@ type ServiceRequest {
   closedBy: User
   "The satisfaction result recorded when it was closed; null when the customer gave no score."
   satisfaction: SatisfactionResult
-  "Every step, oldest first."
-  history: [ServiceStatusChange!]!
+  "Its steps, oldest first unless newestFirst; limit 0-100."
+  history(newestFirst: Boolean = false, limit: Int): [ServiceStatusChange!]!
   customer: Customer!
 }
 
@@ -7825,6 +8236,48 @@ extend type Mutation {
   as a satisfaction result, or a comment saying why there is none.
   """
   closeServiceRequest(customerId: ID!, requestId: ID!, score: Int, comment: String, expectedVersion: Int): ServiceRequest!
+}
+
+# ---- The daily digest (docs/API.md, Tasks) ----
+
+"""
+Your work of today in one place (每日摘要), read behind the app's bell once a day, instead of a
+notification per task a rule opens. Snoozed tasks wait for their time.
+"""
+type Digest {
+  "The day it is for, in the server's time zone."
+  day: Date!
+  "Your open tasks due before today."
+  overdue: Int!
+  "Your open tasks due today."
+  dueToday: Int!
+  "Your open tasks opened since you last read the digest (within the last day at most)."
+  new: Int!
+  "The overdue and today's tasks by kind, most first."
+  byKind: [TaskKindCount!]!
+  "Service requests not closed assigned to you."
+  serviceRequests: Int!
+  "Of those, the ones still worked on past their due time."
+  serviceRequestsOverdue: Int!
+  "The first five overdue and today's tasks, soonest first."
+  top: [Task!]!
+  "True once you read today's digest (markDigestRead)."
+  read: Boolean!
+}
+
+type TaskKindCount {
+  kind: TaskKind!
+  count: Int!
+}
+
+extend type Query {
+  "Your daily digest."
+  digest: Digest!
+}
+
+extend type Mutation {
+  "Records that you read today's digest (the bell's badge goes); FORBIDDEN with an API token."
+  markDigestRead: Digest!
 }
 `, BuiltIn: false},
 }
@@ -8200,6 +8653,8 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_satisfactionCount(ctx, field)
 	case "avgSatisfaction":
 		return ec.fieldContext_Customer_avgSatisfaction(ctx, field)
+	case "satisfactionTrend":
+		return ec.fieldContext_Customer_satisfactionTrend(ctx, field)
 	case "stageHistory":
 		return ec.fieldContext_Customer_stageHistory(ctx, field)
 	case "tierHistory":
@@ -8376,6 +8831,30 @@ func (ec *executionContext) childFields_DealGroup(ctx context.Context, field gra
 		return ec.fieldContext_DealGroup_previous(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DealGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_Digest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "day":
+		return ec.fieldContext_Digest_day(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Digest_overdue(ctx, field)
+	case "dueToday":
+		return ec.fieldContext_Digest_dueToday(ctx, field)
+	case "new":
+		return ec.fieldContext_Digest_new(ctx, field)
+	case "byKind":
+		return ec.fieldContext_Digest_byKind(ctx, field)
+	case "serviceRequests":
+		return ec.fieldContext_Digest_serviceRequests(ctx, field)
+	case "serviceRequestsOverdue":
+		return ec.fieldContext_Digest_serviceRequestsOverdue(ctx, field)
+	case "top":
+		return ec.fieldContext_Digest_top(ctx, field)
+	case "read":
+		return ec.fieldContext_Digest_read(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Digest", field.Name)
 }
 
 func (ec *executionContext) childFields_DuplicateMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8746,6 +9225,8 @@ func (ec *executionContext) childFields_RulePreview(ctx context.Context, field g
 		return ec.fieldContext_RulePreview_transitions(ctx, field)
 	case "changes":
 		return ec.fieldContext_RulePreview_changes(ctx, field)
+	case "tasks":
+		return ec.fieldContext_RulePreview_tasks(ctx, field)
 	case "lint":
 		return ec.fieldContext_RulePreview_lint(ctx, field)
 	}
@@ -8780,6 +9261,18 @@ func (ec *executionContext) childFields_RuleTagChange(ctx context.Context, field
 		return ec.fieldContext_RuleTagChange_ruleSet(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RuleTagChange", field.Name)
+}
+
+func (ec *executionContext) childFields_RuleTaskEffect(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_RuleTaskEffect_kind(ctx, field)
+	case "opened":
+		return ec.fieldContext_RuleTaskEffect_opened(ctx, field)
+	case "closed":
+		return ec.fieldContext_RuleTaskEffect_closed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RuleTaskEffect", field.Name)
 }
 
 func (ec *executionContext) childFields_RuleThen(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8976,6 +9469,20 @@ func (ec *executionContext) childFields_ServiceRequest(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ServiceRequest", field.Name)
 }
 
+func (ec *executionContext) childFields_ServiceRequestAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groups":
+		return ec.fieldContext_ServiceRequestAggregate_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_ServiceRequestAggregate_total(ctx, field)
+	case "truncated":
+		return ec.fieldContext_ServiceRequestAggregate_truncated(ctx, field)
+	case "meta":
+		return ec.fieldContext_ServiceRequestAggregate_meta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceRequestAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_ServiceRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -8986,6 +9493,36 @@ func (ec *executionContext) childFields_ServiceRequestConnection(ctx context.Con
 		return ec.fieldContext_ServiceRequestConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceRequestGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_ServiceRequestGroup_keys(ctx, field)
+	case "labels":
+		return ec.fieldContext_ServiceRequestGroup_labels(ctx, field)
+	case "count":
+		return ec.fieldContext_ServiceRequestGroup_count(ctx, field)
+	case "customers":
+		return ec.fieldContext_ServiceRequestGroup_customers(ctx, field)
+	case "other":
+		return ec.fieldContext_ServiceRequestGroup_other(ctx, field)
+	case "sum":
+		return ec.fieldContext_ServiceRequestGroup_sum(ctx, field)
+	case "avg":
+		return ec.fieldContext_ServiceRequestGroup_avg(ctx, field)
+	case "min":
+		return ec.fieldContext_ServiceRequestGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_ServiceRequestGroup_max(ctx, field)
+	case "median":
+		return ec.fieldContext_ServiceRequestGroup_median(ctx, field)
+	case "drill":
+		return ec.fieldContext_ServiceRequestGroup_drill(ctx, field)
+	case "previous":
+		return ec.fieldContext_ServiceRequestGroup_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceRequestGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_ServiceStatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9102,6 +9639,16 @@ func (ec *executionContext) childFields_TaskConnection(ctx context.Context, fiel
 		return ec.fieldContext_TaskConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TaskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TaskKindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_TaskKindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_TaskKindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskKindCount", field.Name)
 }
 
 func (ec *executionContext) childFields_TierChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12018,6 +12565,108 @@ func (ec *executionContext) field_Query_segment_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_serviceRequestsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "serviceRequestWhere",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOServiceRequestWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["serviceRequestWhere"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.ServiceRequestDimension, error) {
+			return ec.unmarshalOServiceRequestDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ServiceRequestAggregateOrder, error) {
+			return ec.unmarshalOServiceRequestAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestAggregateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (*model.CompareTo, error) {
+			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg11
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_serviceRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12385,6 +13034,98 @@ func (ec *executionContext) field_SavedSegment_customers_args(ctx context.Contex
 		return nil, err
 	}
 	args["scope"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_ServiceRequestGroup_avg_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.ServiceRequestMetric, error) {
+			return ec.unmarshalNServiceRequestMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ServiceRequestGroup_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.ServiceRequestMetric, error) {
+			return ec.unmarshalNServiceRequestMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ServiceRequestGroup_median_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.ServiceRequestMetric, error) {
+			return ec.unmarshalNServiceRequestMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ServiceRequestGroup_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.ServiceRequestMetric, error) {
+			return ec.unmarshalNServiceRequestMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ServiceRequestGroup_sum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.ServiceRequestMetric, error) {
+			return ec.unmarshalNServiceRequestMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ServiceRequest_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "newestFirst",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newestFirst"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg1
 	return args, nil
 }
 
@@ -16091,6 +16832,29 @@ func (ec *executionContext) fieldContext_Customer_avgSatisfaction(_ context.Cont
 	return graphql.NewScalarFieldContext("Customer", field, true, false, "Float")
 }
 
+func (ec *executionContext) _Customer_satisfactionTrend(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_satisfactionTrend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SatisfactionTrend(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_satisfactionTrend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, false, "Int")
+}
+
 func (ec *executionContext) _Customer_stageHistory(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18039,6 +18803,231 @@ func (ec *executionContext) fieldContext_DealGroup_previous(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Digest_day(ctx context.Context, field graphql.CollectedField, obj *crm.Digest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Digest_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Digest_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Digest", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Digest_overdue(ctx context.Context, field graphql.CollectedField, obj *crm.Digest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Digest_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Digest_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Digest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Digest_dueToday(ctx context.Context, field graphql.CollectedField, obj *crm.Digest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Digest_dueToday(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueToday, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Digest_dueToday(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Digest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Digest_new(ctx context.Context, field graphql.CollectedField, obj *crm.Digest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Digest_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Digest_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Digest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Digest_byKind(ctx context.Context, field graphql.CollectedField, obj *crm.Digest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Digest_byKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Digest().ByKind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.KindCount) graphql.Marshaler {
+			return ec.marshalNTaskKindCount2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Digest_byKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Digest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaskKindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Digest_serviceRequests(ctx context.Context, field graphql.CollectedField, obj *crm.Digest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Digest_serviceRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Digest().ServiceRequests(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Digest_serviceRequests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Digest", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Digest_serviceRequestsOverdue(ctx context.Context, field graphql.CollectedField, obj *crm.Digest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Digest_serviceRequestsOverdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Digest().ServiceRequestsOverdue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Digest_serviceRequestsOverdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Digest", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Digest_top(ctx context.Context, field graphql.CollectedField, obj *crm.Digest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Digest_top(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Top, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.TaskItem) graphql.Marshaler {
+			return ec.marshalNTask2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Digest_top(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Digest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Digest_read(ctx context.Context, field graphql.CollectedField, obj *crm.Digest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Digest_read(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Read, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Digest_read(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Digest", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _DuplicateMatch_customer(ctx context.Context, field graphql.CollectedField, obj *crm.DuplicateMatch) (ret graphql.Marshaler) {
@@ -21605,6 +22594,38 @@ func (ec *executionContext) fieldContext_Mutation_closeServiceRequest(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_markDigestRead(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markDigestRead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().MarkDigestRead(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Digest) graphql.Marshaler {
+			return ec.marshalNDigest2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDigest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markDigestRead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Digest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_id(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23690,6 +24711,50 @@ func (ec *executionContext) fieldContext_Query_stageChangesAggregate(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_serviceRequestsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_serviceRequestsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ServiceRequestsAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["serviceRequestWhere"].(map[string]any), fc.Args["groupBy"].([]model.ServiceRequestDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.ServiceRequestAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+			return ec.marshalNServiceRequestAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_serviceRequestsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequestAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_serviceRequestsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_kpis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23886,6 +24951,38 @@ func (ec *executionContext) fieldContext_Query_rules(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_defaultRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_defaultRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DefaultRules(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *rules.Set) graphql.Marshaler {
+			return ec.marshalNRuleSet2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐSet(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_defaultRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleSet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_previewRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24014,6 +25111,38 @@ func (ec *executionContext) fieldContext_Query_serviceRequests(ctx context.Conte
 	if fc.Args, err = ec.field_Query_serviceRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_digest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_digest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Digest(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Digest) graphql.Marshaler {
+			return ec.marshalNDigest2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDigest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_digest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Digest(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -24572,6 +25701,38 @@ func (ec *executionContext) fieldContext_RulePreview_changes(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _RulePreview_tasks(ctx context.Context, field graphql.CollectedField, obj *model.RulePreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulePreview_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []rules.TaskEffect) graphql.Marshaler {
+			return ec.marshalNRuleTaskEffect2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐTaskEffectᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulePreview_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RulePreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RuleTaskEffect(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RulePreview_lint(ctx context.Context, field graphql.CollectedField, obj *model.RulePreview) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24827,6 +25988,75 @@ func (ec *executionContext) _RuleTagChange_ruleSet(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_RuleTagChange_ruleSet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RuleTagChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleTaskEffect_kind(ctx context.Context, field graphql.CollectedField, obj *rules.TaskEffect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTaskEffect_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.TaskKind) graphql.Marshaler {
+			return ec.marshalNTaskKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTaskEffect_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTaskEffect", field, false, false, "TaskKind")
+}
+
+func (ec *executionContext) _RuleTaskEffect_opened(ctx context.Context, field graphql.CollectedField, obj *rules.TaskEffect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTaskEffect_opened(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Opened, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTaskEffect_opened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTaskEffect", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RuleTaskEffect_closed(ctx context.Context, field graphql.CollectedField, obj *rules.TaskEffect) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RuleTaskEffect_closed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RuleTaskEffect_closed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RuleTaskEffect", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RuleThen_valueTier(ctx context.Context, field graphql.CollectedField, obj *rules.Then) (ret graphql.Marshaler) {
@@ -26762,7 +27992,8 @@ func (ec *executionContext) _ServiceRequest_history(ctx context.Context, field g
 			return ec.fieldContext_ServiceRequest_history(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ServiceRequest().History(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ServiceRequest().History(ctx, obj, fc.Args["newestFirst"].(*bool), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []crm.ServiceStatusChange) graphql.Marshaler {
@@ -26772,7 +28003,7 @@ func (ec *executionContext) _ServiceRequest_history(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ServiceRequest_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ServiceRequest_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ServiceRequest",
 		Field:      field,
@@ -26781,6 +28012,17 @@ func (ec *executionContext) fieldContext_ServiceRequest_history(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ServiceStatusChange(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ServiceRequest_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -26812,6 +28054,125 @@ func (ec *executionContext) fieldContext_ServiceRequest_customer(_ context.Conte
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestAggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+			return ec.marshalNServiceRequestGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestAggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequestGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestAggregate_total(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestAggregate_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalNServiceRequestGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestAggregate_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequestGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestAggregate_truncated(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestAggregate_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestAggregate_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequestAggregate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ServiceRequestAggregate_meta(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestAggregate_meta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceRequestAggregate().Meta(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AggregateMeta) graphql.Marshaler {
+			return ec.marshalNAggregateMeta2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeta(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestAggregate_meta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateMeta(ctx, field)
 		},
 	}
 	return fc, nil
@@ -26899,6 +28260,396 @@ func (ec *executionContext) fieldContext_ServiceRequestConnection_pageInfo(_ con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequestGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceRequestGroup_labels(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequestGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceRequestGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequestGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceRequestGroup_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequestGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceRequestGroup_other(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequestGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ServiceRequestGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ServiceRequestGroup().Sum(ctx, obj, fc.Args["metric"].(model.ServiceRequestMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_sum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ServiceRequestGroup_sum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestGroup_avg(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_avg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ServiceRequestGroup().Avg(ctx, obj, fc.Args["metric"].(model.ServiceRequestMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_avg(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ServiceRequestGroup_avg_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ServiceRequestGroup().Min(ctx, obj, fc.Args["metric"].(model.ServiceRequestMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ServiceRequestGroup_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ServiceRequestGroup().Max(ctx, obj, fc.Args["metric"].(model.ServiceRequestMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ServiceRequestGroup_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestGroup_median(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ServiceRequestGroup().Median(ctx, obj, fc.Args["metric"].(model.ServiceRequestMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_median(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ServiceRequestGroup_median_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceRequestGroup_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceRequestGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceRequestGroup_previous(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceRequestGroup_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalOServiceRequestGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceRequestGroup_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceRequestGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceRequestGroup(ctx, field)
 		},
 	}
 	return fc, nil
@@ -28035,6 +29786,52 @@ func (ec *executionContext) fieldContext_TaskConnection_pageInfo(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TaskKindCount_kind(ctx context.Context, field graphql.CollectedField, obj *crm.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskKindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.TaskKind) graphql.Marshaler {
+			return ec.marshalNTaskKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskKindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskKindCount", field, false, false, "TaskKind")
+}
+
+func (ec *executionContext) _TaskKindCount_count(ctx context.Context, field graphql.CollectedField, obj *crm.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskKindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskKindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskKindCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TierChange_from(ctx context.Context, field graphql.CollectedField, obj *crm.TierChange) (ret graphql.Marshaler) {
@@ -31091,7 +32888,7 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "lifecycle", "cadenceDays", "nextFollowUpAt", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "openServiceCount", "serviceRequestCount", "satisfactionCount", "avgSatisfaction", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory", "serviceRequests"}
+	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "lifecycle", "cadenceDays", "nextFollowUpAt", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "openServiceCount", "serviceRequestCount", "satisfactionCount", "avgSatisfaction", "satisfactionTrend", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory", "serviceRequests"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -31358,6 +33155,13 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["avgSatisfaction"] = data
+		case "satisfactionTrend":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionTrend"))
+			data, err := ec.unmarshalOOptionalIntFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["satisfactionTrend"] = data
 		case "contacts":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contacts"))
 			data, err := ec.unmarshalOContactsFilter2map(ctx, v)
@@ -31402,7 +33206,7 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 			it["stageHistory"] = data
 		case "serviceRequests":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceRequests"))
-			data, err := ec.unmarshalOServiceRequestsFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestsFilter(ctx, v)
+			data, err := ec.unmarshalOServiceRequestsFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35311,8 +37115,8 @@ func UnmarshalSatisfactionWhere(ctx context.Context, raw any) (map[string]any, e
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputServiceKindFilter(ctx context.Context, obj any) (model.ServiceKindFilter, error) {
-	var it model.ServiceKindFilter
+func (ec *executionContext) unmarshalInputServiceKindFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -35323,6 +37127,7 @@ func (ec *executionContext) unmarshalInputServiceKindFilter(ctx context.Context,
 	}
 
 	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35335,28 +37140,28 @@ func (ec *executionContext) unmarshalInputServiceKindFilter(ctx context.Context,
 			if err != nil {
 				return it, err
 			}
-			it.Eq = data
+			it["eq"] = data
 		case "ne":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
 			data, err := ec.unmarshalOServiceKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Ne = data
+			it["ne"] = data
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
 			data, err := ec.unmarshalOServiceKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.In = data
+			it["in"] = data
 		case "notIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
 			data, err := ec.unmarshalOServiceKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceKindᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.NotIn = data
+			it["notIn"] = data
 		}
 	}
 	return it, nil
@@ -35368,14 +37173,74 @@ func (ec *executionContext) unmarshalInputServiceKindFilter(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalServiceKindFilter(ctx context.Context, raw any) (model.ServiceKindFilter, error) {
-	var out model.ServiceKindFilter
+func UnmarshalServiceKindFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceKindFilter", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputServiceRequestCount(ctx context.Context, obj any) (model.ServiceRequestCount, error) {
-	var it model.ServiceRequestCount
+func (ec *executionContext) unmarshalInputServiceRequestAggregateOrder(ctx context.Context, obj any) (model.ServiceRequestAggregateOrder, error) {
+	var it model.ServiceRequestAggregateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["by"]; !present {
+		asMap["by"] = "COUNT"
+	}
+
+	fieldsInOrder := [...]string{"by", "metric", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOServiceRequestMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceRequestAggregateOrder unmarshals raw into the ServiceRequestAggregateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceRequestAggregateOrder(ctx context.Context, raw any) (model.ServiceRequestAggregateOrder, error) {
+	var out model.ServiceRequestAggregateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestAggregateOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceRequestCount(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -35386,6 +37251,7 @@ func (ec *executionContext) unmarshalInputServiceRequestCount(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"where", "eq", "gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35394,46 +37260,46 @@ func (ec *executionContext) unmarshalInputServiceRequestCount(ctx context.Contex
 		switch k {
 		case "where":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
-			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			data, err := ec.unmarshalOServiceRequestWhere2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Where = data
+			it["where"] = data
 		case "eq":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Eq = data
+			it["eq"] = data
 		case "gt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Gt = data
+			it["gt"] = data
 		case "gte":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Gte = data
+			it["gte"] = data
 		case "lt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Lt = data
+			it["lt"] = data
 		case "lte":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Lte = data
+			it["lte"] = data
 		}
 	}
 	return it, nil
@@ -35445,8 +37311,8 @@ func (ec *executionContext) unmarshalInputServiceRequestCount(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalServiceRequestCount(ctx context.Context, raw any) (model.ServiceRequestCount, error) {
-	var out model.ServiceRequestCount
+func UnmarshalServiceRequestCount(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestCount", raw, &out)
 	return out, err
 }
@@ -35598,8 +37464,8 @@ func UnmarshalServiceRequestPatch(ctx context.Context, raw any) (crm.ServiceRequ
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputServiceRequestWhere(ctx context.Context, obj any) (model.ServiceRequestWhere, error) {
-	var it model.ServiceRequestWhere
+func (ec *executionContext) unmarshalInputServiceRequestWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -35609,7 +37475,8 @@ func (ec *executionContext) unmarshalInputServiceRequestWhere(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "kind", "status", "priority", "assignee", "openedAt", "due", "resolvedAt", "closedAt", "resolutionHours"}
+	fieldsInOrder := [...]string{"and", "or", "not", "kind", "status", "priority", "assignee", "openedAt", "due", "resolvedAt", "closedAt", "resolutionHours", "resolvedLate"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35618,88 +37485,95 @@ func (ec *executionContext) unmarshalInputServiceRequestWhere(ctx context.Contex
 		switch k {
 		case "and":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
-			data, err := ec.unmarshalOServiceRequestWhere2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhereᚄ(ctx, v)
+			data, err := ec.unmarshalOServiceRequestWhere2ᚕmapᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.And = data
+			it["and"] = data
 		case "or":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
-			data, err := ec.unmarshalOServiceRequestWhere2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhereᚄ(ctx, v)
+			data, err := ec.unmarshalOServiceRequestWhere2ᚕmapᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Or = data
+			it["or"] = data
 		case "not":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
-			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			data, err := ec.unmarshalOServiceRequestWhere2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Not = data
+			it["not"] = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOServiceKindFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceKindFilter(ctx, v)
+			data, err := ec.unmarshalOServiceKindFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Kind = data
+			it["kind"] = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
-			data, err := ec.unmarshalOServiceStatusFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceStatusFilter(ctx, v)
+			data, err := ec.unmarshalOServiceStatusFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Status = data
+			it["status"] = data
 		case "priority":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
 			data, err := ec.unmarshalOPriorityFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Priority = data
+			it["priority"] = data
 		case "assignee":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignee"))
 			data, err := ec.unmarshalOOptionalUserFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Assignee = data
+			it["assignee"] = data
 		case "openedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openedAt"))
 			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.OpenedAt = data
+			it["openedAt"] = data
 		case "due":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
 			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Due = data
+			it["due"] = data
 		case "resolvedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAt"))
 			data, err := ec.unmarshalOOptionalTimeFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ResolvedAt = data
+			it["resolvedAt"] = data
 		case "closedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAt"))
 			data, err := ec.unmarshalOOptionalTimeFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ClosedAt = data
+			it["closedAt"] = data
 		case "resolutionHours":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionHours"))
 			data, err := ec.unmarshalOOptionalIntFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.ResolutionHours = data
+			it["resolutionHours"] = data
+		case "resolvedLate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedLate"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["resolvedLate"] = data
 		}
 	}
 	return it, nil
@@ -35711,14 +37585,14 @@ func (ec *executionContext) unmarshalInputServiceRequestWhere(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalServiceRequestWhere(ctx context.Context, raw any) (model.ServiceRequestWhere, error) {
-	var out model.ServiceRequestWhere
+func UnmarshalServiceRequestWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestWhere", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputServiceRequestsFilter(ctx context.Context, obj any) (model.ServiceRequestsFilter, error) {
-	var it model.ServiceRequestsFilter
+func (ec *executionContext) unmarshalInputServiceRequestsFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -35729,6 +37603,7 @@ func (ec *executionContext) unmarshalInputServiceRequestsFilter(ctx context.Cont
 	}
 
 	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35737,32 +37612,32 @@ func (ec *executionContext) unmarshalInputServiceRequestsFilter(ctx context.Cont
 		switch k {
 		case "some":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
-			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			data, err := ec.unmarshalOServiceRequestWhere2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Some = data
+			it["some"] = data
 		case "none":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
-			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			data, err := ec.unmarshalOServiceRequestWhere2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.None = data
+			it["none"] = data
 		case "every":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
-			data, err := ec.unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, v)
+			data, err := ec.unmarshalOServiceRequestWhere2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Every = data
+			it["every"] = data
 		case "count":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
-			data, err := ec.unmarshalOServiceRequestCount2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestCount(ctx, v)
+			data, err := ec.unmarshalOServiceRequestCount2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Count = data
+			it["count"] = data
 		}
 	}
 	return it, nil
@@ -35774,14 +37649,14 @@ func (ec *executionContext) unmarshalInputServiceRequestsFilter(ctx context.Cont
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalServiceRequestsFilter(ctx context.Context, raw any) (model.ServiceRequestsFilter, error) {
-	var out model.ServiceRequestsFilter
+func UnmarshalServiceRequestsFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceRequestsFilter", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputServiceStatusFilter(ctx context.Context, obj any) (model.ServiceStatusFilter, error) {
-	var it model.ServiceStatusFilter
+func (ec *executionContext) unmarshalInputServiceStatusFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -35792,6 +37667,7 @@ func (ec *executionContext) unmarshalInputServiceStatusFilter(ctx context.Contex
 	}
 
 	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35804,28 +37680,28 @@ func (ec *executionContext) unmarshalInputServiceStatusFilter(ctx context.Contex
 			if err != nil {
 				return it, err
 			}
-			it.Eq = data
+			it["eq"] = data
 		case "ne":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
 			data, err := ec.unmarshalOServiceStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Ne = data
+			it["ne"] = data
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
 			data, err := ec.unmarshalOServiceStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.In = data
+			it["in"] = data
 		case "notIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
 			data, err := ec.unmarshalOServiceStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.NotIn = data
+			it["notIn"] = data
 		}
 	}
 	return it, nil
@@ -35837,8 +37713,8 @@ func (ec *executionContext) unmarshalInputServiceStatusFilter(ctx context.Contex
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalServiceStatusFilter(ctx context.Context, raw any) (model.ServiceStatusFilter, error) {
-	var out model.ServiceStatusFilter
+func UnmarshalServiceStatusFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceStatusFilter", raw, &out)
 	return out, err
 }
@@ -37926,6 +39802,11 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "satisfactionTrend":
+			out.Values[i] = ec._Customer_satisfactionTrend(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "stageHistory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -38487,6 +40368,82 @@ func (ec *executionContext) _DealGroup(ctx context.Context, sel ast.SelectionSet
 		case "previous":
 			out.Values[i] = ec._DealGroup_previous(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var digestImplementors = []string{"Digest"}
+
+func (ec *executionContext) _Digest(ctx context.Context, sel ast.SelectionSet, obj *crm.Digest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, digestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Digest")
+		case "day":
+			out.Values[i] = ec._Digest_day(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.Values[i] = ec._Digest_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dueToday":
+			out.Values[i] = ec._Digest_dueToday(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "new":
+			out.Values[i] = ec._Digest_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byKind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Digest_byKind(ctx, field, obj)
+				})
+		case "serviceRequests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Digest_serviceRequests(ctx, field, obj)
+				})
+		case "serviceRequestsOverdue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Digest_serviceRequestsOverdue(ctx, field, obj)
+				})
+		case "top":
+			out.Values[i] = ec._Digest_top(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "read":
+			out.Values[i] = ec._Digest_read(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -39418,6 +41375,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "markDigestRead":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markDigestRead(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39986,6 +41950,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stageChangesAggregate(ctx, field)
 				})
+		case "serviceRequestsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_serviceRequestsAggregate(ctx, field)
+				})
 		case "kpis":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -40016,6 +41986,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_rules(ctx, field)
 				})
+		case "defaultRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_defaultRules(ctx, field)
+				})
 		case "previewRules":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -40033,6 +42009,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_serviceRequests(ctx, field)
+				})
+		case "digest":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_digest(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -40232,6 +42214,11 @@ func (ec *executionContext) _RulePreview(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "tasks":
+			out.Values[i] = ec._RulePreview_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "lint":
 			out.Values[i] = ec._RulePreview_lint(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40337,6 +42324,49 @@ func (ec *executionContext) _RuleTagChange(ctx context.Context, sel ast.Selectio
 			}
 		case "ruleSet":
 			out.Values[i] = ec._RuleTagChange_ruleSet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ruleTaskEffectImplementors = []string{"RuleTaskEffect"}
+
+func (ec *executionContext) _RuleTaskEffect(ctx context.Context, sel ast.SelectionSet, obj *rules.TaskEffect) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ruleTaskEffectImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RuleTaskEffect")
+		case "kind":
+			out.Values[i] = ec._RuleTaskEffect_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "opened":
+			out.Values[i] = ec._RuleTaskEffect_opened(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closed":
+			out.Values[i] = ec._RuleTaskEffect_closed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40977,6 +43007,55 @@ func (ec *executionContext) _ServiceRequest(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var serviceRequestAggregateImplementors = []string{"ServiceRequestAggregate"}
+
+func (ec *executionContext) _ServiceRequestAggregate(ctx context.Context, sel ast.SelectionSet, obj *analytics.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceRequestAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceRequestAggregate")
+		case "groups":
+			out.Values[i] = ec._ServiceRequestAggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._ServiceRequestAggregate_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._ServiceRequestAggregate_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meta":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequestAggregate_meta(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var serviceRequestConnectionImplementors = []string{"ServiceRequestConnection"}
 
 func (ec *executionContext) _ServiceRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceRequestConnection) graphql.Marshaler {
@@ -41002,6 +43081,99 @@ func (ec *executionContext) _ServiceRequestConnection(ctx context.Context, sel a
 			out.Values[i] = ec._ServiceRequestConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceRequestGroupImplementors = []string{"ServiceRequestGroup"}
+
+func (ec *executionContext) _ServiceRequestGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceRequestGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceRequestGroup")
+		case "keys":
+			out.Values[i] = ec._ServiceRequestGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.Values[i] = ec._ServiceRequestGroup_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._ServiceRequestGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			out.Values[i] = ec._ServiceRequestGroup_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "other":
+			out.Values[i] = ec._ServiceRequestGroup_other(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sum":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequestGroup_sum(ctx, field, obj)
+				})
+		case "avg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequestGroup_avg(ctx, field, obj)
+				})
+		case "min":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequestGroup_min(ctx, field, obj)
+				})
+		case "max":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequestGroup_max(ctx, field, obj)
+				})
+		case "median":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceRequestGroup_median(ctx, field, obj)
+				})
+		case "drill":
+			out.Values[i] = ec._ServiceRequestGroup_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._ServiceRequestGroup_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -41381,6 +43553,44 @@ func (ec *executionContext) _TaskConnection(ctx context.Context, sel ast.Selecti
 			}
 		case "pageInfo":
 			out.Values[i] = ec._TaskConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var taskKindCountImplementors = []string{"TaskKindCount"}
+
+func (ec *executionContext) _TaskKindCount(ctx context.Context, sel ast.SelectionSet, obj *crm.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taskKindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaskKindCount")
+		case "kind":
+			out.Values[i] = ec._TaskKindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TaskKindCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -42591,6 +44801,14 @@ func (ec *executionContext) unmarshalNDealWhere2map(ctx context.Context, v any) 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNDigest2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDigest(ctx context.Context, sel ast.SelectionSet, v *crm.Digest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Digest!")
+		return graphql.Null
+	}
+	return ec._Digest(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDuplicateCheckInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateCheck(ctx context.Context, v any) (crm.DuplicateCheck, error) {
 	res, err := ec.unmarshalInputDuplicateCheckInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43254,6 +45472,26 @@ func (ec *executionContext) marshalNRuleTagChange2ᚕgithubᚗcomᚋkehuᚑcrm�
 	return ret
 }
 
+func (ec *executionContext) marshalNRuleTaskEffect2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐTaskEffect(ctx context.Context, sel ast.SelectionSet, v rules.TaskEffect) graphql.Marshaler {
+	return ec._RuleTaskEffect(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRuleTaskEffect2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐTaskEffectᚄ(ctx context.Context, sel ast.SelectionSet, v []rules.TaskEffect) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRuleTaskEffect2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐTaskEffect(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRuleThen2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋrulesᚐThen(ctx context.Context, sel ast.SelectionSet, v rules.Then) graphql.Marshaler {
 	return ec._RuleThen(ctx, sel, &v)
 }
@@ -43444,6 +45682,14 @@ func (ec *executionContext) marshalNServiceRequest2ᚖgithubᚗcomᚋkehuᚑcrm�
 	return ec._ServiceRequest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNServiceRequestAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx context.Context, sel ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServiceRequestAggregate!")
+		return graphql.Null
+	}
+	return ec._ServiceRequestAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNServiceRequestConnection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestConnection(ctx context.Context, sel ast.SelectionSet, v *model.ServiceRequestConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ServiceRequestConnection!")
@@ -43452,9 +45698,53 @@ func (ec *executionContext) marshalNServiceRequestConnection2ᚖgithubᚗcomᚋk
 	return ec._ServiceRequestConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNServiceRequestDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestDimension(ctx context.Context, v any) (model.ServiceRequestDimension, error) {
+	var res model.ServiceRequestDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceRequestDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestDimension(ctx context.Context, sel ast.SelectionSet, v model.ServiceRequestDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNServiceRequestGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceRequestGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNServiceRequestGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServiceRequestGroup!")
+		return graphql.Null
+	}
+	return ec._ServiceRequestGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNServiceRequestInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceRequestInput(ctx context.Context, v any) (crm.ServiceRequestInput, error) {
 	res, err := ec.unmarshalInputServiceRequestInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNServiceRequestMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx context.Context, v any) (model.ServiceRequestMetric, error) {
+	var res model.ServiceRequestMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceRequestMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx context.Context, sel ast.SelectionSet, v model.ServiceRequestMetric) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNServiceRequestPatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceRequestPatch(ctx context.Context, v any) (crm.ServiceRequestPatch, error) {
@@ -43462,7 +45752,7 @@ func (ec *executionContext) unmarshalNServiceRequestPatch2githubᚗcomᚋkehuᚑ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNServiceRequestWhere2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx context.Context, v any) (model.ServiceRequestWhere, error) {
+func (ec *executionContext) unmarshalNServiceRequestWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputServiceRequestWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -43681,6 +45971,26 @@ func (ec *executionContext) unmarshalNTaskKind2githubᚗcomᚋkehuᚑcrmᚋkehu�
 
 func (ec *executionContext) marshalNTaskKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKind(ctx context.Context, sel ast.SelectionSet, v crm.TaskKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNTaskKindCount2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKindCount(ctx context.Context, sel ast.SelectionSet, v crm.KindCount) graphql.Marshaler {
+	return ec._TaskKindCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTaskKindCount2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.KindCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTaskKindCount2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTaskStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatus(ctx context.Context, v any) (crm.TaskStatus, error) {
@@ -45856,32 +48166,40 @@ func (ec *executionContext) marshalOServiceKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋk
 	return v
 }
 
-func (ec *executionContext) unmarshalOServiceKindFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceKindFilter(ctx context.Context, v any) (*model.ServiceKindFilter, error) {
+func (ec *executionContext) unmarshalOServiceKindFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputServiceKindFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOServiceRequestAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestAggregateOrder(ctx context.Context, v any) (*model.ServiceRequestAggregateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceRequestAggregateOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOServiceRequestCount2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestCount(ctx context.Context, v any) (*model.ServiceRequestCount, error) {
+func (ec *executionContext) unmarshalOServiceRequestCount2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputServiceRequestCount(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOServiceRequestWhere2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhereᚄ(ctx context.Context, v any) ([]model.ServiceRequestWhere, error) {
+func (ec *executionContext) unmarshalOServiceRequestDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestDimensionᚄ(ctx context.Context, v any) ([]model.ServiceRequestDimension, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ServiceRequestWhere, len(vSlice))
+	res := make([]model.ServiceRequestDimension, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNServiceRequestWhere2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNServiceRequestDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestDimension(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -45889,20 +48207,79 @@ func (ec *executionContext) unmarshalOServiceRequestWhere2ᚕgithubᚗcomᚋkehu
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOServiceRequestWhere2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestWhere(ctx context.Context, v any) (*model.ServiceRequestWhere, error) {
+func (ec *executionContext) marshalOServiceRequestDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ServiceRequestDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceRequestDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOServiceRequestGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ServiceRequestGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOServiceRequestMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx context.Context, v any) (*model.ServiceRequestMetric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ServiceRequestMetric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOServiceRequestMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestMetric(ctx context.Context, sel ast.SelectionSet, v *model.ServiceRequestMetric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOServiceRequestWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputServiceRequestWhere(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOServiceRequestsFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceRequestsFilter(ctx context.Context, v any) (*model.ServiceRequestsFilter, error) {
+func (ec *executionContext) unmarshalOServiceRequestWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNServiceRequestWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOServiceRequestsFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputServiceRequestsFilter(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOServiceStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐServiceStatus(ctx context.Context, v any) (crm.ServiceStatus, error) {
@@ -45967,12 +48344,12 @@ func (ec *executionContext) marshalOServiceStatus2ᚖgithubᚗcomᚋkehuᚑcrm�
 	return v
 }
 
-func (ec *executionContext) unmarshalOServiceStatusFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐServiceStatusFilter(ctx context.Context, v any) (*model.ServiceStatusFilter, error) {
+func (ec *executionContext) unmarshalOServiceStatusFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputServiceStatusFilter(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOStage2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐStage(ctx context.Context, v any) (crm.Stage, error) {

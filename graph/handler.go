@@ -140,6 +140,10 @@ func config(r *Resolver, filterCost func(text bool) int) Config {
 		}
 		return filterCost(false) + n*child
 	}
+	// The digest scans the customers with the caller's open tasks and
+	// service requests, as the two lists do.
+	cfg.Complexity.Query.Digest = func(child int) int { return 2*filterCost(false) + child }
+	cfg.Complexity.Mutation.MarkDigestRead = func(child int) int { return 2*filterCost(false) + child }
 	// A sidebar: an estimate of how many segments a user sees.
 	cfg.Complexity.Query.Segments = func(child int) int { return 1 + 20*child }
 	nestedCosts(&cfg.Complexity)

@@ -82,7 +82,10 @@ func (r *Resolver) previewRules(ctx context.Context, in []model.ClassificationRu
 		loc := r.locale(ctx, a, locale)
 		name := func(i int) string { return prog.Set().Rules[i].Name }
 		out := &model.RulePreview{Customers: pv.Customers, Changed: pv.Changed, Held: pv.Held,
-			Transitions: []model.RuleTransition{}, Changes: []model.RuleChange{}, Lint: []model.RuleFinding{}}
+			Transitions: []model.RuleTransition{}, Changes: []model.RuleChange{}, Lint: []model.RuleFinding{}, Tasks: pv.Tasks}
+		if out.Tasks == nil {
+			out.Tasks = []rules.TaskEffect{}
+		}
 		for _, t := range pv.Transitions {
 			out.Transitions = append(out.Transitions, model.RuleTransition{Field: ruleFields[t.Target.Field], Tag: tagOf(t.Target),
 				From: orNull(t.From), To: orNull(t.To), Customers: t.Customers})

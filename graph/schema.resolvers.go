@@ -366,6 +366,21 @@ func (r *dealGroupResolver) Median(ctx context.Context, obj *analytics.Row, metr
 	return figure(obj.Median(analytics.Metric(metric)))
 }
 
+// ByKind is the resolver for the byKind field.
+func (r *digestResolver) ByKind(ctx context.Context, obj *crm.Digest) ([]crm.KindCount, error) {
+	return obj.Kinds, nil
+}
+
+// ServiceRequests is the resolver for the serviceRequests field.
+func (r *digestResolver) ServiceRequests(ctx context.Context, obj *crm.Digest) (int, error) {
+	return obj.Services, nil
+}
+
+// ServiceRequestsOverdue is the resolver for the serviceRequestsOverdue field.
+func (r *digestResolver) ServiceRequestsOverdue(ctx context.Context, obj *crm.Digest) (int, error) {
+	return obj.ServicesOverdue, nil
+}
+
 // Range is the resolver for the range field.
 func (r *funnelResolver) Range(ctx context.Context, obj *analytics.Funnel) (*model.DaySpan, error) {
 	return daySpan(&obj.Range), nil
@@ -777,6 +792,11 @@ func (r *mutationResolver) CloseServiceRequest(ctx context.Context, customerID s
 	})
 }
 
+// MarkDigestRead is the resolver for the markDigestRead field.
+func (r *mutationResolver) MarkDigestRead(ctx context.Context) (*crm.Digest, error) {
+	return as(ctx, func(a crm.Actor) (*crm.Digest, error) { return r.CRM.MarkDigestRead(ctx, a) })
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -1100,6 +1120,17 @@ func (r *queryResolver) StageChangesAggregate(ctx context.Context, where map[str
 	return r.aggregate(ctx, in)
 }
 
+// ServiceRequestsAggregate is the resolver for the serviceRequestsAggregate field.
+func (r *queryResolver) ServiceRequestsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, serviceRequestWhere map[string]any, groupBy []model.ServiceRequestDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.ServiceRequestAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+	in := aggArgs{fact: analytics.ServiceRequests, where: where, query: query, segment: segment, scope: scope,
+		elemWhere: serviceRequestWhere,
+		groupBy:   names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+	if orderBy != nil {
+		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
+	}
+	return r.aggregate(ctx, in)
+}
+
 // Kpis is the resolver for the kpis field.
 func (r *queryResolver) Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error) {
 	return r.kpis(ctx, where, query, segment, rangeArg, compare, locale)
@@ -1128,6 +1159,11 @@ func (r *queryResolver) Rules(ctx context.Context) (*rules.Set, error) {
 	return r.Resolver.Rules.Rules(ctx)
 }
 
+// DefaultRules is the resolver for the defaultRules field.
+func (r *queryResolver) DefaultRules(ctx context.Context) (*rules.Set, error) {
+	return rules.Defaults(), nil
+}
+
 // PreviewRules is the resolver for the previewRules field.
 func (r *queryResolver) PreviewRules(ctx context.Context, rules []model.ClassificationRuleInput, where map[string]any, query *string, segment *string, first *int, locale *crm.Locale) (*model.RulePreview, error) {
 	return r.previewRules(ctx, rules, where, query, segment, first, locale)
@@ -1141,6 +1177,11 @@ func (r *queryResolver) Tasks(ctx context.Context, assignee *string, everyone *b
 // ServiceRequests is the resolver for the serviceRequests field.
 func (r *queryResolver) ServiceRequests(ctx context.Context, assignee *string, mine *bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus, overdue *bool, first *int, after *string) (*model.ServiceRequestConnection, error) {
 	return r.serviceRequests(ctx, assignee, isTrue(mine), kind, statuses, isTrue(overdue), first, after)
+}
+
+// Digest is the resolver for the digest field.
+func (r *queryResolver) Digest(ctx context.Context) (*crm.Digest, error) {
+	return as(ctx, func(a crm.Actor) (*crm.Digest, error) { return r.CRM.Digest(ctx, a) })
 }
 
 // UpdatedAt is the resolver for the updatedAt field.
@@ -1356,13 +1397,46 @@ func (r *serviceRequestResolver) Satisfaction(ctx context.Context, obj *crm.Serv
 }
 
 // History is the resolver for the history field.
-func (r *serviceRequestResolver) History(ctx context.Context, obj *crm.ServiceItem) ([]crm.ServiceStatusChange, error) {
-	return visibleRequest(ctx, obj).History, nil
+func (r *serviceRequestResolver) History(ctx context.Context, obj *crm.ServiceItem, newestFirst *bool, limit *int) ([]crm.ServiceStatusChange, error) {
+	if err := crm.CheckLimit("limit", limit, crm.MaxServiceHistory); err != nil {
+		return nil, err
+	}
+	return crm.Window(visibleRequest(ctx, obj).History, isTrue(newestFirst), limit), nil
 }
 
 // Customer is the resolver for the customer field.
 func (r *serviceRequestResolver) Customer(ctx context.Context, obj *crm.ServiceItem) (*crm.Customer, error) {
 	return obj.Customer, nil
+}
+
+// Meta is the resolver for the meta field.
+func (r *serviceRequestAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
+	return meta(obj), nil
+}
+
+// Sum is the resolver for the sum field.
+func (r *serviceRequestGroupResolver) Sum(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error) {
+	return figure(obj.Sum(analytics.Metric(metric)))
+}
+
+// Avg is the resolver for the avg field.
+func (r *serviceRequestGroupResolver) Avg(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error) {
+	return figure(obj.Avg(analytics.Metric(metric)))
+}
+
+// Min is the resolver for the min field.
+func (r *serviceRequestGroupResolver) Min(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error) {
+	return figure(obj.Min(analytics.Metric(metric)))
+}
+
+// Max is the resolver for the max field.
+func (r *serviceRequestGroupResolver) Max(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error) {
+	return figure(obj.Max(analytics.Metric(metric)))
+}
+
+// Median is the resolver for the median field.
+func (r *serviceRequestGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.ServiceRequestMetric) (*string, error) {
+	return figure(obj.Median(analytics.Metric(metric)))
 }
 
 // By is the resolver for the by field.
@@ -1491,6 +1565,9 @@ func (r *Resolver) DealAggregate() DealAggregateResolver { return &dealAggregate
 // DealGroup returns DealGroupResolver implementation.
 func (r *Resolver) DealGroup() DealGroupResolver { return &dealGroupResolver{r} }
 
+// Digest returns DigestResolver implementation.
+func (r *Resolver) Digest() DigestResolver { return &digestResolver{r} }
+
 // Funnel returns FunnelResolver implementation.
 func (r *Resolver) Funnel() FunnelResolver { return &funnelResolver{r} }
 
@@ -1559,6 +1636,16 @@ func (r *Resolver) SavedSegment() SavedSegmentResolver { return &savedSegmentRes
 // ServiceRequest returns ServiceRequestResolver implementation.
 func (r *Resolver) ServiceRequest() ServiceRequestResolver { return &serviceRequestResolver{r} }
 
+// ServiceRequestAggregate returns ServiceRequestAggregateResolver implementation.
+func (r *Resolver) ServiceRequestAggregate() ServiceRequestAggregateResolver {
+	return &serviceRequestAggregateResolver{r}
+}
+
+// ServiceRequestGroup returns ServiceRequestGroupResolver implementation.
+func (r *Resolver) ServiceRequestGroup() ServiceRequestGroupResolver {
+	return &serviceRequestGroupResolver{r}
+}
+
 // ServiceStatusChange returns ServiceStatusChangeResolver implementation.
 func (r *Resolver) ServiceStatusChange() ServiceStatusChangeResolver {
 	return &serviceStatusChangeResolver{r}
@@ -1585,41 +1672,44 @@ func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{
 func (r *Resolver) User() UserResolver { return &userResolver{r} }
 
 type (
-	apiTokenResolver              struct{ *Resolver }
-	bulkFailureResolver           struct{ *Resolver }
-	bulkJobResolver               struct{ *Resolver }
-	cohortMatrixResolver          struct{ *Resolver }
-	customerResolver              struct{ *Resolver }
-	customerAggregateResolver     struct{ *Resolver }
-	customerGroupResolver         struct{ *Resolver }
-	dealResolver                  struct{ *Resolver }
-	dealAggregateResolver         struct{ *Resolver }
-	dealGroupResolver             struct{ *Resolver }
-	funnelResolver                struct{ *Resolver }
-	interactionResolver           struct{ *Resolver }
-	interactionAggregateResolver  struct{ *Resolver }
-	interactionGroupResolver      struct{ *Resolver }
-	kpiReportResolver             struct{ *Resolver }
-	lifecycleChangeResolver       struct{ *Resolver }
-	mutationResolver              struct{ *Resolver }
-	needResolver                  struct{ *Resolver }
-	needAggregateResolver         struct{ *Resolver }
-	needGroupResolver             struct{ *Resolver }
-	nextActionResolver            struct{ *Resolver }
-	ownerChangeResolver           struct{ *Resolver }
-	queryResolver                 struct{ *Resolver }
-	ruleSetResolver               struct{ *Resolver }
-	ruleThenResolver              struct{ *Resolver }
-	satisfactionAggregateResolver struct{ *Resolver }
-	satisfactionGroupResolver     struct{ *Resolver }
-	satisfactionResultResolver    struct{ *Resolver }
-	savedSegmentResolver          struct{ *Resolver }
-	serviceRequestResolver        struct{ *Resolver }
-	serviceStatusChangeResolver   struct{ *Resolver }
-	stageChangeResolver           struct{ *Resolver }
-	stageChangeAggregateResolver  struct{ *Resolver }
-	stageChangeGroupResolver      struct{ *Resolver }
-	taskResolver                  struct{ *Resolver }
-	tierChangeResolver            struct{ *Resolver }
-	userResolver                  struct{ *Resolver }
+	apiTokenResolver                struct{ *Resolver }
+	bulkFailureResolver             struct{ *Resolver }
+	bulkJobResolver                 struct{ *Resolver }
+	cohortMatrixResolver            struct{ *Resolver }
+	customerResolver                struct{ *Resolver }
+	customerAggregateResolver       struct{ *Resolver }
+	customerGroupResolver           struct{ *Resolver }
+	dealResolver                    struct{ *Resolver }
+	dealAggregateResolver           struct{ *Resolver }
+	dealGroupResolver               struct{ *Resolver }
+	digestResolver                  struct{ *Resolver }
+	funnelResolver                  struct{ *Resolver }
+	interactionResolver             struct{ *Resolver }
+	interactionAggregateResolver    struct{ *Resolver }
+	interactionGroupResolver        struct{ *Resolver }
+	kpiReportResolver               struct{ *Resolver }
+	lifecycleChangeResolver         struct{ *Resolver }
+	mutationResolver                struct{ *Resolver }
+	needResolver                    struct{ *Resolver }
+	needAggregateResolver           struct{ *Resolver }
+	needGroupResolver               struct{ *Resolver }
+	nextActionResolver              struct{ *Resolver }
+	ownerChangeResolver             struct{ *Resolver }
+	queryResolver                   struct{ *Resolver }
+	ruleSetResolver                 struct{ *Resolver }
+	ruleThenResolver                struct{ *Resolver }
+	satisfactionAggregateResolver   struct{ *Resolver }
+	satisfactionGroupResolver       struct{ *Resolver }
+	satisfactionResultResolver      struct{ *Resolver }
+	savedSegmentResolver            struct{ *Resolver }
+	serviceRequestResolver          struct{ *Resolver }
+	serviceRequestAggregateResolver struct{ *Resolver }
+	serviceRequestGroupResolver     struct{ *Resolver }
+	serviceStatusChangeResolver     struct{ *Resolver }
+	stageChangeResolver             struct{ *Resolver }
+	stageChangeAggregateResolver    struct{ *Resolver }
+	stageChangeGroupResolver        struct{ *Resolver }
+	taskResolver                    struct{ *Resolver }
+	tierChangeResolver              struct{ *Resolver }
+	userResolver                    struct{ *Resolver }
 )

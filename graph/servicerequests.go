@@ -71,11 +71,14 @@ func (r *Resolver) customerServiceRequests(ctx context.Context, obj *crm.Custome
 		}
 	}
 	slices.SortStableFunc(out, func(x, y crm.ServiceItem) int {
-		if x.Closed() != y.Closed() {
+		switch {
+		case x.Closed() != y.Closed():
 			if y.Closed() {
 				return -1
 			}
 			return 1
+		case x.Closed():
+			return y.ClosedAt.Compare(*x.ClosedAt) // last closed first
 		}
 		return x.Due.Compare(y.Due)
 	})

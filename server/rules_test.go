@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/rules"
 )
 
 type ruleSetOut struct {
@@ -273,5 +274,27 @@ func TestClassificationOverHTTP(t *testing.T) {
 	if h := got.TierHistory[len(got.TierHistory)-1]; s(h.From) != "A" || s(h.To) != "C" || h.By != nil || s(h.Rule) != "C类：其余客户" || h.RuleSet == nil {
 		raw, _ := json.Marshal(h)
 		t.Fatalf("tier history after clearing %s", raw)
+	}
+}
+
+// The seeds' defaults stay readable after a set is saved, to start again
+// from; saving them as they are is a new version of the defaults.
+func TestDefaultRulesOverHTTP(t *testing.T) {
+	ts := newTestServer(t)
+	type set struct {
+		Version int
+		Rules   []struct{ Name, When string }
+	}
+	var before struct{ DefaultRules, Rules set }
+	ts.post(t, ts.admin, `{ defaultRules { version rules { name when } } rules { version rules { name when } } }`, nil).ok(t, &before)
+	if before.DefaultRules.Version != 0 || len(before.DefaultRules.Rules) != len(rules.Defaults().Rules) ||
+		before.DefaultRules.Rules[0].Name != rules.Defaults().Rules[0].Name {
+		t.Fatalf("defaults: %+v", before.DefaultRules)
+	}
+	ts.post(t, ts.admin, `mutation { saveRules(expectedVersion: 0, rules: [{name: "全部C类", priority: 1, then: {valueTier: C}}]) { version } }`, nil).ok(t, nil)
+	var after struct{ DefaultRules, Rules set }
+	ts.post(t, ts.admin, `{ defaultRules { version rules { name when } } rules { version rules { name when } } }`, nil).ok(t, &after)
+	if len(after.Rules.Rules) != 1 || after.Rules.Version != 1 || len(after.DefaultRules.Rules) != len(before.DefaultRules.Rules) {
+		t.Fatalf("after saving one rule: in force %+v, defaults %d rules", after.Rules, len(after.DefaultRules.Rules))
 	}
 }

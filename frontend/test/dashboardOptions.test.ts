@@ -160,6 +160,8 @@ describe('KPIs', () => {
     expect(formatKpi('100.00', 'PERCENT', 'en')).toBe('100%');
     expect(formatKpi('86.25', 'SCORE', 'zh')).toBe('86.25 分');
     expect(formatKpi('12.50', 'DAYS', 'en')).toBe('12.5 days');
+    expect(formatKpi('30.50', 'HOURS', 'zh')).toBe('30.5 小时');
+    expect(formatKpi('30.00', 'HOURS', 'en')).toBe('30 hours');
     expect(formatKpi('12345', 'COUNT', 'zh')).toBe('12,345');
     expect(formatKpi('680000.00', 'YUAN', 'zh')).toBe('¥68万');
     expect(formatKpi(null, 'PERCENT', 'zh')).toBe('—');

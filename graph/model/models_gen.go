@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/rules"
 )
 
 // About an aggregate's computation.
@@ -238,8 +239,10 @@ type RulePreview struct {
 	// Every transition, most customers first.
 	Transitions []RuleTransition `json:"transitions"`
 	// The changes of the first customers that change, up to first.
-	Changes []RuleChange  `json:"changes"`
-	Lint    []RuleFinding `json:"lint"`
+	Changes []RuleChange `json:"changes"`
+	// The generated tasks the changes would open and close, by kind (those whose reason is the classification: the churn watch of A and B, follow-ups by the cadence, scheduled reviews).
+	Tasks []rules.TaskEffect `json:"tasks"`
+	Lint  []RuleFinding      `json:"lint"`
 }
 
 type RuleThenInput struct {
@@ -279,11 +282,12 @@ type SegmentExplanation struct {
 	Lean bool `json:"lean"`
 }
 
-type ServiceKindFilter struct {
-	Eq    *crm.ServiceKind  `json:"eq,omitempty"`
-	Ne    *crm.ServiceKind  `json:"ne,omitempty"`
-	In    []crm.ServiceKind `json:"in,omitempty"`
-	NotIn []crm.ServiceKind `json:"notIn,omitempty"`
+type ServiceRequestAggregateOrder struct {
+	By AggregateMeasure `json:"by"`
+	// The metric of SUM, AVG, MIN and MAX.
+	Metric *ServiceRequestMetric `json:"metric,omitempty"`
+	// DESC by default (ASC for KEY).
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A page of service requests, by due time.
@@ -292,56 +296,6 @@ type ServiceRequestConnection struct {
 	// Every request the query selects.
 	TotalCount int       `json:"totalCount"`
 	PageInfo   *PageInfo `json:"pageInfo"`
-}
-
-type ServiceRequestCount struct {
-	Where *ServiceRequestWhere `json:"where,omitempty"`
-	Eq    *int                 `json:"eq,omitempty"`
-	Gt    *int                 `json:"gt,omitempty"`
-	Gte   *int                 `json:"gte,omitempty"`
-	Lt    *int                 `json:"lt,omitempty"`
-	Lte   *int                 `json:"lte,omitempty"`
-}
-
-// A filter of one of a customer's service requests (consultations, complaints, after-sales).
-type ServiceRequestWhere struct {
-	// Every filter matches.
-	And []ServiceRequestWhere `json:"and,omitempty"`
-	// Some filter matches.
-	Or []ServiceRequestWhere `json:"or,omitempty"`
-	// The filter does not match.
-	Not      *ServiceRequestWhere `json:"not,omitempty"`
-	Kind     *ServiceKindFilter   `json:"kind,omitempty"`
-	Status   *ServiceStatusFilter `json:"status,omitempty"`
-	Priority map[string]any       `json:"priority,omitempty"`
-	// The user the request is assigned to; me: the signed-in user.
-	Assignee map[string]any `json:"assignee,omitempty"`
-	OpenedAt map[string]any `json:"openedAt,omitempty"`
-	// When it should be resolved. Overdue: status:[OPEN,IN_PROGRESS] due:>0d (due longer ago than now).
-	Due map[string]any `json:"due,omitempty"`
-	// The latest resolution; null until resolved.
-	ResolvedAt map[string]any `json:"resolvedAt,omitempty"`
-	ClosedAt   map[string]any `json:"closedAt,omitempty"`
-	// Whole hours from opening to the latest resolution (rounded down); null while not resolved (or reopened).
-	ResolutionHours map[string]any `json:"resolutionHours,omitempty"`
-}
-
-type ServiceRequestsFilter struct {
-	// Some element matches.
-	Some *ServiceRequestWhere `json:"some,omitempty"`
-	// No element matches.
-	None *ServiceRequestWhere `json:"none,omitempty"`
-	// Every element matches (true when there is none).
-	Every *ServiceRequestWhere `json:"every,omitempty"`
-	// The number of elements that match.
-	Count *ServiceRequestCount `json:"count,omitempty"`
-}
-
-type ServiceStatusFilter struct {
-	Eq    *crm.ServiceStatus  `json:"eq,omitempty"`
-	Ne    *crm.ServiceStatus  `json:"ne,omitempty"`
-	In    []crm.ServiceStatus `json:"in,omitempty"`
-	NotIn []crm.ServiceStatus `json:"notIn,omitempty"`
 }
 
 type StageChangeAggregateOrder struct {
@@ -1514,6 +1468,170 @@ func (e *SatisfactionMetric) UnmarshalJSON(b []byte) error {
 }
 
 func (e SatisfactionMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Dimensions of serviceRequestsAggregate: the time units of the fact's time (opened), the fact's own, then
+// the customer's. STATUS and KIND have the service request's values (ServiceStatus, ServiceKind);
+// ASSIGNEE is a user id; TIMELINESS is ON_TIME (resolved at or before its due time), LATE (resolved
+// after it), OVERDUE (OPEN or IN_PROGRESS and due before now), OPEN (OPEN or IN_PROGRESS, not yet
+// due), empty for one resolved without a time of resolution.
+type ServiceRequestDimension string
+
+const (
+	ServiceRequestDimensionDay              ServiceRequestDimension = "DAY"
+	ServiceRequestDimensionWeek             ServiceRequestDimension = "WEEK"
+	ServiceRequestDimensionMonth            ServiceRequestDimension = "MONTH"
+	ServiceRequestDimensionQuarter          ServiceRequestDimension = "QUARTER"
+	ServiceRequestDimensionYear             ServiceRequestDimension = "YEAR"
+	ServiceRequestDimensionStatus           ServiceRequestDimension = "STATUS"
+	ServiceRequestDimensionPriority         ServiceRequestDimension = "PRIORITY"
+	ServiceRequestDimensionKind             ServiceRequestDimension = "KIND"
+	ServiceRequestDimensionAssignee         ServiceRequestDimension = "ASSIGNEE"
+	ServiceRequestDimensionTimeliness       ServiceRequestDimension = "TIMELINESS"
+	ServiceRequestDimensionValueTier        ServiceRequestDimension = "VALUE_TIER"
+	ServiceRequestDimensionLifecycle        ServiceRequestDimension = "LIFECYCLE"
+	ServiceRequestDimensionIntentGrade      ServiceRequestDimension = "INTENT_GRADE"
+	ServiceRequestDimensionStage            ServiceRequestDimension = "STAGE"
+	ServiceRequestDimensionIndustry         ServiceRequestDimension = "INDUSTRY"
+	ServiceRequestDimensionSource           ServiceRequestDimension = "SOURCE"
+	ServiceRequestDimensionProvince         ServiceRequestDimension = "PROVINCE"
+	ServiceRequestDimensionCity             ServiceRequestDimension = "CITY"
+	ServiceRequestDimensionOwner            ServiceRequestDimension = "OWNER"
+	ServiceRequestDimensionType             ServiceRequestDimension = "TYPE"
+	ServiceRequestDimensionNeedType         ServiceRequestDimension = "NEED_TYPE"
+	ServiceRequestDimensionTag              ServiceRequestDimension = "TAG"
+	ServiceRequestDimensionCreatedMonth     ServiceRequestDimension = "CREATED_MONTH"
+	ServiceRequestDimensionCreatedQuarter   ServiceRequestDimension = "CREATED_QUARTER"
+	ServiceRequestDimensionCreatedYear      ServiceRequestDimension = "CREATED_YEAR"
+	ServiceRequestDimensionFirstDealMonth   ServiceRequestDimension = "FIRST_DEAL_MONTH"
+	ServiceRequestDimensionFirstDealQuarter ServiceRequestDimension = "FIRST_DEAL_QUARTER"
+)
+
+var AllServiceRequestDimension = []ServiceRequestDimension{
+	ServiceRequestDimensionDay,
+	ServiceRequestDimensionWeek,
+	ServiceRequestDimensionMonth,
+	ServiceRequestDimensionQuarter,
+	ServiceRequestDimensionYear,
+	ServiceRequestDimensionStatus,
+	ServiceRequestDimensionPriority,
+	ServiceRequestDimensionKind,
+	ServiceRequestDimensionAssignee,
+	ServiceRequestDimensionTimeliness,
+	ServiceRequestDimensionValueTier,
+	ServiceRequestDimensionLifecycle,
+	ServiceRequestDimensionIntentGrade,
+	ServiceRequestDimensionStage,
+	ServiceRequestDimensionIndustry,
+	ServiceRequestDimensionSource,
+	ServiceRequestDimensionProvince,
+	ServiceRequestDimensionCity,
+	ServiceRequestDimensionOwner,
+	ServiceRequestDimensionType,
+	ServiceRequestDimensionNeedType,
+	ServiceRequestDimensionTag,
+	ServiceRequestDimensionCreatedMonth,
+	ServiceRequestDimensionCreatedQuarter,
+	ServiceRequestDimensionCreatedYear,
+	ServiceRequestDimensionFirstDealMonth,
+	ServiceRequestDimensionFirstDealQuarter,
+}
+
+func (e ServiceRequestDimension) IsValid() bool {
+	switch e {
+	case ServiceRequestDimensionDay, ServiceRequestDimensionWeek, ServiceRequestDimensionMonth, ServiceRequestDimensionQuarter, ServiceRequestDimensionYear, ServiceRequestDimensionStatus, ServiceRequestDimensionPriority, ServiceRequestDimensionKind, ServiceRequestDimensionAssignee, ServiceRequestDimensionTimeliness, ServiceRequestDimensionValueTier, ServiceRequestDimensionLifecycle, ServiceRequestDimensionIntentGrade, ServiceRequestDimensionStage, ServiceRequestDimensionIndustry, ServiceRequestDimensionSource, ServiceRequestDimensionProvince, ServiceRequestDimensionCity, ServiceRequestDimensionOwner, ServiceRequestDimensionType, ServiceRequestDimensionNeedType, ServiceRequestDimensionTag, ServiceRequestDimensionCreatedMonth, ServiceRequestDimensionCreatedQuarter, ServiceRequestDimensionCreatedYear, ServiceRequestDimensionFirstDealMonth, ServiceRequestDimensionFirstDealQuarter:
+		return true
+	}
+	return false
+}
+
+func (e ServiceRequestDimension) String() string {
+	return string(e)
+}
+
+func (e *ServiceRequestDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ServiceRequestDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ServiceRequestDimension", str)
+	}
+	return nil
+}
+
+func (e ServiceRequestDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ServiceRequestDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ServiceRequestDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ServiceRequestMetric string
+
+const (
+	// Whole hours from opening to the latest resolution, as stored (resolutionHours: RESOLVED or CLOSED requests only).
+	ServiceRequestMetricHoursToResolve ServiceRequestMetric = "HOURS_TO_RESOLVE"
+)
+
+var AllServiceRequestMetric = []ServiceRequestMetric{
+	ServiceRequestMetricHoursToResolve,
+}
+
+func (e ServiceRequestMetric) IsValid() bool {
+	switch e {
+	case ServiceRequestMetricHoursToResolve:
+		return true
+	}
+	return false
+}
+
+func (e ServiceRequestMetric) String() string {
+	return string(e)
+}
+
+func (e *ServiceRequestMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ServiceRequestMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ServiceRequestMetric", str)
+	}
+	return nil
+}
+
+func (e ServiceRequestMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ServiceRequestMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ServiceRequestMetric) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -424,6 +424,64 @@ func TestAggregatesMatchPlainLoops(t *testing.T) {
 		check(t, "recording", res, ws, "")
 	})
 
+	t.Run("service requests by timeliness, kind and assignee, hours to resolve", func(t *testing.T) {
+		for _, at := range []time.Time{now, now.AddDate(0, 0, -3), now.AddDate(0, 1, 0)} { // open requests fall overdue
+			svc := service(s)
+			svc.Clock = crm.NewFixedClock(at)
+			res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.ServiceRequests, Actor: manager(), Limit: ptr(1000),
+				GroupBy:  []analytics.Dimension{analytics.Timeliness, analytics.Kind, analytics.Assignee},
+				Range:    dateRange(2025, 1, 1, 2026, 12, 31),
+				Medians:  []analytics.Metric{analytics.HoursToResolve},
+				Metrics:  []analytics.Metric{analytics.HoursToResolve},
+				Order:    analytics.Order{By: analytics.ByKey},
+				Locale:   crm.LocaleEn,
+				TimeZone: "Asia/Shanghai"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lo, hi := time.Date(2025, 1, 1, 0, 0, 0, 0, shanghai), time.Date(2027, 1, 1, 0, 0, 0, 0, shanghai)
+			ws := wants{}
+			for _, c := range cs {
+				for _, x := range c.ServiceRequests {
+					if x.OpenedAt.Before(lo) || !x.OpenedAt.Before(hi) {
+						continue
+					}
+					// docs/ANALYTICS.md, TIMELINESS, word for word.
+					key := ""
+					switch {
+					case x.Status == crm.ServiceOpen || x.Status == crm.ServiceInProgress:
+						key = "OPEN"
+						if x.Due.Before(at) {
+							key = "OVERDUE"
+						}
+					case x.ResolvedAt != nil && !x.ResolvedAt.After(x.Due):
+						key = "ON_TIME"
+					case x.ResolvedAt != nil:
+						key = "LATE"
+					}
+					var v *big.Rat
+					if x.ResolutionHours != nil {
+						v = big.NewRat(*x.ResolutionHours, 1)
+					}
+					ws.at(key, string(x.Kind), x.AssigneeID).add(c, v)
+				}
+			}
+			keys := map[string]bool{}
+			for k := range ws {
+				keys[strings.Split(k, "|")[0]] = true
+			}
+			if !keys["ON_TIME"] || !keys["LATE"] || (at.After(now) && !keys["OVERDUE"]) {
+				t.Fatalf("the demo data lacks on-time, late or overdue requests (%v): the test would prove less", keys)
+			}
+			check(t, "service requests", res, ws, analytics.HoursToResolve)
+			for _, g := range res.Groups {
+				if g.Count > 0 && (g.Labels[0] == g.Keys[0] || g.Labels[1] == g.Keys[1] || g.Labels[2] == g.Keys[2]) {
+					t.Errorf("group %v labelled %v", g.Keys, g.Labels)
+				}
+			}
+		}
+	})
+
 	t.Run("sales cycle by source", func(t *testing.T) {
 		res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Customers, Actor: manager(),
 			GroupBy: []analytics.Dimension{analytics.Source}, Medians: []analytics.Metric{analytics.SalesCycleDays}})
@@ -557,7 +615,7 @@ func TestDrillListsTheGroupsCustomers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []analytics.Request{
+	requests := []analytics.Request{
 		{Fact: analytics.Customers, GroupBy: []analytics.Dimension{analytics.ValueTier, analytics.Owner}},
 		{Fact: analytics.Customers, GroupBy: []analytics.Dimension{analytics.Tag}, Scope: scope},
 		{Fact: analytics.Customers, GroupBy: []analytics.Dimension{analytics.Quarter, analytics.Industry}, Range: &analytics.RangeInput{Last: 4, Unit: analytics.Quarter}},
@@ -578,9 +636,24 @@ func TestDrillListsTheGroupsCustomers(t *testing.T) {
 		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.Quarter, analytics.NextAction}, Range: &analytics.RangeInput{Last: 4, Unit: analytics.Quarter}},
 		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.Recording, analytics.Channel}},
 		{Fact: analytics.Interactions, GroupBy: []analytics.Dimension{analytics.Month, analytics.Recording}, Range: &analytics.RangeInput{Last: 3, Unit: analytics.Month}},
-	} {
+		{Fact: analytics.ServiceRequests, GroupBy: []analytics.Dimension{analytics.Timeliness, analytics.Kind}},
+		{Fact: analytics.ServiceRequests, GroupBy: []analytics.Dimension{analytics.Quarter, analytics.Status, analytics.Assignee}, Range: &analytics.RangeInput{Last: 4, Unit: analytics.Quarter}},
+		{Fact: analytics.ServiceRequests, GroupBy: []analytics.Dimension{analytics.Priority, analytics.Timeliness}, Scope: scope,
+			Elements: mustElements(segment.ServiceRequests, map[string]any{"resolutionHours": map[string]any{"gte": 4}})},
+	}
+	// Last, as of a month on: the open requests are overdue (the clock and
+	// the lines' now both).
+	later := len(requests)
+	requests = append(requests, analytics.Request{Fact: analytics.ServiceRequests, GroupBy: []analytics.Dimension{analytics.Timeliness, analytics.Owner}})
+	for i, q := range requests {
 		q.Actor = manager()
 		q.Limit = ptr(1000)
+		svc, opts := svc, opts
+		if i == later {
+			svc = service(s)
+			svc.Clock = crm.NewFixedClock(now.AddDate(0, 1, 0))
+			opts.Now = now.AddDate(0, 1, 0)
+		}
 		res, err := svc.Aggregate(ctx, q)
 		if err != nil {
 			t.Fatalf("%s %v: %v", q.Fact, q.GroupBy, err)
@@ -605,6 +678,9 @@ func TestDrillListsTheGroupsCustomers(t *testing.T) {
 		counts, err := s.Customers().Counts(ctx, filters, crm.CountQuery{Scope: crm.ScopeActive})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if i == later && !slices.ContainsFunc(groups, func(g *analytics.Row) bool { return g.Keys[0] == analytics.Overdue }) {
+			t.Errorf("no overdue service requests a month on: the test proves less")
 		}
 		for i, g := range groups {
 			if int64(counts[i]) != g.Customers {

@@ -31,6 +31,7 @@ const (
 	nestedNeeds
 	nestedSurveys
 	nestedStages
+	nestedServices
 	numNested
 )
 
@@ -46,6 +47,8 @@ func nestedIndex(f Fact) int {
 		return nestedSurveys
 	case StageChanges:
 		return nestedStages
+	case ServiceRequests:
+		return nestedServices
 	}
 	return -1
 }
@@ -58,8 +61,11 @@ type columns struct {
 	minAt   int64    // the earliest and latest at (0, 0 without rows)
 	maxAt   int64
 	dims    map[Dimension]*codes
-	metrics []metric         // by Fact.Metrics index
-	due     map[uint32]int64 // interactions: the due time of the rows with an open, dated next action
+	metrics []metric // by Fact.Metrics index
+	// The due time of the rows that may fall overdue (NEXT_ACTION and
+	// TIMELINESS code OPEN): interactions with an open, dated next
+	// action; service requests still worked on.
+	due map[uint32]int64
 }
 
 // absent marks a row without a value of a metric.
@@ -107,6 +113,7 @@ func NewBlock(customers []*crm.Customer) *Block {
 		rows[nestedNeeds] += len(br.Needs)
 		rows[nestedSurveys] += len(br.Satisfaction)
 		rows[nestedStages] += len(br.Stages)
+		rows[nestedServices] += len(br.Services)
 	}
 	newColumns := func(f int, small, wide []Dimension, metrics int) *columns {
 		n := rows[f]
@@ -131,6 +138,8 @@ func NewBlock(customers []*crm.Customer) *Block {
 	needs := newColumns(nestedNeeds, nil, []Dimension{Status, Priority, Kind, NeedOwnType}, 2)
 	surveys := newColumns(nestedSurveys, []Dimension{ScoreBand}, nil, 1)
 	stages := newColumns(nestedStages, []Dimension{FromStage, ToStage}, nil, 1)
+	services := newColumns(nestedServices, []Dimension{Timeliness}, []Dimension{Status, Priority, Kind, Assignee}, 1)
+	services.due = map[uint32]int64{}
 
 	for _, c := range customers {
 		br := c.Brief
@@ -193,6 +202,24 @@ func NewBlock(customers []*crm.Customer) *Block {
 			}
 			stages.metrics[0].wide = append(stages.metrics[0].wide, d)
 		}
+		for _, i := range inOrder(len(br.Services), func(i int) int64 { return br.Services[i].OpenedAt }) {
+			x := &br.Services[i]
+			services.row(x.OpenedAt, i)
+			services.dims[Status].addName(string(x.Status))
+			services.dims[Priority].addName(string(x.Priority))
+			services.dims[Kind].addName(string(x.Kind))
+			services.dims[Assignee].addName(x.AssigneeID)
+			t := timeliness(x)
+			services.dims[Timeliness].small = append(services.dims[Timeliness].small, uint8(t))
+			if t == nextOpen {
+				services.due[uint32(len(services.at)-1)] = x.Due
+			}
+			h := int64(absent)
+			if x.HasHours {
+				h = x.Hours
+			}
+			services.metrics[0].wide = append(services.metrics[0].wide, h)
+		}
 		for _, f := range b.facts {
 			f.start = append(f.start, uint32(len(f.at)))
 		}
@@ -229,8 +256,12 @@ func (c *columns) element(r, lo int) int {
 	return int(c.elem[r])
 }
 
-// dueOf is the due time of row r's open next action (0: none).
-func (c *columns) dueOf(r int) int64 { return c.due[uint32(r)] }
+// overdue reports whether row r, OPEN in its NEXT_ACTION or TIMELINESS
+// column, is due before now.
+func (c *columns) overdue(r int, now int64) bool {
+	due, ok := c.due[uint32(r)]
+	return ok && due < now
+}
 
 // metric is a column of one metric's values: wide (absent where a row has
 // none) or narrow (two bytes, 0 where a row has none: an interaction's

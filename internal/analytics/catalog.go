@@ -1,5 +1,6 @@
 // Package analytics computes aggregates of customer facts (customers,
-// interactions, deals, needs, survey results, stage changes): groups by
+// interactions, deals, needs, survey results, stage changes, service
+// requests): groups by
 // typed dimensions with counts and figures of typed metrics, over the same
 // customer scope the lists take, with a drill line per group that lists
 // exactly its customers.
@@ -21,17 +22,18 @@ import "github.com/kehu-crm/kehu/internal/crm"
 type Fact string
 
 const (
-	Customers    Fact = "CUSTOMERS"
-	Interactions Fact = "INTERACTIONS"
-	Deals        Fact = "DEALS"
-	Needs        Fact = "NEEDS"
-	Satisfaction Fact = "SATISFACTION"
-	StageChanges Fact = "STAGE_CHANGES"
+	Customers       Fact = "CUSTOMERS"
+	Interactions    Fact = "INTERACTIONS"
+	Deals           Fact = "DEALS"
+	Needs           Fact = "NEEDS"
+	Satisfaction    Fact = "SATISFACTION"
+	StageChanges    Fact = "STAGE_CHANGES"
+	ServiceRequests Fact = "SERVICE_REQUESTS"
 )
 
 // Facts lists every fact.
 func Facts() []Fact {
-	return []Fact{Customers, Interactions, Deals, Needs, Satisfaction, StageChanges}
+	return []Fact{Customers, Interactions, Deals, Needs, Satisfaction, StageChanges, ServiceRequests}
 }
 
 // Dimension is what groups are keyed by. Its value is unique across facts;
@@ -42,7 +44,8 @@ type Dimension string
 const (
 	// The fact's time (a customer's creation, an interaction's time, a
 	// deal's date, a need's opening, a survey's time, a stage change's
-	// time) in calendar units of the request's time zone.
+	// time, a service request's opening) in calendar units of the
+	// request's time zone.
 	Day     Dimension = "DAY"
 	Week    Dimension = "WEEK" // ISO weeks, Monday first: 2026-W09
 	Month   Dimension = "MONTH"
@@ -81,7 +84,8 @@ const (
 	// A deal's.
 	Product Dimension = "PRODUCT"
 
-	// A need's.
+	// A need's; STATUS, PRIORITY and KIND are a service request's too,
+	// with the service request's values (labelTable).
 	Status      Dimension = "STATUS"
 	Priority    Dimension = "PRIORITY"
 	Kind        Dimension = "KIND"
@@ -94,6 +98,15 @@ const (
 	// A stage change's.
 	FromStage Dimension = "FROM_STAGE"
 	ToStage   Dimension = "TO_STAGE"
+
+	// A service request's.
+	Assignee Dimension = "ASSIGNEE"
+	// Whether it was resolved by its due time: ON_TIME (resolved at or
+	// before it), LATE (resolved after it), OVERDUE (OPEN or IN_PROGRESS
+	// and due before now), OPEN (OPEN or IN_PROGRESS, not yet due); ""
+	// for one RESOLVED or CLOSED without a time of resolution (the app
+	// always sets one). A reopened request counts by where it stands now.
+	Timeliness Dimension = "TIMELINESS"
 )
 
 // TimeUnits are the dimensions of the fact's time, finest first.
@@ -114,12 +127,13 @@ var customerDims = []Dimension{ValueTier, Lifecycle, IntentGrade, Stage, Industr
 
 // own lists each fact's own dimensions besides its time.
 var own = map[Fact][]Dimension{
-	Customers:    nil,
-	Interactions: {Channel, KeyEvent, Participant, Recording, NextAction},
-	Deals:        {Product},
-	Needs:        {Status, Priority, Kind, NeedOwnType, OpenedMonth},
-	Satisfaction: {ScoreBand},
-	StageChanges: {FromStage, ToStage},
+	Customers:       nil,
+	Interactions:    {Channel, KeyEvent, Participant, Recording, NextAction},
+	Deals:           {Product},
+	Needs:           {Status, Priority, Kind, NeedOwnType, OpenedMonth},
+	Satisfaction:    {ScoreBand},
+	StageChanges:    {FromStage, ToStage},
+	ServiceRequests: {Status, Priority, Kind, Assignee, Timeliness},
 }
 
 // Dimensions lists the fact's dimensions: its time units, its own, then
@@ -153,8 +167,9 @@ func (f Fact) Dimension(name string) (Dimension, bool) {
 
 // Weight is about how many rows of the fact a customer holds, relative to
 // one: what the API's cost model multiplies a scan by (demo data: ~40
-// interactions, ~10 deals and a few needs, surveys and stage changes per
-// customer; a row costs less than a customer to evaluate).
+// interactions, ~10 deals and a few needs, surveys, stage changes and
+// service requests per customer; a row costs less than a customer to
+// evaluate).
 func (f Fact) Weight() int {
 	switch f {
 	case Interactions:
@@ -196,15 +211,19 @@ const (
 	// A stage change's days in the stage it left (since the change before;
 	// a customer's first stage has none).
 	DaysInStage Metric = "DAYS_IN_STAGE"
+	// A service request's resolution time in whole hours, as stored
+	// (resolutionHours: RESOLVED or CLOSED requests only).
+	HoursToResolve Metric = "HOURS_TO_RESOLVE"
 )
 
 var metrics = map[Fact][]Metric{
-	Customers:    {TotalAmount, InteractionCount, DealCount, AvgSatisfaction, SatisfactionCount, OpenNeedCount, ComplaintCount, SalesCycleDays},
-	Interactions: {DurationMin},
-	Deals:        {Amount},
-	Needs:        {BudgetMax, DaysToResolve},
-	Satisfaction: {Score},
-	StageChanges: {DaysInStage},
+	Customers:       {TotalAmount, InteractionCount, DealCount, AvgSatisfaction, SatisfactionCount, OpenNeedCount, ComplaintCount, SalesCycleDays},
+	Interactions:    {DurationMin},
+	Deals:           {Amount},
+	Needs:           {BudgetMax, DaysToResolve},
+	Satisfaction:    {Score},
+	StageChanges:    {DaysInStage},
+	ServiceRequests: {HoursToResolve},
 }
 
 // Metrics lists the fact's metrics.
@@ -285,7 +304,7 @@ const (
 	maxMedianValues = 5_000_000 // values held for medians in one request
 )
 
-// Keys of RECORDING and NEXT_ACTION.
+// Keys of RECORDING, NEXT_ACTION and TIMELINESS.
 const (
 	OnTime  = "ON_TIME"
 	Late    = "LATE"
@@ -303,6 +322,25 @@ var (
 	NextActionLabels = map[string]crm.Label{
 		None: {Zh: "无下一步", En: "None"}, Open: {Zh: "待办", En: "Open"}, Overdue: {Zh: "已逾期", En: "Overdue"},
 		Done: {Zh: "已完成", En: "Done"},
+	}
+)
+
+// TimelinessLabels words the TIMELINESS keys.
+var TimelinessLabels = map[string]crm.Label{
+	OnTime: {Zh: "按时解决", En: "Resolved on time"}, Late: {Zh: "超时解决", En: "Resolved late"},
+	Overdue: {Zh: "已逾期未解决", En: "Overdue"}, Open: {Zh: "处理中未到期", En: "Open, not yet due"},
+}
+
+// ServiceStatusLabels and ServiceKindLabels word a service request's
+// STATUS and KIND keys (a need's are crm.NeedStatusLabels, NeedKindLabels).
+var (
+	ServiceStatusLabels = map[string]crm.Label{
+		string(crm.ServiceOpen): {Zh: "待处理", En: "Open"}, string(crm.ServiceInProgress): {Zh: "处理中", En: "In progress"},
+		string(crm.ServiceResolved): {Zh: "已解决待回访", En: "Resolved, to check"}, string(crm.ServiceClosed): {Zh: "已关闭", En: "Closed"},
+	}
+	ServiceKindLabels = map[string]crm.Label{
+		string(crm.ServiceConsultation): {Zh: "咨询", En: "Consultation"}, string(crm.ServiceComplaint): {Zh: "投诉", En: "Complaint"},
+		string(crm.ServiceAfterSales): {Zh: "售后", En: "After-sales"},
 	}
 )
 

@@ -3,6 +3,7 @@ package analytics
 import (
 	"time"
 
+	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
@@ -45,7 +46,7 @@ func hasEmptyUnit(sh *shaper, keys []string) bool {
 // its rows.
 var timeField = map[Fact]string{
 	Customers: "createdAt", Interactions: "at", Deals: "date", Needs: "openedAt",
-	Satisfaction: "at", StageChanges: "at",
+	Satisfaction: "at", StageChanges: "at", ServiceRequests: "openedAt",
 }
 
 func (sh *shaper) line(keys []string, rng *Range) *string {
@@ -225,8 +226,53 @@ func (sh *shaper) cond(d Dimension, k string) segment.Node {
 		return nextActionIs(k, sh.spec.Now)
 	case Recording:
 		return recordingIs(k)
+	case Assignee:
+		return eq("assignee")
+	case Timeliness:
+		return timelinessIs(k, sh.spec.Now)
 	}
 	return nil
+}
+
+// resolvedLate is the condition on a service request that it was
+// resolved after (true) or by (false) its due time: neither while it is
+// worked on, nor when resolved without a time of resolution.
+func resolvedLate(b bool) segment.Node {
+	return segment.Cond{Field: "resolvedLate", Op: segment.Eq, Value: segment.Bool(b)}
+}
+
+// timelinessIs is the condition on a service request that it is in the
+// TIMELINESS state k as of now (nil for an unknown state).
+func timelinessIs(k string, now time.Time) segment.Node {
+	status := func(ss ...crm.ServiceStatus) segment.Node {
+		return segment.Cond{Field: "status", Op: segment.In, Value: segment.Strings(names(ss))}
+	}
+	due := func(op segment.Op) segment.Node {
+		return segment.Cond{Field: "due", Op: op, Value: segment.At(now.Truncate(time.Millisecond))}
+	}
+	active := status(crm.ServiceOpen, crm.ServiceInProgress)
+	switch k {
+	case OnTime:
+		return resolvedLate(false)
+	case Late:
+		return resolvedLate(true)
+	case Open:
+		return segment.And{Nodes: []segment.Node{active, due(segment.Gte)}}
+	case Overdue:
+		return segment.And{Nodes: []segment.Node{active, due(segment.Lt)}}
+	case noValue:
+		return segment.And{Nodes: []segment.Node{status(crm.ServiceResolved, crm.ServiceClosed),
+			segment.Cond{Field: "resolvedAt", Op: segment.IsNull, Value: segment.Bool(true)}}}
+	}
+	return nil
+}
+
+func names[S ~string](ss []S) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
 }
 
 // recordingIs is the condition on an interaction that it was logged on

@@ -249,6 +249,7 @@ type evaluator struct {
 	deal        func(*crm.BriefDeal) bool
 	survey      func(*crm.BriefSatisfaction) bool
 	stage       func(*crm.BriefStageChange) bool
+	service     func(*crm.BriefServiceRequest) bool
 
 	// Per row scratch: each dimension's codes, and the metrics'.
 	vals  [MaxDimensions + 1][]uint32
@@ -313,6 +314,8 @@ func newEvaluator(s *Spec) *evaluator {
 			e.survey = segment.ElementPredicate[crm.BriefSatisfaction](s.Elements)
 		case StageChanges:
 			e.stage = segment.ElementPredicate[crm.BriefStageChange](s.Elements)
+		case ServiceRequests:
+			e.service = segment.ElementPredicate[crm.BriefServiceRequest](s.Elements)
 		}
 	}
 	return e
@@ -344,6 +347,10 @@ func dictOf(d Dimension) *dict {
 		return newDict(noValue, OnTime, Late) // crm.RecordedUnknown, RecordedOnTime, RecordedLate
 	case NextAction:
 		return newDict(None, Open, Overdue, Done)
+	case Timeliness:
+		// OPEN and OVERDUE have NEXT_ACTION's codes: the scans turn an
+		// open row past its due time into an overdue one alike for both.
+		return newDict(OnTime, Open, Overdue, Late, noValue)
 	case ScoreBand:
 		return newDict(bandHigh, bandMedium, bandLow)
 	}
@@ -357,6 +364,27 @@ const (
 	nextOverdue
 	nextDone
 )
+
+// The TIMELINESS codes (dictOf order): OPEN and OVERDUE as NEXT_ACTION's.
+const (
+	timelyOnTime  = nextNone
+	timelyLate    = nextDone
+	timelyUnknown = nextDone + 1
+)
+
+// timeliness is a service request's TIMELINESS code but for OVERDUE: an
+// open request (nextOpen) is overdue when its due time is before now.
+func timeliness(x *crm.BriefServiceRequest) uint32 {
+	switch {
+	case x.Active():
+		return nextOpen
+	case !x.HasResolved:
+		return timelyUnknown
+	case x.ResolvedAt <= x.Due:
+		return timelyOnTime
+	}
+	return timelyLate
+}
 
 // customer adds the rows of one customer.
 func (e *evaluator) customer(c *crm.Customer) {
@@ -507,6 +535,39 @@ func (e *evaluator) customer(c *crm.Customer) {
 				}
 			}
 			e.row(x.At)
+		}
+	case ServiceRequests:
+		for i := range b.Services {
+			x := &b.Services[i]
+			if !e.in(x.OpenedAt) || (e.service != nil && !e.service(x)) {
+				continue
+			}
+			e.clear()
+			if x.HasHours {
+				e.set(0, x.Hours)
+			}
+			for j, d := range e.s.Dims {
+				if e.kind[j] != rowDim {
+					continue
+				}
+				switch d {
+				case Timeliness:
+					c := timeliness(x)
+					if c == nextOpen && x.Due < e.now {
+						c = nextOverdue
+					}
+					e.setOne(j, c)
+				case Status:
+					e.setOne(j, e.dicts[j].of(string(x.Status)))
+				case Priority:
+					e.setOne(j, e.dicts[j].of(string(x.Priority)))
+				case Kind:
+					e.setOne(j, e.dicts[j].of(string(x.Kind)))
+				case Assignee:
+					e.setOne(j, e.dicts[j].of(x.AssigneeID))
+				}
+			}
+			e.row(x.OpenedAt)
 		}
 	}
 }

@@ -33,6 +33,9 @@ const (
 	SalesCycleKPI       KPICode = "SALES_CYCLE_DAYS"
 	TimelyRecording     KPICode = "TIMELY_RECORDING"
 	OverdueNextActions  KPICode = "OVERDUE_NEXT_ACTIONS"
+	ServiceOnTime       KPICode = "SERVICE_ON_TIME"
+	ServiceHours        KPICode = "SERVICE_RESOLUTION_HOURS"
+	CadenceKept         KPICode = "CADENCE_KEPT"
 )
 
 // KPIUnit is how a KPI's value is written.
@@ -42,6 +45,7 @@ const (
 	Percent KPIUnit = "PERCENT" // 0-100, two decimals
 	Points  KPIUnit = "SCORE"   // a survey score, two decimals
 	Days    KPIUnit = "DAYS"    // two decimals
+	Hours   KPIUnit = "HOURS"   // two decimals
 	Count   KPIUnit = "COUNT"   // whole
 )
 
@@ -95,6 +99,10 @@ type kpiDef struct {
 	def    crm.Label
 }
 
+// asOfNow reports a KPI of now, whatever the range: the compared range
+// has none.
+func (d kpiDef) asOfNow() bool { return d.code == OverdueNextActions || d.code == CadenceKept }
+
 var kpiDefs = []kpiDef{
 	{HighValueRetention, Percent, true, big.NewRat(90, 1), crm.Label{Zh: "高价值客户留存率", En: "High-value retention"},
 		crm.Label{Zh: "范围开始前90天内有成交或互动的A类客户中，范围最后90天内仍有成交或互动的比例", En: "Of the tier-A customers with a deal or an interaction in the 90 days before the range, the share with one in the range's last 90 days"}},
@@ -124,6 +132,12 @@ var kpiDefs = []kpiDef{
 		crm.Label{Zh: "范围内的互动中，发生后24小时内录入的比例（不含录入时间未知的旧记录）", En: "The share of the range's interactions logged within 24 hours of happening (older records without a logging time left out)"}},
 	{OverdueNextActions, Count, false, nil, crm.Label{Zh: "逾期待办", En: "Overdue next actions"},
 		crm.Label{Zh: "当前未完成且已过期的下一步行动数（不随范围变化）", En: "Next actions not done whose due time has passed, now (not bound to the range)"}},
+	{ServiceOnTime, Percent, true, nil, crm.Label{Zh: "服务请求及时解决率", En: "Service requests resolved on time"},
+		crm.Label{Zh: "范围内提出且已解决（已解决或已关闭）的服务请求中，在到期时间前解决的比例", En: "Of the service requests opened in the range and resolved (resolved or closed), the share resolved by their due time"}},
+	{ServiceHours, Hours, false, nil, crm.Label{Zh: "服务请求解决时长（中位数，小时）", En: "Hours to resolve a service request (median)"},
+		crm.Label{Zh: "范围内提出且已解决的服务请求，从提出到解决的小时数（整小时）中位数", En: "The median whole hours from opening to resolution of the service requests opened in the range and resolved"}},
+	{CadenceKept, Percent, true, nil, crm.Label{Zh: "跟进周期达成率", En: "Follow-up cadence kept"},
+		crm.Label{Zh: "当前有跟进周期且未流失的客户中，下次跟进时间未过期（在周期内已跟进）的比例（不随范围变化）", En: "Of the customers with a follow-up cadence and not lost, the share whose next follow-up is not overdue, now (contacted within their cadence; not bound to the range)"}},
 }
 
 // KPICodes lists every KPI, in report order.
@@ -195,7 +209,7 @@ func (s *Service) KPIs(ctx context.Context, q KPIRequest) (*KPIReport, error) {
 				x.TargetMet = &met
 			}
 		}
-		if prev != nil && d.code != OverdueNextActions {
+		if prev != nil && !d.asOfNow() {
 			x.previous = prev[i].value
 			if x.previous != nil {
 				x.Previous = ratString(x.previous, decimalsOf(d.unit))
@@ -350,7 +364,7 @@ func group(g *Groups, keys ...string) *Group {
 }
 
 // all computes every KPI for r, in kpiDefs order; the KPIs as of now
-// (overdue next actions) only for the current range.
+// (overdue next actions, cadences kept) only for the current range.
 func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	out := make([]*KPI, len(kpiDefs))
 	for i := range out {
@@ -388,6 +402,15 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 		and(before(r.First), active(before90)),                                    // 4 churn base
 		and(before(r.First), active(before90), segment.Not{Node: active(last90)}), // 5 churned
 	}
+	clock := k.s.Clock.Now()
+	if current {
+		cadenced := and(segment.Cond{Field: "cadenceDays", Op: segment.IsNull, Value: segment.Bool(false)},
+			segment.Cond{Field: "stage", Op: segment.Ne, Value: segment.String(string(crm.StageLost))})
+		nodes = append(nodes,
+			cadenced, // 6 customers with a cadence
+			and(cadenced, segment.Cond{Field: "nextFollowUpAt", Op: segment.Gte, Value: segment.At(clock.Truncate(time.Millisecond))}), // 7 kept it
+		)
+	}
 	n, lines, err := k.counts(nodes)
 	if err != nil {
 		return nil, err
@@ -421,6 +444,10 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 	set(RepurchaseRate, v, nu, de, repeatLine)
 	v, nu, de = ratio(complaints.Customers, touched.Total.Customers, true)
 	set(ComplaintRate, v, nu, de, complainedLine)
+	if current {
+		v, nu, de = ratio(c(7), c(6), true)
+		set(CadenceKept, v, nu, de, lines[7])
+	}
 
 	// Repurchase growth: repeat buyers' deal amount now against a year before.
 	yr := Range{addMonths(r.First, -12), addMonths(r.Last, -12)}
@@ -480,8 +507,24 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 			return nil, err
 		}
 		od := group(na, Overdue).Count
-		overdue := k.line(segment.Quant{Array: segment.Interactions, Q: segment.Some, Where: nextActionIs(Overdue, k.s.Clock.Now())})
+		overdue := k.line(segment.Quant{Array: segment.Interactions, Q: segment.Some, Where: nextActionIs(Overdue, clock)})
 		set(OverdueNextActions, big.NewRat(od, 1), big.NewRat(od, 1), nil, overdue)
+	}
+
+	// Service requests opened in the range: resolved by their due time
+	// (TIMELINESS ON_TIME) of those resolved (ON_TIME and LATE), and the
+	// median hours to resolve.
+	sr, err := k.facts(ServiceRequests, nil, nil, []Dimension{Timeliness}, &r, nil, HoursToResolve)
+	if err != nil {
+		return nil, err
+	}
+	on, late = group(sr, OnTime).Count, group(sr, Late).Count
+	v, nu, de = ratio(on, on+late, true)
+	opened := onDays("openedAt", r)
+	set(ServiceOnTime, v, nu, de, k.line(some(segment.ServiceRequests, opened, resolvedLate(false))))
+	if twice, ok := sr.Total.Figures[0].median(); ok {
+		set(ServiceHours, big.NewRat(twice, 2), nil, nil, k.line(some(segment.ServiceRequests, opened,
+			segment.Cond{Field: "resolutionHours", Op: segment.IsNull, Value: segment.Bool(false)})))
 	}
 
 	// Sales cycle of the customers whose first deal is in the range.

@@ -89,6 +89,8 @@ func checkKPIs(t *testing.T, s *sqlite.Store, svc *analytics.Service, q analytic
 	var needs, resolved int64
 	var resolveMs []int64
 	var cycleMs, cycleN int64
+	var hours []int64
+	onTimeCustomers, hoursCustomers := 0, 0
 	for _, c := range cs {
 		wasActive := c.CreatedAt.Before(from) && activeIn(c, b90, from, b90d, dFrom)
 		stillActive := activeIn(c, l90, to, l90d, dTo)
@@ -165,6 +167,32 @@ func checkKPIs(t *testing.T, s *sqlite.Store, svc *analytics.Service, q analytic
 		if solved {
 			drills[analytics.NeedResolutionRate]++
 		}
+		// Service requests opened in the range: of those resolved (or
+		// closed) with a time of resolution, resolved by their due time;
+		// the stored hours of those that have them.
+		servedOnTime, resolvedIn := false, false
+		for _, x := range c.ServiceRequests {
+			if !in(x.OpenedAt, from, to) {
+				continue
+			}
+			if (x.Status == crm.ServiceResolved || x.Status == crm.ServiceClosed) && x.ResolvedAt != nil {
+				onTime := !x.ResolvedAt.After(x.Due)
+				add(analytics.ServiceOnTime, onTime, true)
+				servedOnTime = servedOnTime || onTime
+			}
+			if x.ResolutionHours != nil {
+				hours = append(hours, *x.ResolutionHours)
+				resolvedIn = true
+			}
+		}
+		onTimeCustomers += btoi(servedOnTime)
+		hoursCustomers += btoi(resolvedIn)
+		// Cadences as of now: customers with one, not lost, whose next
+		// follow-up is not before now.
+		if c.CadenceDays > 0 && c.Stage != crm.StageLost {
+			next := c.Stats.NextFollowUpAt
+			add(analytics.CadenceKept, !next.IsZero() && !next.Before(now), true)
+		}
 		if !first.IsZero() && in(first, dFrom, dTo) && !c.Stats.FirstInteractionAt.IsZero() {
 			y, m, d := c.Stats.FirstInteractionAt.In(shanghai).Date()
 			fi := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
@@ -217,6 +245,19 @@ func checkKPIs(t *testing.T, s *sqlite.Store, svc *analytics.Service, q analytic
 		{analytics.NeedResolutionRate, pct(resolved, needs)},
 		{analytics.SalesCycleKPI, new(big.Rat).SetFrac64(cycleMs, max(cycleN, 1)*86_400_000).FloatString(2)},
 	}
+	slices.Sort(hours)
+	if n := len(hours); n > 0 {
+		twice := 2 * hours[n/2]
+		if n%2 == 0 {
+			twice = hours[n/2-1] + hours[n/2]
+		}
+		checks = append(checks, struct {
+			code analytics.KPICode
+			want string
+		}{analytics.ServiceHours, new(big.Rat).SetFrac64(twice, 2).FloatString(2)})
+	} else {
+		t.Error("no service request of the range resolved: the test proves little")
+	}
 	slices.Sort(resolveMs)
 	if n := len(resolveMs); n > 0 {
 		twice := 2 * resolveMs[n/2]
@@ -248,6 +289,8 @@ func checkKPIs(t *testing.T, s *sqlite.Store, svc *analytics.Service, q analytic
 	drills[analytics.NeedResolutionDays] = drills[analytics.NeedResolutionRate]
 	drills[analytics.SalesCycleKPI] = drills[analytics.PotentialConversion] // the customers whose first deal is in the range
 	drills[analytics.RepurchaseGrowth] = drills[analytics.RepurchaseRate]
+	drills[analytics.ServiceOnTime] = onTimeCustomers // rows counted: the customers with a request of the range resolved on time
+	drills[analytics.ServiceHours] = hoursCustomers
 	for code, n := range drills {
 		k := got[code]
 		if k.Drill == nil {
@@ -274,6 +317,18 @@ func checkKPIs(t *testing.T, s *sqlite.Store, svc *analytics.Service, q analytic
 		if str(k.Target) != target || (k.Value != nil && k.TargetMet == nil) {
 			t.Errorf("%s: target %s met %v", code, str(k.Target), k.TargetMet)
 		}
+	}
+	// The KPIs as of now have no previous figures; the others have.
+	for _, code := range []analytics.KPICode{analytics.OverdueNextActions, analytics.CadenceKept} {
+		if k := got[code]; k.Previous != nil || k.Change != nil {
+			t.Errorf("%s: previous %s change %s, want none (as of now)", code, str(k.Previous), str(k.Change))
+		}
+	}
+	if k := got[analytics.ServiceOnTime]; k.Previous == nil || got[analytics.ServiceHours].Previous == nil {
+		t.Errorf("service requests: no previous figures (%s, %s)", str(k.Previous), str(got[analytics.ServiceHours].Previous))
+	}
+	if u := got[analytics.ServiceHours].Unit; u != analytics.Hours {
+		t.Errorf("service hours in %s", u)
 	}
 	// The previous year's figures are there and the change is their difference.
 	k := got[analytics.PotentialConversion]

@@ -109,8 +109,9 @@ type plainGrid struct {
 }
 
 // plainCols are the one-byte code columns countPlain reads, each with its
-// stride; next is the place of NEXT_ACTION's among them (-1: none), whose
-// OPEN rows past their due time (due, now) count as OVERDUE.
+// stride; next is the place of NEXT_ACTION's or TIMELINESS's among them
+// (-1: none), whose OPEN rows past their due time (due, now) count as
+// OVERDUE.
 type plainCols struct {
 	smalls  [][]uint8
 	strides []uint64
@@ -131,8 +132,8 @@ func countPlain(at []int64, lo int, base uint64, c *plainCols, g *plainGrid, cou
 		x := base
 		for k, col := range c.smalls {
 			v := uint64(col[lo+r])
-			if k == c.next && v == uint64(nextOpen) { // rare: an open next action
-				if due := c.due[uint32(lo+r)]; due != 0 && due < c.now {
+			if k == c.next && v == uint64(nextOpen) { // rare: an open next action or request
+				if due, ok := c.due[uint32(lo+r)]; ok && due < c.now {
 					v = uint64(nextOverdue)
 				}
 			}
@@ -151,6 +152,10 @@ func countPlain(at []int64, lo int, base uint64, c *plainCols, g *plainGrid, cou
 	}
 }
 
+// fallsDue reports whether d's OPEN code turns OVERDUE past the row's due
+// time (the columns' due).
+func fallsDue(d Dimension) bool { return d == NextAction || d == Timeliness }
+
 // sparseOnly makes EvaluateBlocks skip the dense scan (tests compare both).
 var sparseOnly = false
 
@@ -161,7 +166,7 @@ type ownColumn struct {
 	col   *codes    // nil: OPENED_MONTH, the calendar of the row's time
 	remap []uint32  // the block's codes to the evaluator's (nil: the same)
 	cal   *bucketer // OPENED_MONTH's
-	next  bool      // NEXT_ACTION: OPEN past its due time is OVERDUE
+	next  bool      // NEXT_ACTION, TIMELINESS: OPEN past its due time is OVERDUE
 }
 
 // block adds the rows of the customers of p; false when a code does not
@@ -176,7 +181,7 @@ func (e *evaluator) block(p Part, fi int) bool {
 		case timeDim:
 			unitShift = uint(16 * j)
 		case rowDim:
-			o := ownColumn{j: j, next: d == NextAction}
+			o := ownColumn{j: j, next: fallsDue(d)}
 			if d == OpenedMonth {
 				o.cal = e.cal[d]
 			} else {
@@ -221,10 +226,8 @@ func (e *evaluator) block(p Part, fi int) bool {
 					v = o.remap[o.col.at(r)]
 				default:
 					v = o.col.at(r)
-					if o.next && v == nextOpen {
-						if due := fc.dueOf(r); due != 0 && due < e.now {
-							v = nextOverdue
-						}
+					if o.next && v == nextOpen && fc.overdue(r, e.now) {
+						v = nextOverdue
 					}
 				}
 				k |= uint64(v) << (16 * o.j)
@@ -267,6 +270,8 @@ func (e *evaluator) element(br *crm.Brief, j int) bool {
 		return e.survey(&br.Satisfaction[j])
 	case StageChanges:
 		return e.stage(&br.Stages[j])
+	case ServiceRequests:
+		return e.service(&br.Services[j])
 	}
 	return true
 }
@@ -449,7 +454,7 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 		var owns []own
 		for j, d := range s.Dims {
 			if e.kind[j] == rowDim {
-				owns = append(owns, own{col: fc.dims[d], remap: remaps[pi][j], stride: stride[j], next: d == NextAction})
+				owns = append(owns, own{col: fc.dims[d], remap: remaps[pi][j], stride: stride[j], next: fallsDue(d)})
 			}
 		}
 		at := fc.at
@@ -518,10 +523,8 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 					}
 					if o.remap != nil {
 						v = o.remap[v]
-					} else if o.next && v == nextOpen {
-						if due := fc.dueOf(r); due != 0 && due < now {
-							v = nextOverdue
-						}
+					} else if o.next && v == nextOpen && fc.overdue(r, now) {
+						v = nextOverdue
 					}
 					x += uint64(v) * o.stride
 				}

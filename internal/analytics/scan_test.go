@@ -26,6 +26,11 @@ var elementFilters = map[analytics.Fact][]map[string]any{
 	analytics.Needs:        {{"status": map[string]any{"in": []any{"OPEN", "IN_PROGRESS"}}}, {"budgetMax": map[string]any{"isNull": false}}},
 	analytics.Satisfaction: {{"score": map[string]any{"gte": 85}}},
 	analytics.StageChanges: {{"from": map[string]any{"isNull": true}}},
+	analytics.ServiceRequests: {
+		{"status": map[string]any{"in": []any{"OPEN", "IN_PROGRESS"}}},
+		{"kind": map[string]any{"eq": "COMPLAINT"}, "resolutionHours": map[string]any{"isNull": false}},
+		{"assignee": map[string]any{"me": true}},
+	},
 }
 
 // TestBlocksAgreeWithEvaluate is the differential test of the two
@@ -51,9 +56,23 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 			slices.Reverse(b.Needs)
 			slices.Reverse(b.Satisfaction)
 			slices.Reverse(b.Stages)
+			slices.Reverse(b.Services)
+		}
+		// The demo's service requests are nearly all closed: reopen some
+		// (overdue or not, as of the nows below) and resolve one without a
+		// time of resolution (TIMELINESS "").
+		if k := len(b.Services); k > 0 {
+			switch len(all) % 5 {
+			case 1:
+				b.Services[k-1].Status, b.Services[k-1].HasHours = crm.ServiceInProgress, false
+			case 2:
+				b.Services[0].Status, b.Services[0].Due = crm.ServiceOpen, now.Add(time.Duration(len(all))*time.Hour).UnixMilli()
+			case 3:
+				b.Services[0].Status, b.Services[0].HasResolved = crm.ServiceResolved, false
+			}
 		}
 		x.Brief = b
-		x.Interactions, x.Deals, x.Needs, x.Satisfaction, x.StageHistory = nil, nil, nil, nil, nil
+		x.Interactions, x.Deals, x.Needs, x.Satisfaction, x.StageHistory, x.ServiceRequests = nil, nil, nil, nil, nil, nil
 		x.Partial = true
 		all = append(all, &x)
 	}
@@ -62,12 +81,16 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 	nested := analytics.Facts()[1:]
 	opts := segment.Options{Now: now, Me: demo.UserID(2)}
 	reached := map[analytics.Dimension]bool{}
-	for i := range 300 {
-		f := nested[r.IntN(len(nested))]
+	timely := map[string]bool{}
+	for i := range 400 {
+		f := nested[i%len(nested)]
 		loc, _ := time.LoadLocation(zones[r.IntN(len(zones))])
 		s := &analytics.Spec{Fact: f, Loc: loc, Now: now}
-		if r.IntN(3) == 0 {
+		switch r.IntN(4) {
+		case 0:
 			s.Now = now.Add(-time.Duration(r.IntN(400*24)) * time.Hour)
+		case 1: // open service requests fall overdue
+			s.Now = now.Add(time.Duration(r.IntN(400*24)) * time.Hour)
 		}
 		var dims []analytics.Dimension
 		for _, d := range f.Dimensions() {
@@ -75,22 +98,37 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 				dims = append(dims, d)
 			}
 		}
+		// Each dimension is in one of the fact's first cases, which have
+		// rows (no one-day window, no element filter); then at random.
+		var sure analytics.Dimension
+		if k := i / len(nested); k < len(dims) {
+			sure = dims[k]
+		}
 		r.Shuffle(len(dims), func(i, j int) { dims[i], dims[j] = dims[j], dims[i] })
 		s.Dims = slices.Clone(dims[:r.IntN(analytics.MaxDimensions+1)])
+		if sure != "" && !slices.Contains(s.Dims, sure) {
+			if len(s.Dims) == analytics.MaxDimensions {
+				s.Dims[0] = sure
+			} else {
+				s.Dims = append(s.Dims, sure)
+			}
+		}
 		if r.IntN(4) > 0 {
 			s.Dims = slices.Insert(s.Dims, r.IntN(len(s.Dims)+1), analytics.TimeUnits[r.IntN(len(analytics.TimeUnits))])
 		}
 		switch r.IntN(4) {
 		case 0: // none
 		case 1: // a day, maybe empty
-			d := segment.DateOf(now.AddDate(0, 0, -r.IntN(400)), loc)
-			s.Window = &analytics.Range{First: d, Last: d}
+			if sure == "" {
+				d := segment.DateOf(now.AddDate(0, 0, -r.IntN(400)), loc)
+				s.Window = &analytics.Range{First: d, Last: d}
+			}
 		default:
 			last := segment.DateOf(now.AddDate(0, 0, -r.IntN(200)), loc)
 			first := segment.DateOf(now.AddDate(0, 0, -200-r.IntN(1500)), loc)
 			s.Window = &analytics.Range{First: first, Last: last}
 		}
-		if ws := elementFilters[f]; r.IntN(3) == 0 {
+		if ws := elementFilters[f]; r.IntN(3) == 0 && sure == "" {
 			el, err := segment.ElementsFromInput("where", f.Array(), ws[r.IntN(len(ws))], opts)
 			if err != nil {
 				t.Fatal(err)
@@ -108,14 +146,15 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 				}
 			}
 		}
-		if i%6 == 0 { // counts only, what the counting loop (countPlain) takes; NEXT_ACTION's OVERDUE in it
+		if i%5 == 0 { // counts only, what the counting loop (countPlain) takes; NEXT_ACTION's and TIMELINESS's OVERDUE in it
 			s.Metrics, s.Medians, s.Elements = []analytics.Metric{}, nil, nil
-			if f == analytics.Interactions && !slices.Contains(s.Dims, analytics.NextAction) {
+			due := map[analytics.Fact]analytics.Dimension{analytics.Interactions: analytics.NextAction, analytics.ServiceRequests: analytics.Timeliness}[f]
+			if due != "" && !slices.Contains(s.Dims, due) {
 				k := slices.IndexFunc(s.Dims, func(d analytics.Dimension) bool { return !d.IsTime() })
 				if k < 0 || len(s.Dims)-btoi(slices.ContainsFunc(s.Dims, analytics.Dimension.IsTime)) < analytics.MaxDimensions {
-					s.Dims = append(s.Dims, analytics.NextAction)
+					s.Dims = append(s.Dims, due)
 				} else {
-					s.Dims[k] = analytics.NextAction
+					s.Dims[k] = due
 				}
 			}
 		}
@@ -148,8 +187,13 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 			}
 		}
 		if want.Total.Count > 0 {
-			for _, d := range s.Dims {
+			for j, d := range s.Dims {
 				reached[d] = true
+				if d == analytics.Timeliness {
+					for _, g := range want.Groups {
+						timely[g.Keys[j]] = true
+					}
+				}
 			}
 		}
 	}
@@ -158,6 +202,11 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 			if d != analytics.Participant && !reached[d] {
 				t.Errorf("no aggregate with rows grouped by %s", d)
 			}
+		}
+	}
+	for _, k := range []string{analytics.OnTime, analytics.Late, analytics.Open, analytics.Overdue, ""} {
+		if !timely[k] {
+			t.Errorf("no aggregate with a TIMELINESS group %q", k)
 		}
 	}
 }

@@ -257,7 +257,7 @@ func (s *Service) spec(q Request) (spec *Spec, rng, prev *Range, err error) {
 // factArray is the nested array whose elements are the fact's rows.
 var factArray = map[Fact]segment.Array{
 	Interactions: segment.Interactions, Deals: segment.Deals, Needs: segment.Needs,
-	Satisfaction: segment.Satisfaction, StageChanges: segment.StageHistory,
+	Satisfaction: segment.Satisfaction, StageChanges: segment.StageHistory, ServiceRequests: segment.ServiceRequests,
 }
 
 // Array is the nested array whose elements are the fact's rows
@@ -278,6 +278,8 @@ func (f Fact) ElementArg() string {
 		return "satisfactionWhere"
 	case StageChanges:
 		return "stageChangeWhere"
+	case ServiceRequests:
+		return "serviceRequestWhere"
 	}
 	return ""
 }
@@ -530,7 +532,7 @@ func (sh *shaper) label(rows []*Row) error {
 	var ids []string
 	for _, r := range rows {
 		for i, d := range sh.spec.Dims {
-			if (d == Owner || d == Participant) && r.Keys[i] != "" && r.Keys[i] != OtherKey {
+			if userDim(d) && r.Keys[i] != "" && r.Keys[i] != OtherKey {
 				if _, ok := names[r.Keys[i]]; !ok {
 					names[r.Keys[i]] = ""
 					ids = append(ids, r.Keys[i])
@@ -565,14 +567,14 @@ func (sh *shaper) label(rows []*Row) error {
 				r.Labels[i] = bucketLabel(Quarter, k, loc)
 			case d == CreatedYear:
 				r.Labels[i] = bucketLabel(Year, k, loc)
-			case d == Owner || d == Participant:
+			case userDim(d):
 				if n := names[k]; n != "" {
 					r.Labels[i] = n
 				} else {
 					r.Labels[i] = k
 				}
 			default:
-				if t := labelTable(d); t != nil {
+				if t := labelTable(sh.q.Fact, d); t != nil {
 					if l, ok := t[k]; ok {
 						r.Labels[i] = l.In(loc)
 						continue
@@ -585,7 +587,20 @@ func (sh *shaper) label(rows []*Row) error {
 	return nil
 }
 
-func labelTable(d Dimension) map[string]crm.Label {
+// userDim reports whether d's keys are user ids (labelled by names).
+func userDim(d Dimension) bool { return d == Owner || d == Participant || d == Assignee }
+
+// labelTable words the keys of d on fact f (STATUS and KIND have the
+// service request's values on SERVICE_REQUESTS, the need's on NEEDS).
+func labelTable(f Fact, d Dimension) map[string]crm.Label {
+	if f == ServiceRequests {
+		switch d {
+		case Status:
+			return ServiceStatusLabels
+		case Kind:
+			return ServiceKindLabels
+		}
+	}
 	switch d {
 	case ValueTier:
 		return crm.ValueTierLabels
@@ -615,6 +630,8 @@ func labelTable(d Dimension) map[string]crm.Label {
 		return RecordingLabels
 	case NextAction:
 		return NextActionLabels
+	case Timeliness:
+		return TimelinessLabels
 	}
 	return nil
 }

@@ -76,6 +76,11 @@ func (c *Customer) Recompute() {
 		// Rounded to two decimals so both stores hold the identical double.
 		s.AvgSatisfaction = math.Round(float64(sum)/float64(s.SatisfactionCount)*100) / 100
 	}
+	if n := len(c.Satisfaction); n >= 2 {
+		byTime := SatisfactionByTime(c.Satisfaction)
+		trend := byTime[n-1].Score - byTime[n-2].Score
+		s.SatisfactionTrend = &trend
+	}
 	s.StageRank = c.Stage.Rank()
 	c.Stats = s
 	c.Stats.NextFollowUpAt = c.NextFollowUp()

@@ -204,6 +204,9 @@ type Stats struct {
 	LastComplaintAt    time.Time `bson:"lastComplaintAt"`
 	SatisfactionCount  int       `bson:"satisfactionCount"`
 	AvgSatisfaction    float64   `bson:"avgSatisfaction"` // 0 when SatisfactionCount is 0
+	// SatisfactionTrend is the latest survey's score less the one before
+	// (seed 003: 满意度变化); nil with fewer than two surveys.
+	SatisfactionTrend *int `bson:"satisfactionTrend,omitempty"`
 	// StageRank is the stage's place in the pipeline (Stage.Rank), kept
 	// in the document so that both stores sort by stage in pipeline order.
 	StageRank int `bson:"stageRank"`

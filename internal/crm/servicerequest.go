@@ -212,7 +212,7 @@ func openComplaint(c *Customer, it *Interaction, by string, now time.Time) {
 	c.ServiceRequests = append(c.ServiceRequests, ServiceRequest{
 		ID: NewID(), Kind: ServiceComplaint, Summary: summary, Priority: PriorityHigh, Status: ServiceOpen,
 		Due: now.Add(ServiceDueIn[PriorityHigh]), AssigneeID: by, ContactID: contact, InteractionID: it.ID,
-		OpenedAt: now, OpenedBy: by, History: []ServiceStatusChange{{To: ServiceOpen, At: now, By: by, Note: "由投诉互动记录自动创建"}},
+		OpenedAt: now, OpenedBy: by, History: []ServiceStatusChange{{To: ServiceOpen, At: now, By: by}},
 	})
 }
 

@@ -359,3 +359,19 @@ func TestServiceRequestList(t *testing.T) {
 		wantCode(t, err, crm.CodeBadUserInput, tc.field)
 	}
 }
+
+// The satisfaction trend is the latest survey by time less the one
+// before, whatever order they were recorded in; none with one survey.
+func TestSatisfactionTrend(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 9, 0, 0, 0, time.UTC) }
+	c := &crm.Customer{Satisfaction: []crm.Satisfaction{{ID: "a", At: day(10), Score: 90}}}
+	c.Recompute()
+	if c.Stats.SatisfactionTrend != nil {
+		t.Fatalf("a trend from one survey: %d", *c.Stats.SatisfactionTrend)
+	}
+	c.Satisfaction = append(c.Satisfaction, crm.Satisfaction{ID: "b", At: day(20), Score: 70}, crm.Satisfaction{ID: "c", At: day(1), Score: 50})
+	c.Recompute()
+	if c.Stats.SatisfactionTrend == nil || *c.Stats.SatisfactionTrend != -20 {
+		t.Fatalf("trend %v, want -20 (70 on the 20th after 90 on the 10th)", c.Stats.SatisfactionTrend)
+	}
+}

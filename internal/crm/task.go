@@ -65,6 +65,9 @@ const (
 
 var taskStatuses = []TaskStatus{TaskOpen, TaskDone, TaskClosed}
 
+// TaskKinds lists the kinds in order.
+func TaskKinds() []TaskKind { return slices.Clone(taskKinds) }
+
 func (k TaskKind) Valid() bool               { return validEnum(k, taskKinds) }
 func (k *TaskKind) UnmarshalGQL(v any) error { return unmarshalEnum(k, v, taskKinds, "TaskKind") }
 func (k TaskKind) MarshalGQL(w io.Writer)    { marshalEnum(w, string(k)) }

@@ -15,6 +15,7 @@ func (c *Customer) TotalAmount() Money             { return c.Stats.TotalAmount 
 func (c *Customer) OpenNeedCount() int             { return c.Stats.OpenNeedCount }
 func (c *Customer) ComplaintCount() int            { return c.Stats.ComplaintCount }
 func (c *Customer) OpenServiceCount() int          { return c.Stats.OpenServiceCount }
+func (c *Customer) SatisfactionTrend() *int        { return c.Stats.SatisfactionTrend }
 func (c *Customer) ServiceRequestCount() int       { return c.Stats.ServiceRequestCount }
 func (c *Customer) SatisfactionCount() int         { return c.Stats.SatisfactionCount }
 func (c *Customer) FirstInteractionAt() *time.Time { return optTime(c.Stats.FirstInteractionAt) }

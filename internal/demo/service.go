@@ -3,7 +3,6 @@ package demo
 import (
 	"math"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -93,10 +92,20 @@ func (b *builder) serviceRequest(kind crm.ServiceKind, prio crm.Priority, summar
 					score = int(math.Round(68 + 10*r.NormFloat64()))
 				}
 				score = max(0, min(100, score))
-				s := crm.Satisfaction{ID: b.ids.next(unix(checked)), At: unix(checked), Score: score, Comment: "服务回访", CreatedBy: who}
+				band := 3
+				switch {
+				case score >= 90:
+					band = 0
+				case score >= 75:
+					band = 1
+				case score >= 60:
+					band = 2
+				}
+				comment := pick(r, satisfactionComments[band])
+				s := crm.Satisfaction{ID: b.ids.next(unix(checked)), At: unix(checked), Score: score, Comment: comment, CreatedBy: who}
 				c.Satisfaction = append(c.Satisfaction, s)
 				req.SatisfactionID = s.ID
-				step(crm.ServiceClosed, checked, "服务回访："+strconv.Itoa(score)+"分")
+				step(crm.ServiceClosed, checked, comment) // as closeServiceRequest keeps the check's comment
 			} else {
 				step(crm.ServiceClosed, checked, "客户未接电话，已短信告知处理结果")
 			}

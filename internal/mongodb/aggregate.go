@@ -179,6 +179,8 @@ var factTable = map[analytics.Fact]factPaths{
 	analytics.Needs:        {"needs", "openedAt", []string{"openedAt", "status", "priority", "kind", "type", "budgetMax", "resolvedAt"}},
 	analytics.Satisfaction: {"satisfaction", "at", []string{"at", "score"}},
 	analytics.StageChanges: {"stageHistory", "at", []string{"at", "from", "to"}},
+	analytics.ServiceRequests: {"serviceRequests", "openedAt",
+		[]string{"openedAt", "status", "priority", "kind", "assigneeId", "due", "resolvedAt", "resolutionHours"}},
 }
 
 // customerPaths are the document paths of the customer's dimensions.
@@ -216,6 +218,7 @@ var rowPaths = map[analytics.Dimension]string{
 	analytics.FromStage:   "from",
 	analytics.ToStage:     "to",
 	analytics.ScoreBand:   "score",
+	analytics.Assignee:    "assigneeId",
 }
 
 type (
@@ -266,6 +269,24 @@ func nextActionKey(elem func(string) string, now time.Time) bson.D {
 			bd{{Key: "case", Value: overdue}, {Key: "then", Value: analytics.Overdue}},
 		}},
 		{Key: "default", Value: analytics.Open},
+	})
+}
+
+// timelinessKey is a service request's TIMELINESS: OVERDUE when OPEN or
+// IN_PROGRESS and due before now, OPEN when still worked on otherwise; ""
+// when resolved or closed without a time of resolution; ON_TIME when
+// resolved at or before its due time, LATE after it.
+func timelinessKey(elem func(string) string, now time.Time) bson.D {
+	active := op("$in", ba{"$" + elem("status"), ba{string(crm.ServiceOpen), string(crm.ServiceInProgress)}})
+	return op("$switch", bd{
+		{Key: "branches", Value: ba{
+			bd{{Key: "case", Value: op("$and", ba{active, op("$lt", ba{"$" + elem("due"), time.UnixMilli(now.UnixMilli()).UTC()})})},
+				{Key: "then", Value: analytics.Overdue}},
+			bd{{Key: "case", Value: active}, {Key: "then", Value: analytics.Open}},
+			bd{{Key: "case", Value: absent(elem("resolvedAt"))}, {Key: "then", Value: ""}},
+			bd{{Key: "case", Value: op("$lte", ba{"$" + elem("resolvedAt"), "$" + elem("due")})}, {Key: "then", Value: analytics.OnTime}},
+		}},
+		{Key: "default", Value: analytics.Late},
 	})
 }
 
@@ -421,6 +442,8 @@ func (p *aggPipeline) keyExpr(d analytics.Dimension, fp factPaths, elem func(str
 		return recordingKey(elem), false
 	case analytics.NextAction:
 		return nextActionKey(elem, spec.Now), false
+	case analytics.Timeliness:
+		return timelinessKey(elem, spec.Now), false
 	}
 	if !d.IsTime() && (path == "" || own && rowPaths[d] == "") {
 		return nil, false
@@ -545,6 +568,8 @@ func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
 			op("$max", ba{0, op("$subtract", ba{"$" + elem("resolvedAt"), "$" + elem("openedAt")})}), nil})
 	case analytics.Score:
 		return num(elem("score"))
+	case analytics.HoursToResolve:
+		return op("$ifNull", ba{"$" + elem("resolutionHours"), nil})
 	case analytics.DaysInStage:
 		prev := op("$arrayElemAt", ba{"$_ats", op("$subtract", ba{"$_i", 1})})
 		return op("$cond", ba{op("$and", ba{op("$gt", ba{"$_i", 0}), op("$ne", ba{text(elem("from")), ""})}),
@@ -557,7 +582,8 @@ func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
 // or a score every document holds).
 func (p *aggPipeline) always(m analytics.Metric) bool {
 	switch m {
-	case analytics.AvgSatisfaction, analytics.SalesCycleDays, analytics.DurationMin, analytics.BudgetMax, analytics.DaysToResolve, analytics.DaysInStage:
+	case analytics.AvgSatisfaction, analytics.SalesCycleDays, analytics.DurationMin, analytics.BudgetMax, analytics.DaysToResolve, analytics.DaysInStage,
+		analytics.HoursToResolve:
 		return false
 	}
 	return true

@@ -67,11 +67,18 @@ var aggElements = map[segment.Array][]map[string]any{
 		{"to": map[string]any{"in": []any{"WON", "NEGOTIATION"}}},
 		{"from": map[string]any{"notIn": []any{"NEGOTIATION"}}, "at": map[string]any{"within": "365d"}},
 	},
+	segment.ServiceRequests: {
+		{"status": map[string]any{"in": []any{"OPEN", "IN_PROGRESS"}}},
+		{"kind": map[string]any{"eq": "COMPLAINT"}, "resolutionHours": map[string]any{"gte": 24}},
+		{"assignee": map[string]any{"me": true}},
+		{"due": map[string]any{"within": "90d"}},
+	},
 }
 
 // factArray is the array of a nested fact's rows.
 var factArray = map[analytics.Fact]segment.Array{analytics.Interactions: segment.Interactions, analytics.Deals: segment.Deals,
-	analytics.Needs: segment.Needs, analytics.Satisfaction: segment.Satisfaction, analytics.StageChanges: segment.StageHistory}
+	analytics.Needs: segment.Needs, analytics.Satisfaction: segment.Satisfaction, analytics.StageChanges: segment.StageHistory,
+	analytics.ServiceRequests: segment.ServiceRequests}
 
 var aggZones = []string{"Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Adelaide", "Asia/Kolkata", "America/St_Johns", "UTC"}
 
@@ -270,6 +277,23 @@ func aggCustomers(n int) []*crm.Customer {
 			c.Interactions[1].RecordedAt, c.Interactions[2].RecordedAt = &on, &late
 			c.Interactions[3].NextAction = &crm.NextAction{What: "回访", OwnerID: c.OwnerID}
 		}
+		// Service requests still worked on (due in the past or not),
+		// reopened, and resolved without a time of resolution (imported):
+		// the demo's are nearly all closed.
+		if k := len(c.ServiceRequests); k > 0 {
+			x := &c.ServiceRequests[k-1]
+			switch i % 6 {
+			case 1:
+				x.Status, x.ResolutionHours = crm.ServiceInProgress, nil
+			case 2:
+				x.Status, x.Due = crm.ServiceOpen, aggNow.Add(time.Duration(i)*time.Hour)
+			case 3:
+				x.Status, x.ResolvedAt, x.ResolutionHours = crm.ServiceResolved, nil, nil
+			case 4: // resolved exactly at its due time: on time
+				at := x.Due
+				x.Status, x.ResolvedAt = crm.ServiceResolved, &at
+			}
+		}
 		// A first deal dated on the first interaction's day in Asia/Shanghai
 		// (the day before or after in other zones) and one the day before.
 		if st := &c.Stats; !st.FirstInteractionAt.IsZero() && !st.FirstDealOn.IsZero() && i%11 >= 6 && i%11 <= 7 {
@@ -367,7 +391,7 @@ func TestAggregatePipelinesAgreeWithTheEngine(t *testing.T) {
 	// The keys the reference gave for the dimensions that derive them, and
 	// the customers with a sales cycle: the cases must reach each.
 	derived := map[analytics.Dimension]map[string]bool{analytics.Recording: {}, analytics.NextAction: {},
-		analytics.FirstDealQuarter: {}, analytics.ScoreBand: {}}
+		analytics.FirstDealQuarter: {}, analytics.ScoreBand: {}, analytics.Timeliness: {}}
 	cycles := int64(0)
 	for i, c := range cases {
 		if results[i].err != "" {
@@ -409,6 +433,7 @@ func TestAggregatePipelinesAgreeWithTheEngine(t *testing.T) {
 		analytics.Recording:  {analytics.OnTime, analytics.Late, ""},
 		analytics.NextAction: {analytics.None, analytics.Open, analytics.Overdue, analytics.Done},
 		analytics.ScoreBand:  {"HIGH", "MEDIUM", "LOW"},
+		analytics.Timeliness: {analytics.OnTime, analytics.Late, analytics.Open, analytics.Overdue, ""},
 	} {
 		for _, k := range want {
 			if !derived[d][k] {

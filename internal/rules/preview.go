@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/followup"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
 
@@ -17,7 +18,17 @@ type Preview struct {
 	Held        int          // customers with a change a manual override holds back (not in Changed unless they have another)
 	Transitions []Transition // per target, from and to, most customers first
 	Changes     []Change     // the changes of the first customers that change, up to the limit
-	Lint        []Finding
+	// Tasks counts, by kind, the generated tasks the changes would open
+	// and close (internal/followup), in the kinds' order.
+	Tasks []TaskEffect
+	Lint  []Finding
+}
+
+// TaskEffect is how many tasks of a kind applying the rules would open
+// and close.
+type TaskEffect struct {
+	Kind           crm.TaskKind
+	Opened, Closed int
 }
 
 // Transition counts the customers whose target goes from one value to
@@ -102,6 +113,7 @@ type DryRun struct {
 	sets   map[Field]bool
 	defs   map[crm.Lifecycle]*segment.Filter
 	here   []int // the rules that decided something for the current customer
+	tasks  map[crm.TaskKind]*TaskEffect
 }
 
 type transitionKey struct {
@@ -119,7 +131,8 @@ type ruleStage struct {
 func (p *Program) DryRun(limit int) *DryRun {
 	n := len(p.set.Rules)
 	d := &DryRun{p: p, limit: limit, out: &Preview{}, trans: map[transitionKey]int{}, match: make([]int, n), won: make([]int, n),
-		clash: map[Conflict]int{}, contra: map[ruleStage]int{}, none: map[Field]int{}, sets: map[Field]bool{}, defs: definitions(p.opts)}
+		clash: map[Conflict]int{}, contra: map[ruleStage]int{}, none: map[Field]int{}, sets: map[Field]bool{}, defs: definitions(p.opts),
+		tasks: map[crm.TaskKind]*TaskEffect{}}
 	for _, r := range p.order {
 		for _, t := range r.targets {
 			d.sets[t.target.Field] = true
@@ -165,6 +178,7 @@ func (d *DryRun) Add(c *crm.Customer) {
 	}
 	if changed {
 		d.out.Changed++
+		d.countTasks(c)
 	}
 	for _, f := range []Field{ValueTier, Lifecycle} {
 		if _, ok := o.Get(Target{Field: f}); d.sets[f] && !ok {
@@ -174,6 +188,59 @@ func (d *DryRun) Add(c *crm.Customer) {
 	for _, x := range o.Conflicts {
 		d.clash[x]++
 	}
+}
+
+// countTasks adds the tasks applying the rules to c would open and close:
+// the follow-up of a copy of c with its changes applied, against that of
+// a copy as it is (so that what time alone opens is not counted).
+func (d *DryRun) countTasks(c *crm.Customer) {
+	loc := d.p.opts.Loc
+	if loc == nil {
+		loc = crm.DefaultLocation
+	}
+	open := func(x *crm.Customer) map[string]crm.TaskKind {
+		out := map[string]crm.TaskKind{}
+		for _, t := range x.Tasks {
+			if t.Open() {
+				out[string(t.Kind)+"|"+t.Key] = t.Kind
+			}
+		}
+		return out
+	}
+	as := forTasks(c)
+	followup.Sync(as, d.p.opts.Now, loc)
+	with := forTasks(c)
+	d.p.Keep(with, loc)
+	before, after := open(as), open(with)
+	effect := func(k crm.TaskKind) *TaskEffect {
+		if d.tasks[k] == nil {
+			d.tasks[k] = &TaskEffect{Kind: k}
+		}
+		return d.tasks[k]
+	}
+	for key, k := range after {
+		if _, ok := before[key]; !ok {
+			effect(k).Opened++
+		}
+	}
+	for key, k := range before {
+		if _, ok := after[key]; !ok {
+			effect(k).Closed++
+		}
+	}
+}
+
+// forTasks copies what applying the rules and following up change of c:
+// the classification, its histories and the tasks (the rest is shared,
+// and only read).
+func forTasks(c *crm.Customer) *crm.Customer {
+	x := *c
+	x.Tags = slices.Clone(c.Tags)
+	x.Tasks = slices.Clone(c.Tasks)
+	x.TierHistory = slices.Clone(c.TierHistory)
+	x.LifecycleHistory = slices.Clone(c.LifecycleHistory)
+	x.TagHistory = slices.Clone(c.TagHistory)
+	return &x
 }
 
 // Result returns the preview of the customers added: the transitions
@@ -188,6 +255,12 @@ func (d *DryRun) Result() *Preview {
 		return cmp.Or(cmp.Compare(b.Customers, a.Customers), cmp.Compare(a.Target.String(), b.Target.String()),
 			cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
 	})
+	out.Tasks = nil
+	for _, k := range crm.TaskKinds() {
+		if e := d.tasks[k]; e != nil {
+			out.Tasks = append(out.Tasks, *e)
+		}
+	}
 	out.Lint = nil
 	for i := range d.match {
 		switch {

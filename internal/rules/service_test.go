@@ -346,7 +346,20 @@ func TestNewRuleSetIsAppliedOnce(t *testing.T) {
 			w.deal(t, c.ID, yuan)
 		}
 	}
+	w.at(time.Date(2026, 3, 22, 10, 0, 0, 0, crm.DefaultLocation)) // 20 days on: a C follow-up (30 days) is not due, a B one (14) is
 	w.pass(t)
+	openTasks := func() map[string]crm.TaskKind {
+		out := map[string]crm.TaskKind{}
+		page, err := w.crm.Tasks(ctx, w.boss, crm.TaskQuery{Snoozed: true}, crm.MaxTaskPage, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range page.Items {
+			out[x.Customer.ID+"|"+x.ID] = x.Kind
+		}
+		return out
+	}
+	before := openTasks()
 	set := rules.Defaults()
 	set.Rules[1].When = "deals.sum(date:<=12m):>=80000" // B from 80,000 yuan
 	pv, _, err := w.rules.PreviewRules(ctx, w.boss, set.Rules, nil, 10)
@@ -359,6 +372,34 @@ func TestNewRuleSetIsAppliedOnce(t *testing.T) {
 	res := w.pass(t)
 	if !res.Full || res.Visited != 5 || res.Changed != pv.Changed || res.Changed != 1 {
 		t.Fatalf("pass after saving: %+v; the preview said %d change", res, pv.Changed)
+	}
+	// The tasks the preview said would open and close are those that did.
+	after := openTasks()
+	did := map[crm.TaskKind]*rules.TaskEffect{}
+	effect := func(k crm.TaskKind) *rules.TaskEffect {
+		if did[k] == nil {
+			did[k] = &rules.TaskEffect{Kind: k}
+		}
+		return did[k]
+	}
+	for id, k := range after {
+		if _, ok := before[id]; !ok {
+			effect(k).Opened++
+		}
+	}
+	for id, k := range before {
+		if _, ok := after[id]; !ok {
+			effect(k).Closed++
+		}
+	}
+	var want []rules.TaskEffect
+	for _, k := range crm.TaskKinds() {
+		if e := did[k]; e != nil {
+			want = append(want, *e)
+		}
+	}
+	if fmt.Sprint(pv.Tasks) != fmt.Sprint(want) || len(want) == 0 {
+		t.Fatalf("the preview's tasks %+v, the pass's %+v", pv.Tasks, want)
 	}
 	if res := w.pass(t); res.Full || res.Visited != 0 {
 		t.Fatalf("second pass: %+v, want nothing due", res)

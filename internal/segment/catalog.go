@@ -236,6 +236,14 @@ var catalog = []Field{
 	{Name: "avgSatisfaction", Line: "satisfaction", Aliases: []string{"满意度"}, Kind: KindFloat, Path: "stats.avgSatisfaction", Nullable: true, null: nullSurveys,
 		Doc: "Average survey score 0-100; null while there is no survey.",
 		get: func(c *cust) (float64, bool) { return c.Stats.AvgSatisfaction, c.Stats.SatisfactionCount > 0 }},
+	{Name: "satisfactionTrend", Line: "satisfaction-trend", Aliases: []string{"满意度变化"}, Kind: KindInt, Path: "stats.satisfactionTrend", Nullable: true, null: nullAbsent,
+		Doc: "The latest survey's score less the one before (negative: falling); null with fewer than two surveys.",
+		get: func(c *cust) (int64, bool) {
+			if c.Stats.SatisfactionTrend == nil {
+				return 0, false
+			}
+			return int64(*c.Stats.SatisfactionTrend), true
+		}},
 
 	// contacts
 	{Scope: Contacts, Name: "name", Line: "name", Aliases: []string{"姓名"}, Kind: KindString, Path: "name", null: nullEmpty,
@@ -379,7 +387,7 @@ var catalog = []Field{
 	{Scope: ServiceRequests, Name: "openedAt", Line: "opened", Aliases: []string{"提出时间"}, Kind: KindTime, Path: "openedAt",
 		get: func(e *crm.ServiceRequest) (int64, bool) { return always(e.OpenedAt) }, brief: func(e *crm.BriefServiceRequest) (int64, bool) { return e.OpenedAt, true }},
 	{Scope: ServiceRequests, Name: "due", Line: "due", Aliases: []string{"到期"}, Kind: KindTime, Path: "due",
-		Doc: "When it should be resolved. Overdue: status:[OPEN,IN_PROGRESS] due:>0d (due longer ago than now).",
+		Doc: "When it should be resolved. Overdue: status:OPEN,IN_PROGRESS due:>0d (due longer ago than now).",
 		get: func(e *crm.ServiceRequest) (int64, bool) { return always(e.Due) }, brief: func(e *crm.BriefServiceRequest) (int64, bool) { return e.Due, true }},
 	{Scope: ServiceRequests, Name: "resolvedAt", Line: "resolved", Aliases: []string{"解决时间"}, Kind: KindTime, Path: "resolvedAt", Nullable: true, null: nullAbsent,
 		Doc: "The latest resolution; null until resolved.",
@@ -395,6 +403,26 @@ var catalog = []Field{
 			return *e.ResolutionHours, true
 		},
 		brief: func(e *crm.BriefServiceRequest) (int64, bool) { return e.Hours, e.HasHours }},
+	{Scope: ServiceRequests, Name: "resolvedLate", Line: "late", Aliases: []string{"超时解决", "resolved-late"}, Kind: KindBool,
+		Doc: "Whether it was resolved after its due time (its latest resolution); a request still worked on, or resolved without a time of resolution, matches neither true nor false.",
+		get: func(e *crm.ServiceRequest) (bool, bool) {
+			if e.Active() || e.ResolvedAt == nil {
+				return false, false
+			}
+			return e.ResolvedAt.After(e.Due), true
+		},
+		brief: func(e *crm.BriefServiceRequest) (bool, bool) {
+			if e.Active() || !e.HasResolved {
+				return false, false
+			}
+			return e.ResolvedAt > e.Due, true
+		},
+		expr: func(elem string) any { // true, false or null (not resolved)
+			active := d{{Key: "$in", Value: a{elem + "status", a{string(crm.ServiceOpen), string(crm.ServiceInProgress)}}}}
+			unresolved := d{{Key: "$eq", Value: a{d{{Key: "$ifNull", Value: a{elem + "resolvedAt", nil}}}, nil}}}
+			late := d{{Key: "$gt", Value: a{elem + "resolvedAt", elem + "due"}}}
+			return d{{Key: "$cond", Value: a{d{{Key: "$or", Value: a{active, unresolved}}}, nil, late}}}
+		}},
 }
 
 // arrayInfo describes a nested array.

@@ -43,6 +43,8 @@ const DIMENSIONS = {
   SCORE_BAND: { zh: '分数段', en: 'Score band' },
   FROM_STAGE: { zh: '原阶段', en: 'From stage' },
   TO_STAGE: { zh: '新阶段', en: 'To stage' },
+  ASSIGNEE: { zh: '处理人', en: 'Assignee' },
+  TIMELINESS: { zh: '解决时效', en: 'Timeliness' },
 } as const satisfies Record<string, Label>;
 
 type Dim = keyof typeof DIMENSIONS;
@@ -65,6 +67,10 @@ export const NEED_DIMENSION_LABELS = pick(
 );
 export const SATISFACTION_DIMENSION_LABELS = pick([...TIME, 'SCORE_BAND', ...CUSTOMER]);
 export const STAGE_CHANGE_DIMENSION_LABELS = pick([...TIME, 'FROM_STAGE', 'TO_STAGE', ...CUSTOMER]);
+export const SERVICE_REQUEST_DIMENSION_LABELS = pick([...TIME, 'STATUS', 'PRIORITY', 'KIND', 'ASSIGNEE', 'TIMELINESS', ...CUSTOMER], {
+  STATUS: { zh: '请求状态', en: 'Status' },
+  KIND: { zh: '请求类型', en: 'Kind' },
+});
 
 export const COMPARE_TO_LABELS = {
   PREVIOUS_PERIOD: { zh: '上期', en: 'Previous period' },
@@ -99,6 +105,7 @@ export const NEED_METRIC_LABELS = {
 };
 export const SATISFACTION_METRIC_LABELS = { SCORE: { zh: '满意度分数', en: 'Score' } };
 export const STAGE_CHANGE_METRIC_LABELS = { DAYS_IN_STAGE: { zh: '阶段停留天数', en: 'Days in stage' } };
+export const SERVICE_REQUEST_METRIC_LABELS = { HOURS_TO_RESOLVE: { zh: '解决时长（小时）', en: 'Hours to resolve' } };
 
 export const KPI_CODE_LABELS: LabelMap<KpiCode> = {
   HIGH_VALUE_RETENTION: { zh: '高价值客户留存率', en: 'High-value retention' },
@@ -115,12 +122,16 @@ export const KPI_CODE_LABELS: LabelMap<KpiCode> = {
   SALES_CYCLE_DAYS: { zh: '平均成交周期（天）', en: 'Average sales cycle (days)' },
   TIMELY_RECORDING: { zh: '24小时录入率', en: 'Recorded within 24 hours' },
   OVERDUE_NEXT_ACTIONS: { zh: '逾期待办', en: 'Overdue next actions' },
+  SERVICE_ON_TIME: { zh: '服务请求及时解决率', en: 'Service requests resolved on time' },
+  SERVICE_RESOLUTION_HOURS: { zh: '服务请求解决时长（中位数，小时）', en: 'Hours to resolve a service request (median)' },
+  CADENCE_KEPT: { zh: '跟进周期达成率', en: 'Follow-up cadence kept' },
 };
 
 export const KPI_UNIT_LABELS: LabelMap<KpiUnit> = {
   PERCENT: { zh: '%', en: '%' },
   SCORE: { zh: '分', en: 'points' },
   DAYS: { zh: '天', en: 'days' },
+  HOURS: { zh: '小时', en: 'hours' },
   COUNT: { zh: '个', en: 'count' },
   YUAN: { zh: '元', en: 'yuan' },
 };
@@ -152,6 +163,8 @@ export const ANALYTICS_ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   SatisfactionMetric: [SATISFACTION_METRIC_LABELS],
   StageChangeDimension: [STAGE_CHANGE_DIMENSION_LABELS],
   StageChangeMetric: [STAGE_CHANGE_METRIC_LABELS],
+  ServiceRequestDimension: [SERVICE_REQUEST_DIMENSION_LABELS],
+  ServiceRequestMetric: [SERVICE_REQUEST_METRIC_LABELS],
   KpiCode: [KPI_CODE_LABELS],
   KpiUnit: [KPI_UNIT_LABELS],
   CohortBy: [COHORT_BY_LABELS],

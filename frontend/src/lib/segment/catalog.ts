@@ -124,6 +124,7 @@ const CUSTOMER: Record<WhereFields<CustomerWhere>, Spec> = {
   serviceRequestCount: s({ zh: '服务请求数', en: 'Service requests' }, 'service-count', 'needs', 'int'),
   satisfactionCount: s({ zh: '满意度调研次数', en: 'Surveys' }, 'survey-count', 'needs', 'int'),
   avgSatisfaction: s({ zh: '平均满意度', en: 'Avg. satisfaction' }, 'satisfaction', 'needs', 'float', true),
+  satisfactionTrend: s({ zh: '满意度变化（最近两次）', en: 'Satisfaction trend (last two)' }, 'satisfaction-trend', 'needs', 'int', true),
 };
 
 const CONTACT: Record<WhereFields<ContactWhere>, Spec> = {
@@ -187,6 +188,7 @@ const SERVICE_REQUEST: Record<WhereFields<ServiceRequestWhere>, Spec> = {
   resolvedAt: s({ zh: '解决时间', en: 'Resolved' }, 'resolved', undefined, 'time', true),
   closedAt: s({ zh: '关闭时间', en: 'Closed' }, 'closed', undefined, 'time', true),
   resolutionHours: s({ zh: '解决时长（小时）', en: 'Hours to resolve' }, 'resolution-hours', undefined, 'int', true),
+  resolvedLate: s({ zh: '超时解决', en: 'Resolved late' }, 'late', undefined, 'bool'),
 };
 
 function table(scope: Scope, specs: Record<string, Spec>): FieldSpec[] {

@@ -289,7 +289,7 @@ export function hasData(groups: readonly Group[] | null | undefined, value: 'cou
 
 // ---- KPIs
 
-export type KpiUnit = 'PERCENT' | 'SCORE' | 'DAYS' | 'COUNT' | 'YUAN';
+export type KpiUnit = 'PERCENT' | 'SCORE' | 'DAYS' | 'HOURS' | 'COUNT' | 'YUAN';
 
 function trimDecimal(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
@@ -303,7 +303,7 @@ function grouped(s: string): string {
   return `${neg ? '-' : ''}${g}${f ? `.${f}` : ''}`;
 }
 
-/** A KPI's value with its unit: 92.5%, 86.5 分, 12.5 天, 1,234, ¥68万. */
+/** A KPI's value with its unit: 92.5%, 86.5 分, 12.5 天, 30 小时, 1,234, ¥68万. */
 export function formatKpi(value: string | null | undefined, unit: KpiUnit, lang: Lang): string {
   if (value === null || value === undefined || value === '') return '—';
   const v = trimDecimal(value);
@@ -314,6 +314,8 @@ export function formatKpi(value: string | null | undefined, unit: KpiUnit, lang:
       return lang === 'zh' ? `${grouped(v)} 分` : grouped(v);
     case 'DAYS':
       return lang === 'zh' ? `${grouped(v)} 天` : `${grouped(v)} days`;
+    case 'HOURS':
+      return lang === 'zh' ? `${grouped(v)} 小时` : `${grouped(v)} hours`;
     case 'YUAN':
       return formatMoneyShort(value, lang);
     default:
