@@ -32996,7 +32996,7 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 			it["valueTier"] = data
 		case "lifecycle":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lifecycle"))
-			data, err := ec.unmarshalOOptionalLifecycleFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOptionalLifecycleFilter(ctx, v)
+			data, err := ec.unmarshalOOptionalLifecycleFilter2map(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36044,8 +36044,8 @@ func UnmarshalOptionalKeyEventFilter(ctx context.Context, raw any) (map[string]a
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputOptionalLifecycleFilter(ctx context.Context, obj any) (model.OptionalLifecycleFilter, error) {
-	var it model.OptionalLifecycleFilter
+func (ec *executionContext) unmarshalInputOptionalLifecycleFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
 	if obj == nil {
 		return it, nil
 	}
@@ -36056,6 +36056,7 @@ func (ec *executionContext) unmarshalInputOptionalLifecycleFilter(ctx context.Co
 	}
 
 	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36068,35 +36069,35 @@ func (ec *executionContext) unmarshalInputOptionalLifecycleFilter(ctx context.Co
 			if err != nil {
 				return it, err
 			}
-			it.Eq = data
+			it["eq"] = data
 		case "ne":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
 			data, err := ec.unmarshalOLifecycle2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycle(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Ne = data
+			it["ne"] = data
 		case "in":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
 			data, err := ec.unmarshalOLifecycle2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.In = data
+			it["in"] = data
 		case "notIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
 			data, err := ec.unmarshalOLifecycle2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLifecycleᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.NotIn = data
+			it["notIn"] = data
 		case "isNull":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.IsNull = data
+			it["isNull"] = data
 		}
 	}
 	return it, nil
@@ -36108,8 +36109,8 @@ func (ec *executionContext) unmarshalInputOptionalLifecycleFilter(ctx context.Co
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalOptionalLifecycleFilter(ctx context.Context, raw any) (model.OptionalLifecycleFilter, error) {
-	var out model.OptionalLifecycleFilter
+func UnmarshalOptionalLifecycleFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OptionalLifecycleFilter", raw, &out)
 	return out, err
 }
@@ -47828,12 +47829,12 @@ func (ec *executionContext) unmarshalOOptionalKeyEventFilter2map(ctx context.Con
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOOptionalLifecycleFilter2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOptionalLifecycleFilter(ctx context.Context, v any) (*model.OptionalLifecycleFilter, error) {
+func (ec *executionContext) unmarshalOOptionalLifecycleFilter2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputOptionalLifecycleFilter(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOOptionalMoneyFilter2map(ctx context.Context, v any) (map[string]any, error) {

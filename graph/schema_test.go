@@ -26,3 +26,23 @@ func TestSegmentSchemaInSync(t *testing.T) {
 		t.Fatal("schema.graphqls does not hold segment.GraphQLSchema(): paste the generated filter types again (see internal/segment/testdata/where.graphqls)")
 	}
 }
+
+// TestFilterInputsAreMaps: every input type the segment catalog generates
+// reaches the resolvers as a map (gqlgen.yml), which segment.FromInput
+// reads; a generated Go struct would drop the operators it was given.
+func TestFilterInputsAreMaps(t *testing.T) {
+	models, err := os.ReadFile("model/models_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(segment.GraphQLSchema(), "\n") {
+		name, ok := strings.CutPrefix(line, "input ")
+		if !ok {
+			continue
+		}
+		name = strings.Fields(name)[0]
+		if strings.Contains(string(models), "type "+name+" struct") {
+			t.Errorf("input %s is generated as a struct: map it to map[string]interface{} in gqlgen.yml", name)
+		}
+	}
+}

@@ -298,3 +298,18 @@ func TestDefaultRulesOverHTTP(t *testing.T) {
 		t.Fatalf("after saving one rule: in force %+v, defaults %d rules", after.Rules, len(after.DefaultRules.Rules))
 	}
 }
+
+// The lifecycle filter of the where input selects as the query line does.
+func TestLifecycleWhereOverHTTP(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.Demo, cfg.DemoCustomers = true, 150
+	ts := newTestServerWith(t, cfg)
+	var out struct {
+		Where, Line, All struct{ TotalCount int }
+	}
+	ts.post(t, ts.admin, `{ where: customers(first: 1, where: {lifecycle: {in: [NEW, STABLE]}}) { totalCount }
+		line: customers(first: 1, query: "lifecycle:NEW,STABLE") { totalCount } all: customers(first: 1) { totalCount } }`, nil).ok(t, &out)
+	if out.Where.TotalCount != out.Line.TotalCount || out.Where.TotalCount == 0 || out.Where.TotalCount == out.All.TotalCount {
+		t.Fatalf("lifecycle in [NEW, STABLE]: where %d, query line %d, all %d", out.Where.TotalCount, out.Line.TotalCount, out.All.TotalCount)
+	}
+}

@@ -185,14 +185,6 @@ type NeedAggregateOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
-type OptionalLifecycleFilter struct {
-	Eq     *crm.Lifecycle  `json:"eq,omitempty"`
-	Ne     *crm.Lifecycle  `json:"ne,omitempty"`
-	In     []crm.Lifecycle `json:"in,omitempty"`
-	NotIn  []crm.Lifecycle `json:"notIn,omitempty"`
-	IsNull *bool           `json:"isNull,omitempty"`
-}
-
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
 	HasPreviousPage bool    `json:"hasPreviousPage"`
