@@ -8276,7 +8276,7 @@ extend type Query {
 }
 
 extend type Mutation {
-  "Records that you read today's digest (the bell's badge goes); FORBIDDEN with an API token."
+  "Records that you read today's digest (the bell's badge goes) and returns it as you read it; FORBIDDEN with an API token."
   markDigestRead: Digest!
 }
 `, BuiltIn: false},

@@ -1764,6 +1764,55 @@ async function main() {
       state.current = page;
     });
 
+    // Back to the defaults: a manager removes a rule in the editor, presses
+    // 恢复默认规则 and confirms; the editor holds the seeds' defaults
+    // (defaultRules), nothing saved until 保存规则; they can be tried first.
+    await scenario('classification rules: back to the default rules in the editor (1280)', async () => {
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const api = await gql(base, '{ rules { version rules { name } } defaultRules { version rules { name } } }', {}, token);
+      const ctx = await newContext(DESKTOP);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/rules')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/rules' });
+      await p.getByTestId('rules-edit').click();
+      const cards = p.getByTestId('rule-edit');
+      await cards.first().waitFor();
+      const before = await cards.count();
+      assert(before === api.rules.rules.length, `the editor holds ${before} rules, the API has ${api.rules.rules.length}`);
+      await cards.first().getByRole('button', { name: '删除这条规则' }).click();
+      await p.waitForFunction((n) => document.querySelectorAll('[data-testid="rule-edit"]').length === n, before - 1);
+      // Asks first; cancelling keeps the edits.
+      await p.getByTestId('rules-defaults').click();
+      const confirm = p.locator('.ant-modal-confirm:visible');
+      await confirm.filter({ hasText: '恢复默认规则？' }).waitFor();
+      await p.waitForTimeout(400); // the dialog's opening motion swallows clicks
+      await confirm.getByRole('button', { name: /取\s*消/ }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      assert((await cards.count()) === before - 1, 'cancelling changed the edited rules');
+      await p.getByTestId('rules-defaults').click();
+      await confirm.waitFor();
+      await p.waitForTimeout(400);
+      await confirm.getByRole('button', { name: '恢复默认规则' }).click();
+      const n = api.defaultRules.rules.length;
+      await p.getByTestId('rules-defaults-loaded').filter({ hasText: `已载入 ${n} 条默认规则` }).waitFor();
+      const shown = await cards.count();
+      assert(shown === n, `after 恢复默认规则 the editor holds ${shown} rules, defaultRules has ${n}`);
+      const names = await cards.evaluateAll((els) => els.map((el) => el.querySelector('input')?.value ?? ''));
+      assert(JSON.stringify(names) === JSON.stringify(api.defaultRules.rules.map((r) => r.name)), `the names in the editor ${JSON.stringify(names)}`);
+      // Nothing saved yet; the loaded set can be tried.
+      const after = await gql(base, '{ rules { version } }', {}, token);
+      assert(after.rules.version === api.rules.version, `loading the defaults saved version ${after.rules.version}`);
+      await p.getByTestId('rules-try').click();
+      await p.getByTestId('rules-preview-result').waitFor();
+      await p.getByTestId('rules-defaults').scrollIntoViewIfNeeded();
+      await shoot(p, 'rules-defaults');
+      await p.getByRole('button', { name: /取\s*消/ }).last().click();
+      await p.getByTestId('rules-edit').waitFor();
+      await ctx.close();
+      state.current = page;
+    });
+
     // The classification on a customer's page: the rules' tier with its
     // reason, a manual override (a reason is required) that keeps the
     // rules' suggestion beside it, the history, and back to the rules.
@@ -1872,6 +1921,111 @@ async function main() {
       const w = await q.evaluate(() => document.documentElement.scrollWidth);
       assert(w <= 375, `the tasks page scrolls sideways at 375 px: ${w}`);
       await shoot(q, 'tasks');
+      await phone.close();
+      state.current = page;
+    });
+
+    // The daily digest behind the header's bell: a dot while today's is
+    // unread, the figures as the API has them, gone once opened (and the API
+    // has it read), a task opens its customer; at 390 px the bell stays in
+    // the header and the panel fits the screen.
+    await scenario('digest: the bell, its figures as the API, read once opened, a task to its customer (1280, 390)', async () => {
+      const PHONE390 = { width: 390, height: 844 };
+      const KINDS = { NEXT_ACTION: '下一步行动', FOLLOW_UP: '周期跟进', CLASSIFICATION_REVIEW: '分级复核', CHURN_RISK: '流失风险',
+        STALE_NEED: '需求停滞', SERVICE_OVERDUE: '服务超时', SERVICE_CHECK: '服务回访', MANUAL: '手动待办' };
+      const token = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+      const DIGEST = '{ digest { day overdue dueToday new read serviceRequests serviceRequestsOverdue byKind { kind count } top { id title customer { code name } } } }';
+      const api = (await gql(base, DIGEST, {}, token)).digest;
+      assert(!api.read && api.overdue + api.dueToday + api.serviceRequests > 0, `sales1's digest has nothing unread: ${JSON.stringify(api)}`);
+      const ctx = await newContext(DESKTOP, { bypassCSP: true }); // to inject axe-core
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(p, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const bell = p.getByTestId('digest-bell');
+      await p.locator('[data-testid="digest-bell"][data-unread="true"]').waitFor();
+      await bell.locator('.ant-badge-dot').waitFor({ state: 'visible' }); // after its zoom-in motion
+      assert(/未读/.test((await bell.getAttribute('aria-label')) ?? ''), 'the bell is not named unread');
+      await shoot(p, 'digest-badge');
+      await bell.click();
+      const panel = p.getByTestId('digest-panel');
+      await panel.waitFor();
+      await p.waitForTimeout(400); // the popover's motion
+      const summary = `逾期 ${api.overdue} 项 · 今日到期 ${api.dueToday} 项 · 新增 ${api.new} 项`;
+      await panel.getByTestId('digest-summary').filter({ hasText: summary }).waitFor();
+      const [, m, d] = api.day.split('-').map(Number);
+      await p.getByTestId('digest-day').filter({ hasText: `${m}月${d}日` }).waitFor();
+      const kinds = await panel.getByTestId('digest-kind').allTextContents();
+      assert(JSON.stringify(kinds.map((k) => k.trim())) === JSON.stringify(api.byKind.map((k) => `${KINDS[k.kind]} ${k.count}`)),
+        `kinds shown ${JSON.stringify(kinds)}, API ${JSON.stringify(api.byKind)}`);
+      const titles = await panel.locator('.kehu-digest-task-title').allTextContents();
+      assert(JSON.stringify(titles) === JSON.stringify(api.top.map((x) => x.title)), `tasks shown ${JSON.stringify(titles)}, API ${JSON.stringify(api.top.map((x) => x.title))}`);
+      assert((await panel.getByTestId('digest-all-tasks').getAttribute('href')) === '/tasks', 'no link to /tasks');
+      const service = panel.getByTestId('digest-service');
+      if (api.serviceRequests > 0) {
+        const text = api.serviceRequestsOverdue > 0 ? `${api.serviceRequests} 个服务请求处理中，${api.serviceRequestsOverdue} 个已超时` : `${api.serviceRequests} 个服务请求处理中`;
+        await service.filter({ hasText: text }).waitFor();
+        const href = await service.getAttribute('href');
+        assert(href === (api.serviceRequestsOverdue > 0 ? '/service?overdue=1' : '/service'), `the service line links to ${href}`);
+      } else {
+        assert((await service.count()) === 0, 'a service line without service requests');
+      }
+      // Opened: the dot goes, the API has it read; the panel keeps its figures.
+      await p.locator('[data-testid="digest-bell"][data-unread="false"]').waitFor();
+      await bell.locator('.ant-badge-dot').waitFor({ state: 'hidden' }); // after its zoom-out motion
+      await panel.getByTestId('digest-summary').filter({ hasText: summary }).waitFor();
+      const read = (await gql(base, '{ digest { read } }', {}, token)).digest;
+      assert(read.read === true, 'the API has the digest unread after opening');
+      await shoot(p, 'digest-open');
+      await p.addScriptTag({ content: AXE });
+      const found = await p.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast', 'button-name', 'link-name'] } });
+        return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join('; ')}`);
+      });
+      assert(found.length === 0, `the open digest: ${found.join(' | ')}`);
+      // A task opens its customer and closes the panel.
+      if (api.top.length > 0) {
+        await panel.getByTestId('digest-task').first().click();
+        await p.waitForURL((u) => decodeURIComponent(u.pathname) === `/customers/${api.top[0].customer.code}`);
+        await p.getByRole('heading', { level: 1, name: api.top[0].customer.name }).waitFor();
+        await panel.waitFor({ state: 'hidden' });
+      }
+      // Reopening does not mark it again; a reload keeps it read.
+      await p.reload();
+      await p.locator('[data-testid="digest-bell"][data-unread="false"]').waitFor();
+      await ctx.close();
+
+      // A phone (another salesperson, unread): the bell with its dot in the
+      // header beside the collapsed menu, the panel on the screen.
+      const token2 = await apiLogin(base, 'sales2@kehu.local', DEMO_PASSWORD);
+      const api2 = (await gql(base, DIGEST, {}, token2)).digest;
+      const unread2 = !api2.read && api2.overdue + api2.dueToday + api2.serviceRequests > 0;
+      const phone = await newContext(PHONE390);
+      const q = await phone.newPage();
+      state.current = q;
+      await q.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(q, 'sales2@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const qbell = q.locator(`[data-testid="digest-bell"][data-unread="${unread2}"]`);
+      await qbell.waitFor();
+      const box = await qbell.boundingBox();
+      assert(box && box.x >= 0 && box.x + box.width <= PHONE390.width && box.y < 56, `the bell is off the header at 390 px: ${JSON.stringify(box)}`);
+      if (unread2) await qbell.locator('.ant-badge-dot').waitFor({ state: 'visible' });
+      await shoot(q, 'digest-badge');
+      await qbell.click();
+      const qpanel = q.getByTestId('digest-panel');
+      await qpanel.getByTestId('digest-summary').filter({ hasText: `逾期 ${api2.overdue} 项 · 今日到期 ${api2.dueToday} 项 · 新增 ${api2.new} 项` }).waitFor();
+      assert((await qpanel.getByTestId('digest-task').count()) === api2.top.length, 'the tasks at 390 px differ from the API');
+      await q.waitForTimeout(400);
+      const sheet = await q.locator('.ant-drawer-content-wrapper').boundingBox();
+      assert(sheet && sheet.x >= 0 && sheet.x + sheet.width <= PHONE390.width && sheet.y >= 0 && sheet.y + sheet.height <= PHONE390.height,
+        `the digest does not fit 390 px: ${JSON.stringify(sheet)}`);
+      const w = await q.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= PHONE390.width, `the page scrolls sideways at 390 px with the digest open: ${w}`);
+      await shoot(q, 'digest-open');
+      await q.locator('[data-testid="digest-bell"][data-unread="false"]').waitFor({ state: 'attached' });
+      await qpanel.getByTestId('digest-all-tasks').click();
+      await q.waitForURL((u) => u.pathname === '/tasks');
+      await qpanel.waitFor({ state: 'hidden' });
       await phone.close();
       state.current = page;
     });

@@ -118,10 +118,15 @@ func (s *Service) Digest(ctx context.Context, a Actor) (*Digest, error) {
 }
 
 // MarkDigestRead records that the actor read today's digest and returns
-// it. Errors: FORBIDDEN for a read-only caller (an API token).
+// it as it was read (its New counted from the read before). Errors:
+// FORBIDDEN for a read-only caller (an API token).
 func (s *Service) MarkDigestRead(ctx context.Context, a Actor) (*Digest, error) {
 	if a.ReadOnly() || a.UserID == "" {
 		return nil, Errorf(CodeForbidden, "a read-only caller has no digest to mark read")
+	}
+	d, err := s.Digest(ctx, a)
+	if err != nil {
+		return nil, err
 	}
 	key := digestKey(a.UserID)
 	for attempt := 0; ; attempt++ {
@@ -138,5 +143,6 @@ func (s *Service) MarkDigestRead(ctx context.Context, a Actor) (*Digest, error) 
 			return nil, err
 		}
 	}
-	return s.Digest(ctx, a)
+	d.Read = true
+	return d, nil
 }

@@ -43,8 +43,11 @@ func TestDigest(t *testing.T) {
 	}
 	// Read: cleared, and only what opens after counts as new.
 	clock.Advance(time.Minute)
-	if d, err = f.svc.MarkDigestRead(ctx, f.seller); err != nil || !d.Read || d.New != 0 {
-		t.Fatalf("after reading: %+v, %v", d, err)
+	if d, err = f.svc.MarkDigestRead(ctx, f.seller); err != nil || !d.Read || d.New != 3 {
+		t.Fatalf("the digest marked read, as it was read: %+v, %v", d, err)
+	}
+	if d, _ = f.svc.Digest(ctx, f.seller); !d.Read || d.New != 0 {
+		t.Fatalf("after reading: %+v", d)
 	}
 	clock.Advance(time.Minute)
 	task(f.seller, "新来的事", time.Date(2026, 11, 20, 22, 0, 0, 0, loc), nil)

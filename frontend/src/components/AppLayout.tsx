@@ -14,6 +14,7 @@ import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { request } from '../api/client';
 import { TaskCountQuery } from '../pages/tasks/operations';
+import { DigestBell } from './DigestBell';
 
 export function AppLayout() {
   const { t, label } = useI18n();
@@ -104,6 +105,7 @@ export function AppLayout() {
           {!mobile && <kbd className="kehu-kbd">{isMac ? '⌘K' : 'Ctrl K'}</kbd>}
         </Button>
         <QuickSwitcher open={switcher} onClose={() => setSwitcher(false)} />
+        <DigestBell mobile={mobile} />
         <Dropdown menu={{ items: userMenu }} trigger={['click']} placement="bottomRight">
           <Button type="text" aria-label={`${me?.name ?? ''} ${t('nav.settings')}`} style={{ paddingInline: 6 }}>
             <Avatar size="small" icon={<UserOutlined />} style={{ backgroundColor: colors.primary }} />

@@ -716,6 +716,21 @@ export const zh = {
   'rules.editedPreview': '修改后的规则试运行结果',
   'rules.savedDone': '规则已保存（第 {version} 版）',
   'rules.conflict': '规则刚被他人保存过，上方已是最新版本；您的修改仍在，确认后可再次保存。',
+  'rules.restoreDefaults': '恢复默认规则',
+  'rules.restoreConfirm': '恢复默认规则？',
+  'rules.restoreConfirmText': '编辑中的规则将换成默认规则（来自客户分类指南），您在这里的修改会丢失。保存之前不会生效。',
+  'rules.defaultsLoaded': '已载入 {n} 条默认规则，尚未保存。可先点“试运行修改后的规则”看看会改变什么，再保存。',
+  'digest.title': '今日摘要',
+  'digest.bell': '今日摘要',
+  'digest.bellUnread': '今日摘要（未读）：{n} 项待办逾期或今日到期，{service} 个服务请求处理中',
+  'digest.dayFormat': 'M月D日 dddd',
+  'digest.summary': '逾期 {overdue} 项 · 今日到期 {today} 项 · 新增 {new} 项',
+  'digest.byKind': '按类型',
+  'digest.top': '最早到期',
+  'digest.nothing': '今天没有逾期或到期的待办',
+  'digest.allTasks': '查看全部待办',
+  'digest.service': '{n} 个服务请求处理中，{overdue} 个已超时',
+  'digest.serviceNoneOverdue': '{n} 个服务请求处理中',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -1437,6 +1452,21 @@ export const en: Messages = {
   'rules.editedPreview': 'Dry run of the edited rules',
   'rules.savedDone': 'Rules saved (version {version})',
   'rules.conflict': 'Someone saved the rules meanwhile: the version shown is now theirs; your edits are kept and can be saved again after checking.',
+  'rules.restoreDefaults': 'Back to the default rules',
+  'rules.restoreConfirm': 'Back to the default rules?',
+  'rules.restoreConfirmText': 'The rules being edited are replaced by the defaults (from the classification guide); your edits here are lost. Nothing changes until you save.',
+  'rules.defaultsLoaded': 'The {n} default rules are loaded, not saved yet. Try the edited rules first to see what they would change, then save.',
+  'digest.title': "Today's digest",
+  'digest.bell': "Today's digest",
+  'digest.bellUnread': "Today's digest (unread): {n} tasks overdue or due today, {service} service requests open",
+  'digest.dayFormat': 'dddd, D MMMM',
+  'digest.summary': 'Overdue {overdue} · Due today {today} · New {new}',
+  'digest.byKind': 'By kind',
+  'digest.top': 'Due first',
+  'digest.nothing': 'Nothing overdue or due today',
+  'digest.allTasks': 'See all tasks',
+  'digest.service': '{n} service requests open, {overdue} past due',
+  'digest.serviceNoneOverdue': '{n} service requests open',
 };
 
 export const dictionaries = { zh: zh as Messages, en };

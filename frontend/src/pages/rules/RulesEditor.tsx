@@ -3,9 +3,11 @@
 // added, removed and moved; a dry run of the edited set before saving; the
 // save against the version it was read at. The server validates: its
 // problems land on the rule and field they name (rules[2].when ...).
+// 恢复默认规则 puts the seeds' defaults (defaultRules) into the form after
+// confirming; nothing is saved until 保存规则.
 import { useState } from 'react';
 import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, Typography } from 'antd';
-import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, ExperimentOutlined, PlusOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { request } from '../../api/client';
 import { isApiError } from '../../api/errors';
@@ -15,7 +17,7 @@ import { LIFECYCLE_LABELS, VALUE_TIER_LABELS, enumValues } from '../../i18n/enum
 import { errorText } from '../../lib/errorText';
 import { applyServerErrors } from '../../lib/formErrors';
 import type { NamePath } from '../../lib/fieldPath';
-import { PreviewRulesQuery, SaveRulesMutation } from './operations';
+import { DefaultRulesQuery, PreviewRulesQuery, SaveRulesMutation } from './operations';
 
 type Preview = PreviewData['previewRules'];
 
@@ -96,22 +98,29 @@ export function RulesEditor({
 }) {
   const i18n = useI18n();
   const { t, label, lang, problemText } = i18n;
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const qc = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState<'preview' | 'save' | null>(null);
+  const [busy, setBusy] = useState<'preview' | 'save' | 'defaults' | null>(null);
+  /** How many default rules were loaded into the form (not saved yet); null: none. */
+  const [defaultsLoaded, setDefaultsLoaded] = useState<number | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [problems, setProblems] = useState<string[]>([]);
   const [base, setBase] = useState(version);
 
   const inputs = () => (form.getFieldValue('rules') as RuleValues[] | undefined ?? []).map(toInput);
 
-  /** Puts the server's problems on the rules' fields, the rest above the buttons. */
-  const showProblems = (e: unknown) => {
+  /** Takes the server's problems off the rules' fields. */
+  const clearFieldProblems = () => {
     const cleared = (form.getFieldValue('rules') as RuleValues[]).flatMap((_, i) =>
       (['name', 'when', 'priority', ...THEN_FIELDS] as (keyof RuleValues)[]).map((f) => ({ name: ['rules', i, f] as ['rules', number, keyof RuleValues], errors: [] })),
     );
     form.setFields(cleared);
+  };
+
+  /** Puts the server's problems on the rules' fields, the rest above the buttons. */
+  const showProblems = (e: unknown) => {
+    clearFieldProblems();
     const res = applyServerErrors(form, e, knownField, problemText, ruleFieldName);
     setProblems(res.onFields || res.other.length > 0 ? res.other : [errorText(e, i18n)]);
   };
@@ -152,6 +161,33 @@ export function RulesEditor({
     } finally {
       setBusy(null);
     }
+  };
+
+  /** The seeds' defaults into the form, replacing the edited rules (saved only by 保存规则). */
+  const loadDefaults = async () => {
+    setBusy('defaults');
+    try {
+      const d = await qc.fetchQuery({ queryKey: ['rules-defaults'], queryFn: async () => (await request(DefaultRulesQuery)).defaultRules, staleTime: 5 * 60_000 });
+      clearFieldProblems();
+      form.setFieldsValue({ rules: d.rules.map(toValues) });
+      setProblems([]);
+      setPreview(null);
+      setDefaultsLoaded(d.rules.length);
+    } catch (e) {
+      message.error(errorText(e, i18n));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const confirmDefaults = () => {
+    modal.confirm({
+      title: t('rules.restoreConfirm'),
+      content: t('rules.restoreConfirmText'),
+      okText: t('rules.restoreDefaults'),
+      cancelText: t('common.cancel'),
+      onOk: loadDefaults,
+    });
   };
 
   const tierOptions = enumValues(VALUE_TIER_LABELS).map((v) => ({ value: v, label: label(VALUE_TIER_LABELS, v) }));
@@ -226,6 +262,17 @@ export function RulesEditor({
           </Space>
         )}
       </Form.List>
+      {defaultsLoaded !== null && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginTop: 16 }}
+          message={t('rules.defaultsLoaded', { n: defaultsLoaded })}
+          closable
+          onClose={() => setDefaultsLoaded(null)}
+          data-testid="rules-defaults-loaded"
+        />
+      )}
       {problems.length > 0 && (
         <Alert type="error" showIcon style={{ marginTop: 16 }} message={problems.join('; ')} data-testid="rules-problems" />
       )}
@@ -235,6 +282,9 @@ export function RulesEditor({
         </Button>
         <Button icon={<ExperimentOutlined />} onClick={() => void runPreview()} loading={busy === 'preview'} data-testid="rules-try">
           {t('rules.tryEdited')}
+        </Button>
+        <Button icon={<RollbackOutlined />} onClick={confirmDefaults} loading={busy === 'defaults'} data-testid="rules-defaults">
+          {t('rules.restoreDefaults')}
         </Button>
         <Button onClick={onDone}>{t('common.cancel')}</Button>
       </Space>

@@ -75,3 +75,14 @@ export const SaveRulesMutation = graphql(`
     }
   }
 `);
+
+export const DefaultRulesQuery = graphql(`
+  query DefaultRules {
+    defaultRules {
+      version
+      rules {
+        ...RuleFields
+      }
+    }
+  }
+`);

@@ -60,6 +60,7 @@ export default function TasksPage() {
     }
     await qc.invalidateQueries({ queryKey: ['tasks'] });
     await qc.invalidateQueries({ queryKey: ['task-count'] });
+    await qc.invalidateQueries({ queryKey: ['digest'] });
   };
 
   if (query.isPending) return <PageLoading rows={8} />;

@@ -69,3 +69,47 @@ export const ReassignTaskMutation = graphql(`
     }
   }
 `);
+
+// The daily digest behind the header's bell (components/DigestBell.tsx).
+export const DigestFieldsFragment = graphql(`
+  fragment DigestFields on Digest {
+    day
+    overdue
+    dueToday
+    new
+    read
+    serviceRequests
+    serviceRequestsOverdue
+    byKind {
+      kind
+      count
+    }
+    top {
+      id
+      kind
+      title
+      due
+      customer {
+        id
+        code
+        name
+      }
+    }
+  }
+`);
+
+export const DigestQuery = graphql(`
+  query Digest {
+    digest {
+      ...DigestFields
+    }
+  }
+`);
+
+export const MarkDigestReadMutation = graphql(`
+  mutation MarkDigestRead {
+    markDigestRead {
+      ...DigestFields
+    }
+  }
+`);
