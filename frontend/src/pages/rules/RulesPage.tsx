@@ -11,7 +11,7 @@ import { Link } from 'react-router-dom';
 import { request } from '../../api/client';
 import type { PreviewRulesQuery as PreviewData, RuleFieldsFragment, RuleField } from '../../gql/graphql';
 import { localeFromLang, useI18n } from '../../i18n';
-import { LIFECYCLE_LABELS, RULE_FIELD_LABELS, RULE_LINT_KIND_LABELS, VALUE_TIER_LABELS } from '../../i18n/enums';
+import { LIFECYCLE_LABELS, RULE_FIELD_LABELS, RULE_LINT_KIND_LABELS, TASK_KIND_LABELS, VALUE_TIER_LABELS } from '../../i18n/enums';
 import { useSession } from '../../auth/session';
 import { PageHeading } from '../../components/PageHeading';
 import { ErrorState, PageLoading } from '../../components/States';
@@ -227,6 +227,25 @@ function PreviewView({
           ]}
         />
       </section>
+      {p.tasks.length > 0 && (
+        <section aria-labelledby="rules-tasks">
+          <Typography.Title level={2} id="rules-tasks" style={{ fontSize: 16 }}>
+            {t('rules.tasks')}
+          </Typography.Title>
+          <Table
+            dataSource={p.tasks.map((x) => ({ ...x, key: x.kind }))}
+            pagination={false}
+            size="small"
+            scroll={{ x: true }}
+            onRow={() => ({ 'data-testid': 'rules-task-effect' }) as React.HTMLAttributes<HTMLElement>}
+            columns={[
+              { title: t('rules.taskKind'), key: 'kind', render: (_: unknown, x) => label(TASK_KIND_LABELS, x.kind) },
+              { title: t('rules.tasksOpened'), dataIndex: 'opened', align: 'right' },
+              { title: t('rules.tasksClosed'), dataIndex: 'closed', align: 'right' },
+            ]}
+          />
+        </section>
+      )}
       <section aria-labelledby="rules-changes">
         <Typography.Title level={2} id="rules-changes" style={{ fontSize: 16 }}>
           {t('rules.changes', { n: p.changes.length })}

@@ -56,6 +56,11 @@ export const PreviewRulesQuery = graphql(`
         rule
         reason
       }
+      tasks {
+        kind
+        opened
+        closed
+      }
       lint {
         kind
         rules
