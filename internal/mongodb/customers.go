@@ -190,62 +190,48 @@ func (cs customerStore) Replace(ctx context.Context, c *crm.Customer, expectedVe
 // OpenTasks finds the active customers with an open task of the assignee
 // (an index on tasks.assigneeId), as a list reads them.
 func (cs customerStore) OpenTasks(ctx context.Context, q crm.TaskQuery, fn func(*crm.Customer) error) error {
-	conds, err := scopeConds(crm.ScopeActive)
-	if err != nil {
-		return err
-	}
-	// Dotted paths, not $elemMatch (FerretDB reads only operators in it):
-	// a superset, narrowed below to an open task of the assignee.
-	conds = append(conds, bson.D{{Key: "tasks.status", Value: string(crm.TaskOpen)}})
+	conds := bson.A{bson.D{{Key: "tasks.status", Value: string(crm.TaskOpen)}}}
 	if q.Assignee != "" {
 		conds = append(conds, bson.D{{Key: "tasks.assigneeId", Value: q.Assignee}})
 	}
-	cur, err := cs.s.customers.Find(ctx, and(conds), options.Find().SetBatchSize(fullBatch).SetProjection(listProjection))
-	if err != nil {
-		return internal("read tasks", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		c := new(crm.Customer)
-		if err := bson.Unmarshal(cur.Current, c); err != nil {
-			return internal("decode customer", err)
-		}
-		c.Partial = true
-		if !slices.ContainsFunc(c.Tasks, func(t crm.Task) bool { return t.Open() && (q.Assignee == "" || t.AssigneeID == q.Assignee) }) {
-			continue
-		}
-		if err := fn(c); err != nil {
-			return err
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return internal("read tasks", err)
-	}
-	return nil
+	return cs.openWork(ctx, "tasks", conds, func(c *crm.Customer) bool {
+		return slices.ContainsFunc(c.Tasks, func(t crm.Task) bool { return t.Open() && (q.Assignee == "" || t.AssigneeID == q.Assignee) })
+	}, fn)
 }
 
 // OpenServiceRequests finds the active customers with a service request
 // that is not closed, of the assignee when set (an index on
 // serviceRequests.status), as a list reads them.
 func (cs customerStore) OpenServiceRequests(ctx context.Context, q crm.ServiceQuery, fn func(*crm.Customer) error) error {
-	conds, err := scopeConds(crm.ScopeActive)
-	if err != nil {
-		return err
-	}
-	// Dotted paths, as OpenTasks: a superset, narrowed below.
 	var unclosed []string
 	for _, st := range crm.ServiceStatuses() {
 		if st != crm.ServiceClosed {
 			unclosed = append(unclosed, string(st))
 		}
 	}
-	conds = append(conds, bson.D{{Key: "serviceRequests.status", Value: bson.D{{Key: "$in", Value: unclosed}}}})
+	conds := bson.A{bson.D{{Key: "serviceRequests.status", Value: bson.D{{Key: "$in", Value: unclosed}}}}}
 	if q.Assignee != "" {
 		conds = append(conds, bson.D{{Key: "serviceRequests.assigneeId", Value: q.Assignee}})
 	}
-	cur, err := cs.s.customers.Find(ctx, and(conds), options.Find().SetBatchSize(fullBatch).SetProjection(listProjection))
+	return cs.openWork(ctx, "service requests", conds, func(c *crm.Customer) bool {
+		return slices.ContainsFunc(c.ServiceRequests, func(r crm.ServiceRequest) bool {
+			return !r.Closed() && (q.Assignee == "" || r.AssigneeID == q.Assignee)
+		})
+	}, fn)
+}
+
+// openWork hands fn the active customers that conds select and keep
+// accepts, as a list reads them. conds test elements of an array with
+// dotted paths, not $elemMatch (FerretDB reads only operators in it): a
+// superset, which keep narrows to the customers with such an element.
+func (cs customerStore) openWork(ctx context.Context, what string, conds bson.A, keep func(*crm.Customer) bool, fn func(*crm.Customer) error) error {
+	scope, err := scopeConds(crm.ScopeActive)
 	if err != nil {
-		return internal("read service requests", err)
+		return err
+	}
+	cur, err := cs.s.customers.Find(ctx, and(append(scope, conds...)), options.Find().SetBatchSize(fullBatch).SetProjection(listProjection))
+	if err != nil {
+		return internal("read "+what, err)
 	}
 	defer cur.Close(ctx)
 	for cur.Next(ctx) {
@@ -254,9 +240,7 @@ func (cs customerStore) OpenServiceRequests(ctx context.Context, q crm.ServiceQu
 			return internal("decode customer", err)
 		}
 		c.Partial = true
-		if !slices.ContainsFunc(c.ServiceRequests, func(r crm.ServiceRequest) bool {
-			return !r.Closed() && (q.Assignee == "" || r.AssigneeID == q.Assignee)
-		}) {
+		if !keep(c) {
 			continue
 		}
 		if err := fn(c); err != nil {
@@ -264,7 +248,7 @@ func (cs customerStore) OpenServiceRequests(ctx context.Context, q crm.ServiceQu
 		}
 	}
 	if err := cur.Err(); err != nil {
-		return internal("read service requests", err)
+		return internal("read "+what, err)
 	}
 	return nil
 }
