@@ -36,7 +36,10 @@ func TestMongoServer(t *testing.T) {
 	uri := mongotest.URI(t)
 	db := mongotest.NewDatabase(t)
 	ferret := mongotest.FerretDB()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// One context for every query of the test: a guard against a hung
+	// server, not a timing (under -race on a loaded machine the whole run
+	// takes minutes).
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	client, err := mongo.Connect(options.Client().ApplyURI(uri))
 	if err != nil {
