@@ -314,7 +314,7 @@ func aggregateCosts(c *ComplexityRoot, scan func(map[string]any, *string) int, f
 		}
 		return n + (groups+1)*max(child, 1)
 	}
-	// The KPIs run one count pass of eight filters and ten aggregates per
+	// The KPIs run one count pass of eight filters and eleven aggregates per
 	// range (twice with compare, less the KPIs of now), measured at about
 	// eight scans of the customers (docs/PERFORMANCE.md, Aggregates); the
 	// funnel a count pass and one aggregate, cohorts two aggregates: about
@@ -373,5 +373,8 @@ func aggregateCosts(c *ComplexityRoot, scan func(map[string]any, *string) int, f
 	}
 	c.Query.ServiceRequestsAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ map[string]any, _ []model.ServiceRequestDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.ServiceRequestAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
 		return cost(analytics.ServiceRequests, child, where, query, seg, limit, compare)
+	}
+	c.Query.TasksAggregate = func(child int, where map[string]any, query, seg *string, _ *crm.ArchiveScope, _ map[string]any, _ []model.TaskDimension, _ *model.AggregateRange, _ *string, limit *int, _ *model.TaskAggregateOrder, compare *model.CompareTo, _ *crm.Locale) int {
+		return cost(analytics.Tasks, child, where, query, seg, limit, compare)
 	}
 }

@@ -72,6 +72,8 @@ type ResolverRoot interface {
 	StageChangeAggregate() StageChangeAggregateResolver
 	StageChangeGroup() StageChangeGroupResolver
 	Task() TaskResolver
+	TaskAggregate() TaskAggregateResolver
+	TaskGroup() TaskGroupResolver
 	TierChange() TierChangeResolver
 	User() UserResolver
 }
@@ -598,6 +600,7 @@ type ComplexityRoot struct {
 		Staff                    func(childComplexity int) int
 		StageChangesAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Tasks                    func(childComplexity int, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) int
+		TasksAggregate           func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, taskWhere map[string]any, groupBy []model.TaskDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.TaskAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		User                     func(childComplexity int, id string) int
 		Users                    func(childComplexity int) int
 	}
@@ -831,10 +834,32 @@ type ComplexityRoot struct {
 		Title        func(childComplexity int) int
 	}
 
+	TaskAggregate struct {
+		Groups    func(childComplexity int) int
+		Meta      func(childComplexity int) int
+		Total     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	TaskConnection struct {
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	TaskGroup struct {
+		Avg       func(childComplexity int, metric model.TaskMetric) int
+		Count     func(childComplexity int) int
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Keys      func(childComplexity int) int
+		Labels    func(childComplexity int) int
+		Max       func(childComplexity int, metric model.TaskMetric) int
+		Median    func(childComplexity int, metric model.TaskMetric) int
+		Min       func(childComplexity int, metric model.TaskMetric) int
+		Other     func(childComplexity int) int
+		Previous  func(childComplexity int) int
+		Sum       func(childComplexity int, metric model.TaskMetric) int
 	}
 
 	TaskKindCount struct {
@@ -1093,6 +1118,7 @@ type QueryResolver interface {
 	SatisfactionAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, satisfactionWhere map[string]any, groupBy []model.SatisfactionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.SatisfactionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	StageChangesAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	ServiceRequestsAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, serviceRequestWhere map[string]any, groupBy []model.ServiceRequestDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.ServiceRequestAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
+	TasksAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, taskWhere map[string]any, groupBy []model.TaskDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.TaskAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error)
 	Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error)
 	Funnel(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) (*analytics.Funnel, error)
 	APITokens(ctx context.Context) ([]crm.APIToken, error)
@@ -1194,6 +1220,16 @@ type TaskResolver interface {
 
 	ClosedBy(ctx context.Context, obj *crm.TaskItem) (*crm.User, error)
 	Customer(ctx context.Context, obj *crm.TaskItem) (*crm.Customer, error)
+}
+type TaskAggregateResolver interface {
+	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
+}
+type TaskGroupResolver interface {
+	Sum(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error)
+	Avg(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error)
+	Min(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error)
+	Max(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error)
+	Median(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error)
 }
 type TierChangeResolver interface {
 	By(ctx context.Context, obj *crm.TierChange) (*crm.User, error)
@@ -4131,6 +4167,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tasks(childComplexity, args["assignee"].(*string), args["everyone"].(*bool), args["kind"].(*crm.TaskKind), args["dueBefore"].(*time.Time), args["includeSnoozed"].(*bool), args["first"].(*int), args["after"].(*string)), true
+	case "Query.tasksAggregate":
+		if e.ComplexityRoot.Query.TasksAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tasksAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TasksAggregate(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["scope"].(*crm.ArchiveScope), args["taskWhere"].(map[string]any), args["groupBy"].([]model.TaskDimension), args["range"].(*model.AggregateRange), args["timeZone"].(*string), args["limit"].(*int), args["orderBy"].(*model.TaskAggregateOrder), args["compare"].(*model.CompareTo), args["locale"].(*crm.Locale)), true
 	case "Query.user":
 		if e.ComplexityRoot.Query.User == nil {
 			break
@@ -5239,6 +5286,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Task.Title(childComplexity), true
 
+	case "TaskAggregate.groups":
+		if e.ComplexityRoot.TaskAggregate.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskAggregate.Groups(childComplexity), true
+	case "TaskAggregate.meta":
+		if e.ComplexityRoot.TaskAggregate.Meta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskAggregate.Meta(childComplexity), true
+	case "TaskAggregate.total":
+		if e.ComplexityRoot.TaskAggregate.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskAggregate.Total(childComplexity), true
+	case "TaskAggregate.truncated":
+		if e.ComplexityRoot.TaskAggregate.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskAggregate.Truncated(childComplexity), true
+
 	case "TaskConnection.nodes":
 		if e.ComplexityRoot.TaskConnection.Nodes == nil {
 			break
@@ -5257,6 +5329,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TaskConnection.TotalCount(childComplexity), true
+
+	case "TaskGroup.avg":
+		if e.ComplexityRoot.TaskGroup.Avg == nil {
+			break
+		}
+
+		args, err := ec.field_TaskGroup_avg_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TaskGroup.Avg(childComplexity, args["metric"].(model.TaskMetric)), true
+	case "TaskGroup.count":
+		if e.ComplexityRoot.TaskGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskGroup.Count(childComplexity), true
+	case "TaskGroup.customers":
+		if e.ComplexityRoot.TaskGroup.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskGroup.Customers(childComplexity), true
+	case "TaskGroup.drill":
+		if e.ComplexityRoot.TaskGroup.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskGroup.Drill(childComplexity), true
+	case "TaskGroup.keys":
+		if e.ComplexityRoot.TaskGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskGroup.Keys(childComplexity), true
+	case "TaskGroup.labels":
+		if e.ComplexityRoot.TaskGroup.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskGroup.Labels(childComplexity), true
+	case "TaskGroup.max":
+		if e.ComplexityRoot.TaskGroup.Max == nil {
+			break
+		}
+
+		args, err := ec.field_TaskGroup_max_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TaskGroup.Max(childComplexity, args["metric"].(model.TaskMetric)), true
+	case "TaskGroup.median":
+		if e.ComplexityRoot.TaskGroup.Median == nil {
+			break
+		}
+
+		args, err := ec.field_TaskGroup_median_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TaskGroup.Median(childComplexity, args["metric"].(model.TaskMetric)), true
+	case "TaskGroup.min":
+		if e.ComplexityRoot.TaskGroup.Min == nil {
+			break
+		}
+
+		args, err := ec.field_TaskGroup_min_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TaskGroup.Min(childComplexity, args["metric"].(model.TaskMetric)), true
+	case "TaskGroup.other":
+		if e.ComplexityRoot.TaskGroup.Other == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskGroup.Other(childComplexity), true
+	case "TaskGroup.previous":
+		if e.ComplexityRoot.TaskGroup.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskGroup.Previous(childComplexity), true
+	case "TaskGroup.sum":
+		if e.ComplexityRoot.TaskGroup.Sum == nil {
+			break
+		}
+
+		args, err := ec.field_TaskGroup_sum_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TaskGroup.Sum(childComplexity, args["metric"].(model.TaskMetric)), true
 
 	case "TaskKindCount.count":
 		if e.ComplexityRoot.TaskKindCount.Count == nil {
@@ -5505,7 +5675,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StageFilter", ec.unmarshalInputStageFilter),
 			graphql.NewInputUnmarshaler("StringFilter", ec.unmarshalInputStringFilter),
 			graphql.NewInputUnmarshaler("TagsFilter", ec.unmarshalInputTagsFilter),
+			graphql.NewInputUnmarshaler("TaskAggregateOrder", ec.unmarshalInputTaskAggregateOrder),
+			graphql.NewInputUnmarshaler("TaskCount", ec.unmarshalInputTaskCount),
 			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
+			graphql.NewInputUnmarshaler("TaskKindFilter", ec.unmarshalInputTaskKindFilter),
+			graphql.NewInputUnmarshaler("TaskStatusFilter", ec.unmarshalInputTaskStatusFilter),
+			graphql.NewInputUnmarshaler("TaskWhere", ec.unmarshalInputTaskWhere),
+			graphql.NewInputUnmarshaler("TasksFilter", ec.unmarshalInputTasksFilter),
 			graphql.NewInputUnmarshaler("TimeFilter", ec.unmarshalInputTimeFilter),
 			graphql.NewInputUnmarshaler("TimeRange", ec.unmarshalInputTimeRange),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
@@ -6549,6 +6725,7 @@ input CustomerWhere {
   satisfaction: SatisfactionFilter
   stageHistory: StageChangesFilter
   serviceRequests: ServiceRequestsFilter
+  tasks: TasksFilter
 }
 
 "A filter of one element of a customer's contacts."
@@ -6830,6 +7007,48 @@ input ServiceRequestCount {
   lte: Int
 }
 
+"A filter of one of a customer's tasks (open, done and closed; up to 200, the oldest closed ones dropped)."
+input TaskWhere {
+  "Every filter matches."
+  and: [TaskWhere!]
+  "Some filter matches."
+  or: [TaskWhere!]
+  "The filter does not match."
+  not: TaskWhere
+  kind: TaskKindFilter
+  "OPEN; DONE (completed by a person); CLOSED (closed by itself)."
+  status: TaskStatusFilter
+  "The user the task is assigned to; me: the signed-in user."
+  assignee: OptionalUserFilter
+  "When it should be done. Overdue: status:OPEN due:>0d (due longer ago than now)."
+  due: TimeFilter
+  createdAt: TimeFilter
+  "When it was done or closed itself; null while open."
+  closedAt: OptionalTimeFilter
+  "Whether it was done (by a person) after its due time; a task not DONE matches neither true nor false."
+  doneLate: BooleanFilter
+}
+
+input TasksFilter {
+  "Some element matches."
+  some: TaskWhere
+  "No element matches."
+  none: TaskWhere
+  "Every element matches (true when there is none)."
+  every: TaskWhere
+  "The number of elements that match."
+  count: TaskCount
+}
+
+input TaskCount {
+  where: TaskWhere
+  eq: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
+}
+
 "Text: eq, ne, in, notIn compare whole values (byte for byte); contains and startsWith are literal and case-insensitive; isNull: absent or empty."
 input StringFilter {
   eq: String
@@ -7093,6 +7312,20 @@ input ServiceStatusFilter {
   ne: ServiceStatus
   in: [ServiceStatus!]
   notIn: [ServiceStatus!]
+}
+
+input TaskKindFilter {
+  eq: TaskKind
+  ne: TaskKind
+  in: [TaskKind!]
+  notIn: [TaskKind!]
+}
+
+input TaskStatusFilter {
+  eq: TaskStatus
+  ne: TaskStatus
+  in: [TaskStatus!]
+  notIn: [TaskStatus!]
 }
 
 input IntRange {
@@ -7593,6 +7826,62 @@ type ServiceRequestAggregate {
   meta: AggregateMeta!
 }
 
+"""
+Dimensions of tasksAggregate: the time units of the fact's time (due), the fact's own, then the
+customer's. KIND and STATUS have the task's values (TaskKind, TaskStatus); ASSIGNEE is a user id;
+TIMELINESS is ON_TIME (DONE at or before its due time), LATE (DONE after it), OVERDUE (OPEN and due
+before now), OPEN (OPEN, not yet due), CLOSED (closed by itself: its reason went away), empty for one
+DONE without a closing time.
+"""
+enum TaskDimension { DAY WEEK MONTH QUARTER YEAR KIND STATUS ASSIGNEE TIMELINESS VALUE_TIER LIFECYCLE INTENT_GRADE STAGE INDUSTRY SOURCE PROVINCE CITY OWNER TYPE NEED_TYPE TAG CREATED_MONTH CREATED_QUARTER CREATED_YEAR FIRST_DEAL_MONTH FIRST_DEAL_QUARTER }
+
+enum TaskMetric {
+  "Days from its creation to being done (DONE tasks only)."
+  DAYS_TO_DONE
+}
+
+input TaskAggregateOrder {
+  by: AggregateMeasure! = COUNT
+  "The metric of SUM, AVG, MIN and MAX."
+  metric: TaskMetric
+  "DESC by default (ASC for KEY)."
+  direction: OrderDirection
+}
+
+"One group of tasksAggregate, or its total."
+type TaskGroup {
+  "The group's key per dimension, in groupBy order: enum names, YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY, user ids, texts; empty for a value that is not set; * in the folded group."
+  keys: [String!]!
+  "The keys in the request's language (未填写 / Not set for an empty one)."
+  labels: [String!]!
+  "Rows."
+  count: Int!
+  "Distinct customers among the rows."
+  customers: Int!
+  "The group that folds every group past the limit."
+  other: Boolean!
+  "Null when no row has the metric (as for avg, min, max and median)."
+  sum(metric: TaskMetric!): Decimal
+  avg(metric: TaskMetric!): Decimal
+  min(metric: TaskMetric!): Decimal
+  max(metric: TaskMetric!): Decimal
+  median(metric: TaskMetric!): Decimal
+  "The query line of exactly this group's customers (ANDed with the request's scope): customers(query: drill). Null for the folded group."
+  drill: String
+  "The same group in the compared range (compare); null without compare."
+  previous: TaskGroup
+}
+
+type TaskAggregate {
+  "The groups: series ranked by orderBy, each with every bucket of the range in time order."
+  groups: [TaskGroup!]!
+  "Every row counted once (a customer with two tags is in two TAG groups, once here)."
+  total: TaskGroup!
+  "Some groups were folded into the other group."
+  truncated: Boolean!
+  meta: AggregateMeta!
+}
+
 # Aggregates: one field per fact, each over the customers of where, query and segment (a saved
 # segment's id), ANDed, in scope. groupBy takes at most 3 dimensions plus one time unit; a range
 # keeps the facts whose time lies in it (buckets inside it without facts come back as zero). limit
@@ -7634,6 +7923,11 @@ extend type Query {
     serviceRequestWhere: ServiceRequestWhere,
     groupBy: [ServiceRequestDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
     orderBy: ServiceRequestAggregateOrder, compare: CompareTo, locale: Locale): ServiceRequestAggregate!
+  "Tasks (one row each: open, done and closed); the time units group by the task's due day. See docs/ANALYTICS.md."
+  tasksAggregate(where: CustomerWhere, query: String, segment: ID, scope: ArchiveScope = ACTIVE,
+    taskWhere: TaskWhere,
+    groupBy: [TaskDimension!] = [], range: AggregateRange, timeZone: String, limit: Int = 50,
+    orderBy: TaskAggregateOrder, compare: CompareTo, locale: Locale): TaskAggregate!
 }
 
 # ---- KPIs (docs/KPIS.md) ----
@@ -7657,6 +7951,7 @@ enum KpiCode {
   SERVICE_ON_TIME         # % of the service requests opened in the range and resolved that were resolved by their due time
   SERVICE_RESOLUTION_HOURS # median hours from opening to resolution of the service requests opened in the range
   CADENCE_KEPT            # % of the customers with a follow-up cadence (not lost) whose next follow-up is not overdue (now)
+  TASKS_ON_TIME           # % of the tasks due in the range and done by a person that were done by their due time
 }
 
 "How a KPI's value is written."
@@ -9629,6 +9924,20 @@ func (ec *executionContext) childFields_Task(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Task", field.Name)
 }
 
+func (ec *executionContext) childFields_TaskAggregate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groups":
+		return ec.fieldContext_TaskAggregate_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_TaskAggregate_total(ctx, field)
+	case "truncated":
+		return ec.fieldContext_TaskAggregate_truncated(ctx, field)
+	case "meta":
+		return ec.fieldContext_TaskAggregate_meta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskAggregate", field.Name)
+}
+
 func (ec *executionContext) childFields_TaskConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -9639,6 +9948,36 @@ func (ec *executionContext) childFields_TaskConnection(ctx context.Context, fiel
 		return ec.fieldContext_TaskConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TaskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TaskGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_TaskGroup_keys(ctx, field)
+	case "labels":
+		return ec.fieldContext_TaskGroup_labels(ctx, field)
+	case "count":
+		return ec.fieldContext_TaskGroup_count(ctx, field)
+	case "customers":
+		return ec.fieldContext_TaskGroup_customers(ctx, field)
+	case "other":
+		return ec.fieldContext_TaskGroup_other(ctx, field)
+	case "sum":
+		return ec.fieldContext_TaskGroup_sum(ctx, field)
+	case "avg":
+		return ec.fieldContext_TaskGroup_avg(ctx, field)
+	case "min":
+		return ec.fieldContext_TaskGroup_min(ctx, field)
+	case "max":
+		return ec.fieldContext_TaskGroup_max(ctx, field)
+	case "median":
+		return ec.fieldContext_TaskGroup_median(ctx, field)
+	case "drill":
+		return ec.fieldContext_TaskGroup_drill(ctx, field)
+	case "previous":
+		return ec.fieldContext_TaskGroup_previous(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_TaskKindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12831,6 +13170,108 @@ func (ec *executionContext) field_Query_stageChangesAggregate_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_tasksAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOCustomerWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "segment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["segment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*crm.ArchiveScope, error) {
+			return ec.unmarshalOArchiveScope2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐArchiveScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "taskWhere",
+		func(ctx context.Context, v any) (map[string]any, error) {
+			return ec.unmarshalOTaskWhere2map(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["taskWhere"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.TaskDimension, error) {
+			return ec.unmarshalOTaskDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "range",
+		func(ctx context.Context, v any) (*model.AggregateRange, error) {
+			return ec.unmarshalOAggregateRange2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["range"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "timeZone",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeZone"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.TaskAggregateOrder, error) {
+			return ec.unmarshalOTaskAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskAggregateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "compare",
+		func(ctx context.Context, v any) (*model.CompareTo, error) {
+			return ec.unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["compare"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*crm.Locale, error) {
+			return ec.unmarshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg11
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_tasks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13191,6 +13632,76 @@ func (ec *executionContext) field_StageChangeGroup_sum_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
 		func(ctx context.Context, v any) (model.StageChangeMetric, error) {
 			return ec.unmarshalNStageChangeMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐStageChangeMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_TaskGroup_avg_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.TaskMetric, error) {
+			return ec.unmarshalNTaskMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_TaskGroup_max_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.TaskMetric, error) {
+			return ec.unmarshalNTaskMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_TaskGroup_median_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.TaskMetric, error) {
+			return ec.unmarshalNTaskMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_TaskGroup_min_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.TaskMetric, error) {
+			return ec.unmarshalNTaskMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_TaskGroup_sum_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.TaskMetric, error) {
+			return ec.unmarshalNTaskMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24755,6 +25266,50 @@ func (ec *executionContext) fieldContext_Query_serviceRequestsAggregate(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_tasksAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tasksAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TasksAggregate(ctx, fc.Args["where"].(map[string]any), fc.Args["query"].(*string), fc.Args["segment"].(*string), fc.Args["scope"].(*crm.ArchiveScope), fc.Args["taskWhere"].(map[string]any), fc.Args["groupBy"].([]model.TaskDimension), fc.Args["range"].(*model.AggregateRange), fc.Args["timeZone"].(*string), fc.Args["limit"].(*int), fc.Args["orderBy"].(*model.TaskAggregateOrder), fc.Args["compare"].(*model.CompareTo), fc.Args["locale"].(*crm.Locale))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+			return ec.marshalNTaskAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tasksAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaskAggregate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tasksAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_kpis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29701,6 +30256,125 @@ func (ec *executionContext) fieldContext_Task_customer(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _TaskAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskAggregate_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+			return ec.marshalNTaskGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskAggregate_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaskGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskAggregate_total(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskAggregate_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalNTaskGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskAggregate_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskAggregate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaskGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskAggregate_truncated(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskAggregate_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskAggregate_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskAggregate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TaskAggregate_meta(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskAggregate_meta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TaskAggregate().Meta(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AggregateMeta) graphql.Marshaler {
+			return ec.marshalNAggregateMeta2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeta(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskAggregate_meta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskAggregate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateMeta(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TaskConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.TaskConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29783,6 +30457,396 @@ func (ec *executionContext) fieldContext_TaskConnection_pageInfo(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskGroup_keys(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _TaskGroup_labels(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _TaskGroup_count(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TaskGroup_customers(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TaskGroup_other(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_other(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Other, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_other(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskGroup", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TaskGroup_sum(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TaskGroup().Sum(ctx, obj, fc.Args["metric"].(model.TaskMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_sum(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TaskGroup_sum_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskGroup_avg(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_avg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TaskGroup().Avg(ctx, obj, fc.Args["metric"].(model.TaskMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_avg(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TaskGroup_avg_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskGroup_min(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TaskGroup().Min(ctx, obj, fc.Args["metric"].(model.TaskMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_min(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TaskGroup_min_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskGroup_max(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TaskGroup().Max(ctx, obj, fc.Args["metric"].(model.TaskMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_max(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TaskGroup_max_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskGroup_median(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TaskGroup().Median(ctx, obj, fc.Args["metric"].(model.TaskMetric))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_median(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Decimal does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TaskGroup_median_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskGroup_drill(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaskGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _TaskGroup_previous(ctx context.Context, field graphql.CollectedField, obj *analytics.Row) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskGroup_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+			return ec.marshalOTaskGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaskGroup_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaskGroup(ctx, field)
 		},
 	}
 	return fc, nil
@@ -32888,7 +33952,7 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "lifecycle", "cadenceDays", "nextFollowUpAt", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "openServiceCount", "serviceRequestCount", "satisfactionCount", "avgSatisfaction", "satisfactionTrend", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory", "serviceRequests"}
+	fieldsInOrder := [...]string{"and", "or", "not", "search", "code", "name", "creditCode", "industry", "source", "province", "city", "type", "stage", "valueTier", "lifecycle", "cadenceDays", "nextFollowUpAt", "intentGrade", "needType", "owner", "tags", "createdAt", "updatedAt", "interactionCount", "firstInteractionAt", "lastInteractionAt", "dealCount", "totalAmount", "firstDealOn", "lastDealOn", "openNeedCount", "complaintCount", "lastComplaintAt", "openServiceCount", "serviceRequestCount", "satisfactionCount", "avgSatisfaction", "satisfactionTrend", "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory", "serviceRequests", "tasks"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -33211,6 +34275,13 @@ func (ec *executionContext) unmarshalInputCustomerWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["serviceRequests"] = data
+		case "tasks":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tasks"))
+			data, err := ec.unmarshalOTasksFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["tasks"] = data
 		}
 	}
 	return it, nil
@@ -38255,6 +39326,144 @@ func UnmarshalTagsFilter(ctx context.Context, raw any) (map[string]any, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTaskAggregateOrder(ctx context.Context, obj any) (model.TaskAggregateOrder, error) {
+	var it model.TaskAggregateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["by"]; !present {
+		asMap["by"] = "COUNT"
+	}
+
+	fieldsInOrder := [...]string{"by", "metric", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "by":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("by"))
+			data, err := ec.unmarshalNAggregateMeasure2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐAggregateMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.By = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalOTaskMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskAggregateOrder unmarshals raw into the TaskAggregateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskAggregateOrder(ctx context.Context, raw any) (model.TaskAggregateOrder, error) {
+	var out model.TaskAggregateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskAggregateOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTaskCount(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOTaskWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["where"] = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskCount unmarshals raw into the TaskCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskCount(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskCount", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTaskInput(ctx context.Context, obj any) (crm.TaskInput, error) {
 	var it crm.TaskInput
 	if obj == nil {
@@ -38308,6 +39517,304 @@ func (ec *executionContext) unmarshalInputTaskInput(ctx context.Context, obj any
 func UnmarshalTaskInput(ctx context.Context, raw any) (crm.TaskInput, error) {
 	var out crm.TaskInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTaskKindFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOTaskKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOTaskKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["ne"] = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOTaskKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["in"] = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOTaskKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["notIn"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskKindFilter unmarshals raw into the TaskKindFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskKindFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskKindFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTaskStatusFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOTaskStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOTaskStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["ne"] = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOTaskStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["in"] = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOTaskStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["notIn"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskStatusFilter unmarshals raw into the TaskStatusFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskStatusFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskStatusFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTaskWhere(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "kind", "status", "assignee", "due", "createdAt", "closedAt", "doneLate"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTaskWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["and"] = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTaskWhere2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["or"] = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTaskWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["not"] = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOTaskKindFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["kind"] = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOTaskStatusFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["status"] = data
+		case "assignee":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignee"))
+			data, err := ec.unmarshalOOptionalUserFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["assignee"] = data
+		case "due":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("due"))
+			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["due"] = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["createdAt"] = data
+		case "closedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closedAt"))
+			data, err := ec.unmarshalOOptionalTimeFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["closedAt"] = data
+		case "doneLate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneLate"))
+			data, err := ec.unmarshalOBooleanFilter2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["doneLate"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskWhere unmarshals raw into the TaskWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskWhere(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTasksFilter(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOTaskWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["some"] = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOTaskWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["none"] = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOTaskWhere2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["every"] = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOTaskCount2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["count"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTasksFilter unmarshals raw into the TasksFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTasksFilter(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TasksFilter", raw, &out)
 	return out, err
 }
 
@@ -41957,6 +43464,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_serviceRequestsAggregate(ctx, field)
 				})
+		case "tasksAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tasksAggregate(ctx, field)
+				})
 		case "kpis":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -43531,6 +45044,55 @@ func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var taskAggregateImplementors = []string{"TaskAggregate"}
+
+func (ec *executionContext) _TaskAggregate(ctx context.Context, sel ast.SelectionSet, obj *analytics.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taskAggregateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaskAggregate")
+		case "groups":
+			out.Values[i] = ec._TaskAggregate_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._TaskAggregate_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "truncated":
+			out.Values[i] = ec._TaskAggregate_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meta":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaskAggregate_meta(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var taskConnectionImplementors = []string{"TaskConnection"}
 
 func (ec *executionContext) _TaskConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TaskConnection) graphql.Marshaler {
@@ -43556,6 +45118,99 @@ func (ec *executionContext) _TaskConnection(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._TaskConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var taskGroupImplementors = []string{"TaskGroup"}
+
+func (ec *executionContext) _TaskGroup(ctx context.Context, sel ast.SelectionSet, obj *analytics.Row) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taskGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaskGroup")
+		case "keys":
+			out.Values[i] = ec._TaskGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "labels":
+			out.Values[i] = ec._TaskGroup_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._TaskGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "customers":
+			out.Values[i] = ec._TaskGroup_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "other":
+			out.Values[i] = ec._TaskGroup_other(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sum":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaskGroup_sum(ctx, field, obj)
+				})
+		case "avg":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaskGroup_avg(ctx, field, obj)
+				})
+		case "min":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaskGroup_min(ctx, field, obj)
+				})
+		case "max":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaskGroup_max(ctx, field, obj)
+				})
+		case "median":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaskGroup_median(ctx, field, obj)
+				})
+		case "drill":
+			out.Values[i] = ec._TaskGroup_drill(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previous":
+			out.Values[i] = ec._TaskGroup_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -45951,12 +47606,54 @@ func (ec *executionContext) marshalNTask2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋi
 	return ec._Task(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTaskAggregate2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐResult(ctx context.Context, sel ast.SelectionSet, v *analytics.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TaskAggregate!")
+		return graphql.Null
+	}
+	return ec._TaskAggregate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTaskConnection2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskConnection(ctx context.Context, sel ast.SelectionSet, v *model.TaskConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TaskConnection!")
 		return graphql.Null
 	}
 	return ec._TaskConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTaskDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskDimension(ctx context.Context, v any) (model.TaskDimension, error) {
+	var res model.TaskDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTaskDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskDimension(ctx context.Context, sel ast.SelectionSet, v model.TaskDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNTaskGroup2ᚕᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*analytics.Row) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTaskGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTaskGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TaskGroup!")
+		return graphql.Null
+	}
+	return ec._TaskGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTaskInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskInput(ctx context.Context, v any) (crm.TaskInput, error) {
@@ -45994,6 +47691,16 @@ func (ec *executionContext) marshalNTaskKindCount2ᚕgithubᚗcomᚋkehuᚑcrm�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNTaskMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx context.Context, v any) (model.TaskMetric, error) {
+	var res model.TaskMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTaskMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx context.Context, sel ast.SelectionSet, v model.TaskMetric) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNTaskStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatus(ctx context.Context, v any) (crm.TaskStatus, error) {
 	var res crm.TaskStatus
 	err := res.UnmarshalGQL(v)
@@ -46002,6 +47709,11 @@ func (ec *executionContext) unmarshalNTaskStatus2githubᚗcomᚋkehuᚑcrmᚋkeh
 
 func (ec *executionContext) marshalNTaskStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatus(ctx context.Context, sel ast.SelectionSet, v crm.TaskStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNTaskWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputTaskWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTier2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTier(ctx context.Context, v any) (crm.Tier, error) {
@@ -48612,6 +50324,101 @@ func (ec *executionContext) unmarshalOTagsFilter2map(ctx context.Context, v any)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOTaskAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskAggregateOrder(ctx context.Context, v any) (*model.TaskAggregateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTaskAggregateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTaskCount2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTaskCount(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTaskDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskDimensionᚄ(ctx context.Context, v any) ([]model.TaskDimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.TaskDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTaskDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTaskDimension2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TaskDimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTaskDimension2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTaskGroup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋanalyticsᚐRow(ctx context.Context, sel ast.SelectionSet, v *analytics.Row) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TaskGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTaskKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKindᚄ(ctx context.Context, v any) ([]crm.TaskKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]crm.TaskKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTaskKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTaskKind2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKindᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.TaskKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTaskKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOTaskKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKind(ctx context.Context, v any) (*crm.TaskKind, error) {
 	if v == nil {
 		return nil, nil
@@ -48628,6 +50435,66 @@ func (ec *executionContext) marshalOTaskKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu
 	return v
 }
 
+func (ec *executionContext) unmarshalOTaskKindFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTaskKindFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTaskMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx context.Context, v any) (*model.TaskMetric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.TaskMetric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTaskMetric2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐTaskMetric(ctx context.Context, sel ast.SelectionSet, v *model.TaskMetric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTaskStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatusᚄ(ctx context.Context, v any) ([]crm.TaskStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]crm.TaskStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTaskStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTaskStatus2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.TaskStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTaskStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOTaskStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatus(ctx context.Context, v any) (*crm.TaskStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -48642,6 +50509,47 @@ func (ec *executionContext) marshalOTaskStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋke
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOTaskStatusFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTaskStatusFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTaskWhere2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTaskWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTaskWhere2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTaskWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTasksFilter2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTasksFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTier2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTier(ctx context.Context, v any) (crm.Tier, error) {

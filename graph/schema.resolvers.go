@@ -1131,6 +1131,17 @@ func (r *queryResolver) ServiceRequestsAggregate(ctx context.Context, where map[
 	return r.aggregate(ctx, in)
 }
 
+// TasksAggregate is the resolver for the tasksAggregate field.
+func (r *queryResolver) TasksAggregate(ctx context.Context, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, taskWhere map[string]any, groupBy []model.TaskDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.TaskAggregateOrder, compare *model.CompareTo, locale *crm.Locale) (*analytics.Result, error) {
+	in := aggArgs{fact: analytics.Tasks, where: where, query: query, segment: segment, scope: scope,
+		elemWhere: taskWhere,
+		groupBy:   names(groupBy), rng: rangeArg, timeZone: timeZone, limit: limit, compare: compare, locale: locale}
+	if orderBy != nil {
+		in.by, in.metric, in.direction = orderBy.By, metricName(orderBy.Metric), orderBy.Direction
+	}
+	return r.aggregate(ctx, in)
+}
+
 // Kpis is the resolver for the kpis field.
 func (r *queryResolver) Kpis(ctx context.Context, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) (*analytics.KPIReport, error) {
 	return r.kpis(ctx, where, query, segment, rangeArg, compare, locale)
@@ -1505,6 +1516,36 @@ func (r *taskResolver) Customer(ctx context.Context, obj *crm.TaskItem) (*crm.Cu
 	return obj.Customer, nil
 }
 
+// Meta is the resolver for the meta field.
+func (r *taskAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
+	return meta(obj), nil
+}
+
+// Sum is the resolver for the sum field.
+func (r *taskGroupResolver) Sum(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error) {
+	return figure(obj.Sum(analytics.Metric(metric)))
+}
+
+// Avg is the resolver for the avg field.
+func (r *taskGroupResolver) Avg(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error) {
+	return figure(obj.Avg(analytics.Metric(metric)))
+}
+
+// Min is the resolver for the min field.
+func (r *taskGroupResolver) Min(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error) {
+	return figure(obj.Min(analytics.Metric(metric)))
+}
+
+// Max is the resolver for the max field.
+func (r *taskGroupResolver) Max(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error) {
+	return figure(obj.Max(analytics.Metric(metric)))
+}
+
+// Median is the resolver for the median field.
+func (r *taskGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.TaskMetric) (*string, error) {
+	return figure(obj.Median(analytics.Metric(metric)))
+}
+
 // By is the resolver for the by field.
 func (r *tierChangeResolver) By(ctx context.Context, obj *crm.TierChange) (*crm.User, error) {
 	return r.userByID(ctx, obj.By)
@@ -1665,6 +1706,12 @@ func (r *Resolver) StageChangeGroup() StageChangeGroupResolver { return &stageCh
 // Task returns TaskResolver implementation.
 func (r *Resolver) Task() TaskResolver { return &taskResolver{r} }
 
+// TaskAggregate returns TaskAggregateResolver implementation.
+func (r *Resolver) TaskAggregate() TaskAggregateResolver { return &taskAggregateResolver{r} }
+
+// TaskGroup returns TaskGroupResolver implementation.
+func (r *Resolver) TaskGroup() TaskGroupResolver { return &taskGroupResolver{r} }
+
 // TierChange returns TierChangeResolver implementation.
 func (r *Resolver) TierChange() TierChangeResolver { return &tierChangeResolver{r} }
 
@@ -1710,6 +1757,8 @@ type (
 	stageChangeAggregateResolver    struct{ *Resolver }
 	stageChangeGroupResolver        struct{ *Resolver }
 	taskResolver                    struct{ *Resolver }
+	taskAggregateResolver           struct{ *Resolver }
+	taskGroupResolver               struct{ *Resolver }
 	tierChangeResolver              struct{ *Resolver }
 	userResolver                    struct{ *Resolver }
 )

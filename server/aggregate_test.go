@@ -77,6 +77,7 @@ func TestAggregatesOverHTTP(t *testing.T) {
 		surveys: satisfactionAggregate(groupBy: [SCORE_BAND]) { groups { keys } }
 		stages: stageChangesAggregate(groupBy: [TO_STAGE], range: {last: 1, unit: YEAR}) { groups { keys } }
 		services: serviceRequestsAggregate(serviceRequestWhere: {resolvedLate: {eq: false}}, groupBy: [TIMELINESS, KIND]) { groups { keys } }
+		tasks: tasksAggregate(taskWhere: {doneLate: {eq: false}}, groupBy: [TIMELINESS, KIND]) { groups { keys } }
 	}`, nil).ok(t, &many)
 	if len(many["visits"].Groups) != 3 {
 		t.Errorf("visits per month over the last 3 months: %d groups, want 3 (empty months as zero)", len(many["visits"].Groups))
@@ -128,7 +129,7 @@ func TestAggregatesOverHTTP(t *testing.T) {
 	ts.post(t, analystToken, `{ kpis(range: {last: 6, unit: MONTH}, compare: PREVIOUS_YEAR, locale: EN) {
 		kpis { code name unit value previous change target targetMet definition drill }
 		range { from to } previousRange { from to } } }`, nil).ok(t, &k)
-	if len(k.Kpis.Kpis) != 17 || k.Kpis.Range.From != "2026-06-01" || k.Kpis.PreviousRange == nil || k.Kpis.PreviousRange.From != "2025-06-01" {
+	if len(k.Kpis.Kpis) != 18 || k.Kpis.Range.From != "2026-06-01" || k.Kpis.PreviousRange == nil || k.Kpis.PreviousRange.From != "2025-06-01" {
 		t.Fatalf("kpis: %d, range %+v, previous %+v", len(k.Kpis.Kpis), k.Kpis.Range, k.Kpis.PreviousRange)
 	}
 	var fu struct {

@@ -36,6 +36,7 @@ const WHERE_TYPES: Record<Scope, string> = {
   satisfaction: 'SatisfactionWhere',
   stageHistory: 'StageChangeWhere',
   serviceRequests: 'ServiceRequestWhere',
+  tasks: 'TaskWhere',
 };
 
 /** The filter type of each array in CustomerWhere. */
@@ -47,6 +48,7 @@ const ARRAY_FILTERS: Record<string, string> = {
   satisfaction: 'SatisfactionFilter',
   stageHistory: 'StageChangesFilter',
   serviceRequests: 'ServiceRequestsFilter',
+  tasks: 'TasksFilter',
 };
 
 /** The filter input type a field of each kind takes (Optional… when nullable). */

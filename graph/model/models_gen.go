@@ -298,6 +298,14 @@ type StageChangeAggregateOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+type TaskAggregateOrder struct {
+	By AggregateMeasure `json:"by"`
+	// The metric of SUM, AVG, MIN and MAX.
+	Metric *TaskMetric `json:"metric,omitempty"`
+	// DESC by default (ASC for KEY).
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // A page of open tasks, by due time.
 type TaskConnection struct {
 	Nodes []crm.TaskItem `json:"nodes"`
@@ -1778,6 +1786,168 @@ func (e *StageChangeMetric) UnmarshalJSON(b []byte) error {
 }
 
 func (e StageChangeMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Dimensions of tasksAggregate: the time units of the fact's time (due), the fact's own, then the
+// customer's. KIND and STATUS have the task's values (TaskKind, TaskStatus); ASSIGNEE is a user id;
+// TIMELINESS is ON_TIME (DONE at or before its due time), LATE (DONE after it), OVERDUE (OPEN and due
+// before now), OPEN (OPEN, not yet due), CLOSED (closed by itself: its reason went away), empty for one
+// DONE without a closing time.
+type TaskDimension string
+
+const (
+	TaskDimensionDay              TaskDimension = "DAY"
+	TaskDimensionWeek             TaskDimension = "WEEK"
+	TaskDimensionMonth            TaskDimension = "MONTH"
+	TaskDimensionQuarter          TaskDimension = "QUARTER"
+	TaskDimensionYear             TaskDimension = "YEAR"
+	TaskDimensionKind             TaskDimension = "KIND"
+	TaskDimensionStatus           TaskDimension = "STATUS"
+	TaskDimensionAssignee         TaskDimension = "ASSIGNEE"
+	TaskDimensionTimeliness       TaskDimension = "TIMELINESS"
+	TaskDimensionValueTier        TaskDimension = "VALUE_TIER"
+	TaskDimensionLifecycle        TaskDimension = "LIFECYCLE"
+	TaskDimensionIntentGrade      TaskDimension = "INTENT_GRADE"
+	TaskDimensionStage            TaskDimension = "STAGE"
+	TaskDimensionIndustry         TaskDimension = "INDUSTRY"
+	TaskDimensionSource           TaskDimension = "SOURCE"
+	TaskDimensionProvince         TaskDimension = "PROVINCE"
+	TaskDimensionCity             TaskDimension = "CITY"
+	TaskDimensionOwner            TaskDimension = "OWNER"
+	TaskDimensionType             TaskDimension = "TYPE"
+	TaskDimensionNeedType         TaskDimension = "NEED_TYPE"
+	TaskDimensionTag              TaskDimension = "TAG"
+	TaskDimensionCreatedMonth     TaskDimension = "CREATED_MONTH"
+	TaskDimensionCreatedQuarter   TaskDimension = "CREATED_QUARTER"
+	TaskDimensionCreatedYear      TaskDimension = "CREATED_YEAR"
+	TaskDimensionFirstDealMonth   TaskDimension = "FIRST_DEAL_MONTH"
+	TaskDimensionFirstDealQuarter TaskDimension = "FIRST_DEAL_QUARTER"
+)
+
+var AllTaskDimension = []TaskDimension{
+	TaskDimensionDay,
+	TaskDimensionWeek,
+	TaskDimensionMonth,
+	TaskDimensionQuarter,
+	TaskDimensionYear,
+	TaskDimensionKind,
+	TaskDimensionStatus,
+	TaskDimensionAssignee,
+	TaskDimensionTimeliness,
+	TaskDimensionValueTier,
+	TaskDimensionLifecycle,
+	TaskDimensionIntentGrade,
+	TaskDimensionStage,
+	TaskDimensionIndustry,
+	TaskDimensionSource,
+	TaskDimensionProvince,
+	TaskDimensionCity,
+	TaskDimensionOwner,
+	TaskDimensionType,
+	TaskDimensionNeedType,
+	TaskDimensionTag,
+	TaskDimensionCreatedMonth,
+	TaskDimensionCreatedQuarter,
+	TaskDimensionCreatedYear,
+	TaskDimensionFirstDealMonth,
+	TaskDimensionFirstDealQuarter,
+}
+
+func (e TaskDimension) IsValid() bool {
+	switch e {
+	case TaskDimensionDay, TaskDimensionWeek, TaskDimensionMonth, TaskDimensionQuarter, TaskDimensionYear, TaskDimensionKind, TaskDimensionStatus, TaskDimensionAssignee, TaskDimensionTimeliness, TaskDimensionValueTier, TaskDimensionLifecycle, TaskDimensionIntentGrade, TaskDimensionStage, TaskDimensionIndustry, TaskDimensionSource, TaskDimensionProvince, TaskDimensionCity, TaskDimensionOwner, TaskDimensionType, TaskDimensionNeedType, TaskDimensionTag, TaskDimensionCreatedMonth, TaskDimensionCreatedQuarter, TaskDimensionCreatedYear, TaskDimensionFirstDealMonth, TaskDimensionFirstDealQuarter:
+		return true
+	}
+	return false
+}
+
+func (e TaskDimension) String() string {
+	return string(e)
+}
+
+func (e *TaskDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TaskDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TaskDimension", str)
+	}
+	return nil
+}
+
+func (e TaskDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TaskDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TaskDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TaskMetric string
+
+const (
+	// Days from its creation to being done (DONE tasks only).
+	TaskMetricDaysToDone TaskMetric = "DAYS_TO_DONE"
+)
+
+var AllTaskMetric = []TaskMetric{
+	TaskMetricDaysToDone,
+}
+
+func (e TaskMetric) IsValid() bool {
+	switch e {
+	case TaskMetricDaysToDone:
+		return true
+	}
+	return false
+}
+
+func (e TaskMetric) String() string {
+	return string(e)
+}
+
+func (e *TaskMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TaskMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TaskMetric", str)
+	}
+	return nil
+}
+
+func (e TaskMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TaskMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TaskMetric) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

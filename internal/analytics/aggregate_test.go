@@ -482,6 +482,65 @@ func TestAggregatesMatchPlainLoops(t *testing.T) {
 		}
 	})
 
+	t.Run("tasks by timeliness, kind and assignee, days to done", func(t *testing.T) {
+		for _, at := range []time.Time{now, now.AddDate(0, 0, -20), now.AddDate(0, 2, 0)} { // open tasks fall overdue
+			svc := service(s)
+			svc.Clock = crm.NewFixedClock(at)
+			res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Tasks, Actor: manager(), Limit: ptr(1000),
+				GroupBy:  []analytics.Dimension{analytics.Timeliness, analytics.Kind, analytics.Assignee},
+				Range:    dateRange(2024, 1, 1, 2027, 12, 31),
+				Medians:  []analytics.Metric{analytics.DaysToDone},
+				Metrics:  []analytics.Metric{analytics.DaysToDone},
+				Order:    analytics.Order{By: analytics.ByKey},
+				Locale:   crm.LocaleEn,
+				TimeZone: "Asia/Shanghai"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lo, hi := time.Date(2024, 1, 1, 0, 0, 0, 0, shanghai), time.Date(2028, 1, 1, 0, 0, 0, 0, shanghai)
+			ws := wants{}
+			for _, c := range cs {
+				for _, x := range c.Tasks {
+					if x.Due.Before(lo) || !x.Due.Before(hi) {
+						continue
+					}
+					// docs/ANALYTICS.md, a task's TIMELINESS, word for word.
+					key := ""
+					var v *big.Rat
+					switch {
+					case x.Status == crm.TaskOpen:
+						key = "OPEN"
+						if x.Due.Before(at) {
+							key = "OVERDUE"
+						}
+					case x.Status == crm.TaskClosed:
+						key = "CLOSED"
+					case x.ClosedAt != nil:
+						key = "LATE"
+						if !x.ClosedAt.After(x.Due) {
+							key = "ON_TIME"
+						}
+						v = big.NewRat(max(0, x.ClosedAt.UnixMilli()-x.CreatedAt.UnixMilli()), 86_400_000)
+					}
+					ws.at(key, string(x.Kind), x.AssigneeID).add(c, v)
+				}
+			}
+			keys := map[string]bool{}
+			for k := range ws {
+				keys[strings.Split(k, "|")[0]] = true
+			}
+			if !keys["ON_TIME"] || !keys["LATE"] || !keys["CLOSED"] || (at.Before(now) && !keys["OPEN"]) || !keys["OVERDUE"] {
+				t.Fatalf("the demo data lacks tasks of some timeliness (%v): the test would prove less", keys)
+			}
+			check(t, "tasks", res, ws, analytics.DaysToDone)
+			for _, g := range res.Groups {
+				if g.Count > 0 && (g.Labels[0] == g.Keys[0] || g.Labels[1] == g.Keys[1] || g.Labels[2] == g.Keys[2]) {
+					t.Errorf("group %v labelled %v", g.Keys, g.Labels)
+				}
+			}
+		}
+	})
+
 	t.Run("sales cycle by source", func(t *testing.T) {
 		res, err := svc.Aggregate(ctx, analytics.Request{Fact: analytics.Customers, Actor: manager(),
 			GroupBy: []analytics.Dimension{analytics.Source}, Medians: []analytics.Metric{analytics.SalesCycleDays}})
@@ -640,6 +699,10 @@ func TestDrillListsTheGroupsCustomers(t *testing.T) {
 		{Fact: analytics.ServiceRequests, GroupBy: []analytics.Dimension{analytics.Quarter, analytics.Status, analytics.Assignee}, Range: &analytics.RangeInput{Last: 4, Unit: analytics.Quarter}},
 		{Fact: analytics.ServiceRequests, GroupBy: []analytics.Dimension{analytics.Priority, analytics.Timeliness}, Scope: scope,
 			Elements: mustElements(segment.ServiceRequests, map[string]any{"resolutionHours": map[string]any{"gte": 4}})},
+		{Fact: analytics.Tasks, GroupBy: []analytics.Dimension{analytics.Timeliness, analytics.Kind}},
+		{Fact: analytics.Tasks, GroupBy: []analytics.Dimension{analytics.Quarter, analytics.Status, analytics.Assignee}, Range: &analytics.RangeInput{Last: 4, Unit: analytics.Quarter}},
+		{Fact: analytics.Tasks, GroupBy: []analytics.Dimension{analytics.Timeliness, analytics.Owner}, Scope: scope,
+			Elements: mustElements(segment.Tasks, map[string]any{"kind": map[string]any{"eq": "CLASSIFICATION_REVIEW"}})},
 	}
 	// Last, as of a month on: the open requests are overdue (the clock and
 	// the lines' now both).

@@ -32,6 +32,7 @@ const (
 	nestedSurveys
 	nestedStages
 	nestedServices
+	nestedTasks
 	numNested
 )
 
@@ -49,6 +50,8 @@ func nestedIndex(f Fact) int {
 		return nestedStages
 	case ServiceRequests:
 		return nestedServices
+	case Tasks:
+		return nestedTasks
 	}
 	return -1
 }
@@ -64,7 +67,7 @@ type columns struct {
 	metrics []metric // by Fact.Metrics index
 	// The due time of the rows that may fall overdue (NEXT_ACTION and
 	// TIMELINESS code OPEN): interactions with an open, dated next
-	// action; service requests still worked on.
+	// action; service requests still worked on; open tasks.
 	due map[uint32]int64
 }
 
@@ -114,6 +117,7 @@ func NewBlock(customers []*crm.Customer) *Block {
 		rows[nestedSurveys] += len(br.Satisfaction)
 		rows[nestedStages] += len(br.Stages)
 		rows[nestedServices] += len(br.Services)
+		rows[nestedTasks] += len(br.Tasks)
 	}
 	newColumns := func(f int, small, wide []Dimension, metrics int) *columns {
 		n := rows[f]
@@ -140,6 +144,8 @@ func NewBlock(customers []*crm.Customer) *Block {
 	stages := newColumns(nestedStages, []Dimension{FromStage, ToStage}, nil, 1)
 	services := newColumns(nestedServices, []Dimension{Timeliness}, []Dimension{Status, Priority, Kind, Assignee}, 1)
 	services.due = map[uint32]int64{}
+	tasks := newColumns(nestedTasks, []Dimension{Timeliness}, []Dimension{Kind, Status, Assignee}, 1)
+	tasks.due = map[uint32]int64{}
 
 	for _, c := range customers {
 		br := c.Brief
@@ -219,6 +225,23 @@ func NewBlock(customers []*crm.Customer) *Block {
 				h = x.Hours
 			}
 			services.metrics[0].wide = append(services.metrics[0].wide, h)
+		}
+		for _, i := range inOrder(len(br.Tasks), func(i int) int64 { return br.Tasks[i].Due }) {
+			x := &br.Tasks[i]
+			tasks.row(x.Due, i)
+			tasks.dims[Kind].addName(string(x.Kind))
+			tasks.dims[Status].addName(string(x.Status))
+			tasks.dims[Assignee].addName(x.AssigneeID)
+			t := taskTimeliness(x)
+			tasks.dims[Timeliness].small = append(tasks.dims[Timeliness].small, uint8(t))
+			if t == nextOpen {
+				tasks.due[uint32(len(tasks.at)-1)] = x.Due
+			}
+			d := int64(absent)
+			if x.Status == crm.TaskDone && x.HasClosed {
+				d = max(0, x.ClosedAt-x.CreatedAt)
+			}
+			tasks.metrics[0].wide = append(tasks.metrics[0].wide, d)
 		}
 		for _, f := range b.facts {
 			f.start = append(f.start, uint32(len(f.at)))

@@ -1,6 +1,6 @@
 // Package analytics computes aggregates of customer facts (customers,
 // interactions, deals, needs, survey results, stage changes, service
-// requests): groups by
+// requests, tasks): groups by
 // typed dimensions with counts and figures of typed metrics, over the same
 // customer scope the lists take, with a drill line per group that lists
 // exactly its customers.
@@ -29,11 +29,12 @@ const (
 	Satisfaction    Fact = "SATISFACTION"
 	StageChanges    Fact = "STAGE_CHANGES"
 	ServiceRequests Fact = "SERVICE_REQUESTS"
+	Tasks           Fact = "TASKS"
 )
 
 // Facts lists every fact.
 func Facts() []Fact {
-	return []Fact{Customers, Interactions, Deals, Needs, Satisfaction, StageChanges, ServiceRequests}
+	return []Fact{Customers, Interactions, Deals, Needs, Satisfaction, StageChanges, ServiceRequests, Tasks}
 }
 
 // Dimension is what groups are keyed by. Its value is unique across facts;
@@ -44,8 +45,8 @@ type Dimension string
 const (
 	// The fact's time (a customer's creation, an interaction's time, a
 	// deal's date, a need's opening, a survey's time, a stage change's
-	// time, a service request's opening) in calendar units of the
-	// request's time zone.
+	// time, a service request's opening, a task's due time) in calendar
+	// units of the request's time zone.
 	Day     Dimension = "DAY"
 	Week    Dimension = "WEEK" // ISO weeks, Monday first: 2026-W09
 	Month   Dimension = "MONTH"
@@ -85,7 +86,7 @@ const (
 	Product Dimension = "PRODUCT"
 
 	// A need's; STATUS, PRIORITY and KIND are a service request's too,
-	// with the service request's values (labelTable).
+	// STATUS and KIND a task's, with their own values (labelTable).
 	Status      Dimension = "STATUS"
 	Priority    Dimension = "PRIORITY"
 	Kind        Dimension = "KIND"
@@ -99,13 +100,17 @@ const (
 	FromStage Dimension = "FROM_STAGE"
 	ToStage   Dimension = "TO_STAGE"
 
-	// A service request's.
+	// A service request's and a task's.
 	Assignee Dimension = "ASSIGNEE"
 	// Whether it was resolved by its due time: ON_TIME (resolved at or
 	// before it), LATE (resolved after it), OVERDUE (OPEN or IN_PROGRESS
 	// and due before now), OPEN (OPEN or IN_PROGRESS, not yet due); ""
 	// for one RESOLVED or CLOSED without a time of resolution (the app
 	// always sets one). A reopened request counts by where it stands now.
+	// A task's: ON_TIME (DONE at or before its due time), LATE (DONE
+	// after it), OVERDUE (OPEN and due before now), OPEN (OPEN, not yet
+	// due), CLOSED (closed by itself: its reason went away); "" for one
+	// DONE without a closing time (the app always sets one).
 	Timeliness Dimension = "TIMELINESS"
 )
 
@@ -134,6 +139,7 @@ var own = map[Fact][]Dimension{
 	Satisfaction:    {ScoreBand},
 	StageChanges:    {FromStage, ToStage},
 	ServiceRequests: {Status, Priority, Kind, Assignee, Timeliness},
+	Tasks:           {Kind, Status, Assignee, Timeliness},
 }
 
 // Dimensions lists the fact's dimensions: its time units, its own, then
@@ -167,9 +173,9 @@ func (f Fact) Dimension(name string) (Dimension, bool) {
 
 // Weight is about how many rows of the fact a customer holds, relative to
 // one: what the API's cost model multiplies a scan by (demo data: ~40
-// interactions, ~10 deals and a few needs, surveys, stage changes and
-// service requests per customer; a row costs less than a customer to
-// evaluate).
+// interactions, ~10 deals and a few needs, surveys, stage changes,
+// service requests and tasks per customer; a row costs less than a
+// customer to evaluate).
 func (f Fact) Weight() int {
 	switch f {
 	case Interactions:
@@ -214,6 +220,8 @@ const (
 	// A service request's resolution time in whole hours, as stored
 	// (resolutionHours: RESOLVED or CLOSED requests only).
 	HoursToResolve Metric = "HOURS_TO_RESOLVE"
+	// A task's days from its creation to being done (DONE tasks only).
+	DaysToDone Metric = "DAYS_TO_DONE"
 )
 
 var metrics = map[Fact][]Metric{
@@ -224,6 +232,7 @@ var metrics = map[Fact][]Metric{
 	Satisfaction:    {Score},
 	StageChanges:    {DaysInStage},
 	ServiceRequests: {HoursToResolve},
+	Tasks:           {DaysToDone},
 }
 
 // Metrics lists the fact's metrics.
@@ -259,7 +268,7 @@ func (m Metric) Unit() Unit {
 	switch m {
 	case TotalAmount, Amount, BudgetMax:
 		return yuan
-	case DaysToResolve, DaysInStage, SalesCycleDays:
+	case DaysToResolve, DaysInStage, SalesCycleDays, DaysToDone:
 		return days
 	case AvgSatisfaction:
 		return score
@@ -312,6 +321,7 @@ const (
 	Open    = "OPEN"
 	Overdue = "OVERDUE"
 	Done    = "DONE"
+	Closed  = "CLOSED" // a task's TIMELINESS: closed by itself
 )
 
 // RecordingLabels and NextActionLabels word their keys.
@@ -330,6 +340,27 @@ var TimelinessLabels = map[string]crm.Label{
 	OnTime: {Zh: "按时解决", En: "Resolved on time"}, Late: {Zh: "超时解决", En: "Resolved late"},
 	Overdue: {Zh: "已逾期未解决", En: "Overdue"}, Open: {Zh: "处理中未到期", En: "Open, not yet due"},
 }
+
+// TaskTimelinessLabels words a task's TIMELINESS keys.
+var TaskTimelinessLabels = map[string]crm.Label{
+	OnTime: {Zh: "按时完成", En: "Done on time"}, Late: {Zh: "超时完成", En: "Done late"},
+	Overdue: {Zh: "已逾期未完成", En: "Overdue"}, Open: {Zh: "未完成未到期", En: "Open, not yet due"},
+	Closed: {Zh: "自动关闭", En: "Closed by itself"},
+}
+
+// TaskStatusLabels and TaskKindLabels word a task's STATUS and KIND keys.
+var (
+	TaskStatusLabels = map[string]crm.Label{
+		string(crm.TaskOpen): {Zh: "未完成", En: "Open"}, string(crm.TaskDone): {Zh: "已完成", En: "Done"},
+		string(crm.TaskClosed): {Zh: "自动关闭", En: "Closed by itself"},
+	}
+	TaskKindLabels = map[string]crm.Label{
+		string(crm.TaskNextAction): {Zh: "下一步行动", En: "Next action"}, string(crm.TaskFollowUp): {Zh: "跟进", En: "Follow-up"},
+		string(crm.TaskReview): {Zh: "分级复核", En: "Classification review"}, string(crm.TaskChurnRisk): {Zh: "流失风险", En: "Churn risk"},
+		string(crm.TaskStaleNeed): {Zh: "需求停滞", En: "Stale need"}, string(crm.TaskServiceOverdue): {Zh: "服务请求逾期", En: "Service request overdue"},
+		string(crm.TaskServiceCheck): {Zh: "服务回访", En: "Service check"}, string(crm.TaskManual): {Zh: "手动创建", En: "Manual"},
+	}
+)
 
 // ServiceStatusLabels and ServiceKindLabels word a service request's
 // STATUS and KIND keys (a need's are crm.NeedStatusLabels, NeedKindLabels).

@@ -46,7 +46,7 @@ func hasEmptyUnit(sh *shaper, keys []string) bool {
 // its rows.
 var timeField = map[Fact]string{
 	Customers: "createdAt", Interactions: "at", Deals: "date", Needs: "openedAt",
-	Satisfaction: "at", StageChanges: "at", ServiceRequests: "openedAt",
+	Satisfaction: "at", StageChanges: "at", ServiceRequests: "openedAt", Tasks: "due",
 }
 
 func (sh *shaper) line(keys []string, rng *Range) *string {
@@ -229,6 +229,9 @@ func (sh *shaper) cond(d Dimension, k string) segment.Node {
 	case Assignee:
 		return eq("assignee")
 	case Timeliness:
+		if sh.q.Fact == Tasks {
+			return taskTimelinessIs(k, sh.spec.Now)
+		}
 		return timelinessIs(k, sh.spec.Now)
 	}
 	return nil
@@ -263,6 +266,39 @@ func timelinessIs(k string, now time.Time) segment.Node {
 	case noValue:
 		return segment.And{Nodes: []segment.Node{status(crm.ServiceResolved, crm.ServiceClosed),
 			segment.Cond{Field: "resolvedAt", Op: segment.IsNull, Value: segment.Bool(true)}}}
+	}
+	return nil
+}
+
+// doneLate is the condition on a task that it was done after (true) or
+// by (false) its due time: neither while it is not DONE.
+func doneLate(b bool) segment.Node {
+	return segment.Cond{Field: "doneLate", Op: segment.Eq, Value: segment.Bool(b)}
+}
+
+// taskTimelinessIs is the condition on a task that it is in the
+// TIMELINESS state k as of now (nil for an unknown state).
+func taskTimelinessIs(k string, now time.Time) segment.Node {
+	status := func(st crm.TaskStatus) segment.Node {
+		return segment.Cond{Field: "status", Op: segment.Eq, Value: segment.String(string(st))}
+	}
+	due := func(op segment.Op) segment.Node {
+		return segment.Cond{Field: "due", Op: op, Value: segment.At(now.Truncate(time.Millisecond))}
+	}
+	switch k {
+	case OnTime:
+		return doneLate(false)
+	case Late:
+		return doneLate(true)
+	case Open:
+		return segment.And{Nodes: []segment.Node{status(crm.TaskOpen), due(segment.Gte)}}
+	case Overdue:
+		return segment.And{Nodes: []segment.Node{status(crm.TaskOpen), due(segment.Lt)}}
+	case Closed:
+		return status(crm.TaskClosed)
+	case noValue:
+		return segment.And{Nodes: []segment.Node{status(crm.TaskDone),
+			segment.Cond{Field: "closedAt", Op: segment.IsNull, Value: segment.Bool(true)}}}
 	}
 	return nil
 }

@@ -250,6 +250,7 @@ type evaluator struct {
 	survey      func(*crm.BriefSatisfaction) bool
 	stage       func(*crm.BriefStageChange) bool
 	service     func(*crm.BriefServiceRequest) bool
+	task        func(*crm.BriefTask) bool
 
 	// Per row scratch: each dimension's codes, and the metrics'.
 	vals  [MaxDimensions + 1][]uint32
@@ -316,6 +317,8 @@ func newEvaluator(s *Spec) *evaluator {
 			e.stage = segment.ElementPredicate[crm.BriefStageChange](s.Elements)
 		case ServiceRequests:
 			e.service = segment.ElementPredicate[crm.BriefServiceRequest](s.Elements)
+		case Tasks:
+			e.task = segment.ElementPredicate[crm.BriefTask](s.Elements)
 		}
 	}
 	return e
@@ -350,7 +353,7 @@ func dictOf(d Dimension) *dict {
 	case Timeliness:
 		// OPEN and OVERDUE have NEXT_ACTION's codes: the scans turn an
 		// open row past its due time into an overdue one alike for both.
-		return newDict(OnTime, Open, Overdue, Late, noValue)
+		return newDict(OnTime, Open, Overdue, Late, noValue, Closed)
 	case ScoreBand:
 		return newDict(bandHigh, bandMedium, bandLow)
 	}
@@ -370,6 +373,7 @@ const (
 	timelyOnTime  = nextNone
 	timelyLate    = nextDone
 	timelyUnknown = nextDone + 1
+	timelyClosed  = nextDone + 2
 )
 
 // timeliness is a service request's TIMELINESS code but for OVERDUE: an
@@ -384,6 +388,23 @@ func timeliness(x *crm.BriefServiceRequest) uint32 {
 		return timelyOnTime
 	}
 	return timelyLate
+}
+
+// taskTimeliness is a task's TIMELINESS code but for OVERDUE: an open
+// task (nextOpen) is overdue when its due time is before now.
+func taskTimeliness(x *crm.BriefTask) uint32 {
+	switch x.Status {
+	case crm.TaskOpen:
+		return nextOpen
+	case crm.TaskClosed:
+		return timelyClosed
+	}
+	if late, ok := x.Late(); !ok {
+		return timelyUnknown
+	} else if late {
+		return timelyLate
+	}
+	return timelyOnTime
 }
 
 // customer adds the rows of one customer.
@@ -568,6 +589,37 @@ func (e *evaluator) customer(c *crm.Customer) {
 				}
 			}
 			e.row(x.OpenedAt)
+		}
+	case Tasks:
+		for i := range b.Tasks {
+			x := &b.Tasks[i]
+			if !e.in(x.Due) || (e.task != nil && !e.task(x)) {
+				continue
+			}
+			e.clear()
+			if x.Status == crm.TaskDone && x.HasClosed {
+				e.set(0, max(0, x.ClosedAt-x.CreatedAt))
+			}
+			for j, d := range e.s.Dims {
+				if e.kind[j] != rowDim {
+					continue
+				}
+				switch d {
+				case Timeliness:
+					c := taskTimeliness(x)
+					if c == nextOpen && x.Due < e.now {
+						c = nextOverdue
+					}
+					e.setOne(j, c)
+				case Status:
+					e.setOne(j, e.dicts[j].of(string(x.Status)))
+				case Kind:
+					e.setOne(j, e.dicts[j].of(string(x.Kind)))
+				case Assignee:
+					e.setOne(j, e.dicts[j].of(x.AssigneeID))
+				}
+			}
+			e.row(x.Due)
 		}
 	}
 }

@@ -36,6 +36,7 @@ const (
 	ServiceOnTime       KPICode = "SERVICE_ON_TIME"
 	ServiceHours        KPICode = "SERVICE_RESOLUTION_HOURS"
 	CadenceKept         KPICode = "CADENCE_KEPT"
+	TasksOnTime         KPICode = "TASKS_ON_TIME"
 )
 
 // KPIUnit is how a KPI's value is written.
@@ -138,6 +139,8 @@ var kpiDefs = []kpiDef{
 		crm.Label{Zh: "范围内提出且已解决的服务请求，从提出到解决的小时数（整小时）中位数", En: "The median whole hours from opening to resolution of the service requests opened in the range and resolved"}},
 	{CadenceKept, Percent, true, nil, crm.Label{Zh: "跟进周期达成率", En: "Follow-up cadence kept"},
 		crm.Label{Zh: "当前有跟进周期且未流失的客户中，下次跟进时间未过期（在周期内已跟进）的比例（不随范围变化）", En: "Of the customers with a follow-up cadence and not lost, the share whose next follow-up is not overdue, now (contacted within their cadence; not bound to the range)"}},
+	{TasksOnTime, Percent, true, nil, crm.Label{Zh: "待办按时完成率", En: "Tasks done on time"},
+		crm.Label{Zh: "范围内到期且由人完成的待办中，在到期时间前（含）完成的比例", En: "Of the tasks due in the range and done by a person, the share done at or before their due time"}},
 }
 
 // KPICodes lists every KPI, in report order.
@@ -526,6 +529,16 @@ func (k *calc) all(r Range, current bool) ([]*KPI, error) {
 		set(ServiceHours, big.NewRat(twice, 2), nil, nil, k.line(some(segment.ServiceRequests, opened,
 			segment.Cond{Field: "resolutionHours", Op: segment.IsNull, Value: segment.Bool(false)})))
 	}
+
+	// Tasks due in the range and done: done by their due time (TIMELINESS
+	// ON_TIME) of those done (ON_TIME and LATE).
+	tk, err := k.facts(Tasks, nil, nil, []Dimension{Timeliness}, &r, nil)
+	if err != nil {
+		return nil, err
+	}
+	on, late = group(tk, OnTime).Count, group(tk, Late).Count
+	v, nu, de = ratio(on, on+late, true)
+	set(TasksOnTime, v, nu, de, k.line(some(segment.Tasks, onDays("due", r), doneLate(false))))
 
 	// Sales cycle of the customers whose first deal is in the range.
 	cy, err := k.facts(Customers, onDays("firstDealOn", r), nil, nil, nil, []Metric{SalesCycleDays})

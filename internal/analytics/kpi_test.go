@@ -90,7 +90,7 @@ func checkKPIs(t *testing.T, s *sqlite.Store, svc *analytics.Service, q analytic
 	var resolveMs []int64
 	var cycleMs, cycleN int64
 	var hours []int64
-	onTimeCustomers, hoursCustomers := 0, 0
+	onTimeCustomers, hoursCustomers, tasksOnTimeCustomers := 0, 0, 0
 	for _, c := range cs {
 		wasActive := c.CreatedAt.Before(from) && activeIn(c, b90, from, b90d, dFrom)
 		stillActive := activeIn(c, l90, to, l90d, dTo)
@@ -186,6 +186,18 @@ func checkKPIs(t *testing.T, s *sqlite.Store, svc *analytics.Service, q analytic
 			}
 		}
 		onTimeCustomers += btoi(servedOnTime)
+		// Tasks due in the range and done by a person: done at or before
+		// their due time (those that closed themselves are left out).
+		doneOnTime := false
+		for _, x := range c.Tasks {
+			if !in(x.Due, from, to) || x.Status != crm.TaskDone || x.ClosedAt == nil {
+				continue
+			}
+			ok := !x.ClosedAt.After(x.Due)
+			add(analytics.TasksOnTime, ok, true)
+			doneOnTime = doneOnTime || ok
+		}
+		tasksOnTimeCustomers += btoi(doneOnTime)
 		hoursCustomers += btoi(resolvedIn)
 		// Cadences as of now: customers with one, not lost, whose next
 		// follow-up is not before now.
@@ -291,6 +303,10 @@ func checkKPIs(t *testing.T, s *sqlite.Store, svc *analytics.Service, q analytic
 	drills[analytics.RepurchaseGrowth] = drills[analytics.RepurchaseRate]
 	drills[analytics.ServiceOnTime] = onTimeCustomers // rows counted: the customers with a request of the range resolved on time
 	drills[analytics.ServiceHours] = hoursCustomers
+	drills[analytics.TasksOnTime] = tasksOnTimeCustomers // the customers with a task of the range done on time
+	if w := want[analytics.TasksOnTime]; w.n == 0 || w.n == w.d {
+		t.Errorf("tasks of the range done: %d on time of %d: the test proves little", w.n, w.d)
+	}
 	for code, n := range drills {
 		k := got[code]
 		if k.Drill == nil {

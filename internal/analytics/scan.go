@@ -272,6 +272,8 @@ func (e *evaluator) element(br *crm.Brief, j int) bool {
 		return e.stage(&br.Stages[j])
 	case ServiceRequests:
 		return e.service(&br.Services[j])
+	case Tasks:
+		return e.task(&br.Tasks[j])
 	}
 	return true
 }

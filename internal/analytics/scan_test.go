@@ -31,6 +31,12 @@ var elementFilters = map[analytics.Fact][]map[string]any{
 		{"kind": map[string]any{"eq": "COMPLAINT"}, "resolutionHours": map[string]any{"isNull": false}},
 		{"assignee": map[string]any{"me": true}},
 	},
+	analytics.Tasks: {
+		{"status": map[string]any{"eq": "OPEN"}},
+		{"kind": map[string]any{"in": []any{"FOLLOW_UP", "NEXT_ACTION"}}, "closedAt": map[string]any{"isNull": false}},
+		{"doneLate": map[string]any{"eq": false}},
+		{"assignee": map[string]any{"me": true}},
+	},
 }
 
 // TestBlocksAgreeWithEvaluate is the differential test of the two
@@ -57,6 +63,7 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 			slices.Reverse(b.Satisfaction)
 			slices.Reverse(b.Stages)
 			slices.Reverse(b.Services)
+			slices.Reverse(b.Tasks)
 		}
 		// The demo's service requests are nearly all closed: reopen some
 		// (overdue or not, as of the nows below) and resolve one without a
@@ -71,8 +78,19 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 				b.Services[0].Status, b.Services[0].HasResolved = crm.ServiceResolved, false
 			}
 		}
+		// Tasks: reopen one (due later for some nows), and one done
+		// without a closing time (TIMELINESS "").
+		if k := len(b.Tasks); k > 0 {
+			switch len(all) % 4 {
+			case 1:
+				b.Tasks[0].Status, b.Tasks[0].HasClosed, b.Tasks[0].ClosedAt = crm.TaskOpen, false, 0
+				b.Tasks[0].Due = now.Add(time.Duration(len(all)) * time.Hour).UnixMilli()
+			case 2:
+				b.Tasks[k-1].Status, b.Tasks[k-1].HasClosed, b.Tasks[k-1].ClosedAt = crm.TaskDone, false, 0
+			}
+		}
 		x.Brief = b
-		x.Interactions, x.Deals, x.Needs, x.Satisfaction, x.StageHistory, x.ServiceRequests = nil, nil, nil, nil, nil, nil
+		x.Interactions, x.Deals, x.Needs, x.Satisfaction, x.StageHistory, x.ServiceRequests, x.Tasks = nil, nil, nil, nil, nil, nil, nil
 		x.Partial = true
 		all = append(all, &x)
 	}
@@ -148,7 +166,8 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 		}
 		if i%5 == 0 { // counts only, what the counting loop (countPlain) takes; NEXT_ACTION's and TIMELINESS's OVERDUE in it
 			s.Metrics, s.Medians, s.Elements = []analytics.Metric{}, nil, nil
-			due := map[analytics.Fact]analytics.Dimension{analytics.Interactions: analytics.NextAction, analytics.ServiceRequests: analytics.Timeliness}[f]
+			due := map[analytics.Fact]analytics.Dimension{analytics.Interactions: analytics.NextAction, analytics.ServiceRequests: analytics.Timeliness,
+				analytics.Tasks: analytics.Timeliness}[f]
 			if due != "" && !slices.Contains(s.Dims, due) {
 				k := slices.IndexFunc(s.Dims, func(d analytics.Dimension) bool { return !d.IsTime() })
 				if k < 0 || len(s.Dims)-btoi(slices.ContainsFunc(s.Dims, analytics.Dimension.IsTime)) < analytics.MaxDimensions {
@@ -204,7 +223,7 @@ func TestBlocksAgreeWithEvaluate(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []string{analytics.OnTime, analytics.Late, analytics.Open, analytics.Overdue, ""} {
+	for _, k := range []string{analytics.OnTime, analytics.Late, analytics.Open, analytics.Overdue, analytics.Closed, ""} {
 		if !timely[k] {
 			t.Errorf("no aggregate with a TIMELINESS group %q", k)
 		}

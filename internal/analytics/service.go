@@ -258,6 +258,7 @@ func (s *Service) spec(q Request) (spec *Spec, rng, prev *Range, err error) {
 var factArray = map[Fact]segment.Array{
 	Interactions: segment.Interactions, Deals: segment.Deals, Needs: segment.Needs,
 	Satisfaction: segment.Satisfaction, StageChanges: segment.StageHistory, ServiceRequests: segment.ServiceRequests,
+	Tasks: segment.Tasks,
 }
 
 // Array is the nested array whose elements are the fact's rows
@@ -280,6 +281,8 @@ func (f Fact) ElementArg() string {
 		return "stageChangeWhere"
 	case ServiceRequests:
 		return "serviceRequestWhere"
+	case Tasks:
+		return "taskWhere"
 	}
 	return ""
 }
@@ -591,7 +594,8 @@ func (sh *shaper) label(rows []*Row) error {
 func userDim(d Dimension) bool { return d == Owner || d == Participant || d == Assignee }
 
 // labelTable words the keys of d on fact f (STATUS and KIND have the
-// service request's values on SERVICE_REQUESTS, the need's on NEEDS).
+// service request's values on SERVICE_REQUESTS, the task's on TASKS, the
+// need's on NEEDS).
 func labelTable(f Fact, d Dimension) map[string]crm.Label {
 	if f == ServiceRequests {
 		switch d {
@@ -599,6 +603,16 @@ func labelTable(f Fact, d Dimension) map[string]crm.Label {
 			return ServiceStatusLabels
 		case Kind:
 			return ServiceKindLabels
+		}
+	}
+	if f == Tasks {
+		switch d {
+		case Status:
+			return TaskStatusLabels
+		case Kind:
+			return TaskKindLabels
+		case Timeliness:
+			return TaskTimelinessLabels
 		}
 	}
 	switch d {

@@ -9,9 +9,10 @@ import (
 
 // Brief is the compact form of a customer's nested arrays that segment
 // filters (internal/segment) and aggregates (internal/analytics) read: for
-// each contact, interaction, need, deal, survey and stage change only the
-// fields they use, with times as Unix milliseconds (what
-// BSON stores) and the interactions' enums as one-byte codes. A read model
+// each contact, interaction, need, deal, survey, stage change, service
+// request and task only the fields they use, with times as Unix
+// milliseconds (what BSON stores) and the interactions' enums as one-byte
+// codes. A read model
 // keeps one per customer so that filters over nested arrays run on it
 // without decoding documents; the one free-text field it leaves out is an
 // interaction's summary (a filter on it reads whole documents).
@@ -25,6 +26,7 @@ type Brief struct {
 	Satisfaction []BriefSatisfaction
 	Stages       []BriefStageChange // the stage history, in order
 	Services     []BriefServiceRequest
+	Tasks        []BriefTask
 
 	interactionsSorted, dealsSorted bool // see NoteTimeOrder
 }
@@ -266,6 +268,36 @@ func (b *BriefServiceRequest) Active() bool {
 	return b.Status == ServiceOpen || b.Status == ServiceInProgress
 }
 
+// BriefTask is a task's filterable fields. ClosedAt is valid only when
+// HasClosed is set.
+type BriefTask struct {
+	Kind       TaskKind
+	Status     TaskStatus
+	AssigneeID string
+	Due        int64 // Unix milliseconds
+	CreatedAt  int64
+	ClosedAt   int64
+	HasClosed  bool
+}
+
+// BriefOfTask builds a task's brief.
+func BriefOfTask(t *Task) BriefTask {
+	b := BriefTask{Kind: t.Kind, Status: t.Status, AssigneeID: t.AssigneeID, Due: t.Due.UnixMilli(), CreatedAt: t.CreatedAt.UnixMilli()}
+	if t.ClosedAt != nil {
+		b.ClosedAt, b.HasClosed = t.ClosedAt.UnixMilli(), true
+	}
+	return b
+}
+
+// Late reports whether the task was done (by a person) after its due
+// time; ok is false while it is not DONE, or done without a time.
+func (b *BriefTask) Late() (late, ok bool) {
+	if b.Status != TaskDone || !b.HasClosed {
+		return false, false
+	}
+	return b.ClosedAt > b.Due, true
+}
+
 // BriefOf returns the brief of c's nested arrays; ok is false when c holds
 // a value a brief cannot represent (an interaction channel or key event
 // this version does not know), and the filters must then read c itself.
@@ -340,6 +372,12 @@ func BriefOf(c *Customer) (b *Brief, ok bool) {
 		b.Services = make([]BriefServiceRequest, len(c.ServiceRequests))
 		for i := range c.ServiceRequests {
 			b.Services[i] = BriefOfServiceRequest(&c.ServiceRequests[i])
+		}
+	}
+	if len(c.Tasks) > 0 {
+		b.Tasks = make([]BriefTask, len(c.Tasks))
+		for i := range c.Tasks {
+			b.Tasks[i] = BriefOfTask(&c.Tasks[i])
 		}
 	}
 	b.NoteTimeOrder()

@@ -35,6 +35,15 @@ type Task struct {
 // Open reports whether the task is still to do.
 func (t *Task) Open() bool { return t.Status == TaskOpen }
 
+// DoneLate reports whether the task was done (by a person) after its due
+// time; ok is false while it is not DONE, or done without a time.
+func (t *Task) DoneLate() (late, ok bool) {
+	if t.Status != TaskDone || t.ClosedAt == nil {
+		return false, false
+	}
+	return t.ClosedAt.After(t.Due), true
+}
+
 // Snoozed reports whether the task is put off at now.
 func (t *Task) Snoozed(now time.Time) bool { return t.SnoozedUntil != nil && t.SnoozedUntil.After(now) }
 
@@ -67,6 +76,9 @@ var taskStatuses = []TaskStatus{TaskOpen, TaskDone, TaskClosed}
 
 // TaskKinds lists the kinds in order.
 func TaskKinds() []TaskKind { return slices.Clone(taskKinds) }
+
+// TaskStatuses lists the statuses in order.
+func TaskStatuses() []TaskStatus { return slices.Clone(taskStatuses) }
 
 func (k TaskKind) Valid() bool               { return validEnum(k, taskKinds) }
 func (k *TaskKind) UnmarshalGQL(v any) error { return unmarshalEnum(k, v, taskKinds, "TaskKind") }

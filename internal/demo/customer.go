@@ -889,8 +889,9 @@ func (b *builder) finish() {
 
 // reviews marks done the scheduled classification reviews (seed 003's
 // 评估周期) that the team did before now, each within a few days of its
-// due time, so that only the latest are open; it returns when the last was
-// done (zero: none).
+// due time (before or after: some on time, some late; one in seven left to
+// close itself), so that only the latest are open; it returns when the
+// last was done (zero: none).
 func (b *builder) reviews() time.Time {
 	c, r, now := b.c, b.r, b.g.now
 	var last time.Time
@@ -905,12 +906,15 @@ func (b *builder) reviews() time.Time {
 			break
 		}
 		due := open.Due.Unix()
-		done := workTime(r, due+between(r, 0, 4*day), due, now)
+		done := workTime(r, due+between(r, -2*day, 4*day), due-2*day, now)
 		if done >= now-2*day || (due >= now-10*day && r.IntN(100) < 40) {
 			break // recent: still to do
 		}
 		at := unix(done)
 		open.Status, open.ClosedAt, open.ClosedBy = crm.TaskDone, &at, cmp.Or(c.OwnerID, b.g.team.manager)
+		if done%7 == 0 { // now and then the owner let it be and a later one replaced it
+			open.Status, open.ClosedBy = crm.TaskClosed, ""
+		}
 		last = at
 		followup.Sync(c, unix(now), crm.DefaultLocation)
 	}

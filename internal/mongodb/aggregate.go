@@ -181,6 +181,7 @@ var factTable = map[analytics.Fact]factPaths{
 	analytics.StageChanges: {"stageHistory", "at", []string{"at", "from", "to"}},
 	analytics.ServiceRequests: {"serviceRequests", "openedAt",
 		[]string{"openedAt", "status", "priority", "kind", "assigneeId", "due", "resolvedAt", "resolutionHours"}},
+	analytics.Tasks: {"tasks", "due", []string{"due", "kind", "status", "assigneeId", "createdAt", "closedAt"}},
 }
 
 // customerPaths are the document paths of the customer's dimensions.
@@ -285,6 +286,25 @@ func timelinessKey(elem func(string) string, now time.Time) bson.D {
 			bd{{Key: "case", Value: active}, {Key: "then", Value: analytics.Open}},
 			bd{{Key: "case", Value: absent(elem("resolvedAt"))}, {Key: "then", Value: ""}},
 			bd{{Key: "case", Value: op("$lte", ba{"$" + elem("resolvedAt"), "$" + elem("due")})}, {Key: "then", Value: analytics.OnTime}},
+		}},
+		{Key: "default", Value: analytics.Late},
+	})
+}
+
+// taskTimelinessKey is a task's TIMELINESS: OVERDUE when OPEN and due
+// before now, OPEN when open otherwise, CLOSED when it closed itself; ""
+// when DONE without a closing time; ON_TIME when done at or before its
+// due time, LATE after it.
+func taskTimelinessKey(elem func(string) string, now time.Time) bson.D {
+	open := op("$eq", ba{"$" + elem("status"), string(crm.TaskOpen)})
+	return op("$switch", bd{
+		{Key: "branches", Value: ba{
+			bd{{Key: "case", Value: op("$and", ba{open, op("$lt", ba{"$" + elem("due"), time.UnixMilli(now.UnixMilli()).UTC()})})},
+				{Key: "then", Value: analytics.Overdue}},
+			bd{{Key: "case", Value: open}, {Key: "then", Value: analytics.Open}},
+			bd{{Key: "case", Value: op("$eq", ba{"$" + elem("status"), string(crm.TaskClosed)})}, {Key: "then", Value: analytics.Closed}},
+			bd{{Key: "case", Value: absent(elem("closedAt"))}, {Key: "then", Value: ""}},
+			bd{{Key: "case", Value: op("$lte", ba{"$" + elem("closedAt"), "$" + elem("due")})}, {Key: "then", Value: analytics.OnTime}},
 		}},
 		{Key: "default", Value: analytics.Late},
 	})
@@ -443,6 +463,9 @@ func (p *aggPipeline) keyExpr(d analytics.Dimension, fp factPaths, elem func(str
 	case analytics.NextAction:
 		return nextActionKey(elem, spec.Now), false
 	case analytics.Timeliness:
+		if spec.Fact == analytics.Tasks {
+			return taskTimelinessKey(elem, spec.Now), false
+		}
 		return timelinessKey(elem, spec.Now), false
 	}
 	if !d.IsTime() && (path == "" || own && rowPaths[d] == "") {
@@ -570,6 +593,9 @@ func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
 		return num(elem("score"))
 	case analytics.HoursToResolve:
 		return op("$ifNull", ba{"$" + elem("resolutionHours"), nil})
+	case analytics.DaysToDone:
+		return op("$cond", ba{op("$and", ba{op("$eq", ba{"$" + elem("status"), string(crm.TaskDone)}), present(elem("closedAt"))}),
+			op("$max", ba{0, op("$subtract", ba{"$" + elem("closedAt"), "$" + elem("createdAt")})}), nil})
 	case analytics.DaysInStage:
 		prev := op("$arrayElemAt", ba{"$_ats", op("$subtract", ba{"$_i", 1})})
 		return op("$cond", ba{op("$and", ba{op("$gt", ba{"$_i", 0}), op("$ne", ba{text(elem("from")), ""})}),
@@ -583,7 +609,7 @@ func (p *aggPipeline) metric(m analytics.Metric, elem func(string) string) any {
 func (p *aggPipeline) always(m analytics.Metric) bool {
 	switch m {
 	case analytics.AvgSatisfaction, analytics.SalesCycleDays, analytics.DurationMin, analytics.BudgetMax, analytics.DaysToResolve, analytics.DaysInStage,
-		analytics.HoursToResolve:
+		analytics.HoursToResolve, analytics.DaysToDone:
 		return false
 	}
 	return true

@@ -73,12 +73,18 @@ var aggElements = map[segment.Array][]map[string]any{
 		{"assignee": map[string]any{"me": true}},
 		{"due": map[string]any{"within": "90d"}},
 	},
+	segment.Tasks: {
+		{"status": map[string]any{"eq": "OPEN"}},
+		{"kind": map[string]any{"eq": "CLASSIFICATION_REVIEW"}, "closedAt": map[string]any{"isNull": false}},
+		{"doneLate": map[string]any{"eq": true}},
+		{"assignee": map[string]any{"me": true}},
+	},
 }
 
 // factArray is the array of a nested fact's rows.
 var factArray = map[analytics.Fact]segment.Array{analytics.Interactions: segment.Interactions, analytics.Deals: segment.Deals,
 	analytics.Needs: segment.Needs, analytics.Satisfaction: segment.Satisfaction, analytics.StageChanges: segment.StageHistory,
-	analytics.ServiceRequests: segment.ServiceRequests}
+	analytics.ServiceRequests: segment.ServiceRequests, analytics.Tasks: segment.Tasks}
 
 var aggZones = []string{"Asia/Shanghai", "Asia/Shanghai", "America/New_York", "Europe/Berlin", "Australia/Adelaide", "Asia/Kolkata", "America/St_Johns", "UTC"}
 
@@ -294,6 +300,20 @@ func aggCustomers(n int) []*crm.Customer {
 				x.Status, x.ResolvedAt = crm.ServiceResolved, &at
 			}
 		}
+		// Tasks reopened (due later or not) and done exactly at their due
+		// time (on time), and one done without a closing time (imported).
+		if k := len(c.Tasks); k > 0 {
+			x := &c.Tasks[k-1]
+			switch i % 5 {
+			case 1:
+				x.Status, x.ClosedAt, x.ClosedBy, x.Due = crm.TaskOpen, nil, "", aggNow.Add(time.Duration(i-20)*time.Hour)
+			case 2:
+				at := x.Due
+				x.Status, x.ClosedAt = crm.TaskDone, &at
+			case 3:
+				x.Status, x.ClosedAt = crm.TaskDone, nil
+			}
+		}
 		// A first deal dated on the first interaction's day in Asia/Shanghai
 		// (the day before or after in other zones) and one the day before.
 		if st := &c.Stats; !st.FirstInteractionAt.IsZero() && !st.FirstDealOn.IsZero() && i%11 >= 6 && i%11 <= 7 {
@@ -433,7 +453,7 @@ func TestAggregatePipelinesAgreeWithTheEngine(t *testing.T) {
 		analytics.Recording:  {analytics.OnTime, analytics.Late, ""},
 		analytics.NextAction: {analytics.None, analytics.Open, analytics.Overdue, analytics.Done},
 		analytics.ScoreBand:  {"HIGH", "MEDIUM", "LOW"},
-		analytics.Timeliness: {analytics.OnTime, analytics.Late, analytics.Open, analytics.Overdue, ""},
+		analytics.Timeliness: {analytics.OnTime, analytics.Late, analytics.Open, analytics.Overdue, analytics.Closed, ""},
 	} {
 		for _, k := range want {
 			if !derived[d][k] {

@@ -89,11 +89,13 @@ const (
 	// ServiceRequests are the consultations, complaints and after-sales
 	// requests (crm.ServiceRequest).
 	ServiceRequests Array = "serviceRequests"
+	// Tasks are the customer's tasks (crm.Task), open, done and closed.
+	Tasks Array = "tasks"
 )
 
 // Arrays lists the nested arrays a filter can quantify over.
 func Arrays() []Array {
-	return []Array{Contacts, Interactions, Needs, Deals, Satisfaction, StageHistory, ServiceRequests}
+	return []Array{Contacts, Interactions, Needs, Deals, Satisfaction, StageHistory, ServiceRequests, Tasks}
 }
 
 // Quantifier is some, none or every.

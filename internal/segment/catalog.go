@@ -137,6 +137,12 @@ var (
 	serviceStatusLabels = map[string][]string{
 		"OPEN": {"待处理"}, "IN_PROGRESS": {"处理中"}, "RESOLVED": {"已解决", "待回访"}, "CLOSED": {"已关闭"},
 	}
+	taskKindLabels = map[string][]string{
+		"NEXT_ACTION": {"下一步行动", "下一步"}, "FOLLOW_UP": {"跟进"}, "CLASSIFICATION_REVIEW": {"分级复核", "复核"},
+		"CHURN_RISK": {"流失风险"}, "STALE_NEED": {"需求停滞"}, "SERVICE_OVERDUE": {"服务超时"}, "SERVICE_CHECK": {"服务回访", "回访"},
+		"MANUAL": {"手动", "手工"},
+	}
+	taskStatusLabels = map[string][]string{"OPEN": {"未完成", "待办"}, "DONE": {"已完成"}, "CLOSED": {"已关闭", "自动关闭"}}
 	needKindLabels   = map[string][]string{"CURRENT": {"当前需求", "当前"}, "POTENTIAL": {"潜在需求", "潜在"}}
 	priorityLabels   = map[string][]string{"HIGH": {"高"}, "MEDIUM": {"中"}, "LOW": {"低"}}
 	needStatusLabels = map[string][]string{
@@ -423,6 +429,36 @@ var catalog = []Field{
 			late := d{{Key: "$gt", Value: a{elem + "resolvedAt", elem + "due"}}}
 			return d{{Key: "$cond", Value: a{d{{Key: "$or", Value: a{active, unresolved}}}, nil, late}}}
 		}},
+
+	// tasks
+	{Scope: Tasks, Name: "kind", Line: "kind", Aliases: []string{"类型"}, Kind: KindEnum, EnumType: "TaskKind", Path: "kind", null: nullNever,
+		Enum: enumValues(crm.TaskKinds()...), labels: taskKindLabels,
+		get: func(e *crm.Task) string { return string(e.Kind) }, brief: func(e *crm.BriefTask) string { return string(e.Kind) }},
+	{Scope: Tasks, Name: "status", Line: "status", Aliases: []string{"状态"}, Kind: KindEnum, EnumType: "TaskStatus", Path: "status", null: nullNever,
+		Enum: enumValues(crm.TaskStatuses()...), labels: taskStatusLabels,
+		Doc: "OPEN; DONE (completed by a person); CLOSED (closed by itself).",
+		get: func(e *crm.Task) string { return string(e.Status) }, brief: func(e *crm.BriefTask) string { return string(e.Status) }},
+	{Scope: Tasks, Name: "assignee", Line: "assignee", Aliases: []string{"负责人", "处理人"}, Kind: KindOwner, Path: "assigneeId", Nullable: true, null: nullEmpty,
+		Doc: "The user the task is assigned to; me: the signed-in user.",
+		get: func(e *crm.Task) string { return e.AssigneeID }, brief: func(e *crm.BriefTask) string { return e.AssigneeID }},
+	{Scope: Tasks, Name: "due", Line: "due", Aliases: []string{"到期", "截止"}, Kind: KindTime, Path: "due",
+		Doc: "When it should be done. Overdue: status:OPEN due:>0d (due longer ago than now).",
+		get: func(e *crm.Task) (int64, bool) { return always(e.Due) }, brief: func(e *crm.BriefTask) (int64, bool) { return e.Due, true }},
+	{Scope: Tasks, Name: "createdAt", Line: "created", Aliases: []string{"创建时间"}, Kind: KindTime, Path: "createdAt",
+		get: func(e *crm.Task) (int64, bool) { return always(e.CreatedAt) }, brief: func(e *crm.BriefTask) (int64, bool) { return e.CreatedAt, true }},
+	{Scope: Tasks, Name: "closedAt", Line: "closed", Aliases: []string{"关闭时间", "完成时间"}, Kind: KindTime, Path: "closedAt", Nullable: true, null: nullAbsent,
+		Doc: "When it was done or closed itself; null while open.",
+		get: func(e *crm.Task) (int64, bool) { return msPtr(e.ClosedAt) }, brief: func(e *crm.BriefTask) (int64, bool) { return e.ClosedAt, e.HasClosed }},
+	{Scope: Tasks, Name: "doneLate", Line: "late", Aliases: []string{"超时完成", "done-late"}, Kind: KindBool,
+		Doc:   "Whether it was done (by a person) after its due time; a task not DONE matches neither true nor false.",
+		get:   func(e *crm.Task) (bool, bool) { return e.DoneLate() },
+		brief: func(e *crm.BriefTask) (bool, bool) { return e.Late() },
+		expr: func(elem string) any { // true, false or null (not done)
+			notDone := d{{Key: "$ne", Value: a{elem + "status", string(crm.TaskDone)}}}
+			unclosed := d{{Key: "$eq", Value: a{d{{Key: "$ifNull", Value: a{elem + "closedAt", nil}}}, nil}}}
+			late := d{{Key: "$gt", Value: a{elem + "closedAt", elem + "due"}}}
+			return d{{Key: "$cond", Value: a{d{{Key: "$or", Value: a{notDone, unclosed}}}, nil, late}}}
+		}},
 }
 
 // arrayInfo describes a nested array.
@@ -447,6 +483,8 @@ var arrays = map[Array]arrayInfo{
 		doc: "A filter of one change of a customer's pipeline stage (stageHistory, oldest first)."},
 	ServiceRequests: {line: "services", aliases: []string{"服务请求", "工单"}, elem: "ServiceRequest", filter: "ServiceRequestsFilter",
 		doc: "A filter of one of a customer's service requests (consultations, complaints, after-sales)."},
+	Tasks: {line: "tasks", aliases: []string{"待办"}, elem: "Task", filter: "TasksFilter",
+		doc: "A filter of one of a customer's tasks (open, done and closed; up to 200, the oldest closed ones dropped)."},
 }
 
 // arrayLines lists the arrays' query-line names, for error messages.

@@ -59,6 +59,8 @@ func ElementsFromInput(path string, a Array, in map[string]any, o Options) (*Ele
 		compileNode[crm.StageChange](c, n, a, problems.At(path))
 	case ServiceRequests:
 		compileNode[crm.ServiceRequest](c, n, a, problems.At(path))
+	case Tasks:
+		compileNode[crm.Task](c, n, a, problems.At(path))
 	default:
 		return nil, crm.Internal(fmt.Errorf("segment: no element filter for array %q", a))
 	}
@@ -110,6 +112,8 @@ func ElementPredicate[E any](f *Elements) func(*E) bool {
 		checkArray(f, StageHistory)
 	case *crm.ServiceRequest, *crm.BriefServiceRequest:
 		checkArray(f, ServiceRequests)
+	case *crm.Task, *crm.BriefTask:
+		checkArray(f, Tasks)
 	default:
 		panic(fmt.Sprintf("segment: %T is not an element type", z))
 	}

@@ -161,7 +161,7 @@ type compiler struct {
 func accessor[T any](f *Field) any {
 	var z T
 	switch any(&z).(type) {
-	case *crm.BriefContact, *crm.BriefInteraction, *crm.BriefNeed, *crm.BriefDeal, *crm.BriefSatisfaction, *crm.BriefStageChange, *crm.BriefServiceRequest:
+	case *crm.BriefContact, *crm.BriefInteraction, *crm.BriefNeed, *crm.BriefDeal, *crm.BriefSatisfaction, *crm.BriefStageChange, *crm.BriefServiceRequest, *crm.BriefTask:
 		return f.brief
 	}
 	return f.get
@@ -416,6 +416,10 @@ func (c *compiler) nestedOn(n Node, p crm.Problems, brief bool) pred[crm.Custome
 		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefServiceRequest { return x.Brief.Services }, nil)
 	case a == ServiceRequests:
 		return onArray(c, n, p, func(x *crm.Customer) []crm.ServiceRequest { return x.ServiceRequests }, nil)
+	case a == Tasks && brief:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.BriefTask { return x.Brief.Tasks }, nil)
+	case a == Tasks:
+		return onArray(c, n, p, func(x *crm.Customer) []crm.Task { return x.Tasks }, nil)
 	}
 	panic(fmt.Sprintf("segment: unknown nested node %T", n))
 }

@@ -105,6 +105,8 @@ func aggValue(comp *compiler, a Agg, c *crm.Customer) (string, bool) {
 		return figureOf[crm.StageChange](comp, a, c.StageHistory, nil)
 	case ServiceRequests:
 		return figureOf[crm.ServiceRequest](comp, a, c.ServiceRequests, nil)
+	case Tasks:
+		return figureOf[crm.Task](comp, a, c.Tasks, nil)
 	case Contacts:
 		return figureOf[crm.Contact](comp, a, c.Contacts, nil)
 	}

@@ -134,6 +134,8 @@ func staticMask(r *resolver, c *crm.Customer, a Array, where Node) []bool {
 		return maskOf(comp, n, a, c.StageHistory)
 	case ServiceRequests:
 		return maskOf(comp, n, a, c.ServiceRequests)
+	case Tasks:
+		return maskOf(comp, n, a, c.Tasks)
 	case Contacts:
 		return maskOf(comp, n, a, c.Contacts)
 	}
@@ -234,6 +236,8 @@ func timesOf(c *crm.Customer, scope Array, f *Field, mask []bool) []int64 {
 		return elemTimes(c.StageHistory, f, mask)
 	case ServiceRequests:
 		return elemTimes(c.ServiceRequests, f, mask)
+	case Tasks:
+		return elemTimes(c.Tasks, f, mask)
 	case Contacts:
 		return elemTimes(c.Contacts, f, mask)
 	}

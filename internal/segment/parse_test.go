@@ -226,7 +226,7 @@ func TestParseErrors(t *testing.T) {
 		{"interactions.sum(at:<=1y):>1", 1, "deals only"},
 		{"interactions.any(at:<=1y)", 14, "expected some, none, every, count or sum"},
 		{"interactions.count:>3", 19, `expected "(" after "interactions.count"`},
-		{"orders.some(x:1)", 1, `unknown array "orders" (expected contacts, interactions, needs, deals, surveys, stages or services)`},
+		{"orders.some(x:1)", 1, `unknown array "orders" (expected contacts, interactions, needs, deals, surveys, stages, services or tasks)`},
 		{"surveys.sum(score:>1):>1", 1, "deals only"},
 		{"stages.some(from:won..lost)", 21, "from is a choice field: it takes no range"},
 		{"stages.some(to:none)", 16, "never empty"},

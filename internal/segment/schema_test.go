@@ -30,6 +30,8 @@ enum NeedStatus { OPEN IN_PROGRESS RESOLVED ABANDONED }
 enum Lifecycle { POTENTIAL NEW STABLE STRATEGIC CHURNED DORMANT }
 enum ServiceKind { CONSULTATION COMPLAINT AFTER_SALES }
 enum ServiceStatus { OPEN IN_PROGRESS RESOLVED CLOSED }
+enum TaskKind { NEXT_ACTION FOLLOW_UP CLASSIFICATION_REVIEW CHURN_RISK STALE_NEED SERVICE_OVERDUE SERVICE_CHECK MANUAL }
+enum TaskStatus { OPEN DONE CLOSED }
 type Query { customersCount(where: CustomerWhere, query: String): Int! }
 `
 
@@ -43,7 +45,7 @@ func TestGraphQLSchema(t *testing.T) {
 		t.Fatalf("generated schema: %v", err)
 	}
 	typeOf := map[Array]string{Customer: "CustomerWhere", Contacts: "ContactWhere", Interactions: "InteractionWhere", Needs: "NeedWhere", Deals: "DealWhere",
-		Satisfaction: "SatisfactionWhere", StageHistory: "StageChangeWhere", ServiceRequests: "ServiceRequestWhere"}
+		Satisfaction: "SatisfactionWhere", StageHistory: "StageChangeWhere", ServiceRequests: "ServiceRequestWhere", Tasks: "TaskWhere"}
 	for _, f := range Fields() {
 		def := schema.Types[typeOf[f.Scope]]
 		if def == nil || def.Fields.ForName(f.Name) == nil {

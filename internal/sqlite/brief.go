@@ -251,6 +251,32 @@ func readBrief(doc []byte, strs strCache) *crm.Brief {
 			b.Services = append(b.Services, x)
 		})
 	}
+	if body, n := w.array(d, "tasks"); n > 0 {
+		b.Tasks = make([]crm.BriefTask, 0, n)
+		w.each(body, func(e []byte) {
+			x := crm.BriefTask{Due: zeroMs, CreatedAt: zeroMs}
+			w.fields(e, func(k []byte, v bsoncore.Value) {
+				switch string(k) { // no allocation
+				case "kind":
+					x.Kind = crm.TaskKind(w.str(v))
+				case "status":
+					x.Status = crm.TaskStatus(w.str(v))
+				case "assigneeId":
+					x.AssigneeID = w.str(v)
+				case "due":
+					x.Due, _ = w.time(v)
+				case "createdAt":
+					x.CreatedAt, _ = w.time(v)
+				case "closedAt":
+					x.ClosedAt, x.HasClosed = w.time(v)
+				}
+			})
+			if !x.HasClosed {
+				x.ClosedAt = 0
+			}
+			b.Tasks = append(b.Tasks, x)
+		})
+	}
 	if !w.ok {
 		return nil
 	}

@@ -70,6 +70,14 @@ func FuzzReadBrief(f *testing.F) {
 			bson.D{{Key: "kind", Value: "CONSULTATION"}, {Key: "resolvedAt", Value: nil}, {Key: "resolutionHours", Value: int32(2)}},
 			bson.D{{Key: "kind", Value: "AFTER_SALES"}, {Key: "resolutionHours", Value: 1.5}},
 		}}},
+		bson.D{{Key: "tasks", Value: bson.A{
+			bson.D{{Key: "id", Value: "t1"}, {Key: "kind", Value: "NEXT_ACTION"}, {Key: "key", Value: "i1"}, {Key: "title", Value: "回访"},
+				{Key: "assigneeId", Value: "u1"}, {Key: "due", Value: at}, {Key: "status", Value: "DONE"}, {Key: "createdAt", Value: at},
+				{Key: "closedAt", Value: at.Add(time.Hour)}, {Key: "closedBy", Value: "u1"}},
+			bson.D{{Key: "kind", Value: "MANUAL"}, {Key: "status", Value: "OPEN"}, {Key: "closedAt", Value: nil}, {Key: "snoozedUntil", Value: at}},
+			bson.D{{Key: "kind", Value: "FOLLOW_UP"}, {Key: "status", Value: "CLOSED"}, {Key: "assigneeId", Value: nil}, {Key: "closedAt", Value: at}},
+			bson.D{{Key: "kind", Value: "CHURN_RISK"}, {Key: "due", Value: "tomorrow"}},
+		}}},
 		bson.D{{Key: "interactions", Value: bson.A{bson.D{{Key: "channel", Value: "FAX"}}}}},
 		bson.D{{Key: "interactions", Value: bson.A{bson.D{{Key: "at", Value: "yesterday"}}}}},
 		bson.D{{Key: "deals", Value: bson.A{int32(1)}}},
@@ -110,6 +118,8 @@ func TestReadBriefSeeds(t *testing.T) {
 		Interactions: []crm.Interaction{{ID: "i", At: at, Channel: crm.ChannelVisit, KeyEvent: crm.KeyEventSigned, Summary: "拜访", CreatedBy: "u1"}, {ID: "j", At: at, Channel: crm.ChannelPhone}},
 		Needs:        []crm.Need{{Title: "ERP", Kind: crm.NeedKindCurrent, Priority: crm.PriorityHigh, Status: crm.NeedStatusOpen, OpenedAt: at, ExpectedOn: &at, BudgetMax: new(crm.Money(500))}},
 		Deals:        []crm.Deal{{Product: "云服务", Amount: 12345600, Date: at}},
+		Tasks: []crm.Task{{ID: "t", Kind: crm.TaskNextAction, Title: "回访", AssigneeID: "u1", Due: at, Status: crm.TaskDone, CreatedAt: at, ClosedAt: new(at.Add(time.Hour))},
+			{ID: "o", Kind: crm.TaskManual, Title: "报价", Due: at, Status: crm.TaskOpen, CreatedAt: at}},
 	}
 	doc, err := bson.Marshal(c)
 	if err != nil {
@@ -143,9 +153,10 @@ func foldedKeys(doc []byte) bool {
 		"interactions": {"at", "channel", "keyEvent", "createdBy"},
 		"needs":        {"title", "kind", "type", "priority", "status", "urgent", "important", "openedAt", "resolvedAt", "expectedOn", "budgetMax"},
 		"deals":        {"product", "amount", "date"},
+		"tasks":        {"kind", "status", "assigneeId", "due", "createdAt", "closedAt"},
 	}
 	d := bsoncore.Document(doc)
-	if odd(d, "contacts", "interactions", "needs", "deals") {
+	if odd(d, "contacts", "interactions", "needs", "deals", "tasks") {
 		return true
 	}
 	for name, keys := range arrays {

@@ -71,6 +71,12 @@ export const SERVICE_REQUEST_DIMENSION_LABELS = pick([...TIME, 'STATUS', 'PRIORI
   STATUS: { zh: '请求状态', en: 'Status' },
   KIND: { zh: '请求类型', en: 'Kind' },
 });
+export const TASK_DIMENSION_LABELS = pick([...TIME, 'KIND', 'STATUS', 'ASSIGNEE', 'TIMELINESS', ...CUSTOMER], {
+  KIND: { zh: '待办类型', en: 'Kind' },
+  STATUS: { zh: '待办状态', en: 'Status' },
+  ASSIGNEE: { zh: '负责人', en: 'Assignee' },
+  TIMELINESS: { zh: '完成时效', en: 'Timeliness' },
+});
 
 export const COMPARE_TO_LABELS = {
   PREVIOUS_PERIOD: { zh: '上期', en: 'Previous period' },
@@ -106,6 +112,7 @@ export const NEED_METRIC_LABELS = {
 export const SATISFACTION_METRIC_LABELS = { SCORE: { zh: '满意度分数', en: 'Score' } };
 export const STAGE_CHANGE_METRIC_LABELS = { DAYS_IN_STAGE: { zh: '阶段停留天数', en: 'Days in stage' } };
 export const SERVICE_REQUEST_METRIC_LABELS = { HOURS_TO_RESOLVE: { zh: '解决时长（小时）', en: 'Hours to resolve' } };
+export const TASK_METRIC_LABELS = { DAYS_TO_DONE: { zh: '完成用时（天）', en: 'Days to done' } };
 
 export const KPI_CODE_LABELS: LabelMap<KpiCode> = {
   HIGH_VALUE_RETENTION: { zh: '高价值客户留存率', en: 'High-value retention' },
@@ -125,6 +132,7 @@ export const KPI_CODE_LABELS: LabelMap<KpiCode> = {
   SERVICE_ON_TIME: { zh: '服务请求及时解决率', en: 'Service requests resolved on time' },
   SERVICE_RESOLUTION_HOURS: { zh: '服务请求解决时长（中位数，小时）', en: 'Hours to resolve a service request (median)' },
   CADENCE_KEPT: { zh: '跟进周期达成率', en: 'Follow-up cadence kept' },
+  TASKS_ON_TIME: { zh: '待办按时完成率', en: 'Tasks done on time' },
 };
 
 export const KPI_UNIT_LABELS: LabelMap<KpiUnit> = {
@@ -165,6 +173,8 @@ export const ANALYTICS_ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   StageChangeMetric: [STAGE_CHANGE_METRIC_LABELS],
   ServiceRequestDimension: [SERVICE_REQUEST_DIMENSION_LABELS],
   ServiceRequestMetric: [SERVICE_REQUEST_METRIC_LABELS],
+  TaskDimension: [TASK_DIMENSION_LABELS],
+  TaskMetric: [TASK_METRIC_LABELS],
   KpiCode: [KPI_CODE_LABELS],
   KpiUnit: [KPI_UNIT_LABELS],
   CohortBy: [COHORT_BY_LABELS],

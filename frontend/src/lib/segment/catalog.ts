@@ -2,7 +2,7 @@
 // labels and the operators each kind offers. It mirrors the server's segment
 // catalog (internal/segment/catalog.go) as published in schema.graphqls
 // (CustomerWhere, ContactWhere, InteractionWhere, NeedWhere, DealWhere,
-// SatisfactionWhere, StageChangeWhere, ServiceRequestWhere);
+// SatisfactionWhere, StageChangeWhere, ServiceRequestWhere, TaskWhere);
 // test/segmentCatalog.test.ts compares the two, and the Record types below
 // break the build when a generated where type gains or loses a field.
 import type {
@@ -14,6 +14,7 @@ import type {
   SatisfactionWhere,
   ServiceRequestWhere,
   StageChangeWhere,
+  TaskWhere,
 } from '../../gql/graphql';
 import {
   CHANNEL_LABELS,
@@ -30,17 +31,19 @@ import {
   LIFECYCLE_LABELS,
   SERVICE_KIND_LABELS,
   SERVICE_STATUS_LABELS,
+  TASK_KIND_LABELS,
+  TASK_STATUS_LABELS,
   type Label,
   type LabelMap,
 } from '../../i18n/enums';
 
 export type FieldKind = 'search' | 'string' | 'enum' | 'owner' | 'userList' | 'tags' | 'int' | 'float' | 'money' | 'time' | 'date' | 'bool';
 
-export type ArrayName = 'contacts' | 'interactions' | 'needs' | 'deals' | 'satisfaction' | 'stageHistory' | 'serviceRequests';
+export type ArrayName = 'contacts' | 'interactions' | 'needs' | 'deals' | 'satisfaction' | 'stageHistory' | 'serviceRequests' | 'tasks';
 /** Where a condition lives: on the customer or on one element of a nested array. */
 export type Scope = 'customer' | ArrayName;
 
-export const ARRAYS: readonly ArrayName[] = ['contacts', 'interactions', 'needs', 'deals', 'satisfaction', 'stageHistory', 'serviceRequests'];
+export const ARRAYS: readonly ArrayName[] = ['contacts', 'interactions', 'needs', 'deals', 'satisfaction', 'stageHistory', 'serviceRequests', 'tasks'];
 
 /** Groups of the field picker (customer fields only). */
 export type FieldGroup = 'text' | 'profile' | 'classification' | 'people' | 'interactions' | 'deals' | 'needs' | 'dates';
@@ -191,6 +194,16 @@ const SERVICE_REQUEST: Record<WhereFields<ServiceRequestWhere>, Spec> = {
   resolvedLate: s({ zh: '超时解决', en: 'Resolved late' }, 'late', undefined, 'bool'),
 };
 
+const TASK: Record<WhereFields<TaskWhere>, Spec> = {
+  kind: e({ zh: '类型', en: 'Kind' }, 'kind', undefined, 'TaskKind', TASK_KIND_LABELS),
+  status: e({ zh: '状态', en: 'Status' }, 'status', undefined, 'TaskStatus', TASK_STATUS_LABELS),
+  assignee: s({ zh: '负责人', en: 'Assignee' }, 'assignee', undefined, 'owner', true),
+  due: s({ zh: '截止时间', en: 'Due' }, 'due', undefined, 'time'),
+  createdAt: s({ zh: '创建时间', en: 'Created' }, 'created', undefined, 'time'),
+  closedAt: s({ zh: '完成或关闭时间', en: 'Done or closed' }, 'closed', undefined, 'time', true),
+  doneLate: s({ zh: '超时完成', en: 'Done late' }, 'late', undefined, 'bool'),
+};
+
 function table(scope: Scope, specs: Record<string, Spec>): FieldSpec[] {
   return Object.entries(specs).map(([name, spec]) => ({ scope, name, ...spec }));
 }
@@ -205,6 +218,7 @@ export const FIELDS: Readonly<Record<Scope, readonly FieldSpec[]>> = {
   satisfaction: table('satisfaction', SATISFACTION),
   stageHistory: table('stageHistory', STAGE_CHANGE),
   serviceRequests: table('serviceRequests', SERVICE_REQUEST),
+  tasks: table('tasks', TASK),
 };
 
 export function fieldSpec(scope: Scope, name: string): FieldSpec | undefined {
@@ -262,6 +276,13 @@ export const ARRAY_LABELS: Record<ArrayName, { noun: Label; some: Label; none: L
     none: { zh: '没有服务请求满足', en: 'Has no service request where' },
     every: { zh: '每个服务请求都满足', en: 'Every service request has' },
     count: { zh: '满足条件的服务请求数', en: 'Number of service requests where' },
+  },
+  tasks: {
+    noun: { zh: '待办', en: 'Tasks' },
+    some: { zh: '有待办满足', en: 'Has a task where' },
+    none: { zh: '没有待办满足', en: 'Has no task where' },
+    every: { zh: '每个待办都满足', en: 'Every task has' },
+    count: { zh: '满足条件的待办数', en: 'Number of tasks where' },
   },
 };
 
