@@ -911,6 +911,12 @@ func (b *builder) reviews() time.Time {
 			break // recent: still to do
 		}
 		at := unix(done)
+		// The follow-up opened it now (the demo's clock); it was opened at
+		// its due time, or when it was done if that came first.
+		open.CreatedAt = open.Due
+		if at.Before(open.Due) {
+			open.CreatedAt = at
+		}
 		open.Status, open.ClosedAt, open.ClosedBy = crm.TaskDone, &at, cmp.Or(c.OwnerID, b.g.team.manager)
 		if done%7 == 0 { // now and then the owner let it be and a later one replaced it
 			open.Status, open.ClosedBy = crm.TaskClosed, ""

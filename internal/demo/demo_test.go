@@ -539,6 +539,9 @@ func checkUpdated(t *testing.T, c *crm.Customer, now time.Time, errorf func(stri
 		if x.Status == crm.TaskDone && x.ClosedAt != nil { // a review the team did
 			see(*x.ClosedAt)
 		}
+		if x.ClosedAt != nil && x.ClosedAt.Before(x.CreatedAt) {
+			errorf("task %s closed at %v, before it was opened at %v", x.ID, *x.ClosedAt, x.CreatedAt)
+		}
 	}
 	for _, h := range c.StageHistory {
 		see(h.At)
