@@ -432,9 +432,7 @@ const MaxServicePage = 500
 // kind; statuses CLOSED or unknown).
 func (s *Service) ServiceRequests(ctx context.Context, a Actor, q ServiceQuery, first int, after *DueCursor) (*ServicePage, error) {
 	p := NewProblems()
-	if first < 1 || first > MaxServicePage {
-		p.Fail("first", ReasonOutOfRange, map[string]any{"min": 1, "max": MaxServicePage}, "must be from 1 to %d", MaxServicePage)
-	}
+	checkFirst(p, first, MaxServicePage)
 	if q.Kind != "" && !q.Kind.Valid() {
 		p.Fail("kind", ReasonNotAllowed, map[string]any{"value": string(q.Kind)}, "is not a service request kind")
 	}

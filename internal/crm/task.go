@@ -323,9 +323,7 @@ func (s *Service) Tasks(ctx context.Context, a Actor, q TaskQuery, first int, af
 		return nil, Errorf(CodeForbidden, "only managers and admins may list other people's tasks")
 	}
 	p := NewProblems()
-	if first < 1 || first > MaxTaskPage {
-		p.Fail("first", ReasonOutOfRange, map[string]any{"min": 1, "max": MaxTaskPage}, "must be from 1 to %d", MaxTaskPage)
-	}
+	checkFirst(p, first, MaxTaskPage)
 	if q.Kind != "" && !q.Kind.Valid() {
 		p.Fail("kind", ReasonNotAllowed, map[string]any{"value": string(q.Kind)}, "is not a task kind")
 	}
@@ -352,6 +350,13 @@ func (s *Service) Tasks(ctx context.Context, a Actor, q TaskQuery, first int, af
 	page := &TaskPage{Total: len(items)}
 	page.Items, page.HasNext = duePage(items, func(t TaskItem) (time.Time, string) { return t.Due, t.ID }, first, after)
 	return page, nil
+}
+
+// checkFirst refuses a page size outside 1 to max (OUT_OF_RANGE on first).
+func checkFirst(p Problems, first, max int) {
+	if first < 1 || first > max {
+		p.Fail("first", ReasonOutOfRange, map[string]any{"min": 1, "max": max}, "must be from 1 to %d", max)
+	}
 }
 
 // duePage orders items by due time, then id, and cuts the page of first
