@@ -53,3 +53,11 @@ func DateOf(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
+
+// DayEnd returns the last millisecond (the precision of stored times) of
+// t's day in loc, in UTC: when a task of a whole day falls due, so that
+// done on its day is done on time.
+func DayEnd(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, loc).Add(-time.Millisecond).UTC()
+}

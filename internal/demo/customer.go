@@ -912,9 +912,10 @@ func (b *builder) reviews() time.Time {
 		}
 		at := unix(done)
 		// The follow-up opened it now (the demo's clock); it was opened at
-		// its due time, or when it was done if that came first.
-		open.CreatedAt = open.Due
-		if at.Before(open.Due) {
+		// the start of its day, or when it was done if that came first.
+		y, m, d := open.Due.In(crm.DefaultLocation).Date()
+		open.CreatedAt = time.Date(y, m, d, 0, 0, 0, 0, crm.DefaultLocation).UTC()
+		if at.Before(open.CreatedAt) {
 			open.CreatedAt = at
 		}
 		open.Status, open.ClosedAt, open.ClosedBy = crm.TaskDone, &at, cmp.Or(c.OwnerID, b.g.team.manager)

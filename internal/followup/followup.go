@@ -24,7 +24,6 @@ const (
 	LowScore       = 60 // a satisfaction score below it is a risk
 	ScoreDrop      = 15 // a score this much below the previous one is a risk
 	StaleNeedDays  = 14 // a high-priority need without progress this long
-	reviewTimeHour = 9  // a review falls due at 09:00 on its day
 	// ServiceCheckAfter is when the satisfaction check of a resolved
 	// service request falls due.
 	ServiceCheckAfter = 24 * time.Hour
@@ -38,6 +37,12 @@ type want struct {
 	title    string
 	assignee string
 	due      time.Time
+}
+
+// dayBounds are the first and the last millisecond of a day in loc.
+func dayBounds(y int, m time.Month, d int, loc *time.Location) (start, end time.Time) {
+	start = time.Date(y, m, d, 0, 0, 0, 0, loc)
+	return start.UTC(), crm.DayEnd(start, loc)
 }
 
 // Sync opens and closes c's generated tasks as its state at now says
@@ -106,13 +111,22 @@ func plan(c *crm.Customer, now time.Time, loc *time.Location) ([]want, time.Time
 			next = t
 		}
 	}
-	// due opens a task at its due time, or says when it will.
-	due := func(w want) {
-		if w.due.After(now) {
-			later(w.due)
+	// opensAt opens a task at a time, or says when it will; due opens it
+	// at its due time.
+	opensAt := func(at time.Time, w want) {
+		if at.After(now) {
+			later(at)
 			return
 		}
 		out = append(out, w)
+	}
+	due := func(w want) { opensAt(w.due, w) }
+	// onDay opens a task of a whole day in loc (a review) at the start of
+	// the day, due at its last millisecond: it is that day's work all day,
+	// and done on its day is done on time.
+	onDay := func(kind crm.TaskKind, key, title, assignee string, y int, m time.Month, d int) {
+		start, end := dayBounds(y, m, d, loc)
+		opensAt(start, want{kind, key, title, assignee, end})
 	}
 	owner := c.OwnerID
 	if c.Archived() {
@@ -208,8 +222,8 @@ func plan(c *crm.Customer, now time.Time, loc *time.Location) ([]want, time.Time
 		if last := lastReview(c); !last.IsZero() {
 			y, m, d = last.In(loc).AddDate(0, months, 0).Date()
 		}
-		at := time.Date(y, m, d, reviewTimeHour, 0, 0, 0, loc).UTC()
-		due(want{crm.TaskReview, "scheduled:" + at.In(loc).Format(time.DateOnly), "定期复核客户分级（" + what + "）", owner, at})
+		day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+		onDay(crm.TaskReview, "scheduled:"+day, "定期复核客户分级（"+what+"）", owner, y, m, d)
 	}
 
 	// A manual override's review date: a review task, never a silent
@@ -223,9 +237,8 @@ func plan(c *crm.Customer, now time.Time, loc *time.Location) ([]want, time.Time
 			continue
 		}
 		y, m, d := o.ReviewOn.Date()
-		at := time.Date(y, m, d, reviewTimeHour, 0, 0, 0, loc).UTC()
-		due(want{crm.TaskReview, v.name + ":" + o.ReviewOn.Format(time.DateOnly),
-			fmt.Sprintf("复核手动设置的%s（%s）", v.name, o.Value), firstOf(o.By, owner), at})
+		onDay(crm.TaskReview, v.name+":"+o.ReviewOn.Format(time.DateOnly),
+			fmt.Sprintf("复核手动设置的%s（%s）", v.name, o.Value), firstOf(o.By, owner), y, m, d)
 	}
 	return out, next
 }

@@ -204,7 +204,9 @@ func TestServiceRequestTasks(t *testing.T) {
 func TestScheduledReviews(t *testing.T) {
 	loc := crm.DefaultLocation
 	date := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-	at9 := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 0, 0, 0, loc).UTC() }
+	// A review opens at the start of its day and falls due at its end.
+	opens := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, loc).UTC() }
+	dueOn := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 23, 59, 59, 999e6, loc).UTC() }
 	// now is 2026-12-06 10:00 UTC (18:00 in Shanghai).
 	cust := func(tier crm.Tier, life crm.Lifecycle, firstDeal time.Time) *crm.Customer {
 		c := &crm.Customer{ID: "c", OwnerID: "u1", CreatedAt: firstDeal.AddDate(0, -1, 0), ValueTier: tier, Lifecycle: life}
@@ -227,12 +229,12 @@ func TestScheduledReviews(t *testing.T) {
 		open bool
 		next time.Time
 	}{
-		{"A, first deal three months ago today: due at 09:00 today (next: the churn watch)", cust(crm.TierA, crm.LifecycleNew, date(2026, 9, 6)), true, now.AddDate(0, 0, followup.SilentDays)},
-		{"A, first deal two months ago: due in a month", cust(crm.TierA, crm.LifecycleNew, date(2026, 10, 6)), false, at9(2027, 1, 6)},
-		{"strategic B: quarterly", cust(crm.TierB, crm.LifecycleStrategic, date(2026, 10, 1)), false, at9(2027, 1, 1)},
-		{"B: every six months", cust(crm.TierB, crm.LifecycleStable, date(2026, 7, 1)), false, at9(2027, 1, 1)},
+		{"A, first deal three months ago today: open today (next: the churn watch)", cust(crm.TierA, crm.LifecycleNew, date(2026, 9, 6)), true, now.AddDate(0, 0, followup.SilentDays)},
+		{"A, first deal two months ago: due in a month", cust(crm.TierA, crm.LifecycleNew, date(2026, 10, 6)), false, opens(2027, 1, 6)},
+		{"strategic B: quarterly", cust(crm.TierB, crm.LifecycleStrategic, date(2026, 10, 1)), false, opens(2027, 1, 1)},
+		{"B: every six months", cust(crm.TierB, crm.LifecycleStable, date(2026, 7, 1)), false, opens(2027, 1, 1)},
 		{"C, six months and a day", cust(crm.TierC, crm.LifecycleStable, date(2026, 6, 5)), true, time.Time{}},
-		{"churned: monthly", cust(crm.TierC, crm.LifecycleChurned, date(2026, 11, 20)), false, at9(2026, 12, 20)},
+		{"churned: monthly", cust(crm.TierC, crm.LifecycleChurned, date(2026, 11, 20)), false, opens(2026, 12, 20)},
 		{"dormant: none", cust(crm.TierC, crm.LifecycleDormant, date(2025, 1, 1)), false, time.Time{}},
 		{"prospect: none", cust(crm.TierC, crm.LifecyclePotential, time.Time{}), false, time.Time{}},
 	} {
@@ -250,8 +252,19 @@ func TestScheduledReviews(t *testing.T) {
 	c := cust(crm.TierC, crm.LifecycleStrategic, date(2026, 1, 10))
 	followup.Sync(c, now, loc)
 	r := reviews(c)
-	if len(r) != 1 || r[0].Title != "定期复核客户分级（战略客户每季度）" || !r[0].Due.Equal(at9(2026, 4, 10)) {
+	if len(r) != 1 || r[0].Title != "定期复核客户分级（战略客户每季度）" || !r[0].Due.Equal(dueOn(2026, 4, 10)) {
 		t.Fatalf("overdue scheduled review: %+v", r)
+	}
+	// Done in the evening of its day is done on time; the next morning, late.
+	for _, tc := range []struct {
+		at   time.Time
+		late bool
+	}{{time.Date(2026, 4, 10, 21, 0, 0, 0, loc), false}, {time.Date(2026, 4, 11, 0, 0, 0, 0, loc), true}} {
+		x := r[0]
+		x.Status, x.ClosedAt = crm.TaskDone, &tc.at
+		if late, ok := x.DoneLate(); !ok || late != tc.late {
+			t.Errorf("a review due %v done at %v: late %v, want %v", x.Due, tc.at, late, tc.late)
+		}
 	}
 	done := now
 	for i := range c.Tasks {
@@ -259,7 +272,7 @@ func TestScheduledReviews(t *testing.T) {
 			c.Tasks[i].Status, c.Tasks[i].ClosedAt, c.Tasks[i].ClosedBy = crm.TaskDone, &done, "u1"
 		}
 	}
-	if _, next := followup.Sync(c, now, loc); len(reviews(c)) != 0 || !next.Equal(at9(2027, 3, 6)) {
+	if _, next := followup.Sync(c, now, loc); len(reviews(c)) != 0 || !next.Equal(opens(2027, 3, 6)) {
 		t.Fatalf("after the review: open %+v, next %v", reviews(c), next)
 	}
 	c.Tasks = append(c.Tasks, crm.Task{ID: "trig", Kind: crm.TaskReview, Key: crm.ReviewTriggerKey + "x", Title: "复核", AssigneeID: "u1",

@@ -736,8 +736,9 @@ func TestReviewTriggers(t *testing.T) {
 	w.deal(t, c.ID, 60000) // 120,000 → 180,000: +50%
 	c = w.get(t, c.ID)
 	r := reviews(c)
+	y, m, d := w.clock.Now().In(crm.DefaultLocation).Date() // due at the end of the third day
 	if len(r) != 1 || r[0].Title != "复核客户分级：12个月成交额+50%（120000.00→180000.00元）" || r[0].AssigneeID != w.sales.UserID ||
-		!r[0].Due.Equal(w.clock.Now().Add(crm.ReviewWithin).Truncate(time.Millisecond)) || !r[0].Triggered() {
+		!r[0].Due.Equal(time.Date(y, m, d+3, 23, 59, 59, 999e6, crm.DefaultLocation)) || !r[0].Triggered() {
 		t.Fatalf("review after a 50%% swing: %+v", r)
 	}
 	// A stage change and a need type change while it is open: one review, more reasons.
@@ -763,8 +764,9 @@ func TestReviewTriggers(t *testing.T) {
 		t.Fatalf("a review open after completing it: %+v", reviews(c))
 	}
 	// Done on 2026-04-02: a B customer's scheduled review falls six months
-	// later (the next check is no later than that).
-	want := time.Date(2026, 10, 2, 9, 0, 0, 0, crm.DefaultLocation).UTC()
+	// later, opening at the start of that day (the next check is no later
+	// than that).
+	want := time.Date(2026, 10, 2, 0, 0, 0, 0, crm.DefaultLocation).UTC()
 	if c.ValueTier != crm.TierB || c.Class.NextCheckAt.After(want) {
 		t.Fatalf("tier %s, next check %v, want no later than %v", c.ValueTier, c.Class.NextCheckAt, want)
 	}
@@ -778,8 +780,8 @@ func TestReviewTriggers(t *testing.T) {
 	}
 	w.at(want.Add(time.Minute))
 	w.pass(t)
-	if r = reviews(w.get(t, c.ID)); len(r) != 1 || r[0].Triggered() || !r[0].Due.Equal(want) {
-		t.Fatalf("the scheduled review six months on: %+v", r)
+	if r = reviews(w.get(t, c.ID)); len(r) != 1 || r[0].Triggered() || !r[0].Due.Equal(want.AddDate(0, 0, 1).Add(-time.Millisecond)) {
+		t.Fatalf("the scheduled review six months on (due at the end of its day): %+v", r)
 	}
 }
 
