@@ -63,7 +63,7 @@ func as[T any](ctx context.Context, fn func(crm.Actor) (T, error)) (T, error) {
 		return zero, err
 	}
 	v, err := fn(a)
-	return v, inputErr(err)
+	return v, inputErr(ctx, err)
 }
 
 // userCache loads every user once per request, on first use: one query

@@ -14,15 +14,38 @@ import (
 	"github.com/kehu-crm/kehu/internal/crm"
 )
 
-// topLevelArgs are field names that are arguments of the mutation itself,
-// not fields of its input object.
-var topLevelArgs = map[string]bool{"id": true, "customerId": true, "contactId": true, "needId": true, "interactionId": true, "dealId": true, "resultId": true,
-	"expectedVersion": true, "currentPassword": true, "newPassword": true}
+// inputErr names the fields of a domain error as the client sent them. The
+// domain names an input field (contacts[0].phone) or an argument
+// (contactId) alike; a field whose first segment is a field of the input
+// argument of the field being resolved is named under it
+// (input.contacts[0].phone), any other keeps its name. Each mutation is
+// looked up in the schema, as one name may be an argument of one
+// (updateContact's contactId) and an input field of another
+// (openServiceRequest's); that no field has an argument and an input field
+// of one name is checked by TestNoArgumentIsAlsoAnInputField.
+func inputErr(ctx context.Context, err error) error {
+	fc := graphql.GetFieldContext(ctx)
+	if err == nil || fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return err
+	}
+	return inputFieldsErr(err, inputFieldOf(fc.Field.Definition))
+}
+
+// inputFieldOf reports whether a name is a field of the input argument of
+// def (and not one of its arguments).
+func inputFieldOf(def *ast.FieldDefinition) func(root string) bool {
+	in := def.Arguments.ForName("input")
+	if in == nil {
+		return func(string) bool { return false }
+	}
+	t := parsedSchema.Types[in.Type.Name()]
+	return func(root string) bool {
+		return t != nil && t.Fields.ForName(root) != nil && def.Arguments.ForName(root) == nil
+	}
+}
 
 // inputFieldsErr prefixes with "input." the field paths of a domain error
-// that isInput names (by their first segment): for mutations whose own
-// arguments and input fields share names with other mutations' (contactId
-// is an argument of updateContact and a field of a service request's input).
+// that isInput names (by their first segment).
 func inputFieldsErr(err error, isInput func(root string) bool) error {
 	var e *crm.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
@@ -43,27 +66,6 @@ func inputFieldsErr(err error, isInput func(root string) bool) error {
 		out.Fields[i] = f
 	}
 	if f := e.Fields[0].Field; f != "" && isInput(root(f)) {
-		out.Message = "input." + e.Message
-	}
-	return &out
-}
-
-// inputErr prefixes the field paths of a domain error with "input." so that
-// they name the argument a client sent (input.contacts[0].phone).
-func inputErr(err error) error {
-	var e *crm.Error
-	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return err
-	}
-	out := *e
-	out.Fields = make([]crm.FieldError, len(e.Fields))
-	for i, f := range e.Fields {
-		if !topLevelArgs[f.Field] {
-			f.Field = "input." + f.Field
-		}
-		out.Fields[i] = f
-	}
-	if !topLevelArgs[e.Fields[0].Field] {
 		out.Message = "input." + e.Message
 	}
 	return &out

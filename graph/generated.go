@@ -599,7 +599,7 @@ type ComplexityRoot struct {
 		ServiceRequestsAggregate func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, serviceRequestWhere map[string]any, groupBy []model.ServiceRequestDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.ServiceRequestAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Staff                    func(childComplexity int) int
 		StageChangesAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, stageChangeWhere map[string]any, groupBy []model.StageChangeDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.StageChangeAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
-		Tasks                    func(childComplexity int, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) int
+		Tasks                    func(childComplexity int, assignee *string, everyone *bool, status *crm.TaskStatus, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) int
 		TasksAggregate           func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, taskWhere map[string]any, groupBy []model.TaskDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.TaskAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		User                     func(childComplexity int, id string) int
 		Users                    func(childComplexity int) int
@@ -1126,7 +1126,7 @@ type QueryResolver interface {
 	Rules(ctx context.Context) (*rules.Set, error)
 	DefaultRules(ctx context.Context) (*rules.Set, error)
 	PreviewRules(ctx context.Context, rules []model.ClassificationRuleInput, where map[string]any, query *string, segment *string, first *int, locale *crm.Locale) (*model.RulePreview, error)
-	Tasks(ctx context.Context, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) (*model.TaskConnection, error)
+	Tasks(ctx context.Context, assignee *string, everyone *bool, status *crm.TaskStatus, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) (*model.TaskConnection, error)
 	ServiceRequests(ctx context.Context, assignee *string, mine *bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus, overdue *bool, first *int, after *string) (*model.ServiceRequestConnection, error)
 	Digest(ctx context.Context) (*crm.Digest, error)
 }
@@ -4166,7 +4166,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Tasks(childComplexity, args["assignee"].(*string), args["everyone"].(*bool), args["kind"].(*crm.TaskKind), args["dueBefore"].(*time.Time), args["includeSnoozed"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Tasks(childComplexity, args["assignee"].(*string), args["everyone"].(*bool), args["status"].(*crm.TaskStatus), args["kind"].(*crm.TaskKind), args["dueBefore"].(*time.Time), args["includeSnoozed"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.tasksAggregate":
 		if e.ComplexityRoot.Query.TasksAggregate == nil {
 			break
@@ -5611,6 +5611,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DateFilter", ec.unmarshalInputDateFilter),
 			graphql.NewInputUnmarshaler("DateRange", ec.unmarshalInputDateRange),
 			graphql.NewInputUnmarshaler("DealAggregateOrder", ec.unmarshalInputDealAggregateOrder),
+			graphql.NewInputUnmarshaler("DealChange", ec.unmarshalInputDealChange),
 			graphql.NewInputUnmarshaler("DealCount", ec.unmarshalInputDealCount),
 			graphql.NewInputUnmarshaler("DealInput", ec.unmarshalInputDealInput),
 			graphql.NewInputUnmarshaler("DealPatch", ec.unmarshalInputDealPatch),
@@ -6656,7 +6657,7 @@ scalar Duration
 """
 Which customers: sibling fields are ANDed. Nested arrays take quantifiers
 (some, none, every: all conditions hold for one and the same element) and
-windowed figures (count, and sum for deals): contacts, interactions, needs,
+windowed figures (count, and sum and change for deals): contacts, interactions, needs,
 deals, satisfaction (survey results) and stageHistory (the changes of stage).
 See internal/segment/QUERY.md.
 """
@@ -6874,6 +6875,8 @@ input DealsFilter {
   count: DealCount
   "The sum of the amounts of the elements that match."
   sum: DealSum
+  "The change of the sum of the amounts between two windows, in percent (deal-change(12m) in the query line)."
+  change: DealChange
 }
 
 input DealCount {
@@ -6892,6 +6895,21 @@ input DealSum {
   gte: Money
   lt: Money
   lte: Money
+}
+
+"""
+The change, in percent, of the amounts of the last window against the window before it ((now -
+window, now] against (now - 2 window, now - window], by date), compared exactly: gte 30 holds for
++30%, not for +29.9%. With no deals in the earlier window there is no change: no comparison holds.
+"""
+input DealChange {
+  "A relative time from 1d to 50y: 12m, 365d, 2y."
+  window: String!
+  eq: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
 }
 
 "A filter of one of a customer's survey results (satisfaction)."
@@ -8378,10 +8396,10 @@ type Task {
   customer: Customer!
 }
 
-"A page of open tasks, by due time."
+"A page of tasks of one status: open ones by due time, done and closed ones latest closed first."
 type TaskConnection {
   nodes: [Task!]!
-  "Every open task the query selects."
+  "Every task of the status the query selects."
   totalCount: Int!
   pageInfo: PageInfo!
 }
@@ -8396,13 +8414,15 @@ input TaskInput {
 
 extend type Query {
   """
-  Open tasks across the active customers, by due time then id: yours (assignee omitted or your
-  id), or for ADMIN and MANAGER anyone's (assignee) or everyone's (everyone: true). dueBefore
-  keeps those due before a time (the end of today: my work today); snoozed tasks are left out until
-  their time unless includeSnoozed. first 1-500 (default 50); after: a cursor of pageInfo.
+  Tasks of one status across the active customers: yours (assignee omitted or your id), or for
+  ADMIN and MANAGER anyone's (assignee) or everyone's (everyone: true). OPEN (the default) by due
+  time then id, snoozed tasks left out until their time unless includeSnoozed; DONE and CLOSED by
+  closedAt, latest first, then id (includeSnoozed does not apply). dueBefore keeps those due before
+  a time (the end of today: my work today). first 1-500 (default 50); after: a cursor of pageInfo
+  from a list of the same status (another is BAD_USER_INPUT on after).
   """
-  tasks(assignee: ID, everyone: Boolean = false, kind: TaskKind, dueBefore: Time, includeSnoozed: Boolean = false,
-    first: Int = 50, after: String): TaskConnection!
+  tasks(assignee: ID, everyone: Boolean = false, status: TaskStatus = OPEN, kind: TaskKind, dueBefore: Time,
+    includeSnoozed: Boolean = false, first: Int = 50, after: String): TaskConnection!
 }
 
 extend type Mutation {
@@ -13291,46 +13311,54 @@ func (ec *executionContext) field_Query_tasks_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["everyone"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*crm.TaskStatus, error) {
+			return ec.unmarshalOTaskStatus2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
 		func(ctx context.Context, v any) (*crm.TaskKind, error) {
 			return ec.unmarshalOTaskKind2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐTaskKind(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["kind"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "dueBefore",
+	args["kind"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "dueBefore",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["dueBefore"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeSnoozed",
+	args["dueBefore"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeSnoozed",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeSnoozed"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeSnoozed"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg6
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -25592,7 +25620,7 @@ func (ec *executionContext) _Query_tasks(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Tasks(ctx, fc.Args["assignee"].(*string), fc.Args["everyone"].(*bool), fc.Args["kind"].(*crm.TaskKind), fc.Args["dueBefore"].(*time.Time), fc.Args["includeSnoozed"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Tasks(ctx, fc.Args["assignee"].(*string), fc.Args["everyone"].(*bool), fc.Args["status"].(*crm.TaskStatus), fc.Args["kind"].(*crm.TaskKind), fc.Args["dueBefore"].(*time.Time), fc.Args["includeSnoozed"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TaskConnection) graphql.Marshaler {
@@ -34501,6 +34529,84 @@ func UnmarshalDealAggregateOrder(ctx context.Context, raw any) (model.DealAggreg
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDealChange(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"window", "eq", "gt", "gte", "lt", "lte"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "window":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("window"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["window"] = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["eq"] = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gt"] = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["gte"] = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lt"] = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["lte"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDealChange unmarshals raw into the DealChange input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDealChange(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DealChange", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDealCount(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -34872,7 +34978,7 @@ func (ec *executionContext) unmarshalInputDealsFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"some", "none", "every", "count", "sum"}
+	fieldsInOrder := [...]string{"some", "none", "every", "count", "sum", "change"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -34915,6 +35021,13 @@ func (ec *executionContext) unmarshalInputDealsFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it["sum"] = data
+		case "change":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("change"))
+			data, err := ec.unmarshalODealChange2map(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["change"] = data
 		}
 	}
 	return it, nil
@@ -48567,6 +48680,14 @@ func (ec *executionContext) unmarshalODealAggregateOrder2ᚖgithubᚗcomᚋkehu�
 	}
 	res, err := ec.unmarshalInputDealAggregateOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODealChange2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDealChange(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODealCount2map(ctx context.Context, v any) (map[string]any, error) {

@@ -123,13 +123,15 @@ func config(r *Resolver, filterCost func(text bool) int) Config {
 	}
 	aggregateCosts(&cfg.Complexity, scan, filterCost)
 	// A task list scans the customers with open tasks (the read model, an
-	// index on MongoDB): charged as a lean filter, plus its page.
-	cfg.Complexity.Query.Tasks = func(child int, _ *string, _ *bool, _ *crm.TaskKind, _ *time.Time, _ *bool, first *int, _ *string) int {
+	// index on MongoDB): charged as a lean filter, plus its page. Done and
+	// closed tasks are read from whole documents (the read model keeps only
+	// open ones): charged as a filter on texts.
+	cfg.Complexity.Query.Tasks = func(child int, _ *string, _ *bool, status *crm.TaskStatus, _ *crm.TaskKind, _ *time.Time, _ *bool, first *int, _ *string) int {
 		n := 50
 		if first != nil && *first > 0 {
 			n = *first
 		}
-		return filterCost(false) + n*child
+		return filterCost(status != nil && *status != crm.TaskOpen) + n*child
 	}
 	// A list of service requests scans the customers with requests not
 	// closed (the read model, an index on MongoDB), as tasks do.

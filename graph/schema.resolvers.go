@@ -771,14 +771,14 @@ func (r *mutationResolver) ReassignTask(ctx context.Context, customerID string, 
 
 // OpenServiceRequest is the resolver for the openServiceRequest field.
 func (r *mutationResolver) OpenServiceRequest(ctx context.Context, customerID string, input crm.ServiceRequestInput, expectedVersion *int) (*crm.ServiceItem, error) {
-	return r.requestChange(ctx, "", openInput, func(a crm.Actor) (*crm.Customer, string, error) {
+	return r.requestChange(ctx, "", func(a crm.Actor) (*crm.Customer, string, error) {
 		return r.CRM.OpenServiceRequest(ctx, a, customerID, version(expectedVersion), input)
 	})
 }
 
 // UpdateServiceRequest is the resolver for the updateServiceRequest field.
 func (r *mutationResolver) UpdateServiceRequest(ctx context.Context, customerID string, requestID string, input crm.ServiceRequestPatch, expectedVersion *int) (*crm.ServiceItem, error) {
-	return r.requestChange(ctx, requestID, updateInput, func(a crm.Actor) (*crm.Customer, string, error) {
+	return r.requestChange(ctx, requestID, func(a crm.Actor) (*crm.Customer, string, error) {
 		c, err := r.CRM.UpdateServiceRequest(ctx, a, customerID, requestID, version(expectedVersion), input)
 		return c, "", err
 	})
@@ -786,7 +786,7 @@ func (r *mutationResolver) UpdateServiceRequest(ctx context.Context, customerID 
 
 // CloseServiceRequest is the resolver for the closeServiceRequest field.
 func (r *mutationResolver) CloseServiceRequest(ctx context.Context, customerID string, requestID string, score *int, comment *string, expectedVersion *int) (*crm.ServiceItem, error) {
-	return r.requestChange(ctx, requestID, noInput, func(a crm.Actor) (*crm.Customer, string, error) {
+	return r.requestChange(ctx, requestID, func(a crm.Actor) (*crm.Customer, string, error) {
 		c, err := r.CRM.CloseServiceRequest(ctx, a, customerID, requestID, version(expectedVersion), crm.ServiceCheck{Score: score, Comment: comment})
 		return c, "", err
 	})
@@ -1054,7 +1054,7 @@ func (r *queryResolver) BulkJob(ctx context.Context, id string) (*crm.BulkJob, e
 func (r *queryResolver) PossibleDuplicates(ctx context.Context, input crm.DuplicateCheck) ([]crm.DuplicateMatch, error) {
 	return asArgs(ctx, func(a crm.Actor) ([]crm.DuplicateMatch, error) {
 		m, err := r.CRM.PossibleDuplicates(ctx, a, input)
-		return m, inputErr(err)
+		return m, inputErr(ctx, err)
 	})
 }
 
@@ -1181,8 +1181,8 @@ func (r *queryResolver) PreviewRules(ctx context.Context, rules []model.Classifi
 }
 
 // Tasks is the resolver for the tasks field.
-func (r *queryResolver) Tasks(ctx context.Context, assignee *string, everyone *bool, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) (*model.TaskConnection, error) {
-	return r.tasks(ctx, assignee, isTrue(everyone), kind, dueBefore, isTrue(includeSnoozed), first, after)
+func (r *queryResolver) Tasks(ctx context.Context, assignee *string, everyone *bool, status *crm.TaskStatus, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) (*model.TaskConnection, error) {
+	return r.tasks(ctx, assignee, isTrue(everyone), status, kind, dueBefore, isTrue(includeSnoozed), first, after)
 }
 
 // ServiceRequests is the resolver for the serviceRequests field.
@@ -1324,7 +1324,7 @@ func (r *serviceRequestResolver) Contact(ctx context.Context, obj *crm.ServiceIt
 	if obj.ContactID == "" {
 		return nil, nil
 	}
-	c, err := r.full(ctx, obj.Customer)
+	c, err := r.withContacts(ctx, obj.Customer)
 	if err != nil {
 		return nil, err
 	}

@@ -39,12 +39,15 @@ func (r *Resolver) serviceRequests(ctx context.Context, assignee *string, mine b
 		var cur *crm.DueCursor
 		if after != nil {
 			var err error
-			if cur, err = parseTaskCursor(*after); err != nil {
+			if cur, err = parseDueCursor(*after); err != nil {
 				return nil, err
 			}
 		}
 		page, err := r.CRM.ServiceRequests(ctx, a, q, n, cur)
 		if err != nil {
+			return nil, err
+		}
+		if err := r.wholeRequestCustomers(ctx, page.Items); err != nil {
 			return nil, err
 		}
 		out := &model.ServiceRequestConnection{Nodes: page.Items, TotalCount: page.Total, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}}
@@ -55,6 +58,24 @@ func (r *Resolver) serviceRequests(ctx context.Context, assignee *string, mine b
 		}
 		return out, nil
 	})
+}
+
+// wholeRequestCustomers gives the rows of a page of service requests the
+// whole documents of their customers, in one batch, when the nodes select
+// what a lean row lacks: the request's contact (unless the row holds the
+// contacts), interaction or satisfaction result, or a nested field of the
+// customer.
+func (r *Resolver) wholeRequestCustomers(ctx context.Context, items []crm.ServiceItem) error {
+	sel, nested := nodesSelect(ctx)
+	var cs []**crm.Customer
+	for i := range items {
+		it := &items[i]
+		if nested || sel["interaction"] && it.InteractionID != "" || sel["satisfaction"] && it.SatisfactionID != "" ||
+			sel["contact"] && it.ContactID != "" && !it.Customer.ContactsLoaded {
+			cs = append(cs, &it.Customer)
+		}
+	}
+	return r.wholeDocuments(ctx, cs)
 }
 
 // customerServiceRequests lists a customer's requests: those not closed
@@ -88,15 +109,6 @@ func (r *Resolver) customerServiceRequests(ctx context.Context, obj *crm.Custome
 	return out, nil
 }
 
-// The fields of the input arguments of the service request mutations.
-var (
-	openInput   = func(f string) bool { return f != "customerId" && f != "expectedVersion" && f != "requestId" }
-	updateInput = func(f string) bool {
-		return f == "status" || f == "note" || f == "assigneeId" || f == "due" || f == "priority"
-	}
-	noInput = func(string) bool { return false }
-)
-
 // visibleRequest is a request as the signed-in viewer may read it.
 func visibleRequest(ctx context.Context, s *crm.ServiceItem) crm.ServiceRequest {
 	a, _ := auth.ActorFrom(ctx)
@@ -115,12 +127,12 @@ func requestOf(c *crm.Customer, id string) (*crm.ServiceItem, error) {
 
 // requestChange runs a service request mutation as the signed-in actor
 // and returns the request as it is after it; errors on the fields of its
-// input argument (isInput) name them under input.
-func (r *Resolver) requestChange(ctx context.Context, id string, isInput func(string) bool, fn func(a crm.Actor) (*crm.Customer, string, error)) (*crm.ServiceItem, error) {
+// input argument name them under input (inputErr).
+func (r *Resolver) requestChange(ctx context.Context, id string, fn func(a crm.Actor) (*crm.Customer, string, error)) (*crm.ServiceItem, error) {
 	return asArgs(ctx, func(a crm.Actor) (*crm.ServiceItem, error) {
 		c, got, err := fn(a)
 		if err != nil {
-			return nil, inputFieldsErr(err, isInput)
+			return nil, inputErr(ctx, err)
 		}
 		if got != "" {
 			id = got

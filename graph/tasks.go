@@ -15,34 +15,78 @@ import (
 
 // Tasks translate to crm's task use cases.
 
-// taskCursor writes a task's place in a list: its due time and id.
-func taskCursor(t crm.Task) string { return dueCursor(t.Due, t.ID) }
+// taskCursor writes a task's place in its list of tasks of status: the
+// due time and id of an open task (the form of dueCursor), or the status,
+// the time closed and the id of a done or closed one, so that a cursor
+// names the list (and the time) it sorts by.
+func taskCursor(status crm.TaskStatus, t crm.Task) string {
+	if status == crm.TaskOpen {
+		return dueCursor(t.Due, t.ID)
+	}
+	var at time.Time
+	if t.ClosedAt != nil {
+		at = *t.ClosedAt
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(string(status) + ":" + strconv.FormatInt(at.UnixMilli(), 10) + ":" + t.ID))
+}
 
-// dueCursor writes a place in a list ordered by due time, then id (tasks,
-// service requests).
+// dueCursor writes a place in a list ordered by due time, then id (open
+// tasks, service requests).
 func dueCursor(due time.Time, id string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(due.UnixMilli(), 10) + ":" + id))
 }
 
-func parseTaskCursor(s string) (*crm.TaskCursor, error) {
-	bad := func() error {
-		p := crm.NewProblems()
-		p.Fail("after", crm.ReasonInvalid, nil, "is not a cursor of this list")
-		return p.Err()
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, bad()
-	}
-	ms, id, ok := strings.Cut(string(raw), ":")
-	n, err := strconv.ParseInt(ms, 10, 64)
-	if !ok || err != nil || id == "" {
-		return nil, bad()
-	}
-	return &crm.TaskCursor{Due: time.UnixMilli(n).UTC(), ID: id}, nil
+// badCursor is the error of an after that no list wrote.
+func badCursor() error {
+	p := crm.NewProblems()
+	p.Fail("after", crm.ReasonInvalid, nil, "is not a cursor of this list")
+	return p.Err()
 }
 
-func (r *Resolver) tasks(ctx context.Context, assignee *string, everyone bool, kind *crm.TaskKind, dueBefore *time.Time, snoozed bool, first *int, after *string) (*model.TaskConnection, error) {
+// parseTimeID reads "ms:id".
+func parseTimeID(s string) (time.Time, string, bool) {
+	ms, id, ok := strings.Cut(s, ":")
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if !ok || err != nil || id == "" {
+		return time.Time{}, "", false
+	}
+	return time.UnixMilli(n).UTC(), id, true
+}
+
+// parseDueCursor reads a cursor of dueCursor.
+func parseDueCursor(s string) (*crm.DueCursor, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, badCursor()
+	}
+	due, id, ok := parseTimeID(string(raw))
+	if !ok {
+		return nil, badCursor()
+	}
+	return &crm.DueCursor{Due: due, ID: id}, nil
+}
+
+// parseTaskCursor reads a cursor of taskCursor, with the status of the
+// list that wrote it (crm.Service.Tasks refuses it on another list).
+func parseTaskCursor(s string) (*crm.TaskCursor, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, badCursor()
+	}
+	status, rest := crm.TaskOpen, string(raw)
+	if prefix, tail, ok := strings.Cut(rest, ":"); ok {
+		if st := crm.TaskStatus(prefix); st != crm.TaskOpen && st.Valid() {
+			status, rest = st, tail
+		}
+	}
+	at, id, ok := parseTimeID(rest)
+	if !ok {
+		return nil, badCursor()
+	}
+	return &crm.TaskCursor{Status: status, At: at, ID: id}, nil
+}
+
+func (r *Resolver) tasks(ctx context.Context, assignee *string, everyone bool, status *crm.TaskStatus, kind *crm.TaskKind, dueBefore *time.Time, snoozed bool, first *int, after *string) (*model.TaskConnection, error) {
 	return asArgs(ctx, func(a crm.Actor) (*model.TaskConnection, error) {
 		q := crm.TaskQuery{Assignee: a.UserID, Snoozed: snoozed}
 		switch {
@@ -54,6 +98,9 @@ func (r *Resolver) tasks(ctx context.Context, assignee *string, everyone bool, k
 			q.Assignee = ""
 		case assignee != nil:
 			q.Assignee = *assignee
+		}
+		if status != nil {
+			q.Status = *status
 		}
 		if kind != nil {
 			q.Kind = *kind
@@ -76,9 +123,13 @@ func (r *Resolver) tasks(ctx context.Context, assignee *string, everyone bool, k
 		if err != nil {
 			return nil, err
 		}
+		if err := r.wholeTaskCustomers(ctx, page.Items); err != nil {
+			return nil, err
+		}
 		out := &model.TaskConnection{Nodes: page.Items, TotalCount: page.Total, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}}
 		if k := len(page.Items); k > 0 {
-			start, end := taskCursor(page.Items[0].Task), taskCursor(page.Items[k-1].Task)
+			st := q.TaskStatus()
+			start, end := taskCursor(st, page.Items[0].Task), taskCursor(st, page.Items[k-1].Task)
 			out.PageInfo.StartCursor, out.PageInfo.EndCursor = &start, &end
 		}
 		return out, nil

@@ -133,3 +133,58 @@ func TestServiceRequestsOverHTTP(t *testing.T) {
 		t.Fatalf("the owner's view of the closed request: %+v", full.Customer.ServiceRequests)
 	}
 }
+
+// Error fields name what each mutation takes: contactId is an argument of
+// updateContact and removeContact and a field of openServiceRequest's
+// input; assigneeId an argument of reassignTask and an input field of
+// createTask and updateServiceRequest; score an argument of
+// closeServiceRequest and an input field of recordSatisfaction. The list
+// of requests reads each one's contact and interaction.
+func TestErrorFieldsPerMutationOverHTTP(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.createCustomer(t, ts.admin, map[string]any{"name": "路径公司", "contacts": []any{map[string]any{"name": "王经理"}}})
+	ct := c.Contacts[0].ID
+	const nobody = "000000000000000000000000"
+	var opened struct{ OpenServiceRequest struct{ ID string } }
+	ts.post(t, ts.admin, `mutation($c: ID!, $ct: ID!) { openServiceRequest(customerId: $c, input: {kind: AFTER_SALES, summary: "换货", contactId: $ct}) { id } }`,
+		map[string]any{"c": c.ID, "ct": ct}).ok(t, &opened)
+	var task struct{ CreateTask struct{ ID string } }
+	ts.post(t, ts.admin, `mutation($c: ID!) { createTask(customerId: $c, input: {title: "回访", due: "2026-12-01T09:00:00Z"}) { id } }`,
+		map[string]any{"c": c.ID}).ok(t, &task)
+	ts.post(t, ts.admin, `mutation($c: ID!, $r: ID!) { updateServiceRequest(customerId: $c, requestId: $r, input: {status: RESOLVED, note: "已换货"}) { id } }`,
+		map[string]any{"c": c.ID, "r": opened.OpenServiceRequest.ID}).ok(t, nil)
+	var now struct{ Customer struct{ Version int } }
+	ts.post(t, ts.admin, `query($c: ID!) { customer(id: $c) { version } }`, map[string]any{"c": c.ID}).ok(t, &now)
+
+	vars := map[string]any{"c": c.ID, "v": now.Customer.Version, "r": opened.OpenServiceRequest.ID, "t": task.CreateTask.ID, "u": nobody}
+	for _, tc := range []struct{ name, mutation, field string }{
+		{"updateContact", `mutation($c: ID!, $v: Int!) { updateContact(customerId: $c, contactId: "nope", expectedVersion: $v, input: {name: "李"}) { id } }`, "contactId"},
+		{"removeContact", `mutation($c: ID!, $v: Int!) { removeContact(customerId: $c, contactId: "nope", expectedVersion: $v) { id } }`, "contactId"},
+		{"openServiceRequest", `mutation($c: ID!) { openServiceRequest(customerId: $c, input: {kind: CONSULTATION, summary: "咨询", contactId: "nope"}) { id } }`, "input.contactId"},
+		{"updateServiceRequest", `mutation($c: ID!, $r: ID!, $u: ID!) { updateServiceRequest(customerId: $c, requestId: $r, input: {assigneeId: $u}) { id } }`, "input.assigneeId"},
+		{"createTask", `mutation($c: ID!, $u: ID!) { createTask(customerId: $c, input: {title: "x", due: "2026-12-01T09:00:00Z", assigneeId: $u}) { id } }`, "input.assigneeId"},
+		{"reassignTask", `mutation($c: ID!, $t: ID!, $u: ID!) { reassignTask(customerId: $c, taskId: $t, assigneeId: $u) { id } }`, "assigneeId"},
+		{"recordSatisfaction", `mutation($c: ID!) { recordSatisfaction(customerId: $c, input: {score: 120}) { id } }`, "input.score"},
+		{"closeServiceRequest", `mutation($c: ID!, $r: ID!) { closeServiceRequest(customerId: $c, requestId: $r, score: 120) { id } }`, "score"},
+	} {
+		e := ts.post(t, ts.admin, tc.mutation, vars).fails(t, "BAD_USER_INPUT", tc.field)
+		if !strings.HasPrefix(e.Message, tc.field+":") {
+			t.Errorf("%s: message %q does not start with %s", tc.name, e.Message, tc.field)
+		}
+	}
+
+	var list struct {
+		ServiceRequests struct {
+			Nodes []struct {
+				ID       string
+				Contact  *struct{ Name string }
+				Customer struct{ Name string }
+			}
+		}
+	}
+	ts.post(t, ts.admin, `{ serviceRequests { nodes { id contact { name } customer { name } } } }`, nil).ok(t, &list)
+	if n := list.ServiceRequests.Nodes; len(n) != 1 || n[0].ID != opened.OpenServiceRequest.ID || n[0].Contact == nil ||
+		n[0].Contact.Name != "王经理" || n[0].Customer.Name != "路径公司" {
+		t.Fatalf("the list: %+v", n)
+	}
+}

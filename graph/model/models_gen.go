@@ -306,10 +306,10 @@ type TaskAggregateOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
-// A page of open tasks, by due time.
+// A page of tasks of one status: open ones by due time, done and closed ones latest closed first.
 type TaskConnection struct {
 	Nodes []crm.TaskItem `json:"nodes"`
-	// Every open task the query selects.
+	// Every task of the status the query selects.
 	TotalCount int       `json:"totalCount"`
 	PageInfo   *PageInfo `json:"pageInfo"`
 }

@@ -67,7 +67,7 @@ func (s *Service) Digest(ctx context.Context, a Actor) (*Digest, error) {
 	}
 	kinds := map[TaskKind]int{}
 	var due []TaskItem
-	err := s.Store.Customers().OpenTasks(ctx, TaskQuery{Assignee: a.UserID}, func(c *Customer) error {
+	err := s.Store.Customers().CustomersWithTasks(ctx, TaskQuery{Assignee: a.UserID, Status: TaskOpen}, func(c *Customer) error {
 		for _, t := range c.Tasks {
 			if !t.Open() || t.AssigneeID != a.UserID || t.Snoozed(now) {
 				continue

@@ -64,10 +64,15 @@ type CustomerStore interface {
 	// whole document). fn must neither keep nor modify it. Errors:
 	// BAD_USER_INPUT for a bad scope.
 	Each(ctx context.Context, q EachQuery, fn func(*Customer) error) error
-	// OpenTasks calls fn for each active customer with an open task that
-	// q selects (the assignee, when set), as a list hands it out (Partial)
-	// with its open tasks at least; the caller picks the tasks.
-	OpenTasks(ctx context.Context, q TaskQuery, fn func(*Customer) error) error
+	// CustomersWithTasks calls fn for each active customer with a task
+	// that q.Picks (of q's status, OPEN when empty, and of q.Assignee, any
+	// assignee's when empty), each once, in no set order, and stops at
+	// fn's first error, which it returns. The customer holds those tasks
+	// at least: for OPEN as a list hands it out (Partial), for DONE and
+	// CLOSED a Partial customer or the whole document. fn must not modify
+	// it; the caller picks the tasks (kind, due time, snoozing are its to
+	// apply). Errors: BAD_USER_INPUT for an unknown status.
+	CustomersWithTasks(ctx context.Context, q TaskQuery, fn func(*Customer) error) error
 	// OpenServiceRequests calls fn for each active customer with a service
 	// request that is not closed (of q.Assignee, when set), as a list hands
 	// it out (Partial) with those requests at least; the caller picks them.
@@ -116,14 +121,30 @@ func (q MatchQuery) Matches(c *Customer) bool {
 	return false
 }
 
-// TaskQuery selects open tasks across customers (Service.Tasks).
+// TaskQuery selects tasks across customers (Service.Tasks).
 type TaskQuery struct {
-	Assignee  string    // "" for everyone's (managers)
-	Kind      TaskKind  // "" for any
-	DueBefore time.Time // zero for any
-	// Snoozed includes the tasks put off past Now; Now is the time.
+	Assignee  string     // "" for everyone's (managers)
+	Status    TaskStatus // "" for OPEN
+	Kind      TaskKind   // "" for any
+	DueBefore time.Time  // zero for any
+	// Snoozed includes the open tasks put off past Now; Now is the time.
 	Snoozed bool
 	Now     time.Time
+}
+
+// TaskStatus is the status q lists: q.Status, OPEN when empty.
+func (q TaskQuery) TaskStatus() TaskStatus {
+	if q.Status == "" {
+		return TaskOpen
+	}
+	return q.Status
+}
+
+// Picks reports whether a task of status and assignee is one of q's
+// status and assignee: what CustomersWithTasks looks for (the reference
+// semantics of the stores, on a Task or a BriefTask).
+func (q TaskQuery) Picks(status TaskStatus, assignee string) bool {
+	return status == q.TaskStatus() && (q.Assignee == "" || assignee == q.Assignee)
 }
 
 // NextCheck is a customer's next classification check, at a version.

@@ -287,23 +287,31 @@ func (s *Service) ReassignTask(ctx context.Context, a Actor, customerID, taskID 
 	}, func(*Customer) error { return s.checkAssignee(ctx, assigneeID) })
 }
 
-// TaskItem is an open task with its customer, as a list has it (Partial).
+// TaskItem is a task with its customer, as a list has it (Partial, or
+// the whole document).
 type TaskItem struct {
 	Task
 	Customer *Customer
 }
 
 // DueCursor is the place after which a page of a list ordered by due
-// time, then id, starts (tasks, service requests).
+// time, then id, starts (service requests).
 type DueCursor struct {
 	Due time.Time
 	ID  string
 }
 
-// TaskCursor is a place in a list of tasks.
-type TaskCursor = DueCursor
+// TaskCursor is the place after which a page of a list of tasks starts.
+// It names the status of its list, because the lists sort by different
+// times: open tasks by due time, done and closed ones by the time they
+// closed, latest first.
+type TaskCursor struct {
+	Status TaskStatus // "" for OPEN
+	At     time.Time  // the due time (OPEN) or the time closed
+	ID     string
+}
 
-// TaskPage is a page of open tasks.
+// TaskPage is a page of tasks of one status.
 type TaskPage struct {
 	Items   []TaskItem
 	Total   int // the tasks the query selects, on every page
@@ -313,19 +321,33 @@ type TaskPage struct {
 // MaxTaskPage bounds a page of tasks.
 const MaxTaskPage = 500
 
-// Tasks lists open tasks across the active customers, by due time: the
-// actor's own, or, for managers and admins, anyone's (q.Assignee) or
-// everyone's (""). Tasks put off past q.Now are left out unless
-// q.Snoozed. Errors: FORBIDDEN (another's tasks), BAD_USER_INPUT (first
-// outside 1 to MaxTaskPage; kind).
+// Tasks lists the tasks of one status (q.Status, OPEN when empty) across
+// the active customers: the actor's own, or, for managers and admins,
+// anyone's (q.Assignee) or everyone's (""). Open tasks come by due time
+// and leave out those put off past q.Now unless q.Snoozed; done and closed
+// ones come latest closed first. Either way ties go by task id, and
+// q.DueBefore keeps the tasks due before it. Errors: FORBIDDEN (another's
+// tasks), BAD_USER_INPUT (first outside 1 to MaxTaskPage; status; kind;
+// after, a cursor of another status's list).
 func (s *Service) Tasks(ctx context.Context, a Actor, q TaskQuery, first int, after *TaskCursor) (*TaskPage, error) {
 	if q.Assignee != a.UserID && !a.CanSeeAllTasks() {
 		return nil, Errorf(CodeForbidden, "only managers and admins may list other people's tasks")
 	}
+	status := q.TaskStatus()
 	p := NewProblems()
 	checkFirst(p, first, MaxTaskPage)
+	if !status.Valid() {
+		p.Fail("status", ReasonNotAllowed, map[string]any{"value": string(status)}, "is not a task status")
+	}
 	if q.Kind != "" && !q.Kind.Valid() {
 		p.Fail("kind", ReasonNotAllowed, map[string]any{"value": string(q.Kind)}, "is not a task kind")
+	}
+	if after != nil {
+		// A cursor of another list would be read as a time of the wrong
+		// kind: a wrong page, not an error, unless refused here.
+		if from := (TaskQuery{Status: after.Status}).TaskStatus(); from != status {
+			p.Fail("after", ReasonInvalid, nil, "is a cursor of the list of %s tasks, not of %s ones; start again without it", from, status)
+		}
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
@@ -333,22 +355,36 @@ func (s *Service) Tasks(ctx context.Context, a Actor, q TaskQuery, first int, af
 	if q.Now.IsZero() {
 		q.Now = s.now()
 	}
-	var items []TaskItem
-	err := s.Store.Customers().OpenTasks(ctx, q, func(c *Customer) error {
+	key := func(t TaskItem) (time.Time, string) { return t.Due, t.ID }
+	if status != TaskOpen {
+		key = func(t TaskItem) (time.Time, string) {
+			if t.ClosedAt == nil {
+				return time.Time{}, t.ID
+			}
+			return *t.ClosedAt, t.ID
+		}
+	}
+	pg := keyPager[TaskItem]{key: key, desc: status != TaskOpen, first: first}
+	if after != nil {
+		pg.after = &keyAt{at: after.At, id: after.ID}
+	}
+	total := 0
+	err := s.Store.Customers().CustomersWithTasks(ctx, q, func(c *Customer) error {
 		for _, t := range c.Tasks {
-			if !t.Open() || (q.Assignee != "" && t.AssigneeID != q.Assignee) || (q.Kind != "" && t.Kind != q.Kind) ||
-				(!q.DueBefore.IsZero() && !t.Due.Before(q.DueBefore)) || (!q.Snoozed && t.Snoozed(q.Now)) {
+			if !q.Picks(t.Status, t.AssigneeID) || (q.Kind != "" && t.Kind != q.Kind) ||
+				(!q.DueBefore.IsZero() && !t.Due.Before(q.DueBefore)) || (status == TaskOpen && !q.Snoozed && t.Snoozed(q.Now)) {
 				continue
 			}
-			items = append(items, TaskItem{Task: t, Customer: c})
+			total++
+			pg.add(TaskItem{Task: t, Customer: c})
 		}
 		return ctx.Err()
 	})
 	if err != nil {
 		return nil, err
 	}
-	page := &TaskPage{Total: len(items)}
-	page.Items, page.HasNext = duePage(items, func(t TaskItem) (time.Time, string) { return t.Due, t.ID }, first, after)
+	page := &TaskPage{Total: total}
+	page.Items, page.HasNext = pg.page()
 	return page, nil
 }
 
@@ -362,31 +398,78 @@ func checkFirst(p Problems, first, max int) {
 // duePage orders items by due time, then id, and cuts the page of first
 // after the cursor (nil: from the start).
 func duePage[T any](items []T, key func(T) (time.Time, string), first int, after *DueCursor) ([]T, bool) {
-	cmpKey := func(xd time.Time, xid string, yd time.Time, yid string) int {
-		if c := xd.Compare(yd); c != 0 {
-			return c
-		}
-		return strings.Compare(xid, yid)
-	}
-	slices.SortFunc(items, func(x, y T) int {
-		xd, xid := key(x)
-		yd, yid := key(y)
-		return cmpKey(xd, xid, yd, yid)
-	})
+	p := keyPager[T]{key: key, first: first}
 	if after != nil {
-		k, found := slices.BinarySearchFunc(items, *after, func(x T, c DueCursor) int {
-			d, id := key(x)
-			return cmpKey(d, id, c.Due, c.ID)
-		})
-		if found {
-			k++
-		}
-		items = items[k:]
+		p.after = &keyAt{at: after.Due, id: after.ID}
 	}
-	if len(items) > first {
-		return items[:first], true
+	for _, x := range items {
+		p.add(x)
 	}
-	return items, false
+	return p.page()
+}
+
+// keyAt is a place in an order by a time, then an id.
+type keyAt struct {
+	at time.Time
+	id string
+}
+
+// keyPager cuts the page of first items after a place (nil: from the
+// start) in the order of a time key (ascending, or descending with desc),
+// then id ascending, from items added in no order. It holds at most about
+// twice a page of them, so a long list does not keep every customer
+// document its items point to (whole documents, for done tasks) in memory.
+type keyPager[T any] struct {
+	key   func(T) (time.Time, string)
+	desc  bool
+	first int
+	after *keyAt
+	items []T
+}
+
+func (p *keyPager[T]) cmp(x, y keyAt) int {
+	c := x.at.Compare(y.at)
+	if p.desc {
+		c = -c
+	}
+	if c != 0 {
+		return c
+	}
+	return strings.Compare(x.id, y.id)
+}
+
+func (p *keyPager[T]) keyOf(x T) keyAt {
+	at, id := p.key(x)
+	return keyAt{at: at, id: id}
+}
+
+func (p *keyPager[T]) add(x T) {
+	if p.after != nil && p.cmp(p.keyOf(x), *p.after) <= 0 {
+		return
+	}
+	p.items = append(p.items, x)
+	if len(p.items) >= 2*(p.first+1)+64 {
+		p.trim()
+	}
+}
+
+// trim sorts the items and keeps the first+1 first (one more tells
+// whether there is a next page).
+func (p *keyPager[T]) trim() {
+	slices.SortFunc(p.items, func(x, y T) int { return p.cmp(p.keyOf(x), p.keyOf(y)) })
+	if k := p.first + 1; len(p.items) > k {
+		clear(p.items[k:]) // let the dropped items' documents go
+		p.items = p.items[:k]
+	}
+}
+
+// page returns the page and whether more items follow it.
+func (p *keyPager[T]) page() ([]T, bool) {
+	p.trim()
+	if len(p.items) > p.first {
+		return p.items[:p.first], true
+	}
+	return p.items, false
 }
 
 // moveTasks gives the open tasks of from to to (a new owner takes over

@@ -20,10 +20,10 @@ import (
 
 // The thresholds of the seeds.
 const (
-	SilentDays     = 60 // an A or B customer without an interaction this long is at risk
-	LowScore       = 60 // a satisfaction score below it is a risk
-	ScoreDrop      = 15 // a score this much below the previous one is a risk
-	StaleNeedDays  = 14 // a high-priority need without progress this long
+	SilentDays    = 60 // an A or B customer without an interaction this long is at risk
+	LowScore      = 60 // a satisfaction score below it is a risk
+	ScoreDrop     = 15 // a score this much below the previous one is a risk
+	StaleNeedDays = 14 // a high-priority need without progress this long
 	// ServiceCheckAfter is when the satisfaction check of a resolved
 	// service request falls due.
 	ServiceCheckAfter = 24 * time.Hour

@@ -162,8 +162,13 @@ const codeNotImplemented = 238
 // FilterIndexPaths are the customer fields indexed for segment filters
 // (besides the sort fields, indexed for lists), for the classification
 // pass's due customers (class.nextCheckAt, crm.EachQuery.DueBy) and for
-// people's open tasks (tasks.assigneeId, OpenTasks) and the service
-// requests not closed (serviceRequests.status, OpenServiceRequests).
+// people's tasks of a status (tasks.assigneeId, CustomersWithTasks) and the
+// service requests not closed (serviceRequests.status, OpenServiceRequests).
+// tasks.status has no index: nearly every customer keeps done or closed
+// tasks (generated ones close themselves), so for those it would select
+// most of the collection; and without $elemMatch (see openWork) a compound
+// index on assignee and status could bound only its first field, as
+// seg_tasks.assigneeId does.
 // Tier, intent, industry, source and province filters use the sort
 // indexes, which start with the archive scope and the field.
 var FilterIndexPaths = []string{"stage", "ownerId", "tags", "interactions.at", "deals.date", "needs.status", "class.nextCheckAt", "tasks.assigneeId", "serviceRequests.status"}

@@ -786,3 +786,58 @@ func TestReviewTriggers(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A rule on the change of the 12-month deal amount: time alone flips it
+// when a deal moves from the last 12 months into the 12 before, and the
+// pass, visiting only the customers whose next check has come, applies it.
+func TestDealChangeRule(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation)
+	w := newWorld(t, start)
+	set := []rules.Rule{
+		{Name: "交易下滑", When: "deal-change(12m):<=-30", Priority: 10, Then: rules.Then{AddTags: []string{"交易下滑"}}},
+		{Name: "交易未下滑", When: "-deal-change(12m):<=-30", Priority: 10, Then: rules.Then{RemoveTags: []string{"交易下滑"}}},
+	}
+	if _, err := w.rules.SaveRules(ctx, w.boss, 0, set); err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: "公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100,000 thirteen months ago and 100,000 eleven months ago: no change.
+	for _, day := range []time.Time{time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)} {
+		if c, err = w.crm.RecordDeal(ctx, w.sales, c.ID, nil, crm.DealInput{Product: "产品", Amount: crm.Money(100_000 * 100), Date: &day}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The next check: when the April deal leaves the last 12 months (its
+	// day a year on, 2026-04-01, has passed in Shanghai).
+	leaves := time.Date(2026, 4, 2, 0, 0, 0, 0, crm.DefaultLocation)
+	if slices.Contains(c.Tags, "交易下滑") || c.Class.NextCheckAt.After(leaves.Add(time.Minute)) {
+		t.Fatalf("tags %v, next check %v: want no tag and a check by %v", c.Tags, c.Class.NextCheckAt, leaves)
+	}
+	w.at(leaves.Add(-time.Hour))
+	if res := w.pass(t); res.Changed != 0 {
+		t.Fatalf("pass before the deal left: %+v", res)
+	}
+	// Both deals in the earlier 12 months: -100%.
+	w.at(leaves.Add(time.Hour))
+	if res := w.pass(t); res.Changed != 1 {
+		t.Fatalf("pass after the deal left: %+v, want one changed", res)
+	}
+	got := w.get(t, c.ID)
+	if !slices.Contains(got.Tags, "交易下滑") {
+		t.Fatalf("tags %v: want 交易下滑", got.Tags)
+	}
+	if h := got.TagHistory; len(h) == 0 || h[len(h)-1].Tag != "交易下滑" || !h[len(h)-1].Added || h[len(h)-1].Rule != "交易下滑" {
+		t.Fatalf("tag history %+v", h)
+	}
+	// A new deal of 150,000 against the 200,000 before: -25%, the tag goes.
+	if _, err := w.crm.RecordDeal(ctx, w.sales, c.ID, nil, crm.DealInput{Product: "产品", Amount: crm.Money(150_000 * 100)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.get(t, c.ID); slices.Contains(got.Tags, "交易下滑") {
+		t.Fatalf("after a deal of 150,000: tags %v", got.Tags)
+	}
+}

@@ -56,15 +56,23 @@ type Quant struct {
 }
 
 // Agg compares a windowed figure of a nested array with a number: the count
-// of the elements matching Where (Fn Count, Value Int), or the sum of their
-// amounts (Fn Sum, deals only, Value Money). A nil Where takes every element.
-// Op is Eq, Gt, Gte, Lt or Lte.
+// of the elements matching Where (Fn Count, Value Int), the sum of their
+// amounts (Fn Sum, deals only, Value Money), or the change of that sum
+// between two windows of the same length (Fn Change, deals only: see
+// Window). A nil Where takes every element. Op is Eq, Gt, Gte, Lt or Lte.
 type Agg struct {
 	Array Array
 	Fn    AggFn
-	Where Node
-	Op    Op
-	Value Value
+	Where Node // nil with Change
+	// Window, for Change, is the length of the two windows: the change,
+	// in whole percent (Value Int, rounded toward zero), of the deals of
+	// the last Window against those of the Window before it ((now − W,
+	// now] against (now − 2W, now − W], dates as the deals(12m) shorthand
+	// reads them). With no deals in the earlier window there is no change:
+	// the comparison matches no customer (and its negation every one).
+	Window Duration
+	Op     Op
+	Value  Value
 }
 
 func (And) isNode()   {}
@@ -111,9 +119,19 @@ const (
 type AggFn string
 
 const (
-	Count AggFn = "count"
-	Sum   AggFn = "sum"
+	Count  AggFn = "count"
+	Sum    AggFn = "sum"
+	Change AggFn = "change" // deals only: the change of the sum between two windows, in percent
 )
+
+// ChangeWindows are the conditions on the elements of a Change's current
+// and earlier window.
+func (a Agg) ChangeWindows() (current, earlier Node) {
+	f := arrays[a.Array].window
+	twice := Duration{N: 2 * a.Window.N, Unit: a.Window.Unit}
+	return Cond{Field: f, Op: Gte, Value: Ago(a.Window)},
+		And{Nodes: []Node{Cond{Field: f, Op: Gte, Value: Ago(twice)}, Cond{Field: f, Op: Lt, Value: Ago(a.Window)}}}
+}
 
 // Op is a comparison operator. Its value is the GraphQL input field name,
 // which is also the last element of a BAD_USER_INPUT path.

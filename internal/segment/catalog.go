@@ -466,6 +466,7 @@ type arrayInfo struct {
 	line    string   // name in the query line
 	aliases []string // Chinese names
 	sum     string   // the field Sum adds up ("" when Sum is not offered)
+	window  string   // the date field Change windows by (with sum)
 	elem    string   // GraphQL name of an element: XWhere, XCount, XSum
 	filter  string   // GraphQL type of the array's filter (quantifiers, count)
 	doc     string   // GraphQL description of XWhere ("" for the default)
@@ -475,7 +476,7 @@ var arrays = map[Array]arrayInfo{
 	Contacts:     {line: "contacts", aliases: []string{"联系人"}, elem: "Contact", filter: "ContactsFilter"},
 	Interactions: {line: "interactions", aliases: []string{"互动"}, elem: "Interaction", filter: "InteractionsFilter"},
 	Needs:        {line: "needs", aliases: []string{"需求"}, elem: "Need", filter: "NeedsFilter"},
-	Deals:        {line: "deals", aliases: []string{"交易"}, sum: "amount", elem: "Deal", filter: "DealsFilter"},
+	Deals:        {line: "deals", aliases: []string{"交易"}, sum: "amount", window: "date", elem: "Deal", filter: "DealsFilter"},
 	// The line name satisfaction is avgSatisfaction's.
 	Satisfaction: {line: "surveys", aliases: []string{"调研", "满意度调查"}, elem: "Satisfaction", filter: "SatisfactionFilter",
 		doc: "A filter of one of a customer's survey results (satisfaction)."},

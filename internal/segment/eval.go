@@ -93,7 +93,7 @@ func FieldsOf(n Node) []Field {
 	walk(n, func(n Node, scope Array) bool {
 		switch n := n.(type) {
 		case Agg:
-			if n.Fn == Sum {
+			if n.Fn == Sum || n.Fn == Change {
 				seen[key{n.Array, arrays[n.Array].sum}] = true
 			}
 		case Cond:
@@ -139,6 +139,11 @@ func walk(n Node, visit func(n Node, scope Array) bool) {
 		case Quant:
 			rec(n.Where, n.Array, depth+1)
 		case Agg:
+			if n.Fn == Change {
+				current, earlier := n.ChangeWindows()
+				rec(current, n.Array, depth+1)
+				rec(earlier, n.Array, depth+1)
+			}
 			rec(n.Where, n.Array, depth+1)
 		}
 	}
@@ -432,6 +437,14 @@ func onArray[E any](c *compiler, n Node, p crm.Problems, arr func(*crm.Customer)
 	case Quant:
 		return quant(n.Q, compileNode[E](c, n.Where, n.Array, p.At(string(n.Array)).At(string(n.Q))), arr)
 	case Agg:
+		if n.Fn == Change && amount != nil {
+			current, earlier := changePreds[E](c, n, p)
+			v := intOf(n.Value)
+			return func(x *crm.Customer) bool {
+				cur, earl := windowSums(arr(x), current, earlier, amount)
+				return changeHolds(n.Op, int64(cur), int64(earl), v)
+			}
+		}
 		w := compileNode[E](c, n.Where, n.Array, p.At(string(n.Array)).At(string(n.Fn)).At("where"))
 		lo, hi := intRange(n.Op, n.Value)
 		test := func(v int64) bool { return v >= lo && v <= hi }
@@ -441,6 +454,13 @@ func onArray[E any](c *compiler, n Node, p crm.Problems, arr func(*crm.Customer)
 		return count(w, arr, test)
 	}
 	panic(fmt.Sprintf("segment: unknown nested node %T", n))
+}
+
+// changePreds compiles the windows of a Change.
+func changePreds[E any](c *compiler, n Agg, p crm.Problems) (current, earlier pred[E]) {
+	cw, ew := n.ChangeWindows()
+	pw := p.At(string(n.Array)).At(string(n.Fn)).At("window")
+	return compileNode[E](c, cw, n.Array, pw), compileNode[E](c, ew, n.Array, pw)
 }
 
 func sum[E any](w pred[E], arr func(*crm.Customer) []E, amount func(*E) crm.Money, test func(int64) bool) pred[crm.Customer] {

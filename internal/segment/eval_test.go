@@ -132,6 +132,16 @@ func evalCases() []evalCase {
 		{"deals sum within 365d", Agg{Array: Deals, Fn: Sum, Op: Eq, Value: Money(40_000_000), Where: cond("date", Gte, days(365))}, []string{"full"}, false},
 		{"deals sum within 366d", Agg{Array: Deals, Fn: Sum, Op: Gte, Value: Money(55_000_000), Where: cond("date", Gte, days(366))}, []string{"full"}, false},
 		{"deals sum 0 matches no deals", Agg{Array: Deals, Fn: Sum, Op: Lte, Value: Money(0)}, []string{"bare", "zero"}, false},
+		// full's deals: 400,000 on 2025-03-31 (in the last 12 months, in the
+		// 6 months before the last 6) and 150,000 a day earlier (the 12
+		// months before the last 12): +166.67% over 12m, -100% over 6m.
+		{"change over 6m is -100%", Agg{Array: Deals, Fn: Change, Window: Duration{N: 6, Unit: Months}, Op: Eq, Value: Int(-100)}, []string{"full"}, false},
+		{"change over 6m not above -100%", Agg{Array: Deals, Fn: Change, Window: Duration{N: 6, Unit: Months}, Op: Gt, Value: Int(-100)}, nil, false},
+		{"change over 12m at least 166%", Agg{Array: Deals, Fn: Change, Window: Duration{N: 12, Unit: Months}, Op: Gte, Value: Int(166)}, []string{"full"}, false},
+		{"change over 12m not at least 167%", Agg{Array: Deals, Fn: Change, Window: Duration{N: 12, Unit: Months}, Op: Gte, Value: Int(167)}, nil, false},
+		{"change over 12m below 167%", Agg{Array: Deals, Fn: Change, Window: Duration{N: 1, Unit: Years}, Op: Lt, Value: Int(167)}, []string{"full"}, false},
+		{"no deals in the earlier window: no change", Agg{Array: Deals, Fn: Change, Window: Duration{N: 366, Unit: Days}, Op: Gte, Value: Int(-100)}, nil, false},
+		{"no change negated: everyone", Not{Node: Agg{Array: Deals, Fn: Change, Window: Duration{N: 366, Unit: Days}, Op: Lte, Value: Int(1000)}}, all, false},
 		// Quantifiers: one element must satisfy every condition.
 		{"visit within 30d", Quant{Array: Interactions, Q: Some, Where: and(cond("channel", Eq, String("VISIT")), cond("at", Gte, days(30)))}, []string{"full"}, false},
 		{"phone within 5d: same element", Quant{Array: Interactions, Q: Some, Where: and(cond("channel", Eq, String("PHONE")), cond("at", Gte, days(5)))}, nil, false},
@@ -293,6 +303,13 @@ func TestValidate(t *testing.T) {
 		{Agg{Array: Interactions, Fn: Sum, Op: Gte, Value: Money(1)}, "where.interactions.sum", "deals only"},
 		{Agg{Array: Deals, Fn: Sum, Op: Ne, Value: Money(1)}, "where.deals.sum.ne", "unknown operator"},
 		{Agg{Array: Deals, Fn: Count, Op: Gte, Value: Int(-1)}, "where.deals.count.gte", "must not be negative"},
+		{Agg{Array: Interactions, Fn: Change, Window: Duration{N: 12, Unit: Months}, Op: Gte, Value: Int(1)}, "where.interactions.change", "deals only"},
+		{Agg{Array: Deals, Fn: Change, Window: Duration{N: 12, Unit: Months}, Op: Gte, Value: Int(1), Where: cond("product", Eq, String("ERP"))}, "where.deals.change.where", "no element filter"},
+		{Agg{Array: Deals, Fn: Change, Op: Gte, Value: Int(1)}, "where.deals.change.window", "at least 1d"},
+		{Agg{Array: Deals, Fn: Change, Window: Duration{N: 51, Unit: Years}, Op: Gte, Value: Int(1)}, "where.deals.change.window", "at most 50y"},
+		{Agg{Array: Deals, Fn: Change, Window: Duration{N: 12, Unit: Months}, Op: Gte, Value: Money(1)}, "where.deals.change.gte", "whole percent"},
+		{Agg{Array: Deals, Fn: Change, Window: Duration{N: 12, Unit: Months}, Op: Lt, Value: Int(-MaxChangePercent - 1)}, "where.deals.change.lt", "percent from"},
+		{Agg{Array: Deals, Fn: Change, Window: Duration{N: 12, Unit: Months}, Op: Ne, Value: Int(1)}, "where.deals.change.ne", "unknown operator"},
 		{Agg{Array: Deals, Fn: Count, Op: Gte, Value: Int(1), Where: cond("x", Eq, String("y"))}, "where.deals.count.where.x", "unknown field"},
 		{and(cond("stage", Eq, String("WON")), nil), "where.and[1]", "must not be null"},
 		{deep(MaxDepth + 1), "where" + strings.Repeat(".not", MaxDepth), "nested deeper than 10"},

@@ -17,8 +17,9 @@ type Figure struct {
 
 // Figures returns the customer's values for the top-level terms of a tree
 // (the terms of an And, or the tree itself) that read one value: a
-// customer field (its value) and a count or sum over a nested array (the
-// figure, at o's time). Other terms (or, not, quantifiers) give none.
+// customer field (its value) and a count, sum or change over a nested
+// array (the figure, at o's time; a change in percent, "+25.5%", "" with
+// no deals in the earlier window). Other terms (or, not, quantifiers) give none.
 func Figures(n Node, c *crm.Customer, o Options) []Figure {
 	terms := []Node{n}
 	if a, ok := n.(And); ok {
@@ -116,6 +117,13 @@ func aggValue(comp *compiler, a Agg, c *crm.Customer) (string, bool) {
 func figureOf[E any](comp *compiler, a Agg, es []E, amount func(*E) crm.Money) (string, bool) {
 	p := crm.NewProblems()
 	comp.p = p
+	if a.Fn == Change && amount != nil {
+		current, earlier := changePreds[E](comp, a, p)
+		if p.HasErrors() || comp.r.failed != nil {
+			return "", false
+		}
+		return changeText(windowSums(es, current, earlier, amount)), true
+	}
 	w := yes[E]
 	if a.Where != nil {
 		w = compileNode[E](comp, a.Where, a.Array, p)

@@ -1,7 +1,9 @@
 package segment_test
 
 import (
+	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,14 +20,15 @@ func TestFigures(t *testing.T) {
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	c := &crm.Customer{ID: "x", ValueTier: crm.TierA, Tags: []string{"VIP"},
 		Deals: []crm.Deal{
-			{ID: "d1", Amount: 40_000_000, Date: day(2024, 5, 3)},  // 400,000 yuan, outside the last 12 months
+			{ID: "d1", Amount: 40_000_000, Date: day(2024, 5, 3)},  // 400,000 yuan, outside the last 24 months
+			{ID: "d0", Amount: 50_000_000, Date: day(2025, 6, 1)},  // in the 12 months before the last 12
 			{ID: "d2", Amount: 45_000_000, Date: day(2026, 1, 10)}, // inside
 			{ID: "d3", Amount: 17_000_000, Date: day(2026, 11, 1)}, // inside
 		},
 		Interactions: []crm.Interaction{{ID: "i", At: now.Add(-48 * time.Hour), Channel: crm.ChannelVisit}},
 	}
 	c.Recompute()
-	n, err := Parse("deals.sum(date:<=12m):>=500000 first-deal:>=24m tier:A -tag:x interactions.some(channel:VISIT) visits(30d):>=1 satisfaction:none")
+	n, err := Parse("deals.sum(date:<=12m):>=500000 first-deal:>=24m tier:A -tag:x interactions.some(channel:VISIT) visits(30d):>=1 satisfaction:none deal-change(12m):>=20 deal-change(1m):<0 deal-change(2w):<0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,12 +37,15 @@ func TestFigures(t *testing.T) {
 		got[f.Term] = f.Value
 	}
 	want := map[string]string{
-		"deals(12m):>=500000": "620000.00", // the shorthand Format writes
-		"first-deal:>=24m":    "2024-05-03",
-		"tier:A":              "A",
-		"-tag:x":              "VIP",
-		"visits(30d):>=1":     "1",
-		"satisfaction:none":   "",
+		"deals(12m):>=500000":   "620000.00", // the shorthand Format writes
+		"first-deal:>=24m":      "2024-05-03",
+		"tier:A":                "A",
+		"-tag:x":                "VIP",
+		"visits(30d):>=1":       "1",
+		"satisfaction:none":     "",
+		"deal-change(12m):>=20": "+24%",  // 620,000 against 500,000
+		"deal-change(1m):<0":    "-100%", // 0 against the 170,000 of November
+		"deal-change(2w):<0":    "",      // no deals in the fortnight before the last: no change
 	}
 	if len(got) != len(want) {
 		t.Errorf("figures %v, want %v", got, want)
@@ -57,7 +63,16 @@ func TestFiguresAgreeWithMatch(t *testing.T) {
 	now := time.Date(2026, 12, 6, 10, 30, 0, 0, time.UTC)
 	o := Options{Now: now, Loc: crm.DefaultLocation}
 	lines := []string{"deals.sum(date:<=12m):>=100000", "deals.sum():>=500000", "interactions.count(channel:VISIT at:<=90d):>=3",
-		"deals.count(date:<=6m):>=1", "needs.count(status:OPEN):>=1"}
+		"deals.count(date:<=6m):>=1", "needs.count(status:OPEN):>=1",
+		"deal-change(12m):>=30", "deal-change(6m):>=-50", "deal-change(3m):>=0"}
+	changes := map[string]int{} // the change lines with a figure, by line and match
+	defer func() {
+		for _, line := range lines {
+			if strings.HasPrefix(line, "deal-change") && (changes[line+"true"] == 0 || changes[line+"false"] == 0) {
+				t.Errorf("%s: the demo customers with a change match %d, miss %d: the test tells nothing", line, changes[line+"true"], changes[line+"false"])
+			}
+		}
+	}()
 	for _, c := range demo.Customers(29, 300, now, demo.Users(now)) {
 		for _, line := range lines {
 			n, err := Parse(line)
@@ -71,6 +86,21 @@ func TestFiguresAgreeWithMatch(t *testing.T) {
 			figs := Figures(n, c, o)
 			if len(figs) != 1 {
 				t.Fatalf("%s: %d figures", line, len(figs))
+			}
+			if agg := n.(Agg); agg.Fn == Change {
+				// A percent with one decimal; none (no earlier deals) never matches.
+				if figs[0].Value == "" {
+					if f.Match(c) {
+						t.Errorf("%s on %s: no change, but matches", line, c.Code)
+					}
+					continue
+				}
+				changes[line+strconv.FormatBool(f.Match(c))]++
+				v, err := strconv.ParseFloat(strings.TrimSuffix(figs[0].Value, "%"), 64)
+				if limit := float64(agg.Value.(Int)); err != nil || (math.Abs(v-limit) > 0.05 && (v >= limit) != f.Match(c)) {
+					t.Errorf("%s on %s: figure %s, match %v", line, c.Code, figs[0].Value, f.Match(c))
+				}
+				continue
 			}
 			v, err := strconv.ParseFloat(figs[0].Value, 64)
 			if err != nil {

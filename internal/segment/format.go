@@ -129,6 +129,9 @@ func cmpText(op Op) string {
 // shorthand returns the window form of an aggregate (visits(90d)) when it
 // has one.
 func shorthand(n Agg) (string, bool) {
+	if n.Fn == Change {
+		return "deal-change(" + n.Window.String() + ")", n.Array == Deals && n.Where == nil
+	}
 	for _, name := range []string{"visits", "interactions", "complaints", "deals"} {
 		var d Duration
 		switch w := n.Where.(type) {

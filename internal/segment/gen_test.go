@@ -212,6 +212,11 @@ func (g *gen) nestedAt(depth int) Node {
 		return Quant{Array: arr, Q: []Quantifier{Some, None, Every}[g.r.IntN(3)], Where: where}
 	}
 	op := []Op{Eq, Gt, Gte, Lt, Lte}[g.r.IntN(5)]
+	if arr == Deals && g.r.IntN(3) == 0 {
+		windows := []Duration{{3, Months}, {6, Months}, {12, Months}, {1, Years}, {90, Days}, {365, Days}, {2, Weeks}}
+		percents := []int64{-100, -50, -30, -1, 0, 1, 30, 50, 100, 300}
+		return Agg{Array: arr, Fn: Change, Window: windows[g.r.IntN(len(windows))], Op: op, Value: Int(percents[g.r.IntN(len(percents))])}
+	}
 	if arr == Deals && g.r.IntN(2) == 0 {
 		amounts := g.v.nums[key(Deals, "amount")]
 		m := int64(amounts[g.r.IntN(len(amounts))]) * int64(1+g.r.IntN(3))

@@ -48,6 +48,11 @@ func (f *Filter) NextChange(c *crm.Customer) time.Time {
 		case Quant:
 			rec(n.Where, n.Array, staticMask(r, c, n.Array, n.Where), depth+1)
 		case Agg:
+			if n.Fn == Change { // a deal flips the figure as it enters either window or leaves one
+				current, earlier := n.ChangeWindows()
+				rec(current, n.Array, nil, depth+1)
+				rec(earlier, n.Array, nil, depth+1)
+			}
 			rec(n.Where, n.Array, staticMask(r, c, n.Array, n.Where), depth+1)
 		case Cond:
 			bs := relativeBounds(n)

@@ -28,6 +28,8 @@ func TestNextChangeIsNeverLate(t *testing.T) {
 		{"last-deal:>6m", true},
 		{"first-deal:>=12m last-deal:<=6m", false},
 		{"deals.sum(date:<=12m):>=100000", false},
+		{"deal-change(12m):<=-30", false},
+		{"deal-change(3m):>=0", false},
 		{"interactions.some(event:COMPLAINT at:<=90d)", false},
 		{"interactions.some(channel:VISIT at:<=30d)", false},
 		{"interactions.count(channel:PHONE at:<=60d):>=2", false},

@@ -438,22 +438,39 @@ func (r *reader) array(a Array, val any, p crm.Problems, depth int) []Node {
 		}
 		out = append(out, Quant{Array: a, Q: q, Where: r.where(x, a, p.At(string(q)), depth+1)})
 	}
-	for _, fn := range []AggFn{Count, Sum} {
+	for _, fn := range []AggFn{Count, Sum, Change} {
 		x, ok := obj[string(fn)]
 		if !ok {
 			continue
 		}
 		pf := p.At(string(fn))
-		if fn == Sum && arrays[a].sum == "" {
+		switch {
+		case fn == Sum && arrays[a].sum == "":
 			r.add(p, string(fn), "sum is offered for deals only")
 			continue
+		case fn == Change && arrays[a].window == "":
+			r.add(p, string(fn), "change is offered for deals only")
+			continue
+		}
+		head := "where" // the key beside the comparisons
+		if fn == Change {
+			head = "window"
 		}
 		spec, ok := x.(map[string]any)
 		if !ok {
-			r.add(pf, "", "must be an object {where, eq|gt|gte|lt|lte}")
+			r.add(pf, "", "must be an object {%s, eq|gt|gte|lt|lte}", head)
 			continue
 		}
-		where := r.where(spec["where"], a, pf.At("where"), depth+1)
+		proto := Agg{Array: a, Fn: fn}
+		if fn == Change {
+			w, _ := spec["window"].(string)
+			if proto.Window, ok = ParseDuration(w); !ok {
+				r.add(pf, "window", "must be a relative time such as 12m or 365d")
+				continue
+			}
+		} else {
+			proto.Where = r.where(spec["where"], a, pf.At("where"), depth+1)
+		}
 		n := 0
 		for _, op := range aggOps {
 			v, ok := spec[op]
@@ -464,29 +481,17 @@ func (r *reader) array(a Array, val any, p crm.Problems, depth int) []Node {
 			if !r.count(p) {
 				return out
 			}
-			agg := Agg{Array: a, Fn: fn, Where: where, Op: Op(op)}
-			if fn == Count {
-				c, ok := toInt(v)
-				if !ok || c < 0 {
-					r.add(pf, op, "must be a count (an integer, not negative)")
-					continue
-				}
-				agg.Value = Int(c)
-			} else {
-				var m crm.Money
-				if err := m.UnmarshalGQL(v); err != nil {
-					r.add(pf, op, "%s", err.Error())
-					continue
-				}
-				agg.Value = Money(m)
+			agg := proto
+			agg.Op = Op(op)
+			if agg.Value, ok = r.figureValue(fn, v, pf, op); ok {
+				out = append(out, agg)
 			}
-			out = append(out, agg)
 		}
 		unknown := false
 		for _, k := range sortedKeys(spec) {
-			if k != "where" && !slices.Contains(aggOps, k) {
+			if k != head && !slices.Contains(aggOps, k) {
 				unknown = true
-				r.add(pf, k, "unknown operator (expected where, eq, gt, gte, lt or lte)")
+				r.add(pf, k, "unknown operator (expected %s, eq, gt, gte, lt or lte)", head)
 			}
 		}
 		if n == 0 && !unknown {
@@ -495,12 +500,39 @@ func (r *reader) array(a Array, val any, p crm.Problems, depth int) []Node {
 	}
 	for _, k := range sortedKeys(obj) {
 		switch k {
-		case "some", "none", "every", "count", "sum":
+		case "some", "none", "every", "count", "sum", "change":
 		default:
-			r.add(p, k, "unknown operator (expected some, none, every, count or sum)")
+			r.add(p, k, "unknown operator (expected some, none, every, count, sum or change)")
 		}
 	}
 	return out
+}
+
+// figureValue reads the operand of a figure's comparison: a count, an
+// amount, or a whole percent (Change).
+func (r *reader) figureValue(fn AggFn, v any, pf crm.Problems, op string) (Value, bool) {
+	switch fn {
+	case Sum:
+		var m crm.Money
+		if err := m.UnmarshalGQL(v); err != nil {
+			r.add(pf, op, "%s", err.Error())
+			return nil, false
+		}
+		return Money(m), true
+	case Change:
+		c, ok := toInt(v)
+		if !ok {
+			r.add(pf, op, "must be a whole percent (an integer)")
+			return nil, false
+		}
+		return Int(c), true
+	}
+	c, ok := toInt(v)
+	if !ok || c < 0 {
+		r.add(pf, op, "must be a count (an integer, not negative)")
+		return nil, false
+	}
+	return Int(c), true
 }
 
 // ToInput writes a tree in its JSON/GraphQL input form, the inverse of
@@ -525,6 +557,9 @@ func ToInput(n Node) map[string]any {
 		return map[string]any{string(n.Array): map[string]any{string(n.Q): ToInput(n.Where)}}
 	case Agg:
 		spec := map[string]any{string(n.Op): inputValue(n.Value)}
+		if n.Fn == Change {
+			spec["window"] = n.Window.String()
+		}
 		if n.Where != nil {
 			spec["where"] = ToInput(n.Where)
 		}

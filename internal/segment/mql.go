@@ -170,6 +170,9 @@ func (m *mqlc) query(n Node, scope Array, p crm.Problems) bson.D {
 		if m.scalarOnly {
 			return m.left()
 		}
+		if n.Fn == Change {
+			return m.changeQuery(n, p)
+		}
 		pw := p.At(string(n.Array)).At(string(n.Fn)).At("where")
 		input := any(d{{Key: "$ifNull", Value: a{"$" + string(n.Array), a{}}}})
 		if n.Where != nil {
@@ -192,6 +195,35 @@ func (m *mqlc) query(n Node, scope Array, p crm.Problems) bson.D {
 		return d{{Key: "$expr", Value: d{{Key: "$" + string(n.Op), Value: a{fig, intOf(n.Value)}}}}}
 	}
 	panic(fmt.Sprintf("segment: unknown node %T", n))
+}
+
+// changeQuery compiles a Change as $expr: the sums of the two windows,
+// then 100·(current − earlier) compared with v·earlier (see changeCmp),
+// with a positive earlier sum.
+func (m *mqlc) changeQuery(n Agg, p crm.Problems) bson.D {
+	cw, ew := n.ChangeWindows()
+	pw := p.At(string(n.Array)).At(string(n.Fn)).At("window")
+	total := func(w Node) bson.D {
+		return d{{Key: "$sum", Value: d{{Key: "$map", Value: d{
+			{Key: "input", Value: d{{Key: "$filter", Value: d{
+				{Key: "input", Value: d{{Key: "$ifNull", Value: a{"$" + string(n.Array), a{}}}}},
+				{Key: "as", Value: "e"},
+				{Key: "cond", Value: m.expr(w, n.Array, pw)},
+			}}}},
+			{Key: "as", Value: "e"},
+			{Key: "in", Value: "$$e." + arrays[n.Array].sum},
+		}}}}}
+	}
+	return d{{Key: "$expr", Value: d{{Key: "$let", Value: d{
+		{Key: "vars", Value: d{{Key: "cur", Value: total(cw)}, {Key: "earl", Value: total(ew)}}},
+		{Key: "in", Value: d{{Key: "$and", Value: a{
+			d{{Key: "$gt", Value: a{"$$earl", 0}}},
+			d{{Key: "$" + string(n.Op), Value: a{
+				d{{Key: "$multiply", Value: a{int64(100), d{{Key: "$subtract", Value: a{"$$cur", "$$earl"}}}}}},
+				d{{Key: "$multiply", Value: a{intOf(n.Value), "$$earl"}}},
+			}}},
+		}}}},
+	}}}}}
 }
 
 // quantExpr compiles a quantifier as $expr: the number of elements that

@@ -853,6 +853,7 @@ var windows = map[string]string{
 	"interactions": "interactions", "互动": "interactions",
 	"complaints": "complaints", "投诉": "complaints",
 	"deals": "deals", "成交额": "deals",
+	"deal-change": "deal-change", "成交额变化": "deal-change",
 }
 
 // window expands a shorthand into its aggregate.
@@ -865,6 +866,8 @@ func window(name string, d Duration) Agg {
 		return Agg{Array: Interactions, Fn: Count, Where: And{Nodes: []Node{Cond{Field: "keyEvent", Op: Eq, Value: String(crm.KeyEventComplaint)}, since}}}
 	case "deals":
 		return Agg{Array: Deals, Fn: Sum, Where: Cond{Field: "date", Op: Gte, Value: Ago(d)}}
+	case "deal-change":
+		return Agg{Array: Deals, Fn: Change, Window: d}
 	}
 	return Agg{Array: Interactions, Fn: Count, Where: since}
 }
@@ -894,7 +897,7 @@ func (p *parser) array(scope Array, name string, start int, neg bool) Node {
 	if !dotted {
 		w, ok := windows[strings.ToLower(head)]
 		if !ok {
-			p.failAt(start, "", "unknown %q(...) (expected visits(90d), interactions(90d), complaints(180d), deals(365d), or an array such as interactions.some(...))", name)
+			p.failAt(start, "", "unknown %q(...) (expected visits(90d), interactions(90d), complaints(180d), deals(365d), deal-change(12m), or an array such as interactions.some(...))", name)
 		}
 		p.next() // (
 		p.space()
@@ -905,6 +908,9 @@ func (p *parser) array(scope Array, name string, start int, neg bool) Node {
 		d, ok := ParseDuration(p.s[a:p.i])
 		if !ok || !d.valid() {
 			p.failAt(a, "a relative time such as 90d", "expected a relative time such as 90d, 12w, 6m or 1y (at most 100y) in %s(...)", head)
+		}
+		if twice := (Duration{N: 2 * d.N, Unit: d.Unit}); w == "deal-change" && (d.N < 1 || !twice.valid()) {
+			p.failAt(a, "a relative time such as 12m", "expected a window from 1d to 50y such as 12m in %s(...)", head)
 		}
 		p.space()
 		if p.sym() != ')' {
@@ -972,6 +978,13 @@ func (p *parser) aggCmp(fn AggFn, label string) (Op, Value) {
 		p.next()
 	}
 	text := p.s[start:p.i]
+	if fn == Change {
+		n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(text, "+"), "%"), 10, 64)
+		if err != nil || n < -MaxChangePercent || n > MaxChangePercent {
+			p.failAt(start, "a percent", "expected a whole percent such as 30 or -30 after %q, found %s", label, quote(text))
+		}
+		return cmpOps[c], Int(n)
+	}
 	if fn == Sum {
 		m, err := parseAmount(text)
 		if err != nil {

@@ -74,7 +74,7 @@ scalar Duration
 	b.WriteString(where(Customer, "CustomerWhere", `"""
 Which customers: sibling fields are ANDed. Nested arrays take quantifiers
 (some, none, every: all conditions hold for one and the same element) and
-windowed figures (count, and sum for deals): contacts, interactions, needs,
+windowed figures (count, and sum and change for deals): contacts, interactions, needs,
 deals, satisfaction (survey results) and stageHistory (the changes of stage).
 See internal/segment/QUERY.md.
 """`))
@@ -91,10 +91,31 @@ See internal/segment/QUERY.md.
 		if arrays[a].sum != "" {
 			fmt.Fprintf(&b, "  \"The sum of the %ss of the elements that match.\"\n  sum: %sSum\n", arrays[a].sum, el)
 		}
+		if arrays[a].window != "" {
+			fmt.Fprintf(&b, "  \"The change of the sum of the %ss between two windows, in percent (deal-change(12m) in the query line).\"\n  change: %sChange\n", arrays[a].sum, el)
+		}
 		b.WriteString("}\n\n")
 		fmt.Fprintf(&b, "input %sCount {\n  where: %sWhere\n  eq: Int\n  gt: Int\n  gte: Int\n  lt: Int\n  lte: Int\n}\n\n", el, el)
 		if arrays[a].sum != "" {
 			fmt.Fprintf(&b, "input %sSum {\n  where: %sWhere\n  eq: Money\n  gt: Money\n  gte: Money\n  lt: Money\n  lte: Money\n}\n\n", el, el)
+		}
+		if arrays[a].window != "" {
+			fmt.Fprintf(&b, `"""
+The change, in percent, of the %[2]ss of the last window against the window before it ((now -
+window, now] against (now - 2 window, now - window], by %[3]s), compared exactly: gte 30 holds for
++30%%, not for +29.9%%. With no %[4]s in the earlier window there is no change: no comparison holds.
+"""
+input %[1]sChange {
+  "A relative time from 1d to 50y: 12m, 365d, 2y."
+  window: String!
+  eq: Int
+  gt: Int
+  gte: Int
+  lt: Int
+  lte: Int
+}
+
+`, el, arrays[a].sum, arrays[a].window, a)
 		}
 	}
 	for _, t := range types {

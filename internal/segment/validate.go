@@ -127,8 +127,14 @@ func (v *validator) agg(n Agg, scope Array, p crm.Problems, depth int) {
 	case n.Fn == Sum:
 		v.add(pa, string(n.Fn), "sum is offered for deals only")
 		return
+	case n.Fn == Change && info.window != "":
+		v.change(n, pa.At(string(n.Fn)))
+		return
+	case n.Fn == Change:
+		v.add(pa, string(n.Fn), "change is offered for deals only")
+		return
 	default:
-		v.add(pa, string(n.Fn), "unknown figure (expected count or sum)")
+		v.add(pa, string(n.Fn), "unknown figure (expected count, sum or change)")
 		return
 	}
 	pf := pa.At(string(n.Fn))
@@ -159,6 +165,32 @@ func (v *validator) agg(n Agg, scope Array, p crm.Problems, depth int) {
 		}
 	}
 	v.node(n.Where, n.Array, pf.At("where"), depth+1)
+}
+
+// MaxChangePercent bounds the percent a Change compares with.
+const MaxChangePercent = 1_000_000
+
+// change checks a Change: a window of at least a day whose double is a
+// valid duration, no where, and a whole percent.
+func (v *validator) change(n Agg, pf crm.Problems) {
+	twice := Duration{N: 2 * n.Window.N, Unit: n.Window.Unit}
+	if !n.Window.valid() || n.Window.N < 1 || !twice.valid() {
+		v.add(pf, "window", "must be a relative time such as 12m or 365d, at least 1d and at most 50y")
+	}
+	if n.Where != nil {
+		v.add(pf, "where", "a change takes no element filter")
+	}
+	switch n.Op {
+	case Eq, Gt, Gte, Lt, Lte:
+	default:
+		v.add(pf, string(n.Op), "unknown operator (expected eq, gt, gte, lt or lte)")
+		return
+	}
+	if x, ok := n.Value.(Int); !ok {
+		v.add(pf, string(n.Op), "must be a whole percent (an integer)")
+	} else if x < -MaxChangePercent || x > MaxChangePercent {
+		v.add(pf, string(n.Op), "must be a percent from %d to %d", -MaxChangePercent, MaxChangePercent)
+	}
 }
 
 func (v *validator) cond(c Cond, scope Array, p crm.Problems) {

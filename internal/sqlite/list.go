@@ -388,7 +388,6 @@ func (cs *customerStore) matchEntry(ctx context.Context, f crm.Filter, e *entry)
 // batches, and returns the ids it selects: for the filters that read what
 // the read model does not keep (interaction summaries).
 func (cs *customerStore) matchFull(ctx context.Context, chunks []*chunk, f crm.Filter) (map[string]bool, error) {
-	const batch = 500
 	var ids []string
 	for _, c := range chunks {
 		for _, e := range c.entries[:c.n] {
@@ -396,18 +395,13 @@ func (cs *customerStore) matchFull(ctx context.Context, chunks []*chunk, f crm.F
 		}
 	}
 	selected := map[string]bool{}
-	for start := 0; start < len(ids); start += batch {
-		docs, err := cs.GetMany(ctx, ids[start:min(start+batch, len(ids))])
-		if err != nil {
-			return nil, err
+	err := cs.eachDocument(ctx, ids, func(d *crm.Customer) error {
+		if f.Match(d) {
+			selected[d.ID] = true
 		}
-		for _, d := range docs {
-			if f.Match(d) {
-				selected[d.ID] = true
-			}
-		}
-	}
-	return selected, nil
+		return nil
+	})
+	return selected, err
 }
 
 // matches appends to out the rows of c whose search key contains needle
@@ -514,6 +508,12 @@ func (cs *customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm
 	if fnErr != nil {
 		return fnErr
 	}
+	return cs.eachDocument(ctx, ids, fn)
+}
+
+// eachDocument reads the whole documents of ids in batches and calls fn
+// for each that still exists.
+func (cs *customerStore) eachDocument(ctx context.Context, ids []string, fn func(*crm.Customer) error) error {
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		docs, err := cs.GetMany(ctx, ids[start:min(start+batch, len(ids))])
@@ -529,25 +529,47 @@ func (cs *customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm
 	return nil
 }
 
-// OpenTasks hands out the read model's active customers with an open task
-// of the assignee (the read model keeps only the open tasks).
-func (cs *customerStore) OpenTasks(ctx context.Context, q crm.TaskQuery, fn func(*crm.Customer) error) error {
+// CustomersWithTasks hands out the active customers with a task of q's
+// status and assignee. The read model's customers keep only their open
+// tasks: those answer OPEN. For DONE and CLOSED the briefs (which keep
+// every task) pick the candidates, whose whole documents are then read in
+// batches.
+func (cs *customerStore) CustomersWithTasks(ctx context.Context, q crm.TaskQuery, fn func(*crm.Customer) error) error {
+	status := q.TaskStatus()
+	if !status.Valid() {
+		return crm.Errorf(crm.CodeBadUserInput, "unknown task status %q", status)
+	}
+	picks := func(tasks []crm.Task) bool {
+		return slices.ContainsFunc(tasks, func(t crm.Task) bool { return q.Picks(t.Status, t.AssigneeID) })
+	}
+	var ids []string // DONE, CLOSED: read whole
 	var fnErr error
 	err := cs.eachInScope(ctx, []crm.Filter{nil}, crm.CountQuery{Scope: crm.ScopeActive}, func(e *entry, _ int) {
-		if fnErr != nil || len(e.c.Tasks) == 0 {
-			return
-		}
-		for i := range e.c.Tasks {
-			if q.Assignee == "" || e.c.Tasks[i].AssigneeID == q.Assignee {
+		switch b := e.c.Brief; {
+		case fnErr != nil:
+		case status == crm.TaskOpen:
+			if picks(e.c.Tasks) {
 				fnErr = fn(&e.c)
-				return
 			}
+		case b == nil: // a customer without a brief: its document tells
+			ids = append(ids, e.c.ID)
+		case slices.ContainsFunc(b.Tasks, func(t crm.BriefTask) bool { return q.Picks(t.Status, t.AssigneeID) }):
+			ids = append(ids, e.c.ID)
 		}
 	})
 	if err != nil {
 		return err
 	}
-	return fnErr
+	if fnErr != nil {
+		return fnErr
+	}
+	return cs.eachDocument(ctx, ids, func(c *crm.Customer) error {
+		// Written since the snapshot: still active, still with such a task?
+		if c.ArchivedAt != nil || !picks(c.Tasks) {
+			return nil
+		}
+		return fn(c)
+	})
 }
 
 // OpenServiceRequests hands out the read model's active customers with a

@@ -207,52 +207,115 @@ func init() {
 }
 
 func init() {
-	// OpenTasks hands out the active customers with an open task of the
-	// assignee (any assignee's with none), each once, with those tasks.
-	register("OpenTasks", false, func(t *testing.T, h Harness) {
+	// CustomersWithTasks hands out the active customers with a task of the
+	// status (OPEN when none) and the assignee (any assignee's with none),
+	// each once, with those tasks; a customer with such a task of another
+	// assignee, or another such task of the assignee, is not one. fn's
+	// error stops it.
+	register("CustomersWithTasks", false, func(t *testing.T, h Harness) {
 		s := open(t, h)
+		closedAt := base.Add(time.Hour)
 		task := func(assignee string, status crm.TaskStatus) crm.Task {
-			return crm.Task{ID: crm.NewID(), Kind: crm.TaskManual, Title: "任务", AssigneeID: assignee, Due: base, Status: status, CreatedAt: base}
+			x := crm.Task{ID: crm.NewID(), Kind: crm.TaskManual, Title: "任务", AssigneeID: assignee, Due: base, Status: status, CreatedAt: base}
+			if status != crm.TaskOpen {
+				x.ClosedAt = &closedAt
+			}
+			return x
 		}
 		mine := plain("任务公司甲", base)
 		mine.Tasks = []crm.Task{task("u1", crm.TaskOpen), task("u1", crm.TaskOpen), task("u2", crm.TaskDone)}
 		theirs := plain("任务公司乙", base)
 		theirs.Tasks = []crm.Task{task("u2", crm.TaskOpen), task("u1", crm.TaskClosed)}
 		archived := plain("任务公司丙", base)
-		archived.Tasks = []crm.Task{task("u1", crm.TaskOpen)}
+		archived.Tasks = []crm.Task{task("u1", crm.TaskOpen), task("u1", crm.TaskDone), task("u1", crm.TaskClosed)}
 		at := base
 		archived.ArchivedAt = &at
 		none := plain("任务公司丁", base)
-		for _, c := range []*crm.Customer{mine, theirs, archived, none} {
+		finished := plain("任务公司戊", base)
+		finished.Tasks = []crm.Task{task("u1", crm.TaskDone), task("u1", crm.TaskDone), task("u3", crm.TaskClosed)}
+		// Done after it was stored: the store sees the write.
+		later := plain("任务公司己", base)
+		later.Tasks = []crm.Task{task("u3", crm.TaskOpen)}
+		all := []*crm.Customer{mine, theirs, archived, none, finished, later}
+		for _, c := range all {
 			insert(t, s, c)
 		}
+		done := *later
+		done.Tasks = []crm.Task{later.Tasks[0]}
+		done.Tasks[0].Status, done.Tasks[0].ClosedAt = crm.TaskDone, &closedAt
+		done.Version = 2
+		if err := s.Customers().Replace(ctx(t), &done, 1); err != nil {
+			t.Fatal(err)
+		}
+		all[len(all)-1] = &done
+		stored := map[string]*crm.Customer{}
+		for _, c := range all {
+			stored[c.ID] = c
+		}
 		for _, tc := range []struct {
+			status   crm.TaskStatus
 			assignee string
-			want     []string
-		}{{"u1", []string{mine.ID}}, {"u2", []string{theirs.ID}}, {"", []string{mine.ID, theirs.ID}}, {"u3", nil}} {
-			var got []string
-			err := s.Customers().OpenTasks(ctx(t), crm.TaskQuery{Assignee: tc.assignee}, func(c *crm.Customer) error {
-				got = append(got, c.ID)
+			want     []*crm.Customer
+		}{
+			{"", "u1", []*crm.Customer{mine}},
+			{crm.TaskOpen, "u1", []*crm.Customer{mine}},
+			{crm.TaskOpen, "u2", []*crm.Customer{theirs}},
+			{crm.TaskOpen, "", []*crm.Customer{mine, theirs}},
+			{crm.TaskOpen, "u3", nil},
+			{crm.TaskDone, "u1", []*crm.Customer{finished}},
+			{crm.TaskDone, "u2", []*crm.Customer{mine}},
+			{crm.TaskDone, "u3", []*crm.Customer{&done}},
+			{crm.TaskDone, "", []*crm.Customer{mine, finished, &done}},
+			{crm.TaskClosed, "u1", []*crm.Customer{theirs}},
+			{crm.TaskClosed, "u2", nil},
+			{crm.TaskClosed, "u3", []*crm.Customer{finished}},
+			{crm.TaskClosed, "", []*crm.Customer{theirs, finished}},
+		} {
+			q := crm.TaskQuery{Status: tc.status, Assignee: tc.assignee}
+			picked := func(c *crm.Customer) int {
 				n := 0
 				for _, x := range c.Tasks {
-					if x.Open() && (tc.assignee == "" || x.AssigneeID == tc.assignee) {
+					if x.Status == q.TaskStatus() && (tc.assignee == "" || x.AssigneeID == tc.assignee) {
 						n++
 					}
 				}
-				if n == 0 || !c.Partial {
-					t.Errorf("%q: %s handed out with tasks %+v (partial %v)", tc.assignee, c.Code, c.Tasks, c.Partial)
+				return n
+			}
+			var got []string
+			err := s.Customers().CustomersWithTasks(ctx(t), q, func(c *crm.Customer) error {
+				got = append(got, c.ID)
+				whole := stored[c.ID]
+				if whole == nil || picked(c) == 0 || picked(c) != picked(whole) || (q.TaskStatus() == crm.TaskOpen && !c.Partial) {
+					t.Errorf("%s of %q: %s handed out with tasks %+v (partial %v)", q.TaskStatus(), tc.assignee, c.Code, c.Tasks, c.Partial)
 				}
 				return nil
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
+			var want []string
+			for _, c := range tc.want {
+				want = append(want, c.ID)
+			}
 			slices.Sort(got)
-			slices.Sort(tc.want)
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("open tasks of %q: customers %v, want %v", tc.assignee, got, tc.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s tasks of %q: customers %v, want %v", q.TaskStatus(), tc.assignee, got, want)
 			}
 		}
+		for _, st := range []crm.TaskStatus{crm.TaskOpen, crm.TaskDone} {
+			stop := errors.New("stop")
+			calls := 0
+			err := s.Customers().CustomersWithTasks(ctx(t), crm.TaskQuery{Status: st}, func(*crm.Customer) error {
+				calls++
+				return stop
+			})
+			if !errors.Is(err, stop) || calls != 1 {
+				t.Errorf("%s: fn's error: %v after %d calls, want it after 1", st, err, calls)
+			}
+		}
+		err := s.Customers().CustomersWithTasks(ctx(t), crm.TaskQuery{Status: "LATE"}, func(*crm.Customer) error { return nil })
+		mustCode(t, err, crm.CodeBadUserInput)
 	})
 }
 
