@@ -1406,6 +1406,8 @@ async function main() {
       tiers: customersAggregate(groupBy: [VALUE_TIER], orderBy: {by: KEY}, limit: 20, locale: ZH_CN) { groups { labels count customers drill } total { customers } }
       deals: dealsAggregate(range: $r, groupBy: [MONTH], orderBy: {by: KEY}, limit: 1) { groups { keys sum(metric: AMOUNT) } total { sum(metric: AMOUNT) } }
       inter: interactionsAggregate(range: $r) { total { count } }
+      sreq: serviceRequestsAggregate(range: $r) { total { count } }
+      tasks: tasksAggregate(range: $r, groupBy: [MONTH, TIMELINESS], limit: 10, locale: ZH_CN) { groups { labels count drill } total { count } }
       fun: funnel(range: $r, locale: ZH_CN) { steps { label customers drill } }
       industries: dealsAggregate(range: $r, groupBy: [INDUSTRY], orderBy: {by: SUM, metric: AMOUNT}, limit: 10, locale: ZH_CN) { groups { labels other drill sum(metric: AMOUNT) } }
     }`;
@@ -1434,9 +1436,20 @@ async function main() {
       assert(dealsExact === dashMoney(api.deals.total.sum), `deal amount shown ${dealsExact}, API ${api.deals.total.sum}`);
       const interShown = await p.getByTestId('dash-total-interactions').textContent();
       assert(interShown === `${api.inter.total.count.toLocaleString('zh-CN')} 条`, `interactions shown ${interShown}, API ${api.inter.total.count}`);
+      const bars = (xs) => JSON.stringify(xs.map((x) => JSON.stringify(x)).sort());
+      // Service requests and tasks by timeliness (the facts SERVICE_REQUESTS and TASKS).
+      for (const [id, total] of [['serviceRequests', api.sreq.total.count], ['tasks', api.tasks.total.count]]) {
+        const shownTotal = await p.getByTestId(`dash-total-${id}`).textContent();
+        assert(shownTotal === `${total.toLocaleString('zh-CN')} 条`, `${id} shown ${shownTotal}, API ${total}`);
+      }
+      assert(api.tasks.total.count > 0, 'the demo data has tasks due in the last 12 months');
+      await dashChart(p, 'tasks').waitFor();
+      // (OVERDUE and OPEN drill lines name the time of the request: compared by their presence.)
+      const drawnTasks = (await dashDrawn(p, 'tasks')).flatMap((ser) => ser.data.filter((d) => d.value > 0).map((d) => [d.name, ser.name, d.value, !!d.drill]));
+      const taskGroups = api.tasks.groups.filter((g) => g.count > 0).map((g) => [g.labels[0], g.labels[1], g.count, !!g.drill]);
+      assert(bars(drawnTasks) === bars(taskGroups), `task bars ${JSON.stringify(drawnTasks).slice(0, 300)} vs API ${JSON.stringify(taskGroups).slice(0, 300)}`);
       // What is drawn is what the API says, bar by bar.
       const tiers = (await dashDrawn(p, 'tiers'))[0].data;
-      const bars = (xs) => JSON.stringify(xs.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
       assert(bars(tiers.map((d) => [d.name, d.value, d.drill])) === bars(api.tiers.groups.map((g) => [g.labels.join(' · '), g.count, g.drill])), `tier bars ${JSON.stringify(tiers)} vs API ${JSON.stringify(api.tiers.groups)}`);
       assert(api.fun.steps[0].customers > 0, 'the demo data has a funnel in the last 12 months');
       const steps = (await dashDrawn(p, 'funnel'))[0].data;
@@ -1663,7 +1676,7 @@ async function main() {
     // Classification rules (issue 17): the rules in force from the menu, a
     // manager's dry run with the figures of the API, a salesperson reading
     // them on a phone without the dry run.
-    await scenario('classification rules: the rules in force, a dry run as the API (1280); read-only on a phone (375)', async () => {
+    await scenario("classification rules: the rules in force, a dry run as the API (1280); read-only on a phone, a manager's dry run with its tasks (375)", async () => {
       const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
       const api = await gql(base, '{ rules { version rules { name } } previewRules(first: 20, locale: ZH_CN) { customers changed transitions { customers } lint { kind rules message } } }', {}, token);
       const ctx = await newContext(DESKTOP, { bypassCSP: true });
@@ -1712,6 +1725,45 @@ async function main() {
       assert(w <= 375, `the rules page scrolls sideways at 375 px: ${w}`);
       await q.screenshot({ path: join(SHOTS, 'rules-375.png'), fullPage: true });
       await phone.close();
+
+      // A manager's dry run on a phone: the rules in force, then an A tier
+      // from 300,000 tried in the editor, with the tasks it would open and
+      // close; every table scrolls in its own box, never the page.
+      const mphone = await newContext(PHONE);
+      const m = await mphone.newPage();
+      state.current = m;
+      await m.goto(`${base}/login?next=${encodeURIComponent('/rules')}`);
+      await signIn(m, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/rules' });
+      await m.getByTestId('rule').first().waitFor();
+      await m.getByTestId('rules-preview').click();
+      await m.getByTestId('rules-preview-result').waitFor();
+      let mw = await m.evaluate(() => document.documentElement.scrollWidth);
+      assert(mw <= 375, `the dry run scrolls the page sideways at 375 px: ${mw}`);
+      await m.getByTestId('rules-preview-result').scrollIntoViewIfNeeded();
+      await shoot(m, 'rules-preview');
+      const edited = api.rules.rules.map((r) => r.name);
+      await m.getByTestId('rules-edit').click();
+      const first = m.getByTestId('rule-edit').first();
+      assert((await first.locator('input').first().inputValue()) === edited[0], 'the editor does not start with the first rule');
+      await first.getByLabel('条件').fill('deals.sum(date:<=12m):>=300000');
+      await m.getByTestId('rules-try').click();
+      const effects = m.getByTestId('rules-task-effect');
+      await effects.first().waitFor();
+      const tried = await gql(base, `query($r:[ClassificationRuleInput!]){ previewRules(rules:$r, first: 20) { tasks { kind opened closed } changes { code } } }`,
+        { r: (await gql(base, '{ rules { rules { name when priority then { valueTier lifecycle addTags removeTags cadenceDays } } } }', {}, token)).rules.rules
+          .map((r, i) => (i === 0 ? { ...r, when: 'deals.sum(date:<=12m):>=300000' } : r)) }, token);
+      assert((await effects.count()) === tried.previewRules.tasks.length && tried.previewRules.tasks.length > 0,
+        `${await effects.count()} task rows shown, the API has ${JSON.stringify(tried.previewRules.tasks)}`);
+      // The changes as a list on a phone, one item per change.
+      const changeItems = m.getByTestId('rules-change');
+      assert((await changeItems.count()) === tried.previewRules.changes.length && (await changeItems.locator('table').count()) === 0,
+        `${await changeItems.count()} changes listed, the API has ${tried.previewRules.changes.length}`);
+      mw = await m.evaluate(() => document.documentElement.scrollWidth);
+      assert(mw <= 375, `the editor's dry run scrolls the page sideways at 375 px: ${mw}`);
+      await effects.first().scrollIntoViewIfNeeded();
+      await shoot(m, 'rules-try-tasks');
+      await m.screenshot({ path: join(SHOTS, 'rules-try-375.png'), fullPage: true });
+      await mphone.close(); // nothing saved
       state.current = page;
     });
 
@@ -1930,7 +1982,7 @@ async function main() {
     // unread, the figures as the API has them, gone once opened (and the API
     // has it read), a task opens its customer; at 390 px the bell stays in
     // the header and the panel fits the screen.
-    await scenario('digest: the bell, its figures as the API, read once opened, a task to its customer (1280, 390)', async () => {
+    await scenario('digest: the bell and the menu counts as the API, read once opened, a task to its customer (1280, 390, 375)', async () => {
       const PHONE390 = { width: 390, height: 844 };
       const KINDS = { NEXT_ACTION: '下一步行动', FOLLOW_UP: '周期跟进', CLASSIFICATION_REVIEW: '分级复核', CHURN_RISK: '流失风险',
         STALE_NEED: '需求停滞', SERVICE_OVERDUE: '服务超时', SERVICE_CHECK: '服务回访', MANUAL: '手动待办' };
@@ -1941,10 +1993,22 @@ async function main() {
       const ctx = await newContext(DESKTOP, { bypassCSP: true }); // to inject axe-core
       const p = await ctx.newPage();
       state.current = p;
+      // The bell and the menu's counts share one digest request.
+      const digestPosts = [];
+      p.on('request', (r) => {
+        const body = r.method() === 'POST' && new URL(r.url()).pathname === '/graphql' ? (r.postData() ?? '') : '';
+        if (/query Digest\b|query TaskCount\b/.test(body)) digestPosts.push(/query TaskCount/.test(body) ? 'TaskCount' : 'Digest');
+      });
       await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
       await signIn(p, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
       const bell = p.getByTestId('digest-bell');
       await p.locator('[data-testid="digest-bell"][data-unread="true"]').waitFor();
+      const due = api.overdue + api.dueToday;
+      if (due > 0) await p.locator(`[data-testid="nav-tasks-count"][aria-label="${due} 项今天到期或已逾期"]`).waitFor();
+      else assert((await p.getByTestId('nav-tasks-count').count()) === 0, 'a count on 待办 with nothing due');
+      if (api.serviceRequests > 0) await p.locator(`[data-testid="nav-service-count"][data-urgent="${api.serviceRequestsOverdue > 0}"]`).waitFor();
+      else assert((await p.getByTestId('nav-service-count').count()) === 0, 'a count on 服务请求 with none held');
+      assert(JSON.stringify(digestPosts) === '["Digest"]', `the header asked ${JSON.stringify(digestPosts)}, want one Digest`);
       await bell.locator('.ant-badge-dot').waitFor({ state: 'visible' }); // after its zoom-in motion
       assert(/未读/.test((await bell.getAttribute('aria-label')) ?? ''), 'the bell is not named unread');
       await shoot(p, 'digest-badge');
@@ -2023,6 +2087,13 @@ async function main() {
       const w = await q.evaluate(() => document.documentElement.scrollWidth);
       assert(w <= PHONE390.width, `the page scrolls sideways at 390 px with the digest open: ${w}`);
       await shoot(q, 'digest-open');
+      // At 375 px too (the narrowest phone the app is checked at).
+      await q.setViewportSize(PHONE);
+      await q.waitForTimeout(300);
+      const sheet375 = await q.locator('.ant-drawer-content-wrapper').boundingBox();
+      assert(sheet375 && sheet375.x >= 0 && sheet375.x + sheet375.width <= PHONE.width, `the digest does not fit 375 px: ${JSON.stringify(sheet375)}`);
+      assert((await q.evaluate(() => document.documentElement.scrollWidth)) <= PHONE.width, 'the page scrolls sideways at 375 px with the digest open');
+      await shoot(q, 'digest-open');
       await q.locator('[data-testid="digest-bell"][data-unread="false"]').waitFor({ state: 'attached' });
       await qpanel.getByTestId('digest-all-tasks').click();
       await q.waitForURL((u) => u.pathname === '/tasks');
@@ -2034,7 +2105,7 @@ async function main() {
     // Service requests (seed 002): a service agent opens a complaint on a
     // customer, works it through 处理中 and 已解决 to the satisfaction check;
     // the list across customers has it while it is open, not once closed.
-    await scenario('service requests: open, start, resolve, check and close; the list while open (1280, 390)', async () => {
+    await scenario('service requests: open, start, resolve, check and close; the list and its menu count while open (1280, 390, 375)', async () => {
       const PHONE390 = { width: 390, height: 844 };
       const token = await apiLogin(base, 'service1@kehu.local', DEMO_PASSWORD);
       const found = await gql(base, '{ customers(first: 60) { nodes { id code name serviceRequestCount contacts { id } } } }', {}, token);
@@ -2090,6 +2161,13 @@ async function main() {
       await p.getByRole('heading', { level: 1, name: '服务请求' }).waitFor();
       const mine = await gql(base, '{ serviceRequests(mine: true, first: 100) { totalCount } }', {}, token);
       await p.getByTestId('service-total').filter({ hasText: `共 ${mine.serviceRequests.totalCount} 项` }).waitFor();
+      // The count on 服务请求: the requests I hold (the digest's, the new one included), red when some are overdue.
+      const held = (await gql(base, '{ digest { serviceRequests serviceRequestsOverdue } }', {}, token)).digest;
+      assert(held.serviceRequests === mine.serviceRequests.totalCount, `the digest holds ${held.serviceRequests}, the list ${mine.serviceRequests.totalCount}`);
+      const heldText = held.serviceRequestsOverdue > 0
+        ? `${held.serviceRequests} 个服务请求处理中，${held.serviceRequestsOverdue} 个已超时`
+        : `${held.serviceRequests} 个服务请求处理中`;
+      await p.locator(`[data-testid="nav-service-count"][aria-label="${heldText}"][data-urgent="${held.serviceRequestsOverdue > 0}"]`).waitFor();
       const row = p.getByTestId('service-row').filter({ hasText: summary });
       await row.waitFor();
       await shoot(p, 'service-list');
@@ -2177,6 +2255,11 @@ async function main() {
       assert(w <= PHONE390.width, `the service list scrolls sideways at 390 px: ${w}`);
       await shoot(q, 'service-list');
       await audit(q, 'the service list at 390 px');
+      await q.setViewportSize(PHONE);
+      await q.waitForTimeout(300);
+      w = await q.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= PHONE.width, `the service list scrolls sideways at 375 px: ${w}`);
+      await shoot(q, 'service-list');
       await phone.close();
       state.current = page;
     });

@@ -18,6 +18,7 @@ export const colors = {
   error: '#cf1322', // red-7: 5.9:1
   success: '#237804', // green-8: 5.9:1
   warning: '#ad4e00', // orange-8: 5.6:1
+  neutral: '#595959', // a count that is not urgent (white on it 7.0:1)
 } as const;
 
 const fontFamily =

@@ -18,6 +18,8 @@ import {
   pieOption,
   presetDays,
   stackedOption,
+  TIMELINESS_COLORS,
+  TIMELINESS_ORDER,
   toAggregateRange,
   type Group,
 } from '../src/pages/dashboard/options';
@@ -117,6 +119,21 @@ describe('chart options', () => {
     expect(opt.series[1]?.data[1]?.drill).toBeNull();
     expect(opt.series[2]?.data[0]?.drill).toBeNull();
     expect(opt.series.every((s) => s.stack === 'total')).toBe(true);
+  });
+
+  it('stacks a TIMELINESS dimension in reading order, each in the colour of what it means', () => {
+    const groups = [
+      g(['2026-01', 'OVERDUE'], ['2026-01', '已超时'], 1),
+      g(['2026-01', 'ON_TIME'], ['2026-01', '按时'], 4),
+      g(['2026-01', 'CLOSED'], ['2026-01', '自动关闭'], 2),
+      g(['2026-01', 'LATE'], ['2026-01', '逾期完成'], 3),
+      g(['2026-01', '*'], ['2026-01', '其他'], 1, { other: true, drill: null }),
+    ];
+    const opt = stackedOption(groups, { lang: 'zh', customersText: String, seriesOrder: TIMELINESS_ORDER, seriesColors: TIMELINESS_COLORS });
+    expect(opt.series.map((s) => s.name)).toEqual(['按时', '逾期完成', '已超时', '自动关闭', '其他']);
+    expect(opt.series.map((s) => s.itemStyle?.color)).toEqual(['#389e0d', '#d46b08', '#cf1322', '#8c8c8c', undefined]);
+    // Without colours the palette colours the series, as before.
+    expect(stackedOption(groups, { lang: 'zh', customersText: String }).series.every((s) => s.itemStyle === undefined)).toBe(true);
   });
 
   it('tells an empty aggregate (zero buckets) from data', () => {

@@ -1,6 +1,6 @@
 // The daily digest's bell and summary (pages/tasks/digest.ts).
 import { describe, expect, it } from 'vitest';
-import { bellLabel, digestUnread, dueCount, serviceLine, summaryLine } from '../src/pages/tasks/digest';
+import { bellLabel, digestUnread, dueCount, serviceLine, serviceMenuCount, summaryLine, tasksMenuCount } from '../src/pages/tasks/digest';
 import { en, format, zh } from '../src/i18n/messages';
 
 const digest = (over: Partial<Parameters<typeof digestUnread>[0] & object> = {}) => ({
@@ -53,5 +53,27 @@ describe('the daily digest', () => {
     expect(format(zh[unread.key], unread.params)).toBe('今日摘要（未读）：5 项待办逾期或今日到期，4 个服务请求处理中');
     expect(bellLabel(digest({ read: true })).key).toBe('digest.bell');
     expect(bellLabel(null).key).toBe('digest.bell');
+  });
+
+  it('counts on the menu: 待办 my due tasks, 服务请求 the requests I hold, red when some are overdue', () => {
+    const tasks = tasksMenuCount(digest());
+    expect(tasks).toMatchObject({ n: 5, urgent: true });
+    expect(format(zh[tasks!.key], tasks!.params)).toBe('5 项今天到期或已逾期');
+    expect(tasksMenuCount(digest({ overdue: 0, dueToday: 0 }))).toBeNull();
+
+    const held = serviceMenuCount(digest());
+    expect(held).toMatchObject({ n: 4, urgent: true });
+    expect(format(zh[held!.key], held!.params)).toBe('4 个服务请求处理中，1 个已超时');
+    expect(format(en[held!.key], held!.params)).toBe('4 service requests open, 1 past due');
+    // None overdue: the count, not in the error colour.
+    const calm = serviceMenuCount(digest({ serviceRequests: 2, serviceRequestsOverdue: 0 }));
+    expect(calm).toMatchObject({ n: 2, urgent: false });
+    expect(format(zh[calm!.key], calm!.params)).toBe('2 个服务请求处理中');
+    // Read or not, the counts stay (only the bell's dot goes).
+    expect(serviceMenuCount(digest({ read: true }))?.n).toBe(4);
+    expect(serviceMenuCount(digest({ serviceRequests: 0, serviceRequestsOverdue: 0 }))).toBeNull();
+    // Not loaded yet (or an error): no count.
+    expect(serviceMenuCount(undefined)).toBeNull();
+    expect(tasksMenuCount(null)).toBeNull();
   });
 });

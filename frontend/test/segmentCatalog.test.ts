@@ -94,9 +94,28 @@ describe('filter builder catalog', () => {
       const filter = cw.get(a);
       expect(filter, a).toBe(ARRAY_FILTERS[a]);
       const ops = fieldsOf(filter ?? '');
-      expect([...ops.keys()].sort()).toEqual(['count', 'every', 'none', 'some', ...(ARRAY_LABELS[a].sum ? ['sum'] : [])].sort());
+      expect([...ops.keys()].sort()).toEqual(
+        ['count', 'every', 'none', 'some', ...(ARRAY_LABELS[a].sum ? ['sum'] : []), ...(ARRAY_LABELS[a].change ? ['change'] : [])].sort(),
+      );
       expect(ops.get('some')).toBe(WHERE_TYPES[a]);
     }
+  });
+
+  it('offers the change figure for deals only, with the window and the comparisons tree.ts reads', () => {
+    expect(ARRAYS.filter((a) => ARRAY_LABELS[a].change)).toEqual(['deals']);
+    const change = fieldsOf(fieldsOf('DealsFilter').get('change') ?? '');
+    expect([...change.entries()]).toEqual([
+      ['window', 'String'],
+      ['eq', 'Int'],
+      ['gt', 'Int'],
+      ['gte', 'Int'],
+      ['lt', 'Int'],
+      ['lte', 'Int'],
+    ]);
+    const window = inputs.get(fieldsOf('DealsFilter').get('change') ?? '')?.fields?.find((f) => f.name.value === 'window');
+    expect(window?.type.kind).toBe(Kind.NON_NULL_TYPE);
+    expect(ARRAY_LABELS.deals.change?.zh).toBe('成交额变化');
+    expect(ARRAY_LABELS.deals.change?.en).toBeTruthy();
   });
 
   for (const scope of Object.keys(WHERE_TYPES) as Scope[]) {

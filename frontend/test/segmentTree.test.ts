@@ -11,6 +11,7 @@ import {
   WhereShapeError,
   addChild,
   changeCond,
+  changeFigureFn,
   countConditions,
   emptyGroup,
   fromWhere,
@@ -23,6 +24,7 @@ import {
   type BuilderNode,
   type CondNode,
   type CondValue,
+  type FigureNode,
   type GroupNode,
   type Where,
 } from '../src/lib/segment/tree';
@@ -203,6 +205,125 @@ describe('tree -> where', () => {
   });
 });
 
+// deal-change(12m):<=-30: the change in percent of the deal amounts of the
+// last window against the one before it. The wheres below are written by hand
+// as the server's ToInput writes them (checked against its parseQuery, see the
+// deal-change lines of the fixture).
+describe('change figures', () => {
+  const change = (window: string, cmp: string, v: number): Where => ({ deals: { change: { window, [cmp]: v } } });
+  const root = (...children: BuilderNode[]): GroupNode => ({ ...emptyGroup(), children });
+
+  it('has deal-change lines from the server', () => {
+    expect(fixtures.filter((f) => f.line.includes('deal-change') || f.line.includes('成交额变化')).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each([
+    change('12m', 'lte', -30),
+    change('6m', 'gte', 50),
+    change('2w', 'eq', 0),
+    change('50y', 'gt', 1_000_000),
+    change('18262d', 'lt', -1_000_000),
+    { not: change('1y', 'lt', -10) },
+    { or: [change('90d', 'eq', 0), { and: [change('1y', 'gt', 100), { valueTier: { eq: 'A' } }] }] },
+    { and: [change('12m', 'gte', -50), change('12m', 'lte', -10), { deals: { sum: { gte: '100000.00', where: { date: { gte: '365d' } } } } }] },
+    { and: [{ deals: { some: { product: { contains: 'ERP' } } } }, change('365d', 'lte', -30), { deals: { count: { gte: 2 } } }] },
+  ])('round trip %j', (where) => {
+    const tree = fromWhere(where);
+    expect(toWhere(tree).where).toEqual(where);
+    expect(shape(fromWhere(toWhere(tree).where))).toEqual(shape(tree));
+  });
+
+  it('reads a change as one figure with its window, no where, and the percent', () => {
+    const t = fromWhere(change('12m', 'lte', -30));
+    expect(t.children).toHaveLength(1);
+    const f = t.children[0] as FigureNode;
+    expect(f).toMatchObject({ type: 'figure', array: 'deals', fn: 'change', window: '12m', cmp: 'lte', value: -30 });
+    expect(f.where.children).toEqual([]);
+    expect(countConditions(t)).toBe(1);
+    expect(toWhere(t)).toMatchObject({ incomplete: 0, conditions: 1 });
+    // the window and the fn are part of the tree's shape
+    expect(shape(fromWhere(change('6m', 'lte', -30)))).not.toEqual(shape(t));
+    expect(shape(fromWhere({ deals: { count: { lte: -30 } } }))).not.toEqual(shape(t));
+  });
+
+  it('writes several comparisons and a padded window in the canonical form', () => {
+    // as the server's formatQuery answers: deal-change(12m):>=-50 deal-change(12m):<=-10
+    const t = fromWhere({ deals: { change: { window: '012m', lte: -10, gte: -50 }, sum: { gt: '1.00' } } });
+    expect(toWhere(t).where).toEqual({ and: [{ deals: { sum: { gt: '1.00' } } }, change('12m', 'gte', -50), change('12m', 'lte', -10)] });
+  });
+
+  it('refuses a malformed change with the path of the fault', () => {
+    const bad = (change: unknown) => () => fromWhere({ deals: { change } });
+    expect(bad({ lte: -30 })).toThrow(WhereShapeError);
+    expect(bad({ lte: -30 })).toThrow(/^where\.deals\.change\.window: /);
+    expect(bad({ window: 12, lte: -30 })).toThrow(/^where\.deals\.change\.window: /);
+    expect(bad({ window: 'a year', lte: -30 })).toThrow(/^where\.deals\.change\.window: /);
+    expect(bad({ window: '12m', lte: -30, where: {} })).toThrow(/^where\.deals\.change\.where: unknown operator/);
+    expect(bad({ window: '12m', ne: 5 })).toThrow(/^where\.deals\.change\.ne: unknown operator/);
+    expect(bad({ window: '12m' })).toThrow(/^where\.deals\.change: needs a comparison/);
+    expect(bad({ window: '12m', gte: 1.5 })).toThrow(/^where\.deals\.change\.gte: must be a whole percent/);
+    expect(bad({ window: '12m', gte: '30' })).toThrow(/^where\.deals\.change\.gte: /);
+    expect(bad('12m')).toThrow(/^where\.deals\.change: /);
+    expect(() => fromWhere({ or: [{ valueTier: { eq: 'A' } }, { interactions: { change: { window: '12m', gte: 1 } } }] })).toThrow(
+      /^where\.or\[1\]\.interactions\.change: change is offered for deals only/,
+    );
+    // a change inside a block's where is no field of a deal
+    expect(() => fromWhere({ deals: { some: { change: { window: '12m', gte: 1 } } } })).toThrow(/^where\.deals\.some\.change: unknown field/);
+  });
+
+  it('leaves out a change without a window or percent the server takes, and counts it', () => {
+    const fig = (window: string | null, value: FigureNode['value']): FigureNode => ({ ...(fromWhere(change('12m', 'gte', 1)).children[0] as FigureNode), window, value });
+    for (const [window, value] of [
+      [null, 10],
+      ['', 10],
+      ['0d', 10],
+      ['51y', 10],
+      ['601m', 10],
+      ['2610w', 10],
+      ['18263d', 10],
+      ['12m', null],
+      ['12m', 1.5],
+      ['12m', 1_000_001],
+      ['12m', -1_000_001],
+    ] as const) {
+      expect(toWhere(root(fig(window, value))), `${window} ${value}`).toEqual({ where: null, incomplete: 1, conditions: 0 });
+    }
+    expect(toWhere(root(fig('600m', -1_000_000))).where).toEqual(change('600m', 'gte', -1_000_000));
+    expect(toWhere(root(fig('2609w', '-5'))).where).toEqual(change('2609w', 'gte', -5));
+  });
+
+  it('the preset is deal-change(12m):<=-30, as the server reads that line', () => {
+    const preset = newBlock({ kind: 'dealsDrop' });
+    const server = fixtures.find((f) => f.line === 'deal-change(12m):<=-30')?.where;
+    expect(server).toEqual(change('12m', 'lte', -30));
+    expect(toWhere(root(preset))).toEqual({ where: server, incomplete: 0, conditions: 1 });
+    // a plain change block starts with a window and waits for its percent
+    const plain = newBlock({ kind: 'figure', array: 'deals', fn: 'change' });
+    expect(plain).toMatchObject({ fn: 'change', window: '12m', value: null });
+    expect(toWhere(root(plain))).toEqual({ where: null, incomplete: 1, conditions: 0 });
+    expect('window' in newBlock({ kind: 'figure', array: 'deals', fn: 'sum' })).toBe(false);
+  });
+
+  it('switches a figure to change and back: a window, no where, the value starts over', () => {
+    let t = fromWhere({ deals: { count: { gte: 2, where: { date: { gte: '1y' } } } } });
+    const id = t.children[0]?.id ?? '';
+    t = updateNode(t, id, (n) => changeFigureFn(n as FigureNode, 'change'));
+    const c = t.children[0] as FigureNode;
+    expect(c).toMatchObject({ id, fn: 'change', window: '12m', value: null, cmp: 'gte' });
+    expect(c.where.children).toEqual([]);
+    expect(countConditions(t)).toBe(1);
+    t = updateNode(t, id, (n) => ({ ...(n as FigureNode), value: -20 }));
+    expect(toWhere(t).where).toEqual(change('12m', 'gte', -20));
+    const back = changeFigureFn(t.children[0] as FigureNode, 'sum');
+    expect('window' in back).toBe(false);
+    expect(back).toMatchObject({ id, fn: 'sum', value: null });
+    expect(back.where.children).toEqual([]);
+    // count <-> sum keeps the where, as before
+    const sum = changeFigureFn(fromWhere({ deals: { count: { gte: 2, where: { date: { gte: '1y' } } } } }).children[0] as FigureNode, 'sum');
+    expect(toWhere(root({ ...sum, value: '10.00' })).where).toEqual({ deals: { sum: { gte: '10.00', where: { date: { gte: '1y' } } } } });
+  });
+});
+
 describe('edit helpers', () => {
   it('keeps the value when the new operator takes the same kind, converts one <-> many', () => {
     const tier: CondNode = { ...newCond('customer', 'valueTier'), value: ['A', 'B'] };
@@ -294,8 +415,10 @@ describe('random round trips', () => {
     if (depth > 0 && r < 4 && scope === 'customer') {
       const array = pick(['contacts', 'interactions', 'needs', 'deals'] as const);
       if (rnd(2) === 0) return { type: 'quant', id: 'x', array, q: pick(['some', 'none', 'every'] as const), where: elementWhere(array, depth - 1) };
-      const fn = array === 'deals' && rnd(2) === 0 ? 'sum' : 'count';
-      return { type: 'figure', id: 'x', array, fn, where: elementWhere(array, depth - 1), cmp: pick(['eq', 'gt', 'gte', 'lt', 'lte'] as const), value: fn === 'sum' ? '500000.00' : rnd(5) };
+      const fn = array === 'deals' ? pick(['count', 'sum', 'change'] as const) : 'count';
+      const cmp = pick(['eq', 'gt', 'gte', 'lt', 'lte'] as const);
+      if (fn === 'change') return { type: 'figure', id: 'x', array, fn, where: emptyGroup(), window: pick(['12m', '90d', '2w', '1y']), cmp, value: rnd(201) - 100 };
+      return { type: 'figure', id: 'x', array, fn, where: elementWhere(array, depth - 1), cmp, value: fn === 'sum' ? '500000.00' : rnd(5) };
     }
     return cond(scope);
   };

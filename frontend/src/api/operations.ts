@@ -843,6 +843,14 @@ export const DashboardQuery = graphql(`
       groups { keys labels count customers other drill }
       total { count customers }
     }
+    serviceRequests: serviceRequestsAggregate(segment: $segment, range: $range, groupBy: [MONTH, TIMELINESS], limit: 10, locale: $locale) {
+      groups { keys labels count customers other drill }
+      total { count customers }
+    }
+    tasks: tasksAggregate(segment: $segment, range: $range, groupBy: [MONTH, TIMELINESS], limit: 10, locale: $locale) {
+      groups { keys labels count customers other drill }
+      total { count customers }
+    }
     industries: dealsAggregate(segment: $segment, range: $range, groupBy: [INDUSTRY], orderBy: { by: SUM, metric: AMOUNT }, limit: 10, locale: $locale) {
       groups { keys labels count customers other drill sum(metric: AMOUNT) }
       total { count customers sum(metric: AMOUNT) }

@@ -10,11 +10,9 @@ import { isMac, QuickSwitcher, useQuickSwitcherKey } from './QuickSwitcher';
 import { lastListPath } from '../lib/listMemory';
 import { MustChangePassword } from './MustChangePassword';
 import { useCountLocations } from './ListMemory';
-import { useQuery } from '@tanstack/react-query';
-import dayjs from 'dayjs';
-import { request } from '../api/client';
-import { TaskCountQuery } from '../pages/tasks/operations';
+import { serviceMenuCount, tasksMenuCount, type MenuCount } from '../pages/tasks/digest';
 import { DigestBell } from './DigestBell';
+import { useDigest } from './useDigest';
 
 export function AppLayout() {
   const { t, label } = useI18n();
@@ -29,14 +27,23 @@ export function AppLayout() {
   useQuickSwitcherKey(openSwitcher);
   const navType = useNavigationType();
   useCountLocations();
-  // My tasks due by the end of today (overdue included): the count on 待办.
-  const tasks = useQuery({
-    queryKey: ['task-count'],
-    queryFn: async () => (await request(TaskCountQuery, { dueBefore: dayjs().endOf('day').toISOString() })).tasks.totalCount,
-    refetchInterval: 5 * 60_000,
-    enabled: !!me,
-  });
-  const dueToday = tasks.data ?? 0;
+  // The counts on 待办 and 服务请求 come from the bell's digest (one request).
+  const digest = useDigest().data;
+  const tasksCount = tasksMenuCount(digest);
+  const serviceCount = serviceMenuCount(digest);
+  const count = (c: MenuCount | null, testId: string) =>
+    c && (
+      <Badge
+        count={c.n}
+        size="small"
+        offset={[6, -2]}
+        color={c.urgent ? colors.error : colors.neutral}
+        title={t(c.key, c.params)}
+        aria-label={t(c.key, c.params)}
+        data-testid={testId}
+        data-urgent={c.urgent ? 'true' : 'false'}
+      />
+    );
   // A page opened by a link or a button starts at its top (on a phone the
   // call button is there); Back and Forward keep what the browser and the
   // list (useListMemory) restore.
@@ -53,7 +60,7 @@ export function AppLayout() {
       label: (
         <Link to="/tasks" data-testid="nav-tasks">
           {t('nav.tasks')}
-          {dueToday > 0 && <Badge count={dueToday} size="small" offset={[6, -2]} color={colors.error} aria-label={t('nav.tasksDue', { n: dueToday })} />}
+          {count(tasksCount, 'nav-tasks-count')}
         </Link>
       ),
     },
@@ -63,6 +70,7 @@ export function AppLayout() {
       label: (
         <Link to="/service" data-testid="nav-service">
           {t('nav.service')}
+          {count(serviceCount, 'nav-service-count')}
         </Link>
       ),
     },

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Badge, Button, Drawer, Popover, Space, Spin, Tag, Typography } from 'antd';
 import { BellOutlined, CustomerServiceOutlined, RightOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import dayjs from 'dayjs';
 import { request } from '../api/client';
@@ -17,10 +17,9 @@ import { useSession } from '../auth/session';
 import { errorText } from '../lib/errorText';
 import { formatShortTime, formatTime } from '../lib/money';
 import { colors } from '../theme';
-import { DigestQuery, MarkDigestReadMutation } from '../pages/tasks/operations';
+import { MarkDigestReadMutation } from '../pages/tasks/operations';
 import { bellLabel, digestUnread, serviceLine, summaryLine, type Line } from '../pages/tasks/digest';
-
-export const DIGEST_KEY = ['digest'];
+import { DIGEST_KEY, useDigest } from './useDigest';
 
 export function DigestBell({ mobile }: { mobile: boolean }) {
   const i18n = useI18n();
@@ -30,13 +29,7 @@ export function DigestBell({ mobile }: { mobile: boolean }) {
   const [open, setOpen] = useState(false);
   /** The day marked read from this tab (markDigestRead is sent once a day). */
   const marked = useRef<string | null>(null);
-  const digest = useQuery({
-    queryKey: DIGEST_KEY,
-    queryFn: async () => (await request(DigestQuery)).digest,
-    refetchInterval: 5 * 60_000,
-    refetchOnWindowFocus: true,
-    enabled: !!me && !me.mustChangePassword,
-  });
+  const digest = useDigest();
   const mark = useMutation({
     mutationFn: async () => (await request(MarkDigestReadMutation)).markDigestRead,
     // A refetch under way could bring back the unread digest.

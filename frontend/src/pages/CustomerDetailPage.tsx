@@ -32,6 +32,7 @@ import { colors } from '../theme';
 import { Money } from '../components/Money';
 import { rememberRecent } from '../lib/recent';
 import { useSession } from '../auth/session';
+import { DIGEST_KEY } from '../components/useDigest';
 
 const FIRST_INTERACTIONS = 30;
 const MORE_INTERACTIONS = 50;
@@ -75,7 +76,7 @@ export default function CustomerDetailPage() {
     void qc.invalidateQueries({ queryKey: ['customers'] });
     // A logged follow-up or a completed next action closes tasks.
     void qc.invalidateQueries({ queryKey: ['tasks'] });
-    void qc.invalidateQueries({ queryKey: ['task-count'] });
+    void qc.invalidateQueries({ queryKey: DIGEST_KEY });
     // A complaint logged on an interaction opens a service request.
     void qc.invalidateQueries({ queryKey: ['service'] });
     const res = await query.refetch();

@@ -226,7 +226,7 @@ export function fieldSpec(scope: Scope, name: string): FieldSpec | undefined {
 }
 
 /** Labels of the nested arrays: the noun, and how a block reads ("has an interaction where ..."). */
-export const ARRAY_LABELS: Record<ArrayName, { noun: Label; some: Label; none: Label; every: Label; count: Label; sum?: Label }> = {
+export const ARRAY_LABELS: Record<ArrayName, { noun: Label; some: Label; none: Label; every: Label; count: Label; sum?: Label; change?: Label }> = {
   contacts: {
     noun: { zh: '联系人', en: 'Contacts' },
     some: { zh: '有联系人满足', en: 'Has a contact where' },
@@ -255,6 +255,7 @@ export const ARRAY_LABELS: Record<ArrayName, { noun: Label; some: Label; none: L
     every: { zh: '每笔成交都满足', en: 'Every deal has' },
     count: { zh: '满足条件的成交笔数', en: 'Number of deals where' },
     sum: { zh: '满足条件的成交金额合计', en: 'Sum of deal amounts where' },
+    change: { zh: '成交额变化', en: 'Change of deal amount' },
   },
   satisfaction: {
     noun: { zh: '满意度调研', en: 'Surveys' },
@@ -466,6 +467,15 @@ export const DURATION_UNITS: Record<'d' | 'w' | 'm' | 'y', Label> = {
   m: { zh: '个月', en: 'months' },
   y: { zh: '年', en: 'years' },
 };
+
+/**
+ * The longest window of a change figure (deal-change(12m)) per unit: it
+ * compares two windows back to back, and the server takes at most 100 years
+ * in all (internal/segment/duration.go maxDuration), so 50y, 600m ...
+ */
+export const CHANGE_WINDOW_MAX: Record<keyof typeof DURATION_UNITS, number> = { d: 18262, w: 2609, m: 600, y: 50 };
+/** The bound of a change figure's percent, either way (segment.MaxChangePercent). */
+export const MAX_CHANGE_PERCENT = 1_000_000;
 
 export const FIGURE_CMPS = ['gte', 'gt', 'eq', 'lte', 'lt'] as const;
 export type FigureCmp = (typeof FIGURE_CMPS)[number];

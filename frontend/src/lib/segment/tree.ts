@@ -1,6 +1,6 @@
 // The filter builder's state: a typed tree of groups (and/or, with not),
 // conditions, nested-array blocks (some/none/every) and windowed figures
-// (count, sum), and its exact conversion to and from the CustomerWhere JSON
+// (count, sum, change), and its exact conversion to and from the CustomerWhere JSON
 // of the API (the form parseQuery returns and customers(where) takes).
 //
 //   toWhere(fromWhere(w)) deep-equals w for every where in the server's
@@ -13,7 +13,10 @@
 // counted, so the count and the list follow what is filled in.
 import {
   ARRAYS,
+  ARRAY_LABELS,
+  CHANGE_WINDOW_MAX,
   FIELDS,
+  MAX_CHANGE_PERCENT,
   ME,
   fieldSpec,
   opSpec,
@@ -58,17 +61,26 @@ export interface QuantNode {
   where: GroupNode;
 }
 
-/** A windowed figure: the number (count) or the amount (sum, deals) of the elements where ... compared with a value. */
+/**
+ * A windowed figure compared with a value: the number (count) or the amount
+ * (sum, deals) of the elements where ..., or the change in percent of the
+ * deal amounts of the last window against the one before it (change, deals;
+ * it takes no where: its where stays an empty group).
+ */
 export interface FigureNode {
   type: 'figure';
   id: string;
   array: ArrayName;
-  fn: 'count' | 'sum';
+  fn: FigureFn;
   where: GroupNode;
+  /** Change only (absent otherwise): the length of the two windows (12m); null while not filled in. */
+  window?: string | null;
   cmp: FigureCmp;
-  /** A count (number) or an amount in yuan (string); null while not filled in. */
+  /** A count or a whole percent (number), or an amount in yuan (string); null while not filled in. */
   value: number | string | null;
 }
+
+export type FigureFn = 'count' | 'sum' | 'change';
 
 export type BuilderNode = GroupNode | CondNode | QuantNode | FigureNode;
 
@@ -86,6 +98,18 @@ export function emptyGroup(op: 'and' | 'or' = 'and'): GroupNode {
 const DURATION_RE = /^\d+[dwmy]$/;
 export function isDuration(v: unknown): v is string {
   return typeof v === 'string' && DURATION_RE.test(v);
+}
+
+/** A window the server takes for a change figure: 1d up to half of 100 years. */
+export function isChangeWindow(v: unknown): v is string {
+  if (!isDuration(v)) return false;
+  const n = Number(v.slice(0, -1));
+  return n >= 1 && n <= CHANGE_WINDOW_MAX[v.slice(-1) as keyof typeof CHANGE_WINDOW_MAX];
+}
+
+/** A whole percent the server takes for a change figure. */
+export function isChangePercent(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= MAX_CHANGE_PERCENT;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -221,7 +245,7 @@ function readArray(a: ArrayName, val: unknown, path: string): BuilderNode[] {
   if (!isObject(val)) throw new WhereShapeError(path, 'must be an object');
   const out: BuilderNode[] = [];
   for (const k of Object.keys(val)) {
-    if (!['some', 'none', 'every', 'count', 'sum'].includes(k)) throw new WhereShapeError(`${path}.${k}`, 'unknown operator');
+    if (!['some', 'none', 'every', 'count', 'sum', 'change'].includes(k)) throw new WhereShapeError(`${path}.${k}`, 'unknown operator');
   }
   for (const q of ['some', 'none', 'every'] as const) {
     if (!(q in val)) continue;
@@ -253,6 +277,31 @@ function readArray(a: ArrayName, val: unknown, path: string): BuilderNode[] {
       });
     }
   }
+  if ('change' in val) out.push(...readChange(a, val.change, `${path}.change`));
+  return out;
+}
+
+const FIGURE_CMP_KEYS = ['eq', 'gt', 'gte', 'lt', 'lte'] as const;
+
+/** {window: "12m", lte: -30}: one change figure per comparison (ANDed, as the server reads them). */
+function readChange(a: ArrayName, spec: unknown, path: string): FigureNode[] {
+  if (!ARRAY_LABELS[a].change) throw new WhereShapeError(path, 'change is offered for deals only');
+  if (!isObject(spec)) throw new WhereShapeError(path, 'must be an object');
+  for (const k of Object.keys(spec)) {
+    if (k !== 'window' && !(FIGURE_CMP_KEYS as readonly string[]).includes(k)) throw new WhereShapeError(`${path}.${k}`, 'unknown operator');
+  }
+  const w = spec.window;
+  if (!isDuration(w)) throw new WhereShapeError(`${path}.window`, 'must be a relative time such as 12m');
+  // The server's spelling (012m is 12m), so the tree is canonical.
+  const window = `${Number(w.slice(0, -1))}${w.slice(-1)}`;
+  const out: FigureNode[] = [];
+  for (const cmp of FIGURE_CMP_KEYS) {
+    if (!(cmp in spec)) continue;
+    const value = spec[cmp];
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw new WhereShapeError(`${path}.${cmp}`, 'must be a whole percent');
+    out.push({ type: 'figure', id: newId(), array: a, fn: 'change', where: emptyGroup(), window, cmp, value });
+  }
+  if (out.length === 0) throw new WhereShapeError(path, 'needs a comparison: eq, gt, gte, lt or lte');
   return out;
 }
 
@@ -296,6 +345,15 @@ function writeNode(n: BuilderNode, scope: Scope, acc: Acc): Where | null {
       return { [n.array]: { [n.q]: inner ?? {} } };
     }
     case 'figure': {
+      if (n.fn === 'change') {
+        const value = figureValue(n);
+        if (value === null || !isChangeWindow(n.window)) {
+          acc.incomplete += 1;
+          return null;
+        }
+        acc.conditions += 1;
+        return { [n.array]: { change: { window: n.window, [n.cmp]: value } } };
+      }
       const inner = writeGroup(n.where, n.array, acc);
       const value = figureValue(n);
       if (value === null) {
@@ -315,6 +373,10 @@ function figureValue(n: FigureNode): number | string | null {
   if (n.fn === 'count') {
     const v = typeof n.value === 'number' ? n.value : Number(n.value);
     return Number.isInteger(v) && v >= 0 ? v : null;
+  }
+  if (n.fn === 'change') {
+    const v = typeof n.value === 'number' ? n.value : Number(n.value);
+    return isChangePercent(v) ? v : null;
   }
   return typeof n.value === 'number' ? n.value.toFixed(2) : n.value.trim() || null;
 }
@@ -516,7 +578,7 @@ export function shape(n: BuilderNode): unknown {
     case 'quant':
       return { a: n.array, q: n.q, w: shape(n.where) };
     case 'figure':
-      return { a: n.array, fn: n.fn, w: shape(n.where), cmp: n.cmp, v: n.value };
+      return { a: n.array, fn: n.fn, w: shape(n.where), cmp: n.cmp, v: n.value, ...(n.fn === 'change' ? { win: n.window ?? null } : {}) };
   }
 }
 
@@ -524,8 +586,19 @@ export function shape(n: BuilderNode): unknown {
 
 export type BlockPreset =
   | { kind: 'quant'; array: ArrayName; q: QuantNode['q'] }
-  | { kind: 'figure'; array: ArrayName; fn: 'count' | 'sum' }
-  | { kind: 'visits' | 'interactions' | 'complaints' | 'dealsSum' };
+  | { kind: 'figure'; array: ArrayName; fn: FigureFn }
+  | { kind: 'visits' | 'interactions' | 'complaints' | 'dealsSum' | 'dealsDrop' };
+
+/** The window a new change figure starts with (a year, month by month). */
+const CHANGE_WINDOW = '12m';
+
+/** A figure switched to another fn: the value starts over; change takes a window and no where. */
+export function changeFigureFn(n: FigureNode, fn: FigureFn): FigureNode {
+  if (fn === n.fn) return n;
+  const base = { type: 'figure', id: n.id, array: n.array, fn, cmp: n.cmp, value: null } as const;
+  if (fn === 'change') return { ...base, where: emptyGroup(), window: CHANGE_WINDOW };
+  return { ...base, where: n.fn === 'change' ? emptyGroup() : n.where };
+}
 
 /** A new block: a plain some/none/every or figure, or a windowed shorthand filled in. */
 export function newBlock(p: BlockPreset): QuantNode | FigureNode {
@@ -534,7 +607,16 @@ export function newBlock(p: BlockPreset): QuantNode | FigureNode {
     case 'quant':
       return { type: 'quant', id: newId(), array: p.array, q: p.q, where: emptyGroup() };
     case 'figure':
-      return { type: 'figure', id: newId(), array: p.array, fn: p.fn, where: emptyGroup(), cmp: 'gte', value: null };
+      return {
+        type: 'figure',
+        id: newId(),
+        array: p.array,
+        fn: p.fn,
+        where: emptyGroup(),
+        ...(p.fn === 'change' ? { window: CHANGE_WINDOW } : {}),
+        cmp: 'gte',
+        value: null,
+      };
     case 'visits':
     case 'interactions':
     case 'complaints': {
@@ -557,5 +639,8 @@ export function newBlock(p: BlockPreset): QuantNode | FigureNode {
       where.children.push(cond('deals', 'date', 'within', '365d'));
       return { type: 'figure', id: newId(), array: 'deals', fn: 'sum', where, cmp: 'gte', value: '500000.00' };
     }
+    case 'dealsDrop':
+      // deal-change(12m):<=-30: the deals of the last 12 months fell by 30% or more
+      return { type: 'figure', id: newId(), array: 'deals', fn: 'change', where: emptyGroup(), window: CHANGE_WINDOW, cmp: 'lte', value: -30 };
   }
 }

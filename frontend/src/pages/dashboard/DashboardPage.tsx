@@ -37,6 +37,8 @@ import {
   presetDays,
   sortGroups,
   stackedOption,
+  TIMELINESS_COLORS,
+  TIMELINESS_ORDER,
   toAggregateRange,
   type Group,
   type RangePreset,
@@ -189,6 +191,10 @@ export default function DashboardPage() {
               (g) => stackedOption(g, { lang, narrow, customersText }))}
             {card('needs', t('dash.needs'), t('dash.unit.needs'), d?.needs.groups, c(d?.needs.total.count),
               (g) => stackedOption(g, { lang, narrow, customersText, catOrder: NEED_STATUS_ORDER, seriesOrder: PRIORITY_ORDER }))}
+            {card('serviceRequests', t('dash.serviceRequests'), t('dash.unit.serviceRequests'), d?.serviceRequests.groups, c(d?.serviceRequests.total.count),
+              (g) => stackedOption(g, { lang, narrow, customersText, seriesOrder: TIMELINESS_ORDER, seriesColors: TIMELINESS_COLORS }))}
+            {card('tasks', t('dash.tasks'), t('dash.unit.tasks'), d?.tasks.groups, c(d?.tasks.total.count),
+              (g) => stackedOption(g, { lang, narrow, customersText, seriesOrder: TIMELINESS_ORDER, seriesColors: TIMELINESS_COLORS }))}
             {card('industries', t('dash.industries'), t('dash.unit.money'), d?.industries.groups, <Money value={d?.industries.total.sum} />,
               (g) => barOption(itemsOf(g, 'sum'), { lang, series: t('dash.series.dealAmount'), money: true, horizontal: true, narrow, customersText }),
               { money: true, height: 340 })}

@@ -238,10 +238,13 @@ export function pieOption(items: readonly Item[], o: BarOptions) {
  * Stacked bars of two-key groups: keys[0] along the axis (in the order the
  * groups first name them: time order for a time unit), one series per keys[1].
  */
-export function stackedOption(groups: readonly Group[], o: Omit<BarOptions, 'series'> & { catOrder?: readonly string[]; seriesOrder?: readonly string[] }) {
+export function stackedOption(
+  groups: readonly Group[],
+  o: Omit<BarOptions, 'series'> & { catOrder?: readonly string[]; seriesOrder?: readonly string[]; seriesColors?: Readonly<Record<string, string>> },
+) {
   const cats: string[] = [];
   const catLabel = new Map<string, string>();
-  const series = new Map<string, { name: string; data: Map<string, Item> }>();
+  const series = new Map<string, { key: string; name: string; data: Map<string, Item> }>();
   for (const g of groups) {
     const [c = '', s = ''] = g.keys;
     if (!catLabel.has(c)) {
@@ -251,7 +254,7 @@ export function stackedOption(groups: readonly Group[], o: Omit<BarOptions, 'ser
     const sk = g.other ? '*' : s;
     let ser = series.get(sk);
     if (!ser) {
-      ser = { name: g.labels[1] ?? s, data: new Map() };
+      ser = { key: sk, name: g.labels[1] ?? s, data: new Map() };
       series.set(sk, ser);
     }
     ser.data.set(c, { name: g.labels[0] ?? c, value: g.count, drill: g.other ? null : g.drill, customers: g.customers });
@@ -277,10 +280,27 @@ export function stackedOption(groups: readonly Group[], o: Omit<BarOptions, 'ser
       stack: 'total',
       barMaxWidth: 36,
       emphasis: { focus: 'series' as const },
+      itemStyle: o.seriesColors?.[s.key] ? { color: o.seriesColors[s.key] } : undefined,
       data: cats.map((c) => s.data.get(c) ?? { name: catLabel.get(c) ?? c, value: 0, drill: null, customers: 0 }),
     })),
   };
 }
+
+/**
+ * A TIMELINESS dimension's keys (service requests, tasks: docs/ANALYTICS.md)
+ * in reading order, each in the colour of what it means: done on time
+ * green, late orange, overdue red, still open blue, closed by itself and
+ * not set grey.
+ */
+export const TIMELINESS_ORDER = ['ON_TIME', 'LATE', 'OVERDUE', 'OPEN', 'CLOSED'] as const;
+export const TIMELINESS_COLORS: Readonly<Record<string, string>> = {
+  ON_TIME: '#389e0d',
+  LATE: '#d46b08',
+  OVERDUE: '#cf1322',
+  OPEN: '#0958d9',
+  CLOSED: '#8c8c8c',
+  '': '#bfbfbf',
+};
 
 /** Whether groups hold anything to draw. */
 export function hasData(groups: readonly Group[] | null | undefined, value: 'count' | 'sum' = 'count'): boolean {

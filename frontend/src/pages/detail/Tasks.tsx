@@ -12,6 +12,7 @@ import { errorText } from '../../lib/errorText';
 import { formatTime } from '../../lib/money';
 import { colors } from '../../theme';
 import type { SectionProps } from './types';
+import { DIGEST_KEY } from '../../components/useDigest';
 
 /** The customer's open tasks (待办), soonest first; none: nothing shown. */
 export function TasksCard({ customer: c, canLog, reload }: SectionProps) {
@@ -28,7 +29,7 @@ export function TasksCard({ customer: c, canLog, reload }: SectionProps) {
     } catch (e) {
       message.error(errorText(e, i18n));
     }
-    void qc.invalidateQueries({ queryKey: ['task-count'] });
+    void qc.invalidateQueries({ queryKey: DIGEST_KEY });
     void qc.invalidateQueries({ queryKey: ['tasks'] });
     await reload();
   };

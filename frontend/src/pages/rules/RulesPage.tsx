@@ -86,6 +86,7 @@ export default function RulesPage() {
       <Typography.Paragraph type="secondary">{t('rules.intro')}</Typography.Paragraph>
       <Alert type="info" showIcon message={t('rules.notApplied')} style={{ marginBottom: 16 }} />
       <Card
+        size={phone ? 'small' : 'default'}
         title={editing ? t('rules.editing') : t('rules.inForce')}
         extra={
           me?.canEditRules && !editing ? (
@@ -147,6 +148,7 @@ export default function RulesPage() {
       </Card>
       {me?.canEditRules && !editing && (
         <Card
+          size={phone ? 'small' : 'default'}
           title={t('rules.preview')}
           extra={
             <Button icon={<ExperimentOutlined />} onClick={() => (asked ? void preview.refetch() : setAsked(true))} loading={preview.isFetching} data-testid="rules-preview">
@@ -179,8 +181,20 @@ function PreviewView({
   fieldText: (f: RuleField, tag?: string | null) => string;
 }) {
   const { t, label } = useI18n();
+  // On a phone the changes are a list (four columns do not fit 375 px);
+  // the small tables keep their columns and scroll inside their own box.
+  const phone = Grid.useBreakpoint().md === false;
   /** Whether a customer has the tag. */
   const tagState = (v: string | null | undefined) => (v ? t('rules.tagOn') : t('rules.tagOff'));
+  type Change = Preview['changes'][number];
+  const changeText = (x: Change) =>
+    x.field === 'TAG'
+      ? x.to
+        ? t('rules.addTag', { tag: x.tag ?? '' })
+        : t('rules.removeTag', { tag: x.tag ?? '' })
+      : `${valueText(x.field, x.from)} → ${valueText(x.field, x.to)}`;
+  const customerLink = (x: Change) => <Link to={`/customers/${encodeURIComponent(x.code)}`}>{`${x.code} ${x.name}`}</Link>;
+  const changes = p.changes.map((x, i) => ({ ...x, key: i }));
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }} data-testid="rules-preview-result">
       <Space size={32} wrap>
@@ -217,7 +231,7 @@ function PreviewView({
           dataSource={p.transitions.map((x, i) => ({ ...x, key: i }))}
           pagination={{ pageSize: 10, hideOnSinglePage: true }}
           size="small"
-          scroll={{ x: true }}
+          scroll={{ x: 'max-content' }}
           onRow={() => ({ 'data-testid': 'rules-transition' }) as React.HTMLAttributes<HTMLElement>}
           columns={[
             { title: t('rules.field'), key: 'field', render: (_: unknown, x) => fieldText(x.field, x.tag) },
@@ -236,7 +250,7 @@ function PreviewView({
             dataSource={p.tasks.map((x) => ({ ...x, key: x.kind }))}
             pagination={false}
             size="small"
-            scroll={{ x: true }}
+            scroll={{ x: 'max-content' }}
             onRow={() => ({ 'data-testid': 'rules-task-effect' }) as React.HTMLAttributes<HTMLElement>}
             columns={[
               { title: t('rules.taskKind'), key: 'kind', render: (_: unknown, x) => label(TASK_KIND_LABELS, x.kind) },
@@ -250,31 +264,40 @@ function PreviewView({
         <Typography.Title level={2} id="rules-changes" style={{ fontSize: 16 }}>
           {t('rules.changes', { n: p.changes.length })}
         </Typography.Title>
-        <Table
-          dataSource={p.changes.map((x, i) => ({ ...x, key: i }))}
-          pagination={false}
-          size="small"
-          scroll={{ x: true }}
-          columns={[
-            {
-              title: t('rules.customer'),
-              key: 'customer',
-              render: (_: unknown, x) => <Link to={`/customers/${encodeURIComponent(x.code)}`}>{`${x.code} ${x.name}`}</Link>,
-            },
-            { title: t('rules.field'), key: 'field', render: (_: unknown, x) => fieldText(x.field, x.tag) },
-            {
-              title: t('rules.change'),
-              key: 'change',
-              render: (_: unknown, x) =>
-                x.field === 'TAG'
-                  ? x.to
-                    ? t('rules.addTag', { tag: x.tag ?? '' })
-                    : t('rules.removeTag', { tag: x.tag ?? '' })
-                  : `${valueText(x.field, x.from)} → ${valueText(x.field, x.to)}`,
-            },
-            { title: t('rules.why'), dataIndex: 'reason' },
-          ]}
-        />
+        {phone ? (
+          <List
+            dataSource={changes}
+            rowKey="key"
+            size="small"
+            renderItem={(x) => (
+              <List.Item data-testid="rules-change" style={{ paddingInline: 8 }}>
+                <Space direction="vertical" size={2} style={{ width: '100%', minWidth: 0 }}>
+                  {customerLink(x)}
+                  <span>
+                    <Typography.Text type="secondary">{fieldText(x.field, x.tag)}</Typography.Text> {changeText(x)}
+                  </span>
+                  <Typography.Text type="secondary" style={{ overflowWrap: 'anywhere' }}>
+                    {x.reason}
+                  </Typography.Text>
+                </Space>
+              </List.Item>
+            )}
+          />
+        ) : (
+          <Table
+            dataSource={changes}
+            pagination={false}
+            size="small"
+            scroll={{ x: true }}
+            onRow={() => ({ 'data-testid': 'rules-change' }) as React.HTMLAttributes<HTMLElement>}
+            columns={[
+              { title: t('rules.customer'), key: 'customer', render: (_: unknown, x) => customerLink(x) },
+              { title: t('rules.field'), key: 'field', render: (_: unknown, x) => fieldText(x.field, x.tag) },
+              { title: t('rules.change'), key: 'change', render: (_: unknown, x) => changeText(x) },
+              { title: t('rules.why'), dataIndex: 'reason' },
+            ]}
+          />
+        )}
       </section>
     </Space>
   );

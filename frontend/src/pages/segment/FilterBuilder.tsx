@@ -1,19 +1,22 @@
 // The filter builder: AND/OR groups (nestable, with NOT) of conditions on the
 // customer's fields, blocks over contacts, interactions, needs and deals
 // ("has an interaction where ..."), and windowed figures ("at least 3 visits
-// in the last 90 days"). It edits a builder tree (lib/segment/tree.ts); the
+// in the last 90 days", "deal amount of the last 12 months down 30% or more
+// against the 12 before"). It edits a builder tree (lib/segment/tree.ts); the
 // list page turns that into the where, the query line and the URL.
 import { useMemo, type ReactNode } from 'react';
-import { Button, Checkbox, Dropdown, Select, Space, type MenuProps } from 'antd';
+import { Button, Checkbox, Dropdown, InputNumber, Select, Space, type MenuProps } from 'antd';
 import { CloseOutlined, DeleteOutlined, DownOutlined, PlusOutlined } from '@ant-design/icons';
 import { useI18n, type MessageKey } from '../../i18n';
 import {
   ARRAYS,
   ARRAY_LABELS,
+  CHANGE_WINDOW_MAX,
   FIELDS,
   FIELD_GROUPS,
   FIGURE_CMPS,
   FIGURE_CMP_LABELS,
+  MAX_CHANGE_PERCENT,
   fieldSpec,
   opSpec,
   opsFor,
@@ -25,6 +28,7 @@ import {
 import {
   addChild,
   changeCond,
+  changeFigureFn,
   emptyGroup,
   newBlock,
   newCond,
@@ -37,7 +41,7 @@ import {
   type GroupNode,
   type QuantNode,
 } from '../../lib/segment/tree';
-import { ValueEditor } from './ValueEditor';
+import { DurationInput, ValueEditor } from './ValueEditor';
 
 interface Props {
   tree: GroupNode;
@@ -83,6 +87,7 @@ function GroupView({ ctx, group, scope, depth, block }: { ctx: Ctx; group: Group
           item('p:interactions', t('seg.preset.interactions')),
           item('p:complaints', t('seg.preset.complaints')),
           item('p:dealsSum', t('seg.preset.dealsSum')),
+          item('p:dealsDrop', t('seg.preset.dealsDrop')),
         ],
       },
       {
@@ -99,6 +104,7 @@ function GroupView({ ctx, group, scope, depth, block }: { ctx: Ctx; group: Group
         children: [
           ...ARRAYS.map((a) => item(`f:${a}:count`, `${tl(ARRAY_LABELS[a].count)}…`)),
           item('f:deals:sum', `${tl(ARRAY_LABELS.deals.sum ?? ARRAY_LABELS.deals.count)}…`),
+          item('f:deals:change', `${tl(ARRAY_LABELS.deals.change ?? ARRAY_LABELS.deals.count)}…`),
         ],
       },
     ];
@@ -106,7 +112,7 @@ function GroupView({ ctx, group, scope, depth, block }: { ctx: Ctx; group: Group
   const onBlock: MenuProps['onClick'] = ({ key }) => {
     const [kind, a, x] = key.split(':');
     let p: BlockPreset | null = null;
-    if (kind === 'p') p = { kind: a as 'visits' | 'interactions' | 'complaints' | 'dealsSum' };
+    if (kind === 'p') p = { kind: a as 'visits' | 'interactions' | 'complaints' | 'dealsSum' | 'dealsDrop' };
     else if (kind === 'q') p = { kind: 'quant', array: a as QuantNode['array'], q: x as QuantNode['q'] };
     else if (kind === 'f') p = { kind: 'figure', array: a as FigureNode['array'], fn: x as FigureNode['fn'] };
     if (p) add(newBlock(p));
@@ -287,22 +293,40 @@ function QuantView({ ctx, node, depth }: { ctx: Ctx; node: QuantNode; depth: num
 }
 
 function FigureView({ ctx, node, depth }: { ctx: Ctx; node: FigureNode; depth: number }) {
-  const { lang } = useI18n();
+  const { t, lang } = useI18n();
   const labels = ARRAY_LABELS[node.array];
-  const set = (patch: Partial<FigureNode>) => ctx.onChange(updateNode(ctx.root, node.id, (n) => ({ ...(n as FigureNode), ...patch })));
-  const fnOptions = [{ value: 'count', label: labels.count[lang] }, ...(labels.sum ? [{ value: 'sum', label: labels.sum[lang] }] : [])];
+  const edit = (fn: (n: FigureNode) => FigureNode) => ctx.onChange(updateNode(ctx.root, node.id, (n) => (n.type === 'figure' ? fn(n) : n)));
+  const set = (patch: Partial<FigureNode>) => edit((n) => ({ ...n, ...patch }));
+  const fnOptions = [
+    { value: 'count', label: labels.count[lang] },
+    ...(labels.sum ? [{ value: 'sum', label: labels.sum[lang] }] : []),
+    ...(labels.change ? [{ value: 'change', label: labels.change[lang] }] : []),
+  ];
   const money = node.fn === 'sum';
+  const change = node.fn === 'change';
   return (
-    <div className="kehu-seg-block" data-testid="seg-block" data-array={node.array}>
+    <div className="kehu-seg-block" data-testid="seg-block" data-array={node.array} data-fn={node.fn}>
       <div className="kehu-seg-block-head">
         <Select
           size="small"
           aria-label={labels.noun[lang]}
           value={node.fn}
           options={fnOptions}
-          onChange={(fn: FigureNode['fn']) => set({ fn, value: null })}
+          onChange={(fn: FigureNode['fn']) => edit((n) => changeFigureFn(n, fn))}
           popupMatchSelectWidth={false}
         />
+        {change && (
+          <>
+            <span>{t('seg.changeLast')}</span>
+            <DurationInput
+              value={node.window ?? null}
+              onChange={(window) => set({ window })}
+              label={t('seg.changeWindow')}
+              maxByUnit={CHANGE_WINDOW_MAX}
+            />
+            <span>{t('seg.changeVsBefore')}</span>
+          </>
+        )}
         <Select
           size="small"
           aria-label="≥"
@@ -311,11 +335,29 @@ function FigureView({ ctx, node, depth }: { ctx: Ctx; node: FigureNode; depth: n
           onChange={(cmp: FigureCmp) => set({ cmp })}
           style={{ width: 64 }}
         />
-        <FigureValue money={money} value={node.value} onChange={(value) => set({ value })} label={money ? labels.sum?.[lang] ?? '' : labels.count[lang]} />
+        {change ? (
+          <InputNumber<number>
+            aria-label={t('seg.changePercent')}
+            className="kehu-seg-number"
+            value={typeof node.value === 'number' ? node.value : null}
+            min={-MAX_CHANGE_PERCENT}
+            max={MAX_CHANGE_PERCENT}
+            precision={0}
+            suffix="%"
+            onChange={(v) => set({ value: typeof v === 'number' ? v : null })}
+            style={{ width: 110 }}
+          />
+        ) : (
+          <FigureValue money={money} value={node.value} onChange={(value) => set({ value })} label={money ? labels.sum?.[lang] ?? '' : labels.count[lang]} />
+        )}
         <div className="kehu-grow" />
         <RemoveButton ctx={ctx} id={node.id} label="seg.remove" />
       </div>
-      <GroupView ctx={ctx} group={node.where} scope={node.array} depth={depth + 1} block />
+      {change ? (
+        <div className="kehu-muted kehu-seg-empty">{t('seg.changeHint')}</div>
+      ) : (
+        <GroupView ctx={ctx} group={node.where} scope={node.array} depth={depth + 1} block />
+      )}
     </div>
   );
 }

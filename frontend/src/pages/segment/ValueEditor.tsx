@@ -241,19 +241,34 @@ function NumberInput({ field, value, onChange, label }: { field: FieldSpec; valu
   );
 }
 
-/** A relative time: a number and a unit (90 天, 2 周, 6 个月, 1 年). */
-export function DurationInput({ value, onChange, label }: { value: string | null; onChange: (v: string | null) => void; label: string }) {
+/**
+ * A relative time: a number and a unit (90 天, 2 周, 6 个月, 1 年). maxByUnit
+ * bounds the number per unit (a change figure's window); a unit change keeps
+ * the number within it.
+ */
+export function DurationInput({
+  value,
+  onChange,
+  label,
+  maxByUnit,
+}: {
+  value: string | null;
+  onChange: (v: string | null) => void;
+  label: string;
+  maxByUnit?: Record<keyof typeof DURATION_UNITS, number>;
+}) {
   const { t, lang } = useI18n();
   const m = value ? /^(\d+)([dwmy])$/.exec(value) : null;
   const n = m ? Number(m[1]) : null;
   const unit = (m?.[2] ?? 'd') as keyof typeof DURATION_UNITS;
-  const emit = (nn: number | null, u: string) => onChange(nn && nn > 0 ? `${nn}${u}` : null);
+  const emit = (nn: number | null, u: keyof typeof DURATION_UNITS) =>
+    onChange(nn && nn > 0 ? `${maxByUnit ? Math.min(nn, maxByUnit[u]) : nn}${u}` : null);
   return (
     <Space.Compact>
       <InputNumber<number>
         aria-label={label}
         min={1}
-        max={36500}
+        max={maxByUnit?.[unit] ?? 36500}
         precision={0}
         value={n}
         placeholder="90"
@@ -263,7 +278,7 @@ export function DurationInput({ value, onChange, label }: { value: string | null
       <Select
         aria-label={`${label} ${t('seg.relative')}`}
         value={unit}
-        onChange={(u: string) => emit(n, u)}
+        onChange={(u: keyof typeof DURATION_UNITS) => emit(n, u)}
         options={Object.entries(DURATION_UNITS).map(([u, l]) => ({ value: u, label: l[lang] }))}
         style={{ width: 84 }}
       />

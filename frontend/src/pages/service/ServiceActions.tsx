@@ -15,6 +15,7 @@ import { errorText } from '../../lib/errorText';
 import { knownNames } from '../../lib/fieldPath';
 import { CloseServiceRequestMutation, UpdateServiceRequestMutation } from './operations';
 import { closeVariables, reassignPatch, serviceActions, stepPatch, type CloseValues, type ServiceAction } from './steps';
+import { DIGEST_KEY } from '../../components/useDigest';
 
 export type ServiceRequestRow = ServiceRequestFieldsFragment;
 
@@ -105,7 +106,8 @@ export function useServiceActions(onChanged?: () => Promise<unknown>) {
       qc.invalidateQueries({ queryKey: ['service'] }, { cancelRefetch: false }),
       // A step closes SERVICE_OVERDUE and SERVICE_CHECK tasks; a check records a satisfaction result.
       qc.invalidateQueries({ queryKey: ['tasks'] }),
-      qc.invalidateQueries({ queryKey: ['task-count'] }),
+      // The digest counts my requests and tasks (the bell, the menu's counts).
+      qc.invalidateQueries({ queryKey: DIGEST_KEY }),
       onChanged ? onChanged() : qc.invalidateQueries({ queryKey: ['customer'] }),
     ]);
   };

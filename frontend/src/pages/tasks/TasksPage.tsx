@@ -23,6 +23,7 @@ import { formatTime } from '../../lib/money';
 import { colors } from '../../theme';
 import { CompleteTaskMutation, ReassignTaskMutation, SnoozeTaskMutation, TasksQuery } from './operations';
 import { groupTasks, snoozeChoices, TASK_GROUPS, type TaskGroup } from './groups';
+import { DIGEST_KEY } from '../../components/useDigest';
 
 const GROUP_TITLES: Record<TaskGroup, MessageKey> = {
   overdue: 'tasks.overdue',
@@ -59,8 +60,7 @@ export default function TasksPage() {
       message.error(errorText(e, i18n));
     }
     await qc.invalidateQueries({ queryKey: ['tasks'] });
-    await qc.invalidateQueries({ queryKey: ['task-count'] });
-    await qc.invalidateQueries({ queryKey: ['digest'] });
+    await qc.invalidateQueries({ queryKey: DIGEST_KEY });
   };
 
   if (query.isPending) return <PageLoading rows={8} />;

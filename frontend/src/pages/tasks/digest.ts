@@ -1,6 +1,7 @@
 // The daily digest behind the header's bell (components/DigestBell.tsx):
-// when the bell shows its dot, the summary line, and where the service
-// requests line leads. Pure, tested in test/digest.test.ts.
+// when the bell shows its dot, the summary line, where the service
+// requests line leads, and the counts on the 待办 and 服务请求 menu items
+// (components/AppLayout.tsx). Pure, tested in test/digest.test.ts.
 import type { DigestFieldsFragment, Role } from '../../gql/graphql';
 import type { MessageKey } from '../../i18n';
 import { defaultMine, filtersToParams } from '../service/filters';
@@ -45,6 +46,27 @@ export function serviceLine(d: Counts, role: Role | null | undefined): (Line & {
     params: { n: d.serviceRequests, overdue: d.serviceRequestsOverdue },
     to: qs ? `/service?${qs}` : '/service',
   };
+}
+
+/** A count on a menu item: the number, whether it is urgent (the error colour), and its accessible name. */
+export interface MenuCount extends Line {
+  n: number;
+  urgent: boolean;
+}
+
+/** 待办: my overdue and today's tasks, always urgent; null when none. */
+export function tasksMenuCount(d: Counts | null | undefined): MenuCount | null {
+  const n = d ? dueCount(d) : 0;
+  return n > 0 ? { n, urgent: true, key: 'nav.tasksDue', params: { n } } : null;
+}
+
+/** 服务请求: the requests I hold, urgent when some are overdue; null when none. */
+export function serviceMenuCount(d: Counts | null | undefined): MenuCount | null {
+  if (!d || d.serviceRequests <= 0) return null;
+  const overdue = d.serviceRequestsOverdue;
+  return overdue > 0
+    ? { n: d.serviceRequests, urgent: true, key: 'digest.service', params: { n: d.serviceRequests, overdue } }
+    : { n: d.serviceRequests, urgent: false, key: 'digest.serviceNoneOverdue', params: { n: d.serviceRequests } };
 }
 
 /** The bell's accessible name: what it opens, and what is waiting when unread. */

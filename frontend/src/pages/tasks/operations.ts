@@ -32,14 +32,6 @@ export const TasksQuery = graphql(`
   }
 `);
 
-export const TaskCountQuery = graphql(`
-  query TaskCount($dueBefore: Time) {
-    tasks(dueBefore: $dueBefore, first: 1) {
-      totalCount
-    }
-  }
-`);
-
 export const CompleteTaskMutation = graphql(`
   mutation CompleteTask($customerId: ID!, $taskId: ID!) {
     completeTask(customerId: $customerId, taskId: $taskId) {
