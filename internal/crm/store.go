@@ -77,6 +77,13 @@ type CustomerStore interface {
 	// request that is not closed (of q.Assignee, when set), as a list hands
 	// it out (Partial) with those requests at least; the caller picks them.
 	OpenServiceRequests(ctx context.Context, q ServiceQuery, fn func(*Customer) error) error
+	// ReplaceMany replaces each customer that is still at its expected
+	// version (expected[i]; customers[i].Version must be expected[i] + 1,
+	// each customer once), as Replace does, in as few writes as the store
+	// can (the embedded store: one), and returns the indexes, ascending, of
+	// those changed or deleted meanwhile, left unwritten: a batch writer's
+	// bookkeeping (the classification pass), which redoes those one by one.
+	ReplaceMany(ctx context.Context, customers []*Customer, expected []int64) (conflicts []int, err error)
 	// SetNextChecks stores Class.NextCheckAt of each customer that is still
 	// at the version given, changing nothing else (not the version): the
 	// classification pass's bookkeeping, which must not make a person's

@@ -187,6 +187,26 @@ func (cs customerStore) Replace(ctx context.Context, c *crm.Customer, expectedVe
 	return replace(ctx, cs.s.customers, "customer", c.ID, doc, expectedVersion, customerKeys(c))
 }
 
+// ReplaceMany replaces each customer still at its expected version, one
+// replace at a time (MongoDB has no group commit to gain from a batch, and
+// a bulk write does not say which replaces matched), and reports the
+// indexes of the others (changed or deleted meanwhile), unwritten.
+func (cs customerStore) ReplaceMany(ctx context.Context, customers []*crm.Customer, expected []int64) ([]int, error) {
+	if len(customers) != len(expected) {
+		return nil, internal("ReplaceMany", errors.New("as many versions as customers needed"))
+	}
+	var conflicts []int
+	for i, c := range customers {
+		switch err := cs.Replace(ctx, c, expected[i]); {
+		case crm.IsVersionConflict(err) || crm.IsCode(err, crm.CodeNotFound):
+			conflicts = append(conflicts, i)
+		case err != nil:
+			return nil, err
+		}
+	}
+	return conflicts, nil
+}
+
 // CustomersWithTasks finds the active customers with a task of q's status
 // and assignee (the index on tasks.assigneeId, when one is given), as a
 // list reads them.

@@ -18,6 +18,10 @@ const Lease = 10 * time.Minute
 // passBatch is how many next checks the pass stores in one write.
 const passBatch = 500
 
+// changeBatch is how many changed customers the pass writes in one write:
+// a person's write that queues behind it waits for one such write.
+const changeBatch = 100
+
 // passState is the pass's settings document: who runs it until when (the
 // lease), and which rule set every customer has been classified with.
 type passState struct {
@@ -44,12 +48,14 @@ type PassResult struct {
 // every active customer once (a full pass); otherwise only to those whose
 // Class.NextCheckAt has come. One replica at a time runs it: holder takes
 // a lease in the settings store (compare and set) and renews it while it
-// works; a pass that finds the lease held by another does nothing. A
-// customer whose values change is written on its own through Reclassify
-// (a new version, the customer's lock: writers wait for one customer's
-// write at most); one that only gets a new next check has it stored in a
-// batch without a new version, so the pass never makes a person's open
-// edit a conflict.
+// works; a pass that finds the lease held by another does nothing. The
+// customers whose values change are written with new versions in batches
+// (one store write a batch, checked against the versions read: a customer
+// written meanwhile is classified again and written on its own through
+// Reclassify, so nothing a person wrote is lost, and a writer waits for
+// one batch write at most); one that only gets a new next check has it
+// stored in a batch without a new version, so the pass never makes a
+// person's open edit a conflict.
 func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 	var res PassResult
 	st, version, ok, err := s.lease(ctx, holder)
@@ -70,14 +76,30 @@ func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 	}
 	// Classify each customer as read. Most only get a new next check:
 	// stored in batches, without a new version (SetNextChecks). Those
-	// whose values change are written one at a time through Reclassify,
-	// which reads them again under the customer's lock.
-	var changed []string
+	// whose values change are written in batches with new versions
+	// (ReplaceMany), checked against the versions read; one written
+	// meanwhile is classified again and written on its own (Reclassify,
+	// under the customer's lock), after the others.
 	var checks []crm.NextCheck
 	flush := func() error {
 		_, err := s.Customers.SetNextChecks(ctx, checks)
 		checks = checks[:0]
 		return err
+	}
+	var changed []*crm.Customer
+	var expected []int64
+	var redo []string
+	write := func() error {
+		conflicts, err := s.Customers.ReplaceMany(ctx, changed, expected)
+		if err != nil {
+			return err
+		}
+		res.Changed += len(changed) - len(conflicts)
+		for _, i := range conflicts {
+			redo = append(redo, changed[i].ID)
+		}
+		changed, expected = changed[:0], expected[:0]
+		return nil
 	}
 	renewed := time.Now()
 	renew := func() error {
@@ -102,7 +124,12 @@ func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 		res.Visited++
 		switch values, next := s.keep(prog, c, now); {
 		case values:
-			changed = append(changed, c.ID)
+			expected = append(expected, c.Version)
+			c.Version++
+			changed = append(changed, c)
+			if len(changed) == changeBatch {
+				return write()
+			}
 		case next:
 			checks = append(checks, crm.NextCheck{ID: c.ID, Version: c.Version, At: c.Class.NextCheckAt})
 			if len(checks) == passBatch {
@@ -114,10 +141,13 @@ func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 	if err == nil {
 		err = flush()
 	}
+	if err == nil {
+		err = write()
+	}
 	if err != nil {
 		return res, err
 	}
-	for _, id := range changed {
+	for _, id := range redo {
 		if err := renew(); err != nil {
 			return res, err
 		}

@@ -23,7 +23,8 @@ type Service struct {
 	Clock     crm.Clock
 	Loc       *time.Location // the configured zone: relative conditions count its days
 	// Reclassify applies the rules at a time to one stored customer and
-	// writes the change (crm.Service.Reclassify): the pass's write.
+	// writes the change (crm.Service.Reclassify): the pass's write of a
+	// customer written meanwhile by someone else.
 	Reclassify func(ctx context.Context, id string, now time.Time) (bool, error)
 
 	kickOnce sync.Once

@@ -841,3 +841,70 @@ func TestDealChangeRule(t *testing.T) {
 		t.Fatalf("after a deal of 150,000: tags %v", got.Tags)
 	}
 }
+
+// racingCustomers runs race just before each batch write of the pass's
+// changes: a write landing between the pass's read and its write.
+type racingCustomers struct {
+	crm.CustomerStore
+	race func()
+}
+
+func (r racingCustomers) ReplaceMany(ctx context.Context, cs []*crm.Customer, expected []int64) ([]int, error) {
+	r.race()
+	return r.CustomerStore.ReplaceMany(ctx, cs, expected)
+}
+
+// The pass writes its changes in batches, checked against the versions it
+// read: a person's write in between wins, and the pass classifies that
+// customer again on its own, so nothing is lost and the change is made.
+func TestPassBatchesYieldToWriters(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation)
+	w := newWorld(t, start)
+	var ids []string
+	for _, name := range []string{"甲公司", "乙公司", "丙公司"} {
+		c, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.deal(t, c.ID, 2000)
+		ids = append(ids, c.ID)
+	}
+	races := 0
+	w.rules.Customers = racingCustomers{w.crm.Store.Customers(), func() {
+		races++
+		if races > 1 {
+			return
+		}
+		// A write that classifies nothing (another replica's, say): the
+		// pass must classify the customer again itself.
+		c, err := w.crm.Store.Customers().Get(ctx, ids[1])
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		c.Version++
+		c.Name = "乙公司（同时改名）"
+		if err := w.crm.Store.Customers().Replace(ctx, c, c.Version-1); err != nil {
+			t.Error(err)
+		}
+	}}
+	set := []rules.Rule{{Name: "有成交", When: "deals(12m):>=1000", Priority: 10, Then: rules.Then{AddTags: []string{"有成交"}}}}
+	if _, err := w.rules.SaveRules(ctx, w.boss, 0, set); err != nil {
+		t.Fatal(err)
+	}
+	w.at(start.Add(time.Hour))
+	res := w.pass(t)
+	if !res.Full || res.Changed != 3 || races != 1 {
+		t.Fatalf("pass %+v after %d racing writes: want a full pass changing all 3 in one batch", res, races)
+	}
+	for i, id := range ids {
+		c := w.get(t, id)
+		if !slices.Contains(c.Tags, "有成交") {
+			t.Errorf("%s: tags %v", c.Name, c.Tags)
+		}
+		if raced := c.Name == "乙公司（同时改名）"; raced != (i == 1) {
+			t.Errorf("%s: the racing write kept: %v", c.Name, raced)
+		}
+	}
+}

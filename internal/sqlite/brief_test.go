@@ -149,14 +149,17 @@ func foldedKeys(doc []byte) bool {
 		return false
 	}
 	arrays := map[string][]string{
-		"contacts":     {"name", "title", "role", "primary"},
-		"interactions": {"at", "channel", "keyEvent", "createdBy"},
-		"needs":        {"title", "kind", "type", "priority", "status", "urgent", "important", "openedAt", "resolvedAt", "expectedOn", "budgetMax"},
-		"deals":        {"product", "amount", "date"},
-		"tasks":        {"kind", "status", "assigneeId", "due", "createdAt", "closedAt"},
+		"contacts":        {"name", "title", "role", "primary"},
+		"interactions":    {"at", "channel", "keyEvent", "createdBy"},
+		"needs":           {"title", "kind", "type", "priority", "status", "urgent", "important", "openedAt", "resolvedAt", "expectedOn", "budgetMax"},
+		"deals":           {"product", "amount", "date"},
+		"satisfaction":    {"at", "score"},
+		"stageHistory":    {"at", "from", "to"},
+		"serviceRequests": {"kind", "status", "priority", "assigneeId", "openedAt", "due", "resolvedAt", "closedAt", "resolutionHours"},
+		"tasks":           {"kind", "status", "assigneeId", "due", "createdAt", "closedAt"},
 	}
 	d := bsoncore.Document(doc)
-	if odd(d, "contacts", "interactions", "needs", "deals", "tasks") {
+	if odd(d, "contacts", "interactions", "needs", "deals", "satisfaction", "stageHistory", "serviceRequests", "tasks") {
 		return true
 	}
 	for name, keys := range arrays {

@@ -88,7 +88,7 @@ func (cs *customerStore) Insert(ctx context.Context, c *crm.Customer, period str
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: insert customer: %w", err)
 		}
-		if err := indexTexts(ctx, tx, row, c.Interactions); err != nil {
+		if err := syncTexts(ctx, tx, row, c.Interactions, sql.NullInt64{}); err != nil {
 			return nil, err
 		}
 		it, err := decodeLean(doc)
@@ -141,27 +141,108 @@ func (cs *customerStore) Replace(ctx context.Context, c *crm.Customer, expectedV
 	}
 	s := (*Store)(cs)
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE customers SET code = ?, credit_code = ?, version = ?, doc = ?
-			WHERE id = ? AND version = ?`, c.Code, nullable(c.CreditCode), c.Version, doc, c.ID, expectedVersion)
-		if err != nil {
-			return nil, execErr("update customer", err)
-		}
-		if err := versionCheck(ctx, tx, res, "customers", "customer", c.ID); err != nil {
-			return nil, err
-		}
-		if err := raiseSequence(ctx, tx, c.Code); err != nil {
-			return nil, err
-		}
-		row, err := customerRow(ctx, tx, c.ID)
+		row, ok, err := updateCustomer(ctx, tx, c, doc, expectedVersion)
 		if err != nil {
 			return nil, err
 		}
-		if err := indexTexts(ctx, tx, row, c.Interactions); err != nil {
-			return nil, err
+		if !ok {
+			return nil, notUpdated(ctx, tx, "customers", "customer", c.ID)
 		}
 		it.e.row = row
 		return []item{it}, nil
 	})
+}
+
+// updateCustomer writes c's encoded document when the stored version is
+// expected, with its code sequence and text index; ok is false (and
+// nothing written) when it is not, or c is gone. It returns c's rowid.
+func updateCustomer(ctx context.Context, tx *sql.Tx, c *crm.Customer, doc []byte, expected int64) (row int64, ok bool, err error) {
+	// texts_key is not set here: RETURNING gives the key stored before.
+	var key sql.NullInt64
+	err = tx.QueryRowContext(ctx, `UPDATE customers SET code = ?, credit_code = ?, version = ?, doc = ?
+		WHERE id = ? AND version = ? RETURNING rowid, texts_key`, c.Code, nullable(c.CreditCode), c.Version, doc, c.ID, expected).Scan(&row, &key)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, execErr("update customer", err)
+	}
+	if err := raiseSequence(ctx, tx, c.Code); err != nil {
+		return 0, false, err
+	}
+	if err := syncTexts(ctx, tx, row, c.Interactions, key); err != nil {
+		return 0, false, err
+	}
+	return row, true, nil
+}
+
+// ReplaceMany writes the customers still at their expected versions in one
+// write (one transaction, one publication of the read model) and reports
+// the indexes of the others (changed or deleted meanwhile), unwritten.
+func (cs *customerStore) ReplaceMany(ctx context.Context, customers []*crm.Customer, expected []int64) ([]int, error) {
+	if len(customers) != len(expected) {
+		return nil, crm.Internal(fmt.Errorf("sqlite: ReplaceMany: %d customers, %d versions", len(customers), len(expected)))
+	}
+	type pending struct {
+		i   int
+		doc []byte
+		it  item
+	}
+	// The read model takes a write's customers sorted by id, once each.
+	order := make([]int, len(customers))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(customers[a].ID, customers[b].ID) })
+	var ps []pending
+	for k, i := range order {
+		c := customers[i]
+		if c == nil {
+			return nil, crm.Internal(fmt.Errorf("sqlite: ReplaceMany: customer %d is nil", i))
+		}
+		if c.Version != expected[i]+1 {
+			return nil, crm.Internal(fmt.Errorf("sqlite: ReplaceMany: customer %s version %d, want expected version %d + 1", c.ID, c.Version, expected[i]))
+		}
+		if k > 0 && customers[order[k-1]].ID == c.ID {
+			return nil, crm.Internal(fmt.Errorf("sqlite: ReplaceMany: customer %s twice", c.ID))
+		}
+		doc, err := bson.Marshal(c)
+		if err != nil {
+			return nil, crm.Internal(fmt.Errorf("sqlite: encode customer: %w", err))
+		}
+		if len(doc) > crm.MaxDocumentBytes {
+			return nil, crm.DocumentTooLarge(c.Code, len(doc))
+		}
+		it, err := decodeLean(doc)
+		if err != nil {
+			return nil, crm.Internal(err)
+		}
+		ps = append(ps, pending{i, doc, it})
+	}
+	var conflicts []int
+	err := (*Store)(cs).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
+		conflicts = conflicts[:0]
+		var items []item
+		for _, p := range ps {
+			row, ok, err := updateCustomer(ctx, tx, customers[p.i], p.doc, expected[p.i])
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				conflicts = append(conflicts, p.i)
+				continue
+			}
+			it := p.it
+			it.e.row = row
+			items = append(items, it)
+		}
+		return items, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(conflicts)
+	return conflicts, nil
 }
 
 // SetNextChecks stores the classification's next check of customers still
@@ -228,6 +309,12 @@ func versionCheck(ctx context.Context, tx *sql.Tx, res sql.Result, table, kind, 
 	if n == 1 {
 		return nil
 	}
+	return notUpdated(ctx, tx, table, kind, id)
+}
+
+// notUpdated says why an UPDATE ... WHERE id AND version changed no row:
+// NOT_FOUND or CONFLICT.
+func notUpdated(ctx context.Context, tx *sql.Tx, table, kind, id string) error {
 	var one int
 	switch err := tx.QueryRowContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?", id).Scan(&one); {
 	case errors.Is(err, sql.ErrNoRows):

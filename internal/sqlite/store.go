@@ -48,7 +48,7 @@ const (
 // SchemaVersion is the schema this package writes, kept in PRAGMA
 // user_version. Open upgrades older databases step by step (migrations)
 // and refuses newer ones.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 // migrations[i] upgrades a database from schema version i to i+1; it has
 // SchemaVersion entries.
@@ -99,6 +99,10 @@ var migrations = [SchemaVersion]string{
 	apiTokensTable,
 	// 6: small versioned documents by key (settings.go).
 	settingsTable,
+	// 7: the fingerprint of the texts a customer's index rows hold
+	// (textsKey): a write whose texts are already indexed skips the index.
+	// NULL until the customer's next write.
+	`ALTER TABLE customers ADD COLUMN texts_key INTEGER;`,
 }
 
 // goMigrations[i], when set, runs in the transaction of migrations[i],

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
@@ -106,7 +108,7 @@ func TestTextIndexRebuiltForNewMaskingRules(t *testing.T) {
 		name  string
 		older []string
 	}{
-		{"schema 3", append(oldRows, "DROP TABLE text_index", "DROP TABLE api_tokens", "DROP TABLE settings", "PRAGMA user_version = 3")},
+		{"schema 3", append(oldRows, "DROP TABLE text_index", "DROP TABLE api_tokens", "DROP TABLE settings", "ALTER TABLE customers DROP COLUMN texts_key", "PRAGMA user_version = 3")},
 		{"older masking rules", append(oldRows, fmt.Sprintf("UPDATE text_index SET masking = %d", crm.MaskRulesVersion-1))},
 		{"another format", append(oldRows, "UPDATE text_index SET format = 0")},
 	} {
@@ -213,5 +215,74 @@ func TestOpenRebuildsDamagedTextIndex(t *testing.T) {
 				t.Fatalf("integrity_check finds %d problems after the rebuild", n)
 			}
 		})
+	}
+}
+
+// TestTextsKeySkipsUnchangedTexts: a write whose interaction texts are the
+// ones indexed leaves the index alone (the customers table keeps their
+// fingerprint, texts_key); a write that changes them, or changes them back,
+// brings the index to them; Load re-keys what it writes over.
+func TestTextsKeySkipsUnchangedTexts(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	c := small("钥匙客户")
+	c.Interactions = []crm.Interaction{{ID: "i1", At: at, Channel: crm.ChannelPhone, Summary: "讨论仓储方案", CreatedBy: "u"}}
+	c.Recompute()
+	c = mustInsert(t, s, c)
+	replace := func(summary, name string) {
+		t.Helper()
+		cur, err := s.Customers().Get(ctx(t), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur.Interactions[0].Summary, cur.Name = summary, name
+		cur.Version++
+		if err := s.Customers().Replace(ctx(t), cur, cur.Version-1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if textCount(t, s, "仓储", false) != 1 {
+		t.Fatal("the inserted text is not indexed")
+	}
+	// Take the rows away behind the store's back: a write with the same
+	// texts does not look at them (the key says they are indexed) ...
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rawExec(t, dir, "DELETE FROM texts", "DELETE FROM grams")
+	s = openAt(t, dir)
+	replace("讨论仓储方案", "钥匙客户（改名）")
+	if n := textCount(t, s, "仓储", false); n != 0 {
+		t.Fatalf("a write with unchanged texts rewrote the index: %d found", n)
+	}
+	// ... one that changes them brings the index to them, and so does one
+	// that changes them back.
+	replace("讨论运输方案", "钥匙客户")
+	if textCount(t, s, "运输", false) != 1 || textCount(t, s, "仓储", false) != 0 {
+		t.Fatal("the changed text is not indexed")
+	}
+	replace("讨论仓储方案", "钥匙客户")
+	if textCount(t, s, "仓储", false) != 1 || textCount(t, s, "运输", false) != 0 {
+		t.Fatal("the text changed back is not indexed")
+	}
+	// Load writes a document over the customer: indexed and keyed anew, so
+	// a later write back to the texts before is indexed too.
+	loaded := *c
+	loaded.Interactions = []crm.Interaction{{ID: "i1", At: at, Channel: crm.ChannelPhone, Summary: "讨论报关方案", CreatedBy: "u"}}
+	loaded.Version = 10
+	doc, err := bson.Marshal(&loaded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(ctx(t), crm.CollectionCustomers, [][]byte{doc}); err != nil {
+		t.Fatal(err)
+	}
+	if textCount(t, s, "报关", false) != 1 {
+		t.Fatal("the loaded text is not indexed")
+	}
+	replace("讨论仓储方案", "钥匙客户")
+	if textCount(t, s, "仓储", false) != 1 || textCount(t, s, "报关", false) != 0 {
+		t.Fatal("after Load, the text written back is not indexed")
 	}
 }

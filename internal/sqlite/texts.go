@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"math"
 	"slices"
@@ -74,8 +76,18 @@ func rowCode(code int, masked bool) int {
 // texts of its interactions, in tx: it deletes the rows whose text changed
 // or went away and inserts the new ones.
 func indexTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []crm.Interaction) error {
+	want, err := textRows(custRow, interactions)
+	if err != nil {
+		return err
+	}
+	return indexRows(ctx, tx, custRow, want)
+}
+
+// textRows are the index rows of the texts of the interactions of the
+// customer at rowid custRow: rowid to text.
+func textRows(custRow int64, interactions []crm.Interaction) (map[int64]string, error) {
 	if len(interactions) > textMaxElems {
-		return fmt.Errorf("sqlite: index texts: %d interactions", len(interactions))
+		return nil, fmt.Errorf("sqlite: index texts: %d interactions", len(interactions))
 	}
 	want := map[int64]string{}
 	for i := range interactions {
@@ -88,6 +100,50 @@ func indexTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []c
 			}
 		}
 	}
+	return want, nil
+}
+
+// textsKey fingerprints a customer's index rows (rowids relative to the
+// customer's first, and their texts) with the index's format: the
+// customers table keeps it (texts_key), so that a write whose texts are
+// those already indexed leaves the index alone.
+func textsKey(custRow int64, want map[int64]string) int64 {
+	h := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], textIndexFormat)
+	h.Write(b[:])
+	for _, id := range slices.Sorted(maps.Keys(want)) {
+		binary.LittleEndian.PutUint64(b[:], uint64(id-textRow(custRow, 0, 0)))
+		h.Write(b[:])
+		h.Write([]byte(want[id]))
+		h.Write([]byte{0})
+	}
+	return int64(h.Sum64())
+}
+
+// syncTexts brings the index rows of the customer at rowid custRow to its
+// interactions unless the texts_key stored (old; NULL when unknown) says
+// they are indexed already, and stores the new key.
+func syncTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []crm.Interaction, old sql.NullInt64) error {
+	want, err := textRows(custRow, interactions)
+	if err != nil {
+		return err
+	}
+	key := textsKey(custRow, want)
+	if old.Valid && old.Int64 == key {
+		return nil
+	}
+	if err := indexRows(ctx, tx, custRow, want); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE customers SET texts_key = ? WHERE rowid = ?", key, custRow); err != nil {
+		return fmt.Errorf("sqlite: update text index: %w", err)
+	}
+	return nil
+}
+
+// indexRows brings the index rows of the customer at rowid custRow to want.
+func indexRows(ctx context.Context, tx *sql.Tx, custRow int64, want map[int64]string) error {
 	rows, err := tx.QueryContext(ctx, "SELECT rowid, coalesce(o, t) FROM texts WHERE rowid BETWEEN ? AND ?",
 		textRow(custRow, 0, 0), textRow(custRow+1, 0, 0)-1)
 	if err != nil {
@@ -211,13 +267,15 @@ type interactionsDoc struct {
 	Interactions []crm.Interaction `bson:"interactions"`
 }
 
-// indexDoc indexes the texts of a stored customer document.
+// indexDoc indexes the texts of a stored customer document (one written
+// over another by Load: whatever key the row had, it is indexed and keyed
+// anew).
 func indexDoc(ctx context.Context, tx *sql.Tx, custRow int64, doc []byte) error {
 	var d interactionsDoc
 	if err := bson.Unmarshal(doc, &d); err != nil {
 		return fmt.Errorf("sqlite: index texts: %w", err)
 	}
-	return indexTexts(ctx, tx, custRow, d.Interactions)
+	return syncTexts(ctx, tx, custRow, d.Interactions, sql.NullInt64{})
 }
 
 // backfillTexts indexes every stored customer (the upgrade to schema 3).

@@ -207,6 +207,58 @@ func init() {
 }
 
 func init() {
+	// ReplaceMany writes the customers still at their expected versions,
+	// with the read model, and reports the others (changed or deleted
+	// meanwhile) by index, unwritten.
+	register("ReplaceMany", false, func(t *testing.T, h Harness) {
+		s := open(t, h)
+		a := insert(t, s, plain("批量公司甲", base))
+		b := insert(t, s, plain("批量公司乙", base))
+		stale := insert(t, s, plain("批量公司丙", base))
+		moved := *stale
+		moved.Version++
+		moved.Name = "批量公司丙（先改）"
+		if err := s.Customers().Replace(ctx(t), &moved, stale.Version); err != nil {
+			t.Fatal(err)
+		}
+		gone := plain("批量公司丁", base)
+		gone.ID, gone.Version = "000000000000000000000000", 2
+		var write []*crm.Customer
+		var expected []int64
+		for _, c := range []*crm.Customer{b, stale, a, gone} {
+			x := *c
+			x.Version++
+			x.Name += "（批量）"
+			x.Tags = []string{"批量"}
+			write = append(write, &x)
+			expected = append(expected, c.Version)
+		}
+		conflicts, err := s.Customers().ReplaceMany(ctx(t), write, expected)
+		if err != nil || !slices.Equal(conflicts, []int{1, 3}) {
+			t.Fatalf("conflicts %v (%v), want [1 3]", conflicts, err)
+		}
+		for _, c := range []*crm.Customer{a, b} {
+			got, err := s.Customers().Get(ctx(t), c.ID)
+			if err != nil || got.Name != c.Name+"（批量）" || got.Version != c.Version+1 {
+				t.Fatalf("%s after: %+v %v", c.Name, got, err)
+			}
+		}
+		if got, _ := s.Customers().Get(ctx(t), stale.ID); got.Name != moved.Name || got.Version != moved.Version {
+			t.Fatalf("the customer changed meanwhile was overwritten: %q v%d", got.Name, got.Version)
+		}
+		// The lists see the batch at once.
+		tagged, err := segment.NewFilter(segment.Cond{Field: "tags", Op: segment.HasAny, Value: segment.Strings{"批量"}}, segment.Options{Now: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := s.Customers().Counts(ctx(t), []crm.Filter{tagged}, crm.CountQuery{Scope: crm.ScopeActive})
+		if err != nil || n[0] != 2 {
+			t.Fatalf("customers tagged by the batch in the lists: %v (%v), want 2", n, err)
+		}
+		if c, err := s.Customers().ReplaceMany(ctx(t), nil, nil); err != nil || len(c) != 0 {
+			t.Fatalf("an empty batch: %v %v", c, err)
+		}
+	})
 	// CustomersWithTasks hands out the active customers with a task of the
 	// status (OPEN when none) and the assignee (any assignee's with none),
 	// each once, with those tasks; a customer with such a task of another
