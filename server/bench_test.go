@@ -49,8 +49,8 @@ func benchSizes() []int {
 // benchDataVersion names the demo documents' shape in the cached data's
 // directory: bump it when the demo writes other documents (v2: the
 // classification rules' fields; v3: service requests; v4: reviews due at
-// the end of their day).
-const benchDataVersion = 4
+// the end of their day; v5: the text index keys of schema 7).
+const benchDataVersion = 5
 
 // benchData returns a data directory holding n demo customers.
 func benchData(b *testing.B, n int) string {

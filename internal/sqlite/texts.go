@@ -103,20 +103,29 @@ func textRows(custRow int64, interactions []crm.Interaction) (map[int64]string, 
 	return want, nil
 }
 
-// textsKey fingerprints a customer's index rows (rowids relative to the
-// customer's first, and their texts) with the index's format: the
-// customers table keeps it (texts_key), so that a write whose texts are
-// those already indexed leaves the index alone.
-func textsKey(custRow int64, want map[int64]string) int64 {
+// textsKey fingerprints the texts of a customer's interactions (each with
+// its interaction's place and its kind), with the index's format and the
+// masking rules, which decide the rows made from them: the customers table
+// keeps it (texts_key), so that a write whose texts are those already
+// indexed leaves the index alone without working out its rows.
+func textsKey(interactions []crm.Interaction) int64 {
 	h := fnv.New64a()
 	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], textIndexFormat)
-	h.Write(b[:])
-	for _, id := range slices.Sorted(maps.Keys(want)) {
-		binary.LittleEndian.PutUint64(b[:], uint64(id-textRow(custRow, 0, 0)))
+	put := func(n uint64) {
+		binary.LittleEndian.PutUint64(b[:], n)
 		h.Write(b[:])
-		h.Write([]byte(want[id]))
-		h.Write([]byte{0})
+	}
+	put(textIndexFormat)
+	put(crm.MaskRulesVersion)
+	for i := range interactions {
+		for _, t := range crm.InteractionTexts {
+			if s := t.Get(&interactions[i]); s != "" {
+				put(uint64(i))
+				put(uint64(t.Code))
+				put(uint64(len(s)))
+				h.Write([]byte(s))
+			}
+		}
 	}
 	return int64(h.Sum64())
 }
@@ -125,15 +134,11 @@ func textsKey(custRow int64, want map[int64]string) int64 {
 // interactions unless the texts_key stored (old; NULL when unknown) says
 // they are indexed already, and stores the new key.
 func syncTexts(ctx context.Context, tx *sql.Tx, custRow int64, interactions []crm.Interaction, old sql.NullInt64) error {
-	want, err := textRows(custRow, interactions)
-	if err != nil {
-		return err
-	}
-	key := textsKey(custRow, want)
+	key := textsKey(interactions)
 	if old.Valid && old.Int64 == key {
 		return nil
 	}
-	if err := indexRows(ctx, tx, custRow, want); err != nil {
+	if err := indexTexts(ctx, tx, custRow, interactions); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE customers SET texts_key = ? WHERE rowid = ?", key, custRow); err != nil {
