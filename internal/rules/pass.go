@@ -122,6 +122,7 @@ func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 			return err
 		}
 		res.Visited++
+		c.Recompute() // as Reclassify does: what is written is what a write would store
 		switch values, next := s.keep(prog, c, now); {
 		case values:
 			expected = append(expected, c.Version)
