@@ -547,8 +547,8 @@ func (cs *customerStore) CustomersWithTasks(ctx context.Context, q crm.TaskQuery
 	err := cs.eachInScope(ctx, []crm.Filter{nil}, crm.CountQuery{Scope: crm.ScopeActive}, func(e *entry, _ int) {
 		switch b := e.c.Brief; {
 		case fnErr != nil:
-		case status == crm.TaskOpen:
-			if picks(e.c.Tasks) {
+		case status == crm.TaskOpen: // the read model keeps only open tasks
+			if len(e.c.Tasks) > 0 && (q.Assignee == "" || slices.ContainsFunc(e.c.Tasks, func(t crm.Task) bool { return t.AssigneeID == q.Assignee })) {
 				fnErr = fn(&e.c)
 			}
 		case b == nil: // a customer without a brief: its document tells
