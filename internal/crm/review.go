@@ -81,17 +81,17 @@ func openTriggeredReview(before reviewInputs, c *Customer, now time.Time, loc *t
 	}
 	c.Tasks = append(c.Tasks, Task{ID: NewID(), Kind: TaskReview, Key: ReviewTriggerKey + now.UTC().Format(time.RFC3339Nano),
 		Title: truncateRunes("复核客户分级："+strings.Join(reasons, "；"), MaxTaskTitle), AssigneeID: c.OwnerID,
-		Due: ReviewDue(now, loc), Status: TaskOpen, CreatedAt: now})
+		Due: reviewDue(now, loc), Status: TaskOpen, CreatedAt: now})
 	KeepTasks(c)
 }
 
-// ReviewWithinDays is when a review a change opened falls due: at the end
+// reviewWithinDays is when a review a change opened falls due: at the end
 // of the third day after the change, in the configured zone.
-const ReviewWithinDays = 3
+const reviewWithinDays = 3
 
-// ReviewDue is when a review a change made at now falls due.
-func ReviewDue(now time.Time, loc *time.Location) time.Time {
-	return DayEnd(now.AddDate(0, 0, ReviewWithinDays), loc)
+// reviewDue is when a review a change made at now falls due.
+func reviewDue(now time.Time, loc *time.Location) time.Time {
+	return DayEnd(now.AddDate(0, 0, reviewWithinDays), loc)
 }
 
 func labelOr[T ~string](labels map[string]Label, v T) string {

@@ -682,16 +682,7 @@ func (b *builder) satisfaction() {
 			score = max(0, min(100, score))
 			s := crm.Satisfaction{ID: b.ids.next(unix(at)), At: unix(at), Score: score}
 			if r.IntN(100) < 70 {
-				band := 3
-				switch {
-				case score >= 90:
-					band = 0
-				case score >= 75:
-					band = 1
-				case score >= 60:
-					band = 2
-				}
-				s.Comment = pick(r, satisfactionComments[band])
+				s.Comment = pick(r, satisfactionComments[satisfactionBand(score)])
 			}
 			b.c.Satisfaction = append(b.c.Satisfaction, s)
 		}

@@ -92,16 +92,7 @@ func (b *builder) serviceRequest(kind crm.ServiceKind, prio crm.Priority, summar
 					score = int(math.Round(68 + 10*r.NormFloat64()))
 				}
 				score = max(0, min(100, score))
-				band := 3
-				switch {
-				case score >= 90:
-					band = 0
-				case score >= 75:
-					band = 1
-				case score >= 60:
-					band = 2
-				}
-				comment := pick(r, satisfactionComments[band])
+				comment := pick(r, satisfactionComments[satisfactionBand(score)])
 				s := crm.Satisfaction{ID: b.ids.next(unix(checked)), At: unix(checked), Score: score, Comment: comment, CreatedBy: who}
 				c.Satisfaction = append(c.Satisfaction, s)
 				req.SatisfactionID = s.ID

@@ -397,6 +397,20 @@ var complaintResults = []string{"已道歉并承诺48小时内解决", "已升�
 
 var referrals = []string{"客户推荐同行企业与我方对接，已建立联系。", "客户介绍其合作伙伴了解我司方案。", "客户在行业群内推荐我司产品，带来两条新线索。"}
 
+// satisfactionBand is the row of satisfactionComments a score's comment
+// comes from: 90 and up, 75 and up, 60 and up, below.
+func satisfactionBand(score int) int {
+	switch {
+	case score >= 90:
+		return 0
+	case score >= 75:
+		return 1
+	case score >= 60:
+		return 2
+	}
+	return 3
+}
+
 var satisfactionComments = [...][]string{
 	// >= 90
 	{"服务响应及时，系统稳定，非常满意", "实施团队专业，上线顺利", "客户经理跟进到位，愿意推荐给同行", "培训到位，员工上手快"},

@@ -124,9 +124,9 @@ const (
 	Change AggFn = "change" // deals only: the change of the sum between two windows, in percent
 )
 
-// ChangeWindows are the conditions on the elements of a Change's current
+// changeWindows are the conditions on the elements of a Change's current
 // and earlier window.
-func (a Agg) ChangeWindows() (current, earlier Node) {
+func (a Agg) changeWindows() (current, earlier Node) {
 	f := arrays[a.Array].window
 	twice := Duration{N: 2 * a.Window.N, Unit: a.Window.Unit}
 	return Cond{Field: f, Op: Gte, Value: Ago(a.Window)},

@@ -140,7 +140,7 @@ func walk(n Node, visit func(n Node, scope Array) bool) {
 			rec(n.Where, n.Array, depth+1)
 		case Agg:
 			if n.Fn == Change {
-				current, earlier := n.ChangeWindows()
+				current, earlier := n.changeWindows()
 				rec(current, n.Array, depth+1)
 				rec(earlier, n.Array, depth+1)
 			}
@@ -458,7 +458,7 @@ func onArray[E any](c *compiler, n Node, p crm.Problems, arr func(*crm.Customer)
 
 // changePreds compiles the windows of a Change.
 func changePreds[E any](c *compiler, n Agg, p crm.Problems) (current, earlier pred[E]) {
-	cw, ew := n.ChangeWindows()
+	cw, ew := n.changeWindows()
 	pw := p.At(string(n.Array)).At(string(n.Fn)).At("window")
 	return compileNode[E](c, cw, n.Array, pw), compileNode[E](c, ew, n.Array, pw)
 }

@@ -49,7 +49,7 @@ func (f *Filter) NextChange(c *crm.Customer) time.Time {
 			rec(n.Where, n.Array, staticMask(r, c, n.Array, n.Where), depth+1)
 		case Agg:
 			if n.Fn == Change { // a deal flips the figure as it enters either window or leaves one
-				current, earlier := n.ChangeWindows()
+				current, earlier := n.changeWindows()
 				rec(current, n.Array, nil, depth+1)
 				rec(earlier, n.Array, nil, depth+1)
 			}

@@ -201,7 +201,7 @@ func (m *mqlc) query(n Node, scope Array, p crm.Problems) bson.D {
 // then 100·(current − earlier) compared with v·earlier (see changeCmp),
 // with a positive earlier sum.
 func (m *mqlc) changeQuery(n Agg, p crm.Problems) bson.D {
-	cw, ew := n.ChangeWindows()
+	cw, ew := n.changeWindows()
 	pw := p.At(string(n.Array)).At(string(n.Fn)).At("window")
 	total := func(w Node) bson.D {
 		return d{{Key: "$sum", Value: d{{Key: "$map", Value: d{
