@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -77,9 +78,10 @@ func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 	// Classify each customer as read. Most only get a new next check:
 	// stored in batches, without a new version (SetNextChecks). Those
 	// whose values change are written in batches with new versions
-	// (ReplaceMany), checked against the versions read; one written
-	// meanwhile is classified again and written on its own (Reclassify,
-	// under the customer's lock), after the others.
+	// (ReplaceMany, on the batch writer's goroutine while the next batch
+	// is read), checked against the versions read; one written meanwhile
+	// is classified again and written on its own (Reclassify, under the
+	// customer's lock), after the others.
 	var checks []crm.NextCheck
 	flush := func() error {
 		_, err := s.Customers.SetNextChecks(ctx, checks)
@@ -88,18 +90,11 @@ func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 	}
 	var changed []*crm.Customer
 	var expected []int64
-	var redo []string
+	writer := newBatchWriter(ctx, s.Customers)
 	write := func() error {
-		conflicts, err := s.Customers.ReplaceMany(ctx, changed, expected)
-		if err != nil {
-			return err
-		}
-		res.Changed += len(changed) - len(conflicts)
-		for _, i := range conflicts {
-			redo = append(redo, changed[i].ID)
-		}
-		changed, expected = changed[:0], expected[:0]
-		return nil
+		err := writer.send(changed, expected)
+		changed, expected = nil, nil // the writer's now
+		return err
 	}
 	renewed := time.Now()
 	renew := func() error {
@@ -147,6 +142,11 @@ func (s *Service) Pass(ctx context.Context, holder string) (PassResult, error) {
 	}
 	if err == nil {
 		err = write()
+	}
+	written, redo, werr := writer.wait()
+	res.Changed += written
+	if werr != nil || errors.Is(err, errWriterFailed) {
+		err = werr
 	}
 	if err != nil {
 		return res, err

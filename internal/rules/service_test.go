@@ -908,3 +908,72 @@ func TestPassBatchesYieldToWriters(t *testing.T) {
 		}
 	}
 }
+
+// failingCustomers fails the pass's batch writes for which fail says so.
+type failingCustomers struct {
+	crm.CustomerStore
+	fail func() error
+}
+
+func (f failingCustomers) ReplaceMany(ctx context.Context, cs []*crm.Customer, expected []int64) ([]int, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	return f.CustomerStore.ReplaceMany(ctx, cs, expected)
+}
+
+// The pass hands its changes to a writer a batch at a time and reads on:
+// every batch lands; a batch write that fails stops the pass with its
+// error, nothing after it is written, and the next pass makes the rest.
+func TestPassWritesBatchesWhileReading(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 10, 0, 0, 0, crm.DefaultLocation)
+	w := newWorld(t, start)
+	const n = 250 // three batches
+	for i := range n {
+		if _, err := w.crm.CreateCustomer(ctx, w.sales, crm.CustomerInput{Name: fmt.Sprintf("批量客户%03d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set := []rules.Rule{{Name: "全部", When: "", Priority: 1, Then: rules.Then{AddTags: []string{"已分类"}}}}
+	if _, err := w.rules.SaveRules(ctx, w.boss, 0, set); err != nil {
+		t.Fatal(err)
+	}
+	store := w.rules.Customers
+	broken := errors.New("第二批写入失败")
+	batches := 0
+	w.rules.Customers = failingCustomers{store, func() error {
+		if batches++; batches == 2 {
+			return broken
+		}
+		return nil
+	}}
+	tagged := func() int {
+		k := 0
+		err := store.Each(ctx, crm.EachQuery{Scope: crm.ScopeActive, Full: true}, func(c *crm.Customer) error {
+			if slices.Contains(c.Tags, "已分类") {
+				k++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	w.at(start.Add(time.Hour))
+	if _, err := w.rules.Pass(ctx, "test"); !errors.Is(err, broken) {
+		t.Fatalf("pass with a failing batch write: %v, want %v", err, broken)
+	}
+	if k := tagged(); k != 100 || batches != 2 {
+		t.Fatalf("%d customers tagged in %d batch writes, want the first batch's 100 in 2", k, batches)
+	}
+	w.rules.Customers = store
+	res := w.pass(t)
+	if !res.Full || res.Changed != n-100 {
+		t.Fatalf("pass after the failure: %+v, want a full pass changing the other %d", res, n-100)
+	}
+	if k := tagged(); k != n {
+		t.Fatalf("%d of %d customers tagged", k, n)
+	}
+}

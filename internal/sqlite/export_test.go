@@ -1,6 +1,10 @@
 package sqlite
 
-import "reflect"
+import (
+	"context"
+	"database/sql"
+	"reflect"
+)
 
 // LeanDocType lets the external tests check that the read model decodes
 // every field of crm.Customer it keeps.
@@ -35,4 +39,15 @@ func SetParallelCountsFrom(n int) (restore func()) {
 	old := parallelCountsFrom
 	parallelCountsFrom = n
 	return func() { parallelCountsFrom = old }
+}
+
+// WriteAloneThenFail runs one write, alone in its transaction, that raises
+// a code sequence and then fails with failure: the raise must not stay.
+func WriteAloneThenFail(s *Store, period string, failure error) error {
+	return s.write(context.Background(), func(ctx context.Context, tx *sql.Tx) ([]item, error) {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO sequences (name, value) VALUES (?, 999)", sequenceName(period)); err != nil {
+			return nil, err
+		}
+		return nil, failure
+	})
 }
