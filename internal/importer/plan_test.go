@@ -1,0 +1,223 @@
+package importer_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/columns"
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/importer"
+	"github.com/kehu-crm/kehu/internal/segment"
+	"github.com/kehu-crm/kehu/internal/sqlite"
+)
+
+// world is the importer over an embedded store in a temporary directory.
+type world struct {
+	svc   *importer.Service
+	crm   *crm.Service
+	boss  crm.Actor
+	sales crm.Actor
+}
+
+func newWorld(t testing.TB) *world {
+	t.Helper()
+	s, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	clock := crm.NewFixedClock(time.Date(2026, 11, 20, 9, 30, 0, 0, crm.DefaultLocation))
+	w := &world{boss: crm.Actor{UserID: "u-boss", Role: crm.RoleManager}, sales: crm.Actor{UserID: "u-sales", Role: crm.RoleSales}}
+	for _, u := range []*crm.User{
+		{ID: w.boss.UserID, Email: "boss@kehu.cn", Name: "王经理", Role: crm.RoleManager, Version: 1},
+		{ID: w.sales.UserID, Email: "li@kehu.cn", Name: "李销售", Role: crm.RoleSales, Version: 1},
+	} {
+		if err := s.Users().Insert(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.crm = &crm.Service{Store: s, Clock: clock, Loc: crm.DefaultLocation, Filters: segment.SavedFilters{}}
+	w.svc = &importer.Service{CRM: w.crm, Loc: crm.DefaultLocation}
+	return w
+}
+
+func (w *world) create(t testing.TB, in crm.CustomerInput) *crm.Customer {
+	t.Helper()
+	c, err := w.crm.CreateCustomer(context.Background(), w.boss, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// source builds a worksheet: header row 1, data rows from 2.
+func source(header []string, rows ...[]string) *importer.Source {
+	src := &importer.Source{HeaderRow: 1, Header: header}
+	for i, r := range rows {
+		src.Rows = append(src.Rows, importer.SourceRow{Row: i + 2, Cells: r})
+	}
+	return src
+}
+
+func (w *world) plan(t testing.TB, src *importer.Source, opt importer.Options) *importer.Plan {
+	t.Helper()
+	var sample [][]string
+	for _, r := range src.Rows {
+		sample = append(sample, r.Cells)
+	}
+	p, err := w.svc.Plan(context.Background(), w.boss, src, columns.Detect(src.Header, sample), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func creditCode(code17 string) string { return code17 + string(crm.CreditCodeCheckChar(code17)) }
+
+// outcome renders a row as "row ACTION [code] [by] [reason@column ...]".
+func outcome(r importer.Row) string {
+	s := fmt.Sprintf("%d %s", r.Row, r.Action)
+	if r.MatchedBy != "" {
+		s += " " + string(r.MatchedBy)
+	}
+	for _, e := range r.Errors {
+		s += fmt.Sprintf(" %s@%s", e.Reason, e.Column)
+	}
+	return s
+}
+
+// The dry run of a worksheet: each row's action, the customer it matched
+// and by which key, the diff, and each error at its column.
+func TestPlan(t *testing.T) {
+	w := newWorld(t)
+	huaxin := w.create(t, crm.CustomerInput{Name: "华信机械有限公司"})
+	credit := creditCode("91350100M000100Y4")
+	xinghe := w.create(t, crm.CustomerInput{Name: "星河贸易有限公司", CustomerFields: crm.CustomerFields{CreditCode: &credit}})
+	lantian := w.create(t, crm.CustomerInput{Name: "蓝天科技有限公司",
+		Contacts: []crm.ContactInput{{Name: "周", ContactFields: crm.ContactFields{Phone: ptr("13700000003")}}}})
+
+	header := []string{"客户编号", "客户名称", "统一社会信用代码", "所属行业", "联系人", "职位", "手机", "邮箱", "客户标签",
+		"累计交易金额(万元)", "跟进记录", "销售负责人"}
+	src := source(header,
+		[]string{huaxin.Code, "华信机械有限公司", "", "机械制造"},                   // 2: by code
+		[]string{"", "星河贸易有限公司", credit, "", "王五", "采购", "13800000002"}, // 3: by credit code
+		[]string{"", "蓝天科技", "", "软件"},                                  // 4: a likely duplicate
+		[]string{"", "新客户甲公司", "", "制造", "张三", "经理", "138 1234 5678", "", "重点，展会", "68", "2026-10-01 电话联系，了解需求；2026-10-15 购买产品A，1000元", "李销售"}, // 5: new
+		[]string{"", "新客户甲公司", "", "", "李四", "", "", "li4@example.cn"},       // 6: its second contact
+		[]string{"", "错误公司", "", "", "赵六", "", "12345"},                      // 7: a bad phone
+		[]string{"", "错误公司", "", "", "钱七"},                                   // 8: same customer
+		[]string{"", "", "", "零售"},                                           // 9: no customer named
+		[]string{"C209901007", "编号新建公司"},                                     // 10: new, with the file's code
+		[]string{"", "冲突公司", "", "制造"},                                       // 11
+		[]string{"", "冲突公司", "", "零售"},                                       // 12: conflicting rows
+		[]string{"", "负责人不明公司", "", "", "", "", "", "", "", "", "", "不存在的人"}, // 13: unknown owner
+	)
+	p := w.plan(t, src, importer.Options{})
+	var got []string
+	for _, r := range p.Rows {
+		got = append(got, outcome(r))
+	}
+	want := []string{
+		"2 UPDATE CODE",
+		"3 UPDATE CREDIT_CODE",
+		"4 DUPLICATE",
+		"5 CREATE",
+		"6 CREATE",
+		"7 ERROR INVALID_PHONE@G 手机",
+		"8 ERROR SAME_CUSTOMER_FAILED@",
+		"9 ERROR REQUIRED@",
+		"10 CREATE",
+		"11 ERROR SAME_CUSTOMER_FAILED@",
+		"12 ERROR CONFLICTING_ROWS@D 所属行业",
+		"13 ERROR NOT_ACTIVE_USER@L 销售负责人",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("rows:\n got %q\nwant %q", got, want)
+	}
+	if p.Created != 2 || p.Updated != 2 || p.Unchanged != 0 || p.Duplicates != 1 || p.RowErrors != 6 {
+		t.Errorf("counts: %d created, %d updated, %d unchanged, %d duplicates, %d rows with errors",
+			p.Created, p.Updated, p.Unchanged, p.Duplicates, p.RowErrors)
+	}
+	row := func(n int) importer.Row { return p.Rows[n-2] }
+	if r := row(2); r.Customer != huaxin.ID || r.Code != huaxin.Code || !slices.Equal(changes(r), []string{"industry:→机械制造"}) {
+		t.Errorf("row 2: customer %s %s, changes %q", r.Customer, r.Code, changes(r))
+	}
+	if r := row(3); r.Customer != xinghe.ID || !slices.Contains(changes(r), "contacts[王五].phone:→13800000002") {
+		t.Errorf("row 3: customer %s, changes %q", r.Customer, changes(r))
+	}
+	if r := row(4); r.Customer != lantian.ID || !slices.Equal(r.Duplicates, []string{lantian.Code}) || len(r.Warnings) != 1 ||
+		r.Warnings[0].Reason != importer.ReasonLikelyDuplicate {
+		t.Errorf("row 4: customer %s, duplicates %v, warnings %+v", r.Customer, r.Duplicates, r.Warnings)
+	}
+	r5 := row(5)
+	for _, want := range []string{"contacts[张三].phone:→13812345678", "contacts[李四].email:→li4@example.cn", "interactions:→1",
+		"deals:→1", "tags:→重点、展会", "ownerId:→u-sales", "industry:→制造"} {
+		if !slices.Contains(changes(r5), want) {
+			t.Errorf("row 5 lacks the change %s: %q", want, changes(r5))
+		}
+	}
+	if len(row(6).Changes) != 0 {
+		t.Errorf("row 6 repeats its customer's changes: %q", changes(row(6)))
+	}
+	var notes []string
+	for _, n := range r5.Notes {
+		notes = append(notes, n.Column+": "+n.From+" → "+n.To)
+	}
+	if !slices.Contains(notes, "G 手机: 138 1234 5678 → 13812345678") {
+		t.Errorf("row 5 notes: %q", notes)
+	}
+	if r := row(10); r.Code != "C209901007" {
+		t.Errorf("row 10: code %q, want the file's", r.Code)
+	}
+	if len(p.Warnings) != 1 || p.Warnings[0].Reason != importer.ReasonNotImported || p.Warnings[0].Column != "J 累计交易金额(万元)" {
+		t.Errorf("file warnings: %+v", p.Warnings)
+	}
+	// A dry run writes nothing.
+	if n, err := w.crm.Store.Customers().Estimate(context.Background()); err != nil || n != 3 {
+		t.Errorf("customers after a dry run: %d, %v", n, err)
+	}
+
+	t.Run("matchBy NAME updates the customer of that name", func(t *testing.T) {
+		p := w.plan(t, source(header, []string{"", "蓝天科技", "", "软件"}), importer.Options{MatchBy: importer.ByName})
+		if r := p.Rows[0]; outcome(r) != "2 UPDATE NAME" || r.Customer != lantian.ID {
+			t.Errorf("row: %s, customer %s", outcome(r), r.Customer)
+		}
+	})
+	t.Run("matchBy PHONE", func(t *testing.T) {
+		p := w.plan(t, source(header,
+			[]string{"", "星河", "", "", "王五", "", "13900000009"},
+			[]string{"", "蓝天", "", "", "周", "", "137-0000-0003"}), importer.Options{MatchBy: importer.ByPhone})
+		if r := p.Rows[0]; outcome(r) != "2 CREATE" {
+			t.Errorf("no stored phone matches: %s", outcome(r))
+		}
+		if r := p.Rows[1]; outcome(r) != "3 UPDATE PHONE" || r.Customer != lantian.ID {
+			t.Errorf("a stored phone matches: %s, customer %s", outcome(r), r.Customer)
+		}
+	})
+	t.Run("only managers and admins", func(t *testing.T) {
+		_, err := w.svc.Plan(context.Background(), w.sales, src, columns.Detect(header, nil), importer.Options{})
+		if !crm.IsCode(err, crm.CodeForbidden) {
+			t.Errorf("a salesperson's import: %v", err)
+		}
+	})
+	t.Run("an unknown matchBy", func(t *testing.T) {
+		_, err := w.svc.Plan(context.Background(), w.boss, src, columns.Detect(header, nil), importer.Options{MatchBy: "EMAIL"})
+		if !crm.IsCode(err, crm.CodeBadUserInput) || !strings.Contains(err.Error(), "matchBy") {
+			t.Errorf("matchBy EMAIL: %v", err)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func changes(r importer.Row) []string {
+	var out []string
+	for _, c := range r.Changes {
+		out = append(out, c.Field+":"+c.Old+"→"+c.New)
+	}
+	return out
+}

@@ -1,0 +1,402 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/kehu-crm/kehu/internal/cells"
+	"github.com/kehu-crm/kehu/internal/columns"
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// Reasons of the importer's own problems (crm's reasons for the rest).
+const (
+	// ReasonNotImported: a column Kehu recognises but does not write: a
+	// figure it computes from the records (累计金额, 最近联系), a value
+	// the classification rules keep (价值分级, 生命周期), a list of every
+	// contact in one cell. A warning; the column is read no further.
+	ReasonNotImported crm.Reason = "NOT_IMPORTED"
+	// ReasonConflictingRows: two rows of one customer give it different
+	// values (params: row, the other row). An error on the later row.
+	ReasonConflictingRows crm.Reason = "CONFLICTING_ROWS"
+	// ReasonLikelyDuplicate: no key matched, but stored customers share
+	// the name or a phone (params: codes). The row is not written.
+	ReasonLikelyDuplicate crm.Reason = "LIKELY_DUPLICATE"
+	// ReasonAmbiguousMatch: the chosen key matches several stored
+	// customers (params: codes). An error.
+	ReasonAmbiguousMatch crm.Reason = "AMBIGUOUS_MATCH"
+	// ReasonSameCustomerFailed: the row is of a customer another row of
+	// which has an error (params: row): none of its rows is written.
+	ReasonSameCustomerFailed crm.Reason = "SAME_CUSTOMER_FAILED"
+)
+
+// Problem is an error or a warning about a row, naming the column.
+type Problem struct {
+	Column  string // the column as the spreadsheet shows it: "D 联系电话"; "" for the whole row
+	Field   string // the field: a target key (contactPhone) or the record's path (contacts[1].phone)
+	Reason  crm.Reason
+	Message string
+	Params  map[string]any
+
+	cell int // the column's index + 1 when Column is still to be named; 0 for none
+}
+
+// Note is a normalisation applied to a cell ("68万" → "680000.00").
+type Note struct {
+	Column   string
+	From, To string
+}
+
+// ref is where a value of a record came from: a row and a column.
+type ref struct {
+	row int // as the spreadsheet shows it
+	col int // from 0; -1 for the row as a whole
+}
+
+// rowValues is what one data row gives: its keys, its part of a customer
+// record, and where each value came from (by the record's field path).
+type rowValues struct {
+	row          int
+	code         string // a customer code as given (valid format), "" for none
+	credit       string // a valid credit code, normalised; "" for none
+	nameKey      string // crm.CompanyNameKey of the name; "" for none
+	rec          crm.ImportRecord
+	from         map[string]ref // customer field (crm name) → its cell
+	contacts     []ref          // the row's contacts, in rec.Contacts order: their first cell
+	interactions []ref          // the row's interactions, in rec order: their cell
+	deals        []ref          // the row's deals
+	notes        []Note
+	warnings     []Problem
+	errors       []Problem
+}
+
+// users finds users by name or e-mail, as people write them in a 负责人
+// column.
+type users struct {
+	byKey map[string][]*crm.User
+}
+
+func newUsers(list []*crm.User) users {
+	u := users{byKey: map[string][]*crm.User{}}
+	for _, x := range list {
+		if x.Disabled {
+			continue
+		}
+		for _, k := range []string{strings.ToLower(x.Email), cells.Fold(x.Name)} {
+			if k != "" {
+				u.byKey[k] = append(u.byKey[k], x)
+			}
+		}
+	}
+	return u
+}
+
+// find returns the id of the user s names; an error when none or several.
+func (u users) find(s string) (string, *cells.Error) {
+	k := cells.Fold(s)
+	if strings.Contains(k, "@") {
+		k = strings.ToLower(k)
+	}
+	switch found := u.byKey[k]; len(found) {
+	case 1:
+		return found[0].ID, nil
+	case 0:
+		return "", &cells.Error{Reason: crm.ReasonNotActiveUser, Params: map[string]any{"value": s},
+			Message: fmt.Sprintf("%q is not an active user's name or e-mail", s)}
+	default:
+		return "", &cells.Error{Reason: ReasonAmbiguousMatch, Params: map[string]any{"value": s},
+			Message: fmt.Sprintf("%q is the name of %d users: write their e-mail", s, len(found))}
+	}
+}
+
+// reader reads data rows with a mapping.
+type reader struct {
+	mapping  columns.Mapping
+	header   []string
+	users    users
+	loc      *time.Location
+	now      time.Time
+	date1904 bool
+	// rulesKeepTier: a classifier keeps the value tier, so a tier column
+	// is not imported.
+	rulesKeepTier bool
+}
+
+// column names column i as the spreadsheet shows it: its letter and header.
+func (r *reader) column(i int) string {
+	name, err := excelize.ColumnNumberToName(i + 1)
+	if err != nil {
+		name = fmt.Sprint(i + 1)
+	}
+	if i < len(r.header) && strings.TrimSpace(r.header[i]) != "" {
+		return name + " " + strings.TrimSpace(r.header[i])
+	}
+	return name
+}
+
+// warnings returns the mapping's warnings about columns that are read but
+// not written, once per file (the rows do not repeat them).
+func (r *reader) notImported() []Problem {
+	var out []Problem
+	for _, c := range r.mapping.Columns {
+		t, ok := c.Target()
+		if !ok {
+			continue
+		}
+		if why := r.skipped(t); why != "" {
+			out = append(out, Problem{Column: r.column(c.Index), Field: t.Key, Reason: ReasonNotImported, Message: why})
+		}
+	}
+	return out
+}
+
+// skipped says why a target's column is not written; "" when it is.
+func (r *reader) skipped(t columns.Target) string {
+	switch {
+	case t.Group == columns.Figure:
+		return fmt.Sprintf("%s is computed by Kehu from the interactions and deals: the column is not imported", t.En)
+	case t.Key == "lifecycle":
+		return "the lifecycle stage is kept by the classification rules: the column is not imported"
+	case t.Key == "valueTier" && r.rulesKeepTier:
+		return "the value tier is kept by the classification rules (override a customer's tier on its page): the column is not imported"
+	case t.Key == "cadenceDays":
+		return "a customer's follow-up cadence is set on its page: the column is not imported"
+	case t.Kind == columns.Contacts:
+		return "a list of every contact in one cell is not read: map the contact's name, phone and e-mail columns instead"
+	}
+	return ""
+}
+
+// read reads one data row.
+func (r *reader) read(row int, cellsOf []string) *rowValues {
+	v := &rowValues{row: row, from: map[string]ref{}}
+	contacts := map[int]*crm.ContactInput{} // by Column.Contact
+	contactRef := map[int]ref{}
+	var contactOrder []int
+	contact := func(n, col int) *crm.ContactInput {
+		if ct, ok := contacts[n]; ok {
+			return ct
+		}
+		ct := &crm.ContactInput{}
+		contacts[n], contactRef[n] = ct, ref{row, col}
+		contactOrder = append(contactOrder, n)
+		return ct
+	}
+	fail := func(col int, field string, err error) {
+		fe := cells.FieldError(field, err)
+		v.errors = append(v.errors, Problem{Column: r.column(col), Field: field, Reason: fe.Reason, Message: fe.Message, Params: fe.Params})
+	}
+	note := func(col int, n cells.Note) {
+		if !n.IsZero() {
+			v.notes = append(v.notes, Note{Column: r.column(col), From: n.From, To: n.To})
+		}
+	}
+	set := func(field string, dst **string, col int, s string) {
+		if *dst != nil && **dst != s {
+			// Two columns of one field (Many: notes): joined.
+			s = **dst + "\n" + s
+		}
+		*dst = &s
+		if _, ok := v.from[field]; !ok {
+			v.from[field] = ref{row, col}
+		}
+	}
+	f := &v.rec.Fields
+	for _, c := range r.mapping.Columns {
+		t, ok := c.Target()
+		if !ok || c.Index >= len(cellsOf) || r.skipped(t) != "" {
+			continue
+		}
+		// Readers of package cells fold the cell themselves; free text is
+		// kept as typed (full-width punctuation is Chinese text's own),
+		// trimmed; codes and addresses are folded (６８ is 68).
+		raw := cellsOf[c.Index]
+		s := cells.Fold(raw)
+		if s == "" {
+			continue // an empty cell leaves the value alone
+		}
+		text := strings.TrimSpace(raw)
+		col := c.Index
+		switch t.Key {
+		case "code":
+			if _, _, ok := crm.ParseCode(s); !ok {
+				fail(col, t.Key, &cells.Error{Reason: crm.ReasonInvalid, Params: map[string]any{"value": s},
+					Message: fmt.Sprintf("%q is not a Kehu customer code (C, the year and month, a number: C202405001)", s)})
+				continue
+			}
+			v.code = s
+		case "name":
+			set("name", &v.rec.Name, col, text)
+			v.nameKey = crm.CompanyNameKey(text)
+		case "creditCode":
+			set("creditCode", &f.CreditCode, col, s)
+			if k, ok := crm.CreditCodeKey(s); ok && crm.ValidCreditCode(k) {
+				v.credit = k
+			}
+		case "industry":
+			set("industry", &f.Industry, col, text)
+		case "employeeBand":
+			set("employeeBand", &f.EmployeeBand, col, text)
+		case "revenueBand":
+			set("revenueBand", &f.RevenueBand, col, text)
+		case "province":
+			set("province", &f.Province, col, text)
+		case "city":
+			set("city", &f.City, col, text)
+		case "address":
+			set("address", &f.Address, col, text)
+		case "website":
+			set("website", &f.Website, col, s)
+		case "mainBusiness":
+			set("mainBusiness", &f.MainBusiness, col, text)
+		case "source":
+			set("source", &f.Source, col, text)
+		case "commPreference":
+			set("commPreference", &f.CommPreference, col, text)
+		case "notes":
+			set("notes", &f.Notes, col, text)
+		case "region":
+			province, city, ok := columns.SplitRegion(text)
+			if !ok {
+				fail(col, t.Key, &cells.Error{Reason: crm.ReasonInvalid, Params: map[string]any{"value": s},
+					Message: fmt.Sprintf("%q does not start with a province (广东省深圳市, 北京市)", s)})
+				continue
+			}
+			set("province", &f.Province, col, province)
+			if city != "" {
+				set("city", &f.City, col, city)
+			}
+		case "foundedOn":
+			d, n, err := cells.Date(raw, cells.DateOptions{Date1904: r.date1904})
+			if err != nil {
+				fail(col, t.Key, err)
+				continue
+			}
+			note(col, n)
+			f.FoundedOn = &d
+			v.from["foundedOn"] = ref{row, col}
+		case "type", "stage", "valueTier", "intentGrade", "needType":
+			val, n, err := t.Vocabulary.Read(raw)
+			if err != nil {
+				fail(col, t.Key, err)
+				continue
+			}
+			note(col, n)
+			switch t.Key {
+			case "type":
+				f.Type = ptr(crm.CustomerType(val))
+			case "stage":
+				f.Stage = ptr(crm.Stage(val))
+			case "valueTier":
+				f.ValueTier = ptr(crm.Tier(val))
+			case "intentGrade":
+				f.IntentGrade = ptr(crm.Tier(val))
+			case "needType":
+				f.NeedType = ptr(crm.NeedType(val))
+			}
+			v.from[t.Key] = ref{row, col}
+		case "tags":
+			tags, n := cells.Tags(raw)
+			note(col, n)
+			f.Tags = append(f.Tags, tags...)
+			if _, ok := v.from["tags"]; !ok {
+				v.from["tags"] = ref{row, col}
+			}
+		case "owner":
+			id, err := r.users.find(s)
+			if err != nil {
+				fail(col, t.Key, err)
+				continue
+			}
+			f.OwnerID = &id
+			v.from["ownerId"] = ref{row, col}
+		case "collaborators":
+			names, _ := cells.Tags(raw)
+			for _, name := range names {
+				id, err := r.users.find(name)
+				if err != nil {
+					fail(col, t.Key, err)
+					continue
+				}
+				f.Collaborators = append(f.Collaborators, id)
+			}
+			if _, ok := v.from["collaborators"]; !ok {
+				v.from["collaborators"] = ref{row, col}
+			}
+		case "interactions", "deals":
+			h, err := cells.History(raw, r.loc, cells.DateOptions{Date1904: r.date1904})
+			if err != nil {
+				fail(col, t.Key, err)
+				continue
+			}
+			for _, x := range h.Interactions {
+				at := x.At
+				v.rec.Interactions = append(v.rec.Interactions, crm.InteractionInput{At: &at, Channel: x.Channel, Summary: x.Summary})
+				v.interactions = append(v.interactions, ref{row, col})
+			}
+			for _, d := range h.Deals {
+				day := d.Date
+				v.rec.Deals = append(v.rec.Deals, crm.DealInput{Date: &day, Product: d.Product, Amount: d.Amount})
+				v.deals = append(v.deals, ref{row, col})
+			}
+		default:
+			if t.Group != columns.Contact {
+				continue
+			}
+			ct := contact(max(c.Contact, 1), col)
+			switch t.Key {
+			case "contactName":
+				ct.Name = text
+			case "contactNameTitle":
+				name, title, _ := columns.SplitNameTitle(text)
+				ct.Name = name
+				if title != "" {
+					ct.Title = &title
+				}
+			case "contactTitle":
+				ct.Title = &text
+			case "contactPhone":
+				phone, n, err := cells.Phone(raw)
+				if err != nil {
+					fail(col, t.Key, err)
+					continue
+				}
+				if ct.Phone != nil && *ct.Phone != phone {
+					v.warnings = append(v.warnings, Problem{Column: r.column(col), Field: t.Key, Reason: crm.ReasonTooMany,
+						Message: fmt.Sprintf("a contact keeps one phone: %s is kept, %s is not imported", *ct.Phone, phone)})
+					continue
+				}
+				note(col, n)
+				ct.Phone = &phone
+			case "contactEmail":
+				ct.Email = &s
+			case "contactWechat":
+				ct.WeChat = &s
+			case "contactRole":
+				val, n, err := t.Vocabulary.Read(raw)
+				if err != nil {
+					fail(col, t.Key, err)
+					continue
+				}
+				note(col, n)
+				ct.Role = ptr(crm.ContactRole(val))
+			}
+		}
+	}
+	for _, n := range contactOrder {
+		ct := contacts[n]
+		if strings.TrimSpace(ct.Name) == "" {
+			v.errors = append(v.errors, Problem{Column: r.column(contactRef[n].col), Field: "contactName", Reason: crm.ReasonRequired,
+				Message: "a contact needs a name: this row gives a contact's details without one"})
+			continue
+		}
+		v.rec.Contacts = append(v.rec.Contacts, *ct)
+		v.contacts = append(v.contacts, contactRef[n])
+	}
+	return v
+}
+
+func ptr[T any](v T) *T { return &v }
