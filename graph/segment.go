@@ -48,44 +48,12 @@ type userDirectories struct {
 	rules   *rules.Set            // the rule set in force (reasons of classifications)
 }
 
-// UserDirectory reads the users a's filter operands may name, as a sees them
-// (crm.VisibleUser: e-mails only where a may read them), into a
-// segment.UserLookup. The export uses it too.
-func UserDirectory(ctx context.Context, users crm.UserStore, a crm.Actor) (segment.UserLookup, error) {
-	list, err := users.List(ctx)
-	if err != nil {
-		return nil, err
-	}
-	visible := make([]*crm.User, len(list))
-	for i, u := range list {
-		visible[i] = crm.VisibleUser(a, u)
-	}
-	return segment.UserDirectory(visible), nil
-}
-
-// LazyUserDirectory is UserDirectory read on the first operand to resolve,
-// once.
-func LazyUserDirectory(ctx context.Context, users crm.UserStore, a crm.Actor) segment.UserLookup {
-	var (
-		once sync.Once
-		dir  segment.UserLookup
-		err  error
-	)
-	return func(v string) ([]string, error) {
-		once.Do(func() { dir, err = UserDirectory(ctx, users, a) })
-		if err != nil {
-			return nil, err
-		}
-		return dir(v)
-	}
-}
-
-// userLookup is LazyUserDirectory, shared by an operation's filters of the
+// userLookup is segment.LazyUserDirectory, shared by an operation's filters of the
 // same viewer.
 func (r *Resolver) userLookup(ctx context.Context, a crm.Actor) segment.UserLookup {
 	cache, _ := ctx.Value(userDirKey).(*userDirectories)
 	if cache == nil {
-		return LazyUserDirectory(ctx, r.Store.Users(), a)
+		return segment.LazyUserDirectory(ctx, r.Store.Users(), a)
 	}
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
@@ -94,7 +62,7 @@ func (r *Resolver) userLookup(ctx context.Context, a crm.Actor) segment.UserLook
 		if cache.dirs == nil {
 			cache.dirs = map[string]segment.UserLookup{}
 		}
-		d = LazyUserDirectory(ctx, r.Store.Users(), a)
+		d = segment.LazyUserDirectory(ctx, r.Store.Users(), a)
 		cache.dirs[a.UserID] = d
 	}
 	return d

@@ -1,8 +1,15 @@
-// Package export writes customers as spreadsheets: CSV (UTF-8 with a BOM,
-// so Excel opens Chinese text correctly) and XLSX, one row per customer, with
-// the columns a user picked from a fixed catalog. It does no I/O other than
-// writing to the io.Writer it is given (the XLSX writer's library spills
-// rows above 16 MiB to a temporary file, so memory stays flat).
+// Package export is the customer export: the customers a saved segment, a
+// query line and a search select, as a spreadsheet with the columns a user
+// picked from a fixed catalog, one row per customer. Service validates an
+// export's parameters (ParseRequest) and writes the file page by page
+// through crm.Service lists (Start, then Run.Stream); the HTTP edge
+// (server/export.go) only authenticates, sets the headers and translates
+// errors.
+//
+// The files are CSV (UTF-8 with a BOM, so Excel opens Chinese text
+// correctly) and XLSX. Nothing is written but to the io.Writer given (the
+// XLSX writer's library spills rows above 16 MiB to a temporary file, so
+// memory stays flat).
 //
 // Every row is crm.VisibleCustomer for the exporting actor: contact details
 // and the contact details inside free text are masked exactly as the API

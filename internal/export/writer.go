@@ -163,12 +163,12 @@ func (cw *csvWriter) Close() error { return cw.Flush() }
 
 func (cw *csvWriter) Discard() {}
 
-// ContentType returns the media type of a format ("csv" or "xlsx").
-func ContentType(format string) string {
+// ContentType returns the media type of a format.
+func ContentType(format FileFormat) string {
 	switch format {
-	case "csv":
+	case CSV:
 		return "text/csv; charset=utf-8"
-	case "xlsx":
+	case XLSX:
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	panic(fmt.Sprintf("export: unknown format %q", format))
