@@ -62,6 +62,10 @@ type Info struct {
 	Delimiter rune     // CSV only: ',' or '\t'
 	Sheet     string   // XLSX only: the sheet read
 	Sheets    []string // XLSX only: the visible sheets, in workbook order
+	// Date1904: the workbook counts serial dates from 1904 (old Mac
+	// Excel). Cells formatted as dates come as dates either way; a serial
+	// typed in a cell without a date format needs it (cells.DateOptions).
+	Date1904 bool
 }
 
 // source yields the rows of a file in order with their spreadsheet row

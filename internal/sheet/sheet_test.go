@@ -554,9 +554,12 @@ func TestXLSXBuiltinDates(t *testing.T) {
 				f.SetCellStyle("Sheet1", col+"2", col+"2", s)
 			}
 		})
-		_, _, got, err := readAll(t, data, "a.xlsx", Options{})
+		info, _, got, err := readAll(t, data, "a.xlsx", Options{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if info.Date1904 != date1904 {
+			t.Errorf("Info.Date1904 %v in a workbook with 1904 %v", info.Date1904, date1904)
 		}
 		want := []string{"2024-02-29", "12:00", "2024-02-29 23:59", "-5", "0", "2024/2/29"}
 		if len(got) != 1 || !reflect.DeepEqual(got[0].cells, want) {

@@ -79,6 +79,7 @@ func openXLSX(r io.ReaderAt, size int64, o Options) (src source, info Info, err 
 		return nil, info, corrupt(err)
 	}
 	date1904 := f.WorkBook != nil && f.WorkBook.WorkbookPr != nil && f.WorkBook.WorkbookPr.Date1904
+	info.Date1904 = date1904
 	if f.WorkBook != nil {
 		for _, s := range f.WorkBook.Sheets.Sheet {
 			if s.State == "" || s.State == "visible" {
