@@ -36,6 +36,25 @@ type CustomerStore interface {
 	// BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE) when the encoded document
 	// is larger than MaxDocumentBytes, as for Replace.
 	Insert(ctx context.Context, c *Customer, period string) error
+	// InsertMany inserts customers in as few writes as the store can (the
+	// embedded store: one transaction and one publication of the read
+	// model), each as Insert does: Version 1 (and a new ID when ID is
+	// empty); a code from period's sequence when Code is empty, in the
+	// batch's order, after the batch's preset codes have raised their
+	// periods' sequences (so no code drawn collides with one of them).
+	// A customer that cannot be inserted is left out and its error is at
+	// its index in errs; the others are inserted. Such errors: CONFLICT
+	// with field "creditCode" or "code", as Insert's, when the key is taken
+	// or was claimed by an earlier customer of the batch; BAD_USER_INPUT
+	// (reason DOCUMENT_TOO_LARGE) as Insert's. When err is nil, errs has
+	// len(customers) entries, nil for each customer inserted. err is for
+	// the whole batch (INTERNAL: a nil customer, an ID twice in the batch,
+	// a bad period for a customer without a code, a failed write), with
+	// errs nil: nothing was inserted (MongoDB, which writes without a
+	// transaction, may have inserted some before a lost connection).
+	// Customers left out, and all of them when err is set, keep ID, Code
+	// and Version as given.
+	InsertMany(ctx context.Context, customers []*Customer, period string) (errs []error, err error)
 	// Get returns the full document, archived or not. Errors: NOT_FOUND.
 	Get(ctx context.Context, id string) (*Customer, error)
 	// GetByCode is Get by customer code. Errors: NOT_FOUND.

@@ -3,8 +3,10 @@ package mongodb
 import (
 	"time"
 
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"regexp"
 	"slices"
@@ -53,6 +55,11 @@ func (s *Store) raiseSequence(ctx context.Context, code string) error {
 	if !ok {
 		return nil
 	}
+	return s.raisePeriod(ctx, period, n)
+}
+
+// raisePeriod lifts period's sequence to at least n.
+func (s *Store) raisePeriod(ctx context.Context, period string, n int64) error {
 	_, err := s.sequences.UpdateOne(ctx, bson.D{{Key: "_id", Value: "customer:" + period}},
 		bson.D{{Key: "$max", Value: bson.D{{Key: "value", Value: n}}}}, options.UpdateOne().SetUpsert(true))
 	if err != nil && !isDuplicate(err) {
@@ -81,6 +88,12 @@ func (cs customerStore) insert(ctx context.Context, c *crm.Customer) error {
 
 // nextSequence increments the counter named key and returns its new value.
 func (s *Store) nextSequence(ctx context.Context, key string) (int64, error) {
+	return s.drawSequence(ctx, key, 1)
+}
+
+// drawSequence adds k to the counter named key and returns its new value:
+// the last of the k numbers drawn.
+func (s *Store) drawSequence(ctx context.Context, key string, k int64) (int64, error) {
 	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
 	var err error
 	// Two first upserts of one key can race to insert it: the loser gets a
@@ -90,7 +103,7 @@ func (s *Store) nextSequence(ctx context.Context, key string) (int64, error) {
 			Value int64 `bson:"value"`
 		}
 		err = s.sequences.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: key}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "value", Value: int64(1)}}}}, opts).Decode(&seq)
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "value", Value: k}}}}, opts).Decode(&seq)
 		if err == nil {
 			return seq.Value, nil
 		}
@@ -99,6 +112,154 @@ func (s *Store) nextSequence(ctx context.Context, key string) (int64, error) {
 		}
 	}
 	return 0, err
+}
+
+// InsertMany inserts the batch with one unordered insertMany after drawing
+// its codes: the preset codes raise their periods' sequences first (one
+// $max a period), then one $inc draws the numbers of the customers without
+// a code, in order. A write error is the error of its document's customer,
+// a duplicate key mapped to CONFLICT as Insert maps it (an ID already
+// stored is INTERNAL there). Without a transaction the batch is not
+// atomic: the numbers drawn for customers left out stay used (as Insert's
+// do), and a failure part way (a lost connection) can leave some inserted.
+func (cs customerStore) InsertMany(ctx context.Context, customers []*crm.Customer, period string) ([]error, error) {
+	drawn := 0                // customers without a code
+	top := map[string]int64{} // the highest preset number of each period
+	ids := make(map[string]bool, len(customers))
+	for i, c := range customers {
+		if c == nil {
+			return nil, internal("InsertMany", fmt.Errorf("customer %d is nil", i))
+		}
+		if c.ID != "" && ids[c.ID] {
+			return nil, internal("InsertMany", fmt.Errorf("customer %s twice", c.ID))
+		}
+		ids[c.ID] = true
+		if c.Code == "" {
+			drawn++
+		} else if p, n, ok := crm.ParseCode(c.Code); ok {
+			top[p] = max(top[p], n)
+		}
+	}
+	if _, _, ok := crm.ParseCode("C" + period + "000"); drawn > 0 && (len(period) != 6 || !ok) {
+		return nil, internal("InsertMany", fmt.Errorf("invalid code period %q", period))
+	}
+	for p, n := range top {
+		if err := cs.s.raisePeriod(ctx, p, n); err != nil {
+			return nil, err
+		}
+	}
+	var next int64 // the number of the next customer without a code
+	if drawn > 0 {
+		last, err := cs.s.drawSequence(ctx, "customer:"+period, int64(drawn))
+		if err != nil {
+			return nil, internal("next customer codes", err)
+		}
+		next = last - int64(drawn) + 1
+	}
+
+	type given struct {
+		id, code string
+		version  int64
+	}
+	orig := make([]given, len(customers))
+	for i, c := range customers {
+		orig[i] = given{c.ID, c.Code, c.Version}
+	}
+	restore := func(i int) {
+		c := customers[i]
+		c.ID, c.Code, c.Version = orig[i].id, orig[i].code, orig[i].version
+	}
+	fail := func(err error) ([]error, error) {
+		for i := range customers {
+			restore(i)
+		}
+		return nil, err
+	}
+	errs := make([]error, len(customers))
+	var docs []any
+	var index []int // index[k] is the customer of docs[k]
+	var keys batchKeys
+	for i, c := range customers {
+		conflict := keys.conflict(c.CreditCode, c.Code)
+		if c.Code == "" {
+			c.Code = crm.FormatCode(period, next)
+			next++
+		}
+		if conflict != nil {
+			errs[i] = conflict
+			continue
+		}
+		if c.ID == "" {
+			c.ID = crm.NewID()
+		}
+		c.Version = 1
+		doc, err := bson.Marshal(c)
+		if err != nil {
+			return fail(internal("encode customer", err))
+		}
+		if len(doc) > crm.MaxDocumentBytes {
+			errs[i] = crm.DocumentTooLarge(cmp.Or(orig[i].code, c.Name), len(doc))
+			continue
+		}
+		keys.claim(c.CreditCode, orig[i].code)
+		docs = append(docs, bson.Raw(appendGrams(doc, c.Interactions)))
+		index = append(index, i)
+	}
+	if len(docs) > 0 {
+		_, err := cs.s.customers.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		if err != nil && (!errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0) {
+			return fail(internal("insert customers", err))
+		}
+		for _, we := range bwe.WriteErrors {
+			if we.Index < 0 || we.Index >= len(index) {
+				return fail(internal("insert customers", fmt.Errorf("write error of document %d of %d: %w", we.Index, len(index), err)))
+			}
+			i := index[we.Index]
+			c := customers[i]
+			one := mongo.WriteException{WriteErrors: []mongo.WriteError{we.WriteError}}
+			if isDuplicate(one) {
+				errs[i] = duplicateError(ctx, cs.s.customers, "customer", c.ID, one, customerKeys(c))
+			} else {
+				errs[i] = internal("insert customer "+c.ID, one)
+			}
+		}
+	}
+	for i, err := range errs {
+		if err != nil {
+			restore(i)
+		}
+	}
+	return errs, nil
+}
+
+// batchKeys holds the unique keys claimed by the customers of a batch so
+// far: a later customer with one of them is left out, whatever order the
+// server writes the batch in.
+type batchKeys struct{ credit, code map[string]bool }
+
+// conflict returns the CONFLICT of a customer whose credit code or preset
+// code (given; "" for none) an earlier one claimed, or nil.
+func (k *batchKeys) conflict(credit, code string) error {
+	switch {
+	case credit != "" && k.credit[credit]:
+		return crm.Duplicate("creditCode")
+	case code != "" && k.code[code]:
+		return crm.Duplicate("code")
+	}
+	return nil
+}
+
+func (k *batchKeys) claim(credit, code string) {
+	if k.credit == nil {
+		k.credit, k.code = map[string]bool{}, map[string]bool{}
+	}
+	if credit != "" {
+		k.credit[credit] = true
+	}
+	if code != "" {
+		k.code[code] = true
+	}
 }
 
 func (cs customerStore) Get(ctx context.Context, id string) (*crm.Customer, error) {

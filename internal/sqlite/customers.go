@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -111,12 +112,266 @@ func raiseSequence(ctx context.Context, tx *sql.Tx, code string) error {
 	if !ok {
 		return nil
 	}
+	return raisePeriod(ctx, tx, period, n)
+}
+
+// raisePeriod lifts period's sequence to at least n.
+func raisePeriod(ctx context.Context, tx *sql.Tx, period string, n int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO sequences (name, value) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`, sequenceName(period), n)
 	if err != nil {
 		return fmt.Errorf("sqlite: raise customer code sequence: %w", err)
 	}
 	return nil
+}
+
+// sequenceValue reads the last number of period's sequence (0 before the
+// first).
+func sequenceValue(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, period string) (int64, error) {
+	var n int64
+	err := q.QueryRowContext(ctx, "SELECT value FROM sequences WHERE name = ?", sequenceName(period)).Scan(&n)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("sqlite: read customer code sequence: %w", err)
+	}
+	return n, nil
+}
+
+// batchKeys holds the unique keys claimed by the customers of a batch so
+// far: a later customer with one of them is left out, whatever order the
+// store writes the batch in.
+type batchKeys struct{ credit, code map[string]bool }
+
+// conflict returns the CONFLICT of a customer whose credit code or preset
+// code (given; "" for none) an earlier one claimed, or nil.
+func (k *batchKeys) conflict(credit, code string) error {
+	switch {
+	case credit != "" && k.credit[credit]:
+		return crm.Duplicate("creditCode")
+	case code != "" && k.code[code]:
+		return crm.Duplicate("code")
+	}
+	return nil
+}
+
+func (k *batchKeys) claim(credit, code string) {
+	if k.credit == nil {
+		k.credit, k.code = map[string]bool{}, map[string]bool{}
+	}
+	if credit != "" {
+		k.credit[credit] = true
+	}
+	if code != "" {
+		k.code[code] = true
+	}
+}
+
+// encodeNew encodes a customer for an insert, with its read-model item;
+// label names it in a DOCUMENT_TOO_LARGE error.
+func encodeNew(c *crm.Customer, label string) ([]byte, item, error) {
+	doc, err := bson.Marshal(c)
+	if err != nil {
+		return nil, item{}, crm.Internal(fmt.Errorf("sqlite: encode customer: %w", err))
+	}
+	if len(doc) > crm.MaxDocumentBytes {
+		return nil, item{}, crm.DocumentTooLarge(label, len(doc))
+	}
+	it, err := decodeLean(doc)
+	if err != nil {
+		return nil, item{}, crm.Internal(err)
+	}
+	return doc, it, nil
+}
+
+// InsertMany inserts the customers in one write (one transaction, one
+// publication of the read model), each as Insert does, those with a preset
+// code first (they raise the sequences before numbers are drawn). The
+// documents are encoded before the write, a customer without a code with
+// the number the sequence is expected to give it; the write encodes again
+// one that gets another (a concurrent Insert took the number, or an insert
+// before it failed). A unique violation undoes its INSERT statement alone,
+// so the write goes on with the next customer; numbers are drawn only for
+// the customers inserted.
+func (cs *customerStore) InsertMany(ctx context.Context, customers []*crm.Customer, period string) ([]error, error) {
+	s := (*Store)(cs)
+	drawn := false // a customer without a code
+	var top int64  // the highest preset number of period
+	ids := make(map[string]bool, len(customers))
+	for i, c := range customers {
+		if c == nil {
+			return nil, crm.Internal(fmt.Errorf("sqlite: InsertMany: customer %d is nil", i))
+		}
+		if c.ID != "" && ids[c.ID] {
+			return nil, crm.Internal(fmt.Errorf("sqlite: InsertMany: customer %s twice", c.ID))
+		}
+		ids[c.ID] = true
+		if c.Code == "" {
+			drawn = true
+		} else if p, n, ok := crm.ParseCode(c.Code); ok && p == period {
+			top = max(top, n)
+		}
+	}
+	if drawn && (len(period) != 6 || !validPeriod(period)) {
+		return nil, crm.Internal(fmt.Errorf("sqlite: InsertMany: invalid code period %q", period))
+	}
+	var last int64 // the number the last customer without a code is expected to get
+	if drawn {
+		n, err := sequenceValue(ctx, s.rdb, period)
+		if err != nil {
+			return nil, crm.Internal(err)
+		}
+		last = max(n, top)
+	}
+
+	type given struct {
+		id, code string
+		version  int64
+	}
+	orig := make([]given, len(customers))
+	for i, c := range customers {
+		orig[i] = given{c.ID, c.Code, c.Version}
+	}
+	restore := func(i int) {
+		c := customers[i]
+		c.ID, c.Code, c.Version = orig[i].id, orig[i].code, orig[i].version
+	}
+	fail := func(err error) ([]error, error) {
+		for i := range customers {
+			restore(i)
+		}
+		return nil, err
+	}
+	type pending struct {
+		i   int
+		doc []byte
+		it  item
+	}
+	var presets, unnumbered []pending
+	errs := make([]error, len(customers))
+	var keys batchKeys
+	for i, c := range customers {
+		if errs[i] = keys.conflict(c.CreditCode, c.Code); errs[i] != nil {
+			continue
+		}
+		if c.ID == "" {
+			c.ID = crm.NewID()
+		}
+		c.Version = 1
+		if orig[i].code == "" {
+			c.Code = crm.FormatCode(period, last+1)
+		}
+		doc, it, err := encodeNew(c, cmp.Or(orig[i].code, c.Name))
+		if crm.IsCode(err, crm.CodeBadUserInput) {
+			errs[i] = err
+			continue
+		}
+		if err != nil {
+			return fail(err)
+		}
+		keys.claim(c.CreditCode, orig[i].code)
+		if orig[i].code != "" {
+			presets = append(presets, pending{i, doc, it})
+		} else {
+			unnumbered = append(unnumbered, pending{i, doc, it})
+			last++
+		}
+	}
+
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
+		var items []item
+		insert := func(p pending) (ok bool, err error) {
+			c := customers[p.i]
+			res, err := tx.ExecContext(ctx, `INSERT INTO customers (id, code, credit_code, version, doc) VALUES (?, ?, ?, ?, ?)`,
+				c.ID, c.Code, nullable(c.CreditCode), c.Version, p.doc)
+			if e, taken := uniqueViolation(err); taken {
+				errs[p.i] = e
+				return false, nil
+			}
+			if err != nil {
+				return false, execErr("insert customer", err)
+			}
+			row, err := res.LastInsertId()
+			if err != nil {
+				return false, fmt.Errorf("sqlite: insert customer: %w", err)
+			}
+			if err := syncTexts(ctx, tx, row, c.Interactions, sql.NullInt64{}); err != nil {
+				return false, err
+			}
+			p.it.e.row = row
+			items = append(items, p.it)
+			return true, nil
+		}
+		// The last numbers of the periods as this write leaves them, and
+		// as it found them; the changed ones are written at its end.
+		seqs, found := map[string]int64{}, map[string]int64{}
+		number := func(p string) (int64, error) {
+			if n, ok := seqs[p]; ok {
+				return n, nil
+			}
+			n, err := sequenceValue(ctx, tx, p)
+			seqs[p], found[p] = n, n
+			return n, err
+		}
+		for _, p := range presets {
+			ok, err := insert(p)
+			if err != nil {
+				return nil, err
+			}
+			if pp, n, format := crm.ParseCode(customers[p.i].Code); ok && format {
+				cur, err := number(pp)
+				if err != nil {
+					return nil, err
+				}
+				seqs[pp] = max(cur, n)
+			}
+		}
+		for _, p := range unnumbered {
+			n, err := number(period)
+			if err != nil {
+				return nil, err
+			}
+			c := customers[p.i]
+			if code := crm.FormatCode(period, n+1); c.Code != code {
+				c.Code = code
+				p.doc, p.it, err = encodeNew(c, c.Name)
+				if crm.IsCode(err, crm.CodeBadUserInput) {
+					errs[p.i] = err
+					continue
+				}
+				if err != nil {
+					return nil, err
+				}
+			}
+			ok, err := insert(p)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				seqs[period] = n + 1
+			}
+		}
+		for p, n := range seqs {
+			if n == found[p] {
+				continue
+			}
+			if err := raisePeriod(ctx, tx, p, n); err != nil {
+				return nil, err
+			}
+		}
+		// The read model takes a write's customers sorted by id.
+		slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.e.c.ID, b.e.c.ID) })
+		return items, nil
+	})
+	if err != nil {
+		return fail(err)
+	}
+	for i, err := range errs {
+		if err != nil {
+			restore(i)
+		}
+	}
+	return errs, nil
 }
 
 // Replace writes c when the stored version is expectedVersion; c.Version

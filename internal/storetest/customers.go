@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -178,6 +179,193 @@ func init() {
 		insert(t, s, odd)
 		if got := insert(t, s, plain("最后", base)).Code; got != "C202611053" {
 			t.Fatalf("code after a foreign-format preset = %s", got)
+		}
+	})
+}
+
+func init() {
+	// InsertMany inserts a batch as Insert inserts each customer: codes
+	// drawn in order after the batch's preset codes raised the sequence,
+	// a customer whose key is taken (stored, or earlier in the batch) or
+	// whose document is too large left out with its error at its index,
+	// the others inserted, readable and listed at once.
+	register("InsertMany", false, func(t *testing.T, h Harness) {
+		const taken = "91350100M000100Y43"
+		type member struct {
+			code, credit string // as given
+			noID         bool   // given without an ID
+			// want is the code stored: "+" for one of the period drawn
+			// after the codes before it (a store may skip the numbers of
+			// customers left out), "" for a customer left out with err
+			// (on field; BAD_USER_INPUT is for a document made larger than
+			// crm.MaxDocumentBytes, refused as DOCUMENT_TOO_LARGE).
+			want  string
+			err   crm.Code
+			field string
+		}
+		for _, tc := range []struct {
+			name   string
+			stored []member // inserted one at a time first (code, credit)
+			batch  []member
+			next   string // the code of an Insert after the batch; "+" as in member.want
+		}{
+			{name: "codes in order", stored: []member{{}},
+				batch: []member{{want: "C202611002"}, {noID: true, want: "C202611003"}, {want: "C202611004"}},
+				next:  "C202611005"},
+			{name: "preset codes raise the sequence first",
+				batch: []member{{want: "C202611051"}, {code: "C202611050", want: "C202611050"}, {want: "C202611052"},
+					{code: "C202611007", want: "C202611007"}, {code: "KH-0001", want: "KH-0001"}},
+				next: "C202611053"},
+			{name: "credit code stored", stored: []member{{credit: taken}},
+				batch: []member{{want: "C202611002"}, {credit: taken, err: crm.CodeConflict, field: "creditCode"},
+					{credit: "91350100M000200Y43", want: "+"}},
+				next: "+"},
+			{name: "credit code twice in the batch",
+				batch: []member{{credit: taken, want: "C202611001"}, {credit: taken, err: crm.CodeConflict, field: "creditCode"},
+					{want: "+"}},
+				next: "+"},
+			{name: "preset code taken", stored: []member{{code: "C202611030"}},
+				batch: []member{{code: "C202611030", err: crm.CodeConflict, field: "code"}, {want: "C202611032"},
+					{code: "C202611031", want: "C202611031"}, {code: "C202611031", err: crm.CodeConflict, field: "code"}},
+				next: "C202611033"},
+			{name: "document too large",
+				batch: []member{{err: crm.CodeBadUserInput}, {want: "+"}, {err: crm.CodeBadUserInput}},
+				next:  "+"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				s := open(t, h)
+				codes := map[string]bool{} // stored codes
+				for k, m := range tc.stored {
+					c := plain(fmt.Sprint("已有", k), base)
+					c.Code, c.CreditCode = m.code, m.credit
+					codes[insert(t, s, c).Code] = true
+				}
+				batch := make([]*crm.Customer, len(tc.batch))
+				given := make([]crm.Customer, len(tc.batch))
+				// Ids made last to first: a store may not count on their order.
+				for k := len(tc.batch) - 1; k >= 0; k-- {
+					m := tc.batch[k]
+					c := plain(fmt.Sprint("批量", k), base)
+					c.Code, c.CreditCode, c.Version = m.code, m.credit, 0
+					if m.noID {
+						c.ID = ""
+					}
+					if m.err == crm.CodeBadUserInput {
+						note := strings.Repeat("备注", 2500) // 15 KB
+						for i := 0; i*len(note) <= crm.MaxDocumentBytes; i++ {
+							c.Interactions = append(c.Interactions, crm.Interaction{ID: crm.NewID(), At: base, Channel: crm.ChannelPhone, Summary: note})
+						}
+					}
+					batch[k], given[k] = c, *c
+				}
+				errs, err := s.Customers().InsertMany(ctx(t), batch, crm.CodePeriod(base, crm.DefaultLocation))
+				if err != nil || len(errs) != len(batch) {
+					t.Fatalf("InsertMany: %d errors for %d customers, %v", len(errs), len(batch), err)
+				}
+				after := func(code string) {
+					t.Helper()
+					for c := range codes {
+						if p, _, ok := crm.ParseCode(c); ok && p == "202611" && code <= c {
+							t.Fatalf("code %s, want one after %s", code, c)
+						}
+					}
+					if p, _, ok := crm.ParseCode(code); !ok || p != "202611" {
+						t.Fatalf("code %s, want one of 202611", code)
+					}
+				}
+				var ids []string
+				for k, m := range tc.batch {
+					c := batch[k]
+					if m.want == "" {
+						if m.field != "" {
+							mustField(t, errs[k], m.err, m.field)
+						} else if e, ok := errs[k].(*crm.Error); !ok || e.Code != m.err || e.Reason != crm.ReasonDocumentTooLarge {
+							t.Fatalf("customer %d: want %s DOCUMENT_TOO_LARGE, got %v", k, m.err, errs[k])
+						}
+						if c.ID != given[k].ID || c.Code != given[k].Code || c.Version != given[k].Version {
+							t.Fatalf("customer %d left out was changed: id %q code %q version %d", k, c.ID, c.Code, c.Version)
+						}
+						if _, err := s.Customers().Get(ctx(t), c.ID); !crm.IsCode(err, crm.CodeNotFound) {
+							t.Fatalf("customer %d left out was stored: %v", k, err)
+						}
+						continue
+					}
+					if errs[k] != nil {
+						t.Fatalf("customer %d: %v", k, errs[k])
+					}
+					if m.want == "+" {
+						after(c.Code)
+					} else if c.Code != m.want {
+						t.Fatalf("customer %d: code %s, want %s", k, c.Code, m.want)
+					}
+					codes[c.Code] = true
+					if c.Version != 1 || c.ID == "" || (!m.noID && c.ID != given[k].ID) {
+						t.Fatalf("customer %d: id %q (given %q), version %d", k, c.ID, given[k].ID, c.Version)
+					}
+					got, err := s.Customers().Get(ctx(t), c.ID)
+					if err != nil {
+						t.Fatalf("customer %d: %v", k, err)
+					}
+					sameDoc(t, c, got)
+					ids = append(ids, c.ID)
+				}
+				// The lists see the batch at once.
+				page, err := s.Customers().List(ctx(t), crm.ListQuery{OrderBy: crm.OrderCode, First: 50, Scope: crm.ScopeAll, WithTotal: true})
+				if err != nil || page.Total != len(tc.stored)+len(ids) {
+					t.Fatalf("listed %+v (%v), want %d customers", page, err, len(tc.stored)+len(ids))
+				}
+				listed := map[string]bool{}
+				for _, c := range page.Customers {
+					listed[c.ID] = true
+				}
+				for _, id := range ids {
+					if !listed[id] {
+						t.Fatalf("customer %s inserted but not listed", id)
+					}
+				}
+				// The read model holds each once: a write after finds it.
+				for k, c := range batch {
+					if errs[k] != nil {
+						continue
+					}
+					x := *c
+					x.Name, x.Version = c.Name+"（改）", 2
+					if err := s.Customers().Replace(ctx(t), &x, 1); err != nil {
+						t.Fatal(err)
+					}
+				}
+				page, err = s.Customers().List(ctx(t), crm.ListQuery{OrderBy: crm.OrderCode, First: 50, Scope: crm.ScopeAll, WithTotal: true})
+				if err != nil || page.Total != len(tc.stored)+len(ids) {
+					t.Fatalf("listed after replaces %+v (%v), want %d customers", page, err, len(tc.stored)+len(ids))
+				}
+				for _, c := range page.Customers {
+					if listed[c.ID] && strings.HasPrefix(c.Name, "批量") && !strings.HasSuffix(c.Name, "（改）") {
+						t.Fatalf("customer %s listed as before its replace: %s", c.ID, c.Name)
+					}
+				}
+				next := insert(t, s, plain("之后", base)).Code
+				if tc.next == "+" {
+					after(next)
+				} else if next != tc.next {
+					t.Fatalf("code of an Insert after the batch: %s, want %s", next, tc.next)
+				}
+			})
+		}
+
+		s := open(t, h)
+		if errs, err := s.Customers().InsertMany(ctx(t), nil, "202611"); err != nil || len(errs) != 0 {
+			t.Fatalf("an empty batch: %v %v", errs, err)
+		}
+		// An error of the batch (a nil customer) inserts nothing.
+		c := plain("整批失败", base)
+		c.Version = 0
+		errs, err := s.Customers().InsertMany(ctx(t), []*crm.Customer{c, nil}, "202611")
+		mustCode(t, err, crm.CodeInternal)
+		if errs != nil || c.Code != "" || c.Version != 0 {
+			t.Fatalf("a failed batch: errs %v, customer code %q version %d", errs, c.Code, c.Version)
+		}
+		if _, err := s.Customers().Get(ctx(t), c.ID); !crm.IsCode(err, crm.CodeNotFound) {
+			t.Fatalf("a failed batch stored a customer: %v", err)
 		}
 	})
 }
