@@ -119,6 +119,24 @@ func TestDraftImport(t *testing.T) {
 		}
 	})
 
+	t.Run("owners are checked against the users the context knows", func(t *testing.T) {
+		boss, err := svc.Store.Users().Get(ctx, f.boss.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		known := crm.WithKnownUsers(ctx, []*crm.User{boss})
+		rec := crm.ImportRecord{Name: ptr("某公司"), Fields: crm.CustomerFields{OwnerID: ptr(f.seller.UserID)}}
+		if _, err := svc.DraftImport(ctx, f.boss, nil, rec); err != nil {
+			t.Fatalf("the seller from the store: %v", err)
+		}
+		_, err = svc.DraftImport(known, f.boss, nil, rec)
+		wantCode(t, err, crm.CodeBadUserInput, "ownerId")
+		rec.Fields.OwnerID = ptr(f.boss.UserID)
+		if _, err := svc.DraftImport(known, f.boss, nil, rec); err != nil {
+			t.Fatalf("a known owner: %v", err)
+		}
+	})
+
 	t.Run("an archived customer", func(t *testing.T) {
 		c, err := svc.Store.Customers().Get(ctx, f.c.ID)
 		if err != nil {

@@ -706,7 +706,7 @@ func (s *Service) checkPeople(ctx context.Context, owner string, ids []string, f
 	if len(want) == 0 {
 		return nil
 	}
-	users, err := s.Store.Users().GetMany(ctx, want)
+	users, err := s.usersOf(ctx, want)
 	if err != nil {
 		return err
 	}

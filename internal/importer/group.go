@@ -60,59 +60,79 @@ func (r *record) where(path string) ref {
 	return ref{row: r.rows[0].row, col: -1}
 }
 
-// group gathers the rows of each customer: rows with the same customer
-// code, else the same credit code, else the same company name (its key:
-// width, punctuation and the legal form do not count) are one customer;
-// a row with only a name joins the one customer with a code or credit code
-// of that name, when there is exactly one. Rows that name no customer at
-// all get an error and no record.
-func group(rows []*rowValues) []*record {
-	byKey := map[string]*record{}
-	var out []*record
-	for _, v := range rows {
-		var k string
+// rowKeys are the keys of a row that decide which customer of the file it
+// is of (reader.keys): a valid customer code, a valid credit code, the
+// company name's key.
+type rowKeys struct {
+	code, credit, nameKey string
+}
+
+// group gathers the rows of each customer, as indexes into keys, each
+// group in row order, the groups in the order of their first rows: rows
+// with the same customer code, else the same credit code, else the same
+// company name (its key: width, punctuation and the legal form do not
+// count) are one customer; a row with only a name joins the one group with
+// a code or credit code of that name. Rows that name no customer at all
+// are in no group.
+func group(keys []rowKeys) [][]int {
+	type grp struct {
+		rowKeys
+		rows []int
+	}
+	byKey := map[string]*grp{}
+	var out []*grp
+	for i, k := range keys {
+		var key string
 		switch {
-		case v.code != "":
-			k = "code:" + v.code
-		case v.credit != "":
-			k = "credit:" + v.credit
-		case v.nameKey != "":
-			k = "name:" + v.nameKey
+		case k.code != "":
+			key = "code:" + k.code
+		case k.credit != "":
+			key = "credit:" + k.credit
+		case k.nameKey != "":
+			key = "name:" + k.nameKey
 		default:
-			v.errors = append(v.errors, Problem{Field: "name", Reason: crm.ReasonRequired,
-				Message: "the row names no customer: it needs a customer name, code or credit code"})
 			continue
 		}
-		r := byKey[k]
-		if r == nil {
-			r = &record{code: v.code, credit: v.credit, nameKey: v.nameKey, from: map[string]ref{}}
-			byKey[k] = r
-			out = append(out, r)
+		g := byKey[key]
+		if g == nil {
+			g = &grp{rowKeys: k}
+			byKey[key] = g
+			out = append(out, g)
 		}
-		r.rows = append(r.rows, v)
+		if g.nameKey == "" {
+			g.nameKey = k.nameKey
+		}
+		g.rows = append(g.rows, i)
 	}
 	// Rows with only a name join the keyed customer of that name.
-	keyed := map[string][]*record{}
-	for _, r := range out {
-		if (r.code != "" || r.credit != "") && r.nameKey != "" {
-			keyed[r.nameKey] = append(keyed[r.nameKey], r)
+	keyed := map[string][]*grp{}
+	for _, g := range out {
+		if (g.code != "" || g.credit != "") && g.nameKey != "" {
+			keyed[g.nameKey] = append(keyed[g.nameKey], g)
 		}
 	}
-	kept := out[:0]
-	for _, r := range out {
-		if r.code == "" && r.credit == "" {
-			if to := keyed[r.nameKey]; len(to) == 1 {
-				to[0].rows = append(to[0].rows, r.rows...)
+	var groups [][]int
+	for _, g := range out {
+		if g.code == "" && g.credit == "" {
+			if to := keyed[g.nameKey]; len(to) == 1 {
+				to[0].rows = append(to[0].rows, g.rows...)
 				continue
 			}
 		}
-		kept = append(kept, r)
+		groups = append(groups, g.rows)
 	}
-	for _, r := range kept {
-		slices.SortStableFunc(r.rows, func(a, b *rowValues) int { return a.row - b.row })
-		r.merge()
+	for _, rows := range groups {
+		slices.Sort(rows)
 	}
-	return kept
+	slices.SortFunc(groups, func(a, b []int) int { return a[0] - b[0] })
+	return groups
+}
+
+// newRecord merges the rows of one customer (in row order) into a record.
+func newRecord(rows []*rowValues) *record {
+	r := &record{rows: rows, from: map[string]ref{}}
+	r.merge()
+	return r
 }
 
 // merge builds r.rec from its rows in order: a customer field takes the

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/kehu-crm/kehu/internal/columns"
 	"github.com/kehu-crm/kehu/internal/crm"
 )
@@ -60,7 +62,12 @@ const (
 	Unchanged Action = "UNCHANGED"
 	Duplicate Action = "DUPLICATE" // a likely duplicate of a stored customer: not written, for review
 	Failed    Action = "ERROR"     // the row (or another row of its customer) has an error: not written
+	// A row of a commit that stopped (cancelled, or a write failed)
+	// before its customer was written has no action ("").
 )
+
+// CreatedChanges is how many new customers of a plan keep their Changes.
+const CreatedChanges = 100
 
 // Row is the outcome of one data row.
 type Row struct {
@@ -73,7 +80,10 @@ type Row struct {
 	// be (same name key or phone).
 	Duplicates []string
 	// Changes are the fields the row's customer gets, on the first row of
-	// the customer (the rows of one customer are one change).
+	// the customer (the rows of one customer are one change): for every
+	// update; for the first CreatedChanges new customers (a new customer's
+	// values are its rows' cells, and 100,000 of them would hold hundreds
+	// of megabytes).
 	Changes  []crm.FieldChange
 	Notes    []Note
 	Warnings []Problem
@@ -91,22 +101,18 @@ type Plan struct {
 	// and of rows with an error.
 	Created, Updated, Unchanged, Duplicates int
 	RowErrors                               int
-
-	drafts []draft // what a commit writes: the customers created or updated
-}
-
-// draft is one customer a commit writes.
-type draft struct {
-	customer *crm.Customer
-	created  bool
-	expected int64 // the stored version an update replaces
-	rows     []int // indexes into Plan.Rows
 }
 
 // Plan works out an import of src with mapping m as a, writing nothing:
 // the dry run. Errors: FORBIDDEN for one who may not import,
 // BAD_USER_INPUT for the mapping's problems, the store's.
 func (s *Service) Plan(ctx context.Context, a crm.Actor, src *Source, m columns.Mapping, opt Options) (*Plan, error) {
+	return s.run(ctx, a, src, m, opt, nil)
+}
+
+// run works out the import and, with w, writes each customer as it is
+// worked out, in batches: the dry run and the commit are one path.
+func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.Mapping, opt Options, w *writer) (*Plan, error) {
 	if !a.CanImport() {
 		return nil, crm.Errorf(crm.CodeForbidden, "only managers and admins may import customers")
 	}
@@ -124,28 +130,26 @@ func (s *Service) Plan(ctx context.Context, a crm.Actor, src *Source, m columns.
 	if err != nil {
 		return nil, err
 	}
-	rd := &reader{mapping: m, header: src.Header, users: newUsers(list), loc: s.loc(), now: s.CRM.Clock.Now(),
-		date1904: src.Date1904, rulesKeepTier: s.CRM.Classifier != nil}
-	values := make([]*rowValues, len(src.Rows))
+	ctx = crm.WithKnownUsers(ctx, list) // each draft checks owners without a read
+	x, err := s.keyIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rd := newReader(m, src.Header, newUsers(list), s.loc(), src.Date1904, s.CRM.Classifier != nil)
+	p := &Plan{HeaderRow: src.HeaderRow, Header: src.Header, Mapping: m, Warnings: rd.notImported(),
+		Rows: make([]Row, len(src.Rows))}
+	keys := make([]rowKeys, len(src.Rows))
 	for i, r := range src.Rows {
-		values[i] = rd.read(r.Row, r.Cells)
+		p.Rows[i].Row = r.Row
+		keys[i] = rd.keys(r.Cells)
 	}
-	p := &Plan{HeaderRow: src.HeaderRow, Header: src.Header, Mapping: m, Warnings: rd.notImported()}
-	records := group(values)
-	index := make(map[int]int, len(values)) // row number → index in p.Rows
-	for i, v := range values {
-		index[v.row] = i
-		p.Rows = append(p.Rows, Row{Row: v.row, Notes: v.notes, Warnings: v.warnings})
-	}
-	claimed := map[string]int{} // stored customer id → the first row that updates it
-	for _, r := range records {
-		if err := s.plan(ctx, a, p, r, index, claimed, opt); err != nil {
-			return nil, err
-		}
-	}
-	// Rows without a record (no customer named) and the errors of each row.
-	for i, v := range values {
+	groups := group(keys)
+	// Each customer's rows are read when it is worked out, and let go
+	// after: a large file holds its cells and the rows' outcomes, not
+	// every row's values at once.
+	finish := func(i int, v *rowValues) {
 		row := &p.Rows[i]
+		row.Notes, row.Warnings = append(row.Notes, v.notes...), append(row.Warnings, v.warnings...)
 		for _, e := range v.errors {
 			if e.Column == "" && e.cell > 0 {
 				e.Column = rd.column(e.cell - 1)
@@ -154,18 +158,74 @@ func (s *Service) Plan(ctx context.Context, a crm.Actor, src *Source, m columns.
 		}
 		if len(row.Errors) > 0 {
 			row.Action = Failed
+		}
+	}
+	grouped := make([]bool, len(src.Rows))
+	claimed := map[string]int{} // stored customer id → the first row that updates it
+	if w != nil {
+		w.total = len(groups)
+	}
+	var stopped error // a commit's write failed or ctx is done: the rows after have no action
+	for gi, rows := range groups {
+		values := make([]*rowValues, len(rows))
+		for k, i := range rows {
+			values[k] = rd.read(src.Rows[i].Row, src.Rows[i].Cells)
+			values[k].index = i
+			grouped[i] = true
+		}
+		r := newRecord(values)
+		d, err := s.plan(ctx, a, x, p, r, claimed, opt, w != nil)
+		if err != nil && w == nil {
+			return nil, err
+		}
+		for k, i := range rows {
+			finish(i, values[k])
+		}
+		if err != nil {
+			// A commit keeps what it wrote: its plan says so, with the
+			// cause (a done ctx, a store that failed).
+			w.drop(p)
+			stopped = err
+			break
+		}
+		if w != nil {
+			w.seen = gi + 1
+			if d != nil {
+				if stopped = w.add(ctx, p, d); stopped != nil {
+					break
+				}
+			}
+		}
+	}
+	if w != nil && stopped == nil {
+		stopped = w.flush(ctx, p)
+	}
+	// Rows that name no customer.
+	for i, r := range src.Rows {
+		if grouped[i] {
+			continue
+		}
+		v := rd.read(r.Row, r.Cells)
+		v.errors = append(v.errors, Problem{Field: "name", Reason: crm.ReasonRequired,
+			Message: "the row names no customer: it needs a customer name, code or credit code"})
+		finish(i, v)
+	}
+	for _, row := range p.Rows {
+		if len(row.Errors) > 0 {
 			p.RowErrors++
 		}
 	}
-	return p, nil
+	return p, stopped
 }
 
 // plan works out one customer of the file: its match, its draft, the
-// action of each of its rows.
-func (s *Service) plan(ctx context.Context, a crm.Actor, p *Plan, r *record, index map[int]int, claimed map[string]int, opt Options) error {
+// action of each of its rows. It returns the customer to write, if any;
+// with keep, the draft holds the stored customer as it was (for undo).
+func (s *Service) plan(ctx context.Context, a crm.Actor, x *keyIndex, p *Plan, r *record, claimed map[string]int,
+	opt Options, keep bool) (*draft, error) {
 	rows := make([]*Row, len(r.rows))
 	for i, v := range r.rows {
-		rows[i] = &p.Rows[index[v.row]]
+		rows[i] = &p.Rows[v.index]
 	}
 	first := r.rows[0]
 	setAll := func(act Action) {
@@ -175,9 +235,9 @@ func (s *Service) plan(ctx context.Context, a crm.Actor, p *Plan, r *record, ind
 	}
 	if r.failed() {
 		r.failRest()
-		return nil
+		return nil, nil
 	}
-	existing, by, dups, err := s.match(ctx, r, opt)
+	existing, by, dups, err := s.match(ctx, x, r, opt)
 	var ce *crm.Error
 	switch {
 	case errors.As(err, &ce) && ce.Code == crm.CodeBadUserInput:
@@ -185,34 +245,38 @@ func (s *Service) plan(ctx context.Context, a crm.Actor, p *Plan, r *record, ind
 			first.errors = append(first.errors, pr.Problem)
 		}
 		r.failRest()
-		return nil
+		return nil, nil
 	case err != nil:
-		return err
+		return nil, err
 	}
 	if len(dups) > 0 {
 		setAll(Duplicate)
-		rows[0].Customer = dups[0].ID
-		for _, d := range dups {
-			rows[0].Duplicates = append(rows[0].Duplicates, d.Code)
-		}
+		rows[0].Customer = dups[0]
+		rows[0].Duplicates = x.codes(dups)
 		rows[0].Warnings = append(rows[0].Warnings, Problem{Reason: ReasonLikelyDuplicate, Params: map[string]any{"codes": rows[0].Duplicates},
 			Message: fmt.Sprintf("no key matched, but %s shares the name or a phone: not imported (review it, or import with matchBy)",
 				strings.Join(rows[0].Duplicates, ", "))})
 		p.Duplicates++
-		return nil
+		return nil, nil
 	}
 	if existing != nil {
 		if at, ok := claimed[existing.ID]; ok {
 			first.errors = append(first.errors, Problem{Reason: ReasonConflictingRows, Params: map[string]any{"row": at},
 				Message: fmt.Sprintf("row %d updates the same customer %s", at, existing.Code)})
 			r.failRest()
-			return nil
+			return nil, nil
 		}
 		claimed[existing.ID] = first.row
 	}
 	var expected int64
+	var before []byte
 	if existing != nil {
 		expected = existing.Version
+		if keep {
+			if before, err = bson.Marshal(existing); err != nil {
+				return nil, crm.Internal(err)
+			}
+		}
 	}
 	d, err := s.CRM.DraftImport(ctx, a, existing, r.rec)
 	if errors.As(err, &ce) && ce.Code == crm.CodeBadUserInput {
@@ -229,12 +293,14 @@ func (s *Service) plan(ctx context.Context, a crm.Actor, p *Plan, r *record, ind
 			first.errors = append(first.errors, Problem{Reason: crm.ReasonInvalid, Message: ce.Message})
 		}
 		r.failRest()
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rows[0].Changes = d.Changes
+	if !d.Created || p.Created < CreatedChanges {
+		rows[0].Changes = d.Changes
+	}
 	switch {
 	case d.Created:
 		setAll(Create)
@@ -255,79 +321,55 @@ func (s *Service) plan(ctx context.Context, a crm.Actor, p *Plan, r *record, ind
 			row.Customer, row.Code, row.MatchedBy = existing.ID, existing.Code, by
 		}
 	}
-	if d.Created || len(d.Changes) > 0 {
-		dr := draft{customer: d.Customer, created: d.Created, expected: expected}
-		for _, v := range r.rows {
-			dr.rows = append(dr.rows, index[v.row])
-		}
-		p.drafts = append(p.drafts, dr)
+	if !d.Created && len(d.Changes) == 0 {
+		return nil, nil
 	}
-	return nil
+	dr := &draft{record: r, customer: d.Customer, created: d.Created, expected: expected, before: before}
+	for _, v := range r.rows {
+		dr.rows = append(dr.rows, v.index)
+	}
+	return dr, nil
 }
 
 // match finds the stored customer r updates: by its code, then its credit
 // code, then the user's key; or, when none matches, the stored customers
-// it is likely a duplicate of (same name key or phone). A code that no
-// stored customer has makes a new customer with that code.
-func (s *Service) match(ctx context.Context, r *record, opt Options) (existing *crm.Customer, by MatchKey, dups []*crm.Customer, err error) {
-	store := s.CRM.Store.Customers()
-	if r.code != "" {
-		c, err := store.GetByCode(ctx, r.code)
-		switch {
-		case err == nil:
-			return c, ByCode, nil, nil
-		case !crm.IsCode(err, crm.CodeNotFound):
-			return nil, "", nil, err
-		}
+// it is likely a duplicate of (same name key or phone: their ids, by code,
+// at most five). A code that no stored customer has makes a new customer
+// with that code.
+func (s *Service) match(ctx context.Context, x *keyIndex, r *record, opt Options) (existing *crm.Customer, by MatchKey, dups []string, err error) {
+	get := func(id string, by MatchKey) (*crm.Customer, MatchKey, []string, error) {
+		c, err := s.CRM.Store.Customers().Get(ctx, id)
+		return c, by, nil, err
 	}
-	full := func(c *crm.Customer) (*crm.Customer, error) { return store.Get(ctx, c.ID) }
-	if r.credit != "" {
-		found, err := store.FindMatches(ctx, crm.MatchQuery{CreditCode: r.credit, Limit: 1})
-		if err != nil {
-			return nil, "", nil, err
-		}
-		if len(found) == 1 && found[0].CreditCode == r.credit {
-			c, err := full(found[0])
-			return c, ByCreditCode, nil, err
-		}
+	if id, ok := x.byCode[r.code]; ok && r.code != "" {
+		return get(id, ByCode)
+	}
+	if id, ok := x.byCredit[r.credit]; ok && r.credit != "" {
+		return get(id, ByCreditCode)
 	}
 	if r.code != "" {
 		return nil, "", nil, nil // a new customer with the file's code
 	}
 	phones := phoneKeys(r.rec.Contacts)
-	q := crm.MatchQuery{Name: r.nameKey, Phones: phones, Limit: 6}
+	var found []string
 	switch opt.MatchBy {
 	case ByName:
-		q.Phones = nil
+		found = x.sharing(r.nameKey, nil)
 	case ByPhone:
-		q.Name = ""
+		found = x.sharing("", phones)
 	}
-	if opt.MatchBy != "" && (q.Name != "" || len(q.Phones) > 0) {
-		found, err := store.FindMatches(ctx, q)
-		if err != nil {
-			return nil, "", nil, err
-		}
-		switch len(found) {
-		case 0:
-		case 1:
-			c, err := full(found[0])
-			return c, opt.MatchBy, nil, err
-		default:
-			var codes []string
-			for _, c := range found {
-				codes = append(codes, c.Code)
-			}
-			return nil, "", nil, &crm.Error{Code: crm.CodeBadUserInput, Message: "several customers match",
-				Fields: []crm.FieldError{{Field: keyField(opt.MatchBy), Reason: ReasonAmbiguousMatch, Params: map[string]any{"codes": codes},
-					Message: fmt.Sprintf("matches %d customers (%s): give the customer code", len(found), strings.Join(codes, ", "))}}}
-		}
+	switch len(found) {
+	case 0:
+	case 1:
+		return get(found[0], opt.MatchBy)
+	default:
+		codes := x.codes(found)
+		return nil, "", nil, &crm.Error{Code: crm.CodeBadUserInput, Message: "several customers match",
+			Fields: []crm.FieldError{{Field: keyField(opt.MatchBy), Reason: ReasonAmbiguousMatch, Params: map[string]any{"codes": codes},
+				Message: fmt.Sprintf("matches %d customers (%s): give the customer code", len(found), strings.Join(codes, ", "))}}}
 	}
-	q = crm.MatchQuery{Name: r.nameKey, Phones: phones, Limit: 5}
-	if q.Name == "" && len(q.Phones) == 0 {
-		return nil, "", nil, nil
-	}
-	found, err := store.FindMatches(ctx, q)
-	return nil, "", found, err
+	dups = x.sharing(r.nameKey, phones)
+	return nil, "", dups[:min(len(dups), 5)], nil
 }
 
 func keyField(k MatchKey) string {

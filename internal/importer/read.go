@@ -60,6 +60,7 @@ type ref struct {
 // record, and where each value came from (by the record's field path).
 type rowValues struct {
 	row          int
+	index        int    // in Source.Rows and Plan.Rows
 	code         string // a customer code as given (valid format), "" for none
 	credit       string // a valid credit code, normalised; "" for none
 	nameKey      string // crm.CompanyNameKey of the name; "" for none
@@ -116,25 +117,83 @@ func (u users) find(s string) (string, *cells.Error) {
 type reader struct {
 	mapping  columns.Mapping
 	header   []string
+	labels   map[int]string // each mapped column as the spreadsheet shows it: "D 联系电话"
 	users    users
 	loc      *time.Location
-	now      time.Time
 	date1904 bool
 	// rulesKeepTier: a classifier keeps the value tier, so a tier column
 	// is not imported.
 	rulesKeepTier bool
+	// key columns: the customer code, name and credit code (-1: none).
+	codeCol, nameCol, creditCol int
 }
 
-// column names column i as the spreadsheet shows it: its letter and header.
-func (r *reader) column(i int) string {
+func newReader(m columns.Mapping, header []string, u users, loc *time.Location, date1904, rulesKeepTier bool) *reader {
+	r := &reader{mapping: m, header: header, labels: map[int]string{}, users: u, loc: loc, date1904: date1904,
+		rulesKeepTier: rulesKeepTier, codeCol: -1, nameCol: -1, creditCol: -1}
+	for _, c := range m.Columns {
+		r.labels[c.Index] = label(c.Index, header)
+		switch c.Field {
+		case "code":
+			r.codeCol = c.Index
+		case "name":
+			r.nameCol = c.Index
+		case "creditCode":
+			r.creditCol = c.Index
+		}
+	}
+	return r
+}
+
+// label names column i as the spreadsheet shows it: its letter and header.
+func label(i int, header []string) string {
 	name, err := excelize.ColumnNumberToName(i + 1)
 	if err != nil {
 		name = fmt.Sprint(i + 1)
 	}
-	if i < len(r.header) && strings.TrimSpace(r.header[i]) != "" {
-		return name + " " + strings.TrimSpace(r.header[i])
+	if i < len(header) && strings.TrimSpace(header[i]) != "" {
+		return name + " " + strings.TrimSpace(header[i])
 	}
 	return name
+}
+
+// column names column i (computed once per mapped column).
+func (r *reader) column(i int) string {
+	if l, ok := r.labels[i]; ok {
+		return l
+	}
+	return label(i, r.header)
+}
+
+// keys reads a row's customer keys as read does, and nothing else.
+func (r *reader) keys(cellsOf []string) rowKeys {
+	cell := func(i int) string {
+		if i < 0 || i >= len(cellsOf) {
+			return ""
+		}
+		return cellsOf[i]
+	}
+	var k rowKeys
+	if s := cells.Fold(cell(r.codeCol)); s != "" {
+		if _, _, ok := crm.ParseCode(s); ok {
+			k.code = s
+		}
+	}
+	if s := cells.Fold(cell(r.creditCol)); s != "" {
+		k.credit = creditKey(s)
+	}
+	if s := strings.TrimSpace(cell(r.nameCol)); cells.Fold(s) != "" {
+		k.nameKey = crm.CompanyNameKey(s)
+	}
+	return k
+}
+
+// creditKey is a credit code as stored when it is valid, else "".
+func creditKey(s string) string {
+	if k, ok := crm.CreditCodeKey(s); ok && crm.ValidCreditCode(k) {
+		return k
+	}
+	return ""
 }
 
 // warnings returns the mapping's warnings about columns that are read but
@@ -233,9 +292,7 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 			v.nameKey = crm.CompanyNameKey(text)
 		case "creditCode":
 			set("creditCode", &f.CreditCode, col, s)
-			if k, ok := crm.CreditCodeKey(s); ok && crm.ValidCreditCode(k) {
-				v.credit = k
-			}
+			v.credit = creditKey(s)
 		case "industry":
 			set("industry", &f.Industry, col, text)
 		case "employeeBand":
