@@ -342,9 +342,19 @@ func (s *Service) match(ctx context.Context, x *keyIndex, r *record, opt Options
 		return c, by, nil, err
 	}
 	if id, ok := x.byCode[r.code]; ok && r.code != "" {
+		if other, ok := x.byCredit[r.credit]; ok && r.credit != "" && other != id {
+			return nil, "", nil, &crm.Error{Code: crm.CodeBadUserInput, Message: "the code and the credit code disagree",
+				Fields: []crm.FieldError{{Field: "creditCode", Reason: ReasonKeyMismatch, Params: map[string]any{"code": x.codeOf[other]},
+					Message: fmt.Sprintf("is customer %s's, not %s's", x.codeOf[other], r.code)}}}
+		}
 		return get(id, ByCode)
 	}
 	if id, ok := x.byCredit[r.credit]; ok && r.credit != "" {
+		if r.code != "" {
+			return nil, "", nil, &crm.Error{Code: crm.CodeBadUserInput, Message: "the code and the credit code disagree",
+				Fields: []crm.FieldError{{Field: "creditCode", Reason: ReasonKeyMismatch, Params: map[string]any{"code": x.codeOf[id]},
+					Message: fmt.Sprintf("is customer %s's, but the row's code is %s", x.codeOf[id], r.code)}}}
+		}
 		return get(id, ByCreditCode)
 	}
 	if r.code != "" {

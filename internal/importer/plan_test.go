@@ -115,6 +115,8 @@ func TestPlan(t *testing.T) {
 		[]string{"", "冲突公司", "", "制造"},                                       // 11
 		[]string{"", "冲突公司", "", "零售"},                                       // 12: conflicting rows
 		[]string{"", "负责人不明公司", "", "", "", "", "", "", "", "", "", "不存在的人"}, // 13: unknown owner
+		[]string{lantian.Code, "", credit},                                   // 14: 星河's credit code on 蓝天's code
+		[]string{"C209901099", "某新公司", credit},                               // 15: an unknown code with 星河's credit code
 	)
 	p := w.plan(t, src, importer.Options{})
 	var got []string
@@ -134,11 +136,13 @@ func TestPlan(t *testing.T) {
 		"11 ERROR SAME_CUSTOMER_FAILED@",
 		"12 ERROR CONFLICTING_ROWS@D 所属行业",
 		"13 ERROR NOT_ACTIVE_USER@L 销售负责人",
+		"14 ERROR KEY_MISMATCH@C 统一社会信用代码",
+		"15 ERROR KEY_MISMATCH@C 统一社会信用代码",
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("rows:\n got %q\nwant %q", got, want)
 	}
-	if p.Created != 2 || p.Updated != 2 || p.Unchanged != 0 || p.Duplicates != 1 || p.RowErrors != 6 {
+	if p.Created != 2 || p.Updated != 2 || p.Unchanged != 0 || p.Duplicates != 1 || p.RowErrors != 8 {
 		t.Errorf("counts: %d created, %d updated, %d unchanged, %d duplicates, %d rows with errors",
 			p.Created, p.Updated, p.Unchanged, p.Duplicates, p.RowErrors)
 	}

@@ -28,6 +28,10 @@ const (
 	// ReasonAmbiguousMatch: the chosen key matches several stored
 	// customers (params: codes). An error.
 	ReasonAmbiguousMatch crm.Reason = "AMBIGUOUS_MATCH"
+	// ReasonKeyMismatch: the row's customer code and credit code belong
+	// to different stored customers, or its code to none while its credit
+	// code is another's (params: code, the stored customer's). An error.
+	ReasonKeyMismatch crm.Reason = "KEY_MISMATCH"
 	// ReasonSameCustomerFailed: the row is of a customer another row of
 	// which has an error (params: row): none of its rows is written.
 	ReasonSameCustomerFailed crm.Reason = "SAME_CUSTOMER_FAILED"
