@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"io"
+	"strings"
 
 	"github.com/kehu-crm/kehu/internal/columns"
 	"github.com/kehu-crm/kehu/internal/sheet"
@@ -28,7 +29,7 @@ func Read(r io.ReaderAt, size int64, name string, opt sheet.Options) (*Source, s
 		if err != nil {
 			return nil, rd.Info(), err
 		}
-		src.Rows = append(src.Rows, SourceRow{Row: row, Cells: cells})
+		src.Rows = append(src.Rows, SourceRow{Row: row, Cells: compact(cells)})
 	}
 	info := rd.Info()
 	src.Date1904 = info.Date1904
@@ -44,4 +45,27 @@ func Detect(src *Source) columns.Mapping {
 		sample[i] = src.Rows[i].Cells
 	}
 	return columns.Detect(src.Header, sample)
+}
+
+// compact returns cells as substrings of one string: a row held for the
+// whole import costs one allocation for its text instead of one per cell
+// (a 100,000-row sheet of 20 columns: 2 million fewer).
+func compact(cells []string) []string {
+	n := 0
+	for _, c := range cells {
+		n += len(c)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, c := range cells {
+		b.WriteString(c)
+	}
+	all := b.String()
+	out := make([]string, len(cells))
+	at := 0
+	for i, c := range cells {
+		out[i] = all[at : at+len(c)]
+		at += len(c)
+	}
+	return out
 }
