@@ -103,6 +103,22 @@ type CustomerStore interface {
 	// those changed or deleted meanwhile, left unwritten: a batch writer's
 	// bookkeeping (the classification pass), which redoes those one by one.
 	ReplaceMany(ctx context.Context, customers []*Customer, expected []int64) (conflicts []int, err error)
+	// DeleteMany removes for good each customer still at its expected
+	// version (expected[i] for ids[i], each id once), in as few writes as
+	// the store can (the embedded store: one transaction and one
+	// publication of the read model, its text index rows with it): the
+	// undo of an import, an erasure on request. Every read then misses a
+	// deleted customer (Get and GetByCode answer NOT_FOUND; lists, counts,
+	// Each, FindMatches and text filters pass it by); its code is never
+	// given out again. It returns the indexes, ascending, of the customers
+	// not deleted: changed, their version moved on meanwhile (a caller
+	// decides again on them); gone, no customer has the id (not an error:
+	// gone is what was asked, but not by this call). err is for the whole
+	// batch (INTERNAL: ids and expected of different lengths, an id twice,
+	// a failed write), with changed and gone nil: nothing was deleted
+	// (MongoDB, which deletes without a transaction, may have deleted some
+	// before a lost connection).
+	DeleteMany(ctx context.Context, ids []string, expected []int64) (changed, gone []int, err error)
 	// SetNextChecks stores Class.NextCheckAt of each customer that is still
 	// at the version given, changing nothing else (not the version): the
 	// classification pass's bookkeeping, which must not make a person's

@@ -368,6 +368,94 @@ func (cs customerStore) ReplaceMany(ctx context.Context, customers []*crm.Custom
 	return conflicts, nil
 }
 
+// DeleteMany deletes the customers still at their expected versions: one
+// read of the ids' versions, one unordered bulk write of a DeleteOne
+// {_id, version} per customer found at its version, and, when fewer were
+// deleted, one read of those left (changed between the read and the
+// delete). Without a transaction it is not atomic: readers can see part of
+// the batch deleted, a failure part way (a lost connection) can leave some
+// deleted, and a customer another writer deletes between the read and the
+// delete counts as deleted here. The grams go with their documents.
+func (cs customerStore) DeleteMany(ctx context.Context, ids []string, expected []int64) (changed, gone []int, err error) {
+	if len(ids) != len(expected) {
+		return nil, nil, internal("DeleteMany", fmt.Errorf("%d ids, %d versions", len(ids), len(expected)))
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			return nil, nil, internal("DeleteMany", fmt.Errorf("customer %s twice", id))
+		}
+		seen[id] = true
+	}
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	stored, err := cs.versions(ctx, ids)
+	if err != nil {
+		return nil, nil, internal("delete customers", err)
+	}
+	var models []mongo.WriteModel
+	var tried []int // the index of each model's customer
+	for i, id := range ids {
+		switch v, ok := stored[id]; {
+		case !ok:
+			gone = append(gone, i)
+		case v != expected[i]:
+			changed = append(changed, i)
+		default:
+			models = append(models, mongo.NewDeleteOneModel().
+				SetFilter(bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expected[i]}}))
+			tried = append(tried, i)
+		}
+	}
+	if len(models) == 0 {
+		return changed, gone, nil
+	}
+	res, err := cs.s.customers.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	if err != nil {
+		return nil, nil, internal("delete customers", err)
+	}
+	if int(res.DeletedCount) == len(tried) {
+		return changed, gone, nil
+	}
+	left := make([]string, len(tried))
+	for k, i := range tried {
+		left[k] = ids[i]
+	}
+	if stored, err = cs.versions(ctx, left); err != nil {
+		return nil, nil, internal("delete customers", err)
+	}
+	for _, i := range tried {
+		if _, ok := stored[ids[i]]; ok {
+			changed = append(changed, i)
+		}
+	}
+	slices.Sort(changed)
+	return changed, gone, nil
+}
+
+// versions reads the stored versions of the customers of ids that exist.
+func (cs customerStore) versions(ctx context.Context, ids []string) (map[string]int64, error) {
+	cur, err := cs.s.customers.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetBatchSize(smallBatch).SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "version", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	defer cur.Close(ctx)
+	out := make(map[string]int64, len(ids))
+	for cur.Next(ctx) {
+		var d struct {
+			ID      string `bson:"_id"`
+			Version int64  `bson:"version"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return nil, err
+		}
+		out[d.ID] = d.Version
+	}
+	return out, cur.Err()
+}
+
 // CustomersWithTasks finds the active customers with a task of q's status
 // and assignee (the index on tasks.assigneeId, when one is given), as a
 // list reads them.

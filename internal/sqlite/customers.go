@@ -500,6 +500,66 @@ func (cs *customerStore) ReplaceMany(ctx context.Context, customers []*crm.Custo
 	return conflicts, nil
 }
 
+// DeleteMany deletes the customers still at their expected versions in one
+// write (one transaction, one publication of the read model) and reports
+// the others, changed or gone. A deleted customer's text index rows go in
+// the same write: they are keyed by its rowid, which SQLite may give the
+// next customer inserted. The code sequences stay as they are.
+func (cs *customerStore) DeleteMany(ctx context.Context, ids []string, expected []int64) (changed, gone []int, err error) {
+	if len(ids) != len(expected) {
+		return nil, nil, crm.Internal(fmt.Errorf("sqlite: DeleteMany: %d ids, %d versions", len(ids), len(expected)))
+	}
+	// The read model takes a write's customers sorted by id, once each.
+	order := make([]int, len(ids))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(ids[a], ids[b]) })
+	for k := 1; k < len(order); k++ {
+		if ids[order[k]] == ids[order[k-1]] {
+			return nil, nil, crm.Internal(fmt.Errorf("sqlite: DeleteMany: customer %s twice", ids[order[k]]))
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	err = (*Store)(cs).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
+		changed, gone = nil, nil
+		var items []item
+		for _, i := range order {
+			var row int64
+			err := tx.QueryRowContext(ctx, "DELETE FROM customers WHERE id = ? AND version = ? RETURNING rowid",
+				ids[i], expected[i]).Scan(&row)
+			if errors.Is(err, sql.ErrNoRows) {
+				var one int
+				switch err := tx.QueryRowContext(ctx, "SELECT 1 FROM customers WHERE id = ?", ids[i]).Scan(&one); {
+				case errors.Is(err, sql.ErrNoRows):
+					gone = append(gone, i)
+				case err != nil:
+					return nil, fmt.Errorf("sqlite: delete customer: %w", err)
+				default:
+					changed = append(changed, i)
+				}
+				continue
+			}
+			if err != nil {
+				return nil, execErr("delete customer", err)
+			}
+			if err := indexRows(ctx, tx, row, map[int64]string{}); err != nil {
+				return nil, err
+			}
+			items = append(items, removal(ids[i]))
+		}
+		return items, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.Sort(changed)
+	slices.Sort(gone)
+	return changed, gone, nil
+}
+
 // SetNextChecks stores the classification's next check of customers still
 // at their version, in one write: the document with only that field
 // changed, and the read model entry.

@@ -6,6 +6,7 @@ import (
 
 	"fmt"
 	"github.com/kehu-crm/kehu/internal/analytics"
+	"github.com/kehu-crm/kehu/internal/crm"
 	"slices"
 	"sort"
 	"strings"
@@ -178,20 +179,38 @@ func (s *snapshot) locate(id string) (ci, i int, found bool) {
 	return ci, i, found
 }
 
-// with returns a new snapshot with items added, or replacing the entries
-// of the same ids; s is unchanged. items must be sorted by id without
-// duplicates.
+// removal is the item a write returns for a customer it deleted: an entry
+// holding only the id, and no search key (every customer's key holds at
+// least the NUL between its name and code).
+func removal(id string) item { return item{e: &entry{c: crm.Customer{ID: id}}} }
+
+// removed reports whether it is a removal.
+func (it item) removed() bool { return it.key == "" }
+
+// with returns a new snapshot with items added, replacing the entries of
+// the same ids, or, for removals, without the entries of their ids (a
+// removal of an id not held changes nothing); s is unchanged. items must
+// be sorted by id without duplicates.
 func (s *snapshot) with(items []item) *snapshot {
 	if len(items) != 1 || len(s.chunks) == 0 {
 		return s.merge(items)
 	}
 	it := items[0]
 	ci, i, found := s.locate(it.e.c.ID)
+	if it.removed() && !found {
+		return s
+	}
 	chunks := slices.Clone(s.chunks)
 	n := s.n
 	old := s.chunks[ci]
 	rows := old.items()
 	switch {
+	case it.removed() && old.n == 1: // no chunk is empty
+		chunks = slices.Delete(chunks, ci, ci+1)
+		n--
+	case it.removed():
+		chunks[ci] = newChunk(slices.Delete(rows, i, i+1))
+		n--
 	case found:
 		rows[i] = it
 		chunks[ci] = newChunk(rows)
@@ -210,10 +229,10 @@ func (s *snapshot) with(items []item) *snapshot {
 	return &snapshot{chunks: chunks, n: n}
 }
 
-// merge returns a new snapshot with a batch merged in (Load). Chunks
-// wholly before the batch's first id are shared; the rest is rebuilt, so a
-// batch of new customers (ids after every other) rebuilds only the last
-// chunk.
+// merge returns a new snapshot with a batch merged in (Load, batch writes,
+// removals). Chunks wholly before the batch's first id are shared; the rest
+// is rebuilt, so a batch of new customers (ids after every other) rebuilds
+// only the last chunk.
 func (s *snapshot) merge(items []item) *snapshot {
 	if len(items) == 0 {
 		return s
@@ -234,15 +253,23 @@ func (s *snapshot) merge(items []item) *snapshot {
 			out = append(out, old[0])
 			old = old[1:]
 		case c > 0:
-			out = append(out, items[0])
+			if !items[0].removed() {
+				out = append(out, items[0])
+			}
 			items = items[1:]
-		default: // the new entry replaces the old one
-			out = append(out, items[0])
+		default: // the new entry replaces the old one, or is its removal
+			if !items[0].removed() {
+				out = append(out, items[0])
+			}
 			old, items = old[1:], items[1:]
 		}
 	}
 	out = append(out, old...)
-	out = append(out, items...)
+	for _, it := range items {
+		if !it.removed() {
+			out = append(out, it)
+		}
+	}
 	tail := newSnapshot(out)
 	return &snapshot{chunks: append(slices.Clone(s.chunks[:keep]), tail.chunks...), n: n + tail.n}
 }

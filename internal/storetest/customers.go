@@ -2,11 +2,13 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/segment"
 )
 
 func init() {
@@ -368,4 +370,236 @@ func init() {
 			t.Fatalf("a failed batch stored a customer: %v", err)
 		}
 	})
+}
+
+func init() {
+	// DeleteMany removes for good the customers still at their expected
+	// versions and reports apart those changed meanwhile and those gone:
+	// every read (text filters and searches included) misses a deleted
+	// customer, at once, after another insert and after a restart; its
+	// credit code is free again, and its code is not given out again.
+	register("DeleteMany", false, func(t *testing.T, h Harness) {
+		const unknown = -1
+		for _, tc := range []struct {
+			name          string
+			batch         []int // stored customers by number, or unknown: an id never stored
+			bump          []int // stored customers replaced (version 2) before the batch, which expects 1
+			changed, gone []int // indexes in batch
+		}{
+			{name: "an empty batch"},
+			{name: "the last inserted", batch: []int{3}},
+			{name: "several in any order", batch: []int{3, 0, 2}},
+			{name: "one changed since", batch: []int{1, 3, 2}, bump: []int{3}, changed: []int{1}},
+			{name: "unknown ids", batch: []int{unknown, 3, unknown}, gone: []int{0, 2}},
+			{name: "every customer", batch: []int{2, unknown, 0, 3, 1}, bump: []int{1}, changed: []int{4}, gone: []int{1}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				s := h.Open(t)
+				t.Cleanup(func() { _ = s.Close() }) // the store open at the end
+				var stored []*crm.Customer
+				for k := range 4 {
+					c := sample(k) // its interaction says "物流效率"
+					c.CreditCode = fmt.Sprintf("91350100M00%04dY43", k)
+					if k == 2 {
+						at := base
+						c.ArchivedAt = &at
+					}
+					c.Recompute()
+					stored = append(stored, insert(t, s, c))
+				}
+				if stored[3].Code != "C202611004" {
+					t.Fatalf("last stored code %s, want C202611004", stored[3].Code)
+				}
+				for _, k := range tc.bump {
+					x := *stored[k]
+					x.Name, x.Version = x.Name+"（改）", 2
+					if err := s.Customers().Replace(ctx(t), &x, 1); err != nil {
+						t.Fatal(err)
+					}
+					stored[k] = &x
+				}
+				ids := make([]string, len(tc.batch))
+				expected := make([]int64, len(tc.batch))
+				for i, k := range tc.batch {
+					ids[i], expected[i] = crm.NewID(), 1
+					if k != unknown {
+						ids[i] = stored[k].ID
+					}
+				}
+				changed, gone, err := s.Customers().DeleteMany(ctx(t), ids, expected)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(changed, tc.changed) || !slices.Equal(gone, tc.gone) {
+					t.Fatalf("changed %v, gone %v; want %v and %v", changed, gone, tc.changed, tc.gone)
+				}
+				var kept, deleted []*crm.Customer
+				for k, c := range stored {
+					if i := slices.Index(tc.batch, k); i >= 0 && !slices.Contains(tc.changed, i) {
+						deleted = append(deleted, c)
+					} else {
+						kept = append(kept, c)
+					}
+				}
+				checkDeleted(t, s, h, kept, deleted)
+
+				// A customer inserted after: the next code, a deleted
+				// customer's credit code, and texts of its own.
+				after := plain("之后", base)
+				after.Interactions = []crm.Interaction{{ID: "in1", At: base, Channel: crm.ChannelPhone, Summary: "电话沟通", CreatedBy: "u"}}
+				if len(deleted) > 0 {
+					after.CreditCode = deleted[0].CreditCode
+				}
+				after.Recompute()
+				if insert(t, s, after).Code != "C202611005" {
+					t.Fatalf("code after the delete %s, want C202611005", after.Code)
+				}
+				kept = append(kept, after)
+				checkDeleted(t, s, h, kept, deleted)
+
+				if h.Reopen != nil {
+					s = h.Reopen(t, s)
+					checkDeleted(t, s, h, kept, deleted)
+				}
+				// Deleted ones are gone for a second delete.
+				ids, expected = nil, nil
+				var wantGone []int
+				for i, c := range deleted {
+					ids, expected = append(ids, c.ID), append(expected, c.Version)
+					wantGone = append(wantGone, i)
+				}
+				changed, gone, err = s.Customers().DeleteMany(ctx(t), ids, expected)
+				if err != nil || len(changed) != 0 || !slices.Equal(gone, wantGone) {
+					t.Fatalf("deleted again: changed %v, gone %v (%v), want gone %v", changed, gone, err, wantGone)
+				}
+				if next := insert(t, s, plain("最后", base)).Code; next != "C202611006" {
+					t.Fatalf("code after a restart %s, want C202611006", next)
+				}
+			})
+		}
+
+		// An error of the batch deletes nothing.
+		s := open(t, h)
+		a, b := insert(t, s, plain("甲", base)), insert(t, s, plain("乙", base))
+		for _, bad := range []struct {
+			name     string
+			ids      []string
+			expected []int64
+		}{
+			{"an id twice", []string{a.ID, b.ID, a.ID}, []int64{1, 1, 1}},
+			{"fewer versions than ids", []string{a.ID, b.ID}, []int64{1}},
+		} {
+			changed, gone, err := s.Customers().DeleteMany(ctx(t), bad.ids, bad.expected)
+			mustCode(t, err, crm.CodeInternal)
+			if changed != nil || gone != nil {
+				t.Fatalf("%s: changed %v, gone %v", bad.name, changed, gone)
+			}
+		}
+		checkDeleted(t, s, h, []*crm.Customer{a, b}, nil)
+	})
+}
+
+// checkDeleted checks that every read sees the customers kept as stored and
+// misses the ones deleted.
+func checkDeleted(t *testing.T, s crm.Store, h Harness, kept, deleted []*crm.Customer) {
+	t.Helper()
+	cs := s.Customers()
+	for _, c := range kept {
+		got, err := cs.Get(ctx(t), c.ID)
+		if err != nil {
+			t.Fatalf("kept %s: %v", c.Name, err)
+		}
+		sameDoc(t, c, got)
+		if _, err := cs.GetByCode(ctx(t), c.Code); err != nil {
+			t.Fatalf("kept %s by code: %v", c.Name, err)
+		}
+	}
+	for _, c := range deleted {
+		_, err := cs.Get(ctx(t), c.ID)
+		mustCode(t, err, crm.CodeNotFound)
+		_, err = cs.GetByCode(ctx(t), c.Code)
+		mustCode(t, err, crm.CodeNotFound)
+	}
+	if got, err := cs.GetMany(ctx(t), idsOf(append(slices.Clone(kept), deleted...))); err != nil || len(got) != len(kept) {
+		t.Fatalf("GetMany: %d customers (%v), want %d", len(got), err, len(kept))
+	}
+	has := func(cs []*crm.Customer, text string) []string {
+		var ids []string
+		for _, c := range cs {
+			for _, in := range c.Interactions {
+				if strings.Contains(in.Summary, text) {
+					ids = append(ids, c.ID)
+					break
+				}
+			}
+		}
+		return sorted(ids)
+	}
+	var text crm.Filter // a filter of the texts every deleted customer has
+	if h.SkipNestedFilters == "" {
+		f, err := segment.FilterOf(nil, "interactions.some(summary:*物流效率*)", segment.Options{Now: base})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text = f
+	}
+	for _, scope := range []crm.ArchiveScope{crm.ScopeAll, crm.ScopeActive, crm.ScopeArchived} {
+		var want []*crm.Customer
+		for _, c := range kept {
+			if scope == crm.ScopeAll || (c.ArchivedAt != nil) == (scope == crm.ScopeArchived) {
+				want = append(want, c)
+			}
+		}
+		page, err := cs.List(ctx(t), crm.ListQuery{OrderBy: crm.OrderCode, First: 50, Scope: scope, WithTotal: true})
+		if err != nil || page.Total != len(want) || !slices.Equal(sorted(idsOf(page.Customers)), sorted(idsOf(want))) {
+			t.Fatalf("%s: listed %d of %v (%v), want %d", scope, len(page.Customers), page.Total, err, len(want))
+		}
+		filters := []crm.Filter{nil}
+		if text != nil {
+			filters = append(filters, text)
+		}
+		counts, err := cs.Counts(ctx(t), filters, crm.CountQuery{Scope: scope})
+		if err != nil || counts[0] != len(want) {
+			t.Fatalf("%s: counts %v (%v), want %d", scope, counts, err, len(want))
+		}
+		var each []string
+		if err := cs.Each(ctx(t), crm.EachQuery{Scope: scope}, func(c *crm.Customer) error {
+			each = append(each, c.ID)
+			return nil
+		}); err != nil || !slices.Equal(sorted(each), sorted(idsOf(want))) {
+			t.Fatalf("%s: Each visited %d (%v), want %d", scope, len(each), err, len(want))
+		}
+		if text != nil {
+			page, err := cs.List(ctx(t), crm.ListQuery{OrderBy: crm.OrderCode, First: 50, Scope: scope, WithTotal: true, Filter: text})
+			wantText := has(want, "物流效率")
+			if err != nil || page.Total != len(wantText) || counts[1] != len(wantText) || !slices.Equal(sorted(idsOf(page.Customers)), wantText) {
+				t.Fatalf("%s: text filter listed %d of %d, counted %d (%v), want %d", scope, len(page.Customers), page.Total, counts[1], err, len(wantText))
+			}
+		}
+	}
+	for _, c := range append(slices.Clone(kept), deleted...) {
+		wantFound := slices.Contains(kept, c)
+		page, err := cs.List(ctx(t), crm.ListQuery{OrderBy: crm.OrderCode, First: 50, Scope: crm.ScopeAll, Search: c.Name})
+		if err != nil || slices.Contains(idsOf(page.Customers), c.ID) != wantFound {
+			t.Fatalf("search %s: %d found (%v), want it found: %v", c.Name, len(page.Customers), err, wantFound)
+		}
+		matches, err := cs.FindMatches(ctx(t), crm.MatchQuery{Name: c.Match.Name, CreditCode: c.CreditCode, Limit: 10})
+		if err != nil || slices.Contains(idsOf(matches), c.ID) != wantFound {
+			t.Fatalf("matches of %s: %d (%v), want it found: %v", c.Name, len(matches), err, wantFound)
+		}
+	}
+}
+
+func idsOf(cs []*crm.Customer) []string {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+func sorted(ids []string) []string {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	return ids
 }
