@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -247,4 +248,27 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// DraftRestore makes before (the customer as it was, kept by an import for
+// its undo) the customer to write over current (the stored one, with the
+// same id): at current's version + 1, written by a now, its figures and
+// classification computed anew (time has passed since). It writes nothing.
+// Errors: FORBIDDEN for one who may not import; INTERNAL for customers of
+// different ids; the classifier's.
+func (s *Service) DraftRestore(ctx context.Context, a Actor, current, before *Customer) (*Customer, error) {
+	if !a.CanImport() {
+		return nil, Errorf(CodeForbidden, "only managers and admins may undo imports")
+	}
+	if current.ID != before.ID {
+		return nil, Internal(fmt.Errorf("crm: DraftRestore: customer %s over %s", before.ID, current.ID))
+	}
+	now := s.now()
+	c := before
+	c.Version = current.Version + 1
+	c.UpdatedAt, c.UpdatedBy = now, a.UserID
+	if err := s.classify(ctx, c, now); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
