@@ -8,7 +8,7 @@ package importer_test
 // A workbook of n rows (a title row, the template's 20 columns: unique
 // names, valid credit codes, phones and e-mails, dates, amounts, a history
 // cell) is read, mapped and planned (the dry run), then committed into an
-// empty embedded store. Peak heap samples the heap in use every 10 ms; the
+// empty embedded store, then undone (the created customers deleted). Peak heap samples the heap in use every 10 ms; the
 // live heap is read after a collection every 10,000 customers committed
 // (which slows the commit a little); the store's is what stays after the
 // import (its read model of the n customers).
@@ -148,7 +148,8 @@ func BenchmarkImport(b *testing.B) {
 				live = max(live, ms.HeapInuse)
 			}
 			next := 10_000
-			p, _, err = w.svc.Commit(ctx, w.boss, src, m, importer.CommitOptions{Progress: func(pr importer.Progress) {
+			var undo *importer.Undo
+			p, undo, err = w.svc.Commit(ctx, w.boss, src, m, importer.CommitOptions{Progress: func(pr importer.Progress) {
 				if pr.Processed >= next {
 					next += 10_000
 					sample()
@@ -165,15 +166,23 @@ func BenchmarkImport(b *testing.B) {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
 			after := ms.HeapInuse
+			t3 := time.Now()
+			rep, err := w.svc.Undo(ctx, w.boss, undo)
+			if err != nil || rep.Deleted != n {
+				b.Fatalf("undo: %v, %d deleted of %d", err, rep.Deleted, n)
+			}
+			undone := time.Since(t3)
 			b.ReportMetric(read.Seconds(), "read-s")
 			b.ReportMetric(dry.Seconds(), "dryrun-s")
 			b.ReportMetric(commit.Seconds(), "commit-s")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 			b.ReportMetric(float64(after)/(1<<20), "store-heap-MB")
 			b.ReportMetric(float64(live)/(1<<20), "live-heap-MB")
-			b.Logf("%d rows (%.1f MB): read %v, dry run %v, commit %v (%.0f rows/s); heap: peak %.0f MB, live during the commit %.0f MB at most, the store's after it %.0f MB",
+			b.ReportMetric(undone.Seconds(), "undo-s")
+			b.Logf("%d rows (%.1f MB): read %v, dry run %v, commit %v (%.0f rows/s), undo %v; heap: peak %.0f MB, live during the commit %.0f MB at most, the store's after it %.0f MB",
 				n, float64(len(data))/(1<<20), read.Round(time.Millisecond), dry.Round(time.Millisecond),
-				commit.Round(time.Millisecond), float64(n)/commit.Seconds(), float64(peak)/(1<<20), float64(live)/(1<<20), float64(after)/(1<<20))
+				commit.Round(time.Millisecond), float64(n)/commit.Seconds(), undone.Round(time.Millisecond),
+				float64(peak)/(1<<20), float64(live)/(1<<20), float64(after)/(1<<20))
 		})
 	}
 }
