@@ -48,7 +48,7 @@ func (r *record) failRest() {
 // first row.
 func (r *record) where(path string) ref {
 	for p := path; p != ""; {
-		if at, ok := r.from[p]; ok {
+		if at, ok := r.from[p]; ok && at.row > 0 {
 			return at
 		}
 		i := strings.LastIndexAny(p, ".[")

@@ -32,6 +32,10 @@ const (
 	// to different stored customers, or its code to none while its credit
 	// code is another's (params: code, the stored customer's). An error.
 	ReasonKeyMismatch crm.Reason = "KEY_MISMATCH"
+	// ReasonMasked: a contact detail masked for the user who exported the
+	// file (139****5678). A warning; the cell is not imported (the
+	// contact's value stays as it is).
+	ReasonMasked crm.Reason = "MASKED"
 	// ReasonSameCustomerFailed: the row is of a customer another row of
 	// which has an error (params: row): none of its rows is written.
 	ReasonSameCustomerFailed crm.Reason = "SAME_CUSTOMER_FAILED"
@@ -227,8 +231,6 @@ func (r *reader) skipped(t columns.Target) string {
 		return "the value tier is kept by the classification rules (override a customer's tier on its page): the column is not imported"
 	case t.Key == "cadenceDays":
 		return "a customer's follow-up cadence is set on its page: the column is not imported"
-	case t.Kind == columns.Contacts:
-		return "a list of every contact in one cell is not read: map the contact's name, phone and e-mail columns instead"
 	}
 	return ""
 }
@@ -268,6 +270,8 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 		}
 	}
 	f := &v.rec.Fields
+	var listed []crm.ContactInput // from a column of every contact (全部联系人)
+	var listedAt []ref
 	for _, c := range r.mapping.Columns {
 		t, ok := c.Target()
 		if !ok || c.Index >= len(cellsOf) || r.skipped(t) != "" {
@@ -387,6 +391,25 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 			if _, ok := v.from["collaborators"]; !ok {
 				v.from["collaborators"] = ref{row, col}
 			}
+		case "contacts":
+			list, err := cells.Contacts(raw)
+			if err != nil {
+				fail(col, t.Key, err)
+				continue
+			}
+			for _, x := range list {
+				ct := crm.ContactInput{Name: x.Name}
+				for _, kv := range []struct {
+					s   string
+					dst **string
+				}{{x.Title, &ct.Title}, {x.Phone, &ct.Phone}, {x.Email, &ct.Email}, {x.WeChat, &ct.WeChat}} {
+					if kv.s != "" {
+						*kv.dst = ptr(kv.s)
+					}
+				}
+				listed = append(listed, ct)
+				listedAt = append(listedAt, ref{row, col})
+			}
 		case "interactions", "deals":
 			h, err := cells.History(raw, r.loc, cells.DateOptions{Date1904: r.date1904})
 			if err != nil {
@@ -408,6 +431,11 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 				continue
 			}
 			ct := contact(max(c.Contact, 1), col)
+			if (t.Key == "contactPhone" || t.Key == "contactEmail" || t.Key == "contactWechat") && strings.Contains(s, "**") {
+				v.warnings = append(v.warnings, Problem{Column: r.column(col), Field: t.Key, Reason: ReasonMasked,
+					Message: fmt.Sprintf("%q is masked (exported by a user who does not see this contact's details): not imported", s)})
+				continue
+			}
 			switch t.Key {
 			case "contactName":
 				ct.Name = text
@@ -457,6 +485,8 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 		v.rec.Contacts = append(v.rec.Contacts, *ct)
 		v.contacts = append(v.contacts, contactRef[n])
 	}
+	v.rec.Contacts = append(v.rec.Contacts, listed...)
+	v.contacts = append(v.contacts, listedAt...)
 	return v
 }
 
