@@ -32,7 +32,7 @@ const (
 	Region                 // SplitRegion: "广东省深圳市" gives the province and the city
 	NameTitle              // SplitNameTitle: "张三(总经理)" gives a contact's name and title
 	History                // cells.History: interactions and deals, one per entry
-	Contacts               // the export's 全部联系人: "name (title) phone e-mail; ..." (no reader yet)
+	Contacts               // the export's 全部联系人: "name (title) phone e-mail; ..." (cells.Contacts)
 )
 
 var kindNames = [...]string{"text", "code", "creditCode", "int", "float", "money", "date", "time", "enum", "tags",

@@ -13,7 +13,10 @@
 // "680000.00"); an owner is a user's name or e-mail. Columns Kehu recognises
 // but does not write are named once in Plan.Warnings (NOT_IMPORTED): the
 // figures it computes (累计金额, 最近联系), what the classification rules
-// keep (生命周期; 价值分级 when rules run). Rows of one customer are then
+// keep (生命周期; 价值分级 when rules run). A contact detail masked for the
+// user who exported the file (139****5678) is a warning (MASKED) and is not
+// written; a 全部联系人 cell (the export's list of every contact) gives the
+// row's further contacts. Rows of one customer are then
 // gathered (group.go): the same customer code, else the same valid credit
 // code, else the same company name key are one customer, several rows
 // giving it several contacts; a row with only a name joins the one row group
