@@ -43,7 +43,8 @@ type Before struct {
 	Doc     bson.Raw // the customer before the import
 }
 
-// Progress is reported after each batch a commit writes.
+// Progress is reported every Batch customers worked out (after their
+// write, in a commit), and at the end.
 type Progress struct {
 	Processed int // customers of the file worked out so far
 	Total     int // customers of the file
@@ -52,8 +53,12 @@ type Progress struct {
 // CommitOptions qualify a commit.
 type CommitOptions struct {
 	Options
-	// Progress, when set, is called after each batch.
+	// Progress, when set, is called every Batch customers and at the end.
 	Progress func(Progress)
+	// OnUndo, when set, takes the undo data of each batch as it is
+	// written (a job stores it), and Commit's Undo stays empty: the
+	// before-documents of a large import are too many to hold.
+	OnUndo func(*Undo) error
 }
 
 // Commit imports src: the plan of Plan, written as it is worked out, a
@@ -64,20 +69,18 @@ type CommitOptions struct {
 // when it is done the commit stops there, what was written stays (Undo
 // holds it), and the error is ctx's.
 func (s *Service) Commit(ctx context.Context, a crm.Actor, src *Source, m columns.Mapping, opt CommitOptions) (*Plan, *Undo, error) {
-	w := &writer{svc: s, actor: a, progress: opt.Progress, undo: &Undo{}}
-	p, err := s.run(ctx, a, src, m, opt.Options, w)
+	w := &writer{svc: s, actor: a, undo: &Undo{}, onUndo: opt.OnUndo}
+	p, err := s.run(ctx, a, src, m, opt.Options, w, opt.Progress)
 	return p, w.undo, err
 }
 
 // writer writes a commit's drafts in batches.
 type writer struct {
-	svc      *Service
-	actor    crm.Actor
-	progress func(Progress)
-	pending  []*draft
-	undo     *Undo
-	seen     int // customers of the file worked out so far
-	total    int // customers of the file
+	svc     *Service
+	actor   crm.Actor
+	pending []*draft
+	undo    *Undo // all of it, or (with onUndo) the batch being written
+	onUndo  func(*Undo) error
 }
 
 func (w *writer) add(ctx context.Context, p *Plan, d *draft) error {
@@ -153,8 +156,11 @@ func (w *writer) flush(ctx context.Context, p *Plan) error {
 			w.wrote(p, d)
 		}
 	}
-	if w.progress != nil {
-		w.progress(Progress{Processed: w.seen, Total: w.total})
+	if w.onUndo != nil && (len(w.undo.Created) > 0 || len(w.undo.Updated) > 0) {
+		if err := w.onUndo(w.undo); err != nil {
+			return err
+		}
+		w.undo = &Undo{}
 	}
 	return nil
 }

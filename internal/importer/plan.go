@@ -107,12 +107,18 @@ type Plan struct {
 // the dry run. Errors: FORBIDDEN for one who may not import,
 // BAD_USER_INPUT for the mapping's problems, the store's.
 func (s *Service) Plan(ctx context.Context, a crm.Actor, src *Source, m columns.Mapping, opt Options) (*Plan, error) {
-	return s.run(ctx, a, src, m, opt, nil)
+	return s.run(ctx, a, src, m, opt, nil, nil)
+}
+
+// PlanWithProgress is Plan reporting its progress every Batch customers
+// and at the end.
+func (s *Service) PlanWithProgress(ctx context.Context, a crm.Actor, src *Source, m columns.Mapping, opt Options, progress func(Progress)) (*Plan, error) {
+	return s.run(ctx, a, src, m, opt, nil, progress)
 }
 
 // run works out the import and, with w, writes each customer as it is
 // worked out, in batches: the dry run and the commit are one path.
-func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.Mapping, opt Options, w *writer) (*Plan, error) {
+func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.Mapping, opt Options, w *writer, progress func(Progress)) (*Plan, error) {
 	if !a.CanImport() {
 		return nil, crm.Errorf(crm.CodeForbidden, "only managers and admins may import customers")
 	}
@@ -161,17 +167,26 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 		}
 	}
 	grouped := make([]bool, len(src.Rows))
-	claimed := map[string]int{} // stored customer id → the first row that updates it
-	if w != nil {
-		w.total = len(groups)
+	for _, rows := range groups {
+		for _, i := range rows {
+			grouped[i] = true
+		}
 	}
-	var stopped error // a commit's write failed or ctx is done: the rows after have no action
+	claimed := map[string]int{} // stored customer id → the first row that updates it
+	var stopped error           // a commit's write failed or ctx is done: the rows after have no action
 	for gi, rows := range groups {
+		if err := ctx.Err(); err != nil {
+			if w == nil {
+				return nil, err
+			}
+			w.drop(p)
+			stopped = err
+			break
+		}
 		values := make([]*rowValues, len(rows))
 		for k, i := range rows {
 			values[k] = rd.read(src.Rows[i].Row, src.Rows[i].Cells)
 			values[k].index = i
-			grouped[i] = true
 		}
 		r := newRecord(values)
 		d, err := s.plan(ctx, a, x, p, r, claimed, opt, w != nil)
@@ -188,17 +203,26 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 			stopped = err
 			break
 		}
-		if w != nil {
-			w.seen = gi + 1
-			if d != nil {
-				if stopped = w.add(ctx, p, d); stopped != nil {
+		if w != nil && d != nil {
+			if stopped = w.add(ctx, p, d); stopped != nil {
+				break
+			}
+		}
+		if progress != nil && (gi+1)%Batch == 0 && gi+1 < len(groups) {
+			if w != nil {
+				// What was worked out is written before it is reported.
+				if stopped = w.flush(ctx, p); stopped != nil {
 					break
 				}
 			}
+			progress(Progress{Processed: gi + 1, Total: len(groups)})
 		}
 	}
 	if w != nil && stopped == nil {
 		stopped = w.flush(ctx, p)
+	}
+	if progress != nil && stopped == nil {
+		progress(Progress{Processed: len(groups), Total: len(groups)})
 	}
 	// Rows that name no customer.
 	for i, r := range src.Rows {
