@@ -329,13 +329,24 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 	if err := a.store.Settings().Put(ctx, "lease:rules", lease, 1); err != nil {
 		t.Fatal(err)
 	}
+	// And imports with their undo data.
+	imp := &crm.Import{ID: crm.NewID(), By: "u1", At: testNow, FileName: "客户.xlsx", Status: crm.ImportDone, Created: 2}
+	if err := a.store.Imports().Insert(ctx, imp); err != nil {
+		t.Fatal(err)
+	}
+	for seq := range 2 {
+		if err := a.store.Imports().AppendUndo(ctx, &crm.ImportUndo{Import: imp.ID, Seq: seq, Created: []string{crm.NewID()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	mongo := mongotest.Open(t)
 	counts, err := migrate(ctx, a.store, mongo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if counts[crm.CollectionCustomers] != 120 || counts[crm.CollectionUsers] < 2 || counts[crm.CollectionSequences] == 0 ||
-		counts[crm.CollectionSegments] != 2 || counts[crm.CollectionAPITokens] != 1 || counts[crm.CollectionSettings] != 1 {
+		counts[crm.CollectionSegments] != 2 || counts[crm.CollectionAPITokens] != 1 || counts[crm.CollectionSettings] != 1 ||
+		counts[crm.CollectionImports] != 1 || counts[crm.CollectionImportUndo] != 2 {
 		t.Fatalf("copied %v", counts)
 	}
 	if got, err := mongo.Segments().Get(ctx, segs[1].ID); err != nil || got.Version != 3 || got.Where != segs[1].Where {
@@ -362,6 +373,14 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 		t.Fatalf("API token after migration: %+v %v", got, err)
 	}
 	for name, st := range map[string]crm.Store{"MongoDB": mongo, "back": back} {
+		if got, err := st.Imports().Get(ctx, imp.ID); err != nil || got.Created != 2 {
+			t.Fatalf("import on %s: %+v %v", name, got, err)
+		}
+		var seqs []int
+		if err := st.Imports().EachUndo(ctx, imp.ID, func(u *crm.ImportUndo) error { seqs = append(seqs, u.Seq); return nil }); err != nil ||
+			len(seqs) != 2 || seqs[0] != 0 || seqs[1] != 1 {
+			t.Fatalf("import undo on %s: %v %v", name, seqs, err)
+		}
 		var got setting
 		if v, err := st.Settings().Get(ctx, "lease:rules", &got); err != nil || v != 2 || got.Name != lease.Name || !got.Until.Equal(lease.Until) {
 			t.Fatalf("setting on %s: %d %+v %v", name, v, got, err)

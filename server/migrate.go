@@ -14,8 +14,13 @@ import (
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
-// migrateBatch is how many documents one Load call writes.
-const migrateBatch = 500
+// migrateBatch is how many documents one Load call writes at most, and
+// migrateBatchBytes about how many bytes (an import's undo chunks are up to
+// 8 MB each).
+const (
+	migrateBatch      = 500
+	migrateBatchBytes = 64 << 20
+)
 
 // runMigrate copies every collection between the embedded store and
 // MongoDB, then reads both back and compares every document.
@@ -72,8 +77,8 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // migrate copies every collection of src, which must be a Kehu store (it
 // has users), into dst, which must hold no customers, users, saved
-// segments, API tokens or settings yet, and verifies that dst then holds
-// the same documents, byte for byte.
+// segments, API tokens, settings or imports yet, and verifies that dst
+// then holds the same documents, byte for byte.
 func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
 	users := 0
 	if err := src.Dump(ctx, crm.CollectionUsers, func([]byte) error { users++; return errStop }); err != nil && !errors.Is(err, errStop) {
@@ -84,7 +89,7 @@ func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
 			"check the source (-data, or -uri and -db)")
 	}
 	for _, c := range []string{crm.CollectionCustomers, crm.CollectionUsers, crm.CollectionSegments, crm.CollectionAPITokens,
-		crm.CollectionSettings} {
+		crm.CollectionSettings, crm.CollectionImports, crm.CollectionImportUndo} {
 		n := 0
 		if err := dst.Dump(ctx, c, func([]byte) error { n++; return errStop }); err != nil && !errors.Is(err, errStop) {
 			return nil, err
@@ -96,18 +101,20 @@ func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
 	counts := map[string]int{}
 	for _, c := range crm.Collections() {
 		var batch [][]byte
+		size := 0
 		flush := func() error {
 			if len(batch) == 0 {
 				return nil
 			}
 			err := dst.Load(ctx, c, batch)
-			batch = nil
+			batch, size = nil, 0
 			return err
 		}
 		err := src.Dump(ctx, c, func(doc []byte) error {
 			batch = append(batch, bytes.Clone(doc))
+			size += len(doc)
 			counts[c]++
-			if len(batch) >= migrateBatch {
+			if len(batch) >= migrateBatch || size >= migrateBatchBytes {
 				return flush()
 			}
 			return nil
@@ -127,28 +134,50 @@ func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
 
 var errStop = errors.New("stop")
 
-// verify compares the collection in both stores document by document.
+// verify compares the collection in both stores document by document,
+// reading both dumps side by side (a collection may hold more than fits in
+// memory: customers, undo data).
 func verify(ctx context.Context, a, b crm.Store, coll string) error {
-	var want [][]byte
-	if err := a.Dump(ctx, coll, func(d []byte) error { want = append(want, bytes.Clone(d)); return nil }); err != nil {
-		return err
-	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	want := make(chan []byte, 16)
+	srcErr := make(chan error, 1)
+	go func() {
+		defer close(want)
+		srcErr <- a.Dump(ctx, coll, func(d []byte) error {
+			select {
+			case want <- bytes.Clone(d):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
 	i := 0
+	errMore := fmt.Errorf("%s: the destination has more documents than the source", coll)
 	err := b.Dump(ctx, coll, func(d []byte) error {
-		if i >= len(want) {
-			return fmt.Errorf("%s: the destination has more documents than the source", coll)
+		w, ok := <-want
+		if !ok {
+			return errMore
 		}
-		if !bytes.Equal(want[i], d) {
+		if !bytes.Equal(w, d) {
 			return fmt.Errorf("%s: document %d differs after copying", coll, i)
 		}
 		i++
 		return nil
 	})
-	if err != nil {
-		return err
+	if err == nil {
+		if _, ok := <-want; ok {
+			err = fmt.Errorf("%s: only %d documents arrived, the source has more", coll, i)
+		}
 	}
-	if i != len(want) {
-		return fmt.Errorf("%s: %d of %d documents arrived", coll, i, len(want))
+	cancel() // the source's dump stops at its next document
+	for range want {
 	}
-	return nil
+	// The source's own failure explains a short dump; a cancellation is
+	// ours.
+	if serr := <-srcErr; serr != nil && !errors.Is(serr, context.Canceled) && (err == nil || errors.Is(err, errMore)) {
+		return serr
+	}
+	return err
 }

@@ -16,6 +16,7 @@ type Store interface {
 	Segments() SegmentStore
 	APITokens() APITokenStore
 	Settings() SettingStore
+	Imports() ImportStore
 	// Ping checks that the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Dump and Load copy raw documents for `kehu migrate`.
@@ -512,12 +513,16 @@ const (
 	CollectionSegments  = "segments"
 	CollectionAPITokens = "apiTokens"
 	CollectionSettings  = "settings"
+	// CollectionImports holds Import documents, CollectionImportUndo
+	// their ImportUndo chunks (with their ImportUndoID as _id).
+	CollectionImports    = "imports"
+	CollectionImportUndo = "importUndo"
 )
 
 // Collections lists every collection.
 func Collections() []string {
 	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers, CollectionSegments,
-		CollectionAPITokens, CollectionSettings}
+		CollectionAPITokens, CollectionSettings, CollectionImports, CollectionImportUndo}
 }
 
 // Migrator copies raw BSON documents between stores.

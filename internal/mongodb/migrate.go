@@ -28,8 +28,11 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 		return err
 	}
 	fo := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(smallBatch)
-	if collection == crm.CollectionCustomers {
+	switch collection {
+	case crm.CollectionCustomers:
 		fo.SetBatchSize(fullBatch).SetProjection(withoutStoreFields)
+	case crm.CollectionImportUndo:
+		fo.SetBatchSize(undoBatch)
 	}
 	cur, err := coll.Find(ctx, bson.D{}, fo)
 	if err != nil {
@@ -79,7 +82,7 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 		}
 		if _, err := coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
 			if isDuplicate(err) {
-				return internal("load "+collection+": a unique key (code, credit code, email or segment name) is held by another document with a different _id in the target", err)
+				return internal("load "+collection+": a unique key (code, credit code, email, segment name or an import's undo seq) is held by another document with a different _id in the target", err)
 			}
 			return internal("load "+collection, err)
 		}

@@ -33,6 +33,9 @@ const (
 	smallBatch = 1000
 	fullBatch  = 100
 	loadBatch  = 200
+	// undoBatch: an import's undo chunk can be up to 8 MB
+	// (crm.MaxImportUndoBytes).
+	undoBatch = 5
 )
 
 // Options tune Open.
@@ -153,6 +156,8 @@ const (
 	// idxSegmentName keeps a user's segment names unique (nameKey is the
 	// folded name).
 	idxSegmentName = "uniq_ownerId_nameKey"
+	// idxImportSeq keeps an import's undo chunks unique by seq.
+	idxImportSeq = "uniq_import_seq"
 )
 
 // codeNotImplemented is the server error code FerretDB answers for index
@@ -242,6 +247,15 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 			{Keys: bson.D{{Key: "hash", Value: 1}}, Options: options.Index().SetName(idxAPITokenHash).SetUnique(true)},
 		}},
 		// Settings (settings.go) are read and written by _id alone.
+		// Imports (imports.go): lists by user or of everyone's, newest
+		// first, and DeleteBefore; undo chunks by import and seq.
+		{s.db.Collection(crm.CollectionImports), []mongo.IndexModel{
+			{Keys: bson.D{{Key: "by", Value: 1}, {Key: "at", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("imports_by_at")},
+			{Keys: bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("imports_at")},
+		}},
+		{s.db.Collection(crm.CollectionImportUndo), []mongo.IndexModel{
+			{Keys: bson.D{{Key: "import", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetName(idxImportSeq).SetUnique(true)},
+		}},
 	}
 	// One createIndexes command per index: identical existing indexes are
 	// a no-op, and FerretDB v1 panics (closing the connection) when one

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -35,6 +36,10 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 		query = "SELECT doc FROM api_tokens ORDER BY id"
 	case crm.CollectionSettings:
 		query = "SELECT doc FROM settings ORDER BY key"
+	case crm.CollectionImports:
+		query = "SELECT doc FROM imports ORDER BY id"
+	case crm.CollectionImportUndo:
+		query = "SELECT doc FROM import_undo ORDER BY id"
 	default:
 		return unknownCollection(collection)
 	}
@@ -110,6 +115,13 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 	case crm.CollectionSettings:
 		query = `INSERT INTO settings (key, version, doc) VALUES (?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET version = excluded.version, doc = excluded.doc`
+	case crm.CollectionImports:
+		query = `INSERT INTO imports (id, user_id, at, version, doc) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, at = excluded.at, version = excluded.version,
+			doc = excluded.doc`
+	case crm.CollectionImportUndo:
+		query = `INSERT INTO import_undo (import_id, seq, id, doc) VALUES (?, ?, ?, ?)
+			ON CONFLICT (import_id, seq) DO UPDATE SET doc = excluded.doc`
 	default:
 		return unknownCollection(collection)
 	}
@@ -172,6 +184,21 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 					crm.MaxSettingKeyBytes))
 			}
 			rows[i] = row{args: []any{key, version, doc}}
+		case crm.CollectionImports:
+			var im crm.Import
+			if err := bson.Unmarshal(doc, &im); err != nil || im.ID == "" || im.Version < 1 {
+				return bad(fmt.Errorf("not an import: %v", err))
+			}
+			rows[i] = row{args: []any{im.ID, im.By, millis(im.At), im.Version, doc}}
+		case crm.CollectionImportUndo:
+			raw := bson.Raw(doc)
+			id, ok := raw.Lookup("_id").StringValueOK()
+			imp, ok2 := raw.Lookup("import").StringValueOK()
+			seq, ok3 := raw.Lookup("seq").AsInt64OK()
+			if !ok || !ok2 || !ok3 || imp == "" || seq < 0 || seq > crm.MaxImportUndoSeq || id != crm.ImportUndoID(imp, int(seq)) {
+				return bad(errors.New("not an import's undo chunk (an import, a seq of 0 or more and the _id they make)"))
+			}
+			rows[i] = row{args: []any{imp, seq, id, doc}}
 		}
 	}
 	if len(rows) == 0 {

@@ -48,7 +48,7 @@ const (
 // SchemaVersion is the schema this package writes, kept in PRAGMA
 // user_version. Open upgrades older databases step by step (migrations)
 // and refuses newer ones.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // migrations[i] upgrades a database from schema version i to i+1; it has
 // SchemaVersion entries.
@@ -103,6 +103,8 @@ var migrations = [SchemaVersion]string{
 	// (textsKey): a write whose texts are already indexed skips the index.
 	// NULL until the customer's next write.
 	`ALTER TABLE customers ADD COLUMN texts_key INTEGER;`,
+	// 8: import jobs and their undo data (imports.go).
+	importsTables,
 }
 
 // goMigrations[i], when set, runs in the transaction of migrations[i],

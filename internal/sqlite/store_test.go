@@ -301,7 +301,7 @@ func TestUpgradeSchema1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("DROP TABLE segments; DROP TABLE texts; DROP TABLE grams; DROP TABLE masked_texts; DROP TABLE text_index; DROP TABLE api_tokens; DROP TABLE settings; ALTER TABLE customers DROP COLUMN texts_key; PRAGMA user_version = 1"); err != nil {
+	if _, err := db.Exec("DROP TABLE segments; DROP TABLE texts; DROP TABLE grams; DROP TABLE masked_texts; DROP TABLE text_index; DROP TABLE api_tokens; DROP TABLE settings; ALTER TABLE customers DROP COLUMN texts_key; DROP TABLE imports; DROP TABLE import_undo; PRAGMA user_version = 1"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -320,6 +320,12 @@ func TestUpgradeSchema1(t *testing.T) {
 	}
 	if err := s.Settings().Put(ctx(t), "rules", tok, 0); err != nil {
 		t.Fatalf("settings after upgrade: %v", err)
+	}
+	if err := s.Imports().Insert(ctx(t), &crm.Import{ID: "imp", By: "u", At: seg.CreatedAt, Status: crm.ImportQueued}); err != nil {
+		t.Fatalf("imports after upgrade: %v", err)
+	}
+	if err := s.Imports().AppendUndo(ctx(t), &crm.ImportUndo{Import: "imp", Created: []string{c.ID}}); err != nil {
+		t.Fatalf("import undo after upgrade: %v", err)
 	}
 	// The text index was built from the stored customers.
 	for needle, want := range map[string]int{"物流效率": 1, "物流": 1, "仓储管理": 0} {

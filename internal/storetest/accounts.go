@@ -144,6 +144,12 @@ func init() {
 				t.Fatal(err)
 			}
 		}
+		if err := src.Imports().Insert(ctx(t), anImport("imp", "u", base)); err != nil {
+			t.Fatal(err)
+		}
+		if err := src.Imports().AppendUndo(ctx(t), undoChunk(t, "imp", 0)); err != nil {
+			t.Fatal(err)
+		}
 		dst := open(t, h)
 		for _, coll := range crm.Collections() {
 			var docs [][]byte

@@ -1,0 +1,252 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+)
+
+// importsTables (schema 8) keep import jobs (doc a crm.Import) and their
+// undo chunks (doc the chunk with its _id, undoDoc). An undo chunk's id is
+// crm.ImportUndoID(import_id, seq), kept for Dump's _id order.
+const importsTables = `CREATE TABLE imports (
+		id      TEXT PRIMARY KEY,
+		user_id TEXT NOT NULL,    -- Import.By
+		at      INTEGER NOT NULL, -- Import.At, Unix milliseconds
+		version INTEGER NOT NULL,
+		doc     BLOB NOT NULL
+	) STRICT;
+	CREATE INDEX imports_user_at ON imports (user_id, at, id);
+	CREATE INDEX imports_at ON imports (at, id);
+	CREATE TABLE import_undo (
+		import_id TEXT NOT NULL,
+		seq       INTEGER NOT NULL,
+		id        TEXT NOT NULL UNIQUE,
+		doc       BLOB NOT NULL,
+		PRIMARY KEY (import_id, seq)
+	) STRICT;`
+
+// importStore is the crm.ImportStore view of a Store. Imports are few:
+// they are read from SQLite, not kept in the read model.
+type importStore Store
+
+var _ crm.ImportStore = (*importStore)(nil)
+
+// Imports returns the import store.
+func (s *Store) Imports() crm.ImportStore { return (*importStore)(s) }
+
+// undoDoc is the stored form of an undo chunk.
+type undoDoc struct {
+	ID             string `bson:"_id"`
+	crm.ImportUndo `bson:",inline"`
+}
+
+// millis is t as a BSON datetime holds it (what MongoDB compares).
+func millis(t time.Time) int64 { return int64(bson.NewDateTimeFromTime(t)) }
+
+func encodeImport(im *crm.Import) ([]byte, error) {
+	doc, err := bson.Marshal(im)
+	if err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: encode import %s: %w", im.ID, err))
+	}
+	if len(doc) > crm.MaxDocumentBytes {
+		return nil, crm.ImportTooLarge(im.ID, len(doc))
+	}
+	return doc, nil
+}
+
+func decodeImport(doc []byte) (*crm.Import, error) {
+	im := new(crm.Import)
+	if err := bson.Unmarshal(doc, im); err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: decode import: %w", err))
+	}
+	return im, nil
+}
+
+// Insert stores im as Version 1. Errors: CONFLICT (field "id"),
+// BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE).
+func (is *importStore) Insert(ctx context.Context, im *crm.Import) error {
+	if im == nil {
+		return crm.Internal(errors.New("sqlite: insert import: nil import"))
+	}
+	orig := *im
+	if im.ID == "" {
+		im.ID = crm.NewID()
+	}
+	im.Version = 1
+	doc, err := encodeImport(im)
+	if err == nil {
+		err = (*Store)(is).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO imports (id, user_id, at, version, doc) VALUES (?, ?, ?, ?, ?)",
+				im.ID, im.By, millis(im.At), im.Version, doc); err != nil {
+				if _, ok := uniqueViolation(err); ok {
+					return nil, crm.Duplicate("id")
+				}
+				return nil, execErr("insert import", err)
+			}
+			return nil, nil
+		})
+	}
+	if err != nil {
+		im.ID, im.Version = orig.ID, orig.Version
+	}
+	return err
+}
+
+// Get reads an import. Errors: NOT_FOUND.
+func (is *importStore) Get(ctx context.Context, id string) (*crm.Import, error) {
+	var doc []byte
+	err := is.rdb.QueryRowContext(ctx, "SELECT doc FROM imports WHERE id = ?", id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, crm.NotFound("import", id)
+	}
+	if err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: get import %s: %w", id, err))
+	}
+	return decodeImport(doc)
+}
+
+// Replace writes im when the stored version is expectedVersion. Errors:
+// NOT_FOUND, CONFLICT, BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE).
+func (is *importStore) Replace(ctx context.Context, im *crm.Import, expectedVersion int64) error {
+	if im == nil {
+		return crm.Internal(errors.New("sqlite: replace import: nil import"))
+	}
+	if im.Version != expectedVersion+1 {
+		return crm.Internal(fmt.Errorf("sqlite: replace import: version %d, want expected version %d + 1", im.Version, expectedVersion))
+	}
+	doc, err := encodeImport(im)
+	if err != nil {
+		return err
+	}
+	return (*Store)(is).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
+		res, err := tx.ExecContext(ctx, "UPDATE imports SET user_id = ?, at = ?, version = ?, doc = ? WHERE id = ? AND version = ?",
+			im.By, millis(im.At), im.Version, doc, im.ID, expectedVersion)
+		if err != nil {
+			return nil, execErr("update import", err)
+		}
+		return nil, versionCheck(ctx, tx, res, "imports", "import", im.ID)
+	})
+}
+
+// List returns by's imports ("" for everyone's), newest first.
+func (is *importStore) List(ctx context.Context, by string, limit int) ([]*crm.Import, error) {
+	if limit <= 0 {
+		return nil, crm.Internal(fmt.Errorf("sqlite: list imports: limit %d", limit))
+	}
+	query, args := "SELECT doc FROM imports ORDER BY at DESC, id DESC LIMIT ?", []any{limit}
+	if by != "" {
+		query, args = "SELECT doc FROM imports WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?", []any{by, limit}
+	}
+	rows, err := is.rdb.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: list imports: %w", err))
+	}
+	defer rows.Close()
+	out := []*crm.Import{}
+	for rows.Next() {
+		var doc sql.RawBytes
+		if err := rows.Scan(&doc); err != nil {
+			return nil, crm.Internal(fmt.Errorf("sqlite: list imports: %w", err))
+		}
+		im, err := decodeImport(doc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, im)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: list imports: %w", err))
+	}
+	return out, nil
+}
+
+// encodeUndo builds the stored document of an undo chunk. Errors: as
+// AppendUndo's.
+func encodeUndo(u *crm.ImportUndo) ([]byte, error) {
+	if u == nil || u.Import == "" || u.Seq < 0 || u.Seq > crm.MaxImportUndoSeq {
+		return nil, crm.Internal(fmt.Errorf("sqlite: undo chunk without an import or with seq out of range: %+v", u))
+	}
+	doc, err := bson.Marshal(undoDoc{ID: crm.ImportUndoID(u.Import, u.Seq), ImportUndo: *u})
+	if err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: encode undo chunk %d of import %s: %w", u.Seq, u.Import, err))
+	}
+	if len(doc) > crm.MaxImportUndoBytes {
+		return nil, crm.ImportUndoTooLarge(u.Import, u.Seq, len(doc))
+	}
+	return doc, nil
+}
+
+// AppendUndo stores one undo chunk. Errors: CONFLICT (field "seq"),
+// BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE).
+func (is *importStore) AppendUndo(ctx context.Context, u *crm.ImportUndo) error {
+	doc, err := encodeUndo(u)
+	if err != nil {
+		return err
+	}
+	return (*Store)(is).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO import_undo (import_id, seq, id, doc) VALUES (?, ?, ?, ?)",
+			u.Import, u.Seq, crm.ImportUndoID(u.Import, u.Seq), doc); err != nil {
+			if _, ok := uniqueViolation(err); ok {
+				return nil, crm.Duplicate("seq")
+			}
+			return nil, execErr("append undo chunk", err)
+		}
+		return nil, nil
+	})
+}
+
+// EachUndo reads the chunks one query each, so no read transaction stays
+// open while fn works (an undo writes for a long time, and an open reader
+// keeps the WAL from being reset).
+func (is *importStore) EachUndo(ctx context.Context, importID string, fn func(*crm.ImportUndo) error) error {
+	after := int64(-1)
+	for {
+		var doc []byte
+		err := is.rdb.QueryRowContext(ctx, "SELECT seq, doc FROM import_undo WHERE import_id = ? AND seq > ? ORDER BY seq LIMIT 1",
+			importID, after).Scan(&after, &doc)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return crm.Internal(fmt.Errorf("sqlite: read undo of import %s: %w", importID, err))
+		}
+		u := new(crm.ImportUndo)
+		if err := bson.Unmarshal(doc, u); err != nil {
+			return crm.Internal(fmt.Errorf("sqlite: decode undo chunk %d of import %s: %w", after, importID, err))
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+	}
+}
+
+// DeleteBefore removes the imports created before t and their undo chunks
+// in one transaction.
+func (is *importStore) DeleteBefore(ctx context.Context, t time.Time) (int, error) {
+	var n int64
+	err := (*Store)(is).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
+		at := millis(t)
+		if _, err := tx.ExecContext(ctx, "DELETE FROM import_undo WHERE import_id IN (SELECT id FROM imports WHERE at < ?)", at); err != nil {
+			return nil, execErr("delete undo chunks", err)
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM imports WHERE at < ?", at)
+		if err != nil {
+			return nil, execErr("delete imports", err)
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return nil, crm.Internal(fmt.Errorf("sqlite: delete imports: %w", err))
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return int(n), nil
+}
