@@ -1,0 +1,440 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/columns"
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/sheet"
+)
+
+// UndoWithin is how long an import can be undone; its record and undo
+// data are kept that long.
+const UndoWithin = 30 * 24 * time.Hour
+
+// Jobs runs imports in the background, one goroutine each, and keeps each
+// job's state in the store (crm.ImportStore) as it goes, so that any
+// replica answers how a job is doing, and a cancel sent to another replica
+// reaches it (between batches). The job's undo data is stored as its
+// batches are written.
+type Jobs struct {
+	Svc   *Service
+	Store crm.ImportStore
+	// Sheet limits the files (package sheet's defaults when zero); its
+	// TmpDir also holds the copies of uploads while their jobs run.
+	Sheet sheet.Options
+	Log   *slog.Logger
+
+	mu      sync.Mutex
+	running map[string]context.CancelFunc
+	wg      sync.WaitGroup
+
+	// afterProgress, when set, runs after each progress of a job is
+	// stored (tests: a cancel from another replica in between).
+	afterProgress func(id string)
+}
+
+// JobInput is what an import is asked to do besides the file.
+type JobInput struct {
+	DryRun  bool
+	MatchBy MatchKey
+	// Mapping corrects the detected mapping (columns.Apply).
+	Mapping []columns.Correction
+}
+
+// Start copies the upload, checks now what can be checked at once (the
+// file is a worksheet with a header row, the mapping), and runs the import
+// in the background; it returns the job, QUEUED. Errors: FORBIDDEN;
+// BAD_USER_INPUT on "file" (package sheet's reasons) or on "mapping" /
+// mapping[i].* (columns.Apply, the mapping's problems), or "matchBy".
+func (j *Jobs) Start(ctx context.Context, a crm.Actor, r io.Reader, name string, in JobInput) (*crm.Import, error) {
+	if !a.CanImport() {
+		return nil, crm.Errorf(crm.CodeForbidden, "only managers and admins may import customers")
+	}
+	switch in.MatchBy {
+	case "", ByName, ByPhone:
+	default:
+		return nil, &crm.Error{Code: crm.CodeBadUserInput, Message: "matchBy must be NAME or PHONE",
+			Fields: []crm.FieldError{{Field: "matchBy", Reason: crm.ReasonNotAllowed, Message: "must be NAME or PHONE",
+				Params: map[string]any{"value": string(in.MatchBy)}}}}
+	}
+	f, err := os.CreateTemp(j.Sheet.TmpDir, "kehu-import-*")
+	if err != nil {
+		return nil, crm.Internal(err)
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	limit := j.Sheet.MaxBytes
+	if limit <= 0 {
+		limit = sheet.DefaultMaxBytes
+	}
+	size, err := io.Copy(f, io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, crm.Internal(fmt.Errorf("importer: copy the upload: %w", err))
+	}
+	m, err := j.check(f, size, name, in)
+	if err != nil {
+		return nil, err
+	}
+	now := j.Svc.CRM.Clock.Now().UTC().Truncate(time.Millisecond)
+	im := &crm.Import{ID: crm.NewID(), By: a.UserID, At: now, FileName: name, DryRun: in.DryRun, Status: crm.ImportQueued}
+	if err := j.Store.Insert(ctx, im); err != nil {
+		return nil, err
+	}
+	jobCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	j.mu.Lock()
+	if j.running == nil {
+		j.running = map[string]context.CancelFunc{}
+	}
+	j.running[im.ID] = cancel
+	j.mu.Unlock()
+	keep = true
+	queued := *im // the caller's; the job goroutine owns im
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		defer func() {
+			f.Close()
+			os.Remove(f.Name())
+			j.mu.Lock()
+			delete(j.running, im.ID)
+			j.mu.Unlock()
+			cancel()
+		}()
+		j.run(jobCtx, a, im, f, size, name, m, in)
+	}()
+	return &queued, nil
+}
+
+// check opens the file as far as its first rows and maps its columns.
+func (j *Jobs) check(f io.ReaderAt, size int64, name string, in JobInput) (columns.Mapping, error) {
+	rd, err := sheet.Open(f, size, name, j.Sheet)
+	if err != nil {
+		return columns.Mapping{}, err
+	}
+	defer rd.Close()
+	_, header := rd.Header()
+	var sample [][]string
+	for len(sample) < columns.SampleRows {
+		_, cells, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return columns.Mapping{}, err
+		}
+		sample = append(sample, cells)
+	}
+	m := columns.Detect(header, sample)
+	if len(in.Mapping) > 0 {
+		if m, err = columns.Apply(m, in.Mapping); err != nil {
+			return m, err
+		}
+	}
+	return m, m.Err()
+}
+
+// run is the job: read the file, then the dry run or the commit, the
+// record kept up to date.
+func (j *Jobs) run(ctx context.Context, a crm.Actor, im *crm.Import, f io.ReaderAt, size int64, name string, m columns.Mapping, in JobInput) {
+	started := j.Svc.CRM.Clock.Now().UTC().Truncate(time.Millisecond)
+	im.Status, im.StartedAt = crm.ImportRunning, &started
+	if err := j.save(ctx, im); err != nil {
+		j.log().Error("import: record the start", "import", im.ID, "err", err)
+		return
+	}
+	fail := func(err error) {
+		var e *crm.Error
+		switch {
+		case errors.Is(err, context.Canceled):
+			im.Status, im.Message = crm.ImportCancelled, "cancelled"
+		case errors.As(err, &e) && e.Code != crm.CodeInternal:
+			im.Status, im.Message = crm.ImportFailed, e.Message
+		default:
+			im.Status, im.Message = crm.ImportFailed, "internal error"
+			j.log().Error("import failed", "import", im.ID, "err", err)
+		}
+	}
+	src, _, err := Read(f, size, name, j.Sheet)
+	if err != nil {
+		fail(err)
+		j.finish(im)
+		return
+	}
+	im.Rows = len(src.Rows)
+	progress := func(p Progress) {
+		im.Processed, im.Total = p.Processed, p.Total
+		if err := j.save(ctx, im); err != nil {
+			j.log().Warn("import: record the progress", "import", im.ID, "err", err)
+		}
+		if j.afterProgress != nil {
+			j.afterProgress(im.ID)
+			if stored, err := j.Store.Get(ctx, im.ID); err == nil {
+				im.CancelRequested = im.CancelRequested || stored.CancelRequested
+			}
+		}
+		if im.CancelRequested {
+			j.cancel(im.ID)
+		}
+	}
+	opt := Options{MatchBy: in.MatchBy}
+	var p *Plan
+	if in.DryRun {
+		p, err = j.Svc.PlanWithProgress(ctx, a, src, m, opt, progress)
+	} else {
+		seq := 0
+		p, _, err = j.Svc.Commit(ctx, a, src, m, CommitOptions{Options: opt, Progress: progress, OnUndo: func(u *Undo) error {
+			for _, chunk := range undoChunks(im.ID, u, &seq) {
+				if err := j.Store.AppendUndo(context.WithoutCancel(ctx), chunk); err != nil {
+					return err
+				}
+			}
+			return nil
+		}})
+	}
+	if p != nil {
+		summarize(im, p)
+	}
+	if err != nil {
+		fail(err)
+	} else {
+		im.Status = crm.ImportDone
+	}
+	j.finish(im)
+}
+
+// maxUndoChunk bounds the before-documents of one stored undo chunk (a
+// document store holds at most 16 MB a document).
+const maxUndoChunk = 8 << 20
+
+// undoChunks splits a batch's undo data into chunks the store takes.
+func undoChunks(id string, u *Undo, seq *int) []*crm.ImportUndo {
+	next := func() *crm.ImportUndo {
+		c := &crm.ImportUndo{Import: id, Seq: *seq}
+		*seq++
+		return c
+	}
+	cur := next()
+	cur.Created = u.Created
+	out := []*crm.ImportUndo{cur}
+	size := 0
+	for _, b := range u.Updated {
+		if size > 0 && size+len(b.Doc) > maxUndoChunk-(1<<20) {
+			cur = next()
+			out = append(out, cur)
+			size = 0
+		}
+		cur.Updated = append(cur.Updated, crm.UndoBefore{ID: b.ID, Version: b.Version, Doc: b.Doc})
+		size += len(b.Doc)
+	}
+	return out
+}
+
+// summarize puts what a plan says into the job's record: the counts, the first
+// rows' outcomes and the first problems.
+func summarize(im *crm.Import, p *Plan) {
+	im.Created, im.Updated, im.Unchanged, im.Duplicates, im.RowErrors = p.Created, p.Updated, p.Unchanged, p.Duplicates, p.RowErrors
+	im.Errors, im.Outcomes = nil, nil
+	for _, w := range p.Warnings {
+		im.Errors = append(im.Errors, crm.ImportError{Row: p.HeaderRow, Column: w.Column, Field: w.Field, Reason: w.Reason,
+			Message: w.Message, Params: w.Params, Warning: true})
+	}
+	for _, r := range p.Rows {
+		if len(im.Outcomes) < crm.MaxImportOutcomes {
+			o := crm.ImportOutcome{Row: r.Row, Action: string(r.Action), CustomerID: r.Customer, Code: r.Code,
+				MatchedBy: string(r.MatchedBy), Duplicates: r.Duplicates, Changes: r.Changes}
+			for _, n := range r.Notes {
+				o.Notes = append(o.Notes, crm.ImportNote{Column: n.Column, From: n.From, To: n.To})
+			}
+			im.Outcomes = append(im.Outcomes, o)
+		}
+		for _, set := range []struct {
+			ps      []Problem
+			warning bool
+		}{{r.Errors, false}, {r.Warnings, true}} {
+			for _, e := range set.ps {
+				if len(im.Errors) < crm.MaxImportErrors {
+					im.Errors = append(im.Errors, crm.ImportError{Row: r.Row, Column: e.Column, Field: e.Field, Reason: e.Reason,
+						Message: e.Message, Params: e.Params, Warning: set.warning})
+				}
+			}
+		}
+	}
+}
+
+// finish stores the job's end.
+func (j *Jobs) finish(im *crm.Import) {
+	done := j.Svc.CRM.Clock.Now().UTC().Truncate(time.Millisecond)
+	im.FinishedAt = &done
+	if err := j.save(context.Background(), im); err != nil {
+		j.log().Error("import: record the end", "import", im.ID, "err", err)
+	}
+}
+
+// save writes the job's record; a cancel request stored meanwhile (by
+// another replica's cancelImport) is kept and noted on im.
+func (j *Jobs) save(ctx context.Context, im *crm.Import) error {
+	ctx = context.WithoutCancel(ctx)
+	for attempt := 0; ; attempt++ {
+		next := *im
+		next.Version = im.Version + 1
+		err := j.Store.Replace(ctx, &next, im.Version)
+		if err == nil {
+			im.Version = next.Version
+			return nil
+		}
+		if !crm.IsVersionConflict(err) || attempt == 3 {
+			return err
+		}
+		stored, err := j.Store.Get(ctx, im.ID)
+		if err != nil {
+			return err
+		}
+		im.Version = stored.Version
+		im.CancelRequested = im.CancelRequested || stored.CancelRequested
+	}
+}
+
+// Get returns a job. Errors: FORBIDDEN, NOT_FOUND.
+func (j *Jobs) Get(ctx context.Context, a crm.Actor, id string) (*crm.Import, error) {
+	if !a.CanImport() {
+		return nil, crm.Errorf(crm.CodeForbidden, "only managers and admins see imports")
+	}
+	return j.Store.Get(ctx, id)
+}
+
+// Cancel asks a job to stop between batches: what it wrote stays (and can
+// be undone). A finished job is returned as it is. Errors: FORBIDDEN,
+// NOT_FOUND.
+func (j *Jobs) Cancel(ctx context.Context, a crm.Actor, id string) (*crm.Import, error) {
+	im, err := j.Get(ctx, a, id)
+	if err != nil || im.Status.Finished() {
+		return im, err
+	}
+	if j.cancel(id) {
+		return im, nil
+	}
+	// Running on another replica: it reads the request at its next batch.
+	for attempt := 0; ; attempt++ {
+		next := *im
+		next.CancelRequested, next.Version = true, im.Version+1
+		switch err := j.Store.Replace(ctx, &next, im.Version); {
+		case err == nil:
+			return &next, nil
+		case !crm.IsVersionConflict(err) || attempt == 5:
+			return nil, err
+		}
+		if im, err = j.Store.Get(ctx, id); err != nil || im.Status.Finished() {
+			return im, err
+		}
+	}
+}
+
+// cancel stops a job running here; false when none is.
+func (j *Jobs) cancel(id string) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if cancel, ok := j.running[id]; ok {
+		cancel()
+		return true
+	}
+	return false
+}
+
+// Undo takes back a committed import within UndoWithin of it (Service.Undo,
+// chunk by chunk of its stored undo data) and records what it did on the
+// job. Errors: FORBIDDEN; NOT_FOUND; BAD_USER_INPUT on "id" for a dry run,
+// a job still running, one undone already or one over UndoWithin old.
+func (j *Jobs) Undo(ctx context.Context, a crm.Actor, id string) (*crm.Import, error) {
+	im, err := j.Get(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	refuse := func(reason crm.Reason, msg string) (*crm.Import, error) {
+		return nil, &crm.Error{Code: crm.CodeBadUserInput, Message: msg,
+			Fields: []crm.FieldError{{Field: "id", Reason: reason, Message: msg}}}
+	}
+	now := j.Svc.CRM.Clock.Now()
+	switch {
+	case im.DryRun:
+		return refuse(crm.ReasonInvalid, "a dry run wrote nothing to undo")
+	case !im.Status.Finished():
+		return refuse(crm.ReasonInvalid, "the import is still running: cancel it first")
+	case im.UndoneAt != nil:
+		return refuse(crm.ReasonAlready, "the import was undone already")
+	case now.Sub(im.At) > UndoWithin:
+		return refuse(crm.ReasonOutOfRange, "an import can be undone within 30 days")
+	}
+	sum := &crm.UndoSummary{}
+	err = j.Store.EachUndo(ctx, id, func(chunk *crm.ImportUndo) error {
+		u := &Undo{Created: chunk.Created}
+		for _, b := range chunk.Updated {
+			u.Updated = append(u.Updated, Before{ID: b.ID, Version: b.Version, Doc: b.Doc})
+		}
+		rep, err := j.Svc.Undo(ctx, a, u)
+		if rep != nil {
+			sum.Deleted += rep.Deleted
+			sum.Restored += rep.Restored
+			for _, k := range rep.Kept {
+				sum.Kept = append(sum.Kept, crm.UndoKept{ID: k.ID, Code: k.Code, Reason: k.Reason})
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(sum.Kept, func(x, y crm.UndoKept) int { return strings.Compare(x.Code, y.Code) })
+	at := now.UTC().Truncate(time.Millisecond)
+	for attempt := 0; ; attempt++ {
+		next := *im
+		next.UndoneAt, next.UndoneBy, next.Undo, next.Version = &at, a.UserID, sum, im.Version+1
+		switch err := j.Store.Replace(ctx, &next, im.Version); {
+		case err == nil:
+			return &next, nil
+		case !crm.IsVersionConflict(err) || attempt == 5:
+			return nil, err
+		}
+		if im, err = j.Store.Get(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Close waits for the running jobs to end, cancelling them when ctx is
+// done first.
+func (j *Jobs) Close(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { j.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		j.mu.Lock()
+		for _, cancel := range j.running {
+			cancel()
+		}
+		j.mu.Unlock()
+		<-done
+	}
+}
+
+func (j *Jobs) log() *slog.Logger {
+	if j.Log != nil {
+		return j.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}

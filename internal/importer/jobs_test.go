@@ -1,0 +1,179 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/importer"
+)
+
+func (w *world) jobs() *importer.Jobs {
+	return &importer.Jobs{Svc: w.svc, Store: w.crm.Store.Imports()}
+}
+
+// wait polls a job until it has finished.
+func wait(t *testing.T, j *importer.Jobs, a crm.Actor, id string) *crm.Import {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		im, err := j.Get(context.Background(), a, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if im.Status.Finished() {
+			return im
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s still %s after 30 s", id, im.Status)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func csvFile(rows ...string) *bytes.Reader {
+	return bytes.NewReader([]byte(strings.Join(rows, "\n") + "\n"))
+}
+
+// A job: the dry run writes nothing and keeps each row's outcome and
+// problems; the commit writes, keeps its undo data in the store, and is
+// undone once, within 30 days.
+func TestJobs(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	j := w.jobs()
+	defer j.Close(ctx)
+	file := func() *bytes.Reader {
+		return csvFile("客户名称,所属行业,联系人,手机,累计交易金额(元)",
+			"杭州云帆科技有限公司,软件,陈经理,139 1234 5678,680000",
+			"宁波港通物流有限公司,物流,张三,12345,")
+	}
+
+	im, err := j.Start(ctx, w.boss, file(), "客户.csv", importer.JobInput{DryRun: true})
+	if err != nil || im.Status != crm.ImportQueued || im.By != w.boss.UserID || !im.DryRun {
+		t.Fatalf("start: %v %+v", err, im)
+	}
+	im = wait(t, j, w.boss, im.ID)
+	if im.Status != crm.ImportDone || im.Rows != 2 || im.Total != 2 || im.Processed != 2 || im.Created != 1 || im.RowErrors != 1 ||
+		len(im.Outcomes) != 2 || im.Outcomes[0].Action != "CREATE" || im.Outcomes[1].Action != "ERROR" || im.FinishedAt == nil {
+		t.Fatalf("dry run: %+v", im)
+	}
+	var problems []string
+	for _, e := range im.Errors {
+		problems = append(problems, fmt.Sprintf("%d %s %s %v", e.Row, e.Column, e.Reason, e.Warning))
+	}
+	if want := []string{"1 E 累计交易金额(元) NOT_IMPORTED true", "3 D 手机 INVALID_PHONE false"}; strings.Join(problems, "|") != strings.Join(want, "|") {
+		t.Errorf("problems: %q", problems)
+	}
+	if n := w.count(t); n != 0 {
+		t.Fatalf("a dry run wrote %d customers", n)
+	}
+	if _, err := j.Undo(ctx, w.boss, im.ID); !crm.IsCode(err, crm.CodeBadUserInput) {
+		t.Errorf("undo of a dry run: %v", err)
+	}
+
+	im, err = j.Start(ctx, w.boss, file(), "客户.csv", importer.JobInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im = wait(t, j, w.boss, im.ID)
+	if im.Status != crm.ImportDone || im.Created != 1 || w.count(t) != 1 {
+		t.Fatalf("commit: %+v, %d customers", im, w.count(t))
+	}
+	undone, err := j.Undo(ctx, w.boss, im.ID)
+	if err != nil || undone.UndoneAt == nil || undone.UndoneBy != w.boss.UserID || undone.Undo == nil || undone.Undo.Deleted != 1 {
+		t.Fatalf("undo: %v %+v", err, undone)
+	}
+	if n := w.count(t); n != 0 {
+		t.Errorf("%d customers after the undo", n)
+	}
+	if _, err := j.Undo(ctx, w.boss, im.ID); !crm.IsCode(err, crm.CodeBadUserInput) {
+		t.Errorf("a second undo: %v", err)
+	}
+
+	t.Run("an undo after 30 days", func(t *testing.T) {
+		im, err := j.Start(ctx, w.boss, file(), "客户.csv", importer.JobInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wait(t, j, w.boss, im.ID)
+		w.crm.Clock.(*crm.FixedClock).Advance(importer.UndoWithin + time.Minute)
+		if _, err := j.Undo(ctx, w.boss, im.ID); !crm.IsCode(err, crm.CodeBadUserInput) {
+			t.Errorf("undo after 30 days: %v", err)
+		}
+	})
+}
+
+// What can be told at once is told by Start, as errors on the request.
+func TestJobStartRefuses(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	j := w.jobs()
+	defer j.Close(ctx)
+	for _, r := range []struct {
+		name  string
+		who   crm.Actor
+		file  *bytes.Reader
+		in    importer.JobInput
+		code  crm.Code
+		field string
+	}{
+		{"a salesperson", w.sales, csvFile("客户名称", "甲"), importer.JobInput{}, crm.CodeForbidden, ""},
+		{"a PDF", w.boss, bytes.NewReader([]byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")), importer.JobInput{}, crm.CodeBadUserInput, "file"},
+		{"no name column", w.boss, csvFile("所属行业,联系人", "软件,张三"), importer.JobInput{}, crm.CodeBadUserInput, "mapping"},
+		{"an unknown matchBy", w.boss, csvFile("客户名称", "甲"), importer.JobInput{MatchBy: "EMAIL"}, crm.CodeBadUserInput, "matchBy"},
+	} {
+		t.Run(r.name, func(t *testing.T) {
+			_, err := j.Start(ctx, r.who, r.file, "客户.csv", r.in)
+			e, ok := err.(*crm.Error)
+			if !ok || e.Code != r.code || (r.field != "" && (len(e.Fields) == 0 || e.Fields[0].Field != r.field)) {
+				t.Errorf("%v, want %s on %q", err, r.code, r.field)
+			}
+		})
+	}
+	if list, err := w.crm.Store.Imports().List(ctx, "", 10); err != nil || len(list) != 0 {
+		t.Errorf("refused starts left jobs: %v %d", err, len(list))
+	}
+}
+
+// A cancel sent to another replica reaches the job between batches: it
+// stops, CANCELLED, and what it wrote stays, undoable.
+func TestJobCancelFromAnotherReplica(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	a, b := w.jobs(), w.jobs()
+	defer a.Close(ctx)
+	rows := []string{"客户名称,所属行业"}
+	for i := range importer.Batch * 3 {
+		rows = append(rows, fmt.Sprintf("批量公司%04d,制造", i))
+	}
+	var id string
+	cancelled := make(chan struct{})
+	importer.SetAfterProgress(a, func(job string) {
+		select {
+		case <-cancelled:
+		default:
+			if _, err := b.Cancel(ctx, w.boss, job); err != nil {
+				t.Error(err)
+			}
+			close(cancelled)
+		}
+	})
+	im, err := a.Start(ctx, w.boss, csvFile(rows...), "批量.csv", importer.JobInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id = im.ID
+	im = wait(t, a, w.boss, id)
+	if im.Status != crm.ImportCancelled || im.Processed != importer.Batch || w.count(t) != importer.Batch {
+		t.Fatalf("cancelled job: %s, %d processed, %d customers stored", im.Status, im.Processed, w.count(t))
+	}
+	undone, err := a.Undo(ctx, w.boss, id)
+	if err != nil || undone.Undo.Deleted != importer.Batch || w.count(t) != 0 {
+		t.Fatalf("undo of the cancelled job: %v %+v, %d customers", err, undone, w.count(t))
+	}
+}
