@@ -178,9 +178,9 @@ func (cs customerStore) InsertMany(ctx context.Context, customers []*crm.Custome
 	errs := make([]error, len(customers))
 	var docs []any
 	var index []int // index[k] is the customer of docs[k]
-	var keys batchKeys
+	var keys crm.BatchKeys
 	for i, c := range customers {
-		conflict := keys.conflict(c.CreditCode, c.Code)
+		conflict := keys.Conflict(c.CreditCode, c.Code)
 		if c.Code == "" {
 			c.Code = crm.FormatCode(period, next)
 			next++
@@ -201,7 +201,7 @@ func (cs customerStore) InsertMany(ctx context.Context, customers []*crm.Custome
 			errs[i] = crm.DocumentTooLarge(cmp.Or(orig[i].code, c.Name), len(doc))
 			continue
 		}
-		keys.claim(c.CreditCode, orig[i].code)
+		keys.Claim(c.CreditCode, orig[i].code)
 		docs = append(docs, bson.Raw(appendGrams(doc, c.Interactions)))
 		index = append(index, i)
 	}
@@ -231,35 +231,6 @@ func (cs customerStore) InsertMany(ctx context.Context, customers []*crm.Custome
 		}
 	}
 	return errs, nil
-}
-
-// batchKeys holds the unique keys claimed by the customers of a batch so
-// far: a later customer with one of them is left out, whatever order the
-// server writes the batch in.
-type batchKeys struct{ credit, code map[string]bool }
-
-// conflict returns the CONFLICT of a customer whose credit code or preset
-// code (given; "" for none) an earlier one claimed, or nil.
-func (k *batchKeys) conflict(credit, code string) error {
-	switch {
-	case credit != "" && k.credit[credit]:
-		return crm.Duplicate("creditCode")
-	case code != "" && k.code[code]:
-		return crm.Duplicate("code")
-	}
-	return nil
-}
-
-func (k *batchKeys) claim(credit, code string) {
-	if k.credit == nil {
-		k.credit, k.code = map[string]bool{}, map[string]bool{}
-	}
-	if credit != "" {
-		k.credit[credit] = true
-	}
-	if code != "" {
-		k.code[code] = true
-	}
 }
 
 func (cs customerStore) Get(ctx context.Context, id string) (*crm.Customer, error) {

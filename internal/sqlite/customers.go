@@ -138,35 +138,6 @@ func sequenceValue(ctx context.Context, q interface {
 	return n, nil
 }
 
-// batchKeys holds the unique keys claimed by the customers of a batch so
-// far: a later customer with one of them is left out, whatever order the
-// store writes the batch in.
-type batchKeys struct{ credit, code map[string]bool }
-
-// conflict returns the CONFLICT of a customer whose credit code or preset
-// code (given; "" for none) an earlier one claimed, or nil.
-func (k *batchKeys) conflict(credit, code string) error {
-	switch {
-	case credit != "" && k.credit[credit]:
-		return crm.Duplicate("creditCode")
-	case code != "" && k.code[code]:
-		return crm.Duplicate("code")
-	}
-	return nil
-}
-
-func (k *batchKeys) claim(credit, code string) {
-	if k.credit == nil {
-		k.credit, k.code = map[string]bool{}, map[string]bool{}
-	}
-	if credit != "" {
-		k.credit[credit] = true
-	}
-	if code != "" {
-		k.code[code] = true
-	}
-}
-
 // encodeNew encodes a customer for an insert, with its read-model item;
 // label names it in a DOCUMENT_TOO_LARGE error.
 func encodeNew(c *crm.Customer, label string) ([]byte, item, error) {
@@ -249,9 +220,9 @@ func (cs *customerStore) InsertMany(ctx context.Context, customers []*crm.Custom
 	}
 	var presets, unnumbered []pending
 	errs := make([]error, len(customers))
-	var keys batchKeys
+	var keys crm.BatchKeys
 	for i, c := range customers {
-		if errs[i] = keys.conflict(c.CreditCode, c.Code); errs[i] != nil {
+		if errs[i] = keys.Conflict(c.CreditCode, c.Code); errs[i] != nil {
 			continue
 		}
 		if c.ID == "" {
@@ -269,7 +240,7 @@ func (cs *customerStore) InsertMany(ctx context.Context, customers []*crm.Custom
 		if err != nil {
 			return fail(err)
 		}
-		keys.claim(c.CreditCode, orig[i].code)
+		keys.Claim(c.CreditCode, orig[i].code)
 		if orig[i].code != "" {
 			presets = append(presets, pending{i, doc, it})
 		} else {
