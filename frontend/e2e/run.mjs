@@ -1182,6 +1182,7 @@ async function main() {
       await shoot(p, 'phone-customer-reach');
       const primary = phoneCustomer.contacts.find((k) => k.primary);
       if (primary?.wechat) {
+        await p.bringToFront(); // the clipboard is the focused page's
         await p.getByTestId('reach-wechat').tap();
         await p.locator('.ant-message').getByText(primary.wechat, { exact: false }).waitFor();
         await shoot(p, 'phone-wechat-copied');
@@ -1613,6 +1614,9 @@ async function main() {
       await secretBox.waitFor();
       const secret = await secretBox.inputValue();
       assert(/^kehu_at_[A-Za-z0-9_-]{43}$/.test(secret), `the secret shown: ${secret}`);
+      // Chromium writes the clipboard for the focused page only: with
+      // many contexts open, bring this one to the front first.
+      await a.bringToFront();
       await a.getByTestId('copy-api-token').click();
       await a.getByText('已复制到剪贴板').first().waitFor();
       assert((await a.evaluate(() => navigator.clipboard.readText())) === secret, 'the copied secret');
