@@ -30,3 +30,25 @@ func (k *BatchKeys) Claim(credit, code string) {
 		k.code[code] = true
 	}
 }
+
+// KeepIdentities remembers the ID, Code and Version of each of customers,
+// for a store's InsertMany, which sets them as it inserts: codes are the
+// codes as given ("" for a customer to number), and restore(i) puts
+// customer i's back (one left out of the batch, or all of them when the
+// batch fails).
+func KeepIdentities(customers []*Customer) (codes []string, restore func(i int)) {
+	type given struct {
+		id, code string
+		version  int64
+	}
+	orig := make([]given, len(customers))
+	codes = make([]string, len(customers))
+	for i, c := range customers {
+		orig[i] = given{c.ID, c.Code, c.Version}
+		codes[i] = c.Code
+	}
+	return codes, func(i int) {
+		c := customers[i]
+		c.ID, c.Code, c.Version = orig[i].id, orig[i].code, orig[i].version
+	}
+}

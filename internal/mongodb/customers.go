@@ -157,18 +157,7 @@ func (cs customerStore) InsertMany(ctx context.Context, customers []*crm.Custome
 		next = last - int64(drawn) + 1
 	}
 
-	type given struct {
-		id, code string
-		version  int64
-	}
-	orig := make([]given, len(customers))
-	for i, c := range customers {
-		orig[i] = given{c.ID, c.Code, c.Version}
-	}
-	restore := func(i int) {
-		c := customers[i]
-		c.ID, c.Code, c.Version = orig[i].id, orig[i].code, orig[i].version
-	}
+	givenCodes, restore := crm.KeepIdentities(customers)
 	fail := func(err error) ([]error, error) {
 		for i := range customers {
 			restore(i)
@@ -198,10 +187,10 @@ func (cs customerStore) InsertMany(ctx context.Context, customers []*crm.Custome
 			return fail(internal("encode customer", err))
 		}
 		if len(doc) > crm.MaxDocumentBytes {
-			errs[i] = crm.DocumentTooLarge(cmp.Or(orig[i].code, c.Name), len(doc))
+			errs[i] = crm.DocumentTooLarge(cmp.Or(givenCodes[i], c.Name), len(doc))
 			continue
 		}
-		keys.Claim(c.CreditCode, orig[i].code)
+		keys.Claim(c.CreditCode, givenCodes[i])
 		docs = append(docs, bson.Raw(appendGrams(doc, c.Interactions)))
 		index = append(index, i)
 	}

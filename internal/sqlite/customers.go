@@ -195,18 +195,7 @@ func (cs *customerStore) InsertMany(ctx context.Context, customers []*crm.Custom
 		last = max(n, top)
 	}
 
-	type given struct {
-		id, code string
-		version  int64
-	}
-	orig := make([]given, len(customers))
-	for i, c := range customers {
-		orig[i] = given{c.ID, c.Code, c.Version}
-	}
-	restore := func(i int) {
-		c := customers[i]
-		c.ID, c.Code, c.Version = orig[i].id, orig[i].code, orig[i].version
-	}
+	givenCodes, restore := crm.KeepIdentities(customers)
 	fail := func(err error) ([]error, error) {
 		for i := range customers {
 			restore(i)
@@ -229,10 +218,10 @@ func (cs *customerStore) InsertMany(ctx context.Context, customers []*crm.Custom
 			c.ID = crm.NewID()
 		}
 		c.Version = 1
-		if orig[i].code == "" {
+		if givenCodes[i] == "" {
 			c.Code = crm.FormatCode(period, last+1)
 		}
-		doc, it, err := encodeNew(c, cmp.Or(orig[i].code, c.Name))
+		doc, it, err := encodeNew(c, cmp.Or(givenCodes[i], c.Name))
 		if crm.IsCode(err, crm.CodeBadUserInput) {
 			errs[i] = err
 			continue
@@ -240,8 +229,8 @@ func (cs *customerStore) InsertMany(ctx context.Context, customers []*crm.Custom
 		if err != nil {
 			return fail(err)
 		}
-		keys.Claim(c.CreditCode, orig[i].code)
-		if orig[i].code != "" {
+		keys.Claim(c.CreditCode, givenCodes[i])
+		if givenCodes[i] != "" {
 			presets = append(presets, pending{i, doc, it})
 		} else {
 			unnumbered = append(unnumbered, pending{i, doc, it})
