@@ -19,6 +19,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/importer"
 	"github.com/kehu-crm/kehu/internal/rules"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -46,6 +47,10 @@ type ResolverRoot interface {
 	DealGroup() DealGroupResolver
 	Digest() DigestResolver
 	Funnel() FunnelResolver
+	ImportJob() ImportJobResolver
+	ImportOutcome() ImportOutcomeResolver
+	ImportProblem() ImportProblemResolver
+	ImportUndoKept() ImportUndoKeptResolver
 	Interaction() InteractionResolver
 	InteractionAggregate() InteractionAggregateResolver
 	InteractionGroup() InteractionGroupResolver
@@ -387,6 +392,114 @@ type ComplexityRoot struct {
 		Stage                  func(childComplexity int) int
 	}
 
+	ImportChange struct {
+		Field func(childComplexity int) int
+		New   func(childComplexity int) int
+		Old   func(childComplexity int) int
+	}
+
+	ImportColumn struct {
+		Candidates func(childComplexity int) int
+		Confidence func(childComplexity int) int
+		Contact    func(childComplexity int) int
+		Field      func(childComplexity int) int
+		Header     func(childComplexity int) int
+		How        func(childComplexity int) int
+		Index      func(childComplexity int) int
+		Letter     func(childComplexity int) int
+		Samples    func(childComplexity int) int
+		Unit       func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	ImportColumns struct {
+		Columns     func(childComplexity int) int
+		Encoding    func(childComplexity int) int
+		FileName    func(childComplexity int) int
+		Fingerprint func(childComplexity int) int
+		Format      func(childComplexity int) int
+		HeaderRow   func(childComplexity int) int
+		Problems    func(childComplexity int) int
+		Saved       func(childComplexity int) int
+	}
+
+	ImportField struct {
+		En    func(childComplexity int) int
+		Group func(childComplexity int) int
+		Key   func(childComplexity int) int
+		Kind  func(childComplexity int) int
+		Many  func(childComplexity int) int
+		Zh    func(childComplexity int) int
+	}
+
+	ImportJob struct {
+		At            func(childComplexity int) int
+		By            func(childComplexity int) int
+		CanUndo       func(childComplexity int) int
+		Created       func(childComplexity int) int
+		DryRun        func(childComplexity int) int
+		Duplicates    func(childComplexity int) int
+		Errors        func(childComplexity int, first *int, warnings *bool) int
+		FileName      func(childComplexity int) int
+		FinishedAt    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Message       func(childComplexity int) int
+		Outcomes      func(childComplexity int, first *int) int
+		Processed     func(childComplexity int) int
+		ResultFileURL func(childComplexity int) int
+		RowErrors     func(childComplexity int) int
+		Rows          func(childComplexity int) int
+		RowsPerSecond func(childComplexity int) int
+		SecondsLeft   func(childComplexity int) int
+		StartedAt     func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Total         func(childComplexity int) int
+		Unchanged     func(childComplexity int) int
+		Undo          func(childComplexity int) int
+		UndoneAt      func(childComplexity int) int
+		UndoneBy      func(childComplexity int) int
+		Updated       func(childComplexity int) int
+	}
+
+	ImportNote struct {
+		Column func(childComplexity int) int
+		From   func(childComplexity int) int
+		To     func(childComplexity int) int
+	}
+
+	ImportOutcome struct {
+		Action     func(childComplexity int) int
+		Changes    func(childComplexity int) int
+		Code       func(childComplexity int) int
+		CustomerID func(childComplexity int) int
+		Duplicates func(childComplexity int) int
+		MatchedBy  func(childComplexity int) int
+		Notes      func(childComplexity int) int
+		Row        func(childComplexity int) int
+	}
+
+	ImportProblem struct {
+		Column  func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+		Params  func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Row     func(childComplexity int) int
+		Warning func(childComplexity int) int
+	}
+
+	ImportUndoKept struct {
+		Code   func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
+	ImportUndoReport struct {
+		Deleted  func(childComplexity int) int
+		Kept     func(childComplexity int) int
+		Restored func(childComplexity int) int
+	}
+
 	Interaction struct {
 		At               func(childComplexity int) int
 		Channel          func(childComplexity int) int
@@ -465,6 +578,7 @@ type ComplexityRoot struct {
 		AddContact             func(childComplexity int, customerID string, expectedVersion *int, input crm.ContactInput) int
 		AddNeed                func(childComplexity int, customerID string, expectedVersion *int, input crm.NeedInput) int
 		ArchiveCustomer        func(childComplexity int, id string, expectedVersion int) int
+		CancelImport           func(childComplexity int, id string) int
 		ChangeMyPassword       func(childComplexity int, currentPassword string, newPassword string) int
 		ClearOverride          func(childComplexity int, customerID string, expectedVersion int, targets []crm.ClassTarget) int
 		CloseServiceRequest    func(childComplexity int, customerID string, requestID string, score *int, comment *string, expectedVersion *int) int
@@ -474,6 +588,8 @@ type ComplexityRoot struct {
 		CreateTask             func(childComplexity int, customerID string, input crm.TaskInput, expectedVersion *int) int
 		CreateUser             func(childComplexity int, input auth.NewUser) int
 		DeleteSegment          func(childComplexity int, id string, expectedVersion int) int
+		DetectImportColumns    func(childComplexity int, file graphql.Upload, mapping []model.ColumnMappingInput) int
+		ImportCustomers        func(childComplexity int, file graphql.Upload, dryRun bool, mapping []model.ColumnMappingInput, matchBy *importer.MatchKey) int
 		LogInteraction         func(childComplexity int, customerID string, expectedVersion *int, input crm.InteractionInput) int
 		Login                  func(childComplexity int, email string, password string) int
 		Logout                 func(childComplexity int) int
@@ -494,6 +610,7 @@ type ComplexityRoot struct {
 		SaveSegment            func(childComplexity int, name string, where map[string]any, query *string, shared *bool) int
 		SnoozeTask             func(childComplexity int, customerID string, taskID string, until time.Time, expectedVersion *int) int
 		StartBulkChange        func(childComplexity int, input model.BulkChangeInput) int
+		UndoImport             func(childComplexity int, id string) int
 		UpdateContact          func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
 		UpdateCustomer         func(childComplexity int, id string, expectedVersion int, input crm.CustomerPatch) int
 		UpdateDeal             func(childComplexity int, customerID string, dealID string, expectedVersion int, input crm.DealPatch) int
@@ -584,6 +701,9 @@ type ComplexityRoot struct {
 		ExplainSegment           func(childComplexity int, where map[string]any, query *string) int
 		FormatQuery              func(childComplexity int, where map[string]any) int
 		Funnel                   func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) int
+		ImportFields             func(childComplexity int) int
+		ImportJob                func(childComplexity int, id string) int
+		ImportJobs               func(childComplexity int, first *int, mine *bool) int
 		InteractionsAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Kpis                     func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) int
 		Me                       func(childComplexity int) int
@@ -996,6 +1116,34 @@ type DigestResolver interface {
 type FunnelResolver interface {
 	Range(ctx context.Context, obj *analytics.Funnel) (*model.DaySpan, error)
 }
+type ImportJobResolver interface {
+	Message(ctx context.Context, obj *crm.Import) (*string, error)
+	By(ctx context.Context, obj *crm.Import) (*crm.User, error)
+
+	RowsPerSecond(ctx context.Context, obj *crm.Import) (*float64, error)
+	SecondsLeft(ctx context.Context, obj *crm.Import) (*int, error)
+
+	Errors(ctx context.Context, obj *crm.Import, first *int, warnings *bool) ([]crm.ImportError, error)
+	Outcomes(ctx context.Context, obj *crm.Import, first *int) ([]crm.ImportOutcome, error)
+	ResultFileURL(ctx context.Context, obj *crm.Import) (*string, error)
+	CanUndo(ctx context.Context, obj *crm.Import) (bool, error)
+
+	UndoneBy(ctx context.Context, obj *crm.Import) (*crm.User, error)
+}
+type ImportOutcomeResolver interface {
+	Action(ctx context.Context, obj *crm.ImportOutcome) (importer.Action, error)
+	CustomerID(ctx context.Context, obj *crm.ImportOutcome) (*string, error)
+	Code(ctx context.Context, obj *crm.ImportOutcome) (*string, error)
+	MatchedBy(ctx context.Context, obj *crm.ImportOutcome) (*string, error)
+}
+type ImportProblemResolver interface {
+	Column(ctx context.Context, obj *crm.ImportError) (*string, error)
+	Field(ctx context.Context, obj *crm.ImportError) (*string, error)
+	Reason(ctx context.Context, obj *crm.ImportError) (string, error)
+}
+type ImportUndoKeptResolver interface {
+	Reason(ctx context.Context, obj *crm.UndoKept) (string, error)
+}
 type InteractionResolver interface {
 	Participants(ctx context.Context, obj *crm.Interaction) ([]crm.User, error)
 
@@ -1069,6 +1217,10 @@ type MutationResolver interface {
 	UpdateServiceRequest(ctx context.Context, customerID string, requestID string, input crm.ServiceRequestPatch, expectedVersion *int) (*crm.ServiceItem, error)
 	CloseServiceRequest(ctx context.Context, customerID string, requestID string, score *int, comment *string, expectedVersion *int) (*crm.ServiceItem, error)
 	MarkDigestRead(ctx context.Context) (*crm.Digest, error)
+	DetectImportColumns(ctx context.Context, file graphql.Upload, mapping []model.ColumnMappingInput) (*model.ImportColumns, error)
+	ImportCustomers(ctx context.Context, file graphql.Upload, dryRun bool, mapping []model.ColumnMappingInput, matchBy *importer.MatchKey) (*crm.Import, error)
+	CancelImport(ctx context.Context, id string) (*crm.Import, error)
+	UndoImport(ctx context.Context, id string) (*crm.Import, error)
 }
 type NeedResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
@@ -1129,6 +1281,9 @@ type QueryResolver interface {
 	Tasks(ctx context.Context, assignee *string, everyone *bool, status *crm.TaskStatus, kind *crm.TaskKind, dueBefore *time.Time, includeSnoozed *bool, first *int, after *string) (*model.TaskConnection, error)
 	ServiceRequests(ctx context.Context, assignee *string, mine *bool, kind *crm.ServiceKind, statuses []crm.ServiceStatus, overdue *bool, first *int, after *string) (*model.ServiceRequestConnection, error)
 	Digest(ctx context.Context) (*crm.Digest, error)
+	ImportJob(ctx context.Context, id string) (*crm.Import, error)
+	ImportJobs(ctx context.Context, first *int, mine *bool) ([]crm.Import, error)
+	ImportFields(ctx context.Context) ([]model.ImportField, error)
 }
 type RuleSetResolver interface {
 	UpdatedAt(ctx context.Context, obj *rules.Set) (*time.Time, error)
@@ -2755,6 +2910,494 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FunnelStep.Stage(childComplexity), true
 
+	case "ImportChange.field":
+		if e.ComplexityRoot.ImportChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportChange.Field(childComplexity), true
+	case "ImportChange.new":
+		if e.ComplexityRoot.ImportChange.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportChange.New(childComplexity), true
+	case "ImportChange.old":
+		if e.ComplexityRoot.ImportChange.Old == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportChange.Old(childComplexity), true
+
+	case "ImportColumn.candidates":
+		if e.ComplexityRoot.ImportColumn.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Candidates(childComplexity), true
+	case "ImportColumn.confidence":
+		if e.ComplexityRoot.ImportColumn.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Confidence(childComplexity), true
+	case "ImportColumn.contact":
+		if e.ComplexityRoot.ImportColumn.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Contact(childComplexity), true
+	case "ImportColumn.field":
+		if e.ComplexityRoot.ImportColumn.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Field(childComplexity), true
+	case "ImportColumn.header":
+		if e.ComplexityRoot.ImportColumn.Header == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Header(childComplexity), true
+	case "ImportColumn.how":
+		if e.ComplexityRoot.ImportColumn.How == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.How(childComplexity), true
+	case "ImportColumn.index":
+		if e.ComplexityRoot.ImportColumn.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Index(childComplexity), true
+	case "ImportColumn.letter":
+		if e.ComplexityRoot.ImportColumn.Letter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Letter(childComplexity), true
+	case "ImportColumn.samples":
+		if e.ComplexityRoot.ImportColumn.Samples == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Samples(childComplexity), true
+	case "ImportColumn.unit":
+		if e.ComplexityRoot.ImportColumn.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Unit(childComplexity), true
+	case "ImportColumn.warnings":
+		if e.ComplexityRoot.ImportColumn.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumn.Warnings(childComplexity), true
+
+	case "ImportColumns.columns":
+		if e.ComplexityRoot.ImportColumns.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumns.Columns(childComplexity), true
+	case "ImportColumns.encoding":
+		if e.ComplexityRoot.ImportColumns.Encoding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumns.Encoding(childComplexity), true
+	case "ImportColumns.fileName":
+		if e.ComplexityRoot.ImportColumns.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumns.FileName(childComplexity), true
+	case "ImportColumns.fingerprint":
+		if e.ComplexityRoot.ImportColumns.Fingerprint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumns.Fingerprint(childComplexity), true
+	case "ImportColumns.format":
+		if e.ComplexityRoot.ImportColumns.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumns.Format(childComplexity), true
+	case "ImportColumns.headerRow":
+		if e.ComplexityRoot.ImportColumns.HeaderRow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumns.HeaderRow(childComplexity), true
+	case "ImportColumns.problems":
+		if e.ComplexityRoot.ImportColumns.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumns.Problems(childComplexity), true
+	case "ImportColumns.saved":
+		if e.ComplexityRoot.ImportColumns.Saved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportColumns.Saved(childComplexity), true
+
+	case "ImportField.en":
+		if e.ComplexityRoot.ImportField.En == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportField.En(childComplexity), true
+	case "ImportField.group":
+		if e.ComplexityRoot.ImportField.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportField.Group(childComplexity), true
+	case "ImportField.key":
+		if e.ComplexityRoot.ImportField.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportField.Key(childComplexity), true
+	case "ImportField.kind":
+		if e.ComplexityRoot.ImportField.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportField.Kind(childComplexity), true
+	case "ImportField.many":
+		if e.ComplexityRoot.ImportField.Many == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportField.Many(childComplexity), true
+	case "ImportField.zh":
+		if e.ComplexityRoot.ImportField.Zh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportField.Zh(childComplexity), true
+
+	case "ImportJob.createdAt":
+		if e.ComplexityRoot.ImportJob.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.At(childComplexity), true
+	case "ImportJob.by":
+		if e.ComplexityRoot.ImportJob.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.By(childComplexity), true
+	case "ImportJob.canUndo":
+		if e.ComplexityRoot.ImportJob.CanUndo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.CanUndo(childComplexity), true
+	case "ImportJob.created":
+		if e.ComplexityRoot.ImportJob.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Created(childComplexity), true
+	case "ImportJob.dryRun":
+		if e.ComplexityRoot.ImportJob.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.DryRun(childComplexity), true
+	case "ImportJob.duplicates":
+		if e.ComplexityRoot.ImportJob.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Duplicates(childComplexity), true
+	case "ImportJob.errors":
+		if e.ComplexityRoot.ImportJob.Errors == nil {
+			break
+		}
+
+		args, err := ec.field_ImportJob_errors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ImportJob.Errors(childComplexity, args["first"].(*int), args["warnings"].(*bool)), true
+	case "ImportJob.fileName":
+		if e.ComplexityRoot.ImportJob.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.FileName(childComplexity), true
+	case "ImportJob.finishedAt":
+		if e.ComplexityRoot.ImportJob.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.FinishedAt(childComplexity), true
+	case "ImportJob.id":
+		if e.ComplexityRoot.ImportJob.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.ID(childComplexity), true
+	case "ImportJob.message":
+		if e.ComplexityRoot.ImportJob.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Message(childComplexity), true
+	case "ImportJob.outcomes":
+		if e.ComplexityRoot.ImportJob.Outcomes == nil {
+			break
+		}
+
+		args, err := ec.field_ImportJob_outcomes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ImportJob.Outcomes(childComplexity, args["first"].(*int)), true
+	case "ImportJob.processed":
+		if e.ComplexityRoot.ImportJob.Processed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Processed(childComplexity), true
+	case "ImportJob.resultFileUrl":
+		if e.ComplexityRoot.ImportJob.ResultFileURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.ResultFileURL(childComplexity), true
+	case "ImportJob.rowErrors":
+		if e.ComplexityRoot.ImportJob.RowErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.RowErrors(childComplexity), true
+	case "ImportJob.rows":
+		if e.ComplexityRoot.ImportJob.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Rows(childComplexity), true
+	case "ImportJob.rowsPerSecond":
+		if e.ComplexityRoot.ImportJob.RowsPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.RowsPerSecond(childComplexity), true
+	case "ImportJob.secondsLeft":
+		if e.ComplexityRoot.ImportJob.SecondsLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.SecondsLeft(childComplexity), true
+	case "ImportJob.startedAt":
+		if e.ComplexityRoot.ImportJob.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.StartedAt(childComplexity), true
+	case "ImportJob.status":
+		if e.ComplexityRoot.ImportJob.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Status(childComplexity), true
+	case "ImportJob.total":
+		if e.ComplexityRoot.ImportJob.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Total(childComplexity), true
+	case "ImportJob.unchanged":
+		if e.ComplexityRoot.ImportJob.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Unchanged(childComplexity), true
+	case "ImportJob.undo":
+		if e.ComplexityRoot.ImportJob.Undo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Undo(childComplexity), true
+	case "ImportJob.undoneAt":
+		if e.ComplexityRoot.ImportJob.UndoneAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.UndoneAt(childComplexity), true
+	case "ImportJob.undoneBy":
+		if e.ComplexityRoot.ImportJob.UndoneBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.UndoneBy(childComplexity), true
+	case "ImportJob.updated":
+		if e.ComplexityRoot.ImportJob.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportJob.Updated(childComplexity), true
+
+	case "ImportNote.column":
+		if e.ComplexityRoot.ImportNote.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportNote.Column(childComplexity), true
+	case "ImportNote.from":
+		if e.ComplexityRoot.ImportNote.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportNote.From(childComplexity), true
+	case "ImportNote.to":
+		if e.ComplexityRoot.ImportNote.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportNote.To(childComplexity), true
+
+	case "ImportOutcome.action":
+		if e.ComplexityRoot.ImportOutcome.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.Action(childComplexity), true
+	case "ImportOutcome.changes":
+		if e.ComplexityRoot.ImportOutcome.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.Changes(childComplexity), true
+	case "ImportOutcome.code":
+		if e.ComplexityRoot.ImportOutcome.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.Code(childComplexity), true
+	case "ImportOutcome.customerId":
+		if e.ComplexityRoot.ImportOutcome.CustomerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.CustomerID(childComplexity), true
+	case "ImportOutcome.duplicates":
+		if e.ComplexityRoot.ImportOutcome.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.Duplicates(childComplexity), true
+	case "ImportOutcome.matchedBy":
+		if e.ComplexityRoot.ImportOutcome.MatchedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.MatchedBy(childComplexity), true
+	case "ImportOutcome.notes":
+		if e.ComplexityRoot.ImportOutcome.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.Notes(childComplexity), true
+	case "ImportOutcome.row":
+		if e.ComplexityRoot.ImportOutcome.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportOutcome.Row(childComplexity), true
+
+	case "ImportProblem.column":
+		if e.ComplexityRoot.ImportProblem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Column(childComplexity), true
+	case "ImportProblem.field":
+		if e.ComplexityRoot.ImportProblem.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Field(childComplexity), true
+	case "ImportProblem.message":
+		if e.ComplexityRoot.ImportProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Message(childComplexity), true
+	case "ImportProblem.params":
+		if e.ComplexityRoot.ImportProblem.Params == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Params(childComplexity), true
+	case "ImportProblem.reason":
+		if e.ComplexityRoot.ImportProblem.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Reason(childComplexity), true
+	case "ImportProblem.row":
+		if e.ComplexityRoot.ImportProblem.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Row(childComplexity), true
+	case "ImportProblem.warning":
+		if e.ComplexityRoot.ImportProblem.Warning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Warning(childComplexity), true
+
+	case "ImportUndoKept.code":
+		if e.ComplexityRoot.ImportUndoKept.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportUndoKept.Code(childComplexity), true
+	case "ImportUndoKept.customerId":
+		if e.ComplexityRoot.ImportUndoKept.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportUndoKept.ID(childComplexity), true
+	case "ImportUndoKept.reason":
+		if e.ComplexityRoot.ImportUndoKept.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportUndoKept.Reason(childComplexity), true
+
+	case "ImportUndoReport.deleted":
+		if e.ComplexityRoot.ImportUndoReport.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportUndoReport.Deleted(childComplexity), true
+	case "ImportUndoReport.kept":
+		if e.ComplexityRoot.ImportUndoReport.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportUndoReport.Kept(childComplexity), true
+	case "ImportUndoReport.restored":
+		if e.ComplexityRoot.ImportUndoReport.Restored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportUndoReport.Restored(childComplexity), true
+
 	case "Interaction.at":
 		if e.ComplexityRoot.Interaction.At == nil {
 			break
@@ -3155,6 +3798,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveCustomer(childComplexity, args["id"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.cancelImport":
+		if e.ComplexityRoot.Mutation.CancelImport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelImport(childComplexity, args["id"].(string)), true
 	case "Mutation.changeMyPassword":
 		if e.ComplexityRoot.Mutation.ChangeMyPassword == nil {
 			break
@@ -3254,6 +3908,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteSegment(childComplexity, args["id"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.detectImportColumns":
+		if e.ComplexityRoot.Mutation.DetectImportColumns == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_detectImportColumns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DetectImportColumns(childComplexity, args["file"].(graphql.Upload), args["mapping"].([]model.ColumnMappingInput)), true
+	case "Mutation.importCustomers":
+		if e.ComplexityRoot.Mutation.ImportCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportCustomers(childComplexity, args["file"].(graphql.Upload), args["dryRun"].(bool), args["mapping"].([]model.ColumnMappingInput), args["matchBy"].(*importer.MatchKey)), true
 	case "Mutation.logInteraction":
 		if e.ComplexityRoot.Mutation.LogInteraction == nil {
 			break
@@ -3464,6 +4140,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartBulkChange(childComplexity, args["input"].(model.BulkChangeInput)), true
+	case "Mutation.undoImport":
+		if e.ComplexityRoot.Mutation.UndoImport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_undoImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UndoImport(childComplexity, args["id"].(string)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -4010,6 +4697,34 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Funnel(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["segment"].(*string), args["range"].(*model.AggregateRange), args["locale"].(*crm.Locale)), true
+	case "Query.importFields":
+		if e.ComplexityRoot.Query.ImportFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ImportFields(childComplexity), true
+	case "Query.importJob":
+		if e.ComplexityRoot.Query.ImportJob == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importJob_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImportJob(childComplexity, args["id"].(string)), true
+	case "Query.importJobs":
+		if e.ComplexityRoot.Query.ImportJobs == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importJobs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImportJobs(childComplexity, args["first"].(*int), args["mine"].(*bool)), true
 	case "Query.interactionsAggregate":
 		if e.ComplexityRoot.Query.InteractionsAggregate == nil {
 			break
@@ -5596,6 +6311,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BulkFilterInput", ec.unmarshalInputBulkFilterInput),
 			graphql.NewInputUnmarshaler("BulkTargetInput", ec.unmarshalInputBulkTargetInput),
 			graphql.NewInputUnmarshaler("ClassificationRuleInput", ec.unmarshalInputClassificationRuleInput),
+			graphql.NewInputUnmarshaler("ColumnMappingInput", ec.unmarshalInputColumnMappingInput),
 			graphql.NewInputUnmarshaler("ContactCount", ec.unmarshalInputContactCount),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("ContactPatch", ec.unmarshalInputContactPatch),
@@ -8594,6 +9310,241 @@ extend type Mutation {
   "Records that you read today's digest (the bell's badge goes) and returns it as you read it; FORBIDDEN with an API token."
   markDigestRead: Digest!
 }
+
+# ---- Import of worksheets (issue 18; docs/API.md "Importing a worksheet") ----
+
+"""
+A file of a GraphQL multipart request (the GraphQL multipart request specification): send the
+request as multipart/form-data with the fields operations, map and the file, and the header
+GraphQL-Require-Preflight: 1. Files are at most KEHU_IMPORT_MAX_BYTES (50 MB).
+"""
+scalar Upload
+
+"A JSON object: the parameters of a reason (docs/API.md, reasons), e.g. {\"column\": \"D 电话\"}."
+scalar JSONObject
+
+extend type Query {
+  "An import job (MANAGER, ADMIN); null when there is none of that id. Poll it while it runs."
+  importJob(id: ID!): ImportJob
+  "The latest imports, newest first (MANAGER, ADMIN): first 1-100, default 20; mine: only yours."
+  importJobs(first: Int = 20, mine: Boolean = false): [ImportJob!]!
+  "The fields a column can be mapped to (ColumnMappingInput.field)."
+  importFields: [ImportField!]!
+}
+
+extend type Mutation {
+  """
+  Reads the header row and the first 20 rows of a worksheet (XLSX, or CSV in UTF-8 or GB18030)
+  and says what each column is: the mapping an import would use, with a saved mapping of the same
+  header row applied, then yours. Nothing is written. MANAGER, ADMIN. BAD_USER_INPUT on file
+  (NOT_A_SPREADSHEET, LEGACY_FORMAT, ENCRYPTED, NO_HEADER, TOO_LARGE, ...) or mapping[i].*.
+  """
+  detectImportColumns(file: Upload!, mapping: [ColumnMappingInput!]): ImportColumns!
+  """
+  Imports a worksheet's customers as a job: returns it QUEUED at once, then poll importJob(id).
+  dryRun: true works out and reports every row (action, matched customer, field changes,
+  problems) and writes nothing; false writes through the same code path, 200 customers at a
+  time. mapping corrects the detected columns (detectImportColumns); a committed import saves
+  its mapping for the next file with the same header row. Rows match stored customers by
+  客户编号, then a valid credit code, then matchBy (never by name alone unless matchBy: NAME).
+  MANAGER, ADMIN. BAD_USER_INPUT on file, mapping (no name column, a column twice ...),
+  mapping[i].*, matchBy.
+  """
+  importCustomers(file: Upload!, dryRun: Boolean!, mapping: [ColumnMappingInput!], matchBy: ImportMatchKey): ImportJob!
+  "Asks a running import to stop after its current batch; what it wrote stays (undoImport takes it back). A finished job is returned as it is."
+  cancelImport(id: ID!): ImportJob!
+  """
+  Takes back a committed import within 30 days, once: deletes the customers it created and
+  restores those it changed as they were, leaving (and reporting in undo.kept) any changed since.
+  BAD_USER_INPUT on id: INVALID (a dry run, or still running), ALREADY (undone), OUT_OF_RANGE
+  (over 30 days).
+  """
+  undoImport(id: ID!): ImportJob!
+}
+
+"The further key rows may match stored customers by, after 客户编号 and the credit code."
+enum ImportMatchKey {
+  "The company name, ignoring width, punctuation and the legal form."
+  NAME
+  "A contact's phone."
+  PHONE
+}
+
+enum ImportStatus { QUEUED RUNNING DONE FAILED CANCELLED }
+
+"What an import does with a row's customer."
+enum ImportAction {
+  CREATE
+  UPDATE
+  "Matched, and nothing in the row changes it."
+  UNCHANGED
+  "Not written: a stored customer has the same name or phone (see duplicates); review it, or choose matchBy."
+  DUPLICATE
+  "Not written: this row or another row of the same customer has an error."
+  ERROR
+}
+
+"What a bare number in a money column counts."
+enum MoneyUnit { YUAN TEN_THOUSAND }
+
+"Your choice for one column of the sheet."
+input ColumnMappingInput {
+  "The column, from 0."
+  column: Int!
+  "The field (importFields.key); null or \"\" leaves the column out."
+  field: String
+  "Money columns: what a bare number counts (default: the header's unit, (万元), else yuan)."
+  unit: MoneyUnit
+  "Contact fields: which contact of the row, 1-9 (default: from the header, 电话2 ...)."
+  contact: Int
+}
+
+type ImportField {
+  key: String!
+  zh: String!
+  en: String!
+  "customer, contact, figure (a figure Kehu computes: NOT_IMPORTED) or record (history cells)"
+  group: String!
+  "text, code, creditCode, int, money, date, enum, tags, phone, email, user, region, history ..."
+  kind: String!
+  "Several columns may map to it (标签 and 客户标签)."
+  many: Boolean!
+}
+
+"A worksheet's columns as an import would read them."
+type ImportColumns {
+  fileName: String!
+  "XLSX or CSV; for CSV, the encoding: UTF-8, UTF-8 BOM, GB18030."
+  format: String!
+  encoding: String
+  "The header row's number in the sheet (a title row above it is skipped)."
+  headerRow: Int!
+  "Identifies the header row; a saved mapping is kept under it."
+  fingerprint: String!
+  "A saved mapping of this header row was applied."
+  saved: Boolean!
+  columns: [ImportColumn!]!
+  "What stops an import with this mapping (no name column, a column twice): BAD_USER_INPUT on mapping."
+  problems: [ImportProblem!]!
+}
+
+type ImportColumn {
+  "From 0."
+  index: Int!
+  "As the spreadsheet shows it: A, B ... AA."
+  letter: String!
+  header: String!
+  "The field; null when the column is not imported."
+  field: String
+  "header, synonym, sniffed (the values decided), user; null when not mapped."
+  how: String
+  "high, medium, low; null when not mapped."
+  confidence: String
+  unit: MoneyUnit
+  contact: Int
+  "For an ambiguous header, the fields it may mean."
+  candidates: [String!]!
+  warnings: [ImportProblem!]!
+  "The first non-empty cells (at most 5), to show."
+  samples: [String!]!
+}
+
+"A problem or a warning of an import, a row or a column."
+type ImportProblem {
+  "The row as the spreadsheet shows it (header = 1 unless a title row is above it); 0 for the mapping."
+  row: Int!
+  "The column as the spreadsheet shows it: D 联系电话."
+  column: String
+  field: String
+  "docs/API.md, reasons: NOT_IMPORTED, CONFLICTING_ROWS, KEY_MISMATCH, MASKED, SAME_CUSTOMER_FAILED ..."
+  reason: String!
+  message: String!
+  params: JSONObject
+  "A warning: the row is written all the same."
+  warning: Boolean!
+}
+
+type ImportJob {
+  id: ID!
+  status: ImportStatus!
+  dryRun: Boolean!
+  fileName: String!
+  "Why it FAILED, or what stopped it."
+  message: String
+  by: User
+  createdAt: Time!
+  startedAt: Time
+  finishedAt: Time
+  "The file's data rows."
+  rows: Int!
+  "The customers in the file (rows of one customer count once), known once the file is read."
+  total: Int!
+  "The customers worked out so far."
+  processed: Int!
+  "Customers worked out per second since the start; null before."
+  rowsPerSecond: Float
+  "Seconds left at that rate; null before it is known or once finished."
+  secondsLeft: Int
+  created: Int!
+  updated: Int!
+  unchanged: Int!
+  duplicates: Int!
+  "Rows with an error (not written)."
+  rowErrors: Int!
+  "The first problems (at most first, 1-1000, default 100; the job keeps the first 1000), by row; warnings too unless warnings: false."
+  errors(first: Int = 100, warnings: Boolean = true): [ImportProblem!]!
+  "The first rows' outcomes (at most first, 1-1000, default 100; the job keeps the first 1000)."
+  outcomes(first: Int = 100): [ImportOutcome!]!
+  "Where to download the file with its result columns (导入结果, 错误说明, 匹配客户); null until finished."
+  resultFileUrl: String
+  "Whether undoImport would be allowed now (committed, finished, not undone, within 30 days)."
+  canUndo: Boolean!
+  undoneAt: Time
+  undoneBy: User
+  undo: ImportUndoReport
+}
+
+type ImportOutcome {
+  row: Int!
+  action: ImportAction!
+  "The customer it matched (UPDATE, UNCHANGED) or created."
+  customerId: ID
+  code: String
+  "CODE, CREDIT_CODE, NAME or PHONE."
+  matchedBy: String
+  "DUPLICATE: the codes of the stored customers it may duplicate."
+  duplicates: [String!]!
+  "The field changes, old → new (for created customers, only for the first 100)."
+  changes: [ImportChange!]!
+  "Normalisations of cells: 68万 → 680000.00."
+  notes: [ImportNote!]!
+}
+
+type ImportChange {
+  "name, industry, tags, contacts[张三].phone, interactions (an entry added) ..."
+  field: String!
+  old: String!
+  new: String!
+}
+
+type ImportNote {
+  column: String!
+  from: String!
+  to: String!
+}
+
+type ImportUndoReport {
+  deleted: Int!
+  restored: Int!
+  "Customers left as they are: CHANGED_SINCE (edited after the import) or GONE."
+  kept: [ImportUndoKept!]!
+}
+
+type ImportUndoKept {
+  customerId: ID!
+  code: String!
+  reason: String!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -9210,6 +10161,222 @@ func (ec *executionContext) childFields_FunnelStep(ctx context.Context, field gr
 		return ec.fieldContext_FunnelStep_drill(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FunnelStep", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_ImportChange_field(ctx, field)
+	case "old":
+		return ec.fieldContext_ImportChange_old(ctx, field)
+	case "new":
+		return ec.fieldContext_ImportChange_new(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportChange", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportColumn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_ImportColumn_index(ctx, field)
+	case "letter":
+		return ec.fieldContext_ImportColumn_letter(ctx, field)
+	case "header":
+		return ec.fieldContext_ImportColumn_header(ctx, field)
+	case "field":
+		return ec.fieldContext_ImportColumn_field(ctx, field)
+	case "how":
+		return ec.fieldContext_ImportColumn_how(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ImportColumn_confidence(ctx, field)
+	case "unit":
+		return ec.fieldContext_ImportColumn_unit(ctx, field)
+	case "contact":
+		return ec.fieldContext_ImportColumn_contact(ctx, field)
+	case "candidates":
+		return ec.fieldContext_ImportColumn_candidates(ctx, field)
+	case "warnings":
+		return ec.fieldContext_ImportColumn_warnings(ctx, field)
+	case "samples":
+		return ec.fieldContext_ImportColumn_samples(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportColumn", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportColumns(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fileName":
+		return ec.fieldContext_ImportColumns_fileName(ctx, field)
+	case "format":
+		return ec.fieldContext_ImportColumns_format(ctx, field)
+	case "encoding":
+		return ec.fieldContext_ImportColumns_encoding(ctx, field)
+	case "headerRow":
+		return ec.fieldContext_ImportColumns_headerRow(ctx, field)
+	case "fingerprint":
+		return ec.fieldContext_ImportColumns_fingerprint(ctx, field)
+	case "saved":
+		return ec.fieldContext_ImportColumns_saved(ctx, field)
+	case "columns":
+		return ec.fieldContext_ImportColumns_columns(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportColumns_problems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportColumns", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ImportField_key(ctx, field)
+	case "zh":
+		return ec.fieldContext_ImportField_zh(ctx, field)
+	case "en":
+		return ec.fieldContext_ImportField_en(ctx, field)
+	case "group":
+		return ec.fieldContext_ImportField_group(ctx, field)
+	case "kind":
+		return ec.fieldContext_ImportField_kind(ctx, field)
+	case "many":
+		return ec.fieldContext_ImportField_many(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportField", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportJob(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ImportJob_id(ctx, field)
+	case "status":
+		return ec.fieldContext_ImportJob_status(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_ImportJob_dryRun(ctx, field)
+	case "fileName":
+		return ec.fieldContext_ImportJob_fileName(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportJob_message(ctx, field)
+	case "by":
+		return ec.fieldContext_ImportJob_by(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ImportJob_createdAt(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_ImportJob_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_ImportJob_finishedAt(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportJob_rows(ctx, field)
+	case "total":
+		return ec.fieldContext_ImportJob_total(ctx, field)
+	case "processed":
+		return ec.fieldContext_ImportJob_processed(ctx, field)
+	case "rowsPerSecond":
+		return ec.fieldContext_ImportJob_rowsPerSecond(ctx, field)
+	case "secondsLeft":
+		return ec.fieldContext_ImportJob_secondsLeft(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportJob_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportJob_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportJob_unchanged(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_ImportJob_duplicates(ctx, field)
+	case "rowErrors":
+		return ec.fieldContext_ImportJob_rowErrors(ctx, field)
+	case "errors":
+		return ec.fieldContext_ImportJob_errors(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_ImportJob_outcomes(ctx, field)
+	case "resultFileUrl":
+		return ec.fieldContext_ImportJob_resultFileUrl(ctx, field)
+	case "canUndo":
+		return ec.fieldContext_ImportJob_canUndo(ctx, field)
+	case "undoneAt":
+		return ec.fieldContext_ImportJob_undoneAt(ctx, field)
+	case "undoneBy":
+		return ec.fieldContext_ImportJob_undoneBy(ctx, field)
+	case "undo":
+		return ec.fieldContext_ImportJob_undo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportJob", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportNote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "column":
+		return ec.fieldContext_ImportNote_column(ctx, field)
+	case "from":
+		return ec.fieldContext_ImportNote_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ImportNote_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportNote", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_ImportOutcome_row(ctx, field)
+	case "action":
+		return ec.fieldContext_ImportOutcome_action(ctx, field)
+	case "customerId":
+		return ec.fieldContext_ImportOutcome_customerId(ctx, field)
+	case "code":
+		return ec.fieldContext_ImportOutcome_code(ctx, field)
+	case "matchedBy":
+		return ec.fieldContext_ImportOutcome_matchedBy(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_ImportOutcome_duplicates(ctx, field)
+	case "changes":
+		return ec.fieldContext_ImportOutcome_changes(ctx, field)
+	case "notes":
+		return ec.fieldContext_ImportOutcome_notes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportOutcome", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_ImportProblem_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportProblem_column(ctx, field)
+	case "field":
+		return ec.fieldContext_ImportProblem_field(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportProblem_reason(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportProblem_message(ctx, field)
+	case "params":
+		return ec.fieldContext_ImportProblem_params(ctx, field)
+	case "warning":
+		return ec.fieldContext_ImportProblem_warning(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportUndoKept(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customerId":
+		return ec.fieldContext_ImportUndoKept_customerId(ctx, field)
+	case "code":
+		return ec.fieldContext_ImportUndoKept_code(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportUndoKept_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportUndoKept", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportUndoReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deleted":
+		return ec.fieldContext_ImportUndoReport_deleted(ctx, field)
+	case "restored":
+		return ec.fieldContext_ImportUndoReport_restored(ctx, field)
+	case "kept":
+		return ec.fieldContext_ImportUndoReport_kept(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportUndoReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Interaction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10622,6 +11789,42 @@ func (ec *executionContext) field_DealGroup_sum_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_ImportJob_errors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "warnings",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["warnings"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_ImportJob_outcomes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_InteractionGroup_avg_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10771,6 +11974,20 @@ func (ec *executionContext) field_Mutation_archiveCustomer_args(ctx context.Cont
 		return nil, err
 	}
 	args["expectedVersion"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -11001,6 +12218,66 @@ func (ec *executionContext) field_Mutation_deleteSegment_args(ctx context.Contex
 		return nil, err
 	}
 	args["expectedVersion"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_detectImportColumns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mapping",
+		func(ctx context.Context, v any) ([]model.ColumnMappingInput, error) {
+			return ec.unmarshalOColumnMappingInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐColumnMappingInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mapping"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "mapping",
+		func(ctx context.Context, v any) ([]model.ColumnMappingInput, error) {
+			return ec.unmarshalOColumnMappingInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐColumnMappingInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mapping"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "matchBy",
+		func(ctx context.Context, v any) (*importer.MatchKey, error) {
+			return ec.unmarshalOImportMatchKey2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋimporterᚐMatchKey(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["matchBy"] = arg3
 	return args, nil
 }
 
@@ -11541,6 +12818,20 @@ func (ec *executionContext) field_Mutation_startBulkChange_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_undoImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -12465,6 +13756,42 @@ func (ec *executionContext) field_Query_funnel_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["locale"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_importJob_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_importJobs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mine",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mine"] = arg1
 	return args, nil
 }
 
@@ -19849,6 +21176,1923 @@ func (ec *executionContext) fieldContext_FunnelStep_drill(_ context.Context, fie
 	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportChange_field(ctx context.Context, field graphql.CollectedField, obj *crm.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportChange_old(ctx context.Context, field graphql.CollectedField, obj *crm.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportChange_old(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Old, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportChange_old(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportChange_new(ctx context.Context, field graphql.CollectedField, obj *crm.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportChange_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportChange_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_index(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportColumn_letter(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_letter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Letter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_letter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_header(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_header(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Header, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_header(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_field(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_how(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_how(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.How, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_how(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_confidence(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_unit(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MoneyUnit) graphql.Marshaler {
+			return ec.marshalOMoneyUnit2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMoneyUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "MoneyUnit")
+}
+
+func (ec *executionContext) _ImportColumn_contact(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportColumn_candidates(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumn_warnings(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.ImportError) graphql.Marshaler {
+			return ec.marshalNImportProblem2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportColumn",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportColumn_samples(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumn_samples(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Samples, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumn_samples(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumn", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumns_fileName(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumns_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumns_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumns", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumns_format(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumns_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumns_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumns", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumns_encoding(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumns_encoding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Encoding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumns_encoding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumns", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumns_headerRow(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumns_headerRow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeaderRow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumns_headerRow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumns", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportColumns_fingerprint(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumns_fingerprint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fingerprint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumns_fingerprint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumns", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportColumns_saved(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumns_saved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Saved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumns_saved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportColumns", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportColumns_columns(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumns_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ImportColumn) graphql.Marshaler {
+			return ec.marshalNImportColumn2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportColumnᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumns_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportColumns",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportColumn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportColumns_problems(ctx context.Context, field graphql.CollectedField, obj *model.ImportColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportColumns_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.ImportError) graphql.Marshaler {
+			return ec.marshalNImportProblem2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportColumns_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportColumns",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportField_key(ctx context.Context, field graphql.CollectedField, obj *model.ImportField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportField_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportField_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportField_zh(ctx context.Context, field graphql.CollectedField, obj *model.ImportField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportField_zh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Zh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportField_zh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportField_en(ctx context.Context, field graphql.CollectedField, obj *model.ImportField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportField_en(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.En, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportField_en(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportField_group(ctx context.Context, field graphql.CollectedField, obj *model.ImportField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportField_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportField_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportField_kind(ctx context.Context, field graphql.CollectedField, obj *model.ImportField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportField_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportField_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportField", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportField_many(ctx context.Context, field graphql.CollectedField, obj *model.ImportField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportField_many(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Many, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportField_many(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportField", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportJob_id(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportJob_status(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.ImportStatus) graphql.Marshaler {
+			return ec.marshalNImportStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "ImportStatus")
+}
+
+func (ec *executionContext) _ImportJob_dryRun(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportJob_fileName(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportJob_message(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportJob_by(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_createdAt(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ImportJob_startedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ImportJob_finishedAt(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ImportJob_rows(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_total(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_processed(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_processed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Processed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_processed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_rowsPerSecond(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_rowsPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().RowsPerSecond(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_rowsPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "Float")
+}
+
+func (ec *executionContext) _ImportJob_secondsLeft(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_secondsLeft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().SecondsLeft(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_secondsLeft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ImportJob_created(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_updated(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_unchanged(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_duplicates(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_rowErrors(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_rowErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RowErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_rowErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportJob_errors(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ImportJob().Errors(ctx, obj, fc.Args["first"].(*int), fc.Args["warnings"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.ImportError) graphql.Marshaler {
+			return ec.marshalNImportProblem2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_errors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProblem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ImportJob_errors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_outcomes(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_outcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ImportJob().Outcomes(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.ImportOutcome) graphql.Marshaler {
+			return ec.marshalNImportOutcome2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportOutcomeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_outcomes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportOutcome(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ImportJob_outcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_resultFileUrl(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_resultFileUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().ResultFileURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_resultFileUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportJob_canUndo(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_canUndo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().CanUndo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_canUndo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ImportJob_undoneAt(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_undoneAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UndoneAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_undoneAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportJob", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ImportJob_undoneBy(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_undoneBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportJob().UndoneBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_undoneBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportJob_undo(ctx context.Context, field graphql.CollectedField, obj *crm.Import) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportJob_undo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Undo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.UndoSummary) graphql.Marshaler {
+			return ec.marshalOImportUndoReport2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUndoSummary(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportJob_undo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportJob",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportUndoReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportNote_column(ctx context.Context, field graphql.CollectedField, obj *crm.ImportNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportNote_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportNote_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportNote", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportNote_from(ctx context.Context, field graphql.CollectedField, obj *crm.ImportNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportNote_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportNote_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportNote", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportNote_to(ctx context.Context, field graphql.CollectedField, obj *crm.ImportNote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportNote_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportNote_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportNote", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportOutcome_row(ctx context.Context, field graphql.CollectedField, obj *crm.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportOutcome", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportOutcome_action(ctx context.Context, field graphql.CollectedField, obj *crm.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportOutcome().Action(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v importer.Action) graphql.Marshaler {
+			return ec.marshalNImportAction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋimporterᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportOutcome", field, true, true, "ImportAction")
+}
+
+func (ec *executionContext) _ImportOutcome_customerId(ctx context.Context, field graphql.CollectedField, obj *crm.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportOutcome().CustomerID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportOutcome", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ImportOutcome_code(ctx context.Context, field graphql.CollectedField, obj *crm.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportOutcome().Code(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportOutcome", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportOutcome_matchedBy(ctx context.Context, field graphql.CollectedField, obj *crm.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_matchedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportOutcome().MatchedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_matchedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportOutcome", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportOutcome_duplicates(ctx context.Context, field graphql.CollectedField, obj *crm.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportOutcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportOutcome_changes(ctx context.Context, field graphql.CollectedField, obj *crm.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.FieldChange) graphql.Marshaler {
+			return ec.marshalNImportChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐFieldChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportOutcome_notes(ctx context.Context, field graphql.CollectedField, obj *crm.ImportOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportOutcome_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.ImportNote) graphql.Marshaler {
+			return ec.marshalNImportNote2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportNoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportOutcome_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportOutcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportNote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportProblem_row(ctx context.Context, field graphql.CollectedField, obj *crm.ImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportProblem_column(ctx context.Context, field graphql.CollectedField, obj *crm.ImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportProblem().Column(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportProblem_field(ctx context.Context, field graphql.CollectedField, obj *crm.ImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportProblem().Field(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportProblem_reason(ctx context.Context, field graphql.CollectedField, obj *crm.ImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportProblem().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportProblem_message(ctx context.Context, field graphql.CollectedField, obj *crm.ImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_params(ctx context.Context, field graphql.CollectedField, obj *crm.ImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_params(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Params, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalOJSONObject2map(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_params(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "JSONObject")
+}
+
+func (ec *executionContext) _ImportProblem_warning(ctx context.Context, field graphql.CollectedField, obj *crm.ImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_warning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_warning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportUndoKept_customerId(ctx context.Context, field graphql.CollectedField, obj *crm.UndoKept) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportUndoKept_customerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportUndoKept_customerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportUndoKept", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportUndoKept_code(ctx context.Context, field graphql.CollectedField, obj *crm.UndoKept) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportUndoKept_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportUndoKept_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportUndoKept", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportUndoKept_reason(ctx context.Context, field graphql.CollectedField, obj *crm.UndoKept) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportUndoKept_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ImportUndoKept().Reason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportUndoKept_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportUndoKept", field, true, true, "String")
+}
+
+func (ec *executionContext) _ImportUndoReport_deleted(ctx context.Context, field graphql.CollectedField, obj *crm.UndoSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportUndoReport_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportUndoReport_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportUndoReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportUndoReport_restored(ctx context.Context, field graphql.CollectedField, obj *crm.UndoSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportUndoReport_restored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Restored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportUndoReport_restored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportUndoReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportUndoReport_kept(ctx context.Context, field graphql.CollectedField, obj *crm.UndoSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportUndoReport_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.UndoKept) graphql.Marshaler {
+			return ec.marshalNImportUndoKept2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUndoKeptᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportUndoReport_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportUndoReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportUndoKept(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Interaction_id(ctx context.Context, field graphql.CollectedField, obj *crm.Interaction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23165,6 +26409,182 @@ func (ec *executionContext) fieldContext_Mutation_markDigestRead(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_detectImportColumns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_detectImportColumns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DetectImportColumns(ctx, fc.Args["file"].(graphql.Upload), fc.Args["mapping"].([]model.ColumnMappingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportColumns) graphql.Marshaler {
+			return ec.marshalNImportColumns2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportColumns(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_detectImportColumns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportColumns(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_detectImportColumns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportCustomers(ctx, fc.Args["file"].(graphql.Upload), fc.Args["dryRun"].(bool), fc.Args["mapping"].([]model.ColumnMappingInput), fc.Args["matchBy"].(*importer.MatchKey))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Import) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelImport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelImport(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Import) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelImport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_undoImport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_undoImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UndoImport(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Import) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_undoImport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_undoImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_id(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25725,6 +29145,126 @@ func (ec *executionContext) fieldContext_Query_digest(_ context.Context, field g
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Digest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_importJob(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_importJob(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ImportJob(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Import) graphql.Marshaler {
+			return ec.marshalOImportJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_importJob(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_importJob_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_importJobs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_importJobs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ImportJobs(ctx, fc.Args["first"].(*int), fc.Args["mine"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.Import) graphql.Marshaler {
+			return ec.marshalNImportJob2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_importJobs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportJob(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_importJobs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_importFields(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_importFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ImportFields(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ImportField) graphql.Marshaler {
+			return ec.marshalNImportField2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportFieldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_importFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportField(ctx, field)
 		},
 	}
 	return fc, nil
@@ -32907,6 +36447,69 @@ func (ec *executionContext) unmarshalInputClassificationRuleInput(ctx context.Co
 func UnmarshalClassificationRuleInput(ctx context.Context, raw any) (model.ClassificationRuleInput, error) {
 	var out model.ClassificationRuleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClassificationRuleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputColumnMappingInput(ctx context.Context, obj any) (model.ColumnMappingInput, error) {
+	var it model.ColumnMappingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"column", "field", "unit", "contact"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "column":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("column"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Column = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOMoneyUnit2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMoneyUnit(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "contact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contact"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contact = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalColumnMappingInput unmarshals raw into the ColumnMappingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalColumnMappingInput(ctx context.Context, raw any) (model.ColumnMappingInput, error) {
+	var out model.ColumnMappingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ColumnMappingInput", raw, &out)
 	return out, err
 }
 
@@ -42224,6 +45827,693 @@ func (ec *executionContext) _FunnelStep(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var importChangeImplementors = []string{"ImportChange"}
+
+func (ec *executionContext) _ImportChange(ctx context.Context, sel ast.SelectionSet, obj *crm.FieldChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportChange")
+		case "field":
+			out.Values[i] = ec._ImportChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "old":
+			out.Values[i] = ec._ImportChange_old(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._ImportChange_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importColumnImplementors = []string{"ImportColumn"}
+
+func (ec *executionContext) _ImportColumn(ctx context.Context, sel ast.SelectionSet, obj *model.ImportColumn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importColumnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportColumn")
+		case "index":
+			out.Values[i] = ec._ImportColumn_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "letter":
+			out.Values[i] = ec._ImportColumn_letter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "header":
+			out.Values[i] = ec._ImportColumn_header(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._ImportColumn_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "how":
+			out.Values[i] = ec._ImportColumn_how(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._ImportColumn_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._ImportColumn_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "contact":
+			out.Values[i] = ec._ImportColumn_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "candidates":
+			out.Values[i] = ec._ImportColumn_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._ImportColumn_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "samples":
+			out.Values[i] = ec._ImportColumn_samples(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importColumnsImplementors = []string{"ImportColumns"}
+
+func (ec *executionContext) _ImportColumns(ctx context.Context, sel ast.SelectionSet, obj *model.ImportColumns) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importColumnsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportColumns")
+		case "fileName":
+			out.Values[i] = ec._ImportColumns_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "format":
+			out.Values[i] = ec._ImportColumns_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "encoding":
+			out.Values[i] = ec._ImportColumns_encoding(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "headerRow":
+			out.Values[i] = ec._ImportColumns_headerRow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fingerprint":
+			out.Values[i] = ec._ImportColumns_fingerprint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saved":
+			out.Values[i] = ec._ImportColumns_saved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "columns":
+			out.Values[i] = ec._ImportColumns_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._ImportColumns_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importFieldImplementors = []string{"ImportField"}
+
+func (ec *executionContext) _ImportField(ctx context.Context, sel ast.SelectionSet, obj *model.ImportField) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportField")
+		case "key":
+			out.Values[i] = ec._ImportField_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "zh":
+			out.Values[i] = ec._ImportField_zh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "en":
+			out.Values[i] = ec._ImportField_en(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "group":
+			out.Values[i] = ec._ImportField_group(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ImportField_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "many":
+			out.Values[i] = ec._ImportField_many(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importJobImplementors = []string{"ImportJob"}
+
+func (ec *executionContext) _ImportJob(ctx context.Context, sel ast.SelectionSet, obj *crm.Import) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importJobImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportJob")
+		case "id":
+			out.Values[i] = ec._ImportJob_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ImportJob_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dryRun":
+			out.Values[i] = ec._ImportJob_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fileName":
+			out.Values[i] = ec._ImportJob_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_message(ctx, field, obj)
+				})
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_by(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ImportJob_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._ImportJob_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._ImportJob_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rows":
+			out.Values[i] = ec._ImportJob_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "total":
+			out.Values[i] = ec._ImportJob_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "processed":
+			out.Values[i] = ec._ImportJob_processed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowsPerSecond":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_rowsPerSecond(ctx, field, obj)
+				})
+		case "secondsLeft":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_secondsLeft(ctx, field, obj)
+				})
+		case "created":
+			out.Values[i] = ec._ImportJob_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updated":
+			out.Values[i] = ec._ImportJob_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportJob_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "duplicates":
+			out.Values[i] = ec._ImportJob_duplicates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rowErrors":
+			out.Values[i] = ec._ImportJob_rowErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "errors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_errors(ctx, field, obj)
+				})
+		case "outcomes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_outcomes(ctx, field, obj)
+				})
+		case "resultFileUrl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_resultFileUrl(ctx, field, obj)
+				})
+		case "canUndo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_canUndo(ctx, field, obj)
+				})
+		case "undoneAt":
+			out.Values[i] = ec._ImportJob_undoneAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "undoneBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportJob_undoneBy(ctx, field, obj)
+				})
+		case "undo":
+			out.Values[i] = ec._ImportJob_undo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importNoteImplementors = []string{"ImportNote"}
+
+func (ec *executionContext) _ImportNote(ctx context.Context, sel ast.SelectionSet, obj *crm.ImportNote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importNoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportNote")
+		case "column":
+			out.Values[i] = ec._ImportNote_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._ImportNote_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ImportNote_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importOutcomeImplementors = []string{"ImportOutcome"}
+
+func (ec *executionContext) _ImportOutcome(ctx context.Context, sel ast.SelectionSet, obj *crm.ImportOutcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportOutcome")
+		case "row":
+			out.Values[i] = ec._ImportOutcome_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "action":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportOutcome_action(ctx, field, obj)
+				})
+		case "customerId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportOutcome_customerId(ctx, field, obj)
+				})
+		case "code":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportOutcome_code(ctx, field, obj)
+				})
+		case "matchedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportOutcome_matchedBy(ctx, field, obj)
+				})
+		case "duplicates":
+			out.Values[i] = ec._ImportOutcome_duplicates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.Values[i] = ec._ImportOutcome_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._ImportOutcome_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importProblemImplementors = []string{"ImportProblem"}
+
+func (ec *executionContext) _ImportProblem(ctx context.Context, sel ast.SelectionSet, obj *crm.ImportError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportProblem")
+		case "row":
+			out.Values[i] = ec._ImportProblem_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "column":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportProblem_column(ctx, field, obj)
+				})
+		case "field":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportProblem_field(ctx, field, obj)
+				})
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportProblem_reason(ctx, field, obj)
+				})
+		case "message":
+			out.Values[i] = ec._ImportProblem_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "params":
+			out.Values[i] = ec._ImportProblem_params(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warning":
+			out.Values[i] = ec._ImportProblem_warning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importUndoKeptImplementors = []string{"ImportUndoKept"}
+
+func (ec *executionContext) _ImportUndoKept(ctx context.Context, sel ast.SelectionSet, obj *crm.UndoKept) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importUndoKeptImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportUndoKept")
+		case "customerId":
+			out.Values[i] = ec._ImportUndoKept_customerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._ImportUndoKept_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportUndoKept_reason(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importUndoReportImplementors = []string{"ImportUndoReport"}
+
+func (ec *executionContext) _ImportUndoReport(ctx context.Context, sel ast.SelectionSet, obj *crm.UndoSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importUndoReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportUndoReport")
+		case "deleted":
+			out.Values[i] = ec._ImportUndoReport_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restored":
+			out.Values[i] = ec._ImportUndoReport_restored(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kept":
+			out.Values[i] = ec._ImportUndoReport_kept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var interactionImplementors = []string{"Interaction"}
 
 func (ec *executionContext) _Interaction(ctx context.Context, sel ast.SelectionSet, obj *crm.Interaction) graphql.Marshaler {
@@ -43003,6 +47293,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "detectImportColumns":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_detectImportColumns(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importCustomers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importCustomers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelImport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelImport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undoImport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_undoImport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43642,6 +47960,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_digest(ctx, field)
+				})
+		case "importJob":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_importJob(ctx, field)
+				})
+		case "importJobs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_importJobs(ctx, field)
+				})
+		case "importFields":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_importFields(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -46237,6 +50573,11 @@ func (ec *executionContext) marshalNCohortPeriod2ᚕgithubᚗcomᚋkehuᚑcrmᚋ
 	return ret
 }
 
+func (ec *executionContext) unmarshalNColumnMappingInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐColumnMappingInput(ctx context.Context, v any) (model.ColumnMappingInput, error) {
+	res, err := ec.unmarshalInputColumnMappingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNContact2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐContact(ctx context.Context, sel ast.SelectionSet, v crm.Contact) graphql.Marshaler {
 	return ec._Contact(ctx, sel, &v)
 }
@@ -46723,6 +51064,212 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	for i := range v {
 		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNImportAction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋimporterᚐAction(ctx context.Context, v any) (importer.Action, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := importer.Action(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportAction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋimporterᚐAction(ctx context.Context, sel ast.SelectionSet, v importer.Action) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ImportAction!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNImportChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐFieldChange(ctx context.Context, sel ast.SelectionSet, v crm.FieldChange) graphql.Marshaler {
+	return ec._ImportChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportChange2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.FieldChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportChange2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐFieldChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportColumn2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportColumn(ctx context.Context, sel ast.SelectionSet, v model.ImportColumn) graphql.Marshaler {
+	return ec._ImportColumn(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportColumn2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportColumn) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportColumn2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportColumn(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportColumns2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportColumns(ctx context.Context, sel ast.SelectionSet, v *model.ImportColumns) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportColumns!")
+		return graphql.Null
+	}
+	return ec._ImportColumns(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportField2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportField(ctx context.Context, sel ast.SelectionSet, v model.ImportField) graphql.Marshaler {
+	return ec._ImportField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportField2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ImportField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportField2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐImportField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportJob2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImport(ctx context.Context, sel ast.SelectionSet, v crm.Import) graphql.Marshaler {
+	return ec._ImportJob(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportJob2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.Import) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportJob2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImport(ctx context.Context, sel ast.SelectionSet, v *crm.Import) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportJob!")
+		return graphql.Null
+	}
+	return ec._ImportJob(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNImportNote2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportNote(ctx context.Context, sel ast.SelectionSet, v crm.ImportNote) graphql.Marshaler {
+	return ec._ImportNote(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportNote2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.ImportNote) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportNote2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportNote(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportOutcome2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportOutcome(ctx context.Context, sel ast.SelectionSet, v crm.ImportOutcome) graphql.Marshaler {
+	return ec._ImportOutcome(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportOutcome2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.ImportOutcome) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportOutcome2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportOutcome(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportProblem2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportError(ctx context.Context, sel ast.SelectionSet, v crm.ImportError) graphql.Marshaler {
+	return ec._ImportProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportProblem2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.ImportError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportProblem2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNImportStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportStatus(ctx context.Context, v any) (crm.ImportStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := crm.ImportStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportStatus2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImportStatus(ctx context.Context, sel ast.SelectionSet, v crm.ImportStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ImportStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNImportUndoKept2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUndoKept(ctx context.Context, sel ast.SelectionSet, v crm.UndoKept) graphql.Marshaler {
+	return ec._ImportUndoKept(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportUndoKept2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUndoKeptᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.UndoKept) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportUndoKept2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUndoKept(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -47906,6 +52453,20 @@ func (ec *executionContext) unmarshalNUpdateUserInput2githubᚗcomᚋkehuᚑcrm�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNUser2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx context.Context, sel ast.SelectionSet, v crm.User) graphql.Marshaler {
 	return ec._User(ctx, sel, &v)
 }
@@ -48303,6 +52864,23 @@ func (ec *executionContext) marshalOCohortBy2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOColumnMappingInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐColumnMappingInputᚄ(ctx context.Context, v any) ([]model.ColumnMappingInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ColumnMappingInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNColumnMappingInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐColumnMappingInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOCompareTo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCompareTo(ctx context.Context, v any) (*model.CompareTo, error) {
@@ -48924,6 +53502,39 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalOImportJob2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐImport(ctx context.Context, sel ast.SelectionSet, v *crm.Import) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportJob(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOImportMatchKey2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋimporterᚐMatchKey(ctx context.Context, v any) (*importer.MatchKey, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := importer.MatchKey(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportMatchKey2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋimporterᚐMatchKey(ctx context.Context, sel ast.SelectionSet, v *importer.MatchKey) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalOImportUndoReport2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUndoSummary(ctx context.Context, sel ast.SelectionSet, v *crm.UndoSummary) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportUndoReport(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -49145,6 +53756,24 @@ func (ec *executionContext) unmarshalOInteractionsFilter2map(ctx context.Context
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOJSONObject2map(ctx context.Context, v any) (map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSONObject2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalMap(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOKeyEvent2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐKeyEvent(ctx context.Context, v any) (crm.KeyEvent, error) {
 	var res crm.KeyEvent
 	err := res.UnmarshalGQL(v)
@@ -49315,6 +53944,22 @@ func (ec *executionContext) unmarshalOMoneyRange2map(ctx context.Context, v any)
 	}
 	res, err := ec.unmarshalInputMoneyRange(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMoneyUnit2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMoneyUnit(ctx context.Context, v any) (*model.MoneyUnit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MoneyUnit)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMoneyUnit2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMoneyUnit(ctx context.Context, sel ast.SelectionSet, v *model.MoneyUnit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalONeedAggregateOrder2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐNeedAggregateOrder(ctx context.Context, v any) (*model.NeedAggregateOrder, error) {

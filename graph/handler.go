@@ -23,6 +23,10 @@ type Limits struct {
 	MaxDepth      int // selection depth, fragments included (default 12)
 	MaxComplexity int // estimated cost: list fields count their page size or the most they hold (default 20000)
 	MaxResponse   int // bytes of a response's data; larger ones are replaced by an error (default 8 MiB)
+	// MaxUpload bounds the files of one multipart request (default 50 MiB),
+	// spooled to temporary files in UploadDir ("": the system's).
+	MaxUpload int64
+	UploadDir string
 }
 
 func (l Limits) withDefaults() Limits {
@@ -35,6 +39,9 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxResponse <= 0 {
 		l.MaxResponse = 8 << 20
 	}
+	if l.MaxUpload <= 0 {
+		l.MaxUpload = 50 << 20
+	}
 	return l
 }
 
@@ -45,7 +52,7 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	limits = limits.withDefaults()
 	cfg := config(r, func(text bool) int { return r.CRM.FilterCost(context.Background(), text) })
 	srv := handler.New(NewExecutableSchema(cfg))
-	srv.AddTransport(transport{log: log, maxResponse: limits.MaxResponse})
+	srv.AddTransport(transport{log: log, maxResponse: limits.MaxResponse, maxUpload: limits.MaxUpload, tmpDir: limits.UploadDir})
 	srv.AroundFields(countResponse)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})

@@ -4,6 +4,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/importer"
 	"github.com/kehu-crm/kehu/internal/rules"
 )
 
@@ -16,6 +17,8 @@ type Resolver struct {
 	Rules *rules.Service
 	Auth  *auth.Service
 	Store crm.Store
+	// Imports runs and answers import jobs.
+	Imports *importer.Jobs
 	// SecureCookies marks the session cookie Secure (set behind HTTPS).
 	SecureCookies bool
 	// MaxPageSize bounds `first` on lists.

@@ -10,10 +10,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/kehu-crm/kehu/graph/model"
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/importer"
 	"github.com/kehu-crm/kehu/internal/rules"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
@@ -384,6 +386,96 @@ func (r *digestResolver) ServiceRequestsOverdue(ctx context.Context, obj *crm.Di
 // Range is the resolver for the range field.
 func (r *funnelResolver) Range(ctx context.Context, obj *analytics.Funnel) (*model.DaySpan, error) {
 	return daySpan(&obj.Range), nil
+}
+
+// Message is the resolver for the message field.
+func (r *importJobResolver) Message(ctx context.Context, obj *crm.Import) (*string, error) {
+	return optional(obj.Message), nil
+}
+
+// By is the resolver for the by field.
+func (r *importJobResolver) By(ctx context.Context, obj *crm.Import) (*crm.User, error) {
+	return r.userByID(ctx, obj.By)
+}
+
+// RowsPerSecond is the resolver for the rowsPerSecond field.
+func (r *importJobResolver) RowsPerSecond(ctx context.Context, obj *crm.Import) (*float64, error) {
+	ps, _ := r.speed(obj)
+	return ps, nil
+}
+
+// SecondsLeft is the resolver for the secondsLeft field.
+func (r *importJobResolver) SecondsLeft(ctx context.Context, obj *crm.Import) (*int, error) {
+	_, left := r.speed(obj)
+	return left, nil
+}
+
+// Errors is the resolver for the errors field.
+func (r *importJobResolver) Errors(ctx context.Context, obj *crm.Import, first *int, warnings *bool) ([]crm.ImportError, error) {
+	return importErrors(obj, first, warnings)
+}
+
+// Outcomes is the resolver for the outcomes field.
+func (r *importJobResolver) Outcomes(ctx context.Context, obj *crm.Import, first *int) ([]crm.ImportOutcome, error) {
+	return importOutcomes(obj, first)
+}
+
+// ResultFileURL is the resolver for the resultFileUrl field.
+func (r *importJobResolver) ResultFileURL(ctx context.Context, obj *crm.Import) (*string, error) {
+	if !obj.Status.Finished() {
+		return nil, nil
+	}
+	return optional(ResultFilePath(obj.ID)), nil
+}
+
+// CanUndo is the resolver for the canUndo field.
+func (r *importJobResolver) CanUndo(ctx context.Context, obj *crm.Import) (bool, error) {
+	return importer.CanUndo(obj, r.CRM.Clock.Now()), nil
+}
+
+// UndoneBy is the resolver for the undoneBy field.
+func (r *importJobResolver) UndoneBy(ctx context.Context, obj *crm.Import) (*crm.User, error) {
+	return r.userByID(ctx, obj.UndoneBy)
+}
+
+// Action is the resolver for the action field.
+func (r *importOutcomeResolver) Action(ctx context.Context, obj *crm.ImportOutcome) (importer.Action, error) {
+	return importer.Action(obj.Action), nil
+}
+
+// CustomerID is the resolver for the customerId field.
+func (r *importOutcomeResolver) CustomerID(ctx context.Context, obj *crm.ImportOutcome) (*string, error) {
+	return optional(obj.CustomerID), nil
+}
+
+// Code is the resolver for the code field.
+func (r *importOutcomeResolver) Code(ctx context.Context, obj *crm.ImportOutcome) (*string, error) {
+	return optional(obj.Code), nil
+}
+
+// MatchedBy is the resolver for the matchedBy field.
+func (r *importOutcomeResolver) MatchedBy(ctx context.Context, obj *crm.ImportOutcome) (*string, error) {
+	return optional(obj.MatchedBy), nil
+}
+
+// Column is the resolver for the column field.
+func (r *importProblemResolver) Column(ctx context.Context, obj *crm.ImportError) (*string, error) {
+	return optional(obj.Column), nil
+}
+
+// Field is the resolver for the field field.
+func (r *importProblemResolver) Field(ctx context.Context, obj *crm.ImportError) (*string, error) {
+	return optional(obj.Field), nil
+}
+
+// Reason is the resolver for the reason field.
+func (r *importProblemResolver) Reason(ctx context.Context, obj *crm.ImportError) (string, error) {
+	return string(obj.Reason), nil
+}
+
+// Reason is the resolver for the reason field.
+func (r *importUndoKeptResolver) Reason(ctx context.Context, obj *crm.UndoKept) (string, error) {
+	return string(obj.Reason), nil
 }
 
 // Participants is the resolver for the participants field.
@@ -797,6 +889,26 @@ func (r *mutationResolver) MarkDigestRead(ctx context.Context) (*crm.Digest, err
 	return as(ctx, func(a crm.Actor) (*crm.Digest, error) { return r.CRM.MarkDigestRead(ctx, a) })
 }
 
+// DetectImportColumns is the resolver for the detectImportColumns field.
+func (r *mutationResolver) DetectImportColumns(ctx context.Context, file graphql.Upload, mapping []model.ColumnMappingInput) (*model.ImportColumns, error) {
+	return r.detectImportColumns(ctx, file, mapping)
+}
+
+// ImportCustomers is the resolver for the importCustomers field.
+func (r *mutationResolver) ImportCustomers(ctx context.Context, file graphql.Upload, dryRun bool, mapping []model.ColumnMappingInput, matchBy *importer.MatchKey) (*crm.Import, error) {
+	return r.importCustomers(ctx, file, dryRun, mapping, matchBy)
+}
+
+// CancelImport is the resolver for the cancelImport field.
+func (r *mutationResolver) CancelImport(ctx context.Context, id string) (*crm.Import, error) {
+	return as(ctx, func(a crm.Actor) (*crm.Import, error) { return r.Imports.Cancel(ctx, a, id) })
+}
+
+// UndoImport is the resolver for the undoImport field.
+func (r *mutationResolver) UndoImport(ctx context.Context, id string) (*crm.Import, error) {
+	return as(ctx, func(a crm.Actor) (*crm.Import, error) { return r.Imports.Undo(ctx, a, id) })
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -1193,6 +1305,21 @@ func (r *queryResolver) ServiceRequests(ctx context.Context, assignee *string, m
 // Digest is the resolver for the digest field.
 func (r *queryResolver) Digest(ctx context.Context) (*crm.Digest, error) {
 	return as(ctx, func(a crm.Actor) (*crm.Digest, error) { return r.CRM.Digest(ctx, a) })
+}
+
+// ImportJob is the resolver for the importJob field.
+func (r *queryResolver) ImportJob(ctx context.Context, id string) (*crm.Import, error) {
+	return r.importJob(ctx, id)
+}
+
+// ImportJobs is the resolver for the importJobs field.
+func (r *queryResolver) ImportJobs(ctx context.Context, first *int, mine *bool) ([]crm.Import, error) {
+	return r.importJobs(ctx, first, mine)
+}
+
+// ImportFields is the resolver for the importFields field.
+func (r *queryResolver) ImportFields(ctx context.Context) ([]model.ImportField, error) {
+	return r.importFields(), nil
 }
 
 // UpdatedAt is the resolver for the updatedAt field.
@@ -1612,6 +1739,18 @@ func (r *Resolver) Digest() DigestResolver { return &digestResolver{r} }
 // Funnel returns FunnelResolver implementation.
 func (r *Resolver) Funnel() FunnelResolver { return &funnelResolver{r} }
 
+// ImportJob returns ImportJobResolver implementation.
+func (r *Resolver) ImportJob() ImportJobResolver { return &importJobResolver{r} }
+
+// ImportOutcome returns ImportOutcomeResolver implementation.
+func (r *Resolver) ImportOutcome() ImportOutcomeResolver { return &importOutcomeResolver{r} }
+
+// ImportProblem returns ImportProblemResolver implementation.
+func (r *Resolver) ImportProblem() ImportProblemResolver { return &importProblemResolver{r} }
+
+// ImportUndoKept returns ImportUndoKeptResolver implementation.
+func (r *Resolver) ImportUndoKept() ImportUndoKeptResolver { return &importUndoKeptResolver{r} }
+
 // Interaction returns InteractionResolver implementation.
 func (r *Resolver) Interaction() InteractionResolver { return &interactionResolver{r} }
 
@@ -1731,6 +1870,10 @@ type (
 	dealGroupResolver               struct{ *Resolver }
 	digestResolver                  struct{ *Resolver }
 	funnelResolver                  struct{ *Resolver }
+	importJobResolver               struct{ *Resolver }
+	importOutcomeResolver           struct{ *Resolver }
+	importProblemResolver           struct{ *Resolver }
+	importUndoKeptResolver          struct{ *Resolver }
 	interactionResolver             struct{ *Resolver }
 	interactionAggregateResolver    struct{ *Resolver }
 	interactionGroupResolver        struct{ *Resolver }

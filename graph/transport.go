@@ -98,6 +98,10 @@ const graphqlResponseJSON = "application/graphql-response+json"
 type transport struct {
 	log         *slog.Logger
 	maxResponse int
+	// maxUpload bounds the files of a multipart request (upload.go),
+	// spooled to temporary files in tmpDir ("": the system's).
+	maxUpload int64
+	tmpDir    string
 }
 
 var _ graphql.Transport = transport{}
@@ -132,10 +136,24 @@ func (t transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		}
 	case http.MethodPost:
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err == nil && mt == "multipart/form-data" {
+			p, files, e := t.multipart(r)
+			defer files.remove()
+			if e != nil {
+				status := 0
+				if e.Reason == ReasonUploadTooLarge {
+					status = http.StatusRequestEntityTooLarge
+				}
+				WriteError(ctx, w, t.log, status, e)
+				return
+			}
+			params = p
+			break
+		}
 		if err != nil || mt != "application/json" {
-			w.Header().Set("Accept-Post", "application/json")
+			w.Header().Set("Accept-Post", "application/json, multipart/form-data")
 			fail(http.StatusUnsupportedMediaType, ReasonUnsupportedMediaType,
-				"send the request as Content-Type: application/json (got %.40q)", r.Header.Get("Content-Type"))
+				"send the request as Content-Type: application/json, or multipart/form-data to upload files (got %.40q)", r.Header.Get("Content-Type"))
 			return
 		}
 		body, err := io.ReadAll(r.Body)

@@ -14,9 +14,11 @@ import (
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/demo"
+	"github.com/kehu-crm/kehu/internal/importer"
 	"github.com/kehu-crm/kehu/internal/mongodb"
 	"github.com/kehu-crm/kehu/internal/rules"
 	"github.com/kehu-crm/kehu/internal/segment"
+	"github.com/kehu-crm/kehu/internal/sheet"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
@@ -35,6 +37,7 @@ type app struct {
 	auth    *auth.Service
 	crm     *crm.Service
 	rules   *rules.Service
+	imports *importer.Jobs
 	handler http.Handler
 
 	// Tests only: the page size of exports (0: the defaults), a hook called
@@ -85,16 +88,25 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 		_ = store.Close()
 		return nil, fmt.Errorf("the %T store computes no aggregates", store)
 	}
+	a.imports = &importer.Jobs{
+		Svc:      &importer.Service{CRM: a.crm, Loc: cfg.TimeZone},
+		Store:    store.Imports(),
+		Settings: store.Settings(),
+		Sheet:    sheet.Options{MaxBytes: cfg.ImportMaxBytes, MaxRows: cfg.ImportMaxRows},
+		Log:      log,
+	}
 	resolver := &graph.Resolver{
 		CRM:           a.crm,
 		Analytics:     &analytics.Service{Engine: engine, Customers: store.Customers(), Users: store.Users(), Clock: clock, Loc: cfg.TimeZone},
 		Rules:         a.rules,
 		Auth:          a.auth,
 		Store:         store,
+		Imports:       a.imports,
 		SecureCookies: cfg.SecureCookies,
 		MaxPageSize:   cfg.MaxPageSize,
 	}
-	gql := graph.NewHandler(resolver, graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, MaxResponse: cfg.MaxResponseBytes}, log)
+	gql := graph.NewHandler(resolver, graph.Limits{MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity,
+		MaxResponse: cfg.MaxResponseBytes, MaxUpload: cfg.ImportMaxBytes}, log)
 	a.handler = a.routes(gql)
 	return a, nil
 }
@@ -155,6 +167,26 @@ func (a *app) sweepSessions(ctx context.Context, every time.Duration) {
 	}
 }
 
+// sweepImports deletes, every interval until ctx ends, the imports past
+// the 30 days an undo is offered, with their stored data. Every replica
+// may run it.
+func (a *app) sweepImports(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.imports.Sweep(ctx); err != nil {
+				a.log.Warn("sweeping old imports", "err", err)
+			} else if n > 0 {
+				a.log.Info("swept old imports", "count", n)
+			}
+		}
+	}
+}
+
 // replicaID names this process among the replicas sharing a database:
 // the holder of the classification pass's lease.
 func replicaID() string {
@@ -162,5 +194,14 @@ func replicaID() string {
 	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), crm.NewID()[:8])
 }
 
-// Close closes the store.
-func (a *app) Close() error { return a.store.Close() }
+// Close waits for the running imports (at most 30 s, then cancels them
+// between batches: what they wrote stays, and can be undone) and closes
+// the store.
+func (a *app) Close() error {
+	if a.imports != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		a.imports.Close(ctx)
+		cancel()
+	}
+	return a.store.Close()
+}

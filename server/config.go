@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/auth"
+	"github.com/kehu-crm/kehu/internal/sheet"
 )
 
 // config is everything the program can be told, by flag or environment.
@@ -45,6 +46,11 @@ type config struct {
 	TrustedProxies   []netip.Prefix // peers whose X-Forwarded-For/-Proto are believed
 	MaxResponseBytes int            // largest GraphQL response
 	APITokenRate     int            // requests per minute per API token
+	// ImportMaxBytes and ImportMaxRows bound an uploaded worksheet
+	// (KEHU_IMPORT_MAX_BYTES, default 50 MiB; KEHU_IMPORT_MAX_ROWS,
+	// default 100,000 data rows).
+	ImportMaxBytes int64
+	ImportMaxRows  int
 }
 
 func env(name, def string) string {
@@ -131,6 +137,8 @@ func parseConfig(args []string) (config, error) {
 	c.MaxResponseBytes = num("KEHU_MAX_RESPONSE_BYTES", 8<<20)
 	c.Timeout = dur("KEHU_REQUEST_TIMEOUT", 30*time.Second)
 	c.MaxPageSize = num("KEHU_MAX_PAGE_SIZE", 100)
+	c.ImportMaxBytes = int64(num("KEHU_IMPORT_MAX_BYTES", sheet.DefaultMaxBytes))
+	c.ImportMaxRows = num("KEHU_IMPORT_MAX_ROWS", sheet.DefaultMaxRows)
 	c.MaxDepth = num("KEHU_MAX_QUERY_DEPTH", 12)
 	c.MaxComplexity = num("KEHU_MAX_QUERY_COMPLEXITY", 20000)
 	c.TimeZone = crm.DefaultLocation
@@ -148,6 +156,9 @@ func parseConfig(args []string) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	if c.ImportMaxBytes < 1024 || c.ImportMaxRows < 1 {
+		errs = append(errs, errors.New("KEHU_IMPORT_MAX_BYTES (>= 1024) and KEHU_IMPORT_MAX_ROWS (>= 1) must be positive"))
 	}
 	if c.DemoCustomers < 0 || c.MaxBodyBytes < 1024 || c.MaxResponseBytes < 1024 || c.MaxPageSize < 1 || c.Timeout <= 0 || c.SessionTTL < time.Minute || c.ClassifyEvery < time.Minute {
 		errs = append(errs, errors.New("KEHU_DEMO_CUSTOMERS, KEHU_MAX_BODY_BYTES and KEHU_MAX_RESPONSE_BYTES (>= 1024), KEHU_MAX_PAGE_SIZE, KEHU_REQUEST_TIMEOUT, KEHU_SESSION_TTL and KEHU_CLASSIFY_EVERY (>= 1m) must be positive"))

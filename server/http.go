@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
 	"strconv"
@@ -144,11 +145,23 @@ func (a *app) timeout(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), a.cfg.Timeout)
+		limit := a.cfg.Timeout
+		if isMultipart(r) {
+			limit += uploadTime // the files arrive first (limitBody)
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), limit)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
+
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "multipart/form-data"
+}
+
+// uploadTime is how long an upload may take to arrive: 50 MB at 1 Mbit/s.
+const uploadTime = 10 * time.Minute
 
 // limitBody refuses bodies over the limit with 413 and a GraphQL error,
 // whether the client declared the length or streamed it in chunks: the
@@ -158,6 +171,23 @@ func (a *app) limitBody(next http.Handler) http.Handler {
 		tooLarge := func() {
 			a.writeError(w, r, http.StatusRequestEntityTooLarge, graph.WithReason(crm.Errorf(crm.CodeBadUserInput,
 				"request body is larger than the limit of %s", humanBytes(a.cfg.MaxBodyBytes)), graph.ReasonBodyTooLarge))
+		}
+		if isMultipart(r) {
+			// An upload: the GraphQL transport streams the files to disk
+			// and bounds them (ImportMaxBytes); the limit here is its
+			// backstop. It may take longer to arrive than a request.
+			limit := a.cfg.ImportMaxBytes + a.cfg.MaxBodyBytes
+			if r.ContentLength > limit {
+				a.writeError(w, r, http.StatusRequestEntityTooLarge, graph.WithReason(crm.Errorf(crm.CodeBadUserInput,
+					"the upload is larger than the limit of %s", humanBytes(a.cfg.ImportMaxBytes)), graph.ReasonUploadTooLarge))
+				return
+			}
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Now().Add(uploadTime))
+			_ = rc.SetWriteDeadline(time.Now().Add(uploadTime + a.cfg.Timeout))
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			next.ServeHTTP(w, r)
+			return
 		}
 		if r.ContentLength > a.cfg.MaxBodyBytes {
 			tooLarge()

@@ -98,6 +98,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, s
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.sweepSessions(ctx, time.Hour)
+	go a.sweepImports(ctx, 24*time.Hour)
 	go a.rules.Run(ctx, replicaID(), cfg.ClassifyEvery, log)
 	select {
 	case err := <-errc:

@@ -120,6 +120,18 @@ type ClassifiedValue struct {
 	Override *ClassificationOverride `json:"override,omitempty"`
 }
 
+// Your choice for one column of the sheet.
+type ColumnMappingInput struct {
+	// The column, from 0.
+	Column int `json:"column"`
+	// The field (importFields.key); null or "" leaves the column out.
+	Field *string `json:"field,omitempty"`
+	// Money columns: what a bare number counts (default: the header's unit, (万元), else yuan).
+	Unit *MoneyUnit `json:"unit,omitempty"`
+	// Contact fields: which contact of the row, 1-9 (default: from the header, 电话2 ...).
+	Contact *int `json:"contact,omitempty"`
+}
+
 type CreatedAPIToken struct {
 	// The secret to give the dashboard: shown this once, never again (only its hash is kept).
 	Token    string        `json:"token"`
@@ -164,6 +176,56 @@ type DealAggregateOrder struct {
 	Metric *DealMetric `json:"metric,omitempty"`
 	// DESC by default (ASC for KEY).
 	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+type ImportColumn struct {
+	// From 0.
+	Index int `json:"index"`
+	// As the spreadsheet shows it: A, B ... AA.
+	Letter string `json:"letter"`
+	Header string `json:"header"`
+	// The field; null when the column is not imported.
+	Field *string `json:"field,omitempty"`
+	// header, synonym, sniffed (the values decided), user; null when not mapped.
+	How *string `json:"how,omitempty"`
+	// high, medium, low; null when not mapped.
+	Confidence *string    `json:"confidence,omitempty"`
+	Unit       *MoneyUnit `json:"unit,omitempty"`
+	Contact    *int       `json:"contact,omitempty"`
+	// For an ambiguous header, the fields it may mean.
+	Candidates []string          `json:"candidates"`
+	Warnings   []crm.ImportError `json:"warnings"`
+	// The first non-empty cells (at most 5), to show.
+	Samples []string `json:"samples"`
+}
+
+// A worksheet's columns as an import would read them.
+type ImportColumns struct {
+	FileName string `json:"fileName"`
+	// XLSX or CSV; for CSV, the encoding: UTF-8, UTF-8 BOM, GB18030.
+	Format   string  `json:"format"`
+	Encoding *string `json:"encoding,omitempty"`
+	// The header row's number in the sheet (a title row above it is skipped).
+	HeaderRow int `json:"headerRow"`
+	// Identifies the header row; a saved mapping is kept under it.
+	Fingerprint string `json:"fingerprint"`
+	// A saved mapping of this header row was applied.
+	Saved   bool           `json:"saved"`
+	Columns []ImportColumn `json:"columns"`
+	// What stops an import with this mapping (no name column, a column twice): BAD_USER_INPUT on mapping.
+	Problems []crm.ImportError `json:"problems"`
+}
+
+type ImportField struct {
+	Key string `json:"key"`
+	Zh  string `json:"zh"`
+	En  string `json:"en"`
+	// customer, contact, figure (a figure Kehu computes: NOT_IMPORTED) or record (history cells)
+	Group string `json:"group"`
+	// text, code, creditCode, int, money, date, enum, tags, phone, email, user, region, history ...
+	Kind string `json:"kind"`
+	// Several columns may map to it (标签 and 客户标签).
+	Many bool `json:"many"`
 }
 
 type InteractionAggregateOrder struct {
@@ -972,6 +1034,62 @@ func (e *InteractionMetric) UnmarshalJSON(b []byte) error {
 }
 
 func (e InteractionMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a bare number in a money column counts.
+type MoneyUnit string
+
+const (
+	MoneyUnitYuan        MoneyUnit = "YUAN"
+	MoneyUnitTenThousand MoneyUnit = "TEN_THOUSAND"
+)
+
+var AllMoneyUnit = []MoneyUnit{
+	MoneyUnitYuan,
+	MoneyUnitTenThousand,
+}
+
+func (e MoneyUnit) IsValid() bool {
+	switch e {
+	case MoneyUnitYuan, MoneyUnitTenThousand:
+		return true
+	}
+	return false
+}
+
+func (e MoneyUnit) String() string {
+	return string(e)
+}
+
+func (e *MoneyUnit) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MoneyUnit(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MoneyUnit", str)
+	}
+	return nil
+}
+
+func (e MoneyUnit) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MoneyUnit) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MoneyUnit) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

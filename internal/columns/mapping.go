@@ -141,6 +141,15 @@ func (m Mapping) Err() error {
 	return p.Err()
 }
 
+// Samples returns the non-empty cells of column i among the sampled rows
+// (at most SampleRows), to show the user; nil for a column out of range.
+func (m Mapping) Samples(i int) []string {
+	if i < 0 || i >= len(m.samples) {
+		return nil
+	}
+	return append([]string(nil), m.samples[i]...)
+}
+
 // ColumnsOf returns the indexes of the columns mapped to a target.
 func (m Mapping) ColumnsOf(key string) []int {
 	var out []int

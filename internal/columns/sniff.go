@@ -326,8 +326,8 @@ func resolve(cands []string, samples []string, taken func(string) bool) string {
 	return left
 }
 
-// letters is a column's name as spreadsheets show it: A, B, ..., AA.
-func letters(i int) string {
+// Letter is a column's name as spreadsheets show it: A, B, ..., AA.
+func Letter(i int) string {
 	s := ""
 	for i++; i > 0; i = (i - 1) / 26 {
 		s = string(rune('A'+(i-1)%26)) + s
@@ -338,9 +338,9 @@ func letters(i int) string {
 // label names a column in a message: C "公司名称".
 func label(i int, header string) string {
 	if cells.Fold(header) == "" {
-		return letters(i) + " (no header)"
+		return Letter(i) + " (no header)"
 	}
-	return letters(i) + " " + quote(header)
+	return Letter(i) + " " + quote(header)
 }
 
 // quote quotes a header or cell for a message, cut to 40 characters.

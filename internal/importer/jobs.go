@@ -29,6 +29,8 @@ const UndoWithin = 30 * 24 * time.Hour
 type Jobs struct {
 	Svc   *Service
 	Store crm.ImportStore
+	// Settings keeps the saved mappings (mappings.go).
+	Settings crm.SettingStore
 	// Sheet limits the files (package sheet's defaults when zero); its
 	// TmpDir also holds the copies of uploads while their jobs run.
 	Sheet sheet.Options
@@ -67,9 +69,9 @@ func (j *Jobs) Start(ctx context.Context, a crm.Actor, r io.Reader, name string,
 			Fields: []crm.FieldError{{Field: "matchBy", Reason: crm.ReasonNotAllowed, Message: "must be NAME or PHONE",
 				Params: map[string]any{"value": string(in.MatchBy)}}}}
 	}
-	f, err := os.CreateTemp(j.Sheet.TmpDir, "kehu-import-*")
+	f, size, err := j.spool(r)
 	if err != nil {
-		return nil, crm.Internal(err)
+		return nil, err
 	}
 	keep := false
 	defer func() {
@@ -78,17 +80,18 @@ func (j *Jobs) Start(ctx context.Context, a crm.Actor, r io.Reader, name string,
 			os.Remove(f.Name())
 		}
 	}()
-	limit := j.Sheet.MaxBytes
-	if limit <= 0 {
-		limit = sheet.DefaultMaxBytes
-	}
-	size, err := io.Copy(f, io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, crm.Internal(fmt.Errorf("importer: copy the upload: %w", err))
-	}
-	m, err := j.check(f, size, name, in)
+	d, err := j.detect(ctx, f, size, name, in.Mapping)
 	if err != nil {
 		return nil, err
+	}
+	m := d.Mapping
+	if err := m.Err(); err != nil {
+		return nil, err
+	}
+	if !in.DryRun && len(in.Mapping) > 0 {
+		if err := j.saveMapping(ctx, m); err != nil {
+			return nil, err
+		}
 	}
 	now := j.Svc.CRM.Clock.Now().UTC().Truncate(time.Millisecond)
 	im := &crm.Import{ID: crm.NewID(), By: a.UserID, At: now, FileName: name, DryRun: in.DryRun, Status: crm.ImportQueued}
@@ -118,34 +121,6 @@ func (j *Jobs) Start(ctx context.Context, a crm.Actor, r io.Reader, name string,
 		j.run(jobCtx, a, im, f, size, name, m, in)
 	}()
 	return &queued, nil
-}
-
-// check opens the file as far as its first rows and maps its columns.
-func (j *Jobs) check(f io.ReaderAt, size int64, name string, in JobInput) (columns.Mapping, error) {
-	rd, err := sheet.Open(f, size, name, j.Sheet)
-	if err != nil {
-		return columns.Mapping{}, err
-	}
-	defer rd.Close()
-	_, header := rd.Header()
-	var sample [][]string
-	for len(sample) < columns.SampleRows {
-		_, cells, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return columns.Mapping{}, err
-		}
-		sample = append(sample, cells)
-	}
-	m := columns.Detect(header, sample)
-	if len(in.Mapping) > 0 {
-		if m, err = columns.Apply(m, in.Mapping); err != nil {
-			return m, err
-		}
-	}
-	return m, m.Err()
 }
 
 // run is the job: read the file, then the dry run or the commit, the
@@ -315,6 +290,64 @@ func (j *Jobs) Get(ctx context.Context, a crm.Actor, id string) (*crm.Import, er
 		return nil, crm.Errorf(crm.CodeForbidden, "only managers and admins see imports")
 	}
 	return j.Store.Get(ctx, id)
+}
+
+// MaxList bounds the imports List returns.
+const MaxList = 100
+
+// List returns the latest imports, newest first, at most limit (1 to
+// MaxList): everyone's, or only a's when mine. Errors: FORBIDDEN;
+// BAD_USER_INPUT on "first" (OUT_OF_RANGE).
+func (j *Jobs) List(ctx context.Context, a crm.Actor, mine bool, limit int) ([]*crm.Import, error) {
+	if !a.CanImport() {
+		return nil, crm.Errorf(crm.CodeForbidden, "only managers and admins see imports")
+	}
+	if limit < 1 || limit > MaxList {
+		return nil, &crm.Error{Code: crm.CodeBadUserInput, Message: fmt.Sprintf("first must be 1 to %d", MaxList),
+			Fields: []crm.FieldError{{Field: "first", Reason: crm.ReasonOutOfRange, Message: fmt.Sprintf("must be 1 to %d", MaxList),
+				Params: map[string]any{"min": 1, "max": MaxList}}}}
+	}
+	by := ""
+	if mine {
+		by = a.UserID
+	}
+	return j.Store.List(ctx, by, limit)
+}
+
+// Speed is how fast a running job works out customers, and how long it has
+// left at that pace: ok is false before it has worked out any, or once it
+// has ended (then only the rate over its run is known: perSecond, with
+// secondsLeft 0).
+func Speed(im *crm.Import, now time.Time) (perSecond float64, secondsLeft int, ok bool) {
+	if im.StartedAt == nil || im.Processed == 0 {
+		return 0, 0, false
+	}
+	end := now
+	if im.FinishedAt != nil {
+		end = *im.FinishedAt
+	}
+	took := end.Sub(*im.StartedAt).Seconds()
+	if took <= 0 {
+		return 0, 0, false
+	}
+	perSecond = float64(im.Processed) / took
+	if im.Status.Finished() {
+		return perSecond, 0, true
+	}
+	left := float64(max(im.Total-im.Processed, 0)) / perSecond
+	return perSecond, int(left + 0.999), true
+}
+
+// CanUndo reports whether Undo would take the import back at now.
+func CanUndo(im *crm.Import, now time.Time) bool {
+	return !im.DryRun && im.Status.Finished() && im.UndoneAt == nil && now.Sub(im.At) <= UndoWithin
+}
+
+// Sweep deletes the imports older than UndoWithin with their stored data;
+// it returns how many. Every replica may run it: deleting twice is
+// harmless.
+func (j *Jobs) Sweep(ctx context.Context) (int, error) {
+	return j.Store.DeleteBefore(ctx, j.Svc.CRM.Clock.Now().Add(-UndoWithin))
 }
 
 // Cancel asks a job to stop between batches: what it wrote stays (and can

@@ -13,7 +13,7 @@ import (
 )
 
 func (w *world) jobs() *importer.Jobs {
-	return &importer.Jobs{Svc: w.svc, Store: w.crm.Store.Imports()}
+	return &importer.Jobs{Svc: w.svc, Store: w.crm.Store.Imports(), Settings: w.crm.Store.Settings()}
 }
 
 // wait polls a job until it has finished.
@@ -175,5 +175,36 @@ func TestJobCancelFromAnotherReplica(t *testing.T) {
 	undone, err := a.Undo(ctx, w.boss, id)
 	if err != nil || undone.Undo.Deleted != importer.Batch || w.count(t) != 0 {
 		t.Fatalf("undo of the cancelled job: %v %+v, %d customers", err, undone, w.count(t))
+	}
+}
+
+// A job's pace: customers per second since its start, and the time left at
+// that pace while it runs.
+func TestSpeed(t *testing.T) {
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *time.Time { x := start.Add(d); return &x }
+	cases := []struct {
+		name      string
+		im        crm.Import
+		now       time.Time
+		perSecond float64
+		left      int
+		ok        bool
+	}{
+		{"queued", crm.Import{Status: crm.ImportQueued, Total: 10}, start, 0, 0, false},
+		{"started, nothing worked out", crm.Import{Status: crm.ImportRunning, StartedAt: at(0), Total: 10}, start.Add(time.Second), 0, 0, false},
+		{"running", crm.Import{Status: crm.ImportRunning, StartedAt: at(0), Total: 1000, Processed: 200}, start.Add(4 * time.Second), 50, 16, true},
+		{"time left rounds up", crm.Import{Status: crm.ImportRunning, StartedAt: at(0), Total: 301, Processed: 200}, start.Add(4 * time.Second), 50, 3, true},
+		{"done: the rate of its run", crm.Import{Status: crm.ImportDone, StartedAt: at(0), FinishedAt: at(10 * time.Second), Total: 1000, Processed: 1000},
+			start.Add(time.Hour), 100, 0, true},
+		{"no time passed", crm.Import{Status: crm.ImportRunning, StartedAt: at(0), Total: 10, Processed: 5}, start, 0, 0, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ps, left, ok := importer.Speed(&c.im, c.now)
+			if ps != c.perSecond || left != c.left || ok != c.ok {
+				t.Fatalf("Speed = %v, %d, %v; want %v, %d, %v", ps, left, ok, c.perSecond, c.left, c.ok)
+			}
+		})
 	}
 }

@@ -153,6 +153,14 @@ func newReader(m columns.Mapping, header []string, u users, loc *time.Location, 
 	return r
 }
 
+// ColumnLabel names column i (from 0) as problems do: its letter and
+// header, "D 联系电话".
+func ColumnLabel(i int, header string) string {
+	h := make([]string, i+1)
+	h[i] = header
+	return label(i, h)
+}
+
 // label names column i as the spreadsheet shows it: its letter and header.
 func label(i int, header []string) string {
 	name, err := excelize.ColumnNumberToName(i + 1)
