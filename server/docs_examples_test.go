@@ -49,7 +49,12 @@ func TestDocsExamplesRunAsPasted(t *testing.T) {
 						vars[k] = fillPlaceholders(t, ts, returned, v)
 					}
 				}
-				r := ts.post(t, tokenOf(ex.As), ex.Query, vars)
+				var r gqlResponse
+				if ex.Upload != nil {
+					r = ts.uploadExample(t, tokenOf(ex.As), ex, vars)
+				} else {
+					r = ts.post(t, tokenOf(ex.As), ex.Query, vars)
+				}
 				if ex.ErrCode != "" {
 					if len(r.Errors) == 0 || r.Errors[0].code() != ex.ErrCode {
 						t.Fatalf("%s: the docs show a %s error, got %+v (data %s)", ex, ex.ErrCode, r.Errors, r.Data)
@@ -197,3 +202,26 @@ func fillPlaceholders(t *testing.T, ts *testServer, returned map[string]map[stri
 }
 
 func (e docExample) String() string { return fmt.Sprintf("%s:%d", e.File, e.Line) }
+
+// uploadExample sends a curl upload example of the docs (docUpload) as a
+// multipart request, and waits for the import it starts to finish, as a
+// client polling importJob would: the next examples read its outcome.
+func (ts *testServer) uploadExample(t *testing.T, token string, ex docExample, vars map[string]any) gqlResponse {
+	t.Helper()
+	ops, _ := json.Marshal(map[string]any{"query": ex.Query, "variables": vars})
+	var files []upload
+	for field, body := range ex.Upload.Files {
+		files = append(files, upload{field, "customers.csv", body})
+	}
+	req := multipartRequest(t, ts.URL, string(ops), ex.Upload.Map, files...)
+	for k, v := range ex.Upload.Headers {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	r := ts.do(t, req)
+	var started struct{ ImportCustomers *struct{ ID string } }
+	if len(r.Errors) == 0 && json.Unmarshal(r.Data, &started) == nil && started.ImportCustomers != nil {
+		ts.waitImport(t, token, started.ImportCustomers.ID)
+	}
+	return r
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io/fs"
 	"regexp"
 	"sort"
@@ -27,12 +28,26 @@ type docExample struct {
 	As        string `json:"as,omitempty"`        // run it signed in as this user
 	Empty     bool   `json:"-"`                   // may answer without data
 	ErrCode   string `json:"-"`                   // shows this error
+	// Upload, for a ```sh block of curl sending a multipart request (an
+	// upload; GraphiQL does not list these): Query and Variables are its
+	// operations field's.
+	Upload *docUpload `json:"-"`
+}
+
+// docUpload is the rest of a curl upload example: its map field, its
+// headers, and each file field's content: the ```csv block before it.
+type docUpload struct {
+	Map     string
+	Headers map[string]string
+	Files   map[string][]byte // field -> content
 }
 
 var (
-	markerRe  = regexp.MustCompile(`^\s*<!--\s*(may be empty|expect error:\s*([A-Z_]+)|as:\s*(\S+))\s*-->\s*$`)
-	fenceRe   = regexp.MustCompile("^\\s*```\\s*([A-Za-z]*)")
-	headingRe = regexp.MustCompile(`^#{1,6}\s+(.*)$`)
+	curlFormRe   = regexp.MustCompile(`-F\s+'([^'=]+)=([^']*)'`)
+	curlHeaderRe = regexp.MustCompile(`-H\s+'([^':]+):\s*([^']*)'`)
+	markerRe     = regexp.MustCompile(`^\s*<!--\s*(may be empty|expect error:\s*([A-Z_]+)|as:\s*(\S+))\s*-->\s*$`)
+	fenceRe      = regexp.MustCompile("^\\s*```\\s*([A-Za-z]*)")
+	headingRe    = regexp.MustCompile(`^#{1,6}\s+(.*)$`)
 )
 
 // docExamples extracts the examples of every embedded doc: docs/*.md (a
@@ -55,7 +70,8 @@ func docExamples() ([]docExample, error) {
 }
 
 // extractExamples returns the ```graphql blocks of a Markdown text in order.
-func extractExamples(file, text string) []docExample {
+func extractExamples(file0, text string) []docExample {
+	file := []byte(nil) // the last ```csv block: an upload example's file
 	lines := strings.Split(text, "\n")
 	var out []docExample
 	var pending []string // markers seen since the last block
@@ -90,7 +106,7 @@ func extractExamples(file, text string) []docExample {
 		content := strings.Join(body, "\n")
 		switch {
 		case lang == "graphql":
-			ex := docExample{File: file, Line: start + 1, Section: section, Title: strings.TrimSpace(strings.Join(prose, " ")), Query: content}
+			ex := docExample{File: file0, Line: start + 1, Section: section, Title: strings.TrimSpace(strings.Join(prose, " ")), Query: content}
 			for _, mk := range pending {
 				sm := markerRe.FindStringSubmatch(mk)
 				switch {
@@ -107,10 +123,55 @@ func extractExamples(file, text string) []docExample {
 		case lang == "json" && lastGraphQL >= 0:
 			out[lastGraphQL].Variables = content
 			lastGraphQL = -1
+		case lang == "csv":
+			file = []byte(content + "\n")
+			lastGraphQL = -1
+			continue // the markers and prose are the curl example's
+		case lang == "sh" && strings.Contains(content, "-F 'operations="):
+			if ex, ok := uploadExample(content, file); ok {
+				ex.File, ex.Line, ex.Section, ex.Title = file0, start+1, section, strings.TrimSpace(strings.Join(prose, " "))
+				for _, mk := range pending {
+					if sm := markerRe.FindStringSubmatch(mk); sm[3] != "" {
+						ex.As = sm[3]
+					}
+				}
+				out = append(out, ex)
+			}
+			lastGraphQL = -1
 		default:
 			lastGraphQL = -1
 		}
 		pending, prose = nil, nil
 	}
 	return out
+}
+
+// uploadExample reads a curl command sending a GraphQL multipart request:
+// its -F 'operations=...', -F 'map=...' and -F 'FIELD=@NAME' (the file,
+// whose content is file), and its -H headers.
+func uploadExample(cmd string, file []byte) (docExample, bool) {
+	var ex docExample
+	up := &docUpload{Headers: map[string]string{}, Files: map[string][]byte{}}
+	for _, m := range curlFormRe.FindAllStringSubmatch(cmd, -1) {
+		switch name, value := m[1], m[2]; {
+		case name == "operations":
+			var ops struct {
+				Query     string          `json:"query"`
+				Variables json.RawMessage `json:"variables"`
+			}
+			if json.Unmarshal([]byte(value), &ops) != nil {
+				return ex, false
+			}
+			ex.Query, ex.Variables = ops.Query, string(ops.Variables)
+		case name == "map":
+			up.Map = value
+		case strings.HasPrefix(value, "@"):
+			up.Files[name] = file
+		}
+	}
+	for _, m := range curlHeaderRe.FindAllStringSubmatch(cmd, -1) {
+		up.Headers[m[1]] = m[2]
+	}
+	ex.Upload = up
+	return ex, ex.Query != ""
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 )
 
 // graphiqlCSP is the SPA's policy: GraphiQL is built into the same bundle
@@ -51,6 +52,8 @@ func (a *app) examplesHandler() http.Handler {
 			a.writeError(w, r, 0, fmt.Errorf("reading the docs' examples: %w", err))
 			return
 		}
+		// GraphiQL sends no files: the upload examples are left out.
+		examples = slices.DeleteFunc(examples, func(ex docExample) bool { return ex.Upload != nil })
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-cache")
 		_ = json.NewEncoder(w).Encode(examples)
