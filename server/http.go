@@ -33,6 +33,7 @@ import (
 //	/healthz            the process is up
 //	/readyz             the store is reachable and can write (503 and the reason otherwise)
 //	GET /export/customers.csv, .xlsx   customers as a spreadsheet (export.go)
+//	GET /import/{id}/result.xlsx        an import's file with its result columns (importfile.go)
 //	/                   the single-page app, with history fallback
 func (a *app) routes(gql http.Handler) http.Handler {
 	mux := http.NewServeMux()
@@ -46,6 +47,7 @@ func (a *app) routes(gql http.Handler) http.Handler {
 		a.writeError(w, r, http.StatusNotFound, graph.WithReason(crm.Errorf(crm.CodeNotFound,
 			"no such export; there are /export/customers.csv and /export/customers.xlsx"), graph.ReasonNoSuchPath))
 	})
+	mux.Handle("GET /import/{id}/result.xlsx", a.authenticate(a.importResultHandler()))
 	mux.Handle("GET /graphiql", a.graphiqlHandler(frontend.Dist()))
 	mux.Handle("GET /graphiql/examples.json", a.examplesHandler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -141,7 +143,7 @@ func securityHeaders(next http.Handler) http.Handler {
 // limit (export.go).
 func (a *app) timeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/export/") {
+		if strings.HasPrefix(r.URL.Path, "/export/") || strings.HasPrefix(r.URL.Path, "/import/") {
 			next.ServeHTTP(w, r)
 			return
 		}

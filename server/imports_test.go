@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/kehu-crm/kehu/internal/crm"
 )
@@ -208,6 +211,21 @@ func TestImportOverHTTP(t *testing.T) {
 	if !bad {
 		t.Fatalf("no error at D 手机 of row 3: %+v", dry.Errors)
 	}
+	// The result file: the sheet with the result columns.
+	rows := ts.resultFile(t, boss, *dry.ResultFileURL, http.StatusOK)
+	if len(rows) != 3 || strings.Join(rows[0], "|") != "客户名称|行业|联系人|手机|备用|导入结果|错误说明|匹配客户" ||
+		rows[1][5] != "新建" || rows[2][0] != "宁波港通物流有限公司" || rows[2][5] != "错误（未导入）" || !strings.Contains(rows[2][6], "D 手机: ") {
+		t.Fatalf("result file: %q", rows)
+	}
+	if en := ts.resultFile(t, boss, *dry.ResultFileURL+"?lang=en", http.StatusOK); en[0][5] != "Result" || en[2][5] != "error (not imported)" {
+		t.Fatalf("result file in English: %q", en)
+	}
+	ts.resultFile(t, rep, *dry.ResultFileURL, http.StatusForbidden)
+	ts.resultFile(t, boss, "/import/nope/result.xlsx", http.StatusNotFound)
+	ts.resultFile(t, boss, *dry.ResultFileURL+"?lang=fr", http.StatusBadRequest)
+	ts.resultFile(t, boss, *dry.ResultFileURL+"?x=1", http.StatusBadRequest)
+	ts.resultFile(t, "", *dry.ResultFileURL, http.StatusUnauthorized)
+
 	var count struct{ Customers struct{ TotalCount int } }
 	ts.post(t, boss, `{ customers(first: 1) { totalCount } }`, nil).ok(t, &count)
 	if count.Customers.TotalCount != 0 {
@@ -379,4 +397,42 @@ func TestUploadRefusals(t *testing.T) {
 	if len(jobs.ImportJobs) != 0 {
 		t.Fatalf("a refused request started %d jobs", len(jobs.ImportJobs))
 	}
+}
+
+// resultFile downloads an import's result file and returns its rows; for
+// a status other than 200, it checks the error's envelope.
+func (ts *testServer) resultFile(t *testing.T, token, path string, status int) [][]string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: %d, want %d: %s", path, resp.StatusCode, status, body)
+	}
+	if status != http.StatusOK {
+		if r := ts.decode(t, body); len(r.Errors) != 1 || r.Errors[0].code() == "" {
+			t.Fatalf("GET %s: not an error envelope: %s", path, body)
+		}
+		return nil
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.Contains(ct, "spreadsheetml") {
+		t.Fatalf("content type %q", ct)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -329,13 +329,23 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 	if err := a.store.Settings().Put(ctx, "lease:rules", lease, 1); err != nil {
 		t.Fatal(err)
 	}
-	// And imports with their undo data.
+	// And imports with their undo data and result rows.
 	imp := &crm.Import{ID: crm.NewID(), By: "u1", At: testNow, FileName: "客户.xlsx", Status: crm.ImportDone, Created: 2}
 	if err := a.store.Imports().Insert(ctx, imp); err != nil {
 		t.Fatal(err)
 	}
 	for seq := range 2 {
 		if err := a.store.Imports().AppendUndo(ctx, &crm.ImportUndo{Import: imp.ID, Seq: seq, Created: []string{crm.NewID()}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for seq := range 3 {
+		r := &crm.ImportRows{Import: imp.ID, Seq: seq,
+			Rows: []crm.ImportRow{{Row: seq + 2, Cells: []string{"华东物流", ""}, Action: "CREATE", Matched: fmt.Sprintf("C20261100%d", seq)}}}
+		if seq == 0 {
+			r.HeaderRow, r.Header = 1, []string{"客户名称", "联系人"}
+		}
+		if err := a.store.Imports().AppendRows(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -346,7 +356,7 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 	}
 	if counts[crm.CollectionCustomers] != 120 || counts[crm.CollectionUsers] < 2 || counts[crm.CollectionSequences] == 0 ||
 		counts[crm.CollectionSegments] != 2 || counts[crm.CollectionAPITokens] != 1 || counts[crm.CollectionSettings] != 1 ||
-		counts[crm.CollectionImports] != 1 || counts[crm.CollectionImportUndo] != 2 {
+		counts[crm.CollectionImports] != 1 || counts[crm.CollectionImportUndo] != 2 || counts[crm.CollectionImportRows] != 3 {
 		t.Fatalf("copied %v", counts)
 	}
 	if got, err := mongo.Segments().Get(ctx, segs[1].ID); err != nil || got.Version != 3 || got.Where != segs[1].Where {
@@ -380,6 +390,15 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 		if err := st.Imports().EachUndo(ctx, imp.ID, func(u *crm.ImportUndo) error { seqs = append(seqs, u.Seq); return nil }); err != nil ||
 			len(seqs) != 2 || seqs[0] != 0 || seqs[1] != 1 {
 			t.Fatalf("import undo on %s: %v %v", name, seqs, err)
+		}
+		var matched []string
+		if err := st.Imports().EachRows(ctx, imp.ID, func(r *crm.ImportRows) error {
+			for _, row := range r.Rows {
+				matched = append(matched, row.Matched)
+			}
+			return nil
+		}); err != nil || fmt.Sprint(matched) != "[C202611000 C202611001 C202611002]" {
+			t.Fatalf("import result rows on %s: %v %v", name, matched, err)
 		}
 		var got setting
 		if v, err := st.Settings().Get(ctx, "lease:rules", &got); err != nil || v != 2 || got.Name != lease.Name || !got.Until.Equal(lease.Until) {

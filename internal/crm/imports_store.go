@@ -26,8 +26,9 @@ func (s ImportStatus) Finished() bool {
 
 // Import is one import of a worksheet, a dry run or a commit: the job's
 // state while it runs (any replica reads it), then its record (30 days for
-// an undo). Its undo data is kept apart (ImportStore.AppendUndo): it may be
-// far larger than a document.
+// an undo). Its undo data and its result rows are kept apart
+// (ImportStore.AppendUndo, AppendRows): they may be far larger than a
+// document.
 type Import struct {
 	ID       string       `bson:"_id"`
 	By       string       `bson:"by"` // the user who imported
@@ -155,12 +156,55 @@ func ImportUndoID(importID string, seq int) string {
 	return fmt.Sprintf("%s:%010d", importID, seq)
 }
 
+// ImportRowsID is the _id of a chunk of an import's result rows, made as
+// ImportUndoID.
+func ImportRowsID(importID string, seq int) string { return ImportUndoID(importID, seq) }
+
 // ImportUndoTooLarge is the error of an undo chunk whose encoded document
 // is larger than MaxImportUndoBytes.
 func ImportUndoTooLarge(importID string, seq, size int) *Error {
 	return &Error{Code: CodeBadUserInput, Reason: ReasonDocumentTooLarge,
 		Message: fmt.Sprintf("undo data %d of import %s is %.1f MB, over the limit of %d MB per chunk: split it",
 			seq, importID, float64(size)/(1<<20), MaxImportUndoBytes>>20)}
+}
+
+// ImportRows is one chunk of an import's result rows: the file's data
+// rows as read, each with what the import did with it, from which the
+// error file is written (the sheet with the result columns added). Written
+// when the job ends, chunk by chunk; Seq 0 carries the header. Both stores
+// keep it as this document with an _id of its own in front,
+// ImportRowsID(Import, Seq).
+type ImportRows struct {
+	Import    string      `bson:"import"`
+	Seq       int         `bson:"seq"`                 // 0, 1, 2 ... in the order of the rows
+	HeaderRow int         `bson:"headerRow,omitempty"` // Seq 0: the header's row number in the sheet
+	Header    []string    `bson:"header,omitempty"`    // Seq 0: the header row's cells
+	Rows      []ImportRow `bson:"rows"`
+}
+
+// ImportRow is one data row of an imported file and its outcome.
+type ImportRow struct {
+	Row     int      `bson:"row"`               // as the spreadsheet shows it
+	Cells   []string `bson:"cells"`             // as read
+	Action  string   `bson:"action"`            // CREATE UPDATE UNCHANGED DUPLICATE ERROR
+	Message string   `bson:"message,omitempty"` // the row's errors and warnings, one a line
+	Matched string   `bson:"matched,omitempty"` // the code of the customer it matched or created
+}
+
+// MaxImportRowsBytes bounds the encoded size of one chunk of result rows,
+// as MaxImportUndoBytes bounds an undo chunk; MaxImportRowsSeq is its
+// largest Seq.
+const (
+	MaxImportRowsBytes = 8 << 20
+	MaxImportRowsSeq   = MaxImportUndoSeq
+)
+
+// ImportRowsTooLarge is the error of a chunk of result rows whose encoded
+// document is larger than MaxImportRowsBytes.
+func ImportRowsTooLarge(importID string, seq, size int) *Error {
+	return &Error{Code: CodeBadUserInput, Reason: ReasonDocumentTooLarge,
+		Message: fmt.Sprintf("result rows %d of import %s are %.1f MB, over the limit of %d MB per chunk: split them",
+			seq, importID, float64(size)/(1<<20), MaxImportRowsBytes>>20)}
 }
 
 // ImportTooLarge is the error of an import whose encoded document is
@@ -171,7 +215,7 @@ func ImportTooLarge(id string, size int) *Error {
 			id, float64(size)/(1<<20), MaxDocumentBytes>>20)}
 }
 
-// ImportStore keeps import jobs and their undo data.
+// ImportStore keeps import jobs, their undo data and their result rows.
 type ImportStore interface {
 	// Insert stores a new import as Version 1 (a new ID when ID is empty);
 	// on failure im keeps ID and Version as given. Errors: CONFLICT (field
@@ -199,7 +243,19 @@ type ImportStore interface {
 	// EachUndo calls fn with the import's undo chunks in Seq order, and
 	// stops at fn's first error, which it returns.
 	EachUndo(ctx context.Context, importID string, fn func(*ImportUndo) error) error
-	// DeleteBefore removes the imports created before t and their undo
-	// data (the 30 days an undo is offered), and returns how many imports.
+	// AppendRows stores one chunk of an import's result rows. As with an
+	// undo chunk, a chunk must stay under MaxImportRowsBytes (8 MB)
+	// encoded: the caller splits its rows. Errors: CONFLICT (field "seq")
+	// when the import has a chunk of rows of that Seq;
+	// BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE) for a chunk over
+	// MaxImportRowsBytes; INTERNAL for no import id, or a Seq below 0 or
+	// over MaxImportRowsSeq.
+	AppendRows(ctx context.Context, r *ImportRows) error
+	// EachRows calls fn with the import's chunks of result rows in Seq
+	// order, and stops at fn's first error, which it returns.
+	EachRows(ctx context.Context, importID string, fn func(*ImportRows) error) error
+	// DeleteBefore removes the imports created before t with their undo
+	// data and result rows (the 30 days an undo is offered), and returns
+	// how many imports.
 	DeleteBefore(ctx context.Context, t time.Time) (int, error)
 }

@@ -514,15 +514,18 @@ const (
 	CollectionAPITokens = "apiTokens"
 	CollectionSettings  = "settings"
 	// CollectionImports holds Import documents, CollectionImportUndo
-	// their ImportUndo chunks (with their ImportUndoID as _id).
+	// their ImportUndo chunks (with their ImportUndoID as _id) and
+	// CollectionImportRows their ImportRows chunks (with their
+	// ImportRowsID).
 	CollectionImports    = "imports"
 	CollectionImportUndo = "importUndo"
+	CollectionImportRows = "importRows"
 )
 
 // Collections lists every collection.
 func Collections() []string {
 	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers, CollectionSegments,
-		CollectionAPITokens, CollectionSettings, CollectionImports, CollectionImportUndo}
+		CollectionAPITokens, CollectionSettings, CollectionImports, CollectionImportUndo, CollectionImportRows}
 }
 
 // Migrator copies raw BSON documents between stores.

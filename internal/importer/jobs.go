@@ -183,6 +183,9 @@ func (j *Jobs) run(ctx context.Context, a crm.Actor, im *crm.Import, f io.Reader
 	}
 	if p != nil {
 		summarize(im, p)
+		if rerr := j.saveRows(context.WithoutCancel(ctx), im.ID, src, p); rerr != nil {
+			j.log().Error("import: store the result rows", "import", im.ID, "err", rerr)
+		}
 	}
 	if err != nil {
 		fail(err)

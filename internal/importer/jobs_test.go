@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"github.com/kehu-crm/kehu/internal/columns"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/importer"
 )
@@ -206,5 +210,132 @@ func TestSpeed(t *testing.T) {
 				t.Fatalf("Speed = %v, %d, %v; want %v, %d, %v", ps, left, ok, c.perSecond, c.left, c.ok)
 			}
 		})
+	}
+}
+
+// resultRows writes a job's result file and reads it back.
+func resultRows(t *testing.T, j *importer.Jobs, a crm.Actor, id string) [][]string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := j.WriteResultFile(context.Background(), a, id, "", &b); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// The result file holds every row of the file, in order, across the
+// stored chunks, with what the job did with it: a cancelled job's rows it
+// never reached are 未处理.
+func TestResultFile(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	j := w.jobs()
+	defer j.Close(ctx)
+	long := strings.Repeat("长", 10000) // 5 cells of 30 KB a row: 30 rows take several chunks
+	rows := []string{"客户名称,甲,乙,丙,丁,戊"}
+	for i := range 30 {
+		rows = append(rows, fmt.Sprintf("长备注公司%02d", i)+strings.Repeat(","+long, 5))
+	}
+	im, err := j.Start(ctx, w.boss, csvFile(rows...), "长.csv", importer.JobInput{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im = wait(t, j, w.boss, im.ID)
+	chunks := 0
+	if err := w.crm.Store.Imports().EachRows(ctx, im.ID, func(*crm.ImportRows) error { chunks++; return nil }); err != nil || chunks < 2 {
+		t.Fatalf("%d chunks (%v): the rows should take several", chunks, err)
+	}
+	got := resultRows(t, j, w.boss, im.ID)
+	if len(got) != 31 || strings.Join(got[0], "|") != "客户名称|甲|乙|丙|丁|戊|导入结果|错误说明|匹配客户" {
+		t.Fatalf("%d rows, header %q", len(got), got[0])
+	}
+	for i, r := range got[1:] {
+		if r[0] != fmt.Sprintf("长备注公司%02d", i) || r[1] != long || r[5] != long || r[6] != "新建" {
+			t.Fatalf("row %d: %.80q", i+2, r)
+		}
+	}
+	if _, err := j.Get(ctx, w.sales, im.ID); !crm.IsCode(err, crm.CodeForbidden) {
+		t.Errorf("a salesperson reads the job: %v", err)
+	}
+	if err := j.WriteResultFile(ctx, w.sales, im.ID, "", io.Discard); !crm.IsCode(err, crm.CodeForbidden) {
+		t.Errorf("a salesperson downloads the result file: %v", err)
+	}
+
+	t.Run("a cancelled job", func(t *testing.T) {
+		a := w.jobs()
+		defer a.Close(ctx)
+		rows := []string{"客户名称,所属行业"}
+		for i := range importer.Batch * 2 {
+			rows = append(rows, fmt.Sprintf("取消公司%04d,制造", i))
+		}
+		importer.SetAfterProgress(a, func(job string) { a.Cancel(ctx, w.boss, job) })
+		im, err := a.Start(ctx, w.boss, csvFile(rows...), "取消.csv", importer.JobInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		im = wait(t, a, w.boss, im.ID)
+		got := resultRows(t, a, w.boss, im.ID)
+		if im.Status != crm.ImportCancelled || len(got) != importer.Batch*2+1 {
+			t.Fatalf("%s, %d rows", im.Status, len(got))
+		}
+		if got[1][2] != "新建" || got[importer.Batch][2] != "新建" || got[importer.Batch+1][2] != "未处理" || got[1][4] == "" {
+			t.Fatalf("rows: %q %q %q", got[1], got[importer.Batch], got[importer.Batch+1])
+		}
+	})
+}
+
+// A committed import with corrections saves its mapping for the next file
+// with the same header row; a saved mapping that no longer applies is
+// passed over.
+func TestSavedMapping(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	j := w.jobs()
+	defer j.Close(ctx)
+	file := func() *bytes.Reader { return csvFile("客户名称,备用", "甲公司,重点") }
+	d, err := j.Detect(ctx, w.boss, file(), "a.csv", nil)
+	if err != nil || d.Saved || d.Mapping.Columns[1].Field != "" {
+		t.Fatalf("detect: %v %+v", err, d)
+	}
+	fix := []columns.Correction{{Column: 1, Field: "tags"}}
+	im, err := j.Start(ctx, w.boss, file(), "a.csv", importer.JobInput{DryRun: true, Mapping: fix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait(t, j, w.boss, im.ID)
+	if d, _ = j.Detect(ctx, w.boss, file(), "a.csv", nil); d.Saved {
+		t.Fatal("a dry run saved its mapping")
+	}
+	im, err = j.Start(ctx, w.boss, file(), "a.csv", importer.JobInput{Mapping: fix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait(t, j, w.boss, im.ID)
+	d, err = j.Detect(ctx, w.boss, csvFile("客户名称 ,备用", "乙公司,一般"), "b.csv", nil) // the same header row, folded
+	if err != nil || !d.Saved || d.Mapping.Columns[1].Field != "tags" || d.Mapping.Columns[1].How != columns.ByUser {
+		t.Fatalf("the saved mapping: %v %+v", err, d)
+	}
+	if d, _ = j.Detect(ctx, w.boss, csvFile("客户名称,备用2", "甲公司,重点"), "c.csv", nil); d.Saved {
+		t.Fatal("another header row got the saved mapping")
+	}
+
+	bad := columns.Saved{Fingerprint: d.Mapping.Fingerprint, Columns: []columns.SavedColumn{{Column: 1, Header: "备用2", Field: "noSuchField"}}}
+	if err := w.crm.Store.Settings().Put(ctx, importer.SavedMappingKey(d.Mapping.Fingerprint), bad, 0); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = j.Detect(ctx, w.boss, csvFile("客户名称,备用2", "甲公司,重点"), "c.csv", nil); err != nil || d.Saved {
+		t.Fatalf("a saved mapping that no longer applies: %v %+v", err, d)
+	}
+	if _, err := j.Detect(ctx, w.sales, file(), "a.csv", nil); !crm.IsCode(err, crm.CodeForbidden) {
+		t.Errorf("a salesperson detects: %v", err)
 	}
 }

@@ -14,9 +14,10 @@ import (
 )
 
 // importStore keeps crm.Import documents in the imports collection
-// (indexes imports_by_at and imports_at for the lists and DeleteBefore)
-// and their undo chunks in importUndo, one document each with the _id
-// crm.ImportUndoID(import, seq) (index uniq_import_seq).
+// (indexes imports_by_at and imports_at for the lists and DeleteBefore),
+// their undo chunks in importUndo and their result rows in importRows,
+// one document a chunk with the _id crm.ImportUndoID(import, seq) or
+// crm.ImportRowsID(import, seq) (index uniq_import_seq in each).
 type importStore struct{ s *Store }
 
 var _ crm.ImportStore = importStore{}
@@ -26,11 +27,18 @@ func (s *Store) Imports() crm.ImportStore { return importStore{s} }
 
 func (is importStore) imports() *mongo.Collection { return is.s.db.Collection(crm.CollectionImports) }
 func (is importStore) undo() *mongo.Collection    { return is.s.db.Collection(crm.CollectionImportUndo) }
+func (is importStore) rows() *mongo.Collection    { return is.s.db.Collection(crm.CollectionImportRows) }
 
-// undoDoc is the stored form of an undo chunk (as the SQLite store's).
+// undoDoc and rowsDoc are the stored forms of an undo chunk and of a chunk
+// of result rows (as the SQLite store's).
 type undoDoc struct {
 	ID             string `bson:"_id"`
 	crm.ImportUndo `bson:",inline"`
+}
+
+type rowsDoc struct {
+	ID             string `bson:"_id"`
+	crm.ImportRows `bson:",inline"`
 }
 
 func encodeImport(im *crm.Import) ([]byte, error) {
@@ -150,47 +158,93 @@ func (is importStore) AppendUndo(ctx context.Context, u *crm.ImportUndo) error {
 	if len(doc) > crm.MaxImportUndoBytes {
 		return crm.ImportUndoTooLarge(u.Import, u.Seq, len(doc))
 	}
-	if _, err := is.undo().InsertOne(ctx, bson.Raw(doc)); err != nil {
+	return appendChunk(ctx, is.undo(), u.Import, u.Seq, doc)
+}
+
+// AppendRows inserts the chunk as one document, under
+// crm.MaxImportRowsBytes as AppendUndo's chunks. Errors: CONFLICT (field
+// "seq") when the import has a chunk of rows of that Seq.
+func (is importStore) AppendRows(ctx context.Context, r *crm.ImportRows) error {
+	if r == nil || r.Import == "" || r.Seq < 0 || r.Seq > crm.MaxImportRowsSeq {
+		return crm.Internal(fmt.Errorf("mongodb: result rows without an import or with seq out of range: %+v", r))
+	}
+	doc, err := bson.Marshal(rowsDoc{ID: crm.ImportRowsID(r.Import, r.Seq), ImportRows: *r})
+	if err != nil {
+		return internal(fmt.Sprintf("encode result rows %d of import %s", r.Seq, r.Import), err)
+	}
+	if len(doc) > crm.MaxImportRowsBytes {
+		return crm.ImportRowsTooLarge(r.Import, r.Seq, len(doc))
+	}
+	return appendChunk(ctx, is.rows(), r.Import, r.Seq, doc)
+}
+
+// appendChunk inserts a chunk's document into coll (importUndo or
+// importRows). Errors: CONFLICT (field "seq").
+func appendChunk(ctx context.Context, coll *mongo.Collection, importID string, seq int, doc []byte) error {
+	if _, err := coll.InsertOne(ctx, bson.Raw(doc)); err != nil {
 		if isDuplicate(err) {
 			return crm.Duplicate("seq")
 		}
-		return internal(fmt.Sprintf("append undo chunk %d of import %s", u.Seq, u.Import), err)
+		return internal(fmt.Sprintf("append chunk %d of import %s to %s", seq, importID, coll.Name()), err)
 	}
 	return nil
 }
 
-// EachUndo reads the chunks one query each (along uniq_import_seq), so no
-// cursor waits on fn: an undo may work for longer than a cursor lives
-// idle, and a batch of chunks could be tens of megabytes.
+// EachUndo reads the chunks one query each (eachChunk).
 func (is importStore) EachUndo(ctx context.Context, importID string, fn func(*crm.ImportUndo) error) error {
-	after := -1
+	return eachChunk(ctx, is.undo(), importID, func(raw bson.Raw) error {
+		u := new(crm.ImportUndo)
+		if err := bson.Unmarshal(raw, u); err != nil {
+			return internal(fmt.Sprintf("decode undo chunk of import %s", importID), err)
+		}
+		return fn(u)
+	})
+}
+
+// EachRows reads the chunks one query each (eachChunk).
+func (is importStore) EachRows(ctx context.Context, importID string, fn func(*crm.ImportRows) error) error {
+	return eachChunk(ctx, is.rows(), importID, func(raw bson.Raw) error {
+		r := new(crm.ImportRows)
+		if err := bson.Unmarshal(raw, r); err != nil {
+			return internal(fmt.Sprintf("decode result rows of import %s", importID), err)
+		}
+		return fn(r)
+	})
+}
+
+// eachChunk calls fn with each of the import's chunks in coll (importUndo
+// or importRows) in seq order, and stops at fn's first error. One query a
+// chunk (along uniq_import_seq), so no cursor waits on fn: an undo may
+// work for longer than a cursor lives idle, an error file is written as
+// fast as its client reads, and a batch of chunks could be tens of
+// megabytes.
+func eachChunk(ctx context.Context, coll *mongo.Collection, importID string, fn func(bson.Raw) error) error {
+	after := int64(-1)
 	for {
-		raw, err := is.undo().FindOne(ctx,
+		raw, err := coll.FindOne(ctx,
 			bson.D{{Key: "import", Value: importID}, {Key: "seq", Value: bson.D{{Key: "$gt", Value: after}}}},
 			options.FindOne().SetSort(bson.D{{Key: "seq", Value: 1}})).Raw()
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			return nil
 		}
 		if err != nil {
-			return internal("read undo of import "+importID, err)
+			return internal(fmt.Sprintf("read %s of import %s", coll.Name(), importID), err)
 		}
-		u := new(crm.ImportUndo)
-		if err := bson.Unmarshal(raw, u); err != nil {
-			return internal(fmt.Sprintf("decode undo chunk after %d of import %s", after, importID), err)
+		seq, ok := raw.Lookup("seq").AsInt64OK()
+		if !ok || seq <= after {
+			return internal(fmt.Sprintf("read %s of import %s", coll.Name(), importID),
+				fmt.Errorf("chunk %v came after %d", raw.Lookup("seq"), after))
 		}
-		if u.Seq <= after {
-			return internal("read undo of import "+importID, fmt.Errorf("chunk %d came after %d", u.Seq, after))
-		}
-		after = u.Seq
-		if err := fn(u); err != nil {
+		after = seq
+		if err := fn(raw); err != nil {
 			return err
 		}
 	}
 }
 
 // DeleteBefore deletes, a thousand imports at a time, their undo chunks
-// and then the imports, so a failure part way leaves no chunk without its
-// import: the next call finds the import again.
+// and result rows and then the imports, so a failure part way leaves no
+// chunk without its import: the next call finds the import again.
 func (is importStore) DeleteBefore(ctx context.Context, t time.Time) (int, error) {
 	filter := bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: t}}}}
 	deleted := 0
@@ -215,8 +269,10 @@ func (is importStore) DeleteBefore(ctx context.Context, t time.Time) (int, error
 			return deleted, nil
 		}
 		in := bson.D{{Key: "$in", Value: ids}}
-		if _, err := is.undo().DeleteMany(ctx, bson.D{{Key: "import", Value: in}}); err != nil {
-			return deleted, internal("delete undo chunks", err)
+		for _, coll := range []*mongo.Collection{is.undo(), is.rows()} {
+			if _, err := coll.DeleteMany(ctx, bson.D{{Key: "import", Value: in}}); err != nil {
+				return deleted, internal("delete from "+coll.Name(), err)
+			}
 		}
 		res, err := is.imports().DeleteMany(ctx, bson.D{{Key: "_id", Value: in}})
 		if err != nil {

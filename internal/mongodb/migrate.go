@@ -31,8 +31,8 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 	switch collection {
 	case crm.CollectionCustomers:
 		fo.SetBatchSize(fullBatch).SetProjection(withoutStoreFields)
-	case crm.CollectionImportUndo:
-		fo.SetBatchSize(undoBatch)
+	case crm.CollectionImportUndo, crm.CollectionImportRows:
+		fo.SetBatchSize(chunkBatch)
 	}
 	cur, err := coll.Find(ctx, bson.D{}, fo)
 	if err != nil {
@@ -82,7 +82,7 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 		}
 		if _, err := coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
 			if isDuplicate(err) {
-				return internal("load "+collection+": a unique key (code, credit code, email, segment name or an import's undo seq) is held by another document with a different _id in the target", err)
+				return internal("load "+collection+": a unique key (code, credit code, email, segment name or an import's undo or rows seq) is held by another document with a different _id in the target", err)
 			}
 			return internal("load "+collection, err)
 		}

@@ -33,9 +33,9 @@ const (
 	smallBatch = 1000
 	fullBatch  = 100
 	loadBatch  = 200
-	// undoBatch: an import's undo chunk can be up to 8 MB
-	// (crm.MaxImportUndoBytes).
-	undoBatch = 5
+	// chunkBatch: an import's undo chunk or chunk of result rows can be
+	// up to 8 MB (crm.MaxImportUndoBytes, MaxImportRowsBytes).
+	chunkBatch = 5
 )
 
 // Options tune Open.
@@ -156,7 +156,8 @@ const (
 	// idxSegmentName keeps a user's segment names unique (nameKey is the
 	// folded name).
 	idxSegmentName = "uniq_ownerId_nameKey"
-	// idxImportSeq keeps an import's undo chunks unique by seq.
+	// idxImportSeq keeps an import's undo chunks, and its chunks of
+	// result rows, unique by seq.
 	idxImportSeq = "uniq_import_seq"
 )
 
@@ -248,12 +249,16 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 		}},
 		// Settings (settings.go) are read and written by _id alone.
 		// Imports (imports.go): lists by user or of everyone's, newest
-		// first, and DeleteBefore; undo chunks by import and seq.
+		// first, and DeleteBefore; undo chunks and result rows by import
+		// and seq.
 		{s.db.Collection(crm.CollectionImports), []mongo.IndexModel{
 			{Keys: bson.D{{Key: "by", Value: 1}, {Key: "at", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("imports_by_at")},
 			{Keys: bson.D{{Key: "at", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("imports_at")},
 		}},
 		{s.db.Collection(crm.CollectionImportUndo), []mongo.IndexModel{
+			{Keys: bson.D{{Key: "import", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetName(idxImportSeq).SetUnique(true)},
+		}},
+		{s.db.Collection(crm.CollectionImportRows), []mongo.IndexModel{
 			{Keys: bson.D{{Key: "import", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetName(idxImportSeq).SetUnique(true)},
 		}},
 	}

@@ -32,6 +32,17 @@ const importsTables = `CREATE TABLE imports (
 		PRIMARY KEY (import_id, seq)
 	) STRICT;`
 
+// importRowsTable (schema 9) keeps the chunks of imports' result rows as
+// import_undo keeps the undo chunks (doc a rowsDoc, id
+// crm.ImportRowsID(import_id, seq)).
+const importRowsTable = `CREATE TABLE import_rows (
+		import_id TEXT NOT NULL,
+		seq       INTEGER NOT NULL,
+		id        TEXT NOT NULL UNIQUE,
+		doc       BLOB NOT NULL,
+		PRIMARY KEY (import_id, seq)
+	) STRICT;`
+
 // importStore is the crm.ImportStore view of a Store. Imports are few:
 // they are read from SQLite, not kept in the read model.
 type importStore Store
@@ -45,6 +56,12 @@ func (s *Store) Imports() crm.ImportStore { return (*importStore)(s) }
 type undoDoc struct {
 	ID             string `bson:"_id"`
 	crm.ImportUndo `bson:",inline"`
+}
+
+// rowsDoc is the stored form of a chunk of result rows.
+type rowsDoc struct {
+	ID             string `bson:"_id"`
+	crm.ImportRows `bson:",inline"`
 }
 
 // millis is t as a BSON datetime holds it (what MongoDB compares).
@@ -183,6 +200,22 @@ func encodeUndo(u *crm.ImportUndo) ([]byte, error) {
 	return doc, nil
 }
 
+// encodeRows builds the stored document of a chunk of result rows.
+// Errors: as AppendRows'.
+func encodeRows(r *crm.ImportRows) ([]byte, error) {
+	if r == nil || r.Import == "" || r.Seq < 0 || r.Seq > crm.MaxImportRowsSeq {
+		return nil, crm.Internal(fmt.Errorf("sqlite: result rows without an import or with seq out of range: %+v", r))
+	}
+	doc, err := bson.Marshal(rowsDoc{ID: crm.ImportRowsID(r.Import, r.Seq), ImportRows: *r})
+	if err != nil {
+		return nil, crm.Internal(fmt.Errorf("sqlite: encode result rows %d of import %s: %w", r.Seq, r.Import, err))
+	}
+	if len(doc) > crm.MaxImportRowsBytes {
+		return nil, crm.ImportRowsTooLarge(r.Import, r.Seq, len(doc))
+	}
+	return doc, nil
+}
+
 // AppendUndo stores one undo chunk. Errors: CONFLICT (field "seq"),
 // BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE).
 func (is *importStore) AppendUndo(ctx context.Context, u *crm.ImportUndo) error {
@@ -190,13 +223,29 @@ func (is *importStore) AppendUndo(ctx context.Context, u *crm.ImportUndo) error 
 	if err != nil {
 		return err
 	}
+	return is.appendChunk(ctx, "import_undo", u.Import, u.Seq, crm.ImportUndoID(u.Import, u.Seq), doc)
+}
+
+// AppendRows stores one chunk of result rows. Errors: CONFLICT (field
+// "seq"), BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE).
+func (is *importStore) AppendRows(ctx context.Context, r *crm.ImportRows) error {
+	doc, err := encodeRows(r)
+	if err != nil {
+		return err
+	}
+	return is.appendChunk(ctx, "import_rows", r.Import, r.Seq, crm.ImportRowsID(r.Import, r.Seq), doc)
+}
+
+// appendChunk inserts a chunk's document into table (import_undo or
+// import_rows). Errors: CONFLICT (field "seq").
+func (is *importStore) appendChunk(ctx context.Context, table, importID string, seq int, id string, doc []byte) error {
 	return (*Store)(is).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO import_undo (import_id, seq, id, doc) VALUES (?, ?, ?, ?)",
-			u.Import, u.Seq, crm.ImportUndoID(u.Import, u.Seq), doc); err != nil {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO "+table+" (import_id, seq, id, doc) VALUES (?, ?, ?, ?)",
+			importID, seq, id, doc); err != nil {
 			if _, ok := uniqueViolation(err); ok {
 				return nil, crm.Duplicate("seq")
 			}
-			return nil, execErr("append undo chunk", err)
+			return nil, execErr("append to "+table, err)
 		}
 		return nil, nil
 	})
@@ -206,35 +255,58 @@ func (is *importStore) AppendUndo(ctx context.Context, u *crm.ImportUndo) error 
 // open while fn works (an undo writes for a long time, and an open reader
 // keeps the WAL from being reset).
 func (is *importStore) EachUndo(ctx context.Context, importID string, fn func(*crm.ImportUndo) error) error {
+	return is.eachChunk(ctx, "import_undo", importID, func(seq int64, doc []byte) error {
+		u := new(crm.ImportUndo)
+		if err := bson.Unmarshal(doc, u); err != nil {
+			return crm.Internal(fmt.Errorf("sqlite: decode undo chunk %d of import %s: %w", seq, importID, err))
+		}
+		return fn(u)
+	})
+}
+
+// EachRows reads the chunks one query each, as EachUndo (the error file
+// is written to a client, which may be slow).
+func (is *importStore) EachRows(ctx context.Context, importID string, fn func(*crm.ImportRows) error) error {
+	return is.eachChunk(ctx, "import_rows", importID, func(seq int64, doc []byte) error {
+		r := new(crm.ImportRows)
+		if err := bson.Unmarshal(doc, r); err != nil {
+			return crm.Internal(fmt.Errorf("sqlite: decode result rows %d of import %s: %w", seq, importID, err))
+		}
+		return fn(r)
+	})
+}
+
+// eachChunk calls fn with the seq and document of each of the import's
+// chunks in table (import_undo or import_rows), in seq order, one query
+// each, and stops at fn's first error.
+func (is *importStore) eachChunk(ctx context.Context, table, importID string, fn func(seq int64, doc []byte) error) error {
 	after := int64(-1)
 	for {
 		var doc []byte
-		err := is.rdb.QueryRowContext(ctx, "SELECT seq, doc FROM import_undo WHERE import_id = ? AND seq > ? ORDER BY seq LIMIT 1",
+		err := is.rdb.QueryRowContext(ctx, "SELECT seq, doc FROM "+table+" WHERE import_id = ? AND seq > ? ORDER BY seq LIMIT 1",
 			importID, after).Scan(&after, &doc)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
-			return crm.Internal(fmt.Errorf("sqlite: read undo of import %s: %w", importID, err))
+			return crm.Internal(fmt.Errorf("sqlite: read %s of import %s: %w", table, importID, err))
 		}
-		u := new(crm.ImportUndo)
-		if err := bson.Unmarshal(doc, u); err != nil {
-			return crm.Internal(fmt.Errorf("sqlite: decode undo chunk %d of import %s: %w", after, importID, err))
-		}
-		if err := fn(u); err != nil {
+		if err := fn(after, doc); err != nil {
 			return err
 		}
 	}
 }
 
-// DeleteBefore removes the imports created before t and their undo chunks
-// in one transaction.
+// DeleteBefore removes the imports created before t with their undo
+// chunks and result rows in one transaction.
 func (is *importStore) DeleteBefore(ctx context.Context, t time.Time) (int, error) {
 	var n int64
 	err := (*Store)(is).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
 		at := millis(t)
-		if _, err := tx.ExecContext(ctx, "DELETE FROM import_undo WHERE import_id IN (SELECT id FROM imports WHERE at < ?)", at); err != nil {
-			return nil, execErr("delete undo chunks", err)
+		for _, table := range []string{"import_undo", "import_rows"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE import_id IN (SELECT id FROM imports WHERE at < ?)", at); err != nil {
+				return nil, execErr("delete from "+table, err)
+			}
 		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM imports WHERE at < ?", at)
 		if err != nil {

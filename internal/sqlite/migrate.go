@@ -40,6 +40,8 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 		query = "SELECT doc FROM imports ORDER BY id"
 	case crm.CollectionImportUndo:
 		query = "SELECT doc FROM import_undo ORDER BY id"
+	case crm.CollectionImportRows:
+		query = "SELECT doc FROM import_rows ORDER BY id"
 	default:
 		return unknownCollection(collection)
 	}
@@ -70,6 +72,23 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 		return crm.Internal(fmt.Errorf("sqlite: dump %s: %w", collection, err))
 	}
 	return nil
+}
+
+// importChunk reads the import, seq and _id of an undo chunk or a chunk
+// of result rows; ok when the _id is the one they make.
+func importChunk(doc bson.Raw, collection string) (imp string, seq int64, id string, ok bool) {
+	id, ok = doc.Lookup("_id").StringValueOK()
+	imp, ok2 := doc.Lookup("import").StringValueOK()
+	seq, ok3 := doc.Lookup("seq").AsInt64OK()
+	if !ok || !ok2 || !ok3 || imp == "" || seq < 0 {
+		return "", 0, "", false
+	}
+	if collection == crm.CollectionImportRows {
+		ok = seq <= crm.MaxImportRowsSeq && id == crm.ImportRowsID(imp, int(seq))
+	} else {
+		ok = seq <= crm.MaxImportUndoSeq && id == crm.ImportUndoID(imp, int(seq))
+	}
+	return imp, seq, id, ok
 }
 
 func unknownCollection(name string) error {
@@ -121,6 +140,9 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 			doc = excluded.doc`
 	case crm.CollectionImportUndo:
 		query = `INSERT INTO import_undo (import_id, seq, id, doc) VALUES (?, ?, ?, ?)
+			ON CONFLICT (import_id, seq) DO UPDATE SET doc = excluded.doc`
+	case crm.CollectionImportRows:
+		query = `INSERT INTO import_rows (import_id, seq, id, doc) VALUES (?, ?, ?, ?)
 			ON CONFLICT (import_id, seq) DO UPDATE SET doc = excluded.doc`
 	default:
 		return unknownCollection(collection)
@@ -190,13 +212,10 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 				return bad(fmt.Errorf("not an import: %v", err))
 			}
 			rows[i] = row{args: []any{im.ID, im.By, millis(im.At), im.Version, doc}}
-		case crm.CollectionImportUndo:
-			raw := bson.Raw(doc)
-			id, ok := raw.Lookup("_id").StringValueOK()
-			imp, ok2 := raw.Lookup("import").StringValueOK()
-			seq, ok3 := raw.Lookup("seq").AsInt64OK()
-			if !ok || !ok2 || !ok3 || imp == "" || seq < 0 || seq > crm.MaxImportUndoSeq || id != crm.ImportUndoID(imp, int(seq)) {
-				return bad(errors.New("not an import's undo chunk (an import, a seq of 0 or more and the _id they make)"))
+		case crm.CollectionImportUndo, crm.CollectionImportRows:
+			imp, seq, id, ok := importChunk(doc, collection)
+			if !ok {
+				return bad(errors.New("not a chunk of an import (an import, a seq of 0 or more and the _id they make)"))
 			}
 			rows[i] = row{args: []any{imp, seq, id, doc}}
 		}

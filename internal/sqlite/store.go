@@ -48,7 +48,7 @@ const (
 // SchemaVersion is the schema this package writes, kept in PRAGMA
 // user_version. Open upgrades older databases step by step (migrations)
 // and refuses newer ones.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 // migrations[i] upgrades a database from schema version i to i+1; it has
 // SchemaVersion entries.
@@ -105,6 +105,8 @@ var migrations = [SchemaVersion]string{
 	`ALTER TABLE customers ADD COLUMN texts_key INTEGER;`,
 	// 8: import jobs and their undo data (imports.go).
 	importsTables,
+	// 9: imports' result rows, for their error files (imports.go).
+	importRowsTable,
 }
 
 // goMigrations[i], when set, runs in the transaction of migrations[i],

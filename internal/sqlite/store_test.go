@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sqlite"
@@ -301,7 +303,7 @@ func TestUpgradeSchema1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("DROP TABLE segments; DROP TABLE texts; DROP TABLE grams; DROP TABLE masked_texts; DROP TABLE text_index; DROP TABLE api_tokens; DROP TABLE settings; ALTER TABLE customers DROP COLUMN texts_key; DROP TABLE imports; DROP TABLE import_undo; PRAGMA user_version = 1"); err != nil {
+	if _, err := db.Exec("DROP TABLE segments; DROP TABLE texts; DROP TABLE grams; DROP TABLE masked_texts; DROP TABLE text_index; DROP TABLE api_tokens; DROP TABLE settings; ALTER TABLE customers DROP COLUMN texts_key; DROP TABLE imports; DROP TABLE import_undo; DROP TABLE import_rows; PRAGMA user_version = 1"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -337,5 +339,93 @@ func TestUpgradeSchema1(t *testing.T) {
 		if err != nil || page.Total != want {
 			t.Fatalf("%s after upgrade: %v %v", needle, page, err)
 		}
+	}
+}
+
+// TestUpgradeSchema8: a data directory written before imports kept their
+// result rows (schema 8) keeps its imports and undo data, and gains the
+// import_rows table on Open.
+func TestUpgradeSchema8(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	if err := s.Imports().Insert(ctx(t), &crm.Import{ID: "imp", By: "u", At: at, Status: crm.ImportDone, Created: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Imports().AppendUndo(ctx(t), &crm.ImportUndo{Import: "imp", Created: []string{"c1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rawExec(t, dir, "DROP TABLE import_rows", "PRAGMA user_version = 8")
+	if n := rawInt(t, dir, "SELECT count(*) FROM sqlite_schema WHERE name = 'import_rows'"); n != 0 {
+		t.Fatalf("import_rows still there")
+	}
+
+	s = openAt(t, dir)
+	is := s.Imports()
+	if got, err := is.Get(ctx(t), "imp"); err != nil || got.Created != 1 {
+		t.Fatalf("import after upgrade: %+v %v", got, err)
+	}
+	var undo []string
+	if err := is.EachUndo(ctx(t), "imp", func(u *crm.ImportUndo) error { undo = append(undo, u.Created...); return nil }); err != nil ||
+		fmt.Sprint(undo) != "[c1]" {
+		t.Fatalf("undo after upgrade: %v %v", undo, err)
+	}
+	rows := &crm.ImportRows{Import: "imp", HeaderRow: 1, Header: []string{"客户名称"},
+		Rows: []crm.ImportRow{{Row: 2, Cells: []string{"华东物流"}, Action: "CREATE", Matched: "C202611001"}}}
+	if err := is.AppendRows(ctx(t), rows); err != nil {
+		t.Fatalf("result rows after upgrade: %v", err)
+	}
+	var got []crm.ImportRow
+	if err := is.EachRows(ctx(t), "imp", func(r *crm.ImportRows) error { got = append(got, r.Rows...); return nil }); err != nil ||
+		len(got) != 1 || got[0].Matched != "C202611001" {
+		t.Fatalf("result rows after upgrade: %+v %v", got, err)
+	}
+	if n, err := is.DeleteBefore(ctx(t), at.Add(time.Second)); err != nil || n != 1 {
+		t.Fatalf("DeleteBefore after upgrade: %d %v", n, err)
+	}
+	if n := rawInt(t, dir, "SELECT count(*) FROM import_rows"); n != 0 {
+		t.Fatalf("%d result rows left after DeleteBefore", n)
+	}
+	if v := rawInt(t, dir, "PRAGMA user_version"); v != sqlite.SchemaVersion {
+		t.Fatalf("schema version %d after upgrade, want %d", v, sqlite.SchemaVersion)
+	}
+}
+
+// TestLoadImportChunks: Load takes an undo chunk or a chunk of result rows
+// only with the _id its import and seq make, and a seq in range.
+func TestLoadImportChunks(t *testing.T) {
+	s := openAt(t, t.TempDir())
+	doc := func(id, imp string, seq int64) []byte {
+		t.Helper()
+		b, err := bson.Marshal(bson.D{{Key: "_id", Value: id}, {Key: "import", Value: imp}, {Key: "seq", Value: seq}, {Key: "rows", Value: bson.A{}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, coll := range []string{crm.CollectionImportUndo, crm.CollectionImportRows} {
+		for _, bad := range [][]byte{
+			doc("imp:1", "imp", 1),
+			doc("imp:0000000002", "imp", 1),
+			doc("other:0000000001", "imp", 1),
+			doc(":0000000001", "", 1),
+			doc("imp:-000000001", "imp", -1),
+			doc(crm.ImportRowsID("imp", crm.MaxImportRowsSeq+1), "imp", crm.MaxImportRowsSeq+1),
+		} {
+			if err := s.Load(ctx(t), coll, [][]byte{bad}); !crm.IsCode(err, crm.CodeBadUserInput) {
+				t.Fatalf("%s: loaded %v: %v", coll, bson.Raw(bad), err)
+			}
+		}
+		if err := s.Load(ctx(t), coll, [][]byte{doc("imp:0000000001", "imp", 1)}); err != nil {
+			t.Fatalf("%s: %v", coll, err)
+		}
+	}
+	var seqs []int
+	if err := s.Imports().EachRows(ctx(t), "imp", func(r *crm.ImportRows) error { seqs = append(seqs, r.Seq); return nil }); err != nil ||
+		fmt.Sprint(seqs) != "[1]" {
+		t.Fatalf("loaded rows: %v %v", seqs, err)
 	}
 }

@@ -150,6 +150,9 @@ func init() {
 		if err := src.Imports().AppendUndo(ctx(t), undoChunk(t, "imp", 0)); err != nil {
 			t.Fatal(err)
 		}
+		if err := src.Imports().AppendRows(ctx(t), rowsChunk("imp", 0)); err != nil {
+			t.Fatal(err)
+		}
 		dst := open(t, h)
 		for _, coll := range crm.Collections() {
 			var docs [][]byte

@@ -459,6 +459,7 @@ func init() {
 			}
 		}
 		undo := map[string][]*crm.ImportUndo{}
+		rows := map[string][]*crm.ImportRows{}
 		for _, id := range []string{"old1", "old2", "edge", "new"} {
 			for seq := range 3 {
 				u := undoChunk(t, id, seq)
@@ -466,6 +467,13 @@ func init() {
 					t.Fatal(err)
 				}
 				undo[id] = append(undo[id], u)
+			}
+			for seq := range 2 {
+				r := rowsChunk(id, seq)
+				if err := is.AppendRows(ctx(t), r); err != nil {
+					t.Fatal(err)
+				}
+				rows[id] = append(rows[id], r)
 			}
 		}
 		n, err := is.DeleteBefore(ctx(t), cut)
@@ -476,10 +484,13 @@ func init() {
 			_, err := is.Get(ctx(t), id)
 			mustCode(t, err, crm.CodeNotFound)
 			mustUndo(t, is, id)
+			mustRows(t, is, id)
 		}
 		mustImports(t, is, "", 10, "new", "edge")
 		mustUndo(t, is, "edge", undo["edge"]...)
 		mustUndo(t, is, "new", undo["new"]...)
+		mustRows(t, is, "edge", rows["edge"]...)
+		mustRows(t, is, "new", rows["new"]...)
 		if n, err := is.DeleteBefore(ctx(t), cut); err != nil || n != 0 {
 			t.Fatalf("DeleteBefore again: %d %v", n, err)
 		}
@@ -487,11 +498,16 @@ func init() {
 		if err := is.AppendUndo(ctx(t), undoChunk(t, "old1", 0)); err != nil {
 			t.Fatalf("append after delete: %v", err)
 		}
+		if err := is.AppendRows(ctx(t), rowsChunk("old1", 0)); err != nil {
+			t.Fatalf("append rows after delete: %v", err)
+		}
 		if n, err := is.DeleteBefore(ctx(t), base.Add(time.Millisecond)); err != nil || n != 2 {
 			t.Fatalf("DeleteBefore everything: %d %v", n, err)
 		}
 		mustImports(t, is, "", 10)
 		mustUndo(t, is, "new")
+		mustRows(t, is, "new")
+		mustRows(t, is, "edge")
 
 		if h.Reopen == nil {
 			return
@@ -500,6 +516,7 @@ func init() {
 		t.Cleanup(func() { _ = s.Close() })
 		mustImports(t, s.Imports(), "", 10)
 		mustUndo(t, s.Imports(), "edge")
+		mustRows(t, s.Imports(), "edge")
 	})
 
 	register("ImportDumpAndLoad", false, func(t *testing.T, h Harness) {
@@ -516,6 +533,14 @@ func init() {
 			undoChunk(t, "imp-a", 10), undoChunk(t, "imp-b", 1)}
 		for _, i := range []int{4, 3, 1, 0, 2} {
 			if err := src.Imports().AppendUndo(ctx(t), chunks[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Result rows alike.
+		rowChunks := []*crm.ImportRows{rowsChunk("imp-a-b", 0), rowsChunk("imp-a", 0), rowsChunk("imp-a", 3),
+			rowsChunk("imp-a", 12), rowsChunk("imp-b", 0)}
+		for _, i := range []int{2, 4, 0, 3, 1} {
+			if err := src.Imports().AppendRows(ctx(t), rowChunks[i]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -548,12 +573,21 @@ func init() {
 				t.Fatalf("dumped undo chunk %d is %v, want %s %d", i, bson.Raw(undo[i]).Lookup("_id"), u.Import, u.Seq)
 			}
 		}
+		rows := dump(src, crm.CollectionImportRows)
+		if len(rows) != len(rowChunks) {
+			t.Fatalf("dumped %d chunks of rows, want %d", len(rows), len(rowChunks))
+		}
+		for i, r := range rowChunks {
+			if !bytes.Equal(rows[i], storedRows(t, r)) {
+				t.Fatalf("dumped chunk of rows %d is %v, want %s %d", i, bson.Raw(rows[i]).Lookup("_id"), r.Import, r.Seq)
+			}
+		}
 
 		dst := open(t, h)
 		for _, c := range []struct {
 			coll string
 			docs [][]byte
-		}{{crm.CollectionImports, imports}, {crm.CollectionImportUndo, undo}} {
+		}{{crm.CollectionImports, imports}, {crm.CollectionImportUndo, undo}, {crm.CollectionImportRows, rows}} {
 			for range 2 { // loading again replaces rather than duplicates
 				if err := dst.Load(ctx(t), c.coll, c.docs); err != nil {
 					t.Fatalf("load %s: %v", c.coll, err)
@@ -583,10 +617,21 @@ func init() {
 		if err := is.AppendUndo(ctx(t), undoChunk(t, "imp-a", 1)); err != nil {
 			t.Fatal(err)
 		}
+		mustRows(t, is, "imp-a", rowChunks[1], rowChunks[2], rowChunks[3])
+		mustRows(t, is, "imp-a-b", rowChunks[0])
+		mustRows(t, is, "imp-b", rowChunks[4])
+		mustField(t, is.AppendRows(ctx(t), rowsChunk("imp-a", 3)), crm.CodeConflict, "seq")
+		extra := rowsChunk("imp-a", 4)
+		if err := is.AppendRows(ctx(t), extra); err != nil {
+			t.Fatal(err)
+		}
 		if n, err := is.DeleteBefore(ctx(t), base.Add(time.Minute)); err != nil || n != 2 {
 			t.Fatalf("DeleteBefore after load: %d %v", n, err)
 		}
 		mustUndo(t, is, "imp-b")
+		mustRows(t, is, "imp-b")
+		mustRows(t, is, "imp-a-b")
+		mustRows(t, is, "imp-a", rowChunks[1], rowChunks[2], extra, rowChunks[3])
 		mustImports(t, is, "", 10, "imp-a")
 	})
 }
