@@ -31,6 +31,9 @@ const (
 	DuplicateCreditCode DuplicateReason = "CREDIT_CODE"
 	DuplicateName       DuplicateReason = "NAME"
 	DuplicatePhone      DuplicateReason = "PHONE"
+	// DuplicateEmail: a contact e-mail (EmailKey); the duplicate review's
+	// (internal/dedupe), not PossibleDuplicates', which takes no e-mails.
+	DuplicateEmail DuplicateReason = "EMAIL"
 )
 
 // DuplicateMatch is one customer that may be the one being entered.

@@ -9,25 +9,28 @@ import (
 )
 
 // Match keys: how Kehu recognises one company typed twice. A customer's
-// keys are derived from its name and its contacts' phones on every write
-// (Recompute) and kept on the document ("match"), so that both stores look
-// candidates up by equality on an index. The credit code needs no key: it
-// is stored normalised and is unique.
+// keys are derived from its name and its contacts' phones and e-mails on
+// every write (Recompute) and kept on the document ("match"), so that the
+// stores look candidates up by equality on an index (FindMatches: name and
+// phones) and a scan of the read model (Each, the duplicate review) has
+// them without the contacts. The credit code needs no key: it is stored
+// normalised and is unique.
 //
-// The rules, one function each (CompanyNameKey, PhoneKey, CreditCodeKey),
-// are shared by the duplicate check before a customer is created and by
-// imports, duplicate reviews and merges. Changing a rule changes stored
-// keys: raise MatchKeysVersion, and stores recompute keys of an older
-// version (MatchKeys.Current).
+// The rules, one function each (CompanyNameKey, PhoneKey, EmailKey,
+// CreditCodeKey), are shared by the duplicate check before a customer is
+// created and by imports, duplicate reviews and merges. Changing a rule
+// changes stored keys: raise MatchKeysVersion, and stores recompute keys of
+// an older version (MatchKeys.Current).
 
 // MatchKeysVersion is the version of the rules below.
-const MatchKeysVersion = 1 // raise when a rule changes
+const MatchKeysVersion = 2 // raise when a rule changes
 
 // MatchKeys are the normalised keys of a customer.
 type MatchKeys struct {
 	V      int      `bson:"v"`                // MatchKeysVersion the keys were made with
 	Name   string   `bson:"name,omitempty"`   // CompanyNameKey of the name
 	Phones []string `bson:"phones,omitempty"` // PhoneKey of every contact phone, distinct, in contact order
+	Emails []string `bson:"emails,omitempty"` // EmailKey of every contact e-mail, distinct, in contact order
 }
 
 // Current reports whether k was made with the rules of this version.
@@ -39,6 +42,9 @@ func MatchKeysOf(c *Customer) MatchKeys {
 	for _, ct := range c.Contacts {
 		if p, ok := PhoneKey(ct.Phone); ok && !contains(k.Phones, p) {
 			k.Phones = append(k.Phones, p)
+		}
+		if e, ok := EmailKey(ct.Email); ok && !contains(k.Emails, e) {
+			k.Emails = append(k.Emails, e)
 		}
 	}
 	return k
@@ -76,6 +82,39 @@ func contains(xs []string, x string) bool {
 // form: 华为技术有限公司北京分公司 = 华为技术北京分公司, and never equals the
 // parent (a branch is a customer of its own).
 func CompanyNameKey(name string) string {
+	key, _ := companyName(name)
+	return key
+}
+
+// LegalForm is the kind of organisation a company name ends in, as far as
+// the name tells (CompanyLegalForm).
+type LegalForm string
+
+const (
+	// LegalFormUnknown: the name ends in no form, or in one that tells no
+	// kind (公司, 集团, 总公司, 集团公司), or in an English one (Co., Ltd.
+	// renders both 有限公司 and 股份有限公司).
+	LegalFormUnknown     LegalForm = ""
+	LegalFormLimited     LegalForm = "LIMITED"                 // 有限公司, 有限责任公司, 集团有限公司
+	LegalFormJointStock  LegalForm = "JOINT_STOCK"             // 股份有限公司, 股份公司, 集团股份公司
+	LegalFormCooperative LegalForm = "JOINT_STOCK_COOPERATIVE" // 股份合作公司
+	LegalFormPartnership LegalForm = "PARTNERSHIP"             // 合伙企业, 有限合伙, 普通合伙
+)
+
+// CompanyLegalForm returns the legal form at the end of a company name,
+// the one CompanyNameKey drops (the outermost that tells a kind:
+// 云帆数据（集团）股份有限公司 is JOINT_STOCK), or of the parent's name in a
+// branch's (华为技术股份有限公司北京分公司: JOINT_STOCK). Two names with one
+// key and two known, different forms are two registrations or one company
+// that changed its form (an LLC becoming a joint-stock company before a
+// listing): the key alone does not tell which.
+func CompanyLegalForm(name string) LegalForm {
+	_, form := companyName(name)
+	return form
+}
+
+// companyName returns CompanyNameKey(name) and CompanyLegalForm(name).
+func companyName(name string) (string, LegalForm) {
 	s := strings.ToLower(norm.NFKC.String(name))
 	// Letters and digits stay; brackets become ( and ); the rest separates words.
 	var b strings.Builder
@@ -99,12 +138,13 @@ func CompanyNameKey(name string) string {
 	}
 	s = strings.Join(words, "")
 	if s == "" {
-		return ""
+		return "", LegalFormUnknown
 	}
-	if head, branch, ok := splitBranch(s); ok {
-		return foldDivisions(head + branch)
+	if head, branch, form, ok := splitBranch(s); ok {
+		return foldDivisions(head + branch), form
 	}
-	return foldDivisions(stripForms(s))
+	s, form := stripForms(s)
+	return foldDivisions(s), form
 }
 
 // foldDivisions drops the 省 or 市 of a leading province or city written in
@@ -152,6 +192,15 @@ var legalForms = []string{
 	"公司", "集团",
 }
 
+// formKinds are the legal forms of the organisational forms that tell one
+// (the others are LegalFormUnknown).
+var formKinds = map[string]LegalForm{
+	"股份有限责任公司": LegalFormJointStock, "有限责任公司": LegalFormLimited, "股份有限公司": LegalFormJointStock,
+	"股份合作公司": LegalFormCooperative, "集团有限公司": LegalFormLimited, "集团股份公司": LegalFormJointStock,
+	"有限公司": LegalFormLimited, "股份公司": LegalFormJointStock, "责任公司": LegalFormLimited,
+	"有限合伙": LegalFormPartnership, "普通合伙": LegalFormPartnership, "合伙企业": LegalFormPartnership,
+}
+
 // englishForms are the same in English words (after punctuation became
 // spaces: "Co., Ltd." is the words co and ltd).
 var englishForms = map[string]bool{
@@ -163,46 +212,54 @@ var englishForms = map[string]bool{
 // branchWords end the name of a branch.
 var branchWords = []string{"分公司", "分行", "支行", "办事处", "分厂", "分店", "营业部", "分部", "分所", "分中心"}
 
-func stripForms(s string) string {
-	out := s
+// stripForms drops the organisational forms from the end of s, and returns
+// the legal form of the outermost that tells one.
+func stripForms(s string) (string, LegalForm) {
+	out, kind := s, LegalFormUnknown
 	for {
 		cut := false
 		for _, f := range legalForms {
 			if strings.HasSuffix(out, f) {
 				if len(out) == len(f) {
-					return out // a name that is only a form (有限公司) keeps it
+					return out, kind // a name that is only a form (有限公司) keeps it
+				}
+				if kind == LegalFormUnknown {
+					kind = formKinds[f]
 				}
 				out, cut = out[:len(out)-len(f)], true
 				break
 			}
 		}
 		if !cut {
-			return out
+			return out, kind
 		}
 	}
 }
 
 // splitBranch splits the name of a branch into the key of its parent
-// company and the branch part: 华为技术有限公司北京分公司 → 华为技术, 北京分公司.
-func splitBranch(s string) (head, branch string, ok bool) {
+// company and the branch part (华为技术有限公司北京分公司 → 华为技术,
+// 北京分公司), with the legal form of the parent's name.
+func splitBranch(s string) (head, branch string, form LegalForm, ok bool) {
 	for _, w := range branchWords {
 		if !strings.HasSuffix(s, w) || len(s) == len(w) {
 			continue
 		}
 		body := s[:len(s)-len(w)]
 		// The parent's form, if any, is the last one in the body.
-		at, form := -1, ""
+		at, last := -1, ""
 		for _, f := range legalForms {
-			if i := strings.LastIndex(body, f); i > at || (i == at && i >= 0 && len(f) > len(form)) {
-				at, form = i, f
+			if i := strings.LastIndex(body, f); i > at || (i == at && i >= 0 && len(f) > len(last)) {
+				at, last = i, f
 			}
 		}
 		if at <= 0 {
-			return stripForms(body) + w, "", true // no parent form: 华为北京分公司
+			head, form := stripForms(body) // no parent form: 华为北京分公司
+			return head + w, "", form, true
 		}
-		return stripForms(body[:at+len(form)]), body[at+len(form):] + w, true
+		head, form := stripForms(body[:at+len(last)])
+		return head, body[at+len(last):] + w, form, true
 	}
-	return "", "", false
+	return "", "", LegalFormUnknown, false
 }
 
 // landlineParts splits a landline as NormalizePhone returns it into area
@@ -240,6 +297,20 @@ func PhoneKey(s string) (string, bool) {
 		return m[1] + m[2], true
 	}
 	return strings.ReplaceAll(n, "-", ""), true
+}
+
+// EmailKey returns the key of an e-mail address: as stored
+// (NormalizeIdentifier: NFKC, trimmed) and lower-cased, the local part too
+// (mail servers may tell Wang@ from wang@, but people and this CRM's users
+// do not). ok is false when s is not an address ValidEmail accepts. No
+// other folding: dots and +tags in the local part are a provider's rule
+// (Gmail's), not the address's.
+func EmailKey(s string) (string, bool) {
+	e := strings.ToLower(NormalizeIdentifier(s))
+	if e == "" || !ValidEmail(e) {
+		return "", false
+	}
+	return e, true
 }
 
 // CreditCodeKey returns a credit code as stored (NormalizeIdentifier, upper

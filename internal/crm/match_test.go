@@ -131,14 +131,84 @@ func TestCreditCodeKey(t *testing.T) {
 	}
 }
 
+func TestEmailKey(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // "" when not an address
+	}{
+		{"wang@yunfan.cn", "wang@yunfan.cn"},
+		{"Wang.Wei@YunFan.CN", "wang.wei@yunfan.cn"},
+		{"  wang@yunfan.cn\t", "wang@yunfan.cn"},
+		{"ｗａｎｇ＠ｙｕｎｆａｎ．ｃｎ", "wang@yunfan.cn"},         // full width
+		{"wang\u200b@yunfan.cn", "wang@yunfan.cn"},   // an invisible character
+		{"wang+crm@yunfan.cn", "wang+crm@yunfan.cn"}, // no provider's rules
+		{"w.a.n.g@gmail.com", "w.a.n.g@gmail.com"},
+		{"12345678@QQ.com", "12345678@qq.com"},
+		{"", ""},
+		{"wang", ""},
+		{"wang@yunfan", ""},
+		{"王伟 <wang@yunfan.cn>", ""},
+		{"wang@yunfan.cn.", ""},
+		{"wang@@yunfan.cn", ""},
+	} {
+		got, ok := EmailKey(c.in)
+		if ok != (c.want != "") || got != c.want {
+			t.Errorf("EmailKey(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+}
+
 func TestMatchKeysOf(t *testing.T) {
 	c := &Customer{Name: "杭州云帆数据有限公司", Contacts: []Contact{
-		{Phone: "13812345678"}, {Phone: ""}, {Phone: "138-1234-5678"}, {Phone: "010-12345678-8"}, {Phone: "bad"},
+		{Phone: "13812345678", Email: "Wang@YunFan.cn"}, {Phone: ""}, {Phone: "138-1234-5678", Email: "li@yunfan.cn"},
+		{Phone: "010-12345678-8", Email: "wang@yunfan.cn"}, {Phone: "bad", Email: "bad"},
 	}}
 	c.Recompute()
 	k := c.Match
-	if !k.Current() || k.Name != "杭州云帆数据" || strings.Join(k.Phones, ",") != "13812345678,01012345678" {
+	if !k.Current() || k.V != 2 || k.Name != "杭州云帆数据" || strings.Join(k.Phones, ",") != "13812345678,01012345678" ||
+		strings.Join(k.Emails, ",") != "wang@yunfan.cn,li@yunfan.cn" {
 		t.Fatalf("keys = %+v", k)
+	}
+	// Keys of version 1 (no e-mails) are not current: stores recompute them.
+	if (MatchKeys{V: 1, Name: k.Name, Phones: k.Phones}).Current() {
+		t.Error("version 1 keys are current")
+	}
+	if k := MatchKeysOf(&Customer{Name: "甲"}); k.Phones != nil || k.Emails != nil {
+		t.Errorf("no contacts: %+v", k) // omitted from the document, not empty arrays
+	}
+}
+
+func TestCompanyLegalForm(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want LegalForm
+	}{
+		{"华为技术有限公司", LegalFormLimited},
+		{"华为技术有限责任公司", LegalFormLimited},
+		{"华为技术（有限公司）", LegalFormLimited},
+		{"杭州云帆数据集团有限公司", LegalFormLimited},
+		{"华为技术股份有限公司", LegalFormJointStock},
+		{"华为技术股份公司", LegalFormJointStock},
+		{"杭州云帆数据（集团）股份有限公司", LegalFormJointStock}, // the outermost form that tells one
+		{"温州瓯海机械股份合作公司", LegalFormCooperative},
+		{"宁波云帆投资合伙企业（有限合伙）", LegalFormPartnership},
+		{"华为技术股份有限公司北京分公司", LegalFormJointStock}, // the parent's
+		{"华为技术有限公司北京分公司", LegalFormLimited},
+		{"华为技术北京分公司", LegalFormUnknown},
+		{"华为技术", LegalFormUnknown},
+		{"华为技术公司", LegalFormUnknown},
+		{"华为技术集团", LegalFormUnknown},
+		{"Acme Co., Ltd.", LegalFormUnknown},
+		{"", LegalFormUnknown},
+	} {
+		if got := CompanyLegalForm(c.name); got != c.want {
+			t.Errorf("CompanyLegalForm(%q) = %q, want %q", c.name, got, c.want)
+		}
+	}
+	for f := range formKinds {
+		if !contains(legalForms, f) {
+			t.Errorf("%s has a kind but is not a form CompanyNameKey drops", f)
+		}
 	}
 }
 
@@ -168,7 +238,7 @@ func FuzzCompanyNameKey(f *testing.F) {
 				t.Fatalf("key of %q is %q but of %q is %q", s, k, spaced, got)
 			}
 		}
-		if _, _, branch := splitBranch(k); utf8.ValidString(s) && hanOnly(s) && k != "" && !branch && !contains(legalForms, k) {
+		if _, _, _, branch := splitBranch(k); utf8.ValidString(s) && hanOnly(s) && k != "" && !branch && !contains(legalForms, k) {
 			if k2 := CompanyNameKey(s + "有限公司"); k2 != k {
 				t.Fatalf("the form changes the key of %q: %q vs %q", s, k, k2)
 			}

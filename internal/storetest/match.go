@@ -20,7 +20,8 @@ func testFindMatches(t *testing.T, h Harness) {
 
 	a := plain("杭州云帆数据有限公司", base)
 	a.CreditCode = credit
-	a.Contacts = []crm.Contact{{ID: "c1", Name: "王", Phone: "13812345678"}}
+	a.Contacts = []crm.Contact{{ID: "c1", Name: "王", Phone: "13812345678", Email: "Wang@YunFan.cn"},
+		{ID: "c2", Name: "周", Email: "wang@yunfan.cn"}, {ID: "c3", Name: "吴", Email: "wu@yunfan.cn"}}
 	a.Recompute()
 	b := plain("杭州云帆数据（集团）", base.Add(time.Minute))
 	c := plain("北京云帆数据有限公司", base.Add(2*time.Minute))
@@ -72,6 +73,27 @@ func testFindMatches(t *testing.T, h Harness) {
 	if _, err := s.Customers().FindMatches(ctx(t), crm.MatchQuery{Name: "x", Limit: 0}); crm.ErrorCode(err) != crm.CodeBadUserInput {
 		t.Errorf("limit 0: %v", err)
 	}
+	// Each hands the keys out, e-mails included, without the contacts (the
+	// duplicate review's scan).
+	keys := func() map[string]crm.MatchKeys {
+		t.Helper()
+		out := map[string]crm.MatchKeys{}
+		err := s.Customers().Each(ctx(t), crm.EachQuery{Scope: crm.ScopeAll}, func(x *crm.Customer) error {
+			out[x.Name] = x.Match
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	wantKeys := func(got crm.MatchKeys, name string, phones, emails []string) {
+		t.Helper()
+		if !got.Current() || got.Name != name || !slices.Equal(got.Phones, phones) || !slices.Equal(got.Emails, emails) {
+			t.Errorf("keys %+v, want name %q, phones %q, e-mails %q", got, name, phones, emails)
+		}
+	}
+	wantKeys(keys()[a.Name], "杭州云帆数据", []string{"13812345678"}, []string{"wang@yunfan.cn", "wu@yunfan.cn"})
 
 	// A rename moves the name key.
 	a2 := *a
@@ -91,6 +113,12 @@ func testFindMatches(t *testing.T, h Harness) {
 	old.Recompute()
 	old.Match = crm.MatchKeys{V: crm.MatchKeysVersion - 1, Name: "stale"}
 	insert(t, s, old)
+	// Version 1 kept no e-mails: such keys are right but for them.
+	v1 := plain("温州老客户电器有限公司", base.Add(5*time.Minute))
+	v1.Contacts = []crm.Contact{{ID: "c1", Name: "郑", Phone: "13700002222", Email: " Zheng@Example.COM "}}
+	v1.Recompute()
+	v1.Match = crm.MatchKeys{V: 1, Name: v1.Match.Name, Phones: v1.Match.Phones}
+	insert(t, s, v1)
 	if h.Reopen == nil {
 		return
 	}
@@ -98,4 +126,7 @@ func testFindMatches(t *testing.T, h Harness) {
 	want(find(crm.MatchQuery{Name: crm.CompanyNameKey("宁波老客户贸易")}), old.Name)
 	want(find(crm.MatchQuery{Phones: []string{"13700001111"}}), old.Name)
 	want(find(crm.MatchQuery{Name: "stale"}))
+	all := keys()
+	wantKeys(all[old.Name], "宁波老客户贸易", []string{"13700001111"}, nil)
+	wantKeys(all[v1.Name], "温州老客户电器", []string{"13700002222"}, []string{"zheng@example.com"})
 }
