@@ -44,5 +44,11 @@
 //	History     entries separated by line breaks or ；, each a date (and time) then text:
 //	            "2023-01-01 电话联系，了解需求" is an Interaction (channel guessed from
 //	            电话/拜访/邮件/会议/线上/微信/直播 ...), "2022-12-01 购买产品A，1000元" a
-//	            Deal (a purchase word, the product, an amount with a unit or ¥).
+//	            Deal (a purchase word, the product, an amount with a unit or ¥). The
+//	            export's form, which HistoryFormat writes and History reads back exactly:
+//	            "2023-01-01 10:30 【电话】电话联系" (the channel in brackets, the text as
+//	            typed) and "2022-12-01 【购买】产品A ¥1000.00", texts escaped (\\, \n, \;).
+//
+// HistoryFormat is the one writer here: an export's history cells must read
+// back as the records they came from.
 package cells

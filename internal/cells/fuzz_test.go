@@ -217,7 +217,8 @@ func FuzzPhone(f *testing.F) {
 func FuzzHistory(f *testing.F) {
 	for _, s := range []string{"2023-01-01 电话联系，了解需求", "2022-12-01 购买产品A，1000元",
 		"2023-01-01 电话联系\n2023/3/5 14:30 视频会议：方案评审；2023年4月1日 采购了产品B 20台，金额5.5万元",
-		"2023-06-01 续费，2万元", "2023-06-01 签单 CRM系统 ¥12,800", "2022-12-01 购买产品A，6,80,000元", "电话联系"} {
+		"2023-06-01 续费，2万元", "2023-06-01 签单 CRM系统 ¥12,800", "2022-12-01 购买产品A，6,80,000元", "电话联系",
+		`2023-01-01 10:30:00.250 【电话】a\n\；b\`, "2022-12-01 【购买】产品A ¥1000.00", "[2 earlier entries left out]"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -229,7 +230,7 @@ func FuzzHistory(f *testing.F) {
 			}
 			return
 		}
-		if len(h.Interactions)+len(h.Deals) == 0 {
+		if len(h.Interactions)+len(h.Deals) == 0 && h.Omitted == 0 {
 			t.Fatalf("History(%q): no entries and no error", s)
 		}
 		for _, x := range h.Interactions {
@@ -246,4 +247,76 @@ func FuzzHistory(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzHistoryFormat: any interaction or deal the API can hold, written by
+// HistoryFormat, reads back the same (time to the millisecond, channel,
+// summary; date, product, amount), alone and in a cell with others.
+func FuzzHistoryFormat(f *testing.F) {
+	f.Add(int64(1672540200000), uint8(0), "电话联系，了解需求", "产品A", int64(100000), false, uint8(0))
+	f.Add(int64(527013000000), uint8(1), "第一行\n第二行；第三行;C:\\new\\", "CRM 系统; 年费", int64(1), true, uint8(0))
+	f.Add(int64(-2208988800000), uint8(7), "\u200b 【电话】 \\n", "购买了 5台，金额 ¥5", int64(0), false, uint8(1))
+	f.Add(int64(1699999999999), uint8(3), "[Phone] x\u2028y\u0085z\r\n", "- 续费 -", int64(crm.MaxMoney), true, uint8(2))
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		f.Skip(err)
+	}
+	zones := []*time.Location{crm.DefaultLocation, time.UTC, ny}
+	channels := Channels.Values()
+	f.Fuzz(func(t *testing.T, ms int64, ch uint8, summary, product string, amount int64, english bool, zone uint8) {
+		// What the API keeps: trimmed valid text, no control characters
+		// but line breaks and tabs in a summary, none in a product; times
+		// to the millisecond; dates from 1900.
+		if !apiText(summary, true) || !apiText(product, false) || amount < 0 || amount > int64(crm.MaxMoney) ||
+			ms < -2208988800000 || ms > 253402300799999 {
+			return
+		}
+		loc := zones[int(zone)%len(zones)]
+		form := HistoryFormat{Loc: loc, English: english}
+		at := time.UnixMilli(ms).In(loc)
+		if at.Year() < 1900 {
+			return
+		}
+		x := Interaction{At: at, Channel: crm.InteractionChannel(channels[int(ch)%len(channels)]), Summary: summary}
+		d := Deal{Date: time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, time.UTC), Product: product, Amount: crm.Money(amount)}
+		for _, e := range []string{form.Interaction(x), form.Deal(d)} {
+			if utf16Len(e) > MaxCellChars {
+				t.Fatalf("%q is longer than a cell", e)
+			}
+		}
+		cell, _ := form.Cell([]string{form.Interaction(x), form.Deal(d), form.Interaction(x)}, 0)
+		for _, s := range []string{form.Interaction(x), form.Deal(d), cell} {
+			h, err := History(s, loc, DateOptions{})
+			if err != nil {
+				t.Fatalf("History(%q): %v", s, err)
+			}
+			var want HistoryEntries
+			switch s {
+			case cell:
+				want = HistoryEntries{Interactions: []Interaction{x, x}, Deals: []Deal{d}}
+			case form.Deal(d):
+				want.Deals = []Deal{d}
+			default:
+				want.Interactions = []Interaction{x}
+			}
+			if !equalHistory(h, want) || h.Omitted != 0 {
+				t.Fatalf("History(%q) = %+v, want %+v", s, h, want)
+			}
+		}
+	})
+}
+
+// apiText reports whether s is text the API keeps as it is (crm's
+// checkText): valid UTF-8, trimmed, not empty, without control characters
+// (a long text may have line breaks and tabs).
+func apiText(s string, long bool) bool {
+	if s == "" || !utf8.ValidString(s) || strings.TrimSpace(s) != s || utf8.RuneCountInString(s) > 5000 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 || r == 0x7f) && !(long && (r == '\n' || r == '\r' || r == '\t')) {
+			return false
+		}
+	}
+	return true
 }

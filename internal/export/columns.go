@@ -12,14 +12,40 @@
 // memory stays flat).
 //
 // Every row is crm.VisibleCustomer for the exporting actor: contact details
-// and the contact details inside free text are masked exactly as the API
-// masks them.
+// and the contact details inside free text (notes, interaction summaries,
+// deal products) are masked exactly as the API masks them.
+//
+// The round trip. An export of every column (Keys) imports back
+// (internal/importer) into an empty database as the same customers, and
+// importing it again changes nothing. It carries the fields, tags and every
+// contact (全部联系人), and, in the history columns 跟进记录 and 交易记录 (one
+// cell per customer, cells.HistoryFormat, oldest first), every interaction
+// (its time to the millisecond, channel and summary) and deal (date,
+// product, amount to the fen), from which Kehu computes the same figures:
+// interaction count, first and last interaction, deal count, total amount,
+// first and last deal. The figure columns themselves are not imported. Not
+// carried: an interaction's participants, contacts, feedback, result, next
+// action, key event and duration; a deal's note; needs, satisfaction
+// surveys, service requests and tasks, and so the figures computed from
+// them (未结需求, 投诉次数, 平均满意度 ...); who created what, and when. A
+// text masked for the exporter imports masked. The figures hold while:
+//   - a history fits in a cell: at most cells.MaxCellChars (32,767, Excel's
+//     limit; CSV alike, for Excel opens it) characters, or the newest
+//     entries that fit after a line 【省略较早的 N 条】 (the import counts
+//     only those);
+//   - records differ: two interactions at the same time with the same
+//     summary, or two deals on the same date with the same product and
+//     amount, are imported once;
+//   - the import runs in the export's time zone (times are written in it,
+//     without an offset).
 package export
 
 import (
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/kehu-crm/kehu/internal/cells"
 	"github.com/kehu-crm/kehu/internal/crm"
 )
 
@@ -63,8 +89,11 @@ type Column struct {
 	Zh    string // header in Chinese (the browser app's label)
 	En    string // header in English
 	Kind  Kind
-	Full  bool    // needs the whole document (contacts, notes), not a lean list row
+	Full  bool    // needs the contacts and notes, not a lean list row (ListQuery.WithContacts)
 	Width float64 // XLSX column width, in characters
+	// Records: needs the whole document, with its interactions and deals
+	// (ListQuery.Full): the history columns.
+	Records bool
 
 	get func(r *rowCtx) Value
 }
@@ -308,10 +337,43 @@ var catalog = []Column{
 			}
 			return Value{F: round2(r.c.Stats.AvgSatisfaction)}
 		}},
+	{Key: "interactions", Zh: "跟进记录", En: "Interaction history", Records: true, Width: 60,
+		get: func(r *rowCtx) Value {
+			list := slices.SortedStableFunc(slices.Values(r.c.Interactions), func(a, b crm.Interaction) int { return a.At.Compare(b.At) })
+			entries := make([]string, len(list))
+			for i, x := range list {
+				entries[i] = r.history().Interaction(cells.Interaction{At: x.At, Channel: x.Channel, Summary: x.Summary})
+			}
+			return r.historyCell(entries)
+		}},
+	{Key: "deals", Zh: "交易记录", En: "Deal history", Records: true, Width: 40,
+		get: func(r *rowCtx) Value {
+			list := slices.SortedStableFunc(slices.Values(r.c.Deals), func(a, b crm.Deal) int { return a.Date.Compare(b.Date) })
+			entries := make([]string, len(list))
+			for i, d := range list {
+				entries[i] = r.history().Deal(cells.Deal{Date: d.Date, Product: d.Product, Amount: d.Amount})
+			}
+			return r.historyCell(entries)
+		}},
+}
+
+// history is the form of the history cells (cells.HistoryFormat): times
+// in the export's zone, the brackets' labels in its language.
+func (r *rowCtx) history() cells.HistoryFormat {
+	return cells.HistoryFormat{Loc: r.opt.loc(), English: r.opt.Lang == En}
+}
+
+// historyCell joins a history's entries, oldest first, into one cell of
+// at most cells.MaxCellChars characters: when they do not fit, the newest
+// that do, after a line saying how many earlier ones are left out.
+func (r *rowCtx) historyCell(entries []string) Value {
+	cell, _ := r.history().Cell(entries, cells.MaxCellChars)
+	return text(cell)
 }
 
 // defaultKeys are the columns of an export that names none: what the
-// worksheets in the seeds keep for every customer.
+// worksheets in the seeds keep for every customer (the latest contact and
+// the figures, not the history columns, which need whole documents).
 var defaultKeys = []string{"code", "name", "industry", "province", "city", "source", "type", "stage",
 	"valueTier", "intentGrade", "owner", "tags", "primaryContact", "primaryContactPhone",
 	"lastInteractionAt", "interactionCount", "dealCount", "totalAmount", "lastDealOn", "avgSatisfaction"}
@@ -386,14 +448,15 @@ func ParseColumns(s string) ([]Column, error) {
 	return cols, nil
 }
 
-// NeedsFull reports whether any of cols needs whole documents.
+// NeedsFull reports whether any of cols needs the contacts and notes.
 func NeedsFull(cols []Column) bool {
-	for _, c := range cols {
-		if c.Full {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(cols, func(c Column) bool { return c.Full || c.Records })
+}
+
+// NeedsRecords reports whether any of cols needs whole documents, records
+// and all.
+func NeedsRecords(cols []Column) bool {
+	return slices.ContainsFunc(cols, func(c Column) bool { return c.Records })
 }
 
 // quoteShort quotes a user-given key for an error message, cut to 40 runes.

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kehu-crm/kehu/internal/cells"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
@@ -126,6 +129,16 @@ func sample() *crm.Customer {
 			{ID: "k2", Name: "王经理", Title: "采购总监", Phone: "13812345678", Email: "wang@example.com", WeChat: "wangjl88",
 				Role: crm.ContactRoleDecisionMaker, Primary: true},
 		},
+		// Out of order: the history columns write the oldest first.
+		Interactions: []crm.Interaction{
+			{ID: "i1", At: time.Date(2026, 11, 19, 16, 30, 5, 700e6, time.UTC), Channel: crm.ChannelPhone,
+				Summary: "回访，王经理手机13812345678；下周报价", Participants: []string{"u-owner"}, DurationMin: 15},
+			{ID: "i2", At: time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC), Channel: crm.ChannelVisit, Summary: "上门拜访\n演示产品"},
+		},
+		Deals: []crm.Deal{
+			{ID: "d1", Date: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC), Product: "CRM 系统", Amount: 68000000, Note: "首单"},
+			{ID: "d2", Date: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Product: "实施服务;培训", Amount: 50},
+		},
 		Stats: crm.Stats{InteractionCount: 42, LastInteractionAt: time.Date(2026, 11, 19, 16, 30, 5, 700e6, time.UTC),
 			DealCount: 3, TotalAmount: 68000050, LastDealOn: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC),
 			SatisfactionCount: 3, AvgSatisfaction: 86.66666666666667},
@@ -180,7 +193,7 @@ func newXLSX(b *bytes.Buffer, cols []Column, o Options) (Writer, error) { return
 func TestCSVValues(t *testing.T) {
 	cols, err := ParseColumns("code,name,stage,valueTier,intentGrade,type,tags,owner,collaborators,foundedOn,lastInteractionAt," +
 		"createdAt,totalAmount,dealCount,lastDealOn,firstDealOn,avgSatisfaction,primaryContact,primaryContactPhone," +
-		"primaryContactEmail,primaryContactWechat,primaryContactRole,contacts,notes,needType,archivedAt")
+		"primaryContactEmail,primaryContactWechat,primaryContactRole,contacts,notes,needType,archivedAt,interactions,deals")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,12 +213,17 @@ func TestCSVValues(t *testing.T) {
 			"联系人邮箱": "wang@example.com", "联系人微信": "wangjl88", "联系人决策角色": "决策者",
 			"全部联系人": "李工 (技术负责人) 13900001111; 王经理 (采购总监) 13812345678 wang@example.com wangjl88",
 			"备注":    "'@备注", "需求类型": "", "归档时间": "",
+			// Oldest first, one a line, in UTC+8; the texts escaped (\\n, \\；).
+			"跟进记录": "2026-10-01 10:00 【拜访】上门拜访\\n演示产品\n2026-11-20 00:30:05.700 【电话】回访，王经理手机13812345678\\；下周报价",
+			"交易记录": "2026-03-01 【购买】实施服务\\;培训 ¥0.50\n2026-10-31 【购买】CRM 系统 ¥680000.00",
 		}},
 		{"analyst en", analyst, En, map[string]string{
 			"Stage": "Negotiation", "Value tier": "A (high value)", "Intent grade": "Medium intent", "Customer type": "Existing",
 			"Contact phone": "138****5678", "Contact e-mail": "w***@example.com", "Contact WeChat": "w***8",
 			"Contact role": "Decision maker", "Owner": "张三",
-			"All contacts": "李工 (技术负责人) 139****1111; 王经理 (采购总监) 138****5678 w***@example.com w***8",
+			"All contacts":        "李工 (技术负责人) 139****1111; 王经理 (采购总监) 138****5678 w***@example.com w***8",
+			"Interaction history": "2026-10-01 10:00 [Visit] 上门拜访\\n演示产品\n2026-11-20 00:30:05.700 [Phone] 回访，王经理手机138****5678\\；下周报价",
+			"Deal history":        "2026-03-01 [Purchase] 实施服务\\;培训 ¥0.50\n2026-10-31 [Purchase] CRM 系统 ¥680000.00",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -263,10 +281,86 @@ func TestPartialRows(t *testing.T) {
 	if NeedsFull(lean) || !NeedsFull(full) {
 		t.Fatal("NeedsFull")
 	}
+	// The history columns need the records: no list row has them.
+	history, _ := ParseColumns("code,interactions")
+	if _, err := Row(c, history, &Options{}); !errors.Is(err, ErrPartial) {
+		t.Fatalf("history column on a row with its contacts: %v", err)
+	}
+	c.Partial = false // a whole document (ListQuery.Full)
+	if _, err := Row(c, history, &Options{}); err != nil {
+		t.Fatalf("history column on a whole document: %v", err)
+	}
+	if !NeedsFull(history) || !NeedsRecords(history) || NeedsRecords(full) {
+		t.Fatal("NeedsRecords")
+	}
+}
+
+// TestHistoryCells: the history columns read back, through cells.History,
+// as the records they were written from, for either language; a history
+// longer than a cell keeps its newest entries and says so, in CSV as in
+// XLSX (whose library would cut the cell).
+func TestHistoryCells(t *testing.T) {
+	cols, _ := ParseColumns("code,interactions,deals")
+	c := sample()
+	for i := range 3000 {
+		c.Interactions = append(c.Interactions, crm.Interaction{ID: fmt.Sprint("x", i), Channel: crm.ChannelWeChat,
+			At: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour), Summary: fmt.Sprintf("第%d次微信沟通：客户关心价格与交付周期", i)})
+	}
+	for _, lang := range []Lang{ZhCN, En} {
+		o := opts(owner, lang)
+		recs := readCSV(t, writeAll(t, newCSV, cols, o, sample(), c))
+		f, err := excelize.OpenReader(bytes.NewReader(writeAll(t, newXLSX, cols, o, sample(), c)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(f.GetSheetName(0))
+		_ = f.Close()
+		if err != nil || len(rows) != 3 {
+			t.Fatalf("%d rows, %v", len(rows), err)
+		}
+		for i := 1; i < 3; i++ {
+			for j := 1; j < 3; j++ {
+				if rows[i][j] != recs[i][j] {
+					t.Errorf("%s: XLSX cell %d,%d is not the CSV's (%d and %d characters)", lang, i, j, len(rows[i][j]), len(recs[i][j]))
+				}
+			}
+		}
+		// The whole history of sample().
+		h, err := cells.History(recs[1][1], nil, cells.DateOptions{})
+		if err != nil || len(h.Interactions) != 2 || h.Omitted != 0 {
+			t.Fatalf("%s: %q reads as %+v, %v", lang, recs[1][1], h, err)
+		}
+		want := sample().Interactions
+		for k, x := range []crm.Interaction{want[1], want[0]} {
+			if got := h.Interactions[k]; !got.At.Equal(x.At) || got.Channel != x.Channel || got.Summary != x.Summary {
+				t.Errorf("%s: interaction %d reads as %+v, want %+v", lang, k, got, x)
+			}
+		}
+		d, err := cells.History(recs[1][2], nil, cells.DateOptions{})
+		if err != nil || len(d.Deals) != 2 || d.Deals[0] != (cells.Deal{Date: sample().Deals[1].Date, Product: "实施服务;培训", Amount: 50}) ||
+			d.Deals[1] != (cells.Deal{Date: sample().Deals[0].Date, Product: "CRM 系统", Amount: 68000000}) {
+			t.Errorf("%s: %q reads as %+v, %v", lang, recs[1][2], d, err)
+		}
+		// 3002 interactions of about 40 characters do not fit in 32,767.
+		cell := recs[2][1]
+		if n := len(utf16.Encode([]rune(cell))); n > cells.MaxCellChars {
+			t.Fatalf("%s: a cell of %d characters", lang, n)
+		}
+		h, err = cells.History(cell, nil, cells.DateOptions{})
+		if err != nil || h.Omitted == 0 || h.Omitted+len(h.Interactions) != 3002 {
+			t.Fatalf("%s: %d read, %d omitted, %v", lang, len(h.Interactions), h.Omitted, err)
+		}
+		if first, _, _ := strings.Cut(cell, "\n"); first != (cells.HistoryFormat{English: lang == En}).Omitted(h.Omitted) {
+			t.Errorf("%s: the cell starts %q", lang, first)
+		}
+		if n := len(h.Interactions); h.Interactions[n-3].Summary != "第2999次微信沟通：客户关心价格与交付周期" || !h.Interactions[n-1].At.Equal(c.Interactions[0].At) {
+			t.Errorf("%s: the newest entries are %v", lang, h.Interactions[n-3:])
+		}
+	}
 }
 
 func TestXLSX(t *testing.T) {
-	cols, _ := ParseColumns("code,name,stage,interactionCount,totalAmount,avgSatisfaction,lastInteractionAt,lastDealOn,firstDealOn,primaryContactPhone")
+	cols, _ := ParseColumns("code,name,stage,interactionCount,totalAmount,avgSatisfaction,lastInteractionAt,lastDealOn,firstDealOn,primaryContactPhone,interactions,deals")
 	other := sample()
 	other.Code, other.OwnerID, other.Contacts = "C202611002", "u-collab", other.Contacts[:1]
 	for _, a := range []crm.Actor{owner, analyst} {
@@ -455,7 +549,7 @@ func BenchmarkWriters(b *testing.B) {
 // Phone numbers, e-mails and WeChat IDs typed into free text are masked in
 // the export for whoever sees contact details masked, as in the API.
 func TestExportMasksFreeText(t *testing.T) {
-	cols, err := ParseColumns("notes,commPreference,mainBusiness,address,tags,primaryContactTitle")
+	cols, err := ParseColumns("notes,commPreference,mainBusiness,address,tags,primaryContactTitle,interactions,deals")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,14 +560,18 @@ func TestExportMasksFreeText(t *testing.T) {
 	c.Address = "某某路88号，前台010-12345678"
 	c.Tags = []string{"VIP", "回电13900001111"}
 	c.Contacts[1].Title = "采购总监 13812345678"
+	c.Interactions = c.Interactions[:1]
+	c.Deals = []crm.Deal{{Date: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Product: "话费套餐 13900001111", Amount: 100}}
 	for _, tc := range []struct {
 		actor crm.Actor
 		want  []string
 	}{
 		{owner, []string{"老板手机13812345678，邮箱boss@example.com", "微信：wangjl88", "热线400-820-1234",
-			"某某路88号，前台010-12345678", "VIP,回电13900001111", "采购总监 13812345678"}},
+			"某某路88号，前台010-12345678", "VIP,回电13900001111", "采购总监 13812345678",
+			`2026-11-20 00:30:05.700 【电话】回访，王经理手机13812345678\；下周报价`, "2026-03-01 【购买】话费套餐 13900001111 ¥1.00"}},
 		{analyst, []string{"老板手机138****5678，邮箱b***@example.com", "微信：w***8", "热线400-****234",
-			"某某路88号，前台010-****5678", "VIP,回电139****1111", "采购总监 138****5678"}},
+			"某某路88号，前台010-****5678", "VIP,回电139****1111", "采购总监 138****5678",
+			`2026-11-20 00:30:05.700 【电话】回访，王经理手机138****5678\；下周报价`, "2026-03-01 【购买】话费套餐 139****1111 ¥1.00"}},
 	} {
 		recs := readCSV(t, writeAll(t, newCSV, cols, opts(tc.actor, ZhCN), c))
 		for i, want := range tc.want {
@@ -482,7 +580,7 @@ func TestExportMasksFreeText(t *testing.T) {
 			}
 		}
 	}
-	if c.Notes != "老板手机13812345678，邮箱boss@example.com" {
+	if c.Notes != "老板手机13812345678，邮箱boss@example.com" || c.Interactions[0].Summary != "回访，王经理手机13812345678；下周报价" {
 		t.Fatal("the export changed the customer")
 	}
 }

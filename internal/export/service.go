@@ -26,10 +26,15 @@ const (
 // that is not lean (one on interaction summaries) is evaluated on every
 // whole document per list call on the embedded store, so such exports take
 // few, large pages. Contact columns and notes come with the rows of each
-// page (ListQuery.WithContacts), read from the stored documents.
+// page (ListQuery.WithContacts), read from the stored documents. The
+// history columns need whole documents (ListQuery.Full), which hold every
+// interaction and deal: a page of them is held in memory while it is
+// written, so their pages are smaller.
 const (
-	leanPage   = 1000
-	nestedPage = 10000
+	leanPage       = 1000
+	nestedPage     = 10000
+	fullPage       = 500
+	fullNestedPage = 2500
 )
 
 // Service exports customers for an actor: the customers a saved segment,
@@ -179,11 +184,19 @@ type Run struct {
 // store.
 func (s *Service) Start(ctx context.Context, a crm.Actor, req *Request) (*Run, error) {
 	q := req.Query
-	q.User = a.UserID                       // the evaluation gate counts per user
-	q.WithContacts = NeedsFull(req.Columns) // contact columns and notes
-	q.First = leanPage
-	if q.Filter != nil && !q.Filter.Lean() {
+	q.User = a.UserID                  // the evaluation gate counts per user
+	q.Full = NeedsRecords(req.Columns) // the history columns
+	q.WithContacts = NeedsFull(req.Columns) && !q.Full
+	nested := q.Filter != nil && !q.Filter.Lean()
+	switch {
+	case q.Full && nested:
+		q.First = fullNestedPage
+	case q.Full:
+		q.First = fullPage
+	case nested:
 		q.First = nestedPage
+	default:
+		q.First = leanPage
 	}
 	if s.PageSize > 0 {
 		q.First = s.PageSize

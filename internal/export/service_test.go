@@ -318,3 +318,37 @@ func TestExportXLSX(t *testing.T) {
 		t.Fatalf("got  %q\nwant %q", got, want)
 	}
 }
+
+// TestExportHistory: the history columns read whole documents from the
+// store, masked for a user who sees the customer's contact details masked.
+func TestExportHistory(t *testing.T) {
+	s := newTestService(t)
+	ctx := context.Background()
+	page, err := s.CRM.Customers(ctx, crm.ListQuery{First: 10, Search: "甲贸易"})
+	if err != nil || len(page.Customers) != 1 {
+		t.Fatalf("%v, %v", page, err)
+	}
+	id := page.Customers[0].ID
+	at := time.Date(2026, 11, 18, 14, 30, 0, 0, crm.DefaultLocation)
+	if _, err := s.CRM.LogInteraction(ctx, wang, id, nil, crm.InteractionInput{At: &at, Channel: crm.ChannelPhone,
+		Summary: "张经理来电13812345678\n要报价"}); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := s.CRM.RecordDeal(ctx, wang, id, nil, crm.DealInput{Product: "CRM 系统", Amount: 1280000, Date: &day}); err != nil {
+		t.Fatal(err)
+	}
+	params := map[string][]string{"columns": {"name,interactions,deals,primaryContactPhone"}, "query": {"stage:negotiation"}}
+	for _, tc := range []struct {
+		actor crm.Actor
+		want  []string
+	}{
+		{wang, []string{"甲贸易有限公司", `2026-11-18 14:30 【电话】张经理来电13812345678\n要报价`, "2026-11-01 【购买】CRM 系统 ¥12800.00", "13812345678"}},
+		{li, []string{"甲贸易有限公司", `2026-11-18 14:30 【电话】张经理来电138****5678\n要报价`, "2026-11-01 【购买】CRM 系统 ¥12800.00", "138****5678"}},
+	} {
+		got := exportCSV(t, s, tc.actor, params)
+		if len(got) != 2 || !slices.Equal(got[1], tc.want) {
+			t.Errorf("%s: got %q\nwant %q", tc.actor.UserID, got, tc.want)
+		}
+	}
+}

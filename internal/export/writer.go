@@ -49,12 +49,14 @@ type Writer interface {
 }
 
 // ErrPartial is returned by Write for a lean list row without its contacts
-// (crm.Customer.ContactsLoaded) when a column needs them or the notes.
+// (crm.Customer.ContactsLoaded) when a column needs them or the notes, and
+// for any list row (crm.Customer.Partial) when a history column needs the
+// records.
 var ErrPartial = errors.New("export: a column needs the whole customer document, got a lean list row")
 
 // Row returns the cells of c for cols.
 func Row(c *crm.Customer, cols []Column, opt *Options) ([]Value, error) {
-	if c.Partial && !c.ContactsLoaded && NeedsFull(cols) {
+	if c.Partial && (!c.ContactsLoaded && NeedsFull(cols) || NeedsRecords(cols)) {
 		return nil, ErrPartial
 	}
 	r := rowCtx{c: crm.VisibleCustomer(opt.Actor, c), opt: opt}
