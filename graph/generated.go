@@ -19,7 +19,9 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/dedupe"
 	"github.com/kehu-crm/kehu/internal/importer"
+	"github.com/kehu-crm/kehu/internal/quality"
 	"github.com/kehu-crm/kehu/internal/rules"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -42,10 +44,12 @@ type ResolverRoot interface {
 	Customer() CustomerResolver
 	CustomerAggregate() CustomerAggregateResolver
 	CustomerGroup() CustomerGroupResolver
+	CustomerMerge() CustomerMergeResolver
 	Deal() DealResolver
 	DealAggregate() DealAggregateResolver
 	DealGroup() DealGroupResolver
 	Digest() DigestResolver
+	DuplicatePair() DuplicatePairResolver
 	Funnel() FunnelResolver
 	ImportJob() ImportJobResolver
 	ImportOutcome() ImportOutcomeResolver
@@ -195,6 +199,12 @@ type ComplexityRoot struct {
 		Rate     func(childComplexity int) int
 	}
 
+	CompletenessBucket struct {
+		Customers func(childComplexity int) int
+		Max       func(childComplexity int) int
+		Min       func(childComplexity int) int
+	}
+
 	Contact struct {
 		BestTime       func(childComplexity int) int
 		CommPreference func(childComplexity int) int
@@ -224,6 +234,7 @@ type ComplexityRoot struct {
 		Collaborators                func(childComplexity int) int
 		CommPreference               func(childComplexity int) int
 		ComplaintCount               func(childComplexity int) int
+		Completeness                 func(childComplexity int) int
 		ContactDetailsMasked         func(childComplexity int) int
 		Contacts                     func(childComplexity int, limit *int) int
 		CreatedAt                    func(childComplexity int) int
@@ -248,6 +259,8 @@ type ComplexityRoot struct {
 		LifecycleReason              func(childComplexity int, locale *crm.Locale) int
 		LifecycleSource              func(childComplexity int) int
 		MainBusiness                 func(childComplexity int) int
+		MergedInto                   func(childComplexity int) int
+		MissingFields                func(childComplexity int) int
 		Name                         func(childComplexity int) int
 		NeedType                     func(childComplexity int) int
 		Needs                        func(childComplexity int, newestFirst *bool, limit *int) int
@@ -321,6 +334,35 @@ type ComplexityRoot struct {
 		Sum       func(childComplexity int, metric model.CustomerMetric) int
 	}
 
+	CustomerMerge struct {
+		At       func(childComplexity int) int
+		By       func(childComplexity int) int
+		CanUndo  func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Kept     func(childComplexity int) int
+		Others   func(childComplexity int) int
+		Survivor func(childComplexity int) int
+		UndoneAt func(childComplexity int) int
+		UndoneBy func(childComplexity int) int
+	}
+
+	CustomerRef struct {
+		Code func(childComplexity int) int
+		ID   func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	DataQualityReport struct {
+		At              func(childComplexity int) int
+		AvgCompleteness func(childComplexity int) int
+		Customers       func(childComplexity int) int
+		Findings        func(childComplexity int) int
+		Histogram       func(childComplexity int) int
+		LeastComplete   func(childComplexity int) int
+		Missing         func(childComplexity int) int
+		StaleBefore     func(childComplexity int) int
+	}
+
 	DaySpan struct {
 		From func(childComplexity int) int
 		To   func(childComplexity int) int
@@ -372,9 +414,29 @@ type ComplexityRoot struct {
 		Top                    func(childComplexity int) int
 	}
 
+	DuplicateCandidates struct {
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		Skipped    func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
 	DuplicateMatch struct {
 		Customer func(childComplexity int) int
 		Reasons  func(childComplexity int) int
+	}
+
+	DuplicatePair struct {
+		A                func(childComplexity int) int
+		B                func(childComplexity int) int
+		LegalFormsDiffer func(childComplexity int) int
+		Reasons          func(childComplexity int) int
+		Score            func(childComplexity int) int
+	}
+
+	DuplicateSkip struct {
+		Count  func(childComplexity int) int
+		Reason func(childComplexity int) int
 	}
 
 	Funnel struct {
@@ -574,53 +636,69 @@ type ComplexityRoot struct {
 		To      func(childComplexity int) int
 	}
 
+	MergeResult struct {
+		Customer func(childComplexity int) int
+		Merge    func(childComplexity int) int
+	}
+
+	MissingField struct {
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Field     func(childComplexity int) int
+		Weight    func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AddContact             func(childComplexity int, customerID string, expectedVersion *int, input crm.ContactInput) int
-		AddNeed                func(childComplexity int, customerID string, expectedVersion *int, input crm.NeedInput) int
-		ArchiveCustomer        func(childComplexity int, id string, expectedVersion int) int
-		CancelImport           func(childComplexity int, id string) int
-		ChangeMyPassword       func(childComplexity int, currentPassword string, newPassword string) int
-		ClearOverride          func(childComplexity int, customerID string, expectedVersion int, targets []crm.ClassTarget) int
-		CloseServiceRequest    func(childComplexity int, customerID string, requestID string, score *int, comment *string, expectedVersion *int) int
-		CompleteTask           func(childComplexity int, customerID string, taskID string, expectedVersion *int) int
-		CreateAPIToken         func(childComplexity int, name string, expiresAt time.Time) int
-		CreateCustomer         func(childComplexity int, input crm.CustomerInput) int
-		CreateTask             func(childComplexity int, customerID string, input crm.TaskInput, expectedVersion *int) int
-		CreateUser             func(childComplexity int, input auth.NewUser) int
-		DeleteSegment          func(childComplexity int, id string, expectedVersion int) int
-		DetectImportColumns    func(childComplexity int, file graphql.Upload, mapping []model.ColumnMappingInput) int
-		ImportCustomers        func(childComplexity int, file graphql.Upload, dryRun bool, mapping []model.ColumnMappingInput, matchBy *importer.MatchKey) int
-		LogInteraction         func(childComplexity int, customerID string, expectedVersion *int, input crm.InteractionInput) int
-		Login                  func(childComplexity int, email string, password string) int
-		Logout                 func(childComplexity int) int
-		MarkDigestRead         func(childComplexity int) int
-		OpenServiceRequest     func(childComplexity int, customerID string, input crm.ServiceRequestInput, expectedVersion *int) int
-		OverrideClassification func(childComplexity int, customerID string, expectedVersion int, valueTier *crm.Tier, lifecycle *crm.Lifecycle, cadenceDays *int, reason string, reviewOn *time.Time) int
-		ReassignTask           func(childComplexity int, customerID string, taskID string, assigneeID string, expectedVersion *int) int
-		RecordDeal             func(childComplexity int, customerID string, expectedVersion *int, input crm.DealInput) int
-		RecordSatisfaction     func(childComplexity int, customerID string, expectedVersion *int, input crm.SatisfactionInput) int
-		RemoveContact          func(childComplexity int, customerID string, contactID string, expectedVersion int) int
-		RemoveDeal             func(childComplexity int, customerID string, dealID string, expectedVersion int) int
-		RemoveInteraction      func(childComplexity int, customerID string, interactionID string, expectedVersion int) int
-		RemoveNeed             func(childComplexity int, customerID string, needID string, expectedVersion int) int
-		RemoveSatisfaction     func(childComplexity int, customerID string, resultID string, expectedVersion int) int
-		RestoreCustomer        func(childComplexity int, id string, expectedVersion int) int
-		RevokeAPIToken         func(childComplexity int, id string) int
-		SaveRules              func(childComplexity int, expectedVersion int, rules []model.ClassificationRuleInput) int
-		SaveSegment            func(childComplexity int, name string, where map[string]any, query *string, shared *bool) int
-		SnoozeTask             func(childComplexity int, customerID string, taskID string, until time.Time, expectedVersion *int) int
-		StartBulkChange        func(childComplexity int, input model.BulkChangeInput) int
-		UndoImport             func(childComplexity int, id string) int
-		UpdateContact          func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
-		UpdateCustomer         func(childComplexity int, id string, expectedVersion int, input crm.CustomerPatch) int
-		UpdateDeal             func(childComplexity int, customerID string, dealID string, expectedVersion int, input crm.DealPatch) int
-		UpdateInteraction      func(childComplexity int, customerID string, interactionID string, expectedVersion int, input crm.InteractionPatch) int
-		UpdateMySettings       func(childComplexity int, input auth.Settings) int
-		UpdateNeed             func(childComplexity int, customerID string, needID string, expectedVersion int, input crm.NeedPatch) int
-		UpdateSatisfaction     func(childComplexity int, customerID string, resultID string, expectedVersion int, input crm.SatisfactionPatch) int
-		UpdateSegment          func(childComplexity int, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) int
-		UpdateServiceRequest   func(childComplexity int, customerID string, requestID string, input crm.ServiceRequestPatch, expectedVersion *int) int
-		UpdateUser             func(childComplexity int, id string, expectedVersion int, input auth.UserPatch) int
+		AddContact                 func(childComplexity int, customerID string, expectedVersion *int, input crm.ContactInput) int
+		AddNeed                    func(childComplexity int, customerID string, expectedVersion *int, input crm.NeedInput) int
+		ArchiveCustomer            func(childComplexity int, id string, expectedVersion int) int
+		CancelImport               func(childComplexity int, id string) int
+		ChangeMyPassword           func(childComplexity int, currentPassword string, newPassword string) int
+		ClearOverride              func(childComplexity int, customerID string, expectedVersion int, targets []crm.ClassTarget) int
+		CloseServiceRequest        func(childComplexity int, customerID string, requestID string, score *int, comment *string, expectedVersion *int) int
+		CompleteTask               func(childComplexity int, customerID string, taskID string, expectedVersion *int) int
+		CreateAPIToken             func(childComplexity int, name string, expiresAt time.Time) int
+		CreateCustomer             func(childComplexity int, input crm.CustomerInput) int
+		CreateTask                 func(childComplexity int, customerID string, input crm.TaskInput, expectedVersion *int) int
+		CreateUser                 func(childComplexity int, input auth.NewUser) int
+		DeleteSegment              func(childComplexity int, id string, expectedVersion int) int
+		DetectImportColumns        func(childComplexity int, file graphql.Upload, mapping []model.ColumnMappingInput) int
+		ImportCustomers            func(childComplexity int, file graphql.Upload, dryRun bool, mapping []model.ColumnMappingInput, matchBy *importer.MatchKey) int
+		LogInteraction             func(childComplexity int, customerID string, expectedVersion *int, input crm.InteractionInput) int
+		Login                      func(childComplexity int, email string, password string) int
+		Logout                     func(childComplexity int) int
+		MarkDigestRead             func(childComplexity int) int
+		MergeCustomers             func(childComplexity int, survivorID string, otherIds []string, expectedVersions []int, choices []model.MergeChoiceInput) int
+		OpenServiceRequest         func(childComplexity int, customerID string, input crm.ServiceRequestInput, expectedVersion *int) int
+		OverrideClassification     func(childComplexity int, customerID string, expectedVersion int, valueTier *crm.Tier, lifecycle *crm.Lifecycle, cadenceDays *int, reason string, reviewOn *time.Time) int
+		ReassignTask               func(childComplexity int, customerID string, taskID string, assigneeID string, expectedVersion *int) int
+		RecordDeal                 func(childComplexity int, customerID string, expectedVersion *int, input crm.DealInput) int
+		RecordSatisfaction         func(childComplexity int, customerID string, expectedVersion *int, input crm.SatisfactionInput) int
+		RemoveAllRepeatedFollowUps func(childComplexity int) int
+		RemoveContact              func(childComplexity int, customerID string, contactID string, expectedVersion int) int
+		RemoveDeal                 func(childComplexity int, customerID string, dealID string, expectedVersion int) int
+		RemoveInteraction          func(childComplexity int, customerID string, interactionID string, expectedVersion int) int
+		RemoveNeed                 func(childComplexity int, customerID string, needID string, expectedVersion int) int
+		RemoveRepeatedFollowUps    func(childComplexity int, customerID string, expectedVersion int) int
+		RemoveSatisfaction         func(childComplexity int, customerID string, resultID string, expectedVersion int) int
+		RestoreCustomer            func(childComplexity int, id string, expectedVersion int) int
+		RevokeAPIToken             func(childComplexity int, id string) int
+		SaveRules                  func(childComplexity int, expectedVersion int, rules []model.ClassificationRuleInput) int
+		SaveSegment                func(childComplexity int, name string, where map[string]any, query *string, shared *bool) int
+		SnoozeTask                 func(childComplexity int, customerID string, taskID string, until time.Time, expectedVersion *int) int
+		StartBulkChange            func(childComplexity int, input model.BulkChangeInput) int
+		UndoImport                 func(childComplexity int, id string) int
+		UndoMerge                  func(childComplexity int, id string) int
+		UpdateContact              func(childComplexity int, customerID string, contactID string, expectedVersion int, input crm.ContactPatch) int
+		UpdateCustomer             func(childComplexity int, id string, expectedVersion int, input crm.CustomerPatch) int
+		UpdateDeal                 func(childComplexity int, customerID string, dealID string, expectedVersion int, input crm.DealPatch) int
+		UpdateInteraction          func(childComplexity int, customerID string, interactionID string, expectedVersion int, input crm.InteractionPatch) int
+		UpdateMySettings           func(childComplexity int, input auth.Settings) int
+		UpdateNeed                 func(childComplexity int, customerID string, needID string, expectedVersion int, input crm.NeedPatch) int
+		UpdateSatisfaction         func(childComplexity int, customerID string, resultID string, expectedVersion int, input crm.SatisfactionPatch) int
+		UpdateSegment              func(childComplexity int, id string, expectedVersion int, name *string, where map[string]any, query *string, shared *bool) int
+		UpdateServiceRequest       func(childComplexity int, customerID string, requestID string, input crm.ServiceRequestPatch, expectedVersion *int) int
+		UpdateUser                 func(childComplexity int, id string, expectedVersion int, input auth.UserPatch) int
 	}
 
 	Need struct {
@@ -686,18 +764,28 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	QualityFinding struct {
+		Customers func(childComplexity int) int
+		Drill     func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Records   func(childComplexity int) int
+	}
+
 	Query struct {
 		APITokens                func(childComplexity int) int
 		BulkActions              func(childComplexity int) int
 		BulkJob                  func(childComplexity int, id string) int
 		Cohorts                  func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, by *analytics.CohortBy, activity *analytics.CohortActivity, unit *model.TimeUnit, periods *int, locale *crm.Locale) int
 		Customer                 func(childComplexity int, id *string, code *string) int
+		CustomerMerges           func(childComplexity int, customerID *string, first *int) int
 		Customers                func(childComplexity int, first *int, after *string, orderBy *model.CustomerOrder, search *string, scope *crm.ArchiveScope, where map[string]any, query *string) int
 		CustomersAggregate       func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, groupBy []model.CustomerDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.CustomerAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		CustomersCount           func(childComplexity int, where map[string]any, query *string, scope *crm.ArchiveScope) int
+		DataQuality              func(childComplexity int) int
 		DealsAggregate           func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, dealWhere map[string]any, groupBy []model.DealDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.DealAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		DefaultRules             func(childComplexity int) int
 		Digest                   func(childComplexity int) int
+		DuplicateCandidates      func(childComplexity int, first *int, after *string) int
 		ExplainSegment           func(childComplexity int, where map[string]any, query *string) int
 		FormatQuery              func(childComplexity int, where map[string]any) int
 		Funnel                   func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, locale *crm.Locale) int
@@ -707,6 +795,7 @@ type ComplexityRoot struct {
 		InteractionsAggregate    func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, interactionWhere map[string]any, groupBy []model.InteractionDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.InteractionAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		Kpis                     func(childComplexity int, where map[string]any, query *string, segment *string, rangeArg *model.AggregateRange, compare *model.CompareTo, locale *crm.Locale) int
 		Me                       func(childComplexity int) int
+		MergeFields              func(childComplexity int) int
 		NeedsAggregate           func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, needWhere map[string]any, groupBy []model.NeedDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.NeedAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		ParseQuery               func(childComplexity int, query string) int
 		PossibleDuplicates       func(childComplexity int, input crm.DuplicateCheck) int
@@ -723,6 +812,17 @@ type ComplexityRoot struct {
 		TasksAggregate           func(childComplexity int, where map[string]any, query *string, segment *string, scope *crm.ArchiveScope, taskWhere map[string]any, groupBy []model.TaskDimension, rangeArg *model.AggregateRange, timeZone *string, limit *int, orderBy *model.TaskAggregateOrder, compare *model.CompareTo, locale *crm.Locale) int
 		User                     func(childComplexity int, id string) int
 		Users                    func(childComplexity int) int
+	}
+
+	RepeatedFollowUpsCleanup struct {
+		Changed   func(childComplexity int) int
+		Customers func(childComplexity int) int
+		Removed   func(childComplexity int) int
+	}
+
+	RepeatedFollowUpsRemoved struct {
+		Customer func(childComplexity int) int
+		Removed  func(childComplexity int) int
 	}
 
 	RuleChange struct {
@@ -841,6 +941,11 @@ type ComplexityRoot struct {
 		UpdatedBy func(childComplexity int) int
 		Version   func(childComplexity int) int
 		Where     func(childComplexity int) int
+	}
+
+	ScoredCustomer struct {
+		Ref   func(childComplexity int) int
+		Score func(childComplexity int) int
 	}
 
 	SegmentExplanation struct {
@@ -1081,6 +1186,10 @@ type CustomerResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error)
 
 	UpdatedBy(ctx context.Context, obj *crm.Customer) (*crm.User, error)
+
+	MergedInto(ctx context.Context, obj *crm.Customer) (*crm.Customer, error)
+	Completeness(ctx context.Context, obj *crm.Customer) (int, error)
+	MissingFields(ctx context.Context, obj *crm.Customer) ([]string, error)
 }
 type CustomerAggregateResolver interface {
 	Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error)
@@ -1091,6 +1200,15 @@ type CustomerGroupResolver interface {
 	Min(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error)
 	Max(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error)
 	Median(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error)
+}
+type CustomerMergeResolver interface {
+	By(ctx context.Context, obj *crm.Merge) (*crm.User, error)
+
+	Survivor(ctx context.Context, obj *crm.Merge) (*crm.Customer, error)
+	Others(ctx context.Context, obj *crm.Merge) ([]crm.Customer, error)
+	CanUndo(ctx context.Context, obj *crm.Merge) (bool, error)
+
+	UndoneBy(ctx context.Context, obj *crm.Merge) (*crm.User, error)
 }
 type DealResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Deal) (*crm.User, error)
@@ -1112,6 +1230,10 @@ type DigestResolver interface {
 	ByKind(ctx context.Context, obj *crm.Digest) ([]crm.KindCount, error)
 	ServiceRequests(ctx context.Context, obj *crm.Digest) (int, error)
 	ServiceRequestsOverdue(ctx context.Context, obj *crm.Digest) (int, error)
+}
+type DuplicatePairResolver interface {
+	A(ctx context.Context, obj *dedupe.Pair) (*crm.Customer, error)
+	B(ctx context.Context, obj *dedupe.Pair) (*crm.Customer, error)
 }
 type FunnelResolver interface {
 	Range(ctx context.Context, obj *analytics.Funnel) (*model.DaySpan, error)
@@ -1221,6 +1343,10 @@ type MutationResolver interface {
 	ImportCustomers(ctx context.Context, file graphql.Upload, dryRun bool, mapping []model.ColumnMappingInput, matchBy *importer.MatchKey) (*crm.Import, error)
 	CancelImport(ctx context.Context, id string) (*crm.Import, error)
 	UndoImport(ctx context.Context, id string) (*crm.Import, error)
+	MergeCustomers(ctx context.Context, survivorID string, otherIds []string, expectedVersions []int, choices []model.MergeChoiceInput) (*model.MergeResult, error)
+	UndoMerge(ctx context.Context, id string) (*crm.Merge, error)
+	RemoveRepeatedFollowUps(ctx context.Context, customerID string, expectedVersion int) (*model.RepeatedFollowUpsRemoved, error)
+	RemoveAllRepeatedFollowUps(ctx context.Context) (*quality.Cleanup, error)
 }
 type NeedResolver interface {
 	CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error)
@@ -1284,6 +1410,10 @@ type QueryResolver interface {
 	ImportJob(ctx context.Context, id string) (*crm.Import, error)
 	ImportJobs(ctx context.Context, first *int, mine *bool) ([]crm.Import, error)
 	ImportFields(ctx context.Context) ([]model.ImportField, error)
+	DuplicateCandidates(ctx context.Context, first *int, after *string) (*model.DuplicateCandidates, error)
+	CustomerMerges(ctx context.Context, customerID *string, first *int) ([]crm.Merge, error)
+	MergeFields(ctx context.Context) ([]string, error)
+	DataQuality(ctx context.Context) (*quality.Report, error)
 }
 type RuleSetResolver interface {
 	UpdatedAt(ctx context.Context, obj *rules.Set) (*time.Time, error)
@@ -1858,6 +1988,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CohortPeriod.Rate(childComplexity), true
 
+	case "CompletenessBucket.customers":
+		if e.ComplexityRoot.CompletenessBucket.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompletenessBucket.Customers(childComplexity), true
+	case "CompletenessBucket.max":
+		if e.ComplexityRoot.CompletenessBucket.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompletenessBucket.Max(childComplexity), true
+	case "CompletenessBucket.min":
+		if e.ComplexityRoot.CompletenessBucket.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompletenessBucket.Min(childComplexity), true
+
 	case "Contact.bestTime":
 		if e.ComplexityRoot.Contact.BestTime == nil {
 			break
@@ -1997,6 +2146,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.ComplaintCount(childComplexity), true
+	case "Customer.completeness":
+		if e.ComplexityRoot.Customer.Completeness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Completeness(childComplexity), true
 	case "Customer.contactDetailsMasked":
 		if e.ComplexityRoot.Customer.ContactDetailsMasked == nil {
 			break
@@ -2166,6 +2321,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.MainBusiness(childComplexity), true
+	case "Customer.mergedInto":
+		if e.ComplexityRoot.Customer.MergedInto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.MergedInto(childComplexity), true
+	case "Customer.missingFields":
+		if e.ComplexityRoot.Customer.MissingFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.MissingFields(childComplexity), true
 	case "Customer.name":
 		if e.ComplexityRoot.Customer.Name == nil {
 			break
@@ -2595,6 +2762,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CustomerGroup.Sum(childComplexity, args["metric"].(model.CustomerMetric)), true
 
+	case "CustomerMerge.at":
+		if e.ComplexityRoot.CustomerMerge.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMerge.At(childComplexity), true
+	case "CustomerMerge.by":
+		if e.ComplexityRoot.CustomerMerge.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMerge.By(childComplexity), true
+	case "CustomerMerge.canUndo":
+		if e.ComplexityRoot.CustomerMerge.CanUndo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMerge.CanUndo(childComplexity), true
+	case "CustomerMerge.id":
+		if e.ComplexityRoot.CustomerMerge.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMerge.ID(childComplexity), true
+	case "CustomerMerge.kept":
+		if e.ComplexityRoot.CustomerMerge.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMerge.Kept(childComplexity), true
+	case "CustomerMerge.others":
+		if e.ComplexityRoot.CustomerMerge.Others == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMerge.Others(childComplexity), true
+	case "CustomerMerge.survivor":
+		if e.ComplexityRoot.CustomerMerge.Survivor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMerge.Survivor(childComplexity), true
+	case "CustomerMerge.undoneAt":
+		if e.ComplexityRoot.CustomerMerge.UndoneAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMerge.UndoneAt(childComplexity), true
+	case "CustomerMerge.undoneBy":
+		if e.ComplexityRoot.CustomerMerge.UndoneBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerMerge.UndoneBy(childComplexity), true
+
+	case "CustomerRef.code":
+		if e.ComplexityRoot.CustomerRef.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerRef.Code(childComplexity), true
+	case "CustomerRef.id":
+		if e.ComplexityRoot.CustomerRef.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerRef.ID(childComplexity), true
+	case "CustomerRef.name":
+		if e.ComplexityRoot.CustomerRef.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CustomerRef.Name(childComplexity), true
+
+	case "DataQualityReport.at":
+		if e.ComplexityRoot.DataQualityReport.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityReport.At(childComplexity), true
+	case "DataQualityReport.averageCompleteness":
+		if e.ComplexityRoot.DataQualityReport.AvgCompleteness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityReport.AvgCompleteness(childComplexity), true
+	case "DataQualityReport.customers":
+		if e.ComplexityRoot.DataQualityReport.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityReport.Customers(childComplexity), true
+	case "DataQualityReport.findings":
+		if e.ComplexityRoot.DataQualityReport.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityReport.Findings(childComplexity), true
+	case "DataQualityReport.histogram":
+		if e.ComplexityRoot.DataQualityReport.Histogram == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityReport.Histogram(childComplexity), true
+	case "DataQualityReport.leastComplete":
+		if e.ComplexityRoot.DataQualityReport.LeastComplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityReport.LeastComplete(childComplexity), true
+	case "DataQualityReport.missing":
+		if e.ComplexityRoot.DataQualityReport.Missing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityReport.Missing(childComplexity), true
+	case "DataQualityReport.staleBefore":
+		if e.ComplexityRoot.DataQualityReport.StaleBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DataQualityReport.StaleBefore(childComplexity), true
+
 	case "DaySpan.from":
 		if e.ComplexityRoot.DaySpan.From == nil {
 			break
@@ -2841,6 +3131,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Digest.Top(childComplexity), true
 
+	case "DuplicateCandidates.nodes":
+		if e.ComplexityRoot.DuplicateCandidates.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidates.Nodes(childComplexity), true
+	case "DuplicateCandidates.pageInfo":
+		if e.ComplexityRoot.DuplicateCandidates.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidates.PageInfo(childComplexity), true
+	case "DuplicateCandidates.skipped":
+		if e.ComplexityRoot.DuplicateCandidates.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidates.Skipped(childComplexity), true
+	case "DuplicateCandidates.totalCount":
+		if e.ComplexityRoot.DuplicateCandidates.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidates.TotalCount(childComplexity), true
+
 	case "DuplicateMatch.customer":
 		if e.ComplexityRoot.DuplicateMatch.Customer == nil {
 			break
@@ -2853,6 +3168,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DuplicateMatch.Reasons(childComplexity), true
+
+	case "DuplicatePair.a":
+		if e.ComplexityRoot.DuplicatePair.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.A(childComplexity), true
+	case "DuplicatePair.b":
+		if e.ComplexityRoot.DuplicatePair.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.B(childComplexity), true
+	case "DuplicatePair.legalFormsDiffer":
+		if e.ComplexityRoot.DuplicatePair.LegalFormsDiffer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.LegalFormsDiffer(childComplexity), true
+	case "DuplicatePair.reasons":
+		if e.ComplexityRoot.DuplicatePair.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.Reasons(childComplexity), true
+	case "DuplicatePair.score":
+		if e.ComplexityRoot.DuplicatePair.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicatePair.Score(childComplexity), true
+
+	case "DuplicateSkip.count":
+		if e.ComplexityRoot.DuplicateSkip.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateSkip.Count(childComplexity), true
+	case "DuplicateSkip.reason":
+		if e.ComplexityRoot.DuplicateSkip.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateSkip.Reason(childComplexity), true
 
 	case "Funnel.range":
 		if e.ComplexityRoot.Funnel.Range == nil {
@@ -3765,6 +4124,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LifecycleChange.To(childComplexity), true
 
+	case "MergeResult.customer":
+		if e.ComplexityRoot.MergeResult.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Customer(childComplexity), true
+	case "MergeResult.merge":
+		if e.ComplexityRoot.MergeResult.Merge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Merge(childComplexity), true
+
+	case "MissingField.customers":
+		if e.ComplexityRoot.MissingField.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingField.Customers(childComplexity), true
+	case "MissingField.drill":
+		if e.ComplexityRoot.MissingField.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingField.Drill(childComplexity), true
+	case "MissingField.field":
+		if e.ComplexityRoot.MissingField.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingField.Field(childComplexity), true
+	case "MissingField.weight":
+		if e.ComplexityRoot.MissingField.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingField.Weight(childComplexity), true
+
 	case "Mutation.addContact":
 		if e.ComplexityRoot.Mutation.AddContact == nil {
 			break
@@ -3964,6 +4361,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkDigestRead(childComplexity), true
+	case "Mutation.mergeCustomers":
+		if e.ComplexityRoot.Mutation.MergeCustomers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeCustomers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeCustomers(childComplexity, args["survivorId"].(string), args["otherIds"].([]string), args["expectedVersions"].([]int), args["choices"].([]model.MergeChoiceInput)), true
 	case "Mutation.openServiceRequest":
 		if e.ComplexityRoot.Mutation.OpenServiceRequest == nil {
 			break
@@ -4019,6 +4427,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordSatisfaction(childComplexity, args["customerId"].(string), args["expectedVersion"].(*int), args["input"].(crm.SatisfactionInput)), true
+	case "Mutation.removeAllRepeatedFollowUps":
+		if e.ComplexityRoot.Mutation.RemoveAllRepeatedFollowUps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveAllRepeatedFollowUps(childComplexity), true
 	case "Mutation.removeContact":
 		if e.ComplexityRoot.Mutation.RemoveContact == nil {
 			break
@@ -4063,6 +4477,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveNeed(childComplexity, args["customerId"].(string), args["needId"].(string), args["expectedVersion"].(int)), true
+	case "Mutation.removeRepeatedFollowUps":
+		if e.ComplexityRoot.Mutation.RemoveRepeatedFollowUps == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeRepeatedFollowUps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveRepeatedFollowUps(childComplexity, args["customerId"].(string), args["expectedVersion"].(int)), true
 	case "Mutation.removeSatisfaction":
 		if e.ComplexityRoot.Mutation.RemoveSatisfaction == nil {
 			break
@@ -4151,6 +4576,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UndoImport(childComplexity, args["id"].(string)), true
+	case "Mutation.undoMerge":
+		if e.ComplexityRoot.Mutation.UndoMerge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_undoMerge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UndoMerge(childComplexity, args["id"].(string)), true
 	case "Mutation.updateContact":
 		if e.ComplexityRoot.Mutation.UpdateContact == nil {
 			break
@@ -4563,6 +4999,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "QualityFinding.customers":
+		if e.ComplexityRoot.QualityFinding.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityFinding.Customers(childComplexity), true
+	case "QualityFinding.drill":
+		if e.ComplexityRoot.QualityFinding.Drill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityFinding.Drill(childComplexity), true
+	case "QualityFinding.kind":
+		if e.ComplexityRoot.QualityFinding.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityFinding.Kind(childComplexity), true
+	case "QualityFinding.records":
+		if e.ComplexityRoot.QualityFinding.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QualityFinding.Records(childComplexity), true
+
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
 			break
@@ -4608,6 +5069,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Customer(childComplexity, args["id"].(*string), args["code"].(*string)), true
+	case "Query.customerMerges":
+		if e.ComplexityRoot.Query.CustomerMerges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_customerMerges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CustomerMerges(childComplexity, args["customerId"].(*string), args["first"].(*int)), true
 	case "Query.customers":
 		if e.ComplexityRoot.Query.Customers == nil {
 			break
@@ -4641,6 +5113,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CustomersCount(childComplexity, args["where"].(map[string]any), args["query"].(*string), args["scope"].(*crm.ArchiveScope)), true
+	case "Query.dataQuality":
+		if e.ComplexityRoot.Query.DataQuality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DataQuality(childComplexity), true
 	case "Query.dealsAggregate":
 		if e.ComplexityRoot.Query.DealsAggregate == nil {
 			break
@@ -4664,6 +5142,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Digest(childComplexity), true
+	case "Query.duplicateCandidates":
+		if e.ComplexityRoot.Query.DuplicateCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_duplicateCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DuplicateCandidates(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.explainSegment":
 		if e.ComplexityRoot.Query.ExplainSegment == nil {
 			break
@@ -4754,6 +5243,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.mergeFields":
+		if e.ComplexityRoot.Query.MergeFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MergeFields(childComplexity), true
 	case "Query.needsAggregate":
 		if e.ComplexityRoot.Query.NeedsAggregate == nil {
 			break
@@ -4910,6 +5405,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity), true
+
+	case "RepeatedFollowUpsCleanup.changed":
+		if e.ComplexityRoot.RepeatedFollowUpsCleanup.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatedFollowUpsCleanup.Changed(childComplexity), true
+	case "RepeatedFollowUpsCleanup.customers":
+		if e.ComplexityRoot.RepeatedFollowUpsCleanup.Customers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatedFollowUpsCleanup.Customers(childComplexity), true
+	case "RepeatedFollowUpsCleanup.removed":
+		if e.ComplexityRoot.RepeatedFollowUpsCleanup.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatedFollowUpsCleanup.Removed(childComplexity), true
+
+	case "RepeatedFollowUpsRemoved.customer":
+		if e.ComplexityRoot.RepeatedFollowUpsRemoved.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatedFollowUpsRemoved.Customer(childComplexity), true
+	case "RepeatedFollowUpsRemoved.removed":
+		if e.ComplexityRoot.RepeatedFollowUpsRemoved.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RepeatedFollowUpsRemoved.Removed(childComplexity), true
 
 	case "RuleChange.code":
 		if e.ComplexityRoot.RuleChange.Code == nil {
@@ -5449,6 +5976,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SavedSegment.Where(childComplexity), true
+
+	case "ScoredCustomer.customer":
+		if e.ComplexityRoot.ScoredCustomer.Ref == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoredCustomer.Ref(childComplexity), true
+	case "ScoredCustomer.score":
+		if e.ComplexityRoot.ScoredCustomer.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoredCustomer.Score(childComplexity), true
 
 	case "SegmentExplanation.lean":
 		if e.ComplexityRoot.SegmentExplanation.Lean == nil {
@@ -6345,6 +6885,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InteractionPatch", ec.unmarshalInputInteractionPatch),
 			graphql.NewInputUnmarshaler("InteractionWhere", ec.unmarshalInputInteractionWhere),
 			graphql.NewInputUnmarshaler("InteractionsFilter", ec.unmarshalInputInteractionsFilter),
+			graphql.NewInputUnmarshaler("MergeChoiceInput", ec.unmarshalInputMergeChoiceInput),
 			graphql.NewInputUnmarshaler("MoneyFilter", ec.unmarshalInputMoneyFilter),
 			graphql.NewInputUnmarshaler("MoneyRange", ec.unmarshalInputMoneyRange),
 			graphql.NewInputUnmarshaler("NeedAggregateOrder", ec.unmarshalInputNeedAggregateOrder),
@@ -8122,6 +8663,8 @@ enum DuplicateReason {
   NAME
   "A contact with the same phone number."
   PHONE
+  "A contact with the same e-mail address (duplicateCandidates only)."
+  EMAIL
 }
 
 type DuplicateMatch {
@@ -9545,6 +10088,209 @@ type ImportUndoKept {
   code: String!
   reason: String!
 }
+
+# ---- Merging duplicates (issue 18; docs/API.md "Duplicates and merge") ----
+
+extend type Query {
+  """
+  Likely duplicate customers among the active ones, for review and merge (MANAGER, ADMIN): pairs
+  sharing a credit code, the company name (width, brackets, spaces and the legal form ignored; a
+  region such as 北京 kept), a contact phone or a contact e-mail, strongest first (score 0-100:
+  CREDIT_CODE 100, NAME 60 or 40 when the two legal forms differ, PHONE 30, EMAIL 30, capped at
+  100). Two customers with different valid credit codes are never a pair. A phone or e-mail
+  shared by more than 20 customers (a switchboard) pairs none of them: see skipped. first 1-100
+  (default 20); after: the endCursor of the page before.
+  """
+  duplicateCandidates(first: Int = 20, after: String): DuplicateCandidates!
+  "The latest merges (MANAGER, ADMIN), newest first: of one customer (as survivor or merged), or everyone's. first 1-100, default 20."
+  customerMerges(customerId: ID, first: Int = 20): [CustomerMerge!]!
+  "The fields a merge chooses (MergeChoiceInput.field)."
+  mergeFields: [String!]!
+}
+
+extend type Mutation {
+  """
+  Merges otherIds into survivorId (MANAGER, ADMIN): the survivor takes their contacts,
+  interactions, needs, deals, satisfaction results, tasks and service requests (an entry it holds
+  already, once), their tags and people (owners become collaborators), and each field as chosen
+  (by default its own value, else the first other's that has one); its figures and
+  classification are computed again. The others are archived, mergedInto the survivor.
+  expectedVersions: the survivor's version, then each other's in the order of otherIds. Undo
+  within 30 days with undoMerge. BAD_USER_INPUT on survivorId, otherIds[i] (INVALID: twice or the
+  survivor; ARCHIVED), expectedVersions, choices[i].field / .from, or the survivor's lists
+  (TOO_MANY); CONFLICT when a customer changed since its version (the field names which) or the
+  chosen credit code is taken; NOT_FOUND.
+  """
+  mergeCustomers(survivorId: ID!, otherIds: [ID!]!, expectedVersions: [Int!]!, choices: [MergeChoiceInput!]): MergeResult!
+  """
+  Takes a merge back within 30 days, once: each customer still as the merge left it is restored as
+  it was; one changed since is left as it is and listed in kept (CHANGED_SINCE, GONE, TAKEN: its
+  credit code is now another customer's). BAD_USER_INPUT on id: ALREADY, OUT_OF_RANGE.
+  """
+  undoMerge(id: ID!): CustomerMerge!
+}
+
+type DuplicateCandidates {
+  "Pairs in all."
+  totalCount: Int!
+  pageInfo: PageInfo!
+  nodes: [DuplicatePair!]!
+  "Keys shared by too many customers to pair them: the kind of key and how many share it."
+  skipped: [DuplicateSkip!]!
+}
+
+type DuplicatePair {
+  "A's code sorts before B's."
+  a: Customer!
+  b: Customer!
+  score: Int!
+  "What they share, strongest first."
+  reasons: [DuplicateReason!]!
+  "The names are the same but for their legal forms (有限公司, 股份有限公司): maybe two companies."
+  legalFormsDiffer: Boolean!
+}
+
+type DuplicateSkip {
+  reason: DuplicateReason!
+  count: Int!
+}
+
+"Take field's value from the customer from (the survivor or one of the others), even an empty one."
+input MergeChoiceInput {
+  "One of mergeFields: name, creditCode, industry, ownerId, notes ..."
+  field: String!
+  from: ID!
+}
+
+type MergeResult {
+  merge: CustomerMerge!
+  "The survivor as written."
+  customer: Customer!
+}
+
+type CustomerMerge {
+  id: ID!
+  by: User
+  at: Time!
+  "The survivor as it is now; null when it no longer exists."
+  survivor: Customer
+  "The merged customers as they are now (archived until an undo)."
+  others: [Customer!]!
+  canUndo: Boolean!
+  undoneAt: Time
+  undoneBy: User
+  "Customers the undo left as they were: CHANGED_SINCE, GONE, TAKEN."
+  kept: [ImportUndoKept!]!
+}
+
+extend type Customer {
+  "The customer this one was merged into (it is archived); null otherwise."
+  mergedInto: Customer
+}
+
+# ---- Data quality (issue 18; docs/API.md "Data quality") ----
+
+extend type Query {
+  """
+  The data quality report over the active customers (MANAGER, ADMIN, ANALYST): the completeness
+  of the fields the seeds call essential, the fields missing most, and the findings of the
+  monthly 数据清洗, each with the first 20 customers concerned to drill into.
+  """
+  dataQuality: DataQualityReport!
+}
+
+extend type Mutation {
+  """
+  Removes a customer's repeated follow-up records (同一客户多条相同跟进记录: the same channel, summary,
+  feedback, result, key event and next action, less than a minute after one kept), keeping the
+  first of each group, in one write (who may edit the customer). CONFLICT on a stale version.
+  """
+  removeRepeatedFollowUps(customerId: ID!, expectedVersion: Int!): RepeatedFollowUpsRemoved!
+  "Removes the repeated follow-up records of every active customer (MANAGER, ADMIN)."
+  removeAllRepeatedFollowUps: RepeatedFollowUpsCleanup!
+}
+
+type DataQualityReport {
+  "The time it was computed for."
+  at: Time!
+  "STALE: customers neither changed by a person nor contacted since then (six calendar months)."
+  staleBefore: Time!
+  "Active customers."
+  customers: Int!
+  "The mean completeness, 0-100, to one decimal."
+  averageCompleteness: Float!
+  "Customers by completeness: 0-19, 20-39, 40-59, 60-79, 80-100."
+  histogram: [CompletenessBucket!]!
+  "Every essential field, those missing most first."
+  missing: [MissingField!]!
+  "The 20 least complete customers."
+  leastComplete: [ScoredCustomer!]!
+  findings: [QualityFinding!]!
+}
+
+type CompletenessBucket { min: Int!, max: Int!, customers: Int! }
+
+"A customer named in the report, to link to."
+type CustomerRef { id: ID!, code: String!, name: String! }
+
+type MissingField {
+  "industry, size, contacts, contacts.title, contacts.reach, needs, interactions, owner, region, source, contacts.role, creditCode, address."
+  field: String!
+  "Its weight in the completeness score (2: the seeds' record template; 1: the others)."
+  weight: Int!
+  customers: Int!
+  "The first 20 customers missing it, by code."
+  drill: [CustomerRef!]!
+}
+
+type ScoredCustomer { customer: CustomerRef!, score: Int! }
+
+enum QualityFindingKind {
+  "Neither changed by a person nor contacted for six months."
+  STALE
+  "A contact without a phone, e-mail or WeChat."
+  UNREACHABLE_CONTACTS
+  NO_OWNER
+  "The owner's account is disabled or cannot own customers."
+  INACTIVE_OWNER
+  "A credit code failing the GB 32100 check."
+  INVALID_CREDIT_CODE
+  "One phone on customers of different names."
+  SHARED_PHONE
+  "Repeated identical follow-up records (removeRepeatedFollowUps)."
+  REPEATED_FOLLOW_UPS
+}
+
+type QualityFinding {
+  kind: QualityFindingKind!
+  "Customers concerned."
+  customers: Int!
+  "The things found: contacts, phones or repeated records; else the customers."
+  records: Int!
+  "The first 20 customers concerned, by code."
+  drill: [CustomerRef!]!
+}
+
+type RepeatedFollowUpsRemoved {
+  customer: Customer!
+  removed: Int!
+}
+
+type RepeatedFollowUpsCleanup {
+  "Customers written."
+  customers: Int!
+  "Follow-up records removed."
+  removed: Int!
+  "Customers changed by someone else meanwhile, left as they are."
+  changed: [CustomerRef!]!
+}
+
+extend type Customer {
+  "How complete the essential fields are, 0-100 (see dataQuality)."
+  completeness: Int!
+  "The essential fields it misses."
+  missingFields: [String!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -9769,6 +10515,18 @@ func (ec *executionContext) childFields_CohortPeriod(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CohortPeriod", field.Name)
 }
 
+func (ec *executionContext) childFields_CompletenessBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "min":
+		return ec.fieldContext_CompletenessBucket_min(ctx, field)
+	case "max":
+		return ec.fieldContext_CompletenessBucket_max(ctx, field)
+	case "customers":
+		return ec.fieldContext_CompletenessBucket_customers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompletenessBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9949,6 +10707,12 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_updatedBy(ctx, field)
 	case "archivedAt":
 		return ec.fieldContext_Customer_archivedAt(ctx, field)
+	case "mergedInto":
+		return ec.fieldContext_Customer_mergedInto(ctx, field)
+	case "completeness":
+		return ec.fieldContext_Customer_completeness(ctx, field)
+	case "missingFields":
+		return ec.fieldContext_Customer_missingFields(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
@@ -10019,6 +10783,64 @@ func (ec *executionContext) childFields_CustomerGroup(ctx context.Context, field
 		return ec.fieldContext_CustomerGroup_previous(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CustomerGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerMerge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CustomerMerge_id(ctx, field)
+	case "by":
+		return ec.fieldContext_CustomerMerge_by(ctx, field)
+	case "at":
+		return ec.fieldContext_CustomerMerge_at(ctx, field)
+	case "survivor":
+		return ec.fieldContext_CustomerMerge_survivor(ctx, field)
+	case "others":
+		return ec.fieldContext_CustomerMerge_others(ctx, field)
+	case "canUndo":
+		return ec.fieldContext_CustomerMerge_canUndo(ctx, field)
+	case "undoneAt":
+		return ec.fieldContext_CustomerMerge_undoneAt(ctx, field)
+	case "undoneBy":
+		return ec.fieldContext_CustomerMerge_undoneBy(ctx, field)
+	case "kept":
+		return ec.fieldContext_CustomerMerge_kept(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerMerge", field.Name)
+}
+
+func (ec *executionContext) childFields_CustomerRef(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CustomerRef_id(ctx, field)
+	case "code":
+		return ec.fieldContext_CustomerRef_code(ctx, field)
+	case "name":
+		return ec.fieldContext_CustomerRef_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CustomerRef", field.Name)
+}
+
+func (ec *executionContext) childFields_DataQualityReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_DataQualityReport_at(ctx, field)
+	case "staleBefore":
+		return ec.fieldContext_DataQualityReport_staleBefore(ctx, field)
+	case "customers":
+		return ec.fieldContext_DataQualityReport_customers(ctx, field)
+	case "averageCompleteness":
+		return ec.fieldContext_DataQualityReport_averageCompleteness(ctx, field)
+	case "histogram":
+		return ec.fieldContext_DataQualityReport_histogram(ctx, field)
+	case "missing":
+		return ec.fieldContext_DataQualityReport_missing(ctx, field)
+	case "leastComplete":
+		return ec.fieldContext_DataQualityReport_leastComplete(ctx, field)
+	case "findings":
+		return ec.fieldContext_DataQualityReport_findings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DataQualityReport", field.Name)
 }
 
 func (ec *executionContext) childFields_DaySpan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10123,6 +10945,20 @@ func (ec *executionContext) childFields_Digest(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Digest", field.Name)
 }
 
+func (ec *executionContext) childFields_DuplicateCandidates(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_DuplicateCandidates_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DuplicateCandidates_pageInfo(ctx, field)
+	case "nodes":
+		return ec.fieldContext_DuplicateCandidates_nodes(ctx, field)
+	case "skipped":
+		return ec.fieldContext_DuplicateCandidates_skipped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateCandidates", field.Name)
+}
+
 func (ec *executionContext) childFields_DuplicateMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "customer":
@@ -10131,6 +10967,32 @@ func (ec *executionContext) childFields_DuplicateMatch(ctx context.Context, fiel
 		return ec.fieldContext_DuplicateMatch_reasons(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DuplicateMatch", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicatePair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_DuplicatePair_a(ctx, field)
+	case "b":
+		return ec.fieldContext_DuplicatePair_b(ctx, field)
+	case "score":
+		return ec.fieldContext_DuplicatePair_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_DuplicatePair_reasons(ctx, field)
+	case "legalFormsDiffer":
+		return ec.fieldContext_DuplicatePair_legalFormsDiffer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicatePair", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateSkip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_DuplicateSkip_reason(ctx, field)
+	case "count":
+		return ec.fieldContext_DuplicateSkip_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateSkip", field.Name)
 }
 
 func (ec *executionContext) childFields_Funnel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10527,6 +11389,30 @@ func (ec *executionContext) childFields_LifecycleChange(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type LifecycleChange", field.Name)
 }
 
+func (ec *executionContext) childFields_MergeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "merge":
+		return ec.fieldContext_MergeResult_merge(ctx, field)
+	case "customer":
+		return ec.fieldContext_MergeResult_customer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MergeResult", field.Name)
+}
+
+func (ec *executionContext) childFields_MissingField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_MissingField_field(ctx, field)
+	case "weight":
+		return ec.fieldContext_MissingField_weight(ctx, field)
+	case "customers":
+		return ec.fieldContext_MissingField_customers(ctx, field)
+	case "drill":
+		return ec.fieldContext_MissingField_drill(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissingField", field.Name)
+}
+
 func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10651,6 +11537,42 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_QualityFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_QualityFinding_kind(ctx, field)
+	case "customers":
+		return ec.fieldContext_QualityFinding_customers(ctx, field)
+	case "records":
+		return ec.fieldContext_QualityFinding_records(ctx, field)
+	case "drill":
+		return ec.fieldContext_QualityFinding_drill(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QualityFinding", field.Name)
+}
+
+func (ec *executionContext) childFields_RepeatedFollowUpsCleanup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customers":
+		return ec.fieldContext_RepeatedFollowUpsCleanup_customers(ctx, field)
+	case "removed":
+		return ec.fieldContext_RepeatedFollowUpsCleanup_removed(ctx, field)
+	case "changed":
+		return ec.fieldContext_RepeatedFollowUpsCleanup_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepeatedFollowUpsCleanup", field.Name)
+}
+
+func (ec *executionContext) childFields_RepeatedFollowUpsRemoved(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_RepeatedFollowUpsRemoved_customer(ctx, field)
+	case "removed":
+		return ec.fieldContext_RepeatedFollowUpsRemoved_removed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RepeatedFollowUpsRemoved", field.Name)
 }
 
 func (ec *executionContext) childFields_RuleChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10887,6 +11809,16 @@ func (ec *executionContext) childFields_SavedSegment(ctx context.Context, field 
 		return ec.fieldContext_SavedSegment_customers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SavedSegment", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoredCustomer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "customer":
+		return ec.fieldContext_ScoredCustomer_customer(ctx, field)
+	case "score":
+		return ec.fieldContext_ScoredCustomer_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoredCustomer", field.Name)
 }
 
 func (ec *executionContext) childFields_SegmentExplanation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12333,6 +13265,44 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_mergeCustomers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "survivorId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["survivorId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "otherIds",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["otherIds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersions",
+		func(ctx context.Context, v any) ([]int, error) {
+			return ec.unmarshalNInt2ᚕintᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersions"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "choices",
+		func(ctx context.Context, v any) ([]model.MergeChoiceInput, error) {
+			return ec.unmarshalOMergeChoiceInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMergeChoiceInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["choices"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_openServiceRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12643,6 +13613,28 @@ func (ec *executionContext) field_Mutation_removeNeed_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeRepeatedFollowUps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeSatisfaction_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12822,6 +13814,20 @@ func (ec *executionContext) field_Mutation_startBulkChange_args(ctx context.Cont
 }
 
 func (ec *executionContext) field_Mutation_undoImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_undoMerge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -13367,6 +14373,28 @@ func (ec *executionContext) field_Query_cohorts_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_customerMerges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "customerId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["customerId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_customer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13674,6 +14702,28 @@ func (ec *executionContext) field_Query_dealsAggregate_args(ctx context.Context,
 		return nil, err
 	}
 	args["locale"] = arg11
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_duplicateCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -16939,6 +17989,75 @@ func (ec *executionContext) fieldContext_CohortPeriod_complete(_ context.Context
 	return graphql.NewScalarFieldContext("CohortPeriod", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _CompletenessBucket_min(ctx context.Context, field graphql.CollectedField, obj *quality.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompletenessBucket_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompletenessBucket_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompletenessBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompletenessBucket_max(ctx context.Context, field graphql.CollectedField, obj *quality.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompletenessBucket_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompletenessBucket_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompletenessBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompletenessBucket_customers(ctx context.Context, field graphql.CollectedField, obj *quality.Bucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompletenessBucket_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompletenessBucket_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompletenessBucket", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *crm.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19208,6 +20327,84 @@ func (ec *executionContext) fieldContext_Customer_archivedAt(_ context.Context, 
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Customer_mergedInto(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_mergedInto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().MergedInto(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_mergedInto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_completeness(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_completeness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().Completeness(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_completeness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Customer_missingFields(ctx context.Context, field graphql.CollectedField, obj *crm.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_missingFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().MissingFields(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_missingFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, true, true, "String")
+}
+
 func (ec *executionContext) _CustomerAggregate_groups(ctx context.Context, field graphql.CollectedField, obj *analytics.Result) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19886,6 +21083,547 @@ func (ec *executionContext) fieldContext_CustomerGroup_previous(_ context.Contex
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CustomerGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMerge_id(ctx context.Context, field graphql.CollectedField, obj *crm.Merge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMerge_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMerge_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerMerge", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerMerge_by(ctx context.Context, field graphql.CollectedField, obj *crm.Merge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMerge_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerMerge().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMerge_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMerge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMerge_at(ctx context.Context, field graphql.CollectedField, obj *crm.Merge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMerge_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMerge_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerMerge", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustomerMerge_survivor(ctx context.Context, field graphql.CollectedField, obj *crm.Merge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMerge_survivor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerMerge().Survivor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMerge_survivor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMerge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMerge_others(ctx context.Context, field graphql.CollectedField, obj *crm.Merge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMerge_others(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerMerge().Others(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMerge_others(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMerge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMerge_canUndo(ctx context.Context, field graphql.CollectedField, obj *crm.Merge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMerge_canUndo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerMerge().CanUndo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMerge_canUndo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerMerge", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _CustomerMerge_undoneAt(ctx context.Context, field graphql.CollectedField, obj *crm.Merge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMerge_undoneAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UndoneAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMerge_undoneAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerMerge", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CustomerMerge_undoneBy(ctx context.Context, field graphql.CollectedField, obj *crm.Merge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMerge_undoneBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CustomerMerge().UndoneBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMerge_undoneBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMerge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerMerge_kept(ctx context.Context, field graphql.CollectedField, obj *crm.Merge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerMerge_kept(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kept, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.UndoKept) graphql.Marshaler {
+			return ec.marshalNImportUndoKept2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐUndoKeptᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerMerge_kept(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CustomerMerge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportUndoKept(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CustomerRef_id(ctx context.Context, field graphql.CollectedField, obj *quality.Ref) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerRef_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerRef_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerRef", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CustomerRef_code(ctx context.Context, field graphql.CollectedField, obj *quality.Ref) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerRef_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerRef_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _CustomerRef_name(ctx context.Context, field graphql.CollectedField, obj *quality.Ref) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CustomerRef_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CustomerRef_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CustomerRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _DataQualityReport_at(ctx context.Context, field graphql.CollectedField, obj *quality.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityReport_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityReport_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DataQualityReport_staleBefore(ctx context.Context, field graphql.CollectedField, obj *quality.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityReport_staleBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StaleBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityReport_staleBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityReport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DataQualityReport_customers(ctx context.Context, field graphql.CollectedField, obj *quality.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityReport_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityReport_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DataQualityReport_averageCompleteness(ctx context.Context, field graphql.CollectedField, obj *quality.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityReport_averageCompleteness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AvgCompleteness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityReport_averageCompleteness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DataQualityReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DataQualityReport_histogram(ctx context.Context, field graphql.CollectedField, obj *quality.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityReport_histogram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Histogram, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []quality.Bucket) graphql.Marshaler {
+			return ec.marshalNCompletenessBucket2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityReport_histogram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataQualityReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompletenessBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataQualityReport_missing(ctx context.Context, field graphql.CollectedField, obj *quality.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityReport_missing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Missing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []quality.Missing) graphql.Marshaler {
+			return ec.marshalNMissingField2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐMissingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityReport_missing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataQualityReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MissingField(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataQualityReport_leastComplete(ctx context.Context, field graphql.CollectedField, obj *quality.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityReport_leastComplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeastComplete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []quality.Scored) graphql.Marshaler {
+			return ec.marshalNScoredCustomer2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐScoredᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityReport_leastComplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataQualityReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoredCustomer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DataQualityReport_findings(ctx context.Context, field graphql.CollectedField, obj *quality.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DataQualityReport_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []quality.Finding) graphql.Marshaler {
+			return ec.marshalNQualityFinding2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DataQualityReport_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DataQualityReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QualityFinding(ctx, field)
 		},
 	}
 	return fc, nil
@@ -20896,6 +22634,125 @@ func (ec *executionContext) fieldContext_Digest_read(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Digest", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _DuplicateCandidates_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidates_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidates_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidates", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuplicateCandidates_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidates_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidates_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateCandidates",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateCandidates_nodes(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidates_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dedupe.Pair) graphql.Marshaler {
+			return ec.marshalNDuplicatePair2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋdedupeᚐPairᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidates_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateCandidates",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicatePair(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateCandidates_skipped(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidates_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dedupe.Skip) graphql.Marshaler {
+			return ec.marshalNDuplicateSkip2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋdedupeᚐSkipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidates_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateCandidates",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateSkip(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DuplicateMatch_customer(ctx context.Context, field graphql.CollectedField, obj *crm.DuplicateMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20949,6 +22806,185 @@ func (ec *executionContext) _DuplicateMatch_reasons(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_DuplicateMatch_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DuplicateMatch", field, false, false, "DuplicateReason")
+}
+
+func (ec *executionContext) _DuplicatePair_a(ctx context.Context, field graphql.CollectedField, obj *dedupe.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuplicatePair().A(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePair",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePair_b(ctx context.Context, field graphql.CollectedField, obj *dedupe.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DuplicatePair().B(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicatePair",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicatePair_score(ctx context.Context, field graphql.CollectedField, obj *dedupe.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DuplicatePair_reasons(ctx context.Context, field graphql.CollectedField, obj *dedupe.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.DuplicateReason) graphql.Marshaler {
+			return ec.marshalNDuplicateReason2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "DuplicateReason")
+}
+
+func (ec *executionContext) _DuplicatePair_legalFormsDiffer(ctx context.Context, field graphql.CollectedField, obj *dedupe.Pair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicatePair_legalFormsDiffer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalFormsDiffer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicatePair_legalFormsDiffer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicatePair", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DuplicateSkip_reason(ctx context.Context, field graphql.CollectedField, obj *dedupe.Skip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateSkip_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v crm.DuplicateReason) graphql.Marshaler {
+			return ec.marshalNDuplicateReason2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateSkip_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateSkip", field, false, false, "DuplicateReason")
+}
+
+func (ec *executionContext) _DuplicateSkip_count(ctx context.Context, field graphql.CollectedField, obj *dedupe.Skip) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateSkip_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateSkip_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateSkip", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Funnel_steps(ctx context.Context, field graphql.CollectedField, obj *analytics.Funnel) (ret graphql.Marshaler) {
@@ -24594,6 +26630,171 @@ func (ec *executionContext) fieldContext_LifecycleChange_ruleSet(_ context.Conte
 	return graphql.NewScalarFieldContext("LifecycleChange", field, true, true, "Int")
 }
 
+func (ec *executionContext) _MergeResult_merge(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_merge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Merge) graphql.Marshaler {
+			return ec.marshalNCustomerMerge2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMerge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_merge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerMerge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeResult_customer(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MissingField_field(ctx context.Context, field graphql.CollectedField, obj *quality.Missing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingField_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingField_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissingField", field, false, false, "String")
+}
+
+func (ec *executionContext) _MissingField_weight(ctx context.Context, field graphql.CollectedField, obj *quality.Missing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingField_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingField_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissingField", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MissingField_customers(ctx context.Context, field graphql.CollectedField, obj *quality.Missing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingField_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingField_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MissingField", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MissingField_drill(ctx context.Context, field graphql.CollectedField, obj *quality.Missing) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MissingField_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []quality.Ref) graphql.Marshaler {
+			return ec.marshalNCustomerRef2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MissingField_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MissingField",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26585,6 +28786,170 @@ func (ec *executionContext) fieldContext_Mutation_undoImport(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_mergeCustomers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeCustomers(ctx, fc.Args["survivorId"].(string), fc.Args["otherIds"].([]string), fc.Args["expectedVersions"].([]int), fc.Args["choices"].([]model.MergeChoiceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMergeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeCustomers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MergeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeCustomers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_undoMerge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_undoMerge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UndoMerge(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Merge) graphql.Marshaler {
+			return ec.marshalNCustomerMerge2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMerge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_undoMerge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerMerge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_undoMerge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeRepeatedFollowUps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeRepeatedFollowUps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveRepeatedFollowUps(ctx, fc.Args["customerId"].(string), fc.Args["expectedVersion"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RepeatedFollowUpsRemoved) graphql.Marshaler {
+			return ec.marshalNRepeatedFollowUpsRemoved2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRepeatedFollowUpsRemoved(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeRepeatedFollowUps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepeatedFollowUpsRemoved(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeRepeatedFollowUps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeAllRepeatedFollowUps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeAllRepeatedFollowUps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().RemoveAllRepeatedFollowUps(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *quality.Cleanup) graphql.Marshaler {
+			return ec.marshalNRepeatedFollowUpsCleanup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐCleanup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeAllRepeatedFollowUps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RepeatedFollowUpsCleanup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Need_id(ctx context.Context, field graphql.CollectedField, obj *crm.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27813,6 +30178,107 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _QualityFinding_kind(ctx context.Context, field graphql.CollectedField, obj *quality.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityFinding_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v quality.Kind) graphql.Marshaler {
+			return ec.marshalNQualityFindingKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityFinding_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityFinding", field, false, false, "QualityFindingKind")
+}
+
+func (ec *executionContext) _QualityFinding_customers(ctx context.Context, field graphql.CollectedField, obj *quality.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityFinding_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityFinding_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityFinding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityFinding_records(ctx context.Context, field graphql.CollectedField, obj *quality.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityFinding_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Records, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityFinding_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QualityFinding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QualityFinding_drill(ctx context.Context, field graphql.CollectedField, obj *quality.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QualityFinding_drill(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Drill, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []quality.Ref) graphql.Marshaler {
+			return ec.marshalNCustomerRef2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QualityFinding_drill(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "QualityFinding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerRef(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -29270,6 +31736,149 @@ func (ec *executionContext) fieldContext_Query_importFields(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_duplicateCandidates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_duplicateCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DuplicateCandidates(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DuplicateCandidates) graphql.Marshaler {
+			return ec.marshalNDuplicateCandidates2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDuplicateCandidates(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_duplicateCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateCandidates(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_duplicateCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_customerMerges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_customerMerges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CustomerMerges(ctx, fc.Args["customerId"].(*string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []crm.Merge) graphql.Marshaler {
+			return ec.marshalNCustomerMerge2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMergeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_customerMerges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerMerge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_customerMerges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mergeFields(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mergeFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MergeFields(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mergeFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
+func (ec *executionContext) _Query_dataQuality(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dataQuality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DataQuality(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *quality.Report) graphql.Marshaler {
+			return ec.marshalNDataQualityReport2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dataQuality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DataQualityReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29344,6 +31953,139 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RepeatedFollowUpsCleanup_customers(ctx context.Context, field graphql.CollectedField, obj *quality.Cleanup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatedFollowUpsCleanup_customers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatedFollowUpsCleanup_customers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepeatedFollowUpsCleanup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepeatedFollowUpsCleanup_removed(ctx context.Context, field graphql.CollectedField, obj *quality.Cleanup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatedFollowUpsCleanup_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatedFollowUpsCleanup_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepeatedFollowUpsCleanup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RepeatedFollowUpsCleanup_changed(ctx context.Context, field graphql.CollectedField, obj *quality.Cleanup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatedFollowUpsCleanup_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []quality.Ref) graphql.Marshaler {
+			return ec.marshalNCustomerRef2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐRefᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatedFollowUpsCleanup_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepeatedFollowUpsCleanup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepeatedFollowUpsRemoved_customer(ctx context.Context, field graphql.CollectedField, obj *model.RepeatedFollowUpsRemoved) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatedFollowUpsRemoved_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Customer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *crm.Customer) graphql.Marshaler {
+			return ec.marshalNCustomer2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatedFollowUpsRemoved_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RepeatedFollowUpsRemoved",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RepeatedFollowUpsRemoved_removed(ctx context.Context, field graphql.CollectedField, obj *model.RepeatedFollowUpsRemoved) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RepeatedFollowUpsRemoved_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RepeatedFollowUpsRemoved_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RepeatedFollowUpsRemoved", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RuleChange_customerId(ctx context.Context, field graphql.CollectedField, obj *model.RuleChange) (ret graphql.Marshaler) {
@@ -31512,6 +34254,61 @@ func (ec *executionContext) fieldContext_SavedSegment_customers(ctx context.Cont
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ScoredCustomer_customer(ctx context.Context, field graphql.CollectedField, obj *quality.Scored) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoredCustomer_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ref, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v quality.Ref) graphql.Marshaler {
+			return ec.marshalNCustomerRef2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐRef(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoredCustomer_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScoredCustomer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CustomerRef(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScoredCustomer_score(ctx context.Context, field graphql.CollectedField, obj *quality.Scored) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoredCustomer_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoredCustomer_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoredCustomer", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SegmentExplanation_query(ctx context.Context, field graphql.CollectedField, obj *model.SegmentExplanation) (ret graphql.Marshaler) {
@@ -39534,6 +42331,55 @@ func UnmarshalInteractionsFilter(ctx context.Context, raw any) (map[string]any, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMergeChoiceInput(ctx context.Context, obj any) (model.MergeChoiceInput, error) {
+	var it model.MergeChoiceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "from"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMergeChoiceInput unmarshals raw into the MergeChoiceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMergeChoiceInput(ctx context.Context, raw any) (model.MergeChoiceInput, error) {
+	var out model.MergeChoiceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MergeChoiceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMoneyFilter(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -44594,6 +47440,49 @@ func (ec *executionContext) _CohortPeriod(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var completenessBucketImplementors = []string{"CompletenessBucket"}
+
+func (ec *executionContext) _CompletenessBucket(ctx context.Context, sel ast.SelectionSet, obj *quality.Bucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, completenessBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompletenessBucket")
+		case "min":
+			out.Values[i] = ec._CompletenessBucket_min(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._CompletenessBucket_max(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._CompletenessBucket_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contactImplementors = []string{"Contact"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *crm.Contact) graphql.Marshaler {
@@ -45110,6 +47999,24 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mergedInto":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_mergedInto(ctx, field, obj)
+				})
+		case "completeness":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_completeness(ctx, field, obj)
+				})
+		case "missingFields":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_missingFields(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -45337,6 +48244,195 @@ func (ec *executionContext) _CustomerGroup(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._CustomerGroup_previous(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerMergeImplementors = []string{"CustomerMerge"}
+
+func (ec *executionContext) _CustomerMerge(ctx context.Context, sel ast.SelectionSet, obj *crm.Merge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerMergeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerMerge")
+		case "id":
+			out.Values[i] = ec._CustomerMerge_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerMerge_by(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._CustomerMerge_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "survivor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerMerge_survivor(ctx, field, obj)
+				})
+		case "others":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerMerge_others(ctx, field, obj)
+				})
+		case "canUndo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerMerge_canUndo(ctx, field, obj)
+				})
+		case "undoneAt":
+			out.Values[i] = ec._CustomerMerge_undoneAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "undoneBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CustomerMerge_undoneBy(ctx, field, obj)
+				})
+		case "kept":
+			out.Values[i] = ec._CustomerMerge_kept(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var customerRefImplementors = []string{"CustomerRef"}
+
+func (ec *executionContext) _CustomerRef(ctx context.Context, sel ast.SelectionSet, obj *quality.Ref) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, customerRefImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CustomerRef")
+		case "id":
+			out.Values[i] = ec._CustomerRef_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._CustomerRef_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CustomerRef_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dataQualityReportImplementors = []string{"DataQualityReport"}
+
+func (ec *executionContext) _DataQualityReport(ctx context.Context, sel ast.SelectionSet, obj *quality.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dataQualityReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DataQualityReport")
+		case "at":
+			out.Values[i] = ec._DataQualityReport_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "staleBefore":
+			out.Values[i] = ec._DataQualityReport_staleBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._DataQualityReport_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageCompleteness":
+			out.Values[i] = ec._DataQualityReport_averageCompleteness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "histogram":
+			out.Values[i] = ec._DataQualityReport_histogram(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "missing":
+			out.Values[i] = ec._DataQualityReport_missing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leastComplete":
+			out.Values[i] = ec._DataQualityReport_leastComplete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findings":
+			out.Values[i] = ec._DataQualityReport_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -45687,6 +48783,54 @@ func (ec *executionContext) _Digest(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var duplicateCandidatesImplementors = []string{"DuplicateCandidates"}
+
+func (ec *executionContext) _DuplicateCandidates(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicateCandidates) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateCandidatesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateCandidates")
+		case "totalCount":
+			out.Values[i] = ec._DuplicateCandidates_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DuplicateCandidates_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._DuplicateCandidates_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._DuplicateCandidates_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var duplicateMatchImplementors = []string{"DuplicateMatch"}
 
 func (ec *executionContext) _DuplicateMatch(ctx context.Context, sel ast.SelectionSet, obj *crm.DuplicateMatch) graphql.Marshaler {
@@ -45705,6 +48849,99 @@ func (ec *executionContext) _DuplicateMatch(ctx context.Context, sel ast.Selecti
 			}
 		case "reasons":
 			out.Values[i] = ec._DuplicateMatch_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicatePairImplementors = []string{"DuplicatePair"}
+
+func (ec *executionContext) _DuplicatePair(ctx context.Context, sel ast.SelectionSet, obj *dedupe.Pair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicatePairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicatePair")
+		case "a":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuplicatePair_a(ctx, field, obj)
+				})
+		case "b":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DuplicatePair_b(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._DuplicatePair_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasons":
+			out.Values[i] = ec._DuplicatePair_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "legalFormsDiffer":
+			out.Values[i] = ec._DuplicatePair_legalFormsDiffer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicateSkipImplementors = []string{"DuplicateSkip"}
+
+func (ec *executionContext) _DuplicateSkip(ctx context.Context, sel ast.SelectionSet, obj *dedupe.Skip) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateSkipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateSkip")
+		case "reason":
+			out.Values[i] = ec._DuplicateSkip_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DuplicateSkip_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -46980,6 +50217,92 @@ func (ec *executionContext) _LifecycleChange(ctx context.Context, sel ast.Select
 	return out
 }
 
+var mergeResultImplementors = []string{"MergeResult"}
+
+func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.MergeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergeResult")
+		case "merge":
+			out.Values[i] = ec._MergeResult_merge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customer":
+			out.Values[i] = ec._MergeResult_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var missingFieldImplementors = []string{"MissingField"}
+
+func (ec *executionContext) _MissingField(ctx context.Context, sel ast.SelectionSet, obj *quality.Missing) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, missingFieldImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MissingField")
+		case "field":
+			out.Values[i] = ec._MissingField_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._MissingField_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._MissingField_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "drill":
+			out.Values[i] = ec._MissingField_drill(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -47317,6 +50640,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "undoImport":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_undoImport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeCustomers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeCustomers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undoMerge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_undoMerge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeRepeatedFollowUps":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeRepeatedFollowUps(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeAllRepeatedFollowUps":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeAllRepeatedFollowUps(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -47744,6 +51095,54 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var qualityFindingImplementors = []string{"QualityFinding"}
+
+func (ec *executionContext) _QualityFinding(ctx context.Context, sel ast.SelectionSet, obj *quality.Finding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, qualityFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QualityFinding")
+		case "kind":
+			out.Values[i] = ec._QualityFinding_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "customers":
+			out.Values[i] = ec._QualityFinding_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "records":
+			out.Values[i] = ec._QualityFinding_records(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "drill":
+			out.Values[i] = ec._QualityFinding_drill(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -47979,6 +51378,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_importFields(ctx, field)
 				})
+		case "duplicateCandidates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_duplicateCandidates(ctx, field)
+				})
+		case "customerMerges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_customerMerges(ctx, field)
+				})
+		case "mergeFields":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mergeFields(ctx, field)
+				})
+		case "dataQuality":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dataQuality(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -47992,6 +51415,87 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repeatedFollowUpsCleanupImplementors = []string{"RepeatedFollowUpsCleanup"}
+
+func (ec *executionContext) _RepeatedFollowUpsCleanup(ctx context.Context, sel ast.SelectionSet, obj *quality.Cleanup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repeatedFollowUpsCleanupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepeatedFollowUpsCleanup")
+		case "customers":
+			out.Values[i] = ec._RepeatedFollowUpsCleanup_customers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._RepeatedFollowUpsCleanup_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._RepeatedFollowUpsCleanup_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var repeatedFollowUpsRemovedImplementors = []string{"RepeatedFollowUpsRemoved"}
+
+func (ec *executionContext) _RepeatedFollowUpsRemoved(ctx context.Context, sel ast.SelectionSet, obj *model.RepeatedFollowUpsRemoved) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, repeatedFollowUpsRemovedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RepeatedFollowUpsRemoved")
+		case "customer":
+			out.Values[i] = ec._RepeatedFollowUpsRemoved_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._RepeatedFollowUpsRemoved_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -48759,6 +52263,44 @@ func (ec *executionContext) _SavedSegment(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SavedSegment_customers(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scoredCustomerImplementors = []string{"ScoredCustomer"}
+
+func (ec *executionContext) _ScoredCustomer(ctx context.Context, sel ast.SelectionSet, obj *quality.Scored) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoredCustomerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoredCustomer")
+		case "customer":
+			out.Values[i] = ec._ScoredCustomer_customer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._ScoredCustomer_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -50578,6 +54120,26 @@ func (ec *executionContext) unmarshalNColumnMappingInput2githubᚗcomᚋkehuᚑc
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCompletenessBucket2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐBucket(ctx context.Context, sel ast.SelectionSet, v quality.Bucket) graphql.Marshaler {
+	return ec._CompletenessBucket(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCompletenessBucket2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []quality.Bucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompletenessBucket2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNContact2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐContact(ctx context.Context, sel ast.SelectionSet, v crm.Contact) graphql.Marshaler {
 	return ec._Contact(ctx, sel, &v)
 }
@@ -50739,6 +54301,34 @@ func (ec *executionContext) unmarshalNCustomerInput2githubᚗcomᚋkehuᚑcrmᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCustomerMerge2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMerge(ctx context.Context, sel ast.SelectionSet, v crm.Merge) graphql.Marshaler {
+	return ec._CustomerMerge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerMerge2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMergeᚄ(ctx context.Context, sel ast.SelectionSet, v []crm.Merge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerMerge2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMerge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCustomerMerge2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMerge(ctx context.Context, sel ast.SelectionSet, v *crm.Merge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CustomerMerge!")
+		return graphql.Null
+	}
+	return ec._CustomerMerge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCustomerMetric2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐCustomerMetric(ctx context.Context, v any) (model.CustomerMetric, error) {
 	var res model.CustomerMetric
 	err := res.UnmarshalGQL(v)
@@ -50769,6 +54359,26 @@ func (ec *executionContext) unmarshalNCustomerPatch2githubᚗcomᚋkehuᚑcrmᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCustomerRef2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐRef(ctx context.Context, sel ast.SelectionSet, v quality.Ref) graphql.Marshaler {
+	return ec._CustomerRef(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCustomerRef2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐRefᚄ(ctx context.Context, sel ast.SelectionSet, v []quality.Ref) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustomerRef2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐRef(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNCustomerType2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐCustomerType(ctx context.Context, v any) (crm.CustomerType, error) {
 	var res crm.CustomerType
 	err := res.UnmarshalGQL(v)
@@ -50782,6 +54392,14 @@ func (ec *executionContext) marshalNCustomerType2githubᚗcomᚋkehuᚑcrmᚋkeh
 func (ec *executionContext) unmarshalNCustomerWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCustomerWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDataQualityReport2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐReport(ctx context.Context, sel ast.SelectionSet, v *quality.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DataQualityReport!")
+		return graphql.Null
+	}
+	return ec._DataQualityReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -50919,6 +54537,14 @@ func (ec *executionContext) marshalNDigest2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu�
 	return ec._Digest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDuplicateCandidates2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐDuplicateCandidates(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateCandidates) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateCandidates!")
+		return graphql.Null
+	}
+	return ec._DuplicateCandidates(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDuplicateCheckInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateCheck(ctx context.Context, v any) (crm.DuplicateCheck, error) {
 	res, err := ec.unmarshalInputDuplicateCheckInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -50933,6 +54559,26 @@ func (ec *executionContext) marshalNDuplicateMatch2ᚕgithubᚗcomᚋkehuᚑcrm�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDuplicateMatch2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicatePair2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋdedupeᚐPair(ctx context.Context, sel ast.SelectionSet, v dedupe.Pair) graphql.Marshaler {
+	return ec._DuplicatePair(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDuplicatePair2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋdedupeᚐPairᚄ(ctx context.Context, sel ast.SelectionSet, v []dedupe.Pair) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicatePair2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋdedupeᚐPair(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -50978,6 +54624,26 @@ func (ec *executionContext) marshalNDuplicateReason2ᚕgithubᚗcomᚋkehuᚑcrm
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDuplicateReason2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐDuplicateReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicateSkip2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋdedupeᚐSkip(ctx context.Context, sel ast.SelectionSet, v dedupe.Skip) graphql.Marshaler {
+	return ec._DuplicateSkip(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDuplicateSkip2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋdedupeᚐSkipᚄ(ctx context.Context, sel ast.SelectionSet, v []dedupe.Skip) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateSkip2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋdedupeᚐSkip(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -51308,6 +54974,35 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNInteraction2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐInteraction(ctx context.Context, sel ast.SelectionSet, v crm.Interaction) graphql.Marshaler {
 	return ec._Interaction(ctx, sel, &v)
 }
@@ -51517,6 +55212,39 @@ func (ec *executionContext) marshalNLocale2githubᚗcomᚋkehuᚑcrmᚋkehuᚋin
 	return v
 }
 
+func (ec *executionContext) unmarshalNMergeChoiceInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMergeChoiceInput(ctx context.Context, v any) (model.MergeChoiceInput, error) {
+	res, err := ec.unmarshalInputMergeChoiceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MergeResult!")
+		return graphql.Null
+	}
+	return ec._MergeResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMissingField2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐMissing(ctx context.Context, sel ast.SelectionSet, v quality.Missing) graphql.Marshaler {
+	return ec._MissingField(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMissingField2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐMissingᚄ(ctx context.Context, sel ast.SelectionSet, v []quality.Missing) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMissingField2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐMissing(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMoney2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMoney(ctx context.Context, v any) (crm.Money, error) {
 	var res crm.Money
 	err := res.UnmarshalGQL(v)
@@ -51680,6 +55408,57 @@ func (ec *executionContext) unmarshalNPriority2githubᚗcomᚋkehuᚑcrmᚋkehu�
 
 func (ec *executionContext) marshalNPriority2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐPriority(ctx context.Context, sel ast.SelectionSet, v crm.Priority) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNQualityFinding2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐFinding(ctx context.Context, sel ast.SelectionSet, v quality.Finding) graphql.Marshaler {
+	return ec._QualityFinding(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNQualityFinding2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []quality.Finding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQualityFinding2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNQualityFindingKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐKind(ctx context.Context, v any) (quality.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := quality.Kind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQualityFindingKind2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐKind(ctx context.Context, sel ast.SelectionSet, v quality.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "QualityFindingKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNRepeatedFollowUpsCleanup2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐCleanup(ctx context.Context, sel ast.SelectionSet, v *quality.Cleanup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RepeatedFollowUpsCleanup!")
+		return graphql.Null
+	}
+	return ec._RepeatedFollowUpsCleanup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRepeatedFollowUpsRemoved2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐRepeatedFollowUpsRemoved(ctx context.Context, sel ast.SelectionSet, v *model.RepeatedFollowUpsRemoved) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RepeatedFollowUpsRemoved!")
+		return graphql.Null
+	}
+	return ec._RepeatedFollowUpsRemoved(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐRole(ctx context.Context, v any) (crm.Role, error) {
@@ -51950,6 +55729,26 @@ func (ec *executionContext) marshalNSavedSegment2ᚖgithubᚗcomᚋkehuᚑcrmᚋ
 		return graphql.Null
 	}
 	return ec._SavedSegment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNScoredCustomer2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐScored(ctx context.Context, sel ast.SelectionSet, v quality.Scored) graphql.Marshaler {
+	return ec._ScoredCustomer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNScoredCustomer2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐScoredᚄ(ctx context.Context, sel ast.SelectionSet, v []quality.Scored) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScoredCustomer2githubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋqualityᚐScored(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSegmentExplanation2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐSegmentExplanation(ctx context.Context, sel ast.SelectionSet, v *model.SegmentExplanation) graphql.Marshaler {
@@ -53912,6 +57711,23 @@ func (ec *executionContext) marshalOLocale2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehu�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOMergeChoiceInput2ᚕgithubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMergeChoiceInputᚄ(ctx context.Context, v any) ([]model.MergeChoiceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MergeChoiceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMergeChoiceInput2githubᚗcomᚋkehuᚑcrmᚋkehuᚋgraphᚋmodelᚐMergeChoiceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOMoney2ᚖgithubᚗcomᚋkehuᚑcrmᚋkehuᚋinternalᚋcrmᚐMoney(ctx context.Context, v any) (*crm.Money, error) {

@@ -4,7 +4,9 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/dedupe"
 	"github.com/kehu-crm/kehu/internal/importer"
+	"github.com/kehu-crm/kehu/internal/quality"
 	"github.com/kehu-crm/kehu/internal/rules"
 )
 
@@ -19,6 +21,10 @@ type Resolver struct {
 	Store crm.Store
 	// Imports runs and answers import jobs.
 	Imports *importer.Jobs
+	// Duplicates finds likely duplicate customers.
+	Duplicates *dedupe.Service
+	// Quality reports on the data's quality.
+	Quality *quality.Service
 	// SecureCookies marks the session cookie Secure (set behind HTTPS).
 	SecureCookies bool
 	// MaxPageSize bounds `first` on lists.

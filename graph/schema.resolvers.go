@@ -15,7 +15,9 @@ import (
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/dedupe"
 	"github.com/kehu-crm/kehu/internal/importer"
+	"github.com/kehu-crm/kehu/internal/quality"
 	"github.com/kehu-crm/kehu/internal/rules"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
@@ -293,6 +295,23 @@ func (r *customerResolver) UpdatedBy(ctx context.Context, obj *crm.Customer) (*c
 	return r.userByID(ctx, obj.UpdatedBy)
 }
 
+// MergedInto is the resolver for the mergedInto field.
+func (r *customerResolver) MergedInto(ctx context.Context, obj *crm.Customer) (*crm.Customer, error) {
+	return r.customerOrNil(ctx, obj.MergedInto)
+}
+
+// Completeness is the resolver for the completeness field.
+func (r *customerResolver) Completeness(ctx context.Context, obj *crm.Customer) (int, error) {
+	score, _, err := r.completeness(ctx, obj)
+	return score, err
+}
+
+// MissingFields is the resolver for the missingFields field.
+func (r *customerResolver) MissingFields(ctx context.Context, obj *crm.Customer) ([]string, error) {
+	_, missing, err := r.completeness(ctx, obj)
+	return missing, err
+}
+
 // Meta is the resolver for the meta field.
 func (r *customerAggregateResolver) Meta(ctx context.Context, obj *analytics.Result) (*model.AggregateMeta, error) {
 	return meta(obj), nil
@@ -321,6 +340,31 @@ func (r *customerGroupResolver) Max(ctx context.Context, obj *analytics.Row, met
 // Median is the resolver for the median field.
 func (r *customerGroupResolver) Median(ctx context.Context, obj *analytics.Row, metric model.CustomerMetric) (*string, error) {
 	return figure(obj.Median(analytics.Metric(metric)))
+}
+
+// By is the resolver for the by field.
+func (r *customerMergeResolver) By(ctx context.Context, obj *crm.Merge) (*crm.User, error) {
+	return r.userByID(ctx, obj.By)
+}
+
+// Survivor is the resolver for the survivor field.
+func (r *customerMergeResolver) Survivor(ctx context.Context, obj *crm.Merge) (*crm.Customer, error) {
+	return r.customerOrNil(ctx, obj.Survivor)
+}
+
+// Others is the resolver for the others field.
+func (r *customerMergeResolver) Others(ctx context.Context, obj *crm.Merge) ([]crm.Customer, error) {
+	return r.mergedCustomers(ctx, obj.Others)
+}
+
+// CanUndo is the resolver for the canUndo field.
+func (r *customerMergeResolver) CanUndo(ctx context.Context, obj *crm.Merge) (bool, error) {
+	return crm.CanUndoMerge(obj, r.CRM.Clock.Now()), nil
+}
+
+// UndoneBy is the resolver for the undoneBy field.
+func (r *customerMergeResolver) UndoneBy(ctx context.Context, obj *crm.Merge) (*crm.User, error) {
+	return r.userByID(ctx, obj.UndoneBy)
 }
 
 // CreatedBy is the resolver for the createdBy field.
@@ -381,6 +425,16 @@ func (r *digestResolver) ServiceRequests(ctx context.Context, obj *crm.Digest) (
 // ServiceRequestsOverdue is the resolver for the serviceRequestsOverdue field.
 func (r *digestResolver) ServiceRequestsOverdue(ctx context.Context, obj *crm.Digest) (int, error) {
 	return obj.ServicesOverdue, nil
+}
+
+// A is the resolver for the a field.
+func (r *duplicatePairResolver) A(ctx context.Context, obj *dedupe.Pair) (*crm.Customer, error) {
+	return r.CRM.Customer(ctx, obj.A.ID)
+}
+
+// B is the resolver for the b field.
+func (r *duplicatePairResolver) B(ctx context.Context, obj *dedupe.Pair) (*crm.Customer, error) {
+	return r.CRM.Customer(ctx, obj.B.ID)
 }
 
 // Range is the resolver for the range field.
@@ -909,6 +963,26 @@ func (r *mutationResolver) UndoImport(ctx context.Context, id string) (*crm.Impo
 	return as(ctx, func(a crm.Actor) (*crm.Import, error) { return r.Imports.Undo(ctx, a, id) })
 }
 
+// MergeCustomers is the resolver for the mergeCustomers field.
+func (r *mutationResolver) MergeCustomers(ctx context.Context, survivorID string, otherIds []string, expectedVersions []int, choices []model.MergeChoiceInput) (*model.MergeResult, error) {
+	return r.mergeCustomers(ctx, survivorID, otherIds, expectedVersions, choices)
+}
+
+// UndoMerge is the resolver for the undoMerge field.
+func (r *mutationResolver) UndoMerge(ctx context.Context, id string) (*crm.Merge, error) {
+	return as(ctx, func(a crm.Actor) (*crm.Merge, error) { return r.CRM.UndoMerge(ctx, a, id) })
+}
+
+// RemoveRepeatedFollowUps is the resolver for the removeRepeatedFollowUps field.
+func (r *mutationResolver) RemoveRepeatedFollowUps(ctx context.Context, customerID string, expectedVersion int) (*model.RepeatedFollowUpsRemoved, error) {
+	return r.removeRepeatedFollowUps(ctx, customerID, expectedVersion)
+}
+
+// RemoveAllRepeatedFollowUps is the resolver for the removeAllRepeatedFollowUps field.
+func (r *mutationResolver) RemoveAllRepeatedFollowUps(ctx context.Context) (*quality.Cleanup, error) {
+	return r.removeAllRepeatedFollowUps(ctx)
+}
+
 // CreatedBy is the resolver for the createdBy field.
 func (r *needResolver) CreatedBy(ctx context.Context, obj *crm.Need) (*crm.User, error) {
 	return r.userByID(ctx, obj.CreatedBy)
@@ -1322,6 +1396,26 @@ func (r *queryResolver) ImportFields(ctx context.Context) ([]model.ImportField, 
 	return r.importFields(), nil
 }
 
+// DuplicateCandidates is the resolver for the duplicateCandidates field.
+func (r *queryResolver) DuplicateCandidates(ctx context.Context, first *int, after *string) (*model.DuplicateCandidates, error) {
+	return r.duplicateCandidates(ctx, first, after)
+}
+
+// CustomerMerges is the resolver for the customerMerges field.
+func (r *queryResolver) CustomerMerges(ctx context.Context, customerID *string, first *int) ([]crm.Merge, error) {
+	return r.customerMerges(ctx, customerID, first)
+}
+
+// MergeFields is the resolver for the mergeFields field.
+func (r *queryResolver) MergeFields(ctx context.Context) ([]string, error) {
+	return crm.MergeFields(), nil
+}
+
+// DataQuality is the resolver for the dataQuality field.
+func (r *queryResolver) DataQuality(ctx context.Context) (*quality.Report, error) {
+	return r.dataQuality(ctx)
+}
+
 // UpdatedAt is the resolver for the updatedAt field.
 func (r *ruleSetResolver) UpdatedAt(ctx context.Context, obj *rules.Set) (*time.Time, error) {
 	return ruleSetUpdatedAt(obj), nil
@@ -1724,6 +1818,9 @@ func (r *Resolver) CustomerAggregate() CustomerAggregateResolver {
 // CustomerGroup returns CustomerGroupResolver implementation.
 func (r *Resolver) CustomerGroup() CustomerGroupResolver { return &customerGroupResolver{r} }
 
+// CustomerMerge returns CustomerMergeResolver implementation.
+func (r *Resolver) CustomerMerge() CustomerMergeResolver { return &customerMergeResolver{r} }
+
 // Deal returns DealResolver implementation.
 func (r *Resolver) Deal() DealResolver { return &dealResolver{r} }
 
@@ -1735,6 +1832,9 @@ func (r *Resolver) DealGroup() DealGroupResolver { return &dealGroupResolver{r} 
 
 // Digest returns DigestResolver implementation.
 func (r *Resolver) Digest() DigestResolver { return &digestResolver{r} }
+
+// DuplicatePair returns DuplicatePairResolver implementation.
+func (r *Resolver) DuplicatePair() DuplicatePairResolver { return &duplicatePairResolver{r} }
 
 // Funnel returns FunnelResolver implementation.
 func (r *Resolver) Funnel() FunnelResolver { return &funnelResolver{r} }
@@ -1865,10 +1965,12 @@ type (
 	customerResolver                struct{ *Resolver }
 	customerAggregateResolver       struct{ *Resolver }
 	customerGroupResolver           struct{ *Resolver }
+	customerMergeResolver           struct{ *Resolver }
 	dealResolver                    struct{ *Resolver }
 	dealAggregateResolver           struct{ *Resolver }
 	dealGroupResolver               struct{ *Resolver }
 	digestResolver                  struct{ *Resolver }
+	duplicatePairResolver           struct{ *Resolver }
 	funnelResolver                  struct{ *Resolver }
 	importJobResolver               struct{ *Resolver }
 	importOutcomeResolver           struct{ *Resolver }

@@ -13,9 +13,11 @@ import (
 	"github.com/kehu-crm/kehu/graph"
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/dedupe"
 	"github.com/kehu-crm/kehu/internal/demo"
 	"github.com/kehu-crm/kehu/internal/importer"
 	"github.com/kehu-crm/kehu/internal/mongodb"
+	"github.com/kehu-crm/kehu/internal/quality"
 	"github.com/kehu-crm/kehu/internal/rules"
 	"github.com/kehu-crm/kehu/internal/segment"
 	"github.com/kehu-crm/kehu/internal/sheet"
@@ -102,6 +104,8 @@ func newApp(ctx context.Context, cfg config, log *slog.Logger, clock crm.Clock, 
 		Auth:          a.auth,
 		Store:         store,
 		Imports:       a.imports,
+		Duplicates:    &dedupe.Service{Customers: store.Customers()},
+		Quality:       &quality.Service{CRM: a.crm},
 		SecureCookies: cfg.SecureCookies,
 		MaxPageSize:   cfg.MaxPageSize,
 	}

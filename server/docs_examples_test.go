@@ -127,7 +127,7 @@ func emptiness(v any) string {
 	return ""
 }
 
-var placeholderRe = regexp.MustCompile(`^<(id|version) (?:of (customer|user|a deal of customer|an interaction of customer) (\S+)|returned by (\w+))>$`)
+var placeholderRe = regexp.MustCompile(`^<(id|version) (?:of (customer|user|a deal of customer|an interaction of customer) (\S+)|returned by ([\w.]+))>$`)
 
 // fillPlaceholders replaces the placeholders of the docs' variables
 // (docs/API.md, "Examples in these docs") with values from the server.
@@ -154,7 +154,13 @@ func fillPlaceholders(t *testing.T, ts *testServer, returned map[string]map[stri
 		}
 		what, kind, key, field := m[1], m[2], m[3], m[4]
 		if field != "" {
-			got, ok := returned[field][what]
+			// FIELD or FIELD.sub.sub: an object inside the answer.
+			path := strings.Split(field, ".")
+			obj := returned[path[0]]
+			for _, p := range path[1:] {
+				obj, _ = obj[p].(map[string]any)
+			}
+			got, ok := obj[what]
 			if !ok {
 				t.Fatalf("%s: no earlier example returned %s { %s }", v, field, what)
 			}

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/mongotest"
 	"github.com/kehu-crm/kehu/internal/sqlite"
@@ -349,6 +351,16 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// And merges, listed by their customers on the other side.
+	before, err := bson.Marshal(bson.D{{Key: "_id", Value: "c-survivor"}, {Key: "name", Value: "华东物流"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merge := &crm.Merge{ID: crm.NewID(), By: "u1", At: testNow, Survivor: "c-survivor", Others: []string{"c-merged"},
+		Before: []crm.UndoBefore{{ID: "c-survivor", Version: 2, Doc: before}}}
+	if err := a.store.Merges().Insert(ctx, merge); err != nil {
+		t.Fatal(err)
+	}
 	mongo := mongotest.Open(t)
 	counts, err := migrate(ctx, a.store, mongo)
 	if err != nil {
@@ -356,7 +368,8 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 	}
 	if counts[crm.CollectionCustomers] != 120 || counts[crm.CollectionUsers] < 2 || counts[crm.CollectionSequences] == 0 ||
 		counts[crm.CollectionSegments] != 2 || counts[crm.CollectionAPITokens] != 1 || counts[crm.CollectionSettings] != 1 ||
-		counts[crm.CollectionImports] != 1 || counts[crm.CollectionImportUndo] != 2 || counts[crm.CollectionImportRows] != 3 {
+		counts[crm.CollectionImports] != 1 || counts[crm.CollectionImportUndo] != 2 || counts[crm.CollectionImportRows] != 3 ||
+		counts[crm.CollectionMerges] != 1 {
 		t.Fatalf("copied %v", counts)
 	}
 	if got, err := mongo.Segments().Get(ctx, segs[1].ID); err != nil || got.Version != 3 || got.Where != segs[1].Where {
@@ -399,6 +412,10 @@ func TestMigrateDemoDataToMongoAndBack(t *testing.T) {
 			return nil
 		}); err != nil || fmt.Sprint(matched) != "[C202611000 C202611001 C202611002]" {
 			t.Fatalf("import result rows on %s: %v %v", name, matched, err)
+		}
+		if list, err := st.Merges().List(ctx, "c-merged", 10); err != nil || len(list) != 1 || list[0].ID != merge.ID ||
+			!bytes.Equal(list[0].Before[0].Doc, before) {
+			t.Fatalf("merges on %s: %+v %v", name, list, err)
 		}
 		var got setting
 		if v, err := st.Settings().Get(ctx, "lease:rules", &got); err != nil || v != 2 || got.Name != lease.Name || !got.Until.Equal(lease.Until) {

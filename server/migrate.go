@@ -16,7 +16,7 @@ import (
 
 // migrateBatch is how many documents one Load call writes at most, and
 // migrateBatchBytes about how many bytes (an import's undo chunks and
-// chunks of result rows are up to 8 MB each).
+// chunks of result rows are up to 8 MB each, a merge up to 15 MB).
 const (
 	migrateBatch      = 500
 	migrateBatchBytes = 64 << 20
@@ -77,8 +77,8 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // migrate copies every collection of src, which must be a Kehu store (it
 // has users), into dst, which must hold no customers, users, saved
-// segments, API tokens, settings or imports (nor their chunks) yet, and verifies that dst
-// then holds the same documents, byte for byte.
+// segments, API tokens, settings, imports (nor their chunks) or merges
+// yet, and verifies that dst then holds the same documents, byte for byte.
 func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
 	users := 0
 	if err := src.Dump(ctx, crm.CollectionUsers, func([]byte) error { users++; return errStop }); err != nil && !errors.Is(err, errStop) {
@@ -89,7 +89,7 @@ func migrate(ctx context.Context, src, dst crm.Store) (map[string]int, error) {
 			"check the source (-data, or -uri and -db)")
 	}
 	for _, c := range []string{crm.CollectionCustomers, crm.CollectionUsers, crm.CollectionSegments, crm.CollectionAPITokens,
-		crm.CollectionSettings, crm.CollectionImports, crm.CollectionImportUndo, crm.CollectionImportRows} {
+		crm.CollectionSettings, crm.CollectionImports, crm.CollectionImportUndo, crm.CollectionImportRows, crm.CollectionMerges} {
 		n := 0
 		if err := dst.Dump(ctx, c, func([]byte) error { n++; return errStop }); err != nil && !errors.Is(err, errStop) {
 			return nil, err

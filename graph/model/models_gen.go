@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/dedupe"
 	"github.com/kehu-crm/kehu/internal/rules"
 )
 
@@ -178,6 +179,15 @@ type DealAggregateOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+type DuplicateCandidates struct {
+	// Pairs in all.
+	TotalCount int           `json:"totalCount"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	Nodes      []dedupe.Pair `json:"nodes"`
+	// Keys shared by too many customers to pair them: the kind of key and how many share it.
+	Skipped []dedupe.Skip `json:"skipped"`
+}
+
 type ImportColumn struct {
 	// From 0.
 	Index int `json:"index"`
@@ -236,6 +246,19 @@ type InteractionAggregateOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+// Take field's value from the customer from (the survivor or one of the others), even an empty one.
+type MergeChoiceInput struct {
+	// One of mergeFields: name, creditCode, industry, ownerId, notes ...
+	Field string `json:"field"`
+	From  string `json:"from"`
+}
+
+type MergeResult struct {
+	Merge *crm.Merge `json:"merge"`
+	// The survivor as written.
+	Customer *crm.Customer `json:"customer"`
+}
+
 type Mutation struct {
 }
 
@@ -255,6 +278,11 @@ type PageInfo struct {
 }
 
 type Query struct {
+}
+
+type RepeatedFollowUpsRemoved struct {
+	Customer *crm.Customer `json:"customer"`
+	Removed  int           `json:"removed"`
 }
 
 // One customer's change, and the rule behind it.

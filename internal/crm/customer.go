@@ -60,6 +60,9 @@ type Customer struct {
 	UpdatedBy  string     `bson:"updatedBy"`
 	Version    int64      `bson:"version"`
 	ArchivedAt *time.Time `bson:"archivedAt,omitempty"`
+	// MergedInto is the customer this one was merged into (archived by the
+	// merge: merge.go); "" otherwise.
+	MergedInto string `bson:"mergedInto,omitempty"`
 
 	// Partial marks a customer from a list page whose nested arrays were
 	// not loaded (ListQuery.Full false). Never stored.

@@ -91,6 +91,11 @@ const (
 	ReasonKeptByRules       Reason = "KEPT_BY_RULES"  // a value the classification rules keep: override it instead
 	ReasonPastDate          Reason = "PAST_DATE"      // a date that must be today or later
 	ReasonBadTransition     Reason = "BAD_TRANSITION" // params: from, to (a status that cannot follow another)
+	// ReasonChangedSince and ReasonGone say why an undo (of an import, of
+	// a merge) left a customer as it is: written since (by a person or the
+	// rules), or deleted.
+	ReasonChangedSince Reason = "CHANGED_SINCE"
+	ReasonGone         Reason = "GONE"
 )
 
 // Error is the one application error type. Message is safe to show to a

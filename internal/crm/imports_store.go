@@ -62,6 +62,10 @@ type Import struct {
 
 	StartedAt  *time.Time `bson:"startedAt,omitempty"`
 	FinishedAt *time.Time `bson:"finishedAt,omitempty"`
+	// SavedAt is when the job last saved its state: while it runs, after
+	// every batch. A job not finished whose state is not saved for long
+	// ran on a replica that stopped (importer.Jobs marks it FAILED).
+	SavedAt *time.Time `bson:"savedAt,omitempty"`
 	// UndoneAt and UndoneBy are set once the import was undone; Undo
 	// holds what the undo did.
 	UndoneAt *time.Time   `bson:"undoneAt,omitempty"`

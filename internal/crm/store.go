@@ -17,6 +17,7 @@ type Store interface {
 	APITokens() APITokenStore
 	Settings() SettingStore
 	Imports() ImportStore
+	Merges() MergeStore
 	// Ping checks that the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 	// Dump and Load copy raw documents for `kehu migrate`.
@@ -520,12 +521,15 @@ const (
 	CollectionImports    = "imports"
 	CollectionImportUndo = "importUndo"
 	CollectionImportRows = "importRows"
+	// CollectionMerges holds Merge documents.
+	CollectionMerges = "merges"
 )
 
 // Collections lists every collection.
 func Collections() []string {
 	return []string{CollectionSequences, CollectionUsers, CollectionSessions, CollectionCustomers, CollectionSegments,
-		CollectionAPITokens, CollectionSettings, CollectionImports, CollectionImportUndo, CollectionImportRows}
+		CollectionAPITokens, CollectionSettings, CollectionImports, CollectionImportUndo, CollectionImportRows,
+		CollectionMerges}
 }
 
 // Migrator copies raw BSON documents between stores.

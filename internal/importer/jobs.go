@@ -267,6 +267,8 @@ func (j *Jobs) finish(im *crm.Import) {
 // another replica's cancelImport) is kept and noted on im.
 func (j *Jobs) save(ctx context.Context, im *crm.Import) error {
 	ctx = context.WithoutCancel(ctx)
+	now := j.Svc.CRM.Clock.Now().UTC().Truncate(time.Millisecond)
+	im.SavedAt = &now
 	for attempt := 0; ; attempt++ {
 		next := *im
 		next.Version = im.Version + 1
@@ -292,7 +294,50 @@ func (j *Jobs) Get(ctx context.Context, a crm.Actor, id string) (*crm.Import, er
 	if !a.CanImport() {
 		return nil, crm.Errorf(crm.CodeForbidden, "only managers and admins see imports")
 	}
-	return j.Store.Get(ctx, id)
+	im, err := j.Store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return j.orphan(ctx, im), nil
+}
+
+// Abandoned is how long a job may go without saving its state before it
+// is taken for one whose replica stopped: it saves after every batch of
+// Batch customers, which takes a second or two, and after reading the
+// file, which takes seconds.
+const Abandoned = 5 * time.Minute
+
+// orphan marks a job FAILED when it is not finished, not running here, and
+// has not saved its state for Abandoned: the replica running it stopped
+// (a crash; a shutdown cancels its jobs, CANCELLED). Its undo data, stored
+// batch by batch, stays: what it wrote can be undone.
+func (j *Jobs) orphan(ctx context.Context, im *crm.Import) *crm.Import {
+	if im.Status.Finished() {
+		return im
+	}
+	last := im.At
+	if im.SavedAt != nil {
+		last = *im.SavedAt
+	}
+	now := j.Svc.CRM.Clock.Now()
+	if now.Sub(last) < Abandoned {
+		return im
+	}
+	j.mu.Lock()
+	_, here := j.running[im.ID]
+	j.mu.Unlock()
+	if here {
+		return im
+	}
+	next := *im
+	at := now.UTC().Truncate(time.Millisecond)
+	next.Status, next.FinishedAt, next.Version = crm.ImportFailed, &at, im.Version+1
+	next.Message = "the server running the import stopped: what it wrote can be undone; start it again to import the rest"
+	if err := j.Store.Replace(context.WithoutCancel(ctx), &next, im.Version); err != nil {
+		return im // another reader marked it, or it moved on: the next read tells
+	}
+	j.log().Warn("import abandoned by a stopped replica: marked FAILED", "import", im.ID)
+	return &next
 }
 
 // MaxList bounds the imports List returns.
@@ -314,7 +359,11 @@ func (j *Jobs) List(ctx context.Context, a crm.Actor, mine bool, limit int) ([]*
 	if mine {
 		by = a.UserID
 	}
-	return j.Store.List(ctx, by, limit)
+	list, err := j.Store.List(ctx, by, limit)
+	for i, im := range list {
+		list[i] = j.orphan(ctx, im)
+	}
+	return list, err
 }
 
 // Speed is how fast a running job works out customers, and how long it has

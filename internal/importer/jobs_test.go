@@ -339,3 +339,39 @@ func TestSavedMapping(t *testing.T) {
 		t.Errorf("a salesperson detects: %v", err)
 	}
 }
+
+// A job whose replica stopped (its state not saved for Abandoned) is read
+// as FAILED, once, by any replica; a job that saved lately is not.
+func TestJobAbandoned(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	j := w.jobs()
+	defer j.Close(ctx)
+	now := w.crm.Clock.Now().UTC().Truncate(time.Millisecond)
+	stale, fresh := now.Add(-importer.Abandoned-time.Second), now.Add(-time.Minute)
+	for id, saved := range map[string]time.Time{"stale": stale, "fresh": fresh} {
+		if err := w.crm.Store.Imports().Insert(ctx, &crm.Import{ID: id, By: w.boss.UserID, At: stale, FileName: id + ".csv",
+			Status: crm.ImportRunning, StartedAt: &stale, SavedAt: &saved, Total: 400, Processed: 200}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	im, err := j.Get(ctx, w.boss, "stale")
+	if err != nil || im.Status != crm.ImportFailed || im.FinishedAt == nil || im.Message == "" {
+		t.Fatalf("stale: %v %+v", err, im)
+	}
+	if stored, _ := w.crm.Store.Imports().Get(ctx, "stale"); stored.Status != crm.ImportFailed || stored.Version != 2 {
+		t.Fatalf("stored: %+v", stored)
+	}
+	if im, err = j.Get(ctx, w.boss, "fresh"); err != nil || im.Status != crm.ImportRunning {
+		t.Fatalf("fresh: %v %+v", err, im)
+	}
+	list, err := j.List(ctx, w.boss, false, 10)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("list: %v %d", err, len(list))
+	}
+	for _, im := range list {
+		if want := map[string]crm.ImportStatus{"stale": crm.ImportFailed, "fresh": crm.ImportRunning}[im.ID]; im.Status != want {
+			t.Errorf("%s: %s, want %s", im.ID, im.Status, want)
+		}
+	}
+}

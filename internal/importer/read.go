@@ -39,6 +39,10 @@ const (
 	// ReasonSameCustomerFailed: the row is of a customer another row of
 	// which has an error (params: row): none of its rows is written.
 	ReasonSameCustomerFailed crm.Reason = "SAME_CUSTOMER_FAILED"
+	// ReasonHistoryOmitted: a history cell of an export says that earlier
+	// entries were left out to fit the cell (params: count). A warning; the
+	// entries it holds are imported.
+	ReasonHistoryOmitted crm.Reason = "HISTORY_OMITTED"
 )
 
 // Problem is an error or a warning about a row, naming the column.
@@ -433,6 +437,11 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 				day := d.Date
 				v.rec.Deals = append(v.rec.Deals, crm.DealInput{Date: &day, Product: d.Product, Amount: d.Amount})
 				v.deals = append(v.deals, ref{row, col})
+			}
+			if h.Omitted > 0 {
+				v.warnings = append(v.warnings, Problem{Column: r.column(col), Field: t.Key, Reason: ReasonHistoryOmitted,
+					Params:  map[string]any{"count": h.Omitted},
+					Message: fmt.Sprintf("the cell says %d earlier entries were left out (the export cuts a history to fit a cell): they are not imported", h.Omitted)})
 			}
 		default:
 			if t.Group != columns.Contact {

@@ -246,6 +246,9 @@ func TestExportImportLongHistory(t *testing.T) {
 		if err != nil || p.RowErrors != 0 || p.Created+p.Unchanged != 1 {
 			t.Fatalf("import %d: %v, %+v", i+1, err, p)
 		}
+		if w := p.Rows[0].Warnings; len(w) != 1 || w[0].Reason != importer.ReasonHistoryOmitted || w[0].Params["count"].(int) <= 0 {
+			t.Fatalf("import %d: warnings %+v, want the omitted entries said", i+1, w)
+		}
 	}
 	got := to.byCode(t, c.Code)
 	n := got.Stats.InteractionCount

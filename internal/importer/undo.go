@@ -14,9 +14,9 @@ import (
 const (
 	// ReasonChangedSince: the customer was written after the import (by a
 	// person, or by the rules): the undo does not overwrite that.
-	ReasonChangedSince crm.Reason = "CHANGED_SINCE"
+	ReasonChangedSince = crm.ReasonChangedSince
 	// ReasonGone: the customer no longer exists.
-	ReasonGone crm.Reason = "GONE"
+	ReasonGone = crm.ReasonGone
 )
 
 // UndoReport says what an undo did.

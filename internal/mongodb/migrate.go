@@ -31,7 +31,7 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 	switch collection {
 	case crm.CollectionCustomers:
 		fo.SetBatchSize(fullBatch).SetProjection(withoutStoreFields)
-	case crm.CollectionImportUndo, crm.CollectionImportRows:
+	case crm.CollectionImportUndo, crm.CollectionImportRows, crm.CollectionMerges:
 		fo.SetBatchSize(chunkBatch)
 	}
 	cur, err := coll.Find(ctx, bson.D{}, fo)

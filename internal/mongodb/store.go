@@ -34,7 +34,8 @@ const (
 	fullBatch  = 100
 	loadBatch  = 200
 	// chunkBatch: an import's undo chunk or chunk of result rows can be
-	// up to 8 MB (crm.MaxImportUndoBytes, MaxImportRowsBytes).
+	// up to 8 MB (crm.MaxImportUndoBytes, MaxImportRowsBytes), a merge up
+	// to 15 MB (crm.MaxMergeBytes).
 	chunkBatch = 5
 )
 
@@ -261,6 +262,9 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 		{s.db.Collection(crm.CollectionImportRows), []mongo.IndexModel{
 			{Keys: bson.D{{Key: "import", Value: 1}, {Key: "seq", Value: 1}}, Options: options.Index().SetName(idxImportSeq).SetUnique(true)},
 		}},
+		// Merges (merges.go): lists by customer or of every merge, newest
+		// first, and DeleteBefore.
+		{s.db.Collection(crm.CollectionMerges), mergeIndexes},
 	}
 	// One createIndexes command per index: identical existing indexes are
 	// a no-op, and FerretDB v1 panics (closing the connection) when one

@@ -42,6 +42,8 @@ func (s *Store) Dump(ctx context.Context, collection string, fn func(doc []byte)
 		query = "SELECT doc FROM import_undo ORDER BY id"
 	case crm.CollectionImportRows:
 		query = "SELECT doc FROM import_rows ORDER BY id"
+	case crm.CollectionMerges:
+		query = "SELECT doc FROM merges ORDER BY id"
 	default:
 		return unknownCollection(collection)
 	}
@@ -105,9 +107,10 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 		defer s.usersGen.Add(1)
 	}
 	type row struct {
-		args []any
-		it   *item
-		code string
+		args  []any
+		it    *item
+		code  string
+		merge *crm.Merge // a merge's id and customers, for merge_customers
 	}
 	var query string
 	switch collection {
@@ -144,6 +147,9 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 	case crm.CollectionImportRows:
 		query = `INSERT INTO import_rows (import_id, seq, id, doc) VALUES (?, ?, ?, ?)
 			ON CONFLICT (import_id, seq) DO UPDATE SET doc = excluded.doc`
+	case crm.CollectionMerges:
+		query = `INSERT INTO merges (id, at, version, doc) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET at = excluded.at, version = excluded.version, doc = excluded.doc`
 	default:
 		return unknownCollection(collection)
 	}
@@ -218,6 +224,14 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 				return bad(errors.New("not a chunk of an import (an import, a seq of 0 or more and the _id they make)"))
 			}
 			rows[i] = row{args: []any{imp, seq, id, doc}}
+		case crm.CollectionMerges:
+			m := new(crm.Merge)
+			if err := bson.Unmarshal(doc, m); err != nil || m.ID == "" || m.Version < 1 {
+				return bad(fmt.Errorf("not a merge: %v", err))
+			}
+			// Decoded whole to check it; kept without the documents before.
+			rows[i] = row{args: []any{m.ID, millis(m.At), m.Version, doc},
+				merge: &crm.Merge{ID: m.ID, Survivor: m.Survivor, Others: m.Others}}
 		}
 	}
 	if len(rows) == 0 {
@@ -233,6 +247,11 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 		for _, r := range rows {
 			if _, err := stmt.ExecContext(ctx, r.args...); err != nil {
 				return nil, execErr("load "+collection, err)
+			}
+			if r.merge != nil {
+				if err := setMergeCustomers(ctx, tx, r.merge); err != nil {
+					return nil, err
+				}
 			}
 			if r.it != nil {
 				if err := raiseSequence(ctx, tx, r.code); err != nil {

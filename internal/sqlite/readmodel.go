@@ -83,6 +83,7 @@ type leanDoc struct {
 	UpdatedBy       string               `bson:"updatedBy"`
 	Version         int64                `bson:"version"`
 	ArchivedAt      *time.Time           `bson:"archivedAt,omitempty"`
+	MergedInto      string               `bson:"mergedInto,omitempty"`
 }
 
 // openTasks keeps the open tasks (nil for none): lists of tasks to do read
@@ -166,6 +167,7 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		UpdatedBy:       d.UpdatedBy,
 		Version:         d.Version,
 		ArchivedAt:      d.ArchivedAt,
+		MergedInto:      d.MergedInto,
 		Partial:         true,
 	}}
 	if !d.Match.Current() {

@@ -313,6 +313,7 @@ func TestLeanDocCoversCustomer(t *testing.T) {
 	c := genCustomer(rand.New(rand.NewPCG(5, 5)), 1, 5)
 	at := genNow
 	c.ArchivedAt = &at
+	c.MergedInto = "survivor-1"
 	c.CreditCode = "91310000MA1FL0000X"
 	c.Lifecycle, c.CadenceDays = crm.LifecycleStable, 14
 	c.Class = crm.Classification{RuleSet: 3, At: genNow, NextCheckAt: genNow.Add(time.Hour),

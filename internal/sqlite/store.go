@@ -48,7 +48,7 @@ const (
 // SchemaVersion is the schema this package writes, kept in PRAGMA
 // user_version. Open upgrades older databases step by step (migrations)
 // and refuses newer ones.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 // migrations[i] upgrades a database from schema version i to i+1; it has
 // SchemaVersion entries.
@@ -107,6 +107,8 @@ var migrations = [SchemaVersion]string{
 	importsTables,
 	// 9: imports' result rows, for their error files (imports.go).
 	importRowsTable,
+	// 10: merges of customers, for their undo (merges.go).
+	mergesTables,
 }
 
 // goMigrations[i], when set, runs in the transaction of migrations[i],

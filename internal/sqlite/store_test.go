@@ -303,7 +303,7 @@ func TestUpgradeSchema1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("DROP TABLE segments; DROP TABLE texts; DROP TABLE grams; DROP TABLE masked_texts; DROP TABLE text_index; DROP TABLE api_tokens; DROP TABLE settings; ALTER TABLE customers DROP COLUMN texts_key; DROP TABLE imports; DROP TABLE import_undo; DROP TABLE import_rows; PRAGMA user_version = 1"); err != nil {
+	if _, err := db.Exec("DROP TABLE segments; DROP TABLE texts; DROP TABLE grams; DROP TABLE masked_texts; DROP TABLE text_index; DROP TABLE api_tokens; DROP TABLE settings; ALTER TABLE customers DROP COLUMN texts_key; DROP TABLE imports; DROP TABLE import_undo; DROP TABLE import_rows; DROP TABLE merges; DROP TABLE merge_customers; PRAGMA user_version = 1"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -358,7 +358,7 @@ func TestUpgradeSchema8(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	rawExec(t, dir, "DROP TABLE import_rows", "PRAGMA user_version = 8")
+	rawExec(t, dir, "DROP TABLE import_rows", "DROP TABLE merges", "DROP TABLE merge_customers", "PRAGMA user_version = 8")
 	if n := rawInt(t, dir, "SELECT count(*) FROM sqlite_schema WHERE name = 'import_rows'"); n != 0 {
 		t.Fatalf("import_rows still there")
 	}
@@ -427,5 +427,105 @@ func TestLoadImportChunks(t *testing.T) {
 	if err := s.Imports().EachRows(ctx(t), "imp", func(r *crm.ImportRows) error { seqs = append(seqs, r.Seq); return nil }); err != nil ||
 		fmt.Sprint(seqs) != "[1]" {
 		t.Fatalf("loaded rows: %v %v", seqs, err)
+	}
+}
+
+// TestUpgradeSchema9: a data directory written before merges (schema 9)
+// keeps its customers and imports, and gains the merge tables on Open.
+func TestUpgradeSchema9(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	c := mustInsert(t, s, small("华东物流"))
+	if err := s.Imports().Insert(ctx(t), &crm.Import{ID: "imp", By: "u", At: at, Status: crm.ImportDone, Created: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Imports().AppendRows(ctx(t), &crm.ImportRows{Import: "imp", Rows: []crm.ImportRow{{Row: 2, Action: "CREATE"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rawExec(t, dir, "DROP TABLE merge_customers", "DROP TABLE merges", "PRAGMA user_version = 9")
+	if n := rawInt(t, dir, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'merge%'"); n != 0 {
+		t.Fatalf("%d merge tables or indexes still there", n)
+	}
+
+	s = openAt(t, dir)
+	if got, err := s.Customers().Get(ctx(t), c.ID); err != nil || got.Name != c.Name {
+		t.Fatalf("customer after upgrade: %+v %v", got, err)
+	}
+	if got, err := s.Imports().Get(ctx(t), "imp"); err != nil || got.Created != 1 {
+		t.Fatalf("import after upgrade: %+v %v", got, err)
+	}
+	rows := 0
+	if err := s.Imports().EachRows(ctx(t), "imp", func(r *crm.ImportRows) error { rows += len(r.Rows); return nil }); err != nil || rows != 1 {
+		t.Fatalf("result rows after upgrade: %d %v", rows, err)
+	}
+	ms := s.Merges()
+	before, err := bson.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &crm.Merge{ID: "m1", By: "u", At: at, Survivor: c.ID, Others: []string{"c-other"},
+		Before: []crm.UndoBefore{{ID: c.ID, Version: 2, Doc: before}}}
+	if err := ms.Insert(ctx(t), m); err != nil {
+		t.Fatalf("merge after upgrade: %v", err)
+	}
+	for _, customer := range []string{c.ID, "c-other"} {
+		if list, err := ms.List(ctx(t), customer, 10); err != nil || len(list) != 1 || list[0].ID != "m1" {
+			t.Fatalf("merges of %s after upgrade: %v %v", customer, list, err)
+		}
+	}
+	if n := rawInt(t, dir, "SELECT count(*) FROM merge_customers"); n != 2 {
+		t.Fatalf("%d merge_customers rows, want 2", n)
+	}
+	if n, err := ms.DeleteBefore(ctx(t), at.Add(time.Second)); err != nil || n != 1 {
+		t.Fatalf("DeleteBefore after upgrade: %d %v", n, err)
+	}
+	if n := rawInt(t, dir, "SELECT count(*) FROM merge_customers"); n != 0 {
+		t.Fatalf("%d merge_customers rows left after DeleteBefore", n)
+	}
+	if v := rawInt(t, dir, "PRAGMA user_version"); v != sqlite.SchemaVersion {
+		t.Fatalf("schema version %d after upgrade, want %d", v, sqlite.SchemaVersion)
+	}
+}
+
+// TestLoadMerges: Load takes only merges (a string _id and a version of 1
+// or more), and a merge loaded again over one of another customer set
+// lists under the new customers only.
+func TestLoadMerges(t *testing.T) {
+	s := openAt(t, t.TempDir())
+	doc := func(v any) []byte {
+		t.Helper()
+		b, err := bson.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	for _, bad := range [][]byte{
+		doc(bson.D{{Key: "at", Value: at}, {Key: "version", Value: int64(1)}}),
+		doc(bson.D{{Key: "_id", Value: "m"}, {Key: "version", Value: int64(0)}}),
+		doc(bson.D{{Key: "_id", Value: 7}, {Key: "version", Value: int64(1)}}),
+		doc(bson.D{{Key: "_id", Value: "m"}, {Key: "version", Value: int64(1)}, {Key: "others", Value: "c1"}}),
+	} {
+		if err := s.Load(ctx(t), crm.CollectionMerges, [][]byte{bad}); !crm.IsCode(err, crm.CodeBadUserInput) {
+			t.Fatalf("loaded %v: %v", bson.Raw(bad), err)
+		}
+	}
+	m := &crm.Merge{ID: "m", By: "u", At: at, Survivor: "c1", Others: []string{"c2", "c3"}, Version: 2}
+	if err := s.Load(ctx(t), crm.CollectionMerges, [][]byte{doc(m)}); err != nil {
+		t.Fatal(err)
+	}
+	m.Others, m.Version = []string{"c4"}, 3
+	if err := s.Load(ctx(t), crm.CollectionMerges, [][]byte{doc(m)}); err != nil {
+		t.Fatal(err)
+	}
+	for customer, want := range map[string]int{"c1": 1, "c2": 0, "c3": 0, "c4": 1} {
+		if list, err := s.Merges().List(ctx(t), customer, 10); err != nil || len(list) != want {
+			t.Fatalf("merges of %s: %v %v, want %d", customer, list, err, want)
+		}
 	}
 }

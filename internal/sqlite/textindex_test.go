@@ -108,7 +108,7 @@ func TestTextIndexRebuiltForNewMaskingRules(t *testing.T) {
 		name  string
 		older []string
 	}{
-		{"schema 3", append(oldRows, "DROP TABLE text_index", "DROP TABLE api_tokens", "DROP TABLE settings", "ALTER TABLE customers DROP COLUMN texts_key", "DROP TABLE imports", "DROP TABLE import_undo", "DROP TABLE import_rows", "PRAGMA user_version = 3")},
+		{"schema 3", append(oldRows, "DROP TABLE text_index", "DROP TABLE api_tokens", "DROP TABLE settings", "ALTER TABLE customers DROP COLUMN texts_key", "DROP TABLE imports", "DROP TABLE import_undo", "DROP TABLE import_rows", "DROP TABLE merges", "DROP TABLE merge_customers", "PRAGMA user_version = 3")},
 		{"older masking rules", append(oldRows, fmt.Sprintf("UPDATE text_index SET masking = %d", crm.MaskRulesVersion-1))},
 		{"another format", append(oldRows, "UPDATE text_index SET format = 0")},
 	} {

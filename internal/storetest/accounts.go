@@ -153,6 +153,9 @@ func init() {
 		if err := src.Imports().AppendRows(ctx(t), rowsChunk("imp", 0)); err != nil {
 			t.Fatal(err)
 		}
+		if err := src.Merges().Insert(ctx(t), aMerge(t, "mrg", base, "c1", "c2")); err != nil {
+			t.Fatal(err)
+		}
 		dst := open(t, h)
 		for _, coll := range crm.Collections() {
 			var docs [][]byte
@@ -201,6 +204,8 @@ func init() {
 			t.Fatalf("put a loaded setting: %v", err)
 		}
 		mustSetting(t, dst.Settings(), "rules", ruleSetNo(3), 3)
+		// Loaded merges are listed by their customers.
+		mustMerges(t, dst.Merges(), "c2", 10, "mrg")
 		if err := dst.Load(ctx(t), "nonsense", nil); err == nil {
 			t.Fatal("unknown collection accepted")
 		}
