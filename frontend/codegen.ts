@@ -15,7 +15,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsConst: true,
         strictScalars: true,
-        scalars: { Time: 'string', Date: 'string', Money: 'string', TimeBound: 'string', DateBound: 'string', Duration: 'string', Decimal: 'string', WhereValue: 'Record<string, unknown>' },
+        scalars: { Time: 'string', Date: 'string', Money: 'string', TimeBound: 'string', DateBound: 'string', Duration: 'string', Decimal: 'string', WhereValue: 'Record<string, unknown>', JSONObject: 'Record<string, unknown>', Upload: 'File' },
         avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
         skipTypename: true,
       },

@@ -41,14 +41,21 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
   /** The message the server sent (English, safe to show). */
   readonly serverMessage: string;
+  /**
+   * The reason of the error itself (extensions.reason): for a refused
+   * request without a field (PREFLIGHT_REQUIRED, UPLOAD_TOO_LARGE), the
+   * only machine-readable cause.
+   */
+  readonly reason: string | undefined;
 
-  constructor(code: ErrorCode, serverMessage: string, fields: FieldProblem[] = [], requestId?: string) {
+  constructor(code: ErrorCode, serverMessage: string, fields: FieldProblem[] = [], requestId?: string, reason?: string) {
     super(`${code}: ${serverMessage}`);
     this.name = 'ApiError';
     this.code = code;
     this.serverMessage = serverMessage;
     this.fields = fields;
     this.requestId = requestId;
+    this.reason = reason;
   }
 
   /** A CONFLICT about a stale version (not a taken unique value). */
@@ -104,5 +111,5 @@ export function toApiError(raw: RawGraphQLError, headerRequestId?: string | null
     if (m?.[1]) requestId = m[1];
     else if (code === 'INTERNAL' && headerRequestId) requestId = headerRequestId;
   }
-  return new ApiError(code, message, fields, requestId);
+  return new ApiError(code, message, fields, requestId, typeof ext.reason === 'string' && ext.reason ? ext.reason : undefined);
 }

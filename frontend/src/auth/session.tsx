@@ -120,3 +120,8 @@ export function isAdmin(me: Me | null): boolean {
 export function canManageUsersView(me: Me | null): boolean {
   return me?.role === 'ADMIN' || me?.role === 'MANAGER';
 }
+
+/** Who may import worksheets (the server answers FORBIDDEN to others). */
+export function canImport(me: Me | null): boolean {
+  return me?.role === 'ADMIN' || me?.role === 'MANAGER';
+}

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Avatar, Badge, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
-import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ApartmentOutlined, CheckSquareOutlined, CustomerServiceOutlined } from '@ant-design/icons';
+import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ImportOutlined, ApartmentOutlined, CheckSquareOutlined, CustomerServiceOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate, useNavigationType } from 'react-router-dom';
 import { useI18n } from '../i18n';
-import { canManageUsersView, useSession } from '../auth/session';
+import { canImport, canManageUsersView, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
 import { colors } from '../theme';
 import { isMac, QuickSwitcher, useQuickSwitcherKey } from './QuickSwitcher';
@@ -76,6 +76,10 @@ export function AppLayout() {
     },
     { key: 'rules', icon: <ApartmentOutlined />, label: <Link to="/rules">{t('nav.rules')}</Link> },
   ];
+  // Importing is for managers and admins: next to the customers.
+  if (canImport(me)) {
+    items.splice(1, 0, { key: 'import', icon: <ImportOutlined />, label: <Link to="/import" data-testid="nav-import">{t('nav.import')}</Link> });
+  }
   if (canManageUsersView(me)) {
     items.push({ key: 'users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> });
   }

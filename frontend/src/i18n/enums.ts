@@ -13,10 +13,14 @@ import type {
   CustomerOrderField,
   CustomerType,
   DuplicateReason,
+  ImportAction,
+  ImportMatchKey,
+  ImportStatus,
   InteractionChannel,
   KeyEvent,
   Lifecycle,
   Locale,
+  MoneyUnit,
   NeedKind,
   NeedStatus,
   NeedType,
@@ -276,6 +280,57 @@ export const DUPLICATE_REASON_LABELS: LabelMap<DuplicateReason> = {
   CREDIT_CODE: { zh: '信用代码相同', en: 'Same credit code', color: 'orange' },
   NAME: { zh: '名称相同', en: 'Same name', color: 'blue' },
   PHONE: { zh: '电话相同', en: 'Same phone', color: 'orange' },
+  EMAIL: { zh: '邮箱相同', en: 'Same e-mail', color: 'orange' },
+};
+
+/** Where an import job stands. */
+export const IMPORT_STATUS_LABELS: LabelMap<ImportStatus> = {
+  QUEUED: { zh: '排队中', en: 'Queued', color: 'default' },
+  RUNNING: { zh: '进行中', en: 'Running', color: 'blue' },
+  DONE: { zh: '已完成', en: 'Done', color: 'green' },
+  FAILED: { zh: '失败', en: 'Failed', color: 'red' },
+  CANCELLED: { zh: '已取消', en: 'Cancelled', color: 'orange' },
+};
+
+/** What an import does with a row's customer (the dry run's words). */
+export const IMPORT_ACTION_LABELS: LabelMap<ImportAction> = {
+  CREATE: { zh: '新建', en: 'Create', color: 'green' },
+  UPDATE: { zh: '更新', en: 'Update', color: 'blue' },
+  UNCHANGED: { zh: '无变化', en: 'Unchanged', color: 'default' },
+  DUPLICATE: { zh: '疑似重复', en: 'Likely duplicate', color: 'orange' },
+  ERROR: { zh: '错误', en: 'Error', color: 'red' },
+};
+
+/** The further key an import matches rows by. */
+export const IMPORT_MATCH_KEY_LABELS: LabelMap<ImportMatchKey> = {
+  NAME: { zh: '客户名称', en: 'Company name' },
+  PHONE: { zh: '联系人电话', en: 'Contact phone' },
+};
+
+/** What a bare number in a money column counts. */
+export const MONEY_UNIT_LABELS: LabelMap<MoneyUnit> = {
+  YUAN: { zh: '元', en: 'Yuan' },
+  TEN_THOUSAND: { zh: '万元', en: '10,000 yuan (万元)' },
+};
+
+/** What the data quality report found (dataQuality.findings). No page reads the report yet,
+ * so codegen makes no type for the enum: it is spelled out here (the enum test checks it). */
+type QualityFindingKind =
+  | 'STALE'
+  | 'UNREACHABLE_CONTACTS'
+  | 'NO_OWNER'
+  | 'INACTIVE_OWNER'
+  | 'INVALID_CREDIT_CODE'
+  | 'SHARED_PHONE'
+  | 'REPEATED_FOLLOW_UPS';
+export const QUALITY_FINDING_KIND_LABELS: LabelMap<QualityFindingKind> = {
+  STALE: { zh: '半年未更新', en: 'Not updated for 6 months', color: 'orange' },
+  UNREACHABLE_CONTACTS: { zh: '联系人无联系方式', en: 'Contacts with no way to reach them', color: 'orange' },
+  NO_OWNER: { zh: '无负责人', en: 'No owner', color: 'red' },
+  INACTIVE_OWNER: { zh: '负责人已停用', en: 'Owner no longer active', color: 'red' },
+  INVALID_CREDIT_CODE: { zh: '信用代码校验不通过', en: 'Credit code fails its check', color: 'red' },
+  SHARED_PHONE: { zh: '电话被多家公司使用', en: 'Phone shared by different companies', color: 'orange' },
+  REPEATED_FOLLOW_UPS: { zh: '重复跟进记录', en: 'Repeated follow-up records', color: 'default' },
 };
 
 /** Every label map by the schema enum it labels (the test compares with the schema). */
@@ -307,6 +362,11 @@ export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   RuleField: [RULE_FIELD_LABELS],
   RuleLintKind: [RULE_LINT_KIND_LABELS],
   DuplicateReason: [DUPLICATE_REASON_LABELS],
+  ImportStatus: [IMPORT_STATUS_LABELS],
+  ImportAction: [IMPORT_ACTION_LABELS],
+  ImportMatchKey: [IMPORT_MATCH_KEY_LABELS],
+  MoneyUnit: [MONEY_UNIT_LABELS],
+  QualityFindingKind: [QUALITY_FINDING_KIND_LABELS],
   ...ANALYTICS_ENUM_LABELS,
   ApiTokenStatus: [API_TOKEN_STATUS_LABELS],
 };

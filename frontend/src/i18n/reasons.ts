@@ -21,6 +21,33 @@ type Wording = (p: Params, field: string) => string | undefined;
 
 const num = (v: unknown): string | undefined => (typeof v === 'number' || typeof v === 'string' ? String(v) : undefined);
 const last = (field: string): string => field.replace(/\[\d+\]$/, '').split('.').pop() ?? '';
+/** A list parameter ("codes", "fields") joined for reading; undefined when absent or empty. */
+const list = (v: unknown, sep: string): string | undefined =>
+  Array.isArray(v) && v.length > 0 ? v.map(String).join(sep) : typeof v === 'string' && v ? v : undefined;
+
+/** The kinds of values an import column holds (VALUES_MISMATCH's expected and found). */
+const KIND_ZH: Record<string, string> = {
+  text: '文字',
+  code: '客户编号',
+  creditCode: '统一社会信用代码',
+  int: '整数',
+  float: '数字',
+  money: '金额',
+  date: '日期',
+  time: '时间',
+  enum: '可选值',
+  tags: '标签',
+  phone: '电话号码',
+  mobile: '手机号',
+  email: '邮箱',
+  website: '网址',
+  wechat: '微信号',
+  user: '用户',
+  users: '用户',
+  region: '区域',
+  history: '历史记录',
+};
+const kind = (map: Record<string, string>, v: unknown): string | undefined => (typeof v === 'string' ? (map[v] ?? v) : undefined);
 
 const NOT_FOUND_ZH: Record<string, string> = {
   contactId: '该客户没有这个联系人',
@@ -33,7 +60,9 @@ const NOT_FOUND_ZH: Record<string, string> = {
 };
 
 const ZH: Record<string, Wording> = {
-  REQUIRED: () => '必填',
+  // An import's mapping without a column for a needed field names it (the
+  // import page passes the field's label).
+  REQUIRED: (p, field) => (last(field) === 'mapping' && num(p.field) ? `没有对应“${num(p.field)}”的列：请为其中一列选择这个字段` : '必填'),
   TOO_LONG: (p) => (num(p.max) ? `最多 ${num(p.max)} 个字` : undefined),
   TOO_SHORT: (p) => (num(p.min) ? `至少 ${num(p.min)} 个字符` : undefined),
   TOO_MANY: (p) => (num(p.max) ? `数量已达上限（最多 ${num(p.max)} 个）` : undefined),
@@ -109,10 +138,45 @@ const ZH: Record<string, Wording> = {
   UNKNOWN_USER: (p) => (num(p.value) ? `没有 id、邮箱或姓名为“${num(p.value)}”的用户` : undefined),
   AMBIGUOUS_USER: (p) =>
     num(p.value) ? `有多名用户叫“${num(p.value)}”：请改用其中一位的邮箱或 id${Array.isArray(p.ids) ? `（${p.ids.join('、')}）` : ''}` : undefined,
+  // Uploads (GraphQL multipart requests).
+  PREFLIGHT_REQUIRED: () => '上传请求缺少防跨站请求伪造的请求头，服务器拒绝了它：请刷新页面后重试',
+  UPLOAD_TOO_LARGE: () => '文件超过了服务器允许的上传大小：请拆分为多个文件后分别导入',
+  // Import: the columns (the import page passes field labels and column letters).
+  UNKNOWN_HEADER: () => '没有与这个列名对应的字段：请选择一个字段，或不导入这一列',
+  AMBIGUOUS_HEADER: (p) => (list(p.fields, '、') ? `这个列名可能是：${list(p.fields, '、')}；请选择其中一个字段` : '这个列名可能对应多个字段：请选择一个'),
+  UNSUPPORTED_UNIT: (p) =>
+    `金额单位${num(p.unit) ? `“${num(p.unit)}”` : ''}无法读取（只支持元和万元），这一列不导入：请先换算，或在每个单元格写明单位（如 1.2亿）`,
+  VALUES_MISMATCH: (p) => {
+    const expected = kind(KIND_ZH, p.expected);
+    const found = kind(KIND_ZH, p.found);
+    const count = num(p.count);
+    const of = num(p.of);
+    if (!expected || !count || !of) return undefined;
+    return found ? `抽样的 ${of} 个单元格中有 ${count} 个是${found}，不像${expected}` : `抽样的 ${of} 个单元格中有 ${count} 个不像${expected}`;
+  },
+  DUPLICATE_COLUMN: (p) =>
+    list(p.columns, '、') && num(p.field)
+      ? `${list(p.columns, '、')} 列都对应“${num(p.field)}”，它只能取一列：请只保留一列，或改为其他字段`
+      : undefined,
+  HEADER_CHANGED: () => '保存的列对应关系属于另一个表头，没有套用',
+  // Import: the rows.
+  NOT_IMPORTED: () => '这一列不导入：它由 Kehu 根据记录计算，或由分级规则维护',
+  CONFLICTING_ROWS: (p) => (num(p.row) ? `与第 ${num(p.row)} 行是同一客户，但内容冲突` : undefined),
+  LIKELY_DUPLICATE: (p) =>
+    `未导入：没有按编号或信用代码匹配到客户，但${list(p.codes, '、') ? ` ${list(p.codes, '、')} ` : '已有客户'}的名称或电话相同，可能重复；请核对，或选择匹配方式后重试`,
+  AMBIGUOUS_MATCH: (p) =>
+    list(p.codes, '、') ? `匹配到多个客户（${list(p.codes, '、')}）：请填写客户编号` : '匹配到多个客户：请填写客户编号',
+  KEY_MISMATCH: (p) => (num(p.code) ? `这个信用代码属于客户 ${num(p.code)}，与这一行的客户编号不一致` : '客户编号与信用代码属于不同的客户'),
+  MASKED: () => '联系方式已脱敏（如 139****5678），这个单元格不导入，原值保持不变',
+  SAME_CUSTOMER_FAILED: (p) => (num(p.row) ? `同一客户的第 ${num(p.row)} 行有错误，这个客户的各行都未导入` : '同一客户的其他行有错误，这个客户未导入'),
+  // Import: the undo.
+  CHANGED_SINCE: () => '导入后已被修改，撤销时保持不变',
+  GONE: () => '客户已不存在',
 };
 
 const EN: Record<string, Wording> = {
-  REQUIRED: () => 'is required',
+  // An import's mapping: the server's sentence names the field.
+  REQUIRED: (_p, field) => (last(field) === 'mapping' ? undefined : 'is required'),
   TOO_LONG: (p) => (num(p.max) ? `must be at most ${num(p.max)} characters` : undefined),
   TOO_SHORT: (p) => (num(p.min) ? `must be at least ${num(p.min)} characters` : undefined),
   ID_NUMBER: () => 'must not contain a resident ID number (Kehu does not store ID numbers)',
@@ -134,6 +198,9 @@ const EN: Record<string, Wording> = {
     num(p.value)
       ? `several users are called "${num(p.value)}": give the e-mail or the id of one of them${Array.isArray(p.ids) ? ` (${p.ids.join(', ')})` : ''}`
       : undefined,
+  // Undo reports carry no message.
+  CHANGED_SINCE: () => 'changed since the import: left as it is',
+  GONE: () => 'no longer exists',
   // Other reasons: the server's English message says it best.
 };
 

@@ -31,8 +31,11 @@ function apiErrorText(err: ApiError, { t, problemText }: Pick<I18n, 't' | 'probl
     case 'BAD_USER_INPUT': {
       const f = err.fields[0];
       // Without a field the request itself was refused (a response over the
-      // size limit, a query over the limits): the server's sentence says why.
-      return f ? `${t('error.badInput')} ${f.field.replace(/^input\./, '')}: ${problemText(f)}` : `${t('error.badRequest')} ${err.serverMessage}`;
+      // size limit, an upload without its CSRF header): its reason, worded,
+      // or else the server's sentence says why.
+      return f
+        ? `${t('error.badInput')} ${f.field.replace(/^input\./, '')}: ${problemText(f)}`
+        : `${t('error.badRequest')} ${problemText({ reason: err.reason, message: err.serverMessage })}`;
     }
   }
 }

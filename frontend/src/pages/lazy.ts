@@ -16,6 +16,7 @@ export const DashboardPage = lazy(() => import('./dashboard/DashboardPage'));
 export const RulesPage = lazy(() => import('./rules/RulesPage'));
 export const TasksPage = lazy(() => import('./tasks/TasksPage'));
 export const ServicePage = lazy(() => import('./service/ServicePage'));
+export const ImportPage = lazy(() => import('./import/ImportPage'));
 
 export function prefetchPages(): void {
   void detail();
