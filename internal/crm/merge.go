@@ -287,16 +287,18 @@ func (s *Service) combine(ctx context.Context, a Actor, survivor *Customer, othe
 	for _, o := range others {
 		mergeEntries(&m, o)
 	}
-	m.Collaborators = slices.DeleteFunc(m.Collaborators, func(id string) bool { return id == m.OwnerID })
 	if m.OwnerID != survivor.OwnerID {
+		if err := s.checkAssignees(ctx, m.OwnerID, nil); err != nil {
+			return nil, err
+		}
 		m.OwnerHistory = append(m.OwnerHistory, OwnerChange{From: survivor.OwnerID, To: m.OwnerID, At: now, By: a.UserID})
+	}
+	if err := s.addPeople(ctx, &m, others); err != nil {
+		return nil, err
 	}
 	p := NewProblems()
 	checkLists(p, sizes, &m)
 	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	if err := s.checkAssignees(ctx, m.OwnerID, m.Collaborators); err != nil {
 		return nil, err
 	}
 	if err := s.classify(ctx, &m, now); err != nil {
@@ -305,9 +307,38 @@ func (s *Service) combine(ctx context.Context, a Actor, survivor *Customer, othe
 	return &m, nil
 }
 
-// mergeEntries adds o's entries to m: each entry m holds already (the same
-// contact, the same interaction ...) once, its references (contact ids)
-// pointed at m's copy.
+// addPeople makes the others' owners and collaborators collaborators of
+// m, those who may still be (active, not analysts), while m has room for
+// them (MaxCollaborators): they know the customer. Nobody is dropped.
+func (s *Service) addPeople(ctx context.Context, m *Customer, others []*Customer) error {
+	m.Collaborators = slices.DeleteFunc(m.Collaborators, func(id string) bool { return id == m.OwnerID })
+	var add []string
+	for _, o := range others {
+		for _, id := range append([]string{o.OwnerID}, o.Collaborators...) {
+			if id != "" && id != m.OwnerID && !slices.Contains(m.Collaborators, id) && !slices.Contains(add, id) {
+				add = append(add, id)
+			}
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	users, err := s.usersOf(ctx, add)
+	if err != nil {
+		return err
+	}
+	for _, id := range add {
+		i := slices.IndexFunc(users, func(u *User) bool { return u.ID == id })
+		if i >= 0 && !users[i].Disabled && CanBeAssigned(users[i].Role) && len(m.Collaborators) < MaxCollaborators {
+			m.Collaborators = append(m.Collaborators, id)
+		}
+	}
+	return nil
+}
+
+// mergeEntries adds o's entries and tags to m: each entry m holds already
+// (the same contact, the same interaction ...) once, its references
+// (contact ids) pointed at m's copy.
 func mergeEntries(m, o *Customer) {
 	contactID := map[string]string{} // o's contact id → m's
 	for _, ct := range o.Contacts {
@@ -373,11 +404,6 @@ func mergeEntries(m, o *Customer) {
 	for _, tag := range o.Tags {
 		if !slices.Contains(m.Tags, tag) {
 			m.Tags = append(m.Tags, tag)
-		}
-	}
-	for _, id := range append([]string{o.OwnerID}, o.Collaborators...) {
-		if id != "" && id != m.OwnerID && !slices.Contains(m.Collaborators, id) {
-			m.Collaborators = append(m.Collaborators, id)
 		}
 	}
 }

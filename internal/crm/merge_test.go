@@ -253,3 +253,25 @@ func TestMergeRefusals(t *testing.T) {
 		wantCode(t, err, crm.CodeBadUserInput, "otherIds[1]")
 	})
 }
+
+// The others' people join the survivor as collaborators only while they
+// may: a disabled owner does not, and does not stop the merge.
+func TestMergeLeavesOutPeopleWhoMayNot(t *testing.T) {
+	f := newMergeFixture(t)
+	ctx := context.Background()
+	u, err := f.svc.Store.Users().Get(ctx, f.rep.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Disabled, u.Version = true, u.Version+1
+	if err := f.svc.Store.Users().Replace(ctx, u, u.Version-1); err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := f.svc.MergeCustomers(ctx, f.boss, f.input())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Collaborators) != 0 {
+		t.Errorf("collaborators %q: the disabled owner of a merged customer joined", got.Collaborators)
+	}
+}
