@@ -41,104 +41,39 @@ type rowsDoc struct {
 	crm.ImportRows `bson:",inline"`
 }
 
-func encodeImport(im *crm.Import) ([]byte, error) {
-	doc, err := bson.Marshal(im)
-	if err != nil {
-		return nil, internal("encode import "+im.ID, err)
-	}
-	if len(doc) > crm.MaxDocumentBytes {
-		return nil, crm.ImportTooLarge(im.ID, len(doc))
-	}
-	return doc, nil
+// importDocs keeps the crm.Import documents (their chunks are the
+// importStore's own).
+var importDocs = &versionedColl[crm.Import]{
+	kind:       "import",
+	plural:     "imports",
+	collection: crm.CollectionImports,
+	maxBytes:   crm.MaxDocumentBytes,
+	tooLarge:   crm.ImportTooLarge,
+	key:        func(im *crm.Import) (*string, *int64) { return &im.ID, &im.Version },
 }
 
 // Insert stores im as Version 1; the unique _id refuses a second.
 func (is importStore) Insert(ctx context.Context, im *crm.Import) error {
-	if im == nil {
-		return crm.Internal(errors.New("mongodb: insert import: nil import"))
-	}
-	orig := *im
-	if im.ID == "" {
-		im.ID = crm.NewID()
-	}
-	im.Version = 1
-	doc, err := encodeImport(im)
-	if err == nil {
-		if _, err = is.imports().InsertOne(ctx, bson.Raw(doc)); err != nil {
-			if isDuplicate(err) {
-				err = crm.Duplicate("id")
-			} else {
-				err = internal("insert import "+im.ID, err)
-			}
-		}
-	}
-	if err != nil {
-		im.ID, im.Version = orig.ID, orig.Version
-	}
-	return err
+	return importDocs.insert(ctx, is.s, im)
 }
 
 func (is importStore) Get(ctx context.Context, id string) (*crm.Import, error) {
-	raw, err := is.imports().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
-	if err != nil {
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, crm.NotFound("import", id)
-		}
-		return nil, internal("get import "+id, err)
-	}
-	im := new(crm.Import)
-	if err := bson.Unmarshal(raw, im); err != nil {
-		return nil, internal("decode import "+id, err)
-	}
-	return im, nil
+	return importDocs.get(ctx, is.s, id)
 }
 
 // Replace replaces the document only where it still has the expected
 // version.
 func (is importStore) Replace(ctx context.Context, im *crm.Import, expectedVersion int64) error {
-	if im == nil {
-		return crm.Internal(errors.New("mongodb: replace import: nil import"))
-	}
-	if im.Version != expectedVersion+1 {
-		return crm.Internal(fmt.Errorf("mongodb: replace import: version %d, want expected version %d + 1", im.Version, expectedVersion))
-	}
-	doc, err := encodeImport(im)
-	if err != nil {
-		return err
-	}
-	res, err := is.imports().ReplaceOne(ctx, bson.D{{Key: "_id", Value: im.ID}, {Key: "version", Value: expectedVersion}}, bson.Raw(doc))
-	if err != nil {
-		return internal("replace import "+im.ID, err)
-	}
-	if res.MatchedCount > 0 {
-		return nil
-	}
-	ok, err := exists(ctx, is.imports(), im.ID)
-	if err != nil {
-		return internal("import "+im.ID, err)
-	}
-	if !ok {
-		return crm.NotFound("import", im.ID)
-	}
-	return crm.VersionConflict("import")
+	return importDocs.replace(ctx, is.s, im, expectedVersion)
 }
 
 // List reads the imports newest first along imports_by_at (or imports_at).
 func (is importStore) List(ctx context.Context, by string, limit int) ([]*crm.Import, error) {
-	if limit <= 0 {
-		return nil, crm.Internal(fmt.Errorf("mongodb: list imports: limit %d", limit))
-	}
 	filter := bson.D{}
 	if by != "" {
 		filter = bson.D{{Key: "by", Value: by}}
 	}
-	cur, err := is.imports().Find(ctx, filter, options.Find().
-		SetSort(bson.D{{Key: "at", Value: -1}, {Key: "_id", Value: -1}}).
-		SetLimit(int64(limit)).SetBatchSize(int32(min(limit, smallBatch))))
-	if err != nil {
-		return nil, internal("list imports", err)
-	}
-	return decodeAll[crm.Import](ctx, cur, "list imports")
+	return importDocs.list(ctx, is.s, filter, limit)
 }
 
 // AppendUndo inserts the chunk as one document. A chunk must stay under

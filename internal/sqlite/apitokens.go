@@ -88,27 +88,7 @@ func (ts *apiTokenStore) GetByHash(ctx context.Context, hash string) (*crm.APITo
 
 // List returns every token, newest first.
 func (ts *apiTokenStore) List(ctx context.Context) ([]*crm.APIToken, error) {
-	rows, err := ts.rdb.QueryContext(ctx, "SELECT doc FROM api_tokens ORDER BY created_at DESC, id DESC")
-	if err != nil {
-		return nil, crm.Internal(fmt.Errorf("sqlite: list API tokens: %w", err))
-	}
-	defer rows.Close()
-	out := []*crm.APIToken{}
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, crm.Internal(fmt.Errorf("sqlite: list API tokens: %w", err))
-		}
-		t, err := decodeAPIToken(doc)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, crm.Internal(fmt.Errorf("sqlite: list API tokens: %w", err))
-	}
-	return out, nil
+	return queryDocs(ctx, ts.rdb, decodeAPIToken, "API tokens", "SELECT doc FROM api_tokens ORDER BY created_at DESC, id DESC")
 }
 
 // update reads the token id in the write transaction, lets change modify

@@ -67,121 +67,43 @@ type rowsDoc struct {
 // millis is t as a BSON datetime holds it (what MongoDB compares).
 func millis(t time.Time) int64 { return int64(bson.NewDateTimeFromTime(t)) }
 
-func encodeImport(im *crm.Import) ([]byte, error) {
-	doc, err := bson.Marshal(im)
-	if err != nil {
-		return nil, crm.Internal(fmt.Errorf("sqlite: encode import %s: %w", im.ID, err))
-	}
-	if len(doc) > crm.MaxDocumentBytes {
-		return nil, crm.ImportTooLarge(im.ID, len(doc))
-	}
-	return doc, nil
-}
-
-func decodeImport(doc []byte) (*crm.Import, error) {
-	im := new(crm.Import)
-	if err := bson.Unmarshal(doc, im); err != nil {
-		return nil, crm.Internal(fmt.Errorf("sqlite: decode import: %w", err))
-	}
-	return im, nil
+// importDocs keeps crm.Import documents; their undo chunks and result rows
+// are appended and read by importStore itself.
+var importDocs = &versionedTable[crm.Import]{
+	kind:     "import",
+	table:    "imports",
+	maxBytes: crm.MaxDocumentBytes,
+	tooLarge: crm.ImportTooLarge,
+	key:      func(im *crm.Import) (*string, *int64) { return &im.ID, &im.Version },
+	columns: func(im *crm.Import) ([]string, []any) {
+		return []string{"user_id", "at"}, []any{im.By, millis(im.At)}
+	},
+	children: [][2]string{{"import_undo", "import_id"}, {"import_rows", "import_id"}},
 }
 
 // Insert stores im as Version 1. Errors: CONFLICT (field "id"),
 // BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE).
 func (is *importStore) Insert(ctx context.Context, im *crm.Import) error {
-	if im == nil {
-		return crm.Internal(errors.New("sqlite: insert import: nil import"))
-	}
-	orig := *im
-	if im.ID == "" {
-		im.ID = crm.NewID()
-	}
-	im.Version = 1
-	doc, err := encodeImport(im)
-	if err == nil {
-		err = (*Store)(is).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO imports (id, user_id, at, version, doc) VALUES (?, ?, ?, ?, ?)",
-				im.ID, im.By, millis(im.At), im.Version, doc); err != nil {
-				if _, ok := uniqueViolation(err); ok {
-					return nil, crm.Duplicate("id")
-				}
-				return nil, execErr("insert import", err)
-			}
-			return nil, nil
-		})
-	}
-	if err != nil {
-		im.ID, im.Version = orig.ID, orig.Version
-	}
-	return err
+	return importDocs.insert(ctx, (*Store)(is), im)
 }
 
 // Get reads an import. Errors: NOT_FOUND.
 func (is *importStore) Get(ctx context.Context, id string) (*crm.Import, error) {
-	var doc []byte
-	err := is.rdb.QueryRowContext(ctx, "SELECT doc FROM imports WHERE id = ?", id).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, crm.NotFound("import", id)
-	}
-	if err != nil {
-		return nil, crm.Internal(fmt.Errorf("sqlite: get import %s: %w", id, err))
-	}
-	return decodeImport(doc)
+	return importDocs.get(ctx, (*Store)(is), id)
 }
 
 // Replace writes im when the stored version is expectedVersion. Errors:
 // NOT_FOUND, CONFLICT, BAD_USER_INPUT (reason DOCUMENT_TOO_LARGE).
 func (is *importStore) Replace(ctx context.Context, im *crm.Import, expectedVersion int64) error {
-	if im == nil {
-		return crm.Internal(errors.New("sqlite: replace import: nil import"))
-	}
-	if im.Version != expectedVersion+1 {
-		return crm.Internal(fmt.Errorf("sqlite: replace import: version %d, want expected version %d + 1", im.Version, expectedVersion))
-	}
-	doc, err := encodeImport(im)
-	if err != nil {
-		return err
-	}
-	return (*Store)(is).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
-		res, err := tx.ExecContext(ctx, "UPDATE imports SET user_id = ?, at = ?, version = ?, doc = ? WHERE id = ? AND version = ?",
-			im.By, millis(im.At), im.Version, doc, im.ID, expectedVersion)
-		if err != nil {
-			return nil, execErr("update import", err)
-		}
-		return nil, versionCheck(ctx, tx, res, "imports", "import", im.ID)
-	})
+	return importDocs.replace(ctx, (*Store)(is), im, expectedVersion)
 }
 
 // List returns by's imports ("" for everyone's), newest first.
 func (is *importStore) List(ctx context.Context, by string, limit int) ([]*crm.Import, error) {
-	if limit <= 0 {
-		return nil, crm.Internal(fmt.Errorf("sqlite: list imports: limit %d", limit))
+	if by == "" {
+		return importDocs.list(ctx, (*Store)(is), limit, "SELECT doc FROM imports ORDER BY at DESC, id DESC LIMIT ?")
 	}
-	query, args := "SELECT doc FROM imports ORDER BY at DESC, id DESC LIMIT ?", []any{limit}
-	if by != "" {
-		query, args = "SELECT doc FROM imports WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?", []any{by, limit}
-	}
-	rows, err := is.rdb.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, crm.Internal(fmt.Errorf("sqlite: list imports: %w", err))
-	}
-	defer rows.Close()
-	out := []*crm.Import{}
-	for rows.Next() {
-		var doc sql.RawBytes
-		if err := rows.Scan(&doc); err != nil {
-			return nil, crm.Internal(fmt.Errorf("sqlite: list imports: %w", err))
-		}
-		im, err := decodeImport(doc)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, im)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, crm.Internal(fmt.Errorf("sqlite: list imports: %w", err))
-	}
-	return out, nil
+	return importDocs.list(ctx, (*Store)(is), limit, "SELECT doc FROM imports WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?", by)
 }
 
 // encodeUndo builds the stored document of an undo chunk. Errors: as
@@ -300,25 +222,5 @@ func (is *importStore) eachChunk(ctx context.Context, table, importID string, fn
 // DeleteBefore removes the imports created before t with their undo
 // chunks and result rows in one transaction.
 func (is *importStore) DeleteBefore(ctx context.Context, t time.Time) (int, error) {
-	var n int64
-	err := (*Store)(is).write(ctx, func(ctx context.Context, tx *sql.Tx) ([]item, error) {
-		at := millis(t)
-		for _, table := range []string{"import_undo", "import_rows"} {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE import_id IN (SELECT id FROM imports WHERE at < ?)", at); err != nil {
-				return nil, execErr("delete from "+table, err)
-			}
-		}
-		res, err := tx.ExecContext(ctx, "DELETE FROM imports WHERE at < ?", at)
-		if err != nil {
-			return nil, execErr("delete imports", err)
-		}
-		if n, err = res.RowsAffected(); err != nil {
-			return nil, crm.Internal(fmt.Errorf("sqlite: delete imports: %w", err))
-		}
-		return nil, nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return int(n), nil
+	return importDocs.deleteBefore(ctx, (*Store)(is), t)
 }
