@@ -2538,6 +2538,183 @@ async function main() {
     });
     // --- end import
 
+    // Duplicates and merge (issue 18): two customers of the same company made
+    // over the API, merged on 重复客户 taking one field from the other, the
+    // survivor and the merged one's page, then the merge undone.
+    await scenario('duplicates: merge a pair choosing a field from the other, the merged-into notice, undo (1280, 375)', async () => {
+      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const NAME = 'e2e 合并测试精密机械有限公司';
+      const mk = async (input) => (await gql(base, 'mutation($i:CustomerInput!){createCustomer(input:$i){id code version}}', { i: input }, token)).createCustomer;
+      const A = await mk({ name: NAME, industry: '制造业', notes: '甲的备注', contacts: [{ name: '合并 甲', phone: '13912345601', primary: true }] });
+      const B = await mk({ name: NAME, industry: '软件和信息技术服务业', website: 'https://merge-e2e.example.cn', contacts: [{ name: '合并 乙', phone: '13912345601' }, { name: '合并 丙', email: 'bing@merge-e2e.example.cn' }] });
+      const ctx = await newContext(DESKTOP);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.getByTestId('nav-duplicates').click();
+      await p.waitForURL((u) => u.pathname === '/duplicates');
+      await p.getByRole('heading', { level: 1, name: '重复客户' }).waitFor();
+      const api = await gql(base, '{duplicateCandidates(first:1){totalCount}}', {}, token);
+      await p.getByTestId('dup-total').filter({ hasText: `共 ${api.duplicateCandidates.totalCount} 对` }).waitFor();
+      const pair = p.locator(`[data-testid=dup-pair][data-a="${A.code}"][data-b="${B.code}"]`);
+      for (let i = 0; i < 20 && (await pair.count()) === 0; i++) {
+        const more = p.getByTestId('dup-load-more');
+        assert((await more.count()) > 0, `the pair ${A.code} ${B.code} is not listed`);
+        await more.click();
+        await p.waitForTimeout(300);
+      }
+      await pair.scrollIntoViewIfNeeded();
+      await pair.locator('[data-reason=NAME]').waitFor();
+      await pair.locator('[data-reason=PHONE]').waitFor();
+      await pair.getByRole('link', { name: new RegExp(A.code) }).waitFor();
+      await shoot(p, 'duplicates');
+      await pair.getByTestId('dup-merge').click();
+      const dialog = p.locator('.ant-modal:visible');
+      const industry = dialog.locator('[data-testid=merge-field][data-field=industry]');
+      await industry.waitFor();
+      // Defaults: the older code survives; its own value, else the other's.
+      assert((await industry.getAttribute('data-pick')) === 'a', 'industry is not the survivor’s by default');
+      assert((await dialog.locator('[data-testid=merge-field][data-field=website]').getAttribute('data-pick')) === 'b', 'the empty website does not take the other’s');
+      await dialog.getByTestId('merge-summary').filter({ hasText: '联系人 3 个' }).waitFor();
+      await industry.locator('[data-side=b]').click();
+      await p.waitForFunction(() => document.querySelector('[data-testid=merge-field][data-field=industry]')?.getAttribute('data-pick') === 'b');
+      await shoot(p, 'duplicates-merge');
+      await dialog.getByTestId('merge-confirm').click();
+      await p.getByTestId('merge-done').filter({ hasText: `已将 ${B.code} 合并到 ${A.code}` }).waitFor();
+      await pair.waitFor({ state: 'detached' });
+      const after = await gql(base, 'query($a:String!,$b:String!){a:customer(code:$a){industry website notes contacts{name} mergedInto{code}} b:customer(code:$b){archivedAt mergedInto{code}}}', { a: A.code, b: B.code }, token);
+      assert(after.a.industry === '软件和信息技术服务业', `the survivor's industry: ${after.a.industry}`);
+      assert(after.a.website === 'https://merge-e2e.example.cn' && after.a.notes === '甲的备注', 'the defaults were not kept');
+      assert(after.a.contacts.length >= 2, 'the contacts were not combined');
+      assert(after.b.mergedInto?.code === A.code && after.b.archivedAt, 'B is not merged into A');
+      const recent = p.getByTestId('merge-item').first();
+      await recent.getByRole('link', { name: B.code }).waitFor();
+
+      // The survivor shows the chosen value; the other says where it went.
+      await p.goto(`${base}/customers/${encodeURIComponent(A.code)}`);
+      await p.getByText('软件和信息技术服务业').first().waitFor();
+      await p.goto(`${base}/customers/${encodeURIComponent(B.code)}`);
+      const notice = p.getByTestId('merged-into');
+      await notice.filter({ hasText: '此客户已合并到' }).waitFor();
+      await shoot(p, 'duplicates-merged-into');
+      await notice.getByRole('link', { name: new RegExp(A.code) }).click();
+      await p.waitForURL((u) => u.pathname === `/customers/${encodeURIComponent(A.code)}`);
+
+      // 375 px: cards, the dialog (of a second pair), nothing sideways; then the undo from 最近的合并.
+      await mk({ name: 'e2e 合并测试二号贸易有限公司', industry: '批发和零售业', address: '上海市浦东新区张江路 88 号 3 幢 1201 室' });
+      await mk({ name: 'e2e 合并测试二号贸易股份有限公司', mainBusiness: '进出口贸易、仓储物流与供应链管理服务，长文本换行检查' });
+      const phone = await newContext(PHONE);
+      const q = await phone.newPage();
+      state.current = q;
+      await q.goto(`${base}/login?next=${encodeURIComponent('/duplicates')}`);
+      await signIn(q, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/duplicates' });
+      await q.getByTestId('dup-pair').first().waitFor();
+      await shoot(q, 'duplicates');
+      await noSideways(q, 'the duplicates page');
+      await q.getByTestId('dup-pair').first().getByTestId('dup-merge').click();
+      await q.locator('.ant-modal:visible [data-testid=merge-field]').first().waitFor();
+      await shoot(q, 'duplicates-merge');
+      await noSideways(q, 'the merge dialog');
+      await q.locator('.ant-modal:visible .ant-modal-close').click();
+      const item = q.locator('[data-testid=merge-item]').filter({ hasText: B.code }).first();
+      await item.scrollIntoViewIfNeeded();
+      await item.getByTestId('merge-undo').click();
+      await q.locator('.ant-popconfirm .ant-btn-dangerous').click();
+      await q.getByText('合并已撤销').first().waitFor();
+      await item.getByTestId('merge-undo').waitFor({ state: 'detached' });
+      await shoot(q, 'duplicates-undone');
+      await noSideways(q, 'the recent merges');
+      const undone = await gql(base, 'query($a:String!,$b:String!){a:customer(code:$a){industry website} b:customer(code:$b){archivedAt mergedInto{code}}}', { a: A.code, b: B.code }, token);
+      assert(undone.b.mergedInto === null && undone.b.archivedAt === null, 'B is still merged after the undo');
+      assert(undone.a.industry === '制造业' && undone.a.website === '', `A was not restored: ${JSON.stringify(undone.a)}`);
+      await phone.close();
+
+      // A salesperson is offered no 重复客户.
+      const sales = await newContext(DESKTOP);
+      const s = await sales.newPage();
+      state.current = s;
+      await s.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(s, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await s.locator('tr.kehu-row-clickable').first().waitFor();
+      assert((await s.getByTestId('nav-duplicates').count()) === 0, 'a salesperson is offered the duplicates');
+      await sales.close();
+      await ctx.close();
+      state.current = page;
+    });
+
+    await scenario('data quality: the counts as the API, a drill link opens its customer, the clean-up (1280, 375)', async () => {
+      const token = await apiLogin(base, 'analyst@kehu.local', DEMO_PASSWORD);
+      const api = (await gql(base, '{dataQuality{customers averageCompleteness histogram{min customers} findings{kind customers drill{code}}}}', {}, token)).dataQuality;
+      const ctx = await newContext(DESKTOP);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
+      await signIn(p, 'analyst@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.getByTestId('nav-quality').click();
+      await p.waitForURL((u) => u.pathname === '/quality');
+      await p.getByRole('heading', { level: 1, name: '数据质量' }).waitFor();
+      await p.locator(`[data-testid=quality-customers][data-count="${api.customers}"]`).waitFor();
+      for (const b of api.histogram) {
+        assert((await p.locator(`[data-testid=quality-bucket][data-min="${b.min}"]`).getAttribute('data-customers')) === String(b.customers), `bucket ${b.min}`);
+      }
+      for (const f of api.findings) {
+        assert((await p.locator(`[data-testid=quality-finding][data-kind=${f.kind}]`).getAttribute('data-customers')) === String(f.customers), `finding ${f.kind}`);
+      }
+      await p.getByTestId('quality-missing-field').first().waitFor();
+      assert((await p.getByTestId('quality-cleanup').count()) === 0, 'an analyst is offered the clean-up');
+      await shoot(p, 'quality');
+      await p.screenshot({ path: join(SHOTS, 'quality-full-1280.png'), fullPage: true });
+      const withDrill = api.findings.find((f) => f.drill.length > 0);
+      assert(withDrill, 'no finding with customers to drill into');
+      const code = withDrill.drill[0].code;
+      await p.locator(`[data-testid=quality-finding][data-kind=${withDrill.kind}] [data-testid=quality-drill][data-code="${code}"]`).click();
+      await p.waitForURL((u) => u.pathname === `/customers/${encodeURIComponent(code)}`);
+      await p.getByRole('heading', { level: 1 }).waitFor();
+      await ctx.close();
+
+      // A manager at 375 px: one column, nothing sideways, the clean-up.
+      const phone = await newContext(PHONE);
+      const q = await phone.newPage();
+      state.current = q;
+      await q.goto(`${base}/login?next=${encodeURIComponent('/quality')}`);
+      await signIn(q, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/quality' });
+      await q.getByTestId('quality-finding').first().waitFor();
+      await shoot(q, 'quality');
+      await q.screenshot({ path: join(SHOTS, 'quality-full-375.png'), fullPage: true });
+      await noSideways(q, 'the data quality page');
+      await q.getByTestId('quality-cleanup').click();
+      await q.locator('.ant-popconfirm .ant-btn-dangerous').click();
+      await q.getByText(/已清理 \d+ 个客户的 \d+ 条重复跟进记录/).waitFor();
+      const repeated = (await gql(base, '{dataQuality{findings{kind customers}}}', {}, token)).dataQuality.findings.find((f) => f.kind === 'REPEATED_FOLLOW_UPS');
+      assert(!repeated || repeated.customers === 0, `repeated follow-ups left: ${repeated?.customers}`);
+      await phone.close();
+
+      // In English (the manager's setting, put back after): both pages.
+      const mtoken = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      await gql(base, 'mutation{updateMySettings(input:{locale:EN}){locale}}', {}, mtoken);
+      try {
+        const en = await newContext(DESKTOP);
+        const e = await en.newPage();
+        state.current = e;
+        await e.goto(`${base}/login?next=${encodeURIComponent('/duplicates')}`);
+        await signIn(e, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/duplicates' });
+        await e.getByRole('heading', { level: 1, name: 'Duplicate customers' }).waitFor();
+        await e.getByTestId('merge-recent').getByText('Recent merges').waitFor();
+        await e.getByTestId('dup-total').waitFor();
+        await shoot(e, 'duplicates-en');
+        await e.goto(`${base}/quality`);
+        await e.getByRole('heading', { level: 1, name: 'Data quality' }).waitFor();
+        await e.getByTestId('quality-missing').getByText('Credit code').waitFor();
+        await shoot(e, 'quality-en');
+        await en.close();
+      } finally {
+        await gql(base, 'mutation{updateMySettings(input:{locale:ZH_CN}){locale}}', {}, mtoken);
+      }
+      state.current = page;
+    });
+    // --- end duplicates and quality
+
     await scenario('switch to English', async () => {
       await page.goto(`${base}/settings`);
       await page.getByTestId('language-switch').waitFor();

@@ -9,7 +9,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorState, FullPageSpin, PageLoading } from './components/States';
 import { LoginPage } from './pages/LoginPage';
 import { CustomerListPage } from './pages/CustomerListPage';
-import { CustomerDetailPage, CustomerFormPage, DashboardPage, ImportPage, NotFoundPage, RulesPage, ServicePage, TasksPage, SettingsPage, UsersPage } from './pages/lazy';
+import { CustomerDetailPage, CustomerFormPage, DashboardPage, DuplicatesPage, ImportPage, QualityPage, NotFoundPage, RulesPage, ServicePage, TasksPage, SettingsPage, UsersPage } from './pages/lazy';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -61,6 +61,8 @@ export function App() {
                 <Route path="/customers/:code" element={<Page><CustomerDetailPage /></Page>} />
                 <Route path="/customers/:code/edit" element={<Page><CustomerFormPage /></Page>} />
                 <Route path="/import" element={<Page><ImportPage /></Page>} />
+                <Route path="/duplicates" element={<Page><DuplicatesPage /></Page>} />
+                <Route path="/quality" element={<Page><QualityPage /></Page>} />
                 <Route path="/dashboard" element={<Page><DashboardPage /></Page>} />
                 <Route path="/rules" element={<Page><RulesPage /></Page>} />
                 <Route path="/tasks" element={<Page><TasksPage /></Page>} />

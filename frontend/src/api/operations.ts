@@ -175,6 +175,11 @@ export const CustomerProfileFragment = graphql(`
 export const CustomerDetailFragment = graphql(`
   fragment CustomerDetail on Customer {
     ...CustomerProfile
+    mergedInto {
+      id
+      code
+      name
+    }
     contactDetailsMasked
     viewerCanEdit
     viewerCanLog

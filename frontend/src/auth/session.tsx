@@ -122,6 +122,11 @@ export function canManageUsersView(me: Me | null): boolean {
 }
 
 /** Who may import worksheets (the server answers FORBIDDEN to others). */
+/** The data quality report (dataQuality): managers, admins and analysts. */
+export function canViewQuality(me: Me | null): boolean {
+  return me?.role === 'ADMIN' || me?.role === 'MANAGER' || me?.role === 'ANALYST';
+}
+
 export function canImport(me: Me | null): boolean {
   return me?.role === 'ADMIN' || me?.role === 'MANAGER';
 }

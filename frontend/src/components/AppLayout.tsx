@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Avatar, Badge, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
-import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ImportOutlined, ApartmentOutlined, CheckSquareOutlined, CustomerServiceOutlined } from '@ant-design/icons';
+import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ImportOutlined, ApartmentOutlined, CheckSquareOutlined, CustomerServiceOutlined, MergeCellsOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate, useNavigationType } from 'react-router-dom';
 import { useI18n } from '../i18n';
-import { canImport, canManageUsersView, useSession } from '../auth/session';
+import { canImport, canManageUsersView, canViewQuality, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
 import { colors } from '../theme';
 import { isMac, QuickSwitcher, useQuickSwitcherKey } from './QuickSwitcher';
@@ -78,7 +78,16 @@ export function AppLayout() {
   ];
   // Importing is for managers and admins: next to the customers.
   if (canImport(me)) {
-    items.splice(1, 0, { key: 'import', icon: <ImportOutlined />, label: <Link to="/import" data-testid="nav-import">{t('nav.import')}</Link> });
+    items.splice(
+      1,
+      0,
+      { key: 'import', icon: <ImportOutlined />, label: <Link to="/import" data-testid="nav-import">{t('nav.import')}</Link> },
+      { key: 'duplicates', icon: <MergeCellsOutlined />, label: <Link to="/duplicates" data-testid="nav-duplicates">{t('nav.duplicates')}</Link> },
+    );
+  }
+  // The data quality report: managers, admins and analysts.
+  if (canViewQuality(me)) {
+    items.push({ key: 'quality', icon: <SafetyCertificateOutlined />, label: <Link to="/quality" data-testid="nav-quality">{t('nav.quality')}</Link> });
   }
   if (canManageUsersView(me)) {
     items.push({ key: 'users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> });

@@ -333,6 +333,38 @@ export const QUALITY_FINDING_KIND_LABELS: LabelMap<QualityFindingKind> = {
   REPEATED_FOLLOW_UPS: { zh: '重复跟进记录', en: 'Repeated follow-up records', color: 'default' },
 };
 
+/** The essential fields of the data quality report (MissingField.field; not a schema enum). */
+export type QualityField =
+  | 'industry'
+  | 'size'
+  | 'contacts'
+  | 'contacts.title'
+  | 'contacts.reach'
+  | 'needs'
+  | 'interactions'
+  | 'owner'
+  | 'region'
+  | 'source'
+  | 'contacts.role'
+  | 'creditCode'
+  | 'address';
+
+export const QUALITY_FIELD_LABELS: LabelMap<QualityField> = {
+  industry: { zh: '所属行业', en: 'Industry' },
+  size: { zh: '企业规模（员工或营收）', en: 'Size (staff or revenue)' },
+  contacts: { zh: '联系人', en: 'Contacts' },
+  'contacts.title': { zh: '联系人职务', en: 'Contact job titles' },
+  'contacts.reach': { zh: '联系人联系方式', en: 'Contact phone, e-mail or WeChat' },
+  needs: { zh: '需求记录', en: 'Needs' },
+  interactions: { zh: '跟进记录', en: 'Interactions' },
+  owner: { zh: '负责人', en: 'Owner' },
+  region: { zh: '省份城市', en: 'Province and city' },
+  source: { zh: '客户来源', en: 'Source' },
+  'contacts.role': { zh: '联系人角色', en: 'Contact roles' },
+  creditCode: { zh: '统一社会信用代码', en: 'Credit code' },
+  address: { zh: '公司地址', en: 'Address' },
+};
+
 /** Every label map by the schema enum it labels (the test compares with the schema). */
 export const ENUM_LABELS: Record<string, LabelMap<string>[]> = {
   Stage: [STAGE_LABELS],

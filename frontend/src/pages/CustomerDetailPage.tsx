@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Col, Descriptions, Grid, Popconfirm, Row, Space, Statistic, Tabs, Tag, Typography } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, FormOutlined, InboxOutlined, UndoOutlined } from '@ant-design/icons';
-import { useNavigate, useParams, useSearchParams, type NavigateFunction } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams, type NavigateFunction } from 'react-router-dom';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { request } from '../api/client';
 import { ArchiveCustomerMutation, CustomerQuery, HISTORY_LIMIT, MAX_INTERACTION_LIMIT, RECORD_LIMIT, RestoreCustomerMutation } from '../api/operations';
@@ -267,6 +267,19 @@ export default function CustomerDetailPage() {
         </Space>
       </div>
       {c.archivedAt && <Alert type="warning" showIcon message={t('detail.archivedBanner', { at: formatTime(c.archivedAt) })} style={{ marginBottom: 16 }} />}
+      {c.mergedInto && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="merged-into"
+          style={{ marginBottom: 16 }}
+          message={
+            <span className="kehu-break">
+              {t('detail.mergedInto')} <Link to={`/customers/${encodeURIComponent(c.mergedInto.code)}`}>{c.mergedInto.code} {c.mergedInto.name}</Link>
+            </span>
+          }
+        />
+      )}
       {mobile ? (
         <>
           {/* On a phone: call, then log the call; the figures and the timeline after. */}

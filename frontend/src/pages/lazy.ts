@@ -17,6 +17,8 @@ export const RulesPage = lazy(() => import('./rules/RulesPage'));
 export const TasksPage = lazy(() => import('./tasks/TasksPage'));
 export const ServicePage = lazy(() => import('./service/ServicePage'));
 export const ImportPage = lazy(() => import('./import/ImportPage'));
+export const DuplicatesPage = lazy(() => import('./duplicates/DuplicatesPage'));
+export const QualityPage = lazy(() => import('./quality/QualityPage'));
 
 export function prefetchPages(): void {
   void detail();
