@@ -2393,6 +2393,7 @@ async function main() {
       state.current = p;
       await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
       await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.getByTestId('nav-data').hover(); // the 数据维护 submenu
       await p.getByTestId('nav-import').click();
       await p.waitForURL((u) => u.pathname === '/import');
       await p.getByRole('heading', { level: 1, name: '导入客户' }).waitFor();
@@ -2552,6 +2553,7 @@ async function main() {
       state.current = p;
       await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
       await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.getByTestId('nav-data').hover(); // the 数据维护 submenu
       await p.getByTestId('nav-duplicates').click();
       await p.waitForURL((u) => u.pathname === '/duplicates');
       await p.getByRole('heading', { level: 1, name: '重复客户' }).waitFor();
@@ -2651,6 +2653,7 @@ async function main() {
       state.current = p;
       await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
       await signIn(p, 'analyst@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      await p.getByTestId('nav-data').hover(); // the 数据维护 submenu
       await p.getByTestId('nav-quality').click();
       await p.waitForURL((u) => u.pathname === '/quality');
       await p.getByRole('heading', { level: 1, name: '数据质量' }).waitFor();
