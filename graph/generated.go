@@ -10112,7 +10112,8 @@ extend type Mutation {
   """
   Merges otherIds into survivorId (MANAGER, ADMIN): the survivor takes their contacts,
   interactions, needs, deals, satisfaction results, tasks and service requests (an entry it holds
-  already, once), their tags and people (owners become collaborators), and each field as chosen
+  already, once), their tags and people (their owners and collaborators join as collaborators while active and
+  not analysts, up to 20), and each field as chosen
   (by default its own value, else the first other's that has one); its figures and
   classification are computed again. The others are archived, mergedInto the survivor.
   expectedVersions: the survivor's version, then each other's in the order of otherIds. Undo

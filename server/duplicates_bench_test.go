@@ -17,7 +17,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
 )
 
@@ -31,16 +30,7 @@ func BenchmarkDuplicateCandidates(b *testing.B) {
 			defer srv.Close()
 			ts := &testServer{Server: srv, app: a}
 			ctx := context.Background()
-			hash, err := auth.HashPassword(DemoPassword)
-			if err != nil {
-				b.Fatal(err)
-			}
-			now, managerID := a.clock.Now(), crm.NewID()
-			if err := a.store.Users().Insert(ctx, &crm.User{ID: managerID, Email: "bench-dups@kehu.local", Name: "基准经理", Role: crm.RoleManager,
-				PasswordHash: hash, CreatedAt: now, UpdatedAt: now, Version: 1}); err != nil {
-				b.Fatal(err)
-			}
-			token := ts.login(&testing.T{}, "bench-dups@kehu.local", DemoPassword)
+			managerID, token := benchUser(b, ts, "bench-dups@kehu.local", "基准经理", crm.RoleManager)
 			boss := crm.Actor{UserID: managerID, Role: crm.RoleManager}
 			ids := customerIDs(b, a, n/50)
 			cs, err := a.store.Customers().GetMany(ctx, ids)

@@ -30,20 +30,7 @@ func BenchmarkMyWorkToday(b *testing.B) {
 			defer srv.Close()
 			ts := &testServer{Server: srv, app: a}
 			ctx := context.Background()
-			hash, err := auth.HashPassword(DemoPassword)
-			if err != nil {
-				b.Fatal(err)
-			}
-			id := crm.NewID()
-			now := a.clock.Now()
-			if err := a.store.Users().Insert(ctx, &crm.User{ID: id, Email: "bench-tasks@kehu.local", Name: "基准销售", Role: crm.RoleSales,
-				PasswordHash: hash, CreatedAt: now, UpdatedAt: now, Version: 1}); err != nil {
-				b.Fatal(err)
-			}
-			token := ts.login(&testing.T{}, "bench-tasks@kehu.local", DemoPassword)
-			if token == "" {
-				b.Fatal("no sign-in")
-			}
+			id, token := benchUser(b, ts, "bench-tasks@kehu.local", "基准销售", crm.RoleSales)
 			boss := crm.Actor{UserID: "bench", Role: crm.RoleAdmin}
 			ids := customerIDs(b, a, 500)
 			if len(ids) < 500 {
@@ -61,4 +48,23 @@ func BenchmarkMyWorkToday(b *testing.B) {
 			medianOver(b, ts, token, `{ tasks(first: 50, dueBefore: "`+end+`") { totalCount nodes { id kind title due customer { id code name } } } }`)
 		})
 	}
+}
+
+// benchUser adds a user with the demo password to a benchmark's app and
+// signs them in: their id and session token.
+func benchUser(b *testing.B, ts *testServer, email, name string, role crm.Role) (id, token string) {
+	b.Helper()
+	hash, err := auth.HashPassword(DemoPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	id, now := crm.NewID(), ts.app.clock.Now()
+	if err := ts.app.store.Users().Insert(context.Background(), &crm.User{ID: id, Email: email, Name: name, Role: role,
+		PasswordHash: hash, CreatedAt: now, UpdatedAt: now, Version: 1}); err != nil {
+		b.Fatal(err)
+	}
+	if token = ts.login(&testing.T{}, email, DemoPassword); token == "" {
+		b.Fatal("no sign-in")
+	}
+	return id, token
 }
