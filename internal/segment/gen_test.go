@@ -21,8 +21,23 @@ var testNow = time.Date(2026, 11, 23, 10, 30, 15, 123_000_000, time.UTC)
 
 // demoData returns the demo customers the differential tests run on: 300
 // customers of the demo generator plus a few with Latin and Greek names
-// (case folding) and empty optional fields.
-var demoData = sync.OnceValue(func() []*crm.Customer {
+// (case folding) and empty optional fields. Each call returns a copy of its
+// own: the tests run in parallel, and one that changes a customer (Recompute
+// writes into its arrays) must not change another's.
+func demoData() []*crm.Customer {
+	docs := demoDocs()
+	out := make([]*crm.Customer, len(docs))
+	for i, doc := range docs {
+		out[i] = new(crm.Customer)
+		if err := bson.Unmarshal(doc, out[i]); err != nil {
+			panic(err)
+		}
+	}
+	return out
+}
+
+// demoDocs generates the demo customers once and keeps them encoded.
+var demoDocs = sync.OnceValue(func() []bson.Raw {
 	users := demo.Users(testNow)
 	cs := demo.Customers(7, 300, testNow, users)
 	extra := []string{"Café Müller GmbH", "ΣΟΦΙΑ Trading σοφία", "Örebro Åkeri AB", "北京ABC科技有限公司", "ǅemal İstanbul ıi"}
@@ -45,7 +60,14 @@ var demoData = sync.OnceValue(func() []*crm.Customer {
 		}
 		cs = append(cs, &c)
 	}
-	return cs
+	docs := make([]bson.Raw, len(cs))
+	for i, c := range cs {
+		var err error
+		if docs[i], err = bson.Marshal(c); err != nil {
+			panic(err)
+		}
+	}
+	return docs
 })
 
 // vocab holds values of every catalog field seen in the data, so random
