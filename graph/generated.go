@@ -7072,8 +7072,10 @@ enum Role { ADMIN MANAGER SALES SERVICE ANALYST }
 enum Locale { ZH_CN EN }
 
 """
-What a customer list is sorted by (then by id). Texts sort by their characters (Unicode code
-points), empty ones first; STAGE sorts in pipeline order (POTENTIAL ... AFTER_SALES, LOST).
+What a customer list is sorted by (then by id). NAME sorts in pinyin order (阿里 < 百度 < 华为 <
+中国银行; digits, then Latin letters, then Chinese; case and full-width letters ignored); the other
+texts sort by their characters (Unicode code points), empty ones first; STAGE sorts in pipeline
+order (POTENTIAL ... AFTER_SALES, LOST).
 """
 enum CustomerOrderField {
   CODE NAME CREATED_AT UPDATED_AT LAST_INTERACTION_AT INTERACTION_COUNT

@@ -8,7 +8,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Match keys: how Kehu recognises one company typed twice. A customer's
+// Match keys: how Kehu recognises one company typed twice (and, beside
+// them, the order of its name: nameorder.go). A customer's
 // keys are derived from its name and its contacts' phones and e-mails on
 // every write (Recompute) and kept on the document ("match"), so that the
 // stores look candidates up by equality on an index (FindMatches: name and
@@ -23,7 +24,7 @@ import (
 // an older version (MatchKeys.Current).
 
 // MatchKeysVersion is the version of the rules below.
-const MatchKeysVersion = 2 // raise when a rule changes
+const MatchKeysVersion = 3 // raise when a rule changes (3: Order)
 
 // MatchKeys are the normalised keys of a customer.
 type MatchKeys struct {
@@ -31,6 +32,10 @@ type MatchKeys struct {
 	Name   string   `bson:"name,omitempty"`   // CompanyNameKey of the name
 	Phones []string `bson:"phones,omitempty"` // PhoneKey of every contact phone, distinct, in contact order
 	Emails []string `bson:"emails,omitempty"` // EmailKey of every contact e-mail, distinct, in contact order
+	// Order is NameOrderKey of the name: lists sorted by name sort on it.
+	// Never omitted: a keyset condition on a missing field would skip the
+	// customer.
+	Order string `bson:"order"`
 }
 
 // Current reports whether k was made with the rules of this version.
@@ -38,7 +43,7 @@ func (k MatchKeys) Current() bool { return k.V == MatchKeysVersion }
 
 // MatchKeysOf computes c's keys from its name and contacts.
 func MatchKeysOf(c *Customer) MatchKeys {
-	k := MatchKeys{V: MatchKeysVersion, Name: CompanyNameKey(c.Name)}
+	k := MatchKeys{V: MatchKeysVersion, Name: CompanyNameKey(c.Name), Order: NameOrderKey(c.Name)}
 	for _, ct := range c.Contacts {
 		if p, ok := PhoneKey(ct.Phone); ok && !contains(k.Phones, p) {
 			k.Phones = append(k.Phones, p)

@@ -165,13 +165,17 @@ func TestMatchKeysOf(t *testing.T) {
 	}}
 	c.Recompute()
 	k := c.Match
-	if !k.Current() || k.V != 2 || k.Name != "杭州云帆数据" || strings.Join(k.Phones, ",") != "13812345678,01012345678" ||
-		strings.Join(k.Emails, ",") != "wang@yunfan.cn,li@yunfan.cn" {
+	if !k.Current() || k.V != 3 || k.Name != "杭州云帆数据" || strings.Join(k.Phones, ",") != "13812345678,01012345678" ||
+		strings.Join(k.Emails, ",") != "wang@yunfan.cn,li@yunfan.cn" || k.Order != NameOrderKey(c.Name) {
 		t.Fatalf("keys = %+v", k)
 	}
 	// Keys of version 1 (no e-mails) are not current: stores recompute them.
 	if (MatchKeys{V: 1, Name: k.Name, Phones: k.Phones}).Current() {
 		t.Error("version 1 keys are current")
+	}
+	// Nor those of version 2 (no order key).
+	if (MatchKeys{V: 2, Name: k.Name, Phones: k.Phones, Emails: k.Emails}).Current() {
+		t.Error("version 2 keys are current")
 	}
 	if k := MatchKeysOf(&Customer{Name: "甲"}); k.Phones != nil || k.Emails != nil {
 		t.Errorf("no contacts: %+v", k) // omitted from the document, not empty arrays

@@ -264,7 +264,7 @@ func (f OrderField) Valid() bool { return validEnum(f, orderFields) }
 func OrderFields() []OrderField { return append([]OrderField(nil), orderFields...) }
 
 var orderPaths = map[OrderField]string{
-	OrderCode: "code", OrderName: "name", OrderCreatedAt: "createdAt", OrderUpdatedAt: "updatedAt",
+	OrderCode: "code", OrderName: "match.order", OrderCreatedAt: "createdAt", OrderUpdatedAt: "updatedAt",
 	OrderLastInteractionAt: "stats.lastInteractionAt", OrderInteractionCount: "stats.interactionCount",
 	OrderDealCount: "stats.dealCount", OrderTotalAmount: "stats.totalAmount", OrderLastDealOn: "stats.lastDealOn",
 	OrderAvgSatisfaction: "stats.avgSatisfaction", OrderOpenNeedCount: "stats.openNeedCount",
@@ -298,8 +298,11 @@ func (f OrderField) Optional() bool {
 // SortValue returns c's value for f: a string, int64, float64 or time.Time.
 func (c *Customer) SortValue(f OrderField) any {
 	switch f {
-	case OrderName:
-		return c.Name
+	case OrderName: // in pinyin order (NameOrderKey)
+		if c.Match.Current() {
+			return c.Match.Order
+		}
+		return NameOrderKey(c.Name)
 	case OrderCreatedAt:
 		return c.CreatedAt
 	case OrderUpdatedAt:

@@ -205,9 +205,10 @@ func TestExportService(t *testing.T) {
 		{"manager", boss, map[string][]string{"columns": {cols}}, [][]string{header, jia, yi, bing}},
 		{"owner's own", li, map[string][]string{"columns": {cols}, "query": {"owner:李娜"}}, [][]string{header, yi}},
 		// By name, that is by code point: 丙 U+4E19, 乙 U+4E59, 甲 U+7532.
-		{"by name", boss, map[string][]string{"columns": {cols}, "orderBy": {"name"}}, [][]string{header, bing, yi, jia}},
+		// In pinyin order (bǐng, jiǎ, yǐ), not by code point (丙 乙 甲).
+		{"by name", boss, map[string][]string{"columns": {cols}, "orderBy": {"name"}}, [][]string{header, bing, jia, yi}},
 		{"by name, descending", boss, map[string][]string{"columns": {cols}, "orderBy": {"name"}, "desc": {"true"}},
-			[][]string{header, jia, yi, bing}},
+			[][]string{header, yi, jia, bing}},
 		{"search", wang, map[string][]string{"columns": {cols}, "search": {"科技"}}, [][]string{header, yiMasked}},
 		{"segment", wang, map[string][]string{"columns": {cols}, "segment": {seg.ID}}, [][]string{header, jia, bing}},
 		{"segment and query", wang, map[string][]string{"columns": {cols}, "segment": {seg.ID}, "query": {"stage:negotiation"}},

@@ -281,6 +281,28 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 			}
 		}
 	}
+	return s.dropObsoleteIndexes(ctx)
+}
+
+// obsoleteIndexes are customer indexes that earlier builds made and
+// nothing reads now: list_name, since lists by name sort on the name's
+// order key (match.order, crm.NameOrderKey).
+var obsoleteIndexes = []string{"list_name"}
+
+// codeIndexNotFound is the server error code for dropping an index that
+// is not there.
+const codeIndexNotFound = 27
+
+// dropObsoleteIndexes drops the obsoleteIndexes a database still has: each
+// costs a write on every insert and update.
+func (s *Store) dropObsoleteIndexes(ctx context.Context) error {
+	for _, name := range obsoleteIndexes {
+		err := s.customers.Indexes().DropOne(ctx, name)
+		var se mongo.ServerError
+		if err != nil && !(errors.As(err, &se) && se.HasErrorCode(codeIndexNotFound)) {
+			return fmt.Errorf("%s: drop obsolete index %s: %w", s.customers.Name(), name, err)
+		}
+	}
 	return nil
 }
 

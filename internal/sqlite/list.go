@@ -130,7 +130,7 @@ func (o order) cursor(cur *crm.Cursor) *row {
 	case kindString:
 		s, _ := cur.Value.(string)
 		r.k.p = prefix16(s)
-		r.e.c.Code, r.e.c.Name = s, s
+		r.e.c.Code, r.e.c.Match.Order = s, s
 	default:
 		r.k.v = cur.Value
 	}
@@ -141,7 +141,7 @@ func (o order) str(e *entry) string {
 	if o.col == colCode {
 		return e.c.Code
 	}
-	return e.c.Name
+	return e.c.Match.Order
 }
 
 func (o order) cmpValue(a, b *row) int {

@@ -369,16 +369,18 @@ func sortUnique(items []item) []item {
 
 // loadReadModel decodes every customer into the first snapshot. The rowid
 // range is split among workers, each reading and decoding its part on its
-// own connection, so reading and decoding both use every core.
-func (s *Store) loadReadModel(workers int) (int, error) {
+// own connection, so reading and decoding both use every core. It returns
+// the number of customers and the entries whose match keys it recomputed
+// (staleMatchKeys), for writeBackMatchKeys.
+func (s *Store) loadReadModel(workers int) (int, []*entry, error) {
 	ctx := context.Background()
 	var lo, hi sql.NullInt64
 	if err := s.rdb.QueryRowContext(ctx, "SELECT min(rowid), max(rowid) FROM customers").Scan(&lo, &hi); err != nil {
-		return 0, fmt.Errorf("sqlite: load customers: %w", err)
+		return 0, nil, fmt.Errorf("sqlite: load customers: %w", err)
 	}
 	if !lo.Valid {
 		s.snap.Store(newSnapshot(nil))
-		return 0, nil
+		return 0, nil, nil
 	}
 	span := (hi.Int64 - lo.Int64 + int64(workers)) / int64(workers)
 	parts := make([]part, workers)
@@ -397,16 +399,20 @@ func (s *Store) loadReadModel(workers int) (int, error) {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return 0, fmt.Errorf("sqlite: load customers: %w", err)
+		return 0, nil, fmt.Errorf("sqlite: load customers: %w", err)
 	}
 	// The entries of each part lie in one array, in rowid order, which is
 	// nearly id order: a list then scans memory almost sequentially instead
 	// of chasing pointers all over the heap, and the entries cost no
 	// allocation rounding.
 	var all []item
+	var stale []*entry
 	for _, p := range parts {
 		for i := range p.entries {
 			all = append(all, item{&p.entries[i], p.keys[i]})
+		}
+		for _, i := range p.stale {
+			stale = append(stale, &p.entries[i])
 		}
 	}
 	slices.SortFunc(all, compareItems)
@@ -414,14 +420,15 @@ func (s *Store) loadReadModel(workers int) (int, error) {
 		s.intern.entry(it.e)
 	}
 	s.snap.Store(newSnapshot(all))
-	return len(all), nil
+	return len(all), stale, nil
 }
 
-// part is what one start-up worker decoded: entries in one array, and their
-// search keys.
+// part is what one start-up worker decoded: entries in one array, their
+// search keys, and the indexes of those with stale match keys.
 type part struct {
 	entries []entry
 	keys    []string
+	stale   []int
 }
 
 // loadPart decodes the customers with rowids in [from, to] into p.
@@ -457,6 +464,9 @@ func (s *Store) loadPart(ctx context.Context, from, to int64, p *part) error {
 		}
 		e.row = rowid
 		p.keys = append(p.keys, key)
+		if staleMatchKeys(doc) {
+			p.stale = append(p.stale, len(p.entries)-1)
+		}
 	}
 	return rows.Err()
 }

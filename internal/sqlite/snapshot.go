@@ -110,7 +110,7 @@ func (c *chunk) set(i int, e *entry) {
 	c.ints[colStageRank][i] = int64(x.Stats.StageRank)
 	c.avg[i] = x.Stats.AvgSatisfaction
 	c.prefix[colCode][i] = prefix16(x.Code)
-	c.prefix[colName][i] = prefix16(x.Name)
+	c.prefix[colName][i] = prefix16(x.Match.Order) // entries' keys are current (decode)
 }
 
 // keyStart is where row i's key starts in c.keys.

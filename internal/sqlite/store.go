@@ -272,8 +272,11 @@ func Open(dir string, opts Options) (_ *Store, err error) {
 	s.rdb.SetMaxOpenConns(readers)
 	s.rdb.SetMaxIdleConns(readers)
 
-	n, err := s.loadReadModel(workers)
+	n, stale, err := s.loadReadModel(workers)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.writeBackMatchKeys(stale); err != nil {
 		return nil, err
 	}
 	cdb, err := openDB(path, "deferred", false)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -222,9 +223,39 @@ func init() {
 			t.Fatalf("empty store: %+v %v", p, err)
 		}
 		c := insert(t, s, plain("唯一", base))
-		p, err = s.Customers().List(ctx(t), crm.ListQuery{OrderBy: crm.OrderName, First: 10, After: &crm.Cursor{Value: c.Name, ID: c.ID}})
+		p, err = s.Customers().List(ctx(t), crm.ListQuery{OrderBy: crm.OrderName, First: 10, After: &crm.Cursor{Value: c.SortValue(crm.OrderName), ID: c.ID}})
 		if err != nil || len(p.Customers) != 0 || p.HasNext {
 			t.Fatalf("after the last row: %+v %v", p, err)
+		}
+	})
+
+	// Names sort in pinyin order (crm.NameOrderKey), not by code point,
+	// on every store, a page at a time and in both directions; names that
+	// differ only in case or width sort together.
+	register("ListByNameInPinyinOrder", false, func(t *testing.T, h Harness) {
+		s := open(t, h)
+		want := []string{"3M中国有限公司", "Apple Inc", "ＡＰＰＬＥ 科技", "阿里巴巴", "艾派克", "安徽省建工集团", "百度在线", "北京华为", "华为技术有限公司", "万科", "王府井百货", "鑫达", "中国银行", "重庆火锅"}
+		byName := map[string]string{}
+		for i, name := range slices.Backward(want) { // inserted in reverse, so the ids' order is not the names'
+			c := plain(name, base.Add(time.Duration(i)*time.Minute))
+			insert(t, s, c)
+			byName[c.ID] = name
+		}
+		for _, desc := range []bool{false, true} {
+			for _, first := range []int{3, 20} {
+				ids, total := pageAll(t, s, crm.ListQuery{OrderBy: crm.OrderName, Desc: desc, First: first, WithTotal: true})
+				var got []string
+				for _, id := range ids {
+					got = append(got, byName[id])
+				}
+				exp := slices.Clone(want)
+				if desc {
+					slices.Reverse(exp)
+				}
+				if !slices.Equal(got, exp) || total != len(want) {
+					t.Fatalf("desc %v, first %d: %d customers\n got %v\nwant %v", desc, first, total, got, exp)
+				}
+			}
 		}
 	})
 }

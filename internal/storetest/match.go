@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -89,8 +90,8 @@ func testFindMatches(t *testing.T, h Harness) {
 	}
 	wantKeys := func(got crm.MatchKeys, name string, phones, emails []string) {
 		t.Helper()
-		if !got.Current() || got.Name != name || !slices.Equal(got.Phones, phones) || !slices.Equal(got.Emails, emails) {
-			t.Errorf("keys %+v, want name %q, phones %q, e-mails %q", got, name, phones, emails)
+		if !got.Current() || got.Name != name || !slices.Equal(got.Phones, phones) || !slices.Equal(got.Emails, emails) || got.Order == "" {
+			t.Errorf("keys %+v, want name %q, phones %q, e-mails %q and an order key", got, name, phones, emails)
 		}
 	}
 	wantKeys(keys()[a.Name], "杭州云帆数据", []string{"13812345678"}, []string{"wang@yunfan.cn", "wu@yunfan.cn"})
@@ -119,10 +120,32 @@ func testFindMatches(t *testing.T, h Harness) {
 	v1.Recompute()
 	v1.Match = crm.MatchKeys{V: 1, Name: v1.Match.Name, Phones: v1.Match.Phones}
 	insert(t, s, v1)
+	// Version 2 kept no order key: the customer sorts by name all the same.
+	v2 := plain("安吉老客户竹业有限公司", base.Add(6*time.Minute))
+	v2.Match.V, v2.Match.Order = 2, ""
+	insert(t, s, v2)
 	if h.Reopen == nil {
 		return
 	}
 	s = h.Reopen(t, s)
+	// The store wrote today's keys back into the documents, without a new
+	// version (no editor sees a conflict).
+	for _, x := range []*crm.Customer{old, v1, v2} {
+		got, err := s.Customers().Get(ctx(t), x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := crm.MatchKeysOf(got); !reflect.DeepEqual(got.Match, want) || got.Version != x.Version {
+			t.Errorf("%s stored after a restart: keys %+v, version %d; want %+v, version %d", x.Name, got.Match, got.Version, want, x.Version)
+		}
+	}
+	page, err := s.Customers().List(ctx(t), crm.ListQuery{OrderBy: crm.OrderName, First: 2, Scope: crm.ScopeAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Customers) != 2 || page.Customers[0].Name != v2.Name || page.Customers[1].Name != c.Name {
+		t.Errorf("first by name: %v", page.Customers)
+	}
 	want(find(crm.MatchQuery{Name: crm.CompanyNameKey("宁波老客户贸易")}), old.Name)
 	want(find(crm.MatchQuery{Phones: []string{"13700001111"}}), old.Name)
 	want(find(crm.MatchQuery{Name: "stale"}))
