@@ -59,7 +59,7 @@ func NewHandler(r *Resolver, limits Limits, log *slog.Logger) *handler.Server {
 	srv.Use(depthLimit{max: limits.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(withUserDirectory(withSegmentCounts(ctx)))
+		return next(withLoaders(withUserDirectory(withSegmentCounts(ctx)), r))
 	})
 	srv.AroundOperations(refuseReadOnlyMutations(log))
 	srv.SetErrorPresenter(ErrorPresenter(log))

@@ -13,11 +13,12 @@ import (
 )
 
 // nestedFields are Customer fields a lean list row does not carry (their
-// resolvers read the whole document, nested): when a list selects any of
-// them, the store returns whole documents in one batch.
+// resolvers read the whole document, nested; completeness and
+// missingFields score it): when a list selects any of them, the store
+// returns whole documents in one batch.
 var nestedFields = map[string]bool{"contacts": true, "interactions": true, "needs": true, "deals": true,
 	"satisfaction": true, "stageHistory": true, "tierHistory": true, "lifecycleHistory": true, "ruleTagHistory": true,
-	"ownerHistory": true, "tasks": true, "serviceRequests": true, "notes": true}
+	"ownerHistory": true, "tasks": true, "serviceRequests": true, "notes": true, "completeness": true, "missingFields": true}
 
 // DefaultMaxPageSize bounds `first` when the Resolver sets no other bound.
 const DefaultMaxPageSize = 100
@@ -93,12 +94,13 @@ func connection(f crm.OrderField, p *crm.Page) *model.CustomerConnection {
 }
 
 // full returns the whole document of a lean list row (normally lists load
-// whole documents already when nested fields are selected).
+// whole documents already when nested fields are selected), batched with
+// the other rows' (wholeCustomer).
 func (r *Resolver) full(ctx context.Context, c *crm.Customer) (*crm.Customer, error) {
 	if !c.Partial {
 		return c, nil
 	}
-	return r.Store.Customers().Get(ctx, c.ID)
+	return r.wholeCustomer(ctx, c.ID)
 }
 
 // withContacts returns c when it holds its contacts (a whole document, or a

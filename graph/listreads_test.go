@@ -7,13 +7,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/kehu-crm/kehu/internal/auth"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/dedupe"
 	"github.com/kehu-crm/kehu/internal/sqlite"
 )
 
@@ -99,7 +102,15 @@ func TestListsReadOneBatchOfDocuments(t *testing.T) {
 		}
 	}
 
-	h := NewHandler(&Resolver{CRM: svc, Store: store}, Limits{}, slog.New(slog.DiscardHandler))
+	// Pairs of likely duplicates: 客户i typed again as 客户i有限公司.
+	for i := range n / 2 {
+		if _, err := svc.CreateCustomer(ctx, a, crm.CustomerInput{Name: "客户" + strconv.Itoa(i) + "有限公司"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	h := NewHandler(&Resolver{CRM: svc, Store: store, Duplicates: &dedupe.Service{Customers: store.Customers()}},
+		Limits{}, slog.New(slog.DiscardHandler))
 	query := func(t *testing.T, q string, out any) int64 {
 		t.Helper()
 		body, _ := json.Marshal(map[string]any{"query": q})
@@ -181,6 +192,50 @@ func TestListsReadOneBatchOfDocuments(t *testing.T) {
 			if r.Title != "任务"+i || len(r.Customer.Contacts) != 1 || r.Customer.Contacts[0].Name != "联系人"+i {
 				t.Errorf("task row: %+v", r)
 			}
+		}
+	}
+
+	// A page of duplicate pairs reads both customers of every pair in one
+	// batch.
+	var pairs struct {
+		DuplicateCandidates struct {
+			Nodes []struct{ A, B struct{ Name string } }
+		}
+	}
+	if reads := query(t, `{ duplicateCandidates(first: 20) { nodes { a { name } b { name } } } }`, &pairs); reads != 1 ||
+		len(pairs.DuplicateCandidates.Nodes) != n/2 {
+		t.Errorf("a page of %d duplicate pairs: %d reads, want 1 batch", len(pairs.DuplicateCandidates.Nodes), reads)
+	}
+	for _, p := range pairs.DuplicateCandidates.Nodes {
+		if p.A.Name+"有限公司" != p.B.Name {
+			t.Errorf("pair %q, %q", p.A.Name, p.B.Name)
+		}
+	}
+	if reads := query(t, `{ duplicateCandidates(first: 20) { totalCount nodes { score } } }`, &pairs); reads != 0 {
+		t.Errorf("duplicate pairs without their customers: %d reads", reads)
+	}
+
+	// The completeness of a page of customers: the page is read whole, no
+	// read besides it.
+	var scored struct {
+		Customers struct {
+			Nodes []struct {
+				Name          string
+				Completeness  int
+				MissingFields []string
+			}
+		}
+	}
+	if reads := query(t, `{ customers(first: 30) { nodes { name completeness missingFields } } }`, &scored); reads != 0 ||
+		len(scored.Customers.Nodes) != n+n/2 {
+		t.Errorf("the completeness of a page of %d customers: %d reads besides the page", len(scored.Customers.Nodes), reads)
+	}
+	for _, c := range scored.Customers.Nodes {
+		// A customer with a contact has the contact's name; one without
+		// misses the contacts too.
+		if c.Completeness <= 0 || c.Completeness >= 100 || len(c.MissingFields) == 0 ||
+			slices.Contains(c.MissingFields, "contacts") != strings.HasSuffix(c.Name, "有限公司") {
+			t.Errorf("completeness of %s: %d, missing %v", c.Name, c.Completeness, c.MissingFields)
 		}
 	}
 

@@ -54,7 +54,7 @@ func (r *Resolver) customerOrNil(ctx context.Context, id string) (*crm.Customer,
 	if id == "" {
 		return nil, nil
 	}
-	c, err := r.CRM.Customer(ctx, id)
+	c, err := r.wholeCustomer(ctx, id)
 	if crm.IsCode(err, crm.CodeNotFound) {
 		return nil, nil
 	}
@@ -85,6 +85,15 @@ func (r *Resolver) duplicateCandidates(ctx context.Context, first *int, after *s
 		c, err := r.Duplicates.Candidates(ctx, a, n, cur)
 		if err != nil {
 			return nil, err
+		}
+		if selectsUnder(ctx, "nodes", "a", "b") {
+			ids := make([]string, 0, 2*len(c.Pairs))
+			for _, p := range c.Pairs {
+				ids = append(ids, p.A.ID, p.B.ID)
+			}
+			if err := r.primeCustomers(ctx, ids); err != nil {
+				return nil, err
+			}
 		}
 		out := &model.DuplicateCandidates{TotalCount: c.Total, Nodes: c.Pairs, Skipped: c.Skipped,
 			PageInfo: &model.PageInfo{HasNextPage: c.HasNext, HasPreviousPage: cur != ""}}

@@ -33,12 +33,9 @@ func (r *Resolver) removeAllRepeatedFollowUps(ctx context.Context) (*quality.Cle
 // completeness scores the whole document of c (a list's customer is
 // partial: it is read whole).
 func (r *Resolver) completeness(ctx context.Context, c *crm.Customer) (int, []string, error) {
-	if c.Partial {
-		whole, err := r.CRM.Customer(ctx, c.ID)
-		if err != nil {
-			return 0, nil, err
-		}
-		c = whole
+	c, err := r.full(ctx, c)
+	if err != nil {
+		return 0, nil, err
 	}
 	score, missing := quality.Completeness(c)
 	if missing == nil {

@@ -429,12 +429,12 @@ func (r *digestResolver) ServiceRequestsOverdue(ctx context.Context, obj *crm.Di
 
 // A is the resolver for the a field.
 func (r *duplicatePairResolver) A(ctx context.Context, obj *dedupe.Pair) (*crm.Customer, error) {
-	return r.CRM.Customer(ctx, obj.A.ID)
+	return r.wholeCustomer(ctx, obj.A.ID)
 }
 
 // B is the resolver for the b field.
 func (r *duplicatePairResolver) B(ctx context.Context, obj *dedupe.Pair) (*crm.Customer, error) {
-	return r.CRM.Customer(ctx, obj.B.ID)
+	return r.wholeCustomer(ctx, obj.B.ID)
 }
 
 // Range is the resolver for the range field.
