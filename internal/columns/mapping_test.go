@@ -329,6 +329,24 @@ func TestDetect(t *testing.T) {
 			},
 		},
 		{
+			// A bare number is no evidence of a date: Excel's serial 12345 is
+			// a date only in a column that is meant to hold dates.
+			name:   "bare numbers: not phone numbers, yet not dates either; serials in a date column",
+			header: []string{"客户名称", "手机", "首次合作时间"},
+			rows:   [][]string{{"甲", "12345", "45000"}, {"乙", "23456", "45001.5"}, {"丙", "34567", "2023-03-01"}},
+			want:   "name contactPhone firstDealOn",
+			check: func(t *testing.T, m Mapping) {
+				c := m.Columns[1]
+				if warningReasons(c) != "VALUES_MISMATCH" || c.Warnings[0].Params["found"] != nil ||
+					!strings.Contains(c.Warnings[0].Message, `3 of 3 sampled cells of column B "手机" are not phone numbers (e.g. "12345")`) {
+					t.Errorf("手机: %+v", c.Warnings)
+				}
+				if c := m.Columns[2]; c.Confidence != High || len(c.Warnings) != 0 {
+					t.Errorf("首次合作时间: %s %+v", c.Confidence, c.Warnings)
+				}
+			},
+		},
+		{
 			name:   "unmapped with a reason: personal data, a unit Kehu does not read",
 			header: []string{"客户名称", "身份证号", "家庭住址", "累计交易金额(亿元)"},
 			rows:   [][]string{{"甲", "110101199003070011", "北京市朝阳区", "1.2"}, {"乙", "", "", "3"}},

@@ -27,6 +27,11 @@ const (
 	shHistory // cells.History reads it
 	shDeals   // ... and finds only deals in it
 	shRegion  // SplitRegion reads it
+	// shSerial: a bare number cells.Date or DateTime reads as Excel's
+	// serial (45000 = 2023-03-15). A date column may hold them, but they
+	// say nothing about a column: 12345 in a 手机 column is a short
+	// number, not a date.
+	shSerial
 )
 
 // strongShapes are the shapes that say what a column is, in the order a
@@ -97,11 +102,15 @@ func classify(cell string) shape {
 	if crm.ValidWebsite(t) || wwwRe.MatchString(strings.ToLower(t)) {
 		s |= shWebsite
 	}
+	dateShape, timeShape := shDate, shTime
+	if numberRe.MatchString(t) {
+		dateShape, timeShape = shSerial, shSerial
+	}
 	if _, _, err := cells.Date(cell, cells.DateOptions{}); err == nil {
-		s |= shDate
+		s |= dateShape
 	}
 	if _, _, err := cells.DateTime(cell, crm.DefaultLocation, cells.DateOptions{}); err == nil {
-		s |= shTime
+		s |= timeShape
 	}
 	if intRe.MatchString(t) {
 		s |= shInt
@@ -137,9 +146,9 @@ func check(t *Target, unit cells.Unit) (func(cell string, sh shape) bool, string
 	case Website:
 		return has(shWebsite), "websites"
 	case Date:
-		return has(shDate), "dates"
+		return has(shDate | shSerial), "dates"
 	case Time:
-		return has(shTime), "dates or times"
+		return has(shTime | shSerial), "dates or times"
 	case Int:
 		return has(shInt), "whole numbers"
 	case Float:
