@@ -248,3 +248,33 @@ func splitList(s string, sep func(rune) bool) []string {
 	}
 	return out
 }
+
+// placeholders are what worksheets type in a cell that has no value, after
+// Fold and lower-casing (dash-only cells are Placeholder's own test).
+var placeholders = map[string]bool{
+	"无": true, "暂无": true, "没有": true, "空": true, "未知": true, "不详": true, "待定": true, "待补充": true, "无数据": true,
+	"n/a": true, "na": true, "null": true, "none": true, "nil": true, "#n/a": true, "?": true, "？": true,
+}
+
+// Placeholder reports whether a cell says there is no value: 无, 暂无, 没有,
+// 空, 未知, 不详, 待定, N/A, null, #N/A, a question mark, or only dashes,
+// slashes and dots (-, --, —, /). The importer reads such a cell as empty,
+// which leaves the value alone, rather than naming a company 无 or calling
+// "-" a phone number.
+func Placeholder(cell string) bool {
+	s := strings.ToLower(Fold(cell))
+	if s == "" {
+		return false
+	}
+	if placeholders[s] {
+		return true
+	}
+	for _, r := range s {
+		switch r {
+		case '-', '—', '–', '_', '/', '\\', '.', '·', '…':
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -68,3 +68,17 @@ func reasonOf(err error) crm.Reason {
 	}
 	return e.Reason
 }
+
+func TestPlaceholder(t *testing.T) {
+	for _, s := range []string{"无", " 暂无 ", "没有", "空", "未知", "不详", "待定", "N/A", "n/a", "NA", "NULL", "None", "#N/A", "?", "？",
+		"-", "--", "—", "——", "－", "/", "／", "...", "…", " - ", "_"} {
+		if !Placeholder(s) {
+			t.Errorf("%q is not a placeholder", s)
+		}
+	}
+	for _, s := range []string{"", " ", "无锡华光", "-1", "13812345678", "N/A公司", "A", "0", "空调", "无限科技", "na@kehu.cn"} {
+		if Placeholder(s) {
+			t.Errorf("%q is a placeholder", s)
+		}
+	}
+}

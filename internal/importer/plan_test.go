@@ -216,6 +216,39 @@ func TestPlan(t *testing.T) {
 	})
 }
 
+// TestPlanPlaceholders: a cell that says "no value" (无, -, N/A) is read
+// as empty, with a note: it leaves the value alone, never names a company
+// 无 or adds a contact 暂无.
+func TestPlanPlaceholders(t *testing.T) {
+	w := newWorld(t)
+	huaxin := w.create(t, crm.CustomerInput{Name: "华信机械有限公司", CustomerFields: crm.CustomerFields{Industry: ptr("机械制造")}})
+	header := []string{"客户编号", "客户名称", "所属行业", "联系人", "手机", "客户标签", "客户来源"}
+	p := w.plan(t, source(header,
+		[]string{huaxin.Code, "华信机械有限公司", "无", "暂无", "-", "N/A", "—"}, // 2: nothing to change
+		[]string{"", "占位公司", "／", "张三", "--", "无", "展会"},              // 3: new, only its name, contact and source
+		[]string{"", "无", "制造"}, // 4: no customer named
+	), importer.Options{})
+	var got []string
+	for _, r := range p.Rows {
+		got = append(got, outcome(r))
+	}
+	if want := []string{"2 UNCHANGED CODE", "3 CREATE", "4 ERROR REQUIRED@"}; !slices.Equal(got, want) {
+		t.Fatalf("rows:\n got %q\nwant %q", got, want)
+	}
+	var notes []string
+	for _, n := range p.Rows[0].Notes {
+		notes = append(notes, n.Column+": "+n.From+" → "+n.To)
+	}
+	if want := []string{"C 所属行业: 无 → ", "D 联系人: 暂无 → ", "E 手机: - → ", "F 客户标签: N/A → ", "G 客户来源: — → "}; !slices.Equal(notes, want) {
+		t.Errorf("row 2 notes:\n got %q\nwant %q", notes, want)
+	}
+	c := changes(p.Rows[1])
+	slices.Sort(c)
+	if want := []string{"contacts[张三].name:→张三", "name:→占位公司", "ownerId:→u-boss", "source:→展会", "stage:→POTENTIAL", "type:→NEW"}; !slices.Equal(c, want) {
+		t.Errorf("row 3 changes:\n got %q\nwant %q", c, want)
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
 
 func changes(r importer.Row) []string {

@@ -202,7 +202,7 @@ func (r *reader) keys(cellsOf []string) rowKeys {
 	if s := cells.Fold(cell(r.creditCol)); s != "" {
 		k.credit = creditKey(s)
 	}
-	if s := strings.TrimSpace(cell(r.nameCol)); cells.Fold(s) != "" {
+	if s := strings.TrimSpace(cell(r.nameCol)); cells.Fold(s) != "" && !cells.Placeholder(s) {
 		k.nameKey = crm.CompanyNameKey(s)
 	}
 	return k
@@ -296,6 +296,10 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 		s := cells.Fold(raw)
 		if s == "" {
 			continue // an empty cell leaves the value alone
+		}
+		if cells.Placeholder(s) { // 无, -, N/A: read as empty, said in a note
+			v.notes = append(v.notes, Note{Column: r.column(c.Index), From: strings.TrimSpace(raw)})
+			continue
 		}
 		text := strings.TrimSpace(raw)
 		col := c.Index

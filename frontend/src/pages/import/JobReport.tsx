@@ -105,7 +105,7 @@ export function JobReport({ job }: { job: ImportJobFieldsFragment }) {
       <ul className="kehu-import-changes">
         {o.notes.map((n, i) => (
           <li key={i}>
-            <Typography.Text type="secondary">{n.column}</Typography.Text> {n.from} → {n.to}
+            <Typography.Text type="secondary">{n.column}</Typography.Text> {n.from} → {n.to === '' ? t('import.empty') : n.to}
           </li>
         ))}
       </ul>
