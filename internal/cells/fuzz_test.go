@@ -214,6 +214,35 @@ func FuzzPhone(f *testing.F) {
 	})
 }
 
+// FuzzPhones: a cell of several numbers reads as numbers Phone reads alone,
+// without repeats; one number reads as Phone reads it.
+func FuzzPhones(f *testing.F) {
+	for _, s := range []string{"13812345678", "13812345678/13987654321", "13812345678 / 0571-88886666",
+		"13812345678，13987654321、010-12345678转8001", "13812345678；138-1234-5678", "13812345678/12345", "/", "1/2/3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ps, _, err := Phones(s)
+		if err != nil {
+			if reasonOf(err) == "not *Error" {
+				t.Fatalf("Phones(%q): error %#v", s, err)
+			}
+			return
+		}
+		if len(ps) == 0 {
+			t.Fatalf("Phones(%q): no number and no error", s)
+		}
+		for i, p := range ps {
+			if again, _, err := Phone(p); err != nil || again != p || slices.Contains(ps[:i], p) {
+				t.Fatalf("Phones(%q) = %q: %q reads as %q, %v, or repeats", s, ps, p, again, err)
+			}
+		}
+		if one, _, err := Phone(s); err == nil && (len(ps) != 1 || ps[0] != one) {
+			t.Fatalf("Phones(%q) = %q, Phone reads %q", s, ps, one)
+		}
+	})
+}
+
 func FuzzHistory(f *testing.F) {
 	for _, s := range []string{"2023-01-01 电话联系，了解需求", "2022-12-01 购买产品A，1000元",
 		"2023-01-01 电话联系\n2023/3/5 14:30 视频会议：方案评审；2023年4月1日 采购了产品B 20台，金额5.5万元",

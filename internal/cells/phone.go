@@ -1,7 +1,9 @@
 package cells
 
 import (
+	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -28,7 +30,8 @@ func Phone(s string) (string, Note, error) {
 		return "", Note{}, required(phoneExpected)
 	}
 	if f, bad := crm.PersonalData("phone", t); bad {
-		return "", Note{}, &Error{Reason: f.Reason, Message: quote(s) + " " + f.Message, Params: f.Params}
+		// Not quoted: an import's problems are stored, an ID number is not.
+		return "", Note{}, &Error{Reason: f.Reason, Message: "the cell " + f.Message, Params: f.Params}
 	}
 	if parts := splitList(s, func(r rune) bool { return tagSeparator(r) || r == '/' }); len(parts) > 1 {
 		return "", Note{}, fail(crm.ReasonInvalidPhone, nil,
@@ -39,6 +42,38 @@ func Phone(s string) (string, Note, error) {
 		return "", Note{}, fail(crm.ReasonInvalidPhone, nil, "%s is not a phone number: expected %s", quote(s), phoneExpected)
 	}
 	return p, note(s, p, false), nil
+}
+
+// Phones reads a cell of one or several phone numbers, separated as tags
+// are (, ， 、 ; ；) or by /: "13812345678 / 0571-88886666". It returns
+// them as Phone does, in the cell's order without repeats, and the Note of
+// the first. Errors as Phone's; a cell of several numbers fails when any
+// of them is not a phone number (INVALID_PHONE naming it).
+func Phones(s string) ([]string, Note, error) {
+	parts := splitList(s, func(r rune) bool { return tagSeparator(r) || r == '/' })
+	if len(parts) <= 1 {
+		p, n, err := Phone(s)
+		if err != nil {
+			return nil, Note{}, err
+		}
+		return []string{p}, n, nil
+	}
+	var out []string
+	for _, part := range parts {
+		p, _, err := Phone(part)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) && e.Reason == crm.ReasonInvalidPhone {
+				return nil, Note{}, fail(crm.ReasonInvalidPhone, map[string]any{"value": part},
+					"%s is not a phone number (in %s): expected %s", quote(part), quote(s), phoneExpected)
+			}
+			return nil, Note{}, err
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out, note(s, out[0], false), nil
 }
 
 // phone canonicalises a folded cell, or reports false.

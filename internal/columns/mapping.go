@@ -121,6 +121,12 @@ type Column struct {
 // Target returns the column's target; false when it is not imported.
 func (c Column) Target() (Target, bool) { return Lookup(c.Field) }
 
+// PersonalData reports whether the column's header names personal data
+// Kehu does not keep (身份证号, 家庭住址): it is never imported.
+func (c Column) PersonalData() bool {
+	return c.reason == crm.ReasonIDNumber || c.reason == crm.ReasonHomeAddress
+}
+
 // Mapping is which target each column of a sheet is, with the problems of
 // the whole header row (Problems, which Err returns) that stop an import.
 type Mapping struct {

@@ -93,9 +93,9 @@ func classify(cell string) shape {
 	if crm.ValidEmail(crm.NormalizeIdentifier(t)) {
 		s |= shEmail
 	}
-	if p, _, err := cells.Phone(cell); err == nil {
+	if ps, _, err := cells.Phones(cell); err == nil { // a cell may list several
 		s |= shPhone
-		if len(p) == 11 && p[0] == '1' {
+		if p := ps[0]; len(p) == 11 && p[0] == '1' {
 			s |= shMobile
 		}
 	}

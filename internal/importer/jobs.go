@@ -183,7 +183,7 @@ func (j *Jobs) run(ctx context.Context, a crm.Actor, im *crm.Import, f io.Reader
 	}
 	if p != nil {
 		summarize(im, p)
-		if rerr := j.saveRows(context.WithoutCancel(ctx), im.ID, src, p); rerr != nil {
+		if rerr := j.saveRows(context.WithoutCancel(ctx), im.ID, src, m, p); rerr != nil {
 			j.log().Error("import: store the result rows", "import", im.ID, "err", rerr)
 		}
 	}
@@ -223,20 +223,23 @@ func undoChunks(id string, u *Undo, seq *int) []*crm.ImportUndo {
 }
 
 // summarize puts what a plan says into the job's record: the counts, the first
-// rows' outcomes and the first problems.
+// rows' outcomes and the first problems, with personal data redacted.
 func summarize(im *crm.Import, p *Plan) {
 	im.Created, im.Updated, im.Unchanged, im.Duplicates, im.RowErrors = p.Created, p.Updated, p.Unchanged, p.Duplicates, p.RowErrors
 	im.Errors, im.Outcomes = nil, nil
 	for _, w := range p.Warnings {
 		im.Errors = append(im.Errors, crm.ImportError{Row: p.HeaderRow, Column: w.Column, Field: w.Field, Reason: w.Reason,
-			Message: w.Message, Params: w.Params, Warning: true})
+			Message: redact(w.Message, false), Params: redactParams(w.Params), Warning: true})
 	}
 	for _, r := range p.Rows {
 		if len(im.Outcomes) < crm.MaxImportOutcomes {
 			o := crm.ImportOutcome{Row: r.Row, Action: string(r.Action), CustomerID: r.Customer, Code: r.Code,
-				MatchedBy: string(r.MatchedBy), Duplicates: r.Duplicates, Changes: r.Changes}
+				MatchedBy: string(r.MatchedBy), Duplicates: r.Duplicates}
+			for _, c := range r.Changes {
+				o.Changes = append(o.Changes, crm.FieldChange{Field: c.Field, Old: redact(c.Old, false), New: redact(c.New, false)})
+			}
 			for _, n := range r.Notes {
-				o.Notes = append(o.Notes, crm.ImportNote{Column: n.Column, From: n.From, To: n.To})
+				o.Notes = append(o.Notes, crm.ImportNote{Column: n.Column, From: redact(n.From, false), To: redact(n.To, false)})
 			}
 			im.Outcomes = append(im.Outcomes, o)
 		}
@@ -247,7 +250,7 @@ func summarize(im *crm.Import, p *Plan) {
 			for _, e := range set.ps {
 				if len(im.Errors) < crm.MaxImportErrors {
 					im.Errors = append(im.Errors, crm.ImportError{Row: r.Row, Column: e.Column, Field: e.Field, Reason: e.Reason,
-						Message: e.Message, Params: e.Params, Warning: set.warning})
+						Message: redact(e.Message, false), Params: redactParams(e.Params), Warning: set.warning})
 				}
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/kehu-crm/kehu/internal/columns"
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -296,6 +297,68 @@ func TestResultFile(t *testing.T) {
 // A committed import with corrections saves its mapping for the next file
 // with the same header row; a saved mapping that no longer applies is
 // passed over.
+// TestJobRecordsKeepNoPersonalData: whatever a worksheet holds, an
+// import's stored records (the job with its problems and outcomes, the rows
+// of the result file) keep no resident ID number and no home address: a
+// column of them (身份证号) and any cell holding one (a phone cell, a note)
+// are redacted, and so are problems quoting them. The dry run and the
+// commit alike.
+func TestJobRecordsKeepNoPersonalData(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	j := w.jobs()
+	defer j.Close(ctx)
+	const id, home = "110105199003070017", "家庭住址：北京市朝阳区望京花园3号楼2单元501室"
+	file := func() *bytes.Reader {
+		return csvFile(
+			"客户名称,联系人,手机,身份证号,备注,地址",
+			"证件公司,张三,"+id+",11010519491231002X,"+home+",北京市朝阳区建国路88号SOHO现代城A座1201室",
+			"干净公司,李四,13812345678,,长期合作,",
+		)
+	}
+	for _, dry := range []bool{true, false} {
+		im, err := j.Start(ctx, w.boss, file(), "证件.csv", importer.JobInput{DryRun: dry})
+		if err != nil {
+			t.Fatal(err)
+		}
+		im = wait(t, j, w.boss, im.ID)
+		if im.RowErrors != 1 || im.Created != 1 {
+			t.Fatalf("dry run %v: %d created, %d rows with errors, problems %+v", dry, im.Created, im.RowErrors, im.Errors)
+		}
+		var stored []string
+		rec, err := w.crm.Store.Imports().Get(ctx, im.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := bson.MarshalExtJSON(rec, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, string(doc))
+		if err := w.crm.Store.Imports().EachRows(ctx, im.ID, func(r *crm.ImportRows) error {
+			doc, err := bson.MarshalExtJSON(r, false, false)
+			stored = append(stored, string(doc))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		all := strings.Join(stored, "\n")
+		for _, secret := range []string{id, "11010519491231002X", "望京花园"} {
+			if strings.Contains(all, secret) {
+				t.Errorf("dry run %v: the stored records hold %s", dry, secret)
+			}
+		}
+		got := resultRows(t, j, w.boss, im.ID)
+		if r := got[1]; r[2] != importer.Redacted || r[3] != importer.Redacted || r[4] != importer.Redacted ||
+			r[5] != "北京市朝阳区建国路88号SOHO现代城A座1201室" || r[0] != "证件公司" {
+			t.Errorf("dry run %v: result row %q", dry, r)
+		}
+		if r := got[2]; r[0] != "干净公司" || r[2] != "13812345678" || r[4] != "长期合作" {
+			t.Errorf("dry run %v: result row %q", dry, r)
+		}
+	}
+}
+
 func TestSavedMapping(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()

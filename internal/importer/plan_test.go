@@ -249,6 +249,26 @@ func TestPlanPlaceholders(t *testing.T) {
 	}
 }
 
+// TestPlanSeveralPhones: a phone cell listing several numbers keeps the
+// first for the contact and names the others in a warning (a contact has
+// one phone); a cell with a bad number among them fails its row.
+func TestPlanSeveralPhones(t *testing.T) {
+	w := newWorld(t)
+	header := []string{"客户名称", "联系人", "联系电话"}
+	p := w.plan(t, source(header,
+		[]string{"两个号码公司", "张三", "138 1234 5678 / 0571-88886666"},
+		[]string{"坏号码公司", "李四", "13812345679/12345"},
+	), importer.Options{})
+	r := p.Rows[0]
+	if outcome(r) != "2 CREATE" || !slices.Contains(changes(r), "contacts[张三].phone:→13812345678") || len(r.Warnings) != 1 ||
+		r.Warnings[0].Reason != crm.ReasonTooMany || r.Warnings[0].Column != "C 联系电话" || r.Warnings[0].Params["value"] != "0571-88886666" {
+		t.Errorf("row 2: %s, changes %q, warnings %+v", outcome(r), changes(r), r.Warnings)
+	}
+	if r := p.Rows[1]; outcome(r) != "3 ERROR INVALID_PHONE@C 联系电话" || r.Errors[0].Params["value"] != "12345" {
+		t.Errorf("row 3: %s %+v", outcome(r), r.Errors)
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
 
 func changes(r importer.Row) []string {

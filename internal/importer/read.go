@@ -469,10 +469,17 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 			case "contactTitle":
 				ct.Title = &text
 			case "contactPhone":
-				phone, n, err := cells.Phone(raw)
+				phones, n, err := cells.Phones(raw)
 				if err != nil {
 					fail(col, t.Key, err)
 					continue
+				}
+				phone := phones[0]
+				if len(phones) > 1 {
+					v.warnings = append(v.warnings, Problem{Column: r.column(col), Field: t.Key, Reason: crm.ReasonTooMany,
+						Params: map[string]any{"kept": phone, "value": strings.Join(phones[1:], ", ")},
+						Message: fmt.Sprintf("a contact keeps one phone: %s is kept, %s not imported (give another contact its number, or keep it in the notes)",
+							phone, strings.Join(phones[1:], ", "))})
 				}
 				if ct.Phone != nil && *ct.Phone != phone {
 					v.warnings = append(v.warnings, Problem{Column: r.column(col), Field: t.Key, Reason: crm.ReasonTooMany,

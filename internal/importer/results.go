@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/kehu-crm/kehu/internal/columns"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/sheet"
 )
@@ -22,8 +23,9 @@ import (
 // cell).
 const maxRowsChunk = 4 << 20
 
-// saveRows stores the rows of src with their outcomes in p.
-func (j *Jobs) saveRows(ctx context.Context, id string, src *Source, p *Plan) error {
+// saveRows stores the rows of src with their outcomes in p, with personal
+// data redacted (redactRow).
+func (j *Jobs) saveRows(ctx context.Context, id string, src *Source, m columns.Mapping, p *Plan) error {
 	byRow := make(map[int]*Row, len(p.Rows))
 	for i := range p.Rows {
 		byRow[p.Rows[i].Row] = &p.Rows[i]
@@ -31,7 +33,7 @@ func (j *Jobs) saveRows(ctx context.Context, id string, src *Source, p *Plan) er
 	chunk := &crm.ImportRows{Import: id, HeaderRow: src.HeaderRow, Header: src.Header}
 	size := 0
 	for _, sr := range src.Rows {
-		row := crm.ImportRow{Row: sr.Row, Cells: sr.Cells}
+		row := crm.ImportRow{Row: sr.Row, Cells: redactRow(m, sr.Cells)}
 		if r := byRow[sr.Row]; r != nil {
 			row.Action, row.Matched, row.Message = string(r.Action), r.Code, rowMessage(r)
 		}
