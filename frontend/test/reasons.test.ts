@@ -25,6 +25,22 @@ describe('field problems by reason', () => {
     expect(zh('AMBIGUOUS_USER', { value: '李娜', ids: ['u2', 'u3'] })).toBe('有多名用户叫“李娜”：请改用其中一位的邮箱或 id（u2、u3）');
   });
 
+  it("names an import cell's value before the wording, and the phone it kept", () => {
+    const text = (lang: 'zh' | 'en', reason: string, params: Record<string, unknown>) =>
+      problemText({ reason, params, message: 'server message' }, lang);
+    expect(text('zh', 'INVALID_PHONE', { value: '12345' })).toBe('“12345”：请输入手机号（13812345678）、带区号的座机（010-12345678）或 400/800 号码');
+    expect(text('en', 'INVALID_PHONE', { value: '12345' })).toBe(
+      '"12345": must be a mobile number (13812345678), a landline with area code (010-12345678) or a 400/800 number',
+    );
+    expect(text('zh', 'INVALID_DATE', { value: '2023-02-30' })).toBe('“2023-02-30”：日期格式应为 YYYY-MM-DD');
+    expect(text('zh', 'ID_NUMBER', { value: 'never sent' })).not.toContain('never sent');
+    expect(text('zh', 'NOT_ALLOWED_VALUE', { value: 'Z' })).toBe('“Z”不是允许的取值'); // its wording names it already
+    expect(text('zh', 'TOO_MANY', { kept: '13812345678', value: '0571-88886666' })).toBe(
+      '一个联系人只保留一个电话：保留 13812345678，0571-88886666 未导入',
+    );
+    expect(text('zh', 'TOO_MANY', { max: 100 })).toBe('数量已达上限（最多 100 个）');
+  });
+
   it('falls back to the server message for unknown reasons and missing parameters', () => {
     expect(problemText({ reason: 'SOMETHING_NEW', message: 'something new' }, 'zh')).toBe('something new');
     expect(problemText({ message: 'no reason at all' }, 'zh')).toBe('no reason at all');

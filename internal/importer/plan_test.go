@@ -174,6 +174,10 @@ func TestPlan(t *testing.T) {
 	if !slices.Contains(notes, "G 手机: 138 1234 5678 → 13812345678") {
 		t.Errorf("row 5 notes: %q", notes)
 	}
+	// A cell's problem names the cell, for clients' wording.
+	if r := row(7); r.Errors[0].Params["value"] != "12345" {
+		t.Errorf("row 7: params %v", r.Errors[0].Params)
+	}
 	if r := row(10); r.Code != "C209901007" {
 		t.Errorf("row 10: code %q, want the file's", r.Code)
 	}

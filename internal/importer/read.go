@@ -264,7 +264,8 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 	}
 	fail := func(col int, field string, err error) {
 		fe := cells.FieldError(field, err)
-		v.errors = append(v.errors, Problem{Column: r.column(col), Field: field, Reason: fe.Reason, Message: fe.Message, Params: fe.Params})
+		v.errors = append(v.errors, Problem{Column: r.column(col), Field: field, Reason: fe.Reason, Message: fe.Message,
+			Params: withValue(fe.Params, fe.Reason, cellsOf, col)})
 	}
 	note := func(col int, n cells.Note) {
 		if !n.IsZero() {
@@ -519,3 +520,18 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// withValue returns a cell's problem parameters with the cell as "value"
+// (trimmed), so that a client words the problem naming it; not for
+// personal data, which no record keeps (redact.go).
+func withValue(params map[string]any, reason crm.Reason, cellsOf []string, col int) map[string]any {
+	if _, ok := params["value"]; ok || col < 0 || col >= len(cellsOf) || reason == crm.ReasonIDNumber || reason == crm.ReasonHomeAddress {
+		return params
+	}
+	out := make(map[string]any, len(params)+1)
+	for k, v := range params {
+		out[k] = v
+	}
+	out["value"] = strings.TrimSpace(cellsOf[col])
+	return out
+}

@@ -65,7 +65,13 @@ const ZH: Record<string, Wording> = {
   REQUIRED: (p, field) => (last(field) === 'mapping' && num(p.field) ? `没有对应“${num(p.field)}”的列：请为其中一列选择这个字段` : '必填'),
   TOO_LONG: (p) => (num(p.max) ? `最多 ${num(p.max)} 个字` : undefined),
   TOO_SHORT: (p) => (num(p.min) ? `至少 ${num(p.min)} 个字符` : undefined),
-  TOO_MANY: (p) => (num(p.max) ? `数量已达上限（最多 ${num(p.max)} 个）` : undefined),
+  // An import's phone cell with several numbers names the one kept.
+  TOO_MANY: (p) =>
+    num(p.max)
+      ? `数量已达上限（最多 ${num(p.max)} 个）`
+      : num(p.kept)
+        ? `一个联系人只保留一个电话：保留 ${num(p.kept)}${num(p.value) ? `，${num(p.value)} 未导入` : ''}`
+        : undefined,
   NOT_ALLOWED_VALUE: (p) => (num(p.value) ? `“${num(p.value)}”不是允许的取值` : '不是允许的取值'),
   INVALID_TEXT: () => '包含无效字符',
   CONTROL_CHARACTERS: () => '不能包含控制字符',
@@ -204,10 +210,37 @@ const EN: Record<string, Wording> = {
   // Other reasons: the server's English message says it best.
 };
 
+/**
+ * Reasons about one value whose wording does not name it: an import's row
+ * problem carries the cell as params.value, quoted before the wording
+ * ("“12345”：请输入手机号…"). Never ID_NUMBER or HOME_ADDRESS: the server
+ * does not send those values back.
+ */
+const ABOUT_THE_VALUE = new Set([
+  'INVALID_PHONE',
+  'INVALID_EMAIL',
+  'INVALID_WECHAT',
+  'INVALID_CREDIT_CODE',
+  'INVALID_URL',
+  'INVALID_MONEY',
+  'INVALID_DATE',
+  'FUTURE_DATE',
+  'PAST_DATE',
+  'TOO_LONG',
+  'INVALID_TEXT',
+  'CONTROL_CHARACTERS',
+]);
+
 /** The problem in lang: by its reason and parameters, else the server's message. */
 export function problemText(p: Problem, lang: Lang): string {
   const wording = p.reason ? (lang === 'zh' ? ZH : EN)[p.reason] : undefined;
-  return wording?.(p.params ?? {}, p.field ?? '') ?? p.message;
+  const text = wording?.(p.params ?? {}, p.field ?? '');
+  if (text === undefined) return p.message;
+  const value = p.params?.value;
+  if (typeof value === 'string' && value !== '' && p.reason && ABOUT_THE_VALUE.has(p.reason)) {
+    return lang === 'zh' ? `“${value}”：${text}` : `"${value}": ${text}`;
+  }
+  return text;
 }
 
 /** The wording of a reason alone (client-side checks: "REQUIRED"). */
