@@ -1107,8 +1107,11 @@ type ComplexityRoot struct {
 		CanChangeOwners    func(childComplexity int) int
 		CanCreateCustomers func(childComplexity int) int
 		CanEditRules       func(childComplexity int) int
+		CanImport          func(childComplexity int) int
 		CanManageAPITokens func(childComplexity int) int
+		CanMergeCustomers  func(childComplexity int) int
 		CanSeeAllTasks     func(childComplexity int) int
+		CanSeeDataQuality  func(childComplexity int) int
 		CreatedAt          func(childComplexity int) int
 		Disabled           func(childComplexity int) int
 		Email              func(childComplexity int) int
@@ -6763,18 +6766,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.CanEditRules(childComplexity), true
+	case "User.canImport":
+		if e.ComplexityRoot.User.CanImport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanImport(childComplexity), true
 	case "User.canManageApiTokens":
 		if e.ComplexityRoot.User.CanManageAPITokens == nil {
 			break
 		}
 
 		return e.ComplexityRoot.User.CanManageAPITokens(childComplexity), true
+	case "User.canMergeCustomers":
+		if e.ComplexityRoot.User.CanMergeCustomers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanMergeCustomers(childComplexity), true
 	case "User.canSeeAllTasks":
 		if e.ComplexityRoot.User.CanSeeAllTasks == nil {
 			break
 		}
 
 		return e.ComplexityRoot.User.CanSeeAllTasks(childComplexity), true
+	case "User.canSeeDataQuality":
+		if e.ComplexityRoot.User.CanSeeDataQuality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.CanSeeDataQuality(childComplexity), true
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -9868,6 +9889,18 @@ scalar Upload
 "A JSON object: the parameters of a reason (docs/API.md, reasons), e.g. {\"column\": \"D 电话\"}."
 scalar JSONObject
 
+extend type User {
+  "True when the user may import worksheets (importCustomers) and undo imports (ADMIN, MANAGER)."
+  canImport: Boolean!
+  """
+  True when the user may review duplicates, merge customers and undo merges, and remove repeated
+  follow-ups in bulk (ADMIN, MANAGER).
+  """
+  canMergeCustomers: Boolean!
+  "True when the user may read the data quality report (dataQuality: ADMIN, MANAGER, ANALYST)."
+  canSeeDataQuality: Boolean!
+}
+
 extend type Query {
   "An import job (MANAGER, ADMIN); null when there is none of that id. Poll it while it runs."
   importJob(id: ID!): ImportJob
@@ -12166,6 +12199,12 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_canEditRules(ctx, field)
 	case "canSeeAllTasks":
 		return ec.fieldContext_User_canSeeAllTasks(ctx, field)
+	case "canImport":
+		return ec.fieldContext_User_canImport(ctx, field)
+	case "canMergeCustomers":
+		return ec.fieldContext_User_canMergeCustomers(ctx, field)
+	case "canSeeDataQuality":
+		return ec.fieldContext_User_canSeeDataQuality(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -37804,6 +37843,75 @@ func (ec *executionContext) fieldContext_User_canSeeAllTasks(_ context.Context, 
 	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
 }
 
+func (ec *executionContext) _User_canImport(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanImport(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canImport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canMergeCustomers(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canMergeCustomers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanMergeCustomers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canMergeCustomers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _User_canSeeDataQuality(ctx context.Context, field graphql.CollectedField, obj *crm.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_canSeeDataQuality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CanSeeDataQuality(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_canSeeDataQuality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -53417,6 +53525,21 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "canSeeAllTasks":
 			out.Values[i] = ec._User_canSeeAllTasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canImport":
+			out.Values[i] = ec._User_canImport(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canMergeCustomers":
+			out.Values[i] = ec._User_canMergeCustomers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "canSeeDataQuality":
+			out.Values[i] = ec._User_canSeeDataQuality(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -119,4 +120,45 @@ func TestDuplicateCandidatesOverHTTP(t *testing.T) {
 	ts.post(t, rep, q, nil).fails(t, "FORBIDDEN", "")
 	ts.post(t, boss, q, map[string]any{"after": "nonsense"}).fails(t, "BAD_USER_INPUT", "after")
 	ts.post(t, boss, `{ duplicateCandidates(first: 0) { totalCount } }`, nil).fails(t, "BAD_USER_INPUT", "first")
+}
+
+// TestDataMaintenanceCapabilities: me's canImport, canMergeCustomers and
+// canSeeDataQuality say what the server allows each role (the app shows
+// its pages by them): each is true exactly when its operation is not
+// FORBIDDEN.
+func TestDataMaintenanceCapabilities(t *testing.T) {
+	ts := newTestServer(t)
+	allowed := func(r gqlResponse) bool {
+		for _, e := range r.Errors {
+			if e.code() == "FORBIDDEN" {
+				return false
+			}
+			t.Fatalf("unexpected error: %+v", e)
+		}
+		return true
+	}
+	for i, role := range []crm.Role{crm.RoleAdmin, crm.RoleManager, crm.RoleSales, crm.RoleService, crm.RoleAnalyst} {
+		_, token := ts.user(t, fmt.Sprintf("cap%d@kehu.local", i), role)
+		var me struct {
+			Me struct{ CanImport, CanMergeCustomers, CanSeeDataQuality bool }
+		}
+		ts.post(t, token, `{ me { canImport canMergeCustomers canSeeDataQuality } }`, nil).ok(t, &me)
+		for _, c := range []struct {
+			what  string
+			claim bool
+			query string
+		}{
+			{"import", me.Me.CanImport, `{ importJobs(first: 1) { id } }`},
+			{"merge", me.Me.CanMergeCustomers, `{ duplicateCandidates(first: 1) { totalCount } }`},
+			{"data quality", me.Me.CanSeeDataQuality, `{ dataQuality { customers } }`},
+		} {
+			if got := allowed(ts.post(t, token, c.query, nil)); got != c.claim {
+				t.Errorf("%s: may %s %v, me says %v", role, c.what, got, c.claim)
+			}
+		}
+		if want := role == crm.RoleAdmin || role == crm.RoleManager; me.Me.CanImport != want || me.Me.CanMergeCustomers != want ||
+			me.Me.CanSeeDataQuality != (want || role == crm.RoleAnalyst) {
+			t.Errorf("%s: %+v", role, me.Me)
+		}
+	}
 }

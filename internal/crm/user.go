@@ -77,5 +77,17 @@ func (u *User) CanSeeAllTasks() bool { return !u.Disabled && u.actor().CanSeeAll
 // API tokens.
 func (u *User) CanManageAPITokens() bool { return !u.Disabled && u.actor().CanManageAPITokens() }
 
+// CanImport reports whether u's role may import worksheets and undo
+// imports.
+func (u *User) CanImport() bool { return !u.Disabled && u.actor().CanImport() }
+
+// CanMergeCustomers reports whether u's role may review duplicates, merge
+// customers (and undo merges) and remove repeated follow-ups in bulk.
+func (u *User) CanMergeCustomers() bool { return !u.Disabled && u.actor().CanMerge() }
+
+// CanSeeDataQuality reports whether u's role may read the data quality
+// report.
+func (u *User) CanSeeDataQuality() bool { return !u.Disabled && u.actor().CanSeeQualityReport() }
+
 // System is the actor for start-up jobs (first admin, demo data).
 var System = Actor{UserID: "system", Role: RoleAdmin}

@@ -15,6 +15,9 @@ export const UserFieldsFragment = graphql(`
     canManageApiTokens
     canEditRules
     canSeeAllTasks
+    canImport
+    canMergeCustomers
+    canSeeDataQuality
     locale
     createdAt
     updatedAt

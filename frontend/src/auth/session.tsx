@@ -121,12 +121,17 @@ export function canManageUsersView(me: Me | null): boolean {
   return me?.role === 'ADMIN' || me?.role === 'MANAGER';
 }
 
-/** Who may import worksheets (the server answers FORBIDDEN to others). */
-/** The data quality report (dataQuality): managers, admins and analysts. */
+/** The data quality report (dataQuality), as the server says (me.canSeeDataQuality). */
 export function canViewQuality(me: Me | null): boolean {
-  return me?.role === 'ADMIN' || me?.role === 'MANAGER' || me?.role === 'ANALYST';
+  return me?.canSeeDataQuality ?? false;
 }
 
+/** Who may import worksheets, as the server says (me.canImport). */
 export function canImport(me: Me | null): boolean {
-  return me?.role === 'ADMIN' || me?.role === 'MANAGER';
+  return me?.canImport ?? false;
+}
+
+/** Who may review duplicates, merge and clean up follow-ups in bulk (me.canMergeCustomers). */
+export function canMergeCustomers(me: Me | null): boolean {
+  return me?.canMergeCustomers ?? false;
 }

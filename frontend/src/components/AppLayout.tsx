@@ -3,7 +3,7 @@ import { Avatar, Badge, Button, Dropdown, Grid, Layout, Menu, Tag, type MenuProp
 import { LogoutOutlined, SearchOutlined, SettingOutlined, TeamOutlined, UserOutlined, ContactsOutlined, DashboardOutlined, ImportOutlined, ApartmentOutlined, CheckSquareOutlined, CustomerServiceOutlined, DatabaseOutlined, MergeCellsOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate, useNavigationType } from 'react-router-dom';
 import { useI18n } from '../i18n';
-import { canImport, canManageUsersView, canViewQuality, useSession } from '../auth/session';
+import { canImport, canManageUsersView, canMergeCustomers, canViewQuality, useSession } from '../auth/session';
 import { ROLE_LABELS } from '../i18n/enums';
 import { colors } from '../theme';
 import { isMac, QuickSwitcher, useQuickSwitcherKey } from './QuickSwitcher';
@@ -82,10 +82,10 @@ export function AppLayout() {
   // and analysts.
   const data: NonNullable<MenuProps['items']> = [];
   if (canImport(me)) {
-    data.push(
-      { key: 'import', icon: <ImportOutlined />, label: <Link to="/import" data-testid="nav-import">{t('nav.import')}</Link> },
-      { key: 'duplicates', icon: <MergeCellsOutlined />, label: <Link to="/duplicates" data-testid="nav-duplicates">{t('nav.duplicates')}</Link> },
-    );
+    data.push({ key: 'import', icon: <ImportOutlined />, label: <Link to="/import" data-testid="nav-import">{t('nav.import')}</Link> });
+  }
+  if (canMergeCustomers(me)) {
+    data.push({ key: 'duplicates', icon: <MergeCellsOutlined />, label: <Link to="/duplicates" data-testid="nav-duplicates">{t('nav.duplicates')}</Link> });
   }
   if (canViewQuality(me)) {
     data.push({ key: 'quality', icon: <SafetyCertificateOutlined />, label: <Link to="/quality" data-testid="nav-quality">{t('nav.quality')}</Link> });

@@ -9,7 +9,7 @@ import { Link } from 'react-router-dom';
 import { Popconfirm } from 'antd';
 import { request } from '../../api/client';
 import { ApiError } from '../../api/errors';
-import { canImport, useSession } from '../../auth/session';
+import { canMergeCustomers, useSession } from '../../auth/session';
 import type { CustomerMergeFieldsFragment, DuplicatePairCustomerFragment } from '../../gql/graphql';
 import { PageHeading } from '../../components/PageHeading';
 import { ErrorAlert, ErrorState } from '../../components/States';
@@ -43,7 +43,7 @@ export default function DuplicatesPage() {
   const { me } = useSession();
   const phone = Grid.useBreakpoint().md === false;
   const [merging, setMerging] = useState<{ a: string; b: string } | null>(null);
-  const allowed = canImport(me);
+  const allowed = canMergeCustomers(me);
   const pairs = useInfiniteQuery({
     queryKey: ['duplicates'],
     queryFn: async ({ pageParam }) => (await request(DuplicateCandidatesQuery, { first: PAGE, after: pageParam })).duplicateCandidates,

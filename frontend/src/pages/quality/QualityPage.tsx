@@ -9,7 +9,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { request } from '../../api/client';
 import { ApiError } from '../../api/errors';
-import { canImport, canViewQuality, useSession } from '../../auth/session';
+import { canMergeCustomers, canViewQuality, useSession } from '../../auth/session';
 import type { DataQualityQuery as DataQualityQueryType } from '../../gql/graphql';
 import { PageHeading } from '../../components/PageHeading';
 import { ErrorState, PageLoading } from '../../components/States';
@@ -63,7 +63,7 @@ export default function QualityPage() {
     <div data-testid="quality-page" style={{ maxWidth: 1200 }}>
       <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: 8, marginBottom: 8 }}>
         <PageHeading title={t('quality.title')} style={{ margin: 0 }} />
-        {canImport(me) && report.data && <Cleanup />}
+        {canMergeCustomers(me) && report.data && <Cleanup />}
       </div>
       <Typography.Paragraph type="secondary">{t('quality.intro')}</Typography.Paragraph>
       {report.error != null && <ErrorState error={report.error} onRetry={() => void report.refetch()} />}
