@@ -94,15 +94,16 @@ const historyExample = "2023-01-01 电话联系，了解需求 or 2022-12-01 购
 // Otherwise, an entry that starts with a purchase word (购买, 采购, 订购,
 // 下单, 签单, 签约, 成交, 续费, 续约 ...) and ends with an amount that has a
 // currency sign or unit (1000元, ¥1,000, 5万) is a Deal of the product named
-// between them; any other entry is an Interaction, its channel guessed from
-// its first channel word.
+// between them, or of the purchase word itself when it names none (2023-06-01
+// 成交，5万元 is a deal of 成交); any other entry is an Interaction, its
+// channel guessed from its first channel word.
 //
 // A line "【省略较早的 12 条】" or "[12 earlier entries left out]" is
 // counted in Omitted. Errors (Reason): REQUIRED for a cell without
 // entries; the first bad entry's (INVALID for an entry without a leading
-// date or text, a purchase without a product or with an amount without a
-// unit; Date's and Money's reasons for its date and amount), its message
-// naming the entry.
+// date or text, a purchase in the export's 【购买】 form without a product
+// or an amount, an amount without a unit; Date's and Money's reasons for
+// its date and amount), its message naming the entry.
 func History(s string, loc *time.Location, opts DateOptions) (HistoryEntries, error) {
 	var h HistoryEntries
 	entries := splitEntries(s)
@@ -259,11 +260,10 @@ func (h *HistoryEntries) add(e string, n, of int, loc *time.Location, opts DateO
 			}
 		}
 	}
-	if product == "" && (verb == "续费" || verb == "续约") {
-		product = verb
-	}
 	if product == "" {
-		return entryFail("is a purchase without a product: write it as 2022-12-01 购买产品A，1000元")
+		// 续费，2万元; 成交 5万元: the sheet names no product, the deal is
+		// what it says it was (a deal needs a product).
+		product = verb
 	}
 	money, _, err := Money(amount, Yuan)
 	if err != nil {

@@ -47,6 +47,9 @@ func TestHistory(t *testing.T) {
 		{in: "2023-01-01 电话报价1000元", // an amount without a purchase word: an interaction
 			want: HistoryEntries{Interactions: []I{{at(2023, 1, 1, 0, 0), crm.ChannelPhone, "电话报价1000元"}}}},
 		{in: "2023-06-01 续费，2万元", want: HistoryEntries{Deals: []D{{day(2023, 6, 1), "续费", 2000000}}}},
+		// No product named: the deal is what the entry says it was.
+		{in: "2022-12-01 购买，1000元", want: HistoryEntries{Deals: []D{{day(2022, 12, 1), "购买", 100000}}}},
+		{in: "2023-03-01 成交 5万元", want: HistoryEntries{Deals: []D{{day(2023, 3, 1), "成交", 5000000}}}},
 		{in: "2023-06-01 签单 CRM系统 ¥12,800", want: HistoryEntries{Deals: []D{{day(2023, 6, 1), "CRM系统", 1280000}}}},
 		{in: "2023-06-01 下单设备X1000元", want: HistoryEntries{Deals: []D{{day(2023, 6, 1), "设备X", 100000}}}},
 		{in: "2023-06-01 购买设备X1000，1000元", want: HistoryEntries{Deals: []D{{day(2023, 6, 1), "设备X1000", 100000}}}},
@@ -80,7 +83,6 @@ func TestHistory(t *testing.T) {
 		{in: "2023-01-01 电话联系；2023-13-01 拜访", reason: crm.ReasonInvalidDate, msg: "entry 2"},
 		{in: "03-01-23 电话联系", reason: crm.ReasonInvalid, msg: "does not start with a date"},
 		{in: "2022-12-01 购买产品A，1000", reason: crm.ReasonInvalid, msg: "no unit"},
-		{in: "2022-12-01 购买，1000元", reason: crm.ReasonInvalid, msg: "without a product"},
 		{in: "2022-12-01 购买产品A，1000.555元", reason: crm.ReasonInvalidMoney, msg: "two decimals"},
 		{in: "2022-12-01 购买产品A，6,80,000元", reason: crm.ReasonInvalidMoney, msg: "not a number"},
 		{in: "满意度100%", reason: crm.ReasonInvalid, msg: `entry "满意度100%" does not start with a date`},
