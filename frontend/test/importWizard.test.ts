@@ -80,7 +80,7 @@ describe('import problems', () => {
 
   it('words the mapping’s problems with field labels and column letters', () => {
     expect(importProblemText({ reason: 'REQUIRED', field: 'mapping', params: { field: 'name' }, message: 'no column is the name' }, 'zh', zhLabel)).toBe(
-      '没有对应“客户名称”的列：请为其中一列选择这个字段',
+      '没有对应“客户名称”的列：请为其中一列选择这个字段（只更新已有客户时，客户编号或统一社会信用代码列也可以）',
     );
     expect(importProblemText({ reason: 'REQUIRED', field: 'mapping', params: { field: 'name' }, message: 'no column is the name' }, 'en', zhLabel)).toBe(
       'no column is the name',

@@ -306,7 +306,9 @@ func finish(m *Mapping) {
 }
 
 // problems checks the header row as a whole: a value that takes one
-// column given by several, and no column for the customer's name.
+// column given by several, and no column naming the customer (its name;
+// or its code or credit code: a file that updates customers already in
+// Kehu needs no names, and a row of a new customer without one fails).
 func problems(cols []Column) []crm.FieldError {
 	type slot struct {
 		key     string
@@ -314,14 +316,14 @@ func problems(cols []Column) []crm.FieldError {
 	}
 	var order []slot
 	by := map[slot][]int{}
-	hasName := false
+	hasKey := false // a column that names the customer
 	for _, c := range cols {
 		if c.Field == "" {
 			continue
 		}
 		t := target(c.Field)
 		for _, k := range t.Writes() {
-			hasName = hasName || k == "name"
+			hasKey = hasKey || k == "name" || k == "code" || k == "creditCode"
 			if t.Many {
 				continue
 			}
@@ -355,9 +357,9 @@ func problems(cols []Column) []crm.FieldError {
 			Message: fmt.Sprintf("columns %s %s give %s, which takes one column: ignore all but one, or map them to other fields",
 				strings.Join(labels, " and "), all, what)})
 	}
-	if !hasName {
+	if !hasKey {
 		out = append(out, crm.FieldError{Field: "mapping", Reason: crm.ReasonRequired, Params: map[string]any{"field": "name"},
-			Message: "no column is the customer's name (客户名称): the import needs one; map a column to name"})
+			Message: "no column names the customer: map one to name (客户名称), or to code (客户编号) or creditCode (统一社会信用代码) to update customers already in Kehu"})
 	}
 	return out
 }

@@ -214,9 +214,19 @@ func TestDetect(t *testing.T) {
 			problems: "DUPLICATE_COLUMN",
 		},
 		{
-			name:     "no name column",
-			header:   []string{"客户编号", "标签"},
-			want:     "code tags",
+			name:   "no name column, but codes: a file that updates customers",
+			header: []string{"客户编号", "标签"},
+			want:   "code tags",
+		},
+		{
+			name:   "no name column, but credit codes",
+			header: []string{"统一社会信用代码", "所属行业"},
+			want:   "creditCode industry",
+		},
+		{
+			name:     "no column naming the customer",
+			header:   []string{"联系人", "标签"},
+			want:     "contactName tags",
 			problems: "REQUIRED",
 			check: func(t *testing.T, m Mapping) {
 				var e *crm.Error

@@ -273,6 +273,34 @@ func TestPlanSeveralPhones(t *testing.T) {
 	}
 }
 
+// TestPlanUpdateOnly: a file without names (客户编号 and the columns to
+// change, or credit codes) updates the customers it names; a row whose key
+// matches none cannot create one without a name.
+func TestPlanUpdateOnly(t *testing.T) {
+	w := newWorld(t)
+	huaxin := w.create(t, crm.CustomerInput{Name: "华信机械有限公司"})
+	credit := creditCode("91350100M000100Y4")
+	xinghe := w.create(t, crm.CustomerInput{Name: "星河贸易有限公司", CustomerFields: crm.CustomerFields{CreditCode: &credit}})
+	p := w.plan(t, source([]string{"客户编号", "统一社会信用代码", "所属行业"},
+		[]string{huaxin.Code, "", "机械制造"},
+		[]string{"", credit, "贸易"},
+		[]string{"C209901099", "", "零售"},
+	), importer.Options{})
+	var got []string
+	for _, r := range p.Rows {
+		got = append(got, outcome(r))
+	}
+	if want := []string{"2 UPDATE CODE", "3 UPDATE CREDIT_CODE", "4 ERROR REQUIRED@"}; !slices.Equal(got, want) {
+		t.Fatalf("rows:\n got %q\nwant %q", got, want)
+	}
+	if r := p.Rows[1]; r.Customer != xinghe.ID || !slices.Equal(changes(r), []string{"industry:→贸易"}) {
+		t.Errorf("row 3: %s %q", r.Customer, changes(r))
+	}
+	if e := p.Rows[2].Errors[0]; e.Field != "name" {
+		t.Errorf("row 4: %+v", e)
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
 
 func changes(r importer.Row) []string {

@@ -62,7 +62,10 @@ const NOT_FOUND_ZH: Record<string, string> = {
 const ZH: Record<string, Wording> = {
   // An import's mapping without a column for a needed field names it (the
   // import page passes the field's label).
-  REQUIRED: (p, field) => (last(field) === 'mapping' && num(p.field) ? `没有对应“${num(p.field)}”的列：请为其中一列选择这个字段` : '必填'),
+  REQUIRED: (p, field) =>
+    last(field) === 'mapping' && num(p.field)
+      ? `没有对应“${num(p.field)}”的列：请为其中一列选择这个字段（只更新已有客户时，客户编号或统一社会信用代码列也可以）`
+      : '必填',
   TOO_LONG: (p) => (num(p.max) ? `最多 ${num(p.max)} 个字` : undefined),
   TOO_SHORT: (p) => (num(p.min) ? `至少 ${num(p.min)} 个字符` : undefined),
   // An import's phone cell with several numbers names the one kept.
