@@ -183,6 +183,9 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 			stopped = err
 			break
 		}
+		if gi%Batch == 0 {
+			s.prefetch(ctx, x, keys, groups[gi:min(gi+Batch, len(groups))], opt)
+		}
 		values := make([]*rowValues, len(rows))
 		for k, i := range rows {
 			values[k] = rd.read(src.Rows[i].Row, src.Rows[i].Cells)
@@ -362,7 +365,7 @@ func (s *Service) plan(ctx context.Context, a crm.Actor, x *keyIndex, p *Plan, r
 // with that code.
 func (s *Service) match(ctx context.Context, x *keyIndex, r *record, opt Options) (existing *crm.Customer, by MatchKey, dups []string, err error) {
 	get := func(id string, by MatchKey) (*crm.Customer, MatchKey, []string, error) {
-		c, err := s.CRM.Store.Customers().Get(ctx, id)
+		c, err := s.stored(ctx, x, id)
 		return c, by, nil, err
 	}
 	if id, ok := x.byCode[r.code]; ok && r.code != "" {

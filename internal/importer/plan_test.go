@@ -310,3 +310,58 @@ func changes(r importer.Row) []string {
 	}
 	return out
 }
+
+// readCounter is a real store that counts its reads of customers by id.
+type readCounter struct {
+	crm.Store
+	customers *countingCustomers
+}
+
+func (s readCounter) Customers() crm.CustomerStore { return s.customers }
+
+type countingCustomers struct {
+	crm.CustomerStore
+	gets, getManys int
+}
+
+func (c *countingCustomers) Get(ctx context.Context, id string) (*crm.Customer, error) {
+	c.gets++
+	return c.CustomerStore.Get(ctx, id)
+}
+
+func (c *countingCustomers) GetMany(ctx context.Context, ids []string) ([]*crm.Customer, error) {
+	c.getManys++
+	return c.CustomerStore.GetMany(ctx, ids)
+}
+
+// TestPlanReadsStoredCustomersInBatches: a file updating many stored
+// customers reads them a batch at a time (by code, credit code or name),
+// not one query each; only a match by phone reads its customer alone.
+func TestPlanReadsStoredCustomersInBatches(t *testing.T) {
+	w := newWorld(t)
+	n := importer.Batch + 50
+	header := []string{"客户编号", "客户名称", "所属行业"}
+	var rows [][]string
+	var names [][]string
+	for i := range n {
+		c := w.create(t, crm.CustomerInput{Name: fmt.Sprintf("批量客户%03d有限公司", i)})
+		rows = append(rows, []string{c.Code, "", "制造"})
+		names = append(names, []string{"", c.Name, "零售"})
+	}
+	counter := &countingCustomers{CustomerStore: w.crm.Store.Customers()}
+	w.crm.Store = readCounter{Store: w.crm.Store, customers: counter}
+	for _, tc := range []struct {
+		name string
+		rows [][]string
+		opt  importer.Options
+	}{
+		{"by code", rows, importer.Options{}},
+		{"by name", names, importer.Options{MatchBy: importer.ByName}},
+	} {
+		counter.gets, counter.getManys = 0, 0
+		p := w.plan(t, source(header, tc.rows...), tc.opt)
+		if p.Updated != n || counter.gets != 0 || counter.getManys != 2 {
+			t.Errorf("%s: %d updated, %d reads alone, %d batches (want %d, 0, 2)", tc.name, p.Updated, counter.gets, counter.getManys, n)
+		}
+	}
+}
