@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -133,120 +132,46 @@ func mustTooLarge(t *testing.T, err error) {
 	}
 }
 
+// importsVersioned adapts is to the checks of versioned documents: the
+// mark is the import's message.
+func importsVersioned(t *testing.T, is crm.ImportStore) versioned[*crm.Import] {
+	return versioned[*crm.Import]{
+		noun:    "import",
+		insert:  func(im *crm.Import) error { return is.Insert(ctx(t), im) },
+		replace: func(im *crm.Import, expected int64) error { return is.Replace(ctx(t), im, expected) },
+		get:     func(id string) (*crm.Import, error) { return is.Get(ctx(t), id) },
+		id:      func(im *crm.Import) string { return im.ID },
+		build: func(id, mark string, version int64) *crm.Import {
+			im := anImport(id, "u1", base)
+			im.Status, im.Message, im.Version = crm.ImportRunning, mark, version
+			return im
+		},
+		mark:    func(im *crm.Import) string { return im.Message },
+		version: func(im *crm.Import) int64 { return im.Version },
+		same:    sameImport,
+	}
+}
+
 func init() {
 	register("Imports", false, func(t *testing.T, h Harness) {
 		s := open(t, h)
 		is := s.Imports()
-
-		_, err := is.Get(ctx(t), "imp1")
-		mustCode(t, err, crm.CodeNotFound)
-
-		im := anImport("imp1", "u1", base)
-		im.Version = 7
-		if err := is.Insert(ctx(t), im); err != nil {
-			t.Fatal(err)
-		}
-		if im.Version != 1 {
-			t.Fatalf("inserted as version %d", im.Version)
-		}
-		got, err := is.Get(ctx(t), "imp1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sameImport(t, im, got)
-
-		// A second import of the id is refused, and both keep theirs.
-		again := anImport("imp1", "u2", base.Add(time.Hour))
-		mustField(t, is.Insert(ctx(t), again), crm.CodeConflict, "id")
-		if again.ID != "imp1" || again.Version != 0 {
-			t.Fatalf("a refused insert changed the import: %s version %d", again.ID, again.Version)
-		}
-		got, _ = is.Get(ctx(t), "imp1")
-		sameImport(t, im, got)
-
-		// Without an id, the store gives one.
-		noID := anImport("", "u1", base)
-		if err := is.Insert(ctx(t), noID); err != nil || noID.ID == "" || noID.Version != 1 {
-			t.Fatalf("insert without an id: %q version %d, %v", noID.ID, noID.Version, err)
-		}
-		if got, err := is.Get(ctx(t), noID.ID); err != nil || got.ID != noID.ID {
-			t.Fatalf("get the import given an id: %v %v", got, err)
-		}
-
-		// Each step replaces imp1 with a job Processed step.processed at
-		// version step.expected+1; then imp1 must be at held (its
-		// version, its Processed).
-		for _, step := range []struct {
-			name      string
-			id        string
-			expected  int64
-			processed int
-			code      crm.Code // "" for success
-			held      int64
-		}{
-			{"replace", "imp1", 1, 10, "", 2},
-			{"stale", "imp1", 1, 11, crm.CodeConflict, 2},
-			{"ahead", "imp1", 5, 12, crm.CodeConflict, 2},
-			{"no such import", "imp9", 2, 13, crm.CodeNotFound, 2},
-			{"replace again", "imp1", 2, 14, "", 3},
-		} {
-			w := anImport(step.id, "u1", base)
-			w.Status, w.Processed, w.Version = crm.ImportRunning, step.processed, step.expected+1
-			err := is.Replace(ctx(t), w, step.expected)
-			switch {
-			case step.code == "" && err != nil:
-				t.Fatalf("%s: %v", step.name, err)
-			case step.code == crm.CodeConflict && !crm.IsVersionConflict(err):
-				t.Fatalf("%s: want a version CONFLICT, got %v", step.name, err)
-			case step.code != "":
-				mustCode(t, err, step.code)
-			}
-			got, err := is.Get(ctx(t), "imp1")
-			if err != nil || got.Version != step.held {
-				t.Fatalf("%s: imp1 at version %v, want %d (%v)", step.name, got, step.held, err)
-			}
-			if step.code == "" {
-				sameImport(t, w, got)
-			}
-		}
-		_, err = is.Get(ctx(t), "imp9")
-		mustCode(t, err, crm.CodeNotFound)
+		v := importsVersioned(t, is)
+		checkInsert(t, v, "imp1")
+		checkReplace(t, v, "imp1", "imp9")
 
 		// An import over MaxDocumentBytes is refused on both writes.
 		big := anImport("imp-big", "u1", base)
 		big.Message = strings.Repeat("很", crm.MaxDocumentBytes/3+1)
 		mustTooLarge(t, is.Insert(ctx(t), big))
-		_, err = is.Get(ctx(t), "imp-big")
+		_, err := is.Get(ctx(t), "imp-big")
 		mustCode(t, err, crm.CodeNotFound)
 		big.ID, big.Version = "imp1", 4
 		mustTooLarge(t, is.Replace(ctx(t), big, 3))
-		if got, _ := is.Get(ctx(t), "imp1"); got.Version != 3 || got.Processed != 14 {
+		if got, _ := is.Get(ctx(t), "imp1"); got.Version != 3 || got.Message != "14" {
 			t.Fatalf("a refused replace changed the import: %+v", got)
 		}
-
-		// Creating one id from several goroutines at once: one wins.
-		const racers = 8
-		errs := make([]error, racers)
-		var wg sync.WaitGroup
-		for i := range racers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = is.Insert(ctx(t), anImport("imp-raced", fmt.Sprintf("u%d", i), base))
-			}()
-		}
-		wg.Wait()
-		winners := 0
-		for _, err := range errs {
-			if err == nil {
-				winners++
-				continue
-			}
-			mustField(t, err, crm.CodeConflict, "id")
-		}
-		if winners != 1 {
-			t.Fatalf("%d racers inserted the import: %v", winners, errs)
-		}
+		checkInsertRace(t, v, "imp-raced")
 	})
 
 	register("ImportRaces", true, func(t *testing.T, h Harness) {
@@ -254,36 +179,7 @@ func init() {
 		if err := is.Insert(ctx(t), anImport("imp1", "u1", base)); err != nil {
 			t.Fatal(err)
 		}
-		for round := int64(1); round <= 3; round++ {
-			const racers = 8
-			errs := make([]error, racers)
-			var wg sync.WaitGroup
-			for i := range racers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					w := anImport("imp1", "u1", base)
-					w.Processed, w.Version = int(round)*100+i, round+1
-					errs[i] = is.Replace(ctx(t), w, round)
-				}()
-			}
-			wg.Wait()
-			winner := -1
-			for i, err := range errs {
-				if err == nil {
-					if winner >= 0 {
-						t.Fatalf("racers %d and %d both won", winner, i)
-					}
-					winner = i
-				} else if !crm.IsVersionConflict(err) {
-					t.Fatalf("racer %d: %v", i, err)
-				}
-			}
-			got, err := is.Get(ctx(t), "imp1")
-			if winner < 0 || err != nil || got.Version != round+1 || got.Processed != int(round)*100+winner {
-				t.Fatalf("round %d: winner %d, stored %+v %v", round, winner, got, err)
-			}
-		}
+		checkReplaceRace(t, importsVersioned(t, is), "imp1")
 	})
 
 	register("ImportList", false, func(t *testing.T, h Harness) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -75,28 +74,39 @@ func mustMerges(t *testing.T, ms crm.MergeStore, customer string, limit int, wan
 	}
 }
 
+// mergesVersioned adapts ms to the checks of versioned documents: the mark
+// is who undid the merge, and the survivor c-<mark>.
+func mergesVersioned(t *testing.T, ms crm.MergeStore) versioned[*crm.Merge] {
+	return versioned[*crm.Merge]{
+		noun:    "merge",
+		insert:  func(m *crm.Merge) error { return ms.Insert(ctx(t), m) },
+		replace: func(m *crm.Merge, expected int64) error { return ms.Replace(ctx(t), m, expected) },
+		get:     func(id string) (*crm.Merge, error) { return ms.Get(ctx(t), id) },
+		id:      func(m *crm.Merge) string { return m.ID },
+		build: func(id, mark string, version int64) *crm.Merge {
+			m := aMerge(t, id, base, "c-"+mark, "c2")
+			m.UndoneBy, m.Version = mark, version
+			return m
+		},
+		mark:    func(m *crm.Merge) string { return m.UndoneBy },
+		version: func(m *crm.Merge) int64 { return m.Version },
+		same:    sameMerge,
+	}
+}
+
 func init() {
 	register("Merges", false, func(t *testing.T, h Harness) {
 		s := open(t, h)
 		ms := s.Merges()
+		v := mergesVersioned(t, ms)
 
-		_, err := ms.Get(ctx(t), "m1")
-		mustCode(t, err, crm.CodeNotFound)
-
-		m := aMerge(t, "m1", base, "c1", "c2", "c3")
-		m.Version = 7
-		if err := ms.Insert(ctx(t), m); err != nil {
-			t.Fatal(err)
-		}
-		if m.Version != 1 {
-			t.Fatalf("inserted as version %d", m.Version)
-		}
+		m, noID := checkInsert(t, v, "m1")
+		mustMerges(t, ms, "c-second", 10) // the refused second insert is not listed
 		got, err := ms.Get(ctx(t), "m1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		sameMerge(t, m, got)
-		if got.UndoneAt == nil || !got.UndoneAt.Equal(*m.UndoneAt) || len(got.Before) != 3 || got.Before[2].Version != 4 {
+		if got.UndoneAt == nil || !got.UndoneAt.Equal(*m.UndoneAt) || len(got.Before) != 2 || got.Before[1].Version != 3 {
 			t.Fatalf("merge read back: %+v", got)
 		}
 
@@ -119,62 +129,7 @@ func init() {
 			t.Fatal("a merge not undone encodes undoneAt")
 		}
 
-		// A second merge of the id is refused, and both keep theirs.
-		again := aMerge(t, "m1", base.Add(time.Hour), "c9")
-		mustField(t, ms.Insert(ctx(t), again), crm.CodeConflict, "id")
-		if again.ID != "m1" || again.Version != 0 {
-			t.Fatalf("a refused insert changed the merge: %s version %d", again.ID, again.Version)
-		}
-		got, _ = ms.Get(ctx(t), "m1")
-		sameMerge(t, m, got)
-		mustMerges(t, ms, "c9", 10)
-
-		// Without an id, the store gives one.
-		noID := aMerge(t, "", base, "c1", "c2")
-		if err := ms.Insert(ctx(t), noID); err != nil || noID.ID == "" || noID.Version != 1 {
-			t.Fatalf("insert without an id: %q version %d, %v", noID.ID, noID.Version, err)
-		}
-		if got, err := ms.Get(ctx(t), noID.ID); err != nil || got.ID != noID.ID {
-			t.Fatalf("get the merge given an id: %v %v", got, err)
-		}
-
-		// Each step replaces m1 with one UndoneBy step.by at version
-		// step.expected+1; then m1 must be at held.
-		for _, step := range []struct {
-			name     string
-			id       string
-			expected int64
-			by       string
-			code     crm.Code // "" for success
-			held     int64
-		}{
-			{"replace", "m1", 1, "u10", "", 2},
-			{"stale", "m1", 1, "u11", crm.CodeConflict, 2},
-			{"ahead", "m1", 5, "u12", crm.CodeConflict, 2},
-			{"no such merge", "m9", 2, "u13", crm.CodeNotFound, 2},
-			{"replace again", "m1", 2, "u14", "", 3},
-		} {
-			w := aMerge(t, step.id, base, "c1", "c2", "c3")
-			w.UndoneBy, w.Version = step.by, step.expected+1
-			err := ms.Replace(ctx(t), w, step.expected)
-			switch {
-			case step.code == "" && err != nil:
-				t.Fatalf("%s: %v", step.name, err)
-			case step.code == crm.CodeConflict && !crm.IsVersionConflict(err):
-				t.Fatalf("%s: want a version CONFLICT, got %v", step.name, err)
-			case step.code != "":
-				mustCode(t, err, step.code)
-			}
-			got, err := ms.Get(ctx(t), "m1")
-			if err != nil || got.Version != step.held {
-				t.Fatalf("%s: m1 at version %v, want %d (%v)", step.name, got, step.held, err)
-			}
-			if step.code == "" {
-				sameMerge(t, w, got)
-			}
-		}
-		_, err = ms.Get(ctx(t), "m9")
-		mustCode(t, err, crm.CodeNotFound)
+		checkReplace(t, v, "m1", "m9")
 
 		// A nil merge, and a version that is not expectedVersion+1, are
 		// the caller's bug.
@@ -185,33 +140,11 @@ func init() {
 		mustCode(t, ms.Replace(ctx(t), skip, 3), crm.CodeInternal)
 		_, err = ms.List(ctx(t), "", 0)
 		mustCode(t, err, crm.CodeInternal)
-		if got, _ := ms.Get(ctx(t), "m1"); got.Version != 3 || got.UndoneBy != "u14" {
+		if got, _ := ms.Get(ctx(t), "m1"); got.Version != 3 || got.UndoneBy != "14" {
 			t.Fatalf("a refused replace changed the merge: %+v", got)
 		}
 
-		// Creating one id from several goroutines at once: one wins.
-		const racers = 8
-		errs := make([]error, racers)
-		var wg sync.WaitGroup
-		for i := range racers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = ms.Insert(ctx(t), aMerge(t, "m-raced", base, fmt.Sprintf("racer%d", i)))
-			}()
-		}
-		wg.Wait()
-		winners := 0
-		for _, err := range errs {
-			if err == nil {
-				winners++
-				continue
-			}
-			mustField(t, err, crm.CodeConflict, "id")
-		}
-		if winners != 1 {
-			t.Fatalf("%d racers inserted the merge: %v", winners, errs)
-		}
+		checkInsertRace(t, v, "m-raced")
 		mustMerges(t, ms, "", 10, "m1", "m-raced", "m-fresh", "m-bare", noID.ID)
 
 		// Durable across a restart.
@@ -240,36 +173,7 @@ func init() {
 		if err := ms.Insert(ctx(t), aMerge(t, "m1", base, "c1", "c2")); err != nil {
 			t.Fatal(err)
 		}
-		for round := int64(1); round <= 3; round++ {
-			const racers = 8
-			errs := make([]error, racers)
-			var wg sync.WaitGroup
-			for i := range racers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					w := aMerge(t, "m1", base, "c1", "c2")
-					w.UndoneBy, w.Version = fmt.Sprintf("u%d-%d", round, i), round+1
-					errs[i] = ms.Replace(ctx(t), w, round)
-				}()
-			}
-			wg.Wait()
-			winner := -1
-			for i, err := range errs {
-				if err == nil {
-					if winner >= 0 {
-						t.Fatalf("racers %d and %d both won", winner, i)
-					}
-					winner = i
-				} else if !crm.IsVersionConflict(err) {
-					t.Fatalf("racer %d: %v", i, err)
-				}
-			}
-			got, err := ms.Get(ctx(t), "m1")
-			if winner < 0 || err != nil || got.Version != round+1 || got.UndoneBy != fmt.Sprintf("u%d-%d", round, winner) {
-				t.Fatalf("round %d: winner %d, stored %+v %v", round, winner, got, err)
-			}
-		}
+		checkReplaceRace(t, mergesVersioned(t, ms), "m1")
 	})
 
 	// The size limit is on the encoded merge: MaxMergeBytes is kept, a
