@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,6 +88,18 @@ func templateWorkbook(b testing.TB, n int) []byte {
 		b.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// writeHeapProfile writes the heap profile (as of the last collection).
+func writeHeapProfile(b *testing.B, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // peakHeap samples the heap in use until stop is called.
@@ -166,6 +179,11 @@ func BenchmarkImport(b *testing.B) {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
 			after := ms.HeapInuse
+			if path := os.Getenv("KEHU_IMPORT_HEAPPROFILE"); path != "" {
+				// What the store holds of the new customers, by where it
+				// was allocated: go tool pprof -sample_index=inuse_space.
+				writeHeapProfile(b, fmt.Sprintf("%s.%d", path, n))
+			}
 			t3 := time.Now()
 			rep, err := w.svc.Undo(ctx, w.boss, undo)
 			if err != nil || rep.Deleted != n {
