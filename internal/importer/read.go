@@ -484,6 +484,7 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 				}
 				if ct.Phone != nil && *ct.Phone != phone {
 					v.warnings = append(v.warnings, Problem{Column: r.column(col), Field: t.Key, Reason: crm.ReasonTooMany,
+						Params:  map[string]any{"kept": *ct.Phone, "value": phone},
 						Message: fmt.Sprintf("a contact keeps one phone: %s is kept, %s is not imported", *ct.Phone, phone)})
 					continue
 				}
