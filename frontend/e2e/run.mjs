@@ -177,6 +177,38 @@ async function main() {
       }
     };
 
+    // --- set-up steps the scenarios share (each scenario sets up what it needs:
+    // KEHU_E2E_ONLY runs any one of them alone).
+    const managerToken = () => apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+    /** A new browser context signed in as `email` through /login?next=`next`; its page becomes the scenario's current one. */
+    const signedIn = async (email, next, { viewport = DESKTOP, password = DEMO_PASSWORD, ...extra } = {}) => {
+      const ctx = await newContext(viewport, extra);
+      const p = await ctx.newPage();
+      state.current = p;
+      await p.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+      await signIn(p, email, password, { expectPath: next });
+      return { ctx, p };
+    };
+    const asManager = (next, opts) => signedIn('manager@kehu.local', next, opts);
+    /** createCustomer over the API (as another session would); the fields asked back. */
+    const createCustomer = async (token, input, fields = 'id code version') =>
+      (await gql(base, `mutation($i:CustomerInput!){createCustomer(input:$i){${fields}}}`, { i: input }, token)).createCustomer;
+    /** fn run with the user's language set to `locale` (EN), put back to ZH_CN after. */
+    const inLocale = async (token, locale, fn) => {
+      await gql(base, 'mutation($l:Locale!){updateMySettings(input:{locale:$l}){locale}}', { l: locale }, token);
+      try {
+        await fn();
+      } finally {
+        await gql(base, 'mutation{updateMySettings(input:{locale:ZH_CN}){locale}}', {}, token);
+      }
+    };
+    /** The code of a customer sales1 owns (its page offers the quick log), looked up over the API. */
+    const salesOwnCustomer = async () => {
+      const d = await gql(base, '{customers(first:1, query:"owner:me", orderBy:{field:CODE, direction:ASC}){nodes{code}}}', {}, await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD));
+      assert(d.customers.nodes.length > 0, 'sales1 owns no customer');
+      return d.customers.nodes[0].code;
+    };
+
     await scenario('sign in', async () => {
       await page.goto(`${base}/customers`);
       await page.waitForURL(/\/login\?next=%2Fcustomers/);
@@ -893,7 +925,7 @@ async function main() {
       await p.locator('.kehu-card-clickable').first().click();
       await p.getByTestId('timeline').waitFor();
       await shoot(p, 'customer-detail');
-      await p.goto(`${base}/customers/${state.code ?? ''}`);
+      await p.goto(`${base}/customers/${await salesOwnCustomer()}`);
       await p.getByTestId('quick-log').waitFor();
       await shoot(p, 'customer-detail-own');
       await p.goto(`${base}/customers/new`);
@@ -2385,14 +2417,10 @@ async function main() {
     };
 
     await scenario('import: columns, dry run with a bad phone, commit, the customer in the list, undo (1280, 375)', async () => {
-      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
+      const token = await managerToken();
       assert((await importedCount(token)) === 0, `the demo data already has ${IMPORT_NAME}`);
       const { dir, file } = importCsv();
-      const ctx = await newContext(DESKTOP, { bypassCSP: true }); // to inject axe-core
-      const p = await ctx.newPage();
-      state.current = p;
-      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
-      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const { ctx, p } = await asManager('/customers', { bypassCSP: true }); // to inject axe-core
       await p.getByTestId('nav-data').hover(); // the 数据维护 submenu
       await p.getByTestId('nav-import').click();
       await p.waitForURL((u) => u.pathname === '/import');
@@ -2469,11 +2497,7 @@ async function main() {
       await ctx.close();
 
       // 375 px: the saved mapping applied, each step without sideways scrolling.
-      const phone = await newContext(PHONE, { bypassCSP: true });
-      const q = await phone.newPage();
-      state.current = q;
-      await q.goto(`${base}/login?next=${encodeURIComponent('/import')}`);
-      await signIn(q, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/import' });
+      const { ctx: phone, p: q } = await asManager('/import', { viewport: PHONE, bypassCSP: true });
       await q.getByTestId('import-upload-step').waitFor();
       await noSideways(q, 'the import page');
       await shoot(q, 'import-upload');
@@ -2503,13 +2527,8 @@ async function main() {
       await phone.close();
 
       // In English (the manager's setting, put back after): the columns and the dry run.
-      await gql(base, 'mutation{updateMySettings(input:{locale:EN}){locale}}', {}, token);
-      try {
-        const en = await newContext(DESKTOP);
-        const e = await en.newPage();
-        state.current = e;
-        await e.goto(`${base}/login?next=${encodeURIComponent('/import')}`);
-        await signIn(e, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/import' });
+      await inLocale(token, 'EN', async () => {
+        const { ctx: en, p: e } = await asManager('/import');
         await e.getByRole('heading', { level: 1, name: 'Import customers' }).waitFor();
         await uploadSheet(e, file);
         await e.locator('[data-testid=import-column][data-letter=E]').getByText('as saved last time').waitFor();
@@ -2519,17 +2538,11 @@ async function main() {
         await e.getByTestId('import-commit-button').filter({ hasText: 'Import customers: 1' }).waitFor();
         await shoot(e, 'import-dry-run-en');
         await en.close();
-      } finally {
-        await gql(base, 'mutation{updateMySettings(input:{locale:ZH_CN}){locale}}', {}, token);
-      }
+      });
       rmSync(dir, { recursive: true, force: true });
 
       // A salesperson is offered no import, and the page says so.
-      const sales = await newContext(DESKTOP);
-      const s = await sales.newPage();
-      state.current = s;
-      await s.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
-      await signIn(s, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const { ctx: sales, p: s } = await signedIn('sales1@kehu.local', '/customers');
       await s.locator('tr.kehu-row-clickable').first().waitFor();
       assert((await s.getByTestId('nav-import').count()) === 0, 'a salesperson is offered the import');
       await s.goto(`${base}/import`);
@@ -2539,26 +2552,9 @@ async function main() {
     });
     // --- end import
 
-    // Duplicates and merge (issue 18): two customers of the same company made
-    // over the API, merged on 重复客户 taking one field from the other, the
-    // survivor and the merged one's page, then the merge undone.
-    await scenario('duplicates: merge a pair choosing a field from the other, the merged-into notice, undo (1280, 375)', async () => {
-      const token = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
-      const NAME = 'e2e 合并测试精密机械有限公司';
-      const mk = async (input) => (await gql(base, 'mutation($i:CustomerInput!){createCustomer(input:$i){id code version}}', { i: input }, token)).createCustomer;
-      const A = await mk({ name: NAME, industry: '制造业', notes: '甲的备注', contacts: [{ name: '合并 甲', phone: '13912345601', primary: true }] });
-      const B = await mk({ name: NAME, industry: '软件和信息技术服务业', website: 'https://merge-e2e.example.cn', contacts: [{ name: '合并 乙', phone: '13912345601' }, { name: '合并 丙', email: 'bing@merge-e2e.example.cn' }] });
-      const ctx = await newContext(DESKTOP);
-      const p = await ctx.newPage();
-      state.current = p;
-      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
-      await signIn(p, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
-      await p.getByTestId('nav-data').hover(); // the 数据维护 submenu
-      await p.getByTestId('nav-duplicates').click();
-      await p.waitForURL((u) => u.pathname === '/duplicates');
-      await p.getByRole('heading', { level: 1, name: '重复客户' }).waitFor();
-      const api = await gql(base, '{duplicateCandidates(first:1){totalCount}}', {}, token);
-      await p.getByTestId('dup-total').filter({ hasText: `共 ${api.duplicateCandidates.totalCount} 对` }).waitFor();
+    /** The row (card at 375 px) of the pair A, B on 重复客户, more pages loaded until it shows. */
+    const findPair = async (p, A, B) => {
+      await p.getByTestId('dup-total').waitFor();
       const pair = p.locator(`[data-testid=dup-pair][data-a="${A.code}"][data-b="${B.code}"]`);
       for (let i = 0; i < 20 && (await pair.count()) === 0; i++) {
         const more = p.getByTestId('dup-load-more');
@@ -2567,6 +2563,28 @@ async function main() {
         await p.waitForTimeout(300);
       }
       await pair.scrollIntoViewIfNeeded();
+      return pair;
+    };
+    const mergeState = async (token, A, B) =>
+      gql(base, 'query($a:String!,$b:String!){a:customer(code:$a){industry archivedAt mergedInto{code}} b:customer(code:$b){industry archivedAt mergedInto{code}}}', { a: A.code, b: B.code }, token);
+
+    // Duplicates and merge (issue 18): two customers of the same company made
+    // over the API, merged on 重复客户 taking one field from the other, the
+    // survivor and the merged one's page, then the merge undone.
+    await scenario('duplicates: merge a pair choosing a field from the other, the merged-into notice, undo (1280, 375)', async () => {
+      const token = await managerToken();
+      const NAME = 'e2e 合并测试精密机械有限公司';
+      const mk = (input) => createCustomer(token, input);
+      const A = await mk({ name: NAME, industry: '制造业', notes: '甲的备注', contacts: [{ name: '合并 甲', phone: '13912345601', primary: true }] });
+      const B = await mk({ name: NAME, industry: '软件和信息技术服务业', website: 'https://merge-e2e.example.cn', contacts: [{ name: '合并 乙', phone: '13912345601' }, { name: '合并 丙', email: 'bing@merge-e2e.example.cn' }] });
+      const { ctx, p } = await asManager('/customers');
+      await p.getByTestId('nav-data').hover(); // the 数据维护 submenu
+      await p.getByTestId('nav-duplicates').click();
+      await p.waitForURL((u) => u.pathname === '/duplicates');
+      await p.getByRole('heading', { level: 1, name: '重复客户' }).waitFor();
+      const api = await gql(base, '{duplicateCandidates(first:1){totalCount}}', {}, token);
+      await p.getByTestId('dup-total').filter({ hasText: `共 ${api.duplicateCandidates.totalCount} 对` }).waitFor();
+      const pair = await findPair(p, A, B);
       await pair.locator('[data-reason=NAME]').waitFor();
       await pair.locator('[data-reason=PHONE]').waitFor();
       await pair.getByRole('link', { name: new RegExp(A.code) }).waitFor();
@@ -2606,11 +2624,7 @@ async function main() {
       // 375 px: cards, the dialog (of a second pair), nothing sideways; then the undo from 最近的合并.
       await mk({ name: 'e2e 合并测试二号贸易有限公司', industry: '批发和零售业', address: '上海市浦东新区张江路 88 号 3 幢 1201 室' });
       await mk({ name: 'e2e 合并测试二号贸易股份有限公司', mainBusiness: '进出口贸易、仓储物流与供应链管理服务，长文本换行检查' });
-      const phone = await newContext(PHONE);
-      const q = await phone.newPage();
-      state.current = q;
-      await q.goto(`${base}/login?next=${encodeURIComponent('/duplicates')}`);
-      await signIn(q, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/duplicates' });
+      const { ctx: phone, p: q } = await asManager('/duplicates', { viewport: PHONE });
       await q.getByTestId('dup-pair').first().waitFor();
       await shoot(q, 'duplicates');
       await noSideways(q, 'the duplicates page');
@@ -2633,11 +2647,7 @@ async function main() {
       await phone.close();
 
       // A salesperson is offered no 重复客户.
-      const sales = await newContext(DESKTOP);
-      const s = await sales.newPage();
-      state.current = s;
-      await s.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
-      await signIn(s, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const { ctx: sales, p: s } = await signedIn('sales1@kehu.local', '/customers');
       await s.locator('tr.kehu-row-clickable').first().waitFor();
       assert((await s.getByTestId('nav-duplicates').count()) === 0, 'a salesperson is offered the duplicates');
       await sales.close();
@@ -2645,14 +2655,69 @@ async function main() {
       state.current = page;
     });
 
+    // The merge dialog open while another user changes one of the two: the
+    // server answers CONFLICT, the dialog says so and shows both as they are
+    // now, a second 确认合并 merges; then the 撤销 in the success message takes
+    // the merge back (the pair listed again, the other customer active).
+    await scenario('duplicates: a customer changed while the merge dialog is open (conflict, reload, merge), undo from the success message (1280)', async () => {
+      const token = await managerToken();
+      const NAME = 'e2e 合并冲突测试电子科技有限公司';
+      const A = await createCustomer(token, { name: NAME, industry: '制造业', contacts: [{ name: '冲突 甲', phone: '13912345611', primary: true }] });
+      const B = await createCustomer(token, { name: NAME, industry: '批发和零售业', city: '苏州市', contacts: [{ name: '冲突 乙', phone: '13912345611' }] });
+      const { ctx, p } = await asManager('/duplicates');
+      const pair = await findPair(p, A, B);
+      await pair.getByTestId('dup-merge').click();
+      const dialog = p.locator('.ant-modal:visible');
+      const industry = dialog.locator('[data-testid=merge-field][data-field=industry]');
+      await industry.filter({ hasText: '批发和零售业' }).waitFor();
+      // Another user changes B with the version it read (the dialog still holds the old one).
+      const changed = await gql(base, 'mutation($id:ID!,$v:Int!){updateCustomer(id:$id,expectedVersion:$v,input:{industry:"住宿和餐饮业"}){version}}', { id: B.id, v: B.version }, token);
+      assert(changed.updateCustomer.version > B.version, 'the update did not bump the version');
+      await dialog.getByTestId('merge-confirm').click();
+      await dialog.getByTestId('merge-conflict').filter({ hasText: '有客户在您打开后被修改过，已载入最新资料' }).waitFor();
+      await industry.filter({ hasText: '住宿和餐饮业' }).waitFor(); // B reloaded
+      assert((await industry.filter({ hasText: '批发和零售业' }).count()) === 0, 'the dialog still shows B as it was');
+      await industry.filter({ hasText: '制造业' }).waitFor(); // A reloaded too, unchanged
+      assert((await p.getByTestId('merge-done').count()) === 0, 'a merge is reported after the conflict');
+      const refused = await mergeState(token, A, B);
+      assert(refused.b.mergedInto === null && refused.b.archivedAt === null, 'the stale merge went through');
+      await shoot(p, 'duplicates-merge-conflict');
+      // B's new industry taken, confirmed again: merged with the versions reloaded.
+      await industry.locator('[data-side=b]').click();
+      await p.waitForFunction(() => document.querySelector('.ant-modal [data-testid=merge-field][data-field=industry]')?.getAttribute('data-pick') === 'b');
+      await dialog.getByTestId('merge-confirm').click();
+      const done = p.getByTestId('merge-done').filter({ hasText: `已将 ${B.code} 合并到 ${A.code}` });
+      await done.waitFor();
+      await dialog.waitFor({ state: 'detached' });
+      const merged = await mergeState(token, A, B);
+      assert(merged.a.industry === '住宿和餐饮业', `the survivor's industry after the second confirm: ${merged.a.industry}`);
+      assert(merged.b.mergedInto?.code === A.code && merged.b.archivedAt, 'B is not merged into A after the second confirm');
+      await pair.waitFor({ state: 'detached' });
+      await shoot(p, 'duplicates-merge-done');
+
+      // 撤销 in the success message: undone, the pair listed again, B active, A as before.
+      await done.getByTestId('merge-done-undo').click();
+      await p.getByText('合并已撤销', { exact: true }).waitFor();
+      await done.waitFor({ state: 'detached' });
+      await pair.waitFor();
+      const undone = await mergeState(token, A, B);
+      assert(undone.b.mergedInto === null && undone.b.archivedAt === null, `B is still merged after the undo: ${JSON.stringify(undone.b)}`);
+      assert(undone.a.industry === '制造业', `A was not restored: ${JSON.stringify(undone.a)}`);
+      const item = p.locator('[data-testid=merge-item]').filter({ hasText: B.code }).first();
+      await item.getByText('已撤销', { exact: true }).waitFor();
+      assert((await item.getByTestId('merge-undo').count()) === 0, 'the undone merge still offers 撤销');
+      await shoot(p, 'duplicates-undone-from-message');
+      await p.goto(`${base}/customers/${encodeURIComponent(B.code)}`);
+      await p.getByRole('heading', { level: 1, name: NAME }).waitFor();
+      assert((await p.getByTestId('merged-into').count()) === 0, 'B still says it was merged');
+      await ctx.close();
+      state.current = page;
+    });
+
     await scenario('data quality: the counts as the API, a drill link opens its customer, the clean-up (1280, 375)', async () => {
       const token = await apiLogin(base, 'analyst@kehu.local', DEMO_PASSWORD);
       const api = (await gql(base, '{dataQuality{customers averageCompleteness histogram{min customers} findings{kind customers drill{code}}}}', {}, token)).dataQuality;
-      const ctx = await newContext(DESKTOP);
-      const p = await ctx.newPage();
-      state.current = p;
-      await p.goto(`${base}/login?next=${encodeURIComponent('/customers')}`);
-      await signIn(p, 'analyst@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
+      const { ctx, p } = await signedIn('analyst@kehu.local', '/customers');
       await p.getByTestId('nav-data').hover(); // the 数据维护 submenu
       await p.getByTestId('nav-quality').click();
       await p.waitForURL((u) => u.pathname === '/quality');
@@ -2677,11 +2742,7 @@ async function main() {
       await ctx.close();
 
       // A manager at 375 px: one column, nothing sideways, the clean-up.
-      const phone = await newContext(PHONE);
-      const q = await phone.newPage();
-      state.current = q;
-      await q.goto(`${base}/login?next=${encodeURIComponent('/quality')}`);
-      await signIn(q, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/quality' });
+      const { ctx: phone, p: q } = await asManager('/quality', { viewport: PHONE });
       await q.getByTestId('quality-finding').first().waitFor();
       await shoot(q, 'quality');
       await q.screenshot({ path: join(SHOTS, 'quality-full-375.png'), fullPage: true });
@@ -2694,14 +2755,8 @@ async function main() {
       await phone.close();
 
       // In English (the manager's setting, put back after): both pages.
-      const mtoken = await apiLogin(base, 'manager@kehu.local', DEMO_PASSWORD);
-      await gql(base, 'mutation{updateMySettings(input:{locale:EN}){locale}}', {}, mtoken);
-      try {
-        const en = await newContext(DESKTOP);
-        const e = await en.newPage();
-        state.current = e;
-        await e.goto(`${base}/login?next=${encodeURIComponent('/duplicates')}`);
-        await signIn(e, 'manager@kehu.local', DEMO_PASSWORD, { expectPath: '/duplicates' });
+      await inLocale(await managerToken(), 'EN', async () => {
+        const { ctx: en, p: e } = await asManager('/duplicates');
         await e.getByRole('heading', { level: 1, name: 'Duplicate customers' }).waitFor();
         await e.getByTestId('merge-recent').getByText('Recent merges').waitFor();
         await e.getByTestId('dup-total').waitFor();
@@ -2711,40 +2766,44 @@ async function main() {
         await e.getByTestId('quality-missing').getByText('Credit code').waitFor();
         await shoot(e, 'quality-en');
         await en.close();
-      } finally {
-        await gql(base, 'mutation{updateMySettings(input:{locale:ZH_CN}){locale}}', {}, mtoken);
-      }
+      });
       state.current = page;
     });
     // --- end duplicates and quality
 
     await scenario('switch to English', async () => {
-      await page.goto(`${base}/settings`);
-      await page.getByTestId('language-switch').waitFor();
-      await shoot(page, 'settings');
-      await page.getByTestId('language-switch').getByText('English').click();
-      await page.getByRole('heading', { level: 1, name: 'My settings' }).waitFor();
-      await page.goto(`${base}/customers`);
-      await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
-      await page.locator('th').filter({ hasText: 'Last contact' }).first().waitFor();
-      await shoot(page, 'customer-list-en');
-      await page.goto(`${base}/customers?q=${encodeURIComponent('tier:A,B -owner:none visits(90d):>=3 last-deal:>90d')}`);
-      await setBuilder(page, true);
-      await page.getByTestId('seg-count').filter({ hasText: 'customers match' }).waitFor();
-      await page.getByTestId('seg-block').getByText('Number of interactions where').waitFor();
-      await segCount(page);
-      await shoot(page, 'segment-builder-en');
-      await setBuilder(page, false);
-      // Kept in the user's settings: a new browser signs in and gets English.
-      const other = await newContext();
-      const p2 = await other.newPage();
-      await p2.goto(`${base}/login`);
-      await signIn(p2, 'sales1@kehu.local', DEMO_PASSWORD, { expectPath: '/customers' });
-      await p2.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
-      await p2.goto(`${base}/customers/${state.code ?? ''}`);
-      await p2.getByText('Quick log').waitFor();
-      await shoot(p2, 'customer-detail-en');
-      await other.close();
+      // Its own session of sales1 (not the one "sign in" left), its language put back after.
+      const token = await apiLogin(base, 'sales1@kehu.local', DEMO_PASSWORD);
+      const own = await salesOwnCustomer();
+      try {
+        const { ctx, p } = await signedIn('sales1@kehu.local', '/settings');
+        await p.getByTestId('language-switch').waitFor();
+        await shoot(p, 'settings');
+        await p.getByTestId('language-switch').getByText('English').click();
+        await p.getByRole('heading', { level: 1, name: 'My settings' }).waitFor();
+        await p.goto(`${base}/customers`);
+        await p.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
+        await p.locator('th').filter({ hasText: 'Last contact' }).first().waitFor();
+        await shoot(p, 'customer-list-en');
+        await p.goto(`${base}/customers?q=${encodeURIComponent('tier:A,B -owner:none visits(90d):>=3 last-deal:>90d')}`);
+        await setBuilder(p, true);
+        await p.getByTestId('seg-count').filter({ hasText: 'customers match' }).waitFor();
+        await p.getByTestId('seg-block').getByText('Number of interactions where').waitFor();
+        await segCount(p);
+        await shoot(p, 'segment-builder-en');
+        await setBuilder(p, false);
+        await ctx.close();
+        // Kept in the user's settings: a new browser signs in and gets English.
+        const { ctx: other, p: p2 } = await signedIn('sales1@kehu.local', '/customers');
+        await p2.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
+        await p2.goto(`${base}/customers/${own}`);
+        await p2.getByText('Quick log').waitFor();
+        await shoot(p2, 'customer-detail-en');
+        await other.close();
+      } finally {
+        await gql(base, 'mutation{updateMySettings(input:{locale:ZH_CN}){locale}}', {}, token);
+        state.current = page;
+      }
     });
 
     await desktop.close();
