@@ -136,8 +136,13 @@ export const CustomerCursorsQuery = graphql(`
   }
 `);
 
-export const CustomerProfileFragment = graphql(`
-  fragment CustomerProfile on Customer {
+/**
+ * A customer's own fields as the customer form edits them (and a merge
+ * chooses between): the profile below and the merge dialog's customers
+ * (pages/duplicates/operations.ts) both spread it, so they list the same.
+ */
+export const CustomerFieldsFragment = graphql(`
+  fragment CustomerFields on Customer {
     id
     code
     name
@@ -158,18 +163,24 @@ export const CustomerProfileFragment = graphql(`
     valueTier
     intentGrade
     needType
-    tags
     owner {
-      id
-      name
-    }
-    collaborators {
       id
       name
     }
     commPreference
     notes
     archivedAt
+  }
+`);
+
+export const CustomerProfileFragment = graphql(`
+  fragment CustomerProfile on Customer {
+    ...CustomerFields
+    tags
+    collaborators {
+      id
+      name
+    }
     viewerCanChangeOwner
     viewerCanChangeCollaborators
   }

@@ -54,42 +54,17 @@ export const MergeCustomersQuery = graphql(`
   }
 `);
 
+/** CustomerFields (api/operations.ts, the customer form's) and what a merge also shows. */
 export const MergeCustomerFragment = graphql(`
   fragment MergeCustomer on Customer {
-    id
-    code
-    name
-    version
-    creditCode
-    industry
-    employeeBand
-    revenueBand
-    province
-    city
-    address
-    website
-    foundedOn
-    mainBusiness
-    source
-    type
-    stage
-    valueTier
-    intentGrade
-    needType
+    ...CustomerFields
     cadenceDays
-    owner {
-      id
-      name
-    }
-    commPreference
-    notes
     contacts(limit: 100) {
       id
     }
     interactionCount
     dealCount
     openNeedCount
-    archivedAt
   }
 `);
 
