@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/kehu-crm/kehu/internal/crm"
@@ -36,8 +37,13 @@ type loaders struct {
 	customers *dataloadgen.Loader[string, *crm.Customer]
 }
 
-// withLoaders gives an operation its loaders.
+// withLoaders gives a query its loaders. A mutation gets none: its fields
+// run one after the other and may change what an earlier one read, which
+// a loader's cache would hand out again.
 func withLoaders(ctx context.Context, r *Resolver) context.Context {
+	if oc := graphql.GetOperationContext(ctx); oc.Operation == nil || oc.Operation.Operation != ast.Query {
+		return ctx
+	}
 	return context.WithValue(ctx, loadersKey, &loaders{
 		customers: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*crm.Customer, error) {
 			cs, err := r.Store.Customers().GetMany(ctx, ids)
