@@ -245,6 +245,13 @@ func init() {
 // CONFLICT on expectedVersion, and returns the index of the nil one.
 func oneWinner(t *testing.T, errs []error) int {
 	t.Helper()
+	return oneWinnerOf(t, errs, func(err error) { mustField(t, err, crm.CodeConflict, "expectedVersion") })
+}
+
+// oneWinnerOf asserts that exactly one error is nil, checks each other one
+// with lost, and returns the index of the nil one.
+func oneWinnerOf(t *testing.T, errs []error, lost func(error)) int {
+	t.Helper()
 	winner := -1
 	for i, err := range errs {
 		if err == nil {
@@ -254,7 +261,7 @@ func oneWinner(t *testing.T, errs []error) int {
 			winner = i
 			continue
 		}
-		mustField(t, err, crm.CodeConflict, "expectedVersion")
+		lost(err)
 	}
 	if winner < 0 {
 		t.Fatalf("no racer won: %v", errs)

@@ -142,19 +142,13 @@ func checkReplaceRace[T any](t *testing.T, v versioned[T], id string) {
 			wg.Go(func() { errs[i] = v.replace(v.build(id, fmt.Sprintf("%d-%d", round, i), round+1), round) })
 		}
 		wg.Wait()
-		winner := -1
-		for i, err := range errs {
-			if err == nil {
-				if winner >= 0 {
-					t.Fatalf("racers %d and %d both won", winner, i)
-				}
-				winner = i
-			} else if !crm.IsVersionConflict(err) {
-				t.Fatalf("racer %d: %v", i, err)
+		winner := oneWinnerOf(t, errs, func(err error) {
+			if !crm.IsVersionConflict(err) {
+				t.Fatalf("a racer: %v, want a version CONFLICT", err)
 			}
-		}
+		})
 		got, err := v.get(id)
-		if winner < 0 || err != nil || v.version(got) != round+1 || v.mark(got) != fmt.Sprintf("%d-%d", round, winner) {
+		if err != nil || v.version(got) != round+1 || v.mark(got) != fmt.Sprintf("%d-%d", round, winner) {
 			t.Fatalf("round %d: winner %d, stored %+v %v", round, winner, got, err)
 		}
 	}
