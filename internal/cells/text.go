@@ -71,7 +71,11 @@ func required(what string) *Error {
 }
 
 // quote quotes a cell for a message, cut to 40 characters.
-func quote(s string) string {
+func quote(s string) string { return `"` + Excerpt(s) + `"` }
+
+// Excerpt is a cell as a message shows it: trimmed, valid UTF-8, cut to
+// 40 characters (…).
+func Excerpt(s string) string {
 	s = strings.TrimSpace(s)
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
@@ -80,7 +84,7 @@ func quote(s string) string {
 		rs := []rune(s)
 		s = string(rs[:40]) + "…"
 	}
-	return `"` + s + `"`
+	return s
 }
 
 // Fold is the text normalisation every reader here starts with: full-width

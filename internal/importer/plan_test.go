@@ -262,6 +262,7 @@ func TestPlanSeveralPhones(t *testing.T) {
 	p := w.plan(t, source(header,
 		[]string{"两个号码公司", "张三", "138 1234 5678 / 0571-88886666"},
 		[]string{"坏号码公司", "李四", "13812345679/12345"},
+		[]string{"长单元格公司", "王五", strings.Repeat("电话", 500)},
 	), importer.Options{})
 	r := p.Rows[0]
 	if outcome(r) != "2 CREATE" || !slices.Contains(changes(r), "contacts[张三].phone:→13812345678") || len(r.Warnings) != 1 ||
@@ -270,6 +271,11 @@ func TestPlanSeveralPhones(t *testing.T) {
 	}
 	if r := p.Rows[1]; outcome(r) != "3 ERROR INVALID_PHONE@C 联系电话" || r.Errors[0].Params["value"] != "12345" {
 		t.Errorf("row 3: %s %+v", outcome(r), r.Errors)
+	}
+	// The value a problem names is an excerpt: a job keeps a thousand
+	// problems, not a thousand whole cells.
+	if r := p.Rows[2]; outcome(r) != "4 ERROR INVALID_PHONE@C 联系电话" || r.Errors[0].Params["value"] != strings.Repeat("电话", 20)+"…" {
+		t.Errorf("row 4: %s %+v", outcome(r), r.Errors[0].Params)
 	}
 }
 

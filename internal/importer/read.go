@@ -523,7 +523,8 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 func ptr[T any](v T) *T { return &v }
 
 // withValue returns a cell's problem parameters with the cell as "value"
-// (trimmed), so that a client words the problem naming it; not for
+// (cells.Excerpt: a job keeps up to crm.MaxImportErrors problems, not
+// whole cells), so that a client words the problem naming it; not for
 // personal data, which no record keeps (redact.go).
 func withValue(params map[string]any, reason crm.Reason, cellsOf []string, col int) map[string]any {
 	if _, ok := params["value"]; ok || col < 0 || col >= len(cellsOf) || reason == crm.ReasonIDNumber || reason == crm.ReasonHomeAddress {
@@ -533,6 +534,6 @@ func withValue(params map[string]any, reason crm.Reason, cellsOf []string, col i
 	for k, v := range params {
 		out[k] = v
 	}
-	out["value"] = strings.TrimSpace(cellsOf[col])
+	out["value"] = cells.Excerpt(cellsOf[col])
 	return out
 }
