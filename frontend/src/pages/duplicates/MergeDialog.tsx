@@ -14,33 +14,19 @@ import { CUSTOMER_TYPE_LABELS, INTENT_GRADE_LABELS, NEED_TYPE_LABELS, STAGE_LABE
 import { EMPLOYEE_BAND_CHOICES, REVENUE_BAND_CHOICES, SOURCE_CHOICES } from '../../i18n/choices';
 import { ErrorAlert, PageLoading } from '../../components/States';
 import { errorText } from '../../lib/errorText';
+import { FIELD_LABELS } from '../../lib/customerForm';
 import { defaultPicks, defaultSurvivor, differingFields, mergeArgs, otherSide, type MergeSide, type Side } from './merge';
 import { MergeCustomersMutation, MergeCustomersQuery } from './operations';
 import { useUndoMerge } from './useUndoMerge';
 
-/** The label of each field mergeFields lists (the customer form's). */
+/**
+ * The label of each field mergeFields lists: the customer form's, and the
+ * two a merge chooses that the form does not edit.
+ */
 export const MERGE_FIELD_LABELS: Record<string, MessageKey> = {
-  name: 'customer.name',
-  creditCode: 'customer.creditCode',
-  industry: 'customer.industry',
-  employeeBand: 'customer.employeeBand',
-  revenueBand: 'customer.revenueBand',
-  province: 'customer.province',
-  city: 'customer.city',
-  address: 'customer.address',
-  website: 'customer.website',
-  foundedOn: 'customer.foundedOn',
-  mainBusiness: 'customer.mainBusiness',
-  source: 'customer.source',
-  type: 'customer.type',
-  stage: 'customer.stage',
+  ...FIELD_LABELS,
   valueTier: 'customer.valueTier',
-  intentGrade: 'customer.intentGrade',
-  needType: 'customer.needType',
   cadenceDays: 'class.cadenceDays',
-  ownerId: 'customer.owner',
-  commPreference: 'customer.commPreference',
-  notes: 'customer.notes',
 };
 
 function rawValue(c: MergeCustomerFragment, field: string): unknown {
