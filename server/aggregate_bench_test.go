@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"slices"
 	"strings"
@@ -44,9 +43,7 @@ func BenchmarkAggregates(b *testing.B) {
 			a, ready, heap := startBenchApp(b, dir, n)
 			defer a.Close()
 			b.Logf("n=%d ready in %v; heap %d B/customer (read model)", n, ready.Round(time.Millisecond), heap)
-			srv := httptest.NewServer(a.handler)
-			defer srv.Close()
-			ts := &testServer{Server: srv, app: a}
+			ts := benchServer(b, a)
 			token := ts.login(&testing.T{}, "manager@kehu.local", DemoPassword)
 			keys := make([]string, 0, len(dashboardParts))
 			for k := range dashboardParts {

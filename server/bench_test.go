@@ -16,7 +16,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -140,9 +139,7 @@ func benchAt(b *testing.B, dir string, n int) {
 	b.Logf("n=%d ready in %v; heap %d B/customer (read model); stored BSON %d B/customer",
 		n, ready.Round(time.Millisecond), heap, bsonBytes/int64(n))
 
-	srv := httptest.NewServer(a.handler)
-	defer srv.Close()
-	ts := &testServer{Server: srv, app: a}
+	ts := benchServer(b, a)
 	token := ts.login(&testing.T{}, "manager@kehu.local", DemoPassword)
 	actor := crm.Actor{UserID: demo.UserID(0), Role: crm.RoleManager}
 	svc := &crm.Service{Store: a.store, Clock: crm.NewFixedClock(testNow), Loc: crm.DefaultLocation}
@@ -152,10 +149,10 @@ func benchAt(b *testing.B, dir string, n int) {
 	for i, c := range page.Customers {
 		codes[i], ids[i] = c.Code, c.ID
 	}
-	client := srv.Client()
+	client := ts.Client()
 	post := func(query string, vars map[string]any) {
 		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := client.Do(req)

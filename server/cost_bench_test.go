@@ -13,7 +13,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -167,9 +166,7 @@ func costAt(b *testing.B, dir string, n int) {
 	}
 
 	// The attack over HTTP, as an ANALYST.
-	srv := httptest.NewServer(a.handler)
-	defer srv.Close()
-	ts := &testServer{Server: srv, app: a}
+	ts := benchServer(b, a)
 	t := &testing.T{}
 	analyst := ts.login(t, "analyst@kehu.local", DemoPassword)
 	manager := ts.login(t, "manager@kehu.local", DemoPassword)

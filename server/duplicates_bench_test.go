@@ -13,7 +13,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -26,9 +25,7 @@ func BenchmarkDuplicateCandidates(b *testing.B) {
 		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
 			a, _, _ := startBenchApp(b, benchCopy(b, src), n)
 			defer a.Close()
-			srv := httptest.NewServer(a.handler)
-			defer srv.Close()
-			ts := &testServer{Server: srv, app: a}
+			ts := benchServer(b, a)
 			ctx := context.Background()
 			managerID, token := benchUser(b, ts, "bench-dups@kehu.local", "基准经理", crm.RoleManager)
 			boss := crm.Actor{UserID: managerID, Role: crm.RoleManager}

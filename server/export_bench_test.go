@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"strings"
 	"testing"
@@ -32,11 +31,9 @@ func BenchmarkExport(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer a.Close()
-	srv := httptest.NewServer(a.handler)
-	defer srv.Close()
-	ts := &testServer{Server: srv, app: a}
+	ts := benchServer(b, a)
 	token := ts.login(&testing.T{}, "manager@kehu.local", DemoPassword)
-	client := srv.Client()
+	client := ts.Client()
 
 	all := strings.Join(export.Keys(), ",")
 	for _, bc := range []struct{ name, format, params string }{
@@ -53,7 +50,7 @@ func BenchmarkExport(b *testing.B) {
 			var lines int
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				req, _ := http.NewRequest(http.MethodGet, srv.URL+"/export/customers."+bc.format+"?"+bc.params, nil)
+				req, _ := http.NewRequest(http.MethodGet, ts.URL+"/export/customers."+bc.format+"?"+bc.params, nil)
 				req.Header.Set("Authorization", "Bearer "+token)
 				req.Header.Set("Accept-Encoding", "identity")
 				resp, err := client.Do(req)

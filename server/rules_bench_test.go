@@ -10,7 +10,6 @@ package main
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"testing"
 )
 
@@ -20,9 +19,7 @@ func BenchmarkRulesPreview(b *testing.B) {
 		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
 			a, _, _ := startBenchApp(b, dir, n)
 			defer a.Close()
-			srv := httptest.NewServer(a.handler)
-			defer srv.Close()
-			ts := &testServer{Server: srv, app: a}
+			ts := benchServer(b, a)
 			token := ts.login(&testing.T{}, "manager@kehu.local", DemoPassword)
 			medianOver(b, ts, token, `{ previewRules(first: 50) { customers changed transitions { field from to customers } lint { kind message } } }`)
 		})

@@ -26,9 +26,7 @@ func BenchmarkMyWorkToday(b *testing.B) {
 		b.Run(fmt.Sprintf("customers=%d", n), func(b *testing.B) {
 			a, _, _ := startBenchApp(b, benchCopy(b, src), n)
 			defer a.Close()
-			srv := httptest.NewServer(a.handler)
-			defer srv.Close()
-			ts := &testServer{Server: srv, app: a}
+			ts := benchServer(b, a)
 			ctx := context.Background()
 			id, token := benchUser(b, ts, "bench-tasks@kehu.local", "基准销售", crm.RoleSales)
 			boss := crm.Actor{UserID: "bench", Role: crm.RoleAdmin}
@@ -48,6 +46,13 @@ func BenchmarkMyWorkToday(b *testing.B) {
 			medianOver(b, ts, token, `{ tasks(first: 50, dueBefore: "`+end+`") { totalCount nodes { id kind title due customer { id code name } } } }`)
 		})
 	}
+}
+
+// benchServer serves a over HTTP until the benchmark ends.
+func benchServer(b *testing.B, a *app) *testServer {
+	srv := httptest.NewServer(a.handler)
+	b.Cleanup(srv.Close)
+	return &testServer{Server: srv, app: a}
 }
 
 // benchUser adds a user with the demo password to a benchmark's app and
