@@ -10114,7 +10114,7 @@ type ImportNote {
 type ImportUndoReport {
   deleted: Int!
   restored: Int!
-  "Customers left as they are: CHANGED_SINCE (edited after the import) or GONE."
+  "Customers left as they are: CHANGED_SINCE (edited by a person after the import; not the rules) or GONE."
   kept: [ImportUndoKept!]!
 }
 
@@ -10160,8 +10160,8 @@ extend type Mutation {
   mergeCustomers(survivorId: ID!, otherIds: [ID!]!, expectedVersions: [Int!]!, choices: [MergeChoiceInput!]): MergeResult!
   """
   Takes a merge back within 30 days, once: each customer still as the merge left it is restored as
-  it was; one changed since is left as it is and listed in kept (CHANGED_SINCE, GONE, TAKEN: its
-  credit code is now another customer's). BAD_USER_INPUT on id: ALREADY, OUT_OF_RANGE.
+  it was; one a person changed since (not the classification rules) is left as it is and listed in
+  kept (CHANGED_SINCE, GONE, TAKEN: its credit code is now another customer's). BAD_USER_INPUT on id: ALREADY, OUT_OF_RANGE.
   """
   undoMerge(id: ID!): CustomerMerge!
 }

@@ -54,11 +54,16 @@ type Customer struct {
 	LifecycleHistory []LifecycleChange `bson:"lifecycleHistory"`
 	TagHistory       []TagChange       `bson:"tagHistory"`
 
-	CreatedAt  time.Time  `bson:"createdAt"`
-	CreatedBy  string     `bson:"createdBy"`
-	UpdatedAt  time.Time  `bson:"updatedAt"`
-	UpdatedBy  string     `bson:"updatedBy"`
-	Version    int64      `bson:"version"`
+	CreatedAt time.Time `bson:"createdAt"`
+	CreatedBy string    `bson:"createdBy"`
+	UpdatedAt time.Time `bson:"updatedAt"`
+	UpdatedBy string    `bson:"updatedBy"`
+	Version   int64     `bson:"version"`
+	// Edited is the Version of the last write that was not the
+	// classification rules' (0 while none since the customer was created):
+	// an undo tells the rules' later writes from a person's by it
+	// (OnlyRulesSince). Every write but the rules' sets it.
+	Edited     int64      `bson:"edited,omitempty"`
 	ArchivedAt *time.Time `bson:"archivedAt,omitempty"`
 	// MergedInto is the customer this one was merged into (archived by the
 	// merge: merge.go); "" otherwise.

@@ -131,6 +131,7 @@ func (s *Service) DraftImport(ctx context.Context, a Actor, existing *Customer, 
 		}
 	} else {
 		c.Version++
+		c.Edited = c.Version
 		c.UpdatedAt, c.UpdatedBy = now, a.UserID
 		if s.Classifier != nil {
 			openTriggeredReview(review, c, now, s.loc())
@@ -266,6 +267,7 @@ func (s *Service) DraftRestore(ctx context.Context, a Actor, current, before *Cu
 	now := s.now()
 	c := before
 	c.Version = current.Version + 1
+	c.Edited = c.Version
 	c.UpdatedAt, c.UpdatedBy = now, a.UserID
 	if err := s.classify(ctx, c, now); err != nil {
 		return nil, err

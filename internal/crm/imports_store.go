@@ -145,6 +145,14 @@ type UndoBefore struct {
 	Doc     bson.Raw `bson:"doc"`
 }
 
+// OnlyRulesSince reports whether every write of c since its version v was
+// the classification rules' (Customer.Edited is still v, or 0 for v = 1:
+// created and not edited since). An undo may then write over them: the
+// restore classifies the customer anew.
+func OnlyRulesSince(c *Customer, v int64) bool {
+	return c.Edited == v || v == 1 && c.Edited == 0
+}
+
 // MaxImportUndoBytes bounds the encoded size of one undo chunk: half of
 // MongoDB's 16 MiB document limit, as MaxDocumentBytes. The caller splits
 // its undo data into chunks under it.

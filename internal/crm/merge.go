@@ -167,6 +167,7 @@ func (s *Service) MergeCustomers(ctx context.Context, a Actor, in MergeInput) (*
 			at := slices.Index(ids, w.ID)
 			if bson.Unmarshal(before[at], &b) == nil {
 				b.Version = w.Version + 1
+				b.Edited = b.Version
 				_ = s.Store.Customers().Replace(context.WithoutCancel(ctx), &b, w.Version)
 			}
 		}
@@ -183,6 +184,7 @@ func (s *Service) MergeCustomers(ctx context.Context, a Actor, in MergeInput) (*
 		written = append(written, o)
 	}
 	merged.Version = survivor.Version + 1
+	merged.Edited = merged.Version
 	merged.UpdatedAt, merged.UpdatedBy = now, a.UserID
 	if err := s.Store.Customers().Replace(ctx, merged, survivor.Version); err != nil {
 		undo()
@@ -451,9 +453,10 @@ func remap(ids []string, to map[string]string) []string {
 }
 
 // UndoMerge takes a merge back within MergeUndoWithin, once: every
-// customer still at the version the merge wrote is restored as it was (the
+// customer still at the version the merge wrote (or written since by the
+// classification rules alone: OnlyRulesSince) is restored as it was (the
 // survivor first, so that a credit code it took goes back to its other);
-// one changed since is left as it is and reported in Merge.Kept
+// one a person changed since is left as it is and reported in Merge.Kept
 // (CHANGED_SINCE, GONE; TAKEN: its credit code is now another customer's).
 // Errors: FORBIDDEN; NOT_FOUND; BAD_USER_INPUT on "id" (ALREADY: undone;
 // OUT_OF_RANGE: over 30 days).
@@ -512,7 +515,7 @@ func (s *Service) UndoMerge(ctx context.Context, a Actor, id string) (*Merge, er
 }
 
 // restore writes b's document back over the customer when it is still at
-// the version the merge wrote.
+// the version the merge wrote, or written since by the rules alone.
 func (s *Service) restore(ctx context.Context, a Actor, b UndoBefore, now time.Time) error {
 	unlock, err := s.writing.lock(ctx, b.ID)
 	if err != nil {
@@ -523,7 +526,7 @@ func (s *Service) restore(ctx context.Context, a Actor, b UndoBefore, now time.T
 	if err != nil {
 		return err
 	}
-	if cur.Version != b.Version {
+	if cur.Version != b.Version && !OnlyRulesSince(cur, b.Version) {
 		return VersionConflict("customer " + cur.Code)
 	}
 	var c Customer
@@ -531,6 +534,7 @@ func (s *Service) restore(ctx context.Context, a Actor, b UndoBefore, now time.T
 		return Internal(err)
 	}
 	c.Version = cur.Version + 1
+	c.Edited = c.Version
 	c.UpdatedAt, c.UpdatedBy = now, a.UserID
 	if err := s.classify(ctx, &c, now); err != nil {
 		return err

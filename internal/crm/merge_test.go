@@ -172,6 +172,34 @@ func TestUndoMergeKeepsWhatChangedSince(t *testing.T) {
 		t.Errorf("the survivor written since was overwritten: %d interactions", len(s.Interactions))
 	}
 
+	// The rules rewriting the survivor (a new version; Edited, UpdatedAt
+	// and UpdatedBy kept, as Reclassify writes) do not stop the undo.
+	t.Run("over the rules' writes", func(t *testing.T) {
+		f := newMergeFixture(t)
+		m, got, err := f.svc.MergeCustomers(ctx, f.boss, f.input())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			c := f.get(t, got.ID)
+			c.ValueTier = crm.TierC
+			c.Version++
+			if err := f.svc.Store.Customers().Replace(ctx, c, c.Version-1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		undone, err := f.svc.UndoMerge(ctx, f.boss, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(undone.Kept) != 0 {
+			t.Fatalf("kept %+v", undone.Kept)
+		}
+		if s := f.get(t, f.a.ID); s.ValueTier == crm.TierC || len(s.Interactions) != len(f.a.Interactions) {
+			t.Errorf("the survivor was not restored: tier %q, %d interactions", s.ValueTier, len(s.Interactions))
+		}
+	})
+
 	t.Run("after 30 days", func(t *testing.T) {
 		f := newMergeFixture(t)
 		m, _, err := f.svc.MergeCustomers(ctx, f.boss, f.input())

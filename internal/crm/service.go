@@ -672,6 +672,7 @@ func (s *Service) mutateIf(ctx context.Context, a Actor, id string, expected *in
 func (s *Service) replace(ctx context.Context, a Actor, c *Customer, now time.Time) error {
 	v := c.Version
 	c.Version++
+	c.Edited = c.Version
 	c.UpdatedAt, c.UpdatedBy = now, a.UserID
 	if err := s.classify(ctx, c, now); err != nil {
 		return err

@@ -12,8 +12,8 @@ import (
 
 // Reasons an undo leaves a customer as it is.
 const (
-	// ReasonChangedSince: the customer was written after the import (by a
-	// person, or by the rules): the undo does not overwrite that.
+	// ReasonChangedSince: a person wrote the customer after the import:
+	// the undo does not overwrite that. (The rules' writes do not count.)
 	ReasonChangedSince = crm.ReasonChangedSince
 	// ReasonGone: the customer no longer exists.
 	ReasonGone = crm.ReasonGone
@@ -35,9 +35,10 @@ type Kept struct {
 
 // Undo takes an import back: the customers it created are deleted and
 // those it changed are restored as they were, in batches, each only while
-// it is still as the import left it (at the version the import wrote);
-// one written since is left as it is and reported (Kept, CHANGED_SINCE),
-// never overwritten. A restored customer is a new version, its figures and
+// it is still as the import left it (at the version the import wrote, or
+// written since by the classification rules alone: crm.OnlyRulesSince);
+// one a person wrote since is left as it is and reported (Kept,
+// CHANGED_SINCE), never overwritten. A restored customer is a new version, its figures and
 // classification computed anew. Errors: FORBIDDEN for one who may not
 // import; the store's (what was undone before stays undone: undoing again
 // finishes the job).
@@ -58,7 +59,7 @@ func (s *Service) Undo(ctx context.Context, a crm.Actor, u *Undo) (*UndoReport, 
 			return rep, err
 		}
 		rep.Deleted += len(ids) - len(changed) - len(gone)
-		kept, err := s.kept(ctx, ids, changed, gone)
+		kept, err := s.deleteRulesOnly(ctx, ids, changed, gone, rep)
 		if err != nil {
 			return rep, err
 		}
@@ -95,7 +96,7 @@ func (s *Service) restore(ctx context.Context, a crm.Actor, batch []Before, rep 
 		case current == nil:
 			rep.Kept = append(rep.Kept, Kept{ID: b.ID, Reason: ReasonGone})
 			continue
-		case current.Version != b.Version:
+		case current.Version != b.Version && !crm.OnlyRulesSince(current, b.Version):
 			rep.Kept = append(rep.Kept, Kept{ID: b.ID, Code: current.Code, Reason: ReasonChangedSince})
 			continue
 		}
@@ -124,10 +125,15 @@ func (s *Service) restore(ctx context.Context, a crm.Actor, batch []Before, rep 
 	return nil
 }
 
-// kept reports the created customers a delete left: changed since, or
-// gone already (the codes of the changed ones read back).
-func (s *Service) kept(ctx context.Context, ids []string, changed, gone []int) ([]Kept, error) {
+// deleteRulesOnly deals with the created customers a delete left: those
+// only the rules wrote since the import created them (crm.OnlyRulesSince)
+// are deleted at their version; the rest are reported, changed since
+// (with their codes, read back) or gone.
+func (s *Service) deleteRulesOnly(ctx context.Context, ids []string, changed, gone []int, rep *UndoReport) ([]Kept, error) {
 	var out []Kept
+	for _, i := range gone {
+		out = append(out, Kept{ID: ids[i], Reason: ReasonGone})
+	}
 	if len(changed) > 0 {
 		var which []string
 		for _, i := range changed {
@@ -137,12 +143,35 @@ func (s *Service) kept(ctx context.Context, ids []string, changed, gone []int) (
 		if err != nil {
 			return nil, err
 		}
+		byID := make(map[string]*crm.Customer, len(cs))
+		var again []string
+		var versions []int64
 		for _, c := range cs {
-			out = append(out, Kept{ID: c.ID, Code: c.Code, Reason: ReasonChangedSince})
+			byID[c.ID] = c
+			if crm.OnlyRulesSince(c, 1) {
+				again, versions = append(again, c.ID), append(versions, c.Version)
+			} else {
+				out = append(out, Kept{ID: c.ID, Code: c.Code, Reason: ReasonChangedSince})
+			}
 		}
-	}
-	for _, i := range gone {
-		out = append(out, Kept{ID: ids[i], Reason: ReasonGone})
+		for _, id := range which {
+			if byID[id] == nil { // deleted meanwhile
+				out = append(out, Kept{ID: id, Reason: ReasonGone})
+			}
+		}
+		if len(again) > 0 {
+			changed, gone, err := s.CRM.Store.Customers().DeleteMany(ctx, again, versions)
+			if err != nil {
+				return nil, err
+			}
+			rep.Deleted += len(again) - len(changed) - len(gone)
+			for _, i := range changed { // a person wrote it just now
+				out = append(out, Kept{ID: again[i], Code: byID[again[i]].Code, Reason: ReasonChangedSince})
+			}
+			for _, i := range gone {
+				out = append(out, Kept{ID: again[i], Reason: ReasonGone})
+			}
+		}
 	}
 	slices.SortStableFunc(out, func(x, y Kept) int { return strings.Compare(x.Code, y.Code) })
 	return out, nil

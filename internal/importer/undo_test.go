@@ -81,3 +81,70 @@ func TestUndo(t *testing.T) {
 		t.Errorf("the second undo wrote 甲公司 again: version %d", got.Version)
 	}
 }
+
+// TestUndoOverRulesWrites: the classification rules rewriting imported
+// customers (they keep UpdatedAt and UpdatedBy) do not stop an undo: the
+// customers the import changed are restored and those it created deleted
+// all the same, through a job whose undo data went through the store; a
+// person's write after the rules' still does.
+func TestUndoOverRulesWrites(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	j := w.jobs()
+	defer j.Close(ctx)
+	a := w.create(t, crm.CustomerInput{Name: "甲公司"})
+	b := w.create(t, crm.CustomerInput{Name: "乙公司"})
+	im, err := j.Start(ctx, w.boss, csvFile("客户编号,客户名称,所属行业", a.Code+",甲公司,制造", b.Code+",乙公司,零售", ",丙公司,物流", ",丁公司,软件"),
+		"规则.csv", importer.JobInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im = wait(t, j, w.boss, im.ID); im.Created != 2 || im.Updated != 2 {
+		t.Fatalf("commit: %+v", im)
+	}
+	// The rules write each customer twice, as Reclassify does: a new
+	// version, UpdatedAt and UpdatedBy kept.
+	rules := func(code string) {
+		for range 2 {
+			c := w.byCode(t, code)
+			c.ValueTier = crm.TierB
+			c.Version++
+			if err := w.crm.Store.Customers().Replace(ctx, c, c.Version-1); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var created []string
+	if err := w.crm.Store.Customers().Each(ctx, crm.EachQuery{Scope: crm.ScopeAll}, func(c *crm.Customer) error {
+		if c.Name == "丙公司" || c.Name == "丁公司" {
+			created = append(created, c.Code)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range append([]string{a.Code, b.Code}, created...) {
+		rules(code)
+	}
+	// A person edits 乙公司 after the rules.
+	c := w.byCode(t, b.Code)
+	if _, err := w.crm.UpdateCustomer(ctx, w.boss, c.ID, c.Version, crm.CustomerPatch{CustomerFields: crm.CustomerFields{Source: ptr("转介绍")}}); err != nil {
+		t.Fatal(err)
+	}
+	undone, err := j.Undo(ctx, w.boss, im.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := undone.Undo; u.Deleted != 2 || u.Restored != 1 || len(u.Kept) != 1 || u.Kept[0].ID != b.ID || u.Kept[0].Reason != crm.ReasonChangedSince {
+		t.Fatalf("undo: %+v", u)
+	}
+	if got := w.byCode(t, a.Code); got.Industry != "" || got.ValueTier != "" {
+		t.Errorf("甲公司 not restored: industry %q, tier %q", got.Industry, got.ValueTier)
+	}
+	if got := w.byCode(t, b.Code); got.Industry != "零售" || got.Source != "转介绍" {
+		t.Errorf("乙公司, edited by a person since, was touched: industry %q, source %q", got.Industry, got.Source)
+	}
+	if n := w.count(t); n != 2 {
+		t.Errorf("%d customers after the undo, want 2", n)
+	}
+}

@@ -82,6 +82,7 @@ type leanDoc struct {
 	UpdatedAt       time.Time            `bson:"updatedAt"`
 	UpdatedBy       string               `bson:"updatedBy"`
 	Version         int64                `bson:"version"`
+	Edited          int64                `bson:"edited,omitempty"`
 	ArchivedAt      *time.Time           `bson:"archivedAt,omitempty"`
 	MergedInto      string               `bson:"mergedInto,omitempty"`
 }
@@ -166,6 +167,7 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		UpdatedAt:       d.UpdatedAt,
 		UpdatedBy:       d.UpdatedBy,
 		Version:         d.Version,
+		Edited:          d.Edited,
 		ArchivedAt:      d.ArchivedAt,
 		MergedInto:      d.MergedInto,
 		Partial:         true,

@@ -314,6 +314,7 @@ func TestLeanDocCoversCustomer(t *testing.T) {
 	at := genNow
 	c.ArchivedAt = &at
 	c.MergedInto = "survivor-1"
+	c.Edited = c.Version
 	c.CreditCode = "91310000MA1FL0000X"
 	c.Lifecycle, c.CadenceDays = crm.LifecycleStable, 14
 	c.Class = crm.Classification{RuleSet: 3, At: genNow, NextCheckAt: genNow.Add(time.Hour),
