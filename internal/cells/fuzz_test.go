@@ -252,27 +252,34 @@ func FuzzHistory(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		loc := crm.DefaultLocation
-		h, err := History(s, loc, DateOptions{})
-		if err != nil {
-			if reasonOf(err) == "not *Error" {
-				t.Fatalf("History(%q): error %#v", s, err)
+		// Both readers, a deals column's too: what they read is written
+		// back (Interaction.String, Deal.String) and read the same.
+		for _, r := range []struct {
+			name string
+			read func(string, *time.Location, DateOptions) (HistoryEntries, error)
+		}{{"History", History}, {"DealHistory", DealHistory}} {
+			h, err := r.read(s, loc, DateOptions{})
+			if err != nil {
+				if reasonOf(err) == "not *Error" {
+					t.Fatalf("%s(%q): error %#v", r.name, s, err)
+				}
+				continue
 			}
-			return
-		}
-		if len(h.Interactions)+len(h.Deals) == 0 && h.Omitted == 0 {
-			t.Fatalf("History(%q): no entries and no error", s)
-		}
-		for _, x := range h.Interactions {
-			again, err := History(x.String(), loc, DateOptions{})
-			if err != nil || len(again.Interactions) != 1 || len(again.Deals) != 0 || !again.Interactions[0].At.Equal(x.At) ||
-				again.Interactions[0].Summary != x.Summary || again.Interactions[0].Channel != x.Channel || x.Summary == "" {
-				t.Fatalf("History(%q): %+v, which reads as %+v, %v", s, x, again, err)
+			if len(h.Interactions)+len(h.Deals) == 0 && h.Omitted == 0 {
+				t.Fatalf("%s(%q): no entries and no error", r.name, s)
 			}
-		}
-		for _, d := range h.Deals {
-			again, err := History(d.String(), loc, DateOptions{})
-			if err != nil || len(again.Deals) != 1 || len(again.Interactions) != 0 || again.Deals[0] != d || d.Product == "" {
-				t.Fatalf("History(%q): %+v (%s), which reads as %+v, %v", s, d, d, again, err)
+			for _, x := range h.Interactions {
+				again, err := History(x.String(), loc, DateOptions{})
+				if err != nil || len(again.Interactions) != 1 || len(again.Deals) != 0 || !again.Interactions[0].At.Equal(x.At) ||
+					again.Interactions[0].Summary != x.Summary || again.Interactions[0].Channel != x.Channel || x.Summary == "" {
+					t.Fatalf("%s(%q): %+v, which reads as %+v, %v", r.name, s, x, again, err)
+				}
+			}
+			for _, d := range h.Deals {
+				again, err := History(d.String(), loc, DateOptions{})
+				if err != nil || len(again.Deals) != 1 || len(again.Interactions) != 0 || again.Deals[0] != d || d.Product == "" {
+					t.Fatalf("%s(%q): %+v (%s), which reads as %+v, %v", r.name, s, d, d, again, err)
+				}
 			}
 		}
 	})

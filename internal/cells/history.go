@@ -105,6 +105,19 @@ const historyExample = "2023-01-01 电话联系，了解需求 or 2022-12-01 购
 // or an amount, an amount without a unit; Date's and Money's reasons for
 // its date and amount), its message naming the entry.
 func History(s string, loc *time.Location, opts DateOptions) (HistoryEntries, error) {
+	return history(s, loc, opts, false)
+}
+
+// DealHistory reads a cell of a column of deals (交易记录, 购买记录) as
+// History does, except that an entry ending with an amount is a deal
+// without a purchase word too: "2022-12-01 产品A 1000元" is a deal of 产品A
+// (in another column it is an interaction). Such an entry naming no
+// product is INVALID.
+func DealHistory(s string, loc *time.Location, opts DateOptions) (HistoryEntries, error) {
+	return history(s, loc, opts, true)
+}
+
+func history(s string, loc *time.Location, opts DateOptions, deals bool) (HistoryEntries, error) {
 	var h HistoryEntries
 	entries := splitEntries(s)
 	for i, e := range entries {
@@ -112,7 +125,7 @@ func History(s string, loc *time.Location, opts DateOptions) (HistoryEntries, er
 			h.Omitted += atoi(m[1] + m[2])
 			continue
 		}
-		if err := h.add(e, i+1, len(entries), loc, opts); err != nil {
+		if err := h.add(e, i+1, len(entries), loc, opts, deals); err != nil {
 			return HistoryEntries{}, err
 		}
 	}
@@ -158,7 +171,7 @@ func splitEntries(s string) []string {
 	return out
 }
 
-func (h *HistoryEntries) add(e string, n, of int, loc *time.Location, opts DateOptions) error {
+func (h *HistoryEntries) add(e string, n, of int, loc *time.Location, opts DateOptions, deals bool) error {
 	which := "entry " + quote(e)
 	if of > 1 {
 		which = "entry " + strconv.Itoa(n) + " " + quote(e)
@@ -229,10 +242,10 @@ func (h *HistoryEntries) add(e string, n, of int, loc *time.Location, opts DateO
 		}
 	}
 	amount := dealAmountRe.FindString(text)
-	if verb != "" && amount == "" && bareAmountRe.MatchString(text) {
+	if (verb != "" || deals) && amount == "" && bareAmountRe.MatchString(text) {
 		return entryFail("looks like a purchase but its amount has no unit: write it as 1000元 or ¥1000")
 	}
-	if verb == "" || amount == "" || len(verb)+len(amount) > len(text) {
+	if verb == "" && !deals || amount == "" || len(verb)+len(amount) > len(text) {
 		at, err := interactionAt()
 		if err != nil {
 			return err
@@ -264,6 +277,9 @@ func (h *HistoryEntries) add(e string, n, of int, loc *time.Location, opts DateO
 		// 续费，2万元; 成交 5万元: the sheet names no product, the deal is
 		// what it says it was (a deal needs a product).
 		product = verb
+	}
+	if product == "" { // a deals column's "2022-12-01 1000元"
+		return entryFail("is a deal without a product: write it as %s", "2022-12-01 购买产品A，1000元")
 	}
 	money, _, err := Money(amount, Yuan)
 	if err != nil {

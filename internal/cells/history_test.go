@@ -109,6 +109,48 @@ func TestHistory(t *testing.T) {
 	}
 }
 
+// TestDealHistory: in a column of deals an entry ending with an amount is a
+// deal without a purchase word too; everything else reads as History reads
+// it.
+func TestDealHistory(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	type D = Deal
+	for _, c := range []struct {
+		in     string
+		want   HistoryEntries
+		reason crm.Reason
+		msg    string
+	}{
+		{in: "2022-12-01 产品A 1000元", want: HistoryEntries{Deals: []D{{day(2022, 12, 1), "产品A", 100000}}}},
+		{in: "2022-12-01 产品A，标准版 ¥1,000；2023-03-01 年度维保 2万元",
+			want: HistoryEntries{Deals: []D{{day(2022, 12, 1), "产品A，标准版", 100000}, {day(2023, 3, 1), "年度维保", 2000000}}}},
+		{in: "2022-12-01 购买产品A，1000元", want: HistoryEntries{Deals: []D{{day(2022, 12, 1), "产品A", 100000}}}},
+		{in: "2023-03-01 成交 5万元", want: HistoryEntries{Deals: []D{{day(2023, 3, 1), "成交", 5000000}}}},
+		{in: "2023-01-01 签约仪式", want: HistoryEntries{Interactions: []Interaction{{time.Date(2023, 1, 1, 0, 0, 0, 0, sh), crm.ChannelOther, "签约仪式"}}}},
+		{in: "2022-12-01 1000元", reason: crm.ReasonInvalid, msg: "without a product"},
+		{in: "2022-12-01 产品A 1000", reason: crm.ReasonInvalid, msg: "no unit"},
+	} {
+		got, err := DealHistory(c.in, sh, DateOptions{})
+		if r := reasonOf(err); r != c.reason {
+			t.Errorf("DealHistory(%q): error %v, want reason %q", c.in, err, c.reason)
+			continue
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), c.msg) {
+				t.Errorf("DealHistory(%q): message %q should say %q", c.in, err, c.msg)
+			}
+			continue
+		}
+		if !equalHistory(got, c.want) {
+			t.Errorf("DealHistory(%q) =\n%+v\nwant\n%+v", c.in, got, c.want)
+		}
+	}
+	// The same cell outside a deals column is an interaction.
+	if h, err := History("2022-12-01 产品A 1000元", sh, DateOptions{}); err != nil || len(h.Interactions) != 1 || len(h.Deals) != 0 {
+		t.Errorf("History: %+v %v", h, err)
+	}
+}
+
 func equalHistory(a, b HistoryEntries) bool {
 	if len(a.Interactions) != len(b.Interactions) || !reflect.DeepEqual(a.Deals, b.Deals) {
 		return false

@@ -307,6 +307,20 @@ func TestPlanUpdateOnly(t *testing.T) {
 	}
 }
 
+// TestPlanDealsColumn: in a 交易记录 column an entry ending with an amount
+// is a deal without a purchase word; in a 跟进记录 column the same entry is
+// a follow-up.
+func TestPlanDealsColumn(t *testing.T) {
+	w := newWorld(t)
+	p := w.plan(t, source([]string{"客户名称", "交易记录", "跟进记录"},
+		[]string{"交易公司", "2022-12-01 产品A 1000元；2023-03-01 年度维保 2万元", "2023-01-05 报价 1000元"},
+	), importer.Options{})
+	c := changes(p.Rows[0])
+	if outcome(p.Rows[0]) != "2 CREATE" || !slices.Contains(c, "deals:→2") || !slices.Contains(c, "interactions:→1") {
+		t.Errorf("row 2: %s, changes %q", outcome(p.Rows[0]), c)
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
 
 func changes(r importer.Row) []string {

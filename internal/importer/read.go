@@ -428,7 +428,11 @@ func (r *reader) read(row int, cellsOf []string) *rowValues {
 				listedAt = append(listedAt, ref{row, col})
 			}
 		case "interactions", "deals":
-			h, err := cells.History(raw, r.loc, cells.DateOptions{Date1904: r.date1904})
+			read := cells.History
+			if t.Key == "deals" { // a column of deals: "2022-12-01 产品A 1000元" is one
+				read = cells.DealHistory
+			}
+			h, err := read(raw, r.loc, cells.DateOptions{Date1904: r.date1904})
 			if err != nil {
 				fail(col, t.Key, err)
 				continue
