@@ -39,6 +39,13 @@ describe('field problems by reason', () => {
       '一个联系人只保留一个电话：保留 13812345678，0571-88886666 未导入',
     );
     expect(text('zh', 'TOO_MANY', { max: 100 })).toBe('数量已达上限（最多 100 个）');
+    expect(problemText({ reason: 'REQUIRED', field: 'name', params: { value: 'C209901099' }, message: 'no customer has C209901099' }, 'zh')).toBe(
+      '没有编号或信用代码为“C209901099”的客户：新建客户需要填写客户名称',
+    );
+    expect(problemText({ reason: 'REQUIRED', field: 'name', params: { value: 'C209901099' }, message: 'no customer has C209901099' }, 'en')).toBe(
+      'no customer has C209901099',
+    );
+    expect(problemText({ reason: 'REQUIRED', field: 'name', message: 'is required' }, 'zh')).toBe('必填');
   });
 
   it('falls back to the server message for unknown reasons and missing parameters', () => {

@@ -305,6 +305,18 @@ func (s *Service) plan(ctx context.Context, a crm.Actor, x *keyIndex, p *Plan, r
 			}
 		}
 	}
+	if existing == nil && (r.rec.Name == nil || strings.TrimSpace(*r.rec.Name) == "") && (r.code != "" || r.credit != "") {
+		// A file that updates customers by code or credit code (no name
+		// column, or an empty name cell): this row's key matches none.
+		key := r.code
+		if key == "" {
+			key = r.credit
+		}
+		first.errors = append(first.errors, Problem{Field: "name", Reason: crm.ReasonRequired, Params: map[string]any{"value": key},
+			Message: fmt.Sprintf("no customer has %s: a new customer needs a name (客户名称)", key)})
+		r.failRest()
+		return nil, nil
+	}
 	d, err := s.CRM.DraftImport(ctx, a, existing, r.rec)
 	if errors.As(err, &ce) && ce.Code == crm.CodeBadUserInput {
 		for _, pr := range problemOf(r, ce) {

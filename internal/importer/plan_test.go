@@ -302,7 +302,8 @@ func TestPlanUpdateOnly(t *testing.T) {
 	if r := p.Rows[1]; r.Customer != xinghe.ID || !slices.Equal(changes(r), []string{"industry:→贸易"}) {
 		t.Errorf("row 3: %s %q", r.Customer, changes(r))
 	}
-	if e := p.Rows[2].Errors[0]; e.Field != "name" {
+	if e := p.Rows[2].Errors[0]; e.Field != "name" || e.Params["value"] != "C209901099" ||
+		e.Message != "no customer has C209901099: a new customer needs a name (客户名称)" {
 		t.Errorf("row 4: %+v", e)
 	}
 }

@@ -62,10 +62,14 @@ const NOT_FOUND_ZH: Record<string, string> = {
 const ZH: Record<string, Wording> = {
   // An import's mapping without a column for a needed field names it (the
   // import page passes the field's label).
+  // An import row whose code or credit code (value) matches no customer,
+  // in a file without names.
   REQUIRED: (p, field) =>
     last(field) === 'mapping' && num(p.field)
       ? `没有对应“${num(p.field)}”的列：请为其中一列选择这个字段（只更新已有客户时，客户编号或统一社会信用代码列也可以）`
-      : '必填',
+      : last(field) === 'name' && num(p.value)
+        ? `没有编号或信用代码为“${num(p.value)}”的客户：新建客户需要填写客户名称`
+        : '必填',
   TOO_LONG: (p) => (num(p.max) ? `最多 ${num(p.max)} 个字` : undefined),
   TOO_SHORT: (p) => (num(p.min) ? `至少 ${num(p.min)} 个字符` : undefined),
   // An import's phone cell with several numbers names the one kept.
@@ -185,7 +189,7 @@ const ZH: Record<string, Wording> = {
 
 const EN: Record<string, Wording> = {
   // An import's mapping: the server's sentence names the field.
-  REQUIRED: (_p, field) => (last(field) === 'mapping' ? undefined : 'is required'),
+  REQUIRED: (p, field) => (last(field) === 'mapping' || (last(field) === 'name' && num(p.value)) ? undefined : 'is required'),
   TOO_LONG: (p) => (num(p.max) ? `must be at most ${num(p.max)} characters` : undefined),
   TOO_SHORT: (p) => (num(p.min) ? `must be at least ${num(p.min)} characters` : undefined),
   ID_NUMBER: () => 'must not contain a resident ID number (Kehu does not store ID numbers)',
