@@ -9,7 +9,7 @@ import (
 )
 
 // Match keys: how Kehu recognises one company typed twice (and, beside
-// them, the order of its name: nameorder.go). A customer's
+// them, the order keys of its name and short texts: order.go). A customer's
 // keys are derived from its name and its contacts' phones and e-mails on
 // every write (Recompute) and kept on the document ("match"), so that the
 // stores look candidates up by equality on an index (FindMatches: name and
@@ -24,7 +24,7 @@ import (
 // an older version (MatchKeys.Current).
 
 // MatchKeysVersion is the version of the rules below.
-const MatchKeysVersion = 3 // raise when a rule changes (3: Order)
+const MatchKeysVersion = 4 // raise when a rule changes (3: Order; 4: the texts' order keys)
 
 // MatchKeys are the normalised keys of a customer.
 type MatchKeys struct {
@@ -32,18 +32,28 @@ type MatchKeys struct {
 	Name   string   `bson:"name,omitempty"`   // CompanyNameKey of the name
 	Phones []string `bson:"phones,omitempty"` // PhoneKey of every contact phone, distinct, in contact order
 	Emails []string `bson:"emails,omitempty"` // EmailKey of every contact e-mail, distinct, in contact order
-	// Order is NameOrderKey of the name: lists sorted by name sort on it.
+	// Order is OrderKey of the name: lists sorted by name sort on it.
 	// Never omitted: a keyset condition on a missing field would skip the
 	// customer.
 	Order string `bson:"order"`
+	// The order keys (OrderKey) of the short texts lists sort by: lists
+	// sorted by industry, source, province or city sort on them. Absent
+	// when the text is empty, as the text itself is (OrderField.Optional).
+	IndustryOrder string `bson:"industryOrder,omitempty"`
+	SourceOrder   string `bson:"sourceOrder,omitempty"`
+	ProvinceOrder string `bson:"provinceOrder,omitempty"`
+	CityOrder     string `bson:"cityOrder,omitempty"`
 }
 
 // Current reports whether k was made with the rules of this version.
 func (k MatchKeys) Current() bool { return k.V == MatchKeysVersion }
 
-// MatchKeysOf computes c's keys from its name and contacts.
+// MatchKeysOf computes c's keys from its name, contacts, industry, source
+// and region.
 func MatchKeysOf(c *Customer) MatchKeys {
-	k := MatchKeys{V: MatchKeysVersion, Name: CompanyNameKey(c.Name), Order: NameOrderKey(c.Name)}
+	k := MatchKeys{V: MatchKeysVersion, Name: CompanyNameKey(c.Name), Order: OrderKey(c.Name),
+		IndustryOrder: OrderKey(c.Industry), SourceOrder: OrderKey(c.Source),
+		ProvinceOrder: OrderKey(c.Region.Province), CityOrder: OrderKey(c.Region.City)}
 	for _, ct := range c.Contacts {
 		if p, ok := PhoneKey(ct.Phone); ok && !contains(k.Phones, p) {
 			k.Phones = append(k.Phones, p)

@@ -159,14 +159,15 @@ func TestEmailKey(t *testing.T) {
 }
 
 func TestMatchKeysOf(t *testing.T) {
-	c := &Customer{Name: "杭州云帆数据有限公司", Contacts: []Contact{
+	c := &Customer{Name: "杭州云帆数据有限公司", Industry: "软件", Region: Region{Province: "浙江省", City: "杭州市"}, Contacts: []Contact{
 		{Phone: "13812345678", Email: "Wang@YunFan.cn"}, {Phone: ""}, {Phone: "138-1234-5678", Email: "li@yunfan.cn"},
 		{Phone: "010-12345678-8", Email: "wang@yunfan.cn"}, {Phone: "bad", Email: "bad"},
 	}}
 	c.Recompute()
 	k := c.Match
-	if !k.Current() || k.V != 3 || k.Name != "杭州云帆数据" || strings.Join(k.Phones, ",") != "13812345678,01012345678" ||
-		strings.Join(k.Emails, ",") != "wang@yunfan.cn,li@yunfan.cn" || k.Order != NameOrderKey(c.Name) {
+	if !k.Current() || k.V != 4 || k.Name != "杭州云帆数据" || strings.Join(k.Phones, ",") != "13812345678,01012345678" ||
+		strings.Join(k.Emails, ",") != "wang@yunfan.cn,li@yunfan.cn" || k.Order != OrderKey(c.Name) ||
+		k.IndustryOrder != OrderKey("软件") || k.SourceOrder != "" || k.ProvinceOrder != OrderKey("浙江省") || k.CityOrder != OrderKey("杭州市") {
 		t.Fatalf("keys = %+v", k)
 	}
 	// Keys of version 1 (no e-mails) are not current: stores recompute them.

@@ -269,8 +269,8 @@ var orderPaths = map[OrderField]string{
 	OrderDealCount: "stats.dealCount", OrderTotalAmount: "stats.totalAmount", OrderLastDealOn: "stats.lastDealOn",
 	OrderAvgSatisfaction: "stats.avgSatisfaction", OrderOpenNeedCount: "stats.openNeedCount",
 	OrderType: "type", OrderStage: "stats.stageRank", OrderValueTier: "valueTier", OrderIntentGrade: "intentGrade",
-	OrderNeedType: "needType", OrderIndustry: "industry", OrderSource: "source", OrderProvince: "region.province",
-	OrderCity: "region.city", OrderFirstInteractionAt: "stats.firstInteractionAt", OrderFirstDealOn: "stats.firstDealOn",
+	OrderNeedType: "needType", OrderIndustry: "match.industryOrder", OrderSource: "match.sourceOrder",
+	OrderProvince: "match.provinceOrder", OrderCity: "match.cityOrder", OrderFirstInteractionAt: "stats.firstInteractionAt", OrderFirstDealOn: "stats.firstDealOn",
 	OrderComplaintCount: "stats.complaintCount", OrderLastComplaintAt: "stats.lastComplaintAt",
 	OrderSatisfactionCount: "stats.satisfactionCount", OrderLifecycle: "lifecycle", OrderNextFollowUpAt: "stats.nextFollowUpAt",
 }
@@ -298,11 +298,11 @@ func (f OrderField) Optional() bool {
 // SortValue returns c's value for f: a string, int64, float64 or time.Time.
 func (c *Customer) SortValue(f OrderField) any {
 	switch f {
-	case OrderName: // in pinyin order (NameOrderKey)
+	case OrderName: // in pinyin order (OrderKey)
 		if c.Match.Current() {
 			return c.Match.Order
 		}
-		return NameOrderKey(c.Name)
+		return OrderKey(c.Name)
 	case OrderCreatedAt:
 		return c.CreatedAt
 	case OrderUpdatedAt:
@@ -335,14 +335,21 @@ func (c *Customer) SortValue(f OrderField) any {
 		return string(c.IntentGrade)
 	case OrderNeedType:
 		return string(c.NeedType)
-	case OrderIndustry:
-		return c.Industry
-	case OrderSource:
-		return c.Source
-	case OrderProvince:
-		return c.Region.Province
-	case OrderCity:
-		return c.Region.City
+	case OrderIndustry, OrderSource, OrderProvince, OrderCity: // in pinyin order too
+		k := &c.Match
+		if !k.Current() {
+			k = &MatchKeys{IndustryOrder: OrderKey(c.Industry), SourceOrder: OrderKey(c.Source),
+				ProvinceOrder: OrderKey(c.Region.Province), CityOrder: OrderKey(c.Region.City)}
+		}
+		switch f {
+		case OrderIndustry:
+			return k.IndustryOrder
+		case OrderSource:
+			return k.SourceOrder
+		case OrderProvince:
+			return k.ProvinceOrder
+		}
+		return k.CityOrder
 	case OrderFirstInteractionAt:
 		return c.Stats.FirstInteractionAt
 	case OrderFirstDealOn:

@@ -80,8 +80,10 @@ func (cs customerStore) FindMatches(ctx context.Context, q crm.MatchQuery) ([]*c
 func (s *Store) refreshMatchKeys(ctx context.Context) error {
 	stale := bson.D{{Key: "match.v", Value: bson.D{{Key: "$ne", Value: crm.MatchKeysVersion}}}}
 	cur, err := s.customers.Find(ctx, stale, options.Find().
-		// What MatchKeysOf reads: the name and the contacts.
-		SetProjection(bson.D{{Key: "name", Value: 1}, {Key: "contacts", Value: 1}, {Key: "version", Value: 1}}).
+		// What MatchKeysOf reads: the name, the contacts, the industry,
+		// the source and the region.
+		SetProjection(bson.D{{Key: "name", Value: 1}, {Key: "contacts", Value: 1}, {Key: "industry", Value: 1},
+			{Key: "source", Value: 1}, {Key: "region", Value: 1}, {Key: "version", Value: 1}}).
 		SetBatchSize(smallBatch))
 	if err != nil {
 		return internal("find stale match keys", err)

@@ -286,8 +286,10 @@ func (s *Store) createIndexes(ctx context.Context, opts Options) error {
 
 // obsoleteIndexes are customer indexes that earlier builds made and
 // nothing reads now: list_name, since lists by name sort on the name's
-// order key (match.order, crm.NameOrderKey).
-var obsoleteIndexes = []string{"list_name"}
+// order key (match.order, crm.OrderKey), and those of the industry,
+// source, province and city, which sort on their order keys too
+// (match.industryOrder ...).
+var obsoleteIndexes = []string{"list_name", "list_industry", "list_source", "list_region.province", "list_region.city"}
 
 // codeIndexNotFound is the server error code for dropping an index that
 // is not there.

@@ -181,7 +181,7 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		if err := bson.Unmarshal(doc, &ks); err != nil {
 			return "", fmt.Errorf("decode customer: %w", err)
 		}
-		e.c.Match = crm.MatchKeysOf(&crm.Customer{Name: d.Name, Contacts: ks.Contacts})
+		e.c.Match = crm.MatchKeysOf(&crm.Customer{Name: d.Name, Contacts: ks.Contacts, Industry: d.Industry, Source: d.Source, Region: d.Region})
 	}
 	var names []contactName // for a customer without a brief
 	if e.c.Brief = readBrief(doc, strs); e.c.Brief == nil {
@@ -241,6 +241,7 @@ const maxInterned = 64
 // shared).
 type interner struct {
 	strs  map[string]string
+	keys  map[string]string // a text's order key (crm.OrderKey) by the text
 	lists map[string][]string
 	times map[time.Time]*time.Time
 	buf   []byte
@@ -249,7 +250,7 @@ type interner struct {
 var emptyList = []string{}
 
 func newInterner() *interner {
-	return &interner{strs: make(map[string]string), lists: make(map[string][]string),
+	return &interner{strs: make(map[string]string), keys: make(map[string]string), lists: make(map[string][]string),
 		times: make(map[time.Time]*time.Time)}
 }
 
@@ -264,6 +265,19 @@ func (in *interner) str(s string) string {
 	s = strings.Clone(s)
 	in.strs[s] = s
 	return s
+}
+
+// orderKey shares the order key of a text (key, made from text).
+func (in *interner) orderKey(text, key string) string {
+	if key == "" || len(text) > maxInterned {
+		return key
+	}
+	if v, ok := in.keys[text]; ok && v == key {
+		return v
+	}
+	key = strings.Clone(key)
+	in.keys[in.str(text)] = key
+	return key
 }
 
 // list returns a shared copy of l (nil and empty are kept apart).
@@ -315,6 +329,9 @@ func (in *interner) entry(e *entry) {
 	c.Region.Province = in.str(c.Region.Province)
 	c.Region.City = in.str(c.Region.City)
 	c.Source = in.str(c.Source)
+	m := &c.Match
+	m.IndustryOrder, m.SourceOrder = in.orderKey(c.Industry, m.IndustryOrder), in.orderKey(c.Source, m.SourceOrder)
+	m.ProvinceOrder, m.CityOrder = in.orderKey(c.Region.Province, m.ProvinceOrder), in.orderKey(c.Region.City, m.CityOrder)
 	c.Type = crm.CustomerType(in.str(string(c.Type)))
 	c.Stage = crm.Stage(in.str(string(c.Stage)))
 	c.ValueTier = crm.Tier(in.str(string(c.ValueTier)))

@@ -229,7 +229,7 @@ func init() {
 		}
 	})
 
-	// Names sort in pinyin order (crm.NameOrderKey), not by code point,
+	// Names sort in pinyin order (crm.OrderKey), not by code point,
 	// on every store, a page at a time and in both directions; names that
 	// differ only in case or width sort together.
 	register("ListByNameInPinyinOrder", false, func(t *testing.T, h Harness) {
@@ -254,6 +254,37 @@ func init() {
 				}
 				if !slices.Equal(got, exp) || total != len(want) {
 					t.Fatalf("desc %v, first %d: %d customers\n got %v\nwant %v", desc, first, total, got, exp)
+				}
+			}
+		}
+	})
+
+	// Industry, source, province and city sort in pinyin order too, the
+	// customers without one first, on every store and in both directions.
+	register("ListByTextsInPinyinOrder", false, func(t *testing.T, h Harness) {
+		s := open(t, h)
+		want := []string{"", "北京", "广东", "零售", "软件", "物流", "医疗", "制造业"}
+		byID := map[string]int{}
+		for i, text := range slices.Backward(want) { // inserted in reverse, so the ids' order is not the texts'
+			c := plain(fmt.Sprintf("公司%d", i), base.Add(time.Duration(i)*time.Minute))
+			c.Industry, c.Source, c.Region = text, text, crm.Region{Province: text, City: text}
+			c.Recompute()
+			insert(t, s, c)
+			byID[c.ID] = i
+		}
+		for _, f := range []crm.OrderField{crm.OrderIndustry, crm.OrderSource, crm.OrderProvince, crm.OrderCity} {
+			for _, desc := range []bool{false, true} {
+				ids, _ := pageAll(t, s, crm.ListQuery{OrderBy: f, Desc: desc, First: 3})
+				var got []string
+				for _, id := range ids {
+					got = append(got, want[byID[id]])
+				}
+				exp := slices.Clone(want)
+				if desc {
+					slices.Reverse(exp)
+				}
+				if !slices.Equal(got, exp) {
+					t.Fatalf("%s, desc %v:\n got %q\nwant %q", f, desc, got, exp)
 				}
 			}
 		}
