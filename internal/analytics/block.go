@@ -18,10 +18,31 @@ import (
 //
 // The embedded store keeps one Block per chunk of its read model, built
 // the first time an aggregate needs it; a Block is never modified after
-// NewBlock.
+// NewBlockFrom.
+//
+// A Block holds no customer: it reads one through its At when a scan needs
+// the customer's own values (customer dimensions, a brief for an element
+// filter), so that the store need not keep every customer as a struct.
 type Block struct {
-	customers []*crm.Customer
-	facts     [numNested]*columns
+	n     int // customers
+	at    At
+	facts [numNested]*columns
+}
+
+// At returns customer i of a run: dst filled in (or another customer the
+// caller owns); what it returns is valid until the next call with the same
+// dst. It may be called from several goroutines at once, each with its
+// own dst.
+//
+// It lets a store keep its customers compact and build one on demand into
+// a scratch value: the engine reads one customer at a time per goroutine,
+// and keeps nothing of it past the next call but strings (immutable) and
+// its Brief (which the customer shares, never owns).
+type At func(i int, dst *crm.Customer) *crm.Customer
+
+// sliceAt is the At of customers held as structs: dst is not used.
+func sliceAt(customers []*crm.Customer) At {
+	return func(i int, _ *crm.Customer) *crm.Customer { return customers[i] }
 }
 
 // The nested facts, as indexes of Block.facts.
@@ -105,12 +126,28 @@ func (c *codes) addName(s string) {
 }
 
 // NewBlock builds the columns of customers, which must all have a Brief.
+// The Block reads the slice later (NewBlockFrom): it must not change.
 func NewBlock(customers []*crm.Customer) *Block {
-	b := &Block{customers: customers}
+	return NewBlockFrom(len(customers), sliceAt(customers))
+}
+
+// NewBlockFrom builds the columns of the n customers that at returns,
+// which must all have a Brief. The Block keeps at, to read a customer's
+// own values when a scan needs them (EvaluateBlocks): at must return the
+// same customers for as long as the Block is used.
+func NewBlockFrom(n int, at At) *Block {
+	b := &Block{n: n, at: at}
+	// The briefs, read once: a customer is valid only until the next call
+	// of at, but its brief is shared and stays (the columns are built in
+	// two passes over them).
+	briefs := make([]*crm.Brief, n)
+	var scratch crm.Customer
+	for i := range briefs {
+		briefs[i] = at(i, &scratch).Brief
+	}
 	// Every column is allocated at its final size (no slack from growth).
 	var rows [numNested]int
-	for _, c := range customers {
-		br := c.Brief
+	for _, br := range briefs {
 		rows[nestedInteractions] += len(br.Interactions)
 		rows[nestedDeals] += len(br.Deals)
 		rows[nestedNeeds] += len(br.Needs)
@@ -121,7 +158,7 @@ func NewBlock(customers []*crm.Customer) *Block {
 	}
 	newColumns := func(f int, small, wide []Dimension, metrics int) *columns {
 		n := rows[f]
-		c := &columns{start: make([]uint32, 1, len(customers)+1), at: make([]int64, 0, n), elem: make([]uint32, 0, n),
+		c := &columns{start: make([]uint32, 1, len(briefs)+1), at: make([]int64, 0, n), elem: make([]uint32, 0, n),
 			dims: map[Dimension]*codes{}, metrics: make([]metric, metrics)}
 		for _, d := range small {
 			c.dims[d] = &codes{small: make([]uint8, 0, n)}
@@ -147,8 +184,7 @@ func NewBlock(customers []*crm.Customer) *Block {
 	tasks := newColumns(nestedTasks, []Dimension{Timeliness}, []Dimension{Kind, Status, Assignee}, 1)
 	tasks.due = map[uint32]int64{}
 
-	for _, c := range customers {
-		br := c.Brief
+	for _, br := range briefs {
 		for _, i := range inOrder(len(br.Interactions), func(i int) int64 { return br.Interactions[i].At }) {
 			x := &br.Interactions[i]
 			in.row(x.At, i)
@@ -344,8 +380,8 @@ func (b *Block) Rows(f Fact) int {
 	if i := nestedIndex(f); i >= 0 {
 		return len(b.facts[i].at)
 	}
-	return len(b.customers)
+	return b.n
 }
 
 // Len is the number of customers in the block.
-func (b *Block) Len() int { return len(b.customers) }
+func (b *Block) Len() int { return b.n }

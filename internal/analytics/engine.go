@@ -137,19 +137,27 @@ func (f *Figure) median() (twice int64, ok bool) {
 // bucketer's span), so the hot loop hashes a few integers, never a
 // string; the keys are written out once per group at the end.
 func Evaluate(s *Spec, customers []*crm.Customer) (g *Groups, skipped int) {
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(customers)/2000))
+	return EvaluateFrom(s, len(customers), sliceAt(customers))
+}
+
+// EvaluateFrom is Evaluate over the n customers that at returns: each
+// worker reads its customers one at a time into its own scratch customer,
+// and keeps nothing of one past the next (see At), so the caller need not
+// hold every customer as a struct at once.
+func EvaluateFrom(s *Spec, n int, at At) (g *Groups, skipped int) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/2000))
 	parts := make([]*evaluator, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		lo, hi := w*len(customers)/workers, (w+1)*len(customers)/workers
+		lo, hi := w*n/workers, (w+1)*n/workers
 		parts[w] = newEvaluator(s)
 		wg.Add(1)
-		go func(e *evaluator, cs []*crm.Customer) {
+		go func(e *evaluator, lo, hi int) {
 			defer wg.Done()
-			for _, c := range cs {
-				e.customer(c)
+			for i := lo; i < hi; i++ {
+				e.customer(at(i, &e.scratch))
 			}
-		}(parts[w], customers[lo:hi])
+		}(parts[w], lo, hi)
 	}
 	wg.Wait()
 	return gather(parts)
@@ -233,6 +241,10 @@ type evaluator struct {
 	total   Group
 	skipped int
 	n       int64 // customers seen (the distinct-customer counter)
+	// The customer an At fills in: the worker's own, valid until its next
+	// call. Nothing of it is kept past the customer's rows but strings
+	// (the dictionaries' keys) and its Brief.
+	scratch crm.Customer
 
 	now      int64     // Spec.Now in Unix milliseconds
 	days     *bucketer // calendar days in Spec.Loc (sales cycles)

@@ -199,10 +199,17 @@ func (e *evaluator) block(p Part, fi int) bool {
 		}
 	}
 	metrics := fc.metrics
+	// A customer is read (At) only for what the columns lack: its own
+	// dimensions' values, its brief for an element filter.
+	read := e.hasElements || slices.Contains(e.kind, customerDim)
 	for _, i := range p.Rows {
-		c := b.customers[i]
+		var br *crm.Brief
+		if read {
+			c := b.at(int(i), &e.scratch)
+			e.customerCodes(c)
+			br = c.Brief
+		}
 		e.n++
-		e.customerCodes(c)
 		bases, ok := e.bases()
 		if !ok {
 			return false
@@ -210,7 +217,7 @@ func (e *evaluator) block(p Part, fi int) bool {
 		lo, hi := fc.window(int(i), e.windowed, e.lo, e.hi)
 		for r := lo; r < hi; r++ {
 			t := fc.at[r]
-			if e.hasElements && !e.element(c.Brief, fc.element(r, int(fc.start[i]))) {
+			if e.hasElements && !e.element(br, fc.element(r, int(fc.start[i]))) {
 				continue
 			}
 			var k uint64
@@ -380,12 +387,19 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 	type combo = code
 	var combos []combo
 	var first []int32 // by customer in scope: its first combo (nil: no customer dimension)
+	// By customer in scope, its brief for an element filter, kept from
+	// pass 1 (the customer is read once, its brief shared and stable).
+	var briefs []*crm.Brief
 	if slices.Contains(e.kind, customerDim) {
 		for _, p := range parts {
 			for _, i := range p.Rows {
 				first = append(first, int32(len(combos)))
-				e.customerCodes(p.Block.customers[i])
+				c := p.Block.at(int(i), &e.scratch)
+				e.customerCodes(c)
 				combos = e.combos(0, combo{}, combos)
+				if e.hasElements {
+					briefs = append(briefs, c.Brief)
+				}
 			}
 		}
 		first = append(first, int32(len(combos)))
@@ -481,7 +495,6 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 		}
 		pc := plainCols{smalls: smalls, strides: strides, next: nextAt, due: fc.due, now: now}
 		for _, i := range p.Rows {
-			c := b.customers[i]
 			e.n++
 			cust := e.n
 			var baseIdx [8]uint64
@@ -498,6 +511,10 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 				}
 				bi = append(bi, x)
 			}
+			var br *crm.Brief // its brief, which an element filter reads
+			if briefs != nil {
+				br = briefs[ci]
+			}
 			ci++
 			lo, hi := fc.window(int(i), windowed, wlo, whi)
 			if plain && len(bi) == 1 {
@@ -508,10 +525,13 @@ func (e *evaluator) dense(parts []Part, fi int) (ok bool) {
 				}
 				continue
 			}
+			if hasElements && br == nil && hi > lo { // not read in pass 1
+				br = b.at(int(i), &e.scratch).Brief
+			}
 			counted := false
 			for r := lo; r < hi; r++ {
 				t := at[r]
-				if hasElements && !e.element(c.Brief, fc.element(r, int(fc.start[i]))) {
+				if hasElements && !e.element(br, fc.element(r, int(fc.start[i]))) {
 					continue
 				}
 				var x uint64

@@ -102,6 +102,29 @@ func writeHeapProfile(b *testing.B, path string) {
 	}
 }
 
+// resetPeakRSS starts the process's peak resident set size (VmHWM) anew
+// (Linux: clear_refs 5); false where it cannot.
+func resetPeakRSS() bool {
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
+// peakRSS is the process's peak resident set size since resetPeakRSS
+// (Linux), in bytes; 0 where unknown. It counts what the heap does not:
+// goroutine stacks, the runtime's own memory, SQLite's page cache.
+func peakRSS() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
 // peakHeap samples the heap in use until stop is called.
 func peakHeap() (stop func() uint64) {
 	var peak atomic.Uint64
@@ -135,6 +158,7 @@ func BenchmarkImport(b *testing.B) {
 			w := newWorld(b)
 			ctx := context.Background()
 			runtime.GC()
+			rss := resetPeakRSS()
 			stop := peakHeap()
 			t0 := time.Now()
 			src, _, err := importer.Read(bytes.NewReader(data), int64(len(data)), "bench.xlsx", sheet.Options{MaxBytes: 200 << 20, MaxRows: 200_000})
@@ -158,7 +182,14 @@ func BenchmarkImport(b *testing.B) {
 				runtime.GC()
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
-				live = max(live, ms.HeapInuse)
+				if ms.HeapInuse > live {
+					live = ms.HeapInuse
+					if path := os.Getenv("KEHU_IMPORT_HEAPPROFILE"); path != "" {
+						// What is live at the fullest moment of the commit:
+						// the store's and the import's.
+						writeHeapProfile(b, fmt.Sprintf("%s.%d.commit", path, n))
+					}
+				}
 			}
 			next := 10_000
 			var undo *importer.Undo
@@ -173,6 +204,10 @@ func BenchmarkImport(b *testing.B) {
 			}
 			commit := time.Since(t2)
 			peak := stop()
+			var peakRSSBytes uint64
+			if rss {
+				peakRSSBytes = peakRSS()
+			}
 			// What stays: the store with n customers (its read model).
 			p, src = nil, nil
 			runtime.GC()
@@ -194,13 +229,14 @@ func BenchmarkImport(b *testing.B) {
 			b.ReportMetric(dry.Seconds(), "dryrun-s")
 			b.ReportMetric(commit.Seconds(), "commit-s")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(peakRSSBytes)/(1<<20), "peak-rss-MB")
 			b.ReportMetric(float64(after)/(1<<20), "store-heap-MB")
 			b.ReportMetric(float64(live)/(1<<20), "live-heap-MB")
 			b.ReportMetric(undone.Seconds(), "undo-s")
-			b.Logf("%d rows (%.1f MB): read %v, dry run %v, commit %v (%.0f rows/s), undo %v; heap: peak %.0f MB, live during the commit %.0f MB at most, the store's after it %.0f MB",
+			b.Logf("%d rows (%.1f MB): read %v, dry run %v, commit %v (%.0f rows/s), undo %v; heap: peak %.0f MB, live during the commit %.0f MB at most, the store's after it %.0f MB; process: peak RSS %.0f MB",
 				n, float64(len(data))/(1<<20), read.Round(time.Millisecond), dry.Round(time.Millisecond),
 				commit.Round(time.Millisecond), float64(n)/commit.Seconds(), undone.Round(time.Millisecond),
-				float64(peak)/(1<<20), float64(live)/(1<<20), float64(after)/(1<<20))
+				float64(peak)/(1<<20), float64(live)/(1<<20), float64(after)/(1<<20), float64(peakRSSBytes)/(1<<20))
 		})
 	}
 }

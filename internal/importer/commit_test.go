@@ -26,7 +26,7 @@ func (w *world) commit(t testing.TB, src *importer.Source, opt importer.CommitOp
 func detect(src *importer.Source) columns.Mapping {
 	var sample [][]string
 	for _, r := range src.Rows {
-		sample = append(sample, r.Cells)
+		sample = append(sample, r.Cells())
 	}
 	return columns.Detect(src.Header, sample)
 }

@@ -28,12 +28,6 @@ type Source struct {
 	Date1904  bool // an XLSX workbook counting serial dates from 1904
 }
 
-// SourceRow is one data row, numbered as the spreadsheet shows it.
-type SourceRow struct {
-	Row   int
-	Cells []string
-}
-
 // MatchKey is how a row was matched to a stored customer.
 type MatchKey string
 
@@ -147,7 +141,7 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 	keys := make([]rowKeys, len(src.Rows))
 	for i, r := range src.Rows {
 		p.Rows[i].Row = r.Row
-		keys[i] = rd.keys(r.Cells)
+		keys[i] = rd.keys(r.Cells())
 	}
 	groups := group(keys)
 	// Each customer's rows are read when it is worked out, and let go
@@ -188,7 +182,7 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 		}
 		values := make([]*rowValues, len(rows))
 		for k, i := range rows {
-			values[k] = rd.read(src.Rows[i].Row, src.Rows[i].Cells)
+			values[k] = rd.read(src.Rows[i].Row, src.Rows[i].Cells())
 			values[k].index = i
 		}
 		r := newRecord(values)
@@ -232,7 +226,7 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 		if grouped[i] {
 			continue
 		}
-		v := rd.read(r.Row, r.Cells)
+		v := rd.read(r.Row, r.Cells())
 		v.errors = append(v.errors, Problem{Field: "name", Reason: crm.ReasonRequired,
 			Message: "the row names no customer: it needs a customer name, code or credit code"})
 		finish(i, v)

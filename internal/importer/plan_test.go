@@ -58,7 +58,7 @@ func (w *world) create(t testing.TB, in crm.CustomerInput) *crm.Customer {
 func source(header []string, rows ...[]string) *importer.Source {
 	src := &importer.Source{HeaderRow: 1, Header: header}
 	for i, r := range rows {
-		src.Rows = append(src.Rows, importer.SourceRow{Row: i + 2, Cells: r})
+		src.Rows = append(src.Rows, importer.NewSourceRow(i+2, r))
 	}
 	return src
 }
@@ -67,7 +67,7 @@ func (w *world) plan(t testing.TB, src *importer.Source, opt importer.Options) *
 	t.Helper()
 	var sample [][]string
 	for _, r := range src.Rows {
-		sample = append(sample, r.Cells)
+		sample = append(sample, r.Cells())
 	}
 	p, err := w.svc.Plan(context.Background(), w.boss, src, columns.Detect(src.Header, sample), opt)
 	if err != nil {

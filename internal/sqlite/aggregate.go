@@ -44,26 +44,32 @@ func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics
 			}
 		}
 	}
-	var in []*crm.Customer
+	var in []*entry
 	var missing []string
-	err := cs.eachInScope(ctx, []crm.Filter{spec.Scope}, q, func(e *entry, _ int) {
-		if e.c.Brief == nil {
-			missing = append(missing, e.c.ID)
+	err := cs.eachInScope(ctx, []crm.Filter{spec.Scope}, q, func(v *view, _ int) {
+		if v.e.brief == nil {
+			missing = append(missing, v.e.id())
 			return
 		}
-		in = append(in, &e.c)
+		in = append(in, v.e)
 	})
 	if err != nil {
 		return nil, err
 	}
+	var docs []*crm.Customer
 	if len(missing) > 0 {
-		docs, err := cs.GetMany(ctx, missing)
-		if err != nil {
+		if docs, err = cs.GetMany(ctx, missing); err != nil {
 			return nil, err
 		}
-		in = append(in, docs...)
 	}
-	g, _ := analytics.Evaluate(spec, in)
+	// The engine builds each customer from its entry when it reads it.
+	g, _ := analytics.EvaluateFrom(spec, len(in)+len(docs), func(i int, dst *crm.Customer) *crm.Customer {
+		if i >= len(in) {
+			return docs[i-len(in)]
+		}
+		in[i].into(dst)
+		return dst
+	})
 	return g, nil
 }
 
@@ -74,14 +80,16 @@ func (c *chunk) block() *analytics.Block {
 	if b := c.facts.Load(); b != nil {
 		return b
 	}
-	cs := make([]*crm.Customer, c.n)
 	for i := range c.n {
-		if c.entries[i].c.Brief == nil {
+		if c.entries[i].brief == nil {
 			return nil
 		}
-		cs[i] = &c.entries[i].c
 	}
-	c.facts.CompareAndSwap(nil, analytics.NewBlock(cs))
+	entries := c.entries[:c.n]
+	c.facts.CompareAndSwap(nil, analytics.NewBlockFrom(c.n, func(i int, dst *crm.Customer) *crm.Customer {
+		entries[i].into(dst)
+		return dst
+	}))
 	return c.facts.Load()
 }
 

@@ -320,7 +320,7 @@ func (cs *customerStore) InsertMany(ctx context.Context, customers []*crm.Custom
 			}
 		}
 		// The read model takes a write's customers sorted by id.
-		slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.e.c.ID, b.e.c.ID) })
+		slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.e.id(), b.e.id()) })
 		return items, nil
 	})
 	if err != nil {

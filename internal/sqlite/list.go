@@ -97,8 +97,9 @@ func newOrder(f crm.OrderField, desc bool) order {
 	return o
 }
 
-// at reads row i of chunk c.
-func (o order) at(c *chunk, i int) row {
+// at reads row i of chunk c, in hand in v (whose customer a field without
+// a column reads).
+func (o order) at(c *chunk, i int, v *view) row {
 	r := row{e: c.entries[i]}
 	switch o.kind {
 	case kindInt:
@@ -108,7 +109,7 @@ func (o order) at(c *chunk, i int) row {
 	case kindString:
 		r.k.p = c.prefix[o.col][i]
 	default:
-		r.k.v = r.e.c.SortValue(o.field)
+		r.k.v = v.customer().SortValue(o.field)
 	}
 	return r
 }
@@ -116,7 +117,7 @@ func (o order) at(c *chunk, i int) row {
 // cursor turns a cursor into a row. A value of the wrong type counts as the
 // zero value, as in CompareSortValues.
 func (o order) cursor(cur *crm.Cursor) *row {
-	r := &row{e: &entry{c: crm.Customer{ID: cur.ID}}}
+	r := &row{e: keyEntry(cur.ID, "", "")}
 	switch o.kind {
 	case kindInt:
 		if o.col <= lastTimeCol {
@@ -130,7 +131,7 @@ func (o order) cursor(cur *crm.Cursor) *row {
 	case kindString:
 		s, _ := cur.Value.(string)
 		r.k.p = prefix16(s)
-		r.e.c.Code, r.e.c.Match.Order = s, s
+		r.e = keyEntry(cur.ID, s, s)
 	default:
 		r.k.v = cur.Value
 	}
@@ -139,9 +140,9 @@ func (o order) cursor(cur *crm.Cursor) *row {
 
 func (o order) str(e *entry) string {
 	if o.col == colCode {
-		return e.c.Code
+		return e.code()
 	}
-	return e.c.Match.Order
+	return e.order()
 }
 
 func (o order) cmpValue(a, b *row) int {
@@ -175,7 +176,7 @@ func (o order) cmpValue(a, b *row) int {
 func (o order) cmp(a, b *row) int {
 	c := o.cmpValue(a, b)
 	if c == 0 {
-		c = strings.Compare(a.e.c.ID, b.e.c.ID)
+		c = strings.Compare(a.e.id(), b.e.id())
 	}
 	if o.desc {
 		c = -c
@@ -252,7 +253,8 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	}
 	h := make([]row, 0, min(k, 1024))
 	total := 0
-	var sel []int32 // rows of the chunk matching the search
+	v := &view{c: new(crm.Customer)} // the customer of the row in hand, when needed
+	var sel []int32                  // rows of the chunk matching the search
 	for _, c := range snap.chunks {
 		n := c.n
 		if needle != "" {
@@ -269,19 +271,20 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 			if !inArchiveScope(q.Scope, c.archived[i]) {
 				continue
 			}
+			v.reset(c.entries[i])
 			if q.Filter != nil {
 				if selected != nil {
-					if !selected[c.entries[i].c.ID] {
+					if !selected[v.e.id()] {
 						continue
 					}
-				} else if ok, err := cs.matchEntry(ctx, q.Filter, c.entries[i]); err != nil {
+				} else if ok, err := cs.matchEntry(ctx, q.Filter, v); err != nil {
 					return nil, err
 				} else if !ok {
 					continue
 				}
 			}
 			total++
-			r := o.at(c, i)
+			r := o.at(c, i, v)
 			if after != nil && o.cmp(&r, after) <= 0 {
 				continue
 			}
@@ -310,7 +313,7 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	}
 	page.Customers = make([]*crm.Customer, len(h))
 	for i, r := range h {
-		page.Customers[i] = &r.e.c
+		page.Customers[i] = r.e.customer()
 	}
 	if q.WithContacts && !q.Full && len(h) > 0 {
 		var err error
@@ -321,7 +324,7 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	if q.Full && len(h) > 0 {
 		ids := make([]string, len(h))
 		for i, r := range h {
-			ids[i] = r.e.c.ID
+			ids[i] = r.e.id()
 		}
 		full, err := cs.GetMany(ctx, ids)
 		if err != nil {
@@ -332,8 +335,8 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	return page, nil
 }
 
-// withContacts returns copies of the lean customers with their contacts
-// and notes, decoded from the stored documents (the decoder skips the other
+// withContacts returns the lean customers (the page's own) with their
+// contacts and notes, decoded from the stored documents (the decoder skips the other
 // nested arrays without looking inside them).
 func (cs *customerStore) withContacts(ctx context.Context, lean []*crm.Customer) ([]*crm.Customer, error) {
 	type contactsDoc struct {
@@ -363,21 +366,41 @@ func (cs *customerStore) withContacts(ctx context.Context, lean []*crm.Customer)
 		if d == nil { // removed since the page was read: left out
 			continue
 		}
-		x := *c // the read model's customers are shared: a copy
-		x.Contacts, x.Notes, x.ContactsLoaded = d.Contacts, d.Notes, true
-		out = append(out, &x)
+		c.Contacts, c.Notes, c.ContactsLoaded = d.Contacts, d.Notes, true
+		out = append(out, c)
 	}
 	return out, nil
+}
+
+// view is a scan's entry in hand with its customer, built on first need
+// into the scan's scratch customer (a scan builds one customer at a time,
+// and only for the entries a filter or its caller reads).
+type view struct {
+	e    *entry
+	c    *crm.Customer
+	done bool
+}
+
+func (v *view) reset(e *entry) { v.e, v.done = e, false }
+
+// customer returns the entry's customer: the scan's scratch, valid until
+// the scan moves on.
+func (v *view) customer() *crm.Customer {
+	if !v.done {
+		v.e.into(v.c)
+		v.done = true
+	}
+	return v.c
 }
 
 // matchEntry evaluates a lean filter on a read-model entry; an entry
 // without a brief (a value this version cannot represent in one) is
 // evaluated on its document.
-func (cs *customerStore) matchEntry(ctx context.Context, f crm.Filter, e *entry) (bool, error) {
-	if e.c.Brief != nil {
-		return f.Match(&e.c), nil
+func (cs *customerStore) matchEntry(ctx context.Context, f crm.Filter, v *view) (bool, error) {
+	if v.e.brief != nil {
+		return f.Match(v.customer()), nil
 	}
-	docs, err := cs.GetMany(ctx, []string{e.c.ID})
+	docs, err := cs.GetMany(ctx, []string{v.e.id()})
 	if err != nil {
 		return false, err
 	}
@@ -391,7 +414,7 @@ func (cs *customerStore) matchFull(ctx context.Context, chunks []*chunk, f crm.F
 	var ids []string
 	for _, c := range chunks {
 		for _, e := range c.entries[:c.n] {
-			ids = append(ids, e.c.ID)
+			ids = append(ids, e.id())
 		}
 	}
 	selected := map[string]bool{}
@@ -476,7 +499,7 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 	for w := range part {
 		part[w] = make([]int, len(filters))
 	}
-	err := cs.eachInScopeOn(ctx, filters, q, workers, func(w int, _ *chunk, _, k int) { part[w][k]++ })
+	err := cs.eachInScopeOn(ctx, filters, q, workers, func(w int, _ *chunk, _, k int, _ *view) { part[w][k]++ })
 	counts := make([]int, len(filters))
 	for _, p := range part {
 		for k, n := range p {
@@ -492,14 +515,14 @@ func (cs *customerStore) Counts(ctx context.Context, filters []crm.Filter, q crm
 func (cs *customerStore) Each(ctx context.Context, q crm.EachQuery, fn func(*crm.Customer) error) error {
 	var ids []string // read whole
 	var fnErr error
-	err := cs.eachInScope(ctx, []crm.Filter{q.Filter}, crm.CountQuery{Scope: q.Scope, User: q.User, Viewer: q.Viewer}, func(e *entry, _ int) {
-		switch due := e.c.Class.NextCheckAt; {
+	err := cs.eachInScope(ctx, []crm.Filter{q.Filter}, crm.CountQuery{Scope: q.Scope, User: q.User, Viewer: q.Viewer}, func(v *view, _ int) {
+		switch due := v.e.nextCheckAt(); {
 		case fnErr != nil:
 		case !q.DueBy.IsZero() && (due.IsZero() || due.After(q.DueBy)):
-		case q.Full || e.c.Brief == nil:
-			ids = append(ids, e.c.ID)
+		case q.Full || v.e.brief == nil:
+			ids = append(ids, v.e.id())
 		default:
-			fnErr = fn(&e.c)
+			fnErr = fn(v.customer())
 		}
 	})
 	if err != nil {
@@ -544,17 +567,18 @@ func (cs *customerStore) CustomersWithTasks(ctx context.Context, q crm.TaskQuery
 	}
 	var ids []string // DONE, CLOSED: read whole
 	var fnErr error
-	err := cs.eachInScope(ctx, []crm.Filter{nil}, crm.CountQuery{Scope: crm.ScopeActive}, func(e *entry, _ int) {
-		switch b := e.c.Brief; {
+	err := cs.eachInScope(ctx, []crm.Filter{nil}, crm.CountQuery{Scope: crm.ScopeActive}, func(v *view, _ int) {
+		e := v.e
+		switch b := e.brief; {
 		case fnErr != nil:
 		case status == crm.TaskOpen: // the read model keeps only open tasks
-			if len(e.c.Tasks) > 0 && (q.Assignee == "" || slices.ContainsFunc(e.c.Tasks, func(t crm.Task) bool { return t.AssigneeID == q.Assignee })) {
-				fnErr = fn(&e.c)
+			if len(e.tasks) > 0 && (q.Assignee == "" || slices.ContainsFunc(e.tasks, func(t crm.Task) bool { return t.AssigneeID == q.Assignee })) {
+				fnErr = fn(e.customer())
 			}
 		case b == nil: // a customer without a brief: its document tells
-			ids = append(ids, e.c.ID)
+			ids = append(ids, e.id())
 		case slices.ContainsFunc(b.Tasks, func(t crm.BriefTask) bool { return q.Picks(t.Status, t.AssigneeID) }):
-			ids = append(ids, e.c.ID)
+			ids = append(ids, e.id())
 		}
 	})
 	if err != nil {
@@ -577,13 +601,14 @@ func (cs *customerStore) CustomersWithTasks(ctx context.Context, q crm.TaskQuery
 // keeps only those).
 func (cs *customerStore) OpenServiceRequests(ctx context.Context, q crm.ServiceQuery, fn func(*crm.Customer) error) error {
 	var fnErr error
-	err := cs.eachInScope(ctx, []crm.Filter{nil}, crm.CountQuery{Scope: crm.ScopeActive}, func(e *entry, _ int) {
-		if fnErr != nil || len(e.c.ServiceRequests) == 0 {
+	err := cs.eachInScope(ctx, []crm.Filter{nil}, crm.CountQuery{Scope: crm.ScopeActive}, func(v *view, _ int) {
+		e := v.e
+		if fnErr != nil || len(e.services) == 0 {
 			return
 		}
-		for i := range e.c.ServiceRequests {
-			if q.Assignee == "" || e.c.ServiceRequests[i].AssigneeID == q.Assignee {
-				fnErr = fn(&e.c)
+		for i := range e.services {
+			if q.Assignee == "" || e.services[i].AssigneeID == q.Assignee {
+				fnErr = fn(e.customer())
 				return
 			}
 		}
@@ -594,23 +619,25 @@ func (cs *customerStore) OpenServiceRequests(ctx context.Context, q crm.ServiceQ
 	return fnErr
 }
 
-// eachInScope calls fn(e, k) for every entry of one snapshot in q's
-// archive scope and every filter k (nil: every customer) that selects it.
+// eachInScope calls fn(v, k) for every entry of one snapshot in q's
+// archive scope and every filter k (nil: every customer) that selects it,
+// v holding the entry and building its customer on demand (valid during
+// the call only).
 // Filters that read free text are bound to the text index (or evaluated on
 // the documents) first, as the viewer q.Viewer reads the texts.
-func (cs *customerStore) eachInScope(ctx context.Context, filters []crm.Filter, q crm.CountQuery, fn func(e *entry, k int)) error {
-	return cs.eachInScopeAt(ctx, filters, q, func(c *chunk, i, k int) { fn(c.entries[i], k) })
+func (cs *customerStore) eachInScope(ctx context.Context, filters []crm.Filter, q crm.CountQuery, fn func(v *view, k int)) error {
+	return cs.eachInScopeOn(ctx, filters, q, 1, func(_ int, _ *chunk, _, k int, v *view) { fn(v, k) })
 }
 
 // eachInScopeAt is eachInScope with the chunk and row of each entry.
 func (cs *customerStore) eachInScopeAt(ctx context.Context, filters []crm.Filter, q crm.CountQuery, fn func(c *chunk, i, k int)) error {
-	return cs.eachInScopeOn(ctx, filters, q, 1, func(_ int, c *chunk, i, k int) { fn(c, i, k) })
+	return cs.eachInScopeOn(ctx, filters, q, 1, func(_ int, c *chunk, i, k int, _ *view) { fn(c, i, k) })
 }
 
 // eachInScopeOn is eachInScopeAt over the snapshot's chunks cut into
 // workers runs, each on its own goroutine: fn(w, ...) is called by run w
-// only, in order within the run.
-func (cs *customerStore) eachInScopeOn(ctx context.Context, filters []crm.Filter, q crm.CountQuery, workers int, fn func(w int, c *chunk, i, k int)) error {
+// only, in order within the run, with the run's view of the entry.
+func (cs *customerStore) eachInScopeOn(ctx context.Context, filters []crm.Filter, q crm.CountQuery, workers int, fn func(w int, c *chunk, i, k int, v *view)) error {
 	scope, err := archiveScope(q.Scope)
 	if err != nil {
 		return err
@@ -645,27 +672,28 @@ func (cs *customerStore) eachInScopeOn(ctx context.Context, filters []crm.Filter
 		}
 	}
 	run := func(w int, chunks []*chunk) error {
+		v := &view{c: new(crm.Customer)}
 		for _, c := range chunks {
 			for i := range c.n {
 				if !inArchiveScope(scope, c.archived[i]) {
 					continue
 				}
-				e := c.entries[i]
+				v.reset(c.entries[i])
 				for k, f := range filters {
 					switch {
 					case f == nil:
-						fn(w, c, i, k)
+						fn(w, c, i, k, v)
 					case selected[k] != nil:
-						if selected[k][e.c.ID] {
-							fn(w, c, i, k)
+						if selected[k][v.e.id()] {
+							fn(w, c, i, k, v)
 						}
 					default:
-						ok, err := cs.matchEntry(ctx, f, e)
+						ok, err := cs.matchEntry(ctx, f, v)
 						if err != nil {
 							return err
 						}
 						if ok {
-							fn(w, c, i, k)
+							fn(w, c, i, k, v)
 						}
 					}
 				}

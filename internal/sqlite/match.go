@@ -18,10 +18,13 @@ func (cs *customerStore) FindMatches(ctx context.Context, q crm.MatchQuery) ([]*
 		return nil, crm.Internal(err)
 	}
 	var out []*crm.Customer
+	var keys crm.Customer // what q.Matches reads of each entry: its credit code and match keys
 	for _, ch := range (*Store)(cs).snap.Load().chunks {
 		for _, e := range ch.entries[:ch.n] {
-			if q.Matches(&e.c) {
-				out = append(out, &e.c)
+			keys.CreditCode, keys.Match.Name = e.str(txtCreditCode), e.str(txtMatchName)
+			keys.Match.Phones = e.keys(txtPhones, keys.Match.Phones)
+			if q.Matches(&keys) {
+				out = append(out, e.customer())
 			}
 		}
 	}

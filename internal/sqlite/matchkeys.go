@@ -57,9 +57,9 @@ func (s *Store) writeBackBatch(ctx context.Context, batch []*entry) error {
 		if err := tx.QueryRowContext(ctx, "SELECT doc FROM customers WHERE rowid = ?", e.row).Scan(&doc); err != nil {
 			return err
 		}
-		updated, err := withElement(doc, "match", e.c.Match)
+		updated, err := withElement(doc, "match", e.customer().Match)
 		if err != nil {
-			return fmt.Errorf("customer %s: %w", e.c.ID, err)
+			return fmt.Errorf("customer %s: %w", e.id(), err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE customers SET doc = ? WHERE rowid = ?", updated, e.row); err != nil {
 			return err

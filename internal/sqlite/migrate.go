@@ -167,11 +167,11 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 			if err != nil {
 				return bad(err)
 			}
-			c := &it.e.c
-			if c.Code == "" {
-				return bad(fmt.Errorf("customer %s has no code", c.ID))
+			e := it.e
+			if e.code() == "" {
+				return bad(fmt.Errorf("customer %s has no code", e.id()))
 			}
-			rows[i] = row{args: []any{c.ID, c.Code, nullable(c.CreditCode), c.Version, doc}, it: &it, code: c.Code}
+			rows[i] = row{args: []any{e.id(), e.code(), nullable(e.str(txtCreditCode)), e.version, doc}, it: &it, code: e.code()}
 		case crm.CollectionUsers:
 			var u crm.User
 			if err := bson.Unmarshal(doc, &u); err != nil || u.ID == "" {
@@ -257,7 +257,7 @@ func (s *Store) Load(ctx context.Context, collection string, docs [][]byte) erro
 				if err := raiseSequence(ctx, tx, r.code); err != nil {
 					return nil, err
 				}
-				row, err := customerRow(ctx, tx, r.it.e.c.ID)
+				row, err := customerRow(ctx, tx, r.it.e.id())
 				if err != nil {
 					return nil, err
 				}

@@ -16,17 +16,260 @@ import (
 	"github.com/kehu-crm/kehu/internal/crm"
 )
 
-// The read model holds one lean entry per customer: the customer without its
-// nested arrays (contacts, interactions, needs, deals, satisfaction, stage
-// and tier histories) and notes, marked Partial, with the crm.Brief of its
-// contacts, interactions, needs and deals (the fields segment filters read,
-// ~32 bytes per interaction) so that filters over nested arrays run in
-// memory. Entries are immutable once published; the customers handed out by
-// List are shared by every reader and must not be modified. The search keys
-// live in the snapshot's chunks.
+// The read model holds one compact entry per customer: what lists, filters
+// and aggregates read of the customer without its nested arrays (contacts,
+// interactions, needs, deals, satisfaction, stage and tier histories) and
+// notes, with the crm.Brief of those arrays (the fields segment filters
+// read, ~32 bytes per interaction) so that filters over nested arrays run
+// in memory. A crm.Customer (Partial) is built from an entry when it is
+// handed out (customer, into): the struct is 1,336 bytes, mostly fields a
+// read-model customer leaves empty, while an entry is under 500 bytes with
+// its short texts packed into one string, its repeated ones numbered
+// (symbols), its times in Unix milliseconds (exact: BSON's precision).
+// Entries are immutable once published. The search keys live in the
+// snapshot's chunks.
 type entry struct {
-	c   crm.Customer
-	row int64 // the customer's rowid (keys the text index; see texts.go)
+	text string           // the packed texts (txtID ...), each ending at ends[k]
+	ends [numTexts]uint32 // where text k ends in text
+	sym  [numSyms]uint32  // the numbered texts (symID ...)
+	ms   [numTimes]int64  // the times (msCreatedAt ...), Unix milliseconds
+
+	brief         *crm.Brief // nil: the read model could not represent it (filters read the document)
+	foundedOn     *time.Time // shared between entries (interner.date)
+	archivedAt    *time.Time
+	trend         *int // Stats.SatisfactionTrend, shared (interner.trend)
+	overrides     [3]*crm.Override
+	tags          []string             // shared (interner.list)
+	collaborators []string             // shared (interner.list)
+	tasks         []crm.Task           // the open ones
+	services      []crm.ServiceRequest // those not closed
+
+	row          int64 // the customer's rowid (keys the text index; see texts.go)
+	version      int64
+	edited       int64
+	ruleSet      int64
+	totalAmount  crm.Money
+	avg          float64
+	counts       [numCounts]int32 // the Stats counts (cntInteractions ...)
+	cadenceDays  int32
+	matchVersion int32
+}
+
+// The packed texts of an entry. Phones and e-mails (the match keys) are
+// joined by NUL, which a key never holds.
+const (
+	txtID = iota
+	txtCode
+	txtName
+	txtCreditCode
+	txtAddress
+	txtWebsite
+	txtMainBusiness
+	txtMergedInto
+	txtMatchName
+	txtOrder
+	txtPhones
+	txtEmails
+	numTexts
+)
+
+// The numbered texts of an entry.
+const (
+	symIndustry = iota
+	symEmployees
+	symRevenue
+	symProvince
+	symCity
+	symSource
+	symType
+	symStage
+	symValueTier
+	symLifecycle
+	symIntentGrade
+	symNeedType
+	symOwner
+	symCommPreference
+	symCreatedBy
+	symUpdatedBy
+	symTierSuggested
+	symTierRule
+	symLifecycleSuggested
+	symLifecycleRule
+	symCadenceSuggested
+	symCadenceRule
+	symIndustryOrder
+	symSourceOrder
+	symProvinceOrder
+	symCityOrder
+	numSyms
+)
+
+// The times of an entry.
+const (
+	msCreatedAt = iota
+	msUpdatedAt
+	msFirstInteractionAt
+	msLastInteractionAt
+	msFirstDealOn
+	msLastDealOn
+	msLastComplaintAt
+	msNextFollowUpAt
+	msClassAt
+	msNextCheckAt
+	numTimes
+)
+
+// The counts of an entry's Stats.
+const (
+	cntInteractions = iota
+	cntDeals
+	cntOpenNeeds
+	cntComplaints
+	cntSatisfaction
+	cntStageRank
+	cntOpenServices
+	cntServiceRequests
+	numCounts
+)
+
+// str returns packed text k.
+func (e *entry) str(k int) string {
+	start := uint32(0)
+	if k > 0 {
+		start = e.ends[k-1]
+	}
+	return e.text[start:e.ends[k]]
+}
+
+func (e *entry) id() string    { return e.str(txtID) }
+func (e *entry) code() string  { return e.str(txtCode) }
+func (e *entry) order() string { return e.str(txtOrder) }
+
+// archived reports whether the customer is archived.
+func (e *entry) archived() bool { return e.archivedAt != nil }
+
+// nextCheckAt is Class.NextCheckAt.
+func (e *entry) nextCheckAt() time.Time { return msTime(e.ms[msNextCheckAt]) }
+
+// msTime is a time as decoded from BSON (UTC; the zero time stays zero).
+func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// keys returns the NUL-joined keys of packed text k, appended to dst[:0]:
+// nil for none.
+func (e *entry) keys(k int, dst []string) []string {
+	s := e.str(k)
+	if s == "" {
+		return nil
+	}
+	dst = dst[:0]
+	for {
+		i := strings.IndexByte(s, 0)
+		if i < 0 {
+			return append(dst, s)
+		}
+		dst = append(dst, s[:i])
+		s = s[i+1:]
+	}
+}
+
+// keyEntry is an entry holding only an id, a code and a name order key:
+// a removal (snapshot.go), a cursor's position (list.go).
+func keyEntry(id, code, order string) *entry {
+	e := new(entry)
+	var texts [numTexts]string
+	texts[txtID], texts[txtCode], texts[txtOrder] = id, code, order
+	e.pack(texts)
+	return e
+}
+
+// customer returns a new customer of e.
+func (e *entry) customer() *crm.Customer {
+	c := new(crm.Customer)
+	e.into(c)
+	return c
+}
+
+// into fills c with the customer of e (Partial). What it sets may be kept
+// after c is filled again (a scan fills one customer again and again): its
+// slices are the entry's, shared and never modified, or new.
+func (e *entry) into(c *crm.Customer) {
+	t := syms.all()
+	sym := func(k int) string { return t[e.sym[k]] }
+	*c = crm.Customer{
+		ID:              e.id(),
+		Code:            e.code(),
+		Name:            e.str(txtName),
+		CreditCode:      e.str(txtCreditCode),
+		Industry:        sym(symIndustry),
+		Size:            crm.CompanySize{Employees: sym(symEmployees), Revenue: sym(symRevenue)},
+		Region:          crm.Region{Province: sym(symProvince), City: sym(symCity)},
+		Address:         e.str(txtAddress),
+		Website:         e.str(txtWebsite),
+		FoundedOn:       e.foundedOn,
+		MainBusiness:    e.str(txtMainBusiness),
+		Source:          sym(symSource),
+		Type:            crm.CustomerType(sym(symType)),
+		Stage:           crm.Stage(sym(symStage)),
+		ValueTier:       crm.Tier(sym(symValueTier)),
+		Lifecycle:       crm.Lifecycle(sym(symLifecycle)),
+		CadenceDays:     int(e.cadenceDays),
+		IntentGrade:     crm.Tier(sym(symIntentGrade)),
+		NeedType:        crm.NeedType(sym(symNeedType)),
+		Tags:            e.tags,
+		OwnerID:         sym(symOwner),
+		Collaborators:   e.collaborators,
+		CommPreference:  sym(symCommPreference),
+		Tasks:           e.tasks,
+		ServiceRequests: e.services,
+		Stats: crm.Stats{
+			InteractionCount:    int(e.counts[cntInteractions]),
+			FirstInteractionAt:  msTime(e.ms[msFirstInteractionAt]),
+			LastInteractionAt:   msTime(e.ms[msLastInteractionAt]),
+			DealCount:           int(e.counts[cntDeals]),
+			TotalAmount:         e.totalAmount,
+			FirstDealOn:         msTime(e.ms[msFirstDealOn]),
+			LastDealOn:          msTime(e.ms[msLastDealOn]),
+			OpenNeedCount:       int(e.counts[cntOpenNeeds]),
+			ComplaintCount:      int(e.counts[cntComplaints]),
+			LastComplaintAt:     msTime(e.ms[msLastComplaintAt]),
+			SatisfactionCount:   int(e.counts[cntSatisfaction]),
+			AvgSatisfaction:     e.avg,
+			SatisfactionTrend:   e.trend,
+			StageRank:           int(e.counts[cntStageRank]),
+			OpenServiceCount:    int(e.counts[cntOpenServices]),
+			ServiceRequestCount: int(e.counts[cntServiceRequests]),
+			NextFollowUpAt:      msTime(e.ms[msNextFollowUpAt]),
+		},
+		Match: crm.MatchKeys{
+			V:             int(e.matchVersion),
+			Name:          e.str(txtMatchName),
+			Phones:        e.keys(txtPhones, nil),
+			Emails:        e.keys(txtEmails, nil),
+			Order:         e.order(),
+			IndustryOrder: sym(symIndustryOrder),
+			SourceOrder:   sym(symSourceOrder),
+			ProvinceOrder: sym(symProvinceOrder),
+			CityOrder:     sym(symCityOrder),
+		},
+		Class: crm.Classification{
+			RuleSet:     e.ruleSet,
+			At:          msTime(e.ms[msClassAt]),
+			NextCheckAt: msTime(e.ms[msNextCheckAt]),
+			ValueTier:   crm.ClassValue{Suggested: sym(symTierSuggested), Rule: sym(symTierRule), Override: e.overrides[0]},
+			Lifecycle:   crm.ClassValue{Suggested: sym(symLifecycleSuggested), Rule: sym(symLifecycleRule), Override: e.overrides[1]},
+			Cadence:     crm.ClassValue{Suggested: sym(symCadenceSuggested), Rule: sym(symCadenceRule), Override: e.overrides[2]},
+		},
+		CreatedAt:  msTime(e.ms[msCreatedAt]),
+		CreatedBy:  sym(symCreatedBy),
+		UpdatedAt:  msTime(e.ms[msUpdatedAt]),
+		UpdatedBy:  sym(symUpdatedBy),
+		Version:    e.version,
+		Edited:     e.edited,
+		ArchivedAt: e.archivedAt,
+		MergedInto: e.str(txtMergedInto),
+		Partial:    true,
+		Brief:      e.brief,
+	}
 }
 
 // item is an entry with its search key: the lower-cased name, code and
@@ -115,7 +358,7 @@ func unclosed(rs []crm.ServiceRequest) []crm.ServiceRequest {
 // (not yet interned) and its search key.
 func decodeLean(doc []byte) (item, error) {
 	e := new(entry)
-	key, err := e.decode(doc, strCache{})
+	key, err := e.decode(doc, strCache{}, symCache{})
 	if err != nil {
 		return item{}, err
 	}
@@ -125,7 +368,7 @@ func decodeLean(doc []byte) (item, error) {
 // decode fills e from a stored customer document and returns its search
 // key. Entries are always built from the stored bytes, so the read model
 // holds exactly what a Get returns (millisecond times in UTC).
-func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
+func (e *entry) decode(doc []byte, strs strCache, ids symCache) (key string, err error) {
 	var d leanDoc
 	if err := bson.Unmarshal(doc, &d); err != nil {
 		return "", fmt.Errorf("decode customer: %w", err)
@@ -133,45 +376,6 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 	if d.ID == "" {
 		return "", fmt.Errorf("decode customer: document without _id")
 	}
-	*e = entry{c: crm.Customer{
-		ID:              d.ID,
-		Code:            d.Code,
-		Name:            d.Name,
-		CreditCode:      d.CreditCode,
-		Industry:        d.Industry,
-		Size:            d.Size,
-		Region:          d.Region,
-		Address:         d.Address,
-		Website:         d.Website,
-		FoundedOn:       d.FoundedOn,
-		MainBusiness:    d.MainBusiness,
-		Source:          d.Source,
-		Type:            d.Type,
-		Stage:           d.Stage,
-		ValueTier:       d.ValueTier,
-		Lifecycle:       d.Lifecycle,
-		CadenceDays:     d.CadenceDays,
-		IntentGrade:     d.IntentGrade,
-		NeedType:        d.NeedType,
-		Tags:            d.Tags,
-		OwnerID:         d.OwnerID,
-		Collaborators:   d.Collaborators,
-		CommPreference:  d.CommPreference,
-		Stats:           d.Stats,
-		Match:           d.Match,
-		Class:           d.Class,
-		Tasks:           openTasks(d.Tasks),
-		ServiceRequests: unclosed(d.ServiceRequests),
-		CreatedAt:       d.CreatedAt,
-		CreatedBy:       d.CreatedBy,
-		UpdatedAt:       d.UpdatedAt,
-		UpdatedBy:       d.UpdatedBy,
-		Version:         d.Version,
-		Edited:          d.Edited,
-		ArchivedAt:      d.ArchivedAt,
-		MergedInto:      d.MergedInto,
-		Partial:         true,
-	}}
 	if !d.Match.Current() {
 		// Keys made by older rules (or none): what FindMatches compares must
 		// follow today's rules, so recompute them from the name and phones.
@@ -181,10 +385,54 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		if err := bson.Unmarshal(doc, &ks); err != nil {
 			return "", fmt.Errorf("decode customer: %w", err)
 		}
-		e.c.Match = crm.MatchKeysOf(&crm.Customer{Name: d.Name, Contacts: ks.Contacts, Industry: d.Industry, Source: d.Source, Region: d.Region})
+		d.Match = crm.MatchKeysOf(&crm.Customer{Name: d.Name, Contacts: ks.Contacts, Industry: d.Industry, Source: d.Source, Region: d.Region})
 	}
+	*e = entry{
+		foundedOn:     d.FoundedOn,
+		archivedAt:    d.ArchivedAt,
+		trend:         d.Stats.SatisfactionTrend,
+		overrides:     [3]*crm.Override{d.Class.ValueTier.Override, d.Class.Lifecycle.Override, d.Class.Cadence.Override},
+		tags:          d.Tags,
+		collaborators: d.Collaborators,
+		tasks:         openTasks(d.Tasks),
+		services:      unclosed(d.ServiceRequests),
+		version:       d.Version,
+		edited:        d.Edited,
+		ruleSet:       d.Class.RuleSet,
+		totalAmount:   d.Stats.TotalAmount,
+		avg:           d.Stats.AvgSatisfaction,
+		cadenceDays:   int32(d.CadenceDays),
+		matchVersion:  int32(d.Match.V),
+	}
+	e.pack([numTexts]string{txtID: d.ID, txtCode: d.Code, txtName: d.Name, txtCreditCode: d.CreditCode,
+		txtAddress: d.Address, txtWebsite: d.Website, txtMainBusiness: d.MainBusiness, txtMergedInto: d.MergedInto,
+		txtMatchName: d.Match.Name, txtOrder: d.Match.Order,
+		txtPhones: strings.Join(d.Match.Phones, "\x00"), txtEmails: strings.Join(d.Match.Emails, "\x00")})
+	e.sym = [numSyms]uint32{
+		symIndustry: ids.id(d.Industry), symEmployees: ids.id(d.Size.Employees), symRevenue: ids.id(d.Size.Revenue),
+		symProvince: ids.id(d.Region.Province), symCity: ids.id(d.Region.City), symSource: ids.id(d.Source),
+		symType: ids.id(string(d.Type)), symStage: ids.id(string(d.Stage)), symValueTier: ids.id(string(d.ValueTier)),
+		symLifecycle: ids.id(string(d.Lifecycle)), symIntentGrade: ids.id(string(d.IntentGrade)),
+		symNeedType: ids.id(string(d.NeedType)), symOwner: ids.id(d.OwnerID), symCommPreference: ids.id(d.CommPreference),
+		symCreatedBy: ids.id(d.CreatedBy), symUpdatedBy: ids.id(d.UpdatedBy),
+		symTierSuggested: ids.id(d.Class.ValueTier.Suggested), symTierRule: ids.id(d.Class.ValueTier.Rule),
+		symLifecycleSuggested: ids.id(d.Class.Lifecycle.Suggested), symLifecycleRule: ids.id(d.Class.Lifecycle.Rule),
+		symCadenceSuggested: ids.id(d.Class.Cadence.Suggested), symCadenceRule: ids.id(d.Class.Cadence.Rule),
+		symIndustryOrder: ids.id(d.Match.IndustryOrder), symSourceOrder: ids.id(d.Match.SourceOrder),
+		symProvinceOrder: ids.id(d.Match.ProvinceOrder), symCityOrder: ids.id(d.Match.CityOrder),
+	}
+	st := &d.Stats
+	e.ms = [numTimes]int64{msCreatedAt: d.CreatedAt.UnixMilli(), msUpdatedAt: d.UpdatedAt.UnixMilli(),
+		msFirstInteractionAt: st.FirstInteractionAt.UnixMilli(), msLastInteractionAt: st.LastInteractionAt.UnixMilli(),
+		msFirstDealOn: st.FirstDealOn.UnixMilli(), msLastDealOn: st.LastDealOn.UnixMilli(),
+		msLastComplaintAt: st.LastComplaintAt.UnixMilli(), msNextFollowUpAt: st.NextFollowUpAt.UnixMilli(),
+		msClassAt: d.Class.At.UnixMilli(), msNextCheckAt: d.Class.NextCheckAt.UnixMilli()}
+	e.counts = [numCounts]int32{cntInteractions: int32(st.InteractionCount), cntDeals: int32(st.DealCount),
+		cntOpenNeeds: int32(st.OpenNeedCount), cntComplaints: int32(st.ComplaintCount),
+		cntSatisfaction: int32(st.SatisfactionCount), cntStageRank: int32(st.StageRank),
+		cntOpenServices: int32(st.OpenServiceCount), cntServiceRequests: int32(st.ServiceRequestCount)}
 	var names []contactName // for a customer without a brief
-	if e.c.Brief = readBrief(doc, strs); e.c.Brief == nil {
+	if e.brief = readBrief(doc, strs); e.brief == nil {
 		var cs struct {
 			Contacts []contactName `bson:"contacts"`
 		}
@@ -193,8 +441,8 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		}
 		names = cs.Contacts
 	} else {
-		names = make([]contactName, len(e.c.Brief.Contacts))
-		for i, ct := range e.c.Brief.Contacts {
+		names = make([]contactName, len(e.brief.Contacts))
+		for i, ct := range e.brief.Contacts {
 			names[i].Name = ct.Name
 		}
 	}
@@ -207,50 +455,45 @@ func (e *entry) decode(doc []byte, strs strCache) (key string, err error) {
 		b.WriteByte(0)
 		b.WriteString(ct.Name)
 	}
-	e.pack()
 	return strings.ToLower(b.String()), nil
 }
 
-// pack moves the entry's own strings (id, code, name, credit code, address,
-// website, main business, name key) into one allocation: eight small strings cost
-// more in allocation headers and size-class rounding than in bytes.
-func (e *entry) pack() {
-	c := &e.c
-	fields := [...]*string{&c.ID, &c.Code, &c.Name, &c.CreditCode, &c.Address, &c.Website, &c.MainBusiness, &c.Match.Name}
+// pack stores the entry's own texts in one allocation: a dozen small
+// strings cost more in headers and allocation rounding than in bytes.
+func (e *entry) pack(texts [numTexts]string) {
 	n := 0
-	for _, f := range fields {
-		n += len(*f)
+	for _, s := range texts {
+		n += len(s)
 	}
 	var b strings.Builder
 	b.Grow(n)
-	for _, f := range fields {
-		b.WriteString(*f)
+	for k, s := range texts {
+		b.WriteString(s)
+		e.ends[k] = uint32(b.Len())
 	}
-	arena := b.String()
-	for _, f := range fields {
-		*f, arena = arena[:len(*f)], arena[len(*f):]
-	}
+	e.text = b.String()
 }
 
 // maxInterned bounds the strings worth interning; longer ones are free text.
 const maxInterned = 64
 
-// interner shares repeated strings (industries, regions, sources, enums,
-// user ids) and tag and collaborator lists between entries. It is owned by
+// interner shares repeated strings of the briefs (titles, roles, user
+// ids), tag and collaborator lists, founding dates and satisfaction trends
+// between entries. It is owned by
 // the writer: only used under Store.wmu (or by Open before the store is
 // shared).
 type interner struct {
-	strs  map[string]string
-	keys  map[string]string // a text's order key (crm.OrderKey) by the text
-	lists map[string][]string
-	times map[time.Time]*time.Time
-	buf   []byte
+	strs   map[string]string
+	trends map[int]*int
+	lists  map[string][]string
+	times  map[time.Time]*time.Time
+	buf    []byte
 }
 
 var emptyList = []string{}
 
 func newInterner() *interner {
-	return &interner{strs: make(map[string]string), keys: make(map[string]string), lists: make(map[string][]string),
+	return &interner{strs: make(map[string]string), trends: make(map[int]*int), lists: make(map[string][]string),
 		times: make(map[time.Time]*time.Time)}
 }
 
@@ -265,19 +508,6 @@ func (in *interner) str(s string) string {
 	s = strings.Clone(s)
 	in.strs[s] = s
 	return s
-}
-
-// orderKey shares the order key of a text (key, made from text).
-func (in *interner) orderKey(text, key string) string {
-	if key == "" || len(text) > maxInterned {
-		return key
-	}
-	if v, ok := in.keys[text]; ok && v == key {
-		return v
-	}
-	key = strings.Clone(key)
-	in.keys[in.str(text)] = key
-	return key
 }
 
 // list returns a shared copy of l (nil and empty are kept apart).
@@ -307,6 +537,18 @@ func (in *interner) list(l []string) []string {
 	return v
 }
 
+// trend shares pointers to equal satisfaction trends.
+func (in *interner) trend(p *int) *int {
+	if p == nil {
+		return nil
+	}
+	if v, ok := in.trends[*p]; ok {
+		return v
+	}
+	in.trends[*p] = p
+	return p
+}
+
 // date shares pointers to equal times (founding dates repeat).
 func (in *interner) date(t *time.Time) *time.Time {
 	if t == nil {
@@ -319,35 +561,14 @@ func (in *interner) date(t *time.Time) *time.Time {
 	return t
 }
 
-// entry interns e's repeated strings in place (e is not yet published).
+// entry shares e's lists, dates and the strings of its brief with other
+// entries (e is not yet published; its short texts are symbols already).
 func (in *interner) entry(e *entry) {
-	c := &e.c
-	c.Industry = in.str(c.Industry)
-	c.FoundedOn = in.date(c.FoundedOn)
-	c.Size.Employees = in.str(c.Size.Employees)
-	c.Size.Revenue = in.str(c.Size.Revenue)
-	c.Region.Province = in.str(c.Region.Province)
-	c.Region.City = in.str(c.Region.City)
-	c.Source = in.str(c.Source)
-	m := &c.Match
-	m.IndustryOrder, m.SourceOrder = in.orderKey(c.Industry, m.IndustryOrder), in.orderKey(c.Source, m.SourceOrder)
-	m.ProvinceOrder, m.CityOrder = in.orderKey(c.Region.Province, m.ProvinceOrder), in.orderKey(c.Region.City, m.CityOrder)
-	c.Type = crm.CustomerType(in.str(string(c.Type)))
-	c.Stage = crm.Stage(in.str(string(c.Stage)))
-	c.ValueTier = crm.Tier(in.str(string(c.ValueTier)))
-	c.Lifecycle = crm.Lifecycle(in.str(string(c.Lifecycle)))
-	for _, v := range []*crm.ClassValue{&c.Class.ValueTier, &c.Class.Lifecycle, &c.Class.Cadence} {
-		v.Suggested, v.Rule = in.str(v.Suggested), in.str(v.Rule)
-	}
-	c.IntentGrade = crm.Tier(in.str(string(c.IntentGrade)))
-	c.NeedType = crm.NeedType(in.str(string(c.NeedType)))
-	c.Tags = in.list(c.Tags)
-	c.OwnerID = in.str(c.OwnerID)
-	c.Collaborators = in.list(c.Collaborators)
-	c.CommPreference = in.str(c.CommPreference)
-	c.CreatedBy = in.str(c.CreatedBy)
-	c.UpdatedBy = in.str(c.UpdatedBy)
-	if b := c.Brief; b != nil {
+	e.foundedOn = in.date(e.foundedOn)
+	e.trend = in.trend(e.trend)
+	e.tags = in.list(e.tags)
+	e.collaborators = in.list(e.collaborators)
+	if b := e.brief; b != nil {
 		for i := range b.Contacts {
 			x := &b.Contacts[i]
 			x.Title = in.str(x.Title)
@@ -370,7 +591,7 @@ func (in *interner) entry(e *entry) {
 	}
 }
 
-func compareItems(a, b item) int { return strings.Compare(a.e.c.ID, b.e.c.ID) }
+func compareItems(a, b item) int { return strings.Compare(a.e.id(), b.e.id()) }
 
 // sortUnique sorts items by id and keeps the last of items with equal ids
 // (the last write of a batch wins, as in the database).
@@ -378,7 +599,7 @@ func sortUnique(items []item) []item {
 	slices.SortStableFunc(items, compareItems)
 	out := items[:0]
 	for i, it := range items {
-		if i+1 < len(items) && items[i+1].e.c.ID == it.e.c.ID {
+		if i+1 < len(items) && items[i+1].e.id() == it.e.id() {
 			continue
 		}
 		out = append(out, it)
@@ -460,7 +681,7 @@ func (s *Store) loadPart(ctx context.Context, from, to int64, p *part) error {
 		return err
 	}
 	p.entries, p.keys = make([]entry, 0, n), make([]string, 0, n)
-	strs := strCache{}
+	strs, ids := strCache{}, symCache{}
 	rows, err := s.rdb.QueryContext(ctx, "SELECT rowid, doc FROM customers WHERE rowid BETWEEN ? AND ?", from, to)
 	if err != nil {
 		return err
@@ -477,7 +698,7 @@ func (s *Store) loadPart(ctx context.Context, from, to int64, p *part) error {
 		}
 		p.entries = p.entries[:len(p.entries)+1]
 		e := &p.entries[len(p.entries)-1]
-		key, err := e.decode(doc, strs)
+		key, err := e.decode(doc, strs, ids)
 		if err != nil {
 			return fmt.Errorf("%w: customer in row %d-%d: %v", errBadDocument, from, to, err)
 		}

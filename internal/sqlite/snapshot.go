@@ -6,7 +6,6 @@ import (
 
 	"fmt"
 	"github.com/kehu-crm/kehu/internal/analytics"
-	"github.com/kehu-crm/kehu/internal/crm"
 	"slices"
 	"sort"
 	"strings"
@@ -91,26 +90,25 @@ func prefix16(s string) [2]uint64 {
 
 // set stores e's columns in row i.
 func (c *chunk) set(i int, e *entry) {
-	x := &e.c
 	c.entries[i] = e
-	c.archived[i] = x.ArchivedAt != nil
-	c.ints[colCreatedAt][i] = x.CreatedAt.UnixMilli()
-	c.ints[colUpdatedAt][i] = x.UpdatedAt.UnixMilli()
-	c.ints[colLastInteractionAt][i] = x.Stats.LastInteractionAt.UnixMilli()
-	c.ints[colLastDealOn][i] = x.Stats.LastDealOn.UnixMilli()
-	c.ints[colInteractionCount][i] = int64(x.Stats.InteractionCount)
-	c.ints[colDealCount][i] = int64(x.Stats.DealCount)
-	c.ints[colTotalAmount][i] = int64(x.Stats.TotalAmount)
-	c.ints[colOpenNeedCount][i] = int64(x.Stats.OpenNeedCount)
-	c.ints[colFirstInteractionAt][i] = x.Stats.FirstInteractionAt.UnixMilli()
-	c.ints[colFirstDealOn][i] = x.Stats.FirstDealOn.UnixMilli()
-	c.ints[colLastComplaintAt][i] = x.Stats.LastComplaintAt.UnixMilli()
-	c.ints[colComplaintCount][i] = int64(x.Stats.ComplaintCount)
-	c.ints[colSatisfactionCount][i] = int64(x.Stats.SatisfactionCount)
-	c.ints[colStageRank][i] = int64(x.Stats.StageRank)
-	c.avg[i] = x.Stats.AvgSatisfaction
-	c.prefix[colCode][i] = prefix16(x.Code)
-	c.prefix[colName][i] = prefix16(x.Match.Order) // entries' keys are current (decode)
+	c.archived[i] = e.archived()
+	c.ints[colCreatedAt][i] = e.ms[msCreatedAt]
+	c.ints[colUpdatedAt][i] = e.ms[msUpdatedAt]
+	c.ints[colLastInteractionAt][i] = e.ms[msLastInteractionAt]
+	c.ints[colLastDealOn][i] = e.ms[msLastDealOn]
+	c.ints[colInteractionCount][i] = int64(e.counts[cntInteractions])
+	c.ints[colDealCount][i] = int64(e.counts[cntDeals])
+	c.ints[colTotalAmount][i] = int64(e.totalAmount)
+	c.ints[colOpenNeedCount][i] = int64(e.counts[cntOpenNeeds])
+	c.ints[colFirstInteractionAt][i] = e.ms[msFirstInteractionAt]
+	c.ints[colFirstDealOn][i] = e.ms[msFirstDealOn]
+	c.ints[colLastComplaintAt][i] = e.ms[msLastComplaintAt]
+	c.ints[colComplaintCount][i] = int64(e.counts[cntComplaints])
+	c.ints[colSatisfactionCount][i] = int64(e.counts[cntSatisfaction])
+	c.ints[colStageRank][i] = int64(e.counts[cntStageRank])
+	c.avg[i] = e.avg
+	c.prefix[colCode][i] = prefix16(e.code())
+	c.prefix[colName][i] = prefix16(e.order()) // entries' keys are current (decode)
 }
 
 // keyStart is where row i's key starts in c.keys.
@@ -135,7 +133,7 @@ func (c *chunk) items() []item {
 	return out
 }
 
-func (c *chunk) lastID() string { return c.entries[c.n-1].c.ID }
+func (c *chunk) lastID() string { return c.entries[c.n-1].id() }
 
 // newChunk builds a chunk of rows (at most chunkCap).
 func newChunk(rows []item) *chunk {
@@ -175,14 +173,14 @@ func (s *snapshot) locate(id string) (ci, i int, found bool) {
 		return ci, s.chunks[ci].n, false
 	}
 	c := s.chunks[ci]
-	i, found = slices.BinarySearchFunc(c.entries[:c.n], id, func(e *entry, id string) int { return strings.Compare(e.c.ID, id) })
+	i, found = slices.BinarySearchFunc(c.entries[:c.n], id, func(e *entry, id string) int { return strings.Compare(e.id(), id) })
 	return ci, i, found
 }
 
 // removal is the item a write returns for a customer it deleted: an entry
 // holding only the id, and no search key (every customer's key holds at
 // least the NUL between its name and code).
-func removal(id string) item { return item{e: &entry{c: crm.Customer{ID: id}}} }
+func removal(id string) item { return item{e: keyEntry(id, "", "")} }
 
 // removed reports whether it is a removal.
 func (it item) removed() bool { return it.key == "" }
@@ -196,7 +194,7 @@ func (s *snapshot) with(items []item) *snapshot {
 		return s.merge(items)
 	}
 	it := items[0]
-	ci, i, found := s.locate(it.e.c.ID)
+	ci, i, found := s.locate(it.e.id())
 	if it.removed() && !found {
 		return s
 	}
@@ -239,7 +237,7 @@ func (s *snapshot) merge(items []item) *snapshot {
 	}
 	keep := 0
 	if len(s.chunks) > 0 {
-		keep, _, _ = s.locate(items[0].e.c.ID)
+		keep, _, _ = s.locate(items[0].e.id())
 	}
 	var old []item
 	for _, c := range s.chunks[keep:] {
@@ -287,13 +285,13 @@ func (s *snapshot) check() error {
 			return fmt.Errorf("chunk %d: keys end at %d, not %d", ci, c.keyEnd[c.n-1], len(c.keys))
 		}
 		for i, e := range c.entries[:c.n] {
-			if head := strings.ToLower(e.c.Name + "\x00" + e.c.Code); !strings.HasPrefix(c.item(i).key, head) {
+			if head := strings.ToLower(e.str(txtName) + "\x00" + e.code()); !strings.HasPrefix(c.item(i).key, head) {
 				return fmt.Errorf("chunk %d row %d: search key %q does not start with %q", ci, i, c.item(i).key, head)
 			}
-			if e.c.ID <= prev {
-				return fmt.Errorf("chunk %d row %d: id %s after %s", ci, i, e.c.ID, prev)
+			if e.id() <= prev {
+				return fmt.Errorf("chunk %d row %d: id %s after %s", ci, i, e.id(), prev)
 			}
-			prev = e.c.ID
+			prev = e.id()
 			if c.archived[i] != want.archived[i] || c.avg[i] != want.avg[i] {
 				return fmt.Errorf("chunk %d row %d: stale columns", ci, i)
 			}

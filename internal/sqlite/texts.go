@@ -338,7 +338,7 @@ var textLookups, textScans atomic.Int64
 type textMatches struct {
 	sets   []map[*crm.BriefInteraction]struct{}
 	negate []bool
-	custs  []map[*crm.Customer]struct{} // customer-level answers (TextCond.Some), or nil
+	custs  []map[*crm.Brief]struct{} // customer-level answers (TextCond.Some) by the customers' briefs, or nil
 }
 
 func (m *textMatches) Has(i int, e *crm.BriefInteraction) bool {
@@ -347,9 +347,9 @@ func (m *textMatches) Has(i int, e *crm.BriefInteraction) bool {
 }
 
 func (m *textMatches) Any(i int, c *crm.Customer) bool {
-	if m.custs[i] != nil {
-		_, in := m.custs[i][c]
-		return in
+	if m.custs[i] != nil { // a customer without a brief is evaluated on its document
+		_, in := m.custs[i][c.Brief]
+		return in && c.Brief != nil
 	}
 	for j := range c.Brief.Interactions {
 		if m.Has(i, &c.Brief.Interactions[j]) {
@@ -362,7 +362,7 @@ func (m *textMatches) Any(i int, c *crm.Customer) bool {
 // anyText answers an exact, unmasked some(...) condition per customer: the
 // index yields the customers, not every matching text (an unselective
 // needle matches most texts: measured 5-10 times faster).
-func (cs *customerStore) anyText(ctx context.Context, tx *sql.Tx, c crm.TextCond, byRow map[int64]*entry) (map[*crm.Customer]struct{}, error) {
+func (cs *customerStore) anyText(ctx context.Context, tx *sql.Tx, c crm.TextCond, byRow map[int64]*entry) (map[*crm.Brief]struct{}, error) {
 	table, arg := "texts", phrase(c.Needle)
 	if utf8.RuneCountInString(c.Needle) < minTrigramLen {
 		table, arg = "grams", needleGram(c.Needle)
@@ -374,14 +374,14 @@ func (cs *customerStore) anyText(ctx context.Context, tx *sql.Tx, c crm.TextCond
 		return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
 	}
 	defer rows.Close()
-	set := map[*crm.Customer]struct{}{}
+	set := map[*crm.Brief]struct{}{}
 	for rows.Next() {
 		var r int64
 		if err := rows.Scan(&r); err != nil {
 			return nil, crm.Internal(fmt.Errorf("sqlite: search texts: %w", err))
 		}
-		if e := byRow[r]; e != nil && e.c.Brief != nil {
-			set[&e.c] = struct{}{}
+		if e := byRow[r]; e != nil && e.brief != nil {
+			set[e.brief] = struct{}{}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -396,7 +396,7 @@ type textCache struct {
 	byRow     map[int64]*entry
 	hasMasked map[int64]bool
 	sets      map[string]map[*crm.BriefInteraction]struct{}
-	custs     map[string]map[*crm.Customer]struct{}
+	custs     map[string]map[*crm.Brief]struct{}
 }
 
 // phrase quotes a folded needle as an FTS5 phrase.
@@ -406,7 +406,7 @@ func phrase(needle string) string { return `"` + strings.ReplaceAll(needle, `"`,
 // the database exactly as snap was published: see readAt).
 func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snapshot, conds []crm.TextCond, cache *textCache) (*textMatches, error) {
 	m := &textMatches{sets: make([]map[*crm.BriefInteraction]struct{}, len(conds)), negate: make([]bool, len(conds)),
-		custs: make([]map[*crm.Customer]struct{}, len(conds))}
+		custs: make([]map[*crm.Brief]struct{}, len(conds))}
 	if cache.byRow == nil {
 		cache.byRow = make(map[int64]*entry, snap.n)
 		for _, ch := range snap.chunks {
@@ -415,7 +415,7 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 			}
 		}
 		cache.sets = map[string]map[*crm.BriefInteraction]struct{}{}
-		cache.custs = map[string]map[*crm.Customer]struct{}{}
+		cache.custs = map[string]map[*crm.Brief]struct{}{}
 	}
 	byRow, hasMasked := cache.byRow, cache.hasMasked
 	for k, c := range conds {
@@ -515,7 +515,7 @@ func (cs *customerStore) matchTexts(ctx context.Context, tx *sql.Tx, snap *snaps
 			if e == nil {
 				continue
 			}
-			b := e.c.Brief
+			b := e.brief
 			elem := int(row>>textCodeBits) & (textMaxElems - 1)
 			if b == nil || elem >= len(b.Interactions) {
 				continue // evaluated on its document
