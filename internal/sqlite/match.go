@@ -22,7 +22,7 @@ func (cs *customerStore) FindMatches(ctx context.Context, q crm.MatchQuery) ([]*
 	for _, ch := range (*Store)(cs).snap.Load().chunks {
 		for _, e := range ch.entries[:ch.n] {
 			keys.CreditCode, keys.Match.Name = e.str(txtCreditCode), e.str(txtMatchName)
-			keys.Match.Phones = e.keys(txtPhones, keys.Match.Phones)
+			keys.Match.Phones = e.phoneKeys()
 			if q.Matches(&keys) {
 				out = append(out, e.customer())
 			}

@@ -39,10 +39,14 @@ type entry struct {
 	archivedAt    *time.Time
 	trend         *int // Stats.SatisfactionTrend, shared (interner.trend)
 	overrides     [3]*crm.Override
-	tags          []string             // shared (interner.list)
-	collaborators []string             // shared (interner.list)
-	tasks         []crm.Task           // the open ones
-	services      []crm.ServiceRequest // those not closed
+	tags          []string // shared (interner.list)
+	collaborators []string // shared (interner.list)
+	// The match keys of the contacts: the phones, then the e-mails (from
+	// phones on), substrings of text (txtPhones, txtEmails); nil for none.
+	contactKeys []string
+	phones      int32
+	tasks       []crm.Task           // the open ones
+	services    []crm.ServiceRequest // those not closed
 
 	row          int64 // the customer's rowid (keys the text index; see texts.go)
 	version      int64
@@ -154,14 +158,27 @@ func (e *entry) nextCheckAt() time.Time { return msTime(e.ms[msNextCheckAt]) }
 // msTime is a time as decoded from BSON (UTC; the zero time stays zero).
 func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
-// keys returns the NUL-joined keys of packed text k, appended to dst[:0]:
-// nil for none.
-func (e *entry) keys(k int, dst []string) []string {
-	s := e.str(k)
-	if s == "" {
+// phoneKeys and emailKeys are the entry's match keys of its contacts:
+// shared (capacity-limited, so an append copies), nil for none.
+func (e *entry) phoneKeys() []string {
+	if e.phones == 0 {
 		return nil
 	}
-	dst = dst[:0]
+	return e.contactKeys[:e.phones:e.phones]
+}
+
+func (e *entry) emailKeys() []string {
+	if int(e.phones) == len(e.contactKeys) {
+		return nil
+	}
+	return e.contactKeys[e.phones:len(e.contactKeys):len(e.contactKeys)]
+}
+
+// splitKeys appends the NUL-joined keys of s to dst.
+func splitKeys(dst []string, s string) []string {
+	if s == "" {
+		return dst
+	}
 	for {
 		i := strings.IndexByte(s, 0)
 		if i < 0 {
@@ -189,87 +206,56 @@ func (e *entry) customer() *crm.Customer {
 	return c
 }
 
-// into fills c with the customer of e (Partial). What it sets may be kept
-// after c is filled again (a scan fills one customer again and again): its
-// slices are the entry's, shared and never modified, or new.
+// into fills c with the customer of e (Partial). A scan fills one customer
+// again and again, once for every entry, so into writes every field of c,
+// one by one (a composite literal would build the 1,336-byte struct on the
+// stack and copy it), and its slices are the entry's (shared, never
+// modified) or new, so that what a caller kept of the last customer stays
+// as it was. TestIntoSetsEveryField checks that nothing of a previous
+// customer survives.
 func (e *entry) into(c *crm.Customer) {
 	t := syms.all()
-	sym := func(k int) string { return t[e.sym[k]] }
-	*c = crm.Customer{
-		ID:              e.id(),
-		Code:            e.code(),
-		Name:            e.str(txtName),
-		CreditCode:      e.str(txtCreditCode),
-		Industry:        sym(symIndustry),
-		Size:            crm.CompanySize{Employees: sym(symEmployees), Revenue: sym(symRevenue)},
-		Region:          crm.Region{Province: sym(symProvince), City: sym(symCity)},
-		Address:         e.str(txtAddress),
-		Website:         e.str(txtWebsite),
-		FoundedOn:       e.foundedOn,
-		MainBusiness:    e.str(txtMainBusiness),
-		Source:          sym(symSource),
-		Type:            crm.CustomerType(sym(symType)),
-		Stage:           crm.Stage(sym(symStage)),
-		ValueTier:       crm.Tier(sym(symValueTier)),
-		Lifecycle:       crm.Lifecycle(sym(symLifecycle)),
-		CadenceDays:     int(e.cadenceDays),
-		IntentGrade:     crm.Tier(sym(symIntentGrade)),
-		NeedType:        crm.NeedType(sym(symNeedType)),
-		Tags:            e.tags,
-		OwnerID:         sym(symOwner),
-		Collaborators:   e.collaborators,
-		CommPreference:  sym(symCommPreference),
-		Tasks:           e.tasks,
-		ServiceRequests: e.services,
-		Stats: crm.Stats{
-			InteractionCount:    int(e.counts[cntInteractions]),
-			FirstInteractionAt:  msTime(e.ms[msFirstInteractionAt]),
-			LastInteractionAt:   msTime(e.ms[msLastInteractionAt]),
-			DealCount:           int(e.counts[cntDeals]),
-			TotalAmount:         e.totalAmount,
-			FirstDealOn:         msTime(e.ms[msFirstDealOn]),
-			LastDealOn:          msTime(e.ms[msLastDealOn]),
-			OpenNeedCount:       int(e.counts[cntOpenNeeds]),
-			ComplaintCount:      int(e.counts[cntComplaints]),
-			LastComplaintAt:     msTime(e.ms[msLastComplaintAt]),
-			SatisfactionCount:   int(e.counts[cntSatisfaction]),
-			AvgSatisfaction:     e.avg,
-			SatisfactionTrend:   e.trend,
-			StageRank:           int(e.counts[cntStageRank]),
-			OpenServiceCount:    int(e.counts[cntOpenServices]),
-			ServiceRequestCount: int(e.counts[cntServiceRequests]),
-			NextFollowUpAt:      msTime(e.ms[msNextFollowUpAt]),
-		},
-		Match: crm.MatchKeys{
-			V:             int(e.matchVersion),
-			Name:          e.str(txtMatchName),
-			Phones:        e.keys(txtPhones, nil),
-			Emails:        e.keys(txtEmails, nil),
-			Order:         e.order(),
-			IndustryOrder: sym(symIndustryOrder),
-			SourceOrder:   sym(symSourceOrder),
-			ProvinceOrder: sym(symProvinceOrder),
-			CityOrder:     sym(symCityOrder),
-		},
-		Class: crm.Classification{
-			RuleSet:     e.ruleSet,
-			At:          msTime(e.ms[msClassAt]),
-			NextCheckAt: msTime(e.ms[msNextCheckAt]),
-			ValueTier:   crm.ClassValue{Suggested: sym(symTierSuggested), Rule: sym(symTierRule), Override: e.overrides[0]},
-			Lifecycle:   crm.ClassValue{Suggested: sym(symLifecycleSuggested), Rule: sym(symLifecycleRule), Override: e.overrides[1]},
-			Cadence:     crm.ClassValue{Suggested: sym(symCadenceSuggested), Rule: sym(symCadenceRule), Override: e.overrides[2]},
-		},
-		CreatedAt:  msTime(e.ms[msCreatedAt]),
-		CreatedBy:  sym(symCreatedBy),
-		UpdatedAt:  msTime(e.ms[msUpdatedAt]),
-		UpdatedBy:  sym(symUpdatedBy),
-		Version:    e.version,
-		Edited:     e.edited,
-		ArchivedAt: e.archivedAt,
-		MergedInto: e.str(txtMergedInto),
-		Partial:    true,
-		Brief:      e.brief,
-	}
+	c.ID, c.Code, c.Name, c.CreditCode = e.id(), e.code(), e.str(txtName), e.str(txtCreditCode)
+	c.Industry = t[e.sym[symIndustry]]
+	c.Size.Employees, c.Size.Revenue = t[e.sym[symEmployees]], t[e.sym[symRevenue]]
+	c.Region.Province, c.Region.City = t[e.sym[symProvince]], t[e.sym[symCity]]
+	c.Address, c.Website, c.FoundedOn, c.MainBusiness = e.str(txtAddress), e.str(txtWebsite), e.foundedOn, e.str(txtMainBusiness)
+	c.Source = t[e.sym[symSource]]
+	c.Type, c.Stage = crm.CustomerType(t[e.sym[symType]]), crm.Stage(t[e.sym[symStage]])
+	c.ValueTier, c.Lifecycle = crm.Tier(t[e.sym[symValueTier]]), crm.Lifecycle(t[e.sym[symLifecycle]])
+	c.CadenceDays = int(e.cadenceDays)
+	c.IntentGrade, c.NeedType = crm.Tier(t[e.sym[symIntentGrade]]), crm.NeedType(t[e.sym[symNeedType]])
+	c.Tags, c.OwnerID, c.Collaborators = e.tags, t[e.sym[symOwner]], e.collaborators
+	c.CommPreference, c.Notes = t[e.sym[symCommPreference]], ""
+	c.Contacts, c.Interactions, c.Needs, c.Deals, c.Satisfaction = nil, nil, nil, nil, nil
+	c.Tasks, c.ServiceRequests = e.tasks, e.services
+	st := &c.Stats
+	st.InteractionCount = int(e.counts[cntInteractions])
+	st.FirstInteractionAt, st.LastInteractionAt = msTime(e.ms[msFirstInteractionAt]), msTime(e.ms[msLastInteractionAt])
+	st.DealCount, st.TotalAmount = int(e.counts[cntDeals]), e.totalAmount
+	st.FirstDealOn, st.LastDealOn = msTime(e.ms[msFirstDealOn]), msTime(e.ms[msLastDealOn])
+	st.OpenNeedCount, st.ComplaintCount = int(e.counts[cntOpenNeeds]), int(e.counts[cntComplaints])
+	st.LastComplaintAt = msTime(e.ms[msLastComplaintAt])
+	st.SatisfactionCount, st.AvgSatisfaction, st.SatisfactionTrend = int(e.counts[cntSatisfaction]), e.avg, e.trend
+	st.StageRank = int(e.counts[cntStageRank])
+	st.OpenServiceCount, st.ServiceRequestCount = int(e.counts[cntOpenServices]), int(e.counts[cntServiceRequests])
+	st.NextFollowUpAt = msTime(e.ms[msNextFollowUpAt])
+	m := &c.Match
+	m.V, m.Name, m.Order = int(e.matchVersion), e.str(txtMatchName), e.order()
+	m.Phones, m.Emails = e.phoneKeys(), e.emailKeys()
+	m.IndustryOrder, m.SourceOrder = t[e.sym[symIndustryOrder]], t[e.sym[symSourceOrder]]
+	m.ProvinceOrder, m.CityOrder = t[e.sym[symProvinceOrder]], t[e.sym[symCityOrder]]
+	c.StageHistory, c.TierHistory, c.OwnerHistory = nil, nil, nil
+	cl := &c.Class
+	cl.RuleSet, cl.At, cl.NextCheckAt = e.ruleSet, msTime(e.ms[msClassAt]), msTime(e.ms[msNextCheckAt])
+	cl.ValueTier = crm.ClassValue{Suggested: t[e.sym[symTierSuggested]], Rule: t[e.sym[symTierRule]], Override: e.overrides[0]}
+	cl.Lifecycle = crm.ClassValue{Suggested: t[e.sym[symLifecycleSuggested]], Rule: t[e.sym[symLifecycleRule]], Override: e.overrides[1]}
+	cl.Cadence = crm.ClassValue{Suggested: t[e.sym[symCadenceSuggested]], Rule: t[e.sym[symCadenceRule]], Override: e.overrides[2]}
+	c.LifecycleHistory, c.TagHistory = nil, nil
+	c.CreatedAt, c.CreatedBy = msTime(e.ms[msCreatedAt]), t[e.sym[symCreatedBy]]
+	c.UpdatedAt, c.UpdatedBy = msTime(e.ms[msUpdatedAt]), t[e.sym[symUpdatedBy]]
+	c.Version, c.Edited, c.ArchivedAt, c.MergedInto = e.version, e.edited, e.archivedAt, e.str(txtMergedInto)
+	c.Partial, c.ContactsLoaded, c.Brief = true, false, e.brief
 }
 
 // item is an entry with its search key: the lower-cased name, code and
@@ -408,6 +394,10 @@ func (e *entry) decode(doc []byte, strs strCache, ids symCache) (key string, err
 		txtAddress: d.Address, txtWebsite: d.Website, txtMainBusiness: d.MainBusiness, txtMergedInto: d.MergedInto,
 		txtMatchName: d.Match.Name, txtOrder: d.Match.Order,
 		txtPhones: strings.Join(d.Match.Phones, "\x00"), txtEmails: strings.Join(d.Match.Emails, "\x00")})
+	if n := len(d.Match.Phones) + len(d.Match.Emails); n > 0 {
+		e.contactKeys = splitKeys(splitKeys(make([]string, 0, n), e.str(txtPhones)), e.str(txtEmails))
+		e.phones = int32(len(d.Match.Phones))
+	}
 	e.sym = [numSyms]uint32{
 		symIndustry: ids.id(d.Industry), symEmployees: ids.id(d.Size.Employees), symRevenue: ids.id(d.Size.Revenue),
 		symProvince: ids.id(d.Region.Province), symCity: ids.id(d.Region.City), symSource: ids.id(d.Source),
