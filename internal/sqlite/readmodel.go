@@ -156,7 +156,12 @@ func (e *entry) archived() bool { return e.archivedAt != nil }
 func (e *entry) nextCheckAt() time.Time { return msTime(e.ms[msNextCheckAt]) }
 
 // msTime is a time as decoded from BSON (UTC; the zero time stays zero).
-func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+func msTime(ms int64) time.Time {
+	if ms == zeroMs { // most customers lack some of their times: no conversion
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
 
 // phoneKeys and emailKeys are the entry's match keys of its contacts:
 // shared (capacity-limited, so an append copies), nil for none.
@@ -248,9 +253,9 @@ func (e *entry) into(c *crm.Customer) {
 	c.StageHistory, c.TierHistory, c.OwnerHistory = nil, nil, nil
 	cl := &c.Class
 	cl.RuleSet, cl.At, cl.NextCheckAt = e.ruleSet, msTime(e.ms[msClassAt]), msTime(e.ms[msNextCheckAt])
-	cl.ValueTier = crm.ClassValue{Suggested: t[e.sym[symTierSuggested]], Rule: t[e.sym[symTierRule]], Override: e.overrides[0]}
-	cl.Lifecycle = crm.ClassValue{Suggested: t[e.sym[symLifecycleSuggested]], Rule: t[e.sym[symLifecycleRule]], Override: e.overrides[1]}
-	cl.Cadence = crm.ClassValue{Suggested: t[e.sym[symCadenceSuggested]], Rule: t[e.sym[symCadenceRule]], Override: e.overrides[2]}
+	cl.ValueTier.Suggested, cl.ValueTier.Rule, cl.ValueTier.Override = t[e.sym[symTierSuggested]], t[e.sym[symTierRule]], e.overrides[0]
+	cl.Lifecycle.Suggested, cl.Lifecycle.Rule, cl.Lifecycle.Override = t[e.sym[symLifecycleSuggested]], t[e.sym[symLifecycleRule]], e.overrides[1]
+	cl.Cadence.Suggested, cl.Cadence.Rule, cl.Cadence.Override = t[e.sym[symCadenceSuggested]], t[e.sym[symCadenceRule]], e.overrides[2]
 	c.LifecycleHistory, c.TagHistory = nil, nil
 	c.CreatedAt, c.CreatedBy = msTime(e.ms[msCreatedAt]), t[e.sym[symCreatedBy]]
 	c.UpdatedAt, c.UpdatedBy = msTime(e.ms[msUpdatedAt]), t[e.sym[symUpdatedBy]]
