@@ -193,7 +193,9 @@ func (w *writer) again(ctx context.Context, p *Plan, d *draft) error {
 		}
 		switch err := w.svc.CRM.Store.Customers().Replace(ctx, nd.Customer, expected); {
 		case err == nil:
-			p.Rows[d.rows[0]].Changes = nd.Changes
+			if d.rows[0] < DetailedRows {
+				p.Rows[d.rows[0]].Changes = nd.Changes
+			}
 			w.undo.Updated = append(w.undo.Updated, Before{ID: c.ID, Version: nd.Customer.Version, Doc: before})
 			return nil
 		case crm.IsVersionConflict(err):

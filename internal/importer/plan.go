@@ -63,6 +63,14 @@ const (
 // CreatedChanges is how many new customers of a plan keep their Changes.
 const CreatedChanges = 100
 
+// DetailedRows is how many rows of a plan, from the first, keep their
+// notes and their customer's changes: the rows whose outcomes a job keeps
+// (crm.MaxImportOutcomes), all the app ever shows. Later rows keep their
+// action, match and problems (the result file's columns), not the detail,
+// which for 100,000 rows would hold tens of megabytes (the notes alone
+// 16 MB in the import benchmark; an update's diff per row).
+const DetailedRows = crm.MaxImportOutcomes
+
 // Row is the outcome of one data row.
 type Row struct {
 	Row       int // as the spreadsheet shows it (the header is HeaderRow)
@@ -77,8 +85,10 @@ type Row struct {
 	// the customer (the rows of one customer are one change): for every
 	// update; for the first CreatedChanges new customers (a new customer's
 	// values are its rows' cells, and 100,000 of them would hold hundreds
-	// of megabytes).
-	Changes  []crm.FieldChange
+	// of megabytes). Only within the first DetailedRows rows, as Notes.
+	Changes []crm.FieldChange
+	// Notes are the normalisations applied to the row's cells (68万 →
+	// 680000.00); only within the first DetailedRows rows.
 	Notes    []Note
 	Warnings []Problem
 	Errors   []Problem
@@ -149,7 +159,10 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 	// every row's values at once.
 	finish := func(i int, v *rowValues) {
 		row := &p.Rows[i]
-		row.Notes, row.Warnings = append(row.Notes, v.notes...), append(row.Warnings, v.warnings...)
+		if i < DetailedRows {
+			row.Notes = append(row.Notes, v.notes...)
+		}
+		row.Warnings = append(row.Warnings, v.warnings...)
 		for _, e := range v.errors {
 			if e.Column == "" && e.cell > 0 {
 				e.Column = rd.column(e.cell - 1)
@@ -331,7 +344,7 @@ func (s *Service) plan(ctx context.Context, a crm.Actor, x *keyIndex, p *Plan, r
 	if err != nil {
 		return nil, err
 	}
-	if !d.Created || p.Created < CreatedChanges {
+	if first.index < DetailedRows && (!d.Created || p.Created < CreatedChanges) {
 		rows[0].Changes = d.Changes
 	}
 	switch {

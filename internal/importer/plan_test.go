@@ -253,6 +253,38 @@ func TestPlanPlaceholders(t *testing.T) {
 	}
 }
 
+// TestPlanDetailWithinDetailedRows: rows past the first DetailedRows keep
+// their action and problems but not their notes or their customer's
+// changes, which no one is shown (a job keeps the first rows' outcomes),
+// so that a large file's plan does not hold them.
+func TestPlanDetailWithinDetailedRows(t *testing.T) {
+	w := newWorld(t)
+	last := importer.DetailedRows + 1 // the index of a row past the bound
+	stored := w.create(t, crm.CustomerInput{Name: "华信机械有限公司"})
+	second := w.create(t, crm.CustomerInput{Name: "星河贸易有限公司"})
+	header := []string{"客户编号", "客户名称", "所属行业", "联系人", "手机"}
+	var rows [][]string
+	for i := range last + 1 {
+		rows = append(rows, []string{"", fmt.Sprintf("新客户%04d有限公司", i), "制造", "张三", "138 1234 5678"})
+	}
+	rows[0] = []string{stored.Code, "华信机械有限公司", "机械", "李四", "139 1234 5678"}      // an update with a note
+	rows[last-1] = []string{second.Code, "星河贸易有限公司", "零售", "王五", "137 1234 5678"} // an update with a note, past the bound
+	rows[last] = []string{"", "错误公司", "零售", "赵六", "12345"}                        // an error, past the bound
+	p := w.plan(t, source(header, rows...), importer.Options{})
+	if r := p.Rows[0]; r.Action != importer.Update || len(r.Notes) == 0 || len(r.Changes) == 0 || len(p.Rows[1].Notes) == 0 {
+		t.Fatalf("rows within the bound: %s, notes %v, changes %v; row 3 notes %v", r.Action, r.Notes, r.Changes, p.Rows[1].Notes)
+	}
+	if r := p.Rows[last-1]; r.Action != importer.Update || len(r.Notes) != 0 || len(r.Changes) != 0 {
+		t.Errorf("row past the bound: %s, notes %v, changes %v; want UPDATE without detail", r.Action, r.Notes, r.Changes)
+	}
+	if r := p.Rows[last]; r.Action != importer.Failed || len(r.Errors) == 0 || len(r.Notes) != 0 {
+		t.Errorf("row past the bound: %s, errors %v, notes %v; want ERROR with its error, without notes", r.Action, r.Errors, r.Notes)
+	}
+	if p.Created != last-2 || p.Updated != 2 || p.RowErrors != 1 {
+		t.Errorf("created %d (want %d), updated %d, rows with errors %d (want 2, 1)", p.Created, last-2, p.Updated, p.RowErrors)
+	}
+}
+
 // TestPlanSeveralPhones: a phone cell listing several numbers keeps the
 // first for the contact and names the others in a warning (a contact has
 // one phone); a cell with a bad number among them fails its row.
