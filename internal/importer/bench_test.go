@@ -165,6 +165,11 @@ func BenchmarkImport(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			defer func() {
+				if src != nil {
+					src.Close() // the rows' file
+				}
+			}()
 			read := time.Since(t0)
 			m := importer.Detect(src)
 			t1 := time.Now()
@@ -209,7 +214,9 @@ func BenchmarkImport(b *testing.B) {
 				peakRSSBytes = peakRSS()
 			}
 			// What stays: the store with n customers (its read model).
-			p, src = nil, nil
+			p = nil
+			src.Close()
+			src = nil
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)

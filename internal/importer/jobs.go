@@ -150,6 +150,7 @@ func (j *Jobs) run(ctx context.Context, a crm.Actor, im *crm.Import, f io.Reader
 		j.finish(im)
 		return
 	}
+	defer src.Close()
 	im.Rows = len(src.Rows)
 	progress := func(p Progress) {
 		im.Processed, im.Total = p.Processed, p.Total

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/kehu-crm/kehu/internal/columns"
 	"github.com/kehu-crm/kehu/internal/crm"
 	"github.com/kehu-crm/kehu/internal/importer"
+	"github.com/kehu-crm/kehu/internal/sheet"
 )
 
 func (w *world) jobs() *importer.Jobs {
@@ -99,6 +101,40 @@ func TestJobs(t *testing.T) {
 	if _, err := j.Undo(ctx, w.boss, im.ID); !crm.IsCode(err, crm.CodeBadUserInput) {
 		t.Errorf("a second undo: %v", err)
 	}
+
+	// A large file's rows are kept in a file while the job runs (Read):
+	// the job reads them back, writes the result file from them, and
+	// removes the file.
+	t.Run("rows kept in a file", func(t *testing.T) {
+		defer importer.SetSpillAbove(0)()
+		tmp := t.TempDir()
+		j := &importer.Jobs{Svc: w.svc, Store: w.crm.Store.Imports(), Settings: w.crm.Store.Settings(), Sheet: sheet.Options{TmpDir: tmp}}
+		defer j.Close(ctx)
+		im, err := j.Start(ctx, w.boss, file(), "客户.csv", importer.JobInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		im = wait(t, j, w.boss, im.ID)
+		if im.Status != crm.ImportDone || im.Created != 1 || im.RowErrors != 1 || len(im.Outcomes) != 2 {
+			t.Fatalf("commit: %+v", im)
+		}
+		var out bytes.Buffer
+		if err := j.WriteResultFile(ctx, w.boss, im.ID, "zh-CN", &out); err != nil {
+			t.Fatal(err)
+		}
+		book, err := excelize.OpenReader(&out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer book.Close()
+		got, err := book.GetRows(book.GetSheetName(0))
+		if err != nil || len(got) != 3 || got[2][0] != "宁波港通物流有限公司" || got[2][3] != "12345" {
+			t.Errorf("result file without the rows read back: %q, %v", got, err)
+		}
+		if files, _ := filepath.Glob(filepath.Join(tmp, "*")); len(files) != 0 {
+			t.Errorf("the job left %v", files)
+		}
+	})
 
 	t.Run("an undo after 30 days", func(t *testing.T) {
 		im, err := j.Start(ctx, w.boss, file(), "客户.csv", importer.JobInput{})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -25,7 +26,8 @@ type Source struct {
 	HeaderRow int
 	Header    []string
 	Rows      []SourceRow
-	Date1904  bool // an XLSX workbook counting serial dates from 1904
+	Date1904  bool     // an XLSX workbook counting serial dates from 1904
+	file      *os.File // the rows' cells, for a large file (Read); removed by Close
 }
 
 // MatchKey is how a row was matched to a stored customer.
@@ -151,7 +153,11 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 	keys := make([]rowKeys, len(src.Rows))
 	for i, r := range src.Rows {
 		p.Rows[i].Row = r.Row
-		keys[i] = rd.keys(r.Cells())
+		cells, err := r.Cells()
+		if err != nil {
+			return nil, crm.Internal(err)
+		}
+		keys[i] = rd.keys(cells)
 	}
 	groups := group(keys)
 	// Each customer's rows are read when it is worked out, and let go
@@ -194,9 +200,23 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 			s.prefetch(ctx, x, keys, groups[gi:min(gi+Batch, len(groups))], opt)
 		}
 		values := make([]*rowValues, len(rows))
+		var cellsErr error
 		for k, i := range rows {
-			values[k] = rd.read(src.Rows[i].Row, src.Rows[i].Cells())
+			cells, err := src.Rows[i].Cells()
+			if err != nil {
+				cellsErr = crm.Internal(err)
+				break
+			}
+			values[k] = rd.read(src.Rows[i].Row, cells)
 			values[k].index = i
+		}
+		if cellsErr != nil {
+			if w == nil {
+				return nil, cellsErr
+			}
+			w.drop(p)
+			stopped = cellsErr
+			break
 		}
 		r := newRecord(values)
 		d, err := s.plan(ctx, a, x, p, r, claimed, opt, w != nil)
@@ -239,7 +259,14 @@ func (s *Service) run(ctx context.Context, a crm.Actor, src *Source, m columns.M
 		if grouped[i] {
 			continue
 		}
-		v := rd.read(r.Row, r.Cells())
+		cells, err := r.Cells()
+		if err != nil {
+			if stopped == nil {
+				stopped = crm.Internal(err)
+			}
+			continue
+		}
+		v := rd.read(r.Row, cells)
 		v.errors = append(v.errors, Problem{Field: "name", Reason: crm.ReasonRequired,
 			Message: "the row names no customer: it needs a customer name, code or credit code"})
 		finish(i, v)

@@ -67,7 +67,11 @@ func (w *world) plan(t testing.TB, src *importer.Source, opt importer.Options) *
 	t.Helper()
 	var sample [][]string
 	for _, r := range src.Rows {
-		sample = append(sample, r.Cells())
+		cells, err := r.Cells()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sample = append(sample, cells)
 	}
 	p, err := w.svc.Plan(context.Background(), w.boss, src, columns.Detect(src.Header, sample), opt)
 	if err != nil {

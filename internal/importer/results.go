@@ -33,7 +33,11 @@ func (j *Jobs) saveRows(ctx context.Context, id string, src *Source, m columns.M
 	chunk := &crm.ImportRows{Import: id, HeaderRow: src.HeaderRow, Header: src.Header}
 	size := 0
 	for _, sr := range src.Rows {
-		row := crm.ImportRow{Row: sr.Row, Cells: redactRow(m, sr.Cells())}
+		cells, err := sr.Cells()
+		if err != nil {
+			return err
+		}
+		row := crm.ImportRow{Row: sr.Row, Cells: redactRow(m, cells)}
 		if r := byRow[sr.Row]; r != nil {
 			row.Action, row.Matched, row.Message = string(r.Action), r.Code, rowMessage(r)
 		}

@@ -3,6 +3,8 @@ package importer_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -55,14 +57,40 @@ func TestReadDetectCommit(t *testing.T) {
 	}
 
 	for _, f := range []struct {
-		name string
-		data []byte
-	}{{"客户.xlsx", xlsx.Bytes()}, {"客户.csv", []byte(gbk)}} {
-		t.Run(f.name, func(t *testing.T) {
+		name  string
+		data  []byte
+		spill bool // the rows kept in a file (a large file's)
+	}{{"客户.xlsx", xlsx.Bytes(), false}, {"客户.csv", []byte(gbk), false}, {"客户.xlsx", xlsx.Bytes(), true}, {"客户.csv", []byte(gbk), true}} {
+		t.Run(fmt.Sprintf("%s/spilled=%v", f.name, f.spill), func(t *testing.T) {
 			w := newWorld(t)
-			src, info, err := importer.Read(bytes.NewReader(f.data), int64(len(f.data)), f.name, sheet.Options{})
+			if f.spill {
+				defer importer.SetSpillAbove(0)()
+			}
+			tmp := t.TempDir()
+			src, info, err := importer.Read(bytes.NewReader(f.data), int64(len(f.data)), f.name, sheet.Options{TmpDir: tmp})
 			if err != nil {
 				t.Fatal(err)
+			}
+			files, _ := filepath.Glob(filepath.Join(tmp, "kehu-import-*"))
+			if len(files) != map[bool]int{false: 0, true: 1}[f.spill] {
+				t.Fatalf("files of rows: %v", files)
+			}
+			defer func() {
+				if err := src.Close(); err != nil {
+					t.Error(err)
+				}
+				if files, _ := filepath.Glob(filepath.Join(tmp, "kehu-import-*")); len(files) != 0 {
+					t.Errorf("Close left %v", files)
+				}
+			}()
+			for i, r := range src.Rows {
+				want := slices.Clone(rows[i])
+				for len(want) < len(header) { // rows are as wide as the header
+					want = append(want, "")
+				}
+				if got, err := r.Cells(); err != nil || !slices.Equal(got, want) {
+					t.Fatalf("row %d: %q, %v; want %q", r.Row, got, err, want)
+				}
 			}
 			if len(src.Rows) != 3 || src.Rows[0].Row != src.HeaderRow+1 {
 				t.Fatalf("%s (%s): header row %d, %d rows", f.name, info.Format, src.HeaderRow, len(src.Rows))
