@@ -23,15 +23,18 @@ import (
 // read, ~32 bytes per interaction) so that filters over nested arrays run
 // in memory. A crm.Customer (Partial) is built from an entry when it is
 // handed out (customer, into): the struct is 1,336 bytes, mostly fields a
-// read-model customer leaves empty, while an entry is under 500 bytes with
-// its short texts packed into one string, its repeated ones numbered
-// (symbols), its times in Unix milliseconds (exact: BSON's precision).
+// read-model customer leaves empty, while an entry is 520 bytes with its
+// short texts packed into one string, its repeated ones numbered
+// (symbols.go), its times in Unix milliseconds (exact: BSON's precision).
+// Building a customer costs a scan ~60 ns a customer (BenchmarkInto) plus
+// reading the entry from memory: docs/PERFORMANCE.md, "The read model's
+// entries", has what that costs lists, filters and aggregates.
 // Entries are immutable once published. The search keys live in the
 // snapshot's chunks.
 type entry struct {
 	text string           // the packed texts (txtID ...), each ending at ends[k]
 	ends [numTexts]uint32 // where text k ends in text
-	sym  [numSyms]uint32  // the numbered texts (symID ...)
+	sym  [numSyms]uint32  // the numbered texts (symIndustry ...)
 	ms   [numTimes]int64  // the times (msCreatedAt ...), Unix milliseconds
 
 	brief         *crm.Brief // nil: the read model could not represent it (filters read the document)
