@@ -1515,7 +1515,7 @@ async function main() {
       await p.getByTestId('dash-range').getByText('近 12 个月').click();
       const segName = `仪表盘测试 ${Date.now()}`;
       const seg = (await gql(base, 'mutation($n:String!){saveSegment(name:$n, query:"visits(365d):>=1"){id}}', { n: segName }, token)).saveSegment;
-      const apiSeg = await gql(base, 'query($s:ID){customersAggregate(segment:$s){total{customers}}}', { s: seg.id }, token);
+      const apiSeg = await gql(base, 'query($s:ID){customersAggregate(segment:$s, groupBy: [VALUE_TIER], orderBy: {by: KEY}, limit: 20, locale: ZH_CN){groups{drill} total{customers}}}', { s: seg.id }, token);
       await p.reload(); // the picker lists the new segment
       await p.getByTestId('dash-segment').click();
       await p.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: segName }).click();
@@ -1525,8 +1525,17 @@ async function main() {
         `${apiSeg.customersAggregate.total.customers.toLocaleString('zh-CN')} 位客户`,
       );
       assert(apiSeg.customersAggregate.total.customers < api.tiers.total.customers, 'the segment is narrower than all customers');
-      // A click on the largest tier bar opens exactly its customers.
+      // A click on the largest tier bar opens exactly its customers: once
+      // the chart draws the segment's bars (its total above may be on the
+      // page before the chart takes the new data, on a slow machine).
       await dashChart(p, 'tiers').waitFor();
+      await p.waitForFunction(
+        (want) => {
+          const data = document.querySelector('[data-testid="dash-chart-tiers"] > div')?.kehuChart?.getOption()?.series?.[0]?.data;
+          return !!data && JSON.stringify(data.map((d) => d.drill ?? null).sort()) === want;
+        },
+        JSON.stringify(apiSeg.customersAggregate.groups.map((g) => g.drill ?? null).sort()),
+      );
       const drawn = (await dashDrawn(p, 'tiers'))[0].data;
       let best = -1;
       drawn.forEach((d, i) => {
