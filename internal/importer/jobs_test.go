@@ -108,7 +108,8 @@ func TestJobs(t *testing.T) {
 	t.Run("rows kept in a file", func(t *testing.T) {
 		defer importer.SetSpillAbove(0)()
 		tmp := t.TempDir()
-		j := &importer.Jobs{Svc: w.svc, Store: w.crm.Store.Imports(), Settings: w.crm.Store.Settings(), Sheet: sheet.Options{TmpDir: tmp}}
+		j := w.jobs()
+		j.Sheet = sheet.Options{TmpDir: tmp}
 		defer j.Close(ctx)
 		im, err := j.Start(ctx, w.boss, file(), "客户.csv", importer.JobInput{})
 		if err != nil {
@@ -118,18 +119,8 @@ func TestJobs(t *testing.T) {
 		if im.Status != crm.ImportDone || im.Created != 1 || im.RowErrors != 1 || len(im.Outcomes) != 2 {
 			t.Fatalf("commit: %+v", im)
 		}
-		var out bytes.Buffer
-		if err := j.WriteResultFile(ctx, w.boss, im.ID, "zh-CN", &out); err != nil {
-			t.Fatal(err)
-		}
-		book, err := excelize.OpenReader(&out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer book.Close()
-		got, err := book.GetRows(book.GetSheetName(0))
-		if err != nil || len(got) != 3 || got[2][0] != "宁波港通物流有限公司" || got[2][3] != "12345" {
-			t.Errorf("result file without the rows read back: %q, %v", got, err)
+		if got := resultRows(t, j, w.boss, im.ID); len(got) != 3 || got[2][0] != "宁波港通物流有限公司" || got[2][3] != "12345" {
+			t.Errorf("result file without the rows read back: %q", got)
 		}
 		if files, _ := filepath.Glob(filepath.Join(tmp, "*")); len(files) != 0 {
 			t.Errorf("the job left %v", files)

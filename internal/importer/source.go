@@ -31,22 +31,27 @@ func Read(r io.ReaderAt, size int64, name string, opt sheet.Options) (*Source, s
 	defer rd.Close()
 	src := &Source{}
 	src.HeaderRow, src.Header = rd.Header()
+	if err := readRows(rd, src, opt.TmpDir); err != nil {
+		src.Close() // the rows' file, if one was made
+		return nil, rd.Info(), err
+	}
+	info := rd.Info()
+	src.Date1904 = info.Date1904
+	return src, info, nil
+}
+
+// readRows reads rd's data rows into src: in memory up to spillAbove bytes
+// of cell text, then every row in a file in dir (src.file).
+func readRows(rd *sheet.Reader, src *Source, dir string) error {
 	var sp *spiller
-	defer func() {
-		if sp != nil && err != nil {
-			sp.f.Close()
-			os.Remove(sp.f.Name())
-		}
-	}()
 	text := 0
 	for {
-		row, cells, rerr := rd.Next()
-		if errors.Is(rerr, io.EOF) {
+		row, cells, err := rd.Next()
+		if errors.Is(err, io.EOF) {
 			break
 		}
-		if rerr != nil {
-			err = rerr
-			return nil, rd.Info(), err
+		if err != nil {
+			return err
 		}
 		if sp == nil {
 			for _, c := range cells {
@@ -56,32 +61,28 @@ func Read(r io.ReaderAt, size int64, name string, opt sheet.Options) (*Source, s
 				src.Rows = append(src.Rows, NewSourceRow(row, cells))
 				continue
 			}
-			if sp, err = newSpiller(opt.TmpDir); err != nil {
-				return nil, rd.Info(), err
+			if sp, err = newSpiller(dir); err != nil {
+				return err
 			}
 			src.file = sp.f
 			for i := range src.Rows { // the rows so far go to the file too
 				if src.Rows[i], err = sp.write(src.Rows[i].Row, src.Rows[i].cells()); err != nil {
-					return nil, rd.Info(), err
+					return err
 				}
 			}
 		}
-		sr, werr := sp.write(row, cells)
-		if werr != nil {
-			err = werr
-			return nil, rd.Info(), err
+		sr, err := sp.write(row, cells)
+		if err != nil {
+			return err
 		}
 		src.Rows = append(src.Rows, sr)
 	}
 	if sp != nil {
-		if err = sp.w.Flush(); err != nil {
-			err = fmt.Errorf("importer: write the rows: %w", err)
-			return nil, rd.Info(), err
+		if err := sp.w.Flush(); err != nil {
+			return fmt.Errorf("importer: write the rows: %w", err)
 		}
 	}
-	info := rd.Info()
-	src.Date1904 = info.Date1904
-	return src, info, nil
+	return nil
 }
 
 // spillAbove is how many bytes of cell text Read keeps in memory before it

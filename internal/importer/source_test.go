@@ -123,3 +123,18 @@ func TestReadDetectCommit(t *testing.T) {
 		t.Errorf("an .xls file: %v", err)
 	}
 }
+
+// A file refused part way (too many rows) after its rows went to a file
+// leaves no file behind.
+func TestReadRefusedLeavesNoFile(t *testing.T) {
+	defer importer.SetSpillAbove(0)()
+	tmp := t.TempDir()
+	data := []byte("客户名称,所属行业\n甲公司,软件\n乙公司,物流\n丙公司,零售\n")
+	_, _, err := importer.Read(bytes.NewReader(data), int64(len(data)), "客户.csv", sheet.Options{TmpDir: tmp, MaxRows: 2})
+	if !crm.IsCode(err, crm.CodeBadUserInput) {
+		t.Fatalf("3 rows over a limit of 2: %v", err)
+	}
+	if files, _ := filepath.Glob(filepath.Join(tmp, "*")); len(files) != 0 {
+		t.Errorf("a refused file left %v", files)
+	}
+}
