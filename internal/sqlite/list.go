@@ -253,8 +253,8 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	}
 	h := make([]row, 0, min(k, 1024))
 	total := 0
-	v := &view{c: new(crm.Customer)} // the customer of the row in hand, when needed
-	var sel []int32                  // rows of the chunk matching the search
+	v := &view{}    // the customer of the row in hand, when needed
+	var sel []int32 // rows of the chunk matching the search
 	for _, c := range snap.chunks {
 		n := c.n
 		if needle != "" {
@@ -383,9 +383,13 @@ type view struct {
 
 func (v *view) reset(e *entry) { v.e, v.done = e, false }
 
-// customer returns the entry's customer: the scan's scratch, valid until
-// the scan moves on.
+// customer returns the entry's customer: the scan's scratch (made on the
+// first need: most plain lists never build one), valid until the scan
+// moves on.
 func (v *view) customer() *crm.Customer {
+	if v.c == nil {
+		v.c = new(crm.Customer)
+	}
 	if !v.done {
 		v.e.into(v.c)
 		v.done = true
@@ -672,7 +676,7 @@ func (cs *customerStore) eachInScopeOn(ctx context.Context, filters []crm.Filter
 		}
 	}
 	run := func(w int, chunks []*chunk) error {
-		v := &view{c: new(crm.Customer)}
+		v := &view{}
 		for _, c := range chunks {
 			for i := range c.n {
 				if !inArchiveScope(scope, c.archived[i]) {
