@@ -9,6 +9,7 @@ import (
 
 	"github.com/kehu-crm/kehu/internal/analytics"
 	"github.com/kehu-crm/kehu/internal/crm"
+	"github.com/kehu-crm/kehu/internal/crmtest"
 	"github.com/kehu-crm/kehu/internal/demo"
 	"github.com/kehu-crm/kehu/internal/segment"
 )
@@ -78,32 +79,7 @@ func TestAtKeepsNoCustomer(t *testing.T) {
 		}
 	}
 
-	visits, err := segment.ElementsFromInput("where", segment.Interactions,
-		map[string]any{"channel": map[string]any{"in": []any{"VISIT", "PHONE"}}}, segment.Options{Now: now, Me: demo.UserID(2)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bigDeals, err := segment.ElementsFromInput("where", segment.Deals,
-		map[string]any{"amount": map[string]any{"gte": "50000"}}, segment.Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	specs := []analytics.Spec{
-		{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.Industry, analytics.ValueTier}},
-		{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.Tag, analytics.Owner},
-			Medians: analytics.Customers.Metrics()},
-		{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.CreatedMonth, analytics.Stage, analytics.Tag}},
-		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Month, analytics.Owner, analytics.Tag}},
-		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Channel, analytics.Industry}, Elements: visits},
-		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Tag}, Elements: visits, Metrics: []analytics.Metric{}},
-		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Quarter}, Elements: visits},
-		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Participant, analytics.ValueTier}},
-		{Fact: analytics.Deals, Dims: []analytics.Dimension{analytics.Product, analytics.Industry},
-			Medians: analytics.Deals.Metrics()},
-		{Fact: analytics.Deals, Dims: []analytics.Dimension{analytics.Owner, analytics.Tag}, Elements: bigDeals},
-		{Fact: analytics.ServiceRequests, Dims: []analytics.Dimension{analytics.Timeliness, analytics.ValueTier}},
-		{Fact: analytics.Tasks, Dims: []analytics.Dimension{analytics.Assignee, analytics.Tag, analytics.Month}},
-	}
+	specs := atSpecs(t)
 
 	// Blocks of 512 customers, as the embedded store keeps, and some
 	// customers of each left out of scope.
@@ -166,6 +142,81 @@ func TestAtKeepsNoCustomer(t *testing.T) {
 		if rows[f] == 0 {
 			t.Errorf("%s: no rows", f)
 		}
+	}
+}
+
+// atSpecs are aggregates of every kind of fact and dimension: customers'
+// own dimensions, tags, times, figures and their medians, nested facts
+// with and without element filters.
+func atSpecs(t *testing.T) []analytics.Spec {
+	t.Helper()
+	visits, err := segment.ElementsFromInput("where", segment.Interactions,
+		map[string]any{"channel": map[string]any{"in": []any{"VISIT", "PHONE"}}}, segment.Options{Now: now, Me: demo.UserID(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bigDeals, err := segment.ElementsFromInput("where", segment.Deals,
+		map[string]any{"amount": map[string]any{"gte": "50000"}}, segment.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []analytics.Spec{
+		{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.Industry, analytics.ValueTier}},
+		{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.Tag, analytics.Owner},
+			Medians: analytics.Customers.Metrics()},
+		{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.CreatedMonth, analytics.Stage, analytics.Tag}},
+		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Month, analytics.Owner, analytics.Tag}},
+		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Channel, analytics.Industry}, Elements: visits},
+		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Tag}, Elements: visits, Metrics: []analytics.Metric{}},
+		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Quarter}, Elements: visits},
+		{Fact: analytics.Interactions, Dims: []analytics.Dimension{analytics.Participant, analytics.ValueTier}},
+		{Fact: analytics.Deals, Dims: []analytics.Dimension{analytics.Product, analytics.Industry},
+			Medians: analytics.Deals.Metrics()},
+		{Fact: analytics.Deals, Dims: []analytics.Dimension{analytics.Owner, analytics.Tag}, Elements: bigDeals},
+		{Fact: analytics.ServiceRequests, Dims: []analytics.Dimension{analytics.Timeliness, analytics.ValueTier}},
+		{Fact: analytics.Tasks, Dims: []analytics.Dimension{analytics.Assignee, analytics.Tag, analytics.Month}},
+	}
+}
+
+// TestEvaluateReadsItsParts: a store builds for Evaluate only the parts of
+// a customer Spec.Reads names (crm.Parts), the others holding what an
+// earlier customer left. Evaluate over customers whose other parts hold
+// garbage must give exactly the groups it gives over the customers.
+func TestEvaluateReadsItsParts(t *testing.T) {
+	cs := demo.Customers(12, 1500, now, demo.Users(now))
+	briefed := make([]*crm.Customer, len(cs))
+	for i, c := range cs {
+		x := *c
+		b, ok := crm.BriefOf(&x)
+		if !ok {
+			t.Fatalf("%s: no brief", x.ID)
+		}
+		x.Brief, x.Partial = b, true
+		x.Interactions, x.Deals, x.Needs, x.Satisfaction, x.StageHistory = nil, nil, nil, nil, nil
+		briefed[i] = &x
+	}
+	specs := append(atSpecs(t),
+		analytics.Spec{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.ValueTier}, Metrics: []analytics.Metric{}},
+		analytics.Spec{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.Source}, Metrics: []analytics.Metric{analytics.Amount}},
+		analytics.Spec{Fact: analytics.Customers, Dims: []analytics.Dimension{analytics.FirstDealQuarter}, Metrics: []analytics.Metric{}},
+		analytics.Spec{Fact: analytics.Deals, Dims: []analytics.Dimension{analytics.FirstDealMonth, analytics.Province}},
+		analytics.Spec{Fact: analytics.Needs, Dims: []analytics.Dimension{analytics.City, analytics.CustomerType}},
+	)
+	var withoutStats int
+	for _, s := range specs {
+		s.Loc, s.Now = shanghai, now
+		reads := s.Reads()
+		if reads&crm.PartStats == 0 {
+			withoutStats++
+		}
+		want, _ := analytics.Evaluate(&s, briefed)
+		got, _ := analytics.EvaluateFrom(&s, len(briefed), func(i int, _ *crm.Customer) *crm.Customer {
+			return crmtest.Garble(briefed[i], reads)
+		})
+		sameGroups(t, fmt.Sprintf("%s by %v, parts %05b", s.Fact, s.Dims, reads), got, want)
+	}
+	if withoutStats < len(specs)/2 {
+		t.Fatalf("weak test: %d of %d aggregates read without the Stats", withoutStats, len(specs))
 	}
 }
 

@@ -51,6 +51,24 @@ type Spec struct {
 	Now time.Time
 }
 
+// Reads returns the parts of a customer (crm.Parts) that Evaluate reads
+// for s besides its Brief: its own fields (the customer dimensions,
+// CreatedAt), and its Stats for the figures of customers or the calendar
+// of its first deal. A store that builds customers for Evaluate builds
+// these (TestEvaluateReadsItsParts checks that nothing else is read).
+func (s *Spec) Reads() crm.Parts {
+	p := crm.PartProfile
+	if s.Fact == Customers && (s.Metrics == nil || len(s.Metrics) > 0) {
+		p |= crm.PartStats
+	}
+	for _, d := range s.Dims {
+		if d == FirstDealMonth || d == FirstDealQuarter {
+			p |= crm.PartStats
+		}
+	}
+	return p
+}
+
 // DateFact reports whether the fact's time is a calendar date (a deal's)
 // rather than an instant.
 func (s *Spec) DateFact() bool { return s.Fact == Deals }

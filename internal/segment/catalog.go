@@ -160,6 +160,16 @@ var stageValues = enumValues(crm.StagePotential, crm.StageContacted, crm.StageNe
 // given by name or e-mail resolves to its id the same way for all of them.
 func (f *Field) userValued() bool { return f.Kind == KindOwner || f.Kind == KindUsers }
 
+// part is the part of a customer (crm.Parts) the accessor of a customer
+// field reads: its Stats for the computed figures (stats.*), else its own
+// fields (search reads the name, the code and the Brief's contacts).
+func (f *Field) part() crm.Parts {
+	if strings.HasPrefix(f.Path, "stats.") {
+		return crm.PartStats
+	}
+	return crm.PartProfile
+}
+
 // catalog is the one table of filterable fields, in the order of the
 // GraphQL input types.
 var catalog = []Field{

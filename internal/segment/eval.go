@@ -13,6 +13,7 @@ import (
 type Program struct {
 	match func(*crm.Customer) bool
 	lean  bool
+	reads crm.Parts // of a customer with a Brief, besides it
 }
 
 // Match reports whether the customer matches. It reads the nested arrays a
@@ -24,6 +25,15 @@ func (p *Program) Match(c *crm.Customer) bool { return p.match(c) }
 // Lean reports whether Match reads nothing a read model's Partial customer
 // with its Brief lacks (it reads no interaction summary).
 func (p *Program) Lean() bool { return p.lean }
+
+// Reads returns the parts of a customer with a Brief (crm.Parts) that
+// Match reads besides the Brief: the compiler notes the part of every
+// customer field a condition reads (its Stats or its other fields), the
+// Stats that answer "some interaction (deal) in a window", the owner a
+// viewer's mask reads; a filter that reads the document's arrays reads
+// every part. TestReadsOnlyItsParts checks it against customers whose
+// other parts hold garbage.
+func (p *Program) Reads() crm.Parts { return p.reads }
 
 // Compile validates the tree and compiles it for Match. Errors:
 // BAD_USER_INPUT (invalid tree; a range that is impossible once resolved;
@@ -41,7 +51,7 @@ func Compile(n Node, o Options) (*Program, error) {
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
-	return &Program{match: fn, lean: c.brief}, nil
+	return &Program{match: fn, lean: c.brief, reads: c.reads}, nil
 }
 
 // briefable reports whether every nested field the tree reads is in a
@@ -159,6 +169,7 @@ type compiler struct {
 	// masked (Filter.ForViewer); masked is set while compiling that variant.
 	mask   func(*crm.Customer) bool
 	masked bool
+	reads  crm.Parts // what the compiled closures read of a customer (Program.Reads)
 }
 
 // accessor returns f's accessor for elements of type T: the brief one for
@@ -248,6 +259,7 @@ func (c *compiler) nested(n Node, p crm.Problems) pred[crm.Customer] {
 	if c.mask == nil {
 		return plain
 	}
+	c.reads |= crm.PartProfile // the mask reads the owner and collaborators
 	// For a viewer (Filter.ForViewer): the texts of the customers it masks
 	// are read masked.
 	c.masked = true
@@ -265,6 +277,7 @@ func (c *compiler) nested(n Node, p crm.Problems) pred[crm.Customer] {
 func (c *compiler) nestedAny(n Node, p crm.Problems) pred[crm.Customer] {
 	full := c.nestedOn(n, p, false)
 	if !c.brief {
+		c.reads |= crm.AllParts // the document's arrays
 		return full
 	}
 	// The same tree: the problems it has were reported by the first pass.
@@ -277,6 +290,7 @@ func (c *compiler) nestedAny(n Node, p crm.Problems) pred[crm.Customer] {
 		brief = c.nestedOn(n, crm.NewProblems(), true)
 	}
 	if lo, hi, span, search, ok := c.someInWindow(n); ok {
+		c.reads |= crm.PartStats
 		// Some interaction (deal) in a time window. The customer's first
 		// and last times (its stats, computed from the same elements at
 		// every write) answer for most customers without touching the
@@ -526,6 +540,9 @@ func count[E any](w pred[E], arr func(*crm.Customer) []E, test func(int64) bool)
 
 func compileCond[T any](c *compiler, n Cond, scope Array, p crm.Problems) pred[T] {
 	f := lookup(scope, n.Field)
+	if scope == Customer {
+		c.reads |= f.part()
+	}
 	switch f.Kind {
 	case KindSearch:
 		m := newMatcher(string(n.Value.(String)), false)

@@ -17,7 +17,10 @@ type Filter struct {
 	mask func(*crm.Customer) bool // ForViewer: whose free texts are read masked
 }
 
-var _ crm.Filter = (*Filter)(nil)
+var (
+	_ crm.Filter      = (*Filter)(nil)
+	_ crm.PartsReader = (*Filter)(nil)
+)
 
 // NewFilter validates and compiles a tree. Errors: BAD_USER_INPUT.
 func NewFilter(n Node, o Options) (*Filter, error) {
@@ -37,6 +40,10 @@ func (f *Filter) Match(c *crm.Customer) bool { return f.prog.Match(c) }
 // Lean reports whether the filter reads nothing a read model's Partial
 // customer with its crm.Brief lacks (no interaction summary).
 func (f *Filter) Lean() bool { return f.lean }
+
+// Reads returns the parts of a customer with a Brief that Match reads
+// besides the Brief (crm.PartsReader; see Program.Reads).
+func (f *Filter) Reads() crm.Parts { return f.prog.reads }
 
 // Mongo compiles the filter to one pushed-down MongoDB query document.
 func (f *Filter) Mongo() (any, error) {

@@ -262,7 +262,11 @@ func (g *gen) fieldsOf(scope Array) []Field {
 
 func (g *gen) cond(scope Array) Node {
 	fs := g.fieldsOf(scope)
-	f := fs[g.r.IntN(len(fs))]
+	return g.condOn(fs[g.r.IntN(len(fs))])
+}
+
+// condOn makes a random condition on f.
+func (g *gen) condOn(f Field) Node {
 	ops := f.Ops()
 	op := ops[g.r.IntN(len(ops))]
 	if f.Kind == KindSearch {

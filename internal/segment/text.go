@@ -154,7 +154,7 @@ func (f *Filter) Bind(m crm.TextMatches) crm.Filter {
 	if c.r.failed != nil || problems.Err() != nil { // compiled once already: cannot happen
 		return f
 	}
-	return &Filter{node: f.node, opts: f.opts, prog: &Program{match: fn, lean: true}, lean: true, mask: f.mask}
+	return &Filter{node: f.node, opts: f.opts, prog: &Program{match: fn, lean: true, reads: c.reads}, lean: true, mask: f.mask}
 }
 
 var _ crm.ViewerFilter = (*Filter)(nil)
@@ -173,7 +173,7 @@ func (f *Filter) ForViewer(masked func(*crm.Customer) bool) crm.Filter {
 	if c.r.failed != nil || problems.Err() != nil { // compiled once already: cannot happen
 		return f
 	}
-	return &Filter{node: f.node, opts: f.opts, prog: &Program{match: fn}, mask: masked}
+	return &Filter{node: f.node, opts: f.opts, prog: &Program{match: fn, reads: c.reads}, mask: masked}
 }
 
 // textBinding answers the text conditions of a bound filter.

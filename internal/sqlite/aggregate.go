@@ -19,8 +19,11 @@ var _ analytics.Engine = (*Store)(nil)
 func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics.Groups, error) {
 	cs := (*customerStore)(s)
 	q := crm.CountQuery{Scope: spec.Archive, User: spec.User, Viewer: spec.Viewer}
+	n := s.snap.Load().n // most scans take most customers: room for all, no growing
 	if analytics.Columnar(spec) {
 		var parts []analytics.Part
+		var starts []int // where each part's rows start in rows
+		rows := make([]int32, 0, n)
 		var last *chunk
 		whole := true
 		err := cs.eachInScopeAt(ctx, []crm.Filter{spec.Scope}, q, func(c *chunk, i, _ int) {
@@ -31,12 +34,19 @@ func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics
 					whole = false
 				}
 				parts = append(parts, analytics.Part{Block: b})
+				starts = append(starts, len(rows))
 			}
-			p := &parts[len(parts)-1]
-			p.Rows = append(p.Rows, int32(i))
+			rows = append(rows, int32(i))
 		})
 		if err != nil {
 			return nil, err
+		}
+		for k := range parts {
+			end := len(rows)
+			if k+1 < len(parts) {
+				end = starts[k+1]
+			}
+			parts[k].Rows = rows[starts[k]:end:end]
 		}
 		if whole {
 			if g, ok := analytics.EvaluateBlocks(spec, parts); ok {
@@ -44,7 +54,7 @@ func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics
 			}
 		}
 	}
-	var in []*entry
+	in := make([]*entry, 0, n)
 	var missing []string
 	err := cs.eachInScope(ctx, []crm.Filter{spec.Scope}, q, func(v *view, _ int) {
 		if v.e.brief == nil {
@@ -62,12 +72,14 @@ func (s *Store) Aggregate(ctx context.Context, spec *analytics.Spec) (*analytics
 			return nil, err
 		}
 	}
-	// The engine builds each customer from its entry when it reads it.
+	// The engine builds each customer from its entry when it reads it,
+	// with the parts it reads.
+	reads := spec.Reads()
 	g, _ := analytics.EvaluateFrom(spec, len(in)+len(docs), func(i int, dst *crm.Customer) *crm.Customer {
 		if i >= len(in) {
 			return docs[i-len(in)]
 		}
-		in[i].into(dst)
+		in[i].into(dst, reads)
 		return dst
 	})
 	return g, nil
@@ -87,7 +99,7 @@ func (c *chunk) block() *analytics.Block {
 	}
 	entries := c.entries[:c.n]
 	c.facts.CompareAndSwap(nil, analytics.NewBlockFrom(c.n, func(i int, dst *crm.Customer) *crm.Customer {
-		entries[i].into(dst)
+		entries[i].into(dst, crm.AllParts)
 		return dst
 	}))
 	return c.facts.Load()

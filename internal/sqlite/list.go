@@ -253,7 +253,8 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 	}
 	h := make([]row, 0, min(k, 1024))
 	total := 0
-	v := &view{}    // the customer of the row in hand, when needed
+	v := &view{} // the customer of the row in hand, when needed
+	reads := crm.PartsOf(q.Filter)
 	var sel []int32 // rows of the chunk matching the search
 	for _, c := range snap.chunks {
 		n := c.n
@@ -277,7 +278,7 @@ func (cs *customerStore) List(ctx context.Context, q crm.ListQuery) (*crm.Page, 
 					if !selected[v.e.id()] {
 						continue
 					}
-				} else if ok, err := cs.matchEntry(ctx, q.Filter, v); err != nil {
+				} else if ok, err := cs.matchEntry(ctx, q.Filter, reads, v); err != nil {
 					return nil, err
 				} else if !ok {
 					continue
@@ -374,35 +375,42 @@ func (cs *customerStore) withContacts(ctx context.Context, lean []*crm.Customer)
 
 // view is a scan's entry in hand with its customer, built on first need
 // into the scan's scratch customer (a scan builds one customer at a time,
-// and only for the entries a filter or its caller reads).
+// and only for the entries a filter or its caller reads), and only with
+// the parts of it they read (crm.Parts).
 type view struct {
-	e    *entry
-	c    *crm.Customer
-	done bool
+	e     *entry
+	c     *crm.Customer
+	built bool      // c holds the entry's Brief
+	done  crm.Parts // and these parts of its customer
 }
 
-func (v *view) reset(e *entry) { v.e, v.done = e, false }
+func (v *view) reset(e *entry) { v.e, v.built, v.done = e, false, 0 }
 
-// customer returns the entry's customer: the scan's scratch (made on the
-// first need: most plain lists never build one), valid until the scan
-// moves on.
-func (v *view) customer() *crm.Customer {
+// customer returns the entry's whole customer: the scan's scratch (made
+// on the first need: most plain lists never build one), valid until the
+// scan moves on.
+func (v *view) customer() *crm.Customer { return v.with(crm.AllParts) }
+
+// with returns the entry's customer with at least the parts p built: its
+// other parts hold what an earlier customer of the scan left.
+func (v *view) with(p crm.Parts) *crm.Customer {
 	if v.c == nil {
 		v.c = new(crm.Customer)
 	}
-	if !v.done {
-		v.e.into(v.c)
-		v.done = true
+	if missing := p &^ v.done; missing != 0 || !v.built {
+		v.e.into(v.c, missing)
+		v.built, v.done = true, v.done|missing
 	}
 	return v.c
 }
 
-// matchEntry evaluates a lean filter on a read-model entry; an entry
-// without a brief (a value this version cannot represent in one) is
-// evaluated on its document.
-func (cs *customerStore) matchEntry(ctx context.Context, f crm.Filter, v *view) (bool, error) {
+// matchEntry evaluates a lean filter on a read-model entry, building the
+// parts of its customer the filter reads (crm.PartsOf); an entry without
+// a brief (a value this version cannot represent in one) is evaluated on
+// its document.
+func (cs *customerStore) matchEntry(ctx context.Context, f crm.Filter, reads crm.Parts, v *view) (bool, error) {
 	if v.e.brief != nil {
-		return f.Match(v.customer()), nil
+		return f.Match(v.with(reads)), nil
 	}
 	docs, err := cs.GetMany(ctx, []string{v.e.id()})
 	if err != nil {
@@ -675,6 +683,10 @@ func (cs *customerStore) eachInScopeOn(ctx context.Context, filters []crm.Filter
 			}
 		}
 	}
+	reads := make([]crm.Parts, len(filters))
+	for k, f := range filters {
+		reads[k] = crm.PartsOf(f)
+	}
 	run := func(w int, chunks []*chunk) error {
 		v := &view{}
 		for _, c := range chunks {
@@ -692,7 +704,7 @@ func (cs *customerStore) eachInScopeOn(ctx context.Context, filters []crm.Filter
 							fn(w, c, i, k, v)
 						}
 					default:
-						ok, err := cs.matchEntry(ctx, f, v)
+						ok, err := cs.matchEntry(ctx, f, reads[k], v)
 						if err != nil {
 							return err
 						}

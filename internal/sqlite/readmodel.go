@@ -210,59 +210,71 @@ func keyEntry(id, code, order string) *entry {
 // customer returns a new customer of e.
 func (e *entry) customer() *crm.Customer {
 	c := new(crm.Customer)
-	e.into(c)
+	e.into(c, crm.AllParts)
 	return c
 }
 
-// into fills c with the customer of e (Partial). A scan fills one customer
-// again and again, once for every entry, so into writes every field of c,
-// one by one (a composite literal would build the 1,336-byte struct on the
-// stack and copy it), and its slices are the entry's (shared, never
-// modified) or new, so that what a caller kept of the last customer stays
-// as it was. TestIntoSetsEveryField checks that nothing of a previous
-// customer survives.
-func (e *entry) into(c *crm.Customer) {
+// into fills the parts p of c with the customer of e (Partial), and its
+// Brief. A scan fills one customer again and again, once for every entry,
+// with the parts its filter or aggregate reads (crm.Parts: the other
+// parts keep what the previous customer left), so into writes every field
+// of a part, one by one (a composite literal would build the 1,336-byte
+// struct on the stack and copy it), and its slices are the entry's
+// (shared, never modified) or new, so that what a caller kept of the last
+// customer stays as it was. TestIntoSetsEveryField checks that nothing
+// of a previous customer survives in the parts built.
+func (e *entry) into(c *crm.Customer, p crm.Parts) {
 	t := syms.all()
-	c.ID, c.Code, c.Name, c.CreditCode = e.id(), e.code(), e.str(txtName), e.str(txtCreditCode)
-	c.Industry = t[e.sym[symIndustry]]
-	c.Size.Employees, c.Size.Revenue = t[e.sym[symEmployees]], t[e.sym[symRevenue]]
-	c.Region.Province, c.Region.City = t[e.sym[symProvince]], t[e.sym[symCity]]
-	c.Address, c.Website, c.FoundedOn, c.MainBusiness = e.str(txtAddress), e.str(txtWebsite), e.foundedOn, e.str(txtMainBusiness)
-	c.Source = t[e.sym[symSource]]
-	c.Type, c.Stage = crm.CustomerType(t[e.sym[symType]]), crm.Stage(t[e.sym[symStage]])
-	c.ValueTier, c.Lifecycle = crm.Tier(t[e.sym[symValueTier]]), crm.Lifecycle(t[e.sym[symLifecycle]])
-	c.CadenceDays = int(e.cadenceDays)
-	c.IntentGrade, c.NeedType = crm.Tier(t[e.sym[symIntentGrade]]), crm.NeedType(t[e.sym[symNeedType]])
-	c.Tags, c.OwnerID, c.Collaborators = e.tags, t[e.sym[symOwner]], e.collaborators
-	c.CommPreference, c.Notes = t[e.sym[symCommPreference]], ""
-	c.Contacts, c.Interactions, c.Needs, c.Deals, c.Satisfaction = nil, nil, nil, nil, nil
-	c.Tasks, c.ServiceRequests = e.tasks, e.services
-	st := &c.Stats
-	st.InteractionCount = int(e.counts[cntInteractions])
-	st.FirstInteractionAt, st.LastInteractionAt = msTime(e.ms[msFirstInteractionAt]), msTime(e.ms[msLastInteractionAt])
-	st.DealCount, st.TotalAmount = int(e.counts[cntDeals]), e.totalAmount
-	st.FirstDealOn, st.LastDealOn = msTime(e.ms[msFirstDealOn]), msTime(e.ms[msLastDealOn])
-	st.OpenNeedCount, st.ComplaintCount = int(e.counts[cntOpenNeeds]), int(e.counts[cntComplaints])
-	st.LastComplaintAt = msTime(e.ms[msLastComplaintAt])
-	st.SatisfactionCount, st.AvgSatisfaction, st.SatisfactionTrend = int(e.counts[cntSatisfaction]), e.avg, e.trend
-	st.StageRank = int(e.counts[cntStageRank])
-	st.OpenServiceCount, st.ServiceRequestCount = int(e.counts[cntOpenServices]), int(e.counts[cntServiceRequests])
-	st.NextFollowUpAt = msTime(e.ms[msNextFollowUpAt])
-	m := &c.Match
-	m.V, m.Name, m.Order = int(e.matchVersion), e.str(txtMatchName), e.order()
-	m.Phones, m.Emails = e.phoneKeys(), e.emailKeys()
-	m.IndustryOrder, m.SourceOrder = t[e.sym[symIndustryOrder]], t[e.sym[symSourceOrder]]
-	m.ProvinceOrder, m.CityOrder = t[e.sym[symProvinceOrder]], t[e.sym[symCityOrder]]
-	c.StageHistory, c.TierHistory, c.OwnerHistory = nil, nil, nil
-	cl := &c.Class
-	cl.RuleSet, cl.At, cl.NextCheckAt = e.ruleSet, msTime(e.ms[msClassAt]), msTime(e.ms[msNextCheckAt])
-	cl.ValueTier.Suggested, cl.ValueTier.Rule, cl.ValueTier.Override = t[e.sym[symTierSuggested]], t[e.sym[symTierRule]], e.overrides[0]
-	cl.Lifecycle.Suggested, cl.Lifecycle.Rule, cl.Lifecycle.Override = t[e.sym[symLifecycleSuggested]], t[e.sym[symLifecycleRule]], e.overrides[1]
-	cl.Cadence.Suggested, cl.Cadence.Rule, cl.Cadence.Override = t[e.sym[symCadenceSuggested]], t[e.sym[symCadenceRule]], e.overrides[2]
-	c.LifecycleHistory, c.TagHistory = nil, nil
-	c.CreatedAt, c.CreatedBy = msTime(e.ms[msCreatedAt]), t[e.sym[symCreatedBy]]
-	c.UpdatedAt, c.UpdatedBy = msTime(e.ms[msUpdatedAt]), t[e.sym[symUpdatedBy]]
-	c.Version, c.Edited, c.ArchivedAt, c.MergedInto = e.version, e.edited, e.archivedAt, e.str(txtMergedInto)
+	if p&crm.PartProfile != 0 {
+		c.ID, c.Code, c.Name, c.CreditCode = e.id(), e.code(), e.str(txtName), e.str(txtCreditCode)
+		c.Industry = t[e.sym[symIndustry]]
+		c.Size.Employees, c.Size.Revenue = t[e.sym[symEmployees]], t[e.sym[symRevenue]]
+		c.Region.Province, c.Region.City = t[e.sym[symProvince]], t[e.sym[symCity]]
+		c.Address, c.Website, c.FoundedOn, c.MainBusiness = e.str(txtAddress), e.str(txtWebsite), e.foundedOn, e.str(txtMainBusiness)
+		c.Source = t[e.sym[symSource]]
+		c.Type, c.Stage = crm.CustomerType(t[e.sym[symType]]), crm.Stage(t[e.sym[symStage]])
+		c.ValueTier, c.Lifecycle = crm.Tier(t[e.sym[symValueTier]]), crm.Lifecycle(t[e.sym[symLifecycle]])
+		c.CadenceDays = int(e.cadenceDays)
+		c.IntentGrade, c.NeedType = crm.Tier(t[e.sym[symIntentGrade]]), crm.NeedType(t[e.sym[symNeedType]])
+		c.Tags, c.OwnerID, c.Collaborators = e.tags, t[e.sym[symOwner]], e.collaborators
+		c.CommPreference, c.Notes = t[e.sym[symCommPreference]], ""
+		c.Contacts, c.Interactions, c.Needs, c.Deals, c.Satisfaction = nil, nil, nil, nil, nil
+		c.StageHistory, c.TierHistory, c.OwnerHistory = nil, nil, nil
+		c.LifecycleHistory, c.TagHistory = nil, nil
+		c.CreatedAt, c.CreatedBy = msTime(e.ms[msCreatedAt]), t[e.sym[symCreatedBy]]
+		c.UpdatedAt, c.UpdatedBy = msTime(e.ms[msUpdatedAt]), t[e.sym[symUpdatedBy]]
+		c.Version, c.Edited, c.ArchivedAt, c.MergedInto = e.version, e.edited, e.archivedAt, e.str(txtMergedInto)
+	}
+	if p&crm.PartWork != 0 {
+		c.Tasks, c.ServiceRequests = e.tasks, e.services
+	}
+	if p&crm.PartStats != 0 {
+		st := &c.Stats
+		st.InteractionCount = int(e.counts[cntInteractions])
+		st.FirstInteractionAt, st.LastInteractionAt = msTime(e.ms[msFirstInteractionAt]), msTime(e.ms[msLastInteractionAt])
+		st.DealCount, st.TotalAmount = int(e.counts[cntDeals]), e.totalAmount
+		st.FirstDealOn, st.LastDealOn = msTime(e.ms[msFirstDealOn]), msTime(e.ms[msLastDealOn])
+		st.OpenNeedCount, st.ComplaintCount = int(e.counts[cntOpenNeeds]), int(e.counts[cntComplaints])
+		st.LastComplaintAt = msTime(e.ms[msLastComplaintAt])
+		st.SatisfactionCount, st.AvgSatisfaction, st.SatisfactionTrend = int(e.counts[cntSatisfaction]), e.avg, e.trend
+		st.StageRank = int(e.counts[cntStageRank])
+		st.OpenServiceCount, st.ServiceRequestCount = int(e.counts[cntOpenServices]), int(e.counts[cntServiceRequests])
+		st.NextFollowUpAt = msTime(e.ms[msNextFollowUpAt])
+	}
+	if p&crm.PartMatch != 0 {
+		m := &c.Match
+		m.V, m.Name, m.Order = int(e.matchVersion), e.str(txtMatchName), e.order()
+		m.Phones, m.Emails = e.phoneKeys(), e.emailKeys()
+		m.IndustryOrder, m.SourceOrder = t[e.sym[symIndustryOrder]], t[e.sym[symSourceOrder]]
+		m.ProvinceOrder, m.CityOrder = t[e.sym[symProvinceOrder]], t[e.sym[symCityOrder]]
+	}
+	if p&crm.PartClass != 0 {
+		cl := &c.Class
+		cl.RuleSet, cl.At, cl.NextCheckAt = e.ruleSet, msTime(e.ms[msClassAt]), msTime(e.ms[msNextCheckAt])
+		cl.ValueTier.Suggested, cl.ValueTier.Rule, cl.ValueTier.Override = t[e.sym[symTierSuggested]], t[e.sym[symTierRule]], e.overrides[0]
+		cl.Lifecycle.Suggested, cl.Lifecycle.Rule, cl.Lifecycle.Override = t[e.sym[symLifecycleSuggested]], t[e.sym[symLifecycleRule]], e.overrides[1]
+		cl.Cadence.Suggested, cl.Cadence.Rule, cl.Cadence.Override = t[e.sym[symCadenceSuggested]], t[e.sym[symCadenceRule]], e.overrides[2]
+	}
 	c.Partial, c.ContactsLoaded, c.Brief = true, false, e.brief
 }
 
