@@ -7,23 +7,29 @@ package crm
 // evaluating most filters on it (docs/PERFORMANCE.md, "The read model's
 // entries"); most filters read a handful of fields.
 //
-// A part is a set of top-level fields (PartOf): Stats, Match and Class are
-// one part each, Tasks and ServiceRequests make PartWork, and every other
-// field is PartProfile. Brief, Partial and ContactsLoaded are set whatever
-// the parts. A customer built with some parts holds whatever a previous
+// A part is a set of top-level fields (PartOf): what customers are grouped
+// and filtered by (PartProfile), the record's identity and texts
+// (PartRecord), Stats, Match and Class, and the work lists (PartWork).
+// Brief, Partial and ContactsLoaded are set whatever the parts. A customer built with some parts holds whatever a previous
 // customer left in the others: a reader must read nothing outside the
 // parts it declares (the segment and analytics packages test theirs
 // against customers whose other parts hold garbage).
 type Parts uint8
 
 const (
-	PartProfile Parts = 1 << iota // every field not in another part
-	PartStats                     // Stats
-	PartMatch                     // Match
-	PartClass                     // Class
-	PartWork                      // Tasks, ServiceRequests (a read model keeps the open ones)
+	// Industry, Size, Region, Source, Type, Stage, ValueTier, Lifecycle,
+	// CadenceDays, IntentGrade, NeedType, Tags, OwnerID, Collaborators,
+	// CommPreference, CreatedAt, UpdatedAt, ArchivedAt.
+	PartProfile Parts = 1 << iota
+	// Every field not in another part: ID, Code, Name, CreditCode, the
+	// other texts, the nested arrays, CreatedBy, Version ...
+	PartRecord
+	PartStats // Stats
+	PartMatch // Match
+	PartClass // Class
+	PartWork  // Tasks, ServiceRequests (a read model keeps the open ones)
 
-	AllParts = PartProfile | PartStats | PartMatch | PartClass | PartWork
+	AllParts = PartProfile | PartRecord | PartStats | PartMatch | PartClass | PartWork
 )
 
 // PartOf returns the part a top-level field of Customer (by its Go name)
@@ -31,6 +37,9 @@ const (
 // ContactsLoaded).
 func PartOf(field string) Parts {
 	switch field {
+	case "Industry", "Size", "Region", "Source", "Type", "Stage", "ValueTier", "Lifecycle", "CadenceDays",
+		"IntentGrade", "NeedType", "Tags", "OwnerID", "Collaborators", "CommPreference", "CreatedAt", "UpdatedAt", "ArchivedAt":
+		return PartProfile
 	case "Stats":
 		return PartStats
 	case "Match":
@@ -42,7 +51,7 @@ func PartOf(field string) Parts {
 	case "Brief", "Partial", "ContactsLoaded":
 		return 0
 	}
-	return PartProfile
+	return PartRecord
 }
 
 // PartsReader is a Filter that knows the parts of a customer its Match

@@ -161,11 +161,15 @@ var stageValues = enumValues(crm.StagePotential, crm.StageContacted, crm.StageNe
 func (f *Field) userValued() bool { return f.Kind == KindOwner || f.Kind == KindUsers }
 
 // part is the part of a customer (crm.Parts) the accessor of a customer
-// field reads: its Stats for the computed figures (stats.*), else its own
-// fields (search reads the name, the code and the Brief's contacts).
+// field reads: its Stats for the computed figures (stats.*), the record
+// for its code, name and credit code (search: and the Brief's contacts),
+// else what customers are grouped by (crm.PartProfile).
 func (f *Field) part() crm.Parts {
-	if strings.HasPrefix(f.Path, "stats.") {
+	switch {
+	case strings.HasPrefix(f.Path, "stats."):
 		return crm.PartStats
+	case f.Kind == KindSearch, f.Name == "code", f.Name == "name", f.Name == "creditCode":
+		return crm.PartRecord
 	}
 	return crm.PartProfile
 }

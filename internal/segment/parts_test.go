@@ -49,7 +49,7 @@ func TestReadsOnlyItsParts(t *testing.T) {
 	}
 	// Random trees: count those that read fewer than every part, so that
 	// a test of nothing cannot pass.
-	var trees, noStats, noProfile, briefOnly int
+	var trees, noStats, noProfile, noRecord, briefOnly int
 	for i := range 1500 {
 		reads, ok := check("tree", g.tree())
 		if !ok {
@@ -62,6 +62,9 @@ func TestReadsOnlyItsParts(t *testing.T) {
 		if reads&crm.PartProfile == 0 {
 			noProfile++
 		}
+		if reads&crm.PartRecord == 0 {
+			noRecord++
+		}
 		if reads == 0 {
 			briefOnly++
 		}
@@ -69,9 +72,11 @@ func TestReadsOnlyItsParts(t *testing.T) {
 			t.Fatalf("tree %d reads parts %05b: no filter field is in Match, Class or the work lists", i, reads)
 		}
 	}
-	t.Logf("%d lean trees: %d without the Stats, %d without the profile, %d reading only the Brief", trees, noStats, noProfile, briefOnly)
-	if trees < 800 || noStats < trees/10 || noProfile < trees/20 || briefOnly == 0 {
-		t.Fatalf("weak test: %d trees, %d without Stats, %d without the profile, %d only the Brief", trees, noStats, noProfile, briefOnly)
+	t.Logf("%d lean trees: %d without the Stats, %d without the profile, %d without the record, %d reading only the Brief",
+		trees, noStats, noProfile, noRecord, briefOnly)
+	if trees < 800 || noStats < trees/10 || noProfile < trees/20 || noRecord < trees/10 || briefOnly == 0 {
+		t.Fatalf("weak test: %d trees, %d without Stats, %d without the profile, %d without the record, %d only the Brief",
+			trees, noStats, noProfile, noRecord, briefOnly)
 	}
 	// A filter that reads the documents' arrays reads every part.
 	f, err := NewFilter(Quant{Array: Interactions, Q: Some, Where: Cond{Field: "summary", Op: Contains, Value: String("报价")}}, opts)

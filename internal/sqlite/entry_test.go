@@ -76,11 +76,26 @@ func TestIntoKeepsWhatWasHandedOut(t *testing.T) {
 }
 
 // BenchmarkInto measures building a customer from its entry, what a scan
-// does for every customer a filter or its caller reads.
+// does for every customer a filter or its caller reads: whole, and with
+// the parts the usual readers declare.
 func BenchmarkInto(b *testing.B) {
 	e := testEntry(b)
-	var c crm.Customer
-	for b.Loop() {
-		e.into(&c, crm.AllParts)
+	for _, bc := range []struct {
+		name  string
+		parts crm.Parts
+	}{
+		{"all", crm.AllParts},
+		{"profile+stats", crm.PartProfile | crm.PartStats},
+		{"profile", crm.PartProfile},
+		{"record", crm.PartRecord},
+		{"stats", crm.PartStats},
+		{"brief", 0},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var c crm.Customer
+			for b.Loop() {
+				e.into(&c, bc.parts)
+			}
+		})
 	}
 }

@@ -226,24 +226,27 @@ func (e *entry) customer() *crm.Customer {
 func (e *entry) into(c *crm.Customer, p crm.Parts) {
 	t := syms.all()
 	if p&crm.PartProfile != 0 {
-		c.ID, c.Code, c.Name, c.CreditCode = e.id(), e.code(), e.str(txtName), e.str(txtCreditCode)
 		c.Industry = t[e.sym[symIndustry]]
 		c.Size.Employees, c.Size.Revenue = t[e.sym[symEmployees]], t[e.sym[symRevenue]]
 		c.Region.Province, c.Region.City = t[e.sym[symProvince]], t[e.sym[symCity]]
-		c.Address, c.Website, c.FoundedOn, c.MainBusiness = e.str(txtAddress), e.str(txtWebsite), e.foundedOn, e.str(txtMainBusiness)
 		c.Source = t[e.sym[symSource]]
 		c.Type, c.Stage = crm.CustomerType(t[e.sym[symType]]), crm.Stage(t[e.sym[symStage]])
 		c.ValueTier, c.Lifecycle = crm.Tier(t[e.sym[symValueTier]]), crm.Lifecycle(t[e.sym[symLifecycle]])
 		c.CadenceDays = int(e.cadenceDays)
 		c.IntentGrade, c.NeedType = crm.Tier(t[e.sym[symIntentGrade]]), crm.NeedType(t[e.sym[symNeedType]])
 		c.Tags, c.OwnerID, c.Collaborators = e.tags, t[e.sym[symOwner]], e.collaborators
-		c.CommPreference, c.Notes = t[e.sym[symCommPreference]], ""
+		c.CommPreference = t[e.sym[symCommPreference]]
+		c.CreatedAt, c.UpdatedAt, c.ArchivedAt = msTime(e.ms[msCreatedAt]), msTime(e.ms[msUpdatedAt]), e.archivedAt
+	}
+	if p&crm.PartRecord != 0 {
+		c.ID, c.Code, c.Name, c.CreditCode = e.id(), e.code(), e.str(txtName), e.str(txtCreditCode)
+		c.Address, c.Website, c.FoundedOn, c.MainBusiness = e.str(txtAddress), e.str(txtWebsite), e.foundedOn, e.str(txtMainBusiness)
+		c.Notes = ""
 		c.Contacts, c.Interactions, c.Needs, c.Deals, c.Satisfaction = nil, nil, nil, nil, nil
 		c.StageHistory, c.TierHistory, c.OwnerHistory = nil, nil, nil
 		c.LifecycleHistory, c.TagHistory = nil, nil
-		c.CreatedAt, c.CreatedBy = msTime(e.ms[msCreatedAt]), t[e.sym[symCreatedBy]]
-		c.UpdatedAt, c.UpdatedBy = msTime(e.ms[msUpdatedAt]), t[e.sym[symUpdatedBy]]
-		c.Version, c.Edited, c.ArchivedAt, c.MergedInto = e.version, e.edited, e.archivedAt, e.str(txtMergedInto)
+		c.CreatedBy, c.UpdatedBy = t[e.sym[symCreatedBy]], t[e.sym[symUpdatedBy]]
+		c.Version, c.Edited, c.MergedInto = e.version, e.edited, e.str(txtMergedInto)
 	}
 	if p&crm.PartWork != 0 {
 		c.Tasks, c.ServiceRequests = e.tasks, e.services
