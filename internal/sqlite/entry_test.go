@@ -99,3 +99,34 @@ func BenchmarkInto(b *testing.B) {
 		})
 	}
 }
+
+// TestViewAddsParts: a scan's view builds the parts its readers ask for
+// as they ask, into one scratch customer; after a partial build of one
+// entry and the move to the next, asking for more parts or the whole
+// customer gives exactly that entry's, nothing of the previous one.
+func TestViewAddsParts(t *testing.T) {
+	e := testEntry(t)
+	other := keyEntry(crm.NewID(), "C209901001", "")
+	other.brief = &crm.Brief{}
+	v := &view{}
+	v.reset(e)
+	if c := v.with(crm.PartStats); c.Brief != e.brief || c.Stats != e.customer().Stats {
+		t.Fatalf("stats: got %+v", c.Stats)
+	}
+	if c := v.with(crm.PartRecord); c.Code != e.code() || c.Name != e.str(txtName) || c.Stats != e.customer().Stats {
+		t.Fatalf("record after stats: %s %s", c.Code, c.Name)
+	}
+	if got, want := v.customer(), e.customer(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("whole after parts:\n got %+v\nwant %+v", got, want)
+	}
+	v.reset(other)
+	if c := v.with(0); c.Brief != other.brief {
+		t.Fatal("the brief of the previous entry")
+	}
+	if c := v.with(crm.PartRecord); c.Code != "C209901001" || c.ID != other.id() {
+		t.Fatalf("record of the next entry: %s %s", c.ID, c.Code)
+	}
+	if got, want := v.customer(), other.customer(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("the next entry whole:\n got %+v\nwant %+v", got, want)
+	}
+}
