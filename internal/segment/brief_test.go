@@ -23,6 +23,16 @@ func briefed(t *testing.T, c *crm.Customer) *crm.Customer {
 	return &lean
 }
 
+// briefedAll returns each of cs as a read model holds it (briefed).
+func briefedAll(t *testing.T, cs []*crm.Customer) []*crm.Customer {
+	t.Helper()
+	out := make([]*crm.Customer, len(cs))
+	for i, c := range cs {
+		out[i] = briefed(t, c)
+	}
+	return out
+}
+
 // TestBriefAgrees checks that a lean filter matches a read model's Partial
 // customer (with its Brief) exactly as the whole document, on random trees
 // over the demo data, and that the trees reading interaction summaries are
@@ -30,10 +40,7 @@ func briefed(t *testing.T, c *crm.Customer) *crm.Customer {
 func TestBriefAgrees(t *testing.T) {
 	t.Parallel()
 	docs := demoData()
-	leans := make([]*crm.Customer, len(docs))
-	for i, c := range docs {
-		leans[i] = briefed(t, c)
-	}
+	leans := briefedAll(t, docs)
 	g := newGen(20261124, buildVocab(docs))
 	opts := Options{Now: testNow, Me: buildVocab(docs).me}
 	var lean, notLean, separating int
@@ -148,10 +155,7 @@ func TestSomeInWindowAgrees(t *testing.T) {
 		slices.Reverse(x.Deals)
 		docs = append(docs, &x)
 	}
-	leans := make([]*crm.Customer, len(docs))
-	for i, c := range docs {
-		leans[i] = briefed(t, c)
-	}
+	leans := briefedAll(t, docs)
 	matched := 0
 	for i, tree := range trees {
 		p, err := Compile(tree, opts)

@@ -18,10 +18,7 @@ import (
 func TestReadsOnlyItsParts(t *testing.T) {
 	t.Parallel()
 	docs := demoData()
-	leans := make([]*crm.Customer, len(docs))
-	for i, c := range docs {
-		leans[i] = briefed(t, c)
-	}
+	leans := briefedAll(t, docs)
 	v := buildVocab(docs)
 	opts := Options{Now: testNow, Me: v.me}
 	check := func(name string, tree Node) (reads crm.Parts, ok bool) {
