@@ -53,9 +53,10 @@ type Spec struct {
 
 // Reads returns the parts of a customer (crm.Parts) that Evaluate reads
 // for s besides its Brief: what customers are grouped by (the customer
-// dimensions, CreatedAt: crm.PartProfile), and its Stats for the figures of customers or the calendar
-// of its first deal. A store that builds customers for Evaluate builds
-// these (TestEvaluateReadsItsParts checks that nothing else is read).
+// dimensions, CreatedAt: crm.PartProfile), and its Stats for the figures
+// of customers or the calendar of its first deal. A store that builds
+// customers for Evaluate builds these (TestEvaluateReadsItsParts checks
+// that nothing else is read).
 func (s *Spec) Reads() crm.Parts {
 	p := crm.PartProfile
 	if s.Fact == Customers && (s.Metrics == nil || len(s.Metrics) > 0) {

@@ -10,9 +10,9 @@ package crm
 // A part is a set of top-level fields (PartOf): what customers are grouped
 // and filtered by (PartProfile), the record's identity and texts
 // (PartRecord), Stats, Match and Class, and the work lists (PartWork).
-// Brief, Partial and ContactsLoaded are set whatever the parts. A customer built with some parts holds whatever a previous
-// customer left in the others: a reader must read nothing outside the
-// parts it declares (the segment and analytics packages test theirs
+// Brief, Partial and ContactsLoaded are set whatever the parts. A
+// customer built with some parts holds whatever a previous customer left
+// in the others: a reader must read nothing outside the parts it declares (the segment and analytics packages test theirs
 // against customers whose other parts hold garbage).
 type Parts uint8
 
